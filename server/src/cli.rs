@@ -1,0 +1,165 @@
+//! The `jifen` command line (clap). Every subcommand is safe to run twice.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::http::Application;
+use crate::regions::import::{self, ImportReport};
+use crate::storage::Db;
+
+/// Jifen (积分): points-based village governance.
+///
+/// Configuration comes from `JIFEN_*` environment variables (see README.md), optionally from a
+/// TOML file with the same keys.
+#[derive(Debug, Parser)]
+#[command(name = "jifen", version, about)]
+pub struct Cli {
+    /// A TOML configuration file (keys as the JIFEN_* variables, lower case, no prefix).
+    #[arg(long, global = true, env = "JIFEN_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve the API under /api/v1 and the PWA at /.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load NBS division CSVs (plain or .gz, any level, recognised by the header row).
+    ///
+    /// With no FILE, loads the bundled 长垣市 (410783) data: its province, prefecture, 19
+    /// township-level units and 619 villages. New codes are inserted, renamed ones updated,
+    /// identical ones left alone. Malformed rows are reported with their line numbers and
+    /// the good rows are still loaded. Exit status: 0 when every row loaded, 1 when some rows
+    /// or files were rejected (the rest is loaded), 2 on a usage error.
+    ImportDivisions {
+        /// CSV files from the NBS set (provinces, cities, areas, streets, villages).
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// How long a command waits for the database before giving up.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs the parsed command line. Errors are printed by `main` as one line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    let default_filter = match cli.command {
+        Command::Serve => "info,sqlx=warn",
+        _ => "warn",
+    };
+    crate::telemetry::init(settings.log_format, default_filter);
+    let db = Db::connect(&settings.database_url, CONNECT_TIMEOUT).await?;
+    db.migrate().await?;
+    match cli.command {
+        Command::Migrate => {
+            println!(
+                "migrations applied to {}",
+                crate::storage::redact_url(&settings.database_url)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve => {
+            let app = Application::build(settings, db.clone())?;
+            // The one line a person needs; logs follow on standard error.
+            println!("Jifen is serving on http://{}/", app.addr());
+            app.run().await.context("the server stopped")?;
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ImportDivisions { files } => {
+            let ok = import_divisions(&db, &files).await?;
+            db.close().await;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+    }
+}
+
+/// At most this many rejected rows are printed per file (all are counted).
+const ERRORS_SHOWN: usize = 50;
+
+/// Imports `files` (or the bundled 长垣市 data), printing one line per file and the rejected
+/// rows. Returns whether everything loaded.
+async fn import_divisions(db: &Db, files: &[PathBuf]) -> anyhow::Result<bool> {
+    let sources: Vec<(String, Vec<u8>)> = if files.is_empty() {
+        import::BUNDLED_CHANGYUAN
+            .iter()
+            .map(|(n, b)| (format!("bundled {n}"), b.to_vec()))
+            .collect()
+    } else {
+        let mut sources = Vec::new();
+        for f in files {
+            let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+            sources.push((f.display().to_string(), bytes));
+        }
+        sources
+    };
+    let started = Instant::now();
+    let mut all_ok = true;
+    let mut total = ImportReport {
+        level: jifen_shared::regions::RegionLevel::Province,
+        rows: 0,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        errors: Vec::new(),
+    };
+    let mut rejected = 0usize;
+    for (name, bytes) in sources {
+        let report = match import::import(db, &bytes).await {
+            Ok(report) => report,
+            Err(import::ImportError::Storage(e)) => return Err(e.into()),
+            Err(e) => {
+                eprintln!("{name}: {e}");
+                all_ok = false;
+                continue;
+            }
+        };
+        println!(
+            "{name}: {} rows ({}): {} inserted, {} updated, {} unchanged, {} rejected",
+            report.rows,
+            report.level,
+            report.inserted,
+            report.updated,
+            report.unchanged,
+            report.errors.len()
+        );
+        for e in report.errors.iter().take(ERRORS_SHOWN) {
+            eprintln!("{name}:{}: {}: {}", e.line, e.code, e.message);
+        }
+        if report.errors.len() > ERRORS_SHOWN {
+            eprintln!(
+                "{name}: … and {} more rejected rows",
+                report.errors.len() - ERRORS_SHOWN
+            );
+        }
+        all_ok &= report.errors.is_empty();
+        rejected += report.errors.len();
+        total.rows += report.rows;
+        total.inserted += report.inserted;
+        total.updated += report.updated;
+        total.unchanged += report.unchanged;
+    }
+    println!(
+        "total: {} rows: {} inserted, {} updated, {} unchanged, {} rejected in {:.1} s",
+        total.rows,
+        total.inserted,
+        total.updated,
+        total.unchanged,
+        rejected,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(all_ok)
+}

@@ -1,0 +1,287 @@
+//! Typed configuration, read once at start and validated before anything listens.
+//!
+//! Sources, later ones winning: built-in defaults → an optional TOML file (`--config FILE` or
+//! `JIFEN_CONFIG`, same keys in lower case without the prefix, e.g. `bind = "0.0.0.0:8080"`)
+//! → environment variables `JIFEN_*` (the table in `API.md`, "Operations"). Parsing is done by
+//! `figment`; the checks here turn every bad value into one line naming the variable, e.g.
+//! `JIFEN_BIND: "nonsense" is not a listen address like 127.0.0.1:8080`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The raw keys as figment reads them (strings, so that the validation below can name the
+/// variable and the value in its error).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct RawSettings {
+    bind: String,
+    database_url: Option<String>,
+    data_dir: PathBuf,
+    web_dir: PathBuf,
+    home_region: String,
+    sms_provider: String,
+    wechat_api_base: String,
+    wechat_appid: Option<String>,
+    wechat_secret: Option<String>,
+    timezone: String,
+    log_format: String,
+}
+
+impl Default for RawSettings {
+    fn default() -> Self {
+        RawSettings {
+            bind: "127.0.0.1:8080".into(),
+            database_url: None,
+            data_dir: "./data".into(),
+            web_dir: "./app/dist".into(),
+            home_region: "410783".into(),
+            sms_provider: "log".into(),
+            wechat_api_base: "https://api.weixin.qq.com".into(),
+            wechat_appid: None,
+            wechat_secret: None,
+            timezone: "Asia/Shanghai".into(),
+            log_format: "text".into(),
+        }
+    }
+}
+
+/// How SMS one-time codes leave the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmsProvider {
+    /// Development: each code is written to the server log with the phone number.
+    Log,
+}
+
+/// The log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines (default).
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// WeChat Official Account credentials (公众号); login by WeChat is off without them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WechatCredentials {
+    pub appid: String,
+    pub secret: String,
+}
+
+/// Validated settings of one `jifen` process.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `JIFEN_BIND`: the listen address (default `127.0.0.1:8080`; port 0 picks a free port).
+    pub bind: SocketAddr,
+    /// `JIFEN_DATABASE_URL`: `sqlite://…` or `postgres://…`; default
+    /// `sqlite://<data dir>/jifen.db`.
+    pub database_url: String,
+    /// `JIFEN_DATA_DIR`: database file, media, generated secrets (default `./data`).
+    pub data_dir: PathBuf,
+    /// `JIFEN_WEB_DIR`: the built PWA (`cargo xtask web` writes it; default `./app/dist`).
+    pub web_dir: PathBuf,
+    /// `JIFEN_HOME_REGION`: the deployment's own region, shown first by the PWA and returned
+    /// by `GET /api/v1/regions` (default `410783`, 长垣市).
+    pub home_region: jifen_shared::regions::RegionCode,
+    /// `JIFEN_SMS_PROVIDER` (default `log`).
+    pub sms_provider: SmsProvider,
+    /// `JIFEN_WECHAT_API_BASE` (default `https://api.weixin.qq.com`), no trailing slash.
+    pub wechat_api_base: String,
+    /// `JIFEN_WECHAT_APPID` + `JIFEN_WECHAT_SECRET`; both or neither.
+    pub wechat: Option<WechatCredentials>,
+    /// `JIFEN_TIMEZONE`: the county's day boundaries for caps and reports (default
+    /// `Asia/Shanghai`), an IANA zone name.
+    pub timezone: jiff::tz::TimeZone,
+    /// `JIFEN_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_format: LogFormat,
+}
+
+/// A configuration value that cannot be used. Displays as one line naming the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+fn bad(var: &str, value: &str, expected: &str) -> ConfigError {
+    ConfigError(format!("{var}: {value:?} is not {expected}"))
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.trim().is_empty())
+}
+
+impl Settings {
+    /// Reads the defaults, then `file` (or the file named by `JIFEN_CONFIG`) when given, then
+    /// the environment, and validates the result.
+    ///
+    /// Errors: a missing or malformed file, a value of the wrong type, or any check below
+    /// failing; the message names the variable (`JIFEN_…`) and the bad value.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(RawSettings::default()));
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("JIFEN_CONFIG").map(PathBuf::from));
+        if let Some(path) = &file {
+            if !path.is_file() {
+                return Err(ConfigError(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let figment = figment.merge(Env::prefixed("JIFEN_").ignore(&["config"]));
+        let raw: RawSettings = figment.extract().map_err(|e| {
+            let var = e
+                .path
+                .first()
+                .map(|k| format!("JIFEN_{}", k.to_uppercase()))
+                .unwrap_or_else(|| "configuration".into());
+            ConfigError(format!("{var}: {}", e.kind))
+        })?;
+        Settings::validate(raw)
+    }
+
+    fn validate(raw: RawSettings) -> Result<Settings, ConfigError> {
+        let bind: SocketAddr = raw.bind.trim().parse().map_err(|_| {
+            bad(
+                "JIFEN_BIND",
+                &raw.bind,
+                "a listen address like 127.0.0.1:8080",
+            )
+        })?;
+        let database_url = match non_empty(raw.database_url) {
+            Some(url) => {
+                if !(url.starts_with("sqlite:")
+                    || url.starts_with("postgres://")
+                    || url.starts_with("postgresql://"))
+                {
+                    return Err(ConfigError(format!(
+                        "JIFEN_DATABASE_URL: {:?} is not a sqlite://… or postgres://… URL",
+                        crate::storage::redact_url(&url)
+                    )));
+                }
+                url
+            }
+            None => format!("sqlite://{}", raw.data_dir.join("jifen.db").display()),
+        };
+        let home_region = jifen_shared::regions::RegionCode::parse(raw.home_region.trim())
+            .map_err(|_| {
+                bad(
+                    "JIFEN_HOME_REGION",
+                    &raw.home_region,
+                    "a region code like 410783",
+                )
+            })?;
+        let sms_provider = match raw.sms_provider.trim() {
+            "log" => SmsProvider::Log,
+            other => return Err(bad("JIFEN_SMS_PROVIDER", other, "a known provider (log)")),
+        };
+        let wechat_api_base = raw.wechat_api_base.trim().trim_end_matches('/').to_owned();
+        if !(wechat_api_base.starts_with("http://") || wechat_api_base.starts_with("https://")) {
+            return Err(bad(
+                "JIFEN_WECHAT_API_BASE",
+                &raw.wechat_api_base,
+                "an http(s) URL",
+            ));
+        }
+        let wechat = match (non_empty(raw.wechat_appid), non_empty(raw.wechat_secret)) {
+            (Some(appid), Some(secret)) => Some(WechatCredentials { appid, secret }),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError(
+                    "JIFEN_WECHAT_APPID and JIFEN_WECHAT_SECRET must be set together".into(),
+                ));
+            }
+        };
+        let timezone = jiff::tz::TimeZone::get(raw.timezone.trim()).map_err(|_| {
+            bad(
+                "JIFEN_TIMEZONE",
+                &raw.timezone,
+                "an IANA time zone like Asia/Shanghai",
+            )
+        })?;
+        let log_format = match raw.log_format.trim() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => return Err(bad("JIFEN_LOG_FORMAT", other, "text or json")),
+        };
+        Ok(Settings {
+            bind,
+            database_url,
+            data_dir: raw.data_dir,
+            web_dir: raw.web_dir,
+            home_region,
+            sms_provider,
+            wechat_api_base,
+            wechat,
+            timezone,
+            log_format,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(f: impl FnOnce(&mut RawSettings)) -> Result<Settings, ConfigError> {
+        let mut raw = RawSettings::default();
+        f(&mut raw);
+        Settings::validate(raw)
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let s = with(|_| {}).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database_url, "sqlite://./data/jifen.db");
+        assert_eq!(s.home_region.as_str(), "410783");
+        assert_eq!(s.wechat, None);
+        assert_eq!(s.timezone.iana_name(), Some("Asia/Shanghai"));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let cases: [(&str, Box<dyn FnOnce(&mut RawSettings)>); 6] = [
+            ("JIFEN_BIND", Box::new(|r| r.bind = "nonsense".into())),
+            (
+                "JIFEN_DATABASE_URL",
+                Box::new(|r| r.database_url = Some("mysql://x".into())),
+            ),
+            (
+                "JIFEN_TIMEZONE",
+                Box::new(|r| r.timezone = "Mars/Olympus".into()),
+            ),
+            (
+                "JIFEN_SMS_PROVIDER",
+                Box::new(|r| r.sms_provider = "pigeon".into()),
+            ),
+            (
+                "JIFEN_WECHAT_APPID",
+                Box::new(|r| r.wechat_appid = Some("wx1".into())),
+            ),
+            (
+                "JIFEN_HOME_REGION",
+                Box::new(|r| r.home_region = "41x".into()),
+            ),
+        ];
+        for (var, f) in cases {
+            let err = with(f).unwrap_err().to_string();
+            assert!(err.starts_with(var), "{err}");
+            assert!(!err.contains('\n'), "{err}");
+        }
+    }
+
+    #[test]
+    fn empty_database_url_means_the_default() {
+        let s = with(|r| {
+            r.database_url = Some(" ".into());
+            r.data_dir = "/srv/jifen".into();
+        })
+        .unwrap();
+        assert_eq!(s.database_url, "sqlite:///srv/jifen/jifen.db");
+    }
+}

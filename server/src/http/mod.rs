@@ -1,0 +1,166 @@
+//! The HTTP application: routes of every domain under `/api/v1`, operational endpoints, the
+//! PWA at `/`, and the cross-cutting layers (request ids, logs, metrics, compression, the
+//! JSON error model).
+//!
+//! [`Application::build`] is what `jifen serve` runs and what the black-box tests start on
+//! `127.0.0.1:0`.
+
+pub mod error;
+pub mod ops;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, Service};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, middleware, web};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::config::Settings;
+use crate::storage::Db;
+use crate::{pwa, regions};
+pub use error::ApiError;
+
+/// What every handler can reach: the database, the settings and the metrics registry.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub metrics: ops::Metrics,
+}
+
+/// The OpenAPI document's fixed parts; paths are collected from the routes as they are
+/// registered (utoipa-actix-web), so a route cannot be served without being documented.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Jifen API",
+        description = "积分制乡村治理 — points-based village governance. Errors are `{code, message}`; see API.md.",
+    ),
+    components(schemas(jifen_shared::ApiErrorBody, jifen_shared::ErrorCode)),
+    tags(
+        (name = "regions", description = "行政区划与网格 — administrative divisions and grids"),
+        (name = "ops", description = "Health, readiness, metrics"),
+    )
+)]
+struct ApiDoc;
+
+/// Body limit for JSON requests: 256 KiB (uploads have their own route and limit).
+const JSON_LIMIT: usize = 256 * 1024;
+
+/// Builds the actix `App` with every route; the OpenAPI document collected from them is served
+/// at `/api/v1/openapi.json`.
+fn app(
+    state: web::Data<AppState>,
+    prometheus: PrometheusMetrics,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    // Registered before the `/api/v1` scope (which would otherwise take the path), filled
+    // in once every route has been registered.
+    let openapi_json = Arc::new(ops::OpenApiJson::default());
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .app_data(state)
+        .app_data(
+            web::JsonConfig::default()
+                .limit(JSON_LIMIT)
+                .error_handler(error::extractor_error),
+        )
+        .app_data(web::PathConfig::default().error_handler(error::extractor_error))
+        .app_data(web::QueryConfig::default().error_handler(error::extractor_error))
+        .app_data(web::Data::from(openapi_json.clone()))
+        .service(ops::openapi_json)
+        .service(ops::healthz)
+        .service(ops::readyz)
+        .service(ops::metrics)
+        .service(utoipa_actix_web::scope("/api/v1").configure(regions::routes::configure))
+        .split_for_parts();
+    let json = api.to_json().expect("the OpenAPI document serialises");
+    let _ = openapi_json.set(json);
+    app.default_service(web::to(fallback))
+        .wrap(middleware::Compress::default())
+        .wrap(prometheus)
+        .wrap_fn(|req, srv| {
+            let request_id = req.extensions().get::<RequestId>().copied();
+            let response = srv.call(req);
+            async move {
+                let mut response = response.await?;
+                if let Some(id) = request_id
+                    && let Ok(value) = HeaderValue::from_str(&id.to_string())
+                {
+                    response
+                        .headers_mut()
+                        .insert(HeaderName::from_static("x-request-id"), value);
+                }
+                Ok(response)
+            }
+        })
+        .wrap(TracingLogger::default())
+}
+
+/// Anything no route matched: a JSON 404 under `/api/`, else the PWA (files, or `index.html`
+/// for the app's own routes).
+async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let path = req.path();
+    if path == "/api" || path.starts_with("/api/") {
+        return Err(ApiError::not_found(format!(
+            "no API route {} {path}",
+            req.method()
+        )));
+    }
+    Ok(pwa::serve(&req, &state.settings.web_dir).await)
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    addr: SocketAddr,
+}
+
+impl Application {
+    /// Binds `settings.bind` and prepares the server over `db` (already migrated).
+    ///
+    /// Errors: the address cannot be bound (in use, not local, no permission).
+    pub fn build(settings: Settings, db: Db) -> anyhow::Result<Application> {
+        let bind = settings.bind;
+        let metrics = ops::Metrics::new();
+        let prometheus = PrometheusMetricsBuilder::new("jifen")
+            .registry(metrics.registry.clone())
+            .mask_unmatched_patterns("UNMATCHED")
+            .build()
+            .map_err(|e| anyhow::anyhow!("cannot set up metrics: {e}"))?;
+        let state = web::Data::new(AppState {
+            db,
+            settings: Arc::new(settings),
+            metrics,
+        });
+        let server = HttpServer::new(move || app(state.clone(), prometheus.clone()))
+            .bind(bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+        let addr = server.addrs().first().copied().unwrap_or(bind);
+        Ok(Application {
+            server: server.run(),
+            addr,
+        })
+    }
+
+    /// The address actually bound (the real port when `JIFEN_BIND` asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until SIGINT/SIGTERM (graceful shutdown) or a fatal error.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

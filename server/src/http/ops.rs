@@ -1,0 +1,110 @@
+//! Operational endpoints: `/healthz` (the process serves), `/readyz` (the database answers),
+//! `/metrics` (Prometheus text format: HTTP request counts and latencies by route pattern,
+//! database pool connections).
+
+use actix_web::{HttpResponse, get, web};
+use jifen_shared::ops::HealthStatus;
+use prometheus::{Encoder, IntGaugeVec, Opts, Registry, TextEncoder};
+
+use super::AppState;
+
+/// Prometheus collectors of one server.
+#[derive(Clone)]
+pub struct Metrics {
+    pub registry: Registry,
+    db_connections: IntGaugeVec,
+}
+
+impl Metrics {
+    /// A fresh registry (one per server, so tests can run many servers in one process).
+    pub fn new() -> Metrics {
+        let registry = Registry::new();
+        let db_connections = IntGaugeVec::new(
+            Opts::new(
+                "jifen_db_connections",
+                "Database pool connections by pool and state",
+            ),
+            &["pool", "state"],
+        )
+        .expect("valid metric definition");
+        registry
+            .register(Box::new(db_connections.clone()))
+            .expect("metric registered once per registry");
+        Metrics {
+            registry,
+            db_connections,
+        }
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The OpenAPI document as JSON, set once the app's routes are registered.
+pub type OpenApiJson = std::sync::OnceLock<String>;
+
+/// This OpenAPI 3.1 document, generated from the code: every route the server serves.
+#[utoipa::path(tag = "ops", responses((status = 200, content_type = "application/json", body = Object)))]
+#[get("/api/v1/openapi.json")]
+pub async fn openapi_json(doc: web::Data<OpenApiJson>) -> HttpResponse {
+    match doc.get() {
+        Some(json) => HttpResponse::Ok()
+            .content_type("application/json")
+            .body(json.clone()),
+        None => HttpResponse::ServiceUnavailable().finish(),
+    }
+}
+
+/// Liveness: 200 `{"status":"ok"}` while the process serves requests.
+#[utoipa::path(tag = "ops", responses((status = 200, body = HealthStatus)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(HealthStatus {
+        status: "ok".into(),
+    })
+}
+
+/// Readiness: 200 `{"status":"ok"}` while the database answers, else 503
+/// `{"status":"unavailable"}`.
+#[utoipa::path(tag = "ops", responses(
+    (status = 200, body = HealthStatus),
+    (status = 503, body = HealthStatus),
+))]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    if state.db.ping().await {
+        HttpResponse::Ok().json(HealthStatus {
+            status: "ok".into(),
+        })
+    } else {
+        HttpResponse::ServiceUnavailable().json(HealthStatus {
+            status: "unavailable".into(),
+        })
+    }
+}
+
+/// Prometheus metrics in the text exposition format 0.0.4.
+#[utoipa::path(tag = "ops", responses((status = 200, content_type = "text/plain; version=0.0.4", body = String)))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let gauges = &state.metrics.db_connections;
+    for (name, pool) in [("reader", state.db.reader()), ("writer", state.db.writer())] {
+        let idle = pool.num_idle() as i64;
+        gauges.with_label_values(&[name, "idle"]).set(idle);
+        gauges
+            .with_label_values(&[name, "in_use"])
+            .set(i64::from(pool.size()) - idle);
+    }
+    let mut body = Vec::new();
+    let encoder = TextEncoder::new();
+    if let Err(e) = encoder.encode(&state.metrics.registry.gather(), &mut body) {
+        tracing::error!(error = %e, "cannot encode metrics");
+        return HttpResponse::InternalServerError().finish();
+    }
+    HttpResponse::Ok()
+        .content_type(encoder.format_type())
+        .body(body)
+}

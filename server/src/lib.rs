@@ -1,0 +1,13 @@
+//! Jifen's server: the HTTP API, its storage, and the operations of the `jifen` binary.
+//!
+//! Layout (see `DESIGN.md`): one module per domain, each with its routes (HTTP only), service
+//! functions and the SQL of the tables it owns; [`http`] holds the cross-cutting HTTP layers,
+//! [`storage`] the database handle and dialect conventions, [`cli`] the subcommands.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod pwa;
+pub mod regions;
+pub mod storage;
+pub mod telemetry;

@@ -1,0 +1,156 @@
+//! Serving the PWA built by `cargo xtask web` (the directory `JIFEN_WEB_DIR`).
+//!
+//! - `/` and every path without a file extension that is not a file (the app's own routes,
+//!   e.g. `/regions/410783101`) get `index.html` (SPA fallback);
+//! - content-hashed assets (`name-<16 hex>.ext`) are `Cache-Control: public, max-age=31536000,
+//!   immutable`; `index.html`, `sw.js` and the manifest are `no-cache` so a new release is
+//!   picked up at the next start; other files (icons) an hour;
+//! - when the client accepts it, a precompressed `file.br` or `file.gz` written by the build is
+//!   sent instead of the file (`Content-Encoding`, `Vary: Accept-Encoding`);
+//! - paths with `..`, hidden segments or backslashes are 404.
+
+use std::path::{Path, PathBuf};
+
+use actix_files::NamedFile;
+use actix_web::http::header::{self, CacheControl, CacheDirective, ContentEncoding, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
+
+const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>积分</title>\
+<p>应用尚未构建。请运行 <code>cargo xtask web</code>。</p>\
+<p>The PWA is not built yet: run <code>cargo xtask web</code>.</p>";
+
+/// Answers a GET for `req.path()` from `web_dir`.
+pub async fn serve(req: &HttpRequest, web_dir: &Path) -> HttpResponse {
+    if !matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    ) {
+        return HttpResponse::MethodNotAllowed().finish();
+    }
+    let relative = req.path().trim_start_matches('/');
+    let Some(path) = safe_join(web_dir, relative) else {
+        return HttpResponse::NotFound().body("Not found");
+    };
+    let file = if path.is_file() {
+        path
+    } else if relative
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| !last.contains('.'))
+    {
+        web_dir.join("index.html")
+    } else {
+        return HttpResponse::NotFound().body("Not found");
+    };
+    if !file.is_file() {
+        return HttpResponse::ServiceUnavailable()
+            .content_type("text/html; charset=utf-8")
+            .body(NOT_BUILT);
+    }
+    match open(req, &file).await {
+        Ok(named) => {
+            let mut response = named.into_response(req);
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, cache_control(&file));
+            headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, file = %file.display(), "cannot open a PWA file");
+            HttpResponse::InternalServerError().finish()
+        }
+    }
+}
+
+/// `web_dir/relative` when every segment is an ordinary name.
+fn safe_join(web_dir: &Path, relative: &str) -> Option<PathBuf> {
+    let mut path = web_dir.to_path_buf();
+    for segment in relative.split('/').filter(|s| !s.is_empty()) {
+        if segment.starts_with('.') || segment.contains('\\') || segment.contains('\0') {
+            return None;
+        }
+        path.push(segment);
+    }
+    Some(path)
+}
+
+/// Opens `file`, or its precompressed sibling when the client accepts that encoding.
+async fn open(req: &HttpRequest, file: &Path) -> std::io::Result<NamedFile> {
+    let accepts = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = actix_files::file_extension_to_mime(
+        file.extension().and_then(|e| e.to_str()).unwrap_or(""),
+    );
+    for (token, suffix, encoding) in [
+        ("br", "br", ContentEncoding::Brotli),
+        ("gzip", "gz", ContentEncoding::Gzip),
+    ] {
+        if accepts
+            .split(',')
+            .any(|t| t.split(';').next().is_some_and(|t| t.trim() == token))
+        {
+            let mut compressed = file.as_os_str().to_owned();
+            compressed.push(".");
+            compressed.push(suffix);
+            let compressed = PathBuf::from(compressed);
+            if compressed.is_file() {
+                return Ok(NamedFile::open_async(&compressed)
+                    .await?
+                    .set_content_type(mime)
+                    .set_content_encoding(encoding));
+            }
+        }
+    }
+    Ok(NamedFile::open_async(file).await?.set_content_type(mime))
+}
+
+fn cache_control(file: &Path) -> HeaderValue {
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let directives = if is_hashed(name) {
+        vec![
+            CacheDirective::Public,
+            CacheDirective::MaxAge(31_536_000),
+            CacheDirective::Extension("immutable".into(), None),
+        ]
+    } else if name == "index.html" || name == "sw.js" || name.ends_with(".webmanifest") {
+        vec![CacheDirective::NoCache]
+    } else {
+        vec![CacheDirective::Public, CacheDirective::MaxAge(3600)]
+    };
+    HeaderValue::from_str(&CacheControl(directives).to_string()).expect("valid header")
+}
+
+/// `name-0123456789abcdef.ext` (what `cargo xtask web` writes) is content-addressed.
+fn is_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("");
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_are_recognised() {
+        assert!(is_hashed("app-0123456789abcdef.js"));
+        assert!(is_hashed("app-0123456789abcdef.wasm"));
+        assert!(!is_hashed("index.html"));
+        assert!(!is_hashed("icon-192.png"));
+    }
+
+    #[test]
+    fn unsafe_paths_are_refused() {
+        let root = Path::new("/srv/web");
+        assert_eq!(
+            safe_join(root, "a/b.js"),
+            Some(PathBuf::from("/srv/web/a/b.js"))
+        );
+        assert_eq!(safe_join(root, "../etc/passwd"), None);
+        assert_eq!(safe_join(root, ".git/config"), None);
+        assert_eq!(safe_join(root, "a\\..\\b"), None);
+    }
+}

@@ -1,0 +1,267 @@
+//! Storage: one SQL dialect for SQLite (embedded default) and PostgreSQL.
+//!
+//! # How the two backends share code
+//! Queries go through sqlx's `Any` driver, so one SQL string serves both backends. That works
+//! because the schema keeps to conventions both databases decode the same way through `Any`:
+//! - placeholders are `$1…$N` (sqlx binds them by number on SQLite too, even out of order);
+//! - every integer column is `BIGINT` (ids, points, fen, grams) and is read as `i64`; SQLite
+//!   returns `INTEGER` affinity for it, PostgreSQL an `int8`, both decode to `i64`;
+//! - flags are `BIGINT` 0/1, never `BOOLEAN` (`Any` returns BIGINT from SQLite but BOOLEAN
+//!   from PostgreSQL);
+//! - times are UTC milliseconds since the Unix epoch in `BIGINT` columns named `*_at`
+//!   (`Any` decodes no timestamp types);
+//! - aggregates are cast: `CAST(SUM(x) AS BIGINT)`, `CAST(COUNT(*) AS BIGINT)` (PostgreSQL's
+//!   `SUM(bigint)` is `NUMERIC`, which `Any` cannot decode);
+//! - text is `TEXT`; upserts use `INSERT … ON CONFLICT (…) DO UPDATE … WHERE …` and
+//!   null-safe comparisons use `IS DISTINCT FROM` (SQLite ≥ 3.39, bundled by sqlx).
+//!
+//! Where the dialects truly differ, the two versions sit side by side in a `match` on
+//! [`Backend`] next to the query that needs them.
+//!
+//! # SQLite and concurrent writers
+//! SQLite allows one writer at a time; a deferred transaction that upgrades to a write lock can
+//! fail with `SQLITE_BUSY` regardless of the busy timeout. So on SQLite, [`Db::writer`] is a
+//! pool of exactly **one** connection: write transactions queue in the pool (fairly, with the
+//! acquire timeout) instead of racing for the lock. [`Db::reader`] is a separate pool of
+//! `query_only` connections that read in parallel under WAL. On PostgreSQL both are the same
+//! pool. Every connection sets `journal_mode=WAL`, `foreign_keys=ON`, `busy_timeout=5000`
+//! and `synchronous=FULL` (a committed transfer survives a power cut, as a ledger must).
+//!
+//! # Migrations
+//! `migrations/sqlite` and `migrations/postgres` are kept in lockstep (same file names, same
+//! tables and columns); `tests/schema.rs` applies both and compares them.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A storage failure that is not the caller's fault.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("cannot connect to the database at {url}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("cannot create the data directory {path}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("database migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error")]
+    Sqlx(#[from] sqlx::Error),
+}
+
+/// The database handle shared by every request: cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    backend: Backend,
+    reader: AnyPool,
+    writer: AnyPool,
+}
+
+/// `url` with any password replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+     PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;";
+
+impl Db {
+    /// Opens the database at `url` (`sqlite://path` — the file and its directory are created
+    /// — or `postgres://…`), waiting at most `connect_timeout` for the first connection.
+    ///
+    /// Errors: [`StorageError::Connect`] naming the (redacted) URL when the database cannot be
+    /// reached or opened.
+    pub async fn connect(url: &str, connect_timeout: Duration) -> Result<Db, StorageError> {
+        sqlx::any::install_default_drivers();
+        let connect_err = |source| StorageError::Connect {
+            url: redact_url(url),
+            source,
+        };
+        if url.starts_with("sqlite:") {
+            let url = sqlite_url_with_create(url)?;
+            let options = AnyConnectOptions::from_str(&url)
+                .map_err(connect_err)?
+                .disable_statement_logging();
+            let writer = AnyPoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(options.clone())
+                .await
+                .map_err(connect_err)?;
+            let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2) as u32;
+            let reader = AnyPoolOptions::new()
+                .max_connections(readers.max(4))
+                .acquire_timeout(connect_timeout.max(Duration::from_secs(5)))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                        conn.execute("PRAGMA query_only = ON;").await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(options)
+                .await
+                .map_err(connect_err)?;
+            Ok(Db {
+                backend: Backend::Sqlite,
+                reader,
+                writer,
+            })
+        } else {
+            let options = AnyConnectOptions::from_str(url)
+                .map_err(connect_err)?
+                .disable_statement_logging();
+            // One direct attempt first: the pool would only report "timed out", hiding the
+            // cause (refused, unknown host, no such database, bad password).
+            match tokio::time::timeout(connect_timeout, sqlx::AnyConnection::connect_with(&options))
+                .await
+            {
+                Ok(Ok(conn)) => conn.close().await.map_err(connect_err)?,
+                Ok(Err(e)) => return Err(connect_err(e)),
+                Err(_) => return Err(connect_err(sqlx::Error::PoolTimedOut)),
+            }
+            let pool = AnyPoolOptions::new()
+                .max_connections(32)
+                .acquire_timeout(connect_timeout)
+                .connect_with(options)
+                .await
+                .map_err(connect_err)?;
+            Ok(Db {
+                backend: Backend::Postgres,
+                reader: pool.clone(),
+                writer: pool,
+            })
+        }
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for reads (parallel).
+    pub fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// The pool for writes and read-modify-write transactions (a single connection on
+    /// SQLite, see the module docs).
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    /// Applies the backend's pending migrations; safe to run any number of times.
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.writer).await?;
+        Ok(())
+    }
+
+    /// True while the database answers a trivial query (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.reader).await.is_ok()
+    }
+
+    /// Closes both pools, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+/// Adds `mode=rwc` (create the file if missing) to a SQLite URL and creates its directory.
+fn sqlite_url_with_create(url: &str) -> Result<String, StorageError> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if !path.is_empty()
+        && path != ":memory:"
+        && let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|source| StorageError::DataDir {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(if query.contains("mode=") {
+        url.to_owned()
+    } else if query.is_empty() {
+        format!("sqlite://{path}?mode=rwc")
+    } else {
+        format!("sqlite://{path}?{query}&mode=rwc")
+    })
+}
+
+/// The current time as UTC milliseconds since the Unix epoch (the storage convention).
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redact_url("sqlite://./data/jifen.db"),
+            "sqlite://./data/jifen.db"
+        );
+    }
+
+    #[test]
+    fn sqlite_urls_gain_create_mode() {
+        let dir = std::env::temp_dir().join(format!("jifen-url-{}", std::process::id()));
+        let file = dir.join("a.db");
+        let url = format!("sqlite://{}", file.display());
+        assert_eq!(
+            sqlite_url_with_create(&url).unwrap(),
+            format!("{url}?mode=rwc")
+        );
+        assert!(dir.is_dir());
+        assert_eq!(
+            sqlite_url_with_create(&format!("{url}?cache=shared")).unwrap(),
+            format!("{url}?cache=shared&mode=rwc")
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

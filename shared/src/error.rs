@@ -1,0 +1,115 @@
+//! The API's error model: `{"code": "...", "message": "..."}` with a stable, snake_case code.
+
+use serde::{Deserialize, Serialize};
+
+/// A stable, machine-readable error code. Clients branch on it; the text of
+/// [`ApiErrorBody::message`] is for people and may change.
+///
+/// Each code has one HTTP status, given by [`ErrorCode::http_status`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: a field, a path segment, a query parameter or the body is malformed.
+    InvalidInput,
+    /// 401: no valid access token.
+    Unauthenticated,
+    /// 403: the caller may not do this, or the object is outside the caller's region.
+    Forbidden,
+    /// 404: no such object (or no such API route).
+    NotFound,
+    /// 405: the route exists but not for this HTTP method.
+    MethodNotAllowed,
+    /// 409: the same idempotency key was sent with a different request.
+    IdempotencyConflict,
+    /// 413: the request body is larger than the server accepts.
+    TooLarge,
+    /// 415: the body is not in a media type this route accepts.
+    UnsupportedMediaType,
+    /// 429: too many requests; try again later.
+    RateLimited,
+    /// 500: a fault on our side. The response never carries details; the log does, under the
+    /// request id.
+    Internal,
+    /// 503: the database or another dependency is not answering.
+    Unavailable,
+}
+
+impl ErrorCode {
+    /// The HTTP status code that accompanies this error code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::InvalidInput => 400,
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::IdempotencyConflict => 409,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Internal => 500,
+            ErrorCode::Unavailable => 503,
+        }
+    }
+
+    /// The code as it appears on the wire, e.g. `"invalid_input"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::IdempotencyConflict => "idempotency_conflict",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Unavailable => "unavailable",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The body of every error response: `{"code": "not_found", "message": "…"}`.
+///
+/// `message` names the offending field where there is one; it never contains SQL, file paths
+/// or stack traces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_wire_names() {
+        for code in [
+            ErrorCode::InvalidInput,
+            ErrorCode::Unauthenticated,
+            ErrorCode::Forbidden,
+            ErrorCode::NotFound,
+            ErrorCode::MethodNotAllowed,
+            ErrorCode::IdempotencyConflict,
+            ErrorCode::TooLarge,
+            ErrorCode::UnsupportedMediaType,
+            ErrorCode::RateLimited,
+            ErrorCode::Internal,
+            ErrorCode::Unavailable,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+        assert_eq!(ErrorCode::NotFound.http_status(), 404);
+    }
+}

@@ -1,0 +1,254 @@
+//! Administrative regions: the NBS division tree (province → prefecture → county → township →
+//! village) extended below villages with the project's own grids (网格).
+//!
+//! Codes follow the National Bureau of Statistics' statistical division codes
+//! (统计用区划代码): 2 digits for a province, 4 for a prefecture, 6 for a county, 9 for a
+//! township or sub-district (乡/镇/街道), 12 for a village or community (村委会/居委会). A grid is
+//! `<12-digit village code>-<NNN>`. Every code starts with its parent's code, so "is X inside Y"
+//! is a prefix test ([`RegionCode::is_within`]).
+
+use serde::{Deserialize, Serialize};
+
+/// The level of a region in the tree. Serialized in snake_case (`"township"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RegionLevel {
+    /// 省级: 2-digit code.
+    Province,
+    /// 地级 (prefecture-level city): 4-digit code.
+    Prefecture,
+    /// 县级 (county, county-level city such as 长垣市, district): 6-digit code.
+    County,
+    /// 乡级 (township, town, sub-district 街道): 9-digit code.
+    Township,
+    /// 村级 (village committee 村委会 or urban community 居委会/社区): 12-digit code.
+    Village,
+    /// 网格: the project's own unit below a village, `<village code>-<NNN>`.
+    Grid,
+}
+
+impl RegionLevel {
+    /// All levels, from the top of the tree down.
+    pub const ALL: [RegionLevel; 6] = [
+        RegionLevel::Province,
+        RegionLevel::Prefecture,
+        RegionLevel::County,
+        RegionLevel::Township,
+        RegionLevel::Village,
+        RegionLevel::Grid,
+    ];
+
+    /// The wire/storage name, e.g. `"township"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegionLevel::Province => "province",
+            RegionLevel::Prefecture => "prefecture",
+            RegionLevel::County => "county",
+            RegionLevel::Township => "township",
+            RegionLevel::Village => "village",
+            RegionLevel::Grid => "grid",
+        }
+    }
+
+    /// Parses the wire/storage name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// The number of digits of an NBS code at this level (`None` for grids, which are not NBS
+    /// codes).
+    pub fn nbs_digits(self) -> Option<usize> {
+        match self {
+            RegionLevel::Province => Some(2),
+            RegionLevel::Prefecture => Some(4),
+            RegionLevel::County => Some(6),
+            RegionLevel::Township => Some(9),
+            RegionLevel::Village => Some(12),
+            RegionLevel::Grid => None,
+        }
+    }
+}
+
+impl std::fmt::Display for RegionLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a string is not a region code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegionCodeError {
+    #[error("a region code is 2, 4, 6, 9 or 12 digits, or a grid code <12 digits>-<3 digits>")]
+    Malformed,
+}
+
+/// A syntactically valid region code (it may still name no region). Holds ASCII digits of an
+/// NBS length, or a grid code; it cannot hold anything else.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "410783101"))]
+#[serde(try_from = "String", into = "String")]
+pub struct RegionCode(String);
+
+impl RegionCode {
+    /// Validates `s`: 2, 4, 6, 9 or 12 ASCII digits, or 12 digits, `-`, 3 digits (a grid).
+    pub fn parse(s: &str) -> Result<Self, RegionCodeError> {
+        let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        let ok = match s.split_once('-') {
+            Some((village, grid)) => {
+                village.len() == 12 && grid.len() == 3 && all_digits(village) && all_digits(grid)
+            }
+            None => matches!(s.len(), 2 | 4 | 6 | 9 | 12) && all_digits(s),
+        };
+        if ok {
+            Ok(RegionCode(s.to_owned()))
+        } else {
+            Err(RegionCodeError::Malformed)
+        }
+    }
+
+    /// The code as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The level implied by the code's shape.
+    pub fn level(&self) -> RegionLevel {
+        if self.0.contains('-') {
+            return RegionLevel::Grid;
+        }
+        match self.0.len() {
+            2 => RegionLevel::Province,
+            4 => RegionLevel::Prefecture,
+            6 => RegionLevel::County,
+            9 => RegionLevel::Township,
+            _ => RegionLevel::Village,
+        }
+    }
+
+    /// The parent's code implied by the code's shape (`None` for a province).
+    pub fn parent(&self) -> Option<RegionCode> {
+        let len = match self.level() {
+            RegionLevel::Province => return None,
+            RegionLevel::Prefecture => 2,
+            RegionLevel::County => 4,
+            RegionLevel::Township => 6,
+            RegionLevel::Village => 9,
+            RegionLevel::Grid => 12,
+        };
+        Some(RegionCode(self.0[..len].to_owned()))
+    }
+
+    /// True when `self` is `ancestor` or lies below it in the tree.
+    pub fn is_within(&self, ancestor: &RegionCode) -> bool {
+        self.0.starts_with(&ancestor.0)
+    }
+}
+
+impl std::fmt::Display for RegionCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for RegionCode {
+    type Error = RegionCodeError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        RegionCode::parse(&s)
+    }
+}
+
+impl From<RegionCode> for String {
+    fn from(c: RegionCode) -> String {
+        c.0
+    }
+}
+
+/// A region as listed among another's children: `{code, name, level}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegionSummary {
+    pub code: RegionCode,
+    /// The official name, e.g. `"留村村委会"` (NFC-normalised).
+    pub name: String,
+    pub level: RegionLevel,
+}
+
+/// Body of `GET /api/v1/regions/{code}`: the region, its parent's code and its direct
+/// children ordered by code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Region {
+    pub code: RegionCode,
+    pub name: String,
+    pub level: RegionLevel,
+    /// `null` for the top of the loaded tree.
+    pub parent_code: Option<RegionCode>,
+    /// The path from the top of the loaded tree down to the parent (for breadcrumbs), top first.
+    #[serde(default)]
+    pub ancestors: Vec<RegionSummary>,
+    pub children: Vec<RegionSummary>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_nbs_lengths_and_grids() {
+        for (s, level) in [
+            ("41", RegionLevel::Province),
+            ("4107", RegionLevel::Prefecture),
+            ("410783", RegionLevel::County),
+            ("410783101", RegionLevel::Township),
+            ("410783101230", RegionLevel::Village),
+            ("410783101230-001", RegionLevel::Grid),
+        ] {
+            assert_eq!(RegionCode::parse(s).unwrap().level(), level, "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for s in [
+            "",
+            "4",
+            "41078",
+            "41078310123",
+            "4107831012301",
+            "41a783",
+            &"1".repeat(40),
+            "410783101230-1",
+            "410783101230-0001",
+            "410783101-001",
+            "-001",
+            "４１０７８３", // full-width digits are not part of a URL code
+            "410783 ",
+        ] {
+            assert!(RegionCode::parse(s).is_err(), "{s:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn parents_and_containment_follow_the_prefix() {
+        let grid = RegionCode::parse("410783101230-002").unwrap();
+        let village = grid.parent().unwrap();
+        assert_eq!(village.as_str(), "410783101230");
+        assert_eq!(village.parent().unwrap().as_str(), "410783101");
+        assert_eq!(
+            RegionCode::parse("41").unwrap().parent(),
+            None,
+            "provinces have no parent"
+        );
+        let county = RegionCode::parse("410783").unwrap();
+        assert!(grid.is_within(&county));
+        assert!(county.is_within(&county));
+        assert!(!county.is_within(&grid));
+    }
+
+    #[test]
+    fn deserializing_validates() {
+        assert!(serde_json::from_str::<RegionCode>("\"410783\"").is_ok());
+        assert!(serde_json::from_str::<RegionCode>("\"41x783\"").is_err());
+    }
+}
