@@ -144,6 +144,12 @@ impl Settings {
         Settings::validate(raw)
     }
 
+    /// The built-in defaults alone, ignoring the environment (for tests and tools that set
+    /// fields themselves).
+    pub fn defaults() -> Settings {
+        Settings::validate(RawSettings::default()).expect("the defaults are valid")
+    }
+
     fn validate(raw: RawSettings) -> Result<Settings, ConfigError> {
         let bind: SocketAddr = raw.bind.trim().parse().map_err(|_| {
             bad(

@@ -1,0 +1,225 @@
+//! The `jifen` binary as an operator meets it: bad configuration, bad files, repeated runs.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn jifen(data_dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jifen"));
+    cmd.args(args).env("JIFEN_DATA_DIR", data_dir);
+    for key in [
+        "JIFEN_DATABASE_URL",
+        "JIFEN_BIND",
+        "JIFEN_CONFIG",
+        "RUST_BACKTRACE",
+    ] {
+        cmd.env_remove(key);
+    }
+    cmd.env("RUST_BACKTRACE", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run jifen")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A failure is one line starting with `error:` naming the cause, and never a panic.
+fn assert_one_line_error(o: &Output, starts: &str) {
+    assert_ne!(o.status.code(), Some(0));
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with(starts), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+}
+
+#[test]
+fn nonsense_bind_exits_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = jifen(dir.path(), &[("JIFEN_BIND", "nonsense")], &["serve"]);
+    assert_one_line_error(
+        &o,
+        "error: JIFEN_BIND: \"nonsense\" is not a listen address",
+    );
+}
+
+#[test]
+fn unreachable_databases_exit_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = jifen(
+        dir.path(),
+        &[(
+            "JIFEN_DATABASE_URL",
+            "postgres://jifen:pw@127.0.0.1:1/jifen",
+        )],
+        &["serve"],
+    );
+    assert_one_line_error(
+        &o,
+        "error: cannot connect to the database at postgres://jifen:***@127.0.0.1:1/jifen",
+    );
+    assert!(!stderr(&o).contains("pw@"), "the password is not printed");
+    let o = jifen(
+        dir.path(),
+        &[("JIFEN_DATABASE_URL", "mysql://x")],
+        &["migrate"],
+    );
+    assert_one_line_error(&o, "error: JIFEN_DATABASE_URL");
+    let o = jifen(
+        dir.path(),
+        &[("JIFEN_DATABASE_URL", "sqlite:///proc/no/such/dir/x.db")],
+        &["migrate"],
+    );
+    assert_one_line_error(
+        &o,
+        "error: cannot create the data directory /proc/no/such/dir",
+    );
+}
+
+#[test]
+fn other_bad_settings_name_their_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    for (var, value) in [
+        ("JIFEN_TIMEZONE", "Mars/Base"),
+        ("JIFEN_SMS_PROVIDER", "pigeon"),
+        ("JIFEN_LOG_FORMAT", "xml"),
+    ] {
+        let o = jifen(dir.path(), &[(var, value)], &["migrate"]);
+        assert_one_line_error(&o, &format!("error: {var}"));
+    }
+    let o = jifen(
+        dir.path(),
+        &[("JIFEN_CONFIG", "/no/such/file.toml")],
+        &["migrate"],
+    );
+    assert_one_line_error(
+        &o,
+        "error: configuration file /no/such/file.toml does not exist",
+    );
+}
+
+#[test]
+fn config_file_values_apply_and_env_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jifen.toml");
+    std::fs::write(&file, "timezone = \"Nowhere/City\"\n").unwrap();
+    let o = jifen(
+        dir.path(),
+        &[],
+        &["--config", file.to_str().unwrap(), "migrate"],
+    );
+    assert_one_line_error(&o, "error: JIFEN_TIMEZONE");
+    let o = jifen(
+        dir.path(),
+        &[("JIFEN_TIMEZONE", "Asia/Shanghai")],
+        &["--config", file.to_str().unwrap(), "migrate"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn import_divisions_is_idempotent_and_reports_bad_rows_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = jifen(dir.path(), &[], &["import-divisions"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(
+        stdout(&first)
+            .contains("total: 641 rows: 641 inserted, 0 updated, 0 unchanged, 0 rejected"),
+        "{}",
+        stdout(&first)
+    );
+    let second = jifen(dir.path(), &[], &["import-divisions"]);
+    assert!(
+        stdout(&second)
+            .contains("total: 641 rows: 0 inserted, 0 updated, 641 unchanged, 0 rejected"),
+        "{}",
+        stdout(&second)
+    );
+
+    let bad = dir.path().join("villages.csv");
+    std::fs::write(
+        &bad,
+        "code,name,streetCode,provinceCode,cityCode,areaCode\n\
+         410783101901,\"新村村委会\",410783101,41,4107,410783\n\
+         410783101902,\"\",410783101,41,4107,410783\n\
+         410783101903,\"缺列村\"\n\
+         4107831019AB,\"字母村\",410783101,41,4107,410783\n",
+    )
+    .unwrap();
+    let o = jifen(
+        dir.path(),
+        &[],
+        &["import-divisions", bad.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1), "rows were rejected");
+    assert!(
+        stdout(&o).contains("4 rows (village): 1 inserted, 0 updated, 0 unchanged, 3 rejected"),
+        "{}",
+        stdout(&o)
+    );
+    let err = stderr(&o);
+    assert!(err.contains("villages.csv:3: empty_name"), "{err}");
+    assert!(err.contains("villages.csv:4: missing_column"), "{err}");
+    assert!(err.contains("villages.csv:5: invalid_code"), "{err}");
+
+    let not_csv = dir.path().join("notes.txt");
+    std::fs::write(&not_csv, "hello\nworld\n").unwrap();
+    let o = jifen(
+        dir.path(),
+        &[],
+        &["import-divisions", not_csv.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("not an NBS division CSV"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = jifen(dir.path(), &[], &["import-divisions", "/no/such.csv"]);
+    assert_one_line_error(&o, "error: cannot read /no/such.csv");
+}
+
+#[test]
+fn import_divisions_reads_gzipped_national_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/divisions");
+    let o = jifen(
+        dir.path(),
+        &[],
+        &[
+            "import-divisions",
+            shared.join("provinces.csv").to_str().unwrap(),
+            shared.join("cities.csv").to_str().unwrap(),
+            shared.join("areas.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("total: 3351 rows: 3351 inserted"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = jifen(dir.path(), &[], &["--help"]);
+    let out = stdout(&o);
+    for cmd in ["serve", "migrate", "import-divisions"] {
+        assert!(out.contains(cmd), "{out}");
+    }
+    let o = jifen(dir.path(), &[], &["import-divisions", "--help"]);
+    assert!(stdout(&o).contains("Exit status"));
+}

@@ -1,0 +1,223 @@
+//! Black-box test support: start the real app on `127.0.0.1:0` against a fresh real database.
+//!
+//! Every test written with [`db_tests!`] runs twice: on SQLite (a file in a temporary
+//! directory) and on PostgreSQL (a fresh database created from `JIFEN_TEST_POSTGRES_URL`,
+//! dropped afterwards). Without that variable the PostgreSQL half says so on stderr and passes,
+//! unless `JIFEN_TEST_REQUIRE_POSTGRES=1` (set by the README's test command and CI), which
+//! turns a missing PostgreSQL into a failure rather than a silent skip.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jifen_server::config::Settings;
+use jifen_server::http::Application;
+use jifen_server::storage::Db;
+use sqlx::{Connection, Executor};
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh database that removes itself when dropped.
+pub struct TestDb {
+    pub url: String,
+    pub backend: Backend,
+    dir: tempfile::TempDir,
+    postgres: Option<(String, String)>, // (admin URL, database name)
+}
+
+impl TestDb {
+    /// A new empty database, or `None` (after saying why) when PostgreSQL is not configured.
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => Some(TestDb {
+                url: format!("sqlite://{}", dir.path().join("jifen.db").display()),
+                backend,
+                dir,
+                postgres: None,
+            }),
+            Backend::Postgres => {
+                let Ok(admin_url) = std::env::var("JIFEN_TEST_POSTGRES_URL") else {
+                    if std::env::var("JIFEN_TEST_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                        panic!(
+                            "JIFEN_TEST_REQUIRE_POSTGRES=1 but JIFEN_TEST_POSTGRES_URL is not set"
+                        );
+                    }
+                    eprintln!("PostgreSQL half skipped: JIFEN_TEST_POSTGRES_URL is not set");
+                    return None;
+                };
+                let name = format!("jifen_test_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = sqlx::PgConnection::connect(&admin_url)
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot reach JIFEN_TEST_POSTGRES_URL: {e}"));
+                conn.execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+                    .await
+                    .expect("create database");
+                conn.close().await.ok();
+                let url = with_database(&admin_url, &name);
+                Some(TestDb {
+                    url,
+                    backend,
+                    dir,
+                    postgres: Some((admin_url, name)),
+                })
+            }
+        }
+    }
+
+    /// The temporary directory of this test (data dir, web dir…).
+    pub fn dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+}
+
+/// `url` pointing at database `name` instead of its own.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime; use a thread with its own to block on.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ = conn
+                        .execute(
+                            format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str(),
+                        )
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// The real app, serving on a free port.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub test_db: TestDb,
+    /// Where the app serves the PWA from (empty unless a test writes files there).
+    pub web_dir: PathBuf,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// GET `path` and return (status, JSON body).
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("JSON body");
+        (status, body)
+    }
+
+    /// Loads the bundled 长垣市 divisions, as `jifen import-divisions` does.
+    pub async fn load_changyuan(&self) {
+        for (_, bytes) in jifen_server::regions::import::BUNDLED_CHANGYUAN {
+            let report = jifen_server::regions::import::import(&self.db, bytes)
+                .await
+                .expect("import");
+            assert!(report.errors.is_empty());
+        }
+    }
+}
+
+/// Starts the app on a fresh database of `backend` (`None`: PostgreSQL not configured).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let test_db = TestDb::new(backend).await?;
+    let web_dir = test_db.dir().join("web");
+    std::fs::create_dir_all(&web_dir).unwrap();
+    let mut settings = Settings::defaults();
+    settings.bind = "127.0.0.1:0".parse().unwrap();
+    settings.database_url = test_db.url.clone();
+    settings.data_dir = test_db.dir().join("data");
+    settings.web_dir = web_dir.clone();
+    let db = Db::connect(&settings.database_url, Duration::from_secs(10))
+        .await
+        .expect("connect");
+    db.migrate().await.expect("migrate");
+    let app = Application::build(settings, db.clone()).expect("build app");
+    let address = format!("http://{}", app.addr());
+    tokio::spawn(app.run());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Some(TestApp {
+        address,
+        client,
+        db,
+        test_db,
+        web_dir,
+    })
+}
+
+/// Declares tests that run on SQLite and on PostgreSQL:
+///
+/// ```ignore
+/// db_tests! {
+///     async fn lists_children(app) { let (status, _) = app.get_json("/healthz").await; … }
+/// }
+/// ```
+/// expands to `mod lists_children { fn sqlite(); fn postgres(); }`.
+#[macro_export]
+macro_rules! db_tests {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let $app = $crate::common::spawn_app($crate::common::Backend::Sqlite).await.unwrap();
+                    $body
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some($app) = $crate::common::spawn_app($crate::common::Backend::Postgres).await else {
+                        return;
+                    };
+                    $body
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,124 @@
+//! Operational endpoints, the error model, the OpenAPI document and the PWA's static serving.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+db_tests! {
+    async fn healthz_and_readyz_answer(app) {
+        let (status, body) = app.get_json("/healthz").await;
+        assert_eq!((status, body), (200, serde_json::json!({"status": "ok"})));
+        let (status, body) = app.get_json("/readyz").await;
+        assert_eq!((status, body), (200, serde_json::json!({"status": "ok"})));
+        // With the database gone, readiness fails but liveness holds.
+        app.db.close().await;
+        let (status, body) = app.get_json("/readyz").await;
+        assert_eq!((status, body), (503, serde_json::json!({"status": "unavailable"})));
+        let (status, _) = app.get_json("/healthz").await;
+        assert_eq!(status, 200);
+    }
+
+    async fn metrics_count_requests_by_route(app) {
+        app.get_json("/api/v1/regions/410783").await;
+        app.get_json("/api/v1/regions/410783").await;
+        let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+        let text = response.text().await.unwrap();
+        assert!(
+            text.contains(r#"jifen_http_requests_total{endpoint="/api/v1/regions/{code}",method="GET",status="404"} 2"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"jifen_db_connections{pool="writer",state="idle"}"#));
+    }
+
+    async fn every_response_carries_a_request_id(app) {
+        let response = app.client.get(app.url("/healthz")).send().await.unwrap();
+        let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert_eq!(id.len(), 36, "a UUID: {id}");
+        let other = app.client.get(app.url("/healthz")).send().await.unwrap();
+        assert_ne!(other.headers()["x-request-id"].to_str().unwrap(), id);
+    }
+
+    async fn unknown_api_routes_are_json_404(app) {
+        for path in ["/api/v1/nope", "/api/v2/regions/410783", "/api"] {
+            let (status, body) = app.get_json(path).await;
+            assert_eq!(status, 404, "{path}");
+            assert_eq!(body["code"], "not_found");
+        }
+        let response = app.client.post(app.url("/api/v1/regions/410783")).send().await.unwrap();
+        assert_eq!(response.status(), 404);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "not_found");
+    }
+
+    async fn openapi_documents_every_route(app) {
+        let (status, doc) = app.get_json("/api/v1/openapi.json").await;
+        assert_eq!(status, 200);
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        let paths: BTreeSet<_> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+        let expected: BTreeSet<String> = [
+            "/healthz",
+            "/readyz",
+            "/metrics",
+            "/api/v1/openapi.json",
+            "/api/v1/regions",
+            "/api/v1/regions/{code}",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        assert_eq!(paths, expected);
+        // Every operation answers as documented (no route is only in the document).
+        for path in &expected {
+            let concrete = path.replace("{code}", "410783");
+            let response = app.client.get(app.url(&concrete)).send().await.unwrap();
+            let documented: Vec<String> = doc["paths"][path]["get"]["responses"].as_object().unwrap().keys().cloned().collect();
+            assert!(documented.contains(&response.status().as_u16().to_string()), "{path}: {}", response.status());
+        }
+        assert!(doc["components"]["schemas"]["Region"].is_object());
+    }
+
+    async fn pwa_is_served_with_cache_rules_and_spa_fallback(app) {
+        // Before the build: a clear page, not a crash.
+        let response = app.client.get(app.url("/")).send().await.unwrap();
+        assert_eq!(response.status(), 503);
+        assert!(response.text().await.unwrap().contains("cargo xtask web"));
+
+        let web = &app.web_dir;
+        std::fs::write(web.join("index.html"), "<!doctype html><title>积分</title>").unwrap();
+        std::fs::write(web.join("app-0123456789abcdef.js"), "console.log(1)").unwrap();
+        std::fs::write(web.join("app-0123456789abcdef.js.br"), b"brotli-bytes").unwrap();
+        std::fs::write(web.join("sw.js"), "self").unwrap();
+        std::fs::write(web.join("icon-192.png"), b"png").unwrap();
+
+        for path in ["/", "/regions/410783101", "/deep/link/here"] {
+            let response = app.client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(response.headers()["cache-control"], "no-cache");
+            assert!(response.text().await.unwrap().contains("积分"));
+        }
+        let js = app.client.get(app.url("/app-0123456789abcdef.js")).send().await.unwrap();
+        assert_eq!(js.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert!(js.headers()["content-type"].to_str().unwrap().contains("javascript"));
+        assert_eq!(js.text().await.unwrap(), "console.log(1)");
+        let br = app
+            .client
+            .get(app.url("/app-0123456789abcdef.js"))
+            .header("accept-encoding", "gzip, br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(br.headers()["content-encoding"], "br");
+        assert!(br.headers()["content-type"].to_str().unwrap().contains("javascript"));
+        assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli-bytes");
+        let sw = app.client.get(app.url("/sw.js")).send().await.unwrap();
+        assert_eq!(sw.headers()["cache-control"], "no-cache");
+        let icon = app.client.get(app.url("/icon-192.png")).send().await.unwrap();
+        assert_eq!(icon.headers()["cache-control"], "public, max-age=3600");
+        for path in ["/missing.js", "/../Cargo.toml", "/.secret", "/%2e%2e/Cargo.toml", "/%2e%2e/%2e%2e/server/Cargo.toml"] {
+            let response = app.client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(response.status(), 404, "{path}");
+        }
+    }
+}
