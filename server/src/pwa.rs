@@ -100,11 +100,15 @@ async fn open(req: &HttpRequest, file: &Path) -> std::io::Result<NamedFile> {
                 return Ok(NamedFile::open_async(&compressed)
                     .await?
                     .set_content_type(mime)
+                    .disable_content_disposition()
                     .set_content_encoding(encoding));
             }
         }
     }
-    Ok(NamedFile::open_async(file).await?.set_content_type(mime))
+    Ok(NamedFile::open_async(file)
+        .await?
+        .set_content_type(mime)
+        .disable_content_disposition())
 }
 
 fn cache_control(file: &Path) -> HeaderValue {

@@ -96,6 +96,7 @@ db_tests! {
             let response = app.client.get(app.url(path)).send().await.unwrap();
             assert_eq!(response.status(), 200, "{path}");
             assert_eq!(response.headers()["cache-control"], "no-cache");
+            assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
             assert!(response.text().await.unwrap().contains("积分"));
         }
         let js = app.client.get(app.url("/app-0123456789abcdef.js")).send().await.unwrap();
@@ -110,6 +111,7 @@ db_tests! {
             .await
             .unwrap();
         assert_eq!(br.headers()["content-encoding"], "br");
+        assert!(br.headers().get("content-disposition").is_none(), "shown, not downloaded");
         assert!(br.headers()["content-type"].to_str().unwrap().contains("javascript"));
         assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli-bytes");
         let sw = app.client.get(app.url("/sw.js")).send().await.unwrap();

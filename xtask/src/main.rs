@@ -1,1 +1,257 @@
-fn main() {}
+//! `cargo xtask web`: builds the PWA into `app/dist`.
+//!
+//! 1. `cargo build -p jifen-app --lib --target wasm32-unknown-unknown --profile wasm-release`
+//!    (size-optimised: opt-level z, LTO, one codegen unit, panic=abort; `--dev` uses the dev
+//!    profile instead, fast to build, large);
+//! 2. wasm-bindgen (the `wasm-bindgen-cli-support` crate, pinned to the version in Cargo.lock)
+//!    generates the JS glue for the `web` target;
+//! 3. `wasm-opt -Oz` from the npm package `binaryen` (installed into `app/node_modules` by
+//!    `npm ci` when missing; Debian's binaryen 108 produces a wasm that fails at start);
+//! 4. content-hashed names (`app-<16 hex>.wasm|js`, `style-<16 hex>.css`) so the server can
+//!    mark them immutable; `index.html` and `sw.js` are filled in with those names;
+//! 5. a `.br` (quality 11) and `.gz` (level 9) copy of every text and wasm file, served as is
+//!    by `jifen serve` to clients that accept them;
+//! 6. prints the sizes (raw, gzip, brotli) and the first-load total.
+//!
+//! Nothing is downloaded but crates and the npm package; no prebuilt binary.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use sha2::{Digest, Sha256};
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "Jifen's build tasks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Build the PWA into app/dist (served by `jifen serve`).
+    Web {
+        /// Use the dev profile and skip wasm-opt (fast, large; for working on the app).
+        #[arg(long)]
+        dev: bool,
+        /// Output directory (default: app/dist).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Task::Web { dev, out } => {
+            let root = workspace_root();
+            build_web(&root, dev, &out.unwrap_or_else(|| root.join("app/dist")))
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed with {status}");
+    }
+    Ok(())
+}
+
+fn build_web(root: &Path, dev: bool, out: &Path) -> Result<()> {
+    let profile = if dev { "dev" } else { "wasm-release" };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run(Command::new(&cargo).current_dir(root).args([
+        "build",
+        "-p",
+        "jifen-app",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        profile,
+    ]))?;
+    let target_dir =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let profile_dir = if dev { "debug" } else { "wasm-release" };
+    let wasm = target_dir
+        .join("wasm32-unknown-unknown")
+        .join(profile_dir)
+        .join("jifen_app.wasm");
+
+    let staging = target_dir.join("xtask-web");
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging)?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)?
+        .typescript(false)
+        .out_name("app")
+        .generate(&staging)
+        .context("wasm-bindgen")?;
+    let bindgen_wasm = staging.join("app_bg.wasm");
+    let final_wasm = if dev {
+        bindgen_wasm
+    } else {
+        let optimised = staging.join("app_opt.wasm");
+        wasm_opt(root, &bindgen_wasm, &optimised)?;
+        optimised
+    };
+
+    let _ = std::fs::remove_dir_all(out);
+    std::fs::create_dir_all(out)?;
+    let app_dir = root.join("app");
+    let wasm_name = write_hashed(out, "app", "wasm", &std::fs::read(&final_wasm)?)?;
+    let js_name = write_hashed(out, "app", "js", &std::fs::read(staging.join("app.js"))?)?;
+    let css_name = write_hashed(
+        out,
+        "style",
+        "css",
+        &std::fs::read(app_dir.join("style.css"))?,
+    )?;
+
+    let index = std::fs::read_to_string(app_dir.join("index.html"))?
+        .replace("{{CSS}}", &css_name)
+        .replace("{{JS}}", &js_name)
+        .replace("{{WASM}}", &wasm_name);
+    std::fs::write(out.join("index.html"), &index)?;
+
+    let mut statics = Vec::new();
+    for entry in std::fs::read_dir(app_dir.join("static"))? {
+        let entry = entry?;
+        let name = entry
+            .file_name()
+            .into_string()
+            .map_err(|n| anyhow::anyhow!("bad file name {n:?}"))?;
+        std::fs::copy(entry.path(), out.join(&name))?;
+        statics.push(name);
+    }
+    statics.sort();
+
+    let mut shell = vec!["/".to_owned(), "/index.html".to_owned()];
+    shell.extend(
+        [&js_name, &wasm_name, &css_name]
+            .iter()
+            .map(|n| format!("/{n}")),
+    );
+    shell.extend(statics.iter().map(|n| format!("/{n}")));
+    let version = short_hash(index.as_bytes());
+    let sw = std::fs::read_to_string(app_dir.join("sw.js"))?
+        .replace("{{VERSION}}", &version)
+        .replace("{{SHELL}}", &serde_json::to_string(&shell)?);
+    std::fs::write(out.join("sw.js"), sw)?;
+
+    let mut report = String::new();
+    let mut first_load = (0usize, 0usize, 0usize);
+    writeln!(report, "PWA built into {} ({profile}):", out.display())?;
+    writeln!(
+        report,
+        "{:<34} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip", "brotli"
+    )?;
+    let mut names: Vec<String> = std::fs::read_dir(out)?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    for name in names {
+        if name.ends_with(".png") {
+            continue; // already compressed
+        }
+        let bytes = std::fs::read(out.join(&name))?;
+        let gz = gzip(&bytes)?;
+        let br = brotli(&bytes)?;
+        std::fs::write(out.join(format!("{name}.gz")), &gz)?;
+        std::fs::write(out.join(format!("{name}.br")), &br)?;
+        writeln!(
+            report,
+            "{name:<34} {:>10} {:>10} {:>10}",
+            kib(bytes.len()),
+            kib(gz.len()),
+            kib(br.len())
+        )?;
+        if [&js_name, &wasm_name, &css_name, "index.html"].contains(&name.as_str()) {
+            first_load.0 += bytes.len();
+            first_load.1 += gz.len();
+            first_load.2 += br.len();
+        }
+    }
+    writeln!(
+        report,
+        "{:<34} {:>10} {:>10} {:>10}",
+        "first load (html+js+wasm+css)",
+        kib(first_load.0),
+        kib(first_load.1),
+        kib(first_load.2)
+    )?;
+    print!("{report}");
+    std::io::stdout().flush()?;
+    Ok(())
+}
+
+fn kib(n: usize) -> String {
+    format!("{:.1} KiB", n as f64 / 1024.0)
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes `bytes` as `<stem>-<hash>.<ext>` and returns that name.
+fn write_hashed(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<String> {
+    let name = format!("{stem}-{}.{ext}", short_hash(bytes));
+    std::fs::write(dir.join(&name), bytes)?;
+    Ok(name)
+}
+
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?)
+}
+
+fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+    Ok(out)
+}
+
+/// Runs binaryen's `wasm-opt -Oz` from `app/node_modules`, installing it with `npm ci` first
+/// when it is missing.
+fn wasm_opt(root: &Path, input: &Path, output: &Path) -> Result<()> {
+    let app = root.join("app");
+    let bin = app.join("node_modules/.bin/wasm-opt");
+    if !bin.exists() {
+        run(Command::new("npm")
+            .current_dir(&app)
+            .args(["ci", "--no-audit", "--no-fund"]))
+        .context("installing binaryen (wasm-opt) with npm")?;
+    }
+    // The features rustc's wasm32 target emits by default, so wasm-opt keeps them.
+    run(Command::new(&bin).arg(input).arg("-o").arg(output).args([
+        "-Oz",
+        "--enable-bulk-memory",
+        "--enable-sign-ext",
+        "--enable-mutable-globals",
+        "--enable-nontrapping-float-to-int",
+        "--enable-reference-types",
+        "--enable-multivalue",
+    ]))
+}

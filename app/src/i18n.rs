@@ -1,0 +1,239 @@
+//! The app's words: Chinese (zh-CN) first, English second (UX.md: "Chinese first").
+//!
+//! The locale is the one the person chose (the 中文/EN switch, kept in `localStorage`), else
+//! Chinese. Every string on screen
+//! comes from [`Text`], so adding a word means adding it in both languages here.
+
+use jifen_shared::regions::RegionLevel;
+use leptos::prelude::*;
+
+/// The crash screen's words, in both languages at once (the locale may be what broke).
+pub const CRASH_ZH: &str = "出错了，点击重新加载";
+pub const CRASH_EN: &str = "Something went wrong. Tap to reload.";
+
+const STORAGE_KEY: &str = "jifen.locale";
+
+/// A display language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locale {
+    ZhCn,
+    En,
+}
+
+impl Locale {
+    /// The person's saved choice, else Chinese: the county's language comes first whatever
+    /// the phone's system language (UX.md); English is one tap away on the switch.
+    pub fn detect() -> Locale {
+        let saved = web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        match saved.as_deref() {
+            Some("en") => Locale::En,
+            _ => Locale::ZhCn,
+        }
+    }
+
+    /// The BCP 47 tag for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    /// The other language (for the switch).
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::ZhCn => Locale::En,
+            Locale::En => Locale::ZhCn,
+        }
+    }
+}
+
+/// Puts the locale signal in context and keeps `<html lang>` and `localStorage` in step.
+pub fn provide_locale(initial: Locale) {
+    let locale = RwSignal::new(initial);
+    provide_context(locale);
+    Effect::new(move |_| {
+        let current = locale.get();
+        if let Some(window) = web_sys::window() {
+            if let Some(html) = window.document().and_then(|d| d.document_element()) {
+                let _ = html.set_attribute("lang", current.tag());
+            }
+            if let Ok(Some(storage)) = window.local_storage() {
+                let _ = storage.set_item(STORAGE_KEY, current.tag());
+            }
+        }
+    });
+}
+
+/// The locale signal from context.
+pub fn use_locale() -> RwSignal<Locale> {
+    use_context::<RwSignal<Locale>>().expect("provide_locale runs in App")
+}
+
+/// Every fixed string of the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    AppName,
+    SwitchLanguage,
+    Loading,
+    NetworkProblem,
+    Retry,
+    RegionNotFound,
+    PageNotFound,
+    BackHome,
+    Search,
+    NothingMatches,
+    NoGrids,
+    NotLoaded,
+}
+
+/// `text` in `locale`.
+pub fn t(locale: Locale, text: Text) -> &'static str {
+    use Locale::*;
+    use Text::*;
+    match (text, locale) {
+        (AppName, ZhCn) => "积分",
+        (AppName, En) => "Jifen",
+        // The switch shows the language it switches to.
+        (SwitchLanguage, ZhCn) => "EN",
+        (SwitchLanguage, En) => "中文",
+        (Loading, ZhCn) => "正在加载…",
+        (Loading, En) => "Loading…",
+        (NetworkProblem, ZhCn) => "网络不好，请检查网络后重试",
+        (NetworkProblem, En) => "The network is weak. Check it and try again.",
+        (Retry, ZhCn) => "重试",
+        (Retry, En) => "Try again",
+        (RegionNotFound, ZhCn) => "没有找到这个地方",
+        (RegionNotFound, En) => "This place was not found",
+        (PageNotFound, ZhCn) => "没有这个页面",
+        (PageNotFound, En) => "There is no such page",
+        (BackHome, ZhCn) => "回到首页",
+        (BackHome, En) => "Back to the start",
+        (Search, ZhCn) => "搜索名称",
+        (Search, En) => "Search by name",
+        (NothingMatches, ZhCn) => "没有找到匹配的名称",
+        (NothingMatches, En) => "No name matches",
+        (NoGrids, ZhCn) => "这里还没有划分网格",
+        (NoGrids, En) => "No grids have been set up here yet",
+        (NotLoaded, ZhCn) => "还没有导入本县的行政区划数据",
+        (NotLoaded, En) => "The county's divisions have not been imported yet",
+    }
+}
+
+/// What a region's children are called, with their number: "19 个乡镇（街道）".
+pub fn children_count(locale: Locale, level: RegionLevel, n: usize) -> String {
+    match locale {
+        Locale::ZhCn => {
+            let noun = match level {
+                RegionLevel::Province => "个省",
+                RegionLevel::Prefecture => "个市",
+                RegionLevel::County => "个县（市、区）",
+                RegionLevel::Township => "个乡镇（街道）",
+                RegionLevel::Village => "个村（社区）",
+                RegionLevel::Grid => "个网格",
+            };
+            format!("{n} {noun}")
+        }
+        Locale::En => {
+            let noun = match (level, n == 1) {
+                (RegionLevel::Province, true) => "province",
+                (RegionLevel::Province, false) => "provinces",
+                (RegionLevel::Prefecture, true) => "prefecture",
+                (RegionLevel::Prefecture, false) => "prefectures",
+                (RegionLevel::County, true) => "county",
+                (RegionLevel::County, false) => "counties",
+                (RegionLevel::Township, true) => "township or sub-district",
+                (RegionLevel::Township, false) => "townships and sub-districts",
+                (RegionLevel::Village, true) => "village or community",
+                (RegionLevel::Village, false) => "villages and communities",
+                (RegionLevel::Grid, true) => "grid",
+                (RegionLevel::Grid, false) => "grids",
+            };
+            format!("{n} {noun}")
+        }
+    }
+}
+
+/// A short badge for a region: 村 for a village committee (村委会), 社区 for an urban
+/// community (居委会/社区), 镇/乡/街道 for townships, following the NBS names.
+pub fn badge(locale: Locale, level: RegionLevel, name: &str) -> &'static str {
+    let zh = match level {
+        RegionLevel::Village if name.ends_with("村委会") => "村",
+        RegionLevel::Village => "社区",
+        RegionLevel::Township if name.ends_with("街道") => "街道",
+        RegionLevel::Township if name.ends_with('乡') => "乡",
+        RegionLevel::Township => "镇",
+        RegionLevel::Grid => "网格",
+        RegionLevel::County => "县",
+        RegionLevel::Prefecture => "市",
+        RegionLevel::Province => "省",
+    };
+    match locale {
+        Locale::ZhCn => zh,
+        Locale::En => match zh {
+            "村" => "Village",
+            "社区" => "Community",
+            "街道" => "Sub-district",
+            "乡" => "Township",
+            "镇" => "Town",
+            "网格" => "Grid",
+            "县" => "County",
+            "市" => "City",
+            _ => "Province",
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_has_both_languages() {
+        let all = [
+            Text::AppName,
+            Text::SwitchLanguage,
+            Text::Loading,
+            Text::NetworkProblem,
+            Text::Retry,
+            Text::RegionNotFound,
+            Text::PageNotFound,
+            Text::BackHome,
+            Text::Search,
+            Text::NothingMatches,
+            Text::NoGrids,
+            Text::NotLoaded,
+        ];
+        for text in all {
+            assert!(!t(Locale::ZhCn, text).is_empty());
+            assert!(t(Locale::En, text).is_ascii(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn counts_and_badges_read_naturally() {
+        assert_eq!(
+            children_count(Locale::ZhCn, RegionLevel::Township, 19),
+            "19 个乡镇（街道）"
+        );
+        assert_eq!(
+            children_count(Locale::En, RegionLevel::Village, 1),
+            "1 village or community"
+        );
+        assert_eq!(
+            badge(Locale::ZhCn, RegionLevel::Village, "留村村委会"),
+            "村"
+        );
+        assert_eq!(
+            badge(Locale::ZhCn, RegionLevel::Village, "宏大社区居民委员会"),
+            "社区"
+        );
+        assert_eq!(
+            badge(Locale::ZhCn, RegionLevel::Township, "蒲西街道"),
+            "街道"
+        );
+        assert_eq!(badge(Locale::En, RegionLevel::Township, "樊相镇"), "Town");
+    }
+}

@@ -1,0 +1,43 @@
+//! Jifen's PWA (积分): a Leptos client-side-rendered app compiled to wasm32.
+//!
+//! Every wire type comes from `jifen-shared`. The UI speaks Chinese first ([`i18n`]); it is
+//! built for a 360×640 phone inside WeChat's browser on a weak network: big type, big targets,
+//! skeletons while loading, a plain sentence and a retry button when the network fails, and a
+//! tap-to-reload screen if the app itself ever crashes ([`crash`]).
+
+pub mod api;
+pub mod crash;
+pub mod i18n;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use i18n::{Locale, provide_locale};
+
+/// The wasm entry point: installs the crash screen, removes the boot placeholder of
+/// `index.html` and mounts the app.
+#[wasm_bindgen(start)]
+pub fn start() {
+    crash::install();
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(App);
+}
+
+/// The root component: locale, routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_locale(Locale::detect());
+    view! {
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/") view=pages::regions::HomeRegion />
+                <Route path=path!("/regions/:code") view=pages::regions::RegionPage />
+            </Routes>
+        </Router>
+    }
+}

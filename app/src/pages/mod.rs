@@ -1,0 +1,97 @@
+//! Screens, and the few pieces they share (top bar, skeleton, failure notice).
+
+pub mod regions;
+
+use leptos::prelude::*;
+
+use crate::api::ApiFailure;
+use crate::i18n::{Text, t, use_locale};
+
+/// The bar at the top of every screen: the app's name (a link to the start) and the language
+/// switch.
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
+                    <circle cx="16" cy="16" r="14" fill="#f6c445" />
+                    <circle cx="16" cy="16" r="10" fill="none" stroke="#d99a1e" stroke-width="2" />
+                </svg>
+                <span>{move || t(locale.get(), Text::AppName)}</span>
+            </a>
+            <button
+                class="lang"
+                type="button"
+                on:click=move |_| locale.update(|l| *l = l.other())
+            >
+                {move || t(locale.get(), Text::SwitchLanguage)}
+            </button>
+        </header>
+    }
+}
+
+/// Grey placeholder rows while a list loads (UX.md: skeletons, never an endless spinner).
+#[component]
+pub fn ListSkeleton() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="skeleton" aria-busy="true">
+            <span class="visually-hidden">{move || t(locale.get(), Text::Loading)}</span>
+            <div class="sk sk-title"></div>
+            <div class="sk sk-line"></div>
+            {(0..6).map(|_| view! { <div class="sk sk-row"></div> }).collect_view()}
+        </div>
+    }
+}
+
+/// A failed load: a plain sentence and, for network trouble, a retry button.
+#[component]
+pub fn Failure(
+    failure: ApiFailure,
+    #[prop(into)] not_found: Text,
+    retry: Callback<()>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let (message, can_retry) = match &failure {
+        ApiFailure::Network => (Text::NetworkProblem, true),
+        ApiFailure::Server(_) => (not_found, false),
+        ApiFailure::Unexpected(_) => (Text::NetworkProblem, true),
+    };
+    view! {
+        <div class="notice" role="alert">
+            <p class="notice-text">{move || t(locale.get(), message)}</p>
+            {if can_retry {
+                view! {
+                    <button class="primary" type="button" on:click=move |_| retry.run(())>
+                        {move || t(locale.get(), Text::Retry)}
+                    </button>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <a class="primary" href="/">
+                        {move || t(locale.get(), Text::BackHome)}
+                    </a>
+                }
+                    .into_any()
+            }}
+        </div>
+    }
+}
+
+/// Any path the app does not know.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <TopBar />
+        <main class="content">
+            <div class="notice">
+                <p class="notice-text">{move || t(locale.get(), Text::PageNotFound)}</p>
+                <a class="primary" href="/">{move || t(locale.get(), Text::BackHome)}</a>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,175 @@
+//! The region browser (县 → 乡镇 → 村 → 网格): the deployment's county at `/`, any region at
+//! `/regions/{code}`, its children as large tappable rows, a name filter for long lists.
+
+use jifen_shared::ErrorCode;
+use jifen_shared::regions::{Region, RegionLevel, RegionSummary};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{Failure, ListSkeleton, TopBar};
+use crate::api::{self, ApiFailure};
+use crate::i18n::{Text, badge, children_count, t, use_locale};
+
+/// Lists longer than this get a name filter.
+const FILTER_FROM: usize = 8;
+
+/// `/`: the deployment's home region (`GET /api/v1/regions`).
+#[component]
+pub fn HomeRegion() -> impl IntoView {
+    let region = LocalResource::new(|| api::get::<Region>("/regions"));
+    view! { <RegionScreen region not_found=Text::NotLoaded /> }
+}
+
+/// `/regions/{code}`.
+#[component]
+pub fn RegionPage() -> impl IntoView {
+    let params = use_params_map();
+    let region = LocalResource::new(move || {
+        let code = params.read().get("code").unwrap_or_default();
+        async move { api::get::<Region>(&format!("/regions/{code}")).await }
+    });
+    view! { <RegionScreen region not_found=Text::RegionNotFound /> }
+}
+
+#[component]
+fn RegionScreen(
+    region: LocalResource<Result<Region, ApiFailure>>,
+    not_found: Text,
+) -> impl IntoView {
+    let retry = Callback::new(move |_| region.refetch());
+    view! {
+        <TopBar />
+        <main class="content">
+            {move || match region.get() {
+                None => view! { <ListSkeleton /> }.into_any(),
+                Some(Ok(r)) => view! { <RegionDetail region=r /> }.into_any(),
+                Some(Err(failure)) => {
+                    let not_found = match failure.code() {
+                        Some(ErrorCode::NotFound | ErrorCode::InvalidInput) => not_found,
+                        _ => Text::NetworkProblem,
+                    };
+                    view! { <Failure failure not_found retry /> }.into_any()
+                }
+            }}
+        </main>
+    }
+}
+
+/// The level a region's children are at.
+fn child_level(level: RegionLevel) -> RegionLevel {
+    match level {
+        RegionLevel::Province => RegionLevel::Prefecture,
+        RegionLevel::Prefecture => RegionLevel::County,
+        RegionLevel::County => RegionLevel::Township,
+        RegionLevel::Township => RegionLevel::Village,
+        RegionLevel::Village | RegionLevel::Grid => RegionLevel::Grid,
+    }
+}
+
+#[component]
+fn RegionDetail(region: Region) -> impl IntoView {
+    let locale = use_locale();
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(&format!("{} · 积分", region.name));
+    }
+    let query = RwSignal::new(String::new());
+    let Region {
+        name,
+        level,
+        ancestors,
+        children,
+        ..
+    } = region;
+    // Above the county, places are context, not somewhere a villager navigates.
+    let (links, context): (Vec<_>, Vec<_>) = ancestors
+        .into_iter()
+        .partition(|a| a.level >= RegionLevel::County);
+    let context = context
+        .into_iter()
+        .map(|a| a.name)
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let count = children.len();
+    let kind = child_level(level);
+    let children = StoredValue::new(children);
+    let visible = move || {
+        let q = query.get();
+        let q = q.trim();
+        children.with_value(|c| {
+            c.iter()
+                .filter(|r| q.is_empty() || r.name.contains(q))
+                .cloned()
+                .collect::<Vec<RegionSummary>>()
+        })
+    };
+    let region_name = name.clone();
+    view! {
+        <nav class="crumbs" aria-label="breadcrumb">
+            {(!context.is_empty()).then(|| view! { <span class="crumb-context">{context}</span> })}
+            {links
+                .into_iter()
+                .map(|a| {
+                    view! {
+                        <a class="crumb" href=format!("/regions/{}", a.code)>
+                            {a.name}
+                        </a>
+                        <span class="crumb-sep" aria-hidden="true">"›"</span>
+                    }
+                })
+                .collect_view()}
+        </nav>
+        <h1 class="region-name">{name}</h1>
+        <p class="region-meta">
+            <span class="badge">{move || badge(locale.get(), level, &region_name)}</span>
+            {move || (count > 0).then(|| children_count(locale.get(), kind, count))}
+        </p>
+        {(count > FILTER_FROM).then(|| view! {
+            <input
+                class="search"
+                type="search"
+                enterkeyhint="search"
+                prop:placeholder=move || t(locale.get(), Text::Search)
+                aria-label=move || t(locale.get(), Text::Search)
+                on:input=move |ev| query.set(event_target_value(&ev))
+                prop:value=move || query.get()
+            />
+        })}
+        {move || if count == 0 {
+            let text = if level == RegionLevel::Village { Text::NoGrids } else { Text::NothingMatches };
+            view! { <p class="empty">{move || t(locale.get(), text)}</p> }.into_any()
+        } else {
+            let items = visible();
+            if items.is_empty() {
+                view! { <p class="empty">{move || t(locale.get(), Text::NothingMatches)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list">
+                        {items
+                            .into_iter()
+                            .map(|child| view! { <RegionRow child /> })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn RegionRow(child: RegionSummary) -> impl IntoView {
+    let locale = use_locale();
+    let RegionSummary { code, name, level } = child;
+    let label = name.clone();
+    view! {
+        <li>
+            <a class="row" href=format!("/regions/{code}")>
+                <span class="row-name">{name}</span>
+                <span class="badge">{move || badge(locale.get(), level, &label)}</span>
+                <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+                </svg>
+            </a>
+        </li>
+    }
+}

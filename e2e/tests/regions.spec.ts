@@ -1,0 +1,118 @@
+// The region browser (县 → 乡镇 → 村) as a villager meets it on a 360×640 phone.
+import { expect, test } from "@playwright/test";
+
+const artifacts = "artifacts";
+
+// Each test runs in a fresh browser context: empty storage, so the app starts in Chinese.
+
+test("home lists 长垣市's 19 township-level units, and 樊相镇 leads to 留村", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("长垣市");
+  const rows = page.locator("ul.list > li");
+  await expect(rows).toHaveCount(19);
+  await expect(page.getByText("19 个乡镇（街道）")).toBeVisible();
+  await expect(rows.first()).toContainText("蒲西街道");
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  // Rendered by the wasm app (the boot placeholder is gone).
+  await expect(page.locator("#boot")).toHaveCount(0);
+  await page.screenshot({ path: `${artifacts}/01-home-county.png` });
+
+  await page.getByRole("link", { name: /樊相镇/ }).tap();
+  await expect(page).toHaveURL(/\/regions\/410783101$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("樊相镇");
+  const liucun = page.getByRole("link", { name: /留村村委会/ });
+  await expect(liucun).toBeVisible();
+  await expect(page.getByRole("link", { name: "长垣市" })).toBeVisible();
+  await page.screenshot({ path: `${artifacts}/02-township-fanxiang.png` });
+
+  // The filter narrows a long list as the villager types.
+  await page.getByRole("searchbox").fill("留村");
+  await expect(page.locator("ul.list > li")).toHaveCount(1);
+  await liucun.tap();
+  await expect(page).toHaveURL(/\/regions\/410783101230$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("留村村委会");
+  await expect(page.getByText("这里还没有划分网格")).toBeVisible();
+  await page.screenshot({ path: `${artifacts}/03-village-liucun.png` });
+
+  // Back goes back, the breadcrumb goes up.
+  await page.goBack();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("樊相镇");
+  await page.getByRole("link", { name: "长垣市" }).tap();
+  await expect(page.locator("ul.list > li")).toHaveCount(19);
+  expect(errors).toEqual([]);
+});
+
+test("touch targets are at least 48 px and text at least 16 px", async ({ page }) => {
+  await page.goto("/regions/410783101");
+  await expect(page.locator("ul.list > li").first()).toBeVisible();
+  for (const locator of [page.locator("a.row").first(), page.locator("button.lang"), page.getByRole("searchbox")]) {
+    const box = await locator.boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(44);
+  }
+  const rowHeight = (await page.locator("a.row").first().boundingBox())!.height;
+  expect(rowHeight).toBeGreaterThanOrEqual(48);
+  const fontSize = await page.locator(".row-name").first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  expect(fontSize).toBeGreaterThanOrEqual(16);
+  // Nothing overflows the 360 px width.
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scrollWidth).toBeLessThanOrEqual(360);
+});
+
+test("a deep link loads directly, and English is one tap away", async ({ page }) => {
+  await page.goto("/regions/410783101230");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("留村村委会");
+  await page.getByRole("button", { name: "EN" }).tap();
+  await expect(page.getByText("No grids have been set up here yet")).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.reload();
+  await expect(page.getByText("No grids have been set up here yet")).toBeVisible();
+  await page.getByRole("button", { name: "中文" }).tap();
+  await expect(page.getByText("这里还没有划分网格")).toBeVisible();
+});
+
+test("unknown places and pages say so in plain words", async ({ page }) => {
+  await page.goto("/regions/999999999");
+  await expect(page.getByText("没有找到这个地方")).toBeVisible();
+  await page.goto("/regions/not-a-code");
+  await expect(page.getByText("没有找到这个地方")).toBeVisible();
+  await page.goto("/no/such/page");
+  await expect(page.getByText("没有这个页面")).toBeVisible();
+  await page.getByRole("link", { name: "回到首页" }).tap();
+  await expect(page.locator("ul.list > li")).toHaveCount(19);
+});
+
+test("a dropped connection shows a sentence and a retry that works", async ({ page }) => {
+  let fail = true;
+  await page.route("**/api/v1/regions/410783101", (route) => (fail ? route.abort("internetdisconnected") : route.continue()));
+  await page.goto("/regions/410783101");
+  await expect(page.getByText("网络不好，请检查网络后重试")).toBeVisible();
+  await page.screenshot({ path: `${artifacts}/04-network-problem.png` });
+  fail = false;
+  await page.getByRole("button", { name: "重试" }).tap();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("樊相镇");
+});
+
+test("the app shell is a PWA: manifest, service worker, cache rules", async ({ page, request }) => {
+  await page.goto("/");
+  await expect(page.locator("ul.list > li")).toHaveCount(19);
+  const manifest = await (await request.get("/manifest.webmanifest")).json();
+  expect(manifest.short_name).toBe("积分");
+  expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toContain("512x512");
+  const registered = await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    return registration.active?.scriptURL ?? "";
+  });
+  expect(registered).toMatch(/\/sw\.js$/);
+  const index = await request.get("/");
+  expect(index.headers()["cache-control"]).toBe("no-cache");
+  const wasm = await page.evaluate(() => document.querySelector('link[rel="preload"]')!.getAttribute("href"));
+  const asset = await request.get(wasm!);
+  expect(asset.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  expect(asset.headers()["content-type"]).toBe("application/wasm");
+  // The API is never answered from the service worker's cache.
+  const sw = await (await request.get("/sw.js")).text();
+  expect(sw).toContain('url.pathname.startsWith("/api/")');
+});
