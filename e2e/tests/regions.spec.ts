@@ -116,3 +116,13 @@ test("the app shell is a PWA: manifest, service worker, cache rules", async ({ p
   const sw = await (await request.get("/sw.js")).text();
   expect(sw).toContain('url.pathname.startsWith("/api/")');
 });
+
+test("the OpenAPI document is served and saved for validation", async ({ request }) => {
+  const response = await request.get("/api/v1/openapi.json");
+  expect(response.status()).toBe(200);
+  const doc = await response.json();
+  expect(Object.keys(doc.paths)).toContain("/api/v1/regions/{code}");
+  const fs = await import("node:fs");
+  fs.mkdirSync(artifacts, { recursive: true });
+  fs.writeFileSync(`${artifacts}/openapi.json`, JSON.stringify(doc, null, 2));
+});

@@ -251,7 +251,8 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_variable() {
-        let cases: [(&str, Box<dyn FnOnce(&mut RawSettings)>); 6] = [
+        type Edit = Box<dyn FnOnce(&mut RawSettings)>;
+        let cases: [(&str, Edit); 6] = [
             ("JIFEN_BIND", Box::new(|r| r.bind = "nonsense".into())),
             (
                 "JIFEN_DATABASE_URL",

@@ -190,26 +190,30 @@ fn import_divisions_is_idempotent_and_reports_bad_rows_by_line() {
 }
 
 #[test]
-fn import_divisions_reads_gzipped_national_files() {
+fn import_divisions_reads_plain_and_gzipped_national_files() {
     let dir = tempfile::tempdir().unwrap();
-    let shared =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/divisions");
+    let Some(shared) = common::national_data_dir() else {
+        return;
+    };
+    let file = |name: &str| shared.join(name).to_str().unwrap().to_owned();
+    let (provinces, cities, areas, streets) = (
+        file("provinces.csv"),
+        file("cities.csv"),
+        file("areas.csv"),
+        file("streets.csv.gz"),
+    );
     let o = jifen(
         dir.path(),
         &[],
-        &[
-            "import-divisions",
-            shared.join("provinces.csv").to_str().unwrap(),
-            shared.join("cities.csv").to_str().unwrap(),
-            shared.join("areas.csv").to_str().unwrap(),
-        ],
+        &["import-divisions", &streets, &provinces, &cities, &areas],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
     assert!(
-        stdout(&o).contains("total: 3351 rows: 3351 inserted"),
-        "{}",
-        stdout(&o)
+        out.contains("streets.csv.gz: 41352 rows (township): 41352 inserted"),
+        "{out}"
     );
+    assert!(out.contains("total: 44703 rows: 44703 inserted"), "{out}");
 }
 
 #[test]

@@ -51,9 +51,8 @@ db_tests! {
     }
 
     async fn national_township_file_loads_when_present(app) {
-        // ../shared holds the national files beside the repository (CI copies them too).
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/divisions/streets.csv.gz");
-        let bytes = std::fs::read(&path).expect("the national streets file in ../shared");
+        let Some(dir) = common::national_data_dir() else { return };
+        let bytes = std::fs::read(dir.join("streets.csv.gz")).unwrap();
         let report = import::import(&app.db, &bytes).await.unwrap();
         assert_eq!(report.rows, 41_352);
         assert_eq!(report.inserted + report.errors.len() as u64, 41_352);

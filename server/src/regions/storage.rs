@@ -98,7 +98,7 @@ const BATCH: usize = 1000;
 /// exactly as given are not touched (their `updated_at` stays).
 pub async fn upsert(db: &Db, rows: &[RegionRow]) -> Result<UpsertCounts, sqlx::Error> {
     let now = now_ms();
-    let mut tx = db.writer().begin().await?;
+    let mut tx = db.begin_write().await?;
     let before: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM regions")
         .fetch_one(&mut *tx)
         .await?

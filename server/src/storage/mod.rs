@@ -23,8 +23,9 @@
 //! fail with `SQLITE_BUSY` regardless of the busy timeout. So on SQLite, [`Db::writer`] is a
 //! pool of exactly **one** connection: write transactions queue in the pool (fairly, with the
 //! acquire timeout) instead of racing for the lock. [`Db::reader`] is a separate pool of
-//! `query_only` connections that read in parallel under WAL. On PostgreSQL both are the same
-//! pool. Every connection sets `journal_mode=WAL`, `foreign_keys=ON`, `busy_timeout=5000`
+//! `query_only` connections that read in parallel under WAL. Write transactions start with
+//! [`Db::begin_write`] (`BEGIN IMMEDIATE` on SQLite), which also keeps a second process on the
+//! same file from failing half-way. On PostgreSQL both pools are the same pool. Every connection sets `journal_mode=WAL`, `foreign_keys=ON`, `busy_timeout=5000`
 //! and `synchronous=FULL` (a committed transfer survives a power cut, as a ledger must).
 //!
 //! # Migrations
@@ -178,6 +179,17 @@ impl Db {
     /// SQLite, see the module docs).
     pub fn writer(&self) -> &AnyPool {
         &self.writer
+    }
+
+    /// Begins a write transaction on [`Db::writer`]. On SQLite it is `BEGIN IMMEDIATE`: the
+    /// write lock is taken at the start (waiting up to the busy timeout for another process,
+    /// such as `jifen import-divisions` beside a running server), so the transaction cannot
+    /// fail half-way with `SQLITE_BUSY` when it upgrades from reading to writing.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
+        }
     }
 
     /// Applies the backend's pending migrations; safe to run any number of times.

@@ -16,6 +16,28 @@ use jifen_server::http::Application;
 use jifen_server::storage::Db;
 use sqlx::{Connection, Executor};
 
+/// The national NBS files in `../shared/data/divisions` beside the repository (or
+/// `JIFEN_TEST_DIVISIONS_DIR`). `None`, said on stderr, when absent; under CI (`CI` set) their
+/// absence is a failure, not a skip.
+pub fn national_data_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("JIFEN_TEST_DIVISIONS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/divisions")
+        });
+    if dir.join("villages.csv.gz").is_file() {
+        return Some(dir);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "the national division files are missing from {}",
+            dir.display()
+        );
+    }
+    eprintln!("skipped: no national division files in {}", dir.display());
+    None
+}
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
