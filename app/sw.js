@@ -30,13 +30,16 @@ self.addEventListener("fetch", (event) => {
     // Network first (a new release shows at once), the cached shell when the network is slow or gone.
     const network = fetch(request);
     const timeout = new Promise((resolve) => setTimeout(resolve, NAVIGATION_TIMEOUT_MS));
+    // A proxy's error page (5xx during a deploy) is no better than no answer.
+    const usable = network.then((response) => (response.ok ? response : undefined), () => undefined);
     event.respondWith(
-      Promise.race([network, timeout])
-        .then((response) => response || caches.match("/index.html").then((cached) => cached || network))
-        .catch(() => caches.match("/index.html")),
+      Promise.race([usable, timeout])
+        .then((response) => response || caches.match("/index.html"))
+        .then((response) => response || network),
     );
     return;
   }
-  // Hashed assets never change: cache first.
+  // Shell files: cache first. Hashed assets never change, and the cache's name carries a hash
+  // of every other shell file, so a changed icon or manifest arrives with a new worker.
   event.respondWith(caches.match(request).then((cached) => cached || fetch(request)));
 });

@@ -28,6 +28,23 @@ ensure_node() {
   command -v npm >/dev/null || { say "installing Node.js and npm (Debian)"; apt_install nodejs npm; }
 }
 
+# `npm ci` in the current directory unless node_modules already matches package-lock.json.
+npm_install() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund
+  fi
+}
+
+# The national NBS files beside the repository (../shared/data/divisions) feed the national-
+# scale tests. Without them those tests are skipped, loudly; under CI they fail.
+ensure_national_data() {
+  local dir="${JIFEN_TEST_DIVISIONS_DIR:-../shared/data/divisions}"
+  if [ ! -f "$dir/villages.csv.gz" ]; then
+    [ -n "${CI:-}" ] && die "the national division files are missing from $dir"
+    printf '\033[33mwarning:\033[0m no national division files in %s: the national-scale tests are SKIPPED\n' "$dir" >&2
+  fi
+}
+
 # Debian's Chromium, and CJK fonts so screenshots show Chinese.
 ensure_chromium() {
   local missing=()
@@ -47,11 +64,12 @@ ensure_postgres() {
       for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
     fi
   fi
-  if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
-    export JIFEN_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/postgres"
+  local url="postgres://postgres@127.0.0.1:5432/postgres"
+  if command -v psql >/dev/null && psql "$url" -qAtc 'SELECT 1' >/dev/null 2>&1; then
+    export JIFEN_TEST_POSTGRES_URL="$url"
     export JIFEN_TEST_REQUIRE_POSTGRES=1
   else
-    [ "${JIFEN_TEST_REQUIRE_POSTGRES:-}" = 1 ] && die "PostgreSQL is required but not reachable at 127.0.0.1:5432"
-    printf '\033[33mwarning:\033[0m PostgreSQL is not reachable at 127.0.0.1:5432: the PostgreSQL halves of the tests are SKIPPED\n' >&2
+    [ "${JIFEN_TEST_REQUIRE_POSTGRES:-}" = 1 ] && die "PostgreSQL is required but $url does not answer (set JIFEN_TEST_POSTGRES_URL)"
+    printf '\033[33mwarning:\033[0m %s does not answer: the PostgreSQL halves of the tests are SKIPPED (set JIFEN_TEST_POSTGRES_URL)\n' "$url" >&2
   fi
 }

@@ -1,13 +1,20 @@
 //! Talking to the server: `GET`s returning `jifen-shared` types, failures sorted into what a
-//! person can act on.
+//! person can act on. Every request gives up after [`TIMEOUT_MS`] so a stalled 3G connection
+//! ends in "网络不好 … 重试", never in an endless skeleton (UX.md, "Honest waiting").
 
 use jifen_shared::{ApiErrorBody, ErrorCode};
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+/// How long a request may take before it counts as a network failure: 15 s, generous for a
+/// weak rural connection, short enough that nobody waits on a dead one.
+pub const TIMEOUT_MS: i32 = 15_000;
 
 /// Why a request did not give what was asked.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiFailure {
-    /// No answer at all: offline, timed out, or the connection dropped.
+    /// No answer in time: offline, timed out, or the connection dropped.
     Network,
     /// The server answered with an error body.
     Server(ApiErrorBody),
@@ -25,26 +32,77 @@ impl ApiFailure {
     }
 }
 
+/// Aborts the request when dropped late; cancels its timer when dropped early.
+struct Deadline {
+    controller: Option<web_sys::AbortController>,
+    timer: Option<i32>,
+    _on_timeout: Option<Closure<dyn FnMut()>>,
+}
+
+impl Deadline {
+    fn start(ms: i32) -> Deadline {
+        let Ok(controller) = web_sys::AbortController::new() else {
+            return Deadline {
+                controller: None,
+                timer: None,
+                _on_timeout: None,
+            };
+        };
+        let abort = controller.clone();
+        let on_timeout = Closure::<dyn FnMut()>::new(move || abort.abort());
+        let timer = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                on_timeout.as_ref().unchecked_ref(),
+                ms,
+            )
+            .ok()
+        });
+        Deadline {
+            controller: Some(controller),
+            timer,
+            _on_timeout: Some(on_timeout),
+        }
+    }
+
+    fn signal(&self) -> Option<web_sys::AbortSignal> {
+        self.controller.as_ref().map(|c| c.signal())
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        if let (Some(timer), Some(window)) = (self.timer, web_sys::window()) {
+            window.clear_timeout_with_handle(timer);
+        }
+    }
+}
+
 /// `GET /api/v1{path}` and decode the JSON body as `T`.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+    let deadline = Deadline::start(TIMEOUT_MS);
+    let signal = deadline.signal();
     let response = gloo_net::http::Request::get(&format!("/api/v1{path}"))
         .header("Accept", "application/json")
+        .abort_signal(signal.as_ref())
         .send()
         .await
         .map_err(|_| ApiFailure::Network)?;
-    if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| ApiFailure::Unexpected(e.to_string()));
-    }
-    match response.json::<ApiErrorBody>().await {
-        Ok(body) => Err(ApiFailure::Server(body)),
-        // A proxy or captive portal page, not our server.
-        Err(_) if response.status() >= 500 => Err(ApiFailure::Network),
-        Err(e) => Err(ApiFailure::Unexpected(format!(
-            "HTTP {}: {e}",
-            response.status()
-        ))),
-    }
+    let result = if response.ok() {
+        response.json::<T>().await.map_err(|e| match e {
+            gloo_net::Error::JsError(_) => ApiFailure::Network, // body aborted mid-way
+            e => ApiFailure::Unexpected(e.to_string()),
+        })
+    } else {
+        match response.json::<ApiErrorBody>().await {
+            Ok(body) => Err(ApiFailure::Server(body)),
+            // A proxy or captive portal page, not our server.
+            Err(_) if response.status() >= 500 => Err(ApiFailure::Network),
+            Err(e) => Err(ApiFailure::Unexpected(format!(
+                "HTTP {}: {e}",
+                response.status()
+            ))),
+        }
+    };
+    drop(deadline);
+    result
 }

@@ -79,6 +79,7 @@ pub enum Text {
     SwitchLanguage,
     Loading,
     NetworkProblem,
+    ServerBusy,
     Retry,
     RegionNotFound,
     PageNotFound,
@@ -103,6 +104,8 @@ pub fn t(locale: Locale, text: Text) -> &'static str {
         (Loading, En) => "Loading…",
         (NetworkProblem, ZhCn) => "网络不好，请检查网络后重试",
         (NetworkProblem, En) => "The network is weak. Check it and try again.",
+        (ServerBusy, ZhCn) => "服务器忙，请稍后重试",
+        (ServerBusy, En) => "The server is busy. Please try again shortly.",
         (Retry, ZhCn) => "重试",
         (Retry, En) => "Try again",
         (RegionNotFound, ZhCn) => "没有找到这个地方",
@@ -197,6 +200,7 @@ mod tests {
             Text::SwitchLanguage,
             Text::Loading,
             Text::NetworkProblem,
+            Text::ServerBusy,
             Text::Retry,
             Text::RegionNotFound,
             Text::PageNotFound,
@@ -207,8 +211,14 @@ mod tests {
             Text::NotLoaded,
         ];
         for text in all {
-            assert!(!t(Locale::ZhCn, text).is_empty());
-            assert!(t(Locale::En, text).is_ascii(), "{text:?}");
+            // The switch names the language it switches to, in that language.
+            let (zh, en) = match text {
+                Text::SwitchLanguage => (t(Locale::En, text), t(Locale::ZhCn, text)),
+                _ => (t(Locale::ZhCn, text), t(Locale::En, text)),
+            };
+            let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            assert!(cjk(zh), "{text:?} has Chinese: {zh}");
+            assert!(!en.is_empty() && !cjk(en), "{text:?} has English: {en}");
         }
     }
 

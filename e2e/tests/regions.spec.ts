@@ -1,5 +1,7 @@
 // The region browser (县 → 乡镇 → 村) as a villager meets it on a 360×640 phone.
+import SwaggerParser from "@apidevtools/swagger-parser";
 import { expect, test } from "@playwright/test";
+import fs from "node:fs";
 
 const artifacts = "artifacts";
 
@@ -112,17 +114,54 @@ test("the app shell is a PWA: manifest, service worker, cache rules", async ({ p
   const asset = await request.get(wasm!);
   expect(asset.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
   expect(asset.headers()["content-type"]).toBe("application/wasm");
-  // The API is never answered from the service worker's cache.
-  const sw = await (await request.get("/sw.js")).text();
-  expect(sw).toContain('url.pathname.startsWith("/api/")');
+  // With the worker in control, API answers are never put in its caches.
+  await page.reload();
+  await expect(page.locator("ul.list > li")).toHaveCount(19);
+  const cached = await page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+    }
+    return { controlled: navigator.serviceWorker.controller !== null, urls };
+  });
+  expect(cached.controlled).toBe(true);
+  expect(cached.urls).toContain("/index.html");
+  expect(cached.urls).toContain(wasm);
+  expect(cached.urls.filter((u) => u.startsWith("/api/"))).toEqual([]);
 });
 
-test("the OpenAPI document is served and saved for validation", async ({ request }) => {
+test("offline, the cached shell still opens and says the network is the problem", async ({ page, context }) => {
+  await page.goto("/");
+  await expect(page.locator("ul.list > li")).toHaveCount(19);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload(); // now controlled by the worker
+  await expect(page.locator("ul.list > li")).toHaveCount(19);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByText("网络不好，请检查网络后重试")).toBeVisible();
+  await page.screenshot({ path: `${artifacts}/05-offline.png` });
+  await context.setOffline(false);
+  await page.getByRole("button", { name: "重试" }).tap();
+  await expect(page.locator("ul.list > li")).toHaveCount(19);
+});
+
+test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
   const response = await request.get("/api/v1/openapi.json");
   expect(response.status()).toBe(200);
   const doc = await response.json();
-  expect(Object.keys(doc.paths)).toContain("/api/v1/regions/{code}");
-  const fs = await import("node:fs");
   fs.mkdirSync(artifacts, { recursive: true });
   fs.writeFileSync(`${artifacts}/openapi.json`, JSON.stringify(doc, null, 2));
+  // Validates against the OpenAPI 3.x schema and resolves every $ref (throws otherwise).
+  const api = await SwaggerParser.validate(structuredClone(doc));
+  expect(api.openapi).toMatch(/^3\.1\./);
+  expect(Object.keys(doc.paths).sort()).toEqual([
+    "/api/v1/openapi.json",
+    "/api/v1/regions",
+    "/api/v1/regions/{code}",
+    "/healthz",
+    "/metrics",
+    "/readyz",
+  ]);
 });

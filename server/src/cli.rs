@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
 use crate::http::Application;
-use crate::regions::import::{self, ImportReport};
+use crate::regions::import;
 use crate::storage::Db;
 
 /// Jifen (积分): points-based village governance.
@@ -37,8 +37,11 @@ pub enum Command {
     /// With no FILE, loads the bundled 长垣市 (410783) data: its province, prefecture, 19
     /// township-level units and 619 villages. New codes are inserted, renamed ones updated,
     /// identical ones left alone. Malformed rows are reported with their line numbers and
-    /// the good rows are still loaded. Exit status: 0 when every row loaded, 1 when some rows
-    /// or files were rejected (the rest is loaded), 2 on a usage error.
+    /// the good rows are still loaded. Every FILE is read before anything is loaded.
+    /// Exit status: 0 when every row loaded; 1 when some rows or unrecognised files were
+    /// rejected (the rest is loaded), or when a FILE cannot be read (nothing is loaded) or the
+    /// database fails (files before the failing one stay loaded; each file is one
+    /// transaction); 2 on a usage error.
     ImportDivisions {
         /// CSV files from the NBS set (provinces, cities, areas, streets, villages).
         #[arg(value_name = "FILE")]
@@ -108,14 +111,8 @@ async fn import_divisions(db: &Db, files: &[PathBuf]) -> anyhow::Result<bool> {
     };
     let started = Instant::now();
     let mut all_ok = true;
-    let mut total = ImportReport {
-        level: jifen_shared::regions::RegionLevel::Province,
-        rows: 0,
-        inserted: 0,
-        updated: 0,
-        unchanged: 0,
-        errors: Vec::new(),
-    };
+    // rows, inserted, updated, unchanged over all files
+    let mut total = [0u64; 4];
     let mut rejected = 0usize;
     for (name, bytes) in sources {
         let report = match import::import(db, &bytes).await {
@@ -147,17 +144,21 @@ async fn import_divisions(db: &Db, files: &[PathBuf]) -> anyhow::Result<bool> {
         }
         all_ok &= report.errors.is_empty();
         rejected += report.errors.len();
-        total.rows += report.rows;
-        total.inserted += report.inserted;
-        total.updated += report.updated;
-        total.unchanged += report.unchanged;
+        for (sum, n) in total.iter_mut().zip([
+            report.rows,
+            report.inserted,
+            report.updated,
+            report.unchanged,
+        ]) {
+            *sum += n;
+        }
     }
     println!(
         "total: {} rows: {} inserted, {} updated, {} unchanged, {} rejected in {:.1} s",
-        total.rows,
-        total.inserted,
-        total.updated,
-        total.unchanged,
+        total[0],
+        total[1],
+        total[2],
+        total[3],
         rejected,
         started.elapsed().as_secs_f64()
     );

@@ -1,16 +1,17 @@
 //! Typed configuration, read once at start and validated before anything listens.
 //!
 //! Sources, later ones winning: built-in defaults → an optional TOML file (`--config FILE` or
-//! `JIFEN_CONFIG`, same keys in lower case without the prefix, e.g. `bind = "0.0.0.0:8080"`)
+//! `JIFEN_CONFIG`, read by clap; same keys in lower case without the prefix, e.g. `bind = "0.0.0.0:8080"`)
 //! → environment variables `JIFEN_*` (the table in `API.md`, "Operations"). Parsing is done by
 //! `figment`; the checks here turn every bad value into one line naming the variable, e.g.
 //! `JIFEN_BIND: "nonsense" is not a listen address like 127.0.0.1:8080`.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
-use figment::providers::{Env, Format, Serialized, Toml};
+use figment::providers::{Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 /// The raw keys as figment reads them (strings, so that the validation below can name the
@@ -113,17 +114,14 @@ fn non_empty(v: Option<String>) -> Option<String> {
 }
 
 impl Settings {
-    /// Reads the defaults, then `file` (or the file named by `JIFEN_CONFIG`) when given, then
-    /// the environment, and validates the result.
+    /// Reads the defaults, then `file` when given, then the `JIFEN_*` environment, and
+    /// validates the result.
     ///
     /// Errors: a missing or malformed file, a value of the wrong type, or any check below
     /// failing; the message names the variable (`JIFEN_…`) and the bad value.
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
         let mut figment = Figment::from(Serialized::defaults(RawSettings::default()));
-        let file = file
-            .map(Path::to_path_buf)
-            .or_else(|| std::env::var_os("JIFEN_CONFIG").map(PathBuf::from));
-        if let Some(path) = &file {
+        if let Some(path) = file {
             if !path.is_file() {
                 return Err(ConfigError(format!(
                     "configuration file {} does not exist",
@@ -132,15 +130,27 @@ impl Settings {
             }
             figment = figment.merge(Toml::file(path));
         }
-        let figment = figment.merge(Env::prefixed("JIFEN_").ignore(&["config"]));
-        let raw: RawSettings = figment.extract().map_err(|e| {
-            let var = e
-                .path
-                .first()
-                .map(|k| format!("JIFEN_{}", k.to_uppercase()))
-                .unwrap_or_else(|| "configuration".into());
-            ConfigError(format!("{var}: {}", e.kind))
-        })?;
+        // The environment is taken as plain strings: figment's own `Env` provider would read
+        // `JIFEN_HOME_REGION=410783` as a number and a secret like `0123` as 123.
+        let env: BTreeMap<String, String> = std::env::vars()
+            .filter_map(|(k, v)| Some((k.strip_prefix("JIFEN_")?.to_ascii_lowercase(), v)))
+            .filter(|(k, _)| k != "config")
+            .collect();
+        let raw: RawSettings = figment
+            .merge(Serialized::defaults(env))
+            .extract()
+            .map_err(|e| {
+                let key = e.path.first().cloned().unwrap_or_default();
+                if key.is_empty() {
+                    ConfigError(format!("configuration: {}", e.kind))
+                } else {
+                    ConfigError(format!(
+                        "JIFEN_{} (`{key}` in a config file): {}",
+                        key.to_uppercase(),
+                        e.kind
+                    ))
+                }
+            })?;
         Settings::validate(raw)
     }
 
@@ -159,6 +169,16 @@ impl Settings {
             )
         })?;
         let database_url = match non_empty(raw.database_url) {
+            Some(url)
+                if url.starts_with("sqlite:")
+                    && (url.contains(":memory:") || url.contains("mode=memory")) =>
+            {
+                return Err(ConfigError(
+                    "JIFEN_DATABASE_URL: an in-memory SQLite database cannot be shared by the \
+                     server's reader and writer connections; give a file (sqlite://path/jifen.db)"
+                        .into(),
+                ));
+            }
             Some(url) => {
                 if !(url.starts_with("sqlite:")
                     || url.starts_with("postgres://")
@@ -252,7 +272,7 @@ mod tests {
     #[test]
     fn bad_values_name_their_variable() {
         type Edit = Box<dyn FnOnce(&mut RawSettings)>;
-        let cases: [(&str, Edit); 6] = [
+        let cases: [(&str, Edit); 7] = [
             ("JIFEN_BIND", Box::new(|r| r.bind = "nonsense".into())),
             (
                 "JIFEN_DATABASE_URL",
@@ -273,6 +293,10 @@ mod tests {
             (
                 "JIFEN_HOME_REGION",
                 Box::new(|r| r.home_region = "41x".into()),
+            ),
+            (
+                "JIFEN_DATABASE_URL",
+                Box::new(|r| r.database_url = Some("sqlite::memory:".into())),
             ),
         ];
         for (var, f) in cases {

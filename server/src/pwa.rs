@@ -25,7 +25,9 @@ pub async fn serve(req: &HttpRequest, web_dir: &Path) -> HttpResponse {
         *req.method(),
         actix_web::http::Method::GET | actix_web::http::Method::HEAD
     ) {
-        return HttpResponse::MethodNotAllowed().finish();
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "GET, HEAD"))
+            .finish();
     }
     let relative = req.path().trim_start_matches('/');
     let Some(path) = safe_join(web_dir, relative) else {
@@ -88,10 +90,7 @@ async fn open(req: &HttpRequest, file: &Path) -> std::io::Result<NamedFile> {
         ("br", "br", ContentEncoding::Brotli),
         ("gzip", "gz", ContentEncoding::Gzip),
     ] {
-        if accepts
-            .split(',')
-            .any(|t| t.split(';').next().is_some_and(|t| t.trim() == token))
-        {
+        if accepts_encoding(accepts, token) {
             let mut compressed = file.as_os_str().to_owned();
             compressed.push(".");
             compressed.push(suffix);
@@ -109,6 +108,18 @@ async fn open(req: &HttpRequest, file: &Path) -> std::io::Result<NamedFile> {
         .await?
         .set_content_type(mime)
         .disable_content_disposition())
+}
+
+/// Whether an `Accept-Encoding` value accepts `token` (listed, and not with `q=0`).
+fn accepts_encoding(header: &str, token: &str) -> bool {
+    header.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        parts.next() == Some(token)
+            && parts.all(|p| {
+                p.strip_prefix("q=")
+                    .is_none_or(|q| q.parse::<f32>().is_ok_and(|q| q > 0.0))
+            })
+    })
 }
 
 fn cache_control(file: &Path) -> HeaderValue {
@@ -144,6 +155,15 @@ mod tests {
         assert!(is_hashed("app-0123456789abcdef.wasm"));
         assert!(!is_hashed("index.html"));
         assert!(!is_hashed("icon-192.png"));
+    }
+
+    #[test]
+    fn encodings_respect_q_values() {
+        assert!(accepts_encoding("gzip, deflate, br", "br"));
+        assert!(accepts_encoding("br;q=0.5", "br"));
+        assert!(!accepts_encoding("br;q=0, gzip", "br"));
+        assert!(accepts_encoding("br;q=0, gzip", "gzip"));
+        assert!(!accepts_encoding("brotli", "br"));
     }
 
     #[test]

@@ -108,6 +108,22 @@ fn other_bad_settings_name_their_variable() {
 }
 
 #[test]
+fn numeric_looking_values_stay_strings() {
+    let dir = tempfile::tempdir().unwrap();
+    // A county code and an all-digit secret with a leading zero are strings, not numbers.
+    let o = jifen(
+        dir.path(),
+        &[
+            ("JIFEN_HOME_REGION", "410783"),
+            ("JIFEN_WECHAT_APPID", "0123"),
+            ("JIFEN_WECHAT_SECRET", "0456"),
+        ],
+        &["migrate"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
 fn config_file_values_apply_and_env_wins() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("jifen.toml");

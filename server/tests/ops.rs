@@ -18,6 +18,17 @@ db_tests! {
         assert_eq!(status, 200);
     }
 
+    async fn other_methods_on_ops_paths_are_405_not_the_pwa(app) {
+        std::fs::write(app.web_dir.join("index.html"), "<!doctype html>").unwrap();
+        for path in ["/healthz", "/readyz", "/metrics"] {
+            let response = app.client.head(app.url(path)).send().await.unwrap();
+            assert_eq!(response.status(), 405, "{path}");
+            assert_eq!(response.headers()["allow"], "GET");
+            let response = app.client.post(app.url(path)).send().await.unwrap();
+            assert_eq!(response.status(), 405, "{path}");
+        }
+    }
+
     async fn metrics_count_requests_by_route(app) {
         app.get_json("/api/v1/regions/410783").await;
         app.get_json("/api/v1/regions/410783").await;
@@ -29,7 +40,11 @@ db_tests! {
             text.contains(r#"jifen_http_requests_total{endpoint="/api/v1/regions/{code}",method="GET",status="404"} 2"#),
             "{text}"
         );
-        assert!(text.contains(r#"jifen_db_connections{pool="writer",state="idle"}"#));
+        let pool = match app.test_db.backend {
+            common::Backend::Sqlite => "writer",
+            common::Backend::Postgres => "shared",
+        };
+        assert!(text.contains(&format!(r#"jifen_db_connections{{pool="{pool}",state="idle"}}"#)), "{text}");
     }
 
     async fn every_response_carries_a_request_id(app) {

@@ -8,7 +8,8 @@
 //! 3. `wasm-opt -Oz` from the npm package `binaryen` (installed into `app/node_modules` by
 //!    `npm ci` when missing; Debian's binaryen 108 produces a wasm that fails at start);
 //! 4. content-hashed names (`app-<16 hex>.wasm|js`, `style-<16 hex>.css`) so the server can
-//!    mark them immutable; `index.html` and `sw.js` are filled in with those names;
+//!    mark them immutable; `index.html` and `sw.js` are filled in with those names; the
+//!    previous release's hashed files are kept for one more build (phones mid-upgrade);
 //! 5. a `.br` (quality 11) and `.gz` (level 9) copy of every text and wasm file, served as is
 //!    by `jifen serve` to clients that accept them;
 //! 6. prints the sizes (raw, gzip, brotli) and the first-load total.
@@ -110,8 +111,7 @@ fn build_web(root: &Path, dev: bool, out: &Path) -> Result<()> {
         optimised
     };
 
-    let _ = std::fs::remove_dir_all(out);
-    std::fs::create_dir_all(out)?;
+    prepare_out_dir(out)?;
     let app_dir = root.join("app");
     let wasm_name = write_hashed(out, "app", "wasm", &std::fs::read(&final_wasm)?)?;
     let js_name = write_hashed(out, "app", "js", &std::fs::read(staging.join("app.js"))?)?;
@@ -147,7 +147,13 @@ fn build_web(root: &Path, dev: bool, out: &Path) -> Result<()> {
             .map(|n| format!("/{n}")),
     );
     shell.extend(statics.iter().map(|n| format!("/{n}")));
-    let version = short_hash(index.as_bytes());
+    // The service worker changes whenever any file of the shell does, so clients pick up a
+    // new icon or manifest too, not only new code.
+    let mut shell_bytes = index.clone().into_bytes();
+    for name in &statics {
+        shell_bytes.extend(std::fs::read(out.join(name))?);
+    }
+    let version = short_hash(&shell_bytes);
     let sw = std::fs::read_to_string(app_dir.join("sw.js"))?
         .replace("{{VERSION}}", &version)
         .replace("{{SHELL}}", &serde_json::to_string(&shell)?);
@@ -166,7 +172,13 @@ fn build_web(root: &Path, dev: bool, out: &Path) -> Result<()> {
         .collect::<Result<_, _>>()?;
     names.sort();
     for name in names {
-        if name.ends_with(".png") {
+        let previous_release = (name.starts_with("app-") || name.starts_with("style-"))
+            && ![&js_name, &wasm_name, &css_name].contains(&&name);
+        if previous_release
+            || name.ends_with(".png")
+            || name.ends_with(".br")
+            || name.ends_with(".gz")
+        {
             continue; // already compressed
         }
         let bytes = std::fs::read(out.join(&name))?;
@@ -197,6 +209,35 @@ fn build_web(root: &Path, dev: bool, out: &Path) -> Result<()> {
     )?;
     print!("{report}");
     std::io::stdout().flush()?;
+    Ok(())
+}
+
+/// Empties `out` for a new build, except the hashed assets the current `index.html` refers to:
+/// a phone that loaded the previous release a moment ago can still fetch its wasm. Refuses a
+/// directory that looks like a source tree.
+fn prepare_out_dir(out: &Path) -> Result<()> {
+    if out.join("Cargo.toml").exists() || out.join(".git").exists() {
+        bail!(
+            "refusing to clear {}: it looks like a source tree",
+            out.display()
+        );
+    }
+    std::fs::create_dir_all(out)?;
+    let previous = std::fs::read_to_string(out.join("index.html")).unwrap_or_default();
+    for entry in std::fs::read_dir(out)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let asset = name.trim_end_matches(".br").trim_end_matches(".gz");
+        let keep =
+            (asset.starts_with("app-") || asset.starts_with("style-")) && previous.contains(asset);
+        if !keep {
+            if entry.file_type()?.is_dir() {
+                std::fs::remove_dir_all(entry.path())?;
+            } else {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+    }
     Ok(())
 }
 

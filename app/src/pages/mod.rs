@@ -4,6 +4,8 @@ pub mod regions;
 
 use leptos::prelude::*;
 
+use jifen_shared::ErrorCode;
+
 use crate::api::ApiFailure;
 use crate::i18n::{Text, t, use_locale};
 
@@ -46,7 +48,8 @@ pub fn ListSkeleton() -> impl IntoView {
     }
 }
 
-/// A failed load: a plain sentence and, for network trouble, a retry button.
+/// A failed load: a plain sentence; a retry button unless the thing does not exist (then a way
+/// back to the start).
 #[component]
 pub fn Failure(
     failure: ApiFailure,
@@ -55,9 +58,11 @@ pub fn Failure(
 ) -> impl IntoView {
     let locale = use_locale();
     let (message, can_retry) = match &failure {
-        ApiFailure::Network => (Text::NetworkProblem, true),
-        ApiFailure::Server(_) => (not_found, false),
-        ApiFailure::Unexpected(_) => (Text::NetworkProblem, true),
+        ApiFailure::Network | ApiFailure::Unexpected(_) => (Text::NetworkProblem, true),
+        ApiFailure::Server(body) => match body.code {
+            ErrorCode::NotFound | ErrorCode::InvalidInput => (not_found, false),
+            _ => (Text::ServerBusy, true),
+        },
     };
     view! {
         <div class="notice" role="alert">

@@ -1,7 +1,6 @@
 //! The region browser (县 → 乡镇 → 村 → 网格): the deployment's county at `/`, any region at
 //! `/regions/{code}`, its children as large tappable rows, a name filter for long lists.
 
-use jifen_shared::ErrorCode;
 use jifen_shared::regions::{Region, RegionLevel, RegionSummary};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -43,13 +42,7 @@ fn RegionScreen(
             {move || match region.get() {
                 None => view! { <ListSkeleton /> }.into_any(),
                 Some(Ok(r)) => view! { <RegionDetail region=r /> }.into_any(),
-                Some(Err(failure)) => {
-                    let not_found = match failure.code() {
-                        Some(ErrorCode::NotFound | ErrorCode::InvalidInput) => not_found,
-                        _ => Text::NetworkProblem,
-                    };
-                    view! { <Failure failure not_found retry /> }.into_any()
-                }
+                Some(Err(failure)) => view! { <Failure failure not_found retry /> }.into_any(),
             }}
         </main>
     }

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use actix_web::dev::{Server, Service};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, middleware, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -108,8 +108,8 @@ fn app(
         .wrap(TracingLogger::default())
 }
 
-/// Anything no route matched: a JSON 404 under `/api/`, else the PWA (files, or `index.html`
-/// for the app's own routes).
+/// Anything no route matched: a JSON 404 under `/api/`, 405 for another method on an
+/// operational path, else the PWA (files, or `index.html` for the app's own routes).
 async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let path = req.path();
     if path == "/api" || path.starts_with("/api/") {
@@ -117,6 +117,12 @@ async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             "no API route {} {path}",
             req.method()
         )));
+    }
+    if ops::PATHS.contains(&path) {
+        // e.g. HEAD /readyz: never let a monitor mistake the PWA's index.html for health.
+        return Ok(HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "GET"))
+            .finish());
     }
     Ok(pwa::serve(&req, &state.settings.web_dir).await)
 }

@@ -1,12 +1,19 @@
 //! Operational endpoints: `/healthz` (the process serves), `/readyz` (the database answers),
 //! `/metrics` (Prometheus text format: HTTP request counts and latencies by route pattern,
-//! database pool connections).
+//! database pool connections: `reader` and `writer` on SQLite, `shared` on PostgreSQL).
 
 use actix_web::{HttpResponse, get, web};
 use jifen_shared::ops::HealthStatus;
 use prometheus::{Encoder, IntGaugeVec, Opts, Registry, TextEncoder};
 
 use super::AppState;
+use crate::storage::Backend;
+
+/// The operational paths (GET only).
+pub const PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
+/// How long `/readyz` waits for the database before answering 503.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Prometheus collectors of one server.
 #[derive(Clone)]
@@ -67,7 +74,7 @@ pub async fn healthz() -> HttpResponse {
     })
 }
 
-/// Readiness: 200 `{"status":"ok"}` while the database answers, else 503
+/// Readiness: 200 `{"status":"ok"}` while the database answers within 2 s, else 503
 /// `{"status":"unavailable"}`.
 #[utoipa::path(tag = "ops", responses(
     (status = 200, body = HealthStatus),
@@ -75,7 +82,7 @@ pub async fn healthz() -> HttpResponse {
 ))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    if state.db.ping().await {
+    if tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await == Ok(true) {
         HttpResponse::Ok().json(HealthStatus {
             status: "ok".into(),
         })
@@ -91,7 +98,12 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let gauges = &state.metrics.db_connections;
-    for (name, pool) in [("reader", state.db.reader()), ("writer", state.db.writer())] {
+    let pools = match state.db.backend() {
+        Backend::Sqlite => vec![("reader", state.db.reader()), ("writer", state.db.writer())],
+        // One pool serves both roles on PostgreSQL: count it once.
+        Backend::Postgres => vec![("shared", state.db.writer())],
+    };
+    for (name, pool) in pools {
         let idle = pool.num_idle() as i64;
         gauges.with_label_values(&[name, "idle"]).set(idle);
         gauges

@@ -275,7 +275,8 @@ pub async fn import(db: &Db, bytes: &[u8]) -> Result<ImportReport, ImportError> 
         rows: parsed.total,
         inserted: counts.inserted,
         updated: counts.updated,
-        unchanged: parsed.rows.len() as u64 - counts.inserted - counts.updated + parsed.repeats,
+        unchanged: (parsed.rows.len() as u64).saturating_sub(counts.inserted + counts.updated)
+            + parsed.repeats,
         errors: parsed.errors,
     })
 }

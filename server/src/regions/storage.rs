@@ -78,7 +78,7 @@ pub async fn find_many(db: &Db, codes: &[String]) -> Result<Vec<RegionRow>, sqlx
 /// How many regions are stored.
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM regions")
-        .fetch_one(db.writer())
+        .fetch_one(db.reader())
         .await?
         .try_get("n")
 }
@@ -90,20 +90,20 @@ pub struct UpsertCounts {
     pub updated: u64,
 }
 
-/// Rows per `INSERT` statement: 5 parameters each keeps us far below SQLite's 32,766 and
-/// PostgreSQL's 65,535 parameter limits.
+/// Rows per `INSERT` statement: 4 parameters each (plus the shared time) keeps us far below
+/// SQLite's 32,766 and PostgreSQL's 65,535 parameter limits.
 const BATCH: usize = 1000;
 
 /// Inserts new codes and updates changed ones, in one transaction. Rows already stored
-/// exactly as given are not touched (their `updated_at` stays).
+/// exactly as given are not touched (their `updated_at` stays). Counts come from the rows the
+/// upsert itself returns, so a concurrent writer cannot skew them.
 pub async fn upsert(db: &Db, rows: &[RegionRow]) -> Result<UpsertCounts, sqlx::Error> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let before: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM regions")
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-    let mut affected = 0u64;
+    let mut counts = UpsertCounts {
+        inserted: 0,
+        updated: 0,
+    };
     for chunk in rows.chunks(BATCH) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
@@ -111,12 +111,14 @@ pub async fn upsert(db: &Db, rows: &[RegionRow]) -> Result<UpsertCounts, sqlx::E
                 format!("(${}, ${}, ${}, ${}, $1, $1)", p + 2, p + 3, p + 4, p + 5)
             })
             .collect();
+        // Every inserted or updated row comes back once; it is new if this statement created it.
         let sql = format!(
             "INSERT INTO regions (code, name, level, parent_code, created_at, updated_at) VALUES {} \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, \
              parent_code = excluded.parent_code, updated_at = excluded.updated_at \
              WHERE regions.name <> excluded.name OR regions.level <> excluded.level \
-             OR regions.parent_code IS DISTINCT FROM excluded.parent_code",
+             OR regions.parent_code IS DISTINCT FROM excluded.parent_code \
+             RETURNING created_at",
             values.join(", ")
         );
         let mut query = sqlx::query(&sql).bind(now);
@@ -127,16 +129,14 @@ pub async fn upsert(db: &Db, rows: &[RegionRow]) -> Result<UpsertCounts, sqlx::E
                 .bind(row.level.as_str())
                 .bind(row.parent_code.as_deref());
         }
-        affected += query.execute(&mut *tx).await?.rows_affected();
+        for touched in query.fetch_all(&mut *tx).await? {
+            if touched.try_get::<i64, _>("created_at")? == now {
+                counts.inserted += 1;
+            } else {
+                counts.updated += 1;
+            }
+        }
     }
-    let after: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM regions")
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
     tx.commit().await?;
-    let inserted = (after - before) as u64;
-    Ok(UpsertCounts {
-        inserted,
-        updated: affected - inserted,
-    })
+    Ok(counts)
 }

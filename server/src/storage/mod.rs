@@ -25,8 +25,10 @@
 //! acquire timeout) instead of racing for the lock. [`Db::reader`] is a separate pool of
 //! `query_only` connections that read in parallel under WAL. Write transactions start with
 //! [`Db::begin_write`] (`BEGIN IMMEDIATE` on SQLite), which also keeps a second process on the
-//! same file from failing half-way. On PostgreSQL both pools are the same pool. Every connection sets `journal_mode=WAL`, `foreign_keys=ON`, `busy_timeout=5000`
-//! and `synchronous=FULL` (a committed transfer survives a power cut, as a ledger must).
+//! same file from failing half-way. On PostgreSQL both pools are the same pool.
+//!
+//! Every SQLite connection sets `journal_mode=WAL`, `foreign_keys=ON`, `busy_timeout=5000` and
+//! `synchronous=FULL` (a committed transfer survives a power cut, as a ledger must).
 //!
 //! # Migrations
 //! `migrations/sqlite` and `migrations/postgres` are kept in lockstep (same file names, same
