@@ -57,6 +57,10 @@ ensure_chromium() {
 # reachable, starting the local cluster if it is installed but down.
 ensure_postgres() {
   if [ -n "${JIFEN_TEST_POSTGRES_URL:-}" ]; then export JIFEN_TEST_REQUIRE_POSTGRES=1; return; fi
+  if [ -n "${CI:-}" ] && ! command -v pg_ctlcluster >/dev/null; then
+    say "installing PostgreSQL (Debian)"
+    apt_install postgresql
+  fi
   if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
     if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
       say "starting the local PostgreSQL"
@@ -65,6 +69,11 @@ ensure_postgres() {
     fi
   fi
   local url="postgres://postgres@127.0.0.1:5432/postgres"
+  if [ -n "${CI:-}" ] && command -v psql >/dev/null && ! psql "$url" -qAtc 'SELECT 1' >/dev/null 2>&1 &&
+    as_root su postgres -c "psql -qAtc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null 2>&1; then
+    # A stock Debian cluster asks for a password on 127.0.0.1 (scram-sha-256): CI sets one.
+    url="postgres://postgres:postgres@127.0.0.1:5432/postgres"
+  fi
   if command -v psql >/dev/null && psql "$url" -qAtc 'SELECT 1' >/dev/null 2>&1; then
     export JIFEN_TEST_POSTGRES_URL="$url"
     export JIFEN_TEST_REQUIRE_POSTGRES=1

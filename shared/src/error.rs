@@ -18,8 +18,6 @@ pub enum ErrorCode {
     Forbidden,
     /// 404: no such object (or no such API route).
     NotFound,
-    /// 405: the route exists but not for this HTTP method.
-    MethodNotAllowed,
     /// 409: the same idempotency key was sent with a different request.
     IdempotencyConflict,
     /// 413: the request body is larger than the server accepts.
@@ -43,7 +41,6 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::MethodNotAllowed => 405,
             ErrorCode::IdempotencyConflict => 409,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
@@ -60,7 +57,6 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
-            ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
@@ -99,7 +95,6 @@ mod tests {
             ErrorCode::Unauthenticated,
             ErrorCode::Forbidden,
             ErrorCode::NotFound,
-            ErrorCode::MethodNotAllowed,
             ErrorCode::IdempotencyConflict,
             ErrorCode::TooLarge,
             ErrorCode::UnsupportedMediaType,

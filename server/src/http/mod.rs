@@ -47,7 +47,7 @@ pub struct AppState {
 )]
 struct ApiDoc;
 
-/// Body limit for JSON requests: 256 KiB (uploads have their own route and limit).
+/// Body limit for JSON requests: 256 KiB (photos will not travel as JSON).
 const JSON_LIMIT: usize = 256 * 1024;
 
 /// Builds the actix `App` with every route; the OpenAPI document collected from them is served
