@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::config::Settings;
 use crate::http::Application;
 use crate::regions::import;
-use crate::storage::Db;
+use crate::storage::{self, Db};
 
 /// Jifen (积分): points-based village governance.
 ///
@@ -59,8 +59,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve => "info,sqlx=warn",
         _ => "warn",
     };
-    crate::telemetry::init(settings.log_format, default_filter);
-    let db = Db::connect(&settings.database_url, CONNECT_TIMEOUT).await?;
+    crate::telemetry::init(settings.log_format, settings.log.as_deref(), default_filter);
+    let busy_timeout = match cli.command {
+        Command::Serve => storage::SERVER_BUSY_TIMEOUT,
+        _ => storage::BATCH_BUSY_TIMEOUT,
+    };
+    let db = Db::connect_with(&settings.database_url, CONNECT_TIMEOUT, busy_timeout).await?;
     db.migrate().await?;
     match cli.command {
         Command::Migrate => {

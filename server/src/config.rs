@@ -7,7 +7,7 @@
 //! `JIFEN_BIND: "nonsense" is not a listen address like 127.0.0.1:8080`.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
@@ -29,6 +29,7 @@ struct RawSettings {
     wechat_secret: Option<String>,
     timezone: String,
     log_format: String,
+    log: Option<String>,
 }
 
 impl Default for RawSettings {
@@ -45,6 +46,7 @@ impl Default for RawSettings {
             wechat_secret: None,
             timezone: "Asia/Shanghai".into(),
             log_format: "text".into(),
+            log: None,
         }
     }
 }
@@ -98,6 +100,9 @@ pub struct Settings {
     pub timezone: jiff::tz::TimeZone,
     /// `JIFEN_LOG_FORMAT`: `text` (default) or `json`.
     pub log_format: LogFormat,
+    /// `JIFEN_LOG`: the log filter in `tracing-subscriber`'s EnvFilter syntax (e.g.
+    /// `info,jifen_server=debug`); unset: `RUST_LOG`, else the command's default.
+    pub log: Option<String>,
 }
 
 /// A configuration value that cannot be used. Displays as one line naming the variable.
@@ -123,8 +128,13 @@ impl Settings {
         let mut figment = Figment::from(Serialized::defaults(RawSettings::default()));
         if let Some(path) = file {
             if !path.is_file() {
+                let why = if path.exists() {
+                    "is not a file"
+                } else {
+                    "does not exist"
+                };
                 return Err(ConfigError(format!(
-                    "configuration file {} does not exist",
+                    "configuration file {} {why}",
                     path.display()
                 )));
             }
@@ -132,10 +142,19 @@ impl Settings {
         }
         // The environment is taken as plain strings: figment's own `Env` provider would read
         // `JIFEN_HOME_REGION=410783` as a number and a secret like `0123` as 123.
-        let env: BTreeMap<String, String> = std::env::vars()
-            .filter_map(|(k, v)| Some((k.strip_prefix("JIFEN_")?.to_ascii_lowercase(), v)))
-            .filter(|(k, _)| k != "config")
-            .collect();
+        // Other programs' variables may hold any bytes; only ours must be UTF-8.
+        let mut env = BTreeMap::new();
+        for (key, value) in std::env::vars_os() {
+            let Some(key) = key.to_str().and_then(|k| k.strip_prefix("JIFEN_")) else {
+                continue;
+            };
+            let value = value
+                .into_string()
+                .map_err(|_| ConfigError(format!("JIFEN_{key}: the value is not valid UTF-8")))?;
+            if key != "CONFIG" {
+                env.insert(key.to_ascii_lowercase(), value);
+            }
+        }
         let raw: RawSettings = figment
             .merge(Serialized::defaults(env))
             .extract()
@@ -161,13 +180,19 @@ impl Settings {
     }
 
     fn validate(raw: RawSettings) -> Result<Settings, ConfigError> {
-        let bind: SocketAddr = raw.bind.trim().parse().map_err(|_| {
-            bad(
-                "JIFEN_BIND",
-                &raw.bind,
-                "a listen address like 127.0.0.1:8080",
-            )
-        })?;
+        let bind: SocketAddr = raw
+            .bind
+            .trim()
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+            .ok_or_else(|| {
+                bad(
+                    "JIFEN_BIND",
+                    &raw.bind,
+                    "a listen address like 127.0.0.1:8080 or localhost:8080",
+                )
+            })?;
         let database_url = match non_empty(raw.database_url) {
             Some(url)
                 if url.starts_with("sqlite:")
@@ -176,6 +201,20 @@ impl Settings {
                 return Err(ConfigError(
                     "JIFEN_DATABASE_URL: an in-memory SQLite database cannot be shared by the \
                      server's reader and writer connections; give a file (sqlite://path/jifen.db)"
+                        .into(),
+                ));
+            }
+            Some(url)
+                if url.starts_with("sqlite:")
+                    && url
+                        .trim_start_matches("sqlite:")
+                        .trim_start_matches("//")
+                        .split('?')
+                        .next()
+                        .is_none_or(str::is_empty) =>
+            {
+                return Err(ConfigError(
+                    "JIFEN_DATABASE_URL: a SQLite URL needs a file path (sqlite://path/jifen.db)"
                         .into(),
                 ));
             }
@@ -234,6 +273,12 @@ impl Settings {
             "json" => LogFormat::Json,
             other => return Err(bad("JIFEN_LOG_FORMAT", other, "text or json")),
         };
+        let log = non_empty(raw.log);
+        if let Some(filter) = &log {
+            tracing_subscriber::EnvFilter::try_new(filter).map_err(|e| {
+                ConfigError(format!("JIFEN_LOG: {filter:?} is not a log filter: {e}"))
+            })?;
+        }
         Ok(Settings {
             bind,
             database_url,
@@ -245,6 +290,7 @@ impl Settings {
             wechat,
             timezone,
             log_format,
+            log,
         })
     }
 }
@@ -272,7 +318,7 @@ mod tests {
     #[test]
     fn bad_values_name_their_variable() {
         type Edit = Box<dyn FnOnce(&mut RawSettings)>;
-        let cases: [(&str, Edit); 7] = [
+        let cases: [(&str, Edit); 9] = [
             ("JIFEN_BIND", Box::new(|r| r.bind = "nonsense".into())),
             (
                 "JIFEN_DATABASE_URL",
@@ -298,6 +344,11 @@ mod tests {
                 "JIFEN_DATABASE_URL",
                 Box::new(|r| r.database_url = Some("sqlite::memory:".into())),
             ),
+            (
+                "JIFEN_DATABASE_URL",
+                Box::new(|r| r.database_url = Some("sqlite:".into())),
+            ),
+            ("JIFEN_LOG", Box::new(|r| r.log = Some("info,[".into()))),
         ];
         for (var, f) in cases {
             let err = with(f).unwrap_err().to_string();

@@ -6,7 +6,9 @@
 //!   immutable`; `index.html`, `sw.js` and the manifest are `no-cache` so a new release is
 //!   picked up at the next start; other files (icons) an hour;
 //! - when the client accepts it, a precompressed `file.br` or `file.gz` written by the build is
-//!   sent instead of the file (`Content-Encoding`, `Vary: Accept-Encoding`);
+//!   sent instead of the file (`Content-Encoding`, `Vary: Accept-Encoding`)
+//!   (not for `Range` requests, which get ranges of the file itself); the `.br`/`.gz` files
+//!   are not served by their own names;
 //! - paths with `..`, hidden segments or backslashes are 404.
 
 use std::path::{Path, PathBuf};
@@ -30,6 +32,10 @@ pub async fn serve(req: &HttpRequest, web_dir: &Path) -> HttpResponse {
             .finish();
     }
     let relative = req.path().trim_start_matches('/');
+    // The build's precompressed copies are served in place of their file, never by name.
+    if relative.ends_with(".br") || relative.ends_with(".gz") {
+        return HttpResponse::NotFound().body("Not found");
+    }
     let Some(path) = safe_join(web_dir, relative) else {
         return HttpResponse::NotFound().body("Not found");
     };
@@ -90,7 +96,8 @@ async fn open(req: &HttpRequest, file: &Path) -> std::io::Result<NamedFile> {
         ("br", "br", ContentEncoding::Brotli),
         ("gzip", "gz", ContentEncoding::Gzip),
     ] {
-        if accepts_encoding(accepts, token) {
+        // A range of the compressed bytes is not a range of the file: ranges get the file.
+        if !req.headers().contains_key(header::RANGE) && accepts_encoding(accepts, token) {
             let mut compressed = file.as_os_str().to_owned();
             compressed.push(".");
             compressed.push(suffix);
@@ -114,7 +121,7 @@ async fn open(req: &HttpRequest, file: &Path) -> std::io::Result<NamedFile> {
 fn accepts_encoding(header: &str, token: &str) -> bool {
     header.split(',').any(|item| {
         let mut parts = item.split(';').map(str::trim);
-        parts.next() == Some(token)
+        parts.next().is_some_and(|t| t.eq_ignore_ascii_case(token))
             && parts.all(|p| {
                 p.strip_prefix("q=")
                     .is_none_or(|q| q.parse::<f32>().is_ok_and(|q| q > 0.0))
@@ -164,6 +171,7 @@ mod tests {
         assert!(!accepts_encoding("br;q=0, gzip", "br"));
         assert!(accepts_encoding("br;q=0, gzip", "gzip"));
         assert!(!accepts_encoding("brotli", "br"));
+        assert!(accepts_encoding("BR", "br"));
     }
 
     #[test]

@@ -124,6 +124,97 @@ fn numeric_looking_values_stay_strings() {
 }
 
 #[test]
+fn environment_encoding_and_odd_urls_are_handled() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let not_utf8 = std::ffi::OsStr::from_bytes(b"\xff\xfe");
+    // Somebody else's variable may hold anything.
+    let o = Command::new(env!("CARGO_BIN_EXE_jifen"))
+        .arg("migrate")
+        .env("JIFEN_DATA_DIR", dir.path())
+        .env("SOMEONE_ELSES", not_utf8)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Ours must be UTF-8.
+    let o = Command::new(env!("CARGO_BIN_EXE_jifen"))
+        .arg("migrate")
+        .env("JIFEN_DATA_DIR", dir.path())
+        .env("JIFEN_HOME_REGION", not_utf8)
+        .output()
+        .unwrap();
+    assert_one_line_error(&o, "error: JIFEN_HOME_REGION: the value is not valid UTF-8");
+    let o = jifen(
+        dir.path(),
+        &[("JIFEN_DATABASE_URL", "sqlite:")],
+        &["migrate"],
+    );
+    assert_one_line_error(
+        &o,
+        "error: JIFEN_DATABASE_URL: a SQLite URL needs a file path",
+    );
+    let o = jifen(
+        dir.path(),
+        &[("JIFEN_DATABASE_URL", "sqlite:///dev/null")],
+        &["migrate"],
+    );
+    assert_one_line_error(
+        &o,
+        "error: cannot connect to the database at sqlite:///dev/null: ",
+    );
+    let o = jifen(dir.path(), &[("JIFEN_LOG", "info,[")], &["migrate"]);
+    assert_one_line_error(&o, "error: JIFEN_LOG");
+    let o = jifen(
+        dir.path(),
+        &[("JIFEN_CONFIG", dir.path().to_str().unwrap())],
+        &["migrate"],
+    );
+    assert_one_line_error(&o, "error: configuration file");
+    assert!(stderr(&o).contains("is not a file"));
+}
+
+#[test]
+fn concurrent_first_runs_and_imports_on_one_sqlite_file_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(shared) = common::national_data_dir() else {
+        return;
+    };
+    let streets = shared.join("streets.csv.gz");
+    // Three processes start on a fresh file at once: migrations and imports queue, none fails.
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_jifen"))
+                .args(["import-divisions", streets.to_str().unwrap()])
+                .env("JIFEN_DATA_DIR", dir.path())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut inserted = 0;
+    for child in children {
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        let line = out.lines().find(|l| l.starts_with("total:")).unwrap();
+        inserted += line
+            .split(" rows: ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap();
+    }
+    assert_eq!(
+        inserted, 41_352,
+        "each township inserted exactly once across the three runs"
+    );
+}
+
+#[test]
 fn config_file_values_apply_and_env_wins() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("jifen.toml");

@@ -29,6 +29,30 @@ db_tests! {
         }
     }
 
+    async fn slashes_are_normalised_before_routing(app) {
+        for path in ["/readyz/", "//readyz", "/api/v1/regions/410783/", "//api//v1/regions/410783"] {
+            let response = app.client.get(app.url(path)).send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.unwrap();
+            if path.contains("readyz") {
+                assert_eq!((status, &body["status"]), (200, &serde_json::json!("ok")), "{path}");
+            } else {
+                assert_eq!((status, &body["code"]), (404, &serde_json::json!("not_found")), "{path}");
+                assert!(body["message"].as_str().unwrap().contains("410783"), "{path}: routed as a region");
+            }
+        }
+    }
+
+    async fn unknown_methods_are_501_and_do_not_grow_the_metrics(app) {
+        for i in 0..5 {
+            let method = reqwest::Method::from_bytes(format!("M{i}X").as_bytes()).unwrap();
+            let response = app.client.request(method, app.url("/healthz")).send().await.unwrap();
+            assert_eq!(response.status(), 501);
+        }
+        let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        assert!(!text.contains("M0X"), "{text}");
+    }
+
     async fn metrics_count_requests_by_route(app) {
         app.get_json("/api/v1/regions/410783").await;
         app.get_json("/api/v1/regions/410783").await;
@@ -129,6 +153,20 @@ db_tests! {
         assert!(br.headers().get("content-disposition").is_none(), "shown, not downloaded");
         assert!(br.headers()["content-type"].to_str().unwrap().contains("javascript"));
         assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli-bytes");
+        // A range of the file, never of its compressed copy.
+        let range = app
+            .client
+            .get(app.url("/app-0123456789abcdef.js"))
+            .header("accept-encoding", "br")
+            .header("range", "bytes=0-6")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(range.status(), 206);
+        assert!(range.headers().get("content-encoding").is_none_or(|e| e == "identity"));
+        assert_eq!(range.text().await.unwrap(), "console");
+        let direct = app.client.get(app.url("/app-0123456789abcdef.js.br")).send().await.unwrap();
+        assert_eq!(direct.status(), 404);
         let sw = app.client.get(app.url("/sw.js")).send().await.unwrap();
         assert_eq!(sw.headers()["cache-control"], "no-cache");
         let icon = app.client.get(app.url("/icon-192.png")).send().await.unwrap();

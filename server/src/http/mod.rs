@@ -11,8 +11,10 @@ pub mod ops;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use actix_web::dev::{Server, Service};
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Server, Service, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, middleware, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -89,7 +91,10 @@ fn app(
     let _ = openapi_json.set(json);
     app.default_service(web::to(fallback))
         .wrap(middleware::Compress::default())
+        // `/readyz/` and `//api/v1/…` route like `/readyz` and `/api/v1/…`.
+        .wrap(middleware::NormalizePath::trim())
         .wrap(prometheus)
+        .wrap(middleware::from_fn(reject_unknown_methods))
         .wrap_fn(|req, srv| {
             let request_id = req.extensions().get::<RequestId>().copied();
             let response = srv.call(req);
@@ -113,8 +118,9 @@ fn app(
 async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let path = req.path();
     if path == "/api" || path.starts_with("/api/") {
+        let shown: String = path.chars().take(100).collect();
         return Err(ApiError::not_found(format!(
-            "no API route {} {path}",
+            "no API route {} {shown}",
             req.method()
         )));
     }
@@ -125,6 +131,32 @@ async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             .finish());
     }
     Ok(pwa::serve(&req, &state.settings.web_dir).await)
+}
+
+/// Answers 501 to methods outside RFC 9110's set (and PATCH) before anything else sees them:
+/// the metrics label requests by method, and random methods must not grow them without bound.
+async fn reject_unknown_methods(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    use actix_web::http::Method;
+    let known = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    if known.contains(req.method()) {
+        Ok(next.call(req).await?.map_into_left_body())
+    } else {
+        let response = HttpResponse::NotImplemented().finish();
+        Ok(req.into_response(response).map_into_right_body())
+    }
 }
 
 /// A bound, not yet running server.

@@ -18,9 +18,12 @@
 //! - a row is checked on its own; a bad row is reported with its 1-based line number and a
 //!   stable code, and every good row is still loaded:
 //!   `missing_column` (fewer fields than the header), `invalid_utf8`, `invalid_code` (not the
-//!   level's number of digits), `empty_name`, `parent_mismatch` (the parent column is not the
+//!   level's number of digits), `empty_name`, `invalid_name` (control, zero-width or bidi
+//!   characters, or longer than 100 characters), `parent_mismatch` (the parent column is not the
 //!   code's prefix), `duplicate_code` (the code appeared earlier in the file with another name;
-//!   the first one is kept; an identical repeat is ignored);
+//!   the first one is kept; an identical repeat is ignored); values are clipped to 40
+//!   characters in messages;
+//! - gzip input may decompress to at most 1 GiB;
 //! - names are trimmed and NFC-normalised;
 //! - loading is an upsert on the code: a new code is inserted, a renamed or re-parented one
 //!   updated, an identical one left alone, so running an import twice changes nothing.
@@ -40,7 +43,7 @@ pub struct RowError {
     /// 1-based line number in the (decompressed) file; the header is line 1.
     pub line: u64,
     /// Stable code: `missing_column`, `invalid_utf8`, `invalid_code`, `empty_name`,
-    /// `parent_mismatch` or `duplicate_code`.
+    /// `invalid_name`, `parent_mismatch` or `duplicate_code`.
     pub code: &'static str,
     pub message: String,
 }
@@ -90,14 +93,56 @@ pub struct Parsed {
     pub total: u64,
 }
 
-/// Decompresses `bytes` when they are gzip (magic `1f 8b`), else returns them as they are.
-fn decompress(bytes: &[u8]) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+/// At most this many bytes come out of a gzip file (the national villages file is ~60 MiB):
+/// a small "gzip bomb" must not take the machine's memory.
+pub const MAX_DECOMPRESSED: u64 = 1024 * 1024 * 1024;
+
+/// `bytes` gunzipped when they are gzip (magic `1f 8b`), else as they are; gzip data may
+/// decompress to at most `limit` bytes.
+fn decompress(bytes: &[u8], limit: u64) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::with_capacity(bytes.len() * 4);
-        flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out)?;
+        flate2::read::MultiGzDecoder::new(bytes)
+            .take(limit + 1)
+            .read_to_end(&mut out)?;
+        if out.len() as u64 > limit {
+            return Err(std::io::Error::other(format!(
+                "it decompresses to more than {} MiB",
+                limit / 1024 / 1024
+            )));
+        }
         Ok(out.into())
     } else {
         Ok(bytes.into())
+    }
+}
+
+/// The longest name accepted, in characters (NBS names are at most a few dozen).
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Why `name` (trimmed, NFC) is not a place name: control characters (NUL, line breaks…),
+/// invisible or direction-changing characters (zero-width, bidi controls), or too long.
+fn name_problem(name: &str) -> Option<String> {
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    };
+    if let Some(c) = name.chars().find(|&c| invisible(c)) {
+        return Some(format!(
+            "the name contains the invisible character U+{:04X}",
+            c as u32
+        ));
+    }
+    let chars = name.chars().count();
+    (chars > MAX_NAME_CHARS)
+        .then(|| format!("the name has {chars} characters; at most {MAX_NAME_CHARS}"))
+}
+
+/// `s` cut to 40 characters for a message.
+fn clip(s: &str) -> String {
+    match s.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
     }
 }
 
@@ -106,7 +151,7 @@ fn decompress(bytes: &[u8]) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
 /// Errors: [`ImportError::UnknownHeader`] when the header is not one of the NBS files', or
 /// [`ImportError::Io`] when gzip data is corrupt.
 pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportError> {
-    let bytes = decompress(bytes)?;
+    let bytes = decompress(bytes, MAX_DECOMPRESSED)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -215,13 +260,20 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportError> {
         if code.len() != digits || !code.bytes().all(|b| b.is_ascii_digit()) {
             fail(
                 "invalid_code",
-                format!("code {code:?} is not {digits} digits (a {level} code)"),
+                format!(
+                    "code {:?} is not {digits} digits (a {level} code)",
+                    clip(code)
+                ),
             );
             continue;
         }
         let name: String = name.nfc().collect();
         if name.is_empty() {
             fail("empty_name", format!("code {code} has an empty name"));
+            continue;
+        }
+        if let Some(problem) = name_problem(&name) {
+            fail("invalid_name", format!("code {code}: {problem}"));
             continue;
         }
         let parent_code = match parent {
@@ -231,7 +283,8 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportError> {
                 fail(
                     "parent_mismatch",
                     format!(
-                        "code {code} cannot lie under {p:?}: its parent is {}",
+                        "code {code} cannot lie under {:?}: its parent is {}",
+                        clip(p),
                         &code[..parent_digits]
                     ),
                 );
@@ -387,6 +440,38 @@ mod tests {
         assert_eq!(parsed.level, RegionLevel::Prefecture);
         assert_eq!(parsed.rows[0].code, "4107");
         assert_eq!(parsed.rows[0].parent_code.as_deref(), Some("41"));
+    }
+
+    #[test]
+    fn invisible_characters_and_overlong_names_are_refused() {
+        let long = "长".repeat(101);
+        let csv = format!(
+            "code,name\n11,\"a\u{0}b\"\n12,\"x\u{202E}y\"\n13,\"{long}\"\n14,\"two\nlines\"\n15,\"ok\"\n"
+        );
+        let parsed = parse(csv.as_bytes()).unwrap();
+        let errors: Vec<_> = parsed.errors.iter().map(|e| (e.line, e.code)).collect();
+        assert_eq!(
+            errors,
+            [
+                (2, "invalid_name"),
+                (3, "invalid_name"),
+                (4, "invalid_name"),
+                (5, "invalid_name")
+            ]
+        );
+        assert_eq!(parsed.rows.len(), 1);
+        assert!(parsed.errors[2].message.contains("101 characters"));
+    }
+
+    #[test]
+    fn gzip_bombs_are_refused() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&vec![0u8; 3 << 20]).unwrap();
+        let bomb = gz.finish().unwrap();
+        let err = decompress(&bomb, 2 << 20).unwrap_err().to_string();
+        assert!(err.contains("more than 2 MiB"), "{err}");
+        assert_eq!(decompress(&bomb, 3 << 20).unwrap().len(), 3 << 20);
     }
 
     #[test]

@@ -94,16 +94,34 @@ pub struct UpsertCounts {
 /// SQLite's 32,766 and PostgreSQL's 65,535 parameter limits.
 const BATCH: usize = 1000;
 
-/// Inserts new codes and updates changed ones, in one transaction. Rows already stored
-/// exactly as given are not touched (their `updated_at` stays). Counts come from the rows the
-/// upsert itself returns, so a concurrent writer cannot skew them.
+/// Rows per transaction: each commit releases SQLite's write lock, so a server sharing the
+/// file waits well under a second for it, not for the whole national file.
+const ROWS_PER_TRANSACTION: usize = 10 * BATCH;
+
+/// Inserts new codes and updates changed ones, in transactions of
+/// [`ROWS_PER_TRANSACTION`] rows. Rows already stored exactly as given are not touched (their
+/// `updated_at` stays), so after a failure half-way a second run completes the work. Counts
+/// come from the rows the upsert itself returns, so a concurrent writer cannot skew them.
 pub async fn upsert(db: &Db, rows: &[RegionRow]) -> Result<UpsertCounts, sqlx::Error> {
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
     let mut counts = UpsertCounts {
         inserted: 0,
         updated: 0,
     };
+    for part in rows.chunks(ROWS_PER_TRANSACTION) {
+        let now = now_ms();
+        let mut tx = db.begin_write().await?;
+        upsert_in(&mut tx, part, now, &mut counts).await?;
+        tx.commit().await?;
+    }
+    Ok(counts)
+}
+
+async fn upsert_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    rows: &[RegionRow],
+    now: i64,
+    counts: &mut UpsertCounts,
+) -> Result<(), sqlx::Error> {
     for chunk in rows.chunks(BATCH) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
@@ -129,7 +147,7 @@ pub async fn upsert(db: &Db, rows: &[RegionRow]) -> Result<UpsertCounts, sqlx::E
                 .bind(row.level.as_str())
                 .bind(row.parent_code.as_deref());
         }
-        for touched in query.fetch_all(&mut *tx).await? {
+        for touched in query.fetch_all(&mut **tx).await? {
             if touched.try_get::<i64, _>("created_at")? == now {
                 counts.inserted += 1;
             } else {
@@ -137,6 +155,5 @@ pub async fn upsert(db: &Db, rows: &[RegionRow]) -> Result<UpsertCounts, sqlx::E
             }
         }
     }
-    tx.commit().await?;
-    Ok(counts)
+    Ok(())
 }

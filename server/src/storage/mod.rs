@@ -27,13 +27,15 @@
 //! [`Db::begin_write`] (`BEGIN IMMEDIATE` on SQLite), which also keeps a second process on the
 //! same file from failing half-way. On PostgreSQL both pools are the same pool.
 //!
-//! Every SQLite connection sets `journal_mode=WAL`, `foreign_keys=ON`, `busy_timeout=5000` and
-//! `synchronous=FULL` (a committed transfer survives a power cut, as a ledger must).
+//! Every SQLite connection sets `journal_mode=WAL`, `foreign_keys=ON`, `synchronous=FULL` (a
+//! committed transfer survives a power cut, as a ledger must) and a busy timeout: 5 s for the
+//! server, 120 s for batch commands, which may queue behind one another.
 //!
 //! # Migrations
 //! `migrations/sqlite` and `migrations/postgres` are kept in lockstep (same file names, same
 //! tables and columns); `tests/schema.rs` applies both and compares them.
 
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -73,6 +75,8 @@ pub struct Db {
     backend: Backend,
     reader: AnyPool,
     writer: AnyPool,
+    /// The SQLite file (for the migration lock); `None` on PostgreSQL.
+    sqlite_path: Option<PathBuf>,
 }
 
 /// `url` with any password replaced by `***`, for messages and logs.
@@ -89,82 +93,125 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-     PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;";
+/// PRAGMAs every SQLite connection runs; `{busy}` is the busy timeout in milliseconds.
+fn sqlite_pragmas(busy: Duration) -> String {
+    format!(
+        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
+         PRAGMA synchronous = FULL;",
+        busy.as_millis()
+    )
+}
+
+/// How long a server's SQLite connection waits for another process's write lock before
+/// failing: short, a request should not hang behind a batch job.
+pub const SERVER_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The same for batch commands (`jifen import-divisions`…), which may wait for one another.
+pub const BATCH_BUSY_TIMEOUT: Duration = Duration::from_secs(120);
 
 impl Db {
     /// Opens the database at `url` (`sqlite://path` — the file and its directory are created
-    /// — or `postgres://…`), waiting at most `connect_timeout` for the first connection.
-    ///
-    /// Errors: [`StorageError::Connect`] naming the (redacted) URL when the database cannot be
-    /// reached or opened.
+    /// — or `postgres://…`), waiting at most `connect_timeout` for the first connection, with
+    /// [`SERVER_BUSY_TIMEOUT`] on SQLite. See [`Db::connect_with`].
     pub async fn connect(url: &str, connect_timeout: Duration) -> Result<Db, StorageError> {
+        Db::connect_with(url, connect_timeout, SERVER_BUSY_TIMEOUT).await
+    }
+
+    /// [`Db::connect`] with the SQLite busy timeout given (ignored on PostgreSQL).
+    ///
+    /// Errors: [`StorageError::Connect`] naming the (redacted) URL and the database's own
+    /// reason (refused, unknown database, not a database file…) when the first connection
+    /// fails; [`StorageError::DataDir`] when the SQLite file's directory cannot be created.
+    pub async fn connect_with(
+        url: &str,
+        connect_timeout: Duration,
+        busy_timeout: Duration,
+    ) -> Result<Db, StorageError> {
         sqlx::any::install_default_drivers();
         let connect_err = |source| StorageError::Connect {
             url: redact_url(url),
             source,
         };
-        if url.starts_with("sqlite:") {
-            let url = sqlite_url_with_create(url)?;
-            let options = AnyConnectOptions::from_str(&url)
-                .map_err(connect_err)?
-                .disable_statement_logging();
-            let writer = AnyPoolOptions::new()
-                .max_connections(1)
-                .acquire_timeout(Duration::from_secs(30))
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        conn.execute(SQLITE_PRAGMAS).await?;
-                        Ok(())
-                    })
-                })
-                .connect_with(options.clone())
+        let sqlite_path = url.starts_with("sqlite:").then(|| sqlite_path(url));
+        let url = match &sqlite_path {
+            Some(path) => sqlite_url_with_create(url, path)?,
+            None => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(connect_err)?
+            .disable_statement_logging();
+        // One direct attempt first: a pool would only report "timed out", hiding the cause.
+        let mut probe = match tokio::time::timeout(
+            connect_timeout,
+            sqlx::AnyConnection::connect_with(&options),
+        )
+        .await
+        {
+            Ok(Ok(conn)) => conn,
+            Ok(Err(e)) => return Err(connect_err(e)),
+            Err(_) => return Err(connect_err(sqlx::Error::PoolTimedOut)),
+        };
+        let pragmas: std::sync::Arc<str> = sqlite_pragmas(busy_timeout).into();
+        if sqlite_path.is_some() {
+            // A file that is not a database (or cannot hold a WAL) fails here, with SQLite's
+            // reason, not on the first request.
+            probe.execute(&*pragmas).await.map_err(connect_err)?;
+            probe
+                .execute("PRAGMA schema_version;")
                 .await
                 .map_err(connect_err)?;
-            let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2) as u32;
-            let reader = AnyPoolOptions::new()
-                .max_connections(readers.max(4))
-                .acquire_timeout(connect_timeout.max(Duration::from_secs(5)))
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        conn.execute(SQLITE_PRAGMAS).await?;
-                        conn.execute("PRAGMA query_only = ON;").await?;
-                        Ok(())
-                    })
-                })
-                .connect_with(options)
-                .await
-                .map_err(connect_err)?;
-            Ok(Db {
-                backend: Backend::Sqlite,
-                reader,
-                writer,
-            })
-        } else {
-            let options = AnyConnectOptions::from_str(url)
-                .map_err(connect_err)?
-                .disable_statement_logging();
-            // One direct attempt first: the pool would only report "timed out", hiding the
-            // cause (refused, unknown host, no such database, bad password).
-            match tokio::time::timeout(connect_timeout, sqlx::AnyConnection::connect_with(&options))
-                .await
-            {
-                Ok(Ok(conn)) => conn.close().await.map_err(connect_err)?,
-                Ok(Err(e)) => return Err(connect_err(e)),
-                Err(_) => return Err(connect_err(sqlx::Error::PoolTimedOut)),
-            }
+        }
+        probe.close().await.map_err(connect_err)?;
+
+        let Some(sqlite_path) = sqlite_path else {
             let pool = AnyPoolOptions::new()
                 .max_connections(32)
                 .acquire_timeout(connect_timeout)
                 .connect_with(options)
                 .await
                 .map_err(connect_err)?;
-            Ok(Db {
+            return Ok(Db {
                 backend: Backend::Postgres,
                 reader: pool.clone(),
                 writer: pool,
+                sqlite_path: None,
+            });
+        };
+        let reader_pragmas = pragmas.clone();
+        let writer = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _| {
+                let pragmas = pragmas.clone();
+                Box::pin(async move {
+                    conn.execute(&*pragmas).await?;
+                    Ok(())
+                })
             })
-        }
+            .connect_with(options.clone())
+            .await
+            .map_err(connect_err)?;
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2) as u32;
+        let reader = AnyPoolOptions::new()
+            .max_connections(readers.max(4))
+            .acquire_timeout(connect_timeout.max(Duration::from_secs(5)))
+            .after_connect(move |conn, _| {
+                let pragmas = reader_pragmas.clone();
+                Box::pin(async move {
+                    conn.execute(&*pragmas).await?;
+                    conn.execute("PRAGMA query_only = ON;").await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(connect_err)?;
+        Ok(Db {
+            backend: Backend::Sqlite,
+            reader,
+            writer,
+            sqlite_path: Some(sqlite_path),
+        })
     }
 
     /// Which database this is.
@@ -200,6 +247,12 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
+        // sqlx takes an advisory lock on PostgreSQL but none on SQLite: several processes
+        // starting on a fresh file (serve + import) would each try to create the tables.
+        let _lock = match &self.sqlite_path {
+            Some(path) => Some(lock_beside(path).await?),
+            None => None,
+        };
         migrator.run(&self.writer).await?;
         Ok(())
     }
@@ -216,28 +269,50 @@ impl Db {
     }
 }
 
-/// Adds `mode=rwc` (create the file if missing) to a SQLite URL and creates its directory.
-fn sqlite_url_with_create(url: &str) -> Result<String, StorageError> {
+/// The file path of a `sqlite:` URL (validated non-empty by the settings).
+fn sqlite_path(url: &str) -> PathBuf {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if !path.is_empty()
-        && path != ":memory:"
-        && let Some(dir) = std::path::Path::new(path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-    {
+    PathBuf::from(rest.split('?').next().unwrap_or(rest))
+}
+
+/// Adds `mode=rwc` (create the file if missing) to a SQLite URL and creates its directory.
+fn sqlite_url_with_create(url: &str, path: &Path) -> Result<String, StorageError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| StorageError::DataDir {
             path: dir.display().to_string(),
             source,
         })?;
     }
+    let query = url.split_once('?').map_or("", |(_, q)| q);
     Ok(if query.contains("mode=") {
         url.to_owned()
     } else if query.is_empty() {
-        format!("sqlite://{path}?mode=rwc")
+        format!("sqlite://{}?mode=rwc", path.display())
     } else {
-        format!("sqlite://{path}?{query}&mode=rwc")
+        format!("sqlite://{}?{query}&mode=rwc", path.display())
     })
+}
+
+/// Takes an exclusive lock on `<database file>-migrate.lock`, waiting for another process to
+/// release it; released when the returned file is dropped.
+async fn lock_beside(database: &Path) -> Result<std::fs::File, StorageError> {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-migrate.lock");
+    let path = PathBuf::from(name);
+    let io_err = |source| StorageError::DataDir {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_err)?;
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .map_err(|e| io_err(std::io::Error::other(e)))?
+        .map_err(io_err)
 }
 
 /// The current time as UTC milliseconds since the Unix epoch (the storage convention).
@@ -267,13 +342,16 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("jifen-url-{}", std::process::id()));
         let file = dir.join("a.db");
         let url = format!("sqlite://{}", file.display());
+        assert_eq!(sqlite_path(&url), file);
         assert_eq!(
-            sqlite_url_with_create(&url).unwrap(),
+            sqlite_url_with_create(&url, &file).unwrap(),
             format!("{url}?mode=rwc")
         );
         assert!(dir.is_dir());
+        let with_query = format!("{url}?cache=shared");
+        assert_eq!(sqlite_path(&with_query), file);
         assert_eq!(
-            sqlite_url_with_create(&format!("{url}?cache=shared")).unwrap(),
+            sqlite_url_with_create(&with_query, &file).unwrap(),
             format!("{url}?cache=shared&mode=rwc")
         );
         std::fs::remove_dir_all(dir).unwrap();
