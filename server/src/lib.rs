@@ -6,8 +6,10 @@
 
 pub mod cli;
 pub mod config;
+pub mod csv_input;
 pub mod http;
 pub mod pwa;
 pub mod regions;
 pub mod storage;
 pub mod telemetry;
+pub mod text;

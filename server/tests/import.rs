@@ -40,7 +40,7 @@ db_tests! {
         csv.extend_from_slice(b"410783904,\"\xC0\xC1\",410783,41,4107\n"); // 6: not UTF-8
         csv.extend_from_slice("410783905,\"新镇丙\",410783,41,4107\n".as_bytes()); // 7: good
         let report = import::import(&app.db, &csv).await.unwrap();
-        let errors: Vec<_> = report.errors.iter().map(|e| (e.line, e.code)).collect();
+        let errors: Vec<_> = report.errors.iter().map(|e| (e.line, e.code.as_str())).collect();
         assert_eq!(errors, [(3, "empty_name"), (4, "missing_column"), (5, "duplicate_code"), (6, "invalid_utf8")]);
         assert_eq!((report.rows, report.inserted), (6, 2));
         let (_, county) = app.get_json("/api/v1/regions/410783").await;

@@ -5,6 +5,7 @@
 //! server turns it on) every wire type also derives its OpenAPI schema.
 
 pub mod error;
+pub mod imports;
 pub mod ops;
 pub mod regions;
 

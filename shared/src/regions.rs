@@ -70,6 +70,20 @@ impl RegionLevel {
     }
 }
 
+impl RegionLevel {
+    /// The level above (`None` for a province).
+    pub fn parent(self) -> Option<RegionLevel> {
+        let i = Self::ALL.iter().position(|&l| l == self)?;
+        i.checked_sub(1).map(|i| Self::ALL[i])
+    }
+
+    /// The level below (`None` for a grid).
+    pub fn child(self) -> Option<RegionLevel> {
+        let i = Self::ALL.iter().position(|&l| l == self)?;
+        Self::ALL.get(i + 1).copied()
+    }
+}
+
 impl std::fmt::Display for RegionLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -128,14 +142,7 @@ impl RegionCode {
 
     /// The parent's code implied by the code's shape (`None` for a province).
     pub fn parent(&self) -> Option<RegionCode> {
-        let len = match self.level() {
-            RegionLevel::Province => return None,
-            RegionLevel::Prefecture => 2,
-            RegionLevel::County => 4,
-            RegionLevel::Township => 6,
-            RegionLevel::Village => 9,
-            RegionLevel::Grid => 12,
-        };
+        let len = self.level().parent()?.nbs_digits()?;
         Some(RegionCode(self.0[..len].to_owned()))
     }
 
@@ -244,6 +251,14 @@ mod tests {
         assert!(grid.is_within(&county));
         assert!(county.is_within(&county));
         assert!(!county.is_within(&grid));
+    }
+
+    #[test]
+    fn levels_know_their_neighbours() {
+        assert_eq!(RegionLevel::Province.parent(), None);
+        assert_eq!(RegionLevel::Village.parent(), Some(RegionLevel::Township));
+        assert_eq!(RegionLevel::Township.child(), Some(RegionLevel::Village));
+        assert_eq!(RegionLevel::Grid.child(), None);
     }
 
     #[test]

@@ -48,17 +48,6 @@ fn RegionScreen(
     }
 }
 
-/// The level a region's children are at.
-fn child_level(level: RegionLevel) -> RegionLevel {
-    match level {
-        RegionLevel::Province => RegionLevel::Prefecture,
-        RegionLevel::Prefecture => RegionLevel::County,
-        RegionLevel::County => RegionLevel::Township,
-        RegionLevel::Township => RegionLevel::Village,
-        RegionLevel::Village | RegionLevel::Grid => RegionLevel::Grid,
-    }
-}
-
 #[component]
 fn RegionDetail(region: Region) -> impl IntoView {
     let locale = use_locale();
@@ -83,7 +72,7 @@ fn RegionDetail(region: Region) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(" · ");
     let count = children.len();
-    let kind = child_level(level);
+    let kind = level.child().unwrap_or(RegionLevel::Grid);
     let children = StoredValue::new(children);
     let visible = move || {
         let q = query.get();

@@ -32,21 +32,12 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use jifen_shared::regions::RegionLevel;
-use unicode_normalization::UnicodeNormalization;
 
 use super::storage::{self, RegionRow};
+use crate::csv_input::CsvTable;
 use crate::storage::{Db, StorageError};
-
-/// One rejected row: `{line, code, message}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// 1-based line number in the (decompressed) file; the header is line 1.
-    pub line: u64,
-    /// Stable code: `missing_column`, `invalid_utf8`, `invalid_code`, `empty_name`,
-    /// `invalid_name`, `parent_mismatch` or `duplicate_code`.
-    pub code: &'static str,
-    pub message: String,
-}
+use crate::text::{self, clip};
+pub use jifen_shared::imports::RowError;
 
 /// What one file's import did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,34 +108,8 @@ fn decompress(bytes: &[u8], limit: u64) -> std::io::Result<std::borrow::Cow<'_, 
     }
 }
 
-/// The longest name accepted, in characters (NBS names are at most a few dozen).
+/// The longest region name accepted, in characters (NBS names are at most a few dozen).
 pub const MAX_NAME_CHARS: usize = 100;
-
-/// Why `name` (trimmed, NFC) is not a place name: control characters (NUL, line breaks…),
-/// invisible or direction-changing characters (zero-width, bidi controls), or too long.
-fn name_problem(name: &str) -> Option<String> {
-    let invisible = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
-    };
-    if let Some(c) = name.chars().find(|&c| invisible(c)) {
-        return Some(format!(
-            "the name contains the invisible character U+{:04X}",
-            c as u32
-        ));
-    }
-    let chars = name.chars().count();
-    (chars > MAX_NAME_CHARS)
-        .then(|| format!("the name has {chars} characters; at most {MAX_NAME_CHARS}"))
-}
-
-/// `s` cut to 40 characters for a message.
-fn clip(s: &str) -> String {
-    match s.char_indices().nth(40) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
-}
 
 /// Parses a division CSV (plain or gzipped) into rows to load and rows rejected.
 ///
@@ -152,51 +117,30 @@ fn clip(s: &str) -> String {
 /// [`ImportError::Io`] when gzip data is corrupt.
 pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportError> {
     let bytes = decompress(bytes, MAX_DECOMPRESSED)?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(bytes);
-    let header = reader
-        .byte_headers()
-        .map_err(|e| ImportError::UnknownHeader(e.to_string()))?
-        .clone();
-    let columns: Vec<String> = header
-        .iter()
-        .map(|c| String::from_utf8_lossy(c).trim().to_ascii_lowercase())
-        .collect();
-    let find = |name: &str| columns.iter().position(|c| c == name);
-    let (Some(code_col), Some(name_col)) = (find("code"), find("name")) else {
+    let mut table = CsvTable::new(&bytes).map_err(ImportError::UnknownHeader)?;
+    let (Some(code_col), Some(name_col)) = (table.column("code"), table.column("name")) else {
         return Err(ImportError::UnknownHeader(format!(
             "the header row must have code and name columns, found {:?}",
-            columns.join(",")
+            table.columns().join(",")
         )));
     };
-    let (level, parent_col) = if let Some(c) = find("streetcode") {
+    let (level, parent_col) = if let Some(c) = table.column("streetcode") {
         (RegionLevel::Village, Some(c))
-    } else if let Some(c) = find("areacode") {
+    } else if let Some(c) = table.column("areacode") {
         (RegionLevel::Township, Some(c))
-    } else if let Some(c) = find("citycode") {
+    } else if let Some(c) = table.column("citycode") {
         (RegionLevel::County, Some(c))
-    } else if let Some(c) = find("provincecode") {
+    } else if let Some(c) = table.column("provincecode") {
         (RegionLevel::Prefecture, Some(c))
     } else {
         (RegionLevel::Province, None)
     };
     let digits = level.nbs_digits().expect("NBS levels have a code length");
-    let parent_digits = match level {
-        RegionLevel::Prefecture => 2,
-        RegionLevel::County => 4,
-        RegionLevel::Township => 6,
-        RegionLevel::Village => 9,
-        _ => 0,
-    };
-    let needed = [Some(code_col), Some(name_col), parent_col]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(0)
-        + 1;
+    let parent_digits = level
+        .parent()
+        .and_then(RegionLevel::nbs_digits)
+        .unwrap_or(0);
+    let needed = code_col.max(name_col).max(parent_col.unwrap_or(0)) + 1;
 
     let mut parsed = Parsed {
         level,
@@ -207,56 +151,24 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportError> {
     };
     // code → (index in rows, line first seen)
     let mut seen: HashMap<String, (usize, u64)> = HashMap::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
+    while let Some((line, fields)) = table.next_row(needed) {
+        parsed.total += 1;
+        let fields = match fields {
+            Ok(fields) => fields,
             Err(e) => {
-                // Only I/O-level failures reach here (flexible mode accepts ragged rows).
-                let line = e.position().map_or(line, |p| p.line());
-                parsed.total += 1;
-                parsed.errors.push(RowError {
-                    line,
-                    code: "invalid_input",
-                    message: e.to_string(),
-                });
+                parsed.errors.push(e);
                 continue;
             }
-        }
-        let line = record.position().map_or(line, |p| p.line());
-        if record.len() == 1
-            && record
-                .get(0)
-                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-        {
-            continue; // blank line
-        }
-        parsed.total += 1;
-        let mut fail = |code: &'static str, message: String| {
+        };
+        let mut fail = |code: &str, message: String| {
             parsed.errors.push(RowError {
                 line,
-                code,
+                code: code.into(),
                 message,
             });
         };
-        if record.len() < needed {
-            fail(
-                "missing_column",
-                format!("expected {} columns, found {}", columns.len(), record.len()),
-            );
-            continue;
-        }
-        let field = |i: usize| std::str::from_utf8(&record[i]).map(str::trim);
-        let (Ok(code), Ok(name), Ok(parent)) = (
-            field(code_col),
-            field(name_col),
-            parent_col.map(field).transpose(),
-        ) else {
-            fail("invalid_utf8", "the row is not valid UTF-8".into());
-            continue;
-        };
+        let code = fields[code_col].as_str();
+        let parent = parent_col.map(|c| fields[c].as_str());
         if code.len() != digits || !code.bytes().all(|b| b.is_ascii_digit()) {
             fail(
                 "invalid_code",
@@ -267,15 +179,13 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportError> {
             );
             continue;
         }
-        let name: String = name.nfc().collect();
-        if name.is_empty() {
-            fail("empty_name", format!("code {code} has an empty name"));
-            continue;
-        }
-        if let Some(problem) = name_problem(&name) {
-            fail("invalid_name", format!("code {code}: {problem}"));
-            continue;
-        }
+        let name = match text::name(&fields[name_col], MAX_NAME_CHARS) {
+            Ok(name) => name,
+            Err(e) => {
+                fail(e.code(), format!("code {code}: {e}"));
+                continue;
+            }
+        };
         let parent_code = match parent {
             None => None,
             Some(p) if p == &code[..parent_digits] => Some(p.to_owned()),
@@ -408,7 +318,11 @@ mod tests {
         ); // 9 identical repeat
         csv.extend_from_slice(b"410783106,\" ok \",410783,41,4107\n"); // 10 good
         let parsed = parse(&csv).unwrap();
-        let errors: Vec<_> = parsed.errors.iter().map(|e| (e.line, e.code)).collect();
+        let errors: Vec<_> = parsed
+            .errors
+            .iter()
+            .map(|e| (e.line, e.code.as_str()))
+            .collect();
         assert_eq!(
             errors,
             [
@@ -449,7 +363,11 @@ mod tests {
             "code,name\n11,\"a\u{0}b\"\n12,\"x\u{202E}y\"\n13,\"{long}\"\n14,\"two\nlines\"\n15,\"ok\"\n"
         );
         let parsed = parse(csv.as_bytes()).unwrap();
-        let errors: Vec<_> = parsed.errors.iter().map(|e| (e.line, e.code)).collect();
+        let errors: Vec<_> = parsed
+            .errors
+            .iter()
+            .map(|e| (e.line, e.code.as_str()))
+            .collect();
         assert_eq!(
             errors,
             [
