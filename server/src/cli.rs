@@ -47,6 +47,19 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Load a villager CSV (村民名册): columns name, phone, village_code, grid_code,
+    /// household, tags.
+    ///
+    /// A person is recognised by phone, else by village + household + name (a changed phone
+    /// updates the person). Bad rows are reported with their line numbers and the good rows
+    /// are still loaded; loading the same file twice changes nothing. Exit status: 0 when
+    /// every row loaded; 1 when some rows were rejected (the rest is loaded) or the file cannot
+    /// be read or is not a villager CSV; 2 on a usage error.
+    ImportVillagers {
+        /// The CSV file (UTF-8, header row first).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 /// How long a command waits for the database before giving up.
@@ -82,6 +95,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db.close().await;
             Ok(ExitCode::SUCCESS)
         }
+        Command::ImportVillagers { file } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let report = crate::people::import::import_villagers(&db, &bytes).await?;
+            let name = file.display();
+            println!(
+                "{name}: {} created, {} updated, {} unchanged, {} rejected",
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.errors.len()
+            );
+            print_row_errors(&name.to_string(), &report.errors);
+            db.close().await;
+            Ok(if report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         Command::ImportDivisions { files } => {
             let ok = import_divisions(&db, &files).await?;
             db.close().await;
@@ -96,6 +129,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// At most this many rejected rows are printed per file (all are counted).
 const ERRORS_SHOWN: usize = 50;
+
+/// Prints rejected rows to standard error as `FILE:LINE: code: message` (at most
+/// [`ERRORS_SHOWN`], then how many more).
+fn print_row_errors(name: &str, errors: &[jifen_shared::imports::RowError]) {
+    for e in errors.iter().take(ERRORS_SHOWN) {
+        eprintln!("{name}:{}: {}: {}", e.line, e.code, e.message);
+    }
+    if errors.len() > ERRORS_SHOWN {
+        eprintln!(
+            "{name}: … and {} more rejected rows",
+            errors.len() - ERRORS_SHOWN
+        );
+    }
+}
 
 /// Imports `files` (or the bundled 长垣市 data), printing one line per file and the rejected
 /// rows. Returns whether everything loaded.
@@ -137,15 +184,7 @@ async fn import_divisions(db: &Db, files: &[PathBuf]) -> anyhow::Result<bool> {
             report.unchanged,
             report.errors.len()
         );
-        for e in report.errors.iter().take(ERRORS_SHOWN) {
-            eprintln!("{name}:{}: {}: {}", e.line, e.code, e.message);
-        }
-        if report.errors.len() > ERRORS_SHOWN {
-            eprintln!(
-                "{name}: … and {} more rejected rows",
-                report.errors.len() - ERRORS_SHOWN
-            );
-        }
+        print_row_errors(&name, &report.errors);
         all_ok &= report.errors.is_empty();
         rejected += report.errors.len();
         for (sum, n) in total.iter_mut().zip([

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod csv_input;
 pub mod http;
+pub mod people;
 pub mod pwa;
 pub mod regions;
 pub mod storage;

@@ -334,3 +334,41 @@ fn help_lists_the_subcommands() {
     let o = jifen(dir.path(), &[], &["import-divisions", "--help"]);
     assert!(stdout(&o).contains("Exit status"));
 }
+
+#[test]
+fn import_villagers_reports_counts_and_bad_lines_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        jifen(dir.path(), &[], &["import-divisions"]).status.code(),
+        Some(0)
+    );
+    let file = dir.path().join("villagers.csv");
+    std::fs::write(
+        &file,
+        "name,phone,village_code,household,tags\n\
+         张三,13800138000,410783101230,0101,党员\n\
+         李四,12345,410783101230,0102,\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let o = jifen(dir.path(), &[], &["import-villagers", path]);
+    assert_eq!(o.status.code(), Some(1), "a row was rejected");
+    assert!(
+        stdout(&o).contains("1 created, 0 updated, 0 unchanged, 1 rejected"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("villagers.csv:3: invalid_phone"),
+        "{}",
+        stderr(&o)
+    );
+    let again = jifen(dir.path(), &[], &["import-villagers", path]);
+    assert!(
+        stdout(&again).contains("0 created, 0 updated, 1 unchanged, 1 rejected"),
+        "{}",
+        stdout(&again)
+    );
+    let o = jifen(dir.path(), &[], &["import-villagers", "/no/such.csv"]);
+    assert_one_line_error(&o, "error: cannot read /no/such.csv");
+}

@@ -46,9 +46,11 @@ async fn shape(db: &Db) -> Shape {
                 .unwrap()
                 .iter()
                 .map(|r| {
+                    // `INTEGER PRIMARY KEY` is SQLite's 64-bit rowid alias: BIGINT on PostgreSQL.
+                    let declared = r.get::<String, _>(1).replace("INTEGER", "BIGINT");
                     (
                         r.get::<String, _>(0),
-                        canonical(&r.get::<String, _>(1)),
+                        canonical(&declared),
                         r.get::<i64, _>(2) == 1,
                     )
                 })

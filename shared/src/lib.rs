@@ -7,6 +7,7 @@
 pub mod error;
 pub mod imports;
 pub mod ops;
+pub mod people;
 pub mod regions;
 
 pub use error::{ApiErrorBody, ErrorCode};

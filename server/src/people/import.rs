@@ -1,0 +1,270 @@
+//! The villager CSV (村民名册): `POST /admin/villagers/import` and `jifen import-villagers`.
+//!
+//! Columns, named by the header row in any order: `name`, `phone`, `village_code` (required);
+//! `grid_code`, `household` (户号), `tags` (optional). Tags are separated by `;`, `；`, `、` or
+//! `|`; the county's groups (党员, 村民代表, 脱贫户…) and free tags alike.
+//!
+//! Rules:
+//! - each row is checked on its own; a bad row is reported by line number with a stable code
+//!   and the good rows are still imported: `missing_column`, `invalid_utf8`, `empty_name`,
+//!   `invalid_name` (see [`crate::text::name`]; at most 50 characters), `invalid_phone`
+//!   (see [`Phone::parse`]), `unknown_village` (no such village loaded), `unknown_grid` (no
+//!   such grid in that village), `invalid_household` (longer than 32 characters or
+//!   invisible characters), `invalid_tag` (same rules as names, at most 20 characters),
+//!   `duplicate_phone` (the phone appeared earlier in the file; the first row is kept);
+//! - a person is recognised by their phone; failing that, by village + household + name, so a
+//!   villager whose phone number changed is updated, not duplicated;
+//! - a person already stored exactly as given is left alone: importing the same file twice
+//!   changes nothing the second time.
+
+use std::collections::HashMap;
+
+use jifen_shared::imports::RowError;
+use jifen_shared::people::VillagerImportReport;
+use jifen_shared::regions::RegionLevel;
+
+use super::phone::Phone;
+use super::storage::{self, PersonRow};
+use crate::csv_input::CsvTable;
+use crate::regions;
+use crate::storage::{Db, now_ms};
+use crate::text::{self, clip};
+
+/// The longest person name, in characters.
+pub const MAX_NAME_CHARS: usize = 50;
+/// The longest household number (户号), in characters.
+pub const MAX_HOUSEHOLD_CHARS: usize = 32;
+/// The longest tag, in characters.
+pub const MAX_TAG_CHARS: usize = 20;
+/// Rows written per transaction.
+const ROWS_PER_TRANSACTION: usize = 1000;
+
+/// A file that cannot be imported at all.
+#[derive(Debug, thiserror::Error)]
+pub enum VillagerImportError {
+    #[error("not a villager CSV: {0}")]
+    Header(String),
+    #[error("database error")]
+    Storage(#[from] sqlx::Error),
+}
+
+/// Parses and imports a villager CSV (see the module docs).
+///
+/// Errors: [`VillagerImportError::Header`] when the required columns are missing;
+/// [`VillagerImportError::Storage`] when the database fails (transactions already committed,
+/// of 1,000 rows each, stay; a second run completes the work).
+pub async fn import_villagers(
+    db: &Db,
+    bytes: &[u8],
+) -> Result<VillagerImportReport, VillagerImportError> {
+    let mut report = VillagerImportReport {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        errors: Vec::new(),
+    };
+    let rows = parse(db, bytes, &mut report.errors).await?;
+    for part in rows.chunks(ROWS_PER_TRANSACTION) {
+        let now = now_ms();
+        let mut tx = db.begin_write().await?;
+        for person in part {
+            match save(&mut tx, person, now).await? {
+                Outcome::Created => report.created += 1,
+                Outcome::Updated => report.updated += 1,
+                Outcome::Unchanged => report.unchanged += 1,
+            }
+        }
+        tx.commit().await?;
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+async fn save(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    person: &PersonRow,
+    now: i64,
+) -> Result<Outcome, sqlx::Error> {
+    let existing = match storage::find_by_phone(tx, &person.phone).await? {
+        Some(found) => Some(found),
+        None => match (&person.village_code, &person.household) {
+            (Some(village), Some(household)) => {
+                storage::find_by_household(tx, village, household, &person.name).await?
+            }
+            _ => None,
+        },
+    };
+    let Some(existing) = existing else {
+        storage::insert(tx, person, now).await?;
+        return Ok(Outcome::Created);
+    };
+    let wanted = PersonRow {
+        id: existing.id,
+        ..person.clone()
+    };
+    if wanted == existing {
+        return Ok(Outcome::Unchanged);
+    }
+    storage::update(tx, &wanted, now).await?;
+    Ok(Outcome::Updated)
+}
+
+/// Reads and checks every row; returns the good ones and pushes the rejected ones.
+async fn parse(
+    db: &Db,
+    bytes: &[u8],
+    errors: &mut Vec<RowError>,
+) -> Result<Vec<PersonRow>, VillagerImportError> {
+    let mut table = CsvTable::new(bytes).map_err(VillagerImportError::Header)?;
+    let required = ["name", "phone", "village_code"].map(|c| table.column(c));
+    let [Some(name_col), Some(phone_col), Some(village_col)] = required else {
+        return Err(VillagerImportError::Header(format!(
+            "the header row needs name, phone and village_code columns, found {:?}",
+            table.columns().join(",")
+        )));
+    };
+    let grid_col = table.column("grid_code");
+    let household_col = table.column("household");
+    let tags_col = table.column("tags");
+    let needed = name_col.max(phone_col).max(village_col) + 1;
+
+    let mut regions_seen: HashMap<String, Option<regions::storage::RegionRow>> = HashMap::new();
+    let mut phones_seen: HashMap<String, u64> = HashMap::new();
+    let mut rows = Vec::new();
+    while let Some((line, fields)) = table.next_row(needed) {
+        let fields = match fields {
+            Ok(fields) => fields,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let optional = |col: Option<usize>| {
+            col.and_then(|c| fields.get(c))
+                .map(String::as_str)
+                .filter(|s| !s.is_empty())
+        };
+        let mut fail = |code: &str, message: String| {
+            errors.push(RowError {
+                line,
+                code: code.into(),
+                message,
+            })
+        };
+
+        let name = match text::name(&fields[name_col], MAX_NAME_CHARS) {
+            Ok(name) => name,
+            Err(e) => {
+                fail(e.code(), format!("name: {e}"));
+                continue;
+            }
+        };
+        let phone = match Phone::parse(&fields[phone_col]) {
+            Ok(phone) => phone,
+            Err(e) => {
+                fail(
+                    "invalid_phone",
+                    format!("phone {:?}: {e}", clip(&fields[phone_col])),
+                );
+                continue;
+            }
+        };
+        if let Some(first) = phones_seen.get(phone.as_str()) {
+            fail(
+                "duplicate_phone",
+                format!("phone {} is already on line {first}", phone.masked()),
+            );
+            continue;
+        }
+        let village_code = fields[village_col].as_str();
+        if find_region(db, &mut regions_seen, village_code)
+            .await?
+            .is_none_or(|r| r.level != RegionLevel::Village)
+        {
+            fail(
+                "unknown_village",
+                format!(
+                    "village_code {:?} is not a loaded village",
+                    clip(village_code)
+                ),
+            );
+            continue;
+        }
+        let grid_code = optional(grid_col);
+        if let Some(grid) = grid_code {
+            let in_village = find_region(db, &mut regions_seen, grid)
+                .await?
+                .is_some_and(|r| {
+                    r.level == RegionLevel::Grid && r.parent_code.as_deref() == Some(village_code)
+                });
+            if !in_village {
+                fail(
+                    "unknown_grid",
+                    format!(
+                        "grid_code {:?} is not a grid of village {village_code}",
+                        clip(grid)
+                    ),
+                );
+                continue;
+            }
+        }
+        let household = match optional(household_col)
+            .map(|h| text::name(h, MAX_HOUSEHOLD_CHARS))
+            .transpose()
+        {
+            Ok(household) => household,
+            Err(e) => {
+                fail("invalid_household", format!("household: {e}"));
+                continue;
+            }
+        };
+        let mut tags = Vec::new();
+        let mut bad_tag = None;
+        for raw in optional(tags_col)
+            .unwrap_or("")
+            .split([';', '；', '、', '|'])
+            .filter(|t| !t.trim().is_empty())
+        {
+            match text::name(raw, MAX_TAG_CHARS) {
+                Ok(tag) => tags.push(tag),
+                Err(e) => bad_tag = Some(format!("tag {:?}: {e}", clip(raw.trim()))),
+            }
+        }
+        if let Some(message) = bad_tag {
+            fail("invalid_tag", message);
+            continue;
+        }
+        tags.sort();
+        tags.dedup();
+        phones_seen.insert(phone.as_str().to_owned(), line);
+        rows.push(PersonRow {
+            id: 0,
+            name,
+            phone: phone.as_str().to_owned(),
+            village_code: Some(village_code.to_owned()),
+            grid_code: grid_code.map(str::to_owned),
+            household,
+            tags,
+        });
+    }
+    Ok(rows)
+}
+
+/// A region by code, looked up once per import.
+async fn find_region<'a>(
+    db: &Db,
+    cache: &'a mut HashMap<String, Option<regions::storage::RegionRow>>,
+    code: &str,
+) -> Result<Option<&'a regions::storage::RegionRow>, sqlx::Error> {
+    if !cache.contains_key(code) {
+        let found = regions::storage::find(db, code).await?;
+        cache.insert(code.to_owned(), found);
+    }
+    Ok(cache[code].as_ref())
+}

@@ -1,0 +1,167 @@
+//! The villager registry's CSV import on both databases: idempotence, changed phones, bad
+//! rows by line, a 10,000-row file.
+
+mod common;
+
+use jifen_server::people::import::import_villagers;
+use jifen_server::storage::Db;
+use sqlx::Row;
+
+const HEADER: &str = "name,phone,village_code,grid_code,household,tags\n";
+const LIUCUN: &str = "410783101230";
+
+async fn add_grid(db: &Db, code: &str) {
+    sqlx::query(
+        "INSERT INTO regions (code, name, level, parent_code, created_at, updated_at) \
+         VALUES ($1, $2, 'grid', $3, 0, 0)",
+    )
+    .bind(code)
+    .bind(format!("第{}网格", &code[13..]))
+    .bind(&code[..12])
+    .execute(db.writer())
+    .await
+    .unwrap();
+}
+
+/// (name, phone, grid, household, tags) of every person, by phone.
+async fn people(db: &Db) -> Vec<(String, String, Option<String>, Option<String>, String)> {
+    let rows =
+        sqlx::query("SELECT id, name, phone, grid_code, household FROM people ORDER BY phone")
+            .fetch_all(db.reader())
+            .await
+            .unwrap();
+    let mut out = Vec::new();
+    for r in rows {
+        let tags: Vec<String> =
+            sqlx::query("SELECT tag FROM person_tags WHERE person_id = $1 ORDER BY tag")
+                .bind(r.get::<i64, _>("id"))
+                .fetch_all(db.reader())
+                .await
+                .unwrap()
+                .iter()
+                .map(|t| t.get("tag"))
+                .collect();
+        out.push((
+            r.get("name"),
+            r.get("phone"),
+            r.get("grid_code"),
+            r.get("household"),
+            tags.join("|"),
+        ));
+    }
+    out
+}
+
+db_tests! {
+    async fn villagers_import_once_and_a_second_time_changes_nothing(app) {
+        app.load_changyuan().await;
+        add_grid(&app.db, &format!("{LIUCUN}-001")).await;
+        let csv = format!(
+            "{HEADER}张三,138 0013 8000,{LIUCUN},{LIUCUN}-001,0101,党员;村民代表\n\
+             李四,+86 139-0013-9000,{LIUCUN},,0102,脱贫户、村民\n\
+             王五,１３７００１３７０００,{LIUCUN},,,\n"
+        );
+        let report = import_villagers(&app.db, csv.as_bytes()).await.unwrap();
+        assert_eq!((report.created, report.updated, report.unchanged), (3, 0, 0));
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(
+            people(&app.db).await,
+            [
+                ("王五".into(), "+8613700137000".into(), None, None, "".into()),
+                ("张三".into(), "+8613800138000".into(), Some(format!("{LIUCUN}-001")), Some("0101".into()), "党员|村民代表".into()),
+                ("李四".into(), "+8613900139000".into(), None, Some("0102".into()), "村民|脱贫户".into()),
+            ]
+        );
+        let again = import_villagers(&app.db, csv.as_bytes()).await.unwrap();
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
+    }
+
+    async fn a_changed_phone_updates_the_person(app) {
+        app.load_changyuan().await;
+        let first = format!("{HEADER}张三,13800138000,{LIUCUN},,0101,党员\n");
+        import_villagers(&app.db, first.as_bytes()).await.unwrap();
+        let moved = format!("{HEADER}张三,13600136000,{LIUCUN},,0101,党员\n");
+        let report = import_villagers(&app.db, moved.as_bytes()).await.unwrap();
+        assert_eq!((report.created, report.updated, report.unchanged), (0, 1, 0));
+        let all = people(&app.db).await;
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].1, "+8613600136000");
+        // A changed tag list is an update too.
+        let retagged = format!("{HEADER}张三,13600136000,{LIUCUN},,0101,党员;村干部\n");
+        let report = import_villagers(&app.db, retagged.as_bytes()).await.unwrap();
+        assert_eq!(report.updated, 1);
+        assert_eq!(people(&app.db).await[0].4, "党员|村干部");
+    }
+
+    async fn bad_rows_are_reported_by_line_and_good_rows_kept(app) {
+        app.load_changyuan().await;
+        add_grid(&app.db, "410783101229-001").await; // a grid of another village
+        let csv = format!(
+            "{HEADER}\
+             好人,13800138000,{LIUCUN},,,\n\
+             ,13800138001,{LIUCUN},,,\n\
+             坏号,1380013800a,{LIUCUN},,,\n\
+             短号,1380013800,{LIUCUN},,,\n\
+             重复,138-0013-8000,{LIUCUN},,,\n\
+             无村,13800138002,410783101999,,,\n\
+             乡镇,13800138003,410783101,,,\n\
+             错格,13800138004,{LIUCUN},410783101229-001,,\n\
+             缺列,13800138005\n\
+             怪名\u{202E},13800138006,{LIUCUN},,,\n\
+             长户,13800138007,{LIUCUN},,{},\n\
+             标签,13800138008,{LIUCUN},,,党员;\u{200B}\n\
+             也好,13800138009,{LIUCUN},,,村民\n",
+            "1".repeat(40)
+        );
+        let report = import_villagers(&app.db, csv.as_bytes()).await.unwrap();
+        let errors: Vec<_> = report.errors.iter().map(|e| (e.line, e.code.as_str())).collect();
+        assert_eq!(
+            errors,
+            [
+                (3, "empty_name"),
+                (4, "invalid_phone"),
+                (5, "invalid_phone"),
+                (6, "duplicate_phone"),
+                (7, "unknown_village"),
+                (8, "unknown_village"),
+                (9, "unknown_grid"),
+                (10, "missing_column"),
+                (11, "invalid_name"),
+                (12, "invalid_household"),
+                (13, "invalid_tag"),
+            ]
+        );
+        assert!(report.errors[3].message.contains("138****8000"), "phones are masked in messages");
+        assert_eq!((report.created, report.updated, report.unchanged), (2, 0, 0));
+    }
+
+    async fn ten_thousand_rows_import_in_one_go_and_every_bad_line_is_reported(app) {
+        app.load_changyuan().await;
+        let mut csv = String::from(HEADER);
+        let mut bad_lines = Vec::new();
+        for i in 0..10_000u32 {
+            let line = i as u64 + 2;
+            if i % 1000 == 999 {
+                csv.push_str(&format!("村民{i},not-a-phone,{LIUCUN},,,\n"));
+                bad_lines.push(line);
+            } else {
+                csv.push_str(&format!("村民{i},1390000{i:04},{LIUCUN},,{i:05},村民\n"));
+            }
+        }
+        let report = import_villagers(&app.db, csv.as_bytes()).await.unwrap();
+        assert_eq!(report.created, 9_990);
+        assert_eq!(report.errors.iter().map(|e| e.line).collect::<Vec<_>>(), bad_lines);
+        assert!(report.errors.iter().all(|e| e.code == "invalid_phone"));
+        let n: i64 = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM people")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap()
+            .get("n");
+        assert_eq!(n, 9_990);
+    }
+
+    async fn a_file_without_the_required_columns_is_refused(app) {
+        let err = import_villagers(&app.db, "name,mobile\n张三,13800138000\n".as_bytes()).await.unwrap_err();
+        assert!(err.to_string().contains("needs name, phone and village_code"), "{err}");
+    }
+}
