@@ -47,6 +47,28 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Create a staff account, or update its password, and grant it a role over a region.
+    ///
+    /// The role's region must be of the right level: county_admin over a county,
+    /// township_admin over a township, village_admin over a village, grid_worker over a grid,
+    /// volunteer and keeper over a village or township. Safe to run twice.
+    CreateAdmin {
+        /// Mobile number (any common form: 138 0013 8000, +86…).
+        #[arg(long)]
+        phone: String,
+        /// At least 8 characters.
+        #[arg(long)]
+        password: String,
+        /// county_admin, township_admin, village_admin, grid_worker, keeper, volunteer.
+        #[arg(long)]
+        role: String,
+        /// The region code the role is over, e.g. 410783.
+        #[arg(long)]
+        region: String,
+        /// Display name for a new account.
+        #[arg(long, default_value = "管理员")]
+        name: String,
+    },
     /// Load a villager CSV (村民名册): columns name, phone, village_code, grid_code,
     /// household, tags.
     ///
@@ -95,10 +117,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db.close().await;
             Ok(ExitCode::SUCCESS)
         }
+        Command::CreateAdmin {
+            phone,
+            password,
+            role,
+            region,
+            name,
+        } => {
+            let line = create_admin(&db, &phone, password, &role, &region, &name).await?;
+            println!("{line}");
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::ImportVillagers { file } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let report = crate::people::import::import_villagers(&db, &bytes).await?;
+            let report = crate::people::import::import_villagers(&db, &bytes, &|_| true).await?;
             let name = file.display();
             println!(
                 "{name}: {} created, {} updated, {} unchanged, {} rejected",
@@ -129,6 +163,64 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// At most this many rejected rows are printed per file (all are counted).
 const ERRORS_SHOWN: usize = 50;
+
+/// Validates and applies `jifen create-admin`; returns the line to print.
+async fn create_admin(
+    db: &Db,
+    phone: &str,
+    password: String,
+    role: &str,
+    region: &str,
+    name: &str,
+) -> anyhow::Result<String> {
+    use jifen_shared::auth::{Role, RoleGrant};
+    use jifen_shared::regions::RegionCode;
+    let phone =
+        crate::people::phone::Phone::parse(phone).map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
+    if password.chars().count() < crate::auth::password::MIN_PASSWORD_CHARS {
+        anyhow::bail!(
+            "--password: at least {} characters",
+            crate::auth::password::MIN_PASSWORD_CHARS
+        );
+    }
+    let role = Role::parse(role).filter(|r| *r != Role::Villager).ok_or_else(|| {
+        anyhow::anyhow!("--role: {role:?} is not a staff role (county_admin, township_admin, village_admin, grid_worker, keeper, volunteer)")
+    })?;
+    let code = RegionCode::parse(region).map_err(|e| anyhow::anyhow!("--region: {e}"))?;
+    let found = crate::regions::storage::find(db, code.as_str())
+        .await?
+        .ok_or_else(|| {
+            anyhow::anyhow!("--region: no region {code} is loaded (jifen import-divisions)")
+        })?;
+    if !role.levels().contains(&found.level) {
+        anyhow::bail!(
+            "--region: a {role} is granted over a {}, and {code} is a {}",
+            role.levels()[0],
+            found.level
+        );
+    }
+    let name = crate::text::name(name, crate::people::import::MAX_NAME_CHARS)
+        .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let hash = crate::auth::password::hash(password).await?;
+    let grant = RoleGrant {
+        role,
+        region_code: code.clone(),
+    };
+    crate::auth::storage::upsert_staff(
+        db,
+        &name,
+        phone.as_str(),
+        &hash,
+        &grant,
+        crate::storage::now_ms(),
+    )
+    .await?;
+    Ok(format!(
+        "{} can sign in with their password as {role} of {} ({code})",
+        phone.masked(),
+        found.name
+    ))
+}
 
 /// Prints rejected rows to standard error as `FILE:LINE: code: message` (at most
 /// [`ERRORS_SHOWN`], then how many more).

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// The raw keys as figment reads them (strings, so that the validation below can name the
 /// variable and the value in its error).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawSettings {
     bind: String,
     database_url: Option<String>,
@@ -30,6 +31,7 @@ struct RawSettings {
     timezone: String,
     log_format: String,
     log: Option<String>,
+    jwt_secret: Option<String>,
 }
 
 impl Default for RawSettings {
@@ -47,6 +49,7 @@ impl Default for RawSettings {
             timezone: "Asia/Shanghai".into(),
             log_format: "text".into(),
             log: None,
+            jwt_secret: None,
         }
     }
 }
@@ -103,6 +106,11 @@ pub struct Settings {
     /// `JIFEN_LOG`: the log filter in `tracing-subscriber`'s EnvFilter syntax (e.g.
     /// `info,jifen_server=debug`); unset: `RUST_LOG`, else the command's default.
     pub log: Option<String>,
+    /// `JIFEN_JWT_SECRET`: the key that signs access tokens, at least 32 bytes and not a
+    /// well-known placeholder. Unset: one is generated once and kept in
+    /// `<data dir>/secrets/jwt.key` (mode 0600), so every instance sharing the data dir (or
+    /// given the same variable) accepts the others' tokens.
+    pub jwt_secret: Option<String>,
 }
 
 /// A configuration value that cannot be used. Displays as one line naming the variable.
@@ -143,6 +151,10 @@ impl Settings {
         // The environment is taken as plain strings: figment's own `Env` provider would read
         // `JIFEN_HOME_REGION=410783` as a number and a secret like `0123` as 123.
         // Other programs' variables may hold any bytes; only ours must be UTF-8.
+        let known: Vec<String> = serde_json::to_value(RawSettings::default())
+            .ok()
+            .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect()))
+            .unwrap_or_default();
         let mut env = BTreeMap::new();
         for (key, value) in std::env::vars_os() {
             let Some(key) = key.to_str().and_then(|k| k.strip_prefix("JIFEN_")) else {
@@ -151,8 +163,10 @@ impl Settings {
             let value = value
                 .into_string()
                 .map_err(|_| ConfigError(format!("JIFEN_{key}: the value is not valid UTF-8")))?;
-            if key != "CONFIG" {
-                env.insert(key.to_ascii_lowercase(), value);
+            let key = key.to_ascii_lowercase();
+            // Other JIFEN_* variables (JIFEN_CONFIG, the test suite's) are not settings.
+            if known.contains(&key) {
+                env.insert(key, value);
             }
         }
         let raw: RawSettings = figment
@@ -279,6 +293,11 @@ impl Settings {
                 ConfigError(format!("JIFEN_LOG: {filter:?} is not a log filter: {e}"))
             })?;
         }
+        let jwt_secret = non_empty(raw.jwt_secret);
+        if let Some(secret) = &jwt_secret {
+            crate::auth::keys::check_secret(secret.as_bytes())
+                .map_err(|why| ConfigError(format!("JIFEN_JWT_SECRET: {why}")))?;
+        }
         Ok(Settings {
             bind,
             database_url,
@@ -291,6 +310,7 @@ impl Settings {
             timezone,
             log_format,
             log,
+            jwt_secret,
         })
     }
 }
@@ -318,7 +338,7 @@ mod tests {
     #[test]
     fn bad_values_name_their_variable() {
         type Edit = Box<dyn FnOnce(&mut RawSettings)>;
-        let cases: [(&str, Edit); 9] = [
+        let cases: [(&str, Edit); 11] = [
             ("JIFEN_BIND", Box::new(|r| r.bind = "nonsense".into())),
             (
                 "JIFEN_DATABASE_URL",
@@ -349,6 +369,14 @@ mod tests {
                 Box::new(|r| r.database_url = Some("sqlite:".into())),
             ),
             ("JIFEN_LOG", Box::new(|r| r.log = Some("info,[".into()))),
+            (
+                "JIFEN_JWT_SECRET",
+                Box::new(|r| r.jwt_secret = Some("short".into())),
+            ),
+            (
+                "JIFEN_JWT_SECRET",
+                Box::new(|r| r.jwt_secret = Some("changeme".repeat(4))),
+            ),
         ];
         for (var, f) in cases {
             let err = with(f).unwrap_err().to_string();

@@ -4,11 +4,13 @@
 //! functions and the SQL of the tables it owns; [`http`] holds the cross-cutting HTTP layers,
 //! [`storage`] the database handle and dialect conventions, [`cli`] the subcommands.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod csv_input;
 pub mod http;
 pub mod people;
+pub mod policy;
 pub mod pwa;
 pub mod regions;
 pub mod storage;

@@ -231,6 +231,17 @@ fn config_file_values_apply_and_env_wins() {
         &["--config", file.to_str().unwrap(), "migrate"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A misspelt key in the file is refused; unrelated JIFEN_* variables are not settings.
+    std::fs::write(&file, "bnd = \"127.0.0.1:9\"\n").unwrap();
+    let o = jifen(
+        dir.path(),
+        &[],
+        &["--config", file.to_str().unwrap(), "migrate"],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("unknown field"), "{}", stderr(&o));
+    let o = jifen(dir.path(), &[("JIFEN_SOMETHING_ELSE", "x")], &["migrate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
@@ -371,4 +382,74 @@ fn import_villagers_reports_counts_and_bad_lines_and_is_idempotent() {
     );
     let o = jifen(dir.path(), &[], &["import-villagers", "/no/such.csv"]);
     assert_one_line_error(&o, "error: cannot read /no/such.csv");
+}
+
+#[test]
+fn create_admin_checks_its_arguments_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        jifen(dir.path(), &[], &["import-divisions"]).status.code(),
+        Some(0)
+    );
+    let args = |phone: &str, password: &str, role: &str, region: &str| {
+        [
+            "create-admin",
+            "--phone",
+            phone,
+            "--password",
+            password,
+            "--role",
+            role,
+            "--region",
+            region,
+        ]
+        .map(str::to_owned)
+    };
+    let run = |a: [String; 9]| jifen(dir.path(), &[], &a.each_ref().map(String::as_str));
+    let o = run(args(
+        "138 0013 8000",
+        "长垣县里的管理员密码",
+        "county_admin",
+        "410783",
+    ));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "138****8000 can sign in with their password as county_admin of 长垣市 (410783)"
+    );
+    let again = run(args(
+        "13800138000",
+        "another-password",
+        "township_admin",
+        "410783101",
+    ));
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    for (a, expected) in [
+        (
+            args("12345", "long-enough", "county_admin", "410783"),
+            "error: --phone",
+        ),
+        (
+            args("13800138000", "short", "county_admin", "410783"),
+            "error: --password",
+        ),
+        (
+            args("13800138000", "long-enough", "villager", "410783101230"),
+            "error: --role",
+        ),
+        (
+            args("13800138000", "long-enough", "mayor", "410783"),
+            "error: --role",
+        ),
+        (
+            args("13800138000", "long-enough", "village_admin", "410783"),
+            "error: --region: a village_admin is granted over a village",
+        ),
+        (
+            args("13800138000", "long-enough", "county_admin", "999999"),
+            "error: --region: no region 999999",
+        ),
+    ] {
+        assert_one_line_error(&run(a), expected);
+    }
 }

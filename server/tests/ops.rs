@@ -103,18 +103,33 @@ db_tests! {
             "/api/v1/openapi.json",
             "/api/v1/regions",
             "/api/v1/regions/{code}",
+            "/api/v1/auth/password",
+            "/api/v1/auth/refresh",
+            "/api/v1/auth/logout",
+            "/api/v1/me",
+            "/api/v1/admin/villagers/import",
         ]
         .into_iter()
         .map(String::from)
         .collect();
         assert_eq!(paths, expected);
-        // Every operation answers as documented (no route is only in the document).
-        for path in &expected {
+        // Every GET answers with a documented status (no route is only in the document).
+        for path in expected.iter().filter(|p| doc["paths"][p.as_str()]["get"].is_object()) {
             let concrete = path.replace("{code}", "410783");
             let response = app.client.get(app.url(&concrete)).send().await.unwrap();
-            let documented: Vec<String> = doc["paths"][path]["get"]["responses"].as_object().unwrap().keys().cloned().collect();
-            assert!(documented.contains(&response.status().as_u16().to_string()), "{path}: {}", response.status());
+            let documented: Vec<String> = doc["paths"][path]["get"]["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            assert!(
+                documented.contains(&response.status().as_u16().to_string()),
+                "{path}: {}",
+                response.status()
+            );
         }
+        assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
         assert!(doc["components"]["schemas"]["Region"].is_object());
     }
 

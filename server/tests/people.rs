@@ -61,7 +61,7 @@ db_tests! {
              李四,+86 139-0013-9000,{LIUCUN},,0102,脱贫户、村民\n\
              王五,１３７００１３７０００,{LIUCUN},,,\n"
         );
-        let report = import_villagers(&app.db, csv.as_bytes()).await.unwrap();
+        let report = import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
         assert_eq!((report.created, report.updated, report.unchanged), (3, 0, 0));
         assert!(report.errors.is_empty(), "{:?}", report.errors);
         assert_eq!(
@@ -72,23 +72,23 @@ db_tests! {
                 ("李四".into(), "+8613900139000".into(), None, Some("0102".into()), "村民|脱贫户".into()),
             ]
         );
-        let again = import_villagers(&app.db, csv.as_bytes()).await.unwrap();
+        let again = import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
         assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
     }
 
     async fn a_changed_phone_updates_the_person(app) {
         app.load_changyuan().await;
         let first = format!("{HEADER}张三,13800138000,{LIUCUN},,0101,党员\n");
-        import_villagers(&app.db, first.as_bytes()).await.unwrap();
+        import_villagers(&app.db, first.as_bytes(), &|_| true).await.unwrap();
         let moved = format!("{HEADER}张三,13600136000,{LIUCUN},,0101,党员\n");
-        let report = import_villagers(&app.db, moved.as_bytes()).await.unwrap();
+        let report = import_villagers(&app.db, moved.as_bytes(), &|_| true).await.unwrap();
         assert_eq!((report.created, report.updated, report.unchanged), (0, 1, 0));
         let all = people(&app.db).await;
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].1, "+8613600136000");
         // A changed tag list is an update too.
         let retagged = format!("{HEADER}张三,13600136000,{LIUCUN},,0101,党员;村干部\n");
-        let report = import_villagers(&app.db, retagged.as_bytes()).await.unwrap();
+        let report = import_villagers(&app.db, retagged.as_bytes(), &|_| true).await.unwrap();
         assert_eq!(report.updated, 1);
         assert_eq!(people(&app.db).await[0].4, "党员|村干部");
     }
@@ -113,7 +113,7 @@ db_tests! {
              也好,13800138009,{LIUCUN},,,村民\n",
             "1".repeat(40)
         );
-        let report = import_villagers(&app.db, csv.as_bytes()).await.unwrap();
+        let report = import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
         let errors: Vec<_> = report.errors.iter().map(|e| (e.line, e.code.as_str())).collect();
         assert_eq!(
             errors,
@@ -148,7 +148,7 @@ db_tests! {
                 csv.push_str(&format!("村民{i},1390000{i:04},{LIUCUN},,{i:05},村民\n"));
             }
         }
-        let report = import_villagers(&app.db, csv.as_bytes()).await.unwrap();
+        let report = import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
         assert_eq!(report.created, 9_990);
         assert_eq!(report.errors.iter().map(|e| e.line).collect::<Vec<_>>(), bad_lines);
         assert!(report.errors.iter().all(|e| e.code == "invalid_phone"));
@@ -161,7 +161,7 @@ db_tests! {
     }
 
     async fn a_file_without_the_required_columns_is_refused(app) {
-        let err = import_villagers(&app.db, "name,mobile\n张三,13800138000\n".as_bytes()).await.unwrap_err();
+        let err = import_villagers(&app.db, "name,mobile\n张三,13800138000\n".as_bytes(), &|_| true).await.unwrap_err();
         assert!(err.to_string().contains("needs name, phone and village_code"), "{err}");
     }
 }

@@ -14,6 +14,10 @@ pub enum ErrorCode {
     InvalidInput,
     /// 401: no valid access token.
     Unauthenticated,
+    /// 401: wrong phone or password (never says which).
+    InvalidCredentials,
+    /// 401: the refresh token is unknown, expired, already used or revoked.
+    InvalidToken,
     /// 403: the caller may not do this, or the object is outside the caller's region.
     Forbidden,
     /// 404: no such object (or no such API route).
@@ -38,7 +42,9 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::InvalidInput => 400,
-            ErrorCode::Unauthenticated => 401,
+            ErrorCode::Unauthenticated
+            | ErrorCode::InvalidCredentials
+            | ErrorCode::InvalidToken => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::IdempotencyConflict => 409,
@@ -55,6 +61,8 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidInput => "invalid_input",
             ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
@@ -93,6 +101,8 @@ mod tests {
         for code in [
             ErrorCode::InvalidInput,
             ErrorCode::Unauthenticated,
+            ErrorCode::InvalidCredentials,
+            ErrorCode::InvalidToken,
             ErrorCode::Forbidden,
             ErrorCode::NotFound,
             ErrorCode::IdempotencyConflict,

@@ -26,11 +26,14 @@ use crate::storage::Db;
 use crate::{pwa, regions};
 pub use error::ApiError;
 
-/// What every handler can reach: the database, the settings and the metrics registry.
+/// What every handler can reach: the database, the settings, the metrics registry and the
+/// token keys.
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub metrics: ops::Metrics,
+    /// The access-token keys.
+    pub keys: crate::auth::keys::Keys,
 }
 
 /// The OpenAPI document's fixed parts; paths are collected from the routes as they are
@@ -42,12 +45,34 @@ pub struct AppState {
         description = "积分制乡村治理 — points-based village governance. Errors are `{code, message}`; see API.md.",
     ),
     components(schemas(jifen_shared::ApiErrorBody, jifen_shared::ErrorCode)),
+    modifiers(&BearerAuth),
     tags(
+        (name = "auth", description = "登录与会话 — sign-in and sessions"),
+        (name = "people", description = "人员 — villagers and staff"),
         (name = "regions", description = "行政区划与网格 — administrative divisions and grids"),
         (name = "ops", description = "Health, readiness, metrics"),
     )
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme (JWT access tokens) that protected routes name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// Body limit for JSON requests: 256 KiB (photos will not travel as JSON).
 const JSON_LIMIT: usize = 256 * 1024;
@@ -85,7 +110,12 @@ fn app(
         .service(ops::healthz)
         .service(ops::readyz)
         .service(ops::metrics)
-        .service(utoipa_actix_web::scope("/api/v1").configure(regions::routes::configure))
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .configure(regions::routes::configure)
+                .configure(crate::auth::routes::configure)
+                .configure(crate::people::routes::configure),
+        )
         .split_for_parts();
     let json = api.to_json().expect("the OpenAPI document serialises");
     let _ = openapi_json.set(json);
@@ -177,10 +207,13 @@ impl Application {
             .mask_unmatched_patterns("UNMATCHED")
             .build()
             .map_err(|e| anyhow::anyhow!("cannot set up metrics: {e}"))?;
+        let keys =
+            crate::auth::keys::Keys::load(settings.jwt_secret.as_deref(), &settings.data_dir)?;
         let state = web::Data::new(AppState {
             db,
             settings: Arc::new(settings),
             metrics,
+            keys,
         });
         let server = HttpServer::new(move || app(state.clone(), prometheus.clone()))
             .bind(bind)

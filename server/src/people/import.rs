@@ -11,7 +11,8 @@
 //!   (see [`Phone::parse`]), `unknown_village` (no such village loaded), `unknown_grid` (no
 //!   such grid in that village), `invalid_household` (longer than 32 characters or
 //!   invisible characters), `invalid_tag` (same rules as names, at most 20 characters),
-//!   `duplicate_phone` (the phone appeared earlier in the file; the first row is kept);
+//!   `duplicate_phone` (the phone appeared earlier in the file; the first row is kept),
+//!   `outside_region` (over HTTP: the village is outside the caller's admin regions);
 //! - a person is recognised by their phone; failing that, by village + household + name, so a
 //!   villager whose phone number changed is updated, not duplicated;
 //! - a person already stored exactly as given is left alone: importing the same file twice
@@ -21,7 +22,7 @@ use std::collections::HashMap;
 
 use jifen_shared::imports::RowError;
 use jifen_shared::people::VillagerImportReport;
-use jifen_shared::regions::RegionLevel;
+use jifen_shared::regions::{RegionCode, RegionLevel};
 
 use super::phone::Phone;
 use super::storage::{self, PersonRow};
@@ -48,7 +49,8 @@ pub enum VillagerImportError {
     Storage(#[from] sqlx::Error),
 }
 
-/// Parses and imports a villager CSV (see the module docs).
+/// Parses and imports a villager CSV (see the module docs). Rows of villages for which
+/// `within` says no are rejected with `outside_region` (the CLI allows every village).
 ///
 /// Errors: [`VillagerImportError::Header`] when the required columns are missing;
 /// [`VillagerImportError::Storage`] when the database fails (transactions already committed,
@@ -56,6 +58,7 @@ pub enum VillagerImportError {
 pub async fn import_villagers(
     db: &Db,
     bytes: &[u8],
+    within: &dyn Fn(&RegionCode) -> bool,
 ) -> Result<VillagerImportReport, VillagerImportError> {
     let mut report = VillagerImportReport {
         created: 0,
@@ -63,7 +66,7 @@ pub async fn import_villagers(
         unchanged: 0,
         errors: Vec::new(),
     };
-    let rows = parse(db, bytes, &mut report.errors).await?;
+    let rows = parse(db, bytes, within, &mut report.errors).await?;
     for part in rows.chunks(ROWS_PER_TRANSACTION) {
         let now = now_ms();
         let mut tx = db.begin_write().await?;
@@ -119,6 +122,7 @@ async fn save(
 async fn parse(
     db: &Db,
     bytes: &[u8],
+    within: &dyn Fn(&RegionCode) -> bool,
     errors: &mut Vec<RowError>,
 ) -> Result<Vec<PersonRow>, VillagerImportError> {
     let mut table = CsvTable::new(bytes).map_err(VillagerImportError::Header)?;
@@ -193,6 +197,13 @@ async fn parse(
                     "village_code {:?} is not a loaded village",
                     clip(village_code)
                 ),
+            );
+            continue;
+        }
+        if !RegionCode::parse(village_code).is_ok_and(|code| within(&code)) {
+            fail(
+                "outside_region",
+                format!("village {village_code} is outside your region"),
             );
             continue;
         }

@@ -169,6 +169,68 @@ impl TestApp {
         (status, body)
     }
 
+    /// POST `body` as JSON to `path` with an optional bearer token; (status, JSON body or null).
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// Creates a staff account with `role` over `region` (as `jifen create-admin` does) and
+    /// returns its id.
+    pub async fn staff(
+        &self,
+        phone: &str,
+        password: &str,
+        role: jifen_shared::auth::Role,
+        region: &str,
+    ) -> i64 {
+        let hash = jifen_server::auth::password::hash(password.into())
+            .await
+            .unwrap();
+        let grant = jifen_shared::auth::RoleGrant {
+            role,
+            region_code: jifen_shared::regions::RegionCode::parse(region).unwrap(),
+        };
+        let phone = jifen_server::people::phone::Phone::parse(phone).unwrap();
+        jifen_server::auth::storage::upsert_staff(
+            &self.db,
+            "测试员",
+            phone.as_str(),
+            &hash,
+            &grant,
+            0,
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Signs in with a password; returns the tokens' JSON.
+    pub async fn login(&self, phone: &str, password: &str) -> serde_json::Value {
+        let (status, body) = self
+            .post_json(
+                "/api/v1/auth/password",
+                None,
+                &serde_json::json!({"phone": phone, "password": password}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
     /// Loads the bundled 长垣市 divisions, as `jifen import-divisions` does.
     pub async fn load_changyuan(&self) {
         for (_, bytes) in jifen_server::regions::import::BUNDLED_CHANGYUAN {

@@ -1,0 +1,46 @@
+//! `Caller`: the signed-in person behind a request, with the roles the database gives them
+//! now. Extracting it from a request without a valid `Authorization: Bearer` access token
+//! answers 401 `unauthenticated`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use jifen_shared::auth::RoleGrant;
+
+use crate::http::{ApiError, AppState};
+
+/// The authenticated person of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub id: i64,
+    pub roles: Vec<RoleGrant>,
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned());
+        Box::pin(async move {
+            let state = state.ok_or_else(ApiError::internal)?;
+            let token = token.ok_or(super::AuthError::Unauthenticated)?;
+            let id = super::verify_access(&state.keys, &token)?;
+            if super::storage::account_by_id(&state.db, id)
+                .await?
+                .is_none()
+            {
+                return Err(super::AuthError::Unauthenticated.into());
+            }
+            let roles = super::storage::roles(&state.db, id).await?;
+            Ok(Caller { id, roles })
+        })
+    }
+}

@@ -1,0 +1,215 @@
+//! Sign-in and sessions (登录): staff passwords, short-lived JWT access tokens and rotating
+//! refresh tokens; the [`caller::Caller`] extractor that every protected route uses.
+//!
+//! Sessions:
+//! - access tokens are HS256 JWTs (`jsonwebtoken`, the algorithm pinned, `exp` and `sub`
+//!   required, 5 s leeway) that live [`ACCESS_TTL`]; they carry only the person's id — roles
+//!   are read from the database on every request, never from claims;
+//! - refresh tokens are 32 random bytes (base64url), stored as SHA-256 hashes, valid
+//!   [`REFRESH_TTL`], and work once: each use returns a new one of the same family. Presenting
+//!   a token that was already used revokes its whole family (someone replayed a stolen
+//!   token), so both the thief and the owner must sign in again.
+
+pub mod caller;
+pub mod keys;
+pub mod password;
+pub mod routes;
+pub mod storage;
+
+use std::time::Duration;
+
+use base64::Engine;
+use jifen_shared::auth::{Me, Tokens};
+use jifen_shared::regions::RegionCode;
+use jsonwebtoken::{Algorithm, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::people::phone::Phone;
+use crate::storage::{Db, now_ms};
+use keys::Keys;
+
+/// How long an access token is accepted: 15 minutes.
+pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
+/// How long an unused refresh token stays valid: 30 days.
+pub const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// Why a sign-in or session request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("wrong phone number or password")]
+    InvalidCredentials,
+    #[error("the refresh token is not valid (unknown, expired, used or revoked)")]
+    InvalidToken,
+    #[error("sign in first: the access token is missing, invalid or expired")]
+    Unauthenticated,
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    #[serde(default)]
+    iat: Option<u64>,
+    exp: u64,
+}
+
+/// The person id an access token was issued to.
+///
+/// Errors: [`AuthError::Unauthenticated`] for anything but a token signed with our key using
+/// HS256, unexpired, with numeric `exp` and a `sub`.
+pub fn verify_access(keys: &Keys, token: &str) -> Result<i64, AuthError> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_required_spec_claims(&["exp", "sub"]);
+    validation.leeway = 5;
+    let data = jsonwebtoken::decode::<Claims>(token, &keys.decoding, &validation)
+        .map_err(|_| AuthError::Unauthenticated)?;
+    data.claims
+        .sub
+        .parse()
+        .map_err(|_| AuthError::Unauthenticated)
+}
+
+fn access_token(keys: &Keys, person_id: i64) -> Result<String, AuthError> {
+    let now = (now_ms() / 1000) as u64;
+    let claims = Claims {
+        sub: person_id.to_string(),
+        iat: Some(now),
+        exp: now + ACCESS_TTL.as_secs(),
+    };
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).map_err(|e| {
+        tracing::error!(error = %e, "cannot sign an access token");
+        AuthError::Unauthenticated
+    })
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The signed-in person's profile: `GET /me`.
+pub async fn me(db: &Db, person_id: i64) -> Result<Me, AuthError> {
+    let account = storage::account_by_id(db, person_id)
+        .await?
+        .ok_or(AuthError::Unauthenticated)?;
+    let code = |c: Option<String>| c.and_then(|c| RegionCode::parse(&c).ok());
+    Ok(Me {
+        id: account.id,
+        name: account.name,
+        phone_masked: Phone::from_stored(account.phone).masked(),
+        village_code: code(account.village_code),
+        grid_code: code(account.grid_code),
+        roles: storage::roles(db, person_id).await?,
+        // The ledger (points issue) is not built yet: nobody holds points.
+        balance: 0,
+    })
+}
+
+/// Starts a session for `person_id` in a new refresh-token family.
+async fn start_session(db: &Db, keys: &Keys, person_id: i64) -> Result<Tokens, AuthError> {
+    let family = random_token();
+    let refresh_token = random_token();
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    storage::insert_refresh(
+        &mut tx,
+        person_id,
+        &family,
+        &token_hash(&refresh_token),
+        now,
+        now + REFRESH_TTL.as_millis() as i64,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Tokens {
+        access_token: access_token(keys, person_id)?,
+        refresh_token,
+        expires_in: ACCESS_TTL.as_secs(),
+        user: me(db, person_id).await?,
+    })
+}
+
+/// `POST /auth/password`: a staff account signs in with phone and password.
+///
+/// Errors: [`AuthError::InvalidCredentials`] for a malformed or unknown phone, an account
+/// without a password, or a wrong password — never saying which.
+pub async fn login_with_password(
+    db: &Db,
+    keys: &Keys,
+    phone: &str,
+    password: &str,
+) -> Result<Tokens, AuthError> {
+    let account = match Phone::parse(phone) {
+        Ok(phone) => storage::account_by_phone(db, phone.as_str()).await?,
+        Err(_) => None,
+    };
+    let hash = account.as_ref().and_then(|a| a.password_hash.clone());
+    if !password::verify(password.to_owned(), hash).await {
+        return Err(AuthError::InvalidCredentials);
+    }
+    let account = account.ok_or(AuthError::InvalidCredentials)?;
+    start_session(db, keys, account.id).await
+}
+
+/// `POST /auth/refresh`: trades a refresh token for a new session of the same family.
+///
+/// Errors: [`AuthError::InvalidToken`] when the token is unknown, expired or revoked, or was
+/// already used — in which case the whole family is revoked.
+pub async fn refresh(db: &Db, keys: &Keys, token: &str) -> Result<Tokens, AuthError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let Some(row) = storage::find_refresh(&mut tx, &token_hash(token)).await? else {
+        return Err(AuthError::InvalidToken);
+    };
+    if row.revoked || row.expires_at <= now {
+        return Err(AuthError::InvalidToken);
+    }
+    if row.rotated || !storage::mark_rotated(&mut tx, row.id, now).await? {
+        tracing::warn!(
+            person_id = row.person_id,
+            "a used refresh token was presented again: family revoked"
+        );
+        storage::revoke_family(&mut tx, &row.family, now).await?;
+        tx.commit().await?;
+        return Err(AuthError::InvalidToken);
+    }
+    let refresh_token = random_token();
+    storage::insert_refresh(
+        &mut tx,
+        row.person_id,
+        &row.family,
+        &token_hash(&refresh_token),
+        now,
+        now + REFRESH_TTL.as_millis() as i64,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Tokens {
+        access_token: access_token(keys, row.person_id)?,
+        refresh_token,
+        expires_in: ACCESS_TTL.as_secs(),
+        user: me(db, row.person_id).await?,
+    })
+}
+
+/// `POST /auth/logout`: ends the session the refresh token belongs to (its whole family). An
+/// unknown token is not an error: the session is over either way.
+pub async fn logout(db: &Db, token: &str) -> Result<(), AuthError> {
+    let mut tx = db.begin_write().await?;
+    if let Some(row) = storage::find_refresh(&mut tx, &token_hash(token)).await? {
+        storage::revoke_family(&mut tx, &row.family, now_ms()).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,211 @@
+//! SQL for `role_assignments`, `refresh_tokens` and the password column of `people` (owned by
+//! this module).
+
+use jifen_shared::auth::{Role, RoleGrant};
+use jifen_shared::regions::RegionCode;
+use sqlx::Row;
+
+use crate::storage::Db;
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// A person as the session layer needs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub village_code: Option<String>,
+    pub grid_code: Option<String>,
+    pub password_hash: Option<String>,
+}
+
+const ACCOUNT: &str = "SELECT id, name, phone, village_code, grid_code, password_hash FROM people";
+
+fn account(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
+    Ok(Account {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        phone: row.try_get("phone")?,
+        village_code: row.try_get("village_code")?,
+        grid_code: row.try_get("grid_code")?,
+        password_hash: row.try_get("password_hash")?,
+    })
+}
+
+/// The account with this E.164 phone.
+pub async fn account_by_phone(db: &Db, phone: &str) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query(&format!("{ACCOUNT} WHERE phone = $1"))
+        .bind(phone)
+        .fetch_optional(db.reader())
+        .await?
+        .as_ref()
+        .map(account)
+        .transpose()
+}
+
+/// The account with this id.
+pub async fn account_by_id(db: &Db, id: i64) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query(&format!("{ACCOUNT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.reader())
+        .await?
+        .as_ref()
+        .map(account)
+        .transpose()
+}
+
+/// The person's roles, ordered by role then region. Rows the code cannot read (a role name
+/// from a newer version) are skipped.
+pub async fn roles(db: &Db, person_id: i64) -> Result<Vec<RoleGrant>, sqlx::Error> {
+    let rows = sqlx::query("SELECT role, region_code FROM role_assignments WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_all(db.reader())
+        .await?;
+    let mut grants: Vec<RoleGrant> = rows
+        .iter()
+        .filter_map(|r| {
+            let role = Role::parse(r.try_get::<String, _>("role").ok()?.as_str())?;
+            let region_code =
+                RegionCode::parse(&r.try_get::<String, _>("region_code").ok()?).ok()?;
+            Some(RoleGrant { role, region_code })
+        })
+        .collect();
+    grants.sort();
+    Ok(grants)
+}
+
+/// Creates the staff person (or finds them by phone), sets their password hash and grants
+/// `role` over `region`; returns the person's id. Idempotent.
+pub async fn upsert_staff(
+    db: &Db,
+    name: &str,
+    phone: &str,
+    password_hash: &str,
+    grant: &RoleGrant,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let existing: Option<i64> = sqlx::query("SELECT id FROM people WHERE phone = $1")
+        .bind(phone)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()?;
+    let id = match existing {
+        Some(id) => {
+            sqlx::query("UPDATE people SET password_hash = $2, updated_at = $3 WHERE id = $1")
+                .bind(id)
+                .bind(password_hash)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+        None => sqlx::query(
+            "INSERT INTO people (name, phone, password_hash, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(name)
+        .bind(phone)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?,
+    };
+    sqlx::query(
+        "INSERT INTO role_assignments (person_id, role, region_code, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (person_id, role, region_code) DO NOTHING",
+    )
+    .bind(id)
+    .bind(grant.role.as_str())
+    .bind(grant.region_code.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A stored refresh token.
+#[derive(Debug, Clone)]
+pub struct RefreshRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub family: String,
+    pub expires_at: i64,
+    pub rotated: bool,
+    pub revoked: bool,
+}
+
+/// Stores a new refresh token (its hash).
+pub async fn insert_refresh(
+    tx: &mut Tx,
+    person_id: i64,
+    family: &str,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO refresh_tokens (person_id, family, token_hash, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(person_id)
+    .bind(family)
+    .bind(token_hash)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The refresh token with this hash.
+pub async fn find_refresh(
+    tx: &mut Tx,
+    token_hash: &str,
+) -> Result<Option<RefreshRow>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, person_id, family, expires_at, rotated_at, revoked_at FROM refresh_tokens WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| {
+        Ok(RefreshRow {
+            id: r.try_get("id")?,
+            person_id: r.try_get("person_id")?,
+            family: r.try_get("family")?,
+            expires_at: r.try_get("expires_at")?,
+            rotated: r.try_get::<Option<i64>, _>("rotated_at")?.is_some(),
+            revoked: r.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
+        })
+    })
+    .transpose()
+}
+
+/// Marks the token used, if nobody did first; returns whether this call did.
+pub async fn mark_rotated(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE refresh_tokens SET rotated_at = $2 WHERE id = $1 AND rotated_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Revokes every token of the family.
+pub async fn revoke_family(tx: &mut Tx, family: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL",
+    )
+    .bind(family)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

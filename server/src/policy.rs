@@ -1,0 +1,78 @@
+//! Who may do what, where (权限): the one place that answers "may this caller do X over region
+//! Z". Handlers ask here and nowhere else; roles come from the database on every request
+//! (see [`crate::auth::caller::Caller`]).
+//!
+//! A role is granted over a region and reaches everything inside it (region codes nest by
+//! prefix: a township admin of 410783101 reaches its villages and their grids).
+
+use jifen_shared::auth::{Role, RoleGrant};
+use jifen_shared::regions::RegionCode;
+
+/// Something a caller wants to do over a region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Import or edit villagers of a village (村民名册).
+    ManagePeople,
+}
+
+impl Action {
+    /// The roles that may do this inside the region they were granted over.
+    fn roles(self) -> &'static [Role] {
+        match self {
+            Action::ManagePeople => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
+        }
+    }
+}
+
+/// Whether a caller holding `grants` may do `action` over `region`.
+pub fn may(grants: &[RoleGrant], action: Action, region: &RegionCode) -> bool {
+    grants
+        .iter()
+        .any(|g| action.roles().contains(&g.role) && region.is_within(&g.region_code))
+}
+
+/// Whether a caller holding `grants` may do `action` anywhere at all (to refuse early).
+pub fn may_somewhere(grants: &[RoleGrant], action: Action) -> bool {
+    grants.iter().any(|g| action.roles().contains(&g.role))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(role: Role, code: &str) -> RoleGrant {
+        RoleGrant {
+            role,
+            region_code: RegionCode::parse(code).unwrap(),
+        }
+    }
+
+    #[test]
+    fn admins_reach_inside_their_region_only() {
+        let liucun = RegionCode::parse("410783101230").unwrap();
+        let other_village = RegionCode::parse("410783102201").unwrap();
+        let cases = [
+            (grant(Role::VillageAdmin, "410783101230"), true, false),
+            (grant(Role::TownshipAdmin, "410783101"), true, false),
+            (grant(Role::CountyAdmin, "410783"), true, true),
+            (grant(Role::VillageAdmin, "410783101229"), false, false),
+            (grant(Role::GridWorker, "410783101230-001"), false, false),
+            (grant(Role::Villager, "410783101230"), false, false),
+            (grant(Role::Keeper, "410783101"), false, false),
+        ];
+        for (g, in_liucun, elsewhere) in cases {
+            let grants = [g.clone()];
+            assert_eq!(
+                may(&grants, Action::ManagePeople, &liucun),
+                in_liucun,
+                "{g:?}"
+            );
+            assert_eq!(
+                may(&grants, Action::ManagePeople, &other_village),
+                elsewhere,
+                "{g:?}"
+            );
+        }
+        assert!(!may(&[], Action::ManagePeople, &liucun));
+    }
+}

@@ -1,0 +1,213 @@
+//! Sign-in, sessions and the access matrix on both databases.
+
+mod common;
+
+use base64::Engine;
+use jifen_shared::auth::Role;
+use serde_json::json;
+
+const PASSWORD: &str = "县里的密码-2026";
+
+fn b64(v: &serde_json::Value) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+}
+
+fn hs256(secret: &[u8], claims: &serde_json::Value) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret),
+    )
+    .unwrap()
+}
+
+async fn get_me(app: &common::TestApp, token: &str) -> u16 {
+    app.client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+db_tests! {
+    async fn staff_sign_in_and_see_themselves(app) {
+        app.load_changyuan().await;
+        let id = app.staff("13800138000", PASSWORD, Role::VillageAdmin, "410783101230").await;
+        let tokens = app.login("+86 138-0013-8000", PASSWORD).await;
+        assert_eq!(tokens["expires_in"], 900);
+        assert_eq!(tokens["user"]["id"], id);
+        assert_eq!(tokens["user"]["phone_masked"], "138****8000");
+        assert_eq!(tokens["user"]["roles"], json!([{"role": "village_admin", "region_code": "410783101230"}]));
+        let access = tokens["access_token"].as_str().unwrap();
+        let me: serde_json::Value = app.client.get(app.url("/api/v1/me")).bearer_auth(access).send().await.unwrap().json().await.unwrap();
+        assert_eq!(me["name"], "测试员");
+        assert_eq!(me["balance"], 0);
+    }
+
+    async fn wrong_passwords_and_unknown_phones_look_the_same(app) {
+        app.load_changyuan().await;
+        app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
+        for (phone, password) in [("13800138000", "wrong-password"), ("13900139000", PASSWORD), ("not a phone", PASSWORD), ("13800138000", "")] {
+            let (status, body) = app.post_json("/api/v1/auth/password", None, &json!({"phone": phone, "password": password})).await;
+            assert_eq!((status, body["code"].as_str()), (401, Some("invalid_credentials")), "{phone}");
+        }
+        let (status, body) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000"})).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")));
+    }
+
+    async fn refresh_tokens_rotate_and_a_replay_revokes_the_family(app) {
+        app.load_changyuan().await;
+        app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
+        let first = app.login("13800138000", PASSWORD).await;
+        let r1 = first["refresh_token"].as_str().unwrap().to_owned();
+        let (status, second) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r1})).await;
+        assert_eq!(status, 200, "{second}");
+        let r2 = second["refresh_token"].as_str().unwrap().to_owned();
+        assert_ne!(r1, r2);
+        assert_eq!(get_me(&app, second["access_token"].as_str().unwrap()).await, 200);
+        // The used token again: refused, and the newer one of the same family dies with it.
+        let (status, body) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r1})).await;
+        assert_eq!((status, body["code"].as_str()), (401, Some("invalid_token")));
+        let (status, _) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r2})).await;
+        assert_eq!(status, 401);
+        // Another session (another family) is untouched.
+        let other = app.login("13800138000", PASSWORD).await;
+        let (status, _) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": other["refresh_token"]})).await;
+        assert_eq!(status, 200);
+    }
+
+    async fn two_refreshes_at_once_yield_one_session(app) {
+        app.load_changyuan().await;
+        app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
+        let tokens = app.login("13800138000", PASSWORD).await;
+        let body = json!({"refresh_token": tokens["refresh_token"]});
+        let (a, b) = tokio::join!(
+            app.post_json("/api/v1/auth/refresh", None, &body),
+            app.post_json("/api/v1/auth/refresh", None, &body)
+        );
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(statuses, [200, 401]);
+    }
+
+    async fn logout_ends_the_session(app) {
+        app.load_changyuan().await;
+        app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
+        let tokens = app.login("13800138000", PASSWORD).await;
+        let body = json!({"refresh_token": tokens["refresh_token"]});
+        let (status, _) = app.post_json("/api/v1/auth/logout", None, &body).await;
+        assert_eq!(status, 204);
+        let (status, _) = app.post_json("/api/v1/auth/refresh", None, &body).await;
+        assert_eq!(status, 401);
+        let (status, _) = app.post_json("/api/v1/auth/logout", None, &json!({"refresh_token": "unknown"})).await;
+        assert_eq!(status, 204);
+    }
+
+    async fn forged_expired_and_malformed_access_tokens_are_401(app) {
+        app.load_changyuan().await;
+        let id = app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let other_key = b"another-deployments-key-0123456789abcdef";
+        let forged = [
+            hs256(other_key, &json!({"sub": id.to_string(), "exp": now + 600})),
+            format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), b64(&json!({"sub": id.to_string(), "exp": now + 600}))),
+            format!("{}.{}.c2ln", b64(&json!({"alg": "HS512", "typ": "JWT"})), b64(&json!({"sub": id.to_string(), "exp": now + 600}))),
+            "not.a.jwt".to_owned(),
+            String::new(),
+        ];
+        for token in &forged {
+            assert_eq!(get_me(&app, token).await, 401, "{token}");
+        }
+        // Signed with the deployment's own key but with bad claims.
+        let key = std::fs::read(app.test_db.dir().join("data/secrets/jwt.key")).unwrap();
+        for claims in [
+            json!({"sub": id.to_string(), "exp": now - 3600}),
+            json!({"sub": id.to_string(), "exp": (now + 600).to_string()}),
+            json!({"sub": id.to_string()}),
+            json!({"exp": now + 600}),
+            json!({"sub": "999999", "exp": now + 600}),
+        ] {
+            assert_eq!(get_me(&app, &hs256(&key, &claims)).await, 401, "{claims}");
+        }
+        assert_eq!(get_me(&app, &hs256(&key, &json!({"sub": id.to_string(), "exp": now + 600}))).await, 200);
+        let response = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
+        assert_eq!(response.status(), 401);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "unauthenticated");
+    }
+
+    async fn access_matrix_for_the_villager_import(app) {
+        app.load_changyuan().await;
+        // Each case: the caller's role and region, the status, and the first row's outcome.
+        type Case = (Option<(Role, &'static str)>, u16, &'static str);
+        let cases: [Case; 10] = [
+            (None, 401, ""),
+            (Some((Role::Volunteer, "410783101230")), 403, ""),
+            (Some((Role::Keeper, "410783101")), 403, ""),
+            (Some((Role::GridWorker, "410783101230")), 403, ""),
+            (Some((Role::VillageAdmin, "410783101230")), 200, "created"),
+            (Some((Role::VillageAdmin, "410783101229")), 200, "outside_region"),
+            (Some((Role::TownshipAdmin, "410783101")), 200, "created"),
+            (Some((Role::TownshipAdmin, "410783100")), 200, "outside_region"),
+            (Some((Role::CountyAdmin, "410783")), 200, "created"),
+            (Some((Role::CountyAdmin, "410782")), 200, "outside_region"),
+        ];
+        for (i, (caller, status, outcome)) in cases.into_iter().enumerate() {
+            let mut request = app
+                .client
+                .post(app.url("/api/v1/admin/villagers/import"))
+                .header("content-type", "text/csv")
+                .body(format!("name,phone,village_code\n村民{i},1370000{i:04},410783101230\n"));
+            if let Some((role, region)) = caller {
+                let phone = format!("1390000{i:04}");
+                // A grid worker is granted over a grid: make one in the village.
+                let region = if role == Role::GridWorker {
+                    sqlx::query("INSERT INTO regions (code, name, level, parent_code, created_at, updated_at) VALUES ('410783101230-001', '一网格', 'grid', '410783101230', 0, 0) ON CONFLICT (code) DO NOTHING")
+                        .execute(app.db.writer()).await.unwrap();
+                    "410783101230-001"
+                } else {
+                    region
+                };
+                if region == "410782" {
+                    sqlx::query("INSERT INTO regions (code, name, level, parent_code, created_at, updated_at) VALUES ('410782', '辉县市', 'county', '4107', 0, 0) ON CONFLICT (code) DO NOTHING")
+                        .execute(app.db.writer()).await.unwrap();
+                }
+                app.staff(&phone, PASSWORD, role, region).await;
+                let tokens = app.login(&phone, PASSWORD).await;
+                request = request.bearer_auth(tokens["access_token"].as_str().unwrap());
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status().as_u16(), status, "case {i}: {caller:?}");
+            let body: serde_json::Value = response.json().await.unwrap();
+            match outcome {
+                "created" => assert_eq!((body["created"].as_u64(), body["errors"].as_array().map(Vec::len)), (Some(1), Some(0)), "case {i}: {body}"),
+                "outside_region" => assert_eq!(body["errors"][0]["code"], "outside_region", "case {i}: {body}"),
+                _ => assert!(body["code"].is_string(), "case {i}: {body}"),
+            }
+        }
+    }
+
+    async fn me_requires_a_session_and_any_role_sees_itself(app) {
+        app.load_changyuan().await;
+        for (i, role) in Role::ALL.into_iter().filter(|r| *r != Role::Villager).enumerate() {
+            let region = match role.levels()[0] {
+                jifen_shared::regions::RegionLevel::County => "410783",
+                jifen_shared::regions::RegionLevel::Township => "410783101",
+                jifen_shared::regions::RegionLevel::Grid => {
+                    sqlx::query("INSERT INTO regions (code, name, level, parent_code, created_at, updated_at) VALUES ('410783101230-002', '二网格', 'grid', '410783101230', 0, 0) ON CONFLICT (code) DO NOTHING")
+                        .execute(app.db.writer()).await.unwrap();
+                    "410783101230-002"
+                }
+                _ => "410783101230",
+            };
+            let phone = format!("1360000{i:04}");
+            app.staff(&phone, PASSWORD, role, region).await;
+            let tokens = app.login(&phone, PASSWORD).await;
+            assert_eq!(get_me(&app, tokens["access_token"].as_str().unwrap()).await, 200, "{role}");
+            assert_eq!(tokens["user"]["roles"][0]["role"], role.as_str());
+        }
+    }
+}

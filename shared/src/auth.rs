@@ -1,0 +1,126 @@
+//! Sign-in, sessions and roles on the wire (API.md, "Auth").
+
+use serde::{Deserialize, Serialize};
+
+use crate::regions::{RegionCode, RegionLevel};
+
+/// What a person may act as, always over one region (API.md, "Roles").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 村民, over their village.
+    Villager,
+    /// 志愿者, over a village or a township.
+    Volunteer,
+    /// 超市管理员 (points supermarket keeper), over the shop's village or township.
+    Keeper,
+    /// 网格员, over a grid.
+    GridWorker,
+    /// 村干部 managing a village.
+    VillageAdmin,
+    /// 乡镇 (township) staff.
+    TownshipAdmin,
+    /// 县 (county) staff.
+    CountyAdmin,
+}
+
+impl Role {
+    /// Every role, least to most powerful.
+    pub const ALL: [Role; 7] = [
+        Role::Villager,
+        Role::Volunteer,
+        Role::Keeper,
+        Role::GridWorker,
+        Role::VillageAdmin,
+        Role::TownshipAdmin,
+        Role::CountyAdmin,
+    ];
+
+    /// The wire/storage name, e.g. `"grid_worker"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Villager => "villager",
+            Role::Volunteer => "volunteer",
+            Role::Keeper => "keeper",
+            Role::GridWorker => "grid_worker",
+            Role::VillageAdmin => "village_admin",
+            Role::TownshipAdmin => "township_admin",
+            Role::CountyAdmin => "county_admin",
+        }
+    }
+
+    /// Parses the wire/storage name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The region levels this role may be granted over.
+    pub fn levels(self) -> &'static [RegionLevel] {
+        match self {
+            Role::Villager | Role::VillageAdmin => &[RegionLevel::Village],
+            Role::Volunteer | Role::Keeper => &[RegionLevel::Village, RegionLevel::Township],
+            Role::GridWorker => &[RegionLevel::Grid],
+            Role::TownshipAdmin => &[RegionLevel::Township],
+            Role::CountyAdmin => &[RegionLevel::County],
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A role over a region: `{role, region_code}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleGrant {
+    pub role: Role,
+    pub region_code: RegionCode,
+}
+
+/// Body of `POST /auth/password` (staff accounts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordLogin {
+    /// Any way people write a mainland mobile number: `138 0013 8000`, `+86…`, full-width.
+    pub phone: String,
+    pub password: String,
+}
+
+/// Body of `POST /auth/refresh` and `POST /auth/logout`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// The signed-in person (`GET /me`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: i64,
+    pub name: String,
+    /// `138****8000`.
+    pub phone_masked: String,
+    pub village_code: Option<RegionCode>,
+    pub grid_code: Option<RegionCode>,
+    pub roles: Vec<RoleGrant>,
+    /// Points available (0 until the ledger holds transfers for this person).
+    pub balance: i64,
+}
+
+/// A session: a short-lived access token and a single-use refresh token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Tokens {
+    /// JWT (HS256) for `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Opaque; works once (`POST /auth/refresh` returns a new one).
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    pub user: Me,
+}
