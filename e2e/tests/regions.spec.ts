@@ -159,6 +159,8 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
   expect(Object.keys(doc.paths).sort()).toEqual([
     "/api/v1/admin/villagers/import",
     "/api/v1/auth/logout",
+    "/api/v1/auth/otp/send",
+    "/api/v1/auth/otp/verify",
     "/api/v1/auth/password",
     "/api/v1/auth/refresh",
     "/api/v1/me",

@@ -32,6 +32,9 @@ struct RawSettings {
     log_format: String,
     log: Option<String>,
     jwt_secret: Option<String>,
+    otp_per_hour: String,
+    otp_per_day: String,
+    otp_per_ip_per_hour: String,
 }
 
 impl Default for RawSettings {
@@ -50,6 +53,9 @@ impl Default for RawSettings {
             log_format: "text".into(),
             log: None,
             jwt_secret: None,
+            otp_per_hour: "5".into(),
+            otp_per_day: "10".into(),
+            otp_per_ip_per_hour: "30".into(),
         }
     }
 }
@@ -111,6 +117,17 @@ pub struct Settings {
     /// `<data dir>/secrets/jwt.key` (mode 0600), so every instance sharing the data dir (or
     /// given the same variable) accepts the others' tokens.
     pub jwt_secret: Option<String>,
+    /// SMS code limits: `JIFEN_OTP_PER_HOUR` (5) and `JIFEN_OTP_PER_DAY` (10) per phone,
+    /// `JIFEN_OTP_PER_IP_PER_HOUR` (30) per client address; one per minute per phone always.
+    pub otp_limits: OtpLimits,
+}
+
+/// How many SMS codes may be asked for (rolling windows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OtpLimits {
+    pub per_hour: u32,
+    pub per_day: u32,
+    pub per_ip_per_hour: u32,
 }
 
 /// A configuration value that cannot be used. Displays as one line naming the variable.
@@ -298,6 +315,19 @@ impl Settings {
             crate::auth::keys::check_secret(secret.as_bytes())
                 .map_err(|why| ConfigError(format!("JIFEN_JWT_SECRET: {why}")))?;
         }
+        let count = |var: &str, value: &str| {
+            value
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| bad(var, value, "a whole number above 0"))
+        };
+        let otp_limits = OtpLimits {
+            per_hour: count("JIFEN_OTP_PER_HOUR", &raw.otp_per_hour)?,
+            per_day: count("JIFEN_OTP_PER_DAY", &raw.otp_per_day)?,
+            per_ip_per_hour: count("JIFEN_OTP_PER_IP_PER_HOUR", &raw.otp_per_ip_per_hour)?,
+        };
         Ok(Settings {
             bind,
             database_url,
@@ -311,6 +341,7 @@ impl Settings {
             log_format,
             log,
             jwt_secret,
+            otp_limits,
         })
     }
 }
@@ -338,7 +369,7 @@ mod tests {
     #[test]
     fn bad_values_name_their_variable() {
         type Edit = Box<dyn FnOnce(&mut RawSettings)>;
-        let cases: [(&str, Edit); 11] = [
+        let cases: [(&str, Edit); 13] = [
             ("JIFEN_BIND", Box::new(|r| r.bind = "nonsense".into())),
             (
                 "JIFEN_DATABASE_URL",
@@ -376,6 +407,14 @@ mod tests {
             (
                 "JIFEN_JWT_SECRET",
                 Box::new(|r| r.jwt_secret = Some("changeme".repeat(4))),
+            ),
+            (
+                "JIFEN_OTP_PER_DAY",
+                Box::new(|r| r.otp_per_day = "0".into()),
+            ),
+            (
+                "JIFEN_OTP_PER_HOUR",
+                Box::new(|r| r.otp_per_hour = "five".into()),
             ),
         ];
         for (var, f) in cases {

@@ -103,6 +103,8 @@ db_tests! {
             "/api/v1/openapi.json",
             "/api/v1/regions",
             "/api/v1/regions/{code}",
+            "/api/v1/auth/otp/send",
+            "/api/v1/auth/otp/verify",
             "/api/v1/auth/password",
             "/api/v1/auth/refresh",
             "/api/v1/auth/logout",

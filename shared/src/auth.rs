@@ -124,3 +124,27 @@ pub struct Tokens {
     pub expires_in: u64,
     pub user: Me,
 }
+
+/// Body of `POST /auth/otp/send`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtpSend {
+    pub phone: String,
+}
+
+/// Answer of `POST /auth/otp/send` (202): when the next code may be asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtpSent {
+    /// Seconds before another code may be sent to this phone (the resend countdown).
+    pub resend_after_s: u64,
+}
+
+/// Body of `POST /auth/otp/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtpVerify {
+    pub phone: String,
+    /// The 6 digits from the SMS.
+    pub code: String,
+}

@@ -12,14 +12,20 @@ use serde::{Deserialize, Serialize};
 pub enum ErrorCode {
     /// 400: a field, a path segment, a query parameter or the body is malformed.
     InvalidInput,
+    /// 400: not a mainland China mobile number.
+    InvalidPhone,
     /// 401: no valid access token.
     Unauthenticated,
     /// 401: wrong phone or password (never says which).
     InvalidCredentials,
     /// 401: the refresh token is unknown, expired, already used or revoked.
     InvalidToken,
+    /// 401: the SMS code is wrong, expired, already used, or was tried too many times.
+    InvalidCode,
     /// 403: the caller may not do this, or the object is outside the caller's region.
     Forbidden,
+    /// 403: the phone number is not in the village registry (ask the village to add it).
+    NotRegistered,
     /// 404: no such object (or no such API route).
     NotFound,
     /// 409: the same idempotency key was sent with a different request.
@@ -41,11 +47,12 @@ impl ErrorCode {
     /// The HTTP status code that accompanies this error code.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::InvalidInput => 400,
+            ErrorCode::InvalidInput | ErrorCode::InvalidPhone => 400,
             ErrorCode::Unauthenticated
             | ErrorCode::InvalidCredentials
-            | ErrorCode::InvalidToken => 401,
-            ErrorCode::Forbidden => 403,
+            | ErrorCode::InvalidToken
+            | ErrorCode::InvalidCode => 401,
+            ErrorCode::Forbidden | ErrorCode::NotRegistered => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::IdempotencyConflict => 409,
             ErrorCode::TooLarge => 413,
@@ -60,9 +67,12 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::InvalidPhone => "invalid_phone",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::InvalidCode => "invalid_code",
+            ErrorCode::NotRegistered => "not_registered",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
@@ -103,6 +113,9 @@ mod tests {
             ErrorCode::Unauthenticated,
             ErrorCode::InvalidCredentials,
             ErrorCode::InvalidToken,
+            ErrorCode::InvalidCode,
+            ErrorCode::InvalidPhone,
+            ErrorCode::NotRegistered,
             ErrorCode::Forbidden,
             ErrorCode::NotFound,
             ErrorCode::IdempotencyConflict,

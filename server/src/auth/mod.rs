@@ -1,4 +1,4 @@
-//! Sign-in and sessions (登录): staff passwords, short-lived JWT access tokens and rotating
+//! Sign-in and sessions (登录): SMS codes for villagers ([`otp`]), staff passwords, short-lived JWT access tokens and rotating
 //! refresh tokens; the [`caller::Caller`] extractor that every protected route uses.
 //!
 //! Sessions:
@@ -12,8 +12,10 @@
 
 pub mod caller;
 pub mod keys;
+pub mod otp;
 pub mod password;
 pub mod routes;
+pub mod sms;
 pub mod storage;
 
 use std::time::Duration;

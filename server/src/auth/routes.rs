@@ -1,17 +1,20 @@
 //! `POST /auth/password`, `POST /auth/refresh`, `POST /auth/logout`, `GET /me`.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use jifen_shared::ErrorCode;
-use jifen_shared::auth::{Me, PasswordLogin, RefreshRequest, Tokens};
+use jifen_shared::auth::{Me, OtpSend, OtpSent, OtpVerify, PasswordLogin, RefreshRequest, Tokens};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::AuthError;
 use super::caller::Caller;
+use super::otp::OtpError;
 use crate::http::{ApiError, AppState};
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(password_login)
+    cfg.service(otp_send)
+        .service(otp_verify)
+        .service(password_login)
         .service(refresh)
         .service(logout)
         .service(me);
@@ -28,6 +31,88 @@ impl From<AuthError> for ApiError {
             AuthError::Storage(e) => e.into(),
         }
     }
+}
+
+impl From<OtpError> for ApiError {
+    fn from(e: OtpError) -> Self {
+        let code = match &e {
+            OtpError::Auth(_) | OtpError::Storage(_) => {
+                return match e {
+                    OtpError::Auth(e) => e.into(),
+                    OtpError::Storage(e) => e.into(),
+                    _ => ApiError::internal(),
+                };
+            }
+            OtpError::InvalidPhone(_) => ErrorCode::InvalidPhone,
+            OtpError::RateLimited { .. } => ErrorCode::RateLimited,
+            OtpError::InvalidCode => ErrorCode::InvalidCode,
+            OtpError::NotRegistered => ErrorCode::NotRegistered,
+            OtpError::SmsUnavailable => ErrorCode::Unavailable,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// Sends a 6-digit sign-in code by SMS to a registered phone (the answer is the same for
+/// unregistered phones). One per minute per phone; hourly and daily limits per phone and per
+/// client address.
+#[utoipa::path(tag = "auth", request_body = OtpSend, responses(
+    (status = 202, body = OtpSent),
+    (status = 400, description = "`invalid_phone`", body = jifen_shared::ApiErrorBody),
+    (status = 429, description = "`rate_limited`; `Retry-After` says when", body = jifen_shared::ApiErrorBody),
+    (status = 503, description = "`unavailable`: the SMS gateway failed", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/auth/otp/send")]
+async fn otp_send(
+    req: HttpRequest,
+    body: web::Json<OtpSend>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    // The TCP peer, not a forwarded header a client could forge.
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    match super::otp::send_code(
+        &state.db,
+        state.sms.as_ref(),
+        state.settings.otp_limits,
+        &body.phone,
+        &ip,
+    )
+    .await
+    {
+        Ok(resend_after_s) => Ok(HttpResponse::Accepted().json(OtpSent { resend_after_s })),
+        Err(OtpError::RateLimited { retry_after_s }) => {
+            let error = ApiError::from(OtpError::RateLimited { retry_after_s });
+            Ok(HttpResponse::TooManyRequests()
+                .insert_header((
+                    actix_web::http::header::RETRY_AFTER,
+                    retry_after_s.to_string(),
+                ))
+                .json(jifen_shared::ApiErrorBody {
+                    code: error.code,
+                    message: error.message,
+                }))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Signs in with the SMS code.
+#[utoipa::path(tag = "auth", request_body = OtpVerify, responses(
+    (status = 200, body = Tokens),
+    (status = 400, description = "`invalid_phone`", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`invalid_code`: wrong, expired, used or tried too often", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`not_registered`", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/auth/otp/verify")]
+async fn otp_verify(
+    body: web::Json<OtpVerify>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let tokens = super::otp::verify_code(&state.db, &state.keys, &body.phone, &body.code).await?;
+    Ok(HttpResponse::Ok().json(tokens))
 }
 
 /// Staff sign-in with phone and password.

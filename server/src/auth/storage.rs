@@ -128,6 +128,31 @@ pub async fn upsert_staff(
     Ok(id)
 }
 
+/// Makes `person_id` a villager of `village_code` only (a villager belongs to one village;
+/// staff roles are untouched).
+pub async fn set_villager_role(
+    tx: &mut Tx,
+    person_id: i64,
+    village_code: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM role_assignments WHERE person_id = $1 AND role = 'villager' AND region_code <> $2")
+        .bind(person_id)
+        .bind(village_code)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO role_assignments (person_id, role, region_code, created_at) VALUES ($1, 'villager', $2, $3) \
+         ON CONFLICT (person_id, role, region_code) DO NOTHING",
+    )
+    .bind(person_id)
+    .bind(village_code)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A stored refresh token.
 #[derive(Debug, Clone)]
 pub struct RefreshRow {
@@ -208,4 +233,105 @@ pub async fn revoke_family(tx: &mut Tx, family: &str, now: i64) -> Result<(), sq
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// How many code requests for `phone` (or from `client_ip`) were made since `since` (UTC ms),
+/// and the oldest of them.
+pub async fn otp_requests_since(
+    tx: &mut Tx,
+    column: OtpKey,
+    value: &str,
+    since: i64,
+) -> Result<(i64, Option<i64>), sqlx::Error> {
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n, MIN(created_at) AS oldest FROM otp_codes \
+         WHERE {} = $1 AND created_at > $2",
+        column.column()
+    );
+    let row = sqlx::query(&sql)
+        .bind(value)
+        .bind(since)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok((row.try_get("n")?, row.try_get("oldest")?))
+}
+
+/// What a rate limit counts by.
+#[derive(Debug, Clone, Copy)]
+pub enum OtpKey {
+    Phone,
+    ClientIp,
+}
+
+impl OtpKey {
+    fn column(self) -> &'static str {
+        match self {
+            OtpKey::Phone => "phone",
+            OtpKey::ClientIp => "client_ip",
+        }
+    }
+}
+
+/// Records a code request; `code_hash` is `None` when no code was sent (unregistered phone).
+pub async fn insert_otp(
+    tx: &mut Tx,
+    phone: &str,
+    client_ip: &str,
+    code_hash: Option<&str>,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO otp_codes (phone, client_ip, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(phone)
+    .bind(client_ip)
+    .bind(code_hash)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The newest code sent to `phone` that is unused and unexpired: (id, hash).
+pub async fn live_otp(
+    tx: &mut Tx,
+    phone: &str,
+    now: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, code_hash FROM otp_codes WHERE phone = $1 AND code_hash IS NOT NULL \
+         AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(phone)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| Ok((r.try_get("id")?, r.try_get("code_hash")?)))
+    .transpose()
+}
+
+/// Takes one try of the code, if fewer than `max_attempts` were taken and it is unused;
+/// returns whether this call got one. Every try counts, right or wrong, and the check and the
+/// count are one statement, so parallel guesses cannot get more than `max_attempts` tries.
+pub async fn otp_take_try(tx: &mut Tx, id: i64, max_attempts: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE otp_codes SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2 AND used_at IS NULL",
+    )
+    .bind(id)
+    .bind(max_attempts)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks the code used, if nobody did first; returns whether this call did.
+pub async fn otp_use(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE otp_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
+        .bind(id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -34,6 +34,8 @@ pub struct AppState {
     pub metrics: ops::Metrics,
     /// The access-token keys.
     pub keys: crate::auth::keys::Keys,
+    /// Where SMS codes go (`JIFEN_SMS_PROVIDER`).
+    pub sms: Arc<dyn crate::auth::sms::SmsSender>,
 }
 
 /// The OpenAPI document's fixed parts; paths are collected from the routes as they are
@@ -200,6 +202,16 @@ impl Application {
     ///
     /// Errors: the address cannot be bound (in use, not local, no permission).
     pub fn build(settings: Settings, db: Db) -> anyhow::Result<Application> {
+        let sms = crate::auth::sms::from_settings(settings.sms_provider);
+        Application::build_with(settings, db, sms)
+    }
+
+    /// [`Application::build`] with the SMS sender given (tests record the codes).
+    pub fn build_with(
+        settings: Settings,
+        db: Db,
+        sms: Arc<dyn crate::auth::sms::SmsSender>,
+    ) -> anyhow::Result<Application> {
         let bind = settings.bind;
         let metrics = ops::Metrics::new();
         let prometheus = PrometheusMetricsBuilder::new("jifen")
@@ -214,6 +226,7 @@ impl Application {
             settings: Arc::new(settings),
             metrics,
             keys,
+            sms,
         });
         let server = HttpServer::new(move || app(state.clone(), prometheus.clone()))
             .bind(bind)

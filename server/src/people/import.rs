@@ -16,7 +16,9 @@
 //! - a person is recognised by their phone; failing that, by village + household + name, so a
 //!   villager whose phone number changed is updated, not duplicated;
 //! - a person already stored exactly as given is left alone: importing the same file twice
-//!   changes nothing the second time.
+//!   changes nothing the second time;
+//! - every imported person holds the `villager` role over their village (and no other
+//!   village); staff roles they may hold are untouched.
 
 use std::collections::HashMap;
 
@@ -103,8 +105,10 @@ async fn save(
             _ => None,
         },
     };
+    let village = person.village_code.as_deref().unwrap_or_default();
     let Some(existing) = existing else {
-        storage::insert(tx, person, now).await?;
+        let id = storage::insert(tx, person, now).await?;
+        crate::auth::storage::set_villager_role(tx, id, village, now).await?;
         return Ok(Outcome::Created);
     };
     let wanted = PersonRow {
@@ -115,6 +119,7 @@ async fn save(
         return Ok(Outcome::Unchanged);
     }
     storage::update(tx, &wanted, now).await?;
+    crate::auth::storage::set_villager_role(tx, existing.id, village, now).await?;
     Ok(Outcome::Updated)
 }
 

@@ -140,6 +140,27 @@ impl Drop for TestDb {
     }
 }
 
+/// An SMS sender that keeps the codes, so tests can read them (the real `log` sender writes
+/// them to the log instead).
+#[derive(Default)]
+pub struct RecordingSms {
+    pub sent: std::sync::Mutex<Vec<(String, String)>>,
+}
+
+impl jifen_server::auth::sms::SmsSender for RecordingSms {
+    fn send<'a>(
+        &'a self,
+        phone: &'a jifen_server::people::phone::Phone,
+        code: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, Result<(), jifen_server::auth::sms::SmsError>> {
+        self.sent
+            .lock()
+            .unwrap()
+            .push((phone.as_str().to_owned(), code.to_owned()));
+        Box::pin(async { Ok(()) })
+    }
+}
+
 /// The real app, serving on a free port.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`
@@ -149,6 +170,8 @@ pub struct TestApp {
     pub test_db: TestDb,
     /// Where the app serves the PWA from (empty unless a test writes files there).
     pub web_dir: PathBuf,
+    /// The SMS codes the app sent.
+    pub sms: std::sync::Arc<RecordingSms>,
 }
 
 impl TestApp {
@@ -231,6 +254,15 @@ impl TestApp {
         body
     }
 
+    /// The last SMS code sent to `phone` (E.164).
+    pub fn last_code(&self, phone: &str) -> Option<String> {
+        let sent = self.sms.sent.lock().unwrap();
+        sent.iter()
+            .rev()
+            .find(|(p, _)| p == phone)
+            .map(|(_, c)| c.clone())
+    }
+
     /// Loads the bundled 长垣市 divisions, as `jifen import-divisions` does.
     pub async fn load_changyuan(&self) {
         for (_, bytes) in jifen_server::regions::import::BUNDLED_CHANGYUAN {
@@ -256,7 +288,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         .await
         .expect("connect");
     db.migrate().await.expect("migrate");
-    let app = Application::build(settings, db.clone()).expect("build app");
+    let sms = std::sync::Arc::new(RecordingSms::default());
+    let app = Application::build_with(settings, db.clone(), sms.clone()).expect("build app");
     let address = format!("http://{}", app.addr());
     tokio::spawn(app.run());
     let client = reqwest::Client::builder()
@@ -269,6 +302,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         db,
         test_db,
         web_dir,
+        sms,
     })
 }
 

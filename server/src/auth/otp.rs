@@ -1,0 +1,170 @@
+//! Sign-in by SMS one-time code (短信验证码), the villagers' way in.
+//!
+//! - a code is 6 random digits, valid [`CODE_TTL`] (5 minutes), works once, and allows
+//!   [`MAX_ATTEMPTS`] (5) tries in all, even in parallel; only its SHA-256 (salted with the
+//!   phone) is stored;
+//! - per phone: one request per [`RESEND_COOLDOWN`] (60 s), and at most
+//!   `JIFEN_OTP_PER_HOUR` / `JIFEN_OTP_PER_DAY`; per client address at most
+//!   `JIFEN_OTP_PER_IP_PER_HOUR` (rolling windows; every request counts, sent or not);
+//! - a code is only sent to phones in the registry, but the answer is the same 202 either way,
+//!   so the send endpoint does not tell who is registered (verify then says `not_registered`);
+//! - a newer code replaces older ones: only the newest unexpired code is checked.
+
+use std::time::Duration;
+
+use jifen_shared::auth::Tokens;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+use super::keys::Keys;
+use super::sms::SmsSender;
+use super::storage::{self, OtpKey};
+use crate::config::OtpLimits;
+use crate::people::phone::{Phone, PhoneError};
+use crate::storage::{Db, now_ms};
+
+/// How long a code is valid.
+pub const CODE_TTL: Duration = Duration::from_secs(5 * 60);
+/// Wrong tries before a code stops working.
+pub const MAX_ATTEMPTS: i64 = 5;
+/// Minimum time between two codes for one phone.
+pub const RESEND_COOLDOWN: Duration = Duration::from_secs(60);
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// Why a code was not sent or not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum OtpError {
+    #[error("phone: {0}")]
+    InvalidPhone(#[from] PhoneError),
+    #[error("too many codes asked for; try again in {retry_after_s} s")]
+    RateLimited { retry_after_s: u64 },
+    #[error(
+        "the code is wrong, expired, already used or was tried too many times; ask for a new one"
+    )]
+    InvalidCode,
+    #[error("this phone number is not in the village registry; ask your village to add it")]
+    NotRegistered,
+    #[error("the SMS could not be sent; try again later")]
+    SmsUnavailable,
+    #[error(transparent)]
+    Auth(#[from] super::AuthError),
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
+}
+
+fn code_hash(phone: &Phone, code: &str) -> String {
+    Sha256::digest(format!("{phone}:{code}").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `POST /auth/otp/send`: checks the limits, records the request and, for a registered phone,
+/// sends a new code. Returns the seconds until the next code may be asked for.
+///
+/// Errors: [`OtpError::InvalidPhone`], [`OtpError::RateLimited`] (with the wait),
+/// [`OtpError::SmsUnavailable`] when the gateway refuses.
+pub async fn send_code(
+    db: &Db,
+    sms: &dyn SmsSender,
+    limits: OtpLimits,
+    phone: &str,
+    client_ip: &str,
+) -> Result<u64, OtpError> {
+    let phone = Phone::parse(phone)?;
+    let registered = storage::account_by_phone(db, phone.as_str())
+        .await?
+        .is_some();
+    let now = now_ms();
+    let cooldown = RESEND_COOLDOWN.as_millis() as i64;
+    let mut tx = db.begin_write().await?;
+    let windows = [
+        (OtpKey::Phone, phone.as_str(), cooldown, 1),
+        (
+            OtpKey::Phone,
+            phone.as_str(),
+            HOUR_MS,
+            i64::from(limits.per_hour),
+        ),
+        (
+            OtpKey::Phone,
+            phone.as_str(),
+            DAY_MS,
+            i64::from(limits.per_day),
+        ),
+        (
+            OtpKey::ClientIp,
+            client_ip,
+            HOUR_MS,
+            i64::from(limits.per_ip_per_hour),
+        ),
+    ];
+    for (key, value, window, limit) in windows {
+        let (count, oldest) =
+            storage::otp_requests_since(&mut tx, key, value, now - window).await?;
+        if count >= limit {
+            let free_at = oldest.unwrap_or(now) + window;
+            let retry_after_s = ((free_at - now).max(1000) as u64).div_ceil(1000);
+            return Err(OtpError::RateLimited { retry_after_s });
+        }
+    }
+    let code = registered.then(|| format!("{:06}", rand::rng().random_range(0..1_000_000)));
+    let hash = code.as_deref().map(|c| code_hash(&phone, c));
+    storage::insert_otp(
+        &mut tx,
+        phone.as_str(),
+        client_ip,
+        hash.as_deref(),
+        now,
+        now + CODE_TTL.as_millis() as i64,
+    )
+    .await?;
+    tx.commit().await?;
+    match code {
+        Some(code) => sms.send(&phone, &code).await.map_err(|e| {
+            tracing::error!(error = %e, "SMS not sent");
+            OtpError::SmsUnavailable
+        })?,
+        None => {
+            tracing::info!(target: "jifen::sms", "no SMS code for {}: not in the registry", phone.masked())
+        }
+    }
+    Ok(RESEND_COOLDOWN.as_secs())
+}
+
+/// `POST /auth/otp/verify`: checks the code and starts a session.
+///
+/// Errors: [`OtpError::InvalidPhone`], [`OtpError::NotRegistered`], [`OtpError::InvalidCode`]
+/// (wrong — the try is counted —, expired, used, or too many tries).
+pub async fn verify_code(
+    db: &Db,
+    keys: &Keys,
+    phone: &str,
+    code: &str,
+) -> Result<Tokens, OtpError> {
+    let phone = Phone::parse(phone)?;
+    let account = storage::account_by_phone(db, phone.as_str())
+        .await?
+        .ok_or(OtpError::NotRegistered)?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let Some((id, hash)) = storage::live_otp(&mut tx, phone.as_str(), now).await? else {
+        return Err(OtpError::InvalidCode);
+    };
+    if !storage::otp_take_try(&mut tx, id, MAX_ATTEMPTS).await? {
+        return Err(OtpError::InvalidCode);
+    }
+    let given = code.trim();
+    let well_formed = given.len() == 6 && given.bytes().all(|b| b.is_ascii_digit());
+    if !well_formed || code_hash(&phone, given) != hash {
+        tx.commit().await?; // the try counts
+        return Err(OtpError::InvalidCode);
+    }
+    if !storage::otp_use(&mut tx, id, now).await? {
+        return Err(OtpError::InvalidCode);
+    }
+    tx.commit().await?;
+    Ok(super::start_session(db, keys, account.id).await?)
+}
