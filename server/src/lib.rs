@@ -4,6 +4,7 @@
 //! functions and the SQL of the tables it owns; [`http`] holds the cross-cutting HTTP layers,
 //! [`storage`] the database handle and dialect conventions, [`cli`] the subcommands.
 
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -13,13 +13,19 @@ use jifen_shared::regions::RegionCode;
 pub enum Action {
     /// Import or edit villagers of a village (村民名册).
     ManagePeople,
+    /// Create grids under a village (划分网格).
+    ManageGrids,
+    /// Read the audit log of a region.
+    ReadAudit,
 }
 
 impl Action {
     /// The roles that may do this inside the region they were granted over.
     fn roles(self) -> &'static [Role] {
         match self {
-            Action::ManagePeople => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
+            Action::ManagePeople | Action::ManageGrids | Action::ReadAudit => {
+                &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin]
+            }
         }
     }
 }
@@ -29,6 +35,49 @@ pub fn may(grants: &[RoleGrant], action: Action, region: &RegionCode) -> bool {
     grants
         .iter()
         .any(|g| action.roles().contains(&g.role) && region.is_within(&g.region_code))
+}
+
+/// The roles an admin role may grant (inside its region): a village admin appoints the
+/// village's grid workers, keepers and volunteers; a township admin also the village admins;
+/// a county admin anyone.
+fn grantable(admin: Role) -> &'static [Role] {
+    match admin {
+        Role::VillageAdmin => &[
+            Role::Villager,
+            Role::Volunteer,
+            Role::Keeper,
+            Role::GridWorker,
+        ],
+        Role::TownshipAdmin => &[
+            Role::Villager,
+            Role::Volunteer,
+            Role::Keeper,
+            Role::GridWorker,
+            Role::VillageAdmin,
+        ],
+        Role::CountyAdmin => &Role::ALL,
+        _ => &[],
+    }
+}
+
+/// Whether a caller holding `grants` may grant `role` over `region`.
+pub fn may_grant(grants: &[RoleGrant], role: Role, region: &RegionCode) -> bool {
+    grants
+        .iter()
+        .any(|g| grantable(g.role).contains(&role) && region.is_within(&g.region_code))
+}
+
+/// The regions the caller administers (village, township or county admin), in grant order.
+pub fn admin_regions(grants: &[RoleGrant]) -> impl Iterator<Item = RegionCode> + '_ {
+    grants
+        .iter()
+        .filter(|g| {
+            matches!(
+                g.role,
+                Role::VillageAdmin | Role::TownshipAdmin | Role::CountyAdmin
+            )
+        })
+        .map(|g| g.region_code.clone())
 }
 
 /// Whether a caller holding `grants` may do `action` anywhere at all (to refuse early).
@@ -74,5 +123,27 @@ mod tests {
             );
         }
         assert!(!may(&[], Action::ManagePeople, &liucun));
+    }
+
+    #[test]
+    fn admins_grant_roles_below_their_own_inside_their_region() {
+        let grid = RegionCode::parse("410783101230-001").unwrap();
+        let liucun = RegionCode::parse("410783101230").unwrap();
+        let township = RegionCode::parse("410783101").unwrap();
+        let village_admin = [grant(Role::VillageAdmin, "410783101230")];
+        assert!(may_grant(&village_admin, Role::GridWorker, &grid));
+        assert!(may_grant(&village_admin, Role::Keeper, &liucun));
+        assert!(!may_grant(&village_admin, Role::VillageAdmin, &liucun));
+        assert!(!may_grant(&village_admin, Role::Keeper, &township));
+        let township_admin = [grant(Role::TownshipAdmin, "410783101")];
+        assert!(may_grant(&township_admin, Role::VillageAdmin, &liucun));
+        assert!(!may_grant(&township_admin, Role::TownshipAdmin, &township));
+        let county_admin = [grant(Role::CountyAdmin, "410783")];
+        assert!(may_grant(&county_admin, Role::TownshipAdmin, &township));
+        assert!(!may_grant(
+            &[grant(Role::GridWorker, "410783101230-001")],
+            Role::Villager,
+            &liucun
+        ));
     }
 }

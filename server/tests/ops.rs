@@ -110,6 +110,9 @@ db_tests! {
             "/api/v1/auth/logout",
             "/api/v1/me",
             "/api/v1/admin/villagers/import",
+            "/api/v1/admin/grids",
+            "/api/v1/admin/users/{id}/roles",
+            "/api/v1/admin/audit",
         ]
         .into_iter()
         .map(String::from)

@@ -148,3 +148,11 @@ pub struct OtpVerify {
     /// The 6 digits from the SMS.
     pub code: String,
 }
+
+/// Answer of `POST /admin/users/{id}/roles`: the person's roles now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonRoles {
+    pub id: i64,
+    pub roles: Vec<RoleGrant>,
+}

@@ -30,6 +30,8 @@ pub enum ErrorCode {
     NotFound,
     /// 409: the same idempotency key was sent with a different request.
     IdempotencyConflict,
+    /// 409: something with that name already exists there.
+    AlreadyExists,
     /// 413: the request body is larger than the server accepts.
     TooLarge,
     /// 415: the body is not in a media type this route accepts.
@@ -54,7 +56,7 @@ impl ErrorCode {
             | ErrorCode::InvalidCode => 401,
             ErrorCode::Forbidden | ErrorCode::NotRegistered => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::IdempotencyConflict => 409,
+            ErrorCode::IdempotencyConflict | ErrorCode::AlreadyExists => 409,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
@@ -76,6 +78,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
+            ErrorCode::AlreadyExists => "already_exists",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::RateLimited => "rate_limited",
@@ -119,6 +122,7 @@ mod tests {
             ErrorCode::Forbidden,
             ErrorCode::NotFound,
             ErrorCode::IdempotencyConflict,
+            ErrorCode::AlreadyExists,
             ErrorCode::TooLarge,
             ErrorCode::UnsupportedMediaType,
             ErrorCode::RateLimited,

@@ -4,6 +4,7 @@
 //! the one place a wire type is defined (see `DESIGN.md`). With the `openapi` feature (the
 //! server turns it on) every wire type also derives its OpenAPI schema.
 
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod imports;

@@ -197,6 +197,22 @@ pub struct Region {
     pub children: Vec<RegionSummary>,
 }
 
+/// Body of `POST /admin/grids`: a new grid (网格) under a village.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateGrid {
+    pub village_code: RegionCode,
+    /// e.g. `第一网格`; unique within the village, at most 20 characters.
+    pub name: String,
+}
+
+/// Answer of `POST /admin/grids` (201): the new grid's code, `<village code>-<NNN>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedGrid {
+    pub code: RegionCode,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

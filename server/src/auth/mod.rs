@@ -215,3 +215,71 @@ pub async fn logout(db: &Db, token: &str) -> Result<(), AuthError> {
     tx.commit().await?;
     Ok(())
 }
+
+/// Why a role cannot be granted.
+#[derive(Debug, thiserror::Error)]
+pub enum GrantError {
+    #[error("no person has the id {0}")]
+    NoSuchPerson(i64),
+    #[error("region_code: no region {0} is loaded")]
+    NoSuchRegion(RegionCode),
+    #[error("region_code: a {0} is granted over a {1}, and {2} is a {3}")]
+    WrongLevel(
+        jifen_shared::auth::Role,
+        jifen_shared::regions::RegionLevel,
+        RegionCode,
+        jifen_shared::regions::RegionLevel,
+    ),
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
+}
+
+/// Grants `grant` to person `person_id` (`POST /admin/users/{id}/roles`), recording
+/// `role.grant` by `actor_id` in the audit log when it is new; returns the person's roles.
+/// The caller's right to grant it is the policy's to decide, before this is called.
+///
+/// Errors: [`GrantError::NoSuchPerson`], [`GrantError::NoSuchRegion`],
+/// [`GrantError::WrongLevel`] (see [`jifen_shared::auth::Role::levels`]).
+pub async fn grant_role(
+    db: &Db,
+    actor_id: Option<i64>,
+    person_id: i64,
+    grant: &jifen_shared::auth::RoleGrant,
+) -> Result<jifen_shared::auth::PersonRoles, GrantError> {
+    if storage::account_by_id(db, person_id).await?.is_none() {
+        return Err(GrantError::NoSuchPerson(person_id));
+    }
+    let region = crate::regions::storage::find(db, grant.region_code.as_str())
+        .await?
+        .ok_or_else(|| GrantError::NoSuchRegion(grant.region_code.clone()))?;
+    if !grant.role.levels().contains(&region.level) {
+        return Err(GrantError::WrongLevel(
+            grant.role,
+            grant.role.levels()[0],
+            grant.region_code.clone(),
+            region.level,
+        ));
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    if storage::insert_role(&mut tx, person_id, grant, now).await? {
+        crate::audit::record(
+            &mut tx,
+            crate::audit::Record {
+                actor_id,
+                action: "role.grant",
+                region: &grant.region_code,
+                target: format!("person:{person_id}"),
+                before: None,
+                after: Some(serde_json::json!(grant)),
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(jifen_shared::auth::PersonRoles {
+        id: person_id,
+        roles: storage::roles(db, person_id).await?,
+    })
+}

@@ -2,7 +2,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use jifen_shared::ErrorCode;
-use jifen_shared::auth::{Me, OtpSend, OtpSent, OtpVerify, PasswordLogin, RefreshRequest, Tokens};
+use jifen_shared::auth::{
+    Me, OtpSend, OtpSent, OtpVerify, PasswordLogin, PersonRoles, RefreshRequest, RoleGrant, Tokens,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::AuthError;
@@ -17,7 +19,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(password_login)
         .service(refresh)
         .service(logout)
-        .service(me);
+        .service(me)
+        .service(grant_role);
 }
 
 impl From<AuthError> for ApiError {
@@ -164,4 +167,51 @@ async fn logout(
 #[get("/me")]
 async fn me(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(super::me(&state.db, caller.id).await?))
+}
+
+impl From<super::GrantError> for ApiError {
+    fn from(e: super::GrantError) -> Self {
+        match e {
+            super::GrantError::NoSuchPerson(_) => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            super::GrantError::NoSuchRegion(_) | super::GrantError::WrongLevel(..) => {
+                ApiError::invalid_input(e.to_string())
+            }
+            super::GrantError::Storage(e) => e.into(),
+        }
+    }
+}
+
+/// Grants a role over a region to a person. Admins grant the roles below their own inside
+/// their region (see the policy); recorded in the audit log.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The person's id")),
+    request_body = RoleGrant,
+    responses(
+        (status = 200, body = PersonRoles),
+        (status = 400, description = "`invalid_input`: unknown region, or the wrong level for the role", body = jifen_shared::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such person", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/admin/users/{id}/roles")]
+async fn grant_role(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<RoleGrant>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    if !crate::policy::may_grant(&caller.roles, body.role, &body.region_code) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "you may not make anyone {} of {}",
+                body.role, body.region_code
+            ),
+        ));
+    }
+    let roles = super::grant_role(&state.db, Some(caller.id), id.into_inner(), &body).await?;
+    Ok(HttpResponse::Ok().json(roles))
 }

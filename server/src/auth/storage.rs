@@ -114,18 +114,29 @@ pub async fn upsert_staff(
         .await?
         .try_get("id")?,
     };
-    sqlx::query(
+    insert_role(&mut tx, id, grant, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Grants the role if the person does not hold it yet; returns whether it was new.
+pub async fn insert_role(
+    tx: &mut Tx,
+    person_id: i64,
+    grant: &RoleGrant,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "INSERT INTO role_assignments (person_id, role, region_code, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (person_id, role, region_code) DO NOTHING",
     )
-    .bind(id)
+    .bind(person_id)
     .bind(grant.role.as_str())
     .bind(grant.region_code.as_str())
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
-    Ok(id)
+    Ok(done.rows_affected() == 1)
 }
 
 /// Makes `person_id` a villager of `village_code` only (a villager belongs to one village;
@@ -141,14 +152,17 @@ pub async fn set_villager_role(
         .bind(village_code)
         .execute(&mut **tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO role_assignments (person_id, role, region_code, created_at) VALUES ($1, 'villager', $2, $3) \
-         ON CONFLICT (person_id, role, region_code) DO NOTHING",
+    let region_code =
+        RegionCode::parse(village_code).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    insert_role(
+        tx,
+        person_id,
+        &RoleGrant {
+            role: Role::Villager,
+            region_code,
+        },
+        now,
     )
-    .bind(person_id)
-    .bind(village_code)
-    .bind(now)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -51,6 +51,7 @@ pub struct AppState {
     tags(
         (name = "auth", description = "登录与会话 — sign-in and sessions"),
         (name = "people", description = "人员 — villagers and staff"),
+        (name = "audit", description = "审计 — who did what, when"),
         (name = "regions", description = "行政区划与网格 — administrative divisions and grids"),
         (name = "ops", description = "Health, readiness, metrics"),
     )
@@ -116,7 +117,8 @@ fn app(
             utoipa_actix_web::scope("/api/v1")
                 .configure(regions::routes::configure)
                 .configure(crate::auth::routes::configure)
-                .configure(crate::people::routes::configure),
+                .configure(crate::people::routes::configure)
+                .configure(crate::audit::routes::configure),
         )
         .split_for_parts();
     let json = api.to_json().expect("the OpenAPI document serialises");

@@ -60,5 +60,21 @@ async fn import(
         policy::may(&caller.roles, Action::ManagePeople, village)
     };
     let report = import_villagers(&state.db, &body, &within).await?;
+    if let Some(region) = policy::admin_regions(&caller.roles).next() {
+        let record = crate::audit::Record {
+            actor_id: Some(caller.id),
+            action: "villagers.import",
+            region: &region,
+            target: "villagers".into(),
+            before: None,
+            after: Some(serde_json::json!({
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "rejected": report.errors.len(),
+            })),
+        };
+        crate::audit::record_alone(&state.db, record).await?;
+    }
     Ok(HttpResponse::Ok().json(report))
 }

@@ -1,27 +1,37 @@
-//! `GET /api/v1/regions` and `GET /api/v1/regions/{code}`: parse, call the service, map.
+//! `GET /api/v1/regions`, `GET /api/v1/regions/{code}` and `POST /api/v1/admin/grids`: parse,
+//! authorise, call the service, map.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get, post, web};
 use jifen_shared::ErrorCode;
-use jifen_shared::regions::{Region, RegionCode};
+use jifen_shared::regions::{CreateGrid, CreatedGrid, Region, RegionCode};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::RegionError;
+use crate::auth::caller::Caller;
 use crate::http::{ApiError, AppState};
+use crate::policy::{self, Action};
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(home_region).service(get_region);
+    cfg.service(home_region)
+        .service(get_region)
+        .service(create_grid);
 }
 
 impl From<RegionError> for ApiError {
     fn from(e: RegionError) -> Self {
-        match e {
-            RegionError::NotFound(code) => ApiError::new(
-                ErrorCode::NotFound,
-                format!("no region has the code {code}"),
-            ),
-            RegionError::Storage(e) => e.into(),
-        }
+        let code = match &e {
+            RegionError::Storage(_) => {
+                return match e {
+                    RegionError::Storage(e) => e.into(),
+                    _ => ApiError::internal(),
+                };
+            }
+            RegionError::NotFound(_) => ErrorCode::NotFound,
+            RegionError::NotAVillage(_) | RegionError::InvalidName(_) => ErrorCode::InvalidInput,
+            RegionError::NameTaken(..) | RegionError::Full(_) => ErrorCode::AlreadyExists,
+        };
+        ApiError::new(code, e.to_string())
     }
 }
 
@@ -56,4 +66,36 @@ async fn get_region(
         RegionCode::parse(&code).map_err(|e| ApiError::invalid_input(format!("code: {e}")))?;
     let region = super::get_region(&state.db, &code).await?;
     Ok(HttpResponse::Ok().json(region))
+}
+
+/// Creates a grid (网格) under a village; for admins of the village or above. The code is the
+/// village's next `<village>-<NNN>`. Recorded in the audit log.
+#[utoipa::path(
+    tag = "regions",
+    security(("bearer" = [])),
+    request_body = CreateGrid,
+    responses(
+        (status = 201, body = CreatedGrid),
+        (status = 400, description = "`invalid_input`: bad name, or not a village", body = jifen_shared::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not an admin of that village", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such village", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`already_exists`: the village has a grid of that name", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/admin/grids")]
+async fn create_grid(
+    caller: Caller,
+    body: web::Json<CreateGrid>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    if !policy::may(&caller.roles, Action::ManageGrids, &body.village_code) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!("you are not an admin of {}", body.village_code),
+        ));
+    }
+    let code =
+        super::create_grid(&state.db, Some(caller.id), &body.village_code, &body.name).await?;
+    Ok(HttpResponse::Created().json(CreatedGrid { code }))
 }

@@ -157,3 +157,44 @@ async fn upsert_in(
     }
     Ok(())
 }
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// [`find`] inside a write transaction.
+pub async fn find_in(tx: &mut Tx, code: &str) -> Result<Option<RegionRow>, sqlx::Error> {
+    sqlx::query("SELECT code, name, level, parent_code FROM regions WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// [`children`] inside a write transaction.
+pub async fn children_in(tx: &mut Tx, code: &str) -> Result<Vec<RegionRow>, sqlx::Error> {
+    sqlx::query(
+        "SELECT code, name, level, parent_code FROM regions WHERE parent_code = $1 ORDER BY code",
+    )
+    .bind(code)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+/// Inserts one region (a grid).
+pub async fn insert_in(tx: &mut Tx, row: &RegionRow, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO regions (code, name, level, parent_code, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(&row.code)
+    .bind(&row.name)
+    .bind(row.level.as_str())
+    .bind(&row.parent_code)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

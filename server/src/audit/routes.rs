@@ -1,0 +1,68 @@
+//! `GET /api/v1/admin/audit`: the audit log of a region, for its admins.
+
+use actix_web::{HttpResponse, get, web};
+use jifen_shared::ErrorCode;
+use jifen_shared::audit::{AuditEntry, Page};
+use jifen_shared::regions::RegionCode;
+use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::caller::Caller;
+use crate::http::{ApiError, AppState};
+use crate::policy::{self, Action};
+
+/// Registers this module's routes (under `/api/v1`).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list);
+}
+
+/// Query of `GET /admin/audit`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+struct AuditQuery {
+    /// The region (and everything inside it); default: the caller's first admin region.
+    region_code: Option<String>,
+    /// 1–100, default 20.
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// The audit log of a region, newest first: who did what, when, before and after.
+#[utoipa::path(tag = "audit", security(("bearer" = [])), params(AuditQuery), responses(
+    (status = 200, body = Page<AuditEntry>),
+    (status = 400, description = "`invalid_input`", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of that region", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/admin/audit")]
+async fn list(
+    caller: Caller,
+    query: web::Query<AuditQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let region = match &query.region_code {
+        Some(code) => RegionCode::parse(code)
+            .map_err(|e| ApiError::invalid_input(format!("region_code: {e}")))?,
+        None => policy::admin_regions(&caller.roles)
+            .next()
+            .ok_or_else(|| ApiError::new(ErrorCode::Forbidden, "only admins read the audit log"))?,
+    };
+    if !policy::may(&caller.roles, Action::ReadAudit, &region) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!("you are not an admin of {region}"),
+        ));
+    }
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::invalid_input("limit: between 1 and 100"));
+    }
+    let cursor = match &query.cursor {
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| ApiError::invalid_input("cursor: not one this API gave"))?,
+        ),
+        None => None,
+    };
+    Ok(HttpResponse::Ok().json(super::list(&state.db, &region, cursor, limit).await?))
+}

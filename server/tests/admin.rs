@@ -1,0 +1,161 @@
+//! Admin actions on both databases: grids, role grants, and the audit log they leave.
+
+mod common;
+
+use common::TestApp;
+use jifen_shared::auth::Role;
+use serde_json::json;
+
+const PASSWORD: &str = "县里的密码-2026";
+const LIUCUN: &str = "410783101230";
+
+/// A signed-in staff member's access token.
+async fn token(app: &TestApp, phone: &str, role: Role, region: &str) -> String {
+    app.staff(phone, PASSWORD, role, region).await;
+    app.login(phone, PASSWORD).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn create_grid(
+    app: &TestApp,
+    token: Option<&str>,
+    village: &str,
+    name: &str,
+) -> (u16, serde_json::Value) {
+    app.post_json(
+        "/api/v1/admin/grids",
+        token,
+        &json!({"village_code": village, "name": name}),
+    )
+    .await
+}
+
+db_tests! {
+    async fn village_admins_create_numbered_grids(app) {
+        app.load_changyuan().await;
+        let admin = token(&app, "13800138000", Role::VillageAdmin, LIUCUN).await;
+        assert_eq!(create_grid(&app, Some(&admin), LIUCUN, "第一网格").await, (201, json!({"code": "410783101230-001"})));
+        assert_eq!(create_grid(&app, Some(&admin), LIUCUN, " 第二网格 ").await, (201, json!({"code": "410783101230-002"})));
+        let (status, body) = create_grid(&app, Some(&admin), LIUCUN, "第一网格").await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("already_exists")));
+        let (status, body) = create_grid(&app, Some(&admin), LIUCUN, "").await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")));
+        let (_, village) = app.get_json(&format!("/api/v1/regions/{LIUCUN}")).await;
+        assert_eq!(
+            village["children"],
+            json!([
+                {"code": "410783101230-001", "name": "第一网格", "level": "grid"},
+                {"code": "410783101230-002", "name": "第二网格", "level": "grid"},
+            ])
+        );
+    }
+
+    async fn grid_creation_is_checked_and_scoped(app) {
+        app.load_changyuan().await;
+        let township = token(&app, "13800138001", Role::TownshipAdmin, "410783101").await;
+        let other_village = token(&app, "13800138002", Role::VillageAdmin, "410783101229").await;
+        let keeper = token(&app, "13800138003", Role::Keeper, LIUCUN).await;
+        assert_eq!(create_grid(&app, Some(&township), LIUCUN, "一组").await.0, 201);
+        for (token, village, status, code) in [
+            (None, LIUCUN, 401, "unauthenticated"),
+            (Some(&other_village), LIUCUN, 403, "forbidden"),
+            (Some(&keeper), LIUCUN, 403, "forbidden"),
+            (Some(&township), "410783101", 400, "invalid_input"),
+            (Some(&township), "410783101999", 404, "not_found"),
+            (Some(&township), "41078310123x", 400, "invalid_input"),
+        ] {
+            let (got, body) = create_grid(&app, token.map(String::as_str), village, "二组").await;
+            assert_eq!((got, body["code"].as_str()), (status, Some(code)), "{village}");
+        }
+    }
+
+    async fn roles_are_granted_below_ones_own_and_inside_ones_region(app) {
+        app.load_changyuan().await;
+        let admin = token(&app, "13800138000", Role::VillageAdmin, LIUCUN).await;
+        let township = token(&app, "13800138001", Role::TownshipAdmin, "410783101").await;
+        create_grid(&app, Some(&admin), LIUCUN, "第一网格").await;
+        let csv = format!("name,phone,village_code\n李四,13900139000,{LIUCUN}\n");
+        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
+        let (_, me) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
+        let li: i64 = sqlx::query_scalar::<_, i64>("SELECT id FROM people WHERE phone = '+8613900139000'")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        let grant = |role: &str, region: &str| json!({"role": role, "region_code": region});
+        let path = format!("/api/v1/admin/users/{li}/roles");
+        let (status, body) = app.post_json(&path, Some(&admin), &grant("grid_worker", "410783101230-001")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            body["roles"],
+            json!([
+                {"role": "villager", "region_code": LIUCUN},
+                {"role": "grid_worker", "region_code": "410783101230-001"},
+            ])
+        );
+        for (token, grant, status) in [
+            (&admin, grant("village_admin", LIUCUN), 403),
+            (&admin, grant("keeper", "410783101229"), 403),
+            (&admin, grant("grid_worker", LIUCUN), 400),
+            (&admin, grant("keeper", "410783101230-009"), 400),
+            (&admin, grant("mayor", LIUCUN), 400),
+            (&township, grant("village_admin", LIUCUN), 200),
+        ] {
+            let (got, body) = app.post_json(&path, Some(token), &grant).await;
+            assert_eq!(got, status, "{grant}: {body}");
+        }
+        let (status, _) = app.post_json("/api/v1/admin/users/999999/roles", Some(&township), &grant("keeper", LIUCUN)).await;
+        assert_eq!(status, 404);
+        assert!(me["user"]["id"].is_i64());
+    }
+
+    async fn the_audit_log_shows_who_did_what_to_the_admins_of_the_region(app) {
+        app.load_changyuan().await;
+        let admin = token(&app, "13800138000", Role::VillageAdmin, LIUCUN).await;
+        let other = token(&app, "13800138002", Role::VillageAdmin, "410783101229").await;
+        let villager_csv = format!("name,phone,village_code\n王五,13700137000,{LIUCUN}\n");
+        create_grid(&app, Some(&admin), LIUCUN, "第一网格").await;
+        create_grid(&app, Some(&admin), LIUCUN, "第二网格").await;
+        let response = app
+            .client
+            .post(app.url("/api/v1/admin/villagers/import"))
+            .bearer_auth(&admin)
+            .body(villager_csv)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let list = |token: String, query: String| {
+            let request = app.client.get(app.url(&format!("/api/v1/admin/audit{query}"))).bearer_auth(token);
+            async move {
+                let response = request.send().await.unwrap();
+                (response.status().as_u16(), response.json::<serde_json::Value>().await.unwrap())
+            }
+        };
+        let (status, page) = list(admin.clone(), format!("?region_code={LIUCUN}")).await;
+        assert_eq!(status, 200, "{page}");
+        let actions: Vec<_> = page["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, ["villagers.import", "grid.create", "grid.create"]);
+        let newest_grid = &page["items"][1];
+        assert_eq!(newest_grid["actor_name"], "测试员");
+        assert_eq!(newest_grid["target"], "410783101230-002");
+        assert_eq!(newest_grid["after"], json!({"code": "410783101230-002", "name": "第二网格"}));
+        assert!(newest_grid["created_at"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(page["items"][0]["after"]["created"], 1);
+        assert_eq!(page["next_cursor"], serde_json::Value::Null);
+        // Pages.
+        let (_, first) = list(admin.clone(), format!("?region_code={LIUCUN}&limit=2")).await;
+        assert_eq!(first["items"].as_array().unwrap().len(), 2);
+        let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+        let (_, second) = list(admin.clone(), format!("?region_code={LIUCUN}&limit=2&cursor={cursor}")).await;
+        assert_eq!(second["items"].as_array().unwrap().len(), 1);
+        assert_eq!(second["items"][0]["target"], "410783101230-001");
+        // Outsiders and bad queries.
+        assert_eq!(list(other.clone(), format!("?region_code={LIUCUN}")).await.0, 403);
+        assert_eq!(list(other, String::new()).await.1["items"], json!([]), "their own village has no entries");
+        assert_eq!(list(admin.clone(), "?limit=0".into()).await.0, 400);
+        assert_eq!(list(admin.clone(), "?cursor=abc".into()).await.0, 400);
+        assert_eq!(list(admin, "?region_code=4107831".into()).await.0, 400);
+    }
+}

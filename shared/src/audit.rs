@@ -1,0 +1,36 @@
+//! The audit log on the wire (`GET /admin/audit`).
+
+use serde::{Deserialize, Serialize};
+
+/// One recorded staff action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    /// The staff member who acted (`null` for the command line).
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    /// e.g. `grid.create`, `role.grant`, `villagers.import`.
+    pub action: String,
+    /// The region the action was about.
+    pub region_code: String,
+    /// What was acted on, e.g. `410783101230-001` or `person:42`.
+    pub target: String,
+    /// The state before (absent for creations), as recorded.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub before: Option<serde_json::Value>,
+    /// The state after, as recorded.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub after: Option<serde_json::Value>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// A page of a list: `{items, next_cursor}` (API.md, "Lists").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `?cursor=` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
