@@ -93,6 +93,34 @@ db_tests! {
         assert_eq!(statuses, [200, 401]);
     }
 
+    async fn the_pwa_keeps_its_refresh_token_in_an_http_only_cookie(app) {
+        app.load_changyuan().await;
+        app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
+        let response = app
+            .client
+            .post(app.url("/api/v1/auth/password"))
+            .json(&json!({"phone": "13800138000", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/v1/auth"] {
+            assert!(cookie.contains(attribute), "{cookie}");
+        }
+        let pair = cookie.split(';').next().unwrap().to_owned();
+        let refreshed = app.client.post(app.url("/api/v1/auth/refresh")).header("cookie", &pair).send().await.unwrap();
+        assert_eq!(refreshed.status(), 200);
+        let next = refreshed.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        assert_ne!(next, pair, "rotated");
+        let again = app.client.post(app.url("/api/v1/auth/refresh")).header("cookie", &pair).send().await.unwrap();
+        assert_eq!(again.status(), 401, "the old cookie is used up");
+        let out = app.client.post(app.url("/api/v1/auth/logout")).header("cookie", &next).send().await.unwrap();
+        assert_eq!(out.status(), 204);
+        assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+        let none = app.client.post(app.url("/api/v1/auth/refresh")).send().await.unwrap();
+        assert_eq!(none.status(), 401);
+    }
+
     async fn logout_ends_the_session(app) {
         app.load_changyuan().await;
         app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;

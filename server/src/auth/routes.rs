@@ -1,5 +1,6 @@
 //! `POST /auth/password`, `POST /auth/refresh`, `POST /auth/logout`, `GET /me`.
 
+use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use jifen_shared::ErrorCode;
 use jifen_shared::auth::{
@@ -115,7 +116,7 @@ async fn otp_verify(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let tokens = super::otp::verify_code(&state.db, &state.keys, &body.phone, &body.code).await?;
-    Ok(HttpResponse::Ok().json(tokens))
+    Ok(session_response(tokens))
 }
 
 /// Staff sign-in with phone and password.
@@ -131,32 +132,71 @@ async fn password_login(
 ) -> Result<HttpResponse, ApiError> {
     let tokens =
         super::login_with_password(&state.db, &state.keys, &body.phone, &body.password).await?;
-    Ok(HttpResponse::Ok().json(tokens))
+    Ok(session_response(tokens))
 }
 
-/// Trades a refresh token for a new session; the old token stops working.
+/// Trades a refresh token (in the body, or the PWA's `jifen_refresh` cookie) for a new
+/// session; the old token stops working.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
     (status = 200, body = Tokens),
     (status = 401, description = "`invalid_token`", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/auth/refresh")]
 async fn refresh(
-    body: web::Json<RefreshRequest>,
+    req: HttpRequest,
+    body: Option<web::Json<RefreshRequest>>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let tokens = super::refresh(&state.db, &state.keys, &body.refresh_token).await?;
-    Ok(HttpResponse::Ok().json(tokens))
+    let token = refresh_token(&req, body).ok_or(AuthError::InvalidToken)?;
+    let tokens = super::refresh(&state.db, &state.keys, &token).await?;
+    Ok(session_response(tokens))
 }
 
-/// Ends the session of this refresh token.
+/// Ends the session of this refresh token (body or cookie) and clears the cookie.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 204)))]
 #[post("/auth/logout")]
 async fn logout(
-    body: web::Json<RefreshRequest>,
+    req: HttpRequest,
+    body: Option<web::Json<RefreshRequest>>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    super::logout(&state.db, &body.refresh_token).await?;
-    Ok(HttpResponse::NoContent().finish())
+    if let Some(token) = refresh_token(&req, body) {
+        super::logout(&state.db, &token).await?;
+    }
+    let mut gone = refresh_cookie(String::new());
+    gone.make_removal();
+    Ok(HttpResponse::NoContent().cookie(gone).finish())
+}
+
+/// The refresh token's cookie for the PWA: `HttpOnly` (no script can read it), `Secure`,
+/// `SameSite=Strict`, sent only to `/api/v1/auth`, kept as long as the token lives.
+const REFRESH_COOKIE: &str = "jifen_refresh";
+
+fn refresh_cookie(value: String) -> Cookie<'static> {
+    Cookie::build(REFRESH_COOKIE, value)
+        .path("/api/v1/auth")
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Strict)
+        .max_age(actix_web::cookie::time::Duration::seconds(
+            super::REFRESH_TTL.as_secs() as i64,
+        ))
+        .finish()
+}
+
+/// 200 with the tokens in the body (for scripts and apps) and the refresh token also in the
+/// PWA's cookie.
+fn session_response(tokens: Tokens) -> HttpResponse {
+    HttpResponse::Ok()
+        .cookie(refresh_cookie(tokens.refresh_token.clone()))
+        .json(tokens)
+}
+
+/// The refresh token from the body, else from the PWA's cookie.
+fn refresh_token(req: &HttpRequest, body: Option<web::Json<RefreshRequest>>) -> Option<String> {
+    body.map(|b| b.into_inner().refresh_token)
+        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
+        .filter(|t| !t.is_empty())
 }
 
 /// The signed-in person: name, masked phone, village, grid, roles, balance.
