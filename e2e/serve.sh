@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts the real server for the browser journeys: a fresh SQLite database in a temporary
-# directory, 长垣市's divisions loaded, the built PWA from app/dist.
+# Starts the real server for the browser journeys: a fresh SQLite database, 长垣市's divisions
+# and a test villager loaded, the built PWA from app/dist, SMS codes written to the log.
 set -euo pipefail
 port="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -11,7 +11,9 @@ bin="${JIFEN_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/jifen}"
 data="$here/test-results/server-data"
 rm -rf "$data"
 mkdir -p "$data"
-export JIFEN_DATA_DIR="$data" JIFEN_BIND="127.0.0.1:$port" JIFEN_WEB_DIR="$root/app/dist"
+export JIFEN_DATA_DIR="$data" JIFEN_BIND="127.0.0.1:$port" JIFEN_WEB_DIR="$root/app/dist" JIFEN_SMS_PROVIDER=log
 unset JIFEN_DATABASE_URL JIFEN_CONFIG
 "$bin" import-divisions
-exec "$bin" serve
+"$bin" import-villagers "$here/fixtures/villagers.csv"
+# The log (with the `log` SMS provider's codes) is kept for the login journey to read.
+"$bin" serve 2>&1 | tee "$here/test-results/server.log"

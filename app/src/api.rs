@@ -1,4 +1,4 @@
-//! Talking to the server: `GET`s returning `jifen-shared` types, failures sorted into what a
+//! Talking to the server: requests and answers in `jifen-shared` types, failures sorted into what a
 //! person can act on. Every request gives up after [`TIMEOUT_MS`] so a stalled 3G connection
 //! ends in "网络不好 … 重试", never in an endless skeleton (UX.md, "Honest waiting").
 
@@ -79,30 +79,94 @@ impl Drop for Deadline {
 
 /// `GET /api/v1{path}` and decode the JSON body as `T`.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+    send(
+        gloo_net::http::Request::get(&format!("/api/v1{path}")),
+        None::<&()>,
+        None,
+    )
+    .await
+}
+
+/// `GET /api/v1{path}` as the signed-in person.
+pub async fn get_as<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiFailure> {
+    send(
+        gloo_net::http::Request::get(&format!("/api/v1{path}")),
+        None::<&()>,
+        Some(token),
+    )
+    .await
+}
+
+/// `POST /api/v1{path}` with a JSON body (or none), decoding the JSON answer as `T` (use
+/// `()`-tolerant types for empty answers via [`post_empty`]).
+pub async fn post<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: Option<&B>,
+) -> Result<T, ApiFailure> {
+    send(
+        gloo_net::http::Request::post(&format!("/api/v1{path}")),
+        body,
+        None,
+    )
+    .await
+}
+
+/// `POST /api/v1{path}` whose success has no body (204).
+pub async fn post_empty(path: &str) -> Result<(), ApiFailure> {
     let deadline = Deadline::start(TIMEOUT_MS);
     let signal = deadline.signal();
-    let response = gloo_net::http::Request::get(&format!("/api/v1{path}"))
-        .header("Accept", "application/json")
+    let response = gloo_net::http::Request::post(&format!("/api/v1{path}"))
         .abort_signal(signal.as_ref())
         .send()
         .await
         .map_err(|_| ApiFailure::Network)?;
+    drop(deadline);
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(failure(&response).await)
+    }
+}
+
+async fn send<B: serde::Serialize, T: DeserializeOwned>(
+    builder: gloo_net::http::RequestBuilder,
+    body: Option<&B>,
+    token: Option<&str>,
+) -> Result<T, ApiFailure> {
+    let deadline = Deadline::start(TIMEOUT_MS);
+    let signal = deadline.signal();
+    let mut builder = builder
+        .header("Accept", "application/json")
+        .abort_signal(signal.as_ref());
+    if let Some(token) = token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => builder
+            .json(body)
+            .map_err(|e| ApiFailure::Unexpected(e.to_string()))?,
+        None => builder
+            .build()
+            .map_err(|e| ApiFailure::Unexpected(e.to_string()))?,
+    };
+    let response = request.send().await.map_err(|_| ApiFailure::Network)?;
     let result = if response.ok() {
         response.json::<T>().await.map_err(|e| match e {
             gloo_net::Error::JsError(_) => ApiFailure::Network, // body aborted mid-way
             e => ApiFailure::Unexpected(e.to_string()),
         })
     } else {
-        match response.json::<ApiErrorBody>().await {
-            Ok(body) => Err(ApiFailure::Server(body)),
-            // A proxy or captive portal page, not our server.
-            Err(_) if response.status() >= 500 => Err(ApiFailure::Network),
-            Err(e) => Err(ApiFailure::Unexpected(format!(
-                "HTTP {}: {e}",
-                response.status()
-            ))),
-        }
+        Err(failure(&response).await)
     };
     drop(deadline);
     result
+}
+
+async fn failure(response: &gloo_net::http::Response) -> ApiFailure {
+    match response.json::<ApiErrorBody>().await {
+        Ok(body) => ApiFailure::Server(body),
+        // A proxy or captive portal page, not our server.
+        Err(_) if response.status() >= 500 => ApiFailure::Network,
+        Err(e) => ApiFailure::Unexpected(format!("HTTP {}: {e}", response.status())),
+    }
 }

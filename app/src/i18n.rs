@@ -88,6 +88,23 @@ pub enum Text {
     NothingMatches,
     NoGrids,
     NotLoaded,
+    SignIn,
+    Mine,
+    Phone,
+    PhonePlaceholder,
+    Code,
+    CodePlaceholder,
+    GetCode,
+    CodeSent,
+    PhoneInvalid,
+    CodeInvalid,
+    NotRegistered,
+    TooManyCodes,
+    SigningIn,
+    Points,
+    MyRoles,
+    SignOut,
+    Village,
 }
 
 /// `text` in `locale`.
@@ -122,6 +139,71 @@ pub fn t(locale: Locale, text: Text) -> &'static str {
         (NoGrids, En) => "No grids have been set up here yet",
         (NotLoaded, ZhCn) => "还没有导入本县的行政区划数据",
         (NotLoaded, En) => "The county's divisions have not been imported yet",
+        (SignIn, ZhCn) => "登录",
+        (SignIn, En) => "Sign in",
+        (Mine, ZhCn) => "我的",
+        (Mine, En) => "Me",
+        (Phone, ZhCn) => "手机号",
+        (Phone, En) => "Mobile number",
+        (PhonePlaceholder, ZhCn) => "请输入手机号",
+        (PhonePlaceholder, En) => "Your mobile number",
+        (Code, ZhCn) => "验证码",
+        (Code, En) => "Code",
+        (CodePlaceholder, ZhCn) => "6 位数字",
+        (CodePlaceholder, En) => "6 digits",
+        (GetCode, ZhCn) => "获取验证码",
+        (GetCode, En) => "Get code",
+        (CodeSent, ZhCn) => "验证码已发送，请查看短信",
+        (CodeSent, En) => "The code is on its way by SMS",
+        (PhoneInvalid, ZhCn) => "请输入正确的 11 位手机号",
+        (PhoneInvalid, En) => "Please enter an 11-digit mobile number",
+        (CodeInvalid, ZhCn) => "验证码不对或已过期，请重新获取",
+        (CodeInvalid, En) => "The code is wrong or has expired. Get a new one.",
+        (NotRegistered, ZhCn) => "这个号码还没有登记，请联系村委会",
+        (NotRegistered, En) => {
+            "This number is not registered yet. Please ask your village committee."
+        }
+        (TooManyCodes, ZhCn) => "获取太频繁，请稍后再试",
+        (TooManyCodes, En) => "Too many codes. Please try again later.",
+        (SigningIn, ZhCn) => "正在登录…",
+        (SigningIn, En) => "Signing in…",
+        (Points, ZhCn) => "积分",
+        (Points, En) => "points",
+        (MyRoles, ZhCn) => "我的身份",
+        (MyRoles, En) => "My roles",
+        (SignOut, ZhCn) => "退出登录",
+        (SignOut, En) => "Sign out",
+        (Village, ZhCn) => "所在村",
+        (Village, En) => "Village",
+    }
+}
+
+/// "58 秒后重发" on the code button while it waits.
+pub fn resend_in(locale: Locale, seconds: u32) -> String {
+    match locale {
+        Locale::ZhCn => format!("{seconds} 秒后重发"),
+        Locale::En => format!("Resend in {seconds} s"),
+    }
+}
+
+/// A role's name as the county says it.
+pub fn role_name(locale: Locale, role: jifen_shared::auth::Role) -> &'static str {
+    use jifen_shared::auth::Role::*;
+    match (locale, role) {
+        (Locale::ZhCn, Villager) => "村民",
+        (Locale::ZhCn, Volunteer) => "志愿者",
+        (Locale::ZhCn, Keeper) => "积分超市管理员",
+        (Locale::ZhCn, GridWorker) => "网格员",
+        (Locale::ZhCn, VillageAdmin) => "村管理员",
+        (Locale::ZhCn, TownshipAdmin) => "乡镇管理员",
+        (Locale::ZhCn, CountyAdmin) => "县管理员",
+        (Locale::En, Villager) => "Villager",
+        (Locale::En, Volunteer) => "Volunteer",
+        (Locale::En, Keeper) => "Supermarket keeper",
+        (Locale::En, GridWorker) => "Grid worker",
+        (Locale::En, VillageAdmin) => "Village admin",
+        (Locale::En, TownshipAdmin) => "Township admin",
+        (Locale::En, CountyAdmin) => "County admin",
     }
 }
 
@@ -212,6 +294,22 @@ mod tests {
             Text::NothingMatches,
             Text::NoGrids,
             Text::NotLoaded,
+            Text::SignIn,
+            Text::Mine,
+            Text::Phone,
+            Text::PhonePlaceholder,
+            Text::Code,
+            Text::GetCode,
+            Text::CodeSent,
+            Text::PhoneInvalid,
+            Text::CodeInvalid,
+            Text::NotRegistered,
+            Text::TooManyCodes,
+            Text::SigningIn,
+            Text::Points,
+            Text::MyRoles,
+            Text::SignOut,
+            Text::Village,
         ];
         for text in all {
             // The switch names the language it switches to, in that language.

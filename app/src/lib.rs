@@ -9,6 +9,7 @@ pub mod api;
 pub mod crash;
 pub mod i18n;
 pub mod pages;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -32,11 +33,14 @@ pub fn start() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_locale(Locale::detect());
+    session::provide_session();
     view! {
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/") view=pages::regions::HomeRegion />
                 <Route path=path!("/regions/:code") view=pages::regions::RegionPage />
+                <Route path=path!("/login") view=pages::login::LoginPage />
+                <Route path=path!("/me") view=pages::me::MePage />
             </Routes>
         </Router>
     }

@@ -1,5 +1,7 @@
 //! Screens, and the few pieces they share (top bar, skeleton, failure notice).
 
+pub mod login;
+pub mod me;
 pub mod regions;
 
 use leptos::prelude::*;
@@ -9,11 +11,12 @@ use jifen_shared::ErrorCode;
 use crate::api::ApiFailure;
 use crate::i18n::{Text, t, use_locale};
 
-/// The bar at the top of every screen: the app's name (a link to the start) and the language
-/// switch.
+/// The bar at the top of every screen: the app's name (a link to the start), 登录 or 我的, and
+/// the language switch.
 #[component]
 pub fn TopBar() -> impl IntoView {
     let locale = use_locale();
+    let session = crate::session::use_session();
     view! {
         <header class="topbar">
             <a class="brand" href="/">
@@ -23,6 +26,10 @@ pub fn TopBar() -> impl IntoView {
                 </svg>
                 <span>{move || t(locale.get(), Text::AppName)}</span>
             </a>
+            <span class="topbar-actions">
+            <a class="lang" href=move || if session.me.get().is_some() { "/me" } else { "/login" }>
+                {move || t(locale.get(), if session.me.get().is_some() { Text::Mine } else { Text::SignIn })}
+            </a>
             <button
                 class="lang"
                 type="button"
@@ -30,6 +37,7 @@ pub fn TopBar() -> impl IntoView {
             >
                 {move || t(locale.get(), Text::SwitchLanguage)}
             </button>
+            </span>
         </header>
     }
 }
