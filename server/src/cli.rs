@@ -206,13 +206,25 @@ async fn create_admin(
         role,
         region_code: code.clone(),
     };
-    crate::auth::storage::upsert_staff(
+    let id = crate::auth::storage::upsert_staff(
         db,
         &name,
         phone.as_str(),
         &hash,
         &grant,
         crate::storage::now_ms(),
+    )
+    .await?;
+    crate::audit::record_alone(
+        db,
+        crate::audit::Record {
+            actor_id: None,
+            action: "staff.create_admin",
+            region: &code,
+            target: format!("person:{id}"),
+            before: None,
+            after: Some(serde_json::json!({"role": role, "region_code": code, "password": "set"})),
+        },
     )
     .await?;
     Ok(format!(

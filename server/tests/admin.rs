@@ -100,6 +100,7 @@ db_tests! {
             (&admin, grant("grid_worker", LIUCUN), 400),
             (&admin, grant("keeper", "410783101230-009"), 400),
             (&admin, grant("mayor", LIUCUN), 400),
+            (&admin, grant("villager", LIUCUN), 400),
             (&township, grant("village_admin", LIUCUN), 200),
         ] {
             let (got, body) = app.post_json(&path, Some(token), &grant).await;

@@ -121,6 +121,18 @@ db_tests! {
         assert_eq!(none.status(), 401);
     }
 
+    async fn a_new_password_ends_the_old_sessions(app) {
+        app.load_changyuan().await;
+        app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
+        let tokens = app.login("13800138000", PASSWORD).await;
+        app.staff("13800138000", "a-brand-new-password", Role::CountyAdmin, "410783").await;
+        let (status, _) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": tokens["refresh_token"]})).await;
+        assert_eq!(status, 401);
+        let (status, _) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
+        assert_eq!(status, 401);
+        app.login("13800138000", "a-brand-new-password").await;
+    }
+
     async fn logout_ends_the_session(app) {
         app.load_changyuan().await;
         app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;

@@ -130,6 +130,13 @@ db_tests! {
         assert_eq!((status, body["code"].as_str()), (403, Some("not_registered")));
     }
 
+    async fn verify_does_not_list_who_is_registered(app) {
+        with_villager(&app).await;
+        // Without a send for that phone, an unknown phone looks like a wrong code.
+        let (status, body) = app.post_json("/api/v1/auth/otp/verify", None, &json!({"phone": "13900139000", "code": "123456"})).await;
+        assert_eq!((status, body["code"].as_str()), (401, Some("invalid_code")));
+    }
+
     async fn bad_phones_and_expired_codes(app) {
         with_villager(&app).await;
         for phone in ["12345", "1380013800a", ""] {

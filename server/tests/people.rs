@@ -160,6 +160,23 @@ db_tests! {
         assert_eq!(n, 9_990);
     }
 
+    async fn an_import_cannot_take_over_people_outside_the_region_or_staff(app) {
+        app.load_changyuan().await;
+        let other = "410783101229";
+        let b = format!("{HEADER}外村人,13900139000,{other},,,\n");
+        import_villagers(&app.db, b.as_bytes(), &|_| true).await.unwrap();
+        app.staff("13700137000", "县里的密码-2026", jifen_shared::auth::Role::CountyAdmin, "410783").await;
+        let liucun = jifen_shared::regions::RegionCode::parse(LIUCUN).unwrap();
+        let only_liucun = move |c: &jifen_shared::regions::RegionCode| c.is_within(&liucun);
+        let a = format!("{HEADER}冒名,13900139000,{LIUCUN},,,\n冒名二,13700137000,{LIUCUN},,,\n");
+        let report = import_villagers(&app.db, a.as_bytes(), &only_liucun).await.unwrap();
+        let errors: Vec<_> = report.errors.iter().map(|e| (e.line, e.code.as_str())).collect();
+        assert_eq!(errors, [(2, "outside_region"), (3, "staff_account")]);
+        let all = people(&app.db).await;
+        assert!(all.iter().any(|p| p.0 == "外村人"), "the villager of the other village is untouched");
+        assert!(!all.iter().any(|p| p.0.starts_with("冒名")));
+    }
+
     async fn a_file_without_the_required_columns_is_refused(app) {
         let err = import_villagers(&app.db, "name,mobile\n张三,13800138000\n".as_bytes(), &|_| true).await.unwrap_err();
         assert!(err.to_string().contains("needs name, phone and village_code"), "{err}");

@@ -1,6 +1,7 @@
 //! The audit log (小微权力监督): every staff action is recorded — actor, time, region, action,
 //! target, before and after — in the same transaction as the action itself, so an action
-//! cannot happen unrecorded. Rows are only inserted; nothing updates or deletes them.
+//! cannot happen unrecorded. The actor's name is kept as it was when they acted. Rows are
+//! only inserted; nothing updates or deletes them.
 
 pub mod routes;
 
@@ -28,8 +29,8 @@ pub struct Record<'a> {
 /// Records `record` inside the caller's transaction.
 pub async fn record(tx: &mut Tx, record: Record<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO audit_log (actor_id, action, region_code, target, before, after, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (actor_id, actor_name, action, region_code, target, before, after, created_at) \
+         VALUES ($1, (SELECT name FROM people WHERE id = $1), $2, $3, $4, $5, $6, $7)",
     )
     .bind(record.actor_id)
     .bind(record.action)
@@ -59,9 +60,8 @@ pub async fn list(
     limit: u32,
 ) -> Result<Page<AuditEntry>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT a.id, a.actor_id, p.name AS actor_name, a.action, a.region_code, a.target, a.before, a.after, a.created_at \
-         FROM audit_log a LEFT JOIN people p ON p.id = a.actor_id \
-         WHERE a.region_code LIKE $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3",
+        "SELECT id, actor_id, actor_name, action, region_code, target, before, after, created_at \
+         FROM audit_log WHERE region_code LIKE $1 AND id < $2 ORDER BY id DESC LIMIT $3",
     )
     .bind(format!("{region}%"))
     .bind(cursor.unwrap_or(i64::MAX))

@@ -70,14 +70,21 @@ impl Keys {
             let mut bytes = [0u8; 32];
             rand::rng().fill_bytes(&mut bytes);
             let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            // create_new: two processes starting at once cannot both write a key.
-            match std::fs::OpenOptions::new()
+            // Written aside, then linked into place: a second process starting at the same
+            // moment either finds no key or a whole one, and never overwrites it.
+            let partial = dir.join(format!("jwt.key.{}", std::process::id()));
+            let mut file = std::fs::OpenOptions::new()
                 .write(true)
-                .create_new(true)
+                .create(true)
+                .truncate(true)
                 .mode(0o600)
-                .open(&path)
-            {
-                Ok(mut file) => file.write_all(hex.as_bytes())?,
+                .open(&partial)?;
+            file.write_all(hex.as_bytes())?;
+            file.sync_all()?;
+            let linked = std::fs::hard_link(&partial, &path);
+            std::fs::remove_file(&partial)?;
+            match linked {
+                Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(anyhow::anyhow!("cannot create {}: {e}", path.display())),
             }

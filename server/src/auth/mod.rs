@@ -124,6 +124,7 @@ async fn start_session(db: &Db, keys: &Keys, person_id: i64) -> Result<Tokens, A
     let refresh_token = random_token();
     let now = now_ms();
     let mut tx = db.begin_write().await?;
+    storage::insert_family(&mut tx, &family, person_id, now).await?;
     storage::insert_refresh(
         &mut tx,
         person_id,
@@ -174,7 +175,10 @@ pub async fn refresh(db: &Db, keys: &Keys, token: &str) -> Result<Tokens, AuthEr
     let Some(row) = storage::find_refresh(&mut tx, &token_hash(token)).await? else {
         return Err(AuthError::InvalidToken);
     };
-    if row.revoked || row.expires_at <= now {
+    if row.revoked
+        || row.expires_at <= now
+        || !storage::lock_live_family(&mut tx, &row.family).await?
+    {
         return Err(AuthError::InvalidToken);
     }
     if row.rotated || !storage::mark_rotated(&mut tx, row.id, now).await? {
@@ -230,6 +234,8 @@ pub enum GrantError {
         RegionCode,
         jifen_shared::regions::RegionLevel,
     ),
+    #[error("role: villagers are made by the villager import, which also says their village")]
+    VillagerByImport,
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
 }
@@ -252,6 +258,10 @@ pub async fn grant_role(
     let region = crate::regions::storage::find(db, grant.region_code.as_str())
         .await?
         .ok_or_else(|| GrantError::NoSuchRegion(grant.region_code.clone()))?;
+    if grant.role == jifen_shared::auth::Role::Villager {
+        // A villager belongs to one village: the registry (the villager import) says which.
+        return Err(GrantError::VillagerByImport);
+    }
     if !grant.role.levels().contains(&region.level) {
         return Err(GrantError::WrongLevel(
             grant.role,

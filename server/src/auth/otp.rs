@@ -7,7 +7,8 @@
 //!   `JIFEN_OTP_PER_HOUR` / `JIFEN_OTP_PER_DAY`; per client address at most
 //!   `JIFEN_OTP_PER_IP_PER_HOUR` (rolling windows; every request counts, sent or not);
 //! - a code is only sent to phones in the registry, but the answer is the same 202 either way,
-//!   so the send endpoint does not tell who is registered (verify then says `not_registered`);
+//!   so the send endpoint does not tell who is registered; verify says `not_registered` only
+//!   after such a send (within 5 minutes), else `invalid_code`, so it cannot list them either;
 //! - a newer code replaces older ones: only the newest unexpired code is checked.
 
 use std::time::Duration;
@@ -61,6 +62,25 @@ fn code_hash(phone: &Phone, code: &str) -> String {
         .collect()
 }
 
+/// Serialises code requests for the same phone or address, so parallel requests cannot all
+/// pass the count before any is recorded: SQLite's write transaction already does; on
+/// PostgreSQL a transaction-scoped advisory lock per key does.
+async fn lock_for_limits(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    db: &Db,
+    keys: &[&str],
+) -> Result<(), sqlx::Error> {
+    if db.backend() == crate::storage::Backend::Postgres {
+        for key in keys {
+            sqlx::query("SELECT CAST(1 AS BIGINT) AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS l")
+                .bind(format!("otp:{key}"))
+                .fetch_one(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 /// `POST /auth/otp/send`: checks the limits, records the request and, for a registered phone,
 /// sends a new code. Returns the seconds until the next code may be asked for.
 ///
@@ -80,6 +100,7 @@ pub async fn send_code(
     let now = now_ms();
     let cooldown = RESEND_COOLDOWN.as_millis() as i64;
     let mut tx = db.begin_write().await?;
+    lock_for_limits(&mut tx, db, &[phone.as_str(), client_ip]).await?;
     let windows = [
         (OtpKey::Phone, phone.as_str(), cooldown, 1),
         (
@@ -145,11 +166,20 @@ pub async fn verify_code(
     code: &str,
 ) -> Result<Tokens, OtpError> {
     let phone = Phone::parse(phone)?;
-    let account = storage::account_by_phone(db, phone.as_str())
-        .await?
-        .ok_or(OtpError::NotRegistered)?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
+    let Some(account) = storage::account_by_phone(db, phone.as_str()).await? else {
+        // Say "not registered" only to someone who just asked for a code for this phone (the
+        // send found no account), so verify cannot be used to list who is registered.
+        let since = now - CODE_TTL.as_millis() as i64;
+        return Err(
+            if storage::recent_unsent_otp(&mut tx, phone.as_str(), since).await? {
+                OtpError::NotRegistered
+            } else {
+                OtpError::InvalidCode
+            },
+        );
+    };
     let Some((id, hash)) = storage::live_otp(&mut tx, phone.as_str(), now).await? else {
         return Err(OtpError::InvalidCode);
     };

@@ -5,11 +5,18 @@ use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
+/// Argon2 jobs running at once: one per core. Each takes ~19 MiB and a core for tens of
+/// milliseconds; a burst of sign-in attempts waits here instead of exhausting memory.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
 /// The shortest password accepted for a staff account, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
 /// A PHC string (`$argon2id$v=19$…`) for `password`.
 pub async fn hash(password: String) -> anyhow::Result<String> {
+    let _permit = HASHING.acquire().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -25,6 +32,9 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 /// account.
 pub async fn verify(password: String, hash: Option<String>) -> bool {
     const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9sTbSlTio3Biev89thdrlKKiCaYsjjYVJxGAL3swxpQ";
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     let result = tokio::task::spawn_blocking(move || {
         let stored = hash.as_deref().unwrap_or(DUMMY);
         let Ok(parsed) = PasswordHash::new(stored) else {

@@ -213,9 +213,9 @@ impl From<super::GrantError> for ApiError {
     fn from(e: super::GrantError) -> Self {
         match e {
             super::GrantError::NoSuchPerson(_) => ApiError::new(ErrorCode::NotFound, e.to_string()),
-            super::GrantError::NoSuchRegion(_) | super::GrantError::WrongLevel(..) => {
-                ApiError::invalid_input(e.to_string())
-            }
+            super::GrantError::NoSuchRegion(_)
+            | super::GrantError::WrongLevel(..)
+            | super::GrantError::VillagerByImport => ApiError::invalid_input(e.to_string()),
             super::GrantError::Storage(e) => e.into(),
         }
     }

@@ -75,8 +75,8 @@ pub async fn roles(db: &Db, person_id: i64) -> Result<Vec<RoleGrant>, sqlx::Erro
     Ok(grants)
 }
 
-/// Creates the staff person (or finds them by phone), sets their password hash and grants
-/// `role` over `region`; returns the person's id. Idempotent.
+/// Creates the staff person (or finds them by phone), sets their password hash (ending the
+/// person's existing sessions) and grants `role` over `region`; returns the person's id.
 pub async fn upsert_staff(
     db: &Db,
     name: &str,
@@ -94,6 +94,12 @@ pub async fn upsert_staff(
         .transpose()?;
     let id = match existing {
         Some(id) => {
+            // A new password ends every session of the old one.
+            sqlx::query("UPDATE refresh_families SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("UPDATE people SET password_hash = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
                 .bind(password_hash)
@@ -237,8 +243,42 @@ pub async fn mark_rotated(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::
     Ok(done.rows_affected() == 1)
 }
 
-/// Revokes every token of the family.
+/// Records a new refresh-token family.
+pub async fn insert_family(
+    tx: &mut Tx,
+    family: &str,
+    person_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO refresh_families (id, person_id, created_at) VALUES ($1, $2, $3)")
+        .bind(family)
+        .bind(person_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Locks the family's row for the rest of the transaction if it is not revoked; returns
+/// whether it is live. Rotation and revocation both go through this row, so on PostgreSQL
+/// they wait for each other instead of missing each other's new tokens.
+pub async fn lock_live_family(tx: &mut Tx, family: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE refresh_families SET revoked_at = NULL WHERE id = $1 AND revoked_at IS NULL",
+    )
+    .bind(family)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Revokes the family and every token in it.
 pub async fn revoke_family(tx: &mut Tx, family: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE refresh_families SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+        .bind(family)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(
         "UPDATE refresh_tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL",
     )
@@ -324,6 +364,19 @@ pub async fn live_otp(
     .await?
     .map(|r| Ok((r.try_get("id")?, r.try_get("code_hash")?)))
     .transpose()
+}
+
+/// Whether a code request for `phone` since `since` found no account (and sent nothing).
+pub async fn recent_unsent_otp(tx: &mut Tx, phone: &str, since: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM otp_codes WHERE phone = $1 AND code_hash IS NULL AND created_at > $2",
+    )
+    .bind(phone)
+    .bind(since)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("n")?;
+    Ok(n > 0)
 }
 
 /// Takes one try of the code, if fewer than `max_attempts` were taken and it is unused;

@@ -12,7 +12,9 @@
 //!   such grid in that village), `invalid_household` (longer than 32 characters or
 //!   invisible characters), `invalid_tag` (same rules as names, at most 20 characters),
 //!   `duplicate_phone` (the phone appeared earlier in the file; the first row is kept),
-//!   `outside_region` (over HTTP: the village is outside the caller's admin regions);
+//!   `outside_region` (over HTTP: the village, or the village of the person the phone already
+//!   belongs to, is outside the caller's admin regions), `staff_account` (the phone belongs to
+//!   a staff account, which only `jifen create-admin` changes);
 //! - a person is recognised by their phone; failing that, by village + household + name, so a
 //!   villager whose phone number changed is updated, not duplicated;
 //! - a person already stored exactly as given is left alone: importing the same file twice
@@ -72,11 +74,16 @@ pub async fn import_villagers(
     for part in rows.chunks(ROWS_PER_TRANSACTION) {
         let now = now_ms();
         let mut tx = db.begin_write().await?;
-        for person in part {
-            match save(&mut tx, person, now).await? {
+        for (line, person) in part {
+            match save(db, &mut tx, person, within, now).await? {
                 Outcome::Created => report.created += 1,
                 Outcome::Updated => report.updated += 1,
                 Outcome::Unchanged => report.unchanged += 1,
+                Outcome::Refused(code, message) => report.errors.push(RowError {
+                    line: *line,
+                    code: code.into(),
+                    message,
+                }),
             }
         }
         tx.commit().await?;
@@ -89,11 +96,15 @@ enum Outcome {
     Created,
     Updated,
     Unchanged,
+    /// The row matched someone the import may not change: (code, message).
+    Refused(&'static str, String),
 }
 
 async fn save(
+    db: &Db,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     person: &PersonRow,
+    within: &dyn Fn(&RegionCode) -> bool,
     now: i64,
 ) -> Result<Outcome, sqlx::Error> {
     let existing = match storage::find_by_phone(tx, &person.phone).await? {
@@ -111,6 +122,33 @@ async fn save(
         crate::auth::storage::set_villager_role(tx, id, village, now).await?;
         return Ok(Outcome::Created);
     };
+    // The phone may belong to someone elsewhere: an import moves nobody out of a village the
+    // caller does not administer, and never touches staff accounts.
+    if crate::auth::storage::account_by_id(db, existing.id)
+        .await?
+        .is_some_and(|a| a.password_hash.is_some())
+    {
+        return Ok(Outcome::Refused(
+            "staff_account",
+            format!(
+                "phone {} belongs to a staff account",
+                super::phone::Phone::from_stored(existing.phone).masked()
+            ),
+        ));
+    }
+    let theirs = existing
+        .village_code
+        .as_deref()
+        .and_then(|c| RegionCode::parse(c).ok());
+    if theirs.is_none_or(|code| !within(&code)) {
+        return Ok(Outcome::Refused(
+            "outside_region",
+            format!(
+                "phone {} belongs to someone outside your region",
+                super::phone::Phone::from_stored(existing.phone).masked()
+            ),
+        ));
+    }
     let wanted = PersonRow {
         id: existing.id,
         ..person.clone()
@@ -129,7 +167,7 @@ async fn parse(
     bytes: &[u8],
     within: &dyn Fn(&RegionCode) -> bool,
     errors: &mut Vec<RowError>,
-) -> Result<Vec<PersonRow>, VillagerImportError> {
+) -> Result<Vec<(u64, PersonRow)>, VillagerImportError> {
     let mut table = CsvTable::new(bytes).map_err(VillagerImportError::Header)?;
     let required = ["name", "phone", "village_code"].map(|c| table.column(c));
     let [Some(name_col), Some(phone_col), Some(village_col)] = required else {
@@ -259,15 +297,18 @@ async fn parse(
         tags.sort();
         tags.dedup();
         phones_seen.insert(phone.as_str().to_owned(), line);
-        rows.push(PersonRow {
-            id: 0,
-            name,
-            phone: phone.as_str().to_owned(),
-            village_code: Some(village_code.to_owned()),
-            grid_code: grid_code.map(str::to_owned),
-            household,
-            tags,
-        });
+        rows.push((
+            line,
+            PersonRow {
+                id: 0,
+                name,
+                phone: phone.as_str().to_owned(),
+                village_code: Some(village_code.to_owned()),
+                grid_code: grid_code.map(str::to_owned),
+                household,
+                tags,
+            },
+        ));
     }
     Ok(rows)
 }

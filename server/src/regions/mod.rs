@@ -98,6 +98,9 @@ pub async fn create_grid(
     let name = crate::text::name(name, MAX_GRID_NAME_CHARS).map_err(RegionError::InvalidName)?;
     let now = crate::storage::now_ms();
     let mut tx = db.begin_write().await?;
+    // Two admins adding grids at once must not pick the same number: lock the village's row
+    // (PostgreSQL; SQLite's write transaction already serialises them).
+    storage::lock_in(&mut tx, village.as_str()).await?;
     let found = storage::find_in(&mut tx, village.as_str())
         .await?
         .ok_or_else(|| RegionError::NotFound(village.clone()))?;

@@ -198,3 +198,12 @@ pub async fn insert_in(tx: &mut Tx, row: &RegionRow, now: i64) -> Result<(), sql
     .await?;
     Ok(())
 }
+
+/// Locks the region's row until the transaction ends (a write that changes nothing).
+pub async fn lock_in(tx: &mut Tx, code: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE regions SET updated_at = updated_at WHERE code = $1")
+        .bind(code)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
