@@ -58,6 +58,20 @@ db_tests! {
         assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")));
     }
 
+    async fn password_guessing_is_slowed_per_phone(app) {
+        app.load_changyuan().await;
+        app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
+        for _ in 0..10 {
+            let (status, _) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000", "password": "guess"})).await;
+            assert_eq!(status, 401);
+        }
+        let (status, body) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
+        assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "even the right password waits");
+        // Another account is not locked by this one's failures.
+        app.staff("13900139000", PASSWORD, Role::CountyAdmin, "410783").await;
+        app.login("13900139000", PASSWORD).await;
+    }
+
     async fn refresh_tokens_rotate_and_a_replay_revokes_the_family(app) {
         app.load_changyuan().await;
         app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;

@@ -42,14 +42,24 @@ pub fn check_secret(secret: &[u8]) -> Result<(), String> {
 pub struct Keys {
     pub encoding: EncodingKey,
     pub decoding: DecodingKey,
+    /// Key of the HMAC that stores SMS codes (derived from the same secret, for another
+    /// purpose), so a copy of the database does not give the codes away.
+    pub otp: [u8; 32],
 }
 
 impl Keys {
     /// Keys from `secret` (checked by the settings).
     pub fn from_secret(secret: &[u8]) -> Keys {
+        use sha2::Digest;
+        let otp = sha2::Sha256::new()
+            .chain_update(b"jifen otp codes v1\0")
+            .chain_update(secret)
+            .finalize()
+            .into();
         Keys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            otp,
         }
     }
 
@@ -69,7 +79,7 @@ impl Keys {
             std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
             let mut bytes = [0u8; 32];
             rand::rng().fill_bytes(&mut bytes);
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let hex = hex::encode(bytes);
             // Written aside, then linked into place: a second process starting at the same
             // moment either finds no key or a whole one, and never overwrites it.
             let partial = dir.join(format!("jwt.key.{}", std::process::id()));

@@ -46,6 +46,8 @@ pub enum AuthError {
     InvalidToken,
     #[error("sign in first: the access token is missing, invalid or expired")]
     Unauthenticated,
+    #[error("too many failed sign-ins; try again in {retry_after_s} s")]
+    TooManyFailures { retry_after_s: u64 },
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
 }
@@ -94,10 +96,7 @@ fn random_token() -> String {
 }
 
 fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// The signed-in person's profile: `GET /me`.
@@ -143,22 +142,48 @@ async fn start_session(db: &Db, keys: &Keys, person_id: i64) -> Result<Tokens, A
     })
 }
 
+/// Failed password sign-ins allowed per phone per hour.
+pub const PASSWORD_FAILURES_PER_PHONE: i64 = 10;
+/// Failed password sign-ins allowed per client address per hour.
+pub const PASSWORD_FAILURES_PER_IP: i64 = 50;
+
 /// `POST /auth/password`: a staff account signs in with phone and password.
 ///
 /// Errors: [`AuthError::InvalidCredentials`] for a malformed or unknown phone, an account
-/// without a password, or a wrong password — never saying which.
+/// without a password, or a wrong password — never saying which;
+/// [`AuthError::TooManyFailures`] after [`PASSWORD_FAILURES_PER_PHONE`] failures for the phone
+/// or [`PASSWORD_FAILURES_PER_IP`] from the address within an hour.
 pub async fn login_with_password(
     db: &Db,
     keys: &Keys,
     phone: &str,
     password: &str,
+    client_ip: &str,
 ) -> Result<Tokens, AuthError> {
+    let now = now_ms();
+    let hour = 3_600_000;
+    let key = Phone::parse(phone)
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|_| phone.trim().to_owned());
+    let [by_phone, by_ip] = storage::login_failures_since(db, &key, client_ip, now - hour).await?;
+    for ((count, oldest), limit) in [
+        (by_phone, PASSWORD_FAILURES_PER_PHONE),
+        (by_ip, PASSWORD_FAILURES_PER_IP),
+    ] {
+        if count >= limit {
+            let wait = oldest.unwrap_or(now) + hour - now;
+            return Err(AuthError::TooManyFailures {
+                retry_after_s: (wait.max(1000) as u64).div_ceil(1000),
+            });
+        }
+    }
     let account = match Phone::parse(phone) {
         Ok(phone) => storage::account_by_phone(db, phone.as_str()).await?,
         Err(_) => None,
     };
     let hash = account.as_ref().and_then(|a| a.password_hash.clone());
     if !password::verify(password.to_owned(), hash).await {
+        storage::insert_login_failure(db, &key, client_ip, now).await?;
         return Err(AuthError::InvalidCredentials);
     }
     let account = account.ok_or(AuthError::InvalidCredentials)?;

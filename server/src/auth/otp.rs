@@ -1,8 +1,8 @@
 //! Sign-in by SMS one-time code (短信验证码), the villagers' way in.
 //!
 //! - a code is 6 random digits, valid [`CODE_TTL`] (5 minutes), works once, and allows
-//!   [`MAX_ATTEMPTS`] (5) tries in all, even in parallel; only its SHA-256 (salted with the
-//!   phone) is stored;
+//!   [`MAX_ATTEMPTS`] (5) tries in all, even in parallel; only an HMAC of it (keyed with a
+//!   server secret, so a database copy does not reveal codes) is stored;
 //! - per phone: one request per [`RESEND_COOLDOWN`] (60 s), and at most
 //!   `JIFEN_OTP_PER_HOUR` / `JIFEN_OTP_PER_DAY`; per client address at most
 //!   `JIFEN_OTP_PER_IP_PER_HOUR` (rolling windows; every request counts, sent or not);
@@ -13,9 +13,10 @@
 
 use std::time::Duration;
 
+use hmac::{Hmac, Mac};
 use jifen_shared::auth::Tokens;
 use rand::Rng;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use super::keys::Keys;
 use super::sms::SmsSender;
@@ -55,11 +56,20 @@ pub enum OtpError {
     Storage(#[from] sqlx::Error),
 }
 
-fn code_hash(phone: &Phone, code: &str) -> String {
-    Sha256::digest(format!("{phone}:{code}").as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// HMAC-SHA256 of `phone:code` under the deployment's OTP key, hex.
+fn code_mac(keys: &Keys, phone: &Phone, code: &str) -> Hmac<Sha256> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&keys.otp).expect("HMAC takes any key length");
+    mac.update(format!("{phone}:{code}").as_bytes());
+    mac
+}
+
+fn code_hash(keys: &Keys, phone: &Phone, code: &str) -> String {
+    hex::encode(code_mac(keys, phone, code).finalize().into_bytes())
+}
+
+/// Whether `code` is the one stored as `stored` (constant-time).
+fn code_matches(keys: &Keys, phone: &Phone, code: &str, stored: &str) -> bool {
+    hex::decode(stored).is_ok_and(|bytes| code_mac(keys, phone, code).verify_slice(&bytes).is_ok())
 }
 
 /// Serialises code requests for the same phone or address, so parallel requests cannot all
@@ -88,6 +98,7 @@ async fn lock_for_limits(
 /// [`OtpError::SmsUnavailable`] when the gateway refuses.
 pub async fn send_code(
     db: &Db,
+    keys: &Keys,
     sms: &dyn SmsSender,
     limits: OtpLimits,
     phone: &str,
@@ -132,7 +143,7 @@ pub async fn send_code(
         }
     }
     let code = registered.then(|| format!("{:06}", rand::rng().random_range(0..1_000_000)));
-    let hash = code.as_deref().map(|c| code_hash(&phone, c));
+    let hash = code.as_deref().map(|c| code_hash(keys, &phone, c));
     storage::insert_otp(
         &mut tx,
         phone.as_str(),
@@ -188,7 +199,7 @@ pub async fn verify_code(
     }
     let given = code.trim();
     let well_formed = given.len() == 6 && given.bytes().all(|b| b.is_ascii_digit());
-    if !well_formed || code_hash(&phone, given) != hash {
+    if !well_formed || !code_matches(keys, &phone, given, &hash) {
         tx.commit().await?; // the try counts
         return Err(OtpError::InvalidCode);
     }

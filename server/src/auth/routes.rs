@@ -32,6 +32,9 @@ impl From<AuthError> for ApiError {
             }
             AuthError::InvalidToken => ApiError::new(ErrorCode::InvalidToken, e.to_string()),
             AuthError::Unauthenticated => ApiError::new(ErrorCode::Unauthenticated, e.to_string()),
+            AuthError::TooManyFailures { .. } => {
+                ApiError::new(ErrorCode::RateLimited, e.to_string())
+            }
             AuthError::Storage(e) => e.into(),
         }
     }
@@ -79,6 +82,7 @@ async fn otp_send(
         .unwrap_or_default();
     match super::otp::send_code(
         &state.db,
+        &state.keys,
         state.sms.as_ref(),
         state.settings.otp_limits,
         &body.phone,
@@ -124,14 +128,22 @@ async fn otp_verify(
     (status = 200, body = Tokens),
     (status = 400, description = "`invalid_input`: malformed body", body = jifen_shared::ApiErrorBody),
     (status = 401, description = "`invalid_credentials`", body = jifen_shared::ApiErrorBody),
+    (status = 429, description = "`rate_limited`: too many failed sign-ins", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/auth/password")]
 async fn password_login(
+    req: HttpRequest,
     body: web::Json<PasswordLogin>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let tokens =
-        super::login_with_password(&state.db, &state.keys, &body.phone, &body.password).await?;
+    let tokens = super::login_with_password(
+        &state.db,
+        &state.keys,
+        &body.phone,
+        &body.password,
+        &client_ip(&req),
+    )
+    .await?;
     Ok(session_response(tokens))
 }
 
@@ -166,6 +178,15 @@ async fn logout(
     let mut gone = refresh_cookie(String::new());
     gone.make_removal();
     Ok(HttpResponse::NoContent().cookie(gone).finish())
+}
+
+/// The client's address for rate limits: the TCP peer, not a forwarded header a client could
+/// forge. (Behind a reverse proxy every client shares the proxy's address; a trusted-proxy
+/// setting is still to come.)
+fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
 }
 
 /// The refresh token's cookie for the PWA: `HttpOnly` (no script can read it), `Secure`,

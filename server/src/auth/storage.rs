@@ -402,3 +402,45 @@ pub async fn otp_use(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Failed password sign-ins for `phone` and from `client_ip` since `since`, and the oldest
+/// of each.
+pub async fn login_failures_since(
+    db: &Db,
+    phone: &str,
+    client_ip: &str,
+    since: i64,
+) -> Result<[(i64, Option<i64>); 2], sqlx::Error> {
+    let mut out = [(0, None); 2];
+    for (i, (column, value)) in [("phone", phone), ("client_ip", client_ip)]
+        .into_iter()
+        .enumerate()
+    {
+        let row = sqlx::query(&format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n, MIN(created_at) AS oldest FROM login_failures WHERE {column} = $1 AND created_at > $2"
+        ))
+        .bind(value)
+        .bind(since)
+        .fetch_one(db.reader())
+        .await?;
+        out[i] = (row.try_get("n")?, row.try_get("oldest")?);
+    }
+    Ok(out)
+}
+
+/// Records a failed password sign-in.
+pub async fn insert_login_failure(
+    db: &Db,
+    phone: &str,
+    client_ip: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("INSERT INTO login_failures (phone, client_ip, created_at) VALUES ($1, $2, $3)")
+        .bind(phone)
+        .bind(client_ip)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
