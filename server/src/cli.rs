@@ -187,25 +187,20 @@ async fn create_admin(
         anyhow::anyhow!("--role: {role:?} is not a staff role (county_admin, township_admin, village_admin, grid_worker, keeper, volunteer)")
     })?;
     let code = RegionCode::parse(region).map_err(|e| anyhow::anyhow!("--region: {e}"))?;
-    let found = crate::regions::storage::find(db, code.as_str())
-        .await?
-        .ok_or_else(|| {
-            anyhow::anyhow!("--region: no region {code} is loaded (jifen import-divisions)")
-        })?;
-    if !role.levels().contains(&found.level) {
-        anyhow::bail!(
-            "--region: a {role} is granted over a {}, and {code} is a {}",
-            role.levels()[0],
-            found.level
-        );
-    }
-    let name = crate::text::name(name, crate::people::import::MAX_NAME_CHARS)
-        .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
-    let hash = crate::auth::password::hash(password).await?;
     let grant = RoleGrant {
         role,
         region_code: code.clone(),
     };
+    crate::auth::check_grant(db, &grant)
+        .await
+        .map_err(|e| anyhow::anyhow!("--region: {e}"))?;
+    let region_name = crate::regions::storage::find(db, code.as_str())
+        .await?
+        .map(|r| r.name)
+        .unwrap_or_default();
+    let name = crate::text::name(name, crate::people::import::MAX_NAME_CHARS)
+        .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let hash = crate::auth::password::hash(password).await?;
     let id = crate::auth::storage::upsert_staff(
         db,
         &name,
@@ -230,7 +225,7 @@ async fn create_admin(
     Ok(format!(
         "{} can sign in with their password as {role} of {} ({code})",
         phone.masked(),
-        found.name
+        region_name
     ))
 }
 

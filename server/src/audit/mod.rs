@@ -9,9 +9,7 @@ use jifen_shared::audit::{AuditEntry, Page};
 use jifen_shared::regions::RegionCode;
 use sqlx::Row;
 
-use crate::storage::Db;
-
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+use crate::storage::{Db, Tx};
 
 /// One action to record.
 #[derive(Debug, Clone)]

@@ -250,19 +250,43 @@ pub async fn logout(db: &Db, token: &str) -> Result<(), AuthError> {
 pub enum GrantError {
     #[error("no person has the id {0}")]
     NoSuchPerson(i64),
-    #[error("region_code: no region {0} is loaded")]
+    #[error("no region {0} is loaded")]
     NoSuchRegion(RegionCode),
-    #[error("region_code: a {0} is granted over a {1}, and {2} is a {3}")]
+    #[error("a {0} is granted over a {1}, and {2} is a {3}")]
     WrongLevel(
         jifen_shared::auth::Role,
         jifen_shared::regions::RegionLevel,
         RegionCode,
         jifen_shared::regions::RegionLevel,
     ),
-    #[error("role: villagers are made by the villager import, which also says their village")]
+    #[error("villagers are made by the villager import, which also says their village")]
     VillagerByImport,
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+/// Whether `grant` can exist at all: its region is loaded and of a level the role is granted
+/// over, and it is not the villager role (which only the registry gives).
+///
+/// Errors: [`GrantError::NoSuchRegion`], [`GrantError::WrongLevel`],
+/// [`GrantError::VillagerByImport`].
+pub async fn check_grant(db: &Db, grant: &jifen_shared::auth::RoleGrant) -> Result<(), GrantError> {
+    if grant.role == jifen_shared::auth::Role::Villager {
+        // A villager belongs to one village: the registry (the villager import) says which.
+        return Err(GrantError::VillagerByImport);
+    }
+    let region = crate::regions::storage::find(db, grant.region_code.as_str())
+        .await?
+        .ok_or_else(|| GrantError::NoSuchRegion(grant.region_code.clone()))?;
+    if !grant.role.levels().contains(&region.level) {
+        return Err(GrantError::WrongLevel(
+            grant.role,
+            grant.role.levels()[0],
+            grant.region_code.clone(),
+            region.level,
+        ));
+    }
+    Ok(())
 }
 
 /// Grants `grant` to person `person_id` (`POST /admin/users/{id}/roles`), recording
@@ -280,21 +304,7 @@ pub async fn grant_role(
     if storage::account_by_id(db, person_id).await?.is_none() {
         return Err(GrantError::NoSuchPerson(person_id));
     }
-    let region = crate::regions::storage::find(db, grant.region_code.as_str())
-        .await?
-        .ok_or_else(|| GrantError::NoSuchRegion(grant.region_code.clone()))?;
-    if grant.role == jifen_shared::auth::Role::Villager {
-        // A villager belongs to one village: the registry (the villager import) says which.
-        return Err(GrantError::VillagerByImport);
-    }
-    if !grant.role.levels().contains(&region.level) {
-        return Err(GrantError::WrongLevel(
-            grant.role,
-            grant.role.levels()[0],
-            grant.region_code.clone(),
-            region.level,
-        ));
-    }
+    check_grant(db, grant).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     if storage::insert_role(&mut tx, person_id, grant, now).await? {

@@ -76,7 +76,7 @@ fn code_matches(keys: &Keys, phone: &Phone, code: &str, stored: &str) -> bool {
 /// pass the count before any is recorded: SQLite's write transaction already does; on
 /// PostgreSQL a transaction-scoped advisory lock per key does.
 async fn lock_for_limits(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::storage::Tx,
     db: &Db,
     keys: &[&str],
 ) -> Result<(), sqlx::Error> {

@@ -234,9 +234,10 @@ impl From<super::GrantError> for ApiError {
     fn from(e: super::GrantError) -> Self {
         match e {
             super::GrantError::NoSuchPerson(_) => ApiError::new(ErrorCode::NotFound, e.to_string()),
-            super::GrantError::NoSuchRegion(_)
-            | super::GrantError::WrongLevel(..)
-            | super::GrantError::VillagerByImport => ApiError::invalid_input(e.to_string()),
+            super::GrantError::NoSuchRegion(_) | super::GrantError::WrongLevel(..) => {
+                ApiError::invalid_input(format!("region_code: {e}"))
+            }
+            super::GrantError::VillagerByImport => ApiError::invalid_input(format!("role: {e}")),
             super::GrantError::Storage(e) => e.into(),
         }
     }

@@ -5,9 +5,7 @@ use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::regions::RegionCode;
 use sqlx::Row;
 
-use crate::storage::Db;
-
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+use crate::storage::{Db, Tx};
 
 /// A person as the session layer needs them.
 #[derive(Debug, Clone, PartialEq, Eq)]

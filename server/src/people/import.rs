@@ -102,7 +102,7 @@ enum Outcome {
 
 async fn save(
     db: &Db,
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::storage::Tx,
     person: &PersonRow,
     within: &dyn Fn(&RegionCode) -> bool,
     now: i64,

@@ -3,6 +3,8 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::storage::Tx;
+
 /// A person as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonRow {
@@ -16,8 +18,6 @@ pub struct PersonRow {
     /// Sorted, without repeats.
     pub tags: Vec<String>,
 }
-
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 const COLUMNS: &str = "id, name, phone, village_code, grid_code, household";
 

@@ -4,7 +4,7 @@ use jifen_shared::regions::RegionLevel;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::storage::{Db, now_ms};
+use crate::storage::{Db, Tx, now_ms};
 
 /// A region as stored (codes as text; see `migrations/*/0001_regions.sql`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +117,7 @@ pub async fn upsert(db: &Db, rows: &[RegionRow]) -> Result<UpsertCounts, sqlx::E
 }
 
 async fn upsert_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut Tx,
     rows: &[RegionRow],
     now: i64,
     counts: &mut UpsertCounts,
@@ -157,8 +157,6 @@ async fn upsert_in(
     }
     Ok(())
 }
-
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// [`find`] inside a write transaction.
 pub async fn find_in(tx: &mut Tx, code: &str) -> Result<Option<RegionRow>, sqlx::Error> {

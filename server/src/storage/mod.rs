@@ -46,6 +46,9 @@ use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// A transaction on either backend (what [`Db::begin_write`] returns).
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
 /// Which database a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -234,7 +237,7 @@ impl Db {
     /// write lock is taken at the start (waiting up to the busy timeout for another process,
     /// such as `jifen import-divisions` beside a running server), so the transaction cannot
     /// fail half-way with `SQLITE_BUSY` when it upgrades from reading to writing.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.writer.begin().await,
