@@ -67,6 +67,15 @@ db_tests! {
         }
         let (status, body) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
         assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "even the right password waits");
+        let response = app
+            .client
+            .post(app.url("/api/v1/auth/password"))
+            .json(&json!({"phone": "13800138000", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((3590..=3600).contains(&retry_after), "the oldest failure leaves the hour: {retry_after}");
         // Another account is not locked by this one's failures.
         app.staff("13900139000", PASSWORD, Role::CountyAdmin, "410783").await;
         app.login("13900139000", PASSWORD).await;

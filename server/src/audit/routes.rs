@@ -1,7 +1,6 @@
 //! `GET /api/v1/admin/audit`: the audit log of a region, for its admins.
 
 use actix_web::{HttpResponse, get, web};
-use jifen_shared::ErrorCode;
 use jifen_shared::audit::{AuditEntry, Page};
 use jifen_shared::regions::RegionCode;
 use serde::Deserialize;
@@ -45,13 +44,12 @@ async fn list(
             .map_err(|e| ApiError::invalid_input(format!("region_code: {e}")))?,
         None => policy::admin_regions(&caller.roles)
             .next()
-            .ok_or_else(|| ApiError::new(ErrorCode::Forbidden, "only admins read the audit log"))?,
+            .ok_or_else(|| ApiError::forbidden("only admins read the audit log"))?,
     };
     if !policy::may(&caller.roles, Action::ReadAudit, &region) {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            format!("you are not an admin of {region}"),
-        ));
+        return Err(ApiError::forbidden(format!(
+            "you are not an admin of {region}"
+        )));
     }
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {

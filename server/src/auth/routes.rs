@@ -32,8 +32,8 @@ impl From<AuthError> for ApiError {
             }
             AuthError::InvalidToken => ApiError::new(ErrorCode::InvalidToken, e.to_string()),
             AuthError::Unauthenticated => ApiError::new(ErrorCode::Unauthenticated, e.to_string()),
-            AuthError::TooManyFailures { .. } => {
-                ApiError::new(ErrorCode::RateLimited, e.to_string())
+            AuthError::TooManyFailures { retry_after_s } => {
+                ApiError::rate_limited(e.to_string(), retry_after_s)
             }
             AuthError::Storage(e) => e.into(),
         }
@@ -42,16 +42,13 @@ impl From<AuthError> for ApiError {
 
 impl From<OtpError> for ApiError {
     fn from(e: OtpError) -> Self {
-        let code = match &e {
-            OtpError::Auth(_) | OtpError::Storage(_) => {
-                return match e {
-                    OtpError::Auth(e) => e.into(),
-                    OtpError::Storage(e) => e.into(),
-                    _ => ApiError::internal(),
-                };
+        let code = match e {
+            OtpError::Auth(e) => return e.into(),
+            OtpError::Storage(e) => return e.into(),
+            OtpError::RateLimited { retry_after_s } => {
+                return ApiError::rate_limited(e.to_string(), retry_after_s);
             }
             OtpError::InvalidPhone(_) => ErrorCode::InvalidPhone,
-            OtpError::RateLimited { .. } => ErrorCode::RateLimited,
             OtpError::InvalidCode => ErrorCode::InvalidCode,
             OtpError::NotRegistered => ErrorCode::NotRegistered,
             OtpError::SmsUnavailable => ErrorCode::Unavailable,
@@ -75,36 +72,16 @@ async fn otp_send(
     body: web::Json<OtpSend>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    // The TCP peer, not a forwarded header a client could forge.
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    match super::otp::send_code(
+    let resend_after_s = super::otp::send_code(
         &state.db,
         &state.keys,
         state.sms.as_ref(),
         state.settings.otp_limits,
         &body.phone,
-        &ip,
+        &client_ip(&req),
     )
-    .await
-    {
-        Ok(resend_after_s) => Ok(HttpResponse::Accepted().json(OtpSent { resend_after_s })),
-        Err(OtpError::RateLimited { retry_after_s }) => {
-            let error = ApiError::from(OtpError::RateLimited { retry_after_s });
-            Ok(HttpResponse::TooManyRequests()
-                .insert_header((
-                    actix_web::http::header::RETRY_AFTER,
-                    retry_after_s.to_string(),
-                ))
-                .json(jifen_shared::ApiErrorBody {
-                    code: error.code,
-                    message: error.message,
-                }))
-        }
-        Err(e) => Err(e.into()),
-    }
+    .await?;
+    Ok(HttpResponse::Accepted().json(OtpSent { resend_after_s }))
 }
 
 /// Signs in with the SMS code.
@@ -266,13 +243,10 @@ async fn grant_role(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     if !crate::policy::may_grant(&caller.roles, body.role, &body.region_code) {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            format!(
-                "you may not make anyone {} of {}",
-                body.role, body.region_code
-            ),
-        ));
+        return Err(ApiError::forbidden(format!(
+            "you may not make anyone {} of {}",
+            body.role, body.region_code
+        )));
     }
     let roles = super::grant_role(&state.db, Some(caller.id), id.into_inner(), &body).await?;
     Ok(HttpResponse::Ok().json(roles))

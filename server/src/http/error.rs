@@ -6,11 +6,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use jifen_shared::{ApiErrorBody, ErrorCode};
 
-/// An error response: a stable code and a human message.
+/// An error response: a stable code, a human message and, for `rate_limited`, when to try
+/// again (sent as the `Retry-After` header, in seconds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    pub retry_after_s: Option<u64>,
 }
 
 impl ApiError {
@@ -18,7 +20,21 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            retry_after_s: None,
         }
+    }
+
+    /// 429 `rate_limited` with `Retry-After: retry_after_s`.
+    pub fn rate_limited(message: impl Into<String>, retry_after_s: u64) -> Self {
+        ApiError {
+            retry_after_s: Some(retry_after_s),
+            ..Self::new(ErrorCode::RateLimited, message)
+        }
+    }
+
+    /// 403 `forbidden`; the message should say what the caller lacks.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Forbidden, message)
     }
 
     /// 400 `invalid_input`; the message should name the field.
@@ -52,7 +68,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(ApiErrorBody {
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(seconds) = self.retry_after_s {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        }
+        response.json(ApiErrorBody {
             code: self.code,
             message: self.message.clone(),
         })

@@ -1,7 +1,6 @@
 //! `POST /api/v1/admin/villagers/import`: the villager CSV over HTTP, for admins.
 
 use actix_web::{HttpResponse, post, web};
-use jifen_shared::ErrorCode;
 use jifen_shared::people::VillagerImportReport;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -51,8 +50,7 @@ async fn import(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     if !policy::may_somewhere(&caller.roles, Action::ManagePeople) {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
+        return Err(ApiError::forbidden(
             "only village, township and county admins import villagers",
         ));
     }

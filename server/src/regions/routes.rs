@@ -20,13 +20,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 impl From<RegionError> for ApiError {
     fn from(e: RegionError) -> Self {
-        let code = match &e {
-            RegionError::Storage(_) => {
-                return match e {
-                    RegionError::Storage(e) => e.into(),
-                    _ => ApiError::internal(),
-                };
-            }
+        let code = match e {
+            RegionError::Storage(e) => return e.into(),
             RegionError::NotFound(_) => ErrorCode::NotFound,
             RegionError::NotAVillage(_) | RegionError::InvalidName(_) => ErrorCode::InvalidInput,
             RegionError::NameTaken(..) | RegionError::Full(_) => ErrorCode::AlreadyExists,
@@ -90,10 +85,10 @@ async fn create_grid(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     if !policy::may(&caller.roles, Action::ManageGrids, &body.village_code) {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            format!("you are not an admin of {}", body.village_code),
-        ));
+        return Err(ApiError::forbidden(format!(
+            "you are not an admin of {}",
+            body.village_code
+        )));
     }
     let code =
         super::create_grid(&state.db, Some(caller.id), &body.village_code, &body.name).await?;
