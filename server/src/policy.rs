@@ -17,6 +17,9 @@ pub enum Action {
     ManageGrids,
     /// Read the audit log of a region.
     ReadAudit,
+    /// Look people up in the registry (`GET /admin/people`): admins over their region, grid
+    /// workers over their grid.
+    ReadPeople,
 }
 
 impl Action {
@@ -26,6 +29,12 @@ impl Action {
             Action::ManagePeople | Action::ManageGrids | Action::ReadAudit => {
                 &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin]
             }
+            Action::ReadPeople => &[
+                Role::GridWorker,
+                Role::VillageAdmin,
+                Role::TownshipAdmin,
+                Role::CountyAdmin,
+            ],
         }
     }
 }
@@ -80,6 +89,35 @@ pub fn admin_regions(grants: &[RoleGrant]) -> impl Iterator<Item = RegionCode> +
         .map(|g| g.region_code.clone())
 }
 
+/// Whether the caller (`caller_id` holding `grants`) sees the full phone number of the person
+/// `person_id` living in `village`, rather than `138****0001`: only the person themselves and
+/// the staff of their village — its village admins and the grid workers of its grids. Township
+/// and county staff see masked numbers (they can still find someone by the exact number).
+pub fn sees_full_phone(
+    caller_id: i64,
+    grants: &[RoleGrant],
+    person_id: i64,
+    village: Option<&RegionCode>,
+) -> bool {
+    if caller_id == person_id {
+        return true;
+    }
+    let Some(village) = village else { return false };
+    grants.iter().any(|g| match g.role {
+        Role::VillageAdmin => g.region_code == *village,
+        Role::GridWorker => g.region_code.is_within(village),
+        _ => false,
+    })
+}
+
+/// The regions the caller may look people up in, in grant order.
+pub fn people_regions(grants: &[RoleGrant]) -> impl Iterator<Item = RegionCode> + '_ {
+    grants
+        .iter()
+        .filter(|g| Action::ReadPeople.roles().contains(&g.role))
+        .map(|g| g.region_code.clone())
+}
+
 /// Whether a caller holding `grants` may do `action` anywhere at all (to refuse early).
 pub fn may_somewhere(grants: &[RoleGrant], action: Action) -> bool {
     grants.iter().any(|g| action.roles().contains(&g.role))
@@ -123,6 +161,36 @@ mod tests {
             );
         }
         assert!(!may(&[], Action::ManagePeople, &liucun));
+    }
+
+    #[test]
+    fn full_phones_for_oneself_and_the_staff_of_ones_village() {
+        let liucun = RegionCode::parse("410783101230").unwrap();
+        let cases = [
+            (grant(Role::VillageAdmin, "410783101230"), true),
+            (grant(Role::GridWorker, "410783101230-002"), true),
+            (grant(Role::GridWorker, "410783101229-001"), false),
+            (grant(Role::VillageAdmin, "410783101229"), false),
+            (grant(Role::TownshipAdmin, "410783101"), false),
+            (grant(Role::CountyAdmin, "410783"), false),
+            (grant(Role::Villager, "410783101230"), false),
+            (grant(Role::Keeper, "410783101230"), false),
+        ];
+        for (g, full) in cases {
+            assert_eq!(
+                sees_full_phone(1, std::slice::from_ref(&g), 2, Some(&liucun)),
+                full,
+                "{g:?}"
+            );
+        }
+        assert!(sees_full_phone(2, &[], 2, Some(&liucun)));
+        assert!(sees_full_phone(2, &[], 2, None));
+        assert!(!sees_full_phone(
+            1,
+            &[grant(Role::CountyAdmin, "410783")],
+            2,
+            None
+        ));
     }
 
     #[test]

@@ -25,12 +25,3 @@ pub struct AuditEntry {
     /// RFC 3339, UTC.
     pub created_at: String,
 }
-
-/// A page of a list: `{items, next_cursor}` (API.md, "Lists").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    /// Pass as `?cursor=` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}

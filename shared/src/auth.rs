@@ -156,3 +156,49 @@ pub struct PersonRoles {
     pub id: i64,
     pub roles: Vec<RoleGrant>,
 }
+
+/// Answer of `GET /auth/methods`: which sign-ins this server offers besides SMS codes and
+/// staff passwords.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginMethods {
+    /// The WeChat Official Account's appid for web authorisation (网页授权), or `null` when
+    /// WeChat sign-in is off.
+    pub wechat_appid: Option<String>,
+}
+
+/// Body of `POST /auth/wechat`: the `code` WeChat put in the redirect after authorisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WechatLogin {
+    pub code: String,
+}
+
+/// Answer of `POST /auth/wechat`: a session when the WeChat account is bound to a person,
+/// otherwise a `bind_token` for `POST /auth/wechat/bind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum WechatOutcome {
+    Session(Tokens),
+    BindNeeded(WechatBindNeeded),
+}
+
+/// The WeChat account is not bound yet: prove the phone number with an SMS code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WechatBindNeeded {
+    /// Opaque; valid `expires_in` seconds; names the WeChat account, not a person.
+    pub bind_token: String,
+    pub expires_in: u64,
+}
+
+/// Body of `POST /auth/wechat/bind`: the bind token and the phone's SMS code (sent by
+/// `POST /auth/otp/send`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WechatBind {
+    pub bind_token: String,
+    pub phone: String,
+    pub code: String,
+}

@@ -22,6 +22,9 @@ pub enum ErrorCode {
     InvalidToken,
     /// 401: the SMS code is wrong, expired, already used, or was tried too many times.
     InvalidCode,
+    /// 401: WeChat refused the sign-in code (errcode 40029 invalid or 40163 already used):
+    /// start the WeChat sign-in again.
+    WechatCodeInvalid,
     /// 403: the caller may not do this, or the object is outside the caller's region.
     Forbidden,
     /// 403: the phone number is not in the village registry (ask the village to add it).
@@ -43,6 +46,8 @@ pub enum ErrorCode {
     Internal,
     /// 503: the database or another dependency is not answering.
     Unavailable,
+    /// 503: WeChat's API did not answer, or answered with an error other than a bad code.
+    WechatUnavailable,
 }
 
 impl ErrorCode {
@@ -53,7 +58,8 @@ impl ErrorCode {
             ErrorCode::Unauthenticated
             | ErrorCode::InvalidCredentials
             | ErrorCode::InvalidToken
-            | ErrorCode::InvalidCode => 401,
+            | ErrorCode::InvalidCode
+            | ErrorCode::WechatCodeInvalid => 401,
             ErrorCode::Forbidden | ErrorCode::NotRegistered => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::IdempotencyConflict | ErrorCode::AlreadyExists => 409,
@@ -61,7 +67,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
-            ErrorCode::Unavailable => 503,
+            ErrorCode::Unavailable | ErrorCode::WechatUnavailable => 503,
         }
     }
 
@@ -84,6 +90,8 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::WechatCodeInvalid => "wechat_code_invalid",
+            ErrorCode::WechatUnavailable => "wechat_unavailable",
         }
     }
 }
@@ -128,6 +136,8 @@ mod tests {
             ErrorCode::RateLimited,
             ErrorCode::Internal,
             ErrorCode::Unavailable,
+            ErrorCode::WechatCodeInvalid,
+            ErrorCode::WechatUnavailable,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -18,3 +18,43 @@ pub struct VillagerImportReport {
     pub unchanged: u64,
     pub errors: Vec<RowError>,
 }
+
+/// One person in the registry as staff see it (`GET /admin/people`).
+///
+/// `phone` is the full E.164 number only for the person themselves and the staff of their
+/// village (its village admins and grid workers); everyone else gets it masked
+/// (`138****0001`), and `phone_masked` says which one this is (issue "Identity and access":
+/// numbers are masked for everyone but the person and staff of their village).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonListing {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub phone_masked: bool,
+    pub village_code: Option<String>,
+    pub grid_code: Option<String>,
+    /// 户号.
+    pub household: Option<String>,
+    /// Sorted, without repeats.
+    pub tags: Vec<String>,
+    pub roles: Vec<crate::auth::RoleGrant>,
+}
+
+/// Body of `POST /admin/grids/{code}/members`: villagers to place in the grid (each must live
+/// in the grid's village; at most 1,000 per request).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GridMembers {
+    pub person_ids: Vec<i64>,
+}
+
+/// Answer of `POST /admin/grids/{code}/members`: how many people moved into the grid and how
+/// many were in it already.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GridMembersAssigned {
+    pub assigned: u64,
+    pub unchanged: u64,
+}

@@ -5,7 +5,8 @@
 
 pub mod routes;
 
-use jifen_shared::audit::{AuditEntry, Page};
+use jifen_shared::Page;
+use jifen_shared::audit::AuditEntry;
 use jifen_shared::regions::RegionCode;
 use sqlx::Row;
 

@@ -1,12 +1,14 @@
 //! `GET /api/v1/admin/audit`: the audit log of a region, for its admins.
 
 use actix_web::{HttpResponse, get, web};
-use jifen_shared::audit::{AuditEntry, Page};
+use jifen_shared::Page;
+use jifen_shared::audit::AuditEntry;
 use jifen_shared::regions::RegionCode;
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::Caller;
+use crate::http::paging::PageQuery;
 use crate::http::{ApiError, AppState};
 use crate::policy::{self, Action};
 
@@ -20,14 +22,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
 struct AuditQuery {
     /// The region (and everything inside it); default: the caller's first admin region.
     region_code: Option<String>,
-    /// 1–100, default 20.
-    limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    cursor: Option<String>,
 }
 
 /// The audit log of a region, newest first: who did what, when, before and after.
-#[utoipa::path(tag = "audit", security(("bearer" = [])), params(AuditQuery), responses(
+#[utoipa::path(tag = "audit", security(("bearer" = [])), params(AuditQuery, PageQuery), responses(
     (status = 200, body = Page<AuditEntry>),
     (status = 400, description = "`invalid_input`", body = jifen_shared::ApiErrorBody),
     (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
@@ -37,6 +35,7 @@ struct AuditQuery {
 async fn list(
     caller: Caller,
     query: web::Query<AuditQuery>,
+    page: web::Query<PageQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let region = match &query.region_code {
@@ -51,16 +50,6 @@ async fn list(
             "you are not an admin of {region}"
         )));
     }
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::invalid_input("limit: between 1 and 100"));
-    }
-    let cursor = match &query.cursor {
-        Some(c) => Some(
-            c.parse::<i64>()
-                .map_err(|_| ApiError::invalid_input("cursor: not one this API gave"))?,
-        ),
-        None => None,
-    };
+    let (limit, cursor) = page.parse()?;
     Ok(HttpResponse::Ok().json(super::list(&state.db, &region, cursor, limit).await?))
 }

@@ -1,9 +1,9 @@
-//! Sign-in and sessions (登录): SMS codes for villagers ([`otp`]), staff passwords, short-lived JWT access tokens and rotating
-//! refresh tokens; the [`caller::Caller`] extractor that every protected route uses.
+//! Sign-in and sessions (登录): SMS codes for villagers ([`otp`]), WeChat ([`wechat`]), staff
+//! passwords, short-lived JWT access tokens and rotating refresh tokens; the [`caller::Caller`] extractor that every protected route uses.
 //!
 //! Sessions:
 //! - access tokens are HS256 JWTs (`jsonwebtoken`, the algorithm pinned, `exp` and `sub`
-//!   required, 5 s leeway) that live [`ACCESS_TTL`]; they carry only the person's id — roles
+//!   required, audience [`ACCESS_AUDIENCE`], 5 s leeway) that live [`ACCESS_TTL`]; they carry only the person's id — roles
 //!   are read from the database on every request, never from claims;
 //! - refresh tokens are 32 random bytes (base64url), stored as SHA-256 hashes, valid
 //!   [`REFRESH_TTL`], and work once: each use returns a new one of the same family. Presenting
@@ -17,6 +17,7 @@ pub mod password;
 pub mod routes;
 pub mod sms;
 pub mod storage;
+pub mod wechat;
 
 use std::time::Duration;
 
@@ -52,9 +53,14 @@ pub enum AuthError {
     Storage(#[from] sqlx::Error),
 }
 
+/// The `aud` of access tokens: other tokens signed with the same key (WeChat bind tokens)
+/// are refused where an access token is expected.
+pub const ACCESS_AUDIENCE: &str = "jifen:access";
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: String,
+    aud: String,
     #[serde(default)]
     iat: Option<u64>,
     exp: u64,
@@ -63,10 +69,11 @@ struct Claims {
 /// The person id an access token was issued to.
 ///
 /// Errors: [`AuthError::Unauthenticated`] for anything but a token signed with our key using
-/// HS256, unexpired, with numeric `exp` and a `sub`.
+/// HS256, unexpired, with numeric `exp`, a `sub` and the audience [`ACCESS_AUDIENCE`].
 pub fn verify_access(keys: &Keys, token: &str) -> Result<i64, AuthError> {
     let mut validation = Validation::new(Algorithm::HS256);
-    validation.set_required_spec_claims(&["exp", "sub"]);
+    validation.set_required_spec_claims(&["exp", "sub", "aud"]);
+    validation.set_audience(&[ACCESS_AUDIENCE]);
     validation.leeway = 5;
     let data = jsonwebtoken::decode::<Claims>(token, &keys.decoding, &validation)
         .map_err(|_| AuthError::Unauthenticated)?;
@@ -80,6 +87,7 @@ fn access_token(keys: &Keys, person_id: i64) -> Result<String, AuthError> {
     let now = (now_ms() / 1000) as u64;
     let claims = Claims {
         sub: person_id.to_string(),
+        aud: ACCESS_AUDIENCE.into(),
         iat: Some(now),
         exp: now + ACCESS_TTL.as_secs(),
     };

@@ -168,14 +168,22 @@ pub async fn send_code(
 
 /// `POST /auth/otp/verify`: checks the code and starts a session.
 ///
-/// Errors: [`OtpError::InvalidPhone`], [`OtpError::NotRegistered`], [`OtpError::InvalidCode`]
-/// (wrong — the try is counted —, expired, used, or too many tries).
+/// Errors: as [`check_code`].
 pub async fn verify_code(
     db: &Db,
     keys: &Keys,
     phone: &str,
     code: &str,
 ) -> Result<Tokens, OtpError> {
+    let person_id = check_code(db, keys, phone, code).await?;
+    Ok(super::start_session(db, keys, person_id).await?)
+}
+
+/// Checks `code` for `phone` and uses it up; returns the person of that phone.
+///
+/// Errors: [`OtpError::InvalidPhone`], [`OtpError::NotRegistered`], [`OtpError::InvalidCode`]
+/// (wrong — the try is counted —, expired, used, or too many tries).
+pub async fn check_code(db: &Db, keys: &Keys, phone: &str, code: &str) -> Result<i64, OtpError> {
     let phone = Phone::parse(phone)?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
@@ -207,5 +215,5 @@ pub async fn verify_code(
         return Err(OtpError::InvalidCode);
     }
     tx.commit().await?;
-    Ok(super::start_session(db, keys, account.id).await?)
+    Ok(account.id)
 }

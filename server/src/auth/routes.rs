@@ -1,16 +1,19 @@
-//! `POST /auth/password`, `POST /auth/refresh`, `POST /auth/logout`, `GET /me`.
+//! The HTTP face of sign-in and sessions: SMS codes, staff passwords, WeChat, refresh, logout,
+//! `GET /me`, role grants.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use jifen_shared::ErrorCode;
 use jifen_shared::auth::{
-    Me, OtpSend, OtpSent, OtpVerify, PasswordLogin, PersonRoles, RefreshRequest, RoleGrant, Tokens,
+    LoginMethods, Me, OtpSend, OtpSent, OtpVerify, PasswordLogin, PersonRoles, RefreshRequest,
+    RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::AuthError;
 use super::caller::Caller;
 use super::otp::OtpError;
+use super::wechat::WechatError;
 use crate::http::{ApiError, AppState};
 
 /// Registers this module's routes (under `/api/v1`).
@@ -18,6 +21,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(otp_send)
         .service(otp_verify)
         .service(password_login)
+        .service(methods)
+        .service(wechat_login)
+        .service(wechat_bind)
         .service(refresh)
         .service(logout)
         .service(me)
@@ -55,6 +61,82 @@ impl From<OtpError> for ApiError {
         };
         ApiError::new(code, e.to_string())
     }
+}
+
+impl From<WechatError> for ApiError {
+    fn from(e: WechatError) -> Self {
+        let code = match e {
+            WechatError::Otp(e) => return e.into(),
+            WechatError::Auth(e) => return e.into(),
+            WechatError::Disabled => ErrorCode::NotFound,
+            WechatError::MalformedCode => ErrorCode::InvalidInput,
+            WechatError::CodeInvalid(_) => ErrorCode::WechatCodeInvalid,
+            WechatError::Unavailable => ErrorCode::WechatUnavailable,
+            WechatError::InvalidBindToken => ErrorCode::InvalidToken,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// The sign-ins this server offers besides SMS codes and passwords (the PWA shows the WeChat
+/// button only when `wechat_appid` is set and it runs inside WeChat).
+#[utoipa::path(tag = "auth", responses((status = 200, body = LoginMethods)))]
+#[get("/auth/methods")]
+async fn methods(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(LoginMethods {
+        wechat_appid: state.wechat.as_ref().map(|w| w.appid().to_owned()),
+    })
+}
+
+/// Signs in with the `code` of WeChat's web authorisation (snsapi_base): a session when the
+/// WeChat account is bound to a person, else a `bind_token` for `POST /auth/wechat/bind`. The
+/// same code sent again within a minute gets the same answer.
+#[utoipa::path(tag = "auth", request_body = WechatLogin, responses(
+    (status = 200, body = WechatOutcome),
+    (status = 400, description = "`invalid_input`: not a WeChat code", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`wechat_code_invalid`: WeChat errcode 40029 or 40163", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: WeChat sign-in is not configured", body = jifen_shared::ApiErrorBody),
+    (status = 503, description = "`wechat_unavailable`: WeChat did not answer", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/auth/wechat")]
+async fn wechat_login(
+    body: web::Json<WechatLogin>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let wechat = state.wechat.as_ref().ok_or(WechatError::Disabled)?;
+    Ok(
+        match wechat.login(&state.db, &state.keys, &body.code).await? {
+            WechatOutcome::Session(tokens) => session_response(tokens),
+            bind @ WechatOutcome::BindNeeded(_) => HttpResponse::Ok().json(bind),
+        },
+    )
+}
+
+/// Binds the WeChat account of a `bind_token` to the registered person whose phone the SMS
+/// code proves, and signs them in. Send the code first with `POST /auth/otp/send`.
+#[utoipa::path(tag = "auth", request_body = WechatBind, responses(
+    (status = 200, body = Tokens),
+    (status = 400, description = "`invalid_phone`", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`invalid_token` (bind token expired or forged) or `invalid_code`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`not_registered`", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: WeChat sign-in is not configured", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/auth/wechat/bind")]
+async fn wechat_bind(
+    body: web::Json<WechatBind>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let wechat = state.wechat.as_ref().ok_or(WechatError::Disabled)?;
+    let tokens = wechat
+        .bind(
+            &state.db,
+            &state.keys,
+            &body.bind_token,
+            &body.phone,
+            &body.code,
+        )
+        .await?;
+    Ok(session_response(tokens))
 }
 
 /// Sends a 6-digit sign-in code by SMS to a registered phone (the answer is the same for

@@ -4,6 +4,7 @@
 use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::regions::RegionCode;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use crate::storage::{Db, Tx};
 
@@ -60,17 +61,45 @@ pub async fn roles(db: &Db, person_id: i64) -> Result<Vec<RoleGrant>, sqlx::Erro
         .bind(person_id)
         .fetch_all(db.reader())
         .await?;
-    let mut grants: Vec<RoleGrant> = rows
-        .iter()
-        .filter_map(|r| {
-            let role = Role::parse(r.try_get::<String, _>("role").ok()?.as_str())?;
-            let region_code =
-                RegionCode::parse(&r.try_get::<String, _>("region_code").ok()?).ok()?;
-            Some(RoleGrant { role, region_code })
-        })
-        .collect();
+    let mut grants: Vec<RoleGrant> = rows.iter().filter_map(grant_of).collect();
     grants.sort();
     Ok(grants)
+}
+
+/// The roles of each of these people (ordered as [`roles`]), by person id.
+pub async fn roles_of_many(
+    db: &Db,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, Vec<RoleGrant>>, sqlx::Error> {
+    let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+    let mut grants: std::collections::HashMap<i64, Vec<RoleGrant>> = Default::default();
+    if ids.is_empty() {
+        return Ok(grants);
+    }
+    // Integers only, so the list can be inlined safely.
+    let rows = sqlx::query(&format!(
+        "SELECT person_id, role, region_code FROM role_assignments WHERE person_id IN ({})",
+        ids.join(", ")
+    ))
+    .fetch_all(db.reader())
+    .await?;
+    for r in rows {
+        if let Some(grant) = grant_of(&r) {
+            grants
+                .entry(r.try_get("person_id")?)
+                .or_default()
+                .push(grant);
+        }
+    }
+    grants.values_mut().for_each(|g| g.sort());
+    Ok(grants)
+}
+
+/// A stored role, unless the code cannot read it (a role name from a newer version).
+fn grant_of(r: &AnyRow) -> Option<RoleGrant> {
+    let role = Role::parse(r.try_get::<String, _>("role").ok()?.as_str())?;
+    let region_code = RegionCode::parse(&r.try_get::<String, _>("region_code").ok()?).ok()?;
+    Some(RoleGrant { role, region_code })
 }
 
 /// Creates the staff person (or finds them by phone), sets their password hash (ending the
@@ -441,4 +470,45 @@ pub async fn insert_login_failure(
         .execute(&mut *tx)
         .await?;
     tx.commit().await
+}
+
+/// The person bound to this WeChat account (`appid`, `openid`), if any.
+pub async fn wechat_person(db: &Db, appid: &str, openid: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT person_id FROM wechat_bindings WHERE appid = $1 AND openid = $2")
+        .bind(appid)
+        .bind(openid)
+        .fetch_optional(db.reader())
+        .await?
+        .map(|r| r.try_get("person_id"))
+        .transpose()
+}
+
+/// Binds the WeChat account to `person_id`, replacing the account's and the person's earlier
+/// bindings for this appid.
+pub async fn bind_wechat(
+    tx: &mut Tx,
+    appid: &str,
+    openid: &str,
+    unionid: Option<&str>,
+    person_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM wechat_bindings WHERE appid = $1 AND (openid = $2 OR person_id = $3)")
+        .bind(appid)
+        .bind(openid)
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO wechat_bindings (appid, openid, unionid, person_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(appid)
+    .bind(openid)
+    .bind(unionid)
+    .bind(person_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -99,6 +99,13 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+impl From<crate::people::phone::PhoneError> for ApiError {
+    /// 400 `invalid_phone`.
+    fn from(e: crate::people::phone::PhoneError) -> Self {
+        ApiError::new(ErrorCode::InvalidPhone, format!("phone: {e}"))
+    }
+}
+
 /// `error_handler` for actix's JSON, path and query extractors: a malformed request is a 400
 /// `invalid_input` naming what was wrong, or 413/415 for size and media type.
 pub fn extractor_error(err: impl ResponseError, _req: &HttpRequest) -> actix_web::Error {

@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod ops;
+pub mod paging;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub keys: crate::auth::keys::Keys,
     /// Where SMS codes go (`JIFEN_SMS_PROVIDER`).
     pub sms: Arc<dyn crate::auth::sms::SmsSender>,
+    /// WeChat sign-in, when `JIFEN_WECHAT_APPID` and `JIFEN_WECHAT_SECRET` are set.
+    pub wechat: Option<crate::auth::wechat::Wechat>,
 }
 
 /// The OpenAPI document's fixed parts; paths are collected from the routes as they are
@@ -223,7 +226,15 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot set up metrics: {e}"))?;
         let keys =
             crate::auth::keys::Keys::load(settings.jwt_secret.as_deref(), &settings.data_dir)?;
+        let wechat = match &settings.wechat {
+            Some(credentials) => Some(crate::auth::wechat::Wechat::new(
+                &settings.wechat_api_base,
+                credentials.clone(),
+            )?),
+            None => None,
+        };
         let state = web::Data::new(AppState {
+            wechat,
             db,
             settings: Arc::new(settings),
             metrics,

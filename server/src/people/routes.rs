@@ -1,11 +1,19 @@
-//! `POST /api/v1/admin/villagers/import`: the villager CSV over HTTP, for admins.
+//! The registry over HTTP, for staff: `POST /api/v1/admin/villagers/import` (the villager
+//! CSV), `GET /api/v1/admin/people` (look people up) and `POST /api/v1/admin/grids/{code}/members`
+//! (place villagers in a grid).
 
-use actix_web::{HttpResponse, post, web};
-use jifen_shared::people::VillagerImportReport;
+use actix_web::{HttpResponse, get, post, web};
+use jifen_shared::Page;
+use jifen_shared::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
+use jifen_shared::regions::RegionCode;
+use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::directory::{self, GridMembersError, PeopleQuery};
 use super::import::{VillagerImportError, import_villagers};
+use super::phone::Phone;
 use crate::auth::caller::Caller;
+use crate::http::paging::PageQuery;
 use crate::http::{ApiError, AppState};
 use crate::policy::{self, Action};
 
@@ -15,7 +23,9 @@ const CSV_LIMIT: usize = 16 * 1024 * 1024;
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.app_data(web::PayloadConfig::new(CSV_LIMIT))
-        .service(import);
+        .service(import)
+        .service(list)
+        .service(assign_grid_members);
 }
 
 impl From<VillagerImportError> for ApiError {
@@ -75,4 +85,115 @@ async fn import(
         crate::audit::record_alone(&state.db, record).await?;
     }
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// Query of `GET /admin/people`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+struct PeopleParams {
+    /// A county, township, village or grid code: people living there or holding a role there.
+    /// Default: the caller's first region where they may look people up.
+    region_code: Option<String>,
+    /// Exactly this phone number (any format `invalid_phone` accepts).
+    phone: Option<String>,
+    /// Part of the name (at most 50 characters).
+    q: Option<String>,
+}
+
+/// Looks people up in the registry of a region, ordered by id: for admins of the region and
+/// grid workers of the grid. Phone numbers are full only for the staff of the person's village
+/// (see `phone_masked`).
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(PeopleParams, PageQuery),
+    responses(
+        (status = 200, body = Page<PersonListing>),
+        (status = 400, description = "`invalid_input` (region_code, q, limit, cursor) or `invalid_phone`", body = jifen_shared::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not staff of that region", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[get("/admin/people")]
+async fn list(
+    caller: Caller,
+    params: web::Query<PeopleParams>,
+    page: web::Query<PageQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let region = match &params.region_code {
+        Some(code) => RegionCode::parse(code)
+            .map_err(|e| ApiError::invalid_input(format!("region_code: {e}")))?,
+        None => policy::people_regions(&caller.roles)
+            .next()
+            .ok_or_else(|| ApiError::forbidden("only staff look people up"))?,
+    };
+    if !policy::may(&caller.roles, Action::ReadPeople, &region) {
+        return Err(ApiError::forbidden(format!(
+            "you are not staff of {region}"
+        )));
+    }
+    let phone = params.phone.as_deref().map(Phone::parse).transpose()?;
+    let name_part = match params.q.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(q) => Some(
+            crate::text::name(q, super::import::MAX_NAME_CHARS)
+                .map_err(|e| ApiError::invalid_input(format!("q: {e}")))?,
+        ),
+    };
+    let (limit, after_id) = page.parse()?;
+    let query = PeopleQuery {
+        region: &region,
+        phone: phone.as_ref(),
+        name_part: name_part.as_deref(),
+        after_id,
+        limit,
+    };
+    let page = directory::list(&state.db, caller.id, &caller.roles, &query).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+impl From<GridMembersError> for ApiError {
+    fn from(e: GridMembersError) -> Self {
+        match e {
+            GridMembersError::NotFound(_) => ApiError::not_found(e.to_string()),
+            GridMembersError::NotAGrid(_)
+            | GridMembersError::Count
+            | GridMembersError::NotInVillage(_) => ApiError::invalid_input(e.to_string()),
+            GridMembersError::Storage(e) => e.into(),
+        }
+    }
+}
+
+/// Places villagers of the grid's village in the grid (网格划分), all or none; for admins of
+/// the village or above. People already in it count as unchanged, so repeating is harmless.
+/// The grid's worker is appointed with `POST /admin/users/{id}/roles` (`grid_worker`).
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The grid, `<village code>-<NNN>`")),
+    request_body = GridMembers,
+    responses(
+        (status = 200, body = GridMembersAssigned),
+        (status = 400, description = "`invalid_input`: not a grid, no ids, over 1,000 ids, or people not of the grid's village", body = jifen_shared::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not an admin of the grid's village", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such grid", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/admin/grids/{code}/members")]
+async fn assign_grid_members(
+    caller: Caller,
+    code: web::Path<String>,
+    body: web::Json<GridMembers>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let grid =
+        RegionCode::parse(&code).map_err(|e| ApiError::invalid_input(format!("code: {e}")))?;
+    if !policy::may(&caller.roles, Action::ManageGrids, &grid) {
+        return Err(ApiError::forbidden(format!(
+            "you are not an admin of {grid}"
+        )));
+    }
+    let assigned = directory::assign_to_grid(&state.db, caller.id, &grid, &body.person_ids).await?;
+    Ok(HttpResponse::Ok().json(assigned))
 }

@@ -3,7 +3,9 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::storage::Tx;
+use std::collections::HashMap;
+
+use crate::storage::{Db, Tx};
 
 /// A person as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,5 +125,120 @@ async fn replace_tags(tx: &mut Tx, id: i64, tags: &[String]) -> Result<(), sqlx:
             .execute(&mut **tx)
             .await?;
     }
+    Ok(())
+}
+
+/// What [`list`] looks for: people whose village, grid or one of whose roles lies inside
+/// `region`, optionally with exactly this E.164 `phone` and a name containing `name_part`;
+/// ordered by id, after `after_id`, at most `limit` of them.
+#[derive(Debug, Clone)]
+pub struct PeopleFilter<'a> {
+    pub region: &'a str,
+    pub phone: Option<&'a str>,
+    pub name_part: Option<&'a str>,
+    pub after_id: i64,
+    pub limit: u32,
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+fn like_literal(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// People matching `filter`, with their tags.
+pub async fn list(db: &Db, filter: &PeopleFilter<'_>) -> Result<Vec<PersonRow>, sqlx::Error> {
+    let mut sql = format!(
+        "SELECT {COLUMNS} FROM people p WHERE (p.village_code LIKE $1 ESCAPE '\\' \
+         OR p.grid_code LIKE $1 ESCAPE '\\' \
+         OR EXISTS (SELECT 1 FROM role_assignments r WHERE r.person_id = p.id \
+                    AND r.region_code LIKE $1 ESCAPE '\\')) \
+         AND p.id > $2"
+    );
+    let mut next = 3;
+    if filter.phone.is_some() {
+        sql.push_str(&format!(" AND p.phone = ${next}"));
+        next += 1;
+    }
+    if filter.name_part.is_some() {
+        sql.push_str(&format!(" AND p.name LIKE ${next} ESCAPE '\\'"));
+        next += 1;
+    }
+    sql.push_str(&format!(" ORDER BY p.id LIMIT ${next}"));
+    let mut query = sqlx::query(&sql)
+        .bind(format!("{}%", like_literal(filter.region)))
+        .bind(filter.after_id);
+    if let Some(phone) = filter.phone {
+        query = query.bind(phone);
+    }
+    if let Some(part) = filter.name_part {
+        query = query.bind(format!("%{}%", like_literal(part)));
+    }
+    let rows = query
+        .bind(i64::from(filter.limit))
+        .fetch_all(db.reader())
+        .await?;
+    let mut people = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    let mut tags = tags_of(db, people.iter().map(|p| p.id)).await?;
+    for person in &mut people {
+        person.tags = tags.remove(&person.id).unwrap_or_default();
+    }
+    Ok(people)
+}
+
+/// The tags of these people (sorted), by person id.
+async fn tags_of(
+    db: &Db,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, Vec<String>>, sqlx::Error> {
+    let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(tags);
+    }
+    // Integers only, so the list can be inlined safely.
+    let rows = sqlx::query(&format!(
+        "SELECT person_id, tag FROM person_tags WHERE person_id IN ({}) ORDER BY person_id, tag",
+        ids.join(", ")
+    ))
+    .fetch_all(db.reader())
+    .await?;
+    for row in rows {
+        tags.entry(row.try_get("person_id")?)
+            .or_default()
+            .push(row.try_get("tag")?);
+    }
+    Ok(tags)
+}
+
+/// The people `ids` that exist, ordered by id.
+pub async fn find_many_in(tx: &mut Tx, ids: &[i64]) -> Result<Vec<PersonRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM people WHERE id IN ({}) ORDER BY id",
+        list.join(", ")
+    ))
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Places the person in `grid_code` (`None`: in no grid).
+pub async fn set_grid(
+    tx: &mut Tx,
+    id: i64,
+    grid_code: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE people SET grid_code = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(grid_code)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

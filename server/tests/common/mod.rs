@@ -199,7 +199,28 @@ impl TestApp {
         token: Option<&str>,
         body: &serde_json::Value,
     ) -> (u16, serde_json::Value) {
-        let mut request = self.client.post(self.url(path)).json(body);
+        self.send(reqwest::Method::POST, path, token, Some(body))
+            .await
+    }
+
+    /// GET `path` with an optional bearer token; (status, JSON body or null).
+    pub async fn get_as(&self, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::GET, path, token, None).await
+    }
+
+    /// Sends `method` to `path` with an optional bearer token and JSON body; (status, JSON
+    /// body or null).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -276,6 +297,14 @@ impl TestApp {
 
 /// Starts the app on a fresh database of `backend` (`None`: PostgreSQL not configured).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// [`spawn_app`] with settings changed by `configure` first (e.g. WeChat pointed at a fake).
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let test_db = TestDb::new(backend).await?;
     let web_dir = test_db.dir().join("web");
     std::fs::create_dir_all(&web_dir).unwrap();
@@ -284,6 +313,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     settings.database_url = test_db.url.clone();
     settings.data_dir = test_db.dir().join("data");
     settings.web_dir = web_dir.clone();
+    configure(&mut settings);
     let db = Db::connect(&settings.database_url, Duration::from_secs(10))
         .await
         .expect("connect");

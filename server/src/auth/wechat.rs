@@ -1,0 +1,299 @@
+//! WeChat sign-in (微信公众号网页授权, scope `snsapi_base`): the PWA sends the user through
+//! WeChat's authorisation page, WeChat redirects back with a one-time `code`, and
+//! `POST /auth/wechat {code}` exchanges it here for the user's `openid`.
+//!
+//! The exchange follows WeChat's "网页授权" documentation: `GET
+//! {JIFEN_WECHAT_API_BASE}/sns/oauth2/access_token?appid=APPID&secret=SECRET&code=CODE&grant_type=authorization_code`
+//! answers `{access_token, expires_in, refresh_token, openid, scope, unionid?}` or
+//! `{errcode, errmsg}` (often with `Content-Type: text/plain`, so the body is parsed whatever
+//! the header says). A code works once and for 5 minutes: errcode 40029 (invalid code) and
+//! 40163 (code been used) become 401 `wechat_code_invalid`; every other errcode, HTTP failure,
+//! timeout ([`EXCHANGE_TIMEOUT`]) or unreadable answer becomes 503 `wechat_unavailable`.
+//!
+//! WeChat sometimes delivers the same redirect twice, and a villager on a weak network taps
+//! again: requests with the same code within [`REPLAY_WINDOW`] share one exchange and get the
+//! same answer (the same session or bind token) instead of WeChat's 40163. The cache lives in
+//! this process (one `jifen serve` per deployment; several instances behind a balancer would
+//! need sticky sessions for the callback).
+//!
+//! A known openid starts a session for its person; an unknown one gets a bind token (a JWT
+//! with audience [`BIND_AUDIENCE`], valid [`BIND_TTL`], naming the openid) to present with the
+//! phone's SMS code at `POST /auth/wechat/bind`. Binding again moves the WeChat account to the
+//! person who proved the phone most recently.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jifen_shared::auth::{Tokens, WechatBindNeeded, WechatOutcome};
+use jsonwebtoken::{Algorithm, Header, Validation};
+use serde::{Deserialize, Serialize};
+use tokio::sync::OnceCell;
+
+use super::keys::Keys;
+use super::otp::OtpError;
+use super::{AuthError, storage};
+use crate::config::WechatCredentials;
+use crate::storage::{Db, now_ms};
+
+/// How long WeChat's API may take to answer an exchange.
+pub const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long an answered code is remembered, so a repeated redirect gets the same answer.
+pub const REPLAY_WINDOW: Duration = Duration::from_secs(60);
+/// How long a bind token is valid: 10 minutes (time to receive and type an SMS code).
+pub const BIND_TTL: Duration = Duration::from_secs(10 * 60);
+/// The `aud` of bind tokens, so they can never pass as access tokens (and back).
+pub const BIND_AUDIENCE: &str = "jifen:wechat-bind";
+/// The longest code accepted (WeChat's are 32 characters).
+const MAX_CODE_LEN: usize = 128;
+/// Remembered codes at most; beyond it, codes are exchanged without remembering.
+const MAX_REMEMBERED: usize = 10_000;
+
+/// Why a WeChat sign-in failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WechatError {
+    #[error("WeChat sign-in is not enabled on this server")]
+    Disabled,
+    #[error("code: not a WeChat authorisation code")]
+    MalformedCode,
+    #[error("WeChat did not accept the code (errcode {0}); start the WeChat sign-in again")]
+    CodeInvalid(i64),
+    #[error("WeChat is not answering; please try again or sign in with an SMS code")]
+    Unavailable,
+    #[error("the bind token is not valid (expired, or not one this server gave)")]
+    InvalidBindToken,
+    #[error(transparent)]
+    Otp(#[from] OtpError),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+}
+
+impl From<sqlx::Error> for WechatError {
+    fn from(e: sqlx::Error) -> Self {
+        WechatError::Auth(e.into())
+    }
+}
+
+/// Who WeChat says the user is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WechatUser {
+    pub openid: String,
+    pub unionid: Option<String>,
+}
+
+/// WeChat's answer to the code exchange (success and error fields in one object).
+#[derive(Debug, Deserialize)]
+struct ExchangeAnswer {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+    openid: Option<String>,
+    unionid: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct BindClaims {
+    sub: String,
+    #[serde(default)]
+    unionid: Option<String>,
+    aud: String,
+    exp: u64,
+}
+
+type Shared = Arc<OnceCell<WechatOutcome>>;
+
+/// The WeChat client of one server: credentials, HTTP client, and the codes recently answered.
+pub struct Wechat {
+    http: reqwest::Client,
+    api_base: String,
+    credentials: WechatCredentials,
+    recent: Mutex<HashMap<String, (Instant, Shared)>>,
+}
+
+impl std::fmt::Debug for Wechat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wechat")
+            .field("api_base", &self.api_base)
+            .field("appid", &self.credentials.appid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Wechat {
+    /// A client for `api_base` (no trailing slash) with the Official Account's credentials.
+    pub fn new(api_base: &str, credentials: WechatCredentials) -> anyhow::Result<Wechat> {
+        let http = reqwest::Client::builder()
+            .timeout(EXCHANGE_TIMEOUT)
+            .connect_timeout(EXCHANGE_TIMEOUT)
+            .build()?;
+        Ok(Wechat {
+            http,
+            api_base: api_base.to_owned(),
+            credentials,
+            recent: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The Official Account's appid (public: it is in the authorisation URL).
+    pub fn appid(&self) -> &str {
+        &self.credentials.appid
+    }
+
+    /// Exchanges `code` at WeChat for the user's openid.
+    ///
+    /// Errors: [`WechatError::CodeInvalid`] for errcode 40029/40163,
+    /// [`WechatError::Unavailable`] for anything else that is not an openid.
+    pub async fn exchange(&self, code: &str) -> Result<WechatUser, WechatError> {
+        let url = format!("{}/sns/oauth2/access_token", self.api_base);
+        let response = self
+            .http
+            .get(url)
+            .query(&[
+                ("appid", self.credentials.appid.as_str()),
+                ("secret", self.credentials.secret.as_str()),
+                ("code", code),
+                ("grant_type", "authorization_code"),
+            ])
+            .send()
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e.without_url(), "WeChat code exchange failed");
+                WechatError::Unavailable
+            })?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| {
+            tracing::warn!(error = %e.without_url(), "WeChat code exchange failed");
+            WechatError::Unavailable
+        })?;
+        let answer: ExchangeAnswer = match serde_json::from_slice(&body) {
+            Ok(answer) if status.is_success() => answer,
+            _ => {
+                tracing::warn!(%status, "WeChat answered the code exchange with something unreadable");
+                return Err(WechatError::Unavailable);
+            }
+        };
+        match (answer.errcode, answer.openid) {
+            (0, Some(openid)) if !openid.is_empty() => Ok(WechatUser {
+                openid,
+                unionid: answer.unionid.filter(|u| !u.is_empty()),
+            }),
+            (code @ (40029 | 40163), _) => Err(WechatError::CodeInvalid(code)),
+            (errcode, _) => {
+                tracing::error!(errcode, errmsg = %answer.errmsg, "WeChat refused the code exchange");
+                Err(WechatError::Unavailable)
+            }
+        }
+    }
+
+    /// `POST /auth/wechat`: a session for the person bound to the WeChat user of `code`, or a
+    /// bind token. The same code within [`REPLAY_WINDOW`] gets the same answer without a second
+    /// exchange; failures are not remembered, so a retry after `wechat_unavailable` exchanges
+    /// again.
+    pub async fn login(
+        &self,
+        db: &Db,
+        keys: &Keys,
+        code: &str,
+    ) -> Result<WechatOutcome, WechatError> {
+        let code = code.trim();
+        if code.is_empty()
+            || code.len() > MAX_CODE_LEN
+            || !code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+        {
+            return Err(WechatError::MalformedCode);
+        }
+        let shared = self.remembered(code);
+        let outcome = shared
+            .get_or_try_init(|| async {
+                let user = self.exchange(code).await?;
+                self.outcome(db, keys, user).await
+            })
+            .await?;
+        Ok(outcome.clone())
+    }
+
+    /// The shared answer slot for `code`, after forgetting codes older than the window.
+    fn remembered(&self, code: &str) -> Shared {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        recent.retain(|_, (at, _)| now.duration_since(*at) < REPLAY_WINDOW);
+        if let Some((_, shared)) = recent.get(code) {
+            return shared.clone();
+        }
+        let shared = Shared::default();
+        if recent.len() < MAX_REMEMBERED {
+            recent.insert(code.to_owned(), (now, shared.clone()));
+        }
+        shared
+    }
+
+    async fn outcome(
+        &self,
+        db: &Db,
+        keys: &Keys,
+        user: WechatUser,
+    ) -> Result<WechatOutcome, WechatError> {
+        if let Some(person_id) = storage::wechat_person(db, self.appid(), &user.openid).await? {
+            return Ok(WechatOutcome::Session(
+                super::start_session(db, keys, person_id).await?,
+            ));
+        }
+        let claims = BindClaims {
+            sub: user.openid,
+            unionid: user.unionid,
+            aud: BIND_AUDIENCE.into(),
+            exp: (now_ms() / 1000) as u64 + BIND_TTL.as_secs(),
+        };
+        let bind_token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).map_err(
+                |e| {
+                    tracing::error!(error = %e, "cannot sign a bind token");
+                    WechatError::Unavailable
+                },
+            )?;
+        Ok(WechatOutcome::BindNeeded(WechatBindNeeded {
+            bind_token,
+            expires_in: BIND_TTL.as_secs(),
+        }))
+    }
+
+    /// `POST /auth/wechat/bind`: checks the bind token and the phone's SMS code, binds the
+    /// WeChat user to the person of that phone and starts their session.
+    ///
+    /// Errors: [`WechatError::InvalidBindToken`]; the errors of `POST /auth/otp/verify`
+    /// ([`WechatError::Otp`]).
+    pub async fn bind(
+        &self,
+        db: &Db,
+        keys: &Keys,
+        bind_token: &str,
+        phone: &str,
+        code: &str,
+    ) -> Result<Tokens, WechatError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp", "sub", "aud"]);
+        validation.set_audience(&[BIND_AUDIENCE]);
+        validation.leeway = 5;
+        let claims = jsonwebtoken::decode::<BindClaims>(bind_token, &keys.decoding, &validation)
+            .map_err(|_| WechatError::InvalidBindToken)?
+            .claims;
+        let person_id = super::otp::check_code(db, keys, phone, code).await?;
+        let now = now_ms();
+        let mut tx = db.begin_write().await?;
+        storage::bind_wechat(
+            &mut tx,
+            self.appid(),
+            &claims.sub,
+            claims.unionid.as_deref(),
+            person_id,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(person_id, "WeChat account bound");
+        Ok(super::start_session(db, keys, person_id).await?)
+    }
+}

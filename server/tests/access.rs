@@ -1,0 +1,230 @@
+//! The access matrix: every protected endpoint, called by every role granted inside the
+//! target's region and outside it, and by nobody, on both databases. The status of each call
+//! is asserted exactly. Later issues add their endpoints to [`endpoints`].
+//!
+//! The target is 柳村 (410783101230) and its grid 410783101230-001. "Inside" grants reach it
+//! (a township admin of its township, a grid worker of its grid…); "outside" grants are the
+//! same roles over a neighbouring village, grid, township, or another county (辉县市 410782).
+
+mod common;
+
+use common::TestApp;
+use jifen_shared::auth::Role;
+use serde_json::json;
+
+const PASSWORD: &str = "县里的密码-2026";
+const LIUCUN: &str = "410783101230";
+const GRID: &str = "410783101230-001";
+
+/// Who calls: a role over a region, or nobody.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    Anonymous,
+    Inside(Role),
+    Outside(Role),
+}
+
+impl Who {
+    fn grant(self) -> Option<(Role, &'static str)> {
+        match self {
+            Who::Anonymous => None,
+            Who::Inside(role) => Some((
+                role,
+                match role {
+                    Role::GridWorker => GRID,
+                    Role::TownshipAdmin => "410783101",
+                    Role::CountyAdmin => "410783",
+                    _ => LIUCUN,
+                },
+            )),
+            Who::Outside(role) => Some((
+                role,
+                match role {
+                    Role::GridWorker => "410783101229-001",
+                    Role::TownshipAdmin => "410783102",
+                    Role::CountyAdmin => "410782",
+                    _ => "410783101229",
+                },
+            )),
+        }
+    }
+}
+
+/// Every caller of the matrix.
+fn callers() -> Vec<Who> {
+    let mut all = vec![Who::Anonymous];
+    all.extend(Role::ALL.map(Who::Inside));
+    all.extend(Role::ALL.map(Who::Outside));
+    all
+}
+
+enum Body {
+    None,
+    Json(serde_json::Value),
+    Csv(String),
+}
+
+/// One protected endpoint: how to call it (`n` makes each call's body unique) and which callers
+/// succeed, with what status. Everyone else signed in gets 403, nobody gets 401 — except where
+/// `outsiders` gives another answer for the outside grants of those roles.
+struct Endpoint {
+    method: reqwest::Method,
+    path: String,
+    body: fn(usize, i64) -> Body,
+    allowed: &'static [Role],
+    success: u16,
+    /// The answer to signed-in callers outside the region whose role is in `allowed`
+    /// (`None`: 403).
+    outsiders: Option<u16>,
+}
+
+/// The protected endpoints that exist, with the target villager's id.
+fn endpoints(villager: i64) -> Vec<Endpoint> {
+    use Role::*;
+    const ADMINS: &[Role] = &[VillageAdmin, TownshipAdmin, CountyAdmin];
+    vec![
+        Endpoint {
+            method: reqwest::Method::GET,
+            path: "/api/v1/me".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            // The import answers 200 to any admin; rows outside the caller's region come back
+            // as `outside_region` errors (checked in tests/people.rs).
+            method: reqwest::Method::POST,
+            path: "/api/v1/admin/villagers/import".into(),
+            body: |n, _| {
+                Body::Csv(format!(
+                    "name,phone,village_code\n村民{n},1370000{n:04},{LIUCUN}\n"
+                ))
+            },
+            allowed: ADMINS,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            method: reqwest::Method::POST,
+            path: "/api/v1/admin/grids".into(),
+            body: |n, _| Body::Json(json!({"village_code": LIUCUN, "name": format!("网格{n}")})),
+            allowed: ADMINS,
+            success: 201,
+            outsiders: None,
+        },
+        Endpoint {
+            method: reqwest::Method::POST,
+            path: format!("/api/v1/admin/grids/{GRID}/members"),
+            body: |_, villager| Body::Json(json!({"person_ids": [villager]})),
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
+            path: format!("/api/v1/admin/people?region_code={GRID}"),
+            body: |_, _| Body::None,
+            allowed: &[GridWorker, VillageAdmin, TownshipAdmin, CountyAdmin],
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            method: reqwest::Method::POST,
+            path: format!("/api/v1/admin/users/{villager}/roles"),
+            body: |_, _| Body::Json(json!({"role": "volunteer", "region_code": LIUCUN})),
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
+            path: format!("/api/v1/admin/audit?region_code={LIUCUN}"),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+    ]
+}
+
+/// Signs in one staff account per grant; `None` for the anonymous caller.
+async fn token(app: &TestApp, i: usize, who: Who) -> Option<String> {
+    let (role, region) = who.grant()?;
+    let phone = format!("1390000{i:04}");
+    app.staff(&phone, PASSWORD, role, region).await;
+    Some(
+        app.login(&phone, PASSWORD).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    )
+}
+
+/// The regions the grants need beyond the bundled 长垣市: two grids and another county.
+async fn regions(app: &TestApp) {
+    app.load_changyuan().await;
+    for (code, name, level, parent) in [
+        (GRID, "一网格", "grid", LIUCUN),
+        ("410783101229-001", "一网格", "grid", "410783101229"),
+        ("410782", "辉县市", "county", "4107"),
+    ] {
+        sqlx::query(
+            "INSERT INTO regions (code, name, level, parent_code, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 0, 0)",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(level)
+        .bind(parent)
+        .execute(app.db.writer())
+        .await
+        .unwrap();
+    }
+}
+
+db_tests! {
+    async fn every_protected_endpoint_answers_every_role_inside_and_outside_exactly(app) {
+        regions(&app).await;
+        let csv = format!("name,phone,village_code\n李四,13600136000,{LIUCUN}\n");
+        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
+        let villager: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613600136000'")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        let mut callers_with_tokens = Vec::new();
+        for (i, who) in callers().into_iter().enumerate() {
+            callers_with_tokens.push((who, token(&app, i, who).await));
+        }
+        let mut n = 0;
+        let mut failures = Vec::new();
+        for endpoint in endpoints(villager) {
+            for (who, token) in &callers_with_tokens {
+                n += 1;
+                let expected = match *who {
+                    Who::Anonymous => 401,
+                    Who::Inside(role) if endpoint.allowed.contains(&role) => endpoint.success,
+                    Who::Outside(role) if endpoint.allowed.contains(&role) => endpoint.outsiders.unwrap_or(403),
+                    _ => 403,
+                };
+                let mut request = app.client.request(endpoint.method.clone(), app.url(&endpoint.path));
+                request = match (endpoint.body)(n, villager) {
+                    Body::None => request,
+                    Body::Json(body) => request.json(&body),
+                    Body::Csv(csv) => request.header("content-type", "text/csv").body(csv),
+                };
+                if let Some(token) = token {
+                    request = request.bearer_auth(token);
+                }
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                if status != expected {
+                    let body = response.text().await.unwrap_or_default();
+                    failures.push(format!("{} {} as {who:?}: {status}, expected {expected}: {body}", endpoint.method, endpoint.path));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
+        assert_eq!(n, 7 * 15);
+    }
+}
