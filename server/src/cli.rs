@@ -132,7 +132,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ImportVillagers { file } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let report = crate::people::import::import_villagers(&db, &bytes, &|_| true).await?;
+            let report =
+                crate::people::import::import_villagers(&db, &bytes, None, &|_| true).await?;
             let name = file.display();
             println!(
                 "{name}: {} created, {} updated, {} unchanged, {} rejected",

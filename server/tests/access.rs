@@ -187,7 +187,7 @@ db_tests! {
     async fn every_protected_endpoint_answers_every_role_inside_and_outside_exactly(app) {
         regions(&app).await;
         let csv = format!("name,phone,village_code\n李四,13600136000,{LIUCUN}\n");
-        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
+        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
         let villager: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613600136000'")
             .fetch_one(app.db.reader())
             .await

@@ -77,7 +77,7 @@ db_tests! {
         let township = token(&app, "13800138001", Role::TownshipAdmin, "410783101").await;
         create_grid(&app, Some(&admin), LIUCUN, "第一网格").await;
         let csv = format!("name,phone,village_code\n李四,13900139000,{LIUCUN}\n");
-        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
+        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
         let (_, me) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
         let li: i64 = sqlx::query_scalar::<_, i64>("SELECT id FROM people WHERE phone = '+8613900139000'")
             .fetch_one(app.db.reader())
@@ -137,8 +137,13 @@ db_tests! {
         let (status, page) = list(admin.clone(), format!("?region_code={LIUCUN}")).await;
         assert_eq!(status, 200, "{page}");
         let actions: Vec<_> = page["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-        assert_eq!(actions, ["villagers.import", "grid.create", "grid.create"]);
-        let newest_grid = &page["items"][1];
+        assert_eq!(actions, ["villagers.import", "person.create", "grid.create", "grid.create"]);
+        let person = &page["items"][1];
+        assert_eq!(person["actor_name"], "测试员");
+        assert!(person["target"].as_str().unwrap().starts_with("person:"));
+        assert_eq!(person["after"]["name"], "王五");
+        assert_eq!(person["after"]["phone"], "137****7000");
+        let newest_grid = &page["items"][2];
         assert_eq!(newest_grid["actor_name"], "测试员");
         assert_eq!(newest_grid["target"], "410783101230-002");
         assert_eq!(newest_grid["after"], json!({"code": "410783101230-002", "name": "第二网格"}));
@@ -150,8 +155,9 @@ db_tests! {
         assert_eq!(first["items"].as_array().unwrap().len(), 2);
         let cursor = first["next_cursor"].as_str().unwrap().to_owned();
         let (_, second) = list(admin.clone(), format!("?region_code={LIUCUN}&limit=2&cursor={cursor}")).await;
-        assert_eq!(second["items"].as_array().unwrap().len(), 1);
-        assert_eq!(second["items"][0]["target"], "410783101230-001");
+        assert_eq!(second["items"].as_array().unwrap().len(), 2);
+        assert_eq!(second["items"][1]["target"], "410783101230-001");
+        assert_eq!(second["next_cursor"], serde_json::Value::Null);
         // Outsiders and bad queries.
         assert_eq!(list(other.clone(), format!("?region_code={LIUCUN}")).await.0, 403);
         assert_eq!(list(other, String::new()).await.1["items"], json!([]), "their own village has no entries");

@@ -43,9 +43,10 @@ async fn village(app: &TestApp) -> String {
          王五,13900139004,{LIUCUN},,0103,\n\
          赵六,13900139005,{OTHER_VILLAGE},,0201,\n"
     );
-    let report = jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), &|_| true)
-        .await
-        .unwrap();
+    let report =
+        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true)
+            .await
+            .unwrap();
     assert_eq!(report.created, 5);
     admin
 }
@@ -138,7 +139,7 @@ db_tests! {
         assert_eq!((names(&third), &third["next_cursor"]), (vec!["王五"], &json!(null)));
 
         let villager_csv = format!("name,phone,village_code\n钱七,13900139009,{LIUCUN}\n");
-        jifen_server::people::import::import_villagers(&app.db, villager_csv.as_bytes(), &|_| true).await.unwrap();
+        jifen_server::people::import::import_villagers(&app.db, villager_csv.as_bytes(), None, &|_| true).await.unwrap();
         let other_admin = token(&app, "13800138003", Role::VillageAdmin, OTHER_VILLAGE).await;
         let keeper = token(&app, "13800138004", Role::Keeper, LIUCUN).await;
         for (token, query, status, code) in [

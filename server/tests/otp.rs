@@ -11,7 +11,7 @@ const PHONE: &str = "+8613800138000";
 async fn with_villager(app: &common::TestApp) {
     app.load_changyuan().await;
     let csv = "name,phone,village_code\n张三,13800138000,410783101230\n";
-    let report = import_villagers(&app.db, csv.as_bytes(), &|_| true)
+    let report = import_villagers(&app.db, csv.as_bytes(), None, &|_| true)
         .await
         .unwrap();
     assert_eq!(report.created, 1);

@@ -61,7 +61,7 @@ db_tests! {
              李四,+86 139-0013-9000,{LIUCUN},,0102,脱贫户、村民\n\
              王五,１３７００１３７０００,{LIUCUN},,,\n"
         );
-        let report = import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
+        let report = import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
         assert_eq!((report.created, report.updated, report.unchanged), (3, 0, 0));
         assert!(report.errors.is_empty(), "{:?}", report.errors);
         assert_eq!(
@@ -72,25 +72,60 @@ db_tests! {
                 ("李四".into(), "+8613900139000".into(), None, Some("0102".into()), "村民|脱贫户".into()),
             ]
         );
-        let again = import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
+        let again = import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
         assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
     }
 
     async fn a_changed_phone_updates_the_person(app) {
         app.load_changyuan().await;
         let first = format!("{HEADER}张三,13800138000,{LIUCUN},,0101,党员\n");
-        import_villagers(&app.db, first.as_bytes(), &|_| true).await.unwrap();
+        import_villagers(&app.db, first.as_bytes(), None, &|_| true).await.unwrap();
         let moved = format!("{HEADER}张三,13600136000,{LIUCUN},,0101,党员\n");
-        let report = import_villagers(&app.db, moved.as_bytes(), &|_| true).await.unwrap();
+        let report = import_villagers(&app.db, moved.as_bytes(), None, &|_| true).await.unwrap();
         assert_eq!((report.created, report.updated, report.unchanged), (0, 1, 0));
         let all = people(&app.db).await;
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].1, "+8613600136000");
         // A changed tag list is an update too.
         let retagged = format!("{HEADER}张三,13600136000,{LIUCUN},,0101,党员;村干部\n");
-        let report = import_villagers(&app.db, retagged.as_bytes(), &|_| true).await.unwrap();
+        let report = import_villagers(&app.db, retagged.as_bytes(), None, &|_| true).await.unwrap();
         assert_eq!(report.updated, 1);
         assert_eq!(people(&app.db).await[0].4, "党员|村干部");
+        // Each change is in the audit log with before and after, phones masked.
+        let audit: Vec<(String, Option<String>, Option<String>)> = sqlx::query(
+            "SELECT action, before, after FROM audit_log ORDER BY id",
+        )
+        .fetch_all(app.db.reader())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get("action"), r.get("before"), r.get("after")))
+        .collect();
+        let json = |s: &Option<String>| s.as_deref().map(|s| serde_json::from_str::<serde_json::Value>(s).unwrap());
+        assert_eq!(audit.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(), ["person.create", "person.update", "person.update"]);
+        assert_eq!(json(&audit[0].1), None);
+        assert_eq!(json(&audit[1].1).unwrap()["phone"], "138****8000");
+        assert_eq!(json(&audit[1].2).unwrap()["phone"], "136****6000");
+        assert_eq!(json(&audit[2].1).unwrap()["tags"], serde_json::json!(["党员"]));
+        assert_eq!(json(&audit[2].2).unwrap()["tags"], serde_json::json!(["党员", "村干部"]));
+    }
+
+    async fn two_imports_racing_over_the_same_new_people_both_succeed(app) {
+        app.load_changyuan().await;
+        let mut csv = HEADER.to_owned();
+        for i in 0..300 {
+            csv.push_str(&format!("村民{i},1370000{i:04},{LIUCUN},,{i:04},\n"));
+        }
+        let (a, b) = tokio::join!(
+            import_villagers(&app.db, csv.as_bytes(), None, &|_| true),
+            import_villagers(&app.db, csv.as_bytes(), None, &|_| true),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.created + b.created, 300);
+        assert_eq!(a.created + a.unchanged, 300);
+        assert_eq!(b.created + b.unchanged, 300);
+        assert_eq!((a.updated, b.updated, a.errors.len(), b.errors.len()), (0, 0, 0, 0));
+        assert_eq!(people(&app.db).await.len(), 300);
     }
 
     async fn bad_rows_are_reported_by_line_and_good_rows_kept(app) {
@@ -113,7 +148,7 @@ db_tests! {
              也好,13800138009,{LIUCUN},,,村民\n",
             "1".repeat(40)
         );
-        let report = import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
+        let report = import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
         let errors: Vec<_> = report.errors.iter().map(|e| (e.line, e.code.as_str())).collect();
         assert_eq!(
             errors,
@@ -148,7 +183,7 @@ db_tests! {
                 csv.push_str(&format!("村民{i},1390000{i:04},{LIUCUN},,{i:05},村民\n"));
             }
         }
-        let report = import_villagers(&app.db, csv.as_bytes(), &|_| true).await.unwrap();
+        let report = import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
         assert_eq!(report.created, 9_990);
         assert_eq!(report.errors.iter().map(|e| e.line).collect::<Vec<_>>(), bad_lines);
         assert!(report.errors.iter().all(|e| e.code == "invalid_phone"));
@@ -164,12 +199,12 @@ db_tests! {
         app.load_changyuan().await;
         let other = "410783101229";
         let b = format!("{HEADER}外村人,13900139000,{other},,,\n");
-        import_villagers(&app.db, b.as_bytes(), &|_| true).await.unwrap();
+        import_villagers(&app.db, b.as_bytes(), None, &|_| true).await.unwrap();
         app.staff("13700137000", "县里的密码-2026", jifen_shared::auth::Role::CountyAdmin, "410783").await;
         let liucun = jifen_shared::regions::RegionCode::parse(LIUCUN).unwrap();
         let only_liucun = move |c: &jifen_shared::regions::RegionCode| c.is_within(&liucun);
         let a = format!("{HEADER}冒名,13900139000,{LIUCUN},,,\n冒名二,13700137000,{LIUCUN},,,\n");
-        let report = import_villagers(&app.db, a.as_bytes(), &only_liucun).await.unwrap();
+        let report = import_villagers(&app.db, a.as_bytes(), None, &only_liucun).await.unwrap();
         let errors: Vec<_> = report.errors.iter().map(|e| (e.line, e.code.as_str())).collect();
         assert_eq!(errors, [(2, "outside_region"), (3, "staff_account")]);
         let all = people(&app.db).await;
@@ -178,7 +213,7 @@ db_tests! {
     }
 
     async fn a_file_without_the_required_columns_is_refused(app) {
-        let err = import_villagers(&app.db, "name,mobile\n张三,13800138000\n".as_bytes(), &|_| true).await.unwrap_err();
+        let err = import_villagers(&app.db, "name,mobile\n张三,13800138000\n".as_bytes(), None, &|_| true).await.unwrap_err();
         assert!(err.to_string().contains("needs name, phone and village_code"), "{err}");
     }
 }

@@ -32,7 +32,7 @@ async fn with_wechat(backend: Backend, secret: &str) -> Option<(TestApp, FakeWec
     .await?;
     app.load_changyuan().await;
     let csv = "name,phone,village_code\n张三,13800138000,410783101230\n";
-    jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), &|_| true)
+    jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true)
         .await
         .unwrap();
     Some((app, fake))

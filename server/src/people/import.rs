@@ -20,7 +20,12 @@
 //! - a person already stored exactly as given is left alone: importing the same file twice
 //!   changes nothing the second time;
 //! - every imported person holds the `villager` role over their village (and no other
-//!   village); staff roles they may hold are untouched.
+//!   village); staff roles they may hold are untouched;
+//! - each person created or changed is recorded in the audit log (`person.create`,
+//!   `person.update`, with before and after, phones masked) in the same transaction as the
+//!   change;
+//! - two imports racing over the same new phone numbers (PostgreSQL) do not fail: the loser's
+//!   batch is retried and finds the people the winner created.
 
 use std::collections::HashMap;
 
@@ -53,8 +58,9 @@ pub enum VillagerImportError {
     Storage(#[from] sqlx::Error),
 }
 
-/// Parses and imports a villager CSV (see the module docs). Rows of villages for which
-/// `within` says no are rejected with `outside_region` (the CLI allows every village).
+/// Parses and imports a villager CSV (see the module docs) for `actor_id` (`None`: the
+/// command line). Rows of villages for which `within` says no are rejected with
+/// `outside_region` (the CLI allows every village).
 ///
 /// Errors: [`VillagerImportError::Header`] when the required columns are missing;
 /// [`VillagerImportError::Storage`] when the database fails (transactions already committed,
@@ -62,34 +68,78 @@ pub enum VillagerImportError {
 pub async fn import_villagers(
     db: &Db,
     bytes: &[u8],
+    actor_id: Option<i64>,
     within: &dyn Fn(&RegionCode) -> bool,
 ) -> Result<VillagerImportReport, VillagerImportError> {
-    let mut report = VillagerImportReport {
+    let mut report = empty_report();
+    let rows = parse(db, bytes, within, &mut report.errors).await?;
+    for part in rows.chunks(ROWS_PER_TRANSACTION) {
+        let mut attempt = 1;
+        let done = loop {
+            match save_all(db, part, actor_id, within).await {
+                Err(e) if attempt < 3 && is_unique_violation(&e) => attempt += 1,
+                done => break done?,
+            }
+        };
+        report.created += done.created;
+        report.updated += done.updated;
+        report.unchanged += done.unchanged;
+        report.errors.extend(done.errors);
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+fn empty_report() -> VillagerImportReport {
+    VillagerImportReport {
         created: 0,
         updated: 0,
         unchanged: 0,
         errors: Vec::new(),
-    };
-    let rows = parse(db, bytes, within, &mut report.errors).await?;
-    for part in rows.chunks(ROWS_PER_TRANSACTION) {
-        let now = now_ms();
-        let mut tx = db.begin_write().await?;
-        for (line, person) in part {
-            match save(db, &mut tx, person, within, now).await? {
-                Outcome::Created => report.created += 1,
-                Outcome::Updated => report.updated += 1,
-                Outcome::Unchanged => report.unchanged += 1,
-                Outcome::Refused(code, message) => report.errors.push(RowError {
-                    line: *line,
-                    code: code.into(),
-                    message,
-                }),
-            }
-        }
-        tx.commit().await?;
     }
-    report.errors.sort_by_key(|e| e.line);
+}
+
+/// Another import inserted the same phone first (PostgreSQL; SQLite's writer is serial).
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+/// Saves `rows` in one transaction; the counts of this batch.
+async fn save_all(
+    db: &Db,
+    rows: &[(u64, PersonRow)],
+    actor_id: Option<i64>,
+    within: &dyn Fn(&RegionCode) -> bool,
+) -> Result<VillagerImportReport, sqlx::Error> {
+    let mut report = empty_report();
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    for (line, person) in rows {
+        match save(db, &mut tx, person, actor_id, within, now).await? {
+            Outcome::Created => report.created += 1,
+            Outcome::Updated => report.updated += 1,
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Refused(code, message) => report.errors.push(RowError {
+                line: *line,
+                code: code.into(),
+                message,
+            }),
+        }
+    }
+    tx.commit().await?;
     Ok(report)
+}
+
+/// How a person appears in the audit log: everything but the full phone number.
+fn audited(person: &PersonRow) -> serde_json::Value {
+    serde_json::json!({
+        "name": person.name,
+        "phone": Phone::from_stored(person.phone.clone()).masked(),
+        "village_code": person.village_code,
+        "grid_code": person.grid_code,
+        "household": person.household,
+        "tags": person.tags,
+    })
 }
 
 enum Outcome {
@@ -104,6 +154,7 @@ async fn save(
     db: &Db,
     tx: &mut crate::storage::Tx,
     person: &PersonRow,
+    actor_id: Option<i64>,
     within: &dyn Fn(&RegionCode) -> bool,
     now: i64,
 ) -> Result<Outcome, sqlx::Error> {
@@ -117,9 +168,20 @@ async fn save(
         },
     };
     let village = person.village_code.as_deref().unwrap_or_default();
+    // Checked by `parse`; a failure here would be a bug, reported as a storage fault.
+    let region = RegionCode::parse(village).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let Some(existing) = existing else {
         let id = storage::insert(tx, person, now).await?;
         crate::auth::storage::set_villager_role(tx, id, village, now).await?;
+        let record = crate::audit::Record {
+            actor_id,
+            action: "person.create",
+            region: &region,
+            target: format!("person:{id}"),
+            before: None,
+            after: Some(audited(person)),
+        };
+        crate::audit::record(tx, record, now).await?;
         return Ok(Outcome::Created);
     };
     // The phone may belong to someone elsewhere: an import moves nobody out of a village the
@@ -158,6 +220,15 @@ async fn save(
     }
     storage::update(tx, &wanted, now).await?;
     crate::auth::storage::set_villager_role(tx, existing.id, village, now).await?;
+    let record = crate::audit::Record {
+        actor_id,
+        action: "person.update",
+        region: &region,
+        target: format!("person:{}", existing.id),
+        before: Some(audited(&existing)),
+        after: Some(audited(&wanted)),
+    };
+    crate::audit::record(tx, record, now).await?;
     Ok(Outcome::Updated)
 }
 

@@ -67,7 +67,7 @@ async fn import(
     let within = |village: &jifen_shared::regions::RegionCode| {
         policy::may(&caller.roles, Action::ManagePeople, village)
     };
-    let report = import_villagers(&state.db, &body, &within).await?;
+    let report = import_villagers(&state.db, &body, Some(caller.id), &within).await?;
     if let Some(region) = policy::admin_regions(&caller.roles).next() {
         let record = crate::audit::Record {
             actor_id: Some(caller.id),
