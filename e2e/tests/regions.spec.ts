@@ -162,6 +162,7 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
     "/api/v1/admin/grids/{code}/members",
     "/api/v1/admin/people",
     "/api/v1/admin/users/{id}/roles",
+    "/api/v1/admin/users/{id}/roles/{role}/{region_code}",
     "/api/v1/admin/villagers/import",
     "/api/v1/auth/logout",
     "/api/v1/auth/methods",

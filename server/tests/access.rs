@@ -138,6 +138,14 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
+            method: reqwest::Method::DELETE,
+            path: format!("/api/v1/admin/users/{villager}/roles/volunteer/{LIUCUN}"),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
             method: reqwest::Method::GET,
             path: format!("/api/v1/admin/audit?region_code={LIUCUN}"),
             body: |_, _| Body::None,
@@ -225,6 +233,6 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 7 * 15);
+        assert_eq!(n, 8 * 15);
     }
 }

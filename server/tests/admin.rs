@@ -109,6 +109,35 @@ db_tests! {
         let (status, _) = app.post_json("/api/v1/admin/users/999999/roles", Some(&township), &grant("keeper", LIUCUN)).await;
         assert_eq!(status, 404);
         assert!(me["user"]["id"].is_i64());
+
+        // The grid worker steps down: the village admin revokes the role; twice is harmless.
+        let revoke = format!("/api/v1/admin/users/{li}/roles/grid_worker/410783101230-001");
+        for _ in 0..2 {
+            let (status, body) = app.send(reqwest::Method::DELETE, &revoke, Some(&admin), None).await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(
+                body["roles"],
+                json!([
+                    {"role": "villager", "region_code": LIUCUN},
+                    {"role": "village_admin", "region_code": LIUCUN},
+                ])
+            );
+        }
+        let (_, audit) = app.get_as("/api/v1/admin/audit", Some(&admin)).await;
+        assert_eq!(audit["items"][0]["action"], "role.revoke");
+        assert_eq!(audit["items"][0]["before"], grant("grid_worker", "410783101230-001"));
+        assert_eq!(audit["items"][1]["action"], "role.grant");
+        for (token, path, status) in [
+            (&admin, format!("/api/v1/admin/users/{li}/roles/village_admin/{LIUCUN}"), 403),
+            (&admin, format!("/api/v1/admin/users/{li}/roles/villager/{LIUCUN}"), 400),
+            (&admin, format!("/api/v1/admin/users/{li}/roles/mayor/{LIUCUN}"), 400),
+            (&admin, format!("/api/v1/admin/users/{li}/roles/keeper/4107831x"), 400),
+            (&admin, format!("/api/v1/admin/users/999999/roles/keeper/{LIUCUN}"), 404),
+            (&township, format!("/api/v1/admin/users/{li}/roles/village_admin/{LIUCUN}"), 200),
+        ] {
+            let (got, body) = app.send(reqwest::Method::DELETE, &path, Some(token), None).await;
+            assert_eq!(got, status, "{path}: {body}");
+        }
     }
 
     async fn the_audit_log_shows_who_did_what_to_the_admins_of_the_region(app) {

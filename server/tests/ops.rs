@@ -117,6 +117,7 @@ db_tests! {
             "/api/v1/admin/grids",
             "/api/v1/admin/grids/{code}/members",
             "/api/v1/admin/users/{id}/roles",
+            "/api/v1/admin/users/{id}/roles/{role}/{region_code}",
             "/api/v1/admin/audit",
         ]
         .into_iter()

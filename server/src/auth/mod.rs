@@ -336,3 +336,46 @@ pub async fn grant_role(
         roles: storage::roles(db, person_id).await?,
     })
 }
+
+/// Takes `grant` away from person `person_id` (`DELETE /admin/users/{id}/roles/{role}/{region}`),
+/// recording `role.revoke` by `actor_id` when the person held it; returns the person's roles.
+/// Revoking a role the person does not hold changes nothing. The villager role is the
+/// registry's (the villager import) and cannot be revoked here. The caller's right is the
+/// policy's to decide (the same as granting).
+///
+/// Errors: [`GrantError::NoSuchPerson`], [`GrantError::VillagerByImport`].
+pub async fn revoke_role(
+    db: &Db,
+    actor_id: Option<i64>,
+    person_id: i64,
+    grant: &jifen_shared::auth::RoleGrant,
+) -> Result<jifen_shared::auth::PersonRoles, GrantError> {
+    if storage::account_by_id(db, person_id).await?.is_none() {
+        return Err(GrantError::NoSuchPerson(person_id));
+    }
+    if grant.role == jifen_shared::auth::Role::Villager {
+        return Err(GrantError::VillagerByImport);
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    if storage::delete_role(&mut tx, person_id, grant).await? {
+        crate::audit::record(
+            &mut tx,
+            crate::audit::Record {
+                actor_id,
+                action: "role.revoke",
+                region: &grant.region_code,
+                target: format!("person:{person_id}"),
+                before: Some(serde_json::json!(grant)),
+                after: None,
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(jifen_shared::auth::PersonRoles {
+        id: person_id,
+        roles: storage::roles(db, person_id).await?,
+    })
+}

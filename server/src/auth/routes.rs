@@ -2,12 +2,13 @@
 //! `GET /me`, role grants.
 
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use jifen_shared::ErrorCode;
 use jifen_shared::auth::{
     LoginMethods, Me, OtpSend, OtpSent, OtpVerify, PasswordLogin, PersonRoles, RefreshRequest,
-    RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
+    Role, RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
 };
+use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::AuthError;
@@ -27,7 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(refresh)
         .service(logout)
         .service(me)
-        .service(grant_role);
+        .service(grant_role)
+        .service(revoke_role);
 }
 
 impl From<AuthError> for ApiError {
@@ -331,5 +333,47 @@ async fn grant_role(
         )));
     }
     let roles = super::grant_role(&state.db, Some(caller.id), id.into_inner(), &body).await?;
+    Ok(HttpResponse::Ok().json(roles))
+}
+
+/// Takes a role over a region away from a person (e.g. a grid worker who steps down).
+/// Whoever may grant the role there may revoke it; recorded in the audit log. Revoking a role
+/// the person does not hold answers 200 with their roles unchanged.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The person's id"),
+        ("role" = Role, Path, description = "e.g. `grid_worker`"),
+        ("region_code" = String, Path, description = "The region the role is held over"),
+    ),
+    responses(
+        (status = 200, body = PersonRoles),
+        (status = 400, description = "`invalid_input`: unknown role, malformed region, or the villager role (the registry's)", body = jifen_shared::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such person", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[delete("/admin/users/{id}/roles/{role}/{region_code}")]
+async fn revoke_role(
+    caller: Caller,
+    path: web::Path<(i64, String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, role, region) = path.into_inner();
+    let grant = RoleGrant {
+        role: Role::parse(&role)
+            .ok_or_else(|| ApiError::invalid_input(format!("role: no role is called {role:?}")))?,
+        region_code: RegionCode::parse(&region)
+            .map_err(|e| ApiError::invalid_input(format!("region_code: {e}")))?,
+    };
+    if !crate::policy::may_grant(&caller.roles, grant.role, &grant.region_code) {
+        return Err(ApiError::forbidden(format!(
+            "you may not revoke {} of {}",
+            grant.role, grant.region_code
+        )));
+    }
+    let roles = super::revoke_role(&state.db, Some(caller.id), id, &grant).await?;
     Ok(HttpResponse::Ok().json(roles))
 }

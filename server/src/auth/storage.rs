@@ -172,6 +172,23 @@ pub async fn insert_role(
     Ok(done.rows_affected() == 1)
 }
 
+/// Takes the role away; returns whether the person held it.
+pub async fn delete_role(
+    tx: &mut Tx,
+    person_id: i64,
+    grant: &RoleGrant,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM role_assignments WHERE person_id = $1 AND role = $2 AND region_code = $3",
+    )
+    .bind(person_id)
+    .bind(grant.role.as_str())
+    .bind(grant.region_code.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Makes `person_id` a villager of `village_code` only (a villager belongs to one village;
 /// staff roles are untouched).
 pub async fn set_villager_role(
