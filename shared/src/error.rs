@@ -43,6 +43,9 @@ pub enum ErrorCode {
     Internal,
     /// 503: the database or another dependency is not answering.
     Unavailable,
+    /// 503: the SMS gateway refused the code or did not answer; nothing was sent and the
+    /// request did not count against the limits, so the client may ask again.
+    SmsUnavailable,
 }
 
 impl ErrorCode {
@@ -61,7 +64,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
-            ErrorCode::Unavailable => 503,
+            ErrorCode::Unavailable | ErrorCode::SmsUnavailable => 503,
         }
     }
 
@@ -84,6 +87,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::SmsUnavailable => "sms_unavailable",
         }
     }
 }
@@ -128,6 +132,7 @@ mod tests {
             ErrorCode::RateLimited,
             ErrorCode::Internal,
             ErrorCode::Unavailable,
+            ErrorCode::SmsUnavailable,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

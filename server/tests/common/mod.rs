@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod fake_tencent_sms;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -274,8 +276,28 @@ impl TestApp {
     }
 }
 
-/// Starts the app on a fresh database of `backend` (`None`: PostgreSQL not configured).
+/// Starts the app on a fresh database of `backend` (`None`: PostgreSQL not configured), its
+/// SMS codes kept in [`TestApp::sms`].
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let sms = std::sync::Arc::new(RecordingSms::default());
+    start(backend, |_| {}, Some(sms)).await
+}
+
+/// Starts the app like [`spawn_app`], with `configure` applied to its settings and the SMS
+/// sender those settings ask for (as `jifen serve` does), e.g. Tencent Cloud SMS pointed at
+/// a [`fake_tencent_sms::FakeTencentSms`]. [`TestApp::sms`] stays empty.
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
+    start(backend, configure, None).await
+}
+
+async fn start(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+    recording: Option<std::sync::Arc<RecordingSms>>,
+) -> Option<TestApp> {
     let test_db = TestDb::new(backend).await?;
     let web_dir = test_db.dir().join("web");
     std::fs::create_dir_all(&web_dir).unwrap();
@@ -284,12 +306,22 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     settings.database_url = test_db.url.clone();
     settings.data_dir = test_db.dir().join("data");
     settings.web_dir = web_dir.clone();
+    configure(&mut settings);
     let db = Db::connect(&settings.database_url, Duration::from_secs(10))
         .await
         .expect("connect");
     db.migrate().await.expect("migrate");
-    let sms = std::sync::Arc::new(RecordingSms::default());
-    let app = Application::build_with(settings, db.clone(), sms.clone()).expect("build app");
+    let (app, sms) = match recording {
+        Some(sms) => (
+            Application::build_with(settings, db.clone(), sms.clone()),
+            sms,
+        ),
+        None => (
+            Application::build(settings, db.clone()),
+            std::sync::Arc::default(),
+        ),
+    };
+    let app = app.expect("build app");
     let address = format!("http://{}", app.addr());
     tokio::spawn(app.run());
     let client = reqwest::Client::builder()
@@ -333,6 +365,28 @@ macro_rules! db_tests {
                     let Some($app) = $crate::common::spawn_app($crate::common::Backend::Postgres).await else {
                         return;
                     };
+                    $body
+                }
+            }
+        )*
+    };
+    // `async fn name(backend = b) { … }`: the body gets the `Backend` and starts the app
+    // itself (e.g. with [`spawn_app_with`]), returning early when that gives `None`.
+    ($(async fn $name:ident(backend = $backend:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let $backend = $crate::common::Backend::Sqlite;
+                    $body
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let $backend = $crate::common::Backend::Postgres;
                     $body
                 }
             }
