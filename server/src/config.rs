@@ -25,6 +25,13 @@ struct RawSettings {
     web_dir: PathBuf,
     home_region: String,
     sms_provider: String,
+    tencent_sms_secret_id: Option<String>,
+    tencent_sms_secret_key: Option<String>,
+    tencent_sms_sdk_app_id: Option<String>,
+    tencent_sms_sign_name: Option<String>,
+    tencent_sms_template_id: Option<String>,
+    tencent_sms_region: String,
+    tencent_sms_endpoint: String,
     wechat_api_base: String,
     wechat_appid: Option<String>,
     wechat_secret: Option<String>,
@@ -46,6 +53,13 @@ impl Default for RawSettings {
             web_dir: "./app/dist".into(),
             home_region: "410783".into(),
             sms_provider: "log".into(),
+            tencent_sms_secret_id: None,
+            tencent_sms_secret_key: None,
+            tencent_sms_sdk_app_id: None,
+            tencent_sms_sign_name: None,
+            tencent_sms_template_id: None,
+            tencent_sms_region: "ap-guangzhou".into(),
+            tencent_sms_endpoint: "https://sms.tencentcloudapi.com".into(),
             wechat_api_base: "https://api.weixin.qq.com".into(),
             wechat_appid: None,
             wechat_secret: None,
@@ -60,11 +74,57 @@ impl Default for RawSettings {
     }
 }
 
-/// How SMS one-time codes leave the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How SMS one-time codes leave the server (`JIFEN_SMS_PROVIDER`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SmsProvider {
-    /// Development: each code is written to the server log with the phone number.
+    /// `log` — development: each code is written to the server log with the phone number.
     Log,
+    /// `tencent` — Tencent Cloud SMS (腾讯云短信), see [`crate::auth::sms::tencent`].
+    Tencent(Box<TencentSmsSettings>),
+}
+
+/// Tencent Cloud SMS account, app and template, for `JIFEN_SMS_PROVIDER=tencent`. The
+/// values come from the Tencent Cloud console (API keys; SMS → application, signature and
+/// body template). `Debug` shows everything but the SecretKey.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TencentSmsSettings {
+    /// `JIFEN_TENCENT_SMS_SECRET_ID` (required): the API key's SecretId (`AKID…`).
+    pub secret_id: String,
+    /// `JIFEN_TENCENT_SMS_SECRET_KEY` (required): the API key's SecretKey, which signs every
+    /// request; never logged.
+    pub secret_key: String,
+    /// `JIFEN_TENCENT_SMS_SDK_APP_ID` (required): the SMS application's SdkAppId, digits
+    /// (e.g. `1400006666`).
+    pub sdk_app_id: String,
+    /// `JIFEN_TENCENT_SMS_SIGN_NAME` (required): the approved signature (短信签名) shown as
+    /// `【…】` before the text, e.g. `长垣市积分`.
+    pub sign_name: String,
+    /// `JIFEN_TENCENT_SMS_TEMPLATE_ID` (required): the approved body template, digits; it
+    /// takes two parameters, `{1}` the code and `{2}` the minutes it is valid.
+    pub template_id: String,
+    /// `JIFEN_TENCENT_SMS_REGION` (default `ap-guangzhou`): `X-TC-Region`.
+    pub region: String,
+    /// `JIFEN_TENCENT_SMS_ENDPOINT` (default `https://sms.tencentcloudapi.com`): where
+    /// `SendSms` is posted; an http(s) URL without path (tests point it at a local fake).
+    pub endpoint: reqwest::Url,
+    /// How long one `SendSms` may take, connecting included: 10 s. Not configurable by
+    /// environment (tests shorten it).
+    pub timeout: std::time::Duration,
+}
+
+impl std::fmt::Debug for TencentSmsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TencentSmsSettings")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &"<redacted>")
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("sign_name", &self.sign_name)
+            .field("template_id", &self.template_id)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint.as_str())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 /// The log line format.
@@ -98,7 +158,9 @@ pub struct Settings {
     /// `JIFEN_HOME_REGION`: the deployment's own region, shown first by the PWA and returned
     /// by `GET /api/v1/regions` (default `410783`, 长垣市).
     pub home_region: jifen_shared::regions::RegionCode,
-    /// `JIFEN_SMS_PROVIDER` (default `log`).
+    /// `JIFEN_SMS_PROVIDER` (default `log`): `log`, or `tencent` with the
+    /// `JIFEN_TENCENT_SMS_*` keys of [`TencentSmsSettings`] (the required ones missing: an
+    /// error naming the first).
     pub sms_provider: SmsProvider,
     /// `JIFEN_WECHAT_API_BASE` (default `https://api.weixin.qq.com`), no trailing slash.
     pub wechat_api_base: String,
@@ -211,6 +273,17 @@ impl Settings {
     }
 
     fn validate(raw: RawSettings) -> Result<Settings, ConfigError> {
+        let sms_provider = match raw.sms_provider.trim() {
+            "log" => SmsProvider::Log,
+            "tencent" => SmsProvider::Tencent(Box::new(tencent_sms(&raw)?)),
+            other => {
+                return Err(bad(
+                    "JIFEN_SMS_PROVIDER",
+                    other,
+                    "a known provider (log, tencent)",
+                ));
+            }
+        };
         let bind: SocketAddr = raw
             .bind
             .trim()
@@ -271,10 +344,6 @@ impl Settings {
                     "a region code like 410783",
                 )
             })?;
-        let sms_provider = match raw.sms_provider.trim() {
-            "log" => SmsProvider::Log,
-            other => return Err(bad("JIFEN_SMS_PROVIDER", other, "a known provider (log)")),
-        };
         let wechat_api_base = raw.wechat_api_base.trim().trim_end_matches('/').to_owned();
         if !(wechat_api_base.starts_with("http://") || wechat_api_base.starts_with("https://")) {
             return Err(bad(
@@ -344,6 +413,79 @@ impl Settings {
             otp_limits,
         })
     }
+}
+
+/// The `JIFEN_TENCENT_SMS_*` keys, checked (`JIFEN_SMS_PROVIDER=tencent`).
+fn tencent_sms(raw: &RawSettings) -> Result<TencentSmsSettings, ConfigError> {
+    let required = |var: &str, value: &Option<String>| {
+        non_empty(value.clone())
+            .map(|v| v.trim().to_owned())
+            .ok_or_else(|| ConfigError(format!("{var}: required when JIFEN_SMS_PROVIDER=tencent")))
+    };
+    let digits = |var: &str, value: String, example: &str| {
+        if value.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(value)
+        } else {
+            Err(bad(var, &value, &format!("a number like {example}")))
+        }
+    };
+    let secret_id = required("JIFEN_TENCENT_SMS_SECRET_ID", &raw.tencent_sms_secret_id)?;
+    // The key itself is never repeated in a message.
+    let secret_key = required("JIFEN_TENCENT_SMS_SECRET_KEY", &raw.tencent_sms_secret_key)?;
+    let sdk_app_id = digits(
+        "JIFEN_TENCENT_SMS_SDK_APP_ID",
+        required("JIFEN_TENCENT_SMS_SDK_APP_ID", &raw.tencent_sms_sdk_app_id)?,
+        "1400006666",
+    )?;
+    let sign_name = required("JIFEN_TENCENT_SMS_SIGN_NAME", &raw.tencent_sms_sign_name)?;
+    let template_id = digits(
+        "JIFEN_TENCENT_SMS_TEMPLATE_ID",
+        required(
+            "JIFEN_TENCENT_SMS_TEMPLATE_ID",
+            &raw.tencent_sms_template_id,
+        )?,
+        "1110",
+    )?;
+    let region = raw.tencent_sms_region.trim().to_owned();
+    if region.is_empty()
+        || !region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(bad(
+            "JIFEN_TENCENT_SMS_REGION",
+            &raw.tencent_sms_region,
+            "a region like ap-guangzhou",
+        ));
+    }
+    let endpoint = reqwest::Url::parse(raw.tencent_sms_endpoint.trim())
+        .ok()
+        .filter(|url| {
+            matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some()
+                && url.path() == "/"
+                && url.query().is_none()
+                && url.fragment().is_none()
+                && url.username().is_empty()
+                && url.password().is_none()
+        })
+        .ok_or_else(|| {
+            bad(
+                "JIFEN_TENCENT_SMS_ENDPOINT",
+                &raw.tencent_sms_endpoint,
+                "an http(s) URL without path like https://sms.tencentcloudapi.com",
+            )
+        })?;
+    Ok(TencentSmsSettings {
+        secret_id,
+        secret_key,
+        sdk_app_id,
+        sign_name,
+        template_id,
+        region,
+        endpoint,
+        timeout: std::time::Duration::from_secs(10),
+    })
 }
 
 #[cfg(test)]
@@ -422,6 +564,118 @@ mod tests {
             assert!(err.starts_with(var), "{err}");
             assert!(!err.contains('\n'), "{err}");
         }
+    }
+
+    fn tencent(r: &mut RawSettings) {
+        r.sms_provider = "tencent".into();
+        r.tencent_sms_secret_id = Some("AKIDexample".into());
+        r.tencent_sms_secret_key = Some("very-secret-key".into());
+        r.tencent_sms_sdk_app_id = Some("1400006666".into());
+        r.tencent_sms_sign_name = Some("长垣市积分".into());
+        r.tencent_sms_template_id = Some("1110".into());
+    }
+
+    #[test]
+    fn tencent_sms_with_its_keys() {
+        let s = with(tencent).unwrap();
+        let SmsProvider::Tencent(t) = &s.sms_provider else {
+            panic!("{:?}", s.sms_provider)
+        };
+        assert_eq!(t.secret_id, "AKIDexample");
+        assert_eq!(t.sdk_app_id, "1400006666");
+        assert_eq!(t.sign_name, "长垣市积分");
+        assert_eq!(t.template_id, "1110");
+        assert_eq!(t.region, "ap-guangzhou");
+        assert_eq!(t.endpoint.as_str(), "https://sms.tencentcloudapi.com/");
+        let shown = format!("{s:?}");
+        assert!(shown.contains("AKIDexample"), "{shown}");
+        assert!(
+            !shown.contains("very-secret-key"),
+            "Debug hides the SecretKey: {shown}"
+        );
+        let local = with(|r| {
+            tencent(r);
+            r.tencent_sms_endpoint = "http://127.0.0.1:9999".into();
+            r.tencent_sms_region = "ap-beijing".into();
+        })
+        .unwrap();
+        let SmsProvider::Tencent(t) = local.sms_provider else {
+            unreachable!()
+        };
+        assert_eq!(
+            (t.endpoint.as_str(), t.region.as_str()),
+            ("http://127.0.0.1:9999/", "ap-beijing")
+        );
+    }
+
+    #[test]
+    fn tencent_sms_names_the_missing_or_bad_key() {
+        type Edit = Box<dyn FnOnce(&mut RawSettings)>;
+        let cases: [(&str, Edit); 11] = [
+            (
+                "JIFEN_TENCENT_SMS_SECRET_ID",
+                Box::new(|r| r.tencent_sms_secret_id = None),
+            ),
+            (
+                "JIFEN_TENCENT_SMS_SECRET_KEY",
+                Box::new(|r| r.tencent_sms_secret_key = Some(" ".into())),
+            ),
+            (
+                "JIFEN_TENCENT_SMS_SDK_APP_ID",
+                Box::new(|r| r.tencent_sms_sdk_app_id = None),
+            ),
+            (
+                "JIFEN_TENCENT_SMS_SIGN_NAME",
+                Box::new(|r| r.tencent_sms_sign_name = None),
+            ),
+            (
+                "JIFEN_TENCENT_SMS_TEMPLATE_ID",
+                Box::new(|r| r.tencent_sms_template_id = None),
+            ),
+            (
+                "JIFEN_TENCENT_SMS_SDK_APP_ID",
+                Box::new(|r| r.tencent_sms_sdk_app_id = Some("app-1".into())),
+            ),
+            (
+                "JIFEN_TENCENT_SMS_TEMPLATE_ID",
+                Box::new(|r| r.tencent_sms_template_id = Some("T1110".into())),
+            ),
+            (
+                "JIFEN_TENCENT_SMS_REGION",
+                Box::new(|r| r.tencent_sms_region = "AP Guangzhou".into()),
+            ),
+            (
+                "JIFEN_TENCENT_SMS_ENDPOINT",
+                Box::new(|r| r.tencent_sms_endpoint = "sms.tencentcloudapi.com".into()),
+            ),
+            (
+                "JIFEN_TENCENT_SMS_ENDPOINT",
+                Box::new(|r| r.tencent_sms_endpoint = "https://sms.tencentcloudapi.com/v3".into()),
+            ),
+            (
+                "JIFEN_TENCENT_SMS_ENDPOINT",
+                Box::new(|r| r.tencent_sms_endpoint = "ftp://sms.tencentcloudapi.com".into()),
+            ),
+        ];
+        for (var, f) in cases {
+            let err = with(|r| {
+                tencent(r);
+                f(r);
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(err.starts_with(var), "{err}");
+            assert!(!err.contains('\n'), "{err}");
+            assert!(!err.contains("very-secret-key"), "{err}");
+        }
+        // The keys are ignored while the provider is `log`.
+        let s = with(|r| {
+            tencent(r);
+            r.sms_provider = "log".into();
+            r.tencent_sms_template_id = Some("not checked".into());
+        })
+        .unwrap();
+        assert_eq!(s.sms_provider, SmsProvider::Log);
     }
 
     #[test]

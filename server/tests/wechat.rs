@@ -4,13 +4,11 @@
 //! else.
 
 mod common;
-#[path = "common/fake_wechat.rs"]
-mod fake_wechat;
 
 use std::time::{Duration, Instant};
 
+use common::fake_wechat::{self, FakeWechat};
 use common::{Backend, TestApp};
-use fake_wechat::FakeWechat;
 use jifen_server::config::WechatCredentials;
 use serde_json::json;
 

@@ -48,6 +48,9 @@ pub enum ErrorCode {
     Unavailable,
     /// 503: WeChat's API did not answer, or answered with an error other than a bad code.
     WechatUnavailable,
+    /// 503: the SMS gateway refused the code or did not answer; nothing was sent and the
+    /// request did not count against the limits, so the client may ask again.
+    SmsUnavailable,
 }
 
 impl ErrorCode {
@@ -67,7 +70,9 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
-            ErrorCode::Unavailable | ErrorCode::WechatUnavailable => 503,
+            ErrorCode::Unavailable | ErrorCode::WechatUnavailable | ErrorCode::SmsUnavailable => {
+                503
+            }
         }
     }
 
@@ -92,6 +97,7 @@ impl ErrorCode {
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::WechatCodeInvalid => "wechat_code_invalid",
             ErrorCode::WechatUnavailable => "wechat_unavailable",
+            ErrorCode::SmsUnavailable => "sms_unavailable",
         }
     }
 }
@@ -138,6 +144,7 @@ mod tests {
             ErrorCode::Unavailable,
             ErrorCode::WechatCodeInvalid,
             ErrorCode::WechatUnavailable,
+            ErrorCode::SmsUnavailable,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -19,7 +19,9 @@ fn explain(failure: &ApiFailure) -> Text {
         Some(ErrorCode::InvalidCode) => Text::CodeInvalid,
         Some(ErrorCode::NotRegistered) => Text::NotRegistered,
         Some(ErrorCode::RateLimited) => Text::TooManyCodes,
-        Some(ErrorCode::Unavailable | ErrorCode::Internal) => Text::ServerBusy,
+        Some(ErrorCode::Unavailable | ErrorCode::SmsUnavailable | ErrorCode::Internal) => {
+            Text::ServerBusy
+        }
         _ => Text::NetworkProblem,
     }
 }

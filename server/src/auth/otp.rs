@@ -9,7 +9,13 @@
 //! - a code is only sent to phones in the registry, but the answer is the same 202 either way,
 //!   so the send endpoint does not tell who is registered; verify says `not_registered` only
 //!   after such a send (within 5 minutes), else `invalid_code`, so it cannot list them either;
-//! - a newer code replaces older ones: only the newest unexpired code is checked.
+//! - a newer code replaces older ones: only the newest unexpired code is checked;
+//! - a code the SMS gateway did not take (refused, unreachable, timed out) is forgotten: the
+//!   request counts against no limit (per phone or per address), so the person may ask again
+//!   at once, and an older code that did arrive keeps working; the client gets 503
+//!   `sms_unavailable`. Nothing was sent, so there is nothing for the limits to protect, and
+//!   the gateway keeps its own per-number limits. (While the send is under way, up to the
+//!   gateway timeout, the request already counts and its code is the newest.)
 
 use std::time::Duration;
 
@@ -95,7 +101,8 @@ async fn lock_for_limits(
 /// sends a new code. Returns the seconds until the next code may be asked for.
 ///
 /// Errors: [`OtpError::InvalidPhone`], [`OtpError::RateLimited`] (with the wait),
-/// [`OtpError::SmsUnavailable`] when the gateway refuses.
+/// [`OtpError::SmsUnavailable`] when the gateway refuses or cannot be reached (the request is
+/// then forgotten, see the module docs).
 pub async fn send_code(
     db: &Db,
     keys: &Keys,
@@ -144,7 +151,7 @@ pub async fn send_code(
     }
     let code = registered.then(|| format!("{:06}", rand::rng().random_range(0..1_000_000)));
     let hash = code.as_deref().map(|c| code_hash(keys, &phone, c));
-    storage::insert_otp(
+    let id = storage::insert_otp(
         &mut tx,
         phone.as_str(),
         client_ip,
@@ -155,10 +162,16 @@ pub async fn send_code(
     .await?;
     tx.commit().await?;
     match code {
-        Some(code) => sms.send(&phone, &code).await.map_err(|e| {
-            tracing::error!(error = %e, "SMS not sent");
-            OtpError::SmsUnavailable
-        })?,
+        Some(code) => {
+            if let Err(e) = sms.send(&phone, &code).await {
+                tracing::error!(error = %e, phone = %phone.masked(), "SMS not sent");
+                if let Err(e) = storage::delete_otp(db, id).await {
+                    // The request keeps counting: safe, only less friendly.
+                    tracing::error!(error = %e, "cannot forget the unsent SMS code");
+                }
+                return Err(OtpError::SmsUnavailable);
+            }
+        }
         None => {
             tracing::info!(target: "jifen::sms", "no SMS code for {}: not in the registry", phone.masked())
         }

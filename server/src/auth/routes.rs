@@ -59,7 +59,7 @@ impl From<OtpError> for ApiError {
             OtpError::InvalidPhone(_) => ErrorCode::InvalidPhone,
             OtpError::InvalidCode => ErrorCode::InvalidCode,
             OtpError::NotRegistered => ErrorCode::NotRegistered,
-            OtpError::SmsUnavailable => ErrorCode::Unavailable,
+            OtpError::SmsUnavailable => ErrorCode::SmsUnavailable,
         };
         ApiError::new(code, e.to_string())
     }
@@ -148,7 +148,7 @@ async fn wechat_bind(
     (status = 202, body = OtpSent),
     (status = 400, description = "`invalid_phone`", body = jifen_shared::ApiErrorBody),
     (status = 429, description = "`rate_limited`; `Retry-After` says when", body = jifen_shared::ApiErrorBody),
-    (status = 503, description = "`unavailable`: the SMS gateway failed", body = jifen_shared::ApiErrorBody),
+    (status = 503, description = "`sms_unavailable`: the SMS gateway refused the message or did not answer; nothing was sent and nothing counted, ask again", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/auth/otp/send")]
 async fn otp_send(

@@ -370,7 +370,8 @@ impl OtpKey {
     }
 }
 
-/// Records a code request; `code_hash` is `None` when no code was sent (unregistered phone).
+/// Records a code request and returns its id; `code_hash` is `None` when no code was sent
+/// (unregistered phone).
 pub async fn insert_otp(
     tx: &mut Tx,
     phone: &str,
@@ -378,17 +379,27 @@ pub async fn insert_otp(
     code_hash: Option<&str>,
     now: i64,
     expires_at: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO otp_codes (phone, client_ip, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO otp_codes (phone, client_ip, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(phone)
     .bind(client_ip)
     .bind(code_hash)
     .bind(now)
     .bind(expires_at)
-    .execute(&mut **tx)
-    .await?;
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")
+}
+
+/// Forgets a code request (its code could not be sent), so that it counts against no limit
+/// and does not replace an older code that did arrive.
+pub async fn delete_otp(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM otp_codes WHERE id = $1")
+        .bind(id)
+        .execute(db.writer())
+        .await?;
     Ok(())
 }
 

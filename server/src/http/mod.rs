@@ -205,9 +205,10 @@ pub struct Application {
 impl Application {
     /// Binds `settings.bind` and prepares the server over `db` (already migrated).
     ///
-    /// Errors: the address cannot be bound (in use, not local, no permission).
+    /// Errors: the address cannot be bound (in use, not local, no permission); the SMS
+    /// provider's client cannot be set up.
     pub fn build(settings: Settings, db: Db) -> anyhow::Result<Application> {
-        let sms = crate::auth::sms::from_settings(settings.sms_provider);
+        let sms = crate::auth::sms::from_settings(&settings.sms_provider)?;
         Application::build_with(settings, db, sms)
     }
 

@@ -8,6 +8,9 @@
 
 #![allow(dead_code)]
 
+pub mod fake_tencent_sms;
+pub mod fake_wechat;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -295,15 +298,36 @@ impl TestApp {
     }
 }
 
-/// Starts the app on a fresh database of `backend` (`None`: PostgreSQL not configured).
+/// Starts the app on a fresh database of `backend` (`None`: PostgreSQL not configured), its
+/// SMS codes kept in [`TestApp::sms`].
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, |_| {}).await
 }
 
-/// [`spawn_app`] with settings changed by `configure` first (e.g. WeChat pointed at a fake).
+/// [`spawn_app`] with settings changed by `configure` first (e.g. WeChat pointed at a fake);
+/// SMS codes still kept in [`TestApp::sms`].
 pub async fn spawn_app_with(
     backend: Backend,
     configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
+    let sms = std::sync::Arc::new(RecordingSms::default());
+    start(backend, configure, Some(sms)).await
+}
+
+/// Starts the app like [`spawn_app`], with `configure` applied to its settings and the SMS
+/// sender those settings ask for (as `jifen serve` does), e.g. Tencent Cloud SMS pointed at
+/// a [`fake_tencent_sms::FakeTencentSms`]. [`TestApp::sms`] stays empty.
+pub async fn spawn_app_as_served(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
+    start(backend, configure, None).await
+}
+
+async fn start(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+    recording: Option<std::sync::Arc<RecordingSms>>,
 ) -> Option<TestApp> {
     let test_db = TestDb::new(backend).await?;
     let web_dir = test_db.dir().join("web");
@@ -318,8 +342,17 @@ pub async fn spawn_app_with(
         .await
         .expect("connect");
     db.migrate().await.expect("migrate");
-    let sms = std::sync::Arc::new(RecordingSms::default());
-    let app = Application::build_with(settings, db.clone(), sms.clone()).expect("build app");
+    let (app, sms) = match recording {
+        Some(sms) => (
+            Application::build_with(settings, db.clone(), sms.clone()),
+            sms,
+        ),
+        None => (
+            Application::build(settings, db.clone()),
+            std::sync::Arc::default(),
+        ),
+    };
+    let app = app.expect("build app");
     let address = format!("http://{}", app.addr());
     tokio::spawn(app.run());
     let client = reqwest::Client::builder()
@@ -363,6 +396,28 @@ macro_rules! db_tests {
                     let Some($app) = $crate::common::spawn_app($crate::common::Backend::Postgres).await else {
                         return;
                     };
+                    $body
+                }
+            }
+        )*
+    };
+    // `async fn name(backend = b) { … }`: the body gets the `Backend` and starts the app
+    // itself (e.g. with [`spawn_app_with`]), returning early when that gives `None`.
+    ($(async fn $name:ident(backend = $backend:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let $backend = $crate::common::Backend::Sqlite;
+                    $body
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let $backend = $crate::common::Backend::Postgres;
                     $body
                 }
             }

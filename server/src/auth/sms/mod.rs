@@ -1,0 +1,54 @@
+//! Sending SMS one-time codes, behind one trait so providers can be swapped
+//! (`JIFEN_SMS_PROVIDER`):
+//! - `log`, for development and demos, writes one line per code with the phone number and the
+//!   6 digits to the server log (API.md, "Operations");
+//! - `tencent`, Tencent Cloud SMS ([`tencent`]), signed with [`tc3`].
+
+pub mod tc3;
+pub mod tencent;
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+
+use crate::config::SmsProvider as ProviderSetting;
+use crate::people::phone::Phone;
+
+/// A failure to hand a code to the SMS gateway: refused, unreachable, timed out, or an answer
+/// that could not be read. The text is for the server log (it names the gateway's error code
+/// and request id); it never holds the code or a secret, and it is not shown to clients.
+#[derive(Debug, thiserror::Error)]
+#[error("the SMS gateway did not take the message: {0}")]
+pub struct SmsError(pub String);
+
+/// Something that delivers a login code to a phone.
+pub trait SmsSender: Send + Sync {
+    /// Sends `code` (6 digits) to `phone`. `Ok` means the gateway accepted the message for
+    /// delivery (not that it reached the phone).
+    fn send<'a>(&'a self, phone: &'a Phone, code: &'a str) -> BoxFuture<'a, Result<(), SmsError>>;
+}
+
+/// `JIFEN_SMS_PROVIDER=log`: writes `SMS code for +86138…: 123456` to the log (target
+/// `jifen::sms`, level INFO). Never for production: anyone reading the log can sign in.
+pub struct LogSender;
+
+impl SmsSender for LogSender {
+    fn send<'a>(&'a self, phone: &'a Phone, code: &'a str) -> BoxFuture<'a, Result<(), SmsError>> {
+        Box::pin(async move {
+            tracing::info!(target: "jifen::sms", "SMS code for {phone}: {code}");
+            Ok(())
+        })
+    }
+}
+
+/// The sender the settings ask for.
+///
+/// Errors: the provider's client cannot be set up (see [`tencent::TencentSender::new`]).
+pub fn from_settings(provider: &ProviderSetting) -> Result<Arc<dyn SmsSender>, SmsError> {
+    Ok(match provider {
+        ProviderSetting::Log => Arc::new(LogSender),
+        ProviderSetting::Tencent(settings) => {
+            Arc::new(tencent::TencentSender::new((**settings).clone())?)
+        }
+    })
+}
