@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts the real server for the browser journeys: a fresh SQLite database, 长垣市's divisions
-# and a test villager loaded, the built PWA from app/dist, SMS codes written to the log.
+# Starts the real server for the browser journeys: a fresh SQLite database, 长垣市's divisions,
+# test villagers and staff accounts loaded, the built PWA from app/dist, SMS codes written to
+# the log.
 set -euo pipefail
 port="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,5 +16,14 @@ export JIFEN_DATA_DIR="$data" JIFEN_BIND="127.0.0.1:$port" JIFEN_WEB_DIR="$root/
 unset JIFEN_DATABASE_URL JIFEN_CONFIG
 "$bin" import-divisions
 "$bin" import-villagers "$here/fixtures/villagers.csv"
+# Staff (they sign in with SMS codes like anyone registered). One phone per journey: a phone
+# gets one code a minute.
+#   13700137001 village admin of 留村 (410783101230): imports villagers;
+#   13700137002 village admin of 樊东村 (410783101201): creates grids;
+#   13700137003 李四, villager of 留村 (fixtures) and township admin of 樊相镇: switches roles.
+staff() { "$bin" create-admin --password e2e-password-123 "$@" >/dev/null; }
+staff --phone 13700137001 --role village_admin --region 410783101230 --name 留村管理员
+staff --phone 13700137002 --role village_admin --region 410783101201 --name 樊东管理员
+staff --phone 13700137003 --role township_admin --region 410783101
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

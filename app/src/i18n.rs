@@ -105,6 +105,53 @@ pub enum Text {
     MyRoles,
     SignOut,
     Village,
+    SwitchRoleHint,
+    CurrentRole,
+    Manage,
+    ImportVillagers,
+    ManageGrids,
+    NotStaff,
+    SwitchRole,
+    NoPermission,
+    SessionExpired,
+    TooFrequent,
+    InputRejected,
+    ImportHowTo,
+    ColumnsHelp,
+    ColName,
+    ColPhone,
+    ColVillage,
+    ColGrid,
+    ColHousehold,
+    ColTags,
+    ImportAgain,
+    DownloadSample,
+    ChooseFile,
+    ChooseAnother,
+    Upload,
+    Importing,
+    UploadFailedKept,
+    NotAVillagerCsv,
+    FileTooLarge,
+    ImportDone,
+    Created,
+    Updated,
+    Unchanged,
+    Rejected,
+    BadRows,
+    AllRowsGood,
+    ChooseTownship,
+    ChooseVillage,
+    VillageGrids,
+    NewGrid,
+    GridName,
+    GridNamePlaceholder,
+    Creating,
+    GridNameTaken,
+    GridNameInvalid,
+    GridNameEmpty,
+    AppointTitle,
+    AppointSoon,
 }
 
 /// `text` in `locale`.
@@ -175,6 +222,118 @@ pub fn t(locale: Locale, text: Text) -> &'static str {
         (SignOut, En) => "Sign out",
         (Village, ZhCn) => "所在村",
         (Village, En) => "Village",
+        (SwitchRoleHint, ZhCn) => "点一下，切换当前身份",
+        (SwitchRoleHint, En) => "Tap a role to act as it",
+        (CurrentRole, ZhCn) => "当前",
+        (CurrentRole, En) => "Current",
+        (Manage, ZhCn) => "管理",
+        (Manage, En) => "Manage",
+        (ImportVillagers, ZhCn) => "导入村民名册",
+        (ImportVillagers, En) => "Import villagers",
+        (ManageGrids, ZhCn) => "网格管理",
+        (ManageGrids, En) => "Grids",
+        (NotStaff, ZhCn) => {
+            "无权限：这里只有村、乡镇、县管理员能用。如果您有管理员身份，请到「我的」切换。"
+        }
+        (NotStaff, En) => {
+            "No permission: only village, township and county admins use this. If you are one, switch roles on Me."
+        }
+        (SwitchRole, ZhCn) => "去「我的」切换身份",
+        (SwitchRole, En) => "Switch roles on Me",
+        (NoPermission, ZhCn) => "无权限：您不能管理这个地方",
+        (NoPermission, En) => "No permission: you do not manage this place",
+        (SessionExpired, ZhCn) => "登录已过期，请重新登录",
+        (SessionExpired, En) => "You have been signed out. Please sign in again.",
+        (TooFrequent, ZhCn) => "操作太频繁，请稍后再试",
+        (TooFrequent, En) => "Too many tries. Please wait a little.",
+        (InputRejected, ZhCn) => "填写的内容不对，请检查后再试",
+        (InputRejected, En) => "Something you entered is not right. Please check it.",
+        (ImportHowTo, ZhCn) => "用 Excel 或 WPS 填好名册，另存为「CSV UTF-8」格式再上传。",
+        (ImportHowTo, En) => {
+            "Fill in the register in Excel or WPS, save it as \u{201c}CSV UTF-8\u{201d} and upload it."
+        }
+        (ColumnsHelp, ZhCn) => "各列怎么填（第一行写英文列名，顺序不限）",
+        (ColumnsHelp, En) => "What goes in each column (names in the first row, any order)",
+        (ColName, ZhCn) => "姓名（必填）",
+        (ColName, En) => "Full name (required)",
+        (ColPhone, ZhCn) => "手机号（必填）",
+        (ColPhone, En) => "Mobile number (required)",
+        (ColVillage, ZhCn) => "村代码，12 位数字（必填）",
+        (ColVillage, En) => "Village code, 12 digits (required)",
+        (ColGrid, ZhCn) => "网格代码，如 410783101230-001（可不填）",
+        (ColGrid, En) => "Grid code, e.g. 410783101230-001 (optional)",
+        (ColHousehold, ZhCn) => "户号（可不填）",
+        (ColHousehold, En) => "Household number (optional)",
+        (ColTags, ZhCn) => "标签，如 党员;村民代表，用分号隔开（可不填）",
+        (ColTags, En) => "Tags, separated by semicolons (optional)",
+        (ImportAgain, ZhCn) => "同一个手机号再导入一次，只会更新这个人，不会重复添加。",
+        (ImportAgain, En) => "Importing a number again updates that person; nobody is added twice.",
+        (DownloadSample, ZhCn) => "下载样例文件",
+        (DownloadSample, En) => "Download a sample file",
+        (ChooseFile, ZhCn) => "选择 CSV 文件",
+        (ChooseFile, En) => "Choose a CSV file",
+        (ChooseAnother, ZhCn) => "换一个文件",
+        (ChooseAnother, En) => "Choose another file",
+        (Upload, ZhCn) => "上传并导入",
+        (Upload, En) => "Upload and import",
+        (Importing, ZhCn) => "已上传，正在导入…",
+        (Importing, En) => "Uploaded. Importing…",
+        (UploadFailedKept, ZhCn) => "网络不好，上传没有完成。文件还在，点「重试」再传一次。",
+        (UploadFailedKept, En) => {
+            "The network failed and the upload did not finish. The file is still chosen: tap Try again."
+        }
+        (NotAVillagerCsv, ZhCn) => {
+            "这个文件不是村民名册：第一行要有 name、phone、village_code 这几列"
+        }
+        (NotAVillagerCsv, En) => {
+            "This is not a villager register: the first row needs the columns name, phone and village_code"
+        }
+        (FileTooLarge, ZhCn) => "文件太大了（最大 16 MB），请分成几个文件上传",
+        (FileTooLarge, En) => "The file is too large (16 MB at most). Please split it.",
+        (ImportDone, ZhCn) => "导入完成",
+        (ImportDone, En) => "Import finished",
+        (Created, ZhCn) => "新增",
+        (Created, En) => "Added",
+        (Updated, ZhCn) => "更新",
+        (Updated, En) => "Updated",
+        (Unchanged, ZhCn) => "无变化",
+        (Unchanged, En) => "Unchanged",
+        (Rejected, ZhCn) => "有问题",
+        (Rejected, En) => "Problems",
+        (BadRows, ZhCn) => "有问题的行（没有导入，其余的行已导入）",
+        (BadRows, En) => "Rows with problems (not imported; the other rows were)",
+        (AllRowsGood, ZhCn) => "每一行都导入成功了",
+        (AllRowsGood, En) => "Every row was imported",
+        (ChooseTownship, ZhCn) => "选择乡镇（街道）",
+        (ChooseTownship, En) => "Choose a township",
+        (ChooseVillage, ZhCn) => "选择村（社区）",
+        (ChooseVillage, En) => "Choose a village or community",
+        (VillageGrids, ZhCn) => "本村网格",
+        (VillageGrids, En) => "Grids of this village",
+        (NewGrid, ZhCn) => "新建网格",
+        (NewGrid, En) => "Add a grid",
+        (GridName, ZhCn) => "网格名称",
+        (GridName, En) => "Grid name",
+        (GridNamePlaceholder, ZhCn) => "如：第一网格",
+        (GridNamePlaceholder, En) => "e.g. Grid 1",
+        (Creating, ZhCn) => "正在新建…",
+        (Creating, En) => "Adding…",
+        (GridNameTaken, ZhCn) => "这个村已经有叫这个名字的网格了",
+        (GridNameTaken, En) => "This village already has a grid with that name",
+        (GridNameInvalid, ZhCn) => "网格名称不对：最多 20 个字，不能有特殊符号",
+        (GridNameInvalid, En) => {
+            "Not a usable grid name: at most 20 characters, no special symbols"
+        }
+        (GridNameEmpty, ZhCn) => "请填写网格名称",
+        (GridNameEmpty, En) => "Please enter a grid name",
+        (AppointTitle, ZhCn) => "任命网格员",
+        (AppointTitle, En) => "Appoint grid workers",
+        (AppointSoon, ZhCn) => {
+            "即将推出：按手机号找到村民，任命为某个网格的网格员。人员查询功能上线后就在这里操作。"
+        }
+        (AppointSoon, En) => {
+            "Coming soon: find a villager by mobile number and appoint them to a grid. It arrives here with the people search."
+        }
     }
 }
 
@@ -183,6 +342,68 @@ pub fn resend_in(locale: Locale, seconds: u32) -> String {
     match locale {
         Locale::ZhCn => format!("{seconds} 秒后重发"),
         Locale::En => format!("Resend in {seconds} s"),
+    }
+}
+
+/// "第 4 行": a line of an imported file.
+pub fn line_no(locale: Locale, line: u64) -> String {
+    match locale {
+        Locale::ZhCn => format!("第 {line} 行"),
+        Locale::En => format!("Line {line}"),
+    }
+}
+
+/// "正在上传 45%".
+pub fn uploading(locale: Locale, fraction: f64) -> String {
+    let percent = (fraction * 100.0).round() as u32;
+    match locale {
+        Locale::ZhCn => format!("正在上传 {percent}%"),
+        Locale::En => format!("Uploading {percent}%"),
+    }
+}
+
+/// "已新建「第一网格」".
+pub fn grid_created(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("已新建「{name}」"),
+        Locale::En => format!("Added \u{201c}{name}\u{201d}"),
+    }
+}
+
+/// What a rejected row of the villager CSV means, by the import's stable code
+/// (`server/src/people/import.rs`, `server/src/csv_input.rs`); the server's message follows
+/// as the detail.
+pub fn row_problem(locale: Locale, code: &str) -> &'static str {
+    let zh = matches!(locale, Locale::ZhCn);
+    match code {
+        "missing_column" if zh => "这一行少了几列",
+        "missing_column" => "This row has too few columns",
+        "invalid_utf8" if zh => "这一行是乱码：请把文件另存为「CSV UTF-8」",
+        "invalid_utf8" => "This row is garbled: save the file as CSV UTF-8",
+        "empty_name" if zh => "没有填姓名",
+        "empty_name" => "The name is empty",
+        "invalid_name" if zh => "姓名不对：最多 50 个字，不能有特殊符号",
+        "invalid_name" => "The name is not usable: at most 50 characters, no special symbols",
+        "invalid_phone" if zh => "手机号不对：要 11 位手机号",
+        "invalid_phone" => "Not an 11-digit mobile number",
+        "unknown_village" if zh => "没有这个村：请检查村代码",
+        "unknown_village" => "No such village: check the village code",
+        "unknown_grid" if zh => "这个村没有这个网格：请检查网格代码",
+        "unknown_grid" => "That village has no such grid: check the grid code",
+        "invalid_household" if zh => "户号不对：最多 32 个字",
+        "invalid_household" => "The household number is not usable: at most 32 characters",
+        "invalid_tag" if zh => "标签不对：每个最多 20 个字",
+        "invalid_tag" => "A tag is not usable: at most 20 characters each",
+        "duplicate_phone" if zh => "这个手机号在前面已经出现过（保留前面那一行）",
+        "duplicate_phone" => "This number is on an earlier row (that row is kept)",
+        "outside_region" if zh => "不在您管理的范围内",
+        "outside_region" => "Outside the area you manage",
+        "staff_account" if zh => "这是工作人员账号的手机号，不能用导入修改",
+        "staff_account" => "This number belongs to a staff account; an import cannot change it",
+        "invalid_input" if zh => "这一行读不出来",
+        "invalid_input" => "This row cannot be read",
+        _ if zh => "这一行有问题",
+        _ => "Something is wrong with this row",
     }
 }
 
@@ -310,6 +531,53 @@ mod tests {
             Text::MyRoles,
             Text::SignOut,
             Text::Village,
+            Text::SwitchRoleHint,
+            Text::CurrentRole,
+            Text::Manage,
+            Text::ImportVillagers,
+            Text::ManageGrids,
+            Text::NotStaff,
+            Text::SwitchRole,
+            Text::NoPermission,
+            Text::SessionExpired,
+            Text::TooFrequent,
+            Text::InputRejected,
+            Text::ImportHowTo,
+            Text::ColumnsHelp,
+            Text::ColName,
+            Text::ColPhone,
+            Text::ColVillage,
+            Text::ColGrid,
+            Text::ColHousehold,
+            Text::ColTags,
+            Text::ImportAgain,
+            Text::DownloadSample,
+            Text::ChooseFile,
+            Text::ChooseAnother,
+            Text::Upload,
+            Text::Importing,
+            Text::UploadFailedKept,
+            Text::NotAVillagerCsv,
+            Text::FileTooLarge,
+            Text::ImportDone,
+            Text::Created,
+            Text::Updated,
+            Text::Unchanged,
+            Text::Rejected,
+            Text::BadRows,
+            Text::AllRowsGood,
+            Text::ChooseTownship,
+            Text::ChooseVillage,
+            Text::VillageGrids,
+            Text::NewGrid,
+            Text::GridName,
+            Text::GridNamePlaceholder,
+            Text::Creating,
+            Text::GridNameTaken,
+            Text::GridNameInvalid,
+            Text::GridNameEmpty,
+            Text::AppointTitle,
+            Text::AppointSoon,
         ];
         for text in all {
             // The switch names the language it switches to, in that language.
@@ -321,6 +589,38 @@ mod tests {
             assert!(cjk(zh), "{text:?} has Chinese: {zh}");
             assert!(!en.is_empty() && !cjk(en), "{text:?} has English: {en}");
         }
+    }
+
+    #[test]
+    fn every_import_code_is_explained() {
+        for code in [
+            "missing_column",
+            "invalid_utf8",
+            "empty_name",
+            "invalid_name",
+            "invalid_phone",
+            "unknown_village",
+            "unknown_grid",
+            "invalid_household",
+            "invalid_tag",
+            "duplicate_phone",
+            "outside_region",
+            "staff_account",
+            "invalid_input",
+        ] {
+            assert_ne!(
+                row_problem(Locale::ZhCn, code),
+                row_problem(Locale::ZhCn, "something_new"),
+                "{code}"
+            );
+            assert_ne!(
+                row_problem(Locale::En, code),
+                row_problem(Locale::En, "something_new"),
+                "{code}"
+            );
+        }
+        assert_eq!(line_no(Locale::ZhCn, 4), "第 4 行");
+        assert_eq!(uploading(Locale::ZhCn, 0.456), "正在上传 46%");
     }
 
     #[test]

@@ -1,11 +1,21 @@
 //! The signed-in person, for the whole app. The access token lives only in memory; the
 //! refresh token lives in the server's HttpOnly cookie, so a reload signs in again silently
 //! (`POST /auth/refresh`) and no script can steal the long-lived token.
+//!
+//! A person may hold several roles (村民 of their village, 网格员 of a grid, 村管理员…). The
+//! app acts as one of them at a time, the *current role*, picked on 我的 and remembered in
+//! `localStorage` (a choice of screens, not a permission: the server checks every request
+//! against all the roles the person holds).
 
-use jifen_shared::auth::{Me, Tokens};
+use std::future::Future;
+
+use jifen_shared::ErrorCode;
+use jifen_shared::auth::{Me, Role, RoleGrant, Tokens};
 use leptos::prelude::*;
 
-use crate::api;
+use crate::api::{self, ApiFailure};
+
+const ROLE_KEY: &str = "jifen.role";
 
 /// Who is signed in (`None`: nobody), and whether the silent sign-in at start is done.
 #[derive(Clone, Copy)]
@@ -13,24 +23,113 @@ pub struct Session {
     pub access_token: RwSignal<Option<String>>,
     pub me: RwSignal<Option<Me>>,
     pub checked: RwSignal<bool>,
+    /// The role the app acts as; always one of `me.roles` (`None` while signed out or for a
+    /// person without roles).
+    pub current: RwSignal<Option<RoleGrant>>,
+}
+
+/// Whether a role manages people and grids (village, township and county admins): these get
+/// the 管理 screens.
+pub fn manages(role: Role) -> bool {
+    matches!(
+        role,
+        Role::VillageAdmin | Role::TownshipAdmin | Role::CountyAdmin
+    )
 }
 
 impl Session {
     /// Takes the tokens of a sign-in or refresh.
     pub fn start(&self, tokens: Tokens) {
         self.access_token.set(Some(tokens.access_token));
-        self.me.set(Some(tokens.user));
+        self.set_me(tokens.user);
         self.checked.set(true);
+    }
+
+    /// Takes a fresh copy of the person (roles may have changed) and keeps the current role
+    /// if they still hold it.
+    pub fn set_me(&self, me: Me) {
+        let current = chosen_role(&me.roles, self.current.get_untracked(), saved_role());
+        if self.current.get_untracked() != current {
+            self.current.set(current);
+        }
+        self.me.set(Some(me));
+    }
+
+    /// Makes `grant` the current role and remembers it on this phone.
+    pub fn choose(&self, grant: RoleGrant) {
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(ROLE_KEY, &role_key(&grant));
+        }
+        self.current.set(Some(grant));
     }
 
     /// Forgets the session here and ends it on the server (clears the cookie).
     pub fn end(&self) {
         self.access_token.set(None);
         self.me.set(None);
+        self.current.set(None);
         leptos::task::spawn_local(async {
             let _ = api::post_empty("/auth/logout").await;
         });
     }
+
+    /// Runs `call` with the access token. When the token has expired (401 `unauthenticated`:
+    /// access tokens live 15 minutes, an admin's page may stay open longer) it takes a new one
+    /// from the refresh cookie, once, and calls again.
+    pub async fn authed<T, F, Fut>(&self, call: F) -> Result<T, ApiFailure>
+    where
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Result<T, ApiFailure>>,
+    {
+        let sent = self.access_token.get_untracked().unwrap_or_default();
+        let failure = match call(sent.clone()).await {
+            Err(failure) if failure.code() == Some(ErrorCode::Unauthenticated) => failure,
+            done => return done,
+        };
+        // Another request may have refreshed meanwhile: a refresh token works once, so use
+        // that one rather than spending the cookie twice.
+        let now = self.access_token.get_untracked().unwrap_or_default();
+        if !now.is_empty() && now != sent {
+            return call(now).await;
+        }
+        match api::post::<(), Tokens>("/auth/refresh", None).await {
+            Ok(tokens) => {
+                let token = tokens.access_token.clone();
+                self.start(tokens);
+                call(token).await
+            }
+            Err(_) => Err(failure),
+        }
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// `village_admin@410783101230`.
+fn role_key(grant: &RoleGrant) -> String {
+    format!("{}@{}", grant.role, grant.region_code)
+}
+
+fn saved_role() -> Option<String> {
+    local_storage().and_then(|s| s.get_item(ROLE_KEY).ok().flatten())
+}
+
+/// The current role among `roles`: the one in use if still held, else the one saved on this
+/// phone, else the most senior (staff open the app to work; a villager has only one).
+pub fn chosen_role(
+    roles: &[RoleGrant],
+    in_use: Option<RoleGrant>,
+    saved: Option<String>,
+) -> Option<RoleGrant> {
+    in_use
+        .filter(|g| roles.contains(g))
+        .or_else(|| {
+            let saved = saved?;
+            roles.iter().find(|g| role_key(g) == saved).cloned()
+        })
+        .or_else(|| roles.iter().max_by_key(|g| g.role).cloned())
 }
 
 /// Puts the session in context and tries the cookie once.
@@ -39,6 +138,7 @@ pub fn provide_session() {
         access_token: RwSignal::new(None),
         me: RwSignal::new(None),
         checked: RwSignal::new(false),
+        current: RwSignal::new(None),
     };
     provide_context(session);
     leptos::task::spawn_local(async move {
@@ -52,4 +152,45 @@ pub fn provide_session() {
 /// The session from context.
 pub fn use_session() -> Session {
     use_context::<Session>().expect("provide_session runs in App")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jifen_shared::regions::RegionCode;
+
+    fn grant(role: Role, code: &str) -> RoleGrant {
+        RoleGrant {
+            role,
+            region_code: RegionCode::parse(code).unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_current_role_is_kept_saved_or_the_most_senior() {
+        let villager = grant(Role::Villager, "410783101230");
+        let township = grant(Role::TownshipAdmin, "410783101");
+        let roles = [villager.clone(), township.clone()];
+        assert_eq!(chosen_role(&roles, None, None), Some(township.clone()));
+        let saved = Some("villager@410783101230".to_owned());
+        assert_eq!(
+            chosen_role(&roles, None, saved.clone()),
+            Some(villager.clone())
+        );
+        assert_eq!(
+            chosen_role(&roles, Some(township.clone()), saved),
+            Some(township.clone())
+        );
+        // A role no longer held is dropped; so is a choice saved by someone else.
+        let gone = grant(Role::VillageAdmin, "410783101201");
+        assert_eq!(
+            chosen_role(
+                std::slice::from_ref(&villager),
+                Some(gone),
+                Some("x@1".into())
+            ),
+            Some(villager)
+        );
+        assert_eq!(chosen_role(&[], Some(township), None), None);
+    }
 }

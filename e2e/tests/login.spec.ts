@@ -1,19 +1,8 @@
 // A villager signs in with an SMS code (the `log` provider writes it to the server log).
 import { expect, test } from "@playwright/test";
-import fs from "node:fs";
+import { codeFor } from "./sign-in";
 
 const artifacts = "artifacts";
-
-/** The newest code the server logged for this phone (E.164), waiting for it a little. */
-async function codeFor(phone: string): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const log = fs.readFileSync("test-results/server.log", "utf8");
-    const codes = [...log.matchAll(new RegExp(`SMS code for \\${phone}: (\\d{6})`, "g"))];
-    if (codes.length > 0) return codes[codes.length - 1][1];
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no code logged for ${phone}`);
-}
 
 test("a villager signs in with an SMS code and sees their name", async ({ page }) => {
   await page.goto("/");
@@ -38,8 +27,11 @@ test("a villager signs in with an SMS code and sees their name", async ({ page }
   await expect(page).toHaveURL(/\/me$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("张三");
   await expect(page.getByText("138****8000")).toBeVisible();
-  await expect(page.getByText("留村村委会")).toBeVisible();
-  await expect(page.getByText("村民", { exact: true })).toBeVisible();
+  await expect(page.locator(".me-line")).toContainText("留村村委会");
+  // One role, over their village by name; the top bar shows it.
+  await expect(page.locator(".role-row .row-name")).toHaveText("村民");
+  await expect(page.locator(".role-row .role-place")).toHaveText("留村村委会");
+  await expect(page.locator(".role-chip")).toHaveText("村民");
   await page.screenshot({ path: `${artifacts}/08-me.png` });
 
   // A reload keeps the session (the refresh cookie), and no script can read that cookie.

@@ -1,13 +1,50 @@
-//! `/me` (我的): who is signed in — name, masked phone, village, roles, points — and sign-out.
+//! `/me` (我的): who is signed in — name, masked phone, village, points —, their roles with the
+//! place each is over (by name, not code), the current role to switch, the 管理 entries of a
+//! staff role, and sign-out.
 
-use jifen_shared::regions::Region;
+use jifen_shared::auth::{Me, RoleGrant};
+use jifen_shared::regions::{Region, RegionCode, RegionLevel};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::{ListSkeleton, TopBar};
 use crate::api;
 use crate::i18n::{Text, role_name, t, use_locale};
-use crate::session::use_session;
+use crate::session::{Session, manages, use_session};
+
+/// A place's name as a role shows it: the grid's village before a grid's name (网格 names like
+/// 第一网格 repeat in every village).
+fn place_name(region: &Region) -> String {
+    match (region.level, region.ancestors.last()) {
+        (RegionLevel::Grid, Some(village)) => format!("{} {}", village.name, region.name),
+        _ => region.name.clone(),
+    }
+}
+
+/// Place names by code (a person holds few roles: a list is enough).
+type PlaceNames = Vec<(RegionCode, String)>;
+
+/// The name of `code` among `names`.
+fn name_of(names: &PlaceNames, code: &RegionCode) -> Option<String> {
+    names
+        .iter()
+        .find(|(c, _)| c == code)
+        .map(|(_, n)| n.clone())
+}
+
+/// The names of the places in the person's roles and of their village (`GET /regions/{code}`,
+/// one code at a time). A place that does not load shows its code.
+async fn place_names(mut codes: Vec<RegionCode>) -> PlaceNames {
+    codes.sort();
+    codes.dedup();
+    let mut names = Vec::new();
+    for code in codes {
+        if let Ok(region) = api::get::<Region>(&format!("/regions/{code}")).await {
+            names.push((code, place_name(&region)));
+        }
+    }
+    names
+}
 
 #[component]
 pub fn MePage() -> impl IntoView {
@@ -23,18 +60,35 @@ pub fn MePage() -> impl IntoView {
             to_login("/login", Default::default());
         }
     });
-    let village_name = LocalResource::new(move || {
-        let code = session.me.get().and_then(|m| m.village_code);
-        async move {
-            match code {
-                Some(code) => api::get::<Region>(&format!("/regions/{code}"))
-                    .await
-                    .ok()
-                    .map(|r| r.name),
-                None => None,
-            }
+    // Roles may have changed since sign-in (an admin appointed this person): ask again.
+    Effect::new(move |_| {
+        if session.checked.get() && session.access_token.get_untracked().is_some() {
+            leptos::task::spawn_local(async move {
+                let fresh = session
+                    .authed(|token| async move { api::get_as::<Me>("/me", &token).await })
+                    .await;
+                if let Ok(me) = fresh
+                    && session.me.get_untracked().as_ref() != Some(&me)
+                {
+                    session.set_me(me);
+                }
+            });
         }
     });
+    let places = LocalResource::new(move || {
+        let codes = session.me.with(|me| {
+            me.iter()
+                .flat_map(|m| {
+                    m.village_code
+                        .iter()
+                        .cloned()
+                        .chain(m.roles.iter().map(|g| g.region_code.clone()))
+                })
+                .collect::<Vec<_>>()
+        });
+        place_names(codes)
+    });
+    let place = move |code: &RegionCode| places.get().and_then(|names| name_of(&names, code));
     let sign_out = move |_| {
         leaving.set(true);
         session.end();
@@ -45,39 +99,136 @@ pub fn MePage() -> impl IntoView {
         <main class="content">
             {move || match session.me.get() {
                 None => view! { <ListSkeleton /> }.into_any(),
-                Some(me) => view! {
-                    <section class="card me">
-                        <h1 class="region-name">{me.name.clone()}</h1>
-                        <p class="region-meta">{me.phone_masked.clone()}</p>
-                        <p class="balance">
-                            <span class="balance-number">{me.balance}</span>
-                            <span class="balance-unit">{move || t(locale.get(), Text::Points)}</span>
-                        </p>
-                        {move || village_name.get().flatten().map(|name| view! {
-                            <p class="me-line">
-                                <span class="field-label">{move || t(locale.get(), Text::Village)}</span>
-                                <span>{name}</span>
+                Some(me) => {
+                    let village = me.village_code.clone();
+                    view! {
+                        <section class="card me">
+                            <h1 class="region-name">{me.name.clone()}</h1>
+                            <p class="region-meta">{me.phone_masked.clone()}</p>
+                            <p class="balance">
+                                <span class="balance-number">{me.balance}</span>
+                                <span class="balance-unit">{move || t(locale.get(), Text::Points)}</span>
                             </p>
-                        })}
-                    </section>
-                    <h2 class="section-title">{move || t(locale.get(), Text::MyRoles)}</h2>
-                    <ul class="list">
-                        {me.roles.iter().map(|grant| {
-                            let role = grant.role;
-                            let region = grant.region_code.to_string();
-                            view! {
-                                <li class="row">
-                                    <span class="row-name">{move || role_name(locale.get(), role)}</span>
-                                    <span class="badge">{region}</span>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                            {move || village.as_ref().and_then(place).map(|name| view! {
+                                <p class="me-line">
+                                    <span class="field-label">{move || t(locale.get(), Text::Village)}</span>
+                                    <span>{name}</span>
+                                </p>
+                            })}
+                        </section>
+                        <Roles roles=me.roles session places=Signal::derive(move || places.get()) />
+                    }
+                        .into_any()
+                }
             }}
+            {move || session.current.get().filter(|g| manages(g.role)).map(|_| view! { <AdminEntries /> })}
             <button class="secondary wide sign-out" type="button" on:click=sign_out>
                 {move || t(locale.get(), Text::SignOut)}
             </button>
         </main>
+    }
+}
+
+/// The person's roles, each with its place. With more than one, a choice (radio buttons) of
+/// the current role.
+#[component]
+fn Roles(
+    roles: Vec<RoleGrant>,
+    session: Session,
+    places: Signal<Option<PlaceNames>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let switchable = roles.len() > 1;
+    let rows = roles
+        .into_iter()
+        .map(|grant| {
+            let role = grant.role;
+            let code = grant.region_code.clone();
+            let place = move || match places.get() {
+                // Still loading: a grey bar the width of a name.
+                None => view! { <span class="sk sk-place"></span> }.into_any(),
+                Some(names) => view! {
+                    <span class="role-place">
+                        {name_of(&names, &code).unwrap_or_else(|| code.to_string())}
+                    </span>
+                }
+                .into_any(),
+            };
+            let this = grant.clone();
+            let is_current = move || session.current.get().as_ref() == Some(&this);
+            if switchable {
+                let chosen = grant.clone();
+                let checked = is_current.clone();
+                view! {
+                    <li>
+                        <button
+                            class="row role-row"
+                            type="button"
+                            role="radio"
+                            aria-checked=move || if checked() { "true" } else { "false" }
+                            on:click=move |_| session.choose(chosen.clone())
+                        >
+                            <span class="role-text">
+                                <span class="row-name">{move || role_name(locale.get(), role)}</span>
+                                {place}
+                            </span>
+                            {move || is_current().then(|| view! {
+                                <span class="badge">{move || t(locale.get(), Text::CurrentRole)}</span>
+                            })}
+                            <span class="radio" aria-hidden="true"></span>
+                        </button>
+                    </li>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <li class="row role-row">
+                        <span class="role-text">
+                            <span class="row-name">{move || role_name(locale.get(), role)}</span>
+                            {place}
+                        </span>
+                    </li>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <h2 class="section-title">{move || t(locale.get(), Text::MyRoles)}</h2>
+        {switchable.then(|| view! {
+            <p class="hint" id="role-hint">{move || t(locale.get(), Text::SwitchRoleHint)}</p>
+        })}
+        <ul
+            class="list"
+            role=switchable.then_some("radiogroup")
+            aria-describedby=switchable.then_some("role-hint")
+        >
+            {rows}
+        </ul>
+    }
+}
+
+/// The 管理 screens, for a current role that manages people and grids.
+#[component]
+fn AdminEntries() -> impl IntoView {
+    let locale = use_locale();
+    let entry = move |href: &'static str, text: Text| {
+        view! {
+            <li>
+                <a class="row" href=href>
+                    <span class="row-name">{move || t(locale.get(), text)}</span>
+                    <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+                    </svg>
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <h2 class="section-title">{move || t(locale.get(), Text::Manage)}</h2>
+        <ul class="list">
+            {entry("/admin/import", Text::ImportVillagers)}
+            {entry("/admin/grids", Text::ManageGrids)}
+        </ul>
     }
 }

@@ -1,5 +1,6 @@
 //! Screens, and the few pieces they share (top bar, skeleton, failure notice).
 
+pub mod admin;
 pub mod login;
 pub mod me;
 pub mod regions;
@@ -9,10 +10,57 @@ use leptos::prelude::*;
 use jifen_shared::ErrorCode;
 
 use crate::api::ApiFailure;
-use crate::i18n::{Text, t, use_locale};
+use crate::i18n::{Text, role_name, t, use_locale};
 
-/// The bar at the top of every screen: the app's name (a link to the start), 登录 or 我的, and
-/// the language switch.
+/// What a failed request means to the person, for the API's stable error codes (a screen
+/// with a more precise sentence for a code checks it first).
+pub fn explain(failure: &ApiFailure) -> Text {
+    match failure {
+        ApiFailure::Network | ApiFailure::Unexpected(_) => Text::NetworkProblem,
+        ApiFailure::Server(body) => match body.code {
+            ErrorCode::Forbidden => Text::NoPermission,
+            ErrorCode::Unauthenticated | ErrorCode::InvalidToken => Text::SessionExpired,
+            ErrorCode::RateLimited => Text::TooFrequent,
+            ErrorCode::TooLarge => Text::FileTooLarge,
+            ErrorCode::NotFound => Text::RegionNotFound,
+            ErrorCode::InvalidPhone => Text::PhoneInvalid,
+            ErrorCode::InvalidInput
+            | ErrorCode::AlreadyExists
+            | ErrorCode::UnsupportedMediaType
+            | ErrorCode::IdempotencyConflict => Text::InputRejected,
+            ErrorCode::InvalidCredentials | ErrorCode::InvalidCode | ErrorCode::NotRegistered => {
+                Text::SessionExpired
+            }
+            ErrorCode::Internal | ErrorCode::Unavailable => Text::ServerBusy,
+        },
+    }
+}
+
+/// Whether trying the same request again may help (the network or the server's load), as
+/// opposed to a refusal that needs something changed first.
+pub fn worth_retrying(failure: &ApiFailure) -> bool {
+    match failure {
+        ApiFailure::Network | ApiFailure::Unexpected(_) => true,
+        ApiFailure::Server(body) => matches!(
+            body.code,
+            ErrorCode::Internal | ErrorCode::Unavailable | ErrorCode::RateLimited
+        ),
+    }
+}
+
+/// Sends whoever is signed out (once the silent sign-in is done) to the login page.
+pub fn require_sign_in() {
+    let session = crate::session::use_session();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if session.checked.get() && session.me.get().is_none() {
+            navigate("/login", Default::default());
+        }
+    });
+}
+
+/// The bar at the top of every screen: the app's name (a link to the start), the current role
+/// when signed in (a link to 我的, where it is switched), 登录 or 我的, and the language switch.
 #[component]
 pub fn TopBar() -> impl IntoView {
     let locale = use_locale();
@@ -26,6 +74,9 @@ pub fn TopBar() -> impl IntoView {
                 </svg>
                 <span>{move || t(locale.get(), Text::AppName)}</span>
             </a>
+            {move || session.current.get().map(|grant| view! {
+                <a class="role-chip" href="/me">{move || role_name(locale.get(), grant.role)}</a>
+            })}
             <span class="topbar-actions">
             <a class="lang" href=move || if session.me.get().is_some() { "/me" } else { "/login" }>
                 {move || t(locale.get(), if session.me.get().is_some() { Text::Mine } else { Text::SignIn })}

@@ -1,0 +1,302 @@
+//! `/admin/grids` (网格管理): the grids (网格) of a village, and a new one by name
+//! (`POST /admin/grids`). A village admin lands on their village; a township or county admin
+//! first picks the village by walking down the region tree from their own region
+//! (`/admin/grids?region={code}`, so the back button and a reload work). Codes outside the
+//! admin's region fall back to it (the server refuses them anyway).
+//!
+//! Appointing a grid worker is not wired yet: `POST /admin/users/{id}/roles` needs the
+//! person's id and no existing endpoint finds a person by phone. The place for it is marked
+//! "即将推出" until `GET /admin/people` and `POST /admin/grids/{code}/members` arrive.
+
+use jifen_shared::ErrorCode;
+use jifen_shared::auth::RoleGrant;
+use jifen_shared::regions::{
+    CreateGrid, CreatedGrid, Region, RegionCode, RegionLevel, RegionSummary,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::AdminFrame;
+use crate::api;
+use crate::i18n::{Text, badge, children_count, grid_created, t, use_locale};
+use crate::pages::{Failure, ListSkeleton, explain};
+use crate::session::use_session;
+
+/// Lists longer than this get a name filter.
+const FILTER_FROM: usize = 8;
+
+#[component]
+pub fn GridsPage() -> impl IntoView {
+    view! { <AdminFrame screen=|grant| view! { <GridsScreen grant /> } /> }
+}
+
+/// `/admin/grids?region=…` for this admin: the place, then its villages or its grids.
+#[component]
+fn GridsScreen(grant: RoleGrant) -> impl IntoView {
+    let query = use_query_map();
+    let home = grant.region_code;
+    let here = home.clone();
+    let code = Memo::new(move |_| {
+        query
+            .read()
+            .get("region")
+            .and_then(|c| RegionCode::parse(&c).ok())
+            .filter(|c| c.is_within(&here) && c.level() != RegionLevel::Grid)
+            .unwrap_or_else(|| here.clone())
+    });
+    let region = LocalResource::new(move || {
+        let code = code.get();
+        async move { api::get::<Region>(&format!("/regions/{code}")).await }
+    });
+    let retry = Callback::new(move |_| region.refetch());
+    move || {
+        let home = home.clone();
+        match region.get() {
+            None => view! { <ListSkeleton /> }.into_any(),
+            Some(Ok(r)) if r.level == RegionLevel::Village => {
+                view! { <VillageGrids region=r home /> }.into_any()
+            }
+            Some(Ok(r)) => view! { <PlacePicker region=r home /> }.into_any(),
+            Some(Err(failure)) => {
+                view! { <Failure failure not_found=Text::RegionNotFound retry /> }.into_any()
+            }
+        }
+    }
+}
+
+/// A link one level up, while still inside the admin's region.
+fn up_link(region: &Region, home: &RegionCode) -> Option<impl IntoView + use<>> {
+    if &region.code == home {
+        return None;
+    }
+    let parent = region.ancestors.last()?.clone();
+    Some(view! {
+        <nav class="crumbs">
+            <a class="crumb" href=format!("/admin/grids?region={}", parent.code)>
+                "‹ "{parent.name}
+            </a>
+        </nav>
+    })
+}
+
+/// A township or county: pick the village (through the townships of a county).
+#[component]
+fn PlacePicker(region: Region, home: RegionCode) -> impl IntoView {
+    let locale = use_locale();
+    let query = RwSignal::new(String::new());
+    let up = up_link(&region, &home);
+    let Region {
+        name,
+        level,
+        children,
+        ..
+    } = region;
+    let kind = level.child().unwrap_or(RegionLevel::Village);
+    let prompt = if kind == RegionLevel::Township {
+        Text::ChooseTownship
+    } else {
+        Text::ChooseVillage
+    };
+    let count = children.len();
+    let children = StoredValue::new(children);
+    let visible = move || {
+        let q = query.get();
+        let q = q.trim().to_owned();
+        children.with_value(|c| {
+            c.iter()
+                .filter(|r| q.is_empty() || r.name.contains(&q))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let label = name.clone();
+    view! {
+        {up}
+        <h1 class="region-name">{name}</h1>
+        <p class="region-meta">
+            <span class="badge">{move || badge(locale.get(), level, &label)}</span>
+            {move || children_count(locale.get(), kind, count)}
+        </p>
+        <h2 class="section-title">{move || t(locale.get(), prompt)}</h2>
+        {(count > FILTER_FROM).then(|| view! {
+            <input
+                class="search"
+                type="search"
+                enterkeyhint="search"
+                prop:placeholder=move || t(locale.get(), Text::Search)
+                aria-label=move || t(locale.get(), Text::Search)
+                on:input=move |ev| query.set(event_target_value(&ev))
+                prop:value=move || query.get()
+            />
+        })}
+        {move || {
+            let items = visible();
+            if items.is_empty() {
+                view! { <p class="empty">{move || t(locale.get(), Text::NothingMatches)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list">
+                        {items.into_iter().map(|child| {
+                            let RegionSummary { code, name, level } = child;
+                            let label = name.clone();
+                            view! {
+                                <li>
+                                    <a class="row" href=format!("/admin/grids?region={code}")>
+                                        <span class="row-name">{name}</span>
+                                        <span class="badge">{move || badge(locale.get(), level, &label)}</span>
+                                        <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
+                                            <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+                                        </svg>
+                                    </a>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+/// A village: its grids (with their codes, which the villager CSV's `grid_code` uses), a new
+/// one by name, and the marked place for appointing grid workers.
+#[component]
+fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let up = up_link(&region, &home);
+    let Region {
+        code: village,
+        name: village_name,
+        children,
+        ..
+    } = region;
+    let grids = RwSignal::new(children);
+    let name = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    // Ok(grid name): created; Err(text): why not.
+    let notice = RwSignal::new(None::<Result<String, Text>>);
+
+    let code = village.clone();
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let wanted = name.get_untracked().trim().to_owned();
+        if wanted.is_empty() {
+            notice.set(Some(Err(Text::GridNameEmpty)));
+            return;
+        }
+        busy.set(true);
+        notice.set(None);
+        let body = CreateGrid {
+            village_code: code.clone(),
+            name: wanted.clone(),
+        };
+        leptos::task::spawn_local(async move {
+            let result =
+                session
+                    .authed(|token| {
+                        let body = body.clone();
+                        async move {
+                            api::post_as::<_, CreatedGrid>("/admin/grids", &body, &token).await
+                        }
+                    })
+                    .await;
+            match result {
+                Ok(created) => {
+                    grids.update(|g| {
+                        g.push(RegionSummary {
+                            code: created.code,
+                            name: wanted.clone(),
+                            level: RegionLevel::Grid,
+                        });
+                        g.sort_by(|a, b| a.code.cmp(&b.code));
+                    });
+                    name.set(String::new());
+                    notice.set(Some(Ok(wanted)));
+                }
+                Err(failure) => {
+                    notice.set(Some(Err(match failure.code() {
+                        Some(ErrorCode::AlreadyExists) => Text::GridNameTaken,
+                        Some(ErrorCode::InvalidInput) => Text::GridNameInvalid,
+                        _ => explain(&failure),
+                    })));
+                    // The grid may exist after all (the answer was lost on the way back):
+                    // show the list as the server has it.
+                    let path = format!("/regions/{}", body.village_code);
+                    if let Ok(fresh) = api::get::<Region>(&path).await {
+                        grids.set(fresh.children);
+                    }
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    let label = village_name.clone();
+    view! {
+        {up}
+        <h1 class="region-name">{village_name}</h1>
+        <p class="region-meta">
+            <span class="badge">{move || badge(locale.get(), RegionLevel::Village, &label)}</span>
+            {move || {
+                let n = grids.with(Vec::len);
+                (n > 0).then(|| children_count(locale.get(), RegionLevel::Grid, n))
+            }}
+        </p>
+        <h2 class="section-title">{move || t(locale.get(), Text::VillageGrids)}</h2>
+        {move || {
+            let items = grids.get();
+            if items.is_empty() {
+                view! { <p class="empty">{move || t(locale.get(), Text::NoGrids)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list grids">
+                        {items.into_iter().map(|grid| view! {
+                            <li class="row">
+                                <span class="row-name">{grid.name}</span>
+                                <span class="row-code">{grid.code.to_string()}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }
+        }}
+        <form class="form card new-grid" on:submit=create>
+            <label class="field">
+                <span class="field-label">{move || t(locale.get(), Text::GridName)}</span>
+                <input
+                    class="input"
+                    type="text"
+                    name="grid-name"
+                    maxlength="20"
+                    autocomplete="off"
+                    prop:placeholder=move || t(locale.get(), Text::GridNamePlaceholder)
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                    prop:value=move || name.get()
+                />
+            </label>
+            {move || notice.get().map(|result| match result {
+                Ok(created) => view! {
+                    <p class="form-notice" role="status">{move || grid_created(locale.get(), &created)}</p>
+                }
+                    .into_any(),
+                Err(text) => view! {
+                    <p class="form-notice error" role="alert">{move || t(locale.get(), text)}</p>
+                }
+                    .into_any(),
+            })}
+            <button class="primary wide" type="submit" disabled=move || busy.get()>
+                {move || t(locale.get(), if busy.get() { Text::Creating } else { Text::NewGrid })}
+            </button>
+        </form>
+        <section class="card coming-soon" aria-disabled="true">
+            <h2 class="card-title">{move || t(locale.get(), Text::AppointTitle)}</h2>
+            <p class="hint">{move || t(locale.get(), Text::AppointSoon)}</p>
+        </section>
+    }
+}

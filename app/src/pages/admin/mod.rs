@@ -1,0 +1,63 @@
+//! The 管理 screens of village, township and county admins: the villager register import
+//! (`/admin/import`) and the grids of a village (`/admin/grids`). They open for a current role
+//! that manages people and grids (see [`crate::session`]); the server decides every request
+//! again against all of the person's roles.
+
+pub mod grids;
+pub mod import;
+
+use jifen_shared::auth::RoleGrant;
+use leptos::prelude::*;
+
+use super::{ListSkeleton, TopBar, require_sign_in};
+use crate::i18n::{Text, t, use_locale};
+use crate::session::{manages, use_session};
+
+/// Whom an admin screen is for, right now.
+#[derive(Debug, Clone, PartialEq)]
+enum Gate {
+    /// The silent sign-in is still running.
+    Waiting,
+    /// Signed in with a current role that manages people and grids.
+    Staff(RoleGrant),
+    /// Signed in, but acting as a role that does not manage (or holding none).
+    NotStaff,
+}
+
+/// Top bar, a way back to 我的, and `screen` for the current admin role — or a skeleton while
+/// signing in, or a plain "无权限" with the way to switch roles. The gate is a memo: a token
+/// refresh mid-upload does not rebuild the screen (the chosen file and the report stay).
+#[component]
+fn AdminFrame<S, V>(screen: S) -> impl IntoView
+where
+    S: Fn(RoleGrant) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let locale = use_locale();
+    let session = use_session();
+    require_sign_in();
+    let gate = Memo::new(move |_| match (session.me.get(), session.current.get()) {
+        (None, _) => Gate::Waiting,
+        (Some(_), Some(grant)) if manages(grant.role) => Gate::Staff(grant),
+        (Some(_), _) => Gate::NotStaff,
+    });
+    view! {
+        <TopBar />
+        <main class="content">
+            <nav class="crumbs">
+                <a class="crumb" href="/me">"‹ "{move || t(locale.get(), Text::Mine)}</a>
+            </nav>
+            {move || match gate.get() {
+                Gate::Waiting => view! { <ListSkeleton /> }.into_any(),
+                Gate::Staff(grant) => screen(grant).into_any(),
+                Gate::NotStaff => view! {
+                    <div class="notice" role="alert">
+                        <p class="notice-text">{move || t(locale.get(), Text::NotStaff)}</p>
+                        <a class="primary" href="/me">{move || t(locale.get(), Text::SwitchRole)}</a>
+                    </div>
+                }
+                    .into_any(),
+            }}
+        </main>
+    }
+}
