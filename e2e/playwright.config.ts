@@ -3,6 +3,8 @@
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.JIFEN_E2E_PORT ?? 18765);
+// The fake WeChat API (fake-wechat.mjs); serve.sh points the server at it.
+const wechatPort = port + 1;
 
 export default defineConfig({
   testDir: "./tests",
@@ -36,12 +38,20 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `bash ./serve.sh ${port}`,
-    url: `http://127.0.0.1:${port}/readyz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: `node ./fake-wechat.mjs ${wechatPort}`,
+      url: `http://127.0.0.1:${wechatPort}/healthz`,
+      timeout: 10_000,
+      reuseExistingServer: false,
+    },
+    {
+      command: `bash ./serve.sh ${port} ${wechatPort}`,
+      url: `http://127.0.0.1:${port}/readyz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Starts the real server for the browser journeys: a fresh SQLite database, 长垣市's divisions,
 # test villagers and staff accounts loaded, the built PWA from app/dist, SMS codes written to
-# the log.
+# the log, WeChat sign-in against the fake WeChat API on port $2 (fake-wechat.mjs).
 set -euo pipefail
 port="$1"
+wechat_port="$2"
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 bin="${JIFEN_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/jifen}"
@@ -13,6 +14,8 @@ data="$here/test-results/server-data"
 rm -rf "$data"
 mkdir -p "$data"
 export JIFEN_DATA_DIR="$data" JIFEN_BIND="127.0.0.1:$port" JIFEN_WEB_DIR="$root/app/dist" JIFEN_SMS_PROVIDER=log
+export JIFEN_WECHAT_API_BASE="http://127.0.0.1:$wechat_port" JIFEN_WECHAT_APPID=wxe2e0000000000001 \
+  JIFEN_WECHAT_SECRET=e2e-secret-0123456789abcdef012345
 unset JIFEN_DATABASE_URL JIFEN_CONFIG
 "$bin" import-divisions
 "$bin" import-villagers "$here/fixtures/villagers.csv"

@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=pages::regions::HomeRegion />
                 <Route path=path!("/regions/:code") view=pages::regions::RegionPage />
                 <Route path=path!("/login") view=pages::login::LoginPage />
+                <Route path=path!("/login/wechat") view=pages::login::WechatCallbackPage />
                 <Route path=path!("/me") view=pages::me::MePage />
                 <Route path=path!("/admin/import") view=pages::admin::import::ImportPage />
                 <Route path=path!("/admin/grids") view=pages::admin::grids::GridsPage />

@@ -8,6 +8,8 @@ test("a villager signs in with an SMS code and sees their name", async ({ page }
   await page.goto("/");
   await page.getByRole("link", { name: "登录" }).tap();
   await expect(page).toHaveURL(/\/login$/);
+  // Outside WeChat's browser there is no WeChat button, even with WeChat sign-in configured.
+  await expect(page.getByRole("link", { name: "微信一键登录" })).toHaveCount(0);
   await page.getByLabel("手机号").fill("138 0013 8000");
   await page.getByRole("button", { name: "获取验证码" }).tap();
   await expect(page.getByText("验证码已发送，请查看短信")).toBeVisible();

@@ -1,11 +1,18 @@
-//! `/login`: phone number, "获取验证码" with a resend countdown, the 6-digit code, 登录.
+//! `/login`: phone number, "获取验证码" with a resend countdown, the 6-digit code, 登录; and,
+//! inside WeChat's browser when the server has WeChat sign-in, "微信一键登录" first.
+//!
+//! `/login/wechat` is where WeChat's authorisation page sends the person back with `?code=`:
+//! the code is exchanged for a session, or — the first time — for a bind token, and the person
+//! confirms their phone number once with an SMS code ([`PhoneCodeForm`] in bind mode).
 
 use std::time::Duration;
 
 use jifen_shared::ErrorCode;
-use jifen_shared::auth::{OtpSend, OtpSent, OtpVerify, Tokens};
+use jifen_shared::auth::{
+    LoginMethods, OtpSend, OtpSent, OtpVerify, Tokens, WechatBind, WechatLogin, WechatOutcome,
+};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::TopBar;
 use crate::api::{self, ApiFailure};
@@ -19,6 +26,8 @@ fn explain(failure: &ApiFailure) -> Text {
         Some(ErrorCode::InvalidCode) => Text::CodeInvalid,
         Some(ErrorCode::NotRegistered) => Text::NotRegistered,
         Some(ErrorCode::RateLimited) => Text::TooManyCodes,
+        Some(ErrorCode::InvalidToken | ErrorCode::WechatCodeInvalid) => Text::WechatExpired,
+        Some(ErrorCode::WechatUnavailable) => Text::WechatUnavailable,
         Some(ErrorCode::Unavailable | ErrorCode::SmsUnavailable | ErrorCode::Internal) => {
             Text::ServerBusy
         }
@@ -26,8 +35,104 @@ fn explain(failure: &ApiFailure) -> Text {
     }
 }
 
+/// Whether the page runs inside WeChat's built-in browser (its user agent says
+/// `MicroMessenger`, per WeChat's JS-SDK documentation).
+fn inside_wechat() -> bool {
+    window()
+        .navigator()
+        .user_agent()
+        .is_ok_and(|ua| ua.contains("MicroMessenger"))
+}
+
+/// WeChat's web authorisation page (公众号网页授权, scope `snsapi_base`: no consent screen),
+/// which sends the person back to `/login/wechat?code=…`.
+fn wechat_authorize_url(appid: &str) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    let back = js_sys::encode_uri_component(&format!("{origin}/login/wechat"));
+    format!(
+        "https://open.weixin.qq.com/connect/oauth2/authorize?appid={appid}&redirect_uri={back}\
+         &response_type=code&scope=snsapi_base&state=jifen#wechat_redirect"
+    )
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let locale = use_locale();
+    // The WeChat button, only inside WeChat and only when the server has WeChat sign-in.
+    let wechat_appid = LocalResource::new(|| async {
+        if !inside_wechat() {
+            return None;
+        }
+        api::get::<LoginMethods>("/auth/methods")
+            .await
+            .ok()
+            .and_then(|m| m.wechat_appid)
+    });
+    view! {
+        <TopBar />
+        <main class="content">
+            <h1 class="region-name">{move || t(locale.get(), Text::SignIn)}</h1>
+            {move || wechat_appid.get().flatten().map(|appid| view! {
+                <a class="primary wide wechat" href=wechat_authorize_url(&appid)>
+                    {move || t(locale.get(), Text::WechatSignIn)}
+                </a>
+                <p class="or-divider">{move || t(locale.get(), Text::OrUseSms)}</p>
+            })}
+            <PhoneCodeForm bind_token=None />
+        </main>
+    }
+}
+
+/// `/login/wechat?code=…`: back from WeChat's authorisation page.
+#[component]
+pub fn WechatCallbackPage() -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let navigate = use_navigate();
+    let code = use_query_map().with_untracked(|q| q.get("code").unwrap_or_default());
+    // The exchange runs once; WeChat codes work once (the server answers a repeat the same).
+    let outcome = LocalResource::new(move || {
+        let body = WechatLogin { code: code.clone() };
+        async move { api::post::<_, WechatOutcome>("/auth/wechat", Some(&body)).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(WechatOutcome::Session(tokens))) = outcome.get() {
+            session.start(tokens);
+            navigate(
+                "/me",
+                leptos_router::NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    view! {
+        <TopBar />
+        <main class="content">
+            <h1 class="region-name">{move || t(locale.get(), Text::WechatSignIn)}</h1>
+            {move || match outcome.get() {
+                None | Some(Ok(WechatOutcome::Session(_))) => view! {
+                    <p class="form-notice" role="status">{move || t(locale.get(), Text::WechatSigningIn)}</p>
+                }.into_any(),
+                Some(Ok(WechatOutcome::BindNeeded(bind))) => view! {
+                    <p class="form-notice" role="status">{move || t(locale.get(), Text::WechatBindHint)}</p>
+                    <PhoneCodeForm bind_token=Some(bind.bind_token) />
+                }.into_any(),
+                Some(Err(failure)) => view! {
+                    <p class="form-notice error" role="alert">{move || t(locale.get(), explain(&failure))}</p>
+                    <a class="secondary wide link-button" href="/login">{move || t(locale.get(), Text::BackToSignIn)}</a>
+                }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// Phone number and SMS code. Without a bind token it signs in (`POST /auth/otp/verify`);
+/// with one it binds the WeChat account to the person of that phone and signs in
+/// (`POST /auth/wechat/bind`). Either way the person lands on 我的.
+#[component]
+fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
     let navigate = use_navigate();
@@ -72,13 +177,25 @@ pub fn LoginPage() -> impl IntoView {
             return;
         }
         busy.set(true);
-        let body = OtpVerify {
-            phone: phone.get_untracked(),
-            code: code.get_untracked(),
-        };
+        let (phone, code) = (phone.get_untracked(), code.get_untracked());
+        let bind_token = bind_token.clone();
         let navigate = go_to_me.clone();
         leptos::task::spawn_local(async move {
-            match api::post::<_, Tokens>("/auth/otp/verify", Some(&body)).await {
+            let answer = match bind_token {
+                None => {
+                    let body = OtpVerify { phone, code };
+                    api::post::<_, Tokens>("/auth/otp/verify", Some(&body)).await
+                }
+                Some(bind_token) => {
+                    let body = WechatBind {
+                        bind_token,
+                        phone,
+                        code,
+                    };
+                    api::post::<_, Tokens>("/auth/wechat/bind", Some(&body)).await
+                }
+            };
+            match answer {
                 Ok(tokens) => {
                     session.start(tokens);
                     navigate("/me", Default::default());
@@ -90,9 +207,6 @@ pub fn LoginPage() -> impl IntoView {
     };
 
     view! {
-        <TopBar />
-        <main class="content">
-            <h1 class="region-name">{move || t(locale.get(), Text::SignIn)}</h1>
             <form class="form" on:submit=sign_in>
                 <label class="field">
                     <span class="field-label">{move || t(locale.get(), Text::Phone)}</span>
@@ -138,6 +252,5 @@ pub fn LoginPage() -> impl IntoView {
                     {move || t(locale.get(), if busy.get() { Text::SigningIn } else { Text::SignIn })}
                 </button>
             </form>
-        </main>
     }
 }

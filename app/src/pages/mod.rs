@@ -28,10 +28,14 @@ pub fn explain(failure: &ApiFailure) -> Text {
             | ErrorCode::AlreadyExists
             | ErrorCode::UnsupportedMediaType
             | ErrorCode::IdempotencyConflict => Text::InputRejected,
-            ErrorCode::InvalidCredentials | ErrorCode::InvalidCode | ErrorCode::NotRegistered => {
-                Text::SessionExpired
-            }
-            ErrorCode::Internal | ErrorCode::Unavailable => Text::ServerBusy,
+            ErrorCode::InvalidCredentials
+            | ErrorCode::InvalidCode
+            | ErrorCode::NotRegistered
+            | ErrorCode::WechatCodeInvalid => Text::SessionExpired,
+            ErrorCode::Internal
+            | ErrorCode::Unavailable
+            | ErrorCode::SmsUnavailable
+            | ErrorCode::WechatUnavailable => Text::ServerBusy,
         },
     }
 }
@@ -43,7 +47,11 @@ pub fn worth_retrying(failure: &ApiFailure) -> bool {
         ApiFailure::Network | ApiFailure::Unexpected(_) => true,
         ApiFailure::Server(body) => matches!(
             body.code,
-            ErrorCode::Internal | ErrorCode::Unavailable | ErrorCode::RateLimited
+            ErrorCode::Internal
+                | ErrorCode::Unavailable
+                | ErrorCode::RateLimited
+                | ErrorCode::SmsUnavailable
+                | ErrorCode::WechatUnavailable
         ),
     }
 }
