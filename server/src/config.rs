@@ -42,6 +42,7 @@ struct RawSettings {
     otp_per_hour: String,
     otp_per_day: String,
     otp_per_ip_per_hour: String,
+    trusted_proxies: String,
 }
 
 impl Default for RawSettings {
@@ -70,6 +71,7 @@ impl Default for RawSettings {
             otp_per_hour: "5".into(),
             otp_per_day: "10".into(),
             otp_per_ip_per_hour: "30".into(),
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -182,6 +184,10 @@ pub struct Settings {
     /// SMS code limits: `JIFEN_OTP_PER_HOUR` (5) and `JIFEN_OTP_PER_DAY` (10) per phone,
     /// `JIFEN_OTP_PER_IP_PER_HOUR` (30) per client address; one per minute per phone always.
     pub otp_limits: OtpLimits,
+    /// `JIFEN_TRUSTED_PROXIES`: the reverse proxies (addresses or networks, comma-separated,
+    /// e.g. `127.0.0.1,10.0.0.0/8`) whose `X-Forwarded-For` names the client; default none,
+    /// so the TCP peer is the client (see [`crate::http::client_ip`]).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// How many SMS codes may be asked for (rolling windows).
@@ -397,7 +403,25 @@ impl Settings {
             per_day: count("JIFEN_OTP_PER_DAY", &raw.otp_per_day)?,
             per_ip_per_hour: count("JIFEN_OTP_PER_IP_PER_HOUR", &raw.otp_per_ip_per_hour)?,
         };
+        let trusted_proxies = raw
+            .trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        bad(
+                            "JIFEN_TRUSTED_PROXIES",
+                            p,
+                            "an IP address or network like 10.0.0.0/8",
+                        )
+                    })
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Settings {
+            trusted_proxies,
             bind,
             database_url,
             data_dir: raw.data_dir,
@@ -511,7 +535,7 @@ mod tests {
     #[test]
     fn bad_values_name_their_variable() {
         type Edit = Box<dyn FnOnce(&mut RawSettings)>;
-        let cases: [(&str, Edit); 13] = [
+        let cases: [(&str, Edit); 14] = [
             ("JIFEN_BIND", Box::new(|r| r.bind = "nonsense".into())),
             (
                 "JIFEN_DATABASE_URL",
@@ -558,12 +582,24 @@ mod tests {
                 "JIFEN_OTP_PER_HOUR",
                 Box::new(|r| r.otp_per_hour = "five".into()),
             ),
+            (
+                "JIFEN_TRUSTED_PROXIES",
+                Box::new(|r| r.trusted_proxies = "127.0.0.1, nginx".into()),
+            ),
         ];
         for (var, f) in cases {
             let err = with(f).unwrap_err().to_string();
             assert!(err.starts_with(var), "{err}");
             assert!(!err.contains('\n'), "{err}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_networks() {
+        let s = with(|r| r.trusted_proxies = " 127.0.0.1 , 10.0.0.0/8,::1".into()).unwrap();
+        let shown: Vec<String> = s.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        assert!(Settings::defaults().trusted_proxies.is_empty());
     }
 
     fn tencent(r: &mut RawSettings) {

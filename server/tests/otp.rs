@@ -154,3 +154,52 @@ db_tests! {
         assert_eq!(status, 401, "expired after 5 minutes");
     }
 }
+
+/// Per-address limits behind a reverse proxy: the forwarded address counts only when the
+/// peer is a trusted proxy (SQLite; the limit logic is the same on both databases and is
+/// covered there by `resend_waits_a_minute_and_hourly_limits_hold`).
+mod behind_a_proxy {
+    use super::*;
+
+    async fn send_from(app: &common::TestApp, phone: &str, forwarded: &str) -> u16 {
+        app.client
+            .post(app.url("/api/v1/auth/otp/send"))
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({"phone": phone}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    async fn app(trusted: &str) -> common::TestApp {
+        let trusted: Vec<ipnet::IpNet> = trusted.split(',').filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+        common::spawn_app_with(common::Backend::Sqlite, move |s| {
+            s.otp_limits.per_ip_per_hour = 2;
+            s.trusted_proxies = trusted;
+        })
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn each_client_behind_a_trusted_proxy_has_its_own_limit() {
+        let app = app("127.0.0.0/8").await;
+        assert_eq!(send_from(&app, "13900139001", "203.0.113.1").await, 202);
+        assert_eq!(send_from(&app, "13900139002", "203.0.113.1").await, 202);
+        assert_eq!(send_from(&app, "13900139003", "203.0.113.1").await, 429);
+        // Another villager behind the same proxy is not locked out, even if the first one
+        // writes addresses of their own at the left.
+        assert_eq!(send_from(&app, "13900139004", "203.0.113.2").await, 202);
+        assert_eq!(send_from(&app, "13900139005", "9.9.9.9, 203.0.113.1").await, 429);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn without_trusted_proxies_the_header_is_ignored() {
+        let app = app("").await;
+        assert_eq!(send_from(&app, "13900139001", "203.0.113.1").await, 202);
+        assert_eq!(send_from(&app, "13900139002", "203.0.113.2").await, 202);
+        assert_eq!(send_from(&app, "13900139003", "203.0.113.3").await, 429);
+    }
+}

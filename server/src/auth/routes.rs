@@ -162,7 +162,7 @@ async fn otp_send(
         state.sms.as_ref(),
         state.settings.otp_limits,
         &body.phone,
-        &client_ip(&req),
+        &client_ip(&req, &state),
     )
     .await?;
     Ok(HttpResponse::Accepted().json(OtpSent { resend_after_s }))
@@ -202,7 +202,7 @@ async fn password_login(
         &state.keys,
         &body.phone,
         &body.password,
-        &client_ip(&req),
+        &client_ip(&req, &state),
     )
     .await?;
     Ok(session_response(tokens))
@@ -241,12 +241,10 @@ async fn logout(
     Ok(HttpResponse::NoContent().cookie(gone).finish())
 }
 
-/// The client's address for rate limits: the TCP peer, not a forwarded header a client could
-/// forge. (Behind a reverse proxy every client shares the proxy's address; a trusted-proxy
-/// setting is still to come.)
-fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
+/// The client's address for rate limits (see [`crate::http::client_ip`]).
+fn client_ip(req: &HttpRequest, state: &AppState) -> String {
+    crate::http::client_ip(req, &state.settings.trusted_proxies)
+        .map(|ip| ip.to_string())
         .unwrap_or_default()
 }
 

@@ -5,6 +5,7 @@
 //! [`Application::build`] is what `jifen serve` runs and what the black-box tests start on
 //! `127.0.0.1:0`.
 
+pub mod client_ip;
 pub mod error;
 pub mod ops;
 pub mod paging;
@@ -25,6 +26,7 @@ use utoipa_actix_web::AppExt;
 use crate::config::Settings;
 use crate::storage::Db;
 use crate::{pwa, regions};
+pub use client_ip::client_ip;
 pub use error::ApiError;
 
 /// What every handler can reach: the database, the settings, the metrics registry and the
