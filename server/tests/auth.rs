@@ -93,10 +93,14 @@ db_tests! {
         let r2 = second["refresh_token"].as_str().unwrap().to_owned();
         assert_ne!(r1, r2);
         assert_eq!(get_me(&app, second["access_token"].as_str().unwrap()).await, 200);
-        // The used token again: refused, and the newer one of the same family dies with it.
+        let (status, third) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r2})).await;
+        assert_eq!(status, 200);
+        let r3 = third["refresh_token"].as_str().unwrap().to_owned();
+        // The first token again after its successor was used: a replay. Refused, and the
+        // newest one of the same family dies with it.
         let (status, body) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r1})).await;
         assert_eq!((status, body["code"].as_str()), (401, Some("invalid_token")));
-        let (status, _) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r2})).await;
+        let (status, _) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r3})).await;
         assert_eq!(status, 401);
         // Another session (another family) is untouched.
         let other = app.login("13800138000", PASSWORD).await;
@@ -113,9 +117,42 @@ db_tests! {
             app.post_json("/api/v1/auth/refresh", None, &body),
             app.post_json("/api/v1/auth/refresh", None, &body)
         );
-        let mut statuses = [a.0, b.0];
+        // Both answered (the second within the grace period); the session lives on through
+        // whichever token was issued last, and the other is retired without ending it.
+        assert_eq!((a.0, b.0), (200, 200));
+        let (ra, rb) = (a.1["refresh_token"].clone(), b.1["refresh_token"].clone());
+        let (sa, _) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": ra})).await;
+        let (sb, _) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": rb})).await;
+        let mut statuses = [sa, sb];
         statuses.sort();
         assert_eq!(statuses, [200, 401]);
+    }
+
+    async fn a_lost_refresh_answer_does_not_sign_the_villager_out(app) {
+        app.load_changyuan().await;
+        app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
+        let r1 = app.login("13800138000", PASSWORD).await["refresh_token"].clone();
+        let refresh = |token: serde_json::Value| {
+            let app = &app;
+            async move { app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": token})).await }
+        };
+        let (status, lost) = refresh(r1.clone()).await; // the answer never reaches the phone
+        assert_eq!(status, 200);
+        let (status, retried) = refresh(r1.clone()).await; // the villager taps again
+        assert_eq!(status, 200, "{retried}");
+        let (status, body) = refresh(lost["refresh_token"].clone()).await;
+        assert_eq!((status, body["code"].as_str()), (401, Some("invalid_token")), "the lost token is retired");
+        let (status, next) = refresh(retried["refresh_token"].clone()).await;
+        assert_eq!(status, 200, "the family lives on: {next}");
+        // Past the grace period the same retry is a replay and ends the session.
+        sqlx::query("UPDATE refresh_tokens SET rotated_at = rotated_at - 31000 WHERE rotated_at IS NOT NULL")
+            .execute(app.db.writer())
+            .await
+            .unwrap();
+        let (status, _) = refresh(retried["refresh_token"].clone()).await;
+        assert_eq!(status, 401);
+        let (status, _) = refresh(next["refresh_token"].clone()).await;
+        assert_eq!(status, 401, "family revoked");
     }
 
     async fn the_pwa_keeps_its_refresh_token_in_an_http_only_cookie(app) {
@@ -137,9 +174,13 @@ db_tests! {
         assert_eq!(refreshed.status(), 200);
         let next = refreshed.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
         assert_ne!(next, pair, "rotated");
+        // The old cookie again at once (the answer was lost): a new one, and `next` retired.
         let again = app.client.post(app.url("/api/v1/auth/refresh")).header("cookie", &pair).send().await.unwrap();
-        assert_eq!(again.status(), 401, "the old cookie is used up");
-        let out = app.client.post(app.url("/api/v1/auth/logout")).header("cookie", &next).send().await.unwrap();
+        assert_eq!(again.status(), 200);
+        let third = again.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let stale = app.client.post(app.url("/api/v1/auth/refresh")).header("cookie", &next).send().await.unwrap();
+        assert_eq!(stale.status(), 401, "the retired cookie is used up");
+        let out = app.client.post(app.url("/api/v1/auth/logout")).header("cookie", &third).send().await.unwrap();
         assert_eq!(out.status(), 204);
         assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
         let none = app.client.post(app.url("/api/v1/auth/refresh")).send().await.unwrap();

@@ -174,7 +174,11 @@ mod behind_a_proxy {
     }
 
     async fn app(trusted: &str) -> common::TestApp {
-        let trusted: Vec<ipnet::IpNet> = trusted.split(',').filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+        let trusted: Vec<ipnet::IpNet> = trusted
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
         common::spawn_app_with(common::Backend::Sqlite, move |s| {
             s.otp_limits.per_ip_per_hour = 2;
             s.trusted_proxies = trusted;
@@ -192,7 +196,10 @@ mod behind_a_proxy {
         // Another villager behind the same proxy is not locked out, even if the first one
         // writes addresses of their own at the left.
         assert_eq!(send_from(&app, "13900139004", "203.0.113.2").await, 202);
-        assert_eq!(send_from(&app, "13900139005", "9.9.9.9, 203.0.113.1").await, 429);
+        assert_eq!(
+            send_from(&app, "13900139005", "9.9.9.9, 203.0.113.1").await,
+            429
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

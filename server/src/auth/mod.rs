@@ -8,7 +8,8 @@
 //! - refresh tokens are 32 random bytes (base64url), stored as SHA-256 hashes, valid
 //!   [`REFRESH_TTL`], and work once: each use returns a new one of the same family. Presenting
 //!   a token that was already used revokes its whole family (someone replayed a stolen
-//!   token), so both the thief and the owner must sign in again.
+//!   token), so both the thief and the owner must sign in again — except within
+//!   [`ROTATION_GRACE`] of its use while its successor is unused (a lost answer).
 
 pub mod caller;
 pub mod keys;
@@ -37,6 +38,13 @@ use keys::Keys;
 pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
 /// How long an unused refresh token stays valid: 30 days.
 pub const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+/// How long after its use a refresh token may be presented again without counting as a
+/// replay: 30 seconds, for a villager whose refresh answer was lost on a weak network (or two
+/// tabs refreshing at once). The successor issued by the first use is then retired. An
+/// attacker replaying a stolen token inside this window gets a session, the price of not
+/// signing out villagers on every dropped answer (the same trade-off as Auth0's "reuse
+/// interval").
+pub const ROTATION_GRACE: Duration = Duration::from_secs(30);
 
 /// Why a sign-in or session request failed.
 #[derive(Debug, thiserror::Error)]
@@ -201,27 +209,51 @@ pub async fn login_with_password(
 /// `POST /auth/refresh`: trades a refresh token for a new session of the same family.
 ///
 /// Errors: [`AuthError::InvalidToken`] when the token is unknown, expired or revoked, or was
-/// already used — in which case the whole family is revoked.
+/// already used — in which case the whole family is revoked, unless within
+/// [`ROTATION_GRACE`] of that use with its successor still unused (then the successor is
+/// retired and a new token issued).
 pub async fn refresh(db: &Db, keys: &Keys, token: &str) -> Result<Tokens, AuthError> {
     let now = now_ms();
+    let hash = token_hash(token);
     let mut tx = db.begin_write().await?;
-    let Some(row) = storage::find_refresh(&mut tx, &token_hash(token)).await? else {
+    let Some(found) = storage::find_refresh(&mut tx, &hash).await? else {
         return Err(AuthError::InvalidToken);
     };
-    if row.revoked
-        || row.expires_at <= now
-        || !storage::lock_live_family(&mut tx, &row.family).await?
-    {
+    // Refreshes of one family queue here; the token is read again under the lock.
+    if !storage::lock_live_family(&mut tx, &found.family).await? {
         return Err(AuthError::InvalidToken);
     }
-    if row.rotated || !storage::mark_rotated(&mut tx, row.id, now).await? {
-        tracing::warn!(
-            person_id = row.person_id,
-            "a used refresh token was presented again: family revoked"
-        );
-        storage::revoke_family(&mut tx, &row.family, now).await?;
-        tx.commit().await?;
+    let Some(row) = storage::find_refresh(&mut tx, &hash).await? else {
         return Err(AuthError::InvalidToken);
+    };
+    if row.revoked || row.expires_at <= now {
+        return Err(AuthError::InvalidToken);
+    }
+    match row.rotated_at {
+        None => {
+            storage::mark_rotated(&mut tx, row.id, now).await?;
+        }
+        Some(used_at)
+            if now - used_at <= ROTATION_GRACE.as_millis() as i64
+                && !storage::successor_used(&mut tx, &row.family, row.id).await? =>
+        {
+            // The answer to the first use was lost (a weak network, a second tab): the
+            // unused successor is retired and a new one issued; the family lives on.
+            tracing::info!(
+                person_id = row.person_id,
+                "refresh token used again within the grace period"
+            );
+            storage::revoke_successors(&mut tx, &row.family, row.id, now).await?;
+        }
+        Some(_) => {
+            tracing::warn!(
+                person_id = row.person_id,
+                "a used refresh token was presented again: family revoked"
+            );
+            storage::revoke_family(&mut tx, &row.family, now).await?;
+            tx.commit().await?;
+            return Err(AuthError::InvalidToken);
+        }
     }
     let refresh_token = random_token();
     storage::insert_refresh(

@@ -224,7 +224,8 @@ pub struct RefreshRow {
     pub person_id: i64,
     pub family: String,
     pub expires_at: i64,
-    pub rotated: bool,
+    /// When it was used (UTC ms), if it was.
+    pub rotated_at: Option<i64>,
     pub revoked: bool,
 }
 
@@ -268,23 +269,21 @@ pub async fn find_refresh(
             person_id: r.try_get("person_id")?,
             family: r.try_get("family")?,
             expires_at: r.try_get("expires_at")?,
-            rotated: r.try_get::<Option<i64>, _>("rotated_at")?.is_some(),
+            rotated_at: r.try_get("rotated_at")?,
             revoked: r.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
         })
     })
     .transpose()
 }
 
-/// Marks the token used, if nobody did first; returns whether this call did.
-pub async fn mark_rotated(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE refresh_tokens SET rotated_at = $2 WHERE id = $1 AND rotated_at IS NULL AND revoked_at IS NULL",
-    )
-    .bind(id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+/// Marks the token used (the caller holds its family's lock).
+pub async fn mark_rotated(tx: &mut Tx, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE refresh_tokens SET rotated_at = $2 WHERE id = $1 AND rotated_at IS NULL")
+        .bind(id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Records a new refresh-token family.
@@ -314,6 +313,38 @@ pub async fn lock_live_family(tx: &mut Tx, family: &str) -> Result<bool, sqlx::E
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Whether a token issued in `family` after token `id` has been used already.
+pub async fn successor_used(tx: &mut Tx, family: &str, id: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "SELECT id FROM refresh_tokens WHERE family = $1 AND id > $2 AND rotated_at IS NOT NULL",
+    )
+    .bind(family)
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .is_some())
+}
+
+/// Revokes the unused tokens issued in `family` after token `id` (only those tokens, not the
+/// family).
+pub async fn revoke_successors(
+    tx: &mut Tx,
+    family: &str,
+    id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $3 \
+         WHERE family = $1 AND id > $2 AND rotated_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(family)
+    .bind(id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Revokes the family and every token in it.
