@@ -1,4 +1,4 @@
-//! `/me` (我的): who is signed in — name, masked phone, village, points —, their roles with the
+//! `/me` (我的): who is signed in — name, masked phone, village, grid, points —, their roles with the
 //! place each is over (by name, not code), the current role to switch, the 管理 entries of a
 //! staff role, and sign-out.
 
@@ -9,7 +9,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::{ListSkeleton, TopBar};
 use crate::api;
-use crate::i18n::{Text, role_name, t, use_locale};
+use crate::i18n::{Text, badge, role_name, t, use_locale};
 use crate::session::{Session, manages, use_session};
 
 /// A place's name as a role shows it: the grid's village before a grid's name (网格 names like
@@ -81,6 +81,7 @@ pub fn MePage() -> impl IntoView {
                 .flat_map(|m| {
                     m.village_code
                         .iter()
+                        .chain(&m.grid_code)
                         .cloned()
                         .chain(m.roles.iter().map(|g| g.region_code.clone()))
                 })
@@ -101,6 +102,7 @@ pub fn MePage() -> impl IntoView {
                 None => view! { <ListSkeleton /> }.into_any(),
                 Some(me) => {
                     let village = me.village_code.clone();
+                    let grid = me.grid_code.clone();
                     view! {
                         <section class="card me">
                             <h1 class="region-name">{me.name.clone()}</h1>
@@ -112,6 +114,12 @@ pub fn MePage() -> impl IntoView {
                             {move || village.as_ref().and_then(place).map(|name| view! {
                                 <p class="me-line">
                                     <span class="field-label">{move || t(locale.get(), Text::Village)}</span>
+                                    <span>{name}</span>
+                                </p>
+                            })}
+                            {move || grid.as_ref().and_then(place).map(|name| view! {
+                                <p class="me-line">
+                                    <span class="field-label">{move || badge(locale.get(), RegionLevel::Grid, "")}</span>
                                     <span>{name}</span>
                                 </p>
                             })}
