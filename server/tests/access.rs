@@ -12,7 +12,6 @@ use common::TestApp;
 use jifen_shared::auth::Role;
 use serde_json::json;
 
-const PASSWORD: &str = "县里的密码-2026";
 const LIUCUN: &str = "410783101230";
 const GRID: &str = "410783101230-001";
 
@@ -159,13 +158,9 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
 /// Signs in one staff account per grant; `None` for the anonymous caller.
 async fn token(app: &TestApp, i: usize, who: Who) -> Option<String> {
     let (role, region) = who.grant()?;
-    let phone = format!("1390000{i:04}");
-    app.staff(&phone, PASSWORD, role, region).await;
     Some(
-        app.login(&phone, PASSWORD).await["access_token"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
+        app.staff_token(&format!("1390000{i:04}"), role, region)
+            .await,
     )
 }
 

@@ -6,17 +6,8 @@ use common::TestApp;
 use jifen_shared::auth::Role;
 use serde_json::json;
 
-const PASSWORD: &str = "县里的密码-2026";
+use common::STAFF_PASSWORD as PASSWORD;
 const LIUCUN: &str = "410783101230";
-
-/// A signed-in staff member's access token.
-async fn token(app: &TestApp, phone: &str, role: Role, region: &str) -> String {
-    app.staff(phone, PASSWORD, role, region).await;
-    app.login(phone, PASSWORD).await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 async fn create_grid(
     app: &TestApp,
@@ -35,7 +26,7 @@ async fn create_grid(
 db_tests! {
     async fn village_admins_create_numbered_grids(app) {
         app.load_changyuan().await;
-        let admin = token(&app, "13800138000", Role::VillageAdmin, LIUCUN).await;
+        let admin = app.staff_token("13800138000", Role::VillageAdmin, LIUCUN).await;
         assert_eq!(create_grid(&app, Some(&admin), LIUCUN, "第一网格").await, (201, json!({"code": "410783101230-001"})));
         assert_eq!(create_grid(&app, Some(&admin), LIUCUN, " 第二网格 ").await, (201, json!({"code": "410783101230-002"})));
         let (status, body) = create_grid(&app, Some(&admin), LIUCUN, "第一网格").await;
@@ -54,9 +45,9 @@ db_tests! {
 
     async fn grid_creation_is_checked_and_scoped(app) {
         app.load_changyuan().await;
-        let township = token(&app, "13800138001", Role::TownshipAdmin, "410783101").await;
-        let other_village = token(&app, "13800138002", Role::VillageAdmin, "410783101229").await;
-        let keeper = token(&app, "13800138003", Role::Keeper, LIUCUN).await;
+        let township = app.staff_token("13800138001", Role::TownshipAdmin, "410783101").await;
+        let other_village = app.staff_token("13800138002", Role::VillageAdmin, "410783101229").await;
+        let keeper = app.staff_token("13800138003", Role::Keeper, LIUCUN).await;
         assert_eq!(create_grid(&app, Some(&township), LIUCUN, "一组").await.0, 201);
         for (token, village, status, code) in [
             (None, LIUCUN, 401, "unauthenticated"),
@@ -73,8 +64,8 @@ db_tests! {
 
     async fn roles_are_granted_below_ones_own_and_inside_ones_region(app) {
         app.load_changyuan().await;
-        let admin = token(&app, "13800138000", Role::VillageAdmin, LIUCUN).await;
-        let township = token(&app, "13800138001", Role::TownshipAdmin, "410783101").await;
+        let admin = app.staff_token("13800138000", Role::VillageAdmin, LIUCUN).await;
+        let township = app.staff_token("13800138001", Role::TownshipAdmin, "410783101").await;
         create_grid(&app, Some(&admin), LIUCUN, "第一网格").await;
         let csv = format!("name,phone,village_code\n李四,13900139000,{LIUCUN}\n");
         jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
@@ -142,8 +133,8 @@ db_tests! {
 
     async fn the_audit_log_shows_who_did_what_to_the_admins_of_the_region(app) {
         app.load_changyuan().await;
-        let admin = token(&app, "13800138000", Role::VillageAdmin, LIUCUN).await;
-        let other = token(&app, "13800138002", Role::VillageAdmin, "410783101229").await;
+        let admin = app.staff_token("13800138000", Role::VillageAdmin, LIUCUN).await;
+        let other = app.staff_token("13800138002", Role::VillageAdmin, "410783101229").await;
         let villager_csv = format!("name,phone,village_code\n王五,13700137000,{LIUCUN}\n");
         create_grid(&app, Some(&admin), LIUCUN, "第一网格").await;
         create_grid(&app, Some(&admin), LIUCUN, "第二网格").await;

@@ -8,23 +8,15 @@ use common::TestApp;
 use jifen_shared::auth::Role;
 use serde_json::json;
 
-const PASSWORD: &str = "县里的密码-2026";
 const LIUCUN: &str = "410783101230";
 const OTHER_VILLAGE: &str = "410783101229";
-
-/// A signed-in staff member's access token.
-async fn token(app: &TestApp, phone: &str, role: Role, region: &str) -> String {
-    app.staff(phone, PASSWORD, role, region).await;
-    app.login(phone, PASSWORD).await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 /// 柳村 with two grids and four villagers (one in grid 001), and one villager elsewhere.
 async fn village(app: &TestApp) -> String {
     app.load_changyuan().await;
-    let admin = token(app, "13800138000", Role::VillageAdmin, LIUCUN).await;
+    let admin = app
+        .staff_token("13800138000", Role::VillageAdmin, LIUCUN)
+        .await;
     for name in ["第一网格", "第二网格"] {
         let (status, _) = app
             .post_json(
@@ -104,7 +96,7 @@ db_tests! {
         assert_eq!(body["items"][0]["roles"], json!([{"role": "village_admin", "region_code": LIUCUN}]));
         assert_eq!(body["next_cursor"], json!(null));
 
-        let township = token(&app, "13800138001", Role::TownshipAdmin, "410783101").await;
+        let township = app.staff_token("13800138001", Role::TownshipAdmin, "410783101").await;
         let (status, body) = app.get_as(&format!("/api/v1/admin/people?region_code={LIUCUN}&q=张"), Some(&township)).await;
         assert_eq!(status, 200);
         assert_eq!(phones(&body), [("139****9001", true), ("139****9003", true)]);
@@ -112,7 +104,7 @@ db_tests! {
         let (_, body) = app.get_as("/api/v1/admin/people?q=赵", Some(&township)).await;
         assert_eq!(names(&body), ["赵六"]);
 
-        let grid_worker = token(&app, "13800138002", Role::GridWorker, &format!("{LIUCUN}-001")).await;
+        let grid_worker = app.staff_token("13800138002", Role::GridWorker, &format!("{LIUCUN}-001")).await;
         let (status, body) = app.get_as("/api/v1/admin/people", Some(&grid_worker)).await;
         assert_eq!(status, 200);
         assert_eq!(names(&body), ["张三", "测试员"]);
@@ -140,8 +132,8 @@ db_tests! {
 
         let villager_csv = format!("name,phone,village_code\n钱七,13900139009,{LIUCUN}\n");
         jifen_server::people::import::import_villagers(&app.db, villager_csv.as_bytes(), None, &|_| true).await.unwrap();
-        let other_admin = token(&app, "13800138003", Role::VillageAdmin, OTHER_VILLAGE).await;
-        let keeper = token(&app, "13800138004", Role::Keeper, LIUCUN).await;
+        let other_admin = app.staff_token("13800138003", Role::VillageAdmin, OTHER_VILLAGE).await;
+        let keeper = app.staff_token("13800138004", Role::Keeper, LIUCUN).await;
         for (token, query, status, code) in [
             (None, String::new(), 401, "unauthenticated"),
             (Some(&other_admin), format!("region_code={LIUCUN}"), 403, "forbidden"),
@@ -175,7 +167,7 @@ db_tests! {
         assert_eq!(names(&body), ["张三", "李四", "王五"]);
 
         // 赵六 lives in another village: nobody moves.
-        let (_, township_view) = app.get_as("/api/v1/admin/people?region_code=410783101&q=赵", Some(&token(&app, "13800138001", Role::TownshipAdmin, "410783101").await)).await;
+        let (_, township_view) = app.get_as("/api/v1/admin/people?region_code=410783101&q=赵", Some(&app.staff_token("13800138001", Role::TownshipAdmin, "410783101").await)).await;
         let zhao = township_view["items"][0]["id"].as_i64().unwrap();
         let grid1 = format!("/api/v1/admin/grids/{LIUCUN}-001/members");
         let (status, body) = app.post_json(&grid1, Some(&admin), &json!({"person_ids": [li, zhao, 999999]})).await;
@@ -184,8 +176,8 @@ db_tests! {
         let (_, body) = app.get_as(&format!("/api/v1/admin/people?region_code={LIUCUN}-002&q=李"), Some(&admin)).await;
         assert_eq!(names(&body), ["李四"]);
 
-        let other_admin = token(&app, "13800138003", Role::VillageAdmin, OTHER_VILLAGE).await;
-        let grid_worker = token(&app, "13800138002", Role::GridWorker, &format!("{LIUCUN}-001")).await;
+        let other_admin = app.staff_token("13800138003", Role::VillageAdmin, OTHER_VILLAGE).await;
+        let grid_worker = app.staff_token("13800138002", Role::GridWorker, &format!("{LIUCUN}-001")).await;
         for (token, path, body, status, code) in [
             (None, grid1.clone(), json!({"person_ids": [li]}), 401, "unauthenticated"),
             (Some(&other_admin), grid1.clone(), json!({"person_ids": [li]}), 403, "forbidden"),

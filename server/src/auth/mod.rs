@@ -345,22 +345,39 @@ pub async fn grant_role(
         return Err(GrantError::NoSuchPerson(person_id));
     }
     check_grant(db, grant).await?;
+    change_role(db, actor_id, person_id, grant, true).await
+}
+
+/// Grants (`granted`) or revokes `grant` and records the change, if there is one, in the same
+/// transaction; the person's roles after it.
+async fn change_role(
+    db: &Db,
+    actor_id: Option<i64>,
+    person_id: i64,
+    grant: &jifen_shared::auth::RoleGrant,
+    granted: bool,
+) -> Result<jifen_shared::auth::PersonRoles, GrantError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    if storage::insert_role(&mut tx, person_id, grant, now).await? {
-        crate::audit::record(
-            &mut tx,
-            crate::audit::Record {
-                actor_id,
-                action: "role.grant",
-                region: &grant.region_code,
-                target: format!("person:{person_id}"),
-                before: None,
-                after: Some(serde_json::json!(grant)),
-            },
-            now,
-        )
-        .await?;
+    let changed = if granted {
+        storage::insert_role(&mut tx, person_id, grant, now).await?
+    } else {
+        storage::delete_role(&mut tx, person_id, grant).await?
+    };
+    if changed {
+        let (action, before, after) = match granted {
+            true => ("role.grant", None, Some(serde_json::json!(grant))),
+            false => ("role.revoke", Some(serde_json::json!(grant)), None),
+        };
+        let record = crate::audit::Record {
+            actor_id,
+            action,
+            region: &grant.region_code,
+            target: format!("person:{person_id}"),
+            before,
+            after,
+        };
+        crate::audit::record(&mut tx, record, now).await?;
     }
     tx.commit().await?;
     Ok(jifen_shared::auth::PersonRoles {
@@ -388,26 +405,5 @@ pub async fn revoke_role(
     if grant.role == jifen_shared::auth::Role::Villager {
         return Err(GrantError::VillagerByImport);
     }
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    if storage::delete_role(&mut tx, person_id, grant).await? {
-        crate::audit::record(
-            &mut tx,
-            crate::audit::Record {
-                actor_id,
-                action: "role.revoke",
-                region: &grant.region_code,
-                target: format!("person:{person_id}"),
-                before: Some(serde_json::json!(grant)),
-                after: None,
-            },
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(jifen_shared::auth::PersonRoles {
-        id: person_id,
-        roles: storage::roles(db, person_id).await?,
-    })
+    change_role(db, actor_id, person_id, grant, false).await
 }

@@ -143,6 +143,9 @@ impl Drop for TestDb {
     }
 }
 
+/// The password of the staff accounts [`TestApp::staff_token`] makes.
+pub const STAFF_PASSWORD: &str = "县里的密码-2026";
+
 /// An SMS sender that keeps the codes, so tests can read them (the real `log` sender writes
 /// them to the log instead).
 #[derive(Default)]
@@ -263,6 +266,21 @@ impl TestApp {
         )
         .await
         .unwrap()
+    }
+
+    /// Creates a staff account with `role` over `region` and the password [`STAFF_PASSWORD`],
+    /// signs it in and returns its access token.
+    pub async fn staff_token(
+        &self,
+        phone: &str,
+        role: jifen_shared::auth::Role,
+        region: &str,
+    ) -> String {
+        self.staff(phone, STAFF_PASSWORD, role, region).await;
+        self.login(phone, STAFF_PASSWORD).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// Signs in with a password; returns the tokens' JSON.
