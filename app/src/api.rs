@@ -125,6 +125,16 @@ pub async fn post_as<B: serde::Serialize, T: DeserializeOwned>(
     .await
 }
 
+/// `DELETE /api/v1{path}` as the signed-in person, decoding the JSON answer as `T`.
+pub async fn delete_as<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiFailure> {
+    send(
+        gloo_net::http::Request::delete(&format!("/api/v1{path}")),
+        None::<&()>,
+        Some(token),
+    )
+    .await
+}
+
 /// How long an upload may take: two minutes, enough for the largest file the server takes
 /// (16 MiB) on a fair 3G link; the progress bar shows it is moving meanwhile.
 pub const UPLOAD_TIMEOUT_MS: u32 = 120_000;

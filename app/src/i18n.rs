@@ -158,7 +158,29 @@ pub enum Text {
     GridNameInvalid,
     GridNameEmpty,
     AppointTitle,
-    AppointSoon,
+    GridsHint,
+    GridMembers,
+    NoMembers,
+    Appoint,
+    Appointing,
+    Dismiss,
+    DismissYes,
+    Cancel,
+    LoadMore,
+    AddToGrid,
+    FindVillager,
+    FindPlaceholder,
+    Find,
+    Finding,
+    NoVillagerFound,
+    MoreResults,
+    AlreadyInGrid,
+    InOtherGrid,
+    TickFirst,
+    AddingToGrid,
+    NotOfVillage,
+    PersonNotFound,
+    GridNotFound,
 }
 
 /// `text` in `locale`.
@@ -351,12 +373,54 @@ pub fn t(locale: Locale, text: Text) -> &'static str {
         (GridNameEmpty, En) => "Please enter a grid name",
         (AppointTitle, ZhCn) => "任命网格员",
         (AppointTitle, En) => "Appoint grid workers",
-        (AppointSoon, ZhCn) => {
-            "即将推出：按手机号找到村民，任命为某个网格的网格员。人员查询功能上线后就在这里操作。"
+        (GridsHint, ZhCn) => "点一个网格，查看它的村民，添加村民，任命网格员",
+        (GridsHint, En) => "Tap a grid to see its people, add villagers and appoint grid workers",
+        (GridMembers, ZhCn) => "本网格村民",
+        (GridMembers, En) => "People in this grid",
+        (NoMembers, ZhCn) => "这个网格还没有村民，请在下面添加",
+        (NoMembers, En) => "Nobody is in this grid yet. Add villagers below.",
+        (Appoint, ZhCn) => "任命网格员",
+        (Appoint, En) => "Make grid worker",
+        (Appointing, ZhCn) => "正在任命…",
+        (Appointing, En) => "Appointing…",
+        (Dismiss, ZhCn) => "免去",
+        (Dismiss, En) => "Remove",
+        (DismissYes, ZhCn) => "确定免去",
+        (DismissYes, En) => "Yes, remove",
+        (Cancel, ZhCn) => "取消",
+        (Cancel, En) => "Cancel",
+        (LoadMore, ZhCn) => "加载更多",
+        (LoadMore, En) => "Load more",
+        (AddToGrid, ZhCn) => "添加村民到本网格",
+        (AddToGrid, En) => "Add villagers to this grid",
+        (FindVillager, ZhCn) => "姓名或手机号",
+        (FindVillager, En) => "Name or mobile number",
+        (FindPlaceholder, ZhCn) => "如：张三",
+        (FindPlaceholder, En) => "e.g. Zhang San",
+        (Find, ZhCn) => "查找",
+        (Find, En) => "Find",
+        (Finding, ZhCn) => "正在查找…",
+        (Finding, En) => "Finding…",
+        (NoVillagerFound, ZhCn) => "本村没有找到这个人",
+        (NoVillagerFound, En) => "Nobody in this village matches",
+        (MoreResults, ZhCn) => "只列出了前 20 位，请多输入几个字缩小范围",
+        (MoreResults, En) => "Only the first 20 are listed. Type more to narrow it down.",
+        (AlreadyInGrid, ZhCn) => "已在本网格",
+        (AlreadyInGrid, En) => "Already in this grid",
+        (InOtherGrid, ZhCn) => "在其他网格，加入后转到本网格",
+        (InOtherGrid, En) => "In another grid; adding moves them here",
+        (TickFirst, ZhCn) => "请先勾选村民",
+        (TickFirst, En) => "Tick villagers first",
+        (AddingToGrid, ZhCn) => "正在加入…",
+        (AddingToGrid, En) => "Adding…",
+        (NotOfVillage, ZhCn) => "有人不是本村村民，这次没有加入任何人。请重新查找后再选。",
+        (NotOfVillage, En) => {
+            "Someone is not a villager of this village, so nobody was added. Find them again and retry."
         }
-        (AppointSoon, En) => {
-            "Coming soon: find a villager by mobile number and appoint them to a grid. It arrives here with the people search."
-        }
+        (PersonNotFound, ZhCn) => "没有找到这个人，可能已被删除",
+        (PersonNotFound, En) => "This person was not found; they may have been removed",
+        (GridNotFound, ZhCn) => "没有找到这个网格",
+        (GridNotFound, En) => "This grid was not found",
     }
 }
 
@@ -390,6 +454,60 @@ pub fn grid_created(locale: Locale, name: &str) -> String {
     match locale {
         Locale::ZhCn => format!("已新建「{name}」"),
         Locale::En => format!("Added \u{201c}{name}\u{201d}"),
+    }
+}
+
+/// "加入本网格（2 人）".
+pub fn add_count(locale: Locale, n: usize) -> String {
+    match locale {
+        Locale::ZhCn => format!("加入本网格（{n} 人）"),
+        Locale::En if n == 1 => "Add 1 person to this grid".to_owned(),
+        Locale::En => format!("Add {n} people to this grid"),
+    }
+}
+
+/// "已加入 2 人，1 人原来就在本网格".
+pub fn members_added(locale: Locale, assigned: u64, unchanged: u64) -> String {
+    match (locale, unchanged) {
+        (Locale::ZhCn, 0) => format!("已加入 {assigned} 人"),
+        (Locale::ZhCn, _) => format!("已加入 {assigned} 人，{unchanged} 人原来就在本网格"),
+        (Locale::En, 0) => format!("Added {assigned}"),
+        (Locale::En, _) => format!("Added {assigned}; {unchanged} already in this grid"),
+    }
+}
+
+/// "已任命张三为网格员".
+pub fn appointed(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("已任命{name}为网格员"),
+        Locale::En => format!("{name} is now a grid worker"),
+    }
+}
+
+/// "确定免去张三的网格员吗？".
+pub fn dismiss_question(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("确定免去{name}的网格员吗？"),
+        Locale::En => format!("Remove {name} as grid worker?"),
+    }
+}
+
+/// "已免去张三的网格员".
+pub fn dismissed(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("已免去{name}的网格员"),
+        Locale::En => format!("{name} is no longer a grid worker"),
+    }
+}
+
+/// "已显示 20 人": how many members are listed so far.
+pub fn people_listed(locale: Locale, n: usize, all: bool) -> String {
+    match (locale, all) {
+        (Locale::ZhCn, true) => format!("共 {n} 人"),
+        (Locale::ZhCn, false) => format!("已显示 {n} 人"),
+        (Locale::En, true) if n == 1 => "1 person".to_owned(),
+        (Locale::En, true) => format!("{n} people"),
+        (Locale::En, false) => format!("{n} shown so far"),
     }
 }
 
@@ -607,7 +725,29 @@ mod tests {
             Text::GridNameInvalid,
             Text::GridNameEmpty,
             Text::AppointTitle,
-            Text::AppointSoon,
+            Text::GridsHint,
+            Text::GridMembers,
+            Text::NoMembers,
+            Text::Appoint,
+            Text::Appointing,
+            Text::Dismiss,
+            Text::DismissYes,
+            Text::Cancel,
+            Text::LoadMore,
+            Text::AddToGrid,
+            Text::FindVillager,
+            Text::FindPlaceholder,
+            Text::Find,
+            Text::Finding,
+            Text::NoVillagerFound,
+            Text::MoreResults,
+            Text::AlreadyInGrid,
+            Text::InOtherGrid,
+            Text::TickFirst,
+            Text::AddingToGrid,
+            Text::NotOfVillage,
+            Text::PersonNotFound,
+            Text::GridNotFound,
         ];
         for text in all {
             // The switch names the language it switches to, in that language.

@@ -1,6 +1,7 @@
 // The staff screens on a 360×640 phone: a village admin imports the villager register (with
-// bad rows, and a dropped connection on the way) and creates grids; a person holding two roles
-// switches between them on 我的. The accounts are made by serve.sh with `jifen create-admin`.
+// bad rows, and a dropped connection on the way) and creates grids; another adds villagers to a
+// grid and appoints (then removes) its grid worker; a person holding two roles switches between
+// them on 我的. The accounts are made by serve.sh with `jifen create-admin`.
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./sign-in";
 
@@ -111,7 +112,7 @@ test("a village admin creates grids and sees them listed", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("樊东村委会");
   await expect(page.getByText("这里还没有划分网格")).toBeVisible();
   await expect(page.getByRole("heading", { name: "任命网格员" })).toBeVisible();
-  await expect(page.getByText(/^即将推出/)).toBeVisible();
+  await expect(page.getByText("点一个网格，查看它的村民，添加村民，任命网格员")).toBeVisible();
 
   const name = page.getByLabel("网格名称");
   const create = page.getByRole("button", { name: "新建网格" });
@@ -144,6 +145,130 @@ test("a village admin creates grids and sees them listed", async ({ page }) => {
   // The region browser shows them as well.
   await page.goto("/regions/410783101201");
   await expect(page.getByRole("link", { name: /第二网格/ })).toBeVisible();
+});
+
+test("a village admin adds villagers to a grid, appoints a grid worker and removes them", async ({ page }) => {
+  test.setTimeout(60_000);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // 胡庄村's admin (serve.sh); 刘一, 刘二 and 陈三 live in 胡庄村 (fixtures).
+  await signIn(page, "13700137004");
+  await page.getByRole("link", { name: "网格管理" }).tap();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("胡庄村委会");
+  await page.getByLabel("网格名称").fill("东片网格");
+  await page.getByRole("button", { name: "新建网格" }).tap();
+  await expect(page.getByText("已新建「东片网格」")).toBeVisible();
+  await page.getByRole("link", { name: /东片网格/ }).tap();
+  await expect(page).toHaveURL(/\/admin\/grids\?region=410783101203-001$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("东片网格");
+  await expect(page.getByText("这个网格还没有村民，请在下面添加")).toBeVisible();
+  // A reload stays on the grid.
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("东片网格");
+  await expect(page.getByRole("link", { name: "‹ 胡庄村委会" })).toBeVisible();
+  await fitsThePhone(page);
+  await page.screenshot({ path: `${artifacts}/18-grid-empty.png`, fullPage: true });
+
+  const find = page.getByLabel("姓名或手机号");
+  const findButton = page.getByRole("button", { name: "查找" });
+  const found = page.locator("ul.found > li");
+  const add = page.locator("button.add");
+  const members = page.locator("ul.people > li");
+
+  // Too few digits for a number: said at once, nothing sent.
+  await find.fill("1390013");
+  await findButton.tap();
+  await expect(page.getByText("请输入正确的 11 位手机号")).toBeVisible();
+
+  // By part of the name: both 刘 of the village, numbers in full for their village admin.
+  await find.fill("刘");
+  const byName = page.waitForRequest((r) => r.url().includes("/api/v1/admin/people?") && r.url().includes("q="));
+  await findButton.tap();
+  const nameQuery = new URL((await byName).url()).searchParams;
+  expect(nameQuery.get("region_code")).toBe("410783101203");
+  expect(nameQuery.get("q")).toBe("刘");
+  await expect(found).toHaveCount(2);
+  await expect(found.first()).toContainText("刘一");
+  await expect(found.first()).toContainText("139 0013 9101");
+  await expect(add).toHaveText("请先勾选村民");
+  await expect(add).toBeDisabled();
+  await page.getByRole("checkbox", { name: /刘一/ }).check();
+  await expect(add).toHaveText("加入本网格（1 人）");
+  expect((await found.first().boundingBox())!.height).toBeGreaterThanOrEqual(48);
+  await fitsThePhone(page);
+  await page.screenshot({ path: `${artifacts}/19-grid-add-picked.png`, fullPage: true });
+  const joined = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/admin/grids/410783101203-001/members"));
+  await add.tap();
+  expect((await joined).postDataJSON().person_ids).toHaveLength(1);
+  await expect(page.getByText("已加入 1 人")).toBeVisible();
+  await expect(page.getByRole("checkbox", { name: /刘一/ })).toBeDisabled();
+  await expect(found.first()).toContainText("已在本网格");
+  await expect(members).toHaveCount(1);
+  await expect(members.first()).toContainText("刘一");
+
+  // By number, written the way people write it: 刘二 joins too.
+  await find.fill("139 0013 9102");
+  const byPhone = page.waitForRequest((r) => r.url().includes("/api/v1/admin/people?") && r.url().includes("phone="));
+  await findButton.tap();
+  expect(new URL((await byPhone).url()).searchParams.get("phone")).toBe("139 0013 9102");
+  await expect(found).toHaveCount(1);
+  await page.getByRole("checkbox", { name: /刘二/ }).check();
+  await add.tap();
+  await expect(page.getByText("已加入 1 人")).toBeVisible();
+  await expect(members).toHaveCount(2);
+  await expect(page.getByText("共 2 人")).toBeVisible();
+
+  // Appointing 刘一: the connection drops first — a plain sentence and 重试 on the row.
+  const liu = members.filter({ hasText: "刘一" });
+  await page.route("**/api/v1/admin/users/*/roles", (route) => route.abort("internetdisconnected"));
+  await liu.getByRole("button", { name: "任命网格员" }).tap();
+  await expect(liu.getByText("网络不好，请检查网络后重试")).toBeVisible();
+  await page.unroute("**/api/v1/admin/users/*/roles");
+  const granted = page.waitForRequest((r) => r.method() === "POST" && r.url().includes("/api/v1/admin/users/"));
+  await liu.getByRole("button", { name: "重试" }).tap();
+  expect((await granted).postDataJSON()).toEqual({ role: "grid_worker", region_code: "410783101203-001" });
+  await expect(liu.locator(".badge.worker")).toHaveText("网格员");
+  await expect(page.getByText("已任命刘一为网格员")).toBeVisible();
+  await expect(members.filter({ hasText: "刘二" }).locator(".badge.worker")).toHaveCount(0);
+  const dismiss = liu.getByRole("button", { name: "免去" });
+  expect((await dismiss.boundingBox())!.height).toBeGreaterThanOrEqual(48);
+  await fitsThePhone(page);
+  // From the top, so the sticky top bar sits where it belongs in the full-page picture.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${artifacts}/20-grid-worker.png`, fullPage: true });
+
+  // The mark is the server's: it is there after a reload.
+  await page.reload();
+  await expect(liu.locator(".badge.worker")).toHaveText("网格员");
+
+  // Removing asks first; 取消 keeps them.
+  await dismiss.tap();
+  await expect(liu.getByText("确定免去刘一的网格员吗？")).toBeVisible();
+  await liu.getByRole("button", { name: "取消" }).tap();
+  await expect(liu.getByText("确定免去刘一的网格员吗？")).toHaveCount(0);
+  await expect(liu.locator(".badge.worker")).toHaveText("网格员");
+  await dismiss.tap();
+  await fitsThePhone(page);
+  await page.screenshot({ path: `${artifacts}/21-grid-dismiss-confirm.png`, fullPage: true });
+  const revoked = page.waitForRequest((r) => r.method() === "DELETE");
+  await liu.getByRole("button", { name: "确定免去" }).tap();
+  expect((await revoked).url()).toMatch(/\/api\/v1\/admin\/users\/\d+\/roles\/grid_worker\/410783101203-001$/);
+  await expect(page.getByText("已免去刘一的网格员")).toBeVisible();
+  await expect(liu.locator(".badge.worker")).toHaveCount(0);
+  await expect(liu.getByRole("button", { name: "任命网格员" })).toBeVisible();
+
+  // English is one tap away.
+  await page.getByRole("button", { name: "EN" }).tap();
+  await expect(liu.getByRole("button", { name: "Make grid worker" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Add villagers to this grid" })).toBeVisible();
+  await fitsThePhone(page);
+  await page.getByRole("button", { name: "中文" }).tap();
+
+  // Back goes to the village's grids.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/admin\/grids$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("胡庄村委会");
+  expect(errors).toEqual([]);
 });
 
 test("a person with two roles switches between them, and the choice is remembered", async ({ page }) => {

@@ -4,9 +4,8 @@
 //! (`/admin/grids?region={code}`, so the back button and a reload work). Codes outside the
 //! admin's region fall back to it (the server refuses them anyway).
 //!
-//! Appointing a grid worker is not wired yet: `POST /admin/users/{id}/roles` needs the
-//! person's id and no existing endpoint finds a person by phone. The place for it is marked
-//! "即将推出" until `GET /admin/people` and `POST /admin/grids/{code}/members` arrive.
+//! A grid of the list opens its own screen (`/admin/grids?region={grid code}`, see
+//! [`super::grid`]): its people, adding villagers to it, appointing its grid workers.
 
 use jifen_shared::ErrorCode;
 use jifen_shared::auth::RoleGrant;
@@ -17,6 +16,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::AdminFrame;
+use super::grid::GridPeople;
 use crate::api;
 use crate::i18n::{Text, badge, children_count, grid_created, t, use_locale};
 use crate::pages::{Failure, ListSkeleton, explain};
@@ -41,7 +41,7 @@ fn GridsScreen(grant: RoleGrant) -> impl IntoView {
             .read()
             .get("region")
             .and_then(|c| RegionCode::parse(&c).ok())
-            .filter(|c| c.is_within(&here) && c.level() != RegionLevel::Grid)
+            .filter(|c| c.is_within(&here))
             .unwrap_or_else(|| here.clone())
     });
     let region = LocalResource::new(move || {
@@ -56,6 +56,9 @@ fn GridsScreen(grant: RoleGrant) -> impl IntoView {
             Some(Ok(r)) if r.level == RegionLevel::Village => {
                 view! { <VillageGrids region=r home /> }.into_any()
             }
+            Some(Ok(r)) if r.level == RegionLevel::Grid => {
+                view! { <GridPeople region=r home /> }.into_any()
+            }
             Some(Ok(r)) => view! { <PlacePicker region=r home /> }.into_any(),
             Some(Err(failure)) => {
                 view! { <Failure failure not_found=Text::RegionNotFound retry /> }.into_any()
@@ -65,7 +68,7 @@ fn GridsScreen(grant: RoleGrant) -> impl IntoView {
 }
 
 /// A link one level up, while still inside the admin's region.
-fn up_link(region: &Region, home: &RegionCode) -> Option<impl IntoView + use<>> {
+pub(super) fn up_link(region: &Region, home: &RegionCode) -> Option<impl IntoView + use<>> {
     if &region.code == home {
         return None;
     }
@@ -159,8 +162,8 @@ fn PlacePicker(region: Region, home: RegionCode) -> impl IntoView {
     }
 }
 
-/// A village: its grids (with their codes, which the villager CSV's `grid_code` uses), a new
-/// one by name, and the marked place for appointing grid workers.
+/// A village: its grids (with their codes, which the villager CSV's `grid_code` uses), each
+/// opening its people and grid workers, and a new one by name.
 #[component]
 fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
     let locale = use_locale();
@@ -256,9 +259,14 @@ fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
                 view! {
                     <ul class="list grids">
                         {items.into_iter().map(|grid| view! {
-                            <li class="row">
-                                <span class="row-name">{grid.name}</span>
-                                <span class="row-code">{grid.code.to_string()}</span>
+                            <li>
+                                <a class="row" href=format!("/admin/grids?region={}", grid.code)>
+                                    <span class="row-name">{grid.name}</span>
+                                    <span class="row-code">{grid.code.to_string()}</span>
+                                    <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
+                                        <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+                                    </svg>
+                                </a>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -294,9 +302,9 @@ fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
                 {move || t(locale.get(), if busy.get() { Text::Creating } else { Text::NewGrid })}
             </button>
         </form>
-        <section class="card coming-soon" aria-disabled="true">
+        <section class="card appoint-help">
             <h2 class="card-title">{move || t(locale.get(), Text::AppointTitle)}</h2>
-            <p class="hint">{move || t(locale.get(), Text::AppointSoon)}</p>
+            <p class="hint">{move || t(locale.get(), Text::GridsHint)}</p>
         </section>
     }
 }

@@ -1,0 +1,780 @@
+//! One grid (`/admin/grids?region={grid code}`, so the back button and a reload work): its
+//! people (`GET /admin/people?region_code={grid}`, paged, grid workers marked), villagers of
+//! the village found by name or number and added to it (`POST /admin/grids/{code}/members`),
+//! and grid workers appointed (`POST /admin/users/{id}/roles`) or, after a confirmation,
+//! removed (`DELETE /admin/users/{id}/roles/grid_worker/{grid}`).
+//!
+//! The list is "people living in the grid or holding a role there", so a grid worker who
+//! lives in another grid of the village is listed (and marked) too.
+
+use jifen_shared::auth::{PersonRoles, Role, RoleGrant};
+use jifen_shared::people::{GridMembers, GridMembersAssigned, PersonListing};
+use jifen_shared::regions::{Region, RegionCode, RegionLevel};
+use jifen_shared::{ErrorCode, Page};
+use leptos::prelude::*;
+
+use super::grids::up_link;
+use crate::api::{self, ApiFailure};
+use crate::i18n::{
+    Locale, Text, add_count, appointed, badge, dismiss_question, dismissed, members_added,
+    people_listed, role_name, t, use_locale,
+};
+use crate::pages::{ListSkeleton, explain, worth_retrying};
+use crate::session::use_session;
+
+/// Members asked for at a time.
+const PAGE_SIZE: u32 = 20;
+/// Search results listed at most (a longer list asks for more letters instead).
+const FOUND_SIZE: u32 = 20;
+
+/// What the 查找 box holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// Nothing typed: the village's people, first ones first.
+    Everyone,
+    /// Part of a name (`q=`).
+    Name(String),
+    /// A whole mobile number in any format (`phone=`).
+    Phone(String),
+    /// Digits, but too few for a number: said at once, not sent.
+    PartialPhone,
+}
+
+/// Reads the 查找 box: digits (with spaces, dashes, `+`, full-width digits) are a phone
+/// number, anything else part of a name.
+pub fn lookup(input: &str) -> Lookup {
+    let typed = input.trim();
+    if typed.is_empty() {
+        return Lookup::Everyone;
+    }
+    let mut digits = 0;
+    for c in typed.chars() {
+        match c {
+            '0'..='9' | '０'..='９' => digits += 1,
+            ' ' | '\u{3000}' | '-' | '－' | '+' | '＋' | '(' | ')' | '（' | '）' => {}
+            _ => return Lookup::Name(typed.to_owned()),
+        }
+    }
+    match digits {
+        0 => Lookup::Name(typed.to_owned()),
+        n if n >= 11 => Lookup::Phone(typed.to_owned()),
+        _ => Lookup::PartialPhone,
+    }
+}
+
+/// Percent-encodes a query value (UTF-8; only unreserved characters stay as they are).
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `/admin/people?region_code=…[&q=…|&phone=…]&limit=…[&cursor=…]`.
+pub fn people_path(
+    region: &RegionCode,
+    lookup: &Lookup,
+    limit: u32,
+    cursor: Option<&str>,
+) -> String {
+    let mut path = format!("/admin/people?region_code={}", encode(region.as_str()));
+    match lookup {
+        Lookup::Name(q) => path.push_str(&format!("&q={}", encode(q))),
+        Lookup::Phone(p) => path.push_str(&format!("&phone={}", encode(p))),
+        Lookup::Everyone | Lookup::PartialPhone => {}
+    }
+    path.push_str(&format!("&limit={limit}"));
+    if let Some(cursor) = cursor {
+        path.push_str(&format!("&cursor={}", encode(cursor)));
+    }
+    path
+}
+
+/// `+8613800138000` as people write it, `138 0013 8000`; a masked number stays as it is.
+pub fn show_phone(phone: &str) -> String {
+    match phone.strip_prefix("+86") {
+        Some(n) if n.len() == 11 && n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{} {} {}", &n[..3], &n[3..7], &n[7..])
+        }
+        _ => phone.to_owned(),
+    }
+}
+
+/// Whether `person` is a grid worker of `grid`.
+pub fn works_in(person: &PersonListing, grid: &RegionCode) -> bool {
+    person
+        .roles
+        .iter()
+        .any(|g| g.role == Role::GridWorker && &g.region_code == grid)
+}
+
+/// How a load stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Load {
+    Idle,
+    Busy,
+    Failed(ApiFailure),
+}
+
+/// The last change made on this screen, said in a status line.
+#[derive(Debug, Clone, PartialEq)]
+enum Said {
+    Appointed(String),
+    Dismissed(String),
+}
+
+/// What a failed request means, with the words this screen has for some codes.
+fn failure_text(failure: &ApiFailure) -> Text {
+    match failure.code() {
+        Some(ErrorCode::NotFound) => Text::PersonNotFound,
+        _ => explain(failure),
+    }
+}
+
+/// A plain sentence for a failure, and 重试 when trying again may help.
+#[component]
+fn Trouble(failure: ApiFailure, text: Text, retry: Callback<()>) -> impl IntoView {
+    let locale = use_locale();
+    let can_retry = worth_retrying(&failure);
+    view! {
+        <div class="form-notice error" role="alert">
+            <p class="notice-line">{move || t(locale.get(), text)}</p>
+            {can_retry.then(|| view! {
+                <button class="secondary" type="button" on:click=move |_| retry.run(())>
+                    {move || t(locale.get(), Text::Retry)}
+                </button>
+            })}
+        </div>
+    }
+}
+
+/// A grid: its name and code, its people, and the way to add more.
+#[component]
+pub fn GridPeople(region: Region, home: RegionCode) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let up = up_link(&region, &home);
+    let Region { code, name, .. } = region;
+    let village = code.parent().unwrap_or_else(|| code.clone());
+    let grid = StoredValue::new(code.clone());
+
+    let members = RwSignal::new(Vec::<PersonListing>::new());
+    let next = RwSignal::new(None::<String>);
+    // The first page (`first`) and the pages after it (`more`) load and fail apart.
+    let first = RwSignal::new(Load::Busy);
+    let more = RwSignal::new(Load::Idle);
+    // A reload (after adding people) makes answers to earlier requests stale.
+    let generation = StoredValue::new(0u32);
+    let said = RwSignal::new(None::<Said>);
+    // Whether the list is empty, as a memo: a change of one person's roles redraws only
+    // their row, not the whole list (a confirmation open elsewhere stays open).
+    let empty = Memo::new(move |_| members.with(Vec::is_empty));
+
+    let load = move |cursor: Option<String>| {
+        let this = generation.get_value();
+        let path = people_path(
+            &grid.get_value(),
+            &Lookup::Everyone,
+            PAGE_SIZE,
+            cursor.as_deref(),
+        );
+        let state = if cursor.is_some() { more } else { first };
+        state.set(Load::Busy);
+        leptos::task::spawn_local(async move {
+            let result = session
+                .authed(|token| {
+                    let path = path.clone();
+                    async move { api::get_as::<Page<PersonListing>>(&path, &token).await }
+                })
+                .await;
+            if generation.get_value() != this {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    if cursor.is_some() {
+                        members.update(|m| {
+                            // A person may slip between pages (added meanwhile): once only.
+                            for p in page.items {
+                                if !m.iter().any(|q| q.id == p.id) {
+                                    m.push(p);
+                                }
+                            }
+                        });
+                    } else {
+                        members.set(page.items);
+                    }
+                    next.set(page.next_cursor);
+                    state.set(Load::Idle);
+                }
+                Err(failure) => state.set(Load::Failed(failure)),
+            }
+        });
+    };
+    let reload = move || {
+        generation.update_value(|g| *g += 1);
+        more.set(Load::Idle);
+        load(None);
+    };
+    load(None);
+
+    let roles_changed = Callback::new(move |roles: PersonRoles| {
+        let grid = grid.get_value();
+        let mut name = None;
+        let mut now_worker = false;
+        members.update(|m| {
+            if let Some(p) = m.iter_mut().find(|p| p.id == roles.id) {
+                p.roles = roles.roles.clone();
+                now_worker = works_in(p, &grid);
+                name = Some(p.name.clone());
+            }
+        });
+        if let Some(name) = name {
+            said.set(Some(if now_worker {
+                Said::Appointed(name)
+            } else {
+                Said::Dismissed(name)
+            }));
+        }
+    });
+    let added = Callback::new(move |_: GridMembersAssigned| reload());
+
+    let label = name.clone();
+    let code_text = code.to_string();
+    view! {
+        {up}
+        <h1 class="region-name">{name}</h1>
+        <p class="region-meta">
+            <span class="badge">{move || badge(locale.get(), RegionLevel::Grid, &label)}</span>
+            <span class="row-code">{code_text}</span>
+        </p>
+        <h2 class="section-title">{move || t(locale.get(), Text::GridMembers)}</h2>
+        {move || said.get().map(|s| view! {
+            <p class="form-notice said" role="status">
+                {move || match &s {
+                    Said::Appointed(n) => appointed(locale.get(), n),
+                    Said::Dismissed(n) => dismissed(locale.get(), n),
+                }}
+            </p>
+        })}
+        {move || match first.get() {
+            Load::Busy if empty.get() => view! { <ListSkeleton /> }.into_any(),
+            Load::Failed(failure) => {
+                let text = explain(&failure);
+                view! { <Trouble failure text retry=Callback::new(move |_| reload()) /> }.into_any()
+            }
+            _ if empty.get() => {
+                view! { <p class="empty">{move || t(locale.get(), Text::NoMembers)}</p> }.into_any()
+            }
+            _ => view! {
+                <p class="hint count">
+                    {move || people_listed(locale.get(), members.with(Vec::len), next.with(Option::is_none))}
+                </p>
+                <ul class="list people">
+                    <For
+                        each=move || members.get()
+                        key=|p| (p.id, p.roles.clone())
+                        children=move |person| {
+                            let grid = grid.get_value();
+                            view! { <MemberRow person grid changed=roles_changed /> }
+                        }
+                    />
+                </ul>
+            }
+                .into_any(),
+        }}
+        {move || next.get().map(|cursor| {
+            let cursor = StoredValue::new(cursor);
+            view! {
+                <div class="more">
+                    {move || match more.get() {
+                        Load::Failed(failure) => {
+                            let text = explain(&failure);
+                            view! {
+                                <Trouble failure text retry=Callback::new(move |_| load(Some(cursor.get_value()))) />
+                            }
+                                .into_any()
+                        }
+                        state => {
+                            let busy = state == Load::Busy;
+                            view! {
+                                <button
+                                    class="secondary wide"
+                                    type="button"
+                                    disabled=busy
+                                    on:click=move |_| load(Some(cursor.get_value()))
+                                >
+                                    {move || t(locale.get(), if busy { Text::Loading } else { Text::LoadMore })}
+                                </button>
+                            }
+                                .into_any()
+                        }
+                    }}
+                </div>
+            }
+        })}
+        <AddVillagers village grid=code added />
+    }
+}
+
+/// Which change a member row is making (kept for 重试).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Change {
+    Appoint,
+    Dismiss,
+}
+
+/// One person of the grid: name, number, the grid worker mark, and 任命网格员 or 免去 (asked
+/// once more before it is done).
+#[component]
+fn MemberRow(
+    person: PersonListing,
+    grid: RegionCode,
+    changed: Callback<PersonRoles>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let worker = works_in(&person, &grid);
+    let PersonListing {
+        id, name, phone, ..
+    } = person;
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let trouble = RwSignal::new(None::<(ApiFailure, Change)>);
+    let grid = StoredValue::new(grid);
+
+    let run = move |change: Change| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        trouble.set(None);
+        let grant = RoleGrant {
+            role: Role::GridWorker,
+            region_code: grid.get_value(),
+        };
+        leptos::task::spawn_local(async move {
+            let result = session
+                .authed(|token| {
+                    let grant = grant.clone();
+                    async move {
+                        match change {
+                            Change::Appoint => {
+                                api::post_as::<_, PersonRoles>(
+                                    &format!("/admin/users/{id}/roles"),
+                                    &grant,
+                                    &token,
+                                )
+                                .await
+                            }
+                            Change::Dismiss => {
+                                api::delete_as::<PersonRoles>(
+                                    &format!(
+                                        "/admin/users/{id}/roles/{}/{}",
+                                        grant.role, grant.region_code
+                                    ),
+                                    &token,
+                                )
+                                .await
+                            }
+                        }
+                    }
+                })
+                .await;
+            busy.set(false);
+            match result {
+                // The row is drawn anew with the new roles.
+                Ok(roles) => changed.run(roles),
+                Err(failure) => trouble.set(Some((failure, change))),
+            }
+        });
+    };
+
+    let question_name = name.clone();
+    view! {
+        <li class="person" class:worker=worker>
+            <span class="person-text">
+                <span class="person-name">
+                    {name}
+                    {worker.then(|| view! {
+                        <span class="badge worker">
+                            {move || role_name(locale.get(), Role::GridWorker)}
+                        </span>
+                    })}
+                </span>
+                <span class="person-sub">{show_phone(&phone)}</span>
+            </span>
+            {move || (!confirming.get()).then(|| if worker {
+                view! {
+                    <button class="secondary small" type="button" on:click=move |_| confirming.set(true)>
+                        {move || t(locale.get(), Text::Dismiss)}
+                    </button>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <button
+                        class="secondary small"
+                        type="button"
+                        disabled=move || busy.get()
+                        on:click=move |_| run(Change::Appoint)
+                    >
+                        {move || t(locale.get(), if busy.get() { Text::Appointing } else { Text::Appoint })}
+                    </button>
+                }
+                    .into_any()
+            })}
+            {move || confirming.get().then(|| {
+                let question = question_name.clone();
+                view! {
+                    <div class="confirm" role="group">
+                        <p class="confirm-text">{move || dismiss_question(locale.get(), &question)}</p>
+                        <button
+                            class="primary small"
+                            type="button"
+                            disabled=move || busy.get()
+                            on:click=move |_| run(Change::Dismiss)
+                        >
+                            {move || t(locale.get(), if busy.get() { Text::Loading } else { Text::DismissYes })}
+                        </button>
+                        <button
+                            class="secondary small"
+                            type="button"
+                            disabled=move || busy.get()
+                            on:click=move |_| {
+                                confirming.set(false);
+                                trouble.set(None);
+                            }
+                        >
+                            {move || t(locale.get(), Text::Cancel)}
+                        </button>
+                    </div>
+                }
+            })}
+            {move || trouble.get().map(|(failure, change)| {
+                let text = failure_text(&failure);
+                view! { <Trouble failure text retry=Callback::new(move |_| run(change)) /> }
+            })}
+        </li>
+    }
+}
+
+/// The people of the village as the 添加 card lists them: villagers only (staff of the village
+/// who live elsewhere cannot join its grids).
+fn villagers_of(items: Vec<PersonListing>, village: &RegionCode) -> Vec<PersonListing> {
+    items
+        .into_iter()
+        .filter(|p| p.village_code.as_deref() == Some(village.as_str()))
+        .collect()
+}
+
+/// 添加村民到本网格: find villagers of the village, tick them, add them at once.
+#[component]
+fn AddVillagers(
+    village: RegionCode,
+    grid: RegionCode,
+    added: Callback<GridMembersAssigned>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let village = StoredValue::new(village);
+    let grid = StoredValue::new(grid);
+    let typed = RwSignal::new(String::new());
+    let finding = RwSignal::new(Load::Idle);
+    // Not sent: a number with too few digits.
+    let hint = RwSignal::new(None::<Text>);
+    let found = RwSignal::new(None::<(Vec<PersonListing>, bool)>);
+    let ticked = RwSignal::new(Vec::<i64>::new());
+    let adding = RwSignal::new(Load::Idle);
+    let result = RwSignal::new(None::<GridMembersAssigned>);
+
+    let find = move || {
+        if finding.get_untracked() == Load::Busy {
+            return;
+        }
+        let wanted = lookup(&typed.get_untracked());
+        hint.set(None);
+        result.set(None);
+        if wanted == Lookup::PartialPhone {
+            hint.set(Some(Text::PhoneInvalid));
+            return;
+        }
+        let path = people_path(&village.get_value(), &wanted, FOUND_SIZE, None);
+        finding.set(Load::Busy);
+        leptos::task::spawn_local(async move {
+            let answer = session
+                .authed(|token| {
+                    let path = path.clone();
+                    async move { api::get_as::<Page<PersonListing>>(&path, &token).await }
+                })
+                .await;
+            match answer {
+                Ok(page) => {
+                    let people = villagers_of(page.items, &village.get_value());
+                    // Ticks stay only on people still listed.
+                    ticked.update(|t| t.retain(|id| people.iter().any(|p| p.id == *id)));
+                    found.set(Some((people, page.next_cursor.is_some())));
+                    finding.set(Load::Idle);
+                }
+                Err(failure) => finding.set(Load::Failed(failure)),
+            }
+        });
+    };
+
+    let add = move || {
+        let ids = ticked.get_untracked();
+        if ids.is_empty() || adding.get_untracked() == Load::Busy {
+            return;
+        }
+        adding.set(Load::Busy);
+        result.set(None);
+        let body = GridMembers {
+            person_ids: ids.clone(),
+        };
+        let path = format!("/admin/grids/{}/members", grid.get_value());
+        leptos::task::spawn_local(async move {
+            let answer = session
+                .authed(|token| {
+                    let (path, body) = (path.clone(), body.clone());
+                    async move {
+                        api::post_as::<_, GridMembersAssigned>(&path, &body, &token).await
+                    }
+                })
+                .await;
+            match answer {
+                Ok(counts) => {
+                    let here = grid.get_value().to_string();
+                    found.update(|f| {
+                        if let Some((people, _)) = f {
+                            for p in people.iter_mut().filter(|p| ids.contains(&p.id)) {
+                                p.grid_code = Some(here.clone());
+                            }
+                        }
+                    });
+                    ticked.set(Vec::new());
+                    result.set(Some(counts.clone()));
+                    adding.set(Load::Idle);
+                    added.run(counts);
+                }
+                Err(failure) => adding.set(Load::Failed(failure)),
+            }
+        });
+    };
+
+    view! {
+        <section class="card add-people">
+            <h2 class="card-title">{move || t(locale.get(), Text::AddToGrid)}</h2>
+            <form
+                class="find"
+                role="search"
+                on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    find();
+                }
+            >
+                <label class="field">
+                    <span class="field-label">{move || t(locale.get(), Text::FindVillager)}</span>
+                    <span class="find-row">
+                        <input
+                            class="input"
+                            type="search"
+                            name="find"
+                            enterkeyhint="search"
+                            maxlength="50"
+                            autocomplete="off"
+                            prop:placeholder=move || t(locale.get(), Text::FindPlaceholder)
+                            on:input=move |ev| typed.set(event_target_value(&ev))
+                            prop:value=move || typed.get()
+                        />
+                        <button class="secondary" type="submit" disabled=move || finding.get() == Load::Busy>
+                            {move || t(locale.get(), if finding.get() == Load::Busy { Text::Finding } else { Text::Find })}
+                        </button>
+                    </span>
+                </label>
+            </form>
+            {move || hint.get().map(|text| view! {
+                <p class="form-notice error" role="alert">{move || t(locale.get(), text)}</p>
+            })}
+            {move || match finding.get() {
+                Load::Failed(failure) => {
+                    let text = explain(&failure);
+                    view! { <Trouble failure text retry=Callback::new(move |_| find()) /> }.into_any()
+                }
+                _ => ().into_any(),
+            }}
+            {move || found.get().map(|(people, cut)| {
+                if people.is_empty() {
+                    return view! {
+                        <p class="empty">{move || t(locale.get(), Text::NoVillagerFound)}</p>
+                    }
+                        .into_any();
+                }
+                let here = grid.get_value();
+                view! {
+                    <ul class="list found">
+                        {people.into_iter().map(|p| {
+                            let id = p.id;
+                            let inside = p.grid_code.as_deref() == Some(here.as_str());
+                            let elsewhere = !inside && p.grid_code.is_some();
+                            let note = if inside {
+                                Some(Text::AlreadyInGrid)
+                            } else if elsewhere {
+                                Some(Text::InOtherGrid)
+                            } else {
+                                None
+                            };
+                            view! {
+                                <li>
+                                    <label class="person pick" class:disabled=inside>
+                                        <input
+                                            type="checkbox"
+                                            disabled=inside
+                                            prop:checked=move || inside || ticked.with(|t| t.contains(&id))
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                ticked.update(|t| {
+                                                    t.retain(|x| *x != id);
+                                                    if on {
+                                                        t.push(id);
+                                                    }
+                                                });
+                                            }
+                                        />
+                                        <span class="person-text">
+                                            <span class="person-name">{p.name}</span>
+                                            <span class="person-sub">
+                                                {show_phone(&p.phone)}
+                                                {p.household.map(|h| format!(" · {h}"))}
+                                            </span>
+                                            {note.map(|n| view! {
+                                                <span class="person-note">{move || t(locale.get(), n)}</span>
+                                            })}
+                                        </span>
+                                    </label>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {cut.then(|| view! { <p class="hint cut">{move || t(locale.get(), Text::MoreResults)}</p> })}
+                }
+                    .into_any()
+            })}
+            {move || match adding.get() {
+                Load::Failed(failure) => {
+                    let text = match failure.code() {
+                        Some(ErrorCode::InvalidInput) => Text::NotOfVillage,
+                        Some(ErrorCode::NotFound) => Text::GridNotFound,
+                        _ => explain(&failure),
+                    };
+                    view! { <Trouble failure text retry=Callback::new(move |_| add()) /> }.into_any()
+                }
+                _ => ().into_any(),
+            }}
+            {move || result.get().map(|r| view! {
+                <p class="form-notice" role="status">
+                    {move || members_added(locale.get(), r.assigned, r.unchanged)}
+                </p>
+            })}
+            {move || found.with(Option::is_some).then(|| view! {
+                <button
+                    class="primary wide add"
+                    type="button"
+                    disabled=move || ticked.with(Vec::is_empty) || adding.get() == Load::Busy
+                    on:click=move |_| add()
+                >
+                    {move || {
+                        let n = ticked.with(Vec::len);
+                        let l: Locale = locale.get();
+                        if adding.get() == Load::Busy {
+                            t(l, Text::AddingToGrid).to_owned()
+                        } else if n == 0 {
+                            t(l, Text::TickFirst).to_owned()
+                        } else {
+                            add_count(l, n)
+                        }
+                    }}
+                </button>
+            })}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_find_box_tells_numbers_from_names() {
+        assert_eq!(lookup("  "), Lookup::Everyone);
+        assert_eq!(lookup(" 张 "), Lookup::Name("张".into()));
+        assert_eq!(
+            lookup("138 0013 8000"),
+            Lookup::Phone("138 0013 8000".into())
+        );
+        assert_eq!(
+            lookup("+86 138-0013-8000"),
+            Lookup::Phone("+86 138-0013-8000".into())
+        );
+        assert_eq!(
+            lookup("１３８００１３８０００"),
+            Lookup::Phone("１３８００１３８０００".into())
+        );
+        assert_eq!(lookup("1380013"), Lookup::PartialPhone);
+        assert_eq!(lookup("张三1"), Lookup::Name("张三1".into()));
+    }
+
+    #[test]
+    fn people_paths_are_encoded() {
+        let grid = RegionCode::parse("410783101230-001").unwrap();
+        assert_eq!(
+            people_path(&grid, &Lookup::Everyone, 20, None),
+            "/admin/people?region_code=410783101230-001&limit=20"
+        );
+        assert_eq!(
+            people_path(&grid, &Lookup::Everyone, 20, Some("42")),
+            "/admin/people?region_code=410783101230-001&limit=20&cursor=42"
+        );
+        let village = RegionCode::parse("410783101230").unwrap();
+        assert_eq!(
+            people_path(&village, &Lookup::Name("张 三".into()), 20, None),
+            "/admin/people?region_code=410783101230&q=%E5%BC%A0%20%E4%B8%89&limit=20"
+        );
+        assert_eq!(
+            people_path(&village, &Lookup::Phone("+86 138".into()), 5, None),
+            "/admin/people?region_code=410783101230&phone=%2B86%20138&limit=5"
+        );
+    }
+
+    #[test]
+    fn phones_read_in_groups() {
+        assert_eq!(show_phone("+8613800138000"), "138 0013 8000");
+        assert_eq!(show_phone("138****8000"), "138****8000");
+    }
+
+    #[test]
+    fn grid_workers_are_told_by_their_grid() {
+        let grid = RegionCode::parse("410783101230-001").unwrap();
+        let other = RegionCode::parse("410783101230-002").unwrap();
+        let person = PersonListing {
+            id: 1,
+            name: "张三".into(),
+            phone: "138****8000".into(),
+            phone_masked: true,
+            village_code: Some("410783101230".into()),
+            grid_code: Some("410783101230-001".into()),
+            household: None,
+            tags: vec![],
+            roles: vec![RoleGrant {
+                role: Role::GridWorker,
+                region_code: other.clone(),
+            }],
+        };
+        assert!(!works_in(&person, &grid));
+        assert!(works_in(&person, &other));
+    }
+}
