@@ -124,12 +124,9 @@ pub fn Failure(
     retry: Callback<()>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let (message, can_retry) = match &failure {
-        ApiFailure::Network | ApiFailure::Unexpected(_) => (Text::NetworkProblem, true),
-        ApiFailure::Server(body) => match body.code {
-            ErrorCode::NotFound | ErrorCode::InvalidInput => (not_found, false),
-            _ => (Text::ServerBusy, true),
-        },
+    let (message, can_retry) = match failure.code() {
+        Some(ErrorCode::NotFound | ErrorCode::InvalidInput) => (not_found, false),
+        _ => (explain(&failure), worth_retrying(&failure)),
     };
     view! {
         <div class="notice" role="alert">
