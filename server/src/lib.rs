@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod csv_input;
 pub mod http;
+pub mod ledger;
 pub mod people;
 pub mod policy;
 pub mod pwa;

@@ -1,0 +1,258 @@
+//! SQL of the `ledger_accounts` and `ledger_transfers` tables (owned by this module).
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{AccountKind, Balance, Phase, Transfer};
+use crate::storage::{Db, Tx};
+
+const TRANSFER_COLUMNS: &str = "id, transfer_key, debit_account_id, credit_account_id, amount, \
+     phase, pending_id, reason, reference, actor_id, created_at";
+
+fn transfer(row: &AnyRow) -> Result<Transfer, sqlx::Error> {
+    let phase: String = row.try_get("phase")?;
+    Ok(Transfer {
+        id: row.try_get("id")?,
+        key: row.try_get("transfer_key")?,
+        debit_account_id: row.try_get("debit_account_id")?,
+        credit_account_id: row.try_get("credit_account_id")?,
+        amount: row.try_get("amount")?,
+        phase: Phase::parse(&phase).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "phase".into(),
+            source: format!("unknown transfer phase {phase:?}").into(),
+        })?,
+        pending_id: row.try_get("pending_id")?,
+        reason: row.try_get("reason")?,
+        reference: row.try_get("reference")?,
+        actor_id: row.try_get("actor_id")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn balance(row: &AnyRow) -> Result<Balance, sqlx::Error> {
+    Ok(Balance {
+        debits_pending: row.try_get("debits_pending")?,
+        debits_posted: row.try_get("debits_posted")?,
+        credits_pending: row.try_get("credits_pending")?,
+        credits_posted: row.try_get("credits_posted")?,
+    })
+}
+
+/// The account of `kind` for the person (villager accounts) or the region (the others).
+pub async fn find_account(
+    tx: &mut Tx,
+    kind: AccountKind,
+    region_code: &str,
+    person_id: Option<i64>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row = match person_id {
+        Some(person) => {
+            sqlx::query("SELECT id FROM ledger_accounts WHERE kind = $1 AND person_id = $2")
+                .bind(kind.as_str())
+                .bind(person)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        None => {
+            sqlx::query("SELECT id FROM ledger_accounts WHERE kind = $1 AND region_code = $2")
+                .bind(kind.as_str())
+                .bind(region_code)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+    };
+    row.map(|r| r.try_get("id")).transpose()
+}
+
+/// Opens the account unless another transaction just did (then nothing happens).
+pub async fn insert_account(
+    tx: &mut Tx,
+    kind: AccountKind,
+    region_code: &str,
+    person_id: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO ledger_accounts (kind, region_code, person_id, no_overdraft, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(kind.as_str())
+    .bind(region_code)
+    .bind(person_id)
+    .bind(i64::from(kind.no_overdraft()))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The cached sums of an account.
+pub async fn balance_in(tx: &mut Tx, account_id: i64) -> Result<Option<Balance>, sqlx::Error> {
+    sqlx::query(
+        "SELECT debits_pending, debits_posted, credits_pending, credits_posted \
+         FROM ledger_accounts WHERE id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(balance)
+    .transpose()
+}
+
+/// The transfer with this idempotency key.
+pub async fn transfer_by_key(tx: &mut Tx, key: &str) -> Result<Option<Transfer>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {TRANSFER_COLUMNS} FROM ledger_transfers WHERE transfer_key = $1"
+    ))
+    .bind(key)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(transfer)
+    .transpose()
+}
+
+/// The transfer with this id.
+pub async fn transfer_by_id(tx: &mut Tx, id: i64) -> Result<Option<Transfer>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {TRANSFER_COLUMNS} FROM ledger_transfers WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(transfer)
+    .transpose()
+}
+
+/// The post or void that settled pending transfer `pending_id`, if any.
+pub async fn settlement_of(tx: &mut Tx, pending_id: i64) -> Result<Option<Transfer>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {TRANSFER_COLUMNS} FROM ledger_transfers WHERE pending_id = $1"
+    ))
+    .bind(pending_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(transfer)
+    .transpose()
+}
+
+/// Inserts `t` (its id and time are assigned) unless its key, or for a post/void its pending
+/// transfer's settlement, is already taken; returns the new id, `None` when taken. The
+/// conflict does not abort the transaction (`ON CONFLICT DO NOTHING`), so the caller can read
+/// what is there instead.
+pub async fn insert_transfer(tx: &mut Tx, t: &Transfer) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO ledger_transfers (transfer_key, debit_account_id, credit_account_id, amount, \
+         phase, pending_id, reason, reference, actor_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(&t.key)
+    .bind(t.debit_account_id)
+    .bind(t.credit_account_id)
+    .bind(t.amount)
+    .bind(t.phase.as_str())
+    .bind(t.pending_id)
+    .bind(&t.reason)
+    .bind(&t.reference)
+    .bind(t.actor_id)
+    .bind(t.created_at)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| r.try_get("id"))
+    .transpose()
+}
+
+/// Adds to the debit side of `account_id`: `pending` and `posted` (either may be negative to
+/// move points out of pending), refusing — `false` — when a no-overdraft account would then
+/// owe more than its posted credits.
+pub async fn debit(
+    tx: &mut Tx,
+    account_id: i64,
+    pending: i64,
+    posted: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE ledger_accounts SET debits_pending = debits_pending + $2, \
+         debits_posted = debits_posted + $3 \
+         WHERE id = $1 AND (no_overdraft = 0 \
+         OR debits_posted + debits_pending + $2 + $3 <= credits_posted)",
+    )
+    .bind(account_id)
+    .bind(pending)
+    .bind(posted)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Adds to the credit side of `account_id` (`pending` may be negative, as in [`debit`]).
+pub async fn credit(
+    tx: &mut Tx,
+    account_id: i64,
+    pending: i64,
+    posted: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE ledger_accounts SET credits_pending = credits_pending + $2, \
+         credits_posted = credits_posted + $3 WHERE id = $1",
+    )
+    .bind(account_id)
+    .bind(pending)
+    .bind(posted)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The cached sums of an account, read outside a transaction.
+pub async fn balance_of(db: &Db, account_id: i64) -> Result<Option<Balance>, sqlx::Error> {
+    sqlx::query(
+        "SELECT debits_pending, debits_posted, credits_pending, credits_posted \
+         FROM ledger_accounts WHERE id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(db.reader())
+    .await?
+    .as_ref()
+    .map(balance)
+    .transpose()
+}
+
+/// Every account's cached sums next to the sums recomputed from its transfers:
+/// `(account id, no_overdraft, cached, recomputed)`.
+pub async fn audit_balances(db: &Db) -> Result<Vec<(i64, bool, Balance, Balance)>, sqlx::Error> {
+    // Posted: single transfers and posts. Pending: pending transfers without a settlement.
+    let rows = sqlx::query(
+        "SELECT a.id, a.no_overdraft, a.debits_pending, a.debits_posted, a.credits_pending, \
+         a.credits_posted, \
+         CAST(COALESCE((SELECT SUM(t.amount) FROM ledger_transfers t WHERE t.debit_account_id = a.id \
+           AND t.phase = 'pending' AND NOT EXISTS (SELECT 1 FROM ledger_transfers s WHERE s.pending_id = t.id)), 0) AS BIGINT) AS r_debits_pending, \
+         CAST(COALESCE((SELECT SUM(t.amount) FROM ledger_transfers t WHERE t.debit_account_id = a.id \
+           AND t.phase IN ('single', 'post')), 0) AS BIGINT) AS r_debits_posted, \
+         CAST(COALESCE((SELECT SUM(t.amount) FROM ledger_transfers t WHERE t.credit_account_id = a.id \
+           AND t.phase = 'pending' AND NOT EXISTS (SELECT 1 FROM ledger_transfers s WHERE s.pending_id = t.id)), 0) AS BIGINT) AS r_credits_pending, \
+         CAST(COALESCE((SELECT SUM(t.amount) FROM ledger_transfers t WHERE t.credit_account_id = a.id \
+           AND t.phase IN ('single', 'post')), 0) AS BIGINT) AS r_credits_posted \
+         FROM ledger_accounts a ORDER BY a.id",
+    )
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get::<i64, _>("no_overdraft")? == 1,
+                balance(r)?,
+                Balance {
+                    debits_pending: r.try_get("r_debits_pending")?,
+                    debits_posted: r.try_get("r_debits_posted")?,
+                    credits_pending: r.try_get("r_credits_pending")?,
+                    credits_posted: r.try_get("r_credits_posted")?,
+                },
+            ))
+        })
+        .collect()
+}
