@@ -158,6 +158,7 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
   expect(api.openapi).toMatch(/^3\.1\./);
   expect(Object.keys(doc.paths).sort()).toEqual([
     "/api/v1/admin/audit",
+    "/api/v1/admin/awards",
     "/api/v1/admin/grids",
     "/api/v1/admin/grids/{code}/members",
     "/api/v1/admin/people",
@@ -174,6 +175,8 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
     "/api/v1/auth/wechat/bind",
     "/api/v1/me",
     "/api/v1/openapi.json",
+    "/api/v1/points/balance",
+    "/api/v1/points/ledger",
     "/api/v1/regions",
     "/api/v1/regions/{code}",
     "/healthz",

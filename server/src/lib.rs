@@ -12,6 +12,7 @@ pub mod csv_input;
 pub mod http;
 pub mod ledger;
 pub mod people;
+pub mod points;
 pub mod policy;
 pub mod pwa;
 pub mod regions;

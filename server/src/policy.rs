@@ -20,15 +20,18 @@ pub enum Action {
     /// Look people up in the registry (`GET /admin/people`): admins over their region, grid
     /// workers over their grid.
     ReadPeople,
+    /// Award or deduct points to villagers (`POST /admin/awards`, 奖励与扣分).
+    AwardPoints,
 }
 
 impl Action {
     /// The roles that may do this inside the region they were granted over.
     fn roles(self) -> &'static [Role] {
         match self {
-            Action::ManagePeople | Action::ManageGrids | Action::ReadAudit => {
-                &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin]
-            }
+            Action::ManagePeople
+            | Action::ManageGrids
+            | Action::ReadAudit
+            | Action::AwardPoints => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
             Action::ReadPeople => &[
                 Role::GridWorker,
                 Role::VillageAdmin,

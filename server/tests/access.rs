@@ -146,6 +146,32 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
         },
         Endpoint {
             method: reqwest::Method::GET,
+            path: "/api/v1/points/balance".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
+            path: "/api/v1/points/ledger".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            method: reqwest::Method::POST,
+            path: "/api/v1/admin/awards".into(),
+            body: |_, villager| {
+                Body::Json(json!({"user_ids": [villager], "points": 1, "reason": "文明户"}))
+            },
+            allowed: ADMINS,
+            success: 201,
+            outsiders: None,
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
             path: format!("/api/v1/admin/audit?region_code={LIUCUN}"),
             body: |_, _| Body::None,
             allowed: ADMINS,
@@ -228,6 +254,6 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 8 * 15);
+        assert_eq!(n, 11 * 15);
     }
 }

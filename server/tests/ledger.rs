@@ -188,6 +188,20 @@ db_tests! {
         assert_balanced(&app.db).await;
     }
 
+    async fn a_refused_transfer_leaves_nothing_behind_in_the_transaction(app) {
+        let (issuance, v) = accounts(&app, 2).await;
+        transfer(&app.db, &new("award:1", issuance, v[1], 10), false).await.unwrap();
+        // v[1] pays v[0] (the credit account has the lower id, so it is updated first).
+        let mut tx = app.db.begin_write().await.unwrap();
+        let refused = ledger::transfer(&mut tx, &new("pay:1", v[1], v[0], 11), false).await;
+        assert!(matches!(refused, Err(LedgerError::InsufficientPoints { available: 10, wanted: 11 })), "{refused:?}");
+        let (paid, _) = ledger::transfer(&mut tx, &new("pay:1", v[1], v[0], 10), false).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(paid.amount, 10);
+        assert_eq!((available(&app.db, v[0]).await, available(&app.db, v[1]).await), (10, 0));
+        assert_balanced(&app.db).await;
+    }
+
     async fn a_voided_reservation_gives_the_points_back(app) {
         let (issuance, v) = accounts(&app, 2).await;
         transfer(&app.db, &new("award:1", issuance, v[0], 50), false).await.unwrap();

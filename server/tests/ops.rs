@@ -119,6 +119,9 @@ db_tests! {
             "/api/v1/admin/users/{id}/roles",
             "/api/v1/admin/users/{id}/roles/{role}/{region_code}",
             "/api/v1/admin/audit",
+            "/api/v1/admin/awards",
+            "/api/v1/points/balance",
+            "/api/v1/points/ledger",
         ]
         .into_iter()
         .map(String::from)

@@ -10,6 +10,7 @@ pub mod error;
 pub mod imports;
 pub mod ops;
 pub mod people;
+pub mod points;
 pub mod regions;
 
 pub use error::{ApiErrorBody, ErrorCode};

@@ -80,9 +80,7 @@ pub async fn list(
             target: r.try_get("target")?,
             before: json(r.try_get("before")?),
             after: json(r.try_get("after")?),
-            created_at: jiff::Timestamp::from_millisecond(at)
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
+            created_at: crate::storage::rfc3339(at),
         });
     }
     let next_cursor = (rows.len() > limit as usize)

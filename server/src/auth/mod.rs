@@ -128,8 +128,7 @@ pub async fn me(db: &Db, person_id: i64) -> Result<Me, AuthError> {
         village_code: code(account.village_code),
         grid_code: code(account.grid_code),
         roles: storage::roles(db, person_id).await?,
-        // The ledger (points issue) is not built yet: nobody holds points.
-        balance: 0,
+        balance: crate::points::balance(db, person_id).await?.available,
     })
 }
 

@@ -7,6 +7,7 @@
 
 pub mod client_ip;
 pub mod error;
+pub mod idempotency;
 pub mod ops;
 pub mod paging;
 
@@ -56,6 +57,7 @@ pub struct AppState {
     tags(
         (name = "auth", description = "登录与会话 — sign-in and sessions"),
         (name = "people", description = "人员 — villagers and staff"),
+        (name = "points", description = "积分 — balances, history, awards and deductions"),
         (name = "audit", description = "审计 — who did what, when"),
         (name = "regions", description = "行政区划与网格 — administrative divisions and grids"),
         (name = "ops", description = "Health, readiness, metrics"),
@@ -123,6 +125,7 @@ fn app(
                 .configure(regions::routes::configure)
                 .configure(crate::auth::routes::configure)
                 .configure(crate::people::routes::configure)
+                .configure(crate::points::routes::configure)
                 .configure(crate::audit::routes::configure),
         )
         .split_for_parts();

@@ -188,8 +188,8 @@ pub async fn account(
 ///
 /// Errors: [`LedgerError::InvalidAmount`], [`LedgerError::SameAccount`],
 /// [`LedgerError::NoSuchAccount`], [`LedgerError::InsufficientPoints`] (the debit account
-/// allows no overdraft), [`LedgerError::KeyConflict`]. On an error the caller must roll `tx`
-/// back (drop it): part of the transfer may have been written.
+/// allows no overdraft; nothing was written and `tx` may go on), [`LedgerError::KeyConflict`].
+/// On other errors the caller must roll `tx` back (drop it).
 pub async fn transfer(
     tx: &mut Tx,
     new: &NewTransfer,
@@ -227,7 +227,14 @@ pub async fn transfer(
     } else {
         (0, new.amount)
     };
-    apply(tx, &wanted, pending, posted).await?;
+    if let Err(e) = apply(tx, &wanted, pending, posted).await {
+        // Nothing moved: take the claimed key back so the transaction stays usable (a
+        // deduction then takes what there is, see `points::awards`).
+        if matches!(e, LedgerError::InsufficientPoints { .. }) {
+            storage::delete_unapplied(tx, id).await?;
+        }
+        return Err(e);
+    }
     Ok((Transfer { id, ..wanted }, true))
 }
 
@@ -312,6 +319,10 @@ async fn apply(tx: &mut Tx, t: &Transfer, pending: i64, posted: i64) -> Result<(
         credit(tx, t.credit_account_id, pending, posted).await?;
     }
     if !storage::debit(tx, t.debit_account_id, pending, posted).await? {
+        if !debit_first {
+            // Undo the credit, so a refused transfer leaves nothing behind in `tx`.
+            storage::credit(tx, t.credit_account_id, -pending, -posted).await?;
+        }
         let balance = storage::balance_in(tx, t.debit_account_id)
             .await?
             .ok_or(LedgerError::NoSuchAccount(t.debit_account_id))?;

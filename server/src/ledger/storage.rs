@@ -165,6 +165,16 @@ pub async fn insert_transfer(tx: &mut Tx, t: &Transfer) -> Result<Option<i64>, s
     .transpose()
 }
 
+/// Removes a transfer this transaction inserted but could not apply (no one else has seen
+/// it: the transaction has not committed).
+pub async fn delete_unapplied(tx: &mut Tx, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM ledger_transfers WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Adds to the debit side of `account_id`: `pending` and `posted` (either may be negative to
 /// move points out of pending), refusing — `false` — when a no-overdraft account would then
 /// owe more than its posted credits.

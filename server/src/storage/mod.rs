@@ -323,6 +323,14 @@ pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
+/// A stored time (UTC milliseconds) as the API writes times: RFC 3339 in UTC, e.g.
+/// `2026-11-29T08:00:00Z` (empty for a value out of range, which the storage never holds).
+pub fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,189 @@
+//! Staff awards and deductions (奖励与扣分, `POST /admin/awards`): village, township and county
+//! admins give points to villagers of their region (文明户, 五美庭院…) or take them away
+//! (乱堆乱放, 违规焚烧…), one or many villagers at once, with a reason everyone in the village
+//! sees on the board.
+//!
+//! Rules:
+//! - 1–500 villagers per request, each a villager of a village inside the caller's region
+//!   (else 403, nothing moves); points non-zero, at most 1,000 either way; a reason of 1–100
+//!   characters (NFC-normalised);
+//! - an award moves the points from the township's issuance account to each villager;
+//! - a deduction moves them back. A villager never goes below zero: a deduction larger than
+//!   what the villager can spend takes what there is (possibly nothing), and the answer
+//!   lists each shortfall (`wanted`, `deducted`) so the admin sees it — the rest is never
+//!   silently dropped, and never turned into a debt;
+//! - all villagers or none: one transaction, recorded in the audit log per village.
+
+use std::collections::BTreeMap;
+
+use jifen_shared::points::{AwardRequest, AwardResult, Shortfall};
+use jifen_shared::regions::RegionCode;
+use sqlx::Row;
+
+use crate::ledger::{self, LedgerError, NewTransfer};
+use crate::people::storage as people;
+use crate::storage::{Tx, now_ms};
+
+/// The most villagers one request may award.
+pub const MAX_VILLAGERS: usize = 500;
+/// The most points one award or deduction may move per villager.
+pub const MAX_POINTS: i64 = 1000;
+/// The longest reason, in characters.
+pub const MAX_REASON_CHARS: usize = 100;
+
+/// Why an award was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AwardError {
+    #[error("user_ids: between 1 and {MAX_VILLAGERS} villagers")]
+    Count,
+    #[error("points: a whole number between -{MAX_POINTS} and {MAX_POINTS}, not 0")]
+    Points,
+    #[error("reason: {0}")]
+    Reason(crate::text::NameError),
+    #[error("user_ids: not villagers: {0}")]
+    NotVillagers(String),
+    #[error("user_ids: outside your region: {0}")]
+    OutsideRegion(String),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
+}
+
+/// Awards (or, with negative points, deducts) `request.points` to each villager, by `actor_id`,
+/// inside `tx` (see the module docs). `within` says whether the caller may award in a village.
+///
+/// Errors: [`AwardError::Count`], [`AwardError::Points`], [`AwardError::Reason`],
+/// [`AwardError::NotVillagers`] (unknown ids, or people of no village),
+/// [`AwardError::OutsideRegion`].
+pub async fn award(
+    tx: &mut Tx,
+    actor_id: i64,
+    request: &AwardRequest,
+    within: &dyn Fn(&RegionCode) -> bool,
+) -> Result<AwardResult, AwardError> {
+    let mut ids = request.user_ids.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() || ids.len() > MAX_VILLAGERS {
+        return Err(AwardError::Count);
+    }
+    if request.points == 0 || request.points.abs() > MAX_POINTS {
+        return Err(AwardError::Points);
+    }
+    let reason =
+        crate::text::name(&request.reason, MAX_REASON_CHARS).map_err(AwardError::Reason)?;
+    let found = people::find_many_in(tx, &ids).await?;
+    let villages: Vec<(i64, RegionCode)> = found
+        .iter()
+        .filter_map(|p| Some((p.id, RegionCode::parse(p.village_code.as_deref()?).ok()?)))
+        .collect();
+    let missing = list(
+        ids.iter()
+            .filter(|id| !villages.iter().any(|(v, _)| v == *id)),
+    );
+    if !missing.is_empty() {
+        return Err(AwardError::NotVillagers(missing));
+    }
+    let outside = list(
+        villages
+            .iter()
+            .filter(|(_, v)| !within(v))
+            .map(|(id, _)| id),
+    );
+    if !outside.is_empty() {
+        return Err(AwardError::OutsideRegion(outside));
+    }
+    let now = now_ms();
+    let award_id: i64 = sqlx::query(
+        "INSERT INTO point_awards (actor_id, points, reason, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(actor_id)
+    .bind(request.points)
+    .bind(&reason)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    let mut result = AwardResult {
+        award_id,
+        transfer_ids: Vec::new(),
+        shortfalls: Vec::new(),
+    };
+    let mut by_village: BTreeMap<RegionCode, Vec<i64>> = BTreeMap::new();
+    for (person_id, village) in &villages {
+        by_village
+            .entry(village.clone())
+            .or_default()
+            .push(*person_id);
+        let (account, issuance) = super::accounts_of(tx, *person_id, village.as_str()).await?;
+        let wanted = request.points.abs();
+        let (debit, credit) = match request.points > 0 {
+            true => (issuance, account),
+            false => (account, issuance),
+        };
+        let mut transfer = NewTransfer {
+            key: format!("award:{award_id}:{person_id}"),
+            debit_account_id: debit,
+            credit_account_id: credit,
+            amount: wanted,
+            reason: if request.points > 0 {
+                "award"
+            } else {
+                "deduction"
+            }
+            .into(),
+            reference: Some(format!("award:{award_id}")),
+            actor_id: Some(actor_id),
+        };
+        // A deduction takes at most what the villager can spend (the conditional update in
+        // the ledger decides; a reservation made meanwhile only lowers it further).
+        let made = loop {
+            match ledger::transfer(tx, &transfer, false).await {
+                Err(LedgerError::InsufficientPoints { available, .. }) if request.points < 0 => {
+                    if available <= 0 {
+                        break None;
+                    }
+                    transfer.amount = available;
+                }
+                other => break Some(other?.0),
+            }
+        };
+        let deducted = made.as_ref().map_or(0, |t| t.amount);
+        if let Some(t) = made {
+            result.transfer_ids.push(t.id);
+        }
+        if request.points < 0 && deducted < wanted {
+            result.shortfalls.push(Shortfall {
+                user_id: *person_id,
+                wanted,
+                deducted,
+            });
+        }
+    }
+    for (village, people) in by_village {
+        let record = crate::audit::Record {
+            actor_id: Some(actor_id),
+            action: if request.points > 0 {
+                "points.award"
+            } else {
+                "points.deduct"
+            },
+            region: &village,
+            target: format!("award:{award_id}"),
+            before: None,
+            after: Some(serde_json::json!({
+                "points": request.points,
+                "reason": reason,
+                "user_ids": people,
+                "shortfalls": result.shortfalls.iter().filter(|s| people.contains(&s.user_id)).map(|s| serde_json::json!({"user_id": s.user_id, "wanted": s.wanted, "deducted": s.deducted})).collect::<Vec<_>>(),
+            })),
+        };
+        crate::audit::record(tx, record, now).await?;
+    }
+    Ok(result)
+}
+
+fn list<'a>(ids: impl Iterator<Item = &'a i64>) -> String {
+    ids.map(i64::to_string).collect::<Vec<_>>().join(", ")
+}

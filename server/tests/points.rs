@@ -1,0 +1,177 @@
+//! Staff awards and deductions, villagers' balances and histories, and `Idempotency-Key`, on
+//! both databases, with the ledger's invariants checked after each test.
+
+mod common;
+
+use common::TestApp;
+use jifen_shared::auth::Role;
+use serde_json::json;
+
+const LIUCUN: &str = "410783101230";
+
+/// 柳村 with villagers 张三 (13900139001), 李四 (…002), and 王五 of another village (…003);
+/// returns their ids and a village admin's token.
+async fn village(app: &TestApp) -> (Vec<i64>, String) {
+    app.load_changyuan().await;
+    let csv = format!(
+        "name,phone,village_code\n张三,13900139001,{LIUCUN}\n李四,13900139002,{LIUCUN}\n王五,13900139003,410783101229\n"
+    );
+    jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true)
+        .await
+        .unwrap();
+    let ids = sqlx::query_scalar("SELECT id FROM people ORDER BY id")
+        .fetch_all(app.db.reader())
+        .await
+        .unwrap();
+    (
+        ids,
+        app.staff_token("13800138000", Role::VillageAdmin, LIUCUN)
+            .await,
+    )
+}
+
+/// A villager's access token, signed in with an SMS code.
+async fn villager(app: &TestApp, phone: &str) -> String {
+    app.post_json("/api/v1/auth/otp/send", None, &json!({"phone": phone}))
+        .await;
+    let code = app.last_code(&format!("+86{phone}")).unwrap();
+    let (status, tokens) = app
+        .post_json(
+            "/api/v1/auth/otp/verify",
+            None,
+            &json!({"phone": phone, "code": code}),
+        )
+        .await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn award(
+    app: &TestApp,
+    token: &str,
+    key: Option<&str>,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let mut request = app
+        .client
+        .post(app.url("/api/v1/admin/awards"))
+        .bearer_auth(token)
+        .json(body);
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+async fn assert_balanced(app: &TestApp) {
+    let problems = jifen_server::ledger::check_invariants(&app.db)
+        .await
+        .unwrap();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+db_tests! {
+    async fn an_award_reaches_the_villagers_balance_and_history(app) {
+        let (ids, admin) = village(&app).await;
+        let (status, body) = award(&app, &admin, None, &json!({"user_ids": [ids[0], ids[1]], "points": 10, "reason": "文明户"})).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["transfer_ids"].as_array().unwrap().len(), 2);
+        assert_eq!(body["shortfalls"], json!([]));
+        award(&app, &admin, None, &json!({"user_ids": [ids[0]], "points": 5, "reason": "门前三包"})).await;
+        let zhang = villager(&app, "13900139001").await;
+        let (_, balance) = app.get_as("/api/v1/points/balance", Some(&zhang)).await;
+        assert_eq!(balance, json!({"available": 15, "pending": 0, "earned_total": 15, "spent_total": 0}));
+        let (_, me) = app.get_as("/api/v1/me", Some(&zhang)).await;
+        assert_eq!(me["balance"], 15);
+        let (_, history) = app.get_as("/api/v1/points/ledger?limit=1", Some(&zhang)).await;
+        let newest = &history["items"][0];
+        assert_eq!((newest["amount"].as_i64(), newest["balance_after"].as_i64()), (Some(5), Some(15)));
+        assert_eq!((newest["reason"].as_str(), newest["actor_name"].as_str()), (Some("award"), Some("测试员")));
+        let cursor = history["next_cursor"].as_str().unwrap().to_owned();
+        let (_, older) = app.get_as(&format!("/api/v1/points/ledger?limit=1&cursor={cursor}"), Some(&zhang)).await;
+        assert_eq!((older["items"][0]["amount"].as_i64(), older["items"][0]["balance_after"].as_i64()), (Some(10), Some(10)));
+        assert_eq!(older["next_cursor"], json!(null));
+        // Someone who never had points: zeros, an empty history.
+        let (_, audit) = app.get_as("/api/v1/admin/audit", Some(&admin)).await;
+        assert_eq!(audit["items"][0]["action"], "points.award");
+        assert_eq!(audit["items"][0]["after"]["reason"], "门前三包");
+        assert_balanced(&app).await;
+    }
+
+    async fn a_deduction_takes_what_there_is_and_reports_the_rest(app) {
+        let (ids, admin) = village(&app).await;
+        award(&app, &admin, None, &json!({"user_ids": [ids[0]], "points": 10, "reason": "孝老爱亲"})).await;
+        let (status, body) = award(&app, &admin, None, &json!({"user_ids": [ids[0], ids[1]], "points": -15, "reason": "乱堆乱放"})).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(
+            body["shortfalls"],
+            json!([{"user_id": ids[0], "wanted": 15, "deducted": 10}, {"user_id": ids[1], "wanted": 15, "deducted": 0}])
+        );
+        assert_eq!(body["transfer_ids"].as_array().unwrap().len(), 1);
+        let zhang = villager(&app, "13900139001").await;
+        let (_, balance) = app.get_as("/api/v1/points/balance", Some(&zhang)).await;
+        assert_eq!(balance, json!({"available": 0, "pending": 0, "earned_total": 10, "spent_total": 10}));
+        let (_, history) = app.get_as("/api/v1/points/ledger", Some(&zhang)).await;
+        assert_eq!(history["items"][0]["amount"], -10);
+        assert_eq!(history["items"][0]["reason"], "deduction");
+        assert_eq!(history["items"][0]["balance_after"], 0);
+        assert_balanced(&app).await;
+    }
+
+    async fn the_same_idempotency_key_awards_once(app) {
+        let (ids, admin) = village(&app).await;
+        let body = json!({"user_ids": [ids[0]], "points": 7, "reason": "志愿服务"});
+        let first = award(&app, &admin, Some("k-1"), &body).await;
+        assert_eq!(first.0, 201);
+        assert_eq!(award(&app, &admin, Some("k-1"), &body).await, first, "a retry replays the answer");
+        let (status, conflict) = award(&app, &admin, Some("k-1"), &json!({"user_ids": [ids[0]], "points": 8, "reason": "志愿服务"})).await;
+        assert_eq!((status, conflict["code"].as_str()), (409, Some("idempotency_conflict")));
+        // Ten taps at once with a new key: one award.
+        let answers = futures_util::future::join_all((0..10).map(|_| award(&app, &admin, Some("k-2"), &body))).await;
+        assert!(answers.iter().all(|a| a == &answers[0] && a.0 == 201), "{answers:?}");
+        let zhang = villager(&app, "13900139001").await;
+        let (_, balance) = app.get_as("/api/v1/points/balance", Some(&zhang)).await;
+        assert_eq!(balance["available"], 14);
+        // A key is the caller's own: another admin's same key is another request.
+        let other = app.staff_token("13800138001", Role::TownshipAdmin, "410783101").await;
+        assert_eq!(award(&app, &other, Some("k-1"), &body).await.0, 201);
+        assert_eq!(award(&app, &admin, Some(""), &body).await.0, 400);
+        assert_eq!(award(&app, &admin, Some(&"k".repeat(101)), &body).await.0, 400);
+        assert_balanced(&app).await;
+    }
+
+    async fn awards_are_checked_and_scoped(app) {
+        let (ids, admin) = village(&app).await;
+        let zhang = villager(&app, "13900139001").await;
+        let reason = "文明户";
+        for (token, body, status) in [
+            (&admin, json!({"user_ids": [ids[0]], "points": 0, "reason": reason}), 400),
+            (&admin, json!({"user_ids": [ids[0]], "points": 1001, "reason": reason}), 400),
+            (&admin, json!({"user_ids": [ids[0]], "points": -1001, "reason": reason}), 400),
+            (&admin, json!({"user_ids": [], "points": 5, "reason": reason}), 400),
+            (&admin, json!({"user_ids": (0..501).collect::<Vec<i64>>(), "points": 5, "reason": reason}), 400),
+            (&admin, json!({"user_ids": [ids[0]], "points": 5, "reason": " "}), 400),
+            (&admin, json!({"user_ids": [ids[0]], "points": 5}), 400),
+            (&admin, json!({"user_ids": [ids[0]], "points": 5.5, "reason": reason}), 400),
+            (&admin, json!({"user_ids": [999_999], "points": 5, "reason": reason}), 400),
+            (&admin, json!({"user_ids": [ids[0], ids[2]], "points": 5, "reason": reason}), 403),
+            (&zhang, json!({"user_ids": [ids[0]], "points": 5, "reason": reason}), 403),
+        ] {
+            let (got, answer) = award(&app, token, None, &body).await;
+            assert_eq!(got, status, "{body}: {answer}");
+        }
+        let (status, _) = app.post_json("/api/v1/admin/awards", None, &json!({"user_ids": [ids[0]], "points": 5, "reason": reason})).await;
+        assert_eq!(status, 401);
+        // Nothing moved.
+        let (_, balance) = app.get_as("/api/v1/points/balance", Some(&zhang)).await;
+        assert_eq!(balance["earned_total"], 0);
+        let (_, history) = app.get_as("/api/v1/points/ledger", Some(&zhang)).await;
+        assert_eq!(history, json!({"items": [], "next_cursor": null}));
+        assert_balanced(&app).await;
+    }
+}
