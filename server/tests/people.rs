@@ -111,21 +111,21 @@ db_tests! {
     }
 
     async fn two_imports_racing_over_the_same_new_people_both_succeed(app) {
+        // The same 1,500 new villagers, one file in reverse order: on PostgreSQL the two
+        // imports collide on phones and can deadlock; both must still finish, each person once.
         app.load_changyuan().await;
-        let mut csv = HEADER.to_owned();
-        for i in 0..300 {
-            csv.push_str(&format!("村民{i},1370000{i:04},{LIUCUN},,{i:04},\n"));
-        }
+        let rows: Vec<String> = (0..1500).map(|i| format!("村民{i},1370{i:07},{LIUCUN},,{i:04},\n")).collect();
+        let forward = format!("{HEADER}{}", rows.concat());
+        let backward = format!("{HEADER}{}", rows.iter().rev().cloned().collect::<String>());
         let (a, b) = tokio::join!(
-            import_villagers(&app.db, csv.as_bytes(), None, &|_| true),
-            import_villagers(&app.db, csv.as_bytes(), None, &|_| true),
+            import_villagers(&app.db, forward.as_bytes(), None, &|_| true),
+            import_villagers(&app.db, backward.as_bytes(), None, &|_| true),
         );
         let (a, b) = (a.unwrap(), b.unwrap());
-        assert_eq!(a.created + b.created, 300);
-        assert_eq!(a.created + a.unchanged, 300);
-        assert_eq!(b.created + b.unchanged, 300);
+        assert_eq!(a.created + b.created, 1500);
+        assert_eq!((a.created + a.unchanged, b.created + b.unchanged), (1500, 1500));
         assert_eq!((a.updated, b.updated, a.errors.len(), b.errors.len()), (0, 0, 0, 0));
-        assert_eq!(people(&app.db).await.len(), 300);
+        assert_eq!(people(&app.db).await.len(), 1500);
     }
 
     async fn bad_rows_are_reported_by_line_and_good_rows_kept(app) {
@@ -210,6 +210,19 @@ db_tests! {
         let all = people(&app.db).await;
         assert!(all.iter().any(|p| p.0 == "外村人"), "the villager of the other village is untouched");
         assert!(!all.iter().any(|p| p.0.starts_with("冒名")));
+
+        // A villager of 柳村 made township admin (signing in by SMS, no password): the village's
+        // import may not re-point their phone through the household match, nor a grid
+        // worker's of another village; a grid worker of 柳村 itself stays the village's.
+        let c = format!("{HEADER}李四,13600136000,{LIUCUN},,0102,\n");
+        import_villagers(&app.db, c.as_bytes(), None, &|_| true).await.unwrap();
+        let li: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613600136000'").fetch_one(app.db.reader()).await.unwrap();
+        let grant = jifen_shared::auth::RoleGrant { role: jifen_shared::auth::Role::TownshipAdmin, region_code: jifen_shared::regions::RegionCode::parse("410783101").unwrap() };
+        jifen_server::auth::grant_role(&app.db, None, li, &grant).await.unwrap();
+        let hijack = format!("{HEADER}李四,13500135000,{LIUCUN},,0102,\n");
+        let report = import_villagers(&app.db, hijack.as_bytes(), None, &only_liucun).await.unwrap();
+        assert_eq!(report.errors.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(), ["staff_account"]);
+        assert!(people(&app.db).await.iter().any(|p| p.1 == "+8613600136000"), "the phone is unchanged");
     }
 
     async fn a_file_without_the_required_columns_is_refused(app) {

@@ -86,13 +86,8 @@ async fn lock_for_limits(
     db: &Db,
     keys: &[&str],
 ) -> Result<(), sqlx::Error> {
-    if db.backend() == crate::storage::Backend::Postgres {
-        for key in keys {
-            sqlx::query("SELECT CAST(1 AS BIGINT) AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS l")
-                .bind(format!("otp:{key}"))
-                .fetch_one(&mut **tx)
-                .await?;
-        }
+    for key in keys {
+        crate::storage::lock_key(tx, db.backend(), &format!("otp:{key}")).await?;
     }
     Ok(())
 }

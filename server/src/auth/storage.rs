@@ -66,6 +66,34 @@ pub async fn roles(db: &Db, person_id: i64) -> Result<Vec<RoleGrant>, sqlx::Erro
     Ok(grants)
 }
 
+/// The person's roles, read inside `tx`.
+pub async fn roles_in(tx: &mut Tx, person_id: i64) -> Result<Vec<RoleGrant>, sqlx::Error> {
+    let rows = sqlx::query("SELECT role, region_code FROM role_assignments WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(rows.iter().filter_map(grant_of).collect())
+}
+
+/// Ends every session of the person (revokes all their refresh-token families).
+pub async fn end_sessions(tx: &mut Tx, person_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE refresh_families SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(person_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(person_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The roles of each of these people (ordered as [`roles`]), by person id.
 pub async fn roles_of_many(
     db: &Db,
@@ -122,11 +150,7 @@ pub async fn upsert_staff(
     let id = match existing {
         Some(id) => {
             // A new password ends every session of the old one.
-            sqlx::query("UPDATE refresh_families SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL")
-                .bind(id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            end_sessions(&mut tx, id, now).await?;
             sqlx::query("UPDATE people SET password_hash = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
                 .bind(password_hash)

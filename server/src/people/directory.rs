@@ -129,8 +129,7 @@ pub async fn assign_to_grid(
     };
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    // Serialise membership changes of one village (PostgreSQL; SQLite's writer already does).
-    regions::storage::lock_in(&mut tx, village.as_str()).await?;
+    storage::lock_registry(&mut tx, db).await?;
     let found = regions::storage::find_in(&mut tx, grid.as_str())
         .await?
         .ok_or_else(|| GridMembersError::NotFound(grid.clone()))?;

@@ -14,7 +14,10 @@
 //!   `duplicate_phone` (the phone appeared earlier in the file; the first row is kept),
 //!   `outside_region` (over HTTP: the village, or the village of the person the phone already
 //!   belongs to, is outside the caller's admin regions), `staff_account` (the phone belongs to
-//!   a staff account, which only `jifen create-admin` changes);
+//!   a staff account — a password, an admin role, or a role outside the caller's region —
+//!   which the import never changes);
+//! - a changed phone number ends the person's sessions (their refresh tokens), so whoever
+//!   held the old number is signed out;
 //! - a person is recognised by their phone; failing that, by village + household + name, so a
 //!   villager whose phone number changed is updated, not duplicated;
 //! - a person already stored exactly as given is left alone: importing the same file twice
@@ -24,11 +27,12 @@
 //! - each person created or changed is recorded in the audit log (`person.create`,
 //!   `person.update`, with before and after, phones masked) in the same transaction as the
 //!   change;
-//! - two imports racing over the same new phone numbers (PostgreSQL) do not fail: the loser's
-//!   batch is retried and finds the people the winner created.
+//! - two imports racing over the same people (PostgreSQL) do not fail: the batch that lost
+//!   (a phone taken, a deadlock) is retried and finds the people the winner wrote.
 
 use std::collections::HashMap;
 
+use jifen_shared::auth::Role;
 use jifen_shared::imports::RowError;
 use jifen_shared::people::VillagerImportReport;
 use jifen_shared::regions::{RegionCode, RegionLevel};
@@ -77,7 +81,7 @@ pub async fn import_villagers(
         let mut attempt = 1;
         let done = loop {
             match save_all(db, part, actor_id, within).await {
-                Err(e) if attempt < 3 && is_unique_violation(&e) => attempt += 1,
+                Err(e) if attempt < 5 && is_retryable(&e) => attempt += 1,
                 done => break done?,
             }
         };
@@ -99,9 +103,12 @@ fn empty_report() -> VillagerImportReport {
     }
 }
 
-/// Another import inserted the same phone first (PostgreSQL; SQLite's writer is serial).
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(e) if e.is_unique_violation())
+/// Another import got in the way (PostgreSQL; SQLite's writer is serial): it inserted the
+/// same phone first, or the two deadlocked over the same people in different orders
+/// (SQLSTATE 40P01; PostgreSQL aborts one of them) — running the batch again settles it.
+fn is_retryable(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(e)
+        if e.is_unique_violation() || matches!(e.code().as_deref(), Some("40P01" | "40001")))
 }
 
 /// Saves `rows` in one transaction; the counts of this batch.
@@ -114,6 +121,7 @@ async fn save_all(
     let mut report = empty_report();
     let now = now_ms();
     let mut tx = db.begin_write().await?;
+    storage::lock_registry(&mut tx, db).await?;
     for (line, person) in rows {
         match save(db, &mut tx, person, actor_id, within, now).await? {
             Outcome::Created => report.created += 1,
@@ -185,10 +193,20 @@ async fn save(
         return Ok(Outcome::Created);
     };
     // The phone may belong to someone elsewhere: an import moves nobody out of a village the
-    // caller does not administer, and never touches staff accounts.
-    if crate::auth::storage::account_by_id(db, existing.id)
-        .await?
-        .is_some_and(|a| a.password_hash.is_some())
+    // caller does not administer, and never touches staff accounts: a password, an admin
+    // role, or any role over a region outside the caller's (else an admin could re-point a
+    // township admin's phone to their own and sign in as them).
+    let roles = crate::auth::storage::roles_in(tx, existing.id).await?;
+    let staff_role = roles.iter().any(|g| {
+        matches!(
+            g.role,
+            Role::VillageAdmin | Role::TownshipAdmin | Role::CountyAdmin
+        ) || (g.role != Role::Villager && !within(&g.region_code))
+    });
+    if staff_role
+        || crate::auth::storage::account_by_id(db, existing.id)
+            .await?
+            .is_some_and(|a| a.password_hash.is_some())
     {
         return Ok(Outcome::Refused(
             "staff_account",
@@ -219,6 +237,9 @@ async fn save(
         return Ok(Outcome::Unchanged);
     }
     storage::update(tx, &wanted, now).await?;
+    if wanted.phone != existing.phone {
+        crate::auth::storage::end_sessions(tx, existing.id, now).await?;
+    }
     crate::auth::storage::set_villager_role(tx, existing.id, village, now).await?;
     let record = crate::audit::Record {
         actor_id,

@@ -7,6 +7,14 @@ use std::collections::HashMap;
 
 use crate::storage::{Db, Tx};
 
+/// The lock every change of the registry's rows takes first ([`crate::storage::lock_key`]):
+/// villager imports and grid assignments read people before writing them, so on PostgreSQL
+/// they run one at a time — no deadlocks between imports in different row orders, no grid
+/// assigned to someone an import is moving to another village.
+pub async fn lock_registry(tx: &mut Tx, db: &Db) -> Result<(), sqlx::Error> {
+    crate::storage::lock_key(tx, db.backend(), "people.registry").await
+}
+
 /// A person as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonRow {

@@ -318,6 +318,21 @@ async fn lock_beside(database: &Path) -> Result<std::fs::File, StorageError> {
         .map_err(io_err)
 }
 
+/// Serialises the write transactions that take the same `key` until they end: SQLite's
+/// single writer already does; on PostgreSQL a transaction-scoped advisory lock on the key's
+/// hash does. For changes that read before they write many rows (limits, the registry).
+pub async fn lock_key(tx: &mut Tx, backend: Backend, key: &str) -> Result<(), sqlx::Error> {
+    if backend == Backend::Postgres {
+        sqlx::query(
+            "SELECT CAST(1 AS BIGINT) AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS l",
+        )
+        .bind(key)
+        .fetch_one(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// The current time as UTC milliseconds since the Unix epoch (the storage convention).
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
