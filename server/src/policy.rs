@@ -113,6 +113,26 @@ pub fn sees_full_phone(
     })
 }
 
+/// Whether the caller may change the roles of a person who lives in `village` and holds
+/// `roles`: an admin over the person's village; for a person of no village (a staff account),
+/// someone who may grant every role the person holds. So nobody reaches into another
+/// village's people, or a higher official's account, through a role grant.
+pub fn may_manage_person(
+    grants: &[RoleGrant],
+    village: Option<&RegionCode>,
+    roles: &[RoleGrant],
+) -> bool {
+    match village {
+        Some(village) => may(grants, Action::ManagePeople, village),
+        None => {
+            !roles.is_empty()
+                && roles
+                    .iter()
+                    .all(|r| may_grant(grants, r.role, &r.region_code))
+        }
+    }
+}
+
 /// The regions the caller may look people up in, in grant order.
 pub fn people_regions(grants: &[RoleGrant]) -> impl Iterator<Item = RegionCode> + '_ {
     grants

@@ -66,6 +66,7 @@ db_tests! {
         app.load_changyuan().await;
         let admin = app.staff_token("13800138000", Role::VillageAdmin, LIUCUN).await;
         let township = app.staff_token("13800138001", Role::TownshipAdmin, "410783101").await;
+        let other_village = app.staff_token("13800138002", Role::VillageAdmin, "410783101229").await;
         create_grid(&app, Some(&admin), LIUCUN, "第一网格").await;
         let csv = format!("name,phone,village_code\n李四,13900139000,{LIUCUN}\n");
         jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
@@ -93,6 +94,8 @@ db_tests! {
             (&admin, grant("mayor", LIUCUN), 400),
             (&admin, grant("villager", LIUCUN), 400),
             (&township, grant("village_admin", LIUCUN), 200),
+            // Another village's admin may not reach 李四 of 柳村 through a role of their own village.
+            (&other_village, grant("volunteer", "410783101229"), 403),
         ] {
             let (got, body) = app.post_json(&path, Some(token), &grant).await;
             assert_eq!(got, status, "{grant}: {body}");
@@ -124,6 +127,7 @@ db_tests! {
             (&admin, format!("/api/v1/admin/users/{li}/roles/mayor/{LIUCUN}"), 400),
             (&admin, format!("/api/v1/admin/users/{li}/roles/keeper/4107831x"), 400),
             (&admin, format!("/api/v1/admin/users/999999/roles/keeper/{LIUCUN}"), 404),
+            (&other_village, format!("/api/v1/admin/users/{li}/roles/volunteer/410783101229"), 403),
             (&township, format!("/api/v1/admin/users/{li}/roles/village_admin/{LIUCUN}"), 200),
         ] {
             let (got, body) = app.send(reqwest::Method::DELETE, &path, Some(token), None).await;

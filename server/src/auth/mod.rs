@@ -43,7 +43,8 @@ pub const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 /// tabs refreshing at once). The successor issued by the first use is then retired. An
 /// attacker replaying a stolen token inside this window gets a session, the price of not
 /// signing out villagers on every dropped answer (the same trade-off as Auth0's "reuse
-/// interval").
+/// interval"). Whoever then presents the retired successor ends the session for both
+/// holders, as with any replay.
 pub const ROTATION_GRACE: Duration = Duration::from_secs(30);
 
 /// Why a sign-in or session request failed.
@@ -225,7 +226,18 @@ pub async fn refresh(db: &Db, keys: &Keys, token: &str) -> Result<Tokens, AuthEr
     let Some(row) = storage::find_refresh(&mut tx, &hash).await? else {
         return Err(AuthError::InvalidToken);
     };
-    if row.revoked || row.expires_at <= now {
+    if row.revoked {
+        // The family lives, so this token was retired by a retry within the grace period
+        // while someone else held it: two holders of one session. End it for both.
+        tracing::warn!(
+            person_id = row.person_id,
+            "a retired refresh token was presented: family revoked"
+        );
+        storage::revoke_family(&mut tx, &row.family, now).await?;
+        tx.commit().await?;
+        return Err(AuthError::InvalidToken);
+    }
+    if row.expires_at <= now {
         return Err(AuthError::InvalidToken);
     }
     match row.rotated_at {

@@ -330,8 +330,29 @@ async fn grant_role(
             body.role, body.region_code
         )));
     }
-    let roles = super::grant_role(&state.db, Some(caller.id), id.into_inner(), &body).await?;
+    let id = id.into_inner();
+    person_in_reach(&state, &caller, id).await?;
+    let roles = super::grant_role(&state.db, Some(caller.id), id, &body).await?;
     Ok(HttpResponse::Ok().json(roles))
+}
+
+/// 404 for an unknown person, 403 for one the caller may not manage (see
+/// [`crate::policy::may_manage_person`]).
+async fn person_in_reach(state: &AppState, caller: &Caller, id: i64) -> Result<(), ApiError> {
+    let account = super::storage::account_by_id(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no person has the id {id}")))?;
+    let village = account
+        .village_code
+        .as_deref()
+        .and_then(|c| RegionCode::parse(c).ok());
+    let roles = super::storage::roles(&state.db, id).await?;
+    if !crate::policy::may_manage_person(&caller.roles, village.as_ref(), &roles) {
+        return Err(ApiError::forbidden(format!(
+            "person {id} is outside your region"
+        )));
+    }
+    Ok(())
 }
 
 /// Takes a role over a region away from a person (e.g. a grid worker who steps down).
@@ -372,6 +393,7 @@ async fn revoke_role(
             grant.role, grant.region_code
         )));
     }
+    person_in_reach(&state, &caller, id).await?;
     let roles = super::revoke_role(&state.db, Some(caller.id), id, &grant).await?;
     Ok(HttpResponse::Ok().json(roles))
 }
