@@ -144,6 +144,19 @@ wechat_tests! {
             .await
             .unwrap();
         assert_eq!(families, 2, "one session from the bind, one from the repeated code");
+        // The same code from another browser (a shared or overlooked callback URL): WeChat is
+        // asked again and refuses it.
+        let elsewhere = app
+            .client
+            .post(app.url("/api/v1/auth/wechat"))
+            .header("user-agent", "SomeoneElse/1.0")
+            .json(&json!({"code": code}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(elsewhere.status(), 401);
+        let body: serde_json::Value = elsewhere.json().await.unwrap();
+        assert_eq!(body["code"], "wechat_code_invalid");
     }
 
     async fn wechat_refusals_are_401_and_outages_503(app, fake) {
@@ -202,8 +215,14 @@ wechat_tests! {
         let (status, body) = attempt(access, code.clone()).await;
         assert_eq!((status, body["code"].as_str()), (401, Some("invalid_token")));
         // The right token and code still work (the failed tries above did not use the code up).
-        let (status, tokens) = attempt(bind_token, code).await;
+        let (status, tokens) = attempt(bind_token.clone(), code).await;
         assert_eq!((status, tokens["user"]["name"].as_str()), (200, Some("张三")), "{tokens}");
+        // Spent: the same bind token cannot re-point the WeChat account to another phone.
+        sqlx::query("UPDATE otp_codes SET created_at = created_at - 120000").execute(app.db.writer()).await.unwrap();
+        app.post_json("/api/v1/auth/otp/send", None, &json!({"phone": PHONE})).await;
+        let again = app.last_code(PHONE).unwrap();
+        let (status, body) = attempt(bind_token, again).await;
+        assert_eq!((status, body["code"].as_str()), (401, Some("invalid_token")));
     }
 }
 

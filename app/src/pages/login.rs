@@ -90,6 +90,12 @@ pub fn WechatCallbackPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let code = use_query_map().with_untracked(|q| q.get("code").unwrap_or_default());
+    // The code is a credential for a few seconds: take it out of the address bar (and so out
+    // of history and of a page shared from WeChat).
+    if let Ok(history) = window().history() {
+        let _ =
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/login/wechat"));
+    }
     // The exchange runs once; WeChat codes work once (the server answers a repeat the same).
     let outcome = LocalResource::new(move || {
         let body = WechatLogin { code: code.clone() };

@@ -92,7 +92,7 @@ async fn methods(state: web::Data<AppState>) -> HttpResponse {
 
 /// Signs in with the `code` of WeChat's web authorisation (snsapi_base): a session when the
 /// WeChat account is bound to a person, else a `bind_token` for `POST /auth/wechat/bind`. The
-/// same code sent again within a minute gets the same answer.
+/// same code sent again by the same client within 30 s gets the same answer.
 #[utoipa::path(tag = "auth", request_body = WechatLogin, responses(
     (status = 200, body = WechatOutcome),
     (status = 400, description = "`invalid_input`: not a WeChat code", body = jifen_shared::ApiErrorBody),
@@ -102,16 +102,24 @@ async fn methods(state: web::Data<AppState>) -> HttpResponse {
 ))]
 #[post("/auth/wechat")]
 async fn wechat_login(
+    req: HttpRequest,
     body: web::Json<WechatLogin>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let wechat = state.wechat.as_ref().ok_or(WechatError::Disabled)?;
-    Ok(
-        match wechat.login(&state.db, &state.keys, &body.code).await? {
-            WechatOutcome::Session(tokens) => session_response(tokens),
-            bind @ WechatOutcome::BindNeeded(_) => HttpResponse::Ok().json(bind),
-        },
-    )
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let client = format!("{} {user_agent}", client_ip(&req, &state));
+    let outcome = wechat
+        .login(&state.db, &state.keys, &body.code, &client)
+        .await?;
+    Ok(match outcome {
+        WechatOutcome::Session(tokens) => session_response(tokens),
+        bind @ WechatOutcome::BindNeeded(_) => HttpResponse::Ok().json(bind),
+    })
 }
 
 /// Binds the WeChat account of a `bind_token` to the registered person whose phone the SMS

@@ -11,10 +11,12 @@
 //! timeout ([`EXCHANGE_TIMEOUT`]) or unreadable answer becomes 503 `wechat_unavailable`.
 //!
 //! WeChat sometimes delivers the same redirect twice, and a villager on a weak network taps
-//! again: requests with the same code within [`REPLAY_WINDOW`] share one exchange and get the
-//! same answer (the same session or bind token) instead of WeChat's 40163. The cache lives in
-//! this process (one `jifen serve` per deployment; several instances behind a balancer would
-//! need sticky sessions for the callback).
+//! again: requests with the same code from the same client (address and browser) within
+//! [`REPLAY_WINDOW`] share one exchange and get the same answer (the same session or bind
+//! token) instead of WeChat's 40163. The same code from another client is exchanged again, so
+//! WeChat refuses it (401 `wechat_code_invalid`): a callback URL seen over someone's shoulder
+//! or shared from WeChat gives no session. The cache lives in this process (one `jifen serve`
+//! per deployment; several instances behind a balancer need sticky sessions for the callback).
 //!
 //! A known openid starts a session for its person; an unknown one gets a bind token (a JWT
 //! with audience [`BIND_AUDIENCE`], valid [`BIND_TTL`], naming the openid) to present with the
@@ -39,7 +41,7 @@ use crate::storage::{Db, now_ms};
 /// How long WeChat's API may take to answer an exchange.
 pub const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long an answered code is remembered, so a repeated redirect gets the same answer.
-pub const REPLAY_WINDOW: Duration = Duration::from_secs(60);
+pub const REPLAY_WINDOW: Duration = Duration::from_secs(30);
 /// How long a bind token is valid: 10 minutes (time to receive and type an SMS code).
 pub const BIND_TTL: Duration = Duration::from_secs(10 * 60);
 /// The `aud` of bind tokens, so they can never pass as access tokens (and back).
@@ -187,14 +189,15 @@ impl Wechat {
     }
 
     /// `POST /auth/wechat`: a session for the person bound to the WeChat user of `code`, or a
-    /// bind token. The same code within [`REPLAY_WINDOW`] gets the same answer without a second
-    /// exchange; failures are not remembered, so a retry after `wechat_unavailable` exchanges
-    /// again.
+    /// bind token. The same code from the same `client` (its address and user agent) within
+    /// [`REPLAY_WINDOW`] gets the same answer without a second exchange; failures are not
+    /// remembered, so a retry after `wechat_unavailable` exchanges again.
     pub async fn login(
         &self,
         db: &Db,
         keys: &Keys,
         code: &str,
+        client: &str,
     ) -> Result<WechatOutcome, WechatError> {
         let code = code.trim();
         if code.is_empty()
@@ -205,7 +208,7 @@ impl Wechat {
         {
             return Err(WechatError::MalformedCode);
         }
-        let shared = self.remembered(code);
+        let shared = self.remembered(&format!("{client}\n{code}"));
         let outcome = shared
             .get_or_try_init(|| async {
                 let user = self.exchange(code).await?;
@@ -215,17 +218,17 @@ impl Wechat {
         Ok(outcome.clone())
     }
 
-    /// The shared answer slot for `code`, after forgetting codes older than the window.
-    fn remembered(&self, code: &str) -> Shared {
+    /// The shared answer slot for `key` (client and code), after forgetting older ones.
+    fn remembered(&self, key: &str) -> Shared {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         recent.retain(|_, (at, _)| now.duration_since(*at) < REPLAY_WINDOW);
-        if let Some((_, shared)) = recent.get(code) {
+        if let Some((_, shared)) = recent.get(key) {
             return shared.clone();
         }
         let shared = Shared::default();
         if recent.len() < MAX_REMEMBERED {
-            recent.insert(code.to_owned(), (now, shared.clone()));
+            recent.insert(key.to_owned(), (now, shared.clone()));
         }
         shared
     }
@@ -280,6 +283,14 @@ impl Wechat {
         let claims = jsonwebtoken::decode::<BindClaims>(bind_token, &keys.decoding, &validation)
             .map_err(|_| WechatError::InvalidBindToken)?
             .claims;
+        // A bind token works once: once its WeChat account is bound, it is spent (else whoever
+        // saw it could re-point that account to their own phone for ten minutes).
+        if storage::wechat_person(db, self.appid(), &claims.sub)
+            .await?
+            .is_some()
+        {
+            return Err(WechatError::InvalidBindToken);
+        }
         let person_id = super::otp::check_code(db, keys, phone, code).await?;
         let now = now_ms();
         let mut tx = db.begin_write().await?;

@@ -18,7 +18,9 @@ const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 /// which case the right-most `X-Forwarded-For` entry that is not a trusted proxy (the peer
 /// again when the header is absent or unreadable). `None` only when the peer is unknown.
 pub fn client_ip(req: &HttpRequest, trusted: &[IpNet]) -> Option<IpAddr> {
-    let peer = req.peer_addr()?.ip();
+    // A server bound to `[::]` sees IPv4 clients as `::ffff:a.b.c.d`: compare and count the
+    // plain IPv4 address.
+    let peer = req.peer_addr()?.ip().to_canonical();
     Some(behind_proxies(peer, trusted, || {
         req.headers()
             .get_all(X_FORWARDED_FOR)
@@ -40,7 +42,7 @@ fn behind_proxies(
     }
     let mut client = peer;
     for entry in forwarded().iter().rev() {
-        match entry.parse::<IpAddr>() {
+        match entry.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
             Ok(ip) if is_trusted(&ip) => client = ip,
             Ok(ip) => return ip,
             // Garbage between proxies: stop at the last address a proxy vouched for.
@@ -95,6 +97,15 @@ mod tests {
         assert_eq!(
             behind_proxies(ip("127.0.0.1"), &trusted, fwd(&["unknown", "10.1.2.3"])),
             ip("10.1.2.3")
+        );
+        // IPv4-mapped IPv6 (a dual-stack listener) is the IPv4 address.
+        assert_eq!(
+            behind_proxies(
+                ip("::ffff:127.0.0.1").to_canonical(),
+                &trusted,
+                fwd(&["::ffff:203.0.113.9"])
+            ),
+            ip("203.0.113.9")
         );
         // Nothing trusted: always the peer.
         assert_eq!(
