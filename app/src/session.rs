@@ -7,8 +7,11 @@
 //! `localStorage` (a choice of screens, not a permission: the server checks every request
 //! against all the roles the person holds).
 
+use std::cell::RefCell;
 use std::future::Future;
 
+use futures_util::FutureExt;
+use futures_util::future::{LocalBoxFuture, Shared};
 use jifen_shared::ErrorCode;
 use jifen_shared::auth::{Me, Role, RoleGrant, Tokens};
 use leptos::prelude::*;
@@ -92,7 +95,7 @@ impl Session {
         if !now.is_empty() && now != sent {
             return call(now).await;
         }
-        match api::post::<(), Tokens>("/auth/refresh", None).await {
+        match refresh_once().await {
             Ok(tokens) => {
                 let token = tokens.access_token.clone();
                 self.start(tokens);
@@ -132,6 +135,32 @@ pub fn chosen_role(
         .or_else(|| roles.iter().max_by_key(|g| g.role).cloned())
 }
 
+type Refresh = Shared<LocalBoxFuture<'static, Result<Tokens, ApiFailure>>>;
+
+thread_local! {
+    static IN_FLIGHT: RefCell<Option<Refresh>> = const { RefCell::new(None) };
+}
+
+/// `POST /auth/refresh`, one at a time: requests that find their access token expired at the
+/// same moment share one refresh. (The refresh cookie works once; the server forgives a
+/// second use within 30 s but ends the session if the older answer is then used.)
+async fn refresh_once() -> Result<Tokens, ApiFailure> {
+    let shared = IN_FLIGHT.with(|slot| {
+        slot.borrow_mut()
+            .get_or_insert_with(|| {
+                async {
+                    let answer = api::post::<(), Tokens>("/auth/refresh", None).await;
+                    IN_FLIGHT.with(|slot| slot.borrow_mut().take());
+                    answer
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
+    });
+    shared.await
+}
+
 /// Puts the session in context and tries the cookie once.
 pub fn provide_session() {
     let session = Session {
@@ -142,7 +171,7 @@ pub fn provide_session() {
     };
     provide_context(session);
     leptos::task::spawn_local(async move {
-        match api::post::<(), Tokens>("/auth/refresh", None).await {
+        match refresh_once().await {
             Ok(tokens) => session.start(tokens),
             Err(_) => session.checked.set(true),
         }
