@@ -50,7 +50,8 @@ export default defineConfig({
       url: `http://127.0.0.1:${port}/readyz`,
       timeout: 60_000,
       reuseExistingServer: false,
-      stdout: "pipe",
+      // The server's log is in test-results/server.log (serve.sh); only its errors here.
+      stdout: "ignore",
       stderr: "pipe",
     },
   ],

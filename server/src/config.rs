@@ -139,10 +139,20 @@ pub enum LogFormat {
 }
 
 /// WeChat Official Account credentials (公众号); login by WeChat is off without them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct WechatCredentials {
     pub appid: String,
     pub secret: String,
+}
+
+impl std::fmt::Debug for WechatCredentials {
+    /// The secret stays out of logs and panics.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WechatCredentials")
+            .field("appid", &self.appid)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 
 /// Validated settings of one `jifen` process.

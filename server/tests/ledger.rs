@@ -376,10 +376,8 @@ async fn property(backend: common::Backend) {
     } else {
         40
     };
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-        cases: rounds,
-        ..ProptestConfig::default()
-    });
+    // Deterministic, so a failure can be run again as it happened.
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = prop::collection::vec(op(), 40..80);
     for round in 0..rounds as usize {
         let ops = strategy.new_tree(&mut runner).unwrap().current();

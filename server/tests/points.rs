@@ -148,11 +148,16 @@ db_tests! {
     async fn awards_are_checked_and_scoped(app) {
         let (ids, admin) = village(&app).await;
         let zhang = villager(&app, "13900139001").await;
+        let (_, me) = app.get_as("/api/v1/me", Some(&admin)).await;
+        let admin_id = me["id"].as_i64().unwrap();
         let reason = "文明户";
         for (token, body, status) in [
             (&admin, json!({"user_ids": [ids[0]], "points": 0, "reason": reason}), 400),
             (&admin, json!({"user_ids": [ids[0]], "points": 1001, "reason": reason}), 400),
             (&admin, json!({"user_ids": [ids[0]], "points": -1001, "reason": reason}), 400),
+            (&admin, json!({"user_ids": [ids[0]], "points": i64::MIN, "reason": reason}), 400),
+            (&admin, json!({"user_ids": [ids[0]], "rule_id": 1, "points": 5, "reason": reason}), 400),
+            (&admin, json!({"user_ids": [ids[0], admin_id], "points": 5, "reason": reason}), 403),
             (&admin, json!({"user_ids": [], "points": 5, "reason": reason}), 400),
             (&admin, json!({"user_ids": (0..501).collect::<Vec<i64>>(), "points": 5, "reason": reason}), 400),
             (&admin, json!({"user_ids": [ids[0]], "points": 5, "reason": " "}), 400),

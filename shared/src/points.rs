@@ -43,6 +43,9 @@ pub struct LedgerEntry {
 pub struct AwardRequest {
     /// 1–500 villagers.
     pub user_ids: Vec<i64>,
+    /// A rule of the catalogue to award by (API.md); not available yet: give `points`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<i64>,
     /// Non-zero, between -1000 and 1000.
     pub points: i64,
     /// 1–100 characters.

@@ -9,7 +9,7 @@
 //!   [`REFRESH_TTL`], and work once: each use returns a new one of the same family. Presenting
 //!   a token that was already used revokes its whole family (someone replayed a stolen
 //!   token), so both the thief and the owner must sign in again — except within
-//!   [`ROTATION_GRACE`] of its use while its successor is unused (a lost answer).
+//!   [`ROTATION_GRACE`] of its use while no successor has been used (a lost answer).
 
 pub mod caller;
 pub mod keys;
@@ -39,12 +39,12 @@ pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
 /// How long an unused refresh token stays valid: 30 days.
 pub const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 /// How long after its use a refresh token may be presented again without counting as a
-/// replay: 30 seconds, for a villager whose refresh answer was lost on a weak network (or two
-/// tabs refreshing at once). The successor issued by the first use is then retired. An
-/// attacker replaying a stolen token inside this window gets a session, the price of not
-/// signing out villagers on every dropped answer (the same trade-off as Auth0's "reuse
-/// interval"). Whoever then presents the retired successor ends the session for both
-/// holders, as with any replay.
+/// replay: 30 seconds, for a villager whose refresh answer was lost on a weak network, or two
+/// tabs refreshing at once (their cookies may then arrive in either order, so both new
+/// tokens stay valid). An attacker replaying a stolen token inside this window gets a
+/// session, the price of not signing out villagers on every dropped answer (the same
+/// trade-off as Auth0's "reuse interval"); once any successor has been used, the old token is
+/// a replay and ends the family.
 pub const ROTATION_GRACE: Duration = Duration::from_secs(30);
 
 /// Why a sign-in or session request failed.
@@ -210,8 +210,8 @@ pub async fn login_with_password(
 ///
 /// Errors: [`AuthError::InvalidToken`] when the token is unknown, expired or revoked, or was
 /// already used — in which case the whole family is revoked, unless within
-/// [`ROTATION_GRACE`] of that use with its successor still unused (then the successor is
-/// retired and a new token issued).
+/// [`ROTATION_GRACE`] of that use while no successor has been used (then another token of
+/// the family is issued).
 pub async fn refresh(db: &Db, keys: &Keys, token: &str) -> Result<Tokens, AuthError> {
     let now = now_ms();
     let hash = token_hash(token);
@@ -226,18 +226,7 @@ pub async fn refresh(db: &Db, keys: &Keys, token: &str) -> Result<Tokens, AuthEr
     let Some(row) = storage::find_refresh(&mut tx, &hash).await? else {
         return Err(AuthError::InvalidToken);
     };
-    if row.revoked {
-        // The family lives, so this token was retired by a retry within the grace period
-        // while someone else held it: two holders of one session. End it for both.
-        tracing::warn!(
-            person_id = row.person_id,
-            "a retired refresh token was presented: family revoked"
-        );
-        storage::revoke_family(&mut tx, &row.family, now).await?;
-        tx.commit().await?;
-        return Err(AuthError::InvalidToken);
-    }
-    if row.expires_at <= now {
+    if row.revoked || row.expires_at <= now {
         return Err(AuthError::InvalidToken);
     }
     match row.rotated_at {
@@ -248,13 +237,12 @@ pub async fn refresh(db: &Db, keys: &Keys, token: &str) -> Result<Tokens, AuthEr
             if now - used_at <= ROTATION_GRACE.as_millis() as i64
                 && !storage::successor_used(&mut tx, &row.family, row.id).await? =>
         {
-            // The answer to the first use was lost (a weak network, a second tab): the
-            // unused successor is retired and a new one issued; the family lives on.
+            // The answer to the first use was lost (a weak network) or another tab refreshed
+            // at the same moment: a sibling token is issued; the first successor stays valid.
             tracing::info!(
                 person_id = row.person_id,
                 "refresh token used again within the grace period"
             );
-            storage::revoke_successors(&mut tx, &row.family, row.id, now).await?;
         }
         Some(_) => {
             tracing::warn!(

@@ -66,6 +66,17 @@ pub async fn roles(db: &Db, person_id: i64) -> Result<Vec<RoleGrant>, sqlx::Erro
     Ok(grants)
 }
 
+/// Whether the person has a staff password, read inside `tx`.
+pub async fn has_password_in(tx: &mut Tx, person_id: i64) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT id FROM people WHERE id = $1 AND password_hash IS NOT NULL")
+            .bind(person_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some(),
+    )
+}
+
 /// The person's roles, read inside `tx`.
 pub async fn roles_in(tx: &mut Tx, person_id: i64) -> Result<Vec<RoleGrant>, sqlx::Error> {
     let rows = sqlx::query("SELECT role, region_code FROM role_assignments WHERE person_id = $1")
@@ -351,26 +362,6 @@ pub async fn successor_used(tx: &mut Tx, family: &str, id: i64) -> Result<bool, 
     .is_some())
 }
 
-/// Revokes the unused tokens issued in `family` after token `id` (only those tokens, not the
-/// family).
-pub async fn revoke_successors(
-    tx: &mut Tx,
-    family: &str,
-    id: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE refresh_tokens SET revoked_at = $3 \
-         WHERE family = $1 AND id > $2 AND rotated_at IS NULL AND revoked_at IS NULL",
-    )
-    .bind(family)
-    .bind(id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 /// Revokes the family and every token in it.
 pub async fn revoke_family(tx: &mut Tx, family: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE refresh_families SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
@@ -566,8 +557,9 @@ pub async fn wechat_person(db: &Db, appid: &str, openid: &str) -> Result<Option<
         .transpose()
 }
 
-/// Binds the WeChat account to `person_id`, replacing the account's and the person's earlier
-/// bindings for this appid.
+/// Binds the WeChat account to `person_id` (replacing the person's earlier binding for this
+/// appid) unless the account is bound already — by an earlier or a concurrent, now committed,
+/// transaction; returns whether it bound.
 pub async fn bind_wechat(
     tx: &mut Tx,
     appid: &str,
@@ -575,23 +567,23 @@ pub async fn bind_wechat(
     unionid: Option<&str>,
     person_id: i64,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM wechat_bindings WHERE appid = $1 AND (openid = $2 OR person_id = $3)")
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM wechat_bindings WHERE appid = $1 AND person_id = $2 AND openid <> $3")
         .bind(appid)
-        .bind(openid)
         .bind(person_id)
+        .bind(openid)
         .execute(&mut **tx)
         .await?;
-    sqlx::query(
+    let bound = sqlx::query(
         "INSERT INTO wechat_bindings (appid, openid, unionid, person_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING person_id",
     )
     .bind(appid)
     .bind(openid)
     .bind(unionid)
     .bind(person_id)
     .bind(now)
-    .execute(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    Ok(())
+    Ok(bound.is_some())
 }

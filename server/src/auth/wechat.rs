@@ -20,8 +20,9 @@
 //!
 //! A known openid starts a session for its person; an unknown one gets a bind token (a JWT
 //! with audience [`BIND_AUDIENCE`], valid [`BIND_TTL`], naming the openid) to present with the
-//! phone's SMS code at `POST /auth/wechat/bind`. Binding again moves the WeChat account to the
-//! person who proved the phone most recently.
+//! phone's SMS code at `POST /auth/wechat/bind`. A bind token is spent once its WeChat account
+//! is bound (also when two binds race); a person who binds another WeChat account replaces
+//! their earlier one.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -208,14 +209,32 @@ impl Wechat {
         {
             return Err(WechatError::MalformedCode);
         }
-        let shared = self.remembered(&format!("{client}\n{code}"));
+        let key = format!("{}\n{code}", clip(client, 300));
+        let shared = self.remembered(&key);
         let outcome = shared
             .get_or_try_init(|| async {
                 let user = self.exchange(code).await?;
                 self.outcome(db, keys, user).await
             })
-            .await?;
-        Ok(outcome.clone())
+            .await;
+        match outcome {
+            Ok(outcome) => Ok(outcome.clone()),
+            Err(e) => {
+                // Only answers are worth remembering; junk codes must not fill the cache.
+                self.forget(&key);
+                Err(e)
+            }
+        }
+    }
+
+    fn forget(&self, key: &str) {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if recent
+            .get(key)
+            .is_some_and(|(_, slot)| slot.get().is_none())
+        {
+            recent.remove(key);
+        }
     }
 
     /// The shared answer slot for `key` (client and code), after forgetting older ones.
@@ -294,7 +313,7 @@ impl Wechat {
         let person_id = super::otp::check_code(db, keys, phone, code).await?;
         let now = now_ms();
         let mut tx = db.begin_write().await?;
-        storage::bind_wechat(
+        let bound = storage::bind_wechat(
             &mut tx,
             self.appid(),
             &claims.sub,
@@ -303,8 +322,21 @@ impl Wechat {
             now,
         )
         .await?;
+        if !bound {
+            // Someone bound it with the same token a moment ago.
+            return Err(WechatError::InvalidBindToken);
+        }
         tx.commit().await?;
         tracing::info!(person_id, "WeChat account bound");
         Ok(super::start_session(db, keys, person_id).await?)
     }
+}
+
+/// At most `max` bytes of `s`, cut at a character boundary.
+fn clip(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }

@@ -19,8 +19,9 @@
 //!
 //! Every function that moves points takes the caller's transaction, so the domain change that
 //! causes a transfer (a claim approved, a redemption fulfilled) commits with it or not at all.
-//! Accounts are updated in id order, so two transfers between the same accounts in opposite
-//! directions cannot deadlock on PostgreSQL.
+//! A transfer updates its two accounts in id order, so two transfers between the same accounts
+//! in opposite directions cannot deadlock on PostgreSQL; a transaction that makes several
+//! transfers first takes all their accounts with [`lock_accounts`].
 
 pub mod storage;
 
@@ -219,6 +220,11 @@ pub async fn transfer(
         actor_id: new.actor_id,
         created_at: now_ms(),
     };
+    for account in [new.debit_account_id, new.credit_account_id] {
+        if storage::balance_in(tx, account).await?.is_none() {
+            return Err(LedgerError::NoSuchAccount(account));
+        }
+    }
     let Some(id) = claim_key(tx, &wanted).await? else {
         return replay(tx, &wanted).await;
     };
@@ -338,10 +344,19 @@ async fn apply(tx: &mut Tx, t: &Transfer, pending: i64, posted: i64) -> Result<(
 }
 
 async fn credit(tx: &mut Tx, account: i64, pending: i64, posted: i64) -> Result<(), LedgerError> {
-    if storage::balance_in(tx, account).await?.is_none() {
-        return Err(LedgerError::NoSuchAccount(account));
-    }
     Ok(storage::credit(tx, account, pending, posted).await?)
+}
+
+/// Locks the accounts `ids` (sorted and deduplicated here) in ascending id order until the
+/// transaction ends — for a transaction that makes several transfers (PostgreSQL; SQLite's
+/// single writer needs nothing).
+pub async fn lock_accounts(tx: &mut Tx, ids: &mut Vec<i64>) -> Result<(), sqlx::Error> {
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids.iter() {
+        storage::lock_account(tx, *id).await?;
+    }
+    Ok(())
 }
 
 /// The cached sums of an account (`None`: no such account).

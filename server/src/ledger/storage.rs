@@ -165,6 +165,15 @@ pub async fn insert_transfer(tx: &mut Tx, t: &Transfer) -> Result<Option<i64>, s
     .transpose()
 }
 
+/// Locks the account's row until the transaction ends (a write that changes nothing).
+pub async fn lock_account(tx: &mut Tx, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE ledger_accounts SET created_at = created_at WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Removes a transfer this transaction inserted but could not apply (no one else has seen
 /// it: the transaction has not committed).
 pub async fn delete_unapplied(tx: &mut Tx, id: i64) -> Result<(), sqlx::Error> {

@@ -123,7 +123,7 @@ async fn save_all(
     let mut tx = db.begin_write().await?;
     storage::lock_registry(&mut tx, db).await?;
     for (line, person) in rows {
-        match save(db, &mut tx, person, actor_id, within, now).await? {
+        match save(&mut tx, person, actor_id, within, now).await? {
             Outcome::Created => report.created += 1,
             Outcome::Updated => report.updated += 1,
             Outcome::Unchanged => report.unchanged += 1,
@@ -159,7 +159,6 @@ enum Outcome {
 }
 
 async fn save(
-    db: &Db,
     tx: &mut crate::storage::Tx,
     person: &PersonRow,
     actor_id: Option<i64>,
@@ -203,11 +202,7 @@ async fn save(
             Role::VillageAdmin | Role::TownshipAdmin | Role::CountyAdmin
         ) || (g.role != Role::Villager && !within(&g.region_code))
     });
-    if staff_role
-        || crate::auth::storage::account_by_id(db, existing.id)
-            .await?
-            .is_some_and(|a| a.password_hash.is_some())
-    {
+    if staff_role || crate::auth::storage::has_password_in(tx, existing.id).await? {
         return Ok(Outcome::Refused(
             "staff_account",
             format!(

@@ -5,8 +5,9 @@
 //!
 //! Rules:
 //! - 1–500 villagers per request, each a villager of a village inside the caller's region
-//!   (else 403, nothing moves); points non-zero, at most 1,000 either way; a reason of 1–100
-//!   characters (NFC-normalised);
+//!   (else 403, nothing moves), never the caller (小微权力监督: nobody awards themselves);
+//!   points non-zero, at most 1,000 either way; a reason of 1–100 characters
+//!   (NFC-normalised); `rule_id` is refused until the rule catalogue exists;
 //! - an award moves the points from the township's issuance account to each villager;
 //! - a deduction moves them back. A villager never goes below zero: a deduction larger than
 //!   what the villager can spend takes what there is (possibly nothing), and the answer
@@ -44,6 +45,10 @@ pub enum AwardError {
     NotVillagers(String),
     #[error("user_ids: outside your region: {0}")]
     OutsideRegion(String),
+    #[error("user_ids: nobody awards or deducts points to themselves")]
+    ToSelf,
+    #[error("rule_id: awards by rule are not available yet; give points")]
+    RuleNotAvailable,
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -68,8 +73,14 @@ pub async fn award(
     if ids.is_empty() || ids.len() > MAX_VILLAGERS {
         return Err(AwardError::Count);
     }
-    if request.points == 0 || request.points.abs() > MAX_POINTS {
+    if request.rule_id.is_some() {
+        return Err(AwardError::RuleNotAvailable);
+    }
+    if request.points == 0 || request.points.unsigned_abs() > MAX_POINTS as u64 {
         return Err(AwardError::Points);
+    }
+    if ids.contains(&actor_id) {
+        return Err(AwardError::ToSelf);
     }
     let reason =
         crate::text::name(&request.reason, MAX_REASON_CHARS).map_err(AwardError::Reason)?;
@@ -110,13 +121,20 @@ pub async fn award(
         transfer_ids: Vec::new(),
         shortfalls: Vec::new(),
     };
-    let mut by_village: BTreeMap<RegionCode, Vec<i64>> = BTreeMap::new();
+    // Open every account first and lock them in id order, so this transaction (many
+    // transfers) and any other cannot wait for each other's rows in opposite orders.
+    let mut accounts = Vec::with_capacity(villages.len());
     for (person_id, village) in &villages {
+        accounts.push(super::accounts_of(tx, *person_id, village).await?);
+    }
+    let mut all: Vec<i64> = accounts.iter().flat_map(|(a, b)| [*a, *b]).collect();
+    ledger::lock_accounts(tx, &mut all).await?;
+    let mut by_village: BTreeMap<RegionCode, Vec<i64>> = BTreeMap::new();
+    for ((person_id, village), (account, issuance)) in villages.iter().zip(accounts) {
         by_village
             .entry(village.clone())
             .or_default()
             .push(*person_id);
-        let (account, issuance) = super::accounts_of(tx, *person_id, village.as_str()).await?;
         let wanted = request.points.abs();
         let (debit, credit) = match request.points > 0 {
             true => (issuance, account),

@@ -12,6 +12,7 @@ pub mod routes;
 
 use jifen_shared::Page;
 use jifen_shared::points::{LedgerEntry, PointsBalance};
+use jifen_shared::regions::RegionCode;
 use sqlx::Row;
 
 use crate::ledger::{self, AccountKind};
@@ -21,12 +22,12 @@ use crate::storage::{Db, Tx};
 pub async fn accounts_of(
     tx: &mut Tx,
     person_id: i64,
-    village_code: &str,
+    village: &RegionCode,
 ) -> Result<(i64, i64), sqlx::Error> {
-    let township = &village_code[..village_code.len().min(9)];
+    let township = village.parent().unwrap_or_else(|| village.clone());
     let villager =
-        ledger::account(tx, AccountKind::Villager, village_code, Some(person_id)).await?;
-    let issuance = ledger::account(tx, AccountKind::Issuance, township, None).await?;
+        ledger::account(tx, AccountKind::Villager, village.as_str(), Some(person_id)).await?;
+    let issuance = ledger::account(tx, AccountKind::Issuance, township.as_str(), None).await?;
     Ok((villager, issuance))
 }
 

@@ -20,7 +20,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 impl From<AwardError> for ApiError {
     fn from(e: AwardError) -> Self {
         match e {
-            AwardError::OutsideRegion(_) => ApiError::forbidden(e.to_string()),
+            AwardError::OutsideRegion(_) | AwardError::ToSelf => ApiError::forbidden(e.to_string()),
             AwardError::Ledger(e) => {
                 tracing::error!(error = %e, "an award could not be booked");
                 ApiError::internal()
