@@ -81,29 +81,25 @@ pub async fn history(
     .bind(i64::from(limit) + 1)
     .fetch_all(db.reader())
     .await?;
-    // The points held after the newest row of the page: now, minus what came later.
+    // The points held after the newest row of the page: the sum of the movements up to it
+    // (from the rows themselves, so a transfer committed meanwhile cannot shift it).
     let newest = rows
         .first()
         .map(|r| r.try_get::<i64, _>("id"))
         .transpose()?;
-    let later: i64 = match newest {
+    let mut balance_after: i64 = match newest {
         Some(id) => sqlx::query(&format!(
-            "SELECT CAST(COALESCE(SUM({signed}), 0) AS BIGINT) AS later FROM ledger_transfers t \
+            "SELECT CAST(COALESCE(SUM({signed}), 0) AS BIGINT) AS held FROM ledger_transfers t \
              WHERE (t.credit_account_id = $1 OR t.debit_account_id = $1) \
-             AND t.phase IN ('single', 'post') AND t.id > $2"
+             AND t.phase IN ('single', 'post') AND t.id <= $2"
         ))
         .bind(account)
         .bind(id)
         .fetch_one(db.reader())
         .await?
-        .try_get("later")?,
+        .try_get("held")?,
         None => 0,
     };
-    let held = ledger::balance(db, account)
-        .await?
-        .unwrap_or_default()
-        .posted();
-    let mut balance_after = held - later;
     let mut items = Vec::new();
     for r in rows.iter().take(limit as usize) {
         let amount: i64 = r.try_get("amount")?;
