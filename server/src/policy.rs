@@ -22,6 +22,8 @@ pub enum Action {
     ReadPeople,
     /// Award or deduct points to villagers (`POST /admin/awards`, 奖励与扣分).
     AwardPoints,
+    /// Add rules to the catalogue of a county or village (`POST /admin/rules`).
+    ManageRules,
 }
 
 impl Action {
@@ -31,7 +33,8 @@ impl Action {
             Action::ManagePeople
             | Action::ManageGrids
             | Action::ReadAudit
-            | Action::AwardPoints => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
+            | Action::AwardPoints
+            | Action::ManageRules => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
             Action::ReadPeople => &[
                 Role::GridWorker,
                 Role::VillageAdmin,

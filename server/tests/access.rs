@@ -171,6 +171,18 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
+            method: reqwest::Method::POST,
+            path: "/api/v1/admin/rules".into(),
+            body: |n, _| {
+                Body::Json(
+                    json!({"code": format!("rule_{n}"), "name": "清理河道", "category": "environment", "points": 3, "needs_photo": false, "daily_cap": null, "monthly_cap": null, "region_code": LIUCUN}),
+                )
+            },
+            allowed: ADMINS,
+            success: 201,
+            outsiders: None,
+        },
+        Endpoint {
             method: reqwest::Method::GET,
             path: format!("/api/v1/admin/audit?region_code={LIUCUN}"),
             body: |_, _| Body::None,
@@ -254,6 +266,6 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 11 * 15);
+        assert_eq!(n, 12 * 15);
     }
 }

@@ -122,6 +122,8 @@ db_tests! {
             "/api/v1/admin/awards",
             "/api/v1/points/balance",
             "/api/v1/points/ledger",
+            "/api/v1/rules",
+            "/api/v1/admin/rules",
         ]
         .into_iter()
         .map(String::from)

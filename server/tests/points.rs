@@ -179,4 +179,46 @@ db_tests! {
         assert_eq!(history, json!({"items": [], "next_cursor": null}));
         assert_balanced(&app).await;
     }
+
+    async fn the_rule_catalogue_ships_defaults_and_takes_county_and_village_rules(app) {
+        let (_, admin) = village(&app).await;
+        let (status, rules) = app.get_json(&format!("/api/v1/rules?village_code={LIUCUN}")).await;
+        assert_eq!(status, 200);
+        let codes: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+        assert_eq!(codes.len(), 12);
+        assert_eq!(&codes[..2], ["garbage_sorting", "courtyard_tidy"]);
+        let garbage = &rules[0];
+        assert_eq!((garbage["name"].as_str(), garbage["category"].as_str(), garbage["points"].as_i64()), (Some("垃圾分类"), Some("environment"), Some(2)));
+        assert_eq!((garbage["needs_photo"].as_bool(), garbage["daily_cap"].as_i64(), garbage["region_code"].as_str()), (Some(true), Some(1), None));
+        let burning = rules.as_array().unwrap().iter().find(|r| r["code"] == "illegal_burning").unwrap();
+        assert_eq!(burning["points"], -10);
+
+        let rule = |code: &str, region: &str| json!({"code": code, "name": "清理河道", "category": "environment", "points": 4, "needs_photo": true, "daily_cap": null, "monthly_cap": 2, "region_code": region});
+        let (status, created) = app.post_json("/api/v1/admin/rules", Some(&admin), &rule("river_cleanup", LIUCUN)).await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!((created["region_code"].as_str(), created["active"].as_bool()), (Some(LIUCUN), Some(true)));
+        let (status, body) = app.post_json("/api/v1/admin/rules", Some(&admin), &rule("river_cleanup", LIUCUN)).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("already_exists")));
+        let county = app.staff_token("13800138009", Role::CountyAdmin, "410783").await;
+        let (status, _) = app.post_json("/api/v1/admin/rules", Some(&county), &rule("river_cleanup", "410783")).await;
+        assert_eq!(status, 201, "the same code in another region");
+        let (_, mine) = app.get_json(&format!("/api/v1/rules?village_code={LIUCUN}")).await;
+        let (_, theirs) = app.get_json("/api/v1/rules?village_code=410783101229").await;
+        assert_eq!((mine.as_array().unwrap().len(), theirs.as_array().unwrap().len()), (14, 13));
+        for (token, body, status) in [
+            (&admin, rule("county_rule", "410783"), 403),
+            (&admin, rule("other", "410783101229"), 403),
+            (&admin, rule("Bad Code", LIUCUN), 400),
+            (&admin, json!({"code": "x", "name": "x", "category": "weather", "points": 1, "needs_photo": false, "daily_cap": null, "monthly_cap": null, "region_code": LIUCUN}), 400),
+            (&admin, json!({"code": "x", "name": "x", "category": "law", "points": 0, "needs_photo": false, "daily_cap": null, "monthly_cap": null, "region_code": LIUCUN}), 400),
+            (&admin, json!({"code": "x", "name": "x", "category": "law", "points": 1, "needs_photo": false, "daily_cap": 0, "monthly_cap": null, "region_code": LIUCUN}), 400),
+            (&county, rule("township_rule", "410783101"), 400),
+        ] {
+            let (got, answer) = app.post_json("/api/v1/admin/rules", Some(token), &body).await;
+            assert_eq!(got, status, "{body}: {answer}");
+        }
+        assert_eq!(app.get_json("/api/v1/rules").await.0, 400);
+        assert_eq!(app.get_json("/api/v1/rules?village_code=410783101").await.0, 400);
+    }
+
 }

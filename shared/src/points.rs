@@ -70,3 +70,87 @@ pub struct Shortfall {
     pub wanted: i64,
     pub deducted: i64,
 }
+
+/// The kind of a rule (积分事项): the county's four governances — 自治 (`autonomy`), 德治
+/// (`virtue`), 法治 (`law`), 智治 (`smart`) — plus 人居环境 (`environment`) and 文明新风
+/// (`civility`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RuleCategory {
+    Autonomy,
+    Virtue,
+    Law,
+    Smart,
+    Environment,
+    Civility,
+}
+
+impl RuleCategory {
+    /// Every category.
+    pub const ALL: [RuleCategory; 6] = [
+        RuleCategory::Autonomy,
+        RuleCategory::Virtue,
+        RuleCategory::Law,
+        RuleCategory::Smart,
+        RuleCategory::Environment,
+        RuleCategory::Civility,
+    ];
+
+    /// The wire and storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleCategory::Autonomy => "autonomy",
+            RuleCategory::Virtue => "virtue",
+            RuleCategory::Law => "law",
+            RuleCategory::Smart => "smart",
+            RuleCategory::Environment => "environment",
+            RuleCategory::Civility => "civility",
+        }
+    }
+
+    /// Parses the wire and storage name.
+    pub fn parse(s: &str) -> Option<RuleCategory> {
+        RuleCategory::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// A rule of the catalogue (`GET /rules`): what earns (positive points) or costs (negative)
+/// points, whether a photo is needed, and the caps per person in the county's day and month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rule {
+    pub id: i64,
+    /// Stable, e.g. `garbage_sorting`.
+    pub code: String,
+    pub name: String,
+    pub category: RuleCategory,
+    pub points: i64,
+    pub needs_photo: bool,
+    pub daily_cap: Option<i64>,
+    pub monthly_cap: Option<i64>,
+    pub active: bool,
+    /// The county or village the rule is for; `null` for the shipped catalogue.
+    pub region_code: Option<String>,
+}
+
+/// Body of `POST /admin/rules`: a county's or a village's own rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewRule {
+    /// 1–40 of `a-z`, `0-9`, `_`; unique within the region.
+    pub code: String,
+    /// 1–50 characters.
+    pub name: String,
+    pub category: RuleCategory,
+    /// Non-zero, between -1000 and 1000.
+    pub points: i64,
+    pub needs_photo: bool,
+    /// 1–100 per person per day, or `null`.
+    pub daily_cap: Option<i64>,
+    /// 1–1000 per person per month, or `null`.
+    pub monthly_cap: Option<i64>,
+    /// A county or a village.
+    pub region_code: String,
+}

@@ -1,7 +1,9 @@
 //! Points (积分): what villagers hold and how staff move them, on top of the [`crate::ledger`].
 //!
 //! - [`awards`]: staff awards and deductions (`POST /admin/awards`);
-//! - [`routes`]: `GET /points/balance`, `GET /points/ledger`, `POST /admin/awards`;
+//! - [`rules`]: the rule catalogue (积分事项);
+//! - [`routes`]: `GET /points/balance`, `GET /points/ledger`, `POST /admin/awards`, `GET /rules`,
+//!   `POST /admin/rules`;
 //! - this module: a villager's balance and history.
 //!
 //! Points enter circulation from the issuance account of the villager's township (政府买单):
@@ -9,6 +11,7 @@
 
 pub mod awards;
 pub mod routes;
+pub mod rules;
 
 use jifen_shared::Page;
 use jifen_shared::points::{LedgerEntry, PointsBalance};

@@ -1,0 +1,151 @@
+//! The rule catalogue (积分事项): what earns or costs points. The product ships a catalogue a
+//! county recognises (垃圾分类, 志愿服务, 孝老爱亲, 参加村民议事会, 夜间巡逻, 矛盾调解, 门前三包,
+//! 文明户, 五美庭院, and deductions such as 乱堆乱放 and 违规焚烧; migration `0012_rules`);
+//! county admins add county-wide rules and village admins their village's own.
+//!
+//! Rules: a code of 1–40 `a-z0-9_`, unique within its region (the shipped catalogue is one
+//! more region); a name of 1–50 characters; points non-zero within ±1,000; caps 1–100 a day
+//! and 1–1,000 a month per person, or none; the region a county or a village.
+
+use jifen_shared::points::{NewRule, Rule, RuleCategory};
+use jifen_shared::regions::{RegionCode, RegionLevel};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::storage::{Db, now_ms};
+
+/// Why a rule cannot be created.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    #[error("code: 1 to 40 of a-z, 0-9 and _")]
+    Code,
+    #[error("name: {0}")]
+    Name(crate::text::NameError),
+    #[error("points: a whole number between -1000 and 1000, not 0")]
+    Points,
+    #[error("daily_cap and monthly_cap: 1–100 a day, 1–1000 a month, or null")]
+    Caps,
+    #[error("region_code: {0} is not a loaded county or village")]
+    Region(RegionCode),
+    #[error("region {0} already has a rule with the code {1:?}")]
+    Taken(RegionCode, String),
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
+}
+
+const COLUMNS: &str =
+    "id, code, name, category, points, needs_photo, daily_cap, monthly_cap, active, region_code";
+
+fn rule(row: &AnyRow) -> Result<Rule, sqlx::Error> {
+    let category: String = row.try_get("category")?;
+    Ok(Rule {
+        id: row.try_get("id")?,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        category: RuleCategory::parse(&category).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "category".into(),
+            source: format!("unknown rule category {category:?}").into(),
+        })?,
+        points: row.try_get("points")?,
+        needs_photo: row.try_get::<i64, _>("needs_photo")? == 1,
+        daily_cap: row.try_get("daily_cap")?,
+        monthly_cap: row.try_get("monthly_cap")?,
+        active: row.try_get::<i64, _>("active")? == 1,
+        region_code: row.try_get("region_code")?,
+    })
+}
+
+/// The rules that apply in `village`: the shipped catalogue, its county's and its own, by id.
+pub async fn for_village(db: &Db, village: &RegionCode) -> Result<Vec<Rule>, sqlx::Error> {
+    let mut regions = vec![village.to_string()];
+    let mut up = village.parent();
+    while let Some(code) = up {
+        up = code.parent();
+        regions.push(code.to_string());
+    }
+    let placeholders: Vec<String> = (1..=regions.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM point_rules WHERE region_code IS NULL OR region_code IN ({}) ORDER BY id",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for region in &regions {
+        query = query.bind(region);
+    }
+    query
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(rule)
+        .collect()
+}
+
+/// Creates a county's or village's rule for `actor_id` (audited as `rule.create`). The caller's
+/// right over the region is the policy's to decide, before this is called.
+///
+/// Errors: [`RuleError::Code`], [`RuleError::Name`], [`RuleError::Points`], [`RuleError::Caps`],
+/// [`RuleError::Region`], [`RuleError::Taken`].
+pub async fn create(
+    db: &Db,
+    actor_id: i64,
+    region: &RegionCode,
+    new: &NewRule,
+) -> Result<Rule, RuleError> {
+    let code = new.code.trim();
+    if code.is_empty()
+        || code.len() > 40
+        || !code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(RuleError::Code);
+    }
+    let name = crate::text::name(&new.name, 50).map_err(RuleError::Name)?;
+    if new.points == 0 || new.points.unsigned_abs() > 1000 {
+        return Err(RuleError::Points);
+    }
+    let caps_ok = new.daily_cap.is_none_or(|c| (1..=100).contains(&c))
+        && new.monthly_cap.is_none_or(|c| (1..=1000).contains(&c));
+    if !caps_ok {
+        return Err(RuleError::Caps);
+    }
+    let level = crate::regions::storage::find(db, region.as_str())
+        .await?
+        .map(|r| r.level);
+    if !matches!(level, Some(RegionLevel::County | RegionLevel::Village)) {
+        return Err(RuleError::Region(region.clone()));
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let inserted = sqlx::query(&format!(
+        "INSERT INTO point_rules (code, name, category, points, needs_photo, daily_cap, \
+         monthly_cap, region_code, scope, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
+    ))
+    .bind(code)
+    .bind(&name)
+    .bind(new.category.as_str())
+    .bind(new.points)
+    .bind(i64::from(new.needs_photo))
+    .bind(new.daily_cap)
+    .bind(new.monthly_cap)
+    .bind(region.as_str())
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = inserted else {
+        return Err(RuleError::Taken(region.clone(), code.to_owned()));
+    };
+    let created = rule(&row)?;
+    let record = crate::audit::Record {
+        actor_id: Some(actor_id),
+        action: "rule.create",
+        region,
+        target: format!("rule:{}", created.id),
+        before: None,
+        after: Some(serde_json::to_value(&created).unwrap_or_default()),
+    };
+    crate::audit::record(&mut tx, record, now).await?;
+    tx.commit().await?;
+    Ok(created)
+}
