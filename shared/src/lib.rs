@@ -25,3 +25,22 @@ pub struct Page<T> {
     /// Pass as `?cursor=` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
 }
+
+impl<T> Page<T> {
+    /// A page from `items` read with one more than `limit` (the way every list is queried):
+    /// the extra item, if there, is dropped and says there is a next page, whose cursor is
+    /// `cursor_of` the last item kept.
+    pub fn from_overfetch(
+        mut items: Vec<T>,
+        limit: usize,
+        cursor_of: impl Fn(&T) -> i64,
+    ) -> Page<T> {
+        let next_cursor = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|t| cursor_of(t).to_string())
+        } else {
+            None
+        };
+        Page { items, next_cursor }
+    }
+}

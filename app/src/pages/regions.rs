@@ -128,7 +128,10 @@ fn RegionDetail(region: Region) -> impl IntoView {
                     <ul class="list">
                         {items
                             .into_iter()
-                            .map(|child| view! { <RegionRow child /> })
+                            .map(|child| {
+                                let href = format!("/regions/{}", child.code);
+                                view! { <RegionRow child href /> }
+                            })
                             .collect_view()}
                     </ul>
                 }
@@ -138,14 +141,15 @@ fn RegionDetail(region: Region) -> impl IntoView {
     }
 }
 
+/// A place in a list: its name, its kind (村, 镇, 网格…) and a chevron, linking to `href`.
 #[component]
-fn RegionRow(child: RegionSummary) -> impl IntoView {
+pub fn RegionRow(child: RegionSummary, href: String) -> impl IntoView {
     let locale = use_locale();
-    let RegionSummary { code, name, level } = child;
+    let RegionSummary { name, level, .. } = child;
     let label = name.clone();
     view! {
         <li>
-            <a class="row" href=format!("/regions/{code}")>
+            <a class="row" href=href>
                 <span class="row-name">{name}</span>
                 <span class="badge">{move || badge(locale.get(), level, &label)}</span>
                 <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">

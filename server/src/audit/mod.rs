@@ -69,7 +69,7 @@ pub async fn list(
     .await?;
     let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
     let mut items = Vec::with_capacity(rows.len());
-    for r in rows.iter().take(limit as usize) {
+    for r in &rows {
         let at: i64 = r.try_get("created_at")?;
         items.push(AuditEntry {
             id: r.try_get("id")?,
@@ -83,8 +83,5 @@ pub async fn list(
             created_at: crate::storage::rfc3339(at),
         });
     }
-    let next_cursor = (rows.len() > limit as usize)
-        .then(|| items.last().map(|e| e.id.to_string()))
-        .flatten();
-    Ok(Page { items, next_cursor })
+    Ok(Page::from_overfetch(items, limit as usize, |e| e.id))
 }

@@ -57,9 +57,17 @@ pub async fn account_by_id(db: &Db, id: i64) -> Result<Option<Account>, sqlx::Er
 /// The person's roles, ordered by role then region. Rows the code cannot read (a role name
 /// from a newer version) are skipped.
 pub async fn roles(db: &Db, person_id: i64) -> Result<Vec<RoleGrant>, sqlx::Error> {
+    read_roles(db.reader(), person_id).await
+}
+
+/// [`roles`] read through `exec` (a transaction or a pool).
+async fn read_roles<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    person_id: i64,
+) -> Result<Vec<RoleGrant>, sqlx::Error> {
     let rows = sqlx::query("SELECT role, region_code FROM role_assignments WHERE person_id = $1")
         .bind(person_id)
-        .fetch_all(db.reader())
+        .fetch_all(exec)
         .await?;
     let mut grants: Vec<RoleGrant> = rows.iter().filter_map(grant_of).collect();
     grants.sort();
@@ -77,13 +85,9 @@ pub async fn has_password_in(tx: &mut Tx, person_id: i64) -> Result<bool, sqlx::
     )
 }
 
-/// The person's roles, read inside `tx`.
+/// The person's roles, read inside `tx` (ordered as [`roles`]).
 pub async fn roles_in(tx: &mut Tx, person_id: i64) -> Result<Vec<RoleGrant>, sqlx::Error> {
-    let rows = sqlx::query("SELECT role, region_code FROM role_assignments WHERE person_id = $1")
-        .bind(person_id)
-        .fetch_all(&mut **tx)
-        .await?;
-    Ok(rows.iter().filter_map(grant_of).collect())
+    read_roles(&mut **tx, person_id).await
 }
 
 /// Ends every session of the person (revokes all their refresh-token families).

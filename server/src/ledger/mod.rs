@@ -124,6 +124,23 @@ pub struct NewTransfer {
     pub actor_id: Option<i64>,
 }
 
+/// A posted movement of one account, as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Movement {
+    /// The transfer.
+    pub id: i64,
+    /// Points: + credited, - debited.
+    pub amount: i64,
+    /// The points the account held after it.
+    pub held_after: i64,
+    pub reason: String,
+    pub reference: Option<String>,
+    /// Who moved the points (`None`: the system).
+    pub actor_name: Option<String>,
+    /// UTC milliseconds.
+    pub created_at: i64,
+}
+
 /// An account's cached sums, in points.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Balance {
@@ -221,7 +238,7 @@ pub async fn transfer(
         created_at: now_ms(),
     };
     for account in [new.debit_account_id, new.credit_account_id] {
-        if storage::balance_in(tx, account).await?.is_none() {
+        if storage::read_balance(&mut **tx, account).await?.is_none() {
             return Err(LedgerError::NoSuchAccount(account));
         }
     }
@@ -329,7 +346,7 @@ async fn apply(tx: &mut Tx, t: &Transfer, pending: i64, posted: i64) -> Result<(
             // Undo the credit, so a refused transfer leaves nothing behind in `tx`.
             storage::credit(tx, t.credit_account_id, -pending, -posted).await?;
         }
-        let balance = storage::balance_in(tx, t.debit_account_id)
+        let balance = storage::read_balance(&mut **tx, t.debit_account_id)
             .await?
             .ok_or(LedgerError::NoSuchAccount(t.debit_account_id))?;
         return Err(LedgerError::InsufficientPoints {
@@ -361,7 +378,7 @@ pub async fn lock_accounts(tx: &mut Tx, ids: &mut Vec<i64>) -> Result<(), sqlx::
 
 /// The cached sums of an account (`None`: no such account).
 pub async fn balance(db: &Db, account_id: i64) -> Result<Option<Balance>, sqlx::Error> {
-    storage::balance_of(db, account_id).await
+    storage::read_balance(db.reader(), account_id).await
 }
 
 /// Checks the ledger's invariants over the whole database; every violation as a sentence.

@@ -86,14 +86,17 @@ pub async fn insert_account(
     Ok(())
 }
 
-/// The cached sums of an account.
-pub async fn balance_in(tx: &mut Tx, account_id: i64) -> Result<Option<Balance>, sqlx::Error> {
+/// The cached sums of an account, read through `exec` (a transaction or a pool).
+pub async fn read_balance<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    account_id: i64,
+) -> Result<Option<Balance>, sqlx::Error> {
     sqlx::query(
         "SELECT debits_pending, debits_posted, credits_pending, credits_posted \
          FROM ledger_accounts WHERE id = $1",
     )
     .bind(account_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(exec)
     .await?
     .as_ref()
     .map(balance)
@@ -226,20 +229,6 @@ pub async fn credit(
     Ok(())
 }
 
-/// The cached sums of an account, read outside a transaction.
-pub async fn balance_of(db: &Db, account_id: i64) -> Result<Option<Balance>, sqlx::Error> {
-    sqlx::query(
-        "SELECT debits_pending, debits_posted, credits_pending, credits_posted \
-         FROM ledger_accounts WHERE id = $1",
-    )
-    .bind(account_id)
-    .fetch_optional(db.reader())
-    .await?
-    .as_ref()
-    .map(balance)
-    .transpose()
-}
-
 /// Every account's cached sums next to the sums recomputed from its transfers:
 /// `(account id, no_overdraft, cached, recomputed)`.
 pub async fn audit_balances(db: &Db) -> Result<Vec<(i64, bool, Balance, Balance)>, sqlx::Error> {
@@ -274,4 +263,72 @@ pub async fn audit_balances(db: &Db) -> Result<Vec<(i64, bool, Balance, Balance)
             ))
         })
         .collect()
+}
+
+/// The villager account of a person, if they have one yet.
+pub async fn villager_account(db: &Db, person_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT id FROM ledger_accounts WHERE kind = 'villager' AND person_id = $1")
+        .bind(person_id)
+        .fetch_optional(db.reader())
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()
+}
+
+/// The signed amount of a transfer for account `$1`: + when credited, - when debited.
+const SIGNED: &str = "CASE WHEN t.credit_account_id = $1 THEN t.amount ELSE -t.amount END";
+/// The posted movements of account `$1`.
+const POSTED_MOVEMENTS: &str = "(t.credit_account_id = $1 OR t.debit_account_id = $1) \
+     AND t.phase IN ('single', 'post')";
+
+/// The posted movements of `account` older than `before_id`, newest first, at most `limit`,
+/// each with the points held after it (computed from the movements themselves, so a transfer
+/// committed meanwhile cannot shift them).
+pub async fn movements(
+    db: &Db,
+    account: i64,
+    before_id: i64,
+    limit: u32,
+) -> Result<Vec<super::Movement>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT t.id, {SIGNED} AS amount, t.reason, t.reference, t.created_at, p.name AS actor_name \
+         FROM ledger_transfers t LEFT JOIN people p ON p.id = t.actor_id \
+         WHERE {POSTED_MOVEMENTS} AND t.id < $2 ORDER BY t.id DESC LIMIT $3"
+    ))
+    .bind(account)
+    .bind(before_id)
+    .bind(i64::from(limit))
+    .fetch_all(db.reader())
+    .await?;
+    let Some(newest) = rows
+        .first()
+        .map(|r| r.try_get::<i64, _>("id"))
+        .transpose()?
+    else {
+        return Ok(Vec::new());
+    };
+    let mut held: i64 = sqlx::query(&format!(
+        "SELECT CAST(COALESCE(SUM({SIGNED}), 0) AS BIGINT) AS held FROM ledger_transfers t \
+         WHERE {POSTED_MOVEMENTS} AND t.id <= $2"
+    ))
+    .bind(account)
+    .bind(newest)
+    .fetch_one(db.reader())
+    .await?
+    .try_get("held")?;
+    let mut movements = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let amount: i64 = r.try_get("amount")?;
+        movements.push(super::Movement {
+            id: r.try_get("id")?,
+            amount,
+            held_after: held,
+            reason: r.try_get("reason")?,
+            reference: r.try_get("reference")?,
+            actor_name: r.try_get("actor_name")?,
+            created_at: r.try_get("created_at")?,
+        });
+        held -= amount;
+    }
+    Ok(movements)
 }

@@ -42,7 +42,7 @@ pub async fn list(
     grants: &[RoleGrant],
     query: &PeopleQuery<'_>,
 ) -> Result<Page<PersonListing>, sqlx::Error> {
-    let mut rows = storage::list(
+    let rows = storage::list(
         db,
         &PeopleFilter {
             region: query.region.as_str(),
@@ -53,14 +53,11 @@ pub async fn list(
         },
     )
     .await?;
-    let next_cursor = if rows.len() > query.limit as usize {
-        rows.truncate(query.limit as usize);
-        rows.last().map(|p| p.id.to_string())
-    } else {
-        None
-    };
-    let mut roles = crate::auth::storage::roles_of_many(db, rows.iter().map(|p| p.id)).await?;
-    let items = rows
+    let page = Page::from_overfetch(rows, query.limit as usize, |p| p.id);
+    let mut roles =
+        crate::auth::storage::roles_of_many(db, page.items.iter().map(|p| p.id)).await?;
+    let items = page
+        .items
         .into_iter()
         .map(|p| {
             let village = p
@@ -86,7 +83,10 @@ pub async fn list(
             }
         })
         .collect();
-    Ok(Page { items, next_cursor })
+    Ok(Page {
+        items,
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// Why people cannot be placed in a grid.

@@ -7,7 +7,7 @@
 //! - this module: a villager's balance and history.
 //!
 //! Points enter circulation from the issuance account of the villager's township (政府买单):
-//! the township is the first 9 digits of the village code. Deductions go back to it.
+//! the township is the village code's parent. Deductions go back to it.
 
 pub mod awards;
 pub mod routes;
@@ -16,7 +16,6 @@ pub mod rules;
 use jifen_shared::Page;
 use jifen_shared::points::{LedgerEntry, PointsBalance};
 use jifen_shared::regions::RegionCode;
-use sqlx::Row;
 
 use crate::ledger::{self, AccountKind};
 use crate::storage::{Db, Tx};
@@ -34,19 +33,9 @@ pub async fn accounts_of(
     Ok((villager, issuance))
 }
 
-/// The person's villager account, if they have one yet.
-async fn account_id(db: &Db, person_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query("SELECT id FROM ledger_accounts WHERE kind = 'villager' AND person_id = $1")
-        .bind(person_id)
-        .fetch_optional(db.reader())
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()
-}
-
 /// The person's points (all zero before their first movement).
 pub async fn balance(db: &Db, person_id: i64) -> Result<PointsBalance, sqlx::Error> {
-    let Some(account) = account_id(db, person_id).await? else {
+    let Some(account) = ledger::storage::villager_account(db, person_id).await? else {
         return Ok(PointsBalance::default());
     };
     let b = ledger::balance(db, account).await?.unwrap_or_default();
@@ -66,59 +55,25 @@ pub async fn history(
     after_id: Option<i64>,
     limit: u32,
 ) -> Result<Page<LedgerEntry>, sqlx::Error> {
-    let Some(account) = account_id(db, person_id).await? else {
+    let Some(account) = ledger::storage::villager_account(db, person_id).await? else {
         return Ok(Page {
             items: Vec::new(),
             next_cursor: None,
         });
     };
-    let signed = "CASE WHEN t.credit_account_id = $1 THEN t.amount ELSE -t.amount END";
-    let rows = sqlx::query(&format!(
-        "SELECT t.id, {signed} AS amount, t.reason, t.reference, t.created_at, p.name AS actor_name \
-         FROM ledger_transfers t LEFT JOIN people p ON p.id = t.actor_id \
-         WHERE (t.credit_account_id = $1 OR t.debit_account_id = $1) \
-         AND t.phase IN ('single', 'post') AND t.id < $2 ORDER BY t.id DESC LIMIT $3"
-    ))
-    .bind(account)
-    .bind(after_id.unwrap_or(i64::MAX))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(db.reader())
-    .await?;
-    // The points held after the newest row of the page: the sum of the movements up to it
-    // (from the rows themselves, so a transfer committed meanwhile cannot shift it).
-    let newest = rows
-        .first()
-        .map(|r| r.try_get::<i64, _>("id"))
-        .transpose()?;
-    let mut balance_after: i64 = match newest {
-        Some(id) => sqlx::query(&format!(
-            "SELECT CAST(COALESCE(SUM({signed}), 0) AS BIGINT) AS held FROM ledger_transfers t \
-             WHERE (t.credit_account_id = $1 OR t.debit_account_id = $1) \
-             AND t.phase IN ('single', 'post') AND t.id <= $2"
-        ))
-        .bind(account)
-        .bind(id)
-        .fetch_one(db.reader())
-        .await?
-        .try_get("held")?,
-        None => 0,
-    };
-    let mut items = Vec::new();
-    for r in rows.iter().take(limit as usize) {
-        let amount: i64 = r.try_get("amount")?;
-        items.push(LedgerEntry {
-            id: r.try_get("id")?,
-            amount,
-            balance_after,
-            reason: r.try_get("reason")?,
-            reference: r.try_get("reference")?,
-            actor_name: r.try_get("actor_name")?,
-            created_at: crate::storage::rfc3339(r.try_get("created_at")?),
-        });
-        balance_after -= amount;
-    }
-    let next_cursor = (rows.len() > limit as usize)
-        .then(|| items.last().map(|e| e.id.to_string()))
-        .flatten();
-    Ok(Page { items, next_cursor })
+    let movements =
+        ledger::storage::movements(db, account, after_id.unwrap_or(i64::MAX), limit + 1).await?;
+    let items = movements
+        .into_iter()
+        .map(|m| LedgerEntry {
+            id: m.id,
+            amount: m.amount,
+            balance_after: m.held_after,
+            reason: m.reason,
+            reference: m.reference,
+            actor_name: m.actor_name,
+            created_at: crate::storage::rfc3339(m.created_at),
+        })
+        .collect();
+    Ok(Page::from_overfetch(items, limit as usize, |e| e.id))
 }

@@ -19,6 +19,7 @@ use super::AdminFrame;
 use super::grid::GridPeople;
 use crate::api;
 use crate::i18n::{Text, badge, children_count, grid_created, t, use_locale};
+use crate::pages::regions::RegionRow;
 use crate::pages::{Failure, ListSkeleton, explain};
 use crate::session::use_session;
 
@@ -140,19 +141,8 @@ fn PlacePicker(region: Region, home: RegionCode) -> impl IntoView {
                 view! {
                     <ul class="list">
                         {items.into_iter().map(|child| {
-                            let RegionSummary { code, name, level } = child;
-                            let label = name.clone();
-                            view! {
-                                <li>
-                                    <a class="row" href=format!("/admin/grids?region={code}")>
-                                        <span class="row-name">{name}</span>
-                                        <span class="badge">{move || badge(locale.get(), level, &label)}</span>
-                                        <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
-                                            <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
-                                        </svg>
-                                    </a>
-                                </li>
-                            }
+                            let href = format!("/admin/grids?region={}", child.code);
+                            view! { <RegionRow child href /> }
                         }).collect_view()}
                     </ul>
                 }
