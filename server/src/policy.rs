@@ -24,6 +24,11 @@ pub enum Action {
     AwardPoints,
     /// Add rules to the catalogue of a county or village (`POST /admin/rules`).
     ManageRules,
+    /// Review villagers' claims (审核积分申报): the grid worker of the claimant's grid, and the
+    /// admins of their village, township and county. Whoever reviews may also see the claim's
+    /// photos. Nobody reviews their own claim or one of their household: see
+    /// [`may_review_claimant`].
+    ReviewClaims,
 }
 
 impl Action {
@@ -35,7 +40,7 @@ impl Action {
             | Action::ReadAudit
             | Action::AwardPoints
             | Action::ManageRules => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
-            Action::ReadPeople => &[
+            Action::ReadPeople | Action::ReviewClaims => &[
                 Role::GridWorker,
                 Role::VillageAdmin,
                 Role::TownshipAdmin,
@@ -140,6 +145,44 @@ pub fn people_regions(grants: &[RoleGrant]) -> impl Iterator<Item = RegionCode> 
         .iter()
         .filter(|g| Action::ReadPeople.roles().contains(&g.role))
         .map(|g| g.region_code.clone())
+}
+
+/// Why a reviewer may not review a claim whatever their role (小微权力监督: no official
+/// decides their own points or their family's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictOfInterest {
+    /// The reviewer made the claim.
+    OwnClaim,
+    /// The claimant lives in the reviewer's household (same village and 户号).
+    OwnHousehold,
+}
+
+/// A person as far as conflicts of interest go: who they are, and their village and household.
+#[derive(Debug, Clone, Copy)]
+pub struct Household<'a> {
+    pub person_id: i64,
+    pub village_code: Option<&'a str>,
+    pub household: Option<&'a str>,
+}
+
+/// Whether `reviewer` may decide a claim of `claimant`: never their own, never one of their
+/// household (the same non-empty 户号 in the same village). The role check is [`may`] with
+/// [`Action::ReviewClaims`].
+pub fn may_review_claimant(
+    reviewer: Household<'_>,
+    claimant: Household<'_>,
+) -> Result<(), ConflictOfInterest> {
+    if reviewer.person_id == claimant.person_id {
+        return Err(ConflictOfInterest::OwnClaim);
+    }
+    let same_household = matches!(
+        (reviewer.village_code, reviewer.household, claimant.village_code, claimant.household),
+        (Some(v1), Some(h1), Some(v2), Some(h2)) if v1 == v2 && !h1.trim().is_empty() && h1 == h2
+    );
+    if same_household {
+        return Err(ConflictOfInterest::OwnHousehold);
+    }
+    Ok(())
 }
 
 /// Whether a caller holding `grants` may do `action` anywhere at all (to refuse early).

@@ -51,13 +51,26 @@ pub enum ErrorCode {
     /// 503: the SMS gateway refused the code or did not answer; nothing was sent and the
     /// request did not count against the limits, so the client may ask again.
     SmsUnavailable,
+    /// 400: the upload is not a JPEG, PNG or WebP image this server can read (HEIC, PDF, a
+    /// truncated file, or larger than 8192 px a side), whatever its name says.
+    UnsupportedMedia,
+    /// 400: the rule needs photo evidence (`photo_ids` is empty).
+    PhotoRequired,
+    /// 409: the person already has as many approved claims of this rule as the rule allows
+    /// in the county's day or month (`JIFEN_TIMEZONE`).
+    CapReached,
+    /// 409: the claim was already approved or rejected.
+    AlreadyReviewed,
 }
 
 impl ErrorCode {
     /// The HTTP status code that accompanies this error code.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::InvalidInput | ErrorCode::InvalidPhone => 400,
+            ErrorCode::InvalidInput
+            | ErrorCode::InvalidPhone
+            | ErrorCode::UnsupportedMedia
+            | ErrorCode::PhotoRequired => 400,
             ErrorCode::Unauthenticated
             | ErrorCode::InvalidCredentials
             | ErrorCode::InvalidToken
@@ -65,7 +78,10 @@ impl ErrorCode {
             | ErrorCode::WechatCodeInvalid => 401,
             ErrorCode::Forbidden | ErrorCode::NotRegistered => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::IdempotencyConflict | ErrorCode::AlreadyExists => 409,
+            ErrorCode::IdempotencyConflict
+            | ErrorCode::AlreadyExists
+            | ErrorCode::CapReached
+            | ErrorCode::AlreadyReviewed => 409,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
@@ -98,6 +114,10 @@ impl ErrorCode {
             ErrorCode::WechatCodeInvalid => "wechat_code_invalid",
             ErrorCode::WechatUnavailable => "wechat_unavailable",
             ErrorCode::SmsUnavailable => "sms_unavailable",
+            ErrorCode::UnsupportedMedia => "unsupported_media",
+            ErrorCode::PhotoRequired => "photo_required",
+            ErrorCode::CapReached => "cap_reached",
+            ErrorCode::AlreadyReviewed => "already_reviewed",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod imports;
+pub mod media;
 pub mod ops;
 pub mod people;
 pub mod points;

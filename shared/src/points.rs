@@ -43,12 +43,15 @@ pub struct LedgerEntry {
 pub struct AwardRequest {
     /// 1–500 villagers.
     pub user_ids: Vec<i64>,
-    /// A rule of the catalogue to award by (API.md); not available yet: give `points`.
+    /// A rule of the catalogue to award (or deduct) by: its points, and its name as the
+    /// default reason. Give either `rule_id` or `points`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<i64>,
-    /// Non-zero, between -1000 and 1000.
-    pub points: i64,
-    /// 1–100 characters.
+    /// Non-zero, between -1000 and 1000, when there is no `rule_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
+    /// 1–100 characters; may be empty with a `rule_id` (the rule's name is used).
+    #[serde(default)]
     pub reason: String,
 }
 
@@ -153,4 +156,183 @@ pub struct NewRule {
     pub monthly_cap: Option<i64>,
     /// A county or a village.
     pub region_code: String,
+}
+
+/// Body of `POST /claims` (I): a villager asks for a rule's points (申报积分).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewClaim {
+    /// An active rule with positive points that applies in the villager's village.
+    pub rule_id: i64,
+    /// 0–500 characters: what was done, where, when.
+    #[serde(default)]
+    pub note: String,
+    /// 0–6 photos the villager uploaded (`POST /media`); at least one when the rule needs a
+    /// photo.
+    #[serde(default)]
+    pub photo_ids: Vec<i64>,
+}
+
+/// Where a claim stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    /// Waiting for the grid worker (待审核).
+    Pending,
+    /// Points credited (已通过).
+    Approved,
+    /// Not credited; `review_reason` says why (未通过).
+    Rejected,
+}
+
+impl ClaimStatus {
+    /// The wire and storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Pending => "pending",
+            ClaimStatus::Approved => "approved",
+            ClaimStatus::Rejected => "rejected",
+        }
+    }
+
+    /// Parses the wire and storage name.
+    pub fn parse(s: &str) -> Option<ClaimStatus> {
+        [
+            ClaimStatus::Pending,
+            ClaimStatus::Approved,
+            ClaimStatus::Rejected,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+    }
+}
+
+/// A photo attached to a claim, as a reviewer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClaimPhoto {
+    /// `GET /media/{id}` (full size) and `GET /media/{id}/thumb`.
+    pub media_id: i64,
+    /// Other claims carrying the same picture (same SHA-256), oldest first: "此照片已用于…".
+    /// Empty for the claimant's own view.
+    pub reused_in: Vec<PhotoReuse>,
+}
+
+/// Another claim that carries the same photo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhotoReuse {
+    pub claim_id: i64,
+    /// Masked like 张*明.
+    pub claimant_name: String,
+    pub rule_name: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// A claim (`GET /claims/mine`, `GET /review/claims`, and the answers of the review actions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Claim {
+    pub id: i64,
+    pub status: ClaimStatus,
+    pub rule_id: i64,
+    pub rule_name: String,
+    /// Points credited on approval (the rule's points when the claim was made).
+    pub points: i64,
+    pub note: String,
+    pub photos: Vec<ClaimPhoto>,
+    pub claimant_id: i64,
+    /// Full name: the claimant, or a reviewer of their grid or village.
+    pub claimant_name: String,
+    pub village_code: String,
+    /// The claimant's grid when the claim was made (whose grid worker reviews it).
+    pub grid_code: Option<String>,
+    /// Who approved or rejected it, and why (a rejection always has a reason).
+    pub reviewer_name: Option<String>,
+    pub review_reason: Option<String>,
+    /// RFC 3339, UTC.
+    pub reviewed_at: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// Body of `POST /review/claims/{id}/reject`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RejectClaim {
+    /// 1–100 characters, shown to the villager (e.g. 照片不清晰, 不符合积分事项).
+    pub reason: String,
+}
+
+/// `GET /public/villages/{code}/board`: the village's points publicity board (积分公示).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Board {
+    pub village_code: String,
+    pub village_name: String,
+    /// The county's month and year the rankings cover, e.g. `2026-05` and `2026`.
+    pub month: String,
+    pub year: String,
+    /// The most recent movements of earned and deducted points, newest first (at most 50).
+    pub movements: Vec<BoardMovement>,
+    /// The top villagers by points earned (awards and approved claims minus deductions) in
+    /// the county's current month and year, at most 20 each.
+    pub monthly_ranking: Vec<RankingEntry>,
+    pub yearly_ranking: Vec<RankingEntry>,
+}
+
+/// One movement on the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoardMovement {
+    /// Masked like 张*明.
+    pub villager_name: String,
+    /// The rule's name, or the award's reason.
+    pub reason: String,
+    /// + earned, - deducted.
+    pub points: i64,
+    /// The official who approved or moved the points (full name: every point is traceable).
+    pub actor_name: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// One line of a ranking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RankingEntry {
+    /// 1-based; equal points share a rank.
+    pub rank: u32,
+    /// Masked like 张*明.
+    pub villager_name: String,
+    pub points: i64,
+}
+
+/// Masks a name for public display: the first and last characters stay, the rest become `*`
+/// (张三明 → 张*明, 欧阳明月 → 欧**月, 张三 → 张*; one character stays as it is).
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.trim().chars().collect();
+    match chars.len() {
+        0 | 1 => chars.into_iter().collect(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_name;
+
+    #[test]
+    fn names_keep_their_first_and_last_characters() {
+        assert_eq!(mask_name("张三明"), "张*明");
+        assert_eq!(mask_name("欧阳明月"), "欧**月");
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("张"), "张");
+        assert_eq!(mask_name(""), "");
+    }
 }
