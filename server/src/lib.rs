@@ -6,11 +6,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod csv_input;
 pub mod http;
 pub mod ledger;
+pub mod media;
 pub mod people;
 pub mod points;
 pub mod policy;

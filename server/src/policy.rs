@@ -139,11 +139,15 @@ pub fn may_manage_person(
     }
 }
 
-/// The regions the caller may look people up in, in grant order.
-pub fn people_regions(grants: &[RoleGrant]) -> impl Iterator<Item = RegionCode> + '_ {
+/// The regions where the caller may do `action` (look people up, review claims…), in grant
+/// order.
+pub fn regions_where(
+    grants: &[RoleGrant],
+    action: Action,
+) -> impl Iterator<Item = RegionCode> + '_ {
     grants
         .iter()
-        .filter(|g| Action::ReadPeople.roles().contains(&g.role))
+        .filter(move |g| action.roles().contains(&g.role))
         .map(|g| g.region_code.clone())
 }
 

@@ -62,6 +62,30 @@ pub fn name(raw: &str, max_chars: usize) -> Result<String, NameError> {
     Ok(name)
 }
 
+/// A free text (a claim's note…): `raw` trimmed and NFC-normalised, line breaks kept as `\n`,
+/// at most `max_chars` characters; may be empty.
+///
+/// Errors: [`NameError::Invisible`] for other control, zero-width or bidi characters,
+/// [`NameError::TooLong`].
+pub fn note(raw: &str, max_chars: usize) -> Result<String, NameError> {
+    let text = raw.replace("\r\n", "\n");
+    let lines: Vec<String> = text
+        .trim()
+        .split('\n')
+        .map(|line| match name(line, usize::MAX) {
+            Ok(line) => Ok(line),
+            Err(NameError::Empty) => Ok(String::new()),
+            Err(e) => Err(e),
+        })
+        .collect::<Result<_, _>>()?;
+    let note = lines.join("\n");
+    let chars = note.chars().count();
+    if chars > max_chars {
+        return Err(NameError::TooLong(chars));
+    }
+    Ok(note)
+}
+
 /// `s` cut to 40 characters (with `…`) for a message.
 pub fn clip(s: &str) -> String {
     match s.char_indices().nth(40) {

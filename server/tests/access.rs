@@ -184,6 +184,24 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
         },
         Endpoint {
             method: reqwest::Method::GET,
+            path: "/api/v1/claims/mine".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            // Reviewers anywhere get their own queue (empty outside 柳村); who may decide a
+            // claim of 柳村 is checked in tests/claims.rs.
+            method: reqwest::Method::GET,
+            path: "/api/v1/review/claims".into(),
+            body: |_, _| Body::None,
+            allowed: &[GridWorker, VillageAdmin, TownshipAdmin, CountyAdmin],
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
             path: format!("/api/v1/admin/audit?region_code={LIUCUN}"),
             body: |_, _| Body::None,
             allowed: ADMINS,
@@ -266,6 +284,6 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 12 * 15);
+        assert_eq!(n, 14 * 15);
     }
 }

@@ -124,6 +124,12 @@ db_tests! {
             "/api/v1/points/ledger",
             "/api/v1/rules",
             "/api/v1/admin/rules",
+            "/api/v1/claims",
+            "/api/v1/claims/mine",
+            "/api/v1/review/claims",
+            "/api/v1/review/claims/{id}/approve",
+            "/api/v1/review/claims/{id}/reject",
+            "/api/v1/public/villages/{code}/board",
         ]
         .into_iter()
         .map(String::from)

@@ -123,7 +123,7 @@ async fn list(
     let region = match &params.region_code {
         Some(code) => RegionCode::parse(code)
             .map_err(|e| ApiError::invalid_input(format!("region_code: {e}")))?,
-        None => policy::people_regions(&caller.roles)
+        None => policy::regions_where(&caller.roles, Action::ReadPeople)
             .next()
             .ok_or_else(|| ApiError::forbidden("only staff look people up"))?,
     };

@@ -7,7 +7,11 @@
 //! - 1–500 villagers per request, each a villager of a village inside the caller's region
 //!   (else 403, nothing moves), never the caller (小微权力监督: nobody awards themselves);
 //!   points non-zero, at most 1,000 either way; a reason of 1–100 characters
-//!   (NFC-normalised); `rule_id` is refused until the rule catalogue exists;
+//!   (NFC-normalised);
+//! - or by a rule of the catalogue (`rule_id`, instead of `points`): the rule's points (a
+//!   deduction rule deducts), the rule's name as the reason unless one is given; the rule must
+//!   be active and apply in every villager's village. Caps do not apply to staff awards
+//!   (they limit villagers' claims); the award row keeps the rule;
 //! - an award moves the points from the township's issuance account to each villager;
 //! - a deduction moves them back. A villager never goes below zero: a deduction larger than
 //!   what the villager can spend takes what there is (possibly nothing), and the answer
@@ -47,8 +51,10 @@ pub enum AwardError {
     OutsideRegion(String),
     #[error("user_ids: nobody awards or deducts points to themselves")]
     ToSelf,
-    #[error("rule_id: awards by rule are not available yet; give points")]
-    RuleNotAvailable,
+    #[error("give either rule_id or points")]
+    RuleOrPoints,
+    #[error("rule_id: no active rule {0} applies in the villages of user_ids")]
+    Rule(i64),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -73,17 +79,30 @@ pub async fn award(
     if ids.is_empty() || ids.len() > MAX_VILLAGERS {
         return Err(AwardError::Count);
     }
-    if request.rule_id.is_some() {
-        return Err(AwardError::RuleNotAvailable);
-    }
-    if request.points == 0 || request.points.unsigned_abs() > MAX_POINTS as u64 {
+    let rule = match (request.rule_id, request.points) {
+        (Some(id), None) => Some(
+            super::rules::find(tx, id)
+                .await?
+                .filter(|r| r.active)
+                .ok_or(AwardError::Rule(id))?,
+        ),
+        (None, Some(_)) => None,
+        _ => return Err(AwardError::RuleOrPoints),
+    };
+    let points = match &rule {
+        Some(rule) => rule.points,
+        None => request.points.unwrap_or(0),
+    };
+    if points == 0 || points.unsigned_abs() > MAX_POINTS as u64 {
         return Err(AwardError::Points);
     }
     if ids.contains(&actor_id) {
         return Err(AwardError::ToSelf);
     }
-    let reason =
-        crate::text::name(&request.reason, MAX_REASON_CHARS).map_err(AwardError::Reason)?;
+    let reason = match &rule {
+        Some(rule) if request.reason.trim().is_empty() => rule.name.clone(),
+        _ => crate::text::name(&request.reason, MAX_REASON_CHARS).map_err(AwardError::Reason)?,
+    };
     let found = people::find_many_in(tx, &ids).await?;
     let villages: Vec<(i64, RegionCode)> = found
         .iter()
@@ -105,13 +124,21 @@ pub async fn award(
     if !outside.is_empty() {
         return Err(AwardError::OutsideRegion(outside));
     }
+    if let Some(rule) = &rule
+        && !villages
+            .iter()
+            .all(|(_, v)| super::rules::applies_in(rule, v))
+    {
+        return Err(AwardError::Rule(rule.id));
+    }
     let now = now_ms();
     let award_id: i64 = sqlx::query(
-        "INSERT INTO point_awards (actor_id, points, reason, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO point_awards (actor_id, points, reason, rule_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(actor_id)
-    .bind(request.points)
+    .bind(points)
     .bind(&reason)
+    .bind(rule.as_ref().map(|r| r.id))
     .bind(now)
     .fetch_one(&mut **tx)
     .await?
@@ -135,8 +162,8 @@ pub async fn award(
             .entry(village.clone())
             .or_default()
             .push(*person_id);
-        let wanted = request.points.abs();
-        let (debit, credit) = match request.points > 0 {
+        let wanted = points.abs();
+        let (debit, credit) = match points > 0 {
             true => (issuance, account),
             false => (account, issuance),
         };
@@ -145,12 +172,7 @@ pub async fn award(
             debit_account_id: debit,
             credit_account_id: credit,
             amount: wanted,
-            reason: if request.points > 0 {
-                "award"
-            } else {
-                "deduction"
-            }
-            .into(),
+            reason: if points > 0 { "award" } else { "deduction" }.into(),
             reference: Some(format!("award:{award_id}")),
             actor_id: Some(actor_id),
         };
@@ -158,7 +180,7 @@ pub async fn award(
         // the ledger decides; a reservation made meanwhile only lowers it further).
         let made = loop {
             match ledger::transfer(tx, &transfer, false).await {
-                Err(LedgerError::InsufficientPoints { available, .. }) if request.points < 0 => {
+                Err(LedgerError::InsufficientPoints { available, .. }) if points < 0 => {
                     if available <= 0 {
                         break None;
                     }
@@ -171,7 +193,7 @@ pub async fn award(
         if let Some(t) = made {
             result.transfer_ids.push(t.id);
         }
-        if request.points < 0 && deducted < wanted {
+        if points < 0 && deducted < wanted {
             result.shortfalls.push(Shortfall {
                 user_id: *person_id,
                 wanted,
@@ -182,7 +204,7 @@ pub async fn award(
     for (village, people) in by_village {
         let record = crate::audit::Record {
             actor_id: Some(actor_id),
-            action: if request.points > 0 {
+            action: if points > 0 {
                 "points.award"
             } else {
                 "points.deduct"
@@ -191,7 +213,8 @@ pub async fn award(
             target: format!("award:{award_id}"),
             before: None,
             after: Some(serde_json::json!({
-                "points": request.points,
+                "points": points,
+                "rule_id": rule.as_ref().map(|r| r.id),
                 "reason": reason,
                 "user_ids": people,
                 "shortfalls": result.shortfalls.iter().filter(|s| people.contains(&s.user_id)).map(|s| serde_json::json!({"user_id": s.user_id, "wanted": s.wanted, "deducted": s.deducted})).collect::<Vec<_>>(),

@@ -2,6 +2,8 @@
 //!
 //! - [`awards`]: staff awards and deductions (`POST /admin/awards`);
 //! - [`rules`]: the rule catalogue (积分事项);
+//! - [`claims`]: villagers' claims and their review (申报与审核);
+//! - [`board`]: the village's publicity board (积分公示);
 //! - [`routes`]: `GET /points/balance`, `GET /points/ledger`, `POST /admin/awards`, `GET /rules`,
 //!   `POST /admin/rules`;
 //! - this module: a villager's balance and history.
@@ -10,6 +12,8 @@
 //! the township is the village code's parent. Deductions go back to it.
 
 pub mod awards;
+pub mod board;
+pub mod claims;
 pub mod routes;
 pub mod rules;
 

@@ -1,19 +1,29 @@
 //! `GET /api/v1/points/balance`, `GET /api/v1/points/ledger` (the caller's own points),
-//! `POST /api/v1/admin/awards` (I), `GET /api/v1/rules` and `POST /api/v1/admin/rules`.
+//! `POST /api/v1/admin/awards` (I), `GET /api/v1/rules`, `POST /api/v1/admin/rules`, claims
+//! (`POST /claims` (I), `GET /claims/mine`, `GET /review/claims`,
+//! `POST /review/claims/{id}/approve|reject`) and `GET /public/villages/{code}/board`.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use jifen_shared::ErrorCode;
 use jifen_shared::Page;
-use jifen_shared::points::{AwardRequest, AwardResult, LedgerEntry, NewRule, PointsBalance, Rule};
+use jifen_shared::points::{
+    AwardRequest, AwardResult, Board, Claim, ClaimStatus, LedgerEntry, NewClaim, NewRule,
+    PointsBalance, RejectClaim, Rule,
+};
 use jifen_shared::regions::RegionCode;
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::awards::AwardError;
+use super::board::BoardError;
+use super::claims::{ClaimError, Decision};
 use super::rules::RuleError;
 use crate::auth::caller::Caller;
+use crate::calendar::Calendar;
 use crate::http::paging::PageQuery;
 use crate::http::{ApiError, AppState, idempotency};
 use crate::policy::{self, Action};
+use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -21,7 +31,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(history)
         .service(award)
         .service(rules)
-        .service(create_rule);
+        .service(create_rule)
+        .service(create_claim)
+        .service(my_claims)
+        .service(review_queue)
+        .service(approve_claim)
+        .service(reject_claim)
+        .service(board);
+}
+
+fn calendar(state: &AppState) -> Calendar {
+    Calendar::new(state.settings.timezone.clone())
 }
 
 impl From<AwardError> for ApiError {
@@ -172,4 +192,216 @@ async fn create_rule(
     }
     let rule = super::rules::create(&state.db, caller.id, &region, &body).await?;
     Ok(HttpResponse::Created().json(rule))
+}
+
+impl From<ClaimError> for ApiError {
+    fn from(e: ClaimError) -> Self {
+        let code = match &e {
+            ClaimError::NotVillager
+            | ClaimError::NotYours(_)
+            | ClaimError::ConflictOfInterest(_) => ErrorCode::Forbidden,
+            ClaimError::PhotoRequired(_) => ErrorCode::PhotoRequired,
+            ClaimError::CapReached { .. } => ErrorCode::CapReached,
+            ClaimError::AlreadyReviewed { .. } => ErrorCode::AlreadyReviewed,
+            ClaimError::NotFound(_) => ErrorCode::NotFound,
+            ClaimError::Ledger(e) => {
+                tracing::error!(error = %e, "a claim could not be booked");
+                return ApiError::internal();
+            }
+            ClaimError::Storage(_) => {
+                let ClaimError::Storage(e) = e else {
+                    unreachable!()
+                };
+                return e.into();
+            }
+            _ => ErrorCode::InvalidInput,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// Claims a rule's points (申报积分) with a note and photos (`POST /media` first); a reviewer
+/// of the caller's grid decides. Send an `Idempotency-Key`: a retry replays the answer.
+#[utoipa::path(
+    tag = "points",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–100 printable ASCII characters, e.g. a UUID")),
+    request_body = NewClaim,
+    responses(
+        (status = 201, body = Claim),
+        (status = 400, description = "`invalid_input`: rule_id, note or photo_ids; `photo_required`", body = jifen_shared::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not a villager of a village", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`cap_reached`: the rule's daily or monthly cap; `idempotency_conflict`", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/claims")]
+async fn create_claim(
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Json<NewClaim>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency::key_of(&req)?;
+    let request = ("POST /claims", &*body);
+    let calendar = calendar(&state);
+    let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
+        Ok((
+            201,
+            super::claims::create(tx, &calendar, caller.id, &body, now_ms()).await?,
+        ))
+    })
+    .await?;
+    Ok(stored.respond())
+}
+
+/// The caller's claims, newest first, with status and the reviewer's reason.
+#[utoipa::path(tag = "points", security(("bearer" = [])), params(PageQuery), responses(
+    (status = 200, body = Page<Claim>),
+    (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/claims/mine")]
+async fn my_claims(
+    caller: Caller,
+    page: web::Query<PageQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, cursor) = page.parse()?;
+    Ok(HttpResponse::Ok().json(super::claims::mine(&state.db, caller.id, cursor, limit).await?))
+}
+
+/// Query of `GET /review/claims`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+struct ReviewQuery {
+    /// `pending` (default: the queue, oldest first), `approved` or `rejected` (newest first).
+    status: Option<String>,
+    /// 1–100, default 20.
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// The claims of the caller's grids and villages (grid workers, village, township and county
+/// admins), with each photo's reuse on other claims flagged.
+#[utoipa::path(tag = "points", security(("bearer" = [])), params(ReviewQuery), responses(
+    (status = 200, body = Page<Claim>),
+    (status = 400, description = "`invalid_input`: status, limit or cursor", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: the caller reviews nowhere", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/review/claims")]
+async fn review_queue(
+    caller: Caller,
+    query: web::Query<ReviewQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    if !policy::may_somewhere(&caller.roles, Action::ReviewClaims) {
+        return Err(ApiError::forbidden(
+            "only grid workers and admins review claims",
+        ));
+    }
+    let status = match query.status.as_deref() {
+        None => ClaimStatus::Pending,
+        Some(s) => ClaimStatus::parse(s)
+            .ok_or_else(|| ApiError::invalid_input("status: pending, approved or rejected"))?,
+    };
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor.clone(),
+    };
+    let (limit, cursor) = page.parse()?;
+    let queue =
+        super::claims::review_queue(&state.db, &caller.roles, status, cursor, limit).await?;
+    Ok(HttpResponse::Ok().json(queue))
+}
+
+async fn decide(
+    caller: &Caller,
+    id: i64,
+    decision: Decision,
+    state: &AppState,
+) -> Result<HttpResponse, ApiError> {
+    let mut tx = state.db.begin_write().await?;
+    let claim = super::claims::decide(
+        &mut tx,
+        &calendar(state),
+        caller.id,
+        &caller.roles,
+        id,
+        &decision,
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(claim))
+}
+
+/// Approves a claim: its points move from the township's issuance account to the villager,
+/// exactly once. Approving it again (a retried tap) answers the claim as it is.
+#[utoipa::path(tag = "points", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = Claim),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not a reviewer of the claim's grid, or the caller's own or household's claim", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_reviewed`: decided otherwise, or by someone else; `cap_reached`: the villager's cap for the rule today or this month", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/review/claims/{id}/approve")]
+async fn approve_claim(
+    caller: Caller,
+    id: web::Path<i64>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(&caller, *id, Decision::Approve, &state).await
+}
+
+/// Rejects a claim with a reason the villager sees; nothing moves.
+#[utoipa::path(tag = "points", security(("bearer" = [])), params(("id" = i64, Path)), request_body = RejectClaim, responses(
+    (status = 200, body = Claim),
+    (status = 400, description = "`invalid_input`: reason", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not a reviewer of the claim's grid, or the caller's own or household's claim", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_reviewed`", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/review/claims/{id}/reject")]
+async fn reject_claim(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<RejectClaim>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(
+        &caller,
+        *id,
+        Decision::Reject(body.into_inner().reason),
+        &state,
+    )
+    .await
+}
+
+impl From<BoardError> for ApiError {
+    fn from(e: BoardError) -> Self {
+        match e {
+            BoardError::NoSuchVillage(_) => ApiError::new(ErrorCode::NotFound, e.to_string()),
+            BoardError::Storage(e) => e.into(),
+        }
+    }
+}
+
+/// The village's points board (积分公示): recent movements with masked names, the official
+/// who moved each, and this month's and year's rankings. Public; cached for a minute.
+#[utoipa::path(tag = "points", params(("code" = String, Path, description = "a village's 12-digit code")), responses(
+    (status = 200, body = Board),
+    (status = 404, description = "`not_found`: not a loaded village", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/public/villages/{code}/board")]
+async fn board(
+    code: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let board = super::board::board(&state.db, &calendar(&state), &code, now_ms()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=60"))
+        .json(board))
 }

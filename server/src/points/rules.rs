@@ -12,7 +12,7 @@ use jifen_shared::regions::{RegionCode, RegionLevel};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::storage::{Db, now_ms};
+use crate::storage::{Db, Tx, now_ms};
 
 /// Why a rule cannot be created.
 #[derive(Debug, thiserror::Error)]
@@ -148,4 +148,25 @@ pub async fn create(
     crate::audit::record(&mut tx, record, now).await?;
     tx.commit().await?;
     Ok(created)
+}
+
+/// The rule `id`, read inside `tx`.
+pub async fn find(tx: &mut Tx, id: i64) -> Result<Option<Rule>, sqlx::Error> {
+    sqlx::query(&format!("SELECT {COLUMNS} FROM point_rules WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(rule)
+        .transpose()
+}
+
+/// Whether `rule` applies in `village`: the shipped catalogue everywhere, a county's or a
+/// village's rule inside that region.
+pub fn applies_in(rule: &Rule, village: &RegionCode) -> bool {
+    match rule.region_code.as_deref().map(RegionCode::parse) {
+        None => true,
+        Some(Ok(region)) => village.is_within(&region),
+        Some(Err(_)) => false,
+    }
 }

@@ -1,0 +1,121 @@
+//! The county's calendar: days, months and years as the county counts them
+//! (`JIFEN_TIMEZONE`, `Asia/Shanghai` by default), never the server's own time zone. Caps on
+//! claims, rankings on the village board and, later, monthly limits and settlements all
+//! count in these periods (the issue "Points": three claims approved at 23:30 on 31 May do
+//! not block one at 00:10 on 1 June).
+//!
+//! Instants are UTC milliseconds since the Unix epoch, as stored.
+
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan, Zoned};
+
+/// A half-open period `[start, end)` in UTC milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: i64,
+    pub end: i64,
+}
+
+/// The county's calendar (a cheap clone of its time zone).
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    tz: TimeZone,
+}
+
+impl Calendar {
+    /// The calendar of the county's time zone (`Settings::timezone`).
+    pub fn new(tz: TimeZone) -> Calendar {
+        Calendar { tz }
+    }
+
+    fn zoned(&self, at_ms: i64) -> Zoned {
+        Timestamp::from_millisecond(at_ms)
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+            .to_zoned(self.tz.clone())
+    }
+
+    fn period(start: Result<Zoned, jiff::Error>, span: jiff::Span) -> Period {
+        // Only unrepresentable dates (beyond year 9999) fail; the whole day is then empty.
+        match start.and_then(|s| Ok((s.clone(), s.checked_add(span)?))) {
+            Ok((s, e)) => Period {
+                start: s.timestamp().as_millisecond(),
+                end: e.timestamp().as_millisecond(),
+            },
+            Err(_) => Period { start: 0, end: 0 },
+        }
+    }
+
+    /// The county day holding `at_ms` (a day is not always 24 hours where clocks change).
+    pub fn day(&self, at_ms: i64) -> Period {
+        Self::period(self.zoned(at_ms).start_of_day(), 1.day())
+    }
+
+    /// The county month holding `at_ms`.
+    pub fn month(&self, at_ms: i64) -> Period {
+        let z = self.zoned(at_ms);
+        Self::period(z.first_of_month().and_then(|d| d.start_of_day()), 1.month())
+    }
+
+    /// The county year holding `at_ms`.
+    pub fn year(&self, at_ms: i64) -> Period {
+        let z = self.zoned(at_ms);
+        Self::period(z.first_of_year().and_then(|d| d.start_of_day()), 1.year())
+    }
+
+    /// The county month holding `at_ms` as `YYYY-MM`.
+    pub fn month_label(&self, at_ms: i64) -> String {
+        self.zoned(at_ms).strftime("%Y-%m").to_string()
+    }
+
+    /// The county year holding `at_ms` as `YYYY`.
+    pub fn year_label(&self, at_ms: i64) -> String {
+        self.zoned(at_ms).strftime("%Y").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(s: &str) -> i64 {
+        s.parse::<Timestamp>().unwrap().as_millisecond()
+    }
+
+    #[test]
+    fn days_and_months_are_the_countys_not_utcs() {
+        let cal = Calendar::new(TimeZone::get("Asia/Shanghai").unwrap());
+        // 23:30 on 31 May in Shanghai is 15:30 UTC; 00:10 on 1 June is 16:10 UTC on 31 May.
+        let late = ms("2026-05-31T15:30:00Z");
+        let early = ms("2026-05-31T16:10:00Z");
+        assert_eq!(
+            cal.day(late),
+            Period {
+                start: ms("2026-05-30T16:00:00Z"),
+                end: ms("2026-05-31T16:00:00Z")
+            }
+        );
+        assert_eq!(cal.day(early).start, ms("2026-05-31T16:00:00Z"));
+        assert_eq!(
+            cal.month(late),
+            Period {
+                start: ms("2026-04-30T16:00:00Z"),
+                end: ms("2026-05-31T16:00:00Z")
+            }
+        );
+        assert_eq!(cal.month(early).start, ms("2026-05-31T16:00:00Z"));
+        assert_eq!(cal.month_label(late), "2026-05");
+        assert_eq!(cal.month_label(early), "2026-06");
+        assert_eq!(
+            cal.year(ms("2026-12-31T16:30:00Z")).start,
+            ms("2026-12-31T16:00:00Z")
+        );
+        assert_eq!(cal.year_label(ms("2026-12-31T16:30:00Z")), "2027");
+    }
+
+    #[test]
+    fn a_day_where_clocks_change_is_as_long_as_the_county_says() {
+        let cal = Calendar::new(TimeZone::get("America/New_York").unwrap());
+        let day = cal.day(ms("2026-03-08T12:00:00Z"));
+        assert_eq!(day.end - day.start, 23 * 3600 * 1000);
+    }
+}

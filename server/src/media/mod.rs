@@ -1,0 +1,3 @@
+//! Photo evidence (照片). Placeholder until the media pipeline lands.
+
+pub mod storage;

@@ -1,0 +1,551 @@
+//! Claims (申报积分): a villager asks for a rule's points with a note and photo evidence; a
+//! reviewer of their grid approves — the points come from the township's issuance account,
+//! exactly once — or rejects with a reason the villager sees.
+//!
+//! Rules (the issue "Points", the county's 网格 review):
+//! - the claimant is a person of a village (村民); the rule is active, has positive points
+//!   (deductions are never claimed: staff make them with `POST /admin/awards`) and applies in
+//!   the claimant's village; the note has at most [`MAX_NOTE_CHARS`] characters; at most
+//!   [`MAX_PHOTOS`] photos, each uploaded by the claimant, at least one when the rule needs a
+//!   photo (400 `photo_required`);
+//! - the claim keeps the rule's points as they were when it was made, and the grid the
+//!   claimant lived in then: the grid worker of that grid reviews it, or an admin of the
+//!   village, township or county ([`crate::policy::Action::ReviewClaims`]); nobody reviews
+//!   their own claim or one of their household ([`crate::policy::may_review_claimant`]);
+//! - caps count per person and rule in the county's day and month ([`crate::calendar`]). A new
+//!   claim is refused (409 `cap_reached`) when the claims approved in this day (month) and
+//!   those still pending from this day (month) already reach the cap — so a villager cannot
+//!   pile up claims the reviewer would have to refuse; an approval is refused when the claims
+//!   approved in the day (month) of the approval reach it. Awards by staff do not count:
+//!   they are the staff's own, audited decision;
+//! - approve and reject are decided once: the first decision wins under any concurrency; the
+//!   same decision by the same reviewer again answers the claim as it is (a retried tap),
+//!   any other answers 409 `already_reviewed`;
+//! - a photo whose picture (same SHA-256) is attached to another claim is not refused, but
+//!   flagged to the reviewer ("此照片已用于…").
+
+use std::collections::HashMap;
+
+use jifen_shared::Page;
+use jifen_shared::auth::RoleGrant;
+use jifen_shared::points::{Claim, ClaimPhoto, ClaimStatus, NewClaim, PhotoReuse, Rule, mask_name};
+use jifen_shared::regions::RegionCode;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::calendar::{Calendar, Period};
+use crate::ledger::{self, LedgerError, NewTransfer};
+use crate::people::storage as people;
+use crate::policy::{self, Action, ConflictOfInterest, Household};
+use crate::storage::{Db, Tx, rfc3339};
+
+/// The longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 500;
+/// The most photos one claim carries.
+pub const MAX_PHOTOS: usize = 6;
+/// The longest rejection reason, in characters.
+pub const MAX_REASON_CHARS: usize = 100;
+
+/// Why a claim could not be made or decided.
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimError {
+    #[error("only villagers registered in a village claim points")]
+    NotVillager,
+    #[error("rule_id: no rule {0} applies in your village")]
+    NoSuchRule(i64),
+    #[error("rule_id: the rule {0} is no longer in use")]
+    RuleInactive(String),
+    #[error("rule_id: {0} is a deduction; deductions are made by staff, not claimed")]
+    Deduction(String),
+    #[error("note: {0}")]
+    Note(crate::text::NameError),
+    #[error("photo_ids: at most {MAX_PHOTOS} photos")]
+    TooManyPhotos,
+    #[error("photo_ids: not photos you uploaded: {0}")]
+    NotYourPhotos(String),
+    #[error("photo_ids: the rule {0} needs at least one photo")]
+    PhotoRequired(String),
+    #[error("{rule}: at most {cap} a {period} per person")]
+    CapReached {
+        rule: String,
+        cap: i64,
+        /// `day` or `month`.
+        period: &'static str,
+    },
+    #[error("no claim {0}")]
+    NotFound(i64),
+    #[error("claim {0} is not from your grid or village")]
+    NotYours(i64),
+    #[error("{}", match .0 {
+        ConflictOfInterest::OwnClaim => "nobody reviews their own claim",
+        ConflictOfInterest::OwnHousehold => "nobody reviews a claim of their own household",
+    })]
+    ConflictOfInterest(ConflictOfInterest),
+    #[error("claim {id} was already {}", .status.as_str())]
+    AlreadyReviewed { id: i64, status: ClaimStatus },
+    #[error("reason: {0}")]
+    Reason(crate::text::NameError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
+}
+
+/// Makes a claim of `claimant_id` inside `tx` at `now` (UTC ms); answers it as `pending`.
+///
+/// Errors: [`ClaimError::NotVillager`], [`ClaimError::NoSuchRule`],
+/// [`ClaimError::RuleInactive`], [`ClaimError::Deduction`], [`ClaimError::Note`],
+/// [`ClaimError::TooManyPhotos`], [`ClaimError::NotYourPhotos`],
+/// [`ClaimError::PhotoRequired`], [`ClaimError::CapReached`].
+pub async fn create(
+    tx: &mut Tx,
+    calendar: &Calendar,
+    claimant_id: i64,
+    request: &NewClaim,
+    now: i64,
+) -> Result<Claim, ClaimError> {
+    let claimant = people::find_many_in(tx, &[claimant_id])
+        .await?
+        .pop()
+        .ok_or(ClaimError::NotVillager)?;
+    let village = claimant
+        .village_code
+        .as_deref()
+        .and_then(|v| RegionCode::parse(v).ok())
+        .ok_or(ClaimError::NotVillager)?;
+    let rule = super::rules::find(tx, request.rule_id)
+        .await?
+        .filter(|r| super::rules::applies_in(r, &village))
+        .ok_or(ClaimError::NoSuchRule(request.rule_id))?;
+    if !rule.active {
+        return Err(ClaimError::RuleInactive(rule.name));
+    }
+    if rule.points <= 0 {
+        return Err(ClaimError::Deduction(rule.name));
+    }
+    let note = crate::text::note(&request.note, MAX_NOTE_CHARS).map_err(ClaimError::Note)?;
+    let mut photo_ids = Vec::with_capacity(request.photo_ids.len());
+    for id in &request.photo_ids {
+        if !photo_ids.contains(id) {
+            photo_ids.push(*id);
+        }
+    }
+    if photo_ids.len() > MAX_PHOTOS {
+        return Err(ClaimError::TooManyPhotos);
+    }
+    let owned = crate::media::storage::owned_by(tx, claimant_id, &photo_ids).await?;
+    let foreign: Vec<String> = photo_ids
+        .iter()
+        .filter(|id| !owned.iter().any(|(o, _)| o == *id))
+        .map(i64::to_string)
+        .collect();
+    if !foreign.is_empty() {
+        return Err(ClaimError::NotYourPhotos(foreign.join(", ")));
+    }
+    if rule.needs_photo && photo_ids.is_empty() {
+        return Err(ClaimError::PhotoRequired(rule.name));
+    }
+    // The claimant's account is locked so that two claims sent at once count each other.
+    let (account, _) = super::accounts_of(tx, claimant_id, &village).await?;
+    ledger::storage::lock_account(tx, account).await?;
+    check_caps(tx, calendar, claimant_id, &rule, now, true).await?;
+    let region = claimant
+        .grid_code
+        .clone()
+        .unwrap_or_else(|| village.to_string());
+    let id: i64 = sqlx::query(
+        "INSERT INTO point_claims (claimant_id, rule_id, points, note, village_code, region_code, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
+    )
+    .bind(claimant_id)
+    .bind(rule.id)
+    .bind(rule.points)
+    .bind(&note)
+    .bind(village.as_str())
+    .bind(&region)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    for (position, media_id) in photo_ids.iter().enumerate() {
+        sqlx::query("INSERT INTO claim_photos (claim_id, media_id, position) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(media_id)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(load(tx, id, false).await?.ok_or(ClaimError::NotFound(id))?)
+}
+
+/// Refuses when the caps of `rule` are reached for `claimant_id` at `now`: counting approved
+/// claims by review time, and with `with_pending` also pending claims by creation time.
+async fn check_caps(
+    tx: &mut Tx,
+    calendar: &Calendar,
+    claimant_id: i64,
+    rule: &Rule,
+    now: i64,
+    with_pending: bool,
+) -> Result<(), ClaimError> {
+    let caps = [
+        (rule.daily_cap, calendar.day(now), "day"),
+        (rule.monthly_cap, calendar.month(now), "month"),
+    ];
+    for (cap, period, name) in caps {
+        let Some(cap) = cap else { continue };
+        if count_in(tx, claimant_id, rule.id, period, with_pending).await? >= cap {
+            return Err(ClaimError::CapReached {
+                rule: rule.name.clone(),
+                cap,
+                period: name,
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn count_in(
+    tx: &mut Tx,
+    claimant_id: i64,
+    rule_id: i64,
+    period: Period,
+    with_pending: bool,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM point_claims WHERE claimant_id = $1 AND rule_id = $2 AND (\
+           (status = 'approved' AND reviewed_at >= $3 AND reviewed_at < $4) \
+           OR ($5 = 1 AND status = 'pending' AND created_at >= $3 AND created_at < $4))",
+    )
+    .bind(claimant_id)
+    .bind(rule_id)
+    .bind(period.start)
+    .bind(period.end)
+    .bind(i64::from(with_pending))
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("n")
+}
+
+/// A reviewer's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Credit the claim's points.
+    Approve,
+    /// Refuse, with a reason of 1–[`MAX_REASON_CHARS`] characters.
+    Reject(String),
+}
+
+/// Decides claim `id` as `reviewer_id` (holding `grants`) inside `tx` at `now`; answers the
+/// claim as it now stands, as the reviewer sees it.
+///
+/// Errors: [`ClaimError::NotFound`], [`ClaimError::NotYours`] (outside the reviewer's grids
+/// and villages), [`ClaimError::ConflictOfInterest`], [`ClaimError::AlreadyReviewed`],
+/// [`ClaimError::CapReached`] (approval only; the claim stays pending), [`ClaimError::Reason`].
+pub async fn decide(
+    tx: &mut Tx,
+    calendar: &Calendar,
+    reviewer_id: i64,
+    grants: &[RoleGrant],
+    id: i64,
+    decision: &Decision,
+    now: i64,
+) -> Result<Claim, ClaimError> {
+    let reason = match decision {
+        Decision::Approve => None,
+        Decision::Reject(reason) => {
+            Some(crate::text::name(reason, MAX_REASON_CHARS).map_err(ClaimError::Reason)?)
+        }
+    };
+    let claim = load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))?;
+    let region = RegionCode::parse(claim.grid_code.as_deref().unwrap_or(&claim.village_code))
+        .map_err(|_| ClaimError::NotFound(id))?;
+    if !policy::may(grants, Action::ReviewClaims, &region) {
+        return Err(ClaimError::NotYours(id));
+    }
+    let both = people::find_many_in(tx, &[reviewer_id, claim.claimant_id]).await?;
+    let household = |person_id: i64| {
+        let p = both.iter().find(|p| p.id == person_id);
+        Household {
+            person_id,
+            village_code: p.and_then(|p| p.village_code.as_deref()),
+            household: p.and_then(|p| p.household.as_deref()),
+        }
+    };
+    policy::may_review_claimant(household(reviewer_id), household(claim.claimant_id))
+        .map_err(ClaimError::ConflictOfInterest)?;
+    if claim.status != ClaimStatus::Pending {
+        return replay_or_refuse(tx, reviewer_id, claim, decision).await;
+    }
+    let village = RegionCode::parse(&claim.village_code).map_err(|_| ClaimError::NotFound(id))?;
+    let (account, issuance) = super::accounts_of(tx, claim.claimant_id, &village).await?;
+    if *decision == Decision::Approve {
+        // Approvals of the claimant's claims queue on their account; whoever waited reads the
+        // claim again, so it answers "already decided", not a cap the winner just filled.
+        ledger::lock_accounts(tx, &mut vec![account, issuance]).await?;
+        let claim = load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))?;
+        if claim.status != ClaimStatus::Pending {
+            return replay_or_refuse(tx, reviewer_id, claim, decision).await;
+        }
+        let rule = super::rules::find(tx, claim.rule_id)
+            .await?
+            .ok_or(ClaimError::NoSuchRule(claim.rule_id))?;
+        check_caps(tx, calendar, claim.claimant_id, &rule, now, false).await?;
+    }
+    let status = match decision {
+        Decision::Approve => ClaimStatus::Approved,
+        Decision::Reject(_) => ClaimStatus::Rejected,
+    };
+    let decided = sqlx::query(
+        "UPDATE point_claims SET status = $2, reviewer_id = $3, review_reason = $4, reviewed_at = $5 \
+         WHERE id = $1 AND status = 'pending'",
+    )
+    .bind(id)
+    .bind(status.as_str())
+    .bind(reviewer_id)
+    .bind(reason.as_deref())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if decided == 0 {
+        // Someone decided it between our read and our write.
+        let claim = load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))?;
+        return replay_or_refuse(tx, reviewer_id, claim, decision).await;
+    }
+    if *decision == Decision::Approve {
+        let transfer = NewTransfer {
+            key: format!("claim:{id}"),
+            debit_account_id: issuance,
+            credit_account_id: account,
+            amount: claim.points,
+            reason: "claim".into(),
+            reference: Some(format!("claim:{id}")),
+            actor_id: Some(reviewer_id),
+        };
+        ledger::transfer(tx, &transfer, false).await?;
+    }
+    let record = crate::audit::Record {
+        actor_id: Some(reviewer_id),
+        action: match decision {
+            Decision::Approve => "claim.approve",
+            Decision::Reject(_) => "claim.reject",
+        },
+        region: &village,
+        target: format!("claim:{id}"),
+        before: Some(serde_json::json!({"status": "pending"})),
+        after: Some(serde_json::json!({
+            "status": status.as_str(),
+            "claimant_id": claim.claimant_id,
+            "rule_id": claim.rule_id,
+            "points": claim.points,
+            "reason": reason,
+        })),
+    };
+    crate::audit::record(tx, record, now).await?;
+    Ok(load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))?)
+}
+
+/// A claim already decided: the same decision by the same reviewer answers it as it is (a
+/// retried tap); anything else is [`ClaimError::AlreadyReviewed`].
+async fn replay_or_refuse(
+    tx: &mut Tx,
+    reviewer_id: i64,
+    claim: Claim,
+    decision: &Decision,
+) -> Result<Claim, ClaimError> {
+    let reviewer: Option<i64> = sqlx::query("SELECT reviewer_id FROM point_claims WHERE id = $1")
+        .bind(claim.id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("reviewer_id")?;
+    let same = reviewer == Some(reviewer_id)
+        && match decision {
+            Decision::Approve => claim.status == ClaimStatus::Approved,
+            Decision::Reject(_) => claim.status == ClaimStatus::Rejected,
+        };
+    if same {
+        Ok(claim)
+    } else {
+        Err(ClaimError::AlreadyReviewed {
+            id: claim.id,
+            status: claim.status,
+        })
+    }
+}
+
+const CLAIM_COLUMNS: &str = "c.id, c.status, c.rule_id, r.name AS rule_name, c.points, c.note, \
+     c.claimant_id, p.name AS claimant_name, c.village_code, c.region_code, \
+     rv.name AS reviewer_name, c.review_reason, c.reviewed_at, c.created_at";
+const CLAIM_FROM: &str = "point_claims c JOIN point_rules r ON r.id = c.rule_id \
+     JOIN people p ON p.id = c.claimant_id LEFT JOIN people rv ON rv.id = c.reviewer_id";
+
+fn claim_of(row: &AnyRow) -> Result<Claim, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    let village_code: String = row.try_get("village_code")?;
+    let region_code: String = row.try_get("region_code")?;
+    Ok(Claim {
+        id: row.try_get("id")?,
+        status: ClaimStatus::parse(&status).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "status".into(),
+            source: format!("unknown claim status {status:?}").into(),
+        })?,
+        rule_id: row.try_get("rule_id")?,
+        rule_name: row.try_get("rule_name")?,
+        points: row.try_get("points")?,
+        note: row.try_get("note")?,
+        photos: Vec::new(),
+        claimant_id: row.try_get("claimant_id")?,
+        claimant_name: row.try_get("claimant_name")?,
+        grid_code: (region_code != village_code).then_some(region_code),
+        village_code,
+        reviewer_name: row.try_get("reviewer_name")?,
+        review_reason: row.try_get("review_reason")?,
+        reviewed_at: row.try_get::<Option<i64>, _>("reviewed_at")?.map(rfc3339),
+        created_at: rfc3339(row.try_get("created_at")?),
+    })
+}
+
+/// Claim `id` with its photos (and, for a reviewer, their reuse elsewhere), read in `tx`.
+async fn load(tx: &mut Tx, id: i64, for_reviewer: bool) -> Result<Option<Claim>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut claims = vec![claim_of(&row)?];
+    attach_photos(&mut **tx, &mut claims, for_reviewer).await?;
+    Ok(claims.pop())
+}
+
+/// Fills in the photos of `claims`, with the other claims each picture is attached to when
+/// `for_reviewer`.
+async fn attach_photos(
+    conn: &mut sqlx::AnyConnection,
+    claims: &mut [Claim],
+    for_reviewer: bool,
+) -> Result<(), sqlx::Error> {
+    if claims.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = claims.iter().map(|c| c.id.to_string()).collect();
+    let ids = ids.join(", ");
+    let rows = sqlx::query(&format!(
+        "SELECT claim_id, media_id FROM claim_photos WHERE claim_id IN ({ids}) ORDER BY claim_id, position"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut reuse: HashMap<(i64, i64), Vec<PhotoReuse>> = HashMap::new();
+    if for_reviewer {
+        let rows = sqlx::query(&format!(
+            "SELECT cp.claim_id, cp.media_id, oc.id AS other_id, op.name AS claimant_name, \
+                    orl.name AS rule_name, oc.created_at \
+             FROM claim_photos cp JOIN media m ON m.id = cp.media_id \
+             JOIN media om ON om.sha256 = m.sha256 \
+             JOIN claim_photos ocp ON ocp.media_id = om.id AND ocp.claim_id <> cp.claim_id \
+             JOIN point_claims oc ON oc.id = ocp.claim_id \
+             JOIN people op ON op.id = oc.claimant_id JOIN point_rules orl ON orl.id = oc.rule_id \
+             WHERE cp.claim_id IN ({ids}) ORDER BY oc.id"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            let entry = reuse
+                .entry((r.try_get("claim_id")?, r.try_get("media_id")?))
+                .or_default();
+            let other: i64 = r.try_get("other_id")?;
+            if !entry.iter().any(|e| e.claim_id == other) {
+                entry.push(PhotoReuse {
+                    claim_id: other,
+                    claimant_name: mask_name(&r.try_get::<String, _>("claimant_name")?),
+                    rule_name: r.try_get("rule_name")?,
+                    created_at: rfc3339(r.try_get("created_at")?),
+                });
+            }
+        }
+    }
+    for r in &rows {
+        let claim_id: i64 = r.try_get("claim_id")?;
+        let media_id: i64 = r.try_get("media_id")?;
+        if let Some(claim) = claims.iter_mut().find(|c| c.id == claim_id) {
+            claim.photos.push(ClaimPhoto {
+                media_id,
+                reused_in: reuse.remove(&(claim_id, media_id)).unwrap_or_default(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The claims of `claimant_id`, newest first; `before_id` is the previous page's cursor.
+pub async fn mine(
+    db: &Db,
+    claimant_id: i64,
+    before_id: Option<i64>,
+    limit: u32,
+) -> Result<Page<Claim>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.claimant_id = $1 AND c.id < $2 \
+         ORDER BY c.id DESC LIMIT $3"
+    ))
+    .bind(claimant_id)
+    .bind(before_id.unwrap_or(i64::MAX))
+    .bind(i64::from(limit) + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let mut claims = rows.iter().map(claim_of).collect::<Result<Vec<_>, _>>()?;
+    attach_photos(&mut *db.reader().acquire().await?, &mut claims, false).await?;
+    Ok(Page::from_overfetch(claims, limit as usize, |c| c.id))
+}
+
+/// The claims a reviewer holding `grants` may decide, in `status`: pending ones oldest first
+/// (a queue), decided ones newest first; `cursor` is the previous page's `next_cursor`.
+/// Empty for a caller who reviews nowhere.
+pub async fn review_queue(
+    db: &Db,
+    grants: &[RoleGrant],
+    status: ClaimStatus,
+    cursor: Option<i64>,
+    limit: u32,
+) -> Result<Page<Claim>, sqlx::Error> {
+    let regions: Vec<String> = policy::regions_where(grants, Action::ReviewClaims)
+        .map(|r| format!("{r}%"))
+        .collect();
+    if regions.is_empty() {
+        return Ok(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        });
+    }
+    // Region codes nest by prefix (a grid is `<village>-NNN`): a prefix match finds the claims
+    // of a grid, or of every grid and village inside a village, township or county.
+    let within: Vec<String> = (0..regions.len())
+        .map(|i| format!("c.region_code LIKE ${}", i + 4))
+        .collect();
+    let (order, after) = match status {
+        ClaimStatus::Pending => ("ASC", "c.id > $2"),
+        _ => ("DESC", "c.id < $2"),
+    };
+    let sql = format!(
+        "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.status = $1 AND {after} AND ({}) \
+         ORDER BY c.id {order} LIMIT $3",
+        within.join(" OR ")
+    );
+    let start = match status {
+        ClaimStatus::Pending => cursor.unwrap_or(0),
+        _ => cursor.unwrap_or(i64::MAX),
+    };
+    let mut query = sqlx::query(&sql)
+        .bind(status.as_str())
+        .bind(start)
+        .bind(i64::from(limit) + 1);
+    for region in &regions {
+        query = query.bind(region);
+    }
+    let rows = query.fetch_all(db.reader()).await?;
+    let mut claims = rows.iter().map(claim_of).collect::<Result<Vec<_>, _>>()?;
+    attach_photos(&mut *db.reader().acquire().await?, &mut claims, true).await?;
+    Ok(Page::from_overfetch(claims, limit as usize, |c| c.id))
+}
