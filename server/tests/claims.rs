@@ -212,6 +212,7 @@ db_tests! {
 
         let (_, history) = app.get_as("/api/v1/points/ledger", Some(&zhang)).await;
         assert_eq!(history["items"][0]["reason"], "claim");
+        assert_eq!(history["items"][0]["label"], "垃圾分类");
         assert_eq!(history["items"][0]["reference"], format!("claim:{id}"));
         assert_eq!(history["items"][0]["balance_after"], 2);
         let (_, mine) = app.get_as("/api/v1/claims/mine", Some(&zhang)).await;

@@ -92,6 +92,7 @@ db_tests! {
         let newest = &history["items"][0];
         assert_eq!((newest["amount"].as_i64(), newest["balance_after"].as_i64()), (Some(5), Some(15)));
         assert_eq!((newest["reason"].as_str(), newest["actor_name"].as_str()), (Some("award"), Some("测试员")));
+        assert_eq!(newest["label"], "门前三包");
         let cursor = history["next_cursor"].as_str().unwrap().to_owned();
         let (_, older) = app.get_as(&format!("/api/v1/points/ledger?limit=1&cursor={cursor}"), Some(&zhang)).await;
         assert_eq!((older["items"][0]["amount"].as_i64(), older["items"][0]["balance_after"].as_i64()), (Some(10), Some(10)));

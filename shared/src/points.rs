@@ -29,6 +29,9 @@ pub struct LedgerEntry {
     pub reason: String,
     /// What the movement is about, e.g. `award:12`.
     pub reference: Option<String>,
+    /// What it was for, in words: the rule's name for a claim (垃圾分类), the reason of an
+    /// award or deduction (文明户); `null` when there is nothing more to say than `reason`.
+    pub label: Option<String>,
     /// Who moved the points (`null`: the system).
     pub actor_name: Option<String>,
     /// RFC 3339, UTC.

@@ -10,8 +10,6 @@
 //! Rankings count those points, net, in the county's month and year ([`crate::calendar`]);
 //! villagers with nothing earned are not ranked; equal points share a rank (1, 1, 3).
 
-use std::collections::HashMap;
-
 use jifen_shared::points::{Board, BoardMovement, RankingEntry, mask_name};
 use jifen_shared::regions::{RegionCode, RegionLevel};
 use sqlx::Row;
@@ -91,7 +89,7 @@ pub async fn board(
         .into_iter()
         .flatten()
         .collect();
-    let labels = labels(db, &references).await?;
+    let labels = super::labels(db, &references).await?;
     let mut movements = Vec::with_capacity(rows.len());
     for r in &rows {
         let reference: Option<String> = r.try_get("reference")?;
@@ -115,43 +113,6 @@ pub async fn board(
         monthly_ranking: ranking(db, &village, calendar.month(now)).await?,
         yearly_ranking: ranking(db, &village, calendar.year(now)).await?,
     })
-}
-
-/// What each reference is about, for people: a claim's rule name, an award's reason.
-async fn labels(db: &Db, references: &[String]) -> Result<HashMap<String, String>, sqlx::Error> {
-    let ids = |prefix: &str| -> String {
-        references
-            .iter()
-            .filter_map(|r| r.strip_prefix(prefix)?.parse::<i64>().ok())
-            .map(|id| id.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut labels = HashMap::new();
-    let queries = [
-        (
-            "claim:",
-            "SELECT c.id, r.name AS label FROM point_claims c JOIN point_rules r ON r.id = c.rule_id WHERE c.id IN",
-        ),
-        (
-            "award:",
-            "SELECT id, reason AS label FROM point_awards WHERE id IN",
-        ),
-    ];
-    for (prefix, sql) in queries {
-        let ids = ids(prefix);
-        if ids.is_empty() {
-            continue;
-        }
-        for r in sqlx::query(&format!("{sql} ({ids})"))
-            .fetch_all(db.reader())
-            .await?
-        {
-            let id: i64 = r.try_get("id")?;
-            labels.insert(format!("{prefix}{id}"), r.try_get("label")?);
-        }
-    }
-    Ok(labels)
 }
 
 /// The top villagers of `village` by points earned in `period`.

@@ -17,9 +17,12 @@ pub mod claims;
 pub mod routes;
 pub mod rules;
 
+use std::collections::HashMap;
+
 use jifen_shared::Page;
 use jifen_shared::points::{LedgerEntry, PointsBalance};
 use jifen_shared::regions::RegionCode;
+use sqlx::Row;
 
 use crate::ledger::{self, AccountKind};
 use crate::storage::{Db, Tx};
@@ -67,6 +70,11 @@ pub async fn history(
     };
     let movements =
         ledger::storage::movements(db, account, after_id.unwrap_or(i64::MAX), limit + 1).await?;
+    let references: Vec<String> = movements
+        .iter()
+        .filter_map(|m| m.reference.clone())
+        .collect();
+    let labels = labels(db, &references).await?;
     let items = movements
         .into_iter()
         .map(|m| LedgerEntry {
@@ -74,10 +82,51 @@ pub async fn history(
             amount: m.amount,
             balance_after: m.held_after,
             reason: m.reason,
+            label: m.reference.as_ref().and_then(|r| labels.get(r).cloned()),
             reference: m.reference,
             actor_name: m.actor_name,
             created_at: crate::storage::rfc3339(m.created_at),
         })
         .collect();
     Ok(Page::from_overfetch(items, limit as usize, |e| e.id))
+}
+
+/// What each reference is about, for people: a claim's rule name, an award's reason.
+pub async fn labels(
+    db: &Db,
+    references: &[String],
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    let ids = |prefix: &str| -> String {
+        references
+            .iter()
+            .filter_map(|r| r.strip_prefix(prefix)?.parse::<i64>().ok())
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut labels = HashMap::new();
+    let queries = [
+        (
+            "claim:",
+            "SELECT c.id, r.name AS label FROM point_claims c JOIN point_rules r ON r.id = c.rule_id WHERE c.id IN",
+        ),
+        (
+            "award:",
+            "SELECT id, reason AS label FROM point_awards WHERE id IN",
+        ),
+    ];
+    for (prefix, sql) in queries {
+        let ids = ids(prefix);
+        if ids.is_empty() {
+            continue;
+        }
+        for r in sqlx::query(&format!("{sql} ({ids})"))
+            .fetch_all(db.reader())
+            .await?
+        {
+            let id: i64 = r.try_get("id")?;
+            labels.insert(format!("{prefix}{id}"), r.try_get("label")?);
+        }
+    }
+    Ok(labels)
 }
