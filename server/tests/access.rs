@@ -285,5 +285,6 @@ db_tests! {
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
         assert_eq!(n, 14 * 15);
+        app.assert_ledger_balanced().await;
     }
 }

@@ -93,22 +93,6 @@ async fn village(app: &TestApp) -> Village {
     }
 }
 
-/// A villager's access token, signed in with an SMS code.
-async fn villager(app: &TestApp, phone: &str) -> String {
-    app.post_json("/api/v1/auth/otp/send", None, &json!({"phone": phone}))
-        .await;
-    let code = app.last_code(&format!("+86{phone}")).unwrap();
-    let (status, tokens) = app
-        .post_json(
-            "/api/v1/auth/otp/verify",
-            None,
-            &json!({"phone": phone, "code": code}),
-        )
-        .await;
-    assert_eq!(status, 200, "{tokens}");
-    tokens["access_token"].as_str().unwrap().to_owned()
-}
-
 /// A photo of `person_id` whose stored picture has the hash `sha256`.
 async fn photo(app: &TestApp, person_id: i64, sha256: &str) -> i64 {
     sqlx::query_scalar(
@@ -157,13 +141,6 @@ async fn balance(app: &TestApp, token: &str) -> i64 {
     balance["available"].as_i64().unwrap()
 }
 
-async fn assert_balanced(app: &TestApp) {
-    let problems = jifen_server::ledger::check_invariants(&app.db)
-        .await
-        .unwrap();
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
 fn ms(at: &str) -> i64 {
     at.parse::<jiff::Timestamp>().unwrap().as_millisecond()
 }
@@ -171,7 +148,7 @@ fn ms(at: &str) -> i64 {
 db_tests! {
     async fn a_claim_with_a_photo_is_approved_by_the_grid_worker_and_credited_once(app) {
         let v = village(&app).await;
-        let zhang = villager(&app, "13900139001").await;
+        let zhang = app.villager_token("13900139001").await;
         let picture = photo(&app, v.zhang, "aa").await;
         let (status, created) = claim(&app, &zhang, &json!({"rule_id": GARBAGE, "note": "  分好了厨余和可回收\r\n两袋 ", "photo_ids": [picture]})).await;
         assert_eq!(status, 201, "{created}");
@@ -225,12 +202,12 @@ db_tests! {
         let (_, done) = app.get_as("/api/v1/review/claims?status=approved", Some(&v.grid_worker)).await;
         assert_eq!(done["items"][0]["id"], id);
         assert_eq!(app.get_as("/api/v1/review/claims?status=done", Some(&v.grid_worker)).await.0, 400);
-        assert_balanced(&app).await;
+        app.assert_ledger_balanced().await;
     }
 
     async fn a_rejection_carries_its_reason_and_moves_nothing(app) {
         let v = village(&app).await;
-        let wang = villager(&app, "13900139003").await;
+        let wang = app.villager_token("13900139003").await;
         let (status, created) = claim(&app, &wang, &json!({"rule_id": FILIAL, "note": "照顾邻居老人"})).await;
         assert_eq!(status, 201, "{created}");
         assert_eq!(created["grid_code"], json!(null), "王五 is in no grid: his village reviews");
@@ -250,13 +227,13 @@ db_tests! {
         assert_eq!((mine["items"][0]["status"].as_str(), mine["items"][0]["review_reason"].as_str()), (Some("rejected"), Some("不符合积分事项")));
         assert_eq!(balance(&app, &wang).await, 0);
         assert_eq!(review(&app, &v.admin, 999_999, None).await.0, 404);
-        assert_balanced(&app).await;
+        app.assert_ledger_balanced().await;
     }
 
     async fn nobody_reviews_their_own_or_their_households_claims(app) {
         let v = village(&app).await;
-        let zhang = villager(&app, "13900139001").await;
-        let li = villager(&app, "13900139002").await;
+        let zhang = app.villager_token("13900139001").await;
+        let li = app.villager_token("13900139002").await;
         let (_, mine) = claim(&app, &li, &json!({"rule_id": FILIAL})).await;
         let (_, family) = claim(&app, &zhang, &json!({"rule_id": FILIAL})).await;
         for id in [mine["id"].as_i64().unwrap(), family["id"].as_i64().unwrap()] {
@@ -268,12 +245,12 @@ db_tests! {
         assert!(review(&app, &li, family["id"].as_i64().unwrap(), None).await.1["message"].as_str().unwrap().contains("household"));
         // Another reviewer of the grid may.
         assert_eq!(review(&app, &v.grid_worker, family["id"].as_i64().unwrap(), None).await.0, 200);
-        assert_balanced(&app).await;
+        app.assert_ledger_balanced().await;
     }
 
     async fn bad_claims_are_refused_with_their_reason(app) {
         let v = village(&app).await;
-        let zhang = villager(&app, "13900139001").await;
+        let zhang = app.villager_token("13900139001").await;
         let own = photo(&app, v.zhang, "bb").await;
         let someone_elses = photo(&app, v.wang, "cc").await;
         let many: Vec<i64> = futures_util::future::join_all((0..7).map(|i| photo(&app, v.zhang, if i == 0 { "d0" } else { "d1" }))).await;
@@ -298,7 +275,7 @@ db_tests! {
         // A village's own rule is not claimable elsewhere; an inactive rule not at all.
         let (status, rule) = app.post_json("/api/v1/admin/rules", Some(&v.admin), &json!({"code": "river", "name": "清理河道", "category": "environment", "points": 4, "needs_photo": false, "daily_cap": null, "monthly_cap": null, "region_code": LIUCUN})).await;
         assert_eq!(status, 201);
-        let zhao = villager(&app, "13900139004").await;
+        let zhao = app.villager_token("13900139004").await;
         assert_eq!(claim(&app, &zhao, &json!({"rule_id": rule["id"]})).await.0, 400);
         sqlx::query("UPDATE point_rules SET active = 0 WHERE id = $1").bind(rule["id"].as_i64().unwrap()).execute(app.db.writer()).await.unwrap();
         let (status, body) = claim(&app, &zhang, &json!({"rule_id": rule["id"]})).await;
@@ -310,7 +287,7 @@ db_tests! {
 
     async fn a_retried_claim_is_made_once(app) {
         let _v = village(&app).await;
-        let zhang = villager(&app, "13900139001").await;
+        let zhang = app.villager_token("13900139001").await;
         let body = json!({"rule_id": FILIAL, "note": "照顾老人"});
         let send = || async {
             app.client.post(app.url("/api/v1/claims")).bearer_auth(&zhang).header("Idempotency-Key", "claim-1").json(&body).send().await.unwrap().json::<serde_json::Value>().await.unwrap()
@@ -377,7 +354,7 @@ db_tests! {
         assert!(matches!(create("2026-06-20T03:00:00Z").await, Err(ClaimError::CapReached { period: "month", .. })));
         // July: it may.
         assert_eq!(decide(left, "2026-07-01T03:00:00Z").await.unwrap().status, ClaimStatus::Approved);
-        let zhang = villager(&app, "13900139001").await;
+        let zhang = app.villager_token("13900139001").await;
         assert_eq!(balance(&app, &zhang).await, 3 * (3 + 1 + 3 + 1));
         // Over HTTP, the shipped 垃圾分类 (once a day): a second claim today is refused.
         let picture = photo(&app, v.zhang, "ee").await;
@@ -385,13 +362,13 @@ db_tests! {
         assert_eq!(status, 201, "{first}");
         let (status, body) = claim(&app, &zhang, &json!({"rule_id": GARBAGE, "photo_ids": [picture]})).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("cap_reached")), "{body}");
-        assert_balanced(&app).await;
+        app.assert_ledger_balanced().await;
     }
 
     async fn a_photo_used_for_another_claim_is_flagged_to_the_reviewer(app) {
         let v = village(&app).await;
-        let zhang = villager(&app, "13900139001").await;
-        let wang = villager(&app, "13900139003").await;
+        let zhang = app.villager_token("13900139001").await;
+        let wang = app.villager_token("13900139003").await;
         let first = photo(&app, v.wang, "same-picture").await;
         let again = photo(&app, v.zhang, "same-picture").await;
         let (_, old) = claim(&app, &wang, &json!({"rule_id": GARBAGE, "photo_ids": [first]})).await;
@@ -410,7 +387,7 @@ db_tests! {
         assert_eq!(status, 201, "{body}");
         let (status, body) = app.post_json("/api/v1/admin/awards", Some(&v.admin), &json!({"user_ids": [v.wang], "rule_id": LITTERING, "reason": "村口堆放秸秆"})).await;
         assert_eq!(status, 201, "{body}");
-        let wang = villager(&app, "13900139003").await;
+        let wang = app.villager_token("13900139003").await;
         assert_eq!(balance(&app, &wang).await, 15);
         let award_reasons: Vec<(Option<i64>, String, i64)> = sqlx::query_as("SELECT rule_id, reason, points FROM point_awards ORDER BY id")
             .fetch_all(app.db.reader()).await.unwrap();
@@ -427,12 +404,12 @@ db_tests! {
             let (got, answer) = app.post_json("/api/v1/admin/awards", Some(&county), &body).await;
             assert_eq!(got, status, "{body}: {answer}");
         }
-        assert_balanced(&app).await;
+        app.assert_ledger_balanced().await;
     }
 
     async fn the_village_board_shows_masked_names_officials_and_rankings(app) {
         let v = village(&app).await;
-        let zhang = villager(&app, "13900139001").await;
+        let zhang = app.villager_token("13900139001").await;
         let (_, c) = claim(&app, &zhang, &json!({"rule_id": FILIAL})).await;
         assert_eq!(review(&app, &v.grid_worker, c["id"].as_i64().unwrap(), None).await.0, 200);
         app.post_json("/api/v1/admin/awards", Some(&v.admin), &json!({"user_ids": [v.wang], "points": 6, "reason": "帮助邻里"})).await;
@@ -453,6 +430,6 @@ db_tests! {
         assert_eq!(app.get_json("/api/v1/public/villages/410783101/board").await.0, 404);
         assert_eq!(app.get_json("/api/v1/public/villages/999999999999/board").await.0, 404);
         assert_eq!(app.get_json("/api/v1/public/villages/abc/board").await.0, 404);
-        assert_balanced(&app).await;
+        app.assert_ledger_balanced().await;
     }
 }

@@ -87,15 +87,6 @@ async fn available(db: &Db, account: i64) -> i64 {
         .available()
 }
 
-async fn assert_balanced(db: &Db) {
-    let problems = ledger::check_invariants(db).await.unwrap();
-    assert!(
-        problems.is_empty(),
-        "ledger invariants broken:\n{}",
-        problems.join("\n")
-    );
-}
-
 db_tests! {
     async fn points_enter_from_the_township_and_move_between_villagers(app) {
         let (issuance, v) = accounts(&app, 2).await;
@@ -118,7 +109,7 @@ db_tests! {
         for bad in [new("x:1", v[0], v[1], 0), new("x:2", v[0], v[1], -5), new("x:3", v[0], v[0], 5), new("x:4", v[0], 999_999, 5)] {
             assert!(transfer(&app.db, &bad, false).await.is_err(), "{bad:?}");
         }
-        assert_balanced(&app.db).await;
+        common::assert_ledger_balanced(&app.db).await;
     }
 
     async fn the_same_key_moves_points_once(app) {
@@ -135,7 +126,7 @@ db_tests! {
         let replays: usize = results.iter().filter(|r| matches!(r, Ok((_, false)))).count();
         assert_eq!((fresh, replays), (1, 19), "{results:?}");
         assert_eq!(available(&app.db, v[0]).await, 25);
-        assert_balanced(&app.db).await;
+        common::assert_ledger_balanced(&app.db).await;
     }
 
     async fn thirty_parallel_reservations_of_80_from_100_leave_exactly_20(app) {
@@ -149,7 +140,7 @@ db_tests! {
         let balance = ledger::balance(&app.db, v[0]).await.unwrap().unwrap();
         assert_eq!((balance.available(), balance.posted(), balance.debits_pending), (20, 100, 80));
         assert_eq!(ledger::balance(&app.db, v[1]).await.unwrap().unwrap().credits_pending, 80);
-        assert_balanced(&app.db).await;
+        common::assert_ledger_balanced(&app.db).await;
     }
 
     async fn a_reservation_is_posted_or_voided_exactly_once(app) {
@@ -185,7 +176,7 @@ db_tests! {
         let (single, _) = transfer(&app.db, &new("award:2", issuance, v[0], 1), false).await.unwrap();
         assert!(matches!(settle(&app.db, single.id, true, "award:2:post").await, Err(LedgerError::NotPending(_))));
         assert!(matches!(settle(&app.db, 999_999, true, "nothing:post").await, Err(LedgerError::NotPending(_))));
-        assert_balanced(&app.db).await;
+        common::assert_ledger_balanced(&app.db).await;
     }
 
     async fn a_refused_transfer_leaves_nothing_behind_in_the_transaction(app) {
@@ -199,7 +190,7 @@ db_tests! {
         tx.commit().await.unwrap();
         assert_eq!(paid.amount, 10);
         assert_eq!((available(&app.db, v[0]).await, available(&app.db, v[1]).await), (10, 0));
-        assert_balanced(&app.db).await;
+        common::assert_ledger_balanced(&app.db).await;
     }
 
     async fn a_voided_reservation_gives_the_points_back(app) {
@@ -211,7 +202,7 @@ db_tests! {
         settle(&app.db, hold.id, false, "redeem:1:expire").await.unwrap();
         assert_eq!(available(&app.db, v[0]).await, 50);
         assert_eq!(ledger::balance(&app.db, v[1]).await.unwrap().unwrap(), Balance::default());
-        assert_balanced(&app.db).await;
+        common::assert_ledger_balanced(&app.db).await;
     }
 }
 
@@ -359,7 +350,7 @@ async fn run(db: &Db, accounts: &[i64], ops: &[Op], concurrent: bool, round: usi
             }
         }
     }
-    assert_balanced(db).await;
+    common::assert_ledger_balanced(db).await;
 }
 
 /// Random operations in rounds on one database: half sequential (checked against the model),

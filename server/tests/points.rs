@@ -30,22 +30,6 @@ async fn village(app: &TestApp) -> (Vec<i64>, String) {
     )
 }
 
-/// A villager's access token, signed in with an SMS code.
-async fn villager(app: &TestApp, phone: &str) -> String {
-    app.post_json("/api/v1/auth/otp/send", None, &json!({"phone": phone}))
-        .await;
-    let code = app.last_code(&format!("+86{phone}")).unwrap();
-    let (status, tokens) = app
-        .post_json(
-            "/api/v1/auth/otp/verify",
-            None,
-            &json!({"phone": phone, "code": code}),
-        )
-        .await;
-    assert_eq!(status, 200, "{tokens}");
-    tokens["access_token"].as_str().unwrap().to_owned()
-}
-
 async fn award(
     app: &TestApp,
     token: &str,
@@ -68,13 +52,6 @@ async fn award(
     )
 }
 
-async fn assert_balanced(app: &TestApp) {
-    let problems = jifen_server::ledger::check_invariants(&app.db)
-        .await
-        .unwrap();
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
 db_tests! {
     async fn an_award_reaches_the_villagers_balance_and_history(app) {
         let (ids, admin) = village(&app).await;
@@ -83,7 +60,7 @@ db_tests! {
         assert_eq!(body["transfer_ids"].as_array().unwrap().len(), 2);
         assert_eq!(body["shortfalls"], json!([]));
         award(&app, &admin, None, &json!({"user_ids": [ids[0]], "points": 5, "reason": "门前三包"})).await;
-        let zhang = villager(&app, "13900139001").await;
+        let zhang = app.villager_token("13900139001").await;
         let (_, balance) = app.get_as("/api/v1/points/balance", Some(&zhang)).await;
         assert_eq!(balance, json!({"available": 15, "pending": 0, "earned_total": 15, "spent_total": 0}));
         let (_, me) = app.get_as("/api/v1/me", Some(&zhang)).await;
@@ -101,7 +78,7 @@ db_tests! {
         let (_, audit) = app.get_as("/api/v1/admin/audit", Some(&admin)).await;
         assert_eq!(audit["items"][0]["action"], "points.award");
         assert_eq!(audit["items"][0]["after"]["reason"], "门前三包");
-        assert_balanced(&app).await;
+        app.assert_ledger_balanced().await;
     }
 
     async fn a_deduction_takes_what_there_is_and_reports_the_rest(app) {
@@ -114,14 +91,14 @@ db_tests! {
             json!([{"user_id": ids[0], "wanted": 15, "deducted": 10}, {"user_id": ids[1], "wanted": 15, "deducted": 0}])
         );
         assert_eq!(body["transfer_ids"].as_array().unwrap().len(), 1);
-        let zhang = villager(&app, "13900139001").await;
+        let zhang = app.villager_token("13900139001").await;
         let (_, balance) = app.get_as("/api/v1/points/balance", Some(&zhang)).await;
         assert_eq!(balance, json!({"available": 0, "pending": 0, "earned_total": 10, "spent_total": 10}));
         let (_, history) = app.get_as("/api/v1/points/ledger", Some(&zhang)).await;
         assert_eq!(history["items"][0]["amount"], -10);
         assert_eq!(history["items"][0]["reason"], "deduction");
         assert_eq!(history["items"][0]["balance_after"], 0);
-        assert_balanced(&app).await;
+        app.assert_ledger_balanced().await;
     }
 
     async fn the_same_idempotency_key_awards_once(app) {
@@ -135,7 +112,7 @@ db_tests! {
         // Ten taps at once with a new key: one award.
         let answers = futures_util::future::join_all((0..10).map(|_| award(&app, &admin, Some("k-2"), &body))).await;
         assert!(answers.iter().all(|a| a == &answers[0] && a.0 == 201), "{answers:?}");
-        let zhang = villager(&app, "13900139001").await;
+        let zhang = app.villager_token("13900139001").await;
         let (_, balance) = app.get_as("/api/v1/points/balance", Some(&zhang)).await;
         assert_eq!(balance["available"], 14);
         // A key is the caller's own: another admin's same key is another request.
@@ -143,12 +120,12 @@ db_tests! {
         assert_eq!(award(&app, &other, Some("k-1"), &body).await.0, 201);
         assert_eq!(award(&app, &admin, Some(""), &body).await.0, 400);
         assert_eq!(award(&app, &admin, Some(&"k".repeat(101)), &body).await.0, 400);
-        assert_balanced(&app).await;
+        app.assert_ledger_balanced().await;
     }
 
     async fn awards_are_checked_and_scoped(app) {
         let (ids, admin) = village(&app).await;
-        let zhang = villager(&app, "13900139001").await;
+        let zhang = app.villager_token("13900139001").await;
         let (_, me) = app.get_as("/api/v1/me", Some(&admin)).await;
         let admin_id = me["id"].as_i64().unwrap();
         let reason = "文明户";
@@ -178,7 +155,7 @@ db_tests! {
         assert_eq!(balance["earned_total"], 0);
         let (_, history) = app.get_as("/api/v1/points/ledger", Some(&zhang)).await;
         assert_eq!(history, json!({"items": [], "next_cursor": null}));
-        assert_balanced(&app).await;
+        app.assert_ledger_balanced().await;
     }
 
     async fn the_rule_catalogue_ships_defaults_and_takes_county_and_village_rules(app) {

@@ -305,6 +305,32 @@ impl TestApp {
             .map(|(_, c)| c.clone())
     }
 
+    /// A registered villager's access token, signed in with an SMS code (`phone`: 11 digits).
+    pub async fn villager_token(&self, phone: &str) -> String {
+        self.post_json(
+            "/api/v1/auth/otp/send",
+            None,
+            &serde_json::json!({"phone": phone}),
+        )
+        .await;
+        let code = self.last_code(&format!("+86{phone}")).expect("an SMS code");
+        let (status, tokens) = self
+            .post_json(
+                "/api/v1/auth/otp/verify",
+                None,
+                &serde_json::json!({"phone": phone, "code": code}),
+            )
+            .await;
+        assert_eq!(status, 200, "{tokens}");
+        tokens["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Asserts the ledger's invariants (`jifen_server::ledger::check_invariants`): every test
+    /// that moves points ends with it.
+    pub async fn assert_ledger_balanced(&self) {
+        assert_ledger_balanced(&self.db).await;
+    }
+
     /// Loads the bundled 长垣市 divisions, as `jifen import-divisions` does.
     pub async fn load_changyuan(&self) {
         for (_, bytes) in jifen_server::regions::import::BUNDLED_CHANGYUAN {
@@ -441,4 +467,15 @@ macro_rules! db_tests {
             }
         )*
     };
+}
+
+/// Asserts the ledger's invariants on `db`: all balances sum to zero, each cached balance is the
+/// sum of its transfers, no villager below zero.
+pub async fn assert_ledger_balanced(db: &Db) {
+    let problems = jifen_server::ledger::check_invariants(db).await.unwrap();
+    assert!(
+        problems.is_empty(),
+        "ledger invariants broken:\n{}",
+        problems.join("\n")
+    );
 }
