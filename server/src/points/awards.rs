@@ -76,7 +76,11 @@ pub async fn award(
     if request.rule_id.is_some() {
         return Err(AwardError::RuleNotAvailable);
     }
-    if request.points == 0 || request.points.unsigned_abs() > MAX_POINTS as u64 {
+    // Stopgap until awards by rule land: `points` became optional in the wire type.
+    let Some(points) = request.points else {
+        return Err(AwardError::Points);
+    };
+    if points == 0 || points.unsigned_abs() > MAX_POINTS as u64 {
         return Err(AwardError::Points);
     }
     if ids.contains(&actor_id) {
@@ -110,7 +114,7 @@ pub async fn award(
         "INSERT INTO point_awards (actor_id, points, reason, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(actor_id)
-    .bind(request.points)
+    .bind(points)
     .bind(&reason)
     .bind(now)
     .fetch_one(&mut **tx)
@@ -135,8 +139,8 @@ pub async fn award(
             .entry(village.clone())
             .or_default()
             .push(*person_id);
-        let wanted = request.points.abs();
-        let (debit, credit) = match request.points > 0 {
+        let wanted = points.abs();
+        let (debit, credit) = match points > 0 {
             true => (issuance, account),
             false => (account, issuance),
         };
@@ -145,12 +149,7 @@ pub async fn award(
             debit_account_id: debit,
             credit_account_id: credit,
             amount: wanted,
-            reason: if request.points > 0 {
-                "award"
-            } else {
-                "deduction"
-            }
-            .into(),
+            reason: if points > 0 { "award" } else { "deduction" }.into(),
             reference: Some(format!("award:{award_id}")),
             actor_id: Some(actor_id),
         };
@@ -158,7 +157,7 @@ pub async fn award(
         // the ledger decides; a reservation made meanwhile only lowers it further).
         let made = loop {
             match ledger::transfer(tx, &transfer, false).await {
-                Err(LedgerError::InsufficientPoints { available, .. }) if request.points < 0 => {
+                Err(LedgerError::InsufficientPoints { available, .. }) if points < 0 => {
                     if available <= 0 {
                         break None;
                     }
@@ -171,7 +170,7 @@ pub async fn award(
         if let Some(t) = made {
             result.transfer_ids.push(t.id);
         }
-        if request.points < 0 && deducted < wanted {
+        if points < 0 && deducted < wanted {
             result.shortfalls.push(Shortfall {
                 user_id: *person_id,
                 wanted,
@@ -182,7 +181,7 @@ pub async fn award(
     for (village, people) in by_village {
         let record = crate::audit::Record {
             actor_id: Some(actor_id),
-            action: if request.points > 0 {
+            action: if points > 0 {
                 "points.award"
             } else {
                 "points.deduct"
@@ -191,7 +190,7 @@ pub async fn award(
             target: format!("award:{award_id}"),
             before: None,
             after: Some(serde_json::json!({
-                "points": request.points,
+                "points": points,
                 "reason": reason,
                 "user_ids": people,
                 "shortfalls": result.shortfalls.iter().filter(|s| people.contains(&s.user_id)).map(|s| serde_json::json!({"user_id": s.user_id, "wanted": s.wanted, "deducted": s.deducted})).collect::<Vec<_>>(),
