@@ -11,6 +11,7 @@ pub mod config;
 pub mod csv_input;
 pub mod http;
 pub mod ledger;
+pub mod media;
 pub mod people;
 pub mod points;
 pub mod policy;
