@@ -124,6 +124,9 @@ db_tests! {
             "/api/v1/points/ledger",
             "/api/v1/rules",
             "/api/v1/admin/rules",
+            "/api/v1/media",
+            "/api/v1/media/{id}",
+            "/api/v1/media/{id}/thumb",
         ]
         .into_iter()
         .map(String::from)

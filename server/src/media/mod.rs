@@ -6,9 +6,11 @@
 //! - [`process`]: bytes → upright JPEG + thumbnail (format sniffing, limits, orientation);
 //! - [`storage`]: the `media` table, the files on disk, and [`storage::visible_to`] — who sees
 //!   a photo — and [`storage::owned_by`] for code that attaches photos;
+//! - [`routes`]: `POST /media`, `GET /media/{id}`, `GET /media/{id}/thumb`;
 //! - this module: [`upload`], the service behind `POST /media`.
 
 pub mod process;
+pub mod routes;
 pub mod storage;
 
 use std::path::{Path, PathBuf};
