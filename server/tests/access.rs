@@ -5,6 +5,9 @@
 //! The target is 柳村 (410783101230) and its grid 410783101230-001. "Inside" grants reach it
 //! (a township admin of its township, a grid worker of its grid…); "outside" grants are the
 //! same roles over a neighbouring village, grid, township, or another county (辉县市 410782).
+//!
+//! Photos are not refused with 403 but hidden with 404 (nobody learns which exist), so they have
+//! their own matrix: [`photos_answer_every_role_inside_and_outside_exactly`].
 
 mod common;
 
@@ -61,6 +64,8 @@ enum Body {
     None,
     Json(serde_json::Value),
     Csv(String),
+    /// A multipart/form-data upload of a small JPEG in the field `file`.
+    Photo,
 }
 
 /// One protected endpoint: how to call it (`n` makes each call's body unique) and which callers
@@ -183,6 +188,14 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
+            method: reqwest::Method::POST,
+            path: "/api/v1/media".into(),
+            body: |_, _| Body::Photo,
+            allowed: &Role::ALL,
+            success: 201,
+            outsiders: Some(201),
+        },
+        Endpoint {
             method: reqwest::Method::GET,
             path: "/api/v1/claims/mine".into(),
             body: |_, _| Body::None,
@@ -271,6 +284,10 @@ db_tests! {
                     Body::None => request,
                     Body::Json(body) => request.json(&body),
                     Body::Csv(csv) => request.header("content-type", "text/csv").body(csv),
+                    Body::Photo => {
+                        let (form_type, body) = common::multipart_form("file", "a.jpg", "image/jpeg", &common::small_jpeg(n as u8));
+                        request.header("content-type", form_type).body(body)
+                    }
                 };
                 if let Some(token) = token {
                     request = request.bearer_auth(token);
@@ -284,7 +301,55 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 14 * 15);
+        assert_eq!(n, 15 * 15);
         app.assert_ledger_balanced().await;
+    }
+
+    async fn photos_answer_every_role_inside_and_outside_exactly(app) {
+        // A villager of the grid uploads a photo and attaches it to a claim reviewed in the
+        // grid: its reviewers inside the region see it (200); everyone else signed in is told
+        // it does not exist (404), whatever their role.
+        regions(&app).await;
+        let csv = format!("name,phone,village_code,grid_code\n李四,13600136000,{LIUCUN},{GRID}\n");
+        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
+        let villager_token = app.villager_token("13600136000").await;
+        let media_id = app.upload_photo(&villager_token, 1).await;
+        let villager: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613600136000'")
+            .fetch_one(app.db.reader()).await.unwrap();
+        let rule: i64 = sqlx::query_scalar("SELECT id FROM point_rules WHERE code = 'garbage_sorting'")
+            .fetch_one(app.db.reader()).await.unwrap();
+        let claim: i64 = sqlx::query_scalar(
+            "INSERT INTO point_claims (claimant_id, rule_id, points, note, village_code, region_code, status, created_at) \
+             VALUES ($1, $2, 2, '垃圾分类', $3, $4, 'pending', 0) RETURNING id",
+        )
+        .bind(villager).bind(rule).bind(LIUCUN).bind(GRID)
+        .fetch_one(app.db.writer()).await.unwrap();
+        sqlx::query("INSERT INTO claim_photos (claim_id, media_id, position) VALUES ($1, $2, 0)")
+            .bind(claim).bind(media_id)
+            .execute(app.db.writer()).await.unwrap();
+        let reviewers = [Role::GridWorker, Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin];
+        let mut n = 0;
+        let mut failures = Vec::new();
+        for (i, who) in callers().into_iter().enumerate() {
+            let token = token(&app, i, who).await;
+            let expected = match who {
+                Who::Anonymous => 401,
+                Who::Inside(role) if reviewers.contains(&role) => 200,
+                _ => 404,
+            };
+            for path in [format!("/api/v1/media/{media_id}"), format!("/api/v1/media/{media_id}/thumb")] {
+                n += 1;
+                let mut request = app.client.get(app.url(&path));
+                if let Some(token) = &token {
+                    request = request.bearer_auth(token);
+                }
+                let status = request.send().await.unwrap().status().as_u16();
+                if status != expected {
+                    failures.push(format!("GET {path} as {who:?}: {status}, expected {expected}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
+        assert_eq!(n, 2 * 15);
     }
 }

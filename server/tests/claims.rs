@@ -93,19 +93,6 @@ async fn village(app: &TestApp) -> Village {
     }
 }
 
-/// A photo of `person_id` whose stored picture has the hash `sha256`.
-async fn photo(app: &TestApp, person_id: i64, sha256: &str) -> i64 {
-    sqlx::query_scalar(
-        "INSERT INTO media (uploader_id, sha256, width, height, bytes, created_at) \
-         VALUES ($1, $2, 1600, 1200, 123456, 0) RETURNING id",
-    )
-    .bind(person_id)
-    .bind(sha256)
-    .fetch_one(app.db.writer())
-    .await
-    .unwrap()
-}
-
 async fn claim(app: &TestApp, token: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
     app.post_json("/api/v1/claims", Some(token), body).await
 }
@@ -149,7 +136,7 @@ db_tests! {
     async fn a_claim_with_a_photo_is_approved_by_the_grid_worker_and_credited_once(app) {
         let v = village(&app).await;
         let zhang = app.villager_token("13900139001").await;
-        let picture = photo(&app, v.zhang, "aa").await;
+        let picture = app.upload_photo(&zhang, 1).await;
         let (status, created) = claim(&app, &zhang, &json!({"rule_id": GARBAGE, "note": "  分好了厨余和可回收\r\n两袋 ", "photo_ids": [picture]})).await;
         assert_eq!(status, 201, "{created}");
         assert_eq!((created["status"].as_str(), created["points"].as_i64(), created["rule_name"].as_str()), (Some("pending"), Some(2), Some("垃圾分类")));
@@ -251,9 +238,13 @@ db_tests! {
     async fn bad_claims_are_refused_with_their_reason(app) {
         let v = village(&app).await;
         let zhang = app.villager_token("13900139001").await;
-        let own = photo(&app, v.zhang, "bb").await;
-        let someone_elses = photo(&app, v.wang, "cc").await;
-        let many: Vec<i64> = futures_util::future::join_all((0..7).map(|i| photo(&app, v.zhang, if i == 0 { "d0" } else { "d1" }))).await;
+        let own = app.upload_photo(&zhang, 2).await;
+        let wang = app.villager_token("13900139003").await;
+        let someone_elses = app.upload_photo(&wang, 3).await;
+        let mut many = Vec::new();
+        for seed in 10..17 {
+            many.push(app.upload_photo(&zhang, seed).await);
+        }
         let township_admin = app.staff_token("13800138005", Role::TownshipAdmin, "410783101").await;
         for (token, body, status, code) in [
             (&zhang, json!({"rule_id": GARBAGE, "note": "", "photo_ids": []}), 400, "photo_required"),
@@ -357,7 +348,7 @@ db_tests! {
         let zhang = app.villager_token("13900139001").await;
         assert_eq!(balance(&app, &zhang).await, 3 * (3 + 1 + 3 + 1));
         // Over HTTP, the shipped 垃圾分类 (once a day): a second claim today is refused.
-        let picture = photo(&app, v.zhang, "ee").await;
+        let picture = app.upload_photo(&zhang, 5).await;
         let (status, first) = claim(&app, &zhang, &json!({"rule_id": GARBAGE, "photo_ids": [picture]})).await;
         assert_eq!(status, 201, "{first}");
         let (status, body) = claim(&app, &zhang, &json!({"rule_id": GARBAGE, "photo_ids": [picture]})).await;
@@ -369,8 +360,9 @@ db_tests! {
         let v = village(&app).await;
         let zhang = app.villager_token("13900139001").await;
         let wang = app.villager_token("13900139003").await;
-        let first = photo(&app, v.wang, "same-picture").await;
-        let again = photo(&app, v.zhang, "same-picture").await;
+        let first = app.upload_photo(&wang, 7).await;
+        let again = app.upload_photo(&zhang, 7).await;
+        assert_ne!(first, again);
         let (_, old) = claim(&app, &wang, &json!({"rule_id": GARBAGE, "photo_ids": [first]})).await;
         let (_, new) = claim(&app, &zhang, &json!({"rule_id": GARBAGE, "photo_ids": [again]})).await;
         assert_eq!(new["photos"][0]["reused_in"], json!([]), "the claimant's own view carries no flag");

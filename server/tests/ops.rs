@@ -130,6 +130,9 @@ db_tests! {
             "/api/v1/review/claims/{id}/approve",
             "/api/v1/review/claims/{id}/reject",
             "/api/v1/public/villages/{code}/board",
+            "/api/v1/media",
+            "/api/v1/media/{id}",
+            "/api/v1/media/{id}/thumb",
         ]
         .into_iter()
         .map(String::from)

@@ -1,3 +1,94 @@
-//! Photo evidence (照片). Placeholder until the media pipeline lands.
+//! Photo evidence (照片): villagers prove a good deed with a photo (a claim), volunteers a
+//! finished service. DESIGN.md, "Media": uploads are validated by content, decoded with
+//! limits, rotated by EXIF orientation, re-encoded without metadata (no GPS leaks),
+//! thumbnailed, stored by content hash, and served only to people allowed to see them.
+//!
+//! - [`process`]: bytes → upright JPEG + thumbnail (format sniffing, limits, orientation);
+//! - [`storage`]: the `media` table, the files on disk, and [`storage::visible_to`] — who sees
+//!   a photo — and [`storage::owned_by`] for code that attaches photos;
+//! - [`routes`]: `POST /media`, `GET /media/{id}`, `GET /media/{id}/thumb`;
+//! - this module: [`upload`], the service behind `POST /media`.
 
+pub mod process;
+pub mod routes;
 pub mod storage;
+
+use std::path::{Path, PathBuf};
+
+use jifen_shared::media::Media;
+use tokio::sync::Semaphore;
+
+use self::process::ProcessError;
+use crate::storage::{Db, now_ms};
+
+/// How many uploads this process decodes at once: each may hold a few hundred MiB
+/// ([`process::MAX_DECODE_BYTES`] and its copies) and a core for a second, on a 2-core server.
+/// Further uploads wait their turn (their bodies are already read, at most 10 MiB each).
+pub const MAX_CONCURRENT_DECODES: usize = 2;
+
+static DECODES: Semaphore = Semaphore::const_new(MAX_CONCURRENT_DECODES);
+
+/// Why an upload was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    /// Not a picture this server accepts (400 `unsupported_media`).
+    #[error(transparent)]
+    Refused(ProcessError),
+    /// Encoding failed or the decoding task died (500).
+    #[error("the picture could not be processed: {0}")]
+    Processing(String),
+    /// The files could not be written (500).
+    #[error("the picture could not be stored: {0}")]
+    Files(std::io::Error),
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
+}
+
+/// Stores an upload of `uploader_id`: `bytes` is the whole file as received (at most
+/// [`jifen_shared::media::MAX_UPLOAD_BYTES`], enforced by the caller while reading). Decodes at
+/// most [`MAX_CONCURRENT_DECODES`] at once, off the async threads; writes the files under
+/// `data_dir` (once per content), then the row — so a row never names a missing file, and a
+/// refused upload leaves nothing behind.
+///
+/// Errors: [`MediaError::Refused`] (see [`process::process`]), [`MediaError::Processing`],
+/// [`MediaError::Files`], [`MediaError::Storage`].
+pub async fn upload(
+    db: &Db,
+    data_dir: &Path,
+    uploader_id: i64,
+    bytes: Vec<u8>,
+) -> Result<Media, MediaError> {
+    let permit = DECODES
+        .acquire()
+        .await
+        .map_err(|e| MediaError::Processing(e.to_string()))?;
+    let dir: PathBuf = data_dir.to_owned();
+    let processed = tokio::task::spawn_blocking(move || {
+        // Held until the work is done, even if the request is dropped meanwhile.
+        let _permit = permit;
+        let processed = process::process(&bytes).map_err(|e| match e {
+            e if e.is_refusal() => MediaError::Refused(e),
+            e => MediaError::Processing(e.to_string()),
+        })?;
+        storage::write_files(&dir, &processed.sha256, &processed.full, &processed.thumb)
+            .map_err(MediaError::Files)?;
+        Ok::<_, MediaError>(processed)
+    })
+    .await
+    .map_err(|e| MediaError::Processing(e.to_string()))??;
+    let new = storage::NewMedia {
+        uploader_id,
+        sha256: &processed.sha256,
+        width: processed.width,
+        height: processed.height,
+        bytes: processed.full.len(),
+        created_at: now_ms(),
+    };
+    let id = storage::insert(db, &new).await?;
+    Ok(Media {
+        id,
+        width: processed.width,
+        height: processed.height,
+        sha256: processed.sha256,
+    })
+}

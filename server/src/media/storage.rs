@@ -1,27 +1,248 @@
-//! SQL for the `media` table.
+//! Where photos live: the `media` table (one row per upload, see
+//! `migrations/*/0013_media.sql`) and the files, stored once per content under
+//! `<data dir>/media/<first two hex digits>/<sha256>.jpg` with the thumbnail beside it as
+//! `<sha256>.thumb.jpg`.
+//!
+//! [`visible_to`] is the one place that decides who sees a photo.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jifen_shared::auth::RoleGrant;
+use jifen_shared::regions::RegionCode;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
-use crate::storage::Tx;
+use crate::policy::{self, Action};
+use crate::storage::Db;
 
-/// Which of `ids` exist and were uploaded by `uploader_id`: `(id, sha256)`, by id.
-pub async fn owned_by(
-    tx: &mut Tx,
+/// One stored upload (a row of `media`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMedia {
+    pub id: i64,
+    /// Who uploaded it (`people.id`).
+    pub uploader_id: i64,
+    /// Lower-case hex SHA-256 of the full-size file: its name on disk.
+    pub sha256: String,
+    /// Of the full-size picture, in pixels.
+    pub width: i64,
+    pub height: i64,
+    /// Size of the full-size file, in bytes.
+    pub bytes: i64,
+    /// UTC milliseconds.
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, uploader_id, sha256, width, height, bytes, created_at";
+
+fn from_row(row: &AnyRow) -> Result<StoredMedia, sqlx::Error> {
+    Ok(StoredMedia {
+        id: row.try_get("id")?,
+        uploader_id: row.try_get("uploader_id")?,
+        sha256: row.try_get("sha256")?,
+        width: row.try_get("width")?,
+        height: row.try_get("height")?,
+        bytes: row.try_get("bytes")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// A new upload's row (the files are already written).
+pub struct NewMedia<'a> {
+    pub uploader_id: i64,
+    pub sha256: &'a str,
+    /// Pixels.
+    pub width: u32,
+    pub height: u32,
+    /// Size of the full-size file, in bytes.
+    pub bytes: usize,
+    /// UTC milliseconds.
+    pub created_at: i64,
+}
+
+/// Records an upload; returns its id. Every upload gets its own row, even of a picture stored
+/// before (the file is shared).
+pub async fn insert(db: &Db, media: &NewMedia<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO media (uploader_id, sha256, width, height, bytes, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(media.uploader_id)
+    .bind(media.sha256)
+    .bind(i64::from(media.width))
+    .bind(i64::from(media.height))
+    .bind(media.bytes as i64)
+    .bind(media.created_at)
+    .fetch_one(db.writer())
+    .await?
+    .try_get("id")
+}
+
+/// The upload `id`, whoever may see it (use [`visible_to`] to serve it).
+pub async fn find(db: &Db, id: i64) -> Result<Option<StoredMedia>, sqlx::Error> {
+    sqlx::query(&format!("SELECT {COLUMNS} FROM media WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.reader())
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// **The one place that decides who sees a photo.** The upload `id` if the caller (`caller_id`
+/// holding `roles`) may see it, else `None` — for an unknown id too, so that nobody learns
+/// which photos exist.
+///
+/// Who sees a photo:
+/// - whoever uploaded it;
+/// - for each claim (申报积分) it is attached to (`claim_photos` → `point_claims`): the
+///   claimant, and whoever may review that claim — [`Action::ReviewClaims`] over the claim's
+///   `region_code` (the grid worker of the claimant's grid, the admins of their village,
+///   township and county). Seeing is not deciding: the conflict-of-interest rule
+///   ([`policy::may_review_claimant`]) limits who approves, not who looks.
+///
+/// Later: service orders (五单) will add their orderer and volunteers here.
+pub async fn visible_to(
+    db: &Db,
+    caller_id: i64,
+    roles: &[RoleGrant],
+    id: i64,
+) -> Result<Option<StoredMedia>, sqlx::Error> {
+    let Some(media) = find(db, id).await? else {
+        return Ok(None);
+    };
+    if media.uploader_id == caller_id {
+        return Ok(Some(media));
+    }
+    let claims = sqlx::query(
+        "SELECT c.claimant_id, c.region_code FROM claim_photos p \
+         JOIN point_claims c ON c.id = p.claim_id WHERE p.media_id = $1",
+    )
+    .bind(id)
+    .fetch_all(db.reader())
+    .await?;
+    for claim in &claims {
+        let claimant_id: i64 = claim.try_get("claimant_id")?;
+        let region: String = claim.try_get("region_code")?;
+        let reviewer = RegionCode::parse(&region)
+            .is_ok_and(|region| policy::may(roles, Action::ReviewClaims, &region));
+        if claimant_id == caller_id || reviewer {
+            return Ok(Some(media));
+        }
+    }
+    Ok(None)
+}
+
+/// Which of `ids` exist and were uploaded by `uploader_id`, as `(id, sha256)`, in the order of
+/// their first appearance in `ids`, each once. For code that attaches photos to something
+/// (a claim, a service order): compare with the ids asked for, and refuse those missing —
+/// nobody attaches another person's photo. Read through `exec`, a transaction
+/// (`&mut **tx`) or a pool (`db.reader()`).
+pub async fn owned_by<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     uploader_id: i64,
     ids: &[i64],
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    if ids.is_empty() {
+    let mut wanted = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    sqlx::query(&format!(
-        "SELECT id, sha256 FROM media WHERE uploader_id = $1 AND id IN ({}) ORDER BY id",
+    // Integers only: formatting them into the statement is safe, and one statement serves
+    // any number of ids on both databases.
+    let list: Vec<String> = wanted.iter().map(i64::to_string).collect();
+    let rows = sqlx::query(&format!(
+        "SELECT id, sha256 FROM media WHERE uploader_id = $1 AND id IN ({})",
         list.join(", ")
     ))
     .bind(uploader_id)
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("sha256")?)))
-    .collect()
+    .fetch_all(exec)
+    .await?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in &rows {
+        found.push((
+            row.try_get::<i64, _>("id")?,
+            row.try_get::<String, _>("sha256")?,
+        ));
+    }
+    let mut ordered = Vec::with_capacity(found.len());
+    for id in ids {
+        if let Some(i) = found.iter().position(|(f, _)| f == id) {
+            ordered.push(found.swap_remove(i));
+        }
+    }
+    Ok(ordered)
+}
+
+/// Which file of an upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// The full-size picture, `<sha256>.jpg`.
+    Full,
+    /// The thumbnail, `<sha256>.thumb.jpg`.
+    Thumb,
+}
+
+/// The directory of all media files: `<data_dir>/media`.
+pub fn media_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("media")
+}
+
+/// Where a picture's file is (whether it exists or not); `None` when `sha256` is not 64
+/// lower-case hex digits (never turned into a path).
+pub fn file_path(data_dir: &Path, sha256: &str, variant: Variant) -> Option<PathBuf> {
+    let hex = sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !hex {
+        return None;
+    }
+    let name = match variant {
+        Variant::Full => format!("{sha256}.jpg"),
+        Variant::Thumb => format!("{sha256}.thumb.jpg"),
+    };
+    Some(media_dir(data_dir).join(&sha256[..2]).join(name))
+}
+
+/// Writes both files of a picture unless they are there already (same name, same content).
+/// Blocking: call inside `spawn_blocking`.
+///
+/// Errors: `InvalidInput` for a malformed hash; the file system's (full disk, permissions).
+pub fn write_files(
+    data_dir: &Path,
+    sha256: &str,
+    full: &[u8],
+    thumb: &[u8],
+) -> std::io::Result<()> {
+    for (variant, bytes) in [(Variant::Thumb, thumb), (Variant::Full, full)] {
+        let path = file_path(data_dir, sha256, variant)
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a sha256"))?;
+        write_once(&path, bytes)?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically — a temporary file beside it, synced, then renamed over
+/// — unless `path` exists. Readers never see half a file; two uploads of the same picture at
+/// once both rename identical content.
+fn write_once(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let dir = path.parent().expect("a media path has a directory");
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("media");
+    let temp = dir.join(format!(".{name}.{:016x}.tmp", rand::random::<u64>()));
+    let written = (|| {
+        let mut file = std::fs::File::create_new(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }

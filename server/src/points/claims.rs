@@ -133,7 +133,7 @@ pub async fn create(
     if photo_ids.len() > MAX_PHOTOS {
         return Err(ClaimError::TooManyPhotos);
     }
-    let owned = crate::media::storage::owned_by(tx, claimant_id, &photo_ids).await?;
+    let owned = crate::media::storage::owned_by(&mut **tx, claimant_id, &photo_ids).await?;
     let foreign: Vec<String> = photo_ids
         .iter()
         .filter(|id| !owned.iter().any(|(o, _)| o == *id))

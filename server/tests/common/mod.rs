@@ -325,6 +325,43 @@ impl TestApp {
         tokens["access_token"].as_str().unwrap().to_owned()
     }
 
+    /// Uploads `bytes` to `POST /media` as the multipart field `file` with this filename and
+    /// part content type; (status, JSON body or null).
+    pub async fn upload_as(
+        &self,
+        token: Option<&str>,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> (u16, serde_json::Value) {
+        let (form_type, body) = multipart_form("file", filename, content_type, bytes);
+        let mut request = self
+            .client
+            .post(self.url("/api/v1/media"))
+            .header("content-type", form_type)
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// Uploads a small JPEG whose picture is decided by `seed` (the same seed, the same
+    /// picture) and answers its media id.
+    pub async fn upload_photo(&self, token: &str, seed: u8) -> i64 {
+        let (status, media) = self
+            .upload_as(Some(token), "photo.jpg", "image/jpeg", &small_jpeg(seed))
+            .await;
+        assert_eq!(status, 201, "{media}");
+        media["id"].as_i64().unwrap()
+    }
+
     /// Asserts the ledger's invariants (`jifen_server::ledger::check_invariants`): every test
     /// that moves points ends with it.
     pub async fn assert_ledger_balanced(&self) {
@@ -478,4 +515,34 @@ pub async fn assert_ledger_balanced(db: &Db) {
         "ledger invariants broken:\n{}",
         problems.join("\n")
     );
+}
+
+/// A multipart/form-data body with one file field: (the request's content type, the body).
+pub fn multipart_form(
+    field: &str,
+    filename: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = "jifen-test-boundary-7d3a9c";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
+         Content-Type: {content_type}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A 32×24 JPEG whose picture is decided by `seed` (the same seed, the same bytes).
+pub fn small_jpeg(seed: u8) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(32, 24, |x, y| {
+        image::Rgb([seed, (x * 8) as u8, (y * 10) as u8])
+    });
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .unwrap();
+    jpeg.into_inner()
 }
