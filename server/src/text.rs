@@ -28,15 +28,11 @@ impl NameError {
 impl std::fmt::Display for NameError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            NameError::Empty => f.write_str("the name is empty"),
+            NameError::Empty => f.write_str("empty"),
             NameError::Invisible(c) => {
-                write!(
-                    f,
-                    "the name contains the invisible character U+{:04X}",
-                    *c as u32
-                )
+                write!(f, "contains the invisible character U+{:04X}", *c as u32)
             }
-            NameError::TooLong(n) => write!(f, "the name has {n} characters, too many"),
+            NameError::TooLong(n) => write!(f, "{n} characters, too many"),
         }
     }
 }
@@ -63,12 +59,12 @@ pub fn name(raw: &str, max_chars: usize) -> Result<String, NameError> {
 }
 
 /// A free text (a claim's note…): `raw` trimmed and NFC-normalised, line breaks kept as `\n`,
-/// at most `max_chars` characters; may be empty.
+/// tabs turned into spaces, at most `max_chars` characters; may be empty.
 ///
 /// Errors: [`NameError::Invisible`] for other control, zero-width or bidi characters,
 /// [`NameError::TooLong`].
 pub fn note(raw: &str, max_chars: usize) -> Result<String, NameError> {
-    let text = raw.replace("\r\n", "\n");
+    let text = raw.replace("\r\n", "\n").replace('\t', " ");
     let lines: Vec<String> = text
         .trim()
         .split('\n')

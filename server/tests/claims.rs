@@ -137,10 +137,10 @@ db_tests! {
         let v = village(&app).await;
         let zhang = app.villager_token("13900139001").await;
         let picture = app.upload_photo(&zhang, 1).await;
-        let (status, created) = claim(&app, &zhang, &json!({"rule_id": GARBAGE, "note": "  分好了厨余和可回收\r\n两袋 ", "photo_ids": [picture]})).await;
+        let (status, created) = claim(&app, &zhang, &json!({"rule_id": GARBAGE, "note": "  分好了厨余和可回收\r\n两袋\t整齐 ", "photo_ids": [picture]})).await;
         assert_eq!(status, 201, "{created}");
         assert_eq!((created["status"].as_str(), created["points"].as_i64(), created["rule_name"].as_str()), (Some("pending"), Some(2), Some("垃圾分类")));
-        assert_eq!((created["note"].as_str(), created["grid_code"].as_str()), (Some("分好了厨余和可回收\n两袋"), Some(v.grid.as_str())));
+        assert_eq!((created["note"].as_str(), created["grid_code"].as_str()), (Some("分好了厨余和可回收\n两袋 整齐"), Some(v.grid.as_str())));
         assert_eq!(created["photos"], json!([{"media_id": picture, "reused_in": []}]));
         let id = created["id"].as_i64().unwrap();
 
@@ -208,6 +208,8 @@ db_tests! {
         assert_eq!(status, 200, "{rejected}");
         assert_eq!((rejected["status"].as_str(), rejected["review_reason"].as_str()), (Some("rejected"), Some("不符合积分事项")));
         assert_eq!(review(&app, &v.admin, id, Some("不符合积分事项")).await.0, 200, "a retried tap");
+        let (status, body) = review(&app, &v.admin, id, Some("照片不清晰")).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("already_reviewed")), "another reason is another decision");
         let (status, body) = review(&app, &v.admin, id, None).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("already_reviewed")));
         let (_, mine) = app.get_as("/api/v1/claims/mine", Some(&wang)).await;
@@ -230,7 +232,11 @@ db_tests! {
         }
         assert!(review(&app, &li, mine["id"].as_i64().unwrap(), None).await.1["message"].as_str().unwrap().contains("own claim"));
         assert!(review(&app, &li, family["id"].as_i64().unwrap(), None).await.1["message"].as_str().unwrap().contains("household"));
-        // Another reviewer of the grid may.
+        // 李四海's queue leaves them out; another reviewer of the grid sees and decides them.
+        let (_, queue) = app.get_as("/api/v1/review/claims", Some(&li)).await;
+        assert_eq!(queue["items"], json!([]));
+        let (_, queue) = app.get_as("/api/v1/review/claims", Some(&v.grid_worker)).await;
+        assert_eq!(queue["items"].as_array().unwrap().len(), 2);
         assert_eq!(review(&app, &v.grid_worker, family["id"].as_i64().unwrap(), None).await.0, 200);
         app.assert_ledger_balanced().await;
     }
@@ -317,7 +323,7 @@ db_tests! {
                 decided
             }
         };
-        // A claim made on 30 May and left pending.
+        // A claim made on 30 May and left pending (it counts in May, the month of the deed).
         let left = create("2026-05-30T02:00:00Z").await.unwrap().id;
         // 31 May, 23:20–23:30 in Shanghai (15:20–15:30 UTC): three claims, three approvals.
         let mut ids = Vec::new();
@@ -331,22 +337,29 @@ db_tests! {
         // 00:10 on 1 June in Shanghai is still 31 May in UTC (16:10): a new county day and month.
         let june = create("2026-05-31T16:10:00Z").await.unwrap();
         assert_eq!(decide(june.id, "2026-05-31T16:10:30Z").await.unwrap().status, ClaimStatus::Approved);
-        // A claim made on 31 May but approved on 1 June counts on 1 June.
+        // 31 May is full.
         let late = create("2026-05-31T15:59:00Z").await;
         assert!(matches!(late, Err(ClaimError::CapReached { .. })), "31 May is full: {late:?}");
-        // June: four approvals fill the month (cap 4), whatever the day: the claim left
-        // pending since May cannot be approved in June, nor a new one made.
-        for (made, approved) in [("2026-06-02T02:00:00Z", "2026-06-02T03:00:00Z"), ("2026-06-03T02:00:00Z", "2026-06-03T03:00:00Z"), ("2026-06-04T02:00:00Z", "2026-06-04T03:00:00Z")] {
+        // June: four claims fill the month (cap 4), whatever the day or the review.
+        for (made, approved) in [("2026-06-02T02:00:00Z", "2026-06-02T03:00:00Z"), ("2026-06-03T02:00:00Z", "2026-06-09T03:00:00Z"), ("2026-06-04T02:00:00Z", "2026-07-04T03:00:00Z")] {
             let id = create(made).await.unwrap().id;
             decide(id, approved).await.unwrap();
         }
-        let capped = decide(left, "2026-06-05T03:00:00Z").await;
+        let capped = create("2026-06-20T03:00:00Z").await;
         assert!(matches!(capped, Err(ClaimError::CapReached { cap: 4, period: "month", .. })), "{capped:?}");
-        assert!(matches!(create("2026-06-20T03:00:00Z").await, Err(ClaimError::CapReached { period: "month", .. })));
-        // July: it may.
-        assert_eq!(decide(left, "2026-07-01T03:00:00Z").await.unwrap().status, ClaimStatus::Approved);
+        // The claim left pending since May is approved in June: it counts in May, which
+        // holds 3 approved of 4.
+        assert_eq!(decide(left, "2026-06-05T03:00:00Z").await.unwrap().status, ClaimStatus::Approved);
+        // A cap lowered meanwhile stops an approval: a claim of 1 July, the July cap cut to 1
+        // after another was approved.
+        let july = create("2026-07-01T02:00:00Z").await.unwrap().id;
+        let other = create("2026-07-01T03:00:00Z").await.unwrap().id;
+        decide(other, "2026-07-01T04:00:00Z").await.unwrap();
+        sqlx::query("UPDATE point_rules SET monthly_cap = 1 WHERE id = $1").bind(rule_id).execute(app.db.writer()).await.unwrap();
+        let capped = decide(july, "2026-07-02T04:00:00Z").await;
+        assert!(matches!(capped, Err(ClaimError::CapReached { cap: 1, period: "month", .. })), "{capped:?}");
         let zhang = app.villager_token("13900139001").await;
-        assert_eq!(balance(&app, &zhang).await, 3 * (3 + 1 + 3 + 1));
+        assert_eq!(balance(&app, &zhang).await, 3 * (3 + 1 + 3 + 1 + 1));
         // Over HTTP, the shipped 垃圾分类 (once a day): a second claim today is refused.
         let picture = app.upload_photo(&zhang, 5).await;
         let (status, first) = claim(&app, &zhang, &json!({"rule_id": GARBAGE, "photo_ids": [picture]})).await;
@@ -387,6 +400,15 @@ db_tests! {
         let (status, rule) = app.post_json("/api/v1/admin/rules", Some(&v.admin), &json!({"code": "river", "name": "清理河道", "category": "environment", "points": 4, "needs_photo": false, "daily_cap": null, "monthly_cap": null, "region_code": LIUCUN})).await;
         assert_eq!(status, 201);
         let county = app.staff_token("13800138009", Role::CountyAdmin, "410783").await;
+        // 李四海, made village admin, awards nobody of his own household (张三明).
+        let (status, body) = app.post_json(&format!("/api/v1/admin/users/{}/roles", v.li), Some(&county), &json!({"role": "village_admin", "region_code": LIUCUN})).await;
+        assert_eq!(status, 200, "{body}");
+        let li = app.villager_token("13900139002").await;
+        let (status, body) = app.post_json("/api/v1/admin/awards", Some(&li), &json!({"user_ids": [v.zhang, v.wang], "rule_id": CIVILIZED})).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+        assert!(body["message"].as_str().unwrap().contains("household"));
+        let (status, _) = app.post_json("/api/v1/admin/awards", Some(&li), &json!({"user_ids": [v.wang], "points": 1, "reason": "帮忙"})).await;
+        assert_eq!(status, 201);
         for (body, status) in [
             (json!({"user_ids": [v.zhao], "rule_id": rule["id"]}), 400),
             (json!({"user_ids": [v.zhang], "rule_id": 999_999}), 400),

@@ -8,7 +8,8 @@
 //! 2. a JPEG must be complete (its end-of-image marker after the scan data): a photo cut short
 //!    by a dropped connection is refused rather than stored half grey;
 //! 3. the dimensions are read from the header before anything is decoded: more than
-//!    [`MAX_SIDE_PX`] pixels a side, or a decoded size over [`MAX_DECODE_BYTES`], is refused
+//!    [`MAX_SIDE_PX`] pixels a side or [`MAX_PIXELS`] in all, or a decoded size over
+//!    [`MAX_DECODE_BYTES`], is refused
 //!    without allocating the image (a 60-byte PNG may declare 100000×100000 px);
 //! 4. the image is decoded under [`image::Limits`] (the same bounds), any alpha flattened onto
 //!    white, turned upright by its EXIF orientation (all eight), and re-encoded as a baseline
@@ -28,6 +29,11 @@ use sha2::{Digest, Sha256};
 /// The most bytes a decoder may allocate for one image: 256 MiB, i.e. an 8192×8192 RGBA
 /// picture (a 48-megapixel phone photo decodes to 144 MiB of RGB).
 pub const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The most pixels an upload may have: 50 megapixels (a 48-megapixel phone photo passes; the
+/// PWA shrinks photos to 1600 px a side before upload). Decoding costs time in proportion, so
+/// this bounds what one upload may take of a decoding slot.
+pub const MAX_PIXELS: u64 = 50_000_000;
 
 /// JPEG quality (1–100) of the stored picture and its thumbnail.
 pub const JPEG_QUALITY: u8 = 85;
@@ -57,7 +63,9 @@ pub enum ProcessError {
     Format,
     #[error("file: the JPEG is cut short (no end-of-image marker); upload it again")]
     Truncated,
-    #[error("file: {width}×{height} pixels is too large; at most {MAX_SIDE_PX} pixels a side")]
+    #[error(
+        "file: {width}×{height} pixels is too large; at most {MAX_SIDE_PX} pixels a side and 50 megapixels, 256 MiB decoded"
+    )]
     Dimensions { width: u32, height: u32 },
     #[error("file: the image cannot be read: {0}")]
     Undecodable(String),
@@ -111,7 +119,11 @@ pub fn process(bytes: &[u8]) -> Result<Processed, ProcessError> {
     reader.limits(header_limits);
     let mut decoder = reader.into_decoder().map_err(|e| refusal(e, None))?;
     let (width, height) = decoder.dimensions();
-    if width > MAX_SIDE_PX || height > MAX_SIDE_PX || decoder.total_bytes() > MAX_DECODE_BYTES {
+    if width > MAX_SIDE_PX
+        || height > MAX_SIDE_PX
+        || u64::from(width) * u64::from(height) > MAX_PIXELS
+        || decoder.total_bytes() > MAX_DECODE_BYTES
+    {
         return Err(ProcessError::Dimensions { width, height });
     }
     decoder

@@ -1,6 +1,10 @@
 //! `POST /api/v1/media` (upload a photo), `GET /api/v1/media/{id}` and
 //! `GET /api/v1/media/{id}/thumb` (serve it to those who may see it).
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::Duration;
+
 use actix_files::NamedFile;
 use actix_multipart::Multipart;
 use actix_web::http::header::{self, HeaderValue};
@@ -8,6 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::TryStreamExt;
 use jifen_shared::ErrorCode;
 use jifen_shared::media::{MAX_UPLOAD_BYTES, Media};
+use tokio::sync::{Semaphore, SemaphorePermit};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::MediaError;
@@ -21,6 +26,55 @@ const MAX_OTHER_FIELDS_BYTES: usize = 64 * 1024;
 
 /// `Cache-Control` of a served picture: its URL always names the same bytes (a photo is never
 /// edited; a new upload gets a new id), but only its viewers may keep it.
+/// Uploads received at once by this process, in all: each holds up to [`MAX_UPLOAD_BYTES`] in
+/// memory while it arrives, so 16 bound that to 160 MiB. One more is answered 429.
+pub const MAX_UPLOADS_IN_FLIGHT: usize = 16;
+/// Uploads one person may send at once (a phone sends its photos one after the other).
+pub const MAX_UPLOADS_PER_PERSON: usize = 2;
+/// How long an upload may take to arrive: 10 MiB at 700 kbit/s, a weak 3G line. A slower
+/// upload is dropped (400) so it cannot hold a slot for ever.
+pub const UPLOAD_READ_TIMEOUT: Duration = Duration::from_secs(120);
+
+static IN_FLIGHT: Semaphore = Semaphore::const_new(MAX_UPLOADS_IN_FLIGHT);
+static PER_PERSON: LazyLock<Mutex<HashMap<i64, usize>>> = LazyLock::new(Default::default);
+
+/// A place among the uploads being received, given back when dropped.
+struct UploadSlot {
+    person_id: i64,
+    _permit: SemaphorePermit<'static>,
+}
+
+impl UploadSlot {
+    /// Errors: 429 `rate_limited` when [`MAX_UPLOADS_IN_FLIGHT`] uploads are arriving, or
+    /// [`MAX_UPLOADS_PER_PERSON`] of this person's.
+    fn take(person_id: i64) -> Result<UploadSlot, ApiError> {
+        let busy = || ApiError::rate_limited("too many photos arriving at once; try again", 5);
+        let permit = IN_FLIGHT.try_acquire().map_err(|_| busy())?;
+        let mut people = PER_PERSON.lock().unwrap_or_else(|e| e.into_inner());
+        let count = people.entry(person_id).or_default();
+        if *count >= MAX_UPLOADS_PER_PERSON {
+            return Err(busy());
+        }
+        *count += 1;
+        Ok(UploadSlot {
+            person_id,
+            _permit: permit,
+        })
+    }
+}
+
+impl Drop for UploadSlot {
+    fn drop(&mut self) {
+        let mut people = PER_PERSON.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = people.get_mut(&self.person_id) {
+            *count -= 1;
+            if *count == 0 {
+                people.remove(&self.person_id);
+            }
+        }
+    }
+}
+
 const CACHE_CONTROL: &str = "private, max-age=31536000, immutable";
 
 /// Registers this module's routes (under `/api/v1`).
@@ -67,6 +121,7 @@ struct Upload {
         (status = 400, description = "`unsupported_media`: not a JPEG, PNG or WebP image (HEIC, GIF, PDF…), cut short, or over 8192 pixels a side; `invalid_input`: no `file` field, or not multipart/form-data", body = jifen_shared::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 413, description = "`too_large`: over 10 MiB", body = jifen_shared::ApiErrorBody),
+        (status = 429, description = "`rate_limited`: too many uploads arriving at once, in all or of the caller's (`Retry-After`)", body = jifen_shared::ApiErrorBody),
     )
 )]
 #[post("/media")]
@@ -75,7 +130,16 @@ async fn upload_media(
     form: Multipart,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = read_file_field(form).await?;
+    let slot = UploadSlot::take(caller.id)?;
+    let bytes = tokio::time::timeout(UPLOAD_READ_TIMEOUT, read_file_field(form))
+        .await
+        .map_err(|_| {
+            ApiError::invalid_input(format!(
+                "file: not received within {} s; try again on a better connection",
+                UPLOAD_READ_TIMEOUT.as_secs()
+            ))
+        })??;
+    drop(slot);
     let media = super::upload(&state.db, &state.settings.data_dir, caller.id, bytes).await?;
     Ok(HttpResponse::Created().json(media))
 }
@@ -91,19 +155,16 @@ async fn read_file_field(mut form: Multipart) -> Result<Vec<u8>, ApiError> {
             "send multipart/form-data with the photo in the field `file`: {e}"
         ))
     };
-    let too_large = |what: &str| {
-        ApiError::new(
-            ErrorCode::TooLarge,
-            format!("{what}: at most {} MiB", MAX_UPLOAD_BYTES / (1024 * 1024)),
-        )
-    };
     let mut other_bytes = 0;
     while let Some(mut field) = form.try_next().await.map_err(malformed)? {
         if field.name() == Some("file") {
             let mut bytes = Vec::new();
             while let Some(chunk) = field.try_next().await.map_err(malformed)? {
                 if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                    return Err(too_large("file"));
+                    return Err(ApiError::new(
+                        ErrorCode::TooLarge,
+                        format!("file: at most {} MiB", MAX_UPLOAD_BYTES / (1024 * 1024)),
+                    ));
                 }
                 bytes.extend_from_slice(&chunk);
             }
@@ -115,7 +176,13 @@ async fn read_file_field(mut form: Multipart) -> Result<Vec<u8>, ApiError> {
         while let Some(chunk) = field.try_next().await.map_err(malformed)? {
             other_bytes += chunk.len();
             if other_bytes > MAX_OTHER_FIELDS_BYTES {
-                return Err(too_large("fields other than file"));
+                return Err(ApiError::new(
+                    ErrorCode::TooLarge,
+                    format!(
+                        "fields other than file: at most {} KiB",
+                        MAX_OTHER_FIELDS_BYTES / 1024
+                    ),
+                ));
             }
         }
     }

@@ -29,6 +29,17 @@ pub struct PersonRow {
     pub tags: Vec<String>,
 }
 
+impl PersonRow {
+    /// Who the person is as far as conflicts of interest go (village and 户号).
+    pub fn household(&self) -> crate::policy::Household<'_> {
+        crate::policy::Household {
+            person_id: self.id,
+            village_code: self.village_code.as_deref(),
+            household: self.household.as_deref(),
+        }
+    }
+}
+
 const COLUMNS: &str = "id, name, phone, village_code, grid_code, household";
 
 fn from_row(row: &AnyRow) -> Result<PersonRow, sqlx::Error> {
@@ -218,6 +229,17 @@ async fn tags_of(
             .push(row.try_get("tag")?);
     }
     Ok(tags)
+}
+
+/// The person `id` (without tags), read outside a transaction.
+pub async fn find(db: &Db, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
+    sqlx::query(&format!("SELECT {COLUMNS} FROM people WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.reader())
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 /// The people `ids` that exist, ordered by id.

@@ -5,7 +5,8 @@
 //!
 //! Rules:
 //! - 1–500 villagers per request, each a villager of a village inside the caller's region
-//!   (else 403, nothing moves), never the caller (小微权力监督: nobody awards themselves);
+//!   (else 403, nothing moves), never the caller or someone of the caller's household
+//!   (小微权力监督: nobody awards themselves or their family; [`crate::policy::may_review_claimant`]);
 //!   points non-zero, at most 1,000 either way; a reason of 1–100 characters
 //!   (NFC-normalised);
 //! - or by a rule of the catalogue (`rule_id`, instead of `points`): the rule's points (a
@@ -51,6 +52,8 @@ pub enum AwardError {
     OutsideRegion(String),
     #[error("user_ids: nobody awards or deducts points to themselves")]
     ToSelf,
+    #[error("user_ids: nobody awards or deducts points to their own household: {0}")]
+    OwnHousehold(String),
     #[error("give either rule_id or points")]
     RuleOrPoints,
     #[error("rule_id: no active rule {0} applies in the villages of user_ids")]
@@ -123,6 +126,20 @@ pub async fn award(
     );
     if !outside.is_empty() {
         return Err(AwardError::OutsideRegion(outside));
+    }
+    let actor = people::find_many_in(tx, &[actor_id]).await?.pop();
+    if let Some(actor) = &actor {
+        let family = list(
+            found
+                .iter()
+                .filter(|p| {
+                    crate::policy::may_review_claimant(actor.household(), p.household()).is_err()
+                })
+                .map(|p| &p.id),
+        );
+        if !family.is_empty() {
+            return Err(AwardError::OwnHousehold(family));
+        }
     }
     if let Some(rule) = &rule
         && !villages

@@ -8,7 +8,9 @@
 //! earned and deducted (transfers between a villager and the township's issuance account:
 //! approved claims, awards, deductions), not what villagers spend at the supermarket.
 //! Rankings count those points, net, in the county's month and year ([`crate::calendar`]);
-//! villagers with nothing earned are not ranked; equal points share a rank (1, 1, 3).
+//! villagers with nothing earned are not ranked; equal points share a rank (1, 1, 3). A
+//! villager is shown on the board of the village they live in now, with all their points
+//! (someone who moved takes their record along).
 
 use jifen_shared::points::{Board, BoardMovement, RankingEntry, mask_name};
 use jifen_shared::regions::{RegionCode, RegionLevel};
@@ -31,8 +33,8 @@ pub enum BoardError {
     Storage(#[from] sqlx::Error),
 }
 
-/// A villager's earned (+) or deducted (-) points: transfers between a villager account of
-/// village `$1` and an issuance account. `cols` are selected from `t` (the transfer) and `va`
+/// A villager's earned (+) or deducted (-) points: transfers between the account of a
+/// villager living in village `$1` and an issuance account. `cols` are selected from `t` (the transfer) and `va`
 /// (the villager's account); `SIGN` in them is 1 for points earned, -1 for points deducted.
 fn earned(cols: &str, filter: &str) -> String {
     let side = |villager_side: &str, other_side: &str, sign: &str| {
@@ -40,7 +42,8 @@ fn earned(cols: &str, filter: &str) -> String {
             "SELECT {} FROM ledger_accounts va \
              JOIN ledger_transfers t ON t.{villager_side}_account_id = va.id \
              JOIN ledger_accounts oa ON oa.id = t.{other_side}_account_id \
-             WHERE va.kind = 'villager' AND va.region_code = $1 AND oa.kind = 'issuance' \
+             JOIN people vp ON vp.id = va.person_id \
+             WHERE va.kind = 'villager' AND vp.village_code = $1 AND oa.kind = 'issuance' \
                AND t.phase IN ('single', 'post') {filter}",
             cols.replace("SIGN", sign)
         )

@@ -12,15 +12,19 @@
 //!   claimant lived in then: the grid worker of that grid reviews it, or an admin of the
 //!   village, township or county ([`crate::policy::Action::ReviewClaims`]); nobody reviews
 //!   their own claim or one of their household ([`crate::policy::may_review_claimant`]);
-//! - caps count per person and rule in the county's day and month ([`crate::calendar`]). A new
-//!   claim is refused (409 `cap_reached`) when the claims approved in this day (month) and
-//!   those still pending from this day (month) already reach the cap — so a villager cannot
-//!   pile up claims the reviewer would have to refuse; an approval is refused when the claims
-//!   approved in the day (month) of the approval reach it. Awards by staff do not count:
-//!   they are the staff's own, audited decision;
+//! - caps count per person and rule in the county's day and month ([`crate::calendar`]) in
+//!   which the claims were made (the day of the deed, not of the review: a reviewer who comes
+//!   late costs the villager nothing). A new claim is refused (409 `cap_reached`) when the
+//!   claims made this day (month) that are approved or still pending already reach the cap —
+//!   so a villager cannot pile up claims the reviewer would have to refuse; rejected claims
+//!   do not count. An approval is refused when the approved claims of the claim's day (month)
+//!   reach the cap (when the cap was lowered meanwhile). Awards by staff do not count: they
+//!   are the staff's own, audited decision;
 //! - approve and reject are decided once: the first decision wins under any concurrency; the
-//!   same decision by the same reviewer again answers the claim as it is (a retried tap),
-//!   any other answers 409 `already_reviewed`;
+//!   same decision (and reason) by the same reviewer again answers the claim as it is (a
+//!   retried tap), any other answers 409 `already_reviewed`;
+//! - the review queue leaves out the claims its reader may not decide: their own and their
+//!   household's;
 //! - a photo whose picture (same SHA-256) is attached to another claim is not refused, but
 //!   flagged to the reviewer ("此照片已用于…").
 
@@ -124,14 +128,14 @@ pub async fn create(
         return Err(ClaimError::Deduction(rule.name));
     }
     let note = crate::text::note(&request.note, MAX_NOTE_CHARS).map_err(ClaimError::Note)?;
+    if request.photo_ids.len() > MAX_PHOTOS {
+        return Err(ClaimError::TooManyPhotos);
+    }
     let mut photo_ids = Vec::with_capacity(request.photo_ids.len());
     for id in &request.photo_ids {
         if !photo_ids.contains(id) {
             photo_ids.push(*id);
         }
-    }
-    if photo_ids.len() > MAX_PHOTOS {
-        return Err(ClaimError::TooManyPhotos);
     }
     let owned = crate::media::storage::owned_by(&mut **tx, claimant_id, &photo_ids).await?;
     let foreign: Vec<String> = photo_ids
@@ -178,19 +182,20 @@ pub async fn create(
     Ok(load(tx, id, false).await?.ok_or(ClaimError::NotFound(id))?)
 }
 
-/// Refuses when the caps of `rule` are reached for `claimant_id` at `now`: counting approved
-/// claims by review time, and with `with_pending` also pending claims by creation time.
+/// Refuses when the caps of `rule` are reached for `claimant_id` in the county day and month
+/// holding `made_at` (UTC ms): counting the approved claims made then, and with
+/// `with_pending` the pending ones too.
 async fn check_caps(
     tx: &mut Tx,
     calendar: &Calendar,
     claimant_id: i64,
     rule: &Rule,
-    now: i64,
+    made_at: i64,
     with_pending: bool,
 ) -> Result<(), ClaimError> {
     let caps = [
-        (rule.daily_cap, calendar.day(now), "day"),
-        (rule.monthly_cap, calendar.month(now), "month"),
+        (rule.daily_cap, calendar.day(made_at), "day"),
+        (rule.monthly_cap, calendar.month(made_at), "month"),
     ];
     for (cap, period, name) in caps {
         let Some(cap) = cap else { continue };
@@ -213,9 +218,9 @@ async fn count_in(
     with_pending: bool,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "SELECT COUNT(*) AS n FROM point_claims WHERE claimant_id = $1 AND rule_id = $2 AND (\
-           (status = 'approved' AND reviewed_at >= $3 AND reviewed_at < $4) \
-           OR ($5 = 1 AND status = 'pending' AND created_at >= $3 AND created_at < $4))",
+        "SELECT COUNT(*) AS n FROM point_claims WHERE claimant_id = $1 AND rule_id = $2 \
+         AND created_at >= $3 AND created_at < $4 \
+         AND (status = 'approved' OR ($5 = 1 AND status = 'pending'))",
     )
     .bind(claimant_id)
     .bind(rule_id)
@@ -264,13 +269,13 @@ pub async fn decide(
         return Err(ClaimError::NotYours(id));
     }
     let both = people::find_many_in(tx, &[reviewer_id, claim.claimant_id]).await?;
-    let household = |person_id: i64| {
-        let p = both.iter().find(|p| p.id == person_id);
-        Household {
+    let household = |person_id: i64| match both.iter().find(|p| p.id == person_id) {
+        Some(p) => p.household(),
+        None => Household {
             person_id,
-            village_code: p.and_then(|p| p.village_code.as_deref()),
-            household: p.and_then(|p| p.household.as_deref()),
-        }
+            village_code: None,
+            household: None,
+        },
     };
     policy::may_review_claimant(household(reviewer_id), household(claim.claimant_id))
         .map_err(ClaimError::ConflictOfInterest)?;
@@ -290,7 +295,8 @@ pub async fn decide(
         let rule = super::rules::find(tx, claim.rule_id)
             .await?
             .ok_or(ClaimError::NoSuchRule(claim.rule_id))?;
-        check_caps(tx, calendar, claim.claimant_id, &rule, now, false).await?;
+        let made_at = made_at(tx, id).await?;
+        check_caps(tx, calendar, claim.claimant_id, &rule, made_at, false).await?;
     }
     let status = match decision {
         Decision::Approve => ClaimStatus::Approved,
@@ -346,8 +352,17 @@ pub async fn decide(
     Ok(load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))?)
 }
 
-/// A claim already decided: the same decision by the same reviewer answers it as it is (a
-/// retried tap); anything else is [`ClaimError::AlreadyReviewed`].
+/// When claim `id` was made, in UTC ms.
+async fn made_at(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT created_at FROM point_claims WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("created_at")
+}
+
+/// A claim already decided: the same decision (and reason) by the same reviewer answers it as
+/// it is (a retried tap); anything else is [`ClaimError::AlreadyReviewed`].
 async fn replay_or_refuse(
     tx: &mut Tx,
     reviewer_id: i64,
@@ -362,7 +377,10 @@ async fn replay_or_refuse(
     let same = reviewer == Some(reviewer_id)
         && match decision {
             Decision::Approve => claim.status == ClaimStatus::Approved,
-            Decision::Reject(_) => claim.status == ClaimStatus::Rejected,
+            Decision::Reject(reason) => {
+                claim.status == ClaimStatus::Rejected
+                    && crate::text::name(reason, MAX_REASON_CHARS).ok() == claim.review_reason
+            }
         };
     if same {
         Ok(claim)
@@ -500,11 +518,13 @@ pub async fn mine(
     Ok(Page::from_overfetch(claims, limit as usize, |c| c.id))
 }
 
-/// The claims a reviewer holding `grants` may decide, in `status`: pending ones oldest first
-/// (a queue), decided ones newest first; `cursor` is the previous page's `next_cursor`.
-/// Empty for a caller who reviews nowhere.
+/// The claims reviewer `reviewer_id` holding `grants` may decide, in `status`: pending ones
+/// oldest first (a queue), decided ones newest first; `cursor` is the previous page's
+/// `next_cursor`. Never the reviewer's own or their household's claims; empty for a caller
+/// who reviews nowhere.
 pub async fn review_queue(
     db: &Db,
+    reviewer_id: i64,
     grants: &[RoleGrant],
     status: ClaimStatus,
     cursor: Option<i64>,
@@ -522,15 +542,31 @@ pub async fn review_queue(
     // Region codes nest by prefix (a grid is `<village>-NNN`): a prefix match finds the claims
     // of a grid, or of every grid and village inside a village, township or county.
     let within: Vec<String> = (0..regions.len())
-        .map(|i| format!("c.region_code LIKE ${}", i + 4))
+        .map(|i| format!("c.region_code LIKE ${}", i + 5))
         .collect();
+    // Not one's own household ([`policy::may_review_claimant`]).
+    let reviewer = people::find(db, reviewer_id).await?;
+    let household = reviewer.and_then(|r| match (r.village_code, r.household) {
+        (Some(village), Some(household)) if !household.trim().is_empty() => {
+            Some((village, household))
+        }
+        _ => None,
+    });
+    let not_household = match household {
+        Some(_) => format!(
+            " AND (p.village_code <> ${v} OR p.household IS NULL OR p.household <> ${h})",
+            v = regions.len() + 5,
+            h = regions.len() + 6
+        ),
+        None => String::new(),
+    };
     let (order, after) = match status {
         ClaimStatus::Pending => ("ASC", "c.id > $2"),
         _ => ("DESC", "c.id < $2"),
     };
     let sql = format!(
-        "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.status = $1 AND {after} AND ({}) \
-         ORDER BY c.id {order} LIMIT $3",
+        "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.status = $1 AND {after} \
+         AND c.claimant_id <> $4 AND ({}){not_household} ORDER BY c.id {order} LIMIT $3",
         within.join(" OR ")
     );
     let start = match status {
@@ -540,9 +576,13 @@ pub async fn review_queue(
     let mut query = sqlx::query(&sql)
         .bind(status.as_str())
         .bind(start)
-        .bind(i64::from(limit) + 1);
+        .bind(i64::from(limit) + 1)
+        .bind(reviewer_id);
     for region in &regions {
         query = query.bind(region);
+    }
+    if let Some((village, household)) = &household {
+        query = query.bind(village).bind(household);
     }
     let rows = query.fetch_all(db.reader()).await?;
     let mut claims = rows.iter().map(claim_of).collect::<Result<Vec<_>, _>>()?;

@@ -47,7 +47,9 @@ fn calendar(state: &AppState) -> Calendar {
 impl From<AwardError> for ApiError {
     fn from(e: AwardError) -> Self {
         match e {
-            AwardError::OutsideRegion(_) | AwardError::ToSelf => ApiError::forbidden(e.to_string()),
+            AwardError::OutsideRegion(_) | AwardError::ToSelf | AwardError::OwnHousehold(_) => {
+                ApiError::forbidden(e.to_string())
+            }
             AwardError::Ledger(e) => {
                 tracing::error!(error = %e, "an award could not be booked");
                 ApiError::internal()
@@ -94,9 +96,9 @@ async fn history(
     request_body = AwardRequest,
     responses(
         (status = 201, body = AwardResult),
-        (status = 400, description = "`invalid_input`: user_ids, points or reason", body = jifen_shared::ApiErrorBody),
+        (status = 400, description = "`invalid_input`: user_ids, rule_id, points or reason", body = jifen_shared::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
-        (status = 403, description = "`forbidden`: not an admin, or villagers outside the caller's region", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not an admin; villagers outside the caller's region, the caller or the caller's household", body = jifen_shared::ApiErrorBody),
         (status = 409, description = "`idempotency_conflict`: the key was used for another request", body = jifen_shared::ApiErrorBody),
     )
 )]
@@ -312,7 +314,8 @@ async fn review_queue(
     };
     let (limit, cursor) = page.parse()?;
     let queue =
-        super::claims::review_queue(&state.db, &caller.roles, status, cursor, limit).await?;
+        super::claims::review_queue(&state.db, caller.id, &caller.roles, status, cursor, limit)
+            .await?;
     Ok(HttpResponse::Ok().json(queue))
 }
 
@@ -341,6 +344,7 @@ async fn decide(
 /// exactly once. Approving it again (a retried tap) answers the claim as it is.
 #[utoipa::path(tag = "points", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Claim),
+    (status = 400, description = "`invalid_input`: id is not a number", body = jifen_shared::ApiErrorBody),
     (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not a reviewer of the claim's grid, or the caller's own or household's claim", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
@@ -358,11 +362,11 @@ async fn approve_claim(
 /// Rejects a claim with a reason the villager sees; nothing moves.
 #[utoipa::path(tag = "points", security(("bearer" = [])), params(("id" = i64, Path)), request_body = RejectClaim, responses(
     (status = 200, body = Claim),
-    (status = 400, description = "`invalid_input`: reason", body = jifen_shared::ApiErrorBody),
+    (status = 400, description = "`invalid_input`: id or reason", body = jifen_shared::ApiErrorBody),
     (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not a reviewer of the claim's grid, or the caller's own or household's claim", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
-    (status = 409, description = "`already_reviewed`", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_reviewed`: decided otherwise, by someone else, or with another reason", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/review/claims/{id}/reject")]
 async fn reject_claim(

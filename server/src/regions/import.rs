@@ -182,7 +182,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportError> {
         let name = match text::name(&fields[name_col], MAX_NAME_CHARS) {
             Ok(name) => name,
             Err(e) => {
-                fail(e.code(), format!("code {code}: {e}"));
+                fail(e.code(), format!("code {code}: name: {e}"));
                 continue;
             }
         };
