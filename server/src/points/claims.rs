@@ -179,7 +179,7 @@ pub async fn create(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(load(tx, id, false).await?.ok_or(ClaimError::NotFound(id))?)
+    load(tx, id, false).await?.ok_or(ClaimError::NotFound(id))
 }
 
 /// Refuses when the caps of `rule` are reached for `claimant_id` in the county day and month
@@ -349,7 +349,7 @@ pub async fn decide(
         })),
     };
     crate::audit::record(tx, record, now).await?;
-    Ok(load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))?)
+    load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))
 }
 
 /// When claim `id` was made, in UTC ms.
@@ -434,7 +434,7 @@ async fn load(tx: &mut Tx, id: i64, for_reviewer: bool) -> Result<Option<Claim>,
     .await?;
     let Some(row) = row else { return Ok(None) };
     let mut claims = vec![claim_of(&row)?];
-    attach_photos(&mut **tx, &mut claims, for_reviewer).await?;
+    attach_photos(tx, &mut claims, for_reviewer).await?;
     Ok(claims.pop())
 }
 
