@@ -181,6 +181,10 @@ pub enum Text {
     NotOfVillage,
     PersonNotFound,
     GridNotFound,
+    UnsupportedMedia,
+    PhotoRequired,
+    CapReached,
+    AlreadyReviewed,
 }
 
 /// `text` in `locale`.
@@ -421,6 +425,18 @@ pub fn t(locale: Locale, text: Text) -> &'static str {
         (PersonNotFound, En) => "This person was not found; they may have been removed",
         (GridNotFound, ZhCn) => "没有找到这个网格",
         (GridNotFound, En) => "This grid was not found",
+        (UnsupportedMedia, ZhCn) => "这张照片的格式无法识别，请换一张，或用相机直接拍",
+        (UnsupportedMedia, En) => {
+            "This photo's format cannot be read. Choose another or take one with the camera."
+        }
+        (PhotoRequired, ZhCn) => "这一项需要照片作证明，请先拍一张照片",
+        (PhotoRequired, En) => "This one needs a photo as proof. Please take one first.",
+        (CapReached, ZhCn) => "这一项今天或本月的次数已经用完了，请改天再申报",
+        (CapReached, En) => {
+            "This has been claimed as often as allowed today or this month. Please try another day."
+        }
+        (AlreadyReviewed, ZhCn) => "已由他人审核",
+        (AlreadyReviewed, En) => "Someone else has already reviewed it",
     }
 }
 
@@ -748,6 +764,10 @@ mod tests {
             Text::NotOfVillage,
             Text::PersonNotFound,
             Text::GridNotFound,
+            Text::UnsupportedMedia,
+            Text::PhotoRequired,
+            Text::CapReached,
+            Text::AlreadyReviewed,
         ];
         for text in all {
             // The switch names the language it switches to, in that language.

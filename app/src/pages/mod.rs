@@ -24,6 +24,10 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::TooLarge => Text::FileTooLarge,
             ErrorCode::NotFound => Text::RegionNotFound,
             ErrorCode::InvalidPhone => Text::PhoneInvalid,
+            ErrorCode::UnsupportedMedia => Text::UnsupportedMedia,
+            ErrorCode::PhotoRequired => Text::PhotoRequired,
+            ErrorCode::CapReached => Text::CapReached,
+            ErrorCode::AlreadyReviewed => Text::AlreadyReviewed,
             ErrorCode::InvalidInput
             | ErrorCode::AlreadyExists
             | ErrorCode::UnsupportedMediaType
