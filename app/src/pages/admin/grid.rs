@@ -19,7 +19,7 @@ use crate::i18n::{
     Locale, Text, add_count, appointed, badge, dismiss_question, dismissed, members_added,
     people_listed, role_name, t, use_locale,
 };
-use crate::pages::{ListSkeleton, explain, worth_retrying};
+use crate::pages::{ListSkeleton, Trouble, explain};
 use crate::session::use_session;
 
 /// Members asked for at a time.
@@ -133,23 +133,6 @@ fn failure_text(failure: &ApiFailure) -> Text {
     match failure.code() {
         Some(ErrorCode::NotFound) => Text::PersonNotFound,
         _ => explain(failure),
-    }
-}
-
-/// A plain sentence for a failure, and 重试 when trying again may help.
-#[component]
-fn Trouble(failure: ApiFailure, text: Text, retry: Callback<()>) -> impl IntoView {
-    let locale = use_locale();
-    let can_retry = worth_retrying(&failure);
-    view! {
-        <div class="form-notice error" role="alert">
-            <p class="notice-line">{move || t(locale.get(), text)}</p>
-            {can_retry.then(|| view! {
-                <button class="secondary" type="button" on:click=move |_| retry.run(())>
-                    {move || t(locale.get(), Text::Retry)}
-                </button>
-            })}
-        </div>
     }
 }
 
