@@ -72,6 +72,14 @@ pub fn use_locale() -> RwSignal<Locale> {
     use_context::<RwSignal<Locale>>().expect("provide_locale runs in App")
 }
 
+/// `text` in the current language, following the 中文/EN switch. Screens use this rather than
+/// a closure of their own: every `move || …` is a type of its own, with its own code in the
+/// wasm, and this is one for all the strings on screen.
+pub fn tr(text: Text) -> impl IntoView + use<> {
+    let locale = use_locale();
+    move || t(locale.get(), text)
+}
+
 /// Every fixed string of the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Text {

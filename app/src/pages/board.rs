@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{Failure, ListSkeleton, TabbedScreen};
 use crate::api;
-use crate::i18n::{Text, by_actor, rank_points, signed, t, use_locale};
+use crate::i18n::{Text, by_actor, rank_points, signed, tr, use_locale};
 use crate::time;
 
 /// A tab of the board.
@@ -67,7 +67,7 @@ fn BoardView(board: Board) -> impl IntoView {
                 aria-selected=move || if tab.get() == which { "true" } else { "false" }
                 on:click=move |_| tab.set(which)
             >
-                {move || t(locale.get(), text)}
+                {tr(text)}
             </button>
         }
     };
@@ -77,7 +77,7 @@ fn BoardView(board: Board) -> impl IntoView {
     view! {
         <h1 class="region-name">{village_name}</h1>
         <p class="region-meta">
-            <span class="badge">{move || t(locale.get(), Text::BoardTitle)}</span>
+            <span class="badge">{tr(Text::BoardTitle)}</span>
         </p>
         <div class="tabs" role="tablist">
             {tab_button(BoardTab::Recent, Text::RecentMovements, "board-tab-recent")}
@@ -88,7 +88,7 @@ fn BoardView(board: Board) -> impl IntoView {
             {move || match tab.get() {
                 BoardTab::Recent => movements.with_value(|m| {
                     if m.is_empty() {
-                        view! { <p class="empty">{move || t(locale.get(), Text::NoBoardMovements)}</p> }.into_any()
+                        view! { <p class="empty">{tr(Text::NoBoardMovements)}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="list movements">
@@ -139,13 +139,8 @@ fn MovementRow(movement: BoardMovement) -> impl IntoView {
                     <span class="movement-reason">{reason}</span>
                 </span>
                 <span class="entry-sub">
-                    {move || {
-                        let when = time::when(locale.get(), &created_at);
-                        match &actor_name {
-                            Some(name) => format!("{} · {when}", by_actor(locale.get(), name)),
-                            None => when,
-                        }
-                    }}
+                    {move || actor_name.as_ref().map(|name| format!("{} · ", by_actor(locale.get(), name)))}
+                    <span class="when">{move || time::when(locale.get(), &created_at)}</span>
                 </span>
             </span>
             <span class="entry-figures">
@@ -161,7 +156,7 @@ fn ranking(period: String, entries: Vec<RankingEntry>) -> impl IntoView {
     view! {
         <p class="hint period">{period}</p>
         {if entries.is_empty() {
-            view! { <p class="empty">{move || t(locale.get(), Text::NoRanking)}</p> }.into_any()
+            view! { <p class="empty">{tr(Text::NoRanking)}</p> }.into_any()
         } else {
             view! {
                 <ol class="list ranking">

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 
 use super::paged::{Paged, PagedList};
 use super::{TabbedScreen, require_sign_in};
-use crate::i18n::{Text, approved_points, photo_count, reason_line, reviewed_by, t, use_locale};
+use crate::i18n::{
+    Text, approved_points, photo_count, reason_line, reviewed_by, t, tr, use_locale,
+};
 use crate::time;
 
 /// Claims asked for at a time.
@@ -35,7 +37,6 @@ pub fn StatusChip(status: ClaimStatus, points: i64) -> impl IntoView {
 
 #[component]
 pub fn ClaimsPage() -> impl IntoView {
-    let locale = use_locale();
     require_sign_in();
     let paged = Paged::<Claim>::new(
         |cursor| match cursor {
@@ -46,7 +47,7 @@ pub fn ClaimsPage() -> impl IntoView {
     );
     view! {
         <TabbedScreen>
-            <h1 class="region-name">{move || t(locale.get(), Text::MyClaims)}</h1>
+            <h1 class="region-name">{tr(Text::MyClaims)}</h1>
             <PagedList paged empty=Text::NoClaims class="list claims" row=|claim| view! { <ClaimRow claim /> } />
         </TabbedScreen>
     }

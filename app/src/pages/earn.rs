@@ -27,7 +27,7 @@ use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in, worth
 use crate::api::{self, ApiFailure};
 use crate::draft::{self, Draft};
 use crate::i18n::{
-    Text, caps, category_name, char_count, photo_limits, photo_n, rule_points, signed, t,
+    Text, caps, category_name, char_count, photo_limits, photo_n, rule_points, signed, t, tr,
     uploading, use_locale,
 };
 use crate::photo::{self, ObjectUrl};
@@ -84,11 +84,10 @@ fn person_and_village() -> Memo<Option<(i64, Option<String>)>> {
 
 /// A notice in the middle of a screen, with a way on.
 fn notice(text: Text, href: &'static str, link: Text) -> impl IntoView {
-    let locale = use_locale();
     view! {
         <div class="notice" role="alert">
-            <p class="notice-text">{move || t(locale.get(), text)}</p>
-            <a class="primary" href=href>{move || t(locale.get(), link)}</a>
+            <p class="notice-text">{tr(text)}</p>
+            <a class="primary" href=href>{tr(link)}</a>
         </div>
     }
 }
@@ -115,8 +114,8 @@ fn RuleList(village: String, person: i64) -> impl IntoView {
     let locale = use_locale();
     let rules = LocalResource::new(move || fetch_rules(village.clone()));
     view! {
-        <h1 class="region-name">{move || t(locale.get(), Text::Earn)}</h1>
-        <p class="hint">{move || t(locale.get(), Text::EarnHint)}</p>
+        <h1 class="region-name">{tr(Text::Earn)}</h1>
+        <p class="hint">{tr(Text::EarnHint)}</p>
         {move || match rules.get() {
             None => view! { <ListSkeleton /> }.into_any(),
             Some(Err(failure)) => {
@@ -126,7 +125,7 @@ fn RuleList(village: String, person: i64) -> impl IntoView {
             Some(Ok(rules)) => {
                 let earnable: Vec<Rule> = rules.into_iter().filter(earnable).collect();
                 if earnable.is_empty() {
-                    return view! { <p class="empty">{move || t(locale.get(), Text::NoRules)}</p> }.into_any();
+                    return view! { <p class="empty">{tr(Text::NoRules)}</p> }.into_any();
                 }
                 RuleCategory::ALL
                     .into_iter()
@@ -168,10 +167,10 @@ fn RuleRow(rule: Rule, person: i64) -> impl IntoView {
                     <span class="row-name">{name}</span>
                     <span class="rule-tags">
                         {needs_photo.then(|| view! {
-                            <span class="badge photo" data-testid="needs-photo">{move || t(locale.get(), Text::NeedsPhoto)}</span>
+                            <span class="badge photo" data-testid="needs-photo">{tr(Text::NeedsPhoto)}</span>
                         })}
                         {has_draft.then(|| view! {
-                            <span class="badge draft">{move || t(locale.get(), Text::HasDraft)}</span>
+                            <span class="badge draft">{tr(Text::HasDraft)}</span>
                         })}
                         {move || caps(locale.get(), daily_cap, monthly_cap).map(|c| view! { <span class="rule-caps">{c}</span> })}
                     </span>
@@ -188,7 +187,6 @@ fn RuleRow(rule: Rule, person: i64) -> impl IntoView {
 /// `/earn/{rule id}`.
 #[component]
 pub fn ClaimPage() -> impl IntoView {
-    let locale = use_locale();
     require_sign_in();
     let params = use_params_map();
     let rule_id = Memo::new(move |_| {
@@ -201,7 +199,7 @@ pub fn ClaimPage() -> impl IntoView {
     view! {
         <TabbedScreen>
             <nav class="crumbs">
-                <a class="crumb" href="/earn">"‹ "{move || t(locale.get(), Text::Earn)}</a>
+                <a class="crumb" href="/earn">"‹ "{tr(Text::Earn)}</a>
             </nav>
             {move || match (who.get(), rule_id.get()) {
                 (None, _) => view! { <ListSkeleton /> }.into_any(),
@@ -218,7 +216,6 @@ pub fn ClaimPage() -> impl IntoView {
 /// Finds the rule, then the claim form for it.
 #[component]
 fn ClaimLoader(village: String, person: i64, rule: i64) -> impl IntoView {
-    let locale = use_locale();
     let rules = LocalResource::new(move || rules_of(village.clone()));
     move || match rules.get() {
         None => view! { <ListSkeleton /> }.into_any(),
@@ -234,13 +231,13 @@ fn ClaimLoader(village: String, person: i64, rule: i64) -> impl IntoView {
                 view! {
                     <h1 class="region-name">{found.name}</h1>
                     <div class="notice" role="alert">
-                        <p class="notice-text">{move || t(locale.get(), Text::RuleInactive)}</p>
+                        <p class="notice-text">{tr(Text::RuleInactive)}</p>
                         <a
                             class="primary"
                             href="/earn"
                             on:click=move |_| if had_draft { draft::clear(person, rule) }
                         >
-                            {move || t(locale.get(), Text::Earn)}
+                            {tr(Text::Earn)}
                         </a>
                     </div>
                 }
@@ -581,13 +578,13 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
             <span class="badge">{move || category_name(locale.get(), category)}</span>
             <span class="rule-points">{move || rule_points(locale.get(), points)}</span>
             {needs_photo.then(|| view! {
-                <span class="badge photo">{move || t(locale.get(), Text::NeedsPhoto)}</span>
+                <span class="badge photo">{tr(Text::NeedsPhoto)}</span>
             })}
         </p>
         {move || caps(locale.get(), daily_cap, monthly_cap).map(|c| view! { <p class="hint">{c}</p> })}
         <form class="form claim-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(); }>
             <label class="field">
-                <span class="field-label">{move || t(locale.get(), Text::Note)}</span>
+                <span class="field-label">{tr(Text::Note)}</span>
                 <textarea
                     class="input textarea"
                     name="note"
@@ -619,7 +616,7 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
                     />
                 </ul>
                 {move || photo_failure.get().map(|text| view! {
-                    <p class="form-notice error" role="alert">{move || t(locale.get(), text)}</p>
+                    <p class="form-notice error" role="alert">{tr(text)}</p>
                 })}
                 <div class="photo-add" class:hidden=move || full.get()>
                     <label class="secondary photo-button">
@@ -635,7 +632,7 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
                         <svg class="button-icon" viewBox="0 0 24 24" aria-hidden="true">
                             <path d="M4 8h3l2-3h6l2 3h3v11H4z M12 17a3.5 3.5 0 100-7 3.5 3.5 0 000 7z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
                         </svg>
-                        <span>{move || t(locale.get(), Text::TakePhoto)}</span>
+                        <span>{tr(Text::TakePhoto)}</span>
                     </label>
                     <label class="secondary photo-button">
                         <input
@@ -650,12 +647,12 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
                         <svg class="button-icon" viewBox="0 0 24 24" aria-hidden="true">
                             <path d="M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
                         </svg>
-                        <span>{move || t(locale.get(), Text::ChoosePhoto)}</span>
+                        <span>{tr(Text::ChoosePhoto)}</span>
                     </label>
                 </div>
             </fieldset>
             {move || hint.get().map(|text| view! {
-                <p class="form-notice error" role="alert">{move || t(locale.get(), text)}</p>
+                <p class="form-notice error" role="alert">{tr(text)}</p>
             })}
             {move || match phase.get() {
                 Phase::Failed(failure) => {
@@ -664,14 +661,14 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
                     let to_claims = failure.code() == Some(ErrorCode::IdempotencyConflict);
                     view! {
                         <div class="form-notice error" role="alert" data-testid="claim-error">
-                            <p class="notice-line">{move || t(locale.get(), text)}</p>
+                            <p class="notice-line">{tr(text)}</p>
                             {again.then(|| view! {
                                 <button class="secondary" type="button" on:click=move |_| submit()>
-                                    {move || t(locale.get(), Text::Retry)}
+                                    {tr(Text::Retry)}
                                 </button>
                             })}
                             {to_claims.then(|| view! {
-                                <a class="secondary link-button" href="/claims">{move || t(locale.get(), Text::SeeMyClaims)}</a>
+                                <a class="secondary link-button" href="/claims">{tr(Text::SeeMyClaims)}</a>
                             })}
                         </div>
                     }
@@ -680,14 +677,14 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
                 _ => ().into_any(),
             }}
             {move || kept.get().then(|| view! {
-                <p class="hint saved">{move || t(locale.get(), Text::DraftSaved)}</p>
+                <p class="hint saved">{tr(Text::DraftSaved)}</p>
             })}
             <button class="primary wide" type="submit" data-testid="claim-submit" disabled=move || sending.get()>
                 {move || t(locale.get(), if sending.get() { Text::Submitting } else { Text::SubmitClaim })}
             </button>
             {move || kept.get().then(|| view! {
                 <button class="text-button" type="button" on:click=start_over>
-                    {move || t(locale.get(), Text::StartOver)}
+                    {tr(Text::StartOver)}
                 </button>
             })}
         </form>
@@ -729,7 +726,7 @@ fn PhotoSlot(photo: Slot, n: usize, remove: Callback<u32>, retry: Callback<()>) 
             }}
             {move || match photo.state.get() {
                 SlotState::Preparing => view! {
-                    <span class="photo-status">{move || t(locale.get(), Text::PhotoPreparing)}</span>
+                    <span class="photo-status">{tr(Text::PhotoPreparing)}</span>
                 }
                     .into_any(),
                 SlotState::Uploading(sent) => {
@@ -760,10 +757,10 @@ fn PhotoSlot(photo: Slot, n: usize, remove: Callback<u32>, retry: Callback<()>) 
                     let again = worth_retrying(&failure);
                     view! {
                         <span class="photo-status failed">
-                            <span>{move || t(locale.get(), Text::PhotoUploadFailed)}</span>
+                            <span>{tr(Text::PhotoUploadFailed)}</span>
                             {again.then(|| view! {
                                 <button class="photo-retry" type="button" on:click=move |_| retry.run(())>
-                                    {move || t(locale.get(), Text::Retry)}
+                                    {tr(Text::Retry)}
                                 </button>
                             })}
                         </span>
@@ -799,15 +796,15 @@ fn ClaimSent(claim: Claim) -> impl IntoView {
                 <circle cx="24" cy="24" r="22" fill="#e3f1e5" />
                 <path d="M14 25l7 7 13-15" fill="none" stroke="#1f7a35" stroke-width="4" stroke-linecap="round" stroke-linejoin="round" />
             </svg>
-            <h1 class="done-title">{move || t(locale.get(), Text::ClaimSent)}</h1>
+            <h1 class="done-title">{tr(Text::ClaimSent)}</h1>
             <p class="done-rule">
                 <span>{rule_name}</span>
                 <span class="rule-points">{move || rule_points(locale.get(), points)}</span>
             </p>
             <StatusChip status points />
-            <p class="hint">{move || t(locale.get(), Text::ClaimSentHint)}</p>
-            <a class="primary wide" href="/claims" data-testid="see-my-claims">{move || t(locale.get(), Text::SeeMyClaims)}</a>
-            <a class="secondary wide link-button" href="/earn">{move || t(locale.get(), Text::EarnMore)}</a>
+            <p class="hint">{tr(Text::ClaimSentHint)}</p>
+            <a class="primary wide" href="/claims" data-testid="see-my-claims">{tr(Text::SeeMyClaims)}</a>
+            <a class="secondary wide link-button" href="/earn">{tr(Text::EarnMore)}</a>
         </section>
     }
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::paged::{Paged, PagedList};
 use super::{TabbedScreen, Trouble, explain, require_sign_in};
 use crate::api;
-use crate::i18n::{Text, balance_after, ledger_reason, signed, t, use_locale};
+use crate::i18n::{Text, balance_after, ledger_reason, signed, t, tr, use_locale};
 use crate::session::use_session;
 use crate::time;
 
@@ -18,7 +18,6 @@ const PAGE_SIZE: u32 = 20;
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
-    let locale = use_locale();
     let session = use_session();
     require_sign_in();
     let balance = LocalResource::new(move || async move {
@@ -39,13 +38,13 @@ pub fn HistoryPage() -> impl IntoView {
         view! {
             <div class="stat">
                 <span class="stat-number" data-testid=testid>{n}</span>
-                <span class="stat-label">{move || t(locale.get(), text)}</span>
+                <span class="stat-label">{tr(text)}</span>
             </div>
         }
     };
     view! {
         <TabbedScreen>
-            <h1 class="region-name">{move || t(locale.get(), Text::PointsHistory)}</h1>
+            <h1 class="region-name">{tr(Text::PointsHistory)}</h1>
             <section class="card totals">
                 {move || match balance.get() {
                     None => view! { <div class="sk sk-stats" aria-busy="true"></div> }.into_any(),
@@ -91,9 +90,10 @@ fn EntryRow(entry: LedgerEntry) -> impl IntoView {
                 <span class="row-name">{move || ledger_reason(locale.get(), &reason)}</span>
                 <span class="entry-sub">
                     {move || {
-                        let who = actor_name.clone().unwrap_or_else(|| t(locale.get(), Text::SystemActor).to_owned());
-                        format!("{who} · {}", time::when(locale.get(), &created_at))
+                        actor_name.clone().unwrap_or_else(|| t(locale.get(), Text::SystemActor).to_owned())
                     }}
+                    " · "
+                    <span class="when">{move || time::when(locale.get(), &created_at)}</span>
                 </span>
             </span>
             <span class="entry-figures">

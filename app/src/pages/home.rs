@@ -14,7 +14,7 @@ use leptos_router::hooks::use_navigate;
 use super::regions::HomeRegion;
 use super::{ListSkeleton, TabbedScreen, TopBar, Trouble, explain};
 use crate::api;
-use crate::i18n::{Text, hello, pending_points, t, use_locale};
+use crate::i18n::{Text, hello, pending_points, tr, use_locale};
 use crate::session::{reviews, use_session};
 
 /// What `/` shows.
@@ -68,13 +68,12 @@ pub fn HomePage() -> impl IntoView {
 
 /// A quick action: a big tile with an icon and two or three words.
 fn tile(href: String, text: Text, testid: &'static str, icon: &'static str) -> impl IntoView {
-    let locale = use_locale();
     view! {
         <a class="tile" href=href data-testid=testid>
             <svg class="tile-icon" viewBox="0 0 24 24" aria-hidden="true">
                 <path d=icon fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
             </svg>
-            <span class="tile-label">{move || t(locale.get(), text)}</span>
+            <span class="tile-label">{tr(text)}</span>
         </a>
     }
 }
@@ -99,13 +98,13 @@ fn VillagerHome() -> impl IntoView {
         <TabbedScreen>
             <h1 class="greeting">{move || name().map(|n| hello(locale.get(), &n))}</h1>
             <section class="card balance-card" aria-live="polite">
-                <p class="balance-label">{move || t(locale.get(), Text::AvailablePoints)}</p>
+                <p class="balance-label">{tr(Text::AvailablePoints)}</p>
                 {move || match balance.get() {
                     None => view! { <div class="sk sk-balance" aria-busy="true"></div> }.into_any(),
                     Some(Ok(b)) => view! {
                         <p class="balance big">
                             <span class="balance-number" data-testid="balance-value">{b.available}</span>
-                            <span class="balance-unit">{move || t(locale.get(), Text::Points)}</span>
+                            <span class="balance-unit">{tr(Text::Points)}</span>
                         </p>
                         {(b.pending != 0).then(|| view! {
                             <p class="balance-pending" data-testid="balance-pending">
@@ -135,7 +134,7 @@ fn VillagerHome() -> impl IntoView {
             <ul class="list browse">
                 <li>
                     <a class="row" href="/regions">
-                        <span class="row-name">{move || t(locale.get(), Text::BrowseCounty)}</span>
+                        <span class="row-name">{tr(Text::BrowseCounty)}</span>
                         <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
                             <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
                         </svg>

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::{ListSkeleton, TabBar, TopBar};
 use crate::api;
-use crate::i18n::{Text, badge, role_name, t, use_locale};
+use crate::i18n::{Text, badge, role_name, tr, use_locale};
 use crate::session::{Session, manages, reviews, use_session};
 
 /// A place's name as a role shows it: the grid's village before a grid's name (网格 names like
@@ -109,11 +109,11 @@ pub fn MePage() -> impl IntoView {
                             <p class="region-meta">{me.phone_masked.clone()}</p>
                             <p class="balance">
                                 <span class="balance-number">{me.balance}</span>
-                                <span class="balance-unit">{move || t(locale.get(), Text::Points)}</span>
+                                <span class="balance-unit">{tr(Text::Points)}</span>
                             </p>
                             {move || village.as_ref().and_then(place).map(|name| view! {
                                 <p class="me-line">
-                                    <span class="field-label">{move || t(locale.get(), Text::Village)}</span>
+                                    <span class="field-label">{tr(Text::Village)}</span>
                                     <span>{name}</span>
                                 </p>
                             })}
@@ -132,7 +132,7 @@ pub fn MePage() -> impl IntoView {
             {move || session.current.get().filter(|g| reviews(g.role)).map(|_| view! { <WorkEntries /> })}
             {move || session.current.get().filter(|g| manages(g.role)).map(|_| view! { <AdminEntries /> })}
             <button class="secondary wide sign-out" type="button" on:click=sign_out>
-                {move || t(locale.get(), Text::SignOut)}
+                {tr(Text::SignOut)}
             </button>
         </main>
         <TabBar />
@@ -183,7 +183,7 @@ fn Roles(
                                 {place}
                             </span>
                             {move || is_current().then(|| view! {
-                                <span class="badge">{move || t(locale.get(), Text::CurrentRole)}</span>
+                                <span class="badge">{tr(Text::CurrentRole)}</span>
                             })}
                             <span class="radio" aria-hidden="true"></span>
                         </button>
@@ -204,9 +204,9 @@ fn Roles(
         })
         .collect_view();
     view! {
-        <h2 class="section-title">{move || t(locale.get(), Text::MyRoles)}</h2>
+        <h2 class="section-title">{tr(Text::MyRoles)}</h2>
         {switchable.then(|| view! {
-            <p class="hint" id="role-hint">{move || t(locale.get(), Text::SwitchRoleHint)}</p>
+            <p class="hint" id="role-hint">{tr(Text::SwitchRoleHint)}</p>
         })}
         <ul
             class="list"
@@ -220,11 +220,10 @@ fn Roles(
 
 /// A row linking to one of the role's screens.
 fn entry(href: &'static str, text: Text) -> impl IntoView {
-    let locale = use_locale();
     view! {
         <li>
             <a class="row" href=href>
-                <span class="row-name">{move || t(locale.get(), text)}</span>
+                <span class="row-name">{tr(text)}</span>
                 <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
                 </svg>
@@ -236,9 +235,8 @@ fn entry(href: &'static str, text: Text) -> impl IntoView {
 /// The 工作 screens of a reviewing role (grid workers and admins): 审核.
 #[component]
 fn WorkEntries() -> impl IntoView {
-    let locale = use_locale();
     view! {
-        <h2 class="section-title">{move || t(locale.get(), Text::Work)}</h2>
+        <h2 class="section-title">{tr(Text::Work)}</h2>
         <ul class="list">{entry("/review", Text::ReviewClaims)}</ul>
     }
 }
@@ -246,9 +244,8 @@ fn WorkEntries() -> impl IntoView {
 /// The 管理 screens, for a current role that manages people and grids.
 #[component]
 fn AdminEntries() -> impl IntoView {
-    let locale = use_locale();
     view! {
-        <h2 class="section-title">{move || t(locale.get(), Text::Manage)}</h2>
+        <h2 class="section-title">{tr(Text::Manage)}</h2>
         <ul class="list">
             {entry("/admin/import", Text::ImportVillagers)}
             {entry("/admin/grids", Text::ManageGrids)}

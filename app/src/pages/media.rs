@@ -7,7 +7,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::i18n::{Text, t, use_locale};
+use crate::i18n::{Text, t, tr, use_locale};
 use crate::photo::ObjectUrl;
 use crate::session::use_session;
 
@@ -19,7 +19,6 @@ pub fn MediaImage(
     #[prop(optional)] full: bool,
     #[prop(into)] alt: Signal<String>,
 ) -> impl IntoView {
-    let locale = use_locale();
     let session = use_session();
     let path = if full {
         format!("/media/{media_id}")
@@ -47,7 +46,7 @@ pub fn MediaImage(
         }
         .into_any(),
         Some(None) => view! {
-            <span class="photo-missing">{move || t(locale.get(), Text::PhotoNotLoaded)}</span>
+            <span class="photo-missing">{tr(Text::PhotoNotLoaded)}</span>
         }
         .into_any(),
     }
@@ -74,7 +73,7 @@ pub fn Zoom(media_id: i64, close: Callback<()>) -> impl IntoView {
         >
             <MediaImage media_id full=true alt=Signal::derive(move || t(locale.get(), Text::ClaimPhoto).to_owned()) />
             <button class="zoom-close" type="button" on:click=move |_| close.run(())>
-                {move || t(locale.get(), Text::Close)}
+                {tr(Text::Close)}
             </button>
         </div>
     }

@@ -20,7 +20,7 @@ use jifen_shared::ErrorCode;
 use jifen_shared::auth::Role;
 
 use crate::api::ApiFailure;
-use crate::i18n::{Text, role_name, t, use_locale};
+use crate::i18n::{Text, role_name, t, tr, use_locale};
 use crate::session::{reviews, use_session};
 
 /// What a failed request means to the person, for the API's stable error codes (a screen
@@ -95,7 +95,7 @@ pub fn TopBar() -> impl IntoView {
                     <circle cx="16" cy="16" r="14" fill="#f6c445" />
                     <circle cx="16" cy="16" r="10" fill="none" stroke="#d99a1e" stroke-width="2" />
                 </svg>
-                <span>{move || t(locale.get(), Text::AppName)}</span>
+                <span>{tr(Text::AppName)}</span>
             </a>
             {move || session.current.get().map(|grant| view! {
                 <a class="role-chip" href="/me">{move || role_name(locale.get(), grant.role)}</a>
@@ -109,7 +109,7 @@ pub fn TopBar() -> impl IntoView {
                 type="button"
                 on:click=move |_| locale.update(|l| *l = l.other())
             >
-                {move || t(locale.get(), Text::SwitchLanguage)}
+                {tr(Text::SwitchLanguage)}
             </button>
             </span>
         </header>
@@ -119,10 +119,9 @@ pub fn TopBar() -> impl IntoView {
 /// Grey placeholder rows while a list loads (UX.md: skeletons, never an endless spinner).
 #[component]
 pub fn ListSkeleton() -> impl IntoView {
-    let locale = use_locale();
     view! {
         <div class="skeleton" aria-busy="true">
-            <span class="visually-hidden">{move || t(locale.get(), Text::Loading)}</span>
+            <span class="visually-hidden">{tr(Text::Loading)}</span>
             <div class="sk sk-title"></div>
             <div class="sk sk-line"></div>
             {(0..6).map(|_| view! { <div class="sk sk-row"></div> }).collect_view()}
@@ -138,25 +137,24 @@ pub fn Failure(
     #[prop(into)] not_found: Text,
     retry: Callback<()>,
 ) -> impl IntoView {
-    let locale = use_locale();
     let (message, can_retry) = match failure.code() {
         Some(ErrorCode::NotFound | ErrorCode::InvalidInput) => (not_found, false),
         _ => (explain(&failure), worth_retrying(&failure)),
     };
     view! {
         <div class="notice" role="alert">
-            <p class="notice-text">{move || t(locale.get(), message)}</p>
+            <p class="notice-text">{tr(message)}</p>
             {if can_retry {
                 view! {
                     <button class="primary" type="button" on:click=move |_| retry.run(())>
-                        {move || t(locale.get(), Text::Retry)}
+                        {tr(Text::Retry)}
                     </button>
                 }
                     .into_any()
             } else {
                 view! {
                     <a class="primary" href="/">
-                        {move || t(locale.get(), Text::BackHome)}
+                        {tr(Text::BackHome)}
                     </a>
                 }
                     .into_any()
@@ -168,13 +166,12 @@ pub fn Failure(
 /// Any path the app does not know.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let locale = use_locale();
     view! {
         <TopBar />
         <main class="content">
             <div class="notice">
-                <p class="notice-text">{move || t(locale.get(), Text::PageNotFound)}</p>
-                <a class="primary" href="/">{move || t(locale.get(), Text::BackHome)}</a>
+                <p class="notice-text">{tr(Text::PageNotFound)}</p>
+                <a class="primary" href="/">{tr(Text::BackHome)}</a>
             </div>
         </main>
     }
@@ -184,14 +181,13 @@ pub fn NotFound() -> impl IntoView {
 /// trying again may help.
 #[component]
 pub fn Trouble(failure: ApiFailure, text: Text, retry: Callback<()>) -> impl IntoView {
-    let locale = use_locale();
     let can_retry = worth_retrying(&failure);
     view! {
         <div class="form-notice error" role="alert">
-            <p class="notice-line">{move || t(locale.get(), text)}</p>
+            <p class="notice-line">{tr(text)}</p>
             {can_retry.then(|| view! {
                 <button class="secondary" type="button" on:click=move |_| retry.run(())>
-                    {move || t(locale.get(), Text::Retry)}
+                    {tr(Text::Retry)}
                 </button>
             })}
         </div>
@@ -225,6 +221,16 @@ impl Tab {
             Tab::Earn => "/earn",
             Tab::Review => "/review",
             Tab::Mine => "/me",
+        }
+    }
+
+    /// `tab-home`, `tab-earn`, `tab-review`, `tab-me`: the browser journeys' handle.
+    fn testid(self) -> &'static str {
+        match self {
+            Tab::Home => "tab-home",
+            Tab::Earn => "tab-earn",
+            Tab::Review => "tab-review",
+            Tab::Mine => "tab-me",
         }
     }
 
@@ -296,11 +302,11 @@ pub fn TabBar() -> impl IntoView {
                                 <a
                                     class="tab"
                                     href=tab.href()
-                                    data-testid=format!("tab-{}", tab.href().trim_start_matches('/'))
+                                    data-testid=tab.testid()
                                     aria-current=move || current().then_some("page")
                                 >
                                     {tab.icon()}
-                                    <span class="tab-label">{move || t(locale.get(), tab.text())}</span>
+                                    <span class="tab-label">{tr(tab.text())}</span>
                                 </a>
                             }
                         })

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::{ListSkeleton, Trouble, explain};
 use crate::api::{self, ApiFailure};
-use crate::i18n::{Text, t, use_locale};
+use crate::i18n::{Text, t, tr, use_locale};
 use crate::session::{Session, use_session};
 
 /// How a load stands.
@@ -169,7 +169,7 @@ where
                         .into_any()
                 }
                 _ if is_empty.get() => {
-                    view! { <p class="empty">{move || t(locale.get(), empty)}</p> }.into_any()
+                    view! { <p class="empty">{tr(empty)}</p> }.into_any()
                 }
                 _ => view! {
                     <ul class=class.get_value()>

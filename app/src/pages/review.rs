@@ -21,7 +21,7 @@ use super::paged::{Paged, PagedList};
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in};
 use crate::api::{self, ApiFailure};
 use crate::i18n::{
-    Locale, Text, items_listed, photo_n, reused_photo, review_done, rule_points, t, use_locale,
+    Locale, Text, items_listed, photo_n, reused_photo, review_done, rule_points, t, tr, use_locale,
 };
 use crate::session::{reviews, use_session};
 use crate::time;
@@ -85,7 +85,6 @@ enum Gate {
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
-    let locale = use_locale();
     let session = use_session();
     require_sign_in();
     // A memo: a token refresh mid-decision does not rebuild the queue.
@@ -104,8 +103,8 @@ pub fn ReviewPage() -> impl IntoView {
                 Gate::Reviewer => view! { <Queue /> }.into_any(),
                 Gate::NotReviewer => view! {
                     <div class="notice" role="alert">
-                        <p class="notice-text">{move || t(locale.get(), Text::NotReviewer)}</p>
-                        <a class="primary" href="/me">{move || t(locale.get(), Text::SwitchRole)}</a>
+                        <p class="notice-text">{tr(Text::NotReviewer)}</p>
+                        <a class="primary" href="/me">{tr(Text::SwitchRole)}</a>
                     </div>
                 }
                     .into_any(),
@@ -169,7 +168,7 @@ fn Queue() -> impl IntoView {
         (n > 0).then(|| items_listed(locale.get(), n, paged.next.with(Option::is_none)))
     };
     view! {
-        <h1 class="region-name">{move || t(locale.get(), Text::ReviewQueue)}</h1>
+        <h1 class="region-name">{tr(Text::ReviewQueue)}</h1>
         <p class="hint count">{count}</p>
         {move || said.get().map(|s| {
             let (class, testid) = match &s {
@@ -325,12 +324,12 @@ fn ReviewCard(
                 view! { <Trouble failure text retry /> }
             })}
             {move || hint.get().map(|text| view! {
-                <p class="form-notice error" role="alert">{move || t(locale.get(), text)}</p>
+                <p class="form-notice error" role="alert">{tr(text)}</p>
             })}
             {move || if rejecting.get() {
                 view! {
                     <fieldset class="reject-box" disabled=move || busy.get()>
-                        <legend class="field-label">{move || t(locale.get(), Text::RejectWhy)}</legend>
+                        <legend class="field-label">{tr(Text::RejectWhy)}</legend>
                         <div class="reasons" role="radiogroup">
                             {Why::ALL
                                 .into_iter()
@@ -346,7 +345,7 @@ fn ReviewCard(
                                             hint.set(None);
                                         }
                                     >
-                                        {move || t(locale.get(), w.text())}
+                                        {tr(w.text())}
                                     </button>
                                 })
                                 .collect_view()}
@@ -365,14 +364,14 @@ fn ReviewCard(
                         })}
                         <div class="review-actions">
                             <button class="primary reject-confirm" type="button" data-testid="review-reject-confirm" on:click=move |_| reject()>
-                                {move || t(locale.get(), Text::RejectConfirm)}
+                                {tr(Text::RejectConfirm)}
                             </button>
                             <button class="secondary" type="button" on:click=move |_| {
                                 rejecting.set(false);
                                 trouble.set(None);
                                 hint.set(None);
                             }>
-                                {move || t(locale.get(), Text::Cancel)}
+                                {tr(Text::Cancel)}
                             </button>
                         </div>
                     </fieldset>
@@ -400,7 +399,7 @@ fn ReviewCard(
                                 trouble.set(None);
                             }
                         >
-                            {move || t(locale.get(), Text::Reject)}
+                            {tr(Text::Reject)}
                         </button>
                     </div>
                 }
