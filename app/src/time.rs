@@ -13,9 +13,13 @@ pub const COUNTY_OFFSET_MINUTES: i64 = 8 * 60;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LocalTime {
     pub year: i64,
+    /// 1–12.
     pub month: u32,
+    /// 1–31.
     pub day: u32,
+    /// 0–23.
     pub hour: u32,
+    /// 0–59.
     pub minute: u32,
 }
 

@@ -20,6 +20,7 @@ enum BoardTab {
     Year,
 }
 
+/// `/villages/{code}/board` (村积分榜), signed in or not.
 #[component]
 pub fn BoardPage() -> impl IntoView {
     let params = use_params_map();

@@ -35,6 +35,7 @@ pub fn StatusChip(status: ClaimStatus, points: i64) -> impl IntoView {
     }
 }
 
+/// `/claims` (我的申报).
 #[component]
 pub fn ClaimsPage() -> impl IntoView {
     require_sign_in();

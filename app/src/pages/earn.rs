@@ -92,7 +92,7 @@ fn notice(text: Text, href: &'static str, link: Text) -> impl IntoView {
     }
 }
 
-/// `/earn`.
+/// `/earn`: the village's earnable rules, for the signed-in person.
 #[component]
 pub fn EarnPage() -> impl IntoView {
     require_sign_in();
@@ -184,7 +184,7 @@ fn RuleRow(rule: Rule, person: i64) -> impl IntoView {
     }
 }
 
-/// `/earn/{rule id}`.
+/// `/earn/{rule id}`: the claim for one rule.
 #[component]
 pub fn ClaimPage() -> impl IntoView {
     require_sign_in();
@@ -275,7 +275,7 @@ struct Slot {
 enum Phase {
     Editing,
     Sending,
-    Sent(Claim),
+    Sent(Box<Claim>),
     Failed(ApiFailure),
 }
 
@@ -515,7 +515,7 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
             match result {
                 Ok(claim) => {
                     draft::clear(person, rule_id);
-                    phase.try_set(Phase::Sent(claim));
+                    phase.try_set(Phase::Sent(Box::new(claim)));
                 }
                 Err(failure) => {
                     if failure.code() == Some(ErrorCode::IdempotencyConflict) {
@@ -690,7 +690,7 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
         </form>
     };
     let sent = Memo::new(move |_| match phase.get() {
-        Phase::Sent(claim) => Some(claim),
+        Phase::Sent(claim) => Some(*claim),
         _ => None,
     });
     view! {

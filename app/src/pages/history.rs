@@ -16,6 +16,7 @@ use crate::time;
 /// Movements asked for at a time.
 const PAGE_SIZE: u32 = 20;
 
+/// `/points/history` (积分明细).
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let session = use_session();

@@ -27,6 +27,7 @@ enum Start {
     Review,
 }
 
+/// `/`: a villager's 首页, a reviewer's queue, or the region browser (see the module).
 #[component]
 pub fn HomePage() -> impl IntoView {
     let session = use_session();

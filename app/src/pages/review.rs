@@ -83,6 +83,8 @@ enum Gate {
     NotReviewer,
 }
 
+/// `/review` (审核): the queue for a reviewing role, else a plain "无权限" with the way to
+/// switch roles.
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let session = use_session();
@@ -128,7 +130,7 @@ enum Said {
 /// A decision made on a card.
 #[derive(Debug, Clone, PartialEq)]
 enum Outcome {
-    Decided(Claim, bool),
+    Decided(Box<Claim>, bool),
     /// Someone else decided first.
     Gone,
 }
@@ -255,7 +257,7 @@ fn ReviewCard(
                 .await;
             busy.try_set(false);
             match result {
-                Ok(claim) => decided.run((id, Outcome::Decided(claim, approving))),
+                Ok(claim) => decided.run((id, Outcome::Decided(Box::new(claim), approving))),
                 Err(failure) if failure.code() == Some(ErrorCode::AlreadyReviewed) => {
                     decided.run((id, Outcome::Gone))
                 }
