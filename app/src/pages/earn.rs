@@ -516,6 +516,8 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
                 Ok(claim) => {
                     draft::clear(person, rule_id);
                     phase.try_set(Phase::Sent(Box::new(claim)));
+                    // The answer replaces the form: show it from its top.
+                    window().scroll_to_with_x_and_y(0.0, 0.0);
                 }
                 Err(failure) => {
                     if failure.code() == Some(ErrorCode::IdempotencyConflict) {
