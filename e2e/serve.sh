@@ -25,11 +25,14 @@ unset JIFEN_DATABASE_URL JIFEN_CONFIG
 #   13700137002 village admin of 樊东村 (410783101201): creates grids;
 #   13700137003 李四, villager of 留村 (fixtures) and township admin of 樊相镇: switches roles;
 #   13700137004 village admin of 胡庄村 (410783101203): adds villagers to a grid, appoints a
-#               grid worker (刘一, 刘二, 陈三 of the fixtures live there).
+#               grid worker (刘一, 刘二, 陈三 of the fixtures live there);
+#   13700137005 谷寨管理员, village admin of 谷寨村 (410783101204): reviews the points journey's
+#               claims (its villagers are imported by that journey through the API).
 staff() { "$bin" create-admin --password e2e-password-123 "$@" >/dev/null; }
 staff --phone 13700137001 --role village_admin --region 410783101230 --name 留村管理员
 staff --phone 13700137002 --role village_admin --region 410783101201 --name 樊东管理员
 staff --phone 13700137003 --role township_admin --region 410783101
 staff --phone 13700137004 --role village_admin --region 410783101203 --name 胡庄管理员
+staff --phone 13700137005 --role village_admin --region 410783101204 --name 谷寨管理员
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

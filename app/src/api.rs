@@ -125,6 +125,22 @@ pub async fn post_as<B: serde::Serialize, T: DeserializeOwned>(
     .await
 }
 
+/// `POST /api/v1{path}` with a JSON body as the signed-in person and an `Idempotency-Key`
+/// (API.md, "(I)"): the same key sent again replays the first answer instead of acting twice.
+pub async fn post_once<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    token: &str,
+    key: &str,
+) -> Result<T, ApiFailure> {
+    send(
+        gloo_net::http::Request::post(&format!("/api/v1{path}")).header("Idempotency-Key", key),
+        Some(body),
+        Some(token),
+    )
+    .await
+}
+
 /// `DELETE /api/v1{path}` as the signed-in person, decoding the JSON answer as `T`.
 pub async fn delete_as<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiFailure> {
     send(
@@ -149,12 +165,43 @@ pub async fn upload<T: DeserializeOwned>(
     content_type: &str,
     on_progress: impl Fn(f64) + 'static,
 ) -> Result<T, ApiFailure> {
+    send_xhr(path, token, XhrBody::Blob(body, content_type), on_progress).await
+}
+
+/// `POST /api/v1{path}` with a `multipart/form-data` body (the browser writes the boundary),
+/// as the signed-in person, with upload progress like [`upload`].
+pub async fn upload_form<T: DeserializeOwned>(
+    path: &str,
+    token: &str,
+    form: &web_sys::FormData,
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<T, ApiFailure> {
+    send_xhr(path, token, XhrBody::Form(form), on_progress).await
+}
+
+/// What an `XMLHttpRequest` upload sends.
+enum XhrBody<'a> {
+    /// A file as the whole body, with its media type.
+    Blob(&'a web_sys::Blob, &'a str),
+    /// A multipart form.
+    Form(&'a web_sys::FormData),
+}
+
+async fn send_xhr<T: DeserializeOwned>(
+    path: &str,
+    token: &str,
+    body: XhrBody<'_>,
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<T, ApiFailure> {
     let unexpected = |e: wasm_bindgen::JsValue| ApiFailure::Unexpected(format!("{e:?}"));
     let xhr = web_sys::XmlHttpRequest::new().map_err(unexpected)?;
     xhr.open("POST", &format!("/api/v1{path}"))
         .map_err(unexpected)?;
+    if let XhrBody::Blob(_, content_type) = &body {
+        xhr.set_request_header("Content-Type", content_type)
+            .map_err(unexpected)?;
+    }
     for (name, value) in [
-        ("Content-Type", content_type),
         ("Accept", "application/json"),
         ("Authorization", &format!("Bearer {token}")),
     ] {
@@ -185,8 +232,11 @@ pub async fn upload<T: DeserializeOwned>(
     let ended = js_sys::Promise::new(&mut |resolve, _reject| {
         xhr.set_onloadend(Some(&resolve));
     });
-    xhr.send_with_opt_blob(Some(body))
-        .map_err(|_| ApiFailure::Network)?;
+    let sent = match body {
+        XhrBody::Blob(blob, _) => xhr.send_with_opt_blob(Some(blob)),
+        XhrBody::Form(form) => xhr.send_with_opt_form_data(Some(form)),
+    };
+    sent.map_err(|_| ApiFailure::Network)?;
     let _ = wasm_bindgen_futures::JsFuture::from(ended).await;
     let status = xhr.status().unwrap_or(0);
     let text = xhr.response_text().ok().flatten().unwrap_or_default();
@@ -199,6 +249,30 @@ pub async fn upload<T: DeserializeOwned>(
             Err(e) => Err(ApiFailure::Unexpected(format!("HTTP {status}: {e}"))),
         },
     }
+}
+
+/// `GET /api/v1{path}` as the signed-in person, for a picture (`/media/{id}`): the body as a
+/// `Blob`, to show through an object URL (an `<img src>` cannot send the bearer token).
+pub async fn get_blob_as(path: &str, token: &str) -> Result<web_sys::Blob, ApiFailure> {
+    let deadline = Deadline::start(TIMEOUT_MS);
+    let signal = deadline.signal();
+    let response = gloo_net::http::Request::get(&format!("/api/v1{path}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .abort_signal(signal.as_ref())
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Network)?;
+    if !response.ok() {
+        return Err(failure(&response).await);
+    }
+    let raw: web_sys::Response = response.into();
+    let promise = raw.blob().map_err(|_| ApiFailure::Network)?;
+    let blob = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| ApiFailure::Network)?;
+    drop(deadline);
+    blob.dyn_into::<web_sys::Blob>()
+        .map_err(|e| ApiFailure::Unexpected(format!("{e:?}")))
 }
 
 /// `POST /api/v1{path}` whose success has no body (204).

@@ -72,6 +72,14 @@ pub fn use_locale() -> RwSignal<Locale> {
     use_context::<RwSignal<Locale>>().expect("provide_locale runs in App")
 }
 
+/// `text` in the current language, following the 中文/EN switch. Screens use this rather than
+/// a closure of their own: every `move || …` is a type of its own, with its own code in the
+/// wasm, and this is one for all the strings on screen.
+pub fn tr(text: Text) -> impl IntoView + use<> {
+    let locale = use_locale();
+    move || t(locale.get(), text)
+}
+
 /// Every fixed string of the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Text {
@@ -181,6 +189,86 @@ pub enum Text {
     NotOfVillage,
     PersonNotFound,
     GridNotFound,
+    UnsupportedMedia,
+    PhotoRequired,
+    CapReached,
+    AlreadyReviewed,
+    Home,
+    Earn,
+    PointsHistory,
+    MyClaims,
+    VillageBoard,
+    Review,
+    ReviewClaims,
+    Work,
+    AvailablePoints,
+    BrowseCounty,
+    NoVillage,
+    EarnHint,
+    NeedsPhoto,
+    NoRules,
+    HasDraft,
+    Note,
+    NotePlaceholder,
+    Photos,
+    TakePhoto,
+    ChoosePhoto,
+    PhotoPreparing,
+    PhotoUploadFailed,
+    PhotoTooLarge,
+    RemovePhoto,
+    SubmitClaim,
+    Submitting,
+    WaitForUploads,
+    NeedPhotoFirst,
+    DraftKept,
+    DraftSaved,
+    ClaimSent,
+    ClaimSentHint,
+    SeeMyClaims,
+    EarnMore,
+    StartOver,
+    RuleInactive,
+    RuleNotFound,
+    AlreadySubmitted,
+    NotAVillager,
+    StatusPending,
+    StatusApproved,
+    StatusRejected,
+    NoClaims,
+    NoMovements,
+    SystemActor,
+    BoardTitle,
+    RecentMovements,
+    ThisMonth,
+    ThisYear,
+    NoBoardMovements,
+    NoRanking,
+    VillageNotFound,
+    ReviewQueue,
+    NoPendingClaims,
+    Approve,
+    Reject,
+    RejectWhy,
+    ReasonBlurry,
+    ReasonNotMatching,
+    ReasonDuplicate,
+    ReasonOther,
+    ReasonPlaceholder,
+    RejectConfirm,
+    ReasonEmpty,
+    ReviewCapReached,
+    CannotReview,
+    NotReviewer,
+    ClaimPhoto,
+    Close,
+    PhotoNotLoaded,
+    TapToZoom,
+    ReviewRefreshed,
+    PhotoNetwork,
+    EarnedTotal,
+    SpentTotal,
+    Available,
 }
 
 /// `text` in `locale`.
@@ -421,6 +509,186 @@ pub fn t(locale: Locale, text: Text) -> &'static str {
         (PersonNotFound, En) => "This person was not found; they may have been removed",
         (GridNotFound, ZhCn) => "没有找到这个网格",
         (GridNotFound, En) => "This grid was not found",
+        (UnsupportedMedia, ZhCn) => "这张照片的格式无法识别，请换一张，或用相机直接拍",
+        (UnsupportedMedia, En) => {
+            "This photo's format cannot be read. Choose another or take one with the camera."
+        }
+        (PhotoRequired, ZhCn) => "这一项需要照片作证明，请先拍一张照片",
+        (PhotoRequired, En) => "This one needs a photo as proof. Please take one first.",
+        (CapReached, ZhCn) => "这一项今天或本月的次数已经用完了，请改天再申报",
+        (CapReached, En) => {
+            "This has been claimed as often as allowed today or this month. Please try another day."
+        }
+        (AlreadyReviewed, ZhCn) => "已由他人审核",
+        (AlreadyReviewed, En) => "Someone else has already reviewed it",
+        (Home, ZhCn) => "首页",
+        (Home, En) => "Home",
+        (Earn, ZhCn) => "挣积分",
+        (Earn, En) => "Earn points",
+        (PointsHistory, ZhCn) => "积分明细",
+        (PointsHistory, En) => "Points history",
+        (MyClaims, ZhCn) => "我的申报",
+        (MyClaims, En) => "My claims",
+        (VillageBoard, ZhCn) => "村积分榜",
+        (VillageBoard, En) => "Village board",
+        (Review, ZhCn) => "审核",
+        (Review, En) => "Review",
+        (ReviewClaims, ZhCn) => "审核村民申报",
+        (ReviewClaims, En) => "Review villagers' claims",
+        (Work, ZhCn) => "工作",
+        (Work, En) => "Work",
+        (AvailablePoints, ZhCn) => "我的积分",
+        (AvailablePoints, En) => "My points",
+        (BrowseCounty, ZhCn) => "浏览全市乡镇和村",
+        (BrowseCounty, En) => "Browse the townships and villages",
+        (NoVillage, ZhCn) => "您还没有登记所在的村，请联系村委会",
+        (NoVillage, En) => {
+            "You are not registered in a village yet. Please ask your village committee."
+        }
+        (EarnHint, ZhCn) => "选一项您做过的好事，提交后由网格员审核，通过后积分自动到账。",
+        (EarnHint, En) => {
+            "Pick something good you did. A grid worker checks it; once approved the points are yours."
+        }
+        (NeedsPhoto, ZhCn) => "需要照片",
+        (NeedsPhoto, En) => "Photo needed",
+        (NoRules, ZhCn) => "本村还没有可以申报的积分事项",
+        (NoRules, En) => "Nothing can be claimed in this village yet",
+        (HasDraft, ZhCn) => "有草稿",
+        (HasDraft, En) => "Draft",
+        (Note, ZhCn) => "说明（可不填）",
+        (Note, En) => "Note (optional)",
+        (NotePlaceholder, ZhCn) => "做了什么、在哪里、什么时候",
+        (NotePlaceholder, En) => "What you did, where and when",
+        (Photos, ZhCn) => "照片",
+        (Photos, En) => "Photos",
+        (TakePhoto, ZhCn) => "拍照",
+        (TakePhoto, En) => "Take a photo",
+        (ChoosePhoto, ZhCn) => "从相册选",
+        (ChoosePhoto, En) => "From the album",
+        (PhotoPreparing, ZhCn) => "正在处理…",
+        (PhotoPreparing, En) => "Preparing…",
+        (PhotoUploadFailed, ZhCn) => "上传失败",
+        (PhotoUploadFailed, En) => "Upload failed",
+        (PhotoTooLarge, ZhCn) => "照片太大了（最大 10 MB），请换一张",
+        (PhotoTooLarge, En) => "The photo is too large (10 MB at most). Please choose another.",
+        (RemovePhoto, ZhCn) => "删除",
+        (RemovePhoto, En) => "Remove",
+        (SubmitClaim, ZhCn) => "提交申报",
+        (SubmitClaim, En) => "Send the claim",
+        (Submitting, ZhCn) => "正在提交…",
+        (Submitting, En) => "Sending…",
+        (WaitForUploads, ZhCn) => "照片还在上传，请稍等",
+        (WaitForUploads, En) => "Photos are still uploading. Please wait.",
+        (NeedPhotoFirst, ZhCn) => "这一项需要照片：请先拍照或从相册选一张",
+        (NeedPhotoFirst, En) => "This one needs a photo: take one or choose one first",
+        (DraftKept, ZhCn) => "网络不好，已保存草稿，联网后自动提交",
+        (DraftKept, En) => {
+            "The network is weak. Your draft is saved and will be sent once you are online."
+        }
+        (DraftSaved, ZhCn) => "草稿已自动保存在这台手机上",
+        (DraftSaved, En) => "Your draft is saved on this phone",
+        (ClaimSent, ZhCn) => "已提交，等待审核",
+        (ClaimSent, En) => "Sent. Waiting for review.",
+        (ClaimSentHint, ZhCn) => "网格员审核通过后，积分会自动到账。",
+        (ClaimSentHint, En) => "Once a grid worker approves it, the points arrive by themselves.",
+        (SeeMyClaims, ZhCn) => "查看我的申报",
+        (SeeMyClaims, En) => "See my claims",
+        (EarnMore, ZhCn) => "继续挣积分",
+        (EarnMore, En) => "Earn more",
+        (StartOver, ZhCn) => "清空重填",
+        (StartOver, En) => "Start over",
+        (RuleInactive, ZhCn) => "这个积分事项已停用，不能再申报",
+        (RuleInactive, En) => "This item is no longer in use and cannot be claimed",
+        (RuleNotFound, ZhCn) => "没有找到这个积分事项",
+        (RuleNotFound, En) => "This item was not found",
+        (AlreadySubmitted, ZhCn) => "这份申报已经提交过了，请在「我的申报」查看",
+        (AlreadySubmitted, En) => "This claim was already sent. See My claims.",
+        (NotAVillager, ZhCn) => "只有登记在村里的村民可以申报积分",
+        (NotAVillager, En) => "Only villagers registered in a village can claim points",
+        (StatusPending, ZhCn) => "待审核",
+        (StatusPending, En) => "Waiting",
+        (StatusApproved, ZhCn) => "已通过",
+        (StatusApproved, En) => "Approved",
+        (StatusRejected, ZhCn) => "未通过",
+        (StatusRejected, En) => "Not approved",
+        (NoClaims, ZhCn) => "还没有申报过积分，去「挣积分」试试吧",
+        (NoClaims, En) => "No claims yet. Try Earn points.",
+        (NoMovements, ZhCn) => "还没有积分变动",
+        (NoMovements, En) => "No points have moved yet",
+        (SystemActor, ZhCn) => "系统",
+        (SystemActor, En) => "System",
+        (BoardTitle, ZhCn) => "积分公示",
+        (BoardTitle, En) => "Points board",
+        (RecentMovements, ZhCn) => "最新动态",
+        (RecentMovements, En) => "Recent",
+        (ThisMonth, ZhCn) => "本月排行",
+        (ThisMonth, En) => "This month",
+        (ThisYear, ZhCn) => "本年排行",
+        (ThisYear, En) => "This year",
+        (NoBoardMovements, ZhCn) => "本村还没有积分变动",
+        (NoBoardMovements, En) => "No points have moved in this village yet",
+        (NoRanking, ZhCn) => "还没有人上榜",
+        (NoRanking, En) => "Nobody is on the list yet",
+        (VillageNotFound, ZhCn) => "没有找到这个村",
+        (VillageNotFound, En) => "This village was not found",
+        (ReviewQueue, ZhCn) => "待审核的申报",
+        (ReviewQueue, En) => "Claims to review",
+        (NoPendingClaims, ZhCn) => "没有待审核的申报，辛苦了",
+        (NoPendingClaims, En) => "Nothing to review. Well done.",
+        (Approve, ZhCn) => "通过",
+        (Approve, En) => "Approve",
+        (Reject, ZhCn) => "不通过",
+        (Reject, En) => "Reject",
+        (RejectWhy, ZhCn) => "请选择不通过的原因（村民会看到）",
+        (RejectWhy, En) => "Why not? (the villager sees it)",
+        (ReasonBlurry, ZhCn) => "照片不清晰",
+        (ReasonBlurry, En) => "Photo not clear",
+        (ReasonNotMatching, ZhCn) => "不符合积分事项",
+        (ReasonNotMatching, En) => "Does not match the item",
+        (ReasonDuplicate, ZhCn) => "重复申报",
+        (ReasonDuplicate, En) => "Claimed twice",
+        (ReasonOther, ZhCn) => "其他…",
+        (ReasonOther, En) => "Other…",
+        (ReasonPlaceholder, ZhCn) => "请写明原因，最多 100 字",
+        (ReasonPlaceholder, En) => "Write the reason, at most 100 characters",
+        (RejectConfirm, ZhCn) => "确定不通过",
+        (RejectConfirm, En) => "Reject it",
+        (ReasonEmpty, ZhCn) => "请选择或填写原因",
+        (ReasonEmpty, En) => "Choose or write a reason",
+        (ReviewCapReached, ZhCn) => "这位村民这一项今天或本月的次数已用完，不能再通过",
+        (ReviewCapReached, En) => {
+            "This villager has reached how often this counts today or this month; it cannot be approved"
+        }
+        (CannotReview, ZhCn) => "您不能审核这条申报：本人或家人的申报，或不在您负责的网格",
+        (CannotReview, En) => {
+            "You cannot review this claim: it is your own or your household's, or outside your grid"
+        }
+        (NotReviewer, ZhCn) => {
+            "无权限：审核只对网格员和管理员开放。如果您有这些身份，请到「我的」切换。"
+        }
+        (NotReviewer, En) => {
+            "No permission: only grid workers and admins review claims. If you are one, switch roles on Me."
+        }
+        (ClaimPhoto, ZhCn) => "申报照片",
+        (ClaimPhoto, En) => "Claim photo",
+        (Close, ZhCn) => "关闭",
+        (Close, En) => "Close",
+        (PhotoNotLoaded, ZhCn) => "照片没有加载出来",
+        (PhotoNotLoaded, En) => "The photo did not load",
+        (TapToZoom, ZhCn) => "点照片可放大",
+        (TapToZoom, En) => "Tap a photo to enlarge it",
+        (ReviewRefreshed, ZhCn) => "已由他人审核，列表已刷新",
+        (ReviewRefreshed, En) => "Someone else already reviewed it; the list is refreshed",
+        (EarnedTotal, ZhCn) => "累计获得",
+        (EarnedTotal, En) => "Earned in all",
+        (SpentTotal, ZhCn) => "累计用掉",
+        (SpentTotal, En) => "Used in all",
+        (Available, ZhCn) => "可用",
+        (Available, En) => "Available",
+        (PhotoNetwork, ZhCn) => "网络不好，照片没有传上去。照片还在，点照片上的「重试」再传一次。",
+        (PhotoNetwork, En) => {
+            "The network failed and a photo was not uploaded. It is still here: tap Try again on it."
+        }
     }
 }
 
@@ -545,6 +813,212 @@ pub fn row_problem(locale: Locale, code: &str) -> &'static str {
         "invalid_input" => "This row cannot be read",
         _ if zh => "这一行有问题",
         _ => "Something is wrong with this row",
+    }
+}
+
+/// "您好，张三".
+pub fn hello(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("您好，{name}"),
+        Locale::En => format!("Hello, {name}"),
+    }
+}
+
+/// "12/500": characters typed of those allowed.
+pub fn char_count(n: usize, max: usize) -> String {
+    format!("{n}/{max}")
+}
+
+/// Points with their sign: `+5`, `-3`, `0`.
+pub fn signed(points: i64) -> String {
+    if points > 0 {
+        format!("+{points}")
+    } else {
+        points.to_string()
+    }
+}
+
+/// "另有 20 积分兑换中": points reserved by orders not yet handed over.
+pub fn pending_points(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("另有 {n} 积分兑换中（暂不能用）"),
+        Locale::En => format!("{n} more held for orders being handed over"),
+    }
+}
+
+/// A rule category's name as the county says it (自治、德治、法治、智治, 人居环境, 文明新风).
+pub fn category_name(locale: Locale, category: jifen_shared::points::RuleCategory) -> &'static str {
+    use jifen_shared::points::RuleCategory::*;
+    match (locale, category) {
+        (Locale::ZhCn, Autonomy) => "自治",
+        (Locale::ZhCn, Virtue) => "德治",
+        (Locale::ZhCn, Law) => "法治",
+        (Locale::ZhCn, Smart) => "智治",
+        (Locale::ZhCn, Environment) => "人居环境",
+        (Locale::ZhCn, Civility) => "文明新风",
+        (Locale::En, Autonomy) => "Self-governance",
+        (Locale::En, Virtue) => "Virtue",
+        (Locale::En, Law) => "Rule of law",
+        (Locale::En, Smart) => "Smart village",
+        (Locale::En, Environment) => "Living environment",
+        (Locale::En, Civility) => "Civility",
+    }
+}
+
+/// "每天 1 次，每月 10 次": how often a rule may be claimed (`None` without caps).
+pub fn caps(locale: Locale, daily: Option<i64>, monthly: Option<i64>) -> Option<String> {
+    let parts: Vec<String> = match locale {
+        Locale::ZhCn => [
+            daily.map(|n| format!("每天 {n} 次")),
+            monthly.map(|n| format!("每月 {n} 次")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        Locale::En => [
+            daily.map(|n| format!("{n} a day")),
+            monthly.map(|n| format!("{n} a month")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    };
+    match (locale, parts.is_empty()) {
+        (_, true) => None,
+        (Locale::ZhCn, false) => Some(format!("最多{}", parts.join("，"))),
+        (Locale::En, false) => Some(format!("At most {}", parts.join(", "))),
+    }
+}
+
+/// "至少 1 张，最多 6 张".
+pub fn photo_limits(locale: Locale, needs_photo: bool, max: usize) -> String {
+    match (locale, needs_photo) {
+        (Locale::ZhCn, true) => format!("至少 1 张，最多 {max} 张"),
+        (Locale::ZhCn, false) => format!("可以不传，最多 {max} 张"),
+        (Locale::En, true) => format!("At least 1, at most {max}"),
+        (Locale::En, false) => format!("Optional, at most {max}"),
+    }
+}
+
+/// "照片 2": a photo's label for screen readers.
+pub fn photo_n(locale: Locale, n: usize) -> String {
+    match locale {
+        Locale::ZhCn => format!("照片 {n}"),
+        Locale::En => format!("Photo {n}"),
+    }
+}
+
+/// "3 张照片".
+pub fn photo_count(locale: Locale, n: usize) -> String {
+    match locale {
+        Locale::ZhCn => format!("{n} 张照片"),
+        Locale::En if n == 1 => "1 photo".to_owned(),
+        Locale::En => format!("{n} photos"),
+    }
+}
+
+/// "已通过 +5".
+pub fn approved_points(locale: Locale, points: i64) -> String {
+    format!("{} {}", t(locale, Text::StatusApproved), signed(points))
+}
+
+/// "原因：照片不清晰".
+pub fn reason_line(locale: Locale, reason: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("原因：{reason}"),
+        Locale::En => format!("Reason: {reason}"),
+    }
+}
+
+/// "王网格员 审核 · 5月31日 23:30".
+pub fn reviewed_by(locale: Locale, name: &str, when: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("{name} 审核 · {when}"),
+        Locale::En => format!("Reviewed by {name} · {when}"),
+    }
+}
+
+/// "经办：王网格员": the official who moved the points.
+pub fn by_actor(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("经办：{name}"),
+        Locale::En => format!("by {name}"),
+    }
+}
+
+/// What a ledger movement was, by its stable reason code (`GET /points/ledger`).
+pub fn ledger_reason(locale: Locale, code: &str) -> &'static str {
+    let zh = matches!(locale, Locale::ZhCn);
+    match code {
+        "claim" if zh => "申报通过",
+        "claim" => "Claim approved",
+        "award" if zh => "奖励",
+        "award" => "Award",
+        "deduction" if zh => "扣分",
+        "deduction" => "Deduction",
+        "redemption" if zh => "积分兑换",
+        "redemption" => "Redeemed",
+        "refund" | "void" if zh => "退回",
+        "refund" | "void" => "Returned",
+        _ if zh => "积分变动",
+        _ => "Points moved",
+    }
+}
+
+/// "余额 15".
+pub fn balance_after(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("余额 {n}"),
+        Locale::En => format!("Balance {n}"),
+    }
+}
+
+/// "此照片已用于 王* 的「垃圾分类」申报（5月30日）".
+pub fn reused_photo(locale: Locale, name: &str, rule: &str, day: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("此照片已用于 {name} 的「{rule}」申报（{day}）"),
+        Locale::En => {
+            format!("This photo was already used in {name}'s \u{201c}{rule}\u{201d} claim ({day})")
+        }
+    }
+}
+
+/// "已通过：张三「孝老爱亲」+5" / "已退回：张三「孝老爱亲」".
+pub fn review_done(locale: Locale, approved: bool, name: &str, rule: &str, points: i64) -> String {
+    match (locale, approved) {
+        (Locale::ZhCn, true) => format!("已通过：{name}「{rule}」{}", signed(points)),
+        (Locale::ZhCn, false) => format!("已退回：{name}「{rule}」"),
+        (Locale::En, true) => format!(
+            "Approved: {name}, \u{201c}{rule}\u{201d} {}",
+            signed(points)
+        ),
+        (Locale::En, false) => format!("Rejected: {name}, \u{201c}{rule}\u{201d}"),
+    }
+}
+
+/// "共 3 条" / "已显示 20 条": how many claims are listed.
+pub fn items_listed(locale: Locale, n: usize, all: bool) -> String {
+    match (locale, all) {
+        (Locale::ZhCn, true) => format!("共 {n} 条"),
+        (Locale::ZhCn, false) => format!("已显示 {n} 条"),
+        (Locale::En, true) => format!("{n} in all"),
+        (Locale::En, false) => format!("{n} shown so far"),
+    }
+}
+
+/// "5 分" in a ranking.
+pub fn rank_points(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("{n} 分"),
+        Locale::En => format!("{n} pts"),
+    }
+}
+
+/// "+5 积分" next to a rule.
+pub fn rule_points(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("{} 积分", signed(n)),
+        Locale::En => format!("{} points", signed(n)),
     }
 }
 
@@ -748,6 +1222,86 @@ mod tests {
             Text::NotOfVillage,
             Text::PersonNotFound,
             Text::GridNotFound,
+            Text::UnsupportedMedia,
+            Text::PhotoRequired,
+            Text::CapReached,
+            Text::AlreadyReviewed,
+            Text::Home,
+            Text::Earn,
+            Text::PointsHistory,
+            Text::MyClaims,
+            Text::VillageBoard,
+            Text::Review,
+            Text::ReviewClaims,
+            Text::Work,
+            Text::AvailablePoints,
+            Text::BrowseCounty,
+            Text::NoVillage,
+            Text::EarnHint,
+            Text::NeedsPhoto,
+            Text::NoRules,
+            Text::HasDraft,
+            Text::Note,
+            Text::NotePlaceholder,
+            Text::Photos,
+            Text::TakePhoto,
+            Text::ChoosePhoto,
+            Text::PhotoPreparing,
+            Text::PhotoUploadFailed,
+            Text::PhotoTooLarge,
+            Text::RemovePhoto,
+            Text::SubmitClaim,
+            Text::Submitting,
+            Text::WaitForUploads,
+            Text::NeedPhotoFirst,
+            Text::DraftKept,
+            Text::DraftSaved,
+            Text::ClaimSent,
+            Text::ClaimSentHint,
+            Text::SeeMyClaims,
+            Text::EarnMore,
+            Text::StartOver,
+            Text::RuleInactive,
+            Text::RuleNotFound,
+            Text::AlreadySubmitted,
+            Text::NotAVillager,
+            Text::StatusPending,
+            Text::StatusApproved,
+            Text::StatusRejected,
+            Text::NoClaims,
+            Text::NoMovements,
+            Text::SystemActor,
+            Text::BoardTitle,
+            Text::RecentMovements,
+            Text::ThisMonth,
+            Text::ThisYear,
+            Text::NoBoardMovements,
+            Text::NoRanking,
+            Text::VillageNotFound,
+            Text::ReviewQueue,
+            Text::NoPendingClaims,
+            Text::Approve,
+            Text::Reject,
+            Text::RejectWhy,
+            Text::ReasonBlurry,
+            Text::ReasonNotMatching,
+            Text::ReasonDuplicate,
+            Text::ReasonOther,
+            Text::ReasonPlaceholder,
+            Text::RejectConfirm,
+            Text::ReasonEmpty,
+            Text::ReviewCapReached,
+            Text::CannotReview,
+            Text::NotReviewer,
+            Text::ClaimPhoto,
+            Text::Close,
+            Text::PhotoNotLoaded,
+            Text::TapToZoom,
+            Text::ReviewRefreshed,
+            Text::PhotoNetwork,
+            Text::EarnedTotal,
+            Text::SpentTotal,
+            Text::Available,
         ];
         for text in all {
             // The switch names the language it switches to, in that language.
@@ -816,5 +1370,38 @@ mod tests {
             "街道"
         );
         assert_eq!(badge(Locale::En, RegionLevel::Township, "樊相镇"), "Town");
+    }
+
+    #[test]
+    fn points_words_read_naturally() {
+        assert_eq!(signed(5), "+5");
+        assert_eq!(signed(-3), "-3");
+        assert_eq!(approved_points(Locale::ZhCn, 5), "已通过 +5");
+        assert_eq!(
+            caps(Locale::ZhCn, Some(1), None).as_deref(),
+            Some("最多每天 1 次")
+        );
+        assert_eq!(
+            caps(Locale::ZhCn, Some(1), Some(10)).as_deref(),
+            Some("最多每天 1 次，每月 10 次")
+        );
+        assert_eq!(caps(Locale::En, None, None), None);
+        assert_eq!(
+            reused_photo(Locale::ZhCn, "王*", "垃圾分类", "5月30日"),
+            "此照片已用于 王* 的「垃圾分类」申报（5月30日）"
+        );
+        for code in ["claim", "award", "deduction", "redemption", "refund"] {
+            assert_ne!(
+                ledger_reason(Locale::ZhCn, code),
+                ledger_reason(Locale::ZhCn, "new")
+            );
+            assert_ne!(
+                ledger_reason(Locale::En, code),
+                ledger_reason(Locale::En, "new")
+            );
+        }
+        assert_eq!(ledger_reason(Locale::ZhCn, "claim"), "申报通过");
+        assert_eq!(ledger_reason(Locale::ZhCn, "award"), "奖励");
+        assert_eq!(ledger_reason(Locale::ZhCn, "deduction"), "扣分");
     }
 }

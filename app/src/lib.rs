@@ -7,9 +7,12 @@
 
 pub mod api;
 pub mod crash;
+pub mod draft;
 pub mod i18n;
 pub mod pages;
+pub mod photo;
 pub mod session;
+pub mod time;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -37,8 +40,15 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=pages::NotFound>
-                <Route path=path!("/") view=pages::regions::HomeRegion />
+                <Route path=path!("/") view=pages::home::HomePage />
+                <Route path=path!("/regions") view=pages::regions::HomeRegion />
                 <Route path=path!("/regions/:code") view=pages::regions::RegionPage />
+                <Route path=path!("/earn") view=pages::earn::EarnPage />
+                <Route path=path!("/earn/:rule") view=pages::earn::ClaimPage />
+                <Route path=path!("/claims") view=pages::claims::ClaimsPage />
+                <Route path=path!("/points/history") view=pages::history::HistoryPage />
+                <Route path=path!("/villages/:code/board") view=pages::board::BoardPage />
+                <Route path=path!("/review") view=pages::review::ReviewPage />
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/login/wechat") view=pages::login::WechatCallbackPage />
                 <Route path=path!("/me") view=pages::me::MePage />

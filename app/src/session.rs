@@ -40,6 +40,15 @@ pub fn manages(role: Role) -> bool {
     )
 }
 
+/// Whether a role reviews villagers' claims (grid workers, and village, township and county
+/// admins): these get the 审核 screen as their first tab.
+pub fn reviews(role: Role) -> bool {
+    matches!(
+        role,
+        Role::GridWorker | Role::VillageAdmin | Role::TownshipAdmin | Role::CountyAdmin
+    )
+}
+
 impl Session {
     /// Takes the tokens of a sign-in or refresh.
     pub fn start(&self, tokens: Tokens) {

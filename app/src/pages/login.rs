@@ -16,7 +16,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::TopBar;
 use crate::api::{self, ApiFailure};
-use crate::i18n::{Text, resend_in, t, use_locale};
+use crate::i18n::{Text, resend_in, t, tr, use_locale};
 use crate::session::use_session;
 
 /// What a failed send or verify means to the person.
@@ -57,7 +57,6 @@ fn wechat_authorize_url(appid: &str) -> String {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let locale = use_locale();
     // The WeChat button, only inside WeChat and only when the server has WeChat sign-in.
     let wechat_appid = LocalResource::new(|| async {
         if !inside_wechat() {
@@ -71,12 +70,12 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <TopBar />
         <main class="content">
-            <h1 class="region-name">{move || t(locale.get(), Text::SignIn)}</h1>
+            <h1 class="region-name">{tr(Text::SignIn)}</h1>
             {move || wechat_appid.get().flatten().map(|appid| view! {
                 <a class="primary wide wechat" href=wechat_authorize_url(&appid)>
-                    {move || t(locale.get(), Text::WechatSignIn)}
+                    {tr(Text::WechatSignIn)}
                 </a>
-                <p class="or-divider">{move || t(locale.get(), Text::OrUseSms)}</p>
+                <p class="or-divider">{tr(Text::OrUseSms)}</p>
             })}
             <PhoneCodeForm bind_token=None />
         </main>
@@ -116,18 +115,18 @@ pub fn WechatCallbackPage() -> impl IntoView {
     view! {
         <TopBar />
         <main class="content">
-            <h1 class="region-name">{move || t(locale.get(), Text::WechatSignIn)}</h1>
+            <h1 class="region-name">{tr(Text::WechatSignIn)}</h1>
             {move || match outcome.get() {
                 None | Some(Ok(WechatOutcome::Session(_))) => view! {
-                    <p class="form-notice" role="status">{move || t(locale.get(), Text::WechatSigningIn)}</p>
+                    <p class="form-notice" role="status">{tr(Text::WechatSigningIn)}</p>
                 }.into_any(),
                 Some(Ok(WechatOutcome::BindNeeded(bind))) => view! {
-                    <p class="form-notice" role="status">{move || t(locale.get(), Text::WechatBindHint)}</p>
+                    <p class="form-notice" role="status">{tr(Text::WechatBindHint)}</p>
                     <PhoneCodeForm bind_token=Some(bind.bind_token) />
                 }.into_any(),
                 Some(Err(failure)) => view! {
                     <p class="form-notice error" role="alert">{move || t(locale.get(), explain(&failure))}</p>
-                    <a class="secondary wide link-button" href="/login">{move || t(locale.get(), Text::BackToSignIn)}</a>
+                    <a class="secondary wide link-button" href="/login">{tr(Text::BackToSignIn)}</a>
                 }.into_any(),
             }}
         </main>
@@ -215,7 +214,7 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
     view! {
             <form class="form" on:submit=sign_in>
                 <label class="field">
-                    <span class="field-label">{move || t(locale.get(), Text::Phone)}</span>
+                    <span class="field-label">{tr(Text::Phone)}</span>
                     <input
                         class="input"
                         type="tel"
@@ -228,7 +227,7 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
                     />
                 </label>
                 <label class="field">
-                    <span class="field-label">{move || t(locale.get(), Text::Code)}</span>
+                    <span class="field-label">{tr(Text::Code)}</span>
                     <span class="code-row">
                         <input
                             class="input"
@@ -251,7 +250,7 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
                 </label>
                 {move || notice.get().map(|(text, error)| view! {
                     <p class=if error { "form-notice error" } else { "form-notice" } role="status">
-                        {move || t(locale.get(), text)}
+                        {tr(text)}
                     </p>
                 })}
                 <button class="primary wide" type="submit" disabled=move || busy.get()>

@@ -1,16 +1,16 @@
 //! `/me` (我的): who is signed in — name, masked phone, village, grid, points —, their roles with the
-//! place each is over (by name, not code), the current role to switch, the 管理 entries of a
-//! staff role, and sign-out.
+//! place each is over (by name, not code), the current role to switch, the 审核 entry of a
+//! reviewing role and the 管理 entries of a staff role, sign-out, and the bottom tab bar.
 
 use jifen_shared::auth::{Me, RoleGrant};
 use jifen_shared::regions::{Region, RegionCode, RegionLevel};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::{ListSkeleton, TopBar};
+use super::{ListSkeleton, TabBar, TopBar};
 use crate::api;
-use crate::i18n::{Text, badge, role_name, t, use_locale};
-use crate::session::{Session, manages, use_session};
+use crate::i18n::{Text, badge, role_name, tr, use_locale};
+use crate::session::{Session, manages, reviews, use_session};
 
 /// A place's name as a role shows it: the grid's village before a grid's name (网格 names like
 /// 第一网格 repeat in every village).
@@ -97,7 +97,7 @@ pub fn MePage() -> impl IntoView {
     };
     view! {
         <TopBar />
-        <main class="content">
+        <main class="content with-tabs">
             {move || match session.me.get() {
                 None => view! { <ListSkeleton /> }.into_any(),
                 Some(me) => {
@@ -109,11 +109,11 @@ pub fn MePage() -> impl IntoView {
                             <p class="region-meta">{me.phone_masked.clone()}</p>
                             <p class="balance">
                                 <span class="balance-number">{me.balance}</span>
-                                <span class="balance-unit">{move || t(locale.get(), Text::Points)}</span>
+                                <span class="balance-unit">{tr(Text::Points)}</span>
                             </p>
                             {move || village.as_ref().and_then(place).map(|name| view! {
                                 <p class="me-line">
-                                    <span class="field-label">{move || t(locale.get(), Text::Village)}</span>
+                                    <span class="field-label">{tr(Text::Village)}</span>
                                     <span>{name}</span>
                                 </p>
                             })}
@@ -129,11 +129,13 @@ pub fn MePage() -> impl IntoView {
                         .into_any()
                 }
             }}
+            {move || session.current.get().filter(|g| reviews(g.role)).map(|_| view! { <WorkEntries /> })}
             {move || session.current.get().filter(|g| manages(g.role)).map(|_| view! { <AdminEntries /> })}
             <button class="secondary wide sign-out" type="button" on:click=sign_out>
-                {move || t(locale.get(), Text::SignOut)}
+                {tr(Text::SignOut)}
             </button>
         </main>
+        <TabBar />
     }
 }
 
@@ -181,7 +183,7 @@ fn Roles(
                                 {place}
                             </span>
                             {move || is_current().then(|| view! {
-                                <span class="badge">{move || t(locale.get(), Text::CurrentRole)}</span>
+                                <span class="badge">{tr(Text::CurrentRole)}</span>
                             })}
                             <span class="radio" aria-hidden="true"></span>
                         </button>
@@ -202,9 +204,9 @@ fn Roles(
         })
         .collect_view();
     view! {
-        <h2 class="section-title">{move || t(locale.get(), Text::MyRoles)}</h2>
+        <h2 class="section-title">{tr(Text::MyRoles)}</h2>
         {switchable.then(|| view! {
-            <p class="hint" id="role-hint">{move || t(locale.get(), Text::SwitchRoleHint)}</p>
+            <p class="hint" id="role-hint">{tr(Text::SwitchRoleHint)}</p>
         })}
         <ul
             class="list"
@@ -216,24 +218,34 @@ fn Roles(
     }
 }
 
+/// A row linking to one of the role's screens.
+fn entry(href: &'static str, text: Text) -> impl IntoView {
+    view! {
+        <li>
+            <a class="row" href=href>
+                <span class="row-name">{tr(text)}</span>
+                <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+                </svg>
+            </a>
+        </li>
+    }
+}
+
+/// The 工作 screens of a reviewing role (grid workers and admins): 审核.
+#[component]
+fn WorkEntries() -> impl IntoView {
+    view! {
+        <h2 class="section-title">{tr(Text::Work)}</h2>
+        <ul class="list">{entry("/review", Text::ReviewClaims)}</ul>
+    }
+}
+
 /// The 管理 screens, for a current role that manages people and grids.
 #[component]
 fn AdminEntries() -> impl IntoView {
-    let locale = use_locale();
-    let entry = move |href: &'static str, text: Text| {
-        view! {
-            <li>
-                <a class="row" href=href>
-                    <span class="row-name">{move || t(locale.get(), text)}</span>
-                    <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
-                        <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
-                    </svg>
-                </a>
-            </li>
-        }
-    };
     view! {
-        <h2 class="section-title">{move || t(locale.get(), Text::Manage)}</h2>
+        <h2 class="section-title">{tr(Text::Manage)}</h2>
         <ul class="list">
             {entry("/admin/import", Text::ImportVillagers)}
             {entry("/admin/grids", Text::ManageGrids)}

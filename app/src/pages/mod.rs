@@ -1,16 +1,27 @@
-//! Screens, and the few pieces they share (top bar, skeleton, failure notice).
+//! Screens, and the few pieces they share (top bar, bottom tab bar, skeleton, failure notice).
 
 pub mod admin;
+pub mod board;
+pub mod claims;
+pub mod earn;
+pub mod history;
+pub mod home;
 pub mod login;
 pub mod me;
+pub mod media;
+pub mod paged;
 pub mod regions;
+pub mod review;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 use jifen_shared::ErrorCode;
+use jifen_shared::auth::Role;
 
 use crate::api::ApiFailure;
-use crate::i18n::{Text, role_name, t, use_locale};
+use crate::i18n::{Text, role_name, t, tr, use_locale};
+use crate::session::{reviews, use_session};
 
 /// What a failed request means to the person, for the API's stable error codes (a screen
 /// with a more precise sentence for a code checks it first).
@@ -24,6 +35,10 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::TooLarge => Text::FileTooLarge,
             ErrorCode::NotFound => Text::RegionNotFound,
             ErrorCode::InvalidPhone => Text::PhoneInvalid,
+            ErrorCode::UnsupportedMedia => Text::UnsupportedMedia,
+            ErrorCode::PhotoRequired => Text::PhotoRequired,
+            ErrorCode::CapReached => Text::CapReached,
+            ErrorCode::AlreadyReviewed => Text::AlreadyReviewed,
             ErrorCode::InvalidInput
             | ErrorCode::AlreadyExists
             | ErrorCode::UnsupportedMediaType
@@ -80,7 +95,7 @@ pub fn TopBar() -> impl IntoView {
                     <circle cx="16" cy="16" r="14" fill="#f6c445" />
                     <circle cx="16" cy="16" r="10" fill="none" stroke="#d99a1e" stroke-width="2" />
                 </svg>
-                <span>{move || t(locale.get(), Text::AppName)}</span>
+                <span>{tr(Text::AppName)}</span>
             </a>
             {move || session.current.get().map(|grant| view! {
                 <a class="role-chip" href="/me">{move || role_name(locale.get(), grant.role)}</a>
@@ -94,7 +109,7 @@ pub fn TopBar() -> impl IntoView {
                 type="button"
                 on:click=move |_| locale.update(|l| *l = l.other())
             >
-                {move || t(locale.get(), Text::SwitchLanguage)}
+                {tr(Text::SwitchLanguage)}
             </button>
             </span>
         </header>
@@ -104,10 +119,9 @@ pub fn TopBar() -> impl IntoView {
 /// Grey placeholder rows while a list loads (UX.md: skeletons, never an endless spinner).
 #[component]
 pub fn ListSkeleton() -> impl IntoView {
-    let locale = use_locale();
     view! {
         <div class="skeleton" aria-busy="true">
-            <span class="visually-hidden">{move || t(locale.get(), Text::Loading)}</span>
+            <span class="visually-hidden">{tr(Text::Loading)}</span>
             <div class="sk sk-title"></div>
             <div class="sk sk-line"></div>
             {(0..6).map(|_| view! { <div class="sk sk-row"></div> }).collect_view()}
@@ -123,25 +137,24 @@ pub fn Failure(
     #[prop(into)] not_found: Text,
     retry: Callback<()>,
 ) -> impl IntoView {
-    let locale = use_locale();
     let (message, can_retry) = match failure.code() {
         Some(ErrorCode::NotFound | ErrorCode::InvalidInput) => (not_found, false),
         _ => (explain(&failure), worth_retrying(&failure)),
     };
     view! {
         <div class="notice" role="alert">
-            <p class="notice-text">{move || t(locale.get(), message)}</p>
+            <p class="notice-text">{tr(message)}</p>
             {if can_retry {
                 view! {
                     <button class="primary" type="button" on:click=move |_| retry.run(())>
-                        {move || t(locale.get(), Text::Retry)}
+                        {tr(Text::Retry)}
                     </button>
                 }
                     .into_any()
             } else {
                 view! {
                     <a class="primary" href="/">
-                        {move || t(locale.get(), Text::BackHome)}
+                        {tr(Text::BackHome)}
                     </a>
                 }
                     .into_any()
@@ -153,14 +166,173 @@ pub fn Failure(
 /// Any path the app does not know.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let locale = use_locale();
     view! {
         <TopBar />
         <main class="content">
             <div class="notice">
-                <p class="notice-text">{move || t(locale.get(), Text::PageNotFound)}</p>
-                <a class="primary" href="/">{move || t(locale.get(), Text::BackHome)}</a>
+                <p class="notice-text">{tr(Text::PageNotFound)}</p>
+                <a class="primary" href="/">{tr(Text::BackHome)}</a>
             </div>
         </main>
+    }
+}
+
+/// A plain sentence for a failure inside a screen (a list, a card, a form), and 重试 when
+/// trying again may help.
+#[component]
+pub fn Trouble(failure: ApiFailure, text: Text, retry: Callback<()>) -> impl IntoView {
+    let can_retry = worth_retrying(&failure);
+    view! {
+        <div class="form-notice error" role="alert">
+            <p class="notice-line">{tr(text)}</p>
+            {can_retry.then(|| view! {
+                <button class="secondary" type="button" on:click=move |_| retry.run(())>
+                    {tr(Text::Retry)}
+                </button>
+            })}
+        </div>
+    }
+}
+
+/// A screen of the signed-in app: the top bar, the content, and the bottom tab bar (which
+/// leaves room for itself).
+#[component]
+pub fn TabbedScreen(children: Children) -> impl IntoView {
+    view! {
+        <TopBar />
+        <main class="content with-tabs">{children()}</main>
+        <TabBar />
+    }
+}
+
+/// A tab of the bottom bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Home,
+    Earn,
+    Review,
+    Mine,
+}
+
+impl Tab {
+    fn href(self) -> &'static str {
+        match self {
+            Tab::Home => "/",
+            Tab::Earn => "/earn",
+            Tab::Review => "/review",
+            Tab::Mine => "/me",
+        }
+    }
+
+    /// `tab-home`, `tab-earn`, `tab-review`, `tab-me`: the browser journeys' handle.
+    fn testid(self) -> &'static str {
+        match self {
+            Tab::Home => "tab-home",
+            Tab::Earn => "tab-earn",
+            Tab::Review => "tab-review",
+            Tab::Mine => "tab-me",
+        }
+    }
+
+    fn text(self) -> Text {
+        match self {
+            Tab::Home => Text::Home,
+            Tab::Earn => Text::Earn,
+            Tab::Review => Text::Review,
+            Tab::Mine => Text::Mine,
+        }
+    }
+
+    fn is_at(self, path: &str) -> bool {
+        match self {
+            Tab::Home => path == "/",
+            tab => path == tab.href() || path.starts_with(&format!("{}/", tab.href())),
+        }
+    }
+
+    /// A small line icon (24 px, `currentColor`).
+    fn icon(self) -> impl IntoView {
+        let path = match self {
+            Tab::Home => "M3 11l9-7 9 7 M5 10v10h5v-6h4v6h5V10",
+            Tab::Earn => "M12 3l2.6 5.6 6 .7-4.5 4.1 1.2 6L12 16.4 6.7 19.4l1.2-6L3.4 9.3l6-.7z",
+            Tab::Review => "M9 4h6v3H9z M7 5H5v16h14V5h-2 M8.5 14l2.5 2.5 5-5",
+            Tab::Mine => "M12 12a4 4 0 100-8 4 4 0 000 8z M4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5",
+        };
+        view! {
+            <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
+                <path d=path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+            </svg>
+        }
+    }
+}
+
+/// The tabs of the current role (UX.md, "Layout"): a villager's 首页 · 挣积分 · 我的; a grid
+/// worker's or admin's 审核 first; only screens that exist. Nothing while signed out.
+fn tabs_for(signed_in: bool, role: Option<Role>) -> Vec<Tab> {
+    match (signed_in, role) {
+        (false, _) => Vec::new(),
+        (true, Some(Role::Villager)) => vec![Tab::Home, Tab::Earn, Tab::Mine],
+        (true, Some(role)) if reviews(role) => vec![Tab::Review, Tab::Mine],
+        (true, _) => vec![Tab::Home, Tab::Mine],
+    }
+}
+
+/// The bottom tab bar, within thumb reach, for the current role.
+#[component]
+pub fn TabBar() -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let location = use_location();
+    let tabs = Memo::new(move |_| {
+        tabs_for(
+            session.me.with(Option::is_some),
+            session.current.get().map(|g| g.role),
+        )
+    });
+    move || {
+        let tabs = tabs.get();
+        (!tabs.is_empty()).then(|| {
+            view! {
+                <nav class="tabbar" aria-label=move || t(locale.get(), Text::AppName)>
+                    {tabs
+                        .into_iter()
+                        .map(|tab| {
+                            let current = move || location.pathname.with(|p| tab.is_at(p));
+                            view! {
+                                <a
+                                    class="tab"
+                                    href=tab.href()
+                                    data-testid=tab.testid()
+                                    aria-current=move || current().then_some("page")
+                                >
+                                    {tab.icon()}
+                                    <span class="tab-label">{tr(tab.text())}</span>
+                                </a>
+                            }
+                        })
+                        .collect_view()}
+                </nav>
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_gets_its_own_tabs() {
+        assert!(tabs_for(false, None).is_empty());
+        assert_eq!(
+            tabs_for(true, Some(Role::Villager)),
+            [Tab::Home, Tab::Earn, Tab::Mine]
+        );
+        assert_eq!(tabs_for(true, Some(Role::GridWorker))[0], Tab::Review);
+        assert_eq!(tabs_for(true, Some(Role::CountyAdmin))[0], Tab::Review);
+        assert_eq!(tabs_for(true, Some(Role::Keeper)), [Tab::Home, Tab::Mine]);
+        assert!(Tab::Earn.is_at("/earn/12"));
+        assert!(!Tab::Earn.is_at("/earnings"));
+        assert!(Tab::Home.is_at("/") && !Tab::Home.is_at("/me"));
     }
 }

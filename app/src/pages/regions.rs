@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{Failure, ListSkeleton, TopBar};
 use crate::api::{self, ApiFailure};
-use crate::i18n::{Text, badge, children_count, t, use_locale};
+use crate::i18n::{Text, badge, children_count, t, tr, use_locale};
 
 /// Lists longer than this get a name filter.
 const FILTER_FROM: usize = 8;
@@ -118,11 +118,11 @@ fn RegionDetail(region: Region) -> impl IntoView {
         })}
         {move || if count == 0 {
             let text = if level == RegionLevel::Village { Text::NoGrids } else { Text::NothingMatches };
-            view! { <p class="empty">{move || t(locale.get(), text)}</p> }.into_any()
+            view! { <p class="empty">{tr(text)}</p> }.into_any()
         } else {
             let items = visible();
             if items.is_empty() {
-                view! { <p class="empty">{move || t(locale.get(), Text::NothingMatches)}</p> }.into_any()
+                view! { <p class="empty">{tr(Text::NothingMatches)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="list">

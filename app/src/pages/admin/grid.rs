@@ -17,9 +17,9 @@ use super::grids::up_link;
 use crate::api::{self, ApiFailure};
 use crate::i18n::{
     Locale, Text, add_count, appointed, badge, dismiss_question, dismissed, members_added,
-    people_listed, role_name, t, use_locale,
+    people_listed, role_name, t, tr, use_locale,
 };
-use crate::pages::{ListSkeleton, explain, worth_retrying};
+use crate::pages::{ListSkeleton, Trouble, explain};
 use crate::session::use_session;
 
 /// Members asked for at a time.
@@ -136,23 +136,6 @@ fn failure_text(failure: &ApiFailure) -> Text {
     }
 }
 
-/// A plain sentence for a failure, and 重试 when trying again may help.
-#[component]
-fn Trouble(failure: ApiFailure, text: Text, retry: Callback<()>) -> impl IntoView {
-    let locale = use_locale();
-    let can_retry = worth_retrying(&failure);
-    view! {
-        <div class="form-notice error" role="alert">
-            <p class="notice-line">{move || t(locale.get(), text)}</p>
-            {can_retry.then(|| view! {
-                <button class="secondary" type="button" on:click=move |_| retry.run(())>
-                    {move || t(locale.get(), Text::Retry)}
-                </button>
-            })}
-        </div>
-    }
-}
-
 /// A grid: its name and code, its people, and the way to add more.
 #[component]
 pub fn GridPeople(region: Region, home: RegionCode) -> impl IntoView {
@@ -253,7 +236,7 @@ pub fn GridPeople(region: Region, home: RegionCode) -> impl IntoView {
             <span class="badge">{move || badge(locale.get(), RegionLevel::Grid, &label)}</span>
             <span class="row-code">{code_text}</span>
         </p>
-        <h2 class="section-title">{move || t(locale.get(), Text::GridMembers)}</h2>
+        <h2 class="section-title">{tr(Text::GridMembers)}</h2>
         {move || said.get().map(|s| view! {
             <p class="form-notice said" role="status">
                 {move || match &s {
@@ -269,7 +252,7 @@ pub fn GridPeople(region: Region, home: RegionCode) -> impl IntoView {
                 view! { <Trouble failure text retry=Callback::new(move |_| reload()) /> }.into_any()
             }
             _ if empty.get() => {
-                view! { <p class="empty">{move || t(locale.get(), Text::NoMembers)}</p> }.into_any()
+                view! { <p class="empty">{tr(Text::NoMembers)}</p> }.into_any()
             }
             _ => view! {
                 <p class="hint count">
@@ -412,7 +395,7 @@ fn MemberRow(
             {move || (!confirming.get()).then(|| if worker {
                 view! {
                     <button class="secondary small" type="button" on:click=move |_| confirming.set(true)>
-                        {move || t(locale.get(), Text::Dismiss)}
+                        {tr(Text::Dismiss)}
                     </button>
                 }
                     .into_any()
@@ -451,7 +434,7 @@ fn MemberRow(
                                 trouble.set(None);
                             }
                         >
-                            {move || t(locale.get(), Text::Cancel)}
+                            {tr(Text::Cancel)}
                         </button>
                     </div>
                 }
@@ -568,7 +551,7 @@ fn AddVillagers(
 
     view! {
         <section class="card add-people">
-            <h2 class="card-title">{move || t(locale.get(), Text::AddToGrid)}</h2>
+            <h2 class="card-title">{tr(Text::AddToGrid)}</h2>
             <form
                 class="find"
                 role="search"
@@ -578,7 +561,7 @@ fn AddVillagers(
                 }
             >
                 <label class="field">
-                    <span class="field-label">{move || t(locale.get(), Text::FindVillager)}</span>
+                    <span class="field-label">{tr(Text::FindVillager)}</span>
                     <span class="find-row">
                         <input
                             class="input"
@@ -598,7 +581,7 @@ fn AddVillagers(
                 </label>
             </form>
             {move || hint.get().map(|text| view! {
-                <p class="form-notice error" role="alert">{move || t(locale.get(), text)}</p>
+                <p class="form-notice error" role="alert">{tr(text)}</p>
             })}
             {move || match finding.get() {
                 Load::Failed(failure) => {
@@ -610,7 +593,7 @@ fn AddVillagers(
             {move || found.get().map(|(people, cut)| {
                 if people.is_empty() {
                     return view! {
-                        <p class="empty">{move || t(locale.get(), Text::NoVillagerFound)}</p>
+                        <p class="empty">{tr(Text::NoVillagerFound)}</p>
                     }
                         .into_any();
                 }
@@ -652,7 +635,7 @@ fn AddVillagers(
                                                 {p.household.map(|h| format!(" · {h}"))}
                                             </span>
                                             {note.map(|n| view! {
-                                                <span class="person-note">{move || t(locale.get(), n)}</span>
+                                                <span class="person-note">{tr(n)}</span>
                                             })}
                                         </span>
                                     </label>
@@ -660,7 +643,7 @@ fn AddVillagers(
                             }
                         }).collect_view()}
                     </ul>
-                    {cut.then(|| view! { <p class="hint cut">{move || t(locale.get(), Text::MoreResults)}</p> })}
+                    {cut.then(|| view! { <p class="hint cut">{tr(Text::MoreResults)}</p> })}
                 }
                     .into_any()
             })}

@@ -18,7 +18,7 @@ use leptos_router::hooks::use_query_map;
 use super::AdminFrame;
 use super::grid::GridPeople;
 use crate::api;
-use crate::i18n::{Text, badge, children_count, grid_created, t, use_locale};
+use crate::i18n::{Text, badge, children_count, grid_created, t, tr, use_locale};
 use crate::pages::regions::RegionRow;
 use crate::pages::{Failure, ListSkeleton, explain};
 use crate::session::use_session;
@@ -121,7 +121,7 @@ fn PlacePicker(region: Region, home: RegionCode) -> impl IntoView {
             <span class="badge">{move || badge(locale.get(), level, &label)}</span>
             {move || children_count(locale.get(), kind, count)}
         </p>
-        <h2 class="section-title">{move || t(locale.get(), prompt)}</h2>
+        <h2 class="section-title">{tr(prompt)}</h2>
         {(count > FILTER_FROM).then(|| view! {
             <input
                 class="search"
@@ -136,7 +136,7 @@ fn PlacePicker(region: Region, home: RegionCode) -> impl IntoView {
         {move || {
             let items = visible();
             if items.is_empty() {
-                view! { <p class="empty">{move || t(locale.get(), Text::NothingMatches)}</p> }.into_any()
+                view! { <p class="empty">{tr(Text::NothingMatches)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="list">
@@ -240,11 +240,11 @@ fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
                 (n > 0).then(|| children_count(locale.get(), RegionLevel::Grid, n))
             }}
         </p>
-        <h2 class="section-title">{move || t(locale.get(), Text::VillageGrids)}</h2>
+        <h2 class="section-title">{tr(Text::VillageGrids)}</h2>
         {move || {
             let items = grids.get();
             if items.is_empty() {
-                view! { <p class="empty">{move || t(locale.get(), Text::NoGrids)}</p> }.into_any()
+                view! { <p class="empty">{tr(Text::NoGrids)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="list grids">
@@ -266,7 +266,7 @@ fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
         }}
         <form class="form card new-grid" on:submit=create>
             <label class="field">
-                <span class="field-label">{move || t(locale.get(), Text::GridName)}</span>
+                <span class="field-label">{tr(Text::GridName)}</span>
                 <input
                     class="input"
                     type="text"
@@ -284,7 +284,7 @@ fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
                 }
                     .into_any(),
                 Err(text) => view! {
-                    <p class="form-notice error" role="alert">{move || t(locale.get(), text)}</p>
+                    <p class="form-notice error" role="alert">{tr(text)}</p>
                 }
                     .into_any(),
             })}
@@ -293,8 +293,8 @@ fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
             </button>
         </form>
         <section class="card appoint-help">
-            <h2 class="card-title">{move || t(locale.get(), Text::AppointTitle)}</h2>
-            <p class="hint">{move || t(locale.get(), Text::GridsHint)}</p>
+            <h2 class="card-title">{tr(Text::AppointTitle)}</h2>
+            <p class="hint">{tr(Text::GridsHint)}</p>
         </section>
     }
 }

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 
 use super::AdminFrame;
 use crate::api::{self, ApiFailure};
-use crate::i18n::{Text, line_no, row_problem, t, uploading, use_locale};
+use crate::i18n::{Text, line_no, row_problem, t, tr, uploading, use_locale};
 use crate::pages::{explain, worth_retrying};
 use crate::session::use_session;
 
@@ -124,17 +124,17 @@ fn ImportScreen(grant: RoleGrant) -> impl IntoView {
         view! {
             <tr>
                 <th scope="row"><code>{name}</code></th>
-                <td>{move || t(locale.get(), text)}</td>
+                <td>{tr(text)}</td>
             </tr>
         }
     };
 
     view! {
-        <h1 class="region-name">{move || t(locale.get(), Text::ImportVillagers)}</h1>
+        <h1 class="region-name">{tr(Text::ImportVillagers)}</h1>
         <section class="card help">
-            <p class="help-text">{move || t(locale.get(), Text::ImportHowTo)}</p>
+            <p class="help-text">{tr(Text::ImportHowTo)}</p>
             <details class="columns-help">
-                <summary>{move || t(locale.get(), Text::ColumnsHelp)}</summary>
+                <summary>{tr(Text::ColumnsHelp)}</summary>
                 <table class="columns">
                     <tbody>
                         {column("name", Text::ColName)}
@@ -145,10 +145,10 @@ fn ImportScreen(grant: RoleGrant) -> impl IntoView {
                         {column("tags", Text::ColTags)}
                     </tbody>
                 </table>
-                <p class="hint">{move || t(locale.get(), Text::ImportAgain)}</p>
+                <p class="hint">{tr(Text::ImportAgain)}</p>
             </details>
             <a class="secondary wide link-button" download="村民名册样例.csv" href=sample_href(&grant)>
-                {move || t(locale.get(), Text::DownloadSample)}
+                {tr(Text::DownloadSample)}
             </a>
         </section>
 
@@ -178,7 +178,7 @@ fn ImportScreen(grant: RoleGrant) -> impl IntoView {
                 disabled=move || file_label.get().is_none() || sending.get()
                 on:click=move |_| start()
             >
-                {move || t(locale.get(), Text::Upload)}
+                {tr(Text::Upload)}
             </button>
             {move || match phase.get() {
                 Phase::Sending(sent) => view! { <Progress sent /> }.into_any(),
@@ -229,7 +229,6 @@ fn Progress(sent: f64) -> impl IntoView {
 /// Why the file was not imported; a retry with the same file when that may help.
 #[component]
 fn UploadFailure(failure: ApiFailure, retry: Callback<()>) -> impl IntoView {
-    let locale = use_locale();
     let text = match &failure {
         ApiFailure::Network => Text::UploadFailedKept,
         f if f.code() == Some(ErrorCode::InvalidInput) => Text::NotAVillagerCsv,
@@ -245,11 +244,11 @@ fn UploadFailure(failure: ApiFailure, retry: Callback<()>) -> impl IntoView {
     let can_retry = worth_retrying(&failure);
     view! {
         <div class="form-notice error" role="alert">
-            <p class="notice-line">{move || t(locale.get(), text)}</p>
+            <p class="notice-line">{tr(text)}</p>
             {detail.map(|d| view! { <p class="detail">{d}</p> })}
             {can_retry.then(|| view! {
                 <button class="secondary" type="button" on:click=move |_| retry.run(())>
-                    {move || t(locale.get(), Text::Retry)}
+                    {tr(Text::Retry)}
                 </button>
             })}
         </div>
@@ -259,14 +258,13 @@ fn UploadFailure(failure: ApiFailure, retry: Callback<()>) -> impl IntoView {
 /// The counts, then every rejected line: its number, what its code means, the server's words.
 #[component]
 fn Report(report: VillagerImportReport) -> impl IntoView {
-    let locale = use_locale();
     let rejected = report.errors.len() as u64;
     let stat = move |n: u64, text: Text, warn: bool| {
         let warn = warn && n > 0;
         view! {
             <div class="stat" class:warn=warn>
                 <span class="stat-number">{n}</span>
-                <span class="stat-label">{move || t(locale.get(), text)}</span>
+                <span class="stat-label">{tr(text)}</span>
             </div>
         }
     };
@@ -278,7 +276,7 @@ fn Report(report: VillagerImportReport) -> impl IntoView {
     } = report;
     view! {
         <section class="card report" aria-live="polite">
-            <h2 class="report-title">{move || t(locale.get(), Text::ImportDone)}</h2>
+            <h2 class="report-title">{tr(Text::ImportDone)}</h2>
             <div class="stats">
                 {stat(created, Text::Created, false)}
                 {stat(updated, Text::Updated, false)}
@@ -287,10 +285,10 @@ fn Report(report: VillagerImportReport) -> impl IntoView {
             </div>
         </section>
         {if errors.is_empty() {
-            view! { <p class="form-notice">{move || t(locale.get(), Text::AllRowsGood)}</p> }.into_any()
+            view! { <p class="form-notice">{tr(Text::AllRowsGood)}</p> }.into_any()
         } else {
             view! {
-                <h2 class="section-title">{move || t(locale.get(), Text::BadRows)}</h2>
+                <h2 class="section-title">{tr(Text::BadRows)}</h2>
                 <ol class="list row-errors">
                     {errors.into_iter().map(|e| view! { <RowProblem error=e /> }).collect_view()}
                 </ol>

@@ -12,7 +12,7 @@ use jifen_shared::auth::RoleGrant;
 use leptos::prelude::*;
 
 use super::{ListSkeleton, TopBar, require_sign_in};
-use crate::i18n::{Text, t, use_locale};
+use crate::i18n::{Text, tr};
 use crate::session::{manages, use_session};
 
 /// Whom an admin screen is for, right now.
@@ -35,7 +35,6 @@ where
     S: Fn(RoleGrant) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let locale = use_locale();
     let session = use_session();
     require_sign_in();
     let gate = Memo::new(move |_| match (session.me.get(), session.current.get()) {
@@ -47,15 +46,15 @@ where
         <TopBar />
         <main class="content">
             <nav class="crumbs">
-                <a class="crumb" href="/me">"‹ "{move || t(locale.get(), Text::Mine)}</a>
+                <a class="crumb" href="/me">"‹ "{tr(Text::Mine)}</a>
             </nav>
             {move || match gate.get() {
                 Gate::Waiting => view! { <ListSkeleton /> }.into_any(),
                 Gate::Staff(grant) => screen(grant).into_any(),
                 Gate::NotStaff => view! {
                     <div class="notice" role="alert">
-                        <p class="notice-text">{move || t(locale.get(), Text::NotStaff)}</p>
-                        <a class="primary" href="/me">{move || t(locale.get(), Text::SwitchRole)}</a>
+                        <p class="notice-text">{tr(Text::NotStaff)}</p>
+                        <a class="primary" href="/me">{tr(Text::SwitchRole)}</a>
                     </div>
                 }
                     .into_any(),

@@ -1,0 +1,872 @@
+//! 挣积分: what earns points in the villager's village, and the claim (申报) for one of them.
+//!
+//! `/earn` lists the village's active rules with positive points (`GET /rules`, public) by
+//! category, each with its points, 需要照片 when a photo is needed, how often it counts, and
+//! 有草稿 when a draft waits on this phone.
+//!
+//! `/earn/{rule id}` is the claim: an optional note (at most [`MAX_NOTE_CHARS`]), up to
+//! [`MAX_PHOTOS`] photos — taken with the camera or chosen from the album, shrunk in the
+//! browser ([`crate::photo::shrink`]) and uploaded at once (`POST /media`, multipart field
+//! `file`) with a progress bar each and 重试 on failure — and 提交申报 (`POST /claims` with the
+//! draft's `Idempotency-Key`). Everything typed and uploaded is kept in the draft
+//! ([`crate::draft`]) as it happens; a claim that failed for the network is sent again by
+//! itself when the phone is back online.
+
+use std::cell::RefCell;
+
+use jifen_shared::ErrorCode;
+use jifen_shared::media::Media;
+use jifen_shared::points::{Claim, NewClaim, Rule, RuleCategory};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use wasm_bindgen::JsCast;
+
+use super::claims::StatusChip;
+use super::media::MediaImage;
+use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in, worth_retrying};
+use crate::api::{self, ApiFailure};
+use crate::draft::{self, Draft};
+use crate::i18n::{
+    Text, caps, category_name, char_count, photo_limits, photo_n, rule_points, signed, t, tr,
+    uploading, use_locale,
+};
+use crate::photo::{self, ObjectUrl};
+use crate::session::use_session;
+
+/// The longest note, in characters (the server's limit).
+pub const MAX_NOTE_CHARS: usize = 500;
+/// The most photos one claim carries (the server's limit).
+pub const MAX_PHOTOS: usize = 6;
+
+thread_local! {
+    /// The last rules read, by village: the claim screen opens at once from the list.
+    static RULES: RefCell<Option<(String, Vec<Rule>)>> = const { RefCell::new(None) };
+}
+
+/// `GET /rules?village_code=…`, remembered for the claim screen.
+async fn fetch_rules(village: String) -> Result<Vec<Rule>, ApiFailure> {
+    let rules = api::get::<Vec<Rule>>(&format!("/rules?village_code={village}")).await?;
+    RULES.with(|cache| *cache.borrow_mut() = Some((village, rules.clone())));
+    Ok(rules)
+}
+
+/// The rules of `village`, remembered or read.
+async fn rules_of(village: String) -> Result<Vec<Rule>, ApiFailure> {
+    let cached = RULES.with(|cache| {
+        cache
+            .borrow()
+            .as_ref()
+            .filter(|(v, _)| *v == village)
+            .map(|(_, rules)| rules.clone())
+    });
+    match cached {
+        Some(rules) => Ok(rules),
+        None => fetch_rules(village).await,
+    }
+}
+
+/// Whether a villager can claim `rule`: in use, and it earns points.
+pub fn earnable(rule: &Rule) -> bool {
+    rule.active && rule.points > 0
+}
+
+/// The signed-in person and their village, as a memo: a token refresh (which sets the person
+/// again) does not rebuild a claim with uploads in flight.
+fn person_and_village() -> Memo<Option<(i64, Option<String>)>> {
+    let session = use_session();
+    Memo::new(move |_| {
+        session.me.with(|m| {
+            m.as_ref()
+                .map(|m| (m.id, m.village_code.as_ref().map(|v| v.to_string())))
+        })
+    })
+}
+
+/// A notice in the middle of a screen, with a way on.
+fn notice(text: Text, href: &'static str, link: Text) -> impl IntoView {
+    view! {
+        <div class="notice" role="alert">
+            <p class="notice-text">{tr(text)}</p>
+            <a class="primary" href=href>{tr(link)}</a>
+        </div>
+    }
+}
+
+/// `/earn`: the village's earnable rules, for the signed-in person.
+#[component]
+pub fn EarnPage() -> impl IntoView {
+    require_sign_in();
+    let who = person_and_village();
+    view! {
+        <TabbedScreen>
+            {move || match who.get() {
+                None => view! { <ListSkeleton /> }.into_any(),
+                Some((_, None)) => notice(Text::NoVillage, "/me", Text::Mine).into_any(),
+                Some((person, Some(village))) => view! { <RuleList village person /> }.into_any(),
+            }}
+        </TabbedScreen>
+    }
+}
+
+/// The village's earnable rules by category.
+#[component]
+fn RuleList(village: String, person: i64) -> impl IntoView {
+    let locale = use_locale();
+    let rules = LocalResource::new(move || fetch_rules(village.clone()));
+    view! {
+        <h1 class="region-name">{tr(Text::Earn)}</h1>
+        <p class="hint">{tr(Text::EarnHint)}</p>
+        {move || match rules.get() {
+            None => view! { <ListSkeleton /> }.into_any(),
+            Some(Err(failure)) => {
+                let text = explain(&failure);
+                view! { <Trouble failure text retry=Callback::new(move |_| rules.refetch()) /> }.into_any()
+            }
+            Some(Ok(rules)) => {
+                let earnable: Vec<Rule> = rules.into_iter().filter(earnable).collect();
+                if earnable.is_empty() {
+                    return view! { <p class="empty">{tr(Text::NoRules)}</p> }.into_any();
+                }
+                RuleCategory::ALL
+                    .into_iter()
+                    .filter_map(|category| {
+                        let of: Vec<Rule> = earnable.iter().filter(|r| r.category == category).cloned().collect();
+                        (!of.is_empty()).then(|| view! {
+                            <h2 class="section-title">{move || category_name(locale.get(), category)}</h2>
+                            <ul class="list rules">
+                                {of.into_iter().map(|rule| view! { <RuleRow rule person /> }).collect_view()}
+                            </ul>
+                        })
+                    })
+                    .collect_view()
+                    .into_any()
+            }
+        }}
+    }
+}
+
+/// One rule: name, points, 需要照片, how often, 有草稿.
+#[component]
+fn RuleRow(rule: Rule, person: i64) -> impl IntoView {
+    let locale = use_locale();
+    let has_draft = draft::has_content(person, rule.id);
+    let Rule {
+        id,
+        code,
+        name,
+        points,
+        needs_photo,
+        daily_cap,
+        monthly_cap,
+        ..
+    } = rule;
+    view! {
+        <li>
+            <a class="row rule" href=format!("/earn/{id}") data-testid="rule-item" data-rule=code>
+                <span class="rule-text">
+                    <span class="row-name">{name}</span>
+                    <span class="rule-tags">
+                        {needs_photo.then(|| view! {
+                            <span class="badge photo" data-testid="needs-photo">{tr(Text::NeedsPhoto)}</span>
+                        })}
+                        {has_draft.then(|| view! {
+                            <span class="badge draft">{tr(Text::HasDraft)}</span>
+                        })}
+                        {move || caps(locale.get(), daily_cap, monthly_cap).map(|c| view! { <span class="rule-caps">{c}</span> })}
+                    </span>
+                </span>
+                <span class="rule-points">{signed(points)}</span>
+                <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+                </svg>
+            </a>
+        </li>
+    }
+}
+
+/// `/earn/{rule id}`: the claim for one rule.
+#[component]
+pub fn ClaimPage() -> impl IntoView {
+    require_sign_in();
+    let params = use_params_map();
+    let rule_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("rule")
+            .and_then(|s| s.parse::<i64>().ok())
+    });
+    let who = person_and_village();
+    view! {
+        <TabbedScreen>
+            <nav class="crumbs">
+                <a class="crumb" href="/earn">"‹ "{tr(Text::Earn)}</a>
+            </nav>
+            {move || match (who.get(), rule_id.get()) {
+                (None, _) => view! { <ListSkeleton /> }.into_any(),
+                (Some((_, None)), _) => notice(Text::NoVillage, "/me", Text::Mine).into_any(),
+                (_, None) => notice(Text::RuleNotFound, "/earn", Text::Earn).into_any(),
+                (Some((person, Some(village))), Some(rule)) => {
+                    view! { <ClaimLoader village person rule /> }.into_any()
+                }
+            }}
+        </TabbedScreen>
+    }
+}
+
+/// Finds the rule, then the claim form for it.
+#[component]
+fn ClaimLoader(village: String, person: i64, rule: i64) -> impl IntoView {
+    let rules = LocalResource::new(move || rules_of(village.clone()));
+    move || match rules.get() {
+        None => view! { <ListSkeleton /> }.into_any(),
+        Some(Err(failure)) => {
+            let text = explain(&failure);
+            view! { <Trouble failure text retry=Callback::new(move |_| rules.refetch()) /> }
+                .into_any()
+        }
+        Some(Ok(rules)) => match rules.into_iter().find(|r| r.id == rule) {
+            None => notice(Text::RuleNotFound, "/earn", Text::Earn).into_any(),
+            Some(found) if !earnable(&found) => {
+                let had_draft = draft::load(person, rule).is_some();
+                view! {
+                    <h1 class="region-name">{found.name}</h1>
+                    <div class="notice" role="alert">
+                        <p class="notice-text">{tr(Text::RuleInactive)}</p>
+                        <a
+                            class="primary"
+                            href="/earn"
+                            on:click=move |_| if had_draft { draft::clear(person, rule) }
+                        >
+                            {tr(Text::Earn)}
+                        </a>
+                    </div>
+                }
+                .into_any()
+            }
+            Some(found) => view! { <ClaimForm rule=found person /> }.into_any(),
+        },
+    }
+}
+
+/// Where a photo of the claim stands.
+#[derive(Debug, Clone, PartialEq)]
+enum SlotState {
+    /// Being shrunk in the browser.
+    Preparing,
+    /// The fraction sent.
+    Uploading(f64),
+    /// Uploaded: its media id.
+    Done(i64),
+    Failed(ApiFailure),
+}
+
+/// A photo of the claim on screen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Slot {
+    key: u32,
+    state: RwSignal<SlotState>,
+    /// An object URL of the shrunk picture (none for photos uploaded before a reload: those
+    /// show the server's thumbnail).
+    preview: RwSignal<Option<String>>,
+}
+
+/// Where the claim stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Editing,
+    Sending,
+    Sent(Box<Claim>),
+    Failed(ApiFailure),
+}
+
+/// What a failed photo upload means.
+fn photo_trouble(failure: &ApiFailure) -> Text {
+    match failure {
+        ApiFailure::Network => Text::PhotoNetwork,
+        f if f.code() == Some(ErrorCode::TooLarge) => Text::PhotoTooLarge,
+        f => explain(f),
+    }
+}
+
+/// What a failed claim means.
+fn claim_trouble(failure: &ApiFailure) -> Text {
+    match failure {
+        ApiFailure::Network => Text::DraftKept,
+        f => match f.code() {
+            Some(ErrorCode::IdempotencyConflict) => Text::AlreadySubmitted,
+            Some(ErrorCode::Forbidden) => Text::NotAVillager,
+            Some(ErrorCode::NotFound) => Text::RuleNotFound,
+            _ => explain(f),
+        },
+    }
+}
+
+/// The claim for `rule`: note, photos, 提交申报; then 已提交 with the way to 我的申报.
+#[component]
+fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let rule_id = rule.id;
+    let needs_photo = rule.needs_photo;
+    let saved = draft::load(person, rule_id);
+    // A draft found here may have been sent already (its answer lost): keep its key whatever
+    // happens to its contents.
+    let sent_once = StoredValue::new(saved.is_some());
+    let draft = RwSignal::new(saved.unwrap_or_default());
+    let next_key = StoredValue::new(0u32);
+    let new_slot = move |state: SlotState| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        Slot {
+            key,
+            state: RwSignal::new(state),
+            preview: RwSignal::new(None),
+        }
+    };
+    let slots = RwSignal::new(
+        draft
+            .get_untracked()
+            .photo_ids
+            .into_iter()
+            .map(|id| new_slot(SlotState::Done(id)))
+            .collect::<Vec<_>>(),
+    );
+    // The shrunk pictures (for 重试) and their object URLs, by slot key: browser objects,
+    // kept in this thread.
+    let files = StoredValue::new_local(Vec::<(u32, web_sys::Blob, Option<ObjectUrl>)>::new());
+    let phase = RwSignal::new(Phase::Editing);
+    let hint = RwSignal::new(None::<Text>);
+
+    let persist = move || {
+        let current = draft.get_untracked();
+        if current.is_blank() && !sent_once.get_value() {
+            draft::clear(person, rule_id);
+        } else {
+            draft::save(person, rule_id, &current);
+        }
+    };
+    // The draft's photos are the uploaded ones, in the order taken.
+    let sync = move || {
+        let ids: Vec<i64> = slots.with_untracked(|v| {
+            v.iter()
+                .filter_map(|s| match s.state.get_untracked() {
+                    SlotState::Done(id) => Some(id),
+                    _ => None,
+                })
+                .collect()
+        });
+        draft.update(|d| d.photo_ids = ids);
+        persist();
+    };
+
+    let upload = move |slot: Slot| {
+        let blob = files.with_value(|f| {
+            f.iter()
+                .find(|(k, ..)| *k == slot.key)
+                .map(|(_, b, _)| b.clone())
+        });
+        let Some(blob) = blob else { return };
+        slot.state.set(SlotState::Uploading(0.0));
+        leptos::task::spawn_local(async move {
+            let form = match web_sys::FormData::new() {
+                Ok(form)
+                    if form
+                        .append_with_blob_and_filename("file", &blob, "photo.jpg")
+                        .is_ok() =>
+                {
+                    form
+                }
+                _ => {
+                    slot.state
+                        .try_set(SlotState::Failed(ApiFailure::Unexpected("FormData".into())));
+                    return;
+                }
+            };
+            let result = session
+                .authed(|token| {
+                    let form = form.clone();
+                    async move {
+                        api::upload_form::<Media>("/media", &token, &form, move |sent| {
+                            slot.state.try_set(SlotState::Uploading(sent));
+                        })
+                        .await
+                    }
+                })
+                .await;
+            match result {
+                Ok(media) => {
+                    if slot.state.try_set(SlotState::Done(media.id)).is_some() {
+                        // The screen is gone (the villager went back): keep the photo in the
+                        // stored draft all the same.
+                        let mut stored = draft::load(person, rule_id).unwrap_or_default();
+                        if !stored.photo_ids.contains(&media.id)
+                            && stored.photo_ids.len() < MAX_PHOTOS
+                        {
+                            stored.photo_ids.push(media.id);
+                            draft::save(person, rule_id, &stored);
+                        }
+                    } else if slots.with_untracked(|v| v.iter().any(|s| s.key == slot.key)) {
+                        sync();
+                    }
+                }
+                Err(failure) => {
+                    slot.state.try_set(SlotState::Failed(failure));
+                }
+            }
+        });
+    };
+
+    let add = move |file: web_sys::File| {
+        let slot = new_slot(SlotState::Preparing);
+        slots.update(|v| v.push(slot));
+        hint.set(None);
+        leptos::task::spawn_local(async move {
+            // A picture the browser cannot decode (HEIC…) goes as it is: the server says
+            // what it is.
+            let blob = match photo::shrink(&file).await {
+                Ok(small) => small,
+                Err(_) => web_sys::Blob::from(file),
+            };
+            let url = ObjectUrl::new(&blob);
+            slot.preview
+                .try_set(url.as_ref().map(|u| u.url().to_owned()));
+            if files
+                .try_update_value(|f| f.push((slot.key, blob, url)))
+                .is_none()
+            {
+                return;
+            }
+            if slots.with_untracked(|v| v.iter().any(|s| s.key == slot.key)) {
+                upload(slot);
+            }
+        });
+    };
+
+    let on_pick = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        if let Some(list) = input.files() {
+            for i in 0..list.length() {
+                if slots.with_untracked(Vec::len) >= MAX_PHOTOS {
+                    break;
+                }
+                if let Some(file) = list.get(i) {
+                    add(file);
+                }
+            }
+        }
+        // Taking or choosing the same picture again must fire `change` again.
+        input.set_value("");
+    };
+
+    let remove = move |key: u32| {
+        slots.update(|v| v.retain(|s| s.key != key));
+        files.update_value(|f| f.retain(|(k, ..)| *k != key));
+        sync();
+    };
+
+    let submit = move || {
+        if phase.get_untracked() == Phase::Sending {
+            return;
+        }
+        let states: Vec<SlotState> =
+            slots.with_untracked(|v| v.iter().map(|s| s.state.get_untracked()).collect());
+        if states
+            .iter()
+            .any(|s| matches!(s, SlotState::Preparing | SlotState::Uploading(_)))
+        {
+            hint.set(Some(Text::WaitForUploads));
+            return;
+        }
+        let photo_ids: Vec<i64> = states
+            .iter()
+            .filter_map(|s| match s {
+                SlotState::Done(id) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        if needs_photo && photo_ids.is_empty() {
+            hint.set(Some(Text::NeedPhotoFirst));
+            return;
+        }
+        hint.set(None);
+        // The key goes to storage before the request does: a reload after a lost answer sends
+        // the same key again.
+        sent_once.set_value(true);
+        sync();
+        let current = draft.get_untracked();
+        let body = NewClaim {
+            rule_id,
+            note: current.note.trim().to_owned(),
+            photo_ids,
+        };
+        phase.set(Phase::Sending);
+        leptos::task::spawn_local(async move {
+            let result = session
+                .authed(|token| {
+                    let (body, key) = (body.clone(), current.key.clone());
+                    async move { api::post_once::<_, Claim>("/claims", &body, &token, &key).await }
+                })
+                .await;
+            match result {
+                Ok(claim) => {
+                    draft::clear(person, rule_id);
+                    phase.try_set(Phase::Sent(Box::new(claim)));
+                    // The answer replaces the form: show it from its top.
+                    window().scroll_to_with_x_and_y(0.0, 0.0);
+                }
+                Err(failure) => {
+                    if failure.code() == Some(ErrorCode::IdempotencyConflict) {
+                        draft::clear(person, rule_id);
+                    }
+                    phase.try_set(Phase::Failed(failure));
+                }
+            }
+        });
+    };
+
+    let start_over = move |_| {
+        draft::clear(person, rule_id);
+        sent_once.set_value(false);
+        draft.set(Draft::new());
+        slots.set(Vec::new());
+        files.update_value(Vec::clear);
+        hint.set(None);
+        phase.set(Phase::Editing);
+    };
+
+    // Back online: send what failed for the network.
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        for slot in slots.get_untracked() {
+            if slot.state.get_untracked() == SlotState::Failed(ApiFailure::Network) {
+                upload(slot);
+            }
+        }
+        if phase.get_untracked() == Phase::Failed(ApiFailure::Network) {
+            submit();
+        }
+    });
+    on_cleanup(move || online.remove());
+
+    let photo_failure = Memo::new(move |_| {
+        slots.with(|v| {
+            v.iter().find_map(|s| match s.state.get() {
+                SlotState::Failed(f) => Some(photo_trouble(&f)),
+                _ => None,
+            })
+        })
+    });
+    let full = Memo::new(move |_| slots.with(Vec::len) >= MAX_PHOTOS);
+    let sending = Memo::new(move |_| phase.get() == Phase::Sending);
+    let note_len = Memo::new(move |_| draft.with(|d| d.note.chars().count()));
+    let kept = Memo::new(move |_| draft.with(|d| !d.is_blank()));
+
+    let Rule {
+        name,
+        category,
+        points,
+        daily_cap,
+        monthly_cap,
+        ..
+    } = rule;
+    let title = name.clone();
+    let form = view! {
+        <h1 class="region-name">{title}</h1>
+        <p class="region-meta rule-meta">
+            <span class="badge">{move || category_name(locale.get(), category)}</span>
+            <span class="rule-points">{move || rule_points(locale.get(), points)}</span>
+            {needs_photo.then(|| view! {
+                <span class="badge photo">{tr(Text::NeedsPhoto)}</span>
+            })}
+        </p>
+        {move || caps(locale.get(), daily_cap, monthly_cap).map(|c| view! { <p class="hint">{c}</p> })}
+        <form class="form claim-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(); }>
+            <label class="field">
+                <span class="field-label">{tr(Text::Note)}</span>
+                <textarea
+                    class="input textarea"
+                    name="note"
+                    rows="3"
+                    maxlength=MAX_NOTE_CHARS.to_string()
+                    data-testid="claim-note"
+                    prop:placeholder=move || t(locale.get(), Text::NotePlaceholder)
+                    prop:value=move || draft.with(|d| d.note.clone())
+                    on:input=move |ev| {
+                        let note: String = event_target_value(&ev).chars().take(MAX_NOTE_CHARS).collect();
+                        draft.update(|d| d.note = note);
+                        persist();
+                    }
+                ></textarea>
+                <span class="counter" aria-hidden="true">{move || char_count(note_len.get(), MAX_NOTE_CHARS)}</span>
+            </label>
+            <fieldset class="field photos">
+                <legend class="field-label">
+                    {move || format!("{} · {}", t(locale.get(), Text::Photos), photo_limits(locale.get(), needs_photo, MAX_PHOTOS))}
+                </legend>
+                <ul class="photo-grid">
+                    <For
+                        each=move || slots.get()
+                        key=|slot| slot.key
+                        children=move |slot| {
+                            let n = slots.with_untracked(|v| v.iter().position(|s| s.key == slot.key).unwrap_or(0) + 1);
+                            view! { <PhotoSlot photo=slot n remove=Callback::new(remove) retry=Callback::new(move |_| upload(slot)) /> }
+                        }
+                    />
+                </ul>
+                {move || photo_failure.get().map(|text| view! {
+                    <p class="form-notice error" role="alert">{tr(text)}</p>
+                })}
+                <div class="photo-add" class:hidden=move || full.get()>
+                    <label class="secondary photo-button">
+                        <input
+                            class="visually-hidden"
+                            type="file"
+                            accept="image/*"
+                            capture="environment"
+                            data-testid="photo-input"
+                            disabled=move || full.get() || sending.get()
+                            on:change=on_pick
+                        />
+                        <svg class="button-icon" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M4 8h3l2-3h6l2 3h3v11H4z M12 17a3.5 3.5 0 100-7 3.5 3.5 0 000 7z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+                        </svg>
+                        <span>{tr(Text::TakePhoto)}</span>
+                    </label>
+                    <label class="secondary photo-button">
+                        <input
+                            class="visually-hidden"
+                            type="file"
+                            accept="image/*"
+                            multiple=true
+                            data-testid="photo-album"
+                            disabled=move || full.get() || sending.get()
+                            on:change=on_pick
+                        />
+                        <svg class="button-icon" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+                        </svg>
+                        <span>{tr(Text::ChoosePhoto)}</span>
+                    </label>
+                </div>
+            </fieldset>
+            {move || hint.get().map(|text| view! {
+                <p class="form-notice error" role="alert">{tr(text)}</p>
+            })}
+            {move || match phase.get() {
+                Phase::Failed(failure) => {
+                    let text = claim_trouble(&failure);
+                    let again = worth_retrying(&failure);
+                    let to_claims = failure.code() == Some(ErrorCode::IdempotencyConflict);
+                    view! {
+                        <div class="form-notice error" role="alert" data-testid="claim-error">
+                            <p class="notice-line">{tr(text)}</p>
+                            {again.then(|| view! {
+                                <button class="secondary" type="button" on:click=move |_| submit()>
+                                    {tr(Text::Retry)}
+                                </button>
+                            })}
+                            {to_claims.then(|| view! {
+                                <a class="secondary link-button" href="/claims">{tr(Text::SeeMyClaims)}</a>
+                            })}
+                        </div>
+                    }
+                        .into_any()
+                }
+                _ => ().into_any(),
+            }}
+            {move || kept.get().then(|| view! {
+                <p class="hint saved">{tr(Text::DraftSaved)}</p>
+            })}
+            <button class="primary wide" type="submit" data-testid="claim-submit" disabled=move || sending.get()>
+                {move || t(locale.get(), if sending.get() { Text::Submitting } else { Text::SubmitClaim })}
+            </button>
+            {move || kept.get().then(|| view! {
+                <button class="text-button" type="button" on:click=start_over>
+                    {tr(Text::StartOver)}
+                </button>
+            })}
+        </form>
+    };
+    let sent = Memo::new(move |_| match phase.get() {
+        Phase::Sent(claim) => Some(*claim),
+        _ => None,
+    });
+    view! {
+        {move || sent.get().map(|claim| view! { <ClaimSent claim /> })}
+        // Built once and only hidden once sent: what is typed and uploaded stays on screen
+        // through every failure and retry.
+        <div class="claim-editor" class:hidden=move || sent.with(Option::is_some)>{form}</div>
+    }
+}
+
+/// A photo of the claim: the picture, how its upload goes (a bar, 上传失败 and 重试), and a way
+/// to take it out.
+#[component]
+fn PhotoSlot(photo: Slot, n: usize, remove: Callback<u32>, retry: Callback<()>) -> impl IntoView {
+    let locale = use_locale();
+    let alt = Signal::derive(move || photo_n(locale.get(), n));
+    let done = Memo::new(move |_| match photo.state.get() {
+        SlotState::Done(id) => Some(id),
+        _ => None,
+    });
+    let state_name = move || match photo.state.get() {
+        SlotState::Preparing => "preparing",
+        SlotState::Uploading(_) => "uploading",
+        SlotState::Done(_) => "done",
+        SlotState::Failed(_) => "failed",
+    };
+    view! {
+        <li class="photo-slot" data-testid="photo-slot" data-state=state_name>
+            {move || match (photo.preview.get(), done.get()) {
+                (Some(url), _) => view! { <img class="photo-img" src=url alt=move || alt.get() /> }.into_any(),
+                (None, Some(id)) => view! { <MediaImage media_id=id alt /> }.into_any(),
+                (None, None) => view! { <span class="photo-loading sk"></span> }.into_any(),
+            }}
+            {move || match photo.state.get() {
+                SlotState::Preparing => view! {
+                    <span class="photo-status">{tr(Text::PhotoPreparing)}</span>
+                }
+                    .into_any(),
+                SlotState::Uploading(sent) => {
+                    let percent = (sent * 100.0).round();
+                    view! {
+                        <span class="photo-status">
+                            <span
+                                class="progress"
+                                role="progressbar"
+                                aria-valuemin="0"
+                                aria-valuemax="100"
+                                aria-valuenow=percent.to_string()
+                            >
+                                <span class="progress-bar" style=format!("width: {percent}%")></span>
+                            </span>
+                            <span class="photo-percent">{move || uploading(locale.get(), sent)}</span>
+                        </span>
+                    }
+                        .into_any()
+                }
+                SlotState::Done(_) => view! {
+                    <span class="photo-done" aria-hidden="true">
+                        <svg viewBox="0 0 24 24"><path d="M5 12.5l4.5 4.5L19 7.5" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" /></svg>
+                    </span>
+                }
+                    .into_any(),
+                SlotState::Failed(failure) => {
+                    let again = worth_retrying(&failure);
+                    view! {
+                        <span class="photo-status failed">
+                            <span>{tr(Text::PhotoUploadFailed)}</span>
+                            {again.then(|| view! {
+                                <button class="photo-retry" type="button" on:click=move |_| retry.run(())>
+                                    {tr(Text::Retry)}
+                                </button>
+                            })}
+                        </span>
+                    }
+                        .into_any()
+                }
+            }}
+            <button
+                class="photo-remove"
+                type="button"
+                aria-label=move || format!("{} {}", t(locale.get(), Text::RemovePhoto), alt.get())
+                on:click=move |_| remove.run(photo.key)
+            >
+                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12 M18 6L6 18" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" /></svg>
+            </button>
+        </li>
+    }
+}
+
+/// 已提交: the claim waits for review; the ways on.
+#[component]
+fn ClaimSent(claim: Claim) -> impl IntoView {
+    let locale = use_locale();
+    let Claim {
+        rule_name,
+        points,
+        status,
+        ..
+    } = claim;
+    view! {
+        <section class="card done" data-testid="claim-success" role="status">
+            <svg class="done-icon" viewBox="0 0 48 48" aria-hidden="true">
+                <circle cx="24" cy="24" r="22" fill="#e3f1e5" />
+                <path d="M14 25l7 7 13-15" fill="none" stroke="#1f7a35" stroke-width="4" stroke-linecap="round" stroke-linejoin="round" />
+            </svg>
+            <h1 class="done-title">{tr(Text::ClaimSent)}</h1>
+            <p class="done-rule">
+                <span>{rule_name}</span>
+                <span class="rule-points">{move || rule_points(locale.get(), points)}</span>
+            </p>
+            <StatusChip status points />
+            <p class="hint">{tr(Text::ClaimSentHint)}</p>
+            <a class="primary wide" href="/claims" data-testid="see-my-claims">{tr(Text::SeeMyClaims)}</a>
+            <a class="secondary wide link-button" href="/earn">{tr(Text::EarnMore)}</a>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(points: i64, active: bool) -> Rule {
+        Rule {
+            id: 1,
+            code: "filial_piety".into(),
+            name: "孝老爱亲".into(),
+            category: RuleCategory::Virtue,
+            points,
+            needs_photo: false,
+            daily_cap: None,
+            monthly_cap: Some(2),
+            active,
+            region_code: None,
+        }
+    }
+
+    #[test]
+    fn only_active_rules_that_earn_are_claimed() {
+        assert!(earnable(&rule(5, true)));
+        assert!(!earnable(&rule(5, false)));
+        assert!(!earnable(&rule(-3, true)));
+        assert!(!earnable(&rule(0, true)));
+    }
+
+    #[test]
+    fn failures_are_said_plainly() {
+        let server = |code| {
+            ApiFailure::Server(jifen_shared::ApiErrorBody {
+                code,
+                message: String::new(),
+            })
+        };
+        assert_eq!(claim_trouble(&ApiFailure::Network), Text::DraftKept);
+        assert_eq!(
+            claim_trouble(&server(ErrorCode::PhotoRequired)),
+            Text::PhotoRequired
+        );
+        assert_eq!(
+            claim_trouble(&server(ErrorCode::CapReached)),
+            Text::CapReached
+        );
+        assert_eq!(
+            claim_trouble(&server(ErrorCode::IdempotencyConflict)),
+            Text::AlreadySubmitted
+        );
+        assert_eq!(
+            photo_trouble(&server(ErrorCode::TooLarge)),
+            Text::PhotoTooLarge
+        );
+        assert_eq!(
+            photo_trouble(&server(ErrorCode::UnsupportedMedia)),
+            Text::UnsupportedMedia
+        );
+        assert_eq!(photo_trouble(&ApiFailure::Network), Text::PhotoNetwork);
+    }
+}

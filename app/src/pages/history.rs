@@ -1,0 +1,106 @@
+//! `/points/history` (积分明细): every movement of the villager's points, newest first
+//! (`GET /points/ledger`, paged) — why in words (申报通过, 奖励, 扣分…), ± points, the points
+//! held after it, who moved them and when (on the county's clock) — under what is held now,
+//! earned in all and spent in all (`GET /points/balance`).
+
+use jifen_shared::points::{LedgerEntry, PointsBalance};
+use leptos::prelude::*;
+
+use super::paged::{Paged, PagedList};
+use super::{TabbedScreen, Trouble, explain, require_sign_in};
+use crate::api;
+use crate::i18n::{Text, balance_after, ledger_reason, signed, t, tr, use_locale};
+use crate::session::use_session;
+use crate::time;
+
+/// Movements asked for at a time.
+const PAGE_SIZE: u32 = 20;
+
+/// `/points/history` (积分明细).
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let session = use_session();
+    require_sign_in();
+    let balance = LocalResource::new(move || async move {
+        session
+            .authed(|token| async move {
+                api::get_as::<PointsBalance>("/points/balance", &token).await
+            })
+            .await
+    });
+    let paged = Paged::<LedgerEntry>::new(
+        |cursor| match cursor {
+            None => format!("/points/ledger?limit={PAGE_SIZE}"),
+            Some(c) => format!("/points/ledger?limit={PAGE_SIZE}&cursor={c}"),
+        },
+        |e| e.id,
+    );
+    let stat = move |n: i64, text: Text, testid: &'static str| {
+        view! {
+            <div class="stat">
+                <span class="stat-number" data-testid=testid>{n}</span>
+                <span class="stat-label">{tr(text)}</span>
+            </div>
+        }
+    };
+    view! {
+        <TabbedScreen>
+            <h1 class="region-name">{tr(Text::PointsHistory)}</h1>
+            <section class="card totals">
+                {move || match balance.get() {
+                    None => view! { <div class="sk sk-stats" aria-busy="true"></div> }.into_any(),
+                    Some(Ok(b)) => view! {
+                        <div class="stats three">
+                            {stat(b.available, Text::Available, "history-available")}
+                            {stat(b.earned_total, Text::EarnedTotal, "history-earned")}
+                            {stat(b.spent_total, Text::SpentTotal, "history-spent")}
+                        </div>
+                    }
+                        .into_any(),
+                    Some(Err(failure)) => {
+                        let text = explain(&failure);
+                        view! { <Trouble failure text retry=Callback::new(move |_| balance.refetch()) /> }.into_any()
+                    }
+                }}
+            </section>
+            <PagedList paged empty=Text::NoMovements class="list ledger" row=|entry| view! { <EntryRow entry /> } />
+        </TabbedScreen>
+    }
+}
+
+/// One movement.
+#[component]
+fn EntryRow(entry: LedgerEntry) -> impl IntoView {
+    let locale = use_locale();
+    let LedgerEntry {
+        amount,
+        balance_after: after,
+        reason,
+        actor_name,
+        created_at,
+        ..
+    } = entry;
+    let sign = if amount >= 0 {
+        "amount plus"
+    } else {
+        "amount minus"
+    };
+    view! {
+        <li class="entry" data-testid="ledger-entry">
+            <span class="entry-text">
+                <span class="row-name">{move || ledger_reason(locale.get(), &reason)}</span>
+                <span class="entry-sub">
+                    {move || {
+                        actor_name.clone().unwrap_or_else(|| t(locale.get(), Text::SystemActor).to_owned())
+                    }}
+                    " · "
+                    <span class="when">{move || time::when(locale.get(), &created_at)}</span>
+                </span>
+            </span>
+            <span class="entry-figures">
+                <span class=sign data-testid="ledger-amount">{signed(amount)}</span>
+                <span class="entry-balance">{move || balance_after(locale.get(), after)}</span>
+            </span>
+        </li>
+    }
+}

@@ -1,0 +1,147 @@
+//! `/` (首页). Who opens the app decides what it shows:
+//! - a villager: their points as the biggest thing on screen, the few things they come to do
+//!   (挣积分, 积分明细, 我的申报, 村积分榜) as big tiles, and the bottom tab bar;
+//! - a grid worker or admin: their first tab, the review queue (`/review`);
+//! - anyone signed out (or of a role without screens yet): the region browser, which also
+//!   stays at `/regions` for everybody.
+
+use jifen_shared::auth::Role;
+use jifen_shared::points::PointsBalance;
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+
+use super::regions::HomeRegion;
+use super::{ListSkeleton, TabbedScreen, TopBar, Trouble, explain};
+use crate::api;
+use crate::i18n::{Text, hello, pending_points, tr, use_locale};
+use crate::session::{reviews, use_session};
+
+/// What `/` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// The silent sign-in is still running.
+    Waiting,
+    Region,
+    Villager,
+    Review,
+}
+
+/// `/`: a villager's 首页, a reviewer's queue, or the region browser (see the module).
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = use_session();
+    let start = Memo::new(move |_| {
+        if !session.checked.get() {
+            return Start::Waiting;
+        }
+        match (
+            session.me.with(Option::is_some),
+            session.current.get().map(|g| g.role),
+        ) {
+            (true, Some(Role::Villager)) => Start::Villager,
+            (true, Some(role)) if reviews(role) => Start::Review,
+            _ => Start::Region,
+        }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if start.get() == Start::Review {
+            navigate(
+                "/review",
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    move || match start.get() {
+        Start::Waiting | Start::Review => view! {
+            <TopBar />
+            <main class="content"><ListSkeleton /></main>
+        }
+        .into_any(),
+        Start::Region => view! { <HomeRegion /> }.into_any(),
+        Start::Villager => view! { <VillagerHome /> }.into_any(),
+    }
+}
+
+/// A quick action: a big tile with an icon and two or three words.
+fn tile(href: String, text: Text, testid: &'static str, icon: &'static str) -> impl IntoView {
+    view! {
+        <a class="tile" href=href data-testid=testid>
+            <svg class="tile-icon" viewBox="0 0 24 24" aria-hidden="true">
+                <path d=icon fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+            </svg>
+            <span class="tile-label">{tr(text)}</span>
+        </a>
+    }
+}
+
+/// A villager's 首页.
+#[component]
+fn VillagerHome() -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let balance = LocalResource::new(move || async move {
+        session
+            .authed(|token| async move {
+                api::get_as::<PointsBalance>("/points/balance", &token).await
+            })
+            .await
+    });
+    let name = move || session.me.with(|m| m.as_ref().map(|m| m.name.clone()));
+    let village = session
+        .me
+        .with_untracked(|m| m.as_ref().and_then(|m| m.village_code.clone()));
+    view! {
+        <TabbedScreen>
+            <h1 class="greeting">{move || name().map(|n| hello(locale.get(), &n))}</h1>
+            <section class="card balance-card" aria-live="polite">
+                <p class="balance-label">{tr(Text::AvailablePoints)}</p>
+                {move || match balance.get() {
+                    None => view! { <div class="sk sk-balance" aria-busy="true"></div> }.into_any(),
+                    Some(Ok(b)) => view! {
+                        <p class="balance big">
+                            <span class="balance-number" data-testid="balance-value">{b.available}</span>
+                            <span class="balance-unit">{tr(Text::Points)}</span>
+                        </p>
+                        {(b.pending != 0).then(|| view! {
+                            <p class="balance-pending" data-testid="balance-pending">
+                                {move || pending_points(locale.get(), b.pending)}
+                            </p>
+                        })}
+                    }
+                    .into_any(),
+                    Some(Err(failure)) => {
+                        let text = explain(&failure);
+                        view! { <Trouble failure text retry=Callback::new(move |_| balance.refetch()) /> }
+                            .into_any()
+                    }
+                }}
+            </section>
+            <nav class="tiles">
+                {tile("/earn".into(), Text::Earn, "action-earn", "M12 3l2.6 5.6 6 .7-4.5 4.1 1.2 6L12 16.4 6.7 19.4l1.2-6L3.4 9.3l6-.7z")}
+                {tile("/points/history".into(), Text::PointsHistory, "action-history", "M4 5h16 M4 12h16 M4 19h10")}
+                {tile("/claims".into(), Text::MyClaims, "action-claims", "M9 4h6v3H9z M7 5H5v16h14V5h-2 M8 12h8 M8 16h5")}
+                {village.map(|code| tile(
+                    format!("/villages/{code}/board"),
+                    Text::VillageBoard,
+                    "action-board",
+                    "M8 21h8 M12 17v4 M7 4h10v5a5 5 0 01-10 0z M7 6H4a3 3 0 003 4 M17 6h3a3 3 0 01-3 4",
+                ))}
+            </nav>
+            <ul class="list browse">
+                <li>
+                    <a class="row" href="/regions">
+                        <span class="row-name">{tr(Text::BrowseCounty)}</span>
+                        <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+                        </svg>
+                    </a>
+                </li>
+            </ul>
+        </TabbedScreen>
+    }
+}

@@ -1,0 +1,472 @@
+//! `/review` (审核): the claims waiting in the reviewer's grids and villages, oldest first
+//! (`GET /review/claims?status=pending`, paged), for grid workers and admins — their first
+//! tab. Each card shows the claimant, the rule and its points, the note and the photos (a tap
+//! shows one full-screen), and warns plainly when a photo was already used for another claim
+//! ("此照片已用于 王* 的「垃圾分类」申报（5月30日）").
+//!
+//! 通过 is one tap (`POST /review/claims/{id}/approve`); 不通过 asks for a reason the villager
+//! will read (照片不清晰, 不符合积分事项, 重复申报, or 其他… in words) and sends it
+//! (`…/reject`). A decided card leaves the list; one decided by someone else meanwhile
+//! (409 `already_reviewed`) is said so and the list is read again.
+//!
+//! The preset reasons are sent in Chinese whatever the reviewer's language: the villager reads
+//! them.
+
+use jifen_shared::ErrorCode;
+use jifen_shared::points::{Claim, ClaimPhoto, RejectClaim};
+use leptos::prelude::*;
+
+use super::media::{MediaImage, Zoom};
+use super::paged::{Paged, PagedList};
+use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in};
+use crate::api::{self, ApiFailure};
+use crate::i18n::{
+    Locale, Text, items_listed, photo_n, reused_photo, review_done, rule_points, t, tr, use_locale,
+};
+use crate::session::{reviews, use_session};
+use crate::time;
+
+/// Claims asked for at a time.
+const PAGE_SIZE: u32 = 20;
+/// The longest reason, in characters (the server's limit).
+const MAX_REASON_CHARS: usize = 100;
+
+/// Why a claim is not approved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Why {
+    Blurry,
+    NotMatching,
+    Duplicate,
+    Other,
+}
+
+impl Why {
+    const ALL: [Why; 4] = [Why::Blurry, Why::NotMatching, Why::Duplicate, Why::Other];
+
+    fn text(self) -> Text {
+        match self {
+            Why::Blurry => Text::ReasonBlurry,
+            Why::NotMatching => Text::ReasonNotMatching,
+            Why::Duplicate => Text::ReasonDuplicate,
+            Why::Other => Text::ReasonOther,
+        }
+    }
+}
+
+/// The reason sent for `why` (the typed words for 其他), or `None` when nothing usable is
+/// given.
+fn reason_for(why: Why, typed: &str) -> Option<String> {
+    match why {
+        Why::Other => {
+            let typed: String = typed.trim().chars().take(MAX_REASON_CHARS).collect();
+            (!typed.is_empty()).then_some(typed)
+        }
+        preset => Some(t(Locale::ZhCn, preset.text()).to_owned()),
+    }
+}
+
+/// What a decision that failed means.
+fn decision_trouble(failure: &ApiFailure) -> Text {
+    match failure.code() {
+        Some(ErrorCode::CapReached) => Text::ReviewCapReached,
+        Some(ErrorCode::Forbidden) => Text::CannotReview,
+        Some(ErrorCode::InvalidInput) => Text::ReasonEmpty,
+        _ => explain(failure),
+    }
+}
+
+/// Whom the screen is for, right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    Waiting,
+    Reviewer,
+    NotReviewer,
+}
+
+/// `/review` (审核): the queue for a reviewing role, else a plain "无权限" with the way to
+/// switch roles.
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let session = use_session();
+    require_sign_in();
+    // A memo: a token refresh mid-decision does not rebuild the queue.
+    let gate =
+        Memo::new(
+            move |_| match (session.me.with(Option::is_some), session.current.get()) {
+                (false, _) => Gate::Waiting,
+                (true, Some(grant)) if reviews(grant.role) => Gate::Reviewer,
+                (true, _) => Gate::NotReviewer,
+            },
+        );
+    view! {
+        <TabbedScreen>
+            {move || match gate.get() {
+                Gate::Waiting => view! { <ListSkeleton /> }.into_any(),
+                Gate::Reviewer => view! { <Queue /> }.into_any(),
+                Gate::NotReviewer => view! {
+                    <div class="notice" role="alert">
+                        <p class="notice-text">{tr(Text::NotReviewer)}</p>
+                        <a class="primary" href="/me">{tr(Text::SwitchRole)}</a>
+                    </div>
+                }
+                    .into_any(),
+            }}
+        </TabbedScreen>
+    }
+}
+
+/// What happened to the last card decided here.
+#[derive(Debug, Clone, PartialEq)]
+enum Said {
+    Decided {
+        approved: bool,
+        name: String,
+        rule: String,
+        points: i64,
+    },
+    Refreshed,
+}
+
+/// A decision made on a card.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Decided(Box<Claim>, bool),
+    /// Someone else decided first.
+    Gone,
+}
+
+/// The queue.
+#[component]
+fn Queue() -> impl IntoView {
+    let locale = use_locale();
+    let paged = Paged::<Claim>::new(
+        |cursor| match cursor {
+            None => format!("/review/claims?status=pending&limit={PAGE_SIZE}"),
+            Some(c) => format!("/review/claims?status=pending&limit={PAGE_SIZE}&cursor={c}"),
+        },
+        |c| c.id,
+    );
+    let said = RwSignal::new(None::<Said>);
+    let zoomed = RwSignal::new(None::<i64>);
+    let decided = Callback::new(move |(id, outcome): (i64, Outcome)| match outcome {
+        Outcome::Decided(claim, approved) => {
+            paged.remove(id);
+            said.set(Some(Said::Decided {
+                approved,
+                name: claim.claimant_name,
+                rule: claim.rule_name,
+                points: claim.points,
+            }));
+        }
+        Outcome::Gone => {
+            paged.remove(id);
+            said.set(Some(Said::Refreshed));
+            paged.reload();
+        }
+    });
+    let zoom = Callback::new(move |media_id: i64| zoomed.set(Some(media_id)));
+    let count = move || {
+        let n = paged.items.with(Vec::len);
+        (n > 0).then(|| items_listed(locale.get(), n, paged.next.with(Option::is_none)))
+    };
+    view! {
+        <h1 class="region-name">{tr(Text::ReviewQueue)}</h1>
+        <p class="hint count">{count}</p>
+        {move || said.get().map(|s| {
+            let (class, testid) = match &s {
+                Said::Decided { .. } => ("form-notice said", "review-said"),
+                Said::Refreshed => ("form-notice error said", "review-refreshed"),
+            };
+            view! {
+                <p class=class role="status" data-testid=testid>
+                    {move || match &s {
+                        Said::Decided { approved, name, rule, points } => {
+                            review_done(locale.get(), *approved, name, rule, *points)
+                        }
+                        Said::Refreshed => t(locale.get(), Text::ReviewRefreshed).to_owned(),
+                    }}
+                </p>
+            }
+        })}
+        <PagedList
+            paged
+            empty=Text::NoPendingClaims
+            class="reviews"
+            row=move |claim| view! { <ReviewCard claim decided zoom /> }
+        />
+        {move || zoomed.get().map(|media_id| view! {
+            <Zoom media_id close=Callback::new(move |_| zoomed.set(None)) />
+        })}
+    }
+}
+
+/// One claim to decide.
+#[component]
+fn ReviewCard(
+    claim: Claim,
+    decided: Callback<(i64, Outcome)>,
+    zoom: Callback<i64>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let id = claim.id;
+    let busy = RwSignal::new(false);
+    let trouble = RwSignal::new(None::<(ApiFailure, Text)>);
+    let rejecting = RwSignal::new(false);
+    let why = RwSignal::new(None::<Why>);
+    let typed = RwSignal::new(String::new());
+    let hint = RwSignal::new(None::<Text>);
+    // The last decision tried (`None`: approve), for 重试.
+    let last = StoredValue::new(None::<Option<String>>);
+
+    let decide = move |reason: Option<String>| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        trouble.set(None);
+        hint.set(None);
+        last.set_value(Some(reason.clone()));
+        leptos::task::spawn_local(async move {
+            let approving = reason.is_none();
+            let result = session
+                .authed(|token| {
+                    let reason = reason.clone();
+                    async move {
+                        match reason {
+                            None => {
+                                let empty = serde_json::Map::new();
+                                api::post_as::<_, Claim>(
+                                    &format!("/review/claims/{id}/approve"),
+                                    &empty,
+                                    &token,
+                                )
+                                .await
+                            }
+                            Some(reason) => {
+                                api::post_as::<_, Claim>(
+                                    &format!("/review/claims/{id}/reject"),
+                                    &RejectClaim { reason },
+                                    &token,
+                                )
+                                .await
+                            }
+                        }
+                    }
+                })
+                .await;
+            busy.try_set(false);
+            match result {
+                Ok(claim) => decided.run((id, Outcome::Decided(Box::new(claim), approving))),
+                Err(failure) if failure.code() == Some(ErrorCode::AlreadyReviewed) => {
+                    decided.run((id, Outcome::Gone))
+                }
+                Err(failure) => {
+                    let text = decision_trouble(&failure);
+                    trouble.try_set(Some((failure, text)));
+                }
+            }
+        });
+    };
+    let reject = move || match why
+        .get_untracked()
+        .and_then(|w| reason_for(w, &typed.get_untracked()))
+    {
+        Some(reason) => decide(Some(reason)),
+        None => hint.set(Some(Text::ReasonEmpty)),
+    };
+
+    let Claim {
+        claimant_name,
+        rule_name,
+        points,
+        note,
+        photos,
+        created_at,
+        ..
+    } = claim;
+    let reuses: Vec<(String, String, String)> = photos
+        .iter()
+        .flat_map(|p| p.reused_in.iter())
+        .map(|r| {
+            (
+                r.claimant_name.clone(),
+                r.rule_name.clone(),
+                r.created_at.clone(),
+            )
+        })
+        .collect();
+    view! {
+        <li class="card review-card" data-testid="review-card" data-claim=id.to_string()>
+            <div class="claim-head">
+                <span class="row-name claimant" data-testid="review-claimant">{claimant_name}</span>
+                <span class="rule-points">{move || rule_points(locale.get(), points)}</span>
+            </div>
+            <p class="review-rule" data-testid="review-rule">{rule_name}</p>
+            <p class="claim-sub">{move || time::when(locale.get(), &created_at)}</p>
+            {(!note.is_empty()).then(|| view! { <p class="claim-note">{note}</p> })}
+            {(!photos.is_empty()).then(|| view! { <Thumbs photos zoom /> })}
+            {reuses
+                .into_iter()
+                .map(|(name, rule, at)| view! {
+                    <p class="reuse-warning" role="note" data-testid="photo-reused">
+                        <svg class="warn-icon" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M12 3l10 18H2z M12 10v5 M12 18v.5" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round" />
+                        </svg>
+                        <span>{move || reused_photo(locale.get(), &name, &rule, &time::day(locale.get(), &at))}</span>
+                    </p>
+                })
+                .collect_view()}
+            {move || trouble.get().map(|(failure, text)| {
+                let retry = Callback::new(move |_| {
+                    if let Some(reason) = last.get_value() {
+                        decide(reason);
+                    }
+                });
+                view! { <Trouble failure text retry /> }
+            })}
+            {move || hint.get().map(|text| view! {
+                <p class="form-notice error" role="alert">{tr(text)}</p>
+            })}
+            {move || if rejecting.get() {
+                view! {
+                    <fieldset class="reject-box" disabled=move || busy.get()>
+                        <legend class="field-label">{tr(Text::RejectWhy)}</legend>
+                        <div class="reasons" role="radiogroup">
+                            {Why::ALL
+                                .into_iter()
+                                .map(|w| view! {
+                                    <button
+                                        class="reason-chip"
+                                        type="button"
+                                        role="radio"
+                                        data-testid="reject-reason"
+                                        aria-checked=move || if why.get() == Some(w) { "true" } else { "false" }
+                                        on:click=move |_| {
+                                            why.set(Some(w));
+                                            hint.set(None);
+                                        }
+                                    >
+                                        {tr(w.text())}
+                                    </button>
+                                })
+                                .collect_view()}
+                        </div>
+                        {move || (why.get() == Some(Why::Other)).then(|| view! {
+                            <textarea
+                                class="input textarea"
+                                rows="2"
+                                maxlength=MAX_REASON_CHARS.to_string()
+                                data-testid="reject-other"
+                                aria-label=move || t(locale.get(), Text::ReasonPlaceholder)
+                                prop:placeholder=move || t(locale.get(), Text::ReasonPlaceholder)
+                                prop:value=move || typed.get()
+                                on:input=move |ev| typed.set(event_target_value(&ev))
+                            ></textarea>
+                        })}
+                        <div class="review-actions">
+                            <button class="primary reject-confirm" type="button" data-testid="review-reject-confirm" on:click=move |_| reject()>
+                                {tr(Text::RejectConfirm)}
+                            </button>
+                            <button class="secondary" type="button" on:click=move |_| {
+                                rejecting.set(false);
+                                trouble.set(None);
+                                hint.set(None);
+                            }>
+                                {tr(Text::Cancel)}
+                            </button>
+                        </div>
+                    </fieldset>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <div class="review-actions">
+                        <button
+                            class="primary approve"
+                            type="button"
+                            data-testid="review-approve"
+                            disabled=move || busy.get()
+                            on:click=move |_| decide(None)
+                        >
+                            {move || t(locale.get(), if busy.get() { Text::Submitting } else { Text::Approve })}
+                        </button>
+                        <button
+                            class="secondary reject"
+                            type="button"
+                            data-testid="review-reject"
+                            disabled=move || busy.get()
+                            on:click=move |_| {
+                                rejecting.set(true);
+                                trouble.set(None);
+                            }
+                        >
+                            {tr(Text::Reject)}
+                        </button>
+                    </div>
+                }
+                    .into_any()
+            }}
+        </li>
+    }
+}
+
+/// A claim's photos as thumbnails; a tap shows one full-screen.
+#[component]
+fn Thumbs(photos: Vec<ClaimPhoto>, zoom: Callback<i64>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="thumbs">
+            {photos
+                .into_iter()
+                .enumerate()
+                .map(|(i, photo)| {
+                    let media_id = photo.media_id;
+                    let reused = !photo.reused_in.is_empty();
+                    let alt = Signal::derive(move || photo_n(locale.get(), i + 1));
+                    view! {
+                        <button
+                            class="thumb"
+                            class:reused=reused
+                            type="button"
+                            data-testid="review-photo"
+                            aria-label=move || format!("{} · {}", alt.get(), t(locale.get(), Text::TapToZoom))
+                            on:click=move |_| zoom.run(media_id)
+                        >
+                            <MediaImage media_id alt />
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_sent_in_the_villagers_words() {
+        assert_eq!(
+            reason_for(Why::Blurry, "ignored").as_deref(),
+            Some("照片不清晰")
+        );
+        assert_eq!(reason_for(Why::Duplicate, "").as_deref(), Some("重复申报"));
+        assert_eq!(reason_for(Why::Other, "  "), None);
+        assert_eq!(
+            reason_for(Why::Other, " 照片是别人家的 ").as_deref(),
+            Some("照片是别人家的")
+        );
+        assert_eq!(
+            reason_for(Why::Other, &"字".repeat(150)).map(|r| r.chars().count()),
+            Some(100)
+        );
+        // 其他… is a prompt, never a reason.
+        assert!(
+            Why::ALL
+                .iter()
+                .all(|w| *w == Why::Other || reason_for(*w, "").is_some())
+        );
+    }
+}
