@@ -222,7 +222,7 @@ test("a villager claims 孝老爱亲, the village admin approves it, and the poi
   await expect(page).toHaveURL(/\/points\/history$/);
   const entry = page.getByTestId("ledger-entry");
   await expect(entry).toHaveCount(1);
-  await expect(entry.first()).toContainText("申报通过");
+  await expect(entry.first()).toContainText("申报通过：孝老爱亲");
   await expect(entry.first().getByTestId("ledger-amount")).toHaveText("+5");
   await expect(entry.first()).toContainText("余额 5");
   await expect(entry.first()).toContainText(/谷寨管理员 · \d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
@@ -379,9 +379,7 @@ test("a photo is shrunk in the browser, uploaded with progress, retried after a 
   expect(errors).toEqual([]);
 });
 
-// Needs `POST /media` and `GET /media/{id}` on the server, which land separately (checked
-// locally against the media branch merged in): turn `test.fixme` into `test` once both are in.
-test.fixme("the whole photo journey: 垃圾分类 with a photo, the daily cap, a reused photo flagged to the reviewer, who zooms it", async ({ page, browser }) => {
+test("the whole photo journey: 垃圾分类 with a photo, the daily cap, a reused photo flagged to the reviewer, who zooms it", async ({ page, browser }) => {
   test.setTimeout(120_000);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
@@ -443,5 +441,14 @@ test.fixme("the whole photo journey: 垃圾分类 with a photo, the daily cap, a
   await expect(mine.first().getByTestId("claim-reason")).toHaveText("原因：重复申报");
   await expect(mine.nth(1).getByTestId("claim-status")).toHaveText("已通过 +2");
   await expect(mine.nth(1)).toContainText("1 张照片");
+  // The points reach the balance, and the village board shows who (masked), for what, and
+  // who approved it.
+  await page.getByTestId("tab-home").tap();
+  await expect(page.getByTestId("balance-value")).toHaveText("2");
+  await page.getByTestId("action-board").tap();
+  const movement = page.getByTestId("board-movement").filter({ hasText: "垃圾分类" });
+  await expect(movement).toHaveCount(1);
+  await expect(movement.getByTestId("board-name")).toHaveText("赵*山");
+  await expect(movement).toContainText("+2");
   expect(errors).toEqual([]);
 });

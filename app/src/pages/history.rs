@@ -76,10 +76,13 @@ fn EntryRow(entry: LedgerEntry) -> impl IntoView {
         amount,
         balance_after: after,
         reason,
+        label,
         actor_name,
         created_at,
         ..
     } = entry;
+    // What it was for: the rule or the award's reason, after the kind of movement.
+    let label = label.map(|l| format!("：{l}"));
     let sign = if amount >= 0 {
         "amount plus"
     } else {
@@ -88,7 +91,7 @@ fn EntryRow(entry: LedgerEntry) -> impl IntoView {
     view! {
         <li class="entry" data-testid="ledger-entry">
             <span class="entry-text">
-                <span class="row-name">{move || ledger_reason(locale.get(), &reason)}</span>
+                <span class="row-name">{move || ledger_reason(locale.get(), &reason)}{label}</span>
                 <span class="entry-sub">
                     {move || {
                         actor_name.clone().unwrap_or_else(|| t(locale.get(), Text::SystemActor).to_owned())
