@@ -450,5 +450,15 @@ test("the whole photo journey: 垃圾分类 with a photo, the daily cap, a reuse
   await expect(movement).toHaveCount(1);
   await expect(movement.getByTestId("board-name")).toHaveText("赵*山");
   await expect(movement).toContainText("+2");
+  // Its time is the API's UTC instant on the county's clock (Asia/Shanghai).
+  const village = new URL(page.url()).pathname.split("/")[2];
+  const board = await (await page.request.get(`/api/v1/public/villages/${village}/board`)).json();
+  const at = board.movements.find((m: { reason: string }) => m.reason === "垃圾分类").created_at;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  await expect(movement).toContainText(`${parts.month}月${parts.day}日 ${parts.hour}:${parts.minute}`);
   expect(errors).toEqual([]);
 });
