@@ -43,6 +43,7 @@ struct RawSettings {
     otp_per_day: String,
     otp_per_ip_per_hour: String,
     trusted_proxies: String,
+    redemption_ttl_hours: String,
 }
 
 impl Default for RawSettings {
@@ -72,6 +73,7 @@ impl Default for RawSettings {
             otp_per_day: "10".into(),
             otp_per_ip_per_hour: "30".into(),
             trusted_proxies: String::new(),
+            redemption_ttl_hours: "24".into(),
         }
     }
 }
@@ -198,6 +200,9 @@ pub struct Settings {
     /// e.g. `127.0.0.1,10.0.0.0/8`) whose `X-Forwarded-For` names the client; default none,
     /// so the TCP peer is the client (see [`crate::http::client_ip`]).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `JIFEN_REDEMPTION_TTL_HOURS`: how long a redemption stays reserved before it lapses
+    /// and its points and stock return (default 24, at most 720).
+    pub redemption_ttl_hours: u32,
 }
 
 /// How many SMS codes may be asked for (rolling windows).
@@ -413,6 +418,16 @@ impl Settings {
             per_day: count("JIFEN_OTP_PER_DAY", &raw.otp_per_day)?,
             per_ip_per_hour: count("JIFEN_OTP_PER_IP_PER_HOUR", &raw.otp_per_ip_per_hour)?,
         };
+        let redemption_ttl_hours = count("JIFEN_REDEMPTION_TTL_HOURS", &raw.redemption_ttl_hours)
+            .ok()
+            .filter(|h| *h <= 720)
+            .ok_or_else(|| {
+                bad(
+                    "JIFEN_REDEMPTION_TTL_HOURS",
+                    &raw.redemption_ttl_hours,
+                    "a whole number of hours from 1 to 720",
+                )
+            })?;
         let trusted_proxies = raw
             .trusted_proxies
             .split(',')
@@ -445,6 +460,7 @@ impl Settings {
             log,
             jwt_secret,
             otp_limits,
+            redemption_ttl_hours,
         })
     }
 }

@@ -18,6 +18,7 @@ pub mod points;
 pub mod policy;
 pub mod pwa;
 pub mod regions;
+pub mod shop;
 pub mod storage;
 pub mod telemetry;
 pub mod text;

@@ -29,6 +29,13 @@ pub enum Action {
     /// photos. Nobody reviews their own claim or one of their household: see
     /// [`may_review_claimant`].
     ReviewClaims,
+    /// Open shops of the points supermarket in a village or township, stock them with goods,
+    /// change stock and appoint their keepers (`POST /admin/shops…`, `/admin/goods…`).
+    ManageShops,
+    /// Serve at the counter (scan and hand over redemptions) of a shop in the region; the
+    /// keeper must also be appointed to that very shop (`shop_keepers`): keeper authority is
+    /// per shop.
+    KeepShop,
 }
 
 impl Action {
@@ -39,7 +46,9 @@ impl Action {
             | Action::ManageGrids
             | Action::ReadAudit
             | Action::AwardPoints
-            | Action::ManageRules => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
+            | Action::ManageRules
+            | Action::ManageShops => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
+            Action::KeepShop => &[Role::Keeper],
             Action::ReadPeople | Action::ReviewClaims => &[
                 Role::GridWorker,
                 Role::VillageAdmin,

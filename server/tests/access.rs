@@ -150,6 +150,24 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
+            method: reqwest::Method::POST,
+            path: "/api/v1/admin/shops".into(),
+            body: |n, _| {
+                Body::Json(json!({"name": format!("积分超市{n}"), "village_code": LIUCUN}))
+            },
+            allowed: ADMINS,
+            success: 201,
+            outsiders: None,
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
+            path: "/api/v1/redemptions/mine".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
             method: reqwest::Method::GET,
             path: "/api/v1/points/balance".into(),
             body: |_, _| Body::None,
@@ -301,7 +319,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 15 * 15);
+        assert_eq!(n, 17 * 15);
         app.assert_ledger_balanced().await;
     }
 

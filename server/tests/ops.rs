@@ -133,6 +133,18 @@ db_tests! {
             "/api/v1/media",
             "/api/v1/media/{id}",
             "/api/v1/media/{id}/thumb",
+            "/api/v1/shops",
+            "/api/v1/admin/shops",
+            "/api/v1/admin/shops/{id}/keepers",
+            "/api/v1/shops/{id}/goods",
+            "/api/v1/admin/shops/{id}/goods",
+            "/api/v1/admin/goods/{id}",
+            "/api/v1/admin/goods/{id}/stock",
+            "/api/v1/redemptions",
+            "/api/v1/redemptions/mine",
+            "/api/v1/redemptions/{id}/cancel",
+            "/api/v1/shop/scan",
+            "/api/v1/shop/redemptions/{id}/fulfil",
         ]
         .into_iter()
         .map(String::from)

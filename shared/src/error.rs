@@ -61,6 +61,24 @@ pub enum ErrorCode {
     CapReached,
     /// 409: the claim was already approved or rejected.
     AlreadyReviewed,
+    /// 409: the villager's available points (held minus reserved) do not cover the
+    /// redemption; nothing was reserved.
+    InsufficientPoints,
+    /// 409: the shop has fewer units of a goods in stock than asked for; nothing was reserved.
+    OutOfStock,
+    /// 409: the goods' per-person limit for the county month would be exceeded (counting the
+    /// villager's reserved and fulfilled redemptions of it this month).
+    LimitReached,
+    /// 409: the goods are no longer on offer (taken off the shelf).
+    GoodsUnavailable,
+    /// 409: the redemption was already handed over (by this or another keeper); the villager
+    /// was debited once.
+    AlreadyFulfilled,
+    /// 410: the redemption is no longer open: it expired, or the villager cancelled it; its
+    /// points and stock have returned.
+    Expired,
+    /// 409: only a reserved redemption can be cancelled (this one was fulfilled or expired).
+    NotCancellable,
 }
 
 impl ErrorCode {
@@ -81,7 +99,14 @@ impl ErrorCode {
             ErrorCode::IdempotencyConflict
             | ErrorCode::AlreadyExists
             | ErrorCode::CapReached
-            | ErrorCode::AlreadyReviewed => 409,
+            | ErrorCode::AlreadyReviewed
+            | ErrorCode::InsufficientPoints
+            | ErrorCode::OutOfStock
+            | ErrorCode::LimitReached
+            | ErrorCode::GoodsUnavailable
+            | ErrorCode::AlreadyFulfilled
+            | ErrorCode::NotCancellable => 409,
+            ErrorCode::Expired => 410,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
@@ -118,6 +143,13 @@ impl ErrorCode {
             ErrorCode::PhotoRequired => "photo_required",
             ErrorCode::CapReached => "cap_reached",
             ErrorCode::AlreadyReviewed => "already_reviewed",
+            ErrorCode::InsufficientPoints => "insufficient_points",
+            ErrorCode::OutOfStock => "out_of_stock",
+            ErrorCode::LimitReached => "limit_reached",
+            ErrorCode::GoodsUnavailable => "goods_unavailable",
+            ErrorCode::AlreadyFulfilled => "already_fulfilled",
+            ErrorCode::Expired => "expired",
+            ErrorCode::NotCancellable => "not_cancellable",
         }
     }
 }
@@ -165,10 +197,18 @@ mod tests {
             ErrorCode::WechatCodeInvalid,
             ErrorCode::WechatUnavailable,
             ErrorCode::SmsUnavailable,
+            ErrorCode::InsufficientPoints,
+            ErrorCode::OutOfStock,
+            ErrorCode::LimitReached,
+            ErrorCode::GoodsUnavailable,
+            ErrorCode::AlreadyFulfilled,
+            ErrorCode::Expired,
+            ErrorCode::NotCancellable,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }
         assert_eq!(ErrorCode::NotFound.http_status(), 404);
+        assert_eq!(ErrorCode::Expired.http_status(), 410);
     }
 }

@@ -13,6 +13,7 @@ pub mod ops;
 pub mod people;
 pub mod points;
 pub mod regions;
+pub mod shop;
 
 pub use error::{ApiErrorBody, ErrorCode};
 

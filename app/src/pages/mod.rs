@@ -39,6 +39,13 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::PhotoRequired => Text::PhotoRequired,
             ErrorCode::CapReached => Text::CapReached,
             ErrorCode::AlreadyReviewed => Text::AlreadyReviewed,
+            ErrorCode::InsufficientPoints => Text::InsufficientPoints,
+            ErrorCode::OutOfStock => Text::OutOfStock,
+            ErrorCode::LimitReached => Text::LimitReached,
+            ErrorCode::GoodsUnavailable => Text::GoodsUnavailable,
+            ErrorCode::AlreadyFulfilled => Text::AlreadyFulfilled,
+            ErrorCode::Expired => Text::RedemptionExpired,
+            ErrorCode::NotCancellable => Text::NotCancellable,
             ErrorCode::InvalidInput
             | ErrorCode::AlreadyExists
             | ErrorCode::UnsupportedMediaType

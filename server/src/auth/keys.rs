@@ -45,6 +45,9 @@ pub struct Keys {
     /// Key of the HMAC that stores SMS codes (derived from the same secret, for another
     /// purpose), so a copy of the database does not give the codes away.
     pub otp: [u8; 32],
+    /// Key of the HMAC that signs redemption QR tokens (derived from the same secret, for
+    /// another purpose): a token not made by this deployment is refused without a lookup.
+    pub redemption: [u8; 32],
 }
 
 impl Keys {
@@ -56,7 +59,13 @@ impl Keys {
             .chain_update(secret)
             .finalize()
             .into();
+        let redemption = sha2::Sha256::new()
+            .chain_update(b"jifen redemption tokens v1\0")
+            .chain_update(secret)
+            .finalize()
+            .into();
         Keys {
+            redemption,
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             otp,

@@ -58,6 +58,7 @@ pub struct AppState {
         (name = "auth", description = "登录与会话 — sign-in and sessions"),
         (name = "people", description = "人员 — villagers and staff"),
         (name = "points", description = "积分 — balances, history, awards and deductions"),
+        (name = "shop", description = "积分超市 — the points supermarket: shops, goods, redemptions at the counter"),
         (name = "media", description = "照片 — photo evidence: upload, served only to those who may see it"),
         (name = "audit", description = "审计 — who did what, when"),
         (name = "regions", description = "行政区划与网格 — administrative divisions and grids"),
@@ -128,6 +129,7 @@ fn app(
                 .configure(crate::people::routes::configure)
                 .configure(crate::points::routes::configure)
                 .configure(crate::media::routes::configure)
+                .configure(crate::shop::routes::configure)
                 .configure(crate::audit::routes::configure),
         )
         .split_for_parts();

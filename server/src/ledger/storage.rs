@@ -86,6 +86,27 @@ pub async fn insert_account(
     Ok(())
 }
 
+/// Opens a new account of `kind` for `region_code` that no one else shares (a shop's: a
+/// region may hold several shops) and answers its id.
+pub async fn open_account(
+    tx: &mut Tx,
+    kind: AccountKind,
+    region_code: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO ledger_accounts (kind, region_code, person_id, no_overdraft, created_at) \
+         VALUES ($1, $2, NULL, $3, $4) RETURNING id",
+    )
+    .bind(kind.as_str())
+    .bind(region_code)
+    .bind(i64::from(kind.no_overdraft()))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")
+}
+
 /// The cached sums of an account, read through `exec` (a transaction or a pool).
 pub async fn read_balance<'e>(
     exec: impl sqlx::Executor<'e, Database = sqlx::Any>,

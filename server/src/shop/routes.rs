@@ -1,0 +1,371 @@
+//! The points supermarket's routes: `GET /shops`, `POST /admin/shops`,
+//! `POST /admin/shops/{id}/keepers`, `GET /shops/{id}/goods`, `POST /admin/shops/{id}/goods`,
+//! `PUT /admin/goods/{id}`, `POST /admin/goods/{id}/stock`, `POST /redemptions` (I),
+//! `GET /redemptions/mine`, `POST /redemptions/{id}/cancel`, `POST /shop/scan` and
+//! `POST /shop/redemptions/{id}/fulfil`.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use jifen_shared::regions::{RegionCode, RegionLevel};
+use jifen_shared::shop::{
+    Created, Goods, GoodsUpdate, Keepers, NewGoods, NewKeeper, NewRedemption, NewShop, Redemption,
+    ScanRequest, Shop, StockChange,
+};
+use jifen_shared::{ErrorCode, Page};
+use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::ShopError;
+use super::redemptions::RedemptionError;
+use crate::auth::caller::Caller;
+use crate::calendar::Calendar;
+use crate::http::paging::PageQuery;
+use crate::http::{ApiError, AppState, idempotency};
+use crate::storage::now_ms;
+
+/// Registers this module's routes (under `/api/v1`).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(shops)
+        .service(create_shop)
+        .service(add_keeper)
+        .service(list_goods)
+        .service(create_goods)
+        .service(update_goods)
+        .service(change_stock)
+        .service(reserve)
+        .service(mine)
+        .service(cancel)
+        .service(scan)
+        .service(fulfil);
+}
+
+impl From<ShopError> for ApiError {
+    fn from(e: ShopError) -> Self {
+        let code = match &e {
+            ShopError::OutsideRegion(_) => ErrorCode::Forbidden,
+            ShopError::NoSuchShop(_) | ShopError::NoSuchGoods(_) | ShopError::NoSuchPerson(_) => {
+                ErrorCode::NotFound
+            }
+            ShopError::Taken(..) => ErrorCode::AlreadyExists,
+            ShopError::BelowZero { .. } => ErrorCode::OutOfStock,
+            ShopError::Storage(_) => {
+                let ShopError::Storage(e) = e else {
+                    unreachable!()
+                };
+                return e.into();
+            }
+            _ => ErrorCode::InvalidInput,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+impl From<RedemptionError> for ApiError {
+    fn from(e: RedemptionError) -> Self {
+        let code = match &e {
+            RedemptionError::Invalid(_) | RedemptionError::NoSuchGoods(_) => {
+                ErrorCode::InvalidInput
+            }
+            RedemptionError::NotVillager
+            | RedemptionError::NotServed(_)
+            | RedemptionError::NotKeeper => ErrorCode::Forbidden,
+            RedemptionError::NoSuchShop(_) | RedemptionError::NotFound => ErrorCode::NotFound,
+            RedemptionError::Unavailable(_) => ErrorCode::GoodsUnavailable,
+            RedemptionError::OutOfStock { .. } => ErrorCode::OutOfStock,
+            RedemptionError::LimitReached { .. } => ErrorCode::LimitReached,
+            RedemptionError::InsufficientPoints { .. } => ErrorCode::InsufficientPoints,
+            RedemptionError::AlreadyFulfilled(_) => ErrorCode::AlreadyFulfilled,
+            RedemptionError::Closed(..) => ErrorCode::Expired,
+            RedemptionError::NotCancellable(..) => ErrorCode::NotCancellable,
+            RedemptionError::Ledger(e) => {
+                tracing::error!(error = %e, "a redemption could not be booked");
+                return ApiError::internal();
+            }
+            RedemptionError::Storage(_) => {
+                let RedemptionError::Storage(e) = e else {
+                    unreachable!()
+                };
+                return e.into();
+            }
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// Query of `GET /shops`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+struct ShopsQuery {
+    /// A village's 12-digit code.
+    village_code: String,
+}
+
+/// The shops serving a village: its own and its township's, by id. Public.
+#[utoipa::path(tag = "shop", params(ShopsQuery), responses(
+    (status = 200, body = Vec<Shop>),
+    (status = 400, description = "`invalid_input`: village_code", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/shops")]
+async fn shops(
+    query: web::Query<ShopsQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let village = RegionCode::parse(&query.village_code)
+        .ok()
+        .filter(|c| c.level() == RegionLevel::Village)
+        .ok_or_else(|| ApiError::invalid_input("village_code: a village's 12-digit code"))?;
+    Ok(HttpResponse::Ok().json(super::shops_for(&state.db, &village).await?))
+}
+
+/// Opens a shop of a village or township (its admins, or the county's), with its own ledger
+/// account; audited.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), request_body = NewShop, responses(
+    (status = 201, body = Created),
+    (status = 400, description = "`invalid_input`: name or village_code", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of that region", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_exists`: the region has a shop of that name", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/admin/shops")]
+async fn create_shop(
+    caller: Caller,
+    body: web::Json<NewShop>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let created = super::create_shop(&state.db, caller.id, &caller.roles, &body).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Appoints a keeper of this shop: the `keeper` role over the shop's region, and keeper of
+/// this shop only (keeper authority is per shop); audited.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), request_body = NewKeeper, responses(
+    (status = 200, body = Keepers),
+    (status = 400, description = "`invalid_input`", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of the shop's region, or the person is outside it", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such shop or person", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/admin/shops/{id}/keepers")]
+async fn add_keeper(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<NewKeeper>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let keepers = super::add_keeper(&state.db, caller.id, &caller.roles, *id, &body).await?;
+    Ok(HttpResponse::Ok().json(keepers))
+}
+
+/// The goods on offer at a shop (active ones), by id. Public.
+#[utoipa::path(tag = "shop", params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<Goods>),
+    (status = 400, description = "`invalid_input`: id", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/shops/{id}/goods")]
+async fn list_goods(
+    id: web::Path<i64>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(super::goods_of(&state.db, *id).await?))
+}
+
+/// Adds goods to a shop (admins of its region). Points prices sit below market value:
+/// `points_price × 10 ≤ market_price_fen` (a point reckoned at 10 fen).
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), request_body = NewGoods, responses(
+    (status = 201, body = Goods),
+    (status = 400, description = "`invalid_input`: name, prices, stock, per_person_limit or photo_id", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/admin/shops/{id}/goods")]
+async fn create_goods(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<NewGoods>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let goods = super::create_goods(&state.db, caller.id, &caller.roles, *id, &body).await?;
+    Ok(HttpResponse::Created().json(goods))
+}
+
+/// Changes the price and terms of goods from now on, or takes them off the shelf
+/// (`active: false`); reservations already made keep their prices. Audited.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), request_body = GoodsUpdate, responses(
+    (status = 200, body = Goods),
+    (status = 400, description = "`invalid_input`: prices or per_person_limit", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such goods", body = jifen_shared::ApiErrorBody),
+))]
+#[put("/admin/goods/{id}")]
+async fn update_goods(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<GoodsUpdate>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let goods = super::update_goods(&state.db, caller.id, &caller.roles, *id, &body).await?;
+    Ok(HttpResponse::Ok().json(goods))
+}
+
+/// Changes stock: restock (+), write-off (−) or correction (either); recorded with who and
+/// why, audited; never below zero.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), request_body = StockChange, responses(
+    (status = 200, body = Goods),
+    (status = 400, description = "`invalid_input`: delta, reason or note", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such goods", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`out_of_stock`: the stock would go below zero", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/admin/goods/{id}/stock")]
+async fn change_stock(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<StockChange>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let goods = super::change_stock(&state.db, caller.id, &caller.roles, *id, &body).await?;
+    Ok(HttpResponse::Ok().json(goods))
+}
+
+/// Reserves points and stock for goods of a shop serving the caller's village: answers the
+/// QR token and short code to show at the counter, and each line at the price of this
+/// moment. Send an `Idempotency-Key`: a retry replays the answer.
+#[utoipa::path(
+    tag = "shop",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–100 printable ASCII characters, e.g. a UUID")),
+    request_body = NewRedemption,
+    responses(
+        (status = 201, body = Redemption),
+        (status = 400, description = "`invalid_input`: items (qty 1–100, each goods once, sold at this shop)", body = jifen_shared::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not a villager, or the shop does not serve the caller's village", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`insufficient_points`, `out_of_stock`, `limit_reached`, `goods_unavailable`, `idempotency_conflict`", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/redemptions")]
+async fn reserve(
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Json<NewRedemption>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency::key_of(&req)?;
+    let request = ("POST /redemptions", &*body);
+    let calendar = Calendar::new(state.settings.timezone.clone());
+    let ttl_ms = i64::from(state.settings.redemption_ttl_hours) * 3_600_000;
+    let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
+        let redemption = super::redemptions::reserve(
+            tx,
+            &state.keys,
+            &calendar,
+            ttl_ms,
+            caller.id,
+            &body,
+            now_ms(),
+        )
+        .await?;
+        Ok((201, redemption))
+    })
+    .await?;
+    Ok(stored.respond())
+}
+
+/// The caller's redemptions, newest first, with status; the QR token and short code while
+/// reserved.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(PageQuery), responses(
+    (status = 200, body = Page<Redemption>),
+    (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/redemptions/mine")]
+async fn mine(
+    caller: Caller,
+    page: web::Query<PageQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, cursor) = page.parse()?;
+    let page = super::redemptions::mine(&state.db, &state.keys, caller.id, cursor, limit, now_ms())
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Cancels the caller's reserved redemption: points and stock return.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = Redemption),
+    (status = 400, description = "`invalid_input`: id", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such redemption of the caller", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`not_cancellable`: fulfilled or expired", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/redemptions/{id}/cancel")]
+async fn cancel(
+    caller: Caller,
+    id: web::Path<i64>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let redemption =
+        super::redemptions::cancel(&state.db, &state.keys, caller.id, *id, now_ms()).await?;
+    Ok(HttpResponse::Ok().json(redemption))
+}
+
+/// The keeper's preview at the counter, by QR token or short code: the villager's masked
+/// name, items and points (keepers of that shop only).
+#[utoipa::path(tag = "shop", security(("bearer" = [])), request_body = ScanRequest, responses(
+    (status = 200, body = Redemption),
+    (status = 400, description = "`invalid_input`: give either qr_token or short_code", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not a keeper of the redemption's shop", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: forged or tampered token, unknown code", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_fulfilled`", body = jifen_shared::ApiErrorBody),
+    (status = 410, description = "`expired`: lapsed or cancelled; points and stock returned", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/shop/scan")]
+async fn scan(
+    caller: Caller,
+    body: web::Json<ScanRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let redemption = super::redemptions::scan(
+        &state.db,
+        &state.keys,
+        caller.id,
+        &caller.roles,
+        &body,
+        now_ms(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(redemption))
+}
+
+/// Hands the goods over: the reserved points go to the shop, exactly once whoever else
+/// taps at the same moment.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = Redemption),
+    (status = 400, description = "`invalid_input`: id", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not a keeper of the redemption's shop", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_fulfilled`", body = jifen_shared::ApiErrorBody),
+    (status = 410, description = "`expired`: lapsed or cancelled; points and stock returned", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/shop/redemptions/{id}/fulfil")]
+async fn fulfil(
+    caller: Caller,
+    id: web::Path<i64>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let redemption = super::redemptions::fulfil(
+        &state.db,
+        &state.keys,
+        caller.id,
+        &caller.roles,
+        *id,
+        now_ms(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(redemption))
+}

@@ -1,0 +1,559 @@
+//! SQL of the `shops`, `shop_keepers`, `shop_goods`, `stock_movements`, `redemptions` and
+//! `redemption_items` tables (owned by this module). Times are UTC milliseconds.
+
+use jifen_shared::shop::{Goods, RedemptionItem, RedemptionStatus, Shop};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::calendar::Period;
+use crate::storage::{Db, Tx};
+
+/// A shop as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopRow {
+    pub id: i64,
+    pub name: String,
+    /// A village or township code.
+    pub region_code: String,
+    /// Its ledger account (kind `shop`).
+    pub account_id: i64,
+}
+
+fn shop_row(r: &AnyRow) -> Result<ShopRow, sqlx::Error> {
+    Ok(ShopRow {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        region_code: r.try_get("region_code")?,
+        account_id: r.try_get("account_id")?,
+    })
+}
+
+/// Inserts a shop unless its region has one of that name (`None` then).
+pub async fn insert_shop(
+    tx: &mut Tx,
+    name: &str,
+    region_code: &str,
+    account_id: i64,
+    actor_id: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO shops (name, region_code, account_id, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(name)
+    .bind(region_code)
+    .bind(account_id)
+    .bind(actor_id)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| r.try_get("id"))
+    .transpose()
+}
+
+/// The shop with this id.
+pub async fn shop<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    id: i64,
+) -> Result<Option<ShopRow>, sqlx::Error> {
+    sqlx::query("SELECT id, name, region_code, account_id FROM shops WHERE id = $1")
+        .bind(id)
+        .fetch_optional(exec)
+        .await?
+        .as_ref()
+        .map(shop_row)
+        .transpose()
+}
+
+/// The shops of the regions `codes` (a village and its township), by id.
+pub async fn shops_in(db: &Db, village: &str, township: &str) -> Result<Vec<Shop>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, name, region_code FROM shops WHERE region_code = $1 OR region_code = $2 \
+         ORDER BY id",
+    )
+    .bind(village)
+    .bind(township)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Shop {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            village_code: r.try_get("region_code")?,
+        })
+    })
+    .collect()
+}
+
+/// Records `person_id` as a keeper of the shop; `false` when they already were.
+pub async fn insert_keeper(
+    tx: &mut Tx,
+    shop_id: i64,
+    person_id: i64,
+    actor_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO shop_keepers (shop_id, person_id, created_by, created_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(shop_id)
+    .bind(person_id)
+    .bind(actor_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The keepers of a shop, by id.
+pub async fn keeper_ids(tx: &mut Tx, shop_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query("SELECT person_id FROM shop_keepers WHERE shop_id = $1 ORDER BY person_id")
+        .bind(shop_id)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("person_id"))
+        .collect()
+}
+
+/// Whether `person_id` keeps the shop.
+pub async fn is_keeper(tx: &mut Tx, shop_id: i64, person_id: i64) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT 1 AS one FROM shop_keepers WHERE shop_id = $1 AND person_id = $2")
+            .bind(shop_id)
+            .bind(person_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some(),
+    )
+}
+
+const GOODS_COLUMNS: &str = "id, shop_id, name, points_price, market_price_fen, stock, \
+     per_person_limit, photo_id, active";
+
+fn goods(r: &AnyRow) -> Result<Goods, sqlx::Error> {
+    Ok(Goods {
+        id: r.try_get("id")?,
+        shop_id: r.try_get("shop_id")?,
+        name: r.try_get("name")?,
+        points_price: r.try_get("points_price")?,
+        market_price_fen: r.try_get("market_price_fen")?,
+        stock: r.try_get("stock")?,
+        per_person_limit: r.try_get("per_person_limit")?,
+        photo_id: r.try_get("photo_id")?,
+        active: r.try_get::<i64, _>("active")? == 1,
+    })
+}
+
+/// Inserts goods (active) and answers their id.
+pub async fn insert_goods(tx: &mut Tx, g: &Goods, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO shop_goods (shop_id, name, points_price, market_price_fen, stock, \
+         per_person_limit, photo_id, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
+    )
+    .bind(g.shop_id)
+    .bind(&g.name)
+    .bind(g.points_price)
+    .bind(g.market_price_fen)
+    .bind(g.stock)
+    .bind(g.per_person_limit)
+    .bind(g.photo_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")
+}
+
+/// The goods with this id.
+pub async fn goods_by_id<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    id: i64,
+) -> Result<Option<Goods>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {GOODS_COLUMNS} FROM shop_goods WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(exec)
+    .await?
+    .as_ref()
+    .map(goods)
+    .transpose()
+}
+
+/// The active goods of a shop, by id.
+pub async fn active_goods(db: &Db, shop_id: i64) -> Result<Vec<Goods>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {GOODS_COLUMNS} FROM shop_goods WHERE shop_id = $1 AND active = 1 ORDER BY id"
+    ))
+    .bind(shop_id)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(goods)
+    .collect()
+}
+
+/// Sets the price and terms of goods.
+pub async fn update_goods(tx: &mut Tx, g: &Goods, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE shop_goods SET points_price = $2, market_price_fen = $3, per_person_limit = $4, \
+         active = $5, updated_at = $6 WHERE id = $1",
+    )
+    .bind(g.id)
+    .bind(g.points_price)
+    .bind(g.market_price_fen)
+    .bind(g.per_person_limit)
+    .bind(i64::from(g.active))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Adds `delta` (either sign) to the stock unless it would go below zero (`None` then);
+/// answers the stock after.
+pub async fn adjust_stock(
+    tx: &mut Tx,
+    id: i64,
+    delta: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query(
+        "UPDATE shop_goods SET stock = stock + $2, updated_at = $3 \
+         WHERE id = $1 AND stock + $2 >= 0 RETURNING stock",
+    )
+    .bind(id)
+    .bind(delta)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| r.try_get("stock"))
+    .transpose()
+}
+
+/// Records a stock change made by staff.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_movement(
+    tx: &mut Tx,
+    goods_id: i64,
+    delta: i64,
+    reason: &str,
+    note: &str,
+    stock_after: i64,
+    actor_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO stock_movements (goods_id, delta, reason, note, stock_after, actor_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(goods_id)
+    .bind(delta)
+    .bind(reason)
+    .bind(note)
+    .bind(stock_after)
+    .bind(actor_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Takes `qty` units of active goods out of stock, unless there are fewer (`None` then);
+/// answers the goods as they are now (their price is the price of this reservation).
+pub async fn take_stock(tx: &mut Tx, id: i64, qty: i64) -> Result<Option<Goods>, sqlx::Error> {
+    sqlx::query(&format!(
+        "UPDATE shop_goods SET stock = stock - $2 WHERE id = $1 AND active = 1 AND stock >= $2 \
+         RETURNING {GOODS_COLUMNS}"
+    ))
+    .bind(id)
+    .bind(qty)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(goods)
+    .transpose()
+}
+
+/// Puts `qty` units back in stock (a redemption cancelled or expired).
+pub async fn return_stock(tx: &mut Tx, id: i64, qty: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE shop_goods SET stock = stock + $2 WHERE id = $1")
+        .bind(id)
+        .bind(qty)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A redemption as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedemptionRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub shop_id: i64,
+    pub shop_name: String,
+    pub shop_region: String,
+    pub status: RedemptionStatus,
+    pub points: i64,
+    pub transfer_id: Option<i64>,
+    pub token_nonce: String,
+    pub short_code: String,
+    pub expires_at: i64,
+    pub settled_by: Option<i64>,
+    pub settled_at: Option<i64>,
+    pub created_at: i64,
+}
+
+const REDEMPTION_COLUMNS: &str = "r.id, r.person_id, r.shop_id, s.name AS shop_name, \
+     s.region_code AS shop_region, r.status, r.points, r.transfer_id, r.token_nonce, \
+     r.short_code, r.expires_at, r.settled_by, r.settled_at, r.created_at";
+
+fn redemption(r: &AnyRow) -> Result<RedemptionRow, sqlx::Error> {
+    let status: String = r.try_get("status")?;
+    Ok(RedemptionRow {
+        id: r.try_get("id")?,
+        person_id: r.try_get("person_id")?,
+        shop_id: r.try_get("shop_id")?,
+        shop_name: r.try_get("shop_name")?,
+        shop_region: r.try_get("shop_region")?,
+        status: RedemptionStatus::parse(&status).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "status".into(),
+            source: format!("unknown redemption status {status:?}").into(),
+        })?,
+        points: r.try_get("points")?,
+        transfer_id: r.try_get("transfer_id")?,
+        token_nonce: r.try_get("token_nonce")?,
+        short_code: r.try_get("short_code")?,
+        expires_at: r.try_get("expires_at")?,
+        settled_by: r.try_get("settled_by")?,
+        settled_at: r.try_get("settled_at")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// Inserts a reserved redemption unless its short code is taken by another reserved one
+/// (`None` then: draw another code).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_redemption(
+    tx: &mut Tx,
+    person_id: i64,
+    shop_id: i64,
+    points: i64,
+    token_nonce: &str,
+    short_code: &str,
+    expires_at: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO redemptions (person_id, shop_id, status, points, token_nonce, short_code, \
+         expires_at, created_at) VALUES ($1, $2, 'reserved', $3, $4, $5, $6, $7) \
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(person_id)
+    .bind(shop_id)
+    .bind(points)
+    .bind(token_nonce)
+    .bind(short_code)
+    .bind(expires_at)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| r.try_get("id"))
+    .transpose()
+}
+
+/// Names the pending ledger transfer of a redemption.
+pub async fn set_transfer(tx: &mut Tx, id: i64, transfer_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE redemptions SET transfer_id = $2 WHERE id = $1")
+        .bind(id)
+        .bind(transfer_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Inserts a line of a redemption.
+pub async fn insert_item(
+    tx: &mut Tx,
+    redemption_id: i64,
+    item: &RedemptionItem,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO redemption_items (redemption_id, goods_id, name, qty, unit_points, \
+         market_price_fen) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(redemption_id)
+    .bind(item.goods_id)
+    .bind(&item.name)
+    .bind(item.qty)
+    .bind(item.unit_points)
+    .bind(item.market_price_fen)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The redemption with this id.
+pub async fn redemption_by_id<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    id: i64,
+) -> Result<Option<RedemptionRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {REDEMPTION_COLUMNS} FROM redemptions r JOIN shops s ON s.id = r.shop_id \
+         WHERE r.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(exec)
+    .await?
+    .as_ref()
+    .map(redemption)
+    .transpose()
+}
+
+/// The redemption of a QR token's nonce.
+pub async fn redemption_by_nonce(
+    tx: &mut Tx,
+    nonce: &str,
+) -> Result<Option<RedemptionRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {REDEMPTION_COLUMNS} FROM redemptions r JOIN shops s ON s.id = r.shop_id \
+         WHERE r.token_nonce = $1"
+    ))
+    .bind(nonce)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(redemption)
+    .transpose()
+}
+
+/// The reserved redemption with this short code.
+pub async fn open_redemption_by_code(
+    tx: &mut Tx,
+    code: &str,
+) -> Result<Option<RedemptionRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {REDEMPTION_COLUMNS} FROM redemptions r JOIN shops s ON s.id = r.shop_id \
+         WHERE r.short_code = $1 AND r.status = 'reserved'"
+    ))
+    .bind(code)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(redemption)
+    .transpose()
+}
+
+/// A person's redemptions older than `before_id`, newest first, at most `limit`.
+pub async fn redemptions_of(
+    db: &Db,
+    person_id: i64,
+    before_id: i64,
+    limit: u32,
+) -> Result<Vec<RedemptionRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {REDEMPTION_COLUMNS} FROM redemptions r JOIN shops s ON s.id = r.shop_id \
+         WHERE r.person_id = $1 AND r.id < $2 ORDER BY r.id DESC LIMIT $3"
+    ))
+    .bind(person_id)
+    .bind(before_id)
+    .bind(i64::from(limit))
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(redemption)
+    .collect()
+}
+
+/// The lines of the redemptions `ids`: `(redemption id, line)`, by goods id.
+pub async fn items_of<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    ids: &[i64],
+) -> Result<Vec<(i64, RedemptionItem)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    sqlx::query(&format!(
+        "SELECT redemption_id, goods_id, name, qty, unit_points, market_price_fen \
+         FROM redemption_items WHERE redemption_id IN ({list}) ORDER BY redemption_id, goods_id"
+    ))
+    .fetch_all(exec)
+    .await?
+    .iter()
+    .map(|r| {
+        let qty: i64 = r.try_get("qty")?;
+        let unit_points: i64 = r.try_get("unit_points")?;
+        Ok((
+            r.try_get("redemption_id")?,
+            RedemptionItem {
+                goods_id: r.try_get("goods_id")?,
+                name: r.try_get("name")?,
+                qty,
+                unit_points,
+                points: qty * unit_points,
+                market_price_fen: r.try_get("market_price_fen")?,
+            },
+        ))
+    })
+    .collect()
+}
+
+/// Units of goods the person has redeemed in `period` (by reservation time): fulfilled, or
+/// reserved and not yet lapsed at `now`.
+pub async fn redeemed_in(
+    tx: &mut Tx,
+    person_id: i64,
+    goods_id: i64,
+    period: Period,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "SELECT CAST(COALESCE(SUM(i.qty), 0) AS BIGINT) AS n FROM redemption_items i \
+         JOIN redemptions r ON r.id = i.redemption_id \
+         WHERE r.person_id = $1 AND i.goods_id = $2 AND r.created_at >= $3 AND r.created_at < $4 \
+         AND (r.status = 'fulfilled' OR (r.status = 'reserved' AND r.expires_at > $5))",
+    )
+    .bind(person_id)
+    .bind(goods_id)
+    .bind(period.start)
+    .bind(period.end)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("n")
+}
+
+/// Moves a reserved redemption to `status`, settled by `by` at `now`; with `unexpired_at`
+/// only if it has not lapsed by then. `false` when it was not reserved (or had lapsed): a
+/// concurrent settlement won.
+pub async fn settle_status(
+    tx: &mut Tx,
+    id: i64,
+    status: RedemptionStatus,
+    by: Option<i64>,
+    now: i64,
+    unexpired_at: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE redemptions SET status = $2, settled_by = $3, settled_at = $4 \
+         WHERE id = $1 AND status = 'reserved' AND ($5 = 0 OR expires_at > $6)",
+    )
+    .bind(id)
+    .bind(status.as_str())
+    .bind(by)
+    .bind(now)
+    .bind(i64::from(unexpired_at.is_some()))
+    .bind(unexpired_at.unwrap_or(0))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

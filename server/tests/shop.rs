@@ -1,0 +1,448 @@
+//! The points supermarket (积分超市): shops, keepers, goods and stock, and redemptions at the
+//! counter — with the races of the issue — on both databases, the ledger's invariants checked
+//! at the end of each test.
+
+mod common;
+
+use common::TestApp;
+use jifen_shared::auth::Role;
+use serde_json::{Value, json};
+
+const LIUCUN: &str = "410783101230";
+const TOWNSHIP: &str = "410783101";
+const OTHER_VILLAGE: &str = "410783101229";
+
+/// 柳村 with a shop, two villagers, two keepers of the shop and the keeper of another shop.
+struct Scene {
+    admin: String,
+    shop: i64,
+    other_shop: i64,
+    zhang: i64,
+    zhang_token: String,
+    li: i64,
+    li_token: String,
+    keeper: String,
+    keeper2: String,
+    other_keeper: String,
+}
+
+async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
+    app.post_json(path, Some(token), &body).await
+}
+
+/// A keeper appointed to `shop`: a staff account with the password, signed in.
+async fn keeper_of(app: &TestApp, admin: &str, shop: i64, phone: &str) -> String {
+    let id = app
+        .staff(phone, common::STAFF_PASSWORD, Role::Volunteer, LIUCUN)
+        .await;
+    let (status, body) = post(
+        app,
+        &format!("/api/v1/admin/shops/{shop}/keepers"),
+        admin,
+        json!({"user_id": id}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["keeper_ids"].as_array().unwrap().contains(&json!(id)));
+    app.login(phone, common::STAFF_PASSWORD).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn scene(app: &TestApp) -> Scene {
+    app.load_changyuan().await;
+    let admin = app
+        .staff_token("13800138000", Role::TownshipAdmin, TOWNSHIP)
+        .await;
+    let csv = format!(
+        "name,phone,village_code,household\n\
+         张三明,13900139001,{LIUCUN},0101\n\
+         李四海,13900139002,{LIUCUN},0102\n"
+    );
+    jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true)
+        .await
+        .unwrap();
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM people WHERE village_code IS NOT NULL ORDER BY id")
+            .fetch_all(app.db.reader())
+            .await
+            .unwrap();
+    let (status, shop) = post(
+        app,
+        "/api/v1/admin/shops",
+        &admin,
+        json!({"name": "柳村积分超市", "village_code": LIUCUN}),
+    )
+    .await;
+    assert_eq!(status, 201, "{shop}");
+    let (status, other) = post(
+        app,
+        "/api/v1/admin/shops",
+        &admin,
+        json!({"name": "邻村积分超市", "village_code": OTHER_VILLAGE}),
+    )
+    .await;
+    assert_eq!(status, 201, "{other}");
+    let shop = shop["id"].as_i64().unwrap();
+    let other_shop = other["id"].as_i64().unwrap();
+    Scene {
+        keeper: keeper_of(app, &admin, shop, "13800138101").await,
+        keeper2: keeper_of(app, &admin, shop, "13800138102").await,
+        other_keeper: keeper_of(app, &admin, other_shop, "13800138103").await,
+        admin,
+        shop,
+        other_shop,
+        zhang: ids[0],
+        zhang_token: app.villager_token("13900139001").await,
+        li: ids[1],
+        li_token: app.villager_token("13900139002").await,
+    }
+}
+
+/// Adds goods to the scene's shop; answers their id.
+async fn goods(app: &TestApp, s: &Scene, name: &str, points: i64, stock: i64) -> i64 {
+    goods_limited(app, s, name, points, stock, None).await
+}
+
+async fn goods_limited(
+    app: &TestApp,
+    s: &Scene,
+    name: &str,
+    points: i64,
+    stock: i64,
+    limit: Option<i64>,
+) -> i64 {
+    let (status, body) = post(
+        app,
+        &format!("/api/v1/admin/shops/{}/goods", s.shop),
+        &s.admin,
+        json!({"name": name, "points_price": points, "market_price_fen": points * 50,
+               "stock": stock, "per_person_limit": limit}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+async fn award(app: &TestApp, s: &Scene, user: i64, points: i64) {
+    let (status, body) = post(
+        app,
+        "/api/v1/admin/awards",
+        &s.admin,
+        json!({"user_ids": [user], "points": points, "reason": "文明户"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+async fn redeem(app: &TestApp, token: &str, shop: i64, goods: i64, qty: i64) -> (u16, Value) {
+    post(
+        app,
+        "/api/v1/redemptions",
+        token,
+        json!({"shop_id": shop, "items": [{"goods_id": goods, "qty": qty}]}),
+    )
+    .await
+}
+
+async fn balance(app: &TestApp, token: &str) -> Value {
+    let (status, body) = app.get_as("/api/v1/points/balance", Some(token)).await;
+    assert_eq!(status, 200);
+    body
+}
+
+async fn stock(app: &TestApp, shop: i64, goods: i64) -> i64 {
+    let (status, list) = app.get_json(&format!("/api/v1/shops/{shop}/goods")).await;
+    assert_eq!(status, 200);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == goods)
+        .unwrap()["stock"]
+        .as_i64()
+        .unwrap()
+}
+
+db_tests! {
+    async fn shops_goods_stock_and_keepers(app) {
+        let s = scene(&app).await;
+        // A township shop serves its villages too.
+        let (status, _) = post(&app, "/api/v1/admin/shops", &s.admin,
+            json!({"name": "镇积分超市", "village_code": TOWNSHIP})).await;
+        assert_eq!(status, 201);
+        let (status, again) = post(&app, "/api/v1/admin/shops", &s.admin,
+            json!({"name": "柳村积分超市", "village_code": LIUCUN})).await;
+        assert_eq!((status, again["code"].as_str()), (409, Some("already_exists")));
+        let (status, list) = app.get_json(&format!("/api/v1/shops?village_code={LIUCUN}")).await;
+        assert_eq!(status, 200);
+        let names: Vec<&str> = list.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["柳村积分超市", "镇积分超市"]);
+        // A village admin elsewhere may not open a shop here.
+        let outsider = app.staff_token("13800138009", Role::VillageAdmin, OTHER_VILLAGE).await;
+        let (status, _) = post(&app, "/api/v1/admin/shops", &outsider,
+            json!({"name": "别人的超市", "village_code": LIUCUN})).await;
+        assert_eq!(status, 403);
+        // Prices: a 300-fen bag of salt at 10 points is fine, at 31 points it is not.
+        let path = format!("/api/v1/admin/shops/{}/goods", s.shop);
+        let (status, salt) = post(&app, &path, &s.admin, json!({"name": "食盐", "points_price": 10,
+            "market_price_fen": 300, "stock": 5, "per_person_limit": 2})).await;
+        assert_eq!(status, 201, "{salt}");
+        let (status, dear) = post(&app, &path, &s.admin, json!({"name": "贵盐", "points_price": 31,
+            "market_price_fen": 300, "stock": 5})).await;
+        assert_eq!(status, 400, "{dear}");
+        assert!(dear["message"].as_str().unwrap().contains("points_price"));
+        for bad in [json!({"name": "x", "points_price": 0, "market_price_fen": 300, "stock": 1}),
+                    json!({"name": "x", "points_price": 1, "market_price_fen": 300, "stock": -1}),
+                    json!({"name": "", "points_price": 1, "market_price_fen": 300, "stock": 1}),
+                    json!({"name": "x", "points_price": 1, "market_price_fen": 300, "stock": 1, "per_person_limit": 0})] {
+            let (status, body) = post(&app, &path, &s.admin, bad).await;
+            assert_eq!(status, 400, "{body}");
+        }
+        let (status, _) = post(&app, &path, &s.keeper, json!({"name": "食盐", "points_price": 10,
+            "market_price_fen": 300, "stock": 5})).await;
+        assert_eq!(status, 403, "a keeper does not add goods");
+        let salt = salt["id"].as_i64().unwrap();
+        // Stock: restock, write-off, never below zero; each change recorded with who and why.
+        let stock_path = format!("/api/v1/admin/goods/{salt}/stock");
+        let (status, after) = post(&app, &stock_path, &s.admin,
+            json!({"delta": 10, "reason": "restock", "note": "进货"})).await;
+        assert_eq!((status, after["stock"].as_i64()), (200, Some(15)));
+        let (status, after) = post(&app, &stock_path, &s.admin,
+            json!({"delta": -3, "reason": "write_off", "note": "受潮"})).await;
+        assert_eq!((status, after["stock"].as_i64()), (200, Some(12)));
+        let (status, below) = post(&app, &stock_path, &s.admin,
+            json!({"delta": -13, "reason": "correction", "note": "盘点"})).await;
+        assert_eq!((status, below["code"].as_str()), (409, Some("out_of_stock")));
+        let (status, _) = post(&app, &stock_path, &s.admin,
+            json!({"delta": -1, "reason": "restock"})).await;
+        assert_eq!(status, 400);
+        let (status, _) = post(&app, &stock_path, &s.admin,
+            json!({"delta": 0, "reason": "correction"})).await;
+        assert_eq!(status, 400);
+        assert_eq!(stock(&app, s.shop, salt).await, 12);
+        let moves: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT delta, reason, stock_after FROM stock_movements WHERE goods_id = $1 ORDER BY id")
+            .bind(salt).fetch_all(app.db.reader()).await.unwrap();
+        assert_eq!(moves, [(5, "initial".into(), 5), (10, "restock".into(), 15), (-3, "write_off".into(), 12)]);
+        let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")
+            .fetch_all(app.db.reader()).await.unwrap();
+        for action in ["shop.create", "shop.keeper.add", "role.grant", "goods.create", "goods.stock"] {
+            assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
+        }
+        // Goods off the shelf are not listed.
+        let (status, _) = app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{salt}"),
+            Some(&s.admin), Some(&json!({"points_price": 10, "market_price_fen": 300,
+            "per_person_limit": null, "active": false}))).await;
+        assert_eq!(status, 200);
+        let (_, list) = app.get_json(&format!("/api/v1/shops/{}/goods", s.shop)).await;
+        assert_eq!(list, json!([]));
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn thirty_parallel_redemptions_reserve_once(app) {
+        let s = scene(&app).await;
+        let oil = goods(&app, &s, "食用油", 80, 100).await;
+        award(&app, &s, s.zhang, 100).await;
+        let tasks = (0..30).map(|_| redeem(&app, &s.zhang_token, s.shop, oil, 1));
+        let answers = futures_util::future::join_all(tasks).await;
+        let reserved = answers.iter().filter(|(status, _)| *status == 201).count();
+        assert_eq!(reserved, 1, "{answers:?}");
+        for (status, body) in answers.iter().filter(|(status, _)| *status != 201) {
+            assert_eq!((*status, body["code"].as_str()), (409, Some("insufficient_points")), "{body}");
+        }
+        let b = balance(&app, &s.zhang_token).await;
+        assert_eq!((b["available"].as_i64(), b["pending"].as_i64()), (Some(20), Some(80)));
+        assert_eq!(stock(&app, s.shop, oil).await, 99);
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn two_villagers_race_for_the_last_unit(app) {
+        let s = scene(&app).await;
+        let rice = goods(&app, &s, "大米", 10, 1).await;
+        award(&app, &s, s.zhang, 100).await;
+        award(&app, &s, s.li, 100).await;
+        let (a, b) = tokio::join!(
+            redeem(&app, &s.zhang_token, s.shop, rice, 1),
+            redeem(&app, &s.li_token, s.shop, rice, 1)
+        );
+        let mut statuses = [a.0, b.0];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [201, 409], "{a:?} {b:?}");
+        let refused = if a.0 == 409 { &a.1 } else { &b.1 };
+        assert_eq!(refused["code"], "out_of_stock");
+        assert_eq!(stock(&app, s.shop, rice).await, 0);
+        let pending = balance(&app, &s.zhang_token).await["pending"].as_i64().unwrap()
+            + balance(&app, &s.li_token).await["pending"].as_i64().unwrap();
+        assert_eq!(pending, 10);
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn the_monthly_limit_holds_under_parallel_requests(app) {
+        let s = scene(&app).await;
+        let eggs = goods_limited(&app, &s, "鸡蛋", 5, 100, Some(2)).await;
+        award(&app, &s, s.zhang, 200).await;
+        let tasks = (0..10).map(|_| redeem(&app, &s.zhang_token, s.shop, eggs, 1));
+        let answers = futures_util::future::join_all(tasks).await;
+        assert_eq!(answers.iter().filter(|(st, _)| *st == 201).count(), 2, "{answers:?}");
+        for (status, body) in answers.iter().filter(|(st, _)| *st != 201) {
+            assert_eq!((*status, body["code"].as_str()), (409, Some("limit_reached")));
+        }
+        // Asking for more than the limit at once is refused too; another villager has their own.
+        award(&app, &s, s.li, 100).await;
+        let (status, body) = redeem(&app, &s.li_token, s.shop, eggs, 3).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("limit_reached")));
+        let (status, _) = redeem(&app, &s.li_token, s.shop, eggs, 2).await;
+        assert_eq!(status, 201);
+        assert_eq!(stock(&app, s.shop, eggs).await, 96);
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn two_keepers_fulfil_at_once_and_one_wins(app) {
+        let s = scene(&app).await;
+        let oil = goods(&app, &s, "食用油", 80, 10).await;
+        award(&app, &s, s.zhang, 100).await;
+        let (status, r) = redeem(&app, &s.zhang_token, s.shop, oil, 1).await;
+        assert_eq!(status, 201, "{r}");
+        assert_eq!(r["status"], "reserved");
+        assert_eq!(r["points"], 80);
+        assert_eq!(r["items"][0]["unit_points"], 80);
+        let token = r["qr_token"].as_str().unwrap();
+        let code = r["short_code"].as_str().unwrap();
+        assert_eq!(code.len(), 8);
+        assert!(!token.contains("13900139001"));
+        // The keeper previews it, by token or by code typed in lower case.
+        let (status, seen) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({"qr_token": token})).await;
+        assert_eq!(status, 200, "{seen}");
+        assert_eq!(seen["villager_name"], "张*明");
+        assert_eq!(seen["points"], 80);
+        assert!(seen["qr_token"].is_null());
+        let (status, _) = post(&app, "/api/v1/shop/scan", &s.keeper2,
+            json!({"short_code": code.to_lowercase()})).await;
+        assert_eq!(status, 200);
+        // Another shop's keeper may not.
+        let (status, _) = post(&app, "/api/v1/shop/scan", &s.other_keeper, json!({"qr_token": token})).await;
+        assert_eq!(status, 403);
+        let id = r["id"].as_i64().unwrap();
+        let path = format!("/api/v1/shop/redemptions/{id}/fulfil");
+        let (status, _) = post(&app, &path, &s.other_keeper, json!({})).await;
+        assert_eq!(status, 403);
+        let (a, b) = tokio::join!(
+            post(&app, &path, &s.keeper, json!({})),
+            post(&app, &path, &s.keeper2, json!({}))
+        );
+        let mut statuses = [a.0, b.0];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
+        let (won, lost) = if a.0 == 200 { (a.1, b.1) } else { (b.1, a.1) };
+        assert_eq!(won["status"], "fulfilled");
+        assert_eq!(lost["code"], "already_fulfilled");
+        let bal = balance(&app, &s.zhang_token).await;
+        assert_eq!((bal["available"].as_i64(), bal["pending"].as_i64(), bal["spent_total"].as_i64()),
+            (Some(20), Some(0), Some(80)));
+        let (status, again) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({"qr_token": token})).await;
+        assert_eq!((status, again["code"].as_str()), (409, Some("already_fulfilled")));
+        let (status, body) = post(&app, &format!("/api/v1/redemptions/{id}/cancel"), &s.zhang_token, json!({})).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("not_cancellable")));
+        let (status, mine) = app.get_as("/api/v1/redemptions/mine", Some(&s.zhang_token)).await;
+        assert_eq!(status, 200);
+        assert_eq!(mine["items"][0]["status"], "fulfilled");
+        assert!(mine["items"][0]["qr_token"].is_null());
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn cancel_returns_points_and_stock(app) {
+        let s = scene(&app).await;
+        let soap = goods(&app, &s, "肥皂", 15, 10).await;
+        award(&app, &s, s.zhang, 100).await;
+        let (status, r) = redeem(&app, &s.zhang_token, s.shop, soap, 2).await;
+        assert_eq!(status, 201, "{r}");
+        assert_eq!(stock(&app, s.shop, soap).await, 8);
+        assert_eq!(balance(&app, &s.zhang_token).await["available"], 70);
+        let id = r["id"].as_i64().unwrap();
+        let path = format!("/api/v1/redemptions/{id}/cancel");
+        let (status, _) = post(&app, &path, &s.li_token, json!({})).await;
+        assert_eq!(status, 404, "not li's redemption");
+        let (status, cancelled) = post(&app, &path, &s.zhang_token, json!({})).await;
+        assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")));
+        let (status, _) = post(&app, &path, &s.zhang_token, json!({})).await;
+        assert_eq!(status, 200, "cancelling again is a retried tap");
+        assert_eq!(stock(&app, s.shop, soap).await, 10);
+        let b = balance(&app, &s.zhang_token).await;
+        assert_eq!((b["available"].as_i64(), b["pending"].as_i64()), (Some(100), Some(0)));
+        let (status, gone) = post(&app, "/api/v1/shop/scan", &s.keeper,
+            json!({"qr_token": r["qr_token"]})).await;
+        assert_eq!((status, gone["code"].as_str()), (410, Some("expired")));
+        let (status, _) = post(&app, &format!("/api/v1/shop/redemptions/{id}/fulfil"), &s.keeper, json!({})).await;
+        assert_eq!(status, 410);
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn an_expired_reservation_lapses_when_scanned(app) {
+        let s = scene(&app).await;
+        let soap = goods(&app, &s, "肥皂", 15, 10).await;
+        award(&app, &s, s.zhang, 100).await;
+        let (_, r) = redeem(&app, &s.zhang_token, s.shop, soap, 1).await;
+        sqlx::query("UPDATE redemptions SET expires_at = 0").execute(app.db.writer()).await.unwrap();
+        let (status, body) = post(&app, "/api/v1/shop/scan", &s.keeper,
+            json!({"short_code": r["short_code"]})).await;
+        assert_eq!((status, body["code"].as_str()), (410, Some("expired")), "{body}");
+        assert_eq!(stock(&app, s.shop, soap).await, 10);
+        assert_eq!(balance(&app, &s.zhang_token).await["available"], 100);
+        let (status, _) = post(&app, &format!("/api/v1/shop/redemptions/{}/fulfil", r["id"]), &s.keeper, json!({})).await;
+        assert_eq!(status, 410);
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn bad_input_and_prices_at_reservation_time(app) {
+        let s = scene(&app).await;
+        let oil = goods(&app, &s, "食用油", 10, 10).await;
+        award(&app, &s, s.zhang, 500).await;
+        for qty in [json!(0), json!(-1), json!(1_000_000_000_000i64), json!(1.5), json!("2")] {
+            let (status, body) = post(&app, "/api/v1/redemptions", &s.zhang_token,
+                json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": qty}]})).await;
+            assert_eq!(status, 400, "qty {qty}: {body}");
+        }
+        let (status, _) = post(&app, "/api/v1/redemptions", &s.zhang_token,
+            json!({"shop_id": s.shop, "items": []})).await;
+        assert_eq!(status, 400);
+        // A staff account without a village does not redeem; a shop of another village does not serve 柳村.
+        let (status, _) = redeem(&app, &s.keeper, s.shop, oil, 1).await;
+        assert_eq!(status, 403);
+        let (status, _) = redeem(&app, &s.zhang_token, s.other_shop, oil, 1).await;
+        assert_eq!(status, 403);
+        // Forged and tampered tokens are not found.
+        let (_, r) = redeem(&app, &s.zhang_token, s.shop, oil, 1).await;
+        let token = r["qr_token"].as_str().unwrap().to_owned();
+        let mut tampered = token.clone().into_bytes();
+        let last = tampered.len() - 1;
+        tampered[last] = if tampered[last] == b'0' { b'1' } else { b'0' };
+        for forged in [String::from_utf8(tampered).unwrap(), "JF1.00000000000000000000000000000000.00000000000000000000000000000000".into(), "hello".into()] {
+            let (status, body) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({"qr_token": forged})).await;
+            assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+        }
+        let (status, _) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({"short_code": "ZZZZZZZZ"})).await;
+        assert_eq!(status, 404);
+        let (status, _) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({})).await;
+        assert_eq!(status, 400);
+        // The price changes between viewing (10) and redeeming: the reservation takes the new
+        // price (20) and says so; a later change (30) does not touch it.
+        let update = |price: i64| json!({"points_price": price, "market_price_fen": 500, "per_person_limit": null, "active": true});
+        let (status, _) = app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{oil}"), Some(&s.admin), Some(&update(20))).await;
+        assert_eq!(status, 200);
+        let (status, r) = redeem(&app, &s.zhang_token, s.shop, oil, 2).await;
+        assert_eq!(status, 201);
+        assert_eq!((r["items"][0]["unit_points"].as_i64(), r["points"].as_i64()), (Some(20), Some(40)));
+        app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{oil}"), Some(&s.admin), Some(&update(30))).await;
+        let (status, done) = post(&app, &format!("/api/v1/shop/redemptions/{}/fulfil", r["id"]), &s.keeper, json!({})).await;
+        assert_eq!((status, done["points"].as_i64()), (200, Some(40)));
+        // Inactive goods cannot be redeemed.
+        let off = json!({"points_price": 30, "market_price_fen": 500, "per_person_limit": null, "active": false});
+        app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{oil}"), Some(&s.admin), Some(&off)).await;
+        let (status, body) = redeem(&app, &s.zhang_token, s.shop, oil, 1).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("goods_unavailable")));
+        let b = balance(&app, &s.zhang_token).await;
+        assert_eq!((b["available"].as_i64(), b["pending"].as_i64()), (Some(450), Some(10)));
+        app.assert_ledger_balanced().await;
+    }
+}

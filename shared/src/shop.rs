@@ -1,0 +1,294 @@
+//! The points supermarket (积分超市) on the wire: shops, goods, stock changes, redemptions
+//! and the keeper's scan. Points are integers; market prices are integer fen (分) of CNY;
+//! times are RFC 3339 strings in UTC.
+
+use serde::{Deserialize, Serialize};
+
+/// What one point is reckoned at, in fen, when checking a goods' points price against its
+/// market price: 10 fen (1 角). The county's rule is that points prices sit below market
+/// value, so `points_price × POINT_VALUE_FEN ≤ market_price_fen`: a 300-fen bag of salt may
+/// cost at most 30 points (shops ask 10), a 7,000-fen bottle of oil at most 700 (shops ask
+/// 100).
+pub const POINT_VALUE_FEN: i64 = 10;
+
+/// A shop of `GET /shops`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Shop {
+    pub id: i64,
+    pub name: String,
+    /// The village (12 digits) or township (9 digits) the shop belongs to.
+    pub village_code: String,
+}
+
+/// Body of `POST /admin/shops`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewShop {
+    /// 1–50 characters, unique in the region.
+    pub name: String,
+    /// The village or township (its code) the shop serves: a township's shop serves all its
+    /// villages.
+    pub village_code: String,
+}
+
+/// Answer of a create: `{id}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Created {
+    pub id: i64,
+}
+
+/// Body of `POST /admin/shops/{id}/keepers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewKeeper {
+    pub user_id: i64,
+}
+
+/// Answer of `POST /admin/shops/{id}/keepers`: the shop's keepers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Keepers {
+    pub shop_id: i64,
+    pub keeper_ids: Vec<i64>,
+}
+
+/// Goods of a shop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Goods {
+    pub id: i64,
+    pub shop_id: i64,
+    pub name: String,
+    /// Points per unit.
+    pub points_price: i64,
+    /// Market price per unit, in fen (shown crossed out).
+    pub market_price_fen: i64,
+    /// Units in stock, never below zero.
+    pub stock: i64,
+    /// Units one person may redeem per county month; `null`: no limit.
+    pub per_person_limit: Option<i64>,
+    pub photo_id: Option<i64>,
+    pub active: bool,
+}
+
+/// Body of `POST /admin/shops/{id}/goods`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewGoods {
+    /// 1–50 characters.
+    pub name: String,
+    /// 1–100,000 points, and `points_price × 10 ≤ market_price_fen` (see [`POINT_VALUE_FEN`]).
+    pub points_price: i64,
+    /// 1–100,000,000 fen.
+    pub market_price_fen: i64,
+    /// 0–1,000,000 units.
+    pub stock: i64,
+    /// 1–1,000 units per person per county month; `null` or absent: no limit.
+    #[serde(default)]
+    pub per_person_limit: Option<i64>,
+    /// A photo the caller uploaded (`POST /media`).
+    #[serde(default)]
+    pub photo_id: Option<i64>,
+}
+
+/// Body of `PUT /admin/goods/{id}`: the goods' price and terms from now on (reservations
+/// already made keep theirs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GoodsUpdate {
+    /// As in [`NewGoods`].
+    pub points_price: i64,
+    pub market_price_fen: i64,
+    #[serde(default)]
+    pub per_person_limit: Option<i64>,
+    /// `false` takes the goods off the shelf (not listed, not redeemable).
+    pub active: bool,
+}
+
+/// Why stock changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StockReason {
+    /// Goods arrived (进货).
+    Restock,
+    /// The count was wrong (盘点更正).
+    Correction,
+    /// Spoiled, broken or lost (报损).
+    WriteOff,
+}
+
+impl StockReason {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StockReason::Restock => "restock",
+            StockReason::Correction => "correction",
+            StockReason::WriteOff => "write_off",
+        }
+    }
+}
+
+/// Body of `POST /admin/goods/{id}/stock`: a restock adds (delta > 0), a write-off takes
+/// (delta < 0), a correction either way; never below zero.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StockChange {
+    /// Units, non-zero, at most 1,000,000 either way.
+    pub delta: i64,
+    pub reason: StockReason,
+    /// 0–200 characters.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A line of `POST /redemptions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RedemptionLine {
+    pub goods_id: i64,
+    /// 1–100 units.
+    pub qty: i64,
+}
+
+/// Body of `POST /redemptions` (I).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewRedemption {
+    pub shop_id: i64,
+    /// 1–20 lines, each goods at most once.
+    pub items: Vec<RedemptionLine>,
+}
+
+/// Where a redemption stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RedemptionStatus {
+    /// Points and stock reserved; show the QR code at the counter (待兑换).
+    Reserved,
+    /// Handed over; the points went to the shop (已兑换).
+    Fulfilled,
+    /// Cancelled by the villager; points and stock returned (已取消).
+    Cancelled,
+    /// Not collected in time; points and stock returned (已过期).
+    Expired,
+}
+
+impl RedemptionStatus {
+    /// The wire and storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RedemptionStatus::Reserved => "reserved",
+            RedemptionStatus::Fulfilled => "fulfilled",
+            RedemptionStatus::Cancelled => "cancelled",
+            RedemptionStatus::Expired => "expired",
+        }
+    }
+
+    /// Parses the wire and storage name.
+    pub fn parse(s: &str) -> Option<RedemptionStatus> {
+        [
+            RedemptionStatus::Reserved,
+            RedemptionStatus::Fulfilled,
+            RedemptionStatus::Cancelled,
+            RedemptionStatus::Expired,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+    }
+}
+
+/// A line of a redemption, at the price of reservation time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RedemptionItem {
+    pub goods_id: i64,
+    /// The goods' name when reserved.
+    pub name: String,
+    pub qty: i64,
+    /// Points per unit when reserved (a later price change does not touch it).
+    pub unit_points: i64,
+    /// `qty × unit_points`.
+    pub points: i64,
+    /// Market price per unit when reserved, in fen.
+    pub market_price_fen: i64,
+}
+
+/// A redemption (兑换单).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Redemption {
+    pub id: i64,
+    pub shop_id: i64,
+    pub shop_name: String,
+    pub status: RedemptionStatus,
+    /// Points in all.
+    pub points: i64,
+    pub items: Vec<RedemptionItem>,
+    /// The signed, opaque token to show as a QR code: only to the villager, only while
+    /// reserved.
+    pub qr_token: Option<String>,
+    /// 8 characters (no 0/O/1/I/L) to type when the camera fails: only to the villager, only
+    /// while reserved.
+    pub short_code: Option<String>,
+    /// The villager's masked name (张*明): only to the keeper.
+    pub villager_name: Option<String>,
+    /// RFC 3339, UTC: after this the reservation lapses.
+    pub expires_at: String,
+    pub created_at: String,
+    /// When it was fulfilled, cancelled or expired.
+    pub settled_at: Option<String>,
+}
+
+/// Body of `POST /shop/scan`: the QR token, or the short code typed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScanRequest {
+    #[serde(default)]
+    pub qr_token: Option<String>,
+    #[serde(default)]
+    pub short_code: Option<String>,
+}
+
+/// The alphabet of short codes: digits and capitals without 0, O, 1, I and L.
+pub const SHORT_CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// A typed short code as stored: spaces and dashes dropped, upper case; `None` when it cannot
+/// be one (not 8 characters of [`SHORT_CODE_ALPHABET`]).
+pub fn normalize_short_code(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (code.len() == 8 && code.bytes().all(|b| SHORT_CODE_ALPHABET.contains(&b))).then_some(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_codes_have_no_ambiguous_letters() {
+        for c in b"01OIL" {
+            assert!(!SHORT_CODE_ALPHABET.contains(c));
+        }
+        assert_eq!(
+            normalize_short_code("abcd-2345").as_deref(),
+            Some("ABCD2345")
+        );
+        assert_eq!(normalize_short_code("ABCD1234"), None);
+        assert_eq!(normalize_short_code("ABC"), None);
+    }
+}
