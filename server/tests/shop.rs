@@ -445,4 +445,36 @@ db_tests! {
         assert_eq!((b["available"].as_i64(), b["pending"].as_i64()), (Some(450), Some(10)));
         app.assert_ledger_balanced().await;
     }
+
+    async fn a_retried_redemption_reserves_once(app) {
+        let s = scene(&app).await;
+        let oil = goods(&app, &s, "食用油", 30, 10).await;
+        award(&app, &s, s.zhang, 100).await;
+        let body = json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": 1}]});
+        let send = || async {
+            let response = app
+                .client
+                .post(app.url("/api/v1/redemptions"))
+                .bearer_auth(&s.zhang_token)
+                .header("Idempotency-Key", "redeem-oil-1")
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        };
+        let (a, b) = tokio::join!(send(), send());
+        assert_eq!((a.0, b.0), (201, 201), "{a:?} {b:?}");
+        assert_eq!(a.1, b.1, "the retry replays the first answer");
+        assert_eq!(balance(&app, &s.zhang_token).await["available"], 70);
+        assert_eq!(stock(&app, s.shop, oil).await, 9);
+        // Only keepers scan.
+        let (status, _) = post(&app, "/api/v1/shop/scan", &s.zhang_token,
+            json!({"qr_token": a.1["qr_token"]})).await;
+        assert_eq!(status, 403);
+        let (status, _) = post(&app, "/api/v1/shop/scan", &s.admin,
+            json!({"qr_token": a.1["qr_token"]})).await;
+        assert_eq!(status, 403, "an admin is not the shop's keeper");
+        app.assert_ledger_balanced().await;
+    }
 }
