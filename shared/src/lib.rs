@@ -12,6 +12,7 @@ pub mod media;
 pub mod ops;
 pub mod people;
 pub mod points;
+pub mod recycling;
 pub mod regions;
 pub mod shop;
 

@@ -194,6 +194,7 @@ pub async fn reserve(
             unit_points: taken.points_price,
             points: line.qty * taken.points_price,
             market_price_fen: taken.market_price_fen,
+            price_changed_from: line.seen_points.filter(|&p| p != taken.points_price),
         });
     }
     let points: i64 = items.iter().map(|i| i.points).sum();

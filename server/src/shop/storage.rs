@@ -501,6 +501,7 @@ pub async fn items_of<'e>(
                 unit_points,
                 points: qty * unit_points,
                 market_price_fen: r.try_get("market_price_fen")?,
+                price_changed_from: None,
             },
         ))
     })
