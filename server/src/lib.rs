@@ -17,6 +17,7 @@ pub mod people;
 pub mod points;
 pub mod policy;
 pub mod pwa;
+pub mod recycling;
 pub mod regions;
 pub mod shop;
 pub mod storage;

@@ -145,6 +145,14 @@ db_tests! {
             "/api/v1/redemptions/{id}/cancel",
             "/api/v1/shop/scan",
             "/api/v1/shop/redemptions/{id}/fulfil",
+            "/api/v1/me/member-code",
+            "/api/v1/shop/kept",
+            "/api/v1/shop/identify",
+            "/api/v1/shop/{id}/today",
+            "/api/v1/shop/settlements",
+            "/api/v1/recycling/categories",
+            "/api/v1/admin/recycling/categories",
+            "/api/v1/shop/recycling",
         ]
         .into_iter()
         .map(String::from)

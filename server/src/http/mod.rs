@@ -59,6 +59,7 @@ pub struct AppState {
         (name = "people", description = "人员 — villagers and staff"),
         (name = "points", description = "积分 — balances, history, awards and deductions"),
         (name = "shop", description = "积分超市 — the points supermarket: shops, goods, redemptions at the counter"),
+        (name = "recycling", description = "垃圾—积分—商品 — recyclables weighed at the counter for points"),
         (name = "media", description = "照片 — photo evidence: upload, served only to those who may see it"),
         (name = "audit", description = "审计 — who did what, when"),
         (name = "regions", description = "行政区划与网格 — administrative divisions and grids"),
@@ -130,6 +131,7 @@ fn app(
                 .configure(crate::points::routes::configure)
                 .configure(crate::media::routes::configure)
                 .configure(crate::shop::routes::configure)
+                .configure(crate::recycling::routes::configure)
                 .configure(crate::audit::routes::configure),
         )
         .split_for_parts();
@@ -209,6 +211,7 @@ async fn reject_unknown_methods(
 pub struct Application {
     server: Server,
     addr: SocketAddr,
+    db: Db,
 }
 
 impl Application {
@@ -245,7 +248,7 @@ impl Application {
         };
         let state = web::Data::new(AppState {
             wechat,
-            db,
+            db: db.clone(),
             settings: Arc::new(settings),
             metrics,
             keys,
@@ -258,6 +261,7 @@ impl Application {
         Ok(Application {
             server: server.run(),
             addr,
+            db,
         })
     }
 
@@ -266,8 +270,24 @@ impl Application {
         self.addr
     }
 
-    /// Serves until SIGINT/SIGTERM (graceful shutdown) or a fatal error.
+    /// Serves until SIGINT/SIGTERM (graceful shutdown) or a fatal error, with the background
+    /// sweep of lapsed redemptions ([`crate::shop::redemptions::sweep`]) once a minute.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let db = self.db;
+        let sweeper = tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                match crate::shop::redemptions::sweep(&db, crate::storage::now_ms()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(lapsed = n, "lapsed redemptions returned"),
+                    Err(e) => tracing::warn!(error = %e, "the sweep of lapsed redemptions failed"),
+                }
+            }
+        });
+        let served = self.server.await;
+        sweeper.abort();
+        served
     }
 }
