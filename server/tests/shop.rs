@@ -431,9 +431,13 @@ db_tests! {
         let update = |price: i64| json!({"points_price": price, "market_price_fen": 500, "per_person_limit": null, "active": true});
         let (status, _) = app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{oil}"), Some(&s.admin), Some(&update(20))).await;
         assert_eq!(status, 200);
-        let (status, r) = redeem(&app, &s.zhang_token, s.shop, oil, 2).await;
+        let (status, r) = post(&app, "/api/v1/redemptions", &s.zhang_token,
+            json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": 2, "seen_points": 10}]})).await;
         assert_eq!(status, 201);
         assert_eq!((r["items"][0]["unit_points"].as_i64(), r["points"].as_i64()), (Some(20), Some(40)));
+        assert_eq!(r["items"][0]["price_changed_from"], 10, "the answer says the price changed");
+        let (_, mine) = app.get_as("/api/v1/redemptions/mine", Some(&s.zhang_token)).await;
+        assert_eq!(mine["items"][0]["items"][0].get("price_changed_from"), None, "only the reservation's answer says so");
         app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{oil}"), Some(&s.admin), Some(&update(30))).await;
         let (status, done) = post(&app, &format!("/api/v1/shop/redemptions/{}/fulfil", r["id"]), &s.keeper, json!({})).await;
         assert_eq!((status, done["points"].as_i64()), (200, Some(40)));
