@@ -726,4 +726,22 @@ db_tests! {
         assert_eq!(fresh["status"], "reserved");
         app.assert_ledger_balanced().await;
     }
+
+    async fn goods_photos_are_public_and_other_photos_are_not(app) {
+        let s = scene(&app).await;
+        let photo = app.upload_photo(&s.admin, 7).await;
+        let private = app.upload_photo(&s.admin, 8).await;
+        let (status, body) = post(&app, &format!("/api/v1/admin/shops/{}/goods", s.shop), &s.admin,
+            json!({"name": "洗衣粉", "points_price": 20, "market_price_fen": 1500, "stock": 5, "per_person_limit": null, "photo_id": photo})).await;
+        assert_eq!(status, 201, "{body}");
+        for path in [format!("/api/v1/media/{photo}/thumb"), format!("/api/v1/media/{photo}")] {
+            let response = app.client.get(app.url(&path)).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path} without signing in");
+            assert_eq!(response.headers()["content-type"], "image/jpeg");
+            let (status, _) = app.get_as(&path, Some(&s.zhang_token)).await;
+            assert_eq!(status, 200);
+        }
+        assert_eq!(app.get_as(&format!("/api/v1/media/{private}/thumb"), None).await.0, 401);
+        assert_eq!(app.get_as(&format!("/api/v1/media/{private}/thumb"), Some(&s.zhang_token)).await.0, 404);
+    }
 }
