@@ -60,6 +60,8 @@ pub struct AppState {
         (name = "points", description = "积分 — balances, history, awards and deductions"),
         (name = "shop", description = "积分超市 — the points supermarket: shops, goods, redemptions at the counter"),
         (name = "recycling", description = "垃圾—积分—商品 — recyclables weighed at the counter for points"),
+        (name = "services", description = "五单 and 好差评 — service orders volunteers claim, ratings, rectifications"),
+        (name = "inbox", description = "消息 — the in-app inbox"),
         (name = "media", description = "照片 — photo evidence: upload, served only to those who may see it"),
         (name = "audit", description = "审计 — who did what, when"),
         (name = "regions", description = "行政区划与网格 — administrative divisions and grids"),
@@ -132,6 +134,8 @@ fn app(
                 .configure(crate::media::routes::configure)
                 .configure(crate::shop::routes::configure)
                 .configure(crate::recycling::routes::configure)
+                .configure(crate::services::routes::configure)
+                .configure(crate::inbox::routes::configure)
                 .configure(crate::audit::routes::configure),
         )
         .split_for_parts();
@@ -212,6 +216,7 @@ pub struct Application {
     server: Server,
     addr: SocketAddr,
     db: Db,
+    service_sla_hours: u32,
 }
 
 impl Application {
@@ -231,6 +236,7 @@ impl Application {
         sms: Arc<dyn crate::auth::sms::SmsSender>,
     ) -> anyhow::Result<Application> {
         let bind = settings.bind;
+        let service_sla_hours = settings.service_sla_hours;
         let metrics = ops::Metrics::new();
         let prometheus = PrometheusMetricsBuilder::new("jifen")
             .registry(metrics.registry.clone())
@@ -262,6 +268,7 @@ impl Application {
             server: server.run(),
             addr,
             db,
+            service_sla_hours,
         })
     }
 
@@ -271,9 +278,11 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM (graceful shutdown) or a fatal error, with the background
-    /// sweep of lapsed redemptions ([`crate::shop::redemptions::sweep`]) once a minute.
+    /// sweeps once a minute: lapsed redemptions ([`crate::shop::redemptions::sweep`]), service
+    /// orders' escalations and automatic ratings ([`crate::services::sweep`]).
     pub async fn run(self) -> std::io::Result<()> {
         let db = self.db;
+        let sla_ms = i64::from(self.service_sla_hours) * 3_600_000;
         let sweeper = tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -283,6 +292,13 @@ impl Application {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(lapsed = n, "lapsed redemptions returned"),
                     Err(e) => tracing::warn!(error = %e, "the sweep of lapsed redemptions failed"),
+                }
+                match crate::services::sweep(&db, sla_ms, crate::storage::now_ms()).await {
+                    Ok((0, 0)) => {}
+                    Ok((escalated, rated)) => {
+                        tracing::info!(escalated, rated, "service orders escalated or rated")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "the sweep of service orders failed"),
                 }
             }
         });

@@ -27,13 +27,14 @@ use jifen_shared::points::mask_name;
 use jifen_shared::recycling::{
     CategoryUpdate, Dropoff, DropoffItem, NewDropoff, RecyclingCategory,
 };
-use jifen_shared::regions::{RegionCode, RegionLevel};
+use jifen_shared::regions::RegionCode;
 
 use crate::auth::keys::Keys;
+use crate::catalogue::{self, Entry, EntryError, county_of};
 use crate::ledger::{self, LedgerError, NewTransfer};
 use crate::policy::{self, Action};
 use crate::shop::member::{self, CounterError};
-use crate::storage::{Db, Tx, now_ms, rfc3339};
+use crate::storage::{Db, Tx, rfc3339};
 
 /// The most lines in one drop-off.
 pub const MAX_LINES: usize = 10;
@@ -49,10 +50,8 @@ pub const MAX_NAME_CHARS: usize = 20;
 pub enum RecyclingError {
     #[error("{0}")]
     Invalid(String),
-    #[error("name: {0}")]
-    Name(crate::text::NameError),
-    #[error("county_code: {0} is not a loaded county")]
-    NoSuchCounty(String),
+    #[error(transparent)]
+    Entry(#[from] EntryError),
     #[error("you are not an admin of county {0}")]
     NotCountyAdmin(String),
     #[error("shop_id: no shop {0}")]
@@ -85,13 +84,15 @@ pub fn weight_label(grams: i64) -> String {
     format!("{} 公斤", kg.trim_end_matches('0').trim_end_matches('.'))
 }
 
-/// The county a region lies in (itself for a county).
-fn county_of(region: &RegionCode) -> Option<RegionCode> {
-    let mut code = region.clone();
-    while code.level() != RegionLevel::County {
-        code = code.parent()?;
+fn category(e: Entry) -> RecyclingCategory {
+    RecyclingCategory {
+        id: e.id,
+        code: e.code,
+        name: e.name,
+        points_per_kg: e.value,
+        active: e.active,
+        county_code: e.county_code,
     }
-    Some(code)
 }
 
 /// The categories in use in the county of `region` (any code inside it), by id: the shipped
@@ -103,72 +104,50 @@ pub async fn categories(
     let Some(county) = county_of(region) else {
         return Ok(Vec::new());
     };
-    storage::effective(db.reader(), county.as_str()).await
+    let entries = catalogue::effective(db.reader(), storage::CATEGORIES, county.as_str()).await?;
+    Ok(entries.into_iter().map(category).collect())
 }
 
 /// Sets a county's own category (`PUT /admin/recycling/categories`), audited as
 /// `recycling.category`.
 ///
-/// Errors: [`RecyclingError::Invalid`] (code, rate), [`RecyclingError::Name`],
-/// [`RecyclingError::NoSuchCounty`], [`RecyclingError::NotCountyAdmin`].
+/// Errors: [`RecyclingError::Entry`] (county, code, name), [`RecyclingError::Invalid`]
+/// (rate), [`RecyclingError::NotCountyAdmin`].
 pub async fn set_category(
     db: &Db,
     actor_id: i64,
     grants: &[RoleGrant],
     update: &CategoryUpdate,
 ) -> Result<RecyclingCategory, RecyclingError> {
-    let county = RegionCode::parse(&update.county_code)
-        .ok()
-        .filter(|c| c.level() == RegionLevel::County)
-        .ok_or_else(|| RecyclingError::NoSuchCounty(update.county_code.clone()))?;
-    if crate::regions::storage::find(db, county.as_str())
-        .await?
-        .is_none()
-    {
-        return Err(RecyclingError::NoSuchCounty(update.county_code.clone()));
-    }
+    let county = catalogue::county(db, &update.county_code).await?;
     if !policy::may(grants, Action::ManageRules, &county) {
         return Err(RecyclingError::NotCountyAdmin(county.to_string()));
     }
-    let code_ok = (1..=40).contains(&update.code.len())
-        && update
-            .code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if !code_ok {
-        return Err(RecyclingError::Invalid(
-            "code: 1 to 40 of a-z, 0-9 and _".into(),
-        ));
-    }
+    let name = catalogue::check(&update.code, &update.name, MAX_NAME_CHARS)?;
     if !(1..=MAX_RATE).contains(&update.points_per_kg) {
         return Err(RecyclingError::Invalid(format!(
             "points_per_kg: a whole number from 1 to {MAX_RATE}"
         )));
     }
-    let name = crate::text::name(&update.name, MAX_NAME_CHARS).map_err(RecyclingError::Name)?;
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let before = storage::in_scope(&mut tx, county.as_str(), &update.code).await?;
-    let category = RecyclingCategory {
+    let entry = Entry {
         id: 0,
         code: update.code.clone(),
         name,
-        points_per_kg: update.points_per_kg,
+        value: update.points_per_kg,
         active: update.active,
         county_code: Some(county.to_string()),
     };
-    let id = storage::upsert(&mut tx, &category, now).await?;
-    let record = crate::audit::Record {
-        actor_id: Some(actor_id),
-        action: "recycling.category",
-        region: &county,
-        target: format!("recycling_category:{id}"),
-        before: before.map(|b| serde_json::json!({"name": b.name, "points_per_kg": b.points_per_kg, "active": b.active})),
-        after: Some(serde_json::json!({"code": category.code, "name": category.name, "points_per_kg": category.points_per_kg, "active": category.active})),
-    };
-    crate::audit::record(&mut tx, record, now).await?;
-    tx.commit().await?;
-    Ok(RecyclingCategory { id, ..category })
+    let stored = catalogue::set(
+        db,
+        storage::CATEGORIES,
+        actor_id,
+        &county,
+        entry,
+        "recycling.category",
+        "recycling_category",
+    )
+    .await?;
+    Ok(category(stored))
 }
 
 /// Records a drop-off weighed by `keeper_id` (holding `grants`) and credits the villager,
@@ -220,16 +199,17 @@ pub async fn drop_off(
         return Err(RecyclingError::OwnHousehold);
     }
     let county = county_of(&village).ok_or(RecyclingError::NoSuchCategory(0))?;
-    let in_use = storage::effective(&mut **tx, county.as_str()).await?;
+    let in_use = catalogue::effective(&mut **tx, storage::CATEGORIES, county.as_str()).await?;
     let mut items = Vec::with_capacity(lines.len());
     for line in &lines {
         let category = in_use
             .iter()
             .find(|c| c.id == line.category_id && c.active)
+            .map(|c| category(c.clone()))
             .ok_or(RecyclingError::NoSuchCategory(line.category_id))?;
         items.push(DropoffItem {
             category_id: category.id,
-            name: category.name.clone(),
+            name: category.name,
             grams: line.grams,
             points_per_kg: category.points_per_kg,
             points: line_points(line.grams, category.points_per_kg),

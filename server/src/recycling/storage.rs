@@ -1,82 +1,17 @@
-//! SQL of the `recycling_categories`, `recycling_dropoffs` and `recycling_lines` tables
-//! (owned by this module). Times are UTC milliseconds.
+//! SQL of the `recycling_dropoffs` and `recycling_lines` tables (owned by this module; the
+//! `recycling_categories` catalogue goes through [`crate::catalogue`]). Times are UTC milliseconds.
 
-use jifen_shared::recycling::{CategoryWeight, DropoffItem, RecyclingCategory};
+use jifen_shared::recycling::{CategoryWeight, DropoffItem};
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::calendar::Period;
 use crate::storage::Tx;
 
-const COLUMNS: &str = "id, code, name, points_per_kg, active, county_code";
-
-fn category(r: &AnyRow) -> Result<RecyclingCategory, sqlx::Error> {
-    Ok(RecyclingCategory {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        name: r.try_get("name")?,
-        points_per_kg: r.try_get("points_per_kg")?,
-        active: r.try_get::<i64, _>("active")? == 1,
-        county_code: r.try_get("county_code")?,
-    })
-}
-
-/// The categories in use in `county`, by id: the shipped ones whose code the county has not
-/// set, and the county's own.
-pub async fn effective<'e>(
-    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    county: &str,
-) -> Result<Vec<RecyclingCategory>, sqlx::Error> {
-    sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM recycling_categories c WHERE c.scope = $1 \
-         OR (c.scope = '*' AND NOT EXISTS (SELECT 1 FROM recycling_categories o \
-             WHERE o.scope = $1 AND o.code = c.code)) ORDER BY id"
-    ))
-    .bind(county)
-    .fetch_all(exec)
-    .await?
-    .iter()
-    .map(category)
-    .collect()
-}
-
-/// The category of this scope (a county code) and code, if set.
-pub async fn in_scope(
-    tx: &mut Tx,
-    scope: &str,
-    code: &str,
-) -> Result<Option<RecyclingCategory>, sqlx::Error> {
-    sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM recycling_categories WHERE scope = $1 AND code = $2"
-    ))
-    .bind(scope)
-    .bind(code)
-    .fetch_optional(&mut **tx)
-    .await?
-    .as_ref()
-    .map(category)
-    .transpose()
-}
-
-/// Inserts or changes a county's category (its `county_code` is the scope); its id.
-pub async fn upsert(tx: &mut Tx, c: &RecyclingCategory, now: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO recycling_categories (code, name, points_per_kg, active, county_code, scope, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $6) \
-         ON CONFLICT (scope, code) DO UPDATE SET name = excluded.name, \
-           points_per_kg = excluded.points_per_kg, active = excluded.active, updated_at = excluded.updated_at \
-         RETURNING id",
-    )
-    .bind(&c.code)
-    .bind(&c.name)
-    .bind(c.points_per_kg)
-    .bind(i64::from(c.active))
-    .bind(&c.county_code)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")
-}
+/// The categories' catalogue table ([`crate::catalogue`]).
+pub const CATEGORIES: crate::catalogue::Table = crate::catalogue::Table {
+    name: "recycling_categories",
+    value: "points_per_kg",
+};
 
 /// Inserts a drop-off (no transfer yet); its id.
 pub async fn insert_dropoff(

@@ -497,6 +497,19 @@ pub async fn fulfil(
             after: Some(serde_json::json!({"status": "fulfilled", "points": row.points})),
         };
         crate::audit::record(&mut tx, record, now).await?;
+        let text = format!(
+            "您在“{}”的兑换已领取，扣除 {} 积分",
+            row.shop_name, row.points
+        );
+        crate::inbox::notify(
+            &mut tx,
+            row.person_id,
+            "redemption_fulfilled",
+            &text,
+            &format!("redemption:{id}"),
+            now,
+        )
+        .await?;
         tx.commit().await?;
     } else {
         // Another transaction settled it first (and has committed: its row lock is gone),
