@@ -275,18 +275,31 @@ pub fn rectification_view(r: storage::RectificationRow) -> Rectification {
     }
 }
 
-/// The order for a change by `person_id`: it exists and they may see it.
+/// The order for a change by `person_id`, with how they stand to it: `needed`, or else 403
+/// for those who see it or volunteer in its area, 404 for everyone else (nobody learns which
+/// orders exist elsewhere).
 async fn load(
     tx: &mut Tx,
     id: i64,
     person_id: i64,
     grants: &[RoleGrant],
-) -> Result<(OrderRow, Standing), ServiceError> {
+    needed: Standing,
+    refusal: &str,
+) -> Result<OrderRow, ServiceError> {
     let row = storage::order_by_id(&mut **tx, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let standing = standing(&row, person_id, grants).ok_or(ServiceError::NotFound)?;
-    Ok((row, standing))
+    let standing = standing(&row, person_id, grants);
+    if standing == Some(needed) {
+        return Ok(row);
+    }
+    let area = RegionCode::parse(&row.village_code)
+        .is_ok_and(|v| policy::may(grants, Action::ServeOrders, &v));
+    if standing.is_some() || area {
+        Err(ServiceError::Forbidden(refusal.into()))
+    } else {
+        Err(ServiceError::NotFound)
+    }
 }
 
 fn wrong(row: &OrderRow, what: &'static str) -> ServiceError {
@@ -426,12 +439,15 @@ pub async fn dispatch(
     now: i64,
 ) -> Result<Order, ServiceError> {
     let mut tx = db.begin_write().await?;
-    let (row, standing) = load(&mut tx, id, person_id, grants).await?;
-    if standing != Standing::Admin {
-        return Err(ServiceError::Forbidden(
-            "only admins of the order's village, township or county dispatch it".into(),
-        ));
-    }
+    let row = load(
+        &mut tx,
+        id,
+        person_id,
+        grants,
+        Standing::Admin,
+        "only admins of the order's village, township or county dispatch it",
+    )
+    .await?;
     if row.status == OrderStatus::Claimed && row.volunteer_id == Some(volunteer_id) {
         return view(&mut tx, id, person_id, grants).await;
     }
@@ -455,16 +471,22 @@ pub async fn release(
     now: i64,
 ) -> Result<Order, ServiceError> {
     let mut tx = db.begin_write().await?;
-    let (row, standing) = load(&mut tx, id, person_id, grants).await?;
-    if standing != Standing::Volunteer {
-        if row.status == OrderStatus::Open && standing == Standing::Onlooker {
-            // Released already (a retried tap sees it open again).
-            return view(&mut tx, id, person_id, grants).await;
-        }
-        return Err(ServiceError::Forbidden(
-            "only its volunteer releases an order".into(),
-        ));
+    if let Some(row) = storage::order_by_id(&mut *tx, id).await?
+        && row.status == OrderStatus::Open
+        && standing(&row, person_id, grants) == Some(Standing::Onlooker)
+    {
+        // Open already (a retried tap after the release): answered as it is.
+        return view(&mut tx, id, person_id, grants).await;
     }
+    let row = load(
+        &mut tx,
+        id,
+        person_id,
+        grants,
+        Standing::Volunteer,
+        "only its volunteer releases an order",
+    )
+    .await?;
     if !storage::transition(
         &mut tx,
         id,
@@ -497,12 +519,15 @@ pub async fn complete(
     now: i64,
 ) -> Result<Order, ServiceError> {
     let mut tx = db.begin_write().await?;
-    let (row, standing) = load(&mut tx, id, person_id, grants).await?;
-    if standing != Standing::Volunteer {
-        return Err(ServiceError::Forbidden(
-            "only the volunteer who claimed the order completes it".into(),
-        ));
-    }
+    let row = load(
+        &mut tx,
+        id,
+        person_id,
+        grants,
+        Standing::Volunteer,
+        "only the volunteer who claimed the order completes it",
+    )
+    .await?;
     let note = super::text("note", &request.note, MAX_TEXT_CHARS)?;
     if row.status == OrderStatus::Completed && row.completion_note.as_deref() == Some(&note) {
         return view(&mut tx, id, person_id, grants).await;
@@ -540,12 +565,15 @@ pub async fn cancel(
     now: i64,
 ) -> Result<Order, ServiceError> {
     let mut tx = db.begin_write().await?;
-    let (row, standing) = load(&mut tx, id, person_id, grants).await?;
-    if standing != Standing::Orderer {
-        return Err(ServiceError::Forbidden(
-            "only the villager who ordered cancels".into(),
-        ));
-    }
+    let row = load(
+        &mut tx,
+        id,
+        person_id,
+        grants,
+        Standing::Orderer,
+        "only the villager who ordered cancels",
+    )
+    .await?;
     if row.status == OrderStatus::Cancelled {
         return view(&mut tx, id, person_id, grants).await;
     }

@@ -92,7 +92,14 @@ pub async fn rate(
         created_at: now,
     };
     if !storage::insert_rating(&mut tx, id, &rating).await? {
-        return Err(ServiceError::AlreadyRated(id));
+        // Rated at the same moment by another request: the same rating is a retried tap.
+        let now_latest = storage::latest_rating(&mut *tx, id).await?;
+        return match now_latest {
+            Some(r) if r.stars == rating.stars && r.comment == rating.comment && !r.automatic => {
+                orders::view(&mut tx, id, person_id, grants).await
+            }
+            _ => Err(ServiceError::AlreadyRated(id)),
+        };
     }
     settle_rating(&mut tx, &row, &rating, Some(person_id), now).await?;
     let order = orders::view(&mut tx, id, person_id, grants).await?;
