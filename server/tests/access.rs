@@ -272,6 +272,43 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
         },
         Endpoint {
             method: reqwest::Method::GET,
+            path: format!("/api/v1/admin/ratings/summary?region_code={LIUCUN}"),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            method: reqwest::Method::PUT,
+            path: "/api/v1/admin/services/types".into(),
+            body: |n, _| {
+                Body::Json(
+                    json!({"county_code": "410783", "code": format!("type_{n}"), "name": "理发", "reward_points": 3, "active": true}),
+                )
+            },
+            allowed: &[CountyAdmin],
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            // Everyone gets the open orders of the area they volunteer in (none for others).
+            method: reqwest::Method::GET,
+            path: "/api/v1/services/orders/available".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
+            path: "/api/v1/inbox/unread".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
             path: format!("/api/v1/admin/audit?region_code={LIUCUN}"),
             body: |_, _| Body::None,
             allowed: ADMINS,
@@ -358,7 +395,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 21 * 15);
+        assert_eq!(n, 25 * 15);
         app.assert_ledger_balanced().await;
     }
 
