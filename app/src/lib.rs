@@ -11,6 +11,8 @@ pub mod draft;
 pub mod i18n;
 pub mod pages;
 pub mod photo;
+pub mod qr;
+pub mod scanner;
 pub mod session;
 pub mod time;
 
