@@ -51,6 +51,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/points/history") view=pages::history::HistoryPage />
                 <Route path=path!("/villages/:code/board") view=pages::board::BoardPage />
                 <Route path=path!("/review") view=pages::review::ReviewPage />
+                <Route path=path!("/shop") view=pages::shop::ShopPage />
+                <Route path=path!("/redemptions") view=pages::redemptions::RedemptionsPage />
+                <Route path=path!("/redemptions/:id") view=pages::redemptions::RedemptionPage />
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/login/wechat") view=pages::login::WechatCallbackPage />
                 <Route path=path!("/me") view=pages::me::MePage />
