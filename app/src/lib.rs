@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/shop") view=pages::shop::ShopPage />
                 <Route path=path!("/redemptions") view=pages::redemptions::RedemptionsPage />
                 <Route path=path!("/redemptions/:id") view=pages::redemptions::RedemptionPage />
+                <Route path=path!("/keeper") view=pages::keeper::KeeperPage />
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/login/wechat") view=pages::login::WechatCallbackPage />
                 <Route path=path!("/me") view=pages::me::MePage />

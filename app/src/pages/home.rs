@@ -3,6 +3,7 @@
 //!   (挣积分, 积分超市, 积分明细, 我的兑换, 我的申报, 村积分榜) as big tiles, and the bottom tab
 //!   bar;
 //! - a grid worker or admin: their first tab, the review queue (`/review`);
+//! - a points-supermarket keeper: their first tab, the counter (`/keeper`);
 //! - anyone signed out (or of a role without screens yet): the region browser, which also
 //!   stays at `/regions` for everybody.
 
@@ -26,6 +27,7 @@ enum Start {
     Region,
     Villager,
     Review,
+    Keeper,
 }
 
 /// `/`: a villager's 首页, a reviewer's queue, or the region browser (see the module).
@@ -42,23 +44,27 @@ pub fn HomePage() -> impl IntoView {
         ) {
             (true, Some(Role::Villager)) => Start::Villager,
             (true, Some(role)) if reviews(role) => Start::Review,
+            (true, Some(Role::Keeper)) => Start::Keeper,
             _ => Start::Region,
         }
     });
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if start.get() == Start::Review {
-            navigate(
-                "/review",
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
-        }
+        let first = match start.get() {
+            Start::Review => "/review",
+            Start::Keeper => "/keeper",
+            _ => return,
+        };
+        navigate(
+            first,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
     });
     move || match start.get() {
-        Start::Waiting | Start::Review => view! {
+        Start::Waiting | Start::Review | Start::Keeper => view! {
             <TopBar />
             <main class="content"><ListSkeleton /></main>
         }

@@ -6,6 +6,7 @@ pub mod claims;
 pub mod earn;
 pub mod history;
 pub mod home;
+pub mod keeper;
 pub mod login;
 pub mod me;
 pub mod media;
@@ -221,6 +222,7 @@ enum Tab {
     Earn,
     Shop,
     Review,
+    Scan,
     Mine,
 }
 
@@ -231,11 +233,12 @@ impl Tab {
             Tab::Earn => "/earn",
             Tab::Shop => "/shop",
             Tab::Review => "/review",
+            Tab::Scan => "/keeper",
             Tab::Mine => "/me",
         }
     }
 
-    /// `tab-home`, `tab-earn`, `tab-shop`, `tab-review`, `tab-me`: the browser
+    /// `tab-home`, `tab-earn`, `tab-shop`, `tab-review`, `tab-scan`, `tab-me`: the browser
     /// journeys' handle.
     fn testid(self) -> &'static str {
         match self {
@@ -243,6 +246,7 @@ impl Tab {
             Tab::Earn => "tab-earn",
             Tab::Shop => "tab-shop",
             Tab::Review => "tab-review",
+            Tab::Scan => "tab-scan",
             Tab::Mine => "tab-me",
         }
     }
@@ -253,6 +257,7 @@ impl Tab {
             Tab::Earn => Text::Earn,
             Tab::Shop => Text::Shop,
             Tab::Review => Text::Review,
+            Tab::Scan => Text::Scan,
             Tab::Mine => Text::Mine,
         }
     }
@@ -275,6 +280,7 @@ impl Tab {
             Tab::Earn => "M12 3l2.6 5.6 6 .7-4.5 4.1 1.2 6L12 16.4 6.7 19.4l1.2-6L3.4 9.3l6-.7z",
             Tab::Shop => "M4 9h16l-1.5 11h-13z M8 9V7a4 4 0 018 0v2",
             Tab::Review => "M9 4h6v3H9z M7 5H5v16h14V5h-2 M8.5 14l2.5 2.5 5-5",
+            Tab::Scan => "M4 8V4h4 M16 4h4v4 M20 16v4h-4 M8 20H4v-4 M4 12h16",
             Tab::Mine => "M12 12a4 4 0 100-8 4 4 0 000 8z M4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5",
         };
         view! {
@@ -286,12 +292,13 @@ impl Tab {
 }
 
 /// The tabs of the current role (UX.md, "Layout"): a villager's 首页 · 挣积分 · 积分超市 · 我的;
-/// a grid worker's or admin's 审核 first; only screens that exist.
+/// a keeper's 扫码 first, a grid worker's or admin's 审核 first; only screens that exist.
 /// Nothing while signed out.
 fn tabs_for(signed_in: bool, role: Option<Role>) -> Vec<Tab> {
     match (signed_in, role) {
         (false, _) => Vec::new(),
         (true, Some(Role::Villager)) => vec![Tab::Home, Tab::Earn, Tab::Shop, Tab::Mine],
+        (true, Some(Role::Keeper)) => vec![Tab::Scan, Tab::Mine],
         (true, Some(role)) if reviews(role) => vec![Tab::Review, Tab::Mine],
         (true, _) => vec![Tab::Home, Tab::Mine],
     }
@@ -350,7 +357,7 @@ mod tests {
         );
         assert_eq!(tabs_for(true, Some(Role::GridWorker))[0], Tab::Review);
         assert_eq!(tabs_for(true, Some(Role::CountyAdmin))[0], Tab::Review);
-        assert_eq!(tabs_for(true, Some(Role::Keeper)), [Tab::Home, Tab::Mine]);
+        assert_eq!(tabs_for(true, Some(Role::Keeper)), [Tab::Scan, Tab::Mine]);
         assert!(Tab::Shop.is_at("/shop") && Tab::Shop.is_at("/redemptions/7"));
         assert!(!Tab::Shop.is_at("/shopping"));
         assert!(Tab::Earn.is_at("/earn/12"));
