@@ -71,6 +71,28 @@ impl Calendar {
     pub fn year_label(&self, at_ms: i64) -> String {
         self.zoned(at_ms).strftime("%Y").to_string()
     }
+
+    /// The county date holding `at_ms` as `YYYY-MM-DD`.
+    pub fn date_label(&self, at_ms: i64) -> String {
+        self.zoned(at_ms).strftime("%Y-%m-%d").to_string()
+    }
+
+    /// The county month named `YYYY-MM` (years 2000–2999); `None` for anything else.
+    pub fn parse_month(&self, label: &str) -> Option<Period> {
+        let (y, m) = label.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let (y, m): (i16, i8) = (y.parse().ok()?, m.parse().ok()?);
+        if !(2000..=2999).contains(&y) {
+            return None;
+        }
+        let start = jiff::civil::Date::new(y, m, 1)
+            .ok()?
+            .to_zoned(self.tz.clone());
+        Some(Self::period(start, 1.month()))
+    }
 }
 
 #[cfg(test)]
@@ -79,6 +101,31 @@ mod tests {
 
     fn ms(s: &str) -> i64 {
         s.parse::<Timestamp>().unwrap().as_millisecond()
+    }
+
+    #[test]
+    fn months_are_parsed_in_the_county() {
+        let cal = Calendar::new(TimeZone::get("Asia/Shanghai").unwrap());
+        let nov = cal.parse_month("2026-11").unwrap();
+        assert_eq!(nov.start, ms("2026-10-31T16:00:00Z"));
+        assert_eq!(nov.end, ms("2026-11-30T16:00:00Z"));
+        assert_eq!(
+            cal.parse_month("2026-12").unwrap().end,
+            ms("2026-12-31T16:00:00Z")
+        );
+        for bad in [
+            "2026-13",
+            "2026-1",
+            "26-11",
+            "2026-00",
+            "1999-12",
+            "2026-11-01",
+            "２０２６-11",
+            "",
+        ] {
+            assert_eq!(cal.parse_month(bad), None, "{bad}");
+        }
+        assert_eq!(cal.date_label(ms("2026-11-30T16:30:00Z")), "2026-12-01");
     }
 
     #[test]

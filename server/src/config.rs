@@ -44,6 +44,7 @@ struct RawSettings {
     otp_per_ip_per_hour: String,
     trusted_proxies: String,
     redemption_ttl_hours: String,
+    service_sla_hours: String,
 }
 
 impl Default for RawSettings {
@@ -74,6 +75,7 @@ impl Default for RawSettings {
             otp_per_ip_per_hour: "30".into(),
             trusted_proxies: String::new(),
             redemption_ttl_hours: "24".into(),
+            service_sla_hours: "24".into(),
         }
     }
 }
@@ -203,6 +205,10 @@ pub struct Settings {
     /// `JIFEN_REDEMPTION_TTL_HOURS`: how long a redemption stays reserved before it lapses
     /// and its points and stock return (default 24, at most 720).
     pub redemption_ttl_hours: u32,
+    /// `JIFEN_SERVICE_SLA_HOURS`: how long an open service order waits for a volunteer before
+    /// it escalates to the grid worker (twice that: the village admins; three times: the
+    /// township) (default 24, at most 720).
+    pub service_sla_hours: u32,
 }
 
 /// How many SMS codes may be asked for (rolling windows).
@@ -428,6 +434,16 @@ impl Settings {
                     "a whole number of hours from 1 to 720",
                 )
             })?;
+        let service_sla_hours = count("JIFEN_SERVICE_SLA_HOURS", &raw.service_sla_hours)
+            .ok()
+            .filter(|h| *h <= 720)
+            .ok_or_else(|| {
+                bad(
+                    "JIFEN_SERVICE_SLA_HOURS",
+                    &raw.service_sla_hours,
+                    "a whole number of hours from 1 to 720",
+                )
+            })?;
         let trusted_proxies = raw
             .trusted_proxies
             .split(',')
@@ -461,6 +477,7 @@ impl Settings {
             jwt_secret,
             otp_limits,
             redemption_ttl_hours,
+            service_sla_hours,
         })
     }
 }

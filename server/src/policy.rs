@@ -36,6 +36,12 @@ pub enum Action {
     /// keeper must also be appointed to that very shop (`shop_keepers`): keeper authority is
     /// per shop.
     KeepShop,
+    /// See the open service orders (五单) of the region and claim them (接单): volunteers of a
+    /// village or township.
+    ServeOrders,
+    /// Oversee the region's service orders: dispatch an open order to a volunteer (派单), see
+    /// every order, close the rectifications (整改) that 差评 open, read the ratings summary.
+    ManageOrders,
 }
 
 impl Action {
@@ -49,6 +55,8 @@ impl Action {
             | Action::ManageRules
             | Action::ManageShops => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
             Action::KeepShop => &[Role::Keeper],
+            Action::ServeOrders => &[Role::Volunteer],
+            Action::ManageOrders => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
             Action::ReadPeople | Action::ReviewClaims => &[
                 Role::GridWorker,
                 Role::VillageAdmin,

@@ -233,6 +233,82 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
         },
         Endpoint {
             method: reqwest::Method::GET,
+            path: "/api/v1/me/member-code".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            // Everyone gets the shops they keep (none here: keepers are appointed per shop,
+            // checked in tests/shop.rs).
+            method: reqwest::Method::GET,
+            path: "/api/v1/shop/kept".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            // Everyone gets the statements of the shops they keep or manage (tests/shop.rs).
+            method: reqwest::Method::GET,
+            path: "/api/v1/shop/settlements?month=2026-11".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            method: reqwest::Method::PUT,
+            path: "/api/v1/admin/recycling/categories".into(),
+            body: |n, _| {
+                Body::Json(
+                    json!({"county_code": "410783", "code": format!("cat_{n}"), "name": "旧衣物", "points_per_kg": 1, "active": true}),
+                )
+            },
+            allowed: &[CountyAdmin],
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
+            path: format!("/api/v1/admin/ratings/summary?region_code={LIUCUN}"),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            method: reqwest::Method::PUT,
+            path: "/api/v1/admin/services/types".into(),
+            body: |n, _| {
+                Body::Json(
+                    json!({"county_code": "410783", "code": format!("type_{n}"), "name": "理发", "reward_points": 3, "active": true}),
+                )
+            },
+            allowed: &[CountyAdmin],
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            // Everyone gets the open orders of the area they volunteer in (none for others).
+            method: reqwest::Method::GET,
+            path: "/api/v1/services/orders/available".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
+            path: "/api/v1/inbox/unread".into(),
+            body: |_, _| Body::None,
+            allowed: &Role::ALL,
+            success: 200,
+            outsiders: Some(200),
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
             path: format!("/api/v1/admin/audit?region_code={LIUCUN}"),
             body: |_, _| Body::None,
             allowed: ADMINS,
@@ -319,7 +395,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 17 * 15);
+        assert_eq!(n, 25 * 15);
         app.assert_ledger_balanced().await;
     }
 

@@ -1,6 +1,7 @@
-//! The points supermarket (积分超市): shops, keepers, goods and stock, and redemptions at the
-//! counter — with the races of the issue — on both databases, the ledger's invariants checked
-//! at the end of each test.
+//! The points supermarket (积分超市): shops, keepers, goods and stock, redemptions at the
+//! counter — with the races of the issue —, recycling for points, the keeper's day, the
+//! monthly statements and the sweep of lapsed reservations, on both databases, the ledger's
+//! invariants checked at the end of each test.
 
 mod common;
 
@@ -430,9 +431,13 @@ db_tests! {
         let update = |price: i64| json!({"points_price": price, "market_price_fen": 500, "per_person_limit": null, "active": true});
         let (status, _) = app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{oil}"), Some(&s.admin), Some(&update(20))).await;
         assert_eq!(status, 200);
-        let (status, r) = redeem(&app, &s.zhang_token, s.shop, oil, 2).await;
+        let (status, r) = post(&app, "/api/v1/redemptions", &s.zhang_token,
+            json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": 2, "seen_points": 10}]})).await;
         assert_eq!(status, 201);
         assert_eq!((r["items"][0]["unit_points"].as_i64(), r["points"].as_i64()), (Some(20), Some(40)));
+        assert_eq!(r["items"][0]["price_changed_from"], 10, "the answer says the price changed");
+        let (_, mine) = app.get_as("/api/v1/redemptions/mine", Some(&s.zhang_token)).await;
+        assert_eq!(mine["items"][0]["items"][0].get("price_changed_from"), None, "only the reservation's answer says so");
         app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{oil}"), Some(&s.admin), Some(&update(30))).await;
         let (status, done) = post(&app, &format!("/api/v1/shop/redemptions/{}/fulfil", r["id"]), &s.keeper, json!({})).await;
         assert_eq!((status, done["points"].as_i64()), (200, Some(40)));
@@ -476,5 +481,267 @@ db_tests! {
             json!({"qr_token": a.1["qr_token"]})).await;
         assert_eq!(status, 403, "an admin is not the shop's keeper");
         app.assert_ledger_balanced().await;
+    }
+
+    async fn recycling_categories_are_the_countys(app) {
+        let s = scene(&app).await;
+        let (status, list) = app.get_json(&format!("/api/v1/recycling/categories?region_code={LIUCUN}")).await;
+        assert_eq!(status, 200);
+        let names: Vec<(&str, i64)> = list.as_array().unwrap().iter()
+            .map(|c| (c["name"].as_str().unwrap(), c["points_per_kg"].as_i64().unwrap())).collect();
+        assert_eq!(names, [("废纸", 2), ("塑料瓶", 3), ("金属", 4), ("玻璃", 1), ("废旧电池/有害垃圾", 10), ("废旧家电", 2)]);
+        let county = app.staff_token("13800138009", Role::CountyAdmin, "410783").await;
+        let set = |code: &str, rate: i64, active: bool| json!({"county_code": "410783", "code": code, "name": "废纸（书本报纸）", "points_per_kg": rate, "active": active});
+        let (status, paper) = app.send(reqwest::Method::PUT, "/api/v1/admin/recycling/categories", Some(&county), Some(&set("paper", 3, true))).await;
+        assert_eq!(status, 200, "{paper}");
+        assert_eq!((paper["points_per_kg"].as_i64(), paper["county_code"].as_str()), (Some(3), Some("410783")));
+        let (status, glass) = app.send(reqwest::Method::PUT, "/api/v1/admin/recycling/categories", Some(&county), Some(&set("glass", 1, false))).await;
+        assert_eq!(status, 200);
+        let (_, list) = app.get_json("/api/v1/recycling/categories?region_code=410783101").await;
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), 6, "the county's paper and glass replace the shipped ones");
+        let paper_row = list.iter().find(|c| c["code"] == "paper").unwrap();
+        assert_eq!((paper_row["id"].clone(), paper_row["points_per_kg"].as_i64()), (paper["id"].clone(), Some(3)));
+        assert_eq!(list.iter().find(|c| c["code"] == "glass").unwrap()["active"], false);
+        // Another county still has the shipped rates.
+        let (_, other) = app.get_json("/api/v1/recycling/categories?region_code=410102").await;
+        assert_eq!(other.as_array().unwrap().iter().find(|c| c["code"] == "paper").unwrap()["points_per_kg"], 2);
+        // A township admin is not the county's; bad rates, codes, names and counties are refused.
+        let (status, _) = app.send(reqwest::Method::PUT, "/api/v1/admin/recycling/categories", Some(&s.admin), Some(&set("paper", 5, true))).await;
+        assert_eq!(status, 403);
+        for bad in [set("paper", 0, true), set("paper", 1001, true), set("Paper!", 2, true),
+                    json!({"county_code": "410783", "code": "x", "name": " ", "points_per_kg": 2, "active": true}),
+                    json!({"county_code": "410783101", "code": "x", "name": "x", "points_per_kg": 2, "active": true})] {
+            let (status, body) = app.send(reqwest::Method::PUT, "/api/v1/admin/recycling/categories", Some(&county), Some(&bad)).await;
+            assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{bad}");
+        }
+        let (status, _) = app.get_json("/api/v1/recycling/categories?region_code=41").await;
+        assert_eq!(status, 400);
+        assert_eq!(glass["active"], false);
+    }
+
+    async fn recycling_credits_the_floor_of_each_line_once(app) {
+        let s = scene(&app).await;
+        let (_, list) = app.get_json(&format!("/api/v1/recycling/categories?region_code={LIUCUN}")).await;
+        let id = |code: &str| list.as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["id"].as_i64().unwrap();
+        let (paper, bottles, glass) = (id("paper"), id("plastic_bottles"), id("glass"));
+        // The villager's member code is opaque and stable; the keeper names them by it or by phone.
+        let (status, code) = app.get_as("/api/v1/me/member-code", Some(&s.zhang_token)).await;
+        assert_eq!(status, 200);
+        let member = code["token"].as_str().unwrap().to_owned();
+        let parts: Vec<&str> = member.split('.').collect();
+        assert_eq!((parts[0], parts[1].len(), parts[2].len()), ("JFM1", 32, 32), "a random nonce and a MAC, nothing else");
+        assert!(!member.contains("13900139001"));
+        assert_eq!(app.get_as("/api/v1/me/member-code", Some(&s.zhang_token)).await.1["token"], member.as_str());
+        let (status, who) = post(&app, "/api/v1/shop/identify", &s.keeper, json!({"shop_id": s.shop, "villager": {"member_code": member}})).await;
+        assert_eq!(status, 200, "{who}");
+        assert_eq!((who["name"].as_str(), who["village_name"].as_str()), (Some("张*明"), Some("留村村委会")));
+        let (status, who) = post(&app, "/api/v1/shop/identify", &s.keeper, json!({"shop_id": s.shop, "villager": {"phone": "139 0013 9002"}})).await;
+        assert_eq!((status, who["name"].as_str()), (200, Some("李*海")));
+        // 2,499 g of paper at 2/kg earns 4, 800 g of bottles at 3/kg earns 2, 499 g of glass at 1/kg nothing.
+        let body = json!({"shop_id": s.shop, "villager": {"member_code": member},
+                          "lines": [{"category_id": paper, "grams": 2499}, {"category_id": bottles, "grams": 800}, {"category_id": glass, "grams": 499}]});
+        let send = || async {
+            let response = app.client.post(app.url("/api/v1/shop/recycling")).bearer_auth(&s.keeper)
+                .header("Idempotency-Key", "weigh-zhang-1").json(&body).send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        };
+        let (a, b) = tokio::join!(send(), send());
+        assert_eq!((a.0, b.0), (201, 201), "{a:?} {b:?}");
+        assert_eq!(a.1, b.1, "the retry replays the first answer");
+        let points: Vec<i64> = a.1["items"].as_array().unwrap().iter().map(|i| i["points"].as_i64().unwrap()).collect();
+        assert_eq!(points, [4, 2, 0]);
+        assert_eq!((a.1["points"].as_i64(), a.1["villager_name"].as_str()), (Some(6), Some("张*明")));
+        assert_eq!(balance(&app, &s.zhang_token).await["available"], 6);
+        let (_, history) = app.get_as("/api/v1/points/ledger", Some(&s.zhang_token)).await;
+        assert_eq!(history["items"][0]["label"], "废纸 2.499 公斤、塑料瓶 800 克、玻璃 499 克");
+        assert_eq!(history["items"][0]["amount"], 6);
+        // A drop-off that earns nothing is recorded, and moves no points.
+        let (status, none) = post(&app, "/api/v1/shop/recycling", &s.keeper, json!({"shop_id": s.shop, "villager": {"phone": "13900139002"}, "lines": [{"category_id": glass, "grams": 300}]})).await;
+        assert_eq!((status, none["points"].as_i64()), (201, Some(0)));
+        assert_eq!(balance(&app, &s.li_token).await["available"], 0);
+        let dropoffs: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM recycling_dropoffs").fetch_one(app.db.reader()).await.unwrap();
+        assert_eq!(dropoffs, 2);
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn recycling_refuses_bad_input_and_the_wrong_people(app) {
+        let s = scene(&app).await;
+        let (_, list) = app.get_json(&format!("/api/v1/recycling/categories?region_code={LIUCUN}")).await;
+        let paper = list[0]["id"].as_i64().unwrap();
+        let zhang = json!({"phone": "13900139001"});
+        let weigh = |token: &str, villager: Value, lines: Value| {
+            let body = json!({"shop_id": s.shop, "villager": villager, "lines": lines});
+            let token = token.to_owned();
+            let app = &app;
+            async move { post(app, "/api/v1/shop/recycling", &token, body).await }
+        };
+        let eleven: Vec<Value> = (0..11).map(|i| json!({"category_id": paper + i, "grams": 100})).collect();
+        for lines in [json!([]), json!([{"category_id": paper, "grams": 0}]), json!([{"category_id": paper, "grams": -5}]),
+                      json!([{"category_id": paper, "grams": 1_000_000_000_000i64}]), json!([{"category_id": paper, "grams": 1.5}]),
+                      json!([{"category_id": paper, "grams": 100}, {"category_id": paper, "grams": 200}]),
+                      json!([{"category_id": 999_999, "grams": 100}]), Value::Array(eleven)] {
+            let (status, body) = weigh(&s.keeper, zhang.clone(), lines.clone()).await;
+            assert_eq!(status, 400, "{lines}: {body}");
+        }
+        // A switched-off category is not weighed.
+        let county = app.staff_token("13800138009", Role::CountyAdmin, "410783").await;
+        app.send(reqwest::Method::PUT, "/api/v1/admin/recycling/categories", Some(&county),
+            Some(&json!({"county_code": "410783", "code": "metal", "name": "金属", "points_per_kg": 4, "active": false}))).await;
+        let metal = app.get_json(&format!("/api/v1/recycling/categories?region_code={LIUCUN}")).await.1
+            .as_array().unwrap().iter().find(|c| c["code"] == "metal").unwrap()["id"].as_i64().unwrap();
+        let (status, _) = weigh(&s.keeper, zhang.clone(), json!([{"category_id": metal, "grams": 1000}])).await;
+        assert_eq!(status, 400);
+        let line = json!([{"category_id": paper, "grams": 1000}]);
+        // Forged member codes, a redemption token, an unknown phone: not found; a bad phone: invalid_phone.
+        let (_, member) = app.get_as("/api/v1/me/member-code", Some(&s.zhang_token)).await;
+        let mut forged = member["token"].as_str().unwrap().to_owned();
+        forged.pop();
+        forged.push('x');
+        let oil = goods(&app, &s, "食用油", 10, 5).await;
+        award(&app, &s, s.li, 50).await;
+        let (_, r) = redeem(&app, &s.li_token, s.shop, oil, 1).await;
+        for villager in [json!({"member_code": forged}), json!({"member_code": r["qr_token"]}), json!({"phone": "13900139999"})] {
+            let (status, body) = weigh(&s.keeper, villager.clone(), line.clone()).await;
+            assert_eq!((status, body["code"].as_str()), (404, Some("not_found")), "{villager}");
+        }
+        let (status, body) = weigh(&s.keeper, json!({"phone": "12345"}), line.clone()).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("invalid_phone")));
+        let (status, _) = weigh(&s.keeper, json!({}), line.clone()).await;
+        assert_eq!(status, 400);
+        let (status, _) = weigh(&s.keeper, json!({"phone": "13900139001", "member_code": member["token"]}), line.clone()).await;
+        assert_eq!(status, 400);
+        // Another shop's keeper, a villager, an admin: forbidden; a shop that does not serve 柳村: forbidden.
+        for token in [&s.other_keeper, &s.zhang_token, &s.admin] {
+            let (status, _) = weigh(token, zhang.clone(), line.clone()).await;
+            assert_eq!(status, 403);
+        }
+        let (status, _) = post(&app, "/api/v1/shop/recycling", &s.other_keeper, json!({"shop_id": s.other_shop, "villager": zhang, "lines": line})).await;
+        assert_eq!(status, 403, "邻村's shop does not serve 柳村");
+        // A keeper does not credit their own household (王五 lives with 张三明, household 0101).
+        let csv = format!("name,phone,village_code,household\n王五,13900139005,{LIUCUN},0101\n");
+        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
+        let wang: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613900139005'").fetch_one(app.db.reader()).await.unwrap();
+        let (status, _) = post(&app, &format!("/api/v1/admin/shops/{}/keepers", s.shop), &s.admin, json!({"user_id": wang})).await;
+        assert_eq!(status, 200);
+        let wang_token = app.villager_token("13900139005").await;
+        let (status, body) = weigh(&wang_token, zhang.clone(), line.clone()).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+        let (status, _) = weigh(&wang_token, json!({"phone": "13900139002"}), line.clone()).await;
+        assert_eq!(status, 201, "another household is fine");
+        assert_eq!(balance(&app, &s.zhang_token).await["available"], 0);
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn the_keepers_day_and_the_monthly_statement(app) {
+        let s = scene(&app).await;
+        let oil = goods(&app, &s, "食用油", 30, 10).await;
+        let salt = goods(&app, &s, "食用盐", 5, 10).await;
+        award(&app, &s, s.zhang, 100).await;
+        award(&app, &s, s.li, 100).await;
+        let (_, a) = post(&app, "/api/v1/redemptions", &s.zhang_token,
+            json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": 1}, {"goods_id": salt, "qty": 2}]})).await;
+        let (_, b) = redeem(&app, &s.li_token, s.shop, salt, 1).await;
+        let (_, c) = redeem(&app, &s.li_token, s.shop, oil, 1).await;
+        for r in [&a, &b] {
+            let (status, _) = post(&app, &format!("/api/v1/shop/redemptions/{}/fulfil", r["id"]), &s.keeper, json!({})).await;
+            assert_eq!(status, 200);
+        }
+        assert_eq!(c["status"], "reserved", "not handed over: not in the statement");
+        let (_, list) = app.get_json(&format!("/api/v1/recycling/categories?region_code={LIUCUN}")).await;
+        let paper = list[0]["id"].as_i64().unwrap();
+        post(&app, "/api/v1/shop/recycling", &s.keeper2, json!({"shop_id": s.shop, "villager": {"phone": "13900139001"}, "lines": [{"category_id": paper, "grams": 3500}]})).await;
+        let (status, day) = app.get_as(&format!("/api/v1/shop/{}/today", s.shop), Some(&s.keeper)).await;
+        assert_eq!(status, 200, "{day}");
+        assert_eq!((day["redemptions"].as_i64(), day["points_collected"].as_i64()), (Some(2), Some(45)));
+        let goods: Vec<(i64, i64, i64)> = day["goods"].as_array().unwrap().iter()
+            .map(|g| (g["goods_id"].as_i64().unwrap(), g["qty"].as_i64().unwrap(), g["market_value_fen"].as_i64().unwrap())).collect();
+        assert_eq!(goods, [(oil, 1, 1500), (salt, 3, 750)]);
+        assert_eq!((day["dropoffs"].as_i64(), day["points_credited"].as_i64()), (Some(1), Some(7)));
+        assert_eq!((day["recycling"][0]["grams"].as_i64(), day["recycling"][0]["name"].as_str()), (Some(3500), Some("废纸")));
+        for token in [&s.zhang_token, &s.other_keeper] {
+            let (status, _) = app.get_as(&format!("/api/v1/shop/{}/today", s.shop), Some(token)).await;
+            assert_eq!(status, 403);
+        }
+        assert_eq!(app.get_as(&format!("/api/v1/shop/{}/today", s.shop), Some(&s.admin)).await.0, 200);
+        assert_eq!(app.get_as("/api/v1/shop/999999/today", Some(&s.admin)).await.0, 404);
+        // The month's statement: the township admin sees both shops of the township.
+        let month = &day["date"].as_str().unwrap()[..7];
+        let (status, st) = app.get_as(&format!("/api/v1/shop/settlements?month={month}"), Some(&s.admin)).await;
+        assert_eq!(status, 200, "{st}");
+        let shops = st["shops"].as_array().unwrap();
+        assert_eq!(shops.len(), 2);
+        assert_eq!((shops[0]["shop_id"].as_i64(), shops[0]["redemptions"].as_i64(), shops[0]["points"].as_i64(), shops[0]["market_value_fen"].as_i64()),
+                   (Some(s.shop), Some(2), Some(45), Some(2250)));
+        assert_eq!((shops[1]["redemptions"].as_i64(), shops[1]["market_value_fen"].as_i64()), (Some(0), Some(0)));
+        // The other keeper sees only their own shop; a villager none.
+        let (_, theirs) = app.get_as(&format!("/api/v1/shop/settlements?month={month}"), Some(&s.other_keeper)).await;
+        assert_eq!(theirs["shops"].as_array().unwrap().len(), 1);
+        assert_eq!(theirs["shops"][0]["shop_id"].as_i64(), Some(s.other_shop));
+        let (_, none) = app.get_as(&format!("/api/v1/shop/settlements?month={month}"), Some(&s.zhang_token)).await;
+        assert_eq!(none["shops"], json!([]));
+        // Another month is empty; bad months and formats are refused.
+        let (_, old) = app.get_as("/api/v1/shop/settlements?month=2020-01", Some(&s.admin)).await;
+        assert_eq!(old["shops"][0]["points"], 0);
+        for bad in ["month=2026-13", "month=2026-1", "month=", "month=2026-11&format=pdf", ""] {
+            let (status, _) = app.get_as(&format!("/api/v1/shop/settlements?{bad}"), Some(&s.admin)).await;
+            assert_eq!(status, 400, "{bad}");
+        }
+        // CSV and XLSX downloads.
+        let csv = app.client.get(app.url(&format!("/api/v1/shop/settlements?month={month}&format=csv"))).bearer_auth(&s.admin).send().await.unwrap();
+        assert_eq!(csv.status(), 200);
+        assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+        assert_eq!(csv.headers()["content-disposition"].to_str().unwrap(), format!("attachment; filename=\"settlement-{month}.csv\""));
+        let text = csv.text().await.unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines.len(), 1 + 3 + 1, "header, two goods and a total, the empty shop's total");
+        assert_eq!(lines[1], format!("{month},柳村积分超市,{LIUCUN},留村村委会,食用油,1,30,15.00"));
+        assert_eq!(lines[3], format!("{month},柳村积分超市,{LIUCUN},留村村委会,合计（2 笔兑换）Total,4,45,22.50"));
+        let xlsx = app.client.get(app.url(&format!("/api/v1/shop/settlements?month={month}&format=xlsx"))).bearer_auth(&s.admin).send().await.unwrap();
+        assert_eq!(xlsx.status(), 200);
+        assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        assert!(xlsx.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn the_sweep_returns_lapsed_reservations(app) {
+        let s = scene(&app).await;
+        let soap = goods(&app, &s, "肥皂", 15, 10).await;
+        award(&app, &s, s.zhang, 100).await;
+        let (_, old) = redeem(&app, &s.zhang_token, s.shop, soap, 2).await;
+        let (_, fresh) = redeem(&app, &s.zhang_token, s.shop, soap, 1).await;
+        sqlx::query("UPDATE redemptions SET expires_at = 1000 WHERE id = $1").bind(old["id"].as_i64().unwrap())
+            .execute(app.db.writer()).await.unwrap();
+        assert_eq!(stock(&app, s.shop, soap).await, 7);
+        let now = jifen_server::storage::now_ms();
+        assert_eq!(jifen_server::shop::redemptions::sweep(&app.db, now).await.unwrap(), 1);
+        assert_eq!(jifen_server::shop::redemptions::sweep(&app.db, now).await.unwrap(), 0, "swept once");
+        assert_eq!(stock(&app, s.shop, soap).await, 9);
+        let b = balance(&app, &s.zhang_token).await;
+        assert_eq!((b["available"].as_i64(), b["pending"].as_i64()), (Some(85), Some(15)));
+        let (_, mine) = app.get_as("/api/v1/redemptions/mine", Some(&s.zhang_token)).await;
+        let statuses: Vec<&str> = mine["items"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+        assert_eq!(statuses, ["reserved", "expired"]);
+        assert_eq!(mine["items"][1]["qr_token"], Value::Null);
+        assert_eq!(fresh["status"], "reserved");
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn goods_photos_are_public_and_other_photos_are_not(app) {
+        let s = scene(&app).await;
+        let photo = app.upload_photo(&s.admin, 7).await;
+        let private = app.upload_photo(&s.admin, 8).await;
+        let (status, body) = post(&app, &format!("/api/v1/admin/shops/{}/goods", s.shop), &s.admin,
+            json!({"name": "洗衣粉", "points_price": 20, "market_price_fen": 1500, "stock": 5, "per_person_limit": null, "photo_id": photo})).await;
+        assert_eq!(status, 201, "{body}");
+        for path in [format!("/api/v1/media/{photo}/thumb"), format!("/api/v1/media/{photo}")] {
+            let response = app.client.get(app.url(&path)).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path} without signing in");
+            assert_eq!(response.headers()["content-type"], "image/jpeg");
+            let (status, _) = app.get_as(&path, Some(&s.zhang_token)).await;
+            assert_eq!(status, 200);
+        }
+        assert_eq!(app.get_as(&format!("/api/v1/media/{private}/thumb"), None).await.0, 401);
+        assert_eq!(app.get_as(&format!("/api/v1/media/{private}/thumb"), Some(&s.zhang_token)).await.0, 404);
     }
 }

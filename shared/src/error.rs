@@ -77,8 +77,17 @@ pub enum ErrorCode {
     /// 410: the redemption is no longer open: it expired, or the villager cancelled it; its
     /// points and stock have returned.
     Expired,
-    /// 409: only a reserved redemption can be cancelled (this one was fulfilled or expired).
+    /// 409: only a reserved redemption, or an open service order, can be cancelled.
     NotCancellable,
+    /// 409: the service order was already claimed by a volunteer (this one or another), or
+    /// is no longer open.
+    AlreadyClaimed,
+    /// 409: the order was already rated (a second rating is taken only after a 差评 was
+    /// rectified).
+    AlreadyRated,
+    /// 409: the object is not in a state that allows this (completing an order that is not
+    /// claimed, rating one that is not completed…); the message says which state it is in.
+    WrongState,
 }
 
 impl ErrorCode {
@@ -105,7 +114,10 @@ impl ErrorCode {
             | ErrorCode::LimitReached
             | ErrorCode::GoodsUnavailable
             | ErrorCode::AlreadyFulfilled
-            | ErrorCode::NotCancellable => 409,
+            | ErrorCode::NotCancellable
+            | ErrorCode::AlreadyClaimed
+            | ErrorCode::AlreadyRated
+            | ErrorCode::WrongState => 409,
             ErrorCode::Expired => 410,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
@@ -150,6 +162,9 @@ impl ErrorCode {
             ErrorCode::AlreadyFulfilled => "already_fulfilled",
             ErrorCode::Expired => "expired",
             ErrorCode::NotCancellable => "not_cancellable",
+            ErrorCode::AlreadyClaimed => "already_claimed",
+            ErrorCode::AlreadyRated => "already_rated",
+            ErrorCode::WrongState => "wrong_state",
         }
     }
 }
@@ -204,6 +219,9 @@ mod tests {
             ErrorCode::AlreadyFulfilled,
             ErrorCode::Expired,
             ErrorCode::NotCancellable,
+            ErrorCode::AlreadyClaimed,
+            ErrorCode::AlreadyRated,
+            ErrorCode::WrongState,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -12,7 +12,9 @@ pub mod media;
 pub mod ops;
 pub mod people;
 pub mod points;
+pub mod recycling;
 pub mod regions;
+pub mod services;
 pub mod shop;
 
 pub use error::{ApiErrorBody, ErrorCode};

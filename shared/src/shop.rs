@@ -157,6 +157,11 @@ pub struct RedemptionLine {
     pub goods_id: i64,
     /// 1–100 units.
     pub qty: i64,
+    /// The points price per unit the villager was shown, if the app sends it: when the price
+    /// changed since, the redemption still takes the price of reservation time and its item
+    /// says so in `price_changed_from`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_points: Option<i64>,
 }
 
 /// Body of `POST /redemptions` (I).
@@ -222,6 +227,10 @@ pub struct RedemptionItem {
     pub points: i64,
     /// Market price per unit when reserved, in fen.
     pub market_price_fen: i64,
+    /// Only in the answer of `POST /redemptions`: the price per unit the villager was shown
+    /// (`seen_points`) when it differs from `unit_points` (价格已变).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_changed_from: Option<i64>,
 }
 
 /// A redemption (兑换单).
@@ -259,6 +268,47 @@ pub struct ScanRequest {
     pub qr_token: Option<String>,
     #[serde(default)]
     pub short_code: Option<String>,
+}
+
+/// Units of one goods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GoodsCount {
+    pub goods_id: i64,
+    pub name: String,
+    pub qty: i64,
+    pub points: i64,
+    /// Market value in fen.
+    pub market_value_fen: i64,
+}
+
+/// A month's statement of one shop (结算单): what the township pays the shop for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShopSettlement {
+    pub shop_id: i64,
+    pub shop_name: String,
+    /// The shop's village or township code.
+    pub region_code: String,
+    pub region_name: String,
+    /// Redemptions handed over in the month.
+    pub redemptions: i64,
+    /// Points collected (the shop account's posted credits from them).
+    pub points: i64,
+    /// Market value of the goods handed over, in fen: the amount to reimburse.
+    pub market_value_fen: i64,
+    /// By goods, at the prices of reservation time.
+    pub goods: Vec<GoodsCount>,
+}
+
+/// Answer of `GET /shop/settlements?month=YYYY-MM`: every shop the caller manages, for a
+/// county month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Settlements {
+    /// `YYYY-MM`, a month of the county's calendar.
+    pub month: String,
+    pub shops: Vec<ShopSettlement>,
 }
 
 /// The alphabet of short codes: digits and capitals without 0, O, 1, I and L.

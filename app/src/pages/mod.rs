@@ -49,10 +49,13 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::AlreadyFulfilled => Text::AlreadyFulfilled,
             ErrorCode::Expired => Text::RedemptionExpired,
             ErrorCode::NotCancellable => Text::NotCancellable,
+            ErrorCode::AlreadyClaimed => Text::AlreadyClaimed,
+            ErrorCode::AlreadyRated => Text::AlreadyRated,
             ErrorCode::InvalidInput
             | ErrorCode::AlreadyExists
             | ErrorCode::UnsupportedMediaType
-            | ErrorCode::IdempotencyConflict => Text::InputRejected,
+            | ErrorCode::IdempotencyConflict
+            | ErrorCode::WrongState => Text::InputRejected,
             ErrorCode::InvalidCredentials
             | ErrorCode::InvalidCode
             | ErrorCode::NotRegistered

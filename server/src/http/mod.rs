@@ -59,6 +59,9 @@ pub struct AppState {
         (name = "people", description = "人员 — villagers and staff"),
         (name = "points", description = "积分 — balances, history, awards and deductions"),
         (name = "shop", description = "积分超市 — the points supermarket: shops, goods, redemptions at the counter"),
+        (name = "recycling", description = "垃圾—积分—商品 — recyclables weighed at the counter for points"),
+        (name = "services", description = "五单 and 好差评 — service orders volunteers claim, ratings, rectifications"),
+        (name = "inbox", description = "消息 — the in-app inbox"),
         (name = "media", description = "照片 — photo evidence: upload, served only to those who may see it"),
         (name = "audit", description = "审计 — who did what, when"),
         (name = "regions", description = "行政区划与网格 — administrative divisions and grids"),
@@ -130,6 +133,9 @@ fn app(
                 .configure(crate::points::routes::configure)
                 .configure(crate::media::routes::configure)
                 .configure(crate::shop::routes::configure)
+                .configure(crate::recycling::routes::configure)
+                .configure(crate::services::routes::configure)
+                .configure(crate::inbox::routes::configure)
                 .configure(crate::audit::routes::configure),
         )
         .split_for_parts();
@@ -209,6 +215,8 @@ async fn reject_unknown_methods(
 pub struct Application {
     server: Server,
     addr: SocketAddr,
+    db: Db,
+    service_sla_hours: u32,
 }
 
 impl Application {
@@ -228,6 +236,7 @@ impl Application {
         sms: Arc<dyn crate::auth::sms::SmsSender>,
     ) -> anyhow::Result<Application> {
         let bind = settings.bind;
+        let service_sla_hours = settings.service_sla_hours;
         let metrics = ops::Metrics::new();
         let prometheus = PrometheusMetricsBuilder::new("jifen")
             .registry(metrics.registry.clone())
@@ -245,7 +254,7 @@ impl Application {
         };
         let state = web::Data::new(AppState {
             wechat,
-            db,
+            db: db.clone(),
             settings: Arc::new(settings),
             metrics,
             keys,
@@ -258,6 +267,8 @@ impl Application {
         Ok(Application {
             server: server.run(),
             addr,
+            db,
+            service_sla_hours,
         })
     }
 
@@ -266,8 +277,33 @@ impl Application {
         self.addr
     }
 
-    /// Serves until SIGINT/SIGTERM (graceful shutdown) or a fatal error.
+    /// Serves until SIGINT/SIGTERM (graceful shutdown) or a fatal error, with the background
+    /// sweeps once a minute: lapsed redemptions ([`crate::shop::redemptions::sweep`]), service
+    /// orders' escalations and automatic ratings ([`crate::services::sweep`]).
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let db = self.db;
+        let sla_ms = i64::from(self.service_sla_hours) * 3_600_000;
+        let sweeper = tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                match crate::shop::redemptions::sweep(&db, crate::storage::now_ms()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(lapsed = n, "lapsed redemptions returned"),
+                    Err(e) => tracing::warn!(error = %e, "the sweep of lapsed redemptions failed"),
+                }
+                match crate::services::sweep(&db, sla_ms, crate::storage::now_ms()).await {
+                    Ok((0, 0)) => {}
+                    Ok((escalated, rated)) => {
+                        tracing::info!(escalated, rated, "service orders escalated or rated")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "the sweep of service orders failed"),
+                }
+            }
+        });
+        let served = self.server.await;
+        sweeper.abort();
+        served
     }
 }

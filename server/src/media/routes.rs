@@ -191,8 +191,9 @@ async fn read_file_field(mut form: Multipart) -> Result<Vec<u8>, ApiError> {
     ))
 }
 
-/// The picture `id` (upright JPEG, no metadata) to those who may see it: its uploader, and for
-/// a claim's photo the claimant and the claim's reviewers. `ETag` is the picture's SHA-256;
+/// The picture `id` (upright JPEG, no metadata) to those who may see it: its uploader, for
+/// a claim's photo the claimant and the claim's reviewers, and for a goods photo anyone
+/// (no sign-in needed, so an `<img>` can show it). `ETag` is the picture's SHA-256;
 /// cache it for good (`immutable`).
 #[utoipa::path(
     tag = "media",
@@ -208,12 +209,12 @@ async fn read_file_field(mut form: Multipart) -> Result<Vec<u8>, ApiError> {
 )]
 #[get("/media/{id}")]
 async fn get_media(
-    caller: Caller,
+    caller: Option<Caller>,
     id: web::Path<i64>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    serve(&req, &state, &caller, id.into_inner(), Variant::Full).await
+    serve(&req, &state, caller, id.into_inner(), Variant::Full).await
 }
 
 /// The thumbnail of picture `id` (JPEG, at most 320 pixels a side), to the same people as the
@@ -232,27 +233,34 @@ async fn get_media(
 )]
 #[get("/media/{id}/thumb")]
 async fn get_media_thumb(
-    caller: Caller,
+    caller: Option<Caller>,
     id: web::Path<i64>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    serve(&req, &state, &caller, id.into_inner(), Variant::Thumb).await
+    serve(&req, &state, caller, id.into_inner(), Variant::Thumb).await
 }
 
-/// Answers with a file of upload `id` if the caller may see it ([`storage::visible_to`]),
-/// else 404 whether or not it exists.
+/// Answers with a file of upload `id` if it is public ([`storage::public`]) or the caller
+/// may see it ([`storage::visible_to`]), else 404 whether or not it exists (401 when nobody
+/// is signed in).
 async fn serve(
     req: &HttpRequest,
     state: &AppState,
-    caller: &Caller,
+    caller: Option<Caller>,
     id: i64,
     variant: Variant,
 ) -> Result<HttpResponse, ApiError> {
     let not_found = || ApiError::not_found(format!("no photo {id}"));
-    let media = storage::visible_to(&state.db, caller.id, &caller.roles, id)
-        .await?
-        .ok_or_else(not_found)?;
+    let media = match storage::public(&state.db, id).await? {
+        Some(media) => media,
+        None => {
+            let caller = caller.ok_or(crate::auth::AuthError::Unauthenticated)?;
+            storage::visible_to(&state.db, caller.id, &caller.roles, id)
+                .await?
+                .ok_or_else(not_found)?
+        }
+    };
     let etag = match variant {
         Variant::Full => format!("\"{}\"", media.sha256),
         Variant::Thumb => format!("\"{}.thumb\"", media.sha256),

@@ -89,7 +89,22 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<StoredMedia>, sqlx::Error> 
         .transpose()
 }
 
-/// **The one place that decides who sees a photo.** The upload `id` if the caller (`caller_id`
+/// The upload `id` if it is public, whoever asks (signed in or not): the photo of goods of a
+/// points supermarket, shown in the public goods list.
+pub async fn public(db: &Db, id: i64) -> Result<Option<StoredMedia>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM media m WHERE m.id = $1 \
+         AND EXISTS (SELECT 1 FROM shop_goods g WHERE g.photo_id = m.id)"
+    ))
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+/// **The one place that decides who sees a photo** (after [`public`]). The upload `id` if the caller (`caller_id`
 /// holding `roles`) may see it, else `None` — for an unknown id too, so that nobody learns
 /// which photos exist.
 ///
@@ -100,6 +115,9 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<StoredMedia>, sqlx::Error> 
 ///   `region_code` (the grid worker of the claimant's grid, the admins of their village,
 ///   township and county). Seeing is not deciding: the conflict-of-interest rule
 ///   ([`policy::may_review_claimant`]) limits who approves, not who looks.
+///
+/// - a goods photo of the points supermarket (`shop_goods.photo_id`) is public, like the
+///   goods list: see [`public`], checked before this.
 ///
 /// Later: service orders (五单) will add their orderer and volunteers here.
 pub async fn visible_to(

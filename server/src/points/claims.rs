@@ -349,6 +349,28 @@ pub async fn decide(
         })),
     };
     crate::audit::record(tx, record, now).await?;
+    let (kind, text) = match &reason {
+        None => (
+            "claim_approved",
+            format!(
+                "您申报的“{}”已通过，获得 {} 积分",
+                claim.rule_name, claim.points
+            ),
+        ),
+        Some(reason) => (
+            "claim_rejected",
+            format!("您申报的“{}”未通过：{reason}", claim.rule_name),
+        ),
+    };
+    crate::inbox::notify(
+        tx,
+        claim.claimant_id,
+        kind,
+        &text,
+        &format!("claim:{id}"),
+        now,
+    )
+    .await?;
     load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))
 }
 

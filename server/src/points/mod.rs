@@ -91,7 +91,8 @@ pub async fn history(
     Ok(Page::from_overfetch(items, limit as usize, |e| e.id))
 }
 
-/// What each reference is about, for people: a claim's rule name, an award's reason.
+/// What each reference is about, for people: a claim's rule name, an award's reason, a
+/// redemption's shop, a drop-off's weights (废纸 2.5 公斤、塑料瓶 800 克).
 pub async fn labels(
     db: &Db,
     references: &[String],
@@ -113,6 +114,14 @@ pub async fn labels(
         (
             "award:",
             "SELECT id, reason AS label FROM point_awards WHERE id IN",
+        ),
+        (
+            "redemption:",
+            "SELECT r.id, s.name AS label FROM redemptions r JOIN shops s ON s.id = r.shop_id WHERE r.id IN",
+        ),
+        (
+            "recycling:",
+            "SELECT id, summary AS label FROM recycling_dropoffs WHERE id IN",
         ),
     ];
     for (prefix, sql) in queries {

@@ -18,7 +18,9 @@
 //!   `stock_movements` and the audit log; stock never goes below zero (a conditional update,
 //!   backed by a CHECK).
 
+pub mod member;
 pub mod redemptions;
+pub mod reports;
 pub mod routes;
 pub mod storage;
 pub mod token;
@@ -145,6 +147,30 @@ pub async fn create_shop(
     crate::audit::record(&mut tx, record, now).await?;
     tx.commit().await?;
     Ok(Created { id })
+}
+
+/// Whether `shop` serves villagers of `village`: the village's own shop, or its township's.
+pub fn serves(shop: &storage::ShopRow, village: &RegionCode) -> bool {
+    shop.region_code == village.as_str()
+        || village
+            .parent()
+            .is_some_and(|t| t.as_str() == shop.region_code)
+}
+
+/// Whether `person_id` (holding `grants`) keeps `shop`: the keeper role over its region, and
+/// appointed to that very shop.
+pub async fn keeps(
+    tx: &mut crate::storage::Tx,
+    person_id: i64,
+    grants: &[RoleGrant],
+    shop_id: i64,
+    shop_region: &str,
+) -> Result<bool, sqlx::Error> {
+    let Ok(region) = RegionCode::parse(shop_region) else {
+        return Ok(false);
+    };
+    Ok(policy::may(grants, Action::KeepShop, &region)
+        && storage::is_keeper(tx, shop_id, person_id).await?)
 }
 
 /// The shops serving a village: its own and its township's (`GET /shops`).

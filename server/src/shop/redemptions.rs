@@ -13,10 +13,10 @@
 //!   sees the villager's masked name, the items and the points; fulfilling posts the pending
 //!   transfer. The status moves from `reserved` by one conditional update, so of two keepers
 //!   at the same moment exactly one succeeds and the villager is debited once.
-//! - The villager may cancel while reserved; a lapsed reservation is voided when it is next
-//!   touched (scan, fulfil). Either way the pending transfer is voided and the stock returns.
-//!   (A background sweep of lapsed reservations is not there yet: until one is touched it
-//!   keeps its stock, though it no longer counts against the villager's limit.)
+//! - The villager may cancel while reserved; a lapsed reservation is voided by the background
+//!   sweep ([`sweep`], once a minute while the server runs) or when it is touched first (scan,
+//!   fulfil). Either way the pending transfer is voided and the stock returns; a lapsed one
+//!   no longer counts against the villager's limit even before that.
 
 use std::collections::HashMap;
 
@@ -33,7 +33,6 @@ use super::token;
 use crate::auth::keys::Keys;
 use crate::calendar::Calendar;
 use crate::ledger::{self, AccountKind, LedgerError, NewTransfer};
-use crate::policy::{self, Action};
 use crate::storage::{Db, Tx, rfc3339};
 
 /// The most lines in one redemption.
@@ -147,11 +146,7 @@ pub async fn reserve(
     let shop = storage::shop(&mut **tx, request.shop_id)
         .await?
         .ok_or(RedemptionError::NoSuchShop(request.shop_id))?;
-    let serves = shop.region_code == village.as_str()
-        || village
-            .parent()
-            .is_some_and(|t| t.as_str() == shop.region_code);
-    if !serves {
+    if !super::serves(&shop, &village) {
         return Err(RedemptionError::NotServed(shop.id));
     }
     let villager =
@@ -194,6 +189,7 @@ pub async fn reserve(
             unit_points: taken.points_price,
             points: line.qty * taken.points_price,
             market_price_fen: taken.market_price_fen,
+            price_changed_from: line.seen_points.filter(|&p| p != taken.points_price),
         });
     }
     let points: i64 = items.iter().map(|i| i.points).sum();
@@ -260,7 +256,13 @@ fn view(
         status,
         points: row.points,
         items,
-        qr_token: open.then(|| token::sign(&keys.redemption, &row.token_nonce)),
+        qr_token: open.then(|| {
+            token::sign(
+                &keys.redemption,
+                token::Purpose::Redemption,
+                &row.token_nonce,
+            )
+        }),
         short_code: open.then_some(row.short_code),
         villager_name: villager_name.filter(|_| viewer == Viewer::Keeper),
         expires_at: rfc3339(row.expires_at),
@@ -332,6 +334,31 @@ async fn release(
     Ok(true)
 }
 
+/// How many lapsed reservations one sweep lets go at most (the next sweep takes the rest).
+pub const SWEEP_BATCH: i64 = 200;
+
+/// Lets reservations past their expiry lapse (the background sweep): each voided, its stock
+/// returned and marked `expired`, in its own transaction, so a keeper handing one over at
+/// that very moment either wins (and the sweep skips it) or finds it expired. Answers how
+/// many lapsed.
+pub async fn sweep(db: &Db, now: i64) -> Result<usize, RedemptionError> {
+    let mut lapsed = 0;
+    for id in storage::lapsed_ids(db, now, SWEEP_BATCH).await? {
+        let mut tx = db.begin_write().await?;
+        let Some(row) = storage::redemption_by_id(&mut *tx, id).await? else {
+            continue;
+        };
+        if row.status == RedemptionStatus::Reserved
+            && row.expires_at <= now
+            && release(&mut tx, &row, RedemptionStatus::Expired, None, now).await?
+        {
+            tx.commit().await?;
+            lapsed += 1;
+        }
+    }
+    Ok(lapsed)
+}
+
 /// Whether `keeper_id` (holding `grants`) keeps the redemption's shop: the keeper role over
 /// its region, and appointed to that very shop.
 async fn check_keeper(
@@ -340,10 +367,7 @@ async fn check_keeper(
     grants: &[RoleGrant],
     row: &RedemptionRow,
 ) -> Result<(), RedemptionError> {
-    let region = RegionCode::parse(&row.shop_region).map_err(|_| RedemptionError::NotKeeper)?;
-    if policy::may(grants, Action::KeepShop, &region)
-        && storage::is_keeper(tx, row.shop_id, keeper_id).await?
-    {
+    if super::keeps(tx, keeper_id, grants, row.shop_id, &row.shop_region).await? {
         Ok(())
     } else {
         Err(RedemptionError::NotKeeper)
@@ -396,7 +420,7 @@ pub async fn scan(
 ) -> Result<Redemption, RedemptionError> {
     let mut tx = db.begin_write().await?;
     let row = match (request.qr_token.as_deref(), request.short_code.as_deref()) {
-        (Some(t), None) => match token::verify(&keys.redemption, t) {
+        (Some(t), None) => match token::verify(&keys.redemption, token::Purpose::Redemption, t) {
             Some(nonce) => storage::redemption_by_nonce(&mut tx, &nonce).await?,
             None => None,
         },
@@ -473,6 +497,19 @@ pub async fn fulfil(
             after: Some(serde_json::json!({"status": "fulfilled", "points": row.points})),
         };
         crate::audit::record(&mut tx, record, now).await?;
+        let text = format!(
+            "您在“{}”的兑换已领取，扣除 {} 积分",
+            row.shop_name, row.points
+        );
+        crate::inbox::notify(
+            &mut tx,
+            row.person_id,
+            "redemption_fulfilled",
+            &text,
+            &format!("redemption:{id}"),
+            now,
+        )
+        .await?;
         tx.commit().await?;
     } else {
         // Another transaction settled it first (and has committed: its row lock is gone),

@@ -1,21 +1,26 @@
 //! The points supermarket's routes: `GET /shops`, `POST /admin/shops`,
 //! `POST /admin/shops/{id}/keepers`, `GET /shops/{id}/goods`, `POST /admin/shops/{id}/goods`,
 //! `PUT /admin/goods/{id}`, `POST /admin/goods/{id}/stock`, `POST /redemptions` (I),
-//! `GET /redemptions/mine`, `POST /redemptions/{id}/cancel`, `POST /shop/scan` and
-//! `POST /shop/redemptions/{id}/fulfil`.
+//! `GET /redemptions/mine`, `POST /redemptions/{id}/cancel`, `POST /shop/scan`,
+//! `POST /shop/redemptions/{id}/fulfil`; the counter's `GET /me/member-code`,
+//! `GET /shop/kept`, `POST /shop/identify`; the reports `GET /shop/{id}/today` and
+//! `GET /shop/settlements`.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use jifen_shared::recycling::{DaySummary, IdentifiedVillager, IdentifyRequest, MemberCode};
 use jifen_shared::regions::{RegionCode, RegionLevel};
 use jifen_shared::shop::{
     Created, Goods, GoodsUpdate, Keepers, NewGoods, NewKeeper, NewRedemption, NewShop, Redemption,
-    ScanRequest, Shop, StockChange,
+    ScanRequest, Settlements, Shop, StockChange,
 };
 use jifen_shared::{ErrorCode, Page};
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::ShopError;
+use super::member::CounterError;
 use super::redemptions::RedemptionError;
+use super::reports::{self, ReportError};
 use crate::auth::caller::Caller;
 use crate::calendar::Calendar;
 use crate::http::paging::PageQuery;
@@ -35,7 +40,29 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(mine)
         .service(cancel)
         .service(scan)
-        .service(fulfil);
+        .service(fulfil)
+        .service(member_code)
+        .service(kept)
+        .service(identify)
+        .service(today)
+        .service(settlements);
+}
+
+impl From<ReportError> for ApiError {
+    fn from(e: ReportError) -> Self {
+        let code = match &e {
+            ReportError::Month => ErrorCode::InvalidInput,
+            ReportError::NoSuchShop(_) => ErrorCode::NotFound,
+            ReportError::NotYours(_) => ErrorCode::Forbidden,
+            ReportError::Storage(_) => {
+                let ReportError::Storage(e) = e else {
+                    unreachable!()
+                };
+                return e.into();
+            }
+        };
+        ApiError::new(code, e.to_string())
+    }
 }
 
 impl From<ShopError> for ApiError {
@@ -368,4 +395,170 @@ async fn fulfil(
     )
     .await?;
     Ok(HttpResponse::Ok().json(redemption))
+}
+
+/// The caller's member code (会员码): show it as a QR code at the counter to be credited for
+/// recyclables. The same code every time.
+#[utoipa::path(tag = "recycling", security(("bearer" = [])), responses(
+    (status = 200, body = MemberCode),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/me/member-code")]
+async fn member_code(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let code = super::member::member_code(&state.db, &state.keys, caller.id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "private, no-store"))
+        .json(code))
+}
+
+/// The shops the caller keeps (超市管理员), by id; empty for everyone else.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<Shop>),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/shop/kept")]
+async fn kept(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let ids = super::storage::kept_by(&state.db, caller.id).await?;
+    let mut list = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(s) = super::storage::shop(state.db.reader(), id).await? {
+            list.push(Shop {
+                id: s.id,
+                name: s.name,
+                village_code: s.region_code,
+            });
+        }
+    }
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Names the villager at the counter by member code or phone (keepers of that shop): the
+/// masked name and village, to check before weighing.
+#[utoipa::path(tag = "recycling", security(("bearer" = [])), request_body = IdentifyRequest, responses(
+    (status = 200, body = IdentifiedVillager),
+    (status = 400, description = "`invalid_input`: give either member_code or phone; `invalid_phone`", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not a keeper of the shop, or a villager it does not serve", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such shop, member code or phone", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/shop/identify")]
+async fn identify(
+    caller: Caller,
+    body: web::Json<IdentifyRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let mut tx = state.db.reader().begin().await?;
+    let shop = super::storage::shop(&mut *tx, body.shop_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no shop {}", body.shop_id)))?;
+    if !super::keeps(
+        &mut tx,
+        caller.id,
+        &caller.roles,
+        shop.id,
+        &shop.region_code,
+    )
+    .await?
+    {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!("you do not keep shop {}", shop.id),
+        ));
+    }
+    let (person, village) = super::member::identify(&mut tx, &state.keys, &shop, &body.villager)
+        .await
+        .map_err(|e: CounterError| crate::recycling::routes::counter_error(&e, e.to_string()))?;
+    drop(tx);
+    let village_name = crate::regions::storage::find(&state.db, village.as_str())
+        .await?
+        .map(|r| r.name)
+        .unwrap_or_default();
+    Ok(HttpResponse::Ok().json(IdentifiedVillager {
+        name: jifen_shared::points::mask_name(&person.name),
+        village_name,
+    }))
+}
+
+/// The shop's day so far in the county (今日汇总): redemptions handed over and their goods,
+/// drop-offs weighed and their weights (the shop's keepers and the admins of its region).
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = DaySummary),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: neither keeper nor admin of the shop", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/shop/{id}/today")]
+async fn today(
+    caller: Caller,
+    id: web::Path<i64>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let calendar = Calendar::new(state.settings.timezone.clone());
+    let day = reports::day(
+        &state.db,
+        &calendar,
+        caller.id,
+        &caller.roles,
+        *id,
+        now_ms(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(day))
+}
+
+/// Query of `GET /shop/settlements`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+struct SettlementsQuery {
+    /// A county month, `YYYY-MM`.
+    month: String,
+    /// `json` (the default), `csv` or `xlsx`.
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The monthly statements (结算单) of every shop the caller keeps or manages: redemptions
+/// handed over in the county month, points collected, goods and their market value — what the
+/// township pays each shop. `format=csv` or `xlsx` downloads them as a file.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(SettlementsQuery), responses(
+    (status = 200, body = Settlements, description = "JSON; with `format=csv` a `text/csv` file, with `format=xlsx` an Excel workbook"),
+    (status = 400, description = "`invalid_input`: month or format", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/shop/settlements")]
+async fn settlements(
+    caller: Caller,
+    query: web::Query<SettlementsQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let format = query.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "csv" | "xlsx") {
+        return Err(ApiError::invalid_input("format: json, csv or xlsx"));
+    }
+    let calendar = Calendar::new(state.settings.timezone.clone());
+    let s =
+        reports::settlements(&state.db, &calendar, caller.id, &caller.roles, &query.month).await?;
+    let (bytes, content_type) = match format {
+        "csv" => (
+            reports::to_csv(&s).map_err(|e| {
+                tracing::error!(error = %e, "the statement could not be written as CSV");
+                ApiError::internal()
+            })?,
+            "text/csv; charset=utf-8",
+        ),
+        "xlsx" => (
+            reports::to_xlsx(&s).map_err(|e| {
+                tracing::error!(error = %e, "the statement could not be written as XLSX");
+                ApiError::internal()
+            })?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        _ => return Ok(HttpResponse::Ok().json(s)),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"settlement-{}.{format}\"", s.month),
+        ))
+        .body(bytes))
 }

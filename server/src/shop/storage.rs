@@ -1,7 +1,7 @@
 //! SQL of the `shops`, `shop_keepers`, `shop_goods`, `stock_movements`, `redemptions` and
 //! `redemption_items` tables (owned by this module). Times are UTC milliseconds.
 
-use jifen_shared::shop::{Goods, RedemptionItem, RedemptionStatus, Shop};
+use jifen_shared::shop::{Goods, GoodsCount, RedemptionItem, RedemptionStatus, Shop};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -448,6 +448,21 @@ pub async fn open_redemption_by_code(
     .transpose()
 }
 
+/// Reserved redemptions past their expiry at `now`, oldest first, at most `limit`.
+pub async fn lapsed_ids(db: &Db, now: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id FROM redemptions WHERE status = 'reserved' AND expires_at <= $1 \
+         ORDER BY expires_at, id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|r| r.try_get("id"))
+    .collect()
+}
+
 /// A person's redemptions older than `before_id`, newest first, at most `limit`.
 pub async fn redemptions_of(
     db: &Db,
@@ -501,6 +516,7 @@ pub async fn items_of<'e>(
                 unit_points,
                 points: qty * unit_points,
                 market_price_fen: r.try_get("market_price_fen")?,
+                price_changed_from: None,
             },
         ))
     })
@@ -556,4 +572,78 @@ pub async fn settle_status(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Every shop, by id.
+pub async fn all_shops(db: &Db) -> Result<Vec<ShopRow>, sqlx::Error> {
+    sqlx::query("SELECT id, name, region_code, account_id FROM shops ORDER BY id")
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(shop_row)
+        .collect()
+}
+
+/// The shops `person_id` is appointed to, by id.
+pub async fn kept_by(db: &Db, person_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query("SELECT shop_id FROM shop_keepers WHERE person_id = $1 ORDER BY shop_id")
+        .bind(person_id)
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|r| r.try_get("shop_id"))
+        .collect()
+}
+
+/// A shop's redemptions fulfilled in `period`: how many, and their points.
+pub async fn fulfilled_totals(
+    db: &Db,
+    shop_id: i64,
+    period: Period,
+) -> Result<(i64, i64), sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(points), 0) AS BIGINT) AS points \
+         FROM redemptions WHERE shop_id = $1 AND status = 'fulfilled' \
+         AND settled_at >= $2 AND settled_at < $3",
+    )
+    .bind(shop_id)
+    .bind(period.start)
+    .bind(period.end)
+    .fetch_one(db.reader())
+    .await?;
+    Ok((r.try_get("n")?, r.try_get("points")?))
+}
+
+/// The goods of a shop's redemptions fulfilled in `period`, at the prices of reservation
+/// time, by goods id.
+pub async fn fulfilled_goods(
+    db: &Db,
+    shop_id: i64,
+    period: Period,
+) -> Result<Vec<GoodsCount>, sqlx::Error> {
+    sqlx::query(
+        "SELECT i.goods_id, MIN(g.name) AS name, CAST(SUM(i.qty) AS BIGINT) AS qty, \
+           CAST(SUM(i.qty * i.unit_points) AS BIGINT) AS points, \
+           CAST(SUM(i.qty * i.market_price_fen) AS BIGINT) AS value \
+         FROM redemption_items i JOIN redemptions r ON r.id = i.redemption_id \
+         JOIN shop_goods g ON g.id = i.goods_id \
+         WHERE r.shop_id = $1 AND r.status = 'fulfilled' AND r.settled_at >= $2 AND r.settled_at < $3 \
+         GROUP BY i.goods_id ORDER BY i.goods_id",
+    )
+    .bind(shop_id)
+    .bind(period.start)
+    .bind(period.end)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(GoodsCount {
+            goods_id: r.try_get("goods_id")?,
+            name: r.try_get("name")?,
+            qty: r.try_get("qty")?,
+            points: r.try_get("points")?,
+            market_value_fen: r.try_get("value")?,
+        })
+    })
+    .collect()
 }

@@ -1,0 +1,188 @@
+//! County catalogues: a list the product ships (scope `*`) that each county may change code
+//! by code (scope = the county's 6-digit code) — recycling categories with their points per
+//! kilogram ([`crate::recycling`]), service types with their reward ([`crate::services`]).
+//! A county's entry replaces the shipped one of the same code, and may be switched off.
+//!
+//! The tables share one shape: `id, code, name, <value>, active, county_code, scope,
+//! created_at, updated_at`, unique on `(scope, code)`; the SQL here is parameterised by the
+//! table and its value column (both constants of the owning module, never input).
+
+use jifen_shared::regions::{RegionCode, RegionLevel};
+use sqlx::Row;
+
+use crate::storage::Tx;
+
+/// A catalogue table: its name and the column of its number (points per kg, reward points).
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    pub name: &'static str,
+    pub value: &'static str,
+}
+
+/// An entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub value: i64,
+    pub active: bool,
+    /// `None` for the shipped entry.
+    pub county_code: Option<String>,
+}
+
+/// Why an entry cannot be set.
+#[derive(Debug, thiserror::Error)]
+pub enum EntryError {
+    #[error("county_code: {0} is not a loaded county")]
+    NoSuchCounty(String),
+    #[error("code: 1 to 40 of a-z, 0-9 and _")]
+    Code,
+    #[error("name: {0}")]
+    Name(crate::text::NameError),
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
+}
+
+/// The county a region lies in (itself for a county); `None` above counties.
+pub fn county_of(region: &RegionCode) -> Option<RegionCode> {
+    let mut code = region.clone();
+    while code.level() != RegionLevel::County {
+        code = code.parent()?;
+    }
+    Some(code)
+}
+
+/// A loaded county named by `code`.
+pub async fn county(db: &crate::storage::Db, code: &str) -> Result<RegionCode, EntryError> {
+    let county = RegionCode::parse(code)
+        .ok()
+        .filter(|c| c.level() == RegionLevel::County)
+        .ok_or_else(|| EntryError::NoSuchCounty(code.to_owned()))?;
+    if crate::regions::storage::find(db, county.as_str())
+        .await?
+        .is_none()
+    {
+        return Err(EntryError::NoSuchCounty(code.to_owned()));
+    }
+    Ok(county)
+}
+
+/// Checks a code (1–40 of `a-z0-9_`) and normalises a name of at most `max_chars`.
+pub fn check(code: &str, name: &str, max_chars: usize) -> Result<String, EntryError> {
+    let code_ok = (1..=40).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !code_ok {
+        return Err(EntryError::Code);
+    }
+    crate::text::name(name, max_chars).map_err(EntryError::Name)
+}
+
+fn entry(t: Table, r: &sqlx::any::AnyRow) -> Result<Entry, sqlx::Error> {
+    Ok(Entry {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        value: r.try_get(t.value)?,
+        active: r.try_get::<i64, _>("active")? == 1,
+        county_code: r.try_get("county_code")?,
+    })
+}
+
+/// The entries in use in `county`, by id: the shipped ones whose code the county has not set,
+/// and the county's own (switched-off ones included).
+pub async fn effective<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    t: Table,
+    county: &str,
+) -> Result<Vec<Entry>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT id, code, name, {v}, active, county_code FROM {n} c WHERE c.scope = $1 \
+         OR (c.scope = '*' AND NOT EXISTS (SELECT 1 FROM {n} o \
+             WHERE o.scope = $1 AND o.code = c.code)) ORDER BY id",
+        v = t.value,
+        n = t.name
+    ))
+    .bind(county)
+    .fetch_all(exec)
+    .await?
+    .iter()
+    .map(|r| entry(t, r))
+    .collect()
+}
+
+/// The entry of this scope (a county code) and code, if set.
+pub async fn in_scope(
+    tx: &mut Tx,
+    t: Table,
+    scope: &str,
+    code: &str,
+) -> Result<Option<Entry>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT id, code, name, {v}, active, county_code FROM {n} WHERE scope = $1 AND code = $2",
+        v = t.value,
+        n = t.name
+    ))
+    .bind(scope)
+    .bind(code)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(|r| entry(t, r))
+    .transpose()
+}
+
+/// Inserts or changes a county's entry (its `county_code` is the scope); its id.
+pub async fn upsert(tx: &mut Tx, t: Table, e: &Entry, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query(&format!(
+        "INSERT INTO {n} (code, name, {v}, active, county_code, scope, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $6) \
+         ON CONFLICT (scope, code) DO UPDATE SET name = excluded.name, \
+           {v} = excluded.{v}, active = excluded.active, updated_at = excluded.updated_at \
+         RETURNING id",
+        v = t.value,
+        n = t.name
+    ))
+    .bind(&e.code)
+    .bind(&e.name)
+    .bind(e.value)
+    .bind(i64::from(e.active))
+    .bind(&e.county_code)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")
+}
+
+/// Sets a county's entry, audited as `action` with the target `<target>:<id>`: the county
+/// must be loaded and the caller allowed there (`allowed`). Answers the stored entry.
+pub async fn set(
+    db: &crate::storage::Db,
+    t: Table,
+    actor_id: i64,
+    county: &RegionCode,
+    entry: Entry,
+    action: &'static str,
+    target: &str,
+) -> Result<Entry, EntryError> {
+    let now = crate::storage::now_ms();
+    let mut tx = db.begin_write().await?;
+    let before = in_scope(&mut tx, t, county.as_str(), &entry.code).await?;
+    let id = upsert(&mut tx, t, &entry, now).await?;
+    let record = crate::audit::Record {
+        actor_id: Some(actor_id),
+        action,
+        region: county,
+        target: format!("{target}:{id}"),
+        before: before
+            .map(|b| serde_json::json!({"name": b.name, t.value: b.value, "active": b.active})),
+        after: Some(
+            serde_json::json!({"code": entry.code, "name": entry.name, t.value: entry.value, "active": entry.active}),
+        ),
+    };
+    crate::audit::record(&mut tx, record, now).await?;
+    tx.commit().await?;
+    Ok(Entry { id, ..entry })
+}

@@ -1,0 +1,136 @@
+//! Recycling routes: `GET /recycling/categories`, `PUT /admin/recycling/categories` and
+//! `POST /shop/recycling` (I).
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use jifen_shared::ErrorCode;
+use jifen_shared::recycling::{CategoryUpdate, Dropoff, NewDropoff, RecyclingCategory};
+use jifen_shared::regions::RegionCode;
+use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::RecyclingError;
+use crate::auth::caller::Caller;
+use crate::http::{ApiError, AppState, idempotency};
+use crate::storage::now_ms;
+
+/// Registers this module's routes (under `/api/v1`).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(categories)
+        .service(set_category)
+        .service(drop_off);
+}
+
+impl From<RecyclingError> for ApiError {
+    fn from(e: RecyclingError) -> Self {
+        let code = match &e {
+            RecyclingError::NotCountyAdmin(_)
+            | RecyclingError::NotKeeper(_)
+            | RecyclingError::OwnHousehold => ErrorCode::Forbidden,
+            RecyclingError::NoSuchShop(_) => ErrorCode::NotFound,
+            RecyclingError::Counter(c) => return counter_error(c, e.to_string()),
+            RecyclingError::Ledger(err) => {
+                tracing::error!(error = %err, "a drop-off could not be credited");
+                return ApiError::internal();
+            }
+            RecyclingError::Storage(_) => {
+                let RecyclingError::Storage(e) = e else {
+                    unreachable!()
+                };
+                return e.into();
+            }
+            _ => ErrorCode::InvalidInput,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// The status of a failure to name the villager at the counter.
+pub fn counter_error(e: &crate::shop::member::CounterError, message: String) -> ApiError {
+    use crate::shop::member::CounterError;
+    let code = match e {
+        CounterError::Neither => ErrorCode::InvalidInput,
+        CounterError::Phone(_) => ErrorCode::InvalidPhone,
+        CounterError::Unknown => ErrorCode::NotFound,
+        CounterError::NotServed(_) => ErrorCode::Forbidden,
+        CounterError::Storage(_) => return ApiError::internal(),
+    };
+    ApiError::new(code, message)
+}
+
+/// Query of `GET /recycling/categories`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+struct CategoriesQuery {
+    /// Any region code inside the county (a village's, a township's or the county's own).
+    region_code: String,
+}
+
+/// The recycling categories in use in a county (垃圾—积分—商品), with their rates, by id;
+/// switched-off ones included (marked). Public: everyone may read what waste earns.
+#[utoipa::path(tag = "recycling", params(CategoriesQuery), responses(
+    (status = 200, body = Vec<RecyclingCategory>),
+    (status = 400, description = "`invalid_input`: region_code", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/recycling/categories")]
+async fn categories(
+    query: web::Query<CategoriesQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let region = RegionCode::parse(&query.region_code)
+        .ok()
+        .filter(|c| c.level() >= jifen_shared::regions::RegionLevel::County)
+        .ok_or_else(|| {
+            ApiError::invalid_input("region_code: a county, township or village code")
+        })?;
+    Ok(HttpResponse::Ok().json(super::categories(&state.db, &region).await?))
+}
+
+/// Sets a county's own category: its rate, its name, on or off (county admins).
+#[utoipa::path(tag = "recycling", security(("bearer" = [])), request_body = CategoryUpdate, responses(
+    (status = 200, body = RecyclingCategory),
+    (status = 400, description = "`invalid_input`: county_code, code, name or points_per_kg", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of that county", body = jifen_shared::ApiErrorBody),
+))]
+#[put("/admin/recycling/categories")]
+async fn set_category(
+    caller: Caller,
+    body: web::Json<CategoryUpdate>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let category = super::set_category(&state.db, caller.id, &caller.roles, &body).await?;
+    Ok(HttpResponse::Ok().json(category))
+}
+
+/// Records a drop-off weighed at the counter and credits the villager (keepers of that
+/// shop). Send an `Idempotency-Key`: a retried request credits once and answers the same.
+#[utoipa::path(
+    tag = "recycling",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–100 characters; repeats answer the first result")),
+    request_body = NewDropoff,
+    responses(
+        (status = 201, body = Dropoff),
+        (status = 400, description = "`invalid_input`: lines (1–10, 1 g–1 t, each category once, in use in the county), villager; `invalid_phone`", body = jifen_shared::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not a keeper of the shop, a villager the shop does not serve, or the keeper's own household", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such shop, member code or phone", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`idempotency_conflict`", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/shop/recycling")]
+async fn drop_off(
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Json<NewDropoff>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency::key_of(&req)?;
+    let request = ("POST /shop/recycling", &*body);
+    let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
+        let dropoff =
+            super::drop_off(tx, &state.keys, caller.id, &caller.roles, &body, now_ms()).await?;
+        Ok((201, dropoff))
+    })
+    .await?;
+    Ok(stored.respond())
+}

@@ -1,0 +1,163 @@
+//! Service orders (五单) and ratings (好差评), the county's five-order method: villagers order
+//! a service (点单), volunteers claim it (接单) or an admin dispatches it (派单), the township
+//! pays the volunteer in points (买单), and the villager rates it (评单).
+//!
+//! Rules (the issue "Service orders and ratings"):
+//! - service types come from a county catalogue ([`crate::catalogue`]): the shipped 代办跑腿,
+//!   助老探访, 法律咨询, 家电维修, 矛盾调解, 环境整治, 心理疏导 with a reward in points, which
+//!   county admins change ([`crate::policy::Action::ManageRules`] over the county);
+//! - orders and their lifecycle: [`orders`]; ratings, payment, rectifications and the summary:
+//!   [`ratings`]; the background sweep (escalation, automatic ratings): [`sweep`].
+
+pub mod orders;
+pub mod ratings;
+pub mod routes;
+pub mod storage;
+
+use jifen_shared::auth::RoleGrant;
+use jifen_shared::regions::RegionCode;
+use jifen_shared::services::{ServiceType, ServiceTypeUpdate};
+
+use crate::catalogue::{self, Entry, EntryError, county_of};
+use crate::ledger::LedgerError;
+use crate::policy::{self, Action};
+use crate::storage::Db;
+
+/// The longest service type name, in characters.
+pub const MAX_TYPE_NAME_CHARS: usize = 20;
+/// The highest reward, in points.
+pub const MAX_REWARD: i64 = 1000;
+/// The longest description, completion note or follow-up, in characters.
+pub const MAX_TEXT_CHARS: usize = 1000;
+/// The longest address, in characters.
+pub const MAX_ADDRESS_CHARS: usize = 200;
+/// The longest rating comment, in characters.
+pub const MAX_COMMENT_CHARS: usize = 500;
+/// The most photos an order or a completion carries.
+pub const MAX_PHOTOS: usize = 6;
+/// A completed order not rated within this time counts as 中评 (3 stars): 7 days.
+pub const RATING_WINDOW_MS: i64 = 7 * 24 * 3_600_000;
+/// A rectification closed within this time of opening counts as closed in time: 7 days.
+pub const RECTIFICATION_DUE_MS: i64 = 7 * 24 * 3_600_000;
+
+/// Why an order, a rating or a rectification was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Entry(#[from] EntryError),
+    #[error("you are not an admin of county {0}")]
+    NotCountyAdmin(String),
+    #[error("only villagers registered in a village order services or serve as volunteers")]
+    NotVillager,
+    #[error("type_id: no service type {0} is offered in your county")]
+    NoSuchType(i64),
+    #[error("photo_ids: {0} are not photos you uploaded")]
+    NotYourPhotos(String),
+    #[error("no such order")]
+    NotFound,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("order {0} was already claimed")]
+    AlreadyClaimed(i64),
+    #[error("order {id} is {status}: {what}")]
+    WrongStatus {
+        id: i64,
+        status: &'static str,
+        what: &'static str,
+    },
+    #[error("order {0} was already rated")]
+    AlreadyRated(i64),
+    #[error("no such rectification")]
+    NoSuchRectification,
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
+}
+
+fn service_type(e: Entry) -> ServiceType {
+    ServiceType {
+        id: e.id,
+        code: e.code,
+        name: e.name,
+        reward_points: e.value,
+        active: e.active,
+        county_code: e.county_code,
+    }
+}
+
+/// The service types offered in the county of `region`, by id (switched-off ones included).
+pub async fn types(db: &Db, region: &RegionCode) -> Result<Vec<ServiceType>, sqlx::Error> {
+    let Some(county) = county_of(region) else {
+        return Ok(Vec::new());
+    };
+    let entries = catalogue::effective(db.reader(), storage::TYPES, county.as_str()).await?;
+    Ok(entries.into_iter().map(service_type).collect())
+}
+
+/// Sets a county's own service type (`PUT /admin/services/types`), audited as
+/// `services.type`.
+///
+/// Errors: [`ServiceError::Entry`] (county, code, name), [`ServiceError::Invalid`] (reward),
+/// [`ServiceError::NotCountyAdmin`].
+pub async fn set_type(
+    db: &Db,
+    actor_id: i64,
+    grants: &[RoleGrant],
+    update: &ServiceTypeUpdate,
+) -> Result<ServiceType, ServiceError> {
+    let county = catalogue::county(db, &update.county_code).await?;
+    if !policy::may(grants, Action::ManageRules, &county) {
+        return Err(ServiceError::NotCountyAdmin(county.to_string()));
+    }
+    let name = catalogue::check(&update.code, &update.name, MAX_TYPE_NAME_CHARS)?;
+    if !(1..=MAX_REWARD).contains(&update.reward_points) {
+        return Err(ServiceError::Invalid(format!(
+            "reward_points: a whole number from 1 to {MAX_REWARD}"
+        )));
+    }
+    let entry = Entry {
+        id: 0,
+        code: update.code.clone(),
+        name,
+        value: update.reward_points,
+        active: update.active,
+        county_code: Some(county.to_string()),
+    };
+    let stored = catalogue::set(
+        db,
+        storage::TYPES,
+        actor_id,
+        &county,
+        entry,
+        "services.type",
+        "service_type",
+    )
+    .await?;
+    Ok(service_type(stored))
+}
+
+/// One pass of the background sweep (once a minute while the server runs): escalates open
+/// orders past their SLA ([`orders::escalate_due`]) and rates completed orders left unrated
+/// for 7 days as 中评 ([`ratings::auto_rate_due`]). Answers how many of each.
+pub async fn sweep(db: &Db, sla_ms: i64, now: i64) -> Result<(usize, usize), ServiceError> {
+    let escalated = orders::escalate_due(db, sla_ms, now).await?;
+    let rated = ratings::auto_rate_due(db, now).await?;
+    Ok((escalated, rated))
+}
+
+/// A person's text field ([`crate::text::note`]: trimmed, NFC, line breaks kept), 1–`max`
+/// characters; the error names the field and the limit.
+pub(crate) fn text(field: &str, raw: &str, max: usize) -> Result<String, ServiceError> {
+    let invalid = |why: String| ServiceError::Invalid(format!("{field}: {why}"));
+    match crate::text::note(raw, max) {
+        Ok(text) if text.is_empty() => Err(invalid("empty".into())),
+        Ok(text) => Ok(text),
+        Err(crate::text::NameError::TooLong(n)) => {
+            Err(invalid(format!("{n} characters, at most {max}")))
+        }
+        Err(e) => Err(invalid(e.to_string())),
+    }
+}

@@ -1,0 +1,766 @@
+//! Orders (服务订单) and their lifecycle.
+//!
+//! - A villager (a person of a village) orders a service type offered in their county, with a
+//!   description (1–1,000 characters), an address (none: "my home") and up to 6 of their own
+//!   photos → `open`. `POST /services/orders` takes an `Idempotency-Key`. The order keeps the
+//!   type's name and reward as they were, and the villager's village and grid.
+//! - Volunteers ([`crate::policy::Action::ServeOrders`]: role `volunteer` over the order's
+//!   village or its township) see open orders of their area and claim one → `claimed`, by a
+//!   conditional update: of any number of volunteers at once exactly one wins, the others get
+//!   409 `already_claimed`; the winner claiming again is answered the order (a retried tap).
+//!   Nobody claims their own order or one of their household (小微权力监督), and volunteers
+//!   must be villagers themselves (their reward goes to their points account).
+//! - An admin of the region ([`crate::policy::Action::ManageOrders`]) dispatches an open order
+//!   to a named volunteer of its area (派单) → `claimed`.
+//! - The claimer releases it (→ `open`) or completes it with a note and up to 6 of their own
+//!   photos (→ `completed`); anyone else gets 403. The orderer cancels while `open`; a claimed
+//!   or completed order → 409 `not_cancellable`.
+//! - SLA: an order nobody claimed within `JIFEN_SERVICE_SLA_HOURS` (24 by default) escalates
+//!   to the grid worker's queue, after twice that to the village admins', after three times to
+//!   the township's ([`escalate_due`], the background sweep); a claim stops it, a release
+//!   resumes it from where it stood.
+//! - Every change is a timeline event with who and when, in the same transaction; the people
+//!   concerned get a notification ([`crate::inbox`]).
+//!
+//! Who sees an order: the orderer, its volunteer, volunteers of its area while it is open, and
+//! staff of its region (admins, and the grid worker of its grid). The orderer's name is shown
+//! in full (and their phone) only to themselves, the volunteer who claimed it, and admins;
+//! masked (张*明) to the rest.
+
+use jifen_shared::Page;
+use jifen_shared::auth::{Role, RoleGrant};
+use jifen_shared::points::mask_name;
+use jifen_shared::regions::RegionCode;
+use jifen_shared::services::{
+    Completion, NewOrder, Order, OrderEvent, OrderStatus, Rating, Rectification,
+};
+
+use super::storage::{self, OrderRow};
+use super::{MAX_ADDRESS_CHARS, MAX_PHOTOS, MAX_TEXT_CHARS, ServiceError};
+use crate::catalogue::{self, county_of};
+use crate::people::storage::{PersonRow, find_many_in};
+use crate::policy::{self, Action};
+use crate::storage::{Db, Tx, rfc3339};
+
+/// How a caller stands to an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    Orderer,
+    Volunteer,
+    Admin,
+    /// A volunteer of the area (open orders) or the grid worker of its grid.
+    Onlooker,
+}
+
+fn standing(order: &OrderRow, person_id: i64, grants: &[RoleGrant]) -> Option<Standing> {
+    let village = RegionCode::parse(&order.village_code).ok()?;
+    if order.orderer_id == person_id {
+        Some(Standing::Orderer)
+    } else if order.volunteer_id == Some(person_id) {
+        Some(Standing::Volunteer)
+    } else if policy::may(grants, Action::ManageOrders, &village) {
+        Some(Standing::Admin)
+    } else if (order.status == OrderStatus::Open
+        && policy::may(grants, Action::ServeOrders, &village))
+        || grid_worker_of(order, grants)
+    {
+        Some(Standing::Onlooker)
+    } else {
+        None
+    }
+}
+
+fn grid_worker_of(order: &OrderRow, grants: &[RoleGrant]) -> bool {
+    let Some(grid) = order
+        .grid_code
+        .as_deref()
+        .and_then(|g| RegionCode::parse(g).ok())
+    else {
+        return false;
+    };
+    grants
+        .iter()
+        .any(|g| g.role == Role::GridWorker && grid.is_within(&g.region_code))
+}
+
+async fn person(tx: &mut Tx, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
+    Ok(find_many_in(tx, &[id]).await?.pop())
+}
+
+/// The photo ids, deduplicated in order, checked to be the uploader's.
+async fn own_photos(tx: &mut Tx, uploader: i64, ids: &[i64]) -> Result<Vec<i64>, ServiceError> {
+    let mut unique = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !unique.contains(id) {
+            unique.push(*id);
+        }
+    }
+    if unique.len() > MAX_PHOTOS {
+        return Err(ServiceError::Invalid(format!(
+            "photo_ids: at most {MAX_PHOTOS} photos"
+        )));
+    }
+    let owned = crate::media::storage::owned_by(&mut **tx, uploader, &unique).await?;
+    let missing: Vec<String> = unique
+        .iter()
+        .filter(|id| !owned.iter().any(|(o, _)| o == *id))
+        .map(|id| id.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(ServiceError::NotYourPhotos(missing.join(", ")));
+    }
+    Ok(unique)
+}
+
+/// Places an order for `person_id` inside `tx` (see the module docs).
+///
+/// Errors: [`ServiceError::NotVillager`], [`ServiceError::NoSuchType`],
+/// [`ServiceError::Invalid`] (description, address, photos), [`ServiceError::NotYourPhotos`].
+pub async fn create(
+    tx: &mut Tx,
+    person_id: i64,
+    request: &NewOrder,
+    now: i64,
+) -> Result<Order, ServiceError> {
+    let person = person(tx, person_id)
+        .await?
+        .ok_or(ServiceError::NotVillager)?;
+    let village = person
+        .village_code
+        .as_deref()
+        .and_then(|v| RegionCode::parse(v).ok())
+        .ok_or(ServiceError::NotVillager)?;
+    let description = super::text("description", &request.description, MAX_TEXT_CHARS)?;
+    let address = match request.address.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(a) => Some(super::text("address", a, MAX_ADDRESS_CHARS)?),
+    };
+    let county = county_of(&village).ok_or(ServiceError::NoSuchType(request.type_id))?;
+    let kind = catalogue::effective(&mut **tx, storage::TYPES, county.as_str())
+        .await?
+        .into_iter()
+        .find(|t| t.id == request.type_id && t.active)
+        .ok_or(ServiceError::NoSuchType(request.type_id))?;
+    let photos = own_photos(tx, person_id, &request.photo_ids).await?;
+    let row = OrderRow {
+        id: 0,
+        orderer_id: person_id,
+        village_code: village.to_string(),
+        grid_code: person.grid_code.clone(),
+        type_id: kind.id,
+        type_name: kind.name,
+        reward_points: kind.value,
+        description,
+        address,
+        status: OrderStatus::Open,
+        volunteer_id: None,
+        escalation_level: 0,
+        completion_note: None,
+        completed_at: None,
+        paid_transfer_id: None,
+        created_at: now,
+    };
+    let id = storage::insert_order(tx, &row, now).await?;
+    storage::insert_photos(tx, id, "order", &photos).await?;
+    storage::insert_event(tx, id, "ordered", Some(person_id), "", now).await?;
+    view(tx, id, person_id, &[]).await
+}
+
+/// The order as `person_id` (holding `grants`) sees it, read inside `tx`.
+///
+/// Errors: [`ServiceError::NotFound`] also when the caller may not see it.
+pub async fn view(
+    tx: &mut Tx,
+    id: i64,
+    person_id: i64,
+    grants: &[RoleGrant],
+) -> Result<Order, ServiceError> {
+    let row = storage::order_by_id(&mut **tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let standing = standing(&row, person_id, grants).ok_or(ServiceError::NotFound)?;
+    render(tx, row, standing).await
+}
+
+async fn render(tx: &mut Tx, row: OrderRow, standing: Standing) -> Result<Order, ServiceError> {
+    let orderer = person(tx, row.orderer_id).await?;
+    let full = matches!(
+        standing,
+        Standing::Orderer | Standing::Volunteer | Standing::Admin
+    );
+    let orderer_name = orderer
+        .as_ref()
+        .map(|p| {
+            if full {
+                p.name.clone()
+            } else {
+                mask_name(&p.name)
+            }
+        })
+        .unwrap_or_default();
+    let volunteer_name = match row.volunteer_id {
+        Some(v) => person(tx, v).await?.map(|p| p.name),
+        None => None,
+    };
+    let photos = storage::photos(&mut **tx, row.id).await?;
+    let of = |kind: &str| -> Vec<i64> {
+        photos
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .map(|(_, id)| *id)
+            .collect()
+    };
+    let timeline = storage::events(&mut **tx, row.id)
+        .await?
+        .into_iter()
+        .map(|e| OrderEvent {
+            actor_name: match (e.actor_id, e.actor_name) {
+                (Some(a), Some(name)) if a == row.orderer_id && !full => Some(mask_name(&name)),
+                (_, name) => name,
+            },
+            kind: e.kind,
+            note: e.note,
+            at: rfc3339(e.created_at),
+        })
+        .collect();
+    let rating = storage::latest_rating(&mut **tx, row.id)
+        .await?
+        .map(|r| Rating {
+            stars: r.stars,
+            grade: jifen_shared::services::Grade::of(r.stars),
+            comment: r.comment,
+            automatic: r.automatic,
+            round: r.round,
+            rated_at: rfc3339(r.created_at),
+        });
+    let rectification = storage::rectification_where(&mut **tx, "order_id", row.id)
+        .await?
+        .map(rectification_view);
+    Ok(Order {
+        id: row.id,
+        type_id: row.type_id,
+        type_name: row.type_name,
+        reward_points: row.reward_points,
+        description: row.description,
+        address: row.address,
+        village_code: row.village_code,
+        status: row.status,
+        orderer_name,
+        orderer_phone: if full { orderer.map(|p| p.phone) } else { None },
+        volunteer_id: row.volunteer_id,
+        volunteer_name,
+        escalation_level: row.escalation_level,
+        photo_ids: of("order"),
+        completion_note: row.completion_note,
+        completion_photo_ids: of("completion"),
+        rating,
+        paid: row.paid_transfer_id.is_some(),
+        rectification,
+        timeline,
+        created_at: rfc3339(row.created_at),
+    })
+}
+
+/// A rectification on the wire.
+pub fn rectification_view(r: storage::RectificationRow) -> Rectification {
+    Rectification {
+        id: r.id,
+        order_id: r.order_id,
+        village_code: r.village_code,
+        status: r.status,
+        follow_up: r.follow_up,
+        opened_at: rfc3339(r.opened_at),
+        due_at: rfc3339(r.due_at),
+        closed_at: r.closed_at.map(rfc3339),
+    }
+}
+
+/// The order for a change by `person_id`, with how they stand to it: `needed`, or else 403
+/// for those who see it or volunteer in its area, 404 for everyone else (nobody learns which
+/// orders exist elsewhere).
+async fn load(
+    tx: &mut Tx,
+    id: i64,
+    person_id: i64,
+    grants: &[RoleGrant],
+    needed: Standing,
+    refusal: &str,
+) -> Result<OrderRow, ServiceError> {
+    let row = storage::order_by_id(&mut **tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let standing = standing(&row, person_id, grants);
+    if standing == Some(needed) {
+        return Ok(row);
+    }
+    let area = RegionCode::parse(&row.village_code)
+        .is_ok_and(|v| policy::may(grants, Action::ServeOrders, &v));
+    if standing.is_some() || area {
+        Err(ServiceError::Forbidden(refusal.into()))
+    } else {
+        Err(ServiceError::NotFound)
+    }
+}
+
+fn wrong(row: &OrderRow, what: &'static str) -> ServiceError {
+    ServiceError::WrongStatus {
+        id: row.id,
+        status: row.status.as_str(),
+        what,
+    }
+}
+
+/// Whether `volunteer` may take `order`: a volunteer of its area, a villager, neither its
+/// orderer nor of the orderer's household.
+async fn may_serve(
+    tx: &mut Tx,
+    order: &OrderRow,
+    volunteer_id: i64,
+    grants: &[RoleGrant],
+) -> Result<(), ServiceError> {
+    let village = RegionCode::parse(&order.village_code).map_err(|_| ServiceError::NotFound)?;
+    if !policy::may(grants, Action::ServeOrders, &village) {
+        return Err(ServiceError::Forbidden(
+            "the order is outside the area you volunteer in".into(),
+        ));
+    }
+    let volunteer = person(tx, volunteer_id).await?;
+    let Some(volunteer) = volunteer.filter(|v| v.village_code.is_some()) else {
+        return Err(ServiceError::NotVillager);
+    };
+    let orderer = person(tx, order.orderer_id).await?;
+    if let Some(orderer) = &orderer
+        && policy::may_review_claimant(volunteer.household(), orderer.household()).is_err()
+    {
+        return Err(ServiceError::Forbidden(
+            "nobody serves their own or their household's order".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Claims an open order for the volunteer `person_id` (接单).
+///
+/// Errors: [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (outside the area, own or
+/// household's order), [`ServiceError::NotVillager`], [`ServiceError::AlreadyClaimed`].
+pub async fn claim(
+    db: &Db,
+    person_id: i64,
+    grants: &[RoleGrant],
+    id: i64,
+    now: i64,
+) -> Result<Order, ServiceError> {
+    let mut tx = db.begin_write().await?;
+    let row = storage::order_by_id(&mut *tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if row.volunteer_id == Some(person_id) && row.status == OrderStatus::Claimed {
+        return view(&mut tx, id, person_id, grants).await;
+    }
+    if standing(&row, person_id, grants).is_none() && row.status == OrderStatus::Open {
+        return Err(ServiceError::Forbidden(
+            "the order is outside the area you volunteer in".into(),
+        ));
+    }
+    may_serve(&mut tx, &row, person_id, grants).await?;
+    take(&mut tx, &row, person_id, person_id, "claimed", now).await?;
+    let order = view(&mut tx, id, person_id, grants).await?;
+    tx.commit().await?;
+    Ok(order)
+}
+
+/// Moves an open order to `volunteer_id` by `actor_id`, with the event `kind` and the
+/// orderer's notification.
+async fn take(
+    tx: &mut Tx,
+    row: &OrderRow,
+    volunteer_id: i64,
+    actor_id: i64,
+    kind: &str,
+    now: i64,
+) -> Result<(), ServiceError> {
+    if !storage::transition(
+        tx,
+        row.id,
+        "status = 'claimed', volunteer_id = $3",
+        "status = 'open'",
+        Some(volunteer_id),
+        now,
+    )
+    .await?
+    {
+        return Err(ServiceError::AlreadyClaimed(row.id));
+    }
+    let name = person(tx, volunteer_id)
+        .await?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    storage::insert_event(tx, row.id, kind, Some(actor_id), &name, now).await?;
+    let text = format!("您的“{}”已由志愿者{name}接单", row.type_name);
+    crate::inbox::notify(
+        tx,
+        row.orderer_id,
+        "order_claimed",
+        &text,
+        &format!("order:{}", row.id),
+        now,
+    )
+    .await?;
+    if actor_id != volunteer_id {
+        let text = format!(
+            "您被派单：{}（{}）",
+            row.type_name,
+            crate::text::clip(&row.description)
+        );
+        crate::inbox::notify(
+            tx,
+            volunteer_id,
+            "order_dispatched",
+            &text,
+            &format!("order:{}", row.id),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Dispatches an open order to a volunteer of its area (派单) by an admin of its region.
+///
+/// Errors: [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (not an admin there; the
+/// person is not a volunteer of the order's area, or of the orderer's household),
+/// [`ServiceError::AlreadyClaimed`].
+pub async fn dispatch(
+    db: &Db,
+    person_id: i64,
+    grants: &[RoleGrant],
+    id: i64,
+    volunteer_id: i64,
+    now: i64,
+) -> Result<Order, ServiceError> {
+    let mut tx = db.begin_write().await?;
+    let row = load(
+        &mut tx,
+        id,
+        person_id,
+        grants,
+        Standing::Admin,
+        "only admins of the order's village, township or county dispatch it",
+    )
+    .await?;
+    if row.status == OrderStatus::Claimed && row.volunteer_id == Some(volunteer_id) {
+        return view(&mut tx, id, person_id, grants).await;
+    }
+    let roles = crate::auth::storage::roles_in(&mut tx, volunteer_id).await?;
+    may_serve(&mut tx, &row, volunteer_id, &roles).await?;
+    take(&mut tx, &row, volunteer_id, person_id, "dispatched", now).await?;
+    let order = view(&mut tx, id, person_id, grants).await?;
+    tx.commit().await?;
+    Ok(order)
+}
+
+/// Gives a claimed order back (→ `open`), by its volunteer.
+///
+/// Errors: [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (not its volunteer),
+/// [`ServiceError::WrongStatus`].
+pub async fn release(
+    db: &Db,
+    person_id: i64,
+    grants: &[RoleGrant],
+    id: i64,
+    now: i64,
+) -> Result<Order, ServiceError> {
+    let mut tx = db.begin_write().await?;
+    if let Some(row) = storage::order_by_id(&mut *tx, id).await?
+        && row.status == OrderStatus::Open
+        && standing(&row, person_id, grants) == Some(Standing::Onlooker)
+    {
+        // Open already (a retried tap after the release): answered as it is.
+        return view(&mut tx, id, person_id, grants).await;
+    }
+    let row = load(
+        &mut tx,
+        id,
+        person_id,
+        grants,
+        Standing::Volunteer,
+        "only its volunteer releases an order",
+    )
+    .await?;
+    if !storage::transition(
+        &mut tx,
+        id,
+        "status = 'open', volunteer_id = NULL",
+        "status = 'claimed' AND volunteer_id = $3",
+        Some(person_id),
+        now,
+    )
+    .await?
+    {
+        return Err(wrong(&row, "only a claimed order can be released"));
+    }
+    storage::insert_event(&mut tx, id, "released", Some(person_id), "", now).await?;
+    let order = view(&mut tx, id, person_id, grants).await?;
+    tx.commit().await?;
+    Ok(order)
+}
+
+/// Completes a claimed order with a note and photos, by its volunteer.
+///
+/// Errors: [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (not its volunteer),
+/// [`ServiceError::Invalid`] (note, photos), [`ServiceError::NotYourPhotos`],
+/// [`ServiceError::WrongStatus`].
+pub async fn complete(
+    db: &Db,
+    person_id: i64,
+    grants: &[RoleGrant],
+    id: i64,
+    request: &Completion,
+    now: i64,
+) -> Result<Order, ServiceError> {
+    let mut tx = db.begin_write().await?;
+    let row = load(
+        &mut tx,
+        id,
+        person_id,
+        grants,
+        Standing::Volunteer,
+        "only the volunteer who claimed the order completes it",
+    )
+    .await?;
+    let note = super::text("note", &request.note, MAX_TEXT_CHARS)?;
+    if row.status == OrderStatus::Completed && row.completion_note.as_deref() == Some(&note) {
+        return view(&mut tx, id, person_id, grants).await;
+    }
+    let photos = own_photos(&mut tx, person_id, &request.photo_ids).await?;
+    if !storage::complete(&mut tx, id, person_id, &note, now).await? {
+        return Err(wrong(&row, "only a claimed order can be completed"));
+    }
+    storage::insert_photos(&mut tx, id, "completion", &photos).await?;
+    storage::insert_event(&mut tx, id, "completed", Some(person_id), &note, now).await?;
+    let text = format!("您的“{}”已完成，请评价", row.type_name);
+    crate::inbox::notify(
+        &mut tx,
+        row.orderer_id,
+        "order_completed",
+        &text,
+        &format!("order:{id}"),
+        now,
+    )
+    .await?;
+    let order = view(&mut tx, id, person_id, grants).await?;
+    tx.commit().await?;
+    Ok(order)
+}
+
+/// Cancels an open order, by its orderer. Cancelling again answers the order.
+///
+/// Errors: [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (not the orderer),
+/// [`ServiceError::WrongStatus`] (claimed or completed).
+pub async fn cancel(
+    db: &Db,
+    person_id: i64,
+    grants: &[RoleGrant],
+    id: i64,
+    now: i64,
+) -> Result<Order, ServiceError> {
+    let mut tx = db.begin_write().await?;
+    let row = load(
+        &mut tx,
+        id,
+        person_id,
+        grants,
+        Standing::Orderer,
+        "only the villager who ordered cancels",
+    )
+    .await?;
+    if row.status == OrderStatus::Cancelled {
+        return view(&mut tx, id, person_id, grants).await;
+    }
+    if !storage::transition(
+        &mut tx,
+        id,
+        "status = 'cancelled'",
+        "status = 'open'",
+        None,
+        now,
+    )
+    .await?
+    {
+        return Err(wrong(&row, "only an open order can be cancelled"));
+    }
+    storage::insert_event(&mut tx, id, "cancelled", Some(person_id), "", now).await?;
+    let order = view(&mut tx, id, person_id, grants).await?;
+    tx.commit().await?;
+    Ok(order)
+}
+
+/// Which orders a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    /// The caller's own orders (`GET /services/orders/mine`).
+    Mine,
+    /// The orders the caller serves or served as volunteer (`…/tasks`).
+    Tasks,
+    /// Open orders in the caller's volunteer area (`…/available`), escalated first.
+    Available,
+    /// Orders of the caller's region for admins, and open escalated ones for whoever handles
+    /// that level (`GET /admin/services/orders`): the grid worker of its grid from level 1,
+    /// village admins from level 2, township and county admins from level 3, besides every
+    /// order of an admin's region.
+    Region,
+}
+
+/// A page of orders as the caller sees them, newest first; `after_id` is the previous page's
+/// `next_cursor`.
+pub async fn list(
+    db: &Db,
+    person_id: i64,
+    grants: &[RoleGrant],
+    which: List,
+    after_id: Option<i64>,
+    limit: u32,
+) -> Result<Page<Order>, ServiceError> {
+    let before = after_id.unwrap_or(i64::MAX);
+    let regions: Vec<String> = match which {
+        List::Available => policy::regions_where(grants, Action::ServeOrders)
+            .map(|r| r.to_string())
+            .collect(),
+        List::Region => grants
+            .iter()
+            .filter(|g| {
+                matches!(
+                    g.role,
+                    Role::GridWorker | Role::VillageAdmin | Role::TownshipAdmin | Role::CountyAdmin
+                )
+            })
+            .map(|g| g.region_code.to_string())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut tx = db.reader().begin().await?;
+    let mut rows = Vec::new();
+    match which {
+        List::Mine | List::Tasks => {
+            let column = if which == List::Mine {
+                "orderer_id"
+            } else {
+                "volunteer_id"
+            };
+            rows = storage::orders_where(
+                &mut *tx,
+                &format!("{column} = $1"),
+                storage::Bind::Id(person_id),
+                before,
+                limit + 1,
+            )
+            .await?;
+        }
+        List::Available | List::Region => {
+            // Each region's candidates; merged newest first, each order once.
+            let status = if which == List::Available {
+                "status = 'open' AND "
+            } else {
+                ""
+            };
+            for region in &regions {
+                let filter = format!("{status}village_code LIKE $1");
+                let like = format!("{}%", grid_village(region));
+                rows.extend(
+                    storage::orders_where(
+                        &mut *tx,
+                        &filter,
+                        storage::Bind::Text(&like),
+                        before,
+                        limit + 1,
+                    )
+                    .await?,
+                );
+            }
+            rows.sort_by_key(|r| std::cmp::Reverse(r.id));
+            rows.dedup_by_key(|r| r.id);
+        }
+    }
+    let mut orders = Vec::new();
+    for row in rows {
+        if orders.len() > limit as usize {
+            break;
+        }
+        let seen = match which {
+            List::Region => region_sees(&row, grants),
+            _ => true,
+        };
+        if !seen {
+            continue;
+        }
+        if let Some(standing) = standing(&row, person_id, grants) {
+            orders.push(render(&mut tx, row, standing).await?);
+        }
+    }
+    Ok(Page::from_overfetch(orders, limit as usize, |o| o.id))
+}
+
+/// The village part of a grid code (a grid's orders are found through its village).
+fn grid_village(region: &str) -> &str {
+    region.split('-').next().unwrap_or(region)
+}
+
+/// Whether an order belongs in the region list of a caller holding `grants`.
+fn region_sees(row: &OrderRow, grants: &[RoleGrant]) -> bool {
+    let Ok(village) = RegionCode::parse(&row.village_code) else {
+        return false;
+    };
+    if policy::may(grants, Action::ManageOrders, &village) {
+        return true;
+    }
+    row.status == OrderStatus::Open && row.escalation_level >= 1 && grid_worker_of(row, grants)
+}
+
+/// Escalates open orders past their SLA one level each (the background sweep): a timeline
+/// event `escalated` ("网格员" / "村管理员" / "乡镇"), and a notification to the orderer.
+/// Answers how many escalated.
+pub async fn escalate_due(db: &Db, sla_ms: i64, now: i64) -> Result<usize, ServiceError> {
+    let mut escalated = 0;
+    for id in storage::escalation_due(db.reader(), sla_ms, now, 200).await? {
+        let mut tx = db.begin_write().await?;
+        let Some(row) = storage::order_by_id(&mut *tx, id).await? else {
+            continue;
+        };
+        let level = row.escalation_level + 1;
+        let due = row.created_at + level * sla_ms <= now;
+        if row.status != OrderStatus::Open || level > 3 || !due {
+            continue;
+        }
+        let moved = storage::transition(
+            &mut tx,
+            id,
+            "escalation_level = escalation_level + 1",
+            "status = 'open' AND escalation_level = CAST($3 AS BIGINT)",
+            Some(row.escalation_level),
+            now,
+        )
+        .await?;
+        if !moved {
+            continue;
+        }
+        let to = match level {
+            1 => "网格员",
+            2 => "村管理员",
+            _ => "乡镇（街道）",
+        };
+        storage::insert_event(&mut tx, id, "escalated", None, to, now).await?;
+        let text = format!("您的“{}”暂无人接单，已提交{to}跟进", row.type_name);
+        crate::inbox::notify(
+            &mut tx,
+            row.orderer_id,
+            "order_escalated",
+            &text,
+            &format!("order:{id}"),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        escalated += 1;
+    }
+    Ok(escalated)
+}

@@ -1,0 +1,115 @@
+//! Member codes (会员码) and naming the villager at the counter.
+//!
+//! A villager's member code is a signed token ([`super::token::Purpose::Member`]) over a
+//! random nonce kept in `member_codes`: opaque (nothing about the person is readable from
+//! it), made on first request and then the same every time, so it can be printed on a card
+//! for a villager without a phone. The keeper scans it, or types the villager's 11-digit
+//! phone instead, before weighing recyclables ([`crate::recycling`]).
+
+use jifen_shared::points::mask_name;
+use jifen_shared::recycling::{MemberCode, VillagerRef};
+use jifen_shared::regions::RegionCode;
+use sqlx::Row;
+
+use super::storage::ShopRow;
+use super::token::{self, Purpose};
+use crate::auth::keys::Keys;
+use crate::people::phone::Phone;
+use crate::people::storage::PersonRow;
+use crate::storage::{Db, Tx, now_ms};
+
+/// Why the villager at the counter could not be named.
+#[derive(Debug, thiserror::Error)]
+pub enum CounterError {
+    #[error("villager: give either member_code or phone")]
+    Neither,
+    #[error("villager: {0}")]
+    Phone(crate::people::phone::PhoneError),
+    /// A forged or tampered member code, or a phone nobody has.
+    #[error("villager: nobody has this member code or phone")]
+    Unknown,
+    #[error("villager: {0} is not a villager this shop serves")]
+    NotServed(String),
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
+}
+
+/// The person's member code, made on first request (`GET /me/member-code`).
+pub async fn member_code(db: &Db, keys: &Keys, person_id: i64) -> Result<MemberCode, sqlx::Error> {
+    let nonce = match stored_nonce(db, person_id).await? {
+        Some(nonce) => nonce,
+        None => {
+            let mut tx = db.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO member_codes (person_id, nonce, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(person_id)
+            .bind(token::new_nonce())
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            // Of two first requests at once, the one inserted first wins; both answer it.
+            stored_nonce(db, person_id)
+                .await?
+                .ok_or(sqlx::Error::RowNotFound)?
+        }
+    };
+    Ok(MemberCode {
+        token: token::sign(&keys.redemption, Purpose::Member, &nonce),
+    })
+}
+
+async fn stored_nonce(db: &Db, person_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query("SELECT nonce FROM member_codes WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_optional(db.reader())
+        .await?
+        .map(|r| r.try_get("nonce"))
+        .transpose()
+}
+
+/// The villager named by a member code or phone, and their village, when `shop` serves them
+/// (a village's own shop, or its township's).
+///
+/// Errors: [`CounterError::Neither`] (none or both given), [`CounterError::Phone`] (not a
+/// mainland mobile number), [`CounterError::Unknown`], [`CounterError::NotServed`].
+pub async fn identify(
+    tx: &mut Tx,
+    keys: &Keys,
+    shop: &ShopRow,
+    villager: &VillagerRef,
+) -> Result<(PersonRow, RegionCode), CounterError> {
+    let person = match (villager.member_code.as_deref(), villager.phone.as_deref()) {
+        (Some(code), None) => match token::verify(&keys.redemption, Purpose::Member, code) {
+            Some(nonce) => {
+                let id: Option<i64> =
+                    sqlx::query("SELECT person_id FROM member_codes WHERE nonce = $1")
+                        .bind(nonce)
+                        .fetch_optional(&mut **tx)
+                        .await?
+                        .map(|r| r.try_get("person_id"))
+                        .transpose()?;
+                match id {
+                    Some(id) => crate::people::storage::find_many_in(tx, &[id]).await?.pop(),
+                    None => None,
+                }
+            }
+            None => None,
+        },
+        (None, Some(phone)) => {
+            let phone = Phone::parse(phone).map_err(CounterError::Phone)?;
+            crate::people::storage::find_by_phone(tx, phone.as_str()).await?
+        }
+        _ => return Err(CounterError::Neither),
+    }
+    .ok_or(CounterError::Unknown)?;
+    let village = person
+        .village_code
+        .as_deref()
+        .and_then(|v| RegionCode::parse(v).ok())
+        .filter(|v| super::serves(shop, v))
+        .ok_or_else(|| CounterError::NotServed(mask_name(&person.name)))?;
+    Ok((person, village))
+}
