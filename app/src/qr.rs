@@ -41,7 +41,11 @@ pub fn path_of(text: &str) -> Option<(String, usize)> {
 /// `text` as a QR code: black on white, square, as large as its box (CSS sizes it), crisp
 /// at any size (`shape-rendering: crispEdges`).
 #[component]
-pub fn QrImage(#[prop(into)] text: String, #[prop(into)] label: Signal<String>) -> impl IntoView {
+pub fn QrImage(
+    #[prop(into)] text: String,
+    #[prop(into)] label: Signal<String>,
+    testid: &'static str,
+) -> impl IntoView {
     let (path, side) = path_of(&text).unwrap_or_default();
     view! {
         <svg
@@ -50,7 +54,7 @@ pub fn QrImage(#[prop(into)] text: String, #[prop(into)] label: Signal<String>) 
             role="img"
             aria-label=move || label.get()
             shape-rendering="crispEdges"
-            data-testid="redemption-qr"
+            data-testid=testid
         >
             <rect width=side.to_string() height=side.to_string() fill="#fff" />
             <path d=path fill="#000" />

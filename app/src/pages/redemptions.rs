@@ -5,7 +5,8 @@
 //! large type under it for when the camera fails, the items and points, and until when to
 //! collect. While it waits it asks every few seconds whether the keeper has handed the goods
 //! over, and then says 已兑换. When the points price of the reservation differs from the one
-//! the card showed (an admin changed it meanwhile), it says so and offers 取消兑换.
+//! the card showed (an admin changed it meanwhile: the reservation's answer says so in
+//! `price_changed_from`), it says so and offers 取消兑换.
 //!
 //! `/redemptions` (我的兑换) lists them, newest first, with their status (待兑换, 已兑换, 已取消,
 //! 已过期); one still to collect can be shown again (出示兑换码) or cancelled (取消兑换, asked
@@ -33,37 +34,36 @@ const PAGE_SIZE: u32 = 20;
 /// How often the QR screen asks whether the goods were handed over.
 const POLL_MS: i32 = 4_000;
 
-/// Goods id and the points price each the card showed when it was redeemed.
-pub type Shown = Vec<(i64, i64)>;
-
 thread_local! {
-    /// The redemption just made and the prices its card showed: the QR screen opens at once
-    /// (once: opened again later, it is read fresh).
-    static LAST: RefCell<Option<(Redemption, Shown)>> = const { RefCell::new(None) };
+    /// The redemption just made (the answer of `POST /redemptions`, the only one that says
+    /// whether a price changed): the QR screen opens at once (once: opened again later, it is
+    /// read fresh).
+    static LAST: RefCell<Option<Redemption>> = const { RefCell::new(None) };
 }
 
 /// Keeps a redemption just made for its QR screen.
-pub fn remember(redemption: Redemption, shown: Shown) {
-    LAST.with(|last| *last.borrow_mut() = Some((redemption, shown)));
+pub fn remember(redemption: Redemption) {
+    LAST.with(|last| *last.borrow_mut() = Some(redemption));
 }
 
-fn recalled(id: i64) -> Option<(Redemption, Shown)> {
+fn recalled(id: i64) -> Option<Redemption> {
     LAST.with(|last| {
         let mut last = last.borrow_mut();
         match &*last {
-            Some((r, _)) if r.id == id => last.take(),
+            Some(r) if r.id == id => last.take(),
             _ => None,
         }
     })
 }
 
-/// The lines whose price of reservation differs from the one shown: (name, now, shown).
-pub fn changed_prices(items: &[RedemptionItem], shown: &Shown) -> Vec<(String, i64, i64)> {
+/// The lines whose price of reservation differs from the one the villager was shown:
+/// (name, now, shown).
+pub fn changed_prices(items: &[RedemptionItem]) -> Vec<(String, i64, i64)> {
     items
         .iter()
         .filter_map(|item| {
-            let (_, was) = shown.iter().find(|(id, _)| *id == item.goods_id)?;
-            (*was != item.unit_points).then(|| (item.name.clone(), item.unit_points, *was))
+            let was = item.price_changed_from?;
+            (was != item.unit_points).then(|| (item.name.clone(), item.unit_points, was))
         })
         .collect()
 }
@@ -158,9 +158,7 @@ fn QrLoader(id: i64) -> impl IntoView {
     let found = LocalResource::new(move || async move {
         match recalled(id) {
             Some(known) => Ok(Some(known)),
-            None => find(session, id)
-                .await
-                .map(|r| r.map(|r| (r, Shown::new()))),
+            None => find(session, id).await,
         }
     });
     move || match found.get() {
@@ -180,13 +178,13 @@ fn QrLoader(id: i64) -> impl IntoView {
             .into_any()
         }
         Some(Ok(None)) => not_found().into_any(),
-        Some(Ok(Some((redemption, shown)))) => view! { <QrScreen redemption shown /> }.into_any(),
+        Some(Ok(Some(redemption))) => view! { <QrScreen redemption /> }.into_any(),
     }
 }
 
 /// The QR screen: white, the code as large as the phone allows, the short code under it.
 #[component]
-fn QrScreen(redemption: Redemption, shown: Shown) -> impl IntoView {
+fn QrScreen(redemption: Redemption) -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
     let Redemption {
@@ -224,7 +222,7 @@ fn QrScreen(redemption: Redemption, shown: Shown) -> impl IntoView {
             }
         });
     }
-    let changed = changed_prices(&items, &shown);
+    let changed = changed_prices(&items);
     let price_moved = !changed.is_empty();
     let label = Signal::derive(move || t(locale.get(), Text::RedemptionCode).to_owned());
     let code = short_code.clone().unwrap_or_default();
@@ -240,7 +238,7 @@ fn QrScreen(redemption: Redemption, shown: Shown) -> impl IntoView {
             {move || match (status.get(), qr_token.clone()) {
                 (RedemptionStatus::Reserved, Some(token)) => view! {
                     <p class="qr-title">{tr(Text::RedemptionCode)}</p>
-                    <QrImage text=token label />
+                    <QrImage text=token label testid="redemption-qr" />
                     <p class="qr-code" data-testid="redemption-code" data-code=code.clone()>{code_view.clone()}</p>
                     <p class="qr-hint">{tr(Text::ShortCodeHint)}</p>
                 }
@@ -459,26 +457,25 @@ fn RedemptionRow(redemption: Redemption) -> impl IntoView {
 mod tests {
     use super::*;
 
-    fn item(goods_id: i64, unit_points: i64) -> RedemptionItem {
+    fn item(unit_points: i64, price_changed_from: Option<i64>) -> RedemptionItem {
         RedemptionItem {
-            goods_id,
+            goods_id: 1,
             name: "洗衣粉".into(),
             qty: 1,
             unit_points,
             points: unit_points,
             market_price_fen: 1290,
+            price_changed_from,
         }
     }
 
     #[test]
     fn a_price_that_moved_is_told() {
-        let items = [item(1, 40), item(2, 10)];
         assert_eq!(
-            changed_prices(&items, &vec![(1, 30), (2, 10)]),
+            changed_prices(&[item(40, Some(30)), item(10, None)]),
             [("洗衣粉".to_owned(), 40, 30)]
         );
-        assert!(changed_prices(&items, &vec![(1, 40)]).is_empty());
-        // Opened from 我的兑换: nothing was shown, nothing to compare.
-        assert!(changed_prices(&items, &Vec::new()).is_empty());
+        // Opened from 我的兑换 (the list does not say): nothing to tell.
+        assert!(changed_prices(&[item(40, None)]).is_empty());
     }
 }

@@ -12,8 +12,6 @@
 //! until an answer comes, so a retry after a timeout, a second tap or a send after a reload
 //! carries the same key, and the quantity cannot change meanwhile.
 
-use std::rc::Rc;
-
 use jifen_shared::ErrorCode;
 use jifen_shared::points::PointsBalance;
 use jifen_shared::shop::{Goods, NewRedemption, Redemption, RedemptionLine, Shop};
@@ -27,7 +25,6 @@ use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in, worth
 use crate::api::{self, ApiFailure};
 use crate::draft::new_key_for;
 use crate::i18n::{Text, per_person, points_n, points_text, stock_left, t, tr, use_locale, yuan};
-use crate::photo::ObjectUrl;
 use crate::session::use_session;
 
 /// The most units of one goods in one redemption (the server's limit).
@@ -277,27 +274,23 @@ fn GoodsCard(goods: Goods, available: Memo<Option<i64>>, pick: Callback<Goods>) 
     }
 }
 
-/// The goods' photo where the server shows it to the villager, else a drawn shopping bag (no
-/// error text: a missing photo is no trouble for the person buying).
+/// The goods' photo (public, like the goods list: a plain `<img>`), else a drawn shopping
+/// bag; a photo that does not load turns into the bag too (no error text: a missing photo is
+/// no trouble for the person buying).
 #[component]
 fn GoodsPhoto(photo_id: Option<i64>) -> impl IntoView {
     let locale = use_locale();
-    let session = use_session();
-    let picture = LocalResource::new(move || async move {
-        let id = photo_id?;
-        session
-            .authed(|token| async move {
-                api::get_blob_as(&format!("/media/{id}/thumb"), &token).await
-            })
-            .await
-            .ok()
-            .and_then(|blob| ObjectUrl::new(&blob))
-            .map(Rc::new)
-    });
+    let failed = RwSignal::new(false);
     move || {
-        match picture.get().flatten() {
-        Some(url) => view! {
-            <img class="goods-photo" src=url.url().to_owned() alt=move || t(locale.get(), Text::GoodsPhoto) />
+        match photo_id.filter(|_| !failed.get()) {
+        Some(id) => view! {
+            <img
+                class="goods-photo"
+                src=format!("/api/v1/media/{id}/thumb")
+                loading="lazy"
+                alt=move || t(locale.get(), Text::GoodsPhoto)
+                on:error=move |_| failed.set(true)
+            />
         }
         .into_any(),
         None => view! {
@@ -364,6 +357,7 @@ fn RedeemSheet(
             items: vec![RedemptionLine {
                 goods_id,
                 qty: units,
+                seen_points: Some(price),
             }],
         };
         let navigate = navigate.clone();
@@ -381,7 +375,7 @@ fn RedeemSheet(
                 Ok(redemption) => {
                     clear_pending(person, goods_id);
                     let id = redemption.id;
-                    remember(redemption, vec![(goods_id, price)]);
+                    remember(redemption);
                     navigate(&format!("/redemptions/{id}"), Default::default());
                 }
                 // No answer: it may have been made. The same key and quantity go again.
