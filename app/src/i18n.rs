@@ -346,6 +346,44 @@ pub enum Text {
     NotKeeper,
     HandOverNetwork,
     RedeemForbidden,
+    Recycle,
+    RecycleTitle,
+    Today,
+    TodayTitle,
+    MemberCode,
+    MemberCodeHint,
+    FindVillagerHint,
+    ScanMemberHint,
+    NoScannerPhone,
+    VillagerPhone,
+    MemberNotFound,
+    NotServedVillager,
+    DropoffForbidden,
+    OtherVillager,
+    Category,
+    Weight,
+    WeightPlaceholder,
+    WeightInvalid,
+    PickCategory,
+    AddLine,
+    ThisDropoff,
+    NothingWeighed,
+    Credit,
+    Crediting,
+    Credited,
+    NextVillager,
+    CreditNetwork,
+    NoKeptShop,
+    ChooseShop,
+    RedemptionsToday,
+    PointsCollected,
+    DropoffsToday,
+    PointsCredited,
+    GoodsHandedOut,
+    RecyclingByCategory,
+    NothingToday,
+    Refresh,
+    Remove,
 }
 
 /// `text` in `locale`.
@@ -948,6 +986,92 @@ pub fn t(locale: Locale, text: Text) -> &'static str {
         (RedeemForbidden, En) => {
             "Only villagers registered in a village this shop serves can redeem here"
         }
+        (Recycle, ZhCn) => "回收",
+        (Recycle, En) => "Recycling",
+        (RecycleTitle, ZhCn) => "回收称重",
+        (RecycleTitle, En) => "Weigh recyclables",
+        (Today, ZhCn) => "今日",
+        (Today, En) => "Today",
+        (TodayTitle, ZhCn) => "今日汇总",
+        (TodayTitle, En) => "Today's summary",
+        (MemberCode, ZhCn) => "我的会员码",
+        (MemberCode, En) => "My member code",
+        (MemberCodeHint, ZhCn) => "交回收物时出示此码，给超市管理员扫码",
+        (MemberCodeHint, En) => "Show this code when you bring recyclables, for the keeper to scan",
+        (FindVillagerHint, ZhCn) => "扫村民的会员码，或输入村民手机号",
+        (FindVillagerHint, En) => "Scan the villager's member code, or type their mobile number",
+        (ScanMemberHint, ZhCn) => "把村民的会员码放进框里",
+        (ScanMemberHint, En) => "Hold the villager's member code inside the frame",
+        (NoScannerPhone, ZhCn) => "这部手机不能直接扫码，请输入村民手机号",
+        (NoScannerPhone, En) => {
+            "This phone cannot read QR codes. Type the villager's mobile number."
+        }
+        (VillagerPhone, ZhCn) => "村民手机号",
+        (VillagerPhone, En) => "Villager's mobile number",
+        (MemberNotFound, ZhCn) => "没有找到这个会员码或手机号",
+        (MemberNotFound, En) => "Nobody has this member code or number",
+        (NotServedVillager, ZhCn) => "这位村民不在本店服务的村，不能在这里入账",
+        (NotServedVillager, En) => "This villager is not from a village this shop serves",
+        (DropoffForbidden, ZhCn) => "不能入账：不能给本人或家人入账，或这位村民不在本店服务的村",
+        (DropoffForbidden, En) => {
+            "Not credited: not for yourself or your household, nor for a villager this shop does not serve"
+        }
+        (OtherVillager, ZhCn) => "换一位",
+        (OtherVillager, En) => "Someone else",
+        (Category, ZhCn) => "品类",
+        (Category, En) => "Category",
+        (Weight, ZhCn) => "重量（公斤）",
+        (Weight, En) => "Weight (kg)",
+        (WeightPlaceholder, ZhCn) => "如 2.35",
+        (WeightPlaceholder, En) => "e.g. 2.35",
+        (WeightInvalid, ZhCn) => "请输入重量，如 2.35（公斤，最多 3 位小数，最多 1000 公斤）",
+        (WeightInvalid, En) => {
+            "Enter the weight, e.g. 2.35 (kg, up to 3 decimals, at most 1000 kg)"
+        }
+        (PickCategory, ZhCn) => "请先选品类",
+        (PickCategory, En) => "Choose a category first",
+        (AddLine, ZhCn) => "再加一类",
+        (AddLine, En) => "Add another category",
+        (ThisDropoff, ZhCn) => "本次回收",
+        (ThisDropoff, En) => "This drop-off",
+        (NothingWeighed, ZhCn) => "请选品类并输入重量",
+        (NothingWeighed, En) => "Choose a category and enter the weight",
+        (Credit, ZhCn) => "确认入账",
+        (Credit, En) => "Credit the points",
+        (Crediting, ZhCn) => "正在入账…",
+        (Crediting, En) => "Crediting…",
+        (Credited, ZhCn) => "已入账",
+        (Credited, En) => "Credited",
+        (NextVillager, ZhCn) => "下一位",
+        (NextVillager, En) => "Next villager",
+        (CreditNetwork, ZhCn) => "网络不好，没有收到结果。请再点「确认入账」，不会重复入账",
+        (CreditNetwork, En) => {
+            "The network is weak and no answer came. Tap Credit again: nothing is credited twice."
+        }
+        (NoKeptShop, ZhCn) => "您还不是哪家积分超市的管理员，请联系村委会",
+        (NoKeptShop, En) => {
+            "You do not keep any points shop yet. Please ask your village committee."
+        }
+        (ChooseShop, ZhCn) => "选择超市",
+        (ChooseShop, En) => "Choose the shop",
+        (RedemptionsToday, ZhCn) => "兑换单",
+        (RedemptionsToday, En) => "Redemptions",
+        (PointsCollected, ZhCn) => "收回积分",
+        (PointsCollected, En) => "Points taken in",
+        (DropoffsToday, ZhCn) => "回收次数",
+        (DropoffsToday, En) => "Drop-offs",
+        (PointsCredited, ZhCn) => "发放积分",
+        (PointsCredited, En) => "Points given",
+        (GoodsHandedOut, ZhCn) => "今日兑出商品",
+        (GoodsHandedOut, En) => "Goods handed out today",
+        (RecyclingByCategory, ZhCn) => "今日回收",
+        (RecyclingByCategory, En) => "Recyclables today",
+        (NothingToday, ZhCn) => "今天还没有记录",
+        (NothingToday, En) => "Nothing yet today",
+        (Refresh, ZhCn) => "刷新",
+        (Refresh, En) => "Refresh",
+        (Remove, ZhCn) => "删除",
+        (Remove, En) => "Remove",
     }
 }
 
@@ -1217,6 +1341,8 @@ pub fn ledger_reason(locale: Locale, code: &str) -> &'static str {
         "deduction" => "Deduction",
         "redemption" if zh => "积分兑换",
         "redemption" => "Redeemed",
+        "recycling" if zh => "回收入账",
+        "recycling" => "Recyclables",
         "refund" | "void" if zh => "退回",
         "refund" | "void" => "Returned",
         _ if zh => "积分变动",
@@ -1341,6 +1467,23 @@ pub fn collect_by(locale: Locale, when: &str, shop: &str) -> String {
     match locale {
         Locale::ZhCn => format!("请在 {when} 前到「{shop}」领取"),
         Locale::En => format!("Collect at \u{201c}{shop}\u{201d} before {when}"),
+    }
+}
+
+/// A weight in grams as kilograms to the gram: `2.350 公斤` / `2.350 kg`.
+pub fn kg_text(locale: Locale, grams: i64) -> String {
+    let kg = format!("{}.{:03}", grams / 1000, grams % 1000);
+    match locale {
+        Locale::ZhCn => format!("{kg} 公斤"),
+        Locale::En => format!("{kg} kg"),
+    }
+}
+
+/// "每公斤 2 积分": a recycling rate.
+pub fn per_kg(locale: Locale, points: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("每公斤 {points} 积分"),
+        Locale::En => format!("{points} points a kg"),
     }
 }
 
@@ -1710,6 +1853,44 @@ mod tests {
             Text::NotKeeper,
             Text::HandOverNetwork,
             Text::RedeemForbidden,
+            Text::Recycle,
+            Text::RecycleTitle,
+            Text::Today,
+            Text::TodayTitle,
+            Text::MemberCode,
+            Text::MemberCodeHint,
+            Text::FindVillagerHint,
+            Text::ScanMemberHint,
+            Text::NoScannerPhone,
+            Text::VillagerPhone,
+            Text::MemberNotFound,
+            Text::NotServedVillager,
+            Text::DropoffForbidden,
+            Text::OtherVillager,
+            Text::Category,
+            Text::Weight,
+            Text::WeightPlaceholder,
+            Text::WeightInvalid,
+            Text::PickCategory,
+            Text::AddLine,
+            Text::ThisDropoff,
+            Text::NothingWeighed,
+            Text::Credit,
+            Text::Crediting,
+            Text::Credited,
+            Text::NextVillager,
+            Text::CreditNetwork,
+            Text::NoKeptShop,
+            Text::ChooseShop,
+            Text::RedemptionsToday,
+            Text::PointsCollected,
+            Text::DropoffsToday,
+            Text::PointsCredited,
+            Text::GoodsHandedOut,
+            Text::RecyclingByCategory,
+            Text::NothingToday,
+            Text::Refresh,
+            Text::Remove,
         ];
         for text in all {
             // The switch names the language it switches to, in that language.
@@ -1798,7 +1979,14 @@ mod tests {
             reused_photo(Locale::ZhCn, "王*", "垃圾分类", "5月30日"),
             "此照片已用于 王* 的「垃圾分类」申报（5月30日）"
         );
-        for code in ["claim", "award", "deduction", "redemption", "refund"] {
+        for code in [
+            "claim",
+            "award",
+            "deduction",
+            "redemption",
+            "refund",
+            "recycling",
+        ] {
             assert_ne!(
                 ledger_reason(Locale::ZhCn, code),
                 ledger_reason(Locale::ZhCn, "new")
@@ -1827,5 +2015,8 @@ mod tests {
             "「洗衣粉」价格已变为 40 积分（刚才显示 30 积分）"
         );
         assert_eq!(goods_times("花生油", 2), "花生油 × 2");
+        assert_eq!(kg_text(Locale::ZhCn, 2350), "2.350 公斤");
+        assert_eq!(kg_text(Locale::En, 5), "0.005 kg");
+        assert_eq!(per_kg(Locale::ZhCn, 2), "每公斤 2 积分");
     }
 }

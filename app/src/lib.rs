@@ -55,6 +55,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/redemptions") view=pages::redemptions::RedemptionsPage />
                 <Route path=path!("/redemptions/:id") view=pages::redemptions::RedemptionPage />
                 <Route path=path!("/keeper") view=pages::keeper::KeeperPage />
+                <Route path=path!("/keeper/recycling") view=pages::recycling::RecyclingPage />
+                <Route path=path!("/keeper/today") view=pages::recycling::TodayPage />
+                <Route path=path!("/me/member-code") view=pages::member::MemberCodePage />
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/login/wechat") view=pages::login::WechatCallbackPage />
                 <Route path=path!("/me") view=pages::me::MePage />

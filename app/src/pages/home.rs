@@ -143,6 +143,14 @@ fn VillagerHome() -> impl IntoView {
             </nav>
             <ul class="list browse">
                 <li>
+                    <a class="row" href="/me/member-code" data-testid="action-member-code">
+                        <span class="row-name">{tr(Text::MemberCode)}</span>
+                        <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+                        </svg>
+                    </a>
+                </li>
+                <li>
                     <a class="row" href="/regions">
                         <span class="row-name">{tr(Text::BrowseCounty)}</span>
                         <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">

@@ -98,23 +98,28 @@ enum Step {
     Refused(Refusal),
 }
 
-/// `/keeper` (扫码): the counter for keepers, else a plain "无权限" with the way to 我的.
-#[component]
-pub fn KeeperPage() -> impl IntoView {
-    require_sign_in();
+/// Whether the signed-in person keeps a shop (holds the `keeper` role), `None` while the
+/// sign-in runs: a memo, so a token refresh does not reset a screen.
+pub fn is_keeper() -> Memo<Option<bool>> {
     let session = use_session();
-    // A memo: a token refresh does not reset the counter.
-    let keeper = Memo::new(move |_| {
+    Memo::new(move |_| {
         session.me.with(|m| {
             m.as_ref()
                 .map(|m| m.roles.iter().any(|g| g.role == Role::Keeper))
         })
-    });
+    })
+}
+
+/// A keeper's screen: `screen` for keepers, else a plain "无权限" with the way to 我的.
+#[component]
+pub fn KeeperScreen(screen: fn() -> AnyView) -> impl IntoView {
+    require_sign_in();
+    let keeper = is_keeper();
     view! {
         <TabbedScreen>
             {move || match keeper.get() {
                 None => view! { <ListSkeleton /> }.into_any(),
-                Some(true) => view! { <Counter /> }.into_any(),
+                Some(true) => screen(),
                 Some(false) => view! {
                     <div class="notice" role="alert">
                         <p class="notice-text">{tr(Text::NotKeeper)}</p>
@@ -125,6 +130,12 @@ pub fn KeeperPage() -> impl IntoView {
             }}
         </TabbedScreen>
     }
+}
+
+/// `/keeper` (扫码): the counter.
+#[component]
+pub fn KeeperPage() -> impl IntoView {
+    view! { <KeeperScreen screen=|| view! { <Counter /> }.into_any() /> }
 }
 
 /// Scan, preview, hand over, outcome.
@@ -270,15 +281,16 @@ enum CameraState {
     Unavailable,
 }
 
-/// The camera (where it can read codes) and, always, the code field.
+/// The camera, where the browser reads QR codes: every code it reads goes to `on_read`
+/// (while not `busy`; the same code twice in a row once); a plain note when it cannot
+/// (`no_scanner`: what to do instead). The camera is off once this leaves the screen.
 #[component]
-fn ScanView(
+pub fn QrReader(
     on_read: Callback<String>,
-    on_typed: Callback<String>,
     busy: RwSignal<bool>,
-    hint: RwSignal<Option<Text>>,
+    hint: Text,
+    no_scanner: Text,
 ) -> impl IntoView {
-    let locale = use_locale();
     let detector = Detector::new();
     let camera = RwSignal::new(if detector.is_some() {
         CameraState::Starting
@@ -319,6 +331,34 @@ fn ScanView(
             });
         });
     }
+    let camera_note = move || match camera.get() {
+        CameraState::NoScanner => Some(no_scanner),
+        CameraState::Starting => Some(Text::CameraStarting),
+        CameraState::Unavailable => Some(Text::CameraUnavailable),
+        CameraState::Live => None,
+    };
+    let show_video = move || matches!(camera.get(), CameraState::Starting | CameraState::Live);
+    view! {
+        <div class="scan-frame" class:hidden=move || !show_video()>
+            <video class="scan-video" node_ref=video autoplay=true muted=true playsinline=true data-testid="scan-video"></video>
+            <span class="scan-target" aria-hidden="true"></span>
+        </div>
+        {move || (camera.get() == CameraState::Live).then(|| view! { <p class="hint scan-hint">{tr(hint)}</p> })}
+        {move || camera_note().map(|text| view! {
+            <p class="hint scan-note" data-testid="scan-note">{tr(text)}</p>
+        })}
+    }
+}
+
+/// The camera (where it can read codes) and, always, the code field.
+#[component]
+fn ScanView(
+    on_read: Callback<String>,
+    on_typed: Callback<String>,
+    busy: RwSignal<bool>,
+    hint: RwSignal<Option<Text>>,
+) -> impl IntoView {
+    let locale = use_locale();
     let typed = RwSignal::new(String::new());
     let submit = move || {
         if busy.get_untracked() {
@@ -329,23 +369,9 @@ fn ScanView(
             None => hint.set(Some(Text::ShortCodeInvalid)),
         }
     };
-    let camera_note = move || match camera.get() {
-        CameraState::NoScanner => Some(Text::NoScanner),
-        CameraState::Starting => Some(Text::CameraStarting),
-        CameraState::Unavailable => Some(Text::CameraUnavailable),
-        CameraState::Live => None,
-    };
-    let show_video = move || matches!(camera.get(), CameraState::Starting | CameraState::Live);
     view! {
         <h1 class="region-name">{tr(Text::ScanRedeem)}</h1>
-        <div class="scan-frame" class:hidden=move || !show_video()>
-            <video class="scan-video" node_ref=video autoplay=true muted=true playsinline=true data-testid="scan-video"></video>
-            <span class="scan-target" aria-hidden="true"></span>
-        </div>
-        {move || (camera.get() == CameraState::Live).then(|| view! { <p class="hint scan-hint">{tr(Text::ScanHint)}</p> })}
-        {move || camera_note().map(|text| view! {
-            <p class="hint scan-note" data-testid="scan-note" data-camera=format!("{:?}", camera.get())>{tr(text)}</p>
-        })}
+        <QrReader on_read busy hint=Text::ScanHint no_scanner=Text::NoScanner />
         <form class="form code-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(); }>
             <label class="field">
                 <span class="field-label">{tr(Text::ShortCode)}</span>

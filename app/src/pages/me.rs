@@ -1,6 +1,7 @@
 //! `/me` (我的): who is signed in — name, masked phone, village, grid, points —, their roles with the
 //! place each is over (by name, not code), the current role to switch, the 审核 entry of a
-//! reviewing role, the 扫码兑换 entry of a keeper and the 管理 entries of a staff role,
+//! reviewing role, 我的会员码 of a villager, the keeper's 扫码兑换 · 回收称重 · 今日汇总, the 管理
+//! entries of a staff role,
 //! sign-out, and the bottom tab bar.
 
 use jifen_shared::auth::{Me, Role, RoleGrant};
@@ -130,6 +131,9 @@ pub fn MePage() -> impl IntoView {
                         .into_any()
                 }
             }}
+            {move || session.current.get().filter(|g| g.role == Role::Villager).map(|_| view! {
+                <ul class="list member-entry">{entry("/me/member-code", Text::MemberCode)}</ul>
+            })}
             {move || session.current.get().filter(|g| reviews(g.role)).map(|_| view! { <WorkEntries /> })}
             {move || session.current.get().filter(|g| g.role == Role::Keeper).map(|_| view! { <KeeperEntries /> })}
             {move || session.current.get().filter(|g| manages(g.role)).map(|_| view! { <AdminEntries /> })}
@@ -243,12 +247,16 @@ fn WorkEntries() -> impl IntoView {
     }
 }
 
-/// The 工作 screens of a points-supermarket keeper: 扫码兑换.
+/// The 工作 screens of a points-supermarket keeper: 扫码兑换, 回收称重, 今日汇总.
 #[component]
 fn KeeperEntries() -> impl IntoView {
     view! {
         <h2 class="section-title">{tr(Text::Work)}</h2>
-        <ul class="list">{entry("/keeper", Text::ScanRedeem)}</ul>
+        <ul class="list">
+            {entry("/keeper", Text::ScanRedeem)}
+            {entry("/keeper/recycling", Text::RecycleTitle)}
+            {entry("/keeper/today", Text::TodayTitle)}
+        </ul>
     }
 }
 

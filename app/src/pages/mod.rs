@@ -10,7 +10,9 @@ pub mod keeper;
 pub mod login;
 pub mod me;
 pub mod media;
+pub mod member;
 pub mod paged;
+pub mod recycling;
 pub mod redemptions;
 pub mod regions;
 pub mod review;
@@ -226,6 +228,8 @@ enum Tab {
     Shop,
     Review,
     Scan,
+    Recycle,
+    Today,
     Mine,
 }
 
@@ -237,12 +241,14 @@ impl Tab {
             Tab::Shop => "/shop",
             Tab::Review => "/review",
             Tab::Scan => "/keeper",
+            Tab::Recycle => "/keeper/recycling",
+            Tab::Today => "/keeper/today",
             Tab::Mine => "/me",
         }
     }
 
-    /// `tab-home`, `tab-earn`, `tab-shop`, `tab-review`, `tab-scan`, `tab-me`: the browser
-    /// journeys' handle.
+    /// `tab-home`, `tab-earn`, `tab-shop`, `tab-review`, `tab-scan`, `tab-recycle`,
+    /// `tab-today`, `tab-me`: the browser journeys' handle.
     fn testid(self) -> &'static str {
         match self {
             Tab::Home => "tab-home",
@@ -250,6 +256,8 @@ impl Tab {
             Tab::Shop => "tab-shop",
             Tab::Review => "tab-review",
             Tab::Scan => "tab-scan",
+            Tab::Recycle => "tab-recycle",
+            Tab::Today => "tab-today",
             Tab::Mine => "tab-me",
         }
     }
@@ -261,6 +269,8 @@ impl Tab {
             Tab::Shop => Text::Shop,
             Tab::Review => Text::Review,
             Tab::Scan => Text::Scan,
+            Tab::Recycle => Text::Recycle,
+            Tab::Today => Text::Today,
             Tab::Mine => Text::Mine,
         }
     }
@@ -268,6 +278,8 @@ impl Tab {
     fn is_at(self, path: &str) -> bool {
         match self {
             Tab::Home => path == "/",
+            // 扫码 is exactly the counter, not its sibling screens.
+            Tab::Scan => path == "/keeper",
             // 我的兑换 belongs to the shop.
             Tab::Shop => ["/shop", "/redemptions"]
                 .iter()
@@ -284,6 +296,10 @@ impl Tab {
             Tab::Shop => "M4 9h16l-1.5 11h-13z M8 9V7a4 4 0 018 0v2",
             Tab::Review => "M9 4h6v3H9z M7 5H5v16h14V5h-2 M8.5 14l2.5 2.5 5-5",
             Tab::Scan => "M4 8V4h4 M16 4h4v4 M20 16v4h-4 M8 20H4v-4 M4 12h16",
+            Tab::Recycle => {
+                "M7 7l3-4 3 4 M10 3v8 M4 14l-1 4h5 M3 18l4-6 M20 14l1 4h-5 M21 18l-4-6 M9 20h6"
+            }
+            Tab::Today => "M5 20V10 M10 20V4 M15 20v-7 M20 20V8",
             Tab::Mine => "M12 12a4 4 0 100-8 4 4 0 000 8z M4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5",
         };
         view! {
@@ -295,13 +311,13 @@ impl Tab {
 }
 
 /// The tabs of the current role (UX.md, "Layout"): a villager's 首页 · 挣积分 · 积分超市 · 我的;
-/// a keeper's 扫码 first, a grid worker's or admin's 审核 first; only screens that exist.
+/// a keeper's 扫码 · 回收 · 今日 · 我的, a grid worker's or admin's 审核 first; only screens that exist.
 /// Nothing while signed out.
 fn tabs_for(signed_in: bool, role: Option<Role>) -> Vec<Tab> {
     match (signed_in, role) {
         (false, _) => Vec::new(),
         (true, Some(Role::Villager)) => vec![Tab::Home, Tab::Earn, Tab::Shop, Tab::Mine],
-        (true, Some(Role::Keeper)) => vec![Tab::Scan, Tab::Mine],
+        (true, Some(Role::Keeper)) => vec![Tab::Scan, Tab::Recycle, Tab::Today, Tab::Mine],
         (true, Some(role)) if reviews(role) => vec![Tab::Review, Tab::Mine],
         (true, _) => vec![Tab::Home, Tab::Mine],
     }
@@ -360,7 +376,12 @@ mod tests {
         );
         assert_eq!(tabs_for(true, Some(Role::GridWorker))[0], Tab::Review);
         assert_eq!(tabs_for(true, Some(Role::CountyAdmin))[0], Tab::Review);
-        assert_eq!(tabs_for(true, Some(Role::Keeper)), [Tab::Scan, Tab::Mine]);
+        assert_eq!(
+            tabs_for(true, Some(Role::Keeper)),
+            [Tab::Scan, Tab::Recycle, Tab::Today, Tab::Mine]
+        );
+        assert!(Tab::Scan.is_at("/keeper") && !Tab::Scan.is_at("/keeper/today"));
+        assert!(Tab::Today.is_at("/keeper/today"));
         assert!(Tab::Shop.is_at("/shop") && Tab::Shop.is_at("/redemptions/7"));
         assert!(!Tab::Shop.is_at("/shopping"));
         assert!(Tab::Earn.is_at("/earn/12"));
