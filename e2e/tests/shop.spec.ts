@@ -10,7 +10,7 @@
 // Everything is set up through the API by the village admin 13700137005 (serve.sh): the
 // villagers (imported), the shop, its two keepers (villagers appointed to it), its goods and
 // 200 points for each buyer (an award).
-import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { signIn } from "./sign-in";
 
 const artifacts = "artifacts";
@@ -22,7 +22,9 @@ const canceller = { name: "周退回", phone: "13600136202" };
 const keeper = { name: "吴店主", phone: "13600136203" };
 const scanned = { name: "郑扫码", phone: "13600136204" };
 const keeper2 = { name: "冯店员", phone: "13600136205" };
-const everyone = [buyer, canceller, keeper, scanned, keeper2];
+const recycler = { name: "陈回收", phone: "13600136206" };
+const keeper3 = { name: "蒋称重", phone: "13600136207" };
+const everyone = [buyer, canceller, keeper, scanned, keeper2, recycler, keeper3];
 
 let shopId = 0;
 const goodsIds: Record<string, number> = {};
@@ -31,6 +33,49 @@ const goodsIds: Record<string, number> = {};
 async function fitsThePhone(page: Page) {
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(scrollWidth).toBeLessThanOrEqual(360);
+}
+
+/** A phone whose browser reads QR codes: a camera (a grey picture whose track stops are
+ * counted in `window.__stopped`) and the browser's BarcodeDetector, played here (desktop
+ * Chromium has none); the decoder "sees" whatever `window.__qrText` holds. */
+async function playedCamera(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const w = window as unknown as { __qrText: string; __stopped: number; BarcodeDetector: unknown };
+    w.__qrText = "";
+    w.__stopped = 0;
+    w.BarcodeDetector = class {
+      constructor(options: { formats: string[] }) {
+        if (!options.formats.includes("qr_code")) throw new TypeError("unsupported");
+      }
+      async detect() {
+        return w.__qrText ? [{ rawValue: w.__qrText, format: "qr_code" }] : [];
+      }
+    };
+    navigator.mediaDevices.getUserMedia = async () => {
+      const canvas = document.createElement("canvas");
+      canvas.width = 640;
+      canvas.height = 480;
+      const g = canvas.getContext("2d")!;
+      g.fillStyle = "#777";
+      g.fillRect(0, 0, 640, 480);
+      const stream = canvas.captureStream(5);
+      for (const track of stream.getTracks()) {
+        const stop = track.stop.bind(track);
+        track.stop = () => {
+          w.__stopped += 1;
+          stop();
+        };
+      }
+      return stream;
+    };
+  });
+}
+
+/** Holds `text` up to the played camera. */
+async function showCode(page: Page, text: string) {
+  await page.evaluate((t) => {
+    (window as unknown as { __qrText: string }).__qrText = t;
+  }, text);
 }
 
 /** The village admin's access token (staff accounts also sign in with a password). */
@@ -63,7 +108,7 @@ test.beforeAll(async ({ request }) => {
   const shop = await request.post("/api/v1/admin/shops", { headers, data: { name: "谷寨村积分超市", village_code: village } });
   expect(shop.status()).toBe(201);
   shopId = (await shop.json()).id;
-  for (const person of [keeper, keeper2]) {
+  for (const person of [keeper, keeper2, keeper3]) {
     const appointed = await request.post(`/api/v1/admin/shops/${shopId}/keepers`, { headers, data: { user_id: ids[person.phone] } });
     expect(appointed.status()).toBe(200);
   }
@@ -135,7 +180,7 @@ test("a villager redeems in three taps from 首页, the keeper types the short c
   await tap(sheet.getByTestId("redeem-confirm"));
   const request = await posted;
   expect(request.headers()["idempotency-key"]).toMatch(/^redeem-[0-9a-f]{32}$/);
-  expect(request.postDataJSON()).toEqual({ shop_id: shopId, items: [{ goods_id: goodsIds["花生油"], qty: 1 }] });
+  expect(request.postDataJSON()).toEqual({ shop_id: shopId, items: [{ goods_id: goodsIds["花生油"], qty: 1, seen_points: 100 }] });
   await expect(page).toHaveURL(/\/redemptions\/\d+$/);
   expect(taps).toBe(3);
   const screen = page.getByTestId("qr-screen");
@@ -242,39 +287,9 @@ test("the keeper's camera reads a QR code; a wrong code is said plainly; a code 
   const { qr_token: token } = await (await reserved).json();
   await expect(page.getByTestId("redemption-qr")).toBeVisible();
 
-  // The keeper's phone: a camera (a grey picture) and the browser's QR decoder, played here;
-  // the decoder "sees" whatever window.__qrText holds.
+  // The keeper's phone reads QR codes.
   const keeperContext = await browser.newContext();
-  await keeperContext.addInitScript(() => {
-    const w = window as unknown as { __qrText: string; __stopped: number; BarcodeDetector: unknown };
-    w.__qrText = "";
-    w.__stopped = 0;
-    w.BarcodeDetector = class {
-      constructor(options: { formats: string[] }) {
-        if (!options.formats.includes("qr_code")) throw new TypeError("unsupported");
-      }
-      async detect() {
-        return w.__qrText ? [{ rawValue: w.__qrText, format: "qr_code" }] : [];
-      }
-    };
-    navigator.mediaDevices.getUserMedia = async () => {
-      const canvas = document.createElement("canvas");
-      canvas.width = 640;
-      canvas.height = 480;
-      const g = canvas.getContext("2d")!;
-      g.fillStyle = "#777";
-      g.fillRect(0, 0, 640, 480);
-      const stream = canvas.captureStream(5);
-      for (const track of stream.getTracks()) {
-        const stop = track.stop.bind(track);
-        track.stop = () => {
-          w.__stopped += 1;
-          stop();
-        };
-      }
-      return stream;
-    };
-  });
+  await playedCamera(keeperContext);
   const counter = await keeperContext.newPage();
   counter.on("pageerror", (e) => errors.push(String(e)));
   await signIn(counter, keeper2.phone);
@@ -303,9 +318,7 @@ test("the keeper's camera reads a QR code; a wrong code is said plainly; a code 
   await counter.screenshot({ path: `${artifacts}/57-keeper-wrong-code.png` });
 
   // The camera reads the villager's code: the preview, and the camera goes off.
-  await counter.evaluate((t) => {
-    (window as unknown as { __qrText: string }).__qrText = t;
-  }, token);
+  await showCode(counter, token);
   const preview = counter.getByTestId("keeper-preview");
   await expect(preview.getByTestId("preview-villager")).toHaveText("郑*码");
   await expect(preview.getByTestId("preview-item")).toContainText("食用盐 × 2");
@@ -409,5 +422,111 @@ test("a retried tap reserves once, a price changed meanwhile is said, and 取消
   await expect(page.getByTestId("goods-card").filter({ hasText: "洗衣粉" }).getByTestId("goods-redeem")).toHaveText("Redeem");
   await expect(page.getByTestId("goods-card").filter({ hasText: "洗衣粉" }).getByTestId("goods-points")).toHaveText("40 points");
   await page.getByRole("button", { name: "中文" }).tap();
+  expect(errors).toEqual([]);
+});
+
+test("the keeper credits recyclables by member code and by phone, the villager sees the points, and 今日汇总 adds up the day", async ({ page, browser, request }) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  const rates = Object.fromEntries(
+    ((await (await request.get(`/api/v1/recycling/categories?region_code=${village}`)).json()) as { name: string; points_per_kg: number }[]).map((c) => [c.name, c.points_per_kg]),
+  );
+  const earned = (name: string, grams: number) => Math.floor((grams * rates[name]) / 1000);
+
+  // 陈回收 opens 我的会员码 from 首页: full-screen, white.
+  await signIn(page, recycler.phone);
+  await page.getByTestId("tab-home").tap();
+  await expect(page.getByTestId("balance-value")).toHaveText("0");
+  const issued = page.waitForResponse((r) => r.url().endsWith("/api/v1/me/member-code"));
+  await page.getByTestId("action-member-code").tap();
+  await expect(page).toHaveURL(/\/me\/member-code$/);
+  const { token: memberCode } = await (await issued).json();
+  const screen = page.getByTestId("member-screen");
+  await expect(screen.getByTestId("member-qr")).toBeVisible();
+  expect((await screen.getByTestId("member-qr").boundingBox())!.width).toBeGreaterThanOrEqual(280);
+  await expect(screen).toContainText("我的会员码");
+  await fitsThePhone(page);
+  await page.screenshot({ path: `${artifacts}/62-member-code.png` });
+
+  // The keeper: 回收 is their second tab; the camera reads the member code.
+  const keeperContext = await browser.newContext();
+  await playedCamera(keeperContext);
+  const counter = await keeperContext.newPage();
+  counter.on("pageerror", (e) => errors.push(String(e)));
+  await signIn(counter, keeper3.phone);
+  for (const tab of ["tab-scan", "tab-recycle", "tab-today", "tab-me"]) await expect(counter.getByTestId(tab)).toBeVisible();
+  await counter.getByTestId("tab-recycle").tap();
+  await expect(counter).toHaveURL(/\/keeper\/recycling$/);
+  await expect(counter.getByRole("heading", { level: 1 })).toHaveText("回收称重");
+  // A phone nobody has: said plainly.
+  await counter.getByTestId("villager-phone").fill("13600000000");
+  await counter.getByTestId("villager-find").tap();
+  await expect(counter.getByTestId("identify-error")).toHaveText("没有找到这个会员码或手机号");
+  await showCode(counter, memberCode);
+  await expect(counter.getByTestId("dropoff-name")).toHaveText("陈*收");
+  await expect(counter.getByTestId("dropoff-villager")).toContainText("谷寨村");
+
+  // 废纸 2.35 kg, then 塑料瓶 0.8 kg; a weight finer than a gram is refused before sending.
+  await counter.getByTestId("category").filter({ hasText: "废纸" }).tap();
+  await expect(counter.getByTestId("category").filter({ hasText: "废纸" })).toHaveAttribute("aria-checked", "true");
+  await counter.getByTestId("weight").fill("2.3456");
+  await counter.getByTestId("add-line").tap();
+  await expect(counter.getByTestId("dropoff-error")).toHaveText("请输入重量，如 2.35（公斤，最多 3 位小数，最多 1000 公斤）");
+  await counter.getByTestId("weight").fill("2.35");
+  await expect(counter.getByTestId("weight-read")).toHaveText("= 2.350 公斤");
+  await counter.getByTestId("add-line").tap();
+  await expect(counter.getByTestId("dropoff-line")).toHaveCount(1);
+  await expect(counter.getByTestId("dropoff-line")).toContainText("2.350 公斤");
+  await counter.getByTestId("category").filter({ hasText: "塑料瓶" }).tap();
+  await counter.getByTestId("weight").fill("0.8");
+  await fitsThePhone(counter);
+  await counter.screenshot({ path: `${artifacts}/63-recycling-weigh.png` });
+  const credited = counter.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/api/v1/shop/recycling"));
+  await counter.getByTestId("dropoff-submit").tap();
+  const sent = await credited;
+  expect(sent.headers()["idempotency-key"]).toMatch(/^dropoff-[0-9a-f]{32}$/);
+  expect(sent.postDataJSON().lines).toHaveLength(2);
+  const first = earned("废纸", 2350) + earned("塑料瓶", 800);
+  const result = counter.getByTestId("dropoff-result");
+  await expect(result.getByRole("heading")).toHaveText("已入账");
+  await expect(result.getByTestId("dropoff-points")).toHaveText(`+${first} 积分`);
+  await expect(result.getByTestId("dropoff-item")).toHaveCount(2);
+  await expect(result.getByTestId("dropoff-item").first()).toContainText("2.350 公斤");
+  await counter.screenshot({ path: `${artifacts}/64-recycling-credited.png` });
+
+  // 下一位: 周退回 by phone, 金属 1 kg.
+  await showCode(counter, "");
+  await result.getByTestId("dropoff-next").tap();
+  await counter.getByTestId("villager-phone").fill(canceller.phone);
+  await counter.getByTestId("villager-find").tap();
+  await expect(counter.getByTestId("dropoff-name")).toHaveText("周*回");
+  await counter.getByTestId("category").filter({ hasText: "金属" }).tap();
+  await counter.getByTestId("weight").fill("1");
+  await counter.getByTestId("dropoff-submit").tap();
+  const second = earned("金属", 1000);
+  await expect(counter.getByTestId("dropoff-points")).toHaveText(`+${second} 积分`);
+  await counter.getByTestId("dropoff-next").tap();
+
+  // 今日汇总: the two drop-offs, their points and weights.
+  await counter.getByTestId("tab-today").tap();
+  await expect(counter).toHaveURL(/\/keeper\/today$/);
+  await expect(counter.getByRole("heading", { level: 1 })).toHaveText("今日汇总");
+  await expect(counter.getByTestId("today-dropoffs")).toHaveText("2");
+  await expect(counter.getByTestId("today-credited")).toHaveText(String(first + second));
+  await expect(counter.getByTestId("today-redemptions")).toHaveText(/^\d+$/);
+  await expect(counter.getByTestId("today-recycling").filter({ hasText: "废纸" })).toContainText("2.350 公斤");
+  await expect(counter.getByTestId("today-recycling").filter({ hasText: "金属" })).toContainText("1.000 公斤");
+  await fitsThePhone(counter);
+  await counter.screenshot({ path: `${artifacts}/65-keeper-today.png` });
+
+  // The villager's 首页 and 积分明细 show the credit.
+  await page.getByTestId("qr-done").tap();
+  await expect(page).toHaveURL(/\/$/);
+  await page.reload();
+  await expect(page.getByTestId("balance-value")).toHaveText(String(first));
+  await page.getByTestId("action-history").tap();
+  await expect(page.getByTestId("ledger-entry").first()).toContainText("回收入账");
+  await expect(page.getByTestId("ledger-entry").first().getByTestId("ledger-amount")).toHaveText(`+${first}`);
   expect(errors).toEqual([]);
 });
