@@ -78,10 +78,15 @@ pub fn has_content(person: i64, rule: i64) -> bool {
     load(person, rule).is_some_and(|d| !d.is_blank())
 }
 
-/// A fresh idempotency key: `claim-` and 32 hex digits of the browser's cryptographic random
-/// numbers (works on plain http too, unlike `crypto.randomUUID`), or of the clock and
-/// `Math.random` where there is no `crypto`.
+/// A fresh idempotency key for a claim: `claim-` and 32 hex digits (see [`new_key_for`]).
 pub fn new_key() -> String {
+    new_key_for("claim")
+}
+
+/// A fresh idempotency key: `{what}-` and 32 hex digits of the browser's cryptographic
+/// random numbers (works on plain http too, unlike `crypto.randomUUID`), or of the clock and
+/// `Math.random` where there is no `crypto`.
+pub fn new_key_for(what: &str) -> String {
     let mut bytes = [0u8; 16];
     let random = web_sys::window()
         .and_then(|w| w.crypto().ok())
@@ -93,8 +98,9 @@ pub fn new_key() -> String {
             *b = ((now >> ((i % 8) * 8)) as u8) ^ (noise as u8);
         }
     }
-    let mut key = String::with_capacity(38);
-    key.push_str("claim-");
+    let mut key = String::with_capacity(what.len() + 33);
+    key.push_str(what);
+    key.push('-');
     for b in bytes {
         key.push_str(&format!("{b:02x}"));
     }

@@ -278,6 +278,112 @@ pub enum Text {
     EarnedTotal,
     SpentTotal,
     Available,
+    Shop,
+    MyRedemptions,
+    Scan,
+    ScanRedeem,
+    NoShops,
+    NoGoods,
+    GoodsPhoto,
+    MarketPrice,
+    Redeem,
+    NotEnough,
+    SoldOut,
+    ConfirmRedeem,
+    ThinkAgain,
+    Quantity,
+    Fewer,
+    More,
+    UnitPrice,
+    PointsNeeded,
+    BalanceNow,
+    BalanceAfter,
+    Redeeming,
+    LastTryUnknown,
+    RedeemNetwork,
+    RedemptionCode,
+    BrightenScreen,
+    ShortCodeHint,
+    Done,
+    StatusReserved,
+    StatusFulfilled,
+    StatusCancelled,
+    StatusExpired,
+    ShowCode,
+    CancelRedemption,
+    CancelQuestion,
+    CancelYes,
+    KeepIt,
+    CancelledBack,
+    NoRedemptions,
+    RedemptionNotFound,
+    CollectedTitle,
+    ClosedTitle,
+    ScanHint,
+    CameraStarting,
+    CameraUnavailable,
+    NoScanner,
+    ShortCode,
+    ShortCodePlaceholder,
+    LookUp,
+    LookingUp,
+    ShortCodeInvalid,
+    CodeNotFound,
+    Villager,
+    HandOver,
+    HandingOver,
+    NotThisOne,
+    Handed,
+    HandedHint,
+    NextScan,
+    ResultAlreadyFulfilled,
+    ResultAlreadyFulfilledHint,
+    ResultExpired,
+    ResultExpiredHint,
+    ResultNotYourShop,
+    ResultNotYourShopHint,
+    ResultNotFoundHint,
+    NotKeeper,
+    HandOverNetwork,
+    RedeemForbidden,
+    Recycle,
+    RecycleTitle,
+    Today,
+    TodayTitle,
+    MemberCode,
+    MemberCodeHint,
+    FindVillagerHint,
+    ScanMemberHint,
+    NoScannerPhone,
+    VillagerPhone,
+    MemberNotFound,
+    NotServedVillager,
+    DropoffForbidden,
+    OtherVillager,
+    Category,
+    Weight,
+    WeightPlaceholder,
+    WeightInvalid,
+    PickCategory,
+    AddLine,
+    ThisDropoff,
+    NothingWeighed,
+    Credit,
+    Crediting,
+    Credited,
+    NextVillager,
+    CreditNetwork,
+    NoKeptShop,
+    ChooseShop,
+    RedemptionsToday,
+    PointsCollected,
+    DropoffsToday,
+    PointsCredited,
+    GoodsHandedOut,
+    RecyclingByCategory,
+    NothingToday,
+    Refresh,
+    Remove,
 }
 
 /// `text` in `locale`.
@@ -718,6 +824,254 @@ pub fn t(locale: Locale, text: Text) -> &'static str {
         (PhotoNetwork, En) => {
             "The network failed and a photo was not uploaded. It is still here: tap Try again on it."
         }
+        (Shop, ZhCn) => "积分超市",
+        (Shop, En) => "Points shop",
+        (MyRedemptions, ZhCn) => "我的兑换",
+        (MyRedemptions, En) => "My redemptions",
+        (Scan, ZhCn) => "扫码",
+        (Scan, En) => "Scan",
+        (ScanRedeem, ZhCn) => "扫码兑换",
+        (ScanRedeem, En) => "Scan a redemption",
+        (NoShops, ZhCn) => "本村还没有积分超市",
+        (NoShops, En) => "There is no points shop for your village yet",
+        (NoGoods, ZhCn) => "这家超市还没有上架商品",
+        (NoGoods, En) => "Nothing is on the shelves here yet",
+        (GoodsPhoto, ZhCn) => "商品照片",
+        (GoodsPhoto, En) => "Photo of the item",
+        (MarketPrice, ZhCn) => "市场价",
+        (MarketPrice, En) => "Market price",
+        (Redeem, ZhCn) => "兑换",
+        (Redeem, En) => "Redeem",
+        (NotEnough, ZhCn) => "积分不够",
+        (NotEnough, En) => "Not enough",
+        (SoldOut, ZhCn) => "已兑完",
+        (SoldOut, En) => "Sold out",
+        (ConfirmRedeem, ZhCn) => "确认兑换",
+        (ConfirmRedeem, En) => "Confirm",
+        (ThinkAgain, ZhCn) => "再想想",
+        (ThinkAgain, En) => "Not now",
+        (Quantity, ZhCn) => "数量",
+        (Quantity, En) => "Quantity",
+        (Fewer, ZhCn) => "减少一件",
+        (Fewer, En) => "One fewer",
+        (More, ZhCn) => "增加一件",
+        (More, En) => "One more",
+        (UnitPrice, ZhCn) => "单价（按此刻价格）",
+        (UnitPrice, En) => "Price each (as of now)",
+        (PointsNeeded, ZhCn) => "共需",
+        (PointsNeeded, En) => "Total",
+        (BalanceNow, ZhCn) => "现有积分",
+        (BalanceNow, En) => "You have",
+        (BalanceAfter, ZhCn) => "兑换后剩余",
+        (BalanceAfter, En) => "Left after",
+        (Redeeming, ZhCn) => "正在兑换…",
+        (Redeeming, En) => "Redeeming…",
+        (LastTryUnknown, ZhCn) => "上次没有收到结果：请再点「确认兑换」，不会重复兑换",
+        (LastTryUnknown, En) => {
+            "The last try got no answer. Tap Confirm again: nothing is redeemed twice."
+        }
+        (RedeemNetwork, ZhCn) => "网络不好，没有收到结果。请再点「确认兑换」，不会重复兑换",
+        (RedeemNetwork, En) => {
+            "The network is weak and no answer came. Tap Confirm again: nothing is redeemed twice."
+        }
+        (RedemptionCode, ZhCn) => "兑换码",
+        (RedemptionCode, En) => "Redemption code",
+        (BrightenScreen, ZhCn) => "请把屏幕调亮，给超市管理员扫码",
+        (BrightenScreen, En) => "Turn the screen bright and let the keeper scan it",
+        (ShortCodeHint, ZhCn) => "扫不出来时，请管理员输入这 8 位码",
+        (ShortCodeHint, En) => "If it does not scan, the keeper types these 8 characters",
+        (Done, ZhCn) => "完成",
+        (Done, En) => "Done",
+        (StatusReserved, ZhCn) => "待兑换",
+        (StatusReserved, En) => "To collect",
+        (StatusFulfilled, ZhCn) => "已兑换",
+        (StatusFulfilled, En) => "Collected",
+        (StatusCancelled, ZhCn) => "已取消",
+        (StatusCancelled, En) => "Cancelled",
+        (StatusExpired, ZhCn) => "已过期",
+        (StatusExpired, En) => "Expired",
+        (ShowCode, ZhCn) => "出示兑换码",
+        (ShowCode, En) => "Show the code",
+        (CancelRedemption, ZhCn) => "取消兑换",
+        (CancelRedemption, En) => "Cancel it",
+        (CancelQuestion, ZhCn) => "确定取消这次兑换吗？积分会退回。",
+        (CancelQuestion, En) => "Cancel this redemption? The points come back.",
+        (CancelYes, ZhCn) => "确定取消",
+        (CancelYes, En) => "Yes, cancel",
+        (KeepIt, ZhCn) => "不取消",
+        (KeepIt, En) => "Keep it",
+        (CancelledBack, ZhCn) => "已取消，积分已退回",
+        (CancelledBack, En) => "Cancelled. The points are back.",
+        (NoRedemptions, ZhCn) => "还没有兑换过，去「积分超市」看看吧",
+        (NoRedemptions, En) => "No redemptions yet. Have a look at the points shop.",
+        (RedemptionNotFound, ZhCn) => "没有找到这个兑换单",
+        (RedemptionNotFound, En) => "This redemption was not found",
+        (CollectedTitle, ZhCn) => "已兑换，商品已领取",
+        (CollectedTitle, En) => "Collected. Enjoy!",
+        (ClosedTitle, ZhCn) => "这个兑换码已不能使用",
+        (ClosedTitle, En) => "This code can no longer be used",
+        (ScanHint, ZhCn) => "把村民手机上的兑换码放进框里",
+        (ScanHint, En) => "Hold the villager's code inside the frame",
+        (CameraStarting, ZhCn) => "正在打开相机…",
+        (CameraStarting, En) => "Opening the camera…",
+        (CameraUnavailable, ZhCn) => "相机打不开（没有相机或没有允许使用相机），请输入兑换码",
+        (CameraUnavailable, En) => {
+            "The camera cannot be opened (none, or not allowed). Type the code instead."
+        }
+        (NoScanner, ZhCn) => "这部手机不能直接扫码，请输入村民兑换码下面的 8 位码",
+        (NoScanner, En) => {
+            "This phone cannot read QR codes. Type the 8 characters under the villager's code."
+        }
+        (ShortCode, ZhCn) => "兑换码（8 位）",
+        (ShortCode, En) => "Code (8 characters)",
+        (ShortCodePlaceholder, ZhCn) => "如 ABCD2345",
+        (ShortCodePlaceholder, En) => "e.g. ABCD2345",
+        (LookUp, ZhCn) => "查询",
+        (LookUp, En) => "Look up",
+        (LookingUp, ZhCn) => "正在查询…",
+        (LookingUp, En) => "Looking up…",
+        (ShortCodeInvalid, ZhCn) => "兑换码是 8 位数字和大写字母（没有 0、O、1、I、L），请核对",
+        (ShortCodeInvalid, En) => {
+            "A code is 8 digits and capital letters (no 0, O, 1, I or L). Please check it."
+        }
+        (CodeNotFound, ZhCn) => "没有找到这个兑换码，请核对后重新输入；或请村民重新打开兑换码",
+        (CodeNotFound, En) => {
+            "No redemption has this code. Check it and type it again, or ask the villager to open the code again."
+        }
+        (Villager, ZhCn) => "村民",
+        (Villager, En) => "Villager",
+        (HandOver, ZhCn) => "确认交付",
+        (HandOver, En) => "Hand over",
+        (HandingOver, ZhCn) => "正在交付…",
+        (HandingOver, En) => "Handing over…",
+        (NotThisOne, ZhCn) => "不是这张，重新扫码",
+        (NotThisOne, En) => "Not this one: scan again",
+        (Handed, ZhCn) => "已兑换",
+        (Handed, En) => "Handed over",
+        (HandedHint, ZhCn) => "请把商品交给村民",
+        (HandedHint, En) => "Give the goods to the villager",
+        (NextScan, ZhCn) => "继续扫码",
+        (NextScan, En) => "Scan the next",
+        (ResultAlreadyFulfilled, ZhCn) => "已被兑换",
+        (ResultAlreadyFulfilled, En) => "Already handed over",
+        (ResultAlreadyFulfilledHint, ZhCn) => "这个兑换码已经兑换过了，不能再发放商品",
+        (ResultAlreadyFulfilledHint, En) => {
+            "This code was already used. Do not hand the goods over again."
+        }
+        (ResultExpired, ZhCn) => "已过期",
+        (ResultExpired, En) => "Expired",
+        (ResultExpiredHint, ZhCn) => "兑换单已过期或已取消，积分已退回村民，请村民重新兑换",
+        (ResultExpiredHint, En) => {
+            "The redemption expired or was cancelled and the points went back. The villager can redeem again."
+        }
+        (ResultNotYourShop, ZhCn) => "不是本店的兑换单",
+        (ResultNotYourShop, En) => "Not this shop's redemption",
+        (ResultNotYourShopHint, ZhCn) => "请村民到兑换时选的那家超市领取",
+        (ResultNotYourShopHint, En) => "The villager collects at the shop they redeemed from",
+        (ResultNotFoundHint, ZhCn) => "请村民重新打开兑换码再试",
+        (ResultNotFoundHint, En) => "Ask the villager to open the code again",
+        (NotKeeper, ZhCn) => {
+            "无权限：扫码兑换只对积分超市管理员开放。如果您有这个身份，请到「我的」切换。"
+        }
+        (NotKeeper, En) => {
+            "No permission: only points-shop keepers scan redemptions. If you are one, switch roles on Me."
+        }
+        (HandOverNetwork, ZhCn) => {
+            "网络不好，还不知道是否交付成功。请点「确认交付」再试，不会重复扣分"
+        }
+        (HandOverNetwork, En) => {
+            "The network is weak; it is not known whether it went through. Tap Hand over again: nothing is charged twice."
+        }
+        (RedeemForbidden, ZhCn) => "只有这家超市服务的村里登记的村民可以兑换",
+        (RedeemForbidden, En) => {
+            "Only villagers registered in a village this shop serves can redeem here"
+        }
+        (Recycle, ZhCn) => "回收",
+        (Recycle, En) => "Recycling",
+        (RecycleTitle, ZhCn) => "回收称重",
+        (RecycleTitle, En) => "Weigh recyclables",
+        (Today, ZhCn) => "今日",
+        (Today, En) => "Today",
+        (TodayTitle, ZhCn) => "今日汇总",
+        (TodayTitle, En) => "Today's summary",
+        (MemberCode, ZhCn) => "我的会员码",
+        (MemberCode, En) => "My member code",
+        (MemberCodeHint, ZhCn) => "交回收物时出示此码，给超市管理员扫码",
+        (MemberCodeHint, En) => "Show this code when you bring recyclables, for the keeper to scan",
+        (FindVillagerHint, ZhCn) => "扫村民的会员码，或输入村民手机号",
+        (FindVillagerHint, En) => "Scan the villager's member code, or type their mobile number",
+        (ScanMemberHint, ZhCn) => "把村民的会员码放进框里",
+        (ScanMemberHint, En) => "Hold the villager's member code inside the frame",
+        (NoScannerPhone, ZhCn) => "这部手机不能直接扫码，请输入村民手机号",
+        (NoScannerPhone, En) => {
+            "This phone cannot read QR codes. Type the villager's mobile number."
+        }
+        (VillagerPhone, ZhCn) => "村民手机号",
+        (VillagerPhone, En) => "Villager's mobile number",
+        (MemberNotFound, ZhCn) => "没有找到这个会员码或手机号",
+        (MemberNotFound, En) => "Nobody has this member code or number",
+        (NotServedVillager, ZhCn) => "这位村民不在本店服务的村，不能在这里入账",
+        (NotServedVillager, En) => "This villager is not from a village this shop serves",
+        (DropoffForbidden, ZhCn) => "不能入账：不能给本人或家人入账，或这位村民不在本店服务的村",
+        (DropoffForbidden, En) => {
+            "Not credited: not for yourself or your household, nor for a villager this shop does not serve"
+        }
+        (OtherVillager, ZhCn) => "换一位",
+        (OtherVillager, En) => "Someone else",
+        (Category, ZhCn) => "品类",
+        (Category, En) => "Category",
+        (Weight, ZhCn) => "重量（公斤）",
+        (Weight, En) => "Weight (kg)",
+        (WeightPlaceholder, ZhCn) => "如 2.35",
+        (WeightPlaceholder, En) => "e.g. 2.35",
+        (WeightInvalid, ZhCn) => "请输入重量，如 2.35（公斤，最多 3 位小数，最多 1000 公斤）",
+        (WeightInvalid, En) => {
+            "Enter the weight, e.g. 2.35 (kg, up to 3 decimals, at most 1000 kg)"
+        }
+        (PickCategory, ZhCn) => "请先选品类",
+        (PickCategory, En) => "Choose a category first",
+        (AddLine, ZhCn) => "再加一类",
+        (AddLine, En) => "Add another category",
+        (ThisDropoff, ZhCn) => "本次回收",
+        (ThisDropoff, En) => "This drop-off",
+        (NothingWeighed, ZhCn) => "请选品类并输入重量",
+        (NothingWeighed, En) => "Choose a category and enter the weight",
+        (Credit, ZhCn) => "确认入账",
+        (Credit, En) => "Credit the points",
+        (Crediting, ZhCn) => "正在入账…",
+        (Crediting, En) => "Crediting…",
+        (Credited, ZhCn) => "已入账",
+        (Credited, En) => "Credited",
+        (NextVillager, ZhCn) => "下一位",
+        (NextVillager, En) => "Next villager",
+        (CreditNetwork, ZhCn) => "网络不好，没有收到结果。请再点「确认入账」，不会重复入账",
+        (CreditNetwork, En) => {
+            "The network is weak and no answer came. Tap Credit again: nothing is credited twice."
+        }
+        (NoKeptShop, ZhCn) => "您还不是哪家积分超市的管理员，请联系村委会",
+        (NoKeptShop, En) => {
+            "You do not keep any points shop yet. Please ask your village committee."
+        }
+        (ChooseShop, ZhCn) => "选择超市",
+        (ChooseShop, En) => "Choose the shop",
+        (RedemptionsToday, ZhCn) => "兑换单",
+        (RedemptionsToday, En) => "Redemptions",
+        (PointsCollected, ZhCn) => "收回积分",
+        (PointsCollected, En) => "Points taken in",
+        (DropoffsToday, ZhCn) => "回收次数",
+        (DropoffsToday, En) => "Drop-offs",
+        (PointsCredited, ZhCn) => "发放积分",
+        (PointsCredited, En) => "Points given",
+        (GoodsHandedOut, ZhCn) => "今日兑出商品",
+        (GoodsHandedOut, En) => "Goods handed out today",
+        (RecyclingByCategory, ZhCn) => "今日回收",
+        (RecyclingByCategory, En) => "Recyclables today",
+        (NothingToday, ZhCn) => "今天还没有记录",
+        (NothingToday, En) => "Nothing yet today",
+        (Refresh, ZhCn) => "刷新",
+        (Refresh, En) => "Refresh",
+        (Remove, ZhCn) => "删除",
+        (Remove, En) => "Remove",
     }
 }
 
@@ -987,6 +1341,8 @@ pub fn ledger_reason(locale: Locale, code: &str) -> &'static str {
         "deduction" => "Deduction",
         "redemption" if zh => "积分兑换",
         "redemption" => "Redeemed",
+        "recycling" if zh => "回收入账",
+        "recycling" => "Recyclables",
         "refund" | "void" if zh => "退回",
         "refund" | "void" => "Returned",
         _ if zh => "积分变动",
@@ -1048,6 +1404,95 @@ pub fn rule_points(locale: Locale, n: i64) -> String {
     match locale {
         Locale::ZhCn => format!("{} 积分", signed(n)),
         Locale::En => format!("{} points", signed(n)),
+    }
+}
+
+/// "30 积分": a price or a total in points.
+pub fn points_n(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("{n} 积分"),
+        Locale::En if n == 1 => "1 point".to_owned(),
+        Locale::En => format!("{n} points"),
+    }
+}
+
+/// [`points_n`] following the 中文/EN switch: one closure type for every price and total on
+/// screen (see [`tr`]).
+pub fn points_text(n: i64) -> impl IntoView + use<> {
+    let locale = use_locale();
+    move || points_n(locale.get(), n)
+}
+
+/// A market price in fen as yuan: `¥70.00`.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let fen = fen.unsigned_abs();
+    format!("{sign}¥{}.{:02}", fen / 100, fen % 100)
+}
+
+/// "剩 12 件" under goods.
+pub fn stock_left(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("剩 {n} 件"),
+        Locale::En => format!("{n} left"),
+    }
+}
+
+/// "每人每月限 2 件".
+pub fn per_person(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("每人每月限 {n} 件"),
+        Locale::En => format!("At most {n} a month each"),
+    }
+}
+
+/// "花生油 × 2".
+pub fn goods_times(name: &str, qty: i64) -> String {
+    format!("{name} × {qty}")
+}
+
+/// "「花生油」价格已变为 120 积分（刚才显示 100 积分）": the price of the reservation differs
+/// from the one on the card.
+pub fn price_changed(locale: Locale, name: &str, now: i64, shown: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("「{name}」价格已变为 {now} 积分（刚才显示 {shown} 积分）"),
+        Locale::En => {
+            format!("The price of \u{201c}{name}\u{201d} is now {now} points (it showed {shown})")
+        }
+    }
+}
+
+/// "请在 5月31日 14:00 前到「谷寨村积分超市」领取".
+pub fn collect_by(locale: Locale, when: &str, shop: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("请在 {when} 前到「{shop}」领取"),
+        Locale::En => format!("Collect at \u{201c}{shop}\u{201d} before {when}"),
+    }
+}
+
+/// A weight in grams as kilograms to the gram: `2.350 公斤` / `2.350 kg`.
+pub fn kg_text(locale: Locale, grams: i64) -> String {
+    let kg = format!("{}.{:03}", grams / 1000, grams % 1000);
+    match locale {
+        Locale::ZhCn => format!("{kg} 公斤"),
+        Locale::En => format!("{kg} kg"),
+    }
+}
+
+/// "每公斤 2 积分": a recycling rate.
+pub fn per_kg(locale: Locale, points: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("每公斤 {points} 积分"),
+        Locale::En => format!("{points} points a kg"),
+    }
+}
+
+/// The short code in two groups of four, easier to read out and type: `ABCD 2345`.
+pub fn grouped_code(code: &str) -> String {
+    if code.len() == 8 && code.is_ascii() {
+        format!("{} {}", &code[..4], &code[4..])
+    } else {
+        code.to_owned()
     }
 }
 
@@ -1340,6 +1785,112 @@ mod tests {
             Text::EarnedTotal,
             Text::SpentTotal,
             Text::Available,
+            Text::Shop,
+            Text::MyRedemptions,
+            Text::Scan,
+            Text::ScanRedeem,
+            Text::NoShops,
+            Text::NoGoods,
+            Text::GoodsPhoto,
+            Text::MarketPrice,
+            Text::Redeem,
+            Text::NotEnough,
+            Text::SoldOut,
+            Text::ConfirmRedeem,
+            Text::ThinkAgain,
+            Text::Quantity,
+            Text::Fewer,
+            Text::More,
+            Text::UnitPrice,
+            Text::PointsNeeded,
+            Text::BalanceNow,
+            Text::BalanceAfter,
+            Text::Redeeming,
+            Text::LastTryUnknown,
+            Text::RedeemNetwork,
+            Text::RedemptionCode,
+            Text::BrightenScreen,
+            Text::ShortCodeHint,
+            Text::Done,
+            Text::StatusReserved,
+            Text::StatusFulfilled,
+            Text::StatusCancelled,
+            Text::StatusExpired,
+            Text::ShowCode,
+            Text::CancelRedemption,
+            Text::CancelQuestion,
+            Text::CancelYes,
+            Text::KeepIt,
+            Text::CancelledBack,
+            Text::NoRedemptions,
+            Text::RedemptionNotFound,
+            Text::CollectedTitle,
+            Text::ClosedTitle,
+            Text::ScanHint,
+            Text::CameraStarting,
+            Text::CameraUnavailable,
+            Text::NoScanner,
+            Text::ShortCode,
+            Text::ShortCodePlaceholder,
+            Text::LookUp,
+            Text::LookingUp,
+            Text::ShortCodeInvalid,
+            Text::CodeNotFound,
+            Text::Villager,
+            Text::HandOver,
+            Text::HandingOver,
+            Text::NotThisOne,
+            Text::Handed,
+            Text::HandedHint,
+            Text::NextScan,
+            Text::ResultAlreadyFulfilled,
+            Text::ResultAlreadyFulfilledHint,
+            Text::ResultExpired,
+            Text::ResultExpiredHint,
+            Text::ResultNotYourShop,
+            Text::ResultNotYourShopHint,
+            Text::ResultNotFoundHint,
+            Text::NotKeeper,
+            Text::HandOverNetwork,
+            Text::RedeemForbidden,
+            Text::Recycle,
+            Text::RecycleTitle,
+            Text::Today,
+            Text::TodayTitle,
+            Text::MemberCode,
+            Text::MemberCodeHint,
+            Text::FindVillagerHint,
+            Text::ScanMemberHint,
+            Text::NoScannerPhone,
+            Text::VillagerPhone,
+            Text::MemberNotFound,
+            Text::NotServedVillager,
+            Text::DropoffForbidden,
+            Text::OtherVillager,
+            Text::Category,
+            Text::Weight,
+            Text::WeightPlaceholder,
+            Text::WeightInvalid,
+            Text::PickCategory,
+            Text::AddLine,
+            Text::ThisDropoff,
+            Text::NothingWeighed,
+            Text::Credit,
+            Text::Crediting,
+            Text::Credited,
+            Text::NextVillager,
+            Text::CreditNetwork,
+            Text::NoKeptShop,
+            Text::ChooseShop,
+            Text::RedemptionsToday,
+            Text::PointsCollected,
+            Text::DropoffsToday,
+            Text::PointsCredited,
+            Text::GoodsHandedOut,
+            Text::RecyclingByCategory,
+            Text::NothingToday,
+            Text::Refresh,
+            Text::Remove,
         ];
         for text in all {
             // The switch names the language it switches to, in that language.
@@ -1428,7 +1979,14 @@ mod tests {
             reused_photo(Locale::ZhCn, "王*", "垃圾分类", "5月30日"),
             "此照片已用于 王* 的「垃圾分类」申报（5月30日）"
         );
-        for code in ["claim", "award", "deduction", "redemption", "refund"] {
+        for code in [
+            "claim",
+            "award",
+            "deduction",
+            "redemption",
+            "refund",
+            "recycling",
+        ] {
             assert_ne!(
                 ledger_reason(Locale::ZhCn, code),
                 ledger_reason(Locale::ZhCn, "new")
@@ -1441,5 +1999,24 @@ mod tests {
         assert_eq!(ledger_reason(Locale::ZhCn, "claim"), "申报通过");
         assert_eq!(ledger_reason(Locale::ZhCn, "award"), "奖励");
         assert_eq!(ledger_reason(Locale::ZhCn, "deduction"), "扣分");
+    }
+
+    #[test]
+    fn shop_words_read_naturally() {
+        assert_eq!(yuan(7000), "¥70.00");
+        assert_eq!(yuan(305), "¥3.05");
+        assert_eq!(yuan(9), "¥0.09");
+        assert_eq!(points_n(Locale::ZhCn, 100), "100 积分");
+        assert_eq!(points_n(Locale::En, 1), "1 point");
+        assert_eq!(grouped_code("ABCD2345"), "ABCD 2345");
+        assert_eq!(grouped_code("ABC"), "ABC");
+        assert_eq!(
+            price_changed(Locale::ZhCn, "洗衣粉", 40, 30),
+            "「洗衣粉」价格已变为 40 积分（刚才显示 30 积分）"
+        );
+        assert_eq!(goods_times("花生油", 2), "花生油 × 2");
+        assert_eq!(kg_text(Locale::ZhCn, 2350), "2.350 公斤");
+        assert_eq!(kg_text(Locale::En, 5), "0.005 kg");
+        assert_eq!(per_kg(Locale::ZhCn, 2), "每公斤 2 积分");
     }
 }

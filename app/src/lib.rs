@@ -11,6 +11,8 @@ pub mod draft;
 pub mod i18n;
 pub mod pages;
 pub mod photo;
+pub mod qr;
+pub mod scanner;
 pub mod session;
 pub mod time;
 
@@ -49,6 +51,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/points/history") view=pages::history::HistoryPage />
                 <Route path=path!("/villages/:code/board") view=pages::board::BoardPage />
                 <Route path=path!("/review") view=pages::review::ReviewPage />
+                <Route path=path!("/shop") view=pages::shop::ShopPage />
+                <Route path=path!("/redemptions") view=pages::redemptions::RedemptionsPage />
+                <Route path=path!("/redemptions/:id") view=pages::redemptions::RedemptionPage />
+                <Route path=path!("/keeper") view=pages::keeper::KeeperPage />
+                <Route path=path!("/keeper/recycling") view=pages::recycling::RecyclingPage />
+                <Route path=path!("/keeper/today") view=pages::recycling::TodayPage />
+                <Route path=path!("/me/member-code") view=pages::member::MemberCodePage />
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/login/wechat") view=pages::login::WechatCallbackPage />
                 <Route path=path!("/me") view=pages::me::MePage />

@@ -133,12 +133,29 @@ pub fn when(locale: Locale, rfc3339: &str) -> String {
     }
 }
 
+/// [`when`] following the 中文/EN switch: one closure type for every time on screen.
+pub fn when_text(rfc3339: String) -> impl leptos::prelude::IntoView + use<> {
+    use leptos::prelude::Get;
+    let locale = crate::i18n::use_locale();
+    move || when(locale.get(), &rfc3339)
+}
+
 /// An API instant's day as the county reads it (`5月30日`).
 pub fn day(locale: Locale, rfc3339: &str) -> String {
     match county_time(rfc3339) {
         Some(t) => format_day(locale, t, this_year()),
         None => rfc3339.to_owned(),
     }
+}
+
+/// Waits `ms` milliseconds (a browser timer): for polling and the camera's frame loop.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// A board's month `2026-05` as `2026年5月` / `May 2026`.

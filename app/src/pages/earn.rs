@@ -72,7 +72,7 @@ pub fn earnable(rule: &Rule) -> bool {
 
 /// The signed-in person and their village, as a memo: a token refresh (which sets the person
 /// again) does not rebuild a claim with uploads in flight.
-fn person_and_village() -> Memo<Option<(i64, Option<String>)>> {
+pub fn person_and_village() -> Memo<Option<(i64, Option<String>)>> {
     let session = use_session();
     Memo::new(move |_| {
         session.me.with(|m| {
@@ -83,7 +83,7 @@ fn person_and_village() -> Memo<Option<(i64, Option<String>)>> {
 }
 
 /// A notice in the middle of a screen, with a way on.
-fn notice(text: Text, href: &'static str, link: Text) -> impl IntoView {
+pub fn notice(text: Text, href: &'static str, link: Text) -> impl IntoView {
     view! {
         <div class="notice" role="alert">
             <p class="notice-text">{tr(text)}</p>

@@ -1,7 +1,9 @@
 //! `/` (首页). Who opens the app decides what it shows:
 //! - a villager: their points as the biggest thing on screen, the few things they come to do
-//!   (挣积分, 积分明细, 我的申报, 村积分榜) as big tiles, and the bottom tab bar;
+//!   (挣积分, 积分超市, 积分明细, 我的兑换, 我的申报, 村积分榜) as big tiles, and the bottom tab
+//!   bar;
 //! - a grid worker or admin: their first tab, the review queue (`/review`);
+//! - a points-supermarket keeper: their first tab, the counter (`/keeper`);
 //! - anyone signed out (or of a role without screens yet): the region browser, which also
 //!   stays at `/regions` for everybody.
 
@@ -25,6 +27,7 @@ enum Start {
     Region,
     Villager,
     Review,
+    Keeper,
 }
 
 /// `/`: a villager's 首页, a reviewer's queue, or the region browser (see the module).
@@ -41,23 +44,27 @@ pub fn HomePage() -> impl IntoView {
         ) {
             (true, Some(Role::Villager)) => Start::Villager,
             (true, Some(role)) if reviews(role) => Start::Review,
+            (true, Some(Role::Keeper)) => Start::Keeper,
             _ => Start::Region,
         }
     });
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if start.get() == Start::Review {
-            navigate(
-                "/review",
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
-        }
+        let first = match start.get() {
+            Start::Review => "/review",
+            Start::Keeper => "/keeper",
+            _ => return,
+        };
+        navigate(
+            first,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
     });
     move || match start.get() {
-        Start::Waiting | Start::Review => view! {
+        Start::Waiting | Start::Review | Start::Keeper => view! {
             <TopBar />
             <main class="content"><ListSkeleton /></main>
         }
@@ -123,7 +130,9 @@ fn VillagerHome() -> impl IntoView {
             </section>
             <nav class="tiles">
                 {tile("/earn".into(), Text::Earn, "action-earn", "M12 3l2.6 5.6 6 .7-4.5 4.1 1.2 6L12 16.4 6.7 19.4l1.2-6L3.4 9.3l6-.7z")}
+                {tile("/shop".into(), Text::Shop, "action-shop", "M4 9h16l-1.5 11h-13z M8 9V7a4 4 0 018 0v2")}
                 {tile("/points/history".into(), Text::PointsHistory, "action-history", "M4 5h16 M4 12h16 M4 19h10")}
+                {tile("/redemptions".into(), Text::MyRedemptions, "action-redemptions", "M4 6h16v4a2 2 0 000 4v4H4v-4a2 2 0 000-4z M10 6v12")}
                 {tile("/claims".into(), Text::MyClaims, "action-claims", "M9 4h6v3H9z M7 5H5v16h14V5h-2 M8 12h8 M8 16h5")}
                 {village.map(|code| tile(
                     format!("/villages/{code}/board"),
@@ -133,6 +142,14 @@ fn VillagerHome() -> impl IntoView {
                 ))}
             </nav>
             <ul class="list browse">
+                <li>
+                    <a class="row" href="/me/member-code" data-testid="action-member-code">
+                        <span class="row-name">{tr(Text::MemberCode)}</span>
+                        <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+                        </svg>
+                    </a>
+                </li>
                 <li>
                     <a class="row" href="/regions">
                         <span class="row-name">{tr(Text::BrowseCounty)}</span>

@@ -1,8 +1,10 @@
 //! `/me` (我的): who is signed in — name, masked phone, village, grid, points —, their roles with the
 //! place each is over (by name, not code), the current role to switch, the 审核 entry of a
-//! reviewing role and the 管理 entries of a staff role, sign-out, and the bottom tab bar.
+//! reviewing role, 我的会员码 of a villager, the keeper's 扫码兑换 · 回收称重 · 今日汇总, the 管理
+//! entries of a staff role,
+//! sign-out, and the bottom tab bar.
 
-use jifen_shared::auth::{Me, RoleGrant};
+use jifen_shared::auth::{Me, Role, RoleGrant};
 use jifen_shared::regions::{Region, RegionCode, RegionLevel};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -129,7 +131,11 @@ pub fn MePage() -> impl IntoView {
                         .into_any()
                 }
             }}
+            {move || session.current.get().filter(|g| g.role == Role::Villager).map(|_| view! {
+                <ul class="list member-entry">{entry("/me/member-code", Text::MemberCode)}</ul>
+            })}
             {move || session.current.get().filter(|g| reviews(g.role)).map(|_| view! { <WorkEntries /> })}
+            {move || session.current.get().filter(|g| g.role == Role::Keeper).map(|_| view! { <KeeperEntries /> })}
             {move || session.current.get().filter(|g| manages(g.role)).map(|_| view! { <AdminEntries /> })}
             <button class="secondary wide sign-out" type="button" on:click=sign_out>
                 {tr(Text::SignOut)}
@@ -238,6 +244,19 @@ fn WorkEntries() -> impl IntoView {
     view! {
         <h2 class="section-title">{tr(Text::Work)}</h2>
         <ul class="list">{entry("/review", Text::ReviewClaims)}</ul>
+    }
+}
+
+/// The 工作 screens of a points-supermarket keeper: 扫码兑换, 回收称重, 今日汇总.
+#[component]
+fn KeeperEntries() -> impl IntoView {
+    view! {
+        <h2 class="section-title">{tr(Text::Work)}</h2>
+        <ul class="list">
+            {entry("/keeper", Text::ScanRedeem)}
+            {entry("/keeper/recycling", Text::RecycleTitle)}
+            {entry("/keeper/today", Text::TodayTitle)}
+        </ul>
     }
 }
 

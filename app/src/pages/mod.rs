@@ -6,12 +6,17 @@ pub mod claims;
 pub mod earn;
 pub mod history;
 pub mod home;
+pub mod keeper;
 pub mod login;
 pub mod me;
 pub mod media;
+pub mod member;
 pub mod paged;
+pub mod recycling;
+pub mod redemptions;
 pub mod regions;
 pub mod review;
+pub mod shop;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -220,7 +225,11 @@ pub fn TabbedScreen(children: Children) -> impl IntoView {
 enum Tab {
     Home,
     Earn,
+    Shop,
     Review,
+    Scan,
+    Recycle,
+    Today,
     Mine,
 }
 
@@ -229,17 +238,26 @@ impl Tab {
         match self {
             Tab::Home => "/",
             Tab::Earn => "/earn",
+            Tab::Shop => "/shop",
             Tab::Review => "/review",
+            Tab::Scan => "/keeper",
+            Tab::Recycle => "/keeper/recycling",
+            Tab::Today => "/keeper/today",
             Tab::Mine => "/me",
         }
     }
 
-    /// `tab-home`, `tab-earn`, `tab-review`, `tab-me`: the browser journeys' handle.
+    /// `tab-home`, `tab-earn`, `tab-shop`, `tab-review`, `tab-scan`, `tab-recycle`,
+    /// `tab-today`, `tab-me`: the browser journeys' handle.
     fn testid(self) -> &'static str {
         match self {
             Tab::Home => "tab-home",
             Tab::Earn => "tab-earn",
+            Tab::Shop => "tab-shop",
             Tab::Review => "tab-review",
+            Tab::Scan => "tab-scan",
+            Tab::Recycle => "tab-recycle",
+            Tab::Today => "tab-today",
             Tab::Mine => "tab-me",
         }
     }
@@ -248,7 +266,11 @@ impl Tab {
         match self {
             Tab::Home => Text::Home,
             Tab::Earn => Text::Earn,
+            Tab::Shop => Text::Shop,
             Tab::Review => Text::Review,
+            Tab::Scan => Text::Scan,
+            Tab::Recycle => Text::Recycle,
+            Tab::Today => Text::Today,
             Tab::Mine => Text::Mine,
         }
     }
@@ -256,6 +278,12 @@ impl Tab {
     fn is_at(self, path: &str) -> bool {
         match self {
             Tab::Home => path == "/",
+            // 扫码 is exactly the counter, not its sibling screens.
+            Tab::Scan => path == "/keeper",
+            // 我的兑换 belongs to the shop.
+            Tab::Shop => ["/shop", "/redemptions"]
+                .iter()
+                .any(|at| path == *at || path.starts_with(&format!("{at}/"))),
             tab => path == tab.href() || path.starts_with(&format!("{}/", tab.href())),
         }
     }
@@ -265,7 +293,13 @@ impl Tab {
         let path = match self {
             Tab::Home => "M3 11l9-7 9 7 M5 10v10h5v-6h4v6h5V10",
             Tab::Earn => "M12 3l2.6 5.6 6 .7-4.5 4.1 1.2 6L12 16.4 6.7 19.4l1.2-6L3.4 9.3l6-.7z",
+            Tab::Shop => "M4 9h16l-1.5 11h-13z M8 9V7a4 4 0 018 0v2",
             Tab::Review => "M9 4h6v3H9z M7 5H5v16h14V5h-2 M8.5 14l2.5 2.5 5-5",
+            Tab::Scan => "M4 8V4h4 M16 4h4v4 M20 16v4h-4 M8 20H4v-4 M4 12h16",
+            Tab::Recycle => {
+                "M7 7l3-4 3 4 M10 3v8 M4 14l-1 4h5 M3 18l4-6 M20 14l1 4h-5 M21 18l-4-6 M9 20h6"
+            }
+            Tab::Today => "M5 20V10 M10 20V4 M15 20v-7 M20 20V8",
             Tab::Mine => "M12 12a4 4 0 100-8 4 4 0 000 8z M4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5",
         };
         view! {
@@ -276,12 +310,14 @@ impl Tab {
     }
 }
 
-/// The tabs of the current role (UX.md, "Layout"): a villager's 首页 · 挣积分 · 我的; a grid
-/// worker's or admin's 审核 first; only screens that exist. Nothing while signed out.
+/// The tabs of the current role (UX.md, "Layout"): a villager's 首页 · 挣积分 · 积分超市 · 我的;
+/// a keeper's 扫码 · 回收 · 今日 · 我的, a grid worker's or admin's 审核 first; only screens that exist.
+/// Nothing while signed out.
 fn tabs_for(signed_in: bool, role: Option<Role>) -> Vec<Tab> {
     match (signed_in, role) {
         (false, _) => Vec::new(),
-        (true, Some(Role::Villager)) => vec![Tab::Home, Tab::Earn, Tab::Mine],
+        (true, Some(Role::Villager)) => vec![Tab::Home, Tab::Earn, Tab::Shop, Tab::Mine],
+        (true, Some(Role::Keeper)) => vec![Tab::Scan, Tab::Recycle, Tab::Today, Tab::Mine],
         (true, Some(role)) if reviews(role) => vec![Tab::Review, Tab::Mine],
         (true, _) => vec![Tab::Home, Tab::Mine],
     }
@@ -336,11 +372,18 @@ mod tests {
         assert!(tabs_for(false, None).is_empty());
         assert_eq!(
             tabs_for(true, Some(Role::Villager)),
-            [Tab::Home, Tab::Earn, Tab::Mine]
+            [Tab::Home, Tab::Earn, Tab::Shop, Tab::Mine]
         );
         assert_eq!(tabs_for(true, Some(Role::GridWorker))[0], Tab::Review);
         assert_eq!(tabs_for(true, Some(Role::CountyAdmin))[0], Tab::Review);
-        assert_eq!(tabs_for(true, Some(Role::Keeper)), [Tab::Home, Tab::Mine]);
+        assert_eq!(
+            tabs_for(true, Some(Role::Keeper)),
+            [Tab::Scan, Tab::Recycle, Tab::Today, Tab::Mine]
+        );
+        assert!(Tab::Scan.is_at("/keeper") && !Tab::Scan.is_at("/keeper/today"));
+        assert!(Tab::Today.is_at("/keeper/today"));
+        assert!(Tab::Shop.is_at("/shop") && Tab::Shop.is_at("/redemptions/7"));
+        assert!(!Tab::Shop.is_at("/shopping"));
         assert!(Tab::Earn.is_at("/earn/12"));
         assert!(!Tab::Earn.is_at("/earnings"));
         assert!(Tab::Home.is_at("/") && !Tab::Home.is_at("/me"));
