@@ -68,5 +68,9 @@ CREATE UNIQUE INDEX member_codes_nonce ON member_codes (nonce);
 -- Monthly statements read fulfilled redemptions by shop and settlement time.
 CREATE INDEX redemptions_settled ON redemptions (shop_id, status, settled_at);
 
+-- A short code typed at the counter after its hand-over is found (codes repeat only among
+-- settled redemptions).
+CREATE INDEX redemptions_code ON redemptions (short_code);
+
 -- The background sweep finds reservations past their expiry.
 CREATE INDEX redemptions_open_expiry ON redemptions (expires_at) WHERE status = 'reserved';

@@ -343,6 +343,8 @@ db_tests! {
             (Some(20), Some(0), Some(80)));
         let (status, again) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({"qr_token": token})).await;
         assert_eq!((status, again["code"].as_str()), (409, Some("already_fulfilled")));
+        let (status, again) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({"short_code": code})).await;
+        assert_eq!((status, again["code"].as_str()), (409, Some("already_fulfilled")), "the code typed again");
         let (status, body) = post(&app, &format!("/api/v1/redemptions/{id}/cancel"), &s.zhang_token, json!({})).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("not_cancellable")));
         let (status, mine) = app.get_as("/api/v1/redemptions/mine", Some(&s.zhang_token)).await;

@@ -407,8 +407,7 @@ async fn keeper_view(
 /// villager's masked name, items and points. A reservation past its expiry lapses now.
 ///
 /// Errors: [`RedemptionError::Invalid`] (neither or both of token and code),
-/// [`RedemptionError::NotFound`] (a forged or tampered token, an unknown code, or a code no
-/// longer reserved), [`RedemptionError::NotKeeper`] (another shop's keeper),
+/// [`RedemptionError::NotFound`] (a forged or tampered token, a code never given out), [`RedemptionError::NotKeeper`] (another shop's keeper),
 /// [`RedemptionError::AlreadyFulfilled`], [`RedemptionError::Closed`].
 pub async fn scan(
     db: &Db,
@@ -425,7 +424,7 @@ pub async fn scan(
             None => None,
         },
         (None, Some(c)) => match normalize_short_code(c) {
-            Some(code) => storage::open_redemption_by_code(&mut tx, &code).await?,
+            Some(code) => storage::redemption_by_code(&mut tx, &code).await?,
             None => None,
         },
         _ => {

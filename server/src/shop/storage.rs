@@ -431,14 +431,17 @@ pub async fn redemption_by_nonce(
     .transpose()
 }
 
-/// The reserved redemption with this short code.
-pub async fn open_redemption_by_code(
+/// The redemption with this short code: the reserved one (codes are unique among those),
+/// else the latest that had it — so a code typed again after the hand-over is answered
+/// "already handed over", not "unknown".
+pub async fn redemption_by_code(
     tx: &mut Tx,
     code: &str,
 ) -> Result<Option<RedemptionRow>, sqlx::Error> {
     sqlx::query(&format!(
         "SELECT {REDEMPTION_COLUMNS} FROM redemptions r JOIN shops s ON s.id = r.shop_id \
-         WHERE r.short_code = $1 AND r.status = 'reserved'"
+         WHERE r.short_code = $1 \
+         ORDER BY CASE WHEN r.status = 'reserved' THEN 0 ELSE 1 END, r.id DESC LIMIT 1"
     ))
     .bind(code)
     .fetch_optional(&mut **tx)
