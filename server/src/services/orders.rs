@@ -622,98 +622,60 @@ pub async fn list(
     limit: u32,
 ) -> Result<Page<Order>, ServiceError> {
     let before = after_id.unwrap_or(i64::MAX);
-    let regions: Vec<String> = match which {
-        List::Available => policy::regions_where(grants, Action::ServeOrders)
-            .map(|r| r.to_string())
-            .collect(),
-        List::Region => grants
-            .iter()
-            .filter(|g| {
-                matches!(
-                    g.role,
-                    Role::GridWorker | Role::VillageAdmin | Role::TownshipAdmin | Role::CountyAdmin
-                )
-            })
-            .map(|g| g.region_code.to_string())
-            .collect(),
-        _ => Vec::new(),
-    };
+    // Each list is one or more SQL filters (one per grant), merged newest first.
+    let mut owned: Vec<(&'static str, String)> = Vec::new();
+    match which {
+        List::Mine | List::Tasks => {}
+        List::Available => {
+            for region in policy::regions_where(grants, Action::ServeOrders) {
+                owned.push((
+                    "status = 'open' AND village_code LIKE $1",
+                    format!("{region}%"),
+                ));
+            }
+        }
+        List::Region => {
+            for g in grants {
+                match g.role {
+                    Role::VillageAdmin | Role::TownshipAdmin | Role::CountyAdmin => {
+                        owned.push(("village_code LIKE $1", format!("{}%", g.region_code)));
+                    }
+                    Role::GridWorker => owned.push((
+                        "status = 'open' AND escalation_level >= 1 AND grid_code = $1",
+                        g.region_code.to_string(),
+                    )),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut filters: Vec<(&str, storage::Bind<'_>)> = owned
+        .iter()
+        .map(|(filter, value)| (*filter, storage::Bind::Text(value)))
+        .collect();
+    if matches!(which, List::Mine | List::Tasks) {
+        let column = if which == List::Mine {
+            "orderer_id = $1"
+        } else {
+            "volunteer_id = $1"
+        };
+        filters.push((column, storage::Bind::Id(person_id)));
+    }
     let mut tx = db.reader().begin().await?;
     let mut rows = Vec::new();
-    match which {
-        List::Mine | List::Tasks => {
-            let column = if which == List::Mine {
-                "orderer_id"
-            } else {
-                "volunteer_id"
-            };
-            rows = storage::orders_where(
-                &mut *tx,
-                &format!("{column} = $1"),
-                storage::Bind::Id(person_id),
-                before,
-                limit + 1,
-            )
-            .await?;
-        }
-        List::Available | List::Region => {
-            // Each region's candidates; merged newest first, each order once.
-            let status = if which == List::Available {
-                "status = 'open' AND "
-            } else {
-                ""
-            };
-            for region in &regions {
-                let filter = format!("{status}village_code LIKE $1");
-                let like = format!("{}%", grid_village(region));
-                rows.extend(
-                    storage::orders_where(
-                        &mut *tx,
-                        &filter,
-                        storage::Bind::Text(&like),
-                        before,
-                        limit + 1,
-                    )
-                    .await?,
-                );
-            }
-            rows.sort_by_key(|r| std::cmp::Reverse(r.id));
-            rows.dedup_by_key(|r| r.id);
-        }
+    for (filter, value) in filters {
+        rows.extend(storage::orders_where(&mut *tx, filter, value, before, limit + 1).await?);
     }
-    let mut orders = Vec::new();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.id));
+    rows.dedup_by_key(|r| r.id);
+    rows.truncate(limit as usize + 1);
+    let mut orders = Vec::with_capacity(rows.len());
     for row in rows {
-        if orders.len() > limit as usize {
-            break;
-        }
-        let seen = match which {
-            List::Region => region_sees(&row, grants),
-            _ => true,
-        };
-        if !seen {
-            continue;
-        }
-        if let Some(standing) = standing(&row, person_id, grants) {
-            orders.push(render(&mut tx, row, standing).await?);
-        }
+        // Every row a filter found is one the caller may see.
+        let standing = standing(&row, person_id, grants).unwrap_or(Standing::Onlooker);
+        orders.push(render(&mut tx, row, standing).await?);
     }
     Ok(Page::from_overfetch(orders, limit as usize, |o| o.id))
-}
-
-/// The village part of a grid code (a grid's orders are found through its village).
-fn grid_village(region: &str) -> &str {
-    region.split('-').next().unwrap_or(region)
-}
-
-/// Whether an order belongs in the region list of a caller holding `grants`.
-fn region_sees(row: &OrderRow, grants: &[RoleGrant]) -> bool {
-    let Ok(village) = RegionCode::parse(&row.village_code) else {
-        return false;
-    };
-    if policy::may(grants, Action::ManageOrders, &village) {
-        return true;
-    }
-    row.status == OrderStatus::Open && row.escalation_level >= 1 && grid_worker_of(row, grants)
 }
 
 /// Escalates open orders past their SLA one level each (the background sweep): a timeline
