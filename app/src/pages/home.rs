@@ -39,7 +39,7 @@ pub fn HomePage() -> impl IntoView {
             session.me.with(Option::is_some),
             session.current.get().map(|g| g.role),
         ) {
-            (true, Some(Role::Villager)) => Start::Villager,
+            (true, Some(Role::Villager | Role::Volunteer)) => Start::Villager,
             (true, Some(role)) if reviews(role) => Start::Review,
             _ => Start::Region,
         }
@@ -125,6 +125,7 @@ fn VillagerHome() -> impl IntoView {
                 {tile("/earn".into(), Text::Earn, "action-earn", "M12 3l2.6 5.6 6 .7-4.5 4.1 1.2 6L12 16.4 6.7 19.4l1.2-6L3.4 9.3l6-.7z")}
                 {tile("/points/history".into(), Text::PointsHistory, "action-history", "M4 5h16 M4 12h16 M4 19h10")}
                 {tile("/claims".into(), Text::MyClaims, "action-claims", "M9 4h6v3H9z M7 5H5v16h14V5h-2 M8 12h8 M8 16h5")}
+                {tile("/services".into(), Text::Services, "action-services", "M7 11V7a5 5 0 0110 0v4 M5 11h14v9H5z M12 14v3")}
                 {village.map(|code| tile(
                     format!("/villages/{code}/board"),
                     Text::VillageBoard,

@@ -6,12 +6,15 @@ pub mod claims;
 pub mod earn;
 pub mod history;
 pub mod home;
+pub mod inbox;
 pub mod login;
 pub mod me;
 pub mod media;
 pub mod paged;
 pub mod regions;
 pub mod review;
+pub mod services;
+pub mod tasks;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -111,6 +114,7 @@ pub fn TopBar() -> impl IntoView {
                 <a class="role-chip" href="/me">{move || role_name(locale.get(), grant.role)}</a>
             })}
             <span class="topbar-actions">
+            {move || session.me.with(Option::is_some).then(|| view! { <inbox::Bell /> })}
             <a class="lang" href=move || if session.me.get().is_some() { "/me" } else { "/login" }>
                 {move || t(locale.get(), if session.me.get().is_some() { Text::Mine } else { Text::SignIn })}
             </a>
@@ -222,6 +226,8 @@ enum Tab {
     Earn,
     Review,
     Mine,
+    /// A volunteer's 接单.
+    Tasks,
 }
 
 impl Tab {
@@ -231,6 +237,7 @@ impl Tab {
             Tab::Earn => "/earn",
             Tab::Review => "/review",
             Tab::Mine => "/me",
+            Tab::Tasks => "/tasks",
         }
     }
 
@@ -241,6 +248,7 @@ impl Tab {
             Tab::Earn => "tab-earn",
             Tab::Review => "tab-review",
             Tab::Mine => "tab-me",
+            Tab::Tasks => "tab-tasks",
         }
     }
 
@@ -250,6 +258,7 @@ impl Tab {
             Tab::Earn => Text::Earn,
             Tab::Review => Text::Review,
             Tab::Mine => Text::Mine,
+            Tab::Tasks => Text::TasksTab,
         }
     }
 
@@ -267,6 +276,7 @@ impl Tab {
             Tab::Earn => "M12 3l2.6 5.6 6 .7-4.5 4.1 1.2 6L12 16.4 6.7 19.4l1.2-6L3.4 9.3l6-.7z",
             Tab::Review => "M9 4h6v3H9z M7 5H5v16h14V5h-2 M8.5 14l2.5 2.5 5-5",
             Tab::Mine => "M12 12a4 4 0 100-8 4 4 0 000 8z M4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5",
+            Tab::Tasks => "M4 7h16v12H4z M9 7V4h6v3 M4 12h16",
         };
         view! {
             <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
@@ -282,6 +292,7 @@ fn tabs_for(signed_in: bool, role: Option<Role>) -> Vec<Tab> {
     match (signed_in, role) {
         (false, _) => Vec::new(),
         (true, Some(Role::Villager)) => vec![Tab::Home, Tab::Earn, Tab::Mine],
+        (true, Some(Role::Volunteer)) => vec![Tab::Tasks, Tab::Home, Tab::Mine],
         (true, Some(role)) if reviews(role) => vec![Tab::Review, Tab::Mine],
         (true, _) => vec![Tab::Home, Tab::Mine],
     }
@@ -341,6 +352,7 @@ mod tests {
         assert_eq!(tabs_for(true, Some(Role::GridWorker))[0], Tab::Review);
         assert_eq!(tabs_for(true, Some(Role::CountyAdmin))[0], Tab::Review);
         assert_eq!(tabs_for(true, Some(Role::Keeper)), [Tab::Home, Tab::Mine]);
+        assert_eq!(tabs_for(true, Some(Role::Volunteer))[0], Tab::Tasks);
         assert!(Tab::Earn.is_at("/earn/12"));
         assert!(!Tab::Earn.is_at("/earnings"));
         assert!(Tab::Home.is_at("/") && !Tab::Home.is_at("/me"));
