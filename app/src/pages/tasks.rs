@@ -73,26 +73,30 @@ fn Lists() -> impl IntoView {
         |o| o.id,
     );
     let said = RwSignal::new(None::<Said>);
-    let claimed = Callback::new(
-        move |(id, outcome): (i64, Result<(), ApiFailure>)| match outcome {
-            Ok(()) => {
-                available.remove(id);
-                tasks.reload();
-                said.set(Some(Said::Claimed));
-            }
-            Err(failure) => {
-                let gone = matches!(
-                    failure.code(),
-                    Some(ErrorCode::AlreadyClaimed | ErrorCode::NotFound | ErrorCode::WrongState)
-                );
-                if gone {
+    let claimed: Claimed =
+        Callback::new(
+            move |(id, outcome): (i64, Result<(), ApiFailure>)| match outcome {
+                Ok(()) => {
                     available.remove(id);
-                    available.reload();
+                    tasks.reload();
+                    said.set(Some(Said::Claimed));
                 }
-                said.set(Some(Said::Trouble(explain(&failure))));
-            }
-        },
-    );
+                Err(failure) => {
+                    let gone = matches!(
+                        failure.code(),
+                        Some(
+                            ErrorCode::AlreadyClaimed | ErrorCode::NotFound | ErrorCode::WrongState
+                        )
+                    );
+                    if gone {
+                        available.remove(id);
+                        available.reload();
+                    }
+                    said.set(Some(Said::Trouble(explain(&failure))));
+                }
+            },
+        );
+    provide_context(claimed);
     view! {
         <h1 class="region-name">{tr(Text::OrdersAvailable)}</h1>
         {move || said.get().map(|s| match s {
@@ -109,16 +113,29 @@ fn Lists() -> impl IntoView {
             paged=available
             empty=Text::NoAvailableOrders
             class="list claims"
-            row=move |order| view! { <AvailableCard order claimed /> }
+            row={available_row as fn(Order) -> AnyView}
         />
         <h2 class="section-title">{tr(Text::MyTasks)}</h2>
-        <PagedList paged=tasks empty=Text::NoTasks class="list claims" row=|order| view! { <TaskRow order /> } />
+        <PagedList paged=tasks empty=Text::NoTasks class="list claims" row={task_row as fn(Order) -> AnyView} />
     }
+}
+
+/// Told when a tap on 接单 is answered (in context: the rows are plain `fn`s, see
+/// [`super::services::order_row`]).
+type Claimed = Callback<(i64, Result<(), ApiFailure>)>;
+
+fn available_row(order: Order) -> AnyView {
+    view! { <AvailableCard order /> }.into_any()
+}
+
+fn task_row(order: Order) -> AnyView {
+    view! { <TaskRow order /> }.into_any()
 }
 
 /// An open order to take.
 #[component]
-fn AvailableCard(order: Order, claimed: Callback<(i64, Result<(), ApiFailure>)>) -> impl IntoView {
+fn AvailableCard(order: Order) -> impl IntoView {
+    let claimed = use_context::<Claimed>().expect("Lists provides it");
     let locale = use_locale();
     let session = use_session();
     let busy = RwSignal::new(false);

@@ -43,7 +43,7 @@ fn Screen(grant: RoleGrant) -> impl IntoView {
     );
     view! {
         <h1 class="region-name">{tr(Text::ServiceOrders)}</h1>
-        <PagedList paged=orders empty=Text::NoOrders class="list claims" row=move |order| view! { <AdminOrder order /> } />
+        <PagedList paged=orders empty=Text::NoOrders class="list claims" row={admin_row as fn(Order) -> AnyView} />
         <h2 class="section-title">{tr(Text::Rectifications)}</h2>
         <RectificationList />
     }
@@ -69,6 +69,10 @@ async fn volunteers_of(village: String) -> Result<Vec<PersonListing>, ApiFailure
         .into_iter()
         .filter(|p| p.roles.iter().any(|g| g.role == Role::Volunteer))
         .collect())
+}
+
+fn admin_row(order: Order) -> AnyView {
+    view! { <AdminOrder order /> }.into_any()
 }
 
 /// One order; an open one can be dispatched.
