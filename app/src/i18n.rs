@@ -384,6 +384,72 @@ pub enum Text {
     NothingToday,
     Refresh,
     Remove,
+    // Service orders (五单), ratings (好差评) and the inbox (消息).
+    Services,
+    ServicesHint,
+    MyOrders,
+    NoServiceTypes,
+    OrderWhat,
+    OrderWhatPlaceholder,
+    OrderWhere,
+    AtMyHome,
+    ElsewhereAddress,
+    AddressPlaceholder,
+    SubmitOrder,
+    OrderSent,
+    OrderSentHint,
+    OrderAgain,
+    OrderOpen,
+    OrderClaimed,
+    OrderCompleted,
+    OrderCancelled,
+    NoOrders,
+    OrderNotFound,
+    Timeline,
+    Orderer,
+    VolunteerWord,
+    Address,
+    CancelOrder,
+    RateService,
+    RateHint,
+    RateGood,
+    RateNeutral,
+    RateBad,
+    RateCommentPlaceholder,
+    SubmitRating,
+    ChooseStars,
+    YourRating,
+    AutoRated,
+    RectificationOpen,
+    TasksTab,
+    OrdersAvailable,
+    MyTasks,
+    ClaimOrder,
+    NoAvailableOrders,
+    NoTasks,
+    NotVolunteer,
+    CompleteOrder,
+    CompletionNote,
+    CompletionPlaceholder,
+    CompletionPhoto,
+    NoteRequired,
+    Claimed,
+    Completed,
+    OrderChanged,
+    Inbox,
+    NoMessages,
+    ServiceOrders,
+    DispatchOrder,
+    ChooseVolunteer,
+    NoVolunteers,
+    Dispatched,
+    Rectifications,
+    NoRectifications,
+    FollowUp,
+    FollowUpPlaceholder,
+    CloseRectification,
+    RectificationClosed,
+    WhatWasDone,
 }
 
 /// `text` in `locale`.
@@ -1072,6 +1138,139 @@ pub fn t(locale: Locale, text: Text) -> &'static str {
         (Refresh, En) => "Refresh",
         (Remove, ZhCn) => "删除",
         (Remove, En) => "Remove",
+        // Service orders (五单), ratings (好差评) and the inbox (消息).
+        (Services, ZhCn) => "服务",
+        (Services, En) => "Services",
+        (ServicesHint, ZhCn) => "选一项服务，写清楚需要什么，志愿者会来帮您",
+        (ServicesHint, En) => "Pick a service and say what you need; a volunteer will come",
+        (MyOrders, ZhCn) => "我的订单",
+        (MyOrders, En) => "My orders",
+        (NoServiceTypes, ZhCn) => "本县还没有可点的服务",
+        (NoServiceTypes, En) => "No services are offered in this county yet",
+        (OrderWhat, ZhCn) => "需要帮什么忙",
+        (OrderWhat, En) => "What do you need",
+        (OrderWhatPlaceholder, ZhCn) => "例如：帮忙去镇上取药，下午三点前",
+        (OrderWhatPlaceholder, En) => "For example: fetch my medicine from the town before 3 pm",
+        (OrderWhere, ZhCn) => "在哪里",
+        (OrderWhere, En) => "Where",
+        (AtMyHome, ZhCn) => "我家",
+        (AtMyHome, En) => "My home",
+        (ElsewhereAddress, ZhCn) => "其他地点",
+        (ElsewhereAddress, En) => "Somewhere else",
+        (AddressPlaceholder, ZhCn) => "写下地点，例如：村委会门口",
+        (AddressPlaceholder, En) => "Write the place, e.g. the village office gate",
+        (SubmitOrder, ZhCn) => "提交订单",
+        (SubmitOrder, En) => "Place the order",
+        (OrderSent, ZhCn) => "已下单",
+        (OrderSent, En) => "Order placed",
+        (OrderSentHint, ZhCn) => "志愿者接单后会通知您，请留意「消息」",
+        (OrderSentHint, En) => "You will be told in Messages when a volunteer takes it",
+        (OrderAgain, ZhCn) => "再点一单",
+        (OrderAgain, En) => "Order another",
+        (OrderOpen, ZhCn) => "待接单",
+        (OrderOpen, En) => "Waiting",
+        (OrderClaimed, ZhCn) => "已接单",
+        (OrderClaimed, En) => "Taken",
+        (OrderCompleted, ZhCn) => "已完成",
+        (OrderCompleted, En) => "Done",
+        (OrderCancelled, ZhCn) => "已取消",
+        (OrderCancelled, En) => "Cancelled",
+        (NoOrders, ZhCn) => "还没有订单，去「服务」点一单吧",
+        (NoOrders, En) => "No orders yet. Order one in Services.",
+        (OrderNotFound, ZhCn) => "没有找到这个订单",
+        (OrderNotFound, En) => "This order was not found",
+        (Timeline, ZhCn) => "办理进度",
+        (Timeline, En) => "Progress",
+        (Orderer, ZhCn) => "点单人",
+        (Orderer, En) => "Ordered by",
+        (VolunteerWord, ZhCn) => "志愿者",
+        (VolunteerWord, En) => "Volunteer",
+        (Address, ZhCn) => "地点",
+        (Address, En) => "Place",
+        (CancelOrder, ZhCn) => "取消订单",
+        (CancelOrder, En) => "Cancel the order",
+        (RateService, ZhCn) => "评价这次服务",
+        (RateService, En) => "Rate this service",
+        (RateHint, ZhCn) => "点星星打分，5 颗星最满意",
+        (RateHint, En) => "Tap the stars; 5 stars is best",
+        (RateGood, ZhCn) => "好评",
+        (RateGood, En) => "Good",
+        (RateNeutral, ZhCn) => "中评",
+        (RateNeutral, En) => "Fair",
+        (RateBad, ZhCn) => "差评",
+        (RateBad, En) => "Poor",
+        (RateCommentPlaceholder, ZhCn) => "说说这次服务怎么样（可不填）",
+        (RateCommentPlaceholder, En) => "How was it? (optional)",
+        (SubmitRating, ZhCn) => "提交评价",
+        (SubmitRating, En) => "Send the rating",
+        (ChooseStars, ZhCn) => "请先点星星打分",
+        (ChooseStars, En) => "Tap the stars first",
+        (YourRating, ZhCn) => "评价",
+        (YourRating, En) => "Rating",
+        (AutoRated, ZhCn) => "7 天未评价，系统默认中评",
+        (AutoRated, En) => "Not rated in 7 days: counted as fair",
+        (RectificationOpen, ZhCn) => "差评已转村里整改",
+        (RectificationOpen, En) => "The village is looking into this poor rating",
+        (TasksTab, ZhCn) => "接单",
+        (TasksTab, En) => "Orders",
+        (OrdersAvailable, ZhCn) => "可接的订单",
+        (OrdersAvailable, En) => "Orders to take",
+        (MyTasks, ZhCn) => "我的任务",
+        (MyTasks, En) => "My tasks",
+        (ClaimOrder, ZhCn) => "接单",
+        (ClaimOrder, En) => "Take it",
+        (NoAvailableOrders, ZhCn) => "附近暂时没有待接的订单",
+        (NoAvailableOrders, En) => "No orders waiting nearby right now",
+        (NoTasks, ZhCn) => "还没有接过订单",
+        (NoTasks, En) => "You have not taken any orders yet",
+        (NotVolunteer, ZhCn) => "接单只对志愿者开放。如果您是志愿者，请到「我的」切换身份。",
+        (NotVolunteer, En) => "Only volunteers take orders. If you are one, switch roles on Me.",
+        (CompleteOrder, ZhCn) => "服务完成",
+        (CompleteOrder, En) => "Mark as done",
+        (CompletionNote, ZhCn) => "做了什么",
+        (CompletionNote, En) => "What was done",
+        (CompletionPlaceholder, ZhCn) => "例如：已把药送到王奶奶家",
+        (CompletionPlaceholder, En) => "For example: brought the medicine to Grandma Wang",
+        (CompletionPhoto, ZhCn) => "现场照片（可选）",
+        (CompletionPhoto, En) => "A photo (optional)",
+        (NoteRequired, ZhCn) => "请写几个字",
+        (NoteRequired, En) => "Please write a few words",
+        (Claimed, ZhCn) => "接单成功，请尽快联系点单人",
+        (Claimed, En) => "It is yours: contact the person soon",
+        (Completed, ZhCn) => "已完成，等待村民评价后发放积分",
+        (Completed, En) => "Done; the points come once the villager rates it",
+        (OrderChanged, ZhCn) => "订单状态已变化，已为您刷新",
+        (OrderChanged, En) => "The order has changed; it is shown afresh",
+        (Inbox, ZhCn) => "消息",
+        (Inbox, En) => "Messages",
+        (NoMessages, ZhCn) => "没有新消息",
+        (NoMessages, En) => "No messages",
+        (ServiceOrders, ZhCn) => "服务订单",
+        (ServiceOrders, En) => "Service orders",
+        (DispatchOrder, ZhCn) => "派单",
+        (DispatchOrder, En) => "Dispatch",
+        (ChooseVolunteer, ZhCn) => "派给哪位志愿者",
+        (ChooseVolunteer, En) => "Which volunteer",
+        (NoVolunteers, ZhCn) => "本村还没有志愿者",
+        (NoVolunteers, En) => "This village has no volunteers yet",
+        (Dispatched, ZhCn) => "已派单",
+        (Dispatched, En) => "Dispatched",
+        (Rectifications, ZhCn) => "差评整改",
+        (Rectifications, En) => "Poor ratings to fix",
+        (NoRectifications, ZhCn) => "没有待整改的差评",
+        (NoRectifications, En) => "Nothing to fix",
+        (FollowUp, ZhCn) => "整改情况",
+        (FollowUp, En) => "What was done",
+        (FollowUpPlaceholder, ZhCn) => "写明怎么整改的，村民和上级会看到",
+        (FollowUpPlaceholder, En) => {
+            "Say how it was put right; the villager and the township see it"
+        }
+        (CloseRectification, ZhCn) => "整改完成",
+        (CloseRectification, En) => "Close it",
+        (RectificationClosed, ZhCn) => "已整改",
+        (RectificationClosed, En) => "Fixed",
+        (WhatWasDone, ZhCn) => "服务记录",
+        (WhatWasDone, En) => "Done",
     }
 }
 
@@ -1345,6 +1544,8 @@ pub fn ledger_reason(locale: Locale, code: &str) -> &'static str {
         "recycling" => "Recyclables",
         "refund" | "void" if zh => "退回",
         "refund" | "void" => "Returned",
+        "service_reward" if zh => "志愿服务奖励",
+        "service_reward" => "Volunteer reward",
         _ if zh => "积分变动",
         _ => "Points moved",
     }
@@ -1581,6 +1782,97 @@ pub fn badge(locale: Locale, level: RegionLevel, name: &str) -> &'static str {
             "市" => "City",
             _ => "Province",
         },
+    }
+}
+
+// Service orders (五单), ratings (好差评) and the inbox (消息).
+
+/// A step of an order's timeline, by its stable kind (`GET /services/orders/{id}`).
+pub fn order_event(locale: Locale, kind: &str) -> &'static str {
+    let zh = matches!(locale, Locale::ZhCn);
+    match kind {
+        "ordered" if zh => "村民下单",
+        "ordered" => "Ordered",
+        "claimed" if zh => "志愿者接单",
+        "claimed" => "Taken by a volunteer",
+        "dispatched" if zh => "管理员派单",
+        "dispatched" => "Dispatched",
+        "released" if zh => "志愿者退单",
+        "released" => "Given back",
+        "completed" if zh => "服务完成",
+        "completed" => "Done",
+        "cancelled" if zh => "已取消",
+        "cancelled" => "Cancelled",
+        "escalated" if zh => "超时未接，已上报",
+        "escalated" => "Escalated",
+        "rated" if zh => "村民评价",
+        "rated" => "Rated",
+        "auto_rated" if zh => "超时默认中评",
+        "auto_rated" => "Rated fair by default",
+        "paid" if zh => "积分已发放",
+        "paid" => "Points paid",
+        "rectification_opened" if zh => "差评整改",
+        "rectification_opened" => "Put right",
+        "rectification_closed" if zh => "整改完成",
+        "rectification_closed" => "Put right: done",
+        _ if zh => "订单变动",
+        _ => "Changed",
+    }
+}
+
+/// "志愿者可得 5 积分".
+pub fn order_reward(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("志愿者可得 {n} 积分"),
+        Locale::En => format!("The volunteer earns {n} points"),
+    }
+}
+
+/// "已得 +5 积分" for a paid task.
+pub fn reward_paid(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("已得 {} 积分", signed(n)),
+        Locale::En => format!("Earned {} points", signed(n)),
+    }
+}
+
+/// "5 星" as a button's name.
+pub fn stars_n(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("{n} 星"),
+        Locale::En => format!("{n} stars"),
+    }
+}
+
+/// "12 条未读".
+pub fn unread_count(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("{n} 条未读"),
+        Locale::En => format!("{n} unread"),
+    }
+}
+
+/// "派给 张三".
+pub fn dispatched_to(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("已派给 {name}"),
+        Locale::En => format!("Dispatched to {name}"),
+    }
+}
+
+/// "订单 #12".
+pub fn order_no(locale: Locale, id: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("订单 #{id}"),
+        Locale::En => format!("Order #{id}"),
+    }
+}
+
+/// "限 6月7日 前".
+pub fn due_by(locale: Locale, day: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("限 {day} 前"),
+        Locale::En => format!("Due {day}"),
     }
 }
 

@@ -39,6 +39,7 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     provide_locale(Locale::detect());
     session::provide_session();
+    pages::inbox::provide_unread();
     view! {
         <Router>
             <Routes fallback=pages::NotFound>
@@ -63,6 +64,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/me") view=pages::me::MePage />
                 <Route path=path!("/admin/import") view=pages::admin::import::ImportPage />
                 <Route path=path!("/admin/grids") view=pages::admin::grids::GridsPage />
+                // Service orders (五单), ratings (好差评) and the inbox.
+                <Route path=path!("/services") view=pages::services::ServicesPage />
+                <Route path=path!("/services/new/:type") view=pages::services::OrderPage />
+                <Route path=path!("/services/orders") view=pages::services::MyOrdersPage />
+                <Route path=path!("/services/orders/:id") view=pages::services::OrderDetailPage />
+                <Route path=path!("/tasks") view=pages::tasks::TasksPage />
+                <Route path=path!("/inbox") view=pages::inbox::InboxPage />
+                <Route path=path!("/admin/services") view=pages::admin::services::ServicesAdminPage />
             </Routes>
         </Router>
     }

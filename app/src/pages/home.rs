@@ -42,7 +42,7 @@ pub fn HomePage() -> impl IntoView {
             session.me.with(Option::is_some),
             session.current.get().map(|g| g.role),
         ) {
-            (true, Some(Role::Villager)) => Start::Villager,
+            (true, Some(Role::Villager | Role::Volunteer)) => Start::Villager,
             (true, Some(role)) if reviews(role) => Start::Review,
             (true, Some(Role::Keeper)) => Start::Keeper,
             _ => Start::Region,
@@ -134,6 +134,7 @@ fn VillagerHome() -> impl IntoView {
                 {tile("/points/history".into(), Text::PointsHistory, "action-history", "M4 5h16 M4 12h16 M4 19h10")}
                 {tile("/redemptions".into(), Text::MyRedemptions, "action-redemptions", "M4 6h16v4a2 2 0 000 4v4H4v-4a2 2 0 000-4z M10 6v12")}
                 {tile("/claims".into(), Text::MyClaims, "action-claims", "M9 4h6v3H9z M7 5H5v16h14V5h-2 M8 12h8 M8 16h5")}
+                {tile("/services".into(), Text::Services, "action-services", "M7 11V7a5 5 0 0110 0v4 M5 11h14v9H5z M12 14v3")}
                 {village.map(|code| tile(
                     format!("/villages/{code}/board"),
                     Text::VillageBoard,

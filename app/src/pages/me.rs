@@ -268,6 +268,7 @@ fn AdminEntries() -> impl IntoView {
         <ul class="list">
             {entry("/admin/import", Text::ImportVillagers)}
             {entry("/admin/grids", Text::ManageGrids)}
+            {entry("/admin/services", Text::ServiceOrders)}
         </ul>
     }
 }

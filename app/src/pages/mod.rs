@@ -6,6 +6,7 @@ pub mod claims;
 pub mod earn;
 pub mod history;
 pub mod home;
+pub mod inbox;
 pub mod keeper;
 pub mod login;
 pub mod me;
@@ -16,7 +17,9 @@ pub mod recycling;
 pub mod redemptions;
 pub mod regions;
 pub mod review;
+pub mod services;
 pub mod shop;
+pub mod tasks;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -116,6 +119,7 @@ pub fn TopBar() -> impl IntoView {
                 <a class="role-chip" href="/me">{move || role_name(locale.get(), grant.role)}</a>
             })}
             <span class="topbar-actions">
+            {move || session.me.with(Option::is_some).then(|| view! { <inbox::Bell /> })}
             <a class="lang" href=move || if session.me.get().is_some() { "/me" } else { "/login" }>
                 {move || t(locale.get(), if session.me.get().is_some() { Text::Mine } else { Text::SignIn })}
             </a>
@@ -231,6 +235,8 @@ enum Tab {
     Recycle,
     Today,
     Mine,
+    /// A volunteer's 接单.
+    Tasks,
 }
 
 impl Tab {
@@ -244,6 +250,7 @@ impl Tab {
             Tab::Recycle => "/keeper/recycling",
             Tab::Today => "/keeper/today",
             Tab::Mine => "/me",
+            Tab::Tasks => "/tasks",
         }
     }
 
@@ -259,6 +266,7 @@ impl Tab {
             Tab::Recycle => "tab-recycle",
             Tab::Today => "tab-today",
             Tab::Mine => "tab-me",
+            Tab::Tasks => "tab-tasks",
         }
     }
 
@@ -272,6 +280,7 @@ impl Tab {
             Tab::Recycle => Text::Recycle,
             Tab::Today => Text::Today,
             Tab::Mine => Text::Mine,
+            Tab::Tasks => Text::TasksTab,
         }
     }
 
@@ -301,6 +310,7 @@ impl Tab {
             }
             Tab::Today => "M5 20V10 M10 20V4 M15 20v-7 M20 20V8",
             Tab::Mine => "M12 12a4 4 0 100-8 4 4 0 000 8z M4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5",
+            Tab::Tasks => "M4 7h16v12H4z M9 7V4h6v3 M4 12h16",
         };
         view! {
             <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
@@ -318,6 +328,7 @@ fn tabs_for(signed_in: bool, role: Option<Role>) -> Vec<Tab> {
         (false, _) => Vec::new(),
         (true, Some(Role::Villager)) => vec![Tab::Home, Tab::Earn, Tab::Shop, Tab::Mine],
         (true, Some(Role::Keeper)) => vec![Tab::Scan, Tab::Recycle, Tab::Today, Tab::Mine],
+        (true, Some(Role::Volunteer)) => vec![Tab::Tasks, Tab::Home, Tab::Mine],
         (true, Some(role)) if reviews(role) => vec![Tab::Review, Tab::Mine],
         (true, _) => vec![Tab::Home, Tab::Mine],
     }
@@ -384,6 +395,7 @@ mod tests {
         assert!(Tab::Today.is_at("/keeper/today"));
         assert!(Tab::Shop.is_at("/shop") && Tab::Shop.is_at("/redemptions/7"));
         assert!(!Tab::Shop.is_at("/shopping"));
+        assert_eq!(tabs_for(true, Some(Role::Volunteer))[0], Tab::Tasks);
         assert!(Tab::Earn.is_at("/earn/12"));
         assert!(!Tab::Earn.is_at("/earnings"));
         assert!(Tab::Home.is_at("/") && !Tab::Home.is_at("/me"));

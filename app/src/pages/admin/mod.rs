@@ -7,6 +7,7 @@
 pub mod grid;
 pub mod grids;
 pub mod import;
+pub mod services;
 
 use jifen_shared::auth::RoleGrant;
 use leptos::prelude::*;

@@ -1,0 +1,307 @@
+//! `/admin/services` (派单 · 差评整改): the service orders of the admin's regions
+//! (`GET /admin/services/orders`), an open one dispatched to a volunteer of its village with two
+//! taps (`POST /admin/services/orders/{id}/dispatch`; the volunteers are the village's people
+//! holding the volunteer role, `GET /admin/people`), and the open rectifications
+//! (`GET /admin/rectifications?status=open`), each closed with what was done
+//! (`POST /admin/rectifications/{id}/close`).
+
+use jifen_shared::auth::{Role, RoleGrant};
+use jifen_shared::people::PersonListing;
+use jifen_shared::services::{CloseRectification, Dispatch, Order, OrderStatus, Rectification};
+use jifen_shared::{ErrorCode, Page};
+use leptos::prelude::*;
+
+use super::AdminFrame;
+use crate::api::{self, ApiFailure};
+use crate::i18n::{Text, dispatched_to, due_by, order_no, t, tr, use_locale};
+use crate::pages::paged::{Paged, PagedList};
+use crate::pages::services::OrderChip;
+use crate::pages::{ListSkeleton, Trouble, explain};
+use crate::session::use_session;
+use crate::time;
+
+/// Orders asked for at a time.
+const PAGE_SIZE: u32 = 20;
+/// The longest follow-up, in characters (the server's limit).
+const MAX_FOLLOW_UP_CHARS: usize = 1000;
+
+#[component]
+pub fn ServicesAdminPage() -> impl IntoView {
+    view! { <AdminFrame screen=|grant| view! { <Screen grant /> } /> }
+}
+
+/// The orders, then the rectifications.
+#[component]
+fn Screen(grant: RoleGrant) -> impl IntoView {
+    let _ = grant;
+    let orders = Paged::<Order>::new(
+        |cursor| match cursor {
+            None => format!("/admin/services/orders?limit={PAGE_SIZE}"),
+            Some(c) => format!("/admin/services/orders?limit={PAGE_SIZE}&cursor={c}"),
+        },
+        |o| o.id,
+    );
+    view! {
+        <h1 class="region-name">{tr(Text::ServiceOrders)}</h1>
+        <PagedList paged=orders empty=Text::NoOrders class="list claims" row={admin_row as fn(Order) -> AnyView} />
+        <h2 class="section-title">{tr(Text::Rectifications)}</h2>
+        <RectificationList />
+    }
+}
+
+/// The volunteers of `village` (people there holding the volunteer role).
+async fn volunteers_of(village: String) -> Result<Vec<PersonListing>, ApiFailure> {
+    let session = use_session();
+    let page = session
+        .authed(|token| {
+            let village = village.clone();
+            async move {
+                api::get_as::<Page<PersonListing>>(
+                    &format!("/admin/people?region_code={village}&limit=100"),
+                    &token,
+                )
+                .await
+            }
+        })
+        .await?;
+    Ok(page
+        .items
+        .into_iter()
+        .filter(|p| p.roles.iter().any(|g| g.role == Role::Volunteer))
+        .collect())
+}
+
+fn admin_row(order: Order) -> AnyView {
+    view! { <AdminOrder order /> }.into_any()
+}
+
+/// One order; an open one can be dispatched.
+#[component]
+fn AdminOrder(order: Order) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let current = RwSignal::new(order);
+    let choosing = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let trouble = RwSignal::new(None::<Text>);
+    let said = RwSignal::new(None::<String>);
+    let village = current.with_untracked(|o| o.village_code.clone());
+    let id = current.with_untracked(|o| o.id);
+    let people = LocalResource::new(move || {
+        let village = village.clone();
+        async move {
+            if choosing.get() {
+                Some(volunteers_of(village).await)
+            } else {
+                None
+            }
+        }
+    });
+    let dispatch = move |volunteer_id: i64| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        trouble.set(None);
+        leptos::task::spawn_local(async move {
+            let result = session
+                .authed(|token| async move {
+                    api::post_as::<_, Order>(
+                        &format!("/admin/services/orders/{id}/dispatch"),
+                        &Dispatch { volunteer_id },
+                        &token,
+                    )
+                    .await
+                })
+                .await;
+            busy.try_set(false);
+            match result {
+                Ok(order) => {
+                    said.try_set(order.volunteer_name.clone());
+                    current.try_set(order);
+                    choosing.try_set(false);
+                }
+                Err(failure) => {
+                    let text = match failure.code() {
+                        Some(ErrorCode::AlreadyClaimed) => Text::AlreadyClaimed,
+                        _ => explain(&failure),
+                    };
+                    trouble.try_set(Some(text));
+                }
+            }
+        });
+    };
+    view! {
+        <li class="claim" data-testid="admin-order" data-order=id.to_string()>
+            {move || {
+                let o = current.get();
+                view! {
+                    <a class="order-link" href=format!("/services/orders/{}", o.id)>
+                        <div class="claim-head">
+                            <span class="row-name">{o.type_name.clone()}</span>
+                            <OrderChip status=o.status />
+                        </div>
+                        <p class="claim-note">{o.description.clone()}</p>
+                        <p class="claim-sub">
+                            {o.orderer_name.clone()}" · "{time::when(locale.get(), &o.created_at)}
+                            {o.volunteer_name.clone().map(|n| format!(" · {n}"))}
+                        </p>
+                    </a>
+                }
+            }}
+            {move || said.get().map(|name| view! {
+                <p class="form-notice said" role="status" data-testid="dispatch-said">{move || dispatched_to(locale.get(), &name)}</p>
+            })}
+            {move || trouble.get().map(|text| view! {
+                <p class="form-notice error" role="alert" data-testid="dispatch-error">{tr(text)}</p>
+            })}
+            {move || (current.with(|o| o.status == OrderStatus::Open) && !choosing.get()).then(|| view! {
+                <button class="secondary wide" type="button" data-testid="dispatch-order" on:click=move |_| choosing.set(true)>
+                    {tr(Text::DispatchOrder)}
+                </button>
+            })}
+            {move || choosing.get().then(|| view! {
+                <p class="field-label">{tr(Text::ChooseVolunteer)}</p>
+                {move || match people.get().flatten() {
+                    None => view! { <div class="sk sk-row" aria-busy="true"></div> }.into_any(),
+                    Some(Err(failure)) => {
+                        let text = explain(&failure);
+                        view! { <Trouble failure text retry=Callback::new(move |_| people.refetch()) /> }.into_any()
+                    }
+                    Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{tr(Text::NoVolunteers)}</p> }.into_any(),
+                    Some(Ok(list)) => view! {
+                        <ul class="list">
+                            {list.into_iter().map(|p| {
+                                let person = p.id;
+                                view! {
+                                    <li>
+                                        <button class="row" type="button" data-testid="dispatch-volunteer" disabled=move || busy.get() on:click=move |_| dispatch(person)>
+                                            <span class="row-name">{p.name}</span>
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                }}
+                <button class="text-button" type="button" on:click=move |_| choosing.set(false)>{move || t(locale.get(), Text::Close)}</button>
+            })}
+        </li>
+    }
+}
+
+/// The open rectifications.
+#[component]
+fn RectificationList() -> impl IntoView {
+    let session = use_session();
+    let list = LocalResource::new(move || async move {
+        session
+            .authed(|token| async move {
+                api::get_as::<Vec<Rectification>>("/admin/rectifications?status=open", &token).await
+            })
+            .await
+    });
+    move || match list.get() {
+        None => view! { <ListSkeleton /> }.into_any(),
+        Some(Err(failure)) => {
+            let text = explain(&failure);
+            view! { <Trouble failure text retry=Callback::new(move |_| list.refetch()) /> }
+                .into_any()
+        }
+        Some(Ok(items)) if items.is_empty() => {
+            view! { <p class="empty">{tr(Text::NoRectifications)}</p> }.into_any()
+        }
+        Some(Ok(items)) => view! {
+            <ul class="list claims">
+                {items.into_iter().map(|r| view! { <RectificationCard r /> }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+    }
+}
+
+/// One rectification: its order, when it is due, and 整改完成 with what was done.
+#[component]
+fn RectificationCard(r: Rectification) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let id = r.id;
+    let order = r.order_id;
+    let due = r.due_at.clone();
+    let follow_up = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let closed = RwSignal::new(false);
+    let trouble = RwSignal::new(None::<Text>);
+    let close = move |_| {
+        let text = follow_up.get_untracked().trim().to_owned();
+        if text.is_empty() {
+            trouble.set(Some(Text::NoteRequired));
+            return;
+        }
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        trouble.set(None);
+        leptos::task::spawn_local(async move {
+            let result = session
+                .authed(|token| {
+                    let body = CloseRectification {
+                        follow_up: text.clone(),
+                    };
+                    async move {
+                        api::post_as::<_, Rectification>(
+                            &format!("/admin/rectifications/{id}/close"),
+                            &body,
+                            &token,
+                        )
+                        .await
+                    }
+                })
+                .await;
+            busy.try_set(false);
+            match result {
+                Ok(_) => {
+                    closed.try_set(true);
+                }
+                Err(failure) => {
+                    trouble.try_set(Some(explain(&failure)));
+                }
+            }
+        });
+    };
+    view! {
+        <li class="claim" data-testid="rectification" data-rectification=id.to_string()>
+            <div class="claim-head">
+                <a class="row-name" href=format!("/services/orders/{order}")>{move || order_no(locale.get(), order)}</a>
+                <span class="chip rejected">{move || due_by(locale.get(), &time::day(locale.get(), &due))}</span>
+            </div>
+            {move || if closed.get() {
+                view! { <p class="form-notice said" role="status">{tr(Text::RectificationClosed)}</p> }.into_any()
+            } else {
+                view! {
+                    <label class="field">
+                        <span class="field-label">{tr(Text::FollowUp)}</span>
+                        <textarea
+                            class="input textarea"
+                            rows="2"
+                            maxlength=MAX_FOLLOW_UP_CHARS.to_string()
+                            data-testid="follow-up"
+                            prop:placeholder=move || t(locale.get(), Text::FollowUpPlaceholder)
+                            prop:value=move || follow_up.get()
+                            on:input=move |ev| follow_up.set(event_target_value(&ev))
+                        ></textarea>
+                    </label>
+                    {move || trouble.get().map(|text| view! {
+                        <p class="form-notice error" role="alert">{tr(text)}</p>
+                    })}
+                    <button class="primary wide" type="button" data-testid="close-rectification" disabled=move || busy.get() on:click=close>
+                        {tr(Text::CloseRectification)}
+                    </button>
+                }
+                .into_any()
+            }}
+        </li>
+    }
+}
