@@ -96,10 +96,13 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-/// PRAGMAs every SQLite connection runs; `{busy}` is the busy timeout in milliseconds.
+/// PRAGMAs every SQLite connection runs; `{busy}` is the busy timeout in milliseconds. The
+/// busy timeout comes first: switching a fresh file to WAL takes a lock that another process
+/// starting at the same moment may hold, and the switch must wait for it, not fail with
+/// "database is locked".
 fn sqlite_pragmas(busy: Duration) -> String {
     format!(
-        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
+        "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
          PRAGMA synchronous = FULL;",
         busy.as_millis()
     )
