@@ -209,6 +209,10 @@ db_tests! {
         let photo = app.upload_photo(v, 3).await;
         let (status, done) = act(&app, v, &id, "complete", json!({"note": "换了电源线，修好了", "photo_ids": [photo]})).await;
         assert_eq!(status, 200, "{done}");
+        // The completion photo: the orderer and admins see it, strangers are told it does not exist.
+        for (token, expected) in [(&s.zhang, 200), (&s.admin, 200), (&s.zhao, 404), (&s.volunteers[1].1, 404)] {
+            assert_eq!(app.get_as(&format!("/api/v1/media/{photo}/thumb"), Some(token)).await.0, expected);
+        }
         assert_eq!((done["status"].as_str(), done["completion_photo_ids"].clone()), (Some("completed"), json!([photo])));
         // Rating: only the orderer, 1–5 stars, once.
         for stars in [0, 6, -1] {
@@ -251,6 +255,13 @@ db_tests! {
         assert_eq!(new(json!({"type_id": 9999, "description": "x"})).await.0, 400);
         let others = app.upload_photo(&s.li, 1).await;
         assert_eq!(new(json!({"type_id": ERRAND, "description": "x", "photo_ids": [others]})).await.0, 400);
+        // The order's photo: volunteers of the area see it while it is open.
+        let own = app.upload_photo(&s.zhang, 2).await;
+        let (status, with_photo) = new(json!({"type_id": ERRAND, "description": "门口的路灯坏了", "photo_ids": [own, own]})).await;
+        assert_eq!((status, with_photo["photo_ids"].clone()), (201, json!([own])));
+        for (token, expected) in [(&s.volunteers[5].1, 200), (&s.grid_worker, 200), (&s.zhao, 404), (&s.li, 200)] {
+            assert_eq!(app.get_as(&format!("/api/v1/media/{own}/thumb"), Some(token)).await.0, expected);
+        }
         assert_eq!(post(&app, "/api/v1/services/orders", &s.admin, json!({"type_id": ERRAND, "description": "x"})).await.0, 403, "staff of no village");
         let o = order(&app, &s.zhang, ERRAND).await;
         let id = o["id"].clone();

@@ -119,7 +119,10 @@ pub async fn public(db: &Db, id: i64) -> Result<Option<StoredMedia>, sqlx::Error
 /// - a goods photo of the points supermarket (`shop_goods.photo_id`) is public, like the
 ///   goods list: see [`public`], checked before this.
 ///
-/// Later: service orders (五单) will add their orderer and volunteers here.
+/// - for each service order (五单) it belongs to (`service_order_photos`, the villager's or the
+///   volunteer's): whoever may see the order ([`crate::services::orders::may_see`]: its
+///   orderer, its volunteer, volunteers of its area while it is open, admins of its region,
+///   the grid worker of its grid).
 pub async fn visible_to(
     db: &Db,
     caller_id: i64,
@@ -145,6 +148,19 @@ pub async fn visible_to(
         let reviewer = RegionCode::parse(&region)
             .is_ok_and(|region| policy::may(roles, Action::ReviewClaims, &region));
         if claimant_id == caller_id || reviewer {
+            return Ok(Some(media));
+        }
+    }
+    let orders: Vec<i64> =
+        sqlx::query("SELECT order_id FROM service_order_photos WHERE media_id = $1")
+            .bind(id)
+            .fetch_all(db.reader())
+            .await?
+            .iter()
+            .map(|r| r.try_get("order_id"))
+            .collect::<Result<_, _>>()?;
+    for order_id in orders {
+        if crate::services::orders::may_see(db, order_id, caller_id, roles).await? {
             return Ok(Some(media));
         }
     }

@@ -70,6 +70,18 @@ fn standing(order: &OrderRow, person_id: i64, grants: &[RoleGrant]) -> Option<St
     }
 }
 
+/// Whether `person_id` (holding `grants`) may see order `id` and its photos.
+pub async fn may_see(
+    db: &Db,
+    id: i64,
+    person_id: i64,
+    grants: &[RoleGrant],
+) -> Result<bool, sqlx::Error> {
+    Ok(storage::order_by_id(db.reader(), id)
+        .await?
+        .is_some_and(|o| standing(&o, person_id, grants).is_some()))
+}
+
 fn grid_worker_of(order: &OrderRow, grants: &[RoleGrant]) -> bool {
     let Some(grid) = order
         .grid_code
