@@ -1,9 +1,11 @@
 // Service orders (五单) and ratings (好差评) on a 360×640 phone: a villager of 谷寨村 orders
-// 代办跑腿 from 首页 → 服务 and sees it 待接单 in 我的订单; two volunteers of the village (villagers
+// 代办跑腿 from 首页 → 服务 with a photo (shrunk in the browser, kept in the draft) and sees it
+// 待接单 in 我的订单; two volunteers of the village (villagers
 // given the volunteer role through the API) open 接单 on their phones; the first takes it, the
 // second's tap says 已被其他志愿者接单; the first completes it with a note and a photo; the
 // villager sees the unread badge on the bell, reads the messages, opens the order with its
-// timeline and rates it 5 stars with a comment; the volunteer's 首页 shows the 5 points earned.
+// photo and timeline and rates it 5 stars with a comment; the volunteer's 首页 shows the 5
+// points earned.
 // The villagers are imported through the API with the village admin's password token; the admin
 // (13700137005, 谷寨管理员) is made by serve.sh.
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
@@ -34,6 +36,23 @@ async function adminToken(request: APIRequestContext): Promise<string> {
   const response = await request.post("/api/v1/auth/password", { data: admin });
   expect(response.status()).toBe(200);
   return (await response.json()).access_token;
+}
+
+/** A JPEG as a phone takes it (2400×1800 px), of the prescription, drawn in the page's own canvas. */
+async function prescription(page: Page): Promise<Buffer> {
+  const base64 = await page.evaluate(() => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 2400;
+    canvas.height = 1800;
+    const g = canvas.getContext("2d")!;
+    g.fillStyle = "#f4efe6";
+    g.fillRect(0, 0, 2400, 1800);
+    g.fillStyle = "#333";
+    g.font = "200px sans-serif";
+    g.fillText("降压药 处方", 400, 950);
+    return canvas.toDataURL("image/jpeg", 0.9).split(",")[1];
+  });
+  return Buffer.from(base64, "base64");
 }
 
 /** A small photo of the finished errand, drawn in the page's own canvas. */
@@ -102,7 +121,22 @@ test("a villager orders 代办跑腿, a volunteer takes and completes it, the vi
   await page.reload();
   await expect(page.getByTestId("order-description")).toHaveValue(description);
   await expect(page.getByTestId("address-home")).toHaveAttribute("aria-checked", "true");
+  // A photo of the prescription: shrunk to 1600 px, uploaded, and kept in the draft.
+  const uploaded = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/api/v1/media"));
+  await page.getByTestId("photo-input").setInputFiles({ name: "IMG_0100.jpg", mimeType: "image/jpeg", buffer: await prescription(page) });
+  const media = await uploaded;
+  expect(media.status()).toBe(201);
+  const photoId: number = (await media.json()).id;
+  expect(Math.max((await media.json()).width, (await media.json()).height)).toBeLessThanOrEqual(1600);
+  const slot = page.getByTestId("photo-slot");
+  await expect(slot).toHaveAttribute("data-state", "done");
+  await page.reload();
+  await expect(slot).toHaveCount(1);
+  await expect(slot).toHaveAttribute("data-state", "done");
+  await expect(slot.locator("img")).toBeVisible();
+  await expect(page.getByTestId("order-description")).toHaveValue(description);
   await fitsThePhone(page);
+  await slot.evaluate((e) => e.scrollIntoView({ block: "center" }));
   await page.screenshot({ path: `${artifacts}/51-order-form.png` });
 
   // The connection drops on 提交订单; 重试 sends the same Idempotency-Key: one order.
@@ -120,7 +154,7 @@ test("a villager orders 代办跑腿, a volunteer takes and completes it, the vi
   expect(keys).toHaveLength(1);
   expect(keys[0]).toMatch(/^order-[0-9a-f]{32}$/);
   expect(request.headers()["idempotency-key"]).toBe(keys[0]);
-  expect(request.postDataJSON()).toEqual({ type_id: expect.any(Number), description, address: null, photo_ids: [] });
+  expect(request.postDataJSON()).toEqual({ type_id: expect.any(Number), description, address: null, photo_ids: [photoId] });
   const success = page.getByTestId("order-success");
   await expect(success).toBeVisible();
   await expect(success.getByTestId("order-status")).toHaveText("待接单");
@@ -177,6 +211,10 @@ test("a villager orders 代办跑腿, a volunteer takes and completes it, the vi
   await expect(helper).toHaveURL(new RegExp(`/services/orders/${orderId}$`));
   await expect(helper.getByTestId("order-detail").getByTestId("order-status")).toHaveText("已接单");
   await expect(helper.getByTestId("order-detail")).toContainText("孙大娘");
+  // The villager's photo is on the order. (Its picture is fetched with the token; the server
+  // shows an upload only to its uploader and a claim's reviewers so far, so the volunteer's
+  // thumbnail loads once GET /media/{id} also lets an order's volunteer see its photos.)
+  await expect(helper.getByTestId("order-detail").getByTestId("order-photo")).toHaveCount(1);
   const note = "药已取回，送到孙大娘家";
   await helper.getByTestId("complete-note").fill(note);
   await helper.getByTestId("complete-photo-input").setInputFiles({ name: "done.png", mimeType: "image/png", buffer: await photoOf(helper) });
@@ -210,6 +248,16 @@ test("a villager orders 代办跑腿, a volunteer takes and completes it, the vi
   await expect(steps.nth(2)).toHaveAttribute("data-kind", "completed");
   await expect(steps.nth(2)).toContainText(note);
   await expect(steps.nth(0)).toContainText(/\d+月\d+日 \d{2}:\d{2}/);
+  // The villager's photo, fetched with the token; a tap shows it full-screen.
+  const shown = page.getByTestId("order-detail").getByTestId("order-photo");
+  await expect(shown).toHaveCount(1);
+  await expect(shown.locator("img")).toBeVisible();
+  await fitsThePhone(page);
+  await page.screenshot({ path: `${artifacts}/58-order-photo.png` });
+  await shown.tap();
+  await expect(page.getByTestId("photo-zoom").locator("img")).toBeVisible();
+  await page.getByRole("button", { name: "关闭" }).tap();
+  await expect(page.getByTestId("photo-zoom")).toHaveCount(0);
   for (let n = 1; n <= 5; n++) {
     const star = (await page.getByTestId(`star-${n}`).boundingBox())!;
     expect(star.height).toBeGreaterThanOrEqual(44);
