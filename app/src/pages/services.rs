@@ -661,12 +661,21 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
     } = order;
     let mine_to_complete =
         status == OrderStatus::Claimed && volunteer_id.is_some() && volunteer_id == me;
+    // After a 差评 the village looks into it; once it has, the villager may rate once more.
+    let rectified = rectification
+        .as_ref()
+        .filter(|r| r.status == "closed")
+        .map(|r| r.follow_up.clone().unwrap_or_default());
+    let rectifying = rectification.is_some_and(|r| r.status == "open");
+    let rate_again = role == Some(Role::Villager)
+        && rectified.is_some()
+        && rating.as_ref().is_some_and(|r| r.round == 1);
     let actions = match (role, status) {
         (Some(Role::Villager), OrderStatus::Open) => {
             view! { <Act id action="cancel" text=Text::CancelOrder primary=false changed reload /> }
                 .into_any()
         }
-        (Some(Role::Villager), OrderStatus::Completed) if rating.is_none() => {
+        (Some(Role::Villager), OrderStatus::Completed) if rating.is_none() || rate_again => {
             view! { <RateForm id changed /> }.into_any()
         }
         (Some(Role::Volunteer), OrderStatus::Open) => {
@@ -726,8 +735,14 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
                 </section>
             }
         })}
-        {rectification.filter(|r| r.status == "open").map(|_| view! {
-            <p class="form-notice" role="note">{tr(Text::RectificationOpen)}</p>
+        {rectifying.then(|| view! {
+            <p class="form-notice" role="note" data-testid="rectification-open">{tr(Text::RectificationOpen)}</p>
+        })}
+        {rectified.map(|follow_up| view! {
+            <div class="form-notice said" role="note" data-testid="rectified">
+                <p class="notice-line">{tr(if rate_again { Text::RectifiedRateAgain } else { Text::Rectified })}</p>
+                {(!follow_up.is_empty()).then(|| view! { <p class="claim-note">{follow_up}</p> })}
+            </div>
         })}
         {actions}
         <h2 class="section-title">{tr(Text::Timeline)}</h2>
