@@ -5,9 +5,9 @@
 //! 有草稿 when a draft waits on this phone.
 //!
 //! `/earn/{rule id}` is the claim: an optional note (at most [`MAX_NOTE_CHARS`]), up to
-//! [`MAX_PHOTOS`] photos — taken with the camera or chosen from the album, shrunk in the
-//! browser ([`crate::photo::shrink`]) and uploaded at once (`POST /media`, multipart field
-//! `file`) with a progress bar each and 重试 on failure — and 提交申报 (`POST /claims` with the
+//! [`MAX_PHOTOS`] photos ([`super::photos::PhotoPicker`]: taken with the camera or chosen from
+//! the album, shrunk in the browser and uploaded at once with a progress bar each and 重试 on
+//! failure) — and 提交申报 (`POST /claims` with the
 //! draft's `Idempotency-Key`). Everything typed and uploaded is kept in the draft
 //! ([`crate::draft`]) as it happens; a claim that failed for the network is sent again by
 //! itself when the phone is back online.
@@ -15,28 +15,22 @@
 use std::cell::RefCell;
 
 use jifen_shared::ErrorCode;
-use jifen_shared::media::Media;
 use jifen_shared::points::{Claim, NewClaim, Rule, RuleCategory};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use wasm_bindgen::JsCast;
 
 use super::claims::StatusChip;
-use super::media::MediaImage;
+use super::photos::{PhotoPicker, Photos};
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in, worth_retrying};
 use crate::api::{self, ApiFailure};
 use crate::draft::{self, Draft};
-use crate::i18n::{
-    Text, caps, category_name, char_count, photo_limits, photo_n, rule_points, signed, t, tr,
-    uploading, use_locale,
-};
-use crate::photo::{self, ObjectUrl};
+use crate::i18n::{Text, caps, category_name, char_count, rule_points, signed, t, tr, use_locale};
 use crate::session::use_session;
 
 /// The longest note, in characters (the server's limit).
 pub const MAX_NOTE_CHARS: usize = 500;
 /// The most photos one claim carries (the server's limit).
-pub const MAX_PHOTOS: usize = 6;
+pub use super::photos::MAX_PHOTOS;
 
 thread_local! {
     /// The last rules read, by village: the claim screen opens at once from the list.
@@ -248,28 +242,6 @@ fn ClaimLoader(village: String, person: i64, rule: i64) -> impl IntoView {
     }
 }
 
-/// Where a photo of the claim stands.
-#[derive(Debug, Clone, PartialEq)]
-enum SlotState {
-    /// Being shrunk in the browser.
-    Preparing,
-    /// The fraction sent.
-    Uploading(f64),
-    /// Uploaded: its media id.
-    Done(i64),
-    Failed(ApiFailure),
-}
-
-/// A photo of the claim on screen.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Slot {
-    key: u32,
-    state: RwSignal<SlotState>,
-    /// An object URL of the shrunk picture (none for photos uploaded before a reload: those
-    /// show the server's thumbnail).
-    preview: RwSignal<Option<String>>,
-}
-
 /// Where the claim stands.
 #[derive(Debug, Clone, PartialEq)]
 enum Phase {
@@ -277,15 +249,6 @@ enum Phase {
     Sending,
     Sent(Box<Claim>),
     Failed(ApiFailure),
-}
-
-/// What a failed photo upload means.
-fn photo_trouble(failure: &ApiFailure) -> Text {
-    match failure {
-        ApiFailure::Network => Text::PhotoNetwork,
-        f if f.code() == Some(ErrorCode::TooLarge) => Text::PhotoTooLarge,
-        f => explain(f),
-    }
 }
 
 /// What a failed claim means.
@@ -313,27 +276,6 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
     // happens to its contents.
     let sent_once = StoredValue::new(saved.is_some());
     let draft = RwSignal::new(saved.unwrap_or_default());
-    let next_key = StoredValue::new(0u32);
-    let new_slot = move |state: SlotState| {
-        let key = next_key.get_value();
-        next_key.set_value(key + 1);
-        Slot {
-            key,
-            state: RwSignal::new(state),
-            preview: RwSignal::new(None),
-        }
-    };
-    let slots = RwSignal::new(
-        draft
-            .get_untracked()
-            .photo_ids
-            .into_iter()
-            .map(|id| new_slot(SlotState::Done(id)))
-            .collect::<Vec<_>>(),
-    );
-    // The shrunk pictures (for 重试) and their object URLs, by slot key: browser objects,
-    // kept in this thread.
-    let files = StoredValue::new_local(Vec::<(u32, web_sys::Blob, Option<ObjectUrl>)>::new());
     let phase = RwSignal::new(Phase::Editing);
     let hint = RwSignal::new(None::<Text>);
 
@@ -345,150 +287,32 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
             draft::save(person, rule_id, &current);
         }
     };
-    // The draft's photos are the uploaded ones, in the order taken.
-    let sync = move || {
-        let ids: Vec<i64> = slots.with_untracked(|v| {
-            v.iter()
-                .filter_map(|s| match s.state.get_untracked() {
-                    SlotState::Done(id) => Some(id),
-                    _ => None,
-                })
-                .collect()
-        });
-        draft.update(|d| d.photo_ids = ids);
-        persist();
-    };
-
-    let upload = move |slot: Slot| {
-        let blob = files.with_value(|f| {
-            f.iter()
-                .find(|(k, ..)| *k == slot.key)
-                .map(|(_, b, _)| b.clone())
-        });
-        let Some(blob) = blob else { return };
-        slot.state.set(SlotState::Uploading(0.0));
-        leptos::task::spawn_local(async move {
-            let form = match web_sys::FormData::new() {
-                Ok(form)
-                    if form
-                        .append_with_blob_and_filename("file", &blob, "photo.jpg")
-                        .is_ok() =>
-                {
-                    form
-                }
-                _ => {
-                    slot.state
-                        .try_set(SlotState::Failed(ApiFailure::Unexpected("FormData".into())));
-                    return;
-                }
-            };
-            let result = session
-                .authed(|token| {
-                    let form = form.clone();
-                    async move {
-                        api::upload_form::<Media>("/media", &token, &form, move |sent| {
-                            slot.state.try_set(SlotState::Uploading(sent));
-                        })
-                        .await
-                    }
-                })
-                .await;
-            match result {
-                Ok(media) => {
-                    if slot.state.try_set(SlotState::Done(media.id)).is_some() {
-                        // The screen is gone (the villager went back): keep the photo in the
-                        // stored draft all the same.
-                        let mut stored = draft::load(person, rule_id).unwrap_or_default();
-                        if !stored.photo_ids.contains(&media.id)
-                            && stored.photo_ids.len() < MAX_PHOTOS
-                        {
-                            stored.photo_ids.push(media.id);
-                            draft::save(person, rule_id, &stored);
-                        }
-                    } else if slots.with_untracked(|v| v.iter().any(|s| s.key == slot.key)) {
-                        sync();
-                    }
-                }
-                Err(failure) => {
-                    slot.state.try_set(SlotState::Failed(failure));
-                }
+    // The draft's photos are the uploaded ones, in the order taken; one uploaded after the
+    // villager went back is kept in the stored draft all the same.
+    let photos = Photos::new(
+        draft.get_untracked().photo_ids,
+        move |ids| {
+            draft.update(|d| d.photo_ids = ids);
+            persist();
+        },
+        move |id| {
+            let mut stored = draft::load(person, rule_id).unwrap_or_default();
+            if !stored.photo_ids.contains(&id) && stored.photo_ids.len() < MAX_PHOTOS {
+                stored.photo_ids.push(id);
+                draft::save(person, rule_id, &stored);
             }
-        });
-    };
-
-    let add = move |file: web_sys::File| {
-        let slot = new_slot(SlotState::Preparing);
-        slots.update(|v| v.push(slot));
-        hint.set(None);
-        leptos::task::spawn_local(async move {
-            // A picture the browser cannot decode (HEIC…) goes as it is: the server says
-            // what it is.
-            let blob = match photo::shrink(&file).await {
-                Ok(small) => small,
-                Err(_) => web_sys::Blob::from(file),
-            };
-            let url = ObjectUrl::new(&blob);
-            slot.preview
-                .try_set(url.as_ref().map(|u| u.url().to_owned()));
-            if files
-                .try_update_value(|f| f.push((slot.key, blob, url)))
-                .is_none()
-            {
-                return;
-            }
-            if slots.with_untracked(|v| v.iter().any(|s| s.key == slot.key)) {
-                upload(slot);
-            }
-        });
-    };
-
-    let on_pick = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        if let Some(list) = input.files() {
-            for i in 0..list.length() {
-                if slots.with_untracked(Vec::len) >= MAX_PHOTOS {
-                    break;
-                }
-                if let Some(file) = list.get(i) {
-                    add(file);
-                }
-            }
-        }
-        // Taking or choosing the same picture again must fire `change` again.
-        input.set_value("");
-    };
-
-    let remove = move |key: u32| {
-        slots.update(|v| v.retain(|s| s.key != key));
-        files.update_value(|f| f.retain(|(k, ..)| *k != key));
-        sync();
-    };
+        },
+    );
 
     let submit = move || {
         if phase.get_untracked() == Phase::Sending {
             return;
         }
-        let states: Vec<SlotState> =
-            slots.with_untracked(|v| v.iter().map(|s| s.state.get_untracked()).collect());
-        if states
-            .iter()
-            .any(|s| matches!(s, SlotState::Preparing | SlotState::Uploading(_)))
-        {
+        if photos.busy() {
             hint.set(Some(Text::WaitForUploads));
             return;
         }
-        let photo_ids: Vec<i64> = states
-            .iter()
-            .filter_map(|s| match s {
-                SlotState::Done(id) => Some(*id),
-                _ => None,
-            })
-            .collect();
+        let photo_ids = photos.uploaded();
         if needs_photo && photo_ids.is_empty() {
             hint.set(Some(Text::NeedPhotoFirst));
             return;
@@ -497,7 +321,8 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
         // The key goes to storage before the request does: a reload after a lost answer sends
         // the same key again.
         sent_once.set_value(true);
-        sync();
+        draft.update(|d| d.photo_ids = photo_ids.clone());
+        persist();
         let current = draft.get_untracked();
         let body = NewClaim {
             rule_id,
@@ -533,34 +358,20 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
         draft::clear(person, rule_id);
         sent_once.set_value(false);
         draft.set(Draft::new());
-        slots.set(Vec::new());
-        files.update_value(Vec::clear);
+        photos.clear();
         hint.set(None);
         phase.set(Phase::Editing);
     };
 
     // Back online: send what failed for the network.
     let online = window_event_listener(leptos::ev::online, move |_| {
-        for slot in slots.get_untracked() {
-            if slot.state.get_untracked() == SlotState::Failed(ApiFailure::Network) {
-                upload(slot);
-            }
-        }
+        photos.retry_offline();
         if phase.get_untracked() == Phase::Failed(ApiFailure::Network) {
             submit();
         }
     });
     on_cleanup(move || online.remove());
 
-    let photo_failure = Memo::new(move |_| {
-        slots.with(|v| {
-            v.iter().find_map(|s| match s.state.get() {
-                SlotState::Failed(f) => Some(photo_trouble(&f)),
-                _ => None,
-            })
-        })
-    });
-    let full = Memo::new(move |_| slots.with(Vec::len) >= MAX_PHOTOS);
     let sending = Memo::new(move |_| phase.get() == Phase::Sending);
     let note_len = Memo::new(move |_| draft.with(|d| d.note.chars().count()));
     let kept = Memo::new(move |_| draft.with(|d| !d.is_blank()));
@@ -603,56 +414,7 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
                 ></textarea>
                 <span class="counter" aria-hidden="true">{move || char_count(note_len.get(), MAX_NOTE_CHARS)}</span>
             </label>
-            <fieldset class="field photos">
-                <legend class="field-label">
-                    {move || format!("{} · {}", t(locale.get(), Text::Photos), photo_limits(locale.get(), needs_photo, MAX_PHOTOS))}
-                </legend>
-                <ul class="photo-grid">
-                    <For
-                        each=move || slots.get()
-                        key=|slot| slot.key
-                        children=move |slot| {
-                            let n = slots.with_untracked(|v| v.iter().position(|s| s.key == slot.key).unwrap_or(0) + 1);
-                            view! { <PhotoSlot photo=slot n remove=Callback::new(remove) retry=Callback::new(move |_| upload(slot)) /> }
-                        }
-                    />
-                </ul>
-                {move || photo_failure.get().map(|text| view! {
-                    <p class="form-notice error" role="alert">{tr(text)}</p>
-                })}
-                <div class="photo-add" class:hidden=move || full.get()>
-                    <label class="secondary photo-button">
-                        <input
-                            class="visually-hidden"
-                            type="file"
-                            accept="image/*"
-                            capture="environment"
-                            data-testid="photo-input"
-                            disabled=move || full.get() || sending.get()
-                            on:change=on_pick
-                        />
-                        <svg class="button-icon" viewBox="0 0 24 24" aria-hidden="true">
-                            <path d="M4 8h3l2-3h6l2 3h3v11H4z M12 17a3.5 3.5 0 100-7 3.5 3.5 0 000 7z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
-                        </svg>
-                        <span>{tr(Text::TakePhoto)}</span>
-                    </label>
-                    <label class="secondary photo-button">
-                        <input
-                            class="visually-hidden"
-                            type="file"
-                            accept="image/*"
-                            multiple=true
-                            data-testid="photo-album"
-                            disabled=move || full.get() || sending.get()
-                            on:change=on_pick
-                        />
-                        <svg class="button-icon" viewBox="0 0 24 24" aria-hidden="true">
-                            <path d="M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
-                        </svg>
-                        <span>{tr(Text::ChoosePhoto)}</span>
-                    </label>
-                </div>
-            </fieldset>
+            <PhotoPicker photos required=needs_photo disabled=sending picked=Callback::new(move |_| hint.set(None)) />
             {move || hint.get().map(|text| view! {
                 <p class="form-notice error" role="alert">{tr(text)}</p>
             })}
@@ -700,85 +462,6 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
         // Built once and only hidden once sent: what is typed and uploaded stays on screen
         // through every failure and retry.
         <div class="claim-editor" class:hidden=move || sent.with(Option::is_some)>{form}</div>
-    }
-}
-
-/// A photo of the claim: the picture, how its upload goes (a bar, 上传失败 and 重试), and a way
-/// to take it out.
-#[component]
-fn PhotoSlot(photo: Slot, n: usize, remove: Callback<u32>, retry: Callback<()>) -> impl IntoView {
-    let locale = use_locale();
-    let alt = Signal::derive(move || photo_n(locale.get(), n));
-    let done = Memo::new(move |_| match photo.state.get() {
-        SlotState::Done(id) => Some(id),
-        _ => None,
-    });
-    let state_name = move || match photo.state.get() {
-        SlotState::Preparing => "preparing",
-        SlotState::Uploading(_) => "uploading",
-        SlotState::Done(_) => "done",
-        SlotState::Failed(_) => "failed",
-    };
-    view! {
-        <li class="photo-slot" data-testid="photo-slot" data-state=state_name>
-            {move || match (photo.preview.get(), done.get()) {
-                (Some(url), _) => view! { <img class="photo-img" src=url alt=move || alt.get() /> }.into_any(),
-                (None, Some(id)) => view! { <MediaImage media_id=id alt /> }.into_any(),
-                (None, None) => view! { <span class="photo-loading sk"></span> }.into_any(),
-            }}
-            {move || match photo.state.get() {
-                SlotState::Preparing => view! {
-                    <span class="photo-status">{tr(Text::PhotoPreparing)}</span>
-                }
-                    .into_any(),
-                SlotState::Uploading(sent) => {
-                    let percent = (sent * 100.0).round();
-                    view! {
-                        <span class="photo-status">
-                            <span
-                                class="progress"
-                                role="progressbar"
-                                aria-valuemin="0"
-                                aria-valuemax="100"
-                                aria-valuenow=percent.to_string()
-                            >
-                                <span class="progress-bar" style=format!("width: {percent}%")></span>
-                            </span>
-                            <span class="photo-percent">{move || uploading(locale.get(), sent)}</span>
-                        </span>
-                    }
-                        .into_any()
-                }
-                SlotState::Done(_) => view! {
-                    <span class="photo-done" aria-hidden="true">
-                        <svg viewBox="0 0 24 24"><path d="M5 12.5l4.5 4.5L19 7.5" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" /></svg>
-                    </span>
-                }
-                    .into_any(),
-                SlotState::Failed(failure) => {
-                    let again = worth_retrying(&failure);
-                    view! {
-                        <span class="photo-status failed">
-                            <span>{tr(Text::PhotoUploadFailed)}</span>
-                            {again.then(|| view! {
-                                <button class="photo-retry" type="button" on:click=move |_| retry.run(())>
-                                    {tr(Text::Retry)}
-                                </button>
-                            })}
-                        </span>
-                    }
-                        .into_any()
-                }
-            }}
-            <button
-                class="photo-remove"
-                type="button"
-                aria-label=move || format!("{} {}", t(locale.get(), Text::RemovePhoto), alt.get())
-                on:click=move |_| remove.run(photo.key)
-            >
-                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12 M18 6L6 18" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" /></svg>
-            </button>
-        </li>
     }
 }
 
@@ -859,14 +542,5 @@ mod tests {
             claim_trouble(&server(ErrorCode::IdempotencyConflict)),
             Text::AlreadySubmitted
         );
-        assert_eq!(
-            photo_trouble(&server(ErrorCode::TooLarge)),
-            Text::PhotoTooLarge
-        );
-        assert_eq!(
-            photo_trouble(&server(ErrorCode::UnsupportedMedia)),
-            Text::UnsupportedMedia
-        );
-        assert_eq!(photo_trouble(&ApiFailure::Network), Text::PhotoNetwork);
     }
 }

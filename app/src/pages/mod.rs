@@ -13,6 +13,7 @@ pub mod me;
 pub mod media;
 pub mod member;
 pub mod paged;
+pub mod photos;
 pub mod recycling;
 pub mod redemptions;
 pub mod regions;

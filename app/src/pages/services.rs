@@ -2,11 +2,13 @@
 //!
 //! - `/services`: the county's service types (`GET /services/types?region_code=`) as big
 //!   tiles, each with the volunteer's reward, and 我的订单.
-//! - `/services/new/{type id}` (点单): what is needed, where (我家 or another place), 提交订单
+//! - `/services/new/{type id}` (点单): what is needed, where (我家 or another place), up to
+//!   [`MAX_PHOTOS`] optional photos (the claim's [`PhotoPicker`]), 提交订单
 //!   (`POST /services/orders` with the draft's `Idempotency-Key`). The draft lives on the
 //!   phone like a claim's ([`crate::draft`]): a reload or a retried submit never orders twice.
 //! - `/services/orders` (我的订单): the villager's orders with their status.
-//! - `/services/orders/{id}`: one order with its timeline on the county's clock, and what the
+//! - `/services/orders/{id}`: one order with its photos (a tap shows one full-screen) and its
+//!   timeline on the county's clock, and what the
 //!   current role may do with it: the villager cancels an open order or rates a completed one
 //!   (five big stars, 好评/中评/差评 under them, a comment); a volunteer takes an open order
 //!   (接单) or completes their own with a note and a photo.
@@ -22,11 +24,14 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
+use super::media::{MediaImage, Zoom};
 use super::paged::{Paged, PagedList};
+use super::photos::{MAX_PHOTOS, PhotoPicker, Photos};
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in, worth_retrying};
 use crate::api::{self, ApiFailure};
 use crate::i18n::{
-    Text, char_count, order_event, order_reward, reward_paid, signed, stars_n, t, tr, use_locale,
+    Text, char_count, order_event, order_reward, photo_n, reward_paid, signed, stars_n, t, tr,
+    use_locale,
 };
 use crate::photo;
 use crate::session::use_session;
@@ -51,6 +56,9 @@ struct OrderDraft {
     elsewhere: bool,
     #[serde(default)]
     address: String,
+    /// Uploaded photos (`POST /media`), in the order taken.
+    #[serde(default)]
+    photo_ids: Vec<i64>,
 }
 
 impl OrderDraft {
@@ -60,11 +68,14 @@ impl OrderDraft {
             description: String::new(),
             elsewhere: false,
             address: String::new(),
+            photo_ids: Vec::new(),
         }
     }
 
     fn is_blank(&self) -> bool {
-        self.description.trim().is_empty() && self.address.trim().is_empty()
+        self.description.trim().is_empty()
+            && self.address.trim().is_empty()
+            && self.photo_ids.is_empty()
     }
 
     /// The body to send: `address` absent for 我家.
@@ -74,7 +85,7 @@ impl OrderDraft {
             type_id,
             description: self.description.trim().to_owned(),
             address: (self.elsewhere && !address.is_empty()).then(|| address.to_owned()),
-            photo_ids: Vec::new(),
+            photo_ids: self.photo_ids.clone(),
         }
     }
 }
@@ -287,19 +298,47 @@ fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
     let type_id = service.id;
-    let draft = RwSignal::new(load_draft(person, type_id).unwrap_or_else(OrderDraft::new));
+    let saved = load_draft(person, type_id);
+    // A draft found here may have been sent already (its answer lost): keep its key whatever
+    // happens to its contents.
+    let sent_once = StoredValue::new(saved.is_some());
+    let draft = RwSignal::new(saved.unwrap_or_else(OrderDraft::new));
     let phase = RwSignal::new(Phase::Editing);
     let hint = RwSignal::new(None::<Text>);
     let persist = move || {
         let d = draft.get_untracked();
-        if !d.is_blank() {
+        if !d.is_blank() || sent_once.get_value() {
             save_draft(person, type_id, &d);
+        } else {
+            clear_draft(person, type_id);
         }
     };
+    // The draft's photos are the uploaded ones, in the order taken; one uploaded after the
+    // villager went back is kept in the stored draft all the same.
+    let photos = Photos::new(
+        draft.get_untracked().photo_ids,
+        move |ids| {
+            draft.update(|d| d.photo_ids = ids);
+            persist();
+        },
+        move |id| {
+            let mut stored = load_draft(person, type_id).unwrap_or_else(OrderDraft::new);
+            if !stored.photo_ids.contains(&id) && stored.photo_ids.len() < MAX_PHOTOS {
+                stored.photo_ids.push(id);
+                save_draft(person, type_id, &stored);
+            }
+        },
+    );
     let submit = move || {
         if phase.get_untracked() == Phase::Sending {
             return;
         }
+        if photos.busy() {
+            hint.set(Some(Text::WaitForUploads));
+            return;
+        }
+        let photo_ids = photos.uploaded();
+        draft.update(|d| d.photo_ids = photo_ids);
         let current = draft.get_untracked();
         if current.description.trim().is_empty() {
             hint.set(Some(Text::NoteRequired));
@@ -307,6 +346,7 @@ fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
         }
         hint.set(None);
         // The key is stored before the request goes: a reload after a lost answer sends it again.
+        sent_once.set_value(true);
         save_draft(person, type_id, &current);
         let body = current.body(type_id);
         phase.set(Phase::Sending);
@@ -336,6 +376,7 @@ fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
     };
     // Back online: send what failed for the network.
     let online = window_event_listener(leptos::ev::online, move |_| {
+        photos.retry_offline();
         if phase.get_untracked() == Phase::Failed(ApiFailure::Network) {
             submit();
         }
@@ -408,6 +449,7 @@ fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
                     }
                 />
             </fieldset>
+            <PhotoPicker photos disabled=sending picked=Callback::new(move |_| hint.set(None)) />
             {move || hint.get().map(|text| view! {
                 <p class="form-notice error" role="alert">{tr(text)}</p>
             })}
@@ -609,6 +651,7 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
         orderer_phone,
         volunteer_id,
         volunteer_name,
+        photo_ids,
         completion_note,
         rating,
         paid,
@@ -618,12 +661,21 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
     } = order;
     let mine_to_complete =
         status == OrderStatus::Claimed && volunteer_id.is_some() && volunteer_id == me;
+    // After a 差评 the village looks into it; once it has, the villager may rate once more.
+    let rectified = rectification
+        .as_ref()
+        .filter(|r| r.status == "closed")
+        .map(|r| r.follow_up.clone().unwrap_or_default());
+    let rectifying = rectification.is_some_and(|r| r.status == "open");
+    let rate_again = role == Some(Role::Villager)
+        && rectified.is_some()
+        && rating.as_ref().is_some_and(|r| r.round == 1);
     let actions = match (role, status) {
         (Some(Role::Villager), OrderStatus::Open) => {
             view! { <Act id action="cancel" text=Text::CancelOrder primary=false changed reload /> }
                 .into_any()
         }
-        (Some(Role::Villager), OrderStatus::Completed) if rating.is_none() => {
+        (Some(Role::Villager), OrderStatus::Completed) if rating.is_none() || rate_again => {
             view! { <RateForm id changed /> }.into_any()
         }
         (Some(Role::Volunteer), OrderStatus::Open) => {
@@ -643,6 +695,7 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
                 <OrderChip status />
             </div>
             <p class="claim-note" data-testid="order-description">{description}</p>
+            {(!photo_ids.is_empty()).then(|| view! { <OrderPhotos photos=photo_ids /> })}
             <p class="me-line">
                 <span class="field-label">{tr(Text::Address)}</span>
                 <span>{move || place.clone().unwrap_or_else(|| t(locale.get(), Text::AtMyHome).to_owned())}</span>
@@ -682,8 +735,14 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
                 </section>
             }
         })}
-        {rectification.filter(|r| r.status == "open").map(|_| view! {
-            <p class="form-notice" role="note">{tr(Text::RectificationOpen)}</p>
+        {rectifying.then(|| view! {
+            <p class="form-notice" role="note" data-testid="rectification-open">{tr(Text::RectificationOpen)}</p>
+        })}
+        {rectified.map(|follow_up| view! {
+            <div class="form-notice said" role="note" data-testid="rectified">
+                <p class="notice-line">{tr(if rate_again { Text::RectifiedRateAgain } else { Text::Rectified })}</p>
+                {(!follow_up.is_empty()).then(|| view! { <p class="claim-note">{follow_up}</p> })}
+            </div>
         })}
         {actions}
         <h2 class="section-title">{tr(Text::Timeline)}</h2>
@@ -714,6 +773,38 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
                 })
                 .collect_view()}
         </ol>
+    }
+}
+
+/// The villager's photos of an order as thumbnails; a tap shows one full-screen.
+#[component]
+fn OrderPhotos(photos: Vec<i64>) -> impl IntoView {
+    let locale = use_locale();
+    let zoomed = RwSignal::new(None::<i64>);
+    view! {
+        <div class="thumbs" data-testid="order-photos">
+            {photos
+                .into_iter()
+                .enumerate()
+                .map(|(i, media_id)| {
+                    let alt = Signal::derive(move || photo_n(locale.get(), i + 1));
+                    view! {
+                        <button
+                            class="thumb"
+                            type="button"
+                            data-testid="order-photo"
+                            aria-label=move || format!("{} · {}", alt.get(), t(locale.get(), Text::TapToZoom))
+                            on:click=move |_| zoomed.set(Some(media_id))
+                        >
+                            <MediaImage media_id alt />
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+        {move || zoomed.get().map(|media_id| view! {
+            <Zoom media_id close=Callback::new(move |_| zoomed.set(None)) />
+        })}
     }
 }
 
@@ -1099,7 +1190,9 @@ mod tests {
             description: " 取药 ".into(),
             elsewhere: false,
             address: "村委会".into(),
+            photo_ids: vec![7],
         };
+        assert_eq!(d.body(3).photo_ids, vec![7]);
         assert_eq!(d.body(3).address, None);
         assert_eq!(d.body(3).description, "取药");
         d.elsewhere = true;

@@ -15,7 +15,7 @@ use super::AdminFrame;
 use crate::api::{self, ApiFailure};
 use crate::i18n::{Text, dispatched_to, due_by, order_no, t, tr, use_locale};
 use crate::pages::paged::{Paged, PagedList};
-use crate::pages::services::OrderChip;
+use crate::pages::services::{OrderChip, grade_text};
 use crate::pages::{ListSkeleton, Trouble, explain};
 use crate::session::use_session;
 use crate::time;
@@ -177,6 +177,7 @@ fn AdminOrder(order: Order) -> impl IntoView {
                                     <li>
                                         <button class="row" type="button" data-testid="dispatch-volunteer" disabled=move || busy.get() on:click=move |_| dispatch(person)>
                                             <span class="row-name">{p.name}</span>
+                                            <span class="row-code">{p.phone}</span>
                                         </button>
                                     </li>
                                 }
@@ -221,7 +222,8 @@ fn RectificationList() -> impl IntoView {
     }
 }
 
-/// One rectification: its order, when it is due, and 整改完成 with what was done.
+/// One rectification: its order (what was asked, who served, the 差评 and its comment), when
+/// it is due, and 整改完成 with what was done.
 #[component]
 fn RectificationCard(r: Rectification) -> impl IntoView {
     let locale = use_locale();
@@ -229,6 +231,13 @@ fn RectificationCard(r: Rectification) -> impl IntoView {
     let id = r.id;
     let order = r.order_id;
     let due = r.due_at.clone();
+    let about = LocalResource::new(move || async move {
+        session
+            .authed(|token| async move {
+                api::get_as::<Order>(&format!("/services/orders/{order}"), &token).await
+            })
+            .await
+    });
     let follow_up = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let closed = RwSignal::new(false);
@@ -277,6 +286,22 @@ fn RectificationCard(r: Rectification) -> impl IntoView {
                 <a class="row-name" href=format!("/services/orders/{order}")>{move || order_no(locale.get(), order)}</a>
                 <span class="chip rejected">{move || due_by(locale.get(), &time::day(locale.get(), &due))}</span>
             </div>
+            {move || match about.get() {
+                None => view! { <div class="sk sk-row" aria-busy="true"></div> }.into_any(),
+                // The link to the order is there all the same.
+                Some(Err(_)) => ().into_any(),
+                Some(Ok(o)) => view! {
+                    <p class="claim-note" data-testid="rectification-order">{o.type_name}" · "{o.description}</p>
+                    <p class="claim-sub">{o.orderer_name}{o.volunteer_name.map(|n| format!(" · {n}"))}</p>
+                    {o.rating.map(|r| view! {
+                        <p class="rating-line" data-testid="rectification-rating">
+                            {"★".repeat(r.stars.clamp(0, 5) as usize)}" "{tr(grade_text(r.grade))}
+                            {(!r.comment.is_empty()).then(|| format!(" · {}", r.comment))}
+                        </p>
+                    })}
+                }
+                .into_any(),
+            }}
             {move || if closed.get() {
                 view! { <p class="form-notice said" role="status">{tr(Text::RectificationClosed)}</p> }.into_any()
             } else {
