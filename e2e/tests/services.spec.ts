@@ -228,10 +228,9 @@ test("a villager orders 代办跑腿, a volunteer takes and completes it, the vi
   await expect(helper).toHaveURL(new RegExp(`/services/orders/${orderId}$`));
   await expect(helper.getByTestId("order-detail").getByTestId("order-status")).toHaveText("已接单");
   await expect(helper.getByTestId("order-detail")).toContainText("孙大娘");
-  // The villager's photo is on the order. (Its picture is fetched with the token; the server
-  // shows an upload only to its uploader and a claim's reviewers so far, so the volunteer's
-  // thumbnail loads once GET /media/{id} also lets an order's volunteer see its photos.)
+  // The villager's photo is on the order, fetched with the volunteer's token.
   await expect(helper.getByTestId("order-detail").getByTestId("order-photo")).toHaveCount(1);
+  await expect(helper.getByTestId("order-detail").getByTestId("order-photo").locator("img")).toBeVisible();
   const note = "药已取回，送到孙大娘家";
   await helper.getByTestId("complete-note").fill(note);
   await helper.getByTestId("complete-photo-input").setInputFiles({ name: "done.png", mimeType: "image/png", buffer: await photoOf(helper) });
