@@ -328,6 +328,14 @@ db_tests! {
         assert_eq!((t["good"].as_i64(), t["bad"].as_i64(), t["closed_rectifications"].as_i64(), t["closed_in_time_share"].as_f64(), t["average_stars"].as_f64()),
                    (Some(1), Some(0), Some(1), Some(1.0), Some(4.0)));
         assert_eq!(app.get_as("/api/v1/admin/ratings/summary?region_code=410783102", Some(&s.admin)).await.0, 403);
+        // The monthly report: this month has them, an old month is empty, a bad month refused.
+        let month = jifen_server::calendar::Calendar::new(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+            .month_label(jifen_server::storage::now_ms());
+        let (_, this) = app.get_as(&format!("/api/v1/admin/ratings/summary?region_code={LIUCUN}&month={month}"), Some(&s.admin)).await;
+        assert_eq!((this["month"].as_str(), this["total"]["good"].as_i64(), this["total"]["closed_rectifications"].as_i64()), (Some(month.as_str()), Some(1), Some(1)));
+        let (_, old) = app.get_as(&format!("/api/v1/admin/ratings/summary?region_code={LIUCUN}&month=2020-01"), Some(&s.admin)).await;
+        assert_eq!((old["total"]["good"].as_i64(), old["total"]["average_stars"].clone()), (Some(0), Value::Null));
+        assert_eq!(app.get_as(&format!("/api/v1/admin/ratings/summary?region_code={LIUCUN}&month=2026-13"), Some(&s.admin)).await.0, 400);
         app.assert_ledger_balanced().await;
     }
 

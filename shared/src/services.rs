@@ -255,11 +255,13 @@ pub struct RegionRatings {
     pub closed_in_time_share: Option<f64>,
 }
 
-/// Answer of `GET /admin/ratings/summary?region_code=`: the region itself, then each region
-/// one level down (a county's townships, a township's villages).
+/// Answer of `GET /admin/ratings/summary?region_code=&month=`: the region itself, then each
+/// region one level down (a county's townships, a township's villages).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingsSummary {
+    /// The county month asked for (`YYYY-MM`), or `None` for all time.
+    pub month: Option<String>,
     pub total: RegionRatings,
     pub regions: Vec<RegionRatings>,
 }

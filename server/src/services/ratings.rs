@@ -28,6 +28,7 @@ use super::storage::{self, OrderRow, RatingRow};
 use super::{
     MAX_COMMENT_CHARS, MAX_TEXT_CHARS, RATING_WINDOW_MS, RECTIFICATION_DUE_MS, ServiceError,
 };
+use crate::calendar::{Calendar, Period};
 use crate::ledger::{self, AccountKind, NewTransfer};
 use crate::policy::{self, Action};
 use crate::storage::{Db, Tx};
@@ -56,7 +57,8 @@ pub async fn rate(
         c => super::text("comment", c, MAX_COMMENT_CHARS)?,
     };
     let mut tx = db.begin_write().await?;
-    let order = orders::view(&mut tx, id, person_id, grants).await?;
+    // Whether the caller may see it at all (404 otherwise).
+    orders::view(&mut tx, id, person_id, grants).await?;
     let row = storage::order_by_id(&mut *tx, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -80,7 +82,8 @@ pub async fn rate(
         None => 1,
         Some(r) if r.round == 1 && rectified => 2,
         Some(r) if r.stars == request.stars && r.comment == comment && !r.automatic => {
-            return Ok(order);
+            // A retried tap: the order as it is now.
+            return orders::view(&mut tx, id, person_id, grants).await;
         }
         Some(_) => return Err(ServiceError::AlreadyRated(id)),
     };
@@ -295,9 +298,14 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-async fn region_ratings(db: &Db, code: &str, name: String) -> Result<RegionRatings, sqlx::Error> {
+async fn region_ratings(
+    db: &Db,
+    code: &str,
+    name: String,
+    period: Period,
+) -> Result<RegionRatings, sqlx::Error> {
     let [good, neutral, bad, stars, open, closed, in_time] =
-        storage::rating_counts(db.reader(), code).await?;
+        storage::rating_counts(db.reader(), code, period).await?;
     let rated = good + neutral + bad;
     Ok(RegionRatings {
         region_code: code.to_owned(),
@@ -313,14 +321,27 @@ async fn region_ratings(db: &Db, code: &str, name: String) -> Result<RegionRatin
 }
 
 /// The ratings summary of `region` (a county, township or village the caller manages) and of
-/// each region one level down.
+/// each region one level down: of all time, or of a county month (`YYYY-MM`: the ratings
+/// given and the rectifications opened in it — the monthly report, 定期通报).
 ///
-/// Errors: [`ServiceError::Invalid`] (not such a region), [`ServiceError::Forbidden`].
+/// Errors: [`ServiceError::Invalid`] (not such a region, a bad month),
+/// [`ServiceError::Forbidden`].
 pub async fn summary(
     db: &Db,
+    calendar: &Calendar,
     grants: &[RoleGrant],
     region: &RegionCode,
+    month: Option<&str>,
 ) -> Result<RatingsSummary, ServiceError> {
+    let period = match month {
+        Some(m) => calendar
+            .parse_month(m)
+            .ok_or_else(|| ServiceError::Invalid("month: YYYY-MM, e.g. 2026-11".into()))?,
+        None => Period {
+            start: i64::MIN,
+            end: i64::MAX,
+        },
+    };
     if !matches!(
         region.level(),
         RegionLevel::County | RegionLevel::Township | RegionLevel::Village
@@ -337,12 +358,16 @@ pub async fn summary(
     let row = crate::regions::storage::find(db, region.as_str())
         .await?
         .ok_or_else(|| ServiceError::Invalid(format!("region_code: {region} is not loaded")))?;
-    let total = region_ratings(db, region.as_str(), row.name).await?;
+    let total = region_ratings(db, region.as_str(), row.name, period).await?;
     let mut regions = Vec::new();
     if region.level() != RegionLevel::Village {
         for child in crate::regions::storage::children(db, region.as_str()).await? {
-            regions.push(region_ratings(db, &child.code, child.name).await?);
+            regions.push(region_ratings(db, &child.code, child.name, period).await?);
         }
     }
-    Ok(RatingsSummary { total, regions })
+    Ok(RatingsSummary {
+        month: month.map(str::to_owned),
+        total,
+        regions,
+    })
 }

@@ -415,13 +415,16 @@ async fn close_rectification(
 struct SummaryQuery {
     /// A county, township or village the caller administers.
     region_code: String,
+    /// A county month, `YYYY-MM`: the ratings given and rectifications opened in it; all
+    /// time when absent.
+    month: Option<String>,
 }
 
 /// 好差评 of a region and each region one level down: counts, average stars, rectifications
 /// open and closed in time (admins).
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(SummaryQuery), responses(
     (status = 200, body = RatingsSummary),
-    (status = 400, description = "`invalid_input`: region_code", body = jifen_shared::ApiErrorBody),
+    (status = 400, description = "`invalid_input`: region_code, month", body = jifen_shared::ApiErrorBody),
     (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of the region", body = jifen_shared::ApiErrorBody),
 ))]
@@ -433,5 +436,14 @@ async fn summary(
 ) -> Result<HttpResponse, ApiError> {
     let region = RegionCode::parse(&query.region_code)
         .map_err(|_| ApiError::invalid_input("region_code: a county, township or village code"))?;
-    Ok(HttpResponse::Ok().json(ratings::summary(&state.db, &caller.roles, &region).await?))
+    let calendar = crate::calendar::Calendar::new(state.settings.timezone.clone());
+    let summary = ratings::summary(
+        &state.db,
+        &calendar,
+        &caller.roles,
+        &region,
+        query.month.as_deref(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(summary))
 }

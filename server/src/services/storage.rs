@@ -489,9 +489,13 @@ pub async fn rectifications_under<'e>(
 }
 
 /// Counts for the ratings summary of villages under `prefix`: the latest rating of each
-/// order (good, neutral, bad, sum of stars), and rectifications (open, closed, closed in
-/// time).
-pub async fn rating_counts<'e, E>(exec: E, prefix: &str) -> Result<[i64; 7], sqlx::Error>
+/// order, when given in `period` (good, neutral, bad, sum of stars), and the rectifications
+/// opened in `period` (open now, closed, closed in time).
+pub async fn rating_counts<'e, E>(
+    exec: E,
+    prefix: &str,
+    period: crate::calendar::Period,
+) -> Result<[i64; 7], sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any> + Copy,
 {
@@ -502,19 +506,23 @@ where
            CAST(COALESCE(SUM(CASE WHEN r.stars <= 2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS bad, \
            CAST(COALESCE(SUM(r.stars), 0) AS BIGINT) AS stars \
          FROM service_ratings r JOIN service_orders o ON o.id = r.order_id \
-         WHERE o.village_code LIKE $1 \
+         WHERE o.village_code LIKE $1 AND r.created_at >= $2 AND r.created_at < $3 \
          AND r.round = (SELECT MAX(x.round) FROM service_ratings x WHERE x.order_id = r.order_id)",
     )
     .bind(&like)
+    .bind(period.start)
+    .bind(period.end)
     .fetch_one(exec)
     .await?;
     let q = sqlx::query(
         "SELECT CAST(COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) AS BIGINT) AS open, \
            CAST(COALESCE(SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS closed, \
            CAST(COALESCE(SUM(CASE WHEN status = 'closed' AND closed_at <= due_at THEN 1 ELSE 0 END), 0) AS BIGINT) AS in_time \
-         FROM rectifications WHERE village_code LIKE $1",
+         FROM rectifications WHERE village_code LIKE $1 AND opened_at >= $2 AND opened_at < $3",
     )
     .bind(&like)
+    .bind(period.start)
+    .bind(period.end)
     .fetch_one(exec)
     .await?;
     Ok([
