@@ -274,6 +274,8 @@ test("a villager orders 代办跑腿, a volunteer takes and completes it, the vi
   await expect(page.getByTestId("photo-zoom").locator("img")).toBeVisible();
   await page.getByRole("button", { name: "关闭" }).tap();
   await expect(page.getByTestId("photo-zoom")).toHaveCount(0);
+  // The volunteer's photo of the work done, too.
+  await expect(page.getByTestId("order-detail").getByTestId("completion-photo").locator("img")).toBeVisible();
   for (let n = 1; n <= 5; n++) {
     const star = (await page.getByTestId(`star-${n}`).boundingBox())!;
     expect(star.height).toBeGreaterThanOrEqual(44);

@@ -156,6 +156,9 @@ pub struct Order {
     pub address: Option<String>,
     pub village_code: String,
     pub status: OrderStatus,
+    /// Who ordered (their person id: a client tells "my order" by it, whatever role is
+    /// current).
+    pub orderer_id: i64,
     /// The villager who ordered: in full to themselves, the volunteer who took the order and
     /// admins; masked (张*明) to the rest.
     pub orderer_name: String,

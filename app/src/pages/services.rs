@@ -647,12 +647,14 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
         description,
         address,
         status,
+        orderer_id,
         orderer_name,
         orderer_phone,
         volunteer_id,
         volunteer_name,
         photo_ids,
         completion_note,
+        completion_photo_ids,
         rating,
         paid,
         rectification,
@@ -667,22 +669,24 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
         .filter(|r| r.status == "closed")
         .map(|r| r.follow_up.clone().unwrap_or_default());
     let rectifying = rectification.is_some_and(|r| r.status == "open");
-    let rate_again = role == Some(Role::Villager)
-        && rectified.is_some()
-        && rating.as_ref().is_some_and(|r| r.round == 1);
-    let actions = match (role, status) {
-        (Some(Role::Villager), OrderStatus::Open) => {
+    // "My order" is told by who ordered it, not by the current role: a volunteer orders
+    // services for their own home too.
+    let ordered_by_me = me == Some(orderer_id);
+    let rate_again =
+        ordered_by_me && rectified.is_some() && rating.as_ref().is_some_and(|r| r.round == 1);
+    let actions = match (ordered_by_me, role, status) {
+        (true, _, OrderStatus::Open) => {
             view! { <Act id action="cancel" text=Text::CancelOrder primary=false changed reload /> }
                 .into_any()
         }
-        (Some(Role::Villager), OrderStatus::Completed) if rating.is_none() || rate_again => {
+        (true, _, OrderStatus::Completed) if rating.is_none() || rate_again => {
             view! { <RateForm id changed /> }.into_any()
         }
-        (Some(Role::Volunteer), OrderStatus::Open) => {
+        (false, Some(Role::Volunteer), OrderStatus::Open) => {
             view! { <Act id action="claim" text=Text::ClaimOrder primary=true changed reload /> }
                 .into_any()
         }
-        (Some(Role::Volunteer), OrderStatus::Claimed) if mine_to_complete => {
+        (false, Some(Role::Volunteer), OrderStatus::Claimed) if mine_to_complete => {
             view! { <CompleteForm id changed reload /> }.into_any()
         }
         _ => ().into_any(),
@@ -715,6 +719,9 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
                     <span class="field-label">{tr(Text::WhatWasDone)}</span>
                     <span>{note}</span>
                 </p>
+            })}
+            {(!completion_photo_ids.is_empty()).then(|| view! {
+                <OrderPhotos photos=completion_photo_ids testid="completion-photo" />
             })}
             <p class="hint" data-testid="order-reward">
                 {move || if paid { reward_paid(locale.get(), reward_points) } else { order_reward(locale.get(), reward_points) }}
@@ -776,13 +783,19 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
     }
 }
 
-/// The villager's photos of an order as thumbnails; a tap shows one full-screen.
+/// Photos of an order as thumbnails (the villager's, or the volunteer's from the completion);
+/// a tap shows one full-screen.
 #[component]
-fn OrderPhotos(photos: Vec<i64>) -> impl IntoView {
+fn OrderPhotos(
+    photos: Vec<i64>,
+    /// `order-photo` for the villager's, `completion-photo` for the volunteer's.
+    #[prop(default = "order-photo")]
+    testid: &'static str,
+) -> impl IntoView {
     let locale = use_locale();
     let zoomed = RwSignal::new(None::<i64>);
     view! {
-        <div class="thumbs" data-testid="order-photos">
+        <div class="thumbs" data-testid=format!("{testid}s")>
             {photos
                 .into_iter()
                 .enumerate()
@@ -792,7 +805,7 @@ fn OrderPhotos(photos: Vec<i64>) -> impl IntoView {
                         <button
                             class="thumb"
                             type="button"
-                            data-testid="order-photo"
+                            data-testid=testid
                             aria-label=move || format!("{} · {}", alt.get(), t(locale.get(), Text::TapToZoom))
                             on:click=move |_| zoomed.set(Some(media_id))
                         >
