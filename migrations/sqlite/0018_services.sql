@@ -27,8 +27,10 @@ INSERT INTO service_types (code, name, reward_points, active, county_code, scope
 
 -- An order: open -> claimed (a volunteer took it, or an admin dispatched it) -> completed;
 -- claimed -> open when released; open -> cancelled by the villager. escalation_level: 0 none,
--- 1 the grid worker's queue, 2 the village admin's, 3 the township's. reward_points and
--- type_name as they were when ordered. paid_transfer_id: the reward, paid once.
+-- 1 the grid worker's queue, 2 the village admin's, 3 the township's; open_since: when it was
+-- ordered, released or last escalated (the next escalation is one SLA later). reward_points
+-- and type_name as they were when ordered. rated: whether it has a rating (the automatic
+-- rating's sweep looks only at unrated ones). paid_transfer_id: the reward, paid once.
 CREATE TABLE service_orders (
     id               INTEGER NOT NULL PRIMARY KEY,
     orderer_id       BIGINT NOT NULL REFERENCES people (id),
@@ -42,6 +44,8 @@ CREATE TABLE service_orders (
     status           TEXT   NOT NULL CHECK (status IN ('open', 'claimed', 'completed', 'cancelled')),
     volunteer_id     BIGINT REFERENCES people (id),
     escalation_level BIGINT NOT NULL DEFAULT 0 CHECK (escalation_level BETWEEN 0 AND 3),
+    open_since       BIGINT NOT NULL,
+    rated            BIGINT NOT NULL DEFAULT 0 CHECK (rated IN (0, 1)),
     completion_note  TEXT,
     completed_at     BIGINT,
     paid_transfer_id BIGINT REFERENCES ledger_transfers (id),
@@ -53,6 +57,9 @@ CREATE TABLE service_orders (
 CREATE INDEX service_orders_open ON service_orders (status, village_code, id);
 CREATE INDEX service_orders_orderer ON service_orders (orderer_id, id);
 CREATE INDEX service_orders_volunteer ON service_orders (volunteer_id, id);
+CREATE INDEX service_orders_grid ON service_orders (grid_code, id);
+CREATE INDEX service_orders_escalation ON service_orders (open_since) WHERE status = 'open';
+CREATE INDEX service_orders_unrated ON service_orders (completed_at) WHERE status = 'completed' AND rated = 0;
 
 -- Photos of an order: the villager's (kind 'order') and the volunteer's ('completion').
 CREATE TABLE service_order_photos (

@@ -366,6 +366,10 @@ db_tests! {
         let (v_id, v) = &s.volunteers[3];
         let (status, sent) = post(&app, &format!("/api/v1/admin/services/orders/{id}/dispatch"), &s.township, json!({"volunteer_id": v_id})).await;
         assert_eq!((status, sent["status"].as_str(), sent["volunteer_id"].as_i64()), (200, Some("claimed"), Some(*v_id)));
+        let masked = sent["orderer_phone"].as_str().unwrap();
+        assert!(masked.contains("****") && !masked.contains("13900139001"), "a township admin sees a masked number: {masked}");
+        let (_, own_staff) = app.get_as(&format!("/api/v1/services/orders/{id}"), Some(&s.admin)).await;
+        assert_eq!(own_staff["orderer_phone"], "+8613900139001", "the village's own admin sees it in full");
         assert_eq!(post(&app, &format!("/api/v1/admin/services/orders/{id}/dispatch"), &s.volunteers[4].1, json!({"volunteer_id": v_id})).await.0, 403);
         assert_eq!(app.get_as("/api/v1/inbox", Some(v)).await.1["items"][0]["kind"], "order_dispatched");
         let (_, done) = act(&app, v, &json!(id), "complete", json!({"note": "已办好"})).await;
@@ -380,5 +384,25 @@ db_tests! {
         assert_eq!((o["rating"]["stars"].as_i64(), o["rating"]["automatic"].as_bool(), o["paid"].as_bool()), (Some(3), Some(true), Some(true)));
         assert_eq!(available_points(&app, v).await, 5);
         app.assert_ledger_balanced().await;
+    }
+
+    async fn a_released_order_waits_a_whole_sla_before_it_escalates_again(app) {
+        let s = scene(&app).await;
+        let o = order(&app, &s.zhang, ERRAND).await;
+        let id = o["id"].as_i64().unwrap();
+        let sla = 3_600_000;
+        // Ordered three SLAs ago and held by a volunteer ever since, then given back.
+        sqlx::query("UPDATE service_orders SET created_at = created_at - $1, open_since = open_since - $1 WHERE id = $2")
+            .bind(3 * sla).bind(id).execute(app.db.writer()).await.unwrap();
+        let v = &s.volunteers[0].1;
+        assert_eq!(act(&app, v, &json!(id), "claim", json!({})).await.0, 200);
+        assert_eq!(act(&app, v, &json!(id), "release", json!({})).await.0, 200);
+        let since: i64 = sqlx::query_scalar("SELECT open_since FROM service_orders WHERE id = $1").bind(id).fetch_one(app.db.reader()).await.unwrap();
+        assert_eq!(jifen_server::services::sweep(&app.db, sla, since + sla - 1).await.unwrap(), (0, 0), "not before a whole SLA");
+        assert_eq!(jifen_server::services::sweep(&app.db, sla, since + sla).await.unwrap(), (1, 0));
+        assert_eq!(jifen_server::services::sweep(&app.db, sla, since + sla + 60_000).await.unwrap(), (0, 0), "one level, then another SLA");
+        assert_eq!(jifen_server::services::sweep(&app.db, sla, since + 2 * sla).await.unwrap(), (1, 0));
+        let (_, o) = app.get_as(&format!("/api/v1/services/orders/{id}"), Some(&s.zhang)).await;
+        assert_eq!(o["escalation_level"], 2);
     }
 }

@@ -147,6 +147,25 @@ async fn redeem(app: &TestApp, token: &str, shop: i64, goods: i64, qty: i64) -> 
     .await
 }
 
+/// POSTs a drop-off with a fresh Idempotency-Key (the route requires one).
+async fn drop_off(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
+    static KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let key = KEYS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let response = app
+        .client
+        .post(app.url("/api/v1/shop/recycling"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", format!("drop-off-{key}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status().as_u16(),
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
+
 async fn balance(app: &TestApp, token: &str) -> Value {
     let (status, body) = app.get_as("/api/v1/points/balance", Some(token)).await;
     assert_eq!(status, 200);
@@ -539,6 +558,8 @@ db_tests! {
         assert_eq!(status, 200, "{who}");
         assert_eq!((who["name"].as_str(), who["village_name"].as_str()), (Some("张*明"), Some("留村村委会")));
         let (status, who) = post(&app, "/api/v1/shop/identify", &s.keeper, json!({"shop_id": s.shop, "villager": {"phone": "139 0013 9002"}})).await;
+        let (status_elsewhere, _) = post(&app, "/api/v1/shop/identify", &s.other_keeper, json!({"shop_id": s.other_shop, "villager": {"phone": "13900139002"}})).await;
+        assert_eq!(status_elsewhere, 404, "another village's keeper does not learn who is registered here");
         assert_eq!((status, who["name"].as_str()), (200, Some("李*海")));
         // 2,499 g of paper at 2/kg earns 4, 800 g of bottles at 3/kg earns 2, 499 g of glass at 1/kg nothing.
         let body = json!({"shop_id": s.shop, "villager": {"member_code": member},
@@ -559,7 +580,7 @@ db_tests! {
         assert_eq!(history["items"][0]["label"], "废纸 2.499 公斤、塑料瓶 800 克、玻璃 499 克");
         assert_eq!(history["items"][0]["amount"], 6);
         // A drop-off that earns nothing is recorded, and moves no points.
-        let (status, none) = post(&app, "/api/v1/shop/recycling", &s.keeper, json!({"shop_id": s.shop, "villager": {"phone": "13900139002"}, "lines": [{"category_id": glass, "grams": 300}]})).await;
+        let (status, none) = drop_off(&app, &s.keeper, json!({"shop_id": s.shop, "villager": {"phone": "13900139002"}, "lines": [{"category_id": glass, "grams": 300}]})).await;
         assert_eq!((status, none["points"].as_i64()), (201, Some(0)));
         assert_eq!(balance(&app, &s.li_token).await["available"], 0);
         let dropoffs: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM recycling_dropoffs").fetch_one(app.db.reader()).await.unwrap();
@@ -576,7 +597,7 @@ db_tests! {
             let body = json!({"shop_id": s.shop, "villager": villager, "lines": lines});
             let token = token.to_owned();
             let app = &app;
-            async move { post(app, "/api/v1/shop/recycling", &token, body).await }
+            async move { drop_off(app, &token, body).await }
         };
         let eleven: Vec<Value> = (0..11).map(|i| json!({"category_id": paper + i, "grams": 100})).collect();
         for lines in [json!([]), json!([{"category_id": paper, "grams": 0}]), json!([{"category_id": paper, "grams": -5}]),
@@ -618,8 +639,10 @@ db_tests! {
             let (status, _) = weigh(token, zhang.clone(), line.clone()).await;
             assert_eq!(status, 403);
         }
-        let (status, _) = post(&app, "/api/v1/shop/recycling", &s.other_keeper, json!({"shop_id": s.other_shop, "villager": zhang, "lines": line})).await;
-        assert_eq!(status, 403, "邻村's shop does not serve 柳村");
+        let (status, _) = drop_off(&app, &s.other_keeper, json!({"shop_id": s.other_shop, "villager": zhang, "lines": line})).await;
+        assert_eq!(status, 404, "邻村's shop does not serve 柳村, and does not learn who lives there");
+        let (status, body) = post(&app, "/api/v1/shop/recycling", &s.keeper, json!({"shop_id": s.shop, "villager": zhang, "lines": line})).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "no Idempotency-Key: {body}");
         // A keeper does not credit their own household (王五 lives with 张三明, household 0101).
         let csv = format!("name,phone,village_code,household\n王五,13900139005,{LIUCUN},0101\n");
         jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
@@ -652,7 +675,7 @@ db_tests! {
         assert_eq!(c["status"], "reserved", "not handed over: not in the statement");
         let (_, list) = app.get_json(&format!("/api/v1/recycling/categories?region_code={LIUCUN}")).await;
         let paper = list[0]["id"].as_i64().unwrap();
-        post(&app, "/api/v1/shop/recycling", &s.keeper2, json!({"shop_id": s.shop, "villager": {"phone": "13900139001"}, "lines": [{"category_id": paper, "grams": 3500}]})).await;
+        drop_off(&app, &s.keeper2, json!({"shop_id": s.shop, "villager": {"phone": "13900139001"}, "lines": [{"category_id": paper, "grams": 3500}]})).await;
         let (status, day) = app.get_as(&format!("/api/v1/shop/{}/today", s.shop), Some(&s.keeper)).await;
         assert_eq!(status, 200, "{day}");
         assert_eq!((day["redemptions"].as_i64(), day["points_collected"].as_i64()), (Some(2), Some(45)));
@@ -666,6 +689,13 @@ db_tests! {
             assert_eq!(status, 403);
         }
         assert_eq!(app.get_as(&format!("/api/v1/shop/{}/today", s.shop), Some(&s.admin)).await.0, 200);
+        // A keeper whose role is revoked reads nothing more.
+        let k2: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613800138102'").fetch_one(app.db.reader()).await.unwrap();
+        assert_eq!(app.get_as("/api/v1/shop/kept", Some(&s.keeper2)).await.1.as_array().unwrap().len(), 1);
+        let (status, _) = app.send(reqwest::Method::DELETE, &format!("/api/v1/admin/users/{k2}/roles/keeper/{LIUCUN}"), Some(&s.admin), None).await;
+        assert_eq!(status, 200);
+        assert_eq!(app.get_as(&format!("/api/v1/shop/{}/today", s.shop), Some(&s.keeper2)).await.0, 403);
+        assert_eq!(app.get_as("/api/v1/shop/kept", Some(&s.keeper2)).await.1, json!([]));
         assert_eq!(app.get_as("/api/v1/shop/999999/today", Some(&s.admin)).await.0, 404);
         // The month's statement: the township admin sees both shops of the township.
         let month = &day["date"].as_str().unwrap()[..7];

@@ -162,7 +162,9 @@ pub struct Order {
     /// The villager who ordered: in full to themselves, the volunteer who took the order and
     /// admins; masked (张*明) to the rest.
     pub orderer_name: String,
-    /// The orderer's phone (E.164), to the same people as the full name.
+    /// The orderer's phone (E.164): to themselves and the volunteer who took the order; to
+    /// admins in full for the village's own staff, masked (`138****0001`) for township and
+    /// county admins.
     pub orderer_phone: Option<String>,
     pub volunteer_id: Option<i64>,
     pub volunteer_name: Option<String>,

@@ -92,7 +92,8 @@ pub async fn history(
 }
 
 /// What each reference is about, for people: a claim's rule name, an award's reason, a
-/// redemption's shop, a drop-off's weights (废纸 2.5 公斤、塑料瓶 800 克).
+/// redemption's shop, a drop-off's weights (废纸 2.5 公斤、塑料瓶 800 克), a service order's
+/// type (a volunteer's reward).
 pub async fn labels(
     db: &Db,
     references: &[String],
@@ -122,6 +123,10 @@ pub async fn labels(
         (
             "recycling:",
             "SELECT id, summary AS label FROM recycling_dropoffs WHERE id IN",
+        ),
+        (
+            "order:",
+            "SELECT id, type_name AS label FROM service_orders WHERE id IN",
         ),
     ];
     for (prefix, sql) in queries {

@@ -17,7 +17,8 @@
 //!   credits themselves or their household (小微权力监督, [`crate::policy::may_review_claimant`]);
 //! - 1–10 lines, each category at most once, 1 g–1 t each; a drop-off is one transaction
 //!   (the drop-off, its lines, the ledger transfer and the audit entry `recycling.dropoff`),
-//!   and `POST /shop/recycling` takes an `Idempotency-Key`, so a retried tap credits once.
+//!   and `POST /shop/recycling` requires an `Idempotency-Key` (400 without), so a retried tap
+//!   credits once.
 
 pub mod routes;
 pub mod storage;

@@ -51,7 +51,6 @@ pub fn counter_error(e: &crate::shop::member::CounterError, message: String) -> 
         CounterError::Neither => ErrorCode::InvalidInput,
         CounterError::Phone(_) => ErrorCode::InvalidPhone,
         CounterError::Unknown => ErrorCode::NotFound,
-        CounterError::NotServed(_) => ErrorCode::Forbidden,
         CounterError::Storage(_) => return ApiError::internal(),
     };
     ApiError::new(code, message)
@@ -106,14 +105,14 @@ async fn set_category(
 #[utoipa::path(
     tag = "recycling",
     security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "1–100 characters; repeats answer the first result")),
+    params(("Idempotency-Key" = String, Header, description = "Required: 1–100 characters; repeats answer the first result")),
     request_body = NewDropoff,
     responses(
         (status = 201, body = Dropoff),
-        (status = 400, description = "`invalid_input`: lines (1–10, 1 g–1 t, each category once, in use in the county), villager; `invalid_phone`", body = jifen_shared::ApiErrorBody),
+        (status = 400, description = "`invalid_input`: Idempotency-Key missing, lines (1–10, 1 g–1 t, each category once, in use in the county), villager; `invalid_phone`", body = jifen_shared::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
-        (status = 403, description = "`forbidden`: not a keeper of the shop, a villager the shop does not serve, or the keeper's own household", body = jifen_shared::ApiErrorBody),
-        (status = 404, description = "`not_found`: no such shop, member code or phone", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not a keeper of the shop, or the keeper's own household", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such shop; nobody the shop serves has the member code or phone", body = jifen_shared::ApiErrorBody),
         (status = 409, description = "`idempotency_conflict`", body = jifen_shared::ApiErrorBody),
     )
 )]
@@ -124,9 +123,12 @@ async fn drop_off(
     body: web::Json<NewDropoff>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = idempotency::key_of(&req)?;
+    // Crediting points is never done without a key: a double tap must not credit twice.
+    let key = idempotency::key_of(&req)?.ok_or_else(|| {
+        ApiError::invalid_input("Idempotency-Key: required (one per drop-off, reused on retries)")
+    })?;
     let request = ("POST /shop/recycling", &*body);
-    let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
+    let stored = idempotency::run(&state.db, caller.id, Some(&key), &request, async |tx| {
         let dropoff =
             super::drop_off(tx, &state.keys, caller.id, &caller.roles, &body, now_ms()).await?;
         Ok((201, dropoff))

@@ -16,9 +16,9 @@
 //!   photos (→ `completed`); anyone else gets 403. The orderer cancels while `open`; a claimed
 //!   or completed order → 409 `not_cancellable`.
 //! - SLA: an order nobody claimed within `JIFEN_SERVICE_SLA_HOURS` (24 by default) escalates
-//!   to the grid worker's queue, after twice that to the village admins', after three times to
-//!   the township's ([`escalate_due`], the background sweep); a claim stops it, a release
-//!   resumes it from where it stood.
+//!   to the grid worker's queue, one SLA later to the village admins', one more to the
+//!   township's ([`escalate_due`], the background sweep); a claim stops it, a release resumes
+//!   it at the level it stood, its next escalation one SLA after the release.
 //! - Every change is a timeline event with who and when, in the same transaction; the people
 //!   concerned get a notification ([`crate::inbox`]).
 //!
@@ -101,16 +101,16 @@ async fn person(tx: &mut Tx, id: i64) -> Result<Option<PersonRow>, sqlx::Error> 
 
 /// The photo ids, deduplicated in order, checked to be the uploader's.
 async fn own_photos(tx: &mut Tx, uploader: i64, ids: &[i64]) -> Result<Vec<i64>, ServiceError> {
-    let mut unique = Vec::with_capacity(ids.len());
+    let mut unique = Vec::with_capacity(MAX_PHOTOS);
     for id in ids {
         if !unique.contains(id) {
+            if unique.len() == MAX_PHOTOS {
+                return Err(ServiceError::Invalid(format!(
+                    "photo_ids: at most {MAX_PHOTOS} photos"
+                )));
+            }
             unique.push(*id);
         }
-    }
-    if unique.len() > MAX_PHOTOS {
-        return Err(ServiceError::Invalid(format!(
-            "photo_ids: at most {MAX_PHOTOS} photos"
-        )));
     }
     let owned = crate::media::storage::owned_by(&mut **tx, uploader, &unique).await?;
     let missing: Vec<String> = unique
@@ -167,6 +167,7 @@ pub async fn create(
         status: OrderStatus::Open,
         volunteer_id: None,
         escalation_level: 0,
+        open_since: now,
         completion_note: None,
         completed_at: None,
         paid_transfer_id: None,
@@ -191,10 +192,16 @@ pub async fn view(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let standing = standing(&row, person_id, grants).ok_or(ServiceError::NotFound)?;
-    render(tx, row, standing).await
+    render(tx, row, standing, person_id, grants).await
 }
 
-async fn render(tx: &mut Tx, row: OrderRow, standing: Standing) -> Result<Order, ServiceError> {
+async fn render(
+    tx: &mut Tx,
+    row: OrderRow,
+    standing: Standing,
+    viewer_id: i64,
+    viewer_grants: &[RoleGrant],
+) -> Result<Order, ServiceError> {
     let orderer = person(tx, row.orderer_id).await?;
     let full = matches!(
         standing,
@@ -210,6 +217,21 @@ async fn render(tx: &mut Tx, row: OrderRow, standing: Standing) -> Result<Order,
             }
         })
         .unwrap_or_default();
+    let orderer_phone = orderer.and_then(|p| match standing {
+        Standing::Orderer | Standing::Volunteer => Some(p.phone),
+        // Admins: in full for the village's own staff, masked above (as everywhere,
+        // `policy::sees_full_phone`).
+        Standing::Admin => {
+            let village = RegionCode::parse(&row.village_code).ok();
+            let full = policy::sees_full_phone(viewer_id, viewer_grants, p.id, village.as_ref());
+            Some(if full {
+                p.phone
+            } else {
+                crate::people::phone::Phone::from_stored(p.phone).masked()
+            })
+        }
+        Standing::Onlooker => None,
+    });
     let volunteer_name = match row.volunteer_id {
         Some(v) => person(tx, v).await?.map(|p| p.name),
         None => None,
@@ -259,7 +281,7 @@ async fn render(tx: &mut Tx, row: OrderRow, standing: Standing) -> Result<Order,
         status: row.status,
         orderer_id: row.orderer_id,
         orderer_name,
-        orderer_phone: if full { orderer.map(|p| p.phone) } else { None },
+        orderer_phone,
         volunteer_id: row.volunteer_id,
         volunteer_name,
         escalation_level: row.escalation_level,
@@ -503,7 +525,7 @@ pub async fn release(
     if !storage::transition(
         &mut tx,
         id,
-        "status = 'open', volunteer_id = NULL",
+        "status = 'open', volunteer_id = NULL, open_since = $2",
         "status = 'claimed' AND volunteer_id = $3",
         Some(person_id),
         now,
@@ -686,56 +708,66 @@ pub async fn list(
     for row in rows {
         // Every row a filter found is one the caller may see.
         let standing = standing(&row, person_id, grants).unwrap_or(Standing::Onlooker);
-        orders.push(render(&mut tx, row, standing).await?);
+        orders.push(render(&mut tx, row, standing, person_id, grants).await?);
     }
     Ok(Page::from_overfetch(orders, limit as usize, |o| o.id))
 }
 
 /// Escalates open orders past their SLA one level each (the background sweep): a timeline
 /// event `escalated` ("网格员" / "村管理员" / "乡镇"), and a notification to the orderer.
-/// Answers how many escalated.
+/// An order that fails is logged and skipped (the others still escalate). Answers how many
+/// escalated.
 pub async fn escalate_due(db: &Db, sla_ms: i64, now: i64) -> Result<usize, ServiceError> {
     let mut escalated = 0;
     for id in storage::escalation_due(db.reader(), sla_ms, now, 200).await? {
-        let mut tx = db.begin_write().await?;
-        let Some(row) = storage::order_by_id(&mut *tx, id).await? else {
-            continue;
-        };
-        let level = row.escalation_level + 1;
-        let due = row.created_at + level * sla_ms <= now;
-        if row.status != OrderStatus::Open || level > 3 || !due {
-            continue;
+        match escalate(db, id, sla_ms, now).await {
+            Ok(true) => escalated += 1,
+            Ok(false) => {}
+            Err(e) => tracing::error!(order = id, error = %e, "an order could not be escalated"),
         }
-        let moved = storage::transition(
-            &mut tx,
-            id,
-            "escalation_level = escalation_level + 1",
-            "status = 'open' AND escalation_level = CAST($3 AS BIGINT)",
-            Some(row.escalation_level),
-            now,
-        )
-        .await?;
-        if !moved {
-            continue;
-        }
-        let to = match level {
-            1 => "网格员",
-            2 => "村管理员",
-            _ => "乡镇（街道）",
-        };
-        storage::insert_event(&mut tx, id, "escalated", None, to, now).await?;
-        let text = format!("您的“{}”暂无人接单，已提交{to}跟进", row.type_name);
-        crate::inbox::notify(
-            &mut tx,
-            row.orderer_id,
-            "order_escalated",
-            &text,
-            &format!("order:{id}"),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        escalated += 1;
     }
     Ok(escalated)
+}
+
+/// Escalates order `id` one level if it is still open and due; whether it did.
+async fn escalate(db: &Db, id: i64, sla_ms: i64, now: i64) -> Result<bool, ServiceError> {
+    let mut tx = db.begin_write().await?;
+    let Some(row) = storage::order_by_id(&mut *tx, id).await? else {
+        return Ok(false);
+    };
+    let level = row.escalation_level + 1;
+    if row.status != OrderStatus::Open || level > 3 || row.open_since + sla_ms > now {
+        return Ok(false);
+    }
+    let moved = storage::transition(
+        &mut tx,
+        id,
+        "escalation_level = escalation_level + 1, open_since = $2",
+        "status = 'open' AND escalation_level = CAST($3 AS BIGINT)",
+        Some(row.escalation_level),
+        now,
+    )
+    .await?;
+    if !moved {
+        return Ok(false);
+    }
+    let to = match level {
+        1 => "网格员",
+        2 => "村管理员",
+        _ => "乡镇（街道）",
+    };
+    storage::insert_event(&mut tx, id, "escalated", None, to, now).await?;
+    let text = format!("您的“{}”暂无人接单，已提交{to}跟进", row.type_name);
+    let reference = format!("order:{id}");
+    crate::inbox::notify(
+        &mut tx,
+        row.orderer_id,
+        "order_escalated",
+        &text,
+        &reference,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }

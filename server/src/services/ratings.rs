@@ -80,11 +80,13 @@ pub async fn rate(
         .is_some_and(|r| r.status == "closed");
     let round = match &latest {
         None => 1,
-        Some(r) if r.round == 1 && rectified => 2,
+        // The same rating again is a retried tap, also when the rectification closed meanwhile
+        // (the villager's second rating is a different one).
         Some(r) if r.stars == request.stars && r.comment == comment && !r.automatic => {
             // A retried tap: the order as it is now.
             return orders::view(&mut tx, id, person_id, grants).await;
         }
+        Some(r) if r.round == 1 && rectified => 2,
         Some(_) => return Err(ServiceError::AlreadyRated(id)),
     };
     let rating = RatingRow {
@@ -193,31 +195,40 @@ async fn pay(tx: &mut Tx, row: &OrderRow, now: i64) -> Result<(), ServiceError> 
 }
 
 /// Rates as 中评 (3 stars, automatic) the completed orders left unrated for 7 days, paying
-/// their volunteers (the background sweep). Answers how many.
+/// their volunteers (the background sweep); an order that fails is logged and skipped.
+/// Answers how many.
 pub async fn auto_rate_due(db: &Db, now: i64) -> Result<usize, ServiceError> {
     let mut rated = 0;
     for id in storage::unrated_since(db.reader(), now - RATING_WINDOW_MS, 200).await? {
-        let mut tx = db.begin_write().await?;
-        let Some(row) = storage::order_by_id(&mut *tx, id).await? else {
-            continue;
-        };
-        let rating = RatingRow {
-            round: 1,
-            stars: 3,
-            comment: String::new(),
-            automatic: true,
-            created_at: now,
-        };
-        if row.status != OrderStatus::Completed
-            || !storage::insert_rating(&mut tx, id, &rating).await?
-        {
-            continue;
+        match auto_rate(db, id, now).await {
+            Ok(true) => rated += 1,
+            Ok(false) => {}
+            Err(e) => tracing::error!(order = id, error = %e, "an order could not be rated"),
         }
-        settle_rating(&mut tx, &row, &rating, None, now).await?;
-        tx.commit().await?;
-        rated += 1;
     }
     Ok(rated)
+}
+
+/// Rates order `id` as 中评 if it is still completed and unrated; whether it did.
+async fn auto_rate(db: &Db, id: i64, now: i64) -> Result<bool, ServiceError> {
+    let mut tx = db.begin_write().await?;
+    let Some(row) = storage::order_by_id(&mut *tx, id).await? else {
+        return Ok(false);
+    };
+    let rating = RatingRow {
+        round: 1,
+        stars: 3,
+        comment: String::new(),
+        automatic: true,
+        created_at: now,
+    };
+    if row.status != OrderStatus::Completed || !storage::insert_rating(&mut tx, id, &rating).await?
+    {
+        return Ok(false);
+    }
+    settle_rating(&mut tx, &row, &rating, None, now).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The rectifications of the caller's regions ([`Action::ManageOrders`]), newest first;

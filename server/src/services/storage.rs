@@ -29,6 +29,8 @@ pub struct OrderRow {
     pub status: OrderStatus,
     pub volunteer_id: Option<i64>,
     pub escalation_level: i64,
+    /// When it was ordered, released or last escalated.
+    pub open_since: i64,
     pub completion_note: Option<String>,
     pub completed_at: Option<i64>,
     pub paid_transfer_id: Option<i64>,
@@ -36,7 +38,7 @@ pub struct OrderRow {
 }
 
 const COLUMNS: &str = "id, orderer_id, village_code, grid_code, type_id, type_name, \
-    reward_points, description, address, status, volunteer_id, escalation_level, \
+    reward_points, description, address, status, volunteer_id, escalation_level, open_since, \
     completion_note, completed_at, paid_transfer_id, created_at";
 
 fn order(r: &AnyRow) -> Result<OrderRow, sqlx::Error> {
@@ -57,6 +59,7 @@ fn order(r: &AnyRow) -> Result<OrderRow, sqlx::Error> {
         })?,
         volunteer_id: r.try_get("volunteer_id")?,
         escalation_level: r.try_get("escalation_level")?,
+        open_since: r.try_get("open_since")?,
         completion_note: r.try_get("completion_note")?,
         completed_at: r.try_get("completed_at")?,
         paid_transfer_id: r.try_get("paid_transfer_id")?,
@@ -68,8 +71,8 @@ fn order(r: &AnyRow) -> Result<OrderRow, sqlx::Error> {
 pub async fn insert_order(tx: &mut Tx, o: &OrderRow, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO service_orders (orderer_id, village_code, grid_code, type_id, type_name, \
-           reward_points, description, address, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $9) RETURNING id",
+           reward_points, description, address, status, open_since, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $9, $9) RETURNING id",
     )
     .bind(o.orderer_id)
     .bind(&o.village_code)
@@ -284,8 +287,8 @@ pub async fn events<'e>(
     .collect()
 }
 
-/// Open orders whose next escalation is due at `now` with SLA `sla_ms` (level L is reached
-/// `L × sla_ms` after ordering), oldest first, at most `limit`.
+/// Open orders whose next escalation is due at `now` with SLA `sla_ms` (one SLA after they
+/// were ordered, released or last escalated), oldest first, at most `limit`.
 pub async fn escalation_due<'e>(
     exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     sla_ms: i64,
@@ -294,7 +297,7 @@ pub async fn escalation_due<'e>(
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query(
         "SELECT id FROM service_orders WHERE status = 'open' AND escalation_level < 3 \
-         AND created_at + (escalation_level + 1) * $1 <= $2 ORDER BY id LIMIT $3",
+         AND open_since + $1 <= $2 ORDER BY open_since, id LIMIT $3",
     )
     .bind(sla_ms)
     .bind(now)
@@ -331,7 +334,13 @@ pub async fn insert_rating(tx: &mut Tx, order_id: i64, r: &RatingRow) -> Result<
     .execute(&mut **tx)
     .await?
     .rows_affected()
-        == 1)
+        == 1
+        && sqlx::query("UPDATE service_orders SET rated = 1 WHERE id = $1")
+            .bind(order_id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+            == 1)
 }
 
 /// The latest rating of an order.
@@ -365,9 +374,8 @@ pub async fn unrated_since<'e>(
     limit: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query(
-        "SELECT o.id FROM service_orders o WHERE o.status = 'completed' AND o.completed_at <= $1 \
-         AND NOT EXISTS (SELECT 1 FROM service_ratings r WHERE r.order_id = o.id) \
-         ORDER BY o.id LIMIT $2",
+        "SELECT id FROM service_orders WHERE status = 'completed' AND rated = 0 \
+         AND completed_at <= $1 ORDER BY completed_at, id LIMIT $2",
     )
     .bind(completed_before)
     .bind(limit)
@@ -488,9 +496,10 @@ pub async fn rectifications_under<'e>(
     .collect()
 }
 
-/// Counts for the ratings summary of villages under `prefix`: the latest rating of each
-/// order, when given in `period` (good, neutral, bad, sum of stars), and the rectifications
-/// opened in `period` (open now, closed, closed in time).
+/// Counts for the ratings summary of villages under `prefix`: each order's latest rating as of
+/// the end of `period`, when given in `period` (good, neutral, bad, sum of stars) — so a past
+/// month's report never changes —, and the rectifications opened in `period` (open now,
+/// closed, closed in time).
 pub async fn rating_counts<'e, E>(
     exec: E,
     prefix: &str,
@@ -507,7 +516,8 @@ where
            CAST(COALESCE(SUM(r.stars), 0) AS BIGINT) AS stars \
          FROM service_ratings r JOIN service_orders o ON o.id = r.order_id \
          WHERE o.village_code LIKE $1 AND r.created_at >= $2 AND r.created_at < $3 \
-         AND r.round = (SELECT MAX(x.round) FROM service_ratings x WHERE x.order_id = r.order_id)",
+         AND r.round = (SELECT MAX(x.round) FROM service_ratings x \
+             WHERE x.order_id = r.order_id AND x.created_at < $3)",
     )
     .bind(&like)
     .bind(period.start)

@@ -6,7 +6,6 @@
 //! for a villager without a phone. The keeper scans it, or types the villager's 11-digit
 //! phone instead, before weighing recyclables ([`crate::recycling`]).
 
-use jifen_shared::points::mask_name;
 use jifen_shared::recycling::{MemberCode, VillagerRef};
 use jifen_shared::regions::RegionCode;
 use sqlx::Row;
@@ -25,11 +24,10 @@ pub enum CounterError {
     Neither,
     #[error("villager: {0}")]
     Phone(crate::people::phone::PhoneError),
-    /// A forged or tampered member code, or a phone nobody has.
-    #[error("villager: nobody has this member code or phone")]
+    /// A forged or tampered member code, a phone nobody has, or a person this shop does not
+    /// serve (answered alike, so a keeper cannot probe who is registered elsewhere).
+    #[error("villager: nobody this shop serves has this member code or phone")]
     Unknown,
-    #[error("villager: {0} is not a villager this shop serves")]
-    NotServed(String),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
 }
@@ -42,7 +40,7 @@ pub async fn member_code(db: &Db, keys: &Keys, person_id: i64) -> Result<MemberC
             let mut tx = db.begin_write().await?;
             sqlx::query(
                 "INSERT INTO member_codes (person_id, nonce, created_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT DO NOTHING",
+                 ON CONFLICT (person_id) DO NOTHING",
             )
             .bind(person_id)
             .bind(token::new_nonce())
@@ -74,7 +72,7 @@ async fn stored_nonce(db: &Db, person_id: i64) -> Result<Option<String>, sqlx::E
 /// (a village's own shop, or its township's).
 ///
 /// Errors: [`CounterError::Neither`] (none or both given), [`CounterError::Phone`] (not a
-/// mainland mobile number), [`CounterError::Unknown`], [`CounterError::NotServed`].
+/// mainland mobile number), [`CounterError::Unknown`].
 pub async fn identify(
     tx: &mut Tx,
     keys: &Keys,
@@ -110,6 +108,6 @@ pub async fn identify(
         .as_deref()
         .and_then(|v| RegionCode::parse(v).ok())
         .filter(|v| super::serves(shop, v))
-        .ok_or_else(|| CounterError::NotServed(mask_name(&person.name)))?;
+        .ok_or(CounterError::Unknown)?;
     Ok((person, village))
 }

@@ -339,24 +339,34 @@ pub const SWEEP_BATCH: i64 = 200;
 
 /// Lets reservations past their expiry lapse (the background sweep): each voided, its stock
 /// returned and marked `expired`, in its own transaction, so a keeper handing one over at
-/// that very moment either wins (and the sweep skips it) or finds it expired. Answers how
-/// many lapsed.
+/// that very moment either wins (and the sweep skips it) or finds it expired; one that fails
+/// is logged and skipped. Answers how many lapsed.
 pub async fn sweep(db: &Db, now: i64) -> Result<usize, RedemptionError> {
     let mut lapsed = 0;
     for id in storage::lapsed_ids(db, now, SWEEP_BATCH).await? {
-        let mut tx = db.begin_write().await?;
-        let Some(row) = storage::redemption_by_id(&mut *tx, id).await? else {
-            continue;
-        };
-        if row.status == RedemptionStatus::Reserved
-            && row.expires_at <= now
-            && release(&mut tx, &row, RedemptionStatus::Expired, None, now).await?
-        {
-            tx.commit().await?;
-            lapsed += 1;
+        match lapse_one(db, id, now).await {
+            Ok(true) => lapsed += 1,
+            Ok(false) => {}
+            Err(e) => tracing::error!(redemption = id, error = %e, "a redemption could not lapse"),
         }
     }
     Ok(lapsed)
+}
+
+/// Lets redemption `id` lapse if it is still reserved past its expiry; whether it did.
+async fn lapse_one(db: &Db, id: i64, now: i64) -> Result<bool, RedemptionError> {
+    let mut tx = db.begin_write().await?;
+    let Some(row) = storage::redemption_by_id(&mut *tx, id).await? else {
+        return Ok(false);
+    };
+    if row.status == RedemptionStatus::Reserved
+        && row.expires_at <= now
+        && release(&mut tx, &row, RedemptionStatus::Expired, None, now).await?
+    {
+        tx.commit().await?;
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// Whether `keeper_id` (holding `grants`) keeps the redemption's shop: the keeper role over

@@ -39,6 +39,14 @@ fn manages(grants: &[RoleGrant], shop: &ShopRow) -> bool {
     RegionCode::parse(&shop.region_code).is_ok_and(|r| policy::may(grants, Action::ManageShops, &r))
 }
 
+/// Whether the caller keeps `shop`: appointed to it (`kept`) and still holding the keeper
+/// role over its region (a keeper whose role was revoked reads nothing).
+fn keeps(kept: &[i64], grants: &[RoleGrant], shop: &ShopRow) -> bool {
+    kept.contains(&shop.id)
+        && RegionCode::parse(&shop.region_code)
+            .is_ok_and(|r| policy::may(grants, Action::KeepShop, &r))
+}
+
 /// The shop's day so far (`now` in the county's calendar).
 ///
 /// Errors: [`ReportError::NoSuchShop`], [`ReportError::NotYours`].
@@ -53,8 +61,8 @@ pub async fn day(
     let shop = storage::shop(db.reader(), shop_id)
         .await?
         .ok_or(ReportError::NoSuchShop(shop_id))?;
-    let keeper = storage::kept_by(db, person_id).await?.contains(&shop_id);
-    if !keeper && !manages(grants, &shop) {
+    let kept = storage::kept_by(db, person_id).await?;
+    if !keeps(&kept, grants, &shop) && !manages(grants, &shop) {
         return Err(ReportError::NotYours(shop_id));
     }
     let today = calendar.day(now);
@@ -89,7 +97,7 @@ pub async fn settlements(
     let shops: Vec<ShopRow> = storage::all_shops(db)
         .await?
         .into_iter()
-        .filter(|s| kept.contains(&s.id) || manages(grants, s))
+        .filter(|s| keeps(&kept, grants, s) || manages(grants, s))
         .collect();
     let codes: Vec<String> = shops.iter().map(|s| s.region_code.clone()).collect();
     let regions = crate::regions::storage::find_many(db, &codes).await?;
@@ -166,13 +174,33 @@ fn rows(s: &Settlements) -> Vec<[String; 8]> {
     rows
 }
 
+/// A text cell a spreadsheet will not run as a formula: a leading `=`, `+`, `-` or `@` gets
+/// a `'` before it (OWASP's advice against CSV injection; names are typed by staff).
+fn inert(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
 /// The statements as CSV (UTF-8 with a byte-order mark, so Excel on Windows reads the
-/// Chinese correctly).
+/// Chinese correctly; text cells made inert).
 pub fn to_csv(s: &Settlements) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(HEADER)?;
     for row in rows(s) {
-        w.write_record(&row)?;
+        let [month, shop, code, region, goods, qty, points, value] = row;
+        w.write_record([
+            month,
+            inert(&shop),
+            code,
+            inert(&region),
+            inert(&goods),
+            qty,
+            points,
+            value,
+        ])?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
 }
@@ -275,6 +303,18 @@ mod tests {
         assert_eq!(
             lines[3],
             "2026-11,谷寨村积分超市,410783101204,谷寨村委会,合计（3 笔兑换）Total,3,120,24.50"
+        );
+    }
+
+    #[test]
+    fn csv_cells_never_run_as_formulas() {
+        let mut s = sample();
+        s.shops[0].goods[0].name = "=HYPERLINK(\"http://x\")".into();
+        let bytes = to_csv(&s).unwrap();
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert!(
+            text.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","),
+            "{text}"
         );
     }
 

@@ -421,7 +421,13 @@ async fn kept(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse
     let ids = super::storage::kept_by(&state.db, caller.id).await?;
     let mut list = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(s) = super::storage::shop(state.db.reader(), id).await? {
+        let shop = super::storage::shop(state.db.reader(), id).await?;
+        // Appointed, and still holding the keeper role there.
+        if let Some(s) = shop.filter(|s| {
+            RegionCode::parse(&s.region_code).is_ok_and(|r| {
+                crate::policy::may(&caller.roles, crate::policy::Action::KeepShop, &r)
+            })
+        }) {
             list.push(Shop {
                 id: s.id,
                 name: s.name,
@@ -438,8 +444,8 @@ async fn kept(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse
     (status = 200, body = IdentifiedVillager),
     (status = 400, description = "`invalid_input`: give either member_code or phone; `invalid_phone`", body = jifen_shared::ApiErrorBody),
     (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
-    (status = 403, description = "`forbidden`: not a keeper of the shop, or a villager it does not serve", body = jifen_shared::ApiErrorBody),
-    (status = 404, description = "`not_found`: no such shop, member code or phone", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not a keeper of the shop", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such shop; nobody the shop serves has the member code or phone", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/shop/identify")]
 async fn identify(
