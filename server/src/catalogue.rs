@@ -53,6 +53,14 @@ pub fn county_of(region: &RegionCode) -> Option<RegionCode> {
     Some(code)
 }
 
+/// The region a catalogue is read for: any county, township, village or grid code (the
+/// catalogue is its county's); `None` for anything else.
+pub fn region_within_county(code: &str) -> Option<RegionCode> {
+    RegionCode::parse(code)
+        .ok()
+        .filter(|c| c.level() >= RegionLevel::County)
+}
+
 /// A loaded county named by `code`.
 pub async fn county(db: &crate::storage::Db, code: &str) -> Result<RegionCode, EntryError> {
     let county = RegionCode::parse(code)

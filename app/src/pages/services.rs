@@ -838,6 +838,23 @@ fn action_trouble(failure: &ApiFailure) -> Text {
     }
 }
 
+/// `POST /services/orders/{id}/{action}` with `body`, signed in (refreshing the token once if
+/// it expired): the order as it is now. Every action on an order goes through here.
+pub async fn order_action<B: serde::Serialize>(
+    session: crate::session::Session,
+    id: i64,
+    action: &str,
+    body: &B,
+) -> Result<Order, ApiFailure> {
+    let path = format!("/services/orders/{id}/{action}");
+    session
+        .authed(|token| {
+            let path = path.clone();
+            async move { api::post_as::<_, Order>(&path, body, &token).await }
+        })
+        .await
+}
+
 /// A one-tap action on an order (`POST /services/orders/{id}/{action}` with `{}`): 接单,
 /// 取消订单. A refusal is said plainly; the order is read again when it changed meanwhile.
 #[component]
@@ -859,16 +876,7 @@ fn Act(
         busy.set(true);
         trouble.set(None);
         leptos::task::spawn_local(async move {
-            let result = session
-                .authed(|token| async move {
-                    api::post_as::<_, Order>(
-                        &format!("/services/orders/{id}/{action}"),
-                        &serde_json::Map::new(),
-                        &token,
-                    )
-                    .await
-                })
-                .await;
+            let result = order_action(session, id, action, &serde_json::Map::new()).await;
             busy.try_set(false);
             match result {
                 Ok(order) => changed.run(order),
@@ -961,19 +969,7 @@ fn RateForm(id: i64, changed: Callback<Order>) -> impl IntoView {
         busy.set(true);
         trouble.set(None);
         leptos::task::spawn_local(async move {
-            let result = session
-                .authed(|token| {
-                    let body = body.clone();
-                    async move {
-                        api::post_as::<_, Order>(
-                            &format!("/services/orders/{id}/rate"),
-                            &body,
-                            &token,
-                        )
-                        .await
-                    }
-                })
-                .await;
+            let result = order_action(session, id, "rate", &body).await;
             busy.try_set(false);
             match result {
                 Ok(order) => changed.run(order),
@@ -1098,19 +1094,7 @@ fn CompleteForm(id: i64, changed: Callback<Order>, reload: Callback<()>) -> impl
         busy.set(true);
         trouble.set(None);
         leptos::task::spawn_local(async move {
-            let result = session
-                .authed(|token| {
-                    let body = body.clone();
-                    async move {
-                        api::post_as::<_, Order>(
-                            &format!("/services/orders/{id}/complete"),
-                            &body,
-                            &token,
-                        )
-                        .await
-                    }
-                })
-                .await;
+            let result = order_action(session, id, "complete", &body).await;
             busy.try_set(false);
             match result {
                 Ok(order) => changed.run(order),

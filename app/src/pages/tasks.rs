@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use super::paged::{Paged, PagedList};
 use super::services::{OrderChip, grade_text};
 use super::{ListSkeleton, TabbedScreen, explain, require_sign_in};
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
 use crate::i18n::{Text, order_reward, reward_paid, t, tr, use_locale};
 use crate::session::use_session;
 use crate::time;
@@ -155,16 +155,8 @@ fn AvailableCard(order: Order) -> impl IntoView {
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let result = session
-                .authed(|token| async move {
-                    api::post_as::<_, Order>(
-                        &format!("/services/orders/{id}/claim"),
-                        &serde_json::Map::new(),
-                        &token,
-                    )
-                    .await
-                })
-                .await;
+            let result =
+                super::services::order_action(session, id, "claim", &serde_json::Map::new()).await;
             busy.try_set(false);
             claimed.run((id, result.map(|_| ())));
         });

@@ -4,7 +4,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use jifen_shared::ErrorCode;
 use jifen_shared::recycling::{CategoryUpdate, Dropoff, NewDropoff, RecyclingCategory};
-use jifen_shared::regions::RegionCode;
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -50,7 +49,8 @@ pub fn counter_error(e: &crate::shop::member::CounterError, message: String) -> 
     let code = match e {
         CounterError::Neither => ErrorCode::InvalidInput,
         CounterError::Phone(_) => ErrorCode::InvalidPhone,
-        CounterError::Unknown => ErrorCode::NotFound,
+        CounterError::Unknown | CounterError::NoSuchShop(_) => ErrorCode::NotFound,
+        CounterError::NotKeeper(_) => ErrorCode::Forbidden,
         CounterError::Storage(_) => return ApiError::internal(),
     };
     ApiError::new(code, message)
@@ -74,12 +74,9 @@ async fn categories(
     query: web::Query<CategoriesQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let region = RegionCode::parse(&query.region_code)
-        .ok()
-        .filter(|c| c.level() >= jifen_shared::regions::RegionLevel::County)
-        .ok_or_else(|| {
-            ApiError::invalid_input("region_code: a county, township or village code")
-        })?;
+    let region = crate::catalogue::region_within_county(&query.region_code).ok_or_else(|| {
+        ApiError::invalid_input("region_code: a county, township or village code")
+    })?;
     Ok(HttpResponse::Ok().json(super::categories(&state.db, &region).await?))
 }
 

@@ -92,12 +92,9 @@ async fn types(
     query: web::Query<TypesQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let region = RegionCode::parse(&query.region_code)
-        .ok()
-        .filter(|c| c.level() >= jifen_shared::regions::RegionLevel::County)
-        .ok_or_else(|| {
-            ApiError::invalid_input("region_code: a county, township or village code")
-        })?;
+    let region = crate::catalogue::region_within_county(&query.region_code).ok_or_else(|| {
+        ApiError::invalid_input("region_code: a county, township or village code")
+    })?;
     Ok(HttpResponse::Ok().json(super::types(&state.db, &region).await?))
 }
 

@@ -6,7 +6,9 @@
 //! for a villager without a phone. The keeper scans it, or types the villager's 11-digit
 //! phone instead, before weighing recyclables ([`crate::recycling`]).
 
-use jifen_shared::recycling::{MemberCode, VillagerRef};
+use jifen_shared::auth::RoleGrant;
+use jifen_shared::points::mask_name;
+use jifen_shared::recycling::{IdentifiedVillager, IdentifyRequest, MemberCode, VillagerRef};
 use jifen_shared::regions::RegionCode;
 use sqlx::Row;
 
@@ -28,6 +30,10 @@ pub enum CounterError {
     /// serve (answered alike, so a keeper cannot probe who is registered elsewhere).
     #[error("villager: nobody this shop serves has this member code or phone")]
     Unknown,
+    #[error("shop_id: no shop {0}")]
+    NoSuchShop(i64),
+    #[error("you do not keep shop {0}")]
+    NotKeeper(i64),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
 }
@@ -110,4 +116,35 @@ pub async fn identify(
         .filter(|v| super::serves(shop, v))
         .ok_or(CounterError::Unknown)?;
     Ok((person, village))
+}
+
+/// Who the keeper `keeper_id` (holding `grants`) is about to credit at the counter of
+/// `request.shop_id` (`POST /shop/identify`): the villager's masked name and village.
+///
+/// Errors: [`CounterError::NoSuchShop`], [`CounterError::NotKeeper`], and those of
+/// [`identify`].
+pub async fn preview(
+    db: &Db,
+    keys: &Keys,
+    keeper_id: i64,
+    grants: &[RoleGrant],
+    request: &IdentifyRequest,
+) -> Result<IdentifiedVillager, CounterError> {
+    let mut tx = db.reader().begin().await?;
+    let shop = super::storage::shop(&mut *tx, request.shop_id)
+        .await?
+        .ok_or(CounterError::NoSuchShop(request.shop_id))?;
+    if !super::keeps(&mut tx, keeper_id, grants, shop.id, &shop.region_code).await? {
+        return Err(CounterError::NotKeeper(shop.id));
+    }
+    let (person, village) = identify(&mut tx, keys, &shop, &request.villager).await?;
+    drop(tx);
+    let village_name = crate::regions::storage::find(db, village.as_str())
+        .await?
+        .map(|r| r.name)
+        .unwrap_or_default();
+    Ok(IdentifiedVillager {
+        name: mask_name(&person.name),
+        village_name,
+    })
 }

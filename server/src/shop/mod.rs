@@ -157,6 +157,13 @@ pub fn serves(shop: &storage::ShopRow, village: &RegionCode) -> bool {
             .is_some_and(|t| t.as_str() == shop.region_code)
 }
 
+/// Whether `grants` hold the keeper role over a shop's region (`shop_region`). Keeping a shop
+/// takes that and the appointment to the shop itself (`shop_keepers`): a keeper whose role was
+/// revoked keeps nothing, even while the appointment row stays.
+pub fn keeper_role_over(grants: &[RoleGrant], shop_region: &str) -> bool {
+    RegionCode::parse(shop_region).is_ok_and(|r| policy::may(grants, Action::KeepShop, &r))
+}
+
 /// Whether `person_id` (holding `grants`) keeps `shop`: the keeper role over its region, and
 /// appointed to that very shop.
 pub async fn keeps(
@@ -166,11 +173,28 @@ pub async fn keeps(
     shop_id: i64,
     shop_region: &str,
 ) -> Result<bool, sqlx::Error> {
-    let Ok(region) = RegionCode::parse(shop_region) else {
-        return Ok(false);
-    };
-    Ok(policy::may(grants, Action::KeepShop, &region)
-        && storage::is_keeper(tx, shop_id, person_id).await?)
+    Ok(keeper_role_over(grants, shop_region) && storage::is_keeper(tx, shop_id, person_id).await?)
+}
+
+/// The shops `person_id` (holding `grants`) keeps, by id (`GET /shop/kept`).
+pub async fn kept_shops(
+    db: &Db,
+    person_id: i64,
+    grants: &[RoleGrant],
+) -> Result<Vec<Shop>, sqlx::Error> {
+    let mut list = Vec::new();
+    for id in storage::kept_by(db, person_id).await? {
+        if let Some(s) = storage::shop(db.reader(), id).await?
+            && keeper_role_over(grants, &s.region_code)
+        {
+            list.push(Shop {
+                id: s.id,
+                name: s.name,
+                village_code: s.region_code,
+            });
+        }
+    }
+    Ok(list)
 }
 
 /// The shops serving a village: its own and its township's (`GET /shops`).

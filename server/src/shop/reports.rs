@@ -42,9 +42,7 @@ fn manages(grants: &[RoleGrant], shop: &ShopRow) -> bool {
 /// Whether the caller keeps `shop`: appointed to it (`kept`) and still holding the keeper
 /// role over its region (a keeper whose role was revoked reads nothing).
 fn keeps(kept: &[i64], grants: &[RoleGrant], shop: &ShopRow) -> bool {
-    kept.contains(&shop.id)
-        && RegionCode::parse(&shop.region_code)
-            .is_ok_and(|r| policy::may(grants, Action::KeepShop, &r))
+    kept.contains(&shop.id) && super::keeper_role_over(grants, &shop.region_code)
 }
 
 /// The shop's day so far (`now` in the county's calendar).

@@ -18,7 +18,6 @@ use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::ShopError;
-use super::member::CounterError;
 use super::redemptions::RedemptionError;
 use super::reports::{self, ReportError};
 use crate::auth::caller::Caller;
@@ -418,24 +417,8 @@ async fn member_code(caller: Caller, state: web::Data<AppState>) -> Result<HttpR
 ))]
 #[get("/shop/kept")]
 async fn kept(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let ids = super::storage::kept_by(&state.db, caller.id).await?;
-    let mut list = Vec::with_capacity(ids.len());
-    for id in ids {
-        let shop = super::storage::shop(state.db.reader(), id).await?;
-        // Appointed, and still holding the keeper role there.
-        if let Some(s) = shop.filter(|s| {
-            RegionCode::parse(&s.region_code).is_ok_and(|r| {
-                crate::policy::may(&caller.roles, crate::policy::Action::KeepShop, &r)
-            })
-        }) {
-            list.push(Shop {
-                id: s.id,
-                name: s.name,
-                village_code: s.region_code,
-            });
-        }
-    }
-    Ok(HttpResponse::Ok().json(list))
+    let kept = super::kept_shops(&state.db, caller.id, &caller.roles).await?;
+    Ok(HttpResponse::Ok().json(kept))
 }
 
 /// Names the villager at the counter by member code or phone (keepers of that shop): the
@@ -453,36 +436,10 @@ async fn identify(
     body: web::Json<IdentifyRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut tx = state.db.reader().begin().await?;
-    let shop = super::storage::shop(&mut *tx, body.shop_id)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no shop {}", body.shop_id)))?;
-    if !super::keeps(
-        &mut tx,
-        caller.id,
-        &caller.roles,
-        shop.id,
-        &shop.region_code,
-    )
-    .await?
-    {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            format!("you do not keep shop {}", shop.id),
-        ));
-    }
-    let (person, village) = super::member::identify(&mut tx, &state.keys, &shop, &body.villager)
+    let villager = super::member::preview(&state.db, &state.keys, caller.id, &caller.roles, &body)
         .await
-        .map_err(|e: CounterError| crate::recycling::routes::counter_error(&e, e.to_string()))?;
-    drop(tx);
-    let village_name = crate::regions::storage::find(&state.db, village.as_str())
-        .await?
-        .map(|r| r.name)
-        .unwrap_or_default();
-    Ok(HttpResponse::Ok().json(IdentifiedVillager {
-        name: jifen_shared::points::mask_name(&person.name),
-        village_name,
-    }))
+        .map_err(|e| crate::recycling::routes::counter_error(&e, e.to_string()))?;
+    Ok(HttpResponse::Ok().json(villager))
 }
 
 /// The shop's day so far in the county (今日汇总): redemptions handed over and their goods,
