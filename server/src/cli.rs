@@ -82,6 +82,49 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Load the demo county: 长垣市's real townships and villages with generated grids, staff,
+    /// villagers, shops and goods (see `jifen_server::demo`), then print how to sign in as each
+    /// role. Deterministic for a seed; running it again changes nothing.
+    ///
+    /// Every demo phone starts with 100, a block no real mobile number uses.
+    SeedDemo {
+        /// Seed of the generated people and goods.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Villagers per village (1–9000); 40 gives about 25,000 in the county.
+        #[arg(long, default_value_t = crate::demo::DEFAULT_VILLAGERS_PER_VILLAGE)]
+        villagers_per_village: u32,
+        /// Only this many villages get people and shops, spread over the townships (all 619
+        /// when absent; the divisions are always loaded whole).
+        #[arg(long)]
+        villages: Option<usize>,
+        /// The demo staff's password (at least 8 characters).
+        #[arg(long, default_value = crate::demo::DEFAULT_PASSWORD)]
+        password: String,
+    },
+    /// Drive days of the demo county's life through the HTTP API of a running server (claims
+    /// with photos, reviews, redemptions, recycling, service orders and ratings), then check
+    /// the ledger's invariants and print a summary per township.
+    ///
+    /// Runs beside the server with its configuration (same database and signing key). Exit
+    /// status: 0 when every answer was as expected and the ledger holds; 1 otherwise.
+    Simulate {
+        /// The running server.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// Days to simulate (1–366).
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// Villages living their day at once (1–1000).
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+        /// Seed of the villagers' choices.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Only the first this many villages with people (code order).
+        #[arg(long)]
+        villages: Option<usize>,
+    },
 }
 
 /// How long a command waits for the database before giving up.
@@ -150,6 +193,48 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
+        Command::SeedDemo {
+            seed,
+            villagers_per_village,
+            villages,
+            password,
+        } => {
+            let options = crate::demo::SeedOptions {
+                seed,
+                villagers_per_village,
+                villages,
+                password,
+            };
+            let report = crate::demo::seed(&db, &options).await?;
+            print_seed_report(&report);
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Simulate {
+            url,
+            days,
+            concurrency,
+            seed,
+            villages,
+        } => {
+            let keys =
+                crate::auth::keys::Keys::load(settings.jwt_secret.as_deref(), &settings.data_dir)?;
+            let options = crate::demo::simulate::SimulateOptions {
+                base_url: url,
+                days,
+                concurrency,
+                seed,
+                villages,
+            };
+            let report = crate::demo::simulate::run(&db, &keys, &options).await?;
+            let ok = print_simulation(&report);
+            db.close().await;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         Command::ImportDivisions { files } => {
             let ok = import_divisions(&db, &files).await?;
             db.close().await;
@@ -160,6 +245,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// Prints what `seed-demo` made and the sign-ins to try.
+fn print_seed_report(r: &crate::demo::SeedReport) {
+    let [created, updated, unchanged] = r.villagers;
+    println!(
+        "长垣市 demo loaded in {:.1} s: {} township-level units, {} villages with people, {} grids, \
+         villagers {created} created / {updated} updated / {unchanged} unchanged, {} volunteers, \
+         {} new staff accounts, {} shops with {} goods",
+        r.elapsed.as_secs_f64(),
+        r.townships,
+        r.villages,
+        r.grids,
+        r.volunteers,
+        r.staff,
+        r.shops,
+        r.goods
+    );
+    println!("Sign in (phones are demo numbers, +86 100…, never real):");
+    for (role, place, phone, how) in &r.logins {
+        println!("  {role:<28} {phone}  {how}  ({place})");
+    }
+}
+
+/// Prints the simulation's summary; whether it went as expected.
+fn print_simulation(r: &crate::demo::simulate::SimulationReport) -> bool {
+    println!(
+        "{} days of {} villages ({} villagers): {} requests in {:.1} s, {:.0} requests/s",
+        r.days,
+        r.villages,
+        r.villagers,
+        r.requests,
+        r.elapsed.as_secs_f64(),
+        r.rate()
+    );
+    print!("{}", r.table());
+    if r.invariant_violations.is_empty() {
+        println!("ledger invariants: hold");
+    } else {
+        println!("ledger invariants: {} broken", r.invariant_violations.len());
+        for v in &r.invariant_violations {
+            println!("  {v}");
+        }
+    }
+    println!("unexpected answers: {}", r.unexpected);
+    for s in &r.unexpected_samples {
+        println!("  {s}");
+    }
+    r.invariant_violations.is_empty() && r.unexpected == 0
 }
 
 /// At most this many rejected rows are printed per file (all are counted).

@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod csv_input;
+pub mod demo;
 pub mod http;
 pub mod inbox;
 pub mod ledger;

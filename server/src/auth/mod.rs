@@ -92,7 +92,11 @@ pub fn verify_access(keys: &Keys, token: &str) -> Result<i64, AuthError> {
         .map_err(|_| AuthError::Unauthenticated)
 }
 
-fn access_token(keys: &Keys, person_id: i64) -> Result<String, AuthError> {
+/// A signed access token for `person_id`, valid [`ACCESS_TTL`] from now: what a sign-in
+/// answers, and what `jifen simulate` signs for the people it plays.
+///
+/// Errors: [`AuthError::Unauthenticated`] if the key cannot sign (logged).
+pub fn sign_access(keys: &Keys, person_id: i64) -> Result<String, AuthError> {
     let now = (now_ms() / 1000) as u64;
     let claims = Claims {
         sub: person_id.to_string(),
@@ -151,7 +155,7 @@ async fn start_session(db: &Db, keys: &Keys, person_id: i64) -> Result<Tokens, A
     .await?;
     tx.commit().await?;
     Ok(Tokens {
-        access_token: access_token(keys, person_id)?,
+        access_token: sign_access(keys, person_id)?,
         refresh_token,
         expires_in: ACCESS_TTL.as_secs(),
         user: me(db, person_id).await?,
@@ -266,7 +270,7 @@ pub async fn refresh(db: &Db, keys: &Keys, token: &str) -> Result<Tokens, AuthEr
     .await?;
     tx.commit().await?;
     Ok(Tokens {
-        access_token: access_token(keys, row.person_id)?,
+        access_token: sign_access(keys, row.person_id)?,
         refresh_token,
         expires_in: ACCESS_TTL.as_secs(),
         user: me(db, row.person_id).await?,

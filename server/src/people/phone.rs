@@ -4,7 +4,18 @@
 use phonenumber::country::Id::CN;
 use phonenumber::{Mode, Type as PhoneNumberType};
 
-/// A mainland China mobile number in E.164 form. It cannot hold anything else.
+/// The demo block (演示号段): 11-digit numbers starting `100`, `+86 100 xxxx xxxx`.
+///
+/// In China's numbering plan the `10x` codes belong to the carriers' service numbers (10000,
+/// 10010, 10086), so no mobile number starts with `100`: a text or call to one never reaches a
+/// person. `jifen seed-demo` numbers every demo person in this block, so demo data can be
+/// loaded next to real people, and a demo number can never collide with one of them. They are
+/// accepted everywhere a phone is; Tencent Cloud refuses to send to them (the `log` SMS provider
+/// is what a demo uses).
+pub const DEMO_PREFIX: &str = "100";
+
+/// A mainland China mobile number in E.164 form (or one of the [`DEMO_PREFIX`] block). It cannot
+/// hold anything else.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Phone(String);
 
@@ -49,6 +60,9 @@ impl Phone {
         if cleaned.len() == 13 && cleaned.starts_with("86") {
             cleaned.insert(0, '+');
         }
+        if let Some(demo) = demo_number(&cleaned) {
+            return Ok(Phone(demo));
+        }
         let number = phonenumber::parse(Some(CN), &cleaned).map_err(|_| PhoneError::NotMobile)?;
         let is_mobile = number.code().value() == 86
             && number.is_valid()
@@ -81,6 +95,19 @@ impl Phone {
         }
         format!("{}****{}", &national[..3], &national[national.len() - 4..])
     }
+}
+
+/// `+86100…` when `cleaned` (digits and a leading `+`) is an 11-digit number of the
+/// [`DEMO_PREFIX`] block, with or without `+86`/`0086`.
+fn demo_number(cleaned: &str) -> Option<String> {
+    let national = ["+86", "0086"]
+        .iter()
+        .find_map(|p| cleaned.strip_prefix(p))
+        .unwrap_or(cleaned);
+    (national.len() == 11
+        && national.starts_with(DEMO_PREFIX)
+        && national.bytes().all(|b| b.is_ascii_digit()))
+    .then(|| format!("+86{national}"))
 }
 
 impl std::fmt::Display for Phone {
@@ -129,6 +156,30 @@ mod tests {
             ("138+00138000", PhoneError::Characters),
         ] {
             assert_eq!(Phone::parse(input), Err(error), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn accepts_the_demo_block_only_at_its_length() {
+        for input in [
+            "10000010001",
+            "100 0001 0001",
+            "+86 100 0001 0001",
+            "008610000010001",
+        ] {
+            assert_eq!(
+                Phone::parse(input).map(|p| p.0),
+                Ok("+8610000010001".into()),
+                "{input:?}"
+            );
+        }
+        for input in [
+            "1000001000",
+            "100000100011",
+            "10100010001",
+            "+1 100 0001 0001",
+        ] {
+            assert_eq!(Phone::parse(input), Err(PhoneError::NotMobile), "{input:?}");
         }
     }
 

@@ -1,0 +1,1045 @@
+//! `jifen simulate`: a period of the demo county's life, driven through the public HTTP API of
+//! a running server, as its people would use it.
+//!
+//! Each simulated day every village (many at once, `--concurrency`) lives through the same
+//! script, its choices drawn from `--seed`:
+//! 1. about one villager in ten claims points for a good deed of the village's rules, with a
+//!    photo (a small generated JPEG, different every time) — a claim the rule's cap refuses is
+//!    part of life, counted as `capped`;
+//! 2. the grid workers go through their queue: they approve 85 in 100 and reject the rest
+//!    with a reason;
+//! 3. about one in twenty redeems goods they can afford at their supermarket: the keeper
+//!    scans the QR code and hands over 8 times in 10; the villager cancels 1 in 10; the last
+//!    are left to lapse (the server's sweep voids them after `JIFEN_REDEMPTION_TTL_HOURS`);
+//! 4. about one in thirty brings sorted recyclables that the keeper weighs (one to three
+//!    categories, 0.2–8 kg each), naming the villager by phone;
+//! 5. about one in sixty orders a service: a volunteer of the village (never one of their own
+//!    household) claims and completes it, the villager rates it (mostly 好评, some 差评); a
+//!    差评's rectification is closed by the village admin and the villager rates again.
+//!
+//! Time is compressed: a day takes as long as its requests. Counting caps and redemption
+//! expiry still run on the server's real clock, so daily caps refuse a villager's second claim
+//! of a rule on "another" day of the same real day — which is why `capped` is expected.
+//!
+//! Signing in is not simulated: the tool runs beside the server with the same configuration
+//! and signs short access tokens with the deployment's key (`JIFEN_JWT_SECRET` or
+//! `<data dir>/secrets/jwt.key`), as `POST /auth/password` or an SMS code would give them. It
+//! reads who lives where from the database, and at the end checks the ledger's invariants over
+//! the whole database ([`crate::ledger::check_invariants`]) and prints a summary per township.
+//! Every answer the script did not expect is counted and its first instances printed; the
+//! command fails if there were any, or if an invariant is broken.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use jifen_shared::auth::Role;
+use jifen_shared::points::{NewClaim, RejectClaim};
+use jifen_shared::recycling::{DropoffLine, NewDropoff, VillagerRef};
+use jifen_shared::services::{CloseRectification, Completion, NewOrder, NewRating};
+use jifen_shared::shop::{NewRedemption, RedemptionLine, ScanRequest};
+use rand::rngs::StdRng;
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{Rng, SeedableRng};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::auth::keys::Keys;
+use crate::storage::Db;
+
+/// What to simulate.
+#[derive(Debug, Clone)]
+pub struct SimulateOptions {
+    /// The server, e.g. `http://127.0.0.1:8080`.
+    pub base_url: String,
+    /// Simulated days (1–366).
+    pub days: u32,
+    /// Villages living their day at once (1–1,000).
+    pub concurrency: usize,
+    pub seed: u64,
+    /// Only the first this many villages with people (code order); `None`: all.
+    pub villages: Option<usize>,
+}
+
+/// One township's figures, as the script saw them (points as the server answered them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TownshipTally {
+    pub name: String,
+    pub claims: u64,
+    pub approved: u64,
+    pub rejected: u64,
+    pub capped: u64,
+    /// Points credited by approved claims, drop-offs and service rewards.
+    pub issued: i64,
+    pub redemptions: u64,
+    pub fulfilled: u64,
+    pub cancelled: u64,
+    /// Left to lapse.
+    pub lapsing: u64,
+    /// Points of the redemptions handed over.
+    pub spent: i64,
+    pub dropoffs: u64,
+    pub recycled_grams: i64,
+    pub orders: u64,
+    pub completed: u64,
+    /// 好评, 中评, 差评 (each rating given, a re-rating after 整改 included).
+    pub ratings: [u64; 3],
+    pub rectified: u64,
+}
+
+/// What [`run`] did.
+#[derive(Debug, Clone)]
+pub struct SimulationReport {
+    pub days: u32,
+    pub villages: usize,
+    pub villagers: usize,
+    pub townships: BTreeMap<String, TownshipTally>,
+    pub requests: u64,
+    pub elapsed: Duration,
+    /// Points outstanding in each township's villagers' accounts at the end, by township code.
+    pub outstanding: BTreeMap<String, i64>,
+    /// Answers the script did not expect: count, and the first few as `METHOD path → status body`.
+    pub unexpected: u64,
+    pub unexpected_samples: Vec<String>,
+    /// Broken ledger invariants (none, or the run failed).
+    pub invariant_violations: Vec<String>,
+}
+
+impl SimulationReport {
+    /// Requests per second over the whole run.
+    pub fn rate(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64().max(1e-3)
+    }
+
+    /// All townships added up.
+    pub fn total(&self) -> TownshipTally {
+        let mut t = TownshipTally {
+            name: "合计 total".into(),
+            ..TownshipTally::default()
+        };
+        for x in self.townships.values() {
+            t.claims += x.claims;
+            t.approved += x.approved;
+            t.rejected += x.rejected;
+            t.capped += x.capped;
+            t.issued += x.issued;
+            t.redemptions += x.redemptions;
+            t.fulfilled += x.fulfilled;
+            t.cancelled += x.cancelled;
+            t.lapsing += x.lapsing;
+            t.spent += x.spent;
+            t.dropoffs += x.dropoffs;
+            t.recycled_grams += x.recycled_grams;
+            t.orders += x.orders;
+            t.completed += x.completed;
+            for i in 0..3 {
+                t.ratings[i] += x.ratings[i];
+            }
+            t.rectified += x.rectified;
+        }
+        t
+    }
+
+    /// The summary table, one line per township and the total.
+    pub fn table(&self) -> String {
+        let mut out = String::from(
+            "township               issued    spent  outstanding  claims(ok/no/capped)  redeemed(ok/cancel/lapsing)  orders(done)  ratings 好/中/差  recycled kg\n",
+        );
+        let mut line = |code: Option<&String>, t: &TownshipTally| {
+            let outstanding = match code {
+                Some(c) => self.outstanding.get(c).copied().unwrap_or(0),
+                None => self.outstanding.values().sum(),
+            };
+            out.push_str(&format!(
+                "{:<16}{:>12}{:>9}{:>13}  {:>6} ({}/{}/{})  {:>8} ({}/{}/{})  {:>6} ({})  {}/{}/{}  {:.1}\n",
+                t.name,
+                t.issued,
+                t.spent,
+                outstanding,
+                t.claims,
+                t.approved,
+                t.rejected,
+                t.capped,
+                t.redemptions,
+                t.fulfilled,
+                t.cancelled,
+                t.lapsing,
+                t.orders,
+                t.completed,
+                t.ratings[0],
+                t.ratings[1],
+                t.ratings[2],
+                t.recycled_grams as f64 / 1000.0
+            ));
+        };
+        for (code, t) in &self.townships {
+            line(Some(code), t);
+        }
+        line(None, &self.total());
+        out
+    }
+}
+
+/// The people of one village, as the script plays them.
+#[derive(Debug, Clone)]
+struct Village {
+    code: String,
+    township: String,
+    /// (person id, national phone, household).
+    villagers: Vec<(i64, String, Option<String>)>,
+    /// Volunteers, by person id (villagers too).
+    volunteers: Vec<i64>,
+    grid_workers: Vec<i64>,
+    admin: Option<i64>,
+    /// The shop serving the village and one of its keepers.
+    shop: Option<(i64, i64)>,
+}
+
+/// Runs the simulation (see the module docs).
+///
+/// Errors: options out of range, the server unreachable, the database unreadable. Unexpected
+/// answers do not stop the run; they are in the report.
+pub async fn run(
+    db: &Db,
+    keys: &Keys,
+    options: &SimulateOptions,
+) -> anyhow::Result<SimulationReport> {
+    if !(1..=366).contains(&options.days) {
+        anyhow::bail!("--days: from 1 to 366");
+    }
+    if !(1..=1000).contains(&options.concurrency) {
+        anyhow::bail!("--concurrency: from 1 to 1000");
+    }
+    let villages = cast(db, options.villages).await?;
+    if villages.is_empty() {
+        anyhow::bail!("nobody lives in the database: run `jifen seed-demo` first");
+    }
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(options.concurrency.max(8))
+        .build()?;
+    let api = Arc::new(Api {
+        base: format!("{}/api/v1", options.base_url.trim_end_matches('/')),
+        client,
+        keys: keys.clone(),
+        tokens: Mutex::new(HashMap::new()),
+        requests: AtomicU64::new(0),
+        unexpected: AtomicU64::new(0),
+        samples: Mutex::new(Vec::new()),
+        photos: AtomicU64::new(rand::random()),
+        run: format!("{:08x}", rand::random::<u32>()),
+    });
+    let ready = format!("{}/readyz", options.base_url.trim_end_matches('/'));
+    api.client
+        .get(&ready)
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .with_context(|| format!("{ready} does not answer"))?;
+    let mut names = BTreeMap::new();
+    for v in &villages {
+        if !names.contains_key(&v.township) {
+            let name = crate::regions::storage::find(db, &v.township)
+                .await?
+                .map(|r| r.name)
+                .unwrap_or_default();
+            names.insert(v.township.clone(), name);
+        }
+    }
+    let tallies: Arc<Mutex<BTreeMap<String, TownshipTally>>> = Arc::new(Mutex::new(
+        names
+            .iter()
+            .map(|(code, name)| {
+                (
+                    code.clone(),
+                    TownshipTally {
+                        name: name.clone(),
+                        ..TownshipTally::default()
+                    },
+                )
+            })
+            .collect(),
+    ));
+    let started = Instant::now();
+    let villages: Vec<Arc<Village>> = villages.into_iter().map(Arc::new).collect();
+    let limit = Arc::new(tokio::sync::Semaphore::new(options.concurrency));
+    for day in 0..options.days {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, village) in villages.iter().enumerate() {
+            let (api, village, tallies, limit) =
+                (api.clone(), village.clone(), tallies.clone(), limit.clone());
+            let seed = options.seed ^ (u64::from(day) << 32) ^ i as u64;
+            set.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                let mut tally = TownshipTally::default();
+                let mut rng = StdRng::seed_from_u64(seed);
+                live_a_day(&api, &village, &mut rng, &mut tally).await;
+                let mut all = tallies.lock().expect("tallies");
+                add(all.entry(village.township.clone()).or_default(), &tally);
+            });
+        }
+        while let Some(done) = set.join_next().await {
+            done.context("a village's day panicked")?;
+        }
+    }
+    let elapsed = started.elapsed();
+    let outstanding = outstanding(db, &villages).await?;
+    let invariant_violations = crate::ledger::check_invariants(db).await?;
+    let townships = tallies.lock().expect("tallies").clone();
+    Ok(SimulationReport {
+        days: options.days,
+        villages: villages.len(),
+        villagers: villages.iter().map(|v| v.villagers.len()).sum(),
+        townships,
+        requests: api.requests.load(Ordering::Relaxed),
+        elapsed,
+        outstanding,
+        unexpected: api.unexpected.load(Ordering::Relaxed),
+        unexpected_samples: api.samples.lock().expect("samples").clone(),
+        invariant_violations,
+    })
+}
+
+fn add(to: &mut TownshipTally, t: &TownshipTally) {
+    to.claims += t.claims;
+    to.approved += t.approved;
+    to.rejected += t.rejected;
+    to.capped += t.capped;
+    to.issued += t.issued;
+    to.redemptions += t.redemptions;
+    to.fulfilled += t.fulfilled;
+    to.cancelled += t.cancelled;
+    to.lapsing += t.lapsing;
+    to.spent += t.spent;
+    to.dropoffs += t.dropoffs;
+    to.recycled_grams += t.recycled_grams;
+    to.orders += t.orders;
+    to.completed += t.completed;
+    for i in 0..3 {
+        to.ratings[i] += t.ratings[i];
+    }
+    to.rectified += t.rectified;
+}
+
+/// Points in the villagers' accounts of each township, from the ledger.
+async fn outstanding(db: &Db, villages: &[Arc<Village>]) -> anyhow::Result<BTreeMap<String, i64>> {
+    let mut by_township = BTreeMap::new();
+    for v in villages {
+        for (id, _, _) in &v.villagers {
+            let balance = crate::points::balance(db, *id).await?;
+            *by_township.entry(v.township.clone()).or_insert(0) +=
+                balance.earned_total - balance.spent_total;
+        }
+    }
+    Ok(by_township)
+}
+
+/// Who lives in each village with people, from the database (code order).
+async fn cast(db: &Db, wanted: Option<usize>) -> anyhow::Result<Vec<Village>> {
+    use crate::people::storage::{PeopleFilter, list};
+    let mut villages = Vec::new();
+    for township in crate::regions::storage::children(db, super::COUNTY).await? {
+        for village in crate::regions::storage::children(db, &township.code).await? {
+            if villages.len() >= wanted.unwrap_or(usize::MAX) {
+                return Ok(villages);
+            }
+            let people = list(
+                db,
+                &PeopleFilter {
+                    region: &village.code,
+                    phone: None,
+                    name_part: None,
+                    after_id: 0,
+                    limit: 100_000,
+                },
+            )
+            .await?;
+            if people.is_empty() {
+                continue;
+            }
+            let roles =
+                crate::auth::storage::roles_of_many(db, people.iter().map(|p| p.id)).await?;
+            let has = |id: i64, role: Role| {
+                roles
+                    .get(&id)
+                    .is_some_and(|g| g.iter().any(|g| g.role == role))
+            };
+            let mut v = Village {
+                code: village.code.clone(),
+                township: township.code.clone(),
+                villagers: Vec::new(),
+                volunteers: Vec::new(),
+                grid_workers: Vec::new(),
+                admin: None,
+                shop: None,
+            };
+            for p in &people {
+                if has(p.id, Role::Villager) && p.village_code.as_deref() == Some(&village.code) {
+                    let national = p.phone.trim_start_matches("+86").to_owned();
+                    v.villagers.push((p.id, national, p.household.clone()));
+                    if has(p.id, Role::Volunteer) {
+                        v.volunteers.push(p.id);
+                    }
+                }
+                if has(p.id, Role::GridWorker) {
+                    v.grid_workers.push(p.id);
+                }
+                if has(p.id, Role::VillageAdmin) {
+                    v.admin = Some(p.id);
+                }
+            }
+            let code = jifen_shared::regions::RegionCode::parse(&village.code)?;
+            if let Some(shop) = crate::shop::shops_for(db, &code).await?.first() {
+                let mut tx = db.reader().begin().await?;
+                let keepers = crate::shop::storage::keeper_ids(&mut tx, shop.id).await?;
+                tx.rollback().await?;
+                if let Some(keeper) = keepers.first() {
+                    v.shop = Some((shop.id, *keeper));
+                }
+            }
+            if !v.villagers.is_empty() {
+                villages.push(v);
+            }
+        }
+    }
+    Ok(villages)
+}
+
+/// The HTTP side: the client, tokens and the counts of requests and surprises.
+struct Api {
+    base: String,
+    client: reqwest::Client,
+    keys: Keys,
+    /// Access tokens by person id, with when they were signed.
+    tokens: Mutex<HashMap<i64, (String, Instant)>>,
+    requests: AtomicU64,
+    unexpected: AtomicU64,
+    samples: Mutex<Vec<String>>,
+    /// A counter making every generated photo different.
+    photos: AtomicU64,
+    /// This run's prefix of Idempotency-Keys (random).
+    run: String,
+}
+
+/// Unexpected answers printed at most.
+const SAMPLES: usize = 20;
+
+impl Api {
+    /// An access token of `person` (signed again after 10 of its 15 minutes).
+    fn token(&self, person: i64) -> String {
+        let mut tokens = self.tokens.lock().expect("tokens");
+        match tokens.get(&person) {
+            Some((token, at)) if at.elapsed() < Duration::from_secs(600) => token.clone(),
+            _ => {
+                let token = crate::auth::sign_access(&self.keys, person)
+                    .expect("signing with a loaded key");
+                tokens.insert(person, (token.clone(), Instant::now()));
+                token
+            }
+        }
+    }
+
+    /// Sends one request as `person` (or nobody) and returns the status and JSON body; an
+    /// answer outside `expected` is counted as unexpected.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        person: Option<i64>,
+        body: Option<Value>,
+        expected: &[u16],
+    ) -> anyhow::Result<(u16, Value)> {
+        self.send(method, path, person, body, None, expected).await
+    }
+
+    /// [`Api::call`] with an `Idempotency-Key`: sent again once with the same key when the
+    /// connection fails, as the PWA does.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        person: Option<i64>,
+        body: Option<Value>,
+        key: Option<&str>,
+        expected: &[u16],
+    ) -> anyhow::Result<(u16, Value)> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut request = self
+                .client
+                .request(method.clone(), format!("{}{path}", self.base));
+            if let Some(person) = person {
+                request = request.bearer_auth(self.token(person));
+            }
+            if let Some(key) = key {
+                request = request.header("Idempotency-Key", key);
+            }
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            match request.send().await {
+                Ok(response) => return Ok(self.read(&method, path, response, expected).await),
+                Err(e) if key.is_some() && attempt < 3 => {
+                    tracing::warn!(error = %e, path, "retrying with the same key");
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    async fn read(
+        &self,
+        method: &Method,
+        path: &str,
+        response: reqwest::Response,
+        expected: &[u16],
+    ) -> (u16, Value) {
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if !expected.contains(&status) {
+            self.unexpected.fetch_add(1, Ordering::Relaxed);
+            let mut samples = self.samples.lock().expect("samples");
+            if samples.len() < SAMPLES {
+                let text: String = text.chars().take(300).collect();
+                samples.push(format!("{method} {path} → {status} {text}"));
+            }
+        }
+        (status, value)
+    }
+
+    /// Uploads a small generated photo as `person`; its id.
+    async fn photo(&self, person: i64) -> anyhow::Result<Option<i64>> {
+        let n = self.photos.fetch_add(1, Ordering::Relaxed);
+        let jpeg = photo_bytes(n)?;
+        let part = reqwest::multipart::Part::bytes(jpeg)
+            .file_name("photo.jpg")
+            .mime_str("image/jpeg")?;
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let response = self
+            .client
+            .post(format!("{}/media", self.base))
+            .bearer_auth(self.token(person))
+            .multipart(form)
+            .send()
+            .await?;
+        let (status, body) = self
+            .read(&Method::POST, "/media", response, &[200, 201])
+            .await;
+        Ok(matches!(status, 200 | 201)
+            .then(|| body["id"].as_i64())
+            .flatten())
+    }
+}
+
+/// A 64 × 48 JPEG whose pixels depend on `n`, so no two photos are the same picture (the
+/// review would flag a reused one).
+fn photo_bytes(n: u64) -> anyhow::Result<Vec<u8>> {
+    let mut img = image::RgbImage::new(64, 48);
+    let mut state = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    for pixel in img.pixels_mut() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let b = state.to_le_bytes();
+        *pixel = image::Rgb([b[0], b[1], b[2]]);
+    }
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80).encode_image(&img)?;
+    Ok(out)
+}
+
+/// The `items` of a page, or the array itself.
+fn items(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Array(a) => a.clone(),
+        other => other["items"].as_array().cloned().unwrap_or_default(),
+    }
+}
+
+fn json<T: serde::Serialize>(t: &T) -> Option<Value> {
+    serde_json::to_value(t).ok()
+}
+
+/// A fresh Idempotency-Key: the run's own prefix (the same seed run twice must not replay the
+/// first run's requests) and a draw of the village's generator.
+fn key(api: &Api, rng: &mut StdRng) -> String {
+    format!("sim-{}-{:016x}", api.run, rng.random::<u64>())
+}
+
+/// Villagers drawn for an activity: each with probability `p`, at least one in a village when
+/// `p × villagers ≥ 0.5` on average (rounded).
+fn pick<'a, T>(rng: &mut StdRng, all: &'a [T], p: f64) -> Vec<&'a T> {
+    let mut n = (all.len() as f64 * p).floor() as usize;
+    if rng.random_bool((all.len() as f64 * p).fract().clamp(0.0, 1.0)) {
+        n += 1;
+    }
+    let mut chosen: Vec<&T> = all.iter().collect();
+    chosen.shuffle(rng);
+    chosen.truncate(n);
+    chosen
+}
+
+/// One village's day (see the module docs). Transport failures are counted as unexpected.
+async fn live_a_day(api: &Api, village: &Village, rng: &mut StdRng, tally: &mut TownshipTally) {
+    if let Err(e) = try_live_a_day(api, village, rng, tally).await {
+        api.unexpected.fetch_add(1, Ordering::Relaxed);
+        let mut samples = api.samples.lock().expect("samples");
+        if samples.len() < SAMPLES {
+            samples.push(format!("{}: {e:#}", village.code));
+        }
+    }
+}
+
+async fn try_live_a_day(
+    api: &Api,
+    village: &Village,
+    rng: &mut StdRng,
+    tally: &mut TownshipTally,
+) -> anyhow::Result<()> {
+    let first = village.villagers[0].0;
+    let (_, rules) = api
+        .call(
+            Method::GET,
+            &format!("/rules?village_code={}", village.code),
+            Some(first),
+            None,
+            &[200],
+        )
+        .await?;
+    let rules: Vec<(i64, i64)> = items(&rules)
+        .iter()
+        .filter(|r| r["active"].as_bool() == Some(true) && r["points"].as_i64() > Some(0))
+        .filter_map(|r| Some((r["id"].as_i64()?, r["points"].as_i64()?)))
+        .collect();
+
+    // 1. Claims.
+    for (villager, _, _) in pick(rng, &village.villagers, 0.10) {
+        let Some((rule, _)) = rules.choose(rng).copied() else {
+            break;
+        };
+        let photo = api.photo(*villager).await?;
+        let claim = NewClaim {
+            rule_id: rule,
+            note: "已完成，请审核".into(),
+            photo_ids: photo.into_iter().collect(),
+        };
+        let (status, _) = api
+            .send(
+                Method::POST,
+                "/claims",
+                Some(*villager),
+                json(&claim),
+                Some(&key(api, rng)),
+                &[200, 201, 409],
+            )
+            .await?;
+        match status {
+            200 | 201 => tally.claims += 1,
+            _ => tally.capped += 1,
+        }
+    }
+
+    // 2. Reviews by the grid workers (the village admin where a grid has none).
+    let reviewers: Vec<i64> = match village.grid_workers.is_empty() {
+        true => village.admin.into_iter().collect(),
+        false => village.grid_workers.clone(),
+    };
+    for reviewer in reviewers {
+        let (_, queue) = api
+            .call(
+                Method::GET,
+                "/review/claims?status=pending&limit=100",
+                Some(reviewer),
+                None,
+                &[200],
+            )
+            .await?;
+        for claim in items(&queue) {
+            let Some(id) = claim["id"].as_i64() else {
+                continue;
+            };
+            let points = claim["points"].as_i64().unwrap_or(0);
+            if rng.random_bool(0.85) {
+                let (status, _) = api
+                    .call(
+                        Method::POST,
+                        &format!("/review/claims/{id}/approve"),
+                        Some(reviewer),
+                        None,
+                        &[200, 409],
+                    )
+                    .await?;
+                if status == 200 {
+                    tally.approved += 1;
+                    tally.issued += points;
+                }
+            } else {
+                let reason = RejectClaim {
+                    reason: "照片看不清，请重新拍摄".into(),
+                };
+                let (status, _) = api
+                    .call(
+                        Method::POST,
+                        &format!("/review/claims/{id}/reject"),
+                        Some(reviewer),
+                        json(&reason),
+                        &[200, 409],
+                    )
+                    .await?;
+                if status == 200 {
+                    tally.rejected += 1;
+                }
+            }
+        }
+    }
+
+    // 3. Redemptions at the village's supermarket.
+    if let Some((shop, keeper)) = village.shop {
+        let (_, goods) = api
+            .call(
+                Method::GET,
+                &format!("/shops/{shop}/goods"),
+                Some(first),
+                None,
+                &[200],
+            )
+            .await?;
+        let goods: Vec<(i64, i64)> = items(&goods)
+            .iter()
+            .filter(|g| g["stock"].as_i64() > Some(0))
+            .filter_map(|g| Some((g["id"].as_i64()?, g["points_price"].as_i64()?)))
+            .collect();
+        for (villager, _, _) in pick(rng, &village.villagers, 0.05) {
+            let (_, balance) = api
+                .call(
+                    Method::GET,
+                    "/points/balance",
+                    Some(*villager),
+                    None,
+                    &[200],
+                )
+                .await?;
+            let available = balance["available"].as_i64().unwrap_or(0);
+            let affordable: Vec<&(i64, i64)> =
+                goods.iter().filter(|(_, p)| *p <= available).collect();
+            let Some((goods_id, price)) = affordable.choose(rng).map(|g| **g) else {
+                continue;
+            };
+            let order = NewRedemption {
+                shop_id: shop,
+                items: vec![RedemptionLine {
+                    goods_id,
+                    qty: 1,
+                    seen_points: Some(price),
+                }],
+            };
+            let (status, redemption) = api
+                .send(
+                    Method::POST,
+                    "/redemptions",
+                    Some(*villager),
+                    json(&order),
+                    Some(&key(api, rng)),
+                    // Out of stock or over the monthly limit: the villager picks again
+                    // another day.
+                    &[200, 201, 409],
+                )
+                .await?;
+            if !matches!(status, 200 | 201) {
+                continue;
+            }
+            tally.redemptions += 1;
+            let Some(id) = redemption["id"].as_i64() else {
+                continue;
+            };
+            let points = redemption["points"].as_i64().unwrap_or(price);
+            let roll: f64 = rng.random();
+            if roll < 0.8 {
+                let scan = ScanRequest {
+                    qr_token: redemption["qr_token"].as_str().map(str::to_owned),
+                    short_code: None,
+                };
+                api.call(
+                    Method::POST,
+                    "/shop/scan",
+                    Some(keeper),
+                    json(&scan),
+                    &[200],
+                )
+                .await?;
+                let (status, _) = api
+                    .call(
+                        Method::POST,
+                        &format!("/shop/redemptions/{id}/fulfil"),
+                        Some(keeper),
+                        None,
+                        &[200],
+                    )
+                    .await?;
+                if status == 200 {
+                    tally.fulfilled += 1;
+                    tally.spent += points;
+                }
+            } else if roll < 0.9 {
+                let (status, _) = api
+                    .call(
+                        Method::POST,
+                        &format!("/redemptions/{id}/cancel"),
+                        Some(*villager),
+                        None,
+                        &[200],
+                    )
+                    .await?;
+                if status == 200 {
+                    tally.cancelled += 1;
+                }
+            } else {
+                tally.lapsing += 1;
+            }
+        }
+
+        // 4. Recycling at the counter.
+        let (_, categories) = api
+            .call(
+                Method::GET,
+                &format!("/recycling/categories?region_code={}", village.code),
+                Some(keeper),
+                None,
+                &[200],
+            )
+            .await?;
+        let categories: Vec<(i64, i64)> = items(&categories)
+            .iter()
+            .filter(|c| c["active"].as_bool() == Some(true))
+            .filter_map(|c| Some((c["id"].as_i64()?, c["points_per_kg"].as_i64()?)))
+            .collect();
+        for (_, phone, _) in pick(rng, &village.villagers, 1.0 / 30.0) {
+            if categories.is_empty() {
+                break;
+            }
+            let who = VillagerRef {
+                member_code: None,
+                phone: Some(phone.clone()),
+            };
+            let identify = jifen_shared::recycling::IdentifyRequest {
+                shop_id: shop,
+                villager: who.clone(),
+            };
+            api.call(
+                Method::POST,
+                "/shop/identify",
+                Some(keeper),
+                json(&identify),
+                &[200],
+            )
+            .await?;
+            let n = rng.random_range(1..=3).min(categories.len());
+            let lines: Vec<DropoffLine> = categories
+                .choose_multiple(rng, n)
+                .map(|(id, _)| DropoffLine {
+                    category_id: *id,
+                    grams: rng.random_range(200..=8000),
+                })
+                .collect();
+            let dropoff = NewDropoff {
+                shop_id: shop,
+                villager: who,
+                lines,
+            };
+            let (status, done) = api
+                .send(
+                    Method::POST,
+                    "/shop/recycling",
+                    Some(keeper),
+                    json(&dropoff),
+                    Some(&key(api, rng)),
+                    // The keeper's own household brings theirs elsewhere.
+                    &[200, 201, 403],
+                )
+                .await?;
+            if matches!(status, 200 | 201) {
+                tally.dropoffs += 1;
+                tally.issued += done["points"].as_i64().unwrap_or(0);
+                tally.recycled_grams += dropoff.lines.iter().map(|l| l.grams).sum::<i64>();
+            }
+        }
+    }
+
+    // 5. Service orders.
+    let (_, types) = api
+        .call(
+            Method::GET,
+            &format!("/services/types?region_code={}", village.code),
+            Some(first),
+            None,
+            &[200],
+        )
+        .await?;
+    let types: Vec<i64> = items(&types)
+        .iter()
+        .filter(|t| t["active"].as_bool() == Some(true))
+        .filter_map(|t| t["id"].as_i64())
+        .collect();
+    for (orderer, _, household) in pick(rng, &village.villagers, 1.0 / 60.0) {
+        let Some(type_id) = types.choose(rng).copied() else {
+            break;
+        };
+        let helpers: Vec<i64> = village
+            .volunteers
+            .iter()
+            .copied()
+            .filter(|v| {
+                *v != *orderer
+                    && village
+                        .villagers
+                        .iter()
+                        .find(|(id, _, _)| id == v)
+                        .is_none_or(|(_, _, h)| h.is_none() || h != household)
+            })
+            .collect();
+        let Some(volunteer) = helpers.choose(rng).copied() else {
+            continue;
+        };
+        let order = NewOrder {
+            type_id,
+            description: "家里老人需要帮忙，麻烦志愿者跑一趟".into(),
+            address: None,
+            photo_ids: Vec::new(),
+        };
+        let (status, created) = api
+            .send(
+                Method::POST,
+                "/services/orders",
+                Some(*orderer),
+                json(&order),
+                Some(&key(api, rng)),
+                &[200, 201],
+            )
+            .await?;
+        let Some(id) = created["id"]
+            .as_i64()
+            .filter(|_| matches!(status, 200 | 201))
+        else {
+            continue;
+        };
+        tally.orders += 1;
+        let (status, _) = api
+            .call(
+                Method::POST,
+                &format!("/services/orders/{id}/claim"),
+                Some(volunteer),
+                None,
+                &[200],
+            )
+            .await?;
+        if status != 200 {
+            continue;
+        }
+        let done = Completion {
+            note: "已办好".into(),
+            photo_ids: Vec::new(),
+        };
+        let (status, _) = api
+            .call(
+                Method::POST,
+                &format!("/services/orders/{id}/complete"),
+                Some(volunteer),
+                json(&done),
+                &[200],
+            )
+            .await?;
+        if status != 200 {
+            continue;
+        }
+        tally.completed += 1;
+        let stars = *[5, 5, 5, 5, 5, 5, 5, 4, 4, 3, 3, 2, 1]
+            .choose(rng)
+            .expect("a non-empty list");
+        let reward = created["reward_points"].as_i64().unwrap_or(0);
+        rate(api, tally, *orderer, id, stars, reward).await?;
+        if stars <= 2
+            && let Some(admin) = village.admin
+        {
+            let (_, open) = api
+                .call(
+                    Method::GET,
+                    "/admin/rectifications?status=open",
+                    Some(admin),
+                    None,
+                    &[200],
+                )
+                .await?;
+            for r in items(&open)
+                .iter()
+                .filter(|r| r["order_id"].as_i64() == Some(id))
+            {
+                let Some(rid) = r["id"].as_i64() else {
+                    continue;
+                };
+                let close = CloseRectification {
+                    follow_up: "已上门回访，志愿者重新办理".into(),
+                };
+                let (status, _) = api
+                    .call(
+                        Method::POST,
+                        &format!("/admin/rectifications/{rid}/close"),
+                        Some(admin),
+                        json(&close),
+                        &[200],
+                    )
+                    .await?;
+                if status == 200 {
+                    tally.rectified += 1;
+                    rate(api, tally, *orderer, id, 4, reward).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The orderer rates order `id`; a 中评 or better pays the volunteer `reward`.
+async fn rate(
+    api: &Api,
+    tally: &mut TownshipTally,
+    orderer: i64,
+    id: i64,
+    stars: i64,
+    reward: i64,
+) -> anyhow::Result<()> {
+    let rating = NewRating {
+        stars,
+        comment: match stars {
+            4.. => "很满意，谢谢".into(),
+            3 => "还行".into(),
+            _ => "来得太晚了".into(),
+        },
+    };
+    let (status, _) = api
+        .call(
+            Method::POST,
+            &format!("/services/orders/{id}/rate"),
+            Some(orderer),
+            json(&rating),
+            &[200],
+        )
+        .await?;
+    if status == StatusCode::OK.as_u16() {
+        let grade = match stars {
+            4.. => 0,
+            3 => 1,
+            _ => 2,
+        };
+        tally.ratings[grade] += 1;
+        if grade < 2 {
+            tally.issued += reward;
+        }
+    }
+    Ok(())
+}
