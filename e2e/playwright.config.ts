@@ -5,6 +5,8 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.JIFEN_E2E_PORT ?? 18765);
 // The fake WeChat API (fake-wechat.mjs); serve.sh points the server at it.
 const wechatPort = port + 1;
+// The demo county's server (serve-demo.sh): seeded and simulated before it answers.
+const demoPort = port + 2;
 
 export default defineConfig({
   testDir: "./tests",
@@ -51,6 +53,14 @@ export default defineConfig({
       timeout: 60_000,
       reuseExistingServer: false,
       // The server's log is in test-results/server.log (serve.sh); only its errors here.
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `bash ./serve-demo.sh ${demoPort}`,
+      url: `http://127.0.0.1:${demoPort}/readyz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",
     },

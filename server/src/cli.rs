@@ -263,7 +263,10 @@ fn print_seed_report(r: &crate::demo::SeedReport) {
         r.shops,
         r.goods
     );
-    println!("Sign in (phones are demo numbers, +86 100…, never real):");
+    println!(
+        "Sign in at /login with these demo phones (+86 100…, never real numbers); with \
+         JIFEN_SMS_PROVIDER=log (the default) the server log shows each code (\"SMS code for …\"):"
+    );
     for (role, place, phone, how) in &r.logins {
         println!("  {role:<28} {phone}  {how}  ({place})");
     }

@@ -191,7 +191,8 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     let login = |role: &str, place: &str, phone: String, how: &str| {
         (role.to_owned(), place.to_owned(), phone, how.to_owned())
     };
-    let password_hint = format!("password {}", options.password);
+    // The PWA signs everyone in with an SMS code; staff may also use the API's password sign-in.
+    let password_hint = format!("SMS code, or password {} (API)", options.password);
     report.logins.push(login(
         "county admin 县管理员",
         "长垣市",
@@ -379,7 +380,7 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     {
         let township = &village.code[..9];
         let (t, township_name) = township_rows.get(township).cloned().unwrap_or_default();
-        let sms = "SMS code (JIFEN_SMS_PROVIDER=log prints it in the server log)";
+        let sms = "SMS code";
         report.logins.push(login(
             "township admin 乡镇管理员",
             &township_name,
