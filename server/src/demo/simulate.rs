@@ -13,9 +13,11 @@
 //!    are left to lapse (the server's sweep voids them after `JIFEN_REDEMPTION_TTL_HOURS`);
 //! 4. about one in thirty brings sorted recyclables that the keeper weighs (one to three
 //!    categories, 0.2–8 kg each), naming the villager by phone;
-//! 5. about one in sixty orders a service: a volunteer of the village (never one of their own
-//!    household) claims and completes it, the villager rates it (mostly 好评, some 差评); a
-//!    差评's rectification is closed by the village admin and the villager rates again.
+//! 5. a volunteer first takes the orders still waiting from earlier days
+//!    (`GET /services/orders/available`); then about one in sixty villagers orders a service,
+//!    and a volunteer of the village (never one of their own household) claims and completes it
+//!    — one order in six waits until another day. The villager rates it (mostly 好评, some
+//!    差评); a 差评's rectification is closed by the village admin and the villager rates again.
 //!
 //! Time is compressed: a day takes as long as its requests. Counting caps and redemption
 //! expiry still run on the server's real clock, so daily caps refuse a villager's second claim
@@ -871,7 +873,7 @@ async fn try_live_a_day(
         }
     }
 
-    // 5. Service orders.
+    // 5. Service orders: yesterday's unclaimed ones first, then today's.
     let (_, types) = api
         .call(
             Method::GET,
@@ -886,25 +888,31 @@ async fn try_live_a_day(
         .filter(|t| t["active"].as_bool() == Some(true))
         .filter_map(|t| t["id"].as_i64())
         .collect();
-    for (orderer, _, household) in pick(rng, &village.villagers, 1.0 / 60.0) {
+    if let Some(volunteer) = village.volunteers.choose(rng).copied() {
+        let (_, waiting) = api
+            .call(
+                Method::GET,
+                "/services/orders/available",
+                Some(volunteer),
+                None,
+                &[200],
+            )
+            .await?;
+        for order in items(&waiting) {
+            let (Some(id), Some(orderer)) = (order["id"].as_i64(), order["orderer_id"].as_i64())
+            else {
+                continue;
+            };
+            let reward = order["reward_points"].as_i64().unwrap_or(0);
+            // Not one's own household's order (the server refuses it too).
+            if helpers(village, orderer).contains(&volunteer) {
+                serve(api, village, rng, tally, id, orderer, reward, volunteer).await?;
+            }
+        }
+    }
+    for (orderer, _, _) in pick(rng, &village.villagers, 1.0 / 60.0) {
         let Some(type_id) = types.choose(rng).copied() else {
             break;
-        };
-        let helpers: Vec<i64> = village
-            .volunteers
-            .iter()
-            .copied()
-            .filter(|v| {
-                *v != *orderer
-                    && village
-                        .villagers
-                        .iter()
-                        .find(|(id, _, _)| id == v)
-                        .is_none_or(|(_, _, h)| h.is_none() || h != household)
-            })
-            .collect();
-        let Some(volunteer) = helpers.choose(rng).copied() else {
-            continue;
         };
         let order = NewOrder {
             type_id,
@@ -929,76 +937,116 @@ async fn try_live_a_day(
             continue;
         };
         tally.orders += 1;
-        let (status, _) = api
-            .call(
-                Method::POST,
-                &format!("/services/orders/{id}/claim"),
-                Some(volunteer),
-                None,
-                &[200],
-            )
-            .await?;
-        if status != 200 {
+        // One order in six waits for a volunteer until another day.
+        if rng.random_bool(1.0 / 6.0) {
             continue;
         }
-        let done = Completion {
-            note: "已办好".into(),
-            photo_ids: Vec::new(),
+        let reward = created["reward_points"].as_i64().unwrap_or(0);
+        if let Some(volunteer) = helpers(village, *orderer).choose(rng).copied() {
+            serve(api, village, rng, tally, id, *orderer, reward, volunteer).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The village's volunteers who may serve `orderer`: not the orderer, nor of their household.
+fn helpers(village: &Village, orderer: i64) -> Vec<i64> {
+    let household = |id: i64| {
+        village
+            .villagers
+            .iter()
+            .find(|(v, _, _)| *v == id)
+            .and_then(|(_, _, h)| h.clone())
+    };
+    let theirs = household(orderer);
+    village
+        .volunteers
+        .iter()
+        .copied()
+        .filter(|v| *v != orderer && (theirs.is_none() || household(*v) != theirs))
+        .collect()
+}
+
+/// A volunteer claims and completes order `id`; the orderer rates it (a 差评 is rectified by the
+/// village admin and rated again).
+#[allow(clippy::too_many_arguments)]
+async fn serve(
+    api: &Api,
+    village: &Village,
+    rng: &mut StdRng,
+    tally: &mut TownshipTally,
+    id: i64,
+    orderer: i64,
+    reward: i64,
+    volunteer: i64,
+) -> anyhow::Result<()> {
+    let (status, _) = api
+        .call(
+            Method::POST,
+            &format!("/services/orders/{id}/claim"),
+            Some(volunteer),
+            None,
+            &[200],
+        )
+        .await?;
+    if status != 200 {
+        return Ok(());
+    }
+    let done = Completion {
+        note: "已办好".into(),
+        photo_ids: Vec::new(),
+    };
+    let (status, _) = api
+        .call(
+            Method::POST,
+            &format!("/services/orders/{id}/complete"),
+            Some(volunteer),
+            json(&done),
+            &[200],
+        )
+        .await?;
+    if status != 200 {
+        return Ok(());
+    }
+    tally.completed += 1;
+    let stars = *[5, 5, 5, 5, 5, 5, 5, 4, 4, 3, 3, 2, 1]
+        .choose(rng)
+        .expect("a non-empty list");
+    rate(api, tally, orderer, id, stars, reward).await?;
+    let Some(admin) = village.admin.filter(|_| stars <= 2) else {
+        return Ok(());
+    };
+    let (_, open) = api
+        .call(
+            Method::GET,
+            "/admin/rectifications?status=open",
+            Some(admin),
+            None,
+            &[200],
+        )
+        .await?;
+    for r in items(&open)
+        .iter()
+        .filter(|r| r["order_id"].as_i64() == Some(id))
+    {
+        let Some(rid) = r["id"].as_i64() else {
+            continue;
+        };
+        let close = CloseRectification {
+            follow_up: "已上门回访，志愿者重新办理".into(),
         };
         let (status, _) = api
             .call(
                 Method::POST,
-                &format!("/services/orders/{id}/complete"),
-                Some(volunteer),
-                json(&done),
+                &format!("/admin/rectifications/{rid}/close"),
+                Some(admin),
+                json(&close),
                 &[200],
             )
             .await?;
-        if status != 200 {
-            continue;
-        }
-        tally.completed += 1;
-        let stars = *[5, 5, 5, 5, 5, 5, 5, 4, 4, 3, 3, 2, 1]
-            .choose(rng)
-            .expect("a non-empty list");
-        let reward = created["reward_points"].as_i64().unwrap_or(0);
-        rate(api, tally, *orderer, id, stars, reward).await?;
-        if stars <= 2
-            && let Some(admin) = village.admin
-        {
-            let (_, open) = api
-                .call(
-                    Method::GET,
-                    "/admin/rectifications?status=open",
-                    Some(admin),
-                    None,
-                    &[200],
-                )
-                .await?;
-            for r in items(&open)
-                .iter()
-                .filter(|r| r["order_id"].as_i64() == Some(id))
-            {
-                let Some(rid) = r["id"].as_i64() else {
-                    continue;
-                };
-                let close = CloseRectification {
-                    follow_up: "已上门回访，志愿者重新办理".into(),
-                };
-                let (status, _) = api
-                    .call(
-                        Method::POST,
-                        &format!("/admin/rectifications/{rid}/close"),
-                        Some(admin),
-                        json(&close),
-                        &[200],
-                    )
-                    .await?;
-                if status == 200 {
-                    tally.rectified += 1;
-                    rate(api, tally, *orderer, id, 4, reward).await?;
-                }
-            }
+        if status == 200 {
+            tally.rectified += 1;
+            rate(api, tally, orderer, id, 4, reward).await?;
         }
     }
     Ok(())
