@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/tasks") view=pages::tasks::TasksPage />
                 <Route path=path!("/inbox") view=pages::inbox::InboxPage />
                 <Route path=path!("/admin/services") view=pages::admin::services::ServicesAdminPage />
+                <Route path=path!("/admin/overview") view=pages::admin::overview::OverviewPage />
             </Routes>
         </Router>
     }

@@ -87,6 +87,15 @@ fn county_time(rfc3339: &str) -> Option<LocalTime> {
     (!ms.is_nan()).then(|| county_time_at(ms))
 }
 
+/// The county's date `days_ago` days before today (the phone's clock; the county keeps no
+/// daylight saving), as the API writes dates: `YYYY-MM-DD`. With `first_of_month`, the first
+/// day of that date's month.
+pub fn county_date(days_ago: u32, first_of_month: bool) -> String {
+    let t = county_time_at(Date::now() - f64::from(days_ago) * 86_400_000.0);
+    let day = if first_of_month { 1 } else { t.day };
+    format!("{:04}-{:02}-{:02}", t.year, t.month, day)
+}
+
 /// The county's year now (the phone's clock).
 fn this_year() -> i64 {
     county_time_at(Date::now()).year

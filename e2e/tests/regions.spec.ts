@@ -168,6 +168,7 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
     "/api/v1/admin/rectifications",
     "/api/v1/admin/rectifications/{id}/close",
     "/api/v1/admin/recycling/categories",
+    "/api/v1/admin/reports/overview",
     "/api/v1/admin/rules",
     "/api/v1/admin/services/orders",
     "/api/v1/admin/services/orders/{id}/dispatch",

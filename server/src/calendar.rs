@@ -77,6 +77,22 @@ impl Calendar {
         self.zoned(at_ms).strftime("%Y-%m-%d").to_string()
     }
 
+    /// The county date holding `at_ms`.
+    pub fn date(&self, at_ms: i64) -> jiff::civil::Date {
+        self.zoned(at_ms).date()
+    }
+
+    /// The county days `from` to `to`, both included, as one period (empty when `to` is
+    /// before `from`).
+    pub fn days(&self, from: jiff::civil::Date, to: jiff::civil::Date) -> Period {
+        let start = Self::period(from.to_zoned(self.tz.clone()), 1.day());
+        let end = Self::period(to.to_zoned(self.tz.clone()), 1.day());
+        Period {
+            start: start.start,
+            end: end.end.max(start.start),
+        }
+    }
+
     /// The county month named `YYYY-MM` (years 2000–2999); `None` for anything else.
     pub fn parse_month(&self, label: &str) -> Option<Period> {
         let (y, m) = label.split_once('-')?;
@@ -93,6 +109,27 @@ impl Calendar {
             .to_zoned(self.tz.clone());
         Some(Self::period(start, 1.month()))
     }
+}
+
+/// A date written `YYYY-MM-DD` (years 2000–2999, ASCII digits only); `None` for anything
+/// else, including impossible dates like `2026-02-30`.
+pub fn parse_date(label: &str) -> Option<jiff::civil::Date> {
+    let b = label.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !digits(0..4)
+        || !digits(5..7)
+        || !digits(8..10)
+    {
+        return None;
+    }
+    let y: i16 = label[0..4].parse().ok()?;
+    if !(2000..=2999).contains(&y) {
+        return None;
+    }
+    jiff::civil::Date::new(y, label[5..7].parse().ok()?, label[8..10].parse().ok()?).ok()
 }
 
 #[cfg(test)]
@@ -157,6 +194,35 @@ mod tests {
             ms("2026-12-31T16:00:00Z")
         );
         assert_eq!(cal.year_label(ms("2026-12-31T16:30:00Z")), "2027");
+    }
+
+    #[test]
+    fn dates_are_strict_and_days_are_the_countys() {
+        let cal = Calendar::new(TimeZone::get("Asia/Shanghai").unwrap());
+        for bad in [
+            "2026-02-30",
+            "2026-1-01",
+            "26-01-01",
+            "2026/01/01",
+            "1999-12-31",
+            "２０２６-01-01",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        let from = parse_date("2026-11-01").unwrap();
+        let to = parse_date("2026-11-30").unwrap();
+        assert_eq!(
+            cal.days(from, to),
+            Period {
+                start: ms("2026-10-31T16:00:00Z"),
+                end: ms("2026-11-30T16:00:00Z")
+            }
+        );
+        assert_eq!(
+            cal.date(ms("2026-11-30T16:30:00Z")).to_string(),
+            "2026-12-01"
+        );
     }
 
     #[test]

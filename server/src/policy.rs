@@ -42,6 +42,8 @@ pub enum Action {
     /// Oversee the region's service orders: dispatch an open order to a volunteer (派单), see
     /// every order, close the rectifications (整改) that 差评 open, read the ratings summary.
     ManageOrders,
+    /// Read the officials' overview of the region (数据概览, `GET /admin/reports/overview`).
+    ReadReports,
 }
 
 impl Action {
@@ -53,7 +55,8 @@ impl Action {
             | Action::ReadAudit
             | Action::AwardPoints
             | Action::ManageRules
-            | Action::ManageShops => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
+            | Action::ManageShops
+            | Action::ReadReports => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
             Action::KeepShop => &[Role::Keeper],
             Action::ServeOrders => &[Role::Volunteer],
             Action::ManageOrders => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],

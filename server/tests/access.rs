@@ -279,6 +279,24 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
+            method: reqwest::Method::GET,
+            path: format!("/api/v1/admin/reports/overview?region_code={LIUCUN}"),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            method: reqwest::Method::GET,
+            path: format!(
+                "/api/v1/admin/reports/overview?region_code={LIUCUN}&format=csv&table=points"
+            ),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
             method: reqwest::Method::PUT,
             path: "/api/v1/admin/services/types".into(),
             body: |n, _| {
@@ -395,7 +413,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 25 * 15);
+        assert_eq!(n, 27 * 15);
         app.assert_ledger_balanced().await;
     }
 

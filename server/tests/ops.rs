@@ -170,6 +170,7 @@ db_tests! {
             "/api/v1/admin/rectifications",
             "/api/v1/admin/rectifications/{id}/close",
             "/api/v1/admin/ratings/summary",
+            "/api/v1/admin/reports/overview",
             "/api/v1/inbox",
             "/api/v1/inbox/unread",
             "/api/v1/inbox/{id}/read",

@@ -14,6 +14,7 @@ pub mod people;
 pub mod points;
 pub mod recycling;
 pub mod regions;
+pub mod reports;
 pub mod services;
 pub mod shop;
 

@@ -269,6 +269,7 @@ fn AdminEntries() -> impl IntoView {
             {entry("/admin/import", Text::ImportVillagers)}
             {entry("/admin/grids", Text::ManageGrids)}
             {entry("/admin/services", Text::ServiceOrders)}
+            {entry("/admin/overview", Text::Overview)}
         </ul>
     }
 }

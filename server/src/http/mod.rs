@@ -63,6 +63,7 @@ pub struct AppState {
         (name = "services", description = "五单 and 好差评 — service orders volunteers claim, ratings, rectifications"),
         (name = "inbox", description = "消息 — the in-app inbox"),
         (name = "media", description = "照片 — photo evidence: upload, served only to those who may see it"),
+        (name = "reports", description = "数据概览 — the officials' overview of a region"),
         (name = "audit", description = "审计 — who did what, when"),
         (name = "regions", description = "行政区划与网格 — administrative divisions and grids"),
         (name = "ops", description = "Health, readiness, metrics"),
@@ -136,6 +137,7 @@ fn app(
                 .configure(crate::recycling::routes::configure)
                 .configure(crate::services::routes::configure)
                 .configure(crate::inbox::routes::configure)
+                .configure(crate::reports::routes::configure)
                 .configure(crate::audit::routes::configure),
         )
         .split_for_parts();

@@ -19,6 +19,7 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::storage::{self, ShopRow};
 use crate::calendar::Calendar;
+use crate::csv_output::inert;
 use crate::policy::{self, Action};
 use crate::storage::Db;
 
@@ -172,20 +173,9 @@ fn rows(s: &Settlements) -> Vec<[String; 8]> {
     rows
 }
 
-/// A text cell a spreadsheet will not run as a formula: a leading `=`, `+`, `-` or `@` gets
-/// a `'` before it (OWASP's advice against CSV injection; names are typed by staff).
-fn inert(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
-}
-
-/// The statements as CSV (UTF-8 with a byte-order mark, so Excel on Windows reads the
-/// Chinese correctly; text cells made inert).
+/// The statements as CSV ([`crate::csv_output`]: a byte-order mark, text cells made inert).
 pub fn to_csv(s: &Settlements) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut w = crate::csv_output::writer();
     w.write_record(HEADER)?;
     for row in rows(s) {
         let [month, shop, code, region, goods, qty, points, value] = row;
@@ -200,7 +190,7 @@ pub fn to_csv(s: &Settlements) -> Result<Vec<u8>, csv::Error> {
             value,
         ])?;
     }
-    w.into_inner().map_err(|e| e.into_error().into())
+    crate::csv_output::finish(w)
 }
 
 /// The statements as an Excel workbook: one sheet, numbers as numbers (yuan with two

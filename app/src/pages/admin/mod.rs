@@ -1,12 +1,14 @@
 //! The 管理 screens of village, township and county admins: the villager register import
 //! (`/admin/import`) and the grids of a village with their people and grid workers
-//! (`/admin/grids`). They open for a current role
+//! (`/admin/grids`), service orders (`/admin/services`) and the region's overview
+//! (`/admin/overview`). They open for a current role
 //! that manages people and grids (see [`crate::session`]); the server decides every request
 //! again against all of the person's roles.
 
 pub mod grid;
 pub mod grids;
 pub mod import;
+pub mod overview;
 pub mod services;
 
 use jifen_shared::auth::RoleGrant;

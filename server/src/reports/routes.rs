@@ -1,0 +1,115 @@
+//! Report routes: `GET /admin/reports/overview` (JSON, or one table as CSV).
+
+use actix_web::{HttpResponse, get, web};
+use jifen_shared::ErrorCode;
+use jifen_shared::reports::{Overview, TABLES};
+use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{Ask, ReportError};
+use crate::auth::caller::Caller;
+use crate::calendar::Calendar;
+use crate::http::{ApiError, AppState};
+use crate::storage::now_ms;
+
+/// Registers this module's routes (under `/api/v1`).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(overview);
+}
+
+impl From<ReportError> for ApiError {
+    fn from(e: ReportError) -> Self {
+        let code = match &e {
+            ReportError::Invalid(_) => ErrorCode::InvalidInput,
+            ReportError::Forbidden(_) => ErrorCode::Forbidden,
+            ReportError::NoSuchRegion(_) => ErrorCode::NotFound,
+            ReportError::Storage(_) => {
+                let ReportError::Storage(e) = e else {
+                    unreachable!()
+                };
+                return e.into();
+            }
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// Query of `GET /admin/reports/overview`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+struct OverviewQuery {
+    /// A county, township or village the caller administers.
+    region_code: String,
+    /// The first county day, `YYYY-MM-DD`; by default 29 days before `to`.
+    from: Option<String>,
+    /// The last county day (included), `YYYY-MM-DD`; by default today. At most 366 days in all.
+    to: Option<String>,
+    /// `json` (the default) or `csv`.
+    format: Option<String>,
+    /// With `format=csv`: `points`, `regions`, `claims`, `orders`, `ratings`, `recycling` or
+    /// `rules`.
+    table: Option<String>,
+}
+
+/// The officials' overview (数据概览) of a county, township or village: points issued, spent
+/// and outstanding, participation, claims, service orders and their SLA, ratings, recycling,
+/// top rules, and the points of each region one level down (admins of the region).
+/// `format=csv&table=…` downloads one table as CSV (UTF-8 with a byte-order mark).
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(OverviewQuery), responses(
+    (status = 200, body = Overview, description = "JSON; with `format=csv` a `text/csv` file of one table"),
+    (status = 400, description = "`invalid_input`: region_code, from, to (malformed, from after to, over 366 days), format, table", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of the region", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such region", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/admin/reports/overview")]
+async fn overview(
+    caller: Caller,
+    query: web::Query<OverviewQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let csv_table = match (query.format.as_deref().unwrap_or("json"), &query.table) {
+        ("json", _) => None,
+        ("csv", Some(t)) if TABLES.contains(&t.as_str()) => Some(t.as_str()),
+        ("csv", _) => {
+            return Err(ApiError::invalid_input(format!(
+                "table: one of {}",
+                TABLES.join(", ")
+            )));
+        }
+        _ => return Err(ApiError::invalid_input("format: json or csv")),
+    };
+    let calendar = Calendar::new(state.settings.timezone.clone());
+    let ask = Ask {
+        region_code: &query.region_code,
+        from: query.from.as_deref(),
+        to: query.to.as_deref(),
+    };
+    let o = super::overview(
+        &state.db,
+        &calendar,
+        &caller.roles,
+        &ask,
+        state.settings.service_sla_hours,
+        now_ms(),
+    )
+    .await?;
+    let Some(table) = csv_table else {
+        return Ok(HttpResponse::Ok().json(o));
+    };
+    let bytes = super::to_csv(&o, table)
+        .unwrap_or_else(|| Ok(Vec::new()))
+        .map_err(|e| {
+            tracing::error!(error = %e, "the overview could not be written as CSV");
+            ApiError::internal()
+        })?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"overview-{}-{table}-{}-{}.csv\"",
+                o.region_code, o.from, o.to
+            ),
+        ))
+        .body(bytes))
+}
