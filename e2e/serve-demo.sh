@@ -24,7 +24,7 @@ for _ in $(seq 1 150); do
   [ -n "$url" ] && break
   sleep 0.2
 done
-"$bin" simulate --url "$url" --days 2 --villages 2 >"$here/test-results/demo-simulate.txt"
+"$bin" simulate --url "$url" --days 2 --villages 2 >"$here/test-results/demo-simulate.txt" 2>&1
 kill "$sim_server"
 wait "$sim_server" || true
 export JIFEN_BIND="127.0.0.1:$port"

@@ -94,10 +94,17 @@ db_tests! {
         assert_eq!(report.villages, 2);
         assert_eq!(report.villagers, 24);
         let total = report.total();
-        // Everything the script saw credited, minus what was handed over, is exactly what
-        // the villagers hold (cancelled reservations are voided, lapsing ones still pending).
-        let outstanding: i64 = report.outstanding.values().sum();
-        assert_eq!(outstanding, total.issued - total.spent);
+        // The server's overview agrees with what the script saw, township by township: what
+        // was credited, what was handed over, and the rest held by the villagers (cancelled
+        // reservations are voided; lapsing ones are still held).
+        assert_eq!(report.server.len(), 19);
+        for (code, tally) in &report.townships {
+            let server = &report.server[code];
+            assert_eq!((server.issued, server.spent), (tally.issued, tally.spent), "{code}");
+            assert_eq!(server.outstanding, tally.issued - tally.spent, "{code}");
+            assert_eq!(server.villagers, 12, "{code}");
+            assert!(server.earners > 0 && server.earners <= 12, "{code}: {server:?}");
+        }
         assert!(total.claims > 0 && total.approved > 0, "{total:?}");
         assert_eq!(
             count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM point_claims WHERE status = 'approved'").await,

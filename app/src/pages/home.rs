@@ -2,7 +2,8 @@
 //! - a villager: their points as the biggest thing on screen, the few things they come to do
 //!   (挣积分, 积分超市, 积分明细, 我的兑换, 我的申报, 村积分榜) as big tiles, and the bottom tab
 //!   bar;
-//! - a grid worker or admin: their first tab, the review queue (`/review`);
+//! - a grid worker or village admin: their first tab, the review queue (`/review`);
+//! - a township or county admin: their first tab, 数据概览 (`/admin/overview`);
 //! - a points-supermarket keeper: their first tab, the counter (`/keeper`);
 //! - anyone signed out (or of a role without screens yet): the region browser, which also
 //!   stays at `/regions` for everybody.
@@ -27,6 +28,7 @@ enum Start {
     Region,
     Villager,
     Review,
+    Overview,
     Keeper,
 }
 
@@ -43,6 +45,7 @@ pub fn HomePage() -> impl IntoView {
             session.current.get().map(|g| g.role),
         ) {
             (true, Some(Role::Villager | Role::Volunteer)) => Start::Villager,
+            (true, Some(Role::CountyAdmin | Role::TownshipAdmin)) => Start::Overview,
             (true, Some(role)) if reviews(role) => Start::Review,
             (true, Some(Role::Keeper)) => Start::Keeper,
             _ => Start::Region,
@@ -52,6 +55,7 @@ pub fn HomePage() -> impl IntoView {
     Effect::new(move |_| {
         let first = match start.get() {
             Start::Review => "/review",
+            Start::Overview => "/admin/overview",
             Start::Keeper => "/keeper",
             _ => return,
         };
@@ -64,7 +68,7 @@ pub fn HomePage() -> impl IntoView {
         );
     });
     move || match start.get() {
-        Start::Waiting | Start::Review | Start::Keeper => view! {
+        Start::Waiting | Start::Review | Start::Overview | Start::Keeper => view! {
             <TopBar />
             <main class="content"><ListSkeleton /></main>
         }

@@ -238,6 +238,8 @@ enum Tab {
     Mine,
     /// A volunteer's 接单.
     Tasks,
+    /// An admin's 数据概览.
+    Overview,
 }
 
 impl Tab {
@@ -252,6 +254,7 @@ impl Tab {
             Tab::Today => "/keeper/today",
             Tab::Mine => "/me",
             Tab::Tasks => "/tasks",
+            Tab::Overview => "/admin/overview",
         }
     }
 
@@ -268,6 +271,7 @@ impl Tab {
             Tab::Today => "tab-today",
             Tab::Mine => "tab-me",
             Tab::Tasks => "tab-tasks",
+            Tab::Overview => "tab-overview",
         }
     }
 
@@ -282,6 +286,7 @@ impl Tab {
             Tab::Today => Text::Today,
             Tab::Mine => Text::Mine,
             Tab::Tasks => Text::TasksTab,
+            Tab::Overview => Text::Overview,
         }
     }
 
@@ -312,6 +317,7 @@ impl Tab {
             Tab::Today => "M5 20V10 M10 20V4 M15 20v-7 M20 20V8",
             Tab::Mine => "M12 12a4 4 0 100-8 4 4 0 000 8z M4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5",
             Tab::Tasks => "M4 7h16v12H4z M9 7V4h6v3 M4 12h16",
+            Tab::Overview => "M4 20h16 M6 16v-5 M11 16V6 M16 16v-8",
         };
         view! {
             <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
@@ -322,14 +328,19 @@ impl Tab {
 }
 
 /// The tabs of the current role (UX.md, "Layout"): a villager's 首页 · 挣积分 · 积分超市 · 我的;
-/// a keeper's 扫码 · 回收 · 今日 · 我的, a grid worker's or admin's 审核 first; only screens that exist.
-/// Nothing while signed out.
+/// a keeper's 扫码 · 回收 · 今日 · 我的; a grid worker's 审核 · 我的; a village admin's 审核 ·
+/// 数据概览 · 我的; township and county admins, who need reports more than a queue, 数据概览 ·
+/// 审核 · 我的. Only screens that exist; nothing while signed out.
 fn tabs_for(signed_in: bool, role: Option<Role>) -> Vec<Tab> {
     match (signed_in, role) {
         (false, _) => Vec::new(),
         (true, Some(Role::Villager)) => vec![Tab::Home, Tab::Earn, Tab::Shop, Tab::Mine],
         (true, Some(Role::Keeper)) => vec![Tab::Scan, Tab::Recycle, Tab::Today, Tab::Mine],
         (true, Some(Role::Volunteer)) => vec![Tab::Tasks, Tab::Home, Tab::Mine],
+        (true, Some(Role::CountyAdmin | Role::TownshipAdmin)) => {
+            vec![Tab::Overview, Tab::Review, Tab::Mine]
+        }
+        (true, Some(Role::VillageAdmin)) => vec![Tab::Review, Tab::Overview, Tab::Mine],
         (true, Some(role)) if reviews(role) => vec![Tab::Review, Tab::Mine],
         (true, _) => vec![Tab::Home, Tab::Mine],
     }
@@ -387,7 +398,15 @@ mod tests {
             [Tab::Home, Tab::Earn, Tab::Shop, Tab::Mine]
         );
         assert_eq!(tabs_for(true, Some(Role::GridWorker))[0], Tab::Review);
-        assert_eq!(tabs_for(true, Some(Role::CountyAdmin))[0], Tab::Review);
+        assert_eq!(
+            tabs_for(true, Some(Role::CountyAdmin)),
+            [Tab::Overview, Tab::Review, Tab::Mine]
+        );
+        assert_eq!(
+            tabs_for(true, Some(Role::VillageAdmin)),
+            [Tab::Review, Tab::Overview, Tab::Mine]
+        );
+        assert!(Tab::Overview.is_at("/admin/overview"));
         assert_eq!(
             tabs_for(true, Some(Role::Keeper)),
             [Tab::Scan, Tab::Recycle, Tab::Today, Tab::Mine]

@@ -88,7 +88,7 @@ pub struct SeedReport {
 }
 
 /// A demo phone in national form, `100VVVVPPPP`.
-fn phone(village_ordinal: usize, person: usize) -> String {
+pub(crate) fn phone(village_ordinal: usize, person: usize) -> String {
     format!("100{village_ordinal:04}{person:04}")
 }
 

@@ -100,8 +100,8 @@ pub struct SimulationReport {
     pub townships: BTreeMap<String, TownshipTally>,
     pub requests: u64,
     pub elapsed: Duration,
-    /// Points outstanding in each township's villagers' accounts at the end, by township code.
-    pub outstanding: BTreeMap<String, i64>,
+    /// Each township's points as the server reports them, by township code.
+    pub server: BTreeMap<String, ServerFigures>,
     /// Answers the script did not expect: count, and the first few as `METHOD path → status body`.
     pub unexpected: u64,
     pub unexpected_samples: Vec<String>,
@@ -121,67 +121,81 @@ impl SimulationReport {
             name: "合计 total".into(),
             ..TownshipTally::default()
         };
-        for x in self.townships.values() {
-            t.claims += x.claims;
-            t.approved += x.approved;
-            t.rejected += x.rejected;
-            t.capped += x.capped;
-            t.issued += x.issued;
-            t.redemptions += x.redemptions;
-            t.fulfilled += x.fulfilled;
-            t.cancelled += x.cancelled;
-            t.lapsing += x.lapsing;
-            t.spent += x.spent;
-            t.dropoffs += x.dropoffs;
-            t.recycled_grams += x.recycled_grams;
-            t.orders += x.orders;
-            t.completed += x.completed;
-            for i in 0..3 {
-                t.ratings[i] += x.ratings[i];
-            }
-            t.rectified += x.rectified;
-        }
+        self.townships.values().for_each(|x| add(&mut t, x));
         t
     }
 
-    /// The summary table, one line per township and the total.
+    /// The summary table, one line per township and the total: the points columns as the
+    /// server's overview reports them, the rest as the script counted.
     pub fn table(&self) -> String {
-        let mut out = String::from(
-            "township               issued    spent  outstanding  claims(ok/no/capped)  redeemed(ok/cancel/lapsing)  orders(done)  ratings 好/中/差  recycled kg\n",
+        let mut out = format!(
+            "{:<14}{:>9}{:>8}{:>12}{:>8}  {:<22}{:<28}{:<14}{:<16}{}\n",
+            "township",
+            "issued",
+            "spent",
+            "outstanding",
+            "joined",
+            "claims (ok/no/capped)",
+            "redeemed (ok/cancel/lapse)",
+            "orders (done)",
+            "ratings 好/中/差",
+            "recycled kg"
         );
-        let mut line = |code: Option<&String>, t: &TownshipTally| {
-            let outstanding = match code {
-                Some(c) => self.outstanding.get(c).copied().unwrap_or(0),
-                None => self.outstanding.values().sum(),
-            };
+        let mut line = |name: &str, server: &ServerFigures, t: &TownshipTally| {
+            let cell = |a: u64, rest: String| format!("{a} ({rest})");
             out.push_str(&format!(
-                "{:<16}{:>12}{:>9}{:>13}  {:>6} ({}/{}/{})  {:>8} ({}/{}/{})  {:>6} ({})  {}/{}/{}  {:.1}\n",
-                t.name,
-                t.issued,
-                t.spent,
-                outstanding,
-                t.claims,
-                t.approved,
-                t.rejected,
-                t.capped,
-                t.redemptions,
-                t.fulfilled,
-                t.cancelled,
-                t.lapsing,
-                t.orders,
-                t.completed,
-                t.ratings[0],
-                t.ratings[1],
-                t.ratings[2],
+                "{:<14}{:>9}{:>8}{:>12}{:>7.1}%  {:<22}{:<28}{:<14}{:<16}{:.1}\n",
+                name,
+                server.issued,
+                server.spent,
+                server.outstanding,
+                server.participation.unwrap_or(0.0) * 100.0,
+                cell(
+                    t.claims,
+                    format!("{}/{}/{}", t.approved, t.rejected, t.capped)
+                ),
+                cell(
+                    t.redemptions,
+                    format!("{}/{}/{}", t.fulfilled, t.cancelled, t.lapsing)
+                ),
+                cell(t.orders, t.completed.to_string()),
+                format!("{}/{}/{}", t.ratings[0], t.ratings[1], t.ratings[2]),
                 t.recycled_grams as f64 / 1000.0
             ));
         };
+        let mut all = ServerFigures::default();
+        let (mut villagers, mut earners) = (0, 0);
         for (code, t) in &self.townships {
-            line(Some(code), t);
+            let server = self.server.get(code).cloned().unwrap_or_default();
+            line(&t.name, &server, t);
+            all.issued += server.issued;
+            all.spent += server.spent;
+            all.outstanding += server.outstanding;
+            villagers += server.villagers;
+            earners += server.earners;
         }
-        line(None, &self.total());
+        all.participation = (villagers > 0).then(|| earners as f64 / villagers as f64);
+        all.villagers = villagers;
+        all.earners = earners;
+        line("合计 total", &all, &self.total());
         out
     }
+}
+
+/// A township's points as the server's overview reports them
+/// (`GET /admin/reports/overview?region_code=410783`, its `regions` table, the default last 30
+/// county days).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServerFigures {
+    pub issued: i64,
+    pub spent: i64,
+    /// Held by the township's villagers at the end of the period.
+    pub outstanding: i64,
+    pub villagers: i64,
+    /// Villagers who earned points in the period.
+    pub earners: i64,
+    /// `earners / villagers`.
+    pub participation: Option<f64>,
 }
 
 /// The people of one village, as the script plays them.
@@ -285,9 +299,18 @@ pub async fn run(
         while let Some(done) = set.join_next().await {
             done.context("a village's day panicked")?;
         }
+        // Progress on standard error; the summary goes to standard output.
+        let requests = api.requests.load(Ordering::Relaxed);
+        eprintln!(
+            "day {}/{}: {requests} requests, {:.0} requests/s, {} unexpected",
+            day + 1,
+            options.days,
+            requests as f64 / started.elapsed().as_secs_f64().max(1e-3),
+            api.unexpected.load(Ordering::Relaxed)
+        );
     }
     let elapsed = started.elapsed();
-    let outstanding = outstanding(db, &villages).await?;
+    let server = server_figures(db, &api).await?;
     let invariant_violations = crate::ledger::check_invariants(db).await?;
     let townships = tallies.lock().expect("tallies").clone();
     Ok(SimulationReport {
@@ -297,7 +320,7 @@ pub async fn run(
         townships,
         requests: api.requests.load(Ordering::Relaxed),
         elapsed,
-        outstanding,
+        server,
         unexpected: api.unexpected.load(Ordering::Relaxed),
         unexpected_samples: api.samples.lock().expect("samples").clone(),
         invariant_violations,
@@ -325,17 +348,36 @@ fn add(to: &mut TownshipTally, t: &TownshipTally) {
     to.rectified += t.rectified;
 }
 
-/// Points in the villagers' accounts of each township, from the ledger.
-async fn outstanding(db: &Db, villages: &[Arc<Village>]) -> anyhow::Result<BTreeMap<String, i64>> {
-    let mut by_township = BTreeMap::new();
-    for v in villages {
-        for (id, _, _) in &v.villagers {
-            let balance = crate::points::balance(db, *id).await?;
-            *by_township.entry(v.township.clone()).or_insert(0) +=
-                balance.earned_total - balance.spent_total;
-        }
-    }
-    Ok(by_township)
+/// Each township's points from the county overview, read as the demo county admin.
+async fn server_figures(db: &Db, api: &Api) -> anyhow::Result<BTreeMap<String, ServerFigures>> {
+    let admin = crate::auth::storage::account_by_phone(db, &format!("+86{}", super::phone(0, 1)))
+        .await?
+        .context("the demo county admin (run `jifen seed-demo`)")?;
+    let (_, overview) = api
+        .call(
+            Method::GET,
+            &format!("/admin/reports/overview?region_code={}", super::COUNTY),
+            Some(admin.id),
+            None,
+            &[200],
+        )
+        .await?;
+    Ok(items(&overview["regions"])
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r["region_code"].as_str()?.to_owned(),
+                ServerFigures {
+                    issued: r["issued"].as_i64()?,
+                    spent: r["spent"].as_i64()?,
+                    outstanding: r["outstanding"].as_i64()?,
+                    villagers: r["villagers"].as_i64()?,
+                    earners: r["earners"].as_i64()?,
+                    participation: r["participation"].as_f64(),
+                },
+            ))
+        })
+        .collect())
 }
 
 /// Who lives in each village with people, from the database (code order).

@@ -14,7 +14,7 @@ pub mod services;
 use jifen_shared::auth::RoleGrant;
 use leptos::prelude::*;
 
-use super::{ListSkeleton, TopBar, require_sign_in};
+use super::{ListSkeleton, TabBar, TopBar, require_sign_in};
 use crate::i18n::{Text, tr};
 use crate::session::{manages, use_session};
 
@@ -32,8 +32,10 @@ enum Gate {
 /// Top bar, a way back to 我的, and `screen` for the current admin role — or a skeleton while
 /// signing in, or a plain "无权限" with the way to switch roles. The gate is a memo: a token
 /// refresh mid-upload does not rebuild the screen (the chosen file and the report stay).
+/// `tabbed`: a screen of the bottom tab bar (数据概览), shown with the bar and without the way
+/// back.
 #[component]
-fn AdminFrame<S, V>(screen: S) -> impl IntoView
+fn AdminFrame<S, V>(screen: S, #[prop(optional)] tabbed: bool) -> impl IntoView
 where
     S: Fn(RoleGrant) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
@@ -47,10 +49,12 @@ where
     });
     view! {
         <TopBar />
-        <main class="content">
-            <nav class="crumbs">
-                <a class="crumb" href="/me">"‹ "{tr(Text::Mine)}</a>
-            </nav>
+        <main class="content" class:with-tabs=tabbed>
+            <Show when=move || !tabbed>
+                <nav class="crumbs">
+                    <a class="crumb" href="/me">"‹ "{tr(Text::Mine)}</a>
+                </nav>
+            </Show>
             {move || match gate.get() {
                 Gate::Waiting => view! { <ListSkeleton /> }.into_any(),
                 Gate::Staff(grant) => screen(grant).into_any(),
@@ -63,5 +67,8 @@ where
                     .into_any(),
             }}
         </main>
+        <Show when=move || tabbed>
+            <TabBar />
+        </Show>
     }
 }

@@ -28,7 +28,7 @@ use crate::time::county_date;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    view! { <AdminFrame screen=|grant| view! { <Screen grant /> } /> }
+    view! { <AdminFrame tabbed=true screen=|grant| view! { <Screen grant /> } /> }
 }
 
 /// Which days the figures cover.
