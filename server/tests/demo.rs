@@ -78,6 +78,15 @@ db_tests! {
         assert_eq!(count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM people").await, 0);
     }
 
+    async fn never_seeds_next_to_real_people(app) {
+        app.load_changyuan().await;
+        app.staff("13800138000", "a-long-password", jifen_shared::auth::Role::CountyAdmin, "410783").await;
+        let refused = seed(&app.db, &options(1)).await.unwrap_err().to_string();
+        assert!(refused.contains("1 people outside the demo phone block"), "{refused}");
+        assert_eq!(count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM people").await, 1);
+        assert_eq!(count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM shops").await, 0);
+    }
+
     async fn a_simulated_week_balances(app) {
         seed(&app.db, &options(2)).await.unwrap();
         let keys = jifen_server::auth::keys::Keys::load(None, &app.test_db.dir().join("data")).unwrap();

@@ -26,8 +26,14 @@
 //!
 //! Running it twice changes nothing the second time: grids, shops and goods are found by name,
 //! staff by phone (an existing account keeps its password), villagers by the register import's
-//! own rules ([`crate::people::import`]). Everything is written through the domain functions
-//! admins use, acting as the demo county admin, so it is audited like their work.
+//! own rules ([`crate::people::import`]). Grids, shops, goods, keepers and volunteers are made
+//! through the domain functions admins use, acting as the demo county admin, and audited like
+//! their work; staff accounts are audited as `staff.create_admin` (as `jifen create-admin`
+//! does) and villagers as the register import's `person.create`, with no actor (as
+//! `jifen import-villagers` does).
+//!
+//! The staff share one published password, so `seed-demo` refuses a database holding anyone
+//! outside the demo phone block: the demo county never lives next to real people.
 
 pub mod names;
 pub mod simulate;
@@ -114,6 +120,19 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
         bail!(
             "--password: at least {} characters",
             crate::auth::password::MIN_PASSWORD_CHARS
+        );
+    }
+    // The demo staff share a published password: never next to real people.
+    let real = crate::people::storage::count_outside(
+        db,
+        &format!("+86{}", crate::people::phone::DEMO_PREFIX),
+    )
+    .await?;
+    if real > 0 {
+        bail!(
+            "this database holds {real} people outside the demo phone block (+86 100…); the demo \
+             county's staff share a published password, so seed-demo only loads into a database \
+             of its own (another JIFEN_DATA_DIR or JIFEN_DATABASE_URL)"
         );
     }
     for (name, bytes) in crate::regions::import::BUNDLED_CHANGYUAN {
@@ -563,6 +582,20 @@ impl Staff<'_> {
         let id =
             crate::auth::storage::upsert_staff(self.db, name, &e164, self.hash, &grant, now_ms())
                 .await?;
+        crate::audit::record_alone(
+            self.db,
+            crate::audit::Record {
+                actor_id: None,
+                action: "staff.create_admin",
+                region,
+                target: format!("person:{id}"),
+                before: None,
+                after: Some(
+                    serde_json::json!({"role": role, "region_code": region, "password": "set"}),
+                ),
+            },
+        )
+        .await?;
         self.created.insert(e164);
         Ok(id)
     }

@@ -365,8 +365,17 @@ async fn credit(tx: &mut Tx, account: i64, pending: i64, posted: i64) -> Result<
 }
 
 /// Locks the accounts `ids` (sorted and deduplicated here) in ascending id order until the
-/// transaction ends — for a transaction that makes several transfers (PostgreSQL; SQLite's
-/// single writer needs nothing).
+/// transaction ends — for a transaction that makes several transfers, or reads before it
+/// writes (PostgreSQL; SQLite's single writer needs nothing).
+///
+/// The order every transaction keeps: first the no-overdraft accounts it moves (villagers',
+/// shops'), in id order; then the shared accounts (the townships' issuance and service budget),
+/// in id order. A transaction that moves one shared account does not lock it up front: the
+/// balance update, an atomic increment near the end of the transaction, locks it. Locking
+/// them first would queue a whole township's approvals, drop-offs and rewards behind each
+/// other for the length of their transactions (seconds under `jifen simulate` on
+/// PostgreSQL). A transaction that moves several shared accounts (an award to villagers of
+/// two townships) locks them, in a second call, after its other accounts.
 pub async fn lock_accounts(tx: &mut Tx, ids: &mut Vec<i64>) -> Result<(), sqlx::Error> {
     ids.sort_unstable();
     ids.dedup();

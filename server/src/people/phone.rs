@@ -8,10 +8,10 @@ use phonenumber::{Mode, Type as PhoneNumberType};
 ///
 /// In China's numbering plan the `10x` codes belong to the carriers' service numbers (10000,
 /// 10010, 10086), so no mobile number starts with `100`: a text or call to one never reaches a
-/// person. `jifen seed-demo` numbers every demo person in this block, so demo data can be
-/// loaded next to real people, and a demo number can never collide with one of them. They are
-/// accepted everywhere a phone is; Tencent Cloud refuses to send to them (the `log` SMS provider
-/// is what a demo uses).
+/// person, and a demo number never collides with a real one. `jifen seed-demo` numbers every
+/// demo person in this block. They are accepted everywhere a phone is; no SMS is ever sent to
+/// them (the Tencent sender refuses them before calling the gateway; the `log` provider, which
+/// a demo uses, only writes the code to the log).
 pub const DEMO_PREFIX: &str = "100";
 
 /// A mainland China mobile number in E.164 form (or one of the [`DEMO_PREFIX`] block). It cannot
@@ -79,6 +79,13 @@ impl Phone {
     /// Wraps a number read back from the database (stored by [`Phone::parse`]).
     pub fn from_stored(e164: String) -> Phone {
         Phone(e164)
+    }
+
+    /// Whether this is a number of the [`DEMO_PREFIX`] block.
+    pub fn is_demo(&self) -> bool {
+        self.0
+            .strip_prefix("+86")
+            .is_some_and(|n| n.starts_with(DEMO_PREFIX))
     }
 
     /// The E.164 form, e.g. `+8613800138000`.

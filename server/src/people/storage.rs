@@ -272,3 +272,11 @@ pub async fn set_grid(
         .await?;
     Ok(())
 }
+
+/// How many people have a phone not starting with `prefix` (E.164, e.g. `+86100`).
+pub async fn count_outside(db: &Db, prefix: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM people WHERE phone NOT LIKE $1")
+        .bind(format!("{prefix}%"))
+        .fetch_one(db.reader())
+        .await
+}

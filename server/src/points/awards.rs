@@ -165,14 +165,18 @@ pub async fn award(
         transfer_ids: Vec::new(),
         shortfalls: Vec::new(),
     };
-    // Open every account first and lock them in id order, so this transaction (many
-    // transfers) and any other cannot wait for each other's rows in opposite orders.
+    // Open every account first and lock them in the ledger's order — the villagers' by id,
+    // then the townships' issuance accounts by id (see `ledger::lock_accounts`) — so this
+    // transaction (many transfers) and any other cannot wait for each other's rows in opposite
+    // orders.
     let mut accounts = Vec::with_capacity(villages.len());
     for (person_id, village) in &villages {
         accounts.push(super::accounts_of(tx, *person_id, village).await?);
     }
-    let mut all: Vec<i64> = accounts.iter().flat_map(|(a, b)| [*a, *b]).collect();
+    let mut all: Vec<i64> = accounts.iter().map(|(a, _)| *a).collect();
     ledger::lock_accounts(tx, &mut all).await?;
+    let mut shared: Vec<i64> = accounts.iter().map(|(_, i)| *i).collect();
+    ledger::lock_accounts(tx, &mut shared).await?;
     let mut by_village: BTreeMap<RegionCode, Vec<i64>> = BTreeMap::new();
     for ((person_id, village), (account, issuance)) in villages.iter().zip(accounts) {
         by_village

@@ -287,7 +287,8 @@ pub async fn decide(
     if *decision == Decision::Approve {
         // Approvals of the claimant's claims queue on their account; whoever waited reads the
         // claim again, so it answers "already decided", not a cap the winner just filled.
-        ledger::lock_accounts(tx, &mut vec![account, issuance]).await?;
+        // (Not the township's issuance account: see `ledger::lock_accounts`.)
+        ledger::lock_accounts(tx, &mut vec![account]).await?;
         let claim = load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))?;
         if claim.status != ClaimStatus::Pending {
             return replay_or_refuse(tx, reviewer_id, claim, decision).await;

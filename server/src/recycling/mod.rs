@@ -229,7 +229,7 @@ pub async fn drop_off(
     }
     if points > 0 {
         let (account, issuance) = crate::points::accounts_of(tx, person.id, &village).await?;
-        ledger::lock_accounts(tx, &mut vec![account, issuance]).await?;
+        ledger::lock_accounts(tx, &mut vec![account]).await?;
         let (transfer, _) = ledger::transfer(
             tx,
             &NewTransfer {

@@ -166,7 +166,7 @@ async fn pay(tx: &mut Tx, row: &OrderRow, now: i64) -> Result<(), ServiceError> 
     )
     .await?;
     let budget = ledger::account(tx, AccountKind::ServiceBudget, township.as_str(), None).await?;
-    ledger::lock_accounts(tx, &mut vec![account, budget]).await?;
+    ledger::lock_accounts(tx, &mut vec![account]).await?;
     let (transfer, _) = ledger::transfer(
         tx,
         &NewTransfer {

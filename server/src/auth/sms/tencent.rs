@@ -131,6 +131,12 @@ impl TencentSender {
     }
 
     async fn send_code(&self, phone: &Phone, code: &str) -> Result<(), SmsError> {
+        if phone.is_demo() {
+            return Err(SmsError(format!(
+                "{} is a demo number (+86 100…): no message is sent",
+                phone.masked()
+            )));
+        }
         let minutes = (crate::auth::otp::CODE_TTL.as_secs() / 60).to_string();
         let s = &self.settings;
         let body = serde_json::to_vec(&SendSmsRequest {
