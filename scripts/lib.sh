@@ -82,3 +82,18 @@ ensure_postgres() {
     printf '\033[33mwarning:\033[0m %s does not answer: the PostgreSQL halves of the tests are SKIPPED (set JIFEN_TEST_POSTGRES_URL)\n' "$url" >&2
   fi
 }
+
+# Waits until `jifen serve` (process $2, standard output in file $1) prints "Jifen is serving
+# on http://…/" and echoes that base URL (no trailing slash); fails if the server stops or
+# does not start within 30 s. Serve with JIFEN_BIND=127.0.0.1:0 to get a free port.
+wait_for_serving() {
+  local out="$1" pid="$2" url=""
+  for _ in $(seq 1 150); do
+    url="$(sed -n 's|^Jifen is serving on \(http://[^/]*\)/$|\1|p' "$out")"
+    [ -n "$url" ] && { echo "$url"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { echo "the server stopped before serving" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "the server did not start within 30 s" >&2
+  return 1
+}

@@ -3,15 +3,15 @@
 // 数据概览, which shows the county's non-zero figures and its townships compared; tapping
 // 樊相镇 drills down to its villages; a table downloads as CSV. 樊东村's admin (the demo
 // password, over the API) awards a villager 孝老爱亲 (5 points) on top of what the simulated
-// days gave, and the villager's 首页 shows exactly that. The screenshots land in
-// docs/screenshots/ for the README.
+// days gave, and the villager's 首页 shows exactly that. The screenshots land in artifacts/
+// (demo-*.png); the README shows copies of them from docs/screenshots/.
 import { expect, test } from "@playwright/test";
 import fs from "node:fs";
 import { signIn } from "./sign-in";
 
 const port = Number(process.env.JIFEN_E2E_PORT ?? 18765) + 2;
 const log = "test-results/demo-server.log";
-const shots = "../docs/screenshots";
+const shots = "artifacts";
 test.use({ baseURL: `http://127.0.0.1:${port}` });
 
 /** The raw number a figure of the overview carries. */
@@ -20,7 +20,7 @@ async function figure(page: import("@playwright/test").Page, id: string): Promis
   return Number(raw);
 }
 
-test("the county admin of the demo county sees a month of figures on 数据概览", async ({ page }) => {
+test("the county admin of the demo county sees two simulated days' figures on 数据概览", async ({ page }) => {
   fs.mkdirSync(shots, { recursive: true });
   await signIn(page, "10000000001", log);
   await page.goto("/");
@@ -35,7 +35,7 @@ test("the county admin of the demo county sees a month of figures on 数据概�
   await expect(page.getByTestId("overview-region")).toHaveCount(19);
   const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(scroll).toBeLessThanOrEqual(360);
-  await page.screenshot({ path: `${shots}/overview-county.png` });
+  await page.screenshot({ path: `${shots}/demo-overview-county.png` });
 
   // A table as CSV, for Excel (a byte-order mark first).
   const download = page.waitForEvent("download");
@@ -51,7 +51,7 @@ test("the county admin of the demo county sees a month of figures on 数据概�
   expect(await figure(page, "overview-issued")).toBeGreaterThan(0);
   await expect(page.locator('[data-testid=overview-region][data-region="410783101201"]')).toBeVisible();
   await page.getByText("好差评").scrollIntoViewIfNeeded();
-  await page.screenshot({ path: `${shots}/overview-township.png` });
+  await page.screenshot({ path: `${shots}/demo-overview-township.png` });
 });
 
 test("a villager of the demo county sees what they earned", async ({ page, request }) => {
@@ -77,5 +77,5 @@ test("a villager of the demo county sees what they earned", async ({ page, reque
   expect(award.status()).toBe(201);
   await page.reload();
   await expect(page.getByTestId("balance-value")).toHaveText(String(before + rule.points));
-  await page.screenshot({ path: `${shots}/villager-home.png` });
+  await page.screenshot({ path: `${shots}/demo-villager-home.png` });
 });

@@ -68,9 +68,12 @@ pub struct PointsFigures {
     pub outstanding: i64,
     /// People registered in the region's villages now.
     pub villagers: i64,
-    /// Villagers who were issued points in the period.
+    /// Villagers who were issued points in the period (by their points account's region, the
+    /// village it was opened in).
     pub earners: i64,
-    /// `earners / villagers`.
+    /// `earners / villagers`. The two are counted by different regions (the account's and the
+    /// registration's), so in a village people recently moved to or from it can be above 1 or
+    /// `None` with earners; county-wide they agree.
     pub participation: Option<f64>,
 }
 

@@ -98,6 +98,17 @@ pub(crate) fn phone(village_ordinal: usize, person: usize) -> String {
     format!("100{village_ordinal:04}{person:04}")
 }
 
+/// The phone of the keeper of the shop serving the village at `village_ordinal` of
+/// `township` (the `township_ordinal`th unit): the township's own shop's keeper, or the
+/// village's.
+fn keeper_phone(township: &str, township_ordinal: usize, village_ordinal: usize) -> String {
+    if one_shop_per_township(township) {
+        phone(0, 200 + township_ordinal)
+    } else {
+        phone(village_ordinal, 9201)
+    }
+}
+
 /// Whether a township-level unit gets one shop for all its villages: sub-districts (街道, NBS
 /// codes 001–099) and development zones (400 and above) — their communities are streets of
 /// one town, not villages with a shop each.
@@ -294,31 +305,19 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
             .get(township.as_str())
             .cloned()
             .context("a loaded township")?;
-        if one_shop_per_township(township.as_str()) {
-            let keeper = staff
-                .ensure(
-                    &name(&mut rng),
-                    &phone(0, 200 + township_ordinal),
-                    Role::Keeper,
-                    &township,
-                )
-                .await?;
-            shops_wanted.insert(
-                township.to_string(),
-                (format!("{township_name}积分超市"), keeper.to_string()),
-            );
+        let keeper_phone = keeper_phone(township.as_str(), township_ordinal, *ordinal);
+        let (shop_region, shop_name) = if one_shop_per_township(township.as_str()) {
+            (township.clone(), format!("{township_name}积分超市"))
         } else {
-            let keeper = staff
-                .ensure(&name(&mut rng), &phone(*ordinal, 9201), Role::Keeper, &code)
-                .await?;
-            shops_wanted.insert(
-                code.to_string(),
-                (
-                    format!("{}积分超市", short_name(&village.name)),
-                    keeper.to_string(),
-                ),
-            );
-        }
+            (
+                code.clone(),
+                format!("{}积分超市", short_name(&village.name)),
+            )
+        };
+        let keeper = staff
+            .ensure(&name(&mut rng), &keeper_phone, Role::Keeper, &shop_region)
+            .await?;
+        shops_wanted.insert(shop_region.to_string(), (shop_name, keeper.to_string()));
     }
     let bytes = register.into_inner().context("the generated register")?;
     let imported = crate::people::import::import_villagers(db, &bytes, None, &|_| true)
@@ -419,14 +418,12 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
             phone(*ordinal, 9101),
             &password_hint,
         ));
-        let keeper = if one_shop_per_township(township) {
-            phone(0, 200 + t)
-        } else {
-            phone(*ordinal, 9201)
-        };
-        report
-            .logins
-            .push(login("keeper 超市管理员", &place, keeper, &password_hint));
+        report.logins.push(login(
+            "keeper 超市管理员",
+            &place,
+            keeper_phone(township, t, *ordinal),
+            &password_hint,
+        ));
         if let Some((volunteer, _)) = volunteers.iter().find(|(_, v)| v.as_str() == village.code) {
             report
                 .logins

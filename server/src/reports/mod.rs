@@ -215,7 +215,7 @@ pub async fn overview(
             bad,
             automatic,
             average_stars: (rated > 0)
-                .then(|| (stars as f64 / rated as f64 * 100.0).round() / 100.0),
+                .then(|| crate::services::ratings::round2(stars as f64 / rated as f64)),
         },
         recycling: storage::recycling(pool, level, code, period).await?,
         rules: storage::top_rules(pool, level, code, period, TOP_RULES).await?,

@@ -305,7 +305,8 @@ pub async fn close_rectification(
     Ok(rectification_view(closed))
 }
 
-fn round2(x: f64) -> f64 {
+/// `x` to two decimals (average stars, shares of the summary).
+pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
