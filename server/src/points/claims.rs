@@ -320,18 +320,6 @@ pub async fn decide(
         let claim = load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))?;
         return replay_or_refuse(tx, reviewer_id, claim, decision).await;
     }
-    if *decision == Decision::Approve {
-        let transfer = NewTransfer {
-            key: format!("claim:{id}"),
-            debit_account_id: issuance,
-            credit_account_id: account,
-            amount: claim.points,
-            reason: "claim".into(),
-            reference: Some(format!("claim:{id}")),
-            actor_id: Some(reviewer_id),
-        };
-        ledger::transfer(tx, &transfer, false).await?;
-    }
     let record = crate::audit::Record {
         actor_id: Some(reviewer_id),
         action: match decision {
@@ -372,7 +360,22 @@ pub async fn decide(
         now,
     )
     .await?;
-    load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))
+    let answer = load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))?;
+    // Last: the township's issuance account is shared by all its credits, and its row stays
+    // locked from this update to the commit (see `ledger::lock_accounts`).
+    if *decision == Decision::Approve {
+        let transfer = NewTransfer {
+            key: format!("claim:{id}"),
+            debit_account_id: issuance,
+            credit_account_id: account,
+            amount: claim.points,
+            reason: "claim".into(),
+            reference: Some(format!("claim:{id}")),
+            actor_id: Some(reviewer_id),
+        };
+        ledger::transfer(tx, &transfer, false).await?;
+    }
+    Ok(answer)
 }
 
 /// When claim `id` was made, in UTC ms.
