@@ -389,6 +389,7 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
         report.goods += names::SHELF.len();
     }
     report.staff = staff.created.len();
+    db.analyze().await?;
 
     // The sign-ins to try, in 樊相镇 (or the first village seeded).
     if let Some((ordinal, village)) = villages

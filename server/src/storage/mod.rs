@@ -263,6 +263,14 @@ impl Db {
         Ok(())
     }
 
+    /// Refreshes the query planner's statistics (`ANALYZE` on both databases) after a bulk
+    /// load: PostgreSQL's autovacuum would get to it eventually (never, where it is off), and
+    /// until then plans assume nearly empty tables.
+    pub async fn analyze(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("ANALYZE").execute(&self.writer).await?;
+        Ok(())
+    }
+
     /// True while the database answers a trivial query (for `/readyz`).
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.reader).await.is_ok()
