@@ -198,12 +198,11 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
         ..SeedReport::default()
     };
     let hash = crate::auth::password::hash(options.password.clone()).await?;
-    let staff = Staff {
+    let mut staff = Staff {
         db,
         hash: &hash,
         created: HashSet::new(),
     };
-    let mut staff = staff;
     let county_code = RegionCode::parse(COUNTY)?;
     let mut rng = StdRng::seed_from_u64(options.seed);
     let county_admin = staff
@@ -255,7 +254,7 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
         "tags",
     ])?;
     let mut volunteers: Vec<(String, RegionCode)> = Vec::new();
-    let mut shops_wanted: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut shops_wanted: BTreeMap<String, (String, i64)> = BTreeMap::new();
     for (ordinal, village) in &villages {
         let code = RegionCode::parse(&village.code)?;
         let township = code.parent().context("a village has a township")?;
@@ -317,7 +316,7 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
         let keeper = staff
             .ensure(&name(&mut rng), &keeper_phone, Role::Keeper, &shop_region)
             .await?;
-        shops_wanted.insert(shop_region.to_string(), (shop_name, keeper.to_string()));
+        shops_wanted.insert(shop_region.to_string(), (shop_name, keeper));
     }
     let bytes = register.into_inner().context("the generated register")?;
     let imported = crate::people::import::import_villagers(db, &bytes, None, &|_| true)
@@ -351,7 +350,7 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
     report.volunteers = volunteers.len();
 
     for (region, (shop_name, keeper)) in &shops_wanted {
-        let keeper: i64 = keeper.parse()?;
+        let keeper = *keeper;
         let shop_id = ensure_shop(db, county_admin, &admin_grants, region, shop_name).await?;
         crate::shop::add_keeper(
             db,

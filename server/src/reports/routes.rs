@@ -19,16 +19,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 impl From<ReportError> for ApiError {
     fn from(e: ReportError) -> Self {
-        let code = match &e {
+        let code = match e {
+            ReportError::Storage(e) => return e.into(),
             ReportError::Invalid(_) => ErrorCode::InvalidInput,
             ReportError::Forbidden(_) => ErrorCode::Forbidden,
             ReportError::NoSuchRegion(_) => ErrorCode::NotFound,
-            ReportError::Storage(_) => {
-                let ReportError::Storage(e) = e else {
-                    unreachable!()
-                };
-                return e.into();
-            }
         };
         ApiError::new(code, e.to_string())
     }

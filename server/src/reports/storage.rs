@@ -9,8 +9,8 @@
 
 use jifen_shared::regions::RegionLevel;
 use jifen_shared::reports::{RecyclingFigures, RuleFigures};
-use sqlx::AnyPool;
-use sqlx::Row;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
 
 use crate::calendar::Period;
 
@@ -31,6 +31,27 @@ fn scope(level: RegionLevel) -> &'static str {
              WHERE code = $1 AND level = 'village')"
         }
     }
+}
+
+/// The query `sql` bound to the region's code (`$1`) and the period (`$2`, `$3`).
+fn scoped<'q>(
+    sql: &'q str,
+    code: &'q str,
+    period: Period,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    sqlx::query(sql)
+        .bind(code)
+        .bind(period.start)
+        .bind(period.end)
+}
+
+/// The BIGINT columns `names` of `row`, in that order.
+fn counts<const N: usize>(row: &AnyRow, names: [&str; N]) -> Result<[i64; N], sqlx::Error> {
+    let mut out = [0; N];
+    for (value, name) in out.iter_mut().zip(names) {
+        *value = row.try_get(name)?;
+    }
+    Ok(out)
 }
 
 /// Points figures of one child region (see [`jifen_shared::reports::PointsFigures`]).
@@ -80,12 +101,7 @@ pub async fn points_by_child(
          FROM m GROUP BY child",
         scope = scope(level)
     );
-    let rows = sqlx::query(&sql)
-        .bind(code)
-        .bind(period.start)
-        .bind(period.end)
-        .fetch_all(db)
-        .await?;
+    let rows = scoped(&sql, code, period).fetch_all(db).await?;
     let mut out: Vec<(String, ChildPoints)> = Vec::with_capacity(rows.len());
     for r in &rows {
         out.push((
@@ -142,20 +158,18 @@ pub async fn claims(
          FROM scope s JOIN point_claims c ON c.village_code = s.village",
         scope = scope(level)
     );
-    let r = sqlx::query(&sql)
-        .bind(code)
-        .bind(period.start)
-        .bind(period.end)
-        .fetch_one(db)
-        .await?;
-    Ok([
-        r.try_get("pending")?,
-        r.try_get("submitted")?,
-        r.try_get("approved")?,
-        r.try_get("rejected")?,
-        r.try_get("decided")?,
-        r.try_get("review_ms")?,
-    ])
+    let r = scoped(&sql, code, period).fetch_one(db).await?;
+    counts(
+        &r,
+        [
+            "pending",
+            "submitted",
+            "approved",
+            "rejected",
+            "decided",
+            "review_ms",
+        ],
+    )
 }
 
 /// `[placed, open, claimed, completed, cancelled, SLA judged, within SLA]` of the orders of the
@@ -186,23 +200,23 @@ pub async fn orders(
          FROM f",
         scope = scope(level)
     );
-    let r = sqlx::query(&sql)
-        .bind(code)
-        .bind(period.start)
-        .bind(period.end)
+    let r = scoped(&sql, code, period)
         .bind(sla_ms)
         .bind(now)
         .fetch_one(db)
         .await?;
-    Ok([
-        r.try_get("placed")?,
-        r.try_get("open")?,
-        r.try_get("claimed")?,
-        r.try_get("completed")?,
-        r.try_get("cancelled")?,
-        r.try_get("judged")?,
-        r.try_get("within_sla")?,
-    ])
+    counts(
+        &r,
+        [
+            "placed",
+            "open",
+            "claimed",
+            "completed",
+            "cancelled",
+            "judged",
+            "within_sla",
+        ],
+    )
 }
 
 /// `[good, neutral, bad, automatic, stars summed]` of the ratings given in the period to orders
@@ -227,19 +241,8 @@ pub async fn ratings(
              WHERE x.order_id = r.order_id AND x.created_at < $3)",
         scope = scope(level)
     );
-    let r = sqlx::query(&sql)
-        .bind(code)
-        .bind(period.start)
-        .bind(period.end)
-        .fetch_one(db)
-        .await?;
-    Ok([
-        r.try_get("good")?,
-        r.try_get("neutral")?,
-        r.try_get("bad")?,
-        r.try_get("automatic")?,
-        r.try_get("stars")?,
-    ])
+    let r = scoped(&sql, code, period).fetch_one(db).await?;
+    counts(&r, ["good", "neutral", "bad", "automatic", "stars"])
 }
 
 /// Recyclables weighed in the period for people of the region's villages, by category,
@@ -261,10 +264,7 @@ pub async fn recycling(
          GROUP BY c.id, c.code, c.name ORDER BY grams DESC, c.id",
         scope = scope(level)
     );
-    sqlx::query(&sql)
-        .bind(code)
-        .bind(period.start)
-        .bind(period.end)
+    scoped(&sql, code, period)
         .fetch_all(db)
         .await?
         .iter()
@@ -306,10 +306,7 @@ pub async fn top_rules(
          GROUP BY r.id, r.code, r.name ORDER BY points DESC, r.id LIMIT $4",
         scope = scope(level)
     );
-    sqlx::query(&sql)
-        .bind(code)
-        .bind(period.start)
-        .bind(period.end)
+    scoped(&sql, code, period)
         .bind(limit)
         .fetch_all(db)
         .await?
