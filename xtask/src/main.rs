@@ -1,5 +1,7 @@
-//! `cargo xtask web`: builds the PWA into `app/dist`.
+//! `cargo xtask web`: builds the PWA into `app/dist`; `cargo xtask bench`: the benchmarks
+//! (see [`bench`] at the end and the `jifen-bench` crate).
 //!
+//! The PWA build:
 //! 1. `cargo build -p jifen-app --lib --target wasm32-unknown-unknown --profile wasm-release`
 //!    (size-optimised: opt-level z, LTO, one codegen unit, panic=abort; `--dev` uses the dev
 //!    profile instead, fast to build, large);
@@ -43,6 +45,20 @@ enum Task {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Build the release binaries and the PWA, then run the benchmarks on SQLite and (with a
+    /// PostgreSQL server) PostgreSQL, writing the table into docs/benchmarks.md.
+    Bench {
+        /// The seconds-long smoke version (CI): debug build, tiny county, output to
+        /// target/bench-smoke.md unless --out says otherwise.
+        #[arg(long)]
+        smoke: bool,
+        /// PostgreSQL server (`postgres://user@host:port/db`); default: $JIFEN_TEST_POSTGRES_URL.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Where the table goes (default: docs/benchmarks.md).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> Result<()> {
@@ -51,6 +67,11 @@ fn main() -> Result<()> {
             let root = workspace_root();
             build_web(&root, dev, &out.unwrap_or_else(|| root.join("app/dist")))
         }
+        Task::Bench {
+            smoke,
+            postgres,
+            out,
+        } => bench(&workspace_root(), smoke, postgres, out),
     }
 }
 
@@ -295,4 +316,60 @@ fn wasm_opt(root: &Path, input: &Path, output: &Path) -> Result<()> {
         "--enable-reference-types",
         "--enable-multivalue",
     ]))
+}
+
+/// `cargo xtask bench`: builds the PWA (release; a smoke run reuses an existing build), the
+/// `jifen` server and `jifen-bench` (release; debug for a smoke run), installs the e2e
+/// directory's Playwright when missing, and runs `jifen-bench` from the workspace root.
+fn bench(root: &Path, smoke: bool, postgres: Option<String>, out: Option<PathBuf>) -> Result<()> {
+    let dist = root.join("app/dist");
+    if !smoke || !dist.join("index.html").is_file() {
+        build_web(root, false, &dist)?;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut build = Command::new(&cargo);
+    build.current_dir(root).args([
+        "build",
+        "-p",
+        "jifen-server",
+        "--bin",
+        "jifen",
+        "-p",
+        "jifen-bench",
+    ]);
+    if !smoke {
+        build.arg("--release");
+    }
+    run(&mut build)?;
+    let e2e = root.join("e2e");
+    if !e2e.join("node_modules/@playwright/test").is_dir() {
+        run(Command::new("npm")
+            .current_dir(&e2e)
+            .args(["ci", "--no-audit", "--no-fund"]))
+        .context("installing Playwright with npm in e2e")?;
+    }
+    let target_dir =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let bin = target_dir.join(if smoke { "debug" } else { "release" });
+    let out = out.unwrap_or_else(|| {
+        if smoke {
+            target_dir.join("bench-smoke.md")
+        } else {
+            root.join("docs/benchmarks.md")
+        }
+    });
+    let mut command = Command::new(bin.join("jifen-bench"));
+    command
+        .current_dir(root)
+        .arg("--jifen")
+        .arg(bin.join("jifen"))
+        .arg("--out")
+        .arg(out);
+    if smoke {
+        command.arg("--smoke");
+    }
+    if let Some(url) = postgres.or_else(|| std::env::var("JIFEN_TEST_POSTGRES_URL").ok()) {
+        command.arg("--postgres").arg(url);
+    }
+    run(&mut command)
 }

@@ -94,7 +94,7 @@ pub struct SeedReport {
 }
 
 /// A demo phone in national form, `100VVVVPPPP`.
-pub(crate) fn phone(village_ordinal: usize, person: usize) -> String {
+pub fn phone(village_ordinal: usize, person: usize) -> String {
     format!("100{village_ordinal:04}{person:04}")
 }
 

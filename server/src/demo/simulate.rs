@@ -202,19 +202,20 @@ pub struct ServerFigures {
     pub participation: Option<f64>,
 }
 
-/// The people of one village, as the script plays them.
+/// The people of one village, as the script (and `jifen-bench`) plays them.
 #[derive(Debug, Clone)]
-struct Village {
-    code: String,
-    township: String,
+pub struct Village {
+    /// The village's 12-digit code.
+    pub code: String,
+    pub township: String,
     /// (person id, national phone, household).
-    villagers: Vec<(i64, String, Option<String>)>,
+    pub villagers: Vec<(i64, String, Option<String>)>,
     /// Volunteers, by person id (villagers too).
-    volunteers: Vec<i64>,
-    grid_workers: Vec<i64>,
-    admin: Option<i64>,
+    pub volunteers: Vec<i64>,
+    pub grid_workers: Vec<i64>,
+    pub admin: Option<i64>,
     /// The shop serving the village and one of its keepers.
-    shop: Option<(i64, i64)>,
+    pub shop: Option<(i64, i64)>,
 }
 
 /// Runs the simulation (see the module docs).
@@ -401,8 +402,11 @@ async fn server_figures(db: &Db, api: &Api) -> anyhow::Result<BTreeMap<String, S
         .collect())
 }
 
-/// Who lives in each village with people, from the database (code order).
-async fn cast(db: &Db, wanted: Option<usize>) -> anyhow::Result<Vec<Village>> {
+/// Who lives in each village with people, from the database (code order): the first
+/// `wanted` villages, or all.
+///
+/// Errors: the database cannot be read.
+pub async fn cast(db: &Db, wanted: Option<usize>) -> anyhow::Result<Vec<Village>> {
     use crate::people::storage::{PeopleFilter, list};
     let mut villages = Vec::new();
     for township in crate::regions::storage::children(db, super::COUNTY).await? {

@@ -1,0 +1,341 @@
+//! Load through the real HTTP API with goose (a maintained load generator): the write flows
+//! (reserve → fulfil, reserve → cancel, claim → approve) and the reads, each for a fixed time
+//! at a fixed number of concurrent clients that send their next request as soon as the last is
+//! answered (closed loop, no think time).
+//!
+//! Each goose user plays one [`Actor`]: a villager of its own village (the users spread over
+//! the villages, as on a county's redemption morning), that village's keeper and admin, and
+//! the bench goods of its supermarket. Latencies are goose's (microseconds, buckets at most
+//! 0.8 % wide); a request fails when its answer is not 2xx or does not arrive.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use goose::config::GooseConfiguration;
+use goose::metrics::GooseMetrics;
+use goose::prelude::*;
+use serde_json::{Value, json};
+
+/// One client's cast: who it acts as and with what.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub villager: i64,
+    /// The villager's national phone (signs in on the PWA).
+    pub villager_phone: String,
+    /// Access tokens of the villager, the keeper of the village's shop and the village admin.
+    pub villager_token: String,
+    pub keeper_token: String,
+    pub admin_token: String,
+    pub village_code: String,
+    pub shop_id: i64,
+    /// The bench goods of that shop: 1 point, no per-person limit, ample stock.
+    pub goods_id: i64,
+    /// The bench rule: 1 point, no photo, no caps, for the whole county.
+    pub rule_id: i64,
+}
+
+/// What the users of the next attack play: [`Plan::actors`]`[user index % len]`.
+static PLAN: Mutex<Vec<Arc<Actor>>> = Mutex::new(Vec::new());
+/// Makes every Idempotency-Key of the process different.
+static KEYS: AtomicU64 = AtomicU64::new(0);
+
+fn actor(user: &GooseUser) -> Arc<Actor> {
+    let plan = PLAN.lock().expect("plan");
+    plan[user.weighted_users_index % plan.len()].clone()
+}
+
+/// A fresh Idempotency-Key.
+pub fn key() -> String {
+    format!(
+        "bench-{}-{}",
+        std::process::id(),
+        KEYS.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The flows and reads measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    ReserveFulfil,
+    ReserveCancel,
+    ClaimApprove,
+    Me,
+    Goods,
+    Board,
+    RegionTree,
+}
+
+impl Workload {
+    pub const FLOWS: [Workload; 3] = [
+        Workload::ReserveFulfil,
+        Workload::ReserveCancel,
+        Workload::ClaimApprove,
+    ];
+    pub const READS: [Workload; 4] = [
+        Workload::Me,
+        Workload::Goods,
+        Workload::Board,
+        Workload::RegionTree,
+    ];
+
+    /// As the table names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Workload::ReserveFulfil => "reserve → fulfil",
+            Workload::ReserveCancel => "reserve → cancel",
+            Workload::ClaimApprove => "claim → approve",
+            Workload::Me => "`GET /me`",
+            Workload::Goods => "goods list `GET /shops/{id}/goods`",
+            Workload::Board => "village board `GET /public/villages/{code}/board`",
+            Workload::RegionTree => "region tree `GET /regions/410783`",
+        }
+    }
+
+    /// Requests in one round of the workload.
+    pub fn requests_per_round(self) -> u64 {
+        if Workload::FLOWS.contains(&self) {
+            2
+        } else {
+            1
+        }
+    }
+
+    fn transaction(self) -> Transaction {
+        match self {
+            Workload::ReserveFulfil => transaction!(reserve_fulfil),
+            Workload::ReserveCancel => transaction!(reserve_cancel),
+            Workload::ClaimApprove => transaction!(claim_approve),
+            Workload::Me => transaction!(read_me),
+            Workload::Goods => transaction!(read_goods),
+            Workload::Board => transaction!(read_board),
+            Workload::RegionTree => transaction!(read_region_tree),
+        }
+    }
+}
+
+/// What one attack measured, over all its requests.
+#[derive(Debug, Clone, Default)]
+pub struct Measured {
+    pub requests: u64,
+    /// Answers other than 2xx, and requests without an answer.
+    pub errors: u64,
+    pub seconds: f64,
+    /// Latency percentiles in milliseconds.
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+}
+
+impl Measured {
+    pub fn per_second(&self) -> f64 {
+        self.requests as f64 / self.seconds.max(f64::EPSILON)
+    }
+}
+
+/// Runs `workload` against `host` with `users` concurrent clients playing `actors` for `run`
+/// (after all users have started, whose warm-up is not counted).
+///
+/// Errors: goose refuses the configuration or cannot start.
+pub async fn attack(
+    host: &str,
+    actors: &[Arc<Actor>],
+    workload: Workload,
+    users: usize,
+    run: Duration,
+) -> anyhow::Result<Measured> {
+    *PLAN.lock().expect("plan") = actors.to_vec();
+    let scenario = scenario!("bench").register_transaction(workload.transaction());
+    let metrics = GooseAttack::initialize_with_config(GooseConfiguration::default())?
+        .register_scenario(scenario)
+        .set_default(GooseDefault::Host, host)?
+        .set_default(GooseDefault::Users, users)?
+        .set_default(GooseDefault::IncreaseRate, &*users.to_string())?
+        .set_default(GooseDefault::RunTime, run.as_secs().max(1) as usize)?
+        .set_default(GooseDefault::Quiet, 1)?
+        .set_default(GooseDefault::NoPrintMetrics, true)?
+        .set_default(GooseDefault::NoErrorSummary, true)?
+        .execute()
+        .await?;
+    Ok(summarise(&metrics))
+}
+
+/// Requests, failures and latency percentiles over every request of the attack.
+fn summarise(metrics: &GooseMetrics) -> Measured {
+    let mut buckets: Vec<(u64, u64)> = Vec::new();
+    let (mut requests, mut errors) = (0u64, 0u64);
+    for aggregate in metrics.requests.values() {
+        requests += (aggregate.success_count + aggregate.fail_count) as u64;
+        errors += aggregate.fail_count as u64;
+        buckets.extend(
+            aggregate
+                .raw_data
+                .times_us
+                .iter()
+                .map(|(us, n)| (*us, *n as u64)),
+        );
+    }
+    buckets.sort_unstable();
+    let total: u64 = buckets.iter().map(|(_, n)| n).sum();
+    let percentile = |p: f64| {
+        let rank = ((total as f64) * p).ceil().max(1.0) as u64;
+        let mut seen = 0;
+        for (us, n) in &buckets {
+            seen += n;
+            if seen >= rank {
+                return *us as f64 / 1000.0;
+            }
+        }
+        0.0
+    };
+    Measured {
+        requests,
+        errors,
+        seconds: metrics.duration.max(1) as f64,
+        p50: percentile(0.50),
+        p95: percentile(0.95),
+        p99: percentile(0.99),
+    }
+}
+
+/// Sends `method path` as `token` with an optional JSON body and Idempotency-Key, named
+/// `name` in goose's metrics; the answer's JSON when it is 2xx.
+async fn send(
+    user: &mut GooseUser,
+    name: &str,
+    method: GooseMethod,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+    idempotency: bool,
+) -> Result<Option<Value>, Box<TransactionError>> {
+    let mut builder = user.get_request_builder(&method, path)?.bearer_auth(token);
+    if idempotency {
+        builder = builder.header("Idempotency-Key", key());
+    }
+    if let Some(body) = body {
+        builder = builder.json(body);
+    }
+    let request = GooseRequest::builder()
+        .method(method)
+        .path(path)
+        .name(name)
+        .set_request_builder(builder)
+        .build();
+    let answer = user.request(request).await?;
+    match answer.response {
+        Ok(response) if response.status().is_success() => Ok(response.json().await.ok()),
+        _ => Ok(None),
+    }
+}
+
+/// A villager reserves one bench goods (`POST /redemptions`); the reservation's id.
+async fn reserve(user: &mut GooseUser, a: &Actor) -> Result<Option<i64>, Box<TransactionError>> {
+    let order = json!({
+        "shop_id": a.shop_id,
+        "items": [{ "goods_id": a.goods_id, "qty": 1, "seen_points": 1 }],
+    });
+    let answer = send(
+        user,
+        "reserve",
+        GooseMethod::Post,
+        "/api/v1/redemptions",
+        &a.villager_token,
+        Some(&order),
+        true,
+    )
+    .await?;
+    Ok(answer.and_then(|v| v["id"].as_i64()))
+}
+
+async fn reserve_fulfil(user: &mut GooseUser) -> TransactionResult {
+    let a = actor(user);
+    if let Some(id) = reserve(user, &a).await? {
+        let path = format!("/api/v1/shop/redemptions/{id}/fulfil");
+        send(
+            user,
+            "fulfil",
+            GooseMethod::Post,
+            &path,
+            &a.keeper_token,
+            None,
+            false,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn reserve_cancel(user: &mut GooseUser) -> TransactionResult {
+    let a = actor(user);
+    if let Some(id) = reserve(user, &a).await? {
+        let path = format!("/api/v1/redemptions/{id}/cancel");
+        send(
+            user,
+            "cancel",
+            GooseMethod::Post,
+            &path,
+            &a.villager_token,
+            None,
+            false,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn claim_approve(user: &mut GooseUser) -> TransactionResult {
+    let a = actor(user);
+    let claim = json!({ "rule_id": a.rule_id, "note": "压测：已完成", "photo_ids": [] });
+    let answer = send(
+        user,
+        "claim",
+        GooseMethod::Post,
+        "/api/v1/claims",
+        &a.villager_token,
+        Some(&claim),
+        true,
+    )
+    .await?;
+    if let Some(id) = answer.and_then(|v| v["id"].as_i64()) {
+        let path = format!("/api/v1/review/claims/{id}/approve");
+        send(
+            user,
+            "approve",
+            GooseMethod::Post,
+            &path,
+            &a.admin_token,
+            None,
+            false,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn read(user: &mut GooseUser, name: &str, path: &str, token: &str) -> TransactionResult {
+    send(user, name, GooseMethod::Get, path, token, None, false).await?;
+    Ok(())
+}
+
+async fn read_me(user: &mut GooseUser) -> TransactionResult {
+    let a = actor(user);
+    read(user, "me", "/api/v1/me", &a.villager_token).await
+}
+
+async fn read_goods(user: &mut GooseUser) -> TransactionResult {
+    let a = actor(user);
+    let path = format!("/api/v1/shops/{}/goods", a.shop_id);
+    read(user, "goods", &path, &a.villager_token).await
+}
+
+async fn read_board(user: &mut GooseUser) -> TransactionResult {
+    let a = actor(user);
+    let path = format!("/api/v1/public/villages/{}/board", a.village_code);
+    read(user, "board", &path, &a.villager_token).await
+}
+
+async fn read_region_tree(user: &mut GooseUser) -> TransactionResult {
+    let a = actor(user);
+    read(user, "regions", "/api/v1/regions/410783", &a.villager_token).await
+}
