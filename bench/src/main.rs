@@ -282,7 +282,7 @@ async fn run_database(
         args.extend(files.iter().map(|f| f.display().to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let took = database.run(paths.jifen, paths.web_dir, &args).await?;
-        let rows = count_regions(&database.url).await?;
+        let rows = count(&database.url, "SELECT COUNT(*) FROM regions").await?;
         let m = load::attack(
             &server.url,
             &actors,
@@ -343,13 +343,11 @@ async fn seed_and_serve(
     let server = Server::start(database, paths.jifen, paths.web_dir).await?;
     // Let the start-up settle (pools, first sweep) before reading the idle memory.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let db = Db::connect(&database.url, Duration::from_secs(10)).await?;
-    let villagers = jifen_server::demo::simulate::cast(&db, None)
-        .await?
-        .iter()
-        .map(|v| v.villagers.len())
-        .sum();
-    db.close().await;
+    let villagers = count(
+        &database.url,
+        "SELECT COUNT(*) FROM role_assignments WHERE role = 'villager'",
+    )
+    .await? as usize;
     Ok((
         County {
             villagers,
@@ -379,14 +377,11 @@ async fn reads(
     Ok(out)
 }
 
-/// Regions in the database after the national import.
-async fn count_regions(url: &str) -> anyhow::Result<u64> {
+/// The count `sql` answers.
+async fn count(url: &str, sql: &str) -> anyhow::Result<u64> {
     use sqlx::Row;
     let db = Db::connect(url, Duration::from_secs(10)).await?;
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM regions")
-        .fetch_one(db.reader())
-        .await?
-        .try_get(0)?;
+    let n: i64 = sqlx::query(sql).fetch_one(db.reader()).await?.try_get(0)?;
     db.close().await;
     Ok(n as u64)
 }

@@ -471,3 +471,38 @@ pub fn write_between_markers(path: &Path, markdown: &str) -> anyhow::Result<()> 
     }
     std::fs::write(path, new).with_context(|| path.display().to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(1234.6), "1,235");
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+        assert_eq!(thousands(-12_345.0), "-12,345");
+    }
+
+    #[test]
+    fn the_table_replaces_only_what_is_between_the_markers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("benchmarks.md");
+        write_between_markers(&path, "run 1\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("# Benchmarks\n{BEGIN}\nrun 1\n{END}\n")
+        );
+        let edited = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("# Benchmarks\n", "# Benchmarks\n\nIntro.\n")
+            + "\n## What limits it\n";
+        std::fs::write(&path, edited).unwrap();
+        write_between_markers(&path, "run 2\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("# Benchmarks\n\nIntro.\n{BEGIN}\nrun 2\n{END}\n\n## What limits it\n")
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! each in a village of its own, taken from the townships in turn; and what the flows need,
 //! made through the API as the county's admin would (not measured): a 1-point rule without
 //! photo or caps (压测好事), a 1-point goods without a per-person limit in each shop used
-//! (压测商品, 1,000,000 in stock) and 1,000 points for each villager.
+//! (压测商品, 1,000,000 in stock) and 30,000 points for each villager.
 //!
 //! Tokens are signed with the deployment's key, as `jifen simulate` does (valid 15 minutes:
 //! a new cast is made for each database).
@@ -14,13 +14,16 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use jifen_server::auth::keys::Keys;
-use jifen_server::demo::simulate::{Village, cast};
+use jifen_server::demo::simulate::{Village, cast_village};
 use jifen_server::storage::Db;
 use jifen_shared::points::{AwardRequest, NewRule, RuleCategory};
 use jifen_shared::shop::NewGoods;
 use serde_json::Value;
 
 use crate::load::Actor;
+
+/// Awards of 1,000 points (the most one award gives) to each villager of the cast.
+const AWARDS: usize = 30;
 
 /// Makes `clients` actors on the server at `base` over the database at `url`.
 ///
@@ -32,7 +35,7 @@ pub async fn actors(
     clients: usize,
 ) -> anyhow::Result<Vec<Arc<Actor>>> {
     let db = Db::connect(url, Duration::from_secs(10)).await?;
-    let villages = spread(cast(&db, None).await?);
+    let villages = spread(&db, clients).await?;
     let admin_phone = format!("+86{}", jifen_server::demo::phone(0, 1));
     let mut tx = db.reader().begin().await?;
     let county_admin = jifen_server::people::storage::find_by_phone(&mut tx, &admin_phone)
@@ -120,45 +123,57 @@ pub async fn actors(
     let mut villagers: Vec<i64> = actors.iter().map(|a| a.villager).collect();
     villagers.sort_unstable();
     villagers.dedup();
-    for chunk in villagers.chunks(500) {
-        api.post(
-            "/admin/awards",
-            &AwardRequest {
-                user_ids: chunk.to_vec(),
-                rule_id: None,
-                points: Some(1000),
-                reason: "压测备用积分".into(),
-            },
-        )
-        .await?;
+    // Enough for every reserve → fulfil of the run: one client alone hands over a few
+    // thousand 1-point goods.
+    for _ in 0..AWARDS {
+        for chunk in villagers.chunks(500) {
+            api.post(
+                "/admin/awards",
+                &AwardRequest {
+                    user_ids: chunk.to_vec(),
+                    rule_id: None,
+                    points: Some(1000),
+                    reason: "压测备用积分".into(),
+                },
+            )
+            .await?;
+        }
     }
     Ok(actors)
 }
 
-/// Villages with a shop, an admin and a villager who is not a volunteer, one of each township in turn (code order within).
-fn spread(villages: Vec<Village>) -> Vec<Village> {
-    let mut by_township: BTreeMap<String, Vec<Village>> = BTreeMap::new();
-    for v in villages {
-        let plain = v
-            .villagers
-            .iter()
-            .any(|(id, _, _)| !v.volunteers.contains(id));
-        if v.shop.is_some() && v.admin.is_some() && plain {
-            by_township.entry(v.township.clone()).or_default().push(v);
-        }
+/// Up to `wanted` villages with a shop, an admin and a villager who is not a volunteer, one
+/// of each township in turn (code order within).
+async fn spread(db: &Db, wanted: usize) -> anyhow::Result<Vec<Village>> {
+    use jifen_server::regions::storage::children;
+    let mut queues = Vec::new();
+    for township in children(db, jifen_server::demo::COUNTY).await? {
+        let villages = children(db, &township.code).await?;
+        queues.push((township.code, villages.into_iter()));
     }
-    let mut queues: Vec<std::vec::IntoIter<Village>> =
-        by_township.into_values().map(Vec::into_iter).collect();
     let mut out = Vec::new();
-    loop {
+    while out.len() < wanted {
         let before = out.len();
-        for q in &mut queues {
-            out.extend(q.next());
+        for (township, villages) in &mut queues {
+            for village in villages.by_ref() {
+                let Some(v) = cast_village(db, township, &village.code).await? else {
+                    continue;
+                };
+                let plain = v
+                    .villagers
+                    .iter()
+                    .any(|(id, _, _)| !v.volunteers.contains(id));
+                if v.shop.is_some() && v.admin.is_some() && plain {
+                    out.push(v);
+                    break;
+                }
+            }
         }
         if out.len() == before {
-            return out;
+            break;
         }
     }
+    Ok(out)
 }
 
 /// The county admin's side of the set-up.

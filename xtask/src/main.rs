@@ -328,15 +328,9 @@ fn bench(root: &Path, smoke: bool, postgres: Option<String>, out: Option<PathBuf
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut build = Command::new(&cargo);
-    build.current_dir(root).args([
-        "build",
-        "-p",
-        "jifen-server",
-        "--bin",
-        "jifen",
-        "-p",
-        "jifen-bench",
-    ]);
+    build
+        .current_dir(root)
+        .args(["build", "-p", "jifen-server", "-p", "jifen-bench", "--bins"]);
     if !smoke {
         build.arg("--release");
     }

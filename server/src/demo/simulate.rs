@@ -407,73 +407,77 @@ async fn server_figures(db: &Db, api: &Api) -> anyhow::Result<BTreeMap<String, S
 ///
 /// Errors: the database cannot be read.
 pub async fn cast(db: &Db, wanted: Option<usize>) -> anyhow::Result<Vec<Village>> {
-    use crate::people::storage::{PeopleFilter, list};
     let mut villages = Vec::new();
     for township in crate::regions::storage::children(db, super::COUNTY).await? {
         for village in crate::regions::storage::children(db, &township.code).await? {
             if villages.len() >= wanted.unwrap_or(usize::MAX) {
                 return Ok(villages);
             }
-            let people = list(
-                db,
-                &PeopleFilter {
-                    region: &village.code,
-                    phone: None,
-                    name_part: None,
-                    after_id: 0,
-                    limit: 100_000,
-                },
-            )
-            .await?;
-            if people.is_empty() {
-                continue;
-            }
-            let roles =
-                crate::auth::storage::roles_of_many(db, people.iter().map(|p| p.id)).await?;
-            let has = |id: i64, role: Role| {
-                roles
-                    .get(&id)
-                    .is_some_and(|g| g.iter().any(|g| g.role == role))
-            };
-            let mut v = Village {
-                code: village.code.clone(),
-                township: township.code.clone(),
-                villagers: Vec::new(),
-                volunteers: Vec::new(),
-                grid_workers: Vec::new(),
-                admin: None,
-                shop: None,
-            };
-            for p in &people {
-                if has(p.id, Role::Villager) && p.village_code.as_deref() == Some(&village.code) {
-                    let national = p.phone.trim_start_matches("+86").to_owned();
-                    v.villagers.push((p.id, national, p.household.clone()));
-                    if has(p.id, Role::Volunteer) {
-                        v.volunteers.push(p.id);
-                    }
-                }
-                if has(p.id, Role::GridWorker) {
-                    v.grid_workers.push(p.id);
-                }
-                if has(p.id, Role::VillageAdmin) {
-                    v.admin = Some(p.id);
-                }
-            }
-            let code = jifen_shared::regions::RegionCode::parse(&village.code)?;
-            if let Some(shop) = crate::shop::shops_for(db, &code).await?.first() {
-                let mut tx = db.reader().begin().await?;
-                let keepers = crate::shop::storage::keeper_ids(&mut tx, shop.id).await?;
-                tx.rollback().await?;
-                if let Some(keeper) = keepers.first() {
-                    v.shop = Some((shop.id, *keeper));
-                }
-            }
-            if !v.villagers.is_empty() {
-                villages.push(v);
-            }
+            villages.extend(cast_village(db, &township.code, &village.code).await?);
         }
     }
     Ok(villages)
+}
+
+/// Who lives in the village `code` of `township`: `None` when no villager does.
+///
+/// Errors: the database cannot be read.
+pub async fn cast_village(db: &Db, township: &str, code: &str) -> anyhow::Result<Option<Village>> {
+    use crate::people::storage::{PeopleFilter, list};
+    let people = list(
+        db,
+        &PeopleFilter {
+            region: code,
+            phone: None,
+            name_part: None,
+            after_id: 0,
+            limit: 100_000,
+        },
+    )
+    .await?;
+    if people.is_empty() {
+        return Ok(None);
+    }
+    let roles = crate::auth::storage::roles_of_many(db, people.iter().map(|p| p.id)).await?;
+    let has = |id: i64, role: Role| {
+        roles
+            .get(&id)
+            .is_some_and(|g| g.iter().any(|g| g.role == role))
+    };
+    let mut v = Village {
+        code: code.to_owned(),
+        township: township.to_owned(),
+        villagers: Vec::new(),
+        volunteers: Vec::new(),
+        grid_workers: Vec::new(),
+        admin: None,
+        shop: None,
+    };
+    for p in &people {
+        if has(p.id, Role::Villager) && p.village_code.as_deref() == Some(code) {
+            let national = p.phone.trim_start_matches("+86").to_owned();
+            v.villagers.push((p.id, national, p.household.clone()));
+            if has(p.id, Role::Volunteer) {
+                v.volunteers.push(p.id);
+            }
+        }
+        if has(p.id, Role::GridWorker) {
+            v.grid_workers.push(p.id);
+        }
+        if has(p.id, Role::VillageAdmin) {
+            v.admin = Some(p.id);
+        }
+    }
+    let region = jifen_shared::regions::RegionCode::parse(code)?;
+    if let Some(shop) = crate::shop::shops_for(db, &region).await?.first() {
+        let mut tx = db.reader().begin().await?;
+        let keepers = crate::shop::storage::keeper_ids(&mut tx, shop.id).await?;
+        tx.rollback().await?;
+        if let Some(keeper) = keepers.first() {
+            v.shop = Some((shop.id, *keeper));
+        }
+    }
+    Ok((!v.villagers.is_empty()).then_some(v))
 }
 
 /// The HTTP side: the client, tokens and the counts of requests and surprises.
