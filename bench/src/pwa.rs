@@ -63,16 +63,9 @@ pub fn weight(web_dir: &Path) -> anyhow::Result<Weight> {
             brotli: len(format!("{name}.br"))?,
         })
     };
-    let js = named("app-", ".js")?;
-    let wasm = js.replace(".js", "_bg.wasm");
-    let wasm = if web_dir.join(&wasm).is_file() {
-        wasm
-    } else {
-        named("app-", ".wasm")?
-    };
     let mut w = Weight {
-        wasm: sizes(&wasm)?,
-        js: sizes(&js)?,
+        wasm: sizes(&named("app-", ".wasm")?)?,
+        js: sizes(&named("app-", ".js")?)?,
         css: sizes(&named("style-", ".css")?)?,
         first_load: sizes("index.html")?,
     };
