@@ -138,7 +138,6 @@ pub struct DbRun {
     /// (clients, transactions/s).
     pub ceiling: Vec<(usize, f64)>,
     pub county: County,
-    pub idle_rss_kib: u64,
     pub peak_rss_kib: u64,
     /// (flow, clients, measured).
     pub flows: Vec<(Workload, usize, Measured)>,
@@ -154,6 +153,8 @@ pub struct DbRun {
 pub struct County {
     pub villagers: usize,
     pub seed_time: Duration,
+    /// `jifen serve`'s resident memory after start, before any load (KiB).
+    pub idle_rss_kib: u64,
     pub reads: Vec<(Workload, Measured)>,
     /// Reserve → fulfil at [`Shape::scale_clients`].
     pub redemptions: Measured,
@@ -240,18 +241,9 @@ async fn run_database(
         db.close().await;
     }
 
-    let server;
-    (run.county, server) =
+    let (server, actors);
+    (run.county, server, actors) =
         seed_and_serve(shape, paths, &database, shape.villagers_per_village).await?;
-    let (rss, _) = server.memory_kib()?;
-    run.idle_rss_kib = rss;
-    let actors = setup::actors(
-        &database.url,
-        database.data_dir.path(),
-        &server.url,
-        shape.max_clients(),
-    )
-    .await?;
 
     if postgres.is_none() {
         step("PWA first load (Chromium, slow 4G, 4× CPU)");
@@ -299,15 +291,8 @@ async fn run_database(
 
     if !shape.smoke {
         let database = Database::create(postgres, "large").await?;
-        let (mut large, server) =
+        let (mut large, server, actors) =
             seed_and_serve(shape, paths, &database, shape.large_villagers_per_village).await?;
-        let actors = setup::actors(
-            &database.url,
-            database.data_dir.path(),
-            &server.url,
-            shape.max_clients(),
-        )
-        .await?;
         large.reads = reads(shape, &server.url, &actors).await?;
         step(&format!("{name}: large county, reserve → fulfil"));
         large.redemptions = load::attack(
@@ -325,13 +310,14 @@ async fn run_database(
     Ok(run)
 }
 
-/// `jifen seed-demo` (timed), then `jifen serve` on it.
+/// `jifen seed-demo` (timed), then `jifen serve` on it (its idle memory read) and the cast of
+/// [`Shape::max_clients`] actors made on it.
 async fn seed_and_serve(
     shape: &Shape,
     paths: &Paths<'_>,
     database: &Database,
     per_village: u32,
-) -> anyhow::Result<(County, Server)> {
+) -> anyhow::Result<(County, Server, Vec<std::sync::Arc<load::Actor>>)> {
     let per_village = per_village.to_string();
     let mut args = vec!["seed-demo", "--villagers-per-village", &per_village];
     let villages = shape.villages.map(|v| v.to_string());
@@ -348,14 +334,21 @@ async fn seed_and_serve(
         "SELECT COUNT(*) FROM role_assignments WHERE role = 'villager'",
     )
     .await? as usize;
-    Ok((
-        County {
-            villagers,
-            seed_time,
-            ..County::default()
-        },
-        server,
-    ))
+    let (idle_rss_kib, _) = server.memory_kib()?;
+    let actors = setup::actors(
+        &database.url,
+        database.data_dir.path(),
+        &server.url,
+        shape.max_clients(),
+    )
+    .await?;
+    let county = County {
+        villagers,
+        seed_time,
+        idle_rss_kib,
+        ..County::default()
+    };
+    Ok((county, server, actors))
 }
 
 /// The four reads at [`Shape::read_clients`].

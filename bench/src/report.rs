@@ -179,8 +179,8 @@ pub fn markdown(shape: &Shape, runs: &[DbRun], weight: &Weight) -> String {
             .map(|r| {
                 format!(
                     "{} {}",
-                    mib(r.idle_rss_kib),
-                    mark(r.idle_rss_kib <= IDLE_RSS_KIB)
+                    mib(r.county.idle_rss_kib),
+                    mark(r.county.idle_rss_kib <= IDLE_RSS_KIB)
                 )
             })
             .collect(),
@@ -312,7 +312,7 @@ pub fn markdown(shape: &Shape, runs: &[DbRun], weight: &Weight) -> String {
     let _ = writeln!(
         o,
         "| idle, after start | {} |",
-        cells(&|r| mib(r.idle_rss_kib))
+        cells(&|r| mib(r.county.idle_rss_kib))
     );
     let _ = writeln!(
         o,
