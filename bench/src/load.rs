@@ -15,6 +15,8 @@ use std::time::Duration;
 use goose::config::GooseConfiguration;
 use goose::metrics::GooseMetrics;
 use goose::prelude::*;
+use jifen_shared::points::NewClaim;
+use jifen_shared::shop::{NewRedemption, RedemptionLine};
 use serde_json::{Value, json};
 
 /// One client's cast: who it acts as and with what.
@@ -239,9 +241,13 @@ async fn send(
 
 /// A villager reserves one bench goods (`POST /redemptions`); the reservation's id.
 async fn reserve(user: &mut GooseUser, a: &Actor) -> Result<Option<i64>, Box<TransactionError>> {
-    let order = json!({
-        "shop_id": a.shop_id,
-        "items": [{ "goods_id": a.goods_id, "qty": 1, "seen_points": 1 }],
+    let order = json!(NewRedemption {
+        shop_id: a.shop_id,
+        items: vec![RedemptionLine {
+            goods_id: a.goods_id,
+            qty: 1,
+            seen_points: Some(1),
+        }],
     });
     let answer = send(
         user,
@@ -294,7 +300,11 @@ async fn reserve_cancel(user: &mut GooseUser) -> TransactionResult {
 
 async fn claim_approve(user: &mut GooseUser) -> TransactionResult {
     let a = actor(user);
-    let claim = json!({ "rule_id": a.rule_id, "note": "压测：已完成", "photo_ids": [] });
+    let claim = json!(NewClaim {
+        rule_id: a.rule_id,
+        note: "压测：已完成".into(),
+        photo_ids: Vec::new(),
+    });
     let answer = send(
         user,
         "claim",

@@ -274,7 +274,9 @@ async fn run_database(
         args.extend(files.iter().map(|f| f.display().to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let took = database.run(paths.jifen, paths.web_dir, &args).await?;
-        let rows = count(&database.url, "SELECT COUNT(*) FROM regions").await?;
+        let db = Db::connect(&database.url, Duration::from_secs(10)).await?;
+        let rows = jifen_server::regions::storage::count(&db).await? as u64;
+        db.close().await;
         let m = load::attack(
             &server.url,
             &actors,
@@ -329,11 +331,10 @@ async fn seed_and_serve(
     let server = Server::start(database, paths.jifen, paths.web_dir).await?;
     // Let the start-up settle (pools, first sweep) before reading the idle memory.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let villagers = count(
-        &database.url,
-        "SELECT COUNT(*) FROM role_assignments WHERE role = 'villager'",
-    )
-    .await? as usize;
+    let db = Db::connect(&database.url, Duration::from_secs(10)).await?;
+    let villagers = jifen_server::auth::storage::count_role(&db, jifen_shared::auth::Role::Villager)
+        .await? as usize;
+    db.close().await;
     let (idle_rss_kib, _) = server.memory_kib()?;
     let actors = setup::actors(
         &database.url,
@@ -368,13 +369,4 @@ async fn reads(
         out.push((workload, m));
     }
     Ok(out)
-}
-
-/// The count `sql` answers.
-async fn count(url: &str, sql: &str) -> anyhow::Result<u64> {
-    use sqlx::Row;
-    let db = Db::connect(url, Duration::from_secs(10)).await?;
-    let n: i64 = sqlx::query(sql).fetch_one(db.reader()).await?.try_get(0)?;
-    db.close().await;
-    Ok(n as u64)
 }

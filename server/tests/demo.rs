@@ -46,6 +46,8 @@ db_tests! {
         let roles = count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM role_assignments").await;
         assert_eq!(people, 24 + first.staff as i64);
         assert_eq!(goods, 36);
+        let villagers = jifen_server::auth::storage::count_role(&app.db, jifen_shared::auth::Role::Villager);
+        assert_eq!(villagers.await.unwrap(), 24);
 
         // Twice: nothing new, nobody changed.
         let second = seed(&app.db, &options(2)).await.unwrap();

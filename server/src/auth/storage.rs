@@ -591,3 +591,12 @@ pub async fn bind_wechat(
     .await?;
     Ok(bound.is_some())
 }
+
+/// How many people hold `role` anywhere (each grant counted once per person and region).
+pub async fn count_role(db: &Db, role: Role) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM role_assignments WHERE role = $1")
+        .bind(role.as_str())
+        .fetch_one(db.reader())
+        .await?
+        .try_get("n")
+}
