@@ -4,6 +4,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use jifen_shared::api;
+
 db_tests! {
     async fn healthz_and_readyz_answer(app) {
         let (status, body) = app.get_json("/healthz").await;
@@ -91,94 +93,75 @@ db_tests! {
         assert_eq!(body["code"], "not_found");
     }
 
+    async fn every_declared_endpoint_is_routed_as_declared(app) {
+        let (_, doc) = app.get_json(api::OPENAPI_PATH).await;
+        let mut routed = BTreeSet::new();
+        for (path, operations) in doc["paths"].as_object().unwrap() {
+            let Some(template) = path.strip_prefix(api::PREFIX).filter(|_| path != api::OPENAPI_PATH) else {
+                continue;
+            };
+            for (method, operation) in operations.as_object().unwrap() {
+                routed.insert((method.to_uppercase(), template.to_owned()));
+                let Some(declared) = api::ENDPOINTS
+                    .iter()
+                    .find(|e| e.template == template && e.method.as_str().eq_ignore_ascii_case(method))
+                else {
+                    continue; // reported below
+                };
+                let name = declared.name;
+                let idempotent = operation["parameters"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"));
+                assert_eq!(idempotent, declared.idempotent, "{name}: Idempotency-Key");
+                let body = &operation["requestBody"]["content"]["application/json"]["schema"];
+                match declared.body {
+                    "()" => assert!(body.is_null(), "{name}: the route takes a JSON body {body}"),
+                    "Binary" => assert!(body.is_null(), "{name}: the route takes a JSON body {body}"),
+                    declared_body => assert_eq!(schema_name(body), declared_body, "{name}: body"),
+                }
+                let (status, response) = operation["responses"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .find(|(status, _)| status.starts_with('2'))
+                    .unwrap_or_else(|| panic!("{name}: no success documented"));
+                let schema = &response["content"]["application/json"]["schema"];
+                match declared.response {
+                    "()" => assert_eq!(status, "204", "{name}: answers a body"),
+                    "Binary" => assert!(schema.is_null(), "{name}: answers JSON"),
+                    declared_response => {
+                        assert_eq!(schema_name(schema), declared_response, "{name}: answer")
+                    }
+                }
+            }
+        }
+        let declared: BTreeSet<_> = api::ENDPOINTS
+            .iter()
+            .map(|e| (e.method.as_str().to_owned(), e.template.to_owned()))
+            .collect();
+        assert_eq!(
+            routed.difference(&declared).collect::<Vec<_>>(),
+            Vec::<&(String, String)>::new(),
+            "routed but not declared in jifen_shared::api"
+        );
+        assert_eq!(
+            declared.difference(&routed).collect::<Vec<_>>(),
+            Vec::<&(String, String)>::new(),
+            "declared in jifen_shared::api but not routed"
+        );
+    }
+
     async fn openapi_documents_every_route(app) {
-        let (status, doc) = app.get_json("/api/v1/openapi.json").await;
+        let (status, doc) = app.get_json(api::OPENAPI_PATH).await;
         assert_eq!(status, 200);
         assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
         let paths: BTreeSet<_> = doc["paths"].as_object().unwrap().keys().cloned().collect();
-        let expected: BTreeSet<String> = [
-            "/healthz",
-            "/readyz",
-            "/metrics",
-            "/api/v1/openapi.json",
-            "/api/v1/regions",
-            "/api/v1/regions/{code}",
-            "/api/v1/auth/otp/send",
-            "/api/v1/auth/otp/verify",
-            "/api/v1/auth/password",
-            "/api/v1/auth/refresh",
-            "/api/v1/auth/logout",
-            "/api/v1/auth/methods",
-            "/api/v1/auth/wechat",
-            "/api/v1/auth/wechat/bind",
-            "/api/v1/me",
-            "/api/v1/admin/villagers/import",
-            "/api/v1/admin/people",
-            "/api/v1/admin/grids",
-            "/api/v1/admin/grids/{code}/members",
-            "/api/v1/admin/users/{id}/roles",
-            "/api/v1/admin/users/{id}/roles/{role}/{region_code}",
-            "/api/v1/admin/audit",
-            "/api/v1/admin/awards",
-            "/api/v1/points/balance",
-            "/api/v1/points/ledger",
-            "/api/v1/rules",
-            "/api/v1/admin/rules",
-            "/api/v1/claims",
-            "/api/v1/claims/mine",
-            "/api/v1/review/claims",
-            "/api/v1/review/claims/{id}/approve",
-            "/api/v1/review/claims/{id}/reject",
-            "/api/v1/public/villages/{code}/board",
-            "/api/v1/media",
-            "/api/v1/media/{id}",
-            "/api/v1/media/{id}/thumb",
-            "/api/v1/shops",
-            "/api/v1/admin/shops",
-            "/api/v1/admin/shops/{id}/keepers",
-            "/api/v1/shops/{id}/goods",
-            "/api/v1/admin/shops/{id}/goods",
-            "/api/v1/admin/goods/{id}",
-            "/api/v1/admin/goods/{id}/stock",
-            "/api/v1/redemptions",
-            "/api/v1/redemptions/mine",
-            "/api/v1/redemptions/{id}/cancel",
-            "/api/v1/shop/scan",
-            "/api/v1/shop/redemptions/{id}/fulfil",
-            "/api/v1/me/member-code",
-            "/api/v1/shop/kept",
-            "/api/v1/shop/identify",
-            "/api/v1/shop/{id}/today",
-            "/api/v1/shop/settlements",
-            "/api/v1/recycling/categories",
-            "/api/v1/admin/recycling/categories",
-            "/api/v1/shop/recycling",
-            "/api/v1/services/types",
-            "/api/v1/admin/services/types",
-            "/api/v1/services/orders",
-            "/api/v1/services/orders/mine",
-            "/api/v1/services/orders/tasks",
-            "/api/v1/services/orders/available",
-            "/api/v1/services/orders/{id}",
-            "/api/v1/services/orders/{id}/claim",
-            "/api/v1/services/orders/{id}/release",
-            "/api/v1/services/orders/{id}/complete",
-            "/api/v1/services/orders/{id}/cancel",
-            "/api/v1/services/orders/{id}/rate",
-            "/api/v1/admin/services/orders",
-            "/api/v1/admin/services/orders/{id}/dispatch",
-            "/api/v1/admin/rectifications",
-            "/api/v1/admin/rectifications/{id}/close",
-            "/api/v1/admin/ratings/summary",
-            "/api/v1/admin/reports/overview",
-            "/api/v1/inbox",
-            "/api/v1/inbox/unread",
-            "/api/v1/inbox/{id}/read",
-            "/api/v1/inbox/read",
-        ]
-        .into_iter()
-        .map(String::from)
-        .collect();
+        // The operational paths and every declared endpoint (`jifen_shared::api`), no more.
+        let expected: BTreeSet<String> = ["/healthz", "/readyz", "/metrics", api::OPENAPI_PATH]
+            .into_iter()
+            .map(String::from)
+            .chain(api::ENDPOINTS.iter().map(|e| format!("{}{}", api::PREFIX, e.template)))
+            .collect();
         assert_eq!(paths, expected);
         // Every GET answers with a documented status (no route is only in the document).
         for path in expected.iter().filter(|p| doc["paths"][p.as_str()]["get"].is_object()) {
@@ -258,4 +241,21 @@ db_tests! {
             assert_eq!(response.status(), 404, "{path}");
         }
     }
+}
+
+/// The Rust type an OpenAPI schema stands for, as a declaration writes it: `Claim` for a
+/// `$ref` to `Claim`, `Vec<Rule>` for an array of them, `Page<Claim>` for utoipa's
+/// `Page_Claim`.
+fn schema_name(schema: &serde_json::Value) -> String {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap();
+        return match name.split_once('_') {
+            Some((outer, inner)) => format!("{outer}<{inner}>"),
+            None => name.to_owned(),
+        };
+    }
+    if schema["type"] == "array" {
+        return format!("Vec<{}>", schema_name(&schema["items"]));
+    }
+    schema.to_string()
 }

@@ -25,3 +25,15 @@ pub struct AuditEntry {
     /// RFC 3339, UTC.
     pub created_at: String,
 }
+
+/// Query of `GET /admin/audit`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct AuditQuery {
+    /// The region (and everything inside it); default: the caller's first admin region.
+    pub region_code: Option<String>,
+    /// 1–100, default 20.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

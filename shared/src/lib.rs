@@ -4,6 +4,7 @@
 //! the one place a wire type is defined (see `DESIGN.md`). With the `openapi` feature (the
 //! server turns it on) every wire type also derives its OpenAPI schema.
 
+pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod error;
@@ -48,4 +49,14 @@ impl<T> Page<T> {
         };
         Page { items, next_cursor }
     }
+}
+
+/// The paging part of a list's query string, `?limit=&cursor=` (API.md, "Lists").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct PageQuery {
+    /// 1–100, default 20.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }

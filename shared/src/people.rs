@@ -58,3 +58,20 @@ pub struct GridMembersAssigned {
     pub assigned: u64,
     pub unchanged: u64,
 }
+
+/// Query of `GET /admin/people`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct PeopleQuery {
+    /// A county, township, village or grid code: people living there or holding a role there.
+    /// Default: the caller's first region where they may look people up.
+    pub region_code: Option<String>,
+    /// Exactly this phone number (any format `invalid_phone` accepts).
+    pub phone: Option<String>,
+    /// Part of the name (at most 50 characters).
+    pub q: Option<String>,
+    /// 1–100, default 20.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

@@ -339,3 +339,23 @@ mod tests {
         assert_eq!(mask_name(""), "");
     }
 }
+
+/// Query of `GET /rules`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct RulesQuery {
+    /// The village whose rules to list (the shipped catalogue, its county's and its own).
+    pub village_code: String,
+}
+
+/// Query of `GET /review/claims`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct ReviewQuery {
+    /// `pending` (default: the queue, oldest first), `approved` or `rejected` (newest first).
+    pub status: Option<String>,
+    /// 1–100, default 20.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

@@ -154,3 +154,11 @@ pub struct CategoryWeight {
     pub grams: i64,
     pub points: i64,
 }
+
+/// Query of `GET /recycling/categories`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct CategoriesQuery {
+    /// Any region code inside the county (a village's, a township's or the county's own).
+    pub region_code: String,
+}

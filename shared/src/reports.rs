@@ -174,3 +174,20 @@ pub struct RuleFigures {
 pub fn share(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0)
 }
+
+/// Query of `GET /admin/reports/overview`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct OverviewQuery {
+    /// A county, township or village the caller administers.
+    pub region_code: String,
+    /// The first county day, `YYYY-MM-DD`; by default 29 days before `to`.
+    pub from: Option<String>,
+    /// The last county day (included), `YYYY-MM-DD`; by default today. At most 366 days in all.
+    pub to: Option<String>,
+    /// `json` (the default) or `csv`.
+    pub format: Option<String>,
+    /// With `format=csv`: `points`, `regions`, `claims`, `orders`, `ratings`, `recycling` or
+    /// `rules`.
+    pub table: Option<String>,
+}

@@ -307,3 +307,30 @@ mod tests {
         assert_eq!(Grade::of(1), Grade::Bad);
     }
 }
+
+/// Query of `GET /services/types`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct TypesQuery {
+    /// Any region code inside the county.
+    pub region_code: String,
+}
+
+/// Query of `GET /admin/rectifications`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct RectificationsQuery {
+    /// `open`, `closed`, or absent for both.
+    pub status: Option<String>,
+}
+
+/// Query of `GET /admin/ratings/summary`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct SummaryQuery {
+    /// A county, township or village the caller administers.
+    pub region_code: String,
+    /// A county month, `YYYY-MM`: the ratings given and rectifications opened in it; all
+    /// time when absent.
+    pub month: Option<String>,
+}

@@ -342,3 +342,22 @@ mod tests {
         assert_eq!(normalize_short_code("ABC"), None);
     }
 }
+
+/// Query of `GET /shops`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct ShopsQuery {
+    /// A village's 12-digit code.
+    pub village_code: String,
+}
+
+/// Query of `GET /shop/settlements`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct SettlementsQuery {
+    /// A county month, `YYYY-MM`.
+    pub month: String,
+    /// `json` (the default), `csv` or `xlsx`.
+    #[serde(default)]
+    pub format: Option<String>,
+}

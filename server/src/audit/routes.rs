@@ -3,12 +3,12 @@
 use actix_web::{HttpResponse, get, web};
 use jifen_shared::Page;
 use jifen_shared::audit::AuditEntry;
+use jifen_shared::audit::AuditQuery;
 use jifen_shared::regions::RegionCode;
-use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::Caller;
-use crate::http::paging::PageQuery;
+use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, AppState};
 use crate::policy::{self, Action};
 
@@ -17,15 +17,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list);
 }
 
-/// Query of `GET /admin/audit`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-struct AuditQuery {
-    /// The region (and everything inside it); default: the caller's first admin region.
-    region_code: Option<String>,
-}
-
 /// The audit log of a region, newest first: who did what, when, before and after.
-#[utoipa::path(tag = "audit", security(("bearer" = [])), params(AuditQuery, PageQuery), responses(
+#[utoipa::path(tag = "audit", security(("bearer" = [])), params(AuditQuery), responses(
     (status = 200, body = Page<AuditEntry>),
     (status = 400, description = "`invalid_input`", body = jifen_shared::ApiErrorBody),
     (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),

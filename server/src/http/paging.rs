@@ -1,22 +1,18 @@
 //! `?limit=&cursor=` of every list (API.md, "Lists"): limit 1–100, default 20; the cursor is
 //! the opaque `next_cursor` of the previous page (today the last id seen).
 
-use serde::Deserialize;
+pub use jifen_shared::PageQuery;
 
 use super::ApiError;
 
-/// The paging part of a list's query string.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-pub struct PageQuery {
-    /// 1–100, default 20.
-    pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+/// Checks a list's paging query.
+pub trait CheckPage {
+    /// The checked limit and cursor. Errors: 400 `invalid_input` naming `limit` or `cursor`.
+    fn parse(&self) -> Result<(u32, Option<i64>), ApiError>;
 }
 
-impl PageQuery {
-    /// The checked limit and cursor. Errors: 400 `invalid_input` naming `limit` or `cursor`.
-    pub fn parse(&self) -> Result<(u32, Option<i64>), ApiError> {
+impl CheckPage for PageQuery {
+    fn parse(&self) -> Result<(u32, Option<i64>), ApiError> {
         let limit = self.limit.unwrap_or(20);
         if !(1..=100).contains(&limit) {
             return Err(ApiError::invalid_input("limit: between 1 and 100"));

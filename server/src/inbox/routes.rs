@@ -7,7 +7,7 @@ use jifen_shared::services::{Notification, Unread};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::Caller;
-use crate::http::paging::PageQuery;
+use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, AppState};
 use crate::storage::now_ms;
 

@@ -4,16 +4,16 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use jifen_shared::Page;
+use jifen_shared::people::PeopleQuery as PeopleParams;
 use jifen_shared::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use jifen_shared::regions::RegionCode;
-use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::directory::{self, GridMembersError, PeopleQuery};
 use super::import::{VillagerImportError, import_villagers};
 use super::phone::Phone;
 use crate::auth::caller::Caller;
-use crate::http::paging::PageQuery;
+use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, AppState};
 use crate::policy::{self, Action};
 
@@ -87,25 +87,13 @@ async fn import(
     Ok(HttpResponse::Ok().json(report))
 }
 
-/// Query of `GET /admin/people`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-struct PeopleParams {
-    /// A county, township, village or grid code: people living there or holding a role there.
-    /// Default: the caller's first region where they may look people up.
-    region_code: Option<String>,
-    /// Exactly this phone number (any format `invalid_phone` accepts).
-    phone: Option<String>,
-    /// Part of the name (at most 50 characters).
-    q: Option<String>,
-}
-
 /// Looks people up in the registry of a region, ordered by id: for admins of the region and
 /// grid workers of the grid. Phone numbers are full only for the staff of the person's village
 /// (see `phone_masked`).
 #[utoipa::path(
     tag = "people",
     security(("bearer" = [])),
-    params(PeopleParams, PageQuery),
+    params(PeopleParams),
     responses(
         (status = 200, body = Page<PersonListing>),
         (status = 400, description = "`invalid_input` (region_code, q, limit, cursor) or `invalid_phone`", body = jifen_shared::ApiErrorBody),

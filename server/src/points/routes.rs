@@ -10,8 +10,8 @@ use jifen_shared::points::{
     AwardRequest, AwardResult, Board, Claim, ClaimStatus, LedgerEntry, NewClaim, NewRule,
     PointsBalance, RejectClaim, Rule,
 };
+use jifen_shared::points::{ReviewQuery, RulesQuery};
 use jifen_shared::regions::RegionCode;
-use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::awards::AwardError;
@@ -20,7 +20,7 @@ use super::claims::{ClaimError, Decision};
 use super::rules::RuleError;
 use crate::auth::caller::Caller;
 use crate::calendar::Calendar;
-use crate::http::paging::PageQuery;
+use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, AppState, idempotency};
 use crate::policy::{self, Action};
 use crate::storage::now_ms;
@@ -139,13 +139,6 @@ impl From<RuleError> for ApiError {
             _ => ApiError::invalid_input(e.to_string()),
         }
     }
-}
-
-/// Query of `GET /rules`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-struct RulesQuery {
-    /// The village whose rules to list (the shipped catalogue, its county's and its own).
-    village_code: String,
 }
 
 /// The rule catalogue (积分事项) of a village, by id; inactive rules included (marked).
@@ -271,17 +264,6 @@ async fn my_claims(
 ) -> Result<HttpResponse, ApiError> {
     let (limit, cursor) = page.parse()?;
     Ok(HttpResponse::Ok().json(super::claims::mine(&state.db, caller.id, cursor, limit).await?))
-}
-
-/// Query of `GET /review/claims`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-struct ReviewQuery {
-    /// `pending` (default: the queue, oldest first), `approved` or `rejected` (newest first).
-    status: Option<String>,
-    /// 1–100, default 20.
-    limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    cursor: Option<String>,
 }
 
 /// The claims of the caller's grids and villages (grid workers, village, township and county

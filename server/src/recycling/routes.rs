@@ -3,8 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use jifen_shared::ErrorCode;
+use jifen_shared::recycling::CategoriesQuery;
 use jifen_shared::recycling::{CategoryUpdate, Dropoff, NewDropoff, RecyclingCategory};
-use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::RecyclingError;
@@ -54,13 +54,6 @@ pub fn counter_error(e: &crate::shop::member::CounterError, message: String) -> 
         CounterError::Storage(_) => return ApiError::internal(),
     };
     ApiError::new(code, message)
-}
-
-/// Query of `GET /recycling/categories`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-struct CategoriesQuery {
-    /// Any region code inside the county (a village's, a township's or the county's own).
-    region_code: String,
 }
 
 /// The recycling categories in use in a county (垃圾—积分—商品), with their rates, by id;

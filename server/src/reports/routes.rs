@@ -2,8 +2,8 @@
 
 use actix_web::{HttpResponse, get, web};
 use jifen_shared::ErrorCode;
+use jifen_shared::reports::OverviewQuery;
 use jifen_shared::reports::{Overview, TABLES};
-use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Ask, ReportError};
@@ -27,22 +27,6 @@ impl From<ReportError> for ApiError {
         };
         ApiError::new(code, e.to_string())
     }
-}
-
-/// Query of `GET /admin/reports/overview`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-struct OverviewQuery {
-    /// A county, township or village the caller administers.
-    region_code: String,
-    /// The first county day, `YYYY-MM-DD`; by default 29 days before `to`.
-    from: Option<String>,
-    /// The last county day (included), `YYYY-MM-DD`; by default today. At most 366 days in all.
-    to: Option<String>,
-    /// `json` (the default) or `csv`.
-    format: Option<String>,
-    /// With `format=csv`: `points`, `regions`, `claims`, `orders`, `ratings`, `recycling` or
-    /// `rules`.
-    table: Option<String>,
 }
 
 /// The officials' overview (数据概览) of a county, township or village: points issued, spent

@@ -11,15 +11,15 @@ use jifen_shared::services::{
     CloseRectification, Completion, Dispatch, NewOrder, NewRating, Order, RatingsSummary,
     Rectification, ServiceType, ServiceTypeUpdate,
 };
+use jifen_shared::services::{RectificationsQuery, SummaryQuery, TypesQuery};
 use jifen_shared::{ErrorCode, Page};
-use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::ServiceError;
 use super::orders::{self, List};
 use super::ratings;
 use crate::auth::caller::Caller;
-use crate::http::paging::PageQuery;
+use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, AppState, idempotency};
 use crate::storage::now_ms;
 
@@ -72,13 +72,6 @@ impl From<ServiceError> for ApiError {
         };
         ApiError::new(code, e.to_string())
     }
-}
-
-/// Query of `GET /services/types`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-struct TypesQuery {
-    /// Any region code inside the county.
-    region_code: String,
 }
 
 /// The service types offered in a county, with the volunteer's reward, by id; switched-off
@@ -361,13 +354,6 @@ async fn dispatch(
     Ok(HttpResponse::Ok().json(order))
 }
 
-/// Query of `GET /admin/rectifications`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-struct RectificationsQuery {
-    /// `open`, `closed`, or absent for both.
-    status: Option<String>,
-}
-
 /// The rectifications (整改) of the caller's regions, newest first (admins).
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(RectificationsQuery), responses(
     (status = 200, body = Vec<Rectification>),
@@ -405,16 +391,6 @@ async fn close_rectification(
     let r = ratings::close_rectification(&state.db, caller.id, &caller.roles, *id, &body, now_ms())
         .await?;
     Ok(HttpResponse::Ok().json(r))
-}
-
-/// Query of `GET /admin/ratings/summary`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-struct SummaryQuery {
-    /// A county, township or village the caller administers.
-    region_code: String,
-    /// A county month, `YYYY-MM`: the ratings given and rectifications opened in it; all
-    /// time when absent.
-    month: Option<String>,
 }
 
 /// 好差评 of a region and each region one level down: counts, average stars, rectifications

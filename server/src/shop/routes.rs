@@ -13,8 +13,8 @@ use jifen_shared::shop::{
     Created, Goods, GoodsUpdate, Keepers, NewGoods, NewKeeper, NewRedemption, NewShop, Redemption,
     ScanRequest, Settlements, Shop, StockChange,
 };
+use jifen_shared::shop::{SettlementsQuery, ShopsQuery};
 use jifen_shared::{ErrorCode, Page};
-use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::ShopError;
@@ -22,7 +22,7 @@ use super::redemptions::RedemptionError;
 use super::reports::{self, ReportError};
 use crate::auth::caller::Caller;
 use crate::calendar::Calendar;
-use crate::http::paging::PageQuery;
+use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, AppState, idempotency};
 use crate::storage::now_ms;
 
@@ -115,13 +115,6 @@ impl From<RedemptionError> for ApiError {
         };
         ApiError::new(code, e.to_string())
     }
-}
-
-/// Query of `GET /shops`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-struct ShopsQuery {
-    /// A village's 12-digit code.
-    village_code: String,
 }
 
 /// The shops serving a village: its own and its township's, by id. Public.
@@ -467,16 +460,6 @@ async fn today(
     )
     .await?;
     Ok(HttpResponse::Ok().json(day))
-}
-
-/// Query of `GET /shop/settlements`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-struct SettlementsQuery {
-    /// A county month, `YYYY-MM`.
-    month: String,
-    /// `json` (the default), `csv` or `xlsx`.
-    #[serde(default)]
-    format: Option<String>,
 }
 
 /// The monthly statements (结算单) of every shop the caller keeps or manages: redemptions
