@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalogue;
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod csv_input;
 pub mod csv_output;
