@@ -15,9 +15,12 @@ use std::time::Duration;
 use goose::config::GooseConfiguration;
 use goose::metrics::GooseMetrics;
 use goose::prelude::*;
+use jifen_shared::api::{
+    ApproveClaim, CancelRedemption, CreateClaim, Endpoint, FulfilRedemption, GetMe, GetRegion,
+    ListGoods, Method, Reserve, VillageBoard,
+};
 use jifen_shared::points::NewClaim;
 use jifen_shared::shop::{NewRedemption, RedemptionLine};
-use serde_json::{Value, json};
 
 /// One client's cast: who it acts as and with what.
 #[derive(Debug, Clone)]
@@ -82,15 +85,25 @@ impl Workload {
     ];
 
     /// As the table names it.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
+        /// `METHOD path` in backticks.
+        fn request<E: Endpoint>(path: &str) -> String {
+            format!("`{} {path}`", E::METHOD.as_str())
+        }
         match self {
-            Workload::ReserveFulfil => "reserve → fulfil",
-            Workload::ReserveCancel => "reserve → cancel",
-            Workload::ClaimApprove => "claim → approve",
-            Workload::Me => "`GET /me`",
-            Workload::Goods => "goods list `GET /shops/{id}/goods`",
-            Workload::Board => "village board `GET /public/villages/{code}/board`",
-            Workload::RegionTree => "region tree `GET /regions/410783`",
+            Workload::ReserveFulfil => "reserve → fulfil".into(),
+            Workload::ReserveCancel => "reserve → cancel".into(),
+            Workload::ClaimApprove => "claim → approve".into(),
+            Workload::Me => request::<GetMe>(GetMe::TEMPLATE),
+            Workload::Goods => format!("goods list {}", request::<ListGoods>(ListGoods::TEMPLATE)),
+            Workload::Board => format!(
+                "village board {}",
+                request::<VillageBoard>(VillageBoard::TEMPLATE)
+            ),
+            Workload::RegionTree => format!(
+                "region tree {}",
+                request::<GetRegion>(&county_region().path())
+            ),
         }
     }
 
@@ -208,19 +221,25 @@ fn percentile(buckets: &[(u64, u64)], p: f64) -> f64 {
     0.0
 }
 
-/// Sends `method path` as `token` with an optional JSON body and Idempotency-Key, named
-/// `name` in goose's metrics; the answer's JSON when it is 2xx.
-async fn send(
+/// Sends a request to `endpoint` as `token` with its body if it has one (and a fresh
+/// Idempotency-Key if it takes one), named `name` in goose's metrics; the declared answer when
+/// it is 2xx.
+async fn send<E: Endpoint>(
     user: &mut GooseUser,
     name: &str,
-    method: GooseMethod,
-    path: &str,
+    endpoint: &E,
     token: &str,
-    body: Option<&Value>,
-    idempotency: bool,
-) -> Result<Option<Value>, Box<TransactionError>> {
-    let mut builder = user.get_request_builder(&method, path)?.bearer_auth(token);
-    if idempotency {
+    body: Option<&E::Body>,
+) -> Result<Option<E::Response>, Box<TransactionError>> {
+    let method = match E::METHOD {
+        Method::Get => GooseMethod::Get,
+        Method::Post => GooseMethod::Post,
+        Method::Put => GooseMethod::Put,
+        Method::Delete => GooseMethod::Delete,
+    };
+    let path = endpoint.url_path();
+    let mut builder = user.get_request_builder(&method, &path)?.bearer_auth(token);
+    if E::IDEMPOTENT {
         builder = builder.header("Idempotency-Key", key());
     }
     if let Some(body) = body {
@@ -228,7 +247,7 @@ async fn send(
     }
     let request = GooseRequest::builder()
         .method(method)
-        .path(path)
+        .path(path.as_str())
         .name(name)
         .set_request_builder(builder)
         .build();
@@ -239,43 +258,25 @@ async fn send(
     }
 }
 
-/// A villager reserves one bench goods (`POST /redemptions`); the reservation's id.
+/// A villager reserves one bench goods ([`Reserve`]); the reservation's id.
 async fn reserve(user: &mut GooseUser, a: &Actor) -> Result<Option<i64>, Box<TransactionError>> {
-    let order = json!(NewRedemption {
+    let order = NewRedemption {
         shop_id: a.shop_id,
         items: vec![RedemptionLine {
             goods_id: a.goods_id,
             qty: 1,
             seen_points: Some(1),
         }],
-    });
-    let answer = send(
-        user,
-        "reserve",
-        GooseMethod::Post,
-        "/api/v1/redemptions",
-        &a.villager_token,
-        Some(&order),
-        true,
-    )
-    .await?;
-    Ok(answer.and_then(|v| v["id"].as_i64()))
+    };
+    let answer = send(user, "reserve", &Reserve, &a.villager_token, Some(&order)).await?;
+    Ok(answer.map(|redemption| redemption.id))
 }
 
 async fn reserve_fulfil(user: &mut GooseUser) -> TransactionResult {
     let a = actor(user);
     if let Some(id) = reserve(user, &a).await? {
-        let path = format!("/api/v1/shop/redemptions/{id}/fulfil");
-        send(
-            user,
-            "fulfil",
-            GooseMethod::Post,
-            &path,
-            &a.keeper_token,
-            None,
-            false,
-        )
-        .await?;
+        let fulfil = FulfilRedemption { id };
+        send(user, "fulfil", &fulfil, &a.keeper_token, None).await?;
     }
     Ok(())
 }
@@ -283,79 +284,72 @@ async fn reserve_fulfil(user: &mut GooseUser) -> TransactionResult {
 async fn reserve_cancel(user: &mut GooseUser) -> TransactionResult {
     let a = actor(user);
     if let Some(id) = reserve(user, &a).await? {
-        let path = format!("/api/v1/redemptions/{id}/cancel");
-        send(
-            user,
-            "cancel",
-            GooseMethod::Post,
-            &path,
-            &a.villager_token,
-            None,
-            false,
-        )
-        .await?;
+        let cancel = CancelRedemption { id };
+        send(user, "cancel", &cancel, &a.villager_token, None).await?;
     }
     Ok(())
 }
 
 async fn claim_approve(user: &mut GooseUser) -> TransactionResult {
     let a = actor(user);
-    let claim = json!(NewClaim {
+    let claim = NewClaim {
         rule_id: a.rule_id,
         note: "压测：已完成".into(),
         photo_ids: Vec::new(),
-    });
-    let answer = send(
-        user,
-        "claim",
-        GooseMethod::Post,
-        "/api/v1/claims",
-        &a.villager_token,
-        Some(&claim),
-        true,
-    )
-    .await?;
-    if let Some(id) = answer.and_then(|v| v["id"].as_i64()) {
-        let path = format!("/api/v1/review/claims/{id}/approve");
-        send(
-            user,
-            "approve",
-            GooseMethod::Post,
-            &path,
-            &a.admin_token,
-            None,
-            false,
-        )
-        .await?;
+    };
+    let answer = send(user, "claim", &CreateClaim, &a.villager_token, Some(&claim)).await?;
+    if let Some(claim) = answer {
+        let approve = ApproveClaim { id: claim.id };
+        send(user, "approve", &approve, &a.admin_token, None).await?;
     }
     Ok(())
 }
 
-async fn read(user: &mut GooseUser, name: &str, path: &str, token: &str) -> TransactionResult {
-    send(user, name, GooseMethod::Get, path, token, None, false).await?;
+/// A read of `endpoint` as `token`, named `name`.
+async fn read<E: Endpoint<Body = ()>>(
+    user: &mut GooseUser,
+    name: &str,
+    endpoint: &E,
+    token: &str,
+) -> TransactionResult {
+    send(user, name, endpoint, token, None).await?;
     Ok(())
+}
+
+/// The demo county's region (its tree: townships and their villages).
+fn county_region() -> GetRegion {
+    GetRegion {
+        code: jifen_server::demo::COUNTY.into(),
+    }
 }
 
 async fn read_me(user: &mut GooseUser) -> TransactionResult {
     let a = actor(user);
-    read(user, "me", "/api/v1/me", &a.villager_token).await
+    read(user, "me", &GetMe, &a.villager_token).await
 }
 
 async fn read_goods(user: &mut GooseUser) -> TransactionResult {
     let a = actor(user);
-    let path = format!("/api/v1/shops/{}/goods", a.shop_id);
-    read(user, "goods", &path, &a.villager_token).await
+    read(
+        user,
+        "goods",
+        &ListGoods { id: a.shop_id },
+        &a.villager_token,
+    )
+    .await
 }
 
 async fn read_board(user: &mut GooseUser) -> TransactionResult {
     let a = actor(user);
-    let path = format!("/api/v1/public/villages/{}/board", a.village_code);
-    read(user, "board", &path, &a.villager_token).await
+    let board = VillageBoard {
+        code: a.village_code.clone(),
+    };
+    read(user, "board", &board, &a.villager_token).await
 }
 
 async fn read_region_tree(user: &mut GooseUser) -> TransactionResult {
     let a = actor(user);
-    read(user, "regions", "/api/v1/regions/410783", &a.villager_token).await
+    read(user, "regions", &county_region(), &a.villager_token).await
 }
 
 #[cfg(test)]

@@ -14,11 +14,12 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use jifen_server::auth::keys::Keys;
+use jifen_server::client::ApiClient;
 use jifen_server::demo::simulate::{Village, cast_village};
 use jifen_server::storage::Db;
+use jifen_shared::api::{Award, CreateGoods, CreateRule, Endpoint};
 use jifen_shared::points::{AwardRequest, NewRule, RuleCategory};
 use jifen_shared::shop::NewGoods;
-use serde_json::Value;
 
 use crate::load::Actor;
 
@@ -51,15 +52,14 @@ pub async fn actors(
     let secret = std::env::var("JIFEN_JWT_SECRET").ok();
     let keys = Keys::load(secret.as_deref(), data_dir)?;
     let sign = |person: i64| jifen_server::auth::sign_access(&keys, person);
-    let api = Api {
-        client: reqwest::Client::new(),
-        base: format!("{base}/api/v1"),
+    let api = Admin {
+        client: ApiClient::new(reqwest::Client::new(), base),
         token: sign(county_admin)?,
     };
 
-    let rule = api
+    let rule_id = api
         .post(
-            "/admin/rules",
+            &CreateRule,
             &NewRule {
                 code: format!("bench_{}", std::process::id()),
                 name: "压测好事".into(),
@@ -71,8 +71,8 @@ pub async fn actors(
                 region_code: jifen_server::demo::COUNTY.into(),
             },
         )
-        .await?;
-    let rule_id = rule["id"].as_i64().context("the rule's id")?;
+        .await?
+        .id;
 
     let mut goods: BTreeMap<i64, i64> = BTreeMap::new();
     let mut actors = Vec::with_capacity(clients);
@@ -90,9 +90,9 @@ pub async fn actors(
         let goods_id = match goods.get(&shop_id) {
             Some(id) => *id,
             None => {
-                let created = api
+                let id = api
                     .post(
-                        &format!("/admin/shops/{shop_id}/goods"),
+                        &CreateGoods { id: shop_id },
                         &NewGoods {
                             name: "压测商品".into(),
                             points_price: 1,
@@ -102,8 +102,8 @@ pub async fn actors(
                             photo_id: None,
                         },
                     )
-                    .await?;
-                let id = created["id"].as_i64().context("the goods' id")?;
+                    .await?
+                    .id;
                 goods.insert(shop_id, id);
                 id
             }
@@ -128,7 +128,7 @@ pub async fn actors(
     for _ in 0..AWARDS {
         for chunk in villagers.chunks(500) {
             api.post(
-                "/admin/awards",
+                &Award,
                 &AwardRequest {
                     user_ids: chunk.to_vec(),
                     rule_id: None,
@@ -177,28 +177,31 @@ async fn spread(db: &Db, wanted: usize) -> anyhow::Result<Vec<Village>> {
 }
 
 /// The county admin's side of the set-up.
-struct Api {
-    client: reqwest::Client,
-    base: String,
+struct Admin {
+    client: ApiClient,
     token: String,
 }
 
-impl Api {
-    /// `POST path` with `body` and a fresh Idempotency-Key; the answer's JSON.
-    async fn post<T: serde::Serialize>(&self, path: &str, body: &T) -> anyhow::Result<Value> {
-        let response = self
+impl Admin {
+    /// Sends `endpoint` with `body` and a fresh Idempotency-Key; its declared answer.
+    async fn post<E: Endpoint>(&self, endpoint: &E, body: &E::Body) -> anyhow::Result<E::Response> {
+        let answer = self
             .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .header("Idempotency-Key", crate::load::key())
-            .json(body)
+            .request(endpoint)
+            .token(&self.token)
+            .idempotency_key(&crate::load::key())
+            .body(body)
             .send()
             .await?;
-        let status = response.status();
-        let text = response.text().await?;
-        if !status.is_success() {
-            bail!("set-up: POST {path} → {status} {text}");
+        if !answer.is_success() {
+            let status = reqwest::StatusCode::from_u16(answer.status)?;
+            bail!(
+                "set-up: {} {} → {status} {}",
+                E::METHOD.as_str(),
+                endpoint.path(),
+                answer.text()
+            );
         }
-        Ok(serde_json::from_str(&text)?)
+        Ok(answer.decode()?)
     }
 }

@@ -8,8 +8,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::http::Application;
 use crate::regions::import;
+use crate::startup::Application;
 use crate::storage::{self, Db};
 
 /// Jifen (积分): points-based village governance.

@@ -189,35 +189,41 @@ macro_rules! endpoints {
 }
 
 use crate::Page;
-use crate::PageQuery;
-use crate::audit::{AuditEntry, AuditQuery};
+pub use crate::PageQuery;
+use crate::audit::AuditEntry;
+pub use crate::audit::AuditQuery;
 use crate::auth::{
     LoginMethods, Me, OtpSend, OtpSent, OtpVerify, PasswordLogin, PersonRoles, RefreshRequest,
     RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
 };
 use crate::media::Media;
-use crate::people::{
-    GridMembers, GridMembersAssigned, PeopleQuery, PersonListing, VillagerImportReport,
-};
+use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use crate::points::{
     AwardRequest, AwardResult, Board, Claim, LedgerEntry, NewClaim, NewRule, PointsBalance,
-    RejectClaim, ReviewQuery, Rule, RulesQuery,
+    RejectClaim, Rule,
 };
 use crate::recycling::{
-    CategoriesQuery, CategoryUpdate, DaySummary, Dropoff, IdentifiedVillager, IdentifyRequest,
-    MemberCode, NewDropoff, RecyclingCategory,
+    CategoryUpdate, DaySummary, Dropoff, IdentifiedVillager, IdentifyRequest, MemberCode,
+    NewDropoff, RecyclingCategory,
 };
 use crate::regions::{CreateGrid, CreatedGrid, Region};
-use crate::reports::{Overview, OverviewQuery};
+use crate::reports::Overview;
 use crate::services::{
     CloseRectification, Completion, Dispatch, NewOrder, NewRating, Notification, Order,
-    RatingsSummary, Rectification, RectificationsQuery, ServiceType, ServiceTypeUpdate,
-    SummaryQuery, TypesQuery, Unread,
+    RatingsSummary, Rectification, ServiceType, ServiceTypeUpdate, Unread,
 };
 use crate::shop::{
     Created, Goods, GoodsUpdate, Keepers, NewGoods, NewKeeper, NewRedemption, NewShop, Redemption,
-    ScanRequest, Settlements, SettlementsQuery, Shop, ShopsQuery, StockChange,
+    ScanRequest, Settlements, Shop, StockChange,
 };
+
+// The query types, so a request reads `api::ListShops { query: api::ShopsQuery { .. } }`.
+pub use crate::people::PeopleQuery;
+pub use crate::points::{ReviewQuery, RulesQuery};
+pub use crate::recycling::CategoriesQuery;
+pub use crate::reports::OverviewQuery;
+pub use crate::services::{RectificationsQuery, SummaryQuery, TypesQuery};
+pub use crate::shop::{SettlementsQuery, ShopsQuery};
 
 endpoints! {
     // 登录与会话 — sign-in and sessions.

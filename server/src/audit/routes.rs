@@ -8,9 +8,10 @@ use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::Caller;
+use crate::http::ApiError;
 use crate::http::paging::{CheckPage, PageQuery};
-use crate::http::{ApiError, AppState};
 use crate::policy::{self, Action};
+use crate::startup::AppState;
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {

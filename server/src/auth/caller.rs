@@ -8,7 +8,8 @@ use std::pin::Pin;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use jifen_shared::auth::RoleGrant;
 
-use crate::http::{ApiError, AppState};
+use crate::http::ApiError;
+use crate::startup::AppState;
 
 /// The authenticated person of a request.
 #[derive(Debug, Clone)]

@@ -20,6 +20,8 @@ pub mod sms;
 pub mod storage;
 pub mod wechat;
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use std::time::Duration;
 
 use base64::Engine;
@@ -60,6 +62,32 @@ pub enum AuthError {
     TooManyFailures { retry_after_s: u64 },
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for AuthError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            AuthError::InvalidCredentials => ErrorCode::InvalidCredentials,
+            AuthError::InvalidToken => ErrorCode::InvalidToken,
+            AuthError::Unauthenticated => ErrorCode::Unauthenticated,
+            AuthError::TooManyFailures { .. } => ErrorCode::RateLimited,
+            AuthError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            AuthError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn retry_after_s(&self) -> Option<u64> {
+        match self {
+            AuthError::TooManyFailures { retry_after_s } => Some(*retry_after_s),
+            _ => None,
+        }
+    }
 }
 
 /// The `aud` of access tokens: other tokens signed with the same key (WeChat bind tokens)
@@ -306,6 +334,36 @@ pub enum GrantError {
     VillagerByImport,
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for GrantError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            GrantError::NoSuchPerson(_) => ErrorCode::NotFound,
+            GrantError::NoSuchRegion(_)
+            | GrantError::WrongLevel(..)
+            | GrantError::VillagerByImport => ErrorCode::InvalidInput,
+            GrantError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            GrantError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Names the field: `region_code: …` or `role: …`.
+    fn message(&self) -> String {
+        match self {
+            GrantError::NoSuchRegion(_) | GrantError::WrongLevel(..) => {
+                format!("region_code: {self}")
+            }
+            GrantError::VillagerByImport => format!("role: {self}"),
+            _ => self.to_string(),
+        }
+    }
 }
 
 /// Whether `grant` can exist at all: its region is loaded and of a level the role is granted

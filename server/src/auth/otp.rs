@@ -17,6 +17,8 @@
 //!   the gateway keeps its own per-number limits. (While the send is under way, up to the
 //!   gateway timeout, the request already counts and its code is the newest.)
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -60,6 +62,34 @@ pub enum OtpError {
     Auth(#[from] super::AuthError),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for OtpError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            OtpError::InvalidPhone(_) => ErrorCode::InvalidPhone,
+            OtpError::RateLimited { .. } => ErrorCode::RateLimited,
+            OtpError::InvalidCode => ErrorCode::InvalidCode,
+            OtpError::NotRegistered => ErrorCode::NotRegistered,
+            OtpError::SmsUnavailable => ErrorCode::SmsUnavailable,
+            OtpError::Auth(_) | OtpError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            OtpError::Auth(e) => Some(e),
+            OtpError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn retry_after_s(&self) -> Option<u64> {
+        match self {
+            OtpError::RateLimited { retry_after_s } => Some(*retry_after_s),
+            _ => None,
+        }
+    }
 }
 
 /// HMAC-SHA256 of `phone:code` under the deployment's OTP key, hex.

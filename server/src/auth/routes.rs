@@ -3,7 +3,6 @@
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use jifen_shared::ErrorCode;
 use jifen_shared::auth::{
     LoginMethods, Me, OtpSend, OtpSent, OtpVerify, PasswordLogin, PersonRoles, RefreshRequest,
     Role, RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
@@ -13,9 +12,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::AuthError;
 use super::caller::Caller;
-use super::otp::OtpError;
 use super::wechat::WechatError;
-use crate::http::{ApiError, AppState};
+use crate::http::ApiError;
+use crate::startup::AppState;
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -30,54 +29,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(me)
         .service(grant_role)
         .service(revoke_role);
-}
-
-impl From<AuthError> for ApiError {
-    fn from(e: AuthError) -> Self {
-        match e {
-            AuthError::InvalidCredentials => {
-                ApiError::new(ErrorCode::InvalidCredentials, e.to_string())
-            }
-            AuthError::InvalidToken => ApiError::new(ErrorCode::InvalidToken, e.to_string()),
-            AuthError::Unauthenticated => ApiError::new(ErrorCode::Unauthenticated, e.to_string()),
-            AuthError::TooManyFailures { retry_after_s } => {
-                ApiError::rate_limited(e.to_string(), retry_after_s)
-            }
-            AuthError::Storage(e) => e.into(),
-        }
-    }
-}
-
-impl From<OtpError> for ApiError {
-    fn from(e: OtpError) -> Self {
-        let code = match e {
-            OtpError::Auth(e) => return e.into(),
-            OtpError::Storage(e) => return e.into(),
-            OtpError::RateLimited { retry_after_s } => {
-                return ApiError::rate_limited(e.to_string(), retry_after_s);
-            }
-            OtpError::InvalidPhone(_) => ErrorCode::InvalidPhone,
-            OtpError::InvalidCode => ErrorCode::InvalidCode,
-            OtpError::NotRegistered => ErrorCode::NotRegistered,
-            OtpError::SmsUnavailable => ErrorCode::SmsUnavailable,
-        };
-        ApiError::new(code, e.to_string())
-    }
-}
-
-impl From<WechatError> for ApiError {
-    fn from(e: WechatError) -> Self {
-        let code = match e {
-            WechatError::Otp(e) => return e.into(),
-            WechatError::Auth(e) => return e.into(),
-            WechatError::Disabled => ErrorCode::NotFound,
-            WechatError::MalformedCode => ErrorCode::InvalidInput,
-            WechatError::CodeInvalid(_) => ErrorCode::WechatCodeInvalid,
-            WechatError::Unavailable => ErrorCode::WechatUnavailable,
-            WechatError::InvalidBindToken => ErrorCode::InvalidToken,
-        };
-        ApiError::new(code, e.to_string())
-    }
 }
 
 /// The sign-ins this server offers besides SMS codes and passwords (the PWA shows the WeChat
@@ -295,19 +246,6 @@ fn refresh_token(req: &HttpRequest, body: Option<web::Json<RefreshRequest>>) -> 
 #[get("/me")]
 async fn me(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(super::me(&state.db, caller.id).await?))
-}
-
-impl From<super::GrantError> for ApiError {
-    fn from(e: super::GrantError) -> Self {
-        match e {
-            super::GrantError::NoSuchPerson(_) => ApiError::new(ErrorCode::NotFound, e.to_string()),
-            super::GrantError::NoSuchRegion(_) | super::GrantError::WrongLevel(..) => {
-                ApiError::invalid_input(format!("region_code: {e}"))
-            }
-            super::GrantError::VillagerByImport => ApiError::invalid_input(format!("role: {e}")),
-            super::GrantError::Storage(e) => e.into(),
-        }
-    }
 }
 
 /// Grants a role over a region to a person. Admins grant the roles below their own inside

@@ -24,6 +24,8 @@
 //! is bound (also when two binds race); a person who binds another WeChat account replaces
 //! their earlier one.
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -69,6 +71,27 @@ pub enum WechatError {
     Otp(#[from] OtpError),
     #[error(transparent)]
     Auth(#[from] AuthError),
+}
+
+impl DomainError for WechatError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            WechatError::Disabled => ErrorCode::NotFound,
+            WechatError::MalformedCode => ErrorCode::InvalidInput,
+            WechatError::CodeInvalid(_) => ErrorCode::WechatCodeInvalid,
+            WechatError::Unavailable => ErrorCode::WechatUnavailable,
+            WechatError::InvalidBindToken => ErrorCode::InvalidToken,
+            WechatError::Otp(_) | WechatError::Auth(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            WechatError::Otp(e) => Some(e),
+            WechatError::Auth(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 impl From<sqlx::Error> for WechatError {

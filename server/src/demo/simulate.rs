@@ -37,18 +37,29 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use jifen_shared::api::{
+    ApproveClaim, AvailableOrders, CancelRedemption, ClaimOrder, CloseRectificationOf,
+    CompleteOrder, CreateClaim, CreateOrder, DropOff, Endpoint, FulfilRedemption, GetBalance,
+    GetMe, Identify, ListCategories, ListGoods, ListRectifications, ListRules, ListServiceTypes,
+    RateOrder, RejectClaimOf, ReportOverview, Reserve, ReviewQueue, Scan, UploadMedia,
+};
 use jifen_shared::auth::Role;
-use jifen_shared::points::{NewClaim, RejectClaim};
-use jifen_shared::recycling::{DropoffLine, NewDropoff, VillagerRef};
-use jifen_shared::services::{CloseRectification, Completion, NewOrder, NewRating};
+use jifen_shared::points::{NewClaim, RejectClaim, ReviewQuery, RulesQuery};
+use jifen_shared::recycling::{
+    CategoriesQuery, DropoffLine, IdentifyRequest, NewDropoff, VillagerRef,
+};
+use jifen_shared::reports::OverviewQuery;
+use jifen_shared::services::{
+    CloseRectification, Completion, NewOrder, NewRating, RectificationsQuery, TypesQuery,
+};
 use jifen_shared::shop::{NewRedemption, RedemptionLine, ScanRequest};
+use jifen_shared::{ErrorCode, PageQuery};
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
-use reqwest::{Method, StatusCode};
-use serde_json::Value;
 
 use crate::auth::keys::Keys;
+use crate::client::{Answer, ApiClient};
 use crate::storage::Db;
 
 /// What to simulate.
@@ -242,8 +253,7 @@ pub async fn run(
         .pool_max_idle_per_host(options.concurrency.max(8))
         .build()?;
     let api = Arc::new(Api {
-        base: format!("{}/api/v1", options.base_url.trim_end_matches('/')),
-        client,
+        client: ApiClient::new(client, options.base_url.as_str()),
         keys: keys.clone(),
         tokens: Mutex::new(HashMap::new()),
         requests: AtomicU64::new(0),
@@ -254,26 +264,22 @@ pub async fn run(
     });
     let ready = format!("{}/readyz", options.base_url.trim_end_matches('/'));
     api.client
+        .http()
         .get(&ready)
         .send()
         .await
         .and_then(|r| r.error_for_status())
         .with_context(|| format!("{ready} does not answer"))?;
     // The server must take the tokens signed here: same data directory or JIFEN_JWT_SECRET.
-    let (status, _) = api
-        .call(
-            Method::GET,
-            "/me",
-            Some(villages[0].villagers[0].0),
-            None,
-            &[200],
-        )
+    let me = api
+        .call(&GetMe, Some(villages[0].villagers[0].0), None, &[200])
         .await?;
-    if status != 200 {
+    if me.status != 200 {
         anyhow::bail!(
-            "{} refuses the tokens signed with this configuration's key ({status}): run \
+            "{} refuses the tokens signed with this configuration's key ({}): run \
              simulate with the server's JIFEN_DATA_DIR or JIFEN_JWT_SECRET",
-            options.base_url
+            options.base_url,
+            me.status
         );
     }
     let mut names = BTreeMap::new();
@@ -375,29 +381,30 @@ async fn server_figures(db: &Db, api: &Api) -> anyhow::Result<BTreeMap<String, S
     let admin = crate::auth::storage::account_by_phone(db, &format!("+86{}", super::phone(0, 1)))
         .await?
         .context("the demo county admin (run `jifen seed-demo`)")?;
-    let (_, overview) = api
-        .call(
-            Method::GET,
-            &format!("/admin/reports/overview?region_code={}", super::COUNTY),
-            Some(admin.id),
-            None,
-            &[200],
-        )
-        .await?;
-    Ok(items(&overview["regions"])
-        .iter()
-        .filter_map(|r| {
-            Some((
-                r["region_code"].as_str()?.to_owned(),
+    let overview = ReportOverview {
+        query: OverviewQuery {
+            region_code: super::COUNTY.into(),
+            ..OverviewQuery::default()
+        },
+    };
+    let overview = api.call(&overview, Some(admin.id), None, &[200]).await?;
+    Ok(overview
+        .value
+        .map(|o| o.regions)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| {
+            (
+                r.region_code,
                 ServerFigures {
-                    issued: r["issued"].as_i64()?,
-                    spent: r["spent"].as_i64()?,
-                    outstanding: r["outstanding"].as_i64()?,
-                    villagers: r["villagers"].as_i64()?,
-                    earners: r["earners"].as_i64()?,
-                    participation: r["participation"].as_f64(),
+                    issued: r.issued,
+                    spent: r.spent,
+                    outstanding: r.outstanding,
+                    villagers: r.villagers,
+                    earners: r.earners,
+                    participation: r.participation,
                 },
-            ))
+            )
         })
         .collect())
 }
@@ -482,8 +489,7 @@ pub async fn cast_village(db: &Db, township: &str, code: &str) -> anyhow::Result
 
 /// The HTTP side: the client, tokens and the counts of requests and surprises.
 struct Api {
-    base: String,
-    client: reqwest::Client,
+    client: ApiClient,
     keys: Keys,
     /// Access tokens by person id, with when they were signed.
     tokens: Mutex<HashMap<i64, (String, Instant)>>,
@@ -498,6 +504,14 @@ struct Api {
 
 /// Unexpected answers printed at most.
 const SAMPLES: usize = 20;
+
+/// An answer as the script reads it.
+struct Reply<E: Endpoint> {
+    status: u16,
+    /// The declared answer of a success; `None` for a refusal.
+    value: Option<E::Response>,
+    answer: Answer<E>,
+}
 
 impl Api {
     /// An access token of `person` (signed again after 10 of its 15 minutes).
@@ -514,81 +528,97 @@ impl Api {
         }
     }
 
-    /// Sends one request as `person` (or nobody) and returns the status and JSON body; an
-    /// answer outside `expected` is counted as unexpected.
-    async fn call(
+    /// Sends one request to `endpoint` as `person` (or nobody), with its body if it has one;
+    /// an answer outside `expected` is counted as unexpected.
+    async fn call<E: Endpoint>(
         &self,
-        method: Method,
-        path: &str,
+        endpoint: &E,
         person: Option<i64>,
-        body: Option<Value>,
+        body: Option<&E::Body>,
         expected: &[u16],
-    ) -> anyhow::Result<(u16, Value)> {
-        self.send(method, path, person, body, None, expected).await
+    ) -> anyhow::Result<Reply<E>> {
+        self.send(endpoint, person, body, None, expected).await
     }
 
     /// [`Api::call`] with an `Idempotency-Key`: sent again once with the same key when the
     /// connection fails, as the PWA does.
-    async fn send(
+    async fn send<E: Endpoint>(
         &self,
-        method: Method,
-        path: &str,
+        endpoint: &E,
         person: Option<i64>,
-        body: Option<Value>,
+        body: Option<&E::Body>,
         key: Option<&str>,
         expected: &[u16],
-    ) -> anyhow::Result<(u16, Value)> {
-        let mut attempt = 0;
+    ) -> anyhow::Result<Reply<E>> {
+        debug_assert_eq!(key.is_some(), E::IDEMPOTENT, "{}", E::TEMPLATE);
+        let token = person.map(|person| self.token(person));
+        let mut request = self.client.request(endpoint).maybe_token(token.as_deref());
+        if let Some(key) = key {
+            request = request.idempotency_key(key);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let mut attempt = 1;
         loop {
-            attempt += 1;
-            let mut request = self
-                .client
-                .request(method.clone(), format!("{}{path}", self.base));
-            if let Some(person) = person {
-                request = request.bearer_auth(self.token(person));
-            }
-            if let Some(key) = key {
-                request = request.header("Idempotency-Key", key);
-            }
-            if let Some(body) = &body {
-                request = request.json(body);
-            }
+            // A JSON body can always be copied.
+            let again = if key.is_some() && attempt < 3 {
+                request.try_clone()
+            } else {
+                None
+            };
             self.requests.fetch_add(1, Ordering::Relaxed);
-            match request.send().await {
-                Ok(response) => return Ok(self.read(&method, path, response, expected).await),
-                Err(e) if key.is_some() && attempt < 3 => {
-                    tracing::warn!(error = %e, path, "retrying with the same key");
+            match (request.send().await, again) {
+                (Ok(answer), _) => return Ok(self.read(endpoint, answer, expected)),
+                (Err(e), Some(again)) => {
+                    tracing::warn!(error = %e, path = %endpoint.path(), "retrying with the same key");
+                    request = again;
+                    attempt += 1;
                 }
-                Err(e) => return Err(e.into()),
+                (Err(e), None) => return Err(e.into()),
             }
         }
     }
 
-    async fn read(
-        &self,
-        method: &Method,
-        path: &str,
-        response: reqwest::Response,
-        expected: &[u16],
-    ) -> (u16, Value) {
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    /// Counts `answer` as unexpected when its status is not `expected`, or when a success
+    /// expected is not the declared answer.
+    fn read<E: Endpoint>(&self, endpoint: &E, answer: Answer<E>, expected: &[u16]) -> Reply<E> {
+        let status = answer.status;
+        let what = || format!("{} {} → {status}", E::METHOD.as_str(), endpoint.path());
         if !expected.contains(&status) {
-            let text: String = text.chars().take(300).collect();
-            self.surprise(format!("{method} {path} → {status} {text}"));
+            let text: String = answer.text().chars().take(300).collect();
+            self.surprise(format!("{} {text}", what()));
         }
-        (status, value)
+        let value = match answer.decode() {
+            Ok(value) => Some(value),
+            Err(refused) => {
+                if answer.is_success() && expected.contains(&status) {
+                    self.surprise(format!(
+                        "{}: not the declared answer: {}",
+                        what(),
+                        refused.body
+                    ));
+                }
+                None
+            }
+        };
+        Reply {
+            status,
+            value,
+            answer,
+        }
     }
 
-    /// Whether an expected refusal's `body` carries one of the error `codes`; another code is
-    /// counted as unexpected (a 409 `insufficient_points` right after reading the balance
-    /// would be a bug, not life).
-    fn expect_code(&self, what: &str, body: &Value, codes: &[&str]) -> bool {
-        let code = body["code"].as_str().unwrap_or("");
-        let expected = codes.contains(&code);
+    /// Whether an expected refusal carries one of the error `codes`; another code is counted
+    /// as unexpected (a 409 `insufficient_points` right after reading the balance would be a
+    /// bug, not life).
+    fn expect_code<E: Endpoint>(&self, reply: &Reply<E>, codes: &[ErrorCode]) -> bool {
+        let expected = reply
+            .answer
+            .code()
+            .is_some_and(|code| codes.contains(&code));
         if !expected {
-            self.surprise(format!("{what} → {body}"));
+            self.surprise(format!("{} → {}", E::TEMPLATE, reply.answer.json()));
         }
         expected
     }
@@ -611,19 +641,18 @@ impl Api {
             .mime_str("image/jpeg")?;
         let form = reqwest::multipart::Form::new().part("file", part);
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let response = self
+        let answer = self
             .client
-            .post(format!("{}/media", self.base))
-            .bearer_auth(self.token(person))
+            .request(&UploadMedia)
+            .token(&self.token(person))
             .multipart(form)
             .send()
             .await?;
-        let (status, body) = self
-            .read(&Method::POST, "/media", response, &[200, 201])
-            .await;
-        Ok(matches!(status, 200 | 201)
-            .then(|| body["id"].as_i64())
-            .flatten())
+        let reply = self.read(&UploadMedia, answer, &[200, 201]);
+        Ok(reply
+            .value
+            .filter(|_| matches!(reply.status, 200 | 201))
+            .map(|media| media.id))
     }
 }
 
@@ -642,18 +671,6 @@ fn photo_bytes(n: u64) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80).encode_image(&img)?;
     Ok(out)
-}
-
-/// The `items` of a page, or the array itself.
-fn items(v: &Value) -> Vec<Value> {
-    match v {
-        Value::Array(a) => a.clone(),
-        other => other["items"].as_array().cloned().unwrap_or_default(),
-    }
-}
-
-fn json<T: serde::Serialize>(t: &T) -> Option<Value> {
-    serde_json::to_value(t).ok()
 }
 
 /// A fresh Idempotency-Key: the run's own prefix (the same seed run twice must not replay the
@@ -689,19 +706,19 @@ async fn try_live_a_day(
     tally: &mut TownshipTally,
 ) -> anyhow::Result<()> {
     let first = village.villagers[0].0;
-    let (_, rules) = api
-        .call(
-            Method::GET,
-            &format!("/rules?village_code={}", village.code),
-            Some(first),
-            None,
-            &[200],
-        )
-        .await?;
-    let rules: Vec<(i64, i64)> = items(&rules)
-        .iter()
-        .filter(|r| r["active"].as_bool() == Some(true) && r["points"].as_i64() > Some(0))
-        .filter_map(|r| Some((r["id"].as_i64()?, r["points"].as_i64()?)))
+    let catalogue = ListRules {
+        query: RulesQuery {
+            village_code: village.code.clone(),
+        },
+    };
+    let rules: Vec<(i64, i64)> = api
+        .call(&catalogue, Some(first), None, &[200])
+        .await?
+        .value
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.active && r.points > 0)
+        .map(|r| (r.id, r.points))
         .collect();
 
     // 1. Claims.
@@ -715,19 +732,18 @@ async fn try_live_a_day(
             note: "已完成，请审核".into(),
             photo_ids: photo.into_iter().collect(),
         };
-        let (status, body) = api
+        let reply = api
             .send(
-                Method::POST,
-                "/claims",
+                &CreateClaim,
                 Some(*villager),
-                json(&claim),
+                Some(&claim),
                 Some(&key(api, rng)),
                 &[200, 201, 409],
             )
             .await?;
-        match status {
+        match reply.status {
             200 | 201 => tally.claims += 1,
-            _ if api.expect_code("/claims", &body, &["cap_reached"]) => tally.capped += 1,
+            _ if api.expect_code(&reply, &[ErrorCode::CapReached]) => tally.capped += 1,
             _ => {}
         }
     }
@@ -737,53 +753,46 @@ async fn try_live_a_day(
         true => village.admin.into_iter().collect(),
         false => village.grid_workers.clone(),
     };
+    let pending = ReviewQueue {
+        query: ReviewQuery {
+            status: Some("pending".into()),
+            limit: Some(100),
+            cursor: None,
+        },
+    };
     for reviewer in reviewers {
-        let (_, queue) = api
-            .call(
-                Method::GET,
-                "/review/claims?status=pending&limit=100",
-                Some(reviewer),
-                None,
-                &[200],
-            )
-            .await?;
-        for claim in items(&queue) {
-            let Some(id) = claim["id"].as_i64() else {
-                continue;
-            };
-            let points = claim["points"].as_i64().unwrap_or(0);
+        let queue = api.call(&pending, Some(reviewer), None, &[200]).await?;
+        for claim in queue.value.map(|page| page.items).unwrap_or_default() {
             if rng.random_bool(0.85) {
                 // The villager's cap, counted again at approval, may be full by now.
-                let (status, body) = api
+                let reply = api
                     .call(
-                        Method::POST,
-                        &format!("/review/claims/{id}/approve"),
+                        &ApproveClaim { id: claim.id },
                         Some(reviewer),
                         None,
                         &[200, 409],
                     )
                     .await?;
-                if status == 409 {
-                    api.expect_code("/review/claims/{id}/approve", &body, &["cap_reached"]);
+                if reply.status == 409 {
+                    api.expect_code(&reply, &[ErrorCode::CapReached]);
                 }
-                if status == 200 {
+                if reply.status == 200 {
                     tally.approved += 1;
-                    tally.issued += points;
+                    tally.issued += claim.points;
                 }
             } else {
                 let reason = RejectClaim {
                     reason: "照片看不清，请重新拍摄".into(),
                 };
-                let (status, _) = api
+                let reply = api
                     .call(
-                        Method::POST,
-                        &format!("/review/claims/{id}/reject"),
+                        &RejectClaimOf { id: claim.id },
                         Some(reviewer),
-                        json(&reason),
+                        Some(&reason),
                         &[200],
                     )
                     .await?;
-                if status == 200 {
+                if reply.status == 200 {
                     tally.rejected += 1;
                 }
             }
@@ -792,31 +801,21 @@ async fn try_live_a_day(
 
     // 3. Redemptions at the village's supermarket.
     if let Some((shop, keeper)) = village.shop {
-        let (_, goods) = api
-            .call(
-                Method::GET,
-                &format!("/shops/{shop}/goods"),
-                Some(first),
-                None,
-                &[200],
-            )
-            .await?;
-        let goods: Vec<(i64, i64)> = items(&goods)
-            .iter()
-            .filter(|g| g["stock"].as_i64() > Some(0))
-            .filter_map(|g| Some((g["id"].as_i64()?, g["points_price"].as_i64()?)))
+        let goods: Vec<(i64, i64)> = api
+            .call(&ListGoods { id: shop }, Some(first), None, &[200])
+            .await?
+            .value
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|g| g.stock > 0)
+            .map(|g| (g.id, g.points_price))
             .collect();
         for (villager, _, _) in pick(rng, &village.villagers, 0.05) {
-            let (_, balance) = api
-                .call(
-                    Method::GET,
-                    "/points/balance",
-                    Some(*villager),
-                    None,
-                    &[200],
-                )
-                .await?;
-            let available = balance["available"].as_i64().unwrap_or(0);
+            let available = api
+                .call(&GetBalance, Some(*villager), None, &[200])
+                .await?
+                .value
+                .map_or(0, |balance| balance.available);
             let affordable: Vec<&(i64, i64)> =
                 goods.iter().filter(|(_, p)| *p <= available).collect();
             let Some((goods_id, price)) = affordable.choose(rng).map(|g| **g) else {
@@ -830,69 +829,45 @@ async fn try_live_a_day(
                     seen_points: Some(price),
                 }],
             };
-            let (status, redemption) = api
+            let reply = api
                 .send(
-                    Method::POST,
-                    "/redemptions",
+                    &Reserve,
                     Some(*villager),
-                    json(&order),
+                    Some(&order),
                     Some(&key(api, rng)),
                     // Out of stock or over the monthly limit: the villager picks again
                     // another day.
                     &[200, 201, 409],
                 )
                 .await?;
-            if !matches!(status, 200 | 201) {
-                api.expect_code(
-                    "/redemptions",
-                    &redemption,
-                    &["out_of_stock", "limit_reached"],
-                );
+            if !matches!(reply.status, 200 | 201) {
+                api.expect_code(&reply, &[ErrorCode::OutOfStock, ErrorCode::LimitReached]);
                 continue;
             }
             tally.redemptions += 1;
-            let Some(id) = redemption["id"].as_i64() else {
+            let Some(redemption) = reply.value else {
                 continue;
             };
-            let points = redemption["points"].as_i64().unwrap_or(price);
+            let id = redemption.id;
             let roll: f64 = rng.random();
             if roll < 0.8 {
                 let scan = ScanRequest {
-                    qr_token: redemption["qr_token"].as_str().map(str::to_owned),
+                    qr_token: redemption.qr_token,
                     short_code: None,
                 };
-                api.call(
-                    Method::POST,
-                    "/shop/scan",
-                    Some(keeper),
-                    json(&scan),
-                    &[200],
-                )
-                .await?;
-                let (status, _) = api
-                    .call(
-                        Method::POST,
-                        &format!("/shop/redemptions/{id}/fulfil"),
-                        Some(keeper),
-                        None,
-                        &[200],
-                    )
+                api.call(&Scan, Some(keeper), Some(&scan), &[200]).await?;
+                let reply = api
+                    .call(&FulfilRedemption { id }, Some(keeper), None, &[200])
                     .await?;
-                if status == 200 {
+                if reply.status == 200 {
                     tally.fulfilled += 1;
-                    tally.spent += points;
+                    tally.spent += redemption.points;
                 }
             } else if roll < 0.9 {
-                let (status, _) = api
-                    .call(
-                        Method::POST,
-                        &format!("/redemptions/{id}/cancel"),
-                        Some(*villager),
-                        None,
-                        &[200],
-                    )
+                let reply = api
+                    .call(&CancelRedemption { id }, Some(*villager), None, &[200])
                     .await?;
-                if status == 200 {
+                if reply.status == 200 {
                     tally.cancelled += 1;
                 }
             } else {
@@ -901,19 +876,19 @@ async fn try_live_a_day(
         }
 
         // 4. Recycling at the counter.
-        let (_, categories) = api
-            .call(
-                Method::GET,
-                &format!("/recycling/categories?region_code={}", village.code),
-                Some(keeper),
-                None,
-                &[200],
-            )
-            .await?;
-        let categories: Vec<(i64, i64)> = items(&categories)
-            .iter()
-            .filter(|c| c["active"].as_bool() == Some(true))
-            .filter_map(|c| Some((c["id"].as_i64()?, c["points_per_kg"].as_i64()?)))
+        let rates = ListCategories {
+            query: CategoriesQuery {
+                region_code: village.code.clone(),
+            },
+        };
+        let categories: Vec<(i64, i64)> = api
+            .call(&rates, Some(keeper), None, &[200])
+            .await?
+            .value
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| c.active)
+            .map(|c| (c.id, c.points_per_kg))
             .collect();
         for (_, phone, _) in pick(rng, &village.villagers, 1.0 / 30.0) {
             if categories.is_empty() {
@@ -923,18 +898,12 @@ async fn try_live_a_day(
                 member_code: None,
                 phone: Some(phone.clone()),
             };
-            let identify = jifen_shared::recycling::IdentifyRequest {
+            let identify = IdentifyRequest {
                 shop_id: shop,
                 villager: who.clone(),
             };
-            api.call(
-                Method::POST,
-                "/shop/identify",
-                Some(keeper),
-                json(&identify),
-                &[200],
-            )
-            .await?;
+            api.call(&Identify, Some(keeper), Some(&identify), &[200])
+                .await?;
             let n = rng.random_range(1..=3).min(categories.len());
             let lines: Vec<DropoffLine> = categories
                 .choose_multiple(rng, n)
@@ -948,57 +917,47 @@ async fn try_live_a_day(
                 villager: who,
                 lines,
             };
-            let (status, done) = api
+            let reply = api
                 .send(
-                    Method::POST,
-                    "/shop/recycling",
+                    &DropOff,
                     Some(keeper),
-                    json(&dropoff),
+                    Some(&dropoff),
                     Some(&key(api, rng)),
                     &[200, 201],
                 )
                 .await?;
-            if matches!(status, 200 | 201) {
+            if matches!(reply.status, 200 | 201) {
                 tally.dropoffs += 1;
-                tally.issued += done["points"].as_i64().unwrap_or(0);
+                tally.issued += reply.value.map_or(0, |done| done.points);
                 tally.recycled_grams += dropoff.lines.iter().map(|l| l.grams).sum::<i64>();
             }
         }
     }
 
     // 5. Service orders: yesterday's unclaimed ones first, then today's.
-    let (_, types) = api
-        .call(
-            Method::GET,
-            &format!("/services/types?region_code={}", village.code),
-            Some(first),
-            None,
-            &[200],
-        )
-        .await?;
-    let types: Vec<i64> = items(&types)
-        .iter()
-        .filter(|t| t["active"].as_bool() == Some(true))
-        .filter_map(|t| t["id"].as_i64())
+    let offered = ListServiceTypes {
+        query: TypesQuery {
+            region_code: village.code.clone(),
+        },
+    };
+    let types: Vec<i64> = api
+        .call(&offered, Some(first), None, &[200])
+        .await?
+        .value
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| t.active)
+        .map(|t| t.id)
         .collect();
     if let Some(volunteer) = village.volunteers.choose(rng).copied() {
-        let (_, waiting) = api
-            .call(
-                Method::GET,
-                "/services/orders/available",
-                Some(volunteer),
-                None,
-                &[200],
-            )
-            .await?;
-        for order in items(&waiting) {
-            let (Some(id), Some(orderer)) = (order["id"].as_i64(), order["orderer_id"].as_i64())
-            else {
-                continue;
-            };
-            let reward = order["reward_points"].as_i64().unwrap_or(0);
+        let available = AvailableOrders {
+            query: PageQuery::default(),
+        };
+        let waiting = api.call(&available, Some(volunteer), None, &[200]).await?;
+        for order in waiting.value.map(|page| page.items).unwrap_or_default() {
             // Not one's own household's order (the server refuses it too).
-            if helpers(village, orderer).contains(&volunteer) {
+            if helpers(village, order.orderer_id).contains(&volunteer) {
+                let (id, orderer, reward) = (order.id, order.orderer_id, order.reward_points);
                 serve(api, village, rng, tally, id, orderer, reward, volunteer).await?;
             }
         }
@@ -1013,20 +972,16 @@ async fn try_live_a_day(
             address: None,
             photo_ids: Vec::new(),
         };
-        let (status, created) = api
+        let reply = api
             .send(
-                Method::POST,
-                "/services/orders",
+                &CreateOrder,
                 Some(*orderer),
-                json(&order),
+                Some(&order),
                 Some(&key(api, rng)),
                 &[200, 201],
             )
             .await?;
-        let Some(id) = created["id"]
-            .as_i64()
-            .filter(|_| matches!(status, 200 | 201))
-        else {
+        let Some(created) = reply.value.filter(|_| matches!(reply.status, 200 | 201)) else {
             continue;
         };
         tally.orders += 1;
@@ -1034,8 +989,8 @@ async fn try_live_a_day(
         if rng.random_bool(1.0 / 6.0) {
             continue;
         }
-        let reward = created["reward_points"].as_i64().unwrap_or(0);
         if let Some(volunteer) = helpers(village, *orderer).choose(rng).copied() {
+            let (id, reward) = (created.id, created.reward_points);
             serve(api, village, rng, tally, id, *orderer, reward, volunteer).await?;
         }
     }
@@ -1073,32 +1028,20 @@ async fn serve(
     reward: i64,
     volunteer: i64,
 ) -> anyhow::Result<()> {
-    let (status, _) = api
-        .call(
-            Method::POST,
-            &format!("/services/orders/{id}/claim"),
-            Some(volunteer),
-            None,
-            &[200],
-        )
+    let reply = api
+        .call(&ClaimOrder { id }, Some(volunteer), None, &[200])
         .await?;
-    if status != 200 {
+    if reply.status != 200 {
         return Ok(());
     }
     let done = Completion {
         note: "已办好".into(),
         photo_ids: Vec::new(),
     };
-    let (status, _) = api
-        .call(
-            Method::POST,
-            &format!("/services/orders/{id}/complete"),
-            Some(volunteer),
-            json(&done),
-            &[200],
-        )
+    let reply = api
+        .call(&CompleteOrder { id }, Some(volunteer), Some(&done), &[200])
         .await?;
-    if status != 200 {
+    if reply.status != 200 {
         return Ok(());
     }
     tally.completed += 1;
@@ -1109,35 +1052,30 @@ async fn serve(
     let Some(admin) = village.admin.filter(|_| stars <= 2) else {
         return Ok(());
     };
-    let (_, open) = api
-        .call(
-            Method::GET,
-            "/admin/rectifications?status=open",
-            Some(admin),
-            None,
-            &[200],
-        )
-        .await?;
-    for r in items(&open)
-        .iter()
-        .filter(|r| r["order_id"].as_i64() == Some(id))
+    let open = ListRectifications {
+        query: RectificationsQuery {
+            status: Some("open".into()),
+        },
+    };
+    let open = api.call(&open, Some(admin), None, &[200]).await?;
+    for r in open
+        .value
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.order_id == id)
     {
-        let Some(rid) = r["id"].as_i64() else {
-            continue;
-        };
         let close = CloseRectification {
             follow_up: "已上门回访，志愿者重新办理".into(),
         };
-        let (status, _) = api
+        let reply = api
             .call(
-                Method::POST,
-                &format!("/admin/rectifications/{rid}/close"),
+                &CloseRectificationOf { id: r.id },
                 Some(admin),
-                json(&close),
+                Some(&close),
                 &[200],
             )
             .await?;
-        if status == 200 {
+        if reply.status == 200 {
             tally.rectified += 1;
             rate(api, tally, orderer, id, 4, reward).await?;
         }
@@ -1162,16 +1100,10 @@ async fn rate(
             _ => "来得太晚了".into(),
         },
     };
-    let (status, _) = api
-        .call(
-            Method::POST,
-            &format!("/services/orders/{id}/rate"),
-            Some(orderer),
-            json(&rating),
-            &[200],
-        )
+    let reply = api
+        .call(&RateOrder { id }, Some(orderer), Some(&rating), &[200])
         .await?;
-    if status == StatusCode::OK.as_u16() {
+    if reply.status == 200 {
         let grade = match stars {
             4.. => 0,
             3 => 1,

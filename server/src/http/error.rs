@@ -6,6 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use jifen_shared::{ApiErrorBody, ErrorCode};
 
+use crate::error::DomainError;
+
 /// An error response: a stable code, a human message and, for `rate_limited`, when to try
 /// again (sent as the `Retry-After` header, in seconds).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +49,14 @@ impl ApiError {
         Self::new(ErrorCode::NotFound, message)
     }
 
-    /// 500 `internal` with a generic message; log the cause before returning this.
+    /// 500 `internal`, its `cause` logged (under the request's id) as `what` went wrong.
+    pub fn internal_because(what: &str, cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "{what}");
+        Self::internal()
+    }
+
+    /// 500 `internal` with a generic message; log the cause before returning this (or use
+    /// [`ApiError::internal_because`]).
     pub fn internal() -> Self {
         Self::new(
             ErrorCode::Internal,
@@ -79,31 +88,46 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    /// Pool exhaustion or a closed pool is 503 `unavailable` (the client may retry); anything
-    /// else is logged and answered 500 `internal`.
-    fn from(e: sqlx::Error) -> Self {
-        match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                tracing::warn!(error = %e, "database unavailable");
-                ApiError::new(
-                    ErrorCode::Unavailable,
-                    "the database is busy or unreachable; please try again",
-                )
+/// The one way a domain's error becomes an HTTP error (see [`crate::error`]): the error that
+/// speaks for it gives the code and message; a 5xx is logged with its cause (inside the
+/// request's span, so under its request id), and a 500 shows the client only a generic
+/// message.
+impl<E: DomainError> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        let mut speaker: &dyn DomainError = &e;
+        while let Some(inner) = speaker.wrapped() {
+            speaker = inner;
+        }
+        let code = speaker.code();
+        if code.http_status() >= 500 {
+            let cause = causes(&e);
+            if code == ErrorCode::Internal {
+                tracing::error!(error = %cause, "internal error");
+                return ApiError::internal();
             }
-            e => {
-                tracing::error!(error = %e, "database error");
-                ApiError::internal()
-            }
+            tracing::warn!(error = %cause, %code, "unavailable");
+        }
+        ApiError {
+            code,
+            message: speaker.message(),
+            retry_after_s: speaker.retry_after_s(),
         }
     }
 }
 
-impl From<crate::people::phone::PhoneError> for ApiError {
-    /// 400 `invalid_phone`.
-    fn from(e: crate::people::phone::PhoneError) -> Self {
-        ApiError::new(ErrorCode::InvalidPhone, format!("phone: {e}"))
+/// An error and its sources, `outer: inner: …`, for the log.
+fn causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
     }
+    text
 }
 
 /// `error_handler` for actix's JSON, path and query extractors: a malformed request is a 400

@@ -79,10 +79,8 @@ where
         return Ok(stored);
     }
     let (status, value) = change(&mut tx).await?;
-    let body = serde_json::to_value(value).map_err(|e| {
-        tracing::error!(error = %e, "cannot serialise a response");
-        ApiError::internal()
-    })?;
+    let body = serde_json::to_value(value)
+        .map_err(|e| ApiError::internal_because("cannot serialise a response", e))?;
     if let Some(key) = key {
         sqlx::query(
             "UPDATE idempotency_keys SET status = $3, response = $4 WHERE person_id = $1 AND key = $2",

@@ -7,8 +7,9 @@ use jifen_shared::services::{Notification, Unread};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::Caller;
+use crate::http::ApiError;
 use crate::http::paging::{CheckPage, PageQuery};
-use crate::http::{ApiError, AppState};
+use crate::startup::AppState;
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`).

@@ -13,6 +13,8 @@ pub mod process;
 pub mod routes;
 pub mod storage;
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use std::path::{Path, PathBuf};
 
 use jifen_shared::media::Media;
@@ -42,6 +44,24 @@ pub enum MediaError {
     Files(std::io::Error),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for MediaError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            MediaError::Refused(_) => ErrorCode::UnsupportedMedia,
+            MediaError::Processing(_) | MediaError::Files(_) | MediaError::Storage(_) => {
+                ErrorCode::Internal
+            }
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            MediaError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Stores an upload of `uploader_id`: `bytes` is the whole file as received (at most

@@ -15,10 +15,10 @@ use jifen_shared::media::{MAX_UPLOAD_BYTES, Media};
 use tokio::sync::{Semaphore, SemaphorePermit};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::MediaError;
 use super::storage::{self, Variant};
 use crate::auth::caller::Caller;
-use crate::http::{ApiError, AppState};
+use crate::http::ApiError;
+use crate::startup::AppState;
 
 /// The most bytes of form fields other than `file` an upload may carry (they are read and
 /// ignored): 64 KiB.
@@ -82,19 +82,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(upload_media)
         .service(get_media)
         .service(get_media_thumb);
-}
-
-impl From<MediaError> for ApiError {
-    fn from(e: MediaError) -> Self {
-        match e {
-            MediaError::Refused(e) => ApiError::new(ErrorCode::UnsupportedMedia, e.to_string()),
-            MediaError::Storage(e) => e.into(),
-            e => {
-                tracing::error!(error = %e, "an upload could not be stored");
-                ApiError::internal()
-            }
-        }
-    }
 }
 
 /// The form of `POST /media` (for the OpenAPI document).
@@ -265,7 +252,9 @@ async fn serve(
         Variant::Full => format!("\"{}\"", media.sha256),
         Variant::Thumb => format!("\"{}.thumb\"", media.sha256),
     };
-    let etag = HeaderValue::from_str(&etag).map_err(|_| ApiError::internal())?;
+    let etag = HeaderValue::from_str(&etag).map_err(|e| {
+        ApiError::internal_because("a stored photo's hash is not a header value", e)
+    })?;
     let cache = HeaderValue::from_static(CACHE_CONTROL);
     let matches = req
         .headers()
@@ -279,8 +268,10 @@ async fn serve(
             .insert_header((header::CACHE_CONTROL, cache))
             .finish());
     }
-    let path = storage::file_path(&state.settings.data_dir, &media.sha256, variant)
-        .ok_or_else(ApiError::internal)?;
+    let path =
+        storage::file_path(&state.settings.data_dir, &media.sha256, variant).ok_or_else(|| {
+            ApiError::internal_because("a stored photo's hash is not a file name", &media.sha256)
+        })?;
     let file = NamedFile::open_async(&path).await.map_err(|e| {
         tracing::error!(error = %e, media_id = id, path = %path.display(), "a stored photo's file is missing");
         ApiError::internal()

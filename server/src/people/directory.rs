@@ -4,6 +4,8 @@
 //! Who may look where and who sees full phone numbers is decided by [`crate::policy`]; this
 //! module only applies its answers.
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use jifen_shared::Page;
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::people::{GridMembersAssigned, PersonListing};
@@ -102,6 +104,25 @@ pub enum GridMembersError {
     NotInVillage(String),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for GridMembersError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            GridMembersError::NotFound(_) => ErrorCode::NotFound,
+            GridMembersError::NotAGrid(_)
+            | GridMembersError::Count
+            | GridMembersError::NotInVillage(_) => ErrorCode::InvalidInput,
+            GridMembersError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            GridMembersError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Places the people `ids` (villagers of the grid's village) in `grid`, all or none, and

@@ -30,6 +30,8 @@
 //! - two imports racing over the same people (PostgreSQL) do not fail: the batch that lost
 //!   (a phone taken, a deadlock) is retried and finds the people the winner wrote.
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use std::collections::HashMap;
 
 use jifen_shared::auth::Role;
@@ -60,6 +62,22 @@ pub enum VillagerImportError {
     Header(String),
     #[error("database error")]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for VillagerImportError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            VillagerImportError::Header(_) => ErrorCode::InvalidInput,
+            VillagerImportError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            VillagerImportError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Parses and imports a villager CSV (see the module docs) for `actor_id` (`None`: the

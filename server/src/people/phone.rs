@@ -1,6 +1,8 @@
 //! Phone numbers: mainland China mobile numbers in E.164 (`+8613800138000`), parsed with
 //! Google's libphonenumber metadata (the `phonenumber` crate), and masked for display.
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use phonenumber::country::Id::CN;
 use phonenumber::{Mode, Type as PhoneNumberType};
 
@@ -30,6 +32,17 @@ pub enum PhoneError {
     /// another country).
     #[error("not a mainland China mobile number (11 digits starting with 1)")]
     NotMobile,
+}
+
+/// 400 `invalid_phone`, naming the field `phone`.
+impl DomainError for PhoneError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidPhone
+    }
+
+    fn message(&self) -> String {
+        format!("phone: {self}")
+    }
 }
 
 impl Phone {

@@ -9,13 +9,14 @@ use jifen_shared::people::{GridMembers, GridMembersAssigned, PersonListing, Vill
 use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::directory::{self, GridMembersError, PeopleQuery};
-use super::import::{VillagerImportError, import_villagers};
+use super::directory::{self, PeopleQuery};
+use super::import::import_villagers;
 use super::phone::Phone;
 use crate::auth::caller::Caller;
+use crate::http::ApiError;
 use crate::http::paging::{CheckPage, PageQuery};
-use crate::http::{ApiError, AppState};
 use crate::policy::{self, Action};
+use crate::startup::AppState;
 
 /// The largest CSV accepted: 16 MiB (a township's villagers are a few hundred KiB).
 const CSV_LIMIT: usize = 16 * 1024 * 1024;
@@ -26,15 +27,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(import)
         .service(list)
         .service(assign_grid_members);
-}
-
-impl From<VillagerImportError> for ApiError {
-    fn from(e: VillagerImportError) -> Self {
-        match e {
-            VillagerImportError::Header(_) => ApiError::invalid_input(e.to_string()),
-            VillagerImportError::Storage(e) => e.into(),
-        }
-    }
 }
 
 /// Imports a villager CSV (columns name, phone, village_code, grid_code, household, tags).
@@ -138,18 +130,6 @@ async fn list(
     };
     let page = directory::list(&state.db, caller.id, &caller.roles, &query).await?;
     Ok(HttpResponse::Ok().json(page))
-}
-
-impl From<GridMembersError> for ApiError {
-    fn from(e: GridMembersError) -> Self {
-        match e {
-            GridMembersError::NotFound(_) => ApiError::not_found(e.to_string()),
-            GridMembersError::NotAGrid(_)
-            | GridMembersError::Count
-            | GridMembersError::NotInVillage(_) => ApiError::invalid_input(e.to_string()),
-            GridMembersError::Storage(e) => e.into(),
-        }
-    }
 }
 
 /// Places villagers of the grid's village in the grid (网格划分), all or none; for admins of

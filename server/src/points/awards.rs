@@ -20,6 +20,8 @@
 //!   silently dropped, and never turned into a debt;
 //! - all villagers or none: one transaction, recorded in the audit log per village.
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use std::collections::BTreeMap;
 
 use jifen_shared::points::{AwardRequest, AwardResult, Shortfall};
@@ -62,6 +64,25 @@ pub enum AwardError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for AwardError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            AwardError::OutsideRegion(_) | AwardError::ToSelf | AwardError::OwnHousehold(_) => {
+                ErrorCode::Forbidden
+            }
+            AwardError::Ledger(_) | AwardError::Storage(_) => ErrorCode::Internal,
+            _ => ErrorCode::InvalidInput,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            AwardError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Awards (or, with negative points, deducts) `request.points` to each villager, by `actor_id`,

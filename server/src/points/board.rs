@@ -12,6 +12,8 @@
 //! villager is shown on the board of the village they live in now, with all their points
 //! (someone who moved takes their record along).
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use jifen_shared::points::{Board, BoardMovement, RankingEntry, mask_name};
 use jifen_shared::regions::{RegionCode, RegionLevel};
 use sqlx::Row;
@@ -31,6 +33,22 @@ pub enum BoardError {
     NoSuchVillage(String),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for BoardError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            BoardError::NoSuchVillage(_) => ErrorCode::NotFound,
+            BoardError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            BoardError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// A villager's earned (+) or deducted (-) points: transfers between the account of a

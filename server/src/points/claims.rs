@@ -28,6 +28,8 @@
 //! - a photo whose picture (same SHA-256) is attached to another claim is not refused, but
 //!   flagged to the reviewer ("此照片已用于…").
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use std::collections::HashMap;
 
 use jifen_shared::Page;
@@ -93,6 +95,29 @@ pub enum ClaimError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for ClaimError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ClaimError::NotVillager
+            | ClaimError::NotYours(_)
+            | ClaimError::ConflictOfInterest(_) => ErrorCode::Forbidden,
+            ClaimError::PhotoRequired(_) => ErrorCode::PhotoRequired,
+            ClaimError::CapReached { .. } => ErrorCode::CapReached,
+            ClaimError::AlreadyReviewed { .. } => ErrorCode::AlreadyReviewed,
+            ClaimError::NotFound(_) => ErrorCode::NotFound,
+            ClaimError::Ledger(_) | ClaimError::Storage(_) => ErrorCode::Internal,
+            _ => ErrorCode::InvalidInput,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            ClaimError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Makes a claim of `claimant_id` inside `tx` at `now` (UTC ms); answers it as `pending`.

@@ -4,7 +4,6 @@
 //! `POST /review/claims/{id}/approve|reject`) and `GET /public/villages/{code}/board`.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use jifen_shared::ErrorCode;
 use jifen_shared::Page;
 use jifen_shared::points::{
     AwardRequest, AwardResult, Board, Claim, ClaimStatus, LedgerEntry, NewClaim, NewRule,
@@ -14,15 +13,13 @@ use jifen_shared::points::{ReviewQuery, RulesQuery};
 use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::awards::AwardError;
-use super::board::BoardError;
-use super::claims::{ClaimError, Decision};
-use super::rules::RuleError;
+use super::claims::Decision;
 use crate::auth::caller::Caller;
 use crate::calendar::Calendar;
 use crate::http::paging::{CheckPage, PageQuery};
-use crate::http::{ApiError, AppState, idempotency};
+use crate::http::{ApiError, idempotency};
 use crate::policy::{self, Action};
+use crate::startup::AppState;
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`).
@@ -42,22 +39,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 fn calendar(state: &AppState) -> Calendar {
     Calendar::new(state.settings.timezone.clone())
-}
-
-impl From<AwardError> for ApiError {
-    fn from(e: AwardError) -> Self {
-        match e {
-            AwardError::OutsideRegion(_) | AwardError::ToSelf | AwardError::OwnHousehold(_) => {
-                ApiError::forbidden(e.to_string())
-            }
-            AwardError::Ledger(e) => {
-                tracing::error!(error = %e, "an award could not be booked");
-                ApiError::internal()
-            }
-            AwardError::Storage(e) => e.into(),
-            _ => ApiError::invalid_input(e.to_string()),
-        }
-    }
 }
 
 /// The caller's points: available, reserved, earned and spent in total.
@@ -129,18 +110,6 @@ async fn award(
     Ok(stored.respond())
 }
 
-impl From<RuleError> for ApiError {
-    fn from(e: RuleError) -> Self {
-        match e {
-            RuleError::Taken(..) => {
-                ApiError::new(jifen_shared::ErrorCode::AlreadyExists, e.to_string())
-            }
-            RuleError::Storage(e) => e.into(),
-            _ => ApiError::invalid_input(e.to_string()),
-        }
-    }
-}
-
 /// The rule catalogue (积分事项) of a village, by id; inactive rules included (marked).
 /// Public: every villager may read what earns points.
 #[utoipa::path(tag = "points", params(RulesQuery), responses(
@@ -187,32 +156,6 @@ async fn create_rule(
     }
     let rule = super::rules::create(&state.db, caller.id, &region, &body).await?;
     Ok(HttpResponse::Created().json(rule))
-}
-
-impl From<ClaimError> for ApiError {
-    fn from(e: ClaimError) -> Self {
-        let code = match &e {
-            ClaimError::NotVillager
-            | ClaimError::NotYours(_)
-            | ClaimError::ConflictOfInterest(_) => ErrorCode::Forbidden,
-            ClaimError::PhotoRequired(_) => ErrorCode::PhotoRequired,
-            ClaimError::CapReached { .. } => ErrorCode::CapReached,
-            ClaimError::AlreadyReviewed { .. } => ErrorCode::AlreadyReviewed,
-            ClaimError::NotFound(_) => ErrorCode::NotFound,
-            ClaimError::Ledger(e) => {
-                tracing::error!(error = %e, "a claim could not be booked");
-                return ApiError::internal();
-            }
-            ClaimError::Storage(_) => {
-                let ClaimError::Storage(e) = e else {
-                    unreachable!()
-                };
-                return e.into();
-            }
-            _ => ErrorCode::InvalidInput,
-        };
-        ApiError::new(code, e.to_string())
-    }
 }
 
 /// Claims a rule's points (申报积分) with a note and photos (`POST /media` first); a reviewer
@@ -364,15 +307,6 @@ async fn reject_claim(
         &state,
     )
     .await
-}
-
-impl From<BoardError> for ApiError {
-    fn from(e: BoardError) -> Self {
-        match e {
-            BoardError::NoSuchVillage(_) => ApiError::new(ErrorCode::NotFound, e.to_string()),
-            BoardError::Storage(e) => e.into(),
-        }
-    }
 }
 
 /// The village's points board (积分公示): recent movements with masked names, the official

@@ -7,6 +7,8 @@
 //! more region); a name of 1–50 characters; points non-zero within ±1,000; caps 1–100 a day
 //! and 1–1,000 a month per person, or none; the region a county or a village.
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use jifen_shared::points::{NewRule, Rule, RuleCategory};
 use jifen_shared::regions::{RegionCode, RegionLevel};
 use sqlx::Row;
@@ -31,6 +33,23 @@ pub enum RuleError {
     Taken(RegionCode, String),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for RuleError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            RuleError::Taken(..) => ErrorCode::AlreadyExists,
+            RuleError::Storage(_) => ErrorCode::Internal,
+            _ => ErrorCode::InvalidInput,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            RuleError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 const COLUMNS: &str =

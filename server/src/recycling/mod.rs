@@ -23,6 +23,8 @@
 pub mod routes;
 pub mod storage;
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::points::mask_name;
 use jifen_shared::recycling::{
@@ -69,6 +71,31 @@ pub enum RecyclingError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for RecyclingError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            RecyclingError::NotCountyAdmin(_)
+            | RecyclingError::NotKeeper(_)
+            | RecyclingError::OwnHousehold => ErrorCode::Forbidden,
+            RecyclingError::NoSuchShop(_) => ErrorCode::NotFound,
+            RecyclingError::Invalid(_)
+            | RecyclingError::Entry(_)
+            | RecyclingError::NoSuchCategory(_) => ErrorCode::InvalidInput,
+            RecyclingError::Counter(_) | RecyclingError::Ledger(_) | RecyclingError::Storage(_) => {
+                ErrorCode::Internal
+            }
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            RecyclingError::Counter(e) => Some(e),
+            RecyclingError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Points of a line: `floor(grams × points_per_kg / 1000)` (both bounded, so no overflow).

@@ -2,14 +2,13 @@
 //! `POST /shop/recycling` (I).
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
-use jifen_shared::ErrorCode;
 use jifen_shared::recycling::CategoriesQuery;
 use jifen_shared::recycling::{CategoryUpdate, Dropoff, NewDropoff, RecyclingCategory};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::RecyclingError;
 use crate::auth::caller::Caller;
-use crate::http::{ApiError, AppState, idempotency};
+use crate::http::{ApiError, idempotency};
+use crate::startup::AppState;
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`).
@@ -17,43 +16,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(categories)
         .service(set_category)
         .service(drop_off);
-}
-
-impl From<RecyclingError> for ApiError {
-    fn from(e: RecyclingError) -> Self {
-        let code = match &e {
-            RecyclingError::NotCountyAdmin(_)
-            | RecyclingError::NotKeeper(_)
-            | RecyclingError::OwnHousehold => ErrorCode::Forbidden,
-            RecyclingError::NoSuchShop(_) => ErrorCode::NotFound,
-            RecyclingError::Counter(c) => return counter_error(c, e.to_string()),
-            RecyclingError::Ledger(err) => {
-                tracing::error!(error = %err, "a drop-off could not be credited");
-                return ApiError::internal();
-            }
-            RecyclingError::Storage(_) => {
-                let RecyclingError::Storage(e) = e else {
-                    unreachable!()
-                };
-                return e.into();
-            }
-            _ => ErrorCode::InvalidInput,
-        };
-        ApiError::new(code, e.to_string())
-    }
-}
-
-/// The status of a failure to name the villager at the counter.
-pub fn counter_error(e: &crate::shop::member::CounterError, message: String) -> ApiError {
-    use crate::shop::member::CounterError;
-    let code = match e {
-        CounterError::Neither => ErrorCode::InvalidInput,
-        CounterError::Phone(_) => ErrorCode::InvalidPhone,
-        CounterError::Unknown | CounterError::NoSuchShop(_) => ErrorCode::NotFound,
-        CounterError::NotKeeper(_) => ErrorCode::Forbidden,
-        CounterError::Storage(_) => return ApiError::internal(),
-    };
-    ApiError::new(code, message)
 }
 
 /// The recycling categories in use in a county (垃圾—积分—商品), with their rates, by id;

@@ -9,6 +9,8 @@ pub mod import;
 pub mod routes;
 pub mod storage;
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use jifen_shared::regions::{Region, RegionCode, RegionSummary};
 
 use crate::storage::Db;
@@ -29,6 +31,24 @@ pub enum RegionError {
     Full(RegionCode),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for RegionError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            RegionError::NotFound(_) => ErrorCode::NotFound,
+            RegionError::NotAVillage(_) | RegionError::InvalidName(_) => ErrorCode::InvalidInput,
+            RegionError::NameTaken(..) | RegionError::Full(_) => ErrorCode::AlreadyExists,
+            RegionError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            RegionError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 fn summary(row: RegionRow) -> Result<RegionSummary, sqlx::Error> {

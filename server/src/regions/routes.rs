@@ -2,32 +2,19 @@
 //! authorise, call the service, map.
 
 use actix_web::{HttpResponse, get, post, web};
-use jifen_shared::ErrorCode;
 use jifen_shared::regions::{CreateGrid, CreatedGrid, Region, RegionCode};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::RegionError;
 use crate::auth::caller::Caller;
-use crate::http::{ApiError, AppState};
+use crate::http::ApiError;
 use crate::policy::{self, Action};
+use crate::startup::AppState;
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(home_region)
         .service(get_region)
         .service(create_grid);
-}
-
-impl From<RegionError> for ApiError {
-    fn from(e: RegionError) -> Self {
-        let code = match e {
-            RegionError::Storage(e) => return e.into(),
-            RegionError::NotFound(_) => ErrorCode::NotFound,
-            RegionError::NotAVillage(_) | RegionError::InvalidName(_) => ErrorCode::InvalidInput,
-            RegionError::NameTaken(..) | RegionError::Full(_) => ErrorCode::AlreadyExists,
-        };
-        ApiError::new(code, e.to_string())
-    }
 }
 
 /// The deployment's home region (`JIFEN_HOME_REGION`, 长垣市 by default) with its children:

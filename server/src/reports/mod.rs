@@ -29,6 +29,8 @@
 pub mod routes;
 pub mod storage;
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::regions::{RegionCode, RegionLevel};
 use jifen_shared::reports::{
@@ -54,6 +56,24 @@ pub enum ReportError {
     NoSuchRegion(String),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for ReportError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ReportError::Invalid(_) => ErrorCode::InvalidInput,
+            ReportError::Forbidden(_) => ErrorCode::Forbidden,
+            ReportError::NoSuchRegion(_) => ErrorCode::NotFound,
+            ReportError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            ReportError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// What the overview is asked for (the query string, unparsed).

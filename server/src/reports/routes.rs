@@ -1,32 +1,20 @@
 //! Report routes: `GET /admin/reports/overview` (JSON, or one table as CSV).
 
 use actix_web::{HttpResponse, get, web};
-use jifen_shared::ErrorCode;
 use jifen_shared::reports::OverviewQuery;
 use jifen_shared::reports::{Overview, TABLES};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Ask, ReportError};
+use super::Ask;
 use crate::auth::caller::Caller;
 use crate::calendar::Calendar;
-use crate::http::{ApiError, AppState};
+use crate::http::ApiError;
+use crate::startup::AppState;
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(overview);
-}
-
-impl From<ReportError> for ApiError {
-    fn from(e: ReportError) -> Self {
-        let code = match e {
-            ReportError::Storage(e) => return e.into(),
-            ReportError::Invalid(_) => ErrorCode::InvalidInput,
-            ReportError::Forbidden(_) => ErrorCode::Forbidden,
-            ReportError::NoSuchRegion(_) => ErrorCode::NotFound,
-        };
-        ApiError::new(code, e.to_string())
-    }
 }
 
 /// The officials' overview (数据概览) of a county, township or village: points issued, spent
@@ -77,10 +65,7 @@ async fn overview(
     };
     let bytes = super::to_csv(&o, table)
         .unwrap_or_else(|| Ok(Vec::new()))
-        .map_err(|e| {
-            tracing::error!(error = %e, "the overview could not be written as CSV");
-            ApiError::internal()
-        })?;
+        .map_err(|e| ApiError::internal_because("the overview could not be written as CSV", e))?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

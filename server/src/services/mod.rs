@@ -14,6 +14,8 @@ pub mod ratings;
 pub mod routes;
 pub mod storage;
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::regions::RegionCode;
 use jifen_shared::services::{ServiceType, ServiceTypeUpdate};
@@ -75,6 +77,32 @@ pub enum ServiceError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for ServiceError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ServiceError::Invalid(_)
+            | ServiceError::Entry(_)
+            | ServiceError::NoSuchType(_)
+            | ServiceError::NotYourPhotos(_) => ErrorCode::InvalidInput,
+            ServiceError::NotCountyAdmin(_)
+            | ServiceError::NotVillager
+            | ServiceError::Forbidden(_) => ErrorCode::Forbidden,
+            ServiceError::NotFound | ServiceError::NoSuchRectification => ErrorCode::NotFound,
+            ServiceError::AlreadyClaimed(_) => ErrorCode::AlreadyClaimed,
+            ServiceError::AlreadyRated(_) => ErrorCode::AlreadyRated,
+            ServiceError::WrongStatus { .. } => ErrorCode::WrongState,
+            ServiceError::Ledger(_) | ServiceError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            ServiceError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 fn service_type(e: Entry) -> ServiceType {

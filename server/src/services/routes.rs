@@ -20,7 +20,8 @@ use super::orders::{self, List};
 use super::ratings;
 use crate::auth::caller::Caller;
 use crate::http::paging::{CheckPage, PageQuery};
-use crate::http::{ApiError, AppState, idempotency};
+use crate::http::{ApiError, idempotency};
+use crate::startup::AppState;
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`). The fixed paths come before
@@ -43,35 +44,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(rectifications)
         .service(close_rectification)
         .service(summary);
-}
-
-impl From<ServiceError> for ApiError {
-    fn from(e: ServiceError) -> Self {
-        let code = match &e {
-            ServiceError::Invalid(_)
-            | ServiceError::Entry(_)
-            | ServiceError::NoSuchType(_)
-            | ServiceError::NotYourPhotos(_) => ErrorCode::InvalidInput,
-            ServiceError::NotCountyAdmin(_)
-            | ServiceError::NotVillager
-            | ServiceError::Forbidden(_) => ErrorCode::Forbidden,
-            ServiceError::NotFound | ServiceError::NoSuchRectification => ErrorCode::NotFound,
-            ServiceError::AlreadyClaimed(_) => ErrorCode::AlreadyClaimed,
-            ServiceError::AlreadyRated(_) => ErrorCode::AlreadyRated,
-            ServiceError::WrongStatus { .. } => ErrorCode::WrongState,
-            ServiceError::Ledger(err) => {
-                tracing::error!(error = %err, "a service reward could not be booked");
-                return ApiError::internal();
-            }
-            ServiceError::Storage(_) => {
-                let ServiceError::Storage(e) = e else {
-                    unreachable!()
-                };
-                return e.into();
-            }
-        };
-        ApiError::new(code, e.to_string())
-    }
 }
 
 /// The service types offered in a county, with the volunteer's reward, by id; switched-off

@@ -6,6 +6,8 @@
 //! for a villager without a phone. The keeper scans it, or types the villager's 11-digit
 //! phone instead, before weighing recyclables ([`crate::recycling`]).
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::points::mask_name;
 use jifen_shared::recycling::{IdentifiedVillager, IdentifyRequest, MemberCode, VillagerRef};
@@ -36,6 +38,25 @@ pub enum CounterError {
     NotKeeper(i64),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for CounterError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            CounterError::Neither => ErrorCode::InvalidInput,
+            CounterError::Phone(_) => ErrorCode::InvalidPhone,
+            CounterError::Unknown | CounterError::NoSuchShop(_) => ErrorCode::NotFound,
+            CounterError::NotKeeper(_) => ErrorCode::Forbidden,
+            CounterError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            CounterError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// The person's member code, made on first request (`GET /me/member-code`).

@@ -25,6 +25,8 @@ pub mod routes;
 pub mod storage;
 pub mod token;
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::regions::{RegionCode, RegionLevel};
 use jifen_shared::shop::{
@@ -75,6 +77,28 @@ pub enum ShopError {
     BelowZero { stock: i64, wanted: i64 },
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for ShopError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ShopError::OutsideRegion(_) => ErrorCode::Forbidden,
+            ShopError::NoSuchShop(_) | ShopError::NoSuchGoods(_) | ShopError::NoSuchPerson(_) => {
+                ErrorCode::NotFound
+            }
+            ShopError::Taken(..) => ErrorCode::AlreadyExists,
+            ShopError::BelowZero { .. } => ErrorCode::OutOfStock,
+            ShopError::Storage(_) => ErrorCode::Internal,
+            _ => ErrorCode::InvalidInput,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            ShopError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// A shop's region: a loaded village or township.

@@ -18,6 +18,8 @@
 //!   fulfil). Either way the pending transfer is voided and the stock returns; a lapsed one
 //!   no longer counts against the villager's limit even before that.
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use std::collections::HashMap;
 
 use jifen_shared::Page;
@@ -75,6 +77,35 @@ pub enum RedemptionError {
     Ledger(LedgerError),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for RedemptionError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            RedemptionError::Invalid(_) | RedemptionError::NoSuchGoods(_) => {
+                ErrorCode::InvalidInput
+            }
+            RedemptionError::NotVillager
+            | RedemptionError::NotServed(_)
+            | RedemptionError::NotKeeper => ErrorCode::Forbidden,
+            RedemptionError::NoSuchShop(_) | RedemptionError::NotFound => ErrorCode::NotFound,
+            RedemptionError::Unavailable(_) => ErrorCode::GoodsUnavailable,
+            RedemptionError::OutOfStock { .. } => ErrorCode::OutOfStock,
+            RedemptionError::LimitReached { .. } => ErrorCode::LimitReached,
+            RedemptionError::InsufficientPoints { .. } => ErrorCode::InsufficientPoints,
+            RedemptionError::AlreadyFulfilled(_) => ErrorCode::AlreadyFulfilled,
+            RedemptionError::Closed(..) => ErrorCode::Expired,
+            RedemptionError::NotCancellable(..) => ErrorCode::NotCancellable,
+            RedemptionError::Ledger(_) | RedemptionError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            RedemptionError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 impl From<LedgerError> for RedemptionError {

@@ -11,6 +11,8 @@
 //! ([`crate::policy::Action::ManageShops`]) see its day; the statements list every shop the
 //! caller keeps or manages (a township admin: all shops of the township).
 
+use crate::error::DomainError;
+use jifen_shared::ErrorCode;
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::recycling::DaySummary;
 use jifen_shared::regions::RegionCode;
@@ -34,6 +36,24 @@ pub enum ReportError {
     NotYours(i64),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for ReportError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ReportError::Month => ErrorCode::InvalidInput,
+            ReportError::NoSuchShop(_) => ErrorCode::NotFound,
+            ReportError::NotYours(_) => ErrorCode::Forbidden,
+            ReportError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            ReportError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 fn manages(grants: &[RoleGrant], shop: &ShopRow) -> bool {

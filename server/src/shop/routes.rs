@@ -7,6 +7,7 @@
 //! `GET /shop/settlements`.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use jifen_shared::Page;
 use jifen_shared::recycling::{DaySummary, IdentifiedVillager, IdentifyRequest, MemberCode};
 use jifen_shared::regions::{RegionCode, RegionLevel};
 use jifen_shared::shop::{
@@ -14,16 +15,14 @@ use jifen_shared::shop::{
     ScanRequest, Settlements, Shop, StockChange,
 };
 use jifen_shared::shop::{SettlementsQuery, ShopsQuery};
-use jifen_shared::{ErrorCode, Page};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::ShopError;
-use super::redemptions::RedemptionError;
-use super::reports::{self, ReportError};
+use super::reports::{self};
 use crate::auth::caller::Caller;
 use crate::calendar::Calendar;
 use crate::http::paging::{CheckPage, PageQuery};
-use crate::http::{ApiError, AppState, idempotency};
+use crate::http::{ApiError, idempotency};
+use crate::startup::AppState;
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`).
@@ -45,76 +44,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(identify)
         .service(today)
         .service(settlements);
-}
-
-impl From<ReportError> for ApiError {
-    fn from(e: ReportError) -> Self {
-        let code = match &e {
-            ReportError::Month => ErrorCode::InvalidInput,
-            ReportError::NoSuchShop(_) => ErrorCode::NotFound,
-            ReportError::NotYours(_) => ErrorCode::Forbidden,
-            ReportError::Storage(_) => {
-                let ReportError::Storage(e) = e else {
-                    unreachable!()
-                };
-                return e.into();
-            }
-        };
-        ApiError::new(code, e.to_string())
-    }
-}
-
-impl From<ShopError> for ApiError {
-    fn from(e: ShopError) -> Self {
-        let code = match &e {
-            ShopError::OutsideRegion(_) => ErrorCode::Forbidden,
-            ShopError::NoSuchShop(_) | ShopError::NoSuchGoods(_) | ShopError::NoSuchPerson(_) => {
-                ErrorCode::NotFound
-            }
-            ShopError::Taken(..) => ErrorCode::AlreadyExists,
-            ShopError::BelowZero { .. } => ErrorCode::OutOfStock,
-            ShopError::Storage(_) => {
-                let ShopError::Storage(e) = e else {
-                    unreachable!()
-                };
-                return e.into();
-            }
-            _ => ErrorCode::InvalidInput,
-        };
-        ApiError::new(code, e.to_string())
-    }
-}
-
-impl From<RedemptionError> for ApiError {
-    fn from(e: RedemptionError) -> Self {
-        let code = match &e {
-            RedemptionError::Invalid(_) | RedemptionError::NoSuchGoods(_) => {
-                ErrorCode::InvalidInput
-            }
-            RedemptionError::NotVillager
-            | RedemptionError::NotServed(_)
-            | RedemptionError::NotKeeper => ErrorCode::Forbidden,
-            RedemptionError::NoSuchShop(_) | RedemptionError::NotFound => ErrorCode::NotFound,
-            RedemptionError::Unavailable(_) => ErrorCode::GoodsUnavailable,
-            RedemptionError::OutOfStock { .. } => ErrorCode::OutOfStock,
-            RedemptionError::LimitReached { .. } => ErrorCode::LimitReached,
-            RedemptionError::InsufficientPoints { .. } => ErrorCode::InsufficientPoints,
-            RedemptionError::AlreadyFulfilled(_) => ErrorCode::AlreadyFulfilled,
-            RedemptionError::Closed(..) => ErrorCode::Expired,
-            RedemptionError::NotCancellable(..) => ErrorCode::NotCancellable,
-            RedemptionError::Ledger(e) => {
-                tracing::error!(error = %e, "a redemption could not be booked");
-                return ApiError::internal();
-            }
-            RedemptionError::Storage(_) => {
-                let RedemptionError::Storage(e) = e else {
-                    unreachable!()
-                };
-                return e.into();
-            }
-        };
-        ApiError::new(code, e.to_string())
-    }
 }
 
 /// The shops serving a village: its own and its township's, by id. Public.
@@ -429,9 +358,8 @@ async fn identify(
     body: web::Json<IdentifyRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let villager = super::member::preview(&state.db, &state.keys, caller.id, &caller.roles, &body)
-        .await
-        .map_err(|e| crate::recycling::routes::counter_error(&e, e.to_string()))?;
+    let villager =
+        super::member::preview(&state.db, &state.keys, caller.id, &caller.roles, &body).await?;
     Ok(HttpResponse::Ok().json(villager))
 }
 
@@ -486,15 +414,13 @@ async fn settlements(
     let (bytes, content_type) = match format {
         "csv" => (
             reports::to_csv(&s).map_err(|e| {
-                tracing::error!(error = %e, "the statement could not be written as CSV");
-                ApiError::internal()
+                ApiError::internal_because("the statement could not be written as CSV", e)
             })?,
             "text/csv; charset=utf-8",
         ),
         "xlsx" => (
             reports::to_xlsx(&s).map_err(|e| {
-                tracing::error!(error = %e, "the statement could not be written as XLSX");
-                ApiError::internal()
+                ApiError::internal_because("the statement could not be written as XLSX", e)
             })?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, web};
 use jifen_shared::ops::HealthStatus;
 use prometheus::{Encoder, IntGaugeVec, Opts, Registry, TextEncoder};
 
-use super::AppState;
+use crate::startup::AppState;
 use crate::storage::Backend;
 
 /// The operational paths (GET only).

@@ -1,0 +1,305 @@
+//! The HTTP application: routes of every domain under `/api/v1` (each domain's
+//! `routes::configure`, under the templates declared in `jifen_shared::api`), operational
+//! endpoints, the PWA at `/`, and the cross-cutting layers (request ids, logs, metrics,
+//! compression, the JSON error model of [`crate::http`]).
+//!
+//! [`Application::build`] is what `jifen serve` runs and what the black-box tests start on
+//! `127.0.0.1:0`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Server, Service, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, middleware, web};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::config::Settings;
+use crate::http::{ApiError, error};
+use crate::storage::Db;
+use crate::{ops, pwa, regions};
+
+/// What every handler can reach: the database, the settings, the metrics registry and the
+/// token keys.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub metrics: ops::Metrics,
+    /// The access-token keys.
+    pub keys: crate::auth::keys::Keys,
+    /// Where SMS codes go (`JIFEN_SMS_PROVIDER`).
+    pub sms: Arc<dyn crate::auth::sms::SmsSender>,
+    /// WeChat sign-in, when `JIFEN_WECHAT_APPID` and `JIFEN_WECHAT_SECRET` are set.
+    pub wechat: Option<crate::auth::wechat::Wechat>,
+}
+
+/// The OpenAPI document's fixed parts; paths are collected from the routes as they are
+/// registered (utoipa-actix-web), so a route cannot be served without being documented.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Jifen API",
+        description = "积分制乡村治理 — points-based village governance. Errors are `{code, message}`; see API.md.",
+    ),
+    components(schemas(jifen_shared::ApiErrorBody, jifen_shared::ErrorCode)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "登录与会话 — sign-in and sessions"),
+        (name = "people", description = "人员 — villagers and staff"),
+        (name = "points", description = "积分 — balances, history, awards and deductions"),
+        (name = "shop", description = "积分超市 — the points supermarket: shops, goods, redemptions at the counter"),
+        (name = "recycling", description = "垃圾—积分—商品 — recyclables weighed at the counter for points"),
+        (name = "services", description = "五单 and 好差评 — service orders volunteers claim, ratings, rectifications"),
+        (name = "inbox", description = "消息 — the in-app inbox"),
+        (name = "media", description = "照片 — photo evidence: upload, served only to those who may see it"),
+        (name = "reports", description = "数据概览 — the officials' overview of a region"),
+        (name = "audit", description = "审计 — who did what, when"),
+        (name = "regions", description = "行政区划与网格 — administrative divisions and grids"),
+        (name = "ops", description = "Health, readiness, metrics"),
+    )
+)]
+struct ApiDoc;
+
+/// Declares the `bearer` security scheme (JWT access tokens) that protected routes name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Body limit for JSON requests: 256 KiB (photos will not travel as JSON).
+const JSON_LIMIT: usize = 256 * 1024;
+
+/// Builds the actix `App` with every route; the OpenAPI document collected from them is served
+/// at `/api/v1/openapi.json`.
+fn app(
+    state: web::Data<AppState>,
+    prometheus: PrometheusMetrics,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    // Registered before the `/api/v1` scope (which would otherwise take the path), filled
+    // in once every route has been registered.
+    let openapi_json = Arc::new(ops::OpenApiJson::default());
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .app_data(state)
+        .app_data(
+            web::JsonConfig::default()
+                .limit(JSON_LIMIT)
+                .error_handler(error::extractor_error),
+        )
+        .app_data(web::PathConfig::default().error_handler(error::extractor_error))
+        .app_data(web::QueryConfig::default().error_handler(error::extractor_error))
+        .app_data(web::Data::from(openapi_json.clone()))
+        .service(ops::openapi_json)
+        .service(ops::healthz)
+        .service(ops::readyz)
+        .service(ops::metrics)
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .configure(regions::routes::configure)
+                .configure(crate::auth::routes::configure)
+                .configure(crate::people::routes::configure)
+                .configure(crate::points::routes::configure)
+                .configure(crate::media::routes::configure)
+                .configure(crate::shop::routes::configure)
+                .configure(crate::recycling::routes::configure)
+                .configure(crate::services::routes::configure)
+                .configure(crate::inbox::routes::configure)
+                .configure(crate::reports::routes::configure)
+                .configure(crate::audit::routes::configure),
+        )
+        .split_for_parts();
+    let json = api.to_json().expect("the OpenAPI document serialises");
+    let _ = openapi_json.set(json);
+    app.default_service(web::to(fallback))
+        .wrap(middleware::Compress::default())
+        // `/readyz/` and `//api/v1/…` route like `/readyz` and `/api/v1/…`.
+        .wrap(middleware::NormalizePath::trim())
+        .wrap(prometheus)
+        .wrap(middleware::from_fn(reject_unknown_methods))
+        .wrap_fn(|req, srv| {
+            let request_id = req.extensions().get::<RequestId>().copied();
+            let response = srv.call(req);
+            async move {
+                let mut response = response.await?;
+                if let Some(id) = request_id
+                    && let Ok(value) = HeaderValue::from_str(&id.to_string())
+                {
+                    response
+                        .headers_mut()
+                        .insert(HeaderName::from_static("x-request-id"), value);
+                }
+                Ok(response)
+            }
+        })
+        .wrap(TracingLogger::default())
+}
+
+/// Anything no route matched: a JSON 404 under `/api/`, 405 for another method on an
+/// operational path, else the PWA (files, or `index.html` for the app's own routes).
+async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let path = req.path();
+    if path == "/api" || path.starts_with("/api/") {
+        let shown: String = path.chars().take(100).collect();
+        return Err(ApiError::not_found(format!(
+            "no API route {} {shown}",
+            req.method()
+        )));
+    }
+    if ops::PATHS.contains(&path) {
+        // e.g. HEAD /readyz: never let a monitor mistake the PWA's index.html for health.
+        return Ok(HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "GET"))
+            .finish());
+    }
+    Ok(pwa::serve(&req, &state.settings.web_dir).await)
+}
+
+/// Answers 501 to methods outside RFC 9110's set (and PATCH) before anything else sees them:
+/// the metrics label requests by method, and random methods must not grow them without bound.
+async fn reject_unknown_methods(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    use actix_web::http::Method;
+    let known = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    if known.contains(req.method()) {
+        Ok(next.call(req).await?.map_into_left_body())
+    } else {
+        let response = HttpResponse::NotImplemented().finish();
+        Ok(req.into_response(response).map_into_right_body())
+    }
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    addr: SocketAddr,
+    db: Db,
+    service_sla_hours: u32,
+}
+
+impl Application {
+    /// Binds `settings.bind` and prepares the server over `db` (already migrated).
+    ///
+    /// Errors: the address cannot be bound (in use, not local, no permission); the SMS
+    /// provider's client cannot be set up.
+    pub fn build(settings: Settings, db: Db) -> anyhow::Result<Application> {
+        let sms = crate::auth::sms::from_settings(&settings.sms_provider)?;
+        Application::build_with(settings, db, sms)
+    }
+
+    /// [`Application::build`] with the SMS sender given (tests record the codes).
+    pub fn build_with(
+        settings: Settings,
+        db: Db,
+        sms: Arc<dyn crate::auth::sms::SmsSender>,
+    ) -> anyhow::Result<Application> {
+        let bind = settings.bind;
+        let service_sla_hours = settings.service_sla_hours;
+        let metrics = ops::Metrics::new();
+        let prometheus = PrometheusMetricsBuilder::new("jifen")
+            .registry(metrics.registry.clone())
+            .mask_unmatched_patterns("UNMATCHED")
+            .build()
+            .map_err(|e| anyhow::anyhow!("cannot set up metrics: {e}"))?;
+        let keys =
+            crate::auth::keys::Keys::load(settings.jwt_secret.as_deref(), &settings.data_dir)?;
+        let wechat = match &settings.wechat {
+            Some(credentials) => Some(crate::auth::wechat::Wechat::new(
+                &settings.wechat_api_base,
+                credentials.clone(),
+            )?),
+            None => None,
+        };
+        let state = web::Data::new(AppState {
+            wechat,
+            db: db.clone(),
+            settings: Arc::new(settings),
+            metrics,
+            keys,
+            sms,
+        });
+        let server = HttpServer::new(move || app(state.clone(), prometheus.clone()))
+            .bind(bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+        let addr = server.addrs().first().copied().unwrap_or(bind);
+        Ok(Application {
+            server: server.run(),
+            addr,
+            db,
+            service_sla_hours,
+        })
+    }
+
+    /// The address actually bound (the real port when `JIFEN_BIND` asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until SIGINT/SIGTERM (graceful shutdown) or a fatal error, with the background
+    /// sweeps once a minute: lapsed redemptions ([`crate::shop::redemptions::sweep`]), service
+    /// orders' escalations and automatic ratings ([`crate::services::sweep`]).
+    pub async fn run(self) -> std::io::Result<()> {
+        let db = self.db;
+        let sla_ms = i64::from(self.service_sla_hours) * 3_600_000;
+        let sweeper = tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                match crate::shop::redemptions::sweep(&db, crate::storage::now_ms()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(lapsed = n, "lapsed redemptions returned"),
+                    Err(e) => tracing::warn!(error = %e, "the sweep of lapsed redemptions failed"),
+                }
+                match crate::services::sweep(&db, sla_ms, crate::storage::now_ms()).await {
+                    Ok((0, 0)) => {}
+                    Ok((escalated, rated)) => {
+                        tracing::info!(escalated, rated, "service orders escalated or rated")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "the sweep of service orders failed"),
+                }
+            }
+        });
+        let served = self.server.await;
+        sweeper.abort();
+        served
+    }
+}
