@@ -1,7 +1,21 @@
 //! Talking to the server: requests and answers in `jifen-shared` types, failures sorted into what a
 //! person can act on. Every request gives up after [`TIMEOUT_MS`] so a stalled 3G connection
 //! ends in "网络不好 … 重试", never in an endless skeleton (UX.md, "Honest waiting").
+//!
+//! A request is named by its declaration in [`jifen_shared::api`]: a value such as
+//! `FulfilRedemption { id }` or `PointsHistory { query }` gives the method, the path and query,
+//! the body's type and the answer's, so no path is spelt here or in the pages:
+//!
+//! - [`call`]: JSON in, JSON out, as the signed-in person or nobody;
+//! - [`call_once`]: the same with an `Idempotency-Key` (the endpoints API.md marks "(I)");
+//! - [`call_by_cookie`]: no body and no token, the refresh cookie speaking for the session
+//!   (`POST /auth/refresh`, `/auth/logout`);
+//! - [`upload`]: a file or a multipart form, with upload progress;
+//! - [`get_blob`]: an answer that is a file (a photo, a CSV export).
 
+use std::any::TypeId;
+
+use jifen_shared::api::{Binary, Endpoint, Method};
 use jifen_shared::{ApiErrorBody, ErrorCode};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -77,127 +91,81 @@ impl Drop for Deadline {
     }
 }
 
-/// `GET /api/v1{path}` and decode the JSON body as `T`.
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
-    send(
-        gloo_net::http::Request::get(&format!("/api/v1{path}")),
-        None::<&()>,
-        None,
-    )
-    .await
+/// `endpoint` with `body` as JSON, as the person of `token` (`None`: as nobody, for the public
+/// endpoints and the sign-in), decoding the declared answer.
+///
+/// A body of `()` (the declaration has none) is not sent, except that a `POST` carries `{}`
+/// then, as the app always sent it (the server reads no body there). A success without a body
+/// (204 No Content) is the answer `()`.
+pub async fn call<E: Endpoint>(
+    endpoint: &E,
+    body: &E::Body,
+    token: Option<&str>,
+) -> Result<E::Response, ApiFailure> {
+    send(endpoint, Some(body), token, None, true).await
 }
 
-/// `GET /api/v1{path}` as the signed-in person.
-pub async fn get_as<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiFailure> {
-    send(
-        gloo_net::http::Request::get(&format!("/api/v1{path}")),
-        None::<&()>,
-        Some(token),
-    )
-    .await
-}
-
-/// `POST /api/v1{path}` with a JSON body (or none), decoding the JSON answer as `T` (use
-/// `()`-tolerant types for empty answers via [`post_empty`]).
-pub async fn post<B: serde::Serialize, T: DeserializeOwned>(
-    path: &str,
-    body: Option<&B>,
-) -> Result<T, ApiFailure> {
-    send(
-        gloo_net::http::Request::post(&format!("/api/v1{path}")),
-        body,
-        None,
-    )
-    .await
-}
-
-/// `POST /api/v1{path}` with a JSON body as the signed-in person.
-pub async fn post_as<B: serde::Serialize, T: DeserializeOwned>(
-    path: &str,
-    body: &B,
-    token: &str,
-) -> Result<T, ApiFailure> {
-    send(
-        gloo_net::http::Request::post(&format!("/api/v1{path}")),
-        Some(body),
-        Some(token),
-    )
-    .await
-}
-
-/// `POST /api/v1{path}` with a JSON body as the signed-in person and an `Idempotency-Key`
-/// (API.md, "(I)"): the same key sent again replays the first answer instead of acting twice.
-pub async fn post_once<B: serde::Serialize, T: DeserializeOwned>(
-    path: &str,
-    body: &B,
+/// [`call`] as the signed-in person with an `Idempotency-Key` (API.md, "(I)"): the same key
+/// sent again replays the first answer instead of acting twice.
+pub async fn call_once<E: Endpoint>(
+    endpoint: &E,
+    body: &E::Body,
     token: &str,
     key: &str,
-) -> Result<T, ApiFailure> {
-    send(
-        gloo_net::http::Request::post(&format!("/api/v1{path}")).header("Idempotency-Key", key),
-        Some(body),
-        Some(token),
-    )
-    .await
+) -> Result<E::Response, ApiFailure> {
+    debug_assert!(E::IDEMPOTENT, "{} takes no Idempotency-Key", E::TEMPLATE);
+    send(endpoint, Some(body), Some(token), Some(key), true).await
 }
 
-/// `DELETE /api/v1{path}` as the signed-in person, decoding the JSON answer as `T`.
-pub async fn delete_as<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiFailure> {
-    send(
-        gloo_net::http::Request::delete(&format!("/api/v1{path}")),
-        None::<&()>,
-        Some(token),
-    )
-    .await
+/// `endpoint` without a body and without a token: for the endpoints whose body (the refresh
+/// token) is optional, `POST /auth/refresh` and `/auth/logout`, the server reading the refresh
+/// token from its HttpOnly cookie instead, which no script here can read. Asks for no JSON
+/// when the answer is `()` (204 No Content).
+pub async fn call_by_cookie<E: Endpoint>(endpoint: &E) -> Result<E::Response, ApiFailure>
+where
+    E::Response: 'static,
+{
+    let accept = TypeId::of::<E::Response>() != TypeId::of::<()>();
+    send(endpoint, None, None, None, accept).await
+}
+
+/// A request to `endpoint` with its declared method, not yet sent.
+fn request<E: Endpoint>(endpoint: &E) -> gloo_net::http::RequestBuilder {
+    let url = endpoint.url_path();
+    match E::METHOD {
+        Method::Get => gloo_net::http::Request::get(&url),
+        Method::Post => gloo_net::http::Request::post(&url),
+        Method::Put => gloo_net::http::Request::put(&url),
+        Method::Delete => gloo_net::http::Request::delete(&url),
+    }
 }
 
 /// How long an upload may take: two minutes, enough for the largest file the server takes
 /// (16 MiB) on a fair 3G link; the progress bar shows it is moving meanwhile.
 pub const UPLOAD_TIMEOUT_MS: u32 = 120_000;
 
-/// `POST /api/v1{path}` with a file as the body (`content_type`), as the signed-in person,
-/// decoding the JSON answer as `T`. Uses `XMLHttpRequest`, the one browser API that reports
-/// upload progress: `on_progress` gets the fraction sent (0.0–1.0) as it grows.
-pub async fn upload<T: DeserializeOwned>(
-    path: &str,
-    token: &str,
-    body: &web_sys::Blob,
-    content_type: &str,
-    on_progress: impl Fn(f64) + 'static,
-) -> Result<T, ApiFailure> {
-    send_xhr(path, token, XhrBody::Blob(body, content_type), on_progress).await
-}
-
-/// `POST /api/v1{path}` with a `multipart/form-data` body (the browser writes the boundary),
-/// as the signed-in person, with upload progress like [`upload`].
-pub async fn upload_form<T: DeserializeOwned>(
-    path: &str,
-    token: &str,
-    form: &web_sys::FormData,
-    on_progress: impl Fn(f64) + 'static,
-) -> Result<T, ApiFailure> {
-    send_xhr(path, token, XhrBody::Form(form), on_progress).await
-}
-
-/// What an `XMLHttpRequest` upload sends.
-enum XhrBody<'a> {
-    /// A file as the whole body, with its media type.
-    Blob(&'a web_sys::Blob, &'a str),
-    /// A multipart form.
+/// What an upload sends.
+pub enum Upload<'a> {
+    /// A file as the whole body, with its media type (a CSV import).
+    File(&'a web_sys::Blob, &'a str),
+    /// A `multipart/form-data` form, the browser writing the boundary (a photo).
     Form(&'a web_sys::FormData),
 }
 
-async fn send_xhr<T: DeserializeOwned>(
-    path: &str,
+/// `endpoint` (a declaration whose body is a file) with `body`, as the signed-in person,
+/// decoding the declared JSON answer. Uses `XMLHttpRequest`, the one browser API that reports
+/// upload progress: `on_progress` gets the fraction sent (0.0–1.0) as it grows.
+pub async fn upload<E: Endpoint<Body = Binary>>(
+    endpoint: &E,
     token: &str,
-    body: XhrBody<'_>,
+    body: Upload<'_>,
     on_progress: impl Fn(f64) + 'static,
-) -> Result<T, ApiFailure> {
+) -> Result<E::Response, ApiFailure> {
     let unexpected = |e: wasm_bindgen::JsValue| ApiFailure::Unexpected(format!("{e:?}"));
     let xhr = web_sys::XmlHttpRequest::new().map_err(unexpected)?;
-    xhr.open("POST", &format!("/api/v1{path}"))
+    xhr.open(E::METHOD.as_str(), &endpoint.url_path())
         .map_err(unexpected)?;
-    if let XhrBody::Blob(_, content_type) = &body {
+    if let Upload::File(_, content_type) = &body {
         xhr.set_request_header("Content-Type", content_type)
             .map_err(unexpected)?;
     }
@@ -233,8 +201,8 @@ async fn send_xhr<T: DeserializeOwned>(
         xhr.set_onloadend(Some(&resolve));
     });
     let sent = match body {
-        XhrBody::Blob(blob, _) => xhr.send_with_opt_blob(Some(blob)),
-        XhrBody::Form(form) => xhr.send_with_opt_form_data(Some(form)),
+        Upload::File(blob, _) => xhr.send_with_opt_blob(Some(blob)),
+        Upload::Form(form) => xhr.send_with_opt_form_data(Some(form)),
     };
     sent.map_err(|_| ApiFailure::Network)?;
     let _ = wasm_bindgen_futures::JsFuture::from(ended).await;
@@ -251,12 +219,17 @@ async fn send_xhr<T: DeserializeOwned>(
     }
 }
 
-/// `GET /api/v1{path}` as the signed-in person, for a picture (`/media/{id}`): the body as a
-/// `Blob`, to show through an object URL (an `<img src>` cannot send the bearer token).
-pub async fn get_blob_as(path: &str, token: &str) -> Result<web_sys::Blob, ApiFailure> {
+/// The answer of `endpoint` as a file, as the signed-in person: a photo (`GetMedia`,
+/// `GetMediaThumb`, whose answer is [`Binary`]) to show through an object URL (an `<img src>`
+/// cannot send the bearer token), or a report asked for as a file (`ReportOverview` with
+/// `format=csv`) to save.
+pub async fn get_blob<E: Endpoint<Body = ()>>(
+    endpoint: &E,
+    token: &str,
+) -> Result<web_sys::Blob, ApiFailure> {
     let deadline = Deadline::start(TIMEOUT_MS);
     let signal = deadline.signal();
-    let response = gloo_net::http::Request::get(&format!("/api/v1{path}"))
+    let response = request(endpoint)
         .header("Authorization", &format!("Bearer {token}"))
         .abort_signal(signal.as_ref())
         .send()
@@ -275,55 +248,66 @@ pub async fn get_blob_as(path: &str, token: &str) -> Result<web_sys::Blob, ApiFa
         .map_err(|e| ApiFailure::Unexpected(format!("{e:?}")))
 }
 
-/// `POST /api/v1{path}` whose success has no body (204).
-pub async fn post_empty(path: &str) -> Result<(), ApiFailure> {
-    let deadline = Deadline::start(TIMEOUT_MS);
-    let signal = deadline.signal();
-    let response = gloo_net::http::Request::post(&format!("/api/v1{path}"))
-        .abort_signal(signal.as_ref())
-        .send()
-        .await
-        .map_err(|_| ApiFailure::Network)?;
-    drop(deadline);
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(failure(&response).await)
-    }
-}
-
-async fn send<B: serde::Serialize, T: DeserializeOwned>(
-    builder: gloo_net::http::RequestBuilder,
-    body: Option<&B>,
+/// Sends `endpoint` with `body` (`None`: no body at all) and the headers asked for, and decodes
+/// the answer, all within [`TIMEOUT_MS`].
+async fn send<E: Endpoint>(
+    endpoint: &E,
+    body: Option<&E::Body>,
     token: Option<&str>,
-) -> Result<T, ApiFailure> {
+    idempotency_key: Option<&str>,
+    accept: bool,
+) -> Result<E::Response, ApiFailure> {
     let deadline = Deadline::start(TIMEOUT_MS);
     let signal = deadline.signal();
-    let mut builder = builder
-        .header("Accept", "application/json")
-        .abort_signal(signal.as_ref());
+    let mut builder = request(endpoint);
+    if let Some(key) = idempotency_key {
+        builder = builder.header("Idempotency-Key", key);
+    }
+    if accept {
+        builder = builder.header("Accept", "application/json");
+    }
+    builder = builder.abort_signal(signal.as_ref());
     if let Some(token) = token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
-    let request = match body {
-        Some(body) => builder
-            .json(body)
-            .map_err(|e| ApiFailure::Unexpected(e.to_string()))?,
-        None => builder
-            .build()
-            .map_err(|e| ApiFailure::Unexpected(e.to_string()))?,
+    let json = match body {
+        Some(body) => {
+            let json =
+                serde_json::to_string(body).map_err(|e| ApiFailure::Unexpected(e.to_string()))?;
+            match json.as_str() {
+                // No body declared (`()`): a POST sends an empty object, the others nothing.
+                "null" if E::METHOD == Method::Post => Some("{}".to_owned()),
+                "null" => None,
+                _ => Some(json),
+            }
+        }
+        None => None,
     };
+    let request = match json {
+        Some(json) => builder
+            .header("Content-Type", "application/json")
+            .body(json),
+        None => builder.build(),
+    }
+    .map_err(|e| ApiFailure::Unexpected(e.to_string()))?;
     let response = request.send().await.map_err(|_| ApiFailure::Network)?;
     let result = if response.ok() {
-        response.json::<T>().await.map_err(|e| match e {
-            gloo_net::Error::JsError(_) => ApiFailure::Network, // body aborted mid-way
-            e => ApiFailure::Unexpected(e.to_string()),
-        })
+        match response.text().await {
+            // 204 No Content: the answer `()`.
+            Ok(text) if text.is_empty() => decode("null"),
+            Ok(text) => decode(&text),
+            Err(gloo_net::Error::JsError(_)) => Err(ApiFailure::Network), // body aborted mid-way
+            Err(e) => Err(ApiFailure::Unexpected(e.to_string())),
+        }
     } else {
         Err(failure(&response).await)
     };
     drop(deadline);
     result
+}
+
+fn decode<T: DeserializeOwned>(json: &str) -> Result<T, ApiFailure> {
+    serde_json::from_str(json).map_err(|e| ApiFailure::Unexpected(e.to_string()))
 }
 
 async fn failure(response: &gloo_net::http::Response) -> ApiFailure {

@@ -13,6 +13,7 @@ use std::future::Future;
 use futures_util::FutureExt;
 use futures_util::future::{LocalBoxFuture, Shared};
 use jifen_shared::ErrorCode;
+use jifen_shared::api::{Logout, RefreshTokens};
 use jifen_shared::auth::{Me, Role, RoleGrant, Tokens};
 use leptos::prelude::*;
 
@@ -81,7 +82,7 @@ impl Session {
         self.me.set(None);
         self.current.set(None);
         leptos::task::spawn_local(async {
-            let _ = api::post_empty("/auth/logout").await;
+            let _ = api::call_by_cookie(&Logout).await;
         });
     }
 
@@ -158,7 +159,7 @@ async fn refresh_once() -> Result<Tokens, ApiFailure> {
         slot.borrow_mut()
             .get_or_insert_with(|| {
                 async {
-                    let answer = api::post::<(), Tokens>("/auth/refresh", None).await;
+                    let answer = api::call_by_cookie(&RefreshTokens).await;
                     IN_FLIGHT.with(|slot| slot.borrow_mut().take());
                     answer
                 }

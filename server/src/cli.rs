@@ -217,8 +217,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             seed,
             villages,
         } => {
-            let keys =
-                crate::auth::keys::Keys::load(settings.jwt_secret.as_deref(), &settings.data_dir)?;
+            let keys = crate::auth::keys::Keys::load(
+                settings
+                    .jwt_secret
+                    .as_ref()
+                    .map(crate::config::Secret::expose),
+                &settings.data_dir,
+            )?;
             let options = crate::demo::simulate::SimulateOptions {
                 base_url: url,
                 days,

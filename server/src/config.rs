@@ -14,69 +14,147 @@ use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
-/// The raw keys as figment reads them (strings, so that the validation below can name the
-/// variable and the value in its error).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSettings {
-    bind: String,
-    database_url: Option<String>,
-    data_dir: PathBuf,
-    web_dir: PathBuf,
-    home_region: String,
-    sms_provider: String,
-    tencent_sms_secret_id: Option<String>,
-    tencent_sms_secret_key: Option<String>,
-    tencent_sms_sdk_app_id: Option<String>,
-    tencent_sms_sign_name: Option<String>,
-    tencent_sms_template_id: Option<String>,
-    tencent_sms_region: String,
-    tencent_sms_endpoint: String,
-    wechat_api_base: String,
-    wechat_appid: Option<String>,
-    wechat_secret: Option<String>,
-    timezone: String,
-    log_format: String,
-    log: Option<String>,
-    jwt_secret: Option<String>,
-    otp_per_hour: String,
-    otp_per_day: String,
-    otp_per_ip_per_hour: String,
-    trusted_proxies: String,
-    redemption_ttl_hours: String,
-    service_sla_hours: String,
+/// Declares the settings' keys once: each key's doc, how it is read (strings, so that
+/// [`Settings::validate`] can name the variable and the value in its error) and its default.
+/// Generates `RawSettings` (what figment extracts, every key known and no other) with its
+/// `Default`, and [`KEYS`].
+macro_rules! keys {
+    ($($(#[doc = $doc:literal])* $key:ident: $ty:ty = $default:expr;)*) => {
+        /// The configuration as read, before [`Settings::validate`]; see [`keys!`].
+        #[derive(Clone, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct RawSettings {
+            $($(#[doc = $doc])* $key: $ty,)*
+        }
+
+        impl Default for RawSettings {
+            fn default() -> Self {
+                RawSettings { $($key: $default,)* }
+            }
+        }
+
+        /// Every key, lower case: `bind` in a file is `JIFEN_BIND` in the environment.
+        pub const KEYS: &[&str] = &[$(stringify!($key)),*];
+    };
 }
 
-impl Default for RawSettings {
-    fn default() -> Self {
-        RawSettings {
-            bind: "127.0.0.1:8080".into(),
-            database_url: None,
-            data_dir: "./data".into(),
-            web_dir: "./app/dist".into(),
-            home_region: "410783".into(),
-            sms_provider: "log".into(),
-            tencent_sms_secret_id: None,
-            tencent_sms_secret_key: None,
-            tencent_sms_sdk_app_id: None,
-            tencent_sms_sign_name: None,
-            tencent_sms_template_id: None,
-            tencent_sms_region: "ap-guangzhou".into(),
-            tencent_sms_endpoint: "https://sms.tencentcloudapi.com".into(),
-            wechat_api_base: "https://api.weixin.qq.com".into(),
-            wechat_appid: None,
-            wechat_secret: None,
-            timezone: "Asia/Shanghai".into(),
-            log_format: "text".into(),
-            log: None,
-            jwt_secret: None,
-            otp_per_hour: "5".into(),
-            otp_per_day: "10".into(),
-            otp_per_ip_per_hour: "30".into(),
-            trusted_proxies: String::new(),
-            redemption_ttl_hours: "24".into(),
-            service_sla_hours: "24".into(),
-        }
+keys! {
+    /// `JIFEN_BIND`: the listen address; port 0 picks a free port.
+    bind: String = "127.0.0.1:8080".into();
+    /// `JIFEN_DATABASE_URL`: `sqlite://…` or `postgres://…`; unset: `sqlite://<data dir>/jifen.db`.
+    database_url: Option<String> = None;
+    /// `JIFEN_DATA_DIR`: database file, media, generated secrets.
+    data_dir: PathBuf = "./data".into();
+    /// `JIFEN_WEB_DIR`: the built PWA (`cargo xtask web` writes it).
+    web_dir: PathBuf = "./app/dist".into();
+    /// `JIFEN_HOME_REGION`: the deployment's own region (长垣市).
+    home_region: String = "410783".into();
+    /// `JIFEN_SMS_PROVIDER`: `log` or `tencent`.
+    sms_provider: String = "log".into();
+    /// `JIFEN_TENCENT_SMS_SECRET_ID` ([`TencentSmsSettings`]).
+    tencent_sms_secret_id: Option<String> = None;
+    /// `JIFEN_TENCENT_SMS_SECRET_KEY` (a secret).
+    tencent_sms_secret_key: Option<String> = None;
+    /// `JIFEN_TENCENT_SMS_SDK_APP_ID`.
+    tencent_sms_sdk_app_id: Option<String> = None;
+    /// `JIFEN_TENCENT_SMS_SIGN_NAME`.
+    tencent_sms_sign_name: Option<String> = None;
+    /// `JIFEN_TENCENT_SMS_TEMPLATE_ID`.
+    tencent_sms_template_id: Option<String> = None;
+    /// `JIFEN_TENCENT_SMS_REGION`.
+    tencent_sms_region: String = "ap-guangzhou".into();
+    /// `JIFEN_TENCENT_SMS_ENDPOINT`.
+    tencent_sms_endpoint: String = "https://sms.tencentcloudapi.com".into();
+    /// `JIFEN_WECHAT_API_BASE`.
+    wechat_api_base: String = "https://api.weixin.qq.com".into();
+    /// `JIFEN_WECHAT_APPID`.
+    wechat_appid: Option<String> = None;
+    /// `JIFEN_WECHAT_SECRET` (a secret).
+    wechat_secret: Option<String> = None;
+    /// `JIFEN_TIMEZONE`: an IANA zone name.
+    timezone: String = "Asia/Shanghai".into();
+    /// `JIFEN_LOG_FORMAT`: `text` or `json`.
+    log_format: String = "text".into();
+    /// `JIFEN_LOG`: a log filter.
+    log: Option<String> = None;
+    /// `JIFEN_JWT_SECRET` (a secret).
+    jwt_secret: Option<String> = None;
+    /// `JIFEN_OTP_PER_HOUR`.
+    otp_per_hour: String = "5".into();
+    /// `JIFEN_OTP_PER_DAY`.
+    otp_per_day: String = "10".into();
+    /// `JIFEN_OTP_PER_IP_PER_HOUR`.
+    otp_per_ip_per_hour: String = "30".into();
+    /// `JIFEN_TRUSTED_PROXIES`: comma-separated addresses or networks.
+    trusted_proxies: String = String::new();
+    /// `JIFEN_REDEMPTION_TTL_HOURS`.
+    redemption_ttl_hours: String = "24".into();
+    /// `JIFEN_SERVICE_SLA_HOURS`.
+    service_sla_hours: String = "24".into();
+}
+
+/// A secret setting (a key, a password): its `Debug` never shows it, so a logged or
+/// panicking `Settings` leaks nothing; [`Secret::expose`] is the one way to read it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Secret {
+        Secret(value.into())
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Secret {
+        Secret(value)
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// `JIFEN_DATABASE_URL`: its `Debug` hides the password (`postgres://user:***@host/db`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for DatabaseUrl {
+    fn from(url: String) -> DatabaseUrl {
+        DatabaseUrl(url)
+    }
+}
+
+impl std::ops::Deref for DatabaseUrl {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<&str> for DatabaseUrl {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", crate::storage::redact_url(&self.0))
     }
 }
 
@@ -92,13 +170,13 @@ pub enum SmsProvider {
 /// Tencent Cloud SMS account, app and template, for `JIFEN_SMS_PROVIDER=tencent`. The
 /// values come from the Tencent Cloud console (API keys; SMS → application, signature and
 /// body template). `Debug` shows everything but the SecretKey.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TencentSmsSettings {
     /// `JIFEN_TENCENT_SMS_SECRET_ID` (required): the API key's SecretId (`AKID…`).
     pub secret_id: String,
     /// `JIFEN_TENCENT_SMS_SECRET_KEY` (required): the API key's SecretKey, which signs every
     /// request; never logged.
-    pub secret_key: String,
+    pub secret_key: Secret,
     /// `JIFEN_TENCENT_SMS_SDK_APP_ID` (required): the SMS application's SdkAppId, digits
     /// (e.g. `1400006666`).
     pub sdk_app_id: String,
@@ -118,21 +196,6 @@ pub struct TencentSmsSettings {
     pub timeout: std::time::Duration,
 }
 
-impl std::fmt::Debug for TencentSmsSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TencentSmsSettings")
-            .field("secret_id", &self.secret_id)
-            .field("secret_key", &"<redacted>")
-            .field("sdk_app_id", &self.sdk_app_id)
-            .field("sign_name", &self.sign_name)
-            .field("template_id", &self.template_id)
-            .field("region", &self.region)
-            .field("endpoint", &self.endpoint.as_str())
-            .field("timeout", &self.timeout)
-            .finish()
-    }
-}
-
 /// The log line format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -142,31 +205,23 @@ pub enum LogFormat {
     Json,
 }
 
-/// WeChat Official Account credentials (公众号); login by WeChat is off without them.
-#[derive(Clone, PartialEq, Eq)]
+/// WeChat Official Account credentials (公众号); login by WeChat is off without them. `Debug`
+/// shows the appid only.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WechatCredentials {
     pub appid: String,
-    pub secret: String,
+    pub secret: Secret,
 }
 
-impl std::fmt::Debug for WechatCredentials {
-    /// The secret stays out of logs and panics.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WechatCredentials")
-            .field("appid", &self.appid)
-            .field("secret", &"<redacted>")
-            .finish()
-    }
-}
-
-/// Validated settings of one `jifen` process.
+/// Validated settings of one `jifen` process. `Debug` shows no secret (see [`Secret`],
+/// [`DatabaseUrl`]).
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// `JIFEN_BIND`: the listen address (default `127.0.0.1:8080`; port 0 picks a free port).
     pub bind: SocketAddr,
     /// `JIFEN_DATABASE_URL`: `sqlite://…` or `postgres://…`; default
     /// `sqlite://<data dir>/jifen.db`.
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     /// `JIFEN_DATA_DIR`: database file, media, generated secrets (default `./data`).
     pub data_dir: PathBuf,
     /// `JIFEN_WEB_DIR`: the built PWA (`cargo xtask web` writes it; default `./app/dist`).
@@ -194,7 +249,7 @@ pub struct Settings {
     /// well-known placeholder. Unset: one is generated once and kept in
     /// `<data dir>/secrets/jwt.key` (mode 0600), so every instance sharing the data dir (or
     /// given the same variable) accepts the others' tokens.
-    pub jwt_secret: Option<String>,
+    pub jwt_secret: Option<Secret>,
     /// SMS code limits: `JIFEN_OTP_PER_HOUR` (5) and `JIFEN_OTP_PER_DAY` (10) per phone,
     /// `JIFEN_OTP_PER_IP_PER_HOUR` (30) per client address; one per minute per phone always.
     pub otp_limits: OtpLimits,
@@ -257,10 +312,6 @@ impl Settings {
         // The environment is taken as plain strings: figment's own `Env` provider would read
         // `JIFEN_HOME_REGION=410783` as a number and a secret like `0123` as 123.
         // Other programs' variables may hold any bytes; only ours must be UTF-8.
-        let known: Vec<String> = serde_json::to_value(RawSettings::default())
-            .ok()
-            .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect()))
-            .unwrap_or_default();
         let mut env = BTreeMap::new();
         for (key, value) in std::env::vars_os() {
             let Some(key) = key.to_str().and_then(|k| k.strip_prefix("JIFEN_")) else {
@@ -271,7 +322,7 @@ impl Settings {
                 .map_err(|_| ConfigError(format!("JIFEN_{key}: the value is not valid UTF-8")))?;
             let key = key.to_ascii_lowercase();
             // Other JIFEN_* variables (JIFEN_CONFIG, the test suite's) are not settings.
-            if known.contains(&key) {
+            if KEYS.contains(&key.as_str()) {
                 env.insert(key, value);
             }
         }
@@ -380,7 +431,10 @@ impl Settings {
             ));
         }
         let wechat = match (non_empty(raw.wechat_appid), non_empty(raw.wechat_secret)) {
-            (Some(appid), Some(secret)) => Some(WechatCredentials { appid, secret }),
+            (Some(appid), Some(secret)) => Some(WechatCredentials {
+                appid,
+                secret: Secret(secret),
+            }),
             (None, None) => None,
             _ => {
                 return Err(ConfigError(
@@ -406,9 +460,9 @@ impl Settings {
                 ConfigError(format!("JIFEN_LOG: {filter:?} is not a log filter: {e}"))
             })?;
         }
-        let jwt_secret = non_empty(raw.jwt_secret);
+        let jwt_secret = non_empty(raw.jwt_secret).map(Secret);
         if let Some(secret) = &jwt_secret {
-            crate::auth::keys::check_secret(secret.as_bytes())
+            crate::auth::keys::check_secret(secret.expose().as_bytes())
                 .map_err(|why| ConfigError(format!("JIFEN_JWT_SECRET: {why}")))?;
         }
         let count = |var: &str, value: &str| {
@@ -464,7 +518,7 @@ impl Settings {
         Ok(Settings {
             trusted_proxies,
             bind,
-            database_url,
+            database_url: DatabaseUrl(database_url),
             data_dir: raw.data_dir,
             web_dir: raw.web_dir,
             home_region,
@@ -498,7 +552,10 @@ fn tencent_sms(raw: &RawSettings) -> Result<TencentSmsSettings, ConfigError> {
     };
     let secret_id = required("JIFEN_TENCENT_SMS_SECRET_ID", &raw.tencent_sms_secret_id)?;
     // The key itself is never repeated in a message.
-    let secret_key = required("JIFEN_TENCENT_SMS_SECRET_KEY", &raw.tencent_sms_secret_key)?;
+    let secret_key = Secret(required(
+        "JIFEN_TENCENT_SMS_SECRET_KEY",
+        &raw.tencent_sms_secret_key,
+    )?);
     let sdk_app_id = digits(
         "JIFEN_TENCENT_SMS_SDK_APP_ID",
         required("JIFEN_TENCENT_SMS_SDK_APP_ID", &raw.tencent_sms_sdk_app_id)?,

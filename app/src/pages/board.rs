@@ -3,6 +3,7 @@
 //! names (王*明), the reason, ± points in colour, the official who moved them and when — and
 //! the 本月 and 本年 rankings.
 
+use jifen_shared::api::VillageBoard;
 use jifen_shared::points::{Board, BoardMovement, RankingEntry};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -25,8 +26,10 @@ enum BoardTab {
 pub fn BoardPage() -> impl IntoView {
     let params = use_params_map();
     let board = LocalResource::new(move || {
-        let code = params.read().get("code").unwrap_or_default();
-        async move { api::get::<Board>(&format!("/public/villages/{code}/board")).await }
+        let board = VillageBoard {
+            code: params.read().get("code").unwrap_or_default(),
+        };
+        async move { api::call(&board, &(), None).await }
     });
     let retry = Callback::new(move |_| board.refetch());
     view! {

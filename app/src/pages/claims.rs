@@ -2,6 +2,8 @@
 //! with its status — 待审核, 已通过 +N, 未通过 with the reviewer's reason — who reviewed it and
 //! when.
 
+use jifen_shared::PageQuery;
+use jifen_shared::api::MyClaims;
 use jifen_shared::points::{Claim, ClaimStatus};
 use leptos::prelude::*;
 
@@ -40,9 +42,11 @@ pub fn StatusChip(status: ClaimStatus, points: i64) -> impl IntoView {
 pub fn ClaimsPage() -> impl IntoView {
     require_sign_in();
     let paged = Paged::<Claim>::new(
-        |cursor| match cursor {
-            None => format!("/claims/mine?limit={PAGE_SIZE}"),
-            Some(c) => format!("/claims/mine?limit={PAGE_SIZE}&cursor={c}"),
+        |cursor| MyClaims {
+            query: PageQuery {
+                limit: Some(PAGE_SIZE),
+                cursor,
+            },
         },
         |c| c.id,
     );

@@ -15,7 +15,8 @@
 use std::cell::RefCell;
 
 use jifen_shared::ErrorCode;
-use jifen_shared::points::{Claim, NewClaim, Rule, RuleCategory};
+use jifen_shared::api::{CreateClaim, ListRules};
+use jifen_shared::points::{Claim, NewClaim, Rule, RuleCategory, RulesQuery};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -39,7 +40,12 @@ thread_local! {
 
 /// `GET /rules?village_code=…`, remembered for the claim screen.
 async fn fetch_rules(village: String) -> Result<Vec<Rule>, ApiFailure> {
-    let rules = api::get::<Vec<Rule>>(&format!("/rules?village_code={village}")).await?;
+    let list = ListRules {
+        query: RulesQuery {
+            village_code: village.clone(),
+        },
+    };
+    let rules = api::call(&list, &(), None).await?;
     RULES.with(|cache| *cache.borrow_mut() = Some((village, rules.clone())));
     Ok(rules)
 }
@@ -334,7 +340,7 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
             let result = session
                 .authed(|token| {
                     let (body, key) = (body.clone(), current.key.clone());
-                    async move { api::post_once::<_, Claim>("/claims", &body, &token, &key).await }
+                    async move { api::call_once(&CreateClaim, &body, &token, &key).await }
                 })
                 .await;
             match result {

@@ -3,7 +3,9 @@
 //! held after it, who moved them and when (on the county's clock) — under what is held now,
 //! earned in all and spent in all (`GET /points/balance`).
 
-use jifen_shared::points::{LedgerEntry, PointsBalance};
+use jifen_shared::PageQuery;
+use jifen_shared::api::{GetBalance, PointsHistory};
+use jifen_shared::points::LedgerEntry;
 use leptos::prelude::*;
 
 use super::paged::{Paged, PagedList};
@@ -23,15 +25,15 @@ pub fn HistoryPage() -> impl IntoView {
     require_sign_in();
     let balance = LocalResource::new(move || async move {
         session
-            .authed(|token| async move {
-                api::get_as::<PointsBalance>("/points/balance", &token).await
-            })
+            .authed(|token| async move { api::call(&GetBalance, &(), Some(&token)).await })
             .await
     });
     let paged = Paged::<LedgerEntry>::new(
-        |cursor| match cursor {
-            None => format!("/points/ledger?limit={PAGE_SIZE}"),
-            Some(c) => format!("/points/ledger?limit={PAGE_SIZE}&cursor={c}"),
+        |cursor| PointsHistory {
+            query: PageQuery {
+                limit: Some(PAGE_SIZE),
+                cursor,
+            },
         },
         |e| e.id,
     );

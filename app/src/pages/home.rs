@@ -8,8 +8,8 @@
 //! - anyone signed out (or of a role without screens yet): the region browser, which also
 //!   stays at `/regions` for everybody.
 
+use jifen_shared::api::GetBalance;
 use jifen_shared::auth::Role;
-use jifen_shared::points::PointsBalance;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
@@ -97,9 +97,7 @@ fn VillagerHome() -> impl IntoView {
     let session = use_session();
     let balance = LocalResource::new(move || async move {
         session
-            .authed(|token| async move {
-                api::get_as::<PointsBalance>("/points/balance", &token).await
-            })
+            .authed(|token| async move { api::call(&GetBalance, &(), Some(&token)).await })
             .await
     });
     let name = move || session.me.with(|m| m.as_ref().map(|m| m.name.clone()));

@@ -5,7 +5,9 @@
 //! Opening `/inbox` lists the messages (`GET /inbox`, paged), newest first, unread ones marked,
 //! and marks them all read (`POST /inbox/read`). A message about an order opens it.
 
-use jifen_shared::services::{Notification, Unread};
+use jifen_shared::PageQuery;
+use jifen_shared::api::{InboxList, InboxReadAll, InboxUnread};
+use jifen_shared::services::Notification;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -41,7 +43,7 @@ fn refresh(count: RwSignal<i64>) {
     }
     leptos::task::spawn_local(async move {
         let answer = session
-            .authed(|token| async move { api::get_as::<Unread>("/inbox/unread", &token).await })
+            .authed(|token| async move { api::call(&InboxUnread, &(), Some(&token)).await })
             .await;
         if let Ok(unread) = answer {
             count.try_set(unread.count);
@@ -127,9 +129,11 @@ pub fn InboxPage() -> impl IntoView {
     let session = use_session();
     let count = use_unread();
     let paged = Paged::<Notification>::new(
-        |cursor| match cursor {
-            None => format!("/inbox?limit={PAGE_SIZE}"),
-            Some(c) => format!("/inbox?limit={PAGE_SIZE}&cursor={c}"),
+        |cursor| InboxList {
+            query: PageQuery {
+                limit: Some(PAGE_SIZE),
+                cursor,
+            },
         },
         |n| n.id,
     );
@@ -140,10 +144,9 @@ pub fn InboxPage() -> impl IntoView {
             marked.set_value(true);
             leptos::task::spawn_local(async move {
                 let answer = session
-                    .authed(|token| async move {
-                        api::post_as::<_, Unread>("/inbox/read", &serde_json::Map::new(), &token)
-                            .await
-                    })
+                    .authed(
+                        |token| async move { api::call(&InboxReadAll, &(), Some(&token)).await },
+                    )
                     .await;
                 if answer.is_ok() {
                     count.try_set(0);

@@ -15,6 +15,7 @@
 //! (403 for another shop's redemption).
 
 use jifen_shared::ErrorCode;
+use jifen_shared::api::{FulfilRedemption, Scan};
 use jifen_shared::auth::Role;
 use jifen_shared::shop::{Redemption, ScanRequest, normalize_short_code};
 use leptos::prelude::*;
@@ -157,15 +158,10 @@ fn Counter() -> impl IntoView {
         trouble.set(None);
         last_scan.set_value(Some(request.clone()));
         leptos::task::spawn_local(async move {
-            let result =
-                session
-                    .authed(|token| {
-                        let request = request.clone();
-                        async move {
-                            api::post_as::<_, Redemption>("/shop/scan", &request, &token).await
-                        }
-                    })
-                    .await;
+            let request = &request;
+            let result = session
+                .authed(|token| async move { api::call(&Scan, request, Some(&token)).await })
+                .await;
             busy.try_set(false);
             match result {
                 Ok(redemption) => {
@@ -195,13 +191,7 @@ fn Counter() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let result = session
                 .authed(|token| async move {
-                    let empty = serde_json::Map::new();
-                    api::post_as::<_, Redemption>(
-                        &format!("/shop/redemptions/{id}/fulfil"),
-                        &empty,
-                        &token,
-                    )
-                    .await
+                    api::call(&FulfilRedemption { id }, &(), Some(&token)).await
                 })
                 .await;
             busy.try_set(false);

@@ -8,9 +8,10 @@
 use std::time::Duration;
 
 use jifen_shared::ErrorCode;
-use jifen_shared::auth::{
-    LoginMethods, OtpSend, OtpSent, OtpVerify, Tokens, WechatBind, WechatLogin, WechatOutcome,
+use jifen_shared::api::{
+    LoginMethodsOf, OtpSendCode, OtpVerifyCode, WechatBindPhone, WechatSignIn,
 };
+use jifen_shared::auth::{OtpSend, OtpVerify, WechatBind, WechatLogin, WechatOutcome};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -62,7 +63,7 @@ pub fn LoginPage() -> impl IntoView {
         if !inside_wechat() {
             return None;
         }
-        api::get::<LoginMethods>("/auth/methods")
+        api::call(&LoginMethodsOf, &(), None)
             .await
             .ok()
             .and_then(|m| m.wechat_appid)
@@ -98,7 +99,7 @@ pub fn WechatCallbackPage() -> impl IntoView {
     // The exchange runs once; WeChat codes work once (the server answers a repeat the same).
     let outcome = LocalResource::new(move || {
         let body = WechatLogin { code: code.clone() };
-        async move { api::post::<_, WechatOutcome>("/auth/wechat", Some(&body)).await }
+        async move { api::call(&WechatSignIn, &body, None).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(WechatOutcome::Session(tokens))) = outcome.get() {
@@ -165,7 +166,7 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
             phone: phone.get_untracked(),
         };
         leptos::task::spawn_local(async move {
-            match api::post::<_, OtpSent>("/auth/otp/send", Some(&body)).await {
+            match api::call(&OtpSendCode, &body, None).await {
                 Ok(sent) => {
                     countdown.set(sent.resend_after_s as u32);
                     notice.set(Some((Text::CodeSent, false)));
@@ -189,7 +190,7 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
             let answer = match bind_token {
                 None => {
                     let body = OtpVerify { phone, code };
-                    api::post::<_, Tokens>("/auth/otp/verify", Some(&body)).await
+                    api::call(&OtpVerifyCode, &body, None).await
                 }
                 Some(bind_token) => {
                     let body = WechatBind {
@@ -197,7 +198,7 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
                         phone,
                         code,
                     };
-                    api::post::<_, Tokens>("/auth/wechat/bind", Some(&body)).await
+                    api::call(&WechatBindPhone, &body, None).await
                 }
             };
             match answer {

@@ -4,7 +4,8 @@
 //! entries of a staff role,
 //! sign-out, and the bottom tab bar.
 
-use jifen_shared::auth::{Me, Role, RoleGrant};
+use jifen_shared::api::{GetMe, GetRegion};
+use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::regions::{Region, RegionCode, RegionLevel};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -41,7 +42,10 @@ async fn place_names(mut codes: Vec<RegionCode>) -> PlaceNames {
     codes.dedup();
     let mut names = Vec::new();
     for code in codes {
-        if let Ok(region) = api::get::<Region>(&format!("/regions/{code}")).await {
+        let region = GetRegion {
+            code: code.to_string(),
+        };
+        if let Ok(region) = api::call(&region, &(), None).await {
             names.push((code, place_name(&region)));
         }
     }
@@ -67,7 +71,7 @@ pub fn MePage() -> impl IntoView {
         if session.checked.get() && session.access_token.get_untracked().is_some() {
             leptos::task::spawn_local(async move {
                 let fresh = session
-                    .authed(|token| async move { api::get_as::<Me>("/me", &token).await })
+                    .authed(|token| async move { api::call(&GetMe, &(), Some(&token)).await })
                     .await;
                 if let Ok(me) = fresh
                     && session.me.get_untracked().as_ref() != Some(&me)

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use jifen_shared::api::{GetMedia, GetMediaThumb};
 use leptos::prelude::*;
 
 use crate::api;
@@ -20,24 +21,19 @@ pub fn MediaImage(
     #[prop(into)] alt: Signal<String>,
 ) -> impl IntoView {
     let session = use_session();
-    let path = if full {
-        format!("/media/{media_id}")
-    } else {
-        format!("/media/{media_id}/thumb")
-    };
-    let picture = LocalResource::new(move || {
-        let path = path.clone();
-        async move {
-            session
-                .authed(|token| {
-                    let path = path.clone();
-                    async move { api::get_blob_as(&path, &token).await }
-                })
-                .await
-                .ok()
-                .and_then(|blob| ObjectUrl::new(&blob))
-                .map(Rc::new)
-        }
+    let picture = LocalResource::new(move || async move {
+        session
+            .authed(|token| async move {
+                if full {
+                    api::get_blob(&GetMedia { id: media_id }, &token).await
+                } else {
+                    api::get_blob(&GetMediaThumb { id: media_id }, &token).await
+                }
+            })
+            .await
+            .ok()
+            .and_then(|blob| ObjectUrl::new(&blob))
+            .map(Rc::new)
     });
     move || match picture.get() {
         None => view! { <span class="photo-loading sk" aria-busy="true"></span> }.into_any(),

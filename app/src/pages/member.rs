@@ -2,6 +2,7 @@
 //! code, full-screen on white like a redemption's: the keeper scans it to credit recyclables.
 //! The code stays the same; nothing about the person can be read from it.
 
+use jifen_shared::api::MyMemberCode;
 use jifen_shared::recycling::MemberCode;
 use leptos::prelude::*;
 
@@ -52,9 +53,7 @@ fn MemberScreen() -> impl IntoView {
     let session = use_session();
     let code = LocalResource::new(move || async move {
         session
-            .authed(
-                |token| async move { api::get_as::<MemberCode>("/me/member-code", &token).await },
-            )
+            .authed(|token| async move { api::call(&MyMemberCode, &(), Some(&token)).await })
             .await
     });
     let name = session

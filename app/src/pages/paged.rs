@@ -4,7 +4,10 @@
 
 use std::sync::Arc;
 
+use futures_util::FutureExt;
+use futures_util::future::LocalBoxFuture;
 use jifen_shared::Page;
+use jifen_shared::api::Endpoint;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
@@ -21,8 +24,11 @@ pub enum Load {
     Failed(ApiFailure),
 }
 
-/// The path of a page, given the cursor of the one before (`None`: the first).
-type PathOf = Arc<dyn Fn(Option<&str>) -> String + Send + Sync>;
+/// Reads a page as the signed-in person, given the cursor of the one before (`None`: the
+/// first).
+type Fetch<T> = Arc<
+    dyn Fn(Option<String>) -> LocalBoxFuture<'static, Result<Page<T>, ApiFailure>> + Send + Sync,
+>;
 
 /// A paged list and how its loads stand.
 pub struct Paged<T: Send + Sync + 'static> {
@@ -35,9 +41,8 @@ pub struct Paged<T: Send + Sync + 'static> {
     /// The next page's load.
     pub more: RwSignal<Load>,
     generation: StoredValue<u32>,
-    path_of: StoredValue<PathOf>,
+    fetch: StoredValue<Fetch<T>>,
     id_of: fn(&T) -> i64,
-    session: Session,
 }
 
 impl<T: Send + Sync + 'static> Clone for Paged<T> {
@@ -52,21 +57,29 @@ impl<T> Paged<T>
 where
     T: DeserializeOwned + Clone + Send + Sync + 'static,
 {
-    /// A list at `path_of(cursor)`, its items told apart by `id_of`; the first page starts
-    /// loading at once.
-    pub fn new(
-        path_of: impl Fn(Option<&str>) -> String + Send + Sync + 'static,
+    /// A list whose pages `page_of(cursor)` asks for (a declaration, e.g.
+    /// `MyClaims { query: PageQuery { limit, cursor } }`), its items told apart by `id_of`; the
+    /// first page starts loading at once.
+    pub fn new<E>(
+        page_of: impl Fn(Option<String>) -> E + Send + Sync + 'static,
         id_of: fn(&T) -> i64,
-    ) -> Paged<T> {
+    ) -> Paged<T>
+    where
+        E: Endpoint<Body = (), Response = Page<T>> + 'static,
+    {
+        let session = use_session();
+        let fetch: Fetch<T> = Arc::new(move |cursor| {
+            let page = page_of(cursor);
+            async move { read_page(session, &page).await }.boxed_local()
+        });
         let paged = Paged {
             items: RwSignal::new(Vec::new()),
             next: RwSignal::new(None),
             first: RwSignal::new(Load::Busy),
             more: RwSignal::new(Load::Idle),
             generation: StoredValue::new(0),
-            path_of: StoredValue::new(Arc::new(path_of) as PathOf),
+            fetch: StoredValue::new(fetch),
             id_of,
-            session: use_session(),
         };
         paged.load(None);
         paged
@@ -97,21 +110,15 @@ where
     fn load(&self, cursor: Option<String>) {
         let this = *self;
         let generation = self.generation.get_value();
-        let path = self.path_of.with_value(|p| p(cursor.as_deref()));
+        let fetch = self.fetch.with_value(|f| f(cursor.clone()));
         let state = if cursor.is_some() {
             self.more
         } else {
             self.first
         };
         state.set(Load::Busy);
-        let session = self.session;
         leptos::task::spawn_local(async move {
-            let result = session
-                .authed(|token| {
-                    let path = path.clone();
-                    async move { api::get_as::<Page<T>>(&path, &token).await }
-                })
-                .await;
+            let result = fetch.await;
             if this.generation.try_get_value() != Some(generation) {
                 return;
             }
@@ -137,6 +144,16 @@ where
             }
         });
     }
+}
+
+/// `page` as the person of `session`.
+async fn read_page<E: Endpoint<Body = ()>>(
+    session: Session,
+    page: &E,
+) -> Result<E::Response, ApiFailure> {
+    session
+        .authed(|token| async move { api::call(page, &(), Some(&token)).await })
+        .await
 }
 
 /// The list: a skeleton while the first page loads, a sentence and 重试 if it fails, `empty`

@@ -8,13 +8,13 @@
 use std::rc::Rc;
 
 use jifen_shared::ErrorCode;
-use jifen_shared::media::Media;
+use jifen_shared::api::UploadMedia;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::media::MediaImage;
 use super::{explain, worth_retrying};
-use crate::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure, Upload};
 use crate::i18n::{Text, photo_limits, photo_n, t, tr, uploading, use_locale};
 use crate::photo::{self, ObjectUrl};
 use crate::session::{Session, use_session};
@@ -170,7 +170,7 @@ impl Photos {
                 .authed(|token| {
                     let form = form.clone();
                     async move {
-                        api::upload_form::<Media>("/media", &token, &form, move |sent| {
+                        api::upload(&UploadMedia, &token, Upload::Form(&form), move |sent| {
                             slot.state.try_set(SlotState::Uploading(sent));
                         })
                         .await

@@ -18,8 +18,9 @@
 //! Both work on a shop the keeper keeps (`GET /shop/kept`): the one, or a choice of them.
 
 use jifen_shared::ErrorCode;
+use jifen_shared::api::{self as endpoints, DropOff, KeptShops, ListCategories, ShopToday};
 use jifen_shared::recycling::{
-    DaySummary, Dropoff, DropoffLine, IdentifiedVillager, IdentifyRequest, NewDropoff,
+    CategoriesQuery, Dropoff, DropoffLine, IdentifiedVillager, IdentifyRequest, NewDropoff,
     RecyclingCategory, VillagerRef,
 };
 use jifen_shared::shop::Shop;
@@ -92,7 +93,7 @@ fn KeptShop(with: Callback<Shop, AnyView>) -> impl IntoView {
     let session = use_session();
     let shops = LocalResource::new(move || async move {
         session
-            .authed(|token| async move { api::get_as::<Vec<Shop>>("/shop/kept", &token).await })
+            .authed(|token| async move { api::call(&KeptShops, &(), Some(&token)).await })
             .await
     });
     let chosen = RwSignal::new(None::<i64>);
@@ -205,13 +206,10 @@ fn Identify(shop_id: i64, found: Callback<(VillagerRef, IdentifiedVillager)>) ->
                 shop_id,
                 villager: villager.clone(),
             };
+            let request = &request;
             let result = session
-                .authed(|token| {
-                    let request = request.clone();
-                    async move {
-                        api::post_as::<_, IdentifiedVillager>("/shop/identify", &request, &token)
-                            .await
-                    }
+                .authed(|token| async move {
+                    api::call(&endpoints::Identify, request, Some(&token)).await
                 })
                 .await;
             busy.try_set(false);
@@ -307,13 +305,12 @@ fn Weigh(
     let session = use_session();
     let region = shop.village_code.clone();
     let categories = LocalResource::new(move || {
-        let region = region.clone();
-        async move {
-            api::get::<Vec<RecyclingCategory>>(&format!(
-                "/recycling/categories?region_code={region}"
-            ))
-            .await
-        }
+        let list = ListCategories {
+            query: CategoriesQuery {
+                region_code: region.clone(),
+            },
+        };
+        async move { api::call(&list, &(), None).await }
     });
     let picked = RwSignal::new(None::<RecyclingCategory>);
     let typed = RwSignal::new(String::new());
@@ -397,9 +394,7 @@ fn Weigh(
             let result = session
                 .authed(|token| {
                     let (body, key) = (body.clone(), sent_key.clone());
-                    async move {
-                        api::post_once::<_, Dropoff>("/shop/recycling", &body, &token, &key).await
-                    }
+                    async move { api::call_once(&DropOff, &body, &token, &key).await }
                 })
                 .await;
             busy.try_set(false);
@@ -605,9 +600,7 @@ fn Today(shop: Shop) -> impl IntoView {
     let id = shop.id;
     let day = LocalResource::new(move || async move {
         session
-            .authed(|token| async move {
-                api::get_as::<DaySummary>(&format!("/shop/{id}/today"), &token).await
-            })
+            .authed(|token| async move { api::call(&ShopToday { id }, &(), Some(&token)).await })
             .await
     });
     let name = shop.name.clone();

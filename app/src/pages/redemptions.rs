@@ -14,7 +14,8 @@
 
 use std::cell::RefCell;
 
-use jifen_shared::Page;
+use jifen_shared::PageQuery;
+use jifen_shared::api::{CancelRedemption, MyRedemptions};
 use jifen_shared::shop::{Redemption, RedemptionItem, RedemptionStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -73,15 +74,15 @@ pub fn changed_prices(items: &[RedemptionItem]) -> Vec<(String, i64, i64)> {
 async fn find(session: Session, id: i64) -> Result<Option<Redemption>, ApiFailure> {
     let mut cursor: Option<String> = None;
     for _ in 0..10 {
-        let path = match &cursor {
-            None => "/redemptions/mine?limit=100".to_owned(),
-            Some(c) => format!("/redemptions/mine?limit=100&cursor={c}"),
+        let mine = MyRedemptions {
+            query: PageQuery {
+                limit: Some(100),
+                cursor: cursor.clone(),
+            },
         };
+        let mine = &mine;
         let page = session
-            .authed(|token| {
-                let path = path.clone();
-                async move { api::get_as::<Page<Redemption>>(&path, &token).await }
-            })
+            .authed(|token| async move { api::call(mine, &(), Some(&token)).await })
             .await?;
         if let Some(found) = page.items.into_iter().find(|r| r.id == id) {
             return Ok(Some(found));
@@ -209,7 +210,13 @@ fn QrScreen(redemption: Redemption) -> impl IntoView {
                 }
                 let page = session
                     .authed(|token| async move {
-                        api::get_as::<Page<Redemption>>("/redemptions/mine?limit=20", &token).await
+                        let latest = MyRedemptions {
+                            query: PageQuery {
+                                limit: Some(20),
+                                cursor: None,
+                            },
+                        };
+                        api::call(&latest, &(), Some(&token)).await
                     })
                     .await;
                 if let Some(now) = page
@@ -317,13 +324,7 @@ fn CancelBox(id: i64, on_done: Callback<Redemption>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let result = session
                 .authed(|token| async move {
-                    let empty = serde_json::Map::new();
-                    api::post_as::<_, Redemption>(
-                        &format!("/redemptions/{id}/cancel"),
-                        &empty,
-                        &token,
-                    )
-                    .await
+                    api::call(&CancelRedemption { id }, &(), Some(&token)).await
                 })
                 .await;
             busy.try_set(false);
@@ -374,9 +375,11 @@ fn CancelBox(id: i64, on_done: Callback<Redemption>) -> impl IntoView {
 pub fn RedemptionsPage() -> impl IntoView {
     require_sign_in();
     let paged = Paged::<Redemption>::new(
-        |cursor| match cursor {
-            None => format!("/redemptions/mine?limit={PAGE_SIZE}"),
-            Some(c) => format!("/redemptions/mine?limit={PAGE_SIZE}&cursor={c}"),
+        |cursor| MyRedemptions {
+            query: PageQuery {
+                limit: Some(PAGE_SIZE),
+                cursor,
+            },
         },
         |r| r.id,
     );

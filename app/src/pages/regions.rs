@@ -1,6 +1,7 @@
 //! The region browser (县 → 乡镇 → 村 → 网格): the deployment's county at `/`, any region at
 //! `/regions/{code}`, its children as large tappable rows, a name filter for long lists.
 
+use jifen_shared::api::GetRegion;
 use jifen_shared::regions::{Region, RegionLevel, RegionSummary};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -12,10 +13,11 @@ use crate::i18n::{Text, badge, children_count, t, tr, use_locale};
 /// Lists longer than this get a name filter.
 const FILTER_FROM: usize = 8;
 
-/// `/`: the deployment's home region (`GET /api/v1/regions`).
+/// `/`: the deployment's home region (`GET /regions`).
 #[component]
 pub fn HomeRegion() -> impl IntoView {
-    let region = LocalResource::new(|| api::get::<Region>("/regions"));
+    let region =
+        LocalResource::new(|| async { api::call(&jifen_shared::api::HomeRegion, &(), None).await });
     view! { <RegionScreen region not_found=Text::NotLoaded /> }
 }
 
@@ -24,8 +26,10 @@ pub fn HomeRegion() -> impl IntoView {
 pub fn RegionPage() -> impl IntoView {
     let params = use_params_map();
     let region = LocalResource::new(move || {
-        let code = params.read().get("code").unwrap_or_default();
-        async move { api::get::<Region>(&format!("/regions/{code}")).await }
+        let region = GetRegion {
+            code: params.read().get("code").unwrap_or_default(),
+        };
+        async move { api::call(&region, &(), None).await }
     });
     view! { <RegionScreen region not_found=Text::RegionNotFound /> }
 }

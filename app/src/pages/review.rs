@@ -13,7 +13,8 @@
 //! them.
 
 use jifen_shared::ErrorCode;
-use jifen_shared::points::{Claim, ClaimPhoto, RejectClaim};
+use jifen_shared::api::{ApproveClaim, RejectClaimOf, ReviewQueue};
+use jifen_shared::points::{Claim, ClaimPhoto, RejectClaim, ReviewQuery};
 use leptos::prelude::*;
 
 use super::media::{MediaImage, Zoom};
@@ -140,9 +141,12 @@ enum Outcome {
 fn Queue() -> impl IntoView {
     let locale = use_locale();
     let paged = Paged::<Claim>::new(
-        |cursor| match cursor {
-            None => format!("/review/claims?status=pending&limit={PAGE_SIZE}"),
-            Some(c) => format!("/review/claims?status=pending&limit={PAGE_SIZE}&cursor={c}"),
+        |cursor| ReviewQueue {
+            query: ReviewQuery {
+                status: Some("pending".into()),
+                limit: Some(PAGE_SIZE),
+                cursor,
+            },
         },
         |c| c.id,
     );
@@ -234,22 +238,10 @@ fn ReviewCard(
                     let reason = reason.clone();
                     async move {
                         match reason {
-                            None => {
-                                let empty = serde_json::Map::new();
-                                api::post_as::<_, Claim>(
-                                    &format!("/review/claims/{id}/approve"),
-                                    &empty,
-                                    &token,
-                                )
-                                .await
-                            }
+                            None => api::call(&ApproveClaim { id }, &(), Some(&token)).await,
                             Some(reason) => {
-                                api::post_as::<_, Claim>(
-                                    &format!("/review/claims/{id}/reject"),
-                                    &RejectClaim { reason },
-                                    &token,
-                                )
-                                .await
+                                let body = RejectClaim { reason };
+                                api::call(&RejectClaimOf { id }, &body, Some(&token)).await
                             }
                         }
                     }

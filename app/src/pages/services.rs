@@ -13,12 +13,15 @@
 //!   (five big stars, 好评/中评/差评 under them, a comment); a volunteer takes an open order
 //!   (接单) or completes their own with a note and a photo.
 
-use jifen_shared::ErrorCode;
-use jifen_shared::auth::Role;
-use jifen_shared::media::Media;
-use jifen_shared::services::{
-    Completion, Grade, NewOrder, NewRating, Order, OrderStatus, ServiceType,
+use jifen_shared::api::{
+    CancelOrder, ClaimOrder, CompleteOrder, CreateOrder, Endpoint, GetOrder, ListServiceTypes,
+    MyOrders, RateOrder, UploadMedia,
 };
+use jifen_shared::auth::Role;
+use jifen_shared::services::{
+    Completion, Grade, NewOrder, NewRating, Order, OrderStatus, ServiceType, TypesQuery,
+};
+use jifen_shared::{ErrorCode, PageQuery};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
@@ -28,7 +31,7 @@ use super::media::{MediaImage, Zoom};
 use super::paged::{Paged, PagedList};
 use super::photos::{MAX_PHOTOS, PhotoPicker, Photos};
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in, worth_retrying};
-use crate::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure, Upload};
 use crate::i18n::{
     Text, char_count, order_event, order_reward, photo_n, reward_paid, signed, stars_n, t, tr,
     use_locale,
@@ -178,10 +181,12 @@ pub fn ServicesPage() -> impl IntoView {
 fn TypeList(village: String) -> impl IntoView {
     let locale = use_locale();
     let types = LocalResource::new(move || {
-        let village = village.clone();
-        async move {
-            api::get::<Vec<ServiceType>>(&format!("/services/types?region_code={village}")).await
-        }
+        let types = ListServiceTypes {
+            query: TypesQuery {
+                region_code: village.clone(),
+            },
+        };
+        async move { api::call(&types, &(), None).await }
     });
     move || match types.get() {
         None => view! { <ListSkeleton /> }.into_any(),
@@ -263,10 +268,12 @@ pub fn OrderPage() -> impl IntoView {
 #[component]
 fn OrderLoader(village: String, person: i64, type_id: i64) -> impl IntoView {
     let types = LocalResource::new(move || {
-        let village = village.clone();
-        async move {
-            api::get::<Vec<ServiceType>>(&format!("/services/types?region_code={village}")).await
-        }
+        let types = ListServiceTypes {
+            query: TypesQuery {
+                region_code: village.clone(),
+            },
+        };
+        async move { api::call(&types, &(), None).await }
     });
     move || match types.get() {
         None => view! { <ListSkeleton /> }.into_any(),
@@ -354,9 +361,7 @@ fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
             let result = session
                 .authed(|token| {
                     let (body, key) = (body.clone(), current.key.clone());
-                    async move {
-                        api::post_once::<_, Order>("/services/orders", &body, &token, &key).await
-                    }
+                    async move { api::call_once(&CreateOrder, &body, &token, &key).await }
                 })
                 .await;
             match result {
@@ -523,9 +528,11 @@ pub fn OrderChip(status: OrderStatus) -> impl IntoView {
 pub fn MyOrdersPage() -> impl IntoView {
     require_sign_in();
     let paged = Paged::<Order>::new(
-        |cursor| match cursor {
-            None => format!("/services/orders/mine?limit={PAGE_SIZE}"),
-            Some(c) => format!("/services/orders/mine?limit={PAGE_SIZE}&cursor={c}"),
+        |cursor| MyOrders {
+            query: PageQuery {
+                limit: Some(PAGE_SIZE),
+                cursor,
+            },
         },
         |o| o.id,
     );
@@ -608,9 +615,7 @@ fn load_order(id: i64, into: RwSignal<Option<Result<Order, ApiFailure>>>) {
     let session = use_session();
     leptos::task::spawn_local(async move {
         let result = session
-            .authed(|token| async move {
-                api::get_as::<Order>(&format!("/services/orders/{id}"), &token).await
-            })
+            .authed(|token| async move { api::call(&GetOrder { id }, &(), Some(&token)).await })
             .await;
         into.try_set(Some(result));
     });
@@ -676,14 +681,14 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
         ordered_by_me && rectified.is_some() && rating.as_ref().is_some_and(|r| r.round == 1);
     let actions = match (ordered_by_me, role, status) {
         (true, _, OrderStatus::Open) => {
-            view! { <Act id action="cancel" text=Text::CancelOrder primary=false changed reload /> }
+            view! { <Act id action=OneTap::Cancel text=Text::CancelOrder primary=false changed reload /> }
                 .into_any()
         }
         (true, _, OrderStatus::Completed) if rating.is_none() || rate_again => {
             view! { <RateForm id changed /> }.into_any()
         }
         (false, Some(Role::Volunteer), OrderStatus::Open) => {
-            view! { <Act id action="claim" text=Text::ClaimOrder primary=true changed reload /> }
+            view! { <Act id action=OneTap::Claim text=Text::ClaimOrder primary=true changed reload /> }
                 .into_any()
         }
         (false, Some(Role::Volunteer), OrderStatus::Claimed) if mine_to_complete => {
@@ -838,29 +843,52 @@ fn action_trouble(failure: &ApiFailure) -> Text {
     }
 }
 
-/// `POST /services/orders/{id}/{action}` with `body`, signed in (refreshing the token once if
-/// it expired): the order as it is now. Every action on an order goes through here.
-pub async fn order_action<B: serde::Serialize>(
+/// An action on an order (`POST /services/orders/{id}/{action}`, e.g. `ClaimOrder { id }`)
+/// with `body`, signed in (refreshing the token once if it expired): the order as it is now.
+/// Every action on an order goes through here.
+pub async fn order_action<E: Endpoint<Response = Order>>(
     session: crate::session::Session,
-    id: i64,
-    action: &str,
-    body: &B,
+    action: E,
+    body: &E::Body,
 ) -> Result<Order, ApiFailure> {
-    let path = format!("/services/orders/{id}/{action}");
+    let action = &action;
     session
-        .authed(|token| {
-            let path = path.clone();
-            async move { api::post_as::<_, Order>(&path, body, &token).await }
-        })
+        .authed(|token| async move { api::call(action, body, Some(&token)).await })
         .await
 }
 
-/// A one-tap action on an order (`POST /services/orders/{id}/{action}` with `{}`): 接单,
-/// 取消订单. A refusal is said plainly; the order is read again when it changed meanwhile.
+/// An order action of one tap, without a body (sent as `{}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OneTap {
+    /// 接单 (`POST /services/orders/{id}/claim`).
+    Claim,
+    /// 取消订单 (`POST /services/orders/{id}/cancel`).
+    Cancel,
+}
+
+impl OneTap {
+    /// The last word of its path, as the button's test hook says it.
+    fn name(self) -> &'static str {
+        match self {
+            OneTap::Claim => "claim",
+            OneTap::Cancel => "cancel",
+        }
+    }
+
+    async fn run(self, session: crate::session::Session, id: i64) -> Result<Order, ApiFailure> {
+        match self {
+            OneTap::Claim => order_action(session, ClaimOrder { id }, &()).await,
+            OneTap::Cancel => order_action(session, CancelOrder { id }, &()).await,
+        }
+    }
+}
+
+/// A one-tap action on an order ([`OneTap`]): 接单, 取消订单. A refusal is said plainly; the
+/// order is read again when it changed meanwhile.
 #[component]
 fn Act(
     id: i64,
-    action: &'static str,
+    action: OneTap,
     text: Text,
     primary: bool,
     changed: Callback<Order>,
@@ -876,7 +904,7 @@ fn Act(
         busy.set(true);
         trouble.set(None);
         leptos::task::spawn_local(async move {
-            let result = order_action(session, id, action, &serde_json::Map::new()).await;
+            let result = action.run(session, id).await;
             busy.try_set(false);
             match result {
                 Ok(order) => changed.run(order),
@@ -902,7 +930,7 @@ fn Act(
         <button
             class=if primary { "primary wide" } else { "secondary wide" }
             type="button"
-            data-testid=format!("order-{action}")
+            data-testid=format!("order-{}", action.name())
             disabled=move || busy.get()
             on:click=move |_| run()
         >
@@ -969,7 +997,7 @@ fn RateForm(id: i64, changed: Callback<Order>) -> impl IntoView {
         busy.set(true);
         trouble.set(None);
         leptos::task::spawn_local(async move {
-            let result = order_action(session, id, "rate", &body).await;
+            let result = order_action(session, RateOrder { id }, &body).await;
             busy.try_set(false);
             match result {
                 Ok(order) => changed.run(order),
@@ -1057,12 +1085,15 @@ fn CompleteForm(id: i64, changed: Callback<Order>, reload: Callback<()>) -> impl
                 shot.try_set(Shot::Failed(ApiFailure::Unexpected("FormData".into())));
                 return;
             }
-            let result = session
-                .authed(|token| {
-                    let form = form.clone();
-                    async move { api::upload_form::<Media>("/media", &token, &form, |_| {}).await }
-                })
-                .await;
+            let result =
+                session
+                    .authed(|token| {
+                        let form = form.clone();
+                        async move {
+                            api::upload(&UploadMedia, &token, Upload::Form(&form), |_| {}).await
+                        }
+                    })
+                    .await;
             shot.try_set(match result {
                 Ok(media) => Shot::Done(media.id, src),
                 Err(failure) => Shot::Failed(failure),
@@ -1094,7 +1125,7 @@ fn CompleteForm(id: i64, changed: Callback<Order>, reload: Callback<()>) -> impl
         busy.set(true);
         trouble.set(None);
         leptos::task::spawn_local(async move {
-            let result = order_action(session, id, "complete", &body).await;
+            let result = order_action(session, CompleteOrder { id }, &body).await;
             busy.try_set(false);
             match result {
                 Ok(order) => changed.run(order),

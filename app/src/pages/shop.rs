@@ -13,8 +13,9 @@
 //! carries the same key, and the quantity cannot change meanwhile.
 
 use jifen_shared::ErrorCode;
+use jifen_shared::api::{Endpoint, GetBalance, GetMediaThumb, ListGoods, ListShops, Reserve};
 use jifen_shared::points::PointsBalance;
-use jifen_shared::shop::{Goods, NewRedemption, Redemption, RedemptionLine, Shop};
+use jifen_shared::shop::{Goods, NewRedemption, RedemptionLine, Shop, ShopsQuery};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use serde::{Deserialize, Serialize};
@@ -112,14 +113,16 @@ type Picked = (Shop, Goods);
 fn Shops(village: String, person: i64) -> impl IntoView {
     let session = use_session();
     let shops = LocalResource::new(move || {
-        let village = village.clone();
-        async move { api::get::<Vec<Shop>>(&format!("/shops?village_code={village}")).await }
+        let shops = ListShops {
+            query: ShopsQuery {
+                village_code: village.clone(),
+            },
+        };
+        async move { api::call(&shops, &(), None).await }
     });
     let balance = LocalResource::new(move || async move {
         session
-            .authed(|token| async move {
-                api::get_as::<PointsBalance>("/points/balance", &token).await
-            })
+            .authed(|token| async move { api::call(&GetBalance, &(), Some(&token)).await })
             .await
     });
     let available = Memo::new(move |_| {
@@ -181,7 +184,7 @@ fn ShopGoods(
     let id = shop.id;
     let goods = LocalResource::new(move || {
         restock.track();
-        async move { api::get::<Vec<Goods>>(&format!("/shops/{id}/goods")).await }
+        async move { api::call(&ListGoods { id }, &(), None).await }
     });
     let name = shop.name.clone();
     view! {
@@ -286,7 +289,7 @@ fn GoodsPhoto(photo_id: Option<i64>) -> impl IntoView {
         Some(id) => view! {
             <img
                 class="goods-photo"
-                src=format!("/api/v1/media/{id}/thumb")
+                src=GetMediaThumb { id }.url_path()
                 loading="lazy"
                 alt=move || t(locale.get(), Text::GoodsPhoto)
                 on:error=move |_| failed.set(true)
@@ -365,9 +368,7 @@ fn RedeemSheet(
             let result = session
                 .authed(|token| {
                     let (body, key) = (body.clone(), sent_key.clone());
-                    async move {
-                        api::post_once::<_, Redemption>("/redemptions", &body, &token, &key).await
-                    }
+                    async move { api::call_once(&Reserve, &body, &token, &key).await }
                 })
                 .await;
             busy.try_set(false);

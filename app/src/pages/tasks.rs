@@ -4,9 +4,10 @@
 //! orders the volunteer took (`GET /services/orders/tasks`), each opening the order to finish
 //! it with a note and a photo, and showing the points earned once rated.
 
-use jifen_shared::ErrorCode;
+use jifen_shared::api::{AvailableOrders, ClaimOrder, MyTasks};
 use jifen_shared::auth::Role;
 use jifen_shared::services::{Order, OrderStatus};
+use jifen_shared::{ErrorCode, PageQuery};
 use leptos::prelude::*;
 
 use super::paged::{Paged, PagedList};
@@ -59,16 +60,20 @@ enum Said {
 #[component]
 fn Lists() -> impl IntoView {
     let available = Paged::<Order>::new(
-        |cursor| match cursor {
-            None => format!("/services/orders/available?limit={PAGE_SIZE}"),
-            Some(c) => format!("/services/orders/available?limit={PAGE_SIZE}&cursor={c}"),
+        |cursor| AvailableOrders {
+            query: PageQuery {
+                limit: Some(PAGE_SIZE),
+                cursor,
+            },
         },
         |o| o.id,
     );
     let tasks = Paged::<Order>::new(
-        |cursor| match cursor {
-            None => format!("/services/orders/tasks?limit={PAGE_SIZE}"),
-            Some(c) => format!("/services/orders/tasks?limit={PAGE_SIZE}&cursor={c}"),
+        |cursor| MyTasks {
+            query: PageQuery {
+                limit: Some(PAGE_SIZE),
+                cursor,
+            },
         },
         |o| o.id,
     );
@@ -155,8 +160,7 @@ fn AvailableCard(order: Order) -> impl IntoView {
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let result =
-                super::services::order_action(session, id, "claim", &serde_json::Map::new()).await;
+            let result = super::services::order_action(session, ClaimOrder { id }, &()).await;
             busy.try_set(false);
             claimed.run((id, result.map(|_| ())));
         });

@@ -177,7 +177,7 @@ impl Wechat {
             .get(url)
             .query(&[
                 ("appid", self.credentials.appid.as_str()),
-                ("secret", self.credentials.secret.as_str()),
+                ("secret", self.credentials.secret.expose()),
                 ("code", code),
                 ("grant_type", "authorization_code"),
             ])

@@ -7,10 +7,11 @@
 //! The list is "people living in the grid or holding a role there", so a grid worker who
 //! lives in another grid of the village is listed (and marked) too.
 
+use jifen_shared::ErrorCode;
+use jifen_shared::api::{AssignGridMembers, GrantRole, ListPeople, RevokeRole};
 use jifen_shared::auth::{PersonRoles, Role, RoleGrant};
-use jifen_shared::people::{GridMembers, GridMembersAssigned, PersonListing};
+use jifen_shared::people::{GridMembers, GridMembersAssigned, PeopleQuery, PersonListing};
 use jifen_shared::regions::{Region, RegionCode, RegionLevel};
-use jifen_shared::{ErrorCode, Page};
 use leptos::prelude::*;
 
 use super::grids::up_link;
@@ -62,37 +63,27 @@ pub fn lookup(input: &str) -> Lookup {
     }
 }
 
-/// Percent-encodes a query value (UTF-8; only unreserved characters stay as they are).
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// `/admin/people?region_code=…[&q=…|&phone=…]&limit=…[&cursor=…]`.
-pub fn people_path(
+/// `GET /admin/people?region_code=…[&phone=…|&q=…]&limit=…[&cursor=…]`.
+pub fn people(
     region: &RegionCode,
     lookup: &Lookup,
     limit: u32,
-    cursor: Option<&str>,
-) -> String {
-    let mut path = format!("/admin/people?region_code={}", encode(region.as_str()));
-    match lookup {
-        Lookup::Name(q) => path.push_str(&format!("&q={}", encode(q))),
-        Lookup::Phone(p) => path.push_str(&format!("&phone={}", encode(p))),
-        Lookup::Everyone | Lookup::PartialPhone => {}
+    cursor: Option<String>,
+) -> ListPeople {
+    let (phone, q) = match lookup {
+        Lookup::Name(q) => (None, Some(q.clone())),
+        Lookup::Phone(p) => (Some(p.clone()), None),
+        Lookup::Everyone | Lookup::PartialPhone => (None, None),
+    };
+    ListPeople {
+        query: PeopleQuery {
+            region_code: Some(region.to_string()),
+            phone,
+            q,
+            limit: Some(limit),
+            cursor,
+        },
     }
-    path.push_str(&format!("&limit={limit}"));
-    if let Some(cursor) = cursor {
-        path.push_str(&format!("&cursor={}", encode(cursor)));
-    }
-    path
 }
 
 /// `+8613800138000` as people write it, `138 0013 8000`; a masked number stays as it is.
@@ -160,20 +151,18 @@ pub fn GridPeople(region: Region, home: RegionCode) -> impl IntoView {
 
     let load = move |cursor: Option<String>| {
         let this = generation.get_value();
-        let path = people_path(
+        let page = people(
             &grid.get_value(),
             &Lookup::Everyone,
             PAGE_SIZE,
-            cursor.as_deref(),
+            cursor.clone(),
         );
         let state = if cursor.is_some() { more } else { first };
         state.set(Load::Busy);
         leptos::task::spawn_local(async move {
+            let page = &page;
             let result = session
-                .authed(|token| {
-                    let path = path.clone();
-                    async move { api::get_as::<Page<PersonListing>>(&path, &token).await }
-                })
+                .authed(|token| async move { api::call(page, &(), Some(&token)).await })
                 .await;
             if generation.get_value() != this {
                 return;
@@ -348,22 +337,15 @@ fn MemberRow(
                     async move {
                         match change {
                             Change::Appoint => {
-                                api::post_as::<_, PersonRoles>(
-                                    &format!("/admin/users/{id}/roles"),
-                                    &grant,
-                                    &token,
-                                )
-                                .await
+                                api::call(&GrantRole { id }, &grant, Some(&token)).await
                             }
                             Change::Dismiss => {
-                                api::delete_as::<PersonRoles>(
-                                    &format!(
-                                        "/admin/users/{id}/roles/{}/{}",
-                                        grant.role, grant.region_code
-                                    ),
-                                    &token,
-                                )
-                                .await
+                                let revoke = RevokeRole {
+                                    id,
+                                    role: grant.role.to_string(),
+                                    region_code: grant.region_code.to_string(),
+                                };
+                                api::call(&revoke, &(), Some(&token)).await
                             }
                         }
                     }
@@ -487,14 +469,12 @@ fn AddVillagers(
             hint.set(Some(Text::PhoneInvalid));
             return;
         }
-        let path = people_path(&village.get_value(), &wanted, FOUND_SIZE, None);
+        let found_people = people(&village.get_value(), &wanted, FOUND_SIZE, None);
         finding.set(Load::Busy);
         leptos::task::spawn_local(async move {
+            let found_people = &found_people;
             let answer = session
-                .authed(|token| {
-                    let path = path.clone();
-                    async move { api::get_as::<Page<PersonListing>>(&path, &token).await }
-                })
+                .authed(|token| async move { api::call(found_people, &(), Some(&token)).await })
                 .await;
             match answer {
                 Ok(page) => {
@@ -519,15 +499,13 @@ fn AddVillagers(
         let body = GridMembers {
             person_ids: ids.clone(),
         };
-        let path = format!("/admin/grids/{}/members", grid.get_value());
+        let assign = AssignGridMembers {
+            code: grid.get_value().to_string(),
+        };
         leptos::task::spawn_local(async move {
+            let (assign, body) = (&assign, &body);
             let answer = session
-                .authed(|token| {
-                    let (path, body) = (path.clone(), body.clone());
-                    async move {
-                        api::post_as::<_, GridMembersAssigned>(&path, &body, &token).await
-                    }
-                })
+                .authed(|token| async move { api::call(assign, body, Some(&token)).await })
                 .await;
             match answer {
                 Ok(counts) => {
@@ -712,24 +690,39 @@ mod tests {
     }
 
     #[test]
-    fn people_paths_are_encoded() {
+    fn lookups_become_people_queries() {
         let grid = RegionCode::parse("410783101230-001").unwrap();
+        let everyone = PeopleQuery {
+            region_code: Some("410783101230-001".into()),
+            limit: Some(20),
+            ..PeopleQuery::default()
+        };
+        assert_eq!(people(&grid, &Lookup::Everyone, 20, None).query, everyone);
         assert_eq!(
-            people_path(&grid, &Lookup::Everyone, 20, None),
-            "/admin/people?region_code=410783101230-001&limit=20"
-        );
-        assert_eq!(
-            people_path(&grid, &Lookup::Everyone, 20, Some("42")),
-            "/admin/people?region_code=410783101230-001&limit=20&cursor=42"
+            people(&grid, &Lookup::Everyone, 20, Some("42".into())).query,
+            PeopleQuery {
+                cursor: Some("42".into()),
+                ..everyone
+            }
         );
         let village = RegionCode::parse("410783101230").unwrap();
         assert_eq!(
-            people_path(&village, &Lookup::Name("张 三".into()), 20, None),
-            "/admin/people?region_code=410783101230&q=%E5%BC%A0%20%E4%B8%89&limit=20"
+            people(&village, &Lookup::Name("张 三".into()), 20, None).query,
+            PeopleQuery {
+                region_code: Some("410783101230".into()),
+                q: Some("张 三".into()),
+                limit: Some(20),
+                ..PeopleQuery::default()
+            }
         );
         assert_eq!(
-            people_path(&village, &Lookup::Phone("+86 138".into()), 5, None),
-            "/admin/people?region_code=410783101230&phone=%2B86%20138&limit=5"
+            people(&village, &Lookup::Phone("+86 138".into()), 5, None).query,
+            PeopleQuery {
+                region_code: Some("410783101230".into()),
+                phone: Some("+86 138".into()),
+                limit: Some(5),
+                ..PeopleQuery::default()
+            }
         );
     }
 

@@ -8,10 +8,9 @@
 //! [`super::grid`]): its people, adding villagers to it, appointing its grid workers.
 
 use jifen_shared::ErrorCode;
+use jifen_shared::api::{CreateGridIn, GetRegion};
 use jifen_shared::auth::RoleGrant;
-use jifen_shared::regions::{
-    CreateGrid, CreatedGrid, Region, RegionCode, RegionLevel, RegionSummary,
-};
+use jifen_shared::regions::{CreateGrid, Region, RegionCode, RegionLevel, RegionSummary};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -46,8 +45,10 @@ fn GridsScreen(grant: RoleGrant) -> impl IntoView {
             .unwrap_or_else(|| here.clone())
     });
     let region = LocalResource::new(move || {
-        let code = code.get();
-        async move { api::get::<Region>(&format!("/regions/{code}")).await }
+        let region = GetRegion {
+            code: code.get().to_string(),
+        };
+        async move { api::call(&region, &(), None).await }
     });
     let retry = Callback::new(move |_| region.refetch());
     move || {
@@ -189,15 +190,12 @@ fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
             name: wanted.clone(),
         };
         leptos::task::spawn_local(async move {
-            let result =
-                session
-                    .authed(|token| {
-                        let body = body.clone();
-                        async move {
-                            api::post_as::<_, CreatedGrid>("/admin/grids", &body, &token).await
-                        }
-                    })
-                    .await;
+            let result = session
+                .authed(|token| {
+                    let body = body.clone();
+                    async move { api::call(&CreateGridIn, &body, Some(&token)).await }
+                })
+                .await;
             match result {
                 Ok(created) => {
                     grids.update(|g| {
@@ -219,8 +217,10 @@ fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
                     })));
                     // The grid may exist after all (the answer was lost on the way back):
                     // show the list as the server has it.
-                    let path = format!("/regions/{}", body.village_code);
-                    if let Ok(fresh) = api::get::<Region>(&path).await {
+                    let village = GetRegion {
+                        code: body.village_code.to_string(),
+                    };
+                    if let Ok(fresh) = api::call(&village, &(), None).await {
                         grids.set(fresh.children);
                     }
                 }

@@ -4,6 +4,7 @@
 //! keeps the chosen file for a retry. The columns are explained and a sample file is offered.
 
 use jifen_shared::ErrorCode;
+use jifen_shared::api::ImportVillagers;
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::imports::RowError;
 use jifen_shared::people::VillagerImportReport;
@@ -12,7 +13,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::AdminFrame;
-use crate::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure, Upload};
 use crate::i18n::{Text, line_no, row_problem, t, tr, uploading, use_locale};
 use crate::pages::{explain, worth_retrying};
 use crate::session::use_session;
@@ -102,11 +103,10 @@ fn ImportScreen(grant: RoleGrant) -> impl IntoView {
                 .authed(|token| {
                     let chosen = chosen.clone();
                     async move {
-                        api::upload::<VillagerImportReport>(
-                            "/admin/villagers/import",
+                        api::upload(
+                            &ImportVillagers,
                             &token,
-                            &chosen,
-                            "text/csv",
+                            Upload::File(&chosen, "text/csv"),
                             move |sent| phase.set(Phase::Sending(sent)),
                         )
                         .await

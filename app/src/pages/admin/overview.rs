@@ -11,9 +11,10 @@
 //! `overview-range-7|30|month|custom` on the range buttons; `overview-region` on each child
 //! region's row (`data-region`); `export-<table>` on each export button.
 
+use jifen_shared::api::ReportOverview;
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::regions::RegionCode;
-use jifen_shared::reports::Overview;
+use jifen_shared::reports::{Overview, OverviewQuery};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsCast;
@@ -73,18 +74,19 @@ fn Screen(grant: RoleGrant) -> impl IntoView {
         r => dates(r),
     });
     let overview = LocalResource::new(move || {
-        let path = format!(
-            "/admin/reports/overview?region_code={}&from={}&to={}",
-            code.get(),
-            period.get().0,
-            period.get().1
-        );
+        let (from, to) = period.get();
+        let report = ReportOverview {
+            query: OverviewQuery {
+                region_code: code.get().to_string(),
+                from: Some(from),
+                to: Some(to),
+                ..OverviewQuery::default()
+            },
+        };
         async move {
+            let report = &report;
             session
-                .authed(|token| {
-                    let path = path.clone();
-                    async move { api::get_as::<Overview>(&path, &token).await }
-                })
+                .authed(|token| async move { api::call(report, &(), Some(&token)).await })
                 .await
         }
     });
@@ -198,21 +200,26 @@ fn small(label: Text, value: String) -> impl IntoView {
 /// A section title with its 导出CSV button.
 fn section(title: Text, table: &'static str, o: &Overview) -> impl IntoView + use<> {
     let file = format!("数据概览-{}-{table}-{}-{}.csv", o.region_name, o.from, o.to);
-    let path = format!(
-        "/admin/reports/overview?region_code={}&from={}&to={}&format=csv&table={table}",
-        o.region_code, o.from, o.to
-    );
+    let report = ReportOverview {
+        query: OverviewQuery {
+            region_code: o.region_code.clone(),
+            from: Some(o.from.clone()),
+            to: Some(o.to.clone()),
+            format: Some("csv".into()),
+            table: Some(table.into()),
+        },
+    };
     view! {
         <div class="section-head">
             <h2 class="section-title">{tr(title)}</h2>
-            <ExportButton path file table />
+            <ExportButton report file table />
         </div>
     }
 }
 
 /// Fetches the CSV with the bearer token and saves it through a `Blob` URL.
 #[component]
-fn ExportButton(path: String, file: String, table: &'static str) -> impl IntoView {
+fn ExportButton(report: ReportOverview, file: String, table: &'static str) -> impl IntoView {
     let session = use_session();
     let busy = RwSignal::new(false);
     let trouble = RwSignal::new(None::<Text>);
@@ -222,13 +229,11 @@ fn ExportButton(path: String, file: String, table: &'static str) -> impl IntoVie
         }
         busy.set(true);
         trouble.set(None);
-        let (path, file) = (path.clone(), file.clone());
+        let (report, file) = (report.clone(), file.clone());
         leptos::task::spawn_local(async move {
+            let report = &report;
             let blob = session
-                .authed(|token| {
-                    let path = path.clone();
-                    async move { api::get_blob_as(&path, &token).await }
-                })
+                .authed(|token| async move { api::get_blob(report, &token).await })
                 .await;
             busy.try_set(false);
             match blob {

@@ -5,10 +5,15 @@
 //! (`GET /admin/rectifications?status=open`), each closed with what was done
 //! (`POST /admin/rectifications/{id}/close`).
 
+use jifen_shared::api::{
+    CloseRectificationOf, DispatchOrder, GetOrder, ListPeople, ListRectifications, RegionOrders,
+};
 use jifen_shared::auth::{Role, RoleGrant};
-use jifen_shared::people::PersonListing;
-use jifen_shared::services::{CloseRectification, Dispatch, Order, OrderStatus, Rectification};
-use jifen_shared::{ErrorCode, Page};
+use jifen_shared::people::{PeopleQuery, PersonListing};
+use jifen_shared::services::{
+    CloseRectification, Dispatch, Order, OrderStatus, Rectification, RectificationsQuery,
+};
+use jifen_shared::{ErrorCode, PageQuery};
 use leptos::prelude::*;
 
 use super::AdminFrame;
@@ -35,9 +40,11 @@ pub fn ServicesAdminPage() -> impl IntoView {
 fn Screen(grant: RoleGrant) -> impl IntoView {
     let _ = grant;
     let orders = Paged::<Order>::new(
-        |cursor| match cursor {
-            None => format!("/admin/services/orders?limit={PAGE_SIZE}"),
-            Some(c) => format!("/admin/services/orders?limit={PAGE_SIZE}&cursor={c}"),
+        |cursor| RegionOrders {
+            query: PageQuery {
+                limit: Some(PAGE_SIZE),
+                cursor,
+            },
         },
         |o| o.id,
     );
@@ -52,17 +59,16 @@ fn Screen(grant: RoleGrant) -> impl IntoView {
 /// The volunteers of `village` (people there holding the volunteer role).
 async fn volunteers_of(village: String) -> Result<Vec<PersonListing>, ApiFailure> {
     let session = use_session();
+    let people = ListPeople {
+        query: PeopleQuery {
+            region_code: Some(village),
+            limit: Some(100),
+            ..PeopleQuery::default()
+        },
+    };
+    let people = &people;
     let page = session
-        .authed(|token| {
-            let village = village.clone();
-            async move {
-                api::get_as::<Page<PersonListing>>(
-                    &format!("/admin/people?region_code={village}&limit=100"),
-                    &token,
-                )
-                .await
-            }
-        })
+        .authed(|token| async move { api::call(people, &(), Some(&token)).await })
         .await?;
     Ok(page
         .items
@@ -106,12 +112,8 @@ fn AdminOrder(order: Order) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let result = session
                 .authed(|token| async move {
-                    api::post_as::<_, Order>(
-                        &format!("/admin/services/orders/{id}/dispatch"),
-                        &Dispatch { volunteer_id },
-                        &token,
-                    )
-                    .await
+                    let body = Dispatch { volunteer_id };
+                    api::call(&DispatchOrder { id }, &body, Some(&token)).await
                 })
                 .await;
             busy.try_set(false);
@@ -199,7 +201,12 @@ fn RectificationList() -> impl IntoView {
     let list = LocalResource::new(move || async move {
         session
             .authed(|token| async move {
-                api::get_as::<Vec<Rectification>>("/admin/rectifications?status=open", &token).await
+                let open = ListRectifications {
+                    query: RectificationsQuery {
+                        status: Some("open".into()),
+                    },
+                };
+                api::call(&open, &(), Some(&token)).await
             })
             .await
     });
@@ -233,9 +240,9 @@ fn RectificationCard(r: Rectification) -> impl IntoView {
     let due = r.due_at.clone();
     let about = LocalResource::new(move || async move {
         session
-            .authed(|token| async move {
-                api::get_as::<Order>(&format!("/services/orders/{order}"), &token).await
-            })
+            .authed(
+                |token| async move { api::call(&GetOrder { id: order }, &(), Some(&token)).await },
+            )
             .await
     });
     let follow_up = RwSignal::new(String::new());
@@ -259,14 +266,7 @@ fn RectificationCard(r: Rectification) -> impl IntoView {
                     let body = CloseRectification {
                         follow_up: text.clone(),
                     };
-                    async move {
-                        api::post_as::<_, Rectification>(
-                            &format!("/admin/rectifications/{id}/close"),
-                            &body,
-                            &token,
-                        )
-                        .await
-                    }
+                    async move { api::call(&CloseRectificationOf { id }, &body, Some(&token)).await }
                 })
                 .await;
             busy.try_set(false);

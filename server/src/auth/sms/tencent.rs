@@ -158,7 +158,7 @@ impl TencentSender {
         ];
         let authorization = Signing {
             secret_id: &s.secret_id,
-            secret_key: &s.secret_key,
+            secret_key: s.secret_key.expose(),
             service: SERVICE,
             timestamp,
         }
