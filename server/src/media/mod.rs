@@ -4,8 +4,12 @@
 //! thumbnailed, stored by content hash, and served only to people allowed to see them.
 //!
 //! - [`process`]: bytes → upright JPEG + thumbnail (format sniffing, limits, orientation);
-//! - [`storage`]: the `media` table, the files on disk, and [`storage::visible_to`] — who sees
-//!   a photo — and [`storage::owned_by`] for code that attaches photos;
+//! - [`storage`]: the `media` table, the files on disk, and [`storage::owned_by`] for code
+//!   that attaches photos;
+//! - this module: [`visible_to`] — who sees a photo, asking each domain that attaches photos
+//!   about its own attachments (claims: [`crate::points::claims::photo_visible_to`], service
+//!   orders: [`crate::services::orders::photo_visible_to`]); media reads no other domain's
+//!   table;
 //! - [`routes`]: `POST /media`, `GET /media/{id}`, `GET /media/{id}/thumb`;
 //! - this module: [`upload`], the service behind `POST /media`.
 
@@ -111,4 +115,30 @@ pub async fn upload(
         height: processed.height,
         sha256: processed.sha256,
     })
+}
+
+/// **The one place that decides who sees a photo** (after [`storage::public`], for goods
+/// photos of the points supermarket, which anyone may see). The upload `id` if the caller
+/// (`caller_id` holding `roles`) may see it, else `None` — for an unknown id too, so that
+/// nobody learns which photos exist.
+///
+/// Who sees a photo: whoever uploaded it, and whoever may see something it is attached to —
+/// each domain that attaches photos answers for its own:
+/// - a claim (申报积分): [`crate::points::claims::photo_visible_to`] — the claimant and
+///   whoever may review the claim;
+/// - a service order (五单): [`crate::services::orders::photo_visible_to`] — whoever may see
+///   the order.
+pub async fn visible_to(
+    db: &Db,
+    caller_id: i64,
+    roles: &[jifen_shared::auth::RoleGrant],
+    id: i64,
+) -> Result<Option<storage::StoredMedia>, sqlx::Error> {
+    let Some(media) = storage::find(db, id).await? else {
+        return Ok(None);
+    };
+    let visible = media.uploader_id == caller_id
+        || crate::points::claims::photo_visible_to(db, id, caller_id, roles).await?
+        || crate::services::orders::photo_visible_to(db, id, caller_id, roles).await?;
+    Ok(visible.then_some(media))
 }

@@ -229,7 +229,7 @@ async fn get_media_thumb(
 }
 
 /// Answers with a file of upload `id` if it is public ([`storage::public`]) or the caller
-/// may see it ([`storage::visible_to`]), else 404 whether or not it exists (401 when nobody
+/// may see it ([`super::visible_to`]), else 404 whether or not it exists (401 when nobody
 /// is signed in).
 async fn serve(
     req: &HttpRequest,
@@ -243,7 +243,7 @@ async fn serve(
         Some(media) => media,
         None => {
             let caller = caller.ok_or(crate::auth::AuthError::Unauthenticated)?;
-            storage::visible_to(&state.db, caller.id, &caller.roles, id)
+            super::visible_to(&state.db, caller.id, &caller.roles, id)
                 .await?
                 .ok_or_else(not_found)?
         }

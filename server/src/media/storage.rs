@@ -8,12 +8,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use jifen_shared::auth::RoleGrant;
-use jifen_shared::regions::RegionCode;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::policy::{self, Action};
 use crate::storage::Db;
 
 /// One stored upload (a row of `media`).
@@ -102,69 +99,6 @@ pub async fn public(db: &Db, id: i64) -> Result<Option<StoredMedia>, sqlx::Error
     .as_ref()
     .map(from_row)
     .transpose()
-}
-
-/// **The one place that decides who sees a photo** (after [`public`]). The upload `id` if the caller (`caller_id`
-/// holding `roles`) may see it, else `None` — for an unknown id too, so that nobody learns
-/// which photos exist.
-///
-/// Who sees a photo:
-/// - whoever uploaded it;
-/// - for each claim (申报积分) it is attached to (`claim_photos` → `point_claims`): the
-///   claimant, and whoever may review that claim — [`Action::ReviewClaims`] over the claim's
-///   `region_code` (the grid worker of the claimant's grid, the admins of their village,
-///   township and county). Seeing is not deciding: the conflict-of-interest rule
-///   ([`policy::may_review_claimant`]) limits who approves, not who looks.
-///
-/// - a goods photo of the points supermarket (`shop_goods.photo_id`) is public, like the
-///   goods list: see [`public`], checked before this.
-///
-/// - for each service order (五单) it belongs to (`service_order_photos`, the villager's or the
-///   volunteer's): whoever may see the order ([`crate::services::orders::may_see`]: its
-///   orderer, its volunteer, volunteers of its area while it is open, admins of its region,
-///   the grid worker of its grid).
-pub async fn visible_to(
-    db: &Db,
-    caller_id: i64,
-    roles: &[RoleGrant],
-    id: i64,
-) -> Result<Option<StoredMedia>, sqlx::Error> {
-    let Some(media) = find(db, id).await? else {
-        return Ok(None);
-    };
-    if media.uploader_id == caller_id {
-        return Ok(Some(media));
-    }
-    let claims = sqlx::query(
-        "SELECT c.claimant_id, c.region_code FROM claim_photos p \
-         JOIN point_claims c ON c.id = p.claim_id WHERE p.media_id = $1",
-    )
-    .bind(id)
-    .fetch_all(db.reader())
-    .await?;
-    for claim in &claims {
-        let claimant_id: i64 = claim.try_get("claimant_id")?;
-        let region: String = claim.try_get("region_code")?;
-        let reviewer = RegionCode::parse(&region)
-            .is_ok_and(|region| policy::may(roles, Action::ReviewClaims, &region));
-        if claimant_id == caller_id || reviewer {
-            return Ok(Some(media));
-        }
-    }
-    let orders: Vec<i64> =
-        sqlx::query("SELECT order_id FROM service_order_photos WHERE media_id = $1")
-            .bind(id)
-            .fetch_all(db.reader())
-            .await?
-            .iter()
-            .map(|r| r.try_get("order_id"))
-            .collect::<Result<_, _>>()?;
-    for order_id in orders {
-        if crate::services::orders::may_see(db, order_id, caller_id, roles).await? {
-            return Ok(Some(media));
-        }
-    }
-    Ok(None)
 }
 
 /// Which of `ids` exist and were uploaded by `uploader_id`, as `(id, sha256)`, in the order of

@@ -640,3 +640,34 @@ pub async fn review_queue(
     attach_photos(&mut *db.reader().acquire().await?, &mut claims, true).await?;
     Ok(Page::from_overfetch(claims, limit as usize, |c| c.id))
 }
+
+/// Whether the caller (`caller_id` holding `roles`) may see photo `media_id` through a claim it
+/// is attached to (`claim_photos`): the claimant, and whoever may review that claim —
+/// [`Action::ReviewClaims`] over the claim's `region_code` (the grid worker of the claimant's
+/// grid, the admins of their village, township and county). Seeing is not deciding: the
+/// conflict-of-interest rule ([`policy::may_review_claimant`]) limits who approves, not who
+/// looks. Asked by [`crate::media::visible_to`].
+pub async fn photo_visible_to(
+    db: &Db,
+    media_id: i64,
+    caller_id: i64,
+    roles: &[RoleGrant],
+) -> Result<bool, sqlx::Error> {
+    let claims = sqlx::query(
+        "SELECT c.claimant_id, c.region_code FROM claim_photos p \
+         JOIN point_claims c ON c.id = p.claim_id WHERE p.media_id = $1",
+    )
+    .bind(media_id)
+    .fetch_all(db.reader())
+    .await?;
+    for claim in &claims {
+        let claimant_id: i64 = claim.try_get("claimant_id")?;
+        let region: String = claim.try_get("region_code")?;
+        let reviewer = RegionCode::parse(&region)
+            .is_ok_and(|region| policy::may(roles, Action::ReviewClaims, &region));
+        if claimant_id == caller_id || reviewer {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

@@ -82,6 +82,24 @@ pub async fn may_see(
         .is_some_and(|o| standing(&o, person_id, grants).is_some()))
 }
 
+/// Whether the caller may see photo `media_id` through a service order it belongs to (the
+/// villager's or the volunteer's photos): whoever may see the order ([`may_see`]: its
+/// orderer, its volunteer, volunteers of its area while it is open, admins of its region, the
+/// grid worker of its grid). Asked by [`crate::media::visible_to`].
+pub async fn photo_visible_to(
+    db: &Db,
+    media_id: i64,
+    caller_id: i64,
+    roles: &[RoleGrant],
+) -> Result<bool, sqlx::Error> {
+    for order_id in storage::orders_of_photo(db.reader(), media_id).await? {
+        if may_see(db, order_id, caller_id, roles).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 fn grid_worker_of(order: &OrderRow, grants: &[RoleGrant]) -> bool {
     let Some(grid) = order
         .grid_code

@@ -545,3 +545,17 @@ where
         q.try_get("in_time")?,
     ])
 }
+
+/// The orders photo `media_id` belongs to (`service_order_photos`).
+pub async fn orders_of_photo<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    media_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query("SELECT order_id FROM service_order_photos WHERE media_id = $1")
+        .bind(media_id)
+        .fetch_all(exec)
+        .await?
+        .iter()
+        .map(|r| r.try_get("order_id"))
+        .collect()
+}
