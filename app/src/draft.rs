@@ -1,17 +1,88 @@
-//! Claim drafts (申报草稿) on this phone, so that a reload, a dropped connection or a closed
+//! Half-done forms kept on this phone, so that a reload, a dropped connection or a closed
 //! WeChat window loses nothing (UX.md, "Forgiving").
 //!
-//! A draft belongs to one person and one rule (`localStorage` key
-//! `jifen.draft.{person}.{rule}`): the note typed so far, the photos already uploaded (their
-//! media ids), and the `Idempotency-Key` its claim is sent with. The key is made with the
-//! draft, not at the tap, so a second tap, a retry after a timeout, or a send after a reload
-//! all carry the same key and the server makes one claim at most.
+//! One mechanism for all of them: a [`Draft`] is where one value of a [`Kept`] type lives in
+//! `localStorage`, under `jifen.{what}.{person}.{id}` — a claim (申报草稿, `jifen.draft.{person}.{rule}`:
+//! the note typed so far, the photos already uploaded (their media ids) and the claim's
+//! `Idempotency-Key`), a service order (`jifen.order.{person}.{type}`), a redemption sent but
+//! not yet answered (`jifen.redeem.{person}.{goods}`). The key is made with the draft, not at
+//! the tap, so a second tap, a retry after a timeout, or a send after a reload all carry the
+//! same key and the server makes one at most.
 
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-/// A claim being written.
+/// A value kept on the phone by a [`Draft`].
+pub trait Kept: Serialize + DeserializeOwned {
+    /// The second word of its storage key (`draft`, `order`, `redeem`).
+    const WHAT: &'static str;
+
+    /// Whether a value read back can be used (one that cannot is dropped, e.g. without its key).
+    fn usable(&self) -> bool;
+}
+
+/// Where the `T` of one person for one thing (a rule, a service type, a goods) is kept:
+/// `localStorage` key `jifen.{T::WHAT}.{person}.{id}`.
+#[derive(Debug)]
+pub struct Draft<T> {
+    person: i64,
+    id: i64,
+    of: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Draft<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Draft<T> {}
+
+impl<T: Kept> Draft<T> {
+    /// The place of `person`'s `T` for `id`.
+    pub fn new(person: i64, id: i64) -> Draft<T> {
+        Draft {
+            person,
+            id,
+            of: PhantomData,
+        }
+    }
+
+    /// Its `localStorage` key.
+    pub fn key(self) -> String {
+        format!("jifen.{}.{}.{}", T::WHAT, self.person, self.id)
+    }
+
+    /// The saved value, if any (one that does not read, or is not [`Kept::usable`], is dropped).
+    pub fn load(self) -> Option<T> {
+        let text = storage()?.get_item(&self.key()).ok()??;
+        serde_json::from_str(&text).ok().filter(T::usable)
+    }
+
+    /// Keeps `value` on this phone (quietly does nothing where storage is off, e.g. private mode).
+    pub fn save(self, value: &T) {
+        if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(value)) {
+            let _ = storage.set_item(&self.key(), &text);
+        }
+    }
+
+    /// Forgets it (sent, or started over).
+    pub fn clear(self) {
+        if let Some(storage) = storage() {
+            let _ = storage.remove_item(&self.key());
+        }
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// A claim being written (申报草稿).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
+pub struct ClaimDraft {
     /// The `Idempotency-Key` of its `POST /claims`.
     pub key: String,
     #[serde(default)]
@@ -21,10 +92,10 @@ pub struct Draft {
     pub photo_ids: Vec<i64>,
 }
 
-impl Draft {
+impl ClaimDraft {
     /// A new, empty draft with a fresh key.
-    pub fn new() -> Draft {
-        Draft {
+    pub fn new() -> ClaimDraft {
+        ClaimDraft {
             key: new_key(),
             note: String::new(),
             photo_ids: Vec::new(),
@@ -37,45 +108,23 @@ impl Draft {
     }
 }
 
-impl Default for Draft {
+impl Default for ClaimDraft {
     fn default() -> Self {
-        Draft::new()
+        ClaimDraft::new()
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
+impl Kept for ClaimDraft {
+    const WHAT: &'static str = "draft";
 
-fn storage_key(person: i64, rule: i64) -> String {
-    format!("jifen.draft.{person}.{rule}")
-}
-
-/// The saved draft of `person` for `rule`, if any (one that does not read is dropped).
-pub fn load(person: i64, rule: i64) -> Option<Draft> {
-    let text = storage()?.get_item(&storage_key(person, rule)).ok()??;
-    serde_json::from_str(&text)
-        .ok()
-        .filter(|d: &Draft| !d.key.is_empty())
-}
-
-/// Keeps `draft` on this phone (quietly does nothing where storage is off, e.g. private mode).
-pub fn save(person: i64, rule: i64, draft: &Draft) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(draft)) {
-        let _ = storage.set_item(&storage_key(person, rule), &text);
+    fn usable(&self) -> bool {
+        !self.key.is_empty()
     }
 }
 
-/// Forgets the draft (sent, or started over).
-pub fn clear(person: i64, rule: i64) {
-    if let Some(storage) = storage() {
-        let _ = storage.remove_item(&storage_key(person, rule));
-    }
-}
-
-/// Whether `person` has a draft with something in it for `rule`.
-pub fn has_content(person: i64, rule: i64) -> bool {
-    load(person, rule).is_some_and(|d| !d.is_blank())
+/// Where `person`'s claim for `rule` is kept.
+pub fn claim(person: i64, rule: i64) -> Draft<ClaimDraft> {
+    Draft::new(person, rule)
 }
 
 /// A fresh idempotency key for a claim: `claim-` and 32 hex digits (see [`new_key_for`]).
@@ -113,18 +162,19 @@ mod tests {
 
     #[test]
     fn a_draft_survives_its_json_and_older_shapes() {
-        let draft = Draft {
+        let draft = ClaimDraft {
             key: "claim-00ff".into(),
             note: "扶王奶奶过马路".into(),
             photo_ids: vec![3, 1],
         };
+        assert_eq!(claim(7, 3).key(), "jifen.draft.7.3");
         let text = serde_json::to_string(&draft).unwrap();
-        assert_eq!(serde_json::from_str::<Draft>(&text).unwrap(), draft);
+        assert_eq!(serde_json::from_str::<ClaimDraft>(&text).unwrap(), draft);
         // A draft saved before photos existed still reads.
-        let old: Draft = serde_json::from_str(r#"{"key":"claim-1"}"#).unwrap();
+        let old: ClaimDraft = serde_json::from_str(r#"{"key":"claim-1"}"#).unwrap();
         assert!(old.is_blank());
         assert!(
-            !Draft {
+            !ClaimDraft {
                 note: " x ".into(),
                 ..old
             }

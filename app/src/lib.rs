@@ -6,6 +6,7 @@
 //! tap-to-reload screen if the app itself ever crashes ([`crash`]).
 
 pub mod api;
+pub mod components;
 pub mod crash;
 pub mod draft;
 pub mod i18n;

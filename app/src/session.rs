@@ -13,7 +13,7 @@ use std::future::Future;
 use futures_util::FutureExt;
 use futures_util::future::{LocalBoxFuture, Shared};
 use jifen_shared::ErrorCode;
-use jifen_shared::api::{Logout, RefreshTokens};
+use jifen_shared::api::{Endpoint, Logout, RefreshTokens};
 use jifen_shared::auth::{Me, Role, RoleGrant, Tokens};
 use leptos::prelude::*;
 
@@ -84,6 +84,17 @@ impl Session {
         leptos::task::spawn_local(async {
             let _ = api::call_by_cookie(&Logout).await;
         });
+    }
+
+    /// `endpoint` with `body`, signed in ([`Session::authed`]): the request almost every
+    /// signed-in screen makes.
+    pub async fn call<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        body: &E::Body,
+    ) -> Result<E::Response, ApiFailure> {
+        self.authed(|token| async move { api::call(endpoint, body, Some(&token)).await })
+            .await
     }
 
     /// Runs `call` with the access token. When the token has expired (401 `unauthenticated`:

@@ -18,13 +18,13 @@ use jifen_shared::ErrorCode;
 use jifen_shared::api::{CreateClaim, ListRules};
 use jifen_shared::points::{Claim, NewClaim, Rule, RuleCategory, RulesQuery};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use super::claims::StatusChip;
 use super::photos::{PhotoPicker, Photos};
-use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in, worth_retrying};
+use super::{ListSkeleton, TabbedScreen, explain, require_sign_in, worth_retrying};
 use crate::api::{self, ApiFailure};
-use crate::draft::{self, Draft};
+use crate::components::{chevron, in_village, in_village_with, load_trouble, notice, path_id};
+use crate::draft::{self, ClaimDraft};
 use crate::i18n::{Text, caps, category_name, char_count, rule_points, signed, t, tr, use_locale};
 use crate::session::use_session;
 
@@ -70,40 +70,13 @@ pub fn earnable(rule: &Rule) -> bool {
     rule.active && rule.points > 0
 }
 
-/// The signed-in person and their village, as a memo: a token refresh (which sets the person
-/// again) does not rebuild a claim with uploads in flight.
-pub fn person_and_village() -> Memo<Option<(i64, Option<String>)>> {
-    let session = use_session();
-    Memo::new(move |_| {
-        session.me.with(|m| {
-            m.as_ref()
-                .map(|m| (m.id, m.village_code.as_ref().map(|v| v.to_string())))
-        })
-    })
-}
-
-/// A notice in the middle of a screen, with a way on.
-pub fn notice(text: Text, href: &'static str, link: Text) -> impl IntoView {
-    view! {
-        <div class="notice" role="alert">
-            <p class="notice-text">{tr(text)}</p>
-            <a class="primary" href=href>{tr(link)}</a>
-        </div>
-    }
-}
-
 /// `/earn`: the village's earnable rules, for the signed-in person.
 #[component]
 pub fn EarnPage() -> impl IntoView {
     require_sign_in();
-    let who = person_and_village();
     view! {
         <TabbedScreen>
-            {move || match who.get() {
-                None => view! { <ListSkeleton /> }.into_any(),
-                Some((_, None)) => notice(Text::NoVillage, "/me", Text::Mine).into_any(),
-                Some((person, Some(village))) => view! { <RuleList village person /> }.into_any(),
-            }}
+            {in_village(|person, village| view! { <RuleList village person /> })}
         </TabbedScreen>
     }
 }
@@ -118,10 +91,7 @@ fn RuleList(village: String, person: i64) -> impl IntoView {
         <p class="hint">{tr(Text::EarnHint)}</p>
         {move || match rules.get() {
             None => view! { <ListSkeleton /> }.into_any(),
-            Some(Err(failure)) => {
-                let text = explain(&failure);
-                view! { <Trouble failure text retry=Callback::new(move |_| rules.refetch()) /> }.into_any()
-            }
+            Some(Err(failure)) => load_trouble(failure, rules),
             Some(Ok(rules)) => {
                 let earnable: Vec<Rule> = rules.into_iter().filter(earnable).collect();
                 if earnable.is_empty() {
@@ -149,7 +119,9 @@ fn RuleList(village: String, person: i64) -> impl IntoView {
 #[component]
 fn RuleRow(rule: Rule, person: i64) -> impl IntoView {
     let locale = use_locale();
-    let has_draft = draft::has_content(person, rule.id);
+    let has_draft = draft::claim(person, rule.id)
+        .load()
+        .is_some_and(|d| !d.is_blank());
     let Rule {
         id,
         code,
@@ -176,9 +148,7 @@ fn RuleRow(rule: Rule, person: i64) -> impl IntoView {
                     </span>
                 </span>
                 <span class="rule-points">{signed(points)}</span>
-                <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
-                    <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
-                </svg>
+                {chevron()}
             </a>
         </li>
     }
@@ -188,27 +158,17 @@ fn RuleRow(rule: Rule, person: i64) -> impl IntoView {
 #[component]
 pub fn ClaimPage() -> impl IntoView {
     require_sign_in();
-    let params = use_params_map();
-    let rule_id = Memo::new(move |_| {
-        params
-            .read()
-            .get("rule")
-            .and_then(|s| s.parse::<i64>().ok())
-    });
-    let who = person_and_village();
+    let rule_id = path_id("rule");
     view! {
         <TabbedScreen>
             <nav class="crumbs">
                 <a class="crumb" href="/earn">"‹ "{tr(Text::Earn)}</a>
             </nav>
-            {move || match (who.get(), rule_id.get()) {
-                (None, _) => view! { <ListSkeleton /> }.into_any(),
-                (Some((_, None)), _) => notice(Text::NoVillage, "/me", Text::Mine).into_any(),
-                (_, None) => notice(Text::RuleNotFound, "/earn", Text::Earn).into_any(),
-                (Some((person, Some(village))), Some(rule)) => {
-                    view! { <ClaimLoader village person rule /> }.into_any()
-                }
-            }}
+            {in_village_with(
+                rule_id,
+                (Text::RuleNotFound, "/earn", Text::Earn),
+                |person, village, rule| view! { <ClaimLoader village person rule /> },
+            )}
         </TabbedScreen>
     }
 }
@@ -219,15 +179,11 @@ fn ClaimLoader(village: String, person: i64, rule: i64) -> impl IntoView {
     let rules = LocalResource::new(move || rules_of(village.clone()));
     move || match rules.get() {
         None => view! { <ListSkeleton /> }.into_any(),
-        Some(Err(failure)) => {
-            let text = explain(&failure);
-            view! { <Trouble failure text retry=Callback::new(move |_| rules.refetch()) /> }
-                .into_any()
-        }
+        Some(Err(failure)) => load_trouble(failure, rules),
         Some(Ok(rules)) => match rules.into_iter().find(|r| r.id == rule) {
             None => notice(Text::RuleNotFound, "/earn", Text::Earn).into_any(),
             Some(found) if !earnable(&found) => {
-                let had_draft = draft::load(person, rule).is_some();
+                let had_draft = draft::claim(person, rule).load().is_some();
                 view! {
                     <h1 class="region-name">{found.name}</h1>
                     <div class="notice" role="alert">
@@ -235,7 +191,7 @@ fn ClaimLoader(village: String, person: i64, rule: i64) -> impl IntoView {
                         <a
                             class="primary"
                             href="/earn"
-                            on:click=move |_| if had_draft { draft::clear(person, rule) }
+                            on:click=move |_| if had_draft { draft::claim(person, rule).clear() }
                         >
                             {tr(Text::Earn)}
                         </a>
@@ -277,7 +233,8 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
     let session = use_session();
     let rule_id = rule.id;
     let needs_photo = rule.needs_photo;
-    let saved = draft::load(person, rule_id);
+    let stored = draft::claim(person, rule_id);
+    let saved = stored.load();
     // A draft found here may have been sent already (its answer lost): keep its key whatever
     // happens to its contents.
     let sent_once = StoredValue::new(saved.is_some());
@@ -288,9 +245,9 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
     let persist = move || {
         let current = draft.get_untracked();
         if current.is_blank() && !sent_once.get_value() {
-            draft::clear(person, rule_id);
+            stored.clear();
         } else {
-            draft::save(person, rule_id, &current);
+            stored.save(&current);
         }
     };
     // The draft's photos are the uploaded ones, in the order taken; one uploaded after the
@@ -302,10 +259,10 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
             persist();
         },
         move |id| {
-            let mut stored = draft::load(person, rule_id).unwrap_or_default();
-            if !stored.photo_ids.contains(&id) && stored.photo_ids.len() < MAX_PHOTOS {
-                stored.photo_ids.push(id);
-                draft::save(person, rule_id, &stored);
+            let mut kept = stored.load().unwrap_or_default();
+            if !kept.photo_ids.contains(&id) && kept.photo_ids.len() < MAX_PHOTOS {
+                kept.photo_ids.push(id);
+                stored.save(&kept);
             }
         },
     );
@@ -345,14 +302,14 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
                 .await;
             match result {
                 Ok(claim) => {
-                    draft::clear(person, rule_id);
+                    stored.clear();
                     phase.try_set(Phase::Sent(Box::new(claim)));
                     // The answer replaces the form: show it from its top.
                     window().scroll_to_with_x_and_y(0.0, 0.0);
                 }
                 Err(failure) => {
                     if failure.code() == Some(ErrorCode::IdempotencyConflict) {
-                        draft::clear(person, rule_id);
+                        stored.clear();
                     }
                     phase.try_set(Phase::Failed(failure));
                 }
@@ -361,9 +318,9 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
     };
 
     let start_over = move |_| {
-        draft::clear(person, rule_id);
+        stored.clear();
         sent_once.set_value(false);
-        draft.set(Draft::new());
+        draft.set(ClaimDraft::new());
         photos.clear();
         hint.set(None);
         phase.set(Phase::Editing);

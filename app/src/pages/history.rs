@@ -9,8 +9,8 @@ use jifen_shared::points::LedgerEntry;
 use leptos::prelude::*;
 
 use super::paged::{Paged, PagedList};
-use super::{TabbedScreen, Trouble, explain, require_sign_in};
-use crate::api;
+use super::{TabbedScreen, require_sign_in};
+use crate::components::load_trouble;
 use crate::i18n::{Text, balance_after, ledger_reason, signed, t, tr, use_locale};
 use crate::session::use_session;
 use crate::time;
@@ -23,11 +23,7 @@ const PAGE_SIZE: u32 = 20;
 pub fn HistoryPage() -> impl IntoView {
     let session = use_session();
     require_sign_in();
-    let balance = LocalResource::new(move || async move {
-        session
-            .authed(|token| async move { api::call(&GetBalance, &(), Some(&token)).await })
-            .await
-    });
+    let balance = LocalResource::new(move || async move { session.call(&GetBalance, &()).await });
     let paged = Paged::<LedgerEntry>::new(
         |cursor| PointsHistory {
             query: PageQuery {
@@ -59,10 +55,7 @@ pub fn HistoryPage() -> impl IntoView {
                         </div>
                     }
                         .into_any(),
-                    Some(Err(failure)) => {
-                        let text = explain(&failure);
-                        view! { <Trouble failure text retry=Callback::new(move |_| balance.refetch()) /> }.into_any()
-                    }
+                    Some(Err(failure)) => load_trouble(failure, balance),
                 }}
             </section>
             <PagedList paged empty=Text::NoMovements class="list ledger" row=|entry| view! { <EntryRow entry /> } />

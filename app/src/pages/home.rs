@@ -15,8 +15,8 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use super::regions::HomeRegion;
-use super::{ListSkeleton, TabbedScreen, TopBar, Trouble, explain};
-use crate::api;
+use super::{ListSkeleton, TabbedScreen, TopBar};
+use crate::components::{chevron, load_trouble};
 use crate::i18n::{Text, hello, pending_points, tr, use_locale};
 use crate::session::{reviews, use_session};
 
@@ -95,11 +95,7 @@ fn tile(href: String, text: Text, testid: &'static str, icon: &'static str) -> i
 fn VillagerHome() -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
-    let balance = LocalResource::new(move || async move {
-        session
-            .authed(|token| async move { api::call(&GetBalance, &(), Some(&token)).await })
-            .await
-    });
+    let balance = LocalResource::new(move || async move { session.call(&GetBalance, &()).await });
     let name = move || session.me.with(|m| m.as_ref().map(|m| m.name.clone()));
     let village = session
         .me
@@ -123,11 +119,7 @@ fn VillagerHome() -> impl IntoView {
                         })}
                     }
                     .into_any(),
-                    Some(Err(failure)) => {
-                        let text = explain(&failure);
-                        view! { <Trouble failure text retry=Callback::new(move |_| balance.refetch()) /> }
-                            .into_any()
-                    }
+                    Some(Err(failure)) => load_trouble(failure, balance),
                 }}
             </section>
             <nav class="tiles">
@@ -148,17 +140,13 @@ fn VillagerHome() -> impl IntoView {
                 <li>
                     <a class="row" href="/me/member-code" data-testid="action-member-code">
                         <span class="row-name">{tr(Text::MemberCode)}</span>
-                        <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
-                            <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
-                        </svg>
+                        {chevron()}
                     </a>
                 </li>
                 <li>
                     <a class="row" href="/regions">
                         <span class="row-name">{tr(Text::BrowseCounty)}</span>
-                        <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
-                            <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
-                        </svg>
+                        {chevron()}
                     </a>
                 </li>
             </ul>

@@ -14,7 +14,6 @@ use wasm_bindgen::closure::Closure;
 
 use super::paged::{Load, Paged, PagedList};
 use super::{TabbedScreen, require_sign_in};
-use crate::api;
 use crate::i18n::{Text, t, tr, unread_count, use_locale};
 use crate::session::use_session;
 use crate::time;
@@ -42,9 +41,7 @@ fn refresh(count: RwSignal<i64>) {
         return;
     }
     leptos::task::spawn_local(async move {
-        let answer = session
-            .authed(|token| async move { api::call(&InboxUnread, &(), Some(&token)).await })
-            .await;
+        let answer = session.call(&InboxUnread, &()).await;
         if let Ok(unread) = answer {
             count.try_set(unread.count);
         }
@@ -143,11 +140,7 @@ pub fn InboxPage() -> impl IntoView {
         if paged.first.get() == Load::Idle && !marked.get_value() {
             marked.set_value(true);
             leptos::task::spawn_local(async move {
-                let answer = session
-                    .authed(
-                        |token| async move { api::call(&InboxReadAll, &(), Some(&token)).await },
-                    )
-                    .await;
+                let answer = session.call(&InboxReadAll, &()).await;
                 if answer.is_ok() {
                     count.try_set(0);
                 }

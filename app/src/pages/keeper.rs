@@ -21,7 +21,8 @@ use jifen_shared::shop::{Redemption, ScanRequest, normalize_short_code};
 use leptos::prelude::*;
 
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in, worth_retrying};
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
+use crate::components::{mutate, notice};
 use crate::i18n::{Text, goods_times, points_text, t, tr, use_locale};
 use crate::scanner::{Camera, Detector};
 use crate::session::use_session;
@@ -121,13 +122,7 @@ pub fn KeeperScreen(screen: fn() -> AnyView) -> impl IntoView {
             {move || match keeper.get() {
                 None => view! { <ListSkeleton /> }.into_any(),
                 Some(true) => screen(),
-                Some(false) => view! {
-                    <div class="notice" role="alert">
-                        <p class="notice-text">{tr(Text::NotKeeper)}</p>
-                        <a class="primary" href="/me">{tr(Text::SwitchRole)}</a>
-                    </div>
-                }
-                    .into_any(),
+                Some(false) => notice(Text::NotKeeper, "/me", Text::SwitchRole).into_any(),
             }}
         </TabbedScreen>
     }
@@ -153,66 +148,54 @@ fn Counter() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         hint.set(None);
         trouble.set(None);
         last_scan.set_value(Some(request.clone()));
-        leptos::task::spawn_local(async move {
+        let call = async move {
             let request = &request;
-            let result = session
-                .authed(|token| async move { api::call(&Scan, request, Some(&token)).await })
-                .await;
-            busy.try_set(false);
-            match result {
-                Ok(redemption) => {
-                    step.try_set(Step::Preview(Box::new(redemption)));
-                }
-                Err(failure) => match (scan_trouble(&failure), refusal_of(&failure)) {
-                    (Some(text), _) => {
-                        hint.try_set(Some(text));
-                    }
-                    (None, Some(refusal)) => {
-                        step.try_set(Step::Refused(refusal));
-                    }
-                    (None, None) => {
-                        let text = explain(&failure);
-                        trouble.try_set(Some((failure, text)));
-                    }
-                },
+            session.call(&Scan, request).await
+        };
+        mutate(busy, call, move |result| match result {
+            Ok(redemption) => {
+                step.try_set(Step::Preview(Box::new(redemption)));
             }
+            Err(failure) => match (scan_trouble(&failure), refusal_of(&failure)) {
+                (Some(text), _) => {
+                    hint.try_set(Some(text));
+                }
+                (None, Some(refusal)) => {
+                    step.try_set(Step::Refused(refusal));
+                }
+                (None, None) => {
+                    let text = explain(&failure);
+                    trouble.try_set(Some((failure, text)));
+                }
+            },
         });
     };
     let hand_over = move |id: i64| {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         trouble.set(None);
-        leptos::task::spawn_local(async move {
-            let result = session
-                .authed(|token| async move {
-                    api::call(&FulfilRedemption { id }, &(), Some(&token)).await
-                })
-                .await;
-            busy.try_set(false);
-            match result {
-                Ok(redemption) => {
-                    step.try_set(Step::Handed(Box::new(redemption)));
-                }
-                Err(failure) => match refusal_of(&failure) {
-                    Some(refusal) => {
-                        step.try_set(Step::Refused(refusal));
-                    }
-                    None => {
-                        let text = if worth_retrying(&failure) {
-                            Text::HandOverNetwork
-                        } else {
-                            explain(&failure)
-                        };
-                        trouble.try_set(Some((failure, text)));
-                    }
-                },
+        let call = async move { session.call(&FulfilRedemption { id }, &()).await };
+        mutate(busy, call, move |result| match result {
+            Ok(redemption) => {
+                step.try_set(Step::Handed(Box::new(redemption)));
             }
+            Err(failure) => match refusal_of(&failure) {
+                Some(refusal) => {
+                    step.try_set(Step::Refused(refusal));
+                }
+                None => {
+                    let text = if worth_retrying(&failure) {
+                        Text::HandOverNetwork
+                    } else {
+                        explain(&failure)
+                    };
+                    trouble.try_set(Some((failure, text)));
+                }
+            },
         });
     };
     let again = Callback::new(move |_| {

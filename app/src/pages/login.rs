@@ -17,6 +17,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::TopBar;
 use crate::api::{self, ApiFailure};
+use crate::components::mutate;
 use crate::i18n::{Text, resend_in, t, tr, use_locale};
 use crate::session::use_session;
 
@@ -182,12 +183,11 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         let (phone, code) = (phone.get_untracked(), code.get_untracked());
         let bind_token = bind_token.clone();
         let navigate = go_to_me.clone();
-        leptos::task::spawn_local(async move {
-            let answer = match bind_token {
+        let call = async move {
+            match bind_token {
                 None => {
                     let body = OtpVerify { phone, code };
                     api::call(&OtpVerifyCode, &body, None).await
@@ -200,15 +200,16 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
                     };
                     api::call(&WechatBindPhone, &body, None).await
                 }
-            };
-            match answer {
-                Ok(tokens) => {
-                    session.start(tokens);
-                    navigate("/me", Default::default());
-                }
-                Err(failure) => notice.set(Some((explain(&failure), true))),
             }
-            busy.set(false);
+        };
+        mutate(busy, call, move |answer| match answer {
+            Ok(tokens) => {
+                session.start(tokens);
+                navigate("/me", Default::default());
+            }
+            Err(failure) => {
+                notice.try_set(Some((explain(&failure), true)));
+            }
         });
     };
 

@@ -12,6 +12,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::{ListSkeleton, TabBar, TopBar};
 use crate::api;
+use crate::components::chevron;
 use crate::i18n::{Text, badge, role_name, tr, use_locale};
 use crate::session::{Session, manages, reviews, use_session};
 
@@ -70,9 +71,7 @@ pub fn MePage() -> impl IntoView {
     Effect::new(move |_| {
         if session.checked.get() && session.access_token.get_untracked().is_some() {
             leptos::task::spawn_local(async move {
-                let fresh = session
-                    .authed(|token| async move { api::call(&GetMe, &(), Some(&token)).await })
-                    .await;
+                let fresh = session.call(&GetMe, &()).await;
                 if let Ok(me) = fresh
                     && session.me.get_untracked().as_ref() != Some(&me)
                 {
@@ -234,9 +233,7 @@ fn entry(href: &'static str, text: Text) -> impl IntoView {
         <li>
             <a class="row" href=href>
                 <span class="row-name">{tr(text)}</span>
-                <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
-                    <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
-                </svg>
+                {chevron()}
             </a>
         </li>
     }

@@ -6,8 +6,8 @@ use jifen_shared::api::MyMemberCode;
 use jifen_shared::recycling::MemberCode;
 use leptos::prelude::*;
 
-use super::{ListSkeleton, TopBar, Trouble, explain, require_sign_in};
-use crate::api;
+use super::{ListSkeleton, TopBar, require_sign_in};
+use crate::components::load_trouble;
 use crate::i18n::{Text, t, tr, use_locale};
 use crate::qr::QrImage;
 use crate::session::use_session;
@@ -51,11 +51,7 @@ fn leave() {
 fn MemberScreen() -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
-    let code = LocalResource::new(move || async move {
-        session
-            .authed(|token| async move { api::call(&MyMemberCode, &(), Some(&token)).await })
-            .await
-    });
+    let code = LocalResource::new(move || async move { session.call(&MyMemberCode, &()).await });
     let name = session
         .me
         .with_untracked(|m| m.as_ref().map(|m| m.name.clone()))
@@ -72,10 +68,7 @@ fn MemberScreen() -> impl IntoView {
             <p class="qr-title">{tr(Text::MemberCode)}</p>
             {move || match code.get() {
                 None => view! { <span class="qr-image sk-qr" aria-busy="true"></span> }.into_any(),
-                Some(Err(failure)) => {
-                    let text = explain(&failure);
-                    view! { <Trouble failure text retry=Callback::new(move |_| code.refetch()) /> }.into_any()
-                }
+                Some(Err(failure)) => load_trouble(failure, code),
                 Some(Ok(MemberCode { token })) => view! { <QrImage text=token label testid="member-qr" /> }.into_any(),
             }}
             <p class="qr-hint">{tr(Text::MemberCodeHint)}</p>

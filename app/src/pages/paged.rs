@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
 use super::{ListSkeleton, Trouble, explain};
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
 use crate::i18n::{Text, t, tr, use_locale};
 use crate::session::{Session, use_session};
 
@@ -151,9 +151,7 @@ async fn read_page<E: Endpoint<Body = ()>>(
     session: Session,
     page: &E,
 ) -> Result<E::Response, ApiFailure> {
-    session
-        .authed(|token| async move { api::call(page, &(), Some(&token)).await })
-        .await
+    session.call(page, &()).await
 }
 
 /// The list: a skeleton while the first page loads, a sentence and 重试 if it fails, `empty`

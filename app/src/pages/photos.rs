@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use super::media::MediaImage;
 use super::{explain, worth_retrying};
 use crate::api::{self, ApiFailure, Upload};
+use crate::components::photo_button;
 use crate::i18n::{Text, photo_limits, photo_n, t, tr, uploading, use_locale};
 use crate::photo::{self, ObjectUrl};
 use crate::session::{Session, use_session};
@@ -301,36 +302,8 @@ pub fn PhotoPicker(
                 <p class="form-notice error" role="alert">{tr(text)}</p>
             })}
             <div class="photo-add" class:hidden=move || full.get()>
-                <label class="secondary photo-button">
-                    <input
-                        class="visually-hidden"
-                        type="file"
-                        accept="image/*"
-                        capture="environment"
-                        data-testid="photo-input"
-                        disabled=move || full.get() || disabled.get()
-                        on:change=on_pick
-                    />
-                    <svg class="button-icon" viewBox="0 0 24 24" aria-hidden="true">
-                        <path d="M4 8h3l2-3h6l2 3h3v11H4z M12 17a3.5 3.5 0 100-7 3.5 3.5 0 000 7z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
-                    </svg>
-                    <span>{tr(Text::TakePhoto)}</span>
-                </label>
-                <label class="secondary photo-button">
-                    <input
-                        class="visually-hidden"
-                        type="file"
-                        accept="image/*"
-                        multiple=true
-                        data-testid="photo-album"
-                        disabled=move || full.get() || disabled.get()
-                        on:change=on_pick
-                    />
-                    <svg class="button-icon" viewBox="0 0 24 24" aria-hidden="true">
-                        <path d="M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
-                    </svg>
-                    <span>{tr(Text::ChoosePhoto)}</span>
-                </label>
+                {photo_button(true, "photo-input", move || full.get() || disabled.get(), on_pick)}
+                {photo_button(false, "photo-album", move || full.get() || disabled.get(), on_pick)}
             </div>
         </fieldset>
     }

@@ -29,6 +29,7 @@ use leptos::prelude::*;
 use super::keeper::{KeeperScreen, QrReader};
 use super::{ListSkeleton, Trouble, explain, worth_retrying};
 use crate::api::{self, ApiFailure};
+use crate::components::{load_trouble, mutate};
 use crate::draft::new_key_for;
 use crate::i18n::{
     Text, goods_times, kg_text, per_kg, points_text, rule_points, t, tr, use_locale,
@@ -91,19 +92,11 @@ fn merge(lines: &mut Vec<Line>, line: Line) {
 #[component]
 fn KeptShop(with: Callback<Shop, AnyView>) -> impl IntoView {
     let session = use_session();
-    let shops = LocalResource::new(move || async move {
-        session
-            .authed(|token| async move { api::call(&KeptShops, &(), Some(&token)).await })
-            .await
-    });
+    let shops = LocalResource::new(move || async move { session.call(&KeptShops, &()).await });
     let chosen = RwSignal::new(None::<i64>);
     move || match shops.get() {
         None => view! { <ListSkeleton /> }.into_any(),
-        Some(Err(failure)) => {
-            let text = explain(&failure);
-            view! { <Trouble failure text retry=Callback::new(move |_| shops.refetch()) /> }
-                .into_any()
-        }
+        Some(Err(failure)) => load_trouble(failure, shops),
         Some(Ok(list)) if list.is_empty() => view! {
             <div class="notice" role="alert">
                 <p class="notice-text">{tr(Text::NoKeptShop)}</p>
@@ -197,40 +190,34 @@ fn Identify(shop_id: i64, found: Callback<(VillagerRef, IdentifiedVillager)>) ->
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         hint.set(None);
         trouble.set(None);
         last.set_value(Some(villager.clone()));
-        leptos::task::spawn_local(async move {
-            let request = IdentifyRequest {
-                shop_id,
-                villager: villager.clone(),
-            };
+        let request = IdentifyRequest {
+            shop_id,
+            villager: villager.clone(),
+        };
+        let call = async move {
             let request = &request;
-            let result = session
-                .authed(|token| async move {
-                    api::call(&endpoints::Identify, request, Some(&token)).await
-                })
-                .await;
-            busy.try_set(false);
-            match result {
-                Ok(who) => found.run((villager, who)),
-                Err(failure) => match failure.code() {
-                    Some(ErrorCode::NotFound) => {
-                        hint.try_set(Some(Text::MemberNotFound));
-                    }
-                    Some(ErrorCode::InvalidPhone | ErrorCode::InvalidInput) => {
-                        hint.try_set(Some(Text::PhoneInvalid));
-                    }
-                    Some(ErrorCode::Forbidden) => {
-                        hint.try_set(Some(Text::NotServedVillager));
-                    }
-                    _ => {
-                        let text = explain(&failure);
-                        trouble.try_set(Some((failure, text)));
-                    }
-                },
-            }
+            session.call(&endpoints::Identify, request).await
+        };
+        mutate(busy, call, move |result| match result {
+            Ok(who) => found.run((villager, who)),
+            Err(failure) => match failure.code() {
+                Some(ErrorCode::NotFound) => {
+                    hint.try_set(Some(Text::MemberNotFound));
+                }
+                Some(ErrorCode::InvalidPhone | ErrorCode::InvalidInput) => {
+                    hint.try_set(Some(Text::PhoneInvalid));
+                }
+                Some(ErrorCode::Forbidden) => {
+                    hint.try_set(Some(Text::NotServedVillager));
+                }
+                _ => {
+                    let text = explain(&failure);
+                    trouble.try_set(Some((failure, text)));
+                }
+            },
         });
     };
     let on_read = Callback::new(move |code: String| {
@@ -387,33 +374,31 @@ fn Weigh(
         };
         hint.set(None);
         trouble.set(None);
-        busy.set(true);
         locked.set(true);
         let sent_key = key.get_value();
-        leptos::task::spawn_local(async move {
-            let result = session
+        let call = async move {
+            session
                 .authed(|token| {
                     let (body, key) = (body.clone(), sent_key.clone());
                     async move { api::call_once(&DropOff, &body, &token, &key).await }
                 })
-                .await;
-            busy.try_set(false);
-            match result {
-                Ok(dropoff) => credited.run(dropoff),
-                Err(failure) if worth_retrying(&failure) => {
-                    trouble.try_set(Some((failure, Text::CreditNetwork)));
-                }
-                Err(failure) => {
-                    // Refused: nothing was credited; the lines may be changed and sent anew.
-                    sent.try_set_value(None);
-                    key.try_set_value(new_key_for("dropoff"));
-                    locked.try_set(false);
-                    let text = match failure.code() {
-                        Some(ErrorCode::Forbidden) => Text::DropoffForbidden,
-                        _ => explain(&failure),
-                    };
-                    trouble.try_set(Some((failure, text)));
-                }
+                .await
+        };
+        mutate(busy, call, move |result| match result {
+            Ok(dropoff) => credited.run(dropoff),
+            Err(failure) if worth_retrying(&failure) => {
+                trouble.try_set(Some((failure, Text::CreditNetwork)));
+            }
+            Err(failure) => {
+                // Refused: nothing was credited; the lines may be changed and sent anew.
+                sent.try_set_value(None);
+                key.try_set_value(new_key_for("dropoff"));
+                locked.try_set(false);
+                let text = match failure.code() {
+                    Some(ErrorCode::Forbidden) => Text::DropoffForbidden,
+                    _ => explain(&failure),
+                };
+                trouble.try_set(Some((failure, text)));
             }
         });
     };
@@ -435,10 +420,7 @@ fn Weigh(
                 <legend class="field-label">{tr(Text::Category)}</legend>
                 {move || match categories.get() {
                     None => view! { <ListSkeleton /> }.into_any(),
-                    Some(Err(failure)) => {
-                        let text = explain(&failure);
-                        view! { <Trouble failure text retry=Callback::new(move |_| categories.refetch()) /> }.into_any()
-                    }
+                    Some(Err(failure)) => load_trouble(failure, categories),
                     Some(Ok(list)) => view! {
                         <div class="reasons categories" role="radiogroup">
                             {list
@@ -598,20 +580,13 @@ fn Today(shop: Shop) -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
     let id = shop.id;
-    let day = LocalResource::new(move || async move {
-        session
-            .authed(|token| async move { api::call(&ShopToday { id }, &(), Some(&token)).await })
-            .await
-    });
+    let day = LocalResource::new(move || async move { session.call(&ShopToday { id }, &()).await });
     let name = shop.name.clone();
     view! {
         <h1 class="region-name">{tr(Text::TodayTitle)}</h1>
         {move || match day.get() {
             None => view! { <ListSkeleton /> }.into_any(),
-            Some(Err(failure)) => {
-                let text = explain(&failure);
-                view! { <Trouble failure text retry=Callback::new(move |_| day.refetch()) /> }.into_any()
-            }
+            Some(Err(failure)) => load_trouble(failure, day),
             Some(Ok(d)) => {
                 let nothing = d.redemptions == 0 && d.dropoffs == 0;
                 view! {

@@ -18,11 +18,11 @@ use jifen_shared::PageQuery;
 use jifen_shared::api::{CancelRedemption, MyRedemptions};
 use jifen_shared::shop::{Redemption, RedemptionItem, RedemptionStatus};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use super::paged::{Paged, PagedList};
 use super::{ListSkeleton, TabbedScreen, TopBar, Trouble, explain, require_sign_in};
 use crate::api::{self, ApiFailure};
+use crate::components::{mutate, notice, path_id};
 use crate::i18n::{
     Text, collect_by, goods_times, grouped_code, points_text, price_changed, t, tr, use_locale,
 };
@@ -81,9 +81,7 @@ async fn find(session: Session, id: i64) -> Result<Option<Redemption>, ApiFailur
             },
         };
         let mine = &mine;
-        let page = session
-            .authed(|token| async move { api::call(mine, &(), Some(&token)).await })
-            .await?;
+        let page = session.call(mine, &()).await?;
         if let Some(found) = page.items.into_iter().find(|r| r.id == id) {
             return Ok(Some(found));
         }
@@ -126,8 +124,7 @@ pub fn status_text(status: RedemptionStatus) -> Text {
 pub fn RedemptionPage() -> impl IntoView {
     require_sign_in();
     let session = use_session();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = path_id("id");
     let signed_in = Memo::new(move |_| session.me.with(Option::is_some));
     move || match (signed_in.get(), id.get()) {
         (_, None) => not_found().into_any(),
@@ -144,10 +141,7 @@ fn not_found() -> impl IntoView {
     view! {
         <TopBar />
         <main class="content">
-            <div class="notice" role="alert">
-                <p class="notice-text">{tr(Text::RedemptionNotFound)}</p>
-                <a class="primary" href="/redemptions">{tr(Text::MyRedemptions)}</a>
-            </div>
+            {notice(Text::RedemptionNotFound, "/redemptions", Text::MyRedemptions)}
         </main>
     }
 }
@@ -319,24 +313,16 @@ fn CancelBox(id: i64, on_done: Callback<Redemption>) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         trouble.set(None);
-        leptos::task::spawn_local(async move {
-            let result = session
-                .authed(|token| async move {
-                    api::call(&CancelRedemption { id }, &(), Some(&token)).await
-                })
-                .await;
-            busy.try_set(false);
-            match result {
-                Ok(redemption) => {
-                    asking.try_set(false);
-                    on_done.run(redemption);
-                }
-                Err(failure) => {
-                    let text = explain(&failure);
-                    trouble.try_set(Some((failure, text)));
-                }
+        let call = async move { session.call(&CancelRedemption { id }, &()).await };
+        mutate(busy, call, move |result| match result {
+            Ok(redemption) => {
+                asking.try_set(false);
+                on_done.run(redemption);
+            }
+            Err(failure) => {
+                let text = explain(&failure);
+                trouble.try_set(Some((failure, text)));
             }
         });
     };

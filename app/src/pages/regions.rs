@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{Failure, ListSkeleton, TopBar};
 use crate::api::{self, ApiFailure};
+use crate::components::chevron;
 use crate::i18n::{Text, badge, children_count, t, tr, use_locale};
 
 /// Lists longer than this get a name filter.
@@ -156,9 +157,7 @@ pub fn RegionRow(child: RegionSummary, href: String) -> impl IntoView {
             <a class="row" href=href>
                 <span class="row-name">{name}</span>
                 <span class="badge">{move || badge(locale.get(), level, &label)}</span>
-                <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
-                    <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
-                </svg>
+                {chevron()}
             </a>
         </li>
     }

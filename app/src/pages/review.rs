@@ -21,6 +21,7 @@ use super::media::{MediaImage, Zoom};
 use super::paged::{Paged, PagedList};
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in};
 use crate::api::{self, ApiFailure};
+use crate::components::{mutate, notice};
 use crate::i18n::{
     Locale, Text, items_listed, photo_n, reused_photo, review_done, rule_points, t, tr, use_locale,
 };
@@ -104,13 +105,7 @@ pub fn ReviewPage() -> impl IntoView {
             {move || match gate.get() {
                 Gate::Waiting => view! { <ListSkeleton /> }.into_any(),
                 Gate::Reviewer => view! { <Queue /> }.into_any(),
-                Gate::NotReviewer => view! {
-                    <div class="notice" role="alert">
-                        <p class="notice-text">{tr(Text::NotReviewer)}</p>
-                        <a class="primary" href="/me">{tr(Text::SwitchRole)}</a>
-                    </div>
-                }
-                    .into_any(),
+                Gate::NotReviewer => notice(Text::NotReviewer, "/me", Text::SwitchRole).into_any(),
             }}
         </TabbedScreen>
     }
@@ -227,13 +222,12 @@ fn ReviewCard(
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         trouble.set(None);
         hint.set(None);
         last.set_value(Some(reason.clone()));
-        leptos::task::spawn_local(async move {
-            let approving = reason.is_none();
-            let result = session
+        let approving = reason.is_none();
+        let call = async move {
+            session
                 .authed(|token| {
                     let reason = reason.clone();
                     async move {
@@ -246,17 +240,16 @@ fn ReviewCard(
                         }
                     }
                 })
-                .await;
-            busy.try_set(false);
-            match result {
-                Ok(claim) => decided.run((id, Outcome::Decided(Box::new(claim), approving))),
-                Err(failure) if failure.code() == Some(ErrorCode::AlreadyReviewed) => {
-                    decided.run((id, Outcome::Gone))
-                }
-                Err(failure) => {
-                    let text = decision_trouble(&failure);
-                    trouble.try_set(Some((failure, text)));
-                }
+                .await
+        };
+        mutate(busy, call, move |result| match result {
+            Ok(claim) => decided.run((id, Outcome::Decided(Box::new(claim), approving))),
+            Err(failure) if failure.code() == Some(ErrorCode::AlreadyReviewed) => {
+                decided.run((id, Outcome::Gone))
+            }
+            Err(failure) => {
+                let text = decision_trouble(&failure);
+                trouble.try_set(Some((failure, text)));
             }
         });
     };

@@ -20,11 +20,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use serde::{Deserialize, Serialize};
 
-use super::earn::{notice, person_and_village};
 use super::redemptions::remember;
-use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in, worth_retrying};
+use super::{ListSkeleton, TabbedScreen, explain, require_sign_in, worth_retrying};
 use crate::api::{self, ApiFailure};
-use crate::draft::new_key_for;
+use crate::components::{in_village, load_trouble, mutate};
+use crate::draft::{Draft, Kept, new_key_for};
 use crate::i18n::{Text, per_person, points_n, points_text, stock_left, t, tr, use_locale, yuan};
 use crate::session::use_session;
 
@@ -38,30 +38,11 @@ struct Pending {
     qty: i64,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
+impl Kept for Pending {
+    const WHAT: &'static str = "redeem";
 
-fn pending_key(person: i64, goods: i64) -> String {
-    format!("jifen.redeem.{person}.{goods}")
-}
-
-fn load_pending(person: i64, goods: i64) -> Option<Pending> {
-    let text = storage()?.get_item(&pending_key(person, goods)).ok()??;
-    serde_json::from_str(&text)
-        .ok()
-        .filter(|p: &Pending| !p.key.is_empty() && (1..=MAX_QTY).contains(&p.qty))
-}
-
-fn save_pending(person: i64, goods: i64, pending: &Pending) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(pending)) {
-        let _ = storage.set_item(&pending_key(person, goods), &text);
-    }
-}
-
-fn clear_pending(person: i64, goods: i64) {
-    if let Some(storage) = storage() {
-        let _ = storage.remove_item(&pending_key(person, goods));
+    fn usable(&self) -> bool {
+        !self.key.is_empty() && (1..=MAX_QTY).contains(&self.qty)
     }
 }
 
@@ -93,14 +74,9 @@ fn redeem_trouble(failure: &ApiFailure) -> Text {
 #[component]
 pub fn ShopPage() -> impl IntoView {
     require_sign_in();
-    let who = person_and_village();
     view! {
         <TabbedScreen>
-            {move || match who.get() {
-                None => view! { <ListSkeleton /> }.into_any(),
-                Some((_, None)) => notice(Text::NoVillage, "/me", Text::Mine).into_any(),
-                Some((person, Some(village))) => view! { <Shops village person /> }.into_any(),
-            }}
+            {in_village(|person, village| view! { <Shops village person /> })}
         </TabbedScreen>
     }
 }
@@ -120,11 +96,7 @@ fn Shops(village: String, person: i64) -> impl IntoView {
         };
         async move { api::call(&shops, &(), None).await }
     });
-    let balance = LocalResource::new(move || async move {
-        session
-            .authed(|token| async move { api::call(&GetBalance, &(), Some(&token)).await })
-            .await
-    });
+    let balance = LocalResource::new(move || async move { session.call(&GetBalance, &()).await });
     let available = Memo::new(move |_| {
         balance
             .get()
@@ -153,10 +125,7 @@ fn Shops(village: String, person: i64) -> impl IntoView {
         </p>
         {move || match shops.get() {
             None => view! { <ListSkeleton /> }.into_any(),
-            Some(Err(failure)) => {
-                let text = explain(&failure);
-                view! { <Trouble failure text retry=Callback::new(move |_| shops.refetch()) /> }.into_any()
-            }
+            Some(Err(failure)) => load_trouble(failure, shops),
             Some(Ok(list)) if list.is_empty() => {
                 view! { <p class="empty">{tr(Text::NoShops)}</p> }.into_any()
             }
@@ -191,10 +160,7 @@ fn ShopGoods(
         <h2 class="section-title shop-name" data-testid="shop-name">{name}</h2>
         {move || match goods.get() {
             None => view! { <ListSkeleton /> }.into_any(),
-            Some(Err(failure)) => {
-                let text = explain(&failure);
-                view! { <Trouble failure text retry=Callback::new(move |_| goods.refetch()) /> }.into_any()
-            }
+            Some(Err(failure)) => load_trouble(failure, goods),
             Some(Ok(list)) if list.is_empty() => {
                 view! { <p class="empty">{tr(Text::NoGoods)}</p> }.into_any()
             }
@@ -323,7 +289,8 @@ fn RedeemSheet(
     let goods_id = goods.id;
     let shop_id = shop.id;
     let price = goods.points_price;
-    let pending = load_pending(person, goods_id);
+    let stored = Draft::<Pending>::new(person, goods_id);
+    let pending = stored.load();
     // A send that got no answer keeps its key and quantity.
     let locked = RwSignal::new(pending.is_some());
     let was_pending = pending.is_some();
@@ -342,18 +309,13 @@ fn RedeemSheet(
         if busy.get_untracked() || short() {
             return;
         }
-        busy.set(true);
         trouble.set(None);
         let units = qty.get_untracked();
         let sent_key = key.get_value();
-        save_pending(
-            person,
-            goods_id,
-            &Pending {
-                key: sent_key.clone(),
-                qty: units,
-            },
-        );
+        stored.save(&Pending {
+            key: sent_key.clone(),
+            qty: units,
+        });
         locked.set(true);
         let body = NewRedemption {
             shop_id,
@@ -364,42 +326,41 @@ fn RedeemSheet(
             }],
         };
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let result = session
+        let call = async move {
+            session
                 .authed(|token| {
                     let (body, key) = (body.clone(), sent_key.clone());
                     async move { api::call_once(&Reserve, &body, &token, &key).await }
                 })
-                .await;
-            busy.try_set(false);
-            match result {
-                Ok(redemption) => {
-                    clear_pending(person, goods_id);
-                    let id = redemption.id;
-                    remember(redemption);
-                    navigate(&format!("/redemptions/{id}"), Default::default());
+                .await
+        };
+        mutate(busy, call, move |result| match result {
+            Ok(redemption) => {
+                stored.clear();
+                let id = redemption.id;
+                remember(redemption);
+                navigate(&format!("/redemptions/{id}"), Default::default());
+            }
+            // No answer: it may have been made. The same key and quantity go again.
+            Err(failure) if worth_retrying(&failure) => {
+                trouble.try_set(Some((failure, Text::RedeemNetwork)));
+            }
+            Err(failure) => {
+                stored.clear();
+                key.try_set_value(new_key_for("redeem"));
+                locked.try_set(false);
+                if matches!(
+                    failure.code(),
+                    Some(
+                        ErrorCode::OutOfStock
+                            | ErrorCode::GoodsUnavailable
+                            | ErrorCode::InsufficientPoints
+                    )
+                ) {
+                    stale.try_set_value(true);
                 }
-                // No answer: it may have been made. The same key and quantity go again.
-                Err(failure) if worth_retrying(&failure) => {
-                    trouble.try_set(Some((failure, Text::RedeemNetwork)));
-                }
-                Err(failure) => {
-                    clear_pending(person, goods_id);
-                    key.try_set_value(new_key_for("redeem"));
-                    locked.try_set(false);
-                    if matches!(
-                        failure.code(),
-                        Some(
-                            ErrorCode::OutOfStock
-                                | ErrorCode::GoodsUnavailable
-                                | ErrorCode::InsufficientPoints
-                        )
-                    ) {
-                        stale.try_set_value(true);
-                    }
-                    let text = redeem_trouble(&failure);
-                    trouble.try_set(Some((failure, text)));
-                }
+                let text = redeem_trouble(&failure);
+                trouble.try_set(Some((failure, text)));
             }
         });
     };

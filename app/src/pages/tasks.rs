@@ -14,6 +14,7 @@ use super::paged::{Paged, PagedList};
 use super::services::{OrderChip, grade_text};
 use super::{ListSkeleton, TabbedScreen, explain, require_sign_in};
 use crate::api::ApiFailure;
+use crate::components::{mutate, notice};
 use crate::i18n::{Text, order_reward, reward_paid, t, tr, use_locale};
 use crate::session::use_session;
 use crate::time;
@@ -37,13 +38,7 @@ pub fn TasksPage() -> impl IntoView {
             {move || match gate.get() {
                 (false, _) => view! { <ListSkeleton /> }.into_any(),
                 (true, Some(Role::Volunteer)) => view! { <Lists /> }.into_any(),
-                (true, _) => view! {
-                    <div class="notice" role="alert">
-                        <p class="notice-text">{tr(Text::NotVolunteer)}</p>
-                        <a class="primary" href="/me">{tr(Text::SwitchRole)}</a>
-                    </div>
-                }
-                    .into_any(),
+                (true, _) => notice(Text::NotVolunteer, "/me", Text::SwitchRole).into_any(),
             }}
         </TabbedScreen>
     }
@@ -155,14 +150,9 @@ fn AvailableCard(order: Order) -> impl IntoView {
         ..
     } = order;
     let claim = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let result = super::services::order_action(session, ClaimOrder { id }, &()).await;
-            busy.try_set(false);
-            claimed.run((id, result.map(|_| ())));
+        let call = async move { session.call(&ClaimOrder { id }, &()).await };
+        mutate(busy, call, move |result| {
+            claimed.run((id, result.map(|_| ())))
         });
     };
     view! {

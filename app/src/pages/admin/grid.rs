@@ -16,6 +16,7 @@ use leptos::prelude::*;
 
 use super::grids::up_link;
 use crate::api::{self, ApiFailure};
+use crate::components::mutate;
 use crate::i18n::{
     Locale, Text, add_count, appointed, badge, dismiss_question, dismissed, members_added,
     people_listed, role_name, t, tr, use_locale,
@@ -161,9 +162,7 @@ pub fn GridPeople(region: Region, home: RegionCode) -> impl IntoView {
         state.set(Load::Busy);
         leptos::task::spawn_local(async move {
             let page = &page;
-            let result = session
-                .authed(|token| async move { api::call(page, &(), Some(&token)).await })
-                .await;
+            let result = session.call(page, &()).await;
             if generation.get_value() != this {
                 return;
             }
@@ -324,14 +323,13 @@ fn MemberRow(
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         trouble.set(None);
         let grant = RoleGrant {
             role: Role::GridWorker,
             region_code: grid.get_value(),
         };
-        leptos::task::spawn_local(async move {
-            let result = session
+        let call = async move {
+            session
                 .authed(|token| {
                     let grant = grant.clone();
                     async move {
@@ -350,13 +348,12 @@ fn MemberRow(
                         }
                     }
                 })
-                .await;
-            busy.set(false);
-            match result {
-                // The row is drawn anew with the new roles.
-                Ok(roles) => changed.run(roles),
-                Err(failure) => trouble.set(Some((failure, change))),
-            }
+                .await
+        };
+        mutate(busy, call, move |result| match result {
+            // The row is drawn anew with the new roles.
+            Ok(roles) => changed.run(roles),
+            Err(failure) => trouble.set(Some((failure, change))),
         });
     };
 
@@ -473,9 +470,7 @@ fn AddVillagers(
         finding.set(Load::Busy);
         leptos::task::spawn_local(async move {
             let found_people = &found_people;
-            let answer = session
-                .authed(|token| async move { api::call(found_people, &(), Some(&token)).await })
-                .await;
+            let answer = session.call(found_people, &()).await;
             match answer {
                 Ok(page) => {
                     let people = villagers_of(page.items, &village.get_value());
@@ -504,9 +499,7 @@ fn AddVillagers(
         };
         leptos::task::spawn_local(async move {
             let (assign, body) = (&assign, &body);
-            let answer = session
-                .authed(|token| async move { api::call(assign, body, Some(&token)).await })
-                .await;
+            let answer = session.call(assign, body).await;
             match answer {
                 Ok(counts) => {
                     let here = grid.get_value().to_string();

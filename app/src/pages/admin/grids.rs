@@ -17,6 +17,7 @@ use leptos_router::hooks::use_query_map;
 use super::AdminFrame;
 use super::grid::GridPeople;
 use crate::api;
+use crate::components::chevron;
 use crate::i18n::{Text, badge, children_count, grid_created, t, tr, use_locale};
 use crate::pages::regions::RegionRow;
 use crate::pages::{Failure, ListSkeleton, explain};
@@ -253,9 +254,7 @@ fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
                                 <a class="row" href=format!("/admin/grids?region={}", grid.code)>
                                     <span class="row-name">{grid.name}</span>
                                     <span class="row-code">{grid.code.to_string()}</span>
-                                    <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
-                                        <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
-                                    </svg>
+                                    {chevron()}
                                 </a>
                             </li>
                         }).collect_view()}

@@ -15,6 +15,7 @@ use jifen_shared::auth::RoleGrant;
 use leptos::prelude::*;
 
 use super::{ListSkeleton, TabBar, TopBar, require_sign_in};
+use crate::components::notice;
 use crate::i18n::{Text, tr};
 use crate::session::{manages, use_session};
 
@@ -58,13 +59,7 @@ where
             {move || match gate.get() {
                 Gate::Waiting => view! { <ListSkeleton /> }.into_any(),
                 Gate::Staff(grant) => screen(grant).into_any(),
-                Gate::NotStaff => view! {
-                    <div class="notice" role="alert">
-                        <p class="notice-text">{tr(Text::NotStaff)}</p>
-                        <a class="primary" href="/me">{tr(Text::SwitchRole)}</a>
-                    </div>
-                }
-                    .into_any(),
+                Gate::NotStaff => notice(Text::NotStaff, "/me", Text::SwitchRole).into_any(),
             }}
         </main>
         <Show when=move || tabbed>

@@ -21,6 +21,7 @@ use wasm_bindgen::JsCast;
 
 use super::AdminFrame;
 use crate::api;
+use crate::components::mutate;
 use crate::i18n::{Locale, Text, t, tr, use_locale};
 use crate::pages::{Failure, ListSkeleton, explain};
 use crate::photo::ObjectUrl;
@@ -85,9 +86,7 @@ fn Screen(grant: RoleGrant) -> impl IntoView {
         };
         async move {
             let report = &report;
-            session
-                .authed(|token| async move { api::call(report, &(), Some(&token)).await })
-                .await
+            session.call(report, &()).await
         }
     });
     let retry = Callback::new(move |_| overview.refetch());
@@ -227,20 +226,18 @@ fn ExportButton(report: ReportOverview, file: String, table: &'static str) -> im
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         trouble.set(None);
         let (report, file) = (report.clone(), file.clone());
-        leptos::task::spawn_local(async move {
+        let call = async move {
             let report = &report;
-            let blob = session
+            session
                 .authed(|token| async move { api::get_blob(report, &token).await })
-                .await;
-            busy.try_set(false);
-            match blob {
-                Ok(blob) => save(&blob, &file),
-                Err(failure) => {
-                    trouble.try_set(Some(explain(&failure)));
-                }
+                .await
+        };
+        mutate(busy, call, move |blob| match blob {
+            Ok(blob) => save(&blob, &file),
+            Err(failure) => {
+                trouble.try_set(Some(explain(&failure)));
             }
         });
     };

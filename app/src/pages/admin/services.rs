@@ -18,10 +18,11 @@ use leptos::prelude::*;
 
 use super::AdminFrame;
 use crate::api::{self, ApiFailure};
+use crate::components::{load_trouble, mutate};
 use crate::i18n::{Text, dispatched_to, due_by, order_no, t, tr, use_locale};
 use crate::pages::paged::{Paged, PagedList};
 use crate::pages::services::{OrderChip, grade_text};
-use crate::pages::{ListSkeleton, Trouble, explain};
+use crate::pages::{ListSkeleton, explain};
 use crate::session::use_session;
 use crate::time;
 
@@ -67,9 +68,7 @@ async fn volunteers_of(village: String) -> Result<Vec<PersonListing>, ApiFailure
         },
     };
     let people = &people;
-    let page = session
-        .authed(|token| async move { api::call(people, &(), Some(&token)).await })
-        .await?;
+    let page = session.call(people, &()).await?;
     Ok(page
         .items
         .into_iter()
@@ -107,29 +106,27 @@ fn AdminOrder(order: Order) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         trouble.set(None);
-        leptos::task::spawn_local(async move {
-            let result = session
+        let call = async move {
+            session
                 .authed(|token| async move {
                     let body = Dispatch { volunteer_id };
                     api::call(&DispatchOrder { id }, &body, Some(&token)).await
                 })
-                .await;
-            busy.try_set(false);
-            match result {
-                Ok(order) => {
-                    said.try_set(order.volunteer_name.clone());
-                    current.try_set(order);
-                    choosing.try_set(false);
-                }
-                Err(failure) => {
-                    let text = match failure.code() {
-                        Some(ErrorCode::AlreadyClaimed) => Text::AlreadyClaimed,
-                        _ => explain(&failure),
-                    };
-                    trouble.try_set(Some(text));
-                }
+                .await
+        };
+        mutate(busy, call, move |result| match result {
+            Ok(order) => {
+                said.try_set(order.volunteer_name.clone());
+                current.try_set(order);
+                choosing.try_set(false);
+            }
+            Err(failure) => {
+                let text = match failure.code() {
+                    Some(ErrorCode::AlreadyClaimed) => Text::AlreadyClaimed,
+                    _ => explain(&failure),
+                };
+                trouble.try_set(Some(text));
             }
         });
     };
@@ -166,10 +163,7 @@ fn AdminOrder(order: Order) -> impl IntoView {
                 <p class="field-label">{tr(Text::ChooseVolunteer)}</p>
                 {move || match people.get().flatten() {
                     None => view! { <div class="sk sk-row" aria-busy="true"></div> }.into_any(),
-                    Some(Err(failure)) => {
-                        let text = explain(&failure);
-                        view! { <Trouble failure text retry=Callback::new(move |_| people.refetch()) /> }.into_any()
-                    }
+                    Some(Err(failure)) => load_trouble(failure, people),
                     Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{tr(Text::NoVolunteers)}</p> }.into_any(),
                     Some(Ok(list)) => view! {
                         <ul class="list">
@@ -212,11 +206,7 @@ fn RectificationList() -> impl IntoView {
     });
     move || match list.get() {
         None => view! { <ListSkeleton /> }.into_any(),
-        Some(Err(failure)) => {
-            let text = explain(&failure);
-            view! { <Trouble failure text retry=Callback::new(move |_| list.refetch()) /> }
-                .into_any()
-        }
+        Some(Err(failure)) => load_trouble(failure, list),
         Some(Ok(items)) if items.is_empty() => {
             view! { <p class="empty">{tr(Text::NoRectifications)}</p> }.into_any()
         }
@@ -238,13 +228,8 @@ fn RectificationCard(r: Rectification) -> impl IntoView {
     let id = r.id;
     let order = r.order_id;
     let due = r.due_at.clone();
-    let about = LocalResource::new(move || async move {
-        session
-            .authed(
-                |token| async move { api::call(&GetOrder { id: order }, &(), Some(&token)).await },
-            )
-            .await
-    });
+    let about =
+        LocalResource::new(move || async move { session.call(&GetOrder { id: order }, &()).await });
     let follow_up = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let closed = RwSignal::new(false);
@@ -258,25 +243,23 @@ fn RectificationCard(r: Rectification) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
         trouble.set(None);
-        leptos::task::spawn_local(async move {
-            let result = session
+        let call = async move {
+            session
                 .authed(|token| {
                     let body = CloseRectification {
                         follow_up: text.clone(),
                     };
                     async move { api::call(&CloseRectificationOf { id }, &body, Some(&token)).await }
                 })
-                .await;
-            busy.try_set(false);
-            match result {
-                Ok(_) => {
-                    closed.try_set(true);
-                }
-                Err(failure) => {
-                    trouble.try_set(Some(explain(&failure)));
-                }
+                .await
+        };
+        mutate(busy, call, move |result| match result {
+            Ok(_) => {
+                closed.try_set(true);
+            }
+            Err(failure) => {
+                trouble.try_set(Some(explain(&failure)));
             }
         });
     };

@@ -1,0 +1,93 @@
+//! Pieces several screens share: a request started by a tap ([`mutation`]), the photo button
+//! ([`photo_button`]), the notice with a
+//! way on, the chevron at the end of a row, and the signed-in person with their village (and
+//! the screens that need one).
+
+pub mod mutation;
+pub mod photo_button;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::ApiFailure;
+use crate::i18n::{Text, tr};
+use crate::pages::{ListSkeleton, Trouble, explain};
+use crate::session::use_session;
+
+pub use mutation::mutate;
+pub use photo_button::photo_button;
+
+/// The signed-in person and their village, as a memo: a token refresh (which sets the person
+/// again) does not rebuild a form with uploads in flight.
+pub fn person_and_village() -> Memo<Option<(i64, Option<String>)>> {
+    let session = use_session();
+    Memo::new(move |_| {
+        session.me.with(|m| {
+            m.as_ref()
+                .map(|m| (m.id, m.village_code.as_ref().map(|v| v.to_string())))
+        })
+    })
+}
+
+/// The number in the path's `name` segment (`/earn/:rule`, `/services/orders/:id`), if it reads.
+pub fn path_id(name: &'static str) -> Memo<Option<i64>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get(name).and_then(|s| s.parse::<i64>().ok()))
+}
+
+/// A screen of the signed-in person's village: a skeleton until the person is known, a
+/// notice with the way to 我的 when they have no village, else `show(person, village)`.
+pub fn in_village<V: IntoView + 'static>(
+    show: impl Fn(i64, String) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let who = person_and_village();
+    move || match who.get() {
+        None => view! { <ListSkeleton /> }.into_any(),
+        Some((_, None)) => notice(Text::NoVillage, "/me", Text::Mine).into_any(),
+        Some((person, Some(village))) => show(person, village).into_any(),
+    }
+}
+
+/// [`in_village`] for one thing of the village named by the path (`/earn/{rule}`,
+/// `/services/new/{type}`): `missing` (a sentence, and the way back with its words) when
+/// the path's id does not read, else `show(person, village, id)`.
+pub fn in_village_with<V: IntoView + 'static>(
+    id: Memo<Option<i64>>,
+    missing: (Text, &'static str, Text),
+    show: impl Fn(i64, String, i64) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let who = person_and_village();
+    let (text, href, link) = missing;
+    move || match (who.get(), id.get()) {
+        (None, _) => view! { <ListSkeleton /> }.into_any(),
+        (Some((_, None)), _) => notice(Text::NoVillage, "/me", Text::Mine).into_any(),
+        (_, None) => notice(text, href, link).into_any(),
+        (Some((person, Some(village))), Some(id)) => show(person, village, id).into_any(),
+    }
+}
+
+/// A notice in the middle of a screen, with a way on.
+pub fn notice(text: Text, href: &'static str, link: Text) -> impl IntoView {
+    view! {
+        <div class="notice" role="alert">
+            <p class="notice-text">{tr(text)}</p>
+            <a class="primary" href=href>{tr(link)}</a>
+        </div>
+    }
+}
+
+/// A failed load inside a screen: [`Trouble`] with the plain sentence for `failure`, and 重试
+/// reading `resource` again.
+pub fn load_trouble<T: 'static>(failure: ApiFailure, resource: LocalResource<T>) -> AnyView {
+    let text = explain(&failure);
+    view! { <Trouble failure text retry=Callback::new(move |_| resource.refetch()) /> }.into_any()
+}
+
+/// A chevron at the end of a row.
+pub fn chevron() -> impl IntoView {
+    view! {
+        <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+        </svg>
+    }
+}
