@@ -13,7 +13,7 @@ pub const CRASH_EN: &str = "Something went wrong. Tap to reload.";
 
 const STORAGE_KEY: &str = "jifen.locale";
 
-/// A display language.
+/// A display language. The order is the column order of the texts table (`Locale as usize`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Locale {
     ZhCn,
@@ -80,1270 +80,426 @@ pub fn tr(text: Text) -> impl IntoView + use<> {
     move || t(locale.get(), text)
 }
 
-/// Every fixed string of the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Text {
-    AppName,
-    SwitchLanguage,
-    Loading,
-    NetworkProblem,
-    ServerBusy,
-    Retry,
-    RegionNotFound,
-    PageNotFound,
-    BackHome,
-    Search,
-    NothingMatches,
-    NoGrids,
-    NotLoaded,
-    SignIn,
-    Mine,
-    Phone,
-    PhonePlaceholder,
-    Code,
-    CodePlaceholder,
-    GetCode,
-    CodeSent,
-    PhoneInvalid,
-    CodeInvalid,
-    NotRegistered,
-    WechatSignIn,
-    WechatSigningIn,
-    WechatBindHint,
-    WechatExpired,
-    WechatUnavailable,
-    OrUseSms,
-    BackToSignIn,
-    TooManyCodes,
-    SigningIn,
-    Points,
-    MyRoles,
-    SignOut,
-    Village,
-    SwitchRoleHint,
-    CurrentRole,
-    Manage,
-    ImportVillagers,
-    ManageGrids,
-    NotStaff,
-    SwitchRole,
-    NoPermission,
-    SessionExpired,
-    TooFrequent,
-    InputRejected,
-    ImportHowTo,
-    ColumnsHelp,
-    ColName,
-    ColPhone,
-    ColVillage,
-    ColGrid,
-    ColHousehold,
-    ColTags,
-    ImportAgain,
-    DownloadSample,
-    ChooseFile,
-    ChooseAnother,
-    Upload,
-    Importing,
-    UploadFailedKept,
-    NotAVillagerCsv,
-    FileTooLarge,
-    ImportDone,
-    Created,
-    Updated,
-    Unchanged,
-    Rejected,
-    BadRows,
-    AllRowsGood,
-    ChooseTownship,
-    ChooseVillage,
-    VillageGrids,
-    NewGrid,
-    GridName,
-    GridNamePlaceholder,
-    Creating,
-    GridNameTaken,
-    GridNameInvalid,
-    GridNameEmpty,
-    AppointTitle,
-    GridsHint,
-    GridMembers,
-    NoMembers,
-    Appoint,
-    Appointing,
-    Dismiss,
-    DismissYes,
-    Cancel,
-    LoadMore,
-    AddToGrid,
-    FindVillager,
-    FindPlaceholder,
-    Find,
-    Finding,
-    NoVillagerFound,
-    MoreResults,
-    AlreadyInGrid,
-    InOtherGrid,
-    TickFirst,
-    AddingToGrid,
-    NotOfVillage,
-    PersonNotFound,
-    GridNotFound,
-    UnsupportedMedia,
-    PhotoRequired,
-    CapReached,
-    AlreadyReviewed,
-    InsufficientPoints,
-    OutOfStock,
-    LimitReached,
-    GoodsUnavailable,
-    AlreadyFulfilled,
-    RedemptionExpired,
-    NotCancellable,
-    AlreadyClaimed,
-    AlreadyRated,
-    Home,
-    Earn,
-    PointsHistory,
-    MyClaims,
-    VillageBoard,
-    Review,
-    ReviewClaims,
-    Work,
-    AvailablePoints,
-    BrowseCounty,
-    NoVillage,
-    EarnHint,
-    NeedsPhoto,
-    NoRules,
-    HasDraft,
-    Note,
-    NotePlaceholder,
-    Photos,
-    TakePhoto,
-    ChoosePhoto,
-    PhotoPreparing,
-    PhotoUploadFailed,
-    PhotoTooLarge,
-    RemovePhoto,
-    SubmitClaim,
-    Submitting,
-    WaitForUploads,
-    NeedPhotoFirst,
-    DraftKept,
-    DraftSaved,
-    ClaimSent,
-    ClaimSentHint,
-    SeeMyClaims,
-    EarnMore,
-    StartOver,
-    RuleInactive,
-    RuleNotFound,
-    AlreadySubmitted,
-    NotAVillager,
-    StatusPending,
-    StatusApproved,
-    StatusRejected,
-    NoClaims,
-    NoMovements,
-    SystemActor,
-    BoardTitle,
-    RecentMovements,
-    ThisMonth,
-    ThisYear,
-    NoBoardMovements,
-    NoRanking,
-    VillageNotFound,
-    ReviewQueue,
-    NoPendingClaims,
-    Approve,
-    Reject,
-    RejectWhy,
-    ReasonBlurry,
-    ReasonNotMatching,
-    ReasonDuplicate,
-    ReasonOther,
-    ReasonPlaceholder,
-    RejectConfirm,
-    ReasonEmpty,
-    ReviewCapReached,
-    CannotReview,
-    NotReviewer,
-    ClaimPhoto,
-    Close,
-    PhotoNotLoaded,
-    TapToZoom,
-    ReviewRefreshed,
-    PhotoNetwork,
-    EarnedTotal,
-    SpentTotal,
-    Available,
-    Shop,
-    MyRedemptions,
-    Scan,
-    ScanRedeem,
-    NoShops,
-    NoGoods,
-    GoodsPhoto,
-    MarketPrice,
-    Redeem,
-    NotEnough,
-    SoldOut,
-    ConfirmRedeem,
-    ThinkAgain,
-    Quantity,
-    Fewer,
-    More,
-    UnitPrice,
-    PointsNeeded,
-    BalanceNow,
-    BalanceAfter,
-    Redeeming,
-    LastTryUnknown,
-    RedeemNetwork,
-    RedemptionCode,
-    BrightenScreen,
-    ShortCodeHint,
-    Done,
-    StatusReserved,
-    StatusFulfilled,
-    StatusCancelled,
-    StatusExpired,
-    ShowCode,
-    CancelRedemption,
-    CancelQuestion,
-    CancelYes,
-    KeepIt,
-    CancelledBack,
-    NoRedemptions,
-    RedemptionNotFound,
-    CollectedTitle,
-    ClosedTitle,
-    ScanHint,
-    CameraStarting,
-    CameraUnavailable,
-    NoScanner,
-    ShortCode,
-    ShortCodePlaceholder,
-    LookUp,
-    LookingUp,
-    ShortCodeInvalid,
-    CodeNotFound,
-    Villager,
-    HandOver,
-    HandingOver,
-    NotThisOne,
-    Handed,
-    HandedHint,
-    NextScan,
-    ResultAlreadyFulfilled,
-    ResultAlreadyFulfilledHint,
-    ResultExpired,
-    ResultExpiredHint,
-    ResultNotYourShop,
-    ResultNotYourShopHint,
-    ResultNotFoundHint,
-    NotKeeper,
-    HandOverNetwork,
-    RedeemForbidden,
-    Recycle,
-    RecycleTitle,
-    Today,
-    TodayTitle,
-    MemberCode,
-    MemberCodeHint,
-    FindVillagerHint,
-    ScanMemberHint,
-    NoScannerPhone,
-    VillagerPhone,
-    MemberNotFound,
-    NotServedVillager,
-    DropoffForbidden,
-    OtherVillager,
-    Category,
-    Weight,
-    WeightPlaceholder,
-    WeightInvalid,
-    PickCategory,
-    AddLine,
-    ThisDropoff,
-    NothingWeighed,
-    Credit,
-    Crediting,
-    Credited,
-    NextVillager,
-    CreditNetwork,
-    NoKeptShop,
-    ChooseShop,
-    RedemptionsToday,
-    PointsCollected,
-    DropoffsToday,
-    PointsCredited,
-    GoodsHandedOut,
-    RecyclingByCategory,
-    NothingToday,
-    Refresh,
-    Remove,
-    // Service orders (五单), ratings (好差评) and the inbox (消息).
-    Services,
-    ServicesHint,
-    MyOrders,
-    NoServiceTypes,
-    OrderWhat,
-    OrderWhatPlaceholder,
-    OrderWhere,
-    AtMyHome,
-    ElsewhereAddress,
-    AddressPlaceholder,
-    SubmitOrder,
-    OrderSent,
-    OrderSentHint,
-    OrderAgain,
-    OrderOpen,
-    OrderClaimed,
-    OrderCompleted,
-    OrderCancelled,
-    NoOrders,
-    OrderNotFound,
-    Timeline,
-    Orderer,
-    VolunteerWord,
-    Address,
-    CancelOrder,
-    RateService,
-    RateHint,
-    RateGood,
-    RateNeutral,
-    RateBad,
-    RateCommentPlaceholder,
-    SubmitRating,
-    ChooseStars,
-    YourRating,
-    AutoRated,
-    RectificationOpen,
-    Rectified,
-    RectifiedRateAgain,
-    TasksTab,
-    OrdersAvailable,
-    MyTasks,
-    ClaimOrder,
-    NoAvailableOrders,
-    NoTasks,
-    NotVolunteer,
-    CompleteOrder,
-    CompletionNote,
-    CompletionPlaceholder,
-    CompletionPhoto,
-    NoteRequired,
-    Claimed,
-    Completed,
-    OrderChanged,
-    Inbox,
-    NoMessages,
-    ServiceOrders,
-    DispatchOrder,
-    ChooseVolunteer,
-    NoVolunteers,
-    Dispatched,
-    Rectifications,
-    NoRectifications,
-    FollowUp,
-    FollowUpPlaceholder,
-    CloseRectification,
-    RectificationClosed,
-    WhatWasDone,
-    Overview,
-    Last7Days,
-    Last30Days,
-    MonthSoFar,
-    CustomRange,
-    FromDate,
-    ToDate,
-    PointsIssued,
-    PointsSpent,
-    PointsOutstanding,
-    Participation,
-    ByRegion,
-    ClaimsReview,
-    AverageReview,
-    OrdersPlaced,
-    WithinSla,
-    RatingsTitle,
-    RecyclingKg,
-    TopRules,
-    ExportCsv,
-    NoData,
-    BadRange,
+/// Declares the UI texts from one table: each line is `Variant => "zh-CN", "English";` (doc
+/// comments above a line go on the variant). It generates the [`Text`] enum, the table [`t`]
+/// reads, and `Text::ALL` for the tests.
+macro_rules! texts {
+    ($($(#[$attr:meta])* $name:ident => $zh:literal, $en:literal;)*) => {
+        /// Every fixed string of the UI.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Text {
+            $($(#[$attr])* $name,)*
+        }
+
+        impl Text {
+            /// Every text, in table order.
+            #[cfg(test)]
+            pub const ALL: &[Text] = &[$(Text::$name,)*];
+        }
+
+        /// `[zh-CN, English]` for each text, indexed by `Text as usize` (the enum's order).
+        static TEXTS: [[&str; 2]; [$(stringify!($name)),*].len()] = [$([$zh, $en],)*];
+    };
 }
 
-/// `text` in `locale`.
+texts! {
+    AppName => "积分", "Jifen";
+    /// The switch shows the language it switches to.
+    SwitchLanguage => "EN", "中文";
+    Loading => "正在加载…", "Loading…";
+    NetworkProblem => "网络不好，请检查网络后重试", "The network is weak. Check it and try again.";
+    ServerBusy => "服务器忙，请稍后重试", "The server is busy. Please try again shortly.";
+    Retry => "重试", "Try again";
+    RegionNotFound => "没有找到这个地方", "This place was not found";
+    PageNotFound => "没有这个页面", "There is no such page";
+    BackHome => "回到首页", "Back to the start";
+    Search => "搜索名称", "Search by name";
+    NothingMatches => "没有找到匹配的名称", "No name matches";
+    NoGrids => "这里还没有划分网格", "No grids have been set up here yet";
+    NotLoaded => "还没有导入本县的行政区划数据", "The county's divisions have not been imported yet";
+    SignIn => "登录", "Sign in";
+    Mine => "我的", "Me";
+    Phone => "手机号", "Mobile number";
+    PhonePlaceholder => "请输入手机号", "Your mobile number";
+    Code => "验证码", "Code";
+    CodePlaceholder => "6 位数字", "6 digits";
+    GetCode => "获取验证码", "Get code";
+    CodeSent => "验证码已发送，请查看短信", "The code is on its way by SMS";
+    PhoneInvalid => "请输入正确的 11 位手机号", "Please enter an 11-digit mobile number";
+    CodeInvalid => "验证码不对或已过期，请重新获取", "The code is wrong or has expired. Get a new one.";
+    NotRegistered => "这个号码还没有登记，请联系村委会", "This number is not registered yet. Please ask your village committee.";
+    WechatSignIn => "微信一键登录", "Sign in with WeChat";
+    WechatSigningIn => "正在通过微信登录…", "Signing in with WeChat…";
+    WechatBindHint => "第一次用微信登录：请验证一次手机号，以后点微信即可登录", "First time with WeChat: confirm your phone number once; next time WeChat is enough.";
+    WechatExpired => "微信授权已失效，请重新登录", "The WeChat sign-in has expired. Please sign in again.";
+    WechatUnavailable => "微信暂时无法登录，请用手机验证码登录", "WeChat sign-in is not available now. Use an SMS code instead.";
+    OrUseSms => "或用手机验证码登录", "or sign in with an SMS code";
+    BackToSignIn => "返回登录", "Back to sign-in";
+    TooManyCodes => "获取太频繁，请稍后再试", "Too many codes. Please try again later.";
+    SigningIn => "正在登录…", "Signing in…";
+    Points => "积分", "points";
+    MyRoles => "我的身份", "My roles";
+    SignOut => "退出登录", "Sign out";
+    Village => "所在村", "Village";
+    SwitchRoleHint => "点一下，切换当前身份", "Tap a role to act as it";
+    CurrentRole => "当前", "Current";
+    Manage => "管理", "Manage";
+    ImportVillagers => "导入村民名册", "Import villagers";
+    ManageGrids => "网格管理", "Grids";
+    NotStaff => "无权限：这里只有村、乡镇、县管理员能用。如果您有管理员身份，请到「我的」切换。", "No permission: only village, township and county admins use this. If you are one, switch roles on Me.";
+    SwitchRole => "去「我的」切换身份", "Switch roles on Me";
+    NoPermission => "无权限：您不能管理这个地方", "No permission: you do not manage this place";
+    SessionExpired => "登录已过期，请重新登录", "You have been signed out. Please sign in again.";
+    TooFrequent => "操作太频繁，请稍后再试", "Too many tries. Please wait a little.";
+    InputRejected => "填写的内容不对，请检查后再试", "Something you entered is not right. Please check it.";
+    ImportHowTo => "用 Excel 或 WPS 填好名册，另存为「CSV UTF-8」格式再上传。", "Fill in the register in Excel or WPS, save it as \u{201c}CSV UTF-8\u{201d} and upload it.";
+    ColumnsHelp => "各列怎么填（第一行写英文列名，顺序不限）", "What goes in each column (names in the first row, any order)";
+    ColName => "姓名（必填）", "Full name (required)";
+    ColPhone => "手机号（必填）", "Mobile number (required)";
+    ColVillage => "村代码，12 位数字（必填）", "Village code, 12 digits (required)";
+    ColGrid => "网格代码，如 410783101230-001（可不填）", "Grid code, e.g. 410783101230-001 (optional)";
+    ColHousehold => "户号（可不填）", "Household number (optional)";
+    ColTags => "标签，如 党员;村民代表，用分号隔开（可不填）", "Tags, separated by semicolons (optional)";
+    ImportAgain => "同一个手机号再导入一次，只会更新这个人，不会重复添加。", "Importing a number again updates that person; nobody is added twice.";
+    DownloadSample => "下载样例文件", "Download a sample file";
+    ChooseFile => "选择 CSV 文件", "Choose a CSV file";
+    ChooseAnother => "换一个文件", "Choose another file";
+    Upload => "上传并导入", "Upload and import";
+    Importing => "已上传，正在导入…", "Uploaded. Importing…";
+    UploadFailedKept => "网络不好，上传没有完成。文件还在，点「重试」再传一次。", "The network failed and the upload did not finish. The file is still chosen: tap Try again.";
+    NotAVillagerCsv => "这个文件不是村民名册：第一行要有 name、phone、village_code 这几列", "This is not a villager register: the first row needs the columns name, phone and village_code";
+    FileTooLarge => "文件太大了（最大 16 MB），请分成几个文件上传", "The file is too large (16 MB at most). Please split it.";
+    ImportDone => "导入完成", "Import finished";
+    Created => "新增", "Added";
+    Updated => "更新", "Updated";
+    Unchanged => "无变化", "Unchanged";
+    Rejected => "有问题", "Problems";
+    BadRows => "有问题的行（没有导入，其余的行已导入）", "Rows with problems (not imported; the other rows were)";
+    AllRowsGood => "每一行都导入成功了", "Every row was imported";
+    ChooseTownship => "选择乡镇（街道）", "Choose a township";
+    ChooseVillage => "选择村（社区）", "Choose a village or community";
+    VillageGrids => "本村网格", "Grids of this village";
+    NewGrid => "新建网格", "Add a grid";
+    GridName => "网格名称", "Grid name";
+    GridNamePlaceholder => "如：第一网格", "e.g. Grid 1";
+    Creating => "正在新建…", "Adding…";
+    GridNameTaken => "这个村已经有叫这个名字的网格了", "This village already has a grid with that name";
+    GridNameInvalid => "网格名称不对：最多 20 个字，不能有特殊符号", "Not a usable grid name: at most 20 characters, no special symbols";
+    GridNameEmpty => "请填写网格名称", "Please enter a grid name";
+    AppointTitle => "任命网格员", "Appoint grid workers";
+    GridsHint => "点一个网格，查看它的村民，添加村民，任命网格员", "Tap a grid to see its people, add villagers and appoint grid workers";
+    GridMembers => "本网格村民", "People in this grid";
+    NoMembers => "这个网格还没有村民，请在下面添加", "Nobody is in this grid yet. Add villagers below.";
+    Appoint => "任命网格员", "Make grid worker";
+    Appointing => "正在任命…", "Appointing…";
+    Dismiss => "免去", "Remove";
+    DismissYes => "确定免去", "Yes, remove";
+    Cancel => "取消", "Cancel";
+    LoadMore => "加载更多", "Load more";
+    AddToGrid => "添加村民到本网格", "Add villagers to this grid";
+    FindVillager => "姓名或手机号", "Name or mobile number";
+    FindPlaceholder => "如：张三", "e.g. Zhang San";
+    Find => "查找", "Find";
+    Finding => "正在查找…", "Finding…";
+    NoVillagerFound => "本村没有找到这个人", "Nobody in this village matches";
+    MoreResults => "只列出了前 20 位，请多输入几个字缩小范围", "Only the first 20 are listed. Type more to narrow it down.";
+    AlreadyInGrid => "已在本网格", "Already in this grid";
+    InOtherGrid => "在其他网格，加入后转到本网格", "In another grid; adding moves them here";
+    TickFirst => "请先勾选村民", "Tick villagers first";
+    AddingToGrid => "正在加入…", "Adding…";
+    NotOfVillage => "有人不是本村村民，这次没有加入任何人。请重新查找后再选。", "Someone is not a villager of this village, so nobody was added. Find them again and retry.";
+    PersonNotFound => "没有找到这个人，可能已被删除", "This person was not found; they may have been removed";
+    GridNotFound => "没有找到这个网格", "This grid was not found";
+    UnsupportedMedia => "这张照片的格式无法识别，请换一张，或用相机直接拍", "This photo's format cannot be read. Choose another or take one with the camera.";
+    PhotoRequired => "这一项需要照片作证明，请先拍一张照片", "This one needs a photo as proof. Please take one first.";
+    CapReached => "这一项今天或本月的次数已经用完了，请改天再申报", "This has been claimed as often as allowed today or this month. Please try another day.";
+    AlreadyReviewed => "已由他人审核", "Someone else has already reviewed it";
+    InsufficientPoints => "积分不够，换一件或攒够了再来", "Not enough points for this";
+    OutOfStock => "库存不足，已经兑完了", "Not enough left in stock";
+    LimitReached => "这件商品本月每人限兑的数量已用完", "You have reached this month's limit for this item";
+    GoodsUnavailable => "这件商品已下架", "This item is no longer on offer";
+    AlreadyFulfilled => "已经兑换过了，不能重复兑换", "This has already been handed over";
+    RedemptionExpired => "兑换单已过期或已取消，积分已退回", "This redemption has expired or was cancelled; the points are back";
+    NotCancellable => "已兑换或已过期，不能取消", "It was handed over or has expired, so it cannot be cancelled";
+    AlreadyClaimed => "已被其他志愿者接单", "Another volunteer has already taken this order";
+    AlreadyRated => "已经评价过了", "You have already rated this";
+    Home => "首页", "Home";
+    Earn => "挣积分", "Earn points";
+    PointsHistory => "积分明细", "Points history";
+    MyClaims => "我的申报", "My claims";
+    VillageBoard => "村积分榜", "Village board";
+    Review => "审核", "Review";
+    ReviewClaims => "审核村民申报", "Review villagers' claims";
+    Work => "工作", "Work";
+    AvailablePoints => "我的积分", "My points";
+    BrowseCounty => "浏览全市乡镇和村", "Browse the townships and villages";
+    NoVillage => "您还没有登记所在的村，请联系村委会", "You are not registered in a village yet. Please ask your village committee.";
+    EarnHint => "选一项您做过的好事，提交后由网格员审核，通过后积分自动到账。", "Pick something good you did. A grid worker checks it; once approved the points are yours.";
+    NeedsPhoto => "需要照片", "Photo needed";
+    NoRules => "本村还没有可以申报的积分事项", "Nothing can be claimed in this village yet";
+    HasDraft => "有草稿", "Draft";
+    Note => "说明（可不填）", "Note (optional)";
+    NotePlaceholder => "做了什么、在哪里、什么时候", "What you did, where and when";
+    Photos => "照片", "Photos";
+    TakePhoto => "拍照", "Take a photo";
+    ChoosePhoto => "从相册选", "From the album";
+    PhotoPreparing => "正在处理…", "Preparing…";
+    PhotoUploadFailed => "上传失败", "Upload failed";
+    PhotoTooLarge => "照片太大了（最大 10 MB），请换一张", "The photo is too large (10 MB at most). Please choose another.";
+    RemovePhoto => "删除", "Remove";
+    SubmitClaim => "提交申报", "Send the claim";
+    Submitting => "正在提交…", "Sending…";
+    WaitForUploads => "照片还在上传，请稍等", "Photos are still uploading. Please wait.";
+    NeedPhotoFirst => "这一项需要照片：请先拍照或从相册选一张", "This one needs a photo: take one or choose one first";
+    DraftKept => "网络不好，已保存草稿，联网后自动提交", "The network is weak. Your draft is saved and will be sent once you are online.";
+    DraftSaved => "草稿已自动保存在这台手机上", "Your draft is saved on this phone";
+    ClaimSent => "已提交，等待审核", "Sent. Waiting for review.";
+    ClaimSentHint => "网格员审核通过后，积分会自动到账。", "Once a grid worker approves it, the points arrive by themselves.";
+    SeeMyClaims => "查看我的申报", "See my claims";
+    EarnMore => "继续挣积分", "Earn more";
+    StartOver => "清空重填", "Start over";
+    RuleInactive => "这个积分事项已停用，不能再申报", "This item is no longer in use and cannot be claimed";
+    RuleNotFound => "没有找到这个积分事项", "This item was not found";
+    AlreadySubmitted => "这份申报已经提交过了，请在「我的申报」查看", "This claim was already sent. See My claims.";
+    NotAVillager => "只有登记在村里的村民可以申报积分", "Only villagers registered in a village can claim points";
+    StatusPending => "待审核", "Waiting";
+    StatusApproved => "已通过", "Approved";
+    StatusRejected => "未通过", "Not approved";
+    NoClaims => "还没有申报过积分，去「挣积分」试试吧", "No claims yet. Try Earn points.";
+    NoMovements => "还没有积分变动", "No points have moved yet";
+    SystemActor => "系统", "System";
+    BoardTitle => "积分公示", "Points board";
+    RecentMovements => "最新动态", "Recent";
+    ThisMonth => "本月排行", "This month";
+    ThisYear => "本年排行", "This year";
+    NoBoardMovements => "本村还没有积分变动", "No points have moved in this village yet";
+    NoRanking => "还没有人上榜", "Nobody is on the list yet";
+    VillageNotFound => "没有找到这个村", "This village was not found";
+    ReviewQueue => "待审核的申报", "Claims to review";
+    NoPendingClaims => "没有待审核的申报，辛苦了", "Nothing to review. Well done.";
+    Approve => "通过", "Approve";
+    Reject => "不通过", "Reject";
+    RejectWhy => "请选择不通过的原因（村民会看到）", "Why not? (the villager sees it)";
+    ReasonBlurry => "照片不清晰", "Photo not clear";
+    ReasonNotMatching => "不符合积分事项", "Does not match the item";
+    ReasonDuplicate => "重复申报", "Claimed twice";
+    ReasonOther => "其他…", "Other…";
+    ReasonPlaceholder => "请写明原因，最多 100 字", "Write the reason, at most 100 characters";
+    RejectConfirm => "确定不通过", "Reject it";
+    ReasonEmpty => "请选择或填写原因", "Choose or write a reason";
+    ReviewCapReached => "这位村民这一项今天或本月的次数已用完，不能再通过", "This villager has reached how often this counts today or this month; it cannot be approved";
+    CannotReview => "您不能审核这条申报：本人或家人的申报，或不在您负责的网格", "You cannot review this claim: it is your own or your household's, or outside your grid";
+    NotReviewer => "无权限：审核只对网格员和管理员开放。如果您有这些身份，请到「我的」切换。", "No permission: only grid workers and admins review claims. If you are one, switch roles on Me.";
+    ClaimPhoto => "申报照片", "Claim photo";
+    Close => "关闭", "Close";
+    PhotoNotLoaded => "照片没有加载出来", "The photo did not load";
+    TapToZoom => "点照片可放大", "Tap a photo to enlarge it";
+    ReviewRefreshed => "已由他人审核，列表已刷新", "Someone else already reviewed it; the list is refreshed";
+    PhotoNetwork => "网络不好，照片没有传上去。照片还在，点照片上的「重试」再传一次。", "The network failed and a photo was not uploaded. It is still here: tap Try again on it.";
+    EarnedTotal => "累计获得", "Earned in all";
+    SpentTotal => "累计用掉", "Used in all";
+    Available => "可用", "Available";
+    Shop => "积分超市", "Points shop";
+    MyRedemptions => "我的兑换", "My redemptions";
+    Scan => "扫码", "Scan";
+    ScanRedeem => "扫码兑换", "Scan a redemption";
+    NoShops => "本村还没有积分超市", "There is no points shop for your village yet";
+    NoGoods => "这家超市还没有上架商品", "Nothing is on the shelves here yet";
+    GoodsPhoto => "商品照片", "Photo of the item";
+    MarketPrice => "市场价", "Market price";
+    Redeem => "兑换", "Redeem";
+    NotEnough => "积分不够", "Not enough";
+    SoldOut => "已兑完", "Sold out";
+    ConfirmRedeem => "确认兑换", "Confirm";
+    ThinkAgain => "再想想", "Not now";
+    Quantity => "数量", "Quantity";
+    Fewer => "减少一件", "One fewer";
+    More => "增加一件", "One more";
+    UnitPrice => "单价（按此刻价格）", "Price each (as of now)";
+    PointsNeeded => "共需", "Total";
+    BalanceNow => "现有积分", "You have";
+    BalanceAfter => "兑换后剩余", "Left after";
+    Redeeming => "正在兑换…", "Redeeming…";
+    LastTryUnknown => "上次没有收到结果：请再点「确认兑换」，不会重复兑换", "The last try got no answer. Tap Confirm again: nothing is redeemed twice.";
+    RedeemNetwork => "网络不好，没有收到结果。请再点「确认兑换」，不会重复兑换", "The network is weak and no answer came. Tap Confirm again: nothing is redeemed twice.";
+    RedemptionCode => "兑换码", "Redemption code";
+    BrightenScreen => "请把屏幕调亮，给超市管理员扫码", "Turn the screen bright and let the keeper scan it";
+    ShortCodeHint => "扫不出来时，请管理员输入这 8 位码", "If it does not scan, the keeper types these 8 characters";
+    Done => "完成", "Done";
+    StatusReserved => "待兑换", "To collect";
+    StatusFulfilled => "已兑换", "Collected";
+    StatusCancelled => "已取消", "Cancelled";
+    StatusExpired => "已过期", "Expired";
+    ShowCode => "出示兑换码", "Show the code";
+    CancelRedemption => "取消兑换", "Cancel it";
+    CancelQuestion => "确定取消这次兑换吗？积分会退回。", "Cancel this redemption? The points come back.";
+    CancelYes => "确定取消", "Yes, cancel";
+    KeepIt => "不取消", "Keep it";
+    CancelledBack => "已取消，积分已退回", "Cancelled. The points are back.";
+    NoRedemptions => "还没有兑换过，去「积分超市」看看吧", "No redemptions yet. Have a look at the points shop.";
+    RedemptionNotFound => "没有找到这个兑换单", "This redemption was not found";
+    CollectedTitle => "已兑换，商品已领取", "Collected. Enjoy!";
+    ClosedTitle => "这个兑换码已不能使用", "This code can no longer be used";
+    ScanHint => "把村民手机上的兑换码放进框里", "Hold the villager's code inside the frame";
+    CameraStarting => "正在打开相机…", "Opening the camera…";
+    CameraUnavailable => "相机打不开（没有相机或没有允许使用相机），请输入兑换码", "The camera cannot be opened (none, or not allowed). Type the code instead.";
+    NoScanner => "这部手机不能直接扫码，请输入村民兑换码下面的 8 位码", "This phone cannot read QR codes. Type the 8 characters under the villager's code.";
+    ShortCode => "兑换码（8 位）", "Code (8 characters)";
+    ShortCodePlaceholder => "如 ABCD2345", "e.g. ABCD2345";
+    LookUp => "查询", "Look up";
+    LookingUp => "正在查询…", "Looking up…";
+    ShortCodeInvalid => "兑换码是 8 位数字和大写字母（没有 0、O、1、I、L），请核对", "A code is 8 digits and capital letters (no 0, O, 1, I or L). Please check it.";
+    CodeNotFound => "没有找到这个兑换码，请核对后重新输入；或请村民重新打开兑换码", "No redemption has this code. Check it and type it again, or ask the villager to open the code again.";
+    Villager => "村民", "Villager";
+    HandOver => "确认交付", "Hand over";
+    HandingOver => "正在交付…", "Handing over…";
+    NotThisOne => "不是这张，重新扫码", "Not this one: scan again";
+    Handed => "已兑换", "Handed over";
+    HandedHint => "请把商品交给村民", "Give the goods to the villager";
+    NextScan => "继续扫码", "Scan the next";
+    ResultAlreadyFulfilled => "已被兑换", "Already handed over";
+    ResultAlreadyFulfilledHint => "这个兑换码已经兑换过了，不能再发放商品", "This code was already used. Do not hand the goods over again.";
+    ResultExpired => "已过期", "Expired";
+    ResultExpiredHint => "兑换单已过期或已取消，积分已退回村民，请村民重新兑换", "The redemption expired or was cancelled and the points went back. The villager can redeem again.";
+    ResultNotYourShop => "不是本店的兑换单", "Not this shop's redemption";
+    ResultNotYourShopHint => "请村民到兑换时选的那家超市领取", "The villager collects at the shop they redeemed from";
+    ResultNotFoundHint => "请村民重新打开兑换码再试", "Ask the villager to open the code again";
+    NotKeeper => "无权限：扫码兑换只对积分超市管理员开放。如果您有这个身份，请到「我的」切换。", "No permission: only points-shop keepers scan redemptions. If you are one, switch roles on Me.";
+    HandOverNetwork => "网络不好，还不知道是否交付成功。请点「确认交付」再试，不会重复扣分", "The network is weak; it is not known whether it went through. Tap Hand over again: nothing is charged twice.";
+    RedeemForbidden => "只有这家超市服务的村里登记的村民可以兑换", "Only villagers registered in a village this shop serves can redeem here";
+    Recycle => "回收", "Recycling";
+    RecycleTitle => "回收称重", "Weigh recyclables";
+    Today => "今日", "Today";
+    TodayTitle => "今日汇总", "Today's summary";
+    MemberCode => "我的会员码", "My member code";
+    MemberCodeHint => "交回收物时出示此码，给超市管理员扫码", "Show this code when you bring recyclables, for the keeper to scan";
+    FindVillagerHint => "扫村民的会员码，或输入村民手机号", "Scan the villager's member code, or type their mobile number";
+    ScanMemberHint => "把村民的会员码放进框里", "Hold the villager's member code inside the frame";
+    NoScannerPhone => "这部手机不能直接扫码，请输入村民手机号", "This phone cannot read QR codes. Type the villager's mobile number.";
+    VillagerPhone => "村民手机号", "Villager's mobile number";
+    MemberNotFound => "没有找到这个会员码或手机号", "Nobody has this member code or number";
+    NotServedVillager => "这位村民不在本店服务的村，不能在这里入账", "This villager is not from a village this shop serves";
+    DropoffForbidden => "不能入账：不能给本人或家人入账，或这位村民不在本店服务的村", "Not credited: not for yourself or your household, nor for a villager this shop does not serve";
+    OtherVillager => "换一位", "Someone else";
+    Category => "品类", "Category";
+    Weight => "重量（公斤）", "Weight (kg)";
+    WeightPlaceholder => "如 2.35", "e.g. 2.35";
+    WeightInvalid => "请输入重量，如 2.35（公斤，最多 3 位小数，最多 1000 公斤）", "Enter the weight, e.g. 2.35 (kg, up to 3 decimals, at most 1000 kg)";
+    PickCategory => "请先选品类", "Choose a category first";
+    AddLine => "再加一类", "Add another category";
+    ThisDropoff => "本次回收", "This drop-off";
+    NothingWeighed => "请选品类并输入重量", "Choose a category and enter the weight";
+    Credit => "确认入账", "Credit the points";
+    Crediting => "正在入账…", "Crediting…";
+    Credited => "已入账", "Credited";
+    NextVillager => "下一位", "Next villager";
+    CreditNetwork => "网络不好，没有收到结果。请再点「确认入账」，不会重复入账", "The network is weak and no answer came. Tap Credit again: nothing is credited twice.";
+    NoKeptShop => "您还不是哪家积分超市的管理员，请联系村委会", "You do not keep any points shop yet. Please ask your village committee.";
+    ChooseShop => "选择超市", "Choose the shop";
+    RedemptionsToday => "兑换单", "Redemptions";
+    PointsCollected => "收回积分", "Points taken in";
+    DropoffsToday => "回收次数", "Drop-offs";
+    PointsCredited => "发放积分", "Points given";
+    GoodsHandedOut => "今日兑出商品", "Goods handed out today";
+    RecyclingByCategory => "今日回收", "Recyclables today";
+    NothingToday => "今天还没有记录", "Nothing yet today";
+    Refresh => "刷新", "Refresh";
+    Remove => "删除", "Remove";
+    // Service orders (五单), ratings (好差评) and the inbox (消息).
+    Services => "服务", "Services";
+    ServicesHint => "选一项服务，写清楚需要什么，志愿者会来帮您", "Pick a service and say what you need; a volunteer will come";
+    MyOrders => "我的订单", "My orders";
+    NoServiceTypes => "本县还没有可点的服务", "No services are offered in this county yet";
+    OrderWhat => "需要帮什么忙", "What do you need";
+    OrderWhatPlaceholder => "例如：帮忙去镇上取药，下午三点前", "For example: fetch my medicine from the town before 3 pm";
+    OrderWhere => "在哪里", "Where";
+    AtMyHome => "我家", "My home";
+    ElsewhereAddress => "其他地点", "Somewhere else";
+    AddressPlaceholder => "写下地点，例如：村委会门口", "Write the place, e.g. the village office gate";
+    SubmitOrder => "提交订单", "Place the order";
+    OrderSent => "已下单", "Order placed";
+    OrderSentHint => "志愿者接单后会通知您，请留意「消息」", "You will be told in Messages when a volunteer takes it";
+    OrderAgain => "再点一单", "Order another";
+    OrderOpen => "待接单", "Waiting";
+    OrderClaimed => "已接单", "Taken";
+    OrderCompleted => "已完成", "Done";
+    OrderCancelled => "已取消", "Cancelled";
+    NoOrders => "还没有订单，去「服务」点一单吧", "No orders yet. Order one in Services.";
+    OrderNotFound => "没有找到这个订单", "This order was not found";
+    Timeline => "办理进度", "Progress";
+    Orderer => "点单人", "Ordered by";
+    VolunteerWord => "志愿者", "Volunteer";
+    Address => "地点", "Place";
+    CancelOrder => "取消订单", "Cancel the order";
+    RateService => "评价这次服务", "Rate this service";
+    RateHint => "点星星打分，5 颗星最满意", "Tap the stars; 5 stars is best";
+    RateGood => "好评", "Good";
+    RateNeutral => "中评", "Fair";
+    RateBad => "差评", "Poor";
+    RateCommentPlaceholder => "说说这次服务怎么样（可不填）", "How was it? (optional)";
+    SubmitRating => "提交评价", "Send the rating";
+    ChooseStars => "请先点星星打分", "Tap the stars first";
+    YourRating => "评价", "Rating";
+    AutoRated => "7 天未评价，系统默认中评", "Not rated in 7 days: counted as fair";
+    RectificationOpen => "差评已转村里整改", "The village is looking into this poor rating";
+    Rectified => "村里已整改", "The village has looked into it";
+    RectifiedRateAgain => "村里已整改，您可以重新评价", "The village has looked into it: you may rate again";
+    TasksTab => "接单", "Orders";
+    OrdersAvailable => "可接的订单", "Orders to take";
+    MyTasks => "我的任务", "My tasks";
+    ClaimOrder => "接单", "Take it";
+    NoAvailableOrders => "附近暂时没有待接的订单", "No orders waiting nearby right now";
+    NoTasks => "还没有接过订单", "You have not taken any orders yet";
+    NotVolunteer => "接单只对志愿者开放。如果您是志愿者，请到「我的」切换身份。", "Only volunteers take orders. If you are one, switch roles on Me.";
+    CompleteOrder => "服务完成", "Mark as done";
+    CompletionNote => "做了什么", "What was done";
+    CompletionPlaceholder => "例如：已把药送到王奶奶家", "For example: brought the medicine to Grandma Wang";
+    CompletionPhoto => "现场照片（可选）", "A photo (optional)";
+    NoteRequired => "请写几个字", "Please write a few words";
+    Claimed => "接单成功，请尽快联系点单人", "It is yours: contact the person soon";
+    Completed => "已完成，等待村民评价后发放积分", "Done; the points come once the villager rates it";
+    OrderChanged => "订单状态已变化，已为您刷新", "The order has changed; it is shown afresh";
+    Inbox => "消息", "Messages";
+    NoMessages => "没有新消息", "No messages";
+    ServiceOrders => "服务订单", "Service orders";
+    DispatchOrder => "派单", "Dispatch";
+    ChooseVolunteer => "派给哪位志愿者", "Which volunteer";
+    NoVolunteers => "本村还没有志愿者", "This village has no volunteers yet";
+    Dispatched => "已派单", "Dispatched";
+    Rectifications => "差评整改", "Poor ratings to fix";
+    NoRectifications => "没有待整改的差评", "Nothing to fix";
+    FollowUp => "整改情况", "What was done";
+    FollowUpPlaceholder => "写明怎么整改的，村民和上级会看到", "Say how it was put right; the villager and the township see it";
+    CloseRectification => "整改完成", "Close it";
+    RectificationClosed => "已整改", "Fixed";
+    WhatWasDone => "服务记录", "Done";
+    Overview => "数据概览", "Overview";
+    Last7Days => "近7天", "7 days";
+    Last30Days => "近30天", "30 days";
+    MonthSoFar => "本月", "This month";
+    CustomRange => "自定义", "Custom";
+    FromDate => "开始日期", "From";
+    ToDate => "结束日期", "To";
+    PointsIssued => "发放积分", "Issued";
+    PointsSpent => "兑换积分", "Spent";
+    PointsOutstanding => "结余积分", "Held";
+    Participation => "参与率", "Taking part";
+    ByRegion => "各地对比（发放积分）", "By region (points issued)";
+    ClaimsReview => "申报审核", "Claims";
+    AverageReview => "平均审核用时", "Average review";
+    OrdersPlaced => "下单", "Placed";
+    WithinSla => "按时接单率", "Taken in time";
+    RatingsTitle => "好差评", "Ratings";
+    RecyclingKg => "回收（千克）", "Recycling (kg)";
+    TopRules => "积分事项排行", "Top rules";
+    ExportCsv => "导出CSV", "Export CSV";
+    NoData => "暂无数据", "No data";
+    BadRange => "日期不对：开始不能晚于结束，最多366天", "Check the dates: from before to, at most 366 days";
+}
+
+/// `text` in `locale`: a look-up in the table (`Locale::ZhCn` is column 0, `En` column 1).
 pub fn t(locale: Locale, text: Text) -> &'static str {
-    use Locale::*;
-    use Text::*;
-    match (text, locale) {
-        (AppName, ZhCn) => "积分",
-        (AppName, En) => "Jifen",
-        // The switch shows the language it switches to.
-        (SwitchLanguage, ZhCn) => "EN",
-        (SwitchLanguage, En) => "中文",
-        (Loading, ZhCn) => "正在加载…",
-        (Loading, En) => "Loading…",
-        (NetworkProblem, ZhCn) => "网络不好，请检查网络后重试",
-        (NetworkProblem, En) => "The network is weak. Check it and try again.",
-        (ServerBusy, ZhCn) => "服务器忙，请稍后重试",
-        (ServerBusy, En) => "The server is busy. Please try again shortly.",
-        (Retry, ZhCn) => "重试",
-        (Retry, En) => "Try again",
-        (RegionNotFound, ZhCn) => "没有找到这个地方",
-        (RegionNotFound, En) => "This place was not found",
-        (PageNotFound, ZhCn) => "没有这个页面",
-        (PageNotFound, En) => "There is no such page",
-        (BackHome, ZhCn) => "回到首页",
-        (BackHome, En) => "Back to the start",
-        (Search, ZhCn) => "搜索名称",
-        (Search, En) => "Search by name",
-        (NothingMatches, ZhCn) => "没有找到匹配的名称",
-        (NothingMatches, En) => "No name matches",
-        (NoGrids, ZhCn) => "这里还没有划分网格",
-        (NoGrids, En) => "No grids have been set up here yet",
-        (NotLoaded, ZhCn) => "还没有导入本县的行政区划数据",
-        (NotLoaded, En) => "The county's divisions have not been imported yet",
-        (SignIn, ZhCn) => "登录",
-        (SignIn, En) => "Sign in",
-        (Mine, ZhCn) => "我的",
-        (Mine, En) => "Me",
-        (Phone, ZhCn) => "手机号",
-        (Phone, En) => "Mobile number",
-        (PhonePlaceholder, ZhCn) => "请输入手机号",
-        (PhonePlaceholder, En) => "Your mobile number",
-        (Code, ZhCn) => "验证码",
-        (Code, En) => "Code",
-        (CodePlaceholder, ZhCn) => "6 位数字",
-        (CodePlaceholder, En) => "6 digits",
-        (GetCode, ZhCn) => "获取验证码",
-        (GetCode, En) => "Get code",
-        (CodeSent, ZhCn) => "验证码已发送，请查看短信",
-        (CodeSent, En) => "The code is on its way by SMS",
-        (PhoneInvalid, ZhCn) => "请输入正确的 11 位手机号",
-        (PhoneInvalid, En) => "Please enter an 11-digit mobile number",
-        (CodeInvalid, ZhCn) => "验证码不对或已过期，请重新获取",
-        (CodeInvalid, En) => "The code is wrong or has expired. Get a new one.",
-        (WechatSignIn, ZhCn) => "微信一键登录",
-        (WechatSignIn, En) => "Sign in with WeChat",
-        (WechatSigningIn, ZhCn) => "正在通过微信登录…",
-        (WechatSigningIn, En) => "Signing in with WeChat…",
-        (WechatBindHint, ZhCn) => "第一次用微信登录：请验证一次手机号，以后点微信即可登录",
-        (WechatBindHint, En) => {
-            "First time with WeChat: confirm your phone number once; next time WeChat is enough."
-        }
-        (WechatExpired, ZhCn) => "微信授权已失效，请重新登录",
-        (WechatExpired, En) => "The WeChat sign-in has expired. Please sign in again.",
-        (WechatUnavailable, ZhCn) => "微信暂时无法登录，请用手机验证码登录",
-        (WechatUnavailable, En) => "WeChat sign-in is not available now. Use an SMS code instead.",
-        (OrUseSms, ZhCn) => "或用手机验证码登录",
-        (OrUseSms, En) => "or sign in with an SMS code",
-        (BackToSignIn, ZhCn) => "返回登录",
-        (BackToSignIn, En) => "Back to sign-in",
-        (NotRegistered, ZhCn) => "这个号码还没有登记，请联系村委会",
-        (NotRegistered, En) => {
-            "This number is not registered yet. Please ask your village committee."
-        }
-        (TooManyCodes, ZhCn) => "获取太频繁，请稍后再试",
-        (TooManyCodes, En) => "Too many codes. Please try again later.",
-        (SigningIn, ZhCn) => "正在登录…",
-        (SigningIn, En) => "Signing in…",
-        (Points, ZhCn) => "积分",
-        (Points, En) => "points",
-        (MyRoles, ZhCn) => "我的身份",
-        (MyRoles, En) => "My roles",
-        (SignOut, ZhCn) => "退出登录",
-        (SignOut, En) => "Sign out",
-        (Village, ZhCn) => "所在村",
-        (Village, En) => "Village",
-        (SwitchRoleHint, ZhCn) => "点一下，切换当前身份",
-        (SwitchRoleHint, En) => "Tap a role to act as it",
-        (CurrentRole, ZhCn) => "当前",
-        (CurrentRole, En) => "Current",
-        (Manage, ZhCn) => "管理",
-        (Manage, En) => "Manage",
-        (ImportVillagers, ZhCn) => "导入村民名册",
-        (ImportVillagers, En) => "Import villagers",
-        (ManageGrids, ZhCn) => "网格管理",
-        (ManageGrids, En) => "Grids",
-        (NotStaff, ZhCn) => {
-            "无权限：这里只有村、乡镇、县管理员能用。如果您有管理员身份，请到「我的」切换。"
-        }
-        (NotStaff, En) => {
-            "No permission: only village, township and county admins use this. If you are one, switch roles on Me."
-        }
-        (SwitchRole, ZhCn) => "去「我的」切换身份",
-        (SwitchRole, En) => "Switch roles on Me",
-        (NoPermission, ZhCn) => "无权限：您不能管理这个地方",
-        (NoPermission, En) => "No permission: you do not manage this place",
-        (SessionExpired, ZhCn) => "登录已过期，请重新登录",
-        (SessionExpired, En) => "You have been signed out. Please sign in again.",
-        (TooFrequent, ZhCn) => "操作太频繁，请稍后再试",
-        (TooFrequent, En) => "Too many tries. Please wait a little.",
-        (InputRejected, ZhCn) => "填写的内容不对，请检查后再试",
-        (InputRejected, En) => "Something you entered is not right. Please check it.",
-        (ImportHowTo, ZhCn) => "用 Excel 或 WPS 填好名册，另存为「CSV UTF-8」格式再上传。",
-        (ImportHowTo, En) => {
-            "Fill in the register in Excel or WPS, save it as \u{201c}CSV UTF-8\u{201d} and upload it."
-        }
-        (ColumnsHelp, ZhCn) => "各列怎么填（第一行写英文列名，顺序不限）",
-        (ColumnsHelp, En) => "What goes in each column (names in the first row, any order)",
-        (ColName, ZhCn) => "姓名（必填）",
-        (ColName, En) => "Full name (required)",
-        (ColPhone, ZhCn) => "手机号（必填）",
-        (ColPhone, En) => "Mobile number (required)",
-        (ColVillage, ZhCn) => "村代码，12 位数字（必填）",
-        (ColVillage, En) => "Village code, 12 digits (required)",
-        (ColGrid, ZhCn) => "网格代码，如 410783101230-001（可不填）",
-        (ColGrid, En) => "Grid code, e.g. 410783101230-001 (optional)",
-        (ColHousehold, ZhCn) => "户号（可不填）",
-        (ColHousehold, En) => "Household number (optional)",
-        (ColTags, ZhCn) => "标签，如 党员;村民代表，用分号隔开（可不填）",
-        (ColTags, En) => "Tags, separated by semicolons (optional)",
-        (ImportAgain, ZhCn) => "同一个手机号再导入一次，只会更新这个人，不会重复添加。",
-        (ImportAgain, En) => "Importing a number again updates that person; nobody is added twice.",
-        (DownloadSample, ZhCn) => "下载样例文件",
-        (DownloadSample, En) => "Download a sample file",
-        (ChooseFile, ZhCn) => "选择 CSV 文件",
-        (ChooseFile, En) => "Choose a CSV file",
-        (ChooseAnother, ZhCn) => "换一个文件",
-        (ChooseAnother, En) => "Choose another file",
-        (Upload, ZhCn) => "上传并导入",
-        (Upload, En) => "Upload and import",
-        (Importing, ZhCn) => "已上传，正在导入…",
-        (Importing, En) => "Uploaded. Importing…",
-        (UploadFailedKept, ZhCn) => "网络不好，上传没有完成。文件还在，点「重试」再传一次。",
-        (UploadFailedKept, En) => {
-            "The network failed and the upload did not finish. The file is still chosen: tap Try again."
-        }
-        (NotAVillagerCsv, ZhCn) => {
-            "这个文件不是村民名册：第一行要有 name、phone、village_code 这几列"
-        }
-        (NotAVillagerCsv, En) => {
-            "This is not a villager register: the first row needs the columns name, phone and village_code"
-        }
-        (FileTooLarge, ZhCn) => "文件太大了（最大 16 MB），请分成几个文件上传",
-        (FileTooLarge, En) => "The file is too large (16 MB at most). Please split it.",
-        (ImportDone, ZhCn) => "导入完成",
-        (ImportDone, En) => "Import finished",
-        (Created, ZhCn) => "新增",
-        (Created, En) => "Added",
-        (Updated, ZhCn) => "更新",
-        (Updated, En) => "Updated",
-        (Unchanged, ZhCn) => "无变化",
-        (Unchanged, En) => "Unchanged",
-        (Rejected, ZhCn) => "有问题",
-        (Rejected, En) => "Problems",
-        (BadRows, ZhCn) => "有问题的行（没有导入，其余的行已导入）",
-        (BadRows, En) => "Rows with problems (not imported; the other rows were)",
-        (AllRowsGood, ZhCn) => "每一行都导入成功了",
-        (AllRowsGood, En) => "Every row was imported",
-        (ChooseTownship, ZhCn) => "选择乡镇（街道）",
-        (ChooseTownship, En) => "Choose a township",
-        (ChooseVillage, ZhCn) => "选择村（社区）",
-        (ChooseVillage, En) => "Choose a village or community",
-        (VillageGrids, ZhCn) => "本村网格",
-        (VillageGrids, En) => "Grids of this village",
-        (NewGrid, ZhCn) => "新建网格",
-        (NewGrid, En) => "Add a grid",
-        (GridName, ZhCn) => "网格名称",
-        (GridName, En) => "Grid name",
-        (GridNamePlaceholder, ZhCn) => "如：第一网格",
-        (GridNamePlaceholder, En) => "e.g. Grid 1",
-        (Creating, ZhCn) => "正在新建…",
-        (Creating, En) => "Adding…",
-        (GridNameTaken, ZhCn) => "这个村已经有叫这个名字的网格了",
-        (GridNameTaken, En) => "This village already has a grid with that name",
-        (GridNameInvalid, ZhCn) => "网格名称不对：最多 20 个字，不能有特殊符号",
-        (GridNameInvalid, En) => {
-            "Not a usable grid name: at most 20 characters, no special symbols"
-        }
-        (GridNameEmpty, ZhCn) => "请填写网格名称",
-        (GridNameEmpty, En) => "Please enter a grid name",
-        (AppointTitle, ZhCn) => "任命网格员",
-        (AppointTitle, En) => "Appoint grid workers",
-        (GridsHint, ZhCn) => "点一个网格，查看它的村民，添加村民，任命网格员",
-        (GridsHint, En) => "Tap a grid to see its people, add villagers and appoint grid workers",
-        (GridMembers, ZhCn) => "本网格村民",
-        (GridMembers, En) => "People in this grid",
-        (NoMembers, ZhCn) => "这个网格还没有村民，请在下面添加",
-        (NoMembers, En) => "Nobody is in this grid yet. Add villagers below.",
-        (Appoint, ZhCn) => "任命网格员",
-        (Appoint, En) => "Make grid worker",
-        (Appointing, ZhCn) => "正在任命…",
-        (Appointing, En) => "Appointing…",
-        (Dismiss, ZhCn) => "免去",
-        (Dismiss, En) => "Remove",
-        (DismissYes, ZhCn) => "确定免去",
-        (DismissYes, En) => "Yes, remove",
-        (Cancel, ZhCn) => "取消",
-        (Cancel, En) => "Cancel",
-        (LoadMore, ZhCn) => "加载更多",
-        (LoadMore, En) => "Load more",
-        (AddToGrid, ZhCn) => "添加村民到本网格",
-        (AddToGrid, En) => "Add villagers to this grid",
-        (FindVillager, ZhCn) => "姓名或手机号",
-        (FindVillager, En) => "Name or mobile number",
-        (FindPlaceholder, ZhCn) => "如：张三",
-        (FindPlaceholder, En) => "e.g. Zhang San",
-        (Find, ZhCn) => "查找",
-        (Find, En) => "Find",
-        (Finding, ZhCn) => "正在查找…",
-        (Finding, En) => "Finding…",
-        (NoVillagerFound, ZhCn) => "本村没有找到这个人",
-        (NoVillagerFound, En) => "Nobody in this village matches",
-        (MoreResults, ZhCn) => "只列出了前 20 位，请多输入几个字缩小范围",
-        (MoreResults, En) => "Only the first 20 are listed. Type more to narrow it down.",
-        (AlreadyInGrid, ZhCn) => "已在本网格",
-        (AlreadyInGrid, En) => "Already in this grid",
-        (InOtherGrid, ZhCn) => "在其他网格，加入后转到本网格",
-        (InOtherGrid, En) => "In another grid; adding moves them here",
-        (TickFirst, ZhCn) => "请先勾选村民",
-        (TickFirst, En) => "Tick villagers first",
-        (AddingToGrid, ZhCn) => "正在加入…",
-        (AddingToGrid, En) => "Adding…",
-        (NotOfVillage, ZhCn) => "有人不是本村村民，这次没有加入任何人。请重新查找后再选。",
-        (NotOfVillage, En) => {
-            "Someone is not a villager of this village, so nobody was added. Find them again and retry."
-        }
-        (PersonNotFound, ZhCn) => "没有找到这个人，可能已被删除",
-        (PersonNotFound, En) => "This person was not found; they may have been removed",
-        (GridNotFound, ZhCn) => "没有找到这个网格",
-        (GridNotFound, En) => "This grid was not found",
-        (UnsupportedMedia, ZhCn) => "这张照片的格式无法识别，请换一张，或用相机直接拍",
-        (UnsupportedMedia, En) => {
-            "This photo's format cannot be read. Choose another or take one with the camera."
-        }
-        (PhotoRequired, ZhCn) => "这一项需要照片作证明，请先拍一张照片",
-        (PhotoRequired, En) => "This one needs a photo as proof. Please take one first.",
-        (CapReached, ZhCn) => "这一项今天或本月的次数已经用完了，请改天再申报",
-        (CapReached, En) => {
-            "This has been claimed as often as allowed today or this month. Please try another day."
-        }
-        (AlreadyReviewed, ZhCn) => "已由他人审核",
-        (AlreadyReviewed, En) => "Someone else has already reviewed it",
-        (InsufficientPoints, ZhCn) => "积分不够，换一件或攒够了再来",
-        (InsufficientPoints, En) => "Not enough points for this",
-        (OutOfStock, ZhCn) => "库存不足，已经兑完了",
-        (OutOfStock, En) => "Not enough left in stock",
-        (LimitReached, ZhCn) => "这件商品本月每人限兑的数量已用完",
-        (LimitReached, En) => "You have reached this month's limit for this item",
-        (GoodsUnavailable, ZhCn) => "这件商品已下架",
-        (GoodsUnavailable, En) => "This item is no longer on offer",
-        (AlreadyFulfilled, ZhCn) => "已经兑换过了，不能重复兑换",
-        (AlreadyFulfilled, En) => "This has already been handed over",
-        (RedemptionExpired, ZhCn) => "兑换单已过期或已取消，积分已退回",
-        (RedemptionExpired, En) => {
-            "This redemption has expired or was cancelled; the points are back"
-        }
-        (NotCancellable, ZhCn) => "已兑换或已过期，不能取消",
-        (NotCancellable, En) => "It was handed over or has expired, so it cannot be cancelled",
-        (AlreadyClaimed, ZhCn) => "已被其他志愿者接单",
-        (AlreadyClaimed, En) => "Another volunteer has already taken this order",
-        (AlreadyRated, ZhCn) => "已经评价过了",
-        (AlreadyRated, En) => "You have already rated this",
-        (Home, ZhCn) => "首页",
-        (Home, En) => "Home",
-        (Earn, ZhCn) => "挣积分",
-        (Earn, En) => "Earn points",
-        (PointsHistory, ZhCn) => "积分明细",
-        (PointsHistory, En) => "Points history",
-        (MyClaims, ZhCn) => "我的申报",
-        (MyClaims, En) => "My claims",
-        (VillageBoard, ZhCn) => "村积分榜",
-        (VillageBoard, En) => "Village board",
-        (Review, ZhCn) => "审核",
-        (Review, En) => "Review",
-        (ReviewClaims, ZhCn) => "审核村民申报",
-        (ReviewClaims, En) => "Review villagers' claims",
-        (Work, ZhCn) => "工作",
-        (Work, En) => "Work",
-        (AvailablePoints, ZhCn) => "我的积分",
-        (AvailablePoints, En) => "My points",
-        (BrowseCounty, ZhCn) => "浏览全市乡镇和村",
-        (BrowseCounty, En) => "Browse the townships and villages",
-        (NoVillage, ZhCn) => "您还没有登记所在的村，请联系村委会",
-        (NoVillage, En) => {
-            "You are not registered in a village yet. Please ask your village committee."
-        }
-        (EarnHint, ZhCn) => "选一项您做过的好事，提交后由网格员审核，通过后积分自动到账。",
-        (EarnHint, En) => {
-            "Pick something good you did. A grid worker checks it; once approved the points are yours."
-        }
-        (NeedsPhoto, ZhCn) => "需要照片",
-        (NeedsPhoto, En) => "Photo needed",
-        (NoRules, ZhCn) => "本村还没有可以申报的积分事项",
-        (NoRules, En) => "Nothing can be claimed in this village yet",
-        (HasDraft, ZhCn) => "有草稿",
-        (HasDraft, En) => "Draft",
-        (Note, ZhCn) => "说明（可不填）",
-        (Note, En) => "Note (optional)",
-        (NotePlaceholder, ZhCn) => "做了什么、在哪里、什么时候",
-        (NotePlaceholder, En) => "What you did, where and when",
-        (Photos, ZhCn) => "照片",
-        (Photos, En) => "Photos",
-        (TakePhoto, ZhCn) => "拍照",
-        (TakePhoto, En) => "Take a photo",
-        (ChoosePhoto, ZhCn) => "从相册选",
-        (ChoosePhoto, En) => "From the album",
-        (PhotoPreparing, ZhCn) => "正在处理…",
-        (PhotoPreparing, En) => "Preparing…",
-        (PhotoUploadFailed, ZhCn) => "上传失败",
-        (PhotoUploadFailed, En) => "Upload failed",
-        (PhotoTooLarge, ZhCn) => "照片太大了（最大 10 MB），请换一张",
-        (PhotoTooLarge, En) => "The photo is too large (10 MB at most). Please choose another.",
-        (RemovePhoto, ZhCn) => "删除",
-        (RemovePhoto, En) => "Remove",
-        (SubmitClaim, ZhCn) => "提交申报",
-        (SubmitClaim, En) => "Send the claim",
-        (Submitting, ZhCn) => "正在提交…",
-        (Submitting, En) => "Sending…",
-        (WaitForUploads, ZhCn) => "照片还在上传，请稍等",
-        (WaitForUploads, En) => "Photos are still uploading. Please wait.",
-        (NeedPhotoFirst, ZhCn) => "这一项需要照片：请先拍照或从相册选一张",
-        (NeedPhotoFirst, En) => "This one needs a photo: take one or choose one first",
-        (DraftKept, ZhCn) => "网络不好，已保存草稿，联网后自动提交",
-        (DraftKept, En) => {
-            "The network is weak. Your draft is saved and will be sent once you are online."
-        }
-        (DraftSaved, ZhCn) => "草稿已自动保存在这台手机上",
-        (DraftSaved, En) => "Your draft is saved on this phone",
-        (ClaimSent, ZhCn) => "已提交，等待审核",
-        (ClaimSent, En) => "Sent. Waiting for review.",
-        (ClaimSentHint, ZhCn) => "网格员审核通过后，积分会自动到账。",
-        (ClaimSentHint, En) => "Once a grid worker approves it, the points arrive by themselves.",
-        (SeeMyClaims, ZhCn) => "查看我的申报",
-        (SeeMyClaims, En) => "See my claims",
-        (EarnMore, ZhCn) => "继续挣积分",
-        (EarnMore, En) => "Earn more",
-        (StartOver, ZhCn) => "清空重填",
-        (StartOver, En) => "Start over",
-        (RuleInactive, ZhCn) => "这个积分事项已停用，不能再申报",
-        (RuleInactive, En) => "This item is no longer in use and cannot be claimed",
-        (RuleNotFound, ZhCn) => "没有找到这个积分事项",
-        (RuleNotFound, En) => "This item was not found",
-        (AlreadySubmitted, ZhCn) => "这份申报已经提交过了，请在「我的申报」查看",
-        (AlreadySubmitted, En) => "This claim was already sent. See My claims.",
-        (NotAVillager, ZhCn) => "只有登记在村里的村民可以申报积分",
-        (NotAVillager, En) => "Only villagers registered in a village can claim points",
-        (StatusPending, ZhCn) => "待审核",
-        (StatusPending, En) => "Waiting",
-        (StatusApproved, ZhCn) => "已通过",
-        (StatusApproved, En) => "Approved",
-        (StatusRejected, ZhCn) => "未通过",
-        (StatusRejected, En) => "Not approved",
-        (NoClaims, ZhCn) => "还没有申报过积分，去「挣积分」试试吧",
-        (NoClaims, En) => "No claims yet. Try Earn points.",
-        (NoMovements, ZhCn) => "还没有积分变动",
-        (NoMovements, En) => "No points have moved yet",
-        (SystemActor, ZhCn) => "系统",
-        (SystemActor, En) => "System",
-        (BoardTitle, ZhCn) => "积分公示",
-        (BoardTitle, En) => "Points board",
-        (RecentMovements, ZhCn) => "最新动态",
-        (RecentMovements, En) => "Recent",
-        (ThisMonth, ZhCn) => "本月排行",
-        (ThisMonth, En) => "This month",
-        (ThisYear, ZhCn) => "本年排行",
-        (ThisYear, En) => "This year",
-        (NoBoardMovements, ZhCn) => "本村还没有积分变动",
-        (NoBoardMovements, En) => "No points have moved in this village yet",
-        (NoRanking, ZhCn) => "还没有人上榜",
-        (NoRanking, En) => "Nobody is on the list yet",
-        (VillageNotFound, ZhCn) => "没有找到这个村",
-        (VillageNotFound, En) => "This village was not found",
-        (ReviewQueue, ZhCn) => "待审核的申报",
-        (ReviewQueue, En) => "Claims to review",
-        (NoPendingClaims, ZhCn) => "没有待审核的申报，辛苦了",
-        (NoPendingClaims, En) => "Nothing to review. Well done.",
-        (Approve, ZhCn) => "通过",
-        (Approve, En) => "Approve",
-        (Reject, ZhCn) => "不通过",
-        (Reject, En) => "Reject",
-        (RejectWhy, ZhCn) => "请选择不通过的原因（村民会看到）",
-        (RejectWhy, En) => "Why not? (the villager sees it)",
-        (ReasonBlurry, ZhCn) => "照片不清晰",
-        (ReasonBlurry, En) => "Photo not clear",
-        (ReasonNotMatching, ZhCn) => "不符合积分事项",
-        (ReasonNotMatching, En) => "Does not match the item",
-        (ReasonDuplicate, ZhCn) => "重复申报",
-        (ReasonDuplicate, En) => "Claimed twice",
-        (ReasonOther, ZhCn) => "其他…",
-        (ReasonOther, En) => "Other…",
-        (ReasonPlaceholder, ZhCn) => "请写明原因，最多 100 字",
-        (ReasonPlaceholder, En) => "Write the reason, at most 100 characters",
-        (RejectConfirm, ZhCn) => "确定不通过",
-        (RejectConfirm, En) => "Reject it",
-        (ReasonEmpty, ZhCn) => "请选择或填写原因",
-        (ReasonEmpty, En) => "Choose or write a reason",
-        (ReviewCapReached, ZhCn) => "这位村民这一项今天或本月的次数已用完，不能再通过",
-        (ReviewCapReached, En) => {
-            "This villager has reached how often this counts today or this month; it cannot be approved"
-        }
-        (CannotReview, ZhCn) => "您不能审核这条申报：本人或家人的申报，或不在您负责的网格",
-        (CannotReview, En) => {
-            "You cannot review this claim: it is your own or your household's, or outside your grid"
-        }
-        (NotReviewer, ZhCn) => {
-            "无权限：审核只对网格员和管理员开放。如果您有这些身份，请到「我的」切换。"
-        }
-        (NotReviewer, En) => {
-            "No permission: only grid workers and admins review claims. If you are one, switch roles on Me."
-        }
-        (ClaimPhoto, ZhCn) => "申报照片",
-        (ClaimPhoto, En) => "Claim photo",
-        (Close, ZhCn) => "关闭",
-        (Close, En) => "Close",
-        (PhotoNotLoaded, ZhCn) => "照片没有加载出来",
-        (PhotoNotLoaded, En) => "The photo did not load",
-        (TapToZoom, ZhCn) => "点照片可放大",
-        (TapToZoom, En) => "Tap a photo to enlarge it",
-        (ReviewRefreshed, ZhCn) => "已由他人审核，列表已刷新",
-        (ReviewRefreshed, En) => "Someone else already reviewed it; the list is refreshed",
-        (EarnedTotal, ZhCn) => "累计获得",
-        (EarnedTotal, En) => "Earned in all",
-        (SpentTotal, ZhCn) => "累计用掉",
-        (SpentTotal, En) => "Used in all",
-        (Available, ZhCn) => "可用",
-        (Available, En) => "Available",
-        (PhotoNetwork, ZhCn) => "网络不好，照片没有传上去。照片还在，点照片上的「重试」再传一次。",
-        (PhotoNetwork, En) => {
-            "The network failed and a photo was not uploaded. It is still here: tap Try again on it."
-        }
-        (Shop, ZhCn) => "积分超市",
-        (Shop, En) => "Points shop",
-        (MyRedemptions, ZhCn) => "我的兑换",
-        (MyRedemptions, En) => "My redemptions",
-        (Scan, ZhCn) => "扫码",
-        (Scan, En) => "Scan",
-        (ScanRedeem, ZhCn) => "扫码兑换",
-        (ScanRedeem, En) => "Scan a redemption",
-        (NoShops, ZhCn) => "本村还没有积分超市",
-        (NoShops, En) => "There is no points shop for your village yet",
-        (NoGoods, ZhCn) => "这家超市还没有上架商品",
-        (NoGoods, En) => "Nothing is on the shelves here yet",
-        (GoodsPhoto, ZhCn) => "商品照片",
-        (GoodsPhoto, En) => "Photo of the item",
-        (MarketPrice, ZhCn) => "市场价",
-        (MarketPrice, En) => "Market price",
-        (Redeem, ZhCn) => "兑换",
-        (Redeem, En) => "Redeem",
-        (NotEnough, ZhCn) => "积分不够",
-        (NotEnough, En) => "Not enough",
-        (SoldOut, ZhCn) => "已兑完",
-        (SoldOut, En) => "Sold out",
-        (ConfirmRedeem, ZhCn) => "确认兑换",
-        (ConfirmRedeem, En) => "Confirm",
-        (ThinkAgain, ZhCn) => "再想想",
-        (ThinkAgain, En) => "Not now",
-        (Quantity, ZhCn) => "数量",
-        (Quantity, En) => "Quantity",
-        (Fewer, ZhCn) => "减少一件",
-        (Fewer, En) => "One fewer",
-        (More, ZhCn) => "增加一件",
-        (More, En) => "One more",
-        (UnitPrice, ZhCn) => "单价（按此刻价格）",
-        (UnitPrice, En) => "Price each (as of now)",
-        (PointsNeeded, ZhCn) => "共需",
-        (PointsNeeded, En) => "Total",
-        (BalanceNow, ZhCn) => "现有积分",
-        (BalanceNow, En) => "You have",
-        (BalanceAfter, ZhCn) => "兑换后剩余",
-        (BalanceAfter, En) => "Left after",
-        (Redeeming, ZhCn) => "正在兑换…",
-        (Redeeming, En) => "Redeeming…",
-        (LastTryUnknown, ZhCn) => "上次没有收到结果：请再点「确认兑换」，不会重复兑换",
-        (LastTryUnknown, En) => {
-            "The last try got no answer. Tap Confirm again: nothing is redeemed twice."
-        }
-        (RedeemNetwork, ZhCn) => "网络不好，没有收到结果。请再点「确认兑换」，不会重复兑换",
-        (RedeemNetwork, En) => {
-            "The network is weak and no answer came. Tap Confirm again: nothing is redeemed twice."
-        }
-        (RedemptionCode, ZhCn) => "兑换码",
-        (RedemptionCode, En) => "Redemption code",
-        (BrightenScreen, ZhCn) => "请把屏幕调亮，给超市管理员扫码",
-        (BrightenScreen, En) => "Turn the screen bright and let the keeper scan it",
-        (ShortCodeHint, ZhCn) => "扫不出来时，请管理员输入这 8 位码",
-        (ShortCodeHint, En) => "If it does not scan, the keeper types these 8 characters",
-        (Done, ZhCn) => "完成",
-        (Done, En) => "Done",
-        (StatusReserved, ZhCn) => "待兑换",
-        (StatusReserved, En) => "To collect",
-        (StatusFulfilled, ZhCn) => "已兑换",
-        (StatusFulfilled, En) => "Collected",
-        (StatusCancelled, ZhCn) => "已取消",
-        (StatusCancelled, En) => "Cancelled",
-        (StatusExpired, ZhCn) => "已过期",
-        (StatusExpired, En) => "Expired",
-        (ShowCode, ZhCn) => "出示兑换码",
-        (ShowCode, En) => "Show the code",
-        (CancelRedemption, ZhCn) => "取消兑换",
-        (CancelRedemption, En) => "Cancel it",
-        (CancelQuestion, ZhCn) => "确定取消这次兑换吗？积分会退回。",
-        (CancelQuestion, En) => "Cancel this redemption? The points come back.",
-        (CancelYes, ZhCn) => "确定取消",
-        (CancelYes, En) => "Yes, cancel",
-        (KeepIt, ZhCn) => "不取消",
-        (KeepIt, En) => "Keep it",
-        (CancelledBack, ZhCn) => "已取消，积分已退回",
-        (CancelledBack, En) => "Cancelled. The points are back.",
-        (NoRedemptions, ZhCn) => "还没有兑换过，去「积分超市」看看吧",
-        (NoRedemptions, En) => "No redemptions yet. Have a look at the points shop.",
-        (RedemptionNotFound, ZhCn) => "没有找到这个兑换单",
-        (RedemptionNotFound, En) => "This redemption was not found",
-        (CollectedTitle, ZhCn) => "已兑换，商品已领取",
-        (CollectedTitle, En) => "Collected. Enjoy!",
-        (ClosedTitle, ZhCn) => "这个兑换码已不能使用",
-        (ClosedTitle, En) => "This code can no longer be used",
-        (ScanHint, ZhCn) => "把村民手机上的兑换码放进框里",
-        (ScanHint, En) => "Hold the villager's code inside the frame",
-        (CameraStarting, ZhCn) => "正在打开相机…",
-        (CameraStarting, En) => "Opening the camera…",
-        (CameraUnavailable, ZhCn) => "相机打不开（没有相机或没有允许使用相机），请输入兑换码",
-        (CameraUnavailable, En) => {
-            "The camera cannot be opened (none, or not allowed). Type the code instead."
-        }
-        (NoScanner, ZhCn) => "这部手机不能直接扫码，请输入村民兑换码下面的 8 位码",
-        (NoScanner, En) => {
-            "This phone cannot read QR codes. Type the 8 characters under the villager's code."
-        }
-        (ShortCode, ZhCn) => "兑换码（8 位）",
-        (ShortCode, En) => "Code (8 characters)",
-        (ShortCodePlaceholder, ZhCn) => "如 ABCD2345",
-        (ShortCodePlaceholder, En) => "e.g. ABCD2345",
-        (LookUp, ZhCn) => "查询",
-        (LookUp, En) => "Look up",
-        (LookingUp, ZhCn) => "正在查询…",
-        (LookingUp, En) => "Looking up…",
-        (ShortCodeInvalid, ZhCn) => "兑换码是 8 位数字和大写字母（没有 0、O、1、I、L），请核对",
-        (ShortCodeInvalid, En) => {
-            "A code is 8 digits and capital letters (no 0, O, 1, I or L). Please check it."
-        }
-        (CodeNotFound, ZhCn) => "没有找到这个兑换码，请核对后重新输入；或请村民重新打开兑换码",
-        (CodeNotFound, En) => {
-            "No redemption has this code. Check it and type it again, or ask the villager to open the code again."
-        }
-        (Villager, ZhCn) => "村民",
-        (Villager, En) => "Villager",
-        (HandOver, ZhCn) => "确认交付",
-        (HandOver, En) => "Hand over",
-        (HandingOver, ZhCn) => "正在交付…",
-        (HandingOver, En) => "Handing over…",
-        (NotThisOne, ZhCn) => "不是这张，重新扫码",
-        (NotThisOne, En) => "Not this one: scan again",
-        (Handed, ZhCn) => "已兑换",
-        (Handed, En) => "Handed over",
-        (HandedHint, ZhCn) => "请把商品交给村民",
-        (HandedHint, En) => "Give the goods to the villager",
-        (NextScan, ZhCn) => "继续扫码",
-        (NextScan, En) => "Scan the next",
-        (ResultAlreadyFulfilled, ZhCn) => "已被兑换",
-        (ResultAlreadyFulfilled, En) => "Already handed over",
-        (ResultAlreadyFulfilledHint, ZhCn) => "这个兑换码已经兑换过了，不能再发放商品",
-        (ResultAlreadyFulfilledHint, En) => {
-            "This code was already used. Do not hand the goods over again."
-        }
-        (ResultExpired, ZhCn) => "已过期",
-        (ResultExpired, En) => "Expired",
-        (ResultExpiredHint, ZhCn) => "兑换单已过期或已取消，积分已退回村民，请村民重新兑换",
-        (ResultExpiredHint, En) => {
-            "The redemption expired or was cancelled and the points went back. The villager can redeem again."
-        }
-        (ResultNotYourShop, ZhCn) => "不是本店的兑换单",
-        (ResultNotYourShop, En) => "Not this shop's redemption",
-        (ResultNotYourShopHint, ZhCn) => "请村民到兑换时选的那家超市领取",
-        (ResultNotYourShopHint, En) => "The villager collects at the shop they redeemed from",
-        (ResultNotFoundHint, ZhCn) => "请村民重新打开兑换码再试",
-        (ResultNotFoundHint, En) => "Ask the villager to open the code again",
-        (NotKeeper, ZhCn) => {
-            "无权限：扫码兑换只对积分超市管理员开放。如果您有这个身份，请到「我的」切换。"
-        }
-        (NotKeeper, En) => {
-            "No permission: only points-shop keepers scan redemptions. If you are one, switch roles on Me."
-        }
-        (HandOverNetwork, ZhCn) => {
-            "网络不好，还不知道是否交付成功。请点「确认交付」再试，不会重复扣分"
-        }
-        (HandOverNetwork, En) => {
-            "The network is weak; it is not known whether it went through. Tap Hand over again: nothing is charged twice."
-        }
-        (RedeemForbidden, ZhCn) => "只有这家超市服务的村里登记的村民可以兑换",
-        (RedeemForbidden, En) => {
-            "Only villagers registered in a village this shop serves can redeem here"
-        }
-        (Recycle, ZhCn) => "回收",
-        (Recycle, En) => "Recycling",
-        (RecycleTitle, ZhCn) => "回收称重",
-        (RecycleTitle, En) => "Weigh recyclables",
-        (Today, ZhCn) => "今日",
-        (Today, En) => "Today",
-        (TodayTitle, ZhCn) => "今日汇总",
-        (TodayTitle, En) => "Today's summary",
-        (MemberCode, ZhCn) => "我的会员码",
-        (MemberCode, En) => "My member code",
-        (MemberCodeHint, ZhCn) => "交回收物时出示此码，给超市管理员扫码",
-        (MemberCodeHint, En) => "Show this code when you bring recyclables, for the keeper to scan",
-        (FindVillagerHint, ZhCn) => "扫村民的会员码，或输入村民手机号",
-        (FindVillagerHint, En) => "Scan the villager's member code, or type their mobile number",
-        (ScanMemberHint, ZhCn) => "把村民的会员码放进框里",
-        (ScanMemberHint, En) => "Hold the villager's member code inside the frame",
-        (NoScannerPhone, ZhCn) => "这部手机不能直接扫码，请输入村民手机号",
-        (NoScannerPhone, En) => {
-            "This phone cannot read QR codes. Type the villager's mobile number."
-        }
-        (VillagerPhone, ZhCn) => "村民手机号",
-        (VillagerPhone, En) => "Villager's mobile number",
-        (MemberNotFound, ZhCn) => "没有找到这个会员码或手机号",
-        (MemberNotFound, En) => "Nobody has this member code or number",
-        (NotServedVillager, ZhCn) => "这位村民不在本店服务的村，不能在这里入账",
-        (NotServedVillager, En) => "This villager is not from a village this shop serves",
-        (DropoffForbidden, ZhCn) => "不能入账：不能给本人或家人入账，或这位村民不在本店服务的村",
-        (DropoffForbidden, En) => {
-            "Not credited: not for yourself or your household, nor for a villager this shop does not serve"
-        }
-        (OtherVillager, ZhCn) => "换一位",
-        (OtherVillager, En) => "Someone else",
-        (Category, ZhCn) => "品类",
-        (Category, En) => "Category",
-        (Weight, ZhCn) => "重量（公斤）",
-        (Weight, En) => "Weight (kg)",
-        (WeightPlaceholder, ZhCn) => "如 2.35",
-        (WeightPlaceholder, En) => "e.g. 2.35",
-        (WeightInvalid, ZhCn) => "请输入重量，如 2.35（公斤，最多 3 位小数，最多 1000 公斤）",
-        (WeightInvalid, En) => {
-            "Enter the weight, e.g. 2.35 (kg, up to 3 decimals, at most 1000 kg)"
-        }
-        (PickCategory, ZhCn) => "请先选品类",
-        (PickCategory, En) => "Choose a category first",
-        (AddLine, ZhCn) => "再加一类",
-        (AddLine, En) => "Add another category",
-        (ThisDropoff, ZhCn) => "本次回收",
-        (ThisDropoff, En) => "This drop-off",
-        (NothingWeighed, ZhCn) => "请选品类并输入重量",
-        (NothingWeighed, En) => "Choose a category and enter the weight",
-        (Credit, ZhCn) => "确认入账",
-        (Credit, En) => "Credit the points",
-        (Crediting, ZhCn) => "正在入账…",
-        (Crediting, En) => "Crediting…",
-        (Credited, ZhCn) => "已入账",
-        (Credited, En) => "Credited",
-        (NextVillager, ZhCn) => "下一位",
-        (NextVillager, En) => "Next villager",
-        (CreditNetwork, ZhCn) => "网络不好，没有收到结果。请再点「确认入账」，不会重复入账",
-        (CreditNetwork, En) => {
-            "The network is weak and no answer came. Tap Credit again: nothing is credited twice."
-        }
-        (NoKeptShop, ZhCn) => "您还不是哪家积分超市的管理员，请联系村委会",
-        (NoKeptShop, En) => {
-            "You do not keep any points shop yet. Please ask your village committee."
-        }
-        (ChooseShop, ZhCn) => "选择超市",
-        (ChooseShop, En) => "Choose the shop",
-        (RedemptionsToday, ZhCn) => "兑换单",
-        (RedemptionsToday, En) => "Redemptions",
-        (PointsCollected, ZhCn) => "收回积分",
-        (PointsCollected, En) => "Points taken in",
-        (DropoffsToday, ZhCn) => "回收次数",
-        (DropoffsToday, En) => "Drop-offs",
-        (PointsCredited, ZhCn) => "发放积分",
-        (PointsCredited, En) => "Points given",
-        (GoodsHandedOut, ZhCn) => "今日兑出商品",
-        (GoodsHandedOut, En) => "Goods handed out today",
-        (RecyclingByCategory, ZhCn) => "今日回收",
-        (RecyclingByCategory, En) => "Recyclables today",
-        (NothingToday, ZhCn) => "今天还没有记录",
-        (NothingToday, En) => "Nothing yet today",
-        (Refresh, ZhCn) => "刷新",
-        (Refresh, En) => "Refresh",
-        (Remove, ZhCn) => "删除",
-        (Remove, En) => "Remove",
-        // Service orders (五单), ratings (好差评) and the inbox (消息).
-        (Services, ZhCn) => "服务",
-        (Services, En) => "Services",
-        (ServicesHint, ZhCn) => "选一项服务，写清楚需要什么，志愿者会来帮您",
-        (ServicesHint, En) => "Pick a service and say what you need; a volunteer will come",
-        (MyOrders, ZhCn) => "我的订单",
-        (MyOrders, En) => "My orders",
-        (NoServiceTypes, ZhCn) => "本县还没有可点的服务",
-        (NoServiceTypes, En) => "No services are offered in this county yet",
-        (OrderWhat, ZhCn) => "需要帮什么忙",
-        (OrderWhat, En) => "What do you need",
-        (OrderWhatPlaceholder, ZhCn) => "例如：帮忙去镇上取药，下午三点前",
-        (OrderWhatPlaceholder, En) => "For example: fetch my medicine from the town before 3 pm",
-        (OrderWhere, ZhCn) => "在哪里",
-        (OrderWhere, En) => "Where",
-        (AtMyHome, ZhCn) => "我家",
-        (AtMyHome, En) => "My home",
-        (ElsewhereAddress, ZhCn) => "其他地点",
-        (ElsewhereAddress, En) => "Somewhere else",
-        (AddressPlaceholder, ZhCn) => "写下地点，例如：村委会门口",
-        (AddressPlaceholder, En) => "Write the place, e.g. the village office gate",
-        (SubmitOrder, ZhCn) => "提交订单",
-        (SubmitOrder, En) => "Place the order",
-        (OrderSent, ZhCn) => "已下单",
-        (OrderSent, En) => "Order placed",
-        (OrderSentHint, ZhCn) => "志愿者接单后会通知您，请留意「消息」",
-        (OrderSentHint, En) => "You will be told in Messages when a volunteer takes it",
-        (OrderAgain, ZhCn) => "再点一单",
-        (OrderAgain, En) => "Order another",
-        (OrderOpen, ZhCn) => "待接单",
-        (OrderOpen, En) => "Waiting",
-        (OrderClaimed, ZhCn) => "已接单",
-        (OrderClaimed, En) => "Taken",
-        (OrderCompleted, ZhCn) => "已完成",
-        (OrderCompleted, En) => "Done",
-        (OrderCancelled, ZhCn) => "已取消",
-        (OrderCancelled, En) => "Cancelled",
-        (NoOrders, ZhCn) => "还没有订单，去「服务」点一单吧",
-        (NoOrders, En) => "No orders yet. Order one in Services.",
-        (OrderNotFound, ZhCn) => "没有找到这个订单",
-        (OrderNotFound, En) => "This order was not found",
-        (Timeline, ZhCn) => "办理进度",
-        (Timeline, En) => "Progress",
-        (Orderer, ZhCn) => "点单人",
-        (Orderer, En) => "Ordered by",
-        (VolunteerWord, ZhCn) => "志愿者",
-        (VolunteerWord, En) => "Volunteer",
-        (Address, ZhCn) => "地点",
-        (Address, En) => "Place",
-        (CancelOrder, ZhCn) => "取消订单",
-        (CancelOrder, En) => "Cancel the order",
-        (RateService, ZhCn) => "评价这次服务",
-        (RateService, En) => "Rate this service",
-        (RateHint, ZhCn) => "点星星打分，5 颗星最满意",
-        (RateHint, En) => "Tap the stars; 5 stars is best",
-        (RateGood, ZhCn) => "好评",
-        (RateGood, En) => "Good",
-        (RateNeutral, ZhCn) => "中评",
-        (RateNeutral, En) => "Fair",
-        (RateBad, ZhCn) => "差评",
-        (RateBad, En) => "Poor",
-        (RateCommentPlaceholder, ZhCn) => "说说这次服务怎么样（可不填）",
-        (RateCommentPlaceholder, En) => "How was it? (optional)",
-        (SubmitRating, ZhCn) => "提交评价",
-        (SubmitRating, En) => "Send the rating",
-        (ChooseStars, ZhCn) => "请先点星星打分",
-        (ChooseStars, En) => "Tap the stars first",
-        (YourRating, ZhCn) => "评价",
-        (YourRating, En) => "Rating",
-        (AutoRated, ZhCn) => "7 天未评价，系统默认中评",
-        (AutoRated, En) => "Not rated in 7 days: counted as fair",
-        (RectificationOpen, ZhCn) => "差评已转村里整改",
-        (RectificationOpen, En) => "The village is looking into this poor rating",
-        (Rectified, ZhCn) => "村里已整改",
-        (Rectified, En) => "The village has looked into it",
-        (RectifiedRateAgain, ZhCn) => "村里已整改，您可以重新评价",
-        (RectifiedRateAgain, En) => "The village has looked into it: you may rate again",
-        (TasksTab, ZhCn) => "接单",
-        (TasksTab, En) => "Orders",
-        (OrdersAvailable, ZhCn) => "可接的订单",
-        (OrdersAvailable, En) => "Orders to take",
-        (MyTasks, ZhCn) => "我的任务",
-        (MyTasks, En) => "My tasks",
-        (ClaimOrder, ZhCn) => "接单",
-        (ClaimOrder, En) => "Take it",
-        (NoAvailableOrders, ZhCn) => "附近暂时没有待接的订单",
-        (NoAvailableOrders, En) => "No orders waiting nearby right now",
-        (NoTasks, ZhCn) => "还没有接过订单",
-        (NoTasks, En) => "You have not taken any orders yet",
-        (NotVolunteer, ZhCn) => "接单只对志愿者开放。如果您是志愿者，请到「我的」切换身份。",
-        (NotVolunteer, En) => "Only volunteers take orders. If you are one, switch roles on Me.",
-        (CompleteOrder, ZhCn) => "服务完成",
-        (CompleteOrder, En) => "Mark as done",
-        (CompletionNote, ZhCn) => "做了什么",
-        (CompletionNote, En) => "What was done",
-        (CompletionPlaceholder, ZhCn) => "例如：已把药送到王奶奶家",
-        (CompletionPlaceholder, En) => "For example: brought the medicine to Grandma Wang",
-        (CompletionPhoto, ZhCn) => "现场照片（可选）",
-        (CompletionPhoto, En) => "A photo (optional)",
-        (NoteRequired, ZhCn) => "请写几个字",
-        (NoteRequired, En) => "Please write a few words",
-        (Claimed, ZhCn) => "接单成功，请尽快联系点单人",
-        (Claimed, En) => "It is yours: contact the person soon",
-        (Completed, ZhCn) => "已完成，等待村民评价后发放积分",
-        (Completed, En) => "Done; the points come once the villager rates it",
-        (OrderChanged, ZhCn) => "订单状态已变化，已为您刷新",
-        (OrderChanged, En) => "The order has changed; it is shown afresh",
-        (Inbox, ZhCn) => "消息",
-        (Inbox, En) => "Messages",
-        (NoMessages, ZhCn) => "没有新消息",
-        (NoMessages, En) => "No messages",
-        (ServiceOrders, ZhCn) => "服务订单",
-        (ServiceOrders, En) => "Service orders",
-        (DispatchOrder, ZhCn) => "派单",
-        (DispatchOrder, En) => "Dispatch",
-        (ChooseVolunteer, ZhCn) => "派给哪位志愿者",
-        (ChooseVolunteer, En) => "Which volunteer",
-        (NoVolunteers, ZhCn) => "本村还没有志愿者",
-        (NoVolunteers, En) => "This village has no volunteers yet",
-        (Dispatched, ZhCn) => "已派单",
-        (Dispatched, En) => "Dispatched",
-        (Rectifications, ZhCn) => "差评整改",
-        (Rectifications, En) => "Poor ratings to fix",
-        (NoRectifications, ZhCn) => "没有待整改的差评",
-        (NoRectifications, En) => "Nothing to fix",
-        (FollowUp, ZhCn) => "整改情况",
-        (FollowUp, En) => "What was done",
-        (FollowUpPlaceholder, ZhCn) => "写明怎么整改的，村民和上级会看到",
-        (FollowUpPlaceholder, En) => {
-            "Say how it was put right; the villager and the township see it"
-        }
-        (CloseRectification, ZhCn) => "整改完成",
-        (CloseRectification, En) => "Close it",
-        (RectificationClosed, ZhCn) => "已整改",
-        (RectificationClosed, En) => "Fixed",
-        (WhatWasDone, ZhCn) => "服务记录",
-        (WhatWasDone, En) => "Done",
-        (Overview, ZhCn) => "数据概览",
-        (Overview, En) => "Overview",
-        (Last7Days, ZhCn) => "近7天",
-        (Last7Days, En) => "7 days",
-        (Last30Days, ZhCn) => "近30天",
-        (Last30Days, En) => "30 days",
-        (MonthSoFar, ZhCn) => "本月",
-        (MonthSoFar, En) => "This month",
-        (CustomRange, ZhCn) => "自定义",
-        (CustomRange, En) => "Custom",
-        (FromDate, ZhCn) => "开始日期",
-        (FromDate, En) => "From",
-        (ToDate, ZhCn) => "结束日期",
-        (ToDate, En) => "To",
-        (PointsIssued, ZhCn) => "发放积分",
-        (PointsIssued, En) => "Issued",
-        (PointsSpent, ZhCn) => "兑换积分",
-        (PointsSpent, En) => "Spent",
-        (PointsOutstanding, ZhCn) => "结余积分",
-        (PointsOutstanding, En) => "Held",
-        (Participation, ZhCn) => "参与率",
-        (Participation, En) => "Taking part",
-        (ByRegion, ZhCn) => "各地对比（发放积分）",
-        (ByRegion, En) => "By region (points issued)",
-        (ClaimsReview, ZhCn) => "申报审核",
-        (ClaimsReview, En) => "Claims",
-        (AverageReview, ZhCn) => "平均审核用时",
-        (AverageReview, En) => "Average review",
-        (OrdersPlaced, ZhCn) => "下单",
-        (OrdersPlaced, En) => "Placed",
-        (WithinSla, ZhCn) => "按时接单率",
-        (WithinSla, En) => "Taken in time",
-        (RatingsTitle, ZhCn) => "好差评",
-        (RatingsTitle, En) => "Ratings",
-        (RecyclingKg, ZhCn) => "回收（千克）",
-        (RecyclingKg, En) => "Recycling (kg)",
-        (TopRules, ZhCn) => "积分事项排行",
-        (TopRules, En) => "Top rules",
-        (ExportCsv, ZhCn) => "导出CSV",
-        (ExportCsv, En) => "Export CSV",
-        (NoData, ZhCn) => "暂无数据",
-        (NoData, En) => "No data",
-        (BadRange, ZhCn) => "日期不对：开始不能晚于结束，最多366天",
-        (BadRange, En) => "Check the dates: from before to, at most 366 days",
-    }
+    TEXTS[text as usize][locale as usize]
 }
 
 /// "58 秒后重发" on the code button while it waits.
@@ -1954,309 +1110,7 @@ mod tests {
 
     #[test]
     fn every_text_has_both_languages() {
-        let all = [
-            Text::AppName,
-            Text::SwitchLanguage,
-            Text::Loading,
-            Text::NetworkProblem,
-            Text::ServerBusy,
-            Text::Retry,
-            Text::RegionNotFound,
-            Text::PageNotFound,
-            Text::BackHome,
-            Text::Search,
-            Text::NothingMatches,
-            Text::NoGrids,
-            Text::NotLoaded,
-            Text::SignIn,
-            Text::Mine,
-            Text::Phone,
-            Text::PhonePlaceholder,
-            Text::Code,
-            Text::GetCode,
-            Text::CodeSent,
-            Text::PhoneInvalid,
-            Text::CodeInvalid,
-            Text::NotRegistered,
-            Text::WechatSignIn,
-            Text::WechatSigningIn,
-            Text::WechatBindHint,
-            Text::WechatExpired,
-            Text::WechatUnavailable,
-            Text::OrUseSms,
-            Text::BackToSignIn,
-            Text::TooManyCodes,
-            Text::SigningIn,
-            Text::Points,
-            Text::MyRoles,
-            Text::SignOut,
-            Text::Village,
-            Text::SwitchRoleHint,
-            Text::CurrentRole,
-            Text::Manage,
-            Text::ImportVillagers,
-            Text::ManageGrids,
-            Text::NotStaff,
-            Text::SwitchRole,
-            Text::NoPermission,
-            Text::SessionExpired,
-            Text::TooFrequent,
-            Text::InputRejected,
-            Text::ImportHowTo,
-            Text::ColumnsHelp,
-            Text::ColName,
-            Text::ColPhone,
-            Text::ColVillage,
-            Text::ColGrid,
-            Text::ColHousehold,
-            Text::ColTags,
-            Text::ImportAgain,
-            Text::DownloadSample,
-            Text::ChooseFile,
-            Text::ChooseAnother,
-            Text::Upload,
-            Text::Importing,
-            Text::UploadFailedKept,
-            Text::NotAVillagerCsv,
-            Text::FileTooLarge,
-            Text::ImportDone,
-            Text::Created,
-            Text::Updated,
-            Text::Unchanged,
-            Text::Rejected,
-            Text::BadRows,
-            Text::AllRowsGood,
-            Text::ChooseTownship,
-            Text::ChooseVillage,
-            Text::VillageGrids,
-            Text::NewGrid,
-            Text::GridName,
-            Text::GridNamePlaceholder,
-            Text::Creating,
-            Text::GridNameTaken,
-            Text::GridNameInvalid,
-            Text::GridNameEmpty,
-            Text::AppointTitle,
-            Text::GridsHint,
-            Text::GridMembers,
-            Text::NoMembers,
-            Text::Appoint,
-            Text::Appointing,
-            Text::Dismiss,
-            Text::DismissYes,
-            Text::Cancel,
-            Text::LoadMore,
-            Text::AddToGrid,
-            Text::FindVillager,
-            Text::FindPlaceholder,
-            Text::Find,
-            Text::Finding,
-            Text::NoVillagerFound,
-            Text::MoreResults,
-            Text::AlreadyInGrid,
-            Text::InOtherGrid,
-            Text::TickFirst,
-            Text::AddingToGrid,
-            Text::NotOfVillage,
-            Text::PersonNotFound,
-            Text::GridNotFound,
-            Text::UnsupportedMedia,
-            Text::PhotoRequired,
-            Text::CapReached,
-            Text::AlreadyReviewed,
-            Text::InsufficientPoints,
-            Text::OutOfStock,
-            Text::LimitReached,
-            Text::GoodsUnavailable,
-            Text::AlreadyFulfilled,
-            Text::RedemptionExpired,
-            Text::NotCancellable,
-            Text::AlreadyClaimed,
-            Text::AlreadyRated,
-            Text::Home,
-            Text::Earn,
-            Text::PointsHistory,
-            Text::MyClaims,
-            Text::VillageBoard,
-            Text::Review,
-            Text::ReviewClaims,
-            Text::Work,
-            Text::AvailablePoints,
-            Text::BrowseCounty,
-            Text::NoVillage,
-            Text::EarnHint,
-            Text::NeedsPhoto,
-            Text::NoRules,
-            Text::HasDraft,
-            Text::Note,
-            Text::NotePlaceholder,
-            Text::Photos,
-            Text::TakePhoto,
-            Text::ChoosePhoto,
-            Text::PhotoPreparing,
-            Text::PhotoUploadFailed,
-            Text::PhotoTooLarge,
-            Text::RemovePhoto,
-            Text::SubmitClaim,
-            Text::Submitting,
-            Text::WaitForUploads,
-            Text::NeedPhotoFirst,
-            Text::DraftKept,
-            Text::DraftSaved,
-            Text::ClaimSent,
-            Text::ClaimSentHint,
-            Text::SeeMyClaims,
-            Text::EarnMore,
-            Text::StartOver,
-            Text::RuleInactive,
-            Text::RuleNotFound,
-            Text::AlreadySubmitted,
-            Text::NotAVillager,
-            Text::StatusPending,
-            Text::StatusApproved,
-            Text::StatusRejected,
-            Text::NoClaims,
-            Text::NoMovements,
-            Text::SystemActor,
-            Text::BoardTitle,
-            Text::RecentMovements,
-            Text::ThisMonth,
-            Text::ThisYear,
-            Text::NoBoardMovements,
-            Text::NoRanking,
-            Text::VillageNotFound,
-            Text::ReviewQueue,
-            Text::NoPendingClaims,
-            Text::Approve,
-            Text::Reject,
-            Text::RejectWhy,
-            Text::ReasonBlurry,
-            Text::ReasonNotMatching,
-            Text::ReasonDuplicate,
-            Text::ReasonOther,
-            Text::ReasonPlaceholder,
-            Text::RejectConfirm,
-            Text::ReasonEmpty,
-            Text::ReviewCapReached,
-            Text::CannotReview,
-            Text::NotReviewer,
-            Text::ClaimPhoto,
-            Text::Close,
-            Text::PhotoNotLoaded,
-            Text::TapToZoom,
-            Text::ReviewRefreshed,
-            Text::PhotoNetwork,
-            Text::EarnedTotal,
-            Text::SpentTotal,
-            Text::Available,
-            Text::Shop,
-            Text::MyRedemptions,
-            Text::Scan,
-            Text::ScanRedeem,
-            Text::NoShops,
-            Text::NoGoods,
-            Text::GoodsPhoto,
-            Text::MarketPrice,
-            Text::Redeem,
-            Text::NotEnough,
-            Text::SoldOut,
-            Text::ConfirmRedeem,
-            Text::ThinkAgain,
-            Text::Quantity,
-            Text::Fewer,
-            Text::More,
-            Text::UnitPrice,
-            Text::PointsNeeded,
-            Text::BalanceNow,
-            Text::BalanceAfter,
-            Text::Redeeming,
-            Text::LastTryUnknown,
-            Text::RedeemNetwork,
-            Text::RedemptionCode,
-            Text::BrightenScreen,
-            Text::ShortCodeHint,
-            Text::Done,
-            Text::StatusReserved,
-            Text::StatusFulfilled,
-            Text::StatusCancelled,
-            Text::StatusExpired,
-            Text::ShowCode,
-            Text::CancelRedemption,
-            Text::CancelQuestion,
-            Text::CancelYes,
-            Text::KeepIt,
-            Text::CancelledBack,
-            Text::NoRedemptions,
-            Text::RedemptionNotFound,
-            Text::CollectedTitle,
-            Text::ClosedTitle,
-            Text::ScanHint,
-            Text::CameraStarting,
-            Text::CameraUnavailable,
-            Text::NoScanner,
-            Text::ShortCode,
-            Text::ShortCodePlaceholder,
-            Text::LookUp,
-            Text::LookingUp,
-            Text::ShortCodeInvalid,
-            Text::CodeNotFound,
-            Text::Villager,
-            Text::HandOver,
-            Text::HandingOver,
-            Text::NotThisOne,
-            Text::Handed,
-            Text::HandedHint,
-            Text::NextScan,
-            Text::ResultAlreadyFulfilled,
-            Text::ResultAlreadyFulfilledHint,
-            Text::ResultExpired,
-            Text::ResultExpiredHint,
-            Text::ResultNotYourShop,
-            Text::ResultNotYourShopHint,
-            Text::ResultNotFoundHint,
-            Text::NotKeeper,
-            Text::HandOverNetwork,
-            Text::RedeemForbidden,
-            Text::Recycle,
-            Text::RecycleTitle,
-            Text::Today,
-            Text::TodayTitle,
-            Text::MemberCode,
-            Text::MemberCodeHint,
-            Text::FindVillagerHint,
-            Text::ScanMemberHint,
-            Text::NoScannerPhone,
-            Text::VillagerPhone,
-            Text::MemberNotFound,
-            Text::NotServedVillager,
-            Text::DropoffForbidden,
-            Text::OtherVillager,
-            Text::Category,
-            Text::Weight,
-            Text::WeightPlaceholder,
-            Text::WeightInvalid,
-            Text::PickCategory,
-            Text::AddLine,
-            Text::ThisDropoff,
-            Text::NothingWeighed,
-            Text::Credit,
-            Text::Crediting,
-            Text::Credited,
-            Text::NextVillager,
-            Text::CreditNetwork,
-            Text::NoKeptShop,
-            Text::ChooseShop,
-            Text::RedemptionsToday,
-            Text::PointsCollected,
-            Text::DropoffsToday,
-            Text::PointsCredited,
-            Text::GoodsHandedOut,
-            Text::RecyclingByCategory,
-            Text::NothingToday,
-            Text::Refresh,
-            Text::Remove,
-        ];
-        for text in all {
+        for &text in Text::ALL {
             // The switch names the language it switches to, in that language.
             let (zh, en) = match text {
                 Text::SwitchLanguage => (t(Locale::En, text), t(Locale::ZhCn, text)),
