@@ -26,7 +26,6 @@ use std::collections::BTreeMap;
 
 use jifen_shared::points::{AwardRequest, AwardResult, Shortfall};
 use jifen_shared::regions::RegionCode;
-use sqlx::Row;
 
 use crate::ledger::{self, LedgerError, NewTransfer};
 use crate::people::storage as people;
@@ -170,17 +169,15 @@ pub async fn award(
         return Err(AwardError::Rule(rule.id));
     }
     let now = now_ms();
-    let award_id: i64 = sqlx::query(
-        "INSERT INTO point_awards (actor_id, points, reason, rule_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    let award_id = super::storage::insert_award(
+        tx,
+        actor_id,
+        points,
+        &reason,
+        rule.as_ref().map(|r| r.id),
+        now,
     )
-    .bind(actor_id)
-    .bind(points)
-    .bind(&reason)
-    .bind(rule.as_ref().map(|r| r.id))
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     let mut result = AwardResult {
         award_id,
         transfer_ids: Vec::new(),

@@ -16,7 +16,6 @@ use crate::error::DomainError;
 use jifen_shared::ErrorCode;
 use jifen_shared::points::{Board, BoardMovement, RankingEntry, mask_name};
 use jifen_shared::regions::{RegionCode, RegionLevel};
-use sqlx::Row;
 
 use crate::calendar::{Calendar, Period};
 use crate::storage::{Db, rfc3339};
@@ -51,28 +50,6 @@ impl DomainError for BoardError {
     }
 }
 
-/// A villager's earned (+) or deducted (-) points: transfers between the account of a
-/// villager living in village `$1` and an issuance account. `cols` are selected from `t` (the transfer) and `va`
-/// (the villager's account); `SIGN` in them is 1 for points earned, -1 for points deducted.
-fn earned(cols: &str, filter: &str) -> String {
-    let side = |villager_side: &str, other_side: &str, sign: &str| {
-        format!(
-            "SELECT {} FROM ledger_accounts va \
-             JOIN ledger_transfers t ON t.{villager_side}_account_id = va.id \
-             JOIN ledger_accounts oa ON oa.id = t.{other_side}_account_id \
-             JOIN people vp ON vp.id = va.person_id \
-             WHERE va.kind = 'villager' AND vp.village_code = $1 AND oa.kind = 'issuance' \
-               AND t.phase IN ('single', 'post') {filter}",
-            cols.replace("SIGN", sign)
-        )
-    };
-    format!(
-        "{} UNION ALL {}",
-        side("credit", "debit", "1"),
-        side("debit", "credit", "-1")
-    )
-}
-
 /// The board of village `code` at `now` (UTC ms).
 ///
 /// Errors: [`BoardError::NoSuchVillage`] for a code that is not a village in the database.
@@ -89,42 +66,22 @@ pub async fn board(
     let region = crate::regions::storage::find(db, village.as_str())
         .await?
         .ok_or_else(|| BoardError::NoSuchVillage(village.to_string()))?;
-    let rows = sqlx::query(&format!(
-        "SELECT m.id, m.points, m.reference, m.reason, m.created_at, p.name AS villager, \
-                a.name AS actor FROM ({}) m \
-         JOIN people p ON p.id = m.person_id LEFT JOIN people a ON a.id = m.actor_id \
-         ORDER BY m.id DESC LIMIT {MOVEMENTS}",
-        earned(
-            "t.id, SIGN * t.amount AS points, t.reference, t.reason, t.created_at, \
-             va.person_id, t.actor_id",
-            ""
-        )
-    ))
-    .bind(village.as_str())
-    .fetch_all(db.reader())
-    .await?;
-    let references: Vec<String> = rows
-        .iter()
-        .map(|r| r.try_get::<Option<String>, _>("reference"))
-        .collect::<Result<Vec<_>, _>>()?
+    let rows = super::storage::board_movements(db, village.as_str(), MOVEMENTS).await?;
+    let references: Vec<String> = rows.iter().filter_map(|r| r.reference.clone()).collect();
+    let labels = super::storage::labels(db, &references).await?;
+    let movements = rows
         .into_iter()
-        .flatten()
-        .collect();
-    let labels = super::labels(db, &references).await?;
-    let mut movements = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let reference: Option<String> = r.try_get("reference")?;
-        let reason: String = r.try_get("reason")?;
-        movements.push(BoardMovement {
-            villager_name: mask_name(&r.try_get::<String, _>("villager")?),
-            reason: reference
+        .map(|r| BoardMovement {
+            villager_name: mask_name(&r.villager),
+            reason: r
+                .reference
                 .and_then(|re| labels.get(&re).cloned())
-                .unwrap_or(reason),
-            points: r.try_get("points")?,
-            actor_name: r.try_get("actor")?,
-            created_at: rfc3339(r.try_get("created_at")?),
-        });
-    }
+                .unwrap_or(r.reason),
+            points: r.points,
+            actor_name: r.actor,
+            created_at: rfc3339(r.created_at),
+        })
+        .collect();
     Ok(Board {
         village_code: village.to_string(),
         village_name: region.name,
@@ -142,32 +99,16 @@ async fn ranking(
     village: &RegionCode,
     period: Period,
 ) -> Result<Vec<RankingEntry>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
-        "SELECT p.name, e.points FROM (\
-             SELECT m.person_id, CAST(SUM(m.points) AS BIGINT) AS points FROM ({}) m \
-             GROUP BY m.person_id) e \
-         JOIN people p ON p.id = e.person_id WHERE e.points > 0 \
-         ORDER BY e.points DESC, e.person_id LIMIT {RANKED}",
-        earned(
-            "va.person_id, SIGN * t.amount AS points",
-            "AND t.created_at >= $2 AND t.created_at < $3"
-        )
-    ))
-    .bind(village.as_str())
-    .bind(period.start)
-    .bind(period.end)
-    .fetch_all(db.reader())
-    .await?;
+    let rows = super::storage::ranking(db, village.as_str(), period, RANKED).await?;
     let mut entries: Vec<RankingEntry> = Vec::with_capacity(rows.len());
-    for (i, r) in rows.iter().enumerate() {
-        let points: i64 = r.try_get("points")?;
+    for (i, (name, points)) in rows.into_iter().enumerate() {
         let rank = match entries.last() {
             Some(last) if last.points == points => last.rank,
             _ => i as u32 + 1,
         };
         entries.push(RankingEntry {
             rank,
-            villager_name: mask_name(&r.try_get::<String, _>("name")?),
+            villager_name: mask_name(&name),
             points,
         });
     }

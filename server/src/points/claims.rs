@@ -36,14 +36,14 @@ use jifen_shared::Page;
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::points::{Claim, ClaimPhoto, ClaimStatus, NewClaim, PhotoReuse, Rule, mask_name};
 use jifen_shared::regions::RegionCode;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
-use crate::calendar::{Calendar, Period};
+use crate::calendar::Calendar;
 use crate::ledger::{self, LedgerError, NewTransfer};
 use crate::people::storage as people;
 use crate::policy::{self, Action, ConflictOfInterest, Household};
 use crate::storage::{Db, Tx, rfc3339};
+
+use super::storage;
 
 /// The longest note, in characters.
 pub const MAX_NOTE_CHARS: usize = 500;
@@ -182,28 +182,16 @@ pub async fn create(
         .grid_code
         .clone()
         .unwrap_or_else(|| village.to_string());
-    let id: i64 = sqlx::query(
-        "INSERT INTO point_claims (claimant_id, rule_id, points, note, village_code, region_code, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
-    )
-    .bind(claimant_id)
-    .bind(rule.id)
-    .bind(rule.points)
-    .bind(&note)
-    .bind(village.as_str())
-    .bind(&region)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?;
-    for (position, media_id) in photo_ids.iter().enumerate() {
-        sqlx::query("INSERT INTO claim_photos (claim_id, media_id, position) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(media_id)
-            .bind(position as i64)
-            .execute(&mut **tx)
-            .await?;
-    }
+    let new = storage::NewClaimRow {
+        claimant_id,
+        rule_id: rule.id,
+        points: rule.points,
+        note: &note,
+        village_code: village.as_str(),
+        region_code: &region,
+    };
+    let id = storage::insert_claim(tx, &new, now).await?;
+    storage::insert_photos(tx, id, &photo_ids).await?;
     load(tx, id, false).await?.ok_or(ClaimError::NotFound(id))
 }
 
@@ -224,7 +212,7 @@ async fn check_caps(
     ];
     for (cap, period, name) in caps {
         let Some(cap) = cap else { continue };
-        if count_in(tx, claimant_id, rule.id, period, with_pending).await? >= cap {
+        if storage::count_claims_in(tx, claimant_id, rule.id, period, with_pending).await? >= cap {
             return Err(ClaimError::CapReached {
                 rule: rule.name.clone(),
                 cap,
@@ -233,28 +221,6 @@ async fn check_caps(
         }
     }
     Ok(())
-}
-
-async fn count_in(
-    tx: &mut Tx,
-    claimant_id: i64,
-    rule_id: i64,
-    period: Period,
-    with_pending: bool,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query(
-        "SELECT COUNT(*) AS n FROM point_claims WHERE claimant_id = $1 AND rule_id = $2 \
-         AND created_at >= $3 AND created_at < $4 \
-         AND (status = 'approved' OR ($5 = 1 AND status = 'pending'))",
-    )
-    .bind(claimant_id)
-    .bind(rule_id)
-    .bind(period.start)
-    .bind(period.end)
-    .bind(i64::from(with_pending))
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("n")
 }
 
 /// A reviewer's decision.
@@ -321,25 +287,15 @@ pub async fn decide(
         let rule = super::rules::find(tx, claim.rule_id)
             .await?
             .ok_or(ClaimError::NoSuchRule(claim.rule_id))?;
-        let made_at = made_at(tx, id).await?;
+        let made_at = storage::claim_created_at(tx, id).await?;
         check_caps(tx, calendar, claim.claimant_id, &rule, made_at, false).await?;
     }
     let status = match decision {
         Decision::Approve => ClaimStatus::Approved,
         Decision::Reject(_) => ClaimStatus::Rejected,
     };
-    let decided = sqlx::query(
-        "UPDATE point_claims SET status = $2, reviewer_id = $3, review_reason = $4, reviewed_at = $5 \
-         WHERE id = $1 AND status = 'pending'",
-    )
-    .bind(id)
-    .bind(status.as_str())
-    .bind(reviewer_id)
-    .bind(reason.as_deref())
-    .bind(now)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    let decided =
+        storage::set_decision(tx, id, status, reviewer_id, reason.as_deref(), now).await?;
     if decided == 0 {
         // Someone decided it between our read and our write.
         let claim = load(tx, id, true).await?.ok_or(ClaimError::NotFound(id))?;
@@ -403,15 +359,6 @@ pub async fn decide(
     Ok(answer)
 }
 
-/// When claim `id` was made, in UTC ms.
-async fn made_at(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT created_at FROM point_claims WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("created_at")
-}
-
 /// A claim already decided: the same decision (and reason) by the same reviewer answers it as
 /// it is (a retried tap); anything else is [`ClaimError::AlreadyReviewed`].
 async fn replay_or_refuse(
@@ -420,11 +367,7 @@ async fn replay_or_refuse(
     claim: Claim,
     decision: &Decision,
 ) -> Result<Claim, ClaimError> {
-    let reviewer: Option<i64> = sqlx::query("SELECT reviewer_id FROM point_claims WHERE id = $1")
-        .bind(claim.id)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("reviewer_id")?;
+    let reviewer = storage::claim_reviewer(tx, claim.id).await?;
     let same = reviewer == Some(reviewer_id)
         && match decision {
             Decision::Approve => claim.status == ClaimStatus::Approved,
@@ -443,48 +386,12 @@ async fn replay_or_refuse(
     }
 }
 
-const CLAIM_COLUMNS: &str = "c.id, c.status, c.rule_id, r.name AS rule_name, c.points, c.note, \
-     c.claimant_id, p.name AS claimant_name, c.village_code, c.region_code, \
-     rv.name AS reviewer_name, c.review_reason, c.reviewed_at, c.created_at";
-const CLAIM_FROM: &str = "point_claims c JOIN point_rules r ON r.id = c.rule_id \
-     JOIN people p ON p.id = c.claimant_id LEFT JOIN people rv ON rv.id = c.reviewer_id";
-
-fn claim_of(row: &AnyRow) -> Result<Claim, sqlx::Error> {
-    let status: String = row.try_get("status")?;
-    let village_code: String = row.try_get("village_code")?;
-    let region_code: String = row.try_get("region_code")?;
-    Ok(Claim {
-        id: row.try_get("id")?,
-        status: ClaimStatus::parse(&status).ok_or_else(|| sqlx::Error::ColumnDecode {
-            index: "status".into(),
-            source: format!("unknown claim status {status:?}").into(),
-        })?,
-        rule_id: row.try_get("rule_id")?,
-        rule_name: row.try_get("rule_name")?,
-        points: row.try_get("points")?,
-        note: row.try_get("note")?,
-        photos: Vec::new(),
-        claimant_id: row.try_get("claimant_id")?,
-        claimant_name: row.try_get("claimant_name")?,
-        grid_code: (region_code != village_code).then_some(region_code),
-        village_code,
-        reviewer_name: row.try_get("reviewer_name")?,
-        review_reason: row.try_get("review_reason")?,
-        reviewed_at: row.try_get::<Option<i64>, _>("reviewed_at")?.map(rfc3339),
-        created_at: rfc3339(row.try_get("created_at")?),
-    })
-}
-
 /// Claim `id` with its photos (and, for a reviewer, their reuse elsewhere), read in `tx`.
 async fn load(tx: &mut Tx, id: i64, for_reviewer: bool) -> Result<Option<Claim>, sqlx::Error> {
-    let row = sqlx::query(&format!(
-        "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let mut claims = vec![claim_of(&row)?];
+    let Some(claim) = storage::claim_by_id(tx, id).await? else {
+        return Ok(None);
+    };
+    let mut claims = vec![claim];
     attach_photos(tx, &mut claims, for_reviewer).await?;
     Ok(claims.pop())
 }
@@ -499,45 +406,23 @@ async fn attach_photos(
     if claims.is_empty() {
         return Ok(());
     }
-    let ids: Vec<String> = claims.iter().map(|c| c.id.to_string()).collect();
-    let ids = ids.join(", ");
-    let rows = sqlx::query(&format!(
-        "SELECT claim_id, media_id FROM claim_photos WHERE claim_id IN ({ids}) ORDER BY claim_id, position"
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
+    let photos = storage::photos_of(&mut *conn, &ids).await?;
     let mut reuse: HashMap<(i64, i64), Vec<PhotoReuse>> = HashMap::new();
     if for_reviewer {
-        let rows = sqlx::query(&format!(
-            "SELECT cp.claim_id, cp.media_id, oc.id AS other_id, op.name AS claimant_name, \
-                    orl.name AS rule_name, oc.created_at \
-             FROM claim_photos cp JOIN media m ON m.id = cp.media_id \
-             JOIN media om ON om.sha256 = m.sha256 \
-             JOIN claim_photos ocp ON ocp.media_id = om.id AND ocp.claim_id <> cp.claim_id \
-             JOIN point_claims oc ON oc.id = ocp.claim_id \
-             JOIN people op ON op.id = oc.claimant_id JOIN point_rules orl ON orl.id = oc.rule_id \
-             WHERE cp.claim_id IN ({ids}) ORDER BY oc.id"
-        ))
-        .fetch_all(&mut *conn)
-        .await?;
-        for r in &rows {
-            let entry = reuse
-                .entry((r.try_get("claim_id")?, r.try_get("media_id")?))
-                .or_default();
-            let other: i64 = r.try_get("other_id")?;
-            if !entry.iter().any(|e| e.claim_id == other) {
+        for r in storage::photo_reuse(&mut *conn, &ids).await? {
+            let entry = reuse.entry((r.claim_id, r.media_id)).or_default();
+            if !entry.iter().any(|e| e.claim_id == r.other_id) {
                 entry.push(PhotoReuse {
-                    claim_id: other,
-                    claimant_name: mask_name(&r.try_get::<String, _>("claimant_name")?),
-                    rule_name: r.try_get("rule_name")?,
-                    created_at: rfc3339(r.try_get("created_at")?),
+                    claim_id: r.other_id,
+                    claimant_name: mask_name(&r.claimant_name),
+                    rule_name: r.rule_name,
+                    created_at: rfc3339(r.created_at),
                 });
             }
         }
     }
-    for r in &rows {
-        let claim_id: i64 = r.try_get("claim_id")?;
-        let media_id: i64 = r.try_get("media_id")?;
+    for (claim_id, media_id) in photos {
         if let Some(claim) = claims.iter_mut().find(|c| c.id == claim_id) {
             claim.photos.push(ClaimPhoto {
                 media_id,
@@ -555,16 +440,13 @@ pub async fn mine(
     before_id: Option<i64>,
     limit: u32,
 ) -> Result<Page<Claim>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
-        "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.claimant_id = $1 AND c.id < $2 \
-         ORDER BY c.id DESC LIMIT $3"
-    ))
-    .bind(claimant_id)
-    .bind(before_id.unwrap_or(i64::MAX))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(db.reader())
+    let mut claims = storage::claims_of(
+        db,
+        claimant_id,
+        before_id.unwrap_or(i64::MAX),
+        i64::from(limit) + 1,
+    )
     .await?;
-    let mut claims = rows.iter().map(claim_of).collect::<Result<Vec<_>, _>>()?;
     attach_photos(&mut *db.reader().acquire().await?, &mut claims, false).await?;
     Ok(Page::from_overfetch(claims, limit as usize, |c| c.id))
 }
@@ -590,11 +472,6 @@ pub async fn review_queue(
             next_cursor: None,
         });
     }
-    // Region codes nest by prefix (a grid is `<village>-NNN`): a prefix match finds the claims
-    // of a grid, or of every grid and village inside a village, township or county.
-    let within: Vec<String> = (0..regions.len())
-        .map(|i| format!("c.region_code LIKE ${}", i + 5))
-        .collect();
     // Not one's own household ([`policy::may_review_claimant`]).
     let reviewer = people::find(db, reviewer_id).await?;
     let household = reviewer.and_then(|r| match (r.village_code, r.household) {
@@ -603,40 +480,20 @@ pub async fn review_queue(
         }
         _ => None,
     });
-    let not_household = match household {
-        Some(_) => format!(
-            " AND (p.village_code <> ${v} OR p.household IS NULL OR p.household <> ${h})",
-            v = regions.len() + 5,
-            h = regions.len() + 6
-        ),
-        None => String::new(),
-    };
-    let (order, after) = match status {
-        ClaimStatus::Pending => ("ASC", "c.id > $2"),
-        _ => ("DESC", "c.id < $2"),
-    };
-    let sql = format!(
-        "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.status = $1 AND {after} \
-         AND c.claimant_id <> $4 AND ({}){not_household} ORDER BY c.id {order} LIMIT $3",
-        within.join(" OR ")
-    );
     let start = match status {
         ClaimStatus::Pending => cursor.unwrap_or(0),
         _ => cursor.unwrap_or(i64::MAX),
     };
-    let mut query = sqlx::query(&sql)
-        .bind(status.as_str())
-        .bind(start)
-        .bind(i64::from(limit) + 1)
-        .bind(reviewer_id);
-    for region in &regions {
-        query = query.bind(region);
-    }
-    if let Some((village, household)) = &household {
-        query = query.bind(village).bind(household);
-    }
-    let rows = query.fetch_all(db.reader()).await?;
-    let mut claims = rows.iter().map(claim_of).collect::<Result<Vec<_>, _>>()?;
+    let mut claims = storage::claims_for_review(
+        db,
+        status,
+        start,
+        i64::from(limit) + 1,
+        reviewer_id,
+        &regions,
+        household.as_ref().map(|(v, h)| (v.as_str(), h.as_str())),
+    )
+    .await?;
     attach_photos(&mut *db.reader().acquire().await?, &mut claims, true).await?;
     Ok(Page::from_overfetch(claims, limit as usize, |c| c.id))
 }
@@ -653,16 +510,7 @@ pub async fn photo_visible_to(
     caller_id: i64,
     roles: &[RoleGrant],
 ) -> Result<bool, sqlx::Error> {
-    let claims = sqlx::query(
-        "SELECT c.claimant_id, c.region_code FROM claim_photos p \
-         JOIN point_claims c ON c.id = p.claim_id WHERE p.media_id = $1",
-    )
-    .bind(media_id)
-    .fetch_all(db.reader())
-    .await?;
-    for claim in &claims {
-        let claimant_id: i64 = claim.try_get("claimant_id")?;
-        let region: String = claim.try_get("region_code")?;
+    for (claimant_id, region) in storage::claims_with_photo(db, media_id).await? {
         let reviewer = RegionCode::parse(&region)
             .is_ok_and(|region| policy::may(roles, Action::ReviewClaims, &region));
         if claimant_id == caller_id || reviewer {

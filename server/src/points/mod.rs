@@ -4,6 +4,8 @@
 //! - [`rules`]: the rule catalogue (积分事项);
 //! - [`claims`]: villagers' claims and their review (申报与审核);
 //! - [`board`]: the village's publicity board (积分公示);
+//! - [`storage`]: the SQL of the points tables (`point_rules`, `point_claims`, `claim_photos`,
+//!   `point_awards`) and the board's and labels' reads of other modules' tables;
 //! - [`routes`]: `GET /points/balance`, `GET /points/ledger`, `POST /admin/awards`, `GET /rules`,
 //!   `POST /admin/rules`;
 //! - this module: a villager's balance and history.
@@ -16,13 +18,11 @@ pub mod board;
 pub mod claims;
 pub mod routes;
 pub mod rules;
-
-use std::collections::HashMap;
+pub mod storage;
 
 use jifen_shared::Page;
 use jifen_shared::points::{LedgerEntry, PointsBalance};
 use jifen_shared::regions::RegionCode;
-use sqlx::Row;
 
 use crate::ledger::{self, AccountKind};
 use crate::storage::{Db, Tx};
@@ -54,8 +54,10 @@ pub async fn balance(db: &Db, person_id: i64) -> Result<PointsBalance, sqlx::Err
     })
 }
 
-/// The person's posted movements, newest first, each with the points held after it;
-/// `after_id` is the previous page's `next_cursor`.
+/// The person's posted movements, newest first, each with the points held after it and a
+/// label saying what it is about ([`storage::labels`]: a claim's rule name, an award's reason,
+/// a redemption's shop, a drop-off's weights (废纸 2.5 公斤、塑料瓶 800 克), a service order's
+/// type (a volunteer's reward)); `after_id` is the previous page's `next_cursor`.
 pub async fn history(
     db: &Db,
     person_id: i64,
@@ -74,7 +76,7 @@ pub async fn history(
         .iter()
         .filter_map(|m| m.reference.clone())
         .collect();
-    let labels = labels(db, &references).await?;
+    let labels = storage::labels(db, &references).await?;
     let items = movements
         .into_iter()
         .map(|m| LedgerEntry {
@@ -89,58 +91,4 @@ pub async fn history(
         })
         .collect();
     Ok(Page::from_overfetch(items, limit as usize, |e| e.id))
-}
-
-/// What each reference is about, for people: a claim's rule name, an award's reason, a
-/// redemption's shop, a drop-off's weights (废纸 2.5 公斤、塑料瓶 800 克), a service order's
-/// type (a volunteer's reward).
-pub async fn labels(
-    db: &Db,
-    references: &[String],
-) -> Result<HashMap<String, String>, sqlx::Error> {
-    let ids = |prefix: &str| -> String {
-        references
-            .iter()
-            .filter_map(|r| r.strip_prefix(prefix)?.parse::<i64>().ok())
-            .map(|id| id.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut labels = HashMap::new();
-    let queries = [
-        (
-            "claim:",
-            "SELECT c.id, r.name AS label FROM point_claims c JOIN point_rules r ON r.id = c.rule_id WHERE c.id IN",
-        ),
-        (
-            "award:",
-            "SELECT id, reason AS label FROM point_awards WHERE id IN",
-        ),
-        (
-            "redemption:",
-            "SELECT r.id, s.name AS label FROM redemptions r JOIN shops s ON s.id = r.shop_id WHERE r.id IN",
-        ),
-        (
-            "recycling:",
-            "SELECT id, summary AS label FROM recycling_dropoffs WHERE id IN",
-        ),
-        (
-            "order:",
-            "SELECT id, type_name AS label FROM service_orders WHERE id IN",
-        ),
-    ];
-    for (prefix, sql) in queries {
-        let ids = ids(prefix);
-        if ids.is_empty() {
-            continue;
-        }
-        for r in sqlx::query(&format!("{sql} ({ids})"))
-            .fetch_all(db.reader())
-            .await?
-        {
-            let id: i64 = r.try_get("id")?;
-            labels.insert(format!("{prefix}{id}"), r.try_get("label")?);
-        }
-    }
-    Ok(labels)
 }

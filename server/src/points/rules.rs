@@ -9,10 +9,8 @@
 
 use crate::error::DomainError;
 use jifen_shared::ErrorCode;
-use jifen_shared::points::{NewRule, Rule, RuleCategory};
+use jifen_shared::points::{NewRule, Rule};
 use jifen_shared::regions::{RegionCode, RegionLevel};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::storage::{Db, Tx, now_ms};
 
@@ -52,28 +50,6 @@ impl DomainError for RuleError {
     }
 }
 
-const COLUMNS: &str =
-    "id, code, name, category, points, needs_photo, daily_cap, monthly_cap, active, region_code";
-
-fn rule(row: &AnyRow) -> Result<Rule, sqlx::Error> {
-    let category: String = row.try_get("category")?;
-    Ok(Rule {
-        id: row.try_get("id")?,
-        code: row.try_get("code")?,
-        name: row.try_get("name")?,
-        category: RuleCategory::parse(&category).ok_or_else(|| sqlx::Error::ColumnDecode {
-            index: "category".into(),
-            source: format!("unknown rule category {category:?}").into(),
-        })?,
-        points: row.try_get("points")?,
-        needs_photo: row.try_get::<i64, _>("needs_photo")? == 1,
-        daily_cap: row.try_get("daily_cap")?,
-        monthly_cap: row.try_get("monthly_cap")?,
-        active: row.try_get::<i64, _>("active")? == 1,
-        region_code: row.try_get("region_code")?,
-    })
-}
-
 /// The rules that apply in `village`: the shipped catalogue, its county's and its own, by id.
 pub async fn for_village(db: &Db, village: &RegionCode) -> Result<Vec<Rule>, sqlx::Error> {
     let mut regions = vec![village.to_string()];
@@ -82,21 +58,7 @@ pub async fn for_village(db: &Db, village: &RegionCode) -> Result<Vec<Rule>, sql
         up = code.parent();
         regions.push(code.to_string());
     }
-    let placeholders: Vec<String> = (1..=regions.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM point_rules WHERE region_code IS NULL OR region_code IN ({}) ORDER BY id",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for region in &regions {
-        query = query.bind(region);
-    }
-    query
-        .fetch_all(db.reader())
-        .await?
-        .iter()
-        .map(rule)
-        .collect()
+    super::storage::rules_in(db, &regions).await
 }
 
 /// Creates a county's or village's rule for `actor_id` (audited as `rule.create`). The caller's
@@ -136,26 +98,11 @@ pub async fn create(
     }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let inserted = sqlx::query(&format!(
-        "INSERT INTO point_rules (code, name, category, points, needs_photo, daily_cap, \
-         monthly_cap, region_code, scope, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
-    ))
-    .bind(code)
-    .bind(&name)
-    .bind(new.category.as_str())
-    .bind(new.points)
-    .bind(i64::from(new.needs_photo))
-    .bind(new.daily_cap)
-    .bind(new.monthly_cap)
-    .bind(region.as_str())
-    .bind(now)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = inserted else {
+    let inserted =
+        super::storage::insert_rule(&mut tx, code, &name, new, region.as_str(), now).await?;
+    let Some(created) = inserted else {
         return Err(RuleError::Taken(region.clone(), code.to_owned()));
     };
-    let created = rule(&row)?;
     let record = crate::audit::Record {
         actor_id: Some(actor_id),
         action: "rule.create",
@@ -171,13 +118,7 @@ pub async fn create(
 
 /// The rule `id`, read inside `tx`.
 pub async fn find(tx: &mut Tx, id: i64) -> Result<Option<Rule>, sqlx::Error> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM point_rules WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .as_ref()
-        .map(rule)
-        .transpose()
+    super::storage::rule_by_id(tx, id).await
 }
 
 /// Whether `rule` applies in `village`: the shipped catalogue everywhere, a county's or a

@@ -13,7 +13,7 @@
 //!   (the county never pays for more than was weighed; a line that earns nothing is still
 //!   recorded, for the reports' weights);
 //! - the keeper of the shop ([`crate::shop::keeps`]) names the villager by member code or
-//!   phone ([`crate::shop::member`]); the shop must serve the villager's village; nobody
+//!   phone at the shop's counter ([`crate::shop::counter`]); the shop must serve the villager's village; nobody
 //!   credits themselves or their household (小微权力监督, [`crate::policy::may_review_claimant`]);
 //! - 1–10 lines, each category at most once, 1 g–1 t each; a drop-off is one transaction
 //!   (the drop-off, its lines, the ledger transfer and the audit entry `recycling.dropoff`),
@@ -36,7 +36,7 @@ use crate::auth::keys::Keys;
 use crate::catalogue::{self, Entry, EntryError, county_of};
 use crate::ledger::{self, LedgerError, NewTransfer};
 use crate::policy::{self, Action};
-use crate::shop::member::{self, CounterError};
+use crate::shop::counter::{self, CounterError};
 use crate::storage::{Db, Tx, rfc3339};
 
 /// The most lines in one drop-off.
@@ -217,7 +217,7 @@ pub async fn drop_off(
     if !crate::shop::keeps(tx, keeper_id, grants, shop.id, &shop.region_code).await? {
         return Err(RecyclingError::NotKeeper(shop.id));
     }
-    let (person, village) = member::identify(tx, keys, &shop, &request.villager).await?;
+    let (person, village) = counter::identify(tx, keys, &shop, &request.villager).await?;
     let keeper = crate::people::storage::find_many_in(tx, &[keeper_id])
         .await?
         .pop();

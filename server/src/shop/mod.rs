@@ -17,13 +17,16 @@
 //! - stock changes by staff (restock, correction, write-off) are recorded with who and why in
 //!   `stock_movements` and the audit log; stock never goes below zero (a conditional update,
 //!   backed by a CHECK).
+//!
+//! The counter ([`counter`]) holds both QR token formats (the redemption token and the member
+//! code, in [`counter::token`]) and names the villager at the counter, for redemptions and
+//! recycling drop-offs ([`crate::recycling`]) alike.
 
-pub mod member;
+pub mod counter;
 pub mod redemptions;
 pub mod reports;
 pub mod routes;
 pub mod storage;
-pub mod token;
 
 use crate::error::DomainError;
 use jifen_shared::ErrorCode;

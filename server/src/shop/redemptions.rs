@@ -7,7 +7,7 @@
 //!   update that also reads the price — the price of the reservation, whatever happens to the
 //!   goods later — and a pending transfer villager → shop reserves the points (the ledger
 //!   refuses an overdraft). Any refusal rolls everything back.
-//! - The villager gets a signed QR token and an 8-character short code ([`super::token`]);
+//! - The villager gets a signed QR token and an 8-character short code ([`super::counter::token`], beside the member code);
 //!   the reservation lapses after `JIFEN_REDEMPTION_TTL_HOURS` (24 by default).
 //! - The keeper of that shop (and only that shop) scans the token or types the code and
 //!   sees the villager's masked name, the items and the points; fulfilling posts the pending
@@ -30,8 +30,8 @@ use jifen_shared::shop::{
     NewRedemption, Redemption, RedemptionItem, RedemptionStatus, ScanRequest, normalize_short_code,
 };
 
+use super::counter::token;
 use super::storage::{self, RedemptionRow};
-use super::token;
 use crate::auth::keys::Keys;
 use crate::calendar::Calendar;
 use crate::ledger::{self, AccountKind, LedgerError, NewTransfer};

@@ -326,7 +326,7 @@ async fn fulfil(
 ))]
 #[get("/me/member-code")]
 async fn member_code(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let code = super::member::member_code(&state.db, &state.keys, caller.id).await?;
+    let code = super::counter::member_code(&state.db, &state.keys, caller.id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
         .json(code))
@@ -359,7 +359,7 @@ async fn identify(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let villager =
-        super::member::preview(&state.db, &state.keys, caller.id, &caller.roles, &body).await?;
+        super::counter::preview(&state.db, &state.keys, caller.id, &caller.roles, &body).await?;
     Ok(HttpResponse::Ok().json(villager))
 }
 

@@ -1,5 +1,6 @@
 //! SQL of the `shops`, `shop_keepers`, `shop_goods`, `stock_movements`, `redemptions` and
-//! `redemption_items` tables (owned by this module). Times are UTC milliseconds.
+//! `redemption_items` tables (owned by this module; `member_codes` is the counter's,
+//! [`super::counter::storage`]). Times are UTC milliseconds.
 
 use jifen_shared::shop::{Goods, GoodsCount, RedemptionItem, RedemptionStatus, Shop};
 use sqlx::Row;

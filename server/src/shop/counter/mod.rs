@@ -1,25 +1,39 @@
-//! Member codes (会员码) and naming the villager at the counter.
+//! The shop's counter (收银台): the QR codes a keeper scans and naming the villager in front of
+//! them — for handing over reserved goods ([`crate::shop::redemptions`]) and for weighing
+//! recyclables ([`crate::recycling`]).
 //!
-//! A villager's member code is a signed token ([`super::token::Purpose::Member`]) over a
-//! random nonce kept in `member_codes`: opaque (nothing about the person is readable from
-//! it), made on first request and then the same every time, so it can be printed on a card
-//! for a villager without a phone. The keeper scans it, or types the villager's 11-digit
-//! phone instead, before weighing recyclables ([`crate::recycling`]).
+//! - [`token`]: **both QR token formats**, side by side — the redemption token (`JF1.…`, shown
+//!   once to collect a reservation, with its 8-character short code) and the member code
+//!   (`JFM1.…`, 会员码). Changing a QR token format is a change to [`token`] only;
+//! - this module: member codes and naming the villager at the counter ([`identify`], used by
+//!   `POST /shop/identify` through [`preview`] and by the recycling drop-off
+//!   [`crate::recycling::drop_off`]);
+//! - [`storage`]: the SQL of the `member_codes` table.
+//!
+//! The routes stay with the shop's ([`crate::shop::routes`]: `GET /me/member-code`,
+//! `POST /shop/identify`; the redemption token is scanned by `POST /shop/scan`).
+//!
+//! A villager's member code is a signed token ([`token::Purpose::Member`]) over a random nonce
+//! kept in `member_codes`: opaque (nothing about the person is readable from it), made on
+//! first request and then the same every time, so it can be printed on a card for a villager
+//! without a phone. The keeper scans it, or types the villager's 11-digit phone instead,
+//! before weighing recyclables ([`crate::recycling`]).
 
+pub mod storage;
+pub mod token;
+
+use crate::auth::keys::Keys;
 use crate::error::DomainError;
+use crate::people::phone::Phone;
+use crate::people::storage::PersonRow;
+use crate::shop::storage::ShopRow;
+use crate::storage::{Db, Tx, now_ms};
 use jifen_shared::ErrorCode;
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::points::mask_name;
 use jifen_shared::recycling::{IdentifiedVillager, IdentifyRequest, MemberCode, VillagerRef};
 use jifen_shared::regions::RegionCode;
-use sqlx::Row;
-
-use super::storage::ShopRow;
-use super::token::{self, Purpose};
-use crate::auth::keys::Keys;
-use crate::people::phone::Phone;
-use crate::people::storage::PersonRow;
-use crate::storage::{Db, Tx, now_ms};
+use token::Purpose;
 
 /// Why the villager at the counter could not be named.
 #[derive(Debug, thiserror::Error)]
@@ -61,22 +75,14 @@ impl DomainError for CounterError {
 
 /// The person's member code, made on first request (`GET /me/member-code`).
 pub async fn member_code(db: &Db, keys: &Keys, person_id: i64) -> Result<MemberCode, sqlx::Error> {
-    let nonce = match stored_nonce(db, person_id).await? {
+    let nonce = match storage::nonce_of(db, person_id).await? {
         Some(nonce) => nonce,
         None => {
             let mut tx = db.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO member_codes (person_id, nonce, created_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (person_id) DO NOTHING",
-            )
-            .bind(person_id)
-            .bind(token::new_nonce())
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
+            storage::insert_nonce(&mut tx, person_id, &token::new_nonce(), now_ms()).await?;
             tx.commit().await?;
             // Of two first requests at once, the one inserted first wins; both answer it.
-            stored_nonce(db, person_id)
+            storage::nonce_of(db, person_id)
                 .await?
                 .ok_or(sqlx::Error::RowNotFound)?
         }
@@ -84,15 +90,6 @@ pub async fn member_code(db: &Db, keys: &Keys, person_id: i64) -> Result<MemberC
     Ok(MemberCode {
         token: token::sign(&keys.redemption, Purpose::Member, &nonce),
     })
-}
-
-async fn stored_nonce(db: &Db, person_id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query("SELECT nonce FROM member_codes WHERE person_id = $1")
-        .bind(person_id)
-        .fetch_optional(db.reader())
-        .await?
-        .map(|r| r.try_get("nonce"))
-        .transpose()
 }
 
 /// The villager named by a member code or phone, and their village, when `shop` serves them
@@ -109,13 +106,7 @@ pub async fn identify(
     let person = match (villager.member_code.as_deref(), villager.phone.as_deref()) {
         (Some(code), None) => match token::verify(&keys.redemption, Purpose::Member, code) {
             Some(nonce) => {
-                let id: Option<i64> =
-                    sqlx::query("SELECT person_id FROM member_codes WHERE nonce = $1")
-                        .bind(nonce)
-                        .fetch_optional(&mut **tx)
-                        .await?
-                        .map(|r| r.try_get("person_id"))
-                        .transpose()?;
+                let id = storage::person_of(tx, &nonce).await?;
                 match id {
                     Some(id) => crate::people::storage::find_many_in(tx, &[id]).await?.pop(),
                     None => None,
@@ -134,7 +125,7 @@ pub async fn identify(
         .village_code
         .as_deref()
         .and_then(|v| RegionCode::parse(v).ok())
-        .filter(|v| super::serves(shop, v))
+        .filter(|v| crate::shop::serves(shop, v))
         .ok_or(CounterError::Unknown)?;
     Ok((person, village))
 }
@@ -152,10 +143,10 @@ pub async fn preview(
     request: &IdentifyRequest,
 ) -> Result<IdentifiedVillager, CounterError> {
     let mut tx = db.reader().begin().await?;
-    let shop = super::storage::shop(&mut *tx, request.shop_id)
+    let shop = crate::shop::storage::shop(&mut *tx, request.shop_id)
         .await?
         .ok_or(CounterError::NoSuchShop(request.shop_id))?;
-    if !super::keeps(&mut tx, keeper_id, grants, shop.id, &shop.region_code).await? {
+    if !crate::shop::keeps(&mut tx, keeper_id, grants, shop.id, &shop.region_code).await? {
         return Err(CounterError::NotKeeper(shop.id));
     }
     let (person, village) = identify(&mut tx, keys, &shop, &request.villager).await?;

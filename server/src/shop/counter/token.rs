@@ -1,4 +1,6 @@
-//! The counter's QR tokens (redemption tokens and member codes) and short codes.
+//! The counter's QR tokens and short codes: the one place where both QR token formats live —
+//! the redemption token (`JF1.…`, [`crate::shop::redemptions`]) and the member code (`JFM1.…`,
+//! [`super::member_code`]).
 //!
 //! A token is `<prefix>.<nonce>.<mac>`: 16 random bytes (hex) that name the redemption (or the
 //! member) in the database, and the first 16 bytes (hex) of HMAC-SHA256 over

@@ -1,0 +1,619 @@
+//! SQL of the `point_rules`, `point_claims`, `claim_photos` and `point_awards` tables (owned by
+//! this module), and the reads of the board ([`super::board`]) and of the movements' labels
+//! ([`labels`]). Times are UTC milliseconds.
+//!
+//! Reads of other modules' tables, for a report or the board:
+//! - `people` ([`crate::people`]): the claimant's and reviewer's names on a claim
+//!   ([`claim_by_id`], [`claims_of`], [`claims_for_review`], [`photo_reuse`]), the household
+//!   filter of the review queue, the villagers and officials of the board ([`board_movements`],
+//!   [`ranking`]);
+//! - `media` ([`crate::media`]): the pictures' SHA-256, to flag a photo reused in another claim
+//!   ([`photo_reuse`]);
+//! - `ledger_accounts` and `ledger_transfers` ([`crate::ledger`]): the points earned and
+//!   deducted shown on the board ([`board_movements`], [`ranking`]);
+//! - `redemptions` and `shops` ([`crate::shop`]), `recycling_dropoffs` ([`crate::recycling`]),
+//!   `service_orders` ([`crate::services`]): what a movement is about ([`labels`]).
+
+use std::collections::HashMap;
+
+use jifen_shared::points::{Claim, ClaimStatus, NewRule, Rule, RuleCategory};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::calendar::Period;
+use crate::storage::{Db, Tx, rfc3339};
+
+// ---- point_rules ----
+
+const COLUMNS: &str =
+    "id, code, name, category, points, needs_photo, daily_cap, monthly_cap, active, region_code";
+
+fn rule(row: &AnyRow) -> Result<Rule, sqlx::Error> {
+    let category: String = row.try_get("category")?;
+    Ok(Rule {
+        id: row.try_get("id")?,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        category: RuleCategory::parse(&category).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "category".into(),
+            source: format!("unknown rule category {category:?}").into(),
+        })?,
+        points: row.try_get("points")?,
+        needs_photo: row.try_get::<i64, _>("needs_photo")? == 1,
+        daily_cap: row.try_get("daily_cap")?,
+        monthly_cap: row.try_get("monthly_cap")?,
+        active: row.try_get::<i64, _>("active")? == 1,
+        region_code: row.try_get("region_code")?,
+    })
+}
+
+/// The rules of the shipped catalogue (no region) and of the regions `regions`, by id.
+pub async fn rules_in(db: &Db, regions: &[String]) -> Result<Vec<Rule>, sqlx::Error> {
+    let placeholders: Vec<String> = (1..=regions.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM point_rules WHERE region_code IS NULL OR region_code IN ({}) ORDER BY id",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for region in regions {
+        query = query.bind(region);
+    }
+    query
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(rule)
+        .collect()
+}
+
+/// Inserts the rule `new` of `region` (its `code` and `name` already checked and normalised);
+/// the rule as stored, `None` when the region already has a rule with that code.
+pub async fn insert_rule(
+    tx: &mut Tx,
+    code: &str,
+    name: &str,
+    new: &NewRule,
+    region: &str,
+    now: i64,
+) -> Result<Option<Rule>, sqlx::Error> {
+    sqlx::query(&format!(
+        "INSERT INTO point_rules (code, name, category, points, needs_photo, daily_cap, \
+         monthly_cap, region_code, scope, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
+    ))
+    .bind(code)
+    .bind(name)
+    .bind(new.category.as_str())
+    .bind(new.points)
+    .bind(i64::from(new.needs_photo))
+    .bind(new.daily_cap)
+    .bind(new.monthly_cap)
+    .bind(region)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(rule)
+    .transpose()
+}
+
+/// The rule `id`.
+pub async fn rule_by_id(tx: &mut Tx, id: i64) -> Result<Option<Rule>, sqlx::Error> {
+    sqlx::query(&format!("SELECT {COLUMNS} FROM point_rules WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(rule)
+        .transpose()
+}
+
+// ---- point_awards ----
+
+/// Inserts an award (or, with negative `points`, a deduction) by `actor_id`, by rule `rule_id`
+/// or none; its id.
+pub async fn insert_award(
+    tx: &mut Tx,
+    actor_id: i64,
+    points: i64,
+    reason: &str,
+    rule_id: Option<i64>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO point_awards (actor_id, points, reason, rule_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(actor_id)
+    .bind(points)
+    .bind(reason)
+    .bind(rule_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")
+}
+
+// ---- point_claims and claim_photos ----
+
+/// A claim as answered: its columns ([`claim`]) read from [`CLAIM_FROM`].
+const CLAIM_COLUMNS: &str = "c.id, c.status, c.rule_id, r.name AS rule_name, c.points, c.note, \
+     c.claimant_id, p.name AS claimant_name, c.village_code, c.region_code, \
+     rv.name AS reviewer_name, c.review_reason, c.reviewed_at, c.created_at";
+/// A claim `c` with its rule `r`, claimant `p` and reviewer `rv` (if any).
+const CLAIM_FROM: &str = "point_claims c JOIN point_rules r ON r.id = c.rule_id \
+     JOIN people p ON p.id = c.claimant_id LEFT JOIN people rv ON rv.id = c.reviewer_id";
+
+/// A claim of [`CLAIM_COLUMNS`], without its photos.
+fn claim(row: &AnyRow) -> Result<Claim, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    let village_code: String = row.try_get("village_code")?;
+    let region_code: String = row.try_get("region_code")?;
+    Ok(Claim {
+        id: row.try_get("id")?,
+        status: ClaimStatus::parse(&status).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "status".into(),
+            source: format!("unknown claim status {status:?}").into(),
+        })?,
+        rule_id: row.try_get("rule_id")?,
+        rule_name: row.try_get("rule_name")?,
+        points: row.try_get("points")?,
+        note: row.try_get("note")?,
+        photos: Vec::new(),
+        claimant_id: row.try_get("claimant_id")?,
+        claimant_name: row.try_get("claimant_name")?,
+        grid_code: (region_code != village_code).then_some(region_code),
+        village_code,
+        reviewer_name: row.try_get("reviewer_name")?,
+        review_reason: row.try_get("review_reason")?,
+        reviewed_at: row.try_get::<Option<i64>, _>("reviewed_at")?.map(rfc3339),
+        created_at: rfc3339(row.try_get("created_at")?),
+    })
+}
+
+/// A new claim, as [`insert_claim`] stores it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewClaimRow<'a> {
+    pub claimant_id: i64,
+    pub rule_id: i64,
+    /// The rule's points when the claim is made.
+    pub points: i64,
+    pub note: &'a str,
+    pub village_code: &'a str,
+    /// The claimant's grid, or their village when they live in no grid.
+    pub region_code: &'a str,
+}
+
+/// Inserts a pending claim made at `now`; its id.
+pub async fn insert_claim(tx: &mut Tx, c: &NewClaimRow<'_>, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO point_claims (claimant_id, rule_id, points, note, village_code, region_code, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
+    )
+    .bind(c.claimant_id)
+    .bind(c.rule_id)
+    .bind(c.points)
+    .bind(c.note)
+    .bind(c.village_code)
+    .bind(c.region_code)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")
+}
+
+/// Attaches the photos `media_ids` to claim `claim_id`, in order.
+pub async fn insert_photos(
+    tx: &mut Tx,
+    claim_id: i64,
+    media_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    for (position, media_id) in media_ids.iter().enumerate() {
+        sqlx::query("INSERT INTO claim_photos (claim_id, media_id, position) VALUES ($1, $2, $3)")
+            .bind(claim_id)
+            .bind(media_id)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// How many claims of `claimant_id` by rule `rule_id` were made in `period` and are approved,
+/// or with `with_pending` approved or pending.
+pub async fn count_claims_in(
+    tx: &mut Tx,
+    claimant_id: i64,
+    rule_id: i64,
+    period: Period,
+    with_pending: bool,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM point_claims WHERE claimant_id = $1 AND rule_id = $2 \
+         AND created_at >= $3 AND created_at < $4 \
+         AND (status = 'approved' OR ($5 = 1 AND status = 'pending'))",
+    )
+    .bind(claimant_id)
+    .bind(rule_id)
+    .bind(period.start)
+    .bind(period.end)
+    .bind(i64::from(with_pending))
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("n")
+}
+
+/// Decides claim `id` if it is still pending: sets its `status`, reviewer, reason (a
+/// rejection's) and review time. The number of claims decided: 0 when it was not pending.
+pub async fn set_decision(
+    tx: &mut Tx,
+    id: i64,
+    status: ClaimStatus,
+    reviewer_id: i64,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE point_claims SET status = $2, reviewer_id = $3, review_reason = $4, reviewed_at = $5 \
+         WHERE id = $1 AND status = 'pending'",
+    )
+    .bind(id)
+    .bind(status.as_str())
+    .bind(reviewer_id)
+    .bind(reason)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
+/// When claim `id` was made (an error when there is no such claim).
+pub async fn claim_created_at(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT created_at FROM point_claims WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("created_at")
+}
+
+/// Who decided claim `id`, `None` while it is pending (an error when there is no such claim).
+pub async fn claim_reviewer(tx: &mut Tx, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT reviewer_id FROM point_claims WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("reviewer_id")
+}
+
+/// Claim `id`, without its photos.
+pub async fn claim_by_id(tx: &mut Tx, id: i64) -> Result<Option<Claim>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(claim)
+    .transpose()
+}
+
+/// The claims of `claimant_id` below id `before_id`, newest first, at most `limit`, without
+/// their photos.
+pub async fn claims_of(
+    db: &Db,
+    claimant_id: i64,
+    before_id: i64,
+    limit: i64,
+) -> Result<Vec<Claim>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.claimant_id = $1 AND c.id < $2 \
+         ORDER BY c.id DESC LIMIT $3"
+    ))
+    .bind(claimant_id)
+    .bind(before_id)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(claim)
+    .collect()
+}
+
+/// The claims in `status` whose `region_code` starts with one of `region_prefixes` (`<code>%`;
+/// at least one), never `reviewer_id`'s own nor, given `household` (`(village code,
+/// household)`), those of claimants of that household; at most `limit`, without their photos.
+/// Pending claims come oldest first after id `start`, decided ones newest first below it.
+pub async fn claims_for_review(
+    db: &Db,
+    status: ClaimStatus,
+    start: i64,
+    limit: i64,
+    reviewer_id: i64,
+    region_prefixes: &[String],
+    household: Option<(&str, &str)>,
+) -> Result<Vec<Claim>, sqlx::Error> {
+    // Region codes nest by prefix (a grid is `<village>-NNN`): a prefix match finds the claims
+    // of a grid, or of every grid and village inside a village, township or county.
+    let within: Vec<String> = (0..region_prefixes.len())
+        .map(|i| format!("c.region_code LIKE ${}", i + 5))
+        .collect();
+    let not_household = match household {
+        Some(_) => format!(
+            " AND (p.village_code <> ${v} OR p.household IS NULL OR p.household <> ${h})",
+            v = region_prefixes.len() + 5,
+            h = region_prefixes.len() + 6
+        ),
+        None => String::new(),
+    };
+    let (order, after) = match status {
+        ClaimStatus::Pending => ("ASC", "c.id > $2"),
+        _ => ("DESC", "c.id < $2"),
+    };
+    let sql = format!(
+        "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.status = $1 AND {after} \
+         AND c.claimant_id <> $4 AND ({}){not_household} ORDER BY c.id {order} LIMIT $3",
+        within.join(" OR ")
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(status.as_str())
+        .bind(start)
+        .bind(limit)
+        .bind(reviewer_id);
+    for region in region_prefixes {
+        query = query.bind(region);
+    }
+    if let Some((village, household)) = household {
+        query = query.bind(village).bind(household);
+    }
+    query
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(claim)
+        .collect()
+}
+
+/// `ids` as the list inside `IN (…)`.
+fn id_list(ids: &[i64]) -> String {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    ids.join(", ")
+}
+
+/// The photos of the claims `claim_ids` (at least one) as `(claim id, media id)`, by claim and
+/// in order.
+pub async fn photos_of<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    claim_ids: &[i64],
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let ids = id_list(claim_ids);
+    sqlx::query(&format!(
+        "SELECT claim_id, media_id FROM claim_photos WHERE claim_id IN ({ids}) ORDER BY claim_id, position"
+    ))
+    .fetch_all(exec)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("claim_id")?, r.try_get("media_id")?)))
+    .collect()
+}
+
+/// A photo of a claim whose picture (same SHA-256) is attached to another claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReuseRow {
+    pub claim_id: i64,
+    pub media_id: i64,
+    /// The other claim.
+    pub other_id: i64,
+    /// The other claim's claimant, unmasked.
+    pub claimant_name: String,
+    /// The other claim's rule.
+    pub rule_name: String,
+    /// When the other claim was made.
+    pub created_at: i64,
+}
+
+/// The photos of the claims `claim_ids` (at least one) whose picture is attached to other
+/// claims, one row per other claim's photo, by other claim.
+pub async fn photo_reuse<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    claim_ids: &[i64],
+) -> Result<Vec<ReuseRow>, sqlx::Error> {
+    let ids = id_list(claim_ids);
+    sqlx::query(&format!(
+        "SELECT cp.claim_id, cp.media_id, oc.id AS other_id, op.name AS claimant_name, \
+                orl.name AS rule_name, oc.created_at \
+         FROM claim_photos cp JOIN media m ON m.id = cp.media_id \
+         JOIN media om ON om.sha256 = m.sha256 \
+         JOIN claim_photos ocp ON ocp.media_id = om.id AND ocp.claim_id <> cp.claim_id \
+         JOIN point_claims oc ON oc.id = ocp.claim_id \
+         JOIN people op ON op.id = oc.claimant_id JOIN point_rules orl ON orl.id = oc.rule_id \
+         WHERE cp.claim_id IN ({ids}) ORDER BY oc.id"
+    ))
+    .fetch_all(exec)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ReuseRow {
+            claim_id: r.try_get("claim_id")?,
+            media_id: r.try_get("media_id")?,
+            other_id: r.try_get("other_id")?,
+            claimant_name: r.try_get("claimant_name")?,
+            rule_name: r.try_get("rule_name")?,
+            created_at: r.try_get("created_at")?,
+        })
+    })
+    .collect()
+}
+
+/// The claims photo `media_id` is attached to, as `(claimant id, region code)`.
+pub async fn claims_with_photo(db: &Db, media_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT c.claimant_id, c.region_code FROM claim_photos p \
+         JOIN point_claims c ON c.id = p.claim_id WHERE p.media_id = $1",
+    )
+    .bind(media_id)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("claimant_id")?, r.try_get("region_code")?)))
+    .collect()
+}
+
+// ---- the board (reads `ledger_accounts`, `ledger_transfers` and `people`) ----
+
+/// A villager's earned (+) or deducted (-) points: transfers between the account of a
+/// villager living in village `$1` and an issuance account. `cols` are selected from `t` (the transfer) and `va`
+/// (the villager's account); `SIGN` in them is 1 for points earned, -1 for points deducted.
+fn earned(cols: &str, filter: &str) -> String {
+    let side = |villager_side: &str, other_side: &str, sign: &str| {
+        format!(
+            "SELECT {} FROM ledger_accounts va \
+             JOIN ledger_transfers t ON t.{villager_side}_account_id = va.id \
+             JOIN ledger_accounts oa ON oa.id = t.{other_side}_account_id \
+             JOIN people vp ON vp.id = va.person_id \
+             WHERE va.kind = 'villager' AND vp.village_code = $1 AND oa.kind = 'issuance' \
+               AND t.phase IN ('single', 'post') {filter}",
+            cols.replace("SIGN", sign)
+        )
+    };
+    format!(
+        "{} UNION ALL {}",
+        side("credit", "debit", "1"),
+        side("debit", "credit", "-1")
+    )
+}
+
+/// A movement on the board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardRow {
+    /// Earned (+) or deducted (-).
+    pub points: i64,
+    pub reference: Option<String>,
+    pub reason: String,
+    pub created_at: i64,
+    /// The villager's name, unmasked.
+    pub villager: String,
+    /// The official who moved the points.
+    pub actor: Option<String>,
+}
+
+/// The latest `limit` points earned or deducted by the villagers living in `village`
+/// (transfers between their accounts and an issuance account), newest first.
+pub async fn board_movements(
+    db: &Db,
+    village: &str,
+    limit: i64,
+) -> Result<Vec<BoardRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT m.id, m.points, m.reference, m.reason, m.created_at, p.name AS villager, \
+                a.name AS actor FROM ({}) m \
+         JOIN people p ON p.id = m.person_id LEFT JOIN people a ON a.id = m.actor_id \
+         ORDER BY m.id DESC LIMIT {limit}",
+        earned(
+            "t.id, SIGN * t.amount AS points, t.reference, t.reason, t.created_at, \
+             va.person_id, t.actor_id",
+            ""
+        )
+    ))
+    .bind(village)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(BoardRow {
+            points: r.try_get("points")?,
+            reference: r.try_get("reference")?,
+            reason: r.try_get("reason")?,
+            created_at: r.try_get("created_at")?,
+            villager: r.try_get("villager")?,
+            actor: r.try_get("actor")?,
+        })
+    })
+    .collect()
+}
+
+/// The villagers living in `village` with the most points earned (net of deductions) in
+/// `period`, as `(name unmasked, points)`: those with more than 0, most first (equal points by
+/// person id), at most `limit`.
+pub async fn ranking(
+    db: &Db,
+    village: &str,
+    period: Period,
+    limit: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT p.name, e.points FROM (\
+             SELECT m.person_id, CAST(SUM(m.points) AS BIGINT) AS points FROM ({}) m \
+             GROUP BY m.person_id) e \
+         JOIN people p ON p.id = e.person_id WHERE e.points > 0 \
+         ORDER BY e.points DESC, e.person_id LIMIT {limit}",
+        earned(
+            "va.person_id, SIGN * t.amount AS points",
+            "AND t.created_at >= $2 AND t.created_at < $3"
+        )
+    ))
+    .bind(village)
+    .bind(period.start)
+    .bind(period.end)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("name")?, r.try_get("points")?)))
+    .collect()
+}
+
+// ---- labels (reads `redemptions`, `shops`, `recycling_dropoffs` and `service_orders`) ----
+
+/// What each of `references` (`claim:<id>`, `award:<id>`, `redemption:<id>`,
+/// `recycling:<id>`, `order:<id>`) is about, by reference: a claim's rule name, an award's
+/// reason, a redemption's shop, a drop-off's summary, a service order's type. References of
+/// another shape, or to nothing, are left out.
+pub async fn labels(
+    db: &Db,
+    references: &[String],
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    let ids = |prefix: &str| -> String {
+        references
+            .iter()
+            .filter_map(|r| r.strip_prefix(prefix)?.parse::<i64>().ok())
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut labels = HashMap::new();
+    let queries = [
+        (
+            "claim:",
+            "SELECT c.id, r.name AS label FROM point_claims c JOIN point_rules r ON r.id = c.rule_id WHERE c.id IN",
+        ),
+        (
+            "award:",
+            "SELECT id, reason AS label FROM point_awards WHERE id IN",
+        ),
+        (
+            "redemption:",
+            "SELECT r.id, s.name AS label FROM redemptions r JOIN shops s ON s.id = r.shop_id WHERE r.id IN",
+        ),
+        (
+            "recycling:",
+            "SELECT id, summary AS label FROM recycling_dropoffs WHERE id IN",
+        ),
+        (
+            "order:",
+            "SELECT id, type_name AS label FROM service_orders WHERE id IN",
+        ),
+    ];
+    for (prefix, sql) in queries {
+        let ids = ids(prefix);
+        if ids.is_empty() {
+            continue;
+        }
+        for r in sqlx::query(&format!("{sql} ({ids})"))
+            .fetch_all(db.reader())
+            .await?
+        {
+            let id: i64 = r.try_get("id")?;
+            labels.insert(format!("{prefix}{id}"), r.try_get("label")?);
+        }
+    }
+    Ok(labels)
+}
