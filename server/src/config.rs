@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 /// `Default`, and [`KEYS`].
 macro_rules! keys {
     ($($(#[doc = $doc:literal])* $key:ident: $ty:ty = $default:expr;)*) => {
-        /// The configuration as read, before [`Settings::validate`]; see [`keys!`].
+        /// The configuration as read, before [`Settings::validate`]; see `keys!`.
         #[derive(Clone, Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
         struct RawSettings {
@@ -255,7 +255,7 @@ pub struct Settings {
     pub otp_limits: OtpLimits,
     /// `JIFEN_TRUSTED_PROXIES`: the reverse proxies (addresses or networks, comma-separated,
     /// e.g. `127.0.0.1,10.0.0.0/8`) whose `X-Forwarded-For` names the client; default none,
-    /// so the TCP peer is the client (see [`crate::http::client_ip`]).
+    /// so the TCP peer is the client (see [`crate::http::client_ip()`]).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `JIFEN_REDEMPTION_TTL_HOURS`: how long a redemption stays reserved before it lapses
     /// and its points and stock return (default 24, at most 720).

@@ -16,7 +16,7 @@
 //! out).
 //!
 //! To add an endpoint: its wire types in the domain's module of this crate, one line in
-//! [`endpoints!`] below, its handler with the same template in the server's `routes.rs`.
+//! `endpoints!` below, its handler with the same template in the server's `routes.rs`.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -3,7 +3,7 @@
 //! `<data dir>/media/<first two hex digits>/<sha256>.jpg` with the thumbnail beside it as
 //! `<sha256>.thumb.jpg`.
 //!
-//! [`visible_to`] is the one place that decides who sees a photo.
+//! [`super::visible_to`] is the one place that decides who sees a photo.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -75,7 +75,7 @@ pub async fn insert(db: &Db, media: &NewMedia<'_>) -> Result<i64, sqlx::Error> {
     .try_get("id")
 }
 
-/// The upload `id`, whoever may see it (use [`visible_to`] to serve it).
+/// The upload `id`, whoever may see it (use [`super::visible_to`] to serve it).
 pub async fn find(db: &Db, id: i64) -> Result<Option<StoredMedia>, sqlx::Error> {
     sqlx::query(&format!("SELECT {COLUMNS} FROM media WHERE id = $1"))
         .bind(id)

@@ -99,7 +99,7 @@ const BATCH: usize = 1000;
 const ROWS_PER_TRANSACTION: usize = 10 * BATCH;
 
 /// Inserts new codes and updates changed ones, in transactions of
-/// [`ROWS_PER_TRANSACTION`] rows. Rows already stored exactly as given are not touched (their
+/// `ROWS_PER_TRANSACTION` rows. Rows already stored exactly as given are not touched (their
 /// `updated_at` stays), so after a failure half-way a second run completes the work. Counts
 /// come from the rows the upsert itself returns, so a concurrent writer cannot skew them.
 pub async fn upsert(db: &Db, rows: &[RegionRow]) -> Result<UpsertCounts, sqlx::Error> {
