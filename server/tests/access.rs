@@ -12,6 +12,7 @@
 mod common;
 
 use common::TestApp;
+use jifen_shared::api::{self, Endpoint as _};
 use jifen_shared::auth::Role;
 use serde_json::json;
 
@@ -68,12 +69,30 @@ enum Body {
     Photo,
 }
 
+/// The method and the path (after the host) of a request to `endpoint`, as declared.
+fn route<E: api::Endpoint>(endpoint: &E) -> Route {
+    let method = match E::METHOD {
+        api::Method::Get => reqwest::Method::GET,
+        api::Method::Post => reqwest::Method::POST,
+        api::Method::Put => reqwest::Method::PUT,
+        api::Method::Delete => reqwest::Method::DELETE,
+    };
+    Route {
+        method,
+        path: endpoint.url_path(),
+    }
+}
+
+struct Route {
+    method: reqwest::Method,
+    path: String,
+}
+
 /// One protected endpoint: how to call it (`n` makes each call's body unique) and which callers
 /// succeed, with what status. Everyone else signed in gets 403, nobody gets 401 — except where
 /// `outsiders` gives another answer for the outside grants of those roles.
 struct Endpoint {
-    method: reqwest::Method,
-    path: String,
+    route: Route,
     body: fn(usize, i64) -> Body,
     allowed: &'static [Role],
     success: u16,
@@ -88,8 +107,7 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
     const ADMINS: &[Role] = &[VillageAdmin, TownshipAdmin, CountyAdmin];
     vec![
         Endpoint {
-            method: reqwest::Method::GET,
-            path: "/api/v1/me".into(),
+            route: route(&api::GetMe),
             body: |_, _| Body::None,
             allowed: &Role::ALL,
             success: 200,
@@ -98,8 +116,7 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
         Endpoint {
             // The import answers 200 to any admin; rows outside the caller's region come back
             // as `outside_region` errors (checked in tests/people.rs).
-            method: reqwest::Method::POST,
-            path: "/api/v1/admin/villagers/import".into(),
+            route: route(&api::ImportVillagers),
             body: |n, _| {
                 Body::Csv(format!(
                     "name,phone,village_code\n村民{n},1370000{n:04},{LIUCUN}\n"
@@ -110,48 +127,51 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: Some(200),
         },
         Endpoint {
-            method: reqwest::Method::POST,
-            path: "/api/v1/admin/grids".into(),
+            route: route(&api::CreateGridIn),
             body: |n, _| Body::Json(json!({"village_code": LIUCUN, "name": format!("网格{n}")})),
             allowed: ADMINS,
             success: 201,
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::POST,
-            path: format!("/api/v1/admin/grids/{GRID}/members"),
+            route: route(&api::AssignGridMembers { code: GRID.into() }),
             body: |_, villager| Body::Json(json!({"person_ids": [villager]})),
             allowed: ADMINS,
             success: 200,
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::GET,
-            path: format!("/api/v1/admin/people?region_code={GRID}"),
+            route: route(&api::ListPeople {
+                query: api::PeopleQuery {
+                    region_code: Some(GRID.into()),
+                    ..Default::default()
+                },
+            }),
             body: |_, _| Body::None,
             allowed: &[GridWorker, VillageAdmin, TownshipAdmin, CountyAdmin],
             success: 200,
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::POST,
-            path: format!("/api/v1/admin/users/{villager}/roles"),
+            route: route(&api::GrantRole { id: villager }),
             body: |_, _| Body::Json(json!({"role": "volunteer", "region_code": LIUCUN})),
             allowed: ADMINS,
             success: 200,
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::DELETE,
-            path: format!("/api/v1/admin/users/{villager}/roles/volunteer/{LIUCUN}"),
+            route: route(&api::RevokeRole {
+                id: villager,
+                role: "volunteer".into(),
+                region_code: LIUCUN.into(),
+            }),
             body: |_, _| Body::None,
             allowed: ADMINS,
             success: 200,
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::POST,
-            path: "/api/v1/admin/shops".into(),
+            route: route(&api::CreateShop),
             body: |n, _| {
                 Body::Json(json!({"name": format!("积分超市{n}"), "village_code": LIUCUN}))
             },
@@ -160,32 +180,32 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::GET,
-            path: "/api/v1/redemptions/mine".into(),
+            route: route(&api::MyRedemptions {
+                query: api::PageQuery::default(),
+            }),
             body: |_, _| Body::None,
             allowed: &Role::ALL,
             success: 200,
             outsiders: Some(200),
         },
         Endpoint {
-            method: reqwest::Method::GET,
-            path: "/api/v1/points/balance".into(),
+            route: route(&api::GetBalance),
             body: |_, _| Body::None,
             allowed: &Role::ALL,
             success: 200,
             outsiders: Some(200),
         },
         Endpoint {
-            method: reqwest::Method::GET,
-            path: "/api/v1/points/ledger".into(),
+            route: route(&api::PointsHistory {
+                query: api::PageQuery::default(),
+            }),
             body: |_, _| Body::None,
             allowed: &Role::ALL,
             success: 200,
             outsiders: Some(200),
         },
         Endpoint {
-            method: reqwest::Method::POST,
-            path: "/api/v1/admin/awards".into(),
+            route: route(&api::Award),
             body: |_, villager| {
                 Body::Json(json!({"user_ids": [villager], "points": 1, "reason": "文明户"}))
             },
@@ -194,8 +214,7 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::POST,
-            path: "/api/v1/admin/rules".into(),
+            route: route(&api::CreateRule),
             body: |n, _| {
                 Body::Json(
                     json!({"code": format!("rule_{n}"), "name": "清理河道", "category": "environment", "points": 3, "needs_photo": false, "daily_cap": null, "monthly_cap": null, "region_code": LIUCUN}),
@@ -206,16 +225,16 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::POST,
-            path: "/api/v1/media".into(),
+            route: route(&api::UploadMedia),
             body: |_, _| Body::Photo,
             allowed: &Role::ALL,
             success: 201,
             outsiders: Some(201),
         },
         Endpoint {
-            method: reqwest::Method::GET,
-            path: "/api/v1/claims/mine".into(),
+            route: route(&api::MyClaims {
+                query: api::PageQuery::default(),
+            }),
             body: |_, _| Body::None,
             allowed: &Role::ALL,
             success: 200,
@@ -224,16 +243,16 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
         Endpoint {
             // Reviewers anywhere get their own queue (empty outside 柳村); who may decide a
             // claim of 柳村 is checked in tests/claims.rs.
-            method: reqwest::Method::GET,
-            path: "/api/v1/review/claims".into(),
+            route: route(&api::ReviewQueue {
+                query: api::ReviewQuery::default(),
+            }),
             body: |_, _| Body::None,
             allowed: &[GridWorker, VillageAdmin, TownshipAdmin, CountyAdmin],
             success: 200,
             outsiders: Some(200),
         },
         Endpoint {
-            method: reqwest::Method::GET,
-            path: "/api/v1/me/member-code".into(),
+            route: route(&api::MyMemberCode),
             body: |_, _| Body::None,
             allowed: &Role::ALL,
             success: 200,
@@ -242,8 +261,7 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
         Endpoint {
             // Everyone gets the shops they keep (none here: keepers are appointed per shop,
             // checked in tests/shop.rs).
-            method: reqwest::Method::GET,
-            path: "/api/v1/shop/kept".into(),
+            route: route(&api::KeptShops),
             body: |_, _| Body::None,
             allowed: &Role::ALL,
             success: 200,
@@ -251,16 +269,19 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
         },
         Endpoint {
             // Everyone gets the statements of the shops they keep or manage (tests/shop.rs).
-            method: reqwest::Method::GET,
-            path: "/api/v1/shop/settlements?month=2026-11".into(),
+            route: route(&api::ShopSettlements {
+                query: api::SettlementsQuery {
+                    month: "2026-11".into(),
+                    format: None,
+                },
+            }),
             body: |_, _| Body::None,
             allowed: &Role::ALL,
             success: 200,
             outsiders: Some(200),
         },
         Endpoint {
-            method: reqwest::Method::PUT,
-            path: "/api/v1/admin/recycling/categories".into(),
+            route: route(&api::SetCategory),
             body: |n, _| {
                 Body::Json(
                     json!({"county_code": "410783", "code": format!("cat_{n}"), "name": "旧衣物", "points_per_kg": 1, "active": true}),
@@ -271,34 +292,45 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::GET,
-            path: format!("/api/v1/admin/ratings/summary?region_code={LIUCUN}"),
+            route: route(&api::RatingsSummaryOf {
+                query: api::SummaryQuery {
+                    region_code: LIUCUN.into(),
+                    month: None,
+                },
+            }),
             body: |_, _| Body::None,
             allowed: ADMINS,
             success: 200,
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::GET,
-            path: format!("/api/v1/admin/reports/overview?region_code={LIUCUN}"),
+            route: route(&api::ReportOverview {
+                query: api::OverviewQuery {
+                    region_code: LIUCUN.into(),
+                    ..Default::default()
+                },
+            }),
             body: |_, _| Body::None,
             allowed: ADMINS,
             success: 200,
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::GET,
-            path: format!(
-                "/api/v1/admin/reports/overview?region_code={LIUCUN}&format=csv&table=points"
-            ),
+            route: route(&api::ReportOverview {
+                query: api::OverviewQuery {
+                    region_code: LIUCUN.into(),
+                    format: Some("csv".into()),
+                    table: Some("points".into()),
+                    ..Default::default()
+                },
+            }),
             body: |_, _| Body::None,
             allowed: ADMINS,
             success: 200,
             outsiders: None,
         },
         Endpoint {
-            method: reqwest::Method::PUT,
-            path: "/api/v1/admin/services/types".into(),
+            route: route(&api::SetServiceType),
             body: |n, _| {
                 Body::Json(
                     json!({"county_code": "410783", "code": format!("type_{n}"), "name": "理发", "reward_points": 3, "active": true}),
@@ -310,24 +342,28 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
         },
         Endpoint {
             // Everyone gets the open orders of the area they volunteer in (none for others).
-            method: reqwest::Method::GET,
-            path: "/api/v1/services/orders/available".into(),
+            route: route(&api::AvailableOrders {
+                query: api::PageQuery::default(),
+            }),
             body: |_, _| Body::None,
             allowed: &Role::ALL,
             success: 200,
             outsiders: Some(200),
         },
         Endpoint {
-            method: reqwest::Method::GET,
-            path: "/api/v1/inbox/unread".into(),
+            route: route(&api::InboxUnread),
             body: |_, _| Body::None,
             allowed: &Role::ALL,
             success: 200,
             outsiders: Some(200),
         },
         Endpoint {
-            method: reqwest::Method::GET,
-            path: format!("/api/v1/admin/audit?region_code={LIUCUN}"),
+            route: route(&api::AuditLog {
+                query: api::AuditQuery {
+                    region_code: Some(LIUCUN.into()),
+                    ..Default::default()
+                },
+            }),
             body: |_, _| Body::None,
             allowed: ADMINS,
             success: 200,
@@ -391,7 +427,8 @@ db_tests! {
                     Who::Outside(role) if endpoint.allowed.contains(&role) => endpoint.outsiders.unwrap_or(403),
                     _ => 403,
                 };
-                let mut request = app.client.request(endpoint.method.clone(), app.url(&endpoint.path));
+                let Route { method, path } = &endpoint.route;
+                let mut request = app.client.request(method.clone(), app.url(path));
                 request = match (endpoint.body)(n, villager) {
                     Body::None => request,
                     Body::Json(body) => request.json(&body),
@@ -408,7 +445,7 @@ db_tests! {
                 let status = response.status().as_u16();
                 if status != expected {
                     let body = response.text().await.unwrap_or_default();
-                    failures.push(format!("{} {} as {who:?}: {status}, expected {expected}: {body}", endpoint.method, endpoint.path));
+                    failures.push(format!("{method} {path} as {who:?}: {status}, expected {expected}: {body}"));
                 }
             }
         }
@@ -449,7 +486,7 @@ db_tests! {
                 Who::Inside(role) if reviewers.contains(&role) => 200,
                 _ => 404,
             };
-            for path in [format!("/api/v1/media/{media_id}"), format!("/api/v1/media/{media_id}/thumb")] {
+            for path in [api::GetMedia { id: media_id }.url_path(), api::GetMediaThumb { id: media_id }.url_path()] {
                 n += 1;
                 let mut request = app.client.get(app.url(&path));
                 if let Some(token) = &token {

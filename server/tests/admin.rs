@@ -2,6 +2,8 @@
 
 mod common;
 
+use jifen_shared::api::{self, Endpoint as _};
+
 use common::TestApp;
 use jifen_shared::auth::Role;
 use serde_json::json;
@@ -15,8 +17,8 @@ async fn create_grid(
     village: &str,
     name: &str,
 ) -> (u16, serde_json::Value) {
-    app.post_json(
-        "/api/v1/admin/grids",
+    app.call(
+        &api::CreateGridIn,
         token,
         &json!({"village_code": village, "name": name}),
     )
@@ -33,7 +35,7 @@ db_tests! {
         assert_eq!((status, body["code"].as_str()), (409, Some("already_exists")));
         let (status, body) = create_grid(&app, Some(&admin), LIUCUN, "").await;
         assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")));
-        let (_, village) = app.get_json(&format!("/api/v1/regions/{LIUCUN}")).await;
+        let (_, village) = app.fetch(&api::GetRegion { code: LIUCUN.to_string() }, None).await;
         assert_eq!(
             village["children"],
             json!([
@@ -70,14 +72,14 @@ db_tests! {
         create_grid(&app, Some(&admin), LIUCUN, "第一网格").await;
         let csv = format!("name,phone,village_code\n李四,13900139000,{LIUCUN}\n");
         jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
-        let (_, me) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
+        let (_, me) = app.call(&api::PasswordSignIn, None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
         let li: i64 = sqlx::query_scalar::<_, i64>("SELECT id FROM people WHERE phone = '+8613900139000'")
             .fetch_one(app.db.reader())
             .await
             .unwrap();
         let grant = |role: &str, region: &str| json!({"role": role, "region_code": region});
-        let path = format!("/api/v1/admin/users/{li}/roles");
-        let (status, body) = app.post_json(&path, Some(&admin), &grant("grid_worker", "410783101230-001")).await;
+        let roles_of_li = api::GrantRole { id: li };
+        let (status, body) = app.call(&roles_of_li, Some(&admin), &grant("grid_worker", "410783101230-001")).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(
             body["roles"],
@@ -97,17 +99,18 @@ db_tests! {
             // Another village's admin may not reach 李四 of 柳村 through a role of their own village.
             (&other_village, grant("volunteer", "410783101229"), 403),
         ] {
-            let (got, body) = app.post_json(&path, Some(token), &grant).await;
+            let (got, body) = app.call(&roles_of_li, Some(token), &grant).await;
             assert_eq!(got, status, "{grant}: {body}");
         }
-        let (status, _) = app.post_json("/api/v1/admin/users/999999/roles", Some(&township), &grant("keeper", LIUCUN)).await;
+        let (status, _) = app.call(&api::GrantRole { id: 999999 }, Some(&township), &grant("keeper", LIUCUN)).await;
         assert_eq!(status, 404);
         assert!(me["user"]["id"].is_i64());
 
         // The grid worker steps down: the village admin revokes the role; twice is harmless.
-        let revoke = format!("/api/v1/admin/users/{li}/roles/grid_worker/410783101230-001");
+        let revoke = |id: i64, role: &str, region: &str| api::RevokeRole { id, role: role.into(), region_code: region.into() };
+        let step_down = revoke(li, "grid_worker", "410783101230-001");
         for _ in 0..2 {
-            let (status, body) = app.send(reqwest::Method::DELETE, &revoke, Some(&admin), None).await;
+            let (status, body) = app.fetch(&step_down, Some(&admin)).await;
             assert_eq!(status, 200, "{body}");
             assert_eq!(
                 body["roles"],
@@ -117,21 +120,21 @@ db_tests! {
                 ])
             );
         }
-        let (_, audit) = app.get_as("/api/v1/admin/audit", Some(&admin)).await;
+        let (_, audit) = app.fetch(&api::AuditLog { query: api::AuditQuery { ..Default::default() } }, Some(&admin)).await;
         assert_eq!(audit["items"][0]["action"], "role.revoke");
         assert_eq!(audit["items"][0]["before"], grant("grid_worker", "410783101230-001"));
         assert_eq!(audit["items"][1]["action"], "role.grant");
         for (token, path, status) in [
-            (&admin, format!("/api/v1/admin/users/{li}/roles/village_admin/{LIUCUN}"), 403),
-            (&admin, format!("/api/v1/admin/users/{li}/roles/villager/{LIUCUN}"), 400),
-            (&admin, format!("/api/v1/admin/users/{li}/roles/mayor/{LIUCUN}"), 400),
-            (&admin, format!("/api/v1/admin/users/{li}/roles/keeper/4107831x"), 400),
-            (&admin, format!("/api/v1/admin/users/999999/roles/keeper/{LIUCUN}"), 404),
-            (&other_village, format!("/api/v1/admin/users/{li}/roles/volunteer/410783101229"), 403),
-            (&township, format!("/api/v1/admin/users/{li}/roles/village_admin/{LIUCUN}"), 200),
+            (&admin, revoke(li, "village_admin", LIUCUN), 403),
+            (&admin, revoke(li, "villager", LIUCUN), 400),
+            (&admin, revoke(li, "mayor", LIUCUN), 400),
+            (&admin, revoke(li, "keeper", "4107831x"), 400),
+            (&admin, revoke(999999, "keeper", LIUCUN), 404),
+            (&other_village, revoke(li, "volunteer", "410783101229"), 403),
+            (&township, revoke(li, "village_admin", LIUCUN), 200),
         ] {
-            let (got, body) = app.send(reqwest::Method::DELETE, &path, Some(token), None).await;
-            assert_eq!(got, status, "{path}: {body}");
+            let (got, body) = app.fetch(&path, Some(token)).await;
+            assert_eq!(got, status, "{}: {body}", path.url_path());
         }
     }
 
@@ -142,23 +145,29 @@ db_tests! {
         let villager_csv = format!("name,phone,village_code\n王五,13700137000,{LIUCUN}\n");
         create_grid(&app, Some(&admin), LIUCUN, "第一网格").await;
         create_grid(&app, Some(&admin), LIUCUN, "第二网格").await;
+        // A bare body: no content type, as before (`Request::bytes` would add one).
         let response = app
             .client
-            .post(app.url("/api/v1/admin/villagers/import"))
+            .post(app.api.url(&api::ImportVillagers))
             .bearer_auth(&admin)
             .body(villager_csv)
             .send()
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
-        let list = |token: String, query: String| {
-            let request = app.client.get(app.url(&format!("/api/v1/admin/audit{query}"))).bearer_auth(token);
+        let list = |token: String, query: api::AuditQuery| {
+            let request = app.request(&api::AuditLog { query }).token(&token);
             async move {
-                let response = request.send().await.unwrap();
-                (response.status().as_u16(), response.json::<serde_json::Value>().await.unwrap())
+                let answer = request.send().await.unwrap();
+                (answer.status, answer.json())
             }
         };
-        let (status, page) = list(admin.clone(), format!("?region_code={LIUCUN}")).await;
+        let audit = |region: Option<&str>, limit: Option<u32>, cursor: Option<&str>| api::AuditQuery {
+            region_code: region.map(String::from),
+            limit,
+            cursor: cursor.map(String::from),
+        };
+        let (status, page) = list(admin.clone(), audit(Some(LIUCUN), None, None)).await;
         assert_eq!(status, 200, "{page}");
         let actions: Vec<_> = page["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
         assert_eq!(actions, ["villagers.import", "person.create", "grid.create", "grid.create"]);
@@ -175,18 +184,18 @@ db_tests! {
         assert_eq!(page["items"][0]["after"]["created"], 1);
         assert_eq!(page["next_cursor"], serde_json::Value::Null);
         // Pages.
-        let (_, first) = list(admin.clone(), format!("?region_code={LIUCUN}&limit=2")).await;
+        let (_, first) = list(admin.clone(), audit(Some(LIUCUN), Some(2), None)).await;
         assert_eq!(first["items"].as_array().unwrap().len(), 2);
         let cursor = first["next_cursor"].as_str().unwrap().to_owned();
-        let (_, second) = list(admin.clone(), format!("?region_code={LIUCUN}&limit=2&cursor={cursor}")).await;
+        let (_, second) = list(admin.clone(), audit(Some(LIUCUN), Some(2), Some(&cursor))).await;
         assert_eq!(second["items"].as_array().unwrap().len(), 2);
         assert_eq!(second["items"][1]["target"], "410783101230-001");
         assert_eq!(second["next_cursor"], serde_json::Value::Null);
         // Outsiders and bad queries.
-        assert_eq!(list(other.clone(), format!("?region_code={LIUCUN}")).await.0, 403);
-        assert_eq!(list(other, String::new()).await.1["items"], json!([]), "their own village has no entries");
-        assert_eq!(list(admin.clone(), "?limit=0".into()).await.0, 400);
-        assert_eq!(list(admin.clone(), "?cursor=abc".into()).await.0, 400);
-        assert_eq!(list(admin, "?region_code=4107831".into()).await.0, 400);
+        assert_eq!(list(other.clone(), audit(Some(LIUCUN), None, None)).await.0, 403);
+        assert_eq!(list(other, audit(None, None, None)).await.1["items"], json!([]), "their own village has no entries");
+        assert_eq!(list(admin.clone(), audit(None, Some(0), None)).await.0, 400);
+        assert_eq!(list(admin.clone(), audit(None, None, Some("abc"))).await.0, 400);
+        assert_eq!(list(admin, audit(Some("4107831"), None, None)).await.0, 400);
     }
 }

@@ -2,6 +2,8 @@
 
 mod common;
 
+use jifen_shared::api;
+
 use base64::Engine;
 use jifen_shared::auth::Role;
 use serde_json::json;
@@ -22,14 +24,12 @@ fn hs256(secret: &[u8], claims: &serde_json::Value) -> String {
 }
 
 async fn get_me(app: &common::TestApp, token: &str) -> u16 {
-    app.client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(token)
+    app.request(&api::GetMe)
+        .token(token)
         .send()
         .await
         .unwrap()
-        .status()
-        .as_u16()
+        .status
 }
 
 db_tests! {
@@ -42,7 +42,7 @@ db_tests! {
         assert_eq!(tokens["user"]["phone_masked"], "138****8000");
         assert_eq!(tokens["user"]["roles"], json!([{"role": "village_admin", "region_code": "410783101230"}]));
         let access = tokens["access_token"].as_str().unwrap();
-        let me: serde_json::Value = app.client.get(app.url("/api/v1/me")).bearer_auth(access).send().await.unwrap().json().await.unwrap();
+        let me: serde_json::Value = app.request(&api::GetMe).token(access).send().await.unwrap().json();
         assert_eq!(me["name"], "测试员");
         assert_eq!(me["balance"], 0);
     }
@@ -51,10 +51,10 @@ db_tests! {
         app.load_changyuan().await;
         app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
         for (phone, password) in [("13800138000", "wrong-password"), ("13900139000", PASSWORD), ("not a phone", PASSWORD), ("13800138000", "")] {
-            let (status, body) = app.post_json("/api/v1/auth/password", None, &json!({"phone": phone, "password": password})).await;
+            let (status, body) = app.call(&api::PasswordSignIn, None, &json!({"phone": phone, "password": password})).await;
             assert_eq!((status, body["code"].as_str()), (401, Some("invalid_credentials")), "{phone}");
         }
-        let (status, body) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000"})).await;
+        let (status, body) = app.call(&api::PasswordSignIn, None, &json!({"phone": "13800138000"})).await;
         assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")));
     }
 
@@ -62,19 +62,18 @@ db_tests! {
         app.load_changyuan().await;
         app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
         for _ in 0..10 {
-            let (status, _) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000", "password": "guess"})).await;
+            let (status, _) = app.call(&api::PasswordSignIn, None, &json!({"phone": "13800138000", "password": "guess"})).await;
             assert_eq!(status, 401);
         }
-        let (status, body) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
+        let (status, body) = app.call(&api::PasswordSignIn, None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
         assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "even the right password waits");
         let response = app
-            .client
-            .post(app.url("/api/v1/auth/password"))
+            .request(&api::PasswordSignIn)
             .json(&json!({"phone": "13800138000", "password": PASSWORD}))
             .send()
             .await
             .unwrap();
-        let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        let retry_after: u64 = response.headers["retry-after"].to_str().unwrap().parse().unwrap();
         // The oldest failure leaves the hour then (argon2 makes the ten tries take a while on
         // a busy machine).
         assert!((3300..=3600).contains(&retry_after), "{retry_after}");
@@ -88,23 +87,23 @@ db_tests! {
         app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
         let first = app.login("13800138000", PASSWORD).await;
         let r1 = first["refresh_token"].as_str().unwrap().to_owned();
-        let (status, second) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r1})).await;
+        let (status, second) = app.call(&api::RefreshTokens, None, &json!({"refresh_token": r1})).await;
         assert_eq!(status, 200, "{second}");
         let r2 = second["refresh_token"].as_str().unwrap().to_owned();
         assert_ne!(r1, r2);
         assert_eq!(get_me(&app, second["access_token"].as_str().unwrap()).await, 200);
-        let (status, third) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r2})).await;
+        let (status, third) = app.call(&api::RefreshTokens, None, &json!({"refresh_token": r2})).await;
         assert_eq!(status, 200);
         let r3 = third["refresh_token"].as_str().unwrap().to_owned();
         // The first token again after its successor was used: a replay. Refused, and the
         // newest one of the same family dies with it.
-        let (status, body) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r1})).await;
+        let (status, body) = app.call(&api::RefreshTokens, None, &json!({"refresh_token": r1})).await;
         assert_eq!((status, body["code"].as_str()), (401, Some("invalid_token")));
-        let (status, _) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r3})).await;
+        let (status, _) = app.call(&api::RefreshTokens, None, &json!({"refresh_token": r3})).await;
         assert_eq!(status, 401);
         // Another session (another family) is untouched.
         let other = app.login("13800138000", PASSWORD).await;
-        let (status, _) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": other["refresh_token"]})).await;
+        let (status, _) = app.call(&api::RefreshTokens, None, &json!({"refresh_token": other["refresh_token"]})).await;
         assert_eq!(status, 200);
     }
 
@@ -114,8 +113,8 @@ db_tests! {
         let tokens = app.login("13800138000", PASSWORD).await;
         let body = json!({"refresh_token": tokens["refresh_token"]});
         let (a, b) = tokio::join!(
-            app.post_json("/api/v1/auth/refresh", None, &body),
-            app.post_json("/api/v1/auth/refresh", None, &body)
+            app.call(&api::RefreshTokens, None, &body),
+            app.call(&api::RefreshTokens, None, &body)
         );
         // Both answered (the second within the grace period); the session lives on through
         // whichever token was issued last, and the other is retired without ending it.
@@ -123,7 +122,7 @@ db_tests! {
         // Both new tokens stay valid: the tabs' cookies may arrive in either order.
         for answer in [&a.1, &b.1] {
             let token = answer["refresh_token"].clone();
-            let (status, _) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": token})).await;
+            let (status, _) = app.call(&api::RefreshTokens, None, &json!({"refresh_token": token})).await;
             assert_eq!(status, 200);
         }
     }
@@ -134,7 +133,7 @@ db_tests! {
         let r1 = app.login("13800138000", PASSWORD).await["refresh_token"].clone();
         let refresh = |token: serde_json::Value| {
             let app = &app;
-            async move { app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": token})).await }
+            async move { app.call(&api::RefreshTokens, None, &json!({"refresh_token": token})).await }
         };
         let (status, _lost) = refresh(r1.clone()).await; // the answer never reaches the phone
         assert_eq!(status, 200);
@@ -160,7 +159,7 @@ db_tests! {
         let stolen = app.login("13800138000", PASSWORD).await["refresh_token"].clone();
         let refresh = |token: serde_json::Value| {
             let app = &app;
-            async move { app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": token})).await }
+            async move { app.call(&api::RefreshTokens, None, &json!({"refresh_token": token})).await }
         };
         let (_, first) = refresh(stolen.clone()).await;
         let (status, second) = refresh(first["refresh_token"].clone()).await;
@@ -175,32 +174,31 @@ db_tests! {
         app.load_changyuan().await;
         app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
         let response = app
-            .client
-            .post(app.url("/api/v1/auth/password"))
+            .request(&api::PasswordSignIn)
             .json(&json!({"phone": "13800138000", "password": PASSWORD}))
             .send()
             .await
             .unwrap();
-        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        let cookie = response.headers["set-cookie"].to_str().unwrap().to_owned();
         for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/v1/auth"] {
             assert!(cookie.contains(attribute), "{cookie}");
         }
         let pair = cookie.split(';').next().unwrap().to_owned();
-        let refreshed = app.client.post(app.url("/api/v1/auth/refresh")).header("cookie", &pair).send().await.unwrap();
-        assert_eq!(refreshed.status(), 200);
-        let next = refreshed.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let refreshed = app.request(&api::RefreshTokens).header("cookie", &pair).send().await.unwrap();
+        assert_eq!(refreshed.status, 200);
+        let next = refreshed.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
         assert_ne!(next, pair, "rotated");
         // The old cookie again at once (the answer was lost): a new one.
-        let again = app.client.post(app.url("/api/v1/auth/refresh")).header("cookie", &pair).send().await.unwrap();
-        assert_eq!(again.status(), 200);
-        let third = again.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-        let sibling = app.client.post(app.url("/api/v1/auth/refresh")).header("cookie", &next).send().await.unwrap();
-        assert_eq!(sibling.status(), 200, "both answers stay valid");
-        let out = app.client.post(app.url("/api/v1/auth/logout")).header("cookie", &third).send().await.unwrap();
-        assert_eq!(out.status(), 204);
-        assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
-        let none = app.client.post(app.url("/api/v1/auth/refresh")).send().await.unwrap();
-        assert_eq!(none.status(), 401);
+        let again = app.request(&api::RefreshTokens).header("cookie", &pair).send().await.unwrap();
+        assert_eq!(again.status, 200);
+        let third = again.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let sibling = app.request(&api::RefreshTokens).header("cookie", &next).send().await.unwrap();
+        assert_eq!(sibling.status, 200, "both answers stay valid");
+        let out = app.request(&api::Logout).header("cookie", &third).send().await.unwrap();
+        assert_eq!(out.status, 204);
+        assert!(out.headers["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+        let none = app.request(&api::RefreshTokens).send().await.unwrap();
+        assert_eq!(none.status, 401);
     }
 
     async fn a_new_password_ends_the_old_sessions(app) {
@@ -208,9 +206,9 @@ db_tests! {
         app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
         let tokens = app.login("13800138000", PASSWORD).await;
         app.staff("13800138000", "a-brand-new-password", Role::CountyAdmin, "410783").await;
-        let (status, _) = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": tokens["refresh_token"]})).await;
+        let (status, _) = app.call(&api::RefreshTokens, None, &json!({"refresh_token": tokens["refresh_token"]})).await;
         assert_eq!(status, 401);
-        let (status, _) = app.post_json("/api/v1/auth/password", None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
+        let (status, _) = app.call(&api::PasswordSignIn, None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
         assert_eq!(status, 401);
         app.login("13800138000", "a-brand-new-password").await;
     }
@@ -220,11 +218,11 @@ db_tests! {
         app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;
         let tokens = app.login("13800138000", PASSWORD).await;
         let body = json!({"refresh_token": tokens["refresh_token"]});
-        let (status, _) = app.post_json("/api/v1/auth/logout", None, &body).await;
+        let (status, _) = app.call(&api::Logout, None, &body).await;
         assert_eq!(status, 204);
-        let (status, _) = app.post_json("/api/v1/auth/refresh", None, &body).await;
+        let (status, _) = app.call(&api::RefreshTokens, None, &body).await;
         assert_eq!(status, 401);
-        let (status, _) = app.post_json("/api/v1/auth/logout", None, &json!({"refresh_token": "unknown"})).await;
+        let (status, _) = app.call(&api::Logout, None, &json!({"refresh_token": "unknown"})).await;
         assert_eq!(status, 204);
     }
 
@@ -258,9 +256,9 @@ db_tests! {
             assert_eq!(get_me(&app, &hs256(&key, &claims)).await, 401, "{claims}");
         }
         assert_eq!(get_me(&app, &hs256(&key, &json!({"sub": id.to_string(), "aud": aud, "exp": now + 600}))).await, 200);
-        let response = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
-        assert_eq!(response.status(), 401);
-        let body: serde_json::Value = response.json().await.unwrap();
+        let response = app.request(&api::GetMe).send().await.unwrap();
+        assert_eq!(response.status, 401);
+        let body: serde_json::Value = response.json();
         assert_eq!(body["code"], "unauthenticated");
     }
 

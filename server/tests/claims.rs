@@ -4,6 +4,8 @@
 
 mod common;
 
+use jifen_shared::api;
+
 use common::TestApp;
 use jifen_server::calendar::Calendar;
 use jifen_server::points::claims::{self, ClaimError, Decision};
@@ -47,8 +49,8 @@ async fn village(app: &TestApp) -> Village {
         .await;
     for name in ["第一网格", "第二网格"] {
         let (status, _) = app
-            .post_json(
-                "/api/v1/admin/grids",
+            .call(
+                &api::CreateGridIn,
                 Some(&admin),
                 &json!({"village_code": LIUCUN, "name": name}),
             )
@@ -72,8 +74,8 @@ async fn village(app: &TestApp) -> Village {
             .unwrap();
     let grid = format!("{LIUCUN}-001");
     let (status, body) = app
-        .post_json(
-            &format!("/api/v1/admin/users/{}/roles", ids[1]),
+        .call(
+            &api::GrantRole { id: ids[1] },
             Some(&admin),
             &json!({"role": "grid_worker", "region_code": grid}),
         )
@@ -94,7 +96,7 @@ async fn village(app: &TestApp) -> Village {
 }
 
 async fn claim(app: &TestApp, token: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
-    app.post_json("/api/v1/claims", Some(token), body).await
+    app.call(&api::CreateClaim, Some(token), body).await
 }
 
 async fn review(
@@ -105,27 +107,18 @@ async fn review(
 ) -> (u16, serde_json::Value) {
     match reject {
         None => {
-            app.post_json(
-                &format!("/api/v1/review/claims/{id}/approve"),
-                Some(token),
-                &json!({}),
-            )
-            .await
+            app.call(&api::ApproveClaim { id }, Some(token), &json!({}))
+                .await
         }
         Some(reason) => {
-            app.post_json(
-                &format!("/api/v1/review/claims/{id}/reject"),
+            app.call(
+                &api::RejectClaimOf { id },
                 Some(token),
                 &json!({"reason": reason}),
             )
             .await
         }
     }
-}
-
-async fn balance(app: &TestApp, token: &str) -> i64 {
-    let (_, balance) = app.get_as("/api/v1/points/balance", Some(token)).await;
-    balance["available"].as_i64().unwrap()
 }
 
 fn ms(at: &str) -> i64 {
@@ -145,23 +138,23 @@ db_tests! {
         let id = created["id"].as_i64().unwrap();
 
         // The grid worker of grid 001 and the village admin see it; grid 002's does not.
-        let (status, queue) = app.get_as("/api/v1/review/claims", Some(&v.grid_worker)).await;
+        let (status, queue) = app.fetch(&api::ReviewQueue { query: api::ReviewQuery { ..Default::default() } }, Some(&v.grid_worker)).await;
         assert_eq!(status, 200);
         assert_eq!(queue["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect::<Vec<_>>(), [id]);
         assert_eq!(queue["items"][0]["claimant_name"], "张三明");
-        let (_, queue) = app.get_as("/api/v1/review/claims", Some(&v.admin)).await;
+        let (_, queue) = app.fetch(&api::ReviewQueue { query: api::ReviewQuery { ..Default::default() } }, Some(&v.admin)).await;
         assert_eq!(queue["items"].as_array().unwrap().len(), 1);
         let other_grid = app.staff_token("13800138002", Role::GridWorker, &format!("{LIUCUN}-002")).await;
-        let (status, queue) = app.get_as("/api/v1/review/claims", Some(&other_grid)).await;
+        let (status, queue) = app.fetch(&api::ReviewQueue { query: api::ReviewQuery { ..Default::default() } }, Some(&other_grid)).await;
         assert_eq!((status, queue["items"].as_array().unwrap().len()), (200, 0));
         assert_eq!(review(&app, &other_grid, id, None).await.0, 403);
-        let (status, body) = app.get_as("/api/v1/review/claims", Some(&zhang)).await;
+        let (status, body) = app.fetch(&api::ReviewQueue { query: api::ReviewQuery { ..Default::default() } }, Some(&zhang)).await;
         assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
 
         // Twenty approvals at once: one credit; each answers the approved claim.
         let answers = futures_util::future::join_all((0..20).map(|_| review(&app, &v.grid_worker, id, None))).await;
         assert!(answers.iter().all(|(s, c)| *s == 200 && c["status"] == "approved" && c["reviewer_name"] == "测试员"), "{answers:?}");
-        assert_eq!(balance(&app, &zhang).await, 2);
+        assert_eq!(app.available_points(&zhang).await, 2);
         let credits: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ledger_transfers WHERE reference = $1")
             .bind(format!("claim:{id}"))
             .fetch_one(app.db.reader())
@@ -174,21 +167,21 @@ db_tests! {
         let (status, body) = review(&app, &v.grid_worker, id, Some("照片不清晰")).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("already_reviewed")));
 
-        let (_, history) = app.get_as("/api/v1/points/ledger", Some(&zhang)).await;
+        let (_, history) = app.fetch(&api::PointsHistory { query: api::PageQuery { ..Default::default() } }, Some(&zhang)).await;
         assert_eq!(history["items"][0]["reason"], "claim");
         assert_eq!(history["items"][0]["label"], "垃圾分类");
         assert_eq!(history["items"][0]["reference"], format!("claim:{id}"));
         assert_eq!(history["items"][0]["balance_after"], 2);
-        let (_, mine) = app.get_as("/api/v1/claims/mine", Some(&zhang)).await;
+        let (_, mine) = app.fetch(&api::MyClaims { query: api::PageQuery { ..Default::default() } }, Some(&zhang)).await;
         assert_eq!(mine["items"][0]["status"], "approved");
-        let (_, audit) = app.get_as("/api/v1/admin/audit", Some(&v.admin)).await;
+        let (_, audit) = app.fetch(&api::AuditLog { query: api::AuditQuery { ..Default::default() } }, Some(&v.admin)).await;
         assert_eq!(audit["items"][0]["action"], "claim.approve");
         // The queue is empty now; the approved list has it.
-        let (_, queue) = app.get_as("/api/v1/review/claims", Some(&v.grid_worker)).await;
+        let (_, queue) = app.fetch(&api::ReviewQueue { query: api::ReviewQuery { ..Default::default() } }, Some(&v.grid_worker)).await;
         assert_eq!(queue["items"], json!([]));
-        let (_, done) = app.get_as("/api/v1/review/claims?status=approved", Some(&v.grid_worker)).await;
+        let (_, done) = app.fetch(&api::ReviewQueue { query: api::ReviewQuery { status: Some("approved".into()), ..Default::default() } }, Some(&v.grid_worker)).await;
         assert_eq!(done["items"][0]["id"], id);
-        assert_eq!(app.get_as("/api/v1/review/claims?status=done", Some(&v.grid_worker)).await.0, 400);
+        assert_eq!(app.fetch(&api::ReviewQueue { query: api::ReviewQuery { status: Some("done".into()), ..Default::default() } }, Some(&v.grid_worker)).await.0, 400);
         app.assert_ledger_balanced().await;
     }
 
@@ -200,7 +193,7 @@ db_tests! {
         assert_eq!(created["grid_code"], json!(null), "王五 is in no grid: his village reviews");
         let id = created["id"].as_i64().unwrap();
         // No grid: the grid worker of 001 does not see it; the village admin does.
-        let (_, queue) = app.get_as("/api/v1/review/claims", Some(&v.grid_worker)).await;
+        let (_, queue) = app.fetch(&api::ReviewQueue { query: api::ReviewQuery { ..Default::default() } }, Some(&v.grid_worker)).await;
         assert_eq!(queue["items"], json!([]));
         assert_eq!(review(&app, &v.admin, id, Some(" ")).await.0, 400);
         assert_eq!(review(&app, &v.admin, id, Some(&"长".repeat(101))).await.0, 400);
@@ -212,9 +205,9 @@ db_tests! {
         assert_eq!((status, body["code"].as_str()), (409, Some("already_reviewed")), "another reason is another decision");
         let (status, body) = review(&app, &v.admin, id, None).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("already_reviewed")));
-        let (_, mine) = app.get_as("/api/v1/claims/mine", Some(&wang)).await;
+        let (_, mine) = app.fetch(&api::MyClaims { query: api::PageQuery { ..Default::default() } }, Some(&wang)).await;
         assert_eq!((mine["items"][0]["status"].as_str(), mine["items"][0]["review_reason"].as_str()), (Some("rejected"), Some("不符合积分事项")));
-        assert_eq!(balance(&app, &wang).await, 0);
+        assert_eq!(app.available_points(&wang).await, 0);
         assert_eq!(review(&app, &v.admin, 999_999, None).await.0, 404);
         app.assert_ledger_balanced().await;
     }
@@ -233,9 +226,9 @@ db_tests! {
         assert!(review(&app, &li, mine["id"].as_i64().unwrap(), None).await.1["message"].as_str().unwrap().contains("own claim"));
         assert!(review(&app, &li, family["id"].as_i64().unwrap(), None).await.1["message"].as_str().unwrap().contains("household"));
         // 李四海's queue leaves them out; another reviewer of the grid sees and decides them.
-        let (_, queue) = app.get_as("/api/v1/review/claims", Some(&li)).await;
+        let (_, queue) = app.fetch(&api::ReviewQueue { query: api::ReviewQuery { ..Default::default() } }, Some(&li)).await;
         assert_eq!(queue["items"], json!([]));
-        let (_, queue) = app.get_as("/api/v1/review/claims", Some(&v.grid_worker)).await;
+        let (_, queue) = app.fetch(&api::ReviewQueue { query: api::ReviewQuery { ..Default::default() } }, Some(&v.grid_worker)).await;
         assert_eq!(queue["items"].as_array().unwrap().len(), 2);
         assert_eq!(review(&app, &v.grid_worker, family["id"].as_i64().unwrap(), None).await.0, 200);
         app.assert_ledger_balanced().await;
@@ -270,15 +263,15 @@ db_tests! {
             assert_eq!((got, answer["code"].as_str()), (status, Some(code)), "{body}: {answer}");
         }
         // A village's own rule is not claimable elsewhere; an inactive rule not at all.
-        let (status, rule) = app.post_json("/api/v1/admin/rules", Some(&v.admin), &json!({"code": "river", "name": "清理河道", "category": "environment", "points": 4, "needs_photo": false, "daily_cap": null, "monthly_cap": null, "region_code": LIUCUN})).await;
+        let (status, rule) = app.call(&api::CreateRule, Some(&v.admin), &json!({"code": "river", "name": "清理河道", "category": "environment", "points": 4, "needs_photo": false, "daily_cap": null, "monthly_cap": null, "region_code": LIUCUN})).await;
         assert_eq!(status, 201);
         let zhao = app.villager_token("13900139004").await;
         assert_eq!(claim(&app, &zhao, &json!({"rule_id": rule["id"]})).await.0, 400);
         sqlx::query("UPDATE point_rules SET active = 0 WHERE id = $1").bind(rule["id"].as_i64().unwrap()).execute(app.db.writer()).await.unwrap();
         let (status, body) = claim(&app, &zhang, &json!({"rule_id": rule["id"]})).await;
         assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{body}");
-        assert_eq!(app.post_json("/api/v1/claims", None, &json!({"rule_id": FILIAL})).await.0, 401);
-        let (_, mine) = app.get_as("/api/v1/claims/mine", Some(&zhang)).await;
+        assert_eq!(app.call(&api::CreateClaim, None, &json!({"rule_id": FILIAL})).await.0, 401);
+        let (_, mine) = app.fetch(&api::MyClaims { query: api::PageQuery { ..Default::default() } }, Some(&zhang)).await;
         assert_eq!(mine["items"], json!([]), "nothing was stored");
     }
 
@@ -287,22 +280,22 @@ db_tests! {
         let zhang = app.villager_token("13900139001").await;
         let body = json!({"rule_id": FILIAL, "note": "照顾老人"});
         let send = || async {
-            app.client.post(app.url("/api/v1/claims")).bearer_auth(&zhang).header("Idempotency-Key", "claim-1").json(&body).send().await.unwrap().json::<serde_json::Value>().await.unwrap()
+            app.request(&api::CreateClaim).token(&zhang).idempotency_key("claim-1").json(&body).send().await.unwrap().json()
         };
         let answers = futures_util::future::join_all((0..5).map(|_| send())).await;
         assert!(answers.iter().all(|a| a == &answers[0] && a["status"] == "pending"), "{answers:?}");
-        let (_, mine) = app.get_as("/api/v1/claims/mine", Some(&zhang)).await;
+        let (_, mine) = app.fetch(&api::MyClaims { query: api::PageQuery { ..Default::default() } }, Some(&zhang)).await;
         assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     }
 
     async fn caps_count_in_the_countys_day_and_month(app) {
         let v = village(&app).await;
-        let (status, rule) = app.post_json("/api/v1/admin/rules", Some(&v.admin), &json!({"code": "patrol3", "name": "夜间巡逻", "category": "law", "points": 3, "needs_photo": false, "daily_cap": 3, "monthly_cap": 4, "region_code": LIUCUN})).await;
+        let (status, rule) = app.call(&api::CreateRule, Some(&v.admin), &json!({"code": "patrol3", "name": "夜间巡逻", "category": "law", "points": 3, "needs_photo": false, "daily_cap": 3, "monthly_cap": 4, "region_code": LIUCUN})).await;
         assert_eq!(status, 201, "{rule}");
         let rule_id = rule["id"].as_i64().unwrap();
         let calendar = Calendar::new(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap());
         let reviewer = [RoleGrant { role: Role::VillageAdmin, region_code: RegionCode::parse(LIUCUN).unwrap() }];
-        let (_, me) = app.get_as("/api/v1/me", Some(&v.admin)).await;
+        let (_, me) = app.fetch(&api::GetMe, Some(&v.admin)).await;
         let admin_id = me["id"].as_i64().unwrap();
         let new = NewClaim { rule_id, note: String::new(), photo_ids: vec![] };
         let create = |at: &'static str| {
@@ -359,7 +352,7 @@ db_tests! {
         let capped = decide(july, "2026-07-02T04:00:00Z").await;
         assert!(matches!(capped, Err(ClaimError::CapReached { cap: 1, period: "month", .. })), "{capped:?}");
         let zhang = app.villager_token("13900139001").await;
-        assert_eq!(balance(&app, &zhang).await, 3 * (3 + 1 + 3 + 1 + 1));
+        assert_eq!(app.available_points(&zhang).await, 3 * (3 + 1 + 3 + 1 + 1));
         // Over HTTP, the shipped 垃圾分类 (once a day): a second claim today is refused.
         let picture = app.upload_photo(&zhang, 5).await;
         let (status, first) = claim(&app, &zhang, &json!({"rule_id": GARBAGE, "photo_ids": [picture]})).await;
@@ -379,7 +372,7 @@ db_tests! {
         let (_, old) = claim(&app, &wang, &json!({"rule_id": GARBAGE, "photo_ids": [first]})).await;
         let (_, new) = claim(&app, &zhang, &json!({"rule_id": GARBAGE, "photo_ids": [again]})).await;
         assert_eq!(new["photos"][0]["reused_in"], json!([]), "the claimant's own view carries no flag");
-        let (_, queue) = app.get_as("/api/v1/review/claims", Some(&v.admin)).await;
+        let (_, queue) = app.fetch(&api::ReviewQueue { query: api::ReviewQuery { ..Default::default() } }, Some(&v.admin)).await;
         let flagged = queue["items"].as_array().unwrap().iter().find(|c| c["id"] == new["id"]).unwrap();
         let reuse = &flagged["photos"][0]["reused_in"];
         assert_eq!(reuse.as_array().unwrap().len(), 1);
@@ -388,26 +381,26 @@ db_tests! {
 
     async fn awards_by_rule_use_the_rules_points_and_name(app) {
         let v = village(&app).await;
-        let (status, body) = app.post_json("/api/v1/admin/awards", Some(&v.admin), &json!({"user_ids": [v.zhang, v.wang], "rule_id": CIVILIZED})).await;
+        let (status, body) = app.call(&api::Award, Some(&v.admin), &json!({"user_ids": [v.zhang, v.wang], "rule_id": CIVILIZED})).await;
         assert_eq!(status, 201, "{body}");
-        let (status, body) = app.post_json("/api/v1/admin/awards", Some(&v.admin), &json!({"user_ids": [v.wang], "rule_id": LITTERING, "reason": "村口堆放秸秆"})).await;
+        let (status, body) = app.call(&api::Award, Some(&v.admin), &json!({"user_ids": [v.wang], "rule_id": LITTERING, "reason": "村口堆放秸秆"})).await;
         assert_eq!(status, 201, "{body}");
         let wang = app.villager_token("13900139003").await;
-        assert_eq!(balance(&app, &wang).await, 15);
+        assert_eq!(app.available_points(&wang).await, 15);
         let award_reasons: Vec<(Option<i64>, String, i64)> = sqlx::query_as("SELECT rule_id, reason, points FROM point_awards ORDER BY id")
             .fetch_all(app.db.reader()).await.unwrap();
         assert_eq!(award_reasons, [(Some(CIVILIZED), "文明户".to_owned(), 20), (Some(LITTERING), "村口堆放秸秆".to_owned(), -5)]);
-        let (status, rule) = app.post_json("/api/v1/admin/rules", Some(&v.admin), &json!({"code": "river", "name": "清理河道", "category": "environment", "points": 4, "needs_photo": false, "daily_cap": null, "monthly_cap": null, "region_code": LIUCUN})).await;
+        let (status, rule) = app.call(&api::CreateRule, Some(&v.admin), &json!({"code": "river", "name": "清理河道", "category": "environment", "points": 4, "needs_photo": false, "daily_cap": null, "monthly_cap": null, "region_code": LIUCUN})).await;
         assert_eq!(status, 201);
         let county = app.staff_token("13800138009", Role::CountyAdmin, "410783").await;
         // 李四海, made village admin, awards nobody of his own household (张三明).
-        let (status, body) = app.post_json(&format!("/api/v1/admin/users/{}/roles", v.li), Some(&county), &json!({"role": "village_admin", "region_code": LIUCUN})).await;
+        let (status, body) = app.call(&api::GrantRole { id: v.li }, Some(&county), &json!({"role": "village_admin", "region_code": LIUCUN})).await;
         assert_eq!(status, 200, "{body}");
         let li = app.villager_token("13900139002").await;
-        let (status, body) = app.post_json("/api/v1/admin/awards", Some(&li), &json!({"user_ids": [v.zhang, v.wang], "rule_id": CIVILIZED})).await;
+        let (status, body) = app.call(&api::Award, Some(&li), &json!({"user_ids": [v.zhang, v.wang], "rule_id": CIVILIZED})).await;
         assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
         assert!(body["message"].as_str().unwrap().contains("household"));
-        let (status, _) = app.post_json("/api/v1/admin/awards", Some(&li), &json!({"user_ids": [v.wang], "points": 1, "reason": "帮忙"})).await;
+        let (status, _) = app.call(&api::Award, Some(&li), &json!({"user_ids": [v.wang], "points": 1, "reason": "帮忙"})).await;
         assert_eq!(status, 201);
         for (body, status) in [
             (json!({"user_ids": [v.zhao], "rule_id": rule["id"]}), 400),
@@ -415,7 +408,7 @@ db_tests! {
             (json!({"user_ids": [v.zhang]}), 400),
             (json!({"user_ids": [v.zhang], "rule_id": CIVILIZED, "points": 20}), 400),
         ] {
-            let (got, answer) = app.post_json("/api/v1/admin/awards", Some(&county), &body).await;
+            let (got, answer) = app.call(&api::Award, Some(&county), &body).await;
             assert_eq!(got, status, "{body}: {answer}");
         }
         app.assert_ledger_balanced().await;
@@ -426,11 +419,11 @@ db_tests! {
         let zhang = app.villager_token("13900139001").await;
         let (_, c) = claim(&app, &zhang, &json!({"rule_id": FILIAL})).await;
         assert_eq!(review(&app, &v.grid_worker, c["id"].as_i64().unwrap(), None).await.0, 200);
-        app.post_json("/api/v1/admin/awards", Some(&v.admin), &json!({"user_ids": [v.wang], "points": 6, "reason": "帮助邻里"})).await;
-        app.post_json("/api/v1/admin/awards", Some(&v.admin), &json!({"user_ids": [v.li], "points": 8, "reason": "矛盾调解"})).await;
-        app.post_json("/api/v1/admin/awards", Some(&v.admin), &json!({"user_ids": [v.li], "points": -3, "reason": "乱堆乱放"})).await;
-        app.post_json("/api/v1/admin/awards", Some(&v.admin), &json!({"user_ids": [v.zhao], "points": 9, "reason": "别村"})).await;
-        let (status, board) = app.get_json(&format!("/api/v1/public/villages/{LIUCUN}/board")).await;
+        app.call(&api::Award, Some(&v.admin), &json!({"user_ids": [v.wang], "points": 6, "reason": "帮助邻里"})).await;
+        app.call(&api::Award, Some(&v.admin), &json!({"user_ids": [v.li], "points": 8, "reason": "矛盾调解"})).await;
+        app.call(&api::Award, Some(&v.admin), &json!({"user_ids": [v.li], "points": -3, "reason": "乱堆乱放"})).await;
+        app.call(&api::Award, Some(&v.admin), &json!({"user_ids": [v.zhao], "points": 9, "reason": "别村"})).await;
+        let (status, board) = app.fetch(&api::VillageBoard { code: LIUCUN.to_string() }, None).await;
         assert_eq!(status, 200, "{board}");
         assert_eq!(board["village_name"], "留村村委会");
         let movements: Vec<(&str, &str, i64, &str)> = board["movements"].as_array().unwrap().iter().map(|m| (m["villager_name"].as_str().unwrap(), m["reason"].as_str().unwrap(), m["points"].as_i64().unwrap(), m["actor_name"].as_str().unwrap())).collect();
@@ -441,9 +434,9 @@ db_tests! {
         assert_eq!(ranking("monthly_ranking"), expected);
         assert_eq!(ranking("yearly_ranking"), expected);
         assert!(!board.to_string().contains("张三明"), "no full villager name on the board");
-        assert_eq!(app.get_json("/api/v1/public/villages/410783101/board").await.0, 404);
-        assert_eq!(app.get_json("/api/v1/public/villages/999999999999/board").await.0, 404);
-        assert_eq!(app.get_json("/api/v1/public/villages/abc/board").await.0, 404);
+        assert_eq!(app.fetch(&api::VillageBoard { code: "410783101".into() }, None).await.0, 404);
+        assert_eq!(app.fetch(&api::VillageBoard { code: "999999999999".into() }, None).await.0, 404);
+        assert_eq!(app.fetch(&api::VillageBoard { code: "abc".into() }, None).await.0, 404);
         app.assert_ledger_balanced().await;
     }
 }

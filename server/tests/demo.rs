@@ -4,6 +4,8 @@
 
 mod common;
 
+use jifen_shared::api;
+
 use common::TestApp;
 use jifen_server::demo::simulate::{SimulateOptions, run};
 use jifen_server::demo::{SeedOptions, seed};
@@ -67,7 +69,7 @@ db_tests! {
         // A villager signs in with an SMS code, as printed.
         let villager = first.logins.iter().find(|l| l.0.starts_with("villager")).unwrap();
         let token = app.villager_token(&villager.2).await;
-        let (status, me) = app.get_as("/api/v1/me", Some(&token)).await;
+        let (status, me) = app.fetch(&api::GetMe, Some(&token)).await;
         assert_eq!(status, 200, "{me}");
         assert!(me["village_code"].as_str().unwrap().starts_with("410783101"), "{me}");
     }

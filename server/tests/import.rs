@@ -2,6 +2,8 @@
 
 mod common;
 
+use jifen_shared::api;
+
 use jifen_server::regions::import::{self, BUNDLED_CHANGYUAN};
 
 const TOWNSHIPS_HEADER: &str = "code,name,areaCode,provinceCode,cityCode\n";
@@ -25,7 +27,7 @@ db_tests! {
         let renamed = format!("{TOWNSHIPS_HEADER}410783101,\"樊相镇（新）\",410783,41,4107\n");
         let report = import::import(&app.db, renamed.as_bytes()).await.unwrap();
         assert_eq!((report.inserted, report.updated, report.unchanged), (0, 1, 0));
-        let (_, body) = app.get_json("/api/v1/regions/410783101").await;
+        let (_, body) = app.fetch(&api::GetRegion { code: "410783101".into() }, None).await;
         assert_eq!(body["name"], "樊相镇（新）");
         assert_eq!(jifen_server::regions::storage::count(&app.db).await.unwrap(), 641);
     }
@@ -43,7 +45,7 @@ db_tests! {
         let errors: Vec<_> = report.errors.iter().map(|e| (e.line, e.code.as_str())).collect();
         assert_eq!(errors, [(3, "empty_name"), (4, "missing_column"), (5, "duplicate_code"), (6, "invalid_utf8")]);
         assert_eq!((report.rows, report.inserted), (6, 2));
-        let (_, county) = app.get_json("/api/v1/regions/410783").await;
+        let (_, county) = app.fetch(&api::GetRegion { code: "410783".into() }, None).await;
         let children = county["children"].as_array().unwrap();
         assert_eq!(children.len(), 21);
         assert!(children.iter().any(|c| c["code"] == "410783901" && c["name"] == "新镇甲"));
@@ -57,7 +59,7 @@ db_tests! {
         assert_eq!(report.rows, 41_352);
         assert_eq!(report.inserted + report.errors.len() as u64, 41_352);
         assert!(report.errors.is_empty(), "{:?}", &report.errors[..report.errors.len().min(5)]);
-        let (status, body) = app.get_json("/api/v1/regions/410783101").await;
+        let (status, body) = app.fetch(&api::GetRegion { code: "410783101".into() }, None).await;
         assert_eq!(status, 200);
         assert_eq!(body["name"], "樊相镇");
         let again = import::import(&app.db, &bytes).await.unwrap();

@@ -6,6 +6,8 @@
 
 mod common;
 
+use jifen_shared::api::{self, Endpoint as _};
+
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,6 +15,7 @@ use std::time::Duration;
 use common::TestApp;
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
+use jifen_server::client::ApiClient;
 use jifen_shared::auth::Role;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -49,8 +52,8 @@ async fn served(app: &TestApp, token: &str, media: &Value) -> (Vec<u8>, Vec<u8>)
     let id = media["id"].as_i64().unwrap();
     let mut out = Vec::new();
     for path in [
-        format!("/api/v1/media/{id}"),
-        format!("/api/v1/media/{id}/thumb"),
+        api::GetMedia { id }.url_path(),
+        api::GetMediaThumb { id }.url_path(),
     ] {
         let (status, headers, body) = fetch(app, &path, Some(token)).await;
         assert_eq!(status, 200, "{path}");
@@ -460,12 +463,12 @@ db_tests! {
     async fn a_form_without_a_file_field_is_invalid_input(app) {
         let token = someone(&app).await;
         let (form_type, body) = common::multipart_form("photo", "photo.jpg", "image/jpeg", &jpeg(8, 8));
-        let response = app.client.post(app.url("/api/v1/media")).bearer_auth(&token)
-            .header("content-type", form_type).body(body).send().await.unwrap();
-        assert_eq!(response.status().as_u16(), 400);
-        let body: Value = response.json().await.unwrap();
+        let response = app.request(&api::UploadMedia).token(&token)
+            .bytes(&form_type, body).send().await.unwrap();
+        assert_eq!(response.status, 400);
+        let body: Value = response.json();
         assert_eq!(body["code"], "invalid_input", "{body}");
-        let (status, body) = app.post_json("/api/v1/media", Some(&token), &json!({"file": "x"})).await;
+        let (status, body) = app.call(&api::UploadMedia, Some(&token), &json!({"file": "x"})).await;
         assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{body}");
         let (status, body) = upload(&app, &token, b"").await;
         assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{body}");
@@ -518,11 +521,11 @@ db_tests! {
         big.resize(11_000_000, 0x5A);
         let (form_type, body) = common::multipart_form("file", "big.jpg", "image/jpeg", &big);
         let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
-        let response = client.post(app.url("/api/v1/media")).bearer_auth(&token)
-            .header("content-type", form_type).body(body).send().await
+        let response = ApiClient::new(client, &app.address).request(&api::UploadMedia).token(&token)
+            .bytes(&form_type, body).send().await
             .expect("an answer before the client gives up");
-        assert_eq!(response.status().as_u16(), 413);
-        let body: Value = response.json().await.unwrap();
+        assert_eq!(response.status, 413);
+        let body: Value = response.json();
         assert_eq!(body["code"], "too_large", "{body}");
         assert_eq!(media_rows(&app).await, 0);
         // Exactly at the limit is still read (and then judged by content).
@@ -567,8 +570,8 @@ db_tests! {
         assert_eq!(status, 201, "{media}");
         let id = media["id"].as_i64().unwrap();
         let sha = media["sha256"].as_str().unwrap();
-        let full = format!("/api/v1/media/{id}");
-        let thumb = format!("/api/v1/media/{id}/thumb");
+        let full = api::GetMedia { id }.url_path();
+        let thumb = api::GetMediaThumb { id }.url_path();
 
         let (status, headers, body) = fetch(&app, &full, Some(&zhang)).await;
         assert_eq!(status, 200);
@@ -580,9 +583,9 @@ db_tests! {
         assert_eq!(status, 200);
         assert_eq!(headers["etag"].to_str().unwrap(), format!("\"{sha}.thumb\""));
         // A revalidation with the ETag is answered without the bytes.
-        let response = app.client.get(app.url(&full)).bearer_auth(&zhang)
-            .header("if-none-match", format!("\"{sha}\"")).send().await.unwrap();
-        assert_eq!(response.status().as_u16(), 304);
+        let response = app.request(&api::GetMedia { id }).token(&zhang)
+            .header("if-none-match", &format!("\"{sha}\"")).send().await.unwrap();
+        assert_eq!(response.status, 304);
 
         // Not attached to anything: only the uploader.
         for (who, token) in [("李四", &li), ("grid worker", &grid_worker), ("village admin", &village_admin)] {
@@ -594,7 +597,7 @@ db_tests! {
             }
         }
         // An unknown id looks the same as a photo one may not see.
-        let (status, _, _) = fetch(&app, &format!("/api/v1/media/{}", id + 1000), Some(&zhang)).await;
+        let (status, _, _) = fetch(&app, &api::GetMedia { id: id + 1000 }.url_path(), Some(&zhang)).await;
         assert_eq!(status, 404);
         for path in [&full, &thumb] {
             let (status, _, body) = fetch(&app, path, None).await;

@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use jifen_shared::api;
+use jifen_shared::api::{self, Endpoint as _};
 
 db_tests! {
     async fn healthz_and_readyz_answer(app) {
@@ -32,8 +32,10 @@ db_tests! {
     }
 
     async fn slashes_are_normalised_before_routing(app) {
-        for path in ["/readyz/", "//readyz", "/api/v1/regions/410783/", "//api//v1/regions/410783"] {
-            let response = app.client.get(app.url(path)).send().await.unwrap();
+        let region = api::GetRegion { code: "410783".into() }.url_path();
+        // Well-formed but for the trailing slash, and doubled slashes (by nature malformed).
+        for path in ["/readyz/".into(), "//readyz".into(), format!("{region}/"), "//api//v1/regions/410783".into()] {
+            let response = app.client.get(app.url(&path)).send().await.unwrap();
             let status = response.status().as_u16();
             let body: serde_json::Value = response.json().await.unwrap();
             if path.contains("readyz") {
@@ -56,14 +58,14 @@ db_tests! {
     }
 
     async fn metrics_count_requests_by_route(app) {
-        app.get_json("/api/v1/regions/410783").await;
-        app.get_json("/api/v1/regions/410783").await;
+        app.fetch(&api::GetRegion { code: "410783".into() }, None).await;
+        app.fetch(&api::GetRegion { code: "410783".into() }, None).await;
         let response = app.client.get(app.url("/metrics")).send().await.unwrap();
         assert_eq!(response.status(), 200);
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
         let text = response.text().await.unwrap();
         assert!(
-            text.contains(r#"jifen_http_requests_total{endpoint="/api/v1/regions/{code}",method="GET",status="404"} 2"#),
+            text.contains(&format!(r#"jifen_http_requests_total{{endpoint="{}{}",method="GET",status="404"}} 2"#, api::PREFIX, api::GetRegion::TEMPLATE)),
             "{text}"
         );
         let pool = match app.test_db.backend {
@@ -87,7 +89,8 @@ db_tests! {
             assert_eq!(status, 404, "{path}");
             assert_eq!(body["code"], "not_found");
         }
-        let response = app.client.post(app.url("/api/v1/regions/410783")).send().await.unwrap();
+        // A declared path with a method it does not take.
+        let response = app.client.post(app.api.url(&api::GetRegion { code: "410783".into() })).send().await.unwrap();
         assert_eq!(response.status(), 404);
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["code"], "not_found");

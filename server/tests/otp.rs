@@ -2,6 +2,8 @@
 
 mod common;
 
+use jifen_shared::api;
+
 use jifen_server::people::import::import_villagers;
 use serde_json::json;
 use sqlx::Row;
@@ -18,13 +20,13 @@ async fn with_villager(app: &common::TestApp) {
 }
 
 async fn send(app: &common::TestApp, phone: &str) -> (u16, serde_json::Value) {
-    app.post_json("/api/v1/auth/otp/send", None, &json!({"phone": phone}))
+    app.call(&api::OtpSendCode, None, &json!({"phone": phone}))
         .await
 }
 
 async fn verify(app: &common::TestApp, code: &str) -> (u16, serde_json::Value) {
-    app.post_json(
-        "/api/v1/auth/otp/verify",
+    app.call(
+        &api::OtpVerifyCode,
         None,
         &json!({"phone": "138 0013 8000", "code": code}),
     )
@@ -94,11 +96,11 @@ db_tests! {
     async fn resend_waits_a_minute_and_hourly_limits_hold(app) {
         with_villager(&app).await;
         assert_eq!(send(&app, PHONE).await.0, 202);
-        let response = app.client.post(app.url("/api/v1/auth/otp/send")).json(&json!({"phone": PHONE})).send().await.unwrap();
-        assert_eq!(response.status(), 429);
-        let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        let response = app.request(&api::OtpSendCode).json(&json!({"phone": PHONE})).send().await.unwrap();
+        assert_eq!(response.status, 429);
+        let retry_after: u64 = response.headers["retry-after"].to_str().unwrap().parse().unwrap();
         assert!((59..=60).contains(&retry_after), "{retry_after}");
-        let body: serde_json::Value = response.json().await.unwrap();
+        let body: serde_json::Value = response.json();
         assert_eq!(body["code"], "rate_limited");
         // Four more requests earlier in the hour (older than the cooldown) reach the limit of 5.
         let now = jifen_server::storage::now_ms();
@@ -115,9 +117,9 @@ db_tests! {
                 .await
                 .unwrap();
         }
-        let response = app.client.post(app.url("/api/v1/auth/otp/send")).json(&json!({"phone": PHONE})).send().await.unwrap();
-        assert_eq!(response.status(), 429);
-        let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        let response = app.request(&api::OtpSendCode).json(&json!({"phone": PHONE})).send().await.unwrap();
+        assert_eq!(response.status, 429);
+        let retry_after: u64 = response.headers["retry-after"].to_str().unwrap().parse().unwrap();
         assert!((599..=601).contains(&retry_after), "the oldest request leaves the hour in 10 minutes: {retry_after}");
     }
 
@@ -126,14 +128,14 @@ db_tests! {
         let (status, _) = send(&app, "13900139000").await;
         assert_eq!(status, 202, "the answer does not tell who is registered");
         assert_eq!(app.last_code("+8613900139000"), None);
-        let (status, body) = app.post_json("/api/v1/auth/otp/verify", None, &json!({"phone": "13900139000", "code": "123456"})).await;
+        let (status, body) = app.call(&api::OtpVerifyCode, None, &json!({"phone": "13900139000", "code": "123456"})).await;
         assert_eq!((status, body["code"].as_str()), (403, Some("not_registered")));
     }
 
     async fn verify_does_not_list_who_is_registered(app) {
         with_villager(&app).await;
         // Without a send for that phone, an unknown phone looks like a wrong code.
-        let (status, body) = app.post_json("/api/v1/auth/otp/verify", None, &json!({"phone": "13900139000", "code": "123456"})).await;
+        let (status, body) = app.call(&api::OtpVerifyCode, None, &json!({"phone": "13900139000", "code": "123456"})).await;
         assert_eq!((status, body["code"].as_str()), (401, Some("invalid_code")));
     }
 
@@ -162,15 +164,13 @@ mod behind_a_proxy {
     use super::*;
 
     async fn send_from(app: &common::TestApp, phone: &str, forwarded: &str) -> u16 {
-        app.client
-            .post(app.url("/api/v1/auth/otp/send"))
+        app.request(&api::OtpSendCode)
             .header("x-forwarded-for", forwarded)
             .json(&json!({"phone": phone}))
             .send()
             .await
             .unwrap()
-            .status()
-            .as_u16()
+            .status
     }
 
     async fn app(trusted: &str) -> common::TestApp {

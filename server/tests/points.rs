@@ -3,6 +3,8 @@
 
 mod common;
 
+use jifen_shared::api;
+
 use common::TestApp;
 use jifen_shared::auth::Role;
 use serde_json::json;
@@ -36,20 +38,12 @@ async fn award(
     key: Option<&str>,
     body: &serde_json::Value,
 ) -> (u16, serde_json::Value) {
-    let mut request = app
-        .client
-        .post(app.url("/api/v1/admin/awards"))
-        .bearer_auth(token)
-        .json(body);
+    let mut request = app.request(&api::Award).token(token).json(body);
     if let Some(key) = key {
-        request = request.header("Idempotency-Key", key);
+        request = request.idempotency_key(key);
     }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (
-        status,
-        response.json().await.unwrap_or(serde_json::Value::Null),
-    )
+    let answer = request.send().await.unwrap();
+    (answer.status, answer.json())
 }
 
 db_tests! {
@@ -61,21 +55,21 @@ db_tests! {
         assert_eq!(body["shortfalls"], json!([]));
         award(&app, &admin, None, &json!({"user_ids": [ids[0]], "points": 5, "reason": "门前三包"})).await;
         let zhang = app.villager_token("13900139001").await;
-        let (_, balance) = app.get_as("/api/v1/points/balance", Some(&zhang)).await;
+        let (_, balance) = app.fetch(&api::GetBalance, Some(&zhang)).await;
         assert_eq!(balance, json!({"available": 15, "pending": 0, "earned_total": 15, "spent_total": 0}));
-        let (_, me) = app.get_as("/api/v1/me", Some(&zhang)).await;
+        let (_, me) = app.fetch(&api::GetMe, Some(&zhang)).await;
         assert_eq!(me["balance"], 15);
-        let (_, history) = app.get_as("/api/v1/points/ledger?limit=1", Some(&zhang)).await;
+        let (_, history) = app.fetch(&api::PointsHistory { query: api::PageQuery { limit: Some(1), ..Default::default() } }, Some(&zhang)).await;
         let newest = &history["items"][0];
         assert_eq!((newest["amount"].as_i64(), newest["balance_after"].as_i64()), (Some(5), Some(15)));
         assert_eq!((newest["reason"].as_str(), newest["actor_name"].as_str()), (Some("award"), Some("测试员")));
         assert_eq!(newest["label"], "门前三包");
         let cursor = history["next_cursor"].as_str().unwrap().to_owned();
-        let (_, older) = app.get_as(&format!("/api/v1/points/ledger?limit=1&cursor={cursor}"), Some(&zhang)).await;
+        let (_, older) = app.fetch(&api::PointsHistory { query: api::PageQuery { limit: Some(1), cursor: Some(cursor.to_string()) } }, Some(&zhang)).await;
         assert_eq!((older["items"][0]["amount"].as_i64(), older["items"][0]["balance_after"].as_i64()), (Some(10), Some(10)));
         assert_eq!(older["next_cursor"], json!(null));
         // Someone who never had points: zeros, an empty history.
-        let (_, audit) = app.get_as("/api/v1/admin/audit", Some(&admin)).await;
+        let (_, audit) = app.fetch(&api::AuditLog { query: api::AuditQuery { ..Default::default() } }, Some(&admin)).await;
         assert_eq!(audit["items"][0]["action"], "points.award");
         assert_eq!(audit["items"][0]["after"]["reason"], "门前三包");
         app.assert_ledger_balanced().await;
@@ -92,9 +86,9 @@ db_tests! {
         );
         assert_eq!(body["transfer_ids"].as_array().unwrap().len(), 1);
         let zhang = app.villager_token("13900139001").await;
-        let (_, balance) = app.get_as("/api/v1/points/balance", Some(&zhang)).await;
+        let (_, balance) = app.fetch(&api::GetBalance, Some(&zhang)).await;
         assert_eq!(balance, json!({"available": 0, "pending": 0, "earned_total": 10, "spent_total": 10}));
-        let (_, history) = app.get_as("/api/v1/points/ledger", Some(&zhang)).await;
+        let (_, history) = app.fetch(&api::PointsHistory { query: api::PageQuery { ..Default::default() } }, Some(&zhang)).await;
         assert_eq!(history["items"][0]["amount"], -10);
         assert_eq!(history["items"][0]["reason"], "deduction");
         assert_eq!(history["items"][0]["balance_after"], 0);
@@ -113,7 +107,7 @@ db_tests! {
         let answers = futures_util::future::join_all((0..10).map(|_| award(&app, &admin, Some("k-2"), &body))).await;
         assert!(answers.iter().all(|a| a == &answers[0] && a.0 == 201), "{answers:?}");
         let zhang = app.villager_token("13900139001").await;
-        let (_, balance) = app.get_as("/api/v1/points/balance", Some(&zhang)).await;
+        let (_, balance) = app.fetch(&api::GetBalance, Some(&zhang)).await;
         assert_eq!(balance["available"], 14);
         // A key is the caller's own: another admin's same key is another request.
         let other = app.staff_token("13800138001", Role::TownshipAdmin, "410783101").await;
@@ -126,7 +120,7 @@ db_tests! {
     async fn awards_are_checked_and_scoped(app) {
         let (ids, admin) = village(&app).await;
         let zhang = app.villager_token("13900139001").await;
-        let (_, me) = app.get_as("/api/v1/me", Some(&admin)).await;
+        let (_, me) = app.fetch(&api::GetMe, Some(&admin)).await;
         let admin_id = me["id"].as_i64().unwrap();
         let reason = "文明户";
         for (token, body, status) in [
@@ -148,19 +142,19 @@ db_tests! {
             let (got, answer) = award(&app, token, None, &body).await;
             assert_eq!(got, status, "{body}: {answer}");
         }
-        let (status, _) = app.post_json("/api/v1/admin/awards", None, &json!({"user_ids": [ids[0]], "points": 5, "reason": reason})).await;
+        let (status, _) = app.call(&api::Award, None, &json!({"user_ids": [ids[0]], "points": 5, "reason": reason})).await;
         assert_eq!(status, 401);
         // Nothing moved.
-        let (_, balance) = app.get_as("/api/v1/points/balance", Some(&zhang)).await;
+        let (_, balance) = app.fetch(&api::GetBalance, Some(&zhang)).await;
         assert_eq!(balance["earned_total"], 0);
-        let (_, history) = app.get_as("/api/v1/points/ledger", Some(&zhang)).await;
+        let (_, history) = app.fetch(&api::PointsHistory { query: api::PageQuery { ..Default::default() } }, Some(&zhang)).await;
         assert_eq!(history, json!({"items": [], "next_cursor": null}));
         app.assert_ledger_balanced().await;
     }
 
     async fn the_rule_catalogue_ships_defaults_and_takes_county_and_village_rules(app) {
         let (_, admin) = village(&app).await;
-        let (status, rules) = app.get_json(&format!("/api/v1/rules?village_code={LIUCUN}")).await;
+        let (status, rules) = app.fetch(&api::ListRules { query: api::RulesQuery { village_code: LIUCUN.to_string() } }, None).await;
         assert_eq!(status, 200);
         let codes: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
         assert_eq!(codes.len(), 12);
@@ -172,16 +166,16 @@ db_tests! {
         assert_eq!(burning["points"], -10);
 
         let rule = |code: &str, region: &str| json!({"code": code, "name": "清理河道", "category": "environment", "points": 4, "needs_photo": true, "daily_cap": null, "monthly_cap": 2, "region_code": region});
-        let (status, created) = app.post_json("/api/v1/admin/rules", Some(&admin), &rule("river_cleanup", LIUCUN)).await;
+        let (status, created) = app.call(&api::CreateRule, Some(&admin), &rule("river_cleanup", LIUCUN)).await;
         assert_eq!(status, 201, "{created}");
         assert_eq!((created["region_code"].as_str(), created["active"].as_bool()), (Some(LIUCUN), Some(true)));
-        let (status, body) = app.post_json("/api/v1/admin/rules", Some(&admin), &rule("river_cleanup", LIUCUN)).await;
+        let (status, body) = app.call(&api::CreateRule, Some(&admin), &rule("river_cleanup", LIUCUN)).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("already_exists")));
         let county = app.staff_token("13800138009", Role::CountyAdmin, "410783").await;
-        let (status, _) = app.post_json("/api/v1/admin/rules", Some(&county), &rule("river_cleanup", "410783")).await;
+        let (status, _) = app.call(&api::CreateRule, Some(&county), &rule("river_cleanup", "410783")).await;
         assert_eq!(status, 201, "the same code in another region");
-        let (_, mine) = app.get_json(&format!("/api/v1/rules?village_code={LIUCUN}")).await;
-        let (_, theirs) = app.get_json("/api/v1/rules?village_code=410783101229").await;
+        let (_, mine) = app.fetch(&api::ListRules { query: api::RulesQuery { village_code: LIUCUN.to_string() } }, None).await;
+        let (_, theirs) = app.fetch(&api::ListRules { query: api::RulesQuery { village_code: "410783101229".into() } }, None).await;
         assert_eq!((mine.as_array().unwrap().len(), theirs.as_array().unwrap().len()), (14, 13));
         for (token, body, status) in [
             (&admin, rule("county_rule", "410783"), 403),
@@ -192,11 +186,11 @@ db_tests! {
             (&admin, json!({"code": "x", "name": "x", "category": "law", "points": 1, "needs_photo": false, "daily_cap": 0, "monthly_cap": null, "region_code": LIUCUN}), 400),
             (&county, rule("township_rule", "410783101"), 400),
         ] {
-            let (got, answer) = app.post_json("/api/v1/admin/rules", Some(token), &body).await;
+            let (got, answer) = app.call(&api::CreateRule, Some(token), &body).await;
             assert_eq!(got, status, "{body}: {answer}");
         }
-        assert_eq!(app.get_json("/api/v1/rules").await.0, 400);
-        assert_eq!(app.get_json("/api/v1/rules?village_code=410783101").await.0, 400);
+        assert_eq!(app.fetch(&common::with_raw_query(api::ListRules { query: api::RulesQuery::default() }, ""), None).await.0, 400);
+        assert_eq!(app.fetch(&api::ListRules { query: api::RulesQuery { village_code: "410783101".into() } }, None).await.0, 400);
     }
 
 }

@@ -2,6 +2,8 @@
 
 mod common;
 
+use jifen_shared::api;
+
 use serde_json::Value;
 
 fn names(children: &Value) -> Vec<String> {
@@ -16,7 +18,7 @@ fn names(children: &Value) -> Vec<String> {
 db_tests! {
     async fn county_lists_its_19_township_level_units(app) {
         app.load_changyuan().await;
-        let (status, body) = app.get_json("/api/v1/regions/410783").await;
+        let (status, body) = app.fetch(&api::GetRegion { code: "410783".into() }, None).await;
         assert_eq!(status, 200);
         assert_eq!(body["name"], "长垣市");
         assert_eq!(body["level"], "county");
@@ -32,7 +34,7 @@ db_tests! {
 
     async fn township_lists_its_villages(app) {
         app.load_changyuan().await;
-        let (status, body) = app.get_json("/api/v1/regions/410783101").await;
+        let (status, body) = app.fetch(&api::GetRegion { code: "410783101".into() }, None).await;
         assert_eq!(status, 200);
         assert_eq!(body["name"], "樊相镇");
         assert_eq!(body["parent_code"], "410783");
@@ -52,7 +54,7 @@ db_tests! {
 
     async fn village_has_no_children_until_grids_exist(app) {
         app.load_changyuan().await;
-        let (status, body) = app.get_json("/api/v1/regions/410783101230").await;
+        let (status, body) = app.fetch(&api::GetRegion { code: "410783101230".into() }, None).await;
         assert_eq!(status, 200);
         assert_eq!(body["name"], "留村村委会");
         assert_eq!(body["children"], serde_json::json!([]));
@@ -61,14 +63,14 @@ db_tests! {
 
     async fn home_region_is_changyuan(app) {
         app.load_changyuan().await;
-        let (status, body) = app.get_json("/api/v1/regions").await;
+        let (status, body) = app.fetch(&api::HomeRegion, None).await;
         assert_eq!(status, 200);
         assert_eq!(body["code"], "410783");
         assert_eq!(body["children"].as_array().unwrap().len(), 19);
     }
 
     async fn home_region_before_import_is_not_found(app) {
-        let (status, body) = app.get_json("/api/v1/regions").await;
+        let (status, body) = app.fetch(&api::HomeRegion, None).await;
         assert_eq!(status, 404);
         assert_eq!(body["code"], "not_found");
     }
@@ -76,7 +78,7 @@ db_tests! {
     async fn unknown_codes_are_not_found(app) {
         app.load_changyuan().await;
         for code in ["999999", "410783999", "410783101230-001", "42"] {
-            let (status, body) = app.get_json(&format!("/api/v1/regions/{code}")).await;
+            let (status, body) = app.fetch(&api::GetRegion { code: code.to_string() }, None).await;
             assert_eq!(status, 404, "{code}");
             assert_eq!(body["code"], "not_found");
             assert!(body["message"].as_str().unwrap().contains(code));
@@ -86,7 +88,7 @@ db_tests! {
     async fn malformed_codes_are_invalid_input(app) {
         let forty = "1".repeat(40);
         for code in ["41a783", forty.as_str(), "41078", "410783101230-1", "%E9%95%87", "410783%20"] {
-            let (status, body) = app.get_json(&format!("/api/v1/regions/{code}")).await;
+            let (status, body) = app.fetch(&api::GetRegion { code: code.to_string() }, None).await;
             assert_eq!(status, 400, "{code}");
             assert_eq!(body["code"], "invalid_input", "{code}");
             assert!(body["message"].as_str().unwrap().starts_with("code:"), "the message names the field");

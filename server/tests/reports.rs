@@ -6,6 +6,8 @@
 
 mod common;
 
+use jifen_shared::api;
+
 use common::TestApp;
 use jifen_shared::auth::Role;
 use serde_json::{Value, json};
@@ -32,10 +34,6 @@ struct Scene {
     township: String,
     village: String,
     villager: String,
-}
-
-async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
-    app.post_json(path, Some(token), &body).await
 }
 
 async fn id_of(app: &TestApp, phone: &str) -> i64 {
@@ -91,13 +89,13 @@ async fn scene(app: &TestApp) -> Scene {
     let claim = |token: &str, rule: i64| {
         let token = token.to_owned();
         async move {
-            let (status, c) = post(
-                app,
-                "/api/v1/claims",
-                &token,
-                json!({"rule_id": rule, "note": "参加了", "photo_ids": []}),
-            )
-            .await;
+            let (status, c) = app
+                .call(
+                    &api::CreateClaim,
+                    Some(&token),
+                    &json!({"rule_id": rule, "note": "参加了", "photo_ids": []}),
+                )
+                .await;
             assert_eq!(status, 201, "{c}");
             c["id"].as_i64().unwrap()
         }
@@ -107,22 +105,18 @@ async fn scene(app: &TestApp) -> Scene {
     let mediation = claim(&zhang, MEDIATION).await;
     claim(&li, SMART).await;
     for id in [assembly, filial] {
-        let (status, body) = post(
-            app,
-            &format!("/api/v1/review/claims/{id}/approve"),
-            &village,
-            json!({}),
-        )
-        .await;
+        let (status, body) = app
+            .call(&api::ApproveClaim { id }, Some(&village), &json!({}))
+            .await;
         assert_eq!(status, 200, "{body}");
     }
-    let (status, body) = post(
-        app,
-        &format!("/api/v1/review/claims/{mediation}/reject"),
-        &village,
-        json!({"reason": "没有证明"}),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &api::RejectClaimOf { id: mediation },
+            Some(&village),
+            &json!({"reason": "没有证明"}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     for (id, took) in [(assembly, HOUR), (filial, 2 * HOUR), (mediation, HOUR / 2)] {
         sql(
@@ -149,19 +143,19 @@ async fn scene(app: &TestApp) -> Scene {
             "li",
         ),
     ] {
-        let (status, r) = post(app, "/api/v1/admin/awards", &township, body).await;
+        let (status, r) = app.call(&api::Award, Some(&township), &body).await;
         assert_eq!(status, 201, "{who}: {r}");
     }
 
     // The shop: 张三明 redeems 10 points of goods, handed over; then drops off 2.5 kg of paper
     // (5 points) and 1.25 kg of metal (5 points).
-    let (status, shop) = post(
-        app,
-        "/api/v1/admin/shops",
-        &township,
-        json!({"name": "柳村积分超市", "village_code": LIUCUN}),
-    )
-    .await;
+    let (status, shop) = app
+        .call(
+            &api::CreateShop,
+            Some(&township),
+            &json!({"name": "柳村积分超市", "village_code": LIUCUN}),
+        )
+        .await;
     assert_eq!(status, 201, "{shop}");
     let shop = shop["id"].as_i64().unwrap();
     let keeper_id = app
@@ -172,72 +166,73 @@ async fn scene(app: &TestApp) -> Scene {
             LIUCUN,
         )
         .await;
-    let (status, body) = post(
-        app,
-        &format!("/api/v1/admin/shops/{shop}/keepers"),
-        &township,
-        json!({"user_id": keeper_id}),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &api::AddKeeper { id: shop },
+            Some(&township),
+            &json!({"user_id": keeper_id}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     let keeper = app.login("13800138101", common::STAFF_PASSWORD).await["access_token"]
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, goods) = post(
-        app,
-        &format!("/api/v1/admin/shops/{shop}/goods"),
-        &township,
-        json!({"name": "食用盐", "points_price": 10, "market_price_fen": 300, "stock": 5}),
-    )
-    .await;
+    let (status, goods) = app
+        .call(
+            &api::CreateGoods { id: shop },
+            Some(&township),
+            &json!({"name": "食用盐", "points_price": 10, "market_price_fen": 300, "stock": 5}),
+        )
+        .await;
     assert_eq!(status, 201, "{goods}");
-    let (status, r) = post(
-        app,
-        "/api/v1/redemptions",
-        &zhang,
-        json!({"shop_id": shop, "items": [{"goods_id": goods["id"], "qty": 1}]}),
-    )
-    .await;
+    let (status, r) = app
+        .call(
+            &api::Reserve,
+            Some(&zhang),
+            &json!({"shop_id": shop, "items": [{"goods_id": goods["id"], "qty": 1}]}),
+        )
+        .await;
     assert_eq!(status, 201, "{r}");
-    let (status, r) = post(
-        app,
-        &format!("/api/v1/shop/redemptions/{}/fulfil", r["id"]),
-        &keeper,
-        json!({}),
-    )
-    .await;
+    let (status, r) = app
+        .call(
+            &api::FulfilRedemption {
+                id: r["id"].as_i64().unwrap(),
+            },
+            Some(&keeper),
+            &json!({}),
+        )
+        .await;
     assert_eq!(status, 200, "{r}");
     let response = app
-        .client
-        .post(app.url("/api/v1/shop/recycling"))
-        .bearer_auth(&keeper)
-        .header("Idempotency-Key", "drop-off-1")
+        .request(&api::DropOff)
+        .token(&keeper)
+        .idempotency_key("drop-off-1")
         .json(&json!({"shop_id": shop, "villager": {"phone": "13900139001"},
             "lines": [{"category_id": PAPER, "grams": 2500}, {"category_id": METAL, "grams": 1250}]}))
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    assert_eq!(response.status, 201, "{}", response.text());
 
     // Service orders: 张三明's errand, claimed at once by 李四海 (a volunteer), completed and
     // rated 5 stars (李四海 paid 5); another left open for 25 hours (past the 24 h SLA).
-    let (status, body) = post(
-        app,
-        &format!("/api/v1/admin/users/{li_id}/roles"),
-        &village,
-        json!({"role": "volunteer", "region_code": LIUCUN}),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let order = || async {
-        let (status, o) = post(
-            app,
-            "/api/v1/services/orders",
-            &zhang,
-            json!({"type_id": ERRAND, "description": "帮忙到镇上代缴电费", "photo_ids": []}),
+    let (status, body) = app
+        .call(
+            &api::GrantRole { id: li_id },
+            Some(&village),
+            &json!({"role": "volunteer", "region_code": LIUCUN}),
         )
         .await;
+    assert_eq!(status, 200, "{body}");
+    let order = || async {
+        let (status, o) = app
+            .call(
+                &api::CreateOrder,
+                Some(&zhang),
+                &json!({"type_id": ERRAND, "description": "帮忙到镇上代缴电费", "photo_ids": []}),
+            )
+            .await;
         assert_eq!(status, 201, "{o}");
         o["id"].as_i64().unwrap()
     };
@@ -248,13 +243,7 @@ async fn scene(app: &TestApp) -> Scene {
         ("complete", &li, json!({"note": "已代缴"})),
         ("rate", &zhang, json!({"stars": 5})),
     ] {
-        let (status, o) = post(
-            app,
-            &format!("/api/v1/services/orders/{done}/{action}"),
-            token,
-            body,
-        )
-        .await;
+        let (status, o) = app.act_on_order(token, done, action, body).await;
         assert_eq!(status, 200, "{action}: {o}");
     }
     sql(
@@ -273,12 +262,20 @@ async fn scene(app: &TestApp) -> Scene {
     }
 }
 
+/// The overview with `query` (`?` and all) as written: the tests ask with the queries an
+/// official's browser or a hand-typed URL sends, in their order.
+fn overview_of(query: &str) -> common::RawQuery<api::ReportOverview> {
+    common::with_raw_query(
+        api::ReportOverview {
+            query: api::OverviewQuery::default(),
+        },
+        query,
+    )
+}
+
 async fn overview(app: &TestApp, token: &str, query: &str) -> Value {
     let (status, body) = app
-        .get_as(
-            &format!("/api/v1/admin/reports/overview?{query}"),
-            Some(token),
-        )
+        .fetch(&overview_of(&format!("?{query}")), Some(token))
         .await;
     assert_eq!(status, 200, "{query}: {body}");
     body
@@ -286,20 +283,14 @@ async fn overview(app: &TestApp, token: &str, query: &str) -> Value {
 
 async fn csv(app: &TestApp, token: &str, query: &str) -> String {
     let response = app
-        .client
-        .get(app.url(&format!(
-            "/api/v1/admin/reports/overview?{query}&format=csv"
-        )))
-        .bearer_auth(token)
+        .request(&overview_of(&format!("?{query}&format=csv")))
+        .token(token)
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(
-        response.headers()["content-type"],
-        "text/csv; charset=utf-8"
-    );
-    let bytes = response.bytes().await.unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(response.headers["content-type"], "text/csv; charset=utf-8");
+    let bytes = response.body;
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark");
     String::from_utf8(bytes[3..].to_vec()).unwrap()
 }
@@ -481,7 +472,7 @@ db_tests! {
             let query = query.to_owned();
             let app = &app;
             async move {
-                app.get_as(&format!("/api/v1/admin/reports/overview?{query}"), Some(&token)).await
+                app.fetch(&overview_of(&format!("?{query}")), Some(&token)).await
             }
         };
         for query in [
@@ -501,7 +492,7 @@ db_tests! {
             let (status, body) = ask(&s.county, &query).await;
             assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{query}: {body}");
         }
-        assert_eq!(app.get_as("/api/v1/admin/reports/overview", Some(&s.county)).await.0, 400);
+        assert_eq!(app.fetch(&overview_of(""), Some(&s.county)).await.0, 400);
         // An unknown village inside the county: 404 to its admin.
         let (status, body) = ask(&s.county, "region_code=410783101999").await;
         assert_eq!((status, body["code"].as_str()), (404, Some("not_found")), "{body}");
@@ -517,7 +508,7 @@ db_tests! {
             let (status, body) = ask(token, &query).await;
             assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{query}: {body}");
         }
-        let (status, body) = app.get_as(&format!("/api/v1/admin/reports/overview?region_code={LIUCUN}"), None).await;
+        let (status, body) = app.fetch(&api::ReportOverview { query: api::OverviewQuery { region_code: LIUCUN.to_string(), ..Default::default() } }, None).await;
         assert_eq!((status, body["code"].as_str()), (401, Some("unauthenticated")));
     }
 }

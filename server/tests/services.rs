@@ -4,6 +4,8 @@
 
 mod common;
 
+use jifen_shared::api;
+
 use common::TestApp;
 use jifen_shared::auth::Role;
 use serde_json::{Value, json};
@@ -34,8 +36,8 @@ async fn scene(app: &TestApp) -> Scene {
         .staff_token("13800138000", Role::VillageAdmin, LIUCUN)
         .await;
     let (status, _) = app
-        .post_json(
-            "/api/v1/admin/grids",
+        .call(
+            &api::CreateGridIn,
             Some(&admin),
             &json!({"village_code": LIUCUN, "name": "第一网格"}),
         )
@@ -68,8 +70,8 @@ async fn scene(app: &TestApp) -> Scene {
         async move {
             let id = id_of(phone.to_owned()).await;
             let (status, body) = app
-                .post_json(
-                    &format!("/api/v1/admin/users/{id}/roles"),
+                .call(
+                    &api::GrantRole { id },
                     Some(&township),
                     &json!({"role": "volunteer", "region_code": region}),
                 )
@@ -106,36 +108,16 @@ async fn scene(app: &TestApp) -> Scene {
     }
 }
 
-async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
-    app.post_json(path, Some(token), &body).await
-}
-
 async fn order(app: &TestApp, token: &str, type_id: i64) -> Value {
-    let (status, order) = post(
-        app,
-        "/api/v1/services/orders",
-        token,
-        json!({"type_id": type_id, "description": "帮忙到镇上代缴电费", "photo_ids": []}),
-    )
-    .await;
+    let (status, order) = app
+        .call(
+            &api::CreateOrder,
+            Some(token),
+            &json!({"type_id": type_id, "description": "帮忙到镇上代缴电费", "photo_ids": []}),
+        )
+        .await;
     assert_eq!(status, 201, "{order}");
     order
-}
-
-async fn act(app: &TestApp, token: &str, id: &Value, action: &str, body: Value) -> (u16, Value) {
-    post(
-        app,
-        &format!("/api/v1/services/orders/{id}/{action}"),
-        token,
-        body,
-    )
-    .await
-}
-
-async fn available_points(app: &TestApp, token: &str) -> i64 {
-    app.get_as("/api/v1/points/balance", Some(token)).await.1["available"]
-        .as_i64()
-        .unwrap()
 }
 
 fn kinds(order: &Value) -> Vec<&str> {
@@ -153,9 +135,9 @@ db_tests! {
         // A retried order (same Idempotency-Key) is one order.
         let body = json!({"type_id": ERRAND, "description": "帮忙取药", "address": " ", "photo_ids": []});
         let send = || async {
-            let r = app.client.post(app.url("/api/v1/services/orders")).bearer_auth(&s.zhang)
-                .header("Idempotency-Key", "order-1").json(&body).send().await.unwrap();
-            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+            let r = app.request(&api::CreateOrder).token(&s.zhang)
+                .idempotency_key("order-1").json(&body).send().await.unwrap();
+            (r.status, r.json())
         };
         let (a, b) = tokio::join!(send(), send());
         assert_eq!((a.0, b.0), (201, 201));
@@ -165,10 +147,10 @@ db_tests! {
         let orders: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM service_orders").fetch_one(app.db.reader()).await.unwrap();
         assert_eq!(orders, 1);
         // Volunteers of 留村 see it, masked; 赵六 of another village does not.
-        let (_, open) = app.get_as("/api/v1/services/orders/available", Some(&s.volunteers[0].1)).await;
+        let (_, open) = app.fetch(&api::AvailableOrders { query: api::PageQuery { ..Default::default() } }, Some(&s.volunteers[0].1)).await;
         assert_eq!((open["items"][0]["id"].clone(), open["items"][0]["orderer_name"].as_str(), open["items"][0]["orderer_phone"].clone()), (id.clone(), Some("张*明"), Value::Null));
-        assert_eq!(app.get_as("/api/v1/services/orders/available", Some(&s.zhao)).await.1["items"], json!([]));
-        let claims = s.volunteers.iter().map(|(_, token)| act(&app, token, &id, "claim", json!({})));
+        assert_eq!(app.fetch(&api::AvailableOrders { query: api::PageQuery { ..Default::default() } }, Some(&s.zhao)).await.1["items"], json!([]));
+        let claims = s.volunteers.iter().map(|(_, token)| app.act_on_order(token, id.as_i64().unwrap(), "claim", json!({})));
         let results = futures_util::future::join_all(claims).await;
         let mut statuses: Vec<u16> = results.iter().map(|(s, _)| *s).collect();
         statuses.sort();
@@ -179,58 +161,58 @@ db_tests! {
         let winner_token = &s.volunteers.iter().find(|(v, _)| *v == winner_id).unwrap().1;
         assert_eq!((winner["orderer_name"].as_str(), winner["orderer_phone"].as_str()), (Some("张三明"), Some("+8613900139001")));
         // The winner tapping again is answered the order.
-        assert_eq!(act(&app, winner_token, &id, "claim", json!({})).await.0, 200);
-        let (_, mine) = app.get_as("/api/v1/services/orders/mine", Some(&s.zhang)).await;
+        assert_eq!(app.act_on_order(winner_token, id.as_i64().unwrap(), "claim", json!({})).await.0, 200);
+        let (_, mine) = app.fetch(&api::MyOrders { query: api::PageQuery { ..Default::default() } }, Some(&s.zhang)).await;
         assert_eq!(kinds(&mine["items"][0]), ["ordered", "claimed"]);
         let claims: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM service_order_events WHERE kind = 'claimed'").fetch_one(app.db.reader()).await.unwrap();
         assert_eq!(claims, 1);
         // The orderer was told, once.
-        let (_, unread) = app.get_as("/api/v1/inbox/unread", Some(&s.zhang)).await;
+        let (_, unread) = app.fetch(&api::InboxUnread, Some(&s.zhang)).await;
         assert_eq!(unread["count"], 1);
-        let (_, inbox) = app.get_as("/api/v1/inbox", Some(&s.zhang)).await;
+        let (_, inbox) = app.fetch(&api::InboxList { query: api::PageQuery { ..Default::default() } }, Some(&s.zhang)).await;
         assert_eq!(inbox["items"][0]["kind"], "order_claimed");
         assert_eq!(inbox["items"][0]["reference"], format!("order:{id}"));
-        let (status, read) = post(&app, &format!("/api/v1/inbox/{}/read", inbox["items"][0]["id"]), &s.zhang, json!({})).await;
+        let (status, read) = app.call(&api::InboxReadOne { id: inbox["items"][0]["id"].as_i64().unwrap() }, Some(&s.zhang), &json!({})).await;
         assert_eq!((status, read["count"].as_i64()), (200, Some(0)));
-        assert_eq!(post(&app, &format!("/api/v1/inbox/{}/read", inbox["items"][0]["id"]), &s.li, json!({})).await.0, 404, "not theirs");
+        assert_eq!(app.call(&api::InboxReadOne { id: inbox["items"][0]["id"].as_i64().unwrap() }, Some(&s.li), &json!({})).await.0, 404, "not theirs");
     }
 
     async fn an_order_completed_and_rated_pays_the_volunteer_once(app) {
         let s = scene(&app).await;
         let o = order(&app, &s.zhang, REPAIR).await;
-        let id = o["id"].clone();
+        let id = o["id"].as_i64().unwrap();
         let (v_id, v) = &s.volunteers[0];
-        assert_eq!(act(&app, v, &id, "claim", json!({})).await.0, 200);
+        assert_eq!(app.act_on_order(v, id, "claim", json!({})).await.0, 200);
         // Only the claimer completes; a note is needed.
-        let (status, _) = act(&app, &s.volunteers[1].1, &id, "complete", json!({"note": "修好了"})).await;
+        let (status, _) = app.act_on_order(&s.volunteers[1].1, id, "complete", json!({"note": "修好了"})).await;
         assert_eq!(status, 403);
-        let (status, body) = act(&app, v, &id, "complete", json!({"note": "  "})).await;
+        let (status, body) = app.act_on_order(v, id, "complete", json!({"note": "  "})).await;
         assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")));
         let photo = app.upload_photo(v, 3).await;
-        let (status, done) = act(&app, v, &id, "complete", json!({"note": "换了电源线，修好了", "photo_ids": [photo]})).await;
+        let (status, done) = app.act_on_order(v, id, "complete", json!({"note": "换了电源线，修好了", "photo_ids": [photo]})).await;
         assert_eq!(status, 200, "{done}");
         // The completion photo: the orderer and admins see it, strangers are told it does not exist.
         for (token, expected) in [(&s.zhang, 200), (&s.admin, 200), (&s.zhao, 404), (&s.volunteers[1].1, 404)] {
-            assert_eq!(app.get_as(&format!("/api/v1/media/{photo}/thumb"), Some(token)).await.0, expected);
+            assert_eq!(app.fetch(&api::GetMediaThumb { id: photo }, Some(token)).await.0, expected);
         }
         assert_eq!((done["status"].as_str(), done["completion_photo_ids"].clone()), (Some("completed"), json!([photo])));
         // Rating: only the orderer, 1–5 stars, once.
         for stars in [0, 6, -1] {
-            let (status, _) = act(&app, &s.zhang, &id, "rate", json!({"stars": stars})).await;
+            let (status, _) = app.act_on_order(&s.zhang, id, "rate", json!({"stars": stars})).await;
             assert_eq!(status, 400, "{stars} stars");
         }
-        let (status, _) = act(&app, v, &id, "rate", json!({"stars": 5})).await;
+        let (status, _) = app.act_on_order(v, id, "rate", json!({"stars": 5})).await;
         assert_eq!(status, 403);
-        let rate = || act(&app, &s.zhang, &id, "rate", json!({"stars": 5, "comment": "师傅很耐心"}));
+        let rate = || app.act_on_order(&s.zhang, id, "rate", json!({"stars": 5, "comment": "师傅很耐心"}));
         let (a, b) = tokio::join!(rate(), rate());
         assert_eq!((a.0, b.0), (200, 200), "the same rating twice is a retried tap: {a:?} {b:?}");
         let rated = a.1;
         assert_eq!((rated["rating"]["stars"].as_i64(), rated["rating"]["grade"].as_str(), rated["paid"].as_bool()), (Some(5), Some("good"), Some(true)));
         assert_eq!(kinds(&rated), ["ordered", "claimed", "completed", "rated", "paid"]);
-        let (status, body) = act(&app, &s.zhang, &id, "rate", json!({"stars": 1})).await;
+        let (status, body) = app.act_on_order(&s.zhang, id, "rate", json!({"stars": 1})).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("already_rated")));
-        assert_eq!(available_points(&app, v).await, 8, "家电维修 pays 8, once");
-        let (_, history) = app.get_as("/api/v1/points/ledger", Some(v)).await;
+        assert_eq!(app.available_points(v).await, 8, "家电维修 pays 8, once");
+        let (_, history) = app.fetch(&api::PointsHistory { query: api::PageQuery { ..Default::default() } }, Some(v)).await;
         assert_eq!(history["items"].as_array().unwrap().len(), 1);
         // Paid from 樊相镇's service budget.
         let budget: i64 = sqlx::query_scalar(
@@ -246,7 +228,10 @@ db_tests! {
 
     async fn bad_input_and_wrong_people_are_refused(app) {
         let s = scene(&app).await;
-        let new = |body: Value| post(&app, "/api/v1/services/orders", &s.zhang, body);
+        let new = |body: Value| {
+            let (app, zhang) = (&app, &s.zhang);
+            async move { app.call(&api::CreateOrder, Some(zhang), &body).await }
+        };
         let (status, body) = new(json!({"type_id": ERRAND, "description": ""})).await;
         assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")));
         let (status, body) = new(json!({"type_id": ERRAND, "description": "长".repeat(5000)})).await;
@@ -260,82 +245,82 @@ db_tests! {
         let (status, with_photo) = new(json!({"type_id": ERRAND, "description": "门口的路灯坏了", "photo_ids": [own, own]})).await;
         assert_eq!((status, with_photo["photo_ids"].clone()), (201, json!([own])));
         for (token, expected) in [(&s.volunteers[5].1, 200), (&s.grid_worker, 200), (&s.zhao, 404), (&s.li, 200)] {
-            assert_eq!(app.get_as(&format!("/api/v1/media/{own}/thumb"), Some(token)).await.0, expected);
+            assert_eq!(app.fetch(&api::GetMediaThumb { id: own }, Some(token)).await.0, expected);
         }
-        assert_eq!(post(&app, "/api/v1/services/orders", &s.admin, json!({"type_id": ERRAND, "description": "x"})).await.0, 403, "staff of no village");
+        assert_eq!(app.call(&api::CreateOrder, Some(&s.admin), &json!({"type_id": ERRAND, "description": "x"})).await.0, 403, "staff of no village");
         let o = order(&app, &s.zhang, ERRAND).await;
-        let id = o["id"].clone();
+        let id = o["id"].as_i64().unwrap();
         // Outside the area, the orderer's own household: forbidden.
-        let (status, _) = act(&app, &s.zhao, &id, "claim", json!({})).await;
+        let (status, _) = app.act_on_order(&s.zhao, id, "claim", json!({})).await;
         assert_eq!(status, 403);
-        let (status, body) = act(&app, &s.li, &id, "claim", json!({})).await;
+        let (status, body) = app.act_on_order(&s.li, id, "claim", json!({})).await;
         assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
         let v = &s.volunteers[0].1;
-        assert_eq!(act(&app, v, &id, "claim", json!({})).await.0, 200);
+        assert_eq!(app.act_on_order(v, id, "claim", json!({})).await.0, 200);
         // Cancelling a claimed order: not cancellable; releasing someone else's: forbidden.
-        let (status, body) = act(&app, &s.zhang, &id, "cancel", json!({})).await;
+        let (status, body) = app.act_on_order(&s.zhang, id, "cancel", json!({})).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("not_cancellable")));
-        assert_eq!(act(&app, &s.volunteers[1].1, &id, "release", json!({})).await.0, 403);
-        assert_eq!(act(&app, &s.zhao, &id, "release", json!({})).await.0, 404, "a stranger does not learn it exists");
-        let (status, back) = act(&app, v, &id, "release", json!({})).await;
+        assert_eq!(app.act_on_order(&s.volunteers[1].1, id, "release", json!({})).await.0, 403);
+        assert_eq!(app.act_on_order(&s.zhao, id, "release", json!({})).await.0, 404, "a stranger does not learn it exists");
+        let (status, back) = app.act_on_order(v, id, "release", json!({})).await;
         assert_eq!((status, back["status"].as_str()), (200, Some("open")));
         // Rating an open order: wrong state; completing it unclaimed: forbidden.
-        let (status, body) = act(&app, &s.zhang, &id, "rate", json!({"stars": 4})).await;
+        let (status, body) = app.act_on_order(&s.zhang, id, "rate", json!({"stars": 4})).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("wrong_state")));
-        assert_eq!(act(&app, v, &id, "complete", json!({"note": "x"})).await.0, 403);
-        let (status, gone) = act(&app, &s.zhang, &id, "cancel", json!({})).await;
+        assert_eq!(app.act_on_order(v, id, "complete", json!({"note": "x"})).await.0, 403);
+        let (status, gone) = app.act_on_order(&s.zhang, id, "cancel", json!({})).await;
         assert_eq!((status, gone["status"].as_str()), (200, Some("cancelled")));
-        assert_eq!(act(&app, &s.zhang, &id, "cancel", json!({})).await.0, 200, "a retried cancel");
-        assert_eq!(act(&app, v, &id, "claim", json!({})).await.1["code"], "already_claimed");
+        assert_eq!(app.act_on_order(&s.zhang, id, "cancel", json!({})).await.0, 200, "a retried cancel");
+        assert_eq!(app.act_on_order(v, id, "claim", json!({})).await.1["code"], "already_claimed");
         assert_eq!(kinds(&gone), ["ordered", "claimed", "released", "cancelled"]);
         // Strangers do not see it.
-        assert_eq!(app.get_as(&format!("/api/v1/services/orders/{id}"), Some(&s.zhao)).await.0, 404);
-        assert_eq!(app.get_as(&format!("/api/v1/services/orders/{id}"), Some(&s.admin)).await.0, 200);
+        assert_eq!(app.fetch(&api::GetOrder { id }, Some(&s.zhao)).await.0, 404);
+        assert_eq!(app.fetch(&api::GetOrder { id }, Some(&s.admin)).await.0, 200);
     }
 
     async fn a_bad_rating_is_rectified_then_rated_again(app) {
         let s = scene(&app).await;
         let o = order(&app, &s.zhang, ERRAND).await;
-        let id = o["id"].clone();
+        let id = o["id"].as_i64().unwrap();
         let v = &s.volunteers[2].1;
-        act(&app, v, &id, "claim", json!({})).await;
-        act(&app, v, &id, "complete", json!({"note": "已代缴"})).await;
-        let (status, bad) = act(&app, &s.zhang, &id, "rate", json!({"stars": 2, "comment": "来得太晚"})).await;
+        app.act_on_order(v, id, "claim", json!({})).await;
+        app.act_on_order(v, id, "complete", json!({"note": "已代缴"})).await;
+        let (status, bad) = app.act_on_order(&s.zhang, id, "rate", json!({"stars": 2, "comment": "来得太晚"})).await;
         assert_eq!(status, 200);
         assert_eq!((bad["rating"]["grade"].as_str(), bad["paid"].as_bool(), bad["rectification"]["status"].as_str()), (Some("bad"), Some(false), Some("open")));
-        assert_eq!(available_points(&app, v).await, 0);
-        let (status, body) = act(&app, &s.zhang, &id, "rate", json!({"stars": 4})).await;
+        assert_eq!(app.available_points(v).await, 0);
+        let (status, body) = app.act_on_order(&s.zhang, id, "rate", json!({"stars": 4})).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("already_rated")), "not before the rectification");
-        let (_, summary) = app.get_as("/api/v1/admin/ratings/summary?region_code=410783101", Some(&s.township)).await;
+        let (_, summary) = app.fetch(&api::RatingsSummaryOf { query: api::SummaryQuery { region_code: "410783101".into(), ..Default::default() } }, Some(&s.township)).await;
         let liucun = summary["regions"].as_array().unwrap().iter().find(|r| r["region_code"] == LIUCUN).unwrap().clone();
         assert_eq!((liucun["bad"].as_i64(), liucun["open_rectifications"].as_i64(), liucun["average_stars"].as_f64()), (Some(1), Some(1), Some(2.0)));
         assert_eq!(summary["total"]["bad"], 1);
         // The village admin closes it; the villager rates again and the volunteer is paid.
-        let (_, list) = app.get_as("/api/v1/admin/rectifications?status=open", Some(&s.admin)).await;
-        let rid = list[0]["id"].clone();
-        assert_eq!(app.get_as("/api/v1/admin/rectifications?status=maybe", Some(&s.admin)).await.0, 400);
-        let (status, _) = post(&app, &format!("/api/v1/admin/rectifications/{rid}/close"), &s.grid_worker, json!({"follow_up": "已约谈"})).await;
+        let (_, list) = app.fetch(&api::ListRectifications { query: api::RectificationsQuery { status: Some("open".into()) } }, Some(&s.admin)).await;
+        let rid = list[0]["id"].as_i64().unwrap();
+        assert_eq!(app.fetch(&api::ListRectifications { query: api::RectificationsQuery { status: Some("maybe".into()) } }, Some(&s.admin)).await.0, 400);
+        let (status, _) = app.call(&api::CloseRectificationOf { id: rid }, Some(&s.grid_worker), &json!({"follow_up": "已约谈"})).await;
         assert_eq!(status, 404, "grid workers do not close rectifications");
-        let (status, closed) = post(&app, &format!("/api/v1/admin/rectifications/{rid}/close"), &s.admin, json!({"follow_up": "已约谈志愿者，改进上门时间"})).await;
+        let (status, closed) = app.call(&api::CloseRectificationOf { id: rid }, Some(&s.admin), &json!({"follow_up": "已约谈志愿者，改进上门时间"})).await;
         assert_eq!((status, closed["status"].as_str()), (200, Some("closed")));
-        let (status, good) = act(&app, &s.zhang, &id, "rate", json!({"stars": 4, "comment": "改进了"})).await;
+        let (status, good) = app.act_on_order(&s.zhang, id, "rate", json!({"stars": 4, "comment": "改进了"})).await;
         assert_eq!(status, 200);
         assert_eq!((good["rating"]["round"].as_i64(), good["paid"].as_bool()), (Some(2), Some(true)));
-        assert_eq!(available_points(&app, v).await, 5);
-        assert_eq!(act(&app, &s.zhang, &id, "rate", json!({"stars": 5})).await.0, 409);
-        let (_, summary) = app.get_as(&format!("/api/v1/admin/ratings/summary?region_code={LIUCUN}"), Some(&s.admin)).await;
+        assert_eq!(app.available_points(v).await, 5);
+        assert_eq!(app.act_on_order(&s.zhang, id, "rate", json!({"stars": 5})).await.0, 409);
+        let (_, summary) = app.fetch(&api::RatingsSummaryOf { query: api::SummaryQuery { region_code: LIUCUN.to_string(), ..Default::default() } }, Some(&s.admin)).await;
         let t = &summary["total"];
         assert_eq!((t["good"].as_i64(), t["bad"].as_i64(), t["closed_rectifications"].as_i64(), t["closed_in_time_share"].as_f64(), t["average_stars"].as_f64()),
                    (Some(1), Some(0), Some(1), Some(1.0), Some(4.0)));
-        assert_eq!(app.get_as("/api/v1/admin/ratings/summary?region_code=410783102", Some(&s.admin)).await.0, 403);
+        assert_eq!(app.fetch(&api::RatingsSummaryOf { query: api::SummaryQuery { region_code: "410783102".into(), ..Default::default() } }, Some(&s.admin)).await.0, 403);
         // The monthly report: this month has them, an old month is empty, a bad month refused.
         let month = jifen_server::calendar::Calendar::new(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
             .month_label(jifen_server::storage::now_ms());
-        let (_, this) = app.get_as(&format!("/api/v1/admin/ratings/summary?region_code={LIUCUN}&month={month}"), Some(&s.admin)).await;
+        let (_, this) = app.fetch(&api::RatingsSummaryOf { query: api::SummaryQuery { region_code: LIUCUN.to_string(), month: Some(month.to_string()) } }, Some(&s.admin)).await;
         assert_eq!((this["month"].as_str(), this["total"]["good"].as_i64(), this["total"]["closed_rectifications"].as_i64()), (Some(month.as_str()), Some(1), Some(1)));
-        let (_, old) = app.get_as(&format!("/api/v1/admin/ratings/summary?region_code={LIUCUN}&month=2020-01"), Some(&s.admin)).await;
+        let (_, old) = app.fetch(&api::RatingsSummaryOf { query: api::SummaryQuery { region_code: LIUCUN.to_string(), month: Some("2020-01".into()) } }, Some(&s.admin)).await;
         assert_eq!((old["total"]["good"].as_i64(), old["total"]["average_stars"].clone()), (Some(0), Value::Null));
-        assert_eq!(app.get_as(&format!("/api/v1/admin/ratings/summary?region_code={LIUCUN}&month=2026-13"), Some(&s.admin)).await.0, 400);
+        assert_eq!(app.fetch(&api::RatingsSummaryOf { query: api::SummaryQuery { region_code: LIUCUN.to_string(), month: Some("2026-13".into()) } }, Some(&s.admin)).await.0, 400);
         app.assert_ledger_balanced().await;
     }
 
@@ -347,32 +332,32 @@ db_tests! {
         let sla = 3_600_000;
         // Not due yet: nothing; the grid worker's queue is empty.
         assert_eq!(jifen_server::services::sweep(&app.db, sla, created + sla - 1).await.unwrap(), (0, 0));
-        assert_eq!(app.get_as("/api/v1/admin/services/orders", Some(&s.grid_worker)).await.1["items"], json!([]));
+        assert_eq!(app.fetch(&api::RegionOrders { query: api::PageQuery { ..Default::default() } }, Some(&s.grid_worker)).await.1["items"], json!([]));
         assert_eq!(jifen_server::services::sweep(&app.db, sla, created + sla).await.unwrap(), (1, 0));
-        let (_, queue) = app.get_as("/api/v1/admin/services/orders", Some(&s.grid_worker)).await;
+        let (_, queue) = app.fetch(&api::RegionOrders { query: api::PageQuery { ..Default::default() } }, Some(&s.grid_worker)).await;
         assert_eq!((queue["items"][0]["id"].as_i64(), queue["items"][0]["escalation_level"].as_i64()), (Some(id), Some(1)));
         // One level per sweep as time passes, never past the township.
         jifen_server::services::sweep(&app.db, sla, created + 2 * sla).await.unwrap();
         jifen_server::services::sweep(&app.db, sla, created + 10 * sla).await.unwrap();
         jifen_server::services::sweep(&app.db, sla, created + 20 * sla).await.unwrap();
-        let (_, o) = app.get_as(&format!("/api/v1/services/orders/{id}"), Some(&s.zhang)).await;
+        let (_, o) = app.fetch(&api::GetOrder { id }, Some(&s.zhang)).await;
         assert_eq!(o["escalation_level"], 3);
         let notes: Vec<&str> = o["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "escalated").map(|e| e["note"].as_str().unwrap()).collect();
         assert_eq!(notes, ["网格员", "村管理员", "乡镇（街道）"]);
-        assert_eq!(app.get_as("/api/v1/inbox/unread", Some(&s.zhang)).await.1["count"], 3);
+        assert_eq!(app.fetch(&api::InboxUnread, Some(&s.zhang)).await.1["count"], 3);
         // The township admin dispatches it to a volunteer of 留村 (not to a non-volunteer).
-        let (status, _) = post(&app, &format!("/api/v1/admin/services/orders/{id}/dispatch"), &s.township, json!({"volunteer_id": 1})).await;
+        let (status, _) = app.call(&api::DispatchOrder { id }, Some(&s.township), &json!({"volunteer_id": 1})).await;
         assert_eq!(status, 403);
         let (v_id, v) = &s.volunteers[3];
-        let (status, sent) = post(&app, &format!("/api/v1/admin/services/orders/{id}/dispatch"), &s.township, json!({"volunteer_id": v_id})).await;
+        let (status, sent) = app.call(&api::DispatchOrder { id }, Some(&s.township), &json!({"volunteer_id": v_id})).await;
         assert_eq!((status, sent["status"].as_str(), sent["volunteer_id"].as_i64()), (200, Some("claimed"), Some(*v_id)));
         let masked = sent["orderer_phone"].as_str().unwrap();
         assert!(masked.contains("****") && !masked.contains("13900139001"), "a township admin sees a masked number: {masked}");
-        let (_, own_staff) = app.get_as(&format!("/api/v1/services/orders/{id}"), Some(&s.admin)).await;
+        let (_, own_staff) = app.fetch(&api::GetOrder { id }, Some(&s.admin)).await;
         assert_eq!(own_staff["orderer_phone"], "+8613900139001", "the village's own admin sees it in full");
-        assert_eq!(post(&app, &format!("/api/v1/admin/services/orders/{id}/dispatch"), &s.volunteers[4].1, json!({"volunteer_id": v_id})).await.0, 403);
-        assert_eq!(app.get_as("/api/v1/inbox", Some(v)).await.1["items"][0]["kind"], "order_dispatched");
-        let (_, done) = act(&app, v, &json!(id), "complete", json!({"note": "已办好"})).await;
+        assert_eq!(app.call(&api::DispatchOrder { id }, Some(&s.volunteers[4].1), &json!({"volunteer_id": v_id})).await.0, 403);
+        assert_eq!(app.fetch(&api::InboxList { query: api::PageQuery { ..Default::default() } }, Some(v)).await.1["items"][0]["kind"], "order_dispatched");
+        let (_, done) = app.act_on_order(v, id, "complete", json!({"note": "已办好"})).await;
         assert_eq!(done["status"], "completed");
         // Not rated within 7 days: 中评, and the volunteer is paid.
         let completed: i64 = sqlx::query_scalar("SELECT completed_at FROM service_orders WHERE id = $1").bind(id).fetch_one(app.db.reader()).await.unwrap();
@@ -380,9 +365,9 @@ db_tests! {
         assert_eq!(jifen_server::services::sweep(&app.db, sla, completed + week - 1).await.unwrap(), (0, 0));
         assert_eq!(jifen_server::services::sweep(&app.db, sla, completed + week).await.unwrap(), (0, 1));
         assert_eq!(jifen_server::services::sweep(&app.db, sla, completed + week + 1).await.unwrap(), (0, 0));
-        let (_, o) = app.get_as(&format!("/api/v1/services/orders/{id}"), Some(&s.zhang)).await;
+        let (_, o) = app.fetch(&api::GetOrder { id }, Some(&s.zhang)).await;
         assert_eq!((o["rating"]["stars"].as_i64(), o["rating"]["automatic"].as_bool(), o["paid"].as_bool()), (Some(3), Some(true), Some(true)));
-        assert_eq!(available_points(&app, v).await, 5);
+        assert_eq!(app.available_points(v).await, 5);
         app.assert_ledger_balanced().await;
     }
 
@@ -395,14 +380,14 @@ db_tests! {
         sqlx::query("UPDATE service_orders SET created_at = created_at - $1, open_since = open_since - $1 WHERE id = $2")
             .bind(3 * sla).bind(id).execute(app.db.writer()).await.unwrap();
         let v = &s.volunteers[0].1;
-        assert_eq!(act(&app, v, &json!(id), "claim", json!({})).await.0, 200);
-        assert_eq!(act(&app, v, &json!(id), "release", json!({})).await.0, 200);
+        assert_eq!(app.act_on_order(v, id, "claim", json!({})).await.0, 200);
+        assert_eq!(app.act_on_order(v, id, "release", json!({})).await.0, 200);
         let since: i64 = sqlx::query_scalar("SELECT open_since FROM service_orders WHERE id = $1").bind(id).fetch_one(app.db.reader()).await.unwrap();
         assert_eq!(jifen_server::services::sweep(&app.db, sla, since + sla - 1).await.unwrap(), (0, 0), "not before a whole SLA");
         assert_eq!(jifen_server::services::sweep(&app.db, sla, since + sla).await.unwrap(), (1, 0));
         assert_eq!(jifen_server::services::sweep(&app.db, sla, since + sla + 60_000).await.unwrap(), (0, 0), "one level, then another SLA");
         assert_eq!(jifen_server::services::sweep(&app.db, sla, since + 2 * sla).await.unwrap(), (1, 0));
-        let (_, o) = app.get_as(&format!("/api/v1/services/orders/{id}"), Some(&s.zhang)).await;
+        let (_, o) = app.fetch(&api::GetOrder { id }, Some(&s.zhang)).await;
         assert_eq!(o["escalation_level"], 2);
     }
 }

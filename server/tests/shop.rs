@@ -5,6 +5,8 @@
 
 mod common;
 
+use jifen_shared::api::{self, Endpoint as _};
+
 use common::TestApp;
 use jifen_shared::auth::Role;
 use serde_json::{Value, json};
@@ -27,22 +29,18 @@ struct Scene {
     other_keeper: String,
 }
 
-async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
-    app.post_json(path, Some(token), &body).await
-}
-
 /// A keeper appointed to `shop`: a staff account with the password, signed in.
 async fn keeper_of(app: &TestApp, admin: &str, shop: i64, phone: &str) -> String {
     let id = app
         .staff(phone, common::STAFF_PASSWORD, Role::Volunteer, LIUCUN)
         .await;
-    let (status, body) = post(
-        app,
-        &format!("/api/v1/admin/shops/{shop}/keepers"),
-        admin,
-        json!({"user_id": id}),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &api::AddKeeper { id: shop },
+            Some(admin),
+            &json!({"user_id": id}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert!(body["keeper_ids"].as_array().unwrap().contains(&json!(id)));
     app.login(phone, common::STAFF_PASSWORD).await["access_token"]
@@ -69,21 +67,21 @@ async fn scene(app: &TestApp) -> Scene {
             .fetch_all(app.db.reader())
             .await
             .unwrap();
-    let (status, shop) = post(
-        app,
-        "/api/v1/admin/shops",
-        &admin,
-        json!({"name": "柳村积分超市", "village_code": LIUCUN}),
-    )
-    .await;
+    let (status, shop) = app
+        .call(
+            &api::CreateShop,
+            Some(&admin),
+            &json!({"name": "柳村积分超市", "village_code": LIUCUN}),
+        )
+        .await;
     assert_eq!(status, 201, "{shop}");
-    let (status, other) = post(
-        app,
-        "/api/v1/admin/shops",
-        &admin,
-        json!({"name": "邻村积分超市", "village_code": OTHER_VILLAGE}),
-    )
-    .await;
+    let (status, other) = app
+        .call(
+            &api::CreateShop,
+            Some(&admin),
+            &json!({"name": "邻村积分超市", "village_code": OTHER_VILLAGE}),
+        )
+        .await;
     assert_eq!(status, 201, "{other}");
     let shop = shop["id"].as_i64().unwrap();
     let other_shop = other["id"].as_i64().unwrap();
@@ -114,35 +112,34 @@ async fn goods_limited(
     stock: i64,
     limit: Option<i64>,
 ) -> i64 {
-    let (status, body) = post(
-        app,
-        &format!("/api/v1/admin/shops/{}/goods", s.shop),
-        &s.admin,
-        json!({"name": name, "points_price": points, "market_price_fen": points * 50,
+    let (status, body) = app
+        .call(
+            &api::CreateGoods { id: s.shop },
+            Some(&s.admin),
+            &json!({"name": name, "points_price": points, "market_price_fen": points * 50,
                "stock": stock, "per_person_limit": limit}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     body["id"].as_i64().unwrap()
 }
 
 async fn award(app: &TestApp, s: &Scene, user: i64, points: i64) {
-    let (status, body) = post(
-        app,
-        "/api/v1/admin/awards",
-        &s.admin,
-        json!({"user_ids": [user], "points": points, "reason": "文明户"}),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &api::Award,
+            Some(&s.admin),
+            &json!({"user_ids": [user], "points": points, "reason": "文明户"}),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
 }
 
 async fn redeem(app: &TestApp, token: &str, shop: i64, goods: i64, qty: i64) -> (u16, Value) {
-    post(
-        app,
-        "/api/v1/redemptions",
-        token,
-        json!({"shop_id": shop, "items": [{"goods_id": goods, "qty": qty}]}),
+    app.call(
+        &api::Reserve,
+        Some(token),
+        &json!({"shop_id": shop, "items": [{"goods_id": goods, "qty": qty}]}),
     )
     .await
 }
@@ -151,29 +148,25 @@ async fn redeem(app: &TestApp, token: &str, shop: i64, goods: i64, qty: i64) -> 
 async fn drop_off(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
     static KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let key = KEYS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let response = app
-        .client
-        .post(app.url("/api/v1/shop/recycling"))
-        .bearer_auth(token)
-        .header("Idempotency-Key", format!("drop-off-{key}"))
+    let answer = app
+        .request(&api::DropOff)
+        .token(token)
+        .idempotency_key(&format!("drop-off-{key}"))
         .json(&body)
         .send()
         .await
         .unwrap();
-    (
-        response.status().as_u16(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    (answer.status, answer.json())
 }
 
 async fn balance(app: &TestApp, token: &str) -> Value {
-    let (status, body) = app.get_as("/api/v1/points/balance", Some(token)).await;
+    let (status, body) = app.fetch(&api::GetBalance, Some(token)).await;
     assert_eq!(status, 200);
     body
 }
 
 async fn stock(app: &TestApp, shop: i64, goods: i64) -> i64 {
-    let (status, list) = app.get_json(&format!("/api/v1/shops/{shop}/goods")).await;
+    let (status, list) = app.fetch(&api::ListGoods { id: shop }, None).await;
     assert_eq!(status, 200);
     list.as_array()
         .unwrap()
@@ -188,27 +181,24 @@ db_tests! {
     async fn shops_goods_stock_and_keepers(app) {
         let s = scene(&app).await;
         // A township shop serves its villages too.
-        let (status, _) = post(&app, "/api/v1/admin/shops", &s.admin,
-            json!({"name": "镇积分超市", "village_code": TOWNSHIP})).await;
+        let (status, _) = app.call(&api::CreateShop, Some(&s.admin), &json!({"name": "镇积分超市", "village_code": TOWNSHIP})).await;
         assert_eq!(status, 201);
-        let (status, again) = post(&app, "/api/v1/admin/shops", &s.admin,
-            json!({"name": "柳村积分超市", "village_code": LIUCUN})).await;
+        let (status, again) = app.call(&api::CreateShop, Some(&s.admin), &json!({"name": "柳村积分超市", "village_code": LIUCUN})).await;
         assert_eq!((status, again["code"].as_str()), (409, Some("already_exists")));
-        let (status, list) = app.get_json(&format!("/api/v1/shops?village_code={LIUCUN}")).await;
+        let (status, list) = app.fetch(&api::ListShops { query: api::ShopsQuery { village_code: LIUCUN.to_string() } }, None).await;
         assert_eq!(status, 200);
         let names: Vec<&str> = list.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["柳村积分超市", "镇积分超市"]);
         // A village admin elsewhere may not open a shop here.
         let outsider = app.staff_token("13800138009", Role::VillageAdmin, OTHER_VILLAGE).await;
-        let (status, _) = post(&app, "/api/v1/admin/shops", &outsider,
-            json!({"name": "别人的超市", "village_code": LIUCUN})).await;
+        let (status, _) = app.call(&api::CreateShop, Some(&outsider), &json!({"name": "别人的超市", "village_code": LIUCUN})).await;
         assert_eq!(status, 403);
         // Prices: a 300-fen bag of salt at 10 points is fine, at 31 points it is not.
-        let path = format!("/api/v1/admin/shops/{}/goods", s.shop);
-        let (status, salt) = post(&app, &path, &s.admin, json!({"name": "食盐", "points_price": 10,
+        let path = api::CreateGoods { id: s.shop };
+        let (status, salt) = app.call(&path, Some(&s.admin), &json!({"name": "食盐", "points_price": 10,
             "market_price_fen": 300, "stock": 5, "per_person_limit": 2})).await;
         assert_eq!(status, 201, "{salt}");
-        let (status, dear) = post(&app, &path, &s.admin, json!({"name": "贵盐", "points_price": 31,
+        let (status, dear) = app.call(&path, Some(&s.admin), &json!({"name": "贵盐", "points_price": 31,
             "market_price_fen": 300, "stock": 5})).await;
         assert_eq!(status, 400, "{dear}");
         assert!(dear["message"].as_str().unwrap().contains("points_price"));
@@ -216,29 +206,24 @@ db_tests! {
                     json!({"name": "x", "points_price": 1, "market_price_fen": 300, "stock": -1}),
                     json!({"name": "", "points_price": 1, "market_price_fen": 300, "stock": 1}),
                     json!({"name": "x", "points_price": 1, "market_price_fen": 300, "stock": 1, "per_person_limit": 0})] {
-            let (status, body) = post(&app, &path, &s.admin, bad).await;
+            let (status, body) = app.call(&path, Some(&s.admin), &bad).await;
             assert_eq!(status, 400, "{body}");
         }
-        let (status, _) = post(&app, &path, &s.keeper, json!({"name": "食盐", "points_price": 10,
+        let (status, _) = app.call(&path, Some(&s.keeper), &json!({"name": "食盐", "points_price": 10,
             "market_price_fen": 300, "stock": 5})).await;
         assert_eq!(status, 403, "a keeper does not add goods");
         let salt = salt["id"].as_i64().unwrap();
         // Stock: restock, write-off, never below zero; each change recorded with who and why.
-        let stock_path = format!("/api/v1/admin/goods/{salt}/stock");
-        let (status, after) = post(&app, &stock_path, &s.admin,
-            json!({"delta": 10, "reason": "restock", "note": "进货"})).await;
+        let stock_path = api::ChangeStock { id: salt };
+        let (status, after) = app.call(&stock_path, Some(&s.admin), &json!({"delta": 10, "reason": "restock", "note": "进货"})).await;
         assert_eq!((status, after["stock"].as_i64()), (200, Some(15)));
-        let (status, after) = post(&app, &stock_path, &s.admin,
-            json!({"delta": -3, "reason": "write_off", "note": "受潮"})).await;
+        let (status, after) = app.call(&stock_path, Some(&s.admin), &json!({"delta": -3, "reason": "write_off", "note": "受潮"})).await;
         assert_eq!((status, after["stock"].as_i64()), (200, Some(12)));
-        let (status, below) = post(&app, &stock_path, &s.admin,
-            json!({"delta": -13, "reason": "correction", "note": "盘点"})).await;
+        let (status, below) = app.call(&stock_path, Some(&s.admin), &json!({"delta": -13, "reason": "correction", "note": "盘点"})).await;
         assert_eq!((status, below["code"].as_str()), (409, Some("out_of_stock")));
-        let (status, _) = post(&app, &stock_path, &s.admin,
-            json!({"delta": -1, "reason": "restock"})).await;
+        let (status, _) = app.call(&stock_path, Some(&s.admin), &json!({"delta": -1, "reason": "restock"})).await;
         assert_eq!(status, 400);
-        let (status, _) = post(&app, &stock_path, &s.admin,
-            json!({"delta": 0, "reason": "correction"})).await;
+        let (status, _) = app.call(&stock_path, Some(&s.admin), &json!({"delta": 0, "reason": "correction"})).await;
         assert_eq!(status, 400);
         assert_eq!(stock(&app, s.shop, salt).await, 12);
         let moves: Vec<(i64, String, i64)> = sqlx::query_as(
@@ -251,11 +236,10 @@ db_tests! {
             assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
         }
         // Goods off the shelf are not listed.
-        let (status, _) = app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{salt}"),
-            Some(&s.admin), Some(&json!({"points_price": 10, "market_price_fen": 300,
-            "per_person_limit": null, "active": false}))).await;
+        let (status, _) = app.call(&api::UpdateGoods { id: salt }, Some(&s.admin), &json!({"points_price": 10, "market_price_fen": 300,
+            "per_person_limit": null, "active": false})).await;
         assert_eq!(status, 200);
-        let (_, list) = app.get_json(&format!("/api/v1/shops/{}/goods", s.shop)).await;
+        let (_, list) = app.fetch(&api::ListGoods { id: s.shop }, None).await;
         assert_eq!(list, json!([]));
         app.assert_ledger_balanced().await;
     }
@@ -332,24 +316,24 @@ db_tests! {
         assert_eq!(code.len(), 8);
         assert!(!token.contains("13900139001"));
         // The keeper previews it, by token or by code typed in lower case.
-        let (status, seen) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({"qr_token": token})).await;
+        let (status, seen) = app.call(&api::Scan, Some(&s.keeper), &json!({"qr_token": token})).await;
         assert_eq!(status, 200, "{seen}");
         assert_eq!(seen["villager_name"], "张*明");
         assert_eq!(seen["points"], 80);
         assert!(seen["qr_token"].is_null());
-        let (status, _) = post(&app, "/api/v1/shop/scan", &s.keeper2,
-            json!({"short_code": code.to_lowercase()})).await;
+        let (status, _) = app.call(&api::Scan, Some(&s.keeper2), &json!({"short_code": code.to_lowercase()})).await;
         assert_eq!(status, 200);
         // Another shop's keeper may not.
-        let (status, _) = post(&app, "/api/v1/shop/scan", &s.other_keeper, json!({"qr_token": token})).await;
+        let (status, _) = app.call(&api::Scan, Some(&s.other_keeper), &json!({"qr_token": token})).await;
         assert_eq!(status, 403);
         let id = r["id"].as_i64().unwrap();
-        let path = format!("/api/v1/shop/redemptions/{id}/fulfil");
-        let (status, _) = post(&app, &path, &s.other_keeper, json!({})).await;
+        let path = api::FulfilRedemption { id };
+        let (status, _) = app.call(&path, Some(&s.other_keeper), &json!({})).await;
         assert_eq!(status, 403);
+        let nothing = json!({});
         let (a, b) = tokio::join!(
-            post(&app, &path, &s.keeper, json!({})),
-            post(&app, &path, &s.keeper2, json!({}))
+            app.call(&path, Some(&s.keeper), &nothing),
+            app.call(&path, Some(&s.keeper2), &nothing)
         );
         let mut statuses = [a.0, b.0];
         statuses.sort_unstable();
@@ -360,13 +344,13 @@ db_tests! {
         let bal = balance(&app, &s.zhang_token).await;
         assert_eq!((bal["available"].as_i64(), bal["pending"].as_i64(), bal["spent_total"].as_i64()),
             (Some(20), Some(0), Some(80)));
-        let (status, again) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({"qr_token": token})).await;
+        let (status, again) = app.call(&api::Scan, Some(&s.keeper), &json!({"qr_token": token})).await;
         assert_eq!((status, again["code"].as_str()), (409, Some("already_fulfilled")));
-        let (status, again) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({"short_code": code})).await;
+        let (status, again) = app.call(&api::Scan, Some(&s.keeper), &json!({"short_code": code})).await;
         assert_eq!((status, again["code"].as_str()), (409, Some("already_fulfilled")), "the code typed again");
-        let (status, body) = post(&app, &format!("/api/v1/redemptions/{id}/cancel"), &s.zhang_token, json!({})).await;
+        let (status, body) = app.call(&api::CancelRedemption { id }, Some(&s.zhang_token), &json!({})).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("not_cancellable")));
-        let (status, mine) = app.get_as("/api/v1/redemptions/mine", Some(&s.zhang_token)).await;
+        let (status, mine) = app.fetch(&api::MyRedemptions { query: api::PageQuery { ..Default::default() } }, Some(&s.zhang_token)).await;
         assert_eq!(status, 200);
         assert_eq!(mine["items"][0]["status"], "fulfilled");
         assert!(mine["items"][0]["qr_token"].is_null());
@@ -382,20 +366,19 @@ db_tests! {
         assert_eq!(stock(&app, s.shop, soap).await, 8);
         assert_eq!(balance(&app, &s.zhang_token).await["available"], 70);
         let id = r["id"].as_i64().unwrap();
-        let path = format!("/api/v1/redemptions/{id}/cancel");
-        let (status, _) = post(&app, &path, &s.li_token, json!({})).await;
+        let path = api::CancelRedemption { id };
+        let (status, _) = app.call(&path, Some(&s.li_token), &json!({})).await;
         assert_eq!(status, 404, "not li's redemption");
-        let (status, cancelled) = post(&app, &path, &s.zhang_token, json!({})).await;
+        let (status, cancelled) = app.call(&path, Some(&s.zhang_token), &json!({})).await;
         assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")));
-        let (status, _) = post(&app, &path, &s.zhang_token, json!({})).await;
+        let (status, _) = app.call(&path, Some(&s.zhang_token), &json!({})).await;
         assert_eq!(status, 200, "cancelling again is a retried tap");
         assert_eq!(stock(&app, s.shop, soap).await, 10);
         let b = balance(&app, &s.zhang_token).await;
         assert_eq!((b["available"].as_i64(), b["pending"].as_i64()), (Some(100), Some(0)));
-        let (status, gone) = post(&app, "/api/v1/shop/scan", &s.keeper,
-            json!({"qr_token": r["qr_token"]})).await;
+        let (status, gone) = app.call(&api::Scan, Some(&s.keeper), &json!({"qr_token": r["qr_token"]})).await;
         assert_eq!((status, gone["code"].as_str()), (410, Some("expired")));
-        let (status, _) = post(&app, &format!("/api/v1/shop/redemptions/{id}/fulfil"), &s.keeper, json!({})).await;
+        let (status, _) = app.call(&api::FulfilRedemption { id }, Some(&s.keeper), &json!({})).await;
         assert_eq!(status, 410);
         app.assert_ledger_balanced().await;
     }
@@ -406,12 +389,11 @@ db_tests! {
         award(&app, &s, s.zhang, 100).await;
         let (_, r) = redeem(&app, &s.zhang_token, s.shop, soap, 1).await;
         sqlx::query("UPDATE redemptions SET expires_at = 0").execute(app.db.writer()).await.unwrap();
-        let (status, body) = post(&app, "/api/v1/shop/scan", &s.keeper,
-            json!({"short_code": r["short_code"]})).await;
+        let (status, body) = app.call(&api::Scan, Some(&s.keeper), &json!({"short_code": r["short_code"]})).await;
         assert_eq!((status, body["code"].as_str()), (410, Some("expired")), "{body}");
         assert_eq!(stock(&app, s.shop, soap).await, 10);
         assert_eq!(balance(&app, &s.zhang_token).await["available"], 100);
-        let (status, _) = post(&app, &format!("/api/v1/shop/redemptions/{}/fulfil", r["id"]), &s.keeper, json!({})).await;
+        let (status, _) = app.call(&api::FulfilRedemption { id: r["id"].as_i64().unwrap() }, Some(&s.keeper), &json!({})).await;
         assert_eq!(status, 410);
         app.assert_ledger_balanced().await;
     }
@@ -421,12 +403,10 @@ db_tests! {
         let oil = goods(&app, &s, "食用油", 10, 10).await;
         award(&app, &s, s.zhang, 500).await;
         for qty in [json!(0), json!(-1), json!(1_000_000_000_000i64), json!(1.5), json!("2")] {
-            let (status, body) = post(&app, "/api/v1/redemptions", &s.zhang_token,
-                json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": qty}]})).await;
+            let (status, body) = app.call(&api::Reserve, Some(&s.zhang_token), &json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": qty}]})).await;
             assert_eq!(status, 400, "qty {qty}: {body}");
         }
-        let (status, _) = post(&app, "/api/v1/redemptions", &s.zhang_token,
-            json!({"shop_id": s.shop, "items": []})).await;
+        let (status, _) = app.call(&api::Reserve, Some(&s.zhang_token), &json!({"shop_id": s.shop, "items": []})).await;
         assert_eq!(status, 400);
         // A staff account without a village does not redeem; a shop of another village does not serve 柳村.
         let (status, _) = redeem(&app, &s.keeper, s.shop, oil, 1).await;
@@ -440,31 +420,30 @@ db_tests! {
         let last = tampered.len() - 1;
         tampered[last] = if tampered[last] == b'0' { b'1' } else { b'0' };
         for forged in [String::from_utf8(tampered).unwrap(), "JF1.00000000000000000000000000000000.00000000000000000000000000000000".into(), "hello".into()] {
-            let (status, body) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({"qr_token": forged})).await;
+            let (status, body) = app.call(&api::Scan, Some(&s.keeper), &json!({"qr_token": forged})).await;
             assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
         }
-        let (status, _) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({"short_code": "ZZZZZZZZ"})).await;
+        let (status, _) = app.call(&api::Scan, Some(&s.keeper), &json!({"short_code": "ZZZZZZZZ"})).await;
         assert_eq!(status, 404);
-        let (status, _) = post(&app, "/api/v1/shop/scan", &s.keeper, json!({})).await;
+        let (status, _) = app.call(&api::Scan, Some(&s.keeper), &json!({})).await;
         assert_eq!(status, 400);
         // The price changes between viewing (10) and redeeming: the reservation takes the new
         // price (20) and says so; a later change (30) does not touch it.
         let update = |price: i64| json!({"points_price": price, "market_price_fen": 500, "per_person_limit": null, "active": true});
-        let (status, _) = app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{oil}"), Some(&s.admin), Some(&update(20))).await;
+        let (status, _) = app.call(&api::UpdateGoods { id: oil }, Some(&s.admin), &update(20)).await;
         assert_eq!(status, 200);
-        let (status, r) = post(&app, "/api/v1/redemptions", &s.zhang_token,
-            json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": 2, "seen_points": 10}]})).await;
+        let (status, r) = app.call(&api::Reserve, Some(&s.zhang_token), &json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": 2, "seen_points": 10}]})).await;
         assert_eq!(status, 201);
         assert_eq!((r["items"][0]["unit_points"].as_i64(), r["points"].as_i64()), (Some(20), Some(40)));
         assert_eq!(r["items"][0]["price_changed_from"], 10, "the answer says the price changed");
-        let (_, mine) = app.get_as("/api/v1/redemptions/mine", Some(&s.zhang_token)).await;
+        let (_, mine) = app.fetch(&api::MyRedemptions { query: api::PageQuery { ..Default::default() } }, Some(&s.zhang_token)).await;
         assert_eq!(mine["items"][0]["items"][0].get("price_changed_from"), None, "only the reservation's answer says so");
-        app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{oil}"), Some(&s.admin), Some(&update(30))).await;
-        let (status, done) = post(&app, &format!("/api/v1/shop/redemptions/{}/fulfil", r["id"]), &s.keeper, json!({})).await;
+        app.call(&api::UpdateGoods { id: oil }, Some(&s.admin), &update(30)).await;
+        let (status, done) = app.call(&api::FulfilRedemption { id: r["id"].as_i64().unwrap() }, Some(&s.keeper), &json!({})).await;
         assert_eq!((status, done["points"].as_i64()), (200, Some(40)));
         // Inactive goods cannot be redeemed.
         let off = json!({"points_price": 30, "market_price_fen": 500, "per_person_limit": null, "active": false});
-        app.send(reqwest::Method::PUT, &format!("/api/v1/admin/goods/{oil}"), Some(&s.admin), Some(&off)).await;
+        app.call(&api::UpdateGoods { id: oil }, Some(&s.admin), &off).await;
         let (status, body) = redeem(&app, &s.zhang_token, s.shop, oil, 1).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("goods_unavailable")));
         let b = balance(&app, &s.zhang_token).await;
@@ -479,15 +458,14 @@ db_tests! {
         let body = json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": 1}]});
         let send = || async {
             let response = app
-                .client
-                .post(app.url("/api/v1/redemptions"))
-                .bearer_auth(&s.zhang_token)
-                .header("Idempotency-Key", "redeem-oil-1")
+                .request(&api::Reserve)
+                .token(&s.zhang_token)
+                .idempotency_key("redeem-oil-1")
                 .json(&body)
                 .send()
                 .await
                 .unwrap();
-            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+            (response.status, response.json())
         };
         let (a, b) = tokio::join!(send(), send());
         assert_eq!((a.0, b.0), (201, 201), "{a:?} {b:?}");
@@ -495,79 +473,77 @@ db_tests! {
         assert_eq!(balance(&app, &s.zhang_token).await["available"], 70);
         assert_eq!(stock(&app, s.shop, oil).await, 9);
         // Only keepers scan.
-        let (status, _) = post(&app, "/api/v1/shop/scan", &s.zhang_token,
-            json!({"qr_token": a.1["qr_token"]})).await;
+        let (status, _) = app.call(&api::Scan, Some(&s.zhang_token), &json!({"qr_token": a.1["qr_token"]})).await;
         assert_eq!(status, 403);
-        let (status, _) = post(&app, "/api/v1/shop/scan", &s.admin,
-            json!({"qr_token": a.1["qr_token"]})).await;
+        let (status, _) = app.call(&api::Scan, Some(&s.admin), &json!({"qr_token": a.1["qr_token"]})).await;
         assert_eq!(status, 403, "an admin is not the shop's keeper");
         app.assert_ledger_balanced().await;
     }
 
     async fn recycling_categories_are_the_countys(app) {
         let s = scene(&app).await;
-        let (status, list) = app.get_json(&format!("/api/v1/recycling/categories?region_code={LIUCUN}")).await;
+        let (status, list) = app.fetch(&api::ListCategories { query: api::CategoriesQuery { region_code: LIUCUN.to_string() } }, None).await;
         assert_eq!(status, 200);
         let names: Vec<(&str, i64)> = list.as_array().unwrap().iter()
             .map(|c| (c["name"].as_str().unwrap(), c["points_per_kg"].as_i64().unwrap())).collect();
         assert_eq!(names, [("废纸", 2), ("塑料瓶", 3), ("金属", 4), ("玻璃", 1), ("废旧电池/有害垃圾", 10), ("废旧家电", 2)]);
         let county = app.staff_token("13800138009", Role::CountyAdmin, "410783").await;
         let set = |code: &str, rate: i64, active: bool| json!({"county_code": "410783", "code": code, "name": "废纸（书本报纸）", "points_per_kg": rate, "active": active});
-        let (status, paper) = app.send(reqwest::Method::PUT, "/api/v1/admin/recycling/categories", Some(&county), Some(&set("paper", 3, true))).await;
+        let (status, paper) = app.call(&api::SetCategory, Some(&county), &set("paper", 3, true)).await;
         assert_eq!(status, 200, "{paper}");
         assert_eq!((paper["points_per_kg"].as_i64(), paper["county_code"].as_str()), (Some(3), Some("410783")));
-        let (status, glass) = app.send(reqwest::Method::PUT, "/api/v1/admin/recycling/categories", Some(&county), Some(&set("glass", 1, false))).await;
+        let (status, glass) = app.call(&api::SetCategory, Some(&county), &set("glass", 1, false)).await;
         assert_eq!(status, 200);
-        let (_, list) = app.get_json("/api/v1/recycling/categories?region_code=410783101").await;
+        let (_, list) = app.fetch(&api::ListCategories { query: api::CategoriesQuery { region_code: "410783101".into() } }, None).await;
         let list = list.as_array().unwrap();
         assert_eq!(list.len(), 6, "the county's paper and glass replace the shipped ones");
         let paper_row = list.iter().find(|c| c["code"] == "paper").unwrap();
         assert_eq!((paper_row["id"].clone(), paper_row["points_per_kg"].as_i64()), (paper["id"].clone(), Some(3)));
         assert_eq!(list.iter().find(|c| c["code"] == "glass").unwrap()["active"], false);
         // Another county still has the shipped rates.
-        let (_, other) = app.get_json("/api/v1/recycling/categories?region_code=410102").await;
+        let (_, other) = app.fetch(&api::ListCategories { query: api::CategoriesQuery { region_code: "410102".into() } }, None).await;
         assert_eq!(other.as_array().unwrap().iter().find(|c| c["code"] == "paper").unwrap()["points_per_kg"], 2);
         // A township admin is not the county's; bad rates, codes, names and counties are refused.
-        let (status, _) = app.send(reqwest::Method::PUT, "/api/v1/admin/recycling/categories", Some(&s.admin), Some(&set("paper", 5, true))).await;
+        let (status, _) = app.call(&api::SetCategory, Some(&s.admin), &set("paper", 5, true)).await;
         assert_eq!(status, 403);
         for bad in [set("paper", 0, true), set("paper", 1001, true), set("Paper!", 2, true),
                     json!({"county_code": "410783", "code": "x", "name": " ", "points_per_kg": 2, "active": true}),
                     json!({"county_code": "410783101", "code": "x", "name": "x", "points_per_kg": 2, "active": true})] {
-            let (status, body) = app.send(reqwest::Method::PUT, "/api/v1/admin/recycling/categories", Some(&county), Some(&bad)).await;
+            let (status, body) = app.call(&api::SetCategory, Some(&county), &bad).await;
             assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{bad}");
         }
-        let (status, _) = app.get_json("/api/v1/recycling/categories?region_code=41").await;
+        let (status, _) = app.fetch(&api::ListCategories { query: api::CategoriesQuery { region_code: "41".into() } }, None).await;
         assert_eq!(status, 400);
         assert_eq!(glass["active"], false);
     }
 
     async fn recycling_credits_the_floor_of_each_line_once(app) {
         let s = scene(&app).await;
-        let (_, list) = app.get_json(&format!("/api/v1/recycling/categories?region_code={LIUCUN}")).await;
+        let (_, list) = app.fetch(&api::ListCategories { query: api::CategoriesQuery { region_code: LIUCUN.to_string() } }, None).await;
         let id = |code: &str| list.as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["id"].as_i64().unwrap();
         let (paper, bottles, glass) = (id("paper"), id("plastic_bottles"), id("glass"));
         // The villager's member code is opaque and stable; the keeper names them by it or by phone.
-        let (status, code) = app.get_as("/api/v1/me/member-code", Some(&s.zhang_token)).await;
+        let (status, code) = app.fetch(&api::MyMemberCode, Some(&s.zhang_token)).await;
         assert_eq!(status, 200);
         let member = code["token"].as_str().unwrap().to_owned();
         let parts: Vec<&str> = member.split('.').collect();
         assert_eq!((parts[0], parts[1].len(), parts[2].len()), ("JFM1", 32, 32), "a random nonce and a MAC, nothing else");
         assert!(!member.contains("13900139001"));
-        assert_eq!(app.get_as("/api/v1/me/member-code", Some(&s.zhang_token)).await.1["token"], member.as_str());
-        let (status, who) = post(&app, "/api/v1/shop/identify", &s.keeper, json!({"shop_id": s.shop, "villager": {"member_code": member}})).await;
+        assert_eq!(app.fetch(&api::MyMemberCode, Some(&s.zhang_token)).await.1["token"], member.as_str());
+        let (status, who) = app.call(&api::Identify, Some(&s.keeper), &json!({"shop_id": s.shop, "villager": {"member_code": member}})).await;
         assert_eq!(status, 200, "{who}");
         assert_eq!((who["name"].as_str(), who["village_name"].as_str()), (Some("张*明"), Some("留村村委会")));
-        let (status, who) = post(&app, "/api/v1/shop/identify", &s.keeper, json!({"shop_id": s.shop, "villager": {"phone": "139 0013 9002"}})).await;
-        let (status_elsewhere, _) = post(&app, "/api/v1/shop/identify", &s.other_keeper, json!({"shop_id": s.other_shop, "villager": {"phone": "13900139002"}})).await;
+        let (status, who) = app.call(&api::Identify, Some(&s.keeper), &json!({"shop_id": s.shop, "villager": {"phone": "139 0013 9002"}})).await;
+        let (status_elsewhere, _) = app.call(&api::Identify, Some(&s.other_keeper), &json!({"shop_id": s.other_shop, "villager": {"phone": "13900139002"}})).await;
         assert_eq!(status_elsewhere, 404, "another village's keeper does not learn who is registered here");
         assert_eq!((status, who["name"].as_str()), (200, Some("李*海")));
         // 2,499 g of paper at 2/kg earns 4, 800 g of bottles at 3/kg earns 2, 499 g of glass at 1/kg nothing.
         let body = json!({"shop_id": s.shop, "villager": {"member_code": member},
                           "lines": [{"category_id": paper, "grams": 2499}, {"category_id": bottles, "grams": 800}, {"category_id": glass, "grams": 499}]});
         let send = || async {
-            let response = app.client.post(app.url("/api/v1/shop/recycling")).bearer_auth(&s.keeper)
-                .header("Idempotency-Key", "weigh-zhang-1").json(&body).send().await.unwrap();
-            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+            let response = app.request(&api::DropOff).token(&s.keeper)
+                .idempotency_key("weigh-zhang-1").json(&body).send().await.unwrap();
+            (response.status, response.json())
         };
         let (a, b) = tokio::join!(send(), send());
         assert_eq!((a.0, b.0), (201, 201), "{a:?} {b:?}");
@@ -576,7 +552,7 @@ db_tests! {
         assert_eq!(points, [4, 2, 0]);
         assert_eq!((a.1["points"].as_i64(), a.1["villager_name"].as_str()), (Some(6), Some("张*明")));
         assert_eq!(balance(&app, &s.zhang_token).await["available"], 6);
-        let (_, history) = app.get_as("/api/v1/points/ledger", Some(&s.zhang_token)).await;
+        let (_, history) = app.fetch(&api::PointsHistory { query: api::PageQuery { ..Default::default() } }, Some(&s.zhang_token)).await;
         assert_eq!(history["items"][0]["label"], "废纸 2.499 公斤、塑料瓶 800 克、玻璃 499 克");
         assert_eq!(history["items"][0]["amount"], 6);
         // A drop-off that earns nothing is recorded, and moves no points.
@@ -590,7 +566,7 @@ db_tests! {
 
     async fn recycling_refuses_bad_input_and_the_wrong_people(app) {
         let s = scene(&app).await;
-        let (_, list) = app.get_json(&format!("/api/v1/recycling/categories?region_code={LIUCUN}")).await;
+        let (_, list) = app.fetch(&api::ListCategories { query: api::CategoriesQuery { region_code: LIUCUN.to_string() } }, None).await;
         let paper = list[0]["id"].as_i64().unwrap();
         let zhang = json!({"phone": "13900139001"});
         let weigh = |token: &str, villager: Value, lines: Value| {
@@ -609,15 +585,14 @@ db_tests! {
         }
         // A switched-off category is not weighed.
         let county = app.staff_token("13800138009", Role::CountyAdmin, "410783").await;
-        app.send(reqwest::Method::PUT, "/api/v1/admin/recycling/categories", Some(&county),
-            Some(&json!({"county_code": "410783", "code": "metal", "name": "金属", "points_per_kg": 4, "active": false}))).await;
-        let metal = app.get_json(&format!("/api/v1/recycling/categories?region_code={LIUCUN}")).await.1
+        app.call(&api::SetCategory, Some(&county), &json!({"county_code": "410783", "code": "metal", "name": "金属", "points_per_kg": 4, "active": false})).await;
+        let metal = app.fetch(&api::ListCategories { query: api::CategoriesQuery { region_code: LIUCUN.to_string() } }, None).await.1
             .as_array().unwrap().iter().find(|c| c["code"] == "metal").unwrap()["id"].as_i64().unwrap();
         let (status, _) = weigh(&s.keeper, zhang.clone(), json!([{"category_id": metal, "grams": 1000}])).await;
         assert_eq!(status, 400);
         let line = json!([{"category_id": paper, "grams": 1000}]);
         // Forged member codes, a redemption token, an unknown phone: not found; a bad phone: invalid_phone.
-        let (_, member) = app.get_as("/api/v1/me/member-code", Some(&s.zhang_token)).await;
+        let (_, member) = app.fetch(&api::MyMemberCode, Some(&s.zhang_token)).await;
         let mut forged = member["token"].as_str().unwrap().to_owned();
         forged.pop();
         forged.push('x');
@@ -641,13 +616,13 @@ db_tests! {
         }
         let (status, _) = drop_off(&app, &s.other_keeper, json!({"shop_id": s.other_shop, "villager": zhang, "lines": line})).await;
         assert_eq!(status, 404, "邻村's shop does not serve 柳村, and does not learn who lives there");
-        let (status, body) = post(&app, "/api/v1/shop/recycling", &s.keeper, json!({"shop_id": s.shop, "villager": zhang, "lines": line})).await;
+        let (status, body) = app.call(&api::DropOff, Some(&s.keeper), &json!({"shop_id": s.shop, "villager": zhang, "lines": line})).await;
         assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "no Idempotency-Key: {body}");
         // A keeper does not credit their own household (王五 lives with 张三明, household 0101).
         let csv = format!("name,phone,village_code,household\n王五,13900139005,{LIUCUN},0101\n");
         jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
         let wang: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613900139005'").fetch_one(app.db.reader()).await.unwrap();
-        let (status, _) = post(&app, &format!("/api/v1/admin/shops/{}/keepers", s.shop), &s.admin, json!({"user_id": wang})).await;
+        let (status, _) = app.call(&api::AddKeeper { id: s.shop }, Some(&s.admin), &json!({"user_id": wang})).await;
         assert_eq!(status, 200);
         let wang_token = app.villager_token("13900139005").await;
         let (status, body) = weigh(&wang_token, zhang.clone(), line.clone()).await;
@@ -664,19 +639,18 @@ db_tests! {
         let salt = goods(&app, &s, "食用盐", 5, 10).await;
         award(&app, &s, s.zhang, 100).await;
         award(&app, &s, s.li, 100).await;
-        let (_, a) = post(&app, "/api/v1/redemptions", &s.zhang_token,
-            json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": 1}, {"goods_id": salt, "qty": 2}]})).await;
+        let (_, a) = app.call(&api::Reserve, Some(&s.zhang_token), &json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": 1}, {"goods_id": salt, "qty": 2}]})).await;
         let (_, b) = redeem(&app, &s.li_token, s.shop, salt, 1).await;
         let (_, c) = redeem(&app, &s.li_token, s.shop, oil, 1).await;
         for r in [&a, &b] {
-            let (status, _) = post(&app, &format!("/api/v1/shop/redemptions/{}/fulfil", r["id"]), &s.keeper, json!({})).await;
+            let (status, _) = app.call(&api::FulfilRedemption { id: r["id"].as_i64().unwrap() }, Some(&s.keeper), &json!({})).await;
             assert_eq!(status, 200);
         }
         assert_eq!(c["status"], "reserved", "not handed over: not in the statement");
-        let (_, list) = app.get_json(&format!("/api/v1/recycling/categories?region_code={LIUCUN}")).await;
+        let (_, list) = app.fetch(&api::ListCategories { query: api::CategoriesQuery { region_code: LIUCUN.to_string() } }, None).await;
         let paper = list[0]["id"].as_i64().unwrap();
         drop_off(&app, &s.keeper2, json!({"shop_id": s.shop, "villager": {"phone": "13900139001"}, "lines": [{"category_id": paper, "grams": 3500}]})).await;
-        let (status, day) = app.get_as(&format!("/api/v1/shop/{}/today", s.shop), Some(&s.keeper)).await;
+        let (status, day) = app.fetch(&api::ShopToday { id: s.shop }, Some(&s.keeper)).await;
         assert_eq!(status, 200, "{day}");
         assert_eq!((day["redemptions"].as_i64(), day["points_collected"].as_i64()), (Some(2), Some(45)));
         let goods: Vec<(i64, i64, i64)> = day["goods"].as_array().unwrap().iter()
@@ -685,21 +659,21 @@ db_tests! {
         assert_eq!((day["dropoffs"].as_i64(), day["points_credited"].as_i64()), (Some(1), Some(7)));
         assert_eq!((day["recycling"][0]["grams"].as_i64(), day["recycling"][0]["name"].as_str()), (Some(3500), Some("废纸")));
         for token in [&s.zhang_token, &s.other_keeper] {
-            let (status, _) = app.get_as(&format!("/api/v1/shop/{}/today", s.shop), Some(token)).await;
+            let (status, _) = app.fetch(&api::ShopToday { id: s.shop }, Some(token)).await;
             assert_eq!(status, 403);
         }
-        assert_eq!(app.get_as(&format!("/api/v1/shop/{}/today", s.shop), Some(&s.admin)).await.0, 200);
+        assert_eq!(app.fetch(&api::ShopToday { id: s.shop }, Some(&s.admin)).await.0, 200);
         // A keeper whose role is revoked reads nothing more.
         let k2: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613800138102'").fetch_one(app.db.reader()).await.unwrap();
-        assert_eq!(app.get_as("/api/v1/shop/kept", Some(&s.keeper2)).await.1.as_array().unwrap().len(), 1);
-        let (status, _) = app.send(reqwest::Method::DELETE, &format!("/api/v1/admin/users/{k2}/roles/keeper/{LIUCUN}"), Some(&s.admin), None).await;
+        assert_eq!(app.fetch(&api::KeptShops, Some(&s.keeper2)).await.1.as_array().unwrap().len(), 1);
+        let (status, _) = app.fetch(&api::RevokeRole { id: k2, role: "keeper".into(), region_code: LIUCUN.to_string() }, Some(&s.admin)).await;
         assert_eq!(status, 200);
-        assert_eq!(app.get_as(&format!("/api/v1/shop/{}/today", s.shop), Some(&s.keeper2)).await.0, 403);
-        assert_eq!(app.get_as("/api/v1/shop/kept", Some(&s.keeper2)).await.1, json!([]));
-        assert_eq!(app.get_as("/api/v1/shop/999999/today", Some(&s.admin)).await.0, 404);
+        assert_eq!(app.fetch(&api::ShopToday { id: s.shop }, Some(&s.keeper2)).await.0, 403);
+        assert_eq!(app.fetch(&api::KeptShops, Some(&s.keeper2)).await.1, json!([]));
+        assert_eq!(app.fetch(&api::ShopToday { id: 999999 }, Some(&s.admin)).await.0, 404);
         // The month's statement: the township admin sees both shops of the township.
         let month = &day["date"].as_str().unwrap()[..7];
-        let (status, st) = app.get_as(&format!("/api/v1/shop/settlements?month={month}"), Some(&s.admin)).await;
+        let (status, st) = app.fetch(&api::ShopSettlements { query: api::SettlementsQuery { month: month.to_string(), ..Default::default() } }, Some(&s.admin)).await;
         assert_eq!(status, 200, "{st}");
         let shops = st["shops"].as_array().unwrap();
         assert_eq!(shops.len(), 2);
@@ -707,32 +681,34 @@ db_tests! {
                    (Some(s.shop), Some(2), Some(45), Some(2250)));
         assert_eq!((shops[1]["redemptions"].as_i64(), shops[1]["market_value_fen"].as_i64()), (Some(0), Some(0)));
         // The other keeper sees only their own shop; a villager none.
-        let (_, theirs) = app.get_as(&format!("/api/v1/shop/settlements?month={month}"), Some(&s.other_keeper)).await;
+        let (_, theirs) = app.fetch(&api::ShopSettlements { query: api::SettlementsQuery { month: month.to_string(), ..Default::default() } }, Some(&s.other_keeper)).await;
         assert_eq!(theirs["shops"].as_array().unwrap().len(), 1);
         assert_eq!(theirs["shops"][0]["shop_id"].as_i64(), Some(s.other_shop));
-        let (_, none) = app.get_as(&format!("/api/v1/shop/settlements?month={month}"), Some(&s.zhang_token)).await;
+        let (_, none) = app.fetch(&api::ShopSettlements { query: api::SettlementsQuery { month: month.to_string(), ..Default::default() } }, Some(&s.zhang_token)).await;
         assert_eq!(none["shops"], json!([]));
         // Another month is empty; bad months and formats are refused.
-        let (_, old) = app.get_as("/api/v1/shop/settlements?month=2020-01", Some(&s.admin)).await;
+        let (_, old) = app.fetch(&api::ShopSettlements { query: api::SettlementsQuery { month: "2020-01".into(), ..Default::default() } }, Some(&s.admin)).await;
         assert_eq!(old["shops"][0]["points"], 0);
         for bad in ["month=2026-13", "month=2026-1", "month=", "month=2026-11&format=pdf", ""] {
-            let (status, _) = app.get_as(&format!("/api/v1/shop/settlements?{bad}"), Some(&s.admin)).await;
+            let settlements = common::with_raw_query(api::ShopSettlements { query: api::SettlementsQuery::default() }, &format!("?{bad}"));
+            let (status, _) = app.fetch(&settlements, Some(&s.admin)).await;
             assert_eq!(status, 400, "{bad}");
         }
         // CSV and XLSX downloads.
-        let csv = app.client.get(app.url(&format!("/api/v1/shop/settlements?month={month}&format=csv"))).bearer_auth(&s.admin).send().await.unwrap();
-        assert_eq!(csv.status(), 200);
-        assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
-        assert_eq!(csv.headers()["content-disposition"].to_str().unwrap(), format!("attachment; filename=\"settlement-{month}.csv\""));
-        let text = csv.text().await.unwrap();
+        let file = |format: &str| api::ShopSettlements { query: api::SettlementsQuery { month: month.to_string(), format: Some(format.into()) } };
+        let csv = app.request(&file("csv")).token(&s.admin).send().await.unwrap();
+        assert_eq!(csv.status, 200);
+        assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+        assert_eq!(csv.headers["content-disposition"].to_str().unwrap(), format!("attachment; filename=\"settlement-{month}.csv\""));
+        let text = csv.text();
         let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
         assert_eq!(lines.len(), 1 + 3 + 1, "header, two goods and a total, the empty shop's total");
         assert_eq!(lines[1], format!("{month},柳村积分超市,{LIUCUN},留村村委会,食用油,1,30,15.00"));
         assert_eq!(lines[3], format!("{month},柳村积分超市,{LIUCUN},留村村委会,合计（2 笔兑换）Total,4,45,22.50"));
-        let xlsx = app.client.get(app.url(&format!("/api/v1/shop/settlements?month={month}&format=xlsx"))).bearer_auth(&s.admin).send().await.unwrap();
-        assert_eq!(xlsx.status(), 200);
-        assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        assert!(xlsx.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+        let xlsx = app.request(&file("xlsx")).token(&s.admin).send().await.unwrap();
+        assert_eq!(xlsx.status, 200);
+        assert_eq!(xlsx.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        assert!(xlsx.body.starts_with(b"PK\x03\x04"));
         app.assert_ledger_balanced().await;
     }
 
@@ -751,7 +727,7 @@ db_tests! {
         assert_eq!(stock(&app, s.shop, soap).await, 9);
         let b = balance(&app, &s.zhang_token).await;
         assert_eq!((b["available"].as_i64(), b["pending"].as_i64()), (Some(85), Some(15)));
-        let (_, mine) = app.get_as("/api/v1/redemptions/mine", Some(&s.zhang_token)).await;
+        let (_, mine) = app.fetch(&api::MyRedemptions { query: api::PageQuery { ..Default::default() } }, Some(&s.zhang_token)).await;
         let statuses: Vec<&str> = mine["items"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
         assert_eq!(statuses, ["reserved", "expired"]);
         assert_eq!(mine["items"][1]["qr_token"], Value::Null);
@@ -763,17 +739,16 @@ db_tests! {
         let s = scene(&app).await;
         let photo = app.upload_photo(&s.admin, 7).await;
         let private = app.upload_photo(&s.admin, 8).await;
-        let (status, body) = post(&app, &format!("/api/v1/admin/shops/{}/goods", s.shop), &s.admin,
-            json!({"name": "洗衣粉", "points_price": 20, "market_price_fen": 1500, "stock": 5, "per_person_limit": null, "photo_id": photo})).await;
+        let (status, body) = app.call(&api::CreateGoods { id: s.shop }, Some(&s.admin), &json!({"name": "洗衣粉", "points_price": 20, "market_price_fen": 1500, "stock": 5, "per_person_limit": null, "photo_id": photo})).await;
         assert_eq!(status, 201, "{body}");
-        for path in [format!("/api/v1/media/{photo}/thumb"), format!("/api/v1/media/{photo}")] {
+        for path in [api::GetMediaThumb { id: photo }.url_path(), api::GetMedia { id: photo }.url_path()] {
             let response = app.client.get(app.url(&path)).send().await.unwrap();
             assert_eq!(response.status(), 200, "{path} without signing in");
             assert_eq!(response.headers()["content-type"], "image/jpeg");
-            let (status, _) = app.get_as(&path, Some(&s.zhang_token)).await;
+            let status = app.client.get(app.url(&path)).bearer_auth(&s.zhang_token).send().await.unwrap().status().as_u16();
             assert_eq!(status, 200);
         }
-        assert_eq!(app.get_as(&format!("/api/v1/media/{private}/thumb"), None).await.0, 401);
-        assert_eq!(app.get_as(&format!("/api/v1/media/{private}/thumb"), Some(&s.zhang_token)).await.0, 404);
+        assert_eq!(app.fetch(&api::GetMediaThumb { id: private }, None).await.0, 401);
+        assert_eq!(app.fetch(&api::GetMediaThumb { id: private }, Some(&s.zhang_token)).await.0, 404);
     }
 }

@@ -6,6 +6,8 @@
 
 mod common;
 
+use jifen_shared::api;
+
 use std::time::{Duration, Instant};
 
 use common::fake_tencent_sms::{self, FakeTencentSms};
@@ -39,17 +41,13 @@ async fn tencent_app(
 }
 
 async fn send(app: &common::TestApp) -> (u16, serde_json::Value) {
-    app.post_json(
-        "/api/v1/auth/otp/send",
-        None,
-        &json!({"phone": "13800138000"}),
-    )
-    .await
+    app.call(&api::OtpSendCode, None, &json!({"phone": "13800138000"}))
+        .await
 }
 
 async fn verify(app: &common::TestApp, code: &str) -> (u16, serde_json::Value) {
-    app.post_json(
-        "/api/v1/auth/otp/verify",
+    app.call(
+        &api::OtpVerifyCode,
         None,
         &json!({"phone": PHONE, "code": code}),
     )
@@ -112,8 +110,7 @@ db_tests! {
     async fn an_unregistered_phone_costs_no_sms(backend = backend) {
         let fake = FakeTencentSms::start().await;
         let Some(app) = tencent_app(backend, &fake, |_| {}).await else { return };
-        let (status, _) = app
-            .post_json("/api/v1/auth/otp/send", None, &json!({"phone": "13900139000"}))
+        let (status, _) = app.call(&api::OtpSendCode, None, &json!({"phone": "13900139000"}))
             .await;
         assert_eq!(status, 202);
         assert_eq!(fake.requests(), 0, "nothing went to the gateway");

@@ -5,6 +5,8 @@
 
 mod common;
 
+use jifen_shared::api;
+
 use std::time::{Duration, Instant};
 
 use common::fake_wechat::{self, FakeWechat};
@@ -24,7 +26,7 @@ async fn with_wechat(backend: Backend, secret: &str) -> Option<(TestApp, FakeWec
         s.wechat_api_base = base;
         s.wechat = Some(WechatCredentials {
             appid: fake_wechat::APPID.into(),
-            secret,
+            secret: secret.into(),
         });
     })
     .await?;
@@ -37,7 +39,7 @@ async fn with_wechat(backend: Backend, secret: &str) -> Option<(TestApp, FakeWec
 }
 
 async fn wechat(app: &TestApp, code: &str) -> (u16, serde_json::Value) {
-    app.post_json("/api/v1/auth/wechat", None, &json!({"code": code}))
+    app.call(&api::WechatSignIn, None, &json!({"code": code}))
         .await
 }
 
@@ -51,13 +53,13 @@ async fn bind(app: &TestApp, fake: &FakeWechat) -> serde_json::Value {
         .expect("a bind token")
         .to_owned();
     let (status, _) = app
-        .post_json("/api/v1/auth/otp/send", None, &json!({"phone": PHONE}))
+        .call(&api::OtpSendCode, None, &json!({"phone": PHONE}))
         .await;
     assert_eq!(status, 202);
     let code = app.last_code(PHONE).unwrap();
     let (status, tokens) = app
-        .post_json(
-            "/api/v1/auth/wechat/bind",
+        .call(
+            &api::WechatBindPhone,
             None,
             &json!({"bind_token": bind_token, "phone": "138 0013 8000", "code": code}),
         )
@@ -94,7 +96,7 @@ macro_rules! wechat_tests {
 
 wechat_tests! {
     async fn an_unknown_wechat_user_binds_with_an_sms_code_then_signs_in_directly(app, fake) {
-        let (_, methods) = app.get_json("/api/v1/auth/methods").await;
+        let (_, methods) = app.fetch(&api::LoginMethodsOf, None).await;
         assert_eq!(methods, json!({"wechat_appid": fake_wechat::APPID}));
         let tokens = bind(&app, &fake).await;
         assert_eq!(tokens["user"]["name"], "张三");
@@ -103,7 +105,7 @@ wechat_tests! {
         assert_eq!(status, 200, "{session}");
         assert_eq!(session["user"]["id"], tokens["user"]["id"]);
         let access = session["access_token"].as_str().unwrap();
-        let (status, me) = app.get_as("/api/v1/me", Some(access)).await;
+        let (status, me) = app.fetch(&api::GetMe, Some(access)).await;
         assert_eq!((status, me["name"].as_str()), (200, Some("张三")));
         // Another WeChat user binding the same phone takes the binding over.
         let other = "oOtherUser000000000000000001";
@@ -114,10 +116,9 @@ wechat_tests! {
             .execute(app.db.writer())
             .await
             .unwrap();
-        app.post_json("/api/v1/auth/otp/send", None, &json!({"phone": PHONE})).await;
+        app.call(&api::OtpSendCode, None, &json!({"phone": PHONE})).await;
         let code = app.last_code(PHONE).unwrap();
-        let (status, _) = app
-            .post_json("/api/v1/auth/wechat/bind", None, &json!({"bind_token": bind_token, "phone": PHONE, "code": code}))
+        let (status, _) = app.call(&api::WechatBindPhone, None, &json!({"bind_token": bind_token, "phone": PHONE, "code": code}))
             .await;
         assert_eq!(status, 200);
         let (_, first_again) = wechat(&app, &fake.issue_code(OPENID)).await;
@@ -147,15 +148,14 @@ wechat_tests! {
         // The same code from another browser (a shared or overlooked callback URL): WeChat is
         // asked again and refuses it.
         let elsewhere = app
-            .client
-            .post(app.url("/api/v1/auth/wechat"))
+            .request(&api::WechatSignIn)
             .header("user-agent", "SomeoneElse/1.0")
             .json(&json!({"code": code}))
             .send()
             .await
             .unwrap();
-        assert_eq!(elsewhere.status(), 401);
-        let body: serde_json::Value = elsewhere.json().await.unwrap();
+        assert_eq!(elsewhere.status, 401);
+        let body: serde_json::Value = elsewhere.json();
         assert_eq!(body["code"], "wechat_code_invalid");
     }
 
@@ -179,7 +179,7 @@ wechat_tests! {
             let (status, body) = wechat(&app, code).await;
             assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{code:?}");
         }
-        let (status, _) = app.post_json("/api/v1/auth/wechat", None, &json!({})).await;
+        let (status, _) = app.call(&api::WechatSignIn, None, &json!({})).await;
         assert_eq!(status, 400);
         // WeChat down.
         let code = fake.issue_code(OPENID);
@@ -191,16 +191,16 @@ wechat_tests! {
     async fn bind_tokens_and_access_tokens_do_not_pass_for_each_other(app, fake) {
         let (_, body) = wechat(&app, &fake.issue_code(OPENID)).await;
         let bind_token = body["bind_token"].as_str().unwrap().to_owned();
-        let (status, body) = app.get_as("/api/v1/me", Some(&bind_token)).await;
+        let (status, body) = app.fetch(&api::GetMe, Some(&bind_token)).await;
         assert_eq!((status, body["code"].as_str()), (401, Some("unauthenticated")));
 
-        app.post_json("/api/v1/auth/otp/send", None, &json!({"phone": PHONE})).await;
+        app.call(&api::OtpSendCode, None, &json!({"phone": PHONE})).await;
         let code = app.last_code(PHONE).unwrap();
         let wrong = if code == "000000" { "111111" } else { "000000" };
         let attempt = |token: String, code: String| {
             let app = &app;
             async move {
-                app.post_json("/api/v1/auth/wechat/bind", None, &json!({"bind_token": token, "phone": PHONE, "code": code}))
+                app.call(&api::WechatBindPhone, None, &json!({"bind_token": token, "phone": PHONE, "code": code}))
                     .await
             }
         };
@@ -219,7 +219,7 @@ wechat_tests! {
         assert_eq!((status, tokens["user"]["name"].as_str()), (200, Some("张三")), "{tokens}");
         // Spent: the same bind token cannot re-point the WeChat account to another phone.
         sqlx::query("UPDATE otp_codes SET created_at = created_at - 120000").execute(app.db.writer()).await.unwrap();
-        app.post_json("/api/v1/auth/otp/send", None, &json!({"phone": PHONE})).await;
+        app.call(&api::OtpSendCode, None, &json!({"phone": PHONE})).await;
         let again = app.last_code(PHONE).unwrap();
         let (status, body) = attempt(bind_token, again).await;
         assert_eq!((status, body["code"].as_str()), (401, Some("invalid_token")));
@@ -243,7 +243,7 @@ mod misconfigured {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn without_credentials_wechat_sign_in_is_off() {
         let app = common::spawn_app(Backend::Sqlite).await.unwrap();
-        let (_, methods) = app.get_json("/api/v1/auth/methods").await;
+        let (_, methods) = app.fetch(&api::LoginMethodsOf, None).await;
         assert_eq!(methods, json!({"wechat_appid": null}));
         let (status, body) = wechat(&app, "0123456789abcdef").await;
         assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));

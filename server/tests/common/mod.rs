@@ -14,9 +14,11 @@ pub mod fake_wechat;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use jifen_server::client::{ApiClient, Refused, Request};
 use jifen_server::config::Settings;
-use jifen_server::http::Application;
+use jifen_server::startup::Application;
 use jifen_server::storage::Db;
+use jifen_shared::api::{self, Endpoint};
 use sqlx::{Connection, Executor};
 
 /// The national NBS files in `../shared/data/divisions` beside the repository (or
@@ -178,11 +180,69 @@ pub struct TestApp {
     pub web_dir: PathBuf,
     /// The SMS codes the app sent.
     pub sms: std::sync::Arc<RecordingSms>,
+    /// The app's API through the endpoint declarations.
+    pub api: ApiClient,
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// A request to `endpoint` with its declared method, to finish and send (headers, raw
+    /// bodies, cookies).
+    pub fn request<E: Endpoint>(&self, endpoint: &E) -> Request<E> {
+        self.api.request(endpoint)
+    }
+
+    /// Sends `endpoint` with its declared method and any JSON `body` (also what a form would
+    /// never send), as the person of `token` or nobody; (status, JSON body or null).
+    pub async fn call<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        // The body first, then the token: the headers in the order the path-based helpers sent.
+        let answer = self
+            .request(endpoint)
+            .json(body)
+            .maybe_token(token)
+            .send()
+            .await
+            .expect("request");
+        (answer.status, answer.json())
+    }
+
+    /// Sends `endpoint` with its declared method and no body, as the person of `token` or
+    /// nobody; (status, JSON body or null).
+    pub async fn fetch<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        token: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        let answer = self
+            .request(endpoint)
+            .maybe_token(token)
+            .send()
+            .await
+            .expect("request");
+        (answer.status, answer.json())
+    }
+
+    /// Sends `endpoint` with its declared body as the person of `token`: the declared answer,
+    /// or the refusal (status, code, body).
+    pub async fn send<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        token: &str,
+        body: &E::Body,
+    ) -> Result<E::Response, Refused> {
+        let mut request = self.request(endpoint).token(token);
+        if serde_json::to_value(body).is_ok_and(|v| !v.is_null()) {
+            request = request.body(body);
+        }
+        request.send().await.expect("request").decode()
     }
 
     /// GET `path` and return (status, JSON body).
@@ -196,47 +256,6 @@ impl TestApp {
         let status = response.status().as_u16();
         let body = response.json().await.expect("JSON body");
         (status, body)
-    }
-
-    /// POST `body` as JSON to `path` with an optional bearer token; (status, JSON body or null).
-    pub async fn post_json(
-        &self,
-        path: &str,
-        token: Option<&str>,
-        body: &serde_json::Value,
-    ) -> (u16, serde_json::Value) {
-        self.send(reqwest::Method::POST, path, token, Some(body))
-            .await
-    }
-
-    /// GET `path` with an optional bearer token; (status, JSON body or null).
-    pub async fn get_as(&self, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
-        self.send(reqwest::Method::GET, path, token, None).await
-    }
-
-    /// Sends `method` to `path` with an optional bearer token and JSON body; (status, JSON
-    /// body or null).
-    pub async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<&serde_json::Value>,
-    ) -> (u16, serde_json::Value) {
-        let mut request = self.client.request(method, self.url(path));
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
-        )
     }
 
     /// Creates a staff account with `role` over `region` (as `jifen create-admin` does) and
@@ -286,8 +305,8 @@ impl TestApp {
     /// Signs in with a password; returns the tokens' JSON.
     pub async fn login(&self, phone: &str, password: &str) -> serde_json::Value {
         let (status, body) = self
-            .post_json(
-                "/api/v1/auth/password",
+            .call(
+                &api::PasswordSignIn,
                 None,
                 &serde_json::json!({"phone": phone, "password": password}),
             )
@@ -307,16 +326,16 @@ impl TestApp {
 
     /// A registered villager's access token, signed in with an SMS code (`phone`: 11 digits).
     pub async fn villager_token(&self, phone: &str) -> String {
-        self.post_json(
-            "/api/v1/auth/otp/send",
+        self.call(
+            &api::OtpSendCode,
             None,
             &serde_json::json!({"phone": phone}),
         )
         .await;
         let code = self.last_code(&format!("+86{phone}")).expect("an SMS code");
         let (status, tokens) = self
-            .post_json(
-                "/api/v1/auth/otp/verify",
+            .call(
+                &api::OtpVerifyCode,
                 None,
                 &serde_json::json!({"phone": phone, "code": code}),
             )
@@ -335,21 +354,14 @@ impl TestApp {
         bytes: &[u8],
     ) -> (u16, serde_json::Value) {
         let (form_type, body) = multipart_form("file", filename, content_type, bytes);
-        let mut request = self
-            .client
-            .post(self.url("/api/v1/media"))
-            .header("content-type", form_type)
-            .body(body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
-        )
+        let answer = self
+            .request(&api::UploadMedia)
+            .bytes(&form_type, body)
+            .maybe_token(token)
+            .send()
+            .await
+            .expect("request");
+        (answer.status, answer.json())
     }
 
     /// Uploads a small JPEG whose picture is decided by `seed` (the same seed, the same
@@ -360,6 +372,33 @@ impl TestApp {
             .await;
         assert_eq!(status, 201, "{media}");
         media["id"].as_i64().unwrap()
+    }
+
+    /// The points the person of `token` may spend (`available` of their balance).
+    pub async fn available_points(&self, token: &str) -> i64 {
+        let (_, balance) = self.fetch(&api::GetBalance, Some(token)).await;
+        balance["available"].as_i64().unwrap()
+    }
+
+    /// Acts on service order `id` as the person of `token`: `action` is `claim`, `release`,
+    /// `complete`, `cancel` or `rate` (`POST /services/orders/{id}/{action}`), with any JSON
+    /// `body`; (status, JSON body or null).
+    pub async fn act_on_order(
+        &self,
+        token: &str,
+        id: i64,
+        action: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let (token, body) = (Some(token), &body);
+        match action {
+            "claim" => self.call(&api::ClaimOrder { id }, token, body).await,
+            "release" => self.call(&api::ReleaseOrder { id }, token, body).await,
+            "complete" => self.call(&api::CompleteOrder { id }, token, body).await,
+            "cancel" => self.call(&api::CancelOrder { id }, token, body).await,
+            "rate" => self.call(&api::RateOrder { id }, token, body).await,
+            _ => panic!("no order action {action:?}"),
+        }
     }
 
     /// Asserts the ledger's invariants (`jifen_server::ledger::check_invariants`): every test
@@ -376,6 +415,40 @@ impl TestApp {
                 .expect("import");
             assert!(report.errors.is_empty());
         }
+    }
+}
+
+/// `endpoint` with its declared query (if any) replaced by `raw`, sent exactly as written after
+/// the path: for the queries a form never sends, e.g.
+/// `with_raw_query(api::ShopSettlements { query: Default::default() }, "?month=2026-13")`;
+/// `"?"` is an empty query, `""` none at all (a required field left out).
+pub fn with_raw_query<E: Endpoint>(endpoint: E, raw: &str) -> RawQuery<E> {
+    RawQuery {
+        endpoint,
+        raw: raw.to_owned(),
+    }
+}
+
+/// An endpoint sent with a raw query string ([`with_raw_query`]); otherwise the same
+/// declaration (method, body, answer).
+#[derive(Debug, Clone)]
+pub struct RawQuery<E> {
+    endpoint: E,
+    raw: String,
+}
+
+impl<E: Endpoint> Endpoint for RawQuery<E> {
+    const METHOD: api::Method = E::METHOD;
+    const TEMPLATE: &'static str = E::TEMPLATE;
+    const IDEMPOTENT: bool = E::IDEMPOTENT;
+    type Body = E::Body;
+    type Response = E::Response;
+
+    fn path(&self) -> String {
+        let path = self.endpoint.path();
+        // A declared query is form-encoded: its first `?` is where it starts.
+        let path = path.split_once('?').map_or(path.as_str(), |(path, _)| path);
+        format!("{path}{}", self.raw)
     }
 }
 
@@ -415,7 +488,7 @@ async fn start(
     std::fs::create_dir_all(&web_dir).unwrap();
     let mut settings = Settings::defaults();
     settings.bind = "127.0.0.1:0".parse().unwrap();
-    settings.database_url = test_db.url.clone();
+    settings.database_url = test_db.url.clone().into();
     settings.data_dir = test_db.dir().join("data");
     settings.web_dir = web_dir.clone();
     configure(&mut settings);
@@ -441,6 +514,7 @@ async fn start(
         .build()
         .unwrap();
     Some(TestApp {
+        api: ApiClient::new(client.clone(), address.clone()),
         address,
         client,
         db,
