@@ -217,13 +217,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             seed,
             villages,
         } => {
-            let keys = crate::auth::keys::Keys::load(
-                settings
-                    .jwt_secret
-                    .as_ref()
-                    .map(crate::config::Secret::expose),
-                &settings.data_dir,
-            )?;
+            let keys = crate::auth::keys::Keys::from_settings(&settings)?;
             let options = crate::demo::simulate::SimulateOptions {
                 base_url: url,
                 days,

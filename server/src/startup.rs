@@ -239,13 +239,7 @@ impl Application {
             .mask_unmatched_patterns("UNMATCHED")
             .build()
             .map_err(|e| anyhow::anyhow!("cannot set up metrics: {e}"))?;
-        let keys = crate::auth::keys::Keys::load(
-            settings
-                .jwt_secret
-                .as_ref()
-                .map(crate::config::Secret::expose),
-            &settings.data_dir,
-        )?;
+        let keys = crate::auth::keys::Keys::from_settings(&settings)?;
         let wechat = match &settings.wechat {
             Some(credentials) => Some(crate::auth::wechat::Wechat::new(
                 &settings.wechat_api_base,

@@ -7,7 +7,7 @@
 //! in the browser), the native client (`jifen_server::client`, reqwest: `jifen simulate`, the
 //! benchmarks and the integration tests) send a declaration with a body of its
 //! [`Endpoint::Body`] and decode its [`Endpoint::Response`]. The server registers its handlers
-//! under the same templates, and `server/tests/endpoints.rs` fails when a declared endpoint is
+//! under the same templates, and `server/tests/ops.rs` (`every_declared_endpoint_is_routed_as_declared`) fails when a declared endpoint is
 //! not routed, a routed one is not declared, or the served OpenAPI document disagrees on the
 //! method, the `Idempotency-Key` or the body and answer types.
 //!
@@ -105,11 +105,15 @@ pub struct EndpointInfo {
 }
 
 /// `path` with `query` form-encoded after a `?` (nothing when every field is absent).
+///
+/// Panics if `Q` is not a flat struct of strings, numbers and options (a declaration's query
+/// type always is; the tests encode each kind), rather than send a request without its filters.
 pub fn with_query<Q: Serialize>(path: String, query: &Q) -> String {
-    // A query type is a flat struct of strings, numbers and options: encoding cannot fail.
-    match serde_urlencoded::to_string(query) {
-        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
-        _ => path,
+    let query = serde_urlencoded::to_string(query).expect("a query type is a flat struct");
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
     }
 }
 
@@ -431,6 +435,35 @@ mod tests {
             }
             .path(),
             "/points/ledger"
+        );
+    }
+
+    #[test]
+    fn queries_are_form_encoded() {
+        let people = ListPeople {
+            query: PeopleQuery {
+                region_code: Some("410783101230".into()),
+                phone: Some("+86 138".into()),
+                q: Some("张 三&".into()),
+                ..PeopleQuery::default()
+            },
+        };
+        assert_eq!(
+            people.path(),
+            "/admin/people?region_code=410783101230&phone=%2B86+138&q=%E5%BC%A0+%E4%B8%89%26"
+        );
+        let overview = ReportOverview {
+            query: OverviewQuery {
+                region_code: "410783".into(),
+                from: Some("2026-11-01".into()),
+                format: Some("csv".into()),
+                table: Some("points".into()),
+                ..OverviewQuery::default()
+            },
+        };
+        assert_eq!(
+            overview.url_path(),
+            "/api/v1/admin/reports/overview?region_code=410783&from=2026-11-01&format=csv&table=points"
         );
     }
 

@@ -326,20 +326,6 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::mask_name;
-
-    #[test]
-    fn names_keep_their_first_and_last_characters() {
-        assert_eq!(mask_name("张三明"), "张*明");
-        assert_eq!(mask_name("欧阳明月"), "欧**月");
-        assert_eq!(mask_name("张三"), "张*");
-        assert_eq!(mask_name("张"), "张");
-        assert_eq!(mask_name(""), "");
-    }
-}
-
 /// Query of `GET /rules`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
@@ -358,4 +344,18 @@ pub struct ReviewQuery {
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_name;
+
+    #[test]
+    fn names_keep_their_first_and_last_characters() {
+        assert_eq!(mask_name("张三明"), "张*明");
+        assert_eq!(mask_name("欧阳明月"), "欧**月");
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("张"), "张");
+        assert_eq!(mask_name(""), "");
+    }
 }

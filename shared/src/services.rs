@@ -294,20 +294,6 @@ pub struct Unread {
     pub count: i64,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stars_grade_as_the_county_counts_them() {
-        assert_eq!(Grade::of(5), Grade::Good);
-        assert_eq!(Grade::of(4), Grade::Good);
-        assert_eq!(Grade::of(3), Grade::Neutral);
-        assert_eq!(Grade::of(2), Grade::Bad);
-        assert_eq!(Grade::of(1), Grade::Bad);
-    }
-}
-
 /// Query of `GET /services/types`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
@@ -333,4 +319,18 @@ pub struct SummaryQuery {
     /// A county month, `YYYY-MM`: the ratings given and rectifications opened in it; all
     /// time when absent.
     pub month: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stars_grade_as_the_county_counts_them() {
+        assert_eq!(Grade::of(5), Grade::Good);
+        assert_eq!(Grade::of(4), Grade::Good);
+        assert_eq!(Grade::of(3), Grade::Neutral);
+        assert_eq!(Grade::of(2), Grade::Bad);
+        assert_eq!(Grade::of(1), Grade::Bad);
+    }
 }

@@ -325,24 +325,6 @@ pub fn normalize_short_code(typed: &str) -> Option<String> {
     (code.len() == 8 && code.bytes().all(|b| SHORT_CODE_ALPHABET.contains(&b))).then_some(code)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_codes_have_no_ambiguous_letters() {
-        for c in b"01OIL" {
-            assert!(!SHORT_CODE_ALPHABET.contains(c));
-        }
-        assert_eq!(
-            normalize_short_code("abcd-2345").as_deref(),
-            Some("ABCD2345")
-        );
-        assert_eq!(normalize_short_code("ABCD1234"), None);
-        assert_eq!(normalize_short_code("ABC"), None);
-    }
-}
-
 /// Query of `GET /shops`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
@@ -360,4 +342,22 @@ pub struct SettlementsQuery {
     /// `json` (the default), `csv` or `xlsx`.
     #[serde(default)]
     pub format: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_codes_have_no_ambiguous_letters() {
+        for c in b"01OIL" {
+            assert!(!SHORT_CODE_ALPHABET.contains(c));
+        }
+        assert_eq!(
+            normalize_short_code("abcd-2345").as_deref(),
+            Some("ABCD2345")
+        );
+        assert_eq!(normalize_short_code("ABCD1234"), None);
+        assert_eq!(normalize_short_code("ABC"), None);
+    }
 }

@@ -72,6 +72,18 @@ impl Keys {
         }
     }
 
+    /// The deployment's keys as its settings say: `JIFEN_JWT_SECRET`, else the data dir's
+    /// generated key ([`Keys::load`]).
+    pub fn from_settings(settings: &crate::config::Settings) -> anyhow::Result<Keys> {
+        Keys::load(
+            settings
+                .jwt_secret
+                .as_ref()
+                .map(crate::config::Secret::expose),
+            &settings.data_dir,
+        )
+    }
+
     /// `configured`, or the key file under `data_dir`, created with 32 random bytes (hex) and
     /// mode 0600 when missing.
     ///
