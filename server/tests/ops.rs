@@ -84,7 +84,8 @@ db_tests! {
     }
 
     async fn unknown_api_routes_are_json_404(app) {
-        for path in ["/api/v1/nope", "/api/v2/regions/410783", "/api"] {
+        let unknown = format!("{}/nope", api::PREFIX);
+        for path in [unknown.as_str(), "/api/v2/regions/410783", "/api"] {
             let (status, body) = app.get_json(path).await;
             assert_eq!(status, 404, "{path}");
             assert_eq!(body["code"], "not_found");
