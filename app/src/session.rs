@@ -97,6 +97,18 @@ impl Session {
             .await
     }
 
+    /// [`Session::call`] with an `Idempotency-Key` ([`api::call_once`]): a claim, an order, a
+    /// reservation, a drop-off, each sent again with the same key after a lost answer.
+    pub async fn call_once<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        body: &E::Body,
+        key: &str,
+    ) -> Result<E::Response, ApiFailure> {
+        self.authed(|token| async move { api::call_once(endpoint, body, &token, key).await })
+            .await
+    }
+
     /// Runs `call` with the access token. When the token has expired (401 `unauthenticated`:
     /// access tokens live 15 minutes, an admin's page may stay open longer) it takes a new one
     /// from the refresh cookie, once, and calls again.

@@ -2,20 +2,16 @@
 //! with its status — 待审核, 已通过 +N, 未通过 with the reviewer's reason — who reviewed it and
 //! when.
 
-use jifen_shared::PageQuery;
 use jifen_shared::api::MyClaims;
 use jifen_shared::points::{Claim, ClaimStatus};
 use leptos::prelude::*;
 
-use super::paged::{Paged, PagedList};
+use super::paged::{Paged, PagedList, page_query};
 use super::{TabbedScreen, require_sign_in};
 use crate::i18n::{
     Text, approved_points, photo_count, reason_line, reviewed_by, t, tr, use_locale,
 };
 use crate::time;
-
-/// Claims asked for at a time.
-const PAGE_SIZE: u32 = 20;
 
 /// A claim's status as a coloured chip: 待审核, 已通过 +5, 未通过.
 #[component]
@@ -43,10 +39,7 @@ pub fn ClaimsPage() -> impl IntoView {
     require_sign_in();
     let paged = Paged::<Claim>::new(
         |cursor| MyClaims {
-            query: PageQuery {
-                limit: Some(PAGE_SIZE),
-                cursor,
-            },
+            query: page_query(cursor),
         },
         |c| c.id,
     );

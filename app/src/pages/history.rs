@@ -3,20 +3,16 @@
 //! held after it, who moved them and when (on the county's clock) — under what is held now,
 //! earned in all and spent in all (`GET /points/balance`).
 
-use jifen_shared::PageQuery;
 use jifen_shared::api::{GetBalance, PointsHistory};
 use jifen_shared::points::LedgerEntry;
 use leptos::prelude::*;
 
-use super::paged::{Paged, PagedList};
+use super::paged::{Paged, PagedList, page_query};
 use super::{TabbedScreen, require_sign_in};
 use crate::components::load_trouble;
 use crate::i18n::{Text, balance_after, ledger_reason, signed, t, tr, use_locale};
 use crate::session::use_session;
 use crate::time;
-
-/// Movements asked for at a time.
-const PAGE_SIZE: u32 = 20;
 
 /// `/points/history` (积分明细).
 #[component]
@@ -26,10 +22,7 @@ pub fn HistoryPage() -> impl IntoView {
     let balance = LocalResource::new(move || async move { session.call(&GetBalance, &()).await });
     let paged = Paged::<LedgerEntry>::new(
         |cursor| PointsHistory {
-            query: PageQuery {
-                limit: Some(PAGE_SIZE),
-                cursor,
-            },
+            query: page_query(cursor),
         },
         |e| e.id,
     );

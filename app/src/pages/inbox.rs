@@ -5,14 +5,13 @@
 //! Opening `/inbox` lists the messages (`GET /inbox`, paged), newest first, unread ones marked,
 //! and marks them all read (`POST /inbox/read`). A message about an order opens it.
 
-use jifen_shared::PageQuery;
 use jifen_shared::api::{InboxList, InboxReadAll, InboxUnread};
 use jifen_shared::services::Notification;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
-use super::paged::{Load, Paged, PagedList};
+use super::paged::{Load, Paged, PagedList, page_query};
 use super::{TabbedScreen, require_sign_in};
 use crate::i18n::{Text, t, tr, unread_count, use_locale};
 use crate::session::use_session;
@@ -20,8 +19,6 @@ use crate::time;
 
 /// How often the count is asked for while the app is visible: a minute.
 pub const POLL_MS: i32 = 60_000;
-/// Messages asked for at a time.
-const PAGE_SIZE: u32 = 20;
 
 /// The unread count, in context.
 #[derive(Clone, Copy)]
@@ -127,10 +124,7 @@ pub fn InboxPage() -> impl IntoView {
     let count = use_unread();
     let paged = Paged::<Notification>::new(
         |cursor| InboxList {
-            query: PageQuery {
-                limit: Some(PAGE_SIZE),
-                cursor,
-            },
+            query: page_query(cursor),
         },
         |n| n.id,
     );

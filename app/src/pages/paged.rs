@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use futures_util::FutureExt;
 use futures_util::future::LocalBoxFuture;
-use jifen_shared::Page;
 use jifen_shared::api::Endpoint;
+use jifen_shared::{Page, PageQuery};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
@@ -15,6 +15,18 @@ use super::{ListSkeleton, Trouble, explain};
 use crate::api::ApiFailure;
 use crate::i18n::{Text, t, tr, use_locale};
 use crate::session::{Session, use_session};
+
+/// Items asked for at a time.
+pub const PAGE_SIZE: u32 = 20;
+
+/// The query of the page after `cursor` (`None`: the first), [`PAGE_SIZE`] items long: what
+/// most lists' `page_of` (see [`Paged::new`]) puts in their declaration.
+pub fn page_query(cursor: Option<String>) -> PageQuery {
+    PageQuery {
+        limit: Some(PAGE_SIZE),
+        cursor,
+    }
+}
 
 /// How a load stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +70,7 @@ where
     T: DeserializeOwned + Clone + Send + Sync + 'static,
 {
     /// A list whose pages `page_of(cursor)` asks for (a declaration, e.g.
-    /// `MyClaims { query: PageQuery { limit, cursor } }`), its items told apart by `id_of`; the
+    /// `MyClaims { query: page_query(cursor) }`), its items told apart by `id_of`; the
     /// first page starts loading at once.
     pub fn new<E>(
         page_of: impl Fn(Option<String>) -> E + Send + Sync + 'static,
@@ -169,7 +181,6 @@ where
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let locale = use_locale();
     let is_empty = Memo::new(move |_| paged.items.with(Vec::is_empty));
     let class = StoredValue::new(class);
     let id_of = paged.id_of;
@@ -194,31 +205,45 @@ where
                     .into_any(),
             }
         }}
-        {move || paged.next.with(Option::is_some).then(|| view! {
-            <div class="more">
-                {move || match paged.more.get() {
-                    Load::Failed(failure) => {
-                        let text = explain(&failure);
-                        view! { <Trouble failure text retry=Callback::new(move |_| paged.load_more()) /> }
-                            .into_any()
-                    }
-                    state => {
-                        let busy = state == Load::Busy;
-                        view! {
-                            <button
-                                class="secondary wide"
-                                type="button"
-                                data-testid="load-more"
-                                disabled=busy
-                                on:click=move |_| paged.load_more()
-                            >
-                                {move || t(locale.get(), if busy { Text::Loading } else { Text::LoadMore })}
-                            </button>
+        <LoadMore paged />
+    }
+}
+
+/// 加载更多 under a list while there are more pages; a failed load says why, with 重试.
+#[component]
+pub fn LoadMore<T>(paged: Paged<T>) -> impl IntoView
+where
+    T: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    let locale = use_locale();
+    move || {
+        paged.next.with(Option::is_some).then(|| {
+            view! {
+                <div class="more">
+                    {move || match paged.more.get() {
+                        Load::Failed(failure) => {
+                            let text = explain(&failure);
+                            view! { <Trouble failure text retry=Callback::new(move |_| paged.load_more()) /> }
+                                .into_any()
                         }
-                            .into_any()
-                    }
-                }}
-            </div>
-        })}
+                        state => {
+                            let busy = state == Load::Busy;
+                            view! {
+                                <button
+                                    class="secondary wide"
+                                    type="button"
+                                    data-testid="load-more"
+                                    disabled=busy
+                                    on:click=move |_| paged.load_more()
+                                >
+                                    {move || t(locale.get(), if busy { Text::Loading } else { Text::LoadMore })}
+                                </button>
+                            }
+                                .into_any()
+                        }
+                    }}
+                </div>
+            }
+        })
     }
 }

@@ -376,14 +376,7 @@ fn Weigh(
         trouble.set(None);
         locked.set(true);
         let sent_key = key.get_value();
-        let call = async move {
-            session
-                .authed(|token| {
-                    let (body, key) = (body.clone(), sent_key.clone());
-                    async move { api::call_once(&DropOff, &body, &token, &key).await }
-                })
-                .await
-        };
+        let call = async move { session.call_once(&DropOff, &body, &sent_key).await };
         mutate(busy, call, move |result| match result {
             Ok(dropoff) => credited.run(dropoff),
             Err(failure) if worth_retrying(&failure) => {

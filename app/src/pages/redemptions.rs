@@ -19,9 +19,9 @@ use jifen_shared::api::{CancelRedemption, MyRedemptions};
 use jifen_shared::shop::{Redemption, RedemptionItem, RedemptionStatus};
 use leptos::prelude::*;
 
-use super::paged::{Paged, PagedList};
+use super::paged::{Paged, PagedList, page_query};
 use super::{ListSkeleton, TabbedScreen, TopBar, Trouble, explain, require_sign_in};
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
 use crate::components::{mutate, notice, path_id};
 use crate::i18n::{
     Text, collect_by, goods_times, grouped_code, points_text, price_changed, t, tr, use_locale,
@@ -30,8 +30,6 @@ use crate::qr::QrImage;
 use crate::session::{Session, use_session};
 use crate::time;
 
-/// Redemptions asked for at a time.
-const PAGE_SIZE: u32 = 20;
 /// How often the QR screen asks whether the goods were handed over.
 const POLL_MS: i32 = 4_000;
 
@@ -202,17 +200,10 @@ fn QrScreen(redemption: Redemption) -> impl IntoView {
                 if status.try_get_untracked() != Some(RedemptionStatus::Reserved) {
                     break;
                 }
-                let page = session
-                    .authed(|token| async move {
-                        let latest = MyRedemptions {
-                            query: PageQuery {
-                                limit: Some(20),
-                                cursor: None,
-                            },
-                        };
-                        api::call(&latest, &(), Some(&token)).await
-                    })
-                    .await;
+                let latest = MyRedemptions {
+                    query: page_query(None),
+                };
+                let page = session.call(&latest, &()).await;
                 if let Some(now) = page
                     .ok()
                     .and_then(|p| p.items.into_iter().find(|r| r.id == id))
@@ -362,10 +353,7 @@ pub fn RedemptionsPage() -> impl IntoView {
     require_sign_in();
     let paged = Paged::<Redemption>::new(
         |cursor| MyRedemptions {
-            query: PageQuery {
-                limit: Some(PAGE_SIZE),
-                cursor,
-            },
+            query: page_query(cursor),
         },
         |r| r.id,
     );

@@ -18,7 +18,7 @@ use jifen_shared::points::{Claim, ClaimPhoto, RejectClaim, ReviewQuery};
 use leptos::prelude::*;
 
 use super::media::{MediaImage, Zoom};
-use super::paged::{Paged, PagedList};
+use super::paged::{PAGE_SIZE, Paged, PagedList};
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in};
 use crate::api::{self, ApiFailure};
 use crate::components::{mutate, notice};
@@ -28,8 +28,6 @@ use crate::i18n::{
 use crate::session::{reviews, use_session};
 use crate::time;
 
-/// Claims asked for at a time.
-const PAGE_SIZE: u32 = 20;
 /// The longest reason, in characters (the server's limit).
 const MAX_REASON_CHARS: usize = 100;
 

@@ -326,14 +326,7 @@ fn RedeemSheet(
             }],
         };
         let navigate = navigate.clone();
-        let call = async move {
-            session
-                .authed(|token| {
-                    let (body, key) = (body.clone(), sent_key.clone());
-                    async move { api::call_once(&Reserve, &body, &token, &key).await }
-                })
-                .await
-        };
+        let call = async move { session.call_once(&Reserve, &body, &sent_key).await };
         mutate(busy, call, move |result| match result {
             Ok(redemption) => {
                 stored.clear();

@@ -4,13 +4,13 @@
 //! orders the volunteer took (`GET /services/orders/tasks`), each opening the order to finish
 //! it with a note and a photo, and showing the points earned once rated.
 
+use jifen_shared::ErrorCode;
 use jifen_shared::api::{AvailableOrders, ClaimOrder, MyTasks};
 use jifen_shared::auth::Role;
 use jifen_shared::services::{Order, OrderStatus};
-use jifen_shared::{ErrorCode, PageQuery};
 use leptos::prelude::*;
 
-use super::paged::{Paged, PagedList};
+use super::paged::{Paged, PagedList, page_query};
 use super::services::{OrderChip, grade_text};
 use super::{ListSkeleton, TabbedScreen, explain, require_sign_in};
 use crate::api::ApiFailure;
@@ -18,9 +18,6 @@ use crate::components::{mutate, notice};
 use crate::i18n::{Text, order_reward, reward_paid, t, tr, use_locale};
 use crate::session::use_session;
 use crate::time;
-
-/// Orders asked for at a time.
-const PAGE_SIZE: u32 = 20;
 
 /// `/tasks` (接单), for the volunteer role.
 #[component]
@@ -56,19 +53,13 @@ enum Said {
 fn Lists() -> impl IntoView {
     let available = Paged::<Order>::new(
         |cursor| AvailableOrders {
-            query: PageQuery {
-                limit: Some(PAGE_SIZE),
-                cursor,
-            },
+            query: page_query(cursor),
         },
         |o| o.id,
     );
     let tasks = Paged::<Order>::new(
         |cursor| MyTasks {
-            query: PageQuery {
-                limit: Some(PAGE_SIZE),
-                cursor,
-            },
+            query: page_query(cursor),
         },
         |o| o.id,
     );

@@ -21,11 +21,10 @@ use crate::i18n::{
     Locale, Text, add_count, appointed, badge, dismiss_question, dismissed, members_added,
     people_listed, role_name, t, tr, use_locale,
 };
+use crate::pages::paged::{Load, LoadMore, PAGE_SIZE, Paged};
 use crate::pages::{ListSkeleton, Trouble, explain};
 use crate::session::use_session;
 
-/// Members asked for at a time.
-const PAGE_SIZE: u32 = 20;
 /// Search results listed at most (a longer list asks for more letters instead).
 const FOUND_SIZE: u32 = 20;
 
@@ -105,14 +104,6 @@ pub fn works_in(person: &PersonListing, grid: &RegionCode) -> bool {
         .any(|g| g.role == Role::GridWorker && &g.region_code == grid)
 }
 
-/// How a load stands.
-#[derive(Debug, Clone, PartialEq)]
-enum Load {
-    Idle,
-    Busy,
-    Failed(ApiFailure),
-}
-
 /// The last change made on this screen, said in a status line.
 #[derive(Debug, Clone, PartialEq)]
 enum Said {
@@ -132,73 +123,25 @@ fn failure_text(failure: &ApiFailure) -> Text {
 #[component]
 pub fn GridPeople(region: Region, home: RegionCode) -> impl IntoView {
     let locale = use_locale();
-    let session = use_session();
     let up = up_link(&region, &home);
     let Region { code, name, .. } = region;
     let village = code.parent().unwrap_or_else(|| code.clone());
     let grid = StoredValue::new(code.clone());
 
-    let members = RwSignal::new(Vec::<PersonListing>::new());
-    let next = RwSignal::new(None::<String>);
-    // The first page (`first`) and the pages after it (`more`) load and fail apart.
-    let first = RwSignal::new(Load::Busy);
-    let more = RwSignal::new(Load::Idle);
-    // A reload (after adding people) makes answers to earlier requests stale.
-    let generation = StoredValue::new(0u32);
+    let members = Paged::<PersonListing>::new(
+        move |cursor| people(&grid.get_value(), &Lookup::Everyone, PAGE_SIZE, cursor),
+        |p| p.id,
+    );
     let said = RwSignal::new(None::<Said>);
     // Whether the list is empty, as a memo: a change of one person's roles redraws only
     // their row, not the whole list (a confirmation open elsewhere stays open).
-    let empty = Memo::new(move |_| members.with(Vec::is_empty));
-
-    let load = move |cursor: Option<String>| {
-        let this = generation.get_value();
-        let page = people(
-            &grid.get_value(),
-            &Lookup::Everyone,
-            PAGE_SIZE,
-            cursor.clone(),
-        );
-        let state = if cursor.is_some() { more } else { first };
-        state.set(Load::Busy);
-        leptos::task::spawn_local(async move {
-            let page = &page;
-            let result = session.call(page, &()).await;
-            if generation.get_value() != this {
-                return;
-            }
-            match result {
-                Ok(page) => {
-                    if cursor.is_some() {
-                        members.update(|m| {
-                            // A person may slip between pages (added meanwhile): once only.
-                            for p in page.items {
-                                if !m.iter().any(|q| q.id == p.id) {
-                                    m.push(p);
-                                }
-                            }
-                        });
-                    } else {
-                        members.set(page.items);
-                    }
-                    next.set(page.next_cursor);
-                    state.set(Load::Idle);
-                }
-                Err(failure) => state.set(Load::Failed(failure)),
-            }
-        });
-    };
-    let reload = move || {
-        generation.update_value(|g| *g += 1);
-        more.set(Load::Idle);
-        load(None);
-    };
-    load(None);
+    let empty = Memo::new(move |_| members.items.with(Vec::is_empty));
 
     let roles_changed = Callback::new(move |roles: PersonRoles| {
         let grid = grid.get_value();
         let mut name = None;
         let mut now_worker = false;
-        members.update(|m| {
+        members.items.update(|m| {
             if let Some(p) = m.iter_mut().find(|p| p.id == roles.id) {
                 p.roles = roles.roles.clone();
                 now_worker = works_in(p, &grid);
@@ -213,7 +156,7 @@ pub fn GridPeople(region: Region, home: RegionCode) -> impl IntoView {
             }));
         }
     });
-    let added = Callback::new(move |_: GridMembersAssigned| reload());
+    let added = Callback::new(move |_: GridMembersAssigned| members.reload());
 
     let label = name.clone();
     let code_text = code.to_string();
@@ -233,22 +176,22 @@ pub fn GridPeople(region: Region, home: RegionCode) -> impl IntoView {
                 }}
             </p>
         })}
-        {move || match first.get() {
+        {move || match members.first.get() {
             Load::Busy if empty.get() => view! { <ListSkeleton /> }.into_any(),
             Load::Failed(failure) => {
                 let text = explain(&failure);
-                view! { <Trouble failure text retry=Callback::new(move |_| reload()) /> }.into_any()
+                view! { <Trouble failure text retry=Callback::new(move |_| members.reload()) /> }.into_any()
             }
             _ if empty.get() => {
                 view! { <p class="empty">{tr(Text::NoMembers)}</p> }.into_any()
             }
             _ => view! {
                 <p class="hint count">
-                    {move || people_listed(locale.get(), members.with(Vec::len), next.with(Option::is_none))}
+                    {move || people_listed(locale.get(), members.items.with(Vec::len), members.next.with(Option::is_none))}
                 </p>
                 <ul class="list people">
                     <For
-                        each=move || members.get()
+                        each=move || members.items.get()
                         key=|p| (p.id, p.roles.clone())
                         children=move |person| {
                             let grid = grid.get_value();
@@ -259,36 +202,7 @@ pub fn GridPeople(region: Region, home: RegionCode) -> impl IntoView {
             }
                 .into_any(),
         }}
-        {move || next.get().map(|cursor| {
-            let cursor = StoredValue::new(cursor);
-            view! {
-                <div class="more">
-                    {move || match more.get() {
-                        Load::Failed(failure) => {
-                            let text = explain(&failure);
-                            view! {
-                                <Trouble failure text retry=Callback::new(move |_| load(Some(cursor.get_value()))) />
-                            }
-                                .into_any()
-                        }
-                        state => {
-                            let busy = state == Load::Busy;
-                            view! {
-                                <button
-                                    class="secondary wide"
-                                    type="button"
-                                    disabled=busy
-                                    on:click=move |_| load(Some(cursor.get_value()))
-                                >
-                                    {move || t(locale.get(), if busy { Text::Loading } else { Text::LoadMore })}
-                                </button>
-                            }
-                                .into_any()
-                        }
-                    }}
-                </div>
-            }
-        })}
+        <LoadMore paged=members />
         <AddVillagers village grid=code added />
     }
 }

@@ -5,6 +5,7 @@
 //! (`GET /admin/rectifications?status=open`), each closed with what was done
 //! (`POST /admin/rectifications/{id}/close`).
 
+use jifen_shared::ErrorCode;
 use jifen_shared::api::{
     CloseRectificationOf, DispatchOrder, GetOrder, ListPeople, ListRectifications, RegionOrders,
 };
@@ -13,21 +14,18 @@ use jifen_shared::people::{PeopleQuery, PersonListing};
 use jifen_shared::services::{
     CloseRectification, Dispatch, Order, OrderStatus, Rectification, RectificationsQuery,
 };
-use jifen_shared::{ErrorCode, PageQuery};
 use leptos::prelude::*;
 
 use super::AdminFrame;
 use crate::api::{self, ApiFailure};
 use crate::components::{load_trouble, mutate};
 use crate::i18n::{Text, dispatched_to, due_by, order_no, t, tr, use_locale};
-use crate::pages::paged::{Paged, PagedList};
+use crate::pages::paged::{Paged, PagedList, page_query};
 use crate::pages::services::{OrderChip, grade_text};
 use crate::pages::{ListSkeleton, explain};
 use crate::session::use_session;
 use crate::time;
 
-/// Orders asked for at a time.
-const PAGE_SIZE: u32 = 20;
 /// The longest follow-up, in characters (the server's limit).
 const MAX_FOLLOW_UP_CHARS: usize = 1000;
 
@@ -42,10 +40,7 @@ fn Screen(grant: RoleGrant) -> impl IntoView {
     let _ = grant;
     let orders = Paged::<Order>::new(
         |cursor| RegionOrders {
-            query: PageQuery {
-                limit: Some(PAGE_SIZE),
-                cursor,
-            },
+            query: page_query(cursor),
         },
         |o| o.id,
     );

@@ -40,8 +40,6 @@ use crate::i18n::{Text, tr};
 pub const MAX_TEXT_CHARS: usize = 1000;
 /// The longest rating comment, in characters (the server's limit).
 pub const MAX_COMMENT_CHARS: usize = 500;
-/// Orders asked for at a time.
-const PAGE_SIZE: u32 = 20;
 
 /// The service types of the county of `village` (`GET /services/types?region_code=`, public).
 fn service_types(village: String) -> LocalResource<Result<Vec<ServiceType>, ApiFailure>> {

@@ -1,13 +1,12 @@
 //! `/services/orders` (我的订单): the villager's orders with their status.
 
-use jifen_shared::PageQuery;
 use jifen_shared::api::MyOrders;
 use jifen_shared::services::Order;
 use leptos::prelude::*;
 
-use super::{OrderChip, PAGE_SIZE};
+use super::OrderChip;
 use crate::i18n::{Text, tr, use_locale};
-use crate::pages::paged::{Paged, PagedList};
+use crate::pages::paged::{Paged, PagedList, page_query};
 use crate::pages::{TabbedScreen, require_sign_in};
 use crate::time;
 
@@ -17,10 +16,7 @@ pub fn MyOrdersPage() -> impl IntoView {
     require_sign_in();
     let paged = Paged::<Order>::new(
         |cursor| MyOrders {
-            query: PageQuery {
-                limit: Some(PAGE_SIZE),
-                cursor,
-            },
+            query: page_query(cursor),
         },
         |o| o.id,
     );
