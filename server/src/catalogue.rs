@@ -10,13 +10,27 @@
 use jifen_shared::regions::{RegionCode, RegionLevel};
 use sqlx::Row;
 
-use crate::storage::Tx;
+use crate::error::DomainError;
+use crate::policy::{self, Action};
+use crate::storage::{Db, Tx};
+use jifen_shared::ErrorCode;
+use jifen_shared::auth::RoleGrant;
 
-/// A catalogue table: its name and the column of its number (points per kg, reward points).
+/// A catalogue table: its name, the column of its number (points per kg, reward points, also
+/// the field's name on the wire), the bounds a county's entry must keep, and how setting one
+/// is audited.
 #[derive(Debug, Clone, Copy)]
 pub struct Table {
     pub name: &'static str,
     pub value: &'static str,
+    /// The highest value (the lowest is 1).
+    pub max_value: i64,
+    /// The longest name, in characters.
+    pub max_name_chars: usize,
+    /// The audit action of setting an entry, e.g. `recycling.category`.
+    pub action: &'static str,
+    /// The audit target's kind: the target is `<target>:<id>`.
+    pub target: &'static str,
 }
 
 /// An entry as stored.
@@ -31,6 +45,17 @@ pub struct Entry {
     pub county_code: Option<String>,
 }
 
+/// A county's entry as an admin sets it (`PUT /admin/recycling/categories`,
+/// `PUT /admin/services/types`).
+#[derive(Debug, Clone, Copy)]
+pub struct EntryUpdate<'a> {
+    pub county_code: &'a str,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub value: i64,
+    pub active: bool,
+}
+
 /// Why an entry cannot be set.
 #[derive(Debug, thiserror::Error)]
 pub enum EntryError {
@@ -40,8 +65,32 @@ pub enum EntryError {
     Code,
     #[error("name: {0}")]
     Name(crate::text::NameError),
+    #[error("{field}: a whole number from 1 to {max}")]
+    Value { field: &'static str, max: i64 },
+    #[error("you are not an admin of county {0}")]
+    NotCountyAdmin(String),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
+}
+
+impl DomainError for EntryError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            EntryError::NotCountyAdmin(_) => ErrorCode::Forbidden,
+            EntryError::NoSuchCounty(_)
+            | EntryError::Code
+            | EntryError::Name(_)
+            | EntryError::Value { .. } => ErrorCode::InvalidInput,
+            EntryError::Storage(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn wrapped(&self) -> Option<&dyn DomainError> {
+        match self {
+            EntryError::Storage(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// The county a region lies in (itself for a county); `None` above counties.
@@ -62,7 +111,7 @@ pub fn region_within_county(code: &str) -> Option<RegionCode> {
 }
 
 /// A loaded county named by `code`.
-pub async fn county(db: &crate::storage::Db, code: &str) -> Result<RegionCode, EntryError> {
+async fn county(db: &Db, code: &str) -> Result<RegionCode, EntryError> {
     let county = RegionCode::parse(code)
         .ok()
         .filter(|c| c.level() == RegionLevel::County)
@@ -77,7 +126,7 @@ pub async fn county(db: &crate::storage::Db, code: &str) -> Result<RegionCode, E
 }
 
 /// Checks a code (1–40 of `a-z0-9_`) and normalises a name of at most `max_chars`.
-pub fn check(code: &str, name: &str, max_chars: usize) -> Result<String, EntryError> {
+fn check(code: &str, name: &str, max_chars: usize) -> Result<String, EntryError> {
     let code_ok = (1..=40).contains(&code.len())
         && code
             .bytes()
@@ -97,6 +146,15 @@ fn entry(t: Table, r: &sqlx::any::AnyRow) -> Result<Entry, sqlx::Error> {
         active: r.try_get::<i64, _>("active")? == 1,
         county_code: r.try_get("county_code")?,
     })
+}
+
+/// The entries in use in the county of `region` (any code inside it), by id: see
+/// [`effective`]; none above counties.
+pub async fn in_county(db: &Db, t: Table, region: &RegionCode) -> Result<Vec<Entry>, sqlx::Error> {
+    match county_of(region) {
+        Some(county) => effective(db.reader(), t, county.as_str()).await,
+        None => Ok(Vec::new()),
+    }
 }
 
 /// The entries in use in `county`, by id: the shipped ones whose code the county has not set,
@@ -122,7 +180,7 @@ pub async fn effective<'e>(
 }
 
 /// The entry of this scope (a county code) and code, if set.
-pub async fn in_scope(
+async fn in_scope(
     tx: &mut Tx,
     t: Table,
     scope: &str,
@@ -143,8 +201,8 @@ pub async fn in_scope(
 }
 
 /// Inserts or changes a county's entry (its `county_code` is the scope); its id.
-pub async fn upsert(tx: &mut Tx, t: Table, e: &Entry, now: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query(&format!(
+async fn upsert(tx: &mut Tx, t: Table, e: &Entry, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!(
         "INSERT INTO {n} (code, name, {v}, active, county_code, scope, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5, $6, $6) \
          ON CONFLICT (scope, code) DO UPDATE SET name = excluded.name, \
@@ -160,30 +218,50 @@ pub async fn upsert(tx: &mut Tx, t: Table, e: &Entry, now: i64) -> Result<i64, s
     .bind(&e.county_code)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")
+    .await
 }
 
-/// Sets a county's entry, audited as `action` with the target `<target>:<id>`: the county
-/// must be loaded and the caller allowed there (`allowed`). Answers the stored entry.
+/// Sets a county's own entry, audited as the table's action with the target
+/// `<target>:<id>`: the county must be loaded and the caller a county admin there
+/// ([`Action::ManageRules`]), the code and name well formed, the value within 1 and the
+/// table's maximum. Answers the stored entry.
+///
+/// Errors: every [`EntryError`].
 pub async fn set(
-    db: &crate::storage::Db,
+    db: &Db,
     t: Table,
     actor_id: i64,
-    county: &RegionCode,
-    entry: Entry,
-    action: &'static str,
-    target: &str,
+    grants: &[RoleGrant],
+    update: EntryUpdate<'_>,
 ) -> Result<Entry, EntryError> {
+    let county = county(db, update.county_code).await?;
+    if !policy::may(grants, Action::ManageRules, &county) {
+        return Err(EntryError::NotCountyAdmin(county.to_string()));
+    }
+    let name = check(update.code, update.name, t.max_name_chars)?;
+    if !(1..=t.max_value).contains(&update.value) {
+        return Err(EntryError::Value {
+            field: t.value,
+            max: t.max_value,
+        });
+    }
+    let entry = Entry {
+        id: 0,
+        code: update.code.to_owned(),
+        name,
+        value: update.value,
+        active: update.active,
+        county_code: Some(county.to_string()),
+    };
     let now = crate::storage::now_ms();
     let mut tx = db.begin_write().await?;
     let before = in_scope(&mut tx, t, county.as_str(), &entry.code).await?;
     let id = upsert(&mut tx, t, &entry, now).await?;
     let record = crate::audit::Record {
         actor_id: Some(actor_id),
-        action,
-        region: county,
-        target: format!("{target}:{id}"),
+        action: t.action,
+        region: &county,
+        target: format!("{}:{id}", t.target),
         before: before
             .map(|b| serde_json::json!({"name": b.name, t.value: b.value, "active": b.active})),
         after: Some(

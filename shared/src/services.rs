@@ -90,6 +90,16 @@ impl OrderStatus {
     }
 }
 
+/// From the storage name (how the server reads the `status` column); the error names the
+/// unknown status.
+impl TryFrom<String> for OrderStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        OrderStatus::parse(&s).ok_or_else(|| format!("unknown order status {s:?}"))
+    }
+}
+
 /// A step of an order's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

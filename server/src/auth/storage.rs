@@ -174,17 +174,18 @@ pub async fn upsert_staff(
                 .await?;
             id
         }
-        None => sqlx::query(
-            "INSERT INTO people (name, phone, password_hash, created_at, updated_at) \
+        None => {
+            sqlx::query_scalar(
+                "INSERT INTO people (name, phone, password_hash, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $4) RETURNING id",
-        )
-        .bind(name)
-        .bind(phone)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?,
+            )
+            .bind(name)
+            .bind(phone)
+            .bind(password_hash)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?
+        }
     };
     insert_role(&mut tx, id, grant, now).await?;
     tx.commit().await?;
@@ -430,7 +431,7 @@ pub async fn insert_otp(
     now: i64,
     expires_at: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO otp_codes (phone, client_ip, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(phone)
@@ -439,8 +440,7 @@ pub async fn insert_otp(
     .bind(now)
     .bind(expires_at)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")
+    .await
 }
 
 /// Forgets a code request (its code could not be sent), so that it counts against no limit
@@ -473,14 +473,13 @@ pub async fn live_otp(
 
 /// Whether a code request for `phone` since `since` found no account (and sent nothing).
 pub async fn recent_unsent_otp(tx: &mut Tx, phone: &str, since: i64) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query(
+    let n: i64 = sqlx::query_scalar(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM otp_codes WHERE phone = $1 AND code_hash IS NULL AND created_at > $2",
     )
     .bind(phone)
     .bind(since)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("n")?;
+    .await?;
     Ok(n > 0)
 }
 
@@ -594,9 +593,8 @@ pub async fn bind_wechat(
 
 /// How many people hold `role` anywhere (each grant counted once per person and region).
 pub async fn count_role(db: &Db, role: Role) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM role_assignments WHERE role = $1")
+    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM role_assignments WHERE role = $1")
         .bind(role.as_str())
         .fetch_one(db.reader())
-        .await?
-        .try_get("n")
+        .await
 }

@@ -74,14 +74,13 @@ pub async fn list(
 
 /// How many of the person's notifications are unread.
 pub async fn unread(db: &Db, person_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM notifications \
          WHERE person_id = $1 AND read_at IS NULL",
     )
     .bind(person_id)
     .fetch_one(db.reader())
-    .await?
-    .try_get("n")
+    .await
 }
 
 /// Marks the person's notifications read: one (`Some(id)`), or all. Marking again changes

@@ -94,7 +94,7 @@ pub async fn open_account(
     region_code: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO ledger_accounts (kind, region_code, person_id, no_overdraft, created_at) \
          VALUES ($1, $2, NULL, $3, $4) RETURNING id",
     )
@@ -103,8 +103,7 @@ pub async fn open_account(
     .bind(i64::from(kind.no_overdraft()))
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")
+    .await
 }
 
 /// The cached sums of an account, read through `exec` (a transaction or a pool).
@@ -328,15 +327,14 @@ pub async fn movements(
     else {
         return Ok(Vec::new());
     };
-    let mut held: i64 = sqlx::query(&format!(
+    let mut held: i64 = sqlx::query_scalar(&format!(
         "SELECT CAST(COALESCE(SUM({SIGNED}), 0) AS BIGINT) AS held FROM ledger_transfers t \
          WHERE {POSTED_MOVEMENTS} AND t.id <= $2"
     ))
     .bind(account)
     .bind(newest)
     .fetch_one(db.reader())
-    .await?
-    .try_get("held")?;
+    .await?;
     let mut movements = Vec::with_capacity(rows.len());
     for r in &rows {
         let amount: i64 = r.try_get("amount")?;

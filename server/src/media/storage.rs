@@ -60,7 +60,7 @@ pub struct NewMedia<'a> {
 /// Records an upload; returns its id. Every upload gets its own row, even of a picture stored
 /// before (the file is shared).
 pub async fn insert(db: &Db, media: &NewMedia<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO media (uploader_id, sha256, width, height, bytes, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -71,8 +71,7 @@ pub async fn insert(db: &Db, media: &NewMedia<'_>) -> Result<i64, sqlx::Error> {
     .bind(media.bytes as i64)
     .bind(media.created_at)
     .fetch_one(db.writer())
-    .await?
-    .try_get("id")
+    .await
 }
 
 /// The upload `id`, whoever may see it (use [`super::visible_to`] to serve it).

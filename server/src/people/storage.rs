@@ -97,7 +97,7 @@ pub async fn find_by_household(
 
 /// Inserts `person` (its `id` is ignored) and returns the new id.
 pub async fn insert(tx: &mut Tx, person: &PersonRow, now: i64) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO people (name, phone, village_code, grid_code, household, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
@@ -108,8 +108,7 @@ pub async fn insert(tx: &mut Tx, person: &PersonRow, now: i64) -> Result<i64, sq
     .bind(&person.household)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     replace_tags(tx, id, &person.tags).await?;
     Ok(id)
 }

@@ -120,7 +120,7 @@ pub async fn insert_award(
     rule_id: Option<i64>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO point_awards (actor_id, points, reason, rule_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(actor_id)
@@ -129,8 +129,7 @@ pub async fn insert_award(
     .bind(rule_id)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")
+    .await
 }
 
 // ---- point_claims and claim_photos ----
@@ -185,7 +184,7 @@ pub struct NewClaimRow<'a> {
 
 /// Inserts a pending claim made at `now`; its id.
 pub async fn insert_claim(tx: &mut Tx, c: &NewClaimRow<'_>, now: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO point_claims (claimant_id, rule_id, points, note, village_code, region_code, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
     )
@@ -197,8 +196,7 @@ pub async fn insert_claim(tx: &mut Tx, c: &NewClaimRow<'_>, now: i64) -> Result<
     .bind(c.region_code)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")
+    .await
 }
 
 /// Attaches the photos `media_ids` to claim `claim_id`, in order.
@@ -227,7 +225,7 @@ pub async fn count_claims_in(
     period: Period,
     with_pending: bool,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM point_claims WHERE claimant_id = $1 AND rule_id = $2 \
          AND created_at >= $3 AND created_at < $4 \
          AND (status = 'approved' OR ($5 = 1 AND status = 'pending'))",
@@ -238,8 +236,7 @@ pub async fn count_claims_in(
     .bind(period.end)
     .bind(i64::from(with_pending))
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("n")
+    .await
 }
 
 /// Decides claim `id` if it is still pending: sets its `status`, reviewer, reason (a
@@ -268,20 +265,18 @@ pub async fn set_decision(
 
 /// When claim `id` was made (an error when there is no such claim).
 pub async fn claim_created_at(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT created_at FROM point_claims WHERE id = $1")
+    sqlx::query_scalar("SELECT created_at FROM point_claims WHERE id = $1")
         .bind(id)
         .fetch_one(&mut **tx)
-        .await?
-        .try_get("created_at")
+        .await
 }
 
 /// Who decided claim `id`, `None` while it is pending (an error when there is no such claim).
 pub async fn claim_reviewer(tx: &mut Tx, id: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query("SELECT reviewer_id FROM point_claims WHERE id = $1")
+    sqlx::query_scalar("SELECT reviewer_id FROM point_claims WHERE id = $1")
         .bind(id)
         .fetch_one(&mut **tx)
-        .await?
-        .try_get("reviewer_id")
+        .await
 }
 
 /// Claim `id`, without its photos.
@@ -386,18 +381,15 @@ pub async fn photos_of<'e>(
     claim_ids: &[i64],
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     let ids = id_list(claim_ids);
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT claim_id, media_id FROM claim_photos WHERE claim_id IN ({ids}) ORDER BY claim_id, position"
     ))
     .fetch_all(exec)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("claim_id")?, r.try_get("media_id")?)))
-    .collect()
+    .await
 }
 
 /// A photo of a claim whose picture (same SHA-256) is attached to another claim.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReuseRow {
     pub claim_id: i64,
     pub media_id: i64,
@@ -418,7 +410,7 @@ pub async fn photo_reuse<'e>(
     claim_ids: &[i64],
 ) -> Result<Vec<ReuseRow>, sqlx::Error> {
     let ids = id_list(claim_ids);
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT cp.claim_id, cp.media_id, oc.id AS other_id, op.name AS claimant_name, \
                 orl.name AS rule_name, oc.created_at \
          FROM claim_photos cp JOIN media m ON m.id = cp.media_id \
@@ -429,33 +421,18 @@ pub async fn photo_reuse<'e>(
          WHERE cp.claim_id IN ({ids}) ORDER BY oc.id"
     ))
     .fetch_all(exec)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(ReuseRow {
-            claim_id: r.try_get("claim_id")?,
-            media_id: r.try_get("media_id")?,
-            other_id: r.try_get("other_id")?,
-            claimant_name: r.try_get("claimant_name")?,
-            rule_name: r.try_get("rule_name")?,
-            created_at: r.try_get("created_at")?,
-        })
-    })
-    .collect()
+    .await
 }
 
 /// The claims photo `media_id` is attached to, as `(claimant id, region code)`.
 pub async fn claims_with_photo(db: &Db, media_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "SELECT c.claimant_id, c.region_code FROM claim_photos p \
          JOIN point_claims c ON c.id = p.claim_id WHERE p.media_id = $1",
     )
     .bind(media_id)
     .fetch_all(db.reader())
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("claimant_id")?, r.try_get("region_code")?)))
-    .collect()
+    .await
 }
 
 // ---- the board (reads `ledger_accounts`, `ledger_transfers` and `people`) ----
@@ -483,7 +460,7 @@ fn earned(cols: &str, filter: &str) -> String {
 }
 
 /// A movement on the board.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct BoardRow {
     /// Earned (+) or deducted (-).
     pub points: i64,
@@ -503,7 +480,7 @@ pub async fn board_movements(
     village: &str,
     limit: i64,
 ) -> Result<Vec<BoardRow>, sqlx::Error> {
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT m.id, m.points, m.reference, m.reason, m.created_at, p.name AS villager, \
                 a.name AS actor FROM ({}) m \
          JOIN people p ON p.id = m.person_id LEFT JOIN people a ON a.id = m.actor_id \
@@ -516,19 +493,7 @@ pub async fn board_movements(
     ))
     .bind(village)
     .fetch_all(db.reader())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(BoardRow {
-            points: r.try_get("points")?,
-            reference: r.try_get("reference")?,
-            reason: r.try_get("reason")?,
-            created_at: r.try_get("created_at")?,
-            villager: r.try_get("villager")?,
-            actor: r.try_get("actor")?,
-        })
-    })
-    .collect()
+    .await
 }
 
 /// The villagers living in `village` with the most points earned (net of deductions) in
@@ -540,7 +505,7 @@ pub async fn ranking(
     period: Period,
     limit: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT p.name, e.points FROM (\
              SELECT m.person_id, CAST(SUM(m.points) AS BIGINT) AS points FROM ({}) m \
              GROUP BY m.person_id) e \
@@ -555,10 +520,7 @@ pub async fn ranking(
     .bind(period.start)
     .bind(period.end)
     .fetch_all(db.reader())
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("name")?, r.try_get("points")?)))
-    .collect()
+    .await
 }
 
 // ---- labels (reads `redemptions`, `shops`, `recycling_dropoffs` and `service_orders`) ----

@@ -33,9 +33,9 @@ use jifen_shared::recycling::{
 use jifen_shared::regions::RegionCode;
 
 use crate::auth::keys::Keys;
-use crate::catalogue::{self, Entry, EntryError, county_of};
+use crate::catalogue::{self, Entry, EntryError, EntryUpdate, county_of};
 use crate::ledger::{self, LedgerError, NewTransfer};
-use crate::policy::{self, Action};
+use crate::policy;
 use crate::shop::counter::{self, CounterError};
 use crate::storage::{Db, Tx, rfc3339};
 
@@ -55,8 +55,6 @@ pub enum RecyclingError {
     Invalid(String),
     #[error(transparent)]
     Entry(#[from] EntryError),
-    #[error("you are not an admin of county {0}")]
-    NotCountyAdmin(String),
     #[error("shop_id: no shop {0}")]
     NoSuchShop(i64),
     #[error("you do not keep shop {0}")]
@@ -76,21 +74,21 @@ pub enum RecyclingError {
 impl DomainError for RecyclingError {
     fn code(&self) -> ErrorCode {
         match self {
-            RecyclingError::NotCountyAdmin(_)
-            | RecyclingError::NotKeeper(_)
-            | RecyclingError::OwnHousehold => ErrorCode::Forbidden,
+            RecyclingError::NotKeeper(_) | RecyclingError::OwnHousehold => ErrorCode::Forbidden,
             RecyclingError::NoSuchShop(_) => ErrorCode::NotFound,
-            RecyclingError::Invalid(_)
-            | RecyclingError::Entry(_)
-            | RecyclingError::NoSuchCategory(_) => ErrorCode::InvalidInput,
-            RecyclingError::Counter(_) | RecyclingError::Ledger(_) | RecyclingError::Storage(_) => {
-                ErrorCode::Internal
+            RecyclingError::Invalid(_) | RecyclingError::NoSuchCategory(_) => {
+                ErrorCode::InvalidInput
             }
+            RecyclingError::Entry(_)
+            | RecyclingError::Counter(_)
+            | RecyclingError::Ledger(_)
+            | RecyclingError::Storage(_) => ErrorCode::Internal,
         }
     }
 
     fn wrapped(&self) -> Option<&dyn DomainError> {
         match self {
+            RecyclingError::Entry(e) => Some(e),
             RecyclingError::Counter(e) => Some(e),
             RecyclingError::Storage(e) => Some(e),
             _ => None,
@@ -129,52 +127,28 @@ pub async fn categories(
     db: &Db,
     region: &RegionCode,
 ) -> Result<Vec<RecyclingCategory>, sqlx::Error> {
-    let Some(county) = county_of(region) else {
-        return Ok(Vec::new());
-    };
-    let entries = catalogue::effective(db.reader(), storage::CATEGORIES, county.as_str()).await?;
+    let entries = catalogue::in_county(db, storage::CATEGORIES, region).await?;
     Ok(entries.into_iter().map(category).collect())
 }
 
 /// Sets a county's own category (`PUT /admin/recycling/categories`), audited as
-/// `recycling.category`.
+/// `recycling.category`; the rules are [`catalogue::set`]'s (rate 1–[`MAX_RATE`]).
 ///
-/// Errors: [`RecyclingError::Entry`] (county, code, name), [`RecyclingError::Invalid`]
-/// (rate), [`RecyclingError::NotCountyAdmin`].
+/// Errors: [`RecyclingError::Entry`].
 pub async fn set_category(
     db: &Db,
     actor_id: i64,
     grants: &[RoleGrant],
     update: &CategoryUpdate,
 ) -> Result<RecyclingCategory, RecyclingError> {
-    let county = catalogue::county(db, &update.county_code).await?;
-    if !policy::may(grants, Action::ManageRules, &county) {
-        return Err(RecyclingError::NotCountyAdmin(county.to_string()));
-    }
-    let name = catalogue::check(&update.code, &update.name, MAX_NAME_CHARS)?;
-    if !(1..=MAX_RATE).contains(&update.points_per_kg) {
-        return Err(RecyclingError::Invalid(format!(
-            "points_per_kg: a whole number from 1 to {MAX_RATE}"
-        )));
-    }
-    let entry = Entry {
-        id: 0,
-        code: update.code.clone(),
-        name,
+    let update = EntryUpdate {
+        county_code: &update.county_code,
+        code: &update.code,
+        name: &update.name,
         value: update.points_per_kg,
         active: update.active,
-        county_code: Some(county.to_string()),
     };
-    let stored = catalogue::set(
-        db,
-        storage::CATEGORIES,
-        actor_id,
-        &county,
-        entry,
-        "recycling.category",
-        "recycling_category",
-    )
-    .await?;
+    let stored = catalogue::set(db, storage::CATEGORIES, actor_id, grants, update).await?;
     Ok(category(stored))
 }
 

@@ -11,6 +11,10 @@ use crate::storage::Tx;
 pub const CATEGORIES: crate::catalogue::Table = crate::catalogue::Table {
     name: "recycling_categories",
     value: "points_per_kg",
+    max_value: crate::recycling::MAX_RATE,
+    max_name_chars: crate::recycling::MAX_NAME_CHARS,
+    action: "recycling.category",
+    target: "recycling_category",
 };
 
 /// Inserts a drop-off (no transfer yet); its id.
@@ -23,7 +27,7 @@ pub async fn insert_dropoff(
     summary: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO recycling_dropoffs (shop_id, person_id, keeper_id, points, summary, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -34,8 +38,7 @@ pub async fn insert_dropoff(
     .bind(summary)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")
+    .await
 }
 
 /// Inserts a line of a drop-off.

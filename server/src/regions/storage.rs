@@ -77,10 +77,9 @@ pub async fn find_many(db: &Db, codes: &[String]) -> Result<Vec<RegionRow>, sqlx
 
 /// How many regions are stored.
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM regions")
+    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM regions")
         .fetch_one(db.reader())
-        .await?
-        .try_get("n")
+        .await
 }
 
 /// Result of [`upsert`].

@@ -20,9 +20,8 @@ use jifen_shared::auth::RoleGrant;
 use jifen_shared::regions::RegionCode;
 use jifen_shared::services::{ServiceType, ServiceTypeUpdate};
 
-use crate::catalogue::{self, Entry, EntryError, county_of};
+use crate::catalogue::{self, Entry, EntryError, EntryUpdate};
 use crate::ledger::LedgerError;
-use crate::policy::{self, Action};
 use crate::storage::Db;
 
 /// The longest service type name, in characters.
@@ -49,8 +48,6 @@ pub enum ServiceError {
     Invalid(String),
     #[error(transparent)]
     Entry(#[from] EntryError),
-    #[error("you are not an admin of county {0}")]
-    NotCountyAdmin(String),
     #[error("only villagers registered in a village order services or serve as volunteers")]
     NotVillager,
     #[error("type_id: no service type {0} is offered in your county")]
@@ -83,22 +80,22 @@ impl DomainError for ServiceError {
     fn code(&self) -> ErrorCode {
         match self {
             ServiceError::Invalid(_)
-            | ServiceError::Entry(_)
             | ServiceError::NoSuchType(_)
             | ServiceError::NotYourPhotos(_) => ErrorCode::InvalidInput,
-            ServiceError::NotCountyAdmin(_)
-            | ServiceError::NotVillager
-            | ServiceError::Forbidden(_) => ErrorCode::Forbidden,
+            ServiceError::NotVillager | ServiceError::Forbidden(_) => ErrorCode::Forbidden,
             ServiceError::NotFound | ServiceError::NoSuchRectification => ErrorCode::NotFound,
             ServiceError::AlreadyClaimed(_) => ErrorCode::AlreadyClaimed,
             ServiceError::AlreadyRated(_) => ErrorCode::AlreadyRated,
             ServiceError::WrongStatus { .. } => ErrorCode::WrongState,
-            ServiceError::Ledger(_) | ServiceError::Storage(_) => ErrorCode::Internal,
+            ServiceError::Entry(_) | ServiceError::Ledger(_) | ServiceError::Storage(_) => {
+                ErrorCode::Internal
+            }
         }
     }
 
     fn wrapped(&self) -> Option<&dyn DomainError> {
         match self {
+            ServiceError::Entry(e) => Some(e),
             ServiceError::Storage(e) => Some(e),
             _ => None,
         }
@@ -118,52 +115,28 @@ fn service_type(e: Entry) -> ServiceType {
 
 /// The service types offered in the county of `region`, by id (switched-off ones included).
 pub async fn types(db: &Db, region: &RegionCode) -> Result<Vec<ServiceType>, sqlx::Error> {
-    let Some(county) = county_of(region) else {
-        return Ok(Vec::new());
-    };
-    let entries = catalogue::effective(db.reader(), storage::TYPES, county.as_str()).await?;
+    let entries = catalogue::in_county(db, storage::TYPES, region).await?;
     Ok(entries.into_iter().map(service_type).collect())
 }
 
 /// Sets a county's own service type (`PUT /admin/services/types`), audited as
-/// `services.type`.
+/// `services.type`; the rules are [`catalogue::set`]'s (reward 1–[`MAX_REWARD`]).
 ///
-/// Errors: [`ServiceError::Entry`] (county, code, name), [`ServiceError::Invalid`] (reward),
-/// [`ServiceError::NotCountyAdmin`].
+/// Errors: [`ServiceError::Entry`].
 pub async fn set_type(
     db: &Db,
     actor_id: i64,
     grants: &[RoleGrant],
     update: &ServiceTypeUpdate,
 ) -> Result<ServiceType, ServiceError> {
-    let county = catalogue::county(db, &update.county_code).await?;
-    if !policy::may(grants, Action::ManageRules, &county) {
-        return Err(ServiceError::NotCountyAdmin(county.to_string()));
-    }
-    let name = catalogue::check(&update.code, &update.name, MAX_TYPE_NAME_CHARS)?;
-    if !(1..=MAX_REWARD).contains(&update.reward_points) {
-        return Err(ServiceError::Invalid(format!(
-            "reward_points: a whole number from 1 to {MAX_REWARD}"
-        )));
-    }
-    let entry = Entry {
-        id: 0,
-        code: update.code.clone(),
-        name,
+    let update = EntryUpdate {
+        county_code: &update.county_code,
+        code: &update.code,
+        name: &update.name,
         value: update.reward_points,
         active: update.active,
-        county_code: Some(county.to_string()),
     };
-    let stored = catalogue::set(
-        db,
-        storage::TYPES,
-        actor_id,
-        &county,
-        entry,
-        "services.type",
-        "service_type",
-    )
-    .await?;
+    let stored = catalogue::set(db, storage::TYPES, actor_id, grants, update).await?;
     Ok(service_type(stored))
 }
 

@@ -37,6 +37,7 @@ use jifen_shared::services::{
 
 use super::storage::{self, OrderRow};
 use super::{MAX_ADDRESS_CHARS, MAX_PHOTOS, MAX_TEXT_CHARS, ServiceError};
+use crate::auth::caller::Caller;
 use crate::catalogue::{self, county_of};
 use crate::people::storage::{PersonRow, find_many_in};
 use crate::policy::{self, Action};
@@ -392,34 +393,93 @@ async fn may_serve(
     Ok(())
 }
 
+/// A change of order `id` by `person_id` (holding `grants`) in one write transaction: what
+/// every step of the lifecycle (and a rating, [`super::ratings::rate`]) begins with and
+/// answers — the order as the caller then sees it.
+pub(super) struct Change<'a> {
+    pub tx: Tx,
+    pub id: i64,
+    pub person_id: i64,
+    grants: &'a [RoleGrant],
+}
+
+impl<'a> Change<'a> {
+    pub async fn begin(db: &Db, caller: &'a Caller, id: i64) -> Result<Self, ServiceError> {
+        let tx = db.begin_write().await?;
+        Ok(Change {
+            tx,
+            id,
+            person_id: caller.id,
+            grants: &caller.roles,
+        })
+    }
+
+    /// The order when the caller stands to it as `needed`; else 403 `refusal` or 404 ([`load`]).
+    async fn load(&mut self, needed: Standing, refusal: &str) -> Result<OrderRow, ServiceError> {
+        load(
+            &mut self.tx,
+            self.id,
+            self.person_id,
+            self.grants,
+            needed,
+            refusal,
+        )
+        .await
+    }
+
+    /// The order as the caller sees it, changed by nothing (a retried tap, or the check that
+    /// the caller may see it at all: 404).
+    pub async fn view(&mut self) -> Result<Order, ServiceError> {
+        view(&mut self.tx, self.id, self.person_id, self.grants).await
+    }
+
+    /// Commits the change; the order as the caller sees it after.
+    pub async fn commit(mut self) -> Result<Order, ServiceError> {
+        let order = self.view().await?;
+        self.tx.commit().await?;
+        Ok(order)
+    }
+
+    /// Moves the order by a conditional update (`storage::transition`: `set` where `from`,
+    /// `$3` = `who`) and writes the caller's timeline event `kind`; when the order was not in
+    /// the state `from` asks, [`ServiceError::WrongStatus`] with `refusal`.
+    async fn step(
+        &mut self,
+        row: &OrderRow,
+        (set, from, who): (&str, &str, Option<i64>),
+        kind: &str,
+        refusal: &'static str,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        if !storage::transition(&mut self.tx, self.id, set, from, who, now).await? {
+            return Err(wrong(row, refusal));
+        }
+        storage::insert_event(&mut self.tx, self.id, kind, Some(self.person_id), "", now).await?;
+        Ok(())
+    }
+}
+
 /// Claims an open order for the volunteer `person_id` (接单).
 ///
 /// Errors: [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (outside the area, own or
 /// household's order), [`ServiceError::NotVillager`], [`ServiceError::AlreadyClaimed`].
-pub async fn claim(
-    db: &Db,
-    person_id: i64,
-    grants: &[RoleGrant],
-    id: i64,
-    now: i64,
-) -> Result<Order, ServiceError> {
-    let mut tx = db.begin_write().await?;
-    let row = storage::order_by_id(&mut *tx, id)
+pub async fn claim(db: &Db, caller: &Caller, id: i64, now: i64) -> Result<Order, ServiceError> {
+    let mut change = Change::begin(db, caller, id).await?;
+    let (person_id, grants) = (caller.id, &caller.roles[..]);
+    let row = storage::order_by_id(&mut *change.tx, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     if row.volunteer_id == Some(person_id) && row.status == OrderStatus::Claimed {
-        return view(&mut tx, id, person_id, grants).await;
+        return change.view().await;
     }
     if standing(&row, person_id, grants).is_none() && row.status == OrderStatus::Open {
         return Err(ServiceError::Forbidden(
             "the order is outside the area you volunteer in".into(),
         ));
     }
-    may_serve(&mut tx, &row, person_id, grants).await?;
-    take(&mut tx, &row, person_id, person_id, "claimed", now).await?;
-    let order = view(&mut tx, id, person_id, grants).await?;
-    tx.commit().await?;
-    Ok(order)
+    may_serve(&mut change.tx, &row, person_id, grants).await?;
+    take(&mut change.tx, &row, person_id, person_id, "claimed", now).await?;
+    change.commit().await
 }
 
 /// Moves an open order to `volunteer_id` by `actor_id`, with the event `kind` and the
@@ -449,31 +509,16 @@ async fn take(
         .map(|p| p.name)
         .unwrap_or_default();
     storage::insert_event(tx, row.id, kind, Some(actor_id), &name, now).await?;
+    let target = format!("order:{}", row.id);
     let text = format!("您的“{}”已由志愿者{name}接单", row.type_name);
-    crate::inbox::notify(
-        tx,
-        row.orderer_id,
-        "order_claimed",
-        &text,
-        &format!("order:{}", row.id),
-        now,
-    )
-    .await?;
+    crate::inbox::notify(tx, row.orderer_id, "order_claimed", &text, &target, now).await?;
     if actor_id != volunteer_id {
         let text = format!(
             "您被派单：{}（{}）",
             row.type_name,
             crate::text::clip(&row.description)
         );
-        crate::inbox::notify(
-            tx,
-            volunteer_id,
-            "order_dispatched",
-            &text,
-            &format!("order:{}", row.id),
-            now,
-        )
-        .await?;
+        crate::inbox::notify(tx, volunteer_id, "order_dispatched", &text, &target, now).await?;
     }
     Ok(())
 }
@@ -485,77 +530,56 @@ async fn take(
 /// [`ServiceError::AlreadyClaimed`].
 pub async fn dispatch(
     db: &Db,
-    person_id: i64,
-    grants: &[RoleGrant],
+    caller: &Caller,
     id: i64,
     volunteer_id: i64,
     now: i64,
 ) -> Result<Order, ServiceError> {
-    let mut tx = db.begin_write().await?;
-    let row = load(
-        &mut tx,
-        id,
-        person_id,
-        grants,
-        Standing::Admin,
-        "only admins of the order's village, township or county dispatch it",
+    let mut change = Change::begin(db, caller, id).await?;
+    let refusal = "only admins of the order's village, township or county dispatch it";
+    let row = change.load(Standing::Admin, refusal).await?;
+    if row.status == OrderStatus::Claimed && row.volunteer_id == Some(volunteer_id) {
+        return change.view().await;
+    }
+    let roles = crate::auth::storage::roles_in(&mut change.tx, volunteer_id).await?;
+    may_serve(&mut change.tx, &row, volunteer_id, &roles).await?;
+    take(
+        &mut change.tx,
+        &row,
+        volunteer_id,
+        caller.id,
+        "dispatched",
+        now,
     )
     .await?;
-    if row.status == OrderStatus::Claimed && row.volunteer_id == Some(volunteer_id) {
-        return view(&mut tx, id, person_id, grants).await;
-    }
-    let roles = crate::auth::storage::roles_in(&mut tx, volunteer_id).await?;
-    may_serve(&mut tx, &row, volunteer_id, &roles).await?;
-    take(&mut tx, &row, volunteer_id, person_id, "dispatched", now).await?;
-    let order = view(&mut tx, id, person_id, grants).await?;
-    tx.commit().await?;
-    Ok(order)
+    change.commit().await
 }
 
 /// Gives a claimed order back (→ `open`), by its volunteer.
 ///
 /// Errors: [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (not its volunteer),
 /// [`ServiceError::WrongStatus`].
-pub async fn release(
-    db: &Db,
-    person_id: i64,
-    grants: &[RoleGrant],
-    id: i64,
-    now: i64,
-) -> Result<Order, ServiceError> {
-    let mut tx = db.begin_write().await?;
-    if let Some(row) = storage::order_by_id(&mut *tx, id).await?
+pub async fn release(db: &Db, caller: &Caller, id: i64, now: i64) -> Result<Order, ServiceError> {
+    let mut change = Change::begin(db, caller, id).await?;
+    let (person_id, grants) = (caller.id, &caller.roles[..]);
+    if let Some(row) = storage::order_by_id(&mut *change.tx, id).await?
         && row.status == OrderStatus::Open
         && standing(&row, person_id, grants) == Some(Standing::Onlooker)
     {
         // Open already (a retried tap after the release): answered as it is.
-        return view(&mut tx, id, person_id, grants).await;
+        return change.view().await;
     }
-    let row = load(
-        &mut tx,
-        id,
-        person_id,
-        grants,
-        Standing::Volunteer,
-        "only its volunteer releases an order",
-    )
-    .await?;
-    if !storage::transition(
-        &mut tx,
-        id,
+    let row = change
+        .load(Standing::Volunteer, "only its volunteer releases an order")
+        .await?;
+    let to_open = (
         "status = 'open', volunteer_id = NULL, open_since = $2",
         "status = 'claimed' AND volunteer_id = $3",
         Some(person_id),
-        now,
-    )
-    .await?
-    {
-        return Err(wrong(&row, "only a claimed order can be released"));
-    }
-    storage::insert_event(&mut tx, id, "released", Some(person_id), "", now).await?;
-    let order = view(&mut tx, id, person_id, grants).await?;
-    tx.commit().await?;
-    Ok(order)
+    );
+    let refusal = "only a claimed order can be released";
+    change.step(&row, to_open, "released", refusal, now).await?;
+    change.commit().await
 }
 
 /// Completes a claimed order with a note and photos, by its volunteer.
@@ -565,87 +589,50 @@ pub async fn release(
 /// [`ServiceError::WrongStatus`].
 pub async fn complete(
     db: &Db,
-    person_id: i64,
-    grants: &[RoleGrant],
+    caller: &Caller,
     id: i64,
     request: &Completion,
     now: i64,
 ) -> Result<Order, ServiceError> {
-    let mut tx = db.begin_write().await?;
-    let row = load(
-        &mut tx,
-        id,
-        person_id,
-        grants,
-        Standing::Volunteer,
-        "only the volunteer who claimed the order completes it",
-    )
-    .await?;
+    let mut change = Change::begin(db, caller, id).await?;
+    let person_id = caller.id;
+    let refusal = "only the volunteer who claimed the order completes it";
+    let row = change.load(Standing::Volunteer, refusal).await?;
     let note = super::text("note", &request.note, MAX_TEXT_CHARS)?;
     if row.status == OrderStatus::Completed && row.completion_note.as_deref() == Some(&note) {
-        return view(&mut tx, id, person_id, grants).await;
+        return change.view().await;
     }
-    let photos = own_photos(&mut tx, person_id, &request.photo_ids).await?;
-    if !storage::complete(&mut tx, id, person_id, &note, now).await? {
+    let tx = &mut change.tx;
+    let photos = own_photos(tx, person_id, &request.photo_ids).await?;
+    if !storage::complete(tx, id, person_id, &note, now).await? {
         return Err(wrong(&row, "only a claimed order can be completed"));
     }
-    storage::insert_photos(&mut tx, id, "completion", &photos).await?;
-    storage::insert_event(&mut tx, id, "completed", Some(person_id), &note, now).await?;
+    storage::insert_photos(tx, id, "completion", &photos).await?;
+    storage::insert_event(tx, id, "completed", Some(person_id), &note, now).await?;
     let text = format!("您的“{}”已完成，请评价", row.type_name);
-    crate::inbox::notify(
-        &mut tx,
-        row.orderer_id,
-        "order_completed",
-        &text,
-        &format!("order:{id}"),
-        now,
-    )
-    .await?;
-    let order = view(&mut tx, id, person_id, grants).await?;
-    tx.commit().await?;
-    Ok(order)
+    let target = format!("order:{id}");
+    crate::inbox::notify(tx, row.orderer_id, "order_completed", &text, &target, now).await?;
+    change.commit().await
 }
 
 /// Cancels an open order, by its orderer. Cancelling again answers the order.
 ///
 /// Errors: [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (not the orderer),
 /// [`ServiceError::WrongStatus`] (claimed or completed).
-pub async fn cancel(
-    db: &Db,
-    person_id: i64,
-    grants: &[RoleGrant],
-    id: i64,
-    now: i64,
-) -> Result<Order, ServiceError> {
-    let mut tx = db.begin_write().await?;
-    let row = load(
-        &mut tx,
-        id,
-        person_id,
-        grants,
-        Standing::Orderer,
-        "only the villager who ordered cancels",
-    )
-    .await?;
+pub async fn cancel(db: &Db, caller: &Caller, id: i64, now: i64) -> Result<Order, ServiceError> {
+    let mut change = Change::begin(db, caller, id).await?;
+    let row = change
+        .load(Standing::Orderer, "only the villager who ordered cancels")
+        .await?;
     if row.status == OrderStatus::Cancelled {
-        return view(&mut tx, id, person_id, grants).await;
+        return change.view().await;
     }
-    if !storage::transition(
-        &mut tx,
-        id,
-        "status = 'cancelled'",
-        "status = 'open'",
-        None,
-        now,
-    )
-    .await?
-    {
-        return Err(wrong(&row, "only an open order can be cancelled"));
-    }
-    storage::insert_event(&mut tx, id, "cancelled", Some(person_id), "", now).await?;
-    let order = view(&mut tx, id, person_id, grants).await?;
-    tx.commit().await?;
-    Ok(order)
+    let to_cancelled = ("status = 'cancelled'", "status = 'open'", None);
+    let refusal = "only an open order can be cancelled";
+    change
+        .step(&row, to_cancelled, "cancelled", refusal, now)
+        .await?;
+    change.commit().await
 }
 
 /// Which orders a list shows.

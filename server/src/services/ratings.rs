@@ -28,6 +28,7 @@ use super::storage::{self, OrderRow, RatingRow};
 use super::{
     MAX_COMMENT_CHARS, MAX_TEXT_CHARS, RATING_WINDOW_MS, RECTIFICATION_DUE_MS, ServiceError,
 };
+use crate::auth::caller::Caller;
 use crate::calendar::{Calendar, Period};
 use crate::ledger::{self, AccountKind, NewTransfer};
 use crate::policy::{self, Action};
@@ -40,8 +41,7 @@ use crate::storage::{Db, Tx};
 /// completed), [`ServiceError::AlreadyRated`].
 pub async fn rate(
     db: &Db,
-    person_id: i64,
-    grants: &[RoleGrant],
+    caller: &Caller,
     id: i64,
     request: &NewRating,
     now: i64,
@@ -56,13 +56,14 @@ pub async fn rate(
         "" => String::new(),
         c => super::text("comment", c, MAX_COMMENT_CHARS)?,
     };
-    let mut tx = db.begin_write().await?;
+    let mut change = orders::Change::begin(db, caller, id).await?;
     // Whether the caller may see it at all (404 otherwise).
-    orders::view(&mut tx, id, person_id, grants).await?;
-    let row = storage::order_by_id(&mut *tx, id)
+    change.view().await?;
+    let tx = &mut change.tx;
+    let row = storage::order_by_id(&mut **tx, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if row.orderer_id != person_id {
+    if row.orderer_id != caller.id {
         return Err(ServiceError::Forbidden(
             "only the villager who ordered rates the order".into(),
         ));
@@ -74,8 +75,8 @@ pub async fn rate(
             what: "only a completed order can be rated",
         });
     }
-    let latest = storage::latest_rating(&mut *tx, id).await?;
-    let rectified = storage::rectification_where(&mut *tx, "order_id", id)
+    let latest = storage::latest_rating(&mut **tx, id).await?;
+    let rectified = storage::rectification_where(&mut **tx, "order_id", id)
         .await?
         .is_some_and(|r| r.status == "closed");
     let round = match &latest {
@@ -84,7 +85,7 @@ pub async fn rate(
         // (the villager's second rating is a different one).
         Some(r) if r.stars == request.stars && r.comment == comment && !r.automatic => {
             // A retried tap: the order as it is now.
-            return orders::view(&mut tx, id, person_id, grants).await;
+            return change.view().await;
         }
         Some(r) if r.round == 1 && rectified => 2,
         Some(_) => return Err(ServiceError::AlreadyRated(id)),
@@ -96,20 +97,18 @@ pub async fn rate(
         automatic: false,
         created_at: now,
     };
-    if !storage::insert_rating(&mut tx, id, &rating).await? {
+    if !storage::insert_rating(tx, id, &rating).await? {
         // Rated at the same moment by another request: the same rating is a retried tap.
-        let now_latest = storage::latest_rating(&mut *tx, id).await?;
+        let now_latest = storage::latest_rating(&mut **tx, id).await?;
         return match now_latest {
             Some(r) if r.stars == rating.stars && r.comment == rating.comment && !r.automatic => {
-                orders::view(&mut tx, id, person_id, grants).await
+                change.view().await
             }
             _ => Err(ServiceError::AlreadyRated(id)),
         };
     }
-    settle_rating(&mut tx, &row, &rating, Some(person_id), now).await?;
-    let order = orders::view(&mut tx, id, person_id, grants).await?;
-    tx.commit().await?;
-    Ok(order)
+    settle_rating(tx, &row, &rating, Some(caller.id), now).await?;
+    change.commit().await
 }
 
 /// After a rating is stored: the timeline, then pay the volunteer (中评 or better, once) or

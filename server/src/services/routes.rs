@@ -214,8 +214,7 @@ async fn claim(
     id: web::Path<i64>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok()
-        .json(orders::claim(&state.db, caller.id, &caller.roles, *id, now_ms()).await?))
+    Ok(HttpResponse::Ok().json(orders::claim(&state.db, &caller, *id, now_ms()).await?))
 }
 
 /// Gives a claimed order back to the open list (its volunteer).
@@ -232,8 +231,7 @@ async fn release(
     id: web::Path<i64>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok()
-        .json(orders::release(&state.db, caller.id, &caller.roles, *id, now_ms()).await?))
+    Ok(HttpResponse::Ok().json(orders::release(&state.db, &caller, *id, now_ms()).await?))
 }
 
 /// Completes a claimed order with a note and photos (its volunteer).
@@ -252,7 +250,7 @@ async fn complete(
     body: web::Json<Completion>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let order = orders::complete(&state.db, caller.id, &caller.roles, *id, &body, now_ms()).await?;
+    let order = orders::complete(&state.db, &caller, *id, &body, now_ms()).await?;
     Ok(HttpResponse::Ok().json(order))
 }
 
@@ -270,7 +268,7 @@ async fn cancel(
     id: web::Path<i64>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    match orders::cancel(&state.db, caller.id, &caller.roles, *id, now_ms()).await {
+    match orders::cancel(&state.db, &caller, *id, now_ms()).await {
         Ok(order) => Ok(HttpResponse::Ok().json(order)),
         Err(e @ ServiceError::WrongStatus { .. }) => {
             Err(ApiError::new(ErrorCode::NotCancellable, e.to_string()))
@@ -295,7 +293,7 @@ async fn rate(
     body: web::Json<NewRating>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let order = ratings::rate(&state.db, caller.id, &caller.roles, *id, &body, now_ms()).await?;
+    let order = ratings::rate(&state.db, &caller, *id, &body, now_ms()).await?;
     Ok(HttpResponse::Ok().json(order))
 }
 
@@ -314,15 +312,7 @@ async fn dispatch(
     body: web::Json<Dispatch>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let order = orders::dispatch(
-        &state.db,
-        caller.id,
-        &caller.roles,
-        *id,
-        body.volunteer_id,
-        now_ms(),
-    )
-    .await?;
+    let order = orders::dispatch(&state.db, &caller, *id, body.volunteer_id, now_ms()).await?;
     Ok(HttpResponse::Ok().json(order))
 }
 

@@ -4,7 +4,6 @@
 
 use jifen_shared::services::OrderStatus;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::storage::Tx;
 
@@ -12,10 +11,14 @@ use crate::storage::Tx;
 pub const TYPES: crate::catalogue::Table = crate::catalogue::Table {
     name: "service_types",
     value: "reward_points",
+    max_value: crate::services::MAX_REWARD,
+    max_name_chars: crate::services::MAX_TYPE_NAME_CHARS,
+    action: "services.type",
+    target: "service_type",
 };
 
 /// An order as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrderRow {
     pub id: i64,
     pub orderer_id: i64,
@@ -26,6 +29,7 @@ pub struct OrderRow {
     pub reward_points: i64,
     pub description: String,
     pub address: Option<String>,
+    #[sqlx(try_from = "String")]
     pub status: OrderStatus,
     pub volunteer_id: Option<i64>,
     pub escalation_level: i64,
@@ -41,35 +45,9 @@ const COLUMNS: &str = "id, orderer_id, village_code, grid_code, type_id, type_na
     reward_points, description, address, status, volunteer_id, escalation_level, open_since, \
     completion_note, completed_at, paid_transfer_id, created_at";
 
-fn order(r: &AnyRow) -> Result<OrderRow, sqlx::Error> {
-    let status: String = r.try_get("status")?;
-    Ok(OrderRow {
-        id: r.try_get("id")?,
-        orderer_id: r.try_get("orderer_id")?,
-        village_code: r.try_get("village_code")?,
-        grid_code: r.try_get("grid_code")?,
-        type_id: r.try_get("type_id")?,
-        type_name: r.try_get("type_name")?,
-        reward_points: r.try_get("reward_points")?,
-        description: r.try_get("description")?,
-        address: r.try_get("address")?,
-        status: OrderStatus::parse(&status).ok_or_else(|| sqlx::Error::ColumnDecode {
-            index: "status".into(),
-            source: format!("unknown order status {status:?}").into(),
-        })?,
-        volunteer_id: r.try_get("volunteer_id")?,
-        escalation_level: r.try_get("escalation_level")?,
-        open_since: r.try_get("open_since")?,
-        completion_note: r.try_get("completion_note")?,
-        completed_at: r.try_get("completed_at")?,
-        paid_transfer_id: r.try_get("paid_transfer_id")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
 /// Inserts an open order; its id.
 pub async fn insert_order(tx: &mut Tx, o: &OrderRow, now: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO service_orders (orderer_id, village_code, grid_code, type_id, type_name, \
            reward_points, description, address, status, open_since, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $9, $9) RETURNING id",
@@ -84,8 +62,7 @@ pub async fn insert_order(tx: &mut Tx, o: &OrderRow, now: i64) -> Result<i64, sq
     .bind(&o.address)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")
+    .await
 }
 
 /// Attaches photos (`kind` `order` or `completion`) in order.
@@ -114,15 +91,12 @@ pub async fn photos<'e>(
     exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     order_id: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "SELECT kind, media_id FROM service_order_photos WHERE order_id = $1 ORDER BY kind, position",
     )
     .bind(order_id)
     .fetch_all(exec)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("kind")?, r.try_get("media_id")?)))
-    .collect()
+    .await
 }
 
 /// The order with this id.
@@ -130,15 +104,12 @@ pub async fn order_by_id<'e>(
     exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     id: i64,
 ) -> Result<Option<OrderRow>, sqlx::Error> {
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM service_orders WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(exec)
-    .await?
-    .as_ref()
-    .map(order)
-    .transpose()
+    .await
 }
 
 /// The value bound to `$1` of a filter.
@@ -160,7 +131,7 @@ pub async fn orders_where<'e>(
     let sql = format!(
         "SELECT {COLUMNS} FROM service_orders WHERE ({filter}) AND id < $2 ORDER BY id DESC LIMIT $3"
     );
-    let query = sqlx::query(&sql);
+    let query = sqlx::query_as(&sql);
     let query = match param {
         Bind::Id(id) => query.bind(id),
         Bind::Text(text) => query.bind(text.to_owned()),
@@ -169,10 +140,7 @@ pub async fn orders_where<'e>(
         .bind(before_id)
         .bind(i64::from(limit))
         .fetch_all(exec)
-        .await?
-        .iter()
-        .map(order)
-        .collect()
+        .await
 }
 
 /// Moves an order by one conditional update: `set` (SQL assignments using `$2` = now and
@@ -252,7 +220,7 @@ pub async fn insert_event(
 }
 
 /// A step of the timeline as stored, with the actor's full name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
     pub kind: String,
     pub actor_id: Option<i64>,
@@ -266,25 +234,14 @@ pub async fn events<'e>(
     exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     order_id: i64,
 ) -> Result<Vec<EventRow>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "SELECT e.kind, e.actor_id, p.name AS actor_name, e.note, e.created_at \
          FROM service_order_events e LEFT JOIN people p ON p.id = e.actor_id \
          WHERE e.order_id = $1 ORDER BY e.id",
     )
     .bind(order_id)
     .fetch_all(exec)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(EventRow {
-            kind: r.try_get("kind")?,
-            actor_id: r.try_get("actor_id")?,
-            actor_name: r.try_get("actor_name")?,
-            note: r.try_get("note")?,
-            created_at: r.try_get("created_at")?,
-        })
-    })
-    .collect()
+    .await
 }
 
 /// Open orders whose next escalation is due at `now` with SLA `sla_ms` (one SLA after they
@@ -295,7 +252,7 @@ pub async fn escalation_due<'e>(
     now: i64,
     limit: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "SELECT id FROM service_orders WHERE status = 'open' AND escalation_level < 3 \
          AND open_since + $1 <= $2 ORDER BY open_since, id LIMIT $3",
     )
@@ -303,18 +260,16 @@ pub async fn escalation_due<'e>(
     .bind(now)
     .bind(limit)
     .fetch_all(exec)
-    .await?
-    .iter()
-    .map(|r| r.try_get("id"))
-    .collect()
+    .await
 }
 
 /// A rating as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RatingRow {
     pub round: i64,
     pub stars: i64,
     pub comment: String,
+    #[sqlx(try_from = "crate::storage::Flag")]
     pub automatic: bool,
     pub created_at: i64,
 }
@@ -348,23 +303,13 @@ pub async fn latest_rating<'e>(
     exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     order_id: i64,
 ) -> Result<Option<RatingRow>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "SELECT round, stars, comment, automatic, created_at FROM service_ratings \
          WHERE order_id = $1 ORDER BY round DESC LIMIT 1",
     )
     .bind(order_id)
     .fetch_optional(exec)
-    .await?
-    .map(|r| {
-        Ok(RatingRow {
-            round: r.try_get("round")?,
-            stars: r.try_get("stars")?,
-            comment: r.try_get("comment")?,
-            automatic: r.try_get::<i64, _>("automatic")? == 1,
-            created_at: r.try_get("created_at")?,
-        })
-    })
-    .transpose()
+    .await
 }
 
 /// Completed orders left unrated since before `completed_before`, oldest first.
@@ -373,21 +318,18 @@ pub async fn unrated_since<'e>(
     completed_before: i64,
     limit: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "SELECT id FROM service_orders WHERE status = 'completed' AND rated = 0 \
          AND completed_at <= $1 ORDER BY completed_at, id LIMIT $2",
     )
     .bind(completed_before)
     .bind(limit)
     .fetch_all(exec)
-    .await?
-    .iter()
-    .map(|r| r.try_get("id"))
-    .collect()
+    .await
 }
 
 /// A rectification as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RectificationRow {
     pub id: i64,
     pub order_id: i64,
@@ -401,19 +343,6 @@ pub struct RectificationRow {
 
 const RECTIFICATION_COLUMNS: &str =
     "id, order_id, village_code, status, follow_up, opened_at, due_at, closed_at";
-
-fn rectification(r: &AnyRow) -> Result<RectificationRow, sqlx::Error> {
-    Ok(RectificationRow {
-        id: r.try_get("id")?,
-        order_id: r.try_get("order_id")?,
-        village_code: r.try_get("village_code")?,
-        status: r.try_get("status")?,
-        follow_up: r.try_get("follow_up")?,
-        opened_at: r.try_get("opened_at")?,
-        due_at: r.try_get("due_at")?,
-        closed_at: r.try_get("closed_at")?,
-    })
-}
 
 /// Opens an order's rectification unless it has one; whether it was opened.
 pub async fn open_rectification(
@@ -443,15 +372,12 @@ pub async fn rectification_where<'e>(
     column: &str,
     value: i64,
 ) -> Result<Option<RectificationRow>, sqlx::Error> {
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT {RECTIFICATION_COLUMNS} FROM rectifications WHERE {column} = $1"
     ))
     .bind(value)
     .fetch_optional(exec)
-    .await?
-    .as_ref()
-    .map(rectification)
-    .transpose()
+    .await
 }
 
 /// Closes an open rectification; whether it was open.
@@ -483,17 +409,14 @@ pub async fn rectifications_under<'e>(
     prefix: &str,
     status: Option<&str>,
 ) -> Result<Vec<RectificationRow>, sqlx::Error> {
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT {RECTIFICATION_COLUMNS} FROM rectifications \
          WHERE village_code LIKE $1 AND ($2 = '' OR status = $2) ORDER BY id DESC LIMIT 200"
     ))
     .bind(format!("{prefix}%"))
     .bind(status.unwrap_or(""))
     .fetch_all(exec)
-    .await?
-    .iter()
-    .map(rectification)
-    .collect()
+    .await
 }
 
 /// Counts for the ratings summary of villages under `prefix`: each order's latest rating as of
@@ -551,11 +474,8 @@ pub async fn orders_of_photo<'e>(
     exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     media_id: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query("SELECT order_id FROM service_order_photos WHERE media_id = $1")
+    sqlx::query_scalar("SELECT order_id FROM service_order_photos WHERE media_id = $1")
         .bind(media_id)
         .fetch_all(exec)
-        .await?
-        .iter()
-        .map(|r| r.try_get("order_id"))
-        .collect()
+        .await
 }

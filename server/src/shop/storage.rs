@@ -111,13 +111,10 @@ pub async fn insert_keeper(
 
 /// The keepers of a shop, by id.
 pub async fn keeper_ids(tx: &mut Tx, shop_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query("SELECT person_id FROM shop_keepers WHERE shop_id = $1 ORDER BY person_id")
+    sqlx::query_scalar("SELECT person_id FROM shop_keepers WHERE shop_id = $1 ORDER BY person_id")
         .bind(shop_id)
         .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get("person_id"))
-        .collect()
+        .await
 }
 
 /// Whether `person_id` keeps the shop.
@@ -151,7 +148,7 @@ fn goods(r: &AnyRow) -> Result<Goods, sqlx::Error> {
 
 /// Inserts goods (active) and answers their id.
 pub async fn insert_goods(tx: &mut Tx, g: &Goods, now: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO shop_goods (shop_id, name, points_price, market_price_fen, stock, \
          per_person_limit, photo_id, active, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
@@ -165,8 +162,7 @@ pub async fn insert_goods(tx: &mut Tx, g: &Goods, now: i64) -> Result<i64, sqlx:
     .bind(g.photo_id)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")
+    .await
 }
 
 /// The goods with this id.
@@ -454,17 +450,14 @@ pub async fn redemption_by_code(
 
 /// Reserved redemptions past their expiry at `now`, oldest first, at most `limit`.
 pub async fn lapsed_ids(db: &Db, now: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "SELECT id FROM redemptions WHERE status = 'reserved' AND expires_at <= $1 \
          ORDER BY expires_at, id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
     .fetch_all(db.reader())
-    .await?
-    .iter()
-    .map(|r| r.try_get("id"))
-    .collect()
+    .await
 }
 
 /// A person's redemptions older than `before_id`, newest first, at most `limit`.
@@ -536,7 +529,7 @@ pub async fn redeemed_in(
     period: Period,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(i.qty), 0) AS BIGINT) AS n FROM redemption_items i \
          JOIN redemptions r ON r.id = i.redemption_id \
          WHERE r.person_id = $1 AND i.goods_id = $2 AND r.created_at >= $3 AND r.created_at < $4 \
@@ -548,8 +541,7 @@ pub async fn redeemed_in(
     .bind(period.end)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?
-    .try_get("n")
+    .await
 }
 
 /// Moves a reserved redemption to `status`, settled by `by` at `now`; with `unexpired_at`
@@ -590,13 +582,10 @@ pub async fn all_shops(db: &Db) -> Result<Vec<ShopRow>, sqlx::Error> {
 
 /// The shops `person_id` is appointed to, by id.
 pub async fn kept_by(db: &Db, person_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query("SELECT shop_id FROM shop_keepers WHERE person_id = $1 ORDER BY shop_id")
+    sqlx::query_scalar("SELECT shop_id FROM shop_keepers WHERE person_id = $1 ORDER BY shop_id")
         .bind(person_id)
         .fetch_all(db.reader())
-        .await?
-        .iter()
-        .map(|r| r.try_get("shop_id"))
-        .collect()
+        .await
 }
 
 /// A shop's redemptions fulfilled in `period`: how many, and their points.

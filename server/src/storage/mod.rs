@@ -344,6 +344,32 @@ pub async fn lock_key(tx: &mut Tx, backend: Backend, key: &str) -> Result<(), sq
     Ok(())
 }
 
+/// A 0/1 flag as both databases store it (`INTEGER`), read into a `bool` field of a
+/// `#[derive(sqlx::FromRow)]` row with `#[sqlx(try_from = "Flag")]`; 1 is true.
+pub struct Flag(i64);
+
+impl sqlx::Type<sqlx::Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <i64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        <i64 as sqlx::Decode<'r, sqlx::Any>>::decode(value).map(Flag)
+    }
+}
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> bool {
+        flag.0 == 1
+    }
+}
+
 /// The current time as UTC milliseconds since the Unix epoch (the storage convention).
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
