@@ -23,6 +23,25 @@ pub trait Kept: Serialize + DeserializeOwned {
     fn usable(&self) -> bool;
 }
 
+/// A form kept in a [`Draft`] until it is sent once with its key
+/// ([`crate::components::draft_form`]): a claim, a service order.
+pub trait FormDraft: Kept + Clone {
+    /// A new, empty one with a fresh key.
+    fn fresh() -> Self;
+
+    /// The `Idempotency-Key` of its request, made with it.
+    fn key(&self) -> &str;
+
+    /// Whether there is nothing in it worth keeping.
+    fn is_blank(&self) -> bool;
+
+    /// Its uploaded photos (`POST /media`), in the order taken.
+    fn photo_ids(&self) -> &[i64];
+
+    /// The same, to change.
+    fn photo_ids_mut(&mut self) -> &mut Vec<i64>;
+}
+
 /// Where the `T` of one person for one thing (a rule, a service type, a goods) is kept:
 /// `localStorage` key `jifen.{T::WHAT}.{person}.{id}`.
 #[derive(Debug)]
@@ -101,11 +120,6 @@ impl ClaimDraft {
             photo_ids: Vec::new(),
         }
     }
-
-    /// Whether there is nothing in it worth keeping.
-    pub fn is_blank(&self) -> bool {
-        self.note.trim().is_empty() && self.photo_ids.is_empty()
-    }
 }
 
 impl Default for ClaimDraft {
@@ -119,6 +133,28 @@ impl Kept for ClaimDraft {
 
     fn usable(&self) -> bool {
         !self.key.is_empty()
+    }
+}
+
+impl FormDraft for ClaimDraft {
+    fn fresh() -> Self {
+        ClaimDraft::new()
+    }
+
+    fn key(&self) -> &str {
+        &self.key
+    }
+
+    fn is_blank(&self) -> bool {
+        self.note.trim().is_empty() && self.photo_ids.is_empty()
+    }
+
+    fn photo_ids(&self) -> &[i64] {
+        &self.photo_ids
+    }
+
+    fn photo_ids_mut(&mut self) -> &mut Vec<i64> {
+        &mut self.photo_ids
     }
 }
 

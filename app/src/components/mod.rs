@@ -1,8 +1,11 @@
-//! Pieces several screens share: a request started by a tap ([`mutation`]), the photo button
-//! ([`photo_button`]), the notice with a
-//! way on, the chevron at the end of a row, and the signed-in person with their village (and
-//! the screens that need one).
+//! Pieces several screens share: a request started by a tap ([`mutation`]), a form kept in a
+//! draft and sent once ([`draft_form`]), the text boxes ([`field`]), the photo button
+//! ([`photo_button`]), the notice with a way on, the chevron at the end of a row, the tick of
+//! something done, and the signed-in person with their village (and the screens that need
+//! one).
 
+pub mod draft_form;
+pub mod field;
 pub mod mutation;
 pub mod photo_button;
 
@@ -14,6 +17,8 @@ use crate::i18n::{Text, tr};
 use crate::pages::{ListSkeleton, Trouble, explain};
 use crate::session::use_session;
 
+pub use draft_form::{DoneCard, DraftForm, DraftFormView};
+pub use field::{NoteField, TextArea, TextInput, Typed};
 pub use mutation::mutate;
 pub use photo_button::photo_button;
 
@@ -88,6 +93,16 @@ pub fn chevron() -> impl IntoView {
     view! {
         <svg class="chevron" viewBox="0 0 24 24" aria-hidden="true">
             <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+        </svg>
+    }
+}
+
+/// A big tick in a green circle: something done (a claim or an order sent, goods collected).
+pub fn done_icon() -> impl IntoView {
+    view! {
+        <svg class="done-icon" viewBox="0 0 48 48" aria-hidden="true">
+            <circle cx="24" cy="24" r="22" fill="#e3f1e5" />
+            <path d="M14 25l7 7 13-15" fill="none" stroke="#1f7a35" stroke-width="4" stroke-linecap="round" stroke-linejoin="round" />
         </svg>
     }
 }

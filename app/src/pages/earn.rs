@@ -20,13 +20,14 @@ use jifen_shared::points::{Claim, NewClaim, Rule, RuleCategory, RulesQuery};
 use leptos::prelude::*;
 
 use super::claims::StatusChip;
-use super::photos::{PhotoPicker, Photos};
-use super::{ListSkeleton, TabbedScreen, explain, require_sign_in, worth_retrying};
+use super::{ListSkeleton, TabbedScreen, explain, require_sign_in};
 use crate::api::{self, ApiFailure};
-use crate::components::{chevron, in_village, in_village_with, load_trouble, notice, path_id};
-use crate::draft::{self, ClaimDraft};
-use crate::i18n::{Text, caps, category_name, char_count, rule_points, signed, t, tr, use_locale};
-use crate::session::use_session;
+use crate::components::{
+    DoneCard, DraftForm, DraftFormView, NoteField, chevron, in_village, in_village_with,
+    load_trouble, notice, path_id,
+};
+use crate::draft::{self, ClaimDraft, FormDraft};
+use crate::i18n::{Text, caps, category_name, rule_points, signed, tr, use_locale};
 
 /// The longest note, in characters (the server's limit).
 pub const MAX_NOTE_CHARS: usize = 500;
@@ -204,15 +205,6 @@ fn ClaimLoader(village: String, person: i64, rule: i64) -> impl IntoView {
     }
 }
 
-/// Where the claim stands.
-#[derive(Debug, Clone, PartialEq)]
-enum Phase {
-    Editing,
-    Sending,
-    Sent(Box<Claim>),
-    Failed(ApiFailure),
-}
-
 /// What a failed claim means.
 fn claim_trouble(failure: &ApiFailure) -> Text {
     match failure {
@@ -230,114 +222,21 @@ fn claim_trouble(failure: &ApiFailure) -> Text {
 #[component]
 fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
     let locale = use_locale();
-    let session = use_session();
     let rule_id = rule.id;
     let needs_photo = rule.needs_photo;
-    let stored = draft::claim(person, rule_id);
-    let saved = stored.load();
-    // A draft found here may have been sent already (its answer lost): keep its key whatever
-    // happens to its contents.
-    let sent_once = StoredValue::new(saved.is_some());
-    let draft = RwSignal::new(saved.unwrap_or_default());
-    let phase = RwSignal::new(Phase::Editing);
-    let hint = RwSignal::new(None::<Text>);
-
-    let persist = move || {
-        let current = draft.get_untracked();
-        if current.is_blank() && !sent_once.get_value() {
-            stored.clear();
-        } else {
-            stored.save(&current);
-        }
-    };
-    // The draft's photos are the uploaded ones, in the order taken; one uploaded after the
-    // villager went back is kept in the stored draft all the same.
-    let photos = Photos::new(
-        draft.get_untracked().photo_ids,
-        move |ids| {
-            draft.update(|d| d.photo_ids = ids);
-            persist();
-        },
-        move |id| {
-            let mut kept = stored.load().unwrap_or_default();
-            if !kept.photo_ids.contains(&id) && kept.photo_ids.len() < MAX_PHOTOS {
-                kept.photo_ids.push(id);
-                stored.save(&kept);
-            }
-        },
-    );
-
-    let submit = move || {
-        if phase.get_untracked() == Phase::Sending {
-            return;
-        }
-        if photos.busy() {
-            hint.set(Some(Text::WaitForUploads));
-            return;
-        }
-        let photo_ids = photos.uploaded();
-        if needs_photo && photo_ids.is_empty() {
-            hint.set(Some(Text::NeedPhotoFirst));
-            return;
-        }
-        hint.set(None);
-        // The key goes to storage before the request does: a reload after a lost answer sends
-        // the same key again.
-        sent_once.set_value(true);
-        draft.update(|d| d.photo_ids = photo_ids.clone());
-        persist();
-        let current = draft.get_untracked();
-        let body = NewClaim {
-            rule_id,
-            note: current.note.trim().to_owned(),
-            photo_ids,
-        };
-        phase.set(Phase::Sending);
-        leptos::task::spawn_local(async move {
-            let result = session
-                .authed(|token| {
-                    let (body, key) = (body.clone(), current.key.clone());
-                    async move { api::call_once(&CreateClaim, &body, &token, &key).await }
-                })
-                .await;
-            match result {
-                Ok(claim) => {
-                    stored.clear();
-                    phase.try_set(Phase::Sent(Box::new(claim)));
-                    // The answer replaces the form: show it from its top.
-                    window().scroll_to_with_x_and_y(0.0, 0.0);
-                }
-                Err(failure) => {
-                    if failure.code() == Some(ErrorCode::IdempotencyConflict) {
-                        stored.clear();
-                    }
-                    phase.try_set(Phase::Failed(failure));
-                }
-            }
-        });
-    };
-
-    let start_over = move |_| {
-        stored.clear();
-        sent_once.set_value(false);
-        draft.set(ClaimDraft::new());
-        photos.clear();
-        hint.set(None);
-        phase.set(Phase::Editing);
-    };
-
-    // Back online: send what failed for the network.
-    let online = window_event_listener(leptos::ev::online, move |_| {
-        photos.retry_offline();
-        if phase.get_untracked() == Phase::Failed(ApiFailure::Network) {
-            submit();
-        }
+    let form = DraftForm::<ClaimDraft, Claim>::new(draft::claim(person, rule_id));
+    let submit = Callback::new(move |_| {
+        form.submit(
+            CreateClaim,
+            |current| (needs_photo && current.photo_ids.is_empty()).then_some(Text::NeedPhotoFirst),
+            |current| NewClaim {
+                rule_id,
+                note: current.note.trim().to_owned(),
+                photo_ids: current.photo_ids.clone(),
+            },
+        )
     });
-    on_cleanup(move || online.remove());
-
-    let sending = Memo::new(move |_| phase.get() == Phase::Sending);
-    let note_len = Memo::new(move |_| draft.with(|d| d.note.chars().count()));
-    let kept = Memo::new(move |_| draft.with(|d| !d.is_blank()));
+    form.resend_when_online(submit);
 
     let Rule {
         name,
@@ -347,9 +246,8 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
         monthly_cap,
         ..
     } = rule;
-    let title = name.clone();
-    let form = view! {
-        <h1 class="region-name">{title}</h1>
+    let editor = view! {
+        <h1 class="region-name">{name}</h1>
         <p class="region-meta rule-meta">
             <span class="badge">{move || category_name(locale.get(), category)}</span>
             <span class="rule-points">{move || rule_points(locale.get(), points)}</span>
@@ -358,74 +256,28 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
             })}
         </p>
         {move || caps(locale.get(), daily_cap, monthly_cap).map(|c| view! { <p class="hint">{c}</p> })}
-        <form class="form claim-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(); }>
-            <label class="field">
-                <span class="field-label">{tr(Text::Note)}</span>
-                <textarea
-                    class="input textarea"
-                    name="note"
-                    rows="3"
-                    maxlength=MAX_NOTE_CHARS.to_string()
-                    data-testid="claim-note"
-                    prop:placeholder=move || t(locale.get(), Text::NotePlaceholder)
-                    prop:value=move || draft.with(|d| d.note.clone())
-                    on:input=move |ev| {
-                        let note: String = event_target_value(&ev).chars().take(MAX_NOTE_CHARS).collect();
-                        draft.update(|d| d.note = note);
-                        persist();
-                    }
-                ></textarea>
-                <span class="counter" aria-hidden="true">{move || char_count(note_len.get(), MAX_NOTE_CHARS)}</span>
-            </label>
-            <PhotoPicker photos required=needs_photo disabled=sending picked=Callback::new(move |_| hint.set(None)) />
-            {move || hint.get().map(|text| view! {
-                <p class="form-notice error" role="alert">{tr(text)}</p>
-            })}
-            {move || match phase.get() {
-                Phase::Failed(failure) => {
-                    let text = claim_trouble(&failure);
-                    let again = worth_retrying(&failure);
-                    let to_claims = failure.code() == Some(ErrorCode::IdempotencyConflict);
-                    view! {
-                        <div class="form-notice error" role="alert" data-testid="claim-error">
-                            <p class="notice-line">{tr(text)}</p>
-                            {again.then(|| view! {
-                                <button class="secondary" type="button" on:click=move |_| submit()>
-                                    {tr(Text::Retry)}
-                                </button>
-                            })}
-                            {to_claims.then(|| view! {
-                                <a class="secondary link-button" href="/claims">{tr(Text::SeeMyClaims)}</a>
-                            })}
-                        </div>
-                    }
-                        .into_any()
-                }
-                _ => ().into_any(),
-            }}
-            {move || kept.get().then(|| view! {
-                <p class="hint saved">{tr(Text::DraftSaved)}</p>
-            })}
-            <button class="primary wide" type="submit" data-testid="claim-submit" disabled=move || sending.get()>
-                {move || t(locale.get(), if sending.get() { Text::Submitting } else { Text::SubmitClaim })}
-            </button>
-            {move || kept.get().then(|| view! {
-                <button class="text-button" type="button" on:click=start_over>
-                    {tr(Text::StartOver)}
-                </button>
-            })}
-        </form>
+        <DraftFormView
+            form
+            submit
+            photos_required=needs_photo
+            trouble=claim_trouble
+            error_testid="claim-error"
+            sent_already=("/claims", Text::SeeMyClaims)
+            submit_text=Text::SubmitClaim
+            submit_testid="claim-submit"
+            start_over=true
+        >
+            <NoteField
+                label=Text::Note
+                value=form.text(|d| &d.note, |d, note| d.note = note)
+                placeholder=Text::NotePlaceholder
+                max=MAX_NOTE_CHARS
+                name="note"
+                testid="claim-note"
+            />
+        </DraftFormView>
     };
-    let sent = Memo::new(move |_| match phase.get() {
-        Phase::Sent(claim) => Some(*claim),
-        _ => None,
-    });
-    view! {
-        {move || sent.get().map(|claim| view! { <ClaimSent claim /> })}
-        // Built once and only hidden once sent: what is typed and uploaded stays on screen
-        // through every failure and retry.
-        <div class="claim-editor" class:hidden=move || sent.with(Option::is_some)>{form}</div>
-    }
+    form.until_sent(editor, |claim| view! { <ClaimSent claim /> })
 }
 
 /// 已提交: the claim waits for review; the ways on.
@@ -439,21 +291,19 @@ fn ClaimSent(claim: Claim) -> impl IntoView {
         ..
     } = claim;
     view! {
-        <section class="card done" data-testid="claim-success" role="status">
-            <svg class="done-icon" viewBox="0 0 48 48" aria-hidden="true">
-                <circle cx="24" cy="24" r="22" fill="#e3f1e5" />
-                <path d="M14 25l7 7 13-15" fill="none" stroke="#1f7a35" stroke-width="4" stroke-linecap="round" stroke-linejoin="round" />
-            </svg>
-            <h1 class="done-title">{tr(Text::ClaimSent)}</h1>
+        <DoneCard
+            testid="claim-success"
+            title=Text::ClaimSent
+            hint=Text::ClaimSentHint
+            follow=("/claims", "see-my-claims", Text::SeeMyClaims)
+            again=("/earn", Text::EarnMore)
+        >
             <p class="done-rule">
                 <span>{rule_name}</span>
                 <span class="rule-points">{move || rule_points(locale.get(), points)}</span>
             </p>
             <StatusChip status points />
-            <p class="hint">{tr(Text::ClaimSentHint)}</p>
-            <a class="primary wide" href="/claims" data-testid="see-my-claims">{tr(Text::SeeMyClaims)}</a>
-            <a class="secondary wide link-button" href="/earn">{tr(Text::EarnMore)}</a>
-        </section>
+        </DoneCard>
     }
 }
 

@@ -11,7 +11,7 @@ use jifen_shared::services::{Order, OrderStatus};
 use leptos::prelude::*;
 
 use super::paged::{Paged, PagedList, page_query};
-use super::services::{OrderChip, grade_text};
+use super::services::{OrderChip, OrderItem, grade_text};
 use super::{ListSkeleton, TabbedScreen, explain, require_sign_in};
 use crate::api::ApiFailure;
 use crate::components::{mutate, notice};
@@ -146,24 +146,22 @@ fn AvailableCard(order: Order) -> impl IntoView {
             claimed.run((id, result.map(|_| ())))
         });
     };
+    let head = view! {
+        <span class="rule-points">{move || order_reward(locale.get(), reward_points)}</span>
+    }
+    .into_any();
+    let sub = view! {
+        {orderer_name}" · "
+        {move || address.clone().unwrap_or_else(|| t(locale.get(), Text::AtMyHome).to_owned())}
+        " · "{move || time::when(locale.get(), &created_at)}
+    }
+    .into_any();
     view! {
-        <li class="claim" data-testid="available-order" data-order=id.to_string()>
-            <a class="order-link" href=format!("/services/orders/{id}")>
-                <div class="claim-head">
-                    <span class="row-name">{type_name}</span>
-                    <span class="rule-points">{move || order_reward(locale.get(), reward_points)}</span>
-                </div>
-                <p class="claim-note">{description}</p>
-                <p class="claim-sub">
-                    {orderer_name}" · "
-                    {move || address.clone().unwrap_or_else(|| t(locale.get(), Text::AtMyHome).to_owned())}
-                    " · "{move || time::when(locale.get(), &created_at)}
-                </p>
-            </a>
+        <OrderItem testid="available-order" id type_name description head sub>
             <button class="primary wide" type="button" data-testid="claim-order" disabled=move || busy.get() on:click=claim>
                 {move || t(locale.get(), if busy.get() { Text::Submitting } else { Text::ClaimOrder })}
             </button>
-        </li>
+        </OrderItem>
     }
 }
 
@@ -182,24 +180,20 @@ fn TaskRow(order: Order) -> impl IntoView {
         created_at,
         ..
     } = order;
-    view! {
-        <li class="claim" data-testid="task-item" data-order=id.to_string()>
-            <a class="order-link" href=format!("/services/orders/{id}")>
-                <div class="claim-head">
-                    <span class="row-name">{type_name}</span>
-                    <OrderChip status />
-                </div>
-                <p class="claim-note">{description}</p>
-                <p class="claim-sub">
-                    {move || time::when(locale.get(), &created_at)}
-                    {rating.map(|r| view! { " · "{tr(grade_text(r.grade))} })}
-                </p>
-                {(status == OrderStatus::Completed).then(|| view! {
-                    <p class="rule-points" data-testid="task-reward">
-                        {move || if paid { reward_paid(locale.get(), reward_points) } else { t(locale.get(), Text::Completed).to_owned() }}
-                    </p>
-                })}
-            </a>
-        </li>
+    let head = view! { <OrderChip status /> }.into_any();
+    let sub = view! {
+        {move || time::when(locale.get(), &created_at)}
+        {rating.map(|r| view! { " · "{tr(grade_text(r.grade))} })}
     }
+    .into_any();
+    let more = match status {
+        OrderStatus::Completed => view! {
+            <p class="rule-points" data-testid="task-reward">
+                {move || if paid { reward_paid(locale.get(), reward_points) } else { t(locale.get(), Text::Completed).to_owned() }}
+            </p>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    };
+    view! { <OrderItem testid="task-item" id type_name description head sub more /> }
 }

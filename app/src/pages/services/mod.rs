@@ -23,7 +23,7 @@ mod types;
 
 pub use detail::OrderDetailPage;
 pub use order::OrderPage;
-pub use orders::{MyOrdersPage, OrderRow, order_row};
+pub use orders::{MyOrdersPage, order_row};
 pub use rate::Stars;
 pub use types::ServicesPage;
 
@@ -64,6 +64,37 @@ pub fn OrderChip(status: OrderStatus) -> impl IntoView {
     };
     view! {
         <span class=class data-testid="order-status" data-status=status.as_str()>{tr(text)}</span>
+    }
+}
+
+/// An order in a list (我的订单, 接单, 我的任务), linking to it: its service with `head`
+/// beside it (its status, or its reward), its description, `sub` under that, then `more`
+/// inside the link and `children` after it (a button).
+#[component]
+pub fn OrderItem(
+    /// `order-item`, `task-item`, `available-order`: the browser journeys' handle.
+    testid: &'static str,
+    id: i64,
+    type_name: String,
+    description: String,
+    head: AnyView,
+    sub: AnyView,
+    #[prop(optional)] more: Option<AnyView>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <li class="claim" data-testid=testid data-order=id.to_string()>
+            <a class="order-link" href=format!("/services/orders/{id}")>
+                <div class="claim-head">
+                    <span class="row-name">{type_name}</span>
+                    {head}
+                </div>
+                <p class="claim-note">{description}</p>
+                <p class="claim-sub">{sub}</p>
+                {more}
+            </a>
+            {children.map(|after| after())}
+        </li>
     }
 }
 

@@ -7,13 +7,14 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{MAX_TEXT_CHARS, OrderChip, service_types};
-use crate::api::{self, ApiFailure};
-use crate::components::{in_village_with, load_trouble, notice, path_id};
-use crate::draft::{Draft, Kept, new_key_for};
-use crate::i18n::{Text, char_count, order_reward, t, tr, use_locale};
-use crate::pages::photos::{MAX_PHOTOS, PhotoPicker, Photos};
-use crate::pages::{ListSkeleton, TabbedScreen, explain, require_sign_in, worth_retrying};
-use crate::session::use_session;
+use crate::api::ApiFailure;
+use crate::components::{
+    DoneCard, DraftForm, DraftFormView, NoteField, TextInput, in_village_with, load_trouble,
+    notice, path_id,
+};
+use crate::draft::{Draft, FormDraft, Kept, new_key_for};
+use crate::i18n::{Text, order_reward, tr, use_locale};
+use crate::pages::{ListSkeleton, TabbedScreen, explain, require_sign_in};
 
 /// An order being written, kept on the phone (`jifen.order.{person}.{type}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,22 +34,6 @@ struct OrderDraft {
 }
 
 impl OrderDraft {
-    fn new() -> OrderDraft {
-        OrderDraft {
-            key: new_key_for("order"),
-            description: String::new(),
-            elsewhere: false,
-            address: String::new(),
-            photo_ids: Vec::new(),
-        }
-    }
-
-    fn is_blank(&self) -> bool {
-        self.description.trim().is_empty()
-            && self.address.trim().is_empty()
-            && self.photo_ids.is_empty()
-    }
-
     /// The body to send: `address` absent for 我家.
     fn body(&self, type_id: i64) -> NewOrder {
         let address = self.address.trim();
@@ -69,13 +54,34 @@ impl Kept for OrderDraft {
     }
 }
 
-/// How the order form stands.
-#[derive(Debug, Clone, PartialEq)]
-enum Phase {
-    Editing,
-    Sending,
-    Sent(Box<Order>),
-    Failed(ApiFailure),
+impl FormDraft for OrderDraft {
+    fn fresh() -> OrderDraft {
+        OrderDraft {
+            key: new_key_for("order"),
+            description: String::new(),
+            elsewhere: false,
+            address: String::new(),
+            photo_ids: Vec::new(),
+        }
+    }
+
+    fn key(&self) -> &str {
+        &self.key
+    }
+
+    fn is_blank(&self) -> bool {
+        self.description.trim().is_empty()
+            && self.address.trim().is_empty()
+            && self.photo_ids.is_empty()
+    }
+
+    fn photo_ids(&self) -> &[i64] {
+        &self.photo_ids
+    }
+
+    fn photo_ids_mut(&mut self) -> &mut Vec<i64> {
+        &mut self.photo_ids
+    }
 }
 
 /// `/services/new/{type id}` (点单).
@@ -125,210 +131,89 @@ fn order_trouble(failure: &ApiFailure) -> Text {
 #[component]
 fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
     let locale = use_locale();
-    let session = use_session();
     let type_id = service.id;
-    let stored = Draft::<OrderDraft>::new(person, type_id);
-    let saved = stored.load();
-    // A draft found here may have been sent already (its answer lost): keep its key whatever
-    // happens to its contents.
-    let sent_once = StoredValue::new(saved.is_some());
-    let draft = RwSignal::new(saved.unwrap_or_else(OrderDraft::new));
-    let phase = RwSignal::new(Phase::Editing);
-    let hint = RwSignal::new(None::<Text>);
-    let persist = move || {
-        let d = draft.get_untracked();
-        if !d.is_blank() || sent_once.get_value() {
-            stored.save(&d);
-        } else {
-            stored.clear();
-        }
-    };
-    // The draft's photos are the uploaded ones, in the order taken; one uploaded after the
-    // villager went back is kept in the stored draft all the same.
-    let photos = Photos::new(
-        draft.get_untracked().photo_ids,
-        move |ids| {
-            draft.update(|d| d.photo_ids = ids);
-            persist();
-        },
-        move |id| {
-            let mut kept = stored.load().unwrap_or_else(OrderDraft::new);
-            if !kept.photo_ids.contains(&id) && kept.photo_ids.len() < MAX_PHOTOS {
-                kept.photo_ids.push(id);
-                stored.save(&kept);
-            }
-        },
-    );
-    let submit = move || {
-        if phase.get_untracked() == Phase::Sending {
-            return;
-        }
-        if photos.busy() {
-            hint.set(Some(Text::WaitForUploads));
-            return;
-        }
-        let photo_ids = photos.uploaded();
-        draft.update(|d| d.photo_ids = photo_ids);
-        let current = draft.get_untracked();
-        if current.description.trim().is_empty() {
-            hint.set(Some(Text::NoteRequired));
-            return;
-        }
-        hint.set(None);
-        // The key is stored before the request goes: a reload after a lost answer sends it again.
-        sent_once.set_value(true);
-        stored.save(&current);
-        let body = current.body(type_id);
-        phase.set(Phase::Sending);
-        leptos::task::spawn_local(async move {
-            let result = session
-                .authed(|token| {
-                    let (body, key) = (body.clone(), current.key.clone());
-                    async move { api::call_once(&CreateOrder, &body, &token, &key).await }
-                })
-                .await;
-            match result {
-                Ok(order) => {
-                    stored.clear();
-                    phase.try_set(Phase::Sent(Box::new(order)));
-                    window().scroll_to_with_x_and_y(0.0, 0.0);
-                }
-                Err(failure) => {
-                    if failure.code() == Some(ErrorCode::IdempotencyConflict) {
-                        stored.clear();
-                    }
-                    phase.try_set(Phase::Failed(failure));
-                }
-            }
-        });
-    };
-    // Back online: send what failed for the network.
-    let online = window_event_listener(leptos::ev::online, move |_| {
-        photos.retry_offline();
-        if phase.get_untracked() == Phase::Failed(ApiFailure::Network) {
-            submit();
-        }
+    let form = DraftForm::<OrderDraft, Order>::new(Draft::new(person, type_id));
+    let submit = Callback::new(move |_| {
+        form.submit(
+            CreateOrder,
+            |current| {
+                current
+                    .description
+                    .trim()
+                    .is_empty()
+                    .then_some(Text::NoteRequired)
+            },
+            |current| current.body(type_id),
+        )
     });
-    on_cleanup(move || online.remove());
+    form.resend_when_online(submit);
 
-    let sending = Memo::new(move |_| phase.get() == Phase::Sending);
-    let text_len = Memo::new(move |_| draft.with(|d| d.description.chars().count()));
-    let elsewhere = Memo::new(move |_| draft.with(|d| d.elsewhere));
-    let kept = Memo::new(move |_| draft.with(|d| !d.is_blank()));
-    let sent = Memo::new(move |_| match phase.get() {
-        Phase::Sent(order) => Some(*order),
-        _ => None,
-    });
+    let elsewhere = Memo::new(move |_| form.draft.with(|d| d.elsewhere));
     let reward = service.reward_points;
-    let form = view! {
+    let editor = view! {
         <h1 class="region-name">{service.name.clone()}</h1>
         <p class="hint">{move || order_reward(locale.get(), reward)}</p>
-        <form class="form claim-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(); }>
-            <label class="field">
-                <span class="field-label">{tr(Text::OrderWhat)}</span>
-                <textarea
-                    class="input textarea"
-                    name="description"
-                    rows="3"
-                    maxlength=MAX_TEXT_CHARS.to_string()
-                    data-testid="order-description"
-                    prop:placeholder=move || t(locale.get(), Text::OrderWhatPlaceholder)
-                    prop:value=move || draft.with(|d| d.description.clone())
-                    on:input=move |ev| {
-                        let text: String = event_target_value(&ev).chars().take(MAX_TEXT_CHARS).collect();
-                        draft.update(|d| d.description = text);
-                        persist();
-                    }
-                ></textarea>
-                <span class="counter" aria-hidden="true">{move || char_count(text_len.get(), MAX_TEXT_CHARS)}</span>
-            </label>
+        <DraftFormView
+            form
+            submit
+            trouble=order_trouble
+            error_testid="order-error"
+            submit_text=Text::SubmitOrder
+            submit_testid="order-submit"
+        >
+            <NoteField
+                label=Text::OrderWhat
+                value=form.text(|d| &d.description, |d, text| d.description = text)
+                placeholder=Text::OrderWhatPlaceholder
+                max=MAX_TEXT_CHARS
+                name="description"
+                testid="order-description"
+            />
             <fieldset class="field">
                 <legend class="field-label">{tr(Text::OrderWhere)}</legend>
                 <div class="choices" role="radiogroup">
-                    <button
-                        class="choice"
-                        type="button"
-                        role="radio"
-                        data-testid="address-home"
-                        aria-checked=move || if elsewhere.get() { "false" } else { "true" }
-                        on:click=move |_| { draft.update(|d| d.elsewhere = false); persist(); }
-                    >{tr(Text::AtMyHome)}</button>
-                    <button
-                        class="choice"
-                        type="button"
-                        role="radio"
-                        data-testid="address-elsewhere"
-                        aria-checked=move || if elsewhere.get() { "true" } else { "false" }
-                        on:click=move |_| { draft.update(|d| d.elsewhere = true); persist(); }
-                    >{tr(Text::ElsewhereAddress)}</button>
+                    {[(false, "address-home", Text::AtMyHome), (true, "address-elsewhere", Text::ElsewhereAddress)]
+                        .into_iter()
+                        .map(|(away, testid, text)| view! {
+                            <button
+                                class="choice"
+                                type="button"
+                                role="radio"
+                                data-testid=testid
+                                aria-checked=move || if elsewhere.get() == away { "true" } else { "false" }
+                                on:click=move |_| form.edit(|d| d.elsewhere = away)
+                            >{tr(text)}</button>
+                        })
+                        .collect_view()}
                 </div>
-                <input
-                    class="input"
+                <TextInput
+                    value=form.text(|d| &d.address, |d, text| d.address = text)
+                    placeholder=Text::AddressPlaceholder
                     class:hidden=move || !elsewhere.get()
-                    name="address"
-                    maxlength="200"
-                    data-testid="order-address"
-                    prop:placeholder=move || t(locale.get(), Text::AddressPlaceholder)
-                    prop:value=move || draft.with(|d| d.address.clone())
-                    on:input=move |ev| {
-                        let text = event_target_value(&ev);
-                        draft.update(|d| d.address = text);
-                        persist();
-                    }
+                    attr:name="address"
+                    attr:maxlength="200"
+                    attr:data-testid="order-address"
                 />
             </fieldset>
-            <PhotoPicker photos disabled=sending picked=Callback::new(move |_| hint.set(None)) />
-            {move || hint.get().map(|text| view! {
-                <p class="form-notice error" role="alert">{tr(text)}</p>
-            })}
-            {move || match phase.get() {
-                Phase::Failed(failure) => {
-                    let text = order_trouble(&failure);
-                    let again = worth_retrying(&failure);
-                    view! {
-                        <div class="form-notice error" role="alert" data-testid="order-error">
-                            <p class="notice-line">{tr(text)}</p>
-                            {again.then(|| view! {
-                                <button class="secondary" type="button" on:click=move |_| submit()>
-                                    {tr(Text::Retry)}
-                                </button>
-                            })}
-                        </div>
-                    }
-                        .into_any()
-                }
-                _ => ().into_any(),
-            }}
-            {move || kept.get().then(|| view! {
-                <p class="hint saved">{tr(Text::DraftSaved)}</p>
-            })}
-            <button class="primary wide" type="submit" data-testid="order-submit" disabled=move || sending.get()>
-                {move || t(locale.get(), if sending.get() { Text::Submitting } else { Text::SubmitOrder })}
-            </button>
-        </form>
+        </DraftFormView>
     };
-    view! {
-        {move || sent.get().map(|order| view! { <OrderSent order /> })}
-        <div class="claim-editor" class:hidden=move || sent.with(Option::is_some)>{form}</div>
-    }
+    form.until_sent(editor, |order| view! { <OrderSent order /> })
 }
 
 /// 已下单: the order waits for a volunteer; the ways on.
 #[component]
 fn OrderSent(order: Order) -> impl IntoView {
     view! {
-        <section class="card done" data-testid="order-success" role="status">
-            <svg class="done-icon" viewBox="0 0 48 48" aria-hidden="true">
-                <circle cx="24" cy="24" r="22" fill="#e3f1e5" />
-                <path d="M14 25l7 7 13-15" fill="none" stroke="#1f7a35" stroke-width="4" stroke-linecap="round" stroke-linejoin="round" />
-            </svg>
-            <h1 class="done-title">{tr(Text::OrderSent)}</h1>
+        <DoneCard
+            testid="order-success"
+            title=Text::OrderSent
+            hint=Text::OrderSentHint
+            follow=("/services/orders", "see-my-orders", Text::MyOrders)
+            again=("/services", Text::OrderAgain)
+        >
             <p class="done-rule"><span>{order.type_name.clone()}</span></p>
             <OrderChip status=order.status />
-            <p class="hint">{tr(Text::OrderSentHint)}</p>
-            <a class="primary wide" href="/services/orders" data-testid="see-my-orders">{tr(Text::MyOrders)}</a>
-            <a class="secondary wide link-button" href="/services">{tr(Text::OrderAgain)}</a>
-        </section>
+        </DoneCard>
     }
 }
 

@@ -4,7 +4,7 @@ use jifen_shared::api::MyOrders;
 use jifen_shared::services::Order;
 use leptos::prelude::*;
 
-use super::OrderChip;
+use super::{OrderChip, OrderItem};
 use crate::i18n::{Text, tr, use_locale};
 use crate::pages::paged::{Paged, PagedList, page_query};
 use crate::pages::{TabbedScreen, require_sign_in};
@@ -37,9 +37,9 @@ pub fn order_row(order: Order) -> AnyView {
     view! { <OrderRow order /> }.into_any()
 }
 
-/// One order in a list: a link to it.
+/// One order in a list: a link to it, with its status, when it was made and its stars.
 #[component]
-pub fn OrderRow(order: Order) -> impl IntoView {
+fn OrderRow(order: Order) -> impl IntoView {
     let locale = use_locale();
     let Order {
         id,
@@ -50,19 +50,11 @@ pub fn OrderRow(order: Order) -> impl IntoView {
         rating,
         ..
     } = order;
-    view! {
-        <li class="claim" data-testid="order-item" data-order=id.to_string()>
-            <a class="order-link" href=format!("/services/orders/{id}")>
-                <div class="claim-head">
-                    <span class="row-name">{type_name}</span>
-                    <OrderChip status />
-                </div>
-                <p class="claim-note">{description}</p>
-                <p class="claim-sub">
-                    {move || time::when(locale.get(), &created_at)}
-                    {rating.map(|r| format!(" · {}", "★".repeat(r.stars.clamp(0, 5) as usize)))}
-                </p>
-            </a>
-        </li>
+    let head = view! { <OrderChip status /> }.into_any();
+    let sub = view! {
+        {move || time::when(locale.get(), &created_at)}
+        {rating.map(|r| format!(" · {}", "★".repeat(r.stars.clamp(0, 5) as usize)))}
     }
+    .into_any();
+    view! { <OrderItem testid="order-item" id type_name description head sub /> }
 }
