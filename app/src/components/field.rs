@@ -1,13 +1,13 @@
-//! The text boxes of the forms: a one-line [`TextInput`], a [`TextArea`] cut at its length,
-//! and a [`NoteField`] (a labelled text area with its character counter).
+//! The text boxes of the forms: a one-line [`TextInput`] and a labelled [`TextField`] around
+//! it (its keyboard and autofill from its [`Kind`]), a [`TextArea`] cut at its length, and a
+//! [`NoteField`] (a labelled text area with its character counter).
 //!
 //! Each shows its placeholder in the current language and holds a [`Typed`]: a
-//! `RwSignal<String>`, or a text of a draft with what else typing does. What differs between
-//! two boxes — `type`, `name`, `inputmode`, `autocomplete`, `maxlength`, `rows`, a test id —
-//! the caller puts on the element with `attr:`:
+//! `RwSignal<String>`, or a text of a draft with what else typing does. Other attributes of
+//! the bare boxes (`name`, `rows`, a test id) the caller puts on the element with `attr:`:
 //!
 //! ```ignore
-//! <TextInput value=phone placeholder=Text::PhonePlaceholder attr:type="tel" attr:name="phone" />
+//! <TextArea value=comment placeholder=Text::RateCommentPlaceholder max=500 attr:rows="2" />
 //! ```
 
 use leptos::prelude::*;
@@ -32,6 +32,17 @@ impl Typed {
             typed: Callback::new(typed),
         }
     }
+
+    /// `text`, clearing `hint` (something said about what was typed) at every change.
+    pub fn clearing(text: RwSignal<String>, hint: RwSignal<Option<Text>>) -> Typed {
+        Typed::new(
+            move || text.get(),
+            move |typed| {
+                text.set(typed);
+                hint.set(None);
+            },
+        )
+    }
 }
 
 impl From<RwSignal<String>> for Typed {
@@ -49,7 +60,7 @@ pub fn TextInput(
     #[prop(into)] value: Typed,
     placeholder: Text,
     /// A class besides `input`.
-    #[prop(optional)]
+    #[prop(default = None, into)]
     class: Option<&'static str>,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -64,6 +75,91 @@ pub fn TextInput(
             prop:value=move || value.shown.get()
             on:input=move |ev| value.typed.run(event_target_value(&ev))
         />
+    }
+}
+
+/// What a [`TextField`] takes: its `type`, its keyboard (`inputmode`, `enterkeyhint`) and the
+/// browser's autofill follow from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// Words, not filled in by the browser (a grid's name).
+    #[default]
+    Words,
+    /// The person's own mobile number, to sign in: the phone keypad, filled in by the browser.
+    OwnPhone,
+    /// The 6-digit code of an SMS: digits, filled in from the SMS where the phone can.
+    SmsCode,
+    /// Someone else's mobile number: digits, nothing filled in.
+    Phone,
+    /// What to find: the keyboard's action key says 搜索.
+    Search,
+    /// A number with decimals (a weight).
+    Decimal,
+    /// A code of letters and digits, typed in capitals, not corrected (a redemption's code).
+    Code,
+}
+
+impl Kind {
+    /// `type`, `inputmode`, `autocomplete`.
+    fn attributes(self) -> (&'static str, Option<&'static str>, &'static str) {
+        match self {
+            Kind::Words => ("text", None, "off"),
+            Kind::OwnPhone => ("tel", Some("tel"), "tel"),
+            Kind::SmsCode => ("text", Some("numeric"), "one-time-code"),
+            Kind::Phone => ("tel", Some("numeric"), "off"),
+            Kind::Search => ("search", None, "off"),
+            Kind::Decimal => ("text", Some("decimal"), "off"),
+            Kind::Code => ("text", Some("text"), "off"),
+        }
+    }
+}
+
+/// A labelled [`TextInput`] of `kind` named `name`, at most `max` characters where given;
+/// `children` follow the box — on one row with it (`row`: `code-row`, `find-row`) where
+/// given.
+#[component]
+pub fn TextField(
+    label: Text,
+    #[prop(into)] value: Typed,
+    placeholder: Text,
+    name: &'static str,
+    #[prop(optional)] kind: Kind,
+    #[prop(optional)] max: Option<usize>,
+    #[prop(optional)] testid: Option<&'static str>,
+    /// A class of the box besides `input`.
+    #[prop(optional)]
+    class: Option<&'static str>,
+    #[prop(optional)] row: Option<&'static str>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let (html_type, inputmode, autocomplete) = kind.attributes();
+    let code = kind == Kind::Code;
+    let input = view! {
+        <TextInput
+            value
+            placeholder
+            class
+            attr:r#type=html_type
+            attr:name=name
+            attr:inputmode=inputmode
+            attr:enterkeyhint=(kind == Kind::Search).then_some("search")
+            attr:autocomplete=autocomplete
+            attr:autocapitalize=code.then_some("characters")
+            attr:spellcheck=code.then_some("false")
+            attr:maxlength=max.map(|n| n.to_string())
+            attr:data-testid=testid
+        />
+    };
+    let after = children.map(|after| after());
+    let boxed = match row {
+        Some(row) => view! { <span class=row>{input}{after}</span> }.into_any(),
+        None => view! { {input}{after} }.into_any(),
+    };
+    view! {
+        <label class="field">
+            <span class="field-label">{tr(label)}</span>
+            {boxed}
+        </label>
     }
 }
 

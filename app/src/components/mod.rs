@@ -18,7 +18,7 @@ use crate::pages::{ListSkeleton, Trouble, explain};
 use crate::session::use_session;
 
 pub use draft_form::{DoneCard, DraftForm, DraftFormView};
-pub use field::{NoteField, TextArea, TextInput, Typed};
+pub use field::{Kind, NoteField, TextArea, TextField, TextInput, Typed};
 pub use mutation::mutate;
 pub use photo_button::photo_button;
 

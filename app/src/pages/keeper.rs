@@ -22,7 +22,7 @@ use leptos::prelude::*;
 
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in, worth_retrying};
 use crate::api::ApiFailure;
-use crate::components::{mutate, notice};
+use crate::components::{Kind, TextField, Typed, mutate, notice};
 use crate::i18n::{Text, goods_times, points_text, t, tr, use_locale};
 use crate::scanner::{Camera, Detector};
 use crate::session::use_session;
@@ -346,31 +346,24 @@ fn ScanView(
         <h1 class="region-name">{tr(Text::ScanRedeem)}</h1>
         <QrReader on_read busy hint=Text::ScanHint no_scanner=Text::NoScanner />
         <form class="form code-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(); }>
-            <label class="field">
-                <span class="field-label">{tr(Text::ShortCode)}</span>
-                <span class="code-row">
-                    <input
-                        class="input short-code"
-                        type="text"
-                        name="short_code"
-                        inputmode="text"
-                        autocomplete="off"
-                        autocapitalize="characters"
-                        spellcheck="false"
-                        maxlength="12"
-                        data-testid="short-code"
-                        prop:placeholder=move || t(locale.get(), Text::ShortCodePlaceholder)
-                        prop:value=move || typed.get()
-                        on:input=move |ev| {
-                            typed.set(event_target_value(&ev).to_uppercase());
-                            hint.set(None);
-                        }
-                    />
-                    <button class="primary small" type="submit" data-testid="short-code-submit" disabled=move || busy.get()>
-                        {move || t(locale.get(), if busy.get() { Text::LookingUp } else { Text::LookUp })}
-                    </button>
-                </span>
-            </label>
+            <TextField
+                label=Text::ShortCode
+                value=Typed::new(move || typed.get(), move |text: String| {
+                    typed.set(text.to_uppercase());
+                    hint.set(None);
+                })
+                placeholder=Text::ShortCodePlaceholder
+                name="short_code"
+                kind=Kind::Code
+                max=12
+                testid="short-code"
+                class="short-code"
+                row="code-row"
+            >
+                <button class="primary small" type="submit" data-testid="short-code-submit" disabled=move || busy.get()>
+                    {move || t(locale.get(), if busy.get() { Text::LookingUp } else { Text::LookUp })}
+                </button>
+            </TextField>
             {move || hint.get().map(|text| view! {
                 <p class="form-notice error" role="alert" data-testid="scan-error">{tr(text)}</p>
             })}

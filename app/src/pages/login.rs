@@ -17,7 +17,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::TopBar;
 use crate::api::{self, ApiFailure};
-use crate::components::mutate;
+use crate::components::{Kind, TextField, mutate};
 use crate::i18n::{Text, resend_in, t, tr, use_locale};
 use crate::session::use_session;
 
@@ -215,41 +215,15 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
 
     view! {
             <form class="form" on:submit=sign_in>
-                <label class="field">
-                    <span class="field-label">{tr(Text::Phone)}</span>
-                    <input
-                        class="input"
-                        type="tel"
-                        name="phone"
-                        inputmode="tel"
-                        autocomplete="tel"
-                        prop:placeholder=move || t(locale.get(), Text::PhonePlaceholder)
-                        on:input=move |ev| phone.set(event_target_value(&ev))
-                        prop:value=move || phone.get()
-                    />
-                </label>
-                <label class="field">
-                    <span class="field-label">{tr(Text::Code)}</span>
-                    <span class="code-row">
-                        <input
-                            class="input"
-                            type="text"
-                            name="code"
-                            inputmode="numeric"
-                            autocomplete="one-time-code"
-                            maxlength="6"
-                            prop:placeholder=move || t(locale.get(), Text::CodePlaceholder)
-                            on:input=move |ev| code.set(event_target_value(&ev))
-                            prop:value=move || code.get()
-                        />
-                        <button class="secondary" type="button" on:click=send_code disabled=move || { countdown.get() > 0 }>
-                            {move || match countdown.get() {
-                                0 => t(locale.get(), Text::GetCode).to_owned(),
-                                n => resend_in(locale.get(), n),
-                            }}
-                        </button>
-                    </span>
-                </label>
+                <TextField label=Text::Phone value=phone placeholder=Text::PhonePlaceholder name="phone" kind=Kind::OwnPhone />
+                <TextField label=Text::Code value=code placeholder=Text::CodePlaceholder name="code" kind=Kind::SmsCode max=6 row="code-row">
+                    <button class="secondary" type="button" on:click=send_code disabled=move || { countdown.get() > 0 }>
+                        {move || match countdown.get() {
+                            0 => t(locale.get(), Text::GetCode).to_owned(),
+                            n => resend_in(locale.get(), n),
+                        }}
+                    </button>
+                </TextField>
                 {move || notice.get().map(|(text, error)| view! {
                     <p class=if error { "form-notice error" } else { "form-notice" } role="status">
                         {tr(text)}

@@ -29,7 +29,7 @@ use leptos::prelude::*;
 use super::keeper::{KeeperScreen, QrReader};
 use super::{ListSkeleton, Trouble, explain, worth_retrying};
 use crate::api::{self, ApiFailure};
-use crate::components::{load_trouble, mutate};
+use crate::components::{Kind, TextField, Typed, load_trouble, mutate};
 use crate::draft::new_key_for;
 use crate::i18n::{
     Text, goods_times, kg_text, per_kg, points_text, rule_points, t, tr, use_locale,
@@ -246,29 +246,20 @@ fn Identify(shop_id: i64, found: Callback<(VillagerRef, IdentifiedVillager)>) ->
         <p class="hint">{tr(Text::FindVillagerHint)}</p>
         <QrReader on_read busy hint=Text::ScanMemberHint no_scanner=Text::NoScannerPhone />
         <form class="form code-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(); }>
-            <label class="field">
-                <span class="field-label">{tr(Text::VillagerPhone)}</span>
-                <span class="code-row">
-                    <input
-                        class="input"
-                        type="tel"
-                        name="phone"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        maxlength="20"
-                        data-testid="villager-phone"
-                        prop:placeholder=move || t(locale.get(), Text::PhonePlaceholder)
-                        prop:value=move || phone.get()
-                        on:input=move |ev| {
-                            phone.set(event_target_value(&ev));
-                            hint.set(None);
-                        }
-                    />
-                    <button class="primary small" type="submit" data-testid="villager-find" disabled=move || busy.get()>
-                        {move || t(locale.get(), if busy.get() { Text::Finding } else { Text::Find })}
-                    </button>
-                </span>
-            </label>
+            <TextField
+                label=Text::VillagerPhone
+                value=Typed::clearing(phone, hint)
+                placeholder=Text::PhonePlaceholder
+                name="phone"
+                kind=Kind::Phone
+                max=20
+                testid="villager-phone"
+                row="code-row"
+            >
+                <button class="primary small" type="submit" data-testid="villager-find" disabled=move || busy.get()>
+                    {move || t(locale.get(), if busy.get() { Text::Finding } else { Text::Find })}
+                </button>
+            </TextField>
             {move || hint.get().map(|text| view! {
                 <p class="form-notice error" role="alert" data-testid="identify-error">{tr(text)}</p>
             })}
@@ -446,26 +437,11 @@ fn Weigh(
                         .into_any(),
                 }}
             </fieldset>
-            <label class="field">
-                <span class="field-label">{tr(Text::Weight)}</span>
-                <input
-                    class="input weight"
-                    type="text"
-                    name="weight"
-                    inputmode="decimal"
-                    autocomplete="off"
-                    data-testid="weight"
-                    prop:placeholder=move || t(locale.get(), Text::WeightPlaceholder)
-                    prop:value=move || typed.get()
-                    on:input=move |ev| {
-                        typed.set(event_target_value(&ev));
-                        hint.set(None);
-                    }
-                />
+            <TextField label=Text::Weight value=Typed::clearing(typed, hint) placeholder=Text::WeightPlaceholder name="weight" kind=Kind::Decimal testid="weight" class="weight">
                 {move || grams.get().map(|g| view! {
                     <span class="hint weight-read" data-testid="weight-read">{move || format!("= {}", kg_text(locale.get(), g))}</span>
                 })}
-            </label>
+            </TextField>
             <button class="secondary wide" type="button" data-testid="add-line" on:click=move |_| add()>
                 {tr(Text::AddLine)}
             </button>

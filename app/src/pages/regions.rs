@@ -2,7 +2,7 @@
 //! `/regions/{code}`, its children as large tappable rows, a name filter for long lists.
 
 use jifen_shared::api::GetRegion;
-use jifen_shared::regions::{Region, RegionLevel, RegionSummary};
+use jifen_shared::regions::{Region, RegionCode, RegionLevel, RegionSummary};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -59,7 +59,6 @@ fn RegionDetail(region: Region) -> impl IntoView {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         document.set_title(&format!("{} · 积分", region.name));
     }
-    let query = RwSignal::new(String::new());
     let Region {
         name,
         level,
@@ -78,17 +77,6 @@ fn RegionDetail(region: Region) -> impl IntoView {
         .join(" · ");
     let count = children.len();
     let kind = level.child().unwrap_or(RegionLevel::Grid);
-    let children = StoredValue::new(children);
-    let visible = move || {
-        let q = query.get();
-        let q = q.trim();
-        children.with_value(|c| {
-            c.iter()
-                .filter(|r| q.is_empty() || r.name.contains(q))
-                .cloned()
-                .collect::<Vec<RegionSummary>>()
-        })
-    };
     let region_name = name.clone();
     view! {
         <nav class="crumbs" aria-label="breadcrumb">
@@ -110,6 +98,34 @@ fn RegionDetail(region: Region) -> impl IntoView {
             <span class="badge">{move || badge(locale.get(), level, &region_name)}</span>
             {move || (count > 0).then(|| children_count(locale.get(), kind, count))}
         </p>
+        {if count == 0 {
+            let text = if level == RegionLevel::Village { Text::NoGrids } else { Text::NothingMatches };
+            view! { <p class="empty">{tr(text)}</p> }.into_any()
+        } else {
+            view! { <PlaceList places=children href=|code| format!("/regions/{code}") /> }.into_any()
+        }}
+    }
+}
+
+/// The places of a region as rows linking to `href(code)`, under a name filter when there are
+/// more than [`FILTER_FROM`]; 没有匹配的 when the filter leaves none.
+#[component]
+pub fn PlaceList(places: Vec<RegionSummary>, href: fn(&RegionCode) -> String) -> impl IntoView {
+    let locale = use_locale();
+    let query = RwSignal::new(String::new());
+    let count = places.len();
+    let places = StoredValue::new(places);
+    let visible = move || {
+        let q = query.get();
+        let q = q.trim();
+        places.with_value(|c| {
+            c.iter()
+                .filter(|r| q.is_empty() || r.name.contains(q))
+                .cloned()
+                .collect::<Vec<RegionSummary>>()
+        })
+    };
+    view! {
         {(count > FILTER_FROM).then(|| view! {
             <input
                 class="search"
@@ -121,10 +137,7 @@ fn RegionDetail(region: Region) -> impl IntoView {
                 prop:value=move || query.get()
             />
         })}
-        {move || if count == 0 {
-            let text = if level == RegionLevel::Village { Text::NoGrids } else { Text::NothingMatches };
-            view! { <p class="empty">{tr(text)}</p> }.into_any()
-        } else {
+        {move || {
             let items = visible();
             if items.is_empty() {
                 view! { <p class="empty">{tr(Text::NothingMatches)}</p> }.into_any()
@@ -134,7 +147,7 @@ fn RegionDetail(region: Region) -> impl IntoView {
                         {items
                             .into_iter()
                             .map(|child| {
-                                let href = format!("/regions/{}", child.code);
+                                let href = href(&child.code);
                                 view! { <RegionRow child href /> }
                             })
                             .collect_view()}

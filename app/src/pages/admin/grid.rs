@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 use super::grids::up_link;
 use crate::api::{self, ApiFailure};
-use crate::components::mutate;
+use crate::components::{Kind, TextField, mutate};
 use crate::i18n::{
     Locale, Text, add_count, appointed, badge, dismiss_question, dismissed, members_added,
     people_listed, role_name, t, tr, use_locale,
@@ -445,25 +445,11 @@ fn AddVillagers(
                     find();
                 }
             >
-                <label class="field">
-                    <span class="field-label">{tr(Text::FindVillager)}</span>
-                    <span class="find-row">
-                        <input
-                            class="input"
-                            type="search"
-                            name="find"
-                            enterkeyhint="search"
-                            maxlength="50"
-                            autocomplete="off"
-                            prop:placeholder=move || t(locale.get(), Text::FindPlaceholder)
-                            on:input=move |ev| typed.set(event_target_value(&ev))
-                            prop:value=move || typed.get()
-                        />
-                        <button class="secondary" type="submit" disabled=move || finding.get() == Load::Busy>
-                            {move || t(locale.get(), if finding.get() == Load::Busy { Text::Finding } else { Text::Find })}
-                        </button>
-                    </span>
-                </label>
+                <TextField label=Text::FindVillager value=typed placeholder=Text::FindPlaceholder name="find" kind=Kind::Search max=50 row="find-row">
+                    <button class="secondary" type="submit" disabled=move || finding.get() == Load::Busy>
+                        {move || t(locale.get(), if finding.get() == Load::Busy { Text::Finding } else { Text::Find })}
+                    </button>
+                </TextField>
             </form>
             {move || hint.get().map(|text| view! {
                 <p class="form-notice error" role="alert">{tr(text)}</p>

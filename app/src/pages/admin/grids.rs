@@ -12,19 +12,15 @@ use jifen_shared::api::{CreateGridIn, GetRegion};
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::regions::{CreateGrid, Region, RegionCode, RegionLevel, RegionSummary};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-use super::AdminFrame;
 use super::grid::GridPeople;
+use super::{AdminFrame, region_in_query};
 use crate::api;
-use crate::components::chevron;
+use crate::components::{TextField, chevron};
 use crate::i18n::{Text, badge, children_count, grid_created, t, tr, use_locale};
-use crate::pages::regions::RegionRow;
+use crate::pages::regions::PlaceList;
 use crate::pages::{Failure, ListSkeleton, explain};
 use crate::session::use_session;
-
-/// Lists longer than this get a name filter.
-const FILTER_FROM: usize = 8;
 
 #[component]
 pub fn GridsPage() -> impl IntoView {
@@ -34,17 +30,8 @@ pub fn GridsPage() -> impl IntoView {
 /// `/admin/grids?region=…` for this admin: the place, then its villages or its grids.
 #[component]
 fn GridsScreen(grant: RoleGrant) -> impl IntoView {
-    let query = use_query_map();
     let home = grant.region_code;
-    let here = home.clone();
-    let code = Memo::new(move |_| {
-        query
-            .read()
-            .get("region")
-            .and_then(|c| RegionCode::parse(&c).ok())
-            .filter(|c| c.is_within(&here))
-            .unwrap_or_else(|| here.clone())
-    });
+    let code = region_in_query(home.clone());
     let region = LocalResource::new(move || {
         let region = GetRegion {
             code: code.get().to_string(),
@@ -89,7 +76,6 @@ pub(super) fn up_link(region: &Region, home: &RegionCode) -> Option<impl IntoVie
 #[component]
 fn PlacePicker(region: Region, home: RegionCode) -> impl IntoView {
     let locale = use_locale();
-    let query = RwSignal::new(String::new());
     let up = up_link(&region, &home);
     let Region {
         name,
@@ -104,17 +90,6 @@ fn PlacePicker(region: Region, home: RegionCode) -> impl IntoView {
         Text::ChooseVillage
     };
     let count = children.len();
-    let children = StoredValue::new(children);
-    let visible = move || {
-        let q = query.get();
-        let q = q.trim().to_owned();
-        children.with_value(|c| {
-            c.iter()
-                .filter(|r| q.is_empty() || r.name.contains(&q))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
     let label = name.clone();
     view! {
         {up}
@@ -124,33 +99,7 @@ fn PlacePicker(region: Region, home: RegionCode) -> impl IntoView {
             {move || children_count(locale.get(), kind, count)}
         </p>
         <h2 class="section-title">{tr(prompt)}</h2>
-        {(count > FILTER_FROM).then(|| view! {
-            <input
-                class="search"
-                type="search"
-                enterkeyhint="search"
-                prop:placeholder=move || t(locale.get(), Text::Search)
-                aria-label=move || t(locale.get(), Text::Search)
-                on:input=move |ev| query.set(event_target_value(&ev))
-                prop:value=move || query.get()
-            />
-        })}
-        {move || {
-            let items = visible();
-            if items.is_empty() {
-                view! { <p class="empty">{tr(Text::NothingMatches)}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="list">
-                        {items.into_iter().map(|child| {
-                            let href = format!("/admin/grids?region={}", child.code);
-                            view! { <RegionRow child href /> }
-                        }).collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }
-        }}
+        <PlaceList places=children href=|code| format!("/admin/grids?region={code}") />
     }
 }
 
@@ -264,19 +213,7 @@ fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
             }
         }}
         <form class="form card new-grid" on:submit=create>
-            <label class="field">
-                <span class="field-label">{tr(Text::GridName)}</span>
-                <input
-                    class="input"
-                    type="text"
-                    name="grid-name"
-                    maxlength="20"
-                    autocomplete="off"
-                    prop:placeholder=move || t(locale.get(), Text::GridNamePlaceholder)
-                    on:input=move |ev| name.set(event_target_value(&ev))
-                    prop:value=move || name.get()
-                />
-            </label>
+            <TextField label=Text::GridName value=name placeholder=Text::GridNamePlaceholder name="grid-name" max=20 />
             {move || notice.get().map(|result| match result {
                 Ok(created) => view! {
                     <p class="form-notice" role="status">{move || grid_created(locale.get(), &created)}</p>

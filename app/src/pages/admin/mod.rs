@@ -12,12 +12,29 @@ pub mod overview;
 pub mod services;
 
 use jifen_shared::auth::RoleGrant;
+use jifen_shared::regions::RegionCode;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::{ListSkeleton, TabBar, TopBar, require_sign_in};
 use crate::components::notice;
 use crate::i18n::{Text, tr};
 use crate::session::{manages, use_session};
+
+/// The region of the address's `?region=` (so the back button and a reload work), kept inside
+/// the admin's `home` region: a code outside it, or none, is `home` (the server refuses those
+/// anyway).
+fn region_in_query(home: RegionCode) -> Memo<RegionCode> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query
+            .read()
+            .get("region")
+            .and_then(|c| RegionCode::parse(&c).ok())
+            .filter(|c| c.is_within(&home))
+            .unwrap_or_else(|| home.clone())
+    })
+}
 
 /// Whom an admin screen is for, right now.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,13 +13,11 @@
 
 use jifen_shared::api::ReportOverview;
 use jifen_shared::auth::RoleGrant;
-use jifen_shared::regions::RegionCode;
 use jifen_shared::reports::{Overview, OverviewQuery};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsCast;
 
-use super::AdminFrame;
+use super::{AdminFrame, region_in_query};
 use crate::api;
 use crate::components::mutate;
 use crate::i18n::{Locale, Text, t, tr, use_locale};
@@ -55,17 +53,8 @@ fn dates(range: Range) -> (String, String) {
 #[component]
 fn Screen(grant: RoleGrant) -> impl IntoView {
     let session = use_session();
-    let query = use_query_map();
     let home = grant.region_code;
-    let here = home.clone();
-    let code = Memo::new(move |_| {
-        query
-            .read()
-            .get("region")
-            .and_then(|c| RegionCode::parse(&c).ok())
-            .filter(|c| c.is_within(&here))
-            .unwrap_or_else(|| here.clone())
-    });
+    let code = region_in_query(home.clone());
     let range = RwSignal::new(Range::Days30);
     let (from0, to0) = dates(Range::Days30);
     let custom_from = RwSignal::new(from0);
