@@ -1,13 +1,14 @@
 //! Pieces several screens share: a request started by a tap ([`mutation`]), a form kept in a
 //! draft and sent once ([`draft_form`]), the text boxes ([`field`]), the photo button
-//! ([`photo_button`]), the notice with a way on, the chevron at the end of a row, the tick of
-//! something done, and the signed-in person with their village (and the screens that need
-//! one).
+//! ([`photo_button`]), the pieces of an upload ([`upload`]), the notice with a way on, the
+//! chevron at the end of a row, the tick of something done, and the signed-in person with
+//! their village (and the screens that need one).
 
 pub mod draft_form;
 pub mod field;
 pub mod mutation;
 pub mod photo_button;
+pub mod upload;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -21,6 +22,7 @@ pub use draft_form::{DoneCard, DraftForm, DraftFormView};
 pub use field::{Kind, NoteField, TextArea, TextField, TextInput, Typed};
 pub use mutation::mutate;
 pub use photo_button::photo_button;
+pub use upload::{ProgressBar, picked_files};
 
 /// The signed-in person and their village, as a memo: a token refresh (which sets the person
 /// again) does not rebuild a form with uploads in flight.

@@ -237,6 +237,7 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
         )
     });
     form.resend_when_online(submit);
+    let note = form.text(|d| &d.note, |d, note| d.note = note);
 
     let Rule {
         name,
@@ -267,14 +268,7 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
             submit_testid="claim-submit"
             start_over=true
         >
-            <NoteField
-                label=Text::Note
-                value=form.text(|d| &d.note, |d, note| d.note = note)
-                placeholder=Text::NotePlaceholder
-                max=MAX_NOTE_CHARS
-                name="note"
-                testid="claim-note"
-            />
+            <NoteField label=Text::Note value=note placeholder=Text::NotePlaceholder max=MAX_NOTE_CHARS name="note" testid="claim-note" />
         </DraftFormView>
     };
     form.until_sent(editor, |claim| view! { <ClaimSent claim /> })

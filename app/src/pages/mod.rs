@@ -197,14 +197,20 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// A plain sentence for a failure inside a screen (a list, a card, a form), and 重试 when
-/// trying again may help.
+/// A plain sentence for a failure inside a screen (a list, a card, a form), the server's own
+/// words under it where given (`detail`), and 重试 when trying again may help.
 #[component]
-pub fn Trouble(failure: ApiFailure, text: Text, retry: Callback<()>) -> impl IntoView {
+pub fn Trouble(
+    failure: ApiFailure,
+    text: Text,
+    retry: Callback<()>,
+    #[prop(default = None, into)] detail: Option<String>,
+) -> impl IntoView {
     let can_retry = worth_retrying(&failure);
     view! {
         <div class="form-notice error" role="alert">
             <p class="notice-line">{tr(text)}</p>
+            {detail.map(|d| view! { <p class="detail">{d}</p> })}
             {can_retry.then(|| view! {
                 <button class="secondary" type="button" on:click=move |_| retry.run(())>
                     {tr(Text::Retry)}

@@ -3,19 +3,20 @@
 //! multipart field `file`) with a progress bar each and 重试 on failure, and taken out again.
 //!
 //! The form owns a [`Photos`] (told the uploaded media ids as they change, to keep them in its
-//! draft) and shows it with [`PhotoPicker`].
+//! draft) and shows it with [`PhotoPicker`]. A single photo elsewhere (a completion's) goes up
+//! the same way: [`shrunk`], then [`upload_photo`].
 
 use std::rc::Rc;
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::UploadMedia;
+use jifen_shared::media::Media;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::media::MediaImage;
 use super::{explain, worth_retrying};
 use crate::api::{self, ApiFailure, Upload};
-use crate::components::photo_button;
+use crate::components::{ProgressBar, photo_button, picked_files};
 use crate::i18n::{Text, photo_limits, photo_n, t, tr, uploading, use_locale};
 use crate::photo::{self, ObjectUrl};
 use crate::session::{Session, use_session};
@@ -152,33 +153,10 @@ impl Photos {
         let kept = self.kept.with_value(Rc::clone);
         slot.state.set(SlotState::Uploading(0.0));
         leptos::task::spawn_local(async move {
-            let form = match web_sys::FormData::new() {
-                Ok(form)
-                    if form
-                        .append_with_blob_and_filename("file", &blob, "photo.jpg")
-                        .is_ok() =>
-                {
-                    form
-                }
-                _ => {
-                    slot.state
-                        .try_set(SlotState::Failed(ApiFailure::Unexpected("FormData".into())));
-                    return;
-                }
+            let progress = move |sent| {
+                slot.state.try_set(SlotState::Uploading(sent));
             };
-            let result = self
-                .session
-                .authed(|token| {
-                    let form = form.clone();
-                    async move {
-                        api::upload(&UploadMedia, &token, Upload::Form(&form), move |sent| {
-                            slot.state.try_set(SlotState::Uploading(sent));
-                        })
-                        .await
-                    }
-                })
-                .await;
-            match result {
+            match upload_photo(self.session, &blob, progress).await {
                 Ok(media) => {
                     if slot.state.try_set(SlotState::Done(media.id)).is_some() {
                         kept(media.id);
@@ -197,12 +175,7 @@ impl Photos {
         let slot = self.new_slot(SlotState::Preparing);
         self.slots.update(|v| v.push(slot));
         leptos::task::spawn_local(async move {
-            // A picture the browser cannot decode (HEIC…) goes as it is: the server says
-            // what it is.
-            let blob = match photo::shrink(&file).await {
-                Ok(small) => small,
-                Err(_) => web_sys::Blob::from(file),
-            };
+            let blob = shrunk(file).await;
             let url = ObjectUrl::new(&blob);
             slot.preview
                 .try_set(url.as_ref().map(|u| u.url().to_owned()));
@@ -224,6 +197,37 @@ impl Photos {
         self.files.update_value(|f| f.retain(|(k, ..)| *k != key));
         self.sync();
     }
+}
+
+/// `file` as it goes up: shrunk in the browser ([`photo::shrink`]), or as it is where the
+/// browser cannot decode it (HEIC…: the server says what it is).
+pub async fn shrunk(file: web_sys::File) -> web_sys::Blob {
+    match photo::shrink(&file).await {
+        Ok(small) => small,
+        Err(_) => web_sys::Blob::from(file),
+    }
+}
+
+/// Uploads a photo (`POST /media`, multipart field `file`) as the person of `session`;
+/// `progress` is told the fraction sent.
+pub async fn upload_photo(
+    session: Session,
+    blob: &web_sys::Blob,
+    progress: impl Fn(f64) + Copy + 'static,
+) -> Result<Media, ApiFailure> {
+    let form = web_sys::FormData::new()
+        .ok()
+        .filter(|form| {
+            form.append_with_blob_and_filename("file", blob, "photo.jpg")
+                .is_ok()
+        })
+        .ok_or_else(|| ApiFailure::Unexpected("FormData".into()))?;
+    session
+        .authed(|token| {
+            let form = form.clone();
+            async move { api::upload(&UploadMedia, &token, Upload::Form(&form), progress).await }
+        })
+        .await
 }
 
 /// What a failed photo upload means.
@@ -251,27 +255,15 @@ pub fn PhotoPicker(
     let locale = use_locale();
     let slots = photos.slots;
     let on_pick = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        if let Some(list) = input.files() {
-            for i in 0..list.length() {
-                if slots.with_untracked(Vec::len) >= MAX_PHOTOS {
-                    break;
-                }
-                if let Some(file) = list.get(i) {
-                    photos.add(file);
-                    if let Some(picked) = picked {
-                        picked.run(());
-                    }
-                }
+        for file in picked_files(&ev) {
+            if slots.with_untracked(Vec::len) >= MAX_PHOTOS {
+                break;
+            }
+            photos.add(file);
+            if let Some(picked) = picked {
+                picked.run(());
             }
         }
-        // Taking or choosing the same picture again must fire `change` again.
-        input.set_value("");
     };
     let failure = Memo::new(move |_| {
         slots.with(|v| {
@@ -337,24 +329,13 @@ fn PhotoSlot(photo: Slot, n: usize, remove: Callback<u32>, retry: Callback<()>) 
                     <span class="photo-status">{tr(Text::PhotoPreparing)}</span>
                 }
                     .into_any(),
-                SlotState::Uploading(sent) => {
-                    let percent = (sent * 100.0).round();
-                    view! {
-                        <span class="photo-status">
-                            <span
-                                class="progress"
-                                role="progressbar"
-                                aria-valuemin="0"
-                                aria-valuemax="100"
-                                aria-valuenow=percent.to_string()
-                            >
-                                <span class="progress-bar" style=format!("width: {percent}%")></span>
-                            </span>
-                            <span class="photo-percent">{move || uploading(locale.get(), sent)}</span>
-                        </span>
-                    }
-                        .into_any()
+                SlotState::Uploading(sent) => view! {
+                    <span class="photo-status">
+                        <ProgressBar sent />
+                        <span class="photo-percent">{move || uploading(locale.get(), sent)}</span>
+                    </span>
                 }
+                    .into_any(),
                 SlotState::Done(_) => view! {
                     <span class="photo-done" aria-hidden="true">
                         <svg viewBox="0 0 24 24"><path d="M5 12.5l4.5 4.5L19 7.5" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" /></svg>

@@ -21,7 +21,7 @@ use super::media::{MediaImage, Zoom};
 use super::paged::{PAGE_SIZE, Paged, PagedList};
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in};
 use crate::api::{self, ApiFailure};
-use crate::components::{mutate, notice};
+use crate::components::{TextArea, mutate, notice};
 use crate::i18n::{
     Locale, Text, items_listed, photo_n, reused_photo, review_done, rule_points, t, tr, use_locale,
 };
@@ -336,16 +336,14 @@ fn ReviewCard(
                                 .collect_view()}
                         </div>
                         {move || (why.get() == Some(Why::Other)).then(|| view! {
-                            <textarea
-                                class="input textarea"
-                                rows="2"
-                                maxlength=MAX_REASON_CHARS.to_string()
-                                data-testid="reject-other"
-                                aria-label=move || t(locale.get(), Text::ReasonPlaceholder)
-                                prop:placeholder=move || t(locale.get(), Text::ReasonPlaceholder)
-                                prop:value=move || typed.get()
-                                on:input=move |ev| typed.set(event_target_value(&ev))
-                            ></textarea>
+                            <TextArea
+                                value=typed
+                                placeholder=Text::ReasonPlaceholder
+                                max=MAX_REASON_CHARS
+                                attr:rows="2"
+                                attr:data-testid="reject-other"
+                                attr:aria-label=move || t(locale.get(), Text::ReasonPlaceholder)
+                            />
                         })}
                         <div class="review-actions">
                             <button class="primary reject-confirm" type="button" data-testid="review-reject-confirm" on:click=move |_| reject()>

@@ -10,12 +10,12 @@ use jifen_shared::imports::RowError;
 use jifen_shared::people::VillagerImportReport;
 use jifen_shared::regions::RegionLevel;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::AdminFrame;
 use crate::api::{self, ApiFailure, Upload};
+use crate::components::{ProgressBar, picked_files};
 use crate::i18n::{Text, line_no, row_problem, t, tr, uploading, use_locale};
-use crate::pages::{explain, worth_retrying};
+use crate::pages::{Trouble, explain};
 use crate::session::use_session;
 
 #[component]
@@ -71,13 +71,7 @@ fn ImportScreen(grant: RoleGrant) -> impl IntoView {
     let sending = Memo::new(move |_| matches!(phase.get(), Phase::Sending(_)));
 
     let on_pick = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        if let Some(picked) = input.files().and_then(|files| files.get(0)) {
+        if let Some(picked) = picked_files(&ev).into_iter().next() {
             file_label.set(Some(format!(
                 "{} · {}",
                 picked.name(),
@@ -86,8 +80,6 @@ fn ImportScreen(grant: RoleGrant) -> impl IntoView {
             file.set(Some(picked));
             phase.set(Phase::Idle);
         }
-        // Picking the same file again (after editing it) must fire `change` again.
-        input.set_value("");
     };
 
     let start = move || {
@@ -201,20 +193,10 @@ fn ImportScreen(grant: RoleGrant) -> impl IntoView {
 #[component]
 fn Progress(sent: f64) -> impl IntoView {
     let locale = use_locale();
-    let percent = (sent * 100.0).round();
     let working = sent >= 1.0;
     view! {
         <div class="progress-box" role="status">
-            <div
-                class="progress"
-                class:working=working
-                role="progressbar"
-                aria-valuemin="0"
-                aria-valuemax="100"
-                aria-valuenow=percent.to_string()
-            >
-                <div class="progress-bar" style=format!("width: {percent}%")></div>
-            </div>
+            <ProgressBar sent working />
             <p class="progress-text">
                 {move || if working {
                     t(locale.get(), Text::Importing).to_owned()
@@ -226,7 +208,8 @@ fn Progress(sent: f64) -> impl IntoView {
     }
 }
 
-/// Why the file was not imported; a retry with the same file when that may help.
+/// Why the file was not imported (with the server's words on a file it refused); a retry with
+/// the same file when that may help.
 #[component]
 fn UploadFailure(failure: ApiFailure, retry: Callback<()>) -> impl IntoView {
     let text = match &failure {
@@ -241,18 +224,7 @@ fn UploadFailure(failure: ApiFailure, retry: Callback<()>) -> impl IntoView {
         }
         _ => None,
     };
-    let can_retry = worth_retrying(&failure);
-    view! {
-        <div class="form-notice error" role="alert">
-            <p class="notice-line">{tr(text)}</p>
-            {detail.map(|d| view! { <p class="detail">{d}</p> })}
-            {can_retry.then(|| view! {
-                <button class="secondary" type="button" on:click=move |_| retry.run(())>
-                    {tr(Text::Retry)}
-                </button>
-            })}
-        </div>
-    }
+    view! { <Trouble failure text retry detail /> }
 }
 
 /// The counts, then every rejected line: its number, what its code means, the server's words.

@@ -18,7 +18,7 @@ use leptos::prelude::*;
 
 use super::AdminFrame;
 use crate::api::{self, ApiFailure};
-use crate::components::{load_trouble, mutate};
+use crate::components::{TextArea, load_trouble, mutate};
 use crate::i18n::{Text, dispatched_to, due_by, order_no, t, tr, use_locale};
 use crate::pages::paged::{Paged, PagedList, page_query};
 use crate::pages::services::{OrderChip, grade_text};
@@ -286,15 +286,7 @@ fn RectificationCard(r: Rectification) -> impl IntoView {
                 view! {
                     <label class="field">
                         <span class="field-label">{tr(Text::FollowUp)}</span>
-                        <textarea
-                            class="input textarea"
-                            rows="2"
-                            maxlength=MAX_FOLLOW_UP_CHARS.to_string()
-                            data-testid="follow-up"
-                            prop:placeholder=move || t(locale.get(), Text::FollowUpPlaceholder)
-                            prop:value=move || follow_up.get()
-                            on:input=move |ev| follow_up.set(event_target_value(&ev))
-                        ></textarea>
+                        <TextArea value=follow_up placeholder=Text::FollowUpPlaceholder max=MAX_FOLLOW_UP_CHARS attr:rows="2" attr:data-testid="follow-up" />
                     </label>
                     {move || trouble.get().map(|text| view! {
                         <p class="form-notice error" role="alert">{tr(text)}</p>

@@ -1,14 +1,14 @@
 //! 服务完成: the volunteer's note and photo.
 
-use jifen_shared::api::{CompleteOrder, UploadMedia};
+use jifen_shared::api::CompleteOrder;
 use jifen_shared::services::{Completion, Order};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::{MAX_TEXT_CHARS, action_trouble};
-use crate::api::{self, ApiFailure, Upload};
-use crate::components::{mutate, photo_button};
-use crate::i18n::{Text, char_count, t, tr, use_locale};
+use crate::api::ApiFailure;
+use crate::components::{NoteField, mutate, photo_button, picked_files};
+use crate::i18n::{Text, t, tr, use_locale};
+use crate::pages::photos::{shrunk, upload_photo};
 use crate::pages::worth_retrying;
 use crate::photo;
 use crate::session::use_session;
@@ -39,47 +39,18 @@ pub(super) fn CompleteForm(
     // Object URLs of previews, given back when the form goes.
     let previews = StoredValue::new(Vec::<photo::ObjectUrl>::new());
     let on_pick = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(file) = picked_files(&ev).into_iter().next() else {
             return;
         };
-        let Some(file) = input.files().and_then(|l| l.get(0)) else {
-            return;
-        };
-        input.set_value("");
         shot.set(Shot::Uploading);
         leptos::task::spawn_local(async move {
-            let blob = match photo::shrink(&file).await {
-                Ok(small) => small,
-                Err(_) => web_sys::Blob::from(file),
-            };
+            let blob = shrunk(file).await;
             let url = photo::ObjectUrl::new(&blob);
             let src = url.as_ref().map(|u| u.url().to_owned()).unwrap_or_default();
             if let Some(url) = url {
                 previews.try_update_value(|p| p.push(url));
             }
-            let Ok(form) = web_sys::FormData::new() else {
-                shot.try_set(Shot::Failed(ApiFailure::Unexpected("FormData".into())));
-                return;
-            };
-            if form
-                .append_with_blob_and_filename("file", &blob, "photo.jpg")
-                .is_err()
-            {
-                shot.try_set(Shot::Failed(ApiFailure::Unexpected("FormData".into())));
-                return;
-            }
-            let result =
-                session
-                    .authed(|token| {
-                        let form = form.clone();
-                        async move {
-                            api::upload(&UploadMedia, &token, Upload::Form(&form), |_| {}).await
-                        }
-                    })
-                    .await;
+            let result = upload_photo(session, &blob, |_| {}).await;
             shot.try_set(match result {
                 Ok(media) => Shot::Done(media.id, src),
                 Err(failure) => Shot::Failed(failure),
@@ -121,20 +92,7 @@ pub(super) fn CompleteForm(
     view! {
         <section class="card" data-testid="complete-form">
             <h2 class="section-title">{tr(Text::CompleteOrder)}</h2>
-            <label class="field">
-                <span class="field-label">{tr(Text::CompletionNote)}</span>
-                <textarea
-                    class="input textarea"
-                    name="note"
-                    rows="3"
-                    maxlength=MAX_TEXT_CHARS.to_string()
-                    data-testid="complete-note"
-                    prop:placeholder=move || t(locale.get(), Text::CompletionPlaceholder)
-                    prop:value=move || note.get()
-                    on:input=move |ev| note.set(event_target_value(&ev).chars().take(MAX_TEXT_CHARS).collect())
-                ></textarea>
-                <span class="counter" aria-hidden="true">{move || char_count(note.with(|n| n.chars().count()), MAX_TEXT_CHARS)}</span>
-            </label>
+            <NoteField label=Text::CompletionNote value=note placeholder=Text::CompletionPlaceholder max=MAX_TEXT_CHARS name="note" testid="complete-note" />
             <div class="field">
                 <span class="field-label">{tr(Text::CompletionPhoto)}</span>
                 {move || match shot.get() {

@@ -148,6 +148,8 @@ fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
     });
     form.resend_when_online(submit);
 
+    let description = form.text(|d| &d.description, |d, text| d.description = text);
+    let address = form.text(|d| &d.address, |d, text| d.address = text);
     let elsewhere = Memo::new(move |_| form.draft.with(|d| d.elsewhere));
     let reward = service.reward_points;
     let editor = view! {
@@ -161,14 +163,7 @@ fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
             submit_text=Text::SubmitOrder
             submit_testid="order-submit"
         >
-            <NoteField
-                label=Text::OrderWhat
-                value=form.text(|d| &d.description, |d, text| d.description = text)
-                placeholder=Text::OrderWhatPlaceholder
-                max=MAX_TEXT_CHARS
-                name="description"
-                testid="order-description"
-            />
+            <NoteField label=Text::OrderWhat value=description placeholder=Text::OrderWhatPlaceholder max=MAX_TEXT_CHARS name="description" testid="order-description" />
             <fieldset class="field">
                 <legend class="field-label">{tr(Text::OrderWhere)}</legend>
                 <div class="choices" role="radiogroup">
@@ -187,7 +182,7 @@ fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
                         .collect_view()}
                 </div>
                 <TextInput
-                    value=form.text(|d| &d.address, |d, text| d.address = text)
+                    value=address
                     placeholder=Text::AddressPlaceholder
                     class:hidden=move || !elsewhere.get()
                     attr:name="address"

@@ -5,7 +5,7 @@ use jifen_shared::services::{Grade, NewRating, Order};
 use leptos::prelude::*;
 
 use super::{MAX_COMMENT_CHARS, action_trouble, grade_text};
-use crate::components::mutate;
+use crate::components::{TextArea, mutate};
 use crate::i18n::{Text, stars_n, t, tr, use_locale};
 use crate::session::use_session;
 
@@ -77,16 +77,7 @@ pub(super) fn RateForm(id: i64, changed: Callback<Order>) -> impl IntoView {
         <section class="card rate-card" data-testid="rate-form">
             <h2 class="section-title">{tr(Text::RateService)}</h2>
             <Stars stars />
-            <textarea
-                class="input textarea"
-                name="comment"
-                rows="2"
-                maxlength=MAX_COMMENT_CHARS.to_string()
-                data-testid="rate-comment"
-                prop:placeholder=move || t(locale.get(), Text::RateCommentPlaceholder)
-                prop:value=move || comment.get()
-                on:input=move |ev| comment.set(event_target_value(&ev).chars().take(MAX_COMMENT_CHARS).collect())
-            ></textarea>
+            <TextArea value=comment placeholder=Text::RateCommentPlaceholder max=MAX_COMMENT_CHARS attr:name="comment" attr:rows="2" attr:data-testid="rate-comment" />
             {move || trouble.get().map(|text| view! {
                 <p class="form-notice error" role="alert" data-testid="rate-error">{tr(text)}</p>
             })}
