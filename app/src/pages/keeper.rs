@@ -20,6 +20,7 @@ use jifen_shared::auth::Role;
 use jifen_shared::shop::{Redemption, ScanRequest, normalize_short_code};
 use leptos::prelude::*;
 
+use super::redemptions::RedemptionLines;
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in, worth_retrying};
 use crate::api::ApiFailure;
 use crate::components::{Kind, TextField, Typed, mutate, notice};
@@ -392,24 +393,7 @@ fn Preview(
         <section class="card preview" data-testid="keeper-preview">
             <p class="field-label">{tr(Text::Villager)}</p>
             <p class="preview-name" data-testid="preview-villager">{villager_name.unwrap_or_default()}</p>
-            <ul class="qr-items preview-items">
-                {items
-                    .into_iter()
-                    .map(|item| {
-                        let line = goods_times(&item.name, item.qty);
-                        view! {
-                            <li data-testid="preview-item">
-                                <span>{line}</span>
-                                <span class="qr-item-points">{points_text(item.points)}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-            <p class="qr-total">
-                {tr(Text::PointsNeeded)}" "
-                <strong data-testid="preview-points">{points_text(points)}</strong>
-            </p>
+            <RedemptionLines items points preview=true />
             <p class="hint">{shop_name}" · "{time::when_text(created_at)}</p>
             <button class="primary wide" type="button" data-testid="keeper-fulfil" disabled=move || busy.get() on:click=move |_| hand_over.run(())>
                 {move || t(locale.get(), if busy.get() { Text::HandingOver } else { Text::HandOver })}
@@ -436,21 +420,22 @@ fn Handed(redemption: Redemption, again: Callback<()>) -> impl IntoView {
         .collect::<Vec<_>>()
         .join("、");
     view! {
-        <div class="result-screen ok" role="alert" data-testid="keeper-result" data-outcome="handed">
-            <svg class="result-icon" viewBox="0 0 48 48" aria-hidden="true">
-                <circle cx="24" cy="24" r="22" fill="#fff" />
-                <path d="M14 25l7 7 13-15" fill="none" stroke="#1f7a35" stroke-width="4.5" stroke-linecap="round" stroke-linejoin="round" />
-            </svg>
-            <h1 class="result-title">{tr(Text::Handed)}" ✓"</h1>
+        <ResultScreen
+            ok=true
+            testid="keeper-result"
+            outcome="handed"
+            title=Text::Handed
+            mark=" ✓"
+            next=again
+            next_text=Text::NextScan
+            next_testid="keeper-next"
+        >
             <p class="result-sub">{tr(Text::HandedHint)}</p>
             <p class="result-what">{what}</p>
             <p class="result-sub">
                 {villager_name.unwrap_or_default()}" · "{points_text(points)}
             </p>
-            <button class="result-next" type="button" data-testid="keeper-next" on:click=move |_| again.run(())>
-                {tr(Text::NextScan)}
-            </button>
-        </div>
+        </ResultScreen>
     }
 }
 
@@ -458,15 +443,58 @@ fn Handed(redemption: Redemption, again: Callback<()>) -> impl IntoView {
 #[component]
 fn Refused(refusal: Refusal, again: Callback<()>) -> impl IntoView {
     view! {
-        <div class="result-screen fail" role="alert" data-testid="keeper-result" data-outcome=refusal.name()>
+        <ResultScreen
+            ok=false
+            testid="keeper-result"
+            outcome=refusal.name()
+            title=refusal.title()
+            next=again
+            next_text=Text::NextScan
+            next_testid="keeper-next"
+        >
+            <p class="result-sub">{tr(refusal.hint())}</p>
+        </ResultScreen>
+    }
+}
+
+/// A full-screen answer at the counter (handed over, refused, credited): a tick on green
+/// (`ok`) or a cross on red, `title` (and a `mark` after it), what it is about (`children`),
+/// and the button to the next one (`next`, in `next_text`).
+#[component]
+pub fn ResultScreen(
+    ok: bool,
+    testid: &'static str,
+    /// `data-outcome`, for the browser journeys.
+    #[prop(optional)]
+    outcome: Option<&'static str>,
+    title: Text,
+    #[prop(optional)] mark: Option<&'static str>,
+    next: Callback<()>,
+    next_text: Text,
+    next_testid: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let icon = if ok {
+        view! {
+            <path d="M14 25l7 7 13-15" fill="none" stroke="#1f7a35" stroke-width="4.5" stroke-linecap="round" stroke-linejoin="round" />
+        }
+        .into_any()
+    } else {
+        view! {
+            <path d="M16 16l16 16 M32 16L16 32" fill="none" stroke="#8f241e" stroke-width="4.5" stroke-linecap="round" />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="result-screen" class:ok=ok class:fail=!ok role="alert" data-testid=testid data-outcome=outcome>
             <svg class="result-icon" viewBox="0 0 48 48" aria-hidden="true">
                 <circle cx="24" cy="24" r="22" fill="#fff" />
-                <path d="M16 16l16 16 M32 16L16 32" fill="none" stroke="#8f241e" stroke-width="4.5" stroke-linecap="round" />
+                {icon}
             </svg>
-            <h1 class="result-title">{tr(refusal.title())}</h1>
-            <p class="result-sub">{tr(refusal.hint())}</p>
-            <button class="result-next" type="button" data-testid="keeper-next" on:click=move |_| again.run(())>
-                {tr(Text::NextScan)}
+            <h1 class="result-title">{tr(title)}{mark}</h1>
+            {children()}
+            <button class="result-next" type="button" data-testid=next_testid on:click=move |_| next.run(())>
+                {tr(next_text)}
             </button>
         </div>
     }

@@ -26,7 +26,7 @@ use jifen_shared::recycling::{
 use jifen_shared::shop::Shop;
 use leptos::prelude::*;
 
-use super::keeper::{KeeperScreen, QrReader};
+use super::keeper::{KeeperScreen, QrReader, ResultScreen};
 use super::{ListSkeleton, Trouble, explain, worth_retrying};
 use crate::api::{self, ApiFailure};
 use crate::components::{Kind, TextField, Typed, load_trouble, mutate};
@@ -496,12 +496,14 @@ fn Credited(dropoff: Dropoff, next: Callback<()>) -> impl IntoView {
         ..
     } = dropoff;
     view! {
-        <div class="result-screen ok" role="alert" data-testid="dropoff-result">
-            <svg class="result-icon" viewBox="0 0 48 48" aria-hidden="true">
-                <circle cx="24" cy="24" r="22" fill="#fff" />
-                <path d="M14 25l7 7 13-15" fill="none" stroke="#1f7a35" stroke-width="4.5" stroke-linecap="round" stroke-linejoin="round" />
-            </svg>
-            <h1 class="result-title">{tr(Text::Credited)}</h1>
+        <ResultScreen
+            ok=true
+            testid="dropoff-result"
+            title=Text::Credited
+            next
+            next_text=Text::NextVillager
+            next_testid="dropoff-next"
+        >
             <p class="result-what" data-testid="dropoff-points">{move || rule_points(locale.get(), points)}</p>
             <p class="result-sub">{villager_name}</p>
             <ul class="result-lines">
@@ -515,10 +517,7 @@ fn Credited(dropoff: Dropoff, next: Callback<()>) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <button class="result-next" type="button" data-testid="dropoff-next" on:click=move |_| next.run(())>
-                {tr(Text::NextVillager)}
-            </button>
-        </div>
+        </ResultScreen>
     }
 }
 

@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use super::paged::{Paged, PagedList, page_query};
 use super::{ListSkeleton, TabbedScreen, TopBar, Trouble, explain, require_sign_in};
 use crate::api::ApiFailure;
-use crate::components::{mutate, notice, path_id};
+use crate::components::{done_icon, mutate, notice, path_id};
 use crate::i18n::{
     Text, collect_by, goods_times, grouped_code, points_text, price_changed, t, tr, use_locale,
 };
@@ -175,6 +175,42 @@ fn QrLoader(id: i64) -> impl IntoView {
     }
 }
 
+/// What a redemption takes: a line for each goods (name × quantity, points), then the points
+/// in all — on the QR screen, or in the keeper's `preview` before handing the goods over.
+#[component]
+pub fn RedemptionLines(
+    items: Vec<RedemptionItem>,
+    points: i64,
+    #[prop(optional)] preview: bool,
+) -> impl IntoView {
+    let (class, total_testid) = if preview {
+        ("qr-items preview-items", "preview-points")
+    } else {
+        ("qr-items", "qr-points")
+    };
+    let item_testid = preview.then_some("preview-item");
+    view! {
+        <ul class=class>
+            {items
+                .into_iter()
+                .map(|item| {
+                    let line = goods_times(&item.name, item.qty);
+                    view! {
+                        <li data-testid=item_testid>
+                            <span>{line}</span>
+                            <span class="qr-item-points">{points_text(item.points)}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <p class="qr-total">
+            {tr(Text::PointsNeeded)}" "
+            <strong data-testid=total_testid>{points_text(points)}</strong>
+        </p>
+    }
+}
+
 /// The QR screen: white, the code as large as the phone allows, the short code under it.
 #[component]
 fn QrScreen(redemption: Redemption) -> impl IntoView {
@@ -237,10 +273,7 @@ fn QrScreen(redemption: Redemption) -> impl IntoView {
                     .into_any(),
                 (RedemptionStatus::Fulfilled, _) => view! {
                     <div class="qr-settled ok" role="status" data-testid="qr-collected">
-                        <svg class="done-icon" viewBox="0 0 48 48" aria-hidden="true">
-                            <circle cx="24" cy="24" r="22" fill="#e3f1e5" />
-                            <path d="M14 25l7 7 13-15" fill="none" stroke="#1f7a35" stroke-width="4" stroke-linecap="round" stroke-linejoin="round" />
-                        </svg>
+                        {done_icon()}
                         <p class="qr-title">{tr(Text::CollectedTitle)}</p>
                     </div>
                 }
@@ -261,24 +294,7 @@ fn QrScreen(redemption: Redemption) -> impl IntoView {
                     </p>
                 })
                 .collect_view()}
-            <ul class="qr-items">
-                {items
-                    .into_iter()
-                    .map(|item| {
-                        let line = goods_times(&item.name, item.qty);
-                        view! {
-                            <li>
-                                <span>{line}</span>
-                                <span class="qr-item-points">{points_text(item.points)}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-            <p class="qr-total">
-                {tr(Text::PointsNeeded)}" "
-                <strong data-testid="qr-points">{points_text(points)}</strong>
-            </p>
+            <RedemptionLines items points />
             {move || (status.get() == RedemptionStatus::Reserved).then(|| {
                 let (collect, shop) = (collect.clone(), shop.clone());
                 view! {
