@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use super::media::{MediaImage, Zoom};
 use super::paged::{PAGE_SIZE, Paged, PagedList};
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in};
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
 use crate::components::{TextArea, mutate, notice};
 use crate::i18n::{
     Locale, Text, items_listed, photo_n, reused_photo, review_done, rule_points, t, tr, use_locale,
@@ -225,20 +225,13 @@ fn ReviewCard(
         last.set_value(Some(reason.clone()));
         let approving = reason.is_none();
         let call = async move {
-            session
-                .authed(|token| {
-                    let reason = reason.clone();
-                    async move {
-                        match reason {
-                            None => api::call(&ApproveClaim { id }, &(), Some(&token)).await,
-                            Some(reason) => {
-                                let body = RejectClaim { reason };
-                                api::call(&RejectClaimOf { id }, &body, Some(&token)).await
-                            }
-                        }
-                    }
-                })
-                .await
+            match reason {
+                None => session.call(&ApproveClaim { id }, &()).await,
+                Some(reason) => {
+                    let body = RejectClaim { reason };
+                    session.call(&RejectClaimOf { id }, &body).await
+                }
+            }
         };
         mutate(busy, call, move |result| match result {
             Ok(claim) => decided.run((id, Outcome::Decided(Box::new(claim), approving))),

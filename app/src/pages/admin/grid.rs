@@ -15,7 +15,7 @@ use jifen_shared::regions::{Region, RegionCode, RegionLevel};
 use leptos::prelude::*;
 
 use super::grids::up_link;
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
 use crate::components::{Kind, TextField, mutate};
 use crate::i18n::{
     Locale, Text, add_count, appointed, badge, dismiss_question, dismissed, members_added,
@@ -243,26 +243,17 @@ fn MemberRow(
             region_code: grid.get_value(),
         };
         let call = async move {
-            session
-                .authed(|token| {
-                    let grant = grant.clone();
-                    async move {
-                        match change {
-                            Change::Appoint => {
-                                api::call(&GrantRole { id }, &grant, Some(&token)).await
-                            }
-                            Change::Dismiss => {
-                                let revoke = RevokeRole {
-                                    id,
-                                    role: grant.role.to_string(),
-                                    region_code: grant.region_code.to_string(),
-                                };
-                                api::call(&revoke, &(), Some(&token)).await
-                            }
-                        }
-                    }
-                })
-                .await
+            match change {
+                Change::Appoint => session.call(&GrantRole { id }, &grant).await,
+                Change::Dismiss => {
+                    let revoke = RevokeRole {
+                        id,
+                        role: grant.role.to_string(),
+                        region_code: grant.region_code.to_string(),
+                    };
+                    session.call(&revoke, &()).await
+                }
+            }
         };
         mutate(busy, call, move |result| match result {
             // The row is drawn anew with the new roles.

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use super::grid::GridPeople;
 use super::{AdminFrame, region_in_query};
 use crate::api;
-use crate::components::{TextField, chevron};
+use crate::components::{TextField, chevron, mutate};
 use crate::i18n::{Text, badge, children_count, grid_created, t, tr, use_locale};
 use crate::pages::regions::PlaceList;
 use crate::pages::{Failure, ListSkeleton, explain};
@@ -133,49 +133,43 @@ fn VillageGrids(region: Region, home: RegionCode) -> impl IntoView {
             notice.set(Some(Err(Text::GridNameEmpty)));
             return;
         }
-        busy.set(true);
         notice.set(None);
         let body = CreateGrid {
             village_code: code.clone(),
             name: wanted.clone(),
         };
-        leptos::task::spawn_local(async move {
-            let result = session
-                .authed(|token| {
-                    let body = body.clone();
-                    async move { api::call(&CreateGridIn, &body, Some(&token)).await }
-                })
-                .await;
-            match result {
-                Ok(created) => {
-                    grids.update(|g| {
-                        g.push(RegionSummary {
-                            code: created.code,
-                            name: wanted.clone(),
-                            level: RegionLevel::Grid,
-                        });
-                        g.sort_by(|a, b| a.code.cmp(&b.code));
-                    });
-                    name.set(String::new());
-                    notice.set(Some(Ok(wanted)));
-                }
-                Err(failure) => {
-                    notice.set(Some(Err(match failure.code() {
-                        Some(ErrorCode::AlreadyExists) => Text::GridNameTaken,
-                        Some(ErrorCode::InvalidInput) => Text::GridNameInvalid,
-                        _ => explain(&failure),
-                    })));
-                    // The grid may exist after all (the answer was lost on the way back):
-                    // show the list as the server has it.
-                    let village = GetRegion {
-                        code: body.village_code.to_string(),
-                    };
-                    if let Ok(fresh) = api::call(&village, &(), None).await {
-                        grids.set(fresh.children);
-                    }
+        let call = async move {
+            let result = session.call(&CreateGridIn, &body).await;
+            if let Err(failure) = &result {
+                notice.try_set(Some(Err(match failure.code() {
+                    Some(ErrorCode::AlreadyExists) => Text::GridNameTaken,
+                    Some(ErrorCode::InvalidInput) => Text::GridNameInvalid,
+                    _ => explain(failure),
+                })));
+                // The grid may exist after all (the answer was lost on the way back): show
+                // the list as the server has it (still busy meanwhile).
+                let village = GetRegion {
+                    code: body.village_code.to_string(),
+                };
+                if let Ok(fresh) = api::call(&village, &(), None).await {
+                    grids.try_set(fresh.children);
                 }
             }
-            busy.set(false);
+            result
+        };
+        mutate(busy, call, move |result| {
+            if let Ok(created) = result {
+                grids.update(|g| {
+                    g.push(RegionSummary {
+                        code: created.code,
+                        name: wanted.clone(),
+                        level: RegionLevel::Grid,
+                    });
+                    g.sort_by(|a, b| a.code.cmp(&b.code));
+                });
+                name.set(String::new());
+                notice.set(Some(Ok(wanted)));
+            }
         });
     };
 

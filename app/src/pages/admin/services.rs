@@ -17,7 +17,7 @@ use jifen_shared::services::{
 use leptos::prelude::*;
 
 use super::AdminFrame;
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
 use crate::components::{TextArea, load_trouble, mutate};
 use crate::i18n::{Text, dispatched_to, due_by, order_no, t, tr, use_locale};
 use crate::pages::paged::{Paged, PagedList, page_query};
@@ -103,12 +103,8 @@ fn AdminOrder(order: Order) -> impl IntoView {
         }
         trouble.set(None);
         let call = async move {
-            session
-                .authed(|token| async move {
-                    let body = Dispatch { volunteer_id };
-                    api::call(&DispatchOrder { id }, &body, Some(&token)).await
-                })
-                .await
+            let body = Dispatch { volunteer_id };
+            session.call(&DispatchOrder { id }, &body).await
         };
         mutate(busy, call, move |result| match result {
             Ok(order) => {
@@ -188,16 +184,12 @@ fn AdminOrder(order: Order) -> impl IntoView {
 fn RectificationList() -> impl IntoView {
     let session = use_session();
     let list = LocalResource::new(move || async move {
-        session
-            .authed(|token| async move {
-                let open = ListRectifications {
-                    query: RectificationsQuery {
-                        status: Some("open".into()),
-                    },
-                };
-                api::call(&open, &(), Some(&token)).await
-            })
-            .await
+        let open = ListRectifications {
+            query: RectificationsQuery {
+                status: Some("open".into()),
+            },
+        };
+        session.call(&open, &()).await
     });
     move || match list.get() {
         None => view! { <ListSkeleton /> }.into_any(),
@@ -240,14 +232,8 @@ fn RectificationCard(r: Rectification) -> impl IntoView {
         }
         trouble.set(None);
         let call = async move {
-            session
-                .authed(|token| {
-                    let body = CloseRectification {
-                        follow_up: text.clone(),
-                    };
-                    async move { api::call(&CloseRectificationOf { id }, &body, Some(&token)).await }
-                })
-                .await
+            let body = CloseRectification { follow_up: text };
+            session.call(&CloseRectificationOf { id }, &body).await
         };
         mutate(busy, call, move |result| match result {
             Ok(_) => {
