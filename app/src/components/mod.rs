@@ -108,3 +108,30 @@ pub fn done_icon() -> impl IntoView {
         </svg>
     }
 }
+
+/// One button of a group of which one is chosen: a radio (`aria-checked`) or, where `tab`, a
+/// tab (`aria-selected`), on while `chosen`; a tap calls `choose`.
+#[component]
+pub fn Choice(
+    class: &'static str,
+    #[prop(optional)] tab: bool,
+    #[prop(optional)] testid: Option<&'static str>,
+    #[prop(into)] chosen: Signal<bool>,
+    #[prop(into)] choose: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let on = move || if chosen.get() { "true" } else { "false" };
+    view! {
+        <button
+            class=class
+            type="button"
+            role=if tab { "tab" } else { "radio" }
+            data-testid=testid
+            aria-checked=move || (!tab).then(on)
+            aria-selected=move || tab.then(on)
+            on:click=move |_| choose.run(())
+        >
+            {children()}
+        </button>
+    }
+}

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{Failure, ListSkeleton, TabbedScreen};
 use crate::api;
+use crate::components::Choice;
 use crate::i18n::{Text, by_actor, rank_points, signed, tr, use_locale};
 use crate::time;
 
@@ -62,17 +63,11 @@ fn BoardView(board: Board) -> impl IntoView {
         ..
     } = board;
     let tab_button = move |which: BoardTab, text: Text, testid: &'static str| {
+        let chosen = Signal::derive(move || tab.get() == which);
         view! {
-            <button
-                class="tab-button"
-                type="button"
-                role="tab"
-                data-testid=testid
-                aria-selected=move || if tab.get() == which { "true" } else { "false" }
-                on:click=move |_| tab.set(which)
-            >
+            <Choice class="tab-button" tab=true testid chosen choose=move || tab.set(which)>
                 {tr(text)}
-            </button>
+            </Choice>
         }
     };
     let movements = StoredValue::new(movements);

@@ -29,7 +29,7 @@ use leptos::prelude::*;
 use super::keeper::{KeeperScreen, QrReader, ResultScreen};
 use super::{ListSkeleton, Trouble, explain, worth_retrying};
 use crate::api::{self, ApiFailure};
-use crate::components::{Kind, TextField, Typed, load_trouble, mutate};
+use crate::components::{Choice, Kind, TextField, Typed, load_trouble, mutate};
 use crate::draft::new_key_for;
 use crate::i18n::{
     Text, goods_times, kg_text, per_kg, points_text, rule_points, t, tr, use_locale,
@@ -116,17 +116,12 @@ fn KeptShop(with: Callback<Shop, AnyView>) -> impl IntoView {
                         {list
                             .iter()
                             .map(|shop| {
-                                let this = shop.id;
+                                let (this, name) = (shop.id, shop.name.clone());
+                                let choose = move || chosen.set(Some(this));
                                 view! {
-                                    <button
-                                        class="reason-chip"
-                                        type="button"
-                                        role="radio"
-                                        aria-checked=if this == id { "true" } else { "false" }
-                                        on:click=move |_| chosen.set(Some(this))
-                                    >
-                                        {shop.name.clone()}
-                                    </button>
+                                    <Choice class="reason-chip" chosen=Signal::stored(this == id) choose>
+                                        {name}
+                                    </Choice>
                                 }
                             })
                             .collect_view()}
@@ -414,21 +409,16 @@ fn Weigh(
                                     let id = category.id;
                                     let rate = category.points_per_kg;
                                     let name = category.name.clone();
+                                    let chosen = Signal::derive(move || picked.with(|p| p.as_ref().map(|c| c.id)) == Some(id));
+                                    let choose = move || {
+                                        picked.set(Some(category.clone()));
+                                        hint.set(None);
+                                    };
                                     view! {
-                                        <button
-                                            class="reason-chip category"
-                                            type="button"
-                                            role="radio"
-                                            data-testid="category"
-                                            aria-checked=move || if picked.with(|p| p.as_ref().map(|c| c.id)) == Some(id) { "true" } else { "false" }
-                                            on:click=move |_| {
-                                                picked.set(Some(category.clone()));
-                                                hint.set(None);
-                                            }
-                                        >
+                                        <Choice class="reason-chip category" testid="category" chosen choose>
                                             <span class="category-name">{name}</span>
                                             <span class="category-rate">{move || per_kg(locale.get(), rate)}</span>
-                                        </button>
+                                        </Choice>
                                     }
                                 })
                                 .collect_view()}

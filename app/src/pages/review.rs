@@ -21,7 +21,7 @@ use super::media::{MediaImage, Zoom};
 use super::paged::{PAGE_SIZE, Paged, PagedList};
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in};
 use crate::api::ApiFailure;
-use crate::components::{TextArea, mutate, notice};
+use crate::components::{Choice, TextArea, mutate, notice};
 use crate::i18n::{
     Locale, Text, items_listed, photo_n, reused_photo, review_done, rule_points, t, tr, use_locale,
 };
@@ -311,20 +311,17 @@ fn ReviewCard(
                         <div class="reasons" role="radiogroup">
                             {Why::ALL
                                 .into_iter()
-                                .map(|w| view! {
-                                    <button
-                                        class="reason-chip"
-                                        type="button"
-                                        role="radio"
-                                        data-testid="reject-reason"
-                                        aria-checked=move || if why.get() == Some(w) { "true" } else { "false" }
-                                        on:click=move |_| {
-                                            why.set(Some(w));
-                                            hint.set(None);
-                                        }
-                                    >
-                                        {tr(w.text())}
-                                    </button>
+                                .map(|w| {
+                                    let chosen = Signal::derive(move || why.get() == Some(w));
+                                    let choose = move || {
+                                        why.set(Some(w));
+                                        hint.set(None);
+                                    };
+                                    view! {
+                                        <Choice class="reason-chip" testid="reject-reason" chosen choose>
+                                            {tr(w.text())}
+                                        </Choice>
+                                    }
                                 })
                                 .collect_view()}
                         </div>

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::{MAX_TEXT_CHARS, OrderChip, service_types};
 use crate::api::ApiFailure;
 use crate::components::{
-    DoneCard, DraftForm, DraftFormView, NoteField, TextInput, in_village_with, load_trouble,
-    notice, path_id,
+    Choice, DoneCard, DraftForm, DraftFormView, NoteField, TextInput, in_village_with,
+    load_trouble, notice, path_id,
 };
 use crate::draft::{Draft, FormDraft, Kept, new_key_for};
 use crate::i18n::{Text, order_reward, tr, use_locale};
@@ -169,15 +169,13 @@ fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
                 <div class="choices" role="radiogroup">
                     {[(false, "address-home", Text::AtMyHome), (true, "address-elsewhere", Text::ElsewhereAddress)]
                         .into_iter()
-                        .map(|(away, testid, text)| view! {
-                            <button
-                                class="choice"
-                                type="button"
-                                role="radio"
-                                data-testid=testid
-                                aria-checked=move || if elsewhere.get() == away { "true" } else { "false" }
-                                on:click=move |_| form.edit(|d| d.elsewhere = away)
-                            >{tr(text)}</button>
+                        .map(|(away, testid, text)| {
+                            let chosen = Signal::derive(move || elsewhere.get() == away);
+                            view! {
+                                <Choice class="choice" testid chosen choose=move || form.edit(|d| d.elsewhere = away)>
+                                    {tr(text)}
+                                </Choice>
+                            }
                         })
                         .collect_view()}
                 </div>
