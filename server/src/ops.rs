@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, web};
 use jifen_shared::ops::HealthStatus;
 use prometheus::{Encoder, IntGaugeVec, Opts, Registry, TextEncoder};
 
-use crate::startup::AppState;
+use crate::startup::State;
 use crate::storage::Backend;
 
 /// The operational paths (GET only).
@@ -81,7 +81,7 @@ pub async fn healthz() -> HttpResponse {
     (status = 503, body = HealthStatus),
 ))]
 #[get("/readyz")]
-pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+pub async fn readyz(state: State) -> HttpResponse {
     if tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await == Ok(true) {
         HttpResponse::Ok().json(HealthStatus {
             status: "ok".into(),
@@ -96,7 +96,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// Prometheus metrics in the text exposition format 0.0.4.
 #[utoipa::path(tag = "ops", responses((status = 200, content_type = "text/plain; version=0.0.4", body = String)))]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(state: State) -> HttpResponse {
     let gauges = &state.metrics.db_connections;
     let pools = match state.db.backend() {
         Backend::Sqlite => vec![("reader", state.db.reader()), ("writer", state.db.writer())],

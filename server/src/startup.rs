@@ -20,7 +20,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::config::Settings;
-use crate::http::{ApiError, error};
+use crate::http::{ApiError, Reply, error};
 use crate::storage::Db;
 use crate::{ops, pwa, regions};
 
@@ -38,6 +38,9 @@ pub struct AppState {
     pub wechat: Option<crate::auth::wechat::Wechat>,
 }
 
+/// How a handler reaches the [`AppState`].
+pub type State = web::Data<AppState>;
+
 /// The OpenAPI document's fixed parts; paths are collected from the routes as they are
 /// registered (utoipa-actix-web), so a route cannot be served without being documented.
 #[derive(OpenApi)]
@@ -47,7 +50,6 @@ pub struct AppState {
         description = "积分制乡村治理 — points-based village governance. Errors are `{code, message}`; see API.md.",
     ),
     components(schemas(jifen_shared::ApiErrorBody, jifen_shared::ErrorCode)),
-    modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "登录与会话 — sign-in and sessions"),
         (name = "people", description = "人员 — villagers and staff"),
@@ -65,12 +67,45 @@ pub struct AppState {
 )]
 struct ApiDoc;
 
-/// Declares the `bearer` security scheme (JWT access tokens) that protected routes name.
+/// Declares the `bearer` security scheme (JWT access tokens) that protected routes name, and
+/// gives every operation that names it the answer 401 `unauthenticated` (no, an expired or a
+/// forged access token), so the routes' own lists need not repeat it. Applied to the document
+/// once every route is registered ([`app`]).
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::security::{
+            HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let bearer = SecurityRequirement::new("bearer", Vec::<String>::new());
+        let unauthenticated = ResponseBuilder::new()
+            .description("`unauthenticated`")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ApiErrorBody")))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                if operation.security.iter().flatten().any(|s| *s == bearer) {
+                    let responses = &mut operation.responses.responses;
+                    responses
+                        .entry("401".into())
+                        .or_insert_with(|| unauthenticated.clone().into());
+                }
+            }
+        }
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
@@ -90,7 +125,7 @@ const JSON_LIMIT: usize = 256 * 1024;
 /// Builds the actix `App` with every route; the OpenAPI document collected from them is served
 /// at `/api/v1/openapi.json`.
 fn app(
-    state: web::Data<AppState>,
+    state: State,
     prometheus: PrometheusMetrics,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
@@ -104,7 +139,7 @@ fn app(
     // Registered before the `/api/v1` scope (which would otherwise take the path), filled
     // in once every route has been registered.
     let openapi_json = Arc::new(ops::OpenApiJson::default());
-    let (app, api) = App::new()
+    let (app, mut api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .app_data(state)
@@ -135,6 +170,8 @@ fn app(
                 .configure(crate::audit::routes::configure),
         )
         .split_for_parts();
+    // The paths exist only now: the modifier's second half (the 401s) needs them.
+    utoipa::Modify::modify(&BearerAuth, &mut api);
     let json = api.to_json().expect("the OpenAPI document serialises");
     let _ = openapi_json.set(json);
     app.default_service(web::to(fallback))
@@ -163,7 +200,7 @@ fn app(
 
 /// Anything no route matched: a JSON 404 under `/api/`, 405 for another method on an
 /// operational path, else the PWA (files, or `index.html` for the app's own routes).
-async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn fallback(req: HttpRequest, state: State) -> Reply {
     let path = req.path();
     if path == "/api" || path.starts_with("/api/") {
         let shown: String = path.chars().take(100).collect();

@@ -633,7 +633,7 @@ db_tests! {
         }
     }
 
-    async fn owned_by_lists_the_callers_own_uploads_in_the_order_asked(app) {
+    async fn not_owned_names_the_photos_of_others_and_of_nobody_in_the_order_asked(app) {
         let token = someone(&app).await;
         let other = app.staff_token("13900000002", Role::Villager, LIUCUN).await;
         let (_, a) = upload(&app, &token, &jpeg(10, 10)).await;
@@ -643,12 +643,13 @@ db_tests! {
             .bind(a["id"].as_i64().unwrap())
             .fetch_one(app.db.reader()).await.unwrap();
         let (a, b, theirs) = (a["id"].as_i64().unwrap(), b["id"].as_i64().unwrap(), theirs["id"].as_i64().unwrap());
-        let found = jifen_server::media::storage::owned_by(app.db.reader(), me, &[b, theirs, a, 999_999, b]).await.unwrap();
-        let ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
-        assert_eq!(ids, vec![b, a]);
-        assert!(found.iter().all(|(_, sha)| sha.len() == 64));
+        let not_owned = jifen_server::media::storage::not_owned;
+        let foreign = not_owned(app.db.reader(), me, &[b, theirs, a, 999_999, theirs, b]).await.unwrap();
+        assert_eq!(foreign, Some(format!("{theirs}, 999999")));
+        assert_eq!(not_owned(app.db.reader(), me, &[b, a, b]).await.unwrap(), None);
         let mut tx = app.db.begin_write().await.unwrap();
-        assert!(jifen_server::media::storage::owned_by(&mut *tx, me, &[]).await.unwrap().is_empty());
+        assert_eq!(jifen_server::media::storage::not_owned(&mut *tx, me, &[]).await.unwrap(), None);
         tx.rollback().await.unwrap();
+        assert_eq!(jifen_server::media::storage::unique(&[b, a, b, a, 7]), vec![b, a, 7]);
     }
 }

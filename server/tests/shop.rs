@@ -8,7 +8,10 @@ mod common;
 use jifen_shared::api::{self, Endpoint as _};
 
 use common::TestApp;
+use common::domain::refusal;
+use jifen_shared::ErrorCode;
 use jifen_shared::auth::Role;
+use jifen_shared::shop::RedemptionStatus;
 use serde_json::{Value, json};
 
 const LIUCUN: &str = "410783101230";
@@ -124,28 +127,9 @@ async fn goods_limited(
     body["id"].as_i64().unwrap()
 }
 
-async fn award(app: &TestApp, s: &Scene, user: i64, points: i64) {
-    let (status, body) = app
-        .call(
-            &api::Award,
-            Some(&s.admin),
-            &json!({"user_ids": [user], "points": points, "reason": "文明户"}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-}
-
-async fn redeem(app: &TestApp, token: &str, shop: i64, goods: i64, qty: i64) -> (u16, Value) {
-    app.call(
-        &api::Reserve,
-        Some(token),
-        &json!({"shop_id": shop, "items": [{"goods_id": goods, "qty": qty}]}),
-    )
-    .await
-}
-
-/// POSTs a drop-off with a fresh Idempotency-Key (the route requires one).
-async fn drop_off(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
+/// POSTs any JSON as a drop-off (also what the counter screen never sends) with a fresh
+/// Idempotency-Key (the route requires one).
+async fn drop_off_json(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
     static KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let key = KEYS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let answer = app
@@ -157,24 +141,6 @@ async fn drop_off(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
         .await
         .unwrap();
     (answer.status, answer.json())
-}
-
-async fn balance(app: &TestApp, token: &str) -> Value {
-    let (status, body) = app.fetch(&api::GetBalance, Some(token)).await;
-    assert_eq!(status, 200);
-    body
-}
-
-async fn stock(app: &TestApp, shop: i64, goods: i64) -> i64 {
-    let (status, list) = app.fetch(&api::ListGoods { id: shop }, None).await;
-    assert_eq!(status, 200);
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["id"] == goods)
-        .unwrap()["stock"]
-        .as_i64()
-        .unwrap()
 }
 
 db_tests! {
@@ -225,7 +191,7 @@ db_tests! {
         assert_eq!(status, 400);
         let (status, _) = app.call(&stock_path, Some(&s.admin), &json!({"delta": 0, "reason": "correction"})).await;
         assert_eq!(status, 400);
-        assert_eq!(stock(&app, s.shop, salt).await, 12);
+        assert_eq!(app.stock(s.shop, salt).await, 12);
         let moves: Vec<(i64, String, i64)> = sqlx::query_as(
             "SELECT delta, reason, stock_after FROM stock_movements WHERE goods_id = $1 ORDER BY id")
             .bind(salt).fetch_all(app.db.reader()).await.unwrap();
@@ -247,37 +213,33 @@ db_tests! {
     async fn thirty_parallel_redemptions_reserve_once(app) {
         let s = scene(&app).await;
         let oil = goods(&app, &s, "食用油", 80, 100).await;
-        award(&app, &s, s.zhang, 100).await;
-        let tasks = (0..30).map(|_| redeem(&app, &s.zhang_token, s.shop, oil, 1));
+        app.award(&s.admin, &[s.zhang], 100, "文明户").await.unwrap();
+        let tasks = (0..30).map(|_| app.reserve(&s.zhang_token, s.shop, &[(oil, 1)]));
         let answers = futures_util::future::join_all(tasks).await;
-        let reserved = answers.iter().filter(|(status, _)| *status == 201).count();
-        assert_eq!(reserved, 1, "{answers:?}");
-        for (status, body) in answers.iter().filter(|(status, _)| *status != 201) {
-            assert_eq!((*status, body["code"].as_str()), (409, Some("insufficient_points")), "{body}");
-        }
-        let b = balance(&app, &s.zhang_token).await;
-        assert_eq!((b["available"].as_i64(), b["pending"].as_i64()), (Some(20), Some(80)));
-        assert_eq!(stock(&app, s.shop, oil).await, 99);
+        let refusals: Vec<_> = answers.iter().map(refusal).collect();
+        assert_eq!(refusals.iter().filter(|r| r.is_none()).count(), 1, "{answers:?}");
+        assert!(refusals.iter().flatten().all(|r| *r == (409, ErrorCode::InsufficientPoints)), "{answers:?}");
+        let b = app.balance(&s.zhang_token).await;
+        assert_eq!((b.available, b.pending), (20, 80));
+        assert_eq!(app.stock(s.shop, oil).await, 99);
         app.assert_ledger_balanced().await;
     }
 
     async fn two_villagers_race_for_the_last_unit(app) {
         let s = scene(&app).await;
         let rice = goods(&app, &s, "大米", 10, 1).await;
-        award(&app, &s, s.zhang, 100).await;
-        award(&app, &s, s.li, 100).await;
+        app.award(&s.admin, &[s.zhang], 100, "文明户").await.unwrap();
+        app.award(&s.admin, &[s.li], 100, "文明户").await.unwrap();
         let (a, b) = tokio::join!(
-            redeem(&app, &s.zhang_token, s.shop, rice, 1),
-            redeem(&app, &s.li_token, s.shop, rice, 1)
+            app.reserve(&s.zhang_token, s.shop, &[(rice, 1)]),
+            app.reserve(&s.li_token, s.shop, &[(rice, 1)])
         );
-        let mut statuses = [a.0, b.0];
-        statuses.sort_unstable();
-        assert_eq!(statuses, [201, 409], "{a:?} {b:?}");
-        let refused = if a.0 == 409 { &a.1 } else { &b.1 };
-        assert_eq!(refused["code"], "out_of_stock");
-        assert_eq!(stock(&app, s.shop, rice).await, 0);
-        let pending = balance(&app, &s.zhang_token).await["pending"].as_i64().unwrap()
-            + balance(&app, &s.li_token).await["pending"].as_i64().unwrap();
+        let mut refusals = [refusal(&a), refusal(&b)];
+        refusals.sort_by_key(Option::is_some);
+        assert_eq!(refusals, [None, Some((409, ErrorCode::OutOfStock))], "{a:?} {b:?}");
+        assert_eq!(app.stock(s.shop, rice).await, 0);
+        let pending = app.balance(&s.zhang_token).await.pending
+            + app.balance(&s.li_token).await.pending;
         assert_eq!(pending, 10);
         app.assert_ledger_balanced().await;
     }
@@ -285,65 +247,49 @@ db_tests! {
     async fn the_monthly_limit_holds_under_parallel_requests(app) {
         let s = scene(&app).await;
         let eggs = goods_limited(&app, &s, "鸡蛋", 5, 100, Some(2)).await;
-        award(&app, &s, s.zhang, 200).await;
-        let tasks = (0..10).map(|_| redeem(&app, &s.zhang_token, s.shop, eggs, 1));
+        app.award(&s.admin, &[s.zhang], 200, "文明户").await.unwrap();
+        let tasks = (0..10).map(|_| app.reserve(&s.zhang_token, s.shop, &[(eggs, 1)]));
         let answers = futures_util::future::join_all(tasks).await;
-        assert_eq!(answers.iter().filter(|(st, _)| *st == 201).count(), 2, "{answers:?}");
-        for (status, body) in answers.iter().filter(|(st, _)| *st != 201) {
-            assert_eq!((*status, body["code"].as_str()), (409, Some("limit_reached")));
-        }
+        let refusals: Vec<_> = answers.iter().map(refusal).collect();
+        assert_eq!(refusals.iter().filter(|r| r.is_none()).count(), 2, "{answers:?}");
+        assert!(refusals.iter().flatten().all(|r| *r == (409, ErrorCode::LimitReached)), "{answers:?}");
         // Asking for more than the limit at once is refused too; another villager has their own.
-        award(&app, &s, s.li, 100).await;
-        let (status, body) = redeem(&app, &s.li_token, s.shop, eggs, 3).await;
-        assert_eq!((status, body["code"].as_str()), (409, Some("limit_reached")));
-        let (status, _) = redeem(&app, &s.li_token, s.shop, eggs, 2).await;
-        assert_eq!(status, 201);
-        assert_eq!(stock(&app, s.shop, eggs).await, 96);
+        app.award(&s.admin, &[s.li], 100, "文明户").await.unwrap();
+        let answer = app.reserve(&s.li_token, s.shop, &[(eggs, 3)]).await;
+        assert_eq!(refusal(&answer), Some((409, ErrorCode::LimitReached)));
+        app.reserve(&s.li_token, s.shop, &[(eggs, 2)]).await.unwrap();
+        assert_eq!(app.stock(s.shop, eggs).await, 96);
         app.assert_ledger_balanced().await;
     }
 
     async fn two_keepers_fulfil_at_once_and_one_wins(app) {
         let s = scene(&app).await;
         let oil = goods(&app, &s, "食用油", 80, 10).await;
-        award(&app, &s, s.zhang, 100).await;
-        let (status, r) = redeem(&app, &s.zhang_token, s.shop, oil, 1).await;
-        assert_eq!(status, 201, "{r}");
-        assert_eq!(r["status"], "reserved");
-        assert_eq!(r["points"], 80);
-        assert_eq!(r["items"][0]["unit_points"], 80);
-        let token = r["qr_token"].as_str().unwrap();
-        let code = r["short_code"].as_str().unwrap();
+        app.award(&s.admin, &[s.zhang], 100, "文明户").await.unwrap();
+        let r = app.reserve(&s.zhang_token, s.shop, &[(oil, 1)]).await.unwrap();
+        assert_eq!((r.status, r.points, r.items[0].unit_points), (RedemptionStatus::Reserved, 80, 80));
+        let token = r.qr_token.as_deref().unwrap();
+        let code = r.short_code.as_deref().unwrap();
         assert_eq!(code.len(), 8);
         assert!(!token.contains("13900139001"));
         // The keeper previews it, by token or by code typed in lower case.
-        let (status, seen) = app.call(&api::Scan, Some(&s.keeper), &json!({"qr_token": token})).await;
-        assert_eq!(status, 200, "{seen}");
-        assert_eq!(seen["villager_name"], "张*明");
-        assert_eq!(seen["points"], 80);
-        assert!(seen["qr_token"].is_null());
-        let (status, _) = app.call(&api::Scan, Some(&s.keeper2), &json!({"short_code": code.to_lowercase()})).await;
-        assert_eq!(status, 200);
+        let seen = app.scan_token(&s.keeper, token).await.unwrap();
+        assert_eq!((seen.villager_name.as_deref(), seen.points), (Some("张*明"), 80));
+        assert!(seen.qr_token.is_none());
+        app.scan_code(&s.keeper2, &code.to_lowercase()).await.unwrap();
         // Another shop's keeper may not.
-        let (status, _) = app.call(&api::Scan, Some(&s.other_keeper), &json!({"qr_token": token})).await;
-        assert_eq!(status, 403);
-        let id = r["id"].as_i64().unwrap();
-        let path = api::FulfilRedemption { id };
-        let (status, _) = app.call(&path, Some(&s.other_keeper), &json!({})).await;
-        assert_eq!(status, 403);
-        let nothing = json!({});
-        let (a, b) = tokio::join!(
-            app.call(&path, Some(&s.keeper), &nothing),
-            app.call(&path, Some(&s.keeper2), &nothing)
-        );
-        let mut statuses = [a.0, b.0];
-        statuses.sort_unstable();
-        assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
-        let (won, lost) = if a.0 == 200 { (a.1, b.1) } else { (b.1, a.1) };
-        assert_eq!(won["status"], "fulfilled");
-        assert_eq!(lost["code"], "already_fulfilled");
-        let bal = balance(&app, &s.zhang_token).await;
-        assert_eq!((bal["available"].as_i64(), bal["pending"].as_i64(), bal["spent_total"].as_i64()),
-            (Some(20), Some(0), Some(80)));
+        let forbidden = Some((403, ErrorCode::Forbidden));
+        assert_eq!(refusal(&app.scan_token(&s.other_keeper, token).await), forbidden);
+        let id = r.id;
+        assert_eq!(refusal(&app.fulfil(&s.other_keeper, id).await), forbidden);
+        let (a, b) = tokio::join!(app.fulfil(&s.keeper, id), app.fulfil(&s.keeper2, id));
+        let mut refusals = [refusal(&a), refusal(&b)];
+        refusals.sort_by_key(Option::is_some);
+        assert_eq!(refusals, [None, Some((409, ErrorCode::AlreadyFulfilled))], "{a:?} {b:?}");
+        let won = a.or(b).unwrap();
+        assert_eq!(won.status, RedemptionStatus::Fulfilled);
+        let bal = app.balance(&s.zhang_token).await;
+        assert_eq!((bal.available, bal.pending, bal.spent_total), (20, 0, 80));
         let (status, again) = app.call(&api::Scan, Some(&s.keeper), &json!({"qr_token": token})).await;
         assert_eq!((status, again["code"].as_str()), (409, Some("already_fulfilled")));
         let (status, again) = app.call(&api::Scan, Some(&s.keeper), &json!({"short_code": code})).await;
@@ -360,48 +306,44 @@ db_tests! {
     async fn cancel_returns_points_and_stock(app) {
         let s = scene(&app).await;
         let soap = goods(&app, &s, "肥皂", 15, 10).await;
-        award(&app, &s, s.zhang, 100).await;
-        let (status, r) = redeem(&app, &s.zhang_token, s.shop, soap, 2).await;
-        assert_eq!(status, 201, "{r}");
-        assert_eq!(stock(&app, s.shop, soap).await, 8);
-        assert_eq!(balance(&app, &s.zhang_token).await["available"], 70);
-        let id = r["id"].as_i64().unwrap();
-        let path = api::CancelRedemption { id };
-        let (status, _) = app.call(&path, Some(&s.li_token), &json!({})).await;
-        assert_eq!(status, 404, "not li's redemption");
-        let (status, cancelled) = app.call(&path, Some(&s.zhang_token), &json!({})).await;
-        assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")));
-        let (status, _) = app.call(&path, Some(&s.zhang_token), &json!({})).await;
-        assert_eq!(status, 200, "cancelling again is a retried tap");
-        assert_eq!(stock(&app, s.shop, soap).await, 10);
-        let b = balance(&app, &s.zhang_token).await;
-        assert_eq!((b["available"].as_i64(), b["pending"].as_i64()), (Some(100), Some(0)));
-        let (status, gone) = app.call(&api::Scan, Some(&s.keeper), &json!({"qr_token": r["qr_token"]})).await;
-        assert_eq!((status, gone["code"].as_str()), (410, Some("expired")));
-        let (status, _) = app.call(&api::FulfilRedemption { id }, Some(&s.keeper), &json!({})).await;
-        assert_eq!(status, 410);
+        app.award(&s.admin, &[s.zhang], 100, "文明户").await.unwrap();
+        let r = app.reserve(&s.zhang_token, s.shop, &[(soap, 2)]).await.unwrap();
+        assert_eq!(app.stock(s.shop, soap).await, 8);
+        assert_eq!(app.balance(&s.zhang_token).await.available, 70);
+        let id = r.id;
+        let not_lis = app.cancel_redemption(&s.li_token, id).await;
+        assert_eq!(refusal(&not_lis), Some((404, ErrorCode::NotFound)), "not li's redemption");
+        let cancelled = app.cancel_redemption(&s.zhang_token, id).await.unwrap();
+        assert_eq!(cancelled.status, RedemptionStatus::Cancelled);
+        let again = app.cancel_redemption(&s.zhang_token, id).await;
+        assert!(again.is_ok(), "cancelling again is a retried tap: {again:?}");
+        assert_eq!(app.stock(s.shop, soap).await, 10);
+        let b = app.balance(&s.zhang_token).await;
+        assert_eq!((b.available, b.pending), (100, 0));
+        let gone = app.scan_token(&s.keeper, r.qr_token.as_deref().unwrap()).await;
+        assert_eq!(refusal(&gone), Some((410, ErrorCode::Expired)));
+        assert_eq!(refusal(&app.fulfil(&s.keeper, id).await), Some((410, ErrorCode::Expired)));
         app.assert_ledger_balanced().await;
     }
 
     async fn an_expired_reservation_lapses_when_scanned(app) {
         let s = scene(&app).await;
         let soap = goods(&app, &s, "肥皂", 15, 10).await;
-        award(&app, &s, s.zhang, 100).await;
-        let (_, r) = redeem(&app, &s.zhang_token, s.shop, soap, 1).await;
+        app.award(&s.admin, &[s.zhang], 100, "文明户").await.unwrap();
+        let r = app.reserve(&s.zhang_token, s.shop, &[(soap, 1)]).await.unwrap();
         sqlx::query("UPDATE redemptions SET expires_at = 0").execute(app.db.writer()).await.unwrap();
-        let (status, body) = app.call(&api::Scan, Some(&s.keeper), &json!({"short_code": r["short_code"]})).await;
-        assert_eq!((status, body["code"].as_str()), (410, Some("expired")), "{body}");
-        assert_eq!(stock(&app, s.shop, soap).await, 10);
-        assert_eq!(balance(&app, &s.zhang_token).await["available"], 100);
-        let (status, _) = app.call(&api::FulfilRedemption { id: r["id"].as_i64().unwrap() }, Some(&s.keeper), &json!({})).await;
-        assert_eq!(status, 410);
+        let lapsed = app.scan_code(&s.keeper, r.short_code.as_deref().unwrap()).await;
+        assert_eq!(refusal(&lapsed), Some((410, ErrorCode::Expired)), "{lapsed:?}");
+        assert_eq!(app.stock(s.shop, soap).await, 10);
+        assert_eq!(app.balance(&s.zhang_token).await.available, 100);
+        assert_eq!(refusal(&app.fulfil(&s.keeper, r.id).await), Some((410, ErrorCode::Expired)));
         app.assert_ledger_balanced().await;
     }
 
     async fn bad_input_and_prices_at_reservation_time(app) {
         let s = scene(&app).await;
         let oil = goods(&app, &s, "食用油", 10, 10).await;
-        award(&app, &s, s.zhang, 500).await;
+        app.award(&s.admin, &[s.zhang], 500, "文明户").await.unwrap();
         for qty in [json!(0), json!(-1), json!(1_000_000_000_000i64), json!(1.5), json!("2")] {
             let (status, body) = app.call(&api::Reserve, Some(&s.zhang_token), &json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": qty}]})).await;
             assert_eq!(status, 400, "qty {qty}: {body}");
@@ -409,13 +351,12 @@ db_tests! {
         let (status, _) = app.call(&api::Reserve, Some(&s.zhang_token), &json!({"shop_id": s.shop, "items": []})).await;
         assert_eq!(status, 400);
         // A staff account without a village does not redeem; a shop of another village does not serve 柳村.
-        let (status, _) = redeem(&app, &s.keeper, s.shop, oil, 1).await;
-        assert_eq!(status, 403);
-        let (status, _) = redeem(&app, &s.zhang_token, s.other_shop, oil, 1).await;
-        assert_eq!(status, 403);
+        let forbidden = Some((403, ErrorCode::Forbidden));
+        assert_eq!(refusal(&app.reserve(&s.keeper, s.shop, &[(oil, 1)]).await), forbidden);
+        assert_eq!(refusal(&app.reserve(&s.zhang_token, s.other_shop, &[(oil, 1)]).await), forbidden);
         // Forged and tampered tokens are not found.
-        let (_, r) = redeem(&app, &s.zhang_token, s.shop, oil, 1).await;
-        let token = r["qr_token"].as_str().unwrap().to_owned();
+        let r = app.reserve(&s.zhang_token, s.shop, &[(oil, 1)]).await.unwrap();
+        let token = r.qr_token.unwrap();
         let mut tampered = token.clone().into_bytes();
         let last = tampered.len() - 1;
         tampered[last] = if tampered[last] == b'0' { b'1' } else { b'0' };
@@ -444,17 +385,17 @@ db_tests! {
         // Inactive goods cannot be redeemed.
         let off = json!({"points_price": 30, "market_price_fen": 500, "per_person_limit": null, "active": false});
         app.call(&api::UpdateGoods { id: oil }, Some(&s.admin), &off).await;
-        let (status, body) = redeem(&app, &s.zhang_token, s.shop, oil, 1).await;
-        assert_eq!((status, body["code"].as_str()), (409, Some("goods_unavailable")));
-        let b = balance(&app, &s.zhang_token).await;
-        assert_eq!((b["available"].as_i64(), b["pending"].as_i64()), (Some(450), Some(10)));
+        let unavailable = app.reserve(&s.zhang_token, s.shop, &[(oil, 1)]).await;
+        assert_eq!(refusal(&unavailable), Some((409, ErrorCode::GoodsUnavailable)));
+        let b = app.balance(&s.zhang_token).await;
+        assert_eq!((b.available, b.pending), (450, 10));
         app.assert_ledger_balanced().await;
     }
 
     async fn a_retried_redemption_reserves_once(app) {
         let s = scene(&app).await;
         let oil = goods(&app, &s, "食用油", 30, 10).await;
-        award(&app, &s, s.zhang, 100).await;
+        app.award(&s.admin, &[s.zhang], 100, "文明户").await.unwrap();
         let body = json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": 1}]});
         let send = || async {
             let response = app
@@ -470,8 +411,8 @@ db_tests! {
         let (a, b) = tokio::join!(send(), send());
         assert_eq!((a.0, b.0), (201, 201), "{a:?} {b:?}");
         assert_eq!(a.1, b.1, "the retry replays the first answer");
-        assert_eq!(balance(&app, &s.zhang_token).await["available"], 70);
-        assert_eq!(stock(&app, s.shop, oil).await, 9);
+        assert_eq!(app.balance(&s.zhang_token).await.available, 70);
+        assert_eq!(app.stock(s.shop, oil).await, 9);
         // Only keepers scan.
         let (status, _) = app.call(&api::Scan, Some(&s.zhang_token), &json!({"qr_token": a.1["qr_token"]})).await;
         assert_eq!(status, 403);
@@ -551,14 +492,14 @@ db_tests! {
         let points: Vec<i64> = a.1["items"].as_array().unwrap().iter().map(|i| i["points"].as_i64().unwrap()).collect();
         assert_eq!(points, [4, 2, 0]);
         assert_eq!((a.1["points"].as_i64(), a.1["villager_name"].as_str()), (Some(6), Some("张*明")));
-        assert_eq!(balance(&app, &s.zhang_token).await["available"], 6);
+        assert_eq!(app.balance(&s.zhang_token).await.available, 6);
         let (_, history) = app.fetch(&api::PointsHistory { query: api::PageQuery { ..Default::default() } }, Some(&s.zhang_token)).await;
         assert_eq!(history["items"][0]["label"], "废纸 2.499 公斤、塑料瓶 800 克、玻璃 499 克");
         assert_eq!(history["items"][0]["amount"], 6);
         // A drop-off that earns nothing is recorded, and moves no points.
-        let (status, none) = drop_off(&app, &s.keeper, json!({"shop_id": s.shop, "villager": {"phone": "13900139002"}, "lines": [{"category_id": glass, "grams": 300}]})).await;
+        let (status, none) = drop_off_json(&app, &s.keeper, json!({"shop_id": s.shop, "villager": {"phone": "13900139002"}, "lines": [{"category_id": glass, "grams": 300}]})).await;
         assert_eq!((status, none["points"].as_i64()), (201, Some(0)));
-        assert_eq!(balance(&app, &s.li_token).await["available"], 0);
+        assert_eq!(app.balance(&s.li_token).await.available, 0);
         let dropoffs: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM recycling_dropoffs").fetch_one(app.db.reader()).await.unwrap();
         assert_eq!(dropoffs, 2);
         app.assert_ledger_balanced().await;
@@ -573,7 +514,7 @@ db_tests! {
             let body = json!({"shop_id": s.shop, "villager": villager, "lines": lines});
             let token = token.to_owned();
             let app = &app;
-            async move { drop_off(app, &token, body).await }
+            async move { drop_off_json(app, &token, body).await }
         };
         let eleven: Vec<Value> = (0..11).map(|i| json!({"category_id": paper + i, "grams": 100})).collect();
         for lines in [json!([]), json!([{"category_id": paper, "grams": 0}]), json!([{"category_id": paper, "grams": -5}]),
@@ -597,9 +538,9 @@ db_tests! {
         forged.pop();
         forged.push('x');
         let oil = goods(&app, &s, "食用油", 10, 5).await;
-        award(&app, &s, s.li, 50).await;
-        let (_, r) = redeem(&app, &s.li_token, s.shop, oil, 1).await;
-        for villager in [json!({"member_code": forged}), json!({"member_code": r["qr_token"]}), json!({"phone": "13900139999"})] {
+        app.award(&s.admin, &[s.li], 50, "文明户").await.unwrap();
+        let r = app.reserve(&s.li_token, s.shop, &[(oil, 1)]).await.unwrap();
+        for villager in [json!({"member_code": forged}), json!({"member_code": r.qr_token}), json!({"phone": "13900139999"})] {
             let (status, body) = weigh(&s.keeper, villager.clone(), line.clone()).await;
             assert_eq!((status, body["code"].as_str()), (404, Some("not_found")), "{villager}");
         }
@@ -614,7 +555,7 @@ db_tests! {
             let (status, _) = weigh(token, zhang.clone(), line.clone()).await;
             assert_eq!(status, 403);
         }
-        let (status, _) = drop_off(&app, &s.other_keeper, json!({"shop_id": s.other_shop, "villager": zhang, "lines": line})).await;
+        let (status, _) = drop_off_json(&app, &s.other_keeper, json!({"shop_id": s.other_shop, "villager": zhang, "lines": line})).await;
         assert_eq!(status, 404, "邻村's shop does not serve 柳村, and does not learn who lives there");
         let (status, body) = app.call(&api::DropOff, Some(&s.keeper), &json!({"shop_id": s.shop, "villager": zhang, "lines": line})).await;
         assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "no Idempotency-Key: {body}");
@@ -629,7 +570,7 @@ db_tests! {
         assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
         let (status, _) = weigh(&wang_token, json!({"phone": "13900139002"}), line.clone()).await;
         assert_eq!(status, 201, "another household is fine");
-        assert_eq!(balance(&app, &s.zhang_token).await["available"], 0);
+        assert_eq!(app.balance(&s.zhang_token).await.available, 0);
         app.assert_ledger_balanced().await;
     }
 
@@ -637,19 +578,18 @@ db_tests! {
         let s = scene(&app).await;
         let oil = goods(&app, &s, "食用油", 30, 10).await;
         let salt = goods(&app, &s, "食用盐", 5, 10).await;
-        award(&app, &s, s.zhang, 100).await;
-        award(&app, &s, s.li, 100).await;
-        let (_, a) = app.call(&api::Reserve, Some(&s.zhang_token), &json!({"shop_id": s.shop, "items": [{"goods_id": oil, "qty": 1}, {"goods_id": salt, "qty": 2}]})).await;
-        let (_, b) = redeem(&app, &s.li_token, s.shop, salt, 1).await;
-        let (_, c) = redeem(&app, &s.li_token, s.shop, oil, 1).await;
+        app.award(&s.admin, &[s.zhang], 100, "文明户").await.unwrap();
+        app.award(&s.admin, &[s.li], 100, "文明户").await.unwrap();
+        let a = app.reserve(&s.zhang_token, s.shop, &[(oil, 1), (salt, 2)]).await.unwrap();
+        let b = app.reserve(&s.li_token, s.shop, &[(salt, 1)]).await.unwrap();
+        let c = app.reserve(&s.li_token, s.shop, &[(oil, 1)]).await.unwrap();
         for r in [&a, &b] {
-            let (status, _) = app.call(&api::FulfilRedemption { id: r["id"].as_i64().unwrap() }, Some(&s.keeper), &json!({})).await;
-            assert_eq!(status, 200);
+            app.fulfil(&s.keeper, r.id).await.unwrap();
         }
-        assert_eq!(c["status"], "reserved", "not handed over: not in the statement");
+        assert_eq!(c.status, RedemptionStatus::Reserved, "not handed over: not in the statement");
         let (_, list) = app.fetch(&api::ListCategories { query: api::CategoriesQuery { region_code: LIUCUN.to_string() } }, None).await;
         let paper = list[0]["id"].as_i64().unwrap();
-        drop_off(&app, &s.keeper2, json!({"shop_id": s.shop, "villager": {"phone": "13900139001"}, "lines": [{"category_id": paper, "grams": 3500}]})).await;
+        drop_off_json(&app, &s.keeper2, json!({"shop_id": s.shop, "villager": {"phone": "13900139001"}, "lines": [{"category_id": paper, "grams": 3500}]})).await;
         let (status, day) = app.fetch(&api::ShopToday { id: s.shop }, Some(&s.keeper)).await;
         assert_eq!(status, 200, "{day}");
         assert_eq!((day["redemptions"].as_i64(), day["points_collected"].as_i64()), (Some(2), Some(45)));
@@ -715,23 +655,23 @@ db_tests! {
     async fn the_sweep_returns_lapsed_reservations(app) {
         let s = scene(&app).await;
         let soap = goods(&app, &s, "肥皂", 15, 10).await;
-        award(&app, &s, s.zhang, 100).await;
-        let (_, old) = redeem(&app, &s.zhang_token, s.shop, soap, 2).await;
-        let (_, fresh) = redeem(&app, &s.zhang_token, s.shop, soap, 1).await;
-        sqlx::query("UPDATE redemptions SET expires_at = 1000 WHERE id = $1").bind(old["id"].as_i64().unwrap())
+        app.award(&s.admin, &[s.zhang], 100, "文明户").await.unwrap();
+        let old = app.reserve(&s.zhang_token, s.shop, &[(soap, 2)]).await.unwrap();
+        let fresh = app.reserve(&s.zhang_token, s.shop, &[(soap, 1)]).await.unwrap();
+        sqlx::query("UPDATE redemptions SET expires_at = 1000 WHERE id = $1").bind(old.id)
             .execute(app.db.writer()).await.unwrap();
-        assert_eq!(stock(&app, s.shop, soap).await, 7);
+        assert_eq!(app.stock(s.shop, soap).await, 7);
         let now = jifen_server::storage::now_ms();
         assert_eq!(jifen_server::shop::redemptions::sweep(&app.db, now).await.unwrap(), 1);
         assert_eq!(jifen_server::shop::redemptions::sweep(&app.db, now).await.unwrap(), 0, "swept once");
-        assert_eq!(stock(&app, s.shop, soap).await, 9);
-        let b = balance(&app, &s.zhang_token).await;
-        assert_eq!((b["available"].as_i64(), b["pending"].as_i64()), (Some(85), Some(15)));
+        assert_eq!(app.stock(s.shop, soap).await, 9);
+        let b = app.balance(&s.zhang_token).await;
+        assert_eq!((b.available, b.pending), (85, 15));
         let (_, mine) = app.fetch(&api::MyRedemptions { query: api::PageQuery { ..Default::default() } }, Some(&s.zhang_token)).await;
         let statuses: Vec<&str> = mine["items"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
         assert_eq!(statuses, ["reserved", "expired"]);
         assert_eq!(mine["items"][1]["qr_token"], Value::Null);
-        assert_eq!(fresh["status"], "reserved");
+        assert_eq!(fresh.status, RedemptionStatus::Reserved);
         app.assert_ledger_balanced().await;
     }
 

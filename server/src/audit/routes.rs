@@ -4,14 +4,13 @@ use actix_web::{HttpResponse, get, web};
 use jifen_shared::Page;
 use jifen_shared::audit::AuditEntry;
 use jifen_shared::audit::AuditQuery;
-use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::Caller;
-use crate::http::ApiError;
+use crate::http::Reply;
 use crate::http::paging::{CheckPage, PageQuery};
-use crate::policy::{self, Action};
-use crate::startup::AppState;
+use crate::policy::Action;
+use crate::startup::State;
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -22,7 +21,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "audit", security(("bearer" = [])), params(AuditQuery), responses(
     (status = 200, body = Page<AuditEntry>),
     (status = 400, description = "`invalid_input`", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of that region", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/admin/audit")]
@@ -30,20 +28,14 @@ async fn list(
     caller: Caller,
     query: web::Query<AuditQuery>,
     page: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let region = match &query.region_code {
-        Some(code) => RegionCode::parse(code)
-            .map_err(|e| ApiError::invalid_input(format!("region_code: {e}")))?,
-        None => policy::admin_regions(&caller.roles)
-            .next()
-            .ok_or_else(|| ApiError::forbidden("only admins read the audit log"))?,
-    };
-    if !policy::may(&caller.roles, Action::ReadAudit, &region) {
-        return Err(ApiError::forbidden(format!(
-            "you are not an admin of {region}"
-        )));
-    }
+    state: State,
+) -> Reply {
+    let region = caller.region_for(
+        Action::ReadAudit,
+        query.region_code.as_deref(),
+        "only admins read the audit log",
+        "an admin",
+    )?;
     let (limit, cursor) = page.parse()?;
     Ok(HttpResponse::Ok().json(super::list(&state.db, &region, cursor, limit).await?))
 }

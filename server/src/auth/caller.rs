@@ -7,8 +7,10 @@ use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use jifen_shared::auth::RoleGrant;
+use jifen_shared::regions::RegionCode;
 
 use crate::http::ApiError;
+use crate::policy::{self, Action};
 use crate::startup::AppState;
 
 /// The authenticated person of a request.
@@ -16,6 +18,34 @@ use crate::startup::AppState;
 pub struct Caller {
     pub id: i64,
     pub roles: Vec<RoleGrant>,
+}
+
+impl Caller {
+    /// The region a request asks about: `requested` (a region code; 400 `invalid_input` when
+    /// malformed), or by default the first region where the caller may `action` (403 with
+    /// `nowhere` when there is none). 403 "you are not `who` of …" when the caller may not
+    /// `action` there.
+    pub fn region_for(
+        &self,
+        action: Action,
+        requested: Option<&str>,
+        nowhere: &str,
+        who: &str,
+    ) -> Result<RegionCode, ApiError> {
+        let region = match requested {
+            Some(code) => RegionCode::parse(code)
+                .map_err(|e| ApiError::invalid_input(format!("region_code: {e}")))?,
+            None => policy::regions_where(&self.roles, action)
+                .next()
+                .ok_or_else(|| ApiError::forbidden(nowhere))?,
+        };
+        if !policy::may(&self.roles, action, &region) {
+            return Err(ApiError::forbidden(format!(
+                "you are not {who} of {region}"
+            )));
+        }
+        Ok(region)
+    }
 }
 
 impl FromRequest for Caller {

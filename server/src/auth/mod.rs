@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::people::phone::Phone;
-use crate::storage::{Db, now_ms};
+use crate::storage::{Db, Tx, now_ms};
 use keys::Keys;
 
 /// How long an access token is accepted: 15 minutes.
@@ -168,19 +168,26 @@ pub async fn me(db: &Db, person_id: i64) -> Result<Me, AuthError> {
 /// Starts a session for `person_id` in a new refresh-token family.
 async fn start_session(db: &Db, keys: &Keys, person_id: i64) -> Result<Tokens, AuthError> {
     let family = random_token();
-    let refresh_token = random_token();
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     storage::insert_family(&mut tx, &family, person_id, now).await?;
-    storage::insert_refresh(
-        &mut tx,
-        person_id,
-        &family,
-        &token_hash(&refresh_token),
-        now,
-        now + REFRESH_TTL.as_millis() as i64,
-    )
-    .await?;
+    issue(db, keys, tx, person_id, &family, now).await
+}
+
+/// Issues a new refresh token of `family` for `person_id` in `tx`, commits, and answers it
+/// with a new access token and the person's profile.
+async fn issue(
+    db: &Db,
+    keys: &Keys,
+    mut tx: Tx,
+    person_id: i64,
+    family: &str,
+    now: i64,
+) -> Result<Tokens, AuthError> {
+    let refresh_token = random_token();
+    let expires_at = now + REFRESH_TTL.as_millis() as i64;
+    let hash = token_hash(&refresh_token);
+    storage::insert_refresh(&mut tx, person_id, family, &hash, now, expires_at).await?;
     tx.commit().await?;
     Ok(Tokens {
         access_token: sign_access(keys, person_id)?,
@@ -286,23 +293,7 @@ pub async fn refresh(db: &Db, keys: &Keys, token: &str) -> Result<Tokens, AuthEr
             return Err(AuthError::InvalidToken);
         }
     }
-    let refresh_token = random_token();
-    storage::insert_refresh(
-        &mut tx,
-        row.person_id,
-        &row.family,
-        &token_hash(&refresh_token),
-        now,
-        now + REFRESH_TTL.as_millis() as i64,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Tokens {
-        access_token: sign_access(keys, row.person_id)?,
-        refresh_token,
-        expires_in: ACCESS_TTL.as_secs(),
-        user: me(db, row.person_id).await?,
-    })
+    issue(db, keys, tx, row.person_id, &row.family, now).await
 }
 
 /// `POST /auth/logout`: ends the session the refresh token belongs to (its whole family). An
@@ -402,11 +393,16 @@ pub async fn grant_role(
     person_id: i64,
     grant: &jifen_shared::auth::RoleGrant,
 ) -> Result<jifen_shared::auth::PersonRoles, GrantError> {
-    if storage::account_by_id(db, person_id).await?.is_none() {
-        return Err(GrantError::NoSuchPerson(person_id));
-    }
+    person_exists(db, person_id).await?;
     check_grant(db, grant).await?;
     change_role(db, actor_id, person_id, grant, true).await
+}
+
+async fn person_exists(db: &Db, person_id: i64) -> Result<(), GrantError> {
+    match storage::account_by_id(db, person_id).await? {
+        Some(_) => Ok(()),
+        None => Err(GrantError::NoSuchPerson(person_id)),
+    }
 }
 
 /// Grants (`granted`) or revokes `grant` and records the change, if there is one, in the same
@@ -453,18 +449,16 @@ async fn change_role(
 /// registry's (the villager import) and cannot be revoked here. The caller's right is the
 /// policy's to decide (the same as granting).
 ///
-/// Errors: [`GrantError::NoSuchPerson`], [`GrantError::VillagerByImport`].
+/// Errors: [`GrantError::VillagerByImport`] (whoever the person), [`GrantError::NoSuchPerson`].
 pub async fn revoke_role(
     db: &Db,
     actor_id: Option<i64>,
     person_id: i64,
     grant: &jifen_shared::auth::RoleGrant,
 ) -> Result<jifen_shared::auth::PersonRoles, GrantError> {
-    if storage::account_by_id(db, person_id).await?.is_none() {
-        return Err(GrantError::NoSuchPerson(person_id));
-    }
     if grant.role == jifen_shared::auth::Role::Villager {
         return Err(GrantError::VillagerByImport);
     }
+    person_exists(db, person_id).await?;
     change_role(db, actor_id, person_id, grant, false).await
 }

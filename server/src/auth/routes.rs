@@ -13,8 +13,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::AuthError;
 use super::caller::Caller;
 use super::wechat::WechatError;
-use crate::http::ApiError;
-use crate::startup::AppState;
+use crate::http::{ApiError, Reply};
+use crate::startup::{AppState, State};
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// button only when `wechat_appid` is set and it runs inside WeChat).
 #[utoipa::path(tag = "auth", responses((status = 200, body = LoginMethods)))]
 #[get("/auth/methods")]
-async fn methods(state: web::Data<AppState>) -> HttpResponse {
+async fn methods(state: State) -> HttpResponse {
     HttpResponse::Ok().json(LoginMethods {
         wechat_appid: state.wechat.as_ref().map(|w| w.appid().to_owned()),
     })
@@ -52,11 +52,7 @@ async fn methods(state: web::Data<AppState>) -> HttpResponse {
     (status = 503, description = "`wechat_unavailable`: WeChat did not answer", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/auth/wechat")]
-async fn wechat_login(
-    req: HttpRequest,
-    body: web::Json<WechatLogin>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn wechat_login(req: HttpRequest, body: web::Json<WechatLogin>, state: State) -> Reply {
     let wechat = state.wechat.as_ref().ok_or(WechatError::Disabled)?;
     let user_agent = req
         .headers()
@@ -83,10 +79,7 @@ async fn wechat_login(
     (status = 404, description = "`not_found`: WeChat sign-in is not configured", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/auth/wechat/bind")]
-async fn wechat_bind(
-    body: web::Json<WechatBind>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn wechat_bind(body: web::Json<WechatBind>, state: State) -> Reply {
     let wechat = state.wechat.as_ref().ok_or(WechatError::Disabled)?;
     let tokens = wechat
         .bind(
@@ -110,11 +103,7 @@ async fn wechat_bind(
     (status = 503, description = "`sms_unavailable`: the SMS gateway refused the message or did not answer; nothing was sent and nothing counted, ask again", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/auth/otp/send")]
-async fn otp_send(
-    req: HttpRequest,
-    body: web::Json<OtpSend>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn otp_send(req: HttpRequest, body: web::Json<OtpSend>, state: State) -> Reply {
     let resend_after_s = super::otp::send_code(
         &state.db,
         &state.keys,
@@ -135,10 +124,7 @@ async fn otp_send(
     (status = 403, description = "`not_registered`", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/auth/otp/verify")]
-async fn otp_verify(
-    body: web::Json<OtpVerify>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn otp_verify(body: web::Json<OtpVerify>, state: State) -> Reply {
     let tokens = super::otp::verify_code(&state.db, &state.keys, &body.phone, &body.code).await?;
     Ok(session_response(tokens))
 }
@@ -151,11 +137,7 @@ async fn otp_verify(
     (status = 429, description = "`rate_limited`: too many failed sign-ins", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/auth/password")]
-async fn password_login(
-    req: HttpRequest,
-    body: web::Json<PasswordLogin>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn password_login(req: HttpRequest, body: web::Json<PasswordLogin>, state: State) -> Reply {
     let tokens = super::login_with_password(
         &state.db,
         &state.keys,
@@ -174,11 +156,7 @@ async fn password_login(
     (status = 401, description = "`invalid_token`", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/auth/refresh")]
-async fn refresh(
-    req: HttpRequest,
-    body: Option<web::Json<RefreshRequest>>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn refresh(req: HttpRequest, body: Option<web::Json<RefreshRequest>>, state: State) -> Reply {
     let token = refresh_token(&req, body).ok_or(AuthError::InvalidToken)?;
     let tokens = super::refresh(&state.db, &state.keys, &token).await?;
     Ok(session_response(tokens))
@@ -187,11 +165,7 @@ async fn refresh(
 /// Ends the session of this refresh token (body or cookie) and clears the cookie.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 204)))]
 #[post("/auth/logout")]
-async fn logout(
-    req: HttpRequest,
-    body: Option<web::Json<RefreshRequest>>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn logout(req: HttpRequest, body: Option<web::Json<RefreshRequest>>, state: State) -> Reply {
     if let Some(token) = refresh_token(&req, body) {
         super::logout(&state.db, &token).await?;
     }
@@ -241,10 +215,9 @@ fn refresh_token(req: &HttpRequest, body: Option<web::Json<RefreshRequest>>) -> 
 /// The signed-in person: name, masked phone, village, grid, roles, balance.
 #[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
     (status = 200, body = Me),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/me")]
-async fn me(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn me(caller: Caller, state: State) -> Reply {
     Ok(HttpResponse::Ok().json(super::me(&state.db, caller.id).await?))
 }
 
@@ -258,7 +231,6 @@ async fn me(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, 
     responses(
         (status = 200, body = PersonRoles),
         (status = 400, description = "`invalid_input`: unknown region, or the wrong level for the role", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`", body = jifen_shared::ApiErrorBody),
         (status = 404, description = "`not_found`: no such person", body = jifen_shared::ApiErrorBody),
     )
@@ -268,8 +240,8 @@ async fn grant_role(
     caller: Caller,
     id: web::Path<i64>,
     body: web::Json<RoleGrant>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     if !crate::policy::may_grant(&caller.roles, body.role, &body.region_code) {
         return Err(ApiError::forbidden(format!(
             "you may not make anyone {} of {}",
@@ -315,7 +287,6 @@ async fn person_in_reach(state: &AppState, caller: &Caller, id: i64) -> Result<(
     responses(
         (status = 200, body = PersonRoles),
         (status = 400, description = "`invalid_input`: unknown role, malformed region, or the villager role (the registry's)", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`", body = jifen_shared::ApiErrorBody),
         (status = 404, description = "`not_found`: no such person", body = jifen_shared::ApiErrorBody),
     )
@@ -324,8 +295,8 @@ async fn person_in_reach(state: &AppState, caller: &Caller, id: i64) -> Result<(
 async fn revoke_role(
     caller: Caller,
     path: web::Path<(i64, String, String)>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let (id, role, region) = path.into_inner();
     let grant = RoleGrant {
         role: Role::parse(&role)

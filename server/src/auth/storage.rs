@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use crate::storage::{Db, Tx};
 
 /// A person as the session layer needs them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Account {
     pub id: i64,
     pub name: String,
@@ -21,37 +21,20 @@ pub struct Account {
 
 const ACCOUNT: &str = "SELECT id, name, phone, village_code, grid_code, password_hash FROM people";
 
-fn account(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
-    Ok(Account {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        phone: row.try_get("phone")?,
-        village_code: row.try_get("village_code")?,
-        grid_code: row.try_get("grid_code")?,
-        password_hash: row.try_get("password_hash")?,
-    })
-}
-
 /// The account with this E.164 phone.
 pub async fn account_by_phone(db: &Db, phone: &str) -> Result<Option<Account>, sqlx::Error> {
-    sqlx::query(&format!("{ACCOUNT} WHERE phone = $1"))
+    sqlx::query_as(&format!("{ACCOUNT} WHERE phone = $1"))
         .bind(phone)
         .fetch_optional(db.reader())
-        .await?
-        .as_ref()
-        .map(account)
-        .transpose()
+        .await
 }
 
 /// The account with this id.
 pub async fn account_by_id(db: &Db, id: i64) -> Result<Option<Account>, sqlx::Error> {
-    sqlx::query(&format!("{ACCOUNT} WHERE id = $1"))
+    sqlx::query_as(&format!("{ACCOUNT} WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.reader())
-        .await?
-        .as_ref()
-        .map(account)
-        .transpose()
+        .await
 }
 
 /// The person's roles, ordered by role then region. Rows the code cannot read (a role name

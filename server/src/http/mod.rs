@@ -9,3 +9,6 @@ pub mod paging;
 
 pub use client_ip::client_ip;
 pub use error::ApiError;
+
+/// What a handler answers: a response, or an [`ApiError`] in the JSON error model.
+pub type Reply = Result<actix_web::HttpResponse, ApiError>;

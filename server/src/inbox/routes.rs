@@ -7,9 +7,9 @@ use jifen_shared::services::{Notification, Unread};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::Caller;
-use crate::http::ApiError;
 use crate::http::paging::{CheckPage, PageQuery};
-use crate::startup::AppState;
+use crate::http::{ApiError, Reply};
+use crate::startup::State;
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`).
@@ -24,14 +24,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "inbox", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, body = Page<Notification>),
     (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/inbox")]
-async fn list(
-    caller: Caller,
-    page: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn list(caller: Caller, page: web::Query<PageQuery>, state: State) -> Reply {
     let (limit, cursor) = page.parse()?;
     Ok(HttpResponse::Ok().json(super::list(&state.db, caller.id, cursor, limit).await?))
 }
@@ -39,10 +34,9 @@ async fn list(
 /// How many of the caller's notifications are unread (the badge).
 #[utoipa::path(tag = "inbox", security(("bearer" = [])), responses(
     (status = 200, body = Unread),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/inbox/unread")]
-async fn unread(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn unread(caller: Caller, state: State) -> Reply {
     let count = super::unread(&state.db, caller.id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
@@ -52,15 +46,10 @@ async fn unread(caller: Caller, state: web::Data<AppState>) -> Result<HttpRespon
 /// Marks one notification read.
 #[utoipa::path(tag = "inbox", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Unread),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such notification of the caller", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/inbox/{id}/read")]
-async fn read_one(
-    caller: Caller,
-    id: web::Path<i64>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn read_one(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     if !super::mark_read(&state.db, caller.id, Some(*id), now_ms()).await? {
         return Err(ApiError::not_found(format!("no notification {id}")));
     }
@@ -71,10 +60,9 @@ async fn read_one(
 /// Marks all the caller's notifications read.
 #[utoipa::path(tag = "inbox", security(("bearer" = [])), responses(
     (status = 200, body = Unread),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/inbox/read")]
-async fn read_all(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn read_all(caller: Caller, state: State) -> Reply {
     super::mark_read(&state.db, caller.id, None, now_ms()).await?;
     Ok(HttpResponse::Ok().json(Unread { count: 0 }))
 }

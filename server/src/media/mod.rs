@@ -4,7 +4,7 @@
 //! thumbnailed, stored by content hash, and served only to people allowed to see them.
 //!
 //! - [`process`]: bytes → upright JPEG + thumbnail (format sniffing, limits, orientation);
-//! - [`storage`]: the `media` table, the files on disk, and [`storage::owned_by`] for code
+//! - [`storage`]: the `media` table, the files on disk, and [`storage::not_owned`] for code
 //!   that attaches photos;
 //! - this module: [`visible_to`] — who sees a photo, asking each domain that attaches photos
 //!   about its own attachments (claims: [`crate::points::claims::photo_visible_to`], service
@@ -25,6 +25,7 @@ use jifen_shared::media::Media;
 use tokio::sync::Semaphore;
 
 use self::process::ProcessError;
+use crate::auth::caller::Caller;
 use crate::storage::{Db, now_ms};
 
 /// How many uploads this process decodes at once: each may hold a few hundred MiB
@@ -119,8 +120,7 @@ pub async fn upload(
 
 /// **The one place that decides who sees a photo** (after [`storage::public`], for goods
 /// photos of the points supermarket, which anyone may see). The upload `id` if the caller
-/// (`caller_id` holding `roles`) may see it, else `None` — for an unknown id too, so that
-/// nobody learns which photos exist.
+/// may see it, else `None` — for an unknown id too, so that nobody learns which photos exist.
 ///
 /// Who sees a photo: whoever uploaded it, and whoever may see something it is attached to —
 /// each domain that attaches photos answers for its own:
@@ -130,15 +130,14 @@ pub async fn upload(
 ///   the order.
 pub async fn visible_to(
     db: &Db,
-    caller_id: i64,
-    roles: &[jifen_shared::auth::RoleGrant],
+    caller: &Caller,
     id: i64,
 ) -> Result<Option<storage::StoredMedia>, sqlx::Error> {
     let Some(media) = storage::find(db, id).await? else {
         return Ok(None);
     };
-    let visible = media.uploader_id == caller_id
-        || crate::points::claims::photo_visible_to(db, id, caller_id, roles).await?
-        || crate::services::orders::photo_visible_to(db, id, caller_id, roles).await?;
+    let visible = media.uploader_id == caller.id
+        || crate::points::claims::photo_visible_to(db, id, caller).await?
+        || crate::services::orders::photo_visible_to(db, id, caller).await?;
     Ok(visible.then_some(media))
 }

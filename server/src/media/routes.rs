@@ -17,8 +17,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::storage::{self, Variant};
 use crate::auth::caller::Caller;
-use crate::http::ApiError;
-use crate::startup::AppState;
+use crate::http::{ApiError, Reply};
+use crate::startup::{AppState, State};
 
 /// The most bytes of form fields other than `file` an upload may carry (they are read and
 /// ignored): 64 KiB.
@@ -106,17 +106,12 @@ struct Upload {
     responses(
         (status = 201, body = Media),
         (status = 400, description = "`unsupported_media`: not a JPEG, PNG or WebP image (HEIC, GIF, PDF…), cut short, or over 8192 pixels a side; `invalid_input`: no `file` field, or not multipart/form-data", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 413, description = "`too_large`: over 10 MiB", body = jifen_shared::ApiErrorBody),
         (status = 429, description = "`rate_limited`: too many uploads arriving at once, in all or of the caller's (`Retry-After`)", body = jifen_shared::ApiErrorBody),
     )
 )]
 #[post("/media")]
-async fn upload_media(
-    caller: Caller,
-    form: Multipart,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn upload_media(caller: Caller, form: Multipart, state: State) -> Reply {
     let slot = UploadSlot::take(caller.id)?;
     let bytes = tokio::time::timeout(UPLOAD_READ_TIMEOUT, read_file_field(form))
         .await
@@ -190,7 +185,6 @@ async fn read_file_field(mut form: Multipart) -> Result<Vec<u8>, ApiError> {
         (status = 200, description = "The picture, `image/jpeg`", content_type = "image/jpeg"),
         (status = 304, description = "`If-None-Match` names the picture's `ETag`"),
         (status = 400, description = "`invalid_input`: id is not a number", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 404, description = "`not_found`: no such photo, or not one the caller may see", body = jifen_shared::ApiErrorBody),
     )
 )]
@@ -199,8 +193,8 @@ async fn get_media(
     caller: Option<Caller>,
     id: web::Path<i64>,
     req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     serve(&req, &state, caller, id.into_inner(), Variant::Full).await
 }
 
@@ -214,7 +208,6 @@ async fn get_media(
         (status = 200, description = "The thumbnail, `image/jpeg`", content_type = "image/jpeg"),
         (status = 304, description = "`If-None-Match` names the thumbnail's `ETag`"),
         (status = 400, description = "`invalid_input`: id is not a number", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 404, description = "`not_found`: no such photo, or not one the caller may see", body = jifen_shared::ApiErrorBody),
     )
 )]
@@ -223,8 +216,8 @@ async fn get_media_thumb(
     caller: Option<Caller>,
     id: web::Path<i64>,
     req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     serve(&req, &state, caller, id.into_inner(), Variant::Thumb).await
 }
 
@@ -237,13 +230,13 @@ async fn serve(
     caller: Option<Caller>,
     id: i64,
     variant: Variant,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let not_found = || ApiError::not_found(format!("no photo {id}"));
     let media = match storage::public(&state.db, id).await? {
         Some(media) => media,
         None => {
             let caller = caller.ok_or(crate::auth::AuthError::Unauthenticated)?;
-            super::visible_to(&state.db, caller.id, &caller.roles, id)
+            super::visible_to(&state.db, &caller, id)
                 .await?
                 .ok_or_else(not_found)?
         }

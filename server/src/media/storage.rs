@@ -8,13 +8,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
-
 use crate::storage::Db;
 
 /// One stored upload (a row of `media`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredMedia {
     pub id: i64,
     /// Who uploaded it (`people.id`).
@@ -31,18 +28,6 @@ pub struct StoredMedia {
 }
 
 const COLUMNS: &str = "id, uploader_id, sha256, width, height, bytes, created_at";
-
-fn from_row(row: &AnyRow) -> Result<StoredMedia, sqlx::Error> {
-    Ok(StoredMedia {
-        id: row.try_get("id")?,
-        uploader_id: row.try_get("uploader_id")?,
-        sha256: row.try_get("sha256")?,
-        width: row.try_get("width")?,
-        height: row.try_get("height")?,
-        bytes: row.try_get("bytes")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
 
 /// A new upload's row (the files are already written).
 pub struct NewMedia<'a> {
@@ -76,70 +61,65 @@ pub async fn insert(db: &Db, media: &NewMedia<'_>) -> Result<i64, sqlx::Error> {
 
 /// The upload `id`, whoever may see it (use [`super::visible_to`] to serve it).
 pub async fn find(db: &Db, id: i64) -> Result<Option<StoredMedia>, sqlx::Error> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM media WHERE id = $1"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM media WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.reader())
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+        .await
 }
 
 /// The upload `id` if it is public, whoever asks (signed in or not): the photo of goods of a
 /// points supermarket, shown in the public goods list.
 pub async fn public(db: &Db, id: i64) -> Result<Option<StoredMedia>, sqlx::Error> {
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM media m WHERE m.id = $1 \
          AND EXISTS (SELECT 1 FROM shop_goods g WHERE g.photo_id = m.id)"
     ))
     .bind(id)
     .fetch_optional(db.reader())
-    .await?
-    .as_ref()
-    .map(from_row)
-    .transpose()
+    .await
 }
 
-/// Which of `ids` exist and were uploaded by `uploader_id`, as `(id, sha256)`, in the order of
-/// their first appearance in `ids`, each once. For code that attaches photos to something
-/// (a claim, a service order): compare with the ids asked for, and refuse those missing —
-/// nobody attaches another person's photo. Read through `exec`, a transaction
-/// (`&mut **tx`) or a pool (`db.reader()`).
-pub async fn owned_by<'e>(
+/// For code that attaches photos to something (a claim, a service order, goods): those of
+/// `ids` that `uploader_id` did not upload or that do not exist, each once in the order of
+/// `ids`, as the text `3, 7` for the refusal; `None` when every one is theirs — nobody attaches
+/// another person's photo. Read through `exec`, a transaction (`&mut **tx`) or a pool
+/// (`db.reader()`).
+pub async fn not_owned<'e>(
     exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     uploader_id: i64,
     ids: &[i64],
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let mut wanted = ids.to_vec();
-    wanted.sort_unstable();
-    wanted.dedup();
+) -> Result<Option<String>, sqlx::Error> {
+    let wanted = unique(ids);
     if wanted.is_empty() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     // Integers only: formatting them into the statement is safe, and one statement serves
     // any number of ids on both databases.
     let list: Vec<String> = wanted.iter().map(i64::to_string).collect();
-    let rows = sqlx::query(&format!(
-        "SELECT id, sha256 FROM media WHERE uploader_id = $1 AND id IN ({})",
+    let owned: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM media WHERE uploader_id = $1 AND id IN ({})",
         list.join(", ")
     ))
     .bind(uploader_id)
     .fetch_all(exec)
     .await?;
-    let mut found = Vec::with_capacity(rows.len());
-    for row in &rows {
-        found.push((
-            row.try_get::<i64, _>("id")?,
-            row.try_get::<String, _>("sha256")?,
-        ));
-    }
-    let mut ordered = Vec::with_capacity(found.len());
+    let foreign: Vec<String> = wanted
+        .iter()
+        .filter(|id| !owned.contains(id))
+        .map(i64::to_string)
+        .collect();
+    Ok((!foreign.is_empty()).then(|| foreign.join(", ")))
+}
+
+/// `ids` without repeats, in the order of their first appearance.
+pub fn unique(ids: &[i64]) -> Vec<i64> {
+    let mut unique = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(i) = found.iter().position(|(f, _)| f == id) {
-            ordered.push(found.swap_remove(i));
+        if !unique.contains(id) {
+            unique.push(*id);
         }
     }
-    Ok(ordered)
+    unique
 }
 
 /// Which file of an upload.

@@ -13,10 +13,10 @@ use super::directory::{self, PeopleQuery};
 use super::import::import_villagers;
 use super::phone::Phone;
 use crate::auth::caller::Caller;
-use crate::http::ApiError;
 use crate::http::paging::{CheckPage, PageQuery};
+use crate::http::{ApiError, Reply};
 use crate::policy::{self, Action};
-use crate::startup::AppState;
+use crate::startup::State;
 
 /// The largest CSV accepted: 16 MiB (a township's villagers are a few hundred KiB).
 const CSV_LIMIT: usize = 16 * 1024 * 1024;
@@ -40,17 +40,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, body = VillagerImportReport),
         (status = 400, description = "`invalid_input`: not a villager CSV", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`: not an admin of any village, township or county", body = jifen_shared::ApiErrorBody),
         (status = 413, description = "`too_large`: over 16 MiB", body = jifen_shared::ApiErrorBody),
     )
 )]
 #[post("/admin/villagers/import")]
-async fn import(
-    caller: Caller,
-    body: web::Bytes,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn import(caller: Caller, body: web::Bytes, state: State) -> Reply {
     if !policy::may_somewhere(&caller.roles, Action::ManagePeople) {
         return Err(ApiError::forbidden(
             "only village, township and county admins import villagers",
@@ -89,7 +84,6 @@ async fn import(
     responses(
         (status = 200, body = Page<PersonListing>),
         (status = 400, description = "`invalid_input` (region_code, q, limit, cursor) or `invalid_phone`", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`: not staff of that region", body = jifen_shared::ApiErrorBody),
     )
 )]
@@ -98,20 +92,14 @@ async fn list(
     caller: Caller,
     params: web::Query<PeopleParams>,
     page: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let region = match &params.region_code {
-        Some(code) => RegionCode::parse(code)
-            .map_err(|e| ApiError::invalid_input(format!("region_code: {e}")))?,
-        None => policy::regions_where(&caller.roles, Action::ReadPeople)
-            .next()
-            .ok_or_else(|| ApiError::forbidden("only staff look people up"))?,
-    };
-    if !policy::may(&caller.roles, Action::ReadPeople, &region) {
-        return Err(ApiError::forbidden(format!(
-            "you are not staff of {region}"
-        )));
-    }
+    state: State,
+) -> Reply {
+    let region = caller.region_for(
+        Action::ReadPeople,
+        params.region_code.as_deref(),
+        "only staff look people up",
+        "staff",
+    )?;
     let phone = params.phone.as_deref().map(Phone::parse).transpose()?;
     let name_part = match params.q.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -143,7 +131,6 @@ async fn list(
     responses(
         (status = 200, body = GridMembersAssigned),
         (status = 400, description = "`invalid_input`: not a grid, no ids, over 1,000 ids, or people not of the grid's village", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`: not an admin of the grid's village", body = jifen_shared::ApiErrorBody),
         (status = 404, description = "`not_found`: no such grid", body = jifen_shared::ApiErrorBody),
     )
@@ -153,8 +140,8 @@ async fn assign_grid_members(
     caller: Caller,
     code: web::Path<String>,
     body: web::Json<GridMembers>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let grid =
         RegionCode::parse(&code).map_err(|e| ApiError::invalid_input(format!("code: {e}")))?;
     if !policy::may(&caller.roles, Action::ManageGrids, &grid) {

@@ -1,7 +1,7 @@
 //! SQL for the `people` and `person_tags` tables (owned by this module).
 
+use jifen_shared::regions::RegionCode;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use std::collections::HashMap;
 
@@ -16,7 +16,7 @@ pub async fn lock_registry(tx: &mut Tx, db: &Db) -> Result<(), sqlx::Error> {
 }
 
 /// A person as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PersonRow {
     pub id: i64,
     pub name: String,
@@ -25,11 +25,18 @@ pub struct PersonRow {
     pub village_code: Option<String>,
     pub grid_code: Option<String>,
     pub household: Option<String>,
-    /// Sorted, without repeats.
+    /// Sorted, without repeats (`person_tags`; empty where a read says "without tags").
+    #[sqlx(skip)]
     pub tags: Vec<String>,
 }
 
 impl PersonRow {
+    /// The village the person lives in; `None` for staff who live in none (or a stored code
+    /// that no longer parses).
+    pub fn village(&self) -> Option<RegionCode> {
+        RegionCode::parse(self.village_code.as_deref()?).ok()
+    }
+
     /// Who the person is as far as conflicts of interest go (village and 户号).
     pub fn household(&self) -> crate::policy::Household<'_> {
         crate::policy::Household {
@@ -42,34 +49,24 @@ impl PersonRow {
 
 const COLUMNS: &str = "id, name, phone, village_code, grid_code, household";
 
-fn from_row(row: &AnyRow) -> Result<PersonRow, sqlx::Error> {
-    Ok(PersonRow {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        phone: row.try_get("phone")?,
-        village_code: row.try_get("village_code")?,
-        grid_code: row.try_get("grid_code")?,
-        household: row.try_get("household")?,
-        tags: Vec::new(),
-    })
-}
-
-async fn with_tags(tx: &mut Tx, row: Option<AnyRow>) -> Result<Option<PersonRow>, sqlx::Error> {
-    let Some(row) = row else { return Ok(None) };
-    let mut person = from_row(&row)?;
-    person.tags = sqlx::query("SELECT tag FROM person_tags WHERE person_id = $1 ORDER BY tag")
-        .bind(person.id)
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get("tag"))
-        .collect::<Result<_, _>>()?;
+async fn with_tags(
+    tx: &mut Tx,
+    person: Option<PersonRow>,
+) -> Result<Option<PersonRow>, sqlx::Error> {
+    let Some(mut person) = person else {
+        return Ok(None);
+    };
+    person.tags =
+        sqlx::query_scalar("SELECT tag FROM person_tags WHERE person_id = $1 ORDER BY tag")
+            .bind(person.id)
+            .fetch_all(&mut **tx)
+            .await?;
     Ok(Some(person))
 }
 
 /// The person with this E.164 phone.
 pub async fn find_by_phone(tx: &mut Tx, phone: &str) -> Result<Option<PersonRow>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM people WHERE phone = $1"))
+    let row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM people WHERE phone = $1"))
         .bind(phone)
         .fetch_optional(&mut **tx)
         .await?;
@@ -84,7 +81,7 @@ pub async fn find_by_household(
     household: &str,
     name: &str,
 ) -> Result<Option<PersonRow>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM people WHERE village_code = $1 AND household = $2 AND name = $3"
     ))
     .bind(village_code)
@@ -97,37 +94,43 @@ pub async fn find_by_household(
 
 /// Inserts `person` (its `id` is ignored) and returns the new id.
 pub async fn insert(tx: &mut Tx, person: &PersonRow, now: i64) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query_scalar(
+    let insert = sqlx::query(
         "INSERT INTO people (name, phone, village_code, grid_code, household, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-    )
-    .bind(&person.name)
-    .bind(&person.phone)
-    .bind(&person.village_code)
-    .bind(&person.grid_code)
-    .bind(&person.household)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
+    );
+    let id: i64 = with_fields(insert, person, now)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
     replace_tags(tx, id, &person.tags).await?;
     Ok(id)
 }
 
+/// `query` with `$1`–`$6` bound to the person's name, phone, village, grid, household and `now`.
+fn with_fields<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    person: &'q PersonRow,
+    now: i64,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(&person.name)
+        .bind(&person.phone)
+        .bind(&person.village_code)
+        .bind(&person.grid_code)
+        .bind(&person.household)
+        .bind(now)
+}
+
 /// Overwrites the person `person.id` with `person`'s fields and tags.
 pub async fn update(tx: &mut Tx, person: &PersonRow, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE people SET name = $2, phone = $3, village_code = $4, grid_code = $5, \
-         household = $6, updated_at = $7 WHERE id = $1",
-    )
-    .bind(person.id)
-    .bind(&person.name)
-    .bind(&person.phone)
-    .bind(&person.village_code)
-    .bind(&person.grid_code)
-    .bind(&person.household)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    let update = sqlx::query(
+        "UPDATE people SET name = $1, phone = $2, village_code = $3, grid_code = $4, \
+         household = $5, updated_at = $6 WHERE id = $7",
+    );
+    with_fields(update, person, now)
+        .bind(person.id)
+        .execute(&mut **tx)
+        .await?;
     replace_tags(tx, person.id, &person.tags).await
 }
 
@@ -184,7 +187,7 @@ pub async fn list(db: &Db, filter: &PeopleFilter<'_>) -> Result<Vec<PersonRow>, 
         next += 1;
     }
     sql.push_str(&format!(" ORDER BY p.id LIMIT ${next}"));
-    let mut query = sqlx::query(&sql)
+    let mut query = sqlx::query_as(&sql)
         .bind(format!("{}%", like_literal(filter.region)))
         .bind(filter.after_id);
     if let Some(phone) = filter.phone {
@@ -193,11 +196,10 @@ pub async fn list(db: &Db, filter: &PeopleFilter<'_>) -> Result<Vec<PersonRow>, 
     if let Some(part) = filter.name_part {
         query = query.bind(format!("%{}%", like_literal(part)));
     }
-    let rows = query
+    let mut people: Vec<PersonRow> = query
         .bind(i64::from(filter.limit))
         .fetch_all(db.reader())
         .await?;
-    let mut people = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
     let mut tags = tags_of(db, people.iter().map(|p| p.id)).await?;
     for person in &mut people {
         person.tags = tags.remove(&person.id).unwrap_or_default();
@@ -216,29 +218,24 @@ async fn tags_of(
         return Ok(tags);
     }
     // Integers only, so the list can be inlined safely.
-    let rows = sqlx::query(&format!(
+    let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
         "SELECT person_id, tag FROM person_tags WHERE person_id IN ({}) ORDER BY person_id, tag",
         ids.join(", ")
     ))
     .fetch_all(db.reader())
     .await?;
-    for row in rows {
-        tags.entry(row.try_get("person_id")?)
-            .or_default()
-            .push(row.try_get("tag")?);
+    for (person_id, tag) in rows {
+        tags.entry(person_id).or_default().push(tag);
     }
     Ok(tags)
 }
 
 /// The person `id` (without tags), read outside a transaction.
 pub async fn find(db: &Db, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM people WHERE id = $1"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM people WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.reader())
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+        .await
 }
 
 /// The people `ids` that exist, ordered by id.
@@ -247,13 +244,12 @@ pub async fn find_many_in(tx: &mut Tx, ids: &[i64]) -> Result<Vec<PersonRow>, sq
         return Ok(Vec::new());
     }
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let rows = sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM people WHERE id IN ({}) ORDER BY id",
         list.join(", ")
     ))
     .fetch_all(&mut **tx)
-    .await?;
-    rows.iter().map(from_row).collect()
+    .await
 }
 
 /// Places the person in `grid_code` (`None`: in no grid).

@@ -37,8 +37,10 @@ use jifen_shared::auth::RoleGrant;
 use jifen_shared::points::{Claim, ClaimPhoto, ClaimStatus, NewClaim, PhotoReuse, Rule, mask_name};
 use jifen_shared::regions::RegionCode;
 
+use crate::auth::caller::Caller;
 use crate::calendar::Calendar;
 use crate::ledger::{self, LedgerError, NewTransfer};
+use crate::media::storage as media;
 use crate::people::storage as people;
 use crate::policy::{self, Action, ConflictOfInterest, Household};
 use crate::storage::{Db, Tx, rfc3339};
@@ -137,11 +139,7 @@ pub async fn create(
         .await?
         .pop()
         .ok_or(ClaimError::NotVillager)?;
-    let village = claimant
-        .village_code
-        .as_deref()
-        .and_then(|v| RegionCode::parse(v).ok())
-        .ok_or(ClaimError::NotVillager)?;
+    let village = claimant.village().ok_or(ClaimError::NotVillager)?;
     let rule = super::rules::find(tx, request.rule_id)
         .await?
         .filter(|r| super::rules::applies_in(r, &village))
@@ -156,20 +154,9 @@ pub async fn create(
     if request.photo_ids.len() > MAX_PHOTOS {
         return Err(ClaimError::TooManyPhotos);
     }
-    let mut photo_ids = Vec::with_capacity(request.photo_ids.len());
-    for id in &request.photo_ids {
-        if !photo_ids.contains(id) {
-            photo_ids.push(*id);
-        }
-    }
-    let owned = crate::media::storage::owned_by(&mut **tx, claimant_id, &photo_ids).await?;
-    let foreign: Vec<String> = photo_ids
-        .iter()
-        .filter(|id| !owned.iter().any(|(o, _)| o == *id))
-        .map(i64::to_string)
-        .collect();
-    if !foreign.is_empty() {
-        return Err(ClaimError::NotYourPhotos(foreign.join(", ")));
+    let photo_ids = media::unique(&request.photo_ids);
+    if let Some(foreign) = media::not_owned(&mut **tx, claimant_id, &photo_ids).await? {
+        return Err(ClaimError::NotYourPhotos(foreign));
     }
     if rule.needs_photo && photo_ids.is_empty() {
         return Err(ClaimError::PhotoRequired(rule.name));
@@ -507,13 +494,12 @@ pub async fn review_queue(
 pub async fn photo_visible_to(
     db: &Db,
     media_id: i64,
-    caller_id: i64,
-    roles: &[RoleGrant],
+    caller: &Caller,
 ) -> Result<bool, sqlx::Error> {
     for (claimant_id, region) in storage::claims_with_photo(db, media_id).await? {
         let reviewer = RegionCode::parse(&region)
-            .is_ok_and(|region| policy::may(roles, Action::ReviewClaims, &region));
-        if claimant_id == caller_id || reviewer {
+            .is_ok_and(|region| policy::may(&caller.roles, Action::ReviewClaims, &region));
+        if claimant_id == caller.id || reviewer {
             return Ok(true);
         }
     }

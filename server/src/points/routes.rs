@@ -17,9 +17,9 @@ use super::claims::Decision;
 use crate::auth::caller::Caller;
 use crate::calendar::Calendar;
 use crate::http::paging::{CheckPage, PageQuery};
-use crate::http::{ApiError, idempotency};
+use crate::http::{ApiError, Reply, idempotency};
 use crate::policy::{self, Action};
-use crate::startup::AppState;
+use crate::startup::{AppState, State};
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`).
@@ -44,10 +44,9 @@ fn calendar(state: &AppState) -> Calendar {
 /// The caller's points: available, reserved, earned and spent in total.
 #[utoipa::path(tag = "points", security(("bearer" = [])), responses(
     (status = 200, body = PointsBalance),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/points/balance")]
-async fn balance(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn balance(caller: Caller, state: State) -> Reply {
     Ok(HttpResponse::Ok().json(super::balance(&state.db, caller.id).await?))
 }
 
@@ -55,14 +54,9 @@ async fn balance(caller: Caller, state: web::Data<AppState>) -> Result<HttpRespo
 #[utoipa::path(tag = "points", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, body = Page<LedgerEntry>),
     (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/points/ledger")]
-async fn history(
-    caller: Caller,
-    page: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn history(caller: Caller, page: web::Query<PageQuery>, state: State) -> Reply {
     let (limit, cursor) = page.parse()?;
     Ok(HttpResponse::Ok().json(super::history(&state.db, caller.id, cursor, limit).await?))
 }
@@ -78,7 +72,6 @@ async fn history(
     responses(
         (status = 201, body = AwardResult),
         (status = 400, description = "`invalid_input`: user_ids, rule_id, points or reason", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`: not an admin; villagers outside the caller's region, the caller or the caller's household", body = jifen_shared::ApiErrorBody),
         (status = 409, description = "`idempotency_conflict`: the key was used for another request", body = jifen_shared::ApiErrorBody),
     )
@@ -88,8 +81,8 @@ async fn award(
     caller: Caller,
     req: HttpRequest,
     body: web::Json<AwardRequest>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     if !policy::may_somewhere(&caller.roles, Action::AwardPoints) {
         return Err(ApiError::forbidden(
             "only village, township and county admins award points",
@@ -117,10 +110,7 @@ async fn award(
     (status = 400, description = "`invalid_input`: village_code", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/rules")]
-async fn rules(
-    query: web::Query<RulesQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn rules(query: web::Query<RulesQuery>, state: State) -> Reply {
     let village = RegionCode::parse(&query.village_code)
         .ok()
         .filter(|c| c.level() == jifen_shared::regions::RegionLevel::Village)
@@ -136,17 +126,12 @@ async fn rules(
     responses(
         (status = 201, body = Rule),
         (status = 400, description = "`invalid_input`: code, name, points, caps or region", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`: not an admin of that region", body = jifen_shared::ApiErrorBody),
         (status = 409, description = "`already_exists`: the region has a rule with that code", body = jifen_shared::ApiErrorBody),
     )
 )]
 #[post("/admin/rules")]
-async fn create_rule(
-    caller: Caller,
-    body: web::Json<NewRule>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn create_rule(caller: Caller, body: web::Json<NewRule>, state: State) -> Reply {
     let region = RegionCode::parse(&body.region_code)
         .map_err(|e| ApiError::invalid_input(format!("region_code: {e}")))?;
     if !policy::may(&caller.roles, Action::ManageRules, &region) {
@@ -168,7 +153,6 @@ async fn create_rule(
     responses(
         (status = 201, body = Claim),
         (status = 400, description = "`invalid_input`: rule_id, note or photo_ids; `photo_required`", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`: not a villager of a village", body = jifen_shared::ApiErrorBody),
         (status = 409, description = "`cap_reached`: the rule's daily or monthly cap; `idempotency_conflict`", body = jifen_shared::ApiErrorBody),
     )
@@ -178,8 +162,8 @@ async fn create_claim(
     caller: Caller,
     req: HttpRequest,
     body: web::Json<NewClaim>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let key = idempotency::key_of(&req)?;
     let request = ("POST /claims", &*body);
     let calendar = calendar(&state);
@@ -197,14 +181,9 @@ async fn create_claim(
 #[utoipa::path(tag = "points", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, body = Page<Claim>),
     (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/claims/mine")]
-async fn my_claims(
-    caller: Caller,
-    page: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn my_claims(caller: Caller, page: web::Query<PageQuery>, state: State) -> Reply {
     let (limit, cursor) = page.parse()?;
     Ok(HttpResponse::Ok().json(super::claims::mine(&state.db, caller.id, cursor, limit).await?))
 }
@@ -214,15 +193,10 @@ async fn my_claims(
 #[utoipa::path(tag = "points", security(("bearer" = [])), params(ReviewQuery), responses(
     (status = 200, body = Page<Claim>),
     (status = 400, description = "`invalid_input`: status, limit or cursor", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: the caller reviews nowhere", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/review/claims")]
-async fn review_queue(
-    caller: Caller,
-    query: web::Query<ReviewQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn review_queue(caller: Caller, query: web::Query<ReviewQuery>, state: State) -> Reply {
     if !policy::may_somewhere(&caller.roles, Action::ReviewClaims) {
         return Err(ApiError::forbidden(
             "only grid workers and admins review claims",
@@ -244,12 +218,7 @@ async fn review_queue(
     Ok(HttpResponse::Ok().json(queue))
 }
 
-async fn decide(
-    caller: &Caller,
-    id: i64,
-    decision: Decision,
-    state: &AppState,
-) -> Result<HttpResponse, ApiError> {
+async fn decide(caller: &Caller, id: i64, decision: Decision, state: &AppState) -> Reply {
     let mut tx = state.db.begin_write().await?;
     let claim = super::claims::decide(
         &mut tx,
@@ -270,17 +239,12 @@ async fn decide(
 #[utoipa::path(tag = "points", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Claim),
     (status = 400, description = "`invalid_input`: id is not a number", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not a reviewer of the claim's grid, or the caller's own or household's claim", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_reviewed`: decided otherwise, or by someone else; `cap_reached`: the villager's cap for the rule today or this month", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/review/claims/{id}/approve")]
-async fn approve_claim(
-    caller: Caller,
-    id: web::Path<i64>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn approve_claim(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     decide(&caller, *id, Decision::Approve, &state).await
 }
 
@@ -288,7 +252,6 @@ async fn approve_claim(
 #[utoipa::path(tag = "points", security(("bearer" = [])), params(("id" = i64, Path)), request_body = RejectClaim, responses(
     (status = 200, body = Claim),
     (status = 400, description = "`invalid_input`: id or reason", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not a reviewer of the claim's grid, or the caller's own or household's claim", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_reviewed`: decided otherwise, by someone else, or with another reason", body = jifen_shared::ApiErrorBody),
@@ -298,8 +261,8 @@ async fn reject_claim(
     caller: Caller,
     id: web::Path<i64>,
     body: web::Json<RejectClaim>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     decide(
         &caller,
         *id,
@@ -316,10 +279,7 @@ async fn reject_claim(
     (status = 404, description = "`not_found`: not a loaded village", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/public/villages/{code}/board")]
-async fn board(
-    code: web::Path<String>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn board(code: web::Path<String>, state: State) -> Reply {
     let board = super::board::board(&state.db, &calendar(&state), &code, now_ms()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=60"))

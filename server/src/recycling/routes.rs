@@ -7,8 +7,8 @@ use jifen_shared::recycling::{CategoryUpdate, Dropoff, NewDropoff, RecyclingCate
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::Caller;
-use crate::http::{ApiError, idempotency};
-use crate::startup::AppState;
+use crate::http::{ApiError, Reply, idempotency};
+use crate::startup::State;
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`).
@@ -25,10 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     (status = 400, description = "`invalid_input`: region_code", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/recycling/categories")]
-async fn categories(
-    query: web::Query<CategoriesQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn categories(query: web::Query<CategoriesQuery>, state: State) -> Reply {
     let region = crate::catalogue::region_within_county(&query.region_code).ok_or_else(|| {
         ApiError::invalid_input("region_code: a county, township or village code")
     })?;
@@ -39,15 +36,10 @@ async fn categories(
 #[utoipa::path(tag = "recycling", security(("bearer" = [])), request_body = CategoryUpdate, responses(
     (status = 200, body = RecyclingCategory),
     (status = 400, description = "`invalid_input`: county_code, code, name or points_per_kg", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of that county", body = jifen_shared::ApiErrorBody),
 ))]
 #[put("/admin/recycling/categories")]
-async fn set_category(
-    caller: Caller,
-    body: web::Json<CategoryUpdate>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn set_category(caller: Caller, body: web::Json<CategoryUpdate>, state: State) -> Reply {
     let category = super::set_category(&state.db, caller.id, &caller.roles, &body).await?;
     Ok(HttpResponse::Ok().json(category))
 }
@@ -62,7 +54,6 @@ async fn set_category(
     responses(
         (status = 201, body = Dropoff),
         (status = 400, description = "`invalid_input`: Idempotency-Key missing, lines (1–10, 1 g–1 t, each category once, in use in the county), villager; `invalid_phone`", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`: not a keeper of the shop, or the keeper's own household", body = jifen_shared::ApiErrorBody),
         (status = 404, description = "`not_found`: no such shop; nobody the shop serves has the member code or phone", body = jifen_shared::ApiErrorBody),
         (status = 409, description = "`idempotency_conflict`", body = jifen_shared::ApiErrorBody),
@@ -73,8 +64,8 @@ async fn drop_off(
     caller: Caller,
     req: HttpRequest,
     body: web::Json<NewDropoff>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     // Crediting points is never done without a key: a double tap must not credit twice.
     let key = idempotency::key_of(&req)?.ok_or_else(|| {
         ApiError::invalid_input("Idempotency-Key: required (one per drop-off, reused on retries)")

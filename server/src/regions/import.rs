@@ -273,6 +273,15 @@ pub const BUNDLED_CHANGYUAN: [(&str, &[u8]); 5] = [
 mod tests {
     use super::*;
 
+    /// The (line, code) of each refused row.
+    fn error_lines(parsed: &Parsed) -> Vec<(u64, &str)> {
+        parsed
+            .errors
+            .iter()
+            .map(|e| (e.line, e.code.as_str()))
+            .collect()
+    }
+
     #[test]
     fn recognises_each_bundled_level() {
         let levels: Vec<_> = BUNDLED_CHANGYUAN
@@ -318,13 +327,8 @@ mod tests {
         ); // 9 identical repeat
         csv.extend_from_slice(b"410783106,\" ok \",410783,41,4107\n"); // 10 good
         let parsed = parse(&csv).unwrap();
-        let errors: Vec<_> = parsed
-            .errors
-            .iter()
-            .map(|e| (e.line, e.code.as_str()))
-            .collect();
         assert_eq!(
-            errors,
+            error_lines(&parsed),
             [
                 (3, "empty_name"),
                 (4, "missing_column"),
@@ -363,13 +367,8 @@ mod tests {
             "code,name\n11,\"a\u{0}b\"\n12,\"x\u{202E}y\"\n13,\"{long}\"\n14,\"two\nlines\"\n15,\"ok\"\n"
         );
         let parsed = parse(csv.as_bytes()).unwrap();
-        let errors: Vec<_> = parsed
-            .errors
-            .iter()
-            .map(|e| (e.line, e.code.as_str()))
-            .collect();
         assert_eq!(
-            errors,
+            error_lines(&parsed),
             [
                 (2, "invalid_name"),
                 (3, "invalid_name"),

@@ -6,9 +6,9 @@ use jifen_shared::regions::{CreateGrid, CreatedGrid, Region, RegionCode};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::caller::Caller;
-use crate::http::ApiError;
+use crate::http::{ApiError, Reply};
 use crate::policy::{self, Action};
-use crate::startup::AppState;
+use crate::startup::State;
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -24,7 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     (status = 404, description = "the home region is not loaded yet (`jifen import-divisions`)", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/regions")]
-async fn home_region(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn home_region(state: State) -> Reply {
     let region = super::get_region(&state.db, &state.settings.home_region).await?;
     Ok(HttpResponse::Ok().json(region))
 }
@@ -40,10 +40,7 @@ async fn home_region(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
     )
 )]
 #[get("/regions/{code}")]
-async fn get_region(
-    code: web::Path<String>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn get_region(code: web::Path<String>, state: State) -> Reply {
     let code =
         RegionCode::parse(&code).map_err(|e| ApiError::invalid_input(format!("code: {e}")))?;
     let region = super::get_region(&state.db, &code).await?;
@@ -59,18 +56,13 @@ async fn get_region(
     responses(
         (status = 201, body = CreatedGrid),
         (status = 400, description = "`invalid_input`: bad name, or not a village", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`: not an admin of that village", body = jifen_shared::ApiErrorBody),
         (status = 404, description = "`not_found`: no such village", body = jifen_shared::ApiErrorBody),
         (status = 409, description = "`already_exists`: the village has a grid of that name", body = jifen_shared::ApiErrorBody),
     )
 )]
 #[post("/admin/grids")]
-async fn create_grid(
-    caller: Caller,
-    body: web::Json<CreateGrid>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn create_grid(caller: Caller, body: web::Json<CreateGrid>, state: State) -> Reply {
     if !policy::may(&caller.roles, Action::ManageGrids, &body.village_code) {
         return Err(ApiError::forbidden(format!(
             "you are not an admin of {}",

@@ -8,8 +8,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::Ask;
 use crate::auth::caller::Caller;
 use crate::calendar::Calendar;
-use crate::http::ApiError;
-use crate::startup::AppState;
+use crate::http::{ApiError, Reply};
+use crate::startup::State;
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`).
@@ -24,16 +24,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "reports", security(("bearer" = [])), params(OverviewQuery), responses(
     (status = 200, body = Overview, description = "JSON; with `format=csv` a `text/csv` file of one table"),
     (status = 400, description = "`invalid_input`: region_code, from, to (malformed, from after to, over 366 days), format, table", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of the region", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such region", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/admin/reports/overview")]
-async fn overview(
-    caller: Caller,
-    query: web::Query<OverviewQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn overview(caller: Caller, query: web::Query<OverviewQuery>, state: State) -> Reply {
     let csv_table = match (query.format.as_deref().unwrap_or("json"), &query.table) {
         ("json", _) => None,
         ("csv", Some(t)) if TABLES.contains(&t.as_str()) => Some(t.as_str()),

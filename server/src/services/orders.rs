@@ -39,6 +39,7 @@ use super::storage::{self, OrderRow};
 use super::{MAX_ADDRESS_CHARS, MAX_PHOTOS, MAX_TEXT_CHARS, ServiceError};
 use crate::auth::caller::Caller;
 use crate::catalogue::{self, county_of};
+use crate::media::storage as media;
 use crate::people::storage::{PersonRow, find_many_in};
 use crate::policy::{self, Action};
 use crate::storage::{Db, Tx, rfc3339};
@@ -90,11 +91,10 @@ pub async fn may_see(
 pub async fn photo_visible_to(
     db: &Db,
     media_id: i64,
-    caller_id: i64,
-    roles: &[RoleGrant],
+    caller: &Caller,
 ) -> Result<bool, sqlx::Error> {
     for order_id in storage::orders_of_photo(db.reader(), media_id).await? {
-        if may_see(db, order_id, caller_id, roles).await? {
+        if may_see(db, order_id, caller.id, &caller.roles).await? {
             return Ok(true);
         }
     }
@@ -120,25 +120,14 @@ async fn person(tx: &mut Tx, id: i64) -> Result<Option<PersonRow>, sqlx::Error> 
 
 /// The photo ids, deduplicated in order, checked to be the uploader's.
 async fn own_photos(tx: &mut Tx, uploader: i64, ids: &[i64]) -> Result<Vec<i64>, ServiceError> {
-    let mut unique = Vec::with_capacity(MAX_PHOTOS);
-    for id in ids {
-        if !unique.contains(id) {
-            if unique.len() == MAX_PHOTOS {
-                return Err(ServiceError::Invalid(format!(
-                    "photo_ids: at most {MAX_PHOTOS} photos"
-                )));
-            }
-            unique.push(*id);
-        }
+    let unique = media::unique(ids);
+    if unique.len() > MAX_PHOTOS {
+        return Err(ServiceError::Invalid(format!(
+            "photo_ids: at most {MAX_PHOTOS} photos"
+        )));
     }
-    let owned = crate::media::storage::owned_by(&mut **tx, uploader, &unique).await?;
-    let missing: Vec<String> = unique
-        .iter()
-        .filter(|id| !owned.iter().any(|(o, _)| o == *id))
-        .map(|id| id.to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(ServiceError::NotYourPhotos(missing.join(", ")));
+    if let Some(foreign) = media::not_owned(&mut **tx, uploader, &unique).await? {
+        return Err(ServiceError::NotYourPhotos(foreign));
     }
     Ok(unique)
 }
@@ -156,11 +145,7 @@ pub async fn create(
     let person = person(tx, person_id)
         .await?
         .ok_or(ServiceError::NotVillager)?;
-    let village = person
-        .village_code
-        .as_deref()
-        .and_then(|v| RegionCode::parse(v).ok())
-        .ok_or(ServiceError::NotVillager)?;
+    let village = person.village().ok_or(ServiceError::NotVillager)?;
     let description = super::text("description", &request.description, MAX_TEXT_CHARS)?;
     let address = match request.address.as_deref().map(str::trim) {
         None | Some("") => None,

@@ -20,8 +20,8 @@ use super::orders::{self, List};
 use super::ratings;
 use crate::auth::caller::Caller;
 use crate::http::paging::{CheckPage, PageQuery};
-use crate::http::{ApiError, idempotency};
-use crate::startup::AppState;
+use crate::http::{ApiError, Reply, idempotency};
+use crate::startup::State;
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`). The fixed paths come before
@@ -53,10 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     (status = 400, description = "`invalid_input`: region_code", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/services/types")]
-async fn types(
-    query: web::Query<TypesQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn types(query: web::Query<TypesQuery>, state: State) -> Reply {
     let region = crate::catalogue::region_within_county(&query.region_code).ok_or_else(|| {
         ApiError::invalid_input("region_code: a county, township or village code")
     })?;
@@ -67,15 +64,10 @@ async fn types(
 #[utoipa::path(tag = "services", security(("bearer" = [])), request_body = ServiceTypeUpdate, responses(
     (status = 200, body = ServiceType),
     (status = 400, description = "`invalid_input`: county_code, code, name or reward_points", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of that county", body = jifen_shared::ApiErrorBody),
 ))]
 #[put("/admin/services/types")]
-async fn set_type(
-    caller: Caller,
-    body: web::Json<ServiceTypeUpdate>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn set_type(caller: Caller, body: web::Json<ServiceTypeUpdate>, state: State) -> Reply {
     Ok(HttpResponse::Ok().json(super::set_type(&state.db, caller.id, &caller.roles, &body).await?))
 }
 
@@ -88,7 +80,6 @@ async fn set_type(
     responses(
         (status = 201, body = Order),
         (status = 400, description = "`invalid_input`: type_id, description (1–1000 characters), address, photo_ids", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`: not a villager", body = jifen_shared::ApiErrorBody),
         (status = 409, description = "`idempotency_conflict`", body = jifen_shared::ApiErrorBody),
     )
@@ -98,8 +89,8 @@ async fn create(
     caller: Caller,
     req: HttpRequest,
     body: web::Json<NewOrder>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let key = idempotency::key_of(&req)?;
     let request = ("POST /services/orders", &*body);
     let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
@@ -109,12 +100,7 @@ async fn create(
     Ok(stored.respond())
 }
 
-async fn page(
-    caller: Caller,
-    which: List,
-    page: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn page(caller: Caller, which: List, page: web::Query<PageQuery>, state: State) -> Reply {
     let (limit, cursor) = page.parse()?;
     let list = orders::list(&state.db, caller.id, &caller.roles, which, cursor, limit).await?;
     Ok(HttpResponse::Ok().json(list))
@@ -124,14 +110,9 @@ async fn page(
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, body = Page<Order>),
     (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/services/orders/mine")]
-async fn mine(
-    caller: Caller,
-    q: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn mine(caller: Caller, q: web::Query<PageQuery>, state: State) -> Reply {
     page(caller, List::Mine, q, state).await
 }
 
@@ -139,14 +120,9 @@ async fn mine(
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, body = Page<Order>),
     (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/services/orders/tasks")]
-async fn tasks(
-    caller: Caller,
-    q: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn tasks(caller: Caller, q: web::Query<PageQuery>, state: State) -> Reply {
     page(caller, List::Tasks, q, state).await
 }
 
@@ -155,14 +131,9 @@ async fn tasks(
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, body = Page<Order>),
     (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/services/orders/available")]
-async fn available(
-    caller: Caller,
-    q: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn available(caller: Caller, q: web::Query<PageQuery>, state: State) -> Reply {
     page(caller, List::Available, q, state).await
 }
 
@@ -171,14 +142,9 @@ async fn available(
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, body = Page<Order>),
     (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/admin/services/orders")]
-async fn region_orders(
-    caller: Caller,
-    q: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn region_orders(caller: Caller, q: web::Query<PageQuery>, state: State) -> Reply {
     page(caller, List::Region, q, state).await
 }
 
@@ -186,15 +152,10 @@ async fn region_orders(
 /// open, and staff of its region).
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Order),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such order the caller may see", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/services/orders/{id}")]
-async fn one(
-    caller: Caller,
-    id: web::Path<i64>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn one(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     let mut tx = state.db.reader().begin().await?;
     let order = orders::view(&mut tx, *id, caller.id, &caller.roles).await?;
     Ok(HttpResponse::Ok().json(order))
@@ -203,34 +164,24 @@ async fn one(
 /// Claims an open order (接单): exactly one volunteer wins.
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Order),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: outside the caller's volunteer area, not a villager, or the caller's own or household's order", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_claimed`: another volunteer took it, or it is no longer open", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/services/orders/{id}/claim")]
-async fn claim(
-    caller: Caller,
-    id: web::Path<i64>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn claim(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     Ok(HttpResponse::Ok().json(orders::claim(&state.db, &caller, *id, now_ms()).await?))
 }
 
 /// Gives a claimed order back to the open list (its volunteer).
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Order),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not its volunteer", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`wrong_state`: not claimed", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/services/orders/{id}/release")]
-async fn release(
-    caller: Caller,
-    id: web::Path<i64>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn release(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     Ok(HttpResponse::Ok().json(orders::release(&state.db, &caller, *id, now_ms()).await?))
 }
 
@@ -238,7 +189,6 @@ async fn release(
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), request_body = Completion, responses(
     (status = 200, body = Order),
     (status = 400, description = "`invalid_input`: note (1–1000 characters), photo_ids", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not the volunteer who claimed it", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`wrong_state`: not claimed", body = jifen_shared::ApiErrorBody),
@@ -248,8 +198,8 @@ async fn complete(
     caller: Caller,
     id: web::Path<i64>,
     body: web::Json<Completion>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let order = orders::complete(&state.db, &caller, *id, &body, now_ms()).await?;
     Ok(HttpResponse::Ok().json(order))
 }
@@ -257,17 +207,12 @@ async fn complete(
 /// Cancels an open order (its orderer).
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Order),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not the orderer", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`not_cancellable`: already claimed or completed", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/services/orders/{id}/cancel")]
-async fn cancel(
-    caller: Caller,
-    id: web::Path<i64>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn cancel(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     match orders::cancel(&state.db, &caller, *id, now_ms()).await {
         Ok(order) => Ok(HttpResponse::Ok().json(order)),
         Err(e @ ServiceError::WrongStatus { .. }) => {
@@ -281,7 +226,6 @@ async fn cancel(
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), request_body = NewRating, responses(
     (status = 200, body = Order),
     (status = 400, description = "`invalid_input`: stars 1–5, comment at most 500 characters", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not the orderer", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_rated`; `wrong_state`: not completed", body = jifen_shared::ApiErrorBody),
@@ -291,8 +235,8 @@ async fn rate(
     caller: Caller,
     id: web::Path<i64>,
     body: web::Json<NewRating>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let order = ratings::rate(&state.db, &caller, *id, &body, now_ms()).await?;
     Ok(HttpResponse::Ok().json(order))
 }
@@ -300,7 +244,6 @@ async fn rate(
 /// Dispatches an open order to a volunteer of its area (派单; admins of its region).
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), request_body = Dispatch, responses(
     (status = 200, body = Order),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin there, or the person is not a volunteer of the order's area", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_claimed`", body = jifen_shared::ApiErrorBody),
@@ -310,8 +253,8 @@ async fn dispatch(
     caller: Caller,
     id: web::Path<i64>,
     body: web::Json<Dispatch>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let order = orders::dispatch(&state.db, &caller, *id, body.volunteer_id, now_ms()).await?;
     Ok(HttpResponse::Ok().json(order))
 }
@@ -320,14 +263,13 @@ async fn dispatch(
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(RectificationsQuery), responses(
     (status = 200, body = Vec<Rectification>),
     (status = 400, description = "`invalid_input`: status", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/admin/rectifications")]
 async fn rectifications(
     caller: Caller,
     query: web::Query<RectificationsQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let status = query.status.as_deref();
     if !matches!(status, None | Some("open") | Some("closed")) {
         return Err(ApiError::invalid_input("status: open or closed"));
@@ -339,7 +281,6 @@ async fn rectifications(
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), request_body = CloseRectification, responses(
     (status = 200, body = Rectification),
     (status = 400, description = "`invalid_input`: follow_up (1–1000 characters)", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such rectification in the caller's regions", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`wrong_state`: already closed", body = jifen_shared::ApiErrorBody),
 ))]
@@ -348,8 +289,8 @@ async fn close_rectification(
     caller: Caller,
     id: web::Path<i64>,
     body: web::Json<CloseRectification>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let r = ratings::close_rectification(&state.db, caller.id, &caller.roles, *id, &body, now_ms())
         .await?;
     Ok(HttpResponse::Ok().json(r))
@@ -360,15 +301,10 @@ async fn close_rectification(
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(SummaryQuery), responses(
     (status = 200, body = RatingsSummary),
     (status = 400, description = "`invalid_input`: region_code, month", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of the region", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/admin/ratings/summary")]
-async fn summary(
-    caller: Caller,
-    query: web::Query<SummaryQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn summary(caller: Caller, query: web::Query<SummaryQuery>, state: State) -> Reply {
     let region = RegionCode::parse(&query.region_code)
         .map_err(|_| ApiError::invalid_input("region_code: a county, township or village code"))?;
     let calendar = crate::calendar::Calendar::new(state.settings.timezone.clone());

@@ -353,9 +353,9 @@ pub async fn create_goods(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     if let Some(photo) = request.photo_id
-        && crate::media::storage::owned_by(&mut *tx, actor_id, &[photo])
+        && crate::media::storage::not_owned(&mut *tx, actor_id, &[photo])
             .await?
-            .is_empty()
+            .is_some()
     {
         return Err(ShopError::NotYourPhoto(photo));
     }

@@ -384,6 +384,13 @@ pub async fn sweep(db: &Db, now: i64) -> Result<usize, RedemptionError> {
     Ok(lapsed)
 }
 
+/// Redemption `id` as it stands in `tx`; [`RedemptionError::NotFound`] when there is none.
+async fn existing(tx: &mut Tx, id: i64) -> Result<storage::RedemptionRow, RedemptionError> {
+    storage::redemption_by_id(&mut **tx, id)
+        .await?
+        .ok_or(RedemptionError::NotFound)
+}
+
 /// Lets redemption `id` lapse if it is still reserved past its expiry; whether it did.
 async fn lapse_one(db: &Db, id: i64, now: i64) -> Result<bool, RedemptionError> {
     let mut tx = db.begin_write().await?;
@@ -504,9 +511,7 @@ pub async fn fulfil(
     now: i64,
 ) -> Result<Redemption, RedemptionError> {
     let mut tx = db.begin_write().await?;
-    let row = storage::redemption_by_id(&mut *tx, id)
-        .await?
-        .ok_or(RedemptionError::NotFound)?;
+    let row = existing(&mut tx, id).await?;
     check_keeper(&mut tx, keeper_id, grants, &row).await?;
     if storage::settle_status(
         &mut tx,
@@ -554,9 +559,7 @@ pub async fn fulfil(
     } else {
         // Another transaction settled it first (and has committed: its row lock is gone),
         // or it lapsed.
-        let now_row = storage::redemption_by_id(&mut *tx, id)
-            .await?
-            .ok_or(RedemptionError::NotFound)?;
+        let now_row = existing(&mut tx, id).await?;
         match now_row.status {
             RedemptionStatus::Fulfilled if now_row.settled_by == Some(keeper_id) => {}
             RedemptionStatus::Fulfilled => return Err(RedemptionError::AlreadyFulfilled(id)),
@@ -597,16 +600,12 @@ pub async fn cancel(
     )
     .await?
     {
-        let now_row = storage::redemption_by_id(&mut *tx, id)
-            .await?
-            .ok_or(RedemptionError::NotFound)?;
+        let now_row = existing(&mut tx, id).await?;
         if now_row.status != RedemptionStatus::Cancelled {
             return Err(RedemptionError::NotCancellable(id, now_row.status));
         }
     }
-    let row = storage::redemption_by_id(&mut *tx, id)
-        .await?
-        .ok_or(RedemptionError::NotFound)?;
+    let row = existing(&mut tx, id).await?;
     let items = items_in(&mut tx, id).await?;
     tx.commit().await?;
     Ok(view(keys, row, items, Viewer::Owner, None, now))

@@ -21,8 +21,8 @@ use super::reports::{self};
 use crate::auth::caller::Caller;
 use crate::calendar::Calendar;
 use crate::http::paging::{CheckPage, PageQuery};
-use crate::http::{ApiError, idempotency};
-use crate::startup::AppState;
+use crate::http::{ApiError, Reply, idempotency};
+use crate::startup::State;
 use crate::storage::now_ms;
 
 /// Registers this module's routes (under `/api/v1`).
@@ -52,10 +52,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     (status = 400, description = "`invalid_input`: village_code", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/shops")]
-async fn shops(
-    query: web::Query<ShopsQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn shops(query: web::Query<ShopsQuery>, state: State) -> Reply {
     let village = RegionCode::parse(&query.village_code)
         .ok()
         .filter(|c| c.level() == RegionLevel::Village)
@@ -68,16 +65,11 @@ async fn shops(
 #[utoipa::path(tag = "shop", security(("bearer" = [])), request_body = NewShop, responses(
     (status = 201, body = Created),
     (status = 400, description = "`invalid_input`: name or village_code", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of that region", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_exists`: the region has a shop of that name", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/admin/shops")]
-async fn create_shop(
-    caller: Caller,
-    body: web::Json<NewShop>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn create_shop(caller: Caller, body: web::Json<NewShop>, state: State) -> Reply {
     let created = super::create_shop(&state.db, caller.id, &caller.roles, &body).await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -87,7 +79,6 @@ async fn create_shop(
 #[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), request_body = NewKeeper, responses(
     (status = 200, body = Keepers),
     (status = 400, description = "`invalid_input`", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of the shop's region, or the person is outside it", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such shop or person", body = jifen_shared::ApiErrorBody),
 ))]
@@ -96,8 +87,8 @@ async fn add_keeper(
     caller: Caller,
     id: web::Path<i64>,
     body: web::Json<NewKeeper>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let keepers = super::add_keeper(&state.db, caller.id, &caller.roles, *id, &body).await?;
     Ok(HttpResponse::Ok().json(keepers))
 }
@@ -109,10 +100,7 @@ async fn add_keeper(
     (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/shops/{id}/goods")]
-async fn list_goods(
-    id: web::Path<i64>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn list_goods(id: web::Path<i64>, state: State) -> Reply {
     Ok(HttpResponse::Ok().json(super::goods_of(&state.db, *id).await?))
 }
 
@@ -121,7 +109,6 @@ async fn list_goods(
 #[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), request_body = NewGoods, responses(
     (status = 201, body = Goods),
     (status = 400, description = "`invalid_input`: name, prices, stock, per_person_limit or photo_id", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
 ))]
@@ -130,8 +117,8 @@ async fn create_goods(
     caller: Caller,
     id: web::Path<i64>,
     body: web::Json<NewGoods>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let goods = super::create_goods(&state.db, caller.id, &caller.roles, *id, &body).await?;
     Ok(HttpResponse::Created().json(goods))
 }
@@ -141,7 +128,6 @@ async fn create_goods(
 #[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), request_body = GoodsUpdate, responses(
     (status = 200, body = Goods),
     (status = 400, description = "`invalid_input`: prices or per_person_limit", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such goods", body = jifen_shared::ApiErrorBody),
 ))]
@@ -150,8 +136,8 @@ async fn update_goods(
     caller: Caller,
     id: web::Path<i64>,
     body: web::Json<GoodsUpdate>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let goods = super::update_goods(&state.db, caller.id, &caller.roles, *id, &body).await?;
     Ok(HttpResponse::Ok().json(goods))
 }
@@ -161,7 +147,6 @@ async fn update_goods(
 #[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), request_body = StockChange, responses(
     (status = 200, body = Goods),
     (status = 400, description = "`invalid_input`: delta, reason or note", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such goods", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`out_of_stock`: the stock would go below zero", body = jifen_shared::ApiErrorBody),
@@ -171,8 +156,8 @@ async fn change_stock(
     caller: Caller,
     id: web::Path<i64>,
     body: web::Json<StockChange>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let goods = super::change_stock(&state.db, caller.id, &caller.roles, *id, &body).await?;
     Ok(HttpResponse::Ok().json(goods))
 }
@@ -188,7 +173,6 @@ async fn change_stock(
     responses(
         (status = 201, body = Redemption),
         (status = 400, description = "`invalid_input`: items (qty 1–100, each goods once, sold at this shop)", body = jifen_shared::ApiErrorBody),
-        (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`: not a villager, or the shop does not serve the caller's village", body = jifen_shared::ApiErrorBody),
         (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
         (status = 409, description = "`insufficient_points`, `out_of_stock`, `limit_reached`, `goods_unavailable`, `idempotency_conflict`", body = jifen_shared::ApiErrorBody),
@@ -199,8 +183,8 @@ async fn reserve(
     caller: Caller,
     req: HttpRequest,
     body: web::Json<NewRedemption>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+    state: State,
+) -> Reply {
     let key = idempotency::key_of(&req)?;
     let request = ("POST /redemptions", &*body);
     let calendar = Calendar::new(state.settings.timezone.clone());
@@ -227,14 +211,9 @@ async fn reserve(
 #[utoipa::path(tag = "shop", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, body = Page<Redemption>),
     (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/redemptions/mine")]
-async fn mine(
-    caller: Caller,
-    page: web::Query<PageQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn mine(caller: Caller, page: web::Query<PageQuery>, state: State) -> Reply {
     let (limit, cursor) = page.parse()?;
     let page = super::redemptions::mine(&state.db, &state.keys, caller.id, cursor, limit, now_ms())
         .await?;
@@ -245,16 +224,11 @@ async fn mine(
 #[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Redemption),
     (status = 400, description = "`invalid_input`: id", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such redemption of the caller", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`not_cancellable`: fulfilled or expired", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/redemptions/{id}/cancel")]
-async fn cancel(
-    caller: Caller,
-    id: web::Path<i64>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn cancel(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     let redemption =
         super::redemptions::cancel(&state.db, &state.keys, caller.id, *id, now_ms()).await?;
     Ok(HttpResponse::Ok().json(redemption))
@@ -265,18 +239,13 @@ async fn cancel(
 #[utoipa::path(tag = "shop", security(("bearer" = [])), request_body = ScanRequest, responses(
     (status = 200, body = Redemption),
     (status = 400, description = "`invalid_input`: give either qr_token or short_code", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not a keeper of the redemption's shop", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: forged or tampered token, unknown code", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_fulfilled`", body = jifen_shared::ApiErrorBody),
     (status = 410, description = "`expired`: lapsed or cancelled; points and stock returned", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/shop/scan")]
-async fn scan(
-    caller: Caller,
-    body: web::Json<ScanRequest>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn scan(caller: Caller, body: web::Json<ScanRequest>, state: State) -> Reply {
     let redemption = super::redemptions::scan(
         &state.db,
         &state.keys,
@@ -294,18 +263,13 @@ async fn scan(
 #[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Redemption),
     (status = 400, description = "`invalid_input`: id", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not a keeper of the redemption's shop", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_fulfilled`", body = jifen_shared::ApiErrorBody),
     (status = 410, description = "`expired`: lapsed or cancelled; points and stock returned", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/shop/redemptions/{id}/fulfil")]
-async fn fulfil(
-    caller: Caller,
-    id: web::Path<i64>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn fulfil(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     let redemption = super::redemptions::fulfil(
         &state.db,
         &state.keys,
@@ -322,10 +286,9 @@ async fn fulfil(
 /// recyclables. The same code every time.
 #[utoipa::path(tag = "recycling", security(("bearer" = [])), responses(
     (status = 200, body = MemberCode),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/me/member-code")]
-async fn member_code(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn member_code(caller: Caller, state: State) -> Reply {
     let code = super::counter::member_code(&state.db, &state.keys, caller.id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
@@ -335,10 +298,9 @@ async fn member_code(caller: Caller, state: web::Data<AppState>) -> Result<HttpR
 /// The shops the caller keeps (超市管理员), by id; empty for everyone else.
 #[utoipa::path(tag = "shop", security(("bearer" = [])), responses(
     (status = 200, body = Vec<Shop>),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/shop/kept")]
-async fn kept(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn kept(caller: Caller, state: State) -> Reply {
     let kept = super::kept_shops(&state.db, caller.id, &caller.roles).await?;
     Ok(HttpResponse::Ok().json(kept))
 }
@@ -348,16 +310,11 @@ async fn kept(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse
 #[utoipa::path(tag = "recycling", security(("bearer" = [])), request_body = IdentifyRequest, responses(
     (status = 200, body = IdentifiedVillager),
     (status = 400, description = "`invalid_input`: give either member_code or phone; `invalid_phone`", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not a keeper of the shop", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such shop; nobody the shop serves has the member code or phone", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/shop/identify")]
-async fn identify(
-    caller: Caller,
-    body: web::Json<IdentifyRequest>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn identify(caller: Caller, body: web::Json<IdentifyRequest>, state: State) -> Reply {
     let villager =
         super::counter::preview(&state.db, &state.keys, caller.id, &caller.roles, &body).await?;
     Ok(HttpResponse::Ok().json(villager))
@@ -367,16 +324,11 @@ async fn identify(
 /// drop-offs weighed and their weights (the shop's keepers and the admins of its region).
 #[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = DaySummary),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: neither keeper nor admin of the shop", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/shop/{id}/today")]
-async fn today(
-    caller: Caller,
-    id: web::Path<i64>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn today(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     let calendar = Calendar::new(state.settings.timezone.clone());
     let day = reports::day(
         &state.db,
@@ -396,14 +348,9 @@ async fn today(
 #[utoipa::path(tag = "shop", security(("bearer" = [])), params(SettlementsQuery), responses(
     (status = 200, body = Settlements, description = "JSON; with `format=csv` a `text/csv` file, with `format=xlsx` an Excel workbook"),
     (status = 400, description = "`invalid_input`: month or format", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`unauthenticated`", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/shop/settlements")]
-async fn settlements(
-    caller: Caller,
-    query: web::Query<SettlementsQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+async fn settlements(caller: Caller, query: web::Query<SettlementsQuery>, state: State) -> Reply {
     let format = query.format.as_deref().unwrap_or("json");
     if !matches!(format, "json" | "csv" | "xlsx") {
         return Err(ApiError::invalid_input("format: json, csv or xlsx"));

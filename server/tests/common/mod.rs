@@ -8,6 +8,7 @@
 
 #![allow(dead_code)]
 
+pub mod domain;
 pub mod fake_tencent_sms;
 pub mod fake_wechat;
 
