@@ -213,6 +213,104 @@ db_tests! {
         app.login("13800138000", "a-brand-new-password").await;
     }
 
+    async fn staff_change_their_own_password(app) {
+        app.load_changyuan().await;
+        app.staff("13800138000", PASSWORD, Role::VillageAdmin, "410783101230").await;
+        let tokens = app.login("13800138000", PASSWORD).await;
+        let access = tokens["access_token"].as_str().unwrap();
+        let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+        // Wrong current password, and new ones too short, too long, the same, the phone number.
+        let (status, body) = app.call(&api::ChangeOwnPassword, Some(access), &change("wrong", "another-good-one")).await;
+        assert_eq!((status, body["code"].as_str()), (401, Some("invalid_credentials")));
+        for bad in ["short", &"长".repeat(129), PASSWORD, "13800138000", "+8613800138000"] {
+            let (status, body) = app.call(&api::ChangeOwnPassword, Some(access), &change(PASSWORD, bad)).await;
+            assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{bad}: {body}");
+        }
+        let (status, body) = app.call(&api::ChangeOwnPassword, Some(access), &json!({"current_password": PASSWORD})).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(app.fetch(&api::ChangeOwnPassword, None).await.0, 401);
+        // A good one: a new session; the old refresh token and password no longer work.
+        let (status, fresh) = app.call(&api::ChangeOwnPassword, Some(access), &change(PASSWORD, "柳村的新密码 2026")).await;
+        assert_eq!(status, 200, "{fresh}");
+        assert_eq!(fresh["user"]["must_change_password"], false);
+        let (status, _) = app.call(&api::RefreshTokens, None, &json!({"refresh_token": tokens["refresh_token"]})).await;
+        assert_eq!(status, 401, "the old password's sessions end");
+        let (status, _) = app.call(&api::RefreshTokens, None, &json!({"refresh_token": fresh["refresh_token"]})).await;
+        assert_eq!(status, 200, "the new session lives");
+        let (status, _) = app.call(&api::PasswordSignIn, None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
+        assert_eq!(status, 401);
+        app.login("13800138000", "柳村的新密码 2026").await;
+        // Wrong current passwords count with the sign-in failures.
+        for _ in 0..9 {
+            app.call(&api::ChangeOwnPassword, Some(access), &change("guess", "another-good-one")).await;
+        }
+        let (status, body) = app.call(&api::ChangeOwnPassword, Some(access), &change("柳村的新密码 2026", "another-good-one")).await;
+        assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "{body}");
+        let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'password.%'")
+            .fetch_all(app.db.reader()).await.unwrap();
+        assert_eq!(actions, ["password.change"]);
+    }
+
+    async fn a_reset_password_works_once_and_must_be_replaced(app) {
+        app.load_changyuan().await;
+        let county = app.staff_token("13800138001", Role::CountyAdmin, "410783").await;
+        let township = app.staff_token("13800138002", Role::TownshipAdmin, "410783101").await;
+        let village_admin = app.staff("13800138000", PASSWORD, Role::VillageAdmin, "410783101230").await;
+        let old = app.login("13800138000", PASSWORD).await;
+        let other_township = app.staff_token("13800138003", Role::TownshipAdmin, "410783102").await;
+        let township_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613800138002'")
+            .fetch_one(app.db.reader()).await.unwrap();
+        // Who may not: another township's admin, the village admin upwards, anyone on themselves.
+        let (status, _) = app.fetch(&api::ResetPassword { id: village_admin }, Some(&other_township)).await;
+        assert_eq!(status, 403);
+        let (status, _) = app.fetch(&api::ResetPassword { id: township_id }, Some(old["access_token"].as_str().unwrap())).await;
+        assert_eq!(status, 403);
+        let (status, _) = app.fetch(&api::ResetPassword { id: township_id }, Some(&township)).await;
+        assert_eq!(status, 403);
+        assert_eq!(app.fetch(&api::ResetPassword { id: 999_999 }, Some(&county)).await.0, 404);
+        // The township admin resets the village admin's password.
+        let (status, reset) = app.fetch(&api::ResetPassword { id: village_admin }, Some(&township)).await;
+        assert_eq!(status, 200, "{reset}");
+        let one_time = reset["one_time_password"].as_str().unwrap().to_owned();
+        assert_eq!(one_time.len(), 10);
+        assert!(one_time.chars().all(|c| "ABCDEFGHJKMNPQRSTUVWXYZ23456789".contains(c)), "{one_time}");
+        let (status, _) = app.call(&api::RefreshTokens, None, &json!({"refresh_token": old["refresh_token"]})).await;
+        assert_eq!(status, 401, "the old sessions end");
+        let (status, _) = app.call(&api::PasswordSignIn, None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
+        assert_eq!(status, 401);
+        // Signed in with it, only /me and the change are answered.
+        let tokens = app.login("13800138000", &one_time).await;
+        assert_eq!(tokens["user"]["must_change_password"], true);
+        let access = tokens["access_token"].as_str().unwrap();
+        assert_eq!(get_me(&app, access).await, 200);
+        let (status, body) = app.fetch(&api::InboxList { query: Default::default() }, Some(access)).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("password_change_required")), "{body}");
+        let (status, _) = app.fetch(&api::ResetPassword { id: township_id }, Some(access)).await;
+        assert_eq!(status, 403);
+        let change = json!({"current_password": one_time, "new_password": "我自己的新密码2026"});
+        let (status, fresh) = app.call(&api::ChangeOwnPassword, Some(access), &change).await;
+        assert_eq!(status, 200, "{fresh}");
+        assert_eq!(fresh["user"]["must_change_password"], false);
+        let access = fresh["access_token"].as_str().unwrap();
+        assert_eq!(app.fetch(&api::InboxList { query: Default::default() }, Some(access)).await.0, 200);
+        let (status, _) = app.call(&api::PasswordSignIn, None, &json!({"phone": "13800138000", "password": one_time})).await;
+        assert_eq!(status, 401, "the one-time password worked once");
+        // A villager has no password to reset; the reset and the change are audited, never the passwords.
+        let csv = "name,phone,village_code\n李四,13600136000,410783101230\n";
+        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
+        let villager: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613600136000'")
+            .fetch_one(app.db.reader()).await.unwrap();
+        let (status, body) = app.fetch(&api::ResetPassword { id: villager }, Some(&township)).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")));
+        let audit: Vec<(String, Option<i64>, String, Option<String>)> = sqlx::query_as(
+            "SELECT action, actor_id, target, after FROM audit_log WHERE action LIKE 'password.%' ORDER BY id")
+            .fetch_all(app.db.reader()).await.unwrap();
+        assert_eq!(audit, [
+            ("password.reset".into(), Some(township_id), format!("person:{village_admin}"), None),
+            ("password.change".into(), Some(village_admin), format!("person:{village_admin}"), None),
+        ]);
+    }
+
     async fn logout_ends_the_session(app) {
         app.load_changyuan().await;
         app.staff("13800138000", PASSWORD, Role::CountyAdmin, "410783").await;

@@ -197,8 +197,8 @@ pub use crate::PageQuery;
 use crate::audit::AuditEntry;
 pub use crate::audit::AuditQuery;
 use crate::auth::{
-    LoginMethods, Me, OtpSend, OtpSent, OtpVerify, PasswordLogin, PersonRoles, RefreshRequest,
-    RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
+    ChangePassword, LoginMethods, Me, OneTimePassword, OtpSend, OtpSent, OtpVerify, PasswordLogin,
+    PersonRoles, RefreshRequest, RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
 };
 use crate::media::Media;
 use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
@@ -243,6 +243,9 @@ endpoints! {
     OtpVerifyCode = POST "/auth/otp/verify", body OtpVerify => Tokens;
     /// Signs staff in with a password.
     PasswordSignIn = POST "/auth/password", body PasswordLogin => Tokens;
+    /// A staff account replaces its password (also a one-time one after a reset): every other
+    /// session ends, a new one starts.
+    ChangeOwnPassword = POST "/auth/password/change", body ChangePassword => Tokens;
     /// Exchanges a refresh token (body, or the cookie) for new tokens.
     RefreshTokens = POST "/auth/refresh", body RefreshRequest => Tokens;
     /// Ends the session of a refresh token (204).
@@ -253,6 +256,8 @@ endpoints! {
     GrantRole = POST "/admin/users/{id}/roles" { id: i64 }, body RoleGrant => PersonRoles;
     /// Revokes a person's role over a region (`role` as in [`crate::auth::Role`]'s wire form).
     RevokeRole = DELETE "/admin/users/{id}/roles/{role}/{region_code}" { id: i64, role: String, region_code: String } => PersonRoles;
+    /// Resets a lower staff account's password to a one-time password (its sessions end).
+    ResetPassword = POST "/admin/users/{id}/password/reset" { id: i64 } => OneTimePassword;
 
     // 消息 — the inbox.
     /// The caller's notifications, newest first.
@@ -474,6 +479,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 74);
+        assert_eq!(ENDPOINTS.len(), 76);
     }
 }

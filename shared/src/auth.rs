@@ -110,6 +110,29 @@ pub struct Me {
     pub roles: Vec<RoleGrant>,
     /// Points available (0 until the ledger holds transfers for this person).
     pub balance: i64,
+    /// The password was reset by a higher admin to a one-time password: the person sets
+    /// their own before anything else (403 `password_change_required` until then).
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+/// Body of `POST /auth/password/change`: a staff account replaces its password. The new one
+/// has 8–128 characters and differs from the current one and from the account's phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Answer of `POST /admin/users/{id}/password/reset`: the one-time password to hand to the
+/// person (10 characters without look-alikes such as 0/O and 1/I/L), shown once and never
+/// stored in clear. It signs them in once; they must then set their own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OneTimePassword {
+    pub one_time_password: String,
 }
 
 /// A session: a short-lived access token and a single-use refresh token.

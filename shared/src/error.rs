@@ -29,6 +29,10 @@ pub enum ErrorCode {
     Forbidden,
     /// 403: the phone number is not in the village registry (ask the village to add it).
     NotRegistered,
+    /// 403: the account's password was reset by a higher admin: set a new one first
+    /// (`POST /auth/password/change`); until then only that, `GET /me` and signing out are
+    /// answered.
+    PasswordChangeRequired,
     /// 404: no such object (or no such API route).
     NotFound,
     /// 409: the same idempotency key was sent with a different request.
@@ -103,7 +107,9 @@ impl ErrorCode {
             | ErrorCode::InvalidToken
             | ErrorCode::InvalidCode
             | ErrorCode::WechatCodeInvalid => 401,
-            ErrorCode::Forbidden | ErrorCode::NotRegistered => 403,
+            ErrorCode::Forbidden | ErrorCode::NotRegistered | ErrorCode::PasswordChangeRequired => {
+                403
+            }
             ErrorCode::NotFound => 404,
             ErrorCode::IdempotencyConflict
             | ErrorCode::AlreadyExists
@@ -139,6 +145,7 @@ impl ErrorCode {
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::InvalidCode => "invalid_code",
             ErrorCode::NotRegistered => "not_registered",
+            ErrorCode::PasswordChangeRequired => "password_change_required",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
@@ -200,6 +207,7 @@ mod tests {
             ErrorCode::InvalidCode,
             ErrorCode::InvalidPhone,
             ErrorCode::NotRegistered,
+            ErrorCode::PasswordChangeRequired,
             ErrorCode::Forbidden,
             ErrorCode::NotFound,
             ErrorCode::IdempotencyConflict,

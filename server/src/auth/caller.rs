@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use jifen_shared::api::{self, Endpoint as _};
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::regions::RegionCode;
 
@@ -60,15 +61,26 @@ impl FromRequest for Caller {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_owned());
+        // After a password reset only these are answered until the person sets their own
+        // (signing out needs no Caller).
+        let answered_before_a_new_password = [
+            (api::GetMe::METHOD, api::GetMe.url_path()),
+            (
+                api::ChangeOwnPassword::METHOD,
+                api::ChangeOwnPassword.url_path(),
+            ),
+        ]
+        .iter()
+        .any(|(method, path)| req.method().as_str() == method.as_str() && req.path() == path);
         Box::pin(async move {
             let state = state.ok_or_else(ApiError::internal)?;
             let token = token.ok_or(super::AuthError::Unauthenticated)?;
             let id = super::verify_access(&state.keys, &token)?;
-            if super::storage::account_by_id(&state.db, id)
+            let account = super::storage::account_by_id(&state.db, id)
                 .await?
-                .is_none()
-            {
-                return Err(super::AuthError::Unauthenticated.into());
+                .ok_or(super::AuthError::Unauthenticated)?;
+            if account.password_must_change && !answered_before_a_new_password {
+                return Err(super::AuthError::PasswordChangeRequired.into());
             }
             let roles = super::storage::roles(&state.db, id).await?;
             Ok(Caller { id, roles })

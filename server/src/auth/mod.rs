@@ -60,6 +60,18 @@ pub enum AuthError {
     Unauthenticated,
     #[error("too many failed sign-ins; try again in {retry_after_s} s")]
     TooManyFailures { retry_after_s: u64 },
+    #[error("your password was reset: set your own first (POST /auth/password/change)")]
+    PasswordChangeRequired,
+    #[error("new_password: {0}")]
+    WeakPassword(&'static str),
+    #[error("no person has the id {0}")]
+    NoSuchPerson(i64),
+    #[error("person {0} holds no staff role: villagers sign in with SMS codes")]
+    NotStaff(i64),
+    #[error("only an admin above every role of person {0}, in its region, resets their password")]
+    NotAbove(i64),
+    #[error("cannot hash the password: {0}")]
+    Hashing(#[from] anyhow::Error),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
 }
@@ -71,7 +83,11 @@ impl DomainError for AuthError {
             AuthError::InvalidToken => ErrorCode::InvalidToken,
             AuthError::Unauthenticated => ErrorCode::Unauthenticated,
             AuthError::TooManyFailures { .. } => ErrorCode::RateLimited,
-            AuthError::Storage(_) => ErrorCode::Internal,
+            AuthError::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            AuthError::WeakPassword(_) | AuthError::NotStaff(_) => ErrorCode::InvalidInput,
+            AuthError::NoSuchPerson(_) => ErrorCode::NotFound,
+            AuthError::NotAbove(_) => ErrorCode::Forbidden,
+            AuthError::Hashing(_) | AuthError::Storage(_) => ErrorCode::Internal,
         }
     }
 
@@ -162,6 +178,7 @@ pub async fn me(db: &Db, person_id: i64) -> Result<Me, AuthError> {
         grid_code: code(account.grid_code),
         roles: storage::roles(db, person_id).await?,
         balance: crate::points::balance(db, person_id).await?.available,
+        must_change_password: account.password_must_change,
     })
 }
 
@@ -216,22 +233,10 @@ pub async fn login_with_password(
     client_ip: &str,
 ) -> Result<Tokens, AuthError> {
     let now = now_ms();
-    let hour = 3_600_000;
     let key = Phone::parse(phone)
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|_| phone.trim().to_owned());
-    let [by_phone, by_ip] = storage::login_failures_since(db, &key, client_ip, now - hour).await?;
-    for ((count, oldest), limit) in [
-        (by_phone, PASSWORD_FAILURES_PER_PHONE),
-        (by_ip, PASSWORD_FAILURES_PER_IP),
-    ] {
-        if count >= limit {
-            let wait = oldest.unwrap_or(now) + hour - now;
-            return Err(AuthError::TooManyFailures {
-                retry_after_s: (wait.max(1000) as u64).div_ceil(1000),
-            });
-        }
-    }
+    check_failure_limits(db, &key, client_ip, now).await?;
     let account = match Phone::parse(phone) {
         Ok(phone) => storage::account_by_phone(db, phone.as_str()).await?,
         Err(_) => None,
@@ -243,6 +248,158 @@ pub async fn login_with_password(
     }
     let account = account.ok_or(AuthError::InvalidCredentials)?;
     start_session(db, keys, account.id).await
+}
+
+/// Refuses once [`PASSWORD_FAILURES_PER_PHONE`] wrong passwords for the phone `key` (E.164)
+/// or [`PASSWORD_FAILURES_PER_IP`] from `client_ip` were given within the hour.
+async fn check_failure_limits(
+    db: &Db,
+    key: &str,
+    client_ip: &str,
+    now: i64,
+) -> Result<(), AuthError> {
+    let hour = 3_600_000;
+    let [by_phone, by_ip] = storage::login_failures_since(db, key, client_ip, now - hour).await?;
+    for ((count, oldest), limit) in [
+        (by_phone, PASSWORD_FAILURES_PER_PHONE),
+        (by_ip, PASSWORD_FAILURES_PER_IP),
+    ] {
+        if count >= limit {
+            let wait = oldest.unwrap_or(now) + hour - now;
+            return Err(AuthError::TooManyFailures {
+                retry_after_s: (wait.max(1000) as u64).div_ceil(1000),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The longest password accepted, in characters (Argon2 takes any length; this bounds the
+/// work a request can ask for).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// `POST /auth/password/change`: the person `person_id` replaces their password, also the
+/// one-time password of a reset. The current one must match (a wrong one counts against the
+/// sign-in failure limits, as at sign-in); the new one has
+/// [`password::MIN_PASSWORD_CHARS`]–[`MAX_PASSWORD_CHARS`] characters and is neither the
+/// current one nor the account's phone number. Every session of the old password ends and
+/// a new one starts (its tokens are the answer).
+///
+/// Errors: [`AuthError::InvalidCredentials`] (wrong current password, or an account without
+/// one), [`AuthError::TooManyFailures`], [`AuthError::WeakPassword`].
+pub async fn change_password(
+    db: &Db,
+    keys: &Keys,
+    person_id: i64,
+    request: &jifen_shared::auth::ChangePassword,
+    client_ip: &str,
+) -> Result<Tokens, AuthError> {
+    let now = now_ms();
+    let account = storage::account_by_id(db, person_id)
+        .await?
+        .ok_or(AuthError::Unauthenticated)?;
+    check_failure_limits(db, &account.phone, client_ip, now).await?;
+    let current = request.current_password.clone();
+    if !password::verify(current, account.password_hash.clone()).await {
+        storage::insert_login_failure(db, &account.phone, client_ip, now).await?;
+        return Err(AuthError::InvalidCredentials);
+    }
+    let new = &request.new_password;
+    let chars = new.chars().count();
+    if !(password::MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
+        return Err(AuthError::WeakPassword("8 to 128 characters"));
+    }
+    if *new == request.current_password {
+        return Err(AuthError::WeakPassword("the same as the current one"));
+    }
+    if Phone::parse(new).is_ok_and(|p| p.as_str() == account.phone) {
+        return Err(AuthError::WeakPassword("your phone number"));
+    }
+    let hash = password::hash(new.clone()).await?;
+    // Filed under the person's first role's region (roles are ordered by role, then region).
+    let region = storage::roles(db, person_id).await?.into_iter().next();
+    let mut tx = db.begin_write().await?;
+    storage::set_password(&mut tx, person_id, &hash, false, now).await?;
+    if let Some(grant) = region {
+        let record = crate::audit::Record {
+            actor_id: Some(person_id),
+            action: "password.change",
+            region: &grant.region_code,
+            target: format!("person:{person_id}"),
+            before: None,
+            after: None,
+        };
+        crate::audit::record(&mut tx, record, now).await?;
+    }
+    tx.commit().await?;
+    start_session(db, keys, person_id).await
+}
+
+/// Letters and digits of a one-time password: no 0/O, 1/I/L, so it can be read out and
+/// typed on a phone.
+const ONE_TIME_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// `POST /admin/users/{id}/password/reset`: an admin (`actor` holding `grants`) gives the
+/// staff person `person_id` a one-time password — 10 characters of [`ONE_TIME_ALPHABET`],
+/// answered once, stored only as its Argon2 hash. It signs them in, and until they set their
+/// own ([`change_password`]) every other request is refused with 403
+/// `password_change_required`. Their sessions end. Audited as `password.reset` (without the
+/// password). Who may: an admin who may grant every role the person holds, where they hold
+/// it (the rules of `POST /admin/users/{id}/roles`) — a village admin resets the grid workers
+/// and keepers of the village, a township admin the village admins of the township…
+///
+/// Errors: [`AuthError::NoSuchPerson`], [`AuthError::NotStaff`] (only a villager role),
+/// [`AuthError::NotAbove`].
+pub async fn reset_password(
+    db: &Db,
+    actor_id: i64,
+    grants: &[jifen_shared::auth::RoleGrant],
+    person_id: i64,
+) -> Result<jifen_shared::auth::OneTimePassword, AuthError> {
+    if storage::account_by_id(db, person_id).await?.is_none() {
+        return Err(AuthError::NoSuchPerson(person_id));
+    }
+    let staff: Vec<_> = storage::roles(db, person_id)
+        .await?
+        .into_iter()
+        .filter(|g| g.role != jifen_shared::auth::Role::Villager)
+        .collect();
+    let Some(first) = staff.first() else {
+        return Err(AuthError::NotStaff(person_id));
+    };
+    if person_id == actor_id
+        || !staff
+            .iter()
+            .all(|g| crate::policy::may_grant(grants, g.role, &g.region_code))
+    {
+        return Err(AuthError::NotAbove(person_id));
+    }
+    let one_time: String = {
+        let mut rng = rand::rng();
+        (0..10)
+            .map(|_| {
+                let i = (rng.next_u32() as usize) % ONE_TIME_ALPHABET.len();
+                char::from(ONE_TIME_ALPHABET[i])
+            })
+            .collect()
+    };
+    let hash = password::hash(one_time.clone()).await?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    storage::set_password(&mut tx, person_id, &hash, true, now).await?;
+    let record = crate::audit::Record {
+        actor_id: Some(actor_id),
+        action: "password.reset",
+        region: &first.region_code,
+        target: format!("person:{person_id}"),
+        before: None,
+        after: None,
+    };
+    crate::audit::record(&mut tx, record, now).await?;
+    tx.commit().await?;
+    Ok(jifen_shared::auth::OneTimePassword {
+        one_time_password: one_time,
+    })
 }
 
 /// `POST /auth/refresh`: trades a refresh token for a new session of the same family.

@@ -4,8 +4,8 @@
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use jifen_shared::auth::{
-    LoginMethods, Me, OtpSend, OtpSent, OtpVerify, PasswordLogin, PersonRoles, RefreshRequest,
-    Role, RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
+    ChangePassword, LoginMethods, Me, OneTimePassword, OtpSend, OtpSent, OtpVerify, PasswordLogin,
+    PersonRoles, RefreshRequest, Role, RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
 };
 use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,6 +21,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(otp_send)
         .service(otp_verify)
         .service(password_login)
+        .service(change_password)
+        .service(reset_password)
         .service(methods)
         .service(wechat_login)
         .service(wechat_bind)
@@ -147,6 +149,45 @@ async fn password_login(req: HttpRequest, body: web::Json<PasswordLogin>, state:
     )
     .await?;
     Ok(session_response(tokens))
+}
+
+/// Replaces the caller's password (also a one-time password after a reset): every other
+/// session ends and a new one starts — its tokens are the answer, as at sign-in.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = ChangePassword, responses(
+    (status = 200, body = Tokens),
+    (status = 400, description = "`invalid_input`: new_password is under 8 or over 128 characters, the current one, or the phone number", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`invalid_credentials`: the current password is wrong", body = jifen_shared::ApiErrorBody),
+    (status = 429, description = "`rate_limited`: too many wrong passwords (counted with the sign-ins)", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/auth/password/change")]
+async fn change_password(
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Json<ChangePassword>,
+    state: State,
+) -> Reply {
+    let ip = client_ip(&req, &state);
+    let tokens = super::change_password(&state.db, &state.keys, caller.id, &body, &ip).await?;
+    Ok(session_response(tokens))
+}
+
+/// Gives a staff person below the caller a one-time password (10 characters, shown once) and
+/// ends their sessions; they sign in with it and must then set their own (until then every
+/// request but `GET /me` and `POST /auth/password/change` answers 403
+/// `password_change_required`). Audited as `password.reset`.
+#[utoipa::path(tag = "people", security(("bearer" = [])), params(("id" = i64, Path, description = "The person's id")), responses(
+    (status = 200, body = OneTimePassword),
+    (status = 400, description = "`invalid_input`: the person holds no staff role", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: the person is outside the caller's region, or the caller is not an admin above every role they hold (or is the person)", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such person", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/admin/users/{id}/password/reset")]
+async fn reset_password(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
+    person_in_reach(&state, &caller, *id).await?;
+    let answer = super::reset_password(&state.db, caller.id, &caller.roles, *id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(answer))
 }
 
 /// Trades a refresh token (in the body, or the PWA's `jifen_refresh` cookie) for a new

@@ -17,9 +17,13 @@ pub struct Account {
     pub village_code: Option<String>,
     pub grid_code: Option<String>,
     pub password_hash: Option<String>,
+    /// The password is a one-time one set by a reset ([`set_password`]).
+    #[sqlx(try_from = "crate::storage::Flag")]
+    pub password_must_change: bool,
 }
 
-const ACCOUNT: &str = "SELECT id, name, phone, village_code, grid_code, password_hash FROM people";
+const ACCOUNT: &str = "SELECT id, name, phone, village_code, grid_code, password_hash, \
+     password_must_change FROM people";
 
 /// The account with this E.164 phone.
 pub async fn account_by_phone(db: &Db, phone: &str) -> Result<Option<Account>, sqlx::Error> {
@@ -92,6 +96,29 @@ pub async fn end_sessions(tx: &mut Tx, person_id: i64, now: i64) -> Result<(), s
     Ok(())
 }
 
+/// Sets a person's password hash, one-time (`must_change`) or their own, and ends every
+/// session of the old password.
+pub async fn set_password(
+    tx: &mut Tx,
+    person_id: i64,
+    password_hash: &str,
+    must_change: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    end_sessions(tx, person_id, now).await?;
+    sqlx::query(
+        "UPDATE people SET password_hash = $2, password_must_change = $3, updated_at = $4 \
+         WHERE id = $1",
+    )
+    .bind(person_id)
+    .bind(password_hash)
+    .bind(i64::from(must_change))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The roles of each of these people (ordered as [`roles`]), by person id.
 pub async fn roles_of_many(
     db: &Db,
@@ -149,12 +176,15 @@ pub async fn upsert_staff(
         Some(id) => {
             // A new password ends every session of the old one.
             end_sessions(&mut tx, id, now).await?;
-            sqlx::query("UPDATE people SET password_hash = $2, updated_at = $3 WHERE id = $1")
-                .bind(id)
-                .bind(password_hash)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE people SET password_hash = $2, password_must_change = 0, updated_at = $3 \
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(password_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             id
         }
         None => {
