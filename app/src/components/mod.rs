@@ -1,8 +1,9 @@
 //! Pieces several screens share: a request started by a tap ([`mutation`]), a form kept in a
 //! draft and sent once ([`draft_form`]), the text boxes ([`field`]), the photo button
-//! ([`photo_button`]), the pieces of an upload ([`upload`]), the notice with a way on, the
-//! chevron at the end of a row, the tick of something done, and the signed-in person with
-//! their village (and the screens that need one).
+//! ([`photo_button`](mod@photo_button)), the pieces of an upload ([`upload`]), the notice
+//! with a way on, the chevron at the end of a row, the tick of something done, the one-of
+//! buttons ([`Choice`]), and the signed-in person with their village (and the screens that
+//! need one).
 
 pub mod draft_form;
 pub mod field;

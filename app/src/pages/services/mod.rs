@@ -23,7 +23,7 @@ mod types;
 
 pub use detail::OrderDetailPage;
 pub use order::OrderPage;
-pub use orders::{MyOrdersPage, order_row};
+pub use orders::{MyOrdersPage, OrderRow, order_row};
 pub use rate::Stars;
 pub use types::ServicesPage;
 

@@ -39,7 +39,7 @@ pub fn order_row(order: Order) -> AnyView {
 
 /// One order in a list: a link to it, with its status, when it was made and its stars.
 #[component]
-fn OrderRow(order: Order) -> impl IntoView {
+pub fn OrderRow(order: Order) -> impl IntoView {
     let locale = use_locale();
     let Order {
         id,
