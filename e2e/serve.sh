@@ -34,5 +34,9 @@ staff --phone 13700137002 --role village_admin --region 410783101201 --name 樊�
 staff --phone 13700137003 --role township_admin --region 410783101
 staff --phone 13700137004 --role village_admin --region 410783101203 --name 胡庄管理员
 staff --phone 13700137005 --role village_admin --region 410783101204 --name 谷寨管理员
+# The password journey: a village admin of 冯寨村 signs in with a password and changes it;
+# the county admin resets it.
+staff --phone 13700137006 --role county_admin --region 410783 --name 县管理员
+staff --phone 13700137007 --role village_admin --region 410783101202 --name 冯寨管理员
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

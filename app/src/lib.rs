@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/login/wechat") view=pages::login::WechatCallbackPage />
                 <Route path=path!("/me") view=pages::me::MePage />
+                <Route path=path!("/me/password") view=pages::password::ChangePasswordPage />
                 <Route path=path!("/admin/import") view=pages::admin::import::ImportPage />
                 <Route path=path!("/admin/grids") view=pages::admin::grids::GridsPage />
                 // Service orders (五单), ratings (好差评) and the inbox.

@@ -97,6 +97,10 @@ pub enum Kind {
     Decimal,
     /// A code of letters and digits, typed in capitals, not corrected (a redemption's code).
     Code,
+    /// The person's password, to sign in: hidden, filled in by the browser's password manager.
+    CurrentPassword,
+    /// A password being chosen: hidden, the browser may suggest a strong one.
+    NewPassword,
 }
 
 impl Kind {
@@ -110,6 +114,8 @@ impl Kind {
             Kind::Search => ("search", None, "off"),
             Kind::Decimal => ("text", Some("decimal"), "off"),
             Kind::Code => ("text", Some("text"), "off"),
+            Kind::CurrentPassword => ("password", None, "current-password"),
+            Kind::NewPassword => ("password", None, "new-password"),
         }
     }
 }

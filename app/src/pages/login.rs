@@ -1,5 +1,7 @@
-//! `/login`: phone number, "获取验证码" with a resend countdown, the 6-digit code, 登录; and,
-//! inside WeChat's browser when the server has WeChat sign-in, "微信一键登录" first.
+//! `/login`: phone number, "获取验证码" with a resend countdown, the 6-digit code, 登录; a
+//! second tab, 密码登录, for staff with a password (phone and password); and, inside WeChat's
+//! browser when the server has WeChat sign-in, "微信一键登录" first. A staff person whose
+//! password was reset lands on 修改密码 (`/me/password`) instead of 我的.
 //!
 //! `/login/wechat` is where WeChat's authorisation page sends the person back with `?code=`:
 //! the code is exchanged for a session, or — the first time — for a bind token, and the person
@@ -9,15 +11,17 @@ use std::time::Duration;
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::{
-    LoginMethodsOf, OtpSendCode, OtpVerifyCode, WechatBindPhone, WechatSignIn,
+    LoginMethodsOf, OtpSendCode, OtpVerifyCode, PasswordSignIn, WechatBindPhone, WechatSignIn,
 };
-use jifen_shared::auth::{OtpSend, OtpVerify, WechatBind, WechatLogin, WechatOutcome};
+use jifen_shared::auth::{
+    OtpSend, OtpVerify, PasswordLogin, Tokens, WechatBind, WechatLogin, WechatOutcome,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::TopBar;
 use crate::api::{self, ApiFailure};
-use crate::components::{Kind, TextField, mutate};
+use crate::components::{Choice, Kind, TextField, mutate};
 use crate::i18n::{Text, resend_in, t, tr, use_locale};
 use crate::session::use_session;
 
@@ -29,6 +33,7 @@ fn explain(failure: &ApiFailure) -> Text {
         Some(ErrorCode::NotRegistered) => Text::NotRegistered,
         Some(ErrorCode::RateLimited) => Text::TooManyCodes,
         Some(ErrorCode::InvalidToken | ErrorCode::WechatCodeInvalid) => Text::WechatExpired,
+        Some(ErrorCode::InvalidCredentials) => Text::WrongPassword,
         Some(ErrorCode::WechatUnavailable) => Text::WechatUnavailable,
         Some(ErrorCode::Unavailable | ErrorCode::SmsUnavailable | ErrorCode::Internal) => {
             Text::ServerBusy
@@ -57,8 +62,18 @@ fn wechat_authorize_url(appid: &str) -> String {
     )
 }
 
+/// Where a new session lands: 修改密码 when the password was reset, else 我的.
+fn landing(tokens: &Tokens) -> &'static str {
+    if tokens.user.must_change_password {
+        "/me/password"
+    } else {
+        "/me"
+    }
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let by_password = RwSignal::new(false);
     // The WeChat button, only inside WeChat and only when the server has WeChat sign-in.
     let wechat_appid = LocalResource::new(|| async {
         if !inside_wechat() {
@@ -79,7 +94,19 @@ pub fn LoginPage() -> impl IntoView {
                 </a>
                 <p class="or-divider">{tr(Text::OrUseSms)}</p>
             })}
-            <PhoneCodeForm bind_token=None />
+            <div class="tabs" role="tablist">
+                <Choice class="tab-button" tab=true testid="by-code" chosen=Signal::derive(move || !by_password.get()) choose=move || by_password.set(false)>
+                    {tr(Text::SignInByCode)}
+                </Choice>
+                <Choice class="tab-button" tab=true testid="by-password" chosen=by_password choose=move || by_password.set(true)>
+                    {tr(Text::SignInByPassword)}
+                </Choice>
+            </div>
+            {move || if by_password.get() {
+                view! { <PasswordForm /> }.into_any()
+            } else {
+                view! { <PhoneCodeForm bind_token=None /> }.into_any()
+            }}
         </main>
     }
 }
@@ -204,8 +231,9 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
         };
         mutate(busy, call, move |answer| match answer {
             Ok(tokens) => {
+                let to = landing(&tokens);
                 session.start(tokens);
-                navigate("/me", Default::default());
+                navigate(to, Default::default());
             }
             Err(failure) => {
                 notice.try_set(Some((explain(&failure), true)));
@@ -233,5 +261,53 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
                     {move || t(locale.get(), if busy.get() { Text::SigningIn } else { Text::SignIn })}
                 </button>
             </form>
+    }
+}
+
+/// Phone number and password, for staff (`POST /auth/password`); a wrong one is told without
+/// saying which of the two, and after 10 wrong ones in an hour the server makes them wait.
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let navigate = use_navigate();
+    let phone = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let notice = RwSignal::new(None::<Text>);
+    let busy = RwSignal::new(false);
+    let sign_in = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = PasswordLogin {
+            phone: phone.get_untracked(),
+            password: password.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        let call = async move { api::call(&PasswordSignIn, &body, None).await };
+        mutate(busy, call, move |answer| match answer {
+            Ok(tokens) => {
+                let to = landing(&tokens);
+                session.start(tokens);
+                navigate(to, Default::default());
+            }
+            Err(failure) => {
+                let text = match failure.code() {
+                    Some(ErrorCode::RateLimited) => Text::TooManyTries,
+                    _ => explain(&failure),
+                };
+                notice.try_set(Some(text));
+            }
+        });
+    };
+    view! {
+        <form class="form" on:submit=sign_in>
+            <TextField label=Text::Phone value=phone placeholder=Text::PhonePlaceholder name="phone" kind=Kind::OwnPhone />
+            <TextField label=Text::Password value=password placeholder=Text::PasswordPlaceholder name="password" kind=Kind::CurrentPassword max=128 />
+            {move || notice.get().map(|text| view! {
+                <p class="form-notice error" role="alert">{tr(text)}</p>
+            })}
+            <button class="primary wide" type="submit" disabled=move || busy.get()>
+                {move || t(locale.get(), if busy.get() { Text::SigningIn } else { Text::SignIn })}
+            </button>
+        </form>
     }
 }

@@ -100,9 +100,15 @@ pub fn MePage() -> impl IntoView {
         session.end();
         navigate("/", Default::default());
     };
+    // Back from 修改密码 (`?changed=password`): say it worked.
+    let changed = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("changed").is_some_and(|c| c == "password"));
     view! {
         <TopBar />
         <main class="content with-tabs">
+            {changed.then(|| view! {
+                <p class="form-notice" role="status">{tr(Text::PasswordChanged)}</p>
+            })}
             {move || match session.me.get() {
                 None => view! { <ListSkeleton /> }.into_any(),
                 Some(me) => {
@@ -140,6 +146,9 @@ pub fn MePage() -> impl IntoView {
             {move || session.current.get().filter(|g| reviews(g.role)).map(|_| view! { <WorkEntries /> })}
             {move || session.current.get().filter(|g| g.role == Role::Keeper).map(|_| view! { <KeeperEntries /> })}
             {move || session.current.get().filter(|g| manages(g.role)).map(|_| view! { <AdminEntries /> })}
+            {move || session.me.with(|me| me.as_ref().is_some_and(|me| me.roles.iter().any(|g| g.role != Role::Villager))).then(|| view! {
+                <ul class="list">{entry(super::password::PATH, Text::ChangePassword)}</ul>
+            })}
             <button class="secondary wide sign-out" type="button" on:click=sign_out>
                 {tr(Text::SignOut)}
             </button>

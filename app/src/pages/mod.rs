@@ -13,6 +13,7 @@ pub mod me;
 pub mod media;
 pub mod member;
 pub mod paged;
+pub mod password;
 pub mod photos;
 pub mod recycling;
 pub mod redemptions;
@@ -39,6 +40,7 @@ pub fn explain(failure: &ApiFailure) -> Text {
         ApiFailure::Network | ApiFailure::Unexpected(_) => Text::NetworkProblem,
         ApiFailure::Server(body) => match body.code {
             ErrorCode::Forbidden => Text::NoPermission,
+            ErrorCode::PasswordChangeRequired => Text::PasswordChangeRequired,
             ErrorCode::Unauthenticated | ErrorCode::InvalidToken => Text::SessionExpired,
             ErrorCode::RateLimited => Text::TooFrequent,
             ErrorCode::TooLarge => Text::FileTooLarge,
@@ -103,10 +105,22 @@ pub fn require_sign_in() {
 
 /// The bar at the top of every screen: the app's name (a link to the start), the current role
 /// when signed in (a link to 我的, where it is switched), 登录 or 我的, and the language switch.
+/// A person whose password was reset is sent from any screen to 修改密码 until they set their
+/// own (the server answers nothing else until then).
 #[component]
 pub fn TopBar() -> impl IntoView {
     let locale = use_locale();
     let session = crate::session::use_session();
+    let location = use_location();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        let must_change = session
+            .me
+            .with(|me| me.as_ref().is_some_and(|me| me.must_change_password));
+        if must_change && location.pathname.get() != password::PATH {
+            navigate(password::PATH, Default::default());
+        }
+    });
     view! {
         <header class="topbar">
             <a class="brand" href="/">
@@ -120,7 +134,8 @@ pub fn TopBar() -> impl IntoView {
                 <a class="role-chip" href="/me">{move || role_name(locale.get(), grant.role)}</a>
             })}
             <span class="topbar-actions">
-            {move || session.me.with(Option::is_some).then(|| view! { <inbox::Bell /> })}
+            // No bell while the password must be changed: the server answers nothing else.
+            {move || session.me.with(|me| me.as_ref().is_some_and(|me| !me.must_change_password)).then(|| view! { <inbox::Bell /> })}
             <a class="lang" href=move || if session.me.get().is_some() { "/me" } else { "/login" }>
                 {move || t(locale.get(), if session.me.get().is_some() { Text::Mine } else { Text::SignIn })}
             </a>
