@@ -17,13 +17,14 @@ use jifen_shared::auth::{
     OtpSend, OtpVerify, PasswordLogin, Tokens, WechatBind, WechatLogin, WechatOutcome,
 };
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::TopBar;
 use crate::api::{self, ApiFailure};
 use crate::components::{Choice, Kind, TextField, mutate};
 use crate::i18n::{Text, resend_in, t, tr, use_locale};
-use crate::session::use_session;
+use crate::session::{Session, use_session};
 
 /// What a failed send or verify means to the person.
 fn explain(failure: &ApiFailure) -> Text {
@@ -62,13 +63,27 @@ fn wechat_authorize_url(appid: &str) -> String {
     )
 }
 
-/// Where a new session lands: 修改密码 when the password was reset, else 我的.
-fn landing(tokens: &Tokens) -> &'static str {
-    if tokens.user.must_change_password {
-        "/me/password"
+/// Takes a new session and goes where it lands: 修改密码 when the password was reset, else
+/// 我的 (replacing the sign-in page in the history where `replace`).
+fn enter(
+    session: Session,
+    navigate: &impl Fn(&str, NavigateOptions),
+    tokens: Tokens,
+    replace: bool,
+) {
+    let to = if tokens.user.must_change_password {
+        super::password::PATH
     } else {
         "/me"
-    }
+    };
+    session.start(tokens);
+    navigate(
+        to,
+        NavigateOptions {
+            replace,
+            ..Default::default()
+        },
+    );
 }
 
 #[component]
@@ -131,14 +146,7 @@ pub fn WechatCallbackPage() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(WechatOutcome::Session(tokens))) = outcome.get() {
-            session.start(tokens);
-            navigate(
-                "/me",
-                leptos_router::NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            enter(session, &navigate, tokens, true);
         }
     });
     view! {
@@ -230,11 +238,7 @@ fn PhoneCodeForm(bind_token: Option<String>) -> impl IntoView {
             }
         };
         mutate(busy, call, move |answer| match answer {
-            Ok(tokens) => {
-                let to = landing(&tokens);
-                session.start(tokens);
-                navigate(to, Default::default());
-            }
+            Ok(tokens) => enter(session, &navigate, tokens, false),
             Err(failure) => {
                 notice.try_set(Some((explain(&failure), true)));
             }
@@ -284,11 +288,7 @@ fn PasswordForm() -> impl IntoView {
         let navigate = navigate.clone();
         let call = async move { api::call(&PasswordSignIn, &body, None).await };
         mutate(busy, call, move |answer| match answer {
-            Ok(tokens) => {
-                let to = landing(&tokens);
-                session.start(tokens);
-                navigate(to, Default::default());
-            }
+            Ok(tokens) => enter(session, &navigate, tokens, false),
             Err(failure) => {
                 let text = match failure.code() {
                     Some(ErrorCode::RateLimited) => Text::TooManyTries,
