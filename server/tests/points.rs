@@ -7,6 +7,7 @@ use jifen_shared::api;
 
 use common::TestApp;
 use jifen_shared::auth::Role;
+use jifen_shared::points::{PointsBalance, Shortfall};
 use serde_json::json;
 
 const LIUCUN: &str = "410783101230";
@@ -32,7 +33,8 @@ async fn village(app: &TestApp) -> (Vec<i64>, String) {
     )
 }
 
-async fn award(
+/// An award as any JSON (also what the form never sends), with an Idempotency-Key or none.
+async fn award_json(
     app: &TestApp,
     token: &str,
     key: Option<&str>,
@@ -49,14 +51,12 @@ async fn award(
 db_tests! {
     async fn an_award_reaches_the_villagers_balance_and_history(app) {
         let (ids, admin) = village(&app).await;
-        let (status, body) = award(&app, &admin, None, &json!({"user_ids": [ids[0], ids[1]], "points": 10, "reason": "文明户"})).await;
-        assert_eq!(status, 201, "{body}");
-        assert_eq!(body["transfer_ids"].as_array().unwrap().len(), 2);
-        assert_eq!(body["shortfalls"], json!([]));
-        award(&app, &admin, None, &json!({"user_ids": [ids[0]], "points": 5, "reason": "门前三包"})).await;
+        let awarded = app.award(&admin, &[ids[0], ids[1]], 10, "文明户").await.unwrap();
+        assert_eq!((awarded.transfer_ids.len(), awarded.shortfalls), (2, vec![]));
+        app.award(&admin, &[ids[0]], 5, "门前三包").await.unwrap();
         let zhang = app.villager_token("13900139001").await;
-        let (_, balance) = app.fetch(&api::GetBalance, Some(&zhang)).await;
-        assert_eq!(balance, json!({"available": 15, "pending": 0, "earned_total": 15, "spent_total": 0}));
+        let balance = app.balance(&zhang).await;
+        assert_eq!(balance, PointsBalance { available: 15, pending: 0, earned_total: 15, spent_total: 0 });
         let (_, me) = app.fetch(&api::GetMe, Some(&zhang)).await;
         assert_eq!(me["balance"], 15);
         let (_, history) = app.fetch(&api::PointsHistory { query: api::PageQuery { limit: Some(1), ..Default::default() } }, Some(&zhang)).await;
@@ -77,17 +77,14 @@ db_tests! {
 
     async fn a_deduction_takes_what_there_is_and_reports_the_rest(app) {
         let (ids, admin) = village(&app).await;
-        award(&app, &admin, None, &json!({"user_ids": [ids[0]], "points": 10, "reason": "孝老爱亲"})).await;
-        let (status, body) = award(&app, &admin, None, &json!({"user_ids": [ids[0], ids[1]], "points": -15, "reason": "乱堆乱放"})).await;
-        assert_eq!(status, 201, "{body}");
-        assert_eq!(
-            body["shortfalls"],
-            json!([{"user_id": ids[0], "wanted": 15, "deducted": 10}, {"user_id": ids[1], "wanted": 15, "deducted": 0}])
-        );
-        assert_eq!(body["transfer_ids"].as_array().unwrap().len(), 1);
+        app.award(&admin, &[ids[0]], 10, "孝老爱亲").await.unwrap();
+        let deducted = app.award(&admin, &[ids[0], ids[1]], -15, "乱堆乱放").await.unwrap();
+        let shortfall = |user_id, wanted, deducted| Shortfall { user_id, wanted, deducted };
+        assert_eq!(deducted.shortfalls, [shortfall(ids[0], 15, 10), shortfall(ids[1], 15, 0)]);
+        assert_eq!(deducted.transfer_ids.len(), 1);
         let zhang = app.villager_token("13900139001").await;
-        let (_, balance) = app.fetch(&api::GetBalance, Some(&zhang)).await;
-        assert_eq!(balance, json!({"available": 0, "pending": 0, "earned_total": 10, "spent_total": 10}));
+        let balance = app.balance(&zhang).await;
+        assert_eq!(balance, PointsBalance { available: 0, pending: 0, earned_total: 10, spent_total: 10 });
         let (_, history) = app.fetch(&api::PointsHistory { query: api::PageQuery { ..Default::default() } }, Some(&zhang)).await;
         assert_eq!(history["items"][0]["amount"], -10);
         assert_eq!(history["items"][0]["reason"], "deduction");
@@ -98,22 +95,22 @@ db_tests! {
     async fn the_same_idempotency_key_awards_once(app) {
         let (ids, admin) = village(&app).await;
         let body = json!({"user_ids": [ids[0]], "points": 7, "reason": "志愿服务"});
-        let first = award(&app, &admin, Some("k-1"), &body).await;
+        let first = award_json(&app, &admin, Some("k-1"), &body).await;
         assert_eq!(first.0, 201);
-        assert_eq!(award(&app, &admin, Some("k-1"), &body).await, first, "a retry replays the answer");
-        let (status, conflict) = award(&app, &admin, Some("k-1"), &json!({"user_ids": [ids[0]], "points": 8, "reason": "志愿服务"})).await;
+        assert_eq!(award_json(&app, &admin, Some("k-1"), &body).await, first, "a retry replays the answer");
+        let (status, conflict) = award_json(&app, &admin, Some("k-1"), &json!({"user_ids": [ids[0]], "points": 8, "reason": "志愿服务"})).await;
         assert_eq!((status, conflict["code"].as_str()), (409, Some("idempotency_conflict")));
         // Ten taps at once with a new key: one award.
-        let answers = futures_util::future::join_all((0..10).map(|_| award(&app, &admin, Some("k-2"), &body))).await;
+        let answers = futures_util::future::join_all((0..10).map(|_| award_json(&app, &admin, Some("k-2"), &body))).await;
         assert!(answers.iter().all(|a| a == &answers[0] && a.0 == 201), "{answers:?}");
         let zhang = app.villager_token("13900139001").await;
         let (_, balance) = app.fetch(&api::GetBalance, Some(&zhang)).await;
         assert_eq!(balance["available"], 14);
         // A key is the caller's own: another admin's same key is another request.
         let other = app.staff_token("13800138001", Role::TownshipAdmin, "410783101").await;
-        assert_eq!(award(&app, &other, Some("k-1"), &body).await.0, 201);
-        assert_eq!(award(&app, &admin, Some(""), &body).await.0, 400);
-        assert_eq!(award(&app, &admin, Some(&"k".repeat(101)), &body).await.0, 400);
+        assert_eq!(award_json(&app, &other, Some("k-1"), &body).await.0, 201);
+        assert_eq!(award_json(&app, &admin, Some(""), &body).await.0, 400);
+        assert_eq!(award_json(&app, &admin, Some(&"k".repeat(101)), &body).await.0, 400);
         app.assert_ledger_balanced().await;
     }
 
@@ -139,7 +136,7 @@ db_tests! {
             (&admin, json!({"user_ids": [ids[0], ids[2]], "points": 5, "reason": reason}), 403),
             (&zhang, json!({"user_ids": [ids[0]], "points": 5, "reason": reason}), 403),
         ] {
-            let (got, answer) = award(&app, token, None, &body).await;
+            let (got, answer) = award_json(&app, token, None, &body).await;
             assert_eq!(got, status, "{body}: {answer}");
         }
         let (status, _) = app.call(&api::Award, None, &json!({"user_ids": [ids[0]], "points": 5, "reason": reason})).await;
