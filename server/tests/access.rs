@@ -153,6 +153,15 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
+            // Staff outside the region are told the person does not exist; the villager is in
+            // the grid by now (AssignGridMembers above).
+            route: route(&api::GetPerson { id: villager }),
+            body: |_, _| Body::None,
+            allowed: &[GridWorker, VillageAdmin, TownshipAdmin, CountyAdmin],
+            success: 200,
+            outsiders: Some(404),
+        },
+        Endpoint {
             route: route(&api::GrantRole { id: villager }),
             body: |_, _| Body::Json(json!({"role": "volunteer", "region_code": LIUCUN})),
             allowed: ADMINS,
@@ -458,7 +467,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 28 * 15);
+        assert_eq!(n, 29 * 15);
         app.assert_ledger_balanced().await;
     }
 

@@ -1,5 +1,5 @@
-//! The villager registry's CSV import on both databases: idempotence, changed phones, bad
-//! rows by line, a 10,000-row file.
+//! The villager registry on both databases: the CSV import (idempotence, changed phones, bad
+//! rows by line, a 10,000-row file) and one person's page (`GET /admin/people/{id}`).
 
 mod common;
 
@@ -228,5 +228,52 @@ db_tests! {
     async fn a_file_without_the_required_columns_is_refused(app) {
         let err = import_villagers(&app.db, "name,mobile\n张三,13800138000\n".as_bytes(), None, &|_| true).await.unwrap_err();
         assert!(err.to_string().contains("needs name, phone and village_code"), "{err}");
+    }
+
+    async fn one_person_is_shown_to_the_staff_who_may_find_them_and_to_nobody_else(app) {
+        use jifen_shared::api::GetPerson;
+        use jifen_shared::auth::Role;
+        app.load_changyuan().await;
+        let village_admin = app.staff_token("13800138000", Role::VillageAdmin, LIUCUN).await;
+        let township_admin = app.staff_token("13800138001", Role::TownshipAdmin, "410783101").await;
+        let other_admin = app.staff_token("13800138002", Role::VillageAdmin, "410783101229").await;
+        let csv = format!("{HEADER}张三,13900139001,{LIUCUN},,0101,党员|村民代表\n");
+        import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
+        let id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613900139001'")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+
+        // The village's admin sees the full number, the township's a masked one.
+        let (status, body) = app.fetch(&GetPerson { id }, Some(&village_admin)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["name"], "张三");
+        assert_eq!(body["phone"], "+8613900139001");
+        assert_eq!(body["phone_masked"], false);
+        assert_eq!(body["village_code"], LIUCUN);
+        assert_eq!(body["household"], "0101");
+        assert_eq!(body["tags"], serde_json::json!(["党员", "村民代表"]));
+        let (status, body) = app.fetch(&GetPerson { id }, Some(&township_admin)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["phone"], "139****9001");
+        assert_eq!(body["phone_masked"], true);
+
+        // A staff account of no village is found through its role: the township admin sees
+        // 柳村's admin, with the role and its place.
+        let admin_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613800138000'")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        let (status, body) = app.fetch(&GetPerson { id: admin_id }, Some(&township_admin)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["roles"], serde_json::json!([{"role": "village_admin", "region_code": LIUCUN}]));
+
+        // Outside the caller's region, or no such person: 404 alike; nobody signed in: 401.
+        for (who, id) in [(&other_admin, id), (&other_admin, admin_id), (&village_admin, id + 1000)] {
+            let (status, body) = app.fetch(&GetPerson { id }, Some(who)).await;
+            assert_eq!((status, body["code"].as_str()), (404, Some("not_found")), "{body}");
+        }
+        let (status, _) = app.fetch(&GetPerson { id }, None).await;
+        assert_eq!(status, 401);
     }
 }

@@ -282,6 +282,8 @@ endpoints! {
     ImportVillagers = POST "/admin/villagers/import", body Binary => VillagerImportReport;
     /// Looks people up in a region's registry.
     ListPeople = GET "/admin/people" query PeopleQuery => Page<PersonListing>;
+    /// One person of the registry, to whoever may find them with `ListPeople` (404 otherwise).
+    GetPerson = GET "/admin/people/{id}" { id: i64 } => PersonListing;
     /// Puts villagers into a grid.
     AssignGridMembers = POST "/admin/grids/{code}/members" { code: String }, body GridMembers => GridMembersAssigned;
 
@@ -479,6 +481,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 76);
+        assert_eq!(ENDPOINTS.len(), 77);
     }
 }

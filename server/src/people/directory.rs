@@ -62,33 +62,69 @@ pub async fn list(
         .items
         .into_iter()
         .map(|p| {
-            let village = p
-                .village_code
-                .as_deref()
-                .and_then(|c| RegionCode::parse(c).ok());
-            let full = policy::sees_full_phone(caller_id, grants, p.id, village.as_ref());
-            let phone = Phone::from_stored(p.phone);
-            PersonListing {
-                id: p.id,
-                name: p.name,
-                phone: if full {
-                    phone.as_str().to_owned()
-                } else {
-                    phone.masked()
-                },
-                phone_masked: !full,
-                village_code: p.village_code,
-                grid_code: p.grid_code,
-                household: p.household,
-                tags: p.tags,
-                roles: roles.remove(&p.id).unwrap_or_default(),
-            }
+            let roles = roles.remove(&p.id).unwrap_or_default();
+            listing(caller_id, grants, p, roles)
         })
         .collect();
     Ok(Page {
         items,
         next_cursor: page.next_cursor,
     })
+}
+
+/// The person `id` as `caller_id` holding `grants` sees them, or `None` when there is no such
+/// person or the caller may not find them with [`list`]: their village, grid or one of their
+/// roles must lie inside a region where the caller may [`policy::Action::ReadPeople`] (so
+/// nobody learns whether a person outside their reach exists).
+pub async fn get(
+    db: &Db,
+    caller_id: i64,
+    grants: &[RoleGrant],
+    id: i64,
+) -> Result<Option<PersonListing>, sqlx::Error> {
+    let Some(person) = storage::find_with_tags(db, id).await? else {
+        return Ok(None);
+    };
+    let roles = crate::auth::storage::roles_of_many(db, std::iter::once(id))
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let codes: Vec<&str> = [person.village_code.as_deref(), person.grid_code.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(roles.iter().map(|r| r.region_code.as_str()))
+        .collect();
+    let visible = policy::regions_where(grants, policy::Action::ReadPeople)
+        .any(|region| codes.iter().any(|c| c.starts_with(region.as_str())));
+    Ok(visible.then(|| listing(caller_id, grants, person, roles)))
+}
+
+/// A stored person as the caller sees them: the phone full or masked per
+/// [`policy::sees_full_phone`].
+fn listing(
+    caller_id: i64,
+    grants: &[RoleGrant],
+    p: storage::PersonRow,
+    roles: Vec<RoleGrant>,
+) -> PersonListing {
+    let village = p.village();
+    let full = policy::sees_full_phone(caller_id, grants, p.id, village.as_ref());
+    let phone = Phone::from_stored(p.phone);
+    PersonListing {
+        id: p.id,
+        name: p.name,
+        phone: if full {
+            phone.as_str().to_owned()
+        } else {
+            phone.masked()
+        },
+        phone_masked: !full,
+        village_code: p.village_code,
+        grid_code: p.grid_code,
+        household: p.household,
+        tags: p.tags,
+        roles,
+    }
 }
 
 /// Why people cannot be placed in a grid.

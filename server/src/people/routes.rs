@@ -1,5 +1,5 @@
 //! The registry over HTTP, for staff: `POST /api/v1/admin/villagers/import` (the villager
-//! CSV), `GET /api/v1/admin/people` (look people up) and `POST /api/v1/admin/grids/{code}/members`
+//! CSV), `GET /api/v1/admin/people` and `GET /api/v1/admin/people/{id}` (look people up) and `POST /api/v1/admin/grids/{code}/members`
 //! (place villagers in a grid).
 
 use actix_web::{HttpResponse, get, post, web};
@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.app_data(web::PayloadConfig::new(CSV_LIMIT))
         .service(import)
         .service(list)
+        .service(get_person)
         .service(assign_grid_members);
 }
 
@@ -118,6 +119,31 @@ async fn list(
     };
     let page = directory::list(&state.db, caller.id, &caller.roles, &query).await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// One person of the registry, to the staff who may find them with `GET /admin/people`: their
+/// village, grid or one of their roles lies inside the caller's region. Phone numbers are
+/// masked as in the list. Anyone else of the staff is told there is no such person.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The person")),
+    responses(
+        (status = 200, body = PersonListing),
+        (status = 403, description = "`forbidden`: not staff (grid worker or admin) anywhere", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such person inside the caller's regions", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[get("/admin/people/{id}")]
+async fn get_person(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
+    if !policy::may_somewhere(&caller.roles, Action::ReadPeople) {
+        return Err(ApiError::forbidden("only staff look people up"));
+    }
+    let id = id.into_inner();
+    let person = directory::get(&state.db, caller.id, &caller.roles, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no person {id}")))?;
+    Ok(HttpResponse::Ok().json(person))
 }
 
 /// Places villagers of the grid's village in the grid (网格划分), all or none; for admins of

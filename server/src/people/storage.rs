@@ -238,6 +238,18 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
         .await
 }
 
+/// The person `id` with their tags, read outside a transaction.
+pub async fn find_with_tags(db: &Db, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
+    let Some(mut person) = find(db, id).await? else {
+        return Ok(None);
+    };
+    person.tags = tags_of(db, std::iter::once(id))
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(Some(person))
+}
+
 /// The people `ids` that exist, ordered by id.
 pub async fn find_many_in(tx: &mut Tx, ids: &[i64]) -> Result<Vec<PersonRow>, sqlx::Error> {
     if ids.is_empty() {
