@@ -100,6 +100,29 @@ fn grantable(admin: Role) -> &'static [Role] {
     }
 }
 
+/// How high a role stands for [`outranks`]: county, township, village admin, then the roles
+/// they appoint.
+fn rank(role: Role) -> u8 {
+    match role {
+        Role::CountyAdmin => 3,
+        Role::TownshipAdmin => 2,
+        Role::VillageAdmin => 1,
+        Role::GridWorker | Role::Keeper | Role::Volunteer | Role::Villager => 0,
+    }
+}
+
+/// Whether a caller holding `grants` stands above every one of `held` (another person's
+/// roles): for each, a role of higher rank over a region containing its region. Decides who
+/// resets whose password: a county admin resets a township admin of the county, never another
+/// county admin (nobody could then undo it).
+pub fn outranks(grants: &[RoleGrant], held: &[RoleGrant]) -> bool {
+    held.iter().all(|h| {
+        grants
+            .iter()
+            .any(|g| rank(g.role) > rank(h.role) && h.region_code.is_within(&g.region_code))
+    })
+}
+
 /// Whether a caller holding `grants` may grant `role` over `region`.
 pub fn may_grant(grants: &[RoleGrant], role: Role, region: &RegionCode) -> bool {
     grants
@@ -281,6 +304,33 @@ mod tests {
             &[grant(Role::CountyAdmin, "410783")],
             2,
             None
+        ));
+    }
+
+    #[test]
+    fn only_a_higher_role_over_the_region_outranks() {
+        let county = [grant(Role::CountyAdmin, "410783")];
+        let township = [grant(Role::TownshipAdmin, "410783101")];
+        let village = [grant(Role::VillageAdmin, "410783101230")];
+        assert!(outranks(&county, &township));
+        assert!(!outranks(&county, &county), "never a peer");
+        assert!(outranks(&township, &village));
+        assert!(!outranks(
+            &township,
+            &[grant(Role::VillageAdmin, "410783102201")]
+        ));
+        let keeper_and_admin = [
+            grant(Role::Keeper, "410783101230"),
+            grant(Role::VillageAdmin, "410783101230"),
+        ];
+        assert!(
+            !outranks(&village, &keeper_and_admin),
+            "above every role held"
+        );
+        assert!(outranks(&township, &keeper_and_admin));
+        assert!(outranks(
+            &village,
+            &[grant(Role::GridWorker, "410783101230-001")]
         ));
     }
 

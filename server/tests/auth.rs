@@ -268,6 +268,13 @@ db_tests! {
         let (status, _) = app.fetch(&api::ResetPassword { id: township_id }, Some(&township)).await;
         assert_eq!(status, 403);
         assert_eq!(app.fetch(&api::ResetPassword { id: 999_999 }, Some(&county)).await.0, 404);
+        // Never a peer: one county admin does not reset another's (nobody could undo it).
+        let county_peer = app.staff_token("13800138004", Role::CountyAdmin, "410783").await;
+        let county_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613800138001'")
+            .fetch_one(app.db.reader()).await.unwrap();
+        assert_eq!(app.fetch(&api::ResetPassword { id: county_id }, Some(&county_peer)).await.0, 403);
+        let below = app.staff("13800138005", PASSWORD, Role::TownshipAdmin, "410783102").await;
+        assert_eq!(app.fetch(&api::ResetPassword { id: below }, Some(&county_peer)).await.0, 200);
         // The township admin resets the village admin's password.
         let (status, reset) = app.fetch(&api::ResetPassword { id: village_admin }, Some(&township)).await;
         assert_eq!(status, 200, "{reset}");
@@ -302,12 +309,24 @@ db_tests! {
             .fetch_one(app.db.reader()).await.unwrap();
         let (status, body) = app.fetch(&api::ResetPassword { id: villager }, Some(&township)).await;
         assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")));
+        // A one-time password not replaced within 72 hours no longer signs in.
+        let (_, again) = app.fetch(&api::ResetPassword { id: village_admin }, Some(&township)).await;
+        let stale = again["one_time_password"].as_str().unwrap();
+        let long_ago = jifen_server::storage::now_ms() - jifen_server::auth::ONE_TIME_TTL_MS - 1000;
+        sqlx::query("UPDATE people SET password_reset_at = $1 WHERE id = $2").bind(long_ago).bind(village_admin)
+            .execute(app.db.writer()).await.unwrap();
+        let (status, body) = app.call(&api::PasswordSignIn, None, &json!({"phone": "13800138000", "password": stale})).await;
+        assert_eq!((status, body["code"].as_str()), (401, Some("invalid_credentials")));
         let audit: Vec<(String, Option<i64>, String, Option<String>)> = sqlx::query_as(
             "SELECT action, actor_id, target, after FROM audit_log WHERE action LIKE 'password.%' ORDER BY id")
             .fetch_all(app.db.reader()).await.unwrap();
+        let county_peer_id: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = '+8613800138004'")
+            .fetch_one(app.db.reader()).await.unwrap();
         assert_eq!(audit, [
+            ("password.reset".into(), Some(county_peer_id), format!("person:{below}"), None),
             ("password.reset".into(), Some(township_id), format!("person:{village_admin}"), None),
             ("password.change".into(), Some(village_admin), format!("person:{village_admin}"), None),
+            ("password.reset".into(), Some(township_id), format!("person:{village_admin}"), None),
         ]);
     }
 

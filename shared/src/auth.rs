@@ -128,7 +128,7 @@ pub struct ChangePassword {
 
 /// Answer of `POST /admin/users/{id}/password/reset`: the one-time password to hand to the
 /// person (10 characters without look-alikes such as 0/O and 1/I/L), shown once and never
-/// stored in clear. It signs them in once; they must then set their own.
+/// stored in clear. It signs them in — within 72 hours — only to set their own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OneTimePassword {

@@ -79,7 +79,7 @@ impl FromRequest for Caller {
             let account = super::storage::account_by_id(&state.db, id)
                 .await?
                 .ok_or(super::AuthError::Unauthenticated)?;
-            if account.password_must_change && !answered_before_a_new_password {
+            if account.password_reset_at.is_some() && !answered_before_a_new_password {
                 return Err(super::AuthError::PasswordChangeRequired.into());
             }
             let roles = super::storage::roles(&state.db, id).await?;

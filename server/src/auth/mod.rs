@@ -63,7 +63,7 @@ pub enum AuthError {
     #[error("your password was reset: set your own first (POST /auth/password/change)")]
     PasswordChangeRequired,
     #[error("new_password: {0}")]
-    WeakPassword(&'static str),
+    WeakPassword(String),
     #[error("no person has the id {0}")]
     NoSuchPerson(i64),
     #[error("person {0} holds no staff role: villagers sign in with SMS codes")]
@@ -178,7 +178,7 @@ pub async fn me(db: &Db, person_id: i64) -> Result<Me, AuthError> {
         grid_code: code(account.grid_code),
         roles: storage::roles(db, person_id).await?,
         balance: crate::points::balance(db, person_id).await?.available,
-        must_change_password: account.password_must_change,
+        must_change_password: account.password_reset_at.is_some(),
     })
 }
 
@@ -247,6 +247,9 @@ pub async fn login_with_password(
         return Err(AuthError::InvalidCredentials);
     }
     let account = account.ok_or(AuthError::InvalidCredentials)?;
+    if one_time_expired(&account, now) {
+        return Err(AuthError::InvalidCredentials);
+    }
     start_session(db, keys, account.id).await
 }
 
@@ -272,6 +275,18 @@ async fn check_failure_limits(
         }
     }
     Ok(())
+}
+
+/// How long the one-time password of a reset signs in: 72 hours, time to hand it over in
+/// person; then it is refused like a wrong one, and the admin resets again.
+pub const ONE_TIME_TTL_MS: i64 = 72 * 3_600_000;
+
+/// Whether the account's password is the one-time password of a reset older than
+/// [`ONE_TIME_TTL_MS`].
+fn one_time_expired(account: &storage::Account, now: i64) -> bool {
+    account
+        .password_reset_at
+        .is_some_and(|at| now - at > ONE_TIME_TTL_MS)
 }
 
 /// The longest password accepted, in characters (Argon2 takes any length; this bounds the
@@ -300,26 +315,37 @@ pub async fn change_password(
         .ok_or(AuthError::Unauthenticated)?;
     check_failure_limits(db, &account.phone, client_ip, now).await?;
     let current = request.current_password.clone();
-    if !password::verify(current, account.password_hash.clone()).await {
+    if !password::verify(current, account.password_hash.clone()).await
+        || one_time_expired(&account, now)
+    {
         storage::insert_login_failure(db, &account.phone, client_ip, now).await?;
         return Err(AuthError::InvalidCredentials);
     }
     let new = &request.new_password;
     let chars = new.chars().count();
-    if !(password::MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
-        return Err(AuthError::WeakPassword("8 to 128 characters"));
+    let (min, max) = (password::MIN_PASSWORD_CHARS, MAX_PASSWORD_CHARS);
+    if !(min..=max).contains(&chars) {
+        return Err(AuthError::WeakPassword(format!(
+            "{min} to {max} characters"
+        )));
     }
     if *new == request.current_password {
-        return Err(AuthError::WeakPassword("the same as the current one"));
+        return Err(AuthError::WeakPassword(
+            "the same as the current one".into(),
+        ));
     }
     if Phone::parse(new).is_ok_and(|p| p.as_str() == account.phone) {
-        return Err(AuthError::WeakPassword("your phone number"));
+        return Err(AuthError::WeakPassword("your phone number".into()));
     }
     let hash = password::hash(new.clone()).await?;
     // Filed under the person's first role's region (roles are ordered by role, then region).
     let region = storage::roles(db, person_id).await?.into_iter().next();
     let mut tx = db.begin_write().await?;
-    storage::set_password(&mut tx, person_id, &hash, false, now).await?;
+    let replacing = account.password_hash.as_deref();
+    if !storage::set_password(&mut tx, person_id, &hash, false, replacing, now).await? {
+        // Reset (or changed elsewhere) since it was checked: the current password is not it.
+        return Err(AuthError::InvalidCredentials);
+    }
     if let Some(grant) = region {
         let record = crate::audit::Record {
             actor_id: Some(person_id),
@@ -344,9 +370,9 @@ const ONE_TIME_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 /// answered once, stored only as its Argon2 hash. It signs them in, and until they set their
 /// own ([`change_password`]) every other request is refused with 403
 /// `password_change_required`. Their sessions end. Audited as `password.reset` (without the
-/// password). Who may: an admin who may grant every role the person holds, where they hold
-/// it (the rules of `POST /admin/users/{id}/roles`) — a village admin resets the grid workers
-/// and keepers of the village, a township admin the village admins of the township…
+/// password). Who may: an admin above every staff role the person holds, where they hold it
+/// ([`crate::policy::outranks`]) — a village admin resets the grid workers and keepers of the
+/// village, a township admin the village admins of the township…, never a peer.
 ///
 /// Errors: [`AuthError::NoSuchPerson`], [`AuthError::NotStaff`] (only a villager role),
 /// [`AuthError::NotAbove`].
@@ -367,11 +393,7 @@ pub async fn reset_password(
     let Some(first) = staff.first() else {
         return Err(AuthError::NotStaff(person_id));
     };
-    if person_id == actor_id
-        || !staff
-            .iter()
-            .all(|g| crate::policy::may_grant(grants, g.role, &g.region_code))
-    {
+    if person_id == actor_id || !crate::policy::outranks(grants, &staff) {
         return Err(AuthError::NotAbove(person_id));
     }
     let one_time: String = {
@@ -386,7 +408,7 @@ pub async fn reset_password(
     let hash = password::hash(one_time.clone()).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    storage::set_password(&mut tx, person_id, &hash, true, now).await?;
+    storage::set_password(&mut tx, person_id, &hash, true, None, now).await?;
     let record = crate::audit::Record {
         actor_id: Some(actor_id),
         action: "password.reset",

@@ -17,13 +17,13 @@ pub struct Account {
     pub village_code: Option<String>,
     pub grid_code: Option<String>,
     pub password_hash: Option<String>,
-    /// The password is a one-time one set by a reset ([`set_password`]).
-    #[sqlx(try_from = "crate::storage::Flag")]
-    pub password_must_change: bool,
+    /// When a reset set the password to a one-time one ([`set_password`]; UTC ms); `None`
+    /// once the person set their own.
+    pub password_reset_at: Option<i64>,
 }
 
 const ACCOUNT: &str = "SELECT id, name, phone, village_code, grid_code, password_hash, \
-     password_must_change FROM people";
+     password_reset_at FROM people";
 
 /// The account with this E.164 phone.
 pub async fn account_by_phone(db: &Db, phone: &str) -> Result<Option<Account>, sqlx::Error> {
@@ -96,27 +96,35 @@ pub async fn end_sessions(tx: &mut Tx, person_id: i64, now: i64) -> Result<(), s
     Ok(())
 }
 
-/// Sets a person's password hash, one-time (`must_change`) or their own, and ends every
-/// session of the old password.
+/// Sets a person's password hash — the one-time password of a reset (`reset`: stamped
+/// `now`) or their own — and ends every session of the old password. With `replacing`, only
+/// while the stored hash is still that one (a change races a reset: the later one must not
+/// silently undo the other); whether it was set.
 pub async fn set_password(
     tx: &mut Tx,
     person_id: i64,
     password_hash: &str,
-    must_change: bool,
+    reset: bool,
+    replacing: Option<&str>,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    end_sessions(tx, person_id, now).await?;
-    sqlx::query(
-        "UPDATE people SET password_hash = $2, password_must_change = $3, updated_at = $4 \
-         WHERE id = $1",
+) -> Result<bool, sqlx::Error> {
+    let set = sqlx::query(
+        "UPDATE people SET password_hash = $2, password_reset_at = $3, updated_at = $4 \
+         WHERE id = $1 AND ($5 = '' OR password_hash = $5)",
     )
     .bind(person_id)
     .bind(password_hash)
-    .bind(i64::from(must_change))
+    .bind(reset.then_some(now))
     .bind(now)
+    .bind(replacing.unwrap_or(""))
     .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected()
+        == 1;
+    if set {
+        end_sessions(tx, person_id, now).await?;
+    }
+    Ok(set)
 }
 
 /// The roles of each of these people (ordered as [`roles`]), by person id.
@@ -177,7 +185,7 @@ pub async fn upsert_staff(
             // A new password ends every session of the old one.
             end_sessions(&mut tx, id, now).await?;
             sqlx::query(
-                "UPDATE people SET password_hash = $2, password_must_change = 0, updated_at = $3 \
+                "UPDATE people SET password_hash = $2, password_reset_at = NULL, updated_at = $3 \
                  WHERE id = $1",
             )
             .bind(id)
