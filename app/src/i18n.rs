@@ -513,6 +513,25 @@ texts! {
     ExportCsv => "导出CSV", "Export CSV";
     NoData => "暂无数据", "No data";
     BadRange => "日期不对：开始不能晚于结束，最多366天", "Check the dates: from before to, at most 366 days";
+    // 人员 (/admin/people and /admin/people/:id).
+    People => "人员", "People";
+    PeopleHint => "本辖区的村民和工作人员，可按姓名或完整手机号查找", "Villagers and staff of your area; find them by name or whole mobile number";
+    NoPeopleFound => "没有找到这个人", "Nobody found";
+    Household => "户号", "Household";
+    PersonGrid => "所在网格", "Grid";
+    Tags => "标签", "Tags";
+    PersonRoles => "身份", "Roles";
+    StaffPassword => "登录密码", "Sign-in password";
+    ResetPasswordHint => "忘记密码时，可为此人重置：系统生成一个一次性密码，对方用它登录后须马上设置新密码。", "If this person forgot their password, reset it: a one-time password is made, and they must set a new one right after signing in with it.";
+    ResetPassword => "重置密码", "Reset password";
+    ResetPasswordQuestion => "确定重置此人的密码吗？此人在所有手机上的登录都会退出；一次性密码只显示这一次。", "Reset this person's password? They are signed out on every phone, and the one-time password is shown only this once.";
+    ResetPasswordYes => "确定重置", "Yes, reset";
+    Resetting => "正在重置…", "Resetting…";
+    OneTimePasswordTitle => "一次性密码", "One-time password";
+    OneTimePasswordHandOver => "请当面交给本人，不要用短信、微信转发。对方用它登录后须马上设置新密码。离开此页后将无法再次查看。", "Hand it over in person; do not send it by SMS or WeChat. They must set a new password right after signing in with it. It cannot be shown again once you leave this page.";
+    ResetNotAbove => "不能重置：您的职务不高于此人（只能重置您可任命的工作人员的密码）", "Cannot reset: you are not above this person (you may reset only staff you could appoint)";
+    ResetNotStaff => "此人没有工作人员身份，不用密码登录", "This person holds no staff role and signs in without a password";
+    NoRoles => "没有身份", "No roles";
 }
 
 /// `text` in `locale`: a look-up in the table (`Locale::ZhCn` is column 0, `En` column 1).

@@ -66,6 +66,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/me/password") view=pages::password::ChangePasswordPage />
                 <Route path=path!("/admin/import") view=pages::admin::import::ImportPage />
                 <Route path=path!("/admin/grids") view=pages::admin::grids::GridsPage />
+                <Route path=path!("/admin/people") view=pages::admin::people::PeoplePage />
+                <Route path=path!("/admin/people/:id") view=pages::admin::people::PersonPage />
                 // Service orders (五单), ratings (好差评) and the inbox.
                 <Route path=path!("/services") view=pages::services::ServicesPage />
                 <Route path=path!("/services/new/:type") view=pages::services::OrderPage />

@@ -1,7 +1,7 @@
 //! `/me` (我的): who is signed in — name, masked phone, village, grid, points —, their roles with the
 //! place each is over (by name, not code), the current role to switch, the 审核 entry of a
 //! reviewing role, 我的会员码 of a villager, the keeper's 扫码兑换 · 回收称重 · 今日汇总, the 管理
-//! entries of a staff role,
+//! entries of a staff role (导入村民名册, 网格管理, 人员, 服务订单, 数据概览),
 //! sign-out, and the bottom tab bar.
 
 use jifen_shared::api::{GetMe, GetRegion};
@@ -26,10 +26,10 @@ fn place_name(region: &Region) -> String {
 }
 
 /// Place names by code (a person holds few roles: a list is enough).
-type PlaceNames = Vec<(RegionCode, String)>;
+pub(crate) type PlaceNames = Vec<(RegionCode, String)>;
 
 /// The name of `code` among `names`.
-fn name_of(names: &PlaceNames, code: &RegionCode) -> Option<String> {
+pub(crate) fn name_of(names: &PlaceNames, code: &RegionCode) -> Option<String> {
     names
         .iter()
         .find(|(c, _)| c == code)
@@ -38,7 +38,7 @@ fn name_of(names: &PlaceNames, code: &RegionCode) -> Option<String> {
 
 /// The names of the places in the person's roles and of their village (`GET /regions/{code}`,
 /// one code at a time). A place that does not load shows its code.
-async fn place_names(mut codes: Vec<RegionCode>) -> PlaceNames {
+pub(crate) async fn place_names(mut codes: Vec<RegionCode>) -> PlaceNames {
     codes.sort();
     codes.dedup();
     let mut names = Vec::new();
@@ -278,6 +278,7 @@ fn AdminEntries() -> impl IntoView {
         <ul class="list">
             {entry("/admin/import", Text::ImportVillagers)}
             {entry("/admin/grids", Text::ManageGrids)}
+            {entry(super::admin::people::PATH, Text::People)}
             {entry("/admin/services", Text::ServiceOrders)}
             {entry("/admin/overview", Text::Overview)}
         </ul>

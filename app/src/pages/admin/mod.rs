@@ -1,14 +1,15 @@
 //! The 管理 screens of village, township and county admins: the villager register import
 //! (`/admin/import`) and the grids of a village with their people and grid workers
-//! (`/admin/grids`), service orders (`/admin/services`) and the region's overview
-//! (`/admin/overview`). They open for a current role
-//! that manages people and grids (see [`crate::session`]); the server decides every request
-//! again against all of the person's roles.
+//! (`/admin/grids`), people and their passwords (`/admin/people`, `/admin/people/:id`),
+//! service orders (`/admin/services`) and the region's overview (`/admin/overview`). They open
+//! for a current role that manages people and grids (see [`crate::session`]); the server
+//! decides every request again against all of the person's roles.
 
 pub mod grid;
 pub mod grids;
 pub mod import;
 pub mod overview;
+pub mod people;
 pub mod services;
 
 use jifen_shared::auth::RoleGrant;
@@ -51,9 +52,13 @@ enum Gate {
 /// signing in, or a plain "无权限" with the way to switch roles. The gate is a memo: a token
 /// refresh mid-upload does not rebuild the screen (the chosen file and the report stay).
 /// `tabbed`: a screen of the bottom tab bar (数据概览), shown with the bar and without the way
-/// back.
+/// back. `back`: where the way back leads and its name, when not to 我的.
 #[component]
-fn AdminFrame<S, V>(screen: S, #[prop(optional)] tabbed: bool) -> impl IntoView
+fn AdminFrame<S, V>(
+    screen: S,
+    #[prop(optional)] tabbed: bool,
+    #[prop(optional)] back: Option<(&'static str, Text)>,
+) -> impl IntoView
 where
     S: Fn(RoleGrant) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
@@ -70,7 +75,9 @@ where
         <main class="content" class:with-tabs=tabbed>
             <Show when=move || !tabbed>
                 <nav class="crumbs">
-                    <a class="crumb" href="/me">"‹ "{tr(Text::Mine)}</a>
+                    <a class="crumb" href=back.map_or("/me", |b| b.0)>
+                        "‹ "{tr(back.map_or(Text::Mine, |b| b.1))}
+                    </a>
                 </nav>
             </Show>
             {move || match gate.get() {
