@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::ApiFailure;
-use crate::i18n::{Text, tr};
+use crate::i18n::{Text, t, tr, use_locale};
 use crate::pages::{ListSkeleton, Trouble, explain};
 use crate::session::use_session;
 
@@ -134,5 +134,47 @@ pub fn Choice(
         >
             {children()}
         </button>
+    }
+}
+
+/// The question asked once before an action that cannot be taken back (dismissing a grid
+/// worker, cancelling a redemption, resetting a password): the question (`children`), a
+/// primary button `yes` — saying `yes_busy` while `busy` — and a secondary `no`, both off while
+/// `busy`. `small` buttons inside a list row; `testid` names the yes button.
+#[component]
+pub fn Confirm(
+    yes: Text,
+    #[prop(optional)] yes_busy: Option<Text>,
+    no: Text,
+    busy: RwSignal<bool>,
+    #[prop(optional)] small: bool,
+    #[prop(optional)] testid: Option<&'static str>,
+    #[prop(into)] on_yes: Callback<()>,
+    #[prop(into)] on_no: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let locale = use_locale();
+    let size = if small { " small" } else { "" };
+    view! {
+        <div class="confirm" role="group">
+            <p class="confirm-text">{children()}</p>
+            <button
+                class=format!("primary{size}")
+                type="button"
+                data-testid=testid
+                disabled=move || busy.get()
+                on:click=move |_| on_yes.run(())
+            >
+                {move || t(locale.get(), if busy.get() { yes_busy.unwrap_or(yes) } else { yes })}
+            </button>
+            <button
+                class=format!("secondary{size}")
+                type="button"
+                disabled=move || busy.get()
+                on:click=move |_| on_no.run(())
+            >
+                {tr(no)}
+            </button>
+        </div>
     }
 }

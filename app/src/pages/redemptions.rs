@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use super::paged::{Paged, PagedList, page_query};
 use super::{ListSkeleton, TabbedScreen, TopBar, Trouble, explain, require_sign_in};
 use crate::api::ApiFailure;
-use crate::components::{done_icon, mutate, notice, path_id};
+use crate::components::{Confirm, done_icon, mutate, notice, path_id};
 use crate::i18n::{
     Text, collect_by, goods_times, grouped_code, points_text, price_changed, t, tr, use_locale,
 };
@@ -340,15 +340,10 @@ fn CancelBox(id: i64, on_done: Callback<Redemption>) -> impl IntoView {
             })}
             {move || if asking.get() {
                 view! {
-                    <div class="confirm" role="group">
-                        <p class="confirm-text">{tr(Text::CancelQuestion)}</p>
-                        <button class="primary small" type="button" data-testid="redemption-cancel-yes" disabled=move || busy.get() on:click=move |_| cancel()>
-                            {tr(Text::CancelYes)}
-                        </button>
-                        <button class="secondary small" type="button" disabled=move || busy.get() on:click=move |_| asking.set(false)>
-                            {tr(Text::KeepIt)}
-                        </button>
-                    </div>
+                    <Confirm yes=Text::CancelYes no=Text::KeepIt busy small=true testid="redemption-cancel-yes"
+                        on_yes=cancel on_no=move || asking.set(false)>
+                        {tr(Text::CancelQuestion)}
+                    </Confirm>
                 }
                     .into_any()
             } else {

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 use super::grids::up_link;
 use crate::api::ApiFailure;
-use crate::components::{Kind, TextField, mutate};
+use crate::components::{Confirm, Kind, TextField, mutate};
 use crate::i18n::{
     Locale, Text, add_count, appointed, badge, dismiss_question, dismissed, members_added,
     people_listed, role_name, t, tr, use_locale,
@@ -298,29 +298,15 @@ fn MemberRow(
             })}
             {move || confirming.get().then(|| {
                 let question = question_name.clone();
+                let stop = move || {
+                    confirming.set(false);
+                    trouble.set(None);
+                };
                 view! {
-                    <div class="confirm" role="group">
-                        <p class="confirm-text">{move || dismiss_question(locale.get(), &question)}</p>
-                        <button
-                            class="primary small"
-                            type="button"
-                            disabled=move || busy.get()
-                            on:click=move |_| run(Change::Dismiss)
-                        >
-                            {move || t(locale.get(), if busy.get() { Text::Loading } else { Text::DismissYes })}
-                        </button>
-                        <button
-                            class="secondary small"
-                            type="button"
-                            disabled=move || busy.get()
-                            on:click=move |_| {
-                                confirming.set(false);
-                                trouble.set(None);
-                            }
-                        >
-                            {tr(Text::Cancel)}
-                        </button>
-                    </div>
+                    <Confirm yes=Text::DismissYes yes_busy=Text::Loading no=Text::Cancel busy small=true
+                        on_yes=move || run(Change::Dismiss) on_no=stop>
+                        {move || dismiss_question(locale.get(), &question)}
+                    </Confirm>
                 }
             })}
             {move || trouble.get().map(|(failure, change)| {

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use super::AdminFrame;
 use super::grid::{Lookup, lookup, people, show_phone};
 use crate::api::ApiFailure;
-use crate::components::{Kind, TextField, chevron, mutate, path_id};
+use crate::components::{Confirm, Kind, TextField, chevron, mutate, path_id};
 use crate::i18n::{Text, people_listed, role_name, t, tr, use_locale};
 use crate::pages::me::{PlaceNames, name_of, place_names};
 use crate::pages::paged::{Load, LoadMore, PAGE_SIZE, Paged};
@@ -329,7 +329,6 @@ fn reset_failure(failure: &ApiFailure) -> Text {
 /// 登录密码: 重置密码, confirmed once, then the one-time password to hand over.
 #[component]
 fn PasswordReset(id: i64) -> impl IntoView {
-    let locale = use_locale();
     let session = use_session();
     let state = RwSignal::new(Reset::Offered);
     let busy = RwSignal::new(false);
@@ -357,23 +356,13 @@ fn PasswordReset(id: i64) -> impl IntoView {
                 }
                     .into_any(),
                 Reset::Confirming => view! {
-                    <div class="confirm" role="group">
-                        <p class="confirm-text">{tr(Text::ResetPasswordQuestion)}</p>
-                        <button class="primary" type="button" disabled=move || busy.get() on:click=move |_| run()>
-                            {move || t(locale.get(), if busy.get() { Text::Resetting } else { Text::ResetPasswordYes })}
-                        </button>
-                        <button
-                            class="secondary"
-                            type="button"
-                            disabled=move || busy.get()
-                            on:click=move |_| {
-                                trouble.set(None);
-                                state.set(Reset::Offered);
-                            }
-                        >
-                            {tr(Text::Cancel)}
-                        </button>
-                    </div>
+                    <Confirm yes=Text::ResetPasswordYes yes_busy=Text::Resetting no=Text::Cancel busy
+                        on_yes=run on_no=move || {
+                            trouble.set(None);
+                            state.set(Reset::Offered);
+                        }>
+                        {tr(Text::ResetPasswordQuestion)}
+                    </Confirm>
                 }
                     .into_any(),
                 Reset::Done(password) => view! {
