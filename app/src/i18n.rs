@@ -133,7 +133,7 @@ texts! {
     WechatBindHint => "第一次用微信登录：请验证一次手机号，以后点微信即可登录", "First time with WeChat: confirm your phone number once; next time WeChat is enough.";
     WechatExpired => "微信授权已失效，请重新登录", "The WeChat sign-in has expired. Please sign in again.";
     WechatUnavailable => "微信暂时无法登录，请用手机验证码登录", "WeChat sign-in is not available now. Use an SMS code instead.";
-    OrUseSms => "或用手机验证码登录", "or sign in with an SMS code";
+    OrUsePhone => "或用手机号登录", "or sign in with your mobile number";
     BackToSignIn => "返回登录", "Back to sign-in";
     TooManyCodes => "获取太频繁，请稍后再试", "Too many codes. Please try again later.";
     SigningIn => "正在登录…", "Signing in…";

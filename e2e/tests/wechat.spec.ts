@@ -29,7 +29,7 @@ test("inside WeChat, a villager binds once with an SMS code, then signs in with 
   await page.goto("/login");
   const wechat = page.getByRole("link", { name: "微信一键登录" });
   await expect(wechat).toBeVisible();
-  await expect(page.getByText("或用手机验证码登录")).toBeVisible();
+  await expect(page.getByText("或用手机号登录")).toBeVisible();
   await page.screenshot({ path: `${artifacts}/16-login-inside-wechat.png` });
   await wechat.tap();
 

@@ -222,7 +222,7 @@ db_tests! {
         // Wrong current password, and new ones too short, too long, the same, the phone number.
         let (status, body) = app.call(&api::ChangeOwnPassword, Some(access), &change("wrong", "another-good-one")).await;
         assert_eq!((status, body["code"].as_str()), (401, Some("invalid_credentials")));
-        for bad in ["short", &"长".repeat(129), PASSWORD, "13800138000", "+8613800138000"] {
+        for bad in ["short", &"长".repeat(129), PASSWORD, "13800138000", "+8613800138000", "          "] {
             let (status, body) = app.call(&api::ChangeOwnPassword, Some(access), &change(PASSWORD, bad)).await;
             assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{bad}: {body}");
         }
@@ -275,6 +275,12 @@ db_tests! {
         assert_eq!(app.fetch(&api::ResetPassword { id: county_id }, Some(&county_peer)).await.0, 403);
         let below = app.staff("13800138005", PASSWORD, Role::TownshipAdmin, "410783102").await;
         assert_eq!(app.fetch(&api::ResetPassword { id: below }, Some(&county_peer)).await.0, 200);
+        // Ten wrong passwords lock the phone for an hour; the reset below lifts that.
+        for _ in 0..10 {
+            app.call(&api::PasswordSignIn, None, &json!({"phone": "13800138000", "password": "guess"})).await;
+        }
+        let (status, _) = app.call(&api::PasswordSignIn, None, &json!({"phone": "13800138000", "password": PASSWORD})).await;
+        assert_eq!(status, 429);
         // The township admin resets the village admin's password.
         let (status, reset) = app.fetch(&api::ResetPassword { id: village_admin }, Some(&township)).await;
         assert_eq!(status, 200, "{reset}");

@@ -107,7 +107,7 @@ pub fn LoginPage() -> impl IntoView {
                 <a class="primary wide wechat" href=wechat_authorize_url(&appid)>
                     {tr(Text::WechatSignIn)}
                 </a>
-                <p class="or-divider">{tr(Text::OrUseSms)}</p>
+                <p class="or-divider">{tr(Text::OrUsePhone)}</p>
             })}
             <div class="tabs" role="tablist">
                 <Choice class="tab-button" tab=true testid="by-code" chosen=Signal::derive(move || !by_password.get()) choose=move || by_password.set(false)>

@@ -49,6 +49,25 @@ impl Caller {
     }
 }
 
+/// The only requests answered after a password reset until the person sets their own
+/// (signing out needs no Caller): `GET /me` and the change. Their paths, built once.
+static BEFORE_A_NEW_PASSWORD: std::sync::LazyLock<[(api::Method, String); 2]> =
+    std::sync::LazyLock::new(|| {
+        [
+            (api::GetMe::METHOD, api::GetMe.url_path()),
+            (
+                api::ChangeOwnPassword::METHOD,
+                api::ChangeOwnPassword.url_path(),
+            ),
+        ]
+    });
+
+fn answered_before_a_new_password(req: &HttpRequest) -> bool {
+    BEFORE_A_NEW_PASSWORD
+        .iter()
+        .any(|(method, path)| req.method().as_str() == method.as_str() && req.path() == path)
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
@@ -61,17 +80,7 @@ impl FromRequest for Caller {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_owned());
-        // After a password reset only these are answered until the person sets their own
-        // (signing out needs no Caller).
-        let answered_before_a_new_password = [
-            (api::GetMe::METHOD, api::GetMe.url_path()),
-            (
-                api::ChangeOwnPassword::METHOD,
-                api::ChangeOwnPassword.url_path(),
-            ),
-        ]
-        .iter()
-        .any(|(method, path)| req.method().as_str() == method.as_str() && req.path() == path);
+        let before_a_new_password = answered_before_a_new_password(req);
         Box::pin(async move {
             let state = state.ok_or_else(ApiError::internal)?;
             let token = token.ok_or(super::AuthError::Unauthenticated)?;
@@ -79,7 +88,7 @@ impl FromRequest for Caller {
             let account = super::storage::account_by_id(&state.db, id)
                 .await?
                 .ok_or(super::AuthError::Unauthenticated)?;
-            if account.password_reset_at.is_some() && !answered_before_a_new_password {
+            if account.password_reset_at.is_some() && !before_a_new_password {
                 return Err(super::AuthError::PasswordChangeRequired.into());
             }
             let roles = super::storage::roles(&state.db, id).await?;

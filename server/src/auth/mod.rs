@@ -329,6 +329,9 @@ pub async fn change_password(
             "{min} to {max} characters"
         )));
     }
+    if new.trim().is_empty() {
+        return Err(AuthError::WeakPassword("only spaces".into()));
+    }
     if *new == request.current_password {
         return Err(AuthError::WeakPassword(
             "the same as the current one".into(),

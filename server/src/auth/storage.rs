@@ -97,7 +97,8 @@ pub async fn end_sessions(tx: &mut Tx, person_id: i64, now: i64) -> Result<(), s
 }
 
 /// Sets a person's password hash — the one-time password of a reset (`reset`: stamped
-/// `now`) or their own — and ends every session of the old password. With `replacing`, only
+/// `now`, and the phone's failed sign-ins forgotten) or their own — and ends every session of
+/// the old password. With `replacing`, only
 /// while the stored hash is still that one (a change races a reset: the later one must not
 /// silently undo the other); whether it was set.
 pub async fn set_password(
@@ -123,6 +124,15 @@ pub async fn set_password(
         == 1;
     if set {
         end_sessions(tx, person_id, now).await?;
+    }
+    if set && reset {
+        // The admin's reset lifts the lock of wrong passwords for the phone (by address stays).
+        sqlx::query(
+            "DELETE FROM login_failures WHERE phone = (SELECT phone FROM people WHERE id = $1)",
+        )
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(set)
 }

@@ -229,10 +229,7 @@ async fn save(
             ),
         ));
     }
-    let theirs = existing
-        .village_code
-        .as_deref()
-        .and_then(|c| RegionCode::parse(c).ok());
+    let theirs = existing.village();
     if theirs.is_none_or(|code| !within(&code)) {
         return Ok(Outcome::Refused(
             "outside_region",

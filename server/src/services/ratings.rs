@@ -150,11 +150,7 @@ async fn pay(tx: &mut Tx, row: &OrderRow, now: i64) -> Result<(), ServiceError> 
         .await?
         .pop()
         .ok_or(ServiceError::NotVillager)?;
-    let village = volunteer
-        .village_code
-        .as_deref()
-        .and_then(|v| RegionCode::parse(v).ok())
-        .ok_or(ServiceError::NotVillager)?;
+    let village = volunteer.village().ok_or(ServiceError::NotVillager)?;
     let order_village = RegionCode::parse(&row.village_code).map_err(|_| ServiceError::NotFound)?;
     let township = order_village.parent().unwrap_or(order_village);
     let account = ledger::account(

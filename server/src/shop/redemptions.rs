@@ -169,11 +169,7 @@ pub async fn reserve(
         .await?
         .pop()
         .ok_or(RedemptionError::NotVillager)?;
-    let village = person
-        .village_code
-        .as_deref()
-        .and_then(|v| RegionCode::parse(v).ok())
-        .ok_or(RedemptionError::NotVillager)?;
+    let village = person.village().ok_or(RedemptionError::NotVillager)?;
     let shop = storage::shop(&mut **tx, request.shop_id)
         .await?
         .ok_or(RedemptionError::NoSuchShop(request.shop_id))?;

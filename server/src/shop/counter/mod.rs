@@ -122,9 +122,7 @@ pub async fn identify(
     }
     .ok_or(CounterError::Unknown)?;
     let village = person
-        .village_code
-        .as_deref()
-        .and_then(|v| RegionCode::parse(v).ok())
+        .village()
         .filter(|v| crate::shop::serves(shop, v))
         .ok_or(CounterError::Unknown)?;
     Ok((person, village))
