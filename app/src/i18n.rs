@@ -554,14 +554,19 @@ texts! {
     ReopenShopYes => "确定恢复", "Reopen it";
     GoodsTitle => "商品", "Goods";
     AddGoods => "添加商品", "Add goods";
+    AddGoodsOpen => "＋ 添加商品", "+ Add goods";
     Adding => "正在添加…", "Adding…";
     GoodsName => "商品名称", "Name of the goods";
     GoodsNamePlaceholder => "如：洗洁精", "e.g. dish soap";
     PointsPriceField => "积分价", "Points price";
     MarketPriceField => "市场价（元）", "Market price (yuan)";
     StockField => "库存（件）", "Stock (units)";
-    LimitField => "每人每月限兑（可不填）", "Limit per person a month (optional)";
-    ThresholdField => "库存低于等于多少时提醒（可不填）", "Warn when stock is at or below (optional)";
+    LimitField => "每人每月限兑", "Limit a person a month";
+    ThresholdField => "库存提醒线", "Warn at stock";
+    NoLimit => "不限", "No limit";
+    NoWarning => "不提醒", "No warning";
+    PointsPlaceholder => "如：10", "e.g. 10";
+    YuanPlaceholder => "如：12.5", "e.g. 12.5";
     OnShelf => "上架（村民可兑换）", "On the shelf (villagers can redeem it)";
     GoodsPhotoField => "商品照片", "Photo of the goods";
     PhotoUploaded => "照片已上传", "Photo uploaded";
@@ -1239,6 +1244,16 @@ pub fn stock_question(locale: Locale, restock: bool, qty: i64, after: i64) -> St
         (Locale::ZhCn, false) => format!("报损 {qty} 件后库存为 {after}，确定吗？"),
         (Locale::En, true) => format!("Restock {qty}; the stock will be {after}. Go ahead?"),
         (Locale::En, false) => format!("Write off {qty}; the stock will be {after}. Go ahead?"),
+    }
+}
+
+/// "库存 8（提醒线 9）".
+pub fn stock_and_threshold(locale: Locale, stock: i64, threshold: Option<i64>) -> String {
+    match (locale, threshold) {
+        (Locale::ZhCn, Some(t)) => format!("库存 {stock}（提醒线 {t}）"),
+        (Locale::ZhCn, None) => format!("库存 {stock}"),
+        (Locale::En, Some(t)) => format!("{stock} in stock (warning at {t})"),
+        (Locale::En, None) => format!("{stock} in stock"),
     }
 }
 

@@ -97,6 +97,7 @@ test("a village admin adds 洗洁精 with a photo and stock 10, a villager redee
   await expect(page.getByTestId("shop-name")).toHaveText("上官村积分超市");
 
   // 添加商品: 洗洁精 with a photo, 10 points (12 yuan at market), 10 in stock, a warning at 9.
+  await page.getByTestId("add-goods-open").tap();
   const form = page.getByTestId("add-goods-form");
   await form.getByTestId("goods-name").fill("洗洁精");
   const uploaded = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/api/v1/media"));
@@ -121,6 +122,11 @@ test("a village admin adds 洗洁精 with a photo and stock 10, a villager redee
   await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   await expect(soap.locator(".badge.low")).toHaveCount(0);
 
+  // Renamed at once: the shop's name is kept in the form and on the screen.
+  await page.getByTestId("shop-rename").fill("上官村爱心积分超市");
+  await page.getByTestId("shop-rename-save").tap();
+  await expect(page.getByTestId("shop-name")).toHaveText("上官村爱心积分超市");
+
   // 任命超市管理员: find 钱店主 of the village and appoint him.
   await page.getByTestId("keeper-find").fill(keeper.name);
   await page.getByTestId("keeper-find-button").tap();
@@ -136,7 +142,7 @@ test("a village admin adds 洗洁精 with a photo and stock 10, a villager redee
   villager.on("pageerror", (e) => errors.push(String(e)));
   await signIn(villager, buyer.phone);
   await villager.getByTestId("tab-shop").tap();
-  await expect(villager.getByTestId("shop-name")).toHaveText("上官村积分超市");
+  await expect(villager.getByTestId("shop-name")).toHaveText("上官村爱心积分超市");
   const card = villager.getByTestId("goods-card").filter({ hasText: "洗洁精" });
   await expect(card.getByTestId("goods-points")).toHaveText("10 积分");
   await expect(card.locator("img.goods-photo")).toBeVisible();
@@ -199,7 +205,7 @@ test("a village admin adds 洗洁精 with a photo and stock 10, a villager redee
   await expect(page).toHaveURL(/\/admin\/low-stock$/);
   await expect(page.getByTestId("low-stock-row")).toHaveCount(1);
   await expect(page.getByTestId("low-stock-row")).toContainText("洗洁精");
-  await expect(page.getByTestId("low-stock-row")).toContainText("库存 8");
+  await expect(page.getByTestId("low-stock-row")).toContainText("库存 8（提醒线 9）");
   await fitsThePhone(page);
   await page.screenshot({ path: `${artifacts}/76-admin-low-stock.png` });
 

@@ -432,7 +432,7 @@ pub async fn shop_detail(
     let (shop, _) = managed_shop(db, grants, shop_id).await?;
     Ok(ShopDetail {
         shop: summary(db.reader(), &shop).await?,
-        goods: storage::all_goods(db, shop.id).await?,
+        goods: storage::goods_in(db, shop.id, false).await?,
         keepers: storage::keepers(db.reader(), shop.id).await?,
     })
 }
@@ -674,7 +674,7 @@ pub async fn goods_of(db: &Db, shop_id: i64) -> Result<Vec<Goods>, ShopError> {
     storage::shop(db.reader(), shop_id)
         .await?
         .ok_or(ShopError::NoSuchShop(shop_id))?;
-    Ok(storage::active_goods(db, shop_id).await?)
+    Ok(storage::goods_in(db, shop_id, true).await?)
 }
 
 /// Changes stock (`POST /admin/goods/{id}/stock`): a restock adds, a write-off takes, a

@@ -189,12 +189,19 @@ pub async fn goods_by_id<'e>(
     .transpose()
 }
 
-/// The active goods of a shop, by id.
-pub async fn active_goods(db: &Db, shop_id: i64) -> Result<Vec<Goods>, sqlx::Error> {
+/// The goods of a shop: with `on_shelf_only` the active ones by id, else all of them, the
+/// active ones first, then by id.
+pub async fn goods_in(
+    db: &Db,
+    shop_id: i64,
+    on_shelf_only: bool,
+) -> Result<Vec<Goods>, sqlx::Error> {
     sqlx::query(&format!(
-        "SELECT {GOODS_COLUMNS} FROM shop_goods WHERE shop_id = $1 AND active = 1 ORDER BY id"
+        "SELECT {GOODS_COLUMNS} FROM shop_goods WHERE shop_id = $1 AND ($2 = 0 OR active = 1) \
+         ORDER BY active DESC, id"
     ))
     .bind(shop_id)
+    .bind(i64::from(on_shelf_only))
     .fetch_all(db.reader())
     .await?
     .iter()
@@ -710,19 +717,6 @@ pub async fn summaries<'e>(
             keepers: r.try_get("keepers")?,
         })
     })
-    .collect()
-}
-
-/// Every goods of a shop, those on the shelf first, then by id.
-pub async fn all_goods(db: &Db, shop_id: i64) -> Result<Vec<Goods>, sqlx::Error> {
-    sqlx::query(&format!(
-        "SELECT {GOODS_COLUMNS} FROM shop_goods WHERE shop_id = $1 ORDER BY active DESC, id"
-    ))
-    .bind(shop_id)
-    .fetch_all(db.reader())
-    .await?
-    .iter()
-    .map(goods)
     .collect()
 }
 

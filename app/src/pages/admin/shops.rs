@@ -37,7 +37,7 @@ use crate::components::{
 };
 use crate::i18n::{
     Text, goods_terms, low_count, movement_reason, remove_keeper_question, shop_counts,
-    stock_question, t, tr, use_locale,
+    stock_and_threshold, stock_question, t, tr, use_locale,
 };
 use crate::pages::media::MediaImage;
 use crate::pages::photos::{shrunk, upload_photo};
@@ -400,7 +400,7 @@ fn ShopView(detail: ShopDetail, reload: Callback<()>) -> impl IntoView {
                     }
                     .into_any()
                 }}
-                <GoodsForm shop_id existing=None done=reload />
+                <AddGoods shop_id reload />
             </div>
             <div class="shop-side">
                 <ShopSettings shop reload />
@@ -455,9 +455,7 @@ fn ShopSettings(shop: ShopSummary, reload: Callback<()>) -> impl IntoView {
             ev.prevent_default();
             send(closed);
         }>
-            <TextField label=Text::ShopName value=name placeholder=Text::ShopNamePlaceholder name="shop-name" max=MAX_NAME testid="shop-rename" row="find-row">
-                <button class="secondary" type="submit" disabled=move || busy.get()>{tr(Text::SaveName)}</button>
-            </TextField>
+            <TextField label=Text::ShopName value=name placeholder=Text::ShopNamePlaceholder name="shop-name" max=MAX_NAME testid="shop-rename" />
             {problem_line(problem)}
             {move || if asking.get() {
                 view! {
@@ -476,9 +474,12 @@ fn ShopSettings(shop: ShopSummary, reload: Callback<()>) -> impl IntoView {
                 .into_any()
             } else {
                 view! {
-                    <button class="secondary wide" type="button" data-testid="shop-close" on:click=move |_| asking.set(true)>
-                        {tr(if closed { Text::ReopenShop } else { Text::CloseShop })}
-                    </button>
+                    <div class="shop-settings-actions">
+                        <button class="secondary" type="submit" data-testid="shop-rename-save" disabled=move || busy.get()>{tr(Text::SaveName)}</button>
+                        <button class="secondary" type="button" data-testid="shop-close" on:click=move |_| asking.set(true)>
+                            {tr(if closed { Text::ReopenShop } else { Text::CloseShop })}
+                        </button>
+                    </div>
                 }
                 .into_any()
             }}
@@ -540,6 +541,24 @@ fn GoodsRow(goods: Goods, reload: Callback<()>) -> impl IntoView {
                 Panel::History => view! { <History goods_id=id /> }.into_any(),
             }}
         </li>
+    }
+}
+
+/// ＋ 添加商品, opening the form.
+#[component]
+fn AddGoods(shop_id: i64, reload: Callback<()>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    move || {
+        if open.get() {
+            view! { <GoodsForm shop_id existing=None done=reload /> }.into_any()
+        } else {
+            view! {
+                <button class="primary wide add-goods" type="button" data-testid="add-goods-open" on:click=move |_| open.set(true)>
+                    {tr(Text::AddGoodsOpen)}
+                </button>
+            }
+            .into_any()
+        }
     }
 }
 
@@ -668,20 +687,21 @@ fn GoodsForm(shop_id: i64, existing: Option<Goods>, done: Callback<()>) -> impl 
                             <MediaImage media_id=id alt=Signal::derive(move || t(locale.get(), Text::GoodsPhoto)) />
                         </span>
                     })}
+                    {photo_button(true, "goods-photo-camera", move || sent.get().is_some() || busy.get(), on_pick)}
                     {photo_button(false, "goods-photo-input", move || sent.get().is_some() || busy.get(), on_pick)}
                 </div>
                 {move || sent.get().map(|f| view! { <ProgressBar sent=f /> })}
             </div>
             <div class="field-pair">
-                <TextField label=Text::PointsPriceField value=points placeholder=Text::PointsPriceField name="points" kind=Kind::Phone testid="goods-points-price" />
-                <TextField label=Text::MarketPriceField value=market placeholder=Text::MarketPriceField name="market" kind=Kind::Decimal testid="goods-market-price" />
+                <TextField label=Text::PointsPriceField value=points placeholder=Text::PointsPlaceholder name="points" kind=Kind::Phone testid="goods-points-price" />
+                <TextField label=Text::MarketPriceField value=market placeholder=Text::YuanPlaceholder name="market" kind=Kind::Decimal testid="goods-market-price" />
             </div>
             {new.then(|| view! {
-                <TextField label=Text::StockField value=stock placeholder=Text::StockField name="stock" kind=Kind::Phone testid="goods-stock" />
+                <TextField label=Text::StockField value=stock placeholder=Text::PointsPlaceholder name="stock" kind=Kind::Phone testid="goods-stock" />
             })}
             <div class="field-pair">
-                <TextField label=Text::LimitField value=limit placeholder=Text::LimitField name="limit" kind=Kind::Phone testid="goods-limit" />
-                <TextField label=Text::ThresholdField value=threshold placeholder=Text::ThresholdField name="threshold" kind=Kind::Phone testid="goods-threshold" />
+                <TextField label=Text::LimitField value=limit placeholder=Text::NoLimit name="limit" kind=Kind::Phone testid="goods-limit" />
+                <TextField label=Text::ThresholdField value=threshold placeholder=Text::NoWarning name="threshold" kind=Kind::Phone testid="goods-threshold" />
             </div>
             {(!new).then(|| view! {
                 <label class="check">
@@ -754,7 +774,7 @@ fn StockForm(goods: Goods, done: Callback<()>) -> impl IntoView {
                     {tr(Text::WriteOff)}
                 </Choice>
             </div>
-            <TextField label=Text::QuantityField value=qty placeholder=Text::QuantityField name="qty" kind=Kind::Phone testid="stock-qty" />
+            <TextField label=Text::QuantityField value=qty placeholder=Text::PointsPlaceholder name="qty" kind=Kind::Phone testid="stock-qty" />
             {move || if restock.get() {
                 view! { <TextField label=Text::StockNote value=note placeholder=Text::StockNotePlaceholder name="note" max=MAX_NOTE testid="stock-note" /> }.into_any()
             } else {
@@ -993,7 +1013,7 @@ fn LowStockScreen(grant: RoleGrant) -> impl IntoView {
                                         <span class="goods-name">{g.name}</span>
                                         <span class="row-sub">{line.shop_name}</span>
                                         <span class="row-sub low">
-                                            {move || goods_terms(locale.get(), g.points_price, g.market_price_fen, g.stock)}
+                                            {move || stock_and_threshold(locale.get(), g.stock, g.low_stock_threshold)}
                                         </span>
                                     </span>
                                     {chevron()}
