@@ -40,5 +40,7 @@ staff --phone 13700137006 --role county_admin --region 410783 --name 县管理�
 staff --phone 13700137007 --role village_admin --region 410783101202 --name 冯寨管理员
 # The rules journey: 留村's admin switches 垃圾分类 off for the village and adds a rule.
 staff --phone 13700137008 --role village_admin --region 410783101230 --name 留村主任
+# The shop administration journey: the village admin of 上官村 runs its points shop from 管理.
+staff --phone 13700137010 --role village_admin --region 410783101211 --name 上官管理员
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

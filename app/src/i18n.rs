@@ -596,6 +596,76 @@ texts! {
     ResetNotAbove => "不能重置：您的职务不高于此人（只能重置您可任命的工作人员的密码）", "Cannot reset: you are not above this person (you may reset only staff you could appoint)";
     ResetNotStaff => "此人没有工作人员身份，不用密码登录", "This person holds no staff role and signs in without a password";
     NoRoles => "没有身份", "No roles";
+    // 管理 → 积分超市: shops, goods, stock and keepers.
+    ShopClosedNow => "这家超市已停业，暂不能兑换", "This shop is closed; nothing can be reserved there now";
+    NoShopsHere => "这里还没有积分超市", "There are no points shops here yet";
+    ClosedBadge => "已停业", "Closed";
+    LowStockList => "库存不足清单", "Low-stock list";
+    NoLowStock => "没有库存不足的商品", "Nothing is low on stock";
+    LowStockBadge => "库存不足", "Low on stock";
+    OffShelfBadge => "已下架", "Off the shelf";
+    OpenShop => "开设超市", "Open a shop";
+    Opening => "正在开设…", "Opening…";
+    ShopName => "超市名称", "Shop name";
+    ShopNamePlaceholder => "如：柳村积分超市", "e.g. Liucun points shop";
+    Rename => "改名", "Rename";
+    SaveName => "保存名称", "Save the name";
+    CloseShop => "停业", "Close the shop";
+    ReopenShop => "恢复营业", "Reopen the shop";
+    CloseShopQuestion => "停业后村民看不到这家超市，也不能再兑换；已下的兑换单仍可领取或取消。确定停业吗？", "Once closed, villagers no longer see this shop and cannot reserve there; reservations already made can still be collected or cancelled. Close it?";
+    ReopenShopQuestion => "恢复营业后村民又能在这里兑换。确定恢复吗？", "Villagers will be able to reserve here again. Reopen it?";
+    CloseShopYes => "确定停业", "Close it";
+    ReopenShopYes => "确定恢复", "Reopen it";
+    GoodsTitle => "商品", "Goods";
+    AddGoods => "添加商品", "Add goods";
+    AddGoodsOpen => "＋ 添加商品", "+ Add goods";
+    Adding => "正在添加…", "Adding…";
+    GoodsName => "商品名称", "Name of the goods";
+    GoodsNamePlaceholder => "如：洗洁精", "e.g. dish soap";
+    PointsPriceField => "积分价", "Points price";
+    MarketPriceField => "市场价（元）", "Market price (yuan)";
+    StockField => "库存（件）", "Stock (units)";
+    LimitField => "每人每月限兑", "Limit a person a month";
+    ThresholdField => "库存提醒线", "Warn at stock";
+    NoLimit => "不限", "No limit";
+    NoWarning => "不提醒", "No warning";
+    PointsPlaceholder => "如：10", "e.g. 10";
+    YuanPlaceholder => "如：12.5", "e.g. 12.5";
+    OnShelf => "上架（村民可兑换）", "On the shelf (villagers can redeem it)";
+    GoodsPhotoField => "商品照片", "Photo of the goods";
+    PhotoUploaded => "照片已上传", "Photo uploaded";
+    EditGoods => "编辑", "Edit";
+    SaveGoods => "保存商品", "Save the goods";
+    StockInOut => "进货/报损", "Stock in/out";
+    Restock => "进货", "Restock";
+    WriteOff => "报损", "Write off";
+    QuantityField => "数量（件）", "Quantity (units)";
+    WriteOffReason => "报损原因", "Why it is written off";
+    WriteOffReasonPlaceholder => "如：过期、破损", "e.g. expired, broken";
+    StockNote => "备注（可不填）", "Note (optional)";
+    StockNotePlaceholder => "如：供货商送货", "e.g. delivered by the supplier";
+    Next => "下一步", "Next";
+    ConfirmStockYes => "确定", "Confirm";
+    StockHistory => "库存记录", "Stock history";
+    NoStockHistory => "还没有库存记录", "No stock changes yet";
+    KeepersTitle => "超市管理员", "Keepers";
+    NoKeepers => "还没有超市管理员", "No keepers yet";
+    AppointKeeper => "任命为管理员", "Make keeper";
+    RemoveKeeper => "移除", "Remove";
+    RemoveKeeperYes => "确定移除", "Remove";
+    AppointKeeperTitle => "任命超市管理员", "Appoint a keeper";
+    ShopNameRequired => "请填写名称（不超过 50 个字）", "Enter a name (at most 50 characters)";
+    PointsPriceInvalid => "积分价为 1 到 100000 的整数", "The points price is a whole number from 1 to 100000";
+    MarketPriceInvalid => "市场价为 0.01 到 1000000 元", "The market price is from 0.01 to 1000000 yuan";
+    PriceAboveMarket => "积分价要低于市场价：1 积分按 0.1 元算", "Points prices sit below market value: a point counts as 0.1 yuan";
+    StockInvalid => "库存为 0 到 1000000 的整数", "Stock is a whole number from 0 to 1000000";
+    LimitInvalid => "限兑为 1 到 1000 的整数，或不填", "The limit is a whole number from 1 to 1000, or empty";
+    ThresholdInvalid => "提醒数量为 0 到 1000000 的整数，或不填", "The warning level is a whole number from 0 to 1000000, or empty";
+    QuantityInvalid => "数量为 1 到 1000000 的整数", "The quantity is a whole number from 1 to 1000000";
+    WriteOffReasonRequired => "报损请写明原因", "Say why it is written off";
+    WriteOffBeyondStock => "报损数量不能超过库存", "You cannot write off more than is in stock";
+    NameTaken => "这里已经有同名的超市", "There is already a shop of that name here";
+    ShopsOf => "积分超市管理", "Points shops";
 }
 
 /// `text` in `locale`: a look-up in the table (`Locale::ZhCn` is column 0, `En` column 1).
@@ -1205,6 +1275,74 @@ pub fn due_by(locale: Locale, day: &str) -> String {
     }
 }
 
+/// "商品 5 · 管理员 2".
+pub fn shop_counts(locale: Locale, goods: i64, keepers: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("商品 {goods} · 管理员 {keepers}"),
+        Locale::En => format!("{goods} goods · {keepers} keepers"),
+    }
+}
+
+/// "3 件商品库存不足".
+pub fn low_count(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("{n} 件商品库存不足"),
+        Locale::En if n == 1 => "1 item low on stock".to_owned(),
+        Locale::En => format!("{n} items low on stock"),
+    }
+}
+
+/// "10 积分 · 市场价 12.00 元 · 库存 9".
+pub fn goods_terms(locale: Locale, points: i64, market_fen: i64, stock: i64) -> String {
+    let yuan = format!("{}.{:02}", market_fen / 100, market_fen % 100);
+    match locale {
+        Locale::ZhCn => format!("{points} 积分 · 市场价 {yuan} 元 · 库存 {stock}"),
+        Locale::En => format!("{points} points · market {yuan} yuan · {stock} in stock"),
+    }
+}
+
+/// "进货 5 件后库存为 15，确定吗？" / "报损 2 件后库存为 8，确定吗？".
+pub fn stock_question(locale: Locale, restock: bool, qty: i64, after: i64) -> String {
+    match (locale, restock) {
+        (Locale::ZhCn, true) => format!("进货 {qty} 件后库存为 {after}，确定吗？"),
+        (Locale::ZhCn, false) => format!("报损 {qty} 件后库存为 {after}，确定吗？"),
+        (Locale::En, true) => format!("Restock {qty}; the stock will be {after}. Go ahead?"),
+        (Locale::En, false) => format!("Write off {qty}; the stock will be {after}. Go ahead?"),
+    }
+}
+
+/// "库存 8（提醒线 9）".
+pub fn stock_and_threshold(locale: Locale, stock: i64, threshold: Option<i64>) -> String {
+    match (locale, threshold) {
+        (Locale::ZhCn, Some(t)) => format!("库存 {stock}（提醒线 {t}）"),
+        (Locale::ZhCn, None) => format!("库存 {stock}"),
+        (Locale::En, Some(t)) => format!("{stock} in stock (warning at {t})"),
+        (Locale::En, None) => format!("{stock} in stock"),
+    }
+}
+
+/// "确定移除张三的超市管理员身份吗？".
+pub fn remove_keeper_question(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("确定移除{name}的超市管理员身份吗？"),
+        Locale::En => format!("Remove {name} as keeper of this shop?"),
+    }
+}
+
+/// A stock movement's reason: 初始库存, 进货, 盘点更正, 报损.
+pub fn movement_reason(locale: Locale, reason: &str) -> &'static str {
+    match (locale, reason) {
+        (Locale::ZhCn, "initial") => "初始库存",
+        (Locale::ZhCn, "restock") => "进货",
+        (Locale::ZhCn, "correction") => "盘点更正",
+        (Locale::ZhCn, _) => "报损",
+        (Locale::En, "initial") => "Initial stock",
+        (Locale::En, "restock") => "Restock",
+        (Locale::En, "correction") => "Correction",
+        (Locale::En, _) => "Write-off",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1339,3 +1477,4 @@ mod tests {
         assert_eq!(per_kg(Locale::ZhCn, 2), "每公斤 2 积分");
     }
 }
+

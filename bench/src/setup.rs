@@ -102,6 +102,7 @@ pub async fn actors(
                             stock: 1_000_000,
                             per_person_limit: None,
                             photo_id: None,
+                            low_stock_threshold: None,
                         },
                     )
                     .await?

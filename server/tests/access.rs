@@ -431,7 +431,109 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             success: 200,
             outsiders: None,
         },
+        // The shop administration rows act on the shop and goods of `shop_fixture`.
+        Endpoint {
+            route: route(&api::AdminShops {
+                query: api::AdminShopsQuery {
+                    region_code: LIUCUN.into(),
+                },
+            }),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            route: route(&api::AdminShopDetail { id: FIXTURE_SHOP }),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            route: route(&api::UpdateShop { id: FIXTURE_SHOP }),
+            body: |n, _| Body::Json(json!({"name": format!("矩阵超市{n}"), "closed": false})),
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            route: route(&api::RemoveKeeper {
+                id: FIXTURE_SHOP,
+                user_id: villager,
+            }),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            route: route(&api::LowStock {
+                query: api::AdminShopsQuery {
+                    region_code: LIUCUN.into(),
+                },
+            }),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            route: route(&api::StockMovements {
+                id: FIXTURE_GOODS,
+                query: api::PageQuery::default(),
+            }),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            route: route(&api::UpdateGoods { id: FIXTURE_GOODS }),
+            body: |n, _| {
+                Body::Json(json!({"name": format!("矩阵商品{n}"), "points_price": 10,
+                    "market_price_fen": 300, "active": true, "low_stock_threshold": 5}))
+            },
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            route: route(&api::ChangeStock { id: FIXTURE_GOODS }),
+            body: |_, _| Body::Json(json!({"delta": -1, "reason": "write_off", "note": "破损"})),
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
     ]
+}
+
+/// The shop and goods the shop administration rows act on: the first of the database.
+const FIXTURE_SHOP: i64 = 1;
+const FIXTURE_GOODS: i64 = 1;
+
+/// Opens 柳村's shop `FIXTURE_SHOP` with goods `FIXTURE_GOODS` (100 in stock), as a county
+/// admin of its own.
+async fn shop_fixture(app: &TestApp) {
+    let admin = app
+        .staff_token("13700137999", Role::CountyAdmin, "410783")
+        .await;
+    let (status, shop) = app
+        .call(
+            &api::CreateShop,
+            Some(&admin),
+            &json!({"name": "矩阵超市", "village_code": LIUCUN}),
+        )
+        .await;
+    assert_eq!((status, shop["id"].as_i64()), (201, Some(FIXTURE_SHOP)));
+    let (status, goods) = app
+        .call(
+            &api::CreateGoods { id: FIXTURE_SHOP },
+            Some(&admin),
+            &json!({"name": "矩阵商品", "points_price": 10, "market_price_fen": 300, "stock": 100}),
+        )
+        .await;
+    assert_eq!((status, goods["id"].as_i64()), (201, Some(FIXTURE_GOODS)));
 }
 
 /// Signs in one staff account per grant; `None` for the anonymous caller.
@@ -478,6 +580,7 @@ db_tests! {
         for (i, who) in callers().into_iter().enumerate() {
             callers_with_tokens.push((who, token(&app, i, who).await));
         }
+        shop_fixture(&app).await;
         let mut n = 0;
         let mut failures = Vec::new();
         for endpoint in endpoints(villager) {
@@ -512,7 +615,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, (29 + 4) * 15);
+        assert_eq!(n, (29 + 4 + 8) * 15);
         app.assert_ledger_balanced().await;
     }
 

@@ -220,6 +220,7 @@ use crate::shop::{
     Created, Goods, GoodsUpdate, Keepers, NewGoods, NewKeeper, NewRedemption, NewShop, Redemption,
     ScanRequest, Settlements, Shop, StockChange,
 };
+use crate::shop::{LowStockGoods, ShopDetail, ShopSummary, ShopUpdate, StockMovement};
 
 // The query types, so a request reads `api::ListShops { query: api::ShopsQuery { .. } }`.
 pub use crate::people::PeopleQuery;
@@ -228,6 +229,7 @@ pub use crate::recycling::CategoriesQuery;
 pub use crate::reports::OverviewQuery;
 pub use crate::services::{RectificationsQuery, SummaryQuery, TypesQuery};
 pub use crate::shop::{SettlementsQuery, ShopsQuery};
+pub use crate::shop::AdminShopsQuery;
 
 endpoints! {
     // 登录与会话 — sign-in and sessions.
@@ -412,6 +414,18 @@ endpoints! {
     ShopToday = GET "/shop/{id}/today" { id: i64 } => DaySummary;
     /// The monthly statements of the caller's shops (`format=csv|xlsx`: a file).
     ShopSettlements = GET "/shop/settlements" query SettlementsQuery => Settlements;
+    /// The shops of a region the caller administers, closed ones too.
+    AdminShops = GET "/admin/shops" query AdminShopsQuery => Vec<ShopSummary>;
+    /// A shop with all its goods and its named keepers (its admins).
+    AdminShopDetail = GET "/admin/shops/{id}" { id: i64 } => ShopDetail;
+    /// Renames, closes or reopens a shop.
+    UpdateShop = PUT "/admin/shops/{id}" { id: i64 }, body ShopUpdate => ShopSummary;
+    /// Removes a keeper of a shop.
+    RemoveKeeper = DELETE "/admin/shops/{id}/keepers/{user_id}" { id: i64, user_id: i64 } => Keepers;
+    /// The goods of a region's open shops at or below their low-stock threshold.
+    LowStock = GET "/admin/low-stock" query AdminShopsQuery => Vec<LowStockGoods>;
+    /// A goods item's stock changes by staff, newest first.
+    StockMovements = GET "/admin/goods/{id}/movements" { id: i64 } query PageQuery => Page<StockMovement>;
 
     // 审计 — the audit log.
     /// The audit log of a region, newest first.
@@ -491,6 +505,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4);
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6);
     }
 }

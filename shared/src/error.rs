@@ -78,6 +78,9 @@ pub enum ErrorCode {
     LimitReached,
     /// 409: the goods are no longer on offer (taken off the shelf).
     GoodsUnavailable,
+    /// 409: the shop is closed (停业): no new reservations; those already made are still
+    /// handed over or cancelled.
+    ShopClosed,
     /// 409: the redemption was already handed over (by this or another keeper); the villager
     /// was debited once.
     AlreadyFulfilled,
@@ -123,6 +126,7 @@ impl ErrorCode {
             | ErrorCode::OutOfStock
             | ErrorCode::LimitReached
             | ErrorCode::GoodsUnavailable
+            | ErrorCode::ShopClosed
             | ErrorCode::AlreadyFulfilled
             | ErrorCode::NotCancellable
             | ErrorCode::AlreadyClaimed
@@ -171,6 +175,7 @@ impl ErrorCode {
             ErrorCode::OutOfStock => "out_of_stock",
             ErrorCode::LimitReached => "limit_reached",
             ErrorCode::GoodsUnavailable => "goods_unavailable",
+            ErrorCode::ShopClosed => "shop_closed",
             ErrorCode::AlreadyFulfilled => "already_fulfilled",
             ErrorCode::Expired => "expired",
             ErrorCode::NotCancellable => "not_cancellable",
@@ -230,6 +235,7 @@ mod tests {
             ErrorCode::OutOfStock,
             ErrorCode::LimitReached,
             ErrorCode::GoodsUnavailable,
+            ErrorCode::ShopClosed,
             ErrorCode::AlreadyFulfilled,
             ErrorCode::Expired,
             ErrorCode::NotCancellable,

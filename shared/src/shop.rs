@@ -48,12 +48,16 @@ pub struct NewKeeper {
     pub user_id: i64,
 }
 
-/// Answer of `POST /admin/shops/{id}/keepers`: the shop's keepers.
+/// Answer of `POST /admin/shops/{id}/keepers` and `DELETE /admin/shops/{id}/keepers/{user_id}`:
+/// the shop's keepers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Keepers {
     pub shop_id: i64,
     pub keeper_ids: Vec<i64>,
+    /// The same keepers with their names, by id.
+    #[serde(default)]
+    pub keepers: Vec<Keeper>,
 }
 
 /// Goods of a shop.
@@ -73,6 +77,17 @@ pub struct Goods {
     pub per_person_limit: Option<i64>,
     pub photo_id: Option<i64>,
     pub active: bool,
+    /// At or below this many units (active goods) the goods are low on stock (库存不足) and on
+    /// the admin's low-stock list; `null`: no threshold.
+    #[serde(default)]
+    pub low_stock_threshold: Option<i64>,
+}
+
+impl Goods {
+    /// Whether the goods are on the shelf and their stock is at or below their threshold.
+    pub fn low_on_stock(&self) -> bool {
+        self.active && self.low_stock_threshold.is_some_and(|t| self.stock <= t)
+    }
 }
 
 /// Body of `POST /admin/shops/{id}/goods`.
@@ -94,6 +109,9 @@ pub struct NewGoods {
     /// A photo the caller uploaded (`POST /media`).
     #[serde(default)]
     pub photo_id: Option<i64>,
+    /// 0–1,000,000 units; `null` or absent: no threshold (see [`Goods::low_stock_threshold`]).
+    #[serde(default)]
+    pub low_stock_threshold: Option<i64>,
 }
 
 /// Body of `PUT /admin/goods/{id}`: the goods' price and terms from now on (reservations
@@ -109,6 +127,17 @@ pub struct GoodsUpdate {
     pub per_person_limit: Option<i64>,
     /// `false` takes the goods off the shelf (not listed, not redeemable).
     pub active: bool,
+    /// A new name (1–50 characters); absent: unchanged. Reservations keep the name they were
+    /// made with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new photo the caller uploaded (`POST /media`), or the goods' present one; absent:
+    /// unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_id: Option<i64>,
+    /// As in [`NewGoods`]: `null` or absent clears it.
+    #[serde(default)]
+    pub low_stock_threshold: Option<i64>,
 }
 
 /// Why stock changed.
@@ -136,7 +165,7 @@ impl StockReason {
 }
 
 /// Body of `POST /admin/goods/{id}/stock`: a restock adds (delta > 0), a write-off takes
-/// (delta < 0), a correction either way; never below zero.
+/// (delta < 0) and must say why in `note`, a correction either way; never below zero.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -144,9 +173,99 @@ pub struct StockChange {
     /// Units, non-zero, at most 1,000,000 either way.
     pub delta: i64,
     pub reason: StockReason,
-    /// 0–200 characters.
+    /// 0–200 characters; 1–200 for a write-off (its reason: 过期, 破损…).
     #[serde(default)]
     pub note: String,
+}
+
+/// A keeper of a shop, named (the admin's shop screen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Keeper {
+    /// The person's id.
+    pub id: i64,
+    pub name: String,
+}
+
+/// A shop as its admins see it (`GET /admin/shops`): closed ones too, with counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShopSummary {
+    pub id: i64,
+    pub name: String,
+    /// The village (12 digits) or township (9 digits) the shop belongs to.
+    pub region_code: String,
+    pub region_name: String,
+    /// Closed (停业): not listed to villagers and no new reservations; reservations already
+    /// made are still handed over or cancelled.
+    pub closed: bool,
+    /// Goods in all, on the shelf or not.
+    pub goods: i64,
+    /// Goods on the shelf at or below their low-stock threshold.
+    pub low_stock: i64,
+    /// Keepers appointed.
+    pub keepers: i64,
+}
+
+/// Answer of `GET /admin/shops/{id}`: the shop, all its goods (off the shelf too, those on it
+/// first, then by id) and its keepers by id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShopDetail {
+    pub shop: ShopSummary,
+    pub goods: Vec<Goods>,
+    pub keepers: Vec<Keeper>,
+}
+
+/// Body of `PUT /admin/shops/{id}`: the shop's name and whether it is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ShopUpdate {
+    /// 1–50 characters, unique in the region.
+    pub name: String,
+    /// `true` closes the shop (停业), `false` opens it again (see [`ShopSummary::closed`]).
+    pub closed: bool,
+}
+
+/// Query of `GET /admin/shops` and `GET /admin/low-stock`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct AdminShopsQuery {
+    /// A village, township or county the caller administers: its shops and those of the
+    /// regions inside it.
+    pub region_code: String,
+}
+
+/// A line of `GET /admin/low-stock`: goods on the shelf of an open shop, at or below their
+/// threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LowStockGoods {
+    pub shop_name: String,
+    pub goods: Goods,
+}
+
+/// A stock change made by staff (`GET /admin/goods/{id}/movements`). Redemptions move stock
+/// too but are not listed here (they are the redemptions' lines), so `stock_after` is the
+/// stock right after this change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StockMovement {
+    pub id: i64,
+    /// Units, + in, − out.
+    pub delta: i64,
+    /// `initial` (the stock the goods were added with), `restock`, `correction` or
+    /// `write_off`.
+    pub reason: String,
+    /// Why (a write-off's reason, a delivery's note); may be empty.
+    pub note: String,
+    pub stock_after: i64,
+    /// Who made it.
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
 }
 
 /// A line of `POST /redemptions`.

@@ -55,6 +55,7 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::OutOfStock => Text::OutOfStock,
             ErrorCode::LimitReached => Text::LimitReached,
             ErrorCode::GoodsUnavailable => Text::GoodsUnavailable,
+            ErrorCode::ShopClosed => Text::ShopClosedNow,
             ErrorCode::AlreadyFulfilled => Text::AlreadyFulfilled,
             ErrorCode::Expired => Text::RedemptionExpired,
             ErrorCode::NotCancellable => Text::NotCancellable,

@@ -247,7 +247,7 @@ fn GoodsCard(goods: Goods, available: Memo<Option<i64>>, pick: Callback<Goods>) 
 /// bag; a photo that does not load turns into the bag too (no error text: a missing photo is
 /// no trouble for the person buying).
 #[component]
-fn GoodsPhoto(photo_id: Option<i64>) -> impl IntoView {
+pub(crate) fn GoodsPhoto(photo_id: Option<i64>) -> impl IntoView {
     let locale = use_locale();
     let failed = RwSignal::new(false);
     move || {

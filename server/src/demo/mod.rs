@@ -379,6 +379,7 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
                 stock: rng.random_range(20..=120),
                 per_person_limit: item.per_person_limit,
                 photo_id: None,
+                low_stock_threshold: Some(10),
             };
             crate::shop::create_goods(db, county_admin, &admin_grants, shop_id, &goods)
                 .await

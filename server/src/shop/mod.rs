@@ -16,7 +16,15 @@
 //!   7,000-fen bottle of oil at most 700;
 //! - stock changes by staff (restock, correction, write-off) are recorded with who and why in
 //!   `stock_movements` and the audit log; stock never goes below zero (a conditional update,
-//!   backed by a CHECK).
+//!   backed by a CHECK); a write-off says why (its note may not be empty);
+//! - a shop can be renamed, closed (停业) and opened again by its admins. A closed shop is not
+//!   listed to villagers (`GET /shops`) and refuses new reservations (`shop_closed`); the
+//!   reservations already made are still handed over by its keepers, cancelled by the
+//!   villager, or lapse and return their points, so no points are stranded. Its admins still
+//!   see it, its goods and stock, and its keepers still see it in `GET /shop/kept`;
+//! - goods may have a low-stock threshold: goods on the shelf at or below it are low on stock
+//!   ([`jifen_shared::shop::Goods::low_on_stock`]) and on the admin's low-stock list (open
+//!   shops only).
 //!
 //! The counter ([`counter`]) holds both QR token formats (the redemption token and the member
 //! code, in [`counter::token`]) and names the villager at the counter, for redemptions and
@@ -32,9 +40,11 @@ use crate::error::DomainError;
 use jifen_shared::ErrorCode;
 use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::regions::{RegionCode, RegionLevel};
+use jifen_shared::Page;
 use jifen_shared::shop::{
-    Created, Goods, GoodsUpdate, Keepers, NewGoods, NewKeeper, NewShop, POINT_VALUE_FEN, Shop,
-    StockChange, StockReason,
+    Created, Goods, GoodsUpdate, Keepers, LowStockGoods, NewGoods, NewKeeper, NewShop,
+    POINT_VALUE_FEN, Shop, ShopDetail, ShopSummary, ShopUpdate, StockChange, StockMovement,
+    StockReason,
 };
 
 use crate::audit::Record;
@@ -68,6 +78,8 @@ pub enum ShopError {
     NoSuchShop(i64),
     #[error("no goods {0}")]
     NoSuchGoods(i64),
+    #[error("region_code: {0} is not a village, township or county code")]
+    NotARegion(String),
     #[error("you are not an admin of {0}")]
     OutsideRegion(String),
     #[error("user_id: no person has the id {0}")]
@@ -290,12 +302,184 @@ pub async fn add_keeper(
         };
         crate::audit::record(&mut tx, record, now).await?;
     }
-    let keeper_ids = storage::keeper_ids(&mut tx, shop.id).await?;
+    let keepers = keepers_of(&mut tx, shop.id).await?;
     tx.commit().await?;
+    Ok(keepers)
+}
+
+/// The keepers of a shop, by id and named.
+async fn keepers_of(tx: &mut crate::storage::Tx, shop_id: i64) -> Result<Keepers, sqlx::Error> {
+    let keepers = storage::keepers(&mut **tx, shop_id).await?;
     Ok(Keepers {
-        shop_id: shop.id,
-        keeper_ids,
+        shop_id,
+        keeper_ids: keepers.iter().map(|k| k.id).collect(),
+        keepers,
     })
+}
+
+/// Removes a keeper of a shop (`DELETE /admin/shops/{id}/keepers/{user_id}`), audited as
+/// `shop.keeper.remove`; when they keep no other shop of the shop's region, their `keeper`
+/// role over it is revoked too (audited as `role.revoke`). Removing someone who is not a
+/// keeper of the shop changes nothing.
+///
+/// Errors: [`ShopError::NoSuchShop`], [`ShopError::OutsideRegion`].
+pub async fn remove_keeper(
+    db: &Db,
+    actor_id: i64,
+    grants: &[RoleGrant],
+    shop_id: i64,
+    person_id: i64,
+) -> Result<Keepers, ShopError> {
+    let (shop, region) = managed_shop(db, grants, shop_id).await?;
+    if !policy::may_grant(grants, Role::Keeper, &region) {
+        return Err(ShopError::OutsideRegion(region.to_string()));
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    if storage::delete_keeper(&mut tx, shop.id, person_id).await? {
+        let record = Record {
+            actor_id: Some(actor_id),
+            action: "shop.keeper.remove",
+            region: &region,
+            target: format!("shop:{}", shop.id),
+            before: Some(serde_json::json!({"person_id": person_id})),
+            after: None,
+        };
+        crate::audit::record(&mut tx, record, now).await?;
+        let grant = RoleGrant {
+            role: Role::Keeper,
+            region_code: region.clone(),
+        };
+        if storage::kept_in(&mut tx, person_id, region.as_str()).await? == 0
+            && crate::auth::storage::delete_role(&mut tx, person_id, &grant).await?
+        {
+            let record = Record {
+                actor_id: Some(actor_id),
+                action: "role.revoke",
+                region: &region,
+                target: format!("person:{person_id}"),
+                before: Some(serde_json::json!(grant)),
+                after: None,
+            };
+            crate::audit::record(&mut tx, record, now).await?;
+        }
+    }
+    let keepers = keepers_of(&mut tx, shop.id).await?;
+    tx.commit().await?;
+    Ok(keepers)
+}
+
+/// A region an admin lists shops of: a village, township or county the caller administers.
+fn listed_region(grants: &[RoleGrant], code: &str) -> Result<RegionCode, ShopError> {
+    let region = RegionCode::parse(code)
+        .ok()
+        .filter(|c| {
+            matches!(
+                c.level(),
+                RegionLevel::Village | RegionLevel::Township | RegionLevel::County
+            )
+        })
+        .ok_or_else(|| ShopError::NotARegion(code.to_owned()))?;
+    admin_of(grants, &region)?;
+    Ok(region)
+}
+
+/// The shops of a region and the regions inside it, closed ones too, for its admins
+/// (`GET /admin/shops`), by region and id.
+///
+/// Errors: [`ShopError::NotARegion`], [`ShopError::OutsideRegion`].
+pub async fn admin_shops(
+    db: &Db,
+    grants: &[RoleGrant],
+    region_code: &str,
+) -> Result<Vec<ShopSummary>, ShopError> {
+    let region = listed_region(grants, region_code)?;
+    Ok(storage::summaries(db.reader(), region.as_str(), None).await?)
+}
+
+/// The goods on the shelf of a region's open shops at or below their low-stock threshold
+/// (`GET /admin/low-stock`), the emptiest first.
+///
+/// Errors: [`ShopError::NotARegion`], [`ShopError::OutsideRegion`].
+pub async fn low_stock(
+    db: &Db,
+    grants: &[RoleGrant],
+    region_code: &str,
+) -> Result<Vec<LowStockGoods>, ShopError> {
+    let region = listed_region(grants, region_code)?;
+    Ok(storage::low_stock(db, region.as_str()).await?)
+}
+
+/// The summary of one shop.
+async fn summary<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    shop: &storage::ShopRow,
+) -> Result<ShopSummary, ShopError> {
+    storage::summaries(exec, &shop.region_code, Some(shop.id))
+        .await?
+        .pop()
+        .ok_or(ShopError::NoSuchShop(shop.id))
+}
+
+/// A shop with all its goods and its keepers, for its admins (`GET /admin/shops/{id}`).
+///
+/// Errors: [`ShopError::NoSuchShop`], [`ShopError::OutsideRegion`].
+pub async fn shop_detail(
+    db: &Db,
+    grants: &[RoleGrant],
+    shop_id: i64,
+) -> Result<ShopDetail, ShopError> {
+    let (shop, _) = managed_shop(db, grants, shop_id).await?;
+    Ok(ShopDetail {
+        shop: summary(db.reader(), &shop).await?,
+        goods: storage::goods_in(db, shop.id, false).await?,
+        keepers: storage::keepers(db.reader(), shop.id).await?,
+    })
+}
+
+/// Renames a shop, closes or opens it (`PUT /admin/shops/{id}`; closing: module docs),
+/// audited as `shop.update` with before and after when something changed.
+///
+/// Errors: [`ShopError::NoSuchShop`], [`ShopError::OutsideRegion`], [`ShopError::Name`],
+/// [`ShopError::Taken`].
+pub async fn update_shop(
+    db: &Db,
+    actor_id: i64,
+    grants: &[RoleGrant],
+    shop_id: i64,
+    request: &ShopUpdate,
+) -> Result<ShopSummary, ShopError> {
+    let (_, region) = managed_shop(db, grants, shop_id).await?;
+    let name = crate::text::name(&request.name, MAX_NAME_CHARS).map_err(ShopError::Name)?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let before = storage::shop(&mut *tx, shop_id)
+        .await?
+        .ok_or(ShopError::NoSuchShop(shop_id))?;
+    let closed_at = match request.closed {
+        true => before.closed_at.or(Some(now)),
+        false => None,
+    };
+    if !storage::update_shop(&mut tx, shop_id, &name, closed_at).await? {
+        return Err(ShopError::Taken(region.to_string(), name));
+    }
+    if before.name != name || before.closed_at.is_some() != request.closed {
+        let record = Record {
+            actor_id: Some(actor_id),
+            action: "shop.update",
+            region: &region,
+            target: format!("shop:{shop_id}"),
+            before: Some(serde_json::json!({"name": before.name, "closed": before.closed_at.is_some()})),
+            after: Some(serde_json::json!({"name": name, "closed": request.closed})),
+        };
+        crate::audit::record(&mut tx, record, now).await?;
+    }
+    let after = storage::shop(&mut *tx, shop_id)
+        .await?
+        .ok_or(ShopError::NoSuchShop(shop_id))?;
+    let summary = summary(&mut *tx, &after).await?;
+    tx.commit().await?;
+    Ok(summary)
 }
 
 /// Checks a points price against the market price and the bounds (module docs).
@@ -329,6 +513,31 @@ fn check_limit(limit: Option<i64>) -> Result<(), ShopError> {
     }
 }
 
+fn check_threshold(threshold: Option<i64>) -> Result<(), ShopError> {
+    match threshold {
+        Some(t) if !(0..=MAX_STOCK).contains(&t) => Err(ShopError::Invalid(format!(
+            "low_stock_threshold: from 0 to {MAX_STOCK} units, or null for none"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses `photo` unless `actor_id` uploaded it.
+async fn check_photo(
+    tx: &mut crate::storage::Tx,
+    actor_id: i64,
+    photo: Option<i64>,
+) -> Result<(), ShopError> {
+    if let Some(photo) = photo
+        && crate::media::storage::not_owned(&mut **tx, actor_id, &[photo])
+            .await?
+            .is_some()
+    {
+        return Err(ShopError::NotYourPhoto(photo));
+    }
+    Ok(())
+}
+
 /// Adds goods to a shop (`POST /admin/shops/{id}/goods`), audited as `goods.create`; the
 /// initial stock is recorded as a stock movement (`initial`).
 ///
@@ -350,15 +559,10 @@ pub async fn create_goods(
         )));
     }
     check_limit(request.per_person_limit)?;
+    check_threshold(request.low_stock_threshold)?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    if let Some(photo) = request.photo_id
-        && crate::media::storage::not_owned(&mut *tx, actor_id, &[photo])
-            .await?
-            .is_some()
-    {
-        return Err(ShopError::NotYourPhoto(photo));
-    }
+    check_photo(&mut tx, actor_id, request.photo_id).await?;
     let mut goods = Goods {
         id: 0,
         shop_id: shop.id,
@@ -369,6 +573,7 @@ pub async fn create_goods(
         per_person_limit: request.per_person_limit,
         photo_id: request.photo_id,
         active: true,
+        low_stock_threshold: request.low_stock_threshold,
     };
     goods.id = storage::insert_goods(&mut tx, &goods, now).await?;
     storage::insert_movement(
@@ -408,10 +613,13 @@ async fn managed_goods(
     Ok((goods, region))
 }
 
-/// Changes the price and terms of goods from now on (`PUT /admin/goods/{id}`), audited as
-/// `goods.update` with before and after. Reservations already made keep their prices.
+/// Changes the name, photo, price and terms of goods from now on (`PUT /admin/goods/{id}`),
+/// audited as `goods.update` with before and after. Reservations already made keep their
+/// names and prices. A new photo must be one the caller uploaded; the goods' present photo
+/// may be sent again whoever uploaded it.
 ///
-/// Errors: [`ShopError::NoSuchGoods`], [`ShopError::OutsideRegion`], [`ShopError::Invalid`].
+/// Errors: [`ShopError::NoSuchGoods`], [`ShopError::OutsideRegion`], [`ShopError::Name`],
+/// [`ShopError::Invalid`], [`ShopError::NotYourPhoto`].
 pub async fn update_goods(
     db: &Db,
     actor_id: i64,
@@ -422,12 +630,23 @@ pub async fn update_goods(
     let (_, region) = managed_goods(db, grants, goods_id).await?;
     check_prices(request.points_price, request.market_price_fen)?;
     check_limit(request.per_person_limit)?;
+    check_threshold(request.low_stock_threshold)?;
+    let name = match &request.name {
+        Some(n) => Some(crate::text::name(n, MAX_NAME_CHARS).map_err(ShopError::Name)?),
+        None => None,
+    };
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let before = storage::goods_by_id(&mut *tx, goods_id)
         .await?
         .ok_or(ShopError::NoSuchGoods(goods_id))?;
+    if request.photo_id != before.photo_id {
+        check_photo(&mut tx, actor_id, request.photo_id).await?;
+    }
     let after = Goods {
+        name: name.unwrap_or_else(|| before.name.clone()),
+        photo_id: request.photo_id.or(before.photo_id),
+        low_stock_threshold: request.low_stock_threshold,
         points_price: request.points_price,
         market_price_fen: request.market_price_fen,
         per_person_limit: request.per_person_limit,
@@ -455,7 +674,7 @@ pub async fn goods_of(db: &Db, shop_id: i64) -> Result<Vec<Goods>, ShopError> {
     storage::shop(db.reader(), shop_id)
         .await?
         .ok_or(ShopError::NoSuchShop(shop_id))?;
-    Ok(storage::active_goods(db, shop_id).await?)
+    Ok(storage::goods_in(db, shop_id, true).await?)
 }
 
 /// Changes stock (`POST /admin/goods/{id}/stock`): a restock adds, a write-off takes, a
@@ -493,6 +712,11 @@ pub async fn change_stock(
         _ => {}
     }
     let note = if request.note.trim().is_empty() {
+        if request.reason == StockReason::WriteOff {
+            return Err(ShopError::Invalid(
+                "note: a write-off says why (过期, 破损…)".into(),
+            ));
+        }
         String::new()
     } else {
         crate::text::note(&request.note, MAX_NOTE_CHARS)
@@ -542,4 +766,21 @@ pub async fn change_stock(
         .ok_or(ShopError::NoSuchGoods(goods_id))?;
     tx.commit().await?;
     Ok(goods)
+}
+
+/// A goods item's stock changes by staff, newest first (`GET /admin/goods/{id}/movements`),
+/// for the admins of its shop's region.
+///
+/// Errors: [`ShopError::NoSuchGoods`], [`ShopError::OutsideRegion`].
+pub async fn movements(
+    db: &Db,
+    grants: &[RoleGrant],
+    goods_id: i64,
+    after_id: Option<i64>,
+    limit: u32,
+) -> Result<Page<StockMovement>, ShopError> {
+    managed_goods(db, grants, goods_id).await?;
+    let rows =
+        storage::movements(db, goods_id, after_id.unwrap_or(i64::MAX), limit + 1).await?;
+    Ok(Page::from_overfetch(rows, limit as usize, |m| m.id))
 }

@@ -53,6 +53,8 @@ pub enum RedemptionError {
     NoSuchShop(i64),
     #[error("shop_id: shop {0} does not serve your village")]
     NotServed(i64),
+    #[error("shop_id: {0} is closed")]
+    ShopClosed(String),
     #[error("items: goods {0} are not sold at this shop")]
     NoSuchGoods(i64),
     #[error("items: {0} is no longer on offer")]
@@ -90,6 +92,7 @@ impl DomainError for RedemptionError {
             | RedemptionError::NotKeeper => ErrorCode::Forbidden,
             RedemptionError::NoSuchShop(_) | RedemptionError::NotFound => ErrorCode::NotFound,
             RedemptionError::Unavailable(_) => ErrorCode::GoodsUnavailable,
+            RedemptionError::ShopClosed(_) => ErrorCode::ShopClosed,
             RedemptionError::OutOfStock { .. } => ErrorCode::OutOfStock,
             RedemptionError::LimitReached { .. } => ErrorCode::LimitReached,
             RedemptionError::InsufficientPoints { .. } => ErrorCode::InsufficientPoints,
@@ -135,6 +138,7 @@ enum Viewer {
 /// Errors: [`RedemptionError::Invalid`] (no lines, more than [`MAX_LINES`], a goods twice, a
 /// quantity outside 1–[`MAX_QTY`]), [`RedemptionError::NotVillager`],
 /// [`RedemptionError::NoSuchShop`], [`RedemptionError::NotServed`],
+/// [`RedemptionError::ShopClosed`],
 /// [`RedemptionError::NoSuchGoods`], [`RedemptionError::Unavailable`],
 /// [`RedemptionError::LimitReached`], [`RedemptionError::OutOfStock`],
 /// [`RedemptionError::InsufficientPoints`]. The caller rolls `tx` back on any error.
@@ -175,6 +179,9 @@ pub async fn reserve(
         .ok_or(RedemptionError::NoSuchShop(request.shop_id))?;
     if !super::serves(&shop, &village) {
         return Err(RedemptionError::NotServed(shop.id));
+    }
+    if shop.closed_at.is_some() {
+        return Err(RedemptionError::ShopClosed(shop.name));
     }
     let villager =
         ledger::account(tx, AccountKind::Villager, village.as_str(), Some(person_id)).await?;

@@ -4,9 +4,11 @@
 //! `GET /redemptions/mine`, `POST /redemptions/{id}/cancel`, `POST /shop/scan`,
 //! `POST /shop/redemptions/{id}/fulfil`; the counter's `GET /me/member-code`,
 //! `GET /shop/kept`, `POST /shop/identify`; the reports `GET /shop/{id}/today` and
-//! `GET /shop/settlements`.
+//! `GET /shop/settlements`; the admin's `GET /admin/shops`, `GET /admin/shops/{id}`,
+//! `PUT /admin/shops/{id}`, `DELETE /admin/shops/{id}/keepers/{user_id}`,
+//! `GET /admin/low-stock` and `GET /admin/goods/{id}/movements`.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use jifen_shared::Page;
 use jifen_shared::recycling::{DaySummary, IdentifiedVillager, IdentifyRequest, MemberCode};
 use jifen_shared::regions::{RegionCode, RegionLevel};
@@ -14,7 +16,8 @@ use jifen_shared::shop::{
     Created, Goods, GoodsUpdate, Keepers, NewGoods, NewKeeper, NewRedemption, NewShop, Redemption,
     ScanRequest, Settlements, Shop, StockChange,
 };
-use jifen_shared::shop::{SettlementsQuery, ShopsQuery};
+use jifen_shared::shop::{AdminShopsQuery, SettlementsQuery, ShopsQuery};
+use jifen_shared::shop::{LowStockGoods, ShopDetail, ShopSummary, ShopUpdate, StockMovement};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::reports::{self};
@@ -43,7 +46,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(kept)
         .service(identify)
         .service(today)
-        .service(settlements);
+        .service(settlements)
+        .service(admin_shops)
+        .service(shop_detail)
+        .service(update_shop)
+        .service(remove_keeper)
+        .service(low_stock)
+        .service(movements);
 }
 
 /// The shops serving a village: its own and its township's, by id. Public.
@@ -380,4 +389,97 @@ async fn settlements(caller: Caller, query: web::Query<SettlementsQuery>, state:
             format!("attachment; filename=\"settlement-{}.{format}\"", s.month),
         ))
         .body(bytes))
+}
+
+/// The shops of a village, township or county the caller administers and of the regions
+/// inside it, closed ones too, with their goods, low-stock and keeper counts; by region and id.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(AdminShopsQuery), responses(
+    (status = 200, body = Vec<ShopSummary>),
+    (status = 400, description = "`invalid_input`: region_code", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of the region", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/admin/shops")]
+async fn admin_shops(caller: Caller, query: web::Query<AdminShopsQuery>, state: State) -> Reply {
+    let list = super::admin_shops(&state.db, &caller.roles, &query.region_code).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// A shop for its admins: all its goods (off the shelf too) with stock, photo and threshold,
+/// and its keepers by name.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = ShopDetail),
+    (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/admin/shops/{id}")]
+async fn shop_detail(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
+    let detail = super::shop_detail(&state.db, &caller.roles, *id).await?;
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+/// Renames a shop, closes it (停业: not listed to villagers, no new reservations; those
+/// already made are still handed over or cancelled) or opens it again. Audited.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ShopUpdate, responses(
+    (status = 200, body = ShopSummary),
+    (status = 400, description = "`invalid_input`: name", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_exists`: another shop of the region has the name", body = jifen_shared::ApiErrorBody),
+))]
+#[put("/admin/shops/{id}")]
+async fn update_shop(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<ShopUpdate>,
+    state: State,
+) -> Reply {
+    let shop = super::update_shop(&state.db, caller.id, &caller.roles, *id, &body).await?;
+    Ok(HttpResponse::Ok().json(shop))
+}
+
+/// Removes a keeper of a shop (and their keeper role over the shop's region when they keep no
+/// other shop there). Audited; removing someone who is not a keeper changes nothing.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path), ("user_id" = i64, Path)), responses(
+    (status = 200, body = Keepers),
+    (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
+))]
+#[delete("/admin/shops/{id}/keepers/{user_id}")]
+async fn remove_keeper(caller: Caller, path: web::Path<(i64, i64)>, state: State) -> Reply {
+    let (id, user_id) = *path;
+    let keepers = super::remove_keeper(&state.db, caller.id, &caller.roles, id, user_id).await?;
+    Ok(HttpResponse::Ok().json(keepers))
+}
+
+/// The goods on the shelf of the region's open shops at or below their low-stock threshold,
+/// the emptiest first (at most 500).
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(AdminShopsQuery), responses(
+    (status = 200, body = Vec<LowStockGoods>),
+    (status = 400, description = "`invalid_input`: region_code", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of the region", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/admin/low-stock")]
+async fn low_stock(caller: Caller, query: web::Query<AdminShopsQuery>, state: State) -> Reply {
+    let list = super::low_stock(&state.db, &caller.roles, &query.region_code).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// A goods item's stock changes by staff (initial stock, restocks, corrections, write-offs):
+/// who, when, how many, why and the stock after; newest first.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path), PageQuery), responses(
+    (status = 200, body = Page<StockMovement>),
+    (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such goods", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/admin/goods/{id}/movements")]
+async fn movements(
+    caller: Caller,
+    id: web::Path<i64>,
+    page: web::Query<PageQuery>,
+    state: State,
+) -> Reply {
+    let (limit, cursor) = page.parse()?;
+    let page = super::movements(&state.db, &caller.roles, *id, cursor, limit).await?;
+    Ok(HttpResponse::Ok().json(page))
 }

@@ -2,7 +2,10 @@
 //! `redemption_items` tables (owned by this module; `member_codes` is the counter's,
 //! [`super::counter::storage`]). Times are UTC milliseconds.
 
-use jifen_shared::shop::{Goods, GoodsCount, RedemptionItem, RedemptionStatus, Shop};
+use jifen_shared::shop::{
+    Goods, GoodsCount, Keeper, LowStockGoods, RedemptionItem, RedemptionStatus, Shop,
+    ShopSummary, StockMovement,
+};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -18,6 +21,8 @@ pub struct ShopRow {
     pub region_code: String,
     /// Its ledger account (kind `shop`).
     pub account_id: i64,
+    /// When it was closed (UTC ms); `None`: open.
+    pub closed_at: Option<i64>,
 }
 
 fn shop_row(r: &AnyRow) -> Result<ShopRow, sqlx::Error> {
@@ -26,6 +31,7 @@ fn shop_row(r: &AnyRow) -> Result<ShopRow, sqlx::Error> {
         name: r.try_get("name")?,
         region_code: r.try_get("region_code")?,
         account_id: r.try_get("account_id")?,
+        closed_at: r.try_get("closed_at")?,
     })
 }
 
@@ -58,7 +64,7 @@ pub async fn shop<'e>(
     exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     id: i64,
 ) -> Result<Option<ShopRow>, sqlx::Error> {
-    sqlx::query("SELECT id, name, region_code, account_id FROM shops WHERE id = $1")
+    sqlx::query("SELECT id, name, region_code, account_id, closed_at FROM shops WHERE id = $1")
         .bind(id)
         .fetch_optional(exec)
         .await?
@@ -67,11 +73,11 @@ pub async fn shop<'e>(
         .transpose()
 }
 
-/// The shops of the regions `codes` (a village and its township), by id.
+/// The open shops of the regions `codes` (a village and its township), by id.
 pub async fn shops_in(db: &Db, village: &str, township: &str) -> Result<Vec<Shop>, sqlx::Error> {
     sqlx::query(
-        "SELECT id, name, region_code FROM shops WHERE region_code = $1 OR region_code = $2 \
-         ORDER BY id",
+        "SELECT id, name, region_code FROM shops \
+         WHERE (region_code = $1 OR region_code = $2) AND closed_at IS NULL ORDER BY id",
     )
     .bind(village)
     .bind(township)
@@ -130,7 +136,7 @@ pub async fn is_keeper(tx: &mut Tx, shop_id: i64, person_id: i64) -> Result<bool
 }
 
 const GOODS_COLUMNS: &str = "id, shop_id, name, points_price, market_price_fen, stock, \
-     per_person_limit, photo_id, active";
+     per_person_limit, photo_id, active, low_stock_threshold";
 
 fn goods(r: &AnyRow) -> Result<Goods, sqlx::Error> {
     Ok(Goods {
@@ -143,6 +149,7 @@ fn goods(r: &AnyRow) -> Result<Goods, sqlx::Error> {
         per_person_limit: r.try_get("per_person_limit")?,
         photo_id: r.try_get("photo_id")?,
         active: r.try_get::<i64, _>("active")? == 1,
+        low_stock_threshold: r.try_get("low_stock_threshold")?,
     })
 }
 
@@ -150,8 +157,8 @@ fn goods(r: &AnyRow) -> Result<Goods, sqlx::Error> {
 pub async fn insert_goods(tx: &mut Tx, g: &Goods, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO shop_goods (shop_id, name, points_price, market_price_fen, stock, \
-         per_person_limit, photo_id, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
+         per_person_limit, photo_id, active, created_at, updated_at, low_stock_threshold) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9) RETURNING id",
     )
     .bind(g.shop_id)
     .bind(&g.name)
@@ -161,6 +168,7 @@ pub async fn insert_goods(tx: &mut Tx, g: &Goods, now: i64) -> Result<i64, sqlx:
     .bind(g.per_person_limit)
     .bind(g.photo_id)
     .bind(now)
+    .bind(g.low_stock_threshold)
     .fetch_one(&mut **tx)
     .await
 }
@@ -181,12 +189,19 @@ pub async fn goods_by_id<'e>(
     .transpose()
 }
 
-/// The active goods of a shop, by id.
-pub async fn active_goods(db: &Db, shop_id: i64) -> Result<Vec<Goods>, sqlx::Error> {
+/// The goods of a shop: with `on_shelf_only` the active ones by id, else all of them, the
+/// active ones first, then by id.
+pub async fn goods_in(
+    db: &Db,
+    shop_id: i64,
+    on_shelf_only: bool,
+) -> Result<Vec<Goods>, sqlx::Error> {
     sqlx::query(&format!(
-        "SELECT {GOODS_COLUMNS} FROM shop_goods WHERE shop_id = $1 AND active = 1 ORDER BY id"
+        "SELECT {GOODS_COLUMNS} FROM shop_goods WHERE shop_id = $1 AND ($2 = 0 OR active = 1) \
+         ORDER BY active DESC, id"
     ))
     .bind(shop_id)
+    .bind(i64::from(on_shelf_only))
     .fetch_all(db.reader())
     .await?
     .iter()
@@ -194,11 +209,12 @@ pub async fn active_goods(db: &Db, shop_id: i64) -> Result<Vec<Goods>, sqlx::Err
     .collect()
 }
 
-/// Sets the price and terms of goods.
+/// Sets the name, photo, price and terms of goods.
 pub async fn update_goods(tx: &mut Tx, g: &Goods, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE shop_goods SET points_price = $2, market_price_fen = $3, per_person_limit = $4, \
-         active = $5, updated_at = $6 WHERE id = $1",
+         active = $5, updated_at = $6, name = $7, photo_id = $8, low_stock_threshold = $9 \
+         WHERE id = $1",
     )
     .bind(g.id)
     .bind(g.points_price)
@@ -206,6 +222,9 @@ pub async fn update_goods(tx: &mut Tx, g: &Goods, now: i64) -> Result<(), sqlx::
     .bind(g.per_person_limit)
     .bind(i64::from(g.active))
     .bind(now)
+    .bind(&g.name)
+    .bind(g.photo_id)
+    .bind(g.low_stock_threshold)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -572,7 +591,7 @@ pub async fn settle_status(
 
 /// Every shop, by id.
 pub async fn all_shops(db: &Db) -> Result<Vec<ShopRow>, sqlx::Error> {
-    sqlx::query("SELECT id, name, region_code, account_id FROM shops ORDER BY id")
+    sqlx::query("SELECT id, name, region_code, account_id, closed_at FROM shops ORDER BY id")
         .fetch_all(db.reader())
         .await?
         .iter()
@@ -636,6 +655,172 @@ pub async fn fulfilled_goods(
             qty: r.try_get("qty")?,
             points: r.try_get("points")?,
             market_value_fen: r.try_get("value")?,
+        })
+    })
+    .collect()
+}
+
+/// Renames a shop and closes (`closed_at`) or opens it (`None`); `false` when another shop of
+/// its region has the name.
+pub async fn update_shop(
+    tx: &mut Tx,
+    id: i64,
+    name: &str,
+    closed_at: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE shops SET name = $2, closed_at = $3 WHERE id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM shops o WHERE o.region_code = shops.region_code AND o.name = $2 \
+          AND o.id <> $1)",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(closed_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The condition "goods on the shelf at or below their threshold", on `shop_goods g`.
+const LOW: &str = "g.active = 1 AND g.low_stock_threshold IS NOT NULL \
+     AND g.stock <= g.low_stock_threshold";
+
+/// The shops whose region code starts with `prefix` (a village, township or county code), or
+/// the one shop `id`, as their admins see them, by region and id.
+pub async fn summaries<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    prefix: &str,
+    id: Option<i64>,
+) -> Result<Vec<ShopSummary>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT s.id, s.name, s.region_code, r.name AS region_name, s.closed_at, \
+           (SELECT CAST(COUNT(*) AS BIGINT) FROM shop_goods g WHERE g.shop_id = s.id) AS goods, \
+           (SELECT CAST(COUNT(*) AS BIGINT) FROM shop_goods g WHERE g.shop_id = s.id AND {LOW}) AS low, \
+           (SELECT CAST(COUNT(*) AS BIGINT) FROM shop_keepers k WHERE k.shop_id = s.id) AS keepers \
+         FROM shops s JOIN regions r ON r.code = s.region_code \
+         WHERE s.region_code LIKE $1 AND ($2 = 0 OR s.id = $2) ORDER BY s.region_code, s.id"
+    ))
+    .bind(format!("{prefix}%"))
+    .bind(id.unwrap_or(0))
+    .fetch_all(exec)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ShopSummary {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            region_code: r.try_get("region_code")?,
+            region_name: r.try_get("region_name")?,
+            closed: r.try_get::<Option<i64>, _>("closed_at")?.is_some(),
+            goods: r.try_get("goods")?,
+            low_stock: r.try_get("low")?,
+            keepers: r.try_get("keepers")?,
+        })
+    })
+    .collect()
+}
+
+/// The most lines of the low-stock list.
+pub const LOW_STOCK_LINES: i64 = 500;
+
+/// Goods on the shelf of open shops whose region code starts with `prefix`, at or below their
+/// threshold: the emptiest first (stock, then id), at most [`LOW_STOCK_LINES`].
+pub async fn low_stock(db: &Db, prefix: &str) -> Result<Vec<LowStockGoods>, sqlx::Error> {
+    let columns = GOODS_COLUMNS
+        .split(", ")
+        .map(|c| format!("g.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sqlx::query(&format!(
+        "SELECT {columns}, s.name AS shop_name FROM shop_goods g JOIN shops s ON s.id = g.shop_id \
+         WHERE s.region_code LIKE $1 AND s.closed_at IS NULL AND {LOW} \
+         ORDER BY g.stock, g.id LIMIT {LOW_STOCK_LINES}"
+    ))
+    .bind(format!("{prefix}%"))
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(LowStockGoods {
+            shop_name: r.try_get("shop_name")?,
+            goods: goods(r)?,
+        })
+    })
+    .collect()
+}
+
+/// The keepers of a shop with their names, by id.
+pub async fn keepers<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    shop_id: i64,
+) -> Result<Vec<Keeper>, sqlx::Error> {
+    sqlx::query(
+        "SELECT p.id, p.name FROM shop_keepers k JOIN people p ON p.id = k.person_id \
+         WHERE k.shop_id = $1 ORDER BY p.id",
+    )
+    .bind(shop_id)
+    .fetch_all(exec)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Keeper {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+        })
+    })
+    .collect()
+}
+
+/// Takes `person_id` off the shop's keepers; `false` when they were not one.
+pub async fn delete_keeper(tx: &mut Tx, shop_id: i64, person_id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM shop_keepers WHERE shop_id = $1 AND person_id = $2")
+        .bind(shop_id)
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How many shops of `region_code` `person_id` keeps.
+pub async fn kept_in(tx: &mut Tx, person_id: i64, region_code: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM shop_keepers k JOIN shops s ON s.id = k.shop_id \
+         WHERE k.person_id = $1 AND s.region_code = $2",
+    )
+    .bind(person_id)
+    .bind(region_code)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// A goods item's stock movements older than `before_id`, newest first, at most `limit`.
+pub async fn movements(
+    db: &Db,
+    goods_id: i64,
+    before_id: i64,
+    limit: u32,
+) -> Result<Vec<StockMovement>, sqlx::Error> {
+    sqlx::query(
+        "SELECT m.id, m.delta, m.reason, m.note, m.stock_after, m.actor_id, p.name AS actor_name, \
+           m.created_at FROM stock_movements m LEFT JOIN people p ON p.id = m.actor_id \
+         WHERE m.goods_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3",
+    )
+    .bind(goods_id)
+    .bind(before_id)
+    .bind(i64::from(limit))
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(StockMovement {
+            id: r.try_get("id")?,
+            delta: r.try_get("delta")?,
+            reason: r.try_get("reason")?,
+            note: r.try_get("note")?,
+            stock_after: r.try_get("stock_after")?,
+            actor_id: r.try_get("actor_id")?,
+            actor_name: r.try_get("actor_name")?,
+            created_at: crate::storage::rfc3339(r.try_get("created_at")?),
         })
     })
     .collect()

@@ -2,7 +2,8 @@
 //! tab, [`AdminHome`]), the villager register import
 //! (`/admin/import`) and the grids of a village with their people and grid workers
 //! (`/admin/grids`), people and their passwords (`/admin/people`, `/admin/people/:id`),
-//! service orders (`/admin/services`) and the region's overview (`/admin/overview`). They open
+//! service orders (`/admin/services`), the region's overview (`/admin/overview`) and the
+//! points shops (`/admin/shops`, `/admin/shops/:id`, `/admin/low-stock`). They open
 //! for a current role that manages people and grids (see [`crate::session`]); the server
 //! decides every request again against all of the person's roles.
 
@@ -13,6 +14,7 @@ pub mod overview;
 pub mod people;
 pub mod rules;
 pub mod services;
+pub mod shops;
 
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::regions::RegionCode;
