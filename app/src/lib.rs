@@ -77,6 +77,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/inbox") view=pages::inbox::InboxPage />
                 <Route path=path!("/admin/services") view=pages::admin::services::ServicesAdminPage />
                 <Route path=path!("/admin/overview") view=pages::admin::overview::OverviewPage />
+                <Route path=path!("/admin/recycling") view=pages::admin::catalogue::RecyclingAdminPage />
+                <Route path=path!("/admin/service-types") view=pages::admin::catalogue::ServiceTypesAdminPage />
             </Routes>
         </Router>
     }
