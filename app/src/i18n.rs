@@ -547,6 +547,7 @@ texts! {
     EntrySaved => "已保存", "Saved";
     EntryName => "名称", "Name";
     EntryNamePlaceholder => "例如：废纸", "e.g. Waste paper";
+    ServiceNamePlaceholder => "例如：代办跑腿", "e.g. Errands";
     EntryCode => "代码", "Code";
     EntryCodePlaceholder => "小写字母、数字、下划线，如 old_clothes", "Lower-case letters, digits, _: old_clothes";
     RatePerKg => "每公斤积分", "Points per kilogram";

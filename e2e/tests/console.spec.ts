@@ -20,6 +20,7 @@ async function passwordSignIn(page: Page, phone: string): Promise<void> {
 
 async function wide(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${artifacts}/${name}`, fullPage: true });
   await page.setViewportSize({ width: 360, height: 640 });
 }
@@ -52,6 +53,7 @@ test("a county admin changes a recycling rate and switches a service type off", 
   // And it stays after a reload.
   await page.reload();
   await expect(page.getByTestId("entry-glass")).toContainText("每公斤 2 积分");
+  await page.getByTestId("entry-glass").scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${artifacts}/console-03-recycling-changed.png` });
   await wide(page, "console-04-recycling-wide.png");
 
@@ -67,6 +69,7 @@ test("a county admin changes a recycling rate and switches a service type off", 
   await expect(counselling.getByText("已停用")).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("entry-counselling")).toContainText("已停用");
+  await page.getByTestId("entry-counselling").scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${artifacts}/console-06-service-type-off.png` });
   await wide(page, "console-07-service-types-wide.png");
 

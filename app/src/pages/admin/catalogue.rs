@@ -82,6 +82,13 @@ impl Catalogue {
         }
     }
 
+    fn name_placeholder(self) -> Text {
+        match self {
+            Catalogue::Recycling => Text::EntryNamePlaceholder,
+            Catalogue::ServiceTypes => Text::ServiceNamePlaceholder,
+        }
+    }
+
     fn add_title(self) -> Text {
         match self {
             Catalogue::Recycling => Text::AddCategory,
@@ -471,7 +478,7 @@ fn EntryFields(
         {code.map(|code| view! {
             <TextField label=Text::EntryCode value=code placeholder=Text::EntryCodePlaceholder name="code" kind=Kind::Code max=MAX_CODE_CHARS testid="entry-code" />
         })}
-        <TextField label=Text::EntryName value=name placeholder=Text::EntryNamePlaceholder name="name" max=catalogue.max_name() testid="entry-name" />
+        <TextField label=Text::EntryName value=name placeholder=catalogue.name_placeholder() name="name" max=catalogue.max_name() testid="entry-name" />
         <TextField label=catalogue.value_label() value=value placeholder=Text::ValuePlaceholder name="value" kind=Kind::Whole max=4 testid="entry-value" />
         <label class="check">
             <input type="checkbox" data-testid="entry-active" prop:checked=move || active.get()
