@@ -26,6 +26,9 @@ async function wide(page: Page, name: string): Promise<void> {
 }
 
 test("a county admin changes a recycling rate and switches a service type off", async ({ page }) => {
+  // Two screens, a person's page and three wide screenshots: more than the default 30 s on a
+  // busy machine.
+  test.setTimeout(90_000);
   await passwordSignIn(page, countyAdmin);
   await page.goto("/admin/recycling");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("回收品类");
@@ -41,11 +44,13 @@ test("a county admin changes a recycling rate and switches a service type off", 
   await glass.getByLabel("每公斤积分").fill("1001");
   await glass.getByRole("button", { name: "保存" }).tap();
   await expect(glass.getByText("请填写 1 到 1000 之间的整数")).toBeVisible();
+  await page.screenshot({ path: `${artifacts}/console-02-recycling-out-of-bounds.png` });
   await glass.getByLabel("每公斤积分").fill("2");
+  await expect(glass.getByText("请填写 1 到 1000 之间的整数")).toHaveCount(0);
   await glass.getByRole("button", { name: "保存" }).tap();
   // A new rate is asked once: it moves the points of every later drop-off.
   await expect(glass.getByText("「玻璃」从每公斤 1 积分改为 2 积分")).toBeVisible();
-  await page.screenshot({ path: `${artifacts}/console-02-recycling-confirm.png` });
+  await page.screenshot({ path: `${artifacts}/console-02b-recycling-confirm.png` });
   await glass.getByRole("button", { name: "确定修改" }).tap();
   await expect(glass).toContainText("每公斤 2 积分");
   await expect(glass).toContainText("本县设定");
@@ -94,6 +99,7 @@ test("a county admin changes a recycling rate and switches a service type off", 
 });
 
 test("a village admin grants a villager 志愿者 for the village and revokes it", async ({ page }) => {
+  test.setTimeout(90_000);
   await passwordSignIn(page, villageAdmin);
   // The catalogues are the county's: read-only here, with why.
   await page.goto("/admin/recycling");

@@ -27,7 +27,7 @@ use leptos::prelude::*;
 
 use super::AdminFrame;
 use crate::api::ApiFailure;
-use crate::components::{Confirm, Kind, TextField, load_trouble, mutate};
+use crate::components::{Confirm, Kind, TextField, Typed, load_trouble, mutate};
 use crate::i18n::{
     Locale, Text, name_too_long, order_reward, per_kg, t, tr, use_locale, value_change_question,
     whole_between,
@@ -474,12 +474,22 @@ fn EntryFields(
 ) -> impl IntoView {
     let locale = use_locale();
     let clear = move || hint.set(None);
+    // What the check found wrong goes as soon as the box it is about changes.
+    let clearing = move |text: RwSignal<String>| {
+        Typed::new(
+            move || text.get(),
+            move |typed| {
+                text.set(typed);
+                clear();
+            },
+        )
+    };
     view! {
         {code.map(|code| view! {
-            <TextField label=Text::EntryCode value=code placeholder=Text::EntryCodePlaceholder name="code" kind=Kind::Code max=MAX_CODE_CHARS testid="entry-code" />
+            <TextField label=Text::EntryCode value=clearing(code) placeholder=Text::EntryCodePlaceholder name="code" kind=Kind::Code max=MAX_CODE_CHARS testid="entry-code" />
         })}
-        <TextField label=Text::EntryName value=name placeholder=catalogue.name_placeholder() name="name" max=catalogue.max_name() testid="entry-name" />
-        <TextField label=catalogue.value_label() value=value placeholder=Text::ValuePlaceholder name="value" kind=Kind::Whole max=4 testid="entry-value" />
+        <TextField label=Text::EntryName value=clearing(name) placeholder=catalogue.name_placeholder() name="name" max=catalogue.max_name() testid="entry-name" />
+        <TextField label=catalogue.value_label() value=clearing(value) placeholder=Text::ValuePlaceholder name="value" kind=Kind::Whole max=4 testid="entry-value" />
         <label class="check">
             <input type="checkbox" data-testid="entry-active" prop:checked=move || active.get()
                 on:change=move |ev| {
