@@ -64,7 +64,7 @@ impl Catalogue {
     fn title(self) -> Text {
         match self {
             Catalogue::Recycling => Text::RecyclingCategories,
-            Catalogue::ServiceTypes => Text::ServiceTypes,
+            Catalogue::ServiceTypes => Text::ServiceTypesAdmin,
         }
     }
 
@@ -268,13 +268,13 @@ fn refused(failure: &ApiFailure) -> (Text, Option<String>) {
 /// `/admin/recycling`.
 #[component]
 pub fn RecyclingAdminPage() -> impl IntoView {
-    view! { <AdminFrame screen=|grant| view! { <CatalogueScreen catalogue=Catalogue::Recycling grant /> } /> }
+    view! { <AdminFrame screen=|grant| view! { <CatalogueScreen catalogue=Catalogue::Recycling grant /> } back=(super::PATH, Text::Manage) /> }
 }
 
 /// `/admin/service-types`.
 #[component]
 pub fn ServiceTypesAdminPage() -> impl IntoView {
-    view! { <AdminFrame screen=|grant| view! { <CatalogueScreen catalogue=Catalogue::ServiceTypes grant /> } /> }
+    view! { <AdminFrame screen=|grant| view! { <CatalogueScreen catalogue=Catalogue::ServiceTypes grant /> } back=(super::PATH, Text::Manage) /> }
 }
 
 /// The catalogue of the current role's county: editable for its county admin.
@@ -489,7 +489,7 @@ fn EntryFields(
             <TextField label=Text::EntryCode value=clearing(code) placeholder=Text::EntryCodePlaceholder name="code" kind=Kind::Code max=MAX_CODE_CHARS testid="entry-code" />
         })}
         <TextField label=Text::EntryName value=clearing(name) placeholder=catalogue.name_placeholder() name="name" max=catalogue.max_name() testid="entry-name" />
-        <TextField label=catalogue.value_label() value=clearing(value) placeholder=Text::ValuePlaceholder name="value" kind=Kind::Whole max=4 testid="entry-value" />
+        <TextField label=catalogue.value_label() value=clearing(value) placeholder=Text::ValuePlaceholder name="value" kind=Kind::Integer max=4 testid="entry-value" />
         <label class="check">
             <input type="checkbox" data-testid="entry-active" prop:checked=move || active.get()
                 on:change=move |ev| {
