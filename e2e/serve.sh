@@ -42,5 +42,9 @@ staff --phone 13700137007 --role village_admin --region 410783101202 --name 冯�
 staff --phone 13700137008 --role village_admin --region 410783101230 --name 留村主任
 # The shop administration journey: the village admin of 上官村 runs its points shop from 管理.
 staff --phone 13700137010 --role village_admin --region 410783101211 --name 上官管理员
+# The console journey (console.spec.ts): the county admin edits the recycling categories and
+# service types; a village admin of 留村 grants and revokes 王五's volunteer role.
+staff --phone 13700137020 --role county_admin --region 410783 --name 县管理员二
+staff --phone 13700137021 --role village_admin --region 410783101230 --name 留村村干部
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

@@ -666,6 +666,53 @@ texts! {
     WriteOffBeyondStock => "报损数量不能超过库存", "You cannot write off more than is in stock";
     NameTaken => "这里已经有同名的超市", "There is already a shop of that name here";
     ShopsOf => "积分超市管理", "Points shops";
+    // 回收品类 and 服务事项 (the county's catalogues) and a person's roles.
+    RecyclingCategoriesHint => "村民交来分类好的可回收物，按每公斤积分计分；每笔按重量向下取整。", "Villagers bring sorted recyclables and earn points per kilogram, rounded down per line.";
+    ServiceTypesHint => "村民可以下单的服务，以及志愿者完成后（中评及以上）可得的积分。", "The services villagers may order, and the points a volunteer earns when one is rated neutral or better.";
+    CatalogueReadOnly => "全县统一标准，只有县管理员可以修改；您可以查看。", "One standard for the whole county: only a county admin may change it. You may look.";
+    NoCatalogueEntries => "还没有任何条目", "Nothing here yet";
+    EntryOff => "已停用", "Off";
+    EntryOfCounty => "本县设定", "Set by the county";
+    EntryShipped => "默认", "Default";
+    EntryEdit => "修改", "Edit";
+    EntrySave => "保存", "Save";
+    EntrySaved => "已保存", "Saved";
+    EntryName => "名称", "Name";
+    EntryNamePlaceholder => "例如：废纸", "e.g. Waste paper";
+    ServiceNamePlaceholder => "例如：代办跑腿", "e.g. Errands";
+    EntryCode => "代码", "Code";
+    EntryCodePlaceholder => "小写字母、数字、下划线，如 old_clothes", "Lower-case letters, digits, _: old_clothes";
+    RatePerKg => "每公斤积分", "Points per kilogram";
+    RewardPoints => "志愿者所得积分", "Volunteer's points";
+    ValuePlaceholder => "整数", "A whole number";
+    EntryActive => "启用（停用后不能再选）", "On (when off, it cannot be chosen)";
+    EntryNameEmpty => "请填写名称", "Please enter a name";
+    EntryCodeInvalid => "代码只能用 1–40 个小写字母、数字或下划线", "The code takes 1–40 lower-case letters, digits or _";
+    EntryCodeTaken => "这个代码已在用：请在上面的列表里修改它", "This code is in use: change it in the list above";
+    ChangeRateYes => "确定修改", "Yes, change it";
+    AddCategory => "新增回收品类", "Add a recycling category";
+    AddServiceType => "新增服务事项", "Add a service type";
+    EntryAdd => "添加", "Add";
+    EntryAdding => "正在添加…", "Adding…";
+    CatalogueRejected => "没有保存：内容不符合要求", "Not saved: something is not accepted";
+    CatalogueForbidden => "没有保存：只有本县的县管理员可以修改", "Not saved: only a county admin of this county may change it";
+    RoleGrantTitle => "授予角色", "Grant a role";
+    RoleGrantHint => "选择角色和地点；只列出您可以授予的角色和您辖区内的地点。", "Pick a role and a place: only the roles you may grant and places in your area are offered.";
+    RolePick => "角色", "Role";
+    PlacePick => "地点", "Place";
+    PlacePickOne => "请选择", "Choose";
+    ShopPick => "积分超市", "Supermarket";
+    NoShopHere => "这里还没有积分超市：请先开设超市再任命管理员", "No supermarket serves this place yet: open one before appointing a keeper";
+    PlaceWhole => "（整个）", "(all of it)";
+    RoleGrantYes => "确定授予", "Yes, grant it";
+    RoleGranting => "正在授予…", "Granting…";
+    RoleRevoke => "撤销", "Revoke";
+    RoleRevokeYes => "确定撤销", "Yes, revoke it";
+    RoleRevoking => "正在撤销…", "Revoking…";
+    RoleGrantForbidden => "不能授予：您无权在这个地点授予这个角色，或此人不在您的辖区", "Not granted: you may not grant this role there, or this person is outside your area";
+    RoleGrantInvalid => "不能授予：这个角色不能设在这一级地点", "Not granted: this role is not held over a place of that level";
+    RevokeForbidden => "不能撤销：您无权撤销这个角色", "Not revoked: you may not revoke this role";
+    VillagerByRegistry => "村民身份由村民名册决定，不能在这里授予或撤销", "The villager role comes from the register: it is not granted or revoked here";
 }
 
 /// `text` in `locale`: a look-up in the table (`Locale::ZhCn` is column 0, `En` column 1).
@@ -1340,6 +1387,75 @@ pub fn movement_reason(locale: Locale, reason: &str) -> &'static str {
         (Locale::En, "restock") => "Restock",
         (Locale::En, "correction") => "Correction",
         (Locale::En, _) => "Write-off",
+    }
+}
+
+/// "废纸：每公斤 2 积分 → 3 积分。今后每次…": what changing a catalogue number does, asked
+/// once before saving (`per_kg`: a recycling rate, else a volunteer's reward).
+pub fn value_change_question(
+    locale: Locale,
+    name: &str,
+    per_kg: bool,
+    from: i64,
+    to: i64,
+) -> String {
+    match (locale, per_kg) {
+        (Locale::ZhCn, true) => format!(
+            "「{name}」从每公斤 {from} 积分改为 {to} 积分：全县今后每次回收都按新标准记分，已记的不变。确定修改吗？"
+        ),
+        (Locale::ZhCn, false) => format!(
+            "「{name}」的志愿者积分从 {from} 改为 {to}：全县今后下的单都按新标准，已下的单不变。确定修改吗？"
+        ),
+        (Locale::En, true) => format!(
+            "{name}: from {from} to {to} points a kilogram. Every drop-off in the county from now on earns the new rate; what was credited stays. Change it?"
+        ),
+        (Locale::En, false) => format!(
+            "{name}: the volunteer's points from {from} to {to}. Every order placed in the county from now on pays the new amount; earlier orders stay. Change it?"
+        ),
+    }
+}
+
+/// "请填写 1 到 1000 之间的整数": the number's bounds.
+pub fn whole_between(locale: Locale, max: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("请填写 1 到 {max} 之间的整数"),
+        Locale::En => format!("Enter a whole number from 1 to {max}"),
+    }
+}
+
+/// "名称最多 20 个字": a name's longest.
+pub fn name_too_long(locale: Locale, max: usize) -> String {
+    match locale {
+        Locale::ZhCn => format!("名称最多 {max} 个字"),
+        Locale::En => format!("A name has at most {max} characters"),
+    }
+}
+
+/// "确定授予 张三 志愿者（柳村）吗？"
+pub fn grant_question(
+    locale: Locale,
+    name: &str,
+    role: jifen_shared::auth::Role,
+    place: &str,
+) -> String {
+    let role = role_name(locale, role);
+    match locale {
+        Locale::ZhCn => format!("确定授予 {name} {role}（{place}）吗？"),
+        Locale::En => format!("Make {name} {role} of {place}?"),
+    }
+}
+
+/// "确定撤销 张三 的 志愿者（柳村）吗？"
+pub fn revoke_question(
+    locale: Locale,
+    name: &str,
+    role: jifen_shared::auth::Role,
+    place: &str,
+) -> String {
+    let role = role_name(locale, role);
+    match locale {
+        Locale::ZhCn => format!("确定撤销 {name} 的{role}（{place}）吗？"),
+        Locale::En => format!("Take {role} of {place} away from {name}?"),
     }
 }
 

@@ -84,6 +84,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/shops") view=pages::admin::shops::ShopsAdminPage />
                 <Route path=path!("/admin/shops/:id") view=pages::admin::shops::ShopAdminPage />
                 <Route path=path!("/admin/low-stock") view=pages::admin::shops::LowStockPage />
+                <Route path=path!("/admin/recycling") view=pages::admin::catalogue::RecyclingAdminPage />
+                <Route path=path!("/admin/service-types") view=pages::admin::catalogue::ServiceTypesAdminPage />
             </Routes>
         </Router>
     }

@@ -95,11 +95,7 @@ impl DomainError for EntryError {
 
 /// The county a region lies in (itself for a county); `None` above counties.
 pub fn county_of(region: &RegionCode) -> Option<RegionCode> {
-    let mut code = region.clone();
-    while code.level() != RegionLevel::County {
-        code = code.parent()?;
-    }
-    Some(code)
+    region.county()
 }
 
 /// The region a catalogue is read for: any county, township, village or grid code (the
@@ -127,11 +123,7 @@ async fn county(db: &Db, code: &str) -> Result<RegionCode, EntryError> {
 
 /// Checks a code (1–40 of `a-z0-9_`) and normalises a name of at most `max_chars`.
 fn check(code: &str, name: &str, max_chars: usize) -> Result<String, EntryError> {
-    let code_ok = (1..=40).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if !code_ok {
+    if !jifen_shared::catalogue::code_ok(code) {
         return Err(EntryError::Code);
     }
     crate::text::name(name, max_chars).map_err(EntryError::Name)

@@ -77,29 +77,6 @@ pub fn may(grants: &[RoleGrant], action: Action, region: &RegionCode) -> bool {
         .any(|g| action.roles().contains(&g.role) && region.is_within(&g.region_code))
 }
 
-/// The roles an admin role may grant (inside its region): a village admin appoints the
-/// village's grid workers, keepers and volunteers; a township admin also the village admins;
-/// a county admin anyone.
-fn grantable(admin: Role) -> &'static [Role] {
-    match admin {
-        Role::VillageAdmin => &[
-            Role::Villager,
-            Role::Volunteer,
-            Role::Keeper,
-            Role::GridWorker,
-        ],
-        Role::TownshipAdmin => &[
-            Role::Villager,
-            Role::Volunteer,
-            Role::Keeper,
-            Role::GridWorker,
-            Role::VillageAdmin,
-        ],
-        Role::CountyAdmin => &Role::ALL,
-        _ => &[],
-    }
-}
-
 /// How high a role stands for [`outranks`]: county, township, village admin, then the roles
 /// they appoint.
 fn rank(role: Role) -> u8 {
@@ -123,11 +100,10 @@ pub fn outranks(grants: &[RoleGrant], held: &[RoleGrant]) -> bool {
     })
 }
 
-/// Whether a caller holding `grants` may grant `role` over `region`.
+/// Whether a caller holding `grants` may grant `role` over `region`: one of them may
+/// ([`RoleGrant::may_grant`], after the table [`Role::grantable`]).
 pub fn may_grant(grants: &[RoleGrant], role: Role, region: &RegionCode) -> bool {
-    grants
-        .iter()
-        .any(|g| grantable(g.role).contains(&role) && region.is_within(&g.region_code))
+    grants.iter().any(|g| g.may_grant(role, region))
 }
 
 /// The regions the caller administers (village, township or county admin), in grant order.

@@ -55,6 +55,32 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// The roles this role, as an admin, may grant inside its region (the policy's table, one
+    /// source for the server's `policy::may_grant` and the PWA's role picker): a village admin
+    /// appoints the village's grid workers, keepers and volunteers; a township admin also the
+    /// village admins; a county admin anyone; the other roles nobody. The villager role is
+    /// listed but given only by the registry (the villager import), so a grant of it is refused
+    /// whoever asks.
+    pub fn grantable(self) -> &'static [Role] {
+        match self {
+            Role::VillageAdmin => &[
+                Role::Villager,
+                Role::Volunteer,
+                Role::Keeper,
+                Role::GridWorker,
+            ],
+            Role::TownshipAdmin => &[
+                Role::Villager,
+                Role::Volunteer,
+                Role::Keeper,
+                Role::GridWorker,
+                Role::VillageAdmin,
+            ],
+            Role::CountyAdmin => &Role::ALL,
+            Role::Villager | Role::Volunteer | Role::Keeper | Role::GridWorker => &[],
+        }
+    }
+
     /// The region levels this role may be granted over.
     pub fn levels(self) -> &'static [RegionLevel] {
         match self {
@@ -79,6 +105,14 @@ impl std::fmt::Display for Role {
 pub struct RoleGrant {
     pub role: Role,
     pub region_code: RegionCode,
+}
+
+impl RoleGrant {
+    /// Whether this grant lets its holder grant (or revoke) `role` over `region`: `role` is
+    /// [`Role::grantable`] by this grant's role and `region` lies inside this grant's region.
+    pub fn may_grant(&self, role: Role, region: &RegionCode) -> bool {
+        self.role.grantable().contains(&role) && region.is_within(&self.region_code)
+    }
 }
 
 /// Body of `POST /auth/password` (staff accounts).

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod catalogue;
 pub mod error;
 pub mod imports;
 pub mod media;

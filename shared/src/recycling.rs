@@ -4,6 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The highest rate a county sets, in points per kilogram (the lowest is 1).
+pub const MAX_RATE: i64 = 1000;
+/// The longest category name, in characters.
+pub const MAX_NAME_CHARS: usize = 20;
+
 /// A recycling category (回收品类) of `GET /recycling/categories`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -29,11 +34,11 @@ pub struct RecyclingCategory {
 pub struct CategoryUpdate {
     /// The county's 6-digit code.
     pub county_code: String,
-    /// 1–40 of `a-z0-9_`.
+    /// 1–40 of `a-z0-9_` ([`crate::catalogue::code_ok`]).
     pub code: String,
-    /// 1–20 characters.
+    /// 1–[`MAX_NAME_CHARS`] characters.
     pub name: String,
-    /// 1–1,000 points per kilogram.
+    /// 1–[`MAX_RATE`] points per kilogram.
     pub points_per_kg: i64,
     pub active: bool,
 }

@@ -146,6 +146,13 @@ impl RegionCode {
         Some(RegionCode(self.0[..len].to_owned()))
     }
 
+    /// The county this region lies in (itself for a county; `None` above counties): whose
+    /// catalogues (recycling categories, service types) apply here.
+    pub fn county(&self) -> Option<RegionCode> {
+        let len = RegionLevel::County.nbs_digits()?;
+        (self.level() >= RegionLevel::County).then(|| RegionCode(self.0[..len].to_owned()))
+    }
+
     /// True when `self` is `ancestor` or lies below it in the tree.
     pub fn is_within(&self, ancestor: &RegionCode) -> bool {
         self.0.starts_with(&ancestor.0)
@@ -216,6 +223,17 @@ pub struct CreatedGrid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_county_is_found_above_any_region_inside_one() {
+        let county = RegionCode::parse("410783").unwrap();
+        for code in ["410783", "410783101", "410783101230", "410783101230-001"] {
+            let region = RegionCode::parse(code).unwrap();
+            assert_eq!(region.county(), Some(county.clone()), "{code}");
+        }
+        assert_eq!(RegionCode::parse("4107").unwrap().county(), None);
+        assert_eq!(RegionCode::parse("41").unwrap().county(), None);
+    }
 
     #[test]
     fn accepts_nbs_lengths_and_grids() {

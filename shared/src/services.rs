@@ -3,6 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The highest reward a county sets for a service type, in points (the lowest is 1).
+pub const MAX_REWARD: i64 = 1000;
+/// The longest service type name, in characters.
+pub const MAX_TYPE_NAME_CHARS: usize = 20;
+
 /// A service type (服务事项) of `GET /services/types`, with the points a volunteer earns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -26,11 +31,11 @@ pub struct ServiceType {
 #[serde(deny_unknown_fields)]
 pub struct ServiceTypeUpdate {
     pub county_code: String,
-    /// 1–40 of `a-z0-9_`.
+    /// 1–40 of `a-z0-9_` ([`crate::catalogue::code_ok`]).
     pub code: String,
-    /// 1–20 characters.
+    /// 1–[`MAX_TYPE_NAME_CHARS`] characters.
     pub name: String,
-    /// 1–1,000 points.
+    /// 1–[`MAX_REWARD`] points.
     pub reward_points: i64,
     pub active: bool,
 }

@@ -155,8 +155,18 @@ pub fn Confirm(
 ) -> impl IntoView {
     let locale = use_locale();
     let size = if small { " small" } else { "" };
+    // The question appears where the tap was, often at the foot of the screen: its buttons
+    // are brought into view (no scrolling when they already are).
+    let shown = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(div) = shown.get() {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            div.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
     view! {
-        <div class="confirm" role="group">
+        <div class="confirm" role="group" node_ref=shown>
             <p class="confirm-text">{children()}</p>
             <button
                 class=format!("primary{size}")

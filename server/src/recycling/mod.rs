@@ -43,10 +43,9 @@ use crate::storage::{Db, Tx, rfc3339};
 pub const MAX_LINES: usize = 10;
 /// The heaviest line, in grams (one tonne).
 pub const MAX_GRAMS: i64 = 1_000_000;
-/// The highest rate, in points per kilogram.
-pub const MAX_RATE: i64 = 1000;
-/// The longest category name, in characters.
-pub const MAX_NAME_CHARS: usize = 20;
+/// The highest rate (points per kilogram) and the longest category name (characters): the
+/// wire's bounds, which the PWA's form checks too.
+pub use jifen_shared::recycling::{MAX_NAME_CHARS, MAX_RATE};
 
 /// Why a category could not be set or a drop-off recorded.
 #[derive(Debug, thiserror::Error)]

@@ -24,10 +24,9 @@ use crate::catalogue::{self, Entry, EntryError, EntryUpdate};
 use crate::ledger::LedgerError;
 use crate::storage::Db;
 
-/// The longest service type name, in characters.
-pub const MAX_TYPE_NAME_CHARS: usize = 20;
-/// The highest reward, in points.
-pub const MAX_REWARD: i64 = 1000;
+/// The longest service type name (characters) and the highest reward (points): the wire's
+/// bounds, which the PWA's form checks too.
+pub use jifen_shared::services::{MAX_REWARD, MAX_TYPE_NAME_CHARS};
 /// The longest description, completion note or follow-up, in characters.
 pub const MAX_TEXT_CHARS: usize = 1000;
 /// The longest address, in characters.

@@ -7,11 +7,13 @@
 //! for a current role that manages people and grids (see [`crate::session`]); the server
 //! decides every request again against all of the person's roles.
 
+pub mod catalogue;
 pub mod grid;
 pub mod grids;
 pub mod import;
 pub mod overview;
 pub mod people;
+pub mod roles;
 pub mod rules;
 pub mod services;
 pub mod shops;

@@ -246,7 +246,6 @@ fn line(label: Text, value: impl IntoView + 'static) -> impl IntoView {
 /// Name, number, village, grid, 户号, tags and roles with their places; the reset for staff.
 #[component]
 fn PersonDetails(person: PersonListing) -> impl IntoView {
-    let locale = use_locale();
     let codes: Vec<RegionCode> = places_of(&person).collect();
     let names = LocalResource::new(move || place_names(codes.clone()));
     let place = move |code: Option<String>| {
@@ -264,7 +263,6 @@ fn PersonDetails(person: PersonListing) -> impl IntoView {
     let grid = place(person.grid_code.clone());
     let staff = is_staff(&person);
     let id = person.id;
-    let roles = person.roles.clone();
     let tags = person.tags.clone();
     view! {
         <section class="card me person-card" data-testid="person">
@@ -279,28 +277,7 @@ fn PersonDetails(person: PersonListing) -> impl IntoView {
                 </span>
             }))}
         </section>
-        <h2 class="section-title">{tr(Text::PersonRoles)}</h2>
-        {if roles.is_empty() {
-            view! { <p class="empty">{tr(Text::NoRoles)}</p> }.into_any()
-        } else {
-            view! {
-                <ul class="list">
-                    {roles.into_iter().map(|g| {
-                        let role = g.role;
-                        let code = g.region_code;
-                        view! {
-                            <li class="row">
-                                <span class="row-name">{move || role_name(locale.get(), role)}</span>
-                                <span class="role-place">
-                                    {move || names.get().and_then(|n| name_of(&n, &code)).unwrap_or_else(|| code.to_string())}
-                                </span>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            }
-                .into_any()
-        }}
+        <super::roles::RolesSection person=person.clone() />
         {staff.then(|| view! { <PasswordReset id /> })}
     }
 }
