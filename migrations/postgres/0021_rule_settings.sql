@@ -26,5 +26,8 @@ CREATE TABLE point_rule_settings (
     CHECK ((village_min IS NULL) = (village_max IS NULL))
 );
 
+-- A village's rules read its own and its county's settings.
+CREATE INDEX point_rule_settings_region ON point_rule_settings (region_code, rule_id);
+
 -- A rule's history (and, later, any object's) read from the audit log by its target.
 CREATE INDEX audit_log_target ON audit_log (target, id);

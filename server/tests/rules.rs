@@ -222,7 +222,7 @@ db_tests! {
             (&s.county, GARBAGE, json!({}), 403, "forbidden"),
             (&s.county, 9_999, json!({}), 404, "not_found"),
         ] {
-            let base = if id == vid { &village_rule } else if id == cid { &county_rule } else { &county_rule };
+            let base = if id == vid { &village_rule } else { &county_rule };
             let (got, answer) = app.call(&api::UpdateRule { id }, Some(token), &edited(base, changes.clone())).await;
             assert_eq!((got, code(&answer)), (status, expected), "{id} {changes}: {answer}");
         }

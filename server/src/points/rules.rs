@@ -156,49 +156,56 @@ pub fn open_to(rule: &Rule, tags: &[String]) -> bool {
         || rule.groups.iter().any(|g| tags.contains(g))
 }
 
-/// The checked fields every rule has, from a [`NewRule`] or a [`RuleUpdate`].
+/// A rule's name and groups, checked and normalised.
 struct Checked {
     name: String,
     groups: Vec<String>,
 }
 
+impl Checked {
+    /// The row to store: `change` with the checked name and groups.
+    fn row<'a>(&'a self, change: &RuleUpdate) -> super::storage::RuleRow<'a> {
+        super::storage::RuleRow {
+            name: &self.name,
+            category: change.category,
+            points: change.points,
+            needs_photo: change.needs_photo,
+            daily_cap: change.daily_cap,
+            monthly_cap: change.monthly_cap,
+            active: change.active,
+            groups: &self.groups,
+            village_points: change.village_points,
+        }
+    }
+}
+
 /// Checks what a county's or village's own rule may hold; `county_rule`: the rule belongs to a
 /// county (only those have bounds for villages).
-fn check(
-    name: &str,
-    points: i64,
-    caps: (Option<i64>, Option<i64>),
-    groups: &[String],
-    bounds: Option<PointsRange>,
-    county_rule: bool,
-) -> Result<Checked, RuleError> {
-    let name = crate::text::name(name, 50).map_err(RuleError::Name)?;
-    if !points_ok(points) {
+fn check(change: &RuleUpdate, county_rule: bool) -> Result<Checked, RuleError> {
+    let name = crate::text::name(&change.name, 50).map_err(RuleError::Name)?;
+    if !points_ok(change.points) {
         return Err(RuleError::Points);
     }
-    let caps_ok = caps.0.is_none_or(|c| (1..=100).contains(&c))
-        && caps.1.is_none_or(|c| (1..=1000).contains(&c));
+    let caps_ok = change.daily_cap.is_none_or(|c| (1..=100).contains(&c))
+        && change.monthly_cap.is_none_or(|c| (1..=1000).contains(&c));
     if !caps_ok {
         return Err(RuleError::Caps);
     }
-    let mut sorted: Vec<String> = Vec::with_capacity(groups.len());
-    for group in groups {
+    let mut groups: Vec<String> = Vec::with_capacity(change.groups.len());
+    for group in &change.groups {
         let group = group.trim();
-        if !GROUP_TAGS.contains(&group) || sorted.iter().any(|g| g == group) {
+        if !GROUP_TAGS.contains(&group) || groups.iter().any(|g| g == group) {
             return Err(RuleError::Groups);
         }
-        sorted.push(group.to_owned());
+        groups.push(group.to_owned());
     }
-    sorted.sort_by_key(|g| GROUP_TAGS.iter().position(|t| t == g));
-    if let Some(range) = bounds
-        && (!county_rule || !bounds_ok(range, points))
+    groups.sort_by_key(|g| GROUP_TAGS.iter().position(|t| t == g));
+    if let Some(range) = change.village_points
+        && (!county_rule || !bounds_ok(range, change.points))
     {
         return Err(RuleError::Bounds);
     }
-    Ok(Checked {
-        name,
-        groups: sorted,
-    })
+    Ok(Checked { name, groups })
 }
 
 fn points_ok(points: i64) -> bool {
@@ -240,27 +247,21 @@ pub async fn create(
     if !matches!(level, Some(RegionLevel::County | RegionLevel::Village)) {
         return Err(RuleError::Region(region.clone()));
     }
-    let checked = check(
-        &new.name,
-        new.points,
-        (new.daily_cap, new.monthly_cap),
-        &new.groups,
-        new.village_points,
-        level == Some(RegionLevel::County),
-    )?;
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let row = super::storage::RuleRow {
-        name: &checked.name,
+    let change = RuleUpdate {
+        name: new.name.clone(),
         category: new.category,
         points: new.points,
         needs_photo: new.needs_photo,
         daily_cap: new.daily_cap,
         monthly_cap: new.monthly_cap,
         active: true,
-        groups: &checked.groups,
+        groups: new.groups.clone(),
         village_points: new.village_points,
     };
+    let checked = check(&change, level == Some(RegionLevel::County))?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let row = checked.row(&change);
     let inserted = super::storage::insert_rule(&mut tx, code, &row, region.as_str(), now).await?;
     let Some(created) = inserted else {
         return Err(RuleError::Taken(region.clone(), code.to_owned()));
@@ -309,25 +310,8 @@ pub async fn update(
             "rule {id} belongs to {owner}, which you do not manage"
         )));
     }
-    let checked = check(
-        &change.name,
-        change.points,
-        (change.daily_cap, change.monthly_cap),
-        &change.groups,
-        change.village_points,
-        owner.level() == RegionLevel::County,
-    )?;
-    let row = super::storage::RuleRow {
-        name: &checked.name,
-        category: change.category,
-        points: change.points,
-        needs_photo: change.needs_photo,
-        daily_cap: change.daily_cap,
-        monthly_cap: change.monthly_cap,
-        active: change.active,
-        groups: &checked.groups,
-        village_points: change.village_points,
-    };
+    let checked = check(change, owner.level() == RegionLevel::County)?;
+    let row = checked.row(change);
     let after = super::storage::update_rule(&mut tx, id, &row, now)
         .await?
         .ok_or(RuleError::NotFound(id))?;

@@ -99,6 +99,25 @@ pub struct RuleRow<'a> {
     pub village_points: Option<PointsRange>,
 }
 
+/// Binds the fields of `row` as `$2`…`$11` (name, category, points, needs_photo, daily_cap,
+/// monthly_cap, active, for_groups, village_min, village_max) after what `query` has bound.
+fn bind_row<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    row: &RuleRow<'_>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(row.name.to_owned())
+        .bind(row.category.as_str())
+        .bind(row.points)
+        .bind(i64::from(row.needs_photo))
+        .bind(row.daily_cap)
+        .bind(row.monthly_cap)
+        .bind(i64::from(row.active))
+        .bind(row.groups.join("|"))
+        .bind(row.village_points.map(|r| r.min))
+        .bind(row.village_points.map(|r| r.max))
+}
+
 /// Inserts the rule `new` with `code` of `region`; the rule as stored, `None` when the region
 /// already has a rule with that code.
 pub async fn insert_rule(
@@ -108,31 +127,21 @@ pub async fn insert_rule(
     region: &str,
     now: i64,
 ) -> Result<Option<Rule>, sqlx::Error> {
-    sqlx::query(&format!(
+    let sql = format!(
         "INSERT INTO point_rules (code, name, category, points, needs_photo, daily_cap, \
          monthly_cap, active, for_groups, village_min, village_max, region_code, scope, \
          created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $13) \
          ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
-    ))
-    .bind(code)
-    .bind(new.name)
-    .bind(new.category.as_str())
-    .bind(new.points)
-    .bind(i64::from(new.needs_photo))
-    .bind(new.daily_cap)
-    .bind(new.monthly_cap)
-    .bind(i64::from(new.active))
-    .bind(new.groups.join("|"))
-    .bind(new.village_points.map(|r| r.min))
-    .bind(new.village_points.map(|r| r.max))
-    .bind(region)
-    .bind(now)
-    .fetch_optional(&mut **tx)
-    .await?
-    .as_ref()
-    .map(rule)
-    .transpose()
+    );
+    bind_row(sqlx::query(&sql).bind(code.to_owned()), new)
+        .bind(region.to_owned())
+        .bind(now)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(rule)
+        .transpose()
 }
 
 /// Replaces the owner's fields of rule `id` (its code and region stay); the rule as stored.
@@ -142,28 +151,18 @@ pub async fn update_rule(
     new: &RuleRow<'_>,
     now: i64,
 ) -> Result<Option<Rule>, sqlx::Error> {
-    sqlx::query(&format!(
+    let sql = format!(
         "UPDATE point_rules SET name = $2, category = $3, points = $4, needs_photo = $5, \
          daily_cap = $6, monthly_cap = $7, active = $8, for_groups = $9, village_min = $10, \
          village_max = $11, updated_at = $12 WHERE id = $1 RETURNING {COLUMNS}"
-    ))
-    .bind(id)
-    .bind(new.name)
-    .bind(new.category.as_str())
-    .bind(new.points)
-    .bind(i64::from(new.needs_photo))
-    .bind(new.daily_cap)
-    .bind(new.monthly_cap)
-    .bind(i64::from(new.active))
-    .bind(new.groups.join("|"))
-    .bind(new.village_points.map(|r| r.min))
-    .bind(new.village_points.map(|r| r.max))
-    .bind(now)
-    .fetch_optional(&mut **tx)
-    .await?
-    .as_ref()
-    .map(rule)
-    .transpose()
+    );
+    bind_row(sqlx::query(&sql).bind(id), new)
+        .bind(now)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(rule)
+        .transpose()
 }
 
 /// The rule `id`, inside `tx`.

@@ -452,16 +452,22 @@ fn RuleFieldsView(fields: RuleFields, county: bool) -> impl IntoView {
                 </label>
             }).collect_view()}
         </fieldset>
-        {county.then(|| view! {
-            <fieldset class="field">
-                <legend class="field-label">{tr(Text::VillageBounds)}</legend>
-                <p class="hint">{tr(Text::VillageBoundsHint)}</p>
-                <div class="field-pair">
-                    <TextField label=Text::BoundsMin value=fields.bounds_min placeholder=Text::NoCap name="bounds-min" kind=Kind::Integer max=4 />
-                    <TextField label=Text::BoundsMax value=fields.bounds_max placeholder=Text::NoCap name="bounds-max" kind=Kind::Integer max=4 />
-                </div>
-            </fieldset>
-        })}
+        {county.then(|| view! { <BoundsFields min=fields.bounds_min max=fields.bounds_max /> })}
+    }
+}
+
+/// A county's bounds for its villages' own points: from, to (both empty: none).
+#[component]
+fn BoundsFields(min: RwSignal<String>, max: RwSignal<String>) -> impl IntoView {
+    view! {
+        <fieldset class="field">
+            <legend class="field-label">{tr(Text::VillageBounds)}</legend>
+            <p class="hint">{tr(Text::VillageBoundsHint)}</p>
+            <div class="field-pair">
+                <TextField label=Text::BoundsMin value=min placeholder=Text::NoCap name="bounds-min" kind=Kind::Integer max=4 />
+                <TextField label=Text::BoundsMax value=max placeholder=Text::NoCap name="bounds-max" kind=Kind::Integer max=4 />
+            </div>
+        </fieldset>
     }
 }
 
@@ -768,16 +774,7 @@ fn SettingForm(rule: Rule, place: RegionCode, saved: Callback<Rule>) -> impl Int
                         <p class="hint">{village_bounds(locale.get(), r)}</p>
                     }))}
                 })}
-                {county.then(|| view! {
-                    <fieldset class="field">
-                        <legend class="field-label">{tr(Text::VillageBounds)}</legend>
-                        <p class="hint">{tr(Text::VillageBoundsHint)}</p>
-                        <div class="field-pair">
-                            <TextField label=Text::BoundsMin value=bounds_min placeholder=Text::NoCap name="bounds-min" kind=Kind::Integer max=4 />
-                            <TextField label=Text::BoundsMax value=bounds_max placeholder=Text::NoCap name="bounds-max" kind=Kind::Integer max=4 />
-                        </div>
-                    </fieldset>
-                })}
+                {county.then(|| view! { <BoundsFields min=bounds_min max=bounds_max /> })}
                 {move || problem.get().map(|text| view! { <p class="form-notice error" role="alert">{tr(text)}</p> })}
                 {move || match question() {
                     Some(q) => view! {
