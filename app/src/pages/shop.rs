@@ -478,6 +478,7 @@ mod tests {
             per_person_limit: limit,
             photo_id: None,
             active: true,
+            low_stock_threshold: None,
         }
     }
 
