@@ -202,6 +202,7 @@ use crate::auth::{
 };
 use crate::media::Media;
 use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
+use crate::people::{BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange};
 use crate::points::{
     AwardRequest, AwardResult, Board, Claim, LedgerEntry, NewClaim, NewRule, PointsBalance,
     RejectClaim, Rule,
@@ -286,6 +287,15 @@ endpoints! {
     GetPerson = GET "/admin/people/{id}" { id: i64 } => PersonListing;
     /// Puts villagers into a grid.
     AssignGridMembers = POST "/admin/grids/{code}/members" { code: String }, body GridMembers => GridMembersAssigned;
+    /// Edits a villager's name, 户号, groups and grid.
+    UpdatePerson = PUT "/admin/people/{id}" { id: i64 }, body PersonUpdate => PersonListing;
+    /// Changes a villager's phone number; their sessions end.
+    ChangePersonPhone = POST "/admin/people/{id}/phone" { id: i64 }, body PhoneChange => PersonListing;
+    /// Where a villager's points would go if their account were closed now.
+    ClosingPreview = GET "/admin/people/{id}/closing" { id: i64 } => BalanceDestination;
+    /// Closes a villager's account (迁出 or 去世); their points go to the household or back to
+    /// issuance.
+    ClosePerson = POST "/admin/people/{id}/close" { id: i64 }, body CloseAccount => ClosedAccount;
 
     // 积分 — points.
     /// The caller's points.
@@ -481,6 +491,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77);
+        assert_eq!(ENDPOINTS.len(), 77 + 4);
     }
 }
