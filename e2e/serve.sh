@@ -38,5 +38,7 @@ staff --phone 13700137005 --role village_admin --region 410783101204 --name 谷�
 # the county admin resets it.
 staff --phone 13700137006 --role county_admin --region 410783 --name 县管理员
 staff --phone 13700137007 --role village_admin --region 410783101202 --name 冯寨管理员
+# The villager-admin journey: the village admin of 韩寨村 edits, re-numbers and closes villagers.
+staff --phone 13700137030 --role village_admin --region 410783101209 --name 韩寨管理员
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

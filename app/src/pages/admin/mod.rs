@@ -1,6 +1,7 @@
 //! The 管理 screens of village, township and county admins: the villager register import
 //! (`/admin/import`) and the grids of a village with their people and grid workers
-//! (`/admin/grids`), people and their passwords (`/admin/people`, `/admin/people/:id`),
+//! (`/admin/grids`), people and their passwords (`/admin/people`, `/admin/people/:id`), one
+//! villager edited, their phone changed, their account closed (`/admin/people/:id/edit`),
 //! service orders (`/admin/services`) and the region's overview (`/admin/overview`). They open
 //! for a current role that manages people and grids (see [`crate::session`]); the server
 //! decides every request again against all of the person's roles.
@@ -10,6 +11,7 @@ pub mod grids;
 pub mod import;
 pub mod overview;
 pub mod people;
+pub mod person_edit;
 pub mod services;
 
 use jifen_shared::auth::RoleGrant;

@@ -301,6 +301,9 @@ fn PersonDetails(person: PersonListing) -> impl IntoView {
             }
                 .into_any()
         }}
+        {(person.closed.is_none() && person.village_code.is_some()).then(|| view! {
+            <a class="secondary wide edit-person" href=format!("{PATH}/{id}/edit") data-testid="edit-person">{tr(Text::EditPerson)}</a>
+        })}
         {staff.then(|| view! { <PasswordReset id /> })}
     }
 }
