@@ -548,7 +548,7 @@ texts! {
     ChangePhone => "更换手机号", "Change the mobile number";
     ChangePhoneHint => "换号后，此人在所有手机上的登录都会退出，需用新号码重新登录。", "After the change this person is signed out on every phone and signs in with the new number.";
     NewPhone => "新手机号", "New mobile number";
-    PhonePlaceholder => "11 位手机号", "11-digit mobile number";
+    OtherPhonePlaceholder => "11 位手机号", "11-digit mobile number";
     ChangePhoneYes => "确定更换", "Yes, change";
     ChangingPhone => "正在更换…", "Changing…";
     PhoneChanged => "手机号已更换", "The mobile number was changed";

@@ -138,6 +138,7 @@ fn Details(person: PersonListing) -> impl IntoView {
         }
     });
     let others_shown = others.clone();
+    let others = StoredValue::new(others);
     let save = move || {
         saved.set(false);
         trouble.set(None);
@@ -153,7 +154,7 @@ fn Details(person: PersonListing) -> impl IntoView {
         }
         hint.set(None);
         let mut tags = groups.get_untracked();
-        tags.extend(others.iter().cloned());
+        others.with_value(|o| tags.extend(o.iter().cloned()));
         let body = PersonUpdate {
             name: typed,
             household: (!house.is_empty()).then_some(house),
@@ -312,7 +313,7 @@ fn PhoneCard(id: i64) -> impl IntoView {
         >
             <h2 class="card-title">{tr(Text::ChangePhone)}</h2>
             <p class="hint">{tr(Text::ChangePhoneHint)}</p>
-            <TextField label=Text::NewPhone value=typed placeholder=Text::PhonePlaceholder name="phone" kind=Kind::Phone max=20 testid="new-phone" />
+            <TextField label=Text::NewPhone value=typed placeholder=Text::OtherPhonePlaceholder name="phone" kind=Kind::Phone max=20 testid="new-phone" />
             {move || hint.get().map(|text| view! { <p class="form-notice error" role="alert">{tr(text)}</p> })}
             {move || if asking.get() {
                 view! {
