@@ -91,6 +91,7 @@ test("a village admin edits a villager, changes the number, and closes another's
   await page.getByRole("radio", { name: "东头网格" }).tap();
   await page.getByTestId("save-person").tap();
   await expect(page.getByTestId("person-saved")).toHaveText("已保存");
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${artifacts}/61-person-edit-saved.png`, fullPage: true });
 
   // 更换手机号: a wrong number is refused, a taken one with the server's reason, then asked once.
@@ -131,6 +132,8 @@ test("a village admin edits a villager, changes the number, and closes another's
   await page.screenshot({ path: `${artifacts}/63-person-close-confirm.png` });
   await page.getByTestId("confirm-close").tap();
   await expect(page.getByTestId("closed-summary")).toHaveText("已注销（去世）。30 积分已转给同户 韩小伯。");
+  await expect(page.getByTestId("person-details")).toHaveCount(0);
+  await expect(page.getByTestId("phone-card")).toHaveCount(0);
   await page.screenshot({ path: `${artifacts}/64-person-closed.png` });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: `${artifacts}/65-person-closed-wide.png` });
@@ -140,7 +143,9 @@ test("a village admin edits a villager, changes the number, and closes another's
   await page.goto("/admin/people");
   await page.getByLabel("姓名或手机号").fill("韩");
   await page.getByRole("button", { name: "查找" }).tap();
-  await expect(page.getByTestId("people-list").locator("li")).toHaveCount(3);
+  // 韩小伯, 韩二叔, 韩三婶 and 韩寨管理员.
+  await expect(page.getByTestId("people-list").locator("li")).toHaveCount(4);
+  await expect(page.getByTestId("people-list")).toContainText("韩小伯");
   await expect(page.getByTestId("people-list")).not.toContainText("韩大伯");
   await page.goto(editUrl);
   await expect(page.getByTestId("person-closed")).toHaveText("此账户已注销，不能再修改（去世）");

@@ -75,7 +75,7 @@ fn EditScreen() -> impl IntoView {
     }
 }
 
-/// The three cards, or only the notice that the account is closed.
+/// The three cards, or only the notice that the account is closed (also once closed here).
 #[component]
 fn EditForms(person: PersonListing) -> impl IntoView {
     let locale = use_locale();
@@ -91,10 +91,17 @@ fn EditForms(person: PersonListing) -> impl IntoView {
                 </p>
             }
                 .into_any(),
-            None => view! {
-                <Details person=person.clone() />
-                <PhoneCard id=person.id />
-                <CloseCard id=person.id name=person.name.clone() back />
+            None => {
+                // Once closed here, only the summary of where the points went stays.
+                let open = RwSignal::new(true);
+                let details = person.clone();
+                view! {
+                    <Show when=move || open.get()>
+                        <Details person=details.clone() />
+                        <PhoneCard id=person.id />
+                    </Show>
+                    <CloseCard id=person.id name=person.name.clone() back on_closed=move || open.set(false) />
+                }
             }
                 .into_any(),
         }}
@@ -350,7 +357,12 @@ enum Closing {
 
 /// 注销账户: the reason, the question with where the points go, the summary.
 #[component]
-fn CloseCard(id: i64, name: String, back: String) -> impl IntoView {
+fn CloseCard(
+    id: i64,
+    name: String,
+    back: String,
+    #[prop(into)] on_closed: Callback<()>,
+) -> impl IntoView {
     let session = use_session();
     let locale = use_locale();
     let reason = RwSignal::new(None::<ClosedReason>);
@@ -396,6 +408,7 @@ fn CloseCard(id: i64, name: String, back: String) -> impl IntoView {
             move |answer: Result<ClosedAccount, ApiFailure>| match answer {
                 Ok(closed) => {
                     state.try_set(Closing::Done(closed));
+                    on_closed.run(());
                 }
                 Err(failure) => {
                     let stale = failure.code() == Some(ErrorCode::BalanceChanged);
