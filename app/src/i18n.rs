@@ -1331,10 +1331,18 @@ fn balance_sentence(locale: Locale, points: i64, heir: Option<&str>, done: bool)
         (Locale::ZhCn, _, None, false) => format!("剩余 {points} 积分将退回镇积分发放账户。"),
         (Locale::ZhCn, _, None, true) => format!("{points} 积分已退回镇积分发放账户。"),
         (Locale::En, 0, _, _) => "This person holds no points.".to_owned(),
-        (Locale::En, _, Some(h), false) => format!("The remaining {points} points will go to {h} of the same household."),
-        (Locale::En, _, Some(h), true) => format!("{points} points went to {h} of the same household."),
-        (Locale::En, _, None, false) => format!("The remaining {points} points will return to the township's issuance account."),
-        (Locale::En, _, None, true) => format!("{points} points returned to the township's issuance account."),
+        (Locale::En, _, Some(h), false) => {
+            format!("The remaining {points} points will go to {h} of the same household.")
+        }
+        (Locale::En, _, Some(h), true) => {
+            format!("{points} points went to {h} of the same household.")
+        }
+        (Locale::En, _, None, false) => {
+            format!("The remaining {points} points will return to the township's issuance account.")
+        }
+        (Locale::En, _, None, true) => {
+            format!("{points} points returned to the township's issuance account.")
+        }
     }
 }
 
@@ -1373,6 +1381,8 @@ pub fn closed_summary(
 pub fn phone_question(locale: Locale, phone: &str) -> String {
     match locale {
         Locale::ZhCn => format!("确定把手机号改为 {phone} 吗？此人在所有手机上的登录都会退出。"),
-        Locale::En => format!("Change the number to {phone}? This person is signed out on every phone."),
+        Locale::En => {
+            format!("Change the number to {phone}? This person is signed out on every phone.")
+        }
     }
 }

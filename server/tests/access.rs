@@ -390,7 +390,9 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             // Staff outside the region are told the person does not exist (as GetPerson).
             route: route(&api::UpdatePerson { id: villager }),
             body: |_, _| {
-                Body::Json(json!({"name": "李四", "household": "0101", "tags": ["党员"], "grid_code": GRID}))
+                Body::Json(
+                    json!({"name": "李四", "household": "0101", "tags": ["党员"], "grid_code": GRID}),
+                )
             },
             allowed: ADMINS,
             success: 200,

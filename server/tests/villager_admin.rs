@@ -31,7 +31,11 @@ struct Scene {
 
 async fn scene(app: &TestApp) -> Scene {
     app.load_changyuan().await;
-    for (code, parent) in [(GRID1, LIUCUN), (GRID2, LIUCUN), (FOREIGN_GRID, OTHER_VILLAGE)] {
+    for (code, parent) in [
+        (GRID1, LIUCUN),
+        (GRID2, LIUCUN),
+        (FOREIGN_GRID, OTHER_VILLAGE),
+    ] {
         sqlx::query(
             "INSERT INTO regions (code, name, level, parent_code, created_at, updated_at) \
              VALUES ($1, $2, 'grid', $3, 0, 0)",
@@ -90,34 +94,34 @@ async fn audit_of(app: &TestApp, id: i64) -> Vec<(String, Value, Value)> {
         .collect()
 }
 
-/// The posted balance of the township's issuance account.
-async fn issuance(app: &TestApp) -> i64 {
-    sqlx::query_scalar(
+/// The posted balance of the ledger account of `kind` (`issuance`, `villager`) whose `column`
+/// (`region_code`, `person_id`) is `key`; 0 without one.
+async fn posted(app: &TestApp, kind: &str, column: &str, key: &str) -> i64 {
+    sqlx::query_scalar(&format!(
         "SELECT credits_posted - debits_posted FROM ledger_accounts \
-         WHERE kind = 'issuance' AND region_code = $1",
-    )
-    .bind(TOWNSHIP)
+         WHERE kind = $1 AND CAST({column} AS TEXT) = $2"
+    ))
+    .bind(kind)
+    .bind(key)
     .fetch_optional(app.db.reader())
     .await
     .unwrap()
     .unwrap_or(0)
+}
+
+/// The posted balance of the township's issuance account.
+async fn issuance(app: &TestApp) -> i64 {
+    posted(app, "issuance", "region_code", TOWNSHIP).await
 }
 
 /// The posted balance of person `id`'s villager account (0 without one).
 async fn held(app: &TestApp, id: i64) -> i64 {
-    sqlx::query_scalar(
-        "SELECT credits_posted - debits_posted FROM ledger_accounts \
-         WHERE kind = 'villager' AND person_id = $1",
-    )
-    .bind(id)
-    .fetch_optional(app.db.reader())
-    .await
-    .unwrap()
-    .unwrap_or(0)
+    posted(app, "villager", "person_id", &id.to_string()).await
 }
 
 async fn edit(app: &TestApp, token: &str, id: i64, body: Value) -> (u16, Value) {
-    app.call(&api::UpdatePerson { id }, Some(token), &body).await
+    app.call(&api::UpdatePerson { id }, Some(token), &body)
+        .await
 }
 
 /// The id of the open account that signs in with `phone` (E.164).
@@ -129,7 +133,12 @@ async fn account(app: &TestApp, phone: &str) -> Option<i64> {
 }
 
 async fn phone_of(app: &TestApp, token: &str, id: i64, phone: &str) -> (u16, Value) {
-    app.call(&api::ChangePersonPhone { id }, Some(token), &json!({"phone": phone})).await
+    app.call(
+        &api::ChangePersonPhone { id },
+        Some(token),
+        &json!({"phone": phone}),
+    )
+    .await
 }
 
 /// The names `GET /admin/people?region_code=柳村&closed=…` lists.
@@ -156,7 +165,11 @@ async fn close(app: &TestApp, token: &str, id: i64, body: Value) -> (u16, Value)
 /// A shop of 柳村 with goods of `points` points and `stock` units: (shop, goods).
 async fn shop_with_goods(app: &TestApp, admin: &str, points: i64, stock: i64) -> (i64, i64) {
     let (status, shop) = app
-        .call(&api::CreateShop, Some(admin), &json!({"name": "柳村积分超市", "village_code": LIUCUN}))
+        .call(
+            &api::CreateShop,
+            Some(admin),
+            &json!({"name": "柳村积分超市", "village_code": LIUCUN}),
+        )
         .await;
     assert_eq!(status, 201, "{shop}");
     let shop = shop["id"].as_i64().unwrap();

@@ -201,8 +201,8 @@ use crate::auth::{
     PersonRoles, RefreshRequest, RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
 };
 use crate::media::Media;
-use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use crate::people::{BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange};
+use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use crate::points::{
     AwardRequest, AwardResult, Board, Claim, LedgerEntry, NewClaim, NewRule, PointsBalance,
     RejectClaim, Rule,

@@ -186,12 +186,13 @@ pub async fn upsert_staff(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let existing: Option<i64> = sqlx::query("SELECT id FROM people WHERE phone = $1 AND closed_at IS NULL")
-        .bind(phone)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()?;
+    let existing: Option<i64> =
+        sqlx::query("SELECT id FROM people WHERE phone = $1 AND closed_at IS NULL")
+            .bind(phone)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("id"))
+            .transpose()?;
     let id = match existing {
         Some(id) => {
             // A new password ends every session of the old one.

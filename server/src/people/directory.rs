@@ -113,7 +113,10 @@ fn listing(
     let village = p.village();
     let full = policy::sees_full_phone(caller_id, grants, p.id, village.as_ref());
     let phone = Phone::from_stored(p.phone);
-    let closed = match (p.closed_at, p.closed_reason.as_deref().and_then(ClosedReason::parse)) {
+    let closed = match (
+        p.closed_at,
+        p.closed_reason.as_deref().and_then(ClosedReason::parse),
+    ) {
         (Some(at), Some(reason)) => Some(Closure {
             reason,
             closed_at: crate::storage::rfc3339(at),
@@ -208,13 +211,11 @@ pub async fn assign_to_grid(
     let outsiders: Vec<String> = ids
         .iter()
         .filter(|id| {
-            !people
-                .iter()
-                .any(|p| {
-                    p.id == **id
-                        && p.village_code.as_deref() == Some(village.as_str())
-                        && p.closed_at.is_none()
-                })
+            !people.iter().any(|p| {
+                p.id == **id
+                    && p.village_code.as_deref() == Some(village.as_str())
+                    && p.closed_at.is_none()
+            })
         })
         .map(i64::to_string)
         .collect();

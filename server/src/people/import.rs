@@ -411,7 +411,11 @@ async fn parse(
                 continue;
             }
         };
-        let tags = match tags(optional(tags_col).unwrap_or("").split([';', '；', '、', '|'])) {
+        let tags = match tags(
+            optional(tags_col)
+                .unwrap_or("")
+                .split([';', '；', '、', '|']),
+        ) {
             Ok(tags) => tags,
             Err(message) => {
                 fail("invalid_tag", message);

@@ -6,15 +6,17 @@
 use actix_web::{HttpResponse, get, post, put, web};
 use jifen_shared::Page;
 use jifen_shared::people::PeopleQuery as PeopleParams;
+use jifen_shared::people::{
+    BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange,
+};
 use jifen_shared::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
-use jifen_shared::people::{BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange};
 use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::directory::{self, PeopleQuery};
 use super::import::import_villagers;
-use super::villager;
 use super::phone::Phone;
+use super::villager;
 use crate::auth::caller::Caller;
 use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, Reply};

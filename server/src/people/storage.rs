@@ -78,9 +78,9 @@ pub async fn find_by_phone(tx: &mut Tx, phone: &str) -> Result<Option<PersonRow>
     let row = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM people WHERE phone = $1 AND {OPEN}"
     ))
-        .bind(phone)
-        .fetch_optional(&mut **tx)
-        .await?;
+    .bind(phone)
+    .fetch_optional(&mut **tx)
+    .await?;
     with_tags(tx, row).await
 }
 

@@ -180,15 +180,13 @@ async fn listing(
         .ok_or(VillagerError::NotFound(id))
 }
 
-/// Records a change of the person in the audit log.
+/// Records a change of the person (`before` and `after` as recorded) in the audit log.
 async fn audit(
     tx: &mut Tx,
     actor_id: i64,
     action: &str,
     village: &RegionCode,
-    id: i64,
-    before: serde_json::Value,
-    after: serde_json::Value,
+    (id, before, after): (i64, serde_json::Value, serde_json::Value),
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let record = crate::audit::Record {
@@ -200,6 +198,20 @@ async fn audit(
         after: Some(after),
     };
     crate::audit::record(tx, record, now).await
+}
+
+/// Stores `wanted` over `person` and records the change as `action`, phones masked.
+async fn save(
+    tx: &mut Tx,
+    actor_id: i64,
+    action: &str,
+    village: &RegionCode,
+    (person, wanted): (&PersonRow, &PersonRow),
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    storage::update(tx, wanted, now).await?;
+    let change = (person.id, import::audited(person), import::audited(wanted));
+    audit(tx, actor_id, action, village, change, now).await
 }
 
 /// Replaces the name, 户号, tags and grid of villager `id` (`PUT /admin/people/{id}`), as the
@@ -220,9 +232,7 @@ pub async fn update(
     let household = import::household(request.household.as_deref())
         .map_err(|e| VillagerError::Invalid(format!("household: {e}")))?;
     if request.tags.len() > MAX_TAGS {
-        return Err(VillagerError::Invalid(format!(
-            "tags: at most {MAX_TAGS}"
-        )));
+        return Err(VillagerError::Invalid(format!("tags: at most {MAX_TAGS}")));
     }
     let tags = import::tags(request.tags.iter().map(String::as_str))
         .map_err(|e| VillagerError::Invalid(format!("tags: {e}")))?;
@@ -241,9 +251,8 @@ pub async fn update(
         ..person.clone()
     };
     if wanted != person {
-        storage::update(&mut tx, &wanted, now).await?;
-        let (before, after) = (import::audited(&person), import::audited(&wanted));
-        audit(&mut tx, actor_id, "person.update", &village, id, before, after, now).await?;
+        let change = (&person, &wanted);
+        save(&mut tx, actor_id, "person.update", &village, change, now).await?;
     }
     tx.commit().await?;
     listing(db, actor_id, grants, id).await
@@ -281,17 +290,26 @@ pub async fn change_phone(
     let mut tx = begin(db).await?;
     let (person, village) = load_open(&mut tx, grants, id).await?;
     if person.phone != phone.as_str() {
-        if storage::find_by_phone(&mut tx, phone.as_str()).await?.is_some() {
+        if storage::find_by_phone(&mut tx, phone.as_str())
+            .await?
+            .is_some()
+        {
             return Err(VillagerError::PhoneTaken(phone.masked()));
         }
         let wanted = PersonRow {
             phone: phone.as_str().to_owned(),
             ..person.clone()
         };
-        storage::update(&mut tx, &wanted, now).await?;
+        save(
+            &mut tx,
+            actor_id,
+            "person.phone",
+            &village,
+            (&person, &wanted),
+            now,
+        )
+        .await?;
         crate::auth::storage::end_sessions(&mut tx, id, now).await?;
-        let (before, after) = (import::audited(&person), import::audited(&wanted));
-        audit(&mut tx, actor_id, "person.phone", &village, id, before, after, now).await?;
     }
     tx.commit().await?;
     listing(db, actor_id, grants, id).await
@@ -343,20 +361,26 @@ pub async fn closing_preview(
     id: i64,
 ) -> Result<BalanceDestination, VillagerError> {
     let mut tx = db.begin_write().await?;
-    let (person, village) = load(&mut tx, grants, id).await?;
-    refuse_closed(&person)?;
-    let (points, heir) = destination(&mut tx, &person, &village).await?;
+    let (_, _, points, heir) = closing(&mut tx, grants, id).await?;
     Ok(balance_destination(points, heir.as_ref()))
 }
 
-fn refuse_closed(person: &PersonRow) -> Result<(), VillagerError> {
-    match &person.closed_reason {
-        Some(reason) if person.closed_at.is_some() => Err(VillagerError::AlreadyClosed {
-            id: person.id,
+/// The open person `id` that `grants` may close, their village, what their account holds and
+/// who would inherit it.
+async fn closing(
+    tx: &mut Tx,
+    grants: &[RoleGrant],
+    id: i64,
+) -> Result<(PersonRow, RegionCode, i64, Option<PersonRow>), VillagerError> {
+    let (person, village) = load(tx, grants, id).await?;
+    if let (Some(_), Some(reason)) = (person.closed_at, &person.closed_reason) {
+        return Err(VillagerError::AlreadyClosed {
+            id,
             reason: reason.clone(),
-        }),
-        _ => Ok(()),
+        });
     }
+    let (points, heir) = destination(tx, &person, &village).await?;
+    Ok((person, village, points, heir))
 }
 
 /// Closes villager `id`'s account (`POST /admin/people/{id}/close`), as the admin `actor_id`,
@@ -397,9 +421,7 @@ async fn close_once(
 ) -> Result<BalanceDestination, VillagerError> {
     let now = now_ms();
     let mut tx = begin(db).await?;
-    let (person, village) = load(&mut tx, grants, id).await?;
-    refuse_closed(&person)?;
-    let (points, heir) = destination(&mut tx, &person, &village).await?;
+    let (person, village, points, heir) = closing(&mut tx, grants, id).await?;
     if let Some(seen) = request.seen_points
         && seen != points
     {
@@ -412,7 +434,10 @@ async fn close_once(
         ),
         None => None,
     };
-    let mut mine: Vec<i64> = [Some(account), heir_account].into_iter().flatten().collect();
+    let mut mine: Vec<i64> = [Some(account), heir_account]
+        .into_iter()
+        .flatten()
+        .collect();
     ledger::lock_accounts(&mut tx, &mut mine).await?;
 
     let redemptions = crate::shop::redemptions::cancel_all_of(&mut tx, id, Some(actor_id), now)
@@ -455,8 +480,15 @@ async fn close_once(
                 person.name,
                 reason.label_zh()
             );
-            crate::inbox::notify(&mut tx, heir.id, "points_inherited", &text, &format!("person:{id}"), now)
-                .await?;
+            crate::inbox::notify(
+                &mut tx,
+                heir.id,
+                "points_inherited",
+                &text,
+                &format!("person:{id}"),
+                now,
+            )
+            .await?;
         }
     }
     let roles = crate::auth::storage::drop_roles_and_wechat(&mut tx, id).await?;
@@ -477,7 +509,8 @@ async fn close_once(
         "cancelled_orders": cancelled_orders,
         "released_orders": released_orders,
     });
-    audit(&mut tx, actor_id, "person.close", &village, id, before, after, now).await?;
+    let change = (id, before, after);
+    audit(&mut tx, actor_id, "person.close", &village, change, now).await?;
     tx.commit().await?;
     Ok(balance_destination(points, heir.as_ref()))
 }

@@ -517,8 +517,15 @@ pub async fn reject_all_of(
 ) -> Result<Vec<i64>, sqlx::Error> {
     let mut rejected = Vec::new();
     for id in storage::pending_claims_of(tx, claimant_id).await? {
-        if storage::set_decision(tx, id, ClaimStatus::Rejected, reviewer_id, Some(reason), now)
-            .await?
+        if storage::set_decision(
+            tx,
+            id,
+            ClaimStatus::Rejected,
+            reviewer_id,
+            Some(reason),
+            now,
+        )
+        .await?
             == 1
         {
             rejected.push(id);

@@ -11,10 +11,12 @@
 //! The server's refusals are shown with its reason under a plain sentence.
 
 use jifen_shared::ErrorCode;
-use jifen_shared::api::{ChangePersonPhone, ClosePerson, ClosingPreview, GetPerson, GetRegion, UpdatePerson};
+use jifen_shared::api::{
+    ChangePersonPhone, ClosePerson, ClosingPreview, GetPerson, GetRegion, UpdatePerson,
+};
 use jifen_shared::people::{
-    BalanceDestination, CloseAccount, ClosedAccount, ClosedReason, GROUP_TAGS, PersonListing, PersonUpdate,
-    PhoneChange,
+    BalanceDestination, CloseAccount, ClosedAccount, ClosedReason, GROUP_TAGS, PersonListing,
+    PersonUpdate, PhoneChange,
 };
 use jifen_shared::regions::{RegionLevel, RegionSummary};
 use leptos::prelude::*;
@@ -262,10 +264,15 @@ fn Details(person: PersonListing) -> impl IntoView {
 /// as the server reads it).
 fn looks_like_mobile(typed: &str) -> bool {
     let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
-    let national = digits.strip_prefix("86").filter(|d| d.len() == 11).unwrap_or(&digits);
+    let national = digits
+        .strip_prefix("86")
+        .filter(|d| d.len() == 11)
+        .unwrap_or(&digits);
     national.len() == 11
         && national.starts_with('1')
-        && typed.chars().all(|c| c.is_ascii_digit() || " -+()".contains(c))
+        && typed
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -+()".contains(c))
 }
 
 /// 更换手机号, asked once.
@@ -291,7 +298,9 @@ fn PhoneCard(id: i64) -> impl IntoView {
     };
     let run = move || {
         trouble.set(None);
-        let body = PhoneChange { phone: typed.get_untracked() };
+        let body = PhoneChange {
+            phone: typed.get_untracked(),
+        };
         mutate(
             busy,
             async move { session.call(&ChangePersonPhone { id }, &body).await },
