@@ -38,6 +38,8 @@ staff --phone 13700137005 --role village_admin --region 410783101204 --name 谷�
 # the county admin resets it.
 staff --phone 13700137006 --role county_admin --region 410783 --name 县管理员
 staff --phone 13700137007 --role village_admin --region 410783101202 --name 冯寨管理员
+# The rules journey: 留村's admin switches 垃圾分类 off for the village and adds a rule.
+staff --phone 13700137008 --role village_admin --region 410783101230 --name 留村主任
 # The villager-admin journey: the village admin of 韩寨村 edits, re-numbers and closes villagers.
 staff --phone 13700137030 --role village_admin --region 410783101209 --name 韩寨管理员
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.

@@ -64,6 +64,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login/wechat") view=pages::login::WechatCallbackPage />
                 <Route path=path!("/me") view=pages::me::MePage />
                 <Route path=path!("/me/password") view=pages::password::ChangePasswordPage />
+                <Route path=path!("/admin") view=pages::admin::AdminHome />
+                <Route path=path!("/admin/rules") view=pages::admin::rules::RulesPage />
+                <Route path=path!("/admin/rules/new") view=pages::admin::rules::NewRulePage />
+                <Route path=path!("/admin/rules/:id") view=pages::admin::rules::RulePage />
                 <Route path=path!("/admin/import") view=pages::admin::import::ImportPage />
                 <Route path=path!("/admin/grids") view=pages::admin::grids::GridsPage />
                 <Route path=path!("/admin/people") view=pages::admin::people::PeoplePage />

@@ -69,6 +69,8 @@ pub async fn actors(
                 daily_cap: None,
                 monthly_cap: None,
                 region_code: jifen_server::demo::COUNTY.into(),
+                groups: Vec::new(),
+                village_points: None,
             },
         )
         .await?

@@ -38,6 +38,7 @@ test("a village admin signs in with a password, changes it, and replaces a reset
   await page.getByRole("button", { name: "修改密码" }).tap();
   await expect(page).toHaveURL(/\/me\?changed=password$/);
   await expect(page.getByText("密码已修改")).toBeVisible();
+  await expect(page.getByRole("link", { name: "人员", exact: true })).toBeVisible();
   await page.getByRole("button", { name: "退出登录" }).tap();
   await expect(page).toHaveURL(/\/$/);
 
@@ -96,6 +97,9 @@ test("a village admin signs in with a password, changes it, and replaces a reset
   await page.screenshot({ path: `${artifacts}/47-person-one-time-password-wide.png` });
   await page.setViewportSize({ width: 360, height: 640 });
   await page.goto("/me");
+  // The whole of 我的 first (the console's screens arrive with the session), so the tap does
+  // not land on a button that is still moving.
+  await expect(page.getByRole("link", { name: "人员", exact: true })).toBeVisible();
   await page.getByRole("button", { name: "退出登录" }).tap();
   await expect(page).toHaveURL(/\/$/);
 

@@ -242,6 +242,51 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
+            route: route(&api::AdminRules {
+                query: api::AdminRulesQuery {
+                    region_code: LIUCUN.into(),
+                },
+            }),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            // Rule 13: the first rule the row above created in 柳村 (the 12 shipped come first).
+            route: route(&api::UpdateRule { id: 13 }),
+            body: |n, _| {
+                Body::Json(
+                    json!({"name": format!("清理河道{n}"), "category": "environment", "points": 3, "needs_photo": false, "daily_cap": null, "monthly_cap": null, "active": true}),
+                )
+            },
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            route: route(&api::SetRuleSetting {
+                id: 1,
+                region_code: LIUCUN.into(),
+            }),
+            body: |n, _| Body::Json(json!({"active": n % 2 == 0})),
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            route: route(&api::RuleHistory {
+                id: 1,
+                query: api::AdminRulesQuery {
+                    region_code: LIUCUN.into(),
+                },
+            }),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
             route: route(&api::UploadMedia),
             body: |_, _| Body::Photo,
             allowed: &Role::ALL,
@@ -501,7 +546,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, (29 + 4) * 15);
+        assert_eq!(n, (29 + 4 + 4) * 15);
         app.assert_ledger_balanced().await;
     }
 

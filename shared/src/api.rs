@@ -205,7 +205,7 @@ use crate::people::{BalanceDestination, CloseAccount, ClosedAccount, PersonUpdat
 use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use crate::points::{
     AwardRequest, AwardResult, Board, Claim, LedgerEntry, NewClaim, NewRule, PointsBalance,
-    RejectClaim, Rule,
+    RejectClaim, Rule, RuleSettingUpdate, RuleUpdate,
 };
 use crate::recycling::{
     CategoryUpdate, DaySummary, Dropoff, IdentifiedVillager, IdentifyRequest, MemberCode,
@@ -224,7 +224,7 @@ use crate::shop::{
 
 // The query types, so a request reads `api::ListShops { query: api::ShopsQuery { .. } }`.
 pub use crate::people::PeopleQuery;
-pub use crate::points::{ReviewQuery, RulesQuery};
+pub use crate::points::{AdminRulesQuery, ReviewQuery, RulesQuery};
 pub use crate::recycling::CategoriesQuery;
 pub use crate::reports::OverviewQuery;
 pub use crate::services::{RectificationsQuery, SummaryQuery, TypesQuery};
@@ -308,6 +308,16 @@ endpoints! {
     ListRules = GET "/rules" query RulesQuery => Vec<Rule>;
     /// Adds a county or village rule (201).
     CreateRule = POST "/admin/rules", body NewRule => Rule;
+    /// The rules of a county or village as its admins see them (settings included).
+    AdminRules = GET "/admin/rules" query AdminRulesQuery => Vec<Rule>;
+    /// The owner (county or village) changes its rule, or switches it off or on.
+    UpdateRule = PUT "/admin/rules/{id}" { id: i64 }, body RuleUpdate => Rule;
+    /// A county or village switches a rule it does not own off or on for itself, or sets its
+    /// own points (within bounds); answers the rule as it now applies there.
+    SetRuleSetting = PUT "/admin/rules/{id}/settings/{region_code}" { id: i64, region_code: String }, body RuleSettingUpdate => Rule;
+    /// A rule's changes (its owner's, its county's and the region's own settings), newest
+    /// first, at most 100.
+    RuleHistory = GET "/admin/rules/{id}/history" { id: i64 } query AdminRulesQuery => Vec<AuditEntry>;
     /// A villager claims points for a deed (201).
     CreateClaim = POST (I) "/claims", body NewClaim => Claim;
     /// The caller's claims, newest first.
@@ -491,6 +501,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4);
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 4);
     }
 }

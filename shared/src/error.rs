@@ -33,6 +33,9 @@ pub enum ErrorCode {
     /// (`POST /auth/password/change`); until then only that, `GET /me` and signing out are
     /// answered.
     PasswordChangeRequired,
+    /// 403: the rule is for some of the county's groups (党员, 村民代表…) and the villager is
+    /// in none of them.
+    NotInGroup,
     /// 404: no such object (or no such API route).
     NotFound,
     /// 409: the same idempotency key was sent with a different request.
@@ -119,9 +122,10 @@ impl ErrorCode {
             | ErrorCode::InvalidToken
             | ErrorCode::InvalidCode
             | ErrorCode::WechatCodeInvalid => 401,
-            ErrorCode::Forbidden | ErrorCode::NotRegistered | ErrorCode::PasswordChangeRequired => {
-                403
-            }
+            ErrorCode::Forbidden
+            | ErrorCode::NotRegistered
+            | ErrorCode::PasswordChangeRequired
+            | ErrorCode::NotInGroup => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::IdempotencyConflict
             | ErrorCode::AlreadyExists
@@ -163,6 +167,7 @@ impl ErrorCode {
             ErrorCode::NotRegistered => "not_registered",
             ErrorCode::PasswordChangeRequired => "password_change_required",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotInGroup => "not_in_group",
             ErrorCode::NotFound => "not_found",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
             ErrorCode::AlreadyExists => "already_exists",
@@ -230,6 +235,7 @@ mod tests {
             ErrorCode::NotRegistered,
             ErrorCode::PasswordChangeRequired,
             ErrorCode::Forbidden,
+            ErrorCode::NotInGroup,
             ErrorCode::NotFound,
             ErrorCode::IdempotencyConflict,
             ErrorCode::AlreadyExists,

@@ -121,8 +121,18 @@ impl RuleCategory {
     }
 }
 
-/// A rule of the catalogue (`GET /rules`): what earns (positive points) or costs (negative)
-/// points, whether a photo is needed, and the caps per person in the county's day and month.
+/// A rule of the catalogue (`GET /rules`, `GET /admin/rules`): what earns (positive points)
+/// or costs (negative) points, whether a photo is needed, the caps per person in the county's
+/// day and month, and the county's groups it is for — as it applies in the place it was read
+/// for (a village, or for `GET /admin/rules` a county).
+///
+/// Who changes what (issue "The operators' console, part 1"): the owner of a rule (its county
+/// or village; the shipped catalogue belongs to no one) edits it and switches it off for
+/// everyone; a county may also switch a shipped rule off for its villages, give it other
+/// points, and let its villages set their own points within bounds; a village may switch off
+/// any county or shipped rule for itself and set points within those bounds. `points` and
+/// `active` are the result of all of that for the place read; `base_points` and `settings`
+/// show how it came about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rule {
@@ -131,13 +141,105 @@ pub struct Rule {
     pub code: String,
     pub name: String,
     pub category: RuleCategory,
+    /// The points in the place read (its county's and its own setting applied).
     pub points: i64,
     pub needs_photo: bool,
     pub daily_cap: Option<i64>,
     pub monthly_cap: Option<i64>,
+    /// Whether villagers can claim it (and staff award by it) in the place read: the owner
+    /// has not switched it off, nor has the county or the village for itself.
     pub active: bool,
     /// The county or village the rule is for; `null` for the shipped catalogue.
     pub region_code: Option<String>,
+    /// The county's groups (五类人员, of [`crate::people::GROUP_TAGS`]) whose members may
+    /// claim it; empty: every villager. 村民 includes every villager.
+    pub groups: Vec<String>,
+    /// The points as the owner set them (before any county's or village's setting).
+    pub base_points: i64,
+    /// Whether the owner has it switched on (a county's or village's setting aside).
+    pub base_active: bool,
+    /// Within which a village may set its own points (both ends included, the sign of
+    /// `base_points`); `null`: villages may only switch it off.
+    pub village_points: Option<PointsRange>,
+    /// The county's and the village's own settings that apply in the place read, county
+    /// first.
+    pub settings: Vec<RuleSetting>,
+}
+
+/// Points from `min` to `max`, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PointsRange {
+    pub min: i64,
+    pub max: i64,
+}
+
+/// A county's or a village's own setting of a rule it does not own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RuleSetting {
+    /// The county or village whose setting this is.
+    pub region_code: String,
+    /// `false`: switched off there.
+    pub active: bool,
+    /// Its own points there, or `null` for the rule's.
+    pub points: Option<i64>,
+    /// A county's bounds for its villages' own points (counties only, shipped rules only).
+    pub village_points: Option<PointsRange>,
+}
+
+/// Body of `PUT /admin/rules/{id}`: the owner's whole rule (its code stays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RuleUpdate {
+    /// 1–50 characters.
+    pub name: String,
+    pub category: RuleCategory,
+    /// Non-zero, between -1000 and 1000. Claims already made keep the points they were made
+    /// with.
+    pub points: i64,
+    pub needs_photo: bool,
+    /// 1–100 per person per day, or `null`.
+    pub daily_cap: Option<i64>,
+    /// 1–1000 per person per month, or `null`.
+    pub monthly_cap: Option<i64>,
+    /// `false` switches it off (pending claims stay reviewable at their points).
+    pub active: bool,
+    /// Some of [`crate::people::GROUP_TAGS`], each once; empty: every villager.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// For a county's rule: the bounds of its villages' own points (non-zero, the sign of
+    /// `points`, `min <= max`, within ±1000); `null`: villages may only switch it off.
+    /// Always `null` for a village's own rule.
+    #[serde(default)]
+    pub village_points: Option<PointsRange>,
+}
+
+/// Body of `PUT /admin/rules/{id}/settings/{region_code}`: a county's or a village's own
+/// setting of a rule it does not own. All defaults (on, no points, no bounds) remove the
+/// setting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RuleSettingUpdate {
+    pub active: bool,
+    /// The region's own points: for a county (shipped rules), any valid points; for a
+    /// village, within the rule's `village_points`; `null` for the rule's.
+    #[serde(default)]
+    pub points: Option<i64>,
+    /// A county's bounds for its villages (shipped rules only); `null` for villages.
+    #[serde(default)]
+    pub village_points: Option<PointsRange>,
+}
+
+/// Query of `GET /admin/rules`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct AdminRulesQuery {
+    /// A county (the shipped catalogue and the county's rules, with the county's settings)
+    /// or a village (as [`RulesQuery`]) the caller manages rules of.
+    pub region_code: String,
 }
 
 /// Body of `POST /admin/rules`: a county's or a village's own rule.
@@ -159,6 +261,12 @@ pub struct NewRule {
     pub monthly_cap: Option<i64>,
     /// A county or a village.
     pub region_code: String,
+    /// Some of [`crate::people::GROUP_TAGS`], each once; empty: every villager.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// For a county's rule: the bounds of its villages' own points (see [`RuleUpdate`]).
+    #[serde(default)]
+    pub village_points: Option<PointsRange>,
 }
 
 /// Body of `POST /claims` (I): a villager asks for a rule's points (申报积分).

@@ -95,6 +95,8 @@ pub enum Kind {
     Search,
     /// A number with decimals (a weight).
     Decimal,
+    /// A whole number (points, a cap): the digits keypad.
+    Integer,
     /// A code of letters and digits, typed in capitals, not corrected (a redemption's code).
     Code,
     /// The person's password, to sign in: hidden, filled in by the browser's password manager.
@@ -113,6 +115,7 @@ impl Kind {
             Kind::Phone => ("tel", Some("numeric"), "off"),
             Kind::Search => ("search", None, "off"),
             Kind::Decimal => ("text", Some("decimal"), "off"),
+            Kind::Integer => ("text", Some("numeric"), "off"),
             Kind::Code => ("text", Some("text"), "off"),
             Kind::CurrentPassword => ("password", None, "current-password"),
             Kind::NewPassword => ("password", None, "new-password"),

@@ -131,6 +131,7 @@ fn RuleRow(rule: Rule, person: i64) -> impl IntoView {
         needs_photo,
         daily_cap,
         monthly_cap,
+        groups,
         ..
     } = rule;
     view! {
@@ -144,6 +145,9 @@ fn RuleRow(rule: Rule, person: i64) -> impl IntoView {
                         })}
                         {has_draft.then(|| view! {
                             <span class="badge draft">{tr(Text::HasDraft)}</span>
+                        })}
+                        {(!groups.is_empty()).then(|| view! {
+                            <span class="badge" data-testid="rule-groups">{tr(Text::OnlyFor)}" "{groups.join("、")}</span>
                         })}
                         {move || caps(locale.get(), daily_cap, monthly_cap).map(|c| view! { <span class="rule-caps">{c}</span> })}
                     </span>
@@ -317,6 +321,11 @@ mod tests {
             monthly_cap: Some(2),
             active,
             region_code: None,
+            groups: Vec::new(),
+            base_points: points,
+            base_active: active,
+            village_points: None,
+            settings: Vec::new(),
         }
     }
 

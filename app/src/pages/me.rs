@@ -145,7 +145,7 @@ pub fn MePage() -> impl IntoView {
             })}
             {move || session.current.get().filter(|g| reviews(g.role)).map(|_| view! { <WorkEntries /> })}
             {move || session.current.get().filter(|g| g.role == Role::Keeper).map(|_| view! { <KeeperEntries /> })}
-            {move || session.current.get().filter(|g| manages(g.role)).map(|_| view! { <AdminEntries /> })}
+            {move || session.current.get().filter(|g| manages(g.role)).map(|_| view! { <super::admin::AdminEntries /> })}
             {move || session.me.with(|me| me.as_ref().is_some_and(|me| me.roles.iter().any(|g| g.role != Role::Villager))).then(|| view! {
                 <ul class="list">{entry(super::password::PATH, Text::ChangePassword)}</ul>
             })}
@@ -237,7 +237,7 @@ fn Roles(
 }
 
 /// A row linking to one of the role's screens.
-fn entry(href: &'static str, text: Text) -> impl IntoView {
+pub(super) fn entry(href: &'static str, text: Text) -> impl IntoView {
     view! {
         <li>
             <a class="row" href=href>
@@ -266,21 +266,6 @@ fn KeeperEntries() -> impl IntoView {
             {entry("/keeper", Text::ScanRedeem)}
             {entry("/keeper/recycling", Text::RecycleTitle)}
             {entry("/keeper/today", Text::TodayTitle)}
-        </ul>
-    }
-}
-
-/// The 管理 screens, for a current role that manages people and grids.
-#[component]
-fn AdminEntries() -> impl IntoView {
-    view! {
-        <h2 class="section-title">{tr(Text::Manage)}</h2>
-        <ul class="list">
-            {entry("/admin/import", Text::ImportVillagers)}
-            {entry("/admin/grids", Text::ManageGrids)}
-            {entry(super::admin::people::PATH, Text::People)}
-            {entry("/admin/services", Text::ServiceOrders)}
-            {entry("/admin/overview", Text::Overview)}
         </ul>
     }
 }

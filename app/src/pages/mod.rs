@@ -49,6 +49,7 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::UnsupportedMedia => Text::UnsupportedMedia,
             ErrorCode::PhotoRequired => Text::PhotoRequired,
             ErrorCode::CapReached => Text::CapReached,
+            ErrorCode::NotInGroup => Text::NotInGroup,
             ErrorCode::AlreadyReviewed => Text::AlreadyReviewed,
             ErrorCode::InsufficientPoints => Text::InsufficientPoints,
             ErrorCode::OutOfStock => Text::OutOfStock,
@@ -265,6 +266,8 @@ enum Tab {
     Tasks,
     /// An admin's 数据概览.
     Overview,
+    /// An admin's 管理: the index of the console's screens.
+    Manage,
 }
 
 impl Tab {
@@ -280,6 +283,7 @@ impl Tab {
             Tab::Mine => "/me",
             Tab::Tasks => "/tasks",
             Tab::Overview => "/admin/overview",
+            Tab::Manage => admin::PATH,
         }
     }
 
@@ -297,6 +301,7 @@ impl Tab {
             Tab::Mine => "tab-me",
             Tab::Tasks => "tab-tasks",
             Tab::Overview => "tab-overview",
+            Tab::Manage => "tab-manage",
         }
     }
 
@@ -312,6 +317,7 @@ impl Tab {
             Tab::Mine => Text::Mine,
             Tab::Tasks => Text::TasksTab,
             Tab::Overview => Text::Overview,
+            Tab::Manage => Text::Manage,
         }
     }
 
@@ -320,6 +326,10 @@ impl Tab {
             Tab::Home => path == "/",
             // 扫码 is exactly the counter, not its sibling screens.
             Tab::Scan => path == "/keeper",
+            // Every console screen but the overview, which has its own tab.
+            Tab::Manage => {
+                (path == self.href() || path.starts_with("/admin/")) && !Tab::Overview.is_at(path)
+            }
             // 我的兑换 belongs to the shop.
             Tab::Shop => ["/shop", "/redemptions"]
                 .iter()
@@ -343,6 +353,7 @@ impl Tab {
             Tab::Mine => "M12 12a4 4 0 100-8 4 4 0 000 8z M4 21c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5",
             Tab::Tasks => "M4 7h16v12H4z M9 7V4h6v3 M4 12h16",
             Tab::Overview => "M4 20h16 M6 16v-5 M11 16V6 M16 16v-8",
+            Tab::Manage => "M4 6h16 M4 12h16 M4 18h16 M8 4v4 M16 10v4 M10 16v4",
         };
         view! {
             <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
@@ -354,8 +365,8 @@ impl Tab {
 
 /// The tabs of the current role (UX.md, "Layout"): a villager's 首页 · 挣积分 · 积分超市 · 我的;
 /// a keeper's 扫码 · 回收 · 今日 · 我的; a grid worker's 审核 · 我的; a village admin's 审核 ·
-/// 数据概览 · 我的; township and county admins, who need reports more than a queue, 数据概览 ·
-/// 审核 · 我的. Only screens that exist; nothing while signed out.
+/// 管理 · 数据概览 · 我的; township and county admins, who need reports more than a queue,
+/// 数据概览 · 管理 · 审核 · 我的. Only screens that exist; nothing while signed out.
 fn tabs_for(signed_in: bool, role: Option<Role>) -> Vec<Tab> {
     match (signed_in, role) {
         (false, _) => Vec::new(),
@@ -363,9 +374,11 @@ fn tabs_for(signed_in: bool, role: Option<Role>) -> Vec<Tab> {
         (true, Some(Role::Keeper)) => vec![Tab::Scan, Tab::Recycle, Tab::Today, Tab::Mine],
         (true, Some(Role::Volunteer)) => vec![Tab::Tasks, Tab::Home, Tab::Mine],
         (true, Some(Role::CountyAdmin | Role::TownshipAdmin)) => {
-            vec![Tab::Overview, Tab::Review, Tab::Mine]
+            vec![Tab::Overview, Tab::Manage, Tab::Review, Tab::Mine]
         }
-        (true, Some(Role::VillageAdmin)) => vec![Tab::Review, Tab::Overview, Tab::Mine],
+        (true, Some(Role::VillageAdmin)) => {
+            vec![Tab::Review, Tab::Manage, Tab::Overview, Tab::Mine]
+        }
         (true, Some(role)) if reviews(role) => vec![Tab::Review, Tab::Mine],
         (true, _) => vec![Tab::Home, Tab::Mine],
     }
@@ -425,13 +438,16 @@ mod tests {
         assert_eq!(tabs_for(true, Some(Role::GridWorker))[0], Tab::Review);
         assert_eq!(
             tabs_for(true, Some(Role::CountyAdmin)),
-            [Tab::Overview, Tab::Review, Tab::Mine]
+            [Tab::Overview, Tab::Manage, Tab::Review, Tab::Mine]
         );
         assert_eq!(
             tabs_for(true, Some(Role::VillageAdmin)),
-            [Tab::Review, Tab::Overview, Tab::Mine]
+            [Tab::Review, Tab::Manage, Tab::Overview, Tab::Mine]
         );
         assert!(Tab::Overview.is_at("/admin/overview"));
+        assert!(!Tab::Manage.is_at("/admin/overview"));
+        assert!(Tab::Manage.is_at("/admin"));
+        assert!(Tab::Manage.is_at("/admin/rules"));
         assert_eq!(
             tabs_for(true, Some(Role::Keeper)),
             [Tab::Scan, Tab::Recycle, Tab::Today, Tab::Mine]

@@ -67,21 +67,49 @@ pub async fn list(
     .bind(i64::from(limit) + 1)
     .fetch_all(db.reader())
     .await?;
-    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-    let mut items = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let at: i64 = r.try_get("created_at")?;
-        items.push(AuditEntry {
-            id: r.try_get("id")?,
-            actor_id: r.try_get("actor_id")?,
-            actor_name: r.try_get("actor_name")?,
-            action: r.try_get("action")?,
-            region_code: r.try_get("region_code")?,
-            target: r.try_get("target")?,
-            before: json(r.try_get("before")?),
-            after: json(r.try_get("after")?),
-            created_at: crate::storage::rfc3339(at),
-        });
-    }
+    let items = rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch(items, limit as usize, |e| e.id))
+}
+
+/// The entries about `target` (e.g. `rule:12`) recorded for one of `regions`, newest first, at
+/// most `limit`.
+pub async fn about(
+    db: &Db,
+    target: &str,
+    regions: &[String],
+    limit: u32,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let placeholders: Vec<String> = (3..regions.len() + 3).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT id, actor_id, actor_name, action, region_code, target, before, after, created_at \
+         FROM audit_log WHERE target = $1 AND region_code IN ({}) ORDER BY id DESC LIMIT $2",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(target).bind(i64::from(limit));
+    for region in regions {
+        query = query.bind(region);
+    }
+    query
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(entry)
+        .collect()
+}
+
+/// An `audit_log` row on the wire.
+fn entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
+    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    let at: i64 = r.try_get("created_at")?;
+    Ok(AuditEntry {
+        id: r.try_get("id")?,
+        actor_id: r.try_get("actor_id")?,
+        actor_name: r.try_get("actor_name")?,
+        action: r.try_get("action")?,
+        region_code: r.try_get("region_code")?,
+        target: r.try_get("target")?,
+        before: json(r.try_get("before")?),
+        after: json(r.try_get("after")?),
+        created_at: crate::storage::rfc3339(at),
+    })
 }

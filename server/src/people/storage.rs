@@ -279,6 +279,14 @@ pub async fn find_many_in(tx: &mut Tx, ids: &[i64]) -> Result<Vec<PersonRow>, sq
     .await
 }
 
+/// The tags of the person `id` (sorted), read inside `tx`.
+pub async fn tags_in(tx: &mut Tx, id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT tag FROM person_tags WHERE person_id = $1 ORDER BY tag")
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await
+}
+
 /// Places the person in `grid_code` (`None`: in no grid).
 pub async fn set_grid(
     tx: &mut Tx,

@@ -11,7 +11,8 @@
 //!   (NFC-normalised);
 //! - or by a rule of the catalogue (`rule_id`, instead of `points`): the rule's points (a
 //!   deduction rule deducts), the rule's name as the reason unless one is given; the rule must
-//!   be active and apply in every villager's village. Caps do not apply to staff awards
+//!   be active and apply in every villager's village, with the same points in each (a county
+//!   or village may have set its own, [`super::rules`]; else 400: award each village apart). Caps do not apply to staff awards
 //!   (they limit villagers' claims); the award row keeps the rule;
 //! - an award moves the points from the township's issuance account to each villager;
 //! - a deduction moves them back. A villager never goes below zero: a deduction larger than
@@ -59,6 +60,10 @@ pub enum AwardError {
     RuleOrPoints,
     #[error("rule_id: no active rule {0} applies in the villages of user_ids")]
     Rule(i64),
+    #[error(
+        "rule_id: rule {0} has different points in the villages of user_ids; award each village on its own"
+    )]
+    RulePointsDiffer(i64),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -161,12 +166,28 @@ pub async fn award(
             return Err(AwardError::OwnHousehold(family));
         }
     }
-    if let Some(rule) = &rule
-        && !villages
-            .iter()
-            .all(|(_, v)| super::rules::applies_in(rule, v))
-    {
-        return Err(AwardError::Rule(rule.id));
+    // By a rule: its points as they apply in the villagers' villages (a county or village may
+    // have set its own, or switched it off there), the same for all of them.
+    let mut points = points;
+    if let Some(rule) = &rule {
+        let mut in_villages: BTreeMap<&RegionCode, i64> = BTreeMap::new();
+        for (_, village) in &villages {
+            if !in_villages.contains_key(village) {
+                let there = super::rules::find_in(tx, rule.id, village)
+                    .await?
+                    .filter(|r| r.active)
+                    .ok_or(AwardError::Rule(rule.id))?;
+                in_villages.insert(village, there.points);
+            }
+        }
+        let mut distinct: Vec<i64> = in_villages.into_values().collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        match distinct[..] {
+            [one] => points = one,
+            [] => {}
+            _ => return Err(AwardError::RulePointsDiffer(rule.id)),
+        }
     }
     let now = now_ms();
     let award_id = super::storage::insert_award(

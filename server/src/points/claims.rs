@@ -5,16 +5,20 @@
 //! Rules (the issue "Points", the county's 网格 review):
 //! - the claimant is a person of a village (村民); the rule is active, has positive points
 //!   (deductions are never claimed: staff make them with `POST /admin/awards`) and applies in
-//!   the claimant's village; the note has at most [`MAX_NOTE_CHARS`] characters; at most
+//!   the claimant's village as it applies there (its county and village may have switched it
+//!   off or set their own points, [`super::rules`]); when the rule is for some of the
+//!   county's groups, the claimant carries one of them (403 `not_in_group`); the note has at most [`MAX_NOTE_CHARS`] characters; at most
 //!   [`MAX_PHOTOS`] photos, each uploaded by the claimant, at least one when the rule needs a
 //!   photo (400 `photo_required`);
-//! - the claim keeps the rule's points as they were when it was made, and the grid the
+//! - the claim keeps the rule's points as they were when it was made (in its village), and
+//!   the grid the
 //!   claimant lived in then: the grid worker of that grid reviews it, or an admin of the
 //!   village, township or county ([`crate::policy::Action::ReviewClaims`]); nobody reviews
 //!   their own claim or one of their household ([`crate::policy::may_review_claimant`]);
 //! - caps count per person and rule in the county's day and month ([`crate::calendar`]) in
 //!   which the claims were made (the day of the deed, not of the review: a reviewer who comes
-//!   late costs the villager nothing). A new claim is refused (409 `cap_reached`) when the
+//!   late costs the villager nothing). A claim still pending when its rule is switched off or
+//!   changed is reviewed as it was made. A new claim is refused (409 `cap_reached`) when the
 //!   claims made this day (month) that are approved or still pending already reach the cap —
 //!   so a villager cannot pile up claims the reviewer would have to refuse; rejected claims
 //!   do not count. An approval is refused when the approved claims of the claim's day (month)
@@ -71,6 +75,8 @@ pub enum ClaimError {
     TooManyPhotos,
     #[error("photo_ids: not photos you uploaded: {0}")]
     NotYourPhotos(String),
+    #[error("rule_id: {rule} is for {groups} only, and you are in none of these groups")]
+    NotInGroup { rule: String, groups: String },
     #[error("photo_ids: the rule {0} needs at least one photo")]
     PhotoRequired(String),
     #[error("{rule}: at most {cap} a {period} per person")]
@@ -106,6 +112,7 @@ impl DomainError for ClaimError {
             | ClaimError::NotYours(_)
             | ClaimError::ConflictOfInterest(_) => ErrorCode::Forbidden,
             ClaimError::PhotoRequired(_) => ErrorCode::PhotoRequired,
+            ClaimError::NotInGroup { .. } => ErrorCode::NotInGroup,
             ClaimError::CapReached { .. } => ErrorCode::CapReached,
             ClaimError::AlreadyReviewed { .. } => ErrorCode::AlreadyReviewed,
             ClaimError::NotFound(_) => ErrorCode::NotFound,
@@ -125,7 +132,8 @@ impl DomainError for ClaimError {
 /// Makes a claim of `claimant_id` inside `tx` at `now` (UTC ms); answers it as `pending`.
 ///
 /// Errors: [`ClaimError::NotVillager`], [`ClaimError::NoSuchRule`],
-/// [`ClaimError::RuleInactive`], [`ClaimError::Deduction`], [`ClaimError::Note`],
+/// [`ClaimError::RuleInactive`], [`ClaimError::Deduction`], [`ClaimError::NotInGroup`],
+/// [`ClaimError::Note`],
 /// [`ClaimError::TooManyPhotos`], [`ClaimError::NotYourPhotos`],
 /// [`ClaimError::PhotoRequired`], [`ClaimError::CapReached`].
 pub async fn create(
@@ -140,15 +148,20 @@ pub async fn create(
         .pop()
         .ok_or(ClaimError::NotVillager)?;
     let village = claimant.village().ok_or(ClaimError::NotVillager)?;
-    let rule = super::rules::find(tx, request.rule_id)
+    let rule = super::rules::find_in(tx, request.rule_id, &village)
         .await?
-        .filter(|r| super::rules::applies_in(r, &village))
         .ok_or(ClaimError::NoSuchRule(request.rule_id))?;
     if !rule.active {
         return Err(ClaimError::RuleInactive(rule.name));
     }
     if rule.points <= 0 {
         return Err(ClaimError::Deduction(rule.name));
+    }
+    if !super::rules::open_to(&rule, &people::tags_in(tx, claimant_id).await?) {
+        return Err(ClaimError::NotInGroup {
+            rule: rule.name,
+            groups: rule.groups.join("、"),
+        });
     }
     let note = crate::text::note(&request.note, MAX_NOTE_CHARS).map_err(ClaimError::Note)?;
     if request.photo_ids.len() > MAX_PHOTOS {

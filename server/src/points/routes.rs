@@ -1,15 +1,17 @@
 //! `GET /api/v1/points/balance`, `GET /api/v1/points/ledger` (the caller's own points),
-//! `POST /api/v1/admin/awards` (I), `GET /api/v1/rules`, `POST /api/v1/admin/rules`, claims
+//! `POST /api/v1/admin/awards` (I), `GET /api/v1/rules`, `POST|GET /api/v1/admin/rules`,
+//! `PUT /api/v1/admin/rules/{id}`, `PUT /api/v1/admin/rules/{id}/settings/{region_code}`,
+//! `GET /api/v1/admin/rules/{id}/history`, claims
 //! (`POST /claims` (I), `GET /claims/mine`, `GET /review/claims`,
 //! `POST /review/claims/{id}/approve|reject`) and `GET /public/villages/{code}/board`.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use jifen_shared::Page;
+use jifen_shared::points::{AdminRulesQuery, ReviewQuery, RulesQuery};
 use jifen_shared::points::{
     AwardRequest, AwardResult, Board, Claim, ClaimStatus, LedgerEntry, NewClaim, NewRule,
-    PointsBalance, RejectClaim, Rule,
+    PointsBalance, RejectClaim, Rule, RuleSettingUpdate, RuleUpdate,
 };
-use jifen_shared::points::{ReviewQuery, RulesQuery};
 use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -29,6 +31,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(award)
         .service(rules)
         .service(create_rule)
+        .service(admin_rules)
+        .service(update_rule)
+        .service(set_rule)
+        .service(rule_history)
         .service(create_claim)
         .service(my_claims)
         .service(review_queue)
@@ -141,6 +147,121 @@ async fn create_rule(caller: Caller, body: web::Json<NewRule>, state: State) -> 
     }
     let rule = super::rules::create(&state.db, caller.id, &region, &body).await?;
     Ok(HttpResponse::Created().json(rule))
+}
+
+/// The county or village whose rules an admin reads or sets: a code the caller manages rules
+/// of (403 otherwise), of a county or village (400 otherwise).
+fn rules_place(caller: &Caller, code: &str) -> Result<RegionCode, ApiError> {
+    let place = RegionCode::parse(code)
+        .ok()
+        .filter(|c| {
+            matches!(
+                c.level(),
+                jifen_shared::regions::RegionLevel::County
+                    | jifen_shared::regions::RegionLevel::Village
+            )
+        })
+        .ok_or_else(|| ApiError::invalid_input("region_code: a county's or a village's code"))?;
+    if !policy::may(&caller.roles, Action::ManageRules, &place) {
+        return Err(ApiError::forbidden(format!(
+            "you are not an admin of {place}"
+        )));
+    }
+    Ok(place)
+}
+
+/// The rules of a county (the shipped catalogue and its own, with its settings) or a village
+/// (as `GET /rules`), for the admins who set them up.
+#[utoipa::path(tag = "points", security(("bearer" = [])), params(AdminRulesQuery), responses(
+    (status = 200, body = Vec<Rule>),
+    (status = 400, description = "`invalid_input`: region_code", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of that region", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/admin/rules")]
+async fn admin_rules(caller: Caller, query: web::Query<AdminRulesQuery>, state: State) -> Reply {
+    let place = rules_place(&caller, &query.region_code)?;
+    Ok(HttpResponse::Ok().json(super::rules::for_place(&state.db, &place).await?))
+}
+
+/// The owner (the county's admins for a county rule, the village's — or its township's and
+/// county's — for a village's) changes a rule, or switches it off or on for everyone.
+#[utoipa::path(
+    tag = "points",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The rule")),
+    request_body = RuleUpdate,
+    responses(
+        (status = 200, body = Rule),
+        (status = 400, description = "`invalid_input`: name, points, caps, groups or village_points", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: a shipped rule (set it per county), or one of a region the caller does not manage", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such rule", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[put("/admin/rules/{id}")]
+async fn update_rule(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<RuleUpdate>,
+    state: State,
+) -> Reply {
+    let may_manage = |region: &RegionCode| policy::may(&caller.roles, Action::ManageRules, region);
+    let rule = super::rules::update(&state.db, caller.id, &may_manage, *id, &body).await?;
+    Ok(HttpResponse::Ok().json(rule))
+}
+
+/// A county (for a shipped rule) or a village (for a shipped or county rule) switches the rule
+/// off or on for itself, or sets its own points — a village within the bounds its county
+/// set. Answers the rule as it now applies there.
+#[utoipa::path(
+    tag = "points",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The rule"),
+        ("region_code" = String, Path, description = "The county or village"),
+    ),
+    request_body = RuleSettingUpdate,
+    responses(
+        (status = 200, body = Rule),
+        (status = 400, description = "`invalid_input`: region_code, points (outside the county's bounds), village_points, or a rule that is not of that region's catalogue or is its own", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not an admin of that region", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such rule", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[put("/admin/rules/{id}/settings/{region_code}")]
+async fn set_rule(
+    caller: Caller,
+    path: web::Path<(i64, String)>,
+    body: web::Json<RuleSettingUpdate>,
+    state: State,
+) -> Reply {
+    let (id, code) = path.into_inner();
+    let place = rules_place(&caller, &code)?;
+    let rule = super::rules::set(&state.db, caller.id, id, &place, &body).await?;
+    Ok(HttpResponse::Ok().json(rule))
+}
+
+/// A rule's changes as a county or village sees them, newest first (at most 100): its
+/// owner's, and the settings of that region and of those above it, with who and when.
+#[utoipa::path(
+    tag = "points",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The rule"), AdminRulesQuery),
+    responses(
+        (status = 200, body = Vec<jifen_shared::audit::AuditEntry>),
+        (status = 400, description = "`invalid_input`: region_code, or a rule not of its catalogue", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not an admin of that region", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such rule", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[get("/admin/rules/{id}/history")]
+async fn rule_history(
+    caller: Caller,
+    id: web::Path<i64>,
+    query: web::Query<AdminRulesQuery>,
+    state: State,
+) -> Reply {
+    let place = rules_place(&caller, &query.region_code)?;
+    Ok(HttpResponse::Ok().json(super::rules::history(&state.db, *id, &place).await?))
 }
 
 /// Claims a rule's points (申报积分) with a note and photos (`POST /media` first); a reviewer

@@ -1,4 +1,4 @@
-//! SQL of the `point_rules`, `point_claims`, `claim_photos` and `point_awards` tables (owned by
+//! SQL of the `point_rules`, `point_rule_settings`, `point_claims`, `claim_photos` and `point_awards` tables (owned by
 //! this module), and the reads of the board ([`super::board`]) and of the movements' labels
 //! ([`labels`]). Times are UTC milliseconds.
 //!
@@ -16,20 +16,24 @@
 
 use std::collections::HashMap;
 
-use jifen_shared::points::{Claim, ClaimStatus, NewRule, Rule, RuleCategory};
+use jifen_shared::points::{Claim, ClaimStatus, PointsRange, Rule, RuleCategory, RuleSetting};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::calendar::Period;
 use crate::storage::{Db, Tx, rfc3339};
 
-// ---- point_rules ----
+// ---- point_rules, point_rule_settings ----
 
-const COLUMNS: &str =
-    "id, code, name, category, points, needs_photo, daily_cap, monthly_cap, active, region_code";
+const COLUMNS: &str = "id, code, name, category, points, needs_photo, daily_cap, monthly_cap, \
+     active, region_code, for_groups, village_min, village_max";
 
+/// A rule as its owner set it (no county's or village's setting applied).
 fn rule(row: &AnyRow) -> Result<Rule, sqlx::Error> {
     let category: String = row.try_get("category")?;
+    let groups: String = row.try_get("for_groups")?;
+    let points = row.try_get("points")?;
+    let active = row.try_get::<i64, _>("active")? == 1;
     Ok(Rule {
         id: row.try_get("id")?,
         code: row.try_get("code")?,
@@ -38,12 +42,28 @@ fn rule(row: &AnyRow) -> Result<Rule, sqlx::Error> {
             index: "category".into(),
             source: format!("unknown rule category {category:?}").into(),
         })?,
-        points: row.try_get("points")?,
+        points,
         needs_photo: row.try_get::<i64, _>("needs_photo")? == 1,
         daily_cap: row.try_get("daily_cap")?,
         monthly_cap: row.try_get("monthly_cap")?,
-        active: row.try_get::<i64, _>("active")? == 1,
+        active,
         region_code: row.try_get("region_code")?,
+        groups: groups
+            .split('|')
+            .filter(|g| !g.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        base_points: points,
+        base_active: active,
+        village_points: range(row.try_get("village_min")?, row.try_get("village_max")?),
+        settings: Vec::new(),
+    })
+}
+
+fn range(min: Option<i64>, max: Option<i64>) -> Option<PointsRange> {
+    Some(PointsRange {
+        min: min?,
+        max: max?,
     })
 }
 
@@ -66,28 +86,46 @@ pub async fn rules_in(db: &Db, regions: &[String]) -> Result<Vec<Rule>, sqlx::Er
         .collect()
 }
 
-/// Inserts the rule `new` of `region` (its `code` and `name` already checked and normalised);
-/// the rule as stored, `None` when the region already has a rule with that code.
+/// The fields of a county's or village's own rule, checked and normalised.
+pub struct RuleRow<'a> {
+    pub name: &'a str,
+    pub category: RuleCategory,
+    pub points: i64,
+    pub needs_photo: bool,
+    pub daily_cap: Option<i64>,
+    pub monthly_cap: Option<i64>,
+    pub active: bool,
+    pub groups: &'a [String],
+    pub village_points: Option<PointsRange>,
+}
+
+/// Inserts the rule `new` with `code` of `region`; the rule as stored, `None` when the region
+/// already has a rule with that code.
 pub async fn insert_rule(
     tx: &mut Tx,
     code: &str,
-    name: &str,
-    new: &NewRule,
+    new: &RuleRow<'_>,
     region: &str,
     now: i64,
 ) -> Result<Option<Rule>, sqlx::Error> {
     sqlx::query(&format!(
         "INSERT INTO point_rules (code, name, category, points, needs_photo, daily_cap, \
-         monthly_cap, region_code, scope, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
+         monthly_cap, active, for_groups, village_min, village_max, region_code, scope, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $13) \
+         ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
     ))
     .bind(code)
-    .bind(name)
+    .bind(new.name)
     .bind(new.category.as_str())
     .bind(new.points)
     .bind(i64::from(new.needs_photo))
     .bind(new.daily_cap)
     .bind(new.monthly_cap)
+    .bind(i64::from(new.active))
+    .bind(new.groups.join("|"))
+    .bind(new.village_points.map(|r| r.min))
+    .bind(new.village_points.map(|r| r.max))
     .bind(region)
     .bind(now)
     .fetch_optional(&mut **tx)
@@ -97,15 +135,125 @@ pub async fn insert_rule(
     .transpose()
 }
 
-/// The rule `id`.
+/// Replaces the owner's fields of rule `id` (its code and region stay); the rule as stored.
+pub async fn update_rule(
+    tx: &mut Tx,
+    id: i64,
+    new: &RuleRow<'_>,
+    now: i64,
+) -> Result<Option<Rule>, sqlx::Error> {
+    sqlx::query(&format!(
+        "UPDATE point_rules SET name = $2, category = $3, points = $4, needs_photo = $5, \
+         daily_cap = $6, monthly_cap = $7, active = $8, for_groups = $9, village_min = $10, \
+         village_max = $11, updated_at = $12 WHERE id = $1 RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(new.name)
+    .bind(new.category.as_str())
+    .bind(new.points)
+    .bind(i64::from(new.needs_photo))
+    .bind(new.daily_cap)
+    .bind(new.monthly_cap)
+    .bind(i64::from(new.active))
+    .bind(new.groups.join("|"))
+    .bind(new.village_points.map(|r| r.min))
+    .bind(new.village_points.map(|r| r.max))
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(rule)
+    .transpose()
+}
+
+/// The rule `id`, inside `tx`.
 pub async fn rule_by_id(tx: &mut Tx, id: i64) -> Result<Option<Rule>, sqlx::Error> {
+    rule_in(&mut **tx, id).await
+}
+
+/// The rule `id`, through `executor` (a pool or a transaction).
+pub async fn rule_in<'e, E>(executor: E, id: i64) -> Result<Option<Rule>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query(&format!("SELECT {COLUMNS} FROM point_rules WHERE id = $1"))
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(executor)
         .await?
         .as_ref()
         .map(rule)
         .transpose()
+}
+
+/// The settings of the regions `regions` (a village and those above it), by rule id.
+pub async fn settings_in<'e, E>(
+    executor: E,
+    regions: &[String],
+) -> Result<HashMap<i64, Vec<RuleSetting>>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let placeholders: Vec<String> = (1..=regions.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT rule_id, region_code, active, points, village_min, village_max \
+         FROM point_rule_settings WHERE region_code IN ({}) ORDER BY rule_id, region_code",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for region in regions {
+        query = query.bind(region);
+    }
+    let mut settings: HashMap<i64, Vec<RuleSetting>> = HashMap::new();
+    for row in query.fetch_all(executor).await? {
+        settings
+            .entry(row.try_get("rule_id")?)
+            .or_default()
+            .push(RuleSetting {
+                region_code: row.try_get("region_code")?,
+                active: row.try_get::<i64, _>("active")? == 1,
+                points: row.try_get("points")?,
+                village_points: range(row.try_get("village_min")?, row.try_get("village_max")?),
+            });
+    }
+    Ok(settings)
+}
+
+/// Stores `region`'s setting of rule `rule_id` by `actor_id`, or deletes it (`None`).
+pub async fn put_setting(
+    tx: &mut Tx,
+    rule_id: i64,
+    region: &str,
+    setting: Option<&RuleSetting>,
+    actor_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let Some(setting) = setting else {
+        sqlx::query("DELETE FROM point_rule_settings WHERE rule_id = $1 AND region_code = $2")
+            .bind(rule_id)
+            .bind(region)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO point_rule_settings (rule_id, region_code, active, points, village_min, \
+         village_max, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (rule_id, region_code) DO UPDATE SET active = excluded.active, \
+         points = excluded.points, village_min = excluded.village_min, \
+         village_max = excluded.village_max, updated_by = excluded.updated_by, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(rule_id)
+    .bind(region)
+    .bind(i64::from(setting.active))
+    .bind(setting.points)
+    .bind(setting.village_points.map(|r| r.min))
+    .bind(setting.village_points.map(|r| r.max))
+    .bind(actor_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 // ---- point_awards ----

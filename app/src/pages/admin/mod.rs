@@ -1,4 +1,5 @@
-//! The 管理 screens of village, township and county admins: the villager register import
+//! The 管理 screens of village, township and county admins: their index (`/admin`, the 管理
+//! tab, [`AdminHome`]), the villager register import
 //! (`/admin/import`) and the grids of a village with their people and grid workers
 //! (`/admin/grids`), people and their passwords (`/admin/people`, `/admin/people/:id`), one
 //! villager edited, their phone changed, their account closed (`/admin/people/:id/edit`),
@@ -12,6 +13,7 @@ pub mod import;
 pub mod overview;
 pub mod people;
 pub mod person_edit;
+pub mod rules;
 pub mod services;
 
 use jifen_shared::auth::RoleGrant;
@@ -23,6 +25,44 @@ use super::{ListSkeleton, TabBar, TopBar, require_sign_in};
 use crate::components::notice;
 use crate::i18n::{Text, tr};
 use crate::session::{manages, use_session};
+
+/// The 管理 tab's address.
+pub const PATH: &str = "/admin";
+
+/// The console's screens, grouped: what sets up points (rules, shops, recycling, services),
+/// people and grids, and the daily work. Shown on the 管理 tab and under 我的; each screen
+/// decides for itself what the current role may change (a village admin sees the county's
+/// recycling rates read-only).
+#[component]
+pub fn AdminEntries() -> impl IntoView {
+    use super::me::entry;
+    view! {
+        <h2 class="section-title">{tr(Text::PointsSetup)}</h2>
+        <ul class="list">
+            {entry(rules::PATH, Text::RuleCatalogue)}
+            {entry("/admin/shops", Text::ShopsAdmin)}
+            {entry("/admin/recycling", Text::RecyclingCategories)}
+            {entry("/admin/service-types", Text::ServiceTypesAdmin)}
+        </ul>
+        <h2 class="section-title">{tr(Text::PeopleAndGrids)}</h2>
+        <ul class="list">
+            {entry(people::PATH, Text::People)}
+            {entry("/admin/grids", Text::ManageGrids)}
+            {entry("/admin/import", Text::ImportVillagers)}
+        </ul>
+        <h2 class="section-title">{tr(Text::DailyWork)}</h2>
+        <ul class="list">
+            {entry("/admin/services", Text::ServiceOrders)}
+            {entry("/admin/overview", Text::Overview)}
+        </ul>
+    }
+}
+
+/// `/admin`, the 管理 tab: [`AdminEntries`] for the current admin role.
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    view! { <AdminFrame tabbed=true screen=move |_| view! { <AdminEntries /> } /> }
+}
 
 /// The region of the address's `?region=` (so the back button and a reload work), kept inside
 /// the admin's `home` region: a code outside it, or none, is `home` (the server refuses those
