@@ -713,6 +713,40 @@ texts! {
     RoleGrantInvalid => "不能授予：这个角色不能设在这一级地点", "Not granted: this role is not held over a place of that level";
     RevokeForbidden => "不能撤销：您无权撤销这个角色", "Not revoked: you may not revoke this role";
     VillagerByRegistry => "村民身份由村民名册决定，不能在这里授予或撤销", "The villager role comes from the register: it is not granted or revoked here";
+    // 编辑村民 — one villager edited, their phone changed, their account closed.
+    EditPerson => "编辑", "Edit";
+    EditPersonTitle => "编辑村民信息", "Edit villager";
+    PersonName => "姓名", "Name";
+    NamePlaceholder => "如：张三", "e.g. Zhang San";
+    HouseholdPlaceholder => "如：0101（可不填）", "e.g. 0101 (optional)";
+    Groups => "人员类别", "Groups";
+    OtherTags => "其他标签（保留）", "Other tags (kept)";
+    NoGrid => "不分网格", "No grid";
+    SavePerson => "保存", "Save";
+    PersonSaved => "已保存", "Saved";
+    NameRequired => "请填写姓名（最多 50 个字）", "Enter a name (at most 50 characters)";
+    HouseholdTooLong => "户号最多 32 个字符", "A household number has at most 32 characters";
+    ChangePhone => "更换手机号", "Change the mobile number";
+    ChangePhoneHint => "换号后，此人在所有手机上的登录都会退出，需用新号码重新登录。", "After the change this person is signed out on every phone and signs in with the new number.";
+    NewPhone => "新手机号", "New mobile number";
+    OtherPhonePlaceholder => "11 位手机号", "11-digit mobile number";
+    ChangePhoneYes => "确定更换", "Yes, change";
+    ChangingPhone => "正在更换…", "Changing…";
+    PhoneChanged => "手机号已更换", "The mobile number was changed";
+    PhoneTaken => "这个手机号已被其他人使用", "This number belongs to someone else";
+    GridNotInVillage => "这个网格不属于此人所在的村", "This grid is not in this person's village";
+    AccountClosed => "此账户已注销，不能再修改", "This account is closed and can no longer be changed";
+    BalanceChanged => "此人的积分刚刚有变动，请看清后再确认", "This person's points just changed; check and confirm again";
+    CloseAccount => "注销账户", "Close the account";
+    CloseAccountHint => "村民迁出或去世时注销账户：未完成的兑换、申报和服务单会取消，剩余积分转给同户家人（没有同户家人时退回镇积分发放账户）。注销后不能再登录，手机号可重新登记。", "Close the account when a villager moves away or dies: open redemptions, claims and orders are cancelled, the remaining points go to a member of the same household (or back to the township's issuance account when there is none). A closed account cannot sign in; the number may be registered again.";
+    ClosedReasonLabel => "注销原因", "Reason";
+    MovedAway => "迁出", "Moved away";
+    Deceased => "去世", "Deceased";
+    CloseAccountNext => "下一步", "Next";
+    CloseAccountYes => "确定注销", "Yes, close";
+    ClosingAccount => "正在注销…", "Closing…";
+    ChooseClosedReason => "请先选择迁出或去世", "Choose moved away or deceased first";
+    BackToPerson => "返回此人", "Back to this person";
 }
 
 /// `text` in `locale`: a look-up in the table (`Locale::ZhCn` is column 0, `En` column 1).
@@ -1459,6 +1493,83 @@ pub fn revoke_question(
     }
 }
 
+/// 迁出 or 去世.
+pub fn closed_reason(locale: Locale, reason: jifen_shared::people::ClosedReason) -> &'static str {
+    use jifen_shared::people::ClosedReason;
+    t(
+        locale,
+        match reason {
+            ClosedReason::MovedAway => Text::MovedAway,
+            ClosedReason::Deceased => Text::Deceased,
+        },
+    )
+}
+
+/// Where a closed account's points go, as a sentence ending the question or the summary.
+fn balance_sentence(locale: Locale, points: i64, heir: Option<&str>, done: bool) -> String {
+    match (locale, points, heir, done) {
+        (Locale::ZhCn, 0, _, _) => "此人没有剩余积分。".to_owned(),
+        (Locale::ZhCn, _, Some(h), false) => format!("剩余 {points} 积分将转给同户 {h}。"),
+        (Locale::ZhCn, _, Some(h), true) => format!("{points} 积分已转给同户 {h}。"),
+        (Locale::ZhCn, _, None, false) => format!("剩余 {points} 积分将退回镇积分发放账户。"),
+        (Locale::ZhCn, _, None, true) => format!("{points} 积分已退回镇积分发放账户。"),
+        (Locale::En, 0, _, _) => "This person holds no points.".to_owned(),
+        (Locale::En, _, Some(h), false) => {
+            format!("The remaining {points} points will go to {h} of the same household.")
+        }
+        (Locale::En, _, Some(h), true) => {
+            format!("{points} points went to {h} of the same household.")
+        }
+        (Locale::En, _, None, false) => {
+            format!("The remaining {points} points will return to the township's issuance account.")
+        }
+        (Locale::En, _, None, true) => {
+            format!("{points} points returned to the township's issuance account.")
+        }
+    }
+}
+
+/// "确定将张三明标记为去世并注销账户吗？剩余 30 积分将转给同户 张小明。"
+pub fn closing_question(
+    locale: Locale,
+    name: &str,
+    reason: jifen_shared::people::ClosedReason,
+    points: i64,
+    heir: Option<&str>,
+) -> String {
+    let why = closed_reason(locale, reason);
+    let rest = balance_sentence(locale, points, heir, false);
+    match locale {
+        Locale::ZhCn => format!("确定将{name}标记为{why}并注销账户吗？{rest}"),
+        Locale::En => format!("Close the account of {name} ({why})? {rest}"),
+    }
+}
+
+/// "已注销（去世）。30 积分已转给同户 张小明。"
+pub fn closed_summary(
+    locale: Locale,
+    reason: jifen_shared::people::ClosedReason,
+    points: i64,
+    heir: Option<&str>,
+) -> String {
+    let why = closed_reason(locale, reason);
+    let rest = balance_sentence(locale, points, heir, true);
+    match locale {
+        Locale::ZhCn => format!("已注销（{why}）。{rest}"),
+        Locale::En => format!("Closed ({why}). {rest}"),
+    }
+}
+
+/// "确定把手机号改为 139 0013 9099 吗？"
+pub fn phone_question(locale: Locale, phone: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("确定把手机号改为 {phone} 吗？此人在所有手机上的登录都会退出。"),
+        Locale::En => {
+            format!("Change the number to {phone}? This person is signed out on every phone.")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1593,4 +1704,3 @@ mod tests {
         assert_eq!(per_kg(Locale::ZhCn, 2), "每公斤 2 积分");
     }
 }
-

@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/grids") view=pages::admin::grids::GridsPage />
                 <Route path=path!("/admin/people") view=pages::admin::people::PeoplePage />
                 <Route path=path!("/admin/people/:id") view=pages::admin::people::PersonPage />
+                <Route path=path!("/admin/people/:id/edit") view=pages::admin::person_edit::PersonEditPage />
                 // Service orders (五单), ratings (好差评) and the inbox.
                 <Route path=path!("/services") view=pages::services::ServicesPage />
                 <Route path=path!("/services/new/:type") view=pages::services::OrderPage />

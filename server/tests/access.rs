@@ -505,6 +505,40 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             success: 200,
             outsiders: None,
         },
+        Endpoint {
+            // Staff outside the region are told the person does not exist (as GetPerson).
+            route: route(&api::UpdatePerson { id: villager }),
+            body: |_, _| {
+                Body::Json(
+                    json!({"name": "李四", "household": "0101", "tags": ["党员"], "grid_code": GRID}),
+                )
+            },
+            allowed: ADMINS,
+            success: 200,
+            outsiders: Some(404),
+        },
+        Endpoint {
+            route: route(&api::ChangePersonPhone { id: villager }),
+            body: |n, _| Body::Json(json!({"phone": format!("1370002{n:04}")})),
+            allowed: ADMINS,
+            success: 200,
+            outsiders: Some(404),
+        },
+        Endpoint {
+            route: route(&api::ClosingPreview { id: villager }),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: Some(404),
+        },
+        Endpoint {
+            // The villager holds 0 points, not the -1 the caller confirmed: nothing happens (409).
+            route: route(&api::ClosePerson { id: villager }),
+            body: |_, _| Body::Json(json!({"reason": "moved_away", "seen_points": -1})),
+            allowed: ADMINS,
+            success: 409,
+            outsiders: Some(404),
+        },
     ]
 }
 
@@ -615,7 +649,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, (29 + 4 + 8) * 15);
+        assert_eq!(n, (29 + 4 + 8 + 4) * 15);
         app.assert_ledger_balanced().await;
     }
 

@@ -201,6 +201,7 @@ use crate::auth::{
     PersonRoles, RefreshRequest, RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
 };
 use crate::media::Media;
+use crate::people::{BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange};
 use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use crate::points::{
     AwardRequest, AwardResult, Board, Claim, LedgerEntry, NewClaim, NewRule, PointsBalance,
@@ -288,6 +289,15 @@ endpoints! {
     GetPerson = GET "/admin/people/{id}" { id: i64 } => PersonListing;
     /// Puts villagers into a grid.
     AssignGridMembers = POST "/admin/grids/{code}/members" { code: String }, body GridMembers => GridMembersAssigned;
+    /// Edits a villager's name, 户号, groups and grid.
+    UpdatePerson = PUT "/admin/people/{id}" { id: i64 }, body PersonUpdate => PersonListing;
+    /// Changes a villager's phone number; their sessions end.
+    ChangePersonPhone = POST "/admin/people/{id}/phone" { id: i64 }, body PhoneChange => PersonListing;
+    /// Where a villager's points would go if their account were closed now.
+    ClosingPreview = GET "/admin/people/{id}/closing" { id: i64 } => BalanceDestination;
+    /// Closes a villager's account (迁出 or 去世); their points go to the household or back to
+    /// issuance.
+    ClosePerson = POST "/admin/people/{id}/close" { id: i64 }, body CloseAccount => ClosedAccount;
 
     // 积分 — points.
     /// The caller's points.
@@ -505,6 +515,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6);
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4);
     }
 }

@@ -98,6 +98,17 @@ pub enum ErrorCode {
     /// 409: the object is not in a state that allows this (completing an order that is not
     /// claimed, rating one that is not completed…); the message says which state it is in.
     WrongState,
+    /// 400: the grid is not a grid of the person's village.
+    UnknownGrid,
+    /// 409: the phone number belongs to another open account.
+    PhoneTaken,
+    /// 409: the account was closed already (迁出 or 去世); closing again changes nothing.
+    AlreadyClosed,
+    /// 409: the account is closed (迁出 or 去世): it is no longer edited.
+    PersonClosed,
+    /// 409: the account holds other points than the admin was shown (`seen_points`); ask
+    /// again with the new amount.
+    BalanceChanged,
 }
 
 impl ErrorCode {
@@ -107,7 +118,8 @@ impl ErrorCode {
             ErrorCode::InvalidInput
             | ErrorCode::InvalidPhone
             | ErrorCode::UnsupportedMedia
-            | ErrorCode::PhotoRequired => 400,
+            | ErrorCode::PhotoRequired
+            | ErrorCode::UnknownGrid => 400,
             ErrorCode::Unauthenticated
             | ErrorCode::InvalidCredentials
             | ErrorCode::InvalidToken
@@ -131,7 +143,11 @@ impl ErrorCode {
             | ErrorCode::NotCancellable
             | ErrorCode::AlreadyClaimed
             | ErrorCode::AlreadyRated
-            | ErrorCode::WrongState => 409,
+            | ErrorCode::WrongState
+            | ErrorCode::PhoneTaken
+            | ErrorCode::AlreadyClosed
+            | ErrorCode::PersonClosed
+            | ErrorCode::BalanceChanged => 409,
             ErrorCode::Expired => 410,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
@@ -182,6 +198,11 @@ impl ErrorCode {
             ErrorCode::AlreadyClaimed => "already_claimed",
             ErrorCode::AlreadyRated => "already_rated",
             ErrorCode::WrongState => "wrong_state",
+            ErrorCode::UnknownGrid => "unknown_grid",
+            ErrorCode::PhoneTaken => "phone_taken",
+            ErrorCode::AlreadyClosed => "already_closed",
+            ErrorCode::PersonClosed => "person_closed",
+            ErrorCode::BalanceChanged => "balance_changed",
         }
     }
 }
@@ -242,6 +263,11 @@ mod tests {
             ErrorCode::AlreadyClaimed,
             ErrorCode::AlreadyRated,
             ErrorCode::WrongState,
+            ErrorCode::UnknownGrid,
+            ErrorCode::PhoneTaken,
+            ErrorCode::AlreadyClosed,
+            ErrorCode::PersonClosed,
+            ErrorCode::BalanceChanged,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

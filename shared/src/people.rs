@@ -39,6 +39,10 @@ pub struct PersonListing {
     /// Sorted, without repeats.
     pub tags: Vec<String>,
     pub roles: Vec<crate::auth::RoleGrant>,
+    /// Set once the account is closed (迁出 or 去世); such a person is listed only with
+    /// `?closed=true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Closure>,
 }
 
 /// Body of `POST /admin/grids/{code}/members`: villagers to place in the grid (each must live
@@ -70,8 +74,124 @@ pub struct PeopleQuery {
     pub phone: Option<String>,
     /// Part of the name (at most 50 characters).
     pub q: Option<String>,
+    /// `true`: only closed accounts (迁出, 去世); default: only open ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<bool>,
     /// 1–100, default 20.
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+/// Why an account was closed (`POST /admin/people/{id}/close`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ClosedReason {
+    /// 迁出: moved out of the village.
+    MovedAway,
+    /// 去世: deceased.
+    Deceased,
+}
+
+impl ClosedReason {
+    /// The stored and wire name (`moved_away`, `deceased`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClosedReason::MovedAway => "moved_away",
+            ClosedReason::Deceased => "deceased",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<ClosedReason> {
+        [ClosedReason::MovedAway, ClosedReason::Deceased]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+
+    /// How the county says it: 迁出 or 去世.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ClosedReason::MovedAway => "迁出",
+            ClosedReason::Deceased => "去世",
+        }
+    }
+}
+
+/// When and why an account was closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Closure {
+    pub reason: ClosedReason,
+    /// RFC 3339, UTC.
+    pub closed_at: String,
+}
+
+/// Body of `PUT /admin/people/{id}`: a villager's registry entry as it should be (every field
+/// replaced). Checked as the villager CSV is: `name` 1–50 characters, `household` (户号) at
+/// most 32, each tag at most 20 (the county's [`GROUP_TAGS`] and free tags; sorted and
+/// deduplicated, at most [`MAX_TAGS`]), `grid_code` a grid of the person's own village or
+/// `null`. The phone is changed with `POST /admin/people/{id}/phone`, the village not at all
+/// (moving to another village is 迁出 here and a new registration there).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PersonUpdate {
+    pub name: String,
+    pub household: Option<String>,
+    pub tags: Vec<String>,
+    pub grid_code: Option<String>,
+}
+
+/// The most tags one person may carry.
+pub const MAX_TAGS: usize = 20;
+
+/// Body of `POST /admin/people/{id}/phone`: the villager's new number (any way of writing a
+/// mainland mobile number the import accepts). Their sessions end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PhoneChange {
+    pub phone: String,
+}
+
+/// Who inherits a closed account's points: an open member of the same household (户).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Heir {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Where a closed account's points go (`GET /admin/people/{id}/closing` before, and the
+/// answer of `POST /admin/people/{id}/close` after): `points` (what the account holds, ≥ 0) to
+/// `heir` when the household has another open member, else back to the township's issuance
+/// account (`heir: null`). Nothing moves when `points` is 0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BalanceDestination {
+    pub points: i64,
+    pub heir: Option<Heir>,
+}
+
+/// Body of `POST /admin/people/{id}/close`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CloseAccount {
+    pub reason: ClosedReason,
+    /// The points the admin was shown when asked to confirm (`GET …/closing`); when given and
+    /// the account holds another amount now, nothing happens (`balance_changed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_points: Option<i64>,
+}
+
+/// Answer of `POST /admin/people/{id}/close`: the person as now stored and where their
+/// points went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClosedAccount {
+    pub person: PersonListing,
+    pub balance: BalanceDestination,
 }

@@ -61,6 +61,10 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::NotCancellable => Text::NotCancellable,
             ErrorCode::AlreadyClaimed => Text::AlreadyClaimed,
             ErrorCode::AlreadyRated => Text::AlreadyRated,
+            ErrorCode::UnknownGrid => Text::GridNotInVillage,
+            ErrorCode::PhoneTaken => Text::PhoneTaken,
+            ErrorCode::AlreadyClosed | ErrorCode::PersonClosed => Text::AccountClosed,
+            ErrorCode::BalanceChanged => Text::BalanceChanged,
             ErrorCode::InvalidInput
             | ErrorCode::AlreadyExists
             | ErrorCode::UnsupportedMediaType

@@ -22,20 +22,22 @@ pub struct Account {
     pub password_reset_at: Option<i64>,
 }
 
+/// Only open accounts: a closed one (迁出, 去世; `crate::people::closure`) signs in no more, its
+/// access tokens stop working at once, and its phone may belong to a new account.
 const ACCOUNT: &str = "SELECT id, name, phone, village_code, grid_code, password_hash, \
-     password_reset_at FROM people";
+     password_reset_at FROM people WHERE closed_at IS NULL";
 
-/// The account with this E.164 phone.
+/// The open account with this E.164 phone.
 pub async fn account_by_phone(db: &Db, phone: &str) -> Result<Option<Account>, sqlx::Error> {
-    sqlx::query_as(&format!("{ACCOUNT} WHERE phone = $1"))
+    sqlx::query_as(&format!("{ACCOUNT} AND phone = $1"))
         .bind(phone)
         .fetch_optional(db.reader())
         .await
 }
 
-/// The account with this id.
+/// The open account with this id.
 pub async fn account_by_id(db: &Db, id: i64) -> Result<Option<Account>, sqlx::Error> {
-    sqlx::query_as(&format!("{ACCOUNT} WHERE id = $1"))
+    sqlx::query_as(&format!("{ACCOUNT} AND id = $1"))
         .bind(id)
         .fetch_optional(db.reader())
         .await
@@ -184,12 +186,13 @@ pub async fn upsert_staff(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let existing: Option<i64> = sqlx::query("SELECT id FROM people WHERE phone = $1")
-        .bind(phone)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()?;
+    let existing: Option<i64> =
+        sqlx::query("SELECT id FROM people WHERE phone = $1 AND closed_at IS NULL")
+            .bind(phone)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("id"))
+            .transpose()?;
     let id = match existing {
         Some(id) => {
             // A new password ends every session of the old one.
@@ -628,4 +631,20 @@ pub async fn count_role(db: &Db, role: Role) -> Result<i64, sqlx::Error> {
         .bind(role.as_str())
         .fetch_one(db.reader())
         .await
+}
+
+/// Revokes every role of the person and forgets their WeChat bindings (an account being
+/// closed, `crate::people::closure`); the roles they held.
+pub async fn drop_roles_and_wechat(
+    tx: &mut Tx,
+    person_id: i64,
+) -> Result<Vec<RoleGrant>, sqlx::Error> {
+    let held = roles_in(tx, person_id).await?;
+    for table in ["role_assignments", "wechat_bindings"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE person_id = $1"))
+            .bind(person_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(held)
 }

@@ -437,6 +437,7 @@ pub async fn cast_village(db: &Db, township: &str, code: &str) -> anyhow::Result
             region: code,
             phone: None,
             name_part: None,
+            closed: false,
             after_id: 0,
             limit: 100_000,
         },

@@ -8,7 +8,7 @@ use crate::error::DomainError;
 use jifen_shared::ErrorCode;
 use jifen_shared::Page;
 use jifen_shared::auth::RoleGrant;
-use jifen_shared::people::{GridMembersAssigned, PersonListing};
+use jifen_shared::people::{ClosedReason, Closure, GridMembersAssigned, PersonListing};
 use jifen_shared::regions::{RegionCode, RegionLevel};
 
 use super::phone::Phone;
@@ -29,6 +29,8 @@ pub struct PeopleQuery<'a> {
     pub phone: Option<&'a Phone>,
     /// Names containing this (NFC-normalised, trimmed, non-empty).
     pub name_part: Option<&'a str>,
+    /// Closed accounts (迁出, 去世) only, instead of open ones only.
+    pub closed: bool,
     /// The `next_cursor` of the previous page.
     pub after_id: Option<i64>,
     /// 1–100.
@@ -50,6 +52,7 @@ pub async fn list(
             region: query.region.as_str(),
             phone: query.phone.map(Phone::as_str),
             name_part: query.name_part,
+            closed: query.closed,
             after_id: query.after_id.unwrap_or(0),
             limit: query.limit + 1,
         },
@@ -110,6 +113,16 @@ fn listing(
     let village = p.village();
     let full = policy::sees_full_phone(caller_id, grants, p.id, village.as_ref());
     let phone = Phone::from_stored(p.phone);
+    let closed = match (
+        p.closed_at,
+        p.closed_reason.as_deref().and_then(ClosedReason::parse),
+    ) {
+        (Some(at), Some(reason)) => Some(Closure {
+            reason,
+            closed_at: crate::storage::rfc3339(at),
+        }),
+        _ => None,
+    };
     PersonListing {
         id: p.id,
         name: p.name,
@@ -124,6 +137,7 @@ fn listing(
         household: p.household,
         tags: p.tags,
         roles,
+        closed,
     }
 }
 
@@ -197,9 +211,11 @@ pub async fn assign_to_grid(
     let outsiders: Vec<String> = ids
         .iter()
         .filter(|id| {
-            !people
-                .iter()
-                .any(|p| p.id == **id && p.village_code.as_deref() == Some(village.as_str()))
+            !people.iter().any(|p| {
+                p.id == **id
+                    && p.village_code.as_deref() == Some(village.as_str())
+                    && p.closed_at.is_none()
+            })
         })
         .map(i64::to_string)
         .collect();

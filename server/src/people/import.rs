@@ -124,7 +124,7 @@ fn empty_report() -> VillagerImportReport {
 /// Another import got in the way (PostgreSQL; SQLite's writer is serial): it inserted the
 /// same phone first, or the two deadlocked over the same people in different orders
 /// (SQLSTATE 40P01; PostgreSQL aborts one of them) — running the batch again settles it.
-fn is_retryable(e: &sqlx::Error) -> bool {
+pub(crate) fn is_retryable(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(e)
         if e.is_unique_violation() || matches!(e.code().as_deref(), Some("40P01" | "40001")))
 }
@@ -156,8 +156,49 @@ async fn save_all(
     Ok(report)
 }
 
+/// Whether the person is a staff account that the registry's villager edits (this import,
+/// `PUT /admin/people/{id}` and the rest of [`super::villager`]) never change: a password, an
+/// admin role, or any role over a region for which `within` says no (else an admin could
+/// re-point a township admin's phone to their own and sign in as them).
+pub async fn is_staff_account(
+    tx: &mut crate::storage::Tx,
+    person_id: i64,
+    within: &dyn Fn(&RegionCode) -> bool,
+) -> Result<bool, sqlx::Error> {
+    let roles = crate::auth::storage::roles_in(tx, person_id).await?;
+    let staff_role = roles.iter().any(|g| {
+        matches!(
+            g.role,
+            Role::VillageAdmin | Role::TownshipAdmin | Role::CountyAdmin
+        ) || (g.role != Role::Villager && !within(&g.region_code))
+    });
+    Ok(staff_role || crate::auth::storage::has_password_in(tx, person_id).await?)
+}
+
+/// A 户号 as the registry stores it (see [`crate::text::name`]; at most
+/// [`MAX_HOUSEHOLD_CHARS`]); `None` for none or only spaces.
+pub fn household(raw: Option<&str>) -> Result<Option<String>, text::NameError> {
+    raw.filter(|h| !h.trim().is_empty())
+        .map(|h| text::name(h, MAX_HOUSEHOLD_CHARS))
+        .transpose()
+}
+
+/// Tags as the registry stores them: each checked as a name of at most [`MAX_TAG_CHARS`],
+/// blanks skipped, sorted, without repeats; the error names the bad tag.
+pub fn tags<'a>(raw: impl Iterator<Item = &'a str>) -> Result<Vec<String>, String> {
+    let mut tags = Vec::new();
+    for raw in raw.filter(|t| !t.trim().is_empty()) {
+        let tag = text::name(raw, MAX_TAG_CHARS)
+            .map_err(|e| format!("tag {:?}: {e}", clip(raw.trim())))?;
+        tags.push(tag);
+    }
+    tags.sort();
+    tags.dedup();
+    Ok(tags)
+}
+
 /// How a person appears in the audit log: everything but the full phone number.
-fn audited(person: &PersonRow) -> serde_json::Value {
+pub fn audited(person: &PersonRow) -> serde_json::Value {
     serde_json::json!({
         "name": person.name,
         "phone": Phone::from_stored(person.phone.clone()).masked(),
@@ -213,14 +254,7 @@ async fn save(
     // caller does not administer, and never touches staff accounts: a password, an admin
     // role, or any role over a region outside the caller's (else an admin could re-point a
     // township admin's phone to their own and sign in as them).
-    let roles = crate::auth::storage::roles_in(tx, existing.id).await?;
-    let staff_role = roles.iter().any(|g| {
-        matches!(
-            g.role,
-            Role::VillageAdmin | Role::TownshipAdmin | Role::CountyAdmin
-        ) || (g.role != Role::Villager && !within(&g.region_code))
-    });
-    if staff_role || crate::auth::storage::has_password_in(tx, existing.id).await? {
+    if is_staff_account(tx, existing.id, within).await? {
         return Ok(Outcome::Refused(
             "staff_account",
             format!(
@@ -370,34 +404,24 @@ async fn parse(
                 continue;
             }
         }
-        let household = match optional(household_col)
-            .map(|h| text::name(h, MAX_HOUSEHOLD_CHARS))
-            .transpose()
-        {
+        let household = match household(optional(household_col)) {
             Ok(household) => household,
             Err(e) => {
                 fail("invalid_household", format!("household: {e}"));
                 continue;
             }
         };
-        let mut tags = Vec::new();
-        let mut bad_tag = None;
-        for raw in optional(tags_col)
-            .unwrap_or("")
-            .split([';', '；', '、', '|'])
-            .filter(|t| !t.trim().is_empty())
-        {
-            match text::name(raw, MAX_TAG_CHARS) {
-                Ok(tag) => tags.push(tag),
-                Err(e) => bad_tag = Some(format!("tag {:?}: {e}", clip(raw.trim()))),
+        let tags = match tags(
+            optional(tags_col)
+                .unwrap_or("")
+                .split([';', '；', '、', '|']),
+        ) {
+            Ok(tags) => tags,
+            Err(message) => {
+                fail("invalid_tag", message);
+                continue;
             }
-        }
-        if let Some(message) = bad_tag {
-            fail("invalid_tag", message);
-            continue;
-        }
-        tags.sort();
-        tags.dedup();
+        };
         phones_seen.insert(phone.as_str().to_owned(), line);
         rows.push((
             line,
@@ -409,6 +433,8 @@ async fn parse(
                 grid_code: grid_code.map(str::to_owned),
                 household,
                 tags,
+                closed_at: None,
+                closed_reason: None,
             },
         ));
     }

@@ -1,10 +1,14 @@
 //! The registry over HTTP, for staff: `POST /api/v1/admin/villagers/import` (the villager
 //! CSV), `GET /api/v1/admin/people` and `GET /api/v1/admin/people/{id}` (look people up) and `POST /api/v1/admin/grids/{code}/members`
-//! (place villagers in a grid).
+//! (place villagers in a grid); one villager edited, their phone changed, their account closed
+//! (`PUT /api/v1/admin/people/{id}`, `POST …/phone`, `GET …/closing`, `POST …/close`).
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use jifen_shared::Page;
 use jifen_shared::people::PeopleQuery as PeopleParams;
+use jifen_shared::people::{
+    BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange,
+};
 use jifen_shared::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -12,6 +16,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::directory::{self, PeopleQuery};
 use super::import::import_villagers;
 use super::phone::Phone;
+use super::villager;
 use crate::auth::caller::Caller;
 use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, Reply};
@@ -27,7 +32,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(import)
         .service(list)
         .service(get_person)
-        .service(assign_grid_members);
+        .service(assign_grid_members)
+        .service(update_person)
+        .service(change_phone)
+        .service(closing_preview)
+        .service(close_person);
 }
 
 /// Imports a villager CSV (columns name, phone, village_code, grid_code, household, tags).
@@ -114,6 +123,7 @@ async fn list(
         region: &region,
         phone: phone.as_ref(),
         name_part: name_part.as_deref(),
+        closed: params.closed.unwrap_or(false),
         after_id,
         limit,
     };
@@ -177,4 +187,119 @@ async fn assign_grid_members(
     }
     let assigned = directory::assign_to_grid(&state.db, caller.id, &grid, &body.person_ids).await?;
     Ok(HttpResponse::Ok().json(assigned))
+}
+
+/// Refuses staff who may manage people nowhere (grid workers, keepers, villagers).
+fn may_manage_somewhere(caller: &Caller) -> Result<(), ApiError> {
+    if policy::may_somewhere(&caller.roles, Action::ManagePeople) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "only village, township and county admins change villagers",
+        ))
+    }
+}
+
+/// Replaces a villager's name, 户号, groups (tags) and grid, for admins of their village and
+/// above; audited with before and after. Checked as the villager CSV is.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The person")),
+    request_body = PersonUpdate,
+    responses(
+        (status = 200, body = PersonListing),
+        (status = 400, description = "`invalid_input` (name, household, tags) or `unknown_grid` (not a grid of their village)", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not an admin of their village, or a staff account", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such villager inside the caller's regions", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`person_closed`: the account is closed", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[put("/admin/people/{id}")]
+async fn update_person(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<PersonUpdate>,
+    state: State,
+) -> Reply {
+    may_manage_somewhere(&caller)?;
+    let person = villager::update(&state.db, caller.id, &caller.roles, *id, &body).await?;
+    Ok(HttpResponse::Ok().json(person))
+}
+
+/// Gives a villager a new phone number (normalised to E.164); their sessions end. For admins
+/// of their village and above; audited (numbers masked).
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The person")),
+    request_body = PhoneChange,
+    responses(
+        (status = 200, body = PersonListing),
+        (status = 400, description = "`invalid_phone`", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not an admin of their village, or a staff account", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such villager inside the caller's regions", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`phone_taken` (another open account has it) or `person_closed`", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/admin/people/{id}/phone")]
+async fn change_phone(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<PhoneChange>,
+    state: State,
+) -> Reply {
+    may_manage_somewhere(&caller)?;
+    let person =
+        villager::change_phone(&state.db, caller.id, &caller.roles, *id, &body.phone).await?;
+    Ok(HttpResponse::Ok().json(person))
+}
+
+/// Where a villager's points would go if their account were closed now: to the open member
+/// of their household with the lowest id, else back to their township's issuance account.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The person")),
+    responses(
+        (status = 200, body = BalanceDestination),
+        (status = 403, description = "`forbidden`: not an admin of their village, or a staff account", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such villager inside the caller's regions", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`already_closed`", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[get("/admin/people/{id}/closing")]
+async fn closing_preview(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
+    may_manage_somewhere(&caller)?;
+    let destination = villager::closing_preview(&state.db, &caller.roles, *id).await?;
+    Ok(HttpResponse::Ok().json(destination))
+}
+
+/// Closes a villager's account (迁出 moved away, 去世 deceased), for admins of their village
+/// and above: reservations cancelled (stock back), pending claims rejected, open orders
+/// cancelled and claimed ones released, the points to the household or back to issuance (one
+/// ledger transfer, never twice), roles revoked, sessions ended; the phone is free again.
+/// Audited with before and after.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The person")),
+    request_body = CloseAccount,
+    responses(
+        (status = 200, body = ClosedAccount),
+        (status = 403, description = "`forbidden`: not an admin of their village, or a staff account", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such villager inside the caller's regions", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`already_closed`, or `balance_changed` (not the `seen_points` any more)", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/admin/people/{id}/close")]
+async fn close_person(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<CloseAccount>,
+    state: State,
+) -> Reply {
+    may_manage_somewhere(&caller)?;
+    let closed = villager::close(&state.db, caller.id, &caller.roles, *id, &body).await?;
+    Ok(HttpResponse::Ok().json(closed))
 }

@@ -28,6 +28,11 @@ pub struct PersonRow {
     /// Sorted, without repeats (`person_tags`; empty where a read says "without tags").
     #[sqlx(skip)]
     pub tags: Vec<String>,
+    /// When the account was closed (迁出 or 去世; UTC ms), `None` while open
+    /// ([`super::closure`]).
+    pub closed_at: Option<i64>,
+    /// `moved_away` or `deceased` once closed.
+    pub closed_reason: Option<String>,
 }
 
 impl PersonRow {
@@ -47,7 +52,11 @@ impl PersonRow {
     }
 }
 
-const COLUMNS: &str = "id, name, phone, village_code, grid_code, household";
+const COLUMNS: &str =
+    "id, name, phone, village_code, grid_code, household, closed_at, closed_reason";
+
+/// The condition that keeps closed accounts out of a read.
+const OPEN: &str = "closed_at IS NULL";
 
 async fn with_tags(
     tx: &mut Tx,
@@ -64,17 +73,19 @@ async fn with_tags(
     Ok(Some(person))
 }
 
-/// The person with this E.164 phone.
+/// The open account with this E.164 phone (a closed account's number is free again).
 pub async fn find_by_phone(tx: &mut Tx, phone: &str) -> Result<Option<PersonRow>, sqlx::Error> {
-    let row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM people WHERE phone = $1"))
-        .bind(phone)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let row = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM people WHERE phone = $1 AND {OPEN}"
+    ))
+    .bind(phone)
+    .fetch_optional(&mut **tx)
+    .await?;
     with_tags(tx, row).await
 }
 
-/// The person of this village, household and name (how a villager is recognised when their
-/// phone number changed).
+/// The open account of this village, household and name (how a villager is recognised when
+/// their phone number changed).
 pub async fn find_by_household(
     tx: &mut Tx,
     village_code: &str,
@@ -82,7 +93,8 @@ pub async fn find_by_household(
     name: &str,
 ) -> Result<Option<PersonRow>, sqlx::Error> {
     let row = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM people WHERE village_code = $1 AND household = $2 AND name = $3"
+        "SELECT {COLUMNS} FROM people \
+         WHERE village_code = $1 AND household = $2 AND name = $3 AND {OPEN}"
     ))
     .bind(village_code)
     .bind(household)
@@ -149,14 +161,16 @@ async fn replace_tags(tx: &mut Tx, id: i64, tags: &[String]) -> Result<(), sqlx:
     Ok(())
 }
 
-/// What [`list`] looks for: people whose village, grid or one of whose roles lies inside
-/// `region`, optionally with exactly this E.164 `phone` and a name containing `name_part`;
+/// What [`list`] looks for: open (or closed) accounts whose village, grid or one of whose
+/// roles lies inside `region`, optionally with exactly this E.164 `phone` and a name containing `name_part`;
 /// ordered by id, after `after_id`, at most `limit` of them.
 #[derive(Debug, Clone)]
 pub struct PeopleFilter<'a> {
     pub region: &'a str,
     pub phone: Option<&'a str>,
     pub name_part: Option<&'a str>,
+    /// Closed accounts only (`true`) or open ones only (`false`).
+    pub closed: bool,
     pub after_id: i64,
     pub limit: u32,
 }
@@ -175,7 +189,8 @@ pub async fn list(db: &Db, filter: &PeopleFilter<'_>) -> Result<Vec<PersonRow>, 
          OR p.grid_code LIKE $1 ESCAPE '\\' \
          OR EXISTS (SELECT 1 FROM role_assignments r WHERE r.person_id = p.id \
                     AND r.region_code LIKE $1 ESCAPE '\\')) \
-         AND p.id > $2"
+         AND p.id > $2 AND p.closed_at IS {} NULL",
+        if filter.closed { "NOT" } else { "" }
     );
     let mut next = 3;
     if filter.phone.is_some() {
@@ -294,4 +309,47 @@ pub async fn count_outside(db: &Db, prefix: &str) -> Result<i64, sqlx::Error> {
         .bind(format!("{prefix}%"))
         .fetch_one(db.reader())
         .await
+}
+
+/// The person `id` with their tags, read inside `tx` (open or closed).
+pub async fn find_in(tx: &mut Tx, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
+    let row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM people WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    with_tags(tx, row).await
+}
+
+/// The open member of the household (`village_code` and 户号) with the lowest id, other than
+/// `except_id`: who inherits a closed account's points ([`super::closure`]).
+pub async fn household_heir<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    village_code: &str,
+    household: &str,
+    except_id: i64,
+) -> Result<Option<PersonRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM people WHERE village_code = $1 AND household = $2 AND id <> $3 \
+         AND {OPEN} ORDER BY id LIMIT 1"
+    ))
+    .bind(village_code)
+    .bind(household)
+    .bind(except_id)
+    .fetch_optional(exec)
+    .await
+}
+
+/// Closes the open account `id` for `reason` (`moved_away`, `deceased`); whether it was open.
+pub async fn close(tx: &mut Tx, id: i64, reason: &str, now: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(&format!(
+        "UPDATE people SET closed_at = $2, closed_reason = $3, updated_at = $2 \
+         WHERE id = $1 AND {OPEN}"
+    ))
+    .bind(id)
+    .bind(now)
+    .bind(reason)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1)
 }

@@ -518,3 +518,31 @@ pub async fn photo_visible_to(
     }
     Ok(false)
 }
+
+/// Rejects every pending claim of `claimant_id` inside `tx` with `reason`, by `reviewer_id`
+/// (their account is being closed, `crate::people::villager`); the ids rejected.
+pub async fn reject_all_of(
+    tx: &mut Tx,
+    claimant_id: i64,
+    reviewer_id: i64,
+    reason: &str,
+    now: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut rejected = Vec::new();
+    for id in storage::pending_claims_of(tx, claimant_id).await? {
+        if storage::set_decision(
+            tx,
+            id,
+            ClaimStatus::Rejected,
+            reviewer_id,
+            Some(reason),
+            now,
+        )
+        .await?
+            == 1
+        {
+            rejected.push(id);
+        }
+    }
+    Ok(rejected)
+}

@@ -726,3 +726,13 @@ pub async fn labels(
     }
     Ok(labels)
 }
+
+/// The ids of `claimant_id`'s pending claims, oldest first.
+pub async fn pending_claims_of(tx: &mut Tx, claimant_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM point_claims WHERE claimant_id = $1 AND status = 'pending' ORDER BY id",
+    )
+    .bind(claimant_id)
+    .fetch_all(&mut **tx)
+    .await
+}

@@ -761,3 +761,33 @@ async fn escalate(db: &Db, id: i64, sla_ms: i64, now: i64) -> Result<bool, Servi
     tx.commit().await?;
     Ok(true)
 }
+
+/// Lets go of `person_id`'s orders inside `tx` (their account is being closed,
+/// `crate::people::villager`), by `actor_id`: their open orders are cancelled, the orders
+/// they claimed as a volunteer go back to the pool (open again). The ids (cancelled,
+/// released).
+pub async fn let_go_of(
+    tx: &mut Tx,
+    person_id: i64,
+    actor_id: i64,
+    now: i64,
+) -> Result<(Vec<i64>, Vec<i64>), sqlx::Error> {
+    let mut cancelled = Vec::new();
+    for id in storage::order_ids_of(tx, "orderer_id", person_id, "open").await? {
+        let to_cancelled = ("status = 'cancelled'", "status = 'open'");
+        if storage::transition(tx, id, to_cancelled.0, to_cancelled.1, None, now).await? {
+            storage::insert_event(tx, id, "cancelled", Some(actor_id), "账户已注销", now).await?;
+            cancelled.push(id);
+        }
+    }
+    let mut released = Vec::new();
+    for id in storage::order_ids_of(tx, "volunteer_id", person_id, "claimed").await? {
+        let to_open = "status = 'open', volunteer_id = NULL, open_since = $2";
+        let from = "status = 'claimed' AND volunteer_id = $3";
+        if storage::transition(tx, id, to_open, from, Some(person_id), now).await? {
+            storage::insert_event(tx, id, "released", Some(actor_id), "账户已注销", now).await?;
+            released.push(id);
+        }
+    }
+    Ok((cancelled, released))
+}

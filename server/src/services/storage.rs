@@ -479,3 +479,21 @@ pub async fn orders_of_photo<'e>(
         .fetch_all(exec)
         .await
 }
+
+/// The ids of the orders in `status` whose `party` (`orderer_id` or `volunteer_id`) is
+/// `person_id`, oldest first.
+pub async fn order_ids_of(
+    tx: &mut Tx,
+    party: &'static str,
+    person_id: i64,
+    status: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    debug_assert!(matches!(party, "orderer_id" | "volunteer_id"));
+    sqlx::query_scalar(&format!(
+        "SELECT id FROM service_orders WHERE {party} = $1 AND status = $2 ORDER BY id"
+    ))
+    .bind(person_id)
+    .bind(status)
+    .fetch_all(&mut **tx)
+    .await
+}

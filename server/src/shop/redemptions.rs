@@ -613,3 +613,22 @@ pub async fn cancel(
     tx.commit().await?;
     Ok(view(keys, row, items, Viewer::Owner, None, now))
 }
+
+/// Cancels every reserved redemption of `person_id` inside `tx` (their account is being
+/// closed, `crate::people::villager`), by `by`: each pending transfer voided, the stock
+/// returned, as [`cancel`] does; the ids cancelled.
+pub async fn cancel_all_of(
+    tx: &mut Tx,
+    person_id: i64,
+    by: Option<i64>,
+    now: i64,
+) -> Result<Vec<i64>, RedemptionError> {
+    let mut cancelled = Vec::new();
+    for id in storage::reserved_ids_of(tx, person_id).await? {
+        let row = existing(tx, id).await?;
+        if release(tx, &row, RedemptionStatus::Cancelled, by, now).await? {
+            cancelled.push(id);
+        }
+    }
+    Ok(cancelled)
+}

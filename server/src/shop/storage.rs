@@ -825,3 +825,13 @@ pub async fn movements(
     })
     .collect()
 }
+
+/// The ids of `person_id`'s reserved redemptions, oldest first.
+pub async fn reserved_ids_of(tx: &mut Tx, person_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM redemptions WHERE person_id = $1 AND status = 'reserved' ORDER BY id",
+    )
+    .bind(person_id)
+    .fetch_all(&mut **tx)
+    .await
+}

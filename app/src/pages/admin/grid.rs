@@ -82,6 +82,7 @@ pub fn people(
             q,
             limit: Some(limit),
             cursor,
+            closed: None,
         },
     }
 }
@@ -619,6 +620,7 @@ mod tests {
                 role: Role::GridWorker,
                 region_code: other.clone(),
             }],
+            closed: None,
         };
         assert!(!works_in(&person, &grid));
         assert!(works_in(&person, &other));

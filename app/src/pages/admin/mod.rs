@@ -1,7 +1,8 @@
 //! The 管理 screens of village, township and county admins: their index (`/admin`, the 管理
 //! tab, [`AdminHome`]), the villager register import
 //! (`/admin/import`) and the grids of a village with their people and grid workers
-//! (`/admin/grids`), people and their passwords (`/admin/people`, `/admin/people/:id`),
+//! (`/admin/grids`), people and their passwords (`/admin/people`, `/admin/people/:id`), one
+//! villager edited, their phone changed, their account closed (`/admin/people/:id/edit`),
 //! service orders (`/admin/services`), the region's overview (`/admin/overview`) and the
 //! points shops (`/admin/shops`, `/admin/shops/:id`, `/admin/low-stock`). They open
 //! for a current role that manages people and grids (see [`crate::session`]); the server
@@ -14,6 +15,7 @@ pub mod import;
 pub mod overview;
 pub mod people;
 pub mod roles;
+pub mod person_edit;
 pub mod rules;
 pub mod services;
 pub mod shops;

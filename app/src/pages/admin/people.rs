@@ -278,6 +278,9 @@ fn PersonDetails(person: PersonListing) -> impl IntoView {
             }))}
         </section>
         <super::roles::RolesSection person=person.clone() />
+        {(person.closed.is_none() && person.village_code.is_some()).then(|| view! {
+            <a class="secondary wide edit-person" href=format!("{PATH}/{id}/edit") data-testid="edit-person">{tr(Text::EditPerson)}</a>
+        })}
         {staff.then(|| view! { <PasswordReset id /> })}
     }
 }

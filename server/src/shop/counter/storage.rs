@@ -44,3 +44,13 @@ pub async fn person_of(tx: &mut Tx, nonce: &str) -> Result<Option<i64>, sqlx::Er
         .map(|r| r.try_get("person_id"))
         .transpose()
 }
+
+/// Forgets `person_id`'s member code (their account is being closed): a code shown before
+/// no longer identifies anyone.
+pub async fn forget(tx: &mut Tx, person_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM member_codes WHERE person_id = $1")
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

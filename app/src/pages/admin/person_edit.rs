@@ -1,0 +1,485 @@
+//! 编辑 for admins of a villager's village and above: `/admin/people/:id/edit`.
+//!
+//! - 基本信息: name, 户号, the county's groups ([`GROUP_TAGS`], checkboxes; other tags the
+//!   import gave are kept as they are) and the grid, chosen among the village's grids
+//!   (`PUT /admin/people/{id}`), checked here as the server checks them;
+//! - 更换手机号: asked once, then `POST /admin/people/{id}/phone` (the person's sessions end);
+//! - 注销账户: 迁出 or 去世, then the question says where the points go
+//!   (`GET /admin/people/{id}/closing`: "剩余 30 积分将转给同户 张三"), then
+//!   `POST /admin/people/{id}/close` with the points shown, and the summary of where they went.
+//!
+//! The server's refusals are shown with its reason under a plain sentence.
+
+use jifen_shared::ErrorCode;
+use jifen_shared::api::{
+    ChangePersonPhone, ClosePerson, ClosingPreview, GetPerson, GetRegion, UpdatePerson,
+};
+use jifen_shared::people::{
+    BalanceDestination, CloseAccount, ClosedAccount, ClosedReason, GROUP_TAGS, PersonListing,
+    PersonUpdate, PhoneChange,
+};
+use jifen_shared::regions::{RegionLevel, RegionSummary};
+use leptos::prelude::*;
+
+use super::AdminFrame;
+use super::grid::show_phone;
+use super::people::PATH;
+use crate::api::ApiFailure;
+use crate::components::{Choice, Confirm, Kind, TextField, mutate, path_id};
+use crate::i18n::{Text, closed_summary, closing_question, phone_question, t, tr, use_locale};
+use crate::pages::{Failure, ListSkeleton, Trouble, explain};
+use crate::session::use_session;
+
+/// The longest name and 户号, in characters (as `server/src/people/import.rs`).
+const MAX_NAME: usize = 50;
+const MAX_HOUSEHOLD: usize = 32;
+
+/// `/admin/people/:id/edit`.
+#[component]
+pub fn PersonEditPage() -> impl IntoView {
+    view! { <AdminFrame screen=|_| view! { <EditScreen /> } back=(PATH, Text::People) /> }
+}
+
+/// The refusal of a request, with the server's words under the plain sentence.
+fn trouble_view(failure: ApiFailure, retry: Callback<()>) -> impl IntoView {
+    let text = explain(&failure);
+    let detail = match &failure {
+        ApiFailure::Server(body) => Some(body.message.clone()),
+        _ => None,
+    };
+    view! { <Trouble failure text retry detail /> }
+}
+
+/// The person of the address, loaded; their forms, or what stands in the way.
+#[component]
+fn EditScreen() -> impl IntoView {
+    let session = use_session();
+    let id = path_id("id");
+    let person = LocalResource::new(move || {
+        let id = id.get();
+        async move {
+            match id {
+                Some(id) => Some(session.call(&GetPerson { id }, &()).await),
+                None => None,
+            }
+        }
+    });
+    let retry = Callback::new(move |_| person.refetch());
+    view! {
+        {move || match person.get() {
+            None => view! { <ListSkeleton /> }.into_any(),
+            Some(None) => view! { <p class="empty">{tr(Text::PersonNotFound)}</p> }.into_any(),
+            Some(Some(Ok(p))) => view! { <EditForms person=p /> }.into_any(),
+            Some(Some(Err(failure))) => {
+                view! { <Failure failure not_found=Text::PersonNotFound retry /> }.into_any()
+            }
+        }}
+    }
+}
+
+/// The three cards, or only the notice that the account is closed (also once closed here).
+#[component]
+fn EditForms(person: PersonListing) -> impl IntoView {
+    let locale = use_locale();
+    let back = format!("{PATH}/{}", person.id);
+    let closed = person.closed.clone();
+    view! {
+        <h1 class="region-name">{tr(Text::EditPersonTitle)}</h1>
+        <p class="hint"><a href=back.clone()>"‹ "{person.name.clone()}</a></p>
+        {match closed {
+            Some(c) => view! {
+                <p class="form-notice error" role="alert" data-testid="person-closed">
+                    {move || format!("{}（{}）", t(locale.get(), Text::AccountClosed), crate::i18n::closed_reason(locale.get(), c.reason))}
+                </p>
+            }
+                .into_any(),
+            None => {
+                // Once closed here, only the summary of where the points went stays.
+                let open = RwSignal::new(true);
+                let details = person.clone();
+                view! {
+                    <Show when=move || open.get()>
+                        <Details person=details.clone() />
+                        <PhoneCard id=person.id />
+                    </Show>
+                    <CloseCard id=person.id name=person.name.clone() back on_closed=move || open.set(false) />
+                }
+            }
+                .into_any(),
+        }}
+    }
+}
+
+/// Name, 户号, groups and grid, saved together.
+#[component]
+fn Details(person: PersonListing) -> impl IntoView {
+    let session = use_session();
+    let locale = use_locale();
+    let id = person.id;
+    let name = RwSignal::new(person.name.clone());
+    let household = RwSignal::new(person.household.clone().unwrap_or_default());
+    let (groups, others): (Vec<String>, Vec<String>) = person
+        .tags
+        .iter()
+        .cloned()
+        .partition(|t| GROUP_TAGS.contains(&t.as_str()));
+    let groups = RwSignal::new(groups);
+    let grid = RwSignal::new(person.grid_code.clone());
+    let hint = RwSignal::new(None::<Text>);
+    let saved = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let trouble = RwSignal::new(None::<ApiFailure>);
+    let village = person.village_code.clone();
+    let grids = LocalResource::new(move || {
+        let village = village.clone();
+        async move {
+            let Some(code) = village else {
+                return Vec::new();
+            };
+            match session.call(&GetRegion { code }, &()).await {
+                Ok(region) => region
+                    .children
+                    .into_iter()
+                    .filter(|c| c.level == RegionLevel::Grid)
+                    .collect::<Vec<RegionSummary>>(),
+                Err(_) => Vec::new(),
+            }
+        }
+    });
+    let others_shown = others.clone();
+    let others = StoredValue::new(others);
+    let save = move || {
+        saved.set(false);
+        trouble.set(None);
+        let typed = name.get_untracked().trim().to_owned();
+        if typed.is_empty() || typed.chars().count() > MAX_NAME {
+            hint.set(Some(Text::NameRequired));
+            return;
+        }
+        let house = household.get_untracked().trim().to_owned();
+        if house.chars().count() > MAX_HOUSEHOLD {
+            hint.set(Some(Text::HouseholdTooLong));
+            return;
+        }
+        hint.set(None);
+        let mut tags = groups.get_untracked();
+        others.with_value(|o| tags.extend(o.iter().cloned()));
+        let body = PersonUpdate {
+            name: typed,
+            household: (!house.is_empty()).then_some(house),
+            tags,
+            grid_code: grid.get_untracked(),
+        };
+        mutate(
+            busy,
+            async move { session.call(&UpdatePerson { id }, &body).await },
+            move |answer: Result<PersonListing, ApiFailure>| match answer {
+                Ok(p) => {
+                    name.try_set(p.name);
+                    saved.try_set(true);
+                }
+                Err(failure) => {
+                    trouble.try_set(Some(failure));
+                }
+            },
+        );
+    };
+    view! {
+        <form
+            class="card form person-edit"
+            data-testid="person-details"
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                save();
+            }
+        >
+            <TextField label=Text::PersonName value=name placeholder=Text::NamePlaceholder name="name" max=MAX_NAME testid="edit-name" />
+            <TextField label=Text::Household value=household placeholder=Text::HouseholdPlaceholder name="household" max=MAX_HOUSEHOLD testid="edit-household" />
+            <fieldset class="field">
+                <legend class="field-label">{tr(Text::Groups)}</legend>
+                <div class="tag-picks">
+                    {GROUP_TAGS.iter().map(|tag| {
+                        let tag = (*tag).to_owned();
+                        let this = tag.clone();
+                        let checked = move || groups.with(|g| g.contains(&this));
+                        let flip = {
+                            let tag = tag.clone();
+                            move |_| {
+                                saved.set(false);
+                                groups.update(|g| {
+                                    if let Some(i) = g.iter().position(|t| *t == tag) {
+                                        g.remove(i);
+                                    } else {
+                                        g.push(tag.clone());
+                                    }
+                                });
+                            }
+                        };
+                        view! {
+                            <label class="tag-pick pick">
+                                <input type="checkbox" name="group" value=tag.clone() prop:checked=checked on:change=flip />
+                                <span>{tag.clone()}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+                {(!others_shown.is_empty()).then(|| view! {
+                    <p class="hint">
+                        {tr(Text::OtherTags)}"："
+                        {others_shown.iter().map(|t| view! { <span class="badge">{t.clone()}</span> }).collect_view()}
+                    </p>
+                })}
+            </fieldset>
+            <fieldset class="field">
+                <legend class="field-label">{tr(Text::PersonGrid)}</legend>
+                <div class="reasons" role="radiogroup">
+                    <Choice class="reason-chip" testid="grid-none" chosen=Signal::derive(move || grid.with(Option::is_none))
+                        choose=move || { saved.set(false); grid.set(None) }>
+                        {tr(Text::NoGrid)}
+                    </Choice>
+                    {move || grids.get().unwrap_or_default().into_iter().map(|g| {
+                        let code = g.code.to_string();
+                        let this = code.clone();
+                        let chosen = Signal::derive(move || grid.with(|c| c.as_deref() == Some(this.as_str())));
+                        view! {
+                            <Choice class="reason-chip" testid="grid-choice" chosen
+                                choose=move || { saved.set(false); grid.set(Some(code.clone())) }>
+                                {g.name}
+                            </Choice>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            {move || hint.get().map(|text| view! { <p class="form-notice error" role="alert">{tr(text)}</p> })}
+            {move || trouble.get().map(|failure| trouble_view(failure, Callback::new(move |_| save())))}
+            {move || saved.get().then(|| view! { <p class="form-notice" role="status" data-testid="person-saved">{tr(Text::PersonSaved)}</p> })}
+            <button class="primary wide" type="submit" data-testid="save-person" disabled=move || busy.get()>
+                {move || t(locale.get(), if busy.get() { Text::Saving } else { Text::SavePerson })}
+            </button>
+        </form>
+    }
+}
+
+/// Whether `typed` reads as an 11-digit mainland mobile number (spaces, dashes and +86 allowed,
+/// as the server reads it).
+fn looks_like_mobile(typed: &str) -> bool {
+    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+    let national = digits
+        .strip_prefix("86")
+        .filter(|d| d.len() == 11)
+        .unwrap_or(&digits);
+    national.len() == 11
+        && national.starts_with('1')
+        && typed
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -+()".contains(c))
+}
+
+/// 更换手机号, asked once.
+#[component]
+fn PhoneCard(id: i64) -> impl IntoView {
+    let session = use_session();
+    let locale = use_locale();
+    let typed = RwSignal::new(String::new());
+    let asking = RwSignal::new(false);
+    let hint = RwSignal::new(None::<Text>);
+    let busy = RwSignal::new(false);
+    let trouble = RwSignal::new(None::<ApiFailure>);
+    let changed = RwSignal::new(None::<String>);
+    let ask = move || {
+        trouble.set(None);
+        changed.set(None);
+        if looks_like_mobile(&typed.get_untracked()) {
+            hint.set(None);
+            asking.set(true);
+        } else {
+            hint.set(Some(Text::PhoneInvalid));
+        }
+    };
+    let run = move || {
+        trouble.set(None);
+        let body = PhoneChange {
+            phone: typed.get_untracked(),
+        };
+        mutate(
+            busy,
+            async move { session.call(&ChangePersonPhone { id }, &body).await },
+            move |answer: Result<PersonListing, ApiFailure>| {
+                asking.try_set(false);
+                match answer {
+                    Ok(p) => {
+                        typed.try_set(String::new());
+                        changed.try_set(Some(show_phone(&p.phone)));
+                    }
+                    Err(failure) => {
+                        trouble.try_set(Some(failure));
+                    }
+                }
+            },
+        );
+    };
+    view! {
+        <form
+            class="card form"
+            data-testid="phone-card"
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                ask();
+            }
+        >
+            <h2 class="card-title">{tr(Text::ChangePhone)}</h2>
+            <p class="hint">{tr(Text::ChangePhoneHint)}</p>
+            <TextField label=Text::NewPhone value=typed placeholder=Text::OtherPhonePlaceholder name="phone" kind=Kind::Phone max=20 testid="new-phone" />
+            {move || hint.get().map(|text| view! { <p class="form-notice error" role="alert">{tr(text)}</p> })}
+            {move || if asking.get() {
+                view! {
+                    <Confirm yes=Text::ChangePhoneYes yes_busy=Text::ChangingPhone no=Text::Cancel busy testid="confirm-phone"
+                        on_yes=run on_no=move || asking.set(false)>
+                        {move || phone_question(locale.get(), typed.get().trim())}
+                    </Confirm>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <button class="secondary wide" type="submit" data-testid="change-phone">{tr(Text::ChangePhone)}</button>
+                }
+                    .into_any()
+            }}
+            {move || trouble.get().map(|failure| trouble_view(failure, Callback::new(move |_| run())))}
+            {move || changed.get().map(|phone| view! {
+                <p class="form-notice" role="status" data-testid="phone-changed">{tr(Text::PhoneChanged)}"："{phone}</p>
+            })}
+        </form>
+    }
+}
+
+/// Where closing stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Closing {
+    /// Choosing 迁出 or 去世.
+    Choosing,
+    /// Asked once, saying where the points go.
+    Asking(BalanceDestination),
+    /// Done: where they went.
+    Done(ClosedAccount),
+}
+
+/// 注销账户: the reason, the question with where the points go, the summary.
+#[component]
+fn CloseCard(
+    id: i64,
+    name: String,
+    back: String,
+    #[prop(into)] on_closed: Callback<()>,
+) -> impl IntoView {
+    let session = use_session();
+    let locale = use_locale();
+    let reason = RwSignal::new(None::<ClosedReason>);
+    let state = RwSignal::new(Closing::Choosing);
+    let hint = RwSignal::new(None::<Text>);
+    let busy = RwSignal::new(false);
+    let trouble = RwSignal::new(None::<ApiFailure>);
+    let name = StoredValue::new(name);
+    let back = StoredValue::new(back);
+    // Asks the server where the points would go now, then asks the admin.
+    let preview = move || {
+        trouble.set(None);
+        if reason.get_untracked().is_none() {
+            hint.set(Some(Text::ChooseClosedReason));
+            return;
+        }
+        hint.set(None);
+        mutate(
+            busy,
+            async move { session.call(&ClosingPreview { id }, &()).await },
+            move |answer: Result<BalanceDestination, ApiFailure>| match answer {
+                Ok(destination) => {
+                    state.try_set(Closing::Asking(destination));
+                }
+                Err(failure) => {
+                    trouble.try_set(Some(failure));
+                }
+            },
+        );
+    };
+    let close = move |seen: i64| {
+        let Some(why) = reason.get_untracked() else {
+            return;
+        };
+        trouble.set(None);
+        let body = CloseAccount {
+            reason: why,
+            seen_points: Some(seen),
+        };
+        mutate(
+            busy,
+            async move { session.call(&ClosePerson { id }, &body).await },
+            move |answer: Result<ClosedAccount, ApiFailure>| match answer {
+                Ok(closed) => {
+                    state.try_set(Closing::Done(closed));
+                    on_closed.run(());
+                }
+                Err(failure) => {
+                    let stale = failure.code() == Some(ErrorCode::BalanceChanged);
+                    trouble.try_set(Some(failure));
+                    if stale {
+                        // Ask again with the amount as it stands now.
+                        state.try_set(Closing::Choosing);
+                        preview();
+                    }
+                }
+            },
+        );
+    };
+    let reason_choice = move |which: ClosedReason, testid: &'static str| {
+        view! {
+            <Choice class="choice" testid chosen=Signal::derive(move || reason.get() == Some(which))
+                choose=move || { hint.set(None); reason.set(Some(which)) }>
+                {move || crate::i18n::closed_reason(locale.get(), which)}
+            </Choice>
+        }
+    };
+    view! {
+        <section class="card form close-account" data-testid="close-card">
+            <h2 class="card-title">{tr(Text::CloseAccount)}</h2>
+            {move || match state.get() {
+                Closing::Choosing => view! {
+                    <p class="hint">{tr(Text::CloseAccountHint)}</p>
+                    <div class="choices" role="radiogroup" aria-label=move || t(locale.get(), Text::ClosedReasonLabel)>
+                        {reason_choice(ClosedReason::MovedAway, "moved-away")}
+                        {reason_choice(ClosedReason::Deceased, "deceased")}
+                    </div>
+                    {move || hint.get().map(|text| view! { <p class="form-notice error" role="alert">{tr(text)}</p> })}
+                    <button class="secondary wide" type="button" data-testid="close-next" disabled=move || busy.get() on:click=move |_| preview()>
+                        {tr(Text::CloseAccountNext)}
+                    </button>
+                }
+                    .into_any(),
+                Closing::Asking(destination) => {
+                    let BalanceDestination { points, heir } = destination;
+                    let heir = heir.map(|h| h.name);
+                    view! {
+                        <Confirm yes=Text::CloseAccountYes yes_busy=Text::ClosingAccount no=Text::Cancel busy testid="confirm-close"
+                            on_yes=move || close(points) on_no=move || { trouble.set(None); state.set(Closing::Choosing) }>
+                            {move || reason.get().map(|why| name.with_value(|n| closing_question(locale.get(), n, why, points, heir.as_deref())))}
+                        </Confirm>
+                    }
+                        .into_any()
+                }
+                Closing::Done(closed) => {
+                    let why = closed.person.closed.as_ref().map(|c| c.reason).or(reason.get_untracked());
+                    let points = closed.balance.points;
+                    let heir = closed.balance.heir.map(|h| h.name);
+                    view! {
+                        <p class="form-notice" role="status" data-testid="closed-summary">
+                            {move || why.map(|why| closed_summary(locale.get(), why, points, heir.as_deref()))}
+                        </p>
+                        <a class="secondary wide" href=back.get_value()>{tr(Text::BackToPerson)}</a>
+                    }
+                        .into_any()
+                }
+            }}
+            {move || trouble.get().map(|failure| trouble_view(failure, Callback::new(move |_| preview())))}
+        </section>
+    }
+}
