@@ -8,10 +8,10 @@ mod common;
 use common::TestApp;
 use common::domain::refusal;
 use jifen_shared::ErrorCode;
+use jifen_shared::Page;
 use jifen_shared::api;
 use jifen_shared::auth::Role;
 use jifen_shared::shop::{Goods, Keepers, LowStockGoods, ShopDetail, ShopSummary, StockMovement};
-use jifen_shared::Page;
 use serde_json::{Value, json};
 
 const LIUCUN: &str = "410783101230";
@@ -103,13 +103,12 @@ async fn add_goods(app: &TestApp, s: &Scene, body: Value) -> Goods {
 
 /// The audit log's `(action, before, after)` of `target`, oldest first.
 async fn audit_of(app: &TestApp, target: &str) -> Vec<(String, Value, Value)> {
-    let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT action, before, after FROM audit_log WHERE target = $1 ORDER BY id",
-    )
-    .bind(target)
-    .fetch_all(app.db.reader())
-    .await
-    .unwrap();
+    let rows: Vec<(String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT action, before, after FROM audit_log WHERE target = $1 ORDER BY id")
+            .bind(target)
+            .fetch_all(app.db.reader())
+            .await
+            .unwrap();
     let parse = |j: Option<String>| j.map_or(Value::Null, |j| serde_json::from_str(&j).unwrap());
     rows.into_iter()
         .map(|(a, b, c)| (a, parse(b), parse(c)))

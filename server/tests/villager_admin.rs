@@ -444,6 +444,10 @@ db_tests! {
         assert_eq!(transfers, 1);
         let closes = audit_of(&app, s.zhang).await.iter().filter(|(a, _, _)| a == "person.close").count();
         assert_eq!(closes, 1);
+        // A closed account is awarded nothing.
+        let refused = app.award(&s.admin, &[s.zhang], 5, "好人好事").await;
+        assert_eq!(common::domain::refusal(&refused), Some((400, jifen_shared::ErrorCode::InvalidInput)), "{refused:?}");
+        assert_eq!(held(&app, s.zhang).await, 0);
         app.assert_ledger_balanced().await;
     }
 

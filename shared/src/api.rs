@@ -229,8 +229,8 @@ pub use crate::points::{AdminRulesQuery, ReviewQuery, RulesQuery};
 pub use crate::recycling::CategoriesQuery;
 pub use crate::reports::OverviewQuery;
 pub use crate::services::{RectificationsQuery, SummaryQuery, TypesQuery};
-pub use crate::shop::{SettlementsQuery, ShopsQuery};
 pub use crate::shop::AdminShopsQuery;
+pub use crate::shop::{SettlementsQuery, ShopsQuery};
 
 endpoints! {
     // 登录与会话 — sign-in and sessions.

@@ -93,7 +93,7 @@ impl DomainError for AwardError {
 /// inside `tx` (see the module docs). `within` says whether the caller may award in a village.
 ///
 /// Errors: [`AwardError::Count`], [`AwardError::Points`], [`AwardError::Reason`],
-/// [`AwardError::NotVillagers`] (unknown ids, or people of no village),
+/// [`AwardError::NotVillagers`] (unknown ids, people of no village, closed accounts),
 /// [`AwardError::OutsideRegion`].
 pub async fn award(
     tx: &mut Tx,
@@ -132,8 +132,10 @@ pub async fn award(
         _ => crate::text::name(&request.reason, MAX_REASON_CHARS).map_err(AwardError::Reason)?,
     };
     let found = people::find_many_in(tx, &ids).await?;
+    // A closed account (迁出, 去世) is no longer a villager to award.
     let villages: Vec<(i64, RegionCode)> = found
         .iter()
+        .filter(|p| p.closed_at.is_none())
         .filter_map(|p| Some((p.id, RegionCode::parse(p.village_code.as_deref()?).ok()?)))
         .collect();
     let missing = list(

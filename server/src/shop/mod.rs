@@ -38,9 +38,9 @@ pub mod storage;
 
 use crate::error::DomainError;
 use jifen_shared::ErrorCode;
+use jifen_shared::Page;
 use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::regions::{RegionCode, RegionLevel};
-use jifen_shared::Page;
 use jifen_shared::shop::{
     Created, Goods, GoodsUpdate, Keepers, LowStockGoods, NewGoods, NewKeeper, NewShop,
     POINT_VALUE_FEN, Shop, ShopDetail, ShopSummary, ShopUpdate, StockChange, StockMovement,
@@ -469,7 +469,9 @@ pub async fn update_shop(
             action: "shop.update",
             region: &region,
             target: format!("shop:{shop_id}"),
-            before: Some(serde_json::json!({"name": before.name, "closed": before.closed_at.is_some()})),
+            before: Some(
+                serde_json::json!({"name": before.name, "closed": before.closed_at.is_some()}),
+            ),
             after: Some(serde_json::json!({"name": name, "closed": request.closed})),
         };
         crate::audit::record(&mut tx, record, now).await?;
@@ -780,7 +782,6 @@ pub async fn movements(
     limit: u32,
 ) -> Result<Page<StockMovement>, ShopError> {
     managed_goods(db, grants, goods_id).await?;
-    let rows =
-        storage::movements(db, goods_id, after_id.unwrap_or(i64::MAX), limit + 1).await?;
+    let rows = storage::movements(db, goods_id, after_id.unwrap_or(i64::MAX), limit + 1).await?;
     Ok(Page::from_overfetch(rows, limit as usize, |m| m.id))
 }

@@ -12,11 +12,11 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use jifen_shared::Page;
 use jifen_shared::recycling::{DaySummary, IdentifiedVillager, IdentifyRequest, MemberCode};
 use jifen_shared::regions::{RegionCode, RegionLevel};
+use jifen_shared::shop::{AdminShopsQuery, SettlementsQuery, ShopsQuery};
 use jifen_shared::shop::{
     Created, Goods, GoodsUpdate, Keepers, NewGoods, NewKeeper, NewRedemption, NewShop, Redemption,
     ScanRequest, Settlements, Shop, StockChange,
 };
-use jifen_shared::shop::{AdminShopsQuery, SettlementsQuery, ShopsQuery};
 use jifen_shared::shop::{LowStockGoods, ShopDetail, ShopSummary, ShopUpdate, StockMovement};
 use utoipa_actix_web::service_config::ServiceConfig;
 

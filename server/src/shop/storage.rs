@@ -3,8 +3,8 @@
 //! [`super::counter::storage`]). Times are UTC milliseconds.
 
 use jifen_shared::shop::{
-    Goods, GoodsCount, Keeper, LowStockGoods, RedemptionItem, RedemptionStatus, Shop,
-    ShopSummary, StockMovement,
+    Goods, GoodsCount, Keeper, LowStockGoods, RedemptionItem, RedemptionStatus, Shop, ShopSummary,
+    StockMovement,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;

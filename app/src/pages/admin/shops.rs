@@ -14,6 +14,7 @@
 //! and show the server's reason when it still refuses.
 
 use jifen_shared::ErrorCode;
+use jifen_shared::PageQuery;
 use jifen_shared::api::{
     AddKeeper, AdminShopDetail, AdminShops, ChangeStock, CreateGoods, CreateShop, LowStock,
     RemoveKeeper, StockMovements, UpdateGoods, UpdateShop,
@@ -25,7 +26,6 @@ use jifen_shared::shop::{
     AdminShopsQuery, Goods, GoodsUpdate, Keeper, NewGoods, NewKeeper, NewShop, POINT_VALUE_FEN,
     ShopDetail, ShopSummary, ShopUpdate, StockChange, StockReason,
 };
-use jifen_shared::PageQuery;
 use leptos::prelude::*;
 
 use super::AdminFrame;
@@ -99,12 +99,19 @@ pub fn fen_of_yuan(typed: &str) -> Option<i64> {
     let (whole, cents) = typed.split_once('.').unwrap_or((typed, ""));
     if whole.is_empty() && cents.is_empty()
         || cents.len() > 2
-        || !whole.bytes().chain(cents.bytes()).all(|b| b.is_ascii_digit())
+        || !whole
+            .bytes()
+            .chain(cents.bytes())
+            .all(|b| b.is_ascii_digit())
         || whole.len() > 9
     {
         return None;
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let cents: i64 = format!("{cents:0<2}").parse().ok()?;
     Some(whole * 100 + cents)
 }
@@ -361,9 +368,8 @@ pub fn ShopAdminPage() -> impl IntoView {
 #[component]
 fn ShopScreen(id: i64) -> impl IntoView {
     let session = use_session();
-    let detail = LocalResource::new(move || async move {
-        session.call(&AdminShopDetail { id }, &()).await
-    });
+    let detail =
+        LocalResource::new(move || async move { session.call(&AdminShopDetail { id }, &()).await });
     let reload = Callback::new(move |_| detail.refetch());
     move || match detail.get() {
         None => view! { <ListSkeleton /> }.into_any(),
@@ -503,7 +509,8 @@ fn GoodsRow(goods: Goods, reload: Callback<()>) -> impl IntoView {
     let panel = RwSignal::new(Panel::Closed);
     let low = goods.low_on_stock();
     let g = StoredValue::new(goods.clone());
-    let toggle = move |p: Panel| panel.update(|now| *now = if *now == p { Panel::Closed } else { p });
+    let toggle =
+        move |p: Panel| panel.update(|now| *now = if *now == p { Panel::Closed } else { p });
     let Goods {
         id,
         name,
@@ -569,14 +576,22 @@ fn GoodsForm(shop_id: i64, existing: Option<Goods>, done: Callback<()>) -> impl 
     let locale = use_locale();
     let session = use_session();
     let editing = existing.clone();
-    let draft = existing.as_ref().map_or_else(GoodsDraft::default, |g| GoodsDraft {
-        name: g.name.clone(),
-        points: g.points_price.to_string(),
-        market_yuan: yuan_typed(g.market_price_fen),
-        stock: g.stock.to_string(),
-        limit: g.per_person_limit.map(|n| n.to_string()).unwrap_or_default(),
-        threshold: g.low_stock_threshold.map(|n| n.to_string()).unwrap_or_default(),
-    });
+    let draft = existing
+        .as_ref()
+        .map_or_else(GoodsDraft::default, |g| GoodsDraft {
+            name: g.name.clone(),
+            points: g.points_price.to_string(),
+            market_yuan: yuan_typed(g.market_price_fen),
+            stock: g.stock.to_string(),
+            limit: g
+                .per_person_limit
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            threshold: g
+                .low_stock_threshold
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+        });
     let name = RwSignal::new(draft.name);
     let points = RwSignal::new(draft.points);
     let market = RwSignal::new(draft.market_yuan);
@@ -734,14 +749,17 @@ fn StockForm(goods: Goods, done: Callback<()>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let (id, stock) = (goods.id, goods.stock);
-    let next = move || {
-        match check_stock(restock.get_untracked(), &qty.get_untracked(), &note.get_untracked(), stock) {
-            Ok(change) => {
-                problem.set(None);
-                asking.set(Some(change));
-            }
-            Err(text) => problem.set(Some(Problem::said(text))),
+    let next = move || match check_stock(
+        restock.get_untracked(),
+        &qty.get_untracked(),
+        &note.get_untracked(),
+        stock,
+    ) {
+        Ok(change) => {
+            problem.set(None);
+            asking.set(Some(change));
         }
+        Err(text) => problem.set(Some(Problem::said(text))),
     };
     let send = move || {
         let Some((delta, note)) = asking.get_untracked() else {
@@ -749,7 +767,11 @@ fn StockForm(goods: Goods, done: Callback<()>) -> impl IntoView {
         };
         let body = StockChange {
             delta,
-            reason: if delta > 0 { StockReason::Restock } else { StockReason::WriteOff },
+            reason: if delta > 0 {
+                StockReason::Restock
+            } else {
+                StockReason::WriteOff
+            },
             note,
         };
         let call = async move { session.call(&ChangeStock { id }, &body).await };
@@ -811,7 +833,8 @@ fn History(goods_id: i64) -> impl IntoView {
         let list = &list;
         session.call(list, &()).await
     });
-    move || match page.get() {
+    move || {
+        match page.get() {
         None => view! { <ListSkeleton /> }.into_any(),
         Some(Err(failure)) => load_trouble(failure, page),
         Some(Ok(p)) if p.items.is_empty() => {
@@ -837,6 +860,7 @@ fn History(goods_id: i64) -> impl IntoView {
         }
         .into_any(),
     }
+    }
 }
 
 /// A keeper: name and 移除 (asked once).
@@ -852,7 +876,13 @@ fn KeeperRow(keeper: Keeper, shop_id: i64, reload: Callback<()>) -> impl IntoVie
     let remove = move || {
         let call = async move {
             session
-                .call(&RemoveKeeper { id: shop_id, user_id: id }, &())
+                .call(
+                    &RemoveKeeper {
+                        id: shop_id,
+                        user_id: id,
+                    },
+                    &(),
+                )
                 .await
         };
         mutate(busy, call, move |result| match result {
@@ -1059,13 +1089,39 @@ mod tests {
     #[test]
     fn the_goods_form_checks_what_the_server_checks() {
         let ok = check_goods(&draft("10", "12", "10"), true).unwrap();
-        assert_eq!((ok.name.as_str(), ok.points_price, ok.market_price_fen, ok.stock), ("洗洁精", 10, 1200, 10));
-        assert_eq!(check_goods(&draft("121", "12", "10"), true), Err(Text::PriceAboveMarket));
-        assert_eq!(check_goods(&draft("0", "12", "10"), true), Err(Text::PointsPriceInvalid));
-        assert_eq!(check_goods(&draft("10", "0", "10"), true), Err(Text::MarketPriceInvalid));
-        assert_eq!(check_goods(&draft("10", "12", "-1"), true), Err(Text::StockInvalid));
-        assert_eq!(check_goods(&draft("10", "12", "1000001"), true), Err(Text::StockInvalid));
-        assert!(check_goods(&draft("10", "12", ""), false).is_ok(), "an edit does not ask the stock");
+        assert_eq!(
+            (
+                ok.name.as_str(),
+                ok.points_price,
+                ok.market_price_fen,
+                ok.stock
+            ),
+            ("洗洁精", 10, 1200, 10)
+        );
+        assert_eq!(
+            check_goods(&draft("121", "12", "10"), true),
+            Err(Text::PriceAboveMarket)
+        );
+        assert_eq!(
+            check_goods(&draft("0", "12", "10"), true),
+            Err(Text::PointsPriceInvalid)
+        );
+        assert_eq!(
+            check_goods(&draft("10", "0", "10"), true),
+            Err(Text::MarketPriceInvalid)
+        );
+        assert_eq!(
+            check_goods(&draft("10", "12", "-1"), true),
+            Err(Text::StockInvalid)
+        );
+        assert_eq!(
+            check_goods(&draft("10", "12", "1000001"), true),
+            Err(Text::StockInvalid)
+        );
+        assert!(
+            check_goods(&draft("10", "12", ""), false).is_ok(),
+            "an edit does not ask the stock"
+        );
         let mut long = draft("1", "1", "1");
         long.name = "洗".repeat(51);
         assert_eq!(check_goods(&long, true), Err(Text::ShopNameRequired));
@@ -1080,10 +1136,22 @@ mod tests {
     #[test]
     fn a_write_off_says_why_and_stays_within_the_stock() {
         assert_eq!(check_stock(true, "5", "", 10), Ok((5, String::new())));
-        assert_eq!(check_stock(false, "2", " 过期 ", 10), Ok((-2, "过期".into())));
-        assert_eq!(check_stock(false, "2", " ", 10), Err(Text::WriteOffReasonRequired));
-        assert_eq!(check_stock(false, "11", "破损", 10), Err(Text::WriteOffBeyondStock));
+        assert_eq!(
+            check_stock(false, "2", " 过期 ", 10),
+            Ok((-2, "过期".into()))
+        );
+        assert_eq!(
+            check_stock(false, "2", " ", 10),
+            Err(Text::WriteOffReasonRequired)
+        );
+        assert_eq!(
+            check_stock(false, "11", "破损", 10),
+            Err(Text::WriteOffBeyondStock)
+        );
         assert_eq!(check_stock(true, "0", "", 10), Err(Text::QuantityInvalid));
-        assert_eq!(check_stock(true, "1000000", "", 10), Err(Text::StockInvalid));
+        assert_eq!(
+            check_stock(true, "1000000", "", 10),
+            Err(Text::StockInvalid)
+        );
     }
 }
