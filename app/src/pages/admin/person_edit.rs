@@ -361,7 +361,7 @@ enum Closing {
     /// Asked once, saying where the points go.
     Asking(BalanceDestination),
     /// Done: where they went.
-    Done(ClosedAccount),
+    Done(Box<ClosedAccount>),
 }
 
 /// 注销账户: the reason, the question with where the points go, the summary.
@@ -416,7 +416,7 @@ fn CloseCard(
             async move { session.call(&ClosePerson { id }, &body).await },
             move |answer: Result<ClosedAccount, ApiFailure>| match answer {
                 Ok(closed) => {
-                    state.try_set(Closing::Done(closed));
+                    state.try_set(Closing::Done(Box::new(closed)));
                     on_closed.run(());
                 }
                 Err(failure) => {

@@ -615,7 +615,7 @@ mod tests {
         );
         assert_eq!(
             start_path(&county, Some(&village), Role::TownshipAdmin),
-            [township.clone()]
+            std::slice::from_ref(&township)
         );
         assert!(start_path(&county, Some(&village), Role::CountyAdmin).is_empty());
         let elsewhere = RegionCode::parse("410783102201").unwrap();
