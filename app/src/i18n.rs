@@ -169,6 +169,7 @@ texts! {
     RecyclingCategories => "回收品类", "Recycling categories";
     ServiceTypesAdmin => "服务事项", "Service types";
     PointsSetup => "积分设置", "Points set-up";
+    Account => "账号", "Account";
     RulesCountyHint => "全县各村适用的积分事项。县里新增的事项全县通用；系统自带的事项可为全县停用或改分值，并可允许各村在范围内自定分值。", "The rules every village of the county uses. Rules the county adds apply county-wide; shipped rules can be switched off or given other points for the county, and villages may be allowed to set points within bounds.";
     RulesVillageHint => "本村村民可申报的积分事项。县里和系统的事项可在本村停用，县里允许时可在范围内自定分值；本村自己的事项可随时修改。", "The rules villagers of this village can claim. County and shipped rules can be switched off here, or given points within the county's bounds; the village's own rules can be edited.";
     NewRule => "新增积分事项", "New rule";

@@ -62,10 +62,17 @@ pub fn AdminEntries() -> impl IntoView {
     }
 }
 
-/// `/admin`, the 管理 tab: [`AdminEntries`] for the current admin role.
+/// `/admin`, the 管理 tab: [`AdminEntries`] for the current admin role, and the admin's own
+/// 修改密码 (also under 我的).
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    view! { <AdminFrame tabbed=true screen=move |_| view! { <AdminEntries /> } /> }
+    view! {
+        <AdminFrame tabbed=true screen=move |_| view! {
+            <AdminEntries />
+            <h2 class="section-title">{tr(Text::Account)}</h2>
+            <ul class="list">{super::me::entry(super::password::PATH, Text::ChangePassword)}</ul>
+        } />
+    }
 }
 
 /// The region of the address's `?region=` (so the back button and a reload work), kept inside
@@ -94,7 +101,7 @@ enum Gate {
     NotStaff,
 }
 
-/// Top bar, a way back to 我的, and `screen` for the current admin role — or a skeleton while
+/// Top bar, a way back to 管理, and `screen` for the current admin role — or a skeleton while
 /// signing in, or a plain "无权限" with the way to switch roles. The gate is a memo: a token
 /// refresh mid-upload does not rebuild the screen (the chosen file and the report stay).
 /// `tabbed`: a screen of the bottom tab bar (数据概览), shown with the bar and without the way
@@ -121,8 +128,8 @@ where
         <main class="content" class:with-tabs=tabbed>
             <Show when=move || !tabbed>
                 <nav class="crumbs">
-                    <a class="crumb" href=back.map_or("/me", |b| b.0)>
-                        "‹ "{tr(back.map_or(Text::Mine, |b| b.1))}
+                    <a class="crumb" href=back.map_or(PATH, |b| b.0)>
+                        "‹ "{tr(back.map_or(Text::Manage, |b| b.1))}
                     </a>
                 </nav>
             </Show>
