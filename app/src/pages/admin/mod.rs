@@ -105,7 +105,7 @@ enum Gate {
 /// signing in, or a plain "无权限" with the way to switch roles. The gate is a memo: a token
 /// refresh mid-upload does not rebuild the screen (the chosen file and the report stay).
 /// `tabbed`: a screen of the bottom tab bar (数据概览), shown with the bar and without the way
-/// back. `back`: where the way back leads and its name, when not to 我的.
+/// back. `back`: where the way back leads and its name, when not to 管理.
 #[component]
 fn AdminFrame<S, V>(
     screen: S,
