@@ -209,6 +209,14 @@ fn PersonRow(person: PersonListing, names: RwSignal<PlaceNames>) -> impl IntoVie
 /// The person of the address: their details, and 重置密码 for staff.
 #[component]
 fn PersonScreen() -> impl IntoView {
+    person_of_address(|person| view! { <PersonDetails person /> })
+}
+
+/// The person of the address (`/…/:id`), loaded, shown by `show` — or a skeleton, 查无此人, or
+/// the failure with a way to try again.
+pub(super) fn person_of_address<V: IntoView + 'static>(
+    show: impl Fn(PersonListing) -> V + Send + Sync + 'static,
+) -> impl IntoView {
     let session = use_session();
     let id = path_id("id");
     let person = LocalResource::new(move || {
@@ -221,15 +229,13 @@ fn PersonScreen() -> impl IntoView {
         }
     });
     let retry = Callback::new(move |_| person.refetch());
-    view! {
-        {move || match person.get() {
-            None => view! { <ListSkeleton /> }.into_any(),
-            Some(None) => view! { <p class="empty">{tr(Text::PersonNotFound)}</p> }.into_any(),
-            Some(Some(Ok(p))) => view! { <PersonDetails person=p /> }.into_any(),
-            Some(Some(Err(failure))) => {
-                view! { <Failure failure not_found=Text::PersonNotFound retry /> }.into_any()
-            }
-        }}
+    move || match person.get() {
+        None => view! { <ListSkeleton /> }.into_any(),
+        Some(None) => view! { <p class="empty">{tr(Text::PersonNotFound)}</p> }.into_any(),
+        Some(Some(Ok(p))) => show(p).into_any(),
+        Some(Some(Err(failure))) => {
+            view! { <Failure failure not_found=Text::PersonNotFound retry /> }.into_any()
+        }
     }
 }
 

@@ -11,9 +11,7 @@
 //! The server's refusals are shown with its reason under a plain sentence.
 
 use jifen_shared::ErrorCode;
-use jifen_shared::api::{
-    ChangePersonPhone, ClosePerson, ClosingPreview, GetPerson, GetRegion, UpdatePerson,
-};
+use jifen_shared::api::{ChangePersonPhone, ClosePerson, ClosingPreview, GetRegion, UpdatePerson};
 use jifen_shared::people::{
     BalanceDestination, CloseAccount, ClosedAccount, ClosedReason, GROUP_TAGS, PersonListing,
     PersonUpdate, PhoneChange,
@@ -25,9 +23,9 @@ use super::AdminFrame;
 use super::grid::show_phone;
 use super::people::PATH;
 use crate::api::ApiFailure;
-use crate::components::{Choice, Confirm, Kind, TextField, mutate, path_id};
+use crate::components::{Choice, Confirm, Kind, TextField, mutate};
 use crate::i18n::{Text, closed_summary, closing_question, phone_question, t, tr, use_locale};
-use crate::pages::{Failure, ListSkeleton, Trouble, explain};
+use crate::pages::{Trouble, explain};
 use crate::session::use_session;
 
 /// The longest name and 户号, in characters (as `server/src/people/import.rs`).
@@ -53,28 +51,7 @@ fn trouble_view(failure: ApiFailure, retry: Callback<()>) -> impl IntoView {
 /// The person of the address, loaded; their forms, or what stands in the way.
 #[component]
 fn EditScreen() -> impl IntoView {
-    let session = use_session();
-    let id = path_id("id");
-    let person = LocalResource::new(move || {
-        let id = id.get();
-        async move {
-            match id {
-                Some(id) => Some(session.call(&GetPerson { id }, &()).await),
-                None => None,
-            }
-        }
-    });
-    let retry = Callback::new(move |_| person.refetch());
-    view! {
-        {move || match person.get() {
-            None => view! { <ListSkeleton /> }.into_any(),
-            Some(None) => view! { <p class="empty">{tr(Text::PersonNotFound)}</p> }.into_any(),
-            Some(Some(Ok(p))) => view! { <EditForms person=p /> }.into_any(),
-            Some(Some(Err(failure))) => {
-                view! { <Failure failure not_found=Text::PersonNotFound retry /> }.into_any()
-            }
-        }}
-    }
+    super::people::person_of_address(|person| view! { <EditForms person /> })
 }
 
 /// The three cards, or only the notice that the account is closed (also once closed here).
