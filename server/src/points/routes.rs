@@ -121,7 +121,7 @@ async fn rules(query: web::Query<RulesQuery>, state: State) -> Reply {
         .ok()
         .filter(|c| c.level() == jifen_shared::regions::RegionLevel::Village)
         .ok_or_else(|| ApiError::invalid_input("village_code: a village's 12-digit code"))?;
-    Ok(HttpResponse::Ok().json(super::rules::for_village(&state.db, &village).await?))
+    Ok(HttpResponse::Ok().json(super::rules::for_place(&state.db, &village).await?))
 }
 
 /// Adds a county's rule (county admins) or a village's own (its admins, or the township's).

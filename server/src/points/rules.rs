@@ -80,14 +80,9 @@ fn with_ancestors(region: &RegionCode) -> Vec<String> {
     regions
 }
 
-/// The rules that apply in `village` as they apply there: the shipped catalogue, its county's
-/// and its own, by id, with the county's and the village's settings applied.
-pub async fn for_village(db: &Db, village: &RegionCode) -> Result<Vec<Rule>, sqlx::Error> {
-    for_place(db, village).await
-}
-
-/// The rules of `place` (a county: the shipped catalogue and the county's own, with the
-/// county's settings; a village: as [`for_village`]), by id.
+/// The rules of `place` as they apply there, by id: for a county the shipped catalogue and
+/// the county's own with the county's settings; for a village also its own, with its county's
+/// and its own settings.
 pub async fn for_place(db: &Db, place: &RegionCode) -> Result<Vec<Rule>, sqlx::Error> {
     let regions = with_ancestors(place);
     let rules = super::storage::rules_in(db, &regions).await?;

@@ -334,24 +334,10 @@ pub fn check_rule(
     };
     let daily_cap = cap(caps.0, 100)?;
     let monthly_cap = cap(caps.1, 1000)?;
-    let village_points = match (bounds.0.trim(), bounds.1.trim()) {
-        ("", "") => None,
-        _ if !county => None,
-        (min, max) => {
-            let min = number(min).filter(|p| (1..=1000).contains(p));
-            let max = number(max).filter(|p| (1..=1000).contains(p));
-            match (min, max) {
-                (Some(min), Some(max)) if min <= max => Some(if deduction {
-                    PointsRange {
-                        min: -max,
-                        max: -min,
-                    }
-                } else {
-                    PointsRange { min, max }
-                }),
-                _ => return Err(Text::RuleBoundsInvalid),
-            }
-        }
+    let village_points = if county {
+        check_bounds(bounds, deduction)?
+    } else {
+        None
     };
     Ok(Checked {
         name: name.to_owned(),
@@ -360,6 +346,28 @@ pub fn check_rule(
         monthly_cap,
         village_points,
     })
+}
+
+/// A county's bounds for its villages as typed (from, to, both as positive points): none when
+/// both are empty, else two whole numbers of 1–1000 with from ≤ to, negative for a deduction.
+pub fn check_bounds(bounds: (&str, &str), deduction: bool) -> Result<Option<PointsRange>, Text> {
+    let number = |s: &str| {
+        s.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=1000).contains(p))
+    };
+    match (bounds.0.trim(), bounds.1.trim()) {
+        ("", "") => Ok(None),
+        (min, max) => match (number(min), number(max)) {
+            (Some(min), Some(max)) if min <= max && deduction => Ok(Some(PointsRange {
+                min: -max,
+                max: -min,
+            })),
+            (Some(min), Some(max)) if min <= max => Ok(Some(PointsRange { min, max })),
+            _ => Err(Text::RuleBoundsInvalid),
+        },
+    }
 }
 
 impl RuleFields {
@@ -710,15 +718,11 @@ fn SettingForm(rule: Rule, place: RegionCode, saved: Callback<Rule>) -> impl Int
             }
         }
         let village_points = if county {
-            match check_rule(
-                "x",
-                "1",
-                sign < 0,
-                ("", ""),
+            match check_bounds(
                 (&bounds_min.get_untracked(), &bounds_max.get_untracked()),
-                true,
+                sign < 0,
             ) {
-                Ok(c) => c.village_points,
+                Ok(bounds) => bounds,
                 Err(text) => {
                     problem.set(Some(text));
                     return None;
