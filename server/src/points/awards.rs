@@ -172,17 +172,16 @@ pub async fn award(
     // have set its own, or switched it off there), the same for all of them.
     let mut points = points;
     if let Some(rule) = &rule {
-        let mut in_villages: BTreeMap<&RegionCode, i64> = BTreeMap::new();
-        for (_, village) in &villages {
-            if !in_villages.contains_key(village) {
-                let there = super::rules::find_in(tx, rule.id, village)
-                    .await?
-                    .filter(|r| r.active)
-                    .ok_or(AwardError::Rule(rule.id))?;
-                in_villages.insert(village, there.points);
+        let mut places: Vec<&RegionCode> = villages.iter().map(|(_, v)| v).collect();
+        places.sort_unstable();
+        places.dedup();
+        let mut distinct = Vec::with_capacity(places.len());
+        for there in super::rules::across(tx, rule, &places).await? {
+            match there {
+                Some(there) if there.active => distinct.push(there.points),
+                _ => return Err(AwardError::Rule(rule.id)),
             }
         }
-        let mut distinct: Vec<i64> = in_villages.into_values().collect();
         distinct.sort_unstable();
         distinct.dedup();
         match distinct[..] {

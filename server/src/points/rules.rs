@@ -132,15 +132,38 @@ pub async fn find_in(
     let Some(rule) = super::storage::rule_by_id(tx, id).await? else {
         return Ok(None);
     };
-    if !applies_in(&rule, village) {
-        return Ok(None);
-    }
-    let regions = with_ancestors(village);
+    Ok(across(tx, &rule, &[village]).await?.pop().flatten())
+}
+
+/// `rule` (as its owner set it) as it applies in each of `villages`, in their order (`None`
+/// where it does not apply); the settings of all of them are read at once.
+pub async fn across(
+    tx: &mut Tx,
+    rule: &Rule,
+    villages: &[&RegionCode],
+) -> Result<Vec<Option<Rule>>, sqlx::Error> {
+    let mut regions: Vec<String> = villages.iter().flat_map(|v| with_ancestors(v)).collect();
+    regions.sort_unstable();
+    regions.dedup();
     let settings = super::storage::settings_in(&mut **tx, &regions)
         .await?
-        .remove(&id)
+        .remove(&rule.id)
         .unwrap_or_default();
-    Ok(Some(apply(rule, settings)))
+    Ok(villages
+        .iter()
+        .map(|village| {
+            applies_in(rule, village).then(|| {
+                let here = settings
+                    .iter()
+                    .filter(|s| {
+                        RegionCode::parse(&s.region_code).is_ok_and(|r| village.is_within(&r))
+                    })
+                    .cloned()
+                    .collect();
+                apply(rule.clone(), here)
+            })
+        })
+        .collect())
 }
 
 /// Whether a villager with `tags` may claim `rule`: it is for every villager (no groups, or
