@@ -14,7 +14,9 @@ export default defineConfig({
   timeout: 30_000,
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // In CI one retry, so a journey that fails once on a loaded machine does not sink the run;
+  // the list reporter still names it "flaky" and scripts/test repeats that line at its end.
+  retries: process.env.CI ? 1 : 0,
   forbidOnly: true,
   reporter: [["list"]],
   use: {
@@ -50,7 +52,7 @@ export default defineConfig({
     {
       command: `bash ./serve.sh ${port} ${wechatPort}`,
       url: `http://127.0.0.1:${port}/readyz`,
-      timeout: 60_000,
+      timeout: 180_000,
       reuseExistingServer: false,
       // The server's log is in test-results/server.log (serve.sh); only its errors here.
       stdout: "ignore",
