@@ -227,6 +227,20 @@ texts! {
     NoRuleHistory => "还没有修改记录", "No changes yet";
     PeopleAndGrids => "人员与网格", "People and grids";
     DailyWork => "日常工作", "Daily work";
+    AuditLog => "审计日志", "Audit log";
+    AuditHint => "小微权力监督：工作人员的每一次操作都记在这里，不能修改或删除。", "Every staff action is recorded here; records cannot be changed or deleted.";
+    AuditActor => "操作人", "Done by";
+    AuditActorPlaceholder => "姓名中的字，如：王", "Part of a name";
+    AuditAction => "事项", "Action";
+    AllActions => "全部事项", "All actions";
+    NoAuditEntries => "没有符合条件的记录", "No records match";
+    AllPlaces => "看全部地区", "All places";
+    OnlyPlace => "只看这里", "Only here";
+    AuditBadDates => "结束日期不能早于开始日期", "The end date cannot be before the start date";
+    AuditTooMany => "符合条件的记录超过 10000 条，请缩小日期范围后再导出", "Over 10,000 records match: narrow the dates to export";
+    CommandLine => "系统运维（命令行）", "Operator (command line)";
+    AuditSearch => "查询", "Search";
+    AuditFilters => "筛选", "Filter";
     NotStaff => "无权限：这里只有村、乡镇、县管理员能用。如果您有管理员身份，请到「我的」切换。", "No permission: only village, township and county admins use this. If you are one, switch roles on Me.";
     SwitchRole => "去「我的」切换身份", "Switch roles on Me";
     NoPermission => "无权限：您不能管理这个地方", "No permission: you do not manage this place";
@@ -1199,6 +1213,115 @@ pub fn role_name(locale: Locale, role: jifen_shared::auth::Role) -> &'static str
     }
 }
 
+/// An audit action of [`jifen_shared::audit::ACTIONS`] in words: `points.award` → 奖励积分;
+/// an action the app does not know yet is shown as recorded.
+pub fn action_name(locale: Locale, action: &str) -> String {
+    let (zh, en) = match action {
+        "claim.approve" => ("审核通过申报", "Approved a claim"),
+        "claim.reject" => ("驳回申报", "Rejected a claim"),
+        "points.award" => ("奖励积分", "Awarded points"),
+        "points.deduct" => ("扣除积分", "Deducted points"),
+        "rule.create" => ("新增积分事项", "Added a rule"),
+        "rule.update" => ("修改积分事项", "Changed a rule"),
+        "rule.setting" => ("设置本地积分事项", "Set a rule for a place"),
+        "shop.create" => ("开设积分超市", "Opened a shop"),
+        "shop.update" => ("修改积分超市", "Changed a shop"),
+        "shop.keeper.add" => ("任命超市管理员", "Appointed a keeper"),
+        "shop.keeper.remove" => ("免去超市管理员", "Removed a keeper"),
+        "goods.create" => ("上架商品", "Added goods"),
+        "goods.update" => ("修改商品", "Changed goods"),
+        "goods.stock" => ("库存变动", "Changed stock"),
+        "redemption.fulfil" => ("兑换交付", "Handed over a redemption"),
+        "recycling.dropoff" => ("回收积分", "Credited recyclables"),
+        "recycling.category" => ("设置回收品类", "Set a recycling category"),
+        "services.type" => ("设置服务事项", "Set a service type"),
+        "order.claim" => ("志愿者接单", "Took an order"),
+        "order.dispatch" => ("派单", "Dispatched an order"),
+        "order.release" => ("志愿者退单", "Gave an order back"),
+        "order.complete" => ("完成服务", "Completed an order"),
+        "rectification.close" => ("差评整改完成", "Closed a rectification"),
+        "grid.create" => ("新建网格", "Created a grid"),
+        "grid.members" => ("调整网格成员", "Changed grid members"),
+        "person.create" => ("登记村民", "Registered a person"),
+        "person.update" => ("修改村民信息", "Changed a person"),
+        "person.phone" => ("更换手机号", "Changed a phone number"),
+        "person.close" => ("注销账户", "Closed an account"),
+        "villagers.import" => ("导入村民名册", "Imported villagers"),
+        "role.grant" => ("授予身份", "Granted a role"),
+        "role.revoke" => ("撤销身份", "Revoked a role"),
+        "password.change" => ("修改密码", "Changed own password"),
+        "password.reset" => ("重置密码", "Reset a password"),
+        "staff.create_admin" => ("创建管理员", "Created an admin"),
+        other => return other.to_owned(),
+    };
+    match locale {
+        Locale::ZhCn => zh.to_owned(),
+        Locale::En => en.to_owned(),
+    }
+}
+
+/// An action family of [`jifen_shared::audit::action_families`] in words, for the filter.
+pub fn action_family_name(locale: Locale, family: &str) -> String {
+    let (zh, en) = match family {
+        "claim" => ("申报审核", "Claims"),
+        "points" => ("奖励与扣分", "Awards and deductions"),
+        "rule" => ("积分事项", "Rules"),
+        "shop" => ("积分超市", "Shops"),
+        "goods" => ("商品与库存", "Goods and stock"),
+        "redemption" => ("兑换", "Redemptions"),
+        "recycling" => ("回收", "Recycling"),
+        "services" => ("服务事项", "Service types"),
+        "order" => ("服务订单", "Service orders"),
+        "rectification" => ("差评整改", "Rectifications"),
+        "grid" => ("网格", "Grids"),
+        "person" => ("村民信息", "People"),
+        "villagers" => ("名册导入", "Imports"),
+        "role" => ("身份", "Roles"),
+        "password" => ("密码", "Passwords"),
+        "staff" => ("管理员账户", "Admin accounts"),
+        other => return other.to_owned(),
+    };
+    match locale {
+        Locale::ZhCn => zh.to_owned(),
+        Locale::En => en.to_owned(),
+    }
+}
+
+/// A field of an audit entry's before/after in words (`points` → 积分); `None` for a field
+/// shown under its recorded name.
+pub fn field_name(locale: Locale, key: &str) -> Option<&'static str> {
+    let (zh, en) = match key {
+        "name" => ("名称", "name"),
+        "code" => ("编号", "code"),
+        "points" => ("积分", "points"),
+        "reason" => ("理由", "reason"),
+        "status" => ("状态", "status"),
+        "active" => ("启用", "active"),
+        "closed" => ("关闭", "closed"),
+        "phone" => ("手机号", "phone"),
+        "household" => ("户号", "household"),
+        "tags" => ("类别", "groups"),
+        "grid_code" => ("网格", "grid"),
+        "village_code" => ("村", "village"),
+        "region_code" => ("地区", "place"),
+        "role" => ("身份", "role"),
+        "note" => ("备注", "note"),
+        "delta" => ("数量变动", "change"),
+        "stock" => ("库存", "stock"),
+        "points_price" => ("兑换积分", "points price"),
+        "market_price_fen" => ("市场价（分）", "market price (fen)"),
+        "user_ids" => ("村民编号", "villager ids"),
+        "volunteer" => ("志愿者", "volunteer"),
+        "follow_up" => ("整改情况", "follow-up"),
+        "password" => ("密码", "password"),
+        _ => return None,
+    };
+    Some(match locale {
+        Locale::ZhCn => zh,
+        Locale::En => en,
+    })
+}
+
 /// What a region's children are called, with their number: "19 个乡镇（街道）".
 pub fn children_count(locale: Locale, level: RegionLevel, n: usize) -> String {
     match locale {
@@ -1586,6 +1709,20 @@ mod tests {
             let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
             assert!(cjk(zh), "{text:?} has Chinese: {zh}");
             assert!(!en.is_empty() && !cjk(en), "{text:?} has English: {en}");
+        }
+    }
+
+    #[test]
+    fn every_audit_action_and_family_has_words() {
+        for action in jifen_shared::audit::ACTIONS {
+            for locale in [Locale::ZhCn, Locale::En] {
+                assert_ne!(&action_name(locale, action), action, "{action}");
+            }
+        }
+        for family in jifen_shared::audit::action_families() {
+            for locale in [Locale::ZhCn, Locale::En] {
+                assert_ne!(action_family_name(locale, family), family, "{family}");
+            }
         }
     }
 
