@@ -231,6 +231,15 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
+            route: route(&api::PreviewAward),
+            body: |_, villager| {
+                Body::Json(json!({"user_ids": [villager], "points": -1, "reason": "乱堆乱放"}))
+            },
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
             route: route(&api::CreateRule),
             body: |n, _| {
                 Body::Json(
@@ -649,7 +658,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, (29 + 4 + 8 + 4) * 15);
+        assert_eq!(n, (29 + 4 + 8 + 4 + 1) * 15);
         app.assert_ledger_balanced().await;
     }
 

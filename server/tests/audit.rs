@@ -111,6 +111,10 @@ const NOT_AUDITED: &[(&str, &str)] = &[
         "Identify",
         "reads who a member code names at the counter; changes nothing",
     ),
+    (
+        "PreviewAward",
+        "reads what an award would do; moves nothing",
+    ),
 ];
 
 #[test]

@@ -92,6 +92,35 @@ db_tests! {
         app.assert_ledger_balanced().await;
     }
 
+    async fn a_preview_says_what_an_award_would_do_and_moves_nothing(app) {
+        let (ids, admin) = village(&app).await;
+        assert_eq!(award_json(&app, &admin, None, &json!({"user_ids": [ids[0]], "points": 3, "reason": "文明户"})).await.0, 201);
+        // A deduction of 5: 张三 holds 3 (short by 2), 李四 nothing (short by 5); in the order asked.
+        let body = json!({"user_ids": [ids[1], ids[0], ids[1]], "points": -5, "reason": "乱堆乱放"});
+        let (status, preview) = app.call(&api::PreviewAward, Some(&admin), &body).await;
+        assert_eq!(status, 200, "{preview}");
+        assert_eq!(preview, json!({"points": -5, "reason": "乱堆乱放", "villagers": [
+            {"user_id": ids[1], "name": "李四", "available": 0, "after": 0, "shortfall": 5},
+            {"user_id": ids[0], "name": "张三", "available": 3, "after": 0, "shortfall": 2},
+        ]}));
+        // By a rule: its points and name.
+        let rule: i64 = sqlx::query_scalar("SELECT id FROM point_rules WHERE code = 'garbage_sorting'").fetch_one(app.db.reader()).await.unwrap();
+        let (_, by_rule) = app.call(&api::PreviewAward, Some(&admin), &json!({"user_ids": [ids[0]], "rule_id": rule})).await;
+        assert_eq!((by_rule["points"].as_i64(), by_rule["reason"].as_str()), (Some(2), Some("垃圾分类")));
+        assert_eq!(by_rule["villagers"][0]["after"], 5);
+        // Nothing moved: one award, 3 points, whatever was previewed.
+        let awards: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM point_awards").fetch_one(app.db.reader()).await.unwrap();
+        assert_eq!(awards, 1);
+        let zhang = app.villager_token("13900139001").await;
+        assert_eq!(app.available_points(&zhang).await, 3);
+        // And the award does what the preview said.
+        let (status, done) = award_json(&app, &admin, None, &body).await;
+        assert_eq!(status, 201, "{done}");
+        assert_eq!(done["shortfalls"], json!([{"user_id": ids[0], "wanted": 5, "deducted": 3}, {"user_id": ids[1], "wanted": 5, "deducted": 0}]));
+        assert_eq!(app.available_points(&zhang).await, 0);
+        app.assert_ledger_balanced().await;
+    }
+
     async fn the_same_idempotency_key_awards_once(app) {
         let (ids, admin) = village(&app).await;
         let body = json!({"user_ids": [ids[0]], "points": 7, "reason": "志愿服务"});
@@ -138,6 +167,9 @@ db_tests! {
         ] {
             let (got, answer) = award_json(&app, token, None, &body).await;
             assert_eq!(got, status, "{body}: {answer}");
+            // The preview refuses the same, with the same code.
+            let (previewed, said) = app.call(&api::PreviewAward, Some(token), &body).await;
+            assert_eq!((previewed, &said["code"]), (got, &answer["code"]), "preview of {body}");
         }
         let (status, _) = app.call(&api::Award, None, &json!({"user_ids": [ids[0]], "points": 5, "reason": reason})).await;
         assert_eq!(status, 401);

@@ -204,8 +204,8 @@ use crate::media::Media;
 use crate::people::{BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange};
 use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use crate::points::{
-    AwardRequest, AwardResult, Board, Claim, LedgerEntry, NewClaim, NewRule, PointsBalance,
-    RejectClaim, Rule, RuleSettingUpdate, RuleUpdate,
+    AwardPreview, AwardRequest, AwardResult, Board, Claim, LedgerEntry, NewClaim, NewRule,
+    PointsBalance, RejectClaim, Rule, RuleSettingUpdate, RuleUpdate,
 };
 use crate::recycling::{
     CategoryUpdate, DaySummary, Dropoff, IdentifiedVillager, IdentifyRequest, MemberCode,
@@ -306,6 +306,9 @@ endpoints! {
     PointsHistory = GET "/points/ledger" query PageQuery => Page<LedgerEntry>;
     /// Awards or deducts points to villagers (201).
     Award = POST (I) "/admin/awards", body AwardRequest => AwardResult;
+    /// What an award would do now, villager by villager (balance, after, shortfall); moves
+    /// nothing.
+    PreviewAward = POST "/admin/awards/preview", body AwardRequest => AwardPreview;
     /// A village's rule catalogue (积分事项). Public.
     ListRules = GET "/rules" query RulesQuery => Vec<Rule>;
     /// Adds a county or village rule (201).
@@ -515,6 +518,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4);
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 1);
     }
 }

@@ -25,7 +25,7 @@ use crate::error::DomainError;
 use jifen_shared::ErrorCode;
 use std::collections::BTreeMap;
 
-use jifen_shared::points::{AwardRequest, AwardResult, Shortfall};
+use jifen_shared::points::{AwardPreview, AwardPreviewLine, AwardRequest, AwardResult, Shortfall};
 use jifen_shared::regions::RegionCode;
 
 use crate::ledger::{self, LedgerError, NewTransfer};
@@ -89,18 +89,28 @@ impl DomainError for AwardError {
     }
 }
 
-/// Awards (or, with negative points, deducts) `request.points` to each villager, by `actor_id`,
-/// inside `tx` (see the module docs). `within` says whether the caller may award in a village.
+/// What an award request comes to once checked: each villager (id, name, village) in the
+/// order asked, the points each gets, the reason, the rule.
+struct Plan {
+    villagers: Vec<(i64, String, RegionCode)>,
+    points: i64,
+    reason: String,
+    rule_id: Option<i64>,
+}
+
+/// Checks `request` by `actor_id` inside `tx`, reading only (see the module docs); `within`
+/// says whether the caller may award in a village.
 ///
 /// Errors: [`AwardError::Count`], [`AwardError::Points`], [`AwardError::Reason`],
 /// [`AwardError::NotVillagers`] (unknown ids, people of no village, closed accounts),
-/// [`AwardError::OutsideRegion`].
-pub async fn award(
+/// [`AwardError::OutsideRegion`], [`AwardError::ToSelf`], [`AwardError::OwnHousehold`],
+/// [`AwardError::RuleOrPoints`], [`AwardError::Rule`], [`AwardError::RulePointsDiffer`].
+async fn plan(
     tx: &mut Tx,
     actor_id: i64,
     request: &AwardRequest,
     within: &dyn Fn(&RegionCode) -> bool,
-) -> Result<AwardResult, AwardError> {
+) -> Result<Plan, AwardError> {
     let mut ids = request.user_ids.clone();
     ids.sort_unstable();
     ids.dedup();
@@ -190,16 +200,81 @@ pub async fn award(
             _ => return Err(AwardError::RulePointsDiffer(rule.id)),
         }
     }
-    let now = now_ms();
-    let award_id = super::storage::insert_award(
-        tx,
-        actor_id,
+    // In the order asked, each once.
+    let mut villagers = Vec::with_capacity(villages.len());
+    for id in &request.user_ids {
+        if villagers.iter().any(|(v, _, _)| v == id) {
+            continue;
+        }
+        if let (Some((_, village)), Some(person)) = (
+            villages.iter().find(|(v, _)| v == id),
+            found.iter().find(|p| p.id == *id),
+        ) {
+            villagers.push((*id, person.name.clone(), village.clone()));
+        }
+    }
+    Ok(Plan {
+        villagers,
         points,
-        &reason,
-        rule.as_ref().map(|r| r.id),
-        now,
-    )
-    .await?;
+        reason,
+        rule_id: rule.map(|r| r.id),
+    })
+}
+
+/// What `request` by `actor_id` would do now, villager by villager, moving nothing: the same
+/// checks and errors as [`award`], in a read transaction; each villager's points they may
+/// spend now, after, and the shortfall of a deduction larger than that.
+pub async fn preview(
+    db: &crate::storage::Db,
+    actor_id: i64,
+    request: &AwardRequest,
+    within: &dyn Fn(&RegionCode) -> bool,
+) -> Result<AwardPreview, AwardError> {
+    let mut tx = db.reader().begin().await?;
+    let plan = plan(&mut tx, actor_id, request, within).await?;
+    tx.rollback().await?;
+    let mut villagers = Vec::with_capacity(plan.villagers.len());
+    for (user_id, name, _) in plan.villagers {
+        let available = super::balance(db, user_id).await?.available;
+        let after = (available + plan.points).max(0);
+        villagers.push(AwardPreviewLine {
+            user_id,
+            name,
+            available,
+            after,
+            shortfall: (-(available + plan.points)).max(0),
+        });
+    }
+    Ok(AwardPreview {
+        points: plan.points,
+        reason: plan.reason,
+        villagers,
+    })
+}
+
+/// Awards (or, with negative points, deducts) `request.points` to each villager, by `actor_id`,
+/// inside `tx` (see the module docs). `within` says whether the caller may award in a village.
+///
+/// Errors: as [`plan`], and the ledger's.
+pub async fn award(
+    tx: &mut Tx,
+    actor_id: i64,
+    request: &AwardRequest,
+    within: &dyn Fn(&RegionCode) -> bool,
+) -> Result<AwardResult, AwardError> {
+    let Plan {
+        villagers,
+        points,
+        reason,
+        rule_id,
+    } = plan(tx, actor_id, request, within).await?;
+    // By id, as the villagers' accounts are locked.
+    let mut villages: Vec<(i64, RegionCode)> =
+        villagers.into_iter().map(|(id, _, v)| (id, v)).collect();
+    villages.sort_unstable_by_key(|(id, _)| *id);
+    let now = now_ms();
+    let award_id =
+        super::storage::insert_award(tx, actor_id, points, &reason, rule_id, now).await?;
     let mut result = AwardResult {
         award_id,
         transfer_ids: Vec::new(),
@@ -275,7 +350,7 @@ pub async fn award(
             before: None,
             after: Some(serde_json::json!({
                 "points": points,
-                "rule_id": rule.as_ref().map(|r| r.id),
+                "rule_id": rule_id,
                 "reason": reason,
                 "user_ids": people,
                 "shortfalls": result.shortfalls.iter().filter(|s| people.contains(&s.user_id)).map(|s| serde_json::json!({"user_id": s.user_id, "wanted": s.wanted, "deducted": s.deducted})).collect::<Vec<_>>(),

@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(balance)
         .service(history)
         .service(award)
+        .service(preview_award)
         .service(rules)
         .service(create_rule)
         .service(admin_rules)
@@ -107,6 +108,33 @@ async fn award(
     })
     .await?;
     Ok(stored.respond())
+}
+
+/// What `POST /admin/awards` with this body would do now, villager by villager: the points
+/// they may spend, after, and the shortfall of a deduction larger than that. Moves nothing;
+/// refuses what the award would refuse, with the same codes.
+#[utoipa::path(
+    tag = "points",
+    security(("bearer" = [])),
+    request_body = AwardRequest,
+    responses(
+        (status = 200, body = jifen_shared::points::AwardPreview),
+        (status = 400, description = "`invalid_input`: user_ids, rule_id, points or reason", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not an admin, or a villager outside the caller's region, the caller or their household", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/admin/awards/preview")]
+async fn preview_award(caller: Caller, body: web::Json<AwardRequest>, state: State) -> Reply {
+    if !policy::may_somewhere(&caller.roles, Action::AwardPoints) {
+        return Err(ApiError::forbidden(
+            "only village, township and county admins award points",
+        ));
+    }
+    let within = |village: &jifen_shared::regions::RegionCode| {
+        policy::may(&caller.roles, Action::AwardPoints, village)
+    };
+    let preview = super::awards::preview(&state.db, caller.id, &body, &within).await?;
+    Ok(HttpResponse::Ok().json(preview))
 }
 
 /// The rule catalogue (积分事项) of a village, by id; inactive rules included (marked).
