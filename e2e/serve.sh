@@ -51,5 +51,9 @@ staff --phone 13700137030 --role village_admin --region 410783101209 --name 韩�
 # The audit journey (audit.spec.ts): 恼里村's admin creates a grid; 恼里镇's admin reads the log.
 staff --phone 13700137040 --role village_admin --region 410783102201 --name 恼里村主任
 staff --phone 13700137041 --role township_admin --region 410783102 --name 恼里镇纪检员
+# The awards journey (awards.spec.ts): 碱场村's admin awards its five villagers (their own
+# fixture, so no other journey's counts change) and deducts from two.
+"$bin" import-villagers "$here/fixtures/award-villagers.csv"
+staff --phone 13700137042 --role village_admin --region 410783102202 --name 碱场村主任
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

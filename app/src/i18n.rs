@@ -241,6 +241,26 @@ texts! {
     CommandLine => "系统运维（命令行）", "Operator (command line)";
     AuditSearch => "查询", "Search";
     AuditFilters => "筛选", "Filter";
+    AwardsTitle => "评分/扣分", "Award or deduct";
+    AwardsHint => "给本辖区村民奖励或扣除积分：选好分值和村民，预览后确认。扣分不会扣成负数。", "Give or take points from villagers of your area: choose the points and the people, preview, then confirm. Nobody goes below zero.";
+    AwardWhat => "积分", "Points";
+    AwardWho => "村民", "Villagers";
+    AwardPlus => "奖励", "Award";
+    AwardByRule => "按积分事项", "By a rule";
+    AwardOwnAmount => "自定分值", "Own amount";
+    AwardAmount => "分值", "Points";
+    AwardAmountPlaceholder => "1 到 1000 之间的整数", "A whole number, 1 to 1000";
+    AwardReason => "理由（全村可见）", "Reason (the village sees it)";
+    AwardReasonPlaceholder => "如：文明户、夜间巡逻", "E.g. model household";
+    AwardNobody => "请先勾选村民", "Tick the villagers first";
+    AwardPointsRange => "分值请填 1 到 1000 之间的整数", "Points: a whole number from 1 to 1000";
+    AwardReasonNeeded => "请填写理由", "Please give a reason";
+    AwardTapToTick => "点一下勾选", "Tap to tick";
+    AwardTickAll => "全选本页", "Tick all listed";
+    AwardChange => "返回修改", "Change";
+    ConfirmAward => "确认奖励", "Confirm award";
+    ConfirmDeduct => "确认扣分", "Confirm deduction";
+    AwardAgain => "再评一批", "Another batch";
     NotStaff => "无权限：这里只有村、乡镇、县管理员能用。如果您有管理员身份，请到「我的」切换。", "No permission: only village, township and county admins use this. If you are one, switch roles on Me.";
     SwitchRole => "去「我的」切换身份", "Switch roles on Me";
     NoPermission => "无权限：您不能管理这个地方", "No permission: you do not manage this place";
@@ -1210,6 +1230,56 @@ pub fn role_name(locale: Locale, role: jifen_shared::auth::Role) -> &'static str
         (Locale::En, VillageAdmin) => "Village admin",
         (Locale::En, TownshipAdmin) => "Township admin",
         (Locale::En, CountyAdmin) => "County admin",
+    }
+}
+
+/// "预览（已选 5 人）" under the award form.
+pub fn award_preview_button(locale: Locale, n: usize) -> String {
+    match locale {
+        Locale::ZhCn => format!("预览（已选 {n} 人）"),
+        Locale::En => format!("Preview ({n} chosen)"),
+    }
+}
+
+/// "给 5 人奖励 3 积分「夜间巡逻」" / "给 2 人扣 5 积分「乱堆乱放」".
+pub fn award_summary(locale: Locale, n: usize, points: i64, reason: &str) -> String {
+    let p = points.abs();
+    match (locale, points > 0) {
+        (Locale::ZhCn, true) => format!("给 {n} 人奖励 {p} 积分「{reason}」"),
+        (Locale::ZhCn, false) => format!("给 {n} 人扣 {p} 积分「{reason}」"),
+        (Locale::En, true) => format!("{n} villagers get {p} points: \u{201c}{reason}\u{201d}"),
+        (Locale::En, false) => format!("{n} villagers lose {p} points: \u{201c}{reason}\u{201d}"),
+    }
+}
+
+/// "已为 5 人奖励 3 积分「夜间巡逻」": an award sent.
+pub fn award_done(locale: Locale, n: usize, points: i64, reason: &str) -> String {
+    let p = points.abs();
+    match (locale, points > 0) {
+        (Locale::ZhCn, true) => format!("已为 {n} 人奖励 {p} 积分「{reason}」"),
+        (Locale::ZhCn, false) => format!("已为 {n} 人扣 {p} 积分「{reason}」"),
+        (Locale::En, true) => format!("{n} villagers got {p} points: \u{201c}{reason}\u{201d}"),
+        (Locale::En, false) => {
+            format!("{n} villagers lost up to {p} points: \u{201c}{reason}\u{201d}")
+        }
+    }
+}
+
+/// "2 人积分不够扣，只扣到 0": deductions larger than what people hold.
+pub fn award_shortfalls(locale: Locale, n: usize) -> String {
+    match locale {
+        Locale::ZhCn => format!("{n} 人积分不够扣，只扣到 0"),
+        Locale::En => format!("{n} do not hold enough: they go down to 0"),
+    }
+}
+
+/// "现有 3 → 0（差 2）": one villager in an award's preview.
+pub fn award_line(locale: Locale, available: i64, after: i64, shortfall: i64) -> String {
+    match (locale, shortfall > 0) {
+        (Locale::ZhCn, false) => format!("现有 {available} → {after}"),
+        (Locale::ZhCn, true) => format!("现有 {available} → {after}（差 {shortfall}）"),
+        (Locale::En, false) => format!("holds {available} → {after}"),
+        (Locale::En, true) => format!("holds {available} → {after} ({shortfall} short)"),
     }
 }
 

@@ -4,12 +4,13 @@
 //! (`/admin/grids`), people and their passwords (`/admin/people`, `/admin/people/:id`), one
 //! villager edited, their phone changed, their account closed (`/admin/people/:id/edit`),
 //! service orders (`/admin/services`), the region's overview (`/admin/overview`), the audit
-//! log (`/admin/audit`) and the
+//! log (`/admin/audit`), awards and deductions (`/admin/awards`) and the
 //! points shops (`/admin/shops`, `/admin/shops/:id`, `/admin/low-stock`). They open
 //! for a current role that manages people and grids (see [`crate::session`]); the server
 //! decides every request again against all of the person's roles.
 
 pub mod audit;
+pub mod awards;
 pub mod catalogue;
 pub mod grid;
 pub mod grids;
@@ -58,6 +59,7 @@ pub fn AdminEntries() -> impl IntoView {
         </ul>
         <h2 class="section-title">{tr(Text::DailyWork)}</h2>
         <ul class="list">
+            {entry(awards::PATH, Text::AwardsTitle)}
             {entry("/admin/services", Text::ServiceOrders)}
             {entry("/admin/overview", Text::Overview)}
             {entry(audit::PATH, Text::AuditLog)}
