@@ -1291,6 +1291,7 @@ pub fn action_name(locale: Locale, action: &str) -> String {
         "claim.reject" => ("驳回申报", "Rejected a claim"),
         "points.award" => ("奖励积分", "Awarded points"),
         "points.deduct" => ("扣除积分", "Deducted points"),
+        "points.limits" => ("设置网格员评分限额", "Set grid workers' award limits"),
         "rule.create" => ("新增积分事项", "Added a rule"),
         "rule.update" => ("修改积分事项", "Changed a rule"),
         "rule.setting" => ("设置本地积分事项", "Set a rule for a place"),

@@ -29,6 +29,7 @@ const AUDITED: &[(&str, &str)] = &[
     ("ChangePersonPhone", "person.phone"),
     ("ClosePerson", "person.close"),
     ("Award", "points.award"),
+    ("SetAwardLimits", "points.limits"),
     ("CreateRule", "rule.create"),
     ("UpdateRule", "rule.update"),
     ("SetRuleSetting", "rule.setting"),
@@ -274,6 +275,8 @@ db_tests! {
         // The county's catalogues.
         let r = app.call(&api::SetCategory, Some(&county), &json!({"county_code": "410783", "code": "old_clothes", "name": "旧衣物", "points_per_kg": 1, "active": true})).await;
         w.check(&app, "SetCategory", r, 200, county_id).await;
+        let r = app.call(&api::SetAwardLimits { county_code: "410783".into() }, Some(&county), &json!({"daily_points": 20, "villager_daily_points": 5})).await;
+        w.check(&app, "SetAwardLimits", r, 200, county_id).await;
         let r = app.call(&api::SetServiceType, Some(&county), &json!({"county_code": "410783", "code": "haircut", "name": "理发", "reward_points": 3, "active": true})).await;
         w.check(&app, "SetServiceType", r, 200, county_id).await;
 

@@ -121,6 +121,64 @@ db_tests! {
         app.assert_ledger_balanced().await;
     }
 
+    async fn grid_workers_award_their_grid_within_the_county_limits(app) {
+        let (ids, admin) = village(&app).await;
+        let csv = format!("name,phone,village_code\n赵六,13900139004,{LIUCUN}\n孙七,13900139005,{LIUCUN}\n周八,13900139006,{LIUCUN}\n吴九,13900139007,{LIUCUN}\n");
+        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
+        let all: Vec<i64> = sqlx::query_scalar("SELECT id FROM people WHERE phone LIKE '+8613900139%' ORDER BY id").fetch_all(app.db.reader()).await.unwrap();
+        let (zhang, li, wang) = (ids[0], ids[1], ids[2]);
+        let more = &all[3..];
+        let (status, _) = app.call(&api::CreateGridIn, Some(&admin), &json!({"village_code": LIUCUN, "name": "一网格"})).await;
+        assert_eq!(status, 201);
+        let grid = format!("{LIUCUN}-001");
+        let mut members = vec![zhang, li];
+        members.extend_from_slice(more);
+        assert_eq!(app.call(&api::AssignGridMembers { code: grid.clone() }, Some(&admin), &json!({"person_ids": members})).await.0, 200);
+        let worker = app.staff_token("13800138005", Role::GridWorker, &grid).await;
+        let county = app.staff_token("13800138006", Role::CountyAdmin, "410783").await;
+        let give = |to: Vec<i64>, points: i64| json!({"user_ids": to, "points": points, "reason": "夜间巡逻"});
+        // Nothing set by the county: grid workers award nothing.
+        let (status, body) = award_json(&app, &worker, None, &give(vec![zhang], 3)).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+        let limits = api::AwardLimitsOf { county_code: "410783".into() };
+        let (status, read) = app.fetch(&limits, Some(&worker)).await;
+        assert_eq!((status, read), (200, json!({"daily_points": 0, "villager_daily_points": 0, "used_today": 0})));
+        // The county sets 10 a day, 4 to one villager; only its admins may.
+        let set = api::SetAwardLimits { county_code: "410783".into() };
+        let body = json!({"daily_points": 10, "villager_daily_points": 4});
+        assert_eq!(app.call(&set, Some(&admin), &body).await.0, 403);
+        assert_eq!(app.call(&set, Some(&worker), &body).await.0, 403);
+        for bad in [json!({"daily_points": 10, "villager_daily_points": 11}), json!({"daily_points": -1, "villager_daily_points": 0}), json!({"daily_points": 10_001, "villager_daily_points": 4})] {
+            assert_eq!(app.call(&set, Some(&county), &bad).await.0, 400, "{bad}");
+        }
+        assert_eq!(app.call(&api::SetAwardLimits { county_code: "410799".into() }, Some(&county), &body).await.0, 404);
+        let (status, saved) = app.call(&set, Some(&county), &body).await;
+        assert_eq!((status, saved), (200, json!({"daily_points": 10, "villager_daily_points": 4})));
+        let (_, read) = app.fetch(&limits, Some(&admin)).await;
+        assert_eq!(read, json!({"daily_points": 10, "villager_daily_points": 4}));
+        // Within: 3 each to 张三 and 李四 (6 of 10 today).
+        let (status, body) = award_json(&app, &worker, None, &give(vec![zhang, li], 3)).await;
+        assert_eq!(status, 201, "{body}");
+        // Not theirs to do: deductions, villagers outside the grid, more than 4 to one villager.
+        let (status, body) = award_json(&app, &worker, None, &give(vec![zhang], -1)).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+        let (status, body) = award_json(&app, &worker, None, &give(vec![wang], 1)).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+        let (status, body) = award_json(&app, &worker, None, &give(vec![zhang], 2)).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("limit_reached")), "{body}");
+        let (status, preview) = app.call(&api::PreviewAward, Some(&worker), &give(vec![zhang], 2)).await;
+        assert_eq!((status, preview["code"].as_str()), (409, Some("limit_reached")), "the preview says so first");
+        // Four awards of 3 at once to four others: only one fits the 4 left today.
+        let bodies: Vec<serde_json::Value> = more.iter().map(|id| give(vec![*id], 3)).collect();
+        let answers = futures_util::future::join_all(bodies.iter().map(|body| award_json(&app, &worker, None, body))).await;
+        let statuses: Vec<u16> = answers.iter().map(|a| a.0).collect();
+        assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{answers:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 3, "{answers:?}");
+        let (_, read) = app.fetch(&limits, Some(&worker)).await;
+        assert_eq!(read["used_today"], 9);
+        app.assert_ledger_balanced().await;
+    }
+
     async fn the_same_idempotency_key_awards_once(app) {
         let (ids, admin) = village(&app).await;
         let body = json!({"user_ids": [ids[0]], "points": 7, "reason": "志愿服务"});

@@ -63,6 +63,7 @@ pub const ACTIONS: &[&str] = &[
     "claim.reject",
     "points.award",
     "points.deduct",
+    "points.limits",
     "rule.create",
     "rule.update",
     "rule.setting",

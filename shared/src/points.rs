@@ -77,6 +77,21 @@ pub struct Shortfall {
     pub deducted: i64,
 }
 
+/// How much a grid worker may award in a county (网格员评分限额, `GET`/`PUT
+/// /admin/award-limits/{county_code}`): in all per county day, and to one villager per county
+/// day. 0 (the default): grid workers do not award.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AwardLimits {
+    /// 0–10,000 points per grid worker per county day.
+    pub daily_points: i64,
+    /// 0–1,000 points per grid worker to one villager per county day.
+    pub villager_daily_points: i64,
+    /// In answers to a grid worker: the points they have awarded this county day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_today: Option<i64>,
+}
+
 /// Answer of `POST /admin/awards/preview`: what the same request to `POST /admin/awards` would
 /// do now, villager by villager, moving nothing (the same checks and refusals).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -19,7 +19,14 @@
 //!   what the villager can spend takes what there is (possibly nothing), and the answer
 //!   lists each shortfall (`wanted`, `deducted`) so the admin sees it — the rest is never
 //!   silently dropped, and never turned into a debt;
-//! - all villagers or none: one transaction, recorded in the audit log per village.
+//! - all villagers or none: one transaction, recorded in the audit log per village;
+//! - grid workers (网格员) award too, but only villagers of their own grids, only awards (not
+//!   deductions: 403), and only within what their county lets them (网格员评分限额,
+//!   [`Scope::GridWorker`]): at most `daily_points` in all per county day and
+//!   `villager_daily_points` to one villager per county day, counted from the award transfers
+//!   they made (409 `limit_reached`, nothing moves). A county that has set nothing (0) lets
+//!   grid workers award nothing (403). Two awards at once by the same grid worker count each
+//!   other: the limits are read after the township's issuance account is locked.
 
 use crate::error::DomainError;
 use jifen_shared::ErrorCode;
@@ -64,6 +71,18 @@ pub enum AwardError {
         "rule_id: rule {0} has different points in the villages of user_ids; award each village on its own"
     )]
     RulePointsDiffer(i64),
+    #[error(
+        "daily_points: 0 to {MAX_DAILY_LIMIT}; villager_daily_points: 0 to {MAX_VILLAGER_DAILY_LIMIT} and at most daily_points"
+    )]
+    Limits,
+    #[error("grid workers award points; deductions are for admins")]
+    GridWorkerDeducts,
+    #[error("the county has not set how much grid workers may award")]
+    NoLimits,
+    #[error("points: at most {limit} a day in all; {used} awarded today")]
+    DailyLimit { limit: i64, used: i64 },
+    #[error("points: at most {limit} a day to one villager; {user_id} got {used} today")]
+    VillagerLimit { user_id: i64, limit: i64, used: i64 },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -73,8 +92,13 @@ pub enum AwardError {
 impl DomainError for AwardError {
     fn code(&self) -> ErrorCode {
         match self {
-            AwardError::OutsideRegion(_) | AwardError::ToSelf | AwardError::OwnHousehold(_) => {
-                ErrorCode::Forbidden
+            AwardError::OutsideRegion(_)
+            | AwardError::ToSelf
+            | AwardError::OwnHousehold(_)
+            | AwardError::GridWorkerDeducts
+            | AwardError::NoLimits => ErrorCode::Forbidden,
+            AwardError::DailyLimit { .. } | AwardError::VillagerLimit { .. } => {
+                ErrorCode::LimitReached
             }
             AwardError::Ledger(_) | AwardError::Storage(_) => ErrorCode::Internal,
             _ => ErrorCode::InvalidInput,
@@ -85,6 +109,30 @@ impl DomainError for AwardError {
         match self {
             AwardError::Storage(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+/// Who awards, and so whom they may award.
+pub enum Scope<'a> {
+    /// A village, township or county admin: villagers of the villages `within` allows.
+    Admin(&'a dyn Fn(&RegionCode) -> bool),
+    /// A grid worker: villagers of these grids; awards only, within the county's limits,
+    /// counted in the county days of `calendar`.
+    GridWorker {
+        grids: Vec<RegionCode>,
+        calendar: &'a crate::calendar::Calendar,
+    },
+}
+
+impl Scope<'_> {
+    /// Whether the villager of `village` and `grid` is the awarder's to award.
+    fn reaches(&self, village: &RegionCode, grid: Option<&str>) -> bool {
+        match self {
+            Scope::Admin(within) => within(village),
+            Scope::GridWorker { grids, .. } => grid
+                .and_then(|g| RegionCode::parse(g).ok())
+                .is_some_and(|g| grids.iter().any(|mine| g.is_within(mine))),
         }
     }
 }
@@ -109,7 +157,7 @@ async fn plan(
     tx: &mut Tx,
     actor_id: i64,
     request: &AwardRequest,
-    within: &dyn Fn(&RegionCode) -> bool,
+    scope: &Scope<'_>,
 ) -> Result<Plan, AwardError> {
     let mut ids = request.user_ids.clone();
     ids.sort_unstable();
@@ -155,10 +203,16 @@ async fn plan(
     if !missing.is_empty() {
         return Err(AwardError::NotVillagers(missing));
     }
+    let grid_of = |id: i64| {
+        found
+            .iter()
+            .find(|p| p.id == id)
+            .and_then(|p| p.grid_code.as_deref())
+    };
     let outside = list(
         villages
             .iter()
-            .filter(|(_, v)| !within(v))
+            .filter(|(id, v)| !scope.reaches(v, grid_of(*id)))
             .map(|(id, _)| id),
     );
     if !outside.is_empty() {
@@ -200,6 +254,9 @@ async fn plan(
             _ => return Err(AwardError::RulePointsDiffer(rule.id)),
         }
     }
+    if points < 0 && matches!(scope, Scope::GridWorker { .. }) {
+        return Err(AwardError::GridWorkerDeducts);
+    }
     // In the order asked, each once.
     let mut villagers = Vec::with_capacity(villages.len());
     for id in &request.user_ids {
@@ -228,10 +285,11 @@ pub async fn preview(
     db: &crate::storage::Db,
     actor_id: i64,
     request: &AwardRequest,
-    within: &dyn Fn(&RegionCode) -> bool,
+    scope: &Scope<'_>,
 ) -> Result<AwardPreview, AwardError> {
     let mut tx = db.reader().begin().await?;
-    let plan = plan(&mut tx, actor_id, request, within).await?;
+    let plan = plan(&mut tx, actor_id, request, scope).await?;
+    within_limits(&mut tx, actor_id, &plan, scope, now_ms()).await?;
     tx.rollback().await?;
     let mut villagers = Vec::with_capacity(plan.villagers.len());
     for (user_id, name, _) in plan.villagers {
@@ -260,17 +318,14 @@ pub async fn award(
     tx: &mut Tx,
     actor_id: i64,
     request: &AwardRequest,
-    within: &dyn Fn(&RegionCode) -> bool,
+    scope: &Scope<'_>,
 ) -> Result<AwardResult, AwardError> {
-    let Plan {
-        villagers,
-        points,
-        reason,
-        rule_id,
-    } = plan(tx, actor_id, request, within).await?;
+    let plan = plan(tx, actor_id, request, scope).await?;
+    let (points, reason, rule_id) = (plan.points, plan.reason.clone(), plan.rule_id);
     // By id, as the villagers' accounts are locked.
-    let mut villages: Vec<(i64, RegionCode)> =
-        villagers.into_iter().map(|(id, _, v)| (id, v)).collect();
+    let mut villages: Vec<(i64, RegionCode)> = (plan.villagers.iter())
+        .map(|(id, _, v)| (*id, v.clone()))
+        .collect();
     villages.sort_unstable_by_key(|(id, _)| *id);
     let now = now_ms();
     let award_id =
@@ -292,6 +347,9 @@ pub async fn award(
     ledger::lock_accounts(tx, &mut all).await?;
     let mut shared: Vec<i64> = accounts.iter().map(|(_, i)| *i).collect();
     ledger::lock_accounts(tx, &mut shared).await?;
+    // A grid worker's limits, read now that their township's issuance account is locked: two
+    // awards of theirs at once count each other.
+    within_limits(tx, actor_id, &plan, scope, now).await?;
     let mut by_village: BTreeMap<RegionCode, Vec<i64>> = BTreeMap::new();
     for ((person_id, village), (account, issuance)) in villages.iter().zip(accounts) {
         by_village
@@ -359,6 +417,119 @@ pub async fn award(
         crate::audit::record(tx, record, now).await?;
     }
     Ok(result)
+}
+
+/// For a grid worker, whether `plan` stays within the county's limits this county day (see the
+/// module docs); nothing to check for admins.
+async fn within_limits(
+    tx: &mut Tx,
+    actor_id: i64,
+    plan: &Plan,
+    scope: &Scope<'_>,
+    now: i64,
+) -> Result<(), AwardError> {
+    let Scope::GridWorker { calendar, .. } = scope else {
+        return Ok(());
+    };
+    let Some((_, _, first)) = plan.villagers.first() else {
+        return Ok(());
+    };
+    let county = first.county().ok_or(AwardError::NoLimits)?;
+    let (daily, villager_daily) = super::storage::award_limits(tx, county.as_str()).await?;
+    if daily == 0 || villager_daily == 0 {
+        return Err(AwardError::NoLimits);
+    }
+    let today = calendar.day(now);
+    let used = super::storage::awarded_by(tx, actor_id, today, None).await?;
+    let wanted = plan.points * plan.villagers.len() as i64;
+    if used + wanted > daily {
+        return Err(AwardError::DailyLimit { limit: daily, used });
+    }
+    for (user_id, _, _) in &plan.villagers {
+        let got = super::storage::awarded_by(tx, actor_id, today, Some(*user_id)).await?;
+        if got + plan.points > villager_daily {
+            return Err(AwardError::VillagerLimit {
+                user_id: *user_id,
+                limit: villager_daily,
+                used: got,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The most a county lets a grid worker award per day in all, and to one villager.
+pub const MAX_DAILY_LIMIT: i64 = 10_000;
+pub const MAX_VILLAGER_DAILY_LIMIT: i64 = 1_000;
+
+/// `county`'s limits for grid workers; for a grid worker `reader` (their id and the county's
+/// calendar), also the points they awarded this county day (`used_today`).
+pub async fn limits(
+    db: &crate::storage::Db,
+    county: &RegionCode,
+    reader: Option<(i64, &crate::calendar::Calendar)>,
+) -> Result<jifen_shared::points::AwardLimits, sqlx::Error> {
+    let mut tx = db.reader().begin().await?;
+    let (daily, villager_daily) = super::storage::award_limits(&mut tx, county.as_str()).await?;
+    let used_today = match reader {
+        Some((id, calendar)) => {
+            let today = calendar.day(now_ms());
+            Some(super::storage::awarded_by(&mut tx, id, today, None).await?)
+        }
+        None => None,
+    };
+    tx.rollback().await?;
+    Ok(jifen_shared::points::AwardLimits {
+        daily_points: daily,
+        villager_daily_points: villager_daily,
+        used_today,
+    })
+}
+
+/// Sets `county`'s limits for grid workers by `actor_id`, audited (`points.limits`).
+///
+/// Errors: [`AwardError::Points`]-like 400s for values out of range (daily 0–10,000; per
+/// villager 0–1,000 and at most the daily limit).
+pub async fn set_limits(
+    db: &crate::storage::Db,
+    county: &RegionCode,
+    limits: &jifen_shared::points::AwardLimits,
+    actor_id: i64,
+) -> Result<jifen_shared::points::AwardLimits, AwardError> {
+    let (daily, villager) = (limits.daily_points, limits.villager_daily_points);
+    if !(0..=MAX_DAILY_LIMIT).contains(&daily)
+        || !(0..=MAX_VILLAGER_DAILY_LIMIT).contains(&villager)
+        || villager > daily
+    {
+        return Err(AwardError::Limits);
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let before = super::storage::set_award_limits(
+        &mut tx,
+        county.as_str(),
+        (daily, villager),
+        actor_id,
+        now,
+    )
+    .await?;
+    let record = crate::audit::Record {
+        actor_id: Some(actor_id),
+        action: "points.limits",
+        region: county,
+        target: format!("award_limits:{county}"),
+        before: Some(
+            serde_json::json!({"daily_points": before.0, "villager_daily_points": before.1}),
+        ),
+        after: Some(serde_json::json!({"daily_points": daily, "villager_daily_points": villager})),
+    };
+    crate::audit::record(&mut tx, record, now).await?;
+    tx.commit().await?;
+    Ok(jifen_shared::points::AwardLimits {
+        daily_points: daily,
+        villager_daily_points: villager,
+        used_today: None,
+    })
 }
 
 fn list<'a>(ids: impl Iterator<Item = &'a i64>) -> String {
