@@ -55,5 +55,7 @@ staff --phone 13700137041 --role township_admin --region 410783102 --name 恼里
 # fixture, so no other journey's counts change) and deducts from two.
 "$bin" import-villagers "$here/fixtures/award-villagers.csv"
 staff --phone 13700137042 --role village_admin --region 410783102202 --name 碱场村主任
+# …and its grid worker (碱五, made one by the journey) awards within limits 13700137043 sets.
+staff --phone 13700137043 --role county_admin --region 410783 --name 县评分管理员
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

@@ -261,6 +261,16 @@ texts! {
     ConfirmAward => "确认奖励", "Confirm award";
     ConfirmDeduct => "确认扣分", "Confirm deduction";
     AwardAgain => "再评一批", "Another batch";
+    AwardsHintGrid => "给本网格村民评分：选好积分事项或分值，勾选村民，预览后确认。每天能评多少分由县里设定。", "Award villagers of your grid: choose the points and the people, preview, then confirm. The county sets how much you may award a day.";
+    AwardGrid => "给网格村民评分", "Award villagers of the grid";
+    LimitsTitle => "网格员评分限额", "Grid workers' award limits";
+    LimitsHint => "网格员每天最多能评的总分，和给同一位村民每天最多能评的分。填 0：网格员不能评分。", "The most a grid worker may award a day in all, and to one villager a day. 0: grid workers do not award.";
+    LimitsDaily => "每天总分", "A day in all";
+    LimitsVillager => "每人每天", "To one villager a day";
+    LimitsZero => "0 表示不能评分", "0: none";
+    AwardOverLimit => "超过了今天的评分限额，请少选几人或降低分值", "Over today's award limit: choose fewer people or fewer points";
+    AwardNotYours => "有的村民不在您的管辖范围内，或是您自己、您的家人", "Some are outside your area, or yourself or your family";
+    LimitsInvalid => "每天总分 0–10000，每人每天 0–1000，且不超过每天总分", "A day in all: 0–10000; to one villager: 0–1000 and at most the daily total";
     NotStaff => "无权限：这里只有村、乡镇、县管理员能用。如果您有管理员身份，请到「我的」切换。", "No permission: only village, township and county admins use this. If you are one, switch roles on Me.";
     SwitchRole => "去「我的」切换身份", "Switch roles on Me";
     NoPermission => "无权限：您不能管理这个地方", "No permission: you do not manage this place";
@@ -1230,6 +1240,26 @@ pub fn role_name(locale: Locale, role: jifen_shared::auth::Role) -> &'static str
         (Locale::En, VillageAdmin) => "Village admin",
         (Locale::En, TownshipAdmin) => "Township admin",
         (Locale::En, CountyAdmin) => "County admin",
+    }
+}
+
+/// A grid worker's limits: "今日已评 6 分（每天最多 10 分，每人每天最多 4 分）", or that the
+/// county has set none.
+pub fn award_limits_line(locale: Locale, l: &jifen_shared::points::AwardLimits) -> String {
+    let (d, v, used) = (
+        l.daily_points,
+        l.villager_daily_points,
+        l.used_today.unwrap_or(0),
+    );
+    match (locale, d == 0) {
+        (Locale::ZhCn, true) => "县里还没有设置网格员评分限额，暂时不能评分".into(),
+        (Locale::En, true) => "The county has not let grid workers award yet".into(),
+        (Locale::ZhCn, false) => {
+            format!("今日已评 {used} 分（每天最多 {d} 分，每人每天最多 {v} 分）")
+        }
+        (Locale::En, false) => {
+            format!("Awarded today: {used} (at most {d} a day, {v} to one villager)")
+        }
     }
 }
 

@@ -13,10 +13,14 @@
 //!    timed out and is tapped again awards once; any change after the preview asks for a new
 //!    one.
 
-use jifen_shared::api::{AdminRules, Award, PreviewAward};
-use jifen_shared::auth::RoleGrant;
+use jifen_shared::api::{
+    AdminRules, Award, AwardLimitsOf, ListRules, PreviewAward, SetAwardLimits,
+};
+use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::people::PersonListing;
-use jifen_shared::points::{AdminRulesQuery, AwardPreview, AwardRequest, AwardResult, Rule};
+use jifen_shared::points::{
+    AdminRulesQuery, AwardLimits, AwardPreview, AwardRequest, AwardResult, Rule, RulesQuery,
+};
 use jifen_shared::regions::RegionCode;
 use leptos::prelude::*;
 
@@ -37,7 +41,7 @@ const MAX_POINTS: i64 = 1000;
 /// `/admin/awards`.
 #[component]
 pub fn AwardsPage() -> impl IntoView {
-    view! { <AdminFrame screen=|grant: RoleGrant| view! { <AwardsScreen home=grant.region_code /> } /> }
+    view! { <AdminFrame grid_workers=true screen=|grant: RoleGrant| view! { <AwardsScreen grant /> } /> }
 }
 
 /// Where the screen stands.
@@ -52,9 +56,12 @@ enum Step {
 }
 
 #[component]
-fn AwardsScreen(home: RegionCode) -> impl IntoView {
+fn AwardsScreen(grant: RoleGrant) -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
+    let home = grant.region_code.clone();
+    // A grid worker awards (never deducts) their grid's villagers, by the village's rules.
+    let worker = grant.role == Role::GridWorker;
     let chosen = RwSignal::new(Vec::<(i64, String)>::new());
     let deduction = RwSignal::new(false);
     // `None`: 自定分值.
@@ -81,12 +88,25 @@ fn AwardsScreen(home: RegionCode) -> impl IntoView {
     let rules = {
         let home = home.clone();
         LocalResource::new(move || {
-            let get = AdminRules {
-                query: AdminRulesQuery {
-                    region_code: home.to_string(),
-                },
-            };
-            async move { session.call(&get, &()).await }
+            let home = home.clone();
+            async move {
+                if worker {
+                    let village = home.parent().unwrap_or(home);
+                    let get = ListRules {
+                        query: RulesQuery {
+                            village_code: village.to_string(),
+                        },
+                    };
+                    session.call(&get, &()).await
+                } else {
+                    let get = AdminRules {
+                        query: AdminRulesQuery {
+                            region_code: home.to_string(),
+                        },
+                    };
+                    session.call(&get, &()).await
+                }
+            }
         })
     };
     // The active rules of the sign chosen.
@@ -146,7 +166,7 @@ fn AwardsScreen(home: RegionCode) -> impl IntoView {
                 step.set(Step::Previewed(preview, crate::draft::new_key()));
             }
             Err(failure) => {
-                trouble.try_set(Some(explain(&failure)));
+                trouble.try_set(Some(refusal(&failure)));
             }
         });
     };
@@ -163,14 +183,15 @@ fn AwardsScreen(home: RegionCode) -> impl IntoView {
                 step.set(Step::Done(shown, result));
             }
             Err(failure) => {
-                trouble.try_set(Some(explain(&failure)));
+                trouble.try_set(Some(refusal(&failure)));
             }
         });
     };
 
     view! {
         <h1 class="region-name">{tr(Text::AwardsTitle)}</h1>
-        <p class="hint">{tr(Text::AwardsHint)}</p>
+        <p class="hint">{tr(if worker { Text::AwardsHintGrid } else { Text::AwardsHint })}</p>
+        {(worker || grant.role == Role::CountyAdmin).then(|| view! { <Limits grant=grant.clone() changed=step /> })}
         {move || match step.get() {
             Step::Done(shown, result) => view! { <Done shown result again=Callback::new(move |_| step.set(Step::Choosing)) /> }.into_any(),
             Step::Previewed(shown, _) => view! {
@@ -190,10 +211,12 @@ fn AwardsScreen(home: RegionCode) -> impl IntoView {
             Step::Choosing => view! {
                 <h2 class="section-title">{tr(Text::AwardWhat)}</h2>
                 <div class="card award-points">
+                    <Show when=move || !worker>
                     <div class="choices" role="radiogroup">
                         <Choice class="choice" testid="award-plus" chosen=Signal::derive(move || !deduction.get()) choose=move |_| { deduction.set(false); rule.set(None); }>{tr(Text::AwardPlus)}</Choice>
                         <Choice class="choice" testid="award-minus" chosen=Signal::derive(move || deduction.get()) choose=move |_| { deduction.set(true); rule.set(None); }>{tr(Text::DeductPoints)}</Choice>
                     </div>
+                    </Show>
                     <label class="field">
                         <span class="field-label">{tr(Text::AwardByRule)}</span>
                         <select class="input" data-testid="award-rule" on:change=move |ev| rule.set(event_target_value(&ev).parse().ok())>
@@ -220,6 +243,99 @@ fn AwardsScreen(home: RegionCode) -> impl IntoView {
                 </div>
             }.into_any(),
         }}
+    }
+}
+
+/// 网格员评分限额: a grid worker reads theirs and what they awarded today (read again after
+/// each batch: `changed`); a county admin sets the county's.
+#[component]
+fn Limits(grant: RoleGrant, changed: RwSignal<Step>) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let county = grant
+        .region_code
+        .county()
+        .unwrap_or(grant.region_code.clone());
+    let worker = grant.role == Role::GridWorker;
+    let read = {
+        let county = county.clone();
+        LocalResource::new(move || {
+            changed.track();
+            let get = AwardLimitsOf {
+                county_code: county.to_string(),
+            };
+            async move { session.call(&get, &()).await }
+        })
+    };
+    let county_code = StoredValue::new(county.to_string());
+    let daily = RwSignal::new(String::new());
+    let villager = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Ok(l)) = read.get() {
+            daily.set(l.daily_points.to_string());
+            villager.set(l.villager_daily_points.to_string());
+        }
+    });
+    let busy = RwSignal::new(false);
+    let said = RwSignal::new(None::<(bool, Text)>);
+    let save = move || {
+        said.set(None);
+        let number = |s: RwSignal<String>| s.get_untracked().trim().parse::<i64>().ok();
+        let (Some(d), Some(v)) = (number(daily), number(villager)) else {
+            return said.set(Some((false, Text::LimitsInvalid)));
+        };
+        if !(0..=10_000).contains(&d) || !(0..=MAX_POINTS).contains(&v) || v > d {
+            return said.set(Some((false, Text::LimitsInvalid)));
+        }
+        let set = SetAwardLimits {
+            county_code: county_code.get_value(),
+        };
+        let body = AwardLimits {
+            daily_points: d,
+            villager_daily_points: v,
+            used_today: None,
+        };
+        let call = async move { session.call(&set, &body).await };
+        mutate(busy, call, move |answer| match answer {
+            Ok(_) => {
+                said.try_set(Some((true, Text::Saved)));
+            }
+            Err(failure) => {
+                said.try_set(Some((false, explain(&failure))));
+            }
+        });
+    };
+    view! {
+        {move || match read.get() {
+            Some(Ok(l)) if worker => view! {
+                <p class="card award-limits" data-testid="award-limits" class:form-notice=l.daily_points == 0 class:error=l.daily_points == 0>
+                    {crate::i18n::award_limits_line(locale.get(), &l)}
+                </p>
+            }.into_any(),
+            Some(Ok(_)) => view! {
+                <details class="card award-limits">
+                    <summary data-testid="award-limits-open">{tr(Text::LimitsTitle)}</summary>
+                    <p class="hint">{tr(Text::LimitsHint)}</p>
+                    <div class="field-pair">
+                        <TextField label=Text::LimitsDaily value=daily placeholder=Text::LimitsZero name="limit-daily" kind=Kind::Integer max=5 testid="limit-daily" />
+                        <TextField label=Text::LimitsVillager value=villager placeholder=Text::LimitsZero name="limit-villager" kind=Kind::Integer max=4 testid="limit-villager" />
+                    </div>
+                    {move || said.get().map(|(ok, text)| view! { <p class="form-notice" class:error=!ok role="status">{tr(text)}</p> })}
+                    <button class="primary" type="button" data-testid="limit-save" disabled=move || busy.get() on:click=move |_| save()>{tr(Text::Save)}</button>
+                </details>
+            }.into_any(),
+            _ => ().into_any(),
+        }}
+    }
+}
+
+/// What a refused preview or award says: over a grid worker's limits, someone not theirs to
+/// award, or what [`explain`] says.
+fn refusal(failure: &crate::api::ApiFailure) -> Text {
+    match failure.code() {
+        Some(jifen_shared::ErrorCode::LimitReached) => Text::AwardOverLimit,
+        Some(jifen_shared::ErrorCode::Forbidden) => Text::AwardNotYours,
+        _ => explain(failure),
     }
 }
 
@@ -258,13 +374,15 @@ fn Pick(home: RegionCode, chosen: RwSignal<Vec<(i64, String)>>) -> impl IntoView
             }
         }
     };
-    // Villagers only (staff of no village are not awarded), open accounts.
+    // Villagers only (staff of no village are not awarded), open accounts, never oneself.
+    let session = use_session();
     let listed = move || {
+        let me = session.me.with(|m| m.as_ref().map(|m| m.id));
         found
             .items
             .get()
             .into_iter()
-            .filter(|p| p.village_code.is_some() && p.closed.is_none())
+            .filter(|p| p.village_code.is_some() && p.closed.is_none() && Some(p.id) != me)
             .collect::<Vec<_>>()
     };
     let tick_all = move |_| {

@@ -23,7 +23,7 @@ pub mod rules;
 pub mod services;
 pub mod shops;
 
-use jifen_shared::auth::RoleGrant;
+use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::regions::RegionCode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -111,11 +111,13 @@ enum Gate {
 /// refresh mid-upload does not rebuild the screen (the chosen file and the report stay).
 /// `tabbed`: a screen of the bottom tab bar (数据概览), shown with the bar and without the way
 /// back. `back`: where the way back leads and its name, when not to 管理.
+/// `grid_workers`: grid workers may open it too (评分).
 #[component]
 fn AdminFrame<S, V>(
     screen: S,
     #[prop(optional)] tabbed: bool,
     #[prop(optional)] back: Option<(&'static str, Text)>,
+    #[prop(optional)] grid_workers: bool,
 ) -> impl IntoView
 where
     S: Fn(RoleGrant) -> V + Send + Sync + 'static,
@@ -125,7 +127,11 @@ where
     require_sign_in();
     let gate = Memo::new(move |_| match (session.me.get(), session.current.get()) {
         (None, _) => Gate::Waiting,
-        (Some(_), Some(grant)) if manages(grant.role) => Gate::Staff(grant),
+        (Some(_), Some(grant))
+            if manages(grant.role) || (grid_workers && grant.role == Role::GridWorker) =>
+        {
+            Gate::Staff(grant)
+        }
         (Some(_), _) => Gate::NotStaff,
     });
     view! {
