@@ -124,6 +124,35 @@ fn listed(list: &Value) -> Vec<String> {
 }
 
 db_tests! {
+    async fn a_doubled_or_retried_tap_adds_goods_once_and_changes_stock_once(app) {
+        let s = scene(&app).await;
+        let body = json!({"name": "香皂", "points_price": 5, "market_price_fen": 1000, "stock": 3});
+        let send = |key: &'static str, body: Value| {
+            let (app, admin, shop) = (&app, s.admin.clone(), s.shop);
+            async move {
+                let answer = app.request(&api::CreateGoods { id: shop }).token(&admin).idempotency_key(key).json(&body).send().await.unwrap();
+                (answer.status, answer.json())
+            }
+        };
+        let answers = futures_util::future::join_all((0..4).map(|_| send("goods-1", body.clone()))).await;
+        assert!(answers.iter().all(|a| a == &answers[0] && a.0 == 201), "{answers:?}");
+        let (status, conflict) = send("goods-1", json!({"name": "肥皂", "points_price": 5, "market_price_fen": 1000, "stock": 3})).await;
+        assert_eq!((status, conflict["code"].as_str()), (409, Some("idempotency_conflict")));
+        let goods: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shop_goods WHERE name = '香皂'").fetch_one(app.db.reader()).await.unwrap();
+        assert_eq!(goods, 1);
+        let id = answers[0].1["id"].as_i64().unwrap();
+        let restock = |key: &'static str| {
+            let (app, admin) = (&app, s.admin.clone());
+            async move {
+                let answer = app.request(&api::ChangeStock { id }).token(&admin).idempotency_key(key).json(&json!({"delta": 5, "reason": "restock"})).send().await.unwrap();
+                (answer.status, answer.json())
+            }
+        };
+        let answers = futures_util::future::join_all((0..4).map(|_| restock("stock-1"))).await;
+        assert!(answers.iter().all(|a| a.0 == 200 && a.1["stock"] == 8), "{answers:?}");
+        assert_eq!(restock("stock-2").await.1["stock"], 13, "a new key is a new delivery");
+    }
+
     async fn shops_are_renamed_closed_and_reopened_without_stranding_points(app) {
         let s = scene(&app).await;
         let oil = add_goods(&app, &s, json!({"name": "花生油", "points_price": 30,

@@ -407,11 +407,11 @@ endpoints! {
     /// A shop's goods. Public.
     ListGoods = GET "/shops/{id}/goods" { id: i64 } => Vec<Goods>;
     /// Adds goods to a shop (201).
-    CreateGoods = POST "/admin/shops/{id}/goods" { id: i64 }, body NewGoods => Goods;
+    CreateGoods = POST (I) "/admin/shops/{id}/goods" { id: i64 }, body NewGoods => Goods;
     /// Changes goods.
     UpdateGoods = PUT "/admin/goods/{id}" { id: i64 }, body GoodsUpdate => Goods;
     /// Restocks or writes off goods.
-    ChangeStock = POST "/admin/goods/{id}/stock" { id: i64 }, body StockChange => Goods;
+    ChangeStock = POST (I) "/admin/goods/{id}/stock" { id: i64 }, body StockChange => Goods;
     /// Reserves goods for points (201).
     Reserve = POST (I) "/redemptions", body NewRedemption => Redemption;
     /// The caller's redemptions.

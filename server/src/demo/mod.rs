@@ -381,9 +381,11 @@ pub async fn seed(db: &Db, options: &SeedOptions) -> anyhow::Result<SeedReport> 
                 photo_id: None,
                 low_stock_threshold: Some(10),
             };
-            crate::shop::create_goods(db, county_admin, &admin_grants, shop_id, &goods)
+            let mut tx = db.begin_write().await?;
+            crate::shop::create_goods(db, &mut tx, county_admin, &admin_grants, shop_id, &goods)
                 .await
                 .map_err(|e| anyhow::anyhow!("{shop_name}: {}: {e}", item.name))?;
+            tx.commit().await?;
         }
         report.shops += 1;
         report.goods += names::SHELF.len();

@@ -50,7 +50,7 @@ use jifen_shared::shop::{
 use crate::audit::Record;
 use crate::ledger::{self, AccountKind};
 use crate::policy::{self, Action};
-use crate::storage::{Db, now_ms};
+use crate::storage::{Db, Tx, now_ms};
 
 /// The longest shop or goods name, in characters.
 pub const MAX_NAME_CHARS: usize = 50;
@@ -543,10 +543,14 @@ async fn check_photo(
 /// Adds goods to a shop (`POST /admin/shops/{id}/goods`), audited as `goods.create`; the
 /// initial stock is recorded as a stock movement (`initial`).
 ///
+/// The change is made in `tx` (the caller commits: [`crate::http::idempotency::run`] keeps a
+/// retried request from adding the goods twice); the shop is read from `db` first.
+///
 /// Errors: [`ShopError::NoSuchShop`], [`ShopError::OutsideRegion`], [`ShopError::Name`],
 /// [`ShopError::Invalid`] (prices, stock, limit), [`ShopError::NotYourPhoto`].
 pub async fn create_goods(
     db: &Db,
+    tx: &mut Tx,
     actor_id: i64,
     grants: &[RoleGrant],
     shop_id: i64,
@@ -563,8 +567,7 @@ pub async fn create_goods(
     check_limit(request.per_person_limit)?;
     check_threshold(request.low_stock_threshold)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    check_photo(&mut tx, actor_id, request.photo_id).await?;
+    check_photo(tx, actor_id, request.photo_id).await?;
     let mut goods = Goods {
         id: 0,
         shop_id: shop.id,
@@ -577,9 +580,9 @@ pub async fn create_goods(
         active: true,
         low_stock_threshold: request.low_stock_threshold,
     };
-    goods.id = storage::insert_goods(&mut tx, &goods, now).await?;
+    goods.id = storage::insert_goods(tx, &goods, now).await?;
     storage::insert_movement(
-        &mut tx,
+        tx,
         goods.id,
         goods.stock,
         "initial",
@@ -597,8 +600,7 @@ pub async fn create_goods(
         before: None,
         after: Some(serde_json::json!(goods)),
     };
-    crate::audit::record(&mut tx, record, now).await?;
-    tx.commit().await?;
+    crate::audit::record(tx, record, now).await?;
     Ok(goods)
 }
 
@@ -683,11 +685,15 @@ pub async fn goods_of(db: &Db, shop_id: i64) -> Result<Vec<Goods>, ShopError> {
 /// correction either way; never below zero. Recorded in `stock_movements` and audited as
 /// `goods.stock`.
 ///
+/// The change is made in `tx` (the caller commits: a retried request with the same
+/// `Idempotency-Key` changes stock once).
+///
 /// Errors: [`ShopError::NoSuchGoods`], [`ShopError::OutsideRegion`], [`ShopError::Invalid`]
 /// (delta 0, beyond ±1,000,000, or of the wrong sign for the reason; a long note),
 /// [`ShopError::BelowZero`].
 pub async fn change_stock(
     db: &Db,
+    tx: &mut Tx,
     actor_id: i64,
     grants: &[RoleGrant],
     goods_id: i64,
@@ -725,9 +731,8 @@ pub async fn change_stock(
             .map_err(|e| ShopError::Invalid(format!("note: {e}")))?
     };
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let Some(stock) = storage::adjust_stock(&mut tx, goods_id, delta, now).await? else {
-        let stock = storage::goods_by_id(&mut *tx, goods_id)
+    let Some(stock) = storage::adjust_stock(tx, goods_id, delta, now).await? else {
+        let stock = storage::goods_by_id(&mut **tx, goods_id)
             .await?
             .map(|g| g.stock)
             .unwrap_or(0);
@@ -742,7 +747,7 @@ pub async fn change_stock(
         )));
     }
     storage::insert_movement(
-        &mut tx,
+        tx,
         goods_id,
         delta,
         request.reason.as_str(),
@@ -762,11 +767,10 @@ pub async fn change_stock(
             serde_json::json!({"stock": stock, "reason": request.reason.as_str(), "note": note}),
         ),
     };
-    crate::audit::record(&mut tx, record, now).await?;
-    let goods = storage::goods_by_id(&mut *tx, goods_id)
+    crate::audit::record(tx, record, now).await?;
+    let goods = storage::goods_by_id(&mut **tx, goods_id)
         .await?
         .ok_or(ShopError::NoSuchGoods(goods_id))?;
-    tx.commit().await?;
     Ok(goods)
 }
 

@@ -115,7 +115,7 @@ async fn list_goods(id: web::Path<i64>, state: State) -> Reply {
 
 /// Adds goods to a shop (admins of its region). Points prices sit below market value:
 /// `points_price × 10 ≤ market_price_fen` (a point reckoned at 10 fen).
-#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), request_body = NewGoods, responses(
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1–100 printable ASCII characters: a retry adds the goods once")), request_body = NewGoods, responses(
     (status = 201, body = Goods),
     (status = 400, description = "`invalid_input`: name, prices, stock, per_person_limit or photo_id", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
@@ -124,12 +124,20 @@ async fn list_goods(id: web::Path<i64>, state: State) -> Reply {
 #[post("/admin/shops/{id}/goods")]
 async fn create_goods(
     caller: Caller,
+    req: HttpRequest,
     id: web::Path<i64>,
     body: web::Json<NewGoods>,
     state: State,
 ) -> Reply {
-    let goods = super::create_goods(&state.db, caller.id, &caller.roles, *id, &body).await?;
-    Ok(HttpResponse::Created().json(goods))
+    let key = idempotency::key_of(&req)?;
+    let request = ("POST /admin/shops/{id}/goods", *id, &*body);
+    let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
+        let goods =
+            super::create_goods(&state.db, tx, caller.id, &caller.roles, *id, &body).await?;
+        Ok((201, goods))
+    })
+    .await?;
+    Ok(stored.respond())
 }
 
 /// Changes the price and terms of goods from now on, or takes them off the shelf
@@ -153,7 +161,7 @@ async fn update_goods(
 
 /// Changes stock: restock (+), write-off (−) or correction (either); recorded with who and
 /// why, audited; never below zero.
-#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), request_body = StockChange, responses(
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1–100 printable ASCII characters: a retry changes stock once")), request_body = StockChange, responses(
     (status = 200, body = Goods),
     (status = 400, description = "`invalid_input`: delta, reason or note", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of the shop's region", body = jifen_shared::ApiErrorBody),
@@ -163,12 +171,20 @@ async fn update_goods(
 #[post("/admin/goods/{id}/stock")]
 async fn change_stock(
     caller: Caller,
+    req: HttpRequest,
     id: web::Path<i64>,
     body: web::Json<StockChange>,
     state: State,
 ) -> Reply {
-    let goods = super::change_stock(&state.db, caller.id, &caller.roles, *id, &body).await?;
-    Ok(HttpResponse::Ok().json(goods))
+    let key = idempotency::key_of(&req)?;
+    let request = ("POST /admin/goods/{id}/stock", *id, &*body);
+    let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
+        let goods =
+            super::change_stock(&state.db, tx, caller.id, &caller.roles, *id, &body).await?;
+        Ok((200, goods))
+    })
+    .await?;
+    Ok(stored.respond())
 }
 
 /// Reserves points and stock for goods of a shop serving the caller's village: answers the

@@ -602,6 +602,8 @@ fn GoodsForm(shop_id: i64, existing: Option<Goods>, done: Callback<()>) -> impl 
     let photo = RwSignal::new(existing.as_ref().and_then(|g| g.photo_id));
     let sent = RwSignal::new(None::<f64>);
     let busy = RwSignal::new(false);
+    // One Idempotency-Key per goods added: a retried or doubled tap adds them once.
+    let key = StoredValue::new(crate::draft::new_key());
     let problem = RwSignal::new(None::<Problem>);
     let new = existing.is_none();
 
@@ -661,7 +663,10 @@ fn GoodsForm(shop_id: i64, existing: Option<Goods>, done: Callback<()>) -> impl 
                         photo_id,
                         low_stock_threshold: terms.low_stock_threshold,
                     };
-                    session.call(&CreateGoods { id: shop_id }, &body).await
+                    let key = key.get_value();
+                    session
+                        .call_once(&CreateGoods { id: shop_id }, &body, &key)
+                        .await
                 }
                 Some(g) => {
                     let body = GoodsUpdate {
@@ -678,7 +683,10 @@ fn GoodsForm(shop_id: i64, existing: Option<Goods>, done: Callback<()>) -> impl 
             }
         };
         mutate(busy, call, move |result| match result {
-            Ok(_) => done.run(()),
+            Ok(_) => {
+                key.try_set_value(crate::draft::new_key());
+                done.run(())
+            }
             Err(failure) => {
                 problem.try_set(Some(Problem::of(&failure)));
             }
@@ -748,6 +756,8 @@ fn StockForm(goods: Goods, done: Callback<()>) -> impl IntoView {
     let asking = RwSignal::new(None::<(i64, String)>);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
+    // One Idempotency-Key per confirmed change: a retried or doubled tap changes stock once.
+    let key = StoredValue::new(crate::draft::new_key());
     let (id, stock) = (goods.id, goods.stock);
     let next = move || match check_stock(
         restock.get_untracked(),
@@ -757,6 +767,7 @@ fn StockForm(goods: Goods, done: Callback<()>) -> impl IntoView {
     ) {
         Ok(change) => {
             problem.set(None);
+            key.set_value(crate::draft::new_key());
             asking.set(Some(change));
         }
         Err(text) => problem.set(Some(Problem::said(text))),
@@ -774,7 +785,8 @@ fn StockForm(goods: Goods, done: Callback<()>) -> impl IntoView {
             },
             note,
         };
-        let call = async move { session.call(&ChangeStock { id }, &body).await };
+        let key = key.get_value();
+        let call = async move { session.call_once(&ChangeStock { id }, &body, &key).await };
         mutate(busy, call, move |result| match result {
             Ok(_) => done.run(()),
             Err(failure) => {
