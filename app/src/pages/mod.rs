@@ -219,7 +219,8 @@ pub fn NotFound() -> impl IntoView {
 }
 
 /// A plain sentence for a failure inside a screen (a list, a card, a form), the server's own
-/// words under it where given (`detail`), and 重试 when trying again may help.
+/// words under it where given (`detail`: English, so shown only in English — a Chinese
+/// screen says it all in Chinese), and 重试 when trying again may help.
 #[component]
 pub fn Trouble(
     failure: ApiFailure,
@@ -228,10 +229,11 @@ pub fn Trouble(
     #[prop(default = None, into)] detail: Option<String>,
 ) -> impl IntoView {
     let can_retry = worth_retrying(&failure);
+    let locale = crate::i18n::use_locale();
     view! {
         <div class="form-notice error" role="alert">
             <p class="notice-line">{tr(text)}</p>
-            {detail.map(|d| view! { <p class="detail">{d}</p> })}
+            {move || detail.clone().filter(|_| locale.get() == crate::i18n::Locale::En).map(|d| view! { <p class="detail">{d}</p> })}
             {can_retry.then(|| view! {
                 <button class="secondary" type="button" on:click=move |_| retry.run(())>
                     {tr(Text::Retry)}

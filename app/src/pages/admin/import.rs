@@ -283,6 +283,8 @@ fn RowProblem(error: RowError) -> impl IntoView {
             <span class="line-no">{move || line_no(locale.get(), line)}</span>
             <span class="problem">
                 <span class="problem-text">{move || row_problem(locale.get(), &code)}</span>
+                // The server's words (English) stay under the plain sentence: they name the
+                // value and the earlier line it clashes with.
                 <span class="detail">{message}</span>
             </span>
         </li>

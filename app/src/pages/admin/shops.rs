@@ -224,14 +224,15 @@ impl Problem {
     }
 }
 
-/// A problem line under a form.
+/// A problem line under a form (the server's English words only in English).
 fn problem_line(problem: RwSignal<Option<Problem>>) -> impl IntoView {
+    let locale = use_locale();
     move || {
         problem.get().map(|p| {
             view! {
                 <p class="form-notice error" role="alert">
                     {tr(p.text)}
-                    {p.server.map(|s| view! { <span class="server-said">" ("{s}")"</span> })}
+                    {p.server.filter(|_| locale.get() == crate::i18n::Locale::En).map(|s| view! { <span class="server-said">" ("{s}")"</span> })}
                 </p>
             }
         })
