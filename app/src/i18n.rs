@@ -198,7 +198,8 @@ texts! {
     BoundsMax => "最高", "To";
     RuleNameInvalid => "请填写事项名称（最多 50 个字）", "Give the rule a name (at most 50 characters)";
     RulePointsInvalid => "分值请填 1 到 1000 的整数", "Points: a whole number from 1 to 1000";
-    RuleCapsInvalid => "次数请填整数：每天 1–100，每月 1–1000，或留空", "Caps: 1–100 a day, 1–1000 a month, or empty";
+    RuleCapsInvalid => "次数请填整数：每天 1–100，每月 1–1000 且不少于每天，或留空", "Caps: 1–100 a day, 1–1000 a month (not below the daily cap), or empty";
+    BoundsHoldPoints => "本县分值要在各村可选的范围之内", "The county's points must lie within the villages' range";
     RuleBoundsInvalid => "分值范围请填两个 1–1000 的整数，最低不大于最高，或都留空", "Bounds: two whole numbers from 1 to 1000, from not above to, or both empty";
     OutsideBounds => "分值超出了县里允许的范围", "These points are outside the county's bounds";
     RuleNotYours => "这个事项不归您管理，不能修改", "This rule is not yours to change";

@@ -207,6 +207,7 @@ db_tests! {
             (&s.admin, vid, json!({"points": -1001}), 400, "invalid_input"),
             (&s.admin, vid, json!({"daily_cap": 0}), 400, "invalid_input"),
             (&s.admin, vid, json!({"monthly_cap": 1001}), 400, "invalid_input"),
+            (&s.admin, vid, json!({"daily_cap": 50, "monthly_cap": 10}), 400, "invalid_input"),
             (&s.admin, vid, json!({"groups": ["党委"]}), 400, "invalid_input"),
             (&s.admin, vid, json!({"groups": ["党员", "党员"]}), 400, "invalid_input"),
             // Bounds are a county's, for its villages.
@@ -214,6 +215,8 @@ db_tests! {
             (&s.county, cid, json!({"village_points": {"min": 5, "max": 1}}), 400, "invalid_input"),
             (&s.county, cid, json!({"village_points": {"min": -1, "max": 5}}), 400, "invalid_input"),
             (&s.county, cid, json!({"village_points": {"min": 1, "max": 2000}}), 400, "invalid_input"),
+            // The county's own points lie within the range it gives its villages.
+            (&s.county, cid, json!({"points": 20, "village_points": {"min": 3, "max": 8}}), 400, "invalid_input"),
             // Authority: a village admin does not change a county rule nor another village's.
             (&s.admin, cid, json!({"points": 9}), 403, "forbidden"),
             (&s.other_admin, vid, json!({"points": 9}), 403, "forbidden"),

@@ -26,12 +26,14 @@ pub enum RuleError {
     Name(crate::text::NameError),
     #[error("points: a whole number between -1000 and 1000, not 0")]
     Points,
-    #[error("daily_cap and monthly_cap: 1–100 a day, 1–1000 a month, or null")]
+    #[error(
+        "daily_cap and monthly_cap: 1–100 a day, 1–1000 a month (not below the daily cap), or null"
+    )]
     Caps,
     #[error("groups: each one of {GROUP_TAGS:?}, at most once")]
     Groups,
     #[error(
-        "village_points: min <= max, each between -1000 and 1000 with the sign of the rule's points; only a county sets them, for a county or shipped rule"
+        "village_points: min <= max, each between -1000 and 1000 with the sign of the rule's points, holding the county's own points; only a county sets them, for a county or shipped rule"
     )]
     Bounds,
     #[error("points: {0}")]
@@ -205,7 +207,8 @@ fn check(change: &RuleUpdate, county_rule: bool) -> Result<Checked, RuleError> {
         return Err(RuleError::Points);
     }
     let caps_ok = change.daily_cap.is_none_or(|c| (1..=100).contains(&c))
-        && change.monthly_cap.is_none_or(|c| (1..=1000).contains(&c));
+        && change.monthly_cap.is_none_or(|c| (1..=1000).contains(&c))
+        && !matches!((change.daily_cap, change.monthly_cap), (Some(d), Some(m)) if d > m);
     if !caps_ok {
         return Err(RuleError::Caps);
     }
@@ -219,7 +222,9 @@ fn check(change: &RuleUpdate, county_rule: bool) -> Result<Checked, RuleError> {
     }
     groups.sort_by_key(|g| GROUP_TAGS.iter().position(|t| t == g));
     if let Some(range) = change.village_points
-        && (!county_rule || !bounds_ok(range, change.points))
+        && (!county_rule
+            || !bounds_ok(range, change.points)
+            || !(range.min..=range.max).contains(&change.points))
     {
         return Err(RuleError::Bounds);
     }
@@ -430,8 +435,12 @@ pub async fn set(
             }
         }
     }
+    // A county's own points for its villages lie within the range it lets them choose from.
+    let county_points = wanted.points.unwrap_or(rule.base_points);
     if let Some(range) = wanted.village_points
-        && (level != RegionLevel::County || !bounds_ok(range, rule.base_points))
+        && (level != RegionLevel::County
+            || !bounds_ok(range, rule.base_points)
+            || !(range.min..=range.max).contains(&county_points))
     {
         return Err(RuleError::Bounds);
     }

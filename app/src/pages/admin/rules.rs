@@ -334,8 +334,22 @@ pub fn check_rule(
     };
     let daily_cap = cap(caps.0, 100)?;
     let monthly_cap = cap(caps.1, 1000)?;
+    if let (Some(d), Some(m)) = (daily_cap, monthly_cap)
+        && d > m
+    {
+        return Err(Text::RuleCapsInvalid);
+    }
     let village_points = if county {
         check_bounds(bounds, deduction)?
+            .map(|range| {
+                // The county's own points lie within the range it gives its villages.
+                if (range.min..=range.max).contains(&(sign * points)) {
+                    Ok(range)
+                } else {
+                    Err(Text::BoundsHoldPoints)
+                }
+            })
+            .transpose()?
     } else {
         None
     };
@@ -731,6 +745,14 @@ fn SettingForm(rule: Rule, place: RegionCode, saved: Callback<Rule>) -> impl Int
         } else {
             None
         };
+        // The county's own points lie within the range it gives its villages.
+        let county_points = own.unwrap_or_else(|| current.with_value(|r| r.base_points));
+        if let Some(range) = village_points
+            && !(range.min..=range.max).contains(&county_points)
+        {
+            problem.set(Some(Text::BoundsHoldPoints));
+            return None;
+        }
         Some(RuleSettingUpdate {
             active,
             points: own,
