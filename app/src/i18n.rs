@@ -302,6 +302,7 @@ texts! {
     Rejected => "有问题", "Problems";
     BadRows => "有问题的行（没有导入，其余的行已导入）", "Rows with problems (not imported; the other rows were)";
     AllRowsGood => "每一行都导入成功了", "Every row was imported";
+    NoRows => "文件里只有标题行，没有村民", "The file holds only the header, no villagers";
     ChooseTownship => "选择乡镇（街道）", "Choose a township";
     ChooseVillage => "选择村（社区）", "Choose a village or community";
     VillageGrids => "本村网格", "Grids of this village";

@@ -256,7 +256,9 @@ fn Report(report: VillagerImportReport) -> impl IntoView {
                 {stat(rejected, Text::Rejected, true)}
             </div>
         </section>
-        {if errors.is_empty() {
+        {if errors.is_empty() && created + updated + unchanged == 0 {
+            view! { <p class="form-notice error" role="alert">{tr(Text::NoRows)}</p> }.into_any()
+        } else if errors.is_empty() {
             view! { <p class="form-notice">{tr(Text::AllRowsGood)}</p> }.into_any()
         } else {
             view! {

@@ -224,13 +224,23 @@ impl Problem {
     }
 }
 
-/// A problem line under a form (the server's English words only in English).
+/// A problem line under a form (the server's English words only in English), brought into
+/// view when it appears: a long form's foot may be below the screen's.
 fn problem_line(problem: RwSignal<Option<Problem>>) -> impl IntoView {
     let locale = use_locale();
+    let shown = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        problem.track();
+        if let Some(p) = shown.get() {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            p.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
     move || {
         problem.get().map(|p| {
             view! {
-                <p class="form-notice error" role="alert">
+                <p class="form-notice error" role="alert" node_ref=shown>
                     {tr(p.text)}
                     {p.server.filter(|_| locale.get() == crate::i18n::Locale::En).map(|s| view! { <span class="server-said">" ("{s}")"</span> })}
                 </p>
