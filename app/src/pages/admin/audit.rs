@@ -381,8 +381,9 @@ fn value_word(locale: Locale, key: &str, value: &str) -> String {
     }
 }
 
-/// The fields an entry changed, in the order recorded: each field whose value differs
-/// between before and after (all of after for a creation). Values are shown short.
+/// The fields an entry changed, by their recorded names (the JSON's order): each field whose
+/// value differs between before and after (all of after for a creation). Values are shown
+/// short.
 fn changes(entry: &AuditEntry) -> Vec<Change> {
     let fields = |side: &Option<Value>| -> Vec<(String, Value)> {
         match side {
@@ -431,5 +432,59 @@ fn show(v: &Value) -> String {
         short
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_entry_shows_the_fields_it_changed_in_words() {
+        let entry = AuditEntry {
+            id: 1,
+            actor_id: Some(2),
+            actor_name: Some("王支书".into()),
+            action: "rule.update".into(),
+            region_code: "410783101230".into(),
+            region_name: Some("留村村委会".into()),
+            target: "rule:3".into(),
+            before: Some(
+                json!({"name": "清理河道", "points": 3, "active": true, "tags": ["党员"]}),
+            ),
+            after: Some(
+                json!({"name": "清理河道", "points": 4, "active": false, "tags": ["党员", "村民代表"], "role": "grid_worker"}),
+            ),
+            created_at: String::new(),
+        };
+        let lines: Vec<String> = changes(&entry)
+            .iter()
+            .map(|c| c.text(Locale::ZhCn))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "启用：✓ → ✗",
+                "积分：3 → 4",
+                "身份：网格员",
+                "类别：党员 → 党员、村民代表"
+            ]
+        );
+        let created = AuditEntry {
+            before: None,
+            after: Some(json!({"status": "approved", "password": "set"})),
+            ..entry
+        };
+        let lines: Vec<String> = changes(&created)
+            .iter()
+            .map(|c| c.text(Locale::ZhCn))
+            .collect();
+        assert_eq!(lines, ["密码：已设置", "状态：已通过"]);
+        assert_eq!(
+            show(&json!("长".repeat(61))).chars().count(),
+            61,
+            "60 and an ellipsis"
+        );
     }
 }
