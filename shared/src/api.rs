@@ -204,8 +204,8 @@ use crate::media::Media;
 use crate::people::{BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange};
 use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use crate::points::{
-    AwardRequest, AwardResult, Board, Claim, LedgerEntry, NewClaim, NewRule, PointsBalance,
-    RejectClaim, Rule, RuleSettingUpdate, RuleUpdate,
+    AwardRequest, AwardResult, Board, Claim, Correction, CorrectionRequest, LedgerEntry, NewClaim,
+    NewRule, PointsBalance, RejectClaim, Rule, RuleSettingUpdate, RuleUpdate,
 };
 use crate::recycling::{
     CategoryUpdate, DaySummary, Dropoff, IdentifiedVillager, IdentifyRequest, MemberCode,
@@ -330,6 +330,11 @@ endpoints! {
     ApproveClaim = POST "/review/claims/{id}/approve" { id: i64 } => Claim;
     /// Rejects a claim with a reason.
     RejectClaimOf = POST "/review/claims/{id}/reject" { id: i64 }, body RejectClaim => Claim;
+    /// 更正: a superior of whoever approved a claim or made an award reverses it (or one
+    /// villager's part of it) with a compensating transfer (201).
+    Correct = POST (I) "/admin/corrections", body CorrectionRequest => Correction;
+    /// What a correction would do now (the points, a shortfall); nothing moves.
+    PreviewCorrection = POST "/admin/corrections/preview", body CorrectionRequest => Correction;
     /// A village's public board. Public.
     VillageBoard = GET "/public/villages/{code}/board" { code: String } => Board;
 
@@ -515,6 +520,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4);
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 2);
     }
 }
