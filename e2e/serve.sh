@@ -48,5 +48,7 @@ staff --phone 13700137020 --role county_admin --region 410783 --name 县管理�
 staff --phone 13700137021 --role village_admin --region 410783101230 --name 留村村干部
 # The villager-admin journey: the village admin of 韩寨村 edits, re-numbers and closes villagers.
 staff --phone 13700137030 --role village_admin --region 410783101209 --name 韩寨管理员
+# The corrections journey: the village admin of 小屯村 corrects (更正) a grid worker's approval.
+staff --phone 13700137040 --role village_admin --region 410783101206 --name 小屯管理员
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

@@ -159,6 +159,8 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
   expect(Object.keys(doc.paths).sort()).toEqual([
     "/api/v1/admin/audit",
     "/api/v1/admin/awards",
+    "/api/v1/admin/corrections",
+    "/api/v1/admin/corrections/preview",
     "/api/v1/admin/goods/{id}",
     "/api/v1/admin/goods/{id}/movements",
     "/api/v1/admin/goods/{id}/stock",

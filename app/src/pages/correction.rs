@@ -114,7 +114,7 @@ pub fn CorrectionBox(
                     .into_any(),
                 Some(p) => {
                     let shortfall = p.shortfall.as_ref().map(|s| (s.wanted, s.deducted));
-                    let class = if shortfall.is_some() { "form-notice error" } else { "form-notice" };
+                    let class = if shortfall.is_some() { "correction-effect short" } else { "correction-effect" };
                     let reason = p.reason.clone();
                     view! {
                         <p class=class role="status" data-testid="correction-effect">

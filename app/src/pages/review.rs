@@ -215,8 +215,6 @@ fn ApprovedCard(claim: Claim) -> impl IntoView {
                     let shortfall = c.shortfall.as_ref().map(|s| (s.wanted, s.deducted));
                     view! {
                         <p class="form-notice said" role="status" data-testid="correction-done">
-                            <span class="badge corrected">{tr(Text::CorrectedBadge)}</span>
-                            " "
                             {move || correction_effect(locale.get(), true, &c.user_name, &c.label, c.points, shortfall)}
                         </p>
                     }
