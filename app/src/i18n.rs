@@ -753,6 +753,7 @@ texts! {
     AlreadyCorrected => "这笔积分已经更正过了", "These points were corrected already";
     CannotCorrect => "只有审核人或经办人的上级才能更正；不能更正自己经办的，也不能更正自家人的积分", "Only a superior of whoever approved or awarded may correct it; never your own act or your household's points";
     CorrectedBadge => "已更正", "Corrected";
+    PersonPointsTitle => "积分明细", "Points";
     CorrectionBadge => "更正", "Correction";
     CloseAccount => "注销账户", "Close the account";
     CloseAccountHint => "村民迁出或去世时注销账户：未完成的兑换、申报和服务单会取消，剩余积分转给同户家人（没有同户家人时退回镇积分发放账户）。注销后不能再登录，手机号可重新登记。", "Close the account when a villager moves away or dies: open redemptions, claims and orders are cancelled, the remaining points go to a member of the same household (or back to the township's issuance account when there is none). A closed account cannot sign in; the number may be registered again.";

@@ -12,6 +12,7 @@ const admin = { phone: "13700137040", password: "e2e-password-123" };
 const villager = "13600136401";
 const gridWorker = "13600136402";
 const reason = "重复申报，上周已领取";
+let villagerId = 0;
 
 /** Nothing wider than the phone. */
 async function fitsThePhone(page: Page) {
@@ -40,6 +41,8 @@ test.beforeAll(async ({ request }) => {
   });
   expect(imported.status()).toBe(200);
   expect((await imported.json()).errors).toEqual([]);
+  const her = await request.get(`/api/v1/admin/people?region_code=${village}&phone=${villager}`, { headers });
+  villagerId = (await her.json()).items[0].id;
   const found = await request.get(`/api/v1/admin/people?region_code=${village}&phone=${gridWorker}`, { headers });
   const [worker] = (await found.json()).items;
   const appointed = await request.post(`/api/v1/admin/users/${worker.id}/roles`, {
@@ -49,7 +52,7 @@ test.beforeAll(async ({ request }) => {
   expect(appointed.status()).toBe(200);
 });
 
-test("a village admin reverses a grid worker's mistaken approval; the villager's history and the board show 更正", async ({ page, browser }) => {
+test("a village admin reverses a grid worker's mistaken approval; the villager's history and the board show 更正", async ({ page, browser, request }) => {
   test.setTimeout(120_000);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
@@ -114,16 +117,40 @@ test("a village admin reverses a grid worker's mistaken approval; the villager's
   await expect(card.getByTestId("approved-corrected")).toContainText(`更正原因：${reason}（小屯管理员）`);
   await expect(card.getByTestId("correct-open")).toHaveCount(0);
 
+  // 管理 → 人员 → 孙秀兰: her points as she sees them. An award by the county is beyond a
+  // village admin: 更正 is refused in plain words.
+  // (Through the test's own request context: the admin's browser keeps the admin's session.)
+  const county = await request.post("/api/v1/auth/password", { data: { phone: "13700137006", password: admin.password } });
+  expect(county.status()).toBe(200);
+  const award = await request.post("/api/v1/admin/awards", {
+    headers: { authorization: `Bearer ${(await county.json()).access_token}` },
+    data: { user_ids: [villagerId], points: 10, reason: "五美庭院" },
+  });
+  expect(award.status()).toBe(201);
+  await adminPage.goto(`/admin/people/${villagerId}`);
+  const points = adminPage.getByTestId("person-points");
+  await expect(points.getByTestId("ledger-entry")).toHaveCount(3);
+  await expect(points.getByTestId("ledger-entry").nth(1).getByTestId("ledger-correction")).toContainText(reason);
+  await expect(points.getByTestId("correct-open")).toHaveCount(1);
+  await points.getByTestId("correct-open").tap();
+  await points.getByTestId("correction-reason").fill("评选有误");
+  await points.getByTestId("correction-next").tap();
+  await expect(points.getByTestId("correction-trouble")).toHaveText("只有审核人或经办人的上级才能更正；不能更正自己经办的，也不能更正自家人的积分");
+  await expect(adminPage.locator(".role-chip")).toHaveText("村管理员");
+  await points.getByTestId("correction-trouble").scrollIntoViewIfNeeded();
+  await fitsThePhone(adminPage);
+  await adminPage.screenshot({ path: `${artifacts}/146-person-points.png` });
+
   // The villager's 积分明细: the correction above the original, each marked.
   await page.goto("/points/history");
-  const entries = page.getByTestId("ledger-entry");
+  const entries = page.getByTestId("ledger-entry").filter({ hasText: "孝老爱亲" });
   await expect(entries).toHaveCount(2);
   await expect(entries.nth(0)).toContainText("更正：孝老爱亲");
   await expect(entries.nth(0).getByTestId("ledger-amount")).toHaveText("-5");
   await expect(entries.nth(0).getByTestId("ledger-correction")).toContainText(`更正原因：${reason}`);
   await expect(entries.nth(1)).toContainText("申报通过：孝老爱亲");
   await expect(entries.nth(1).getByTestId("ledger-corrected")).toContainText("已更正");
-  await expect(page.getByTestId("history-available")).toHaveText("0");
+  await expect(page.getByTestId("history-available")).toHaveText("10");
   await fitsThePhone(page);
   await page.screenshot({ path: `${artifacts}/144-history-correction.png` });
 
@@ -134,7 +161,7 @@ test("a village admin reverses a grid worker's mistaken approval; the villager's
   // The public board, signed out: 更正 next to the original.
   const stranger = await (await browser.newContext()).newPage();
   await stranger.goto(`/villages/${village}/board`);
-  const movements = stranger.getByTestId("board-movement");
+  const movements = stranger.getByTestId("board-movement").filter({ hasText: "孝老爱亲" });
   await expect(movements).toHaveCount(2);
   await expect(movements.nth(0)).toContainText("孙*兰 孝老爱亲");
   await expect(movements.nth(0).getByTestId("board-correction")).toContainText(`更正 更正原因：${reason}（小屯管理员）`);

@@ -170,6 +170,7 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
     "/api/v1/admin/people",
     "/api/v1/admin/people/{id}",
     "/api/v1/admin/people/{id}/close",
+    "/api/v1/admin/people/{id}/ledger",
     "/api/v1/admin/people/{id}/closing",
     "/api/v1/admin/people/{id}/phone",
     "/api/v1/admin/ratings/summary",

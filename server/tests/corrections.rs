@@ -322,6 +322,17 @@ db_tests! {
         assert_eq!(items[2]["correction"]["points"].as_i64(), Some(15));
         assert_eq!(items[3]["label"], "五美庭院");
         assert_eq!(items[3]["correction"]["points"].as_i64(), Some(-5));
+        // The staff see the same on the villager's page; others are told there is no one.
+        let (status, page) = app
+            .fetch(&api::PersonHistory { id: s.zhang, query: api::PageQuery::default() }, Some(&s.admin))
+            .await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["items"].as_array().unwrap(), &items);
+        let outsider = app.staff_token("13800138009", Role::VillageAdmin, "410783101229").await;
+        let (status, _) = app
+            .fetch(&api::PersonHistory { id: s.zhang, query: api::PageQuery::default() }, Some(&outsider))
+            .await;
+        assert_eq!(status, 404);
         app.assert_ledger_balanced().await;
     }
 

@@ -333,6 +333,8 @@ endpoints! {
     /// 更正: a superior of whoever approved a claim or made an award reverses it (or one
     /// villager's part of it) with a compensating transfer (201).
     Correct = POST (I) "/admin/corrections", body CorrectionRequest => Correction;
+    /// A villager's point movements as the staff who may find them see them (to correct one).
+    PersonHistory = GET "/admin/people/{id}/ledger" { id: i64 } query PageQuery => Page<LedgerEntry>;
     /// What a correction would do now (the points, a shortfall); nothing moves.
     PreviewCorrection = POST "/admin/corrections/preview", body CorrectionRequest => Correction;
     /// A village's public board. Public.
@@ -520,6 +522,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 2);
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3);
     }
 }

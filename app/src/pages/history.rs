@@ -60,7 +60,7 @@ pub fn HistoryPage() -> impl IntoView {
 
 /// One movement.
 #[component]
-fn EntryRow(entry: LedgerEntry) -> impl IntoView {
+pub fn EntryRow(entry: LedgerEntry) -> impl IntoView {
     let locale = use_locale();
     let LedgerEntry {
         amount,

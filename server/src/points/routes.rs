@@ -4,7 +4,8 @@
 //! `GET /api/v1/admin/rules/{id}/history`, claims
 //! (`POST /claims` (I), `GET /claims/mine`, `GET /review/claims`,
 //! `POST /review/claims/{id}/approve|reject`), corrections (`POST /admin/corrections` (I),
-//! `POST /admin/corrections/preview`) and `GET /public/villages/{code}/board`.
+//! `POST /admin/corrections/preview`, and `GET /admin/people/{id}/ledger` to find what to
+//! correct) and `GET /public/villages/{code}/board`.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use jifen_shared::Page;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(reject_claim)
         .service(correct)
         .service(preview_correction)
+        .service(person_history)
         .service(board);
 }
 
@@ -398,6 +400,34 @@ async fn correct(
     })
     .await?;
     Ok(stored.respond())
+}
+
+/// A villager's point movements, newest first, as `GET /points/ledger` answers them to the
+/// villager (corrections marked), for the staff who may find the person with
+/// `GET /admin/people` (else 404, as `GET /admin/people/{id}`): where an admin finds an award or
+/// an approval to correct (更正).
+#[utoipa::path(tag = "points", security(("bearer" = [])), params(("id" = i64, Path, description = "The person"), PageQuery), responses(
+    (status = 200, body = Page<LedgerEntry>),
+    (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not staff (grid worker or admin) anywhere", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such person inside the caller's regions", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/admin/people/{id}/ledger")]
+async fn person_history(
+    caller: Caller,
+    id: web::Path<i64>,
+    page: web::Query<PageQuery>,
+    state: State,
+) -> Reply {
+    if !policy::may_somewhere(&caller.roles, Action::ReadPeople) {
+        return Err(ApiError::forbidden("only staff look people up"));
+    }
+    let (limit, cursor) = page.parse()?;
+    let id = id.into_inner();
+    crate::people::directory::get(&state.db, caller.id, &caller.roles, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no person {id}")))?;
+    Ok(HttpResponse::Ok().json(super::history(&state.db, id, cursor, limit).await?))
 }
 
 /// What a correction would do now — the points it would move and any shortfall — with the
