@@ -154,6 +154,10 @@ test("a village admin reverses a grid worker's mistaken approval; the villager's
   await fitsThePhone(page);
   await page.screenshot({ path: `${artifacts}/144-history-correction.png` });
 
+  // 我的申报: still 已通过 (the original is never edited), marked 已更正.
+  await page.goto("/claims");
+  await expect(page.getByTestId("claim-item").first().getByTestId("claim-corrected")).toContainText(`已更正 更正原因：${reason}（小屯管理员）`);
+
   // The inbox says so.
   await page.goto("/inbox");
   await expect(page.getByText(`您的“孝老爱亲”积分已更正：${reason}，扣回 5 积分`)).toBeVisible();
