@@ -51,7 +51,16 @@ staff --phone 13700137020 --role county_admin --region 410783 --name 县管理�
 staff --phone 13700137021 --role village_admin --region 410783101230 --name 留村村干部
 # The villager-admin journey: the village admin of 韩寨村 edits, re-numbers and closes villagers.
 staff --phone 13700137030 --role village_admin --region 410783101209 --name 韩寨管理员
+# The audit journey (audit.spec.ts): 恼里村's admin creates a grid; 恼里镇's admin reads the log.
+staff --phone 13700137040 --role village_admin --region 410783102201 --name 恼里村主任
+staff --phone 13700137041 --role township_admin --region 410783102 --name 恼里镇纪检员
+# The awards journey (awards.spec.ts): 碱场村's admin awards its five villagers (their own
+# fixture, so no other journey's counts change) and deducts from two.
+"$bin" import-villagers "$here/fixtures/award-villagers.csv"
+staff --phone 13700137042 --role village_admin --region 410783102202 --name 碱场村主任
+# …and its grid worker (碱五, made one by the journey) awards within limits 13700137043 sets.
+staff --phone 13700137043 --role county_admin --region 410783 --name 县评分管理员
 # The corrections journey: the village admin of 小屯村 corrects (更正) a grid worker's approval.
-staff --phone 13700137040 --role village_admin --region 410783101206 --name 小屯管理员
+staff --phone 13700137050 --role village_admin --region 410783101206 --name 小屯管理员
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

@@ -227,6 +227,50 @@ texts! {
     NoRuleHistory => "还没有修改记录", "No changes yet";
     PeopleAndGrids => "人员与网格", "People and grids";
     DailyWork => "日常工作", "Daily work";
+    AuditLog => "审计日志", "Audit log";
+    AuditHint => "小微权力监督：工作人员的每一次操作都记在这里，不能修改或删除。", "Every staff action is recorded here; records cannot be changed or deleted.";
+    AuditActor => "操作人", "Done by";
+    AuditActorPlaceholder => "姓名中的字，如：王", "Part of a name";
+    AuditAction => "事项", "Action";
+    AllActions => "全部事项", "All actions";
+    NoAuditEntries => "没有符合条件的记录", "No records match";
+    AllPlaces => "看全部地区", "All places";
+    OnlyPlace => "只看这里", "Only here";
+    AuditBadDates => "结束日期不能早于开始日期", "The end date cannot be before the start date";
+    AuditTooMany => "符合条件的记录超过 10000 条，请缩小日期范围后再导出", "Over 10,000 records match: narrow the dates to export";
+    CommandLine => "系统运维（命令行）", "Operator (command line)";
+    AuditSearch => "查询", "Search";
+    AuditFilters => "筛选", "Filter";
+    AwardsTitle => "评分/扣分", "Award or deduct";
+    AwardsHint => "给本辖区村民奖励或扣除积分：选好分值和村民，预览后确认。扣分不会扣成负数。", "Give or take points from villagers of your area: choose the points and the people, preview, then confirm. Nobody goes below zero.";
+    AwardWhat => "积分", "Points";
+    AwardWho => "村民", "Villagers";
+    AwardPlus => "奖励", "Award";
+    AwardByRule => "按积分事项", "By a rule";
+    AwardOwnAmount => "自定分值", "Own amount";
+    AwardAmount => "分值", "Points";
+    AwardAmountPlaceholder => "1 到 1000 之间的整数", "A whole number, 1 to 1000";
+    AwardReason => "理由（全村可见）", "Reason (the village sees it)";
+    AwardReasonPlaceholder => "如：文明户、夜间巡逻", "E.g. model household";
+    AwardNobody => "请先勾选村民", "Tick the villagers first";
+    AwardPointsRange => "分值请填 1 到 1000 之间的整数", "Points: a whole number from 1 to 1000";
+    AwardReasonNeeded => "请填写理由", "Please give a reason";
+    AwardTapToTick => "点一下勾选", "Tap to tick";
+    AwardTickAll => "全选本页", "Tick all listed";
+    AwardChange => "返回修改", "Change";
+    ConfirmAward => "确认奖励", "Confirm award";
+    ConfirmDeduct => "确认扣分", "Confirm deduction";
+    AwardAgain => "再评一批", "Another batch";
+    AwardsHintGrid => "给本网格村民评分：选好积分事项或分值，勾选村民，预览后确认。每天能评多少分由县里设定。", "Award villagers of your grid: choose the points and the people, preview, then confirm. The county sets how much you may award a day.";
+    AwardGrid => "给网格村民评分", "Award villagers of the grid";
+    LimitsTitle => "网格员评分限额", "Grid workers' award limits";
+    LimitsHint => "网格员每天最多能评的总分，和给同一位村民每天最多能评的分。填 0：网格员不能评分。", "The most a grid worker may award a day in all, and to one villager a day. 0: grid workers do not award.";
+    LimitsDaily => "每天总分", "A day in all";
+    LimitsVillager => "每人每天", "To one villager a day";
+    LimitsZero => "0 表示不能评分", "0: none";
+    AwardOverLimit => "超过了今天的评分限额，请少选几人或降低分值", "Over today's award limit: choose fewer people or fewer points";
+    AwardNotYours => "有的村民不在您的管辖范围内，或是您自己、您的家人", "Some are outside your area, or yourself or your family";
+    LimitsInvalid => "每天总分 0–10000，每人每天 0–1000，且不超过每天总分", "A day in all: 0–10000; to one villager: 0–1000 and at most the daily total";
     NotStaff => "无权限：这里只有村、乡镇、县管理员能用。如果您有管理员身份，请到「我的」切换。", "No permission: only village, township and county admins use this. If you are one, switch roles on Me.";
     SwitchRole => "去「我的」切换身份", "Switch roles on Me";
     NoPermission => "无权限：您不能管理这个地方", "No permission: you do not manage this place";
@@ -1279,6 +1323,188 @@ pub fn role_name(locale: Locale, role: jifen_shared::auth::Role) -> &'static str
     }
 }
 
+/// A grid worker's limits: "今日已评 6 分（每天最多 10 分，每人每天最多 4 分）", or that the
+/// county has set none.
+pub fn award_limits_line(locale: Locale, l: &jifen_shared::points::AwardLimits) -> String {
+    let (d, v, used) = (
+        l.daily_points,
+        l.villager_daily_points,
+        l.used_today.unwrap_or(0),
+    );
+    match (locale, d == 0) {
+        (Locale::ZhCn, true) => "县里还没有设置网格员评分限额，暂时不能评分".into(),
+        (Locale::En, true) => "The county has not let grid workers award yet".into(),
+        (Locale::ZhCn, false) => {
+            format!("今日已评 {used} 分（每天最多 {d} 分，每人每天最多 {v} 分）")
+        }
+        (Locale::En, false) => {
+            format!("Awarded today: {used} (at most {d} a day, {v} to one villager)")
+        }
+    }
+}
+
+/// "预览（已选 5 人）" under the award form.
+pub fn award_preview_button(locale: Locale, n: usize) -> String {
+    match locale {
+        Locale::ZhCn => format!("预览（已选 {n} 人）"),
+        Locale::En => format!("Preview ({n} chosen)"),
+    }
+}
+
+/// "给 5 人奖励 3 积分「夜间巡逻」" / "给 2 人扣 5 积分「乱堆乱放」".
+pub fn award_summary(locale: Locale, n: usize, points: i64, reason: &str) -> String {
+    let p = points.abs();
+    match (locale, points > 0) {
+        (Locale::ZhCn, true) => format!("给 {n} 人奖励 {p} 积分「{reason}」"),
+        (Locale::ZhCn, false) => format!("给 {n} 人扣 {p} 积分「{reason}」"),
+        (Locale::En, true) => format!("{n} villagers get {p} points: \u{201c}{reason}\u{201d}"),
+        (Locale::En, false) => format!("{n} villagers lose {p} points: \u{201c}{reason}\u{201d}"),
+    }
+}
+
+/// "已为 5 人奖励 3 积分「夜间巡逻」": an award sent.
+pub fn award_done(locale: Locale, n: usize, points: i64, reason: &str) -> String {
+    let p = points.abs();
+    match (locale, points > 0) {
+        (Locale::ZhCn, true) => format!("已为 {n} 人奖励 {p} 积分「{reason}」"),
+        (Locale::ZhCn, false) => format!("已为 {n} 人扣 {p} 积分「{reason}」"),
+        (Locale::En, true) => format!("{n} villagers got {p} points: \u{201c}{reason}\u{201d}"),
+        (Locale::En, false) => {
+            format!("{n} villagers lost up to {p} points: \u{201c}{reason}\u{201d}")
+        }
+    }
+}
+
+/// "2 人积分不够扣，只扣到 0": deductions larger than what people hold.
+pub fn award_shortfalls(locale: Locale, n: usize) -> String {
+    match locale {
+        Locale::ZhCn => format!("{n} 人积分不够扣，只扣到 0"),
+        Locale::En => format!("{n} do not hold enough: they go down to 0"),
+    }
+}
+
+/// "现有 3 → 0（差 2）": one villager in an award's preview.
+pub fn award_line(locale: Locale, available: i64, after: i64, shortfall: i64) -> String {
+    match (locale, shortfall > 0) {
+        (Locale::ZhCn, false) => format!("现有 {available} → {after}"),
+        (Locale::ZhCn, true) => format!("现有 {available} → {after}（差 {shortfall}）"),
+        (Locale::En, false) => format!("holds {available} → {after}"),
+        (Locale::En, true) => format!("holds {available} → {after} ({shortfall} short)"),
+    }
+}
+
+/// An audit action of [`jifen_shared::audit::ACTIONS`] in words: `points.award` → 奖励积分;
+/// an action the app does not know yet is shown as recorded.
+pub fn action_name(locale: Locale, action: &str) -> String {
+    let (zh, en) = match action {
+        "claim.approve" => ("审核通过申报", "Approved a claim"),
+        "claim.reject" => ("驳回申报", "Rejected a claim"),
+        "claim.correct" => ("更正申报积分", "Corrected an approved claim"),
+        "award.correct" => ("更正奖励或扣分", "Corrected an award or deduction"),
+        "points.award" => ("奖励积分", "Awarded points"),
+        "points.deduct" => ("扣除积分", "Deducted points"),
+        "points.limits" => ("设置网格员评分限额", "Set grid workers' award limits"),
+        "rule.create" => ("新增积分事项", "Added a rule"),
+        "rule.update" => ("修改积分事项", "Changed a rule"),
+        "rule.setting" => ("设置本地积分事项", "Set a rule for a place"),
+        "shop.create" => ("开设积分超市", "Opened a shop"),
+        "shop.update" => ("修改积分超市", "Changed a shop"),
+        "shop.keeper.add" => ("任命超市管理员", "Appointed a keeper"),
+        "shop.keeper.remove" => ("免去超市管理员", "Removed a keeper"),
+        "goods.create" => ("上架商品", "Added goods"),
+        "goods.update" => ("修改商品", "Changed goods"),
+        "goods.stock" => ("库存变动", "Changed stock"),
+        "redemption.fulfil" => ("兑换交付", "Handed over a redemption"),
+        "recycling.dropoff" => ("回收积分", "Credited recyclables"),
+        "recycling.category" => ("设置回收品类", "Set a recycling category"),
+        "services.type" => ("设置服务事项", "Set a service type"),
+        "order.claim" => ("志愿者接单", "Took an order"),
+        "order.dispatch" => ("派单", "Dispatched an order"),
+        "order.release" => ("志愿者退单", "Gave an order back"),
+        "order.complete" => ("完成服务", "Completed an order"),
+        "rectification.close" => ("差评整改完成", "Closed a rectification"),
+        "grid.create" => ("新建网格", "Created a grid"),
+        "grid.members" => ("调整网格成员", "Changed grid members"),
+        "person.create" => ("登记村民", "Registered a person"),
+        "person.update" => ("修改村民信息", "Changed a person"),
+        "person.phone" => ("更换手机号", "Changed a phone number"),
+        "person.close" => ("注销账户", "Closed an account"),
+        "villagers.import" => ("导入村民名册", "Imported villagers"),
+        "role.grant" => ("授予身份", "Granted a role"),
+        "role.revoke" => ("撤销身份", "Revoked a role"),
+        "password.change" => ("修改密码", "Changed own password"),
+        "password.reset" => ("重置密码", "Reset a password"),
+        "staff.create_admin" => ("创建管理员", "Created an admin"),
+        other => return other.to_owned(),
+    };
+    match locale {
+        Locale::ZhCn => zh.to_owned(),
+        Locale::En => en.to_owned(),
+    }
+}
+
+/// An action family of [`jifen_shared::audit::action_families`] in words, for the filter.
+pub fn action_family_name(locale: Locale, family: &str) -> String {
+    let (zh, en) = match family {
+        "claim" => ("申报审核", "Claims"),
+        "points" => ("奖励与扣分", "Awards and deductions"),
+        "rule" => ("积分事项", "Rules"),
+        "shop" => ("积分超市", "Shops"),
+        "goods" => ("商品与库存", "Goods and stock"),
+        "redemption" => ("兑换", "Redemptions"),
+        "recycling" => ("回收", "Recycling"),
+        "services" => ("服务事项", "Service types"),
+        "order" => ("服务订单", "Service orders"),
+        "rectification" => ("差评整改", "Rectifications"),
+        "grid" => ("网格", "Grids"),
+        "person" => ("村民信息", "People"),
+        "villagers" => ("名册导入", "Imports"),
+        "role" => ("身份", "Roles"),
+        "password" => ("密码", "Passwords"),
+        "staff" => ("管理员账户", "Admin accounts"),
+        other => return other.to_owned(),
+    };
+    match locale {
+        Locale::ZhCn => zh.to_owned(),
+        Locale::En => en.to_owned(),
+    }
+}
+
+/// A field of an audit entry's before/after in words (`points` → 积分); `None` for a field
+/// shown under its recorded name.
+pub fn field_name(locale: Locale, key: &str) -> Option<&'static str> {
+    let (zh, en) = match key {
+        "name" => ("名称", "name"),
+        "code" => ("编号", "code"),
+        "points" => ("积分", "points"),
+        "reason" => ("理由", "reason"),
+        "status" => ("状态", "status"),
+        "active" => ("启用", "active"),
+        "closed" => ("关闭", "closed"),
+        "phone" => ("手机号", "phone"),
+        "household" => ("户号", "household"),
+        "tags" => ("类别", "groups"),
+        "grid_code" => ("网格", "grid"),
+        "village_code" => ("村", "village"),
+        "region_code" => ("地区", "place"),
+        "role" => ("身份", "role"),
+        "note" => ("备注", "note"),
+        "delta" => ("数量变动", "change"),
+        "stock" => ("库存", "stock"),
+        "points_price" => ("兑换积分", "points price"),
+        "market_price_fen" => ("市场价（分）", "market price (fen)"),
+        "user_ids" => ("村民编号", "villager ids"),
+        "volunteer" => ("志愿者", "volunteer"),
+        "follow_up" => ("整改情况", "follow-up"),
+        "password" => ("密码", "password"),
+        _ => return None,
+    };
+    Some(match locale {
+        Locale::ZhCn => zh,
+        Locale::En => en,
+    })
+}
+
 /// What a region's children are called, with their number: "19 个乡镇（街道）".
 pub fn children_count(locale: Locale, level: RegionLevel, n: usize) -> String {
     match locale {
@@ -1666,6 +1892,20 @@ mod tests {
             let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
             assert!(cjk(zh), "{text:?} has Chinese: {zh}");
             assert!(!en.is_empty() && !cjk(en), "{text:?} has English: {en}");
+        }
+    }
+
+    #[test]
+    fn every_audit_action_and_family_has_words() {
+        for action in jifen_shared::audit::ACTIONS {
+            for locale in [Locale::ZhCn, Locale::En] {
+                assert_ne!(&action_name(locale, action), action, "{action}");
+            }
+        }
+        for family in jifen_shared::audit::action_families() {
+            for locale in [Locale::ZhCn, Locale::En] {
+                assert_ne!(action_family_name(locale, family), family, "{family}");
+            }
         }
     }
 

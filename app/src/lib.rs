@@ -82,6 +82,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/inbox") view=pages::inbox::InboxPage />
                 <Route path=path!("/admin/services") view=pages::admin::services::ServicesAdminPage />
                 <Route path=path!("/admin/overview") view=pages::admin::overview::OverviewPage />
+                <Route path=path!("/admin/audit") view=pages::admin::audit::AuditPage />
+                <Route path=path!("/admin/awards") view=pages::admin::awards::AwardsPage />
                 <Route path=path!("/admin/shops") view=pages::admin::shops::ShopsAdminPage />
                 <Route path=path!("/admin/shops/:id") view=pages::admin::shops::ShopAdminPage />
                 <Route path=path!("/admin/low-stock") view=pages::admin::shops::LowStockPage />

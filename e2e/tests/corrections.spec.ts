@@ -1,5 +1,5 @@
 // 更正 on a 360×640 phone: a villager of 小屯村 claims 孝老爱亲, the grid worker of her grid
-// approves it by mistake, and the village admin (13700137040, made by serve.sh) reverses the
+// approves it by mistake, and the village admin (13700137050, made by serve.sh) reverses the
 // approval from 审核 → 已通过: a reason, a confirmation saying what will happen, the result.
 // The villager's 积分明细 and the public 村积分榜 then show the correction (更正, with its
 // reason) next to the original, marked 已更正; a second correction is impossible.
@@ -8,7 +8,7 @@ import { signIn } from "./sign-in";
 
 const artifacts = "artifacts";
 const village = "410783101206"; // 小屯村委会
-const admin = { phone: "13700137040", password: "e2e-password-123" };
+const admin = { phone: "13700137050", password: "e2e-password-123" };
 const villager = "13600136401";
 const gridWorker = "13600136402";
 const reason = "重复申报，上周已领取";

@@ -77,6 +77,12 @@ impl Calendar {
         self.zoned(at_ms).strftime("%Y-%m-%d").to_string()
     }
 
+    /// `at_ms` as a county date and time to the second (`YYYY-MM-DD HH:MM:SS`), for files
+    /// people read.
+    pub fn time_label(&self, at_ms: i64) -> String {
+        self.zoned(at_ms).strftime("%Y-%m-%d %H:%M:%S").to_string()
+    }
+
     /// The county date holding `at_ms`.
     pub fn date(&self, at_ms: i64) -> jiff::civil::Date {
         self.zoned(at_ms).date()

@@ -250,6 +250,26 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
+            // Reading the limits is covered in tests/points.rs: every grant but the other
+            // county's lies inside 长垣市.
+            route: route(&api::SetAwardLimits {
+                county_code: "410783".into(),
+            }),
+            body: |n, _| Body::Json(json!({"daily_points": 10 + n, "villager_daily_points": 5})),
+            allowed: &[CountyAdmin],
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            route: route(&api::PreviewAward),
+            body: |_, villager| {
+                Body::Json(json!({"user_ids": [villager], "points": -1, "reason": "乱堆乱放"}))
+            },
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
             // An empty reason: refused (400) once the caller may correct the claim, so nothing
             // moves and every admin inside meets the same claim (corrected in tests/corrections.rs).
             route: route(&api::Correct),
@@ -725,7 +745,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, (29 + 4 + 8 + 4 + 3) * 15);
+        assert_eq!(n, (29 + 4 + 8 + 4 + 2 + 3) * 15);
         app.assert_ledger_balanced().await;
     }
 

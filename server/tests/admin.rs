@@ -166,6 +166,7 @@ db_tests! {
             region_code: region.map(String::from),
             limit,
             cursor: cursor.map(String::from),
+            ..Default::default()
         };
         let (status, page) = list(admin.clone(), audit(Some(LIUCUN), None, None)).await;
         assert_eq!(status, 200, "{page}");

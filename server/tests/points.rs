@@ -92,6 +92,93 @@ db_tests! {
         app.assert_ledger_balanced().await;
     }
 
+    async fn a_preview_says_what_an_award_would_do_and_moves_nothing(app) {
+        let (ids, admin) = village(&app).await;
+        assert_eq!(award_json(&app, &admin, None, &json!({"user_ids": [ids[0]], "points": 3, "reason": "文明户"})).await.0, 201);
+        // A deduction of 5: 张三 holds 3 (short by 2), 李四 nothing (short by 5); in the order asked.
+        let body = json!({"user_ids": [ids[1], ids[0], ids[1]], "points": -5, "reason": "乱堆乱放"});
+        let (status, preview) = app.call(&api::PreviewAward, Some(&admin), &body).await;
+        assert_eq!(status, 200, "{preview}");
+        assert_eq!(preview, json!({"points": -5, "reason": "乱堆乱放", "villagers": [
+            {"user_id": ids[1], "name": "李四", "available": 0, "after": 0, "shortfall": 5},
+            {"user_id": ids[0], "name": "张三", "available": 3, "after": 0, "shortfall": 2},
+        ]}));
+        // By a rule: its points and name.
+        let rule: i64 = sqlx::query_scalar("SELECT id FROM point_rules WHERE code = 'garbage_sorting'").fetch_one(app.db.reader()).await.unwrap();
+        let (_, by_rule) = app.call(&api::PreviewAward, Some(&admin), &json!({"user_ids": [ids[0]], "rule_id": rule})).await;
+        assert_eq!((by_rule["points"].as_i64(), by_rule["reason"].as_str()), (Some(2), Some("垃圾分类")));
+        assert_eq!(by_rule["villagers"][0]["after"], 5);
+        // Nothing moved: one award, 3 points, whatever was previewed.
+        let awards: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM point_awards").fetch_one(app.db.reader()).await.unwrap();
+        assert_eq!(awards, 1);
+        let zhang = app.villager_token("13900139001").await;
+        assert_eq!(app.available_points(&zhang).await, 3);
+        // And the award does what the preview said.
+        let (status, done) = award_json(&app, &admin, None, &body).await;
+        assert_eq!(status, 201, "{done}");
+        assert_eq!(done["shortfalls"], json!([{"user_id": ids[0], "wanted": 5, "deducted": 3}, {"user_id": ids[1], "wanted": 5, "deducted": 0}]));
+        assert_eq!(app.available_points(&zhang).await, 0);
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn grid_workers_award_their_grid_within_the_county_limits(app) {
+        let (ids, admin) = village(&app).await;
+        let csv = format!("name,phone,village_code\n赵六,13900139004,{LIUCUN}\n孙七,13900139005,{LIUCUN}\n周八,13900139006,{LIUCUN}\n吴九,13900139007,{LIUCUN}\n");
+        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
+        let all: Vec<i64> = sqlx::query_scalar("SELECT id FROM people WHERE phone LIKE '+8613900139%' ORDER BY id").fetch_all(app.db.reader()).await.unwrap();
+        let (zhang, li, wang) = (ids[0], ids[1], ids[2]);
+        let more = &all[3..];
+        let (status, _) = app.call(&api::CreateGridIn, Some(&admin), &json!({"village_code": LIUCUN, "name": "一网格"})).await;
+        assert_eq!(status, 201);
+        let grid = format!("{LIUCUN}-001");
+        let mut members = vec![zhang, li];
+        members.extend_from_slice(more);
+        assert_eq!(app.call(&api::AssignGridMembers { code: grid.clone() }, Some(&admin), &json!({"person_ids": members})).await.0, 200);
+        let worker = app.staff_token("13800138005", Role::GridWorker, &grid).await;
+        let county = app.staff_token("13800138006", Role::CountyAdmin, "410783").await;
+        let give = |to: Vec<i64>, points: i64| json!({"user_ids": to, "points": points, "reason": "夜间巡逻"});
+        // Nothing set by the county: grid workers award nothing.
+        let (status, body) = award_json(&app, &worker, None, &give(vec![zhang], 3)).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+        let limits = api::AwardLimitsOf { county_code: "410783".into() };
+        let (status, read) = app.fetch(&limits, Some(&worker)).await;
+        assert_eq!((status, read), (200, json!({"daily_points": 0, "villager_daily_points": 0, "used_today": 0})));
+        // The county sets 10 a day, 4 to one villager; only its admins may.
+        let set = api::SetAwardLimits { county_code: "410783".into() };
+        let body = json!({"daily_points": 10, "villager_daily_points": 4});
+        assert_eq!(app.call(&set, Some(&admin), &body).await.0, 403);
+        assert_eq!(app.call(&set, Some(&worker), &body).await.0, 403);
+        for bad in [json!({"daily_points": 10, "villager_daily_points": 11}), json!({"daily_points": -1, "villager_daily_points": 0}), json!({"daily_points": 10_001, "villager_daily_points": 4})] {
+            assert_eq!(app.call(&set, Some(&county), &bad).await.0, 400, "{bad}");
+        }
+        assert_eq!(app.call(&api::SetAwardLimits { county_code: "410799".into() }, Some(&county), &body).await.0, 404);
+        let (status, saved) = app.call(&set, Some(&county), &body).await;
+        assert_eq!((status, saved), (200, json!({"daily_points": 10, "villager_daily_points": 4})));
+        let (_, read) = app.fetch(&limits, Some(&admin)).await;
+        assert_eq!(read, json!({"daily_points": 10, "villager_daily_points": 4}));
+        // Within: 3 each to 张三 and 李四 (6 of 10 today).
+        let (status, body) = award_json(&app, &worker, None, &give(vec![zhang, li], 3)).await;
+        assert_eq!(status, 201, "{body}");
+        // Not theirs to do: deductions, villagers outside the grid, more than 4 to one villager.
+        let (status, body) = award_json(&app, &worker, None, &give(vec![zhang], -1)).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+        let (status, body) = award_json(&app, &worker, None, &give(vec![wang], 1)).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+        let (status, body) = award_json(&app, &worker, None, &give(vec![zhang], 2)).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("limit_reached")), "{body}");
+        let (status, preview) = app.call(&api::PreviewAward, Some(&worker), &give(vec![zhang], 2)).await;
+        assert_eq!((status, preview["code"].as_str()), (409, Some("limit_reached")), "the preview says so first");
+        // Four awards of 3 at once to four others: only one fits the 4 left today.
+        let bodies: Vec<serde_json::Value> = more.iter().map(|id| give(vec![*id], 3)).collect();
+        let answers = futures_util::future::join_all(bodies.iter().map(|body| award_json(&app, &worker, None, body))).await;
+        let statuses: Vec<u16> = answers.iter().map(|a| a.0).collect();
+        assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{answers:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 3, "{answers:?}");
+        let (_, read) = app.fetch(&limits, Some(&worker)).await;
+        assert_eq!(read["used_today"], 9);
+        app.assert_ledger_balanced().await;
+    }
+
     async fn the_same_idempotency_key_awards_once(app) {
         let (ids, admin) = village(&app).await;
         let body = json!({"user_ids": [ids[0]], "points": 7, "reason": "志愿服务"});
@@ -138,6 +225,9 @@ db_tests! {
         ] {
             let (got, answer) = award_json(&app, token, None, &body).await;
             assert_eq!(got, status, "{body}: {answer}");
+            // The preview refuses the same, with the same code.
+            let (previewed, said) = app.call(&api::PreviewAward, Some(token), &body).await;
+            assert_eq!((previewed, &said["code"]), (got, &answer["code"]), "preview of {body}");
         }
         let (status, _) = app.call(&api::Award, None, &json!({"user_ids": [ids[0]], "points": 5, "reason": reason})).await;
         assert_eq!(status, 401);

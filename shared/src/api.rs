@@ -204,8 +204,9 @@ use crate::media::Media;
 use crate::people::{BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange};
 use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use crate::points::{
-    AwardRequest, AwardResult, Board, Claim, Correction, CorrectionRequest, LedgerEntry, NewClaim,
-    NewRule, PointsBalance, RejectClaim, Rule, RuleSettingUpdate, RuleUpdate,
+    AwardLimits, AwardPreview, AwardRequest, AwardResult, Board, Claim, Correction,
+    CorrectionRequest, LedgerEntry, NewClaim, NewRule, PointsBalance, RejectClaim, Rule,
+    RuleSettingUpdate, RuleUpdate,
 };
 use crate::recycling::{
     CategoryUpdate, DaySummary, Dropoff, IdentifiedVillager, IdentifyRequest, MemberCode,
@@ -306,6 +307,14 @@ endpoints! {
     PointsHistory = GET "/points/ledger" query PageQuery => Page<LedgerEntry>;
     /// Awards or deducts points to villagers (201).
     Award = POST (I) "/admin/awards", body AwardRequest => AwardResult;
+    /// What an award would do now, villager by villager (balance, after, shortfall); moves
+    /// nothing.
+    PreviewAward = POST "/admin/awards/preview", body AwardRequest => AwardPreview;
+    /// How much a grid worker may award in the county (and, to a grid worker, what they have
+    /// awarded today).
+    AwardLimitsOf = GET "/admin/award-limits/{county_code}" { county_code: String } => AwardLimits;
+    /// Sets how much a grid worker may award in the county (its county admins).
+    SetAwardLimits = PUT "/admin/award-limits/{county_code}" { county_code: String }, body AwardLimits => AwardLimits;
     /// A village's rule catalogue (积分事项). Public.
     ListRules = GET "/rules" query RulesQuery => Vec<Rule>;
     /// Adds a county or village rule (201).
@@ -522,6 +531,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3);
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3 + 3);
     }
 }

@@ -81,6 +81,48 @@ pub struct Shortfall {
     pub deducted: i64,
 }
 
+/// How much a grid worker may award in a county (网格员评分限额, `GET`/`PUT
+/// /admin/award-limits/{county_code}`): in all per county day, and to one villager per county
+/// day. 0 (the default): grid workers do not award.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AwardLimits {
+    /// 0–10,000 points per grid worker per county day.
+    pub daily_points: i64,
+    /// 0–1,000 points per grid worker to one villager per county day.
+    pub villager_daily_points: i64,
+    /// In answers to a grid worker: the points they have awarded this county day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_today: Option<i64>,
+}
+
+/// Answer of `POST /admin/awards/preview`: what the same request to `POST /admin/awards` would
+/// do now, villager by villager, moving nothing (the same checks and refusals).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AwardPreview {
+    /// The points each villager gets (negative: loses), as the rule applies in their village.
+    pub points: i64,
+    /// The reason the board will show.
+    pub reason: String,
+    /// One line per villager, in the order of `user_ids` (each once).
+    pub villagers: Vec<AwardPreviewLine>,
+}
+
+/// One villager in an [`AwardPreview`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AwardPreviewLine {
+    pub user_id: i64,
+    pub name: String,
+    /// The points they may spend now.
+    pub available: i64,
+    /// What they would hold after (never below zero).
+    pub after: i64,
+    /// Points of a deduction they do not have (0 when none): deducted is what they have.
+    pub shortfall: i64,
+}
+
 /// The kind of a rule (积分事项): the county's four governances — 自治 (`autonomy`), 德治
 /// (`virtue`), 法治 (`law`), 智治 (`smart`) — plus 人居环境 (`environment`) and 文明新风
 /// (`civility`).

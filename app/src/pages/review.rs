@@ -295,12 +295,19 @@ fn Queue() -> impl IntoView {
         }
     });
     let zoom = Callback::new(move |media_id: i64| zoomed.set(Some(media_id)));
+    // Grid workers also award their grid's villagers (评分, within the county's limits).
+    let session = use_session();
+    let grid_worker =
+        move || session.current.get().map(|g| g.role) == Some(jifen_shared::auth::Role::GridWorker);
     let count = move || {
         let n = paged.items.with(Vec::len);
         (n > 0).then(|| items_listed(locale.get(), n, paged.next.with(Option::is_none)))
     };
     view! {
         <h1 class="region-name">{tr(Text::ReviewQueue)}</h1>
+        {move || grid_worker().then(|| view! {
+            <p class="review-links"><a href=super::admin::awards::PATH data-testid="to-awards">{tr(Text::AwardGrid)}" ›"</a></p>
+        })}
         <p class="hint count">{count}</p>
         {move || said.get().map(|s| {
             let (class, testid) = match &s {

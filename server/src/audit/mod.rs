@@ -50,25 +50,144 @@ pub async fn record_alone(db: &Db, record: Record<'_>) -> Result<(), sqlx::Error
     tx.commit().await
 }
 
-/// The most recent entries about `region` and everything inside it, newest first; `cursor` is
-/// the `next_cursor` of the previous page; `limit` 1–100.
+/// What the audit screen asks for (`GET /admin/audit`): the entries about `region` and
+/// everything inside it, narrowed by the other fields (all optional, combined with AND).
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub region: RegionCode,
+    /// Part of the actor's name as recorded.
+    pub actor: Option<String>,
+    /// An action of [`jifen_shared::audit::ACTIONS`], or a family (`points`).
+    pub action: Option<String>,
+    /// Recorded in `[start, end)`, UTC milliseconds.
+    pub during: Option<crate::calendar::Period>,
+}
+
+/// The columns of an entry, with its region's name.
+const ENTRY: &str = "a.id, a.actor_id, a.actor_name, a.action, a.region_code, r.name AS region_name, \
+    a.target, a.before, a.after, a.created_at \
+    FROM audit_log a LEFT JOIN regions r ON r.code = a.region_code";
+
+/// The entries `filter` matches, newest first, below the id `cursor` (the `next_cursor` of the
+/// previous page), at most `limit`; `limit` + 1 are read to know whether more follow.
+async fn matching(
+    db: &Db,
+    filter: &Filter,
+    cursor: Option<i64>,
+    limit: usize,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let mut sql = format!("SELECT {ENTRY} WHERE a.region_code LIKE $1 AND a.id < $2");
+    let mut texts = Vec::new();
+    let mut next = 3;
+    let mut bind_text = |sql: &mut String, clause: &str, value: String| {
+        sql.push_str(&clause.replace('?', &format!("${next}")));
+        texts.push(value);
+        next += 1;
+    };
+    if let Some(actor) = &filter.actor {
+        let pattern = format!("%{}%", crate::storage::like_literal(actor));
+        bind_text(&mut sql, " AND a.actor_name LIKE ? ESCAPE '\\'", pattern);
+    }
+    if let Some(action) = &filter.action {
+        if action.contains('.') {
+            bind_text(&mut sql, " AND a.action = ?", action.clone());
+        } else {
+            bind_text(&mut sql, " AND a.action LIKE ?", format!("{action}.%"));
+        }
+    }
+    let mut numbers = Vec::new();
+    if let Some(during) = filter.during {
+        sql.push_str(&format!(
+            " AND a.created_at >= ${next} AND a.created_at < ${}",
+            next + 1
+        ));
+        numbers.extend([during.start, during.end]);
+        next += 2;
+    }
+    sql.push_str(&format!(" ORDER BY a.id DESC LIMIT ${next}"));
+    let mut query = sqlx::query(&sql)
+        .bind(format!("{}%", filter.region))
+        .bind(cursor.unwrap_or(i64::MAX));
+    for text in texts {
+        query = query.bind(text);
+    }
+    for number in numbers {
+        query = query.bind(number);
+    }
+    let rows = query
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(db.reader())
+        .await?;
+    rows.iter().map(entry).collect()
+}
+
+/// One page of the entries `filter` matches, newest first; `cursor` is the `next_cursor` of
+/// the previous page; `limit` 1–100.
 pub async fn list(
     db: &Db,
-    region: &RegionCode,
+    filter: &Filter,
     cursor: Option<i64>,
     limit: u32,
 ) -> Result<Page<AuditEntry>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, actor_id, actor_name, action, region_code, target, before, after, created_at \
-         FROM audit_log WHERE region_code LIKE $1 AND id < $2 ORDER BY id DESC LIMIT $3",
-    )
-    .bind(format!("{region}%"))
-    .bind(cursor.unwrap_or(i64::MAX))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?;
+    let items = matching(db, filter, cursor, limit as usize + 1).await?;
     Ok(Page::from_overfetch(items, limit as usize, |e| e.id))
+}
+
+/// Every entry `filter` matches, newest first, as a CSV file (UTF-8 with a byte-order mark,
+/// text cells formula-inert: [`crate::csv_output`]); `None` when more than
+/// [`jifen_shared::audit::MAX_CSV_ROWS`] match. Times are written in the county's time zone.
+pub async fn csv(
+    db: &Db,
+    filter: &Filter,
+    calendar: &crate::calendar::Calendar,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    use jifen_shared::audit::MAX_CSV_ROWS;
+    let entries = matching(db, filter, None, MAX_CSV_ROWS + 1).await?;
+    if entries.len() > MAX_CSV_ROWS {
+        return Ok(None);
+    }
+    let mut w = crate::csv_output::writer();
+    let header = [
+        "id",
+        "time",
+        "actor_id",
+        "actor",
+        "action",
+        "region_code",
+        "region",
+        "target",
+        "before",
+        "after",
+    ];
+    let written = (|| -> Result<(), csv::Error> {
+        w.write_record(header)?;
+        for e in &entries {
+            let at = (e.created_at.parse::<jiff::Timestamp>())
+                .map(|t| calendar.time_label(t.as_millisecond()))
+                .unwrap_or_else(|_| e.created_at.clone());
+            let json = |v: &Option<serde_json::Value>| {
+                v.as_ref().map(|v| v.to_string()).unwrap_or_default()
+            };
+            let inert = crate::csv_output::inert;
+            w.write_record([
+                e.id.to_string(),
+                at,
+                e.actor_id.map(|i| i.to_string()).unwrap_or_default(),
+                inert(e.actor_name.as_deref().unwrap_or("")),
+                e.action.clone(),
+                e.region_code.clone(),
+                inert(e.region_name.as_deref().unwrap_or("")),
+                inert(&e.target),
+                inert(&json(&e.before)),
+                inert(&json(&e.after)),
+            ])?;
+        }
+        Ok(())
+    })();
+    let bytes = written.and_then(|()| crate::csv_output::finish(w));
+    bytes
+        .map(Some)
+        .map_err(|e| sqlx::Error::Protocol(format!("audit CSV: {e}")))
 }
 
 /// The entries about `target` (e.g. `rule:12`) recorded for one of `regions`, newest first, at
@@ -81,8 +200,7 @@ pub async fn about(
 ) -> Result<Vec<AuditEntry>, sqlx::Error> {
     let placeholders: Vec<String> = (3..regions.len() + 3).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT id, actor_id, actor_name, action, region_code, target, before, after, created_at \
-         FROM audit_log WHERE target = $1 AND region_code IN ({}) ORDER BY id DESC LIMIT $2",
+        "SELECT {ENTRY} WHERE a.target = $1 AND a.region_code IN ({}) ORDER BY a.id DESC LIMIT $2",
         placeholders.join(", ")
     );
     let mut query = sqlx::query(&sql).bind(target).bind(i64::from(limit));
@@ -107,6 +225,7 @@ fn entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
         actor_name: r.try_get("actor_name")?,
         action: r.try_get("action")?,
         region_code: r.try_get("region_code")?,
+        region_name: r.try_get("region_name")?,
         target: r.try_get("target")?,
         before: json(r.try_get("before")?),
         after: json(r.try_get("after")?),

@@ -175,13 +175,6 @@ pub struct PeopleFilter<'a> {
     pub limit: u32,
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
-fn like_literal(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 /// People matching `filter`, with their tags.
 pub async fn list(db: &Db, filter: &PeopleFilter<'_>) -> Result<Vec<PersonRow>, sqlx::Error> {
     let mut sql = format!(
@@ -203,13 +196,13 @@ pub async fn list(db: &Db, filter: &PeopleFilter<'_>) -> Result<Vec<PersonRow>, 
     }
     sql.push_str(&format!(" ORDER BY p.id LIMIT ${next}"));
     let mut query = sqlx::query_as(&sql)
-        .bind(format!("{}%", like_literal(filter.region)))
+        .bind(format!("{}%", crate::storage::like_literal(filter.region)))
         .bind(filter.after_id);
     if let Some(phone) = filter.phone {
         query = query.bind(phone);
     }
     if let Some(part) = filter.name_part {
-        query = query.bind(format!("%{}%", like_literal(part)));
+        query = query.bind(format!("%{}%", crate::storage::like_literal(part)));
     }
     let mut people: Vec<PersonRow> = query
         .bind(i64::from(filter.limit))

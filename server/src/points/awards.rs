@@ -19,13 +19,20 @@
 //!   what the villager can spend takes what there is (possibly nothing), and the answer
 //!   lists each shortfall (`wanted`, `deducted`) so the admin sees it — the rest is never
 //!   silently dropped, and never turned into a debt;
-//! - all villagers or none: one transaction, recorded in the audit log per village.
+//! - all villagers or none: one transaction, recorded in the audit log per village;
+//! - grid workers (网格员) award too, but only villagers of their own grids, only awards (not
+//!   deductions: 403), and only within what their county lets them (网格员评分限额,
+//!   [`Scope::GridWorker`]): at most `daily_points` in all per county day and
+//!   `villager_daily_points` to one villager per county day, counted from the award transfers
+//!   they made (409 `limit_reached`, nothing moves). A county that has set nothing (0) lets
+//!   grid workers award nothing (403). Two awards at once by the same grid worker count each
+//!   other: the limits are read after the township's issuance account is locked.
 
 use crate::error::DomainError;
 use jifen_shared::ErrorCode;
 use std::collections::BTreeMap;
 
-use jifen_shared::points::{AwardRequest, AwardResult, Shortfall};
+use jifen_shared::points::{AwardPreview, AwardPreviewLine, AwardRequest, AwardResult, Shortfall};
 use jifen_shared::regions::RegionCode;
 
 use crate::ledger::{self, LedgerError, NewTransfer};
@@ -64,6 +71,18 @@ pub enum AwardError {
         "rule_id: rule {0} has different points in the villages of user_ids; award each village on its own"
     )]
     RulePointsDiffer(i64),
+    #[error(
+        "daily_points: 0 to {MAX_DAILY_LIMIT}; villager_daily_points: 0 to {MAX_VILLAGER_DAILY_LIMIT} and at most daily_points"
+    )]
+    Limits,
+    #[error("grid workers award points; deductions are for admins")]
+    GridWorkerDeducts,
+    #[error("the county has not set how much grid workers may award")]
+    NoLimits,
+    #[error("points: at most {limit} a day in all; {used} awarded today")]
+    DailyLimit { limit: i64, used: i64 },
+    #[error("points: at most {limit} a day to one villager; {user_id} got {used} today")]
+    VillagerLimit { user_id: i64, limit: i64, used: i64 },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -73,8 +92,13 @@ pub enum AwardError {
 impl DomainError for AwardError {
     fn code(&self) -> ErrorCode {
         match self {
-            AwardError::OutsideRegion(_) | AwardError::ToSelf | AwardError::OwnHousehold(_) => {
-                ErrorCode::Forbidden
+            AwardError::OutsideRegion(_)
+            | AwardError::ToSelf
+            | AwardError::OwnHousehold(_)
+            | AwardError::GridWorkerDeducts
+            | AwardError::NoLimits => ErrorCode::Forbidden,
+            AwardError::DailyLimit { .. } | AwardError::VillagerLimit { .. } => {
+                ErrorCode::LimitReached
             }
             AwardError::Ledger(_) | AwardError::Storage(_) => ErrorCode::Internal,
             _ => ErrorCode::InvalidInput,
@@ -89,18 +113,52 @@ impl DomainError for AwardError {
     }
 }
 
-/// Awards (or, with negative points, deducts) `request.points` to each villager, by `actor_id`,
-/// inside `tx` (see the module docs). `within` says whether the caller may award in a village.
+/// Who awards, and so whom they may award.
+pub enum Scope<'a> {
+    /// A village, township or county admin: villagers of the villages `within` allows.
+    Admin(&'a dyn Fn(&RegionCode) -> bool),
+    /// A grid worker: villagers of these grids; awards only, within the county's limits,
+    /// counted in the county days of `calendar`.
+    GridWorker {
+        grids: Vec<RegionCode>,
+        calendar: &'a crate::calendar::Calendar,
+    },
+}
+
+impl Scope<'_> {
+    /// Whether the villager of `village` and `grid` is the awarder's to award.
+    fn reaches(&self, village: &RegionCode, grid: Option<&str>) -> bool {
+        match self {
+            Scope::Admin(within) => within(village),
+            Scope::GridWorker { grids, .. } => grid
+                .and_then(|g| RegionCode::parse(g).ok())
+                .is_some_and(|g| grids.iter().any(|mine| g.is_within(mine))),
+        }
+    }
+}
+
+/// What an award request comes to once checked: each villager (id, name, village) in the
+/// order asked, the points each gets, the reason, the rule.
+struct Plan {
+    villagers: Vec<(i64, String, RegionCode)>,
+    points: i64,
+    reason: String,
+    rule_id: Option<i64>,
+}
+
+/// Checks `request` by `actor_id` inside `tx`, reading only (see the module docs); `within`
+/// says whether the caller may award in a village.
 ///
 /// Errors: [`AwardError::Count`], [`AwardError::Points`], [`AwardError::Reason`],
 /// [`AwardError::NotVillagers`] (unknown ids, people of no village, closed accounts),
-/// [`AwardError::OutsideRegion`].
-pub async fn award(
+/// [`AwardError::OutsideRegion`], [`AwardError::ToSelf`], [`AwardError::OwnHousehold`],
+/// [`AwardError::RuleOrPoints`], [`AwardError::Rule`], [`AwardError::RulePointsDiffer`].
+async fn plan(
     tx: &mut Tx,
     actor_id: i64,
     request: &AwardRequest,
-    within: &dyn Fn(&RegionCode) -> bool,
-) -> Result<AwardResult, AwardError> {
+    scope: &Scope<'_>,
+) -> Result<Plan, AwardError> {
     let mut ids = request.user_ids.clone();
     ids.sort_unstable();
     ids.dedup();
@@ -145,10 +203,16 @@ pub async fn award(
     if !missing.is_empty() {
         return Err(AwardError::NotVillagers(missing));
     }
+    let grid_of = |id: i64| {
+        found
+            .iter()
+            .find(|p| p.id == id)
+            .and_then(|p| p.grid_code.as_deref())
+    };
     let outside = list(
         villages
             .iter()
-            .filter(|(_, v)| !within(v))
+            .filter(|(id, v)| !scope.reaches(v, grid_of(*id)))
             .map(|(id, _)| id),
     );
     if !outside.is_empty() {
@@ -190,16 +254,82 @@ pub async fn award(
             _ => return Err(AwardError::RulePointsDiffer(rule.id)),
         }
     }
-    let now = now_ms();
-    let award_id = super::storage::insert_award(
-        tx,
-        actor_id,
+    if points < 0 && matches!(scope, Scope::GridWorker { .. }) {
+        return Err(AwardError::GridWorkerDeducts);
+    }
+    // In the order asked, each once.
+    let mut villagers = Vec::with_capacity(villages.len());
+    for id in &request.user_ids {
+        if villagers.iter().any(|(v, _, _)| v == id) {
+            continue;
+        }
+        if let (Some((_, village)), Some(person)) = (
+            villages.iter().find(|(v, _)| v == id),
+            found.iter().find(|p| p.id == *id),
+        ) {
+            villagers.push((*id, person.name.clone(), village.clone()));
+        }
+    }
+    Ok(Plan {
+        villagers,
         points,
-        &reason,
-        rule.as_ref().map(|r| r.id),
-        now,
-    )
-    .await?;
+        reason,
+        rule_id: rule.map(|r| r.id),
+    })
+}
+
+/// What `request` by `actor_id` would do now, villager by villager, moving nothing: the same
+/// checks and errors as [`award`], in a read transaction; each villager's points they may
+/// spend now, after, and the shortfall of a deduction larger than that.
+pub async fn preview(
+    db: &crate::storage::Db,
+    actor_id: i64,
+    request: &AwardRequest,
+    scope: &Scope<'_>,
+) -> Result<AwardPreview, AwardError> {
+    let mut tx = db.reader().begin().await?;
+    let plan = plan(&mut tx, actor_id, request, scope).await?;
+    within_limits(&mut tx, actor_id, &plan, scope, now_ms()).await?;
+    tx.rollback().await?;
+    let mut villagers = Vec::with_capacity(plan.villagers.len());
+    for (user_id, name, _) in plan.villagers {
+        let available = super::balance(db, user_id).await?.available;
+        let after = (available + plan.points).max(0);
+        villagers.push(AwardPreviewLine {
+            user_id,
+            name,
+            available,
+            after,
+            shortfall: (-(available + plan.points)).max(0),
+        });
+    }
+    Ok(AwardPreview {
+        points: plan.points,
+        reason: plan.reason,
+        villagers,
+    })
+}
+
+/// Awards (or, with negative points, deducts) `request.points` to each villager, by `actor_id`,
+/// inside `tx` (see the module docs). `within` says whether the caller may award in a village.
+///
+/// Errors: as [`plan`], and the ledger's.
+pub async fn award(
+    tx: &mut Tx,
+    actor_id: i64,
+    request: &AwardRequest,
+    scope: &Scope<'_>,
+) -> Result<AwardResult, AwardError> {
+    let plan = plan(tx, actor_id, request, scope).await?;
+    let (points, reason, rule_id) = (plan.points, plan.reason.clone(), plan.rule_id);
+    // By id, as the villagers' accounts are locked.
+    let mut villages: Vec<(i64, RegionCode)> = (plan.villagers.iter())
+        .map(|(id, _, v)| (*id, v.clone()))
+        .collect();
+    villages.sort_unstable_by_key(|(id, _)| *id);
+    let now = now_ms();
+    let award_id =
+        super::storage::insert_award(tx, actor_id, points, &reason, rule_id, now).await?;
     let mut result = AwardResult {
         award_id,
         transfer_ids: Vec::new(),
@@ -217,6 +347,9 @@ pub async fn award(
     ledger::lock_accounts(tx, &mut all).await?;
     let mut shared: Vec<i64> = accounts.iter().map(|(_, i)| *i).collect();
     ledger::lock_accounts(tx, &mut shared).await?;
+    // A grid worker's limits, read now that their township's issuance account is locked: two
+    // awards of theirs at once count each other.
+    within_limits(tx, actor_id, &plan, scope, now).await?;
     let mut by_village: BTreeMap<RegionCode, Vec<i64>> = BTreeMap::new();
     for ((person_id, village), (account, issuance)) in villages.iter().zip(accounts) {
         by_village
@@ -275,7 +408,7 @@ pub async fn award(
             before: None,
             after: Some(serde_json::json!({
                 "points": points,
-                "rule_id": rule.as_ref().map(|r| r.id),
+                "rule_id": rule_id,
                 "reason": reason,
                 "user_ids": people,
                 "shortfalls": result.shortfalls.iter().filter(|s| people.contains(&s.user_id)).map(|s| serde_json::json!({"user_id": s.user_id, "wanted": s.wanted, "deducted": s.deducted})).collect::<Vec<_>>(),
@@ -284,6 +417,119 @@ pub async fn award(
         crate::audit::record(tx, record, now).await?;
     }
     Ok(result)
+}
+
+/// For a grid worker, whether `plan` stays within the county's limits this county day (see the
+/// module docs); nothing to check for admins.
+async fn within_limits(
+    tx: &mut Tx,
+    actor_id: i64,
+    plan: &Plan,
+    scope: &Scope<'_>,
+    now: i64,
+) -> Result<(), AwardError> {
+    let Scope::GridWorker { calendar, .. } = scope else {
+        return Ok(());
+    };
+    let Some((_, _, first)) = plan.villagers.first() else {
+        return Ok(());
+    };
+    let county = first.county().ok_or(AwardError::NoLimits)?;
+    let (daily, villager_daily) = super::storage::award_limits(tx, county.as_str()).await?;
+    if daily == 0 || villager_daily == 0 {
+        return Err(AwardError::NoLimits);
+    }
+    let today = calendar.day(now);
+    let used = super::storage::awarded_by(tx, actor_id, today, None).await?;
+    let wanted = plan.points * plan.villagers.len() as i64;
+    if used + wanted > daily {
+        return Err(AwardError::DailyLimit { limit: daily, used });
+    }
+    for (user_id, _, _) in &plan.villagers {
+        let got = super::storage::awarded_by(tx, actor_id, today, Some(*user_id)).await?;
+        if got + plan.points > villager_daily {
+            return Err(AwardError::VillagerLimit {
+                user_id: *user_id,
+                limit: villager_daily,
+                used: got,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The most a county lets a grid worker award per day in all, and to one villager.
+pub const MAX_DAILY_LIMIT: i64 = 10_000;
+pub const MAX_VILLAGER_DAILY_LIMIT: i64 = 1_000;
+
+/// `county`'s limits for grid workers; for a grid worker `reader` (their id and the county's
+/// calendar), also the points they awarded this county day (`used_today`).
+pub async fn limits(
+    db: &crate::storage::Db,
+    county: &RegionCode,
+    reader: Option<(i64, &crate::calendar::Calendar)>,
+) -> Result<jifen_shared::points::AwardLimits, sqlx::Error> {
+    let mut tx = db.reader().begin().await?;
+    let (daily, villager_daily) = super::storage::award_limits(&mut tx, county.as_str()).await?;
+    let used_today = match reader {
+        Some((id, calendar)) => {
+            let today = calendar.day(now_ms());
+            Some(super::storage::awarded_by(&mut tx, id, today, None).await?)
+        }
+        None => None,
+    };
+    tx.rollback().await?;
+    Ok(jifen_shared::points::AwardLimits {
+        daily_points: daily,
+        villager_daily_points: villager_daily,
+        used_today,
+    })
+}
+
+/// Sets `county`'s limits for grid workers by `actor_id`, audited (`points.limits`).
+///
+/// Errors: [`AwardError::Points`]-like 400s for values out of range (daily 0–10,000; per
+/// villager 0–1,000 and at most the daily limit).
+pub async fn set_limits(
+    db: &crate::storage::Db,
+    county: &RegionCode,
+    limits: &jifen_shared::points::AwardLimits,
+    actor_id: i64,
+) -> Result<jifen_shared::points::AwardLimits, AwardError> {
+    let (daily, villager) = (limits.daily_points, limits.villager_daily_points);
+    if !(0..=MAX_DAILY_LIMIT).contains(&daily)
+        || !(0..=MAX_VILLAGER_DAILY_LIMIT).contains(&villager)
+        || villager > daily
+    {
+        return Err(AwardError::Limits);
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let before = super::storage::set_award_limits(
+        &mut tx,
+        county.as_str(),
+        (daily, villager),
+        actor_id,
+        now,
+    )
+    .await?;
+    let record = crate::audit::Record {
+        actor_id: Some(actor_id),
+        action: "points.limits",
+        region: county,
+        target: format!("award_limits:{county}"),
+        before: Some(
+            serde_json::json!({"daily_points": before.0, "villager_daily_points": before.1}),
+        ),
+        after: Some(serde_json::json!({"daily_points": daily, "villager_daily_points": villager})),
+    };
+    crate::audit::record(&mut tx, record, now).await?;
+    tx.commit().await?;
+    Ok(jifen_shared::points::AwardLimits {
+        daily_points: daily,
+        villager_daily_points: villager,
+        used_today: None,
+    })
 }
 
 fn list<'a>(ids: impl Iterator<Item = &'a i64>) -> String {

@@ -32,6 +32,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(balance)
         .service(history)
         .service(award)
+        .service(preview_award)
+        .service(award_limits)
+        .service(set_award_limits)
         .service(rules)
         .service(create_rule)
         .service(admin_rules)
@@ -95,24 +98,135 @@ async fn award(
     body: web::Json<AwardRequest>,
     state: State,
 ) -> Reply {
-    if !policy::may_somewhere(&caller.roles, Action::AwardPoints) {
-        return Err(ApiError::forbidden(
-            "only village, township and county admins award points",
-        ));
-    }
+    let within = |village: &RegionCode| policy::may(&caller.roles, Action::AwardPoints, village);
+    let calendar = calendar(&state);
+    let scope = scope_of(&caller, &within, &calendar)?;
     let key = idempotency::key_of(&req)?;
     let request = ("POST /admin/awards", &*body);
-    let within = |village: &jifen_shared::regions::RegionCode| {
-        policy::may(&caller.roles, Action::AwardPoints, village)
-    };
     let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
         Ok((
             201,
-            super::awards::award(tx, caller.id, &body, &within).await?,
+            super::awards::award(tx, caller.id, &body, &scope).await?,
         ))
     })
     .await?;
     Ok(stored.respond())
+}
+
+/// The county of the path: a county's 6-digit code that exists; 404 otherwise.
+async fn county_in_path(state: &AppState, code: &str) -> Result<RegionCode, ApiError> {
+    let county = RegionCode::parse(code)
+        .ok()
+        .filter(|c| c.level() == jifen_shared::regions::RegionLevel::County)
+        .ok_or_else(|| ApiError::invalid_input("county_code: a county's 6-digit code"))?;
+    match crate::regions::storage::find(&state.db, county.as_str()).await? {
+        Some(_) => Ok(county),
+        None => Err(ApiError::not_found("no such county")),
+    }
+}
+
+/// How much a grid worker may award in the county per day (网格员评分限额), for the county's
+/// admins and grid workers; a grid worker also reads what they awarded today.
+#[utoipa::path(tag = "points", security(("bearer" = [])), params(("county_code" = String, Path)), responses(
+    (status = 200, body = jifen_shared::points::AwardLimits),
+    (status = 400, description = "`invalid_input`: county_code", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: neither an admin nor a grid worker in the county", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such county", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/admin/award-limits/{county_code}")]
+async fn award_limits(caller: Caller, path: web::Path<String>, state: State) -> Reply {
+    use jifen_shared::auth::Role;
+    let county = county_in_path(&state, &path).await?;
+    let inside = |roles: &[Role]| {
+        caller
+            .roles
+            .iter()
+            .any(|g| roles.contains(&g.role) && g.region_code.is_within(&county))
+    };
+    let calendar = calendar(&state);
+    let reader = if inside(&[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin]) {
+        None
+    } else if inside(&[Role::GridWorker]) {
+        Some((caller.id, &calendar))
+    } else {
+        return Err(ApiError::forbidden(
+            "only the county's admins and grid workers read its award limits",
+        ));
+    };
+    Ok(HttpResponse::Ok().json(super::awards::limits(&state.db, &county, reader).await?))
+}
+
+/// Sets how much a grid worker may award in the county per day, in all and to one villager
+/// (0: grid workers do not award); the county's admins. Audited (`points.limits`).
+#[utoipa::path(tag = "points", security(("bearer" = [])), params(("county_code" = String, Path)), request_body = jifen_shared::points::AwardLimits, responses(
+    (status = 200, body = jifen_shared::points::AwardLimits),
+    (status = 400, description = "`invalid_input`: county_code, daily_points (0–10,000), villager_daily_points (0–1,000, at most daily_points)", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of the county", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such county", body = jifen_shared::ApiErrorBody),
+))]
+#[put("/admin/award-limits/{county_code}")]
+async fn set_award_limits(
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<jifen_shared::points::AwardLimits>,
+    state: State,
+) -> Reply {
+    use jifen_shared::auth::Role;
+    let county = county_in_path(&state, &path).await?;
+    if !(caller.roles.iter())
+        .any(|g| g.role == Role::CountyAdmin && county.is_within(&g.region_code))
+    {
+        return Err(ApiError::forbidden(
+            "only the county's admins set its award limits",
+        ));
+    }
+    Ok(HttpResponse::Ok()
+        .json(super::awards::set_limits(&state.db, &county, &body, caller.id).await?))
+}
+
+/// Whom the caller awards as: an admin where they may award (`within`), else a grid worker of
+/// their grids (within the county's limits, [`super::awards::Scope`]); 403 for anyone else.
+fn scope_of<'a>(
+    caller: &Caller,
+    within: &'a dyn Fn(&RegionCode) -> bool,
+    calendar: &'a Calendar,
+) -> Result<super::awards::Scope<'a>, ApiError> {
+    use jifen_shared::auth::Role;
+    if policy::may_somewhere(&caller.roles, Action::AwardPoints) {
+        return Ok(super::awards::Scope::Admin(within));
+    }
+    let grids: Vec<RegionCode> = (caller.roles.iter())
+        .filter(|g| g.role == Role::GridWorker)
+        .map(|g| g.region_code.clone())
+        .collect();
+    if grids.is_empty() {
+        return Err(ApiError::forbidden(
+            "only grid workers and village, township and county admins award points",
+        ));
+    }
+    Ok(super::awards::Scope::GridWorker { grids, calendar })
+}
+
+/// What `POST /admin/awards` with this body would do now, villager by villager: the points
+/// they may spend, after, and the shortfall of a deduction larger than that. Moves nothing;
+/// refuses what the award would refuse, with the same codes.
+#[utoipa::path(
+    tag = "points",
+    security(("bearer" = [])),
+    request_body = AwardRequest,
+    responses(
+        (status = 200, body = jifen_shared::points::AwardPreview),
+        (status = 400, description = "`invalid_input`: user_ids, rule_id, points or reason", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not an admin, or a villager outside the caller's region, the caller or their household", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/admin/awards/preview")]
+async fn preview_award(caller: Caller, body: web::Json<AwardRequest>, state: State) -> Reply {
+    let within = |village: &RegionCode| policy::may(&caller.roles, Action::AwardPoints, village);
+    let calendar = calendar(&state);
+    let scope = scope_of(&caller, &within, &calendar)?;
+    let preview = super::awards::preview(&state.db, caller.id, &body, &scope).await?;
+    Ok(HttpResponse::Ok().json(preview))
 }
 
 /// The rule catalogue (积分事项) of a village, by id; inactive rules included (marked).

@@ -399,6 +399,72 @@ pub async fn corrections_for(
         .collect()
 }
 
+// ---- award_limits ----
+
+/// How much a grid worker may award in `county`: (per day in all, per villager per day);
+/// (0, 0) when the county has not set it.
+pub async fn award_limits(tx: &mut Tx, county: &str) -> Result<(i64, i64), sqlx::Error> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT daily_points, villager_daily_points FROM award_limits WHERE county_code = $1",
+    )
+    .bind(county)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.unwrap_or((0, 0)))
+}
+
+/// Sets `county`'s limits by `actor_id`; the limits before.
+pub async fn set_award_limits(
+    tx: &mut Tx,
+    county: &str,
+    (daily, villager_daily): (i64, i64),
+    actor_id: i64,
+    now: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    let before = award_limits(tx, county).await?;
+    sqlx::query(
+        "INSERT INTO award_limits (county_code, daily_points, villager_daily_points, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (county_code) DO UPDATE SET \
+         daily_points = excluded.daily_points, villager_daily_points = excluded.villager_daily_points, \
+         updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(county)
+    .bind(daily)
+    .bind(villager_daily)
+    .bind(actor_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(before)
+}
+
+/// The points `actor_id` awarded during `period` (award transfers they made), to the villager
+/// `to` only when given.
+pub async fn awarded_by(
+    tx: &mut Tx,
+    actor_id: i64,
+    period: Period,
+    to: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_transfers \
+         WHERE actor_id = $1 AND reason = 'award' AND created_at >= $2 AND created_at < $3"
+        .to_owned();
+    if to.is_some() {
+        sql.push_str(
+            " AND credit_account_id = \
+             (SELECT id FROM ledger_accounts WHERE kind = 'villager' AND person_id = $4)",
+        );
+    }
+    let mut query = sqlx::query_scalar::<_, i64>(&sql)
+        .bind(actor_id)
+        .bind(period.start)
+        .bind(period.end);
+    if let Some(person) = to {
+        query = query.bind(person);
+    }
+    query.fetch_one(&mut **tx).await
+}
+
 // ---- point_claims and claim_photos ----
 
 /// A claim as answered: its columns ([`claim`]) read from [`CLAIM_FROM`].

@@ -444,6 +444,33 @@ impl<'a> Change<'a> {
     }
 }
 
+/// Records a volunteer's or an admin's step of order `row` in the audit log (`order.claim`,
+/// `order.dispatch`, `order.release`, `order.complete`), about the order's village. The
+/// orderer's own steps (ordering, cancelling, rating) are theirs, not a use of a role: they are
+/// in the order's timeline and, for the points a rating pays, in the ledger.
+async fn audit(
+    tx: &mut Tx,
+    row: &OrderRow,
+    actor_id: i64,
+    action: &'static str,
+    after: serde_json::Value,
+    now: i64,
+) -> Result<(), ServiceError> {
+    let village = RegionCode::parse(&row.village_code).map_err(|_| ServiceError::NotFound)?;
+    let record = crate::audit::Record {
+        actor_id: Some(actor_id),
+        action,
+        region: &village,
+        target: format!("order:{}", row.id),
+        before: Some(
+            serde_json::json!({"status": row.status.as_str(), "volunteer_id": row.volunteer_id}),
+        ),
+        after: Some(after),
+    };
+    crate::audit::record(tx, record, now).await?;
+    Ok(())
+}
+
 /// Claims an open order for the volunteer `person_id` (接单).
 ///
 /// Errors: [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (outside the area, own or
@@ -494,6 +521,14 @@ async fn take(
         .map(|p| p.name)
         .unwrap_or_default();
     storage::insert_event(tx, row.id, kind, Some(actor_id), &name, now).await?;
+    let action = if actor_id == volunteer_id {
+        "order.claim"
+    } else {
+        "order.dispatch"
+    };
+    let after =
+        serde_json::json!({"status": "claimed", "volunteer_id": volunteer_id, "volunteer": name});
+    audit(tx, row, actor_id, action, after, now).await?;
     let target = format!("order:{}", row.id);
     let text = format!("您的“{}”已由志愿者{name}接单", row.type_name);
     crate::inbox::notify(tx, row.orderer_id, "order_claimed", &text, &target, now).await?;
@@ -564,6 +599,8 @@ pub async fn release(db: &Db, caller: &Caller, id: i64, now: i64) -> Result<Orde
     );
     let refusal = "only a claimed order can be released";
     change.step(&row, to_open, "released", refusal, now).await?;
+    let after = serde_json::json!({"status": "open"});
+    audit(&mut change.tx, &row, person_id, "order.release", after, now).await?;
     change.commit().await
 }
 
@@ -594,6 +631,8 @@ pub async fn complete(
     }
     storage::insert_photos(tx, id, "completion", &photos).await?;
     storage::insert_event(tx, id, "completed", Some(person_id), &note, now).await?;
+    let after = serde_json::json!({"status": "completed", "note": note, "photo_ids": photos});
+    audit(tx, &row, person_id, "order.complete", after, now).await?;
     let text = format!("您的“{}”已完成，请评价", row.type_name);
     let target = format!("order:{id}");
     crate::inbox::notify(tx, row.orderer_id, "order_completed", &text, &target, now).await?;

@@ -283,6 +283,13 @@ impl Db {
     }
 }
 
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern (both databases).
+pub fn like_literal(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 /// The file path of a `sqlite:` URL (validated non-empty by the settings).
 fn sqlite_path(url: &str) -> PathBuf {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");

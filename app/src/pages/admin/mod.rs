@@ -3,11 +3,14 @@
 //! (`/admin/import`) and the grids of a village with their people and grid workers
 //! (`/admin/grids`), people and their passwords (`/admin/people`, `/admin/people/:id`), one
 //! villager edited, their phone changed, their account closed (`/admin/people/:id/edit`),
-//! service orders (`/admin/services`), the region's overview (`/admin/overview`) and the
+//! service orders (`/admin/services`), the region's overview (`/admin/overview`), the audit
+//! log (`/admin/audit`), awards and deductions (`/admin/awards`) and the
 //! points shops (`/admin/shops`, `/admin/shops/:id`, `/admin/low-stock`). They open
 //! for a current role that manages people and grids (see [`crate::session`]); the server
 //! decides every request again against all of the person's roles.
 
+pub mod audit;
+pub mod awards;
 pub mod catalogue;
 pub mod grid;
 pub mod grids;
@@ -21,7 +24,7 @@ pub mod rules;
 pub mod services;
 pub mod shops;
 
-use jifen_shared::auth::RoleGrant;
+use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::regions::RegionCode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -57,8 +60,10 @@ pub fn AdminEntries() -> impl IntoView {
         </ul>
         <h2 class="section-title">{tr(Text::DailyWork)}</h2>
         <ul class="list">
+            {entry(awards::PATH, Text::AwardsTitle)}
             {entry("/admin/services", Text::ServiceOrders)}
             {entry("/admin/overview", Text::Overview)}
+            {entry(audit::PATH, Text::AuditLog)}
         </ul>
     }
 }
@@ -107,11 +112,13 @@ enum Gate {
 /// refresh mid-upload does not rebuild the screen (the chosen file and the report stay).
 /// `tabbed`: a screen of the bottom tab bar (数据概览), shown with the bar and without the way
 /// back. `back`: where the way back leads and its name, when not to 管理.
+/// `grid_workers`: grid workers may open it too (评分).
 #[component]
 fn AdminFrame<S, V>(
     screen: S,
     #[prop(optional)] tabbed: bool,
     #[prop(optional)] back: Option<(&'static str, Text)>,
+    #[prop(optional)] grid_workers: bool,
 ) -> impl IntoView
 where
     S: Fn(RoleGrant) -> V + Send + Sync + 'static,
@@ -121,7 +128,11 @@ where
     require_sign_in();
     let gate = Memo::new(move |_| match (session.me.get(), session.current.get()) {
         (None, _) => Gate::Waiting,
-        (Some(_), Some(grant)) if manages(grant.role) => Gate::Staff(grant),
+        (Some(_), Some(grant))
+            if manages(grant.role) || (grid_workers && grant.role == Role::GridWorker) =>
+        {
+            Gate::Staff(grant)
+        }
         (Some(_), _) => Gate::NotStaff,
     });
     view! {
