@@ -158,7 +158,9 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
   expect(api.openapi).toMatch(/^3\.1\./);
   expect(Object.keys(doc.paths).sort()).toEqual([
     "/api/v1/admin/audit",
+    "/api/v1/admin/award-limits/{county_code}",
     "/api/v1/admin/awards",
+    "/api/v1/admin/awards/preview",
     "/api/v1/admin/corrections",
     "/api/v1/admin/corrections/preview",
     "/api/v1/admin/goods/{id}",
