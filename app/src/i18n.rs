@@ -1400,7 +1400,7 @@ pub fn action_name(locale: Locale, action: &str) -> String {
         "claim.approve" => ("审核通过申报", "Approved a claim"),
         "claim.reject" => ("驳回申报", "Rejected a claim"),
         "claim.correct" => ("更正申报积分", "Corrected an approved claim"),
-        "award.correct" => ("更正奖励或扣分", "Corrected an award or deduction"),
+        "points.correct" => ("更正奖励或扣分", "Corrected an award or deduction"),
         "points.award" => ("奖励积分", "Awarded points"),
         "points.deduct" => ("扣除积分", "Deducted points"),
         "points.limits" => ("设置网格员评分限额", "Set grid workers' award limits"),

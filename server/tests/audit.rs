@@ -276,7 +276,7 @@ db_tests! {
         w.check(&app, "ApproveClaim", r, 200, admin_id).await;
         let r = app.call(&api::RejectClaimOf { id: claims[1] }, Some(&admin), &json!({"reason": "同一次劳动"})).await;
         w.check(&app, "RejectClaimOf", r, 200, admin_id).await;
-        // 更正: the township admin reverses the village admin's approval (award.correct is
+        // 更正: the township admin reverses the village admin's approval (points.correct is
         // recorded the same way, tests/corrections.rs).
         let r = app.call(&api::Correct, Some(&township), &json!({"kind": "claim", "id": claims[0], "reason": "重复申报"})).await;
         w.check(&app, "Correct", r, 201, township_id).await;

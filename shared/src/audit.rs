@@ -64,7 +64,7 @@ pub const ACTIONS: &[&str] = &[
     "claim.correct",
     "points.award",
     "points.deduct",
-    "award.correct",
+    "points.correct",
     "points.limits",
     "rule.create",
     "rule.update",

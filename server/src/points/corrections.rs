@@ -30,7 +30,7 @@
 //! - a reason of 1–[`MAX_REASON_CHARS`] characters (NFC-normalised), shown to the villager
 //!   (inbox, history) and on the village board next to the original (更正); the original's
 //!   claim stays `approved` and carries the correction ([`jifen_shared::points::Claim::correction`]);
-//! - audited (`claim.correct`, `award.correct`, region: the villager's village, target the
+//! - audited (`claim.correct`, `points.correct`, region: the villager's village, target the
 //!   original) in the same transaction, and the villager notified (`points_corrected`);
 //! - the villager's account must be open (迁出, 去世: 409 `person_closed`).
 //!
@@ -324,7 +324,7 @@ pub async fn correct(
         actor_id: Some(corrector_id),
         action: match plan.kind {
             CorrectionKind::Claim => "claim.correct",
-            CorrectionKind::Award => "award.correct",
+            CorrectionKind::Award => "points.correct",
         },
         region: &plan.village,
         target: target.clone(),

@@ -1100,6 +1100,7 @@ mod tests {
             actor_name: None,
             action: action.into(),
             region_code: region.into(),
+            region_name: None,
             target: "rule:1".into(),
             before: (!before.is_null()).then_some(before),
             after: (!after.is_null()).then_some(after),
