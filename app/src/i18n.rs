@@ -784,6 +784,23 @@ texts! {
     GridNotInVillage => "这个网格不属于此人所在的村", "This grid is not in this person's village";
     AccountClosed => "此账户已注销，不能再修改", "This account is closed and can no longer be changed";
     BalanceChanged => "此人的积分刚刚有变动，请看清后再确认", "This person's points just changed; check and confirm again";
+    ReviewTabPending => "待审核", "To review";
+    ReviewTabApproved => "已通过", "Approved";
+    ApprovedClaims => "已通过的申报", "Approved claims";
+    NoApprovedClaims => "还没有已通过的申报", "No approved claims yet";
+    CorrectAction => "更正", "Correct";
+    CorrectionTitle => "更正这笔积分", "Correct these points";
+    CorrectionWhy => "更正原因（村民和公示栏都会看到）", "Why (the villager and the village board will see it)";
+    CorrectionPlaceholder => "例如：重复申报、照片不是本人的、录入错误", "e.g. claimed twice, not their photo, entered by mistake";
+    CorrectionNext => "下一步", "Next";
+    CorrectionConfirm => "确认更正", "Confirm the correction";
+    CorrectionNoReason => "请写明更正原因", "Please write why";
+    CorrectionFinal => "更正会记入账本和公示栏，原记录保留，不能撤销", "The correction goes into the ledger and onto the board beside the original, and cannot be undone";
+    AlreadyCorrected => "这笔积分已经更正过了", "These points were corrected already";
+    CannotCorrect => "只有审核人或经办人的上级才能更正；不能更正自己经办的，也不能更正自家人的积分", "Only a superior of whoever approved or awarded may correct it; never your own act or your household's points";
+    CorrectedBadge => "已更正", "Corrected";
+    PersonPointsTitle => "积分明细", "Points";
+    CorrectionBadge => "更正", "Correction";
     CloseAccount => "注销账户", "Close the account";
     CloseAccountHint => "村民迁出或去世时注销账户：未完成的兑换、申报和服务单会取消，剩余积分转给同户家人（没有同户家人时退回镇积分发放账户）。注销后不能再登录，手机号可重新登记。", "Close the account when a villager moves away or dies: open redemptions, claims and orders are cancelled, the remaining points go to a member of the same household (or back to the township's issuance account when there is none). A closed account cannot sign in; the number may be registered again.";
     ClosedReasonLabel => "注销原因", "Reason";
@@ -1073,6 +1090,8 @@ pub fn ledger_reason(locale: Locale, code: &str) -> &'static str {
         "refund" | "void" => "Returned",
         "service_reward" if zh => "志愿服务奖励",
         "service_reward" => "Volunteer reward",
+        "correction" if zh => "更正",
+        "correction" => "Correction",
         _ if zh => "积分变动",
         _ => "Points moved",
     }
@@ -1106,6 +1125,67 @@ pub fn review_done(locale: Locale, approved: bool, name: &str, rule: &str, point
             signed(points)
         ),
         (Locale::En, false) => format!("Rejected: {name}, \u{201c}{rule}\u{201d}"),
+    }
+}
+
+/// What a correction will do (its preview), or did: 将从 张三明 扣回 5 积分（孝老爱亲）; a
+/// take-back larger than what the villager holds says what it takes instead.
+pub fn correction_effect(
+    locale: Locale,
+    done: bool,
+    name: &str,
+    label: &str,
+    points: i64,
+    shortfall: Option<(i64, i64)>,
+) -> String {
+    let n = points.abs();
+    match (locale, points < 0, shortfall, done) {
+        (Locale::ZhCn, true, Some((wanted, took)), false) => format!(
+            "{name} 现有积分不足：应扣回 {wanted} 积分，只能扣回 {took} 积分（{label}），不足部分不再追扣"
+        ),
+        (Locale::ZhCn, true, Some((wanted, took)), true) => {
+            format!("已更正：{name}「{label}」应扣回 {wanted}，实扣 {took} 积分")
+        }
+        (Locale::ZhCn, true, None, false) => format!("将从 {name} 扣回 {n} 积分（{label}）"),
+        (Locale::ZhCn, true, None, true) => format!("已更正：{name}「{label}」扣回 {n} 积分"),
+        (Locale::ZhCn, false, _, false) => format!("将退还 {name} {n} 积分（{label}）"),
+        (Locale::ZhCn, false, _, true) => format!("已更正：{name}「{label}」退还 {n} 积分"),
+        (Locale::En, true, Some((wanted, took)), false) => format!(
+            "{name} holds too few points: {wanted} to take back, only {took} can be ({label}); the rest is not owed"
+        ),
+        (Locale::En, true, Some((wanted, took)), true) => format!(
+            "Corrected: {name}, \u{201c}{label}\u{201d}: {took} of {wanted} points taken back"
+        ),
+        (Locale::En, true, None, false) => {
+            format!("{n} points will be taken back from {name} ({label})")
+        }
+        (Locale::En, true, None, true) => {
+            format!("Corrected: {name}, \u{201c}{label}\u{201d}: {n} points taken back")
+        }
+        (Locale::En, false, _, false) => {
+            format!("{n} points will be given back to {name} ({label})")
+        }
+        (Locale::En, false, _, true) => {
+            format!("Corrected: {name}, \u{201c}{label}\u{201d}: {n} points given back")
+        }
+    }
+}
+
+/// Who approved a claim: 审核人：王网格员.
+pub fn approved_by(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("审核人：{name}"),
+        Locale::En => format!("approved by {name}"),
+    }
+}
+
+/// Why a correction was made, beside the movement: 更正原因：重复申报（王主任）.
+pub fn correction_reason(locale: Locale, reason: &str, actor: Option<&str>) -> String {
+    match (locale, actor) {
+        (Locale::ZhCn, Some(actor)) => format!("更正原因：{reason}（{actor}）"),
+        (Locale::ZhCn, None) => format!("更正原因：{reason}"),
+        (Locale::En, Some(actor)) => format!("Corrected: {reason} ({actor})"),
+        (Locale::En, None) => format!("Corrected: {reason}"),
     }
 }
 
@@ -1321,6 +1401,8 @@ pub fn action_name(locale: Locale, action: &str) -> String {
     let (zh, en) = match action {
         "claim.approve" => ("审核通过申报", "Approved a claim"),
         "claim.reject" => ("驳回申报", "Rejected a claim"),
+        "claim.correct" => ("更正申报积分", "Corrected an approved claim"),
+        "points.correct" => ("更正奖励或扣分", "Corrected an award or deduction"),
         "points.award" => ("奖励积分", "Awarded points"),
         "points.deduct" => ("扣除积分", "Deducted points"),
         "points.limits" => ("设置网格员评分限额", "Set grid workers' award limits"),

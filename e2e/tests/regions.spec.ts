@@ -158,7 +158,11 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
   expect(api.openapi).toMatch(/^3\.1\./);
   expect(Object.keys(doc.paths).sort()).toEqual([
     "/api/v1/admin/audit",
+    "/api/v1/admin/award-limits/{county_code}",
     "/api/v1/admin/awards",
+    "/api/v1/admin/awards/preview",
+    "/api/v1/admin/corrections",
+    "/api/v1/admin/corrections/preview",
     "/api/v1/admin/goods/{id}",
     "/api/v1/admin/goods/{id}/movements",
     "/api/v1/admin/goods/{id}/stock",
@@ -169,6 +173,7 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
     "/api/v1/admin/people/{id}",
     "/api/v1/admin/people/{id}/close",
     "/api/v1/admin/people/{id}/closing",
+    "/api/v1/admin/people/{id}/ledger",
     "/api/v1/admin/people/{id}/phone",
     "/api/v1/admin/ratings/summary",
     "/api/v1/admin/rectifications",

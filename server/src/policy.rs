@@ -44,6 +44,9 @@ pub enum Action {
     ManageOrders,
     /// Read the officials' overview of the region (数据概览, `GET /admin/reports/overview`).
     ReadReports,
+    /// Correct (更正) an approved claim or an award of the region (`POST /admin/corrections`):
+    /// admins, and only over acts of someone they outrank there ([`may_correct`]).
+    CorrectPoints,
 }
 
 impl Action {
@@ -56,7 +59,10 @@ impl Action {
             | Action::AwardPoints
             | Action::ManageRules
             | Action::ManageShops
-            | Action::ReadReports => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
+            | Action::ReadReports
+            | Action::CorrectPoints => {
+                &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin]
+            }
             Action::KeepShop => &[Role::Keeper],
             Action::ServeOrders => &[Role::Volunteer],
             Action::ManageOrders => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
@@ -97,6 +103,30 @@ pub fn outranks(grants: &[RoleGrant], held: &[RoleGrant]) -> bool {
         grants
             .iter()
             .any(|g| rank(g.role) > rank(h.role) && h.region_code.is_within(&g.region_code))
+    })
+}
+
+/// Whether a caller holding `grants` may correct (更正) an act — a claim approved, an award
+/// made — done over `region` (the claim's grid or village; the awarded villager's village) by
+/// someone now holding `actor_grants`: the caller is an admin over `region`
+/// ([`Action::CorrectPoints`]) of a higher rank than every role the actor holds over it (the
+/// actor's roles whose region contains `region`; an actor who holds none there any more
+/// counts as below a village admin). So a village admin corrects a grid worker's approval, a
+/// township admin a village admin's approval or award, the county a township's; a county
+/// admin's act has no superior here, and nobody corrects a peer's act. The caller correcting
+/// their own act is refused apart (the caller is not the actor), as is a villager of their
+/// household ([`may_review_claimant`]).
+pub fn may_correct(grants: &[RoleGrant], actor_grants: &[RoleGrant], region: &RegionCode) -> bool {
+    let standing = actor_grants
+        .iter()
+        .filter(|g| region.is_within(&g.region_code))
+        .map(|g| rank(g.role))
+        .max()
+        .unwrap_or(0);
+    grants.iter().any(|g| {
+        Action::CorrectPoints.roles().contains(&g.role)
+            && region.is_within(&g.region_code)
+            && rank(g.role) > standing
     })
 }
 
@@ -308,6 +338,49 @@ mod tests {
             &village,
             &[grant(Role::GridWorker, "410783101230-001")]
         ));
+    }
+
+    #[test]
+    fn corrections_come_from_a_higher_admin_over_the_region() {
+        let grid = RegionCode::parse("410783101230-001").unwrap();
+        let liucun = RegionCode::parse("410783101230").unwrap();
+        let worker = [grant(Role::GridWorker, "410783101230-001")];
+        let village = [grant(Role::VillageAdmin, "410783101230")];
+        let other_village = [grant(Role::VillageAdmin, "410783101229")];
+        let township = [grant(Role::TownshipAdmin, "410783101")];
+        let county = [grant(Role::CountyAdmin, "410783")];
+        assert!(
+            may_correct(&village, &worker, &grid),
+            "a grid worker's approval"
+        );
+        assert!(
+            !may_correct(&worker, &worker, &grid),
+            "grid workers correct nothing"
+        );
+        assert!(!may_correct(&village, &village, &grid), "never a peer's");
+        assert!(
+            !may_correct(&other_village, &worker, &grid),
+            "not outside the region"
+        );
+        assert!(may_correct(&township, &village, &liucun));
+        assert!(may_correct(&county, &township, &liucun));
+        assert!(!may_correct(&township, &township, &liucun));
+        assert!(
+            !may_correct(&county, &county, &liucun),
+            "the county's act is final"
+        );
+        assert!(
+            may_correct(&village, &[], &liucun),
+            "an actor who left office"
+        );
+        let both = [
+            grant(Role::GridWorker, "410783101230-001"),
+            grant(Role::VillageAdmin, "410783101230"),
+        ];
+        assert!(
+            !may_correct(&village, &both, &grid),
+            "the actor's highest role counts"
+        );
     }
 
     #[test]

@@ -162,6 +162,17 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: Some(404),
         },
         Endpoint {
+            // As GetPerson: who may find the villager reads their points.
+            route: route(&api::PersonHistory {
+                id: villager,
+                query: api::PageQuery::default(),
+            }),
+            body: |_, _| Body::None,
+            allowed: &[GridWorker, VillageAdmin, TownshipAdmin, CountyAdmin],
+            success: 200,
+            outsiders: Some(404),
+        },
+        Endpoint {
             route: route(&api::GrantRole { id: villager }),
             body: |_, _| Body::Json(json!({"role": "volunteer", "region_code": LIUCUN})),
             allowed: ADMINS,
@@ -231,6 +242,14 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
+            // The fixture claim, approved by a grid worker: every admin over 柳村 outranks them.
+            route: route(&api::PreviewCorrection),
+            body: |_, _| Body::Json(json!({"kind": "claim", "id": FIXTURE_CLAIM})),
+            allowed: ADMINS,
+            success: 200,
+            outsiders: None,
+        },
+        Endpoint {
             // Reading the limits is covered in tests/points.rs: every grant but the other
             // county's lies inside 长垣市.
             route: route(&api::SetAwardLimits {
@@ -248,6 +267,15 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             },
             allowed: ADMINS,
             success: 200,
+            outsiders: None,
+        },
+        Endpoint {
+            // An empty reason: refused (400) once the caller may correct the claim, so nothing
+            // moves and every admin inside meets the same claim (corrected in tests/corrections.rs).
+            route: route(&api::Correct),
+            body: |_, _| Body::Json(json!({"kind": "claim", "id": FIXTURE_CLAIM, "reason": ""})),
+            allowed: ADMINS,
+            success: 400,
             outsiders: None,
         },
         Endpoint {
@@ -562,6 +590,53 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
     ]
 }
 
+/// The claim the correction rows act on: the first of the database.
+const FIXTURE_CLAIM: i64 = 1;
+
+/// Makes `FIXTURE_CLAIM`: a claim of `villager` (2 points, 垃圾分类) approved by a grid worker
+/// of its grid, its points credited.
+async fn claim_fixture(app: &TestApp, villager: i64) {
+    let worker = app
+        .staff(
+            "13700137998",
+            common::STAFF_PASSWORD,
+            Role::GridWorker,
+            GRID,
+        )
+        .await;
+    let claim: i64 = sqlx::query_scalar(
+        "INSERT INTO point_claims (claimant_id, rule_id, points, note, village_code, region_code, \
+         status, reviewer_id, reviewed_at, created_at) \
+         VALUES ($1, 1, 2, '垃圾分类', $2, $3, 'approved', $4, 0, 0) RETURNING id",
+    )
+    .bind(villager)
+    .bind(LIUCUN)
+    .bind(GRID)
+    .bind(worker)
+    .fetch_one(app.db.writer())
+    .await
+    .unwrap();
+    assert_eq!(claim, FIXTURE_CLAIM);
+    let mut tx = app.db.begin_write().await.unwrap();
+    let village = jifen_shared::regions::RegionCode::parse(LIUCUN).unwrap();
+    let (account, issuance) = jifen_server::points::accounts_of(&mut tx, villager, &village)
+        .await
+        .unwrap();
+    let transfer = jifen_server::ledger::NewTransfer {
+        key: format!("claim:{claim}"),
+        debit_account_id: issuance,
+        credit_account_id: account,
+        amount: 2,
+        reason: "claim".into(),
+        reference: Some(format!("claim:{claim}")),
+        actor_id: Some(worker),
+    };
+    jifen_server::ledger::transfer(&mut tx, &transfer, false)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
 /// The shop and goods the shop administration rows act on: the first of the database.
 const FIXTURE_SHOP: i64 = 1;
 const FIXTURE_GOODS: i64 = 1;
@@ -635,6 +710,7 @@ db_tests! {
             callers_with_tokens.push((who, token(&app, i, who).await));
         }
         shop_fixture(&app).await;
+        claim_fixture(&app, villager).await;
         let mut n = 0;
         let mut failures = Vec::new();
         for endpoint in endpoints(villager) {
@@ -669,7 +745,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, (29 + 4 + 8 + 4 + 2) * 15);
+        assert_eq!(n, (29 + 4 + 8 + 4 + 2 + 3) * 15);
         app.assert_ledger_balanced().await;
     }
 

@@ -34,6 +34,7 @@ const AUDITED: &[(&str, &str)] = &[
     ("UpdateRule", "rule.update"),
     ("SetRuleSetting", "rule.setting"),
     ("ApproveClaim", "claim.approve"),
+    ("Correct", "claim.correct"),
     ("RejectClaimOf", "claim.reject"),
     ("SetCategory", "recycling.category"),
     ("DropOff", "recycling.dropoff"),
@@ -115,6 +116,10 @@ const NOT_AUDITED: &[(&str, &str)] = &[
     (
         "PreviewAward",
         "reads what an award would do; moves nothing",
+    ),
+    (
+        "PreviewCorrection",
+        "reads what a correction would do; moves nothing",
     ),
 ];
 
@@ -271,6 +276,10 @@ db_tests! {
         w.check(&app, "ApproveClaim", r, 200, admin_id).await;
         let r = app.call(&api::RejectClaimOf { id: claims[1] }, Some(&admin), &json!({"reason": "同一次劳动"})).await;
         w.check(&app, "RejectClaimOf", r, 200, admin_id).await;
+        // 更正: the township admin reverses the village admin's approval (points.correct is
+        // recorded the same way, tests/corrections.rs).
+        let r = app.call(&api::Correct, Some(&township), &json!({"kind": "claim", "id": claims[0], "reason": "重复申报"})).await;
+        w.check(&app, "Correct", r, 201, township_id).await;
 
         // The county's catalogues.
         let r = app.call(&api::SetCategory, Some(&county), &json!({"county_code": "410783", "code": "old_clothes", "name": "旧衣物", "points_per_kg": 1, "active": true})).await;

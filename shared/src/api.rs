@@ -204,8 +204,9 @@ use crate::media::Media;
 use crate::people::{BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange};
 use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use crate::points::{
-    AwardLimits, AwardPreview, AwardRequest, AwardResult, Board, Claim, LedgerEntry, NewClaim,
-    NewRule, PointsBalance, RejectClaim, Rule, RuleSettingUpdate, RuleUpdate,
+    AwardLimits, AwardPreview, AwardRequest, AwardResult, Board, Claim, Correction,
+    CorrectionRequest, LedgerEntry, NewClaim, NewRule, PointsBalance, RejectClaim, Rule,
+    RuleSettingUpdate, RuleUpdate,
 };
 use crate::recycling::{
     CategoryUpdate, DaySummary, Dropoff, IdentifiedVillager, IdentifyRequest, MemberCode,
@@ -338,6 +339,13 @@ endpoints! {
     ApproveClaim = POST "/review/claims/{id}/approve" { id: i64 } => Claim;
     /// Rejects a claim with a reason.
     RejectClaimOf = POST "/review/claims/{id}/reject" { id: i64 }, body RejectClaim => Claim;
+    /// 更正: a superior of whoever approved a claim or made an award reverses it (or one
+    /// villager's part of it) with a compensating transfer (201).
+    Correct = POST (I) "/admin/corrections", body CorrectionRequest => Correction;
+    /// A villager's point movements as the staff who may find them see them (to correct one).
+    PersonHistory = GET "/admin/people/{id}/ledger" { id: i64 } query PageQuery => Page<LedgerEntry>;
+    /// What a correction would do now (the points, a shortfall); nothing moves.
+    PreviewCorrection = POST "/admin/corrections/preview", body CorrectionRequest => Correction;
     /// A village's public board. Public.
     VillageBoard = GET "/public/villages/{code}/board" { code: String } => Board;
 
@@ -523,6 +531,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3);
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3 + 3);
     }
 }

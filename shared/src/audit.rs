@@ -61,8 +61,10 @@ pub const MAX_CSV_ROWS: usize = 10_000;
 pub const ACTIONS: &[&str] = &[
     "claim.approve",
     "claim.reject",
+    "claim.correct",
     "points.award",
     "points.deduct",
+    "points.correct",
     "points.limits",
     "rule.create",
     "rule.update",

@@ -109,6 +109,9 @@ pub enum ErrorCode {
     /// 409: the account holds other points than the admin was shown (`seen_points`); ask
     /// again with the new amount.
     BalanceChanged,
+    /// 409: the claim, or this villager's part of the award, was corrected (更正) already; a
+    /// correction is made once.
+    AlreadyCorrected,
 }
 
 impl ErrorCode {
@@ -147,7 +150,8 @@ impl ErrorCode {
             | ErrorCode::PhoneTaken
             | ErrorCode::AlreadyClosed
             | ErrorCode::PersonClosed
-            | ErrorCode::BalanceChanged => 409,
+            | ErrorCode::BalanceChanged
+            | ErrorCode::AlreadyCorrected => 409,
             ErrorCode::Expired => 410,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
@@ -203,6 +207,7 @@ impl ErrorCode {
             ErrorCode::AlreadyClosed => "already_closed",
             ErrorCode::PersonClosed => "person_closed",
             ErrorCode::BalanceChanged => "balance_changed",
+            ErrorCode::AlreadyCorrected => "already_corrected",
         }
     }
 }
@@ -268,6 +273,7 @@ mod tests {
             ErrorCode::AlreadyClosed,
             ErrorCode::PersonClosed,
             ErrorCode::BalanceChanged,
+            ErrorCode::AlreadyCorrected,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

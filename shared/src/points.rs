@@ -36,6 +36,10 @@ pub struct LedgerEntry {
     pub actor_name: Option<String>,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// 更正: on an approved claim, award or deduction, the correction that reversed it; on a
+    /// correction's own movement (`reason` `correction`), that correction. `null` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<CorrectionNote>,
 }
 
 /// Body of `POST /admin/awards` (I): award (positive) or deduct (negative) `points` to each
@@ -410,6 +414,10 @@ pub struct Claim {
     pub reviewed_at: Option<String>,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// 更正: the correction that reversed this approved claim, if any (the claim stays
+    /// `approved`: the original is never edited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<CorrectionNote>,
 }
 
 /// Body of `POST /review/claims/{id}/reject`.
@@ -452,6 +460,10 @@ pub struct BoardMovement {
     pub actor_name: Option<String>,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// 更正: as in [`LedgerEntry::correction`] — the correction of this movement, or the
+    /// correction this movement is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<CorrectionNote>,
 }
 
 /// One line of a ranking.
@@ -508,4 +520,95 @@ mod tests {
         assert_eq!(mask_name("张"), "张");
         assert_eq!(mask_name(""), "");
     }
+}
+
+/// What a correction (更正) reverses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionKind {
+    /// An approved claim (`claim:<id>`).
+    Claim,
+    /// One villager's part of a staff award or deduction (`award:<id>`).
+    Award,
+}
+
+impl CorrectionKind {
+    /// The stored name, also the prefix of the original's ledger reference.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CorrectionKind::Claim => "claim",
+            CorrectionKind::Award => "award",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<CorrectionKind> {
+        [CorrectionKind::Claim, CorrectionKind::Award]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// Body of `POST /admin/corrections` (I) and `POST /admin/corrections/preview`: reverse an
+/// approved claim, or one villager's part of an award or deduction, for `reason`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionRequest {
+    pub kind: CorrectionKind,
+    /// The claim's or the award's id.
+    pub id: i64,
+    /// For an award: the villager whose part is reversed (an award of several villagers is
+    /// corrected villager by villager). For a claim: absent, or the claimant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// 1–100 characters, shown to the villager and on the village board (e.g. 重复审核,
+    /// 录入错误). May be empty for a preview.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A correction (更正): made (`POST /admin/corrections`, 201) or what one would do now
+/// (`POST /admin/corrections/preview`, 200, `id` 0, nothing moved).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Correction {
+    /// 0 in a preview.
+    pub id: i64,
+    pub kind: CorrectionKind,
+    /// The claim's or award's id.
+    pub original_id: i64,
+    /// The villager.
+    pub user_id: i64,
+    /// Full name of the villager.
+    pub user_name: String,
+    /// What the original was for: the claim's rule name, the award's reason.
+    pub label: String,
+    /// Points the correction moves to the villager: negative when it takes back a claim or an
+    /// award, positive when it gives back a deduction.
+    pub points: i64,
+    /// When the villager holds less than a take-back needs: what is taken instead (as
+    /// deductions do, the villager never goes below zero; the rest is not turned into a debt).
+    pub shortfall: Option<Shortfall>,
+    pub reason: String,
+    /// The compensating transfer (`null` in a preview, or when nothing could be taken).
+    pub transfer_id: Option<i64>,
+}
+
+/// A correction as shown next to what it corrected (history, board, claim).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CorrectionNote {
+    pub id: i64,
+    /// What it corrected: `claim:42`, `award:7`.
+    pub original: String,
+    /// Points moved to the villager by the correction (+ given back, - taken back).
+    pub points: i64,
+    /// Why, as the corrector wrote it.
+    pub reason: String,
+    /// Who corrected (full name: every point is traceable).
+    pub actor_name: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
 }

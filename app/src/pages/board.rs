@@ -11,7 +11,7 @@ use leptos_router::hooks::use_params_map;
 use super::{Failure, ListSkeleton, TabbedScreen};
 use crate::api;
 use crate::components::Choice;
-use crate::i18n::{Text, by_actor, rank_points, signed, tr, use_locale};
+use crate::i18n::{Text, by_actor, correction_reason, rank_points, signed, tr, use_locale};
 use crate::time;
 
 /// A tab of the board.
@@ -123,7 +123,29 @@ fn MovementRow(movement: BoardMovement) -> impl IntoView {
         points,
         actor_name,
         created_at,
+        correction,
     } = movement;
+    // 更正: a correction shows its reason; the original it reversed is marked.
+    let note = correction.map(|note| {
+        // A correction moves points the other way from its original: the same sign as the
+        // correction's is the correction itself.
+        let is_correction = points.signum() == note.points.signum();
+        let (class, badge, testid) = match is_correction {
+            true => (
+                "badge correction",
+                Text::CorrectionBadge,
+                "board-correction",
+            ),
+            false => ("badge corrected", Text::CorrectedBadge, "board-corrected"),
+        };
+        view! {
+            <span class="entry-sub correction-note" data-testid=testid>
+                <span class=class>{tr(badge)}</span>
+                " "
+                {move || correction_reason(locale.get(), &note.reason, note.actor_name.as_deref())}
+            </span>
+        }
+    });
     let sign = if points >= 0 {
         "amount plus"
     } else {
@@ -141,6 +163,7 @@ fn MovementRow(movement: BoardMovement) -> impl IntoView {
                     {move || actor_name.as_ref().map(|name| format!("{} · ", by_actor(locale.get(), name)))}
                     <span class="when">{move || time::when(locale.get(), &created_at)}</span>
                 </span>
+                {note}
             </span>
             <span class="entry-figures">
                 <span class=sign>{signed(points)}</span>

@@ -1,6 +1,6 @@
 //! `/claims` (我的申报): the villager's claims, newest first (`GET /claims/mine`, paged), each
 //! with its status — 待审核, 已通过 +N, 未通过 with the reviewer's reason — who reviewed it and
-//! when.
+//! when, and an approval corrected since (更正) marked 已更正 with the correction's reason.
 
 use jifen_shared::api::MyClaims;
 use jifen_shared::points::{Claim, ClaimStatus};
@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use super::paged::{Paged, PagedList, page_query};
 use super::{TabbedScreen, require_sign_in};
 use crate::i18n::{
-    Text, approved_points, photo_count, reason_line, reviewed_by, t, tr, use_locale,
+    Text, approved_points, correction_reason, photo_count, reason_line, reviewed_by, t, tr,
+    use_locale,
 };
 use crate::time;
 
@@ -65,6 +66,7 @@ fn ClaimRow(claim: Claim) -> impl IntoView {
         review_reason,
         reviewed_at,
         created_at,
+        correction,
         ..
     } = claim;
     let photos = photos.len();
@@ -87,6 +89,13 @@ fn ClaimRow(claim: Claim) -> impl IntoView {
                 })}
             {reviewed.map(|(name, at)| view! {
                 <p class="claim-sub">{move || reviewed_by(locale.get(), &name, &time::when(locale.get(), &at))}</p>
+            })}
+            {correction.map(|note| view! {
+                <p class="claim-sub correction-note" data-testid="claim-corrected">
+                    <span class="badge corrected">{tr(Text::CorrectedBadge)}</span>
+                    " "
+                    {move || correction_reason(locale.get(), &note.reason, note.actor_name.as_deref())}
+                </p>
             })}
         </li>
     }

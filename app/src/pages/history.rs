@@ -10,7 +10,9 @@ use leptos::prelude::*;
 use super::paged::{Paged, PagedList, page_query};
 use super::{TabbedScreen, require_sign_in};
 use crate::components::load_trouble;
-use crate::i18n::{Text, balance_after, ledger_reason, signed, t, tr, use_locale};
+use crate::i18n::{
+    Text, balance_after, correction_reason, ledger_reason, signed, t, tr, use_locale,
+};
 use crate::session::use_session;
 use crate::time;
 
@@ -58,7 +60,7 @@ pub fn HistoryPage() -> impl IntoView {
 
 /// One movement.
 #[component]
-fn EntryRow(entry: LedgerEntry) -> impl IntoView {
+pub fn EntryRow(entry: LedgerEntry) -> impl IntoView {
     let locale = use_locale();
     let LedgerEntry {
         amount,
@@ -67,8 +69,28 @@ fn EntryRow(entry: LedgerEntry) -> impl IntoView {
         label,
         actor_name,
         created_at,
+        correction,
         ..
     } = entry;
+    // 更正: this movement is a correction (with its reason), or was corrected.
+    let is_correction = reason == "correction";
+    let note = correction.map(|note| {
+        let (class, badge, testid) = match is_correction {
+            true => (
+                "badge correction",
+                Text::CorrectionBadge,
+                "ledger-correction",
+            ),
+            false => ("badge corrected", Text::CorrectedBadge, "ledger-corrected"),
+        };
+        view! {
+            <span class="entry-sub correction-note" data-testid=testid>
+                <span class=class>{tr(badge)}</span>
+                " "
+                {move || correction_reason(locale.get(), &note.reason, note.actor_name.as_deref())}
+            </span>
+        }
+    });
     // What it was for: the rule or the award's reason, after the kind of movement.
     let label = label.map(|l| format!("：{l}"));
     let sign = if amount >= 0 {
@@ -87,6 +109,7 @@ fn EntryRow(entry: LedgerEntry) -> impl IntoView {
                     " · "
                     <span class="when">{move || time::when(locale.get(), &created_at)}</span>
                 </span>
+                {note}
             </span>
             <span class="entry-figures">
                 <span class=sign data-testid="ledger-amount">{signed(amount)}</span>

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod board;
 pub mod claims;
+pub mod correction;
 pub mod earn;
 pub mod history;
 pub mod home;
@@ -65,6 +66,7 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::PhoneTaken => Text::PhoneTaken,
             ErrorCode::AlreadyClosed | ErrorCode::PersonClosed => Text::AccountClosed,
             ErrorCode::BalanceChanged => Text::BalanceChanged,
+            ErrorCode::AlreadyCorrected => Text::AlreadyCorrected,
             ErrorCode::InvalidInput
             | ErrorCode::AlreadyExists
             | ErrorCode::UnsupportedMediaType

@@ -11,21 +11,30 @@
 //!
 //! The preset reasons are sent in Chinese whatever the reviewer's language: the villager reads
 //! them.
+//!
+//! Admins (village, township, county) get a second tab, 已通过: the approved claims of their
+//! region, newest first (`GET /review/claims?status=approved`), each with who approved it and
+//! a 更正 action ([`super::correction::CorrectionBox`]) — or, once corrected, the correction
+//! and its reason. Grid workers correct nothing and see no such tab.
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::{ApproveClaim, RejectClaimOf, ReviewQueue};
-use jifen_shared::points::{Claim, ClaimPhoto, RejectClaim, ReviewQuery};
+use jifen_shared::points::{
+    Claim, ClaimPhoto, Correction, CorrectionKind, RejectClaim, ReviewQuery,
+};
 use leptos::prelude::*;
 
+use super::correction::CorrectionBox;
 use super::media::{MediaImage, Zoom};
 use super::paged::{PAGE_SIZE, Paged, PagedList};
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in};
 use crate::api::ApiFailure;
 use crate::components::{Choice, TextArea, mutate, notice};
 use crate::i18n::{
-    Locale, Text, items_listed, photo_n, reused_photo, review_done, rule_points, t, tr, use_locale,
+    Locale, Text, approved_by, correction_effect, correction_reason, items_listed, photo_n,
+    reused_photo, review_done, rule_points, t, tr, use_locale,
 };
-use crate::session::{reviews, use_session};
+use crate::session::{manages, reviews, use_session};
 use crate::time;
 
 /// The longest reason, in characters (the server's limit).
@@ -80,6 +89,8 @@ fn decision_trouble(failure: &ApiFailure) -> Text {
 enum Gate {
     Waiting,
     Reviewer,
+    /// An admin: the queue and the approved claims, to correct.
+    Admin,
     NotReviewer,
 }
 
@@ -94,6 +105,7 @@ pub fn ReviewPage() -> impl IntoView {
         Memo::new(
             move |_| match (session.me.with(Option::is_some), session.current.get()) {
                 (false, _) => Gate::Waiting,
+                (true, Some(grant)) if manages(grant.role) => Gate::Admin,
                 (true, Some(grant)) if reviews(grant.role) => Gate::Reviewer,
                 (true, _) => Gate::NotReviewer,
             },
@@ -103,9 +115,130 @@ pub fn ReviewPage() -> impl IntoView {
             {move || match gate.get() {
                 Gate::Waiting => view! { <ListSkeleton /> }.into_any(),
                 Gate::Reviewer => view! { <Queue /> }.into_any(),
+                Gate::Admin => view! { <AdminTabs /> }.into_any(),
                 Gate::NotReviewer => notice(Text::NotReviewer, "/me", Text::SwitchRole).into_any(),
             }}
         </TabbedScreen>
+    }
+}
+
+/// An admin's two lists: to review, and approved (to correct).
+#[component]
+fn AdminTabs() -> impl IntoView {
+    let approved = RwSignal::new(false);
+    let tab_button = move |which: bool, text: Text, testid: &'static str| {
+        let chosen = Signal::derive(move || approved.get() == which);
+        view! {
+            <Choice class="tab-button" tab=true testid chosen choose=move || approved.set(which)>
+                {tr(text)}
+            </Choice>
+        }
+    };
+    view! {
+        <div class="tabs" role="tablist">
+            {tab_button(false, Text::ReviewTabPending, "review-tab-pending")}
+            {tab_button(true, Text::ReviewTabApproved, "review-tab-approved")}
+        </div>
+        <div role="tabpanel">
+            {move || if approved.get() {
+                view! { <Approved /> }.into_any()
+            } else {
+                view! { <Queue /> }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// The approved claims of the admin's regions, newest first, to correct.
+#[component]
+fn Approved() -> impl IntoView {
+    let paged = Paged::<Claim>::new(
+        |cursor| ReviewQueue {
+            query: ReviewQuery {
+                status: Some("approved".into()),
+                limit: Some(PAGE_SIZE),
+                cursor,
+            },
+        },
+        |c| c.id,
+    );
+    view! {
+        <h1 class="region-name">{tr(Text::ApprovedClaims)}</h1>
+        <PagedList
+            paged
+            empty=Text::NoApprovedClaims
+            class="reviews"
+            row=move |claim| view! { <ApprovedCard claim /> }
+        />
+    }
+}
+
+/// An approved claim: who approved it, and its correction or the 更正 action.
+#[component]
+fn ApprovedCard(claim: Claim) -> impl IntoView {
+    let locale = use_locale();
+    let id = claim.id;
+    let open = RwSignal::new(false);
+    let made = RwSignal::new(None::<Correction>);
+    let Claim {
+        claimant_name,
+        rule_name,
+        points,
+        reviewer_name,
+        reviewed_at,
+        correction,
+        ..
+    } = claim;
+    let reviewed_at = reviewed_at.unwrap_or_default();
+    let corrected = correction.is_some();
+    view! {
+        <li class="card review-card" data-testid="approved-card" data-claim=id.to_string()>
+            <div class="claim-head">
+                <span class="row-name claimant" data-testid="approved-claimant">{claimant_name}</span>
+                <span class="rule-points" class:struck=corrected>{move || rule_points(locale.get(), points)}</span>
+            </div>
+            <p class="review-rule">{rule_name}</p>
+            <p class="claim-sub">
+                {move || reviewer_name.as_deref().map(|name| format!("{} · ", approved_by(locale.get(), name)))}
+                {move || time::when(locale.get(), &reviewed_at)}
+            </p>
+            {correction.map(|note| view! {
+                <p class="correction-note" data-testid="approved-corrected">
+                    <span class="badge corrected">{tr(Text::CorrectedBadge)}</span>
+                    " "
+                    {move || correction_reason(locale.get(), &note.reason, note.actor_name.as_deref())}
+                </p>
+            })}
+            {move || match (corrected, made.get(), open.get()) {
+                (true, _, _) => ().into_any(),
+                (false, Some(c), _) => {
+                    let shortfall = c.shortfall.as_ref().map(|s| (s.wanted, s.deducted));
+                    view! {
+                        <p class="form-notice said" role="status" data-testid="correction-done">
+                            {move || correction_effect(locale.get(), true, &c.user_name, &c.label, c.points, shortfall)}
+                        </p>
+                    }
+                        .into_any()
+                }
+                (false, None, true) => view! {
+                    <CorrectionBox
+                        kind=CorrectionKind::Claim
+                        id
+                        cancel=Callback::new(move |_| open.set(false))
+                        done=Callback::new(move |c| made.set(Some(c)))
+                    />
+                }
+                    .into_any(),
+                (false, None, false) => view! {
+                    <div class="review-actions">
+                        <button class="secondary" type="button" data-testid="correct-open" on:click=move |_| open.set(true)>
+                            {tr(Text::CorrectAction)}
+                        </button>
+                    </div>
+                }
+                    .into_any(),
+            }}
+        </li>
     }
 }
 

@@ -6,7 +6,9 @@
 //! village square — no sign-in — so villagers' names are masked (张*明) while officials'
 //! names are shown in full (公开: every point traceable to who moved it). It shows points
 //! earned and deducted (transfers between a villager and the township's issuance account:
-//! approved claims, awards, deductions), not what villagers spend at the supermarket.
+//! approved claims, awards, deductions, and their corrections (更正: shown with the
+//! correction's reason, the original marked as corrected — [`super::corrections`]), not what
+//! villagers spend at the supermarket.
 //! Rankings count those points, net, in the county's month and year ([`crate::calendar`]);
 //! villagers with nothing earned are not ranked; equal points share a rank (1, 1, 3). A
 //! villager is shown on the board of the village they live in now, with all their points
@@ -69,9 +71,15 @@ pub async fn board(
     let rows = super::storage::board_movements(db, village.as_str(), MOVEMENTS).await?;
     let references: Vec<String> = rows.iter().filter_map(|r| r.reference.clone()).collect();
     let labels = super::storage::labels(db, &references).await?;
+    let keys: Vec<(Option<&str>, i64)> = rows
+        .iter()
+        .map(|r| (r.reference.as_deref(), r.person_id))
+        .collect();
+    let notes = super::corrections::notes(db, &keys).await?;
     let movements = rows
         .into_iter()
-        .map(|r| BoardMovement {
+        .zip(notes)
+        .map(|(r, correction)| BoardMovement {
             villager_name: mask_name(&r.villager),
             reason: r
                 .reference
@@ -80,6 +88,7 @@ pub async fn board(
             points: r.points,
             actor_name: r.actor,
             created_at: rfc3339(r.created_at),
+            correction,
         })
         .collect();
     Ok(Board {

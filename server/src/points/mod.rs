@@ -4,6 +4,7 @@
 //! - [`rules`]: the rule catalogue (积分事项);
 //! - [`claims`]: villagers' claims and their review (申报与审核);
 //! - [`board`]: the village's publicity board (积分公示);
+//! - [`corrections`]: corrections of approved claims and awards made in error (更正);
 //! - [`storage`]: the SQL of the points tables (`point_rules`, `point_claims`, `claim_photos`,
 //!   `point_awards`) and the board's and labels' reads of other modules' tables;
 //! - [`routes`]: `GET /points/balance`, `GET /points/ledger`, `POST /admin/awards`, `GET /rules`,
@@ -16,6 +17,7 @@
 pub mod awards;
 pub mod board;
 pub mod claims;
+pub mod corrections;
 pub mod routes;
 pub mod rules;
 pub mod storage;
@@ -57,7 +59,8 @@ pub async fn balance(db: &Db, person_id: i64) -> Result<PointsBalance, sqlx::Err
 /// The person's posted movements, newest first, each with the points held after it and a
 /// label saying what it is about ([`storage::labels`]: a claim's rule name, an award's reason,
 /// a redemption's shop, a drop-off's weights (废纸 2.5 公斤、塑料瓶 800 克), a service order's
-/// type (a volunteer's reward)); `after_id` is the previous page's `next_cursor`.
+/// type (a volunteer's reward), a correction's original's), and the correction of a corrected
+/// claim or award, or the correction a movement is (更正); `after_id` is the previous page's `next_cursor`.
 pub async fn history(
     db: &Db,
     person_id: i64,
@@ -77,9 +80,15 @@ pub async fn history(
         .filter_map(|m| m.reference.clone())
         .collect();
     let labels = storage::labels(db, &references).await?;
+    let keys: Vec<(Option<&str>, i64)> = movements
+        .iter()
+        .map(|m| (m.reference.as_deref(), person_id))
+        .collect();
+    let notes = corrections::notes(db, &keys).await?;
     let items = movements
         .into_iter()
-        .map(|m| LedgerEntry {
+        .zip(notes)
+        .map(|(m, correction)| LedgerEntry {
             id: m.id,
             amount: m.amount,
             balance_after: m.held_after,
@@ -88,6 +97,7 @@ pub async fn history(
             reference: m.reference,
             actor_name: m.actor_name,
             created_at: crate::storage::rfc3339(m.created_at),
+            correction,
         })
         .collect();
     Ok(Page::from_overfetch(items, limit as usize, |e| e.id))

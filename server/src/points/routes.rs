@@ -3,14 +3,17 @@
 //! `PUT /api/v1/admin/rules/{id}`, `PUT /api/v1/admin/rules/{id}/settings/{region_code}`,
 //! `GET /api/v1/admin/rules/{id}/history`, claims
 //! (`POST /claims` (I), `GET /claims/mine`, `GET /review/claims`,
-//! `POST /review/claims/{id}/approve|reject`) and `GET /public/villages/{code}/board`.
+//! `POST /review/claims/{id}/approve|reject`), corrections (`POST /admin/corrections` (I),
+//! `POST /admin/corrections/preview`, and `GET /admin/people/{id}/ledger` to find what to
+//! correct) and `GET /public/villages/{code}/board`.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use jifen_shared::Page;
 use jifen_shared::points::{AdminRulesQuery, ReviewQuery, RulesQuery};
 use jifen_shared::points::{
-    AwardRequest, AwardResult, Board, Claim, ClaimStatus, LedgerEntry, NewClaim, NewRule,
-    PointsBalance, RejectClaim, Rule, RuleSettingUpdate, RuleUpdate,
+    AwardRequest, AwardResult, Board, Claim, ClaimStatus, Correction, CorrectionRequest,
+    LedgerEntry, NewClaim, NewRule, PointsBalance, RejectClaim, Rule, RuleSettingUpdate,
+    RuleUpdate,
 };
 use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -43,6 +46,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(review_queue)
         .service(approve_claim)
         .service(reject_claim)
+        .service(correct)
+        .service(preview_correction)
+        .service(person_history)
         .service(board);
 }
 
@@ -467,6 +473,106 @@ async fn decide(caller: &Caller, id: i64, decision: Decision, state: &AppState) 
     .await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(claim))
+}
+
+/// 更正: reverses an approved claim, or one villager's part of an award or deduction, with a
+/// compensating transfer, by an admin above whoever approved or awarded it (see
+/// `points::corrections`). A take-back never takes the villager below zero: `shortfall` says
+/// what could not be taken. Send an `Idempotency-Key`: a retry replays the answer.
+#[utoipa::path(
+    tag = "points",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–100 printable ASCII characters, e.g. a UUID")),
+    request_body = CorrectionRequest,
+    responses(
+        (status = 201, body = Correction),
+        (status = 400, description = "`invalid_input`: reason or user_id", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not an admin above whoever acted, over the region; the caller's own act or household", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such claim, or no points of the award for that villager", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`already_corrected`; `wrong_state`: the claim is not approved; `person_closed`; `idempotency_conflict`", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/admin/corrections")]
+async fn correct(
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Json<CorrectionRequest>,
+    state: State,
+) -> Reply {
+    if !policy::may_somewhere(&caller.roles, Action::CorrectPoints) {
+        return Err(ApiError::forbidden(
+            "only village, township and county admins correct points",
+        ));
+    }
+    let key = idempotency::key_of(&req)?;
+    let request = ("POST /admin/corrections", &*body);
+    let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
+        Ok((
+            201,
+            super::corrections::correct(tx, caller.id, &caller.roles, &body, now_ms()).await?,
+        ))
+    })
+    .await?;
+    Ok(stored.respond())
+}
+
+/// A villager's point movements, newest first, as `GET /points/ledger` answers them to the
+/// villager (corrections marked), for the staff who may find the person with
+/// `GET /admin/people` (else 404, as `GET /admin/people/{id}`): where an admin finds an award or
+/// an approval to correct (更正).
+#[utoipa::path(tag = "points", security(("bearer" = [])), params(("id" = i64, Path, description = "The person"), PageQuery), responses(
+    (status = 200, body = Page<LedgerEntry>),
+    (status = 400, description = "`invalid_input`: limit or cursor", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not staff (grid worker or admin) anywhere", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such person inside the caller's regions", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/admin/people/{id}/ledger")]
+async fn person_history(
+    caller: Caller,
+    id: web::Path<i64>,
+    page: web::Query<PageQuery>,
+    state: State,
+) -> Reply {
+    if !policy::may_somewhere(&caller.roles, Action::ReadPeople) {
+        return Err(ApiError::forbidden("only staff look people up"));
+    }
+    let (limit, cursor) = page.parse()?;
+    let id = id.into_inner();
+    crate::people::directory::get(&state.db, caller.id, &caller.roles, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no person {id}")))?;
+    Ok(HttpResponse::Ok().json(super::history(&state.db, id, cursor, limit).await?))
+}
+
+/// What a correction would do now — the points it would move and any shortfall — with the
+/// same checks as `POST /admin/corrections`; nothing changes (the reason may be empty).
+#[utoipa::path(
+    tag = "points",
+    security(("bearer" = [])),
+    request_body = CorrectionRequest,
+    responses(
+        (status = 200, body = Correction),
+        (status = 400, description = "`invalid_input`: user_id", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: as for a correction", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`already_corrected`, `wrong_state`, `person_closed`", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/admin/corrections/preview")]
+async fn preview_correction(
+    caller: Caller,
+    body: web::Json<CorrectionRequest>,
+    state: State,
+) -> Reply {
+    if !policy::may_somewhere(&caller.roles, Action::CorrectPoints) {
+        return Err(ApiError::forbidden(
+            "only village, township and county admins correct points",
+        ));
+    }
+    let mut tx = state.db.reader().begin().await?;
+    let preview = super::corrections::preview(&mut tx, caller.id, &caller.roles, &body).await?;
+    drop(tx);
+    Ok(HttpResponse::Ok().json(preview))
 }
 
 /// Approves a claim: its points move from the township's issuance account to the villager,

@@ -279,6 +279,126 @@ pub async fn insert_award(
     .await
 }
 
+/// Award `id` as `(actor id, points, reason)`.
+pub async fn award_by_id(tx: &mut Tx, id: i64) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT actor_id, points, reason FROM point_awards WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+// ---- point_corrections ----
+
+/// A correction, as [`insert_correction`] stores it (see [`super::corrections`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewCorrectionRow<'a> {
+    /// `claim` or `award`.
+    pub kind: &'a str,
+    pub original_id: i64,
+    pub person_id: i64,
+    /// Points to move to the villager (+ given back, - taken back).
+    pub points: i64,
+    pub reason: &'a str,
+    pub actor_id: i64,
+}
+
+/// Inserts a correction (nothing moved yet) unless the original was corrected for this
+/// villager already — by an earlier or a concurrent, now committed, transaction (`None`; the
+/// conflict does not abort the transaction).
+pub async fn insert_correction(
+    tx: &mut Tx,
+    c: &NewCorrectionRow<'_>,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO point_corrections (original_kind, original_id, person_id, points, moved, \
+         reason, actor_id, created_at) VALUES ($1, $2, $3, $4, 0, $5, $6, $7) \
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(c.kind)
+    .bind(c.original_id)
+    .bind(c.person_id)
+    .bind(c.points)
+    .bind(c.reason)
+    .bind(c.actor_id)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Records the points correction `id` moved.
+pub async fn set_correction_moved(tx: &mut Tx, id: i64, moved: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE point_corrections SET moved = $2 WHERE id = $1")
+        .bind(id)
+        .bind(moved)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The correction of `kind` (`claim`, `award`) `original_id` for `person_id`, if any.
+pub async fn correction_of(
+    tx: &mut Tx,
+    kind: &str,
+    original_id: i64,
+    person_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM point_corrections WHERE original_kind = $1 AND original_id = $2 \
+         AND person_id = $3",
+    )
+    .bind(kind)
+    .bind(original_id)
+    .bind(person_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// The corrections with ids `ids`, or of the claims `claims` or awards `awards`, as
+/// `(villager id, note)`.
+pub async fn corrections_for(
+    db: &Db,
+    ids: &[i64],
+    claims: &[i64],
+    awards: &[i64],
+) -> Result<Vec<(i64, jifen_shared::points::CorrectionNote)>, sqlx::Error> {
+    let list = |ids: &[i64]| match ids.is_empty() {
+        true => "NULL".to_owned(),
+        false => id_list(ids),
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT c.id, c.original_kind, c.original_id, c.person_id, c.points, c.moved, c.reason, \
+         c.created_at, a.name AS actor_name FROM point_corrections c \
+         LEFT JOIN people a ON a.id = c.actor_id WHERE c.id IN ({}) \
+         OR (c.original_kind = 'claim' AND c.original_id IN ({})) \
+         OR (c.original_kind = 'award' AND c.original_id IN ({}))",
+        list(ids),
+        list(claims),
+        list(awards)
+    ))
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get("original_kind")?;
+            let original_id: i64 = r.try_get("original_id")?;
+            let points: i64 = r.try_get("points")?;
+            let moved: i64 = r.try_get("moved")?;
+            Ok((
+                r.try_get("person_id")?,
+                jifen_shared::points::CorrectionNote {
+                    id: r.try_get("id")?,
+                    original: format!("{kind}:{original_id}"),
+                    points: points.signum() * moved,
+                    reason: r.try_get("reason")?,
+                    actor_name: r.try_get("actor_name")?,
+                    created_at: rfc3339(r.try_get("created_at")?),
+                },
+            ))
+        })
+        .collect()
+}
+
 // ---- award_limits ----
 
 /// How much a grid worker may award in `county`: (per day in all, per villager per day);
@@ -350,10 +470,15 @@ pub async fn awarded_by(
 /// A claim as answered: its columns ([`claim`]) read from [`CLAIM_FROM`].
 const CLAIM_COLUMNS: &str = "c.id, c.status, c.rule_id, r.name AS rule_name, c.points, c.note, \
      c.claimant_id, p.name AS claimant_name, c.village_code, c.region_code, \
-     rv.name AS reviewer_name, c.review_reason, c.reviewed_at, c.created_at";
-/// A claim `c` with its rule `r`, claimant `p` and reviewer `rv` (if any).
+     rv.name AS reviewer_name, c.review_reason, c.reviewed_at, c.created_at, \
+     pc.id AS correction_id, pc.points AS correction_points, pc.moved AS correction_moved, \
+     pc.reason AS correction_reason, pc.created_at AS corrected_at, pca.name AS corrector_name";
+/// A claim `c` with its rule `r`, claimant `p`, reviewer `rv` (if any) and correction `pc`
+/// by `pca` (if any).
 const CLAIM_FROM: &str = "point_claims c JOIN point_rules r ON r.id = c.rule_id \
-     JOIN people p ON p.id = c.claimant_id LEFT JOIN people rv ON rv.id = c.reviewer_id";
+     JOIN people p ON p.id = c.claimant_id LEFT JOIN people rv ON rv.id = c.reviewer_id \
+     LEFT JOIN point_corrections pc ON pc.original_kind = 'claim' AND pc.original_id = c.id \
+     LEFT JOIN people pca ON pca.id = pc.actor_id";
 
 /// A claim of [`CLAIM_COLUMNS`], without its photos.
 fn claim(row: &AnyRow) -> Result<Claim, sqlx::Error> {
@@ -379,6 +504,21 @@ fn claim(row: &AnyRow) -> Result<Claim, sqlx::Error> {
         review_reason: row.try_get("review_reason")?,
         reviewed_at: row.try_get::<Option<i64>, _>("reviewed_at")?.map(rfc3339),
         created_at: rfc3339(row.try_get("created_at")?),
+        correction: match row.try_get::<Option<i64>, _>("correction_id")? {
+            None => None,
+            Some(correction_id) => {
+                let points: i64 = row.try_get("correction_points")?;
+                let moved: i64 = row.try_get("correction_moved")?;
+                Some(jifen_shared::points::CorrectionNote {
+                    id: correction_id,
+                    original: format!("claim:{}", row.try_get::<i64, _>("id")?),
+                    points: points.signum() * moved,
+                    reason: row.try_get("correction_reason")?,
+                    actor_name: row.try_get("corrector_name")?,
+                    created_at: rfc3339(row.try_get("corrected_at")?),
+                })
+            }
+        },
     })
 }
 
@@ -684,6 +824,8 @@ pub struct BoardRow {
     pub villager: String,
     /// The official who moved the points.
     pub actor: Option<String>,
+    /// The villager.
+    pub person_id: i64,
 }
 
 /// The latest `limit` points earned or deducted by the villagers living in `village`
@@ -695,7 +837,7 @@ pub async fn board_movements(
 ) -> Result<Vec<BoardRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT m.id, m.points, m.reference, m.reason, m.created_at, p.name AS villager, \
-                a.name AS actor FROM ({}) m \
+                a.name AS actor, m.person_id FROM ({}) m \
          JOIN people p ON p.id = m.person_id LEFT JOIN people a ON a.id = m.actor_id \
          ORDER BY m.id DESC LIMIT {limit}",
         earned(
@@ -746,9 +888,34 @@ pub async fn labels(
     db: &Db,
     references: &[String],
 ) -> Result<HashMap<String, String>, sqlx::Error> {
+    // A correction is about what it corrected: its original's label.
+    let corrections: Vec<i64> = references
+        .iter()
+        .filter_map(|r| r.strip_prefix("correction:")?.parse().ok())
+        .collect();
+    let mut originals: Vec<(String, String)> = Vec::new();
+    if !corrections.is_empty() {
+        for r in sqlx::query(&format!(
+            "SELECT id, original_kind, original_id FROM point_corrections WHERE id IN ({})",
+            id_list(&corrections)
+        ))
+        .fetch_all(db.reader())
+        .await?
+        {
+            let (id, kind, original): (i64, String, i64) = (
+                r.try_get("id")?,
+                r.try_get("original_kind")?,
+                r.try_get("original_id")?,
+            );
+            originals.push((format!("correction:{id}"), format!("{kind}:{original}")));
+        }
+    }
+    let all: Vec<&String> = references
+        .iter()
+        .chain(originals.iter().map(|(_, o)| o))
+        .collect();
     let ids = |prefix: &str| -> String {
-        references
-            .iter()
+        all.iter()
             .filter_map(|r| r.strip_prefix(prefix)?.parse::<i64>().ok())
             .map(|id| id.to_string())
             .collect::<Vec<_>>()
@@ -788,6 +955,11 @@ pub async fn labels(
         {
             let id: i64 = r.try_get("id")?;
             labels.insert(format!("{prefix}{id}"), r.try_get("label")?);
+        }
+    }
+    for (correction, original) in originals {
+        if let Some(label) = labels.get(&original).cloned() {
+            labels.insert(correction, label);
         }
     }
     Ok(labels)

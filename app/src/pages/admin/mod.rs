@@ -18,6 +18,7 @@ pub mod import;
 pub mod overview;
 pub mod people;
 pub mod person_edit;
+pub mod person_points;
 pub mod roles;
 pub mod rules;
 pub mod services;

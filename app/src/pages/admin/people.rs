@@ -3,7 +3,8 @@
 //! server decides), the place they live and their roles; a row opens `/admin/people/:id`
 //! (`GET /admin/people/{id}`): name, number, village, grid, 户号, tags, roles with their places,
 //! and for a person holding a staff role 重置密码 (`POST /admin/users/{id}/password/reset`),
-//! asked once more, then the one-time password shown once, large, to hand over in person.
+//! asked once more, then the one-time password shown once, large, to hand over in person; for
+//! a villager, their points with 更正 ([`super::person_points`]).
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::{GetPerson, ResetPassword};
@@ -288,6 +289,7 @@ fn PersonDetails(person: PersonListing) -> impl IntoView {
             <a class="secondary wide edit-person" href=format!("{PATH}/{id}/edit") data-testid="edit-person">{tr(Text::EditPerson)}</a>
         })}
         {staff.then(|| view! { <PasswordReset id /> })}
+        {person.village_code.is_some().then(|| view! { <super::person_points::PersonPoints id /> })}
     }
 }
 
