@@ -128,7 +128,7 @@ test("the county sets grid workers' limits and a grid worker awards their grid w
   await page.context().clearCookies();
 
   // 碱五, now a grid worker, awards from 审核.
-  await signIn(page, "13600136105");
+  await signIn(page, "13500135905");
   await page.goto("/review");
   await page.getByTestId("to-awards").tap();
   await expect(page).toHaveURL(/\/admin\/awards$/);
