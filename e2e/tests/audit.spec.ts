@@ -2,21 +2,13 @@
 // 管理 → 审计日志, finds the action with who and where, narrows it by action family, by the
 // actor's name (nothing for a stranger's) and to the village (只看这里), is told when the dates
 // are the wrong way round, and downloads the CSV. 恼里镇 is touched only here.
-import { expect, test, type Page } from "@playwright/test";
+import { passwordSignIn } from "./sign-in";
+import { expect, test } from "@playwright/test";
 import fs from "node:fs";
 
 const artifacts = "artifacts";
 const villageAdmin = "13700137040";
 const townshipAdmin = "13700137041";
-
-async function passwordSignIn(page: Page, phone: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByRole("tab", { name: "密码登录" }).tap();
-  await page.getByLabel("手机号").fill(phone);
-  await page.getByLabel("密码", { exact: true }).fill("e2e-password-123");
-  await page.getByRole("button", { name: "登录", exact: true }).tap();
-  await expect(page).not.toHaveURL(/\/login/);
-}
 
 test("a township admin finds a village admin's action in 审计日志, filters it and exports it", async ({ browser }) => {
   test.setTimeout(90_000);

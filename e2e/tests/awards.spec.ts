@@ -4,20 +4,11 @@
 // anything is sent. Then the county lets grid workers award (10 a day, 4 to one villager) and
 // 碱场村's grid worker awards their grid from 审核 → 给网格村民评分, until the limit says no.
 // 碱场村 and its villagers are touched only here.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { signIn } from "./sign-in";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { passwordSignIn, signIn } from "./sign-in";
 
 const artifacts = "artifacts";
 const admin = "13700137042";
-
-async function passwordSignIn(page: Page, phone: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByRole("tab", { name: "密码登录" }).tap();
-  await page.getByLabel("手机号").fill(phone);
-  await page.getByLabel("密码", { exact: true }).fill("e2e-password-123");
-  await page.getByRole("button", { name: "登录", exact: true }).tap();
-  await expect(page).not.toHaveURL(/\/login/);
-}
 
 test("a village admin awards five villagers 夜间巡逻 at once, then deducts with a shortfall shown first", async ({ page }) => {
   test.setTimeout(90_000);

@@ -3,20 +3,12 @@
 // type off on 服务事项; a village admin, who may only look at those, opens a villager's page,
 // grants them 志愿者 for the village, sees the role, and revokes it (asked once).
 // The glass rate and 心理疏导 are touched only here (the journeys share one server).
+import { passwordSignIn } from "./sign-in";
 import { expect, test, type Page } from "@playwright/test";
 
 const artifacts = "artifacts";
 const countyAdmin = "13700137020";
 const villageAdmin = "13700137021";
-
-async function passwordSignIn(page: Page, phone: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByRole("tab", { name: "密码登录" }).tap();
-  await page.getByLabel("手机号").fill(phone);
-  await page.getByLabel("密码", { exact: true }).fill("e2e-password-123");
-  await page.getByRole("button", { name: "登录", exact: true }).tap();
-  await expect(page).not.toHaveURL(/\/login/);
-}
 
 async function wide(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });

@@ -2,19 +2,10 @@
 // for the village on 管理 → 积分事项 (asked once), and a villager of 留村 no longer sees it on
 // 挣积分; the admin adds the village's own rule 清理河道, which the villager then sees; the
 // rule's history says who did what.
-import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./sign-in";
+import { expect, test } from "@playwright/test";
+import { passwordSignIn, signIn } from "./sign-in";
 
 const artifacts = "artifacts";
-
-async function passwordSignIn(page: Page, phone: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByRole("tab", { name: "密码登录" }).tap();
-  await page.getByLabel("手机号").fill(phone);
-  await page.getByLabel("密码", { exact: true }).fill("e2e-password-123");
-  await page.getByRole("button", { name: "登录", exact: true }).tap();
-  await expect(page).toHaveURL(/\/me$/);
-}
 
 test("a village admin switches 垃圾分类 off for the village and adds its own rule", async ({ page, browser }) => {
   // 王五 of 留村 sees 垃圾分类 on 挣积分.
@@ -26,6 +17,7 @@ test("a village admin switches 垃圾分类 off for the village and adds its own
   // The admin, on a phone: 管理 → 积分事项 → 垃圾分类.
   const admin = await (await browser.newContext({ viewport: { width: 360, height: 640 } })).newPage();
   await passwordSignIn(admin, "13700137008");
+  await expect(admin).toHaveURL(/\/me$/);
   await admin.getByTestId("tab-manage").tap();
   await expect(admin).toHaveURL(/\/admin$/);
   await admin.screenshot({ path: `${artifacts}/50-manage-tab.png` });

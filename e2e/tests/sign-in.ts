@@ -24,3 +24,14 @@ export async function signIn(page: Page, phone: string, logFile?: string): Promi
   await page.getByRole("button", { name: "登录", exact: true }).tap();
   await expect(page).toHaveURL(/\/me$/);
 }
+
+/** Signs in on /login's 密码登录 tab with the journeys' staff password (e2e/serve.sh) and
+ * leaves the login page. */
+export async function passwordSignIn(page: Page, phone: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByRole("tab", { name: "密码登录" }).tap();
+  await page.getByLabel("手机号").fill(phone);
+  await page.getByLabel("密码", { exact: true }).fill("e2e-password-123");
+  await page.getByRole("button", { name: "登录", exact: true }).tap();
+  await expect(page).not.toHaveURL(/\/login/);
+}

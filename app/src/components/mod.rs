@@ -137,6 +137,13 @@ pub fn Choice(
     }
 }
 
+/// Scrolls the page the least that shows `element` whole (nothing when it already shows).
+pub fn bring_into_view(element: &web_sys::Element) {
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+    element.scroll_into_view_with_scroll_into_view_options(&options);
+}
+
 /// The question asked once before an action that cannot be taken back (dismissing a grid
 /// worker, cancelling a redemption, resetting a password): the question (`children`), a
 /// primary button `yes` — saying `yes_busy` while `busy` — and a secondary `no`, both off while
@@ -160,9 +167,7 @@ pub fn Confirm(
     let shown = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(div) = shown.get() {
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-            div.scroll_into_view_with_scroll_into_view_options(&options);
+            bring_into_view(&div);
         }
     });
     view! {

@@ -32,6 +32,7 @@ use crate::error::DomainError;
 use jifen_shared::ErrorCode;
 use std::collections::BTreeMap;
 
+use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::points::{AwardPreview, AwardPreviewLine, AwardRequest, AwardResult, Shortfall};
 use jifen_shared::regions::RegionCode;
 
@@ -75,6 +76,12 @@ pub enum AwardError {
         "daily_points: 0 to {MAX_DAILY_LIMIT}; villager_daily_points: 0 to {MAX_VILLAGER_DAILY_LIMIT} and at most daily_points"
     )]
     Limits,
+    #[error("only grid workers and village, township and county admins award points")]
+    NotAwarder,
+    #[error(
+        "only the county's admins and grid workers read its award limits; only its admins set them"
+    )]
+    LimitsNotYours,
     #[error("grid workers award points; deductions are for admins")]
     GridWorkerDeducts,
     #[error("the county has not set how much grid workers may award")]
@@ -96,7 +103,9 @@ impl DomainError for AwardError {
             | AwardError::ToSelf
             | AwardError::OwnHousehold(_)
             | AwardError::GridWorkerDeducts
-            | AwardError::NoLimits => ErrorCode::Forbidden,
+            | AwardError::NoLimits
+            | AwardError::NotAwarder
+            | AwardError::LimitsNotYours => ErrorCode::Forbidden,
             AwardError::DailyLimit { .. } | AwardError::VillagerLimit { .. } => {
                 ErrorCode::LimitReached
             }
@@ -125,7 +134,27 @@ pub enum Scope<'a> {
     },
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
+    /// Whom a caller holding `grants` awards as: an admin where they may award (`within`),
+    /// else a grid worker of their grids; [`AwardError::NotAwarder`] for anyone else.
+    pub fn of(
+        grants: &[RoleGrant],
+        within: &'a dyn Fn(&RegionCode) -> bool,
+        calendar: &'a crate::calendar::Calendar,
+    ) -> Result<Scope<'a>, AwardError> {
+        if crate::policy::may_somewhere(grants, crate::policy::Action::AwardPoints) {
+            return Ok(Scope::Admin(within));
+        }
+        let grids: Vec<RegionCode> = (grants.iter())
+            .filter(|g| g.role == Role::GridWorker)
+            .map(|g| g.region_code.clone())
+            .collect();
+        if grids.is_empty() {
+            return Err(AwardError::NotAwarder);
+        }
+        Ok(Scope::GridWorker { grids, calendar })
+    }
+
     /// Whether the villager of `village` and `grid` is the awarder's to award.
     fn reaches(&self, village: &RegionCode, grid: Option<&str>) -> bool {
         match self {
@@ -439,14 +468,13 @@ async fn within_limits(
     if daily == 0 || villager_daily == 0 {
         return Err(AwardError::NoLimits);
     }
-    let today = calendar.day(now);
-    let used = super::storage::awarded_by(tx, actor_id, today, None).await?;
+    let (used, by_villager) = super::storage::awarded_by(tx, actor_id, calendar.day(now)).await?;
     let wanted = plan.points * plan.villagers.len() as i64;
     if used + wanted > daily {
         return Err(AwardError::DailyLimit { limit: daily, used });
     }
     for (user_id, _, _) in &plan.villagers {
-        let got = super::storage::awarded_by(tx, actor_id, today, Some(*user_id)).await?;
+        let got = by_villager.get(user_id).copied().unwrap_or(0);
         if got + plan.points > villager_daily {
             return Err(AwardError::VillagerLimit {
                 user_id: *user_id,
@@ -462,21 +490,37 @@ async fn within_limits(
 pub const MAX_DAILY_LIMIT: i64 = 10_000;
 pub const MAX_VILLAGER_DAILY_LIMIT: i64 = 1_000;
 
-/// `county`'s limits for grid workers; for a grid worker `reader` (their id and the county's
-/// calendar), also the points they awarded this county day (`used_today`).
+/// `county`'s limits for grid workers, for its admins and grid workers; a grid worker also
+/// reads the points they awarded this county day (`used_today`, in `calendar`'s days).
+///
+/// Errors: [`AwardError::LimitsNotYours`] for anyone else.
 pub async fn limits(
     db: &crate::storage::Db,
+    caller: &crate::auth::caller::Caller,
     county: &RegionCode,
-    reader: Option<(i64, &crate::calendar::Calendar)>,
-) -> Result<jifen_shared::points::AwardLimits, sqlx::Error> {
+    calendar: &crate::calendar::Calendar,
+) -> Result<jifen_shared::points::AwardLimits, AwardError> {
+    let inside = |roles: &[Role]| {
+        (caller.roles.iter()).any(|g| roles.contains(&g.role) && g.region_code.is_within(county))
+    };
+    let grid_worker = if inside(&[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin]) {
+        false
+    } else if inside(&[Role::GridWorker]) {
+        true
+    } else {
+        return Err(AwardError::LimitsNotYours);
+    };
     let mut tx = db.reader().begin().await?;
     let (daily, villager_daily) = super::storage::award_limits(&mut tx, county.as_str()).await?;
-    let used_today = match reader {
-        Some((id, calendar)) => {
-            let today = calendar.day(now_ms());
-            Some(super::storage::awarded_by(&mut tx, id, today, None).await?)
-        }
-        None => None,
+    let used_today = if grid_worker {
+        let today = calendar.day(now_ms());
+        Some(
+            super::storage::awarded_by(&mut tx, caller.id, today)
+                .await?
+                .0,
+        )
+    } else {
+        None
     };
     tx.rollback().await?;
     Ok(jifen_shared::points::AwardLimits {
@@ -486,16 +530,23 @@ pub async fn limits(
     })
 }
 
-/// Sets `county`'s limits for grid workers by `actor_id`, audited (`points.limits`).
+/// Sets `county`'s limits for grid workers by one of its county admins, audited
+/// (`points.limits`).
 ///
-/// Errors: [`AwardError::Points`]-like 400s for values out of range (daily 0–10,000; per
-/// villager 0–1,000 and at most the daily limit).
+/// Errors: [`AwardError::LimitsNotYours`] (not a county admin of it), [`AwardError::Limits`]
+/// (daily 0–10,000; per villager 0–1,000 and at most the daily limit).
 pub async fn set_limits(
     db: &crate::storage::Db,
+    caller: &crate::auth::caller::Caller,
     county: &RegionCode,
     limits: &jifen_shared::points::AwardLimits,
-    actor_id: i64,
 ) -> Result<jifen_shared::points::AwardLimits, AwardError> {
+    let actor_id = caller.id;
+    if !(caller.roles.iter())
+        .any(|g| g.role == Role::CountyAdmin && county.is_within(&g.region_code))
+    {
+        return Err(AwardError::LimitsNotYours);
+    }
     let (daily, villager) = (limits.daily_points, limits.villager_daily_points);
     if !(0..=MAX_DAILY_LIMIT).contains(&daily)
         || !(0..=MAX_VILLAGER_DAILY_LIMIT).contains(&villager)

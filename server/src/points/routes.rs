@@ -100,7 +100,7 @@ async fn award(
 ) -> Reply {
     let within = |village: &RegionCode| policy::may(&caller.roles, Action::AwardPoints, village);
     let calendar = calendar(&state);
-    let scope = scope_of(&caller, &within, &calendar)?;
+    let scope = super::awards::Scope::of(&caller.roles, &within, &calendar)?;
     let key = idempotency::key_of(&req)?;
     let request = ("POST /admin/awards", &*body);
     let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
@@ -135,25 +135,10 @@ async fn county_in_path(state: &AppState, code: &str) -> Result<RegionCode, ApiE
 ))]
 #[get("/admin/award-limits/{county_code}")]
 async fn award_limits(caller: Caller, path: web::Path<String>, state: State) -> Reply {
-    use jifen_shared::auth::Role;
     let county = county_in_path(&state, &path).await?;
-    let inside = |roles: &[Role]| {
-        caller
-            .roles
-            .iter()
-            .any(|g| roles.contains(&g.role) && g.region_code.is_within(&county))
-    };
     let calendar = calendar(&state);
-    let reader = if inside(&[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin]) {
-        None
-    } else if inside(&[Role::GridWorker]) {
-        Some((caller.id, &calendar))
-    } else {
-        return Err(ApiError::forbidden(
-            "only the county's admins and grid workers read its award limits",
-        ));
-    };
-    Ok(HttpResponse::Ok().json(super::awards::limits(&state.db, &county, reader).await?))
+    let limits = super::awards::limits(&state.db, &caller, &county, &calendar).await?;
+    Ok(HttpResponse::Ok().json(limits))
 }
 
 /// Sets how much a grid worker may award in the county per day, in all and to one villager
@@ -171,40 +156,9 @@ async fn set_award_limits(
     body: web::Json<jifen_shared::points::AwardLimits>,
     state: State,
 ) -> Reply {
-    use jifen_shared::auth::Role;
     let county = county_in_path(&state, &path).await?;
-    if !(caller.roles.iter())
-        .any(|g| g.role == Role::CountyAdmin && county.is_within(&g.region_code))
-    {
-        return Err(ApiError::forbidden(
-            "only the county's admins set its award limits",
-        ));
-    }
-    Ok(HttpResponse::Ok()
-        .json(super::awards::set_limits(&state.db, &county, &body, caller.id).await?))
-}
-
-/// Whom the caller awards as: an admin where they may award (`within`), else a grid worker of
-/// their grids (within the county's limits, [`super::awards::Scope`]); 403 for anyone else.
-fn scope_of<'a>(
-    caller: &Caller,
-    within: &'a dyn Fn(&RegionCode) -> bool,
-    calendar: &'a Calendar,
-) -> Result<super::awards::Scope<'a>, ApiError> {
-    use jifen_shared::auth::Role;
-    if policy::may_somewhere(&caller.roles, Action::AwardPoints) {
-        return Ok(super::awards::Scope::Admin(within));
-    }
-    let grids: Vec<RegionCode> = (caller.roles.iter())
-        .filter(|g| g.role == Role::GridWorker)
-        .map(|g| g.region_code.clone())
-        .collect();
-    if grids.is_empty() {
-        return Err(ApiError::forbidden(
-            "only grid workers and village, township and county admins award points",
-        ));
-    }
-    Ok(super::awards::Scope::GridWorker { grids, calendar })
+    let limits = super::awards::set_limits(&state.db, &caller, &county, &body).await?;
+    Ok(HttpResponse::Ok().json(limits))
 }
 
 /// What `POST /admin/awards` with this body would do now, villager by villager: the points
@@ -224,7 +178,7 @@ fn scope_of<'a>(
 async fn preview_award(caller: Caller, body: web::Json<AwardRequest>, state: State) -> Reply {
     let within = |village: &RegionCode| policy::may(&caller.roles, Action::AwardPoints, village);
     let calendar = calendar(&state);
-    let scope = scope_of(&caller, &within, &calendar)?;
+    let scope = super::awards::Scope::of(&caller.roles, &within, &calendar)?;
     let preview = super::awards::preview(&state.db, caller.id, &body, &scope).await?;
     Ok(HttpResponse::Ok().json(preview))
 }

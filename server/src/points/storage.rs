@@ -438,31 +438,26 @@ pub async fn set_award_limits(
     Ok(before)
 }
 
-/// The points `actor_id` awarded during `period` (award transfers they made), to the villager
-/// `to` only when given.
+/// The points `actor_id` awarded during `period` (the award transfers they made): in all, and
+/// by villager (person id).
 pub async fn awarded_by(
     tx: &mut Tx,
     actor_id: i64,
     period: Period,
-    to: Option<i64>,
-) -> Result<i64, sqlx::Error> {
-    let mut sql = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_transfers \
-         WHERE actor_id = $1 AND reason = 'award' AND created_at >= $2 AND created_at < $3"
-        .to_owned();
-    if to.is_some() {
-        sql.push_str(
-            " AND credit_account_id = \
-             (SELECT id FROM ledger_accounts WHERE kind = 'villager' AND person_id = $4)",
-        );
-    }
-    let mut query = sqlx::query_scalar::<_, i64>(&sql)
-        .bind(actor_id)
-        .bind(period.start)
-        .bind(period.end);
-    if let Some(person) = to {
-        query = query.bind(person);
-    }
-    query.fetch_one(&mut **tx).await
+) -> Result<(i64, HashMap<i64, i64>), sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT a.person_id, CAST(SUM(t.amount) AS BIGINT) FROM ledger_transfers t \
+         JOIN ledger_accounts a ON a.id = t.credit_account_id \
+         WHERE t.actor_id = $1 AND t.reason = 'award' AND t.created_at >= $2 AND t.created_at < $3 \
+         GROUP BY a.person_id",
+    )
+    .bind(actor_id)
+    .bind(period.start)
+    .bind(period.end)
+    .fetch_all(&mut **tx)
+    .await?;
+    let total = rows.iter().map(|(_, points)| points).sum();
+    Ok((total, rows.into_iter().collect()))
 }
 
 // ---- point_claims and claim_photos ----

@@ -164,7 +164,7 @@ fn AdminOrder(order: Order) -> impl IntoView {
                                     <li>
                                         <button class="row" type="button" data-testid="dispatch-volunteer" disabled=move || busy.get() on:click=move |_| dispatch(person)>
                                             <span class="row-name">{p.name}</span>
-                                            <span class="row-code">{p.phone}</span>
+                                            <span class="row-code">{super::grid::show_phone(&p.phone)}</span>
                                         </button>
                                     </li>
                                 }

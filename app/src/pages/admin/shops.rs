@@ -232,9 +232,7 @@ fn problem_line(problem: RwSignal<Option<Problem>>) -> impl IntoView {
     Effect::new(move |_| {
         problem.track();
         if let Some(p) = shown.get() {
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-            p.scroll_into_view_with_scroll_into_view_options(&options);
+            crate::components::bring_into_view(&p);
         }
     });
     move || {
