@@ -62,5 +62,10 @@ staff --phone 13700137042 --role village_admin --region 410783102202 --name 碱�
 staff --phone 13700137043 --role county_admin --region 410783 --name 县评分管理员
 # The corrections journey: the village admin of 小屯村 corrects (更正) a grid worker's approval.
 staff --phone 13700137050 --role village_admin --region 410783101206 --name 小屯管理员
+# The settlement journey (settlements.spec.ts): 常村镇's admin pays last month of 常西村's shop,
+# whose keeper (a villager the journey imports and appoints) then sees it paid.
+"$bin" import-villagers "$here/fixtures/settlement-villagers.csv"
+staff --phone 13700137080 --role township_admin --region 410783103 --name 常村镇财政所
+staff --phone 13500135931 --role keeper --region 410783103201
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

@@ -112,6 +112,13 @@ pub enum ErrorCode {
     /// 409: the claim, or this villager's part of the award, was corrected (更正) already; a
     /// correction is made once.
     AlreadyCorrected,
+    /// 409: the shop's month was marked paid already (结算); a month is paid once.
+    AlreadyPaid,
+    /// 409: the month is not over in the county's calendar: it cannot be paid yet.
+    MonthNotOver,
+    /// 409: an earlier month of the shop has redemptions not paid yet; months are paid in
+    /// order (the error's message names the month).
+    EarlierMonthUnpaid,
 }
 
 impl ErrorCode {
@@ -151,7 +158,10 @@ impl ErrorCode {
             | ErrorCode::AlreadyClosed
             | ErrorCode::PersonClosed
             | ErrorCode::BalanceChanged
-            | ErrorCode::AlreadyCorrected => 409,
+            | ErrorCode::AlreadyCorrected
+            | ErrorCode::AlreadyPaid
+            | ErrorCode::MonthNotOver
+            | ErrorCode::EarlierMonthUnpaid => 409,
             ErrorCode::Expired => 410,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
@@ -208,6 +218,9 @@ impl ErrorCode {
             ErrorCode::PersonClosed => "person_closed",
             ErrorCode::BalanceChanged => "balance_changed",
             ErrorCode::AlreadyCorrected => "already_corrected",
+            ErrorCode::AlreadyPaid => "already_paid",
+            ErrorCode::MonthNotOver => "month_not_over",
+            ErrorCode::EarlierMonthUnpaid => "earlier_month_unpaid",
         }
     }
 }
@@ -274,6 +287,9 @@ mod tests {
             ErrorCode::PersonClosed,
             ErrorCode::BalanceChanged,
             ErrorCode::AlreadyCorrected,
+            ErrorCode::AlreadyPaid,
+            ErrorCode::MonthNotOver,
+            ErrorCode::EarlierMonthUnpaid,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

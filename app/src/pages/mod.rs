@@ -21,6 +21,7 @@ pub mod redemptions;
 pub mod regions;
 pub mod review;
 pub mod services;
+pub mod settlements;
 pub mod shop;
 pub mod tasks;
 
@@ -67,6 +68,9 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::AlreadyClosed | ErrorCode::PersonClosed => Text::AccountClosed,
             ErrorCode::BalanceChanged => Text::BalanceChanged,
             ErrorCode::AlreadyCorrected => Text::AlreadyCorrected,
+            ErrorCode::AlreadyPaid => Text::AlreadyPaid,
+            ErrorCode::EarlierMonthUnpaid => Text::EarlierMonthUnpaid,
+            ErrorCode::MonthNotOver => Text::MonthNotOver,
             ErrorCode::InvalidInput
             | ErrorCode::AlreadyExists
             | ErrorCode::UnsupportedMediaType
