@@ -26,7 +26,7 @@ CREATE TABLE shop_payments (
     -- The payment's reference (e.g. a bank transfer number) and its date, YYYY-MM-DD.
     reference        TEXT   NOT NULL,
     paid_on          TEXT   NOT NULL,
-    -- The transfer shop -> settlement account; NULL when the month had no points to clear.
+    -- The transfer shop -> settlement account (set in the payment's transaction).
     transfer_id      BIGINT REFERENCES ledger_transfers (id),
     actor_id         BIGINT NOT NULL REFERENCES people (id),
     created_at       BIGINT NOT NULL
@@ -45,7 +45,7 @@ CREATE TABLE shop_payment_goods (
 );
 
 ALTER TABLE redemptions ADD COLUMN payment_id BIGINT REFERENCES shop_payments (id);
--- A shop's handed-over redemptions by time (statements), and the unpaid ones.
-CREATE INDEX redemptions_shop_settled ON redemptions (shop_id, settled_at) WHERE status = 'fulfilled';
+-- The redemptions a payment paid, and a shop's unpaid ones by time (statements).
+CREATE INDEX redemptions_payment ON redemptions (payment_id);
 CREATE INDEX redemptions_shop_unpaid ON redemptions (shop_id, settled_at)
     WHERE status = 'fulfilled' AND payment_id IS NULL;

@@ -9,14 +9,21 @@
 -- SQLite cannot alter a CHECK; widening one (every stored row still satisfies it) is done the
 -- way SQLite documents for changes that leave the stored data as it is
 -- (https://www.sqlite.org/lang_altertable.html#otheralter): the table's definition is
--- rewritten in sqlite_schema inside this migration's transaction; the CREATE statements below
--- change the schema version, so every open connection reloads the schema.
+-- rewritten in sqlite_schema inside this migration's transaction. The documented procedure's
+-- explicit `PRAGMA schema_version` step is done by the DROP/CREATE INDEX that follow (they change
+-- the schema version, so every open connection reloads the schema). Should the text not match,
+-- the temporary table's CHECK fails the migration rather than leave payments failing later.
 PRAGMA writable_schema = ON;
 UPDATE sqlite_schema
    SET sql = replace(sql, 'kind IN (''villager'', ''issuance'', ''service_budget'', ''shop'')',
                           'kind IN (''villager'', ''issuance'', ''service_budget'', ''shop'', ''settlement'')')
  WHERE type = 'table' AND name = 'ledger_accounts';
 PRAGMA writable_schema = RESET;
+CREATE TEMP TABLE migration_0027_check (widened INTEGER NOT NULL CHECK (widened));
+INSERT INTO migration_0027_check
+    SELECT instr(sql, '''settlement''') > 0 FROM sqlite_schema
+     WHERE type = 'table' AND name = 'ledger_accounts';
+DROP TABLE migration_0027_check;
 DROP INDEX ledger_accounts_region;
 CREATE UNIQUE INDEX ledger_accounts_region ON ledger_accounts (kind, region_code)
     WHERE kind IN ('issuance', 'service_budget', 'settlement');
@@ -35,7 +42,7 @@ CREATE TABLE shop_payments (
     -- The payment's reference (e.g. a bank transfer number) and its date, YYYY-MM-DD.
     reference        TEXT   NOT NULL,
     paid_on          TEXT   NOT NULL,
-    -- The transfer shop -> settlement account; NULL when the month had no points to clear.
+    -- The transfer shop -> settlement account (set in the payment's transaction).
     transfer_id      BIGINT REFERENCES ledger_transfers (id),
     actor_id         BIGINT NOT NULL REFERENCES people (id),
     created_at       BIGINT NOT NULL
@@ -54,8 +61,8 @@ CREATE TABLE shop_payment_goods (
 );
 
 ALTER TABLE redemptions ADD COLUMN payment_id BIGINT REFERENCES shop_payments (id);
--- A shop's handed-over redemptions by time (statements), and the unpaid ones.
-CREATE INDEX redemptions_shop_settled ON redemptions (shop_id, settled_at) WHERE status = 'fulfilled';
+-- The redemptions a payment paid, and a shop's unpaid ones by time (statements).
+CREATE INDEX redemptions_payment ON redemptions (payment_id);
 CREATE INDEX redemptions_shop_unpaid ON redemptions (shop_id, settled_at)
     WHERE status = 'fulfilled' AND payment_id IS NULL;
 

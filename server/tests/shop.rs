@@ -759,11 +759,11 @@ db_tests! {
                    (Some(2), Some(1), Some(20), Some(true), Value::Null), "{oct}");
         let (status, oct) = pay("2025-10", "k-oct-2", s.admin.clone()).await;
         assert_eq!((status, oct["points"].as_i64(), oct["unpaid_points"].as_i64()), (200, Some(20), Some(30)), "{oct}");
-        // Nothing left before this month; an earlier month was paid with a later one.
+        // Nothing left before this month; an empty earlier month has nothing to pay.
         let (status, body) = pay("2025-11", "k-nov", s.admin.clone()).await;
         assert_eq!((status, body["code"].as_str()), (409, Some("wrong_state")), "{body}");
         let (status, body) = pay("2025-08", "k-aug", s.admin.clone()).await;
-        assert_eq!((status, body["code"].as_str()), (409, Some("already_paid")), "{body}");
+        assert_eq!((status, body["code"].as_str()), (409, Some("wrong_state")), "{body}");
         let now = statement(&this_month, s.admin.clone()).await;
         assert_eq!((now["points"].as_i64(), now["unpaid_points"].as_i64(), now["may_pay"].as_bool()), (Some(30), Some(30), Some(false)));
         // Keepers are told; the payments are audited; the file says paid.
@@ -776,6 +776,12 @@ db_tests! {
         let file = api::ShopSettlements { query: api::SettlementsQuery { month: "2025-09".into(), format: Some("csv".into()) } };
         let csv = app.request(&file).token(&s.keeper).send().await.unwrap().text();
         assert!(csv.contains("合计（2 笔兑换）Total,3,40,20.00,已付款 Paid,ZF-2025-09,2025-12-01"), "{csv}");
+        // A month whose hand-overs a later payment paid (made so by renaming September's payment:
+        // nothing else leaves an unpaid month with hand-overs before a paid one) is paid.
+        sqlx::query("UPDATE shop_payments SET month = '2025-08' WHERE month = '2025-09'").execute(app.db.writer()).await.unwrap();
+        let (status, body) = pay("2025-09", "k-sep-d", s.admin.clone()).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("already_paid")), "paid with October: {body}");
+        assert!(body["message"].as_str().unwrap().contains("2025-10"), "{body}");
         app.assert_ledger_balanced().await;
     }
 

@@ -156,7 +156,7 @@ fn link_of(reference: &str) -> Option<String> {
     match kind {
         "order" => Some(format!("/services/orders/{id}")),
         "claim" => Some("/claims".to_owned()),
-        "shop_payment" => Some(super::settlements::KEEPER_PATH.to_owned()),
+        "settlement" => Some(super::settlements::KEEPER_PATH.to_owned()),
         _ => None,
     }
 }

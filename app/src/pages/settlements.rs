@@ -122,14 +122,17 @@ fn Statements() -> impl IntoView {
             Some(Ok(s)) if s.shops.is_empty() => view! { <p class="empty">{tr(Text::NoShopsToSettle)}</p> }.into_any(),
             Some(Ok(s)) => {
                 let shown = s.month.clone();
+                let running = shown >= this_month();
                 let due: i64 = s.shops.iter().filter(|x| x.payment.is_none()).map(|x| x.market_value_fen).sum();
                 let paid = s.shops.iter().filter(|x| x.payment.is_some()).count();
                 let total = s.shops.len();
                 view! {
                     <p class="hint" data-testid="settlement-summary">
-                        {move || match locale.get() {
-                            Locale::ZhCn => format!("共 {total} 个超市 · 已付款 {paid} 个 · 待付 {}", yuan(due)),
-                            Locale::En => format!("{total} shops · {paid} paid · {} to pay", yuan(due)),
+                        {move || match (locale.get(), running) {
+                            (Locale::ZhCn, false) => format!("共 {total} 个超市 · 已付款 {paid} 个 · 待付 {}", yuan(due)),
+                            (Locale::En, false) => format!("{total} shops · {paid} paid · {} to pay", yuan(due)),
+                            (Locale::ZhCn, true) => format!("共 {total} 个超市 · 本月至今 {}", yuan(due)),
+                            (Locale::En, true) => format!("{total} shops · {} so far this month", yuan(due)),
                         }}
                     </p>
                     <ul class="list statements">
@@ -257,6 +260,7 @@ fn PayForm(
     let trouble = RwSignal::new(None::<Text>);
     // One key for this form: a tap repeated after a lost answer pays once.
     let key = crate::draft::new_key();
+    let first_day = format!("{month}-01");
     let confirm = move |_| {
         if reference.get_untracked().trim().is_empty() || paid_on.get_untracked().is_empty() {
             trouble.set(Some(Text::PaymentIncomplete));
@@ -281,10 +285,16 @@ fn PayForm(
                 paid.run(());
             }
             Err(failure) => {
-                trouble.try_set(Some(match failure.code() {
-                    Some(ErrorCode::AlreadyPaid) => Text::AlreadyPaid,
-                    Some(ErrorCode::EarlierMonthUnpaid) => Text::EarlierMonthUnpaid,
-                    Some(ErrorCode::MonthNotOver) => Text::MonthNotOver,
+                let code = failure.code();
+                // Paid meanwhile (by someone else, or by this very tap whose answer was lost
+                // before the form was reopened): the month as it is now.
+                if matches!(
+                    code,
+                    Some(ErrorCode::AlreadyPaid | ErrorCode::IdempotencyConflict)
+                ) {
+                    paid.run(());
+                }
+                trouble.try_set(Some(match code {
                     Some(ErrorCode::InvalidInput) => Text::PaymentIncomplete,
                     _ => explain(&failure),
                 }));
@@ -298,7 +308,7 @@ fn PayForm(
             <label class="field">
                 <span class="field-label">{tr(Text::PaidOn)}</span>
                 <input class="input" type="date" data-testid="pay-date" prop:value=paid_on
-                    max=crate::time::county_date(0, false)
+                    min=first_day max=crate::time::county_date(0, false)
                     on:change=move |e| paid_on.set(event_target_value(&e)) />
             </label>
             <div class="confirm">

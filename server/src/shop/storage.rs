@@ -897,7 +897,6 @@ pub async fn earliest_unpaid<'e>(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentRow {
     pub id: i64,
-    pub month: String,
     pub redemptions: i64,
     pub points: i64,
     pub market_value_fen: i64,
@@ -915,7 +914,7 @@ pub async fn payment<'e>(
     month: &str,
 ) -> Result<Option<PaymentRow>, sqlx::Error> {
     sqlx::query(
-        "SELECT s.id, s.month, s.redemptions, s.points, s.market_value_fen, s.late_redemptions, \
+        "SELECT s.id, s.redemptions, s.points, s.market_value_fen, s.late_redemptions, \
            s.reference, s.paid_on, p.name AS actor_name, s.created_at \
          FROM shop_payments s JOIN people p ON p.id = s.actor_id \
          WHERE s.shop_id = $1 AND s.month = $2",
@@ -927,7 +926,6 @@ pub async fn payment<'e>(
     .map(|r| {
         Ok(PaymentRow {
             id: r.try_get("id")?,
-            month: r.try_get("month")?,
             redemptions: r.try_get("redemptions")?,
             points: r.try_get("points")?,
             market_value_fen: r.try_get("market_value_fen")?,
@@ -1021,13 +1019,13 @@ pub async fn mark_paid(
     .rows_affected())
 }
 
-/// Writes a payment's figures, its goods lines and its transfer.
+/// Writes a payment's figures, its goods lines and its transfer (shop → settlement account).
 pub async fn fill_payment(
     tx: &mut Tx,
     payment_id: i64,
     (redemptions, points, late): (i64, i64, i64),
     goods: &[GoodsCount],
-    transfer_id: Option<i64>,
+    transfer_id: i64,
 ) -> Result<(), sqlx::Error> {
     let market_value_fen: i64 = goods.iter().map(|g| g.market_value_fen).sum();
     sqlx::query(
