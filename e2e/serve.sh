@@ -62,5 +62,8 @@ staff --phone 13700137042 --role village_admin --region 410783102202 --name 碱�
 staff --phone 13700137043 --role county_admin --region 410783 --name 县评分管理员
 # The corrections journey: the village admin of 小屯村 corrects (更正) a grid worker's approval.
 staff --phone 13700137050 --role village_admin --region 410783101206 --name 小屯管理员
+# The staff inbox journey (staff-inbox.spec.ts): 高庙村's admin is told of a 差评 and of low
+# stock; its grid worker, keeper and villagers (13500135910–13) are made by the journey.
+staff --phone 13700137060 --role village_admin --region 410783101222 --name 高庙村主任
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/keeper") view=pages::keeper::KeeperPage />
                 <Route path=path!("/keeper/recycling") view=pages::recycling::RecyclingPage />
                 <Route path=path!("/keeper/today") view=pages::recycling::TodayPage />
+                <Route path=path!("/keeper/goods") view=pages::recycling::GoodsPage />
                 <Route path=path!("/me/member-code") view=pages::member::MemberCodePage />
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/login/wechat") view=pages::login::WechatCallbackPage />
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/tasks") view=pages::tasks::TasksPage />
                 <Route path=path!("/inbox") view=pages::inbox::InboxPage />
                 <Route path=path!("/admin/services") view=pages::admin::services::ServicesAdminPage />
+                <Route path=path!("/admin/rectifications") view=pages::admin::services::RectificationsPage />
                 <Route path=path!("/admin/overview") view=pages::admin::overview::OverviewPage />
                 <Route path=path!("/admin/audit") view=pages::admin::audit::AuditPage />
                 <Route path=path!("/admin/awards") view=pages::admin::awards::AwardsPage />

@@ -349,7 +349,7 @@ db_tests! {
         // Level 2: the village admins, once; level 3 and later sweeps tell them nothing more.
         assert_eq!(jifen_server::services::sweep(&app.db, sla, created + 2 * sla).await.unwrap(), (1, 0));
         let escalated = line("order_escalated_admin", "“代办跑腿”（帮忙到镇上代缴电费）无人接单，已转村管理员，请派单", &format!("order:{id}"), false);
-        assert_eq!(inbox(&app, &s.admin).await, [escalated.clone()]);
+        assert_eq!(inbox(&app, &s.admin).await, std::slice::from_ref(&escalated));
         assert_eq!(jifen_server::services::sweep(&app.db, sla, created + 3 * sla).await.unwrap(), (1, 0));
         assert_eq!(jifen_server::services::sweep(&app.db, sla, created + 9 * sla).await.unwrap(), (0, 0));
         assert_eq!(inbox(&app, &s.admin).await, [escalated]);

@@ -3,8 +3,9 @@
 //! (`/admin/import`) and the grids of a village with their people and grid workers
 //! (`/admin/grids`), people and their passwords (`/admin/people`, `/admin/people/:id`), one
 //! villager edited, their phone changed, their account closed (`/admin/people/:id/edit`),
-//! service orders (`/admin/services`), the region's overview (`/admin/overview`), the audit
-//! log (`/admin/audit`), awards and deductions (`/admin/awards`) and the
+//! service orders (`/admin/services`) and the 差评 to rectify (`/admin/rectifications`), the
+//! region's overview (`/admin/overview`), the audit log (`/admin/audit`), awards and
+//! deductions (`/admin/awards`) and the
 //! points shops (`/admin/shops`, `/admin/shops/:id`, `/admin/low-stock`). They open
 //! for a current role that manages people and grids (see [`crate::session`]); the server
 //! decides every request again against all of the person's roles.
@@ -62,6 +63,7 @@ pub fn AdminEntries() -> impl IntoView {
         <ul class="list">
             {entry(awards::PATH, Text::AwardsTitle)}
             {entry("/admin/services", Text::ServiceOrders)}
+            {entry(services::RECTIFICATIONS_PATH, Text::Rectifications)}
             {entry("/admin/overview", Text::Overview)}
             {entry(audit::PATH, Text::AuditLog)}
         </ul>
