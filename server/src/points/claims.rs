@@ -33,7 +33,7 @@
 //!   flagged to the reviewer ("此照片已用于…").
 //!
 //! Who is told (the inbox, [`crate::inbox`]; written in the transaction that changes the
-//! claim, [`tell_reviewers`]):
+//! claim, `tell_reviewers`):
 //! - the grid workers of the claim's grid get one digest, `claims_waiting`: "网格里有 3 条积分
 //!   申请待审核" — the claims of their grids they may decide (not their own household's), raised
 //!   by a new claim, its count lowered by each decision, gone when none wait;
@@ -692,7 +692,7 @@ const ESCALATIONS_PER_SWEEP: i64 = 200;
 
 /// 审核超时 (the background sweep, once a minute): sends up to their village's admins the
 /// pending claims made `review_ms` or more before `now` and not sent up yet — each once, in
-/// its own transaction, with the reviewers' digests ([`tell_reviewers`]). A claim that fails
+/// its own transaction, with the reviewers' digests (`tell_reviewers`). A claim that fails
 /// is logged and skipped. Answers how many were sent up.
 pub async fn escalate_due(db: &Db, review_ms: i64, now: i64) -> Result<usize, ClaimError> {
     let made_by = now - review_ms;

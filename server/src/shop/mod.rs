@@ -25,7 +25,7 @@
 //! - goods may have a low-stock threshold: goods on the shelf at or below it are low on stock
 //!   ([`jifen_shared::shop::Goods::low_on_stock`]) and on the admin's low-stock list (open
 //!   shops only). When goods of an open shop fall to it, the shop's keepers and the admins of
-//!   its village (or township) are told once ([`watch_stock`]), not at every redemption below
+//!   its village (or township) are told once (`watch_stock`), not at every redemption below
 //!   it; again after their stock rose above it and fell once more.
 //!
 //! The counter ([`counter`]) holds both QR token formats (the redemption token and the member

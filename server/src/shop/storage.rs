@@ -311,7 +311,7 @@ const LOW_NOW: &str = "active = 1 AND low_stock_threshold IS NOT NULL \
      AND stock <= low_stock_threshold \
      AND shop_id IN (SELECT id FROM shops WHERE closed_at IS NULL)";
 
-/// Remembers that goods `id` are low on stock ([`LOW_NOW`]) when they are and nobody was told
+/// Remembers that goods `id` are low on stock (`LOW_NOW`) when they are and nobody was told
 /// yet: the goods as they are when it did (then tell), `None` when nothing changed.
 pub async fn mark_low(tx: &mut Tx, id: i64) -> Result<Option<Goods>, sqlx::Error> {
     sqlx::query(&format!(
