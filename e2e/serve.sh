@@ -67,5 +67,8 @@ staff --phone 13700137050 --role village_admin --region 410783101206 --name 小�
 "$bin" import-villagers "$here/fixtures/settlement-villagers.csv"
 staff --phone 13700137080 --role township_admin --region 410783103 --name 常村镇财政所
 staff --phone 13500135931 --role keeper --region 410783103201
+# The staff inbox journey (staff-inbox.spec.ts): 高庙村's admin is told of a 差评 and of low
+# stock; its grid worker, keeper and villagers (13500135910–13) are made by the journey.
+staff --phone 13700137060 --role village_admin --region 410783101222 --name 高庙村主任
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

@@ -597,6 +597,8 @@ texts! {
     Dispatched => "已派单", "Dispatched";
     Rectifications => "差评整改", "Poor ratings to fix";
     NoRectifications => "没有待整改的差评", "Nothing to fix";
+    OverdueBadge => "审核超时", "Overdue";
+    KeptGoods => "本店商品", "Our goods";
     FollowUp => "整改情况", "What was done";
     FollowUpPlaceholder => "写明怎么整改的，村民和上级会看到", "Say how it was put right; the villager and the township see it";
     CloseRectification => "整改完成", "Close it";

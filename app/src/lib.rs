@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/keeper/recycling") view=pages::recycling::RecyclingPage />
                 <Route path=path!("/keeper/today") view=pages::recycling::TodayPage />
                 <Route path=path!("/keeper/settlements") view=pages::settlements::KeeperSettlementsPage />
+                <Route path=path!("/keeper/goods") view=pages::recycling::GoodsPage />
                 <Route path=path!("/me/member-code") view=pages::member::MemberCodePage />
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/login/wechat") view=pages::login::WechatCallbackPage />
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/tasks") view=pages::tasks::TasksPage />
                 <Route path=path!("/inbox") view=pages::inbox::InboxPage />
                 <Route path=path!("/admin/services") view=pages::admin::services::ServicesAdminPage />
+                <Route path=path!("/admin/rectifications") view=pages::admin::services::RectificationsPage />
                 <Route path=path!("/admin/overview") view=pages::admin::overview::OverviewPage />
                 <Route path=path!("/admin/audit") view=pages::admin::audit::AuditPage />
                 <Route path=path!("/admin/settlements") view=pages::settlements::SettlementsAdminPage />

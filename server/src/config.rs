@@ -91,6 +91,8 @@ keys! {
     redemption_ttl_hours: String = "24".into();
     /// `JIFEN_SERVICE_SLA_HOURS`.
     service_sla_hours: String = "24".into();
+    /// `JIFEN_CLAIM_REVIEW_HOURS`.
+    claim_review_hours: String = "48".into();
 }
 
 /// A secret setting (a key, a password): its `Debug` never shows it, so a logged or
@@ -264,6 +266,10 @@ pub struct Settings {
     /// it escalates to the grid worker (twice that: the village admins; three times: the
     /// township) (default 24, at most 720).
     pub service_sla_hours: u32,
+    /// `JIFEN_CLAIM_REVIEW_HOURS`: how long a claim may wait for its grid worker's review
+    /// before it is overdue (审核超时) and sent up to its village's admins (default 48: two
+    /// days, a weekend's Saturday and Sunday; at most 720).
+    pub claim_review_hours: u32,
 }
 
 /// How many SMS codes may be asked for (rolling windows).
@@ -498,6 +504,16 @@ impl Settings {
                     "a whole number of hours from 1 to 720",
                 )
             })?;
+        let claim_review_hours = count("JIFEN_CLAIM_REVIEW_HOURS", &raw.claim_review_hours)
+            .ok()
+            .filter(|h| *h <= 720)
+            .ok_or_else(|| {
+                bad(
+                    "JIFEN_CLAIM_REVIEW_HOURS",
+                    &raw.claim_review_hours,
+                    "a whole number of hours from 1 to 720",
+                )
+            })?;
         let trusted_proxies = raw
             .trusted_proxies
             .split(',')
@@ -532,6 +548,7 @@ impl Settings {
             otp_limits,
             redemption_ttl_hours,
             service_sla_hours,
+            claim_review_hours,
         })
     }
 }
@@ -635,7 +652,7 @@ mod tests {
     #[test]
     fn bad_values_name_their_variable() {
         type Edit = Box<dyn FnOnce(&mut RawSettings)>;
-        let cases: [(&str, Edit); 14] = [
+        let cases: [(&str, Edit); 16] = [
             ("JIFEN_BIND", Box::new(|r| r.bind = "nonsense".into())),
             (
                 "JIFEN_DATABASE_URL",
@@ -686,12 +703,27 @@ mod tests {
                 "JIFEN_TRUSTED_PROXIES",
                 Box::new(|r| r.trusted_proxies = "127.0.0.1, nginx".into()),
             ),
+            (
+                "JIFEN_CLAIM_REVIEW_HOURS",
+                Box::new(|r| r.claim_review_hours = "0".into()),
+            ),
+            (
+                "JIFEN_CLAIM_REVIEW_HOURS",
+                Box::new(|r| r.claim_review_hours = "721".into()),
+            ),
         ];
         for (var, f) in cases {
             let err = with(f).unwrap_err().to_string();
             assert!(err.starts_with(var), "{err}");
             assert!(!err.contains('\n'), "{err}");
         }
+    }
+
+    #[test]
+    fn a_claim_waits_two_days_for_review_unless_configured() {
+        assert_eq!(Settings::defaults().claim_review_hours, 48);
+        let s = with(|r| r.claim_review_hours = " 72 ".into()).unwrap();
+        assert_eq!(s.claim_review_hours, 72);
     }
 
     #[test]

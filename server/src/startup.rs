@@ -250,6 +250,7 @@ pub struct Application {
     addr: SocketAddr,
     db: Db,
     service_sla_hours: u32,
+    claim_review_hours: u32,
 }
 
 impl Application {
@@ -270,6 +271,7 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let bind = settings.bind;
         let service_sla_hours = settings.service_sla_hours;
+        let claim_review_hours = settings.claim_review_hours;
         let metrics = ops::Metrics::new();
         let prometheus = PrometheusMetricsBuilder::new("jifen")
             .registry(metrics.registry.clone())
@@ -301,6 +303,7 @@ impl Application {
             addr,
             db,
             service_sla_hours,
+            claim_review_hours,
         })
     }
 
@@ -311,10 +314,12 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM (graceful shutdown) or a fatal error, with the background
     /// sweeps once a minute: lapsed redemptions ([`crate::shop::redemptions::sweep`]), service
-    /// orders' escalations and automatic ratings ([`crate::services::sweep`]).
+    /// orders' escalations and automatic ratings ([`crate::services::sweep`]), and overdue
+    /// claims sent up to the village admins ([`crate::points::claims::escalate_due`]).
     pub async fn run(self) -> std::io::Result<()> {
         let db = self.db;
         let sla_ms = i64::from(self.service_sla_hours) * 3_600_000;
+        let review_ms = i64::from(self.claim_review_hours) * 3_600_000;
         let sweeper = tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -331,6 +336,12 @@ impl Application {
                         tracing::info!(escalated, rated, "service orders escalated or rated")
                     }
                     Err(e) => tracing::warn!(error = %e, "the sweep of service orders failed"),
+                }
+                let now = crate::storage::now_ms();
+                match crate::points::claims::escalate_due(&db, review_ms, now).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(escalated = n, "overdue claims sent up"),
+                    Err(e) => tracing::warn!(error = %e, "the sweep of overdue claims failed"),
                 }
             }
         });

@@ -414,6 +414,11 @@ pub struct Claim {
     pub reviewed_at: Option<String>,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// 审核超时: when the claim, still pending after the county's review time
+    /// (`JIFEN_CLAIM_REVIEW_HOURS`, 48 hours by default), was sent up to its village's admins
+    /// (RFC 3339, UTC); absent while it is not overdue, or when it was decided in time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated_at: Option<String>,
     /// 更正: the correction that reversed this approved claim, if any (the claim stays
     /// `approved`: the original is never edited).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -291,12 +291,17 @@ pub struct RatingsSummary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
     pub id: i64,
-    /// `order_claimed`, `order_completed`, `order_escalated`, `claim_approved`,
-    /// `claim_rejected`, `redemption_fulfilled`.
+    /// For villagers: `order_claimed`, `order_dispatched`, `order_completed`,
+    /// `order_escalated`, `claim_approved`, `claim_rejected`, `points_corrected`,
+    /// `redemption_fulfilled`, `points_inherited`. For staff, what waits for them:
+    /// `claims_waiting` and `claims_overdue` (digests: one unread line each, its count kept
+    /// current while unread), `order_escalated_admin`, `rectification_opened`, `low_stock`.
     pub kind: String,
     /// What happened, in Chinese, ready to show.
     pub text: String,
-    /// What it is about (`order:12`, `claim:3`, `redemption:7`).
+    /// What it is about, `<kind>:<id>`: `order:12`, `claim:3`, `redemption:7`,
+    /// `rectification:4`, `shop:2` (its goods), `review:<region code>` (the review queue of a
+    /// grid or village).
     pub reference: String,
     pub read: bool,
     pub created_at: String,

@@ -3,7 +3,10 @@
 //! The count (`GET /inbox/unread`) is asked for at sign-in, when the app comes back to the
 //! foreground, and every [`POLL_MS`] while it is visible (no push: WeChat's browser has none).
 //! Opening `/inbox` lists the messages (`GET /inbox`, paged), newest first, unread ones marked,
-//! and marks them all read (`POST /inbox/read`). A message about an order opens it.
+//! and marks them all read (`POST /inbox/read`). A message opens the screen where its
+//! reader acts on it ([`link_of`]): the order, the claims, the review queue (the staff's
+//! digests of claims waiting or overdue), the open rectifications (a 差评), the shop's goods
+//! (low stock: the admin's shop screen, or the keeper's goods).
 
 use jifen_shared::api::{InboxList, InboxReadAll, InboxUnread};
 use jifen_shared::services::Notification;
@@ -149,14 +152,22 @@ pub fn InboxPage() -> impl IntoView {
     }
 }
 
-/// Where a message leads: its order, the claims, a shop's statements.
-fn link_of(reference: &str) -> Option<String> {
+/// Where a message about `reference` leads its reader; `manages`: the reader is acting as an
+/// admin now (a shop's goods are then the admin's shop screen, else the keeper's goods).
+fn link_of(reference: &str, manages: bool) -> Option<String> {
     let (kind, id) = reference.split_once(':')?;
+    if kind == "review" {
+        // `review:<region code>`: the review queue, which holds the reader's regions.
+        return Some("/review".to_owned());
+    }
     let id: i64 = id.parse().ok()?;
     match kind {
         "order" => Some(format!("/services/orders/{id}")),
         "claim" => Some("/claims".to_owned()),
         "settlement" => Some(super::settlements::KEEPER_PATH.to_owned()),
+        "rectification" => Some(super::admin::services::RECTIFICATIONS_PATH.to_owned()),
+        "shop" if manages => Some(format!("/admin/shops/{id}")),
+        "shop" => Some(format!("{}?shop={id}", super::recycling::GOODS_PATH)),
         _ => None,
     }
 }
@@ -165,6 +176,11 @@ fn link_of(reference: &str) -> Option<String> {
 #[component]
 fn Message(n: Notification) -> impl IntoView {
     let locale = use_locale();
+    let session = use_session();
+    let manages = session
+        .current
+        .get_untracked()
+        .is_some_and(|g| crate::session::manages(g.role));
     let Notification {
         text,
         reference,
@@ -179,7 +195,7 @@ fn Message(n: Notification) -> impl IntoView {
     };
     view! {
         <li class="claim message" class:unread=!read data-testid="inbox-item" data-kind=kind>
-            {match link_of(&reference) {
+            {match link_of(&reference, manages) {
                 Some(href) => view! { <a class="order-link" href=href>{body}</a> }.into_any(),
                 None => body.into_any(),
             }}
@@ -193,9 +209,37 @@ mod tests {
 
     #[test]
     fn a_message_leads_to_what_it_is_about() {
-        assert_eq!(link_of("order:12").as_deref(), Some("/services/orders/12"));
-        assert_eq!(link_of("claim:3").as_deref(), Some("/claims"));
-        assert_eq!(link_of("redemption:7"), None);
-        assert_eq!(link_of("order:x"), None);
+        assert_eq!(
+            link_of("order:12", false).as_deref(),
+            Some("/services/orders/12")
+        );
+        assert_eq!(link_of("claim:3", false).as_deref(), Some("/claims"));
+        assert_eq!(link_of("redemption:7", false), None);
+        assert_eq!(link_of("order:x", false), None);
+    }
+
+    #[test]
+    fn a_staff_message_leads_to_where_they_act() {
+        assert_eq!(
+            link_of("review:410783101230-001", false).as_deref(),
+            Some("/review")
+        );
+        assert_eq!(
+            link_of("review:410783101230", true).as_deref(),
+            Some("/review")
+        );
+        assert_eq!(
+            link_of("rectification:4", true).as_deref(),
+            Some("/admin/rectifications")
+        );
+        assert_eq!(
+            link_of("order:9", true).as_deref(),
+            Some("/services/orders/9")
+        );
+        assert_eq!(link_of("shop:2", true).as_deref(), Some("/admin/shops/2"));
+        assert_eq!(
+            link_of("shop:2", false).as_deref(),
+            Some("/keeper/goods?shop=2")
+        );
     }
 }

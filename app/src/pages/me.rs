@@ -1,8 +1,8 @@
 //! `/me` (我的): who is signed in — name, masked phone, village, grid, points —, their roles with the
 //! place each is over (by name, not code), the current role to switch, the 审核 entry of a
-//! reviewing role, 我的会员码 of a villager, the keeper's 扫码兑换 · 回收称重 · 今日汇总, the 管理
-//! entries of a staff role (导入村民名册, 网格管理, 人员, 服务订单, 数据概览),
-//! sign-out, and the bottom tab bar.
+//! reviewing role, 我的会员码 of a villager, the keeper's 扫码兑换 · 回收称重 · 今日汇总 ·
+//! 本店商品, the 管理 entries of a staff role (导入村民名册, 网格管理, 人员, 服务订单,
+//! 数据概览), sign-out, and the bottom tab bar.
 
 use jifen_shared::api::{GetMe, GetRegion};
 use jifen_shared::auth::{Role, RoleGrant};
@@ -257,7 +257,7 @@ fn WorkEntries() -> impl IntoView {
     }
 }
 
-/// The 工作 screens of a points-supermarket keeper: 扫码兑换, 回收称重, 今日汇总, 结算单.
+/// The 工作 screens of a points-supermarket keeper: 扫码兑换, 回收称重, 今日汇总, 本店商品, 结算单.
 #[component]
 fn KeeperEntries() -> impl IntoView {
     view! {
@@ -266,6 +266,7 @@ fn KeeperEntries() -> impl IntoView {
             {entry("/keeper", Text::ScanRedeem)}
             {entry("/keeper/recycling", Text::RecycleTitle)}
             {entry("/keeper/today", Text::TodayTitle)}
+            {entry(super::recycling::GOODS_PATH, Text::KeptGoods)}
             {entry(super::settlements::KEEPER_PATH, Text::SettlementsTitle)}
         </ul>
     }

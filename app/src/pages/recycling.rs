@@ -15,7 +15,12 @@
 //! redemptions handed over and the points they took in, goods by count, drop-offs and the
 //! points they gave, weight by category.
 //!
-//! Both work on a shop the keeper keeps (`GET /shop/kept`): the one, or a choice of them.
+//! `/keeper/goods` (本店商品): the goods on the shop's shelf (`GET /shops/{id}/goods`) with
+//! their stock, those at or under their low-stock threshold marked 库存不足 and listed first —
+//! where a keeper told of low stock (the inbox) lands. Admins restock; the keeper sees.
+//!
+//! All three work on a shop the keeper keeps (`GET /shop/kept`): the one, or a choice of them
+//! (`?shop=<id>` chooses one at once).
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::{self as endpoints, DropOff, KeptShops, ListCategories, ShopToday};
@@ -32,7 +37,8 @@ use crate::api::{self, ApiFailure};
 use crate::components::{Choice, Kind, TextField, Typed, load_trouble, mutate};
 use crate::draft::new_key_for;
 use crate::i18n::{
-    Text, goods_times, kg_text, per_kg, points_text, rule_points, t, tr, use_locale,
+    Text, goods_times, kg_text, per_kg, points_text, rule_points, stock_and_threshold, t, tr,
+    use_locale,
 };
 use crate::session::use_session;
 
@@ -88,12 +94,16 @@ fn merge(lines: &mut Vec<Line>, line: Line) {
     }
 }
 
-/// The shops the keeper keeps (`GET /shop/kept`): `with` the one, or the one chosen of them.
+/// The shops the keeper keeps (`GET /shop/kept`): `with` the one, or the one chosen of them
+/// (at first `initial`, when it is one of them).
 #[component]
-fn KeptShop(with: Callback<Shop, AnyView>) -> impl IntoView {
+fn KeptShop(
+    with: Callback<Shop, AnyView>,
+    #[prop(default = None)] initial: Option<i64>,
+) -> impl IntoView {
     let session = use_session();
     let shops = LocalResource::new(move || async move { session.call(&KeptShops, &()).await });
-    let chosen = RwSignal::new(None::<i64>);
+    let chosen = RwSignal::new(initial);
     move || match shops.get() {
         None => view! { <ListSkeleton /> }.into_any(),
         Some(Err(failure)) => load_trouble(failure, shops),
@@ -519,6 +529,71 @@ pub fn TodayPage() -> impl IntoView {
             <KeptShop with=Callback::new(|shop| view! { <Today shop /> }.into_any()) />
         }
             .into_any() />
+    }
+}
+
+/// The address of the keeper's goods.
+pub const GOODS_PATH: &str = "/keeper/goods";
+
+/// `/keeper/goods` (本店商品).
+#[component]
+pub fn GoodsPage() -> impl IntoView {
+    view! { <KeeperScreen screen=|| view! { <KeptGoods /> }.into_any() /> }
+}
+
+/// The goods of the kept shop of `?shop=`, or of the first.
+#[component]
+fn KeptGoods() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let initial = query.with_untracked(|q| q.get("shop").and_then(|s| s.parse::<i64>().ok()));
+    view! { <KeptShop initial with=Callback::new(|shop| view! { <ShopGoods shop /> }.into_any()) /> }
+}
+
+/// The goods on a shop's shelf with their stock, the low ones first.
+#[component]
+fn ShopGoods(shop: Shop) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let id = shop.id;
+    let goods =
+        LocalResource::new(
+            move || async move { session.call(&endpoints::ListGoods { id }, &()).await },
+        );
+    view! {
+        <h1 class="region-name">{tr(Text::KeptGoods)}</h1>
+        <p class="hint">{shop.name.clone()}</p>
+        {move || match goods.get() {
+            None => view! { <ListSkeleton /> }.into_any(),
+            Some(Err(failure)) => load_trouble(failure, goods),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{tr(Text::NoGoods)}</p> }.into_any(),
+            Some(Ok(mut list)) => {
+                list.sort_by_key(|g| (!g.low_on_stock(), g.id));
+                view! {
+                    <ul class="list">
+                        {list.into_iter().map(|g| {
+                            let low = g.low_on_stock();
+                            let (stock, threshold) = (g.stock, g.low_stock_threshold);
+                            view! {
+                                <li class="entry" class:low=low data-testid="kept-goods" data-goods=g.id.to_string()>
+                                    <span class="entry-text">
+                                        <span class="row-name">
+                                            {g.name.clone()}
+                                            {low.then(|| view! { <span class="badge low">{tr(Text::LowStockBadge)}</span> })}
+                                        </span>
+                                        <span class="entry-sub" data-testid="kept-goods-stock">{move || stock_and_threshold(locale.get(), stock, threshold)}</span>
+                                    </span>
+                                    <span class="rank-points">{points_text(g.points_price)}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }
+        }}
+        <button class="secondary wide more" type="button" data-testid="kept-goods-refresh" on:click=move |_| goods.refetch()>
+            {tr(Text::Refresh)}
+        </button>
     }
 }
 

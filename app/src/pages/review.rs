@@ -12,6 +12,9 @@
 //! The preset reasons are sent in Chinese whatever the reviewer's language: the villager reads
 //! them.
 //!
+//! A claim that waited longer than the county's review time (审核超时, sent up to the village
+//! admins: `escalated_at`) is marked so; being the oldest, it comes first.
+//!
 //! Admins (village, township, county) get a second tab, 已通过: the approved claims of their
 //! region, newest first (`GET /review/claims?status=approved`), each with who approved it and
 //! a 更正 action ([`super::correction::CorrectionBox`]) — or, once corrected, the correction
@@ -399,6 +402,7 @@ fn ReviewCard(
         note,
         photos,
         created_at,
+        escalated_at,
         ..
     } = claim;
     let reuses: Vec<(String, String, String)> = photos
@@ -419,7 +423,12 @@ fn ReviewCard(
                 <span class="rule-points">{move || rule_points(locale.get(), points)}</span>
             </div>
             <p class="review-rule" data-testid="review-rule">{rule_name}</p>
-            <p class="claim-sub">{move || time::when(locale.get(), &created_at)}</p>
+            <p class="claim-sub">
+                {move || time::when(locale.get(), &created_at)}
+                {escalated_at.is_some().then(|| view! {
+                    <span class="badge overdue" data-testid="review-overdue">{tr(Text::OverdueBadge)}</span>
+                })}
+            </p>
             {(!note.is_empty()).then(|| view! { <p class="claim-note">{note}</p> })}
             {(!photos.is_empty()).then(|| view! { <Thumbs photos zoom /> })}
             {reuses

@@ -79,6 +79,24 @@ pub async fn roles_in(tx: &mut Tx, person_id: i64) -> Result<Vec<RoleGrant>, sql
     read_roles(&mut **tx, person_id).await
 }
 
+/// The people holding `role` over exactly `region_code` (not above or below it), by id, read
+/// inside `tx`: whom a notification for that role and place goes to (the grid workers of a
+/// grid, the admins of a village).
+pub async fn holders_in(
+    tx: &mut Tx,
+    role: Role,
+    region_code: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT person_id FROM role_assignments WHERE region_code = $1 AND role = $2 \
+         ORDER BY person_id",
+    )
+    .bind(region_code)
+    .bind(role.as_str())
+    .fetch_all(&mut **tx)
+    .await
+}
+
 /// Ends every session of the person (revokes all their refresh-token families).
 pub async fn end_sessions(tx: &mut Tx, person_id: i64, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(

@@ -8,6 +8,35 @@
 //! ([`crate::services`]), a claim approved or rejected ([`crate::points::claims`]), a
 //! redemption handed over ([`crate::shop::redemptions`]). Their text is Chinese, ready to
 //! show (the people it goes to read Chinese; the kind lets a client word it otherwise).
+//!
+//! # What staff are told
+//! Staff are told what waits for them to act, and the `reference` names where they act:
+//!
+//! | kind | to | when | reference |
+//! | --- | --- | --- | --- |
+//! | `claims_waiting` (digest) | grid workers of the claim's grid | a claim is made there; one of them is overdue | `review:<grid code>` |
+//! | `claims_overdue` (digest) | village admins of the claim's village | a claim waited longer than `JIFEN_CLAIM_REVIEW_HOURS` (审核超时) | `review:<village code>` |
+//! | `order_escalated_admin` | village admins of the order's village | an order nobody took reaches the village admins' level | `order:<id>` |
+//! | `rectification_opened` | village admins of the order's village | a 差评 opens a rectification | `rectification:<id>` |
+//! | `low_stock` | keepers of the shop, admins of the shop's village or township | goods fall to their low-stock threshold (once per fall) | `shop:<id>` |
+//!
+//! # Digests
+//! Claims come in dozens: a grid worker with 40 claims waiting is told so in one line, not
+//! 40. A digest ([`set_digest`]) is one *unread* notification of its kind per person (a
+//! unique partial index holds it to that) that the domain keeps current while it is unread:
+//! - something new (a claim made, a claim overdue) **raises** it: the unread one is replaced
+//!   by a fresh one, at the top of the list and unread, with the count as it now is;
+//! - a decision **refreshes** it: the unread one's count goes down in place (no news: it does
+//!   not move up);
+//! - when nothing waits any more it is **cleared**: the unread one goes (the badge should not
+//!   announce work that is done).
+//!
+//! Once read, a digest stays as it was read (the person's history), and the next news raises
+//! a new one with the count at that moment — so the count shown unread is always current, and
+//! a person never has more than one unread line per kind. A digest's id changes when it is
+//! raised again. The domain counts inside the same transaction after [`lock_people`], so two
+//! claims made at once in one grid each see the other (PostgreSQL: a transaction-scoped
+//! advisory lock per person; SQLite's single writer already serialises).
 
 pub mod routes;
 
@@ -15,7 +44,7 @@ use jifen_shared::Page;
 use jifen_shared::services::Notification;
 use sqlx::Row;
 
-use crate::storage::{Db, Tx, rfc3339};
+use crate::storage::{Backend, Db, Tx, lock_key, rfc3339};
 
 /// Adds a notification for `person_id` inside `tx`.
 pub async fn notify(
@@ -37,6 +66,67 @@ pub async fn notify(
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Serialises, until the transaction ends, the writers of the digests of `people` (sorted
+/// and deduplicated here, so that two transactions lock in the same order): call it before
+/// counting what a digest says ([`set_digest`]).
+pub async fn lock_people(tx: &mut Tx, people: &mut Vec<i64>) -> Result<(), sqlx::Error> {
+    people.sort_unstable();
+    people.dedup();
+    let backend = Backend::of(tx);
+    for id in people.iter() {
+        lock_key(tx, backend, &format!("inbox:{id}")).await?;
+    }
+    Ok(())
+}
+
+/// What happens to a person's digest of one kind (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Digest<'a> {
+    /// Something new: the unread digest (if any) is replaced by a fresh unread one saying
+    /// `text` about `reference`.
+    Raise { text: &'a str, reference: &'a str },
+    /// The count changed, nothing new: the unread digest, if there is one, says `text` now.
+    Refresh { text: &'a str },
+    /// Nothing waits: the unread digest, if any, is removed.
+    Clear,
+}
+
+/// Sets `person_id`'s digest of `kind` inside `tx` (after [`lock_people`] and the count).
+pub async fn set_digest(
+    tx: &mut Tx,
+    person_id: i64,
+    kind: &str,
+    digest: Digest<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    match digest {
+        Digest::Refresh { text } => {
+            sqlx::query(
+                "UPDATE notifications SET text = $3 \
+                 WHERE person_id = $1 AND kind = $2 AND read_at IS NULL",
+            )
+            .bind(person_id)
+            .bind(kind)
+            .bind(text)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Digest::Raise { .. } | Digest::Clear => {
+            sqlx::query(
+                "DELETE FROM notifications WHERE person_id = $1 AND kind = $2 AND read_at IS NULL",
+            )
+            .bind(person_id)
+            .bind(kind)
+            .execute(&mut **tx)
+            .await?;
+            if let Digest::Raise { text, reference } = digest {
+                notify(tx, person_id, kind, text, reference, now).await?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -31,6 +31,18 @@
 //!   household's;
 //! - a photo whose picture (same SHA-256) is attached to another claim is not refused, but
 //!   flagged to the reviewer ("此照片已用于…").
+//!
+//! Who is told (the inbox, [`crate::inbox`]; written in the transaction that changes the
+//! claim, `tell_reviewers`):
+//! - the grid workers of the claim's grid get one digest, `claims_waiting`: "网格里有 3 条积分
+//!   申请待审核" — the claims of their grids they may decide (not their own household's), raised
+//!   by a new claim, its count lowered by each decision, gone when none wait;
+//! - 审核超时: a claim still pending `JIFEN_CLAIM_REVIEW_HOURS` (48 by default) after it was made
+//!   is sent up to its village's admins once ([`escalate_due`], the background sweep; the claim
+//!   shows `escalated_at`): they get one digest, `claims_overdue` ("有 2 条积分申请审核超时，请
+//!   尽快审核"), and the grid workers' digest is raised again saying how many are overdue. The
+//!   grid worker may still decide an overdue claim; so may the village admin, in the same
+//!   review screen, where it comes first (the oldest) and is marked 已超时.
 
 use crate::error::DomainError;
 use jifen_shared::ErrorCode;
@@ -192,6 +204,7 @@ pub async fn create(
     };
     let id = storage::insert_claim(tx, &new, now).await?;
     storage::insert_photos(tx, id, &photo_ids).await?;
+    tell_reviewers(tx, &region, village.as_str(), News::Made, now).await?;
     load(tx, id, false).await?.ok_or(ClaimError::NotFound(id))
 }
 
@@ -319,6 +332,10 @@ pub async fn decide(
         })),
     };
     crate::audit::record(tx, record, now).await?;
+    let news = News::Decided {
+        overdue: claim.escalated_at.is_some(),
+    };
+    tell_reviewers(tx, region.as_str(), &claim.village_code, news, now).await?;
     let (kind, text) = match &reason {
         None => (
             "claim_approved",
@@ -529,7 +546,11 @@ pub async fn reject_all_of(
     now: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let mut rejected = Vec::new();
+    let mut queues: Vec<(String, String, bool)> = Vec::new();
     for id in storage::pending_claims_of(tx, claimant_id).await? {
+        let Some(claim) = storage::claim_by_id(tx, id).await? else {
+            continue;
+        };
         if storage::set_decision(
             tx,
             id,
@@ -542,7 +563,158 @@ pub async fn reject_all_of(
             == 1
         {
             rejected.push(id);
+            let region = claim
+                .grid_code
+                .unwrap_or_else(|| claim.village_code.clone());
+            queues.push((region, claim.village_code, claim.escalated_at.is_some()));
         }
     }
+    queues.sort();
+    queues.dedup();
+    for (region, village, overdue) in queues {
+        tell_reviewers(tx, &region, &village, News::Decided { overdue }, now).await?;
+    }
     Ok(rejected)
+}
+
+/// What happened to a claim, for [`tell_reviewers`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum News {
+    /// A claim was made.
+    Made,
+    /// A claim waited past the review time and was sent up (审核超时).
+    Overdue,
+    /// A claim was decided (`overdue`: it had been sent up).
+    Decided { overdue: bool },
+}
+
+/// The inbox kind of the grid workers' digest of claims waiting.
+pub const CLAIMS_WAITING: &str = "claims_waiting";
+/// The inbox kind of the village admins' digest of overdue claims.
+pub const CLAIMS_OVERDUE: &str = "claims_overdue";
+
+/// Keeps the reviewers' digests current inside `tx` after `news` about a claim of the
+/// queue `region` (its grid, or its village when the claimant lives in no grid) in `village`:
+/// the grid workers of that grid ([`CLAIMS_WAITING`]) and, when overdue claims are concerned,
+/// the village's admins ([`CLAIMS_OVERDUE`]). Each count is what that person may decide (see
+/// the module docs), read after [`crate::inbox::lock_people`].
+async fn tell_reviewers(
+    tx: &mut Tx,
+    region: &str,
+    village: &str,
+    news: News,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::inbox::Digest;
+    use jifen_shared::auth::Role;
+
+    let grid_workers = if region == village {
+        Vec::new()
+    } else {
+        crate::auth::storage::holders_in(tx, Role::GridWorker, region).await?
+    };
+    let admins = match news {
+        News::Overdue | News::Decided { overdue: true } => {
+            crate::auth::storage::holders_in(tx, Role::VillageAdmin, village).await?
+        }
+        News::Made | News::Decided { overdue: false } => Vec::new(),
+    };
+    let mut everyone: Vec<i64> = grid_workers.iter().chain(&admins).copied().collect();
+    crate::inbox::lock_people(tx, &mut everyone).await?;
+    for (person_id, role) in grid_workers
+        .iter()
+        .map(|p| (*p, Role::GridWorker))
+        .chain(admins.iter().map(|p| (*p, Role::VillageAdmin)))
+    {
+        let (waiting, overdue) = waiting_for(tx, person_id, role).await?;
+        let (kind, count, text, reference) = if role == Role::GridWorker {
+            let text = if overdue > 0 {
+                format!(
+                    "网格里有 {waiting} 条积分申请待审核，其中 {overdue} 条已超时，已转村管理员"
+                )
+            } else {
+                format!("网格里有 {waiting} 条积分申请待审核")
+            };
+            (CLAIMS_WAITING, waiting, text, format!("review:{region}"))
+        } else {
+            let text = format!("有 {overdue} 条积分申请审核超时，请尽快审核");
+            (CLAIMS_OVERDUE, overdue, text, format!("review:{village}"))
+        };
+        let digest = match news {
+            _ if count == 0 => Digest::Clear,
+            News::Made | News::Overdue => Digest::Raise {
+                text: &text,
+                reference: &reference,
+            },
+            News::Decided { .. } => Digest::Refresh { text: &text },
+        };
+        crate::inbox::set_digest(tx, person_id, kind, digest, now).await?;
+    }
+    Ok(())
+}
+
+/// How many pending claims `person_id` may decide under their grants of `role` (grid worker:
+/// their grids; village admin: their villages), read inside `tx`: all, and the overdue ones.
+async fn waiting_for(
+    tx: &mut Tx,
+    person_id: i64,
+    role: jifen_shared::auth::Role,
+) -> Result<(i64, i64), sqlx::Error> {
+    let regions: Vec<String> = crate::auth::storage::roles_in(tx, person_id)
+        .await?
+        .into_iter()
+        .filter(|g| g.role == role)
+        .map(|g| format!("{}%", g.region_code))
+        .collect();
+    if regions.is_empty() {
+        return Ok((0, 0));
+    }
+    let household = people::find_many_in(tx, &[person_id])
+        .await?
+        .pop()
+        .and_then(|p| match (p.village_code, p.household) {
+            (Some(village), Some(household)) if !household.trim().is_empty() => {
+                Some((village, household))
+            }
+            _ => None,
+        });
+    storage::count_for_review(
+        tx,
+        person_id,
+        &regions,
+        household.as_ref().map(|(v, h)| (v.as_str(), h.as_str())),
+    )
+    .await
+}
+
+/// How many overdue claims one sweep sends up at most (the next sweep takes the rest).
+const ESCALATIONS_PER_SWEEP: i64 = 200;
+
+/// 审核超时 (the background sweep, once a minute): sends up to their village's admins the
+/// pending claims made `review_ms` or more before `now` and not sent up yet — each once, in
+/// its own transaction, with the reviewers' digests (`tell_reviewers`). A claim that fails
+/// is logged and skipped. Answers how many were sent up.
+pub async fn escalate_due(db: &Db, review_ms: i64, now: i64) -> Result<usize, ClaimError> {
+    let made_by = now - review_ms;
+    let mut escalated = 0;
+    for id in storage::overdue_claims(db, made_by, ESCALATIONS_PER_SWEEP).await? {
+        match escalate(db, id, made_by, now).await {
+            Ok(true) => escalated += 1,
+            Ok(false) => {}
+            Err(e) => tracing::error!(claim = id, error = %e, "a claim could not be escalated"),
+        }
+    }
+    Ok(escalated)
+}
+
+/// Sends claim `id` up if it is still pending, made by `made_by` and not sent up yet; whether
+/// it did.
+async fn escalate(db: &Db, id: i64, made_by: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let Some((region, village)) = storage::set_escalated(&mut tx, id, made_by, now).await? else {
+        return Ok(false);
+    };
+    tell_reviewers(&mut tx, &region, &village, News::Overdue, now).await?;
+    tx.commit().await?;
+    Ok(true)
 }

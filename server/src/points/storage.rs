@@ -465,7 +465,7 @@ pub async fn awarded_by(
 /// A claim as answered: its columns ([`claim`]) read from [`CLAIM_FROM`].
 const CLAIM_COLUMNS: &str = "c.id, c.status, c.rule_id, r.name AS rule_name, c.points, c.note, \
      c.claimant_id, p.name AS claimant_name, c.village_code, c.region_code, \
-     rv.name AS reviewer_name, c.review_reason, c.reviewed_at, c.created_at, \
+     rv.name AS reviewer_name, c.review_reason, c.reviewed_at, c.created_at, c.escalated_at, \
      pc.id AS correction_id, pc.points AS correction_points, pc.moved AS correction_moved, \
      pc.reason AS correction_reason, pc.created_at AS corrected_at, pca.name AS corrector_name";
 /// A claim `c` with its rule `r`, claimant `p`, reviewer `rv` (if any) and correction `pc`
@@ -499,6 +499,7 @@ fn claim(row: &AnyRow) -> Result<Claim, sqlx::Error> {
         review_reason: row.try_get("review_reason")?,
         reviewed_at: row.try_get::<Option<i64>, _>("reviewed_at")?.map(rfc3339),
         created_at: rfc3339(row.try_get("created_at")?),
+        escalated_at: row.try_get::<Option<i64>, _>("escalated_at")?.map(rfc3339),
         correction: match row.try_get::<Option<i64>, _>("correction_id")? {
             None => None,
             Some(correction_id) => {
@@ -675,45 +676,120 @@ pub async fn claims_for_review(
     region_prefixes: &[String],
     household: Option<(&str, &str)>,
 ) -> Result<Vec<Claim>, sqlx::Error> {
-    // Region codes nest by prefix (a grid is `<village>-NNN`): a prefix match finds the claims
-    // of a grid, or of every grid and village inside a village, township or county.
-    let within: Vec<String> = (0..region_prefixes.len())
-        .map(|i| format!("c.region_code LIKE ${}", i + 5))
-        .collect();
-    let not_household = match household {
-        Some(_) => format!(
-            " AND (p.village_code <> ${v} OR p.household IS NULL OR p.household <> ${h})",
-            v = region_prefixes.len() + 5,
-            h = region_prefixes.len() + 6
-        ),
-        None => String::new(),
-    };
     let (order, after) = match status {
         ClaimStatus::Pending => ("ASC", "c.id > $2"),
         _ => ("DESC", "c.id < $2"),
     };
     let sql = format!(
         "SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE c.status = $1 AND {after} \
-         AND c.claimant_id <> $4 AND ({}){not_household} ORDER BY c.id {order} LIMIT $3",
-        within.join(" OR ")
+         AND {} ORDER BY c.id {order} LIMIT $3",
+        reviewable(4, region_prefixes.len(), household.is_some())
     );
-    let mut query = sqlx::query(&sql)
+    let query = sqlx::query(&sql)
         .bind(status.as_str())
         .bind(start)
-        .bind(limit)
-        .bind(reviewer_id);
-    for region in region_prefixes {
-        query = query.bind(region);
-    }
-    if let Some((village, household)) = household {
-        query = query.bind(village).bind(household);
-    }
-    query
+        .bind(limit);
+    bind_reviewer(query, reviewer_id, region_prefixes, household)
         .fetch_all(db.reader())
         .await?
         .iter()
         .map(claim)
         .collect()
+}
+
+/// The filter of the claims `c` (joined with their claimant `p`) a reviewer may decide, its
+/// parameters from `$first` on as [`bind_reviewer`] binds them: not the reviewer's own
+/// (`$first`), inside one of `regions` prefixes, and with `household` not of the reviewer's
+/// household.
+fn reviewable(first: usize, regions: usize, household: bool) -> String {
+    // Region codes nest by prefix (a grid is `<village>-NNN`): a prefix match finds the claims
+    // of a grid, or of every grid and village inside a village, township or county.
+    let within: Vec<String> = (0..regions)
+        .map(|i| format!("c.region_code LIKE ${}", first + 1 + i))
+        .collect();
+    let not_household = if household {
+        format!(
+            " AND (p.village_code <> ${v} OR p.household IS NULL OR p.household <> ${h})",
+            v = first + 1 + regions,
+            h = first + 2 + regions
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "c.claimant_id <> ${first} AND ({}){not_household}",
+        within.join(" OR ")
+    )
+}
+
+/// Binds the parameters of [`reviewable`] in its order.
+fn bind_reviewer<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    reviewer_id: i64,
+    region_prefixes: &'q [String],
+    household: Option<(&'q str, &'q str)>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query = query.bind(reviewer_id);
+    for region in region_prefixes {
+        query = query.bind(region.as_str());
+    }
+    if let Some((village, household)) = household {
+        query = query.bind(village).bind(household);
+    }
+    query
+}
+
+/// How many pending claims reviewer `reviewer_id` may decide in `region_prefixes` (at least
+/// one; `household` as [`claims_for_review`]), read inside `tx`: all of them, and those of
+/// them that are overdue (escalated, 审核超时).
+pub async fn count_for_review(
+    tx: &mut Tx,
+    reviewer_id: i64,
+    region_prefixes: &[String],
+    household: Option<(&str, &str)>,
+) -> Result<(i64, i64), sqlx::Error> {
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS waiting, CAST(COUNT(c.escalated_at) AS BIGINT) AS overdue \
+         FROM point_claims c JOIN people p ON p.id = c.claimant_id \
+         WHERE c.status = 'pending' AND {}",
+        reviewable(1, region_prefixes.len(), household.is_some())
+    );
+    let row = bind_reviewer(sqlx::query(&sql), reviewer_id, region_prefixes, household)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok((row.try_get("waiting")?, row.try_get("overdue")?))
+}
+
+/// Pending claims made at or before `made_by` (UTC ms) and not yet escalated, oldest first, at
+/// most `limit`: the ones the sweep sends up (审核超时).
+pub async fn overdue_claims(db: &Db, made_by: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM point_claims WHERE status = 'pending' AND escalated_at IS NULL \
+         AND created_at <= $1 ORDER BY created_at, id LIMIT $2",
+    )
+    .bind(made_by)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await
+}
+
+/// Marks claim `id` escalated at `now` if it is still pending, made at or before `made_by`
+/// and not escalated yet; its `(region_code, village_code)` when it did.
+pub async fn set_escalated(
+    tx: &mut Tx,
+    id: i64,
+    made_by: i64,
+    now: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE point_claims SET escalated_at = $3 WHERE id = $1 AND status = 'pending' \
+         AND escalated_at IS NULL AND created_at <= $2 RETURNING region_code, village_code",
+    )
+    .bind(id)
+    .bind(made_by)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 /// `ids` as the list inside `IN (…)`.

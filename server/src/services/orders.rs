@@ -743,7 +743,9 @@ pub async fn list(
 }
 
 /// Escalates open orders past their SLA one level each (the background sweep): a timeline
-/// event `escalated` ("网格员" / "村管理员" / "乡镇"), and a notification to the orderer.
+/// event `escalated` ("网格员" / "村管理员" / "乡镇"), a notification to the orderer, and at
+/// the village admins' level one to each admin of the order's village
+/// (`order_escalated_admin`, about the order: they dispatch it).
 /// An order that fails is logged and skipped (the others still escalate). Answers how many
 /// escalated.
 pub async fn escalate_due(db: &Db, sla_ms: i64, now: i64) -> Result<usize, ServiceError> {
@@ -797,6 +799,21 @@ async fn escalate(db: &Db, id: i64, sla_ms: i64, now: i64) -> Result<bool, Servi
         now,
     )
     .await?;
+    if level == 2 {
+        // Now the village admins' to dispatch: each is told, once (the level moves once).
+        let text = format!(
+            "“{}”（{}）无人接单，已转村管理员，请派单",
+            row.type_name,
+            crate::text::clip(&row.description)
+        );
+        let admins =
+            crate::auth::storage::holders_in(&mut tx, Role::VillageAdmin, &row.village_code)
+                .await?;
+        for admin in admins {
+            let kind = "order_escalated_admin";
+            crate::inbox::notify(&mut tx, admin, kind, &text, &reference, now).await?;
+        }
+    }
     tx.commit().await?;
     Ok(true)
 }

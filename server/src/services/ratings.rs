@@ -11,7 +11,8 @@
 //!   (automatic included) — exactly once: the ledger transfer's key is `service:<id>:reward`,
 //!   and the order records it.
 //! - A 差评 opens a rectification for the order's village (one per order), due in 7 days; its
-//!   admins ([`crate::policy::Action::ManageOrders`]) record the follow-up and close it. After
+//!   admins ([`crate::policy::Action::ManageOrders`]) are told (the inbox,
+//!   `rectification_opened`), record the follow-up and close it. After
 //!   that the orderer may rate once more (round 2); a 中评 or better then pays the volunteer.
 //! - The summary counts each order's latest rating and the rectifications, for a region and
 //!   each region one level down; "closed in time" means closed by the due time.
@@ -132,10 +133,45 @@ async fn settle_rating(
             let due = now + RECTIFICATION_DUE_MS;
             if storage::open_rectification(tx, row.id, &row.village_code, now, due).await? {
                 storage::insert_event(tx, row.id, "rectification_opened", None, "", now).await?;
+                tell_admins(tx, row, rating, now).await?;
             }
             Ok(())
         }
     }
+}
+
+/// Tells each admin of the order's village of the 差评 and the rectification it opened
+/// (`rectification_opened`, about the rectification: they record the follow-up).
+async fn tell_admins(
+    tx: &mut Tx,
+    row: &OrderRow,
+    rating: &RatingRow,
+    now: i64,
+) -> Result<(), ServiceError> {
+    let Some(rectification) = storage::rectification_where(&mut **tx, "order_id", row.id).await?
+    else {
+        return Ok(());
+    };
+    let comment = match rating.comment.as_str() {
+        "" => String::new(),
+        c => format!("：{}", crate::text::clip(c)),
+    };
+    let text = format!(
+        "“{}”收到差评（{}星{comment}），请在7天内整改",
+        row.type_name, rating.stars
+    );
+    let reference = format!("rectification:{}", rectification.id);
+    let admins = crate::auth::storage::holders_in(
+        tx,
+        jifen_shared::auth::Role::VillageAdmin,
+        &row.village_code,
+    )
+    .await?;
+    for admin in admins {
+        let kind = "rectification_opened";
+        crate::inbox::notify(tx, admin, kind, &text, &reference, now).await?;
+    }
+    Ok(())
 }
 
 /// Pays the order's volunteer its reward from the township's service budget, once.

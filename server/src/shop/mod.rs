@@ -24,7 +24,9 @@
 //!   see it, its goods and stock, and its keepers still see it in `GET /shop/kept`;
 //! - goods may have a low-stock threshold: goods on the shelf at or below it are low on stock
 //!   ([`jifen_shared::shop::Goods::low_on_stock`]) and on the admin's low-stock list (open
-//!   shops only).
+//!   shops only). When goods of an open shop fall to it, the shop's keepers and the admins of
+//!   its village (or township) are told once (`watch_stock`), not at every redemption below
+//!   it; again after their stock rose above it and fell once more.
 //!
 //! The counter ([`counter`]) holds both QR token formats (the redemption token and the member
 //! code, in [`counter::token`]) and names the villager at the counter, for redemptions and
@@ -602,7 +604,47 @@ pub async fn create_goods(
         after: Some(serde_json::json!(goods)),
     };
     crate::audit::record(tx, record, now).await?;
+    watch_stock(tx, goods.id, now).await?;
     Ok(goods)
+}
+
+/// Tells, inside `tx`, the keepers of the goods' shop (appointed to it and holding the keeper
+/// role over its region) and the admins of its village or township (their role over exactly
+/// the shop's region) when goods `goods_id` have just fallen to or under their low-stock
+/// threshold (`low_stock`, about `shop:<id>`: its goods). Once per fall: the goods remember
+/// that they were told until their stock is above the threshold again (a restock, a returned
+/// reservation, a raised… or lowered threshold, goods off the shelf), and the next fall tells
+/// again. Called after every change of stock, threshold or shelf state.
+pub(crate) async fn watch_stock(tx: &mut Tx, goods_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    let Some(goods) = storage::mark_low(tx, goods_id).await? else {
+        return storage::rearm_low(tx, goods_id).await;
+    };
+    let Some(shop) = storage::shop(&mut **tx, goods.shop_id).await? else {
+        return Ok(());
+    };
+    let keepers = crate::auth::storage::holders_in(tx, Role::Keeper, &shop.region_code).await?;
+    let mut told: Vec<i64> = storage::keeper_ids(tx, shop.id)
+        .await?
+        .into_iter()
+        .filter(|k| keepers.contains(k))
+        .collect();
+    for role in [Role::VillageAdmin, Role::TownshipAdmin] {
+        told.extend(crate::auth::storage::holders_in(tx, role, &shop.region_code).await?);
+    }
+    told.sort_unstable();
+    told.dedup();
+    let text = format!(
+        "{}的“{}”只剩 {} 件（提醒线 {} 件），请及时补货",
+        shop.name,
+        goods.name,
+        goods.stock,
+        goods.low_stock_threshold.unwrap_or(0)
+    );
+    let reference = format!("shop:{}", shop.id);
+    for person in told {
+        crate::inbox::notify(tx, person, "low_stock", &text, &reference, now).await?;
+    }
+    Ok(())
 }
 
 /// The goods and the region of their shop, for an admin of that region.
@@ -668,6 +710,7 @@ pub async fn update_goods(
         after: Some(serde_json::json!(after)),
     };
     crate::audit::record(&mut tx, record, now).await?;
+    watch_stock(&mut tx, goods_id, now).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -769,6 +812,7 @@ pub async fn change_stock(
         ),
     };
     crate::audit::record(tx, record, now).await?;
+    watch_stock(tx, goods_id, now).await?;
     let goods = storage::goods_by_id(&mut **tx, goods_id)
         .await?
         .ok_or(ShopError::NoSuchGoods(goods_id))?;

@@ -216,6 +216,7 @@ pub async fn reserve(
                 },
             });
         };
+        super::watch_stock(tx, taken.id, now).await?;
         items.push(RedemptionItem {
             goods_id: taken.id,
             name: taken.name,
@@ -364,6 +365,7 @@ async fn release(
     }
     for item in items_in(tx, row.id).await? {
         storage::return_stock(tx, item.goods_id, item.qty).await?;
+        super::watch_stock(tx, item.goods_id, now).await?;
     }
     Ok(true)
 }

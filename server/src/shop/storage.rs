@@ -305,6 +305,40 @@ pub async fn return_stock(tx: &mut Tx, id: i64, qty: i64) -> Result<(), sqlx::Er
     Ok(())
 }
 
+/// Goods of `shop_goods` low on stock in a way worth telling: on the shelf, with a threshold,
+/// their stock at or below it, in an open shop.
+const LOW_NOW: &str = "active = 1 AND low_stock_threshold IS NOT NULL \
+     AND stock <= low_stock_threshold \
+     AND shop_id IN (SELECT id FROM shops WHERE closed_at IS NULL)";
+
+/// Remembers that goods `id` are low on stock (`LOW_NOW`) when they are and nobody was told
+/// yet: the goods as they are when it did (then tell), `None` when nothing changed.
+pub async fn mark_low(tx: &mut Tx, id: i64) -> Result<Option<Goods>, sqlx::Error> {
+    sqlx::query(&format!(
+        "UPDATE shop_goods SET low_stock_alerted = 1 \
+         WHERE id = $1 AND low_stock_alerted = 0 AND {LOW_NOW} RETURNING {GOODS_COLUMNS}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(goods)
+    .transpose()
+}
+
+/// Forgets that goods `id` were low on stock when they no longer are (so that the next fall
+/// is told again).
+pub async fn rearm_low(tx: &mut Tx, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!(
+        "UPDATE shop_goods SET low_stock_alerted = 0 \
+         WHERE id = $1 AND low_stock_alerted = 1 AND NOT ({LOW_NOW})"
+    ))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A redemption as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedemptionRow {

@@ -56,6 +56,18 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The backend `conn` (a transaction's connection: `&**tx`) talks to, for code that is
+    /// handed a transaction rather than the [`Db`].
+    pub fn of(conn: &sqlx::AnyConnection) -> Backend {
+        if conn.backend_name() == "PostgreSQL" {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
 /// A storage failure that is not the caller's fault.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {

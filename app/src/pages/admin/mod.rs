@@ -3,8 +3,9 @@
 //! (`/admin/import`) and the grids of a village with their people and grid workers
 //! (`/admin/grids`), people and their passwords (`/admin/people`, `/admin/people/:id`), one
 //! villager edited, their phone changed, their account closed (`/admin/people/:id/edit`),
-//! service orders (`/admin/services`), the region's overview (`/admin/overview`), the audit
-//! log (`/admin/audit`), awards and deductions (`/admin/awards`) and the
+//! service orders (`/admin/services`) and the 差评 to rectify (`/admin/rectifications`), the
+//! region's overview (`/admin/overview`), the audit log (`/admin/audit`), awards and
+//! deductions (`/admin/awards`) and the
 //! points shops (`/admin/shops`, `/admin/shops/:id`, `/admin/low-stock`) and their monthly
 //! statements (`/admin/settlements`, [`crate::pages::settlements`]). They open
 //! for a current role that manages people and grids (see [`crate::session`]); the server
@@ -65,6 +66,7 @@ pub fn AdminEntries() -> impl IntoView {
         <ul class="list">
             {entry(awards::PATH, Text::AwardsTitle)}
             {entry("/admin/services", Text::ServiceOrders)}
+            {entry(services::RECTIFICATIONS_PATH, Text::Rectifications)}
             {entry("/admin/overview", Text::Overview)}
             {entry(crate::pages::settlements::ADMIN_PATH, Text::SettlementsTitle)}
             {entry(audit::PATH, Text::AuditLog)}

@@ -4,6 +4,9 @@
 //! holding the volunteer role, `GET /admin/people`), and the open rectifications
 //! (`GET /admin/rectifications?status=open`), each closed with what was done
 //! (`POST /admin/rectifications/{id}/close`).
+//!
+//! `/admin/rectifications` (差评整改) is the rectifications alone: where a village admin told
+//! of a 差评 (the inbox) lands, without scrolling past the orders.
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::{
@@ -32,6 +35,20 @@ const MAX_FOLLOW_UP_CHARS: usize = 1000;
 #[component]
 pub fn ServicesAdminPage() -> impl IntoView {
     view! { <AdminFrame screen=|grant| view! { <Screen grant /> } /> }
+}
+
+/// The address of the rectifications alone.
+pub const RECTIFICATIONS_PATH: &str = "/admin/rectifications";
+
+/// `/admin/rectifications` (差评整改): the open rectifications, each closed with what was done.
+#[component]
+pub fn RectificationsPage() -> impl IntoView {
+    view! {
+        <AdminFrame back=("/admin/services", Text::ServiceOrders) screen=|_| view! {
+            <h1 class="region-name">{tr(Text::Rectifications)}</h1>
+            <RectificationList />
+        } />
+    }
 }
 
 /// The orders, then the rectifications.
