@@ -127,6 +127,35 @@ pub const SERVER_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The same for batch commands (`jifen import-divisions`…), which may wait for one another.
 pub const BATCH_BUSY_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// Opens one connection with `options` within `timeout` and, on SQLite, runs `pragmas` and
+/// reads the schema: a file that is not a database (or cannot hold a WAL) fails here, with
+/// SQLite's reason, not on the first request.
+async fn probe(
+    options: &AnyConnectOptions,
+    timeout: Duration,
+    sqlite: bool,
+    pragmas: &str,
+) -> Result<(), sqlx::Error> {
+    let mut conn = tokio::time::timeout(timeout, sqlx::AnyConnection::connect_with(options))
+        .await
+        .map_err(|_| sqlx::Error::PoolTimedOut)??;
+    if sqlite {
+        conn.execute(pragmas).await?;
+        conn.execute("PRAGMA schema_version;").await?;
+    }
+    conn.close().await
+}
+
+/// Whether `e` is SQLite's "database is locked" (`SQLITE_BUSY`, or one of its extended codes).
+fn is_busy(e: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(d) = e else {
+        return false;
+    };
+    d.code()
+        .and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| c & 0xff == 5)
+}
+
 impl Db {
     /// Opens the database at `url` (`sqlite://path` — the file and its directory are created
     /// — or `postgres://…`), waiting at most `connect_timeout` for the first connection, with
@@ -158,28 +187,21 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url)
             .map_err(connect_err)?
             .disable_statement_logging();
-        // One direct attempt first: a pool would only report "timed out", hiding the cause.
-        let mut probe = match tokio::time::timeout(
-            connect_timeout,
-            sqlx::AnyConnection::connect_with(&options),
-        )
-        .await
-        {
-            Ok(Ok(conn)) => conn,
-            Ok(Err(e)) => return Err(connect_err(e)),
-            Err(_) => return Err(connect_err(sqlx::Error::PoolTimedOut)),
-        };
         let pragmas: std::sync::Arc<str> = sqlite_pragmas(busy_timeout).into();
-        if sqlite_path.is_some() {
-            // A file that is not a database (or cannot hold a WAL) fails here, with SQLite's
-            // reason, not on the first request.
-            probe.execute(&*pragmas).await.map_err(connect_err)?;
-            probe
-                .execute("PRAGMA schema_version;")
-                .await
-                .map_err(connect_err)?;
+        // One direct attempt first: a pool would only report "timed out", hiding the cause.
+        // Several processes opening a fresh SQLite file at once race to switch it to WAL, and
+        // SQLite may answer that switch "database is locked" without waiting: the probe is then
+        // tried again, for as long as the busy timeout.
+        let started = std::time::Instant::now();
+        loop {
+            match probe(&options, connect_timeout, sqlite_path.is_some(), &pragmas).await {
+                Ok(()) => break,
+                Err(e) if is_busy(&e) && started.elapsed() < busy_timeout => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(connect_err(e)),
+            }
         }
-        probe.close().await.map_err(connect_err)?;
 
         let Some(sqlite_path) = sqlite_path else {
             let pool = AnyPoolOptions::new()
