@@ -112,6 +112,10 @@ pub enum ErrorCode {
     /// 409: the claim, or this villager's part of the award, was corrected (更正) already; a
     /// correction is made once.
     AlreadyCorrected,
+    /// 409: the service order has not escalated to the grid worker yet (its SLA has not
+    /// passed): until then the volunteers of its area claim it and the admins of its region
+    /// dispatch it.
+    NotEscalated,
 }
 
 impl ErrorCode {
@@ -151,7 +155,8 @@ impl ErrorCode {
             | ErrorCode::AlreadyClosed
             | ErrorCode::PersonClosed
             | ErrorCode::BalanceChanged
-            | ErrorCode::AlreadyCorrected => 409,
+            | ErrorCode::AlreadyCorrected
+            | ErrorCode::NotEscalated => 409,
             ErrorCode::Expired => 410,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
@@ -208,6 +213,7 @@ impl ErrorCode {
             ErrorCode::PersonClosed => "person_closed",
             ErrorCode::BalanceChanged => "balance_changed",
             ErrorCode::AlreadyCorrected => "already_corrected",
+            ErrorCode::NotEscalated => "not_escalated",
         }
     }
 }
@@ -274,6 +280,7 @@ mod tests {
             ErrorCode::PersonClosed,
             ErrorCode::BalanceChanged,
             ErrorCode::AlreadyCorrected,
+            ErrorCode::NotEscalated,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
