@@ -62,5 +62,8 @@ staff --phone 13700137042 --role village_admin --region 410783102202 --name 碱�
 staff --phone 13700137043 --role county_admin --region 410783 --name 县评分管理员
 # The corrections journey: the village admin of 小屯村 corrects (更正) a grid worker's approval.
 staff --phone 13700137050 --role village_admin --region 410783101206 --name 小屯管理员
+# The grid worker's 派单 journey (dispatch.spec.ts): 秦庄村's admin makes a grid, its villagers,
+# volunteers and grid worker (13700137071, imported by the journey) through the API.
+staff --phone 13700137070 --role village_admin --region 410783101208 --name 秦庄管理员
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

@@ -186,6 +186,7 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
     "/api/v1/admin/rules/{id}/settings/{region_code}",
     "/api/v1/admin/services/orders",
     "/api/v1/admin/services/orders/{id}/dispatch",
+    "/api/v1/admin/services/orders/{id}/volunteers",
     "/api/v1/admin/services/types",
     "/api/v1/admin/shops",
     "/api/v1/admin/shops/{id}",

@@ -67,6 +67,7 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::AlreadyClosed | ErrorCode::PersonClosed => Text::AccountClosed,
             ErrorCode::BalanceChanged => Text::BalanceChanged,
             ErrorCode::AlreadyCorrected => Text::AlreadyCorrected,
+            ErrorCode::NotEscalated => Text::NotEscalated,
             ErrorCode::InvalidInput
             | ErrorCode::AlreadyExists
             | ErrorCode::UnsupportedMediaType

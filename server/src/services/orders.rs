@@ -647,9 +647,9 @@ pub async fn dispatch_choices(
         .into_iter()
         .filter(|p| p.closed_at.is_none() && p.village_code.is_some())
         .filter(|p| {
-            orderer.as_ref().is_none_or(|o| {
-                policy::may_review_claimant(p.household(), o.household()).is_ok()
-            })
+            orderer
+                .as_ref()
+                .is_none_or(|o| policy::may_review_claimant(p.household(), o.household()).is_ok())
         })
         .collect();
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
