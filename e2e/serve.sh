@@ -65,5 +65,10 @@ staff --phone 13700137050 --role village_admin --region 410783101206 --name 小�
 # The grid worker's 派单 journey (dispatch.spec.ts): 秦庄村's admin makes a grid, its villagers,
 # volunteers and grid worker (13700137071, imported by the journey) through the API.
 staff --phone 13700137070 --role village_admin --region 410783101208 --name 秦庄管理员
+# The settlement journey (settlements.spec.ts): 常村镇's admin pays last month of 常西村's shop,
+# whose keeper (a villager the journey imports and appoints) then sees it paid.
+"$bin" import-villagers "$here/fixtures/settlement-villagers.csv"
+staff --phone 13700137080 --role township_admin --region 410783103 --name 常村镇财政所
+staff --phone 13500135931 --role keeper --region 410783103201
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

@@ -45,11 +45,13 @@ ensure_national_data() {
   fi
 }
 
-# Debian's Chromium, and CJK fonts so screenshots show Chinese.
+# Debian's Chromium, CJK fonts so screenshots show Chinese, and the sqlite3 shell (a journey
+# moves a hand-over into last month, as the Rust tests do, to have a month to pay).
 ensure_chromium() {
   local missing=()
   command -v "${CHROMIUM:-chromium}" >/dev/null || missing+=(chromium)
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+  command -v sqlite3 >/dev/null || missing+=(sqlite3)
   if [ ${#missing[@]} -gt 0 ]; then say "installing ${missing[*]} (Debian)"; apt_install "${missing[@]}"; fi
 }
 

@@ -629,6 +629,30 @@ texts! {
     RecyclingKg => "回收（千克）", "Recycling (kg)";
     TopRules => "积分事项排行", "Top rules";
     ExportCsv => "导出CSV", "Export CSV";
+    SettlementsTitle => "结算单", "Shop statements";
+    SettlementPaid => "已付款", "Paid";
+    SettlementToPay => "待付款", "To pay";
+    SettlementRunning => "本月进行中", "Month in progress";
+    SettlementNothing => "无兑换", "Nothing handed over";
+    EarlierMonth => "上个月", "Earlier month";
+    LaterMonth => "下个月", "Later month";
+    NoShopsToSettle => "没有可查看的超市", "No shops to show";
+    StatementGoods => "商品明细", "Goods";
+    UnpaidAllMonths => "尚未结算（全部月份）：", "Not yet paid, all months: ";
+    GoThere => "去结算", "Go there";
+    MarkPaid => "标记已付款", "Mark as paid";
+    PaymentReference => "付款凭证号", "Payment reference";
+    PaymentReferenceHint => "例如：转账流水号", "e.g. the bank transfer number";
+    PaidOn => "付款日期", "Paid on";
+    MarkPaidFinal => "标记后本月结算单锁定，超市的这部分积分清零，不能撤销", "Once marked, this month's statement is locked and the shop's points for it are cleared; this cannot be undone";
+    ConfirmPaid => "确认已付款", "Confirm paid";
+    Paying => "正在提交…", "Sending…";
+    PaymentIncomplete => "请填写付款凭证号和付款日期（不早于该月1日，不晚于今天）", "Fill in the payment reference and the date (from the month's first day to today)";
+    AlreadyPaid => "这个月已经标记付款了", "This month was marked paid already";
+    EarlierMonthUnpaid => "更早的月份还没结算，请先结算", "An earlier month is not paid yet; pay it first";
+    MonthNotOver => "这个月还没结束，不能结算", "This month is not over yet";
+    DownloadCsv => "下载 CSV", "Download CSV";
+    DownloadExcel => "下载 Excel", "Download Excel";
     NoData => "暂无数据", "No data";
     BadRange => "日期不对：开始不能晚于结束，最多366天", "Check the dates: from before to, at most 366 days";
     // 人员 (/admin/people and /admin/people/:id).
@@ -1420,6 +1444,7 @@ pub fn action_name(locale: Locale, action: &str) -> String {
         "shop.update" => ("修改积分超市", "Changed a shop"),
         "shop.keeper.add" => ("任命超市管理员", "Appointed a keeper"),
         "shop.keeper.remove" => ("免去超市管理员", "Removed a keeper"),
+        "shop.pay" => ("超市结算付款", "Paid a shop's month"),
         "goods.create" => ("上架商品", "Added goods"),
         "goods.update" => ("修改商品", "Changed goods"),
         "goods.stock" => ("库存变动", "Changed stock"),
@@ -1506,6 +1531,11 @@ pub fn field_name(locale: Locale, key: &str) -> Option<&'static str> {
         "volunteer" => ("志愿者", "volunteer"),
         "follow_up" => ("整改情况", "follow-up"),
         "password" => ("密码", "password"),
+        "month" => ("月份", "month"),
+        "reference" => ("付款凭证号", "payment reference"),
+        "paid_on" => ("付款日期", "paid on"),
+        "redemptions" => ("兑换笔数", "redemptions"),
+        "market_value_fen" => ("市场价值（分）", "market value (fen)"),
         _ => return None,
     };
     Some(match locale {

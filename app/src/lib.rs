@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/keeper") view=pages::keeper::KeeperPage />
                 <Route path=path!("/keeper/recycling") view=pages::recycling::RecyclingPage />
                 <Route path=path!("/keeper/today") view=pages::recycling::TodayPage />
+                <Route path=path!("/keeper/settlements") view=pages::settlements::KeeperSettlementsPage />
                 <Route path=path!("/me/member-code") view=pages::member::MemberCodePage />
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/login/wechat") view=pages::login::WechatCallbackPage />
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/services") view=pages::admin::services::ServicesAdminPage />
                 <Route path=path!("/admin/overview") view=pages::admin::overview::OverviewPage />
                 <Route path=path!("/admin/audit") view=pages::admin::audit::AuditPage />
+                <Route path=path!("/admin/settlements") view=pages::settlements::SettlementsAdminPage />
                 <Route path=path!("/admin/awards") view=pages::admin::awards::AwardsPage />
                 <Route path=path!("/admin/shops") view=pages::admin::shops::ShopsAdminPage />
                 <Route path=path!("/admin/shops/:id") view=pages::admin::shops::ShopAdminPage />

@@ -105,7 +105,7 @@ const MONTHS_EN: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-fn month_en(month: u32) -> &'static str {
+pub fn month_en(month: u32) -> &'static str {
     MONTHS_EN
         .get(month.saturating_sub(1) as usize)
         .copied()

@@ -47,6 +47,9 @@ pub enum Action {
     /// Correct (更正) an approved claim or an award of the region (`POST /admin/corrections`):
     /// admins, and only over acts of someone they outrank there ([`may_correct`]).
     CorrectPoints,
+    /// Pay a shop's month (结算, `POST /admin/shops/{id}/payments`): the township pays its
+    /// shops (政府买单), so township and county admins over the shop's region.
+    PayShops,
 }
 
 impl Action {
@@ -63,6 +66,7 @@ impl Action {
             | Action::CorrectPoints => {
                 &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin]
             }
+            Action::PayShops => &[Role::TownshipAdmin, Role::CountyAdmin],
             Action::KeepShop => &[Role::Keeper],
             Action::ServeOrders => &[Role::Volunteer],
             Action::ManageOrders => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],

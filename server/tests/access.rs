@@ -517,6 +517,19 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             outsiders: None,
         },
         Endpoint {
+            // Township and county admins pay shops; the fixture's shop handed nothing over, so
+            // those allowed get as far as "nothing to pay" (tests/shop.rs pays for real).
+            route: route(&api::PayShop { id: FIXTURE_SHOP }),
+            body: |_, _| {
+                Body::Json(
+                    json!({"month": "2025-09", "reference": "ZF-1", "paid_on": "2025-10-01"}),
+                )
+            },
+            allowed: &[TownshipAdmin, CountyAdmin],
+            success: 409,
+            outsiders: None,
+        },
+        Endpoint {
             route: route(&api::LowStock {
                 query: api::AdminShopsQuery {
                     region_code: LIUCUN.into(),
@@ -746,7 +759,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, (29 + 4 + 8 + 4 + 2 + 3) * 15);
+        assert_eq!(n, (29 + 4 + 8 + 4 + 2 + 3 + 1) * 15);
         app.assert_ledger_balanced().await;
     }
 

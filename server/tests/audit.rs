@@ -52,6 +52,7 @@ const AUDITED: &[(&str, &str)] = &[
     ("FulfilRedemption", "redemption.fulfil"),
     ("UpdateShop", "shop.update"),
     ("RemoveKeeper", "shop.keeper.remove"),
+    ("PayShop", "shop.pay"),
 ];
 
 /// The endpoints that change something but record nothing in the audit log, and why.
@@ -314,6 +315,13 @@ db_tests! {
         w.check(&app, "DropOff", (answer.status, answer.json()), 201, wang).await;
         let r = app.fetch(&api::RemoveKeeper { id: shop, user_id: wang }, Some(&admin)).await;
         w.check(&app, "RemoveKeeper", r, 200, admin_id).await;
+        // The county pays the shop's month of that hand-over (moved to a month that is over).
+        sqlx::query("UPDATE redemptions SET settled_at = 1757908800000 WHERE id = $1")
+            .bind(reserved["id"].as_i64().unwrap()).execute(app.db.writer()).await.unwrap();
+        let paid = app.request(&api::PayShop { id: shop }).token(&county).idempotency_key("walk-pay")
+            .json(&json!({"month": "2025-09", "reference": "ZF-0001", "paid_on": "2025-10-08"}))
+            .send().await.unwrap();
+        w.check(&app, "PayShop", (paid.status, paid.json()), 200, county_id).await;
 
         // A service order: claimed and released by a volunteer, dispatched by the admin,
         // completed, rated 差评, and the rectification closed.

@@ -643,12 +643,139 @@ db_tests! {
         let text = csv.text();
         let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
         assert_eq!(lines.len(), 1 + 3 + 1, "header, two goods and a total, the empty shop's total");
-        assert_eq!(lines[1], format!("{month},柳村积分超市,{LIUCUN},留村村委会,食用油,1,30,15.00"));
-        assert_eq!(lines[3], format!("{month},柳村积分超市,{LIUCUN},留村村委会,合计（2 笔兑换）Total,4,45,22.50"));
+        assert_eq!(lines[1], format!("{month},柳村积分超市,{LIUCUN},留村村委会,食用油,1,30,15.00,未付款 Unpaid,,"));
+        assert_eq!(lines[3], format!("{month},柳村积分超市,{LIUCUN},留村村委会,合计（2 笔兑换）Total,4,45,22.50,未付款 Unpaid,,"));
         let xlsx = app.request(&file("xlsx")).token(&s.admin).send().await.unwrap();
         assert_eq!(xlsx.status, 200);
         assert_eq!(xlsx.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         assert!(xlsx.body.starts_with(b"PK\x03\x04"));
+        app.assert_ledger_balanced().await;
+    }
+
+    async fn months_are_paid_once_in_order_and_stay_as_paid(app) {
+        let s = scene(&app).await;
+        let oil = goods(&app, &s, "食用油", 30, 20).await;
+        let salt = goods(&app, &s, "食用盐", 5, 20).await;
+        app.award(&s.admin, &[s.zhang, s.li], 200, "文明户").await.unwrap();
+        let handed = |token: String, lines: Vec<(i64, i64)>, at: Option<i64>| {
+            let (app, keeper, shop) = (&app, s.keeper.clone(), s.shop);
+            async move {
+                let r = app.reserve(&token, shop, &lines).await.unwrap();
+                app.fulfil(&keeper, r.id).await.unwrap();
+                if let Some(at) = at {
+                    sqlx::query("UPDATE redemptions SET settled_at = $1 WHERE id = $2").bind(at).bind(r.id)
+                        .execute(app.db.writer()).await.unwrap();
+                }
+                r.id
+            }
+        };
+        // 2025-09: 食用油 1 and 食用盐 2 (40 points); 2025-10: 食用盐 1 (5); this month: 食用油 1.
+        const SEP_15: i64 = 1_757_908_800_000; // 2025-09-15 12:00 in the county
+        const OCT_10: i64 = 1_760_068_800_000; // 2025-10-10 12:00
+        handed(s.zhang_token.clone(), vec![(oil, 1)], Some(SEP_15)).await;
+        handed(s.li_token.clone(), vec![(salt, 2)], Some(SEP_15)).await;
+        handed(s.zhang_token.clone(), vec![(salt, 1)], Some(OCT_10)).await;
+        handed(s.li_token.clone(), vec![(oil, 1)], None).await;
+        let statement = |month: &str, token: String| {
+            let (app, shop, month) = (&app, s.shop, month.to_owned());
+            async move {
+                let (status, st) = app.fetch(&api::ShopSettlements { query: api::SettlementsQuery { month, ..Default::default() } }, Some(&token)).await;
+                assert_eq!(status, 200, "{st}");
+                st["shops"].as_array().unwrap().iter().find(|x| x["shop_id"] == shop).unwrap().clone()
+            }
+        };
+        let oct = statement("2025-10", s.admin.clone()).await;
+        assert_eq!((oct["redemptions"].as_i64(), oct["points"].as_i64(), oct["may_pay"].as_bool(), oct["unpaid_before"].as_str()),
+                   (Some(1), Some(5), Some(false), Some("2025-09")));
+        assert_eq!((oct["unpaid_points"].as_i64(), oct["payment"].clone()), (Some(75), Value::Null));
+        let pay = |month: &str, key: &str, token: String| {
+            let (app, shop) = (&app, s.shop);
+            let body = json!({"month": month, "reference": format!("ZF-{month}"), "paid_on": "2025-12-01"});
+            let key = key.to_owned();
+            async move {
+                let answer = app.request(&api::PayShop { id: shop }).token(&token).idempotency_key(&key).json(&body).send().await.unwrap();
+                let json: Value = serde_json::from_slice(&answer.body).unwrap_or(Value::Null);
+                (answer.status, json)
+            }
+        };
+        // Months are paid in order, once over.
+        let (status, body) = pay("2025-10", "k-oct", s.admin.clone()).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("earlier_month_unpaid")), "{body}");
+        assert!(body["message"].as_str().unwrap().contains("2025-09"), "{body}");
+        let this_month = app.fetch(&api::ShopToday { id: s.shop }, Some(&s.keeper)).await.1["date"].as_str().unwrap()[..7].to_owned();
+        let (status, body) = pay(&this_month, "k-now", s.admin.clone()).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("month_not_over")), "{body}");
+        // Bad input and the wrong people.
+        for bad in [json!({"month": "2025-13", "reference": "x", "paid_on": "2025-12-01"}),
+                    json!({"month": "2025-09", "reference": " ", "paid_on": "2025-12-01"}),
+                    json!({"month": "2025-09", "reference": "x".repeat(65), "paid_on": "2025-12-01"}),
+                    json!({"month": "2025-09", "reference": "a\u{202E}b", "paid_on": "2025-12-01"}),
+                    json!({"month": "2025-09", "reference": "x", "paid_on": "2025-08-31"}),
+                    json!({"month": "2025-09", "reference": "x", "paid_on": "2999-01-01"}),
+                    json!({"month": "2025-09", "reference": "x", "paid_on": "1 Dec"}),
+                    json!({"month": "2025-09", "reference": "x"})] {
+            let answer = app.request(&api::PayShop { id: s.shop }).token(&s.admin).idempotency_key(&format!("bad-{bad}")).json(&bad).send().await.unwrap();
+            assert_eq!(answer.status, 400, "{bad}");
+        }
+        let village_admin = app.staff_token("13800138201", Role::VillageAdmin, LIUCUN).await;
+        let other_township = app.staff_token("13800138202", Role::TownshipAdmin, "410783102").await;
+        for token in [&s.keeper, &village_admin, &other_township, &s.zhang_token] {
+            let (status, body) = pay("2025-09", "k-who", token.clone()).await;
+            assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+        }
+        let (status, _) = app.call(&api::PayShop { id: 999_999 }, Some(&s.admin), &json!({"month": "2025-09", "reference": "x", "paid_on": "2025-12-01"})).await;
+        assert_eq!(status, 404);
+        // Two admins mark September paid at once: one payment, one transfer.
+        let county = app.staff_token("13800138203", Role::CountyAdmin, "410783").await;
+        let (a, b) = tokio::join!(pay("2025-09", "k-sep-a", s.admin.clone()), pay("2025-09", "k-sep-b", county.clone()));
+        let mut answers = vec![(a.0, a.1["code"].as_str().map(str::to_owned)), (b.0, b.1["code"].as_str().map(str::to_owned))];
+        answers.sort();
+        assert_eq!(answers, vec![(200, None), (409, Some("already_paid".into()))]);
+        let paid = if a.0 == 200 { a.1.clone() } else { b.1.clone() };
+        assert_eq!((paid["redemptions"].as_i64(), paid["points"].as_i64(), paid["market_value_fen"].as_i64(), paid["unpaid_points"].as_i64()),
+                   (Some(2), Some(40), Some(2000), Some(35)), "{paid}");
+        assert_eq!((paid["payment"]["reference"].as_str(), paid["payment"]["paid_on"].as_str()), (Some("ZF-2025-09"), Some("2025-12-01")));
+        let settled: Vec<(i64, i64)> = sqlx::query_as("SELECT debit_account_id, amount FROM ledger_transfers WHERE reason = 'settlement'")
+            .fetch_all(app.db.reader()).await.unwrap();
+        let shop_account: i64 = sqlx::query_scalar("SELECT account_id FROM shops WHERE id = $1").bind(s.shop).fetch_one(app.db.reader()).await.unwrap();
+        assert_eq!(settled, vec![(shop_account, 40)]);
+        // A retry replays the answer; another request for the month is refused.
+        let winner = if a.0 == 200 { ("k-sep-a", s.admin.clone()) } else { ("k-sep-b", county.clone()) };
+        assert_eq!(pay("2025-09", winner.0, winner.1).await, (200, paid.clone()));
+        let (status, body) = pay("2025-09", "k-sep-c", s.admin.clone()).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("already_paid")));
+        // The paid month never changes: goods renamed, a late hand-over of September.
+        let (status, _) = app.call(&api::UpdateGoods { id: salt }, Some(&s.admin), &json!({"name": "精制盐", "points_price": 5, "market_price_fen": 250, "active": true})).await;
+        assert_eq!(status, 200);
+        handed(s.zhang_token.clone(), vec![(salt, 3)], Some(SEP_15 + 86_400_000)).await;
+        let sep = statement("2025-09", s.keeper.clone()).await;
+        assert_eq!((sep["points"].as_i64(), sep["redemptions"].as_i64(), sep["may_pay"].as_bool()), (Some(40), Some(2), Some(false)));
+        let names: Vec<&str> = sep["goods"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["食用油", "食用盐"], "named as when paid");
+        assert_eq!(sep["payment"]["reference"].as_str(), Some("ZF-2025-09"), "the keeper sees it paid");
+        // The late one goes into October, the first month after the paid one.
+        let oct = statement("2025-10", s.admin.clone()).await;
+        assert_eq!((oct["redemptions"].as_i64(), oct["late_redemptions"].as_i64(), oct["points"].as_i64(), oct["may_pay"].as_bool(), oct["unpaid_before"].clone()),
+                   (Some(2), Some(1), Some(20), Some(true), Value::Null), "{oct}");
+        let (status, oct) = pay("2025-10", "k-oct-2", s.admin.clone()).await;
+        assert_eq!((status, oct["points"].as_i64(), oct["unpaid_points"].as_i64()), (200, Some(20), Some(30)), "{oct}");
+        // Nothing left before this month; an earlier month was paid with a later one.
+        let (status, body) = pay("2025-11", "k-nov", s.admin.clone()).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("wrong_state")), "{body}");
+        let (status, body) = pay("2025-08", "k-aug", s.admin.clone()).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("already_paid")), "{body}");
+        let now = statement(&this_month, s.admin.clone()).await;
+        assert_eq!((now["points"].as_i64(), now["unpaid_points"].as_i64(), now["may_pay"].as_bool()), (Some(30), Some(30), Some(false)));
+        // Keepers are told; the payments are audited; the file says paid.
+        let (_, inbox) = app.fetch(&api::InboxList { query: Default::default() }, Some(&s.keeper2)).await;
+        let told: Vec<&str> = inbox["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "shop_paid").map(|n| n["text"].as_str().unwrap()).collect();
+        assert_eq!(told, ["“柳村积分超市”2025-10 的结算单已付款：20 积分，¥10.00（凭证号 ZF-2025-10）",
+                          "“柳村积分超市”2025-09 的结算单已付款：40 积分，¥20.00（凭证号 ZF-2025-09）"]);
+        let audited: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'shop.pay'").fetch_one(app.db.reader()).await.unwrap();
+        assert_eq!(audited, 2);
+        let file = api::ShopSettlements { query: api::SettlementsQuery { month: "2025-09".into(), format: Some("csv".into()) } };
+        let csv = app.request(&file).token(&s.keeper).send().await.unwrap().text();
+        assert!(csv.contains("合计（2 笔兑换）Total,3,40,20.00,已付款 Paid,ZF-2025-09,2025-12-01"), "{csv}");
         app.assert_ledger_balanced().await;
     }
 

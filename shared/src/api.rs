@@ -222,7 +222,8 @@ use crate::shop::{
     Created, Goods, GoodsUpdate, Keepers, NewGoods, NewKeeper, NewRedemption, NewShop, Redemption,
     ScanRequest, Settlements, Shop, StockChange,
 };
-use crate::shop::{LowStockGoods, ShopDetail, ShopSummary, ShopUpdate, StockMovement};
+use crate::shop::{LowStockGoods, NewShopPayment, ShopDetail, ShopSettlement, ShopSummary};
+use crate::shop::{ShopUpdate, StockMovement};
 
 // The query types, so a request reads `api::ListShops { query: api::ShopsQuery { .. } }`.
 pub use crate::people::PeopleQuery;
@@ -444,6 +445,8 @@ endpoints! {
     ShopToday = GET "/shop/{id}/today" { id: i64 } => DaySummary;
     /// The monthly statements of the caller's shops (`format=csv|xlsx`: a file).
     ShopSettlements = GET "/shop/settlements" query SettlementsQuery => Settlements;
+    /// Marks a shop's month paid (结算): locks its statement, clears its points.
+    PayShop = POST (I) "/admin/shops/{id}/payments" { id: i64 }, body NewShopPayment => ShopSettlement;
     /// The shops of a region the caller administers, closed ones too.
     AdminShops = GET "/admin/shops" query AdminShopsQuery => Vec<ShopSummary>;
     /// A shop with all its goods and its named keepers (its admins).
@@ -535,6 +538,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3 + 3 + 1);
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3 + 3 + 1 + 1);
     }
 }

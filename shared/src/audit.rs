@@ -73,6 +73,7 @@ pub const ACTIONS: &[&str] = &[
     "shop.update",
     "shop.keeper.add",
     "shop.keeper.remove",
+    "shop.pay",
     "goods.create",
     "goods.update",
     "goods.stock",

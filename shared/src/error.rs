@@ -116,6 +116,13 @@ pub enum ErrorCode {
     /// passed): until then the volunteers of its area claim it and the admins of its region
     /// dispatch it.
     NotEscalated,
+    /// 409: the shop's month was marked paid already (结算); a month is paid once.
+    AlreadyPaid,
+    /// 409: the month is not over in the county's calendar: it cannot be paid yet.
+    MonthNotOver,
+    /// 409: an earlier month of the shop has redemptions not paid yet; months are paid in
+    /// order (the error's message names the month).
+    EarlierMonthUnpaid,
 }
 
 impl ErrorCode {
@@ -156,7 +163,10 @@ impl ErrorCode {
             | ErrorCode::PersonClosed
             | ErrorCode::BalanceChanged
             | ErrorCode::AlreadyCorrected
-            | ErrorCode::NotEscalated => 409,
+            | ErrorCode::NotEscalated
+            | ErrorCode::AlreadyPaid
+            | ErrorCode::MonthNotOver
+            | ErrorCode::EarlierMonthUnpaid => 409,
             ErrorCode::Expired => 410,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
@@ -214,6 +224,9 @@ impl ErrorCode {
             ErrorCode::BalanceChanged => "balance_changed",
             ErrorCode::AlreadyCorrected => "already_corrected",
             ErrorCode::NotEscalated => "not_escalated",
+            ErrorCode::AlreadyPaid => "already_paid",
+            ErrorCode::MonthNotOver => "month_not_over",
+            ErrorCode::EarlierMonthUnpaid => "earlier_month_unpaid",
         }
     }
 }
@@ -281,6 +294,9 @@ mod tests {
             ErrorCode::BalanceChanged,
             ErrorCode::AlreadyCorrected,
             ErrorCode::NotEscalated,
+            ErrorCode::AlreadyPaid,
+            ErrorCode::MonthNotOver,
+            ErrorCode::EarlierMonthUnpaid,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -418,7 +418,52 @@ pub struct ShopSettlement {
     pub market_value_fen: i64,
     /// By goods, at the prices of reservation time.
     pub goods: Vec<GoodsCount>,
+    /// Of `redemptions`, those handed over in an earlier month that was already paid when
+    /// they were (a late one goes into the next month: a paid month never changes).
+    pub late_redemptions: i64,
+    /// How the month was paid; `None`: not paid (yet). A paid month's figures are the ones
+    /// paid and never change.
+    pub payment: Option<ShopPayment>,
+    /// The shop's points the township has not paid for yet, all months (its account's
+    /// balance now).
+    pub unpaid_points: i64,
+    /// Whether the caller may mark this month paid now (`POST /admin/shops/{id}/payments`):
+    /// a township or county admin over the shop, the month over and not paid, no earlier
+    /// month unpaid.
+    pub may_pay: bool,
+    /// The earliest earlier month with redemptions not yet paid, which must be paid first
+    /// (`YYYY-MM`), if any.
+    pub unpaid_before: Option<String>,
 }
+
+/// How a shop's month was paid (结算付款), recorded by a township admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShopPayment {
+    /// The payment's reference, e.g. a bank transfer's number.
+    pub reference: String,
+    /// The day the township paid, `YYYY-MM-DD` (county calendar).
+    pub paid_on: String,
+    /// Who recorded it.
+    pub paid_by_name: String,
+    /// When it was recorded, RFC 3339 UTC.
+    pub recorded_at: String,
+}
+
+/// Body of `POST /admin/shops/{id}/payments`: a shop's month paid.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewShopPayment {
+    /// The county month paid, `YYYY-MM`; it must be over.
+    pub month: String,
+    /// The payment's reference, 1–[`MAX_PAYMENT_REFERENCE_CHARS`] characters.
+    pub reference: String,
+    /// The day the township paid, `YYYY-MM-DD`: in the month or after it, not in the future.
+    pub paid_on: String,
+}
+
+/// The longest payment reference, in characters.
+pub const MAX_PAYMENT_REFERENCE_CHARS: usize = 64;
 
 /// Answer of `GET /shop/settlements?month=YYYY-MM`: every shop the caller manages, for a
 /// county month.

@@ -149,13 +149,14 @@ pub fn InboxPage() -> impl IntoView {
     }
 }
 
-/// Where a message leads: its order, if it is about one.
+/// Where a message leads: its order, the claims, a shop's statements.
 fn link_of(reference: &str) -> Option<String> {
     let (kind, id) = reference.split_once(':')?;
     let id: i64 = id.parse().ok()?;
     match kind {
         "order" => Some(format!("/services/orders/{id}")),
         "claim" => Some("/claims".to_owned()),
+        "shop_payment" => Some(super::settlements::KEEPER_PATH.to_owned()),
         _ => None,
     }
 }

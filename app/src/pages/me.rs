@@ -257,7 +257,7 @@ fn WorkEntries() -> impl IntoView {
     }
 }
 
-/// The 工作 screens of a points-supermarket keeper: 扫码兑换, 回收称重, 今日汇总.
+/// The 工作 screens of a points-supermarket keeper: 扫码兑换, 回收称重, 今日汇总, 结算单.
 #[component]
 fn KeeperEntries() -> impl IntoView {
     view! {
@@ -266,6 +266,7 @@ fn KeeperEntries() -> impl IntoView {
             {entry("/keeper", Text::ScanRedeem)}
             {entry("/keeper/recycling", Text::RecycleTitle)}
             {entry("/keeper/today", Text::TodayTitle)}
+            {entry(super::settlements::KEEPER_PATH, Text::SettlementsTitle)}
         </ul>
     }
 }

@@ -21,6 +21,7 @@ pub mod redemptions;
 pub mod regions;
 pub mod review;
 pub mod services;
+pub mod settlements;
 pub mod shop;
 pub mod tasks;
 
@@ -68,6 +69,9 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::BalanceChanged => Text::BalanceChanged,
             ErrorCode::AlreadyCorrected => Text::AlreadyCorrected,
             ErrorCode::NotEscalated => Text::NotEscalated,
+            ErrorCode::AlreadyPaid => Text::AlreadyPaid,
+            ErrorCode::EarlierMonthUnpaid => Text::EarlierMonthUnpaid,
+            ErrorCode::MonthNotOver => Text::MonthNotOver,
             ErrorCode::InvalidInput
             | ErrorCode::AlreadyExists
             | ErrorCode::UnsupportedMediaType

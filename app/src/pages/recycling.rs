@@ -588,6 +588,7 @@ fn Today(shop: Shop) -> impl IntoView {
         <button class="secondary wide more" type="button" data-testid="today-refresh" on:click=move |_| day.refetch()>
             {tr(Text::Refresh)}
         </button>
+        <ul class="list more">{super::me::entry(super::settlements::KEEPER_PATH, Text::SettlementsTitle)}</ul>
     }
 }
 

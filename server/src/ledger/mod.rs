@@ -37,8 +37,13 @@ pub enum AccountKind {
     Issuance,
     /// A township's budget for paying volunteers (the service-orders issue).
     ServiceBudget,
-    /// A points supermarket's account (the supermarket issue).
+    /// A points supermarket's account (the supermarket issue): the points it collected and
+    /// the township has not paid it for yet.
     Shop,
+    /// A township's settlement account (结算账户): when the township pays a shop's month
+    /// (`crate::shop::payments`), the shop's points for it move here. Its balance is the
+    /// points the township has paid shops for.
+    Settlement,
 }
 
 impl AccountKind {
@@ -49,6 +54,7 @@ impl AccountKind {
             AccountKind::Issuance => "issuance",
             AccountKind::ServiceBudget => "service_budget",
             AccountKind::Shop => "shop",
+            AccountKind::Settlement => "settlement",
         }
     }
 
@@ -184,7 +190,7 @@ pub enum LedgerError {
 }
 
 /// The account of `kind` for the villager `person_id` (region: their village) or for the
-/// region (issuance and budget accounts: a township), opened on first use.
+/// region (issuance, budget and settlement accounts: a township), opened on first use.
 pub async fn account(
     tx: &mut Tx,
     kind: AccountKind,

@@ -31,6 +31,7 @@
 //! recycling drop-offs ([`crate::recycling`]) alike.
 
 pub mod counter;
+pub mod payments;
 pub mod redemptions;
 pub mod reports;
 pub mod routes;

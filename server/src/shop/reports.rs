@@ -85,7 +85,13 @@ pub async fn day(
         return Err(ReportError::NotYours(shop_id));
     }
     let today = calendar.day(now);
-    let (redemptions, points_collected) = storage::fulfilled_totals(db, shop_id, today).await?;
+    let handed = storage::Handed::All {
+        shop_id,
+        from: today.start,
+        to: today.end,
+    };
+    let (redemptions, points_collected, _) =
+        storage::handed_totals(db.reader(), handed, today.start).await?;
     let (dropoffs, points_credited) =
         crate::recycling::storage::totals_in(db.reader(), shop_id, today).await?;
     Ok(DaySummary {
@@ -93,7 +99,7 @@ pub async fn day(
         date: calendar.date_label(now),
         redemptions,
         points_collected,
-        goods: storage::fulfilled_goods(db, shop_id, today).await?,
+        goods: storage::handed_goods(db.reader(), handed).await?,
         dropoffs,
         points_credited,
         recycling: crate::recycling::storage::weights_in(db.reader(), shop_id, today).await?,
@@ -101,15 +107,16 @@ pub async fn day(
 }
 
 /// The statements of `month` (`YYYY-MM`) for every shop the caller keeps or manages, by
-/// shop id; shops with nothing handed over are listed with zeros.
+/// shop id, as of `now`: paid or what is due so far ([`super::payments`]); shops with nothing
+/// handed over are listed with zeros.
 ///
 /// Errors: [`ReportError::Month`].
 pub async fn settlements(
     db: &Db,
     calendar: &Calendar,
-    person_id: i64,
-    grants: &[RoleGrant],
+    (person_id, grants): (i64, &[RoleGrant]),
     month: &str,
+    now: i64,
 ) -> Result<Settlements, ReportError> {
     let period = calendar.parse_month(month).ok_or(ReportError::Month)?;
     let kept = storage::kept_by(db, person_id).await?;
@@ -120,39 +127,32 @@ pub async fn settlements(
         .collect();
     let codes: Vec<String> = shops.iter().map(|s| s.region_code.clone()).collect();
     let regions = crate::regions::storage::find_many(db, &codes).await?;
-    let mut out = Vec::with_capacity(shops.len());
-    for shop in shops {
-        let (redemptions, points) = storage::fulfilled_totals(db, shop.id, period).await?;
-        let goods = storage::fulfilled_goods(db, shop.id, period).await?;
-        out.push(ShopSettlement {
-            shop_id: shop.id,
-            region_name: regions
+    let shops = shops
+        .into_iter()
+        .map(|shop| {
+            let name = regions
                 .iter()
                 .find(|r| r.code == shop.region_code)
                 .map(|r| r.name.clone())
-                .unwrap_or_default(),
-            shop_name: shop.name,
-            region_code: shop.region_code,
-            redemptions,
-            points,
-            market_value_fen: goods.iter().map(|g| g.market_value_fen).sum(),
-            goods,
-        });
-    }
+                .unwrap_or_default();
+            let payer = super::payments::may_pay(grants, &shop);
+            (shop, name, payer)
+        })
+        .collect();
     Ok(Settlements {
         month: month.to_owned(),
-        shops: out,
+        shops: super::payments::statements(db, calendar, shops, (month, period), now).await?,
     })
 }
 
 /// Fen as yuan with two decimals (`1250` → `12.50`).
-fn yuan(fen: i64) -> String {
+pub(crate) fn yuan(fen: i64) -> String {
     format!("{}.{:02}", fen / 100, fen % 100)
 }
 
 /// The header of the statement's table (zh-CN first, as the township's finance office reads
 /// it).
-const HEADER: [&str; 8] = [
+const HEADER: [&str; 11] = [
     "月份 Month",
     "超市 Shop",
     "区划代码 Region code",
@@ -161,13 +161,25 @@ const HEADER: [&str; 8] = [
     "数量 Quantity",
     "积分 Points",
     "市场价值（元）Market value (CNY)",
+    "状态 Status",
+    "付款凭证 Payment reference",
+    "付款日期 Paid on",
 ];
+
+/// A shop's payment columns: status, reference, date.
+fn paid_cells(shop: &ShopSettlement) -> [String; 3] {
+    match &shop.payment {
+        Some(p) => ["已付款 Paid".into(), p.reference.clone(), p.paid_on.clone()],
+        None => ["未付款 Unpaid".into(), String::new(), String::new()],
+    }
+}
 
 /// The rows of the table: one per shop and goods, then the shop's total (商品 `合计`, with
 /// the number of redemptions as its quantity).
-fn rows(s: &Settlements) -> Vec<[String; 8]> {
+fn rows(s: &Settlements) -> Vec<[String; 11]> {
     let mut rows = Vec::new();
     for shop in &s.shops {
+        let [status, reference, paid_on] = paid_cells(shop);
         let row = |goods: &str, qty: i64, points: i64, fen: i64| {
             [
                 s.month.clone(),
@@ -178,6 +190,9 @@ fn rows(s: &Settlements) -> Vec<[String; 8]> {
                 qty.to_string(),
                 points.to_string(),
                 yuan(fen),
+                status.clone(),
+                reference.clone(),
+                paid_on.clone(),
             ]
         };
         for g in &shop.goods {
@@ -198,7 +213,19 @@ pub fn to_csv(s: &Settlements) -> Result<Vec<u8>, csv::Error> {
     let mut w = crate::csv_output::writer();
     w.write_record(HEADER)?;
     for row in rows(s) {
-        let [month, shop, code, region, goods, qty, points, value] = row;
+        let [
+            month,
+            shop,
+            code,
+            region,
+            goods,
+            qty,
+            points,
+            value,
+            status,
+            reference,
+            paid_on,
+        ] = row;
         w.write_record([
             month,
             inert(&shop),
@@ -208,6 +235,9 @@ pub fn to_csv(s: &Settlements) -> Result<Vec<u8>, csv::Error> {
             qty,
             points,
             value,
+            status,
+            inert(&reference),
+            paid_on,
         ])?;
     }
     crate::csv_output::finish(w)
@@ -227,6 +257,7 @@ pub fn to_xlsx(s: &Settlements) -> Result<Vec<u8>, XlsxError> {
     }
     let mut r = 1u32;
     for shop in &s.shops {
+        let paid = paid_cells(shop);
         let lines = shop
             .goods
             .iter()
@@ -249,6 +280,9 @@ pub fn to_xlsx(s: &Settlements) -> Result<Vec<u8>, XlsxError> {
             sheet.write_number_with_format(r, 6, points as f64, text)?;
             let money = if total { &bold_money } else { &money };
             sheet.write_number_with_format(r, 7, fen as f64 / 100.0, money)?;
+            for (col, cell) in (8u16..).zip(&paid) {
+                sheet.write_string_with_format(r, col, cell, text)?;
+            }
             r += 1;
         }
     }
@@ -273,6 +307,16 @@ mod tests {
                 redemptions: 3,
                 points: 120,
                 market_value_fen: 2450,
+                late_redemptions: 0,
+                payment: Some(jifen_shared::shop::ShopPayment {
+                    reference: "ZF-2026-1201".into(),
+                    paid_on: "2026-12-03".into(),
+                    paid_by_name: "樊相镇".into(),
+                    recorded_at: "2026-12-03T02:00:00Z".into(),
+                }),
+                unpaid_points: 0,
+                may_pay: false,
+                unpaid_before: None,
                 goods: vec![
                     GoodsCount {
                         goods_id: 1,
@@ -302,15 +346,15 @@ mod tests {
         assert_eq!(lines.len(), 4);
         assert_eq!(
             lines[1],
-            "2026-11,谷寨村积分超市,410783101204,谷寨村委会,食用盐,2,20,4.50"
+            "2026-11,谷寨村积分超市,410783101204,谷寨村委会,食用盐,2,20,4.50,已付款 Paid,ZF-2026-1201,2026-12-03"
         );
         assert_eq!(
             lines[2],
-            "2026-11,谷寨村积分超市,410783101204,谷寨村委会,\"洗衣粉, 大袋\",1,100,20.00"
+            "2026-11,谷寨村积分超市,410783101204,谷寨村委会,\"洗衣粉, 大袋\",1,100,20.00,已付款 Paid,ZF-2026-1201,2026-12-03"
         );
         assert_eq!(
             lines[3],
-            "2026-11,谷寨村积分超市,410783101204,谷寨村委会,合计（3 笔兑换）Total,3,120,24.50"
+            "2026-11,谷寨村积分超市,410783101204,谷寨村委会,合计（3 笔兑换）Total,3,120,24.50,已付款 Paid,ZF-2026-1201,2026-12-03"
         );
     }
 

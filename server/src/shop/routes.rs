@@ -17,7 +17,8 @@ use jifen_shared::shop::{
     Created, Goods, GoodsUpdate, Keepers, NewGoods, NewKeeper, NewRedemption, NewShop, Redemption,
     ScanRequest, Settlements, Shop, StockChange,
 };
-use jifen_shared::shop::{LowStockGoods, ShopDetail, ShopSummary, ShopUpdate, StockMovement};
+use jifen_shared::shop::{LowStockGoods, NewShopPayment, ShopDetail, ShopSettlement, ShopSummary};
+use jifen_shared::shop::{ShopUpdate, StockMovement};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::reports::{self};
@@ -47,6 +48,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(identify)
         .service(today)
         .service(settlements)
+        .service(pay)
         .service(admin_shops)
         .service(shop_detail)
         .service(update_shop)
@@ -381,8 +383,14 @@ async fn settlements(caller: Caller, query: web::Query<SettlementsQuery>, state:
         return Err(ApiError::invalid_input("format: json, csv or xlsx"));
     }
     let calendar = Calendar::new(state.settings.timezone.clone());
-    let s =
-        reports::settlements(&state.db, &calendar, caller.id, &caller.roles, &query.month).await?;
+    let s = reports::settlements(
+        &state.db,
+        &calendar,
+        (caller.id, &caller.roles),
+        &query.month,
+        now_ms(),
+    )
+    .await?;
     let (bytes, content_type) = match format {
         "csv" => (
             reports::to_csv(&s).map_err(|e| {
@@ -405,6 +413,37 @@ async fn settlements(caller: Caller, query: web::Query<SettlementsQuery>, state:
             format!("attachment; filename=\"settlement-{}.{format}\"", s.month),
         ))
         .body(bytes))
+}
+
+/// Marks a shop's month paid (结算): township or county admins over the shop, a month that is
+/// over, paid once and in order. Locks the month's statement and moves its points from the
+/// shop's account to the township's settlement account (see `shop::payments`); answers the
+/// statement as paid. Send an `Idempotency-Key`: a retry replays the answer.
+#[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1–100 printable ASCII characters, e.g. a UUID")), request_body = NewShopPayment, responses(
+    (status = 200, body = ShopSettlement),
+    (status = 400, description = "`invalid_input`: month, reference or paid_on", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not a township or county admin over the shop", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such shop", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_paid` (this month, or a later one that paid it); `month_not_over`; `earlier_month_unpaid` (the message names it); `wrong_state`: nothing to pay; `idempotency_conflict`", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/admin/shops/{id}/payments")]
+async fn pay(
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<NewShopPayment>,
+    state: State,
+) -> Reply {
+    let key = idempotency::key_of(&req)?;
+    let calendar = Calendar::new(state.settings.timezone.clone());
+    let request = ("POST /admin/shops/{id}/payments", *id, &*body);
+    let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
+        let actor = (caller.id, caller.roles.as_slice());
+        let paid = super::payments::pay(tx, &calendar, actor, *id, &body, now_ms()).await?;
+        Ok((200, paid))
+    })
+    .await?;
+    Ok(stored.respond())
 }
 
 /// The shops of a village, township or county the caller administers and of the regions

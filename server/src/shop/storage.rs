@@ -607,59 +607,6 @@ pub async fn kept_by(db: &Db, person_id: i64) -> Result<Vec<i64>, sqlx::Error> {
         .await
 }
 
-/// A shop's redemptions fulfilled in `period`: how many, and their points.
-pub async fn fulfilled_totals(
-    db: &Db,
-    shop_id: i64,
-    period: Period,
-) -> Result<(i64, i64), sqlx::Error> {
-    let r = sqlx::query(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(points), 0) AS BIGINT) AS points \
-         FROM redemptions WHERE shop_id = $1 AND status = 'fulfilled' \
-         AND settled_at >= $2 AND settled_at < $3",
-    )
-    .bind(shop_id)
-    .bind(period.start)
-    .bind(period.end)
-    .fetch_one(db.reader())
-    .await?;
-    Ok((r.try_get("n")?, r.try_get("points")?))
-}
-
-/// The goods of a shop's redemptions fulfilled in `period`, at the prices of reservation
-/// time, by goods id.
-pub async fn fulfilled_goods(
-    db: &Db,
-    shop_id: i64,
-    period: Period,
-) -> Result<Vec<GoodsCount>, sqlx::Error> {
-    sqlx::query(
-        "SELECT i.goods_id, MIN(g.name) AS name, CAST(SUM(i.qty) AS BIGINT) AS qty, \
-           CAST(SUM(i.qty * i.unit_points) AS BIGINT) AS points, \
-           CAST(SUM(i.qty * i.market_price_fen) AS BIGINT) AS value \
-         FROM redemption_items i JOIN redemptions r ON r.id = i.redemption_id \
-         JOIN shop_goods g ON g.id = i.goods_id \
-         WHERE r.shop_id = $1 AND r.status = 'fulfilled' AND r.settled_at >= $2 AND r.settled_at < $3 \
-         GROUP BY i.goods_id ORDER BY i.goods_id",
-    )
-    .bind(shop_id)
-    .bind(period.start)
-    .bind(period.end)
-    .fetch_all(db.reader())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(GoodsCount {
-            goods_id: r.try_get("goods_id")?,
-            name: r.try_get("name")?,
-            qty: r.try_get("qty")?,
-            points: r.try_get("points")?,
-            market_value_fen: r.try_get("value")?,
-        })
-    })
-    .collect()
-}
-
 /// Renames a shop and closes (`closed_at`) or opens it (`None`); `false` when another shop of
 /// its region has the name.
 pub async fn update_shop(
@@ -834,4 +781,280 @@ pub async fn reserved_ids_of(tx: &mut Tx, person_id: i64) -> Result<Vec<i64>, sq
     .bind(person_id)
     .fetch_all(&mut **tx)
     .await
+}
+
+// ---- Payments of statements (结算付款): `shop_payments`, `shop_payment_goods` and
+// `redemptions.payment_id` ([`super::payments`]).
+
+/// Which handed-over redemptions of a shop a report counts (times: UTC ms, `[from, to)`).
+#[derive(Debug, Clone, Copy)]
+pub enum Handed {
+    /// Handed over in `[from, to)`, paid or not (the counter's day).
+    All { shop_id: i64, from: i64, to: i64 },
+    /// Handed over in `[from, to)` and not paid yet.
+    Unpaid { shop_id: i64, from: i64, to: i64 },
+    /// Paid by the payment.
+    PaidBy(i64),
+}
+
+impl Handed {
+    /// The condition on `redemptions r` and its three binds.
+    fn filter(self) -> (&'static str, [i64; 3]) {
+        match self {
+            Handed::All { shop_id, from, to } => (
+                "r.shop_id = $1 AND r.status = 'fulfilled' \
+                 AND r.settled_at >= $2 AND r.settled_at < $3",
+                [shop_id, from, to],
+            ),
+            Handed::Unpaid { shop_id, from, to } => (
+                "r.shop_id = $1 AND r.status = 'fulfilled' AND r.payment_id IS NULL \
+                 AND r.settled_at >= $2 AND r.settled_at < $3",
+                [shop_id, from, to],
+            ),
+            Handed::PaidBy(id) => (
+                "r.payment_id = $1 AND r.settled_at >= $2 AND r.settled_at < $3",
+                [id, 0, i64::MAX],
+            ),
+        }
+    }
+}
+
+/// How many redemptions `which` holds, their points, and how many of them were handed over
+/// before `late_before` (UTC ms).
+pub async fn handed_totals<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    which: Handed,
+    late_before: i64,
+) -> Result<(i64, i64, i64), sqlx::Error> {
+    let (filter, [a, b, c]) = which.filter();
+    let r = sqlx::query(&format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(r.points), 0) AS BIGINT) AS points, \
+           CAST(COALESCE(SUM(CASE WHEN r.settled_at < $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS late \
+         FROM redemptions r WHERE {filter}"
+    ))
+    .bind(a)
+    .bind(b)
+    .bind(c)
+    .bind(late_before)
+    .fetch_one(exec)
+    .await?;
+    Ok((r.try_get("n")?, r.try_get("points")?, r.try_get("late")?))
+}
+
+/// The goods of the redemptions `which` holds, at the prices of reservation time, named as
+/// the goods are named now, by goods id.
+pub async fn handed_goods<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    which: Handed,
+) -> Result<Vec<GoodsCount>, sqlx::Error> {
+    let (filter, [a, b, c]) = which.filter();
+    sqlx::query(&format!(
+        "SELECT i.goods_id, MIN(g.name) AS name, CAST(SUM(i.qty) AS BIGINT) AS qty, \
+           CAST(SUM(i.qty * i.unit_points) AS BIGINT) AS points, \
+           CAST(SUM(i.qty * i.market_price_fen) AS BIGINT) AS value \
+         FROM redemption_items i JOIN redemptions r ON r.id = i.redemption_id \
+         JOIN shop_goods g ON g.id = i.goods_id \
+         WHERE {filter} GROUP BY i.goods_id ORDER BY i.goods_id"
+    ))
+    .bind(a)
+    .bind(b)
+    .bind(c)
+    .fetch_all(exec)
+    .await?
+    .iter()
+    .map(goods_count)
+    .collect()
+}
+
+fn goods_count(r: &AnyRow) -> Result<GoodsCount, sqlx::Error> {
+    Ok(GoodsCount {
+        goods_id: r.try_get("goods_id")?,
+        name: r.try_get("name")?,
+        qty: r.try_get("qty")?,
+        points: r.try_get("points")?,
+        market_value_fen: r.try_get("value")?,
+    })
+}
+
+/// When the earliest redemption of the shop handed over before `before` and not paid yet
+/// was handed over (UTC ms).
+pub async fn earliest_unpaid<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    shop_id: i64,
+    before: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT MIN(settled_at) FROM redemptions \
+         WHERE shop_id = $1 AND status = 'fulfilled' AND payment_id IS NULL AND settled_at < $2",
+    )
+    .bind(shop_id)
+    .bind(before)
+    .fetch_one(exec)
+    .await
+}
+
+/// A payment as stored, with the name of who recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub month: String,
+    pub redemptions: i64,
+    pub points: i64,
+    pub market_value_fen: i64,
+    pub late_redemptions: i64,
+    pub reference: String,
+    pub paid_on: String,
+    pub actor_name: String,
+    pub created_at: i64,
+}
+
+/// The payment of a shop's month (`YYYY-MM`), if it was paid.
+pub async fn payment<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    shop_id: i64,
+    month: &str,
+) -> Result<Option<PaymentRow>, sqlx::Error> {
+    sqlx::query(
+        "SELECT s.id, s.month, s.redemptions, s.points, s.market_value_fen, s.late_redemptions, \
+           s.reference, s.paid_on, p.name AS actor_name, s.created_at \
+         FROM shop_payments s JOIN people p ON p.id = s.actor_id \
+         WHERE s.shop_id = $1 AND s.month = $2",
+    )
+    .bind(shop_id)
+    .bind(month)
+    .fetch_optional(exec)
+    .await?
+    .map(|r| {
+        Ok(PaymentRow {
+            id: r.try_get("id")?,
+            month: r.try_get("month")?,
+            redemptions: r.try_get("redemptions")?,
+            points: r.try_get("points")?,
+            market_value_fen: r.try_get("market_value_fen")?,
+            late_redemptions: r.try_get("late_redemptions")?,
+            reference: r.try_get("reference")?,
+            paid_on: r.try_get("paid_on")?,
+            actor_name: r.try_get("actor_name")?,
+            created_at: r.try_get("created_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// The latest month of the shop that was paid (`YYYY-MM`).
+pub async fn last_paid_month<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    shop_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MAX(month) FROM shop_payments WHERE shop_id = $1")
+        .bind(shop_id)
+        .fetch_one(exec)
+        .await
+}
+
+/// The goods lines a payment paid, as they were at payment.
+pub async fn payment_goods<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    payment_id: i64,
+) -> Result<Vec<GoodsCount>, sqlx::Error> {
+    sqlx::query(
+        "SELECT goods_id, name, qty, points, market_value_fen AS value \
+         FROM shop_payment_goods WHERE payment_id = $1 ORDER BY goods_id",
+    )
+    .bind(payment_id)
+    .fetch_all(exec)
+    .await?
+    .iter()
+    .map(goods_count)
+    .collect()
+}
+
+/// A payment to record (its figures are filled in by [`fill_payment`]).
+pub struct NewPayment<'a> {
+    pub shop_id: i64,
+    pub month: &'a str,
+    pub reference: &'a str,
+    pub paid_on: &'a str,
+    pub actor_id: i64,
+}
+
+/// Records a payment with zero figures and answers its id; `None` when the month was paid
+/// already (by a transaction that committed first).
+pub async fn insert_payment(
+    tx: &mut Tx,
+    p: &NewPayment<'_>,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO shop_payments (shop_id, month, redemptions, points, market_value_fen, \
+           late_redemptions, reference, paid_on, actor_id, created_at) \
+         VALUES ($1, $2, 0, 0, 0, 0, $3, $4, $5, $6) \
+         ON CONFLICT (shop_id, month) DO NOTHING RETURNING id",
+    )
+    .bind(p.shop_id)
+    .bind(p.month)
+    .bind(p.reference)
+    .bind(p.paid_on)
+    .bind(p.actor_id)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Marks the shop's unpaid redemptions handed over before `before` as paid by `payment_id`;
+/// how many.
+pub async fn mark_paid(
+    tx: &mut Tx,
+    payment_id: i64,
+    shop_id: i64,
+    before: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE redemptions SET payment_id = $1 \
+         WHERE shop_id = $2 AND status = 'fulfilled' AND payment_id IS NULL AND settled_at < $3",
+    )
+    .bind(payment_id)
+    .bind(shop_id)
+    .bind(before)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
+/// Writes a payment's figures, its goods lines and its transfer.
+pub async fn fill_payment(
+    tx: &mut Tx,
+    payment_id: i64,
+    (redemptions, points, late): (i64, i64, i64),
+    goods: &[GoodsCount],
+    transfer_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let market_value_fen: i64 = goods.iter().map(|g| g.market_value_fen).sum();
+    sqlx::query(
+        "UPDATE shop_payments SET redemptions = $1, points = $2, market_value_fen = $3, \
+           late_redemptions = $4, transfer_id = $5 WHERE id = $6",
+    )
+    .bind(redemptions)
+    .bind(points)
+    .bind(market_value_fen)
+    .bind(late)
+    .bind(transfer_id)
+    .bind(payment_id)
+    .execute(&mut **tx)
+    .await?;
+    for g in goods {
+        sqlx::query(
+            "INSERT INTO shop_payment_goods (payment_id, goods_id, name, qty, points, market_value_fen) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(payment_id)
+        .bind(g.goods_id)
+        .bind(&g.name)
+        .bind(g.qty)
+        .bind(g.points)
+        .bind(g.market_value_fen)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

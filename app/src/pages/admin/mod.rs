@@ -5,7 +5,8 @@
 //! villager edited, their phone changed, their account closed (`/admin/people/:id/edit`),
 //! service orders (`/admin/services`), the region's overview (`/admin/overview`), the audit
 //! log (`/admin/audit`), awards and deductions (`/admin/awards`) and the
-//! points shops (`/admin/shops`, `/admin/shops/:id`, `/admin/low-stock`). They open
+//! points shops (`/admin/shops`, `/admin/shops/:id`, `/admin/low-stock`) and their monthly
+//! statements (`/admin/settlements`, [`crate::pages::settlements`]). They open
 //! for a current role that manages people and grids (see [`crate::session`]); the server
 //! decides every request again against all of the person's roles.
 
@@ -23,6 +24,8 @@ pub mod roles;
 pub mod rules;
 pub mod services;
 pub mod shops;
+
+pub(crate) use overview::save;
 
 use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::regions::RegionCode;
@@ -63,6 +66,7 @@ pub fn AdminEntries() -> impl IntoView {
             {entry(awards::PATH, Text::AwardsTitle)}
             {entry("/admin/services", Text::ServiceOrders)}
             {entry("/admin/overview", Text::Overview)}
+            {entry(crate::pages::settlements::ADMIN_PATH, Text::SettlementsTitle)}
             {entry(audit::PATH, Text::AuditLog)}
         </ul>
     }
@@ -114,7 +118,7 @@ enum Gate {
 /// back. `back`: where the way back leads and its name, when not to 管理.
 /// `grid_workers`: grid workers may open it too (评分).
 #[component]
-fn AdminFrame<S, V>(
+pub(crate) fn AdminFrame<S, V>(
     screen: S,
     #[prop(optional)] tabbed: bool,
     #[prop(optional)] back: Option<(&'static str, Text)>,

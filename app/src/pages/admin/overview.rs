@@ -246,7 +246,7 @@ fn ExportButton(report: ReportOverview, file: String, table: &'static str) -> im
 
 /// Saves `blob` as `file` (a click on a temporary `<a download>`); the URL is given back a
 /// minute later, when the browser has long read it.
-pub(super) fn save(blob: &web_sys::Blob, file: &str) {
+pub(crate) fn save(blob: &web_sys::Blob, file: &str) {
     let Some(url) = ObjectUrl::new(blob) else {
         return;
     };
