@@ -193,6 +193,7 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
     "/api/v1/admin/shops/{id}/goods",
     "/api/v1/admin/shops/{id}/keepers",
     "/api/v1/admin/shops/{id}/keepers/{user_id}",
+    "/api/v1/admin/shops/{id}/payments",
     "/api/v1/admin/users/{id}/password/reset",
     "/api/v1/admin/users/{id}/roles",
     "/api/v1/admin/users/{id}/roles/{role}/{region_code}",
