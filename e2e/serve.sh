@@ -62,6 +62,9 @@ staff --phone 13700137042 --role village_admin --region 410783102202 --name 碱�
 staff --phone 13700137043 --role county_admin --region 410783 --name 县评分管理员
 # The corrections journey: the village admin of 小屯村 corrects (更正) a grid worker's approval.
 staff --phone 13700137050 --role village_admin --region 410783101206 --name 小屯管理员
+# The grid worker's 派单 journey (dispatch.spec.ts): 秦庄村's admin makes a grid, its villagers,
+# volunteers and grid worker (13700137071, imported by the journey) through the API.
+staff --phone 13700137070 --role village_admin --region 410783101208 --name 秦庄管理员
 # The settlement journey (settlements.spec.ts): 常村镇's admin pays last month of 常西村's shop,
 # whose keeper (a villager the journey imports and appoints) then sees it paid.
 "$bin" import-villagers "$here/fixtures/settlement-villagers.csv"

@@ -595,6 +595,13 @@ texts! {
     ChooseVolunteer => "派给哪位志愿者", "Which volunteer";
     NoVolunteers => "本村还没有志愿者", "This village has no volunteers yet";
     Dispatched => "已派单", "Dispatched";
+    /// The grid worker's tab of escalated orders (and its title, hint and empty list).
+    ToDispatch => "待派单", "To dispatch";
+    ToDispatchHint => "这些订单超过时限还没有志愿者接，请派给一位志愿者", "Nobody took these orders in time: send each to a volunteer";
+    NoOrdersToDispatch => "没有待派单的订单", "No orders to dispatch";
+    NotEscalated => "这个订单还没超时：志愿者仍可接单，村里也可以派单", "This order is not overdue yet: volunteers may still take it, and the village may dispatch it";
+    /// A volunteer holding no order now (the dispatch picker).
+    VolunteerFree => "空闲", "Free";
     Rectifications => "差评整改", "Poor ratings to fix";
     NoRectifications => "没有待整改的差评", "Nothing to fix";
     OverdueBadge => "审核超时", "Overdue";
@@ -1681,6 +1688,16 @@ pub fn dispatched_to(locale: Locale, name: &str) -> String {
     }
 }
 
+/// How many orders a volunteer holds now, in the dispatch picker: "进行中 2 单", or 空闲.
+pub fn open_tasks(locale: Locale, n: i64) -> String {
+    match (locale, n) {
+        (_, 0) => t(locale, Text::VolunteerFree).to_owned(),
+        (Locale::ZhCn, n) => format!("进行中 {n} 单"),
+        (Locale::En, 1) => "1 order in hand".to_owned(),
+        (Locale::En, n) => format!("{n} orders in hand"),
+    }
+}
+
 /// "订单 #12".
 pub fn order_no(locale: Locale, id: i64) -> String {
     match locale {
@@ -1973,6 +1990,15 @@ mod tests {
         }
         assert_eq!(line_no(Locale::ZhCn, 4), "第 4 行");
         assert_eq!(uploading(Locale::ZhCn, 0.456), "正在上传 46%");
+    }
+
+    #[test]
+    fn a_volunteers_open_tasks_read_naturally() {
+        assert_eq!(open_tasks(Locale::ZhCn, 0), "空闲");
+        assert_eq!(open_tasks(Locale::ZhCn, 2), "进行中 2 单");
+        assert_eq!(open_tasks(Locale::En, 0), "Free");
+        assert_eq!(open_tasks(Locale::En, 1), "1 order in hand");
+        assert_eq!(open_tasks(Locale::En, 3), "3 orders in hand");
     }
 
     #[test]

@@ -102,6 +102,18 @@ pub enum Command {
         #[arg(long, default_value = crate::demo::DEFAULT_PASSWORD)]
         password: String,
     },
+    /// Run the background sweeps once, as `serve` does every minute, and print what changed:
+    /// redemptions past their expiry lapse, open service orders past their SLA escalate one
+    /// level, completed orders left unrated for 7 days are rated 中评.
+    ///
+    /// Safe beside running servers (a sweep of theirs and this one never act twice on one
+    /// row). `--at` sweeps as if it were that time, e.g. to see a test deployment's orders
+    /// escalate without waiting for the SLA (the browser journeys do); the changes are real.
+    Sweep {
+        /// The time to sweep as of (RFC 3339, e.g. 2026-06-01T08:00:00Z); default now.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
     /// Drive days of the demo county's life through the HTTP API of a running server (claims
     /// with photos, reviews, redemptions, recycling, service orders and ratings), then check
     /// the ledger's invariants and print a summary per township.
@@ -233,6 +245,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Sweep { at } => {
+            let now = match at {
+                None => storage::now_ms(),
+                Some(at) => at
+                    .parse::<jiff::Timestamp>()
+                    .map_err(|e| anyhow::anyhow!("--at {at}: not an RFC 3339 time ({e})"))?
+                    .as_millisecond(),
+            };
+            let sla_ms = i64::from(settings.service_sla_hours) * 3_600_000;
+            let lapsed = crate::shop::redemptions::sweep(&db, now).await?;
+            let (escalated, rated) = crate::services::sweep(&db, sla_ms, now).await?;
+            println!(
+                "as of {}: {lapsed} redemptions lapsed, {escalated} orders escalated, {rated} orders rated",
+                storage::rfc3339(now)
+            );
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
         }
         Command::ImportDivisions { files } => {
             let ok = import_divisions(&db, &files).await?;

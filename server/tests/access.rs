@@ -7,7 +7,8 @@
 //! same roles over a neighbouring village, grid, township, or another county (辉县市 410782).
 //!
 //! Photos are not refused with 403 but hidden with 404 (nobody learns which exist), so they have
-//! their own matrix: [`photos_answer_every_role_inside_and_outside_exactly`].
+//! their own matrix: [`photos_answer_every_role_inside_and_outside_exactly`]. So do service
+//! orders' 派单 and its volunteer picker: [`dispatch_answers_every_role_inside_and_outside_exactly`].
 
 mod common;
 
@@ -760,6 +761,89 @@ db_tests! {
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
         assert_eq!(n, (29 + 4 + 8 + 4 + 2 + 3 + 1) * 15);
         app.assert_ledger_balanced().await;
+    }
+
+    async fn dispatch_answers_every_role_inside_and_outside_exactly(app) {
+        // Two open orders of a villager of the grid, one escalated to the grid worker's queue
+        // (level 1), one not yet. Their admins pick a volunteer and dispatch both (200: a
+        // repeat to the same volunteer answers the order); the grid worker only the escalated
+        // one (409 `not_escalated` for the other); a volunteer of the area sees them and is
+        // refused (403); everyone else signed in is told they do not exist (404).
+        regions(&app).await;
+        let csv = format!(
+            "name,phone,village_code,grid_code,household\n\
+             李四,13600136000,{LIUCUN},{GRID},0101\n\
+             王志愿,13600136001,{LIUCUN},,0102\n"
+        );
+        jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
+        let person = |phone: &'static str| {
+            let app = &app;
+            async move {
+                sqlx::query_scalar::<_, i64>("SELECT id FROM people WHERE phone = $1")
+                    .bind(format!("+86{phone}"))
+                    .fetch_one(app.db.reader()).await.unwrap()
+            }
+        };
+        let (villager, volunteer) = (person("13600136000").await, person("13600136001").await);
+        sqlx::query("INSERT INTO role_assignments (person_id, role, region_code, created_at) VALUES ($1, 'volunteer', $2, 0)")
+            .bind(volunteer).bind(LIUCUN)
+            .execute(app.db.writer()).await.unwrap();
+        let mut orders = Vec::new();
+        for level in [1, 0] {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO service_orders (orderer_id, village_code, grid_code, type_id, type_name, \
+                 reward_points, description, status, escalation_level, open_since, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 1, '代办跑腿', 5, '帮忙取药', 'open', $4, 0, 0, 0) RETURNING id",
+            )
+            .bind(villager).bind(LIUCUN).bind(GRID).bind(level as i64)
+            .fetch_one(app.db.writer()).await.unwrap();
+            orders.push((id, level == 1));
+        }
+        const ADMINS: [Role; 3] = [Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin];
+        let expected = |who: Who, escalated: bool| match who {
+            Who::Anonymous => 401,
+            Who::Inside(role) if ADMINS.contains(&role) => 200,
+            Who::Inside(Role::GridWorker) if escalated => 200,
+            Who::Inside(Role::GridWorker) => 409,
+            Who::Inside(Role::Volunteer) => 403,
+            _ => 404,
+        };
+        let mut n = 0;
+        let mut failures = Vec::new();
+        let mut callers_with_tokens = Vec::new();
+        for (i, who) in callers().into_iter().enumerate() {
+            callers_with_tokens.push((who, token(&app, i, who).await));
+        }
+        for (id, escalated) in orders {
+            // The picker first (the order still open), then 派单.
+            for dispatching in [false, true] {
+                for (who, token) in &callers_with_tokens {
+                    n += 1;
+                    let route = if dispatching {
+                        route(&api::DispatchOrder { id })
+                    } else {
+                        route(&api::DispatchChoices { id })
+                    };
+                    let mut request = app.client.request(route.method.clone(), app.url(&route.path));
+                    if dispatching {
+                        request = request.json(&json!({"volunteer_id": volunteer}));
+                    }
+                    if let Some(token) = token {
+                        request = request.bearer_auth(token);
+                    }
+                    let status = request.send().await.unwrap().status().as_u16();
+                    let want = expected(*who, escalated);
+                    if status != want {
+                        failures.push(format!("{} {} as {who:?}: {status}, expected {want}", route.method, route.path));
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
+        assert_eq!(n, 2 * 2 * 15);
+        let taken: Vec<(String, Option<i64>)> = sqlx::query_as("SELECT status, volunteer_id FROM service_orders ORDER BY id")
+            .fetch_all(app.db.reader()).await.unwrap();
+        assert_eq!(taken, [("claimed".to_string(), Some(volunteer)), ("claimed".to_string(), Some(volunteer))]);
     }
 
     async fn photos_answer_every_role_inside_and_outside_exactly(app) {

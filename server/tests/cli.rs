@@ -339,7 +339,7 @@ fn help_lists_the_subcommands() {
     let dir = tempfile::tempdir().unwrap();
     let o = jifen(dir.path(), &[], &["--help"]);
     let out = stdout(&o);
-    for cmd in ["serve", "migrate", "import-divisions"] {
+    for cmd in ["serve", "migrate", "import-divisions", "sweep"] {
         assert!(out.contains(cmd), "{out}");
     }
     let o = jifen(dir.path(), &[], &["import-divisions", "--help"]);
@@ -452,4 +452,17 @@ fn create_admin_checks_its_arguments_and_is_idempotent() {
     ] {
         assert_one_line_error(&run(a), expected);
     }
+}
+
+#[test]
+fn sweep_runs_once_as_of_a_time_and_refuses_a_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = jifen(dir.path(), &[], &["sweep", "--at", "2026-06-01T08:00:00Z"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "as of 2026-06-01T08:00:00Z: 0 redemptions lapsed, 0 orders escalated, 0 orders rated\n"
+    );
+    let o = jifen(dir.path(), &[], &["sweep", "--at", "tomorrow"]);
+    assert_one_line_error(&o, "error: --at tomorrow: not an RFC 3339 time");
 }

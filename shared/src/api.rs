@@ -216,7 +216,7 @@ use crate::regions::{CreateGrid, CreatedGrid, Region};
 use crate::reports::Overview;
 use crate::services::{
     CloseRectification, Completion, Dispatch, NewOrder, NewRating, Notification, Order,
-    RatingsSummary, Rectification, ServiceType, ServiceTypeUpdate, Unread,
+    RatingsSummary, Rectification, ServiceType, ServiceTypeUpdate, Unread, VolunteerChoice,
 };
 use crate::shop::{
     Created, Goods, GoodsUpdate, Keepers, NewGoods, NewKeeper, NewRedemption, NewShop, Redemption,
@@ -397,8 +397,12 @@ endpoints! {
     CancelOrder = POST "/services/orders/{id}/cancel" { id: i64 } => Order;
     /// The orderer rates a completed order.
     RateOrder = POST "/services/orders/{id}/rate" { id: i64 }, body NewRating => Order;
-    /// An admin dispatches an order to a volunteer (派单).
+    /// An admin, or the grid worker of an escalated order's grid, dispatches it to a volunteer
+    /// (派单).
     DispatchOrder = POST "/admin/services/orders/{id}/dispatch" { id: i64 }, body Dispatch => Order;
+    /// The volunteers an order may be dispatched to, fewest open tasks first (whoever may
+    /// dispatch it).
+    DispatchChoices = GET "/admin/services/orders/{id}/volunteers" { id: i64 } => Vec<VolunteerChoice>;
     /// The rectifications (整改) of the caller's regions.
     ListRectifications = GET "/admin/rectifications" query RectificationsQuery => Vec<Rectification>;
     /// Closes a rectification with its follow-up.
@@ -534,6 +538,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3 + 3 + 1);
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3 + 3 + 1 + 1);
     }
 }

@@ -112,6 +112,10 @@ pub enum ErrorCode {
     /// 409: the claim, or this villager's part of the award, was corrected (更正) already; a
     /// correction is made once.
     AlreadyCorrected,
+    /// 409: the service order has not escalated to the grid worker yet (its SLA has not
+    /// passed): until then the volunteers of its area claim it and the admins of its region
+    /// dispatch it.
+    NotEscalated,
     /// 409: the shop's month was marked paid already (结算); a month is paid once.
     AlreadyPaid,
     /// 409: the month is not over in the county's calendar: it cannot be paid yet.
@@ -159,6 +163,7 @@ impl ErrorCode {
             | ErrorCode::PersonClosed
             | ErrorCode::BalanceChanged
             | ErrorCode::AlreadyCorrected
+            | ErrorCode::NotEscalated
             | ErrorCode::AlreadyPaid
             | ErrorCode::MonthNotOver
             | ErrorCode::EarlierMonthUnpaid => 409,
@@ -218,6 +223,7 @@ impl ErrorCode {
             ErrorCode::PersonClosed => "person_closed",
             ErrorCode::BalanceChanged => "balance_changed",
             ErrorCode::AlreadyCorrected => "already_corrected",
+            ErrorCode::NotEscalated => "not_escalated",
             ErrorCode::AlreadyPaid => "already_paid",
             ErrorCode::MonthNotOver => "month_not_over",
             ErrorCode::EarlierMonthUnpaid => "earlier_month_unpaid",
@@ -287,6 +293,7 @@ mod tests {
             ErrorCode::PersonClosed,
             ErrorCode::BalanceChanged,
             ErrorCode::AlreadyCorrected,
+            ErrorCode::NotEscalated,
             ErrorCode::AlreadyPaid,
             ErrorCode::MonthNotOver,
             ErrorCode::EarlierMonthUnpaid,

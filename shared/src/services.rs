@@ -207,6 +207,23 @@ pub struct Dispatch {
     pub volunteer_id: i64,
 }
 
+/// A volunteer an order may be dispatched to (派单), as `GET
+/// /admin/services/orders/{id}/volunteers` lists them for whoever may dispatch that order:
+/// the volunteers serving the order's village (the role over the village or its township),
+/// villagers with an open account, neither the orderer nor of the orderer's household.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VolunteerChoice {
+    /// The person's id: [`Dispatch::volunteer_id`].
+    pub id: i64,
+    /// In full (volunteers serve under their name; an order shows its volunteer's).
+    pub name: String,
+    /// Masked for everyone (`138****0001`): enough to tell two 王芳 apart.
+    pub phone: String,
+    /// The orders the volunteer holds now (claimed, not yet completed).
+    pub open_tasks: i64,
+}
+
 /// Body of `POST /services/orders/{id}/complete`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -68,6 +68,7 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::AlreadyClosed | ErrorCode::PersonClosed => Text::AccountClosed,
             ErrorCode::BalanceChanged => Text::BalanceChanged,
             ErrorCode::AlreadyCorrected => Text::AlreadyCorrected,
+            ErrorCode::NotEscalated => Text::NotEscalated,
             ErrorCode::AlreadyPaid => Text::AlreadyPaid,
             ErrorCode::EarlierMonthUnpaid => Text::EarlierMonthUnpaid,
             ErrorCode::MonthNotOver => Text::MonthNotOver,

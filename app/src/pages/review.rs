@@ -15,21 +15,28 @@
 //! A claim that waited longer than the county's review time (审核超时, sent up to the village
 //! admins: `escalated_at`) is marked so; being the oldest, it comes first.
 //!
+//! Grid workers get a second tab, 待派单 with its count: the open orders of their grid that
+//! nobody took within the SLA (`GET /admin/services/orders`, which gives a grid worker exactly
+//! those), each dispatched to a volunteer in two taps
+//! ([`super::admin::services::DispatchableOrder`]).
+//!
 //! Admins (village, township, county) get a second tab, 已通过: the approved claims of their
 //! region, newest first (`GET /review/claims?status=approved`), each with who approved it and
 //! a 更正 action ([`super::correction::CorrectionBox`]) — or, once corrected, the correction
 //! and its reason. Grid workers correct nothing and see no such tab.
 
 use jifen_shared::ErrorCode;
-use jifen_shared::api::{ApproveClaim, RejectClaimOf, ReviewQueue};
+use jifen_shared::api::{ApproveClaim, RegionOrders, RejectClaimOf, ReviewQueue};
 use jifen_shared::points::{
     Claim, ClaimPhoto, Correction, CorrectionKind, RejectClaim, ReviewQuery,
 };
+use jifen_shared::services::{Order, OrderStatus};
 use leptos::prelude::*;
 
+use super::admin::services::DispatchableOrder;
 use super::correction::CorrectionBox;
 use super::media::{MediaImage, Zoom};
-use super::paged::{PAGE_SIZE, Paged, PagedList};
+use super::paged::{PAGE_SIZE, Paged, PagedList, page_query};
 use super::{ListSkeleton, TabbedScreen, Trouble, explain, require_sign_in};
 use crate::api::ApiFailure;
 use crate::components::{Choice, TextArea, mutate, notice};
@@ -91,6 +98,7 @@ fn decision_trouble(failure: &ApiFailure) -> Text {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Gate {
     Waiting,
+    /// A grid worker: the queue and the grid's orders to dispatch.
     Reviewer,
     /// An admin: the queue and the approved claims, to correct.
     Admin,
@@ -117,7 +125,7 @@ pub fn ReviewPage() -> impl IntoView {
         <TabbedScreen>
             {move || match gate.get() {
                 Gate::Waiting => view! { <ListSkeleton /> }.into_any(),
-                Gate::Reviewer => view! { <Queue /> }.into_any(),
+                Gate::Reviewer => view! { <GridWorkerTabs /> }.into_any(),
                 Gate::Admin => view! { <AdminTabs /> }.into_any(),
                 Gate::NotReviewer => notice(Text::NotReviewer, "/me", Text::SwitchRole).into_any(),
             }}
@@ -145,6 +153,73 @@ fn AdminTabs() -> impl IntoView {
         <div role="tabpanel">
             {move || if approved.get() {
                 view! { <Approved /> }.into_any()
+            } else {
+                view! { <Queue /> }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// A grid worker's two lists: claims to review, and 待派单 — the grid's open orders that nobody
+/// took within the SLA — with how many wait (counted from the first page: "20+" when there
+/// are more). Choosing 待派单 reads the orders again.
+#[component]
+fn GridWorkerTabs() -> impl IntoView {
+    let dispatching = RwSignal::new(false);
+    let orders = Paged::<Order>::new(
+        |cursor| RegionOrders {
+            query: page_query(cursor),
+        },
+        |o| o.id,
+    );
+    let waiting = Memo::new(move |_| {
+        let open = orders.items.with(|items| {
+            items
+                .iter()
+                .filter(|o| o.status == OrderStatus::Open)
+                .count()
+        });
+        let more = orders.next.with(Option::is_some);
+        (open > 0).then(|| format!("{open}{}", if more { "+" } else { "" }))
+    });
+    // A dispatched order stays on the list, marked so, until the list is read again.
+    let dispatched = Callback::new(move |order: Order| {
+        orders.items.update(|items| {
+            if let Some(listed) = items.iter_mut().find(|o| o.id == order.id) {
+                *listed = order;
+            }
+        });
+    });
+    let review = Signal::derive(move || !dispatching.get());
+    let dispatch = Signal::derive(move || dispatching.get());
+    view! {
+        <div class="tabs" role="tablist">
+            <Choice class="tab-button" tab=true testid="review-tab-pending" chosen=review choose=move || dispatching.set(false)>
+                {tr(Text::ReviewTabPending)}
+            </Choice>
+            <Choice class="tab-button" tab=true testid="review-tab-dispatch" chosen=dispatch choose=move || {
+                if !dispatching.get_untracked() {
+                    orders.reload();
+                }
+                dispatching.set(true);
+            }>
+                {tr(Text::ToDispatch)}
+                {move || waiting.get().map(|n| view! { <span class="tab-count" data-testid="dispatch-count">{n}</span> })}
+            </Choice>
+        </div>
+        <div role="tabpanel">
+            {move || if dispatching.get() {
+                view! {
+                    <h1 class="region-name">{tr(Text::ToDispatch)}</h1>
+                    <p class="hint">{tr(Text::ToDispatchHint)}</p>
+                    <PagedList
+                        paged=orders
+                        empty=Text::NoOrdersToDispatch
+                        class="list claims"
+                        row=move |order| view! { <DispatchableOrder order dispatched /> }
+                    />
+                }
+                    .into_any()
             } else {
                 view! { <Queue /> }.into_any()
             }}

@@ -157,6 +157,29 @@ pub async fn set_password(
     Ok(set)
 }
 
+/// The people holding `role` over `region` or a region containing it (its township, county…:
+/// whoever the role reaches `region` through, as [`crate::policy::may`] decides), by id.
+pub async fn holders_over(
+    tx: &mut Tx,
+    role: Role,
+    region: &RegionCode,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let regions: Vec<String> = std::iter::successors(Some(region.clone()), RegionCode::parent)
+        .map(|r| r.to_string())
+        .collect();
+    let slots: Vec<String> = (0..regions.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT DISTINCT person_id FROM role_assignments WHERE role = $1 AND region_code IN ({}) \
+         ORDER BY person_id",
+        slots.join(", ")
+    );
+    let mut query = sqlx::query_scalar(&sql).bind(role.as_str());
+    for r in regions {
+        query = query.bind(r);
+    }
+    query.fetch_all(&mut **tx).await
+}
+
 /// The roles of each of these people (ordered as [`roles`]), by person id.
 pub async fn roles_of_many(
     db: &Db,

@@ -59,6 +59,11 @@ pub enum ServiceError {
     Forbidden(String),
     #[error("order {0} was already claimed")]
     AlreadyClaimed(i64),
+    #[error(
+        "order {0} has not escalated to the grid worker yet: until its SLA passes, its \
+         volunteers claim it and the village's admins dispatch it"
+    )]
+    NotEscalated(i64),
     #[error("order {id} is {status}: {what}")]
     WrongStatus {
         id: i64,
@@ -84,6 +89,7 @@ impl DomainError for ServiceError {
             ServiceError::NotVillager | ServiceError::Forbidden(_) => ErrorCode::Forbidden,
             ServiceError::NotFound | ServiceError::NoSuchRectification => ErrorCode::NotFound,
             ServiceError::AlreadyClaimed(_) => ErrorCode::AlreadyClaimed,
+            ServiceError::NotEscalated(_) => ErrorCode::NotEscalated,
             ServiceError::AlreadyRated(_) => ErrorCode::AlreadyRated,
             ServiceError::WrongStatus { .. } => ErrorCode::WrongState,
             ServiceError::Entry(_) | ServiceError::Ledger(_) | ServiceError::Storage(_) => {

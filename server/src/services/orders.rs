@@ -11,7 +11,12 @@
 //!   Nobody claims their own order or one of their household (小微权力监督), and volunteers
 //!   must be villagers themselves (their reward goes to their points account).
 //! - An admin of the region ([`crate::policy::Action::ManageOrders`]) dispatches an open order
-//!   to a named volunteer of its area (派单) → `claimed`.
+//!   to a named volunteer of its area (派单) → `claimed`; so does the grid worker of the
+//!   order's grid once it has escalated to them (`escalation_level` ≥ 1; before that 409
+//!   `not_escalated`), see [`may_dispatch`]. Whoever may dispatch an order reads the
+//!   volunteers it may go to ([`dispatch_choices`]). A dispatch, a claim and another dispatch
+//!   racing for one order leave it with exactly one volunteer (one conditional update wins;
+//!   the others get 409 `already_claimed`).
 //! - The claimer releases it (→ `open`) or completes it with a note and up to 6 of their own
 //!   photos (→ `completed`); anyone else gets 403. The orderer cancels while `open`; a claimed
 //!   or completed order → 409 `not_cancellable`.
@@ -32,7 +37,7 @@ use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::points::mask_name;
 use jifen_shared::regions::RegionCode;
 use jifen_shared::services::{
-    Completion, NewOrder, Order, OrderEvent, OrderStatus, Rating, Rectification,
+    Completion, NewOrder, Order, OrderEvent, OrderStatus, Rating, Rectification, VolunteerChoice,
 };
 
 use super::storage::{self, OrderRow};
@@ -543,11 +548,51 @@ async fn take(
     Ok(())
 }
 
-/// Dispatches an open order to a volunteer of its area (派单) by an admin of its region.
+/// Whether `person_id` (holding `grants`) may dispatch `order` (派单) and read whom to
+/// ([`dispatch_choices`]): an admin of its region ([`Action::ManageOrders`]), or the grid worker
+/// of its grid once it has escalated to them (`escalation_level` ≥ 1, the queue of
+/// `GET /admin/services/orders`). Nobody dispatches their own order or one they serve.
 ///
-/// Errors: [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (not an admin there; the
-/// person is not a volunteer of the order's area, or of the orderer's household),
-/// [`ServiceError::AlreadyClaimed`].
+/// Errors: [`ServiceError::NotEscalated`] (the grid worker, too early),
+/// [`ServiceError::Forbidden`] (anyone else who sees the order or volunteers in its area),
+/// [`ServiceError::NotFound`] (everyone else: nobody learns which orders exist elsewhere).
+pub(super) fn may_dispatch(
+    order: &OrderRow,
+    person_id: i64,
+    grants: &[RoleGrant],
+) -> Result<(), ServiceError> {
+    match standing(order, person_id, grants) {
+        Some(Standing::Admin) => Ok(()),
+        Some(Standing::Onlooker) if grid_worker_of(order, grants) => {
+            if order.escalation_level >= 1 {
+                Ok(())
+            } else {
+                Err(ServiceError::NotEscalated(order.id))
+            }
+        }
+        standing => {
+            let area = RegionCode::parse(&order.village_code)
+                .is_ok_and(|v| policy::may(grants, Action::ServeOrders, &v));
+            if standing.is_some() || area {
+                Err(ServiceError::Forbidden(
+                    "only admins of the order's village, township or county, and the grid \
+                     worker of its grid once it has escalated, dispatch it"
+                        .into(),
+                ))
+            } else {
+                Err(ServiceError::NotFound)
+            }
+        }
+    }
+}
+
+/// Dispatches an open order to a volunteer of its area (派单), by whoever [`may_dispatch`] it
+/// (audited as `order.dispatch`). Dispatching again to the same volunteer answers the order.
+///
+/// Errors: those of [`may_dispatch`]; [`ServiceError::Forbidden`] (the person is not a
+/// volunteer of the order's area, or of the orderer's household),
+/// [`ServiceError::NotVillager`], [`ServiceError::AlreadyClaimed`] (claimed by another, or no
+/// longer open).
 pub async fn dispatch(
     db: &Db,
     caller: &Caller,
@@ -556,8 +601,10 @@ pub async fn dispatch(
     now: i64,
 ) -> Result<Order, ServiceError> {
     let mut change = Change::begin(db, caller, id).await?;
-    let refusal = "only admins of the order's village, township or county dispatch it";
-    let row = change.load(Standing::Admin, refusal).await?;
+    let row = storage::order_by_id(&mut *change.tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    may_dispatch(&row, caller.id, &caller.roles)?;
     if row.status == OrderStatus::Claimed && row.volunteer_id == Some(volunteer_id) {
         return change.view().await;
     }
@@ -573,6 +620,51 @@ pub async fn dispatch(
     )
     .await?;
     change.commit().await
+}
+
+/// The volunteers order `id` may be dispatched to, for a caller who [`may_dispatch`] it:
+/// people holding the volunteer role over its village or a region containing it, villagers
+/// with an open account, neither its orderer nor of the orderer's household (so every one of
+/// them passes [`dispatch`]'s checks); each with a masked phone and the orders they hold now,
+/// fewest first, then by id.
+///
+/// Errors: those of [`may_dispatch`].
+pub async fn dispatch_choices(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<Vec<VolunteerChoice>, ServiceError> {
+    let mut tx = db.reader().begin().await?;
+    let row = storage::order_by_id(&mut *tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    may_dispatch(&row, caller.id, &caller.roles)?;
+    let village = RegionCode::parse(&row.village_code).map_err(|_| ServiceError::NotFound)?;
+    let ids = crate::auth::storage::holders_over(&mut tx, Role::Volunteer, &village).await?;
+    let orderer = person(&mut tx, row.orderer_id).await?;
+    let people: Vec<PersonRow> = find_many_in(&mut tx, &ids)
+        .await?
+        .into_iter()
+        .filter(|p| p.closed_at.is_none() && p.village_code.is_some())
+        .filter(|p| {
+            orderer
+                .as_ref()
+                .is_none_or(|o| policy::may_review_claimant(p.household(), o.household()).is_ok())
+        })
+        .collect();
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let held = storage::claimed_counts(&mut tx, &ids).await?;
+    let mut choices: Vec<VolunteerChoice> = people
+        .into_iter()
+        .map(|p| VolunteerChoice {
+            id: p.id,
+            open_tasks: held.get(&p.id).copied().unwrap_or(0),
+            phone: crate::people::phone::Phone::from_stored(p.phone).masked(),
+            name: p.name,
+        })
+        .collect();
+    choices.sort_by_key(|c| (c.open_tasks, c.id));
+    Ok(choices)
 }
 
 /// Gives a claimed order back (→ `open`), by its volunteer.

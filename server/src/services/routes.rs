@@ -2,6 +2,7 @@
 //! `POST /services/orders` (I), `GET /services/orders/mine|tasks|available`,
 //! `GET /services/orders/{id}`, `POST /services/orders/{id}/claim|release|complete|cancel|rate`,
 //! `GET /admin/services/orders`, `POST /admin/services/orders/{id}/dispatch`,
+//! `GET /admin/services/orders/{id}/volunteers`,
 //! `GET /admin/rectifications`, `POST /admin/rectifications/{id}/close`,
 //! `GET /admin/ratings/summary`.
 
@@ -9,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use jifen_shared::regions::RegionCode;
 use jifen_shared::services::{
     CloseRectification, Completion, Dispatch, NewOrder, NewRating, Order, RatingsSummary,
-    Rectification, ServiceType, ServiceTypeUpdate,
+    Rectification, ServiceType, ServiceTypeUpdate, VolunteerChoice,
 };
 use jifen_shared::services::{RectificationsQuery, SummaryQuery, TypesQuery};
 use jifen_shared::{ErrorCode, Page};
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(rate)
         .service(region_orders)
         .service(dispatch)
+        .service(dispatch_choices)
         .service(rectifications)
         .service(close_rectification)
         .service(summary);
@@ -241,12 +243,14 @@ async fn rate(
     Ok(HttpResponse::Ok().json(order))
 }
 
-/// Dispatches an open order to a volunteer of its area (派单; admins of its region).
+/// Dispatches an open order to a volunteer of its area (派单): admins of its region, and the
+/// grid worker of its grid once it has escalated to them. Dispatching again to the same
+/// volunteer answers the order.
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), request_body = Dispatch, responses(
     (status = 200, body = Order),
-    (status = 403, description = "`forbidden`: not an admin there, or the person is not a volunteer of the order's area", body = jifen_shared::ApiErrorBody),
-    (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
-    (status = 409, description = "`already_claimed`", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin there nor the grid worker of its grid, or the person is not a volunteer of the order's area (or of the orderer's household)", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such order the caller sees", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_claimed`: another volunteer has it, or it is no longer open; `not_escalated`: the grid worker's, before the order escalated to them", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/admin/services/orders/{id}/dispatch")]
 async fn dispatch(
@@ -257,6 +261,21 @@ async fn dispatch(
 ) -> Reply {
     let order = orders::dispatch(&state.db, &caller, *id, body.volunteer_id, now_ms()).await?;
     Ok(HttpResponse::Ok().json(order))
+}
+
+/// The volunteers an order may be dispatched to (the volunteers serving its village, open
+/// accounts, neither the orderer nor of their household), fewest open tasks first, with masked
+/// phones: for whoever may dispatch it.
+#[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<VolunteerChoice>),
+    (status = 403, description = "`forbidden`: sees the order but may not dispatch it", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such order the caller sees", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`not_escalated`: the grid worker's, before the order escalated to them", body = jifen_shared::ApiErrorBody),
+))]
+#[get("/admin/services/orders/{id}/volunteers")]
+async fn dispatch_choices(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
+    let choices = orders::dispatch_choices(&state.db, &caller, *id).await?;
+    Ok(HttpResponse::Ok().json(choices))
 }
 
 /// The rectifications (整改) of the caller's regions, newest first (admins).

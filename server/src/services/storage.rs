@@ -165,6 +165,27 @@ pub async fn transition(
         == 1)
 }
 
+/// How many orders each of the people `ids` holds as volunteer now (claimed, not completed),
+/// by person id; absent: none.
+pub async fn claimed_counts(
+    tx: &mut Tx,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    // Integers only, so the list can be inlined safely.
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT volunteer_id, CAST(COUNT(*) AS BIGINT) FROM service_orders \
+         WHERE status = 'claimed' AND volunteer_id IN ({}) GROUP BY volunteer_id",
+        list.join(", ")
+    ))
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Completes a claimed order of `volunteer_id` with `note`; whether it moved.
 pub async fn complete(
     tx: &mut Tx,

@@ -1,7 +1,6 @@
 //! `/admin/services` (派单 · 差评整改): the service orders of the admin's regions
-//! (`GET /admin/services/orders`), an open one dispatched to a volunteer of its village with two
-//! taps (`POST /admin/services/orders/{id}/dispatch`; the volunteers are the village's people
-//! holding the volunteer role, `GET /admin/people`), and the open rectifications
+//! (`GET /admin/services/orders`), an open one dispatched to a volunteer with two taps
+//! ([`DispatchableOrder`], also the grid worker's 待派单 on 审核), and the open rectifications
 //! (`GET /admin/rectifications?status=open`), each closed with what was done
 //! (`POST /admin/rectifications/{id}/close`).
 //!
@@ -10,19 +9,18 @@
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::{
-    CloseRectificationOf, DispatchOrder, GetOrder, ListPeople, ListRectifications, RegionOrders,
+    CloseRectificationOf, DispatchChoices, DispatchOrder, GetOrder, ListRectifications,
+    RegionOrders,
 };
-use jifen_shared::auth::{Role, RoleGrant};
-use jifen_shared::people::{PeopleQuery, PersonListing};
+use jifen_shared::auth::RoleGrant;
 use jifen_shared::services::{
     CloseRectification, Dispatch, Order, OrderStatus, Rectification, RectificationsQuery,
 };
 use leptos::prelude::*;
 
 use super::AdminFrame;
-use crate::api::ApiFailure;
 use crate::components::{TextArea, load_trouble, mutate};
-use crate::i18n::{Text, dispatched_to, due_by, order_no, t, tr, use_locale};
+use crate::i18n::{Text, dispatched_to, due_by, open_tasks, order_no, t, tr, use_locale};
 use crate::pages::paged::{Paged, PagedList, page_query};
 use crate::pages::services::{OrderChip, grade_text};
 use crate::pages::{ListSkeleton, explain};
@@ -69,32 +67,20 @@ fn Screen(grant: RoleGrant) -> impl IntoView {
     }
 }
 
-/// The volunteers of `village` (people there holding the volunteer role).
-async fn volunteers_of(village: String) -> Result<Vec<PersonListing>, ApiFailure> {
-    let session = use_session();
-    let people = ListPeople {
-        query: PeopleQuery {
-            region_code: Some(village),
-            limit: Some(100),
-            ..PeopleQuery::default()
-        },
-    };
-    let people = &people;
-    let page = session.call(people, &()).await?;
-    Ok(page
-        .items
-        .into_iter()
-        .filter(|p| p.roles.iter().any(|g| g.role == Role::Volunteer))
-        .collect())
-}
-
 fn admin_row(order: Order) -> AnyView {
-    view! { <AdminOrder order /> }.into_any()
+    view! { <DispatchableOrder order /> }.into_any()
 }
 
-/// One order; an open one can be dispatched.
+/// One order, a link to it; while it is open, 派单 in two taps: the first lists the volunteers
+/// who may take it (`GET /admin/services/orders/{id}/volunteers`: name, masked phone, the
+/// orders each holds now, fewest first), the second sends it to one
+/// (`POST /admin/services/orders/{id}/dispatch`); the card then says to whom. `dispatched` is
+/// told the order as it is once it went.
 #[component]
-fn AdminOrder(order: Order) -> impl IntoView {
+pub fn DispatchableOrder(
+    order: Order,
+    #[prop(optional)] dispatched: Option<Callback<Order>>,
+) -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
     let current = RwSignal::new(order);
@@ -102,16 +88,12 @@ fn AdminOrder(order: Order) -> impl IntoView {
     let busy = RwSignal::new(false);
     let trouble = RwSignal::new(None::<Text>);
     let said = RwSignal::new(None::<String>);
-    let village = current.with_untracked(|o| o.village_code.clone());
     let id = current.with_untracked(|o| o.id);
-    let people = LocalResource::new(move || {
-        let village = village.clone();
-        async move {
-            if choosing.get() {
-                Some(volunteers_of(village).await)
-            } else {
-                None
-            }
+    let people = LocalResource::new(move || async move {
+        if choosing.get() {
+            Some(session.call(&DispatchChoices { id }, &()).await)
+        } else {
+            None
         }
     });
     let dispatch = move |volunteer_id: i64| {
@@ -126,8 +108,11 @@ fn AdminOrder(order: Order) -> impl IntoView {
         mutate(busy, call, move |result| match result {
             Ok(order) => {
                 said.try_set(order.volunteer_name.clone());
-                current.try_set(order);
+                current.try_set(order.clone());
                 choosing.try_set(false);
+                if let Some(dispatched) = dispatched {
+                    dispatched.run(order);
+                }
             }
             Err(failure) => {
                 let text = match failure.code() {
@@ -174,14 +159,21 @@ fn AdminOrder(order: Order) -> impl IntoView {
                     Some(Err(failure)) => load_trouble(failure, people),
                     Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{tr(Text::NoVolunteers)}</p> }.into_any(),
                     Some(Ok(list)) => view! {
-                        <ul class="list">
-                            {list.into_iter().map(|p| {
-                                let person = p.id;
+                        <ul class="list picker">
+                            {list.into_iter().map(|v| {
+                                let person = v.id;
+                                let tasks = v.open_tasks;
+                                let chip = if tasks == 0 { "chip approved" } else { "chip pending" };
                                 view! {
                                     <li>
                                         <button class="row" type="button" data-testid="dispatch-volunteer" disabled=move || busy.get() on:click=move |_| dispatch(person)>
-                                            <span class="row-name">{p.name}</span>
-                                            <span class="row-code">{super::grid::show_phone(&p.phone)}</span>
+                                            <span class="row-text">
+                                                <span class="row-name">{v.name}</span>
+                                                <span class="row-sub">{v.phone}</span>
+                                            </span>
+                                            <span class=chip data-testid="volunteer-tasks">
+                                                {move || open_tasks(locale.get(), tasks)}
+                                            </span>
                                         </button>
                                     </li>
                                 }
