@@ -1,8 +1,9 @@
 // 评分/扣分: 碱场村's admin awards its five villagers 夜间巡逻 at once (ticked from the list),
 // previews, confirms, and a retried confirm does not award twice; then deducts 乱堆乱放 from
 // two of them, one of whom holds less than that: the preview shows the shortfall before
-// anything is sent. Then the county lets grid workers award (10 a day, 4 to one villager) and
-// 碱场村's grid worker awards their grid from 审核 → 给网格村民评分, until the limit says no.
+// anything is sent. Then the county lets grid workers award (20 a day, 4 to one villager) and
+// 碱场村's grid worker awards the five villagers of their grid 夜间巡逻 at once from 审核 →
+// 给网格村民评分, until the limit says no.
 // 碱场村 and its villagers are touched only here.
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { passwordSignIn, signIn } from "./sign-in";
@@ -93,21 +94,27 @@ async function token(request: APIRequestContext, phone: string): Promise<string>
 
 test("the county sets grid workers' limits and a grid worker awards their grid within them", async ({ page, request }) => {
   test.setTimeout(90_000);
-  // 碱场村's admin makes a grid of 碱三 and 碱四 and appoints 碱五 its grid worker (API).
+  // 碱场村's admin registers 碱六, makes a grid of 碱一–碱四 and 碱六 and appoints 碱五 its grid
+  // worker (API).
   const auth = { Authorization: `Bearer ${await token(request, admin)}` };
+  const imported = await request.post("/api/v1/admin/villagers/import", {
+    headers: { ...auth, "content-type": "text/csv" },
+    data: "name,phone,village_code,household\n碱六,13500135906,410783102202,0206\n",
+  });
+  expect(imported.status()).toBe(200);
   const grid = await request.post("/api/v1/admin/grids", { headers: auth, data: { village_code: "410783102202", name: "碱场一网格" } });
   expect(grid.status()).toBe(201);
   const gridCode = (await grid.json()).code;
   const people = await (await request.get("/api/v1/admin/people?region_code=410783102202&limit=50", { headers: auth })).json();
   const id = (name: string) => people.items.find((p: { name: string }) => p.name === name).id;
-  expect((await request.post(`/api/v1/admin/grids/${gridCode}/members`, { headers: auth, data: { person_ids: [id("碱三"), id("碱四")] } })).status()).toBe(200);
+  expect((await request.post(`/api/v1/admin/grids/${gridCode}/members`, { headers: auth, data: { person_ids: ["碱一", "碱二", "碱三", "碱四", "碱六"].map(id) } })).status()).toBe(200);
   expect((await request.post(`/api/v1/admin/users/${id("碱五")}/roles`, { headers: auth, data: { role: "grid_worker", region_code: gridCode } })).status()).toBe(200);
 
   // The county admin sets the limits on 评分/扣分.
   await passwordSignIn(page, "13700137043");
   await page.goto("/admin/awards");
   await page.getByTestId("award-limits-open").tap();
-  await page.getByTestId("limit-daily").fill("10");
+  await page.getByTestId("limit-daily").fill("20");
   await page.getByTestId("limit-villager").fill("40");
   await page.getByTestId("limit-save").tap();
   await expect(page.getByText("每天总分 0–10000，每人每天 0–1000，且不超过每天总分")).toBeVisible();
@@ -123,20 +130,21 @@ test("the county sets grid workers' limits and a grid worker awards their grid w
   await page.goto("/review");
   await page.getByTestId("to-awards").tap();
   await expect(page).toHaveURL(/\/admin\/awards$/);
-  await expect(page.getByTestId("award-limits")).toHaveText("今日已评 0 分（每天最多 10 分，每人每天最多 4 分）");
+  await expect(page.getByTestId("award-limits")).toHaveText("今日已评 0 分（每天最多 20 分，每人每天最多 4 分）");
   await expect(page.getByTestId("award-minus")).toHaveCount(0);
-  await expect(page.getByTestId("award-people").locator("li")).toHaveCount(2);
+  await expect(page.getByTestId("award-people").locator("li")).toHaveCount(5);
   await page.getByTestId("award-rule").selectOption({ label: "夜间巡逻（平安守护队）（+3）" });
   await page.getByTestId("award-tick-all").tap();
   await page.getByTestId("award-preview").tap();
-  await expect(page.getByTestId("award-preview-card")).toContainText("给 2 人奖励 3 积分");
+  await expect(page.getByTestId("award-preview-card")).toContainText("给 5 人奖励 3 积分");
+  await page.screenshot({ path: `${artifacts}/awards-08-grid-worker-preview.png` });
   await page.getByTestId("award-confirm").tap();
-  await expect(page.getByTestId("award-done")).toContainText("已为 2 人奖励 3 积分");
-  await expect(page.getByTestId("award-limits")).toHaveText("今日已评 6 分（每天最多 10 分，每人每天最多 4 分）");
+  await expect(page.getByTestId("award-done")).toContainText("已为 5 人奖励 3 积分");
+  await expect(page.getByTestId("award-limits")).toHaveText("今日已评 15 分（每天最多 20 分，每人每天最多 4 分）");
   // 碱三 again: 6 would be over 4 to one villager; said at the preview.
   await page.getByRole("button", { name: "再评一批" }).tap();
   await page.getByTestId("award-people").getByText("碱三").tap();
   await page.getByTestId("award-preview").tap();
   await expect(page.getByText("超过了今天的评分限额，请少选几人或降低分值")).toBeVisible();
-  await page.screenshot({ path: `${artifacts}/awards-08-grid-worker-limit.png` });
+  await page.screenshot({ path: `${artifacts}/awards-09-grid-worker-limit.png` });
 });

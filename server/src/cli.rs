@@ -104,7 +104,8 @@ pub enum Command {
     },
     /// Run the background sweeps once, as `serve` does every minute, and print what changed:
     /// redemptions past their expiry lapse, open service orders past their SLA escalate one
-    /// level, completed orders left unrated for 7 days are rated 中评.
+    /// level, completed orders left unrated for 7 days are rated 中评, claims waiting longer
+    /// than the review time are sent up to the village admins (审核超时).
     ///
     /// Safe beside running servers (a sweep of theirs and this one never act twice on one
     /// row). `--at` sweeps as if it were that time, e.g. to see a test deployment's orders
@@ -255,10 +256,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .as_millisecond(),
             };
             let sla_ms = i64::from(settings.service_sla_hours) * 3_600_000;
+            let review_ms = i64::from(settings.claim_review_hours) * 3_600_000;
             let lapsed = crate::shop::redemptions::sweep(&db, now).await?;
             let (escalated, rated) = crate::services::sweep(&db, sla_ms, now).await?;
+            let overdue = crate::points::claims::escalate_due(&db, review_ms, now).await?;
             println!(
-                "as of {}: {lapsed} redemptions lapsed, {escalated} orders escalated, {rated} orders rated",
+                "as of {}: {lapsed} redemptions lapsed, {escalated} orders escalated, {rated} orders rated, {overdue} overdue claims sent up",
                 storage::rfc3339(now)
             );
             db.close().await;

@@ -461,7 +461,7 @@ fn sweep_runs_once_as_of_a_time_and_refuses_a_bad_one() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "as of 2026-06-01T08:00:00Z: 0 redemptions lapsed, 0 orders escalated, 0 orders rated\n"
+        "as of 2026-06-01T08:00:00Z: 0 redemptions lapsed, 0 orders escalated, 0 orders rated, 0 overdue claims sent up\n"
     );
     let o = jifen(dir.path(), &[], &["sweep", "--at", "tomorrow"]);
     assert_one_line_error(&o, "error: --at tomorrow: not an RFC 3339 time");
