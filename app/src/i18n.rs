@@ -651,6 +651,7 @@ texts! {
     Paying => "正在提交…", "Sending…";
     PaymentIncomplete => "请填写付款凭证号和付款日期（不早于该月1日，不晚于今天）", "Fill in the payment reference and the date (from the month's first day to today)";
     AlreadyPaid => "这个月已经标记付款了", "This month was marked paid already";
+    PaidMeanwhile => "这个月刚刚已被他人标记付款，您填写的没有记录；付款记录见下方", "Someone else marked this month paid just now; yours was not recorded. Their payment is shown below";
     EarlierMonthUnpaid => "更早的月份还没结算，请先结算", "An earlier month is not paid yet; pay it first";
     MonthNotOver => "这个月还没结束，不能结算", "This month is not over yet";
     DownloadCsv => "下载 CSV", "Download CSV";
@@ -1538,6 +1539,16 @@ pub fn field_name(locale: Locale, key: &str) -> Option<&'static str> {
         "paid_on" => ("付款日期", "paid on"),
         "redemptions" => ("兑换笔数", "redemptions"),
         "market_value_fen" => ("市场价值（分）", "market value (fen)"),
+        "correction_id" => ("更正编号", "correction no."),
+        "moved" => ("实际变动积分", "points moved"),
+        "shortfalls" => ("不足扣减", "shortfalls"),
+        "transfer_id" => ("账本流水号", "ledger transfer no."),
+        "volunteer_id" => ("志愿者编号", "volunteer no."),
+        "claimant_id" => ("申报人编号", "claimant no."),
+        "rule_id" => ("积分事项编号", "rule no."),
+        "photo_ids" => ("照片", "photos"),
+        "low_stock_threshold" => ("库存预警", "low-stock warning"),
+        "shop_id" => ("超市编号", "shop no."),
         _ => return None,
     };
     Some(match locale {

@@ -269,7 +269,7 @@ test("a villager orders 代办跑腿, a volunteer takes and completes it, the vi
   await expect(shown).toHaveCount(1);
   await expect(shown.locator("img")).toBeVisible();
   await fitsThePhone(page);
-  await page.screenshot({ path: `${artifacts}/58-order-photo.png` });
+  await page.screenshot({ path: `${artifacts}/58-order-photo.png`, fullPage: true });
   await shown.tap();
   await expect(page.getByTestId("photo-zoom").locator("img")).toBeVisible();
   await page.getByRole("button", { name: "关闭" }).tap();

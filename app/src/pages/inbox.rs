@@ -152,6 +152,15 @@ pub fn InboxPage() -> impl IntoView {
     }
 }
 
+/// Where a message of `kind` leads: an order sent up to the village admins opens 服务订单,
+/// where they dispatch it (派单); the others follow [`link_of`].
+fn link_for(kind: &str, reference: &str, manages: bool) -> Option<String> {
+    match kind {
+        "order_escalated_admin" if manages => Some("/admin/services".to_owned()),
+        _ => link_of(reference, manages),
+    }
+}
+
 /// Where a message about `reference` leads its reader; `manages`: the reader is acting as an
 /// admin now (a shop's goods are then the admin's shop screen, else the keeper's goods).
 fn link_of(reference: &str, manages: bool) -> Option<String> {
@@ -195,7 +204,7 @@ fn Message(n: Notification) -> impl IntoView {
     };
     view! {
         <li class="claim message" class:unread=!read data-testid="inbox-item" data-kind=kind>
-            {match link_of(&reference, manages) {
+            {match link_for(&kind, &reference, manages) {
                 Some(href) => view! { <a class="order-link" href=href>{body}</a> }.into_any(),
                 None => body.into_any(),
             }}
@@ -205,7 +214,7 @@ fn Message(n: Notification) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::link_of;
+    use super::{link_for, link_of};
 
     #[test]
     fn a_message_leads_to_what_it_is_about() {
@@ -237,6 +246,14 @@ mod tests {
             Some("/services/orders/9")
         );
         assert_eq!(link_of("shop:2", true).as_deref(), Some("/admin/shops/2"));
+        assert_eq!(
+            link_for("order_escalated_admin", "order:9", true).as_deref(),
+            Some("/admin/services")
+        );
+        assert_eq!(
+            link_for("order_escalated", "order:9", true).as_deref(),
+            Some("/services/orders/9")
+        );
         assert_eq!(
             link_of("shop:2", false).as_deref(),
             Some("/keeper/goods?shop=2")

@@ -75,6 +75,15 @@ fn month_words(locale: Locale, month: &str) -> String {
     }
 }
 
+/// "1 shop", "3 shops".
+fn shops_en(n: usize) -> String {
+    if n == 1 {
+        "1 shop".into()
+    } else {
+        format!("{n} shops")
+    }
+}
+
 /// Where a shop's month stands.
 fn status(s: &ShopSettlement, month: &str) -> (Text, &'static str) {
     if s.payment.is_some() {
@@ -94,6 +103,8 @@ fn Statements() -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
     let month = RwSignal::new(shift_month(&this_month(), -1));
+    // What a payment attempt left to say once the month is read again (paid meanwhile).
+    let said = RwSignal::new(None::<Text>);
     let list = LocalResource::new(move || {
         let month = month.get();
         async move {
@@ -109,13 +120,14 @@ fn Statements() -> impl IntoView {
         <div class="month-picker">
             <button class="secondary small" type="button" data-testid="month-prev"
                 aria-label=move || t(locale.get(), Text::EarlierMonth)
-                on:click=move |_| month.update(|m| *m = shift_month(m, -1))>"‹"</button>
+                on:click=move |_| { said.set(None); month.update(|m| *m = shift_month(m, -1)) }>"‹"</button>
             <span class="month-label" data-testid="month-label">{move || month_words(locale.get(), &month.get())}</span>
             <button class="secondary small" type="button" data-testid="month-next"
                 aria-label=move || t(locale.get(), Text::LaterMonth)
                 disabled=move || { month.get() >= this_month() }
-                on:click=move |_| month.update(|m| *m = shift_month(m, 1))>"›"</button>
+                on:click=move |_| { said.set(None); month.update(|m| *m = shift_month(m, 1)) }>"›"</button>
         </div>
+        {move || said.get().map(|text| view! { <p class="form-notice" role="status" data-testid="settlement-said">{tr(text)}</p> })}
         {move || match list.get() {
             None => view! { <ListSkeleton /> }.into_any(),
             Some(Err(failure)) => load_trouble(failure, list),
@@ -130,14 +142,14 @@ fn Statements() -> impl IntoView {
                     <p class="hint" data-testid="settlement-summary">
                         {move || match (locale.get(), running) {
                             (Locale::ZhCn, false) => format!("共 {total} 个超市 · 已付款 {paid} 个 · 待付 {}", yuan(due)),
-                            (Locale::En, false) => format!("{total} shops · {paid} paid · {} to pay", yuan(due)),
+                            (Locale::En, false) => format!("{} · {paid} paid · {} to pay", shops_en(total), yuan(due)),
                             (Locale::ZhCn, true) => format!("共 {total} 个超市 · 本月至今 {}", yuan(due)),
-                            (Locale::En, true) => format!("{total} shops · {} so far this month", yuan(due)),
+                            (Locale::En, true) => format!("{} · {} so far this month", shops_en(total), yuan(due)),
                         }}
                     </p>
                     <ul class="list statements">
                         {s.shops.into_iter().map(|shop| {
-                            view! { <StatementCard shop month=shown.clone() go=month paid=Callback::new(move |_| list.refetch()) /> }
+                            view! { <StatementCard shop month=shown.clone() go=month paid=Callback::new(move |text| { said.set(text); list.refetch() }) /> }
                         }).collect_view()}
                     </ul>
                     <Downloads month=shown />
@@ -149,13 +161,13 @@ fn Statements() -> impl IntoView {
 }
 
 /// One shop's statement of the month, and 标记已付 where the caller may (`paid`: after a
-/// payment, to bring the month's summary up to date).
+/// payment, or one found made meanwhile, to read the month again; with what to say then).
 #[component]
 fn StatementCard(
     shop: ShopSettlement,
     month: String,
     go: RwSignal<String>,
-    paid: Callback<()>,
+    paid: Callback<Option<Text>>,
 ) -> impl IntoView {
     let locale = use_locale();
     let shop_id = shop.shop_id;
@@ -179,6 +191,7 @@ fn StatementCard(
                         <span class="entry-sub" data-testid="statement-figures">
                             {move || match locale.get() {
                                 Locale::ZhCn => format!("{} 笔兑换 · {}", s.redemptions, points_n(Locale::ZhCn, s.points)),
+                                Locale::En if s.redemptions == 1 => format!("1 redemption · {}", points_n(Locale::En, s.points)),
                                 Locale::En => format!("{} redemptions · {}", s.redemptions, points_n(Locale::En, s.points)),
                             }}
                         </span>
@@ -200,7 +213,10 @@ fn StatementCard(
                     })}
                     {(goods_count > 0).then(|| view! {
                         <details class="statement-goods">
-                            <summary>{move || format!("{}（{goods_count}）", t(locale.get(), Text::StatementGoods))}</summary>
+                            <summary>{move || match locale.get() {
+                                Locale::ZhCn => format!("{}（{goods_count}）", t(Locale::ZhCn, Text::StatementGoods)),
+                                Locale::En => format!("{} ({goods_count})", t(Locale::En, Text::StatementGoods)),
+                            }}</summary>
                             <ul class="list">
                                 {s.goods.iter().map(|g| view! {
                                     <li class="entry">
@@ -250,7 +266,7 @@ fn PayForm(
     month: String,
     current: RwSignal<ShopSettlement>,
     paying: RwSignal<bool>,
-    paid: Callback<()>,
+    paid: Callback<Option<Text>>,
 ) -> impl IntoView {
     let session = use_session();
     let locale = use_locale();
@@ -282,17 +298,18 @@ fn PayForm(
             Ok(statement) => {
                 current.set(statement);
                 paying.set(false);
-                paid.run(());
+                paid.run(None);
             }
             Err(failure) => {
                 let code = failure.code();
                 // Paid meanwhile (by someone else, or by this very tap whose answer was lost
-                // before the form was reopened): the month as it is now.
+                // before the form was reopened): the month as it is now, and who paid it.
                 if matches!(
                     code,
                     Some(ErrorCode::AlreadyPaid | ErrorCode::IdempotencyConflict)
                 ) {
-                    paid.run(());
+                    paid.run(Some(Text::PaidMeanwhile));
+                    return;
                 }
                 trouble.try_set(Some(match code {
                     Some(ErrorCode::InvalidInput) => Text::PaymentIncomplete,
