@@ -1,7 +1,7 @@
 // 结算单 on a 360×640 phone: 常村镇's admin opens 管理 → 结算单, sees last month's statement of
 // 常西村's shop (2 bags of 洗衣粉 handed over, ¥25.00 to pay), marks it paid with the bank
-// transfer's number, and the shop's keeper sees it paid under 今日汇总 → 结算单. The admin's
-// screen is also taken at 1280 px.
+// transfer's number, and the shop's keeper sees it paid under 今日汇总 → 结算单 and is told in
+// 消息, which opens the month paid. The admin's screen is also taken at 1280 px.
 //
 // Set up through the API (serve.sh made the township admin, imported 常买家 and 常店主 and made
 // 常店主 a keeper with a password): the admin opens the shop with goods and appoints 常店主,
@@ -139,6 +139,13 @@ test("a township admin marks last month paid for a shop and its keeper sees it p
   await expect(own.getByText("洗衣粉 × 2")).toBeVisible();
   await fits(keeperPage, 360);
   await keeperPage.screenshot({ path: `${artifacts}/settlements-05-keeper-paid.png`, fullPage: true });
+  // The keeper was told (消息); the message opens the month paid.
+  await keeperPage.goto("/inbox");
+  const told = keeperPage.locator('[data-testid="inbox-item"][data-kind="shop_paid"]');
+  await expect(told).toContainText(`“常西村积分超市”${lastMonth().label} 的结算单已付款：40 积分，¥25.00（凭证号 CZ-2026-1101）`);
+  await told.tap();
+  await expect(keeperPage).toHaveURL(new RegExp(`/keeper/settlements\\?month=${lastMonth().label}$`));
+  await expect(keeperPage.getByTestId("month-label")).toHaveText(monthWords);
   await phone.close();
   expect(errors).toEqual([]);
 });

@@ -789,13 +789,16 @@ db_tests! {
             .bind(volunteer).bind(LIUCUN)
             .execute(app.db.writer()).await.unwrap();
         let mut orders = Vec::new();
+        // Open since now: the server's own sweep (once a minute, from its start) must not
+        // escalate the level-0 order while the matrix runs.
+        let now = jifen_server::storage::now_ms();
         for level in [1, 0] {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO service_orders (orderer_id, village_code, grid_code, type_id, type_name, \
                  reward_points, description, status, escalation_level, open_since, created_at, updated_at) \
-                 VALUES ($1, $2, $3, 1, '代办跑腿', 5, '帮忙取药', 'open', $4, 0, 0, 0) RETURNING id",
+                 VALUES ($1, $2, $3, 1, '代办跑腿', 5, '帮忙取药', 'open', $4, $5, $5, $5) RETURNING id",
             )
-            .bind(villager).bind(LIUCUN).bind(GRID).bind(level as i64)
+            .bind(villager).bind(LIUCUN).bind(GRID).bind(level as i64).bind(now)
             .fetch_one(app.db.writer()).await.unwrap();
             orders.push((id, level == 1));
         }

@@ -212,10 +212,13 @@ db_tests! {
         // A volunteer of the area sees the order but dispatches nothing.
         let (status, body) = dispatch(&app, &s.zheng.1, id, s.wu.0).await;
         assert_eq!((status, code(&body)), (403, Some("forbidden")));
-        // Not to the orderer's household, another village's volunteer, or a non-volunteer.
-        for person in [s.li, s.zhao, id_of(&app, "13900139004").await] {
+        // Not to the orderer's household (403); another village's volunteer and a non-volunteer
+        // are the dispatcher's wrong choice (400).
+        let (status, body) = dispatch(&app, &s.worker, id, s.li).await;
+        assert_eq!((status, code(&body)), (403, Some("forbidden")), "{body}");
+        for person in [s.zhao, id_of(&app, "13900139004").await] {
             let (status, body) = dispatch(&app, &s.worker, id, person).await;
-            assert_eq!((status, code(&body)), (403, Some("forbidden")), "{person}: {body}");
+            assert_eq!((status, code(&body)), (400, Some("invalid_input")), "{person}: {body}");
         }
 
         // 派单 to 吴志愿 (the township's volunteer).

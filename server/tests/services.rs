@@ -346,8 +346,8 @@ db_tests! {
         assert_eq!(notes, ["网格员", "村管理员", "乡镇（街道）"]);
         assert_eq!(app.fetch(&api::InboxUnread, Some(&s.zhang)).await.1["count"], 3);
         // The township admin dispatches it to a volunteer of 留村 (not to a non-volunteer).
-        let (status, _) = app.call(&api::DispatchOrder { id }, Some(&s.township), &json!({"volunteer_id": 1})).await;
-        assert_eq!(status, 403);
+        let (status, body) = app.call(&api::DispatchOrder { id }, Some(&s.township), &json!({"volunteer_id": 1})).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{body}");
         let (v_id, v) = &s.volunteers[3];
         let (status, sent) = app.call(&api::DispatchOrder { id }, Some(&s.township), &json!({"volunteer_id": v_id})).await;
         assert_eq!((status, sent["status"].as_str(), sent["volunteer_id"].as_i64()), (200, Some("claimed"), Some(*v_id)));

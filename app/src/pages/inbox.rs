@@ -169,11 +169,15 @@ fn link_of(reference: &str, manages: bool) -> Option<String> {
         // `review:<region code>`: the review queue, which holds the reader's regions.
         return Some("/review".to_owned());
     }
+    if kind == "settlement" {
+        // `settlement:<shop>:<YYYY-MM>`: the keeper's statements, on the month paid.
+        let month = id.split_once(':').map_or("", |(_, m)| m);
+        return Some(format!("{}?month={month}", super::settlements::KEEPER_PATH));
+    }
     let id: i64 = id.parse().ok()?;
     match kind {
         "order" => Some(format!("/services/orders/{id}")),
         "claim" => Some("/claims".to_owned()),
-        "settlement" => Some(super::settlements::KEEPER_PATH.to_owned()),
         "rectification" => Some(super::admin::services::RECTIFICATIONS_PATH.to_owned()),
         "shop" if manages => Some(format!("/admin/shops/{id}")),
         "shop" => Some(format!("{}?shop={id}", super::recycling::GOODS_PATH)),
@@ -246,6 +250,10 @@ mod tests {
             Some("/services/orders/9")
         );
         assert_eq!(link_of("shop:2", true).as_deref(), Some("/admin/shops/2"));
+        assert_eq!(
+            link_of("settlement:2:2026-11", false).as_deref(),
+            Some("/keeper/settlements?month=2026-11")
+        );
         assert_eq!(
             link_for("order_escalated_admin", "order:9", true).as_deref(),
             Some("/admin/services")

@@ -5,8 +5,9 @@
 //! (`/keeper/settlements`). Both see the shops the server lists for them
 //! (`GET /shop/settlements?month=`): a keeper their own, an admin those of their region.
 //!
-//! - A month at a time, last month first (the month a township pays); ‹ › step through the
-//!   months, never past this one.
+//! - A month at a time, last month first (the month a township pays) unless `?month=` names
+//!   one (a keeper's 消息 about a payment leads there); ‹ › step through the months, never past
+//!   this one.
 //! - Each shop: a status (已付款, 待付款, 本月进行中, 无兑换), the hand-overs, points and the
 //!   goods' market value (the amount to pay), late hand-overs counted in this month, the
 //!   goods (folded), what is still unpaid over all months; a paid month shows its payment
@@ -102,7 +103,12 @@ fn status(s: &ShopSettlement, month: &str) -> (Text, &'static str) {
 fn Statements() -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
-    let month = RwSignal::new(shift_month(&this_month(), -1));
+    // `?month=YYYY-MM` (a payment's message leads there), else last month.
+    let asked = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("month")
+        .filter(|m| m.len() == 7 && shift_month(m, 0) == *m);
+    let month = RwSignal::new(asked.unwrap_or_else(|| shift_month(&this_month(), -1)));
     // What a payment attempt left to say once the month is read again (paid meanwhile).
     let said = RwSignal::new(None::<Text>);
     let list = LocalResource::new(move || {

@@ -589,8 +589,8 @@ pub(super) fn may_dispatch(
 /// Dispatches an open order to a volunteer of its area (派单), by whoever [`may_dispatch`] it
 /// (audited as `order.dispatch`). Dispatching again to the same volunteer answers the order.
 ///
-/// Errors: those of [`may_dispatch`]; [`ServiceError::Forbidden`] (the person is not a
-/// volunteer of the order's area, or of the orderer's household),
+/// Errors: those of [`may_dispatch`]; [`ServiceError::Invalid`] (the person is not a
+/// volunteer of the order's area), [`ServiceError::Forbidden`] (of the orderer's household),
 /// [`ServiceError::NotVillager`], [`ServiceError::AlreadyClaimed`] (claimed by another, or no
 /// longer open).
 pub async fn dispatch(
@@ -609,6 +609,14 @@ pub async fn dispatch(
         return change.view().await;
     }
     let roles = crate::auth::storage::roles_in(&mut change.tx, volunteer_id).await?;
+    // The dispatcher chose someone who does not serve here: said about the choice (400), not
+    // as if the dispatcher were the volunteer.
+    let village = RegionCode::parse(&row.village_code).map_err(|_| ServiceError::NotFound)?;
+    if !policy::may(&roles, Action::ServeOrders, &village) {
+        return Err(ServiceError::Invalid(format!(
+            "volunteer_id: {volunteer_id} is not a volunteer serving the order's village"
+        )));
+    }
     may_serve(&mut change.tx, &row, volunteer_id, &roles).await?;
     take(
         &mut change.tx,

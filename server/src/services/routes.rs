@@ -248,7 +248,8 @@ async fn rate(
 /// volunteer answers the order.
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), request_body = Dispatch, responses(
     (status = 200, body = Order),
-    (status = 403, description = "`forbidden`: not an admin there nor the grid worker of its grid, or the person is not a volunteer of the order's area (or of the orderer's household)", body = jifen_shared::ApiErrorBody),
+    (status = 400, description = "`invalid_input`: the person is not a volunteer serving the order's village", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin there nor the grid worker of its grid, or the person is of the orderer's household", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such order the caller sees", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_claimed`: another volunteer has it, or it is no longer open; `not_escalated`: the grid worker's, before the order escalated to them", body = jifen_shared::ApiErrorBody),
 ))]

@@ -23,7 +23,7 @@
 //!   `shop_payment:<id>`, key `shop_payment:<shop>:<month>`), so a shop's balance is what the
 //!   township has not paid yet ([`ShopSettlement::unpaid_points`]);
 //! - audited (`shop.pay`, the shop's region) and the shop's keepers told (inbox,
-//!   `shop_paid`, reference `settlement:<shop>`) in the same transaction. A retried request with the same
+//!   `shop_paid`, reference `settlement:<shop>:<month>`) in the same transaction. A retried request with the same
 //!   `Idempotency-Key` replays the first answer.
 //!
 //! Why a hand-over cannot slip past a payment on PostgreSQL: the payment locks the shop's
@@ -331,7 +331,7 @@ pub async fn pay(
         super::reports::yuan(market_value_fen)
     );
     for keeper in storage::keepers(&mut **tx, shop.id).await? {
-        let reference = format!("settlement:{}", shop.id);
+        let reference = format!("settlement:{}:{month}", shop.id);
         crate::inbox::notify(tx, keeper.id, "shop_paid", &text, &reference, now).await?;
     }
     let region_name = crate::regions::storage::find_in(tx, &shop.region_code)
