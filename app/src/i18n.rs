@@ -501,7 +501,7 @@ texts! {
     Today => "今日", "Today";
     TodayTitle => "今日汇总", "Today's summary";
     MemberCode => "我的会员码", "My member code";
-    MemberCodeHint => "交回收物时出示此码，给超市管理员扫码", "Show this code when you bring recyclables, for the keeper to scan";
+    MemberCodeHint => "交回收物时出示此码", "Show this code when you bring recyclables";
     FindVillagerHint => "扫村民的会员码，或输入村民手机号", "Scan the villager's member code, or type their mobile number";
     ScanMemberHint => "把村民的会员码放进框里", "Hold the villager's member code inside the frame";
     NoScannerPhone => "这部手机不能直接扫码，请输入村民手机号", "This phone cannot read QR codes. Type the villager's mobile number.";

@@ -135,13 +135,15 @@ pub fn TopBar() -> impl IntoView {
         }
     });
     view! {
-        <header class="topbar">
-            <a class="brand" href="/">
+        // On a narrow phone with a role chosen, the coin alone stands for 积分 so the role's
+        // name fits in full (村干部, 网格员, not 村…).
+        <header class="topbar" class:with-role=move || session.current.with(Option::is_some)>
+            <a class="brand" href="/" aria-label=move || t(locale.get(), Text::AppName)>
                 <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
                     <circle cx="16" cy="16" r="14" fill="#f6c445" />
                     <circle cx="16" cy="16" r="10" fill="none" stroke="#d99a1e" stroke-width="2" />
                 </svg>
-                <span>{tr(Text::AppName)}</span>
+                <span class="brand-name">{tr(Text::AppName)}</span>
             </a>
             {move || session.current.get().map(|grant| view! {
                 <a class="role-chip" href="/me">{move || role_name(locale.get(), grant.role)}</a>
