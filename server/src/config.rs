@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
@@ -93,6 +94,14 @@ keys! {
     service_sla_hours: String = "24".into();
     /// `JIFEN_CLAIM_REVIEW_HOURS`.
     claim_review_hours: String = "48".into();
+    /// `JIFEN_REQUEST_TIMEOUT_SECS`.
+    request_timeout_secs: String = "10".into();
+    /// `JIFEN_UPLOAD_TIMEOUT_SECS`.
+    upload_timeout_secs: String = "300".into();
+    /// `JIFEN_DB_ACQUIRE_TIMEOUT_SECS`.
+    db_acquire_timeout_secs: String = "5".into();
+    /// `JIFEN_DB_STATEMENT_TIMEOUT_SECS`.
+    db_statement_timeout_secs: String = "5".into();
 }
 
 /// A secret setting (a key, a password): its `Debug` never shows it, so a logged or
@@ -193,7 +202,9 @@ pub struct TencentSmsSettings {
     /// `JIFEN_TENCENT_SMS_ENDPOINT` (default `https://sms.tencentcloudapi.com`): where
     /// `SendSms` is posted; an http(s) URL without path (tests point it at a local fake).
     pub endpoint: reqwest::Url,
-    /// How long one `SendSms` may take, connecting included: 10 s. Not configurable by
+    /// How long one `SendSms` may take, connecting included: 6 s, well inside the request's
+    /// deadline (`JIFEN_REQUEST_TIMEOUT_SECS`, 10 s), so that a gateway that does not answer
+    /// is answered `sms_unavailable` and the code forgotten. Not configurable by
     /// environment (tests shorten it).
     pub timeout: std::time::Duration,
 }
@@ -270,6 +281,23 @@ pub struct Settings {
     /// before it is overdue (审核超时) and sent up to its village's admins (default 48: two
     /// days, a weekend's Saturday and Sunday; at most 720).
     pub claim_review_hours: u32,
+    /// `JIFEN_REQUEST_TIMEOUT_SECS`: a request not answered within this gets 503
+    /// `unavailable` with `Retry-After` instead (`crate::http::deadline`); also how long a
+    /// PostgreSQL transaction may sit idle (default 10 s: below the PWA's 15 s, above the SMS
+    /// gateway's 6 s; 1–600).
+    pub request_timeout: Duration,
+    /// `JIFEN_UPLOAD_TIMEOUT_SECS`: the same for photo uploads and CSV imports, which carry a
+    /// file over what may be a slow line (default 300 s; 1–3600).
+    pub upload_timeout: Duration,
+    /// `JIFEN_DB_ACQUIRE_TIMEOUT_SECS`: how long a request waits for a PostgreSQL connection,
+    /// setting one up included (default 5 s; 1–600).
+    pub db_acquire_timeout: Duration,
+    /// `JIFEN_DB_STATEMENT_TIMEOUT_SECS`: PostgreSQL's `statement_timeout` for the server's
+    /// connections: a slower statement (a lock wait included) is cancelled (default 5 s;
+    /// 1–3600). Keep it below `JIFEN_REQUEST_TIMEOUT_SECS`: the statement is then cancelled
+    /// by the database, which keeps the connection usable, before the request's deadline
+    /// drops it.
+    pub db_statement_timeout: Duration,
 }
 
 /// How many SMS codes may be asked for (rolling windows).
@@ -514,6 +542,34 @@ impl Settings {
                     "a whole number of hours from 1 to 720",
                 )
             })?;
+        let seconds = |var: &str, value: &str, max: u64| {
+            value
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=max).contains(s))
+                .map(Duration::from_secs)
+                .ok_or_else(|| {
+                    bad(
+                        var,
+                        value,
+                        &format!("a whole number of seconds from 1 to {max}"),
+                    )
+                })
+        };
+        let request_timeout =
+            seconds("JIFEN_REQUEST_TIMEOUT_SECS", &raw.request_timeout_secs, 600)?;
+        let upload_timeout = seconds("JIFEN_UPLOAD_TIMEOUT_SECS", &raw.upload_timeout_secs, 3600)?;
+        let db_acquire_timeout = seconds(
+            "JIFEN_DB_ACQUIRE_TIMEOUT_SECS",
+            &raw.db_acquire_timeout_secs,
+            600,
+        )?;
+        let db_statement_timeout = seconds(
+            "JIFEN_DB_STATEMENT_TIMEOUT_SECS",
+            &raw.db_statement_timeout_secs,
+            3600,
+        )?;
         let trusted_proxies = raw
             .trusted_proxies
             .split(',')
@@ -549,7 +605,25 @@ impl Settings {
             redemption_ttl_hours,
             service_sla_hours,
             claim_review_hours,
+            request_timeout,
+            upload_timeout,
+            db_acquire_timeout,
+            db_statement_timeout,
         })
+    }
+
+    /// The database limits of `jifen serve` (`crate::storage`, "Deadlines and retries"):
+    /// the acquire and statement timeouts, transactions idle for no longer than the request
+    /// deadline, [`crate::storage::SERVER_BUSY_TIMEOUT`] on SQLite; `connect` bounds the
+    /// first connection.
+    pub fn db_timeouts(&self, connect: Duration) -> crate::storage::Timeouts {
+        crate::storage::Timeouts {
+            connect,
+            acquire: self.db_acquire_timeout,
+            statement: Some(self.db_statement_timeout),
+            idle_in_transaction: Some(self.request_timeout),
+            busy: crate::storage::SERVER_BUSY_TIMEOUT,
+        }
     }
 }
 
@@ -625,7 +699,7 @@ fn tencent_sms(raw: &RawSettings) -> Result<TencentSmsSettings, ConfigError> {
         template_id,
         region,
         endpoint,
-        timeout: std::time::Duration::from_secs(10),
+        timeout: std::time::Duration::from_secs(6),
     })
 }
 
@@ -652,7 +726,7 @@ mod tests {
     #[test]
     fn bad_values_name_their_variable() {
         type Edit = Box<dyn FnOnce(&mut RawSettings)>;
-        let cases: [(&str, Edit); 16] = [
+        let cases: [(&str, Edit); 21] = [
             ("JIFEN_BIND", Box::new(|r| r.bind = "nonsense".into())),
             (
                 "JIFEN_DATABASE_URL",
@@ -711,6 +785,26 @@ mod tests {
                 "JIFEN_CLAIM_REVIEW_HOURS",
                 Box::new(|r| r.claim_review_hours = "721".into()),
             ),
+            (
+                "JIFEN_REQUEST_TIMEOUT_SECS",
+                Box::new(|r| r.request_timeout_secs = "0".into()),
+            ),
+            (
+                "JIFEN_REQUEST_TIMEOUT_SECS",
+                Box::new(|r| r.request_timeout_secs = "2.5".into()),
+            ),
+            (
+                "JIFEN_UPLOAD_TIMEOUT_SECS",
+                Box::new(|r| r.upload_timeout_secs = "3601".into()),
+            ),
+            (
+                "JIFEN_DB_ACQUIRE_TIMEOUT_SECS",
+                Box::new(|r| r.db_acquire_timeout_secs = "".into()),
+            ),
+            (
+                "JIFEN_DB_STATEMENT_TIMEOUT_SECS",
+                Box::new(|r| r.db_statement_timeout_secs = "-1".into()),
+            ),
         ];
         for (var, f) in cases {
             let err = with(f).unwrap_err().to_string();
@@ -724,6 +818,26 @@ mod tests {
         assert_eq!(Settings::defaults().claim_review_hours, 48);
         let s = with(|r| r.claim_review_hours = " 72 ".into()).unwrap();
         assert_eq!(s.claim_review_hours, 72);
+    }
+
+    #[test]
+    fn deadlines_default_below_the_pwas_patience() {
+        let s = Settings::defaults();
+        let seconds = |d: Duration| d.as_secs();
+        assert_eq!(
+            (
+                seconds(s.request_timeout),
+                seconds(s.upload_timeout),
+                seconds(s.db_acquire_timeout),
+                seconds(s.db_statement_timeout)
+            ),
+            (10, 300, 5, 5)
+        );
+        let t = s.db_timeouts(Duration::from_secs(10));
+        assert_eq!(t.statement, Some(Duration::from_secs(5)));
+        assert_eq!(t.idle_in_transaction, Some(Duration::from_secs(10)));
+        let s = with(|r| r.db_statement_timeout_secs = " 30 ".into()).unwrap();
+        assert_eq!(s.db_statement_timeout, Duration::from_secs(30));
     }
 
     #[test]

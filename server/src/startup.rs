@@ -1,7 +1,7 @@
 //! The HTTP application: routes of every domain under `/api/v1` (each domain's
 //! `routes::configure`, under the templates declared in `jifen_shared::api`), operational
 //! endpoints, the PWA at `/`, and the cross-cutting layers (request ids, logs, metrics,
-//! compression, the JSON error model of [`crate::http`]).
+//! compression, request deadlines, the JSON error model of [`crate::http`]).
 //!
 //! [`Application::build`] is what `jifen serve` runs and what the black-box tests start on
 //! `127.0.0.1:0`.
@@ -175,6 +175,8 @@ fn app(
     let json = api.to_json().expect("the OpenAPI document serialises");
     let _ = openapi_json.set(json);
     app.default_service(web::to(fallback))
+        // Next to the router, inside the request's log span: see `http::deadline`.
+        .wrap(middleware::from_fn(crate::http::deadline::enforce))
         .wrap(middleware::Compress::default())
         // `/readyz/` and `//api/v1/…` route like `/readyz` and `/api/v1/…`.
         .wrap(middleware::NormalizePath::trim())

@@ -15,6 +15,7 @@ use super::caller::Caller;
 use super::wechat::WechatError;
 use crate::http::{ApiError, Reply};
 use crate::startup::{AppState, State};
+use crate::storage::retry;
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -106,14 +107,18 @@ async fn wechat_bind(body: web::Json<WechatBind>, state: State) -> Reply {
 ))]
 #[post("/auth/otp/send")]
 async fn otp_send(req: HttpRequest, body: web::Json<OtpSend>, state: State) -> Reply {
-    let resend_after_s = super::otp::send_code(
-        &state.db,
-        &state.keys,
-        state.sms.as_ref(),
-        state.settings.otp_limits,
-        &body.phone,
-        &client_ip(&req, &state),
-    )
+    let client = client_ip(&req, &state);
+    let resend_after_s = retry(async || {
+        super::otp::send_code(
+            &state.db,
+            &state.keys,
+            state.sms.as_ref(),
+            state.settings.otp_limits,
+            &body.phone,
+            &client,
+        )
+        .await
+    })
     .await?;
     Ok(HttpResponse::Accepted().json(OtpSent { resend_after_s }))
 }
@@ -184,7 +189,9 @@ async fn change_password(
 #[post("/admin/users/{id}/password/reset")]
 async fn reset_password(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     person_in_reach(&state, &caller, *id).await?;
-    let answer = super::reset_password(&state.db, caller.id, &caller.roles, *id).await?;
+    let answer =
+        retry(async || super::reset_password(&state.db, caller.id, &caller.roles, *id).await)
+            .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(answer))
@@ -199,7 +206,7 @@ async fn reset_password(caller: Caller, id: web::Path<i64>, state: State) -> Rep
 #[post("/auth/refresh")]
 async fn refresh(req: HttpRequest, body: Option<web::Json<RefreshRequest>>, state: State) -> Reply {
     let token = refresh_token(&req, body).ok_or(AuthError::InvalidToken)?;
-    let tokens = super::refresh(&state.db, &state.keys, &token).await?;
+    let tokens = retry(async || super::refresh(&state.db, &state.keys, &token).await).await?;
     Ok(session_response(tokens))
 }
 
@@ -208,7 +215,7 @@ async fn refresh(req: HttpRequest, body: Option<web::Json<RefreshRequest>>, stat
 #[post("/auth/logout")]
 async fn logout(req: HttpRequest, body: Option<web::Json<RefreshRequest>>, state: State) -> Reply {
     if let Some(token) = refresh_token(&req, body) {
-        super::logout(&state.db, &token).await?;
+        retry(async || super::logout(&state.db, &token).await).await?;
     }
     let mut gone = refresh_cookie(String::new());
     gone.make_removal();
@@ -291,7 +298,8 @@ async fn grant_role(
     }
     let id = id.into_inner();
     person_in_reach(&state, &caller, id).await?;
-    let roles = super::grant_role(&state.db, Some(caller.id), id, &body).await?;
+    let roles =
+        retry(async || super::grant_role(&state.db, Some(caller.id), id, &body).await).await?;
     Ok(HttpResponse::Ok().json(roles))
 }
 
@@ -352,6 +360,7 @@ async fn revoke_role(
         )));
     }
     person_in_reach(&state, &caller, id).await?;
-    let roles = super::revoke_role(&state.db, Some(caller.id), id, &grant).await?;
+    let roles =
+        retry(async || super::revoke_role(&state.db, Some(caller.id), id, &grant).await).await?;
     Ok(HttpResponse::Ok().json(roles))
 }
