@@ -72,6 +72,8 @@ keys! {
     wechat_appid: Option<String> = None;
     /// `JIFEN_WECHAT_SECRET` (a secret).
     wechat_secret: Option<String> = None;
+    /// `JIFEN_PUBLIC_ORIGIN`: `https://host` the public reaches the PWA at.
+    public_origin: Option<String> = None;
     /// `JIFEN_TIMEZONE`: an IANA zone name.
     timezone: String = "Asia/Shanghai".into();
     /// `JIFEN_LOG_FORMAT`: `text` or `json`.
@@ -246,10 +248,18 @@ pub struct Settings {
     /// `JIFEN_TENCENT_SMS_*` keys of [`TencentSmsSettings`] (the required ones missing: an
     /// error naming the first).
     pub sms_provider: SmsProvider,
-    /// `JIFEN_WECHAT_API_BASE` (default `https://api.weixin.qq.com`), no trailing slash.
+    /// `JIFEN_WECHAT_API_BASE` (default `https://api.weixin.qq.com`): an origin (see
+    /// [`origin`]), no trailing slash.
     pub wechat_api_base: String,
-    /// `JIFEN_WECHAT_APPID` + `JIFEN_WECHAT_SECRET`; both or neither.
+    /// `JIFEN_WECHAT_APPID` + `JIFEN_WECHAT_SECRET`; both or neither. The appid is `wx` and 16
+    /// lower-case hex digits (as WeChat issues them); the secret printable ASCII without
+    /// spaces. With them, `JIFEN_PUBLIC_ORIGIN` is required.
     pub wechat: Option<WechatCredentials>,
+    /// `JIFEN_PUBLIC_ORIGIN`: where the public reaches the PWA, `https://host` (see
+    /// [`origin`]), e.g. `https://jifen.changyuan.gov.cn`; WeChat sends the browser back to
+    /// `{origin}/login/wechat`, and only to the domain registered as the Official Account's
+    /// 网页授权域名 (no port). Unset: none (required when WeChat sign-in is on).
+    pub public_origin: Option<String>,
     /// `JIFEN_TIMEZONE`: the county's day boundaries for caps and reports (default
     /// `Asia/Shanghai`), an IANA zone name.
     pub timezone: jiff::tz::TimeZone,
@@ -315,6 +325,37 @@ pub struct ConfigError(String);
 
 fn bad(var: &str, value: &str, expected: &str) -> ConfigError {
     ConfigError(format!("{var}: {value:?} is not {expected}"))
+}
+
+/// `value` as an origin without a trailing slash: `https://host` — no port, path, query,
+/// fragment or user (WeChat's API and its 网页授权域名 are plain https domains) — or, for a
+/// local stand-in (the tests' fake WeChat), `http://` or `https://` with a loopback host
+/// (`127.0.0.1`, `[::1]`, `localhost`) and any port.
+pub fn origin(var: &str, value: &str) -> Result<String, ConfigError> {
+    let expected = "an https://host origin (no port or path; http and a port only for 127.0.0.1)";
+    let url = url::Url::parse(value.trim()).map_err(|_| bad(var, value, expected))?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    let plain = url.username().is_empty()
+        && url.password().is_none()
+        && url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none();
+    let ok = plain
+        && url.host().is_some()
+        && match url.scheme() {
+            "https" => loopback || url.port().is_none(),
+            "http" => loopback,
+            _ => false,
+        };
+    if !ok {
+        return Err(bad(var, value, expected));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
@@ -456,19 +497,44 @@ impl Settings {
                     "a region code like 410783",
                 )
             })?;
-        let wechat_api_base = raw.wechat_api_base.trim().trim_end_matches('/').to_owned();
-        if !(wechat_api_base.starts_with("http://") || wechat_api_base.starts_with("https://")) {
-            return Err(bad(
-                "JIFEN_WECHAT_API_BASE",
-                &raw.wechat_api_base,
-                "an http(s) URL",
-            ));
-        }
+        let wechat_api_base = origin("JIFEN_WECHAT_API_BASE", &raw.wechat_api_base)?;
+        let public_origin = non_empty(raw.public_origin)
+            .map(|o| origin("JIFEN_PUBLIC_ORIGIN", &o))
+            .transpose()?;
         let wechat = match (non_empty(raw.wechat_appid), non_empty(raw.wechat_secret)) {
-            (Some(appid), Some(secret)) => Some(WechatCredentials {
-                appid,
-                secret: Secret(secret),
-            }),
+            (Some(appid), Some(secret)) => {
+                let appid = appid.trim().to_owned();
+                let is_appid = appid.len() == 18
+                    && appid.starts_with("wx")
+                    && appid[2..]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                if !is_appid {
+                    return Err(bad(
+                        "JIFEN_WECHAT_APPID",
+                        &appid,
+                        "an Official Account appid (wx and 16 hex digits)",
+                    ));
+                }
+                let secret = secret.trim().to_owned();
+                if secret.len() > 128 || !secret.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(ConfigError(
+                        "JIFEN_WECHAT_SECRET: not an AppSecret (printable ASCII without spaces)"
+                            .into(),
+                    ));
+                }
+                if public_origin.is_none() {
+                    return Err(ConfigError(
+                        "JIFEN_PUBLIC_ORIGIN must be set with WeChat sign-in: the https://domain \
+                         registered as the Official Account's 网页授权域名"
+                            .into(),
+                    ));
+                }
+                Some(WechatCredentials {
+                    appid,
+                    secret: Secret(secret),
+                })
+            }
             (None, None) => None,
             _ => {
                 return Err(ConfigError(
@@ -597,6 +663,7 @@ impl Settings {
             sms_provider,
             wechat_api_base,
             wechat,
+            public_origin,
             timezone,
             log_format,
             log,
@@ -968,5 +1035,99 @@ mod tests {
         })
         .unwrap();
         assert_eq!(s.database_url, "sqlite:///srv/jifen/jifen.db");
+    }
+
+    #[test]
+    fn wechat_settings_are_an_https_domain_a_real_appid_and_a_public_origin() {
+        let wechat = |r: &mut RawSettings| {
+            r.wechat_appid = Some("wx1234567890abcdef".into());
+            r.wechat_secret = Some("0123456789abcdef0123456789abcdef".into());
+            r.public_origin = Some("https://jifen.example.com/".into());
+        };
+        let s = with(wechat).unwrap();
+        assert_eq!(s.wechat_api_base, "https://api.weixin.qq.com");
+        assert_eq!(
+            s.public_origin.as_deref(),
+            Some("https://jifen.example.com")
+        );
+        assert_eq!(s.wechat.unwrap().appid, "wx1234567890abcdef");
+        // A loopback stand-in may be plain http with a port (the tests' fake WeChat).
+        let s = with(|r| {
+            wechat(r);
+            r.wechat_api_base = "http://127.0.0.1:18766".into();
+            r.public_origin = Some("http://localhost:8080".into());
+        })
+        .unwrap();
+        assert_eq!(s.wechat_api_base, "http://127.0.0.1:18766");
+
+        type Edit = Box<dyn FnOnce(&mut RawSettings)>;
+        let cases: Vec<(&str, Edit)> = vec![
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "http://api.weixin.qq.com".into()),
+            ),
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "https://api.weixin.qq.com:8443".into()),
+            ),
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "https://api.weixin.qq.com/sns".into()),
+            ),
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "https://u:p@api.weixin.qq.com".into()),
+            ),
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "https://api.weixin.qq.com?x=1".into()),
+            ),
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "ftp://api.weixin.qq.com".into()),
+            ),
+            (
+                "JIFEN_WECHAT_APPID",
+                Box::new(|r| {
+                    r.wechat_appid =
+                        Some("wx1234567890abcdef&redirect_uri=https://evil.example".into())
+                }),
+            ),
+            (
+                "JIFEN_WECHAT_APPID",
+                Box::new(|r| r.wechat_appid = Some("WX1234567890ABCDEF".into())),
+            ),
+            (
+                "JIFEN_WECHAT_APPID",
+                Box::new(|r| r.wechat_appid = Some("wx1234567890abcde".into())),
+            ),
+            (
+                "JIFEN_WECHAT_SECRET",
+                Box::new(|r| r.wechat_secret = Some("two words".into())),
+            ),
+            ("JIFEN_PUBLIC_ORIGIN", Box::new(|r| r.public_origin = None)),
+            (
+                "JIFEN_PUBLIC_ORIGIN",
+                Box::new(|r| r.public_origin = Some("https://jifen.example.com:8443".into())),
+            ),
+            (
+                "JIFEN_PUBLIC_ORIGIN",
+                Box::new(|r| r.public_origin = Some("https://jifen.example.com/app".into())),
+            ),
+            (
+                "JIFEN_PUBLIC_ORIGIN",
+                Box::new(|r| r.public_origin = Some("http://jifen.example.com".into())),
+            ),
+        ];
+        for (var, edit) in cases {
+            let err = with(|r| {
+                wechat(r);
+                edit(r);
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(err.starts_with(var), "{var}: {err}");
+            assert!(!err.contains("0123456789abcdef0123456789abcdef"), "{err}");
+        }
     }
 }

@@ -285,6 +285,9 @@ impl Application {
             Some(credentials) => Some(crate::auth::wechat::Wechat::new(
                 &settings.wechat_api_base,
                 credentials.clone(),
+                settings.public_origin.as_deref().ok_or_else(|| {
+                    anyhow::anyhow!("JIFEN_PUBLIC_ORIGIN must be set with WeChat sign-in")
+                })?,
             )?),
             None => None,
         };

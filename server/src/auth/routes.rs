@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use jifen_shared::auth::{
     ChangePassword, LoginMethods, Me, OneTimePassword, OtpSend, OtpSent, OtpVerify, PasswordLogin,
     PersonRoles, RefreshRequest, Role, RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
+    WechatStarted,
 };
 use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(change_password)
         .service(reset_password)
         .service(methods)
+        .service(wechat_start)
         .service(wechat_login)
         .service(wechat_bind)
         .service(refresh)
@@ -44,13 +46,29 @@ async fn methods(state: State) -> HttpResponse {
     })
 }
 
-/// Signs in with the `code` of WeChat's web authorisation (snsapi_base): a session when the
-/// WeChat account is bound to a person, else a `bind_token` for `POST /auth/wechat/bind`. The
-/// same code sent again by the same client within 30 s gets the same answer.
+/// Starts a WeChat sign-in bound to the asking browser: WeChat's authorisation URL (its
+/// `state` inside), and the `verifier` the browser keeps for `POST /auth/wechat`. At most 60
+/// per client address per 10 minutes.
+#[utoipa::path(tag = "auth", responses(
+    (status = 200, body = WechatStarted),
+    (status = 404, description = "`not_found`: WeChat sign-in is not configured", body = jifen_shared::ApiErrorBody),
+    (status = 429, description = "`rate_limited`: too many sign-ins started from this address", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/auth/wechat/start")]
+async fn wechat_start(req: HttpRequest, state: State) -> Reply {
+    let wechat = state.wechat.as_ref().ok_or(WechatError::Disabled)?;
+    let started = wechat.start(&state.db, &client_ip(&req, &state)).await?;
+    Ok(HttpResponse::Ok().json(started))
+}
+
+/// Signs in with the `code` of WeChat's web authorisation (snsapi_base), with the `state` and
+/// `verifier` of `POST /auth/wechat/start`: a session when the WeChat account is bound to a
+/// person, else a `bind_token` for `POST /auth/wechat/bind`. The same request sent again by
+/// the same client within 30 s gets the same answer.
 #[utoipa::path(tag = "auth", request_body = WechatLogin, responses(
     (status = 200, body = WechatOutcome),
-    (status = 400, description = "`invalid_input`: not a WeChat code", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`wechat_code_invalid`: WeChat errcode 40029 or 40163", body = jifen_shared::ApiErrorBody),
+    (status = 400, description = "`invalid_input`: not a WeChat code, state or verifier", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`wechat_state_invalid`: the sign-in was not started by this browser, expired or was used (WeChat is not asked); `wechat_code_invalid`: WeChat errcode 40029 or 40163", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: WeChat sign-in is not configured", body = jifen_shared::ApiErrorBody),
     (status = 503, description = "`wechat_unavailable`: WeChat did not answer", body = jifen_shared::ApiErrorBody),
 ))]
@@ -63,8 +81,13 @@ async fn wechat_login(req: HttpRequest, body: web::Json<WechatLogin>, state: Sta
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let client = format!("{} {user_agent}", client_ip(&req, &state));
+    let WechatLogin {
+        code,
+        state: sign_in,
+        verifier,
+    } = &*body;
     let outcome = wechat
-        .login(&state.db, &state.keys, &body.code, &client)
+        .login(&state.db, &state.keys, (code, sign_in, verifier), &client)
         .await?;
     Ok(match outcome {
         WechatOutcome::Session(tokens) => session_response(tokens),
