@@ -115,8 +115,9 @@ fn numeric_looking_values_stay_strings() {
         dir.path(),
         &[
             ("JIFEN_HOME_REGION", "410783"),
-            ("JIFEN_WECHAT_APPID", "0123"),
+            ("JIFEN_WECHAT_APPID", "wx0123456789abcdef"),
             ("JIFEN_WECHAT_SECRET", "0456"),
+            ("JIFEN_PUBLIC_ORIGIN", "https://jifen.example.com"),
         ],
         &["migrate"],
     );
