@@ -28,7 +28,19 @@ pub fn show_reload_screen() {
     notice.set_id("crash");
     notice.set_class_name("crash");
     let _ = notice.set_attribute("role", "alert");
-    let _ = notice.set_attribute("onclick", "location.reload()");
+    // A listener, not an `onclick` attribute: the Content-Security-Policy refuses inline
+    // handlers (server/src/pwa.rs).
+    let reload = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    });
+    let _ = notice.add_event_listener_with_callback(
+        "click",
+        wasm_bindgen::JsCast::unchecked_ref(reload.as_ref()),
+    );
+    // The notice lives as long as the page.
+    reload.forget();
     let (zh, en) = (crate::i18n::CRASH_ZH, crate::i18n::CRASH_EN);
     notice.set_inner_html(&format!(
         "<p class=\"crash-title\">{zh}</p><p class=\"crash-sub\">{en}</p>"

@@ -3,7 +3,7 @@
 // actor's name (nothing for a stranger's) and to the village (只看这里), is told when the dates
 // are the wrong way round, and downloads the CSV. 恼里镇 is touched only here.
 import { passwordSignIn } from "./sign-in";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import fs from "node:fs";
 
 const artifacts = "artifacts";

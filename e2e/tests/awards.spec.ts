@@ -5,7 +5,7 @@
 // 碱场村's grid worker awards the five villagers of their grid 夜间巡逻 at once from 审核 →
 // 给网格村民评分, until the limit says no.
 // 碱场村 and its villagers are touched only here.
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "./fixtures";
 import { passwordSignIn, signIn } from "./sign-in";
 
 const artifacts = "artifacts";

@@ -4,7 +4,7 @@
 // grants them 志愿者 for the village, sees the role, and revokes it (asked once).
 // The glass rate and 心理疏导 are touched only here (the journeys share one server).
 import { passwordSignIn } from "./sign-in";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 
 const artifacts = "artifacts";
 const countyAdmin = "13700137020";

@@ -3,7 +3,7 @@
 // approval from 审核 → 已通过: a reason, a confirmation saying what will happen, the result.
 // The villager's 积分明细 and the public 村积分榜 then show the correction (更正, with its
 // reason) next to the original, marked 已更正; a second correction is impossible.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./fixtures";
 import { signIn } from "./sign-in";
 
 const artifacts = "artifacts";

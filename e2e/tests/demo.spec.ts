@@ -5,7 +5,7 @@
 // password, over the API) awards a villager 孝老爱亲 (5 points) on top of what the simulated
 // days gave, and the villager's 首页 shows exactly that. The screenshots land in artifacts/
 // (demo-*.png); the README shows copies of them from docs/screenshots/.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import fs from "node:fs";
 import { signIn } from "./sign-in";
 

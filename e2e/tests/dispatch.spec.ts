@@ -6,7 +6,7 @@
 // ahead against the journeys' database (as an operator could). That escalates every order open
 // at that moment: the journeys run one at a time, and no journey before this one (by file
 // name) leaves an order open. 秦庄村 (410783101208) and its people are touched only here.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./fixtures";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { codeFor, signIn } from "./sign-in";

@@ -1,5 +1,5 @@
 // A villager signs in with an SMS code (the `log` provider writes it to the server log).
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { codeFor } from "./sign-in";
 
 const artifacts = "artifacts";

@@ -2,7 +2,7 @@
 // on 我的 → 修改密码; the county admin finds them on 我的 → 人员 and resets it on their page
 // (asked once, the one-time password shown once); the one-time password signs in once and
 // every screen leads to 修改密码 until the admin sets their own.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 
 const artifacts = "artifacts";
 const phone = "13700137007";

@@ -3,7 +3,7 @@
 // home, 我的申报, 积分明细 and the public 村积分榜 show it; a second claim is refused with a
 // reason. The villagers are imported through the API with the admin's password token; the
 // admin (13700137005) is made by serve.sh.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./fixtures";
 import { signIn } from "./sign-in";
 
 const artifacts = "artifacts";

@@ -1,6 +1,6 @@
 // The region browser (县 → 乡镇 → 村) as a villager meets it on a 360×640 phone.
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import fs from "node:fs";
 
 const artifacts = "artifacts";

@@ -2,7 +2,7 @@
 // for the village on 管理 → 积分事项 (asked once), and a villager of 留村 no longer sees it on
 // 挣积分; the admin adds the village's own rule 清理河道, which the villager then sees; the
 // rule's history says who did what.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { passwordSignIn, signIn } from "./sign-in";
 
 const artifacts = "artifacts";

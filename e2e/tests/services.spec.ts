@@ -8,7 +8,7 @@
 // points earned.
 // The villagers are imported through the API with the village admin's password token; the admin
 // (13700137005, 谷寨管理员) is made by serve.sh.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./fixtures";
 import { signIn } from "./sign-in";
 
 const artifacts = "artifacts";

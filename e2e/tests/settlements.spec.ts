@@ -7,7 +7,7 @@
 // 常店主 a keeper with a password): the admin opens the shop with goods and appoints 常店主,
 // 常买家 reserves, 常店主 hands over; the hand-over is then moved into last month in the
 // database (as the server's tests do): nothing else can make a month that is over.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./fixtures";
 import { execFileSync } from "node:child_process";
 import { codeFor, passwordSignIn } from "./sign-in";
 

@@ -8,7 +8,7 @@
 //
 // The villagers are imported and given points through the API by the village admin
 // 13700137010 (serve.sh); everything else happens on screen.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./fixtures";
 import { signIn } from "./sign-in";
 
 const artifacts = "artifacts";

@@ -10,7 +10,7 @@
 // Everything is set up through the API by the village admin 13700137005 (serve.sh): the
 // villagers (imported), the shop, its two keepers (villagers appointed to it), its goods and
 // 200 points for each buyer (an award).
-import { expect, test, type APIRequestContext, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type BrowserContext, type Locator, type Page } from "./fixtures";
 import { signIn } from "./sign-in";
 
 const artifacts = "artifacts";

@@ -3,7 +3,7 @@
 // at their low-stock threshold → the village admin's lines lead to 差评整改 and the shop; the
 // keeper's low-stock line leads to 本店商品. What happens before is done through the API
 // (the villagers' own journeys are elsewhere); the admin (13700137060) is made by serve.sh.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./fixtures";
 import { codeFor, passwordSignIn, signIn } from "./sign-in";
 
 const artifacts = "artifacts";

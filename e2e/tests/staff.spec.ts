@@ -2,7 +2,7 @@
 // bad rows, and a dropped connection on the way) and creates grids; another adds villagers to a
 // grid and appoints (then removes) its grid worker; a person holding two roles switches between
 // them on 我的. The accounts are made by serve.sh with `jifen create-admin`.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { signIn } from "./sign-in";
 
 const artifacts = "artifacts";

@@ -2,7 +2,7 @@
 // groups and grid, gives them a new number (asked once), and marks another villager 去世 — the
 // question says where the 30 points go (to 韩小伯 of the same household), the summary says
 // where they went, and the closed villager is no longer listed. At 360×640 and 1280 px.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./fixtures";
 
 const artifacts = "artifacts";
 const admin = { phone: "13700137030", password: "e2e-password-123" };

@@ -1,7 +1,7 @@
 // Inside WeChat's browser: "微信一键登录" through WeChat's authorisation page (routed to the
 // fake WeChat of fake-wechat.mjs), binding the WeChat account with an SMS code the first time,
 // and one tap the next time; a callback link carrying someone else's code does nothing.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { codeFor } from "./sign-in";
 
 const artifacts = "artifacts";

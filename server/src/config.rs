@@ -104,6 +104,8 @@ keys! {
     db_acquire_timeout_secs: String = "5".into();
     /// `JIFEN_DB_STATEMENT_TIMEOUT_SECS`.
     db_statement_timeout_secs: String = "5".into();
+    /// `JIFEN_METRICS_TOKEN` (a secret).
+    metrics_token: Option<String> = None;
 }
 
 /// A secret setting (a key, a password): its `Debug` never shows it, so a logged or
@@ -308,6 +310,17 @@ pub struct Settings {
     /// by the database, which keeps the connection usable, before the request's deadline
     /// drops it.
     pub db_statement_timeout: Duration,
+    /// `JIFEN_METRICS_TOKEN`: the bearer token `GET /metrics` asks for (`Authorization:
+    /// Bearer <token>`, Prometheus' `authorization.credentials`), at least 16 visible ASCII
+    /// characters. Unset (the default): `/metrics` answers 404, so a server on the internet
+    /// tells nobody its traffic and pool figures. A token rather than a second listen
+    /// address: it works the same on one machine and behind a load balancer, with no port to
+    /// firewall.
+    pub metrics_token: Option<Secret>,
+    /// How fast a photo upload's body must arrive (15 s to the first bytes, then 120 KiB
+    /// every 15 s); not read from the environment (tests shorten it). See
+    /// [`crate::media::routes`].
+    pub upload_pace: crate::media::routes::UploadPace,
 }
 
 /// How many SMS codes may be asked for (rolling windows).
@@ -653,7 +666,19 @@ impl Settings {
                     })
             })
             .collect::<Result<_, _>>()?;
+        let metrics_token = non_empty(raw.metrics_token).map(Secret);
+        if let Some(token) = &metrics_token {
+            let token = token.expose();
+            if token.len() < 16 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(ConfigError(
+                    "JIFEN_METRICS_TOKEN: give at least 16 visible ASCII characters (no spaces)"
+                        .into(),
+                ));
+            }
+        }
         Ok(Settings {
+            upload_pace: Default::default(),
+            metrics_token,
             trusted_proxies,
             bind,
             database_url: DatabaseUrl(database_url),
@@ -877,6 +902,25 @@ mod tests {
             let err = with(f).unwrap_err().to_string();
             assert!(err.starts_with(var), "{err}");
             assert!(!err.contains('\n'), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_metrics_token_is_off_by_default_and_never_shown() {
+        assert_eq!(Settings::defaults().metrics_token, None);
+        let s = with(|r| r.metrics_token = Some("prometheus-scrape-2026".into())).unwrap();
+        assert_eq!(
+            s.metrics_token.as_ref().map(Secret::expose),
+            Some("prometheus-scrape-2026")
+        );
+        assert!(!format!("{s:?}").contains("prometheus-scrape"));
+        for bad in ["short", "sixteen chars ok"] {
+            let err = with(|r| r.metrics_token = Some(bad.into())).unwrap_err();
+            assert!(
+                err.to_string().starts_with("JIFEN_METRICS_TOKEN: "),
+                "{err}"
+            );
+            assert!(!err.to_string().contains(bad), "{err}");
         }
     }
 

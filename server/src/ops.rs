@@ -1,12 +1,18 @@
 //! Operational endpoints: `/healthz` (the process serves), `/readyz` (the database answers),
 //! `/metrics` (Prometheus text format: HTTP request counts and latencies by route pattern,
 //! database pool connections: `reader` and `writer` on SQLite, `shared` on PostgreSQL; the
-//! requests cut off by their deadline, which the request counts do not include).
+//! requests cut off by their deadline, which the request counts do not include), only to a
+//! scraper with `JIFEN_METRICS_TOKEN` ([`crate::config::Settings::metrics_token`]).
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, ResponseError as _, get, web};
+use jifen_shared::ErrorCode;
 use jifen_shared::ops::HealthStatus;
 use prometheus::{Encoder, IntCounter, IntGaugeVec, Opts, Registry, TextEncoder};
 
+use sha2::{Digest, Sha256};
+
+use crate::http::{ApiError, Reply};
 use crate::startup::State;
 use crate::storage::Backend;
 
@@ -106,10 +112,38 @@ pub async fn readyz(state: State) -> HttpResponse {
     }
 }
 
-/// Prometheus metrics in the text exposition format 0.0.4.
-#[utoipa::path(tag = "ops", responses((status = 200, content_type = "text/plain; version=0.0.4", body = String)))]
+/// Prometheus metrics in the text exposition format 0.0.4, for `Authorization: Bearer
+/// <JIFEN_METRICS_TOKEN>`; without that setting the metrics are off (404).
+#[utoipa::path(tag = "ops", responses(
+    (status = 200, content_type = "text/plain; version=0.0.4", body = String),
+    (status = 401, description = "`unauthenticated`: no or another bearer token than `JIFEN_METRICS_TOKEN` (`WWW-Authenticate: Bearer`)", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: `JIFEN_METRICS_TOKEN` is not set", body = jifen_shared::ApiErrorBody),
+))]
 #[get("/metrics")]
-pub async fn metrics(state: State) -> HttpResponse {
+pub async fn metrics(req: HttpRequest, state: State) -> Reply {
+    let Some(token) = &state.settings.metrics_token else {
+        return Err(ApiError::not_found(
+            "metrics are off; set JIFEN_METRICS_TOKEN to scrape them",
+        ));
+    };
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Digests compared, so the time taken tells nothing about the token's characters.
+    if Sha256::digest(given.as_bytes()) != Sha256::digest(token.expose().as_bytes()) {
+        let mut refused = ApiError::new(
+            ErrorCode::Unauthenticated,
+            "send Authorization: Bearer <JIFEN_METRICS_TOKEN>",
+        )
+        .error_response();
+        refused
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return Ok(refused);
+    }
     let gauges = &state.metrics.db_connections;
     let pools = match state.db.backend() {
         Backend::Sqlite => vec![("reader", state.db.reader()), ("writer", state.db.writer())],
@@ -125,11 +159,10 @@ pub async fn metrics(state: State) -> HttpResponse {
     }
     let mut body = Vec::new();
     let encoder = TextEncoder::new();
-    if let Err(e) = encoder.encode(&state.metrics.registry.gather(), &mut body) {
-        tracing::error!(error = %e, "cannot encode metrics");
-        return HttpResponse::InternalServerError().finish();
-    }
-    HttpResponse::Ok()
+    encoder
+        .encode(&state.metrics.registry.gather(), &mut body)
+        .map_err(|e| ApiError::internal_because("cannot encode metrics", e))?;
+    Ok(HttpResponse::Ok()
         .content_type(encoder.format_type())
-        .body(body)
+        .body(body))
 }

@@ -9,13 +9,65 @@
 //!   sent instead of the file (`Content-Encoding`, `Vary: Accept-Encoding`)
 //!   (not for `Range` requests, which get ranges of the file itself); the `.br`/`.gz` files
 //!   are not served by their own names;
-//! - paths with `..`, hidden segments or backslashes are 404.
+//! - paths with `..`, hidden segments or backslashes are 404;
+//! - `index.html` carries the [`POLICY`] with the SHA-256 of each of its inline scripts
+//!   allowed ([`policy_for`], computed from the file as served, so a rebuilt PWA is allowed
+//!   without a restart); every other response gets [`POLICY`] as it is (`crate::startup`).
+//!
+//! The Content-Security-Policy fits the PWA and nothing more: scripts, styles, fonts, the
+//! manifest, the service worker and every request (`connect-src`) from this origin only;
+//! WebAssembly compiled from them (`'wasm-unsafe-eval'`, not `'unsafe-eval'`); pictures from
+//! this origin (`/api/v1/media/…`, icons) and `blob:` (a photo shown before it is sent); no
+//! plugins, no `<base>`, forms post here only, and no page may frame this one
+//! (`frame-ancestors 'none'`, clickjacking). No `'unsafe-inline'` anywhere: the app sets
+//! styles through the CSSOM (`style:width=…`) and listens for clicks instead of `onclick`
+//! attributes. The camera's stream is a `srcObject`, not a URL, so it needs no `media-src`.
 
 use std::path::{Path, PathBuf};
 
 use actix_files::NamedFile;
 use actix_web::http::header::{self, CacheControl, CacheDirective, ContentEncoding, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
+
+/// The `Content-Security-Policy` of every response but `index.html`'s (see the module docs).
+pub const POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' blob:; connect-src 'self'; object-src 'none'; \
+base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// [`POLICY`] with `'sha256-…'` of every inline `<script>` of the page `html` added to
+/// `script-src`: the hash of the script's text as the browser sees it (line breaks
+/// normalised to `\n`, HTML's input preprocessing).
+pub fn policy_for(html: &str) -> String {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let mut hashes = String::new();
+    // Byte offsets of the lower-cased copy are those of `html` (ASCII lower-casing).
+    let lower = html.to_ascii_lowercase();
+    let mut at = 0;
+    while let Some(start) = lower[at..].find("<script").map(|i| at + i) {
+        let Some(open_end) = lower[start..].find('>').map(|i| start + i + 1) else {
+            break;
+        };
+        let Some(close) = lower[open_end..].find("</script").map(|i| open_end + i) else {
+            break;
+        };
+        if !lower[start..open_end].contains("src=") {
+            let text = html[open_end..close]
+                .replace("\r\n", "\n")
+                .replace('\r', "\n");
+            let digest = Sha256::digest(text.as_bytes());
+            hashes.push_str(" 'sha256-");
+            hashes.push_str(&base64::engine::general_purpose::STANDARD.encode(digest));
+            hashes.push('\'');
+        }
+        at = close;
+    }
+    POLICY.replacen(
+        "'wasm-unsafe-eval'",
+        &format!("'wasm-unsafe-eval'{hashes}"),
+        1,
+    )
+}
 
 const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>积分</title>\
 <p>应用尚未构建。请运行 <code>cargo xtask web</code>。</p>\
@@ -55,12 +107,27 @@ pub async fn serve(req: &HttpRequest, web_dir: &Path) -> HttpResponse {
             .content_type("text/html; charset=utf-8")
             .body(NOT_BUILT);
     }
+    // The page's own policy, from the file about to be served (a few KiB).
+    let policy = if file.file_name().is_some_and(|n| n == "index.html") {
+        match tokio::fs::read_to_string(&file).await {
+            Ok(html) => HeaderValue::from_str(&policy_for(&html)).ok(),
+            Err(e) => {
+                tracing::error!(error = %e, file = %file.display(), "cannot read the PWA's index.html");
+                return HttpResponse::InternalServerError().finish();
+            }
+        }
+    } else {
+        None
+    };
     match open(req, &file).await {
         Ok(named) => {
             let mut response = named.into_response(req);
             let headers = response.headers_mut();
             headers.insert(header::CACHE_CONTROL, cache_control(&file));
             headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            if let Some(policy) = policy {
+                headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+            }
             response
         }
         Err(e) => {
@@ -172,6 +239,29 @@ mod tests {
         assert!(accepts_encoding("br;q=0, gzip", "gzip"));
         assert!(!accepts_encoding("brotli", "br"));
         assert!(accepts_encoding("BR", "br"));
+    }
+
+    #[test]
+    fn inline_scripts_are_allowed_by_their_hash() {
+        use base64::Engine as _;
+        use sha2::{Digest, Sha256};
+        let hash = |text: &str| {
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
+        };
+        let html = "<!doctype html><script type=\"module\">\r\nimport init from \"/app.js\";\r\n</script>\
+            <script src=\"/other.js\"></script><SCRIPT>a()</SCRIPT>";
+        assert_eq!(
+            policy_for(html),
+            format!(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-{}' 'sha256-{}'; \
+                 style-src 'self'; img-src 'self' blob:; connect-src 'self'; object-src 'none'; \
+                 base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+                hash("\nimport init from \"/app.js\";\n"),
+                hash("a()")
+            )
+        );
+        // A page without inline scripts gets the plain policy; a cut-off tag is no script.
+        assert_eq!(policy_for("<p>hi</p><script>never closed"), POLICY);
     }
 
     #[test]

@@ -1,7 +1,17 @@
 //! The HTTP application: routes of every domain under `/api/v1` (each domain's
 //! `routes::configure`, under the templates declared in `jifen_shared::api`), operational
 //! endpoints, the PWA at `/`, and the cross-cutting layers (request ids, logs, metrics,
-//! compression, request deadlines, the JSON error model of [`crate::http`]).
+//! compression, request deadlines, the JSON error model of [`crate::http`], security
+//! headers).
+//!
+//! Security headers, on every response that does not set its own ([`security_headers`]):
+//! `Content-Security-Policy` ([`pwa::POLICY`]; `index.html` adds its inline scripts' hashes),
+//! `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY` (with the policy's
+//! `frame-ancestors 'none'`: no page may frame this one), and `Referrer-Policy: no-referrer`:
+//! the WeChat sign-in comes back to the PWA with a one-time `code` in its URL, and nothing in
+//! the product needs a `Referer`, so no request from the app ever names the page it came from
+//! (stricter than `strict-origin-when-cross-origin`, which would still send our origin to
+//! WeChat and the full URL to ourselves).
 //!
 //! [`Application::build`] is what `jifen serve` runs and what the black-box tests start on
 //! `127.0.0.1:0`.
@@ -36,6 +46,8 @@ pub struct AppState {
     pub sms: Arc<dyn crate::auth::sms::SmsSender>,
     /// WeChat sign-in, when `JIFEN_WECHAT_APPID` and `JIFEN_WECHAT_SECRET` are set.
     pub wechat: Option<crate::auth::wechat::Wechat>,
+    /// The photo uploads being received (places and memory, [`crate::media::routes`]).
+    pub uploads: crate::media::routes::Uploads,
 }
 
 /// How a handler reaches the [`AppState`].
@@ -197,7 +209,17 @@ fn app(
                 Ok(response)
             }
         })
-        .wrap(TracingLogger::default())
+        .wrap(security_headers())
+        .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
+}
+
+/// The security headers of the module docs, added to each response that lacks them.
+fn security_headers() -> middleware::DefaultHeaders {
+    middleware::DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, pwa::POLICY))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
 }
 
 /// Anything no route matched: a JSON 404 under `/api/`, 405 for another method on an
@@ -298,6 +320,7 @@ impl Application {
             metrics,
             keys,
             sms,
+            uploads: Default::default(),
         });
         let server = HttpServer::new(move || app(state.clone(), prometheus.clone()))
             .bind(bind)

@@ -255,6 +255,9 @@ db_tests! {
             (&zhang, json!({"rule_id": 999_999}), 400, "invalid_input"),
             (&zhang, json!({"rule_id": FILIAL, "note": "长".repeat(501)}), 400, "invalid_input"),
             (&zhang, json!({"rule_id": FILIAL, "note": "a\u{202E}b"}), 400, "invalid_input"),
+            (&zhang, json!({"rule_id": FILIAL, "note": "扶老人过马路\n\u{061C}"}), 400, "invalid_input"),
+            (&zhang, json!({"rule_id": FILIAL, "note": "\u{3164}"}), 400, "invalid_input"),
+            (&zhang, json!({"rule_id": FILIAL, "note": "a\u{200D}"}), 400, "invalid_input"),
             (&zhang, json!({"rule_id": FILIAL, "points": 100}), 400, "invalid_input"),
             (&zhang, json!({"rule_id": "one"}), 400, "invalid_input"),
             (&township_admin, json!({"rule_id": FILIAL}), 403, "forbidden"),
@@ -434,9 +437,12 @@ db_tests! {
         assert_eq!(ranking("monthly_ranking"), expected);
         assert_eq!(ranking("yearly_ranking"), expected);
         assert!(!board.to_string().contains("张三明"), "no full villager name on the board");
-        assert_eq!(app.fetch(&api::VillageBoard { code: "410783101".into() }, None).await.0, 404);
         assert_eq!(app.fetch(&api::VillageBoard { code: "999999999999".into() }, None).await.0, 404);
-        assert_eq!(app.fetch(&api::VillageBoard { code: "abc".into() }, None).await.0, 404);
+        // Not a village code at all (a township's, letters): refused before any lookup.
+        for code in ["410783101", "abc"] {
+            let (status, body) = app.fetch(&api::VillageBoard { code: code.into() }, None).await;
+            assert_eq!((status, body), (400, json!({"code": "invalid_input", "message": "code: a village code is 12 digits"})), "{code}");
+        }
         app.assert_ledger_balanced().await;
     }
 }

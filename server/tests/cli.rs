@@ -467,3 +467,118 @@ fn sweep_runs_once_as_of_a_time_and_refuses_a_bad_one() {
     let o = jifen(dir.path(), &[], &["sweep", "--at", "tomorrow"]);
     assert_one_line_error(&o, "error: --at tomorrow: not an RFC 3339 time");
 }
+
+/// `jifen serve` on a free port of 127.0.0.1 with `env` added: answers what `requests` (raw
+/// HTTP/1.1 requests, each on its own connection) got, then stops it and answers its
+/// standard error (the log).
+fn serve_and_log(env: &[(&str, &str)], requests: &[String]) -> (Vec<String>, String) {
+    use std::io::{BufRead, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jifen"));
+    cmd.arg("serve")
+        .env("JIFEN_DATA_DIR", dir.path())
+        .env("JIFEN_BIND", "127.0.0.1:0")
+        .env("JIFEN_WEB_DIR", dir.path().join("web"))
+        .env_remove("JIFEN_DATABASE_URL")
+        .env_remove("JIFEN_CONFIG")
+        .env_remove("JIFEN_TRUSTED_PROXIES")
+        .env_remove("JIFEN_LOG_FORMAT")
+        .env_remove("JIFEN_LOG")
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start jifen serve");
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let address = first
+        .trim()
+        .strip_prefix("Jifen is serving on http://")
+        .and_then(|a| a.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("{first:?}"))
+        .to_owned();
+    let answers = requests
+        .iter()
+        .map(|request| {
+            let mut stream = std::net::TcpStream::connect(&address).unwrap();
+            stream.write_all(request.as_bytes()).unwrap();
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).unwrap();
+            answer
+        })
+        .collect();
+    // Let the last lines reach the pipe, then stop the server this test started.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    (answers, stderr(&output))
+}
+
+fn get(path: &str, headers: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: jifen.test\r\n{headers}Connection: close\r\n\r\n")
+}
+
+#[test]
+fn a_line_break_in_a_path_cannot_forge_a_log_line() {
+    let board = jifen_shared::api::VillageBoard {
+        code: "410783101230%0AFORGED%20LINE%1B%5B2J".into(),
+    };
+    let (answers, log) = serve_and_log(
+        &[],
+        &[get(&jifen_shared::api::Endpoint::url_path(&board), "")],
+    );
+    assert!(answers[0].starts_with("HTTP/1.1 400 "), "{}", answers[0]);
+    assert!(
+        answers[0]
+            .ends_with(r#"{"code":"invalid_input","message":"code: a village code is 12 digits"}"#),
+        "{}",
+        answers[0]
+    );
+    assert!(log.contains("FORGED"), "the request was logged: {log}");
+    for line in log.lines() {
+        assert!(
+            !line.contains("FORGED") || line.contains("%0AFORGED"),
+            "a forged line: {line:?}\n{log}"
+        );
+        assert!(!line.contains('\u{1b}'), "a terminal escape: {line:?}");
+    }
+}
+
+#[test]
+fn the_log_names_the_client_the_proxy_rules_decided() {
+    let forged = get(
+        "/api/v1/public/villages/abc/board",
+        "X-Forwarded-For: 6.6.6.6, 203.0.113.9\r\n",
+    );
+    let client_ip = |log: &str| -> Vec<String> {
+        log.lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|l| l["span"]["http.client_ip"].as_str().map(str::to_owned))
+            .collect()
+    };
+    // No trusted proxy: the peer, whatever the header says.
+    let (answers, log) = serve_and_log(
+        &[("JIFEN_LOG_FORMAT", "json")],
+        std::slice::from_ref(&forged),
+    );
+    assert!(answers[0].starts_with("HTTP/1.1 400 "), "{}", answers[0]);
+    assert_eq!(client_ip(&log), ["127.0.0.1"], "{log}");
+    assert!(
+        !log.contains("6.6.6.6") && !log.contains("203.0.113.9"),
+        "{log}"
+    );
+    // Behind a trusted proxy on 127.0.0.1: the right-most address it vouches for.
+    let (_, log) = serve_and_log(
+        &[
+            ("JIFEN_LOG_FORMAT", "json"),
+            ("JIFEN_TRUSTED_PROXIES", "127.0.0.1"),
+        ],
+        &[forged],
+    );
+    assert_eq!(client_ip(&log), ["203.0.113.9"], "{log}");
+    assert!(!log.contains("6.6.6.6"), "{log}");
+}

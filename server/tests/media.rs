@@ -653,3 +653,171 @@ db_tests! {
         assert_eq!(jifen_server::media::storage::unique(&[b, a, b, a, 7]), vec![b, a, 7]);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Slow and stalled uploads (server/src/media/routes.rs, "Receiving uploads fairly")
+
+/// The pace of the tests below: 4 s to the first bytes, then 64 KiB every 4 s.
+const PACE: jifen_server::media::routes::UploadPace = jifen_server::media::routes::UploadPace {
+    first_bytes: Duration::from_secs(4),
+    window: Duration::from_secs(4),
+    min_bytes_per_window: 64 * 1024,
+};
+
+/// Sends `POST /media` by hand as the person of `token` from client address `from` (the test
+/// server trusts 127.0.0.1 as its proxy): the head announcing a body of `length` bytes, then
+/// each of `pieces` after its pause, then nothing more. Answers (status, JSON body) whenever
+/// the server answers.
+async fn raw_upload(
+    app: &TestApp,
+    token: &str,
+    from: &str,
+    length: usize,
+    pieces: Vec<(Duration, Vec<u8>)>,
+) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         X-Forwarded-For: {from}\r\nContent-Type: multipart/form-data; boundary=jifen-test-boundary-7d3a9c\r\n\
+         Content-Length: {length}\r\nConnection: close\r\n\r\n",
+        api::UploadMedia.url_path()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    // The body goes out beside the reading: the server may answer before it is all sent.
+    let sending = tokio::spawn(async move {
+        for (pause, piece) in pieces {
+            tokio::time::sleep(pause).await;
+            if writer.write_all(&piece).await.is_err() {
+                return;
+            }
+        }
+        // Never more: hold the connection open without a byte.
+        std::future::pending::<()>().await;
+    });
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    let read = async {
+        loop {
+            let n = reader.read(&mut buf).await.unwrap_or(0);
+            answer.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&answer).into_owned();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse().unwrap())
+                    })
+                    .unwrap_or(0);
+                if body.len() >= length || n == 0 {
+                    let status = head[9..12].parse().unwrap();
+                    return (
+                        status,
+                        serde_json::from_str(&body[..length]).unwrap_or(Value::Null),
+                    );
+                }
+            }
+            assert!(n > 0, "the server closed without an answer: {text}");
+        }
+    };
+    let answer = tokio::time::timeout(Duration::from_secs(60), read)
+        .await
+        .expect("an answer within 60 s");
+    sending.abort();
+    answer
+}
+
+/// The start of a multipart body with the field `file` (what a client sends first).
+fn preamble() -> Vec<u8> {
+    let (_, body) = common::multipart_form("file", "photo.jpg", "image/jpeg", &[]);
+    let end = body.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    body[..end].to_vec()
+}
+
+/// A JPEG of noise (it does not compress): about `side`²×3/4 bytes.
+fn noisy_jpeg(side: u32) -> Vec<u8> {
+    let mut state = 0x2545_f491_u32;
+    let image = RgbImage::from_fn(side, side, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
+    });
+    let mut out = Cursor::new(Vec::new());
+    JpegEncoder::new_with_quality(&mut out, 95)
+        .encode_image(&image)
+        .unwrap();
+    out.into_inner()
+}
+
+db_tests! {
+    async fn stalled_uploads_are_cut_and_cannot_keep_anyone_elses_photo_out(backend = backend) {
+        let Some(app) = common::spawn_app_with(backend, |s| {
+            s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+            s.upload_pace = PACE;
+        })
+        .await
+        else {
+            return;
+        };
+        app.load_changyuan().await;
+        let mut stallers = Vec::new();
+        for i in 0..9 {
+            stallers.push(app.staff_token(&format!("1390000010{i}"), Role::Villager, LIUCUN).await);
+        }
+        let honest = app.staff_token("13900000200", Role::Villager, LIUCUN).await;
+        // Eight people on two addresses, two uploads each: sixteen bodies that never come
+        // (half not a byte, half stopping after the form's first part) — what used to fill
+        // every place for two minutes.
+        let started = std::time::Instant::now();
+        let mut stalled = Vec::new();
+        for (i, token) in stallers[..8].iter().enumerate() {
+            let from = if i < 4 { "203.0.113.1" } else { "203.0.113.2" };
+            for pieces in [vec![], vec![(Duration::ZERO, preamble())]] {
+                let (app, token) = (&app, token.clone());
+                stalled.push(async move { raw_upload(app, &token, from, 1_000_000, pieces).await });
+            }
+        }
+        let stalled = futures_util::future::join_all(stalled);
+        let probes = async {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            // A third of one person's, from anywhere, and a ninth from one address: refused.
+            let (status, body) = upload(&app, &stallers[0], &common::small_jpeg(1)).await;
+            assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "{body}");
+            let (status, body) = raw_upload(&app, &stallers[8], "203.0.113.1", 1_000_000, vec![]).await;
+            assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "{body}");
+            // Anyone else's photo goes through meanwhile.
+            let (status, body) = upload(&app, &honest, &common::small_jpeg(2)).await;
+            assert_eq!(status, 201, "{body}");
+            assert!(started.elapsed() < PACE.first_bytes, "the probes ran while the sixteen stalled");
+            // A slow but steady phone: 40 KiB a second is under the window's 64 KiB each
+            // second, but reaches it within the window.
+            let photo = noisy_jpeg(300);
+            assert!(photo.len() > 100 * 1024, "{}", photo.len());
+            let (_, body) = common::multipart_form("file", "photo.jpg", "image/jpeg", &photo);
+            let pieces = body.chunks(40 * 1024).map(|c| (Duration::from_secs(1), c.to_vec())).collect();
+            let (status, answer) = raw_upload(&app, &honest, "198.51.100.7", body.len(), pieces).await;
+            assert_eq!(status, 201, "{answer}");
+        };
+        let (answers, ()) = tokio::join!(stalled, probes);
+        for (i, (status, body)) in answers.iter().enumerate() {
+            let message = if i % 2 == 0 {
+                "file: nothing arrived within 4 s; try again on a better connection"
+            } else {
+                "file: arriving too slowly (under 64 KiB in 4 s); try again on a better connection"
+            };
+            assert_eq!((*status, body), (408, &json!({"code": "upload_too_slow", "message": message})), "upload {i}");
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "cut after the bound: {:?}", started.elapsed());
+        // Their places are free again.
+        let (status, body) = upload(&app, &stallers[0], &common::small_jpeg(3)).await;
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = raw_upload(&app, &stallers[8], "203.0.113.1", 0, vec![]).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "an empty body, judged: {body}");
+        assert_eq!(media_rows(&app).await, 3);
+    }
+}

@@ -53,14 +53,14 @@ db_tests! {
             let response = app.client.request(method, app.url("/healthz")).send().await.unwrap();
             assert_eq!(response.status(), 501);
         }
-        let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        let text = app.client.get(app.url("/metrics")).bearer_auth(common::METRICS_TOKEN).send().await.unwrap().text().await.unwrap();
         assert!(!text.contains("M0X"), "{text}");
     }
 
     async fn metrics_count_requests_by_route(app) {
         app.fetch(&api::GetRegion { code: "410783".into() }, None).await;
         app.fetch(&api::GetRegion { code: "410783".into() }, None).await;
-        let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+        let response = app.client.get(app.url("/metrics")).bearer_auth(common::METRICS_TOKEN).send().await.unwrap();
         assert_eq!(response.status(), 200);
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
         let text = response.text().await.unwrap();
@@ -73,6 +73,36 @@ db_tests! {
             common::Backend::Postgres => "shared",
         };
         assert!(text.contains(&format!(r#"jifen_db_connections{{pool="{pool}",state="idle"}}"#)), "{text}");
+    }
+
+    async fn every_answer_carries_the_security_headers_and_the_page_its_script_hashes(app) {
+        use base64::Engine as _;
+        use sha2::{Digest, Sha256};
+        let script = "\nimport init from \"/app-0123456789abcdef.js\";\ninit();\n";
+        let page = format!("<!doctype html><title>积分</title><script type=\"module\">{script}</script><script src=\"/x.js\"></script>");
+        std::fs::write(app.web_dir.join("index.html"), &page).unwrap();
+        std::fs::write(app.web_dir.join("index.html.br"), b"brotli-bytes").unwrap();
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+        let policy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob:; \
+                      connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        let page_policy = policy.replace("'wasm-unsafe-eval'", &format!("'wasm-unsafe-eval' 'sha256-{hash}'"));
+        let region = api::GetRegion { code: "410783".into() }.url_path();
+        for (path, encoding, expected) in [
+            ("/", "identity", page_policy.as_str()),
+            ("/regions/410783101", "br", &page_policy),
+            ("/index.html", "gzip", &page_policy),
+            ("/healthz", "identity", policy),
+            (&region, "identity", policy),
+            (api::OPENAPI_PATH, "identity", policy),
+            ("/missing.js", "identity", policy),
+        ] {
+            let response = app.client.get(app.url(path)).header("accept-encoding", encoding).send().await.unwrap();
+            let headers = response.headers();
+            assert_eq!(headers["content-security-policy"], expected, "{path}");
+            assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+            assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+            assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        }
     }
 
     async fn every_response_carries_a_request_id(app) {
@@ -244,6 +274,35 @@ db_tests! {
             let response = app.client.get(app.url(path)).send().await.unwrap();
             assert_eq!(response.status(), 404, "{path}");
         }
+    }
+}
+
+db_tests! {
+    async fn metrics_answer_only_the_configured_token(backend = backend) {
+        let Some(app) = common::spawn_app(backend).await else { return };
+        let metrics = |token: Option<&str>| {
+            let mut request = app.client.get(app.url("/metrics"));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            request.send()
+        };
+        for token in [None, Some("test-metrics-scraper-tokeN"), Some("")] {
+            let response = metrics(token).await.unwrap();
+            assert_eq!(response.status(), 401, "{token:?}");
+            assert_eq!(response.headers()["www-authenticate"], "Bearer");
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(body, serde_json::json!({"code": "unauthenticated", "message": "send Authorization: Bearer <JIFEN_METRICS_TOKEN>"}));
+        }
+        let response = metrics(Some(common::METRICS_TOKEN)).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(response.text().await.unwrap().contains("jifen_db_connections"));
+        // Without the setting (the default) nobody gets them.
+        let Some(off) = common::spawn_app_with(backend, |s| s.metrics_token = None).await else { return };
+        let response = off.client.get(off.url("/metrics")).bearer_auth(common::METRICS_TOKEN).send().await.unwrap();
+        assert_eq!(response.status(), 404);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body, serde_json::json!({"code": "not_found", "message": "metrics are off; set JIFEN_METRICS_TOKEN to scrape them"}));
     }
 }
 

@@ -233,6 +233,16 @@ db_tests! {
             (with("name", json!("   ")), 400, "invalid_input"),
             (with("name", json!("张".repeat(51))), 400, "invalid_input"),
             (with("name", json!("张\u{200b}三")), 400, "invalid_input"),
+            // Nothing visible (Hangul fillers, the braille blank), bidi marks, a ZWJ joining
+            // nothing (server/src/text.rs).
+            (with("name", json!("\u{3164}")), 400, "invalid_input"),
+            (with("name", json!("\u{115F}\u{1160}")), 400, "invalid_input"),
+            (with("name", json!("\u{2800}")), 400, "invalid_input"),
+            (with("name", json!("张\u{061C}三")), 400, "invalid_input"),
+            (with("name", json!("张三\u{200E}")), 400, "invalid_input"),
+            (with("name", json!("张\u{200D}三")), 400, "invalid_input"),
+            (with("household", json!("\u{FFA0}")), 400, "invalid_input"),
+            (with("tags", json!(["\u{3164}"])), 400, "invalid_input"),
             (with("household", json!("1".repeat(33))), 400, "invalid_input"),
             (with("tags", json!(["党".repeat(21)])), 400, "invalid_input"),
             (with("tags", json!(many)), 400, "invalid_input"),
@@ -250,12 +260,16 @@ db_tests! {
         })).await;
         assert_eq!(status, 200, "{person}");
         assert_eq!(person["name"].as_str().unwrap().chars().count(), 50);
+        // An emoji ZWJ sequence is one character to a person: 王👨‍🌾 (farmer).
+        let farmer = "王\u{1F468}\u{200D}\u{1F33E}";
+        let (status, person) = edit(&app, &s.admin, s.zhang, json!({"name": farmer, "household": "0101", "tags": [farmer], "grid_code": GRID1})).await;
+        assert_eq!((status, person["name"].as_str(), &person["tags"]), (200, Some(farmer), &json!([farmer])), "{person}");
         // Unknown fields and no such person.
         let (status, _) = edit(&app, &s.admin, s.zhang, with("village_code", json!(OTHER_VILLAGE))).await;
         assert_eq!(status, 400);
         let (status, body) = edit(&app, &s.admin, 999_999, ok.clone()).await;
         assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
-        assert_eq!(audit_of(&app, s.zhang).await.len(), 2, "create and the one good edit");
+        assert_eq!(audit_of(&app, s.zhang).await.len(), 3, "create and the two good edits");
     }
 
     async fn only_admins_of_the_village_and_above_change_a_villager(app) {

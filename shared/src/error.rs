@@ -50,6 +50,10 @@ pub enum ErrorCode {
     TooLarge,
     /// 415: the body is not in a media type this route accepts.
     UnsupportedMediaType,
+    /// 408: the upload's body arrived too slowly (nothing at first, or later under the
+    /// server's minimum rate) and was cut; nothing was stored. Try again on a better
+    /// connection.
+    UploadTooSlow,
     /// 429: too many requests; try again later.
     RateLimited,
     /// 500: a fault on our side. The response never carries details; the log does, under the
@@ -172,6 +176,7 @@ impl ErrorCode {
             | ErrorCode::AlreadyPaid
             | ErrorCode::MonthNotOver
             | ErrorCode::EarlierMonthUnpaid => 409,
+            ErrorCode::UploadTooSlow => 408,
             ErrorCode::Expired => 410,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
@@ -201,6 +206,7 @@ impl ErrorCode {
             ErrorCode::AlreadyExists => "already_exists",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::UploadTooSlow => "upload_too_slow",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
             ErrorCode::Unavailable => "unavailable",
@@ -276,6 +282,7 @@ mod tests {
             ErrorCode::AlreadyExists,
             ErrorCode::TooLarge,
             ErrorCode::UnsupportedMediaType,
+            ErrorCode::UploadTooSlow,
             ErrorCode::RateLimited,
             ErrorCode::Internal,
             ErrorCode::Unavailable,
@@ -310,5 +317,6 @@ mod tests {
         }
         assert_eq!(ErrorCode::NotFound.http_status(), 404);
         assert_eq!(ErrorCode::Expired.http_status(), 410);
+        assert_eq!(ErrorCode::UploadTooSlow.http_status(), 408);
     }
 }

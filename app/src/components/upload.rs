@@ -35,7 +35,9 @@ pub fn ProgressBar(sent: f64, #[prop(optional)] working: bool) -> impl IntoView 
             aria-valuemax="100"
             aria-valuenow=percent.to_string()
         >
-            <div class="progress-bar" style=format!("width: {percent}%")></div>
+            // `style:` sets the property through the CSSOM: a `style` attribute would be refused by
+            // the Content-Security-Policy (`style-src 'self'`, server/src/pwa.rs).
+            <div class="progress-bar" style:width=format!("{percent}%")></div>
         </div>
     }
 }

@@ -41,6 +41,7 @@ pub fn explain(failure: &ApiFailure) -> Text {
     match failure {
         ApiFailure::Network | ApiFailure::Unexpected(_) => Text::NetworkProblem,
         ApiFailure::Server(body) => match body.code {
+            ErrorCode::UploadTooSlow => Text::NetworkProblem,
             ErrorCode::Forbidden => Text::NoPermission,
             ErrorCode::PasswordChangeRequired => Text::PasswordChangeRequired,
             ErrorCode::Unauthenticated | ErrorCode::InvalidToken => Text::SessionExpired,
@@ -100,6 +101,7 @@ pub fn worth_retrying(failure: &ApiFailure) -> bool {
             ErrorCode::Internal
                 | ErrorCode::Unavailable
                 | ErrorCode::RateLimited
+                | ErrorCode::UploadTooSlow
                 | ErrorCode::SmsUnavailable
                 | ErrorCode::WechatUnavailable
         ),

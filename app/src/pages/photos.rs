@@ -234,6 +234,7 @@ pub async fn upload_photo(
 fn photo_trouble(failure: &ApiFailure) -> Text {
     match failure {
         ApiFailure::Network => Text::PhotoNetwork,
+        f if f.code() == Some(ErrorCode::UploadTooSlow) => Text::PhotoNetwork,
         f if f.code() == Some(ErrorCode::TooLarge) => Text::PhotoTooLarge,
         f => explain(f),
     }

@@ -1,18 +1,51 @@
 //! `POST /api/v1/media` (upload a photo), `GET /api/v1/media/{id}` and
 //! `GET /api/v1/media/{id}/thumb` (serve it to those who may see it).
+//!
+//! Receiving uploads fairly (issue "Hardening and scale-out"): a body is read as it arrives,
+//! and nobody's slow or stalled uploads may keep everybody else's out.
+//! - Time ([`UploadPace`]): the body's first bytes must come within 15 s of the request, and
+//!   after that every 15 s must bring at least 120 KiB (8 KiB/s, 64 kbit/s) until it ends;
+//!   otherwise the upload is cut, 408 `upload_too_slow`. The numbers come from a village's
+//!   3G: a real 2 MB photo at 400 kbit/s takes 40 s and brings 750 KB every 15 s, six times
+//!   the floor, so dips and short stalls pass; even at the floor it gets through (256 s).
+//!   The PWA's photos (1600 px, a few hundred KB) take seconds. A stalled body holds its
+//!   place for 15 s at most, not the 120 s it used to.
+//! - Places: at most [`MAX_UPLOADS_PER_PERSON`] uploads of one person and
+//!   [`MAX_UPLOADS_PER_ADDRESS`] from one client address (as [`crate::http::client_ip()`]
+//!   decides under `JIFEN_TRUSTED_PROXIES`; several per address because a village's phones
+//!   may share one carrier-NAT or Wi-Fi address) are received at once; one more is 429
+//!   `rate_limited`. There is no server-wide count of uploads that strangers' stalled
+//!   uploads could fill: what the server bounds is memory.
+//! - Memory: the bytes of upload bodies held at once, received or waiting for their turn to
+//!   be decoded, are at most [`UPLOAD_MEMORY_BYTES`] (160 MiB, what sixteen 10 MiB uploads
+//!   used to be allowed). Bytes are counted as they arrive, so a trickling upload holds only
+//!   what it sent, and filling the budget takes sending 160 MiB; past it an upload is
+//!   answered 429 `rate_limited` (`Retry-After: 5`).
+//!
+//! So N stalled uploads from one person or one address cost others nothing but the places
+//! of that person or address, and each is gone after the bound.
 
+use std::cell::Cell;
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::future::Future as _;
+use std::net::IpAddr;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Mutex;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use actix_files::NamedFile;
-use actix_multipart::Multipart;
+use actix_multipart::{Multipart, MultipartError};
+use actix_web::error::PayloadError;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use futures_util::TryStreamExt;
+use futures_util::{Stream, TryStreamExt};
 use jifen_shared::ErrorCode;
 use jifen_shared::media::{MAX_UPLOAD_BYTES, Media};
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::Semaphore;
+use tokio::time::{Instant, Sleep};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::storage::{self, Variant};
@@ -24,57 +57,238 @@ use crate::startup::{AppState, State};
 /// ignored): 64 KiB.
 const MAX_OTHER_FIELDS_BYTES: usize = 64 * 1024;
 
-/// `Cache-Control` of a served picture: its URL always names the same bytes (a photo is never
-/// edited; a new upload gets a new id), but only its viewers may keep it.
-/// Uploads received at once by this process, in all: each holds up to [`MAX_UPLOAD_BYTES`] in
-/// memory while it arrives, so 16 bound that to 160 MiB. One more is answered 429.
-pub const MAX_UPLOADS_IN_FLIGHT: usize = 16;
 /// Uploads one person may send at once (a phone sends its photos one after the other).
 pub const MAX_UPLOADS_PER_PERSON: usize = 2;
-/// How long an upload may take to arrive: 10 MiB at 700 kbit/s, a weak 3G line. A slower
-/// upload is dropped (400) so it cannot hold a slot for ever.
-pub const UPLOAD_READ_TIMEOUT: Duration = Duration::from_secs(120);
+/// Uploads received at once from one client address: the phones of a village behind one
+/// carrier-NAT or Wi-Fi address, each with its own [`MAX_UPLOADS_PER_PERSON`].
+pub const MAX_UPLOADS_PER_ADDRESS: usize = 8;
+/// Bytes of upload bodies this process holds at once (received, or waiting to be decoded):
+/// 160 MiB.
+pub const UPLOAD_MEMORY_BYTES: usize = 16 * MAX_UPLOAD_BYTES;
 
-static IN_FLIGHT: Semaphore = Semaphore::const_new(MAX_UPLOADS_IN_FLIGHT);
-static PER_PERSON: LazyLock<Mutex<HashMap<i64, usize>>> = LazyLock::new(Default::default);
+/// How fast an upload's body must arrive (see the module docs); part of the settings
+/// ([`crate::config::Settings::upload_pace`]), not read from the environment (tests shorten
+/// it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadPace {
+    /// From the handler's start (the request's headers are in) to the body's first bytes:
+    /// 15 s.
+    pub first_bytes: Duration,
+    /// Each window after the first bytes must bring [`UploadPace::min_bytes_per_window`]
+    /// (or the end of the body): 15 s…
+    pub window: Duration,
+    /// …and 120 KiB (8 KiB/s, 64 kbit/s).
+    pub min_bytes_per_window: usize,
+}
 
-/// A place among the uploads being received, given back when dropped.
+impl Default for UploadPace {
+    fn default() -> Self {
+        UploadPace {
+            first_bytes: Duration::from_secs(15),
+            window: Duration::from_secs(15),
+            min_bytes_per_window: 120 * 1024,
+        }
+    }
+}
+
+/// The uploads one server is receiving: who sends them and the bytes they hold (in
+/// [`AppState`]).
+pub struct Uploads {
+    memory: Semaphore,
+    people: Mutex<HashMap<i64, usize>>,
+    addresses: Mutex<HashMap<IpAddr, usize>>,
+}
+
+impl Default for Uploads {
+    fn default() -> Self {
+        Uploads {
+            memory: Semaphore::new(UPLOAD_MEMORY_BYTES),
+            people: Mutex::default(),
+            addresses: Mutex::default(),
+        }
+    }
+}
+
+/// Takes one place in `counts` for `key` unless it has `max`.
+fn take_place<K: Eq + std::hash::Hash>(
+    counts: &Mutex<HashMap<K, usize>>,
+    key: K,
+    max: usize,
+) -> bool {
+    let mut counts = counts.lock().unwrap_or_else(|e| e.into_inner());
+    let count = counts.entry(key).or_default();
+    if *count >= max {
+        return false;
+    }
+    *count += 1;
+    true
+}
+
+/// Gives back a place [`take_place`] took.
+fn give_place<K: Eq + std::hash::Hash>(counts: &Mutex<HashMap<K, usize>>, key: &K) {
+    let mut counts = counts.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(count) = counts.get_mut(key) {
+        *count -= 1;
+        if *count == 0 {
+            counts.remove(key);
+        }
+    }
+}
+
+fn busy() -> ApiError {
+    ApiError::rate_limited("too many photos arriving at once; try again", 5)
+}
+
+/// One upload's places (its person's, its address's) and the bytes it holds, given back
+/// when dropped: once the photo is stored or refused.
 struct UploadSlot {
+    state: State,
     person_id: i64,
-    _permit: SemaphorePermit<'static>,
+    address: Option<IpAddr>,
+    /// Bytes taken from [`Uploads::memory`], shared with the body's [`Paced`] stream.
+    held: Rc<Cell<usize>>,
 }
 
 impl UploadSlot {
-    /// Errors: 429 `rate_limited` when [`MAX_UPLOADS_IN_FLIGHT`] uploads are arriving, or
-    /// [`MAX_UPLOADS_PER_PERSON`] of this person's.
-    fn take(person_id: i64) -> Result<UploadSlot, ApiError> {
-        let busy = || ApiError::rate_limited("too many photos arriving at once; try again", 5);
-        let permit = IN_FLIGHT.try_acquire().map_err(|_| busy())?;
-        let mut people = PER_PERSON.lock().unwrap_or_else(|e| e.into_inner());
-        let count = people.entry(person_id).or_default();
-        if *count >= MAX_UPLOADS_PER_PERSON {
+    /// Errors: 429 `rate_limited` when [`MAX_UPLOADS_PER_PERSON`] uploads of this person or
+    /// [`MAX_UPLOADS_PER_ADDRESS`] from this address are arriving.
+    fn take(
+        state: &State,
+        person_id: i64,
+        address: Option<IpAddr>,
+    ) -> Result<UploadSlot, ApiError> {
+        let uploads = &state.uploads;
+        if !take_place(&uploads.people, person_id, MAX_UPLOADS_PER_PERSON) {
             return Err(busy());
         }
-        *count += 1;
+        if let Some(ip) = address
+            && !take_place(&uploads.addresses, ip, MAX_UPLOADS_PER_ADDRESS)
+        {
+            give_place(&uploads.people, &person_id);
+            return Err(busy());
+        }
         Ok(UploadSlot {
+            state: state.clone(),
             person_id,
-            _permit: permit,
+            address,
+            held: Rc::default(),
         })
     }
 }
 
 impl Drop for UploadSlot {
     fn drop(&mut self) {
-        let mut people = PER_PERSON.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(count) = people.get_mut(&self.person_id) {
-            *count -= 1;
-            if *count == 0 {
-                people.remove(&self.person_id);
-            }
+        let uploads = &self.state.uploads;
+        give_place(&uploads.people, &self.person_id);
+        if let Some(ip) = &self.address {
+            give_place(&uploads.addresses, ip);
+        }
+        uploads.memory.add_permits(self.held.get());
+    }
+}
+
+/// Why a body was cut while it arrived (carried through the multipart parser inside a
+/// [`PayloadError`]).
+#[derive(Debug, thiserror::Error)]
+enum Cut {
+    #[error("file: nothing arrived within {0} s; try again on a better connection")]
+    NoFirstBytes(u64),
+    #[error(
+        "file: arriving too slowly (under {min_kib} KiB in {window_s} s); try again on a better connection"
+    )]
+    TooSlow { min_kib: usize, window_s: u64 },
+    #[error("too many photos arriving at once; try again")]
+    Busy,
+}
+
+impl From<&Cut> for ApiError {
+    fn from(cut: &Cut) -> Self {
+        match cut {
+            Cut::Busy => busy(),
+            cut => ApiError::new(ErrorCode::UploadTooSlow, cut.to_string()),
         }
     }
 }
 
+/// A request body held to an [`UploadPace`], its bytes counted against
+/// [`Uploads::memory`] as they arrive; ends with a [`Cut`] error when either fails.
+struct Paced {
+    body: web::Payload,
+    pace: UploadPace,
+    /// When the current bound ends: the first bytes', then the current window's.
+    deadline: Pin<Box<Sleep>>,
+    started: bool,
+    window_bytes: usize,
+    state: State,
+    held: Rc<Cell<usize>>,
+    done: bool,
+}
+
+impl Paced {
+    fn new(body: web::Payload, slot: &UploadSlot) -> Paced {
+        let pace = slot.state.settings.upload_pace;
+        Paced {
+            body,
+            pace,
+            deadline: Box::pin(tokio::time::sleep(pace.first_bytes)),
+            started: false,
+            window_bytes: 0,
+            state: slot.state.clone(),
+            held: slot.held.clone(),
+            done: false,
+        }
+    }
+
+    fn cut(&mut self, cut: Cut) -> Poll<Option<Result<Bytes, PayloadError>>> {
+        self.done = true;
+        let error = std::io::Error::new(std::io::ErrorKind::TimedOut, cut);
+        Poll::Ready(Some(Err(PayloadError::Io(error))))
+    }
+}
+
+impl Stream for Paced {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(None);
+        }
+        match Pin::new(&mut this.body).poll_next(cx) {
+            Poll::Ready(Some(Ok(bytes))) => {
+                let Some(permits) = u32::try_from(bytes.len())
+                    .ok()
+                    .and_then(|n| this.state.uploads.memory.try_acquire_many(n).ok())
+                else {
+                    return this.cut(Cut::Busy);
+                };
+                permits.forget();
+                this.held.set(this.held.get() + bytes.len());
+                this.window_bytes += bytes.len();
+                if !this.started || this.window_bytes >= this.pace.min_bytes_per_window {
+                    // The first bytes, or a window's worth: the next window starts now.
+                    this.started = true;
+                    this.window_bytes = 0;
+                    let next = Instant::now() + this.pace.window;
+                    this.deadline.as_mut().reset(next);
+                }
+                Poll::Ready(Some(Ok(bytes)))
+            }
+            Poll::Ready(other) => Poll::Ready(other),
+            Poll::Pending => match this.deadline.as_mut().poll(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(()) if this.started => this.cut(Cut::TooSlow {
+                    min_kib: this.pace.min_bytes_per_window / 1024,
+                    window_s: this.pace.window.as_secs(),
+                }),
+                Poll::Ready(()) => this.cut(Cut::NoFirstBytes(this.pace.first_bytes.as_secs())),
+            },
+        }
+    }
+}
+
+/// `Cache-Control` of a served picture: its URL always names the same bytes (a photo is never
+/// edited; a new upload gets a new id), but only its viewers may keep it.
 const CACHE_CONTROL: &str = "private, max-age=31536000, immutable";
 
 /// Registers this module's routes (under `/api/v1`).
@@ -106,23 +320,20 @@ struct Upload {
     responses(
         (status = 201, body = Media),
         (status = 400, description = "`unsupported_media`: not a JPEG, PNG or WebP image (HEIC, GIF, PDF…), cut short, or over 8192 pixels a side; `invalid_input`: no `file` field, or not multipart/form-data", body = jifen_shared::ApiErrorBody),
+        (status = 408, description = "`upload_too_slow`: no bytes within 15 s, or later under 120 KiB in 15 s", body = jifen_shared::ApiErrorBody),
         (status = 413, description = "`too_large`: over 10 MiB", body = jifen_shared::ApiErrorBody),
-        (status = 429, description = "`rate_limited`: too many uploads arriving at once, in all or of the caller's (`Retry-After`)", body = jifen_shared::ApiErrorBody),
+        (status = 429, description = "`rate_limited`: two uploads of the caller's or eight from the caller's address are arriving, or the server holds 160 MiB of uploads (`Retry-After`)", body = jifen_shared::ApiErrorBody),
     )
 )]
 #[post("/media")]
-async fn upload_media(caller: Caller, form: Multipart, state: State) -> Reply {
-    let slot = UploadSlot::take(caller.id)?;
-    let bytes = tokio::time::timeout(UPLOAD_READ_TIMEOUT, read_file_field(form))
-        .await
-        .map_err(|_| {
-            ApiError::invalid_input(format!(
-                "file: not received within {} s; try again on a better connection",
-                UPLOAD_READ_TIMEOUT.as_secs()
-            ))
-        })??;
-    drop(slot);
+async fn upload_media(caller: Caller, req: HttpRequest, body: web::Payload, state: State) -> Reply {
+    let address = crate::http::client_ip(&req, &state.settings.trusted_proxies);
+    let slot = UploadSlot::take(&state, caller.id, address)?;
+    let form = Multipart::new(req.headers(), Paced::new(body, &slot));
+    let bytes = read_file_field(form).await?;
     let media = super::upload(&state.db, &state.settings.data_dir, caller.id, bytes).await?;
+    // The places and the bytes are held until the photo is decoded and stored.
+    drop(slot);
     Ok(HttpResponse::Created().json(media))
 }
 
@@ -132,7 +343,12 @@ async fn upload_media(caller: Caller, form: Multipart, state: State) -> Reply {
 /// [`MAX_OTHER_FIELDS_BYTES`] in all; anything after it is not read. The body size limits of
 /// the JSON and CSV routes do not apply here: this is the limit.
 async fn read_file_field(mut form: Multipart) -> Result<Vec<u8>, ApiError> {
-    let malformed = |e: actix_multipart::MultipartError| {
+    let malformed = |e: MultipartError| {
+        if let MultipartError::Payload(PayloadError::Io(io)) = &e
+            && let Some(cut) = io.get_ref().and_then(|e| e.downcast_ref::<Cut>())
+        {
+            return ApiError::from(cut);
+        }
         ApiError::invalid_input(format!(
             "send multipart/form-data with the photo in the field `file`: {e}"
         ))
@@ -278,9 +494,6 @@ async fn serve(
     let headers = response.headers_mut();
     headers.insert(header::ETAG, etag);
     headers.insert(header::CACHE_CONTROL, cache);
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    // `X-Content-Type-Options: nosniff` comes with every response (`crate::startup`).
     Ok(response)
 }

@@ -30,6 +30,10 @@ pub const RANKED: i64 = 20;
 /// Why there is no board.
 #[derive(Debug, thiserror::Error)]
 pub enum BoardError {
+    /// The path's code is not 12 digits: refused before any lookup, and never echoed (it
+    /// comes from anyone, line breaks included).
+    #[error("code: a village code is 12 digits")]
+    NotAVillageCode,
     #[error("code: {0} is not a loaded village")]
     NoSuchVillage(String),
     #[error(transparent)]
@@ -39,6 +43,7 @@ pub enum BoardError {
 impl DomainError for BoardError {
     fn code(&self) -> ErrorCode {
         match self {
+            BoardError::NotAVillageCode => ErrorCode::InvalidInput,
             BoardError::NoSuchVillage(_) => ErrorCode::NotFound,
             BoardError::Storage(_) => ErrorCode::Internal,
         }
@@ -54,7 +59,8 @@ impl DomainError for BoardError {
 
 /// The board of village `code` at `now` (UTC ms).
 ///
-/// Errors: [`BoardError::NoSuchVillage`] for a code that is not a village in the database.
+/// Errors: [`BoardError::NotAVillageCode`] for anything but 12 digits,
+/// [`BoardError::NoSuchVillage`] for a village code that is not in the database.
 pub async fn board(
     db: &Db,
     calendar: &Calendar,
@@ -64,7 +70,7 @@ pub async fn board(
     let village = RegionCode::parse(code)
         .ok()
         .filter(|c| c.level() == RegionLevel::Village)
-        .ok_or_else(|| BoardError::NoSuchVillage(crate::text::clip(code)))?;
+        .ok_or(BoardError::NotAVillageCode)?;
     let region = crate::regions::storage::find(db, village.as_str())
         .await?
         .ok_or_else(|| BoardError::NoSuchVillage(village.to_string()))?;

@@ -580,6 +580,7 @@ async fn reject_claim(
 /// who moved each, and this month's and year's rankings. Public; cached for a minute.
 #[utoipa::path(tag = "points", params(("code" = String, Path, description = "a village's 12-digit code")), responses(
     (status = 200, body = Board),
+    (status = 400, description = "`invalid_input`: the code is not 12 digits", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: not a loaded village", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/public/villages/{code}/board")]

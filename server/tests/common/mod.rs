@@ -147,6 +147,9 @@ impl Drop for TestDb {
     }
 }
 
+/// `JIFEN_METRICS_TOKEN` of the test apps (a deployment's Prometheus sends the same).
+pub const METRICS_TOKEN: &str = "test-metrics-scraper-token";
+
 /// The password of the staff accounts [`TestApp::staff_token`] makes.
 pub const STAFF_PASSWORD: &str = "县里的密码-2026";
 
@@ -493,6 +496,7 @@ async fn start(
     settings.database_url = test_db.url.clone().into();
     settings.data_dir = test_db.dir().join("data");
     settings.web_dir = web_dir.clone();
+    settings.metrics_token = Some(METRICS_TOKEN.into());
     configure(&mut settings);
     // As `jifen serve` connects: the settings' deadlines on every connection.
     let timeouts = settings.db_timeouts(Duration::from_secs(10));
