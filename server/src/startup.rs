@@ -172,7 +172,7 @@ fn app(
         .split_for_parts();
     // The paths exist only now: the modifier's second half (the 401s) needs them.
     utoipa::Modify::modify(&BearerAuth, &mut api);
-    let json = api.to_json().expect("the OpenAPI document serialises");
+    let json = crate::openapi::finish(&api);
     let _ = openapi_json.set(json);
     app.default_service(web::to(fallback))
         .wrap(middleware::Compress::default())
