@@ -18,6 +18,7 @@ export JIFEN_DATA_DIR="$data" JIFEN_BIND="127.0.0.1:$port" JIFEN_WEB_DIR="$root/
 # for villagers behind many addresses) would refuse the last journeys of a run.
 export JIFEN_OTP_PER_IP_PER_HOUR=200
 export JIFEN_WECHAT_API_BASE="http://127.0.0.1:$wechat_port" JIFEN_WECHAT_APPID=wxe2e0000000000001 \
+  JIFEN_PUBLIC_ORIGIN="http://127.0.0.1:$port" \
   JIFEN_WECHAT_SECRET=e2e-secret-0123456789abcdef012345
 unset JIFEN_DATABASE_URL JIFEN_CONFIG
 "$bin" import-divisions

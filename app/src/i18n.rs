@@ -133,6 +133,10 @@ texts! {
     WechatBindHint => "第一次用微信登录：请验证一次手机号，以后点微信即可登录", "First time with WeChat: confirm your phone number once; next time WeChat is enough.";
     WechatExpired => "微信授权已失效，请重新登录", "The WeChat sign-in has expired. Please sign in again.";
     WechatUnavailable => "微信暂时无法登录，请用手机验证码登录", "WeChat sign-in is not available now. Use an SMS code instead.";
+    WechatNotStartedHere => "这个微信登录不是在本机发起的，或已过期。请回到登录页，点「微信一键登录」", "This WeChat sign-in was not started on this phone, or it has expired. Go back to sign-in and tap \u{201c}Sign in with WeChat\u{201d}.";
+    WechatBindConfirm => "请确认：是您本人刚刚在这部手机的微信里点了「微信一键登录」。下一步会把现在这个微信绑定到您验证的手机号，以后用它就能登录这个账户。如果这是别人发给您的链接，请点「不是我」", "Please confirm it was you who just tapped \u{201c}Sign in with WeChat\u{201d} in WeChat on this phone. Next, the WeChat you are using now is bound to the phone number you confirm, and can then sign in to that account. If someone sent you this link, tap \u{201c}Not me\u{201d}.";
+    WechatBindYes => "是我本人，继续", "It was me, continue";
+    WechatBindNo => "不是我", "Not me";
     OrUsePhone => "或用手机号登录", "or sign in with your mobile number";
     BackToSignIn => "返回登录", "Back to sign-in";
     TooManyCodes => "获取太频繁，请稍后再试", "Too many codes. Please try again later.";

@@ -151,11 +151,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         _ => "warn",
     };
     crate::telemetry::init(settings.log_format, settings.log.as_deref(), default_filter);
-    let busy_timeout = match cli.command {
-        Command::Serve => storage::SERVER_BUSY_TIMEOUT,
-        _ => storage::BATCH_BUSY_TIMEOUT,
+    let timeouts = match cli.command {
+        Command::Serve => settings.db_timeouts(CONNECT_TIMEOUT),
+        _ => storage::Timeouts::batch(CONNECT_TIMEOUT),
     };
-    let db = Db::connect_with(&settings.database_url, CONNECT_TIMEOUT, busy_timeout).await?;
+    let db = Db::connect_with(&settings.database_url, &timeouts).await?;
     db.migrate().await?;
     match cli.command {
         Command::Migrate => {

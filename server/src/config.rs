@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
@@ -71,6 +72,8 @@ keys! {
     wechat_appid: Option<String> = None;
     /// `JIFEN_WECHAT_SECRET` (a secret).
     wechat_secret: Option<String> = None;
+    /// `JIFEN_PUBLIC_ORIGIN`: `https://host` the public reaches the PWA at.
+    public_origin: Option<String> = None;
     /// `JIFEN_TIMEZONE`: an IANA zone name.
     timezone: String = "Asia/Shanghai".into();
     /// `JIFEN_LOG_FORMAT`: `text` or `json`.
@@ -93,6 +96,14 @@ keys! {
     service_sla_hours: String = "24".into();
     /// `JIFEN_CLAIM_REVIEW_HOURS`.
     claim_review_hours: String = "48".into();
+    /// `JIFEN_REQUEST_TIMEOUT_SECS`.
+    request_timeout_secs: String = "10".into();
+    /// `JIFEN_UPLOAD_TIMEOUT_SECS`.
+    upload_timeout_secs: String = "300".into();
+    /// `JIFEN_DB_ACQUIRE_TIMEOUT_SECS`.
+    db_acquire_timeout_secs: String = "5".into();
+    /// `JIFEN_DB_STATEMENT_TIMEOUT_SECS`.
+    db_statement_timeout_secs: String = "5".into();
 }
 
 /// A secret setting (a key, a password): its `Debug` never shows it, so a logged or
@@ -193,7 +204,9 @@ pub struct TencentSmsSettings {
     /// `JIFEN_TENCENT_SMS_ENDPOINT` (default `https://sms.tencentcloudapi.com`): where
     /// `SendSms` is posted; an http(s) URL without path (tests point it at a local fake).
     pub endpoint: reqwest::Url,
-    /// How long one `SendSms` may take, connecting included: 10 s. Not configurable by
+    /// How long one `SendSms` may take, connecting included: 6 s, well inside the request's
+    /// deadline (`JIFEN_REQUEST_TIMEOUT_SECS`, 10 s), so that a gateway that does not answer
+    /// is answered `sms_unavailable` and the code forgotten. Not configurable by
     /// environment (tests shorten it).
     pub timeout: std::time::Duration,
 }
@@ -235,10 +248,18 @@ pub struct Settings {
     /// `JIFEN_TENCENT_SMS_*` keys of [`TencentSmsSettings`] (the required ones missing: an
     /// error naming the first).
     pub sms_provider: SmsProvider,
-    /// `JIFEN_WECHAT_API_BASE` (default `https://api.weixin.qq.com`), no trailing slash.
+    /// `JIFEN_WECHAT_API_BASE` (default `https://api.weixin.qq.com`): an origin (see
+    /// [`origin`]), no trailing slash.
     pub wechat_api_base: String,
-    /// `JIFEN_WECHAT_APPID` + `JIFEN_WECHAT_SECRET`; both or neither.
+    /// `JIFEN_WECHAT_APPID` + `JIFEN_WECHAT_SECRET`; both or neither. The appid is `wx` and 16
+    /// lower-case hex digits (as WeChat issues them); the secret printable ASCII without
+    /// spaces. With them, `JIFEN_PUBLIC_ORIGIN` is required.
     pub wechat: Option<WechatCredentials>,
+    /// `JIFEN_PUBLIC_ORIGIN`: where the public reaches the PWA, `https://host` (see
+    /// [`origin`]), e.g. `https://jifen.changyuan.gov.cn`; WeChat sends the browser back to
+    /// `{origin}/login/wechat`, and only to the domain registered as the Official Account's
+    /// 网页授权域名 (no port). Unset: none (required when WeChat sign-in is on).
+    pub public_origin: Option<String>,
     /// `JIFEN_TIMEZONE`: the county's day boundaries for caps and reports (default
     /// `Asia/Shanghai`), an IANA zone name.
     pub timezone: jiff::tz::TimeZone,
@@ -270,6 +291,23 @@ pub struct Settings {
     /// before it is overdue (审核超时) and sent up to its village's admins (default 48: two
     /// days, a weekend's Saturday and Sunday; at most 720).
     pub claim_review_hours: u32,
+    /// `JIFEN_REQUEST_TIMEOUT_SECS`: a request not answered within this gets 503
+    /// `unavailable` with `Retry-After` instead (`crate::http::deadline`); also how long a
+    /// PostgreSQL transaction may sit idle (default 10 s: below the PWA's 15 s, above the SMS
+    /// gateway's 6 s; 1–600).
+    pub request_timeout: Duration,
+    /// `JIFEN_UPLOAD_TIMEOUT_SECS`: the same for photo uploads and CSV imports, which carry a
+    /// file over what may be a slow line (default 300 s; 1–3600).
+    pub upload_timeout: Duration,
+    /// `JIFEN_DB_ACQUIRE_TIMEOUT_SECS`: how long a request waits for a PostgreSQL connection,
+    /// setting one up included (default 5 s; 1–600).
+    pub db_acquire_timeout: Duration,
+    /// `JIFEN_DB_STATEMENT_TIMEOUT_SECS`: PostgreSQL's `statement_timeout` for the server's
+    /// connections: a slower statement (a lock wait included) is cancelled (default 5 s;
+    /// 1–3600). Keep it below `JIFEN_REQUEST_TIMEOUT_SECS`: the statement is then cancelled
+    /// by the database, which keeps the connection usable, before the request's deadline
+    /// drops it.
+    pub db_statement_timeout: Duration,
 }
 
 /// How many SMS codes may be asked for (rolling windows).
@@ -287,6 +325,37 @@ pub struct ConfigError(String);
 
 fn bad(var: &str, value: &str, expected: &str) -> ConfigError {
     ConfigError(format!("{var}: {value:?} is not {expected}"))
+}
+
+/// `value` as an origin without a trailing slash: `https://host` — no port, path, query,
+/// fragment or user (WeChat's API and its 网页授权域名 are plain https domains) — or, for a
+/// local stand-in (the tests' fake WeChat), `http://` or `https://` with a loopback host
+/// (`127.0.0.1`, `[::1]`, `localhost`) and any port.
+pub fn origin(var: &str, value: &str) -> Result<String, ConfigError> {
+    let expected = "an https://host origin (no port or path; http and a port only for 127.0.0.1)";
+    let url = url::Url::parse(value.trim()).map_err(|_| bad(var, value, expected))?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    let plain = url.username().is_empty()
+        && url.password().is_none()
+        && url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none();
+    let ok = plain
+        && url.host().is_some()
+        && match url.scheme() {
+            "https" => loopback || url.port().is_none(),
+            "http" => loopback,
+            _ => false,
+        };
+    if !ok {
+        return Err(bad(var, value, expected));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
@@ -428,19 +497,44 @@ impl Settings {
                     "a region code like 410783",
                 )
             })?;
-        let wechat_api_base = raw.wechat_api_base.trim().trim_end_matches('/').to_owned();
-        if !(wechat_api_base.starts_with("http://") || wechat_api_base.starts_with("https://")) {
-            return Err(bad(
-                "JIFEN_WECHAT_API_BASE",
-                &raw.wechat_api_base,
-                "an http(s) URL",
-            ));
-        }
+        let wechat_api_base = origin("JIFEN_WECHAT_API_BASE", &raw.wechat_api_base)?;
+        let public_origin = non_empty(raw.public_origin)
+            .map(|o| origin("JIFEN_PUBLIC_ORIGIN", &o))
+            .transpose()?;
         let wechat = match (non_empty(raw.wechat_appid), non_empty(raw.wechat_secret)) {
-            (Some(appid), Some(secret)) => Some(WechatCredentials {
-                appid,
-                secret: Secret(secret),
-            }),
+            (Some(appid), Some(secret)) => {
+                let appid = appid.trim().to_owned();
+                let is_appid = appid.len() == 18
+                    && appid.starts_with("wx")
+                    && appid[2..]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                if !is_appid {
+                    return Err(bad(
+                        "JIFEN_WECHAT_APPID",
+                        &appid,
+                        "an Official Account appid (wx and 16 hex digits)",
+                    ));
+                }
+                let secret = secret.trim().to_owned();
+                if secret.len() > 128 || !secret.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(ConfigError(
+                        "JIFEN_WECHAT_SECRET: not an AppSecret (printable ASCII without spaces)"
+                            .into(),
+                    ));
+                }
+                if public_origin.is_none() {
+                    return Err(ConfigError(
+                        "JIFEN_PUBLIC_ORIGIN must be set with WeChat sign-in: the https://domain \
+                         registered as the Official Account's 网页授权域名"
+                            .into(),
+                    ));
+                }
+                Some(WechatCredentials {
+                    appid,
+                    secret: Secret(secret),
+                })
+            }
             (None, None) => None,
             _ => {
                 return Err(ConfigError(
@@ -514,6 +608,34 @@ impl Settings {
                     "a whole number of hours from 1 to 720",
                 )
             })?;
+        let seconds = |var: &str, value: &str, max: u64| {
+            value
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=max).contains(s))
+                .map(Duration::from_secs)
+                .ok_or_else(|| {
+                    bad(
+                        var,
+                        value,
+                        &format!("a whole number of seconds from 1 to {max}"),
+                    )
+                })
+        };
+        let request_timeout =
+            seconds("JIFEN_REQUEST_TIMEOUT_SECS", &raw.request_timeout_secs, 600)?;
+        let upload_timeout = seconds("JIFEN_UPLOAD_TIMEOUT_SECS", &raw.upload_timeout_secs, 3600)?;
+        let db_acquire_timeout = seconds(
+            "JIFEN_DB_ACQUIRE_TIMEOUT_SECS",
+            &raw.db_acquire_timeout_secs,
+            600,
+        )?;
+        let db_statement_timeout = seconds(
+            "JIFEN_DB_STATEMENT_TIMEOUT_SECS",
+            &raw.db_statement_timeout_secs,
+            3600,
+        )?;
         let trusted_proxies = raw
             .trusted_proxies
             .split(',')
@@ -541,6 +663,7 @@ impl Settings {
             sms_provider,
             wechat_api_base,
             wechat,
+            public_origin,
             timezone,
             log_format,
             log,
@@ -549,7 +672,25 @@ impl Settings {
             redemption_ttl_hours,
             service_sla_hours,
             claim_review_hours,
+            request_timeout,
+            upload_timeout,
+            db_acquire_timeout,
+            db_statement_timeout,
         })
+    }
+
+    /// The database limits of `jifen serve` (`crate::storage`, "Deadlines and retries"):
+    /// the acquire and statement timeouts, transactions idle for no longer than the request
+    /// deadline, [`crate::storage::SERVER_BUSY_TIMEOUT`] on SQLite; `connect` bounds the
+    /// first connection.
+    pub fn db_timeouts(&self, connect: Duration) -> crate::storage::Timeouts {
+        crate::storage::Timeouts {
+            connect,
+            acquire: self.db_acquire_timeout,
+            statement: Some(self.db_statement_timeout),
+            idle_in_transaction: Some(self.request_timeout),
+            busy: crate::storage::SERVER_BUSY_TIMEOUT,
+        }
     }
 }
 
@@ -625,7 +766,7 @@ fn tencent_sms(raw: &RawSettings) -> Result<TencentSmsSettings, ConfigError> {
         template_id,
         region,
         endpoint,
-        timeout: std::time::Duration::from_secs(10),
+        timeout: std::time::Duration::from_secs(6),
     })
 }
 
@@ -652,7 +793,7 @@ mod tests {
     #[test]
     fn bad_values_name_their_variable() {
         type Edit = Box<dyn FnOnce(&mut RawSettings)>;
-        let cases: [(&str, Edit); 16] = [
+        let cases: [(&str, Edit); 21] = [
             ("JIFEN_BIND", Box::new(|r| r.bind = "nonsense".into())),
             (
                 "JIFEN_DATABASE_URL",
@@ -711,6 +852,26 @@ mod tests {
                 "JIFEN_CLAIM_REVIEW_HOURS",
                 Box::new(|r| r.claim_review_hours = "721".into()),
             ),
+            (
+                "JIFEN_REQUEST_TIMEOUT_SECS",
+                Box::new(|r| r.request_timeout_secs = "0".into()),
+            ),
+            (
+                "JIFEN_REQUEST_TIMEOUT_SECS",
+                Box::new(|r| r.request_timeout_secs = "2.5".into()),
+            ),
+            (
+                "JIFEN_UPLOAD_TIMEOUT_SECS",
+                Box::new(|r| r.upload_timeout_secs = "3601".into()),
+            ),
+            (
+                "JIFEN_DB_ACQUIRE_TIMEOUT_SECS",
+                Box::new(|r| r.db_acquire_timeout_secs = "".into()),
+            ),
+            (
+                "JIFEN_DB_STATEMENT_TIMEOUT_SECS",
+                Box::new(|r| r.db_statement_timeout_secs = "-1".into()),
+            ),
         ];
         for (var, f) in cases {
             let err = with(f).unwrap_err().to_string();
@@ -724,6 +885,26 @@ mod tests {
         assert_eq!(Settings::defaults().claim_review_hours, 48);
         let s = with(|r| r.claim_review_hours = " 72 ".into()).unwrap();
         assert_eq!(s.claim_review_hours, 72);
+    }
+
+    #[test]
+    fn deadlines_default_below_the_pwas_patience() {
+        let s = Settings::defaults();
+        let seconds = |d: Duration| d.as_secs();
+        assert_eq!(
+            (
+                seconds(s.request_timeout),
+                seconds(s.upload_timeout),
+                seconds(s.db_acquire_timeout),
+                seconds(s.db_statement_timeout)
+            ),
+            (10, 300, 5, 5)
+        );
+        let t = s.db_timeouts(Duration::from_secs(10));
+        assert_eq!(t.statement, Some(Duration::from_secs(5)));
+        assert_eq!(t.idle_in_transaction, Some(Duration::from_secs(10)));
+        let s = with(|r| r.db_statement_timeout_secs = " 30 ".into()).unwrap();
+        assert_eq!(s.db_statement_timeout, Duration::from_secs(30));
     }
 
     #[test]
@@ -854,5 +1035,99 @@ mod tests {
         })
         .unwrap();
         assert_eq!(s.database_url, "sqlite:///srv/jifen/jifen.db");
+    }
+
+    #[test]
+    fn wechat_settings_are_an_https_domain_a_real_appid_and_a_public_origin() {
+        let wechat = |r: &mut RawSettings| {
+            r.wechat_appid = Some("wx1234567890abcdef".into());
+            r.wechat_secret = Some("0123456789abcdef0123456789abcdef".into());
+            r.public_origin = Some("https://jifen.example.com/".into());
+        };
+        let s = with(wechat).unwrap();
+        assert_eq!(s.wechat_api_base, "https://api.weixin.qq.com");
+        assert_eq!(
+            s.public_origin.as_deref(),
+            Some("https://jifen.example.com")
+        );
+        assert_eq!(s.wechat.unwrap().appid, "wx1234567890abcdef");
+        // A loopback stand-in may be plain http with a port (the tests' fake WeChat).
+        let s = with(|r| {
+            wechat(r);
+            r.wechat_api_base = "http://127.0.0.1:18766".into();
+            r.public_origin = Some("http://localhost:8080".into());
+        })
+        .unwrap();
+        assert_eq!(s.wechat_api_base, "http://127.0.0.1:18766");
+
+        type Edit = Box<dyn FnOnce(&mut RawSettings)>;
+        let cases: Vec<(&str, Edit)> = vec![
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "http://api.weixin.qq.com".into()),
+            ),
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "https://api.weixin.qq.com:8443".into()),
+            ),
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "https://api.weixin.qq.com/sns".into()),
+            ),
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "https://u:p@api.weixin.qq.com".into()),
+            ),
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "https://api.weixin.qq.com?x=1".into()),
+            ),
+            (
+                "JIFEN_WECHAT_API_BASE",
+                Box::new(|r| r.wechat_api_base = "ftp://api.weixin.qq.com".into()),
+            ),
+            (
+                "JIFEN_WECHAT_APPID",
+                Box::new(|r| {
+                    r.wechat_appid =
+                        Some("wx1234567890abcdef&redirect_uri=https://evil.example".into())
+                }),
+            ),
+            (
+                "JIFEN_WECHAT_APPID",
+                Box::new(|r| r.wechat_appid = Some("WX1234567890ABCDEF".into())),
+            ),
+            (
+                "JIFEN_WECHAT_APPID",
+                Box::new(|r| r.wechat_appid = Some("wx1234567890abcde".into())),
+            ),
+            (
+                "JIFEN_WECHAT_SECRET",
+                Box::new(|r| r.wechat_secret = Some("two words".into())),
+            ),
+            ("JIFEN_PUBLIC_ORIGIN", Box::new(|r| r.public_origin = None)),
+            (
+                "JIFEN_PUBLIC_ORIGIN",
+                Box::new(|r| r.public_origin = Some("https://jifen.example.com:8443".into())),
+            ),
+            (
+                "JIFEN_PUBLIC_ORIGIN",
+                Box::new(|r| r.public_origin = Some("https://jifen.example.com/app".into())),
+            ),
+            (
+                "JIFEN_PUBLIC_ORIGIN",
+                Box::new(|r| r.public_origin = Some("http://jifen.example.com".into())),
+            ),
+        ];
+        for (var, edit) in cases {
+            let err = with(|r| {
+                wechat(r);
+                edit(r);
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(err.starts_with(var), "{var}: {err}");
+            assert!(!err.contains("0123456789abcdef0123456789abcdef"), "{err}");
+        }
     }
 }

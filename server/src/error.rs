@@ -30,19 +30,30 @@ pub trait DomainError: std::error::Error {
     }
 }
 
-/// The database's errors: an exhausted or closed pool or a broken connection is 503
-/// `unavailable` (the client may retry); anything else is 500 `internal`.
+/// What the client reads when the database fails it: 503 `unavailable`.
+pub const DATABASE_UNAVAILABLE: &str = "the database is busy or unreachable; please try again";
+
+/// `Retry-After` of a 503 `unavailable`, in seconds: the database's failures
+/// ([`crate::storage::Failure`]) and requests past their deadline.
+pub const UNAVAILABLE_RETRY_AFTER_S: u64 = 2;
+
+/// The database's errors: one that is not the request's fault ([`crate::storage::failure`]: an
+/// exhausted or closed pool, a broken connection, a statement timeout, a conflict still there
+/// after the retries…) is 503 `unavailable` with `Retry-After` (the client may try again);
+/// anything else is 500 `internal`.
 impl DomainError for sqlx::Error {
     fn code(&self) -> ErrorCode {
-        match self {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                ErrorCode::Unavailable
-            }
-            _ => ErrorCode::Internal,
+        match crate::storage::failure(self) {
+            Some(_) => ErrorCode::Unavailable,
+            None => ErrorCode::Internal,
         }
     }
 
     fn message(&self) -> String {
-        "the database is busy or unreachable; please try again".into()
+        DATABASE_UNAVAILABLE.into()
+    }
+
+    fn retry_after_s(&self) -> Option<u64> {
+        crate::storage::failure(self).map(|_| UNAVAILABLE_RETRY_AFTER_S)
     }
 }

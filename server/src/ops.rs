@@ -1,10 +1,11 @@
 //! Operational endpoints: `/healthz` (the process serves), `/readyz` (the database answers),
 //! `/metrics` (Prometheus text format: HTTP request counts and latencies by route pattern,
-//! database pool connections: `reader` and `writer` on SQLite, `shared` on PostgreSQL).
+//! database pool connections: `reader` and `writer` on SQLite, `shared` on PostgreSQL; the
+//! requests cut off by their deadline, which the request counts do not include).
 
 use actix_web::{HttpResponse, get, web};
 use jifen_shared::ops::HealthStatus;
-use prometheus::{Encoder, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{Encoder, IntCounter, IntGaugeVec, Opts, Registry, TextEncoder};
 
 use crate::startup::State;
 use crate::storage::Backend;
@@ -20,6 +21,9 @@ const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 pub struct Metrics {
     pub registry: Registry,
     db_connections: IntGaugeVec,
+    /// `jifen_http_deadline_exceeded_total`: requests answered 503 at their deadline
+    /// (`crate::http::deadline`); the HTTP request counts never see them.
+    pub deadline_exceeded: IntCounter,
 }
 
 impl Metrics {
@@ -34,12 +38,21 @@ impl Metrics {
             &["pool", "state"],
         )
         .expect("valid metric definition");
+        let deadline_exceeded = IntCounter::new(
+            "jifen_http_deadline_exceeded_total",
+            "Requests answered 503 unavailable because their deadline passed",
+        )
+        .expect("valid metric definition");
         registry
             .register(Box::new(db_connections.clone()))
+            .expect("metric registered once per registry");
+        registry
+            .register(Box::new(deadline_exceeded.clone()))
             .expect("metric registered once per registry");
         Metrics {
             registry,
             db_connections,
+            deadline_exceeded,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The HTTP application: routes of every domain under `/api/v1` (each domain's
 //! `routes::configure`, under the templates declared in `jifen_shared::api`), operational
 //! endpoints, the PWA at `/`, and the cross-cutting layers (request ids, logs, metrics,
-//! compression, the JSON error model of [`crate::http`]).
+//! compression, request deadlines, the JSON error model of [`crate::http`]).
 //!
 //! [`Application::build`] is what `jifen serve` runs and what the black-box tests start on
 //! `127.0.0.1:0`.
@@ -175,6 +175,8 @@ fn app(
     let json = crate::openapi::finish(&api);
     let _ = openapi_json.set(json);
     app.default_service(web::to(fallback))
+        // Next to the router, inside the request's log span: see `http::deadline`.
+        .wrap(middleware::from_fn(crate::http::deadline::enforce))
         .wrap(middleware::Compress::default())
         // `/readyz/` and `//api/v1/…` route like `/readyz` and `/api/v1/…`.
         .wrap(middleware::NormalizePath::trim())
@@ -283,6 +285,9 @@ impl Application {
             Some(credentials) => Some(crate::auth::wechat::Wechat::new(
                 &settings.wechat_api_base,
                 credentials.clone(),
+                settings.public_origin.as_deref().ok_or_else(|| {
+                    anyhow::anyhow!("JIFEN_PUBLIC_ORIGIN must be set with WeChat sign-in")
+                })?,
             )?),
             None => None,
         };

@@ -462,6 +462,8 @@ async fn every_pattern_is_one_of_the_shared_shapes() {
         text::MONTH_PATTERN,
         text::DATE_PATTERN,
         text::CODE_PATTERN,
+        text::WECHAT_CODE_PATTERN,
+        text::NONCE_PATTERN,
         patterns::ANY,
         patterns::COUNTY,
         patterns::VILLAGE,

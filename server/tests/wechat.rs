@@ -1,7 +1,7 @@
 //! WeChat sign-in (公众号网页授权) against a local fake of WeChat's API, on both databases:
 //! binding an unknown openid with an SMS code, signing in once bound, the same code delivered
-//! twice, WeChat's error codes, WeChat down, and bind tokens that must not pass as anything
-//! else.
+//! twice, WeChat's error codes, WeChat down, bind tokens that must not pass as anything else,
+//! and sign-ins bound to the browser that started them (no login CSRF).
 
 mod common;
 
@@ -16,6 +16,7 @@ use serde_json::json;
 
 const PHONE: &str = "+8613800138000";
 const OPENID: &str = "oAbCdEfGhIjKlMnOpQrStUvWxYz1";
+const PUBLIC_ORIGIN: &str = "https://jifen.example.com";
 
 /// The app with WeChat pointed at a fresh fake (secret as given), and one registered villager.
 async fn with_wechat(backend: Backend, secret: &str) -> Option<(TestApp, FakeWechat)> {
@@ -24,6 +25,7 @@ async fn with_wechat(backend: Backend, secret: &str) -> Option<(TestApp, FakeWec
     let secret = secret.to_owned();
     let app = common::spawn_app_with(backend, move |s| {
         s.wechat_api_base = base;
+        s.public_origin = Some(PUBLIC_ORIGIN.into());
         s.wechat = Some(WechatCredentials {
             appid: fake_wechat::APPID.into(),
             secret: secret.into(),
@@ -38,9 +40,28 @@ async fn with_wechat(backend: Backend, secret: &str) -> Option<(TestApp, FakeWec
     Some((app, fake))
 }
 
+/// A sign-in started by one browser: `POST /auth/wechat/start`'s answer (status, body).
+async fn start(app: &TestApp) -> (u16, serde_json::Value) {
+    app.fetch(&api::WechatStartSignIn, None).await
+}
+
+/// Comes back from WeChat with `code` to the browser that started `started`.
+async fn finish(
+    app: &TestApp,
+    started: &serde_json::Value,
+    code: &str,
+) -> (u16, serde_json::Value) {
+    let body = json!({"code": code, "state": started["state"], "verifier": started["verifier"]});
+    app.call(&api::WechatSignIn, None, &body).await
+}
+
+/// A whole sign-in: start it, come back with `code`.
 async fn wechat(app: &TestApp, code: &str) -> (u16, serde_json::Value) {
-    app.call(&api::WechatSignIn, None, &json!({"code": code}))
-        .await
+    let (status, started) = start(app).await;
+    if status != 200 {
+        return (status, started);
+    }
+    finish(app, &started, code).await
 }
 
 /// Binds `OPENID` to 张三 through the bind token and an SMS code; returns the session.
@@ -132,12 +153,13 @@ wechat_tests! {
         let calls = fake.calls();
         fake.set_delay(Duration::from_millis(300));
         let code = fake.issue_code(OPENID);
-        let (a, b) = tokio::join!(wechat(&app, &code), wechat(&app, &code));
+        let (_, started) = start(&app).await;
+        let (a, b) = tokio::join!(finish(&app, &started, &code), finish(&app, &started, &code));
         assert_eq!(a.0, 200, "{}", a.1);
         assert_eq!(a, b);
         assert!(a.1["refresh_token"].is_string());
         // A third delivery a moment later: still the same answer, still one exchange.
-        let c = wechat(&app, &code).await;
+        let c = finish(&app, &started, &code).await;
         assert_eq!(c, a);
         assert_eq!(fake.calls(), calls + 1);
         let families: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM refresh_families")
@@ -145,18 +167,31 @@ wechat_tests! {
             .await
             .unwrap();
         assert_eq!(families, 2, "one session from the bind, one from the repeated code");
-        // The same code from another browser (a shared or overlooked callback URL): WeChat is
-        // asked again and refuses it.
+        // The same code and state from another browser (a shared or overlooked callback URL),
+        // which has its own verifier: refused before WeChat is asked.
+        let (_, theirs) = start(&app).await;
         let elsewhere = app
             .request(&api::WechatSignIn)
             .header("user-agent", "SomeoneElse/1.0")
-            .json(&json!({"code": code}))
+            .json(&json!({"code": code, "state": started["state"], "verifier": theirs["verifier"]}))
             .send()
             .await
             .unwrap();
         assert_eq!(elsewhere.status, 401);
         let body: serde_json::Value = elsewhere.json();
-        assert_eq!(body["code"], "wechat_code_invalid");
+        assert_eq!(body["code"], "wechat_state_invalid");
+        // With the right verifier too (it was seen), another browser gets nothing: the
+        // sign-in was used, and WeChat is still not asked.
+        let elsewhere = app
+            .request(&api::WechatSignIn)
+            .header("user-agent", "SomeoneElse/1.0")
+            .json(&json!({"code": code, "state": started["state"], "verifier": started["verifier"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(elsewhere.status, 401);
+        assert_eq!(elsewhere.json()["code"], "wechat_state_invalid");
+        assert_eq!(fake.calls(), calls + 1);
     }
 
     async fn wechat_refusals_are_401_and_outages_503(app, fake) {
@@ -181,6 +216,16 @@ wechat_tests! {
         }
         let (status, _) = app.call(&api::WechatSignIn, None, &json!({})).await;
         assert_eq!(status, 400);
+        let (_, started) = start(&app).await;
+        for (state, verifier) in [
+            (json!("short"), started["verifier"].clone()),
+            (started["state"].clone(), json!("x".repeat(42) + "=")),
+            (json!(null), started["verifier"].clone()),
+        ] {
+            let body = json!({"code": fake.issue_code(OPENID), "state": state, "verifier": verifier});
+            let (status, body) = app.call(&api::WechatSignIn, None, &body).await;
+            assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")), "{body}");
+        }
         // WeChat down.
         let code = fake.issue_code(OPENID);
         fake.stop().await;
@@ -223,6 +268,91 @@ wechat_tests! {
         let again = app.last_code(PHONE).unwrap();
         let (status, body) = attempt(bind_token, again).await;
         assert_eq!((status, body["code"].as_str()), (401, Some("invalid_token")));
+    }
+}
+
+wechat_tests! {
+    async fn a_code_is_taken_only_from_the_browser_that_started_the_sign_in(app, fake) {
+        // The attack: someone starts a sign-in with their own WeChat, stops at the redirect and
+        // sends the callback link (their code and state) to a villager whose browser has its
+        // own sign-in (or none). Nothing the villager's browser can send uses that code.
+        let attacker_openid = "oAttacker0000000000000000001";
+        let (status, attackers) = start(&app).await;
+        assert_eq!(status, 200, "{attackers}");
+        let code = fake.issue_code(attacker_openid);
+        let (_, victims) = start(&app).await;
+        let calls = fake.calls();
+        for verifier in [victims["verifier"].clone(), json!("A".repeat(43))] {
+            let body = json!({"code": code, "state": attackers["state"], "verifier": verifier});
+            let (status, body) = app.call(&api::WechatSignIn, None, &body).await;
+            assert_eq!((status, body["code"].as_str()), (401, Some("wechat_state_invalid")), "{body}");
+        }
+        // The villager's own state with the attacker's code is refused too (the pair is
+        // checked, not the state alone); and WeChat was never asked.
+        let body = json!({"code": code, "state": victims["state"], "verifier": attackers["verifier"]});
+        let (status, _) = app.call(&api::WechatSignIn, None, &body).await;
+        assert_eq!(status, 401);
+        assert_eq!(fake.calls(), calls);
+        let bound: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM wechat_bindings")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(bound, 0);
+
+        // The attacker's own browser can finish (and gets a bind token, nothing more) once;
+        // the same sign-in does not take a second code.
+        let (status, body) = finish(&app, &attackers, &code).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body["bind_token"].is_string());
+        let (status, body) = finish(&app, &attackers, &fake.issue_code(attacker_openid)).await;
+        assert_eq!((status, body["code"].as_str()), (401, Some("wechat_state_invalid")));
+
+        // A sign-in older than 10 minutes is refused.
+        sqlx::query("UPDATE wechat_sign_ins SET expires_at = expires_at - 600001 WHERE state = $1")
+            .bind(victims["state"].as_str().unwrap())
+            .execute(app.db.writer())
+            .await
+            .unwrap();
+        let (status, body) = finish(&app, &victims, &fake.issue_code(OPENID)).await;
+        assert_eq!((status, body["code"].as_str()), (401, Some("wechat_state_invalid")));
+    }
+
+    async fn the_authorisation_url_is_built_encoded_and_starts_are_limited(app, _fake) {
+        let (status, started) = start(&app).await;
+        assert_eq!(status, 200, "{started}");
+        let state = started["state"].as_str().unwrap();
+        let verifier = started["verifier"].as_str().unwrap();
+        assert_eq!((state.len(), verifier.len()), (43, 43));
+        assert_ne!(state, verifier);
+        assert_eq!(started["expires_in"], 600);
+        assert_eq!(
+            started["authorize_url"].as_str().unwrap(),
+            format!(
+                "https://open.weixin.qq.com/connect/oauth2/authorize?appid={}\
+                 &redirect_uri=https%3A%2F%2Fjifen.example.com%2Flogin%2Fwechat\
+                 &response_type=code&scope=snsapi_base&state={state}#wechat_redirect",
+                fake_wechat::APPID
+            )
+        );
+        // The verifier itself is not kept, only its hash.
+        let kept: String = sqlx::query_scalar("SELECT verifier_sha256 FROM wechat_sign_ins WHERE state = $1")
+            .bind(state)
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(kept.len(), 64);
+        assert_ne!(kept, verifier);
+        // 60 starts per address per 10 minutes.
+        for _ in 1..60 {
+            assert_eq!(start(&app).await.0, 200);
+        }
+        let (status, body) = start(&app).await;
+        assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "{body}");
+        let stored: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM wechat_sign_ins")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(stored, 60);
     }
 }
 

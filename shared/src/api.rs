@@ -199,6 +199,7 @@ pub use crate::audit::AuditQuery;
 use crate::auth::{
     ChangePassword, LoginMethods, Me, OneTimePassword, OtpSend, OtpSent, OtpVerify, PasswordLogin,
     PersonRoles, RefreshRequest, RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
+    WechatStarted,
 };
 use crate::media::Media;
 use crate::people::{BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange};
@@ -238,7 +239,11 @@ endpoints! {
     // 登录与会话 — sign-in and sessions.
     /// How one may sign in on this deployment (SMS, WeChat, password). Public.
     LoginMethodsOf = GET "/auth/methods" => LoginMethods;
-    /// Signs in with WeChat's authorisation code: tokens, or a binding ticket for a phone.
+    /// Starts a WeChat sign-in bound to this browser: the authorisation URL, its `state` and
+    /// the `verifier` to keep.
+    WechatStartSignIn = POST "/auth/wechat/start" => WechatStarted;
+    /// Signs in with WeChat's authorisation code (with the `state` and `verifier` of the
+    /// start): tokens, or a binding ticket for a phone.
     WechatSignIn = POST "/auth/wechat", body WechatLogin => WechatOutcome;
     /// Binds a WeChat identity to a phone with an SMS code; answers tokens.
     WechatBindPhone = POST "/auth/wechat/bind", body WechatBind => Tokens;
@@ -538,6 +543,6 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3 + 3 + 1 + 1);
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3 + 3 + 1 + 1 + 1);
     }
 }

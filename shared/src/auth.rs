@@ -233,11 +233,42 @@ pub struct LoginMethods {
     pub wechat_appid: Option<String>,
 }
 
-/// Body of `POST /auth/wechat`: the `code` WeChat put in the redirect after authorisation.
+/// Answer of `POST /auth/wechat/start`: where to send the browser, and what it must keep
+/// until WeChat sends it back.
+///
+/// The sign-in is bound to the browser that started it (OAuth 2.0's `state`, RFC 6749
+/// §10.12): `state` travels through WeChat and comes back in the redirect, `verifier` never
+/// leaves the browser except to this server. `POST /auth/wechat` accepts a code only with
+/// both, once, within `expires_in` seconds — so a link carrying someone else's code does
+/// nothing in another person's browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WechatStarted {
+    /// WeChat's authorisation page (`https://open.weixin.qq.com/connect/oauth2/authorize?…
+    /// #wechat_redirect`), every parameter encoded, in the order WeChat requires; it sends
+    /// the browser back to `{JIFEN_PUBLIC_ORIGIN}/login/wechat?code=…&state=…`.
+    pub authorize_url: String,
+    /// 43 characters, base64url: also in `authorize_url`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{43}$"))]
+    pub state: String,
+    /// 43 characters, base64url: keep it in the browser and send it with the code.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{43}$"))]
+    pub verifier: String,
+    /// Seconds the sign-in may take (600).
+    pub expires_in: u64,
+}
+
+/// Body of `POST /auth/wechat`: the `code` and `state` WeChat put in the redirect after
+/// authorisation, and the `verifier` the browser kept from `POST /auth/wechat/start`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WechatLogin {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9._~-]{1,128}$"))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{43}$"))]
+    pub state: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{43}$"))]
+    pub verifier: String,
 }
 
 /// Answer of `POST /auth/wechat`: a session when the WeChat account is bound to a person,

@@ -25,6 +25,10 @@ pub enum ErrorCode {
     /// 401: WeChat refused the sign-in code (errcode 40029 invalid or 40163 already used):
     /// start the WeChat sign-in again.
     WechatCodeInvalid,
+    /// 401: the WeChat sign-in was not started in this browser (its `state` and `verifier`
+    /// do not match one `POST /auth/wechat/start` gave), has expired (10 minutes) or was
+    /// already used: start the WeChat sign-in again. Checked before the code is exchanged.
+    WechatStateInvalid,
     /// 403: the caller may not do this, or the object is outside the caller's region.
     Forbidden,
     /// 403: the phone number is not in the village registry (ask the village to add it).
@@ -138,7 +142,8 @@ impl ErrorCode {
             | ErrorCode::InvalidCredentials
             | ErrorCode::InvalidToken
             | ErrorCode::InvalidCode
-            | ErrorCode::WechatCodeInvalid => 401,
+            | ErrorCode::WechatCodeInvalid
+            | ErrorCode::WechatStateInvalid => 401,
             ErrorCode::Forbidden
             | ErrorCode::NotRegistered
             | ErrorCode::PasswordChangeRequired
@@ -200,6 +205,7 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::WechatCodeInvalid => "wechat_code_invalid",
+            ErrorCode::WechatStateInvalid => "wechat_state_invalid",
             ErrorCode::WechatUnavailable => "wechat_unavailable",
             ErrorCode::SmsUnavailable => "sms_unavailable",
             ErrorCode::UnsupportedMedia => "unsupported_media",
@@ -274,6 +280,7 @@ mod tests {
             ErrorCode::Internal,
             ErrorCode::Unavailable,
             ErrorCode::WechatCodeInvalid,
+            ErrorCode::WechatStateInvalid,
             ErrorCode::WechatUnavailable,
             ErrorCode::SmsUnavailable,
             ErrorCode::InsufficientPoints,

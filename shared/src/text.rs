@@ -44,3 +44,11 @@ pub const DATE_PATTERN: &str = r"^2[0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[
 /// A stable code of a catalogue or rule: 1–40 of `a-z`, `0-9` and `_`
 /// ([`crate::catalogue::code_ok`]).
 pub const CODE_PATTERN: &str = "^[a-z0-9_]{1,40}$";
+
+/// A code WeChat put in its redirect (`POST /auth/wechat`), as `server/src/auth/wechat.rs`
+/// checks it: 1–128 URL-safe characters.
+pub const WECHAT_CODE_PATTERN: &str = "^[A-Za-z0-9._~-]{1,128}$";
+
+/// A 43-character base64url nonce (32 random bytes): the `state` and `verifier` of a WeChat
+/// sign-in.
+pub const NONCE_PATTERN: &str = "^[A-Za-z0-9_-]{43}$";

@@ -3,18 +3,25 @@
 //! browser when the server has WeChat sign-in, "微信一键登录" first. A staff person whose
 //! password was reset lands on 修改密码 (`/me/password`) instead of 我的.
 //!
-//! `/login/wechat` is where WeChat's authorisation page sends the person back with `?code=`:
-//! the code is exchanged for a session, or — the first time — for a bind token, and the person
-//! confirms their phone number once with an SMS code ([`PhoneCodeForm`] in bind mode).
+//! "微信一键登录" starts a sign-in at the server (`POST /auth/wechat/start`), keeps its
+//! `state` and `verifier` in this browser and goes to the authorisation URL the server built.
+//! `/login/wechat` is where WeChat's authorisation page sends the person back with `?code=` and
+//! `&state=`: unless the state is the one this browser kept, the code is not sent anywhere
+//! (a link carrying someone else's code does nothing here; the server checks the pair too).
+//! The code is exchanged for a session, or — the first time — for a bind token: the person
+//! then confirms it was they who started it, and confirms their phone number once with an SMS
+//! code ([`PhoneCodeForm`] in bind mode).
 
 use std::time::Duration;
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::{
     LoginMethodsOf, OtpSendCode, OtpVerifyCode, PasswordSignIn, WechatBindPhone, WechatSignIn,
+    WechatStartSignIn,
 };
 use jifen_shared::auth::{
     OtpSend, OtpVerify, PasswordLogin, Tokens, WechatBind, WechatLogin, WechatOutcome,
+    WechatStarted,
 };
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -34,6 +41,7 @@ fn explain(failure: &ApiFailure) -> Text {
         Some(ErrorCode::NotRegistered) => Text::NotRegistered,
         Some(ErrorCode::RateLimited) => Text::TooManyCodes,
         Some(ErrorCode::InvalidToken | ErrorCode::WechatCodeInvalid) => Text::WechatExpired,
+        Some(ErrorCode::WechatStateInvalid) => Text::WechatNotStartedHere,
         Some(ErrorCode::InvalidCredentials) => Text::WrongPassword,
         Some(ErrorCode::WechatUnavailable) => Text::WechatUnavailable,
         Some(ErrorCode::Unavailable | ErrorCode::SmsUnavailable | ErrorCode::Internal) => {
@@ -52,15 +60,81 @@ fn inside_wechat() -> bool {
         .is_ok_and(|ua| ua.contains("MicroMessenger"))
 }
 
-/// WeChat's web authorisation page (公众号网页授权, scope `snsapi_base`: no consent screen),
-/// which sends the person back to `/login/wechat?code=…`.
-fn wechat_authorize_url(appid: &str) -> String {
-    let origin = window().location().origin().unwrap_or_default();
-    let back = js_sys::encode_uri_component(&format!("{origin}/login/wechat"));
-    format!(
-        "https://open.weixin.qq.com/connect/oauth2/authorize?appid={appid}&redirect_uri={back}\
-         &response_type=code&scope=snsapi_base&state=jifen#wechat_redirect"
-    )
+/// Where this browser keeps the WeChat sign-in it started (`{state}.{verifier}`) until WeChat
+/// sends it back: local storage, which WeChat's in-app browser keeps across the authorisation
+/// page (its session storage is not always kept).
+const WECHAT_SIGN_IN_KEY: &str = "jifen.wechat_sign_in";
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// Keeps the sign-in just started (replacing any earlier one).
+fn keep_sign_in(started: &WechatStarted) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(
+            WECHAT_SIGN_IN_KEY,
+            &format!("{}.{}", started.state, started.verifier),
+        );
+    }
+}
+
+/// The kept sign-in's `(state, verifier)`. It stays kept until the server answers: WeChat may
+/// deliver its redirect twice, and both page loads must send the same (the server answers
+/// them alike).
+fn kept_sign_in() -> Option<(String, String)> {
+    let kept = storage()?.get_item(WECHAT_SIGN_IN_KEY).ok().flatten()?;
+    let (state, verifier) = kept.split_once('.')?;
+    Some((state.to_owned(), verifier.to_owned()))
+}
+
+/// Forgets the kept sign-in once the server answered it.
+fn forget_sign_in() {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(WECHAT_SIGN_IN_KEY);
+    }
+}
+
+/// "微信一键登录": starts a sign-in at the server, keeps it, and goes to WeChat's
+/// authorisation page (公众号网页授权, scope `snsapi_base`: no consent screen), which sends the
+/// person back to `/login/wechat?code=…&state=…`.
+#[component]
+fn WechatButton() -> impl IntoView {
+    let locale = use_locale();
+    let busy = RwSignal::new(false);
+    let notice = RwSignal::new(None::<Text>);
+    let start = move |_| {
+        let call = async move { api::call(&WechatStartSignIn, &(), None).await };
+        mutate(busy, call, move |answer| match answer {
+            Ok(started) => {
+                keep_sign_in(&started);
+                // Busy while the page leaves: a second tap would start a second sign-in.
+                busy.try_set(true);
+                if window()
+                    .location()
+                    .set_href(&started.authorize_url)
+                    .is_err()
+                {
+                    busy.try_set(false);
+                    notice.try_set(Some(Text::WechatUnavailable));
+                }
+            }
+            Err(failure) => {
+                notice.try_set(Some(match failure.code() {
+                    Some(ErrorCode::RateLimited) => Text::TooManyTries,
+                    _ => explain(&failure),
+                }));
+            }
+        });
+    };
+    view! {
+        <button class="primary wide wechat" type="button" on:click=start disabled=move || busy.get()>
+            {move || t(locale.get(), if busy.get() { Text::WechatSigningIn } else { Text::WechatSignIn })}
+        </button>
+        {move || notice.get().map(|text| view! {
+            <p class="form-notice error" role="alert">{tr(text)}</p>
+        })}
+    }
 }
 
 /// Takes a new session and goes where it lands: 修改密码 when the password was reset, else
@@ -90,23 +164,18 @@ fn enter(
 pub fn LoginPage() -> impl IntoView {
     let by_password = RwSignal::new(false);
     // The WeChat button, only inside WeChat and only when the server has WeChat sign-in.
-    let wechat_appid = LocalResource::new(|| async {
-        if !inside_wechat() {
-            return None;
-        }
-        api::call(&LoginMethodsOf, &(), None)
-            .await
-            .ok()
-            .and_then(|m| m.wechat_appid)
+    let wechat = LocalResource::new(|| async {
+        inside_wechat()
+            && api::call(&LoginMethodsOf, &(), None)
+                .await
+                .is_ok_and(|m| m.wechat_appid.is_some())
     });
     view! {
         <TopBar />
         <main class="content">
             <h1 class="region-name">{tr(Text::SignIn)}</h1>
-            {move || wechat_appid.get().flatten().map(|appid| view! {
-                <a class="primary wide wechat" href=wechat_authorize_url(&appid)>
-                    {tr(Text::WechatSignIn)}
-                </a>
+            {move || wechat.get().unwrap_or(false).then(|| view! {
+                <WechatButton />
                 <p class="or-divider">{tr(Text::OrUsePhone)}</p>
             })}
             <div class="tabs" role="tablist">
@@ -126,42 +195,70 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// `/login/wechat?code=…`: back from WeChat's authorisation page.
+/// `/login/wechat?code=…&state=…`: back from WeChat's authorisation page.
 #[component]
 pub fn WechatCallbackPage() -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
     let navigate = use_navigate();
-    let code = use_query_map().with_untracked(|q| q.get("code").unwrap_or_default());
+    let (code, state) = use_query_map().with_untracked(|q| {
+        (
+            q.get("code").unwrap_or_default(),
+            q.get("state").unwrap_or_default(),
+        )
+    });
     // The code is a credential for a few seconds: take it out of the address bar (and so out
     // of history and of a page shared from WeChat).
     if let Ok(history) = window().history() {
         let _ =
             history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/login/wechat"));
     }
-    // The exchange runs once; WeChat codes work once (the server answers a repeat the same).
+    // Only the sign-in this browser started: another's code is never sent. The exchange runs
+    // once; WeChat codes work once (the server answers a repeat the same).
+    let kept = kept_sign_in().filter(|(kept, _)| *kept == state);
     let outcome = LocalResource::new(move || {
-        let body = WechatLogin { code: code.clone() };
-        async move { api::call(&WechatSignIn, &body, None).await }
+        let body = kept.clone().map(|(state, verifier)| WechatLogin {
+            code: code.clone(),
+            state,
+            verifier,
+        });
+        async move {
+            let body = body?;
+            let answer = api::call(&WechatSignIn, &body, None).await;
+            forget_sign_in();
+            Some(answer)
+        }
     });
     Effect::new(move |_| {
-        if let Some(Ok(WechatOutcome::Session(tokens))) = outcome.get() {
+        if let Some(Some(Ok(WechatOutcome::Session(tokens)))) = outcome.get() {
             enter(session, &navigate, tokens, true);
         }
     });
+    let confirmed = RwSignal::new(false);
     view! {
         <TopBar />
         <main class="content">
             <h1 class="region-name">{tr(Text::WechatSignIn)}</h1>
             {move || match outcome.get() {
-                None | Some(Ok(WechatOutcome::Session(_))) => view! {
+                None | Some(Some(Ok(WechatOutcome::Session(_)))) => view! {
                     <p class="form-notice" role="status">{tr(Text::WechatSigningIn)}</p>
                 }.into_any(),
-                Some(Ok(WechatOutcome::BindNeeded(bind))) => view! {
+                Some(None) => view! {
+                    <p class="form-notice error" role="alert">{tr(Text::WechatNotStartedHere)}</p>
+                    <a class="secondary wide link-button" href="/login">{tr(Text::BackToSignIn)}</a>
+                }.into_any(),
+                Some(Some(Ok(WechatOutcome::BindNeeded(_)))) if !confirmed.get() => view! {
+                    <p class="form-notice" role="status">{tr(Text::WechatBindConfirm)}</p>
+                    <button class="primary wide" type="button" on:click=move |_| confirmed.set(true)>
+                        {tr(Text::WechatBindYes)}
+                    </button>
+                    <a class="secondary wide link-button" href="/login">{tr(Text::WechatBindNo)}</a>
+                }.into_any(),
+                Some(Some(Ok(WechatOutcome::BindNeeded(bind)))) => view! {
                     <p class="form-notice" role="status">{tr(Text::WechatBindHint)}</p>
                     <PhoneCodeForm bind_token=Some(bind.bind_token) />
                 }.into_any(),
-                Some(Err(failure)) => view! {
+                Some(Some(Err(failure))) => view! {
                     <p class="form-notice error" role="alert">{move || t(locale.get(), explain(&failure))}</p>
                     <a class="secondary wide link-button" href="/login">{tr(Text::BackToSignIn)}</a>
                 }.into_any(),

@@ -80,7 +80,8 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::InvalidCredentials
             | ErrorCode::InvalidCode
             | ErrorCode::NotRegistered
-            | ErrorCode::WechatCodeInvalid => Text::SessionExpired,
+            | ErrorCode::WechatCodeInvalid
+            | ErrorCode::WechatStateInvalid => Text::SessionExpired,
             ErrorCode::Internal
             | ErrorCode::Unavailable
             | ErrorCode::SmsUnavailable

@@ -182,13 +182,19 @@ pub async fn me(db: &Db, person_id: i64) -> Result<Me, AuthError> {
     })
 }
 
-/// Starts a session for `person_id` in a new refresh-token family.
+/// Starts a session for `person_id` in a new refresh-token family. Its transaction is run
+/// again after a conflict ([`crate::storage::retry`]): the sign-ins that end here checked a
+/// code or a password in transactions of their own before, which a retry of the whole
+/// request would check again (a code already used, a password already changed).
 async fn start_session(db: &Db, keys: &Keys, person_id: i64) -> Result<Tokens, AuthError> {
-    let family = random_token();
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    storage::insert_family(&mut tx, &family, person_id, now).await?;
-    issue(db, keys, tx, person_id, &family, now).await
+    crate::storage::retry(async || {
+        let family = random_token();
+        let now = now_ms();
+        let mut tx = db.begin_write().await?;
+        storage::insert_family(&mut tx, &family, person_id, now).await?;
+        issue(db, keys, tx, person_id, &family, now).await
+    })
+    .await
 }
 
 /// Issues a new refresh token of `family` for `person_id` in `tx`, commits, and answers it

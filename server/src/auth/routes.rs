@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use jifen_shared::auth::{
     ChangePassword, LoginMethods, Me, OneTimePassword, OtpSend, OtpSent, OtpVerify, PasswordLogin,
     PersonRoles, RefreshRequest, Role, RoleGrant, Tokens, WechatBind, WechatLogin, WechatOutcome,
+    WechatStarted,
 };
 use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -15,6 +16,7 @@ use super::caller::Caller;
 use super::wechat::WechatError;
 use crate::http::{ApiError, Reply};
 use crate::startup::{AppState, State};
+use crate::storage::retry;
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -24,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(change_password)
         .service(reset_password)
         .service(methods)
+        .service(wechat_start)
         .service(wechat_login)
         .service(wechat_bind)
         .service(refresh)
@@ -43,13 +46,29 @@ async fn methods(state: State) -> HttpResponse {
     })
 }
 
-/// Signs in with the `code` of WeChat's web authorisation (snsapi_base): a session when the
-/// WeChat account is bound to a person, else a `bind_token` for `POST /auth/wechat/bind`. The
-/// same code sent again by the same client within 30 s gets the same answer.
+/// Starts a WeChat sign-in bound to the asking browser: WeChat's authorisation URL (its
+/// `state` inside), and the `verifier` the browser keeps for `POST /auth/wechat`. At most 60
+/// per client address per 10 minutes.
+#[utoipa::path(tag = "auth", responses(
+    (status = 200, body = WechatStarted),
+    (status = 404, description = "`not_found`: WeChat sign-in is not configured", body = jifen_shared::ApiErrorBody),
+    (status = 429, description = "`rate_limited`: too many sign-ins started from this address", body = jifen_shared::ApiErrorBody),
+))]
+#[post("/auth/wechat/start")]
+async fn wechat_start(req: HttpRequest, state: State) -> Reply {
+    let wechat = state.wechat.as_ref().ok_or(WechatError::Disabled)?;
+    let started = wechat.start(&state.db, &client_ip(&req, &state)).await?;
+    Ok(HttpResponse::Ok().json(started))
+}
+
+/// Signs in with the `code` of WeChat's web authorisation (snsapi_base), with the `state` and
+/// `verifier` of `POST /auth/wechat/start`: a session when the WeChat account is bound to a
+/// person, else a `bind_token` for `POST /auth/wechat/bind`. The same request sent again by
+/// the same client within 30 s gets the same answer.
 #[utoipa::path(tag = "auth", request_body = WechatLogin, responses(
     (status = 200, body = WechatOutcome),
-    (status = 400, description = "`invalid_input`: not a WeChat code", body = jifen_shared::ApiErrorBody),
-    (status = 401, description = "`wechat_code_invalid`: WeChat errcode 40029 or 40163", body = jifen_shared::ApiErrorBody),
+    (status = 400, description = "`invalid_input`: not a WeChat code, state or verifier", body = jifen_shared::ApiErrorBody),
+    (status = 401, description = "`wechat_state_invalid`: the sign-in was not started by this browser, expired or was used (WeChat is not asked); `wechat_code_invalid`: WeChat errcode 40029 or 40163", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: WeChat sign-in is not configured", body = jifen_shared::ApiErrorBody),
     (status = 503, description = "`wechat_unavailable`: WeChat did not answer", body = jifen_shared::ApiErrorBody),
 ))]
@@ -62,8 +81,13 @@ async fn wechat_login(req: HttpRequest, body: web::Json<WechatLogin>, state: Sta
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let client = format!("{} {user_agent}", client_ip(&req, &state));
+    let WechatLogin {
+        code,
+        state: sign_in,
+        verifier,
+    } = &*body;
     let outcome = wechat
-        .login(&state.db, &state.keys, &body.code, &client)
+        .login(&state.db, &state.keys, (code, sign_in, verifier), &client)
         .await?;
     Ok(match outcome {
         WechatOutcome::Session(tokens) => session_response(tokens),
@@ -106,14 +130,18 @@ async fn wechat_bind(body: web::Json<WechatBind>, state: State) -> Reply {
 ))]
 #[post("/auth/otp/send")]
 async fn otp_send(req: HttpRequest, body: web::Json<OtpSend>, state: State) -> Reply {
-    let resend_after_s = super::otp::send_code(
-        &state.db,
-        &state.keys,
-        state.sms.as_ref(),
-        state.settings.otp_limits,
-        &body.phone,
-        &client_ip(&req, &state),
-    )
+    let client = client_ip(&req, &state);
+    let resend_after_s = retry(async || {
+        super::otp::send_code(
+            &state.db,
+            &state.keys,
+            state.sms.as_ref(),
+            state.settings.otp_limits,
+            &body.phone,
+            &client,
+        )
+        .await
+    })
     .await?;
     Ok(HttpResponse::Accepted().json(OtpSent { resend_after_s }))
 }
@@ -184,7 +212,9 @@ async fn change_password(
 #[post("/admin/users/{id}/password/reset")]
 async fn reset_password(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     person_in_reach(&state, &caller, *id).await?;
-    let answer = super::reset_password(&state.db, caller.id, &caller.roles, *id).await?;
+    let answer =
+        retry(async || super::reset_password(&state.db, caller.id, &caller.roles, *id).await)
+            .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(answer))
@@ -200,7 +230,7 @@ async fn reset_password(caller: Caller, id: web::Path<i64>, state: State) -> Rep
 #[post("/auth/refresh")]
 async fn refresh(req: HttpRequest, body: web::Bytes, state: State) -> Reply {
     let token = refresh_token(&req, &body)?.ok_or(AuthError::InvalidToken)?;
-    let tokens = super::refresh(&state.db, &state.keys, &token).await?;
+    let tokens = retry(async || super::refresh(&state.db, &state.keys, &token).await).await?;
     Ok(session_response(tokens))
 }
 
@@ -213,7 +243,7 @@ async fn refresh(req: HttpRequest, body: web::Bytes, state: State) -> Reply {
 #[post("/auth/logout")]
 async fn logout(req: HttpRequest, body: web::Bytes, state: State) -> Reply {
     if let Some(token) = refresh_token(&req, &body)? {
-        super::logout(&state.db, &token).await?;
+        retry(async || super::logout(&state.db, &token).await).await?;
     }
     let mut gone = refresh_cookie(String::new());
     gone.make_removal();
@@ -306,7 +336,8 @@ async fn grant_role(
     }
     let id = id.into_inner();
     person_in_reach(&state, &caller, id).await?;
-    let roles = super::grant_role(&state.db, Some(caller.id), id, &body).await?;
+    let roles =
+        retry(async || super::grant_role(&state.db, Some(caller.id), id, &body).await).await?;
     Ok(HttpResponse::Ok().json(roles))
 }
 
@@ -367,6 +398,7 @@ async fn revoke_role(
         )));
     }
     person_in_reach(&state, &caller, id).await?;
-    let roles = super::revoke_role(&state.db, Some(caller.id), id, &grant).await?;
+    let roles =
+        retry(async || super::revoke_role(&state.db, Some(caller.id), id, &grant).await).await?;
     Ok(HttpResponse::Ok().json(roles))
 }

@@ -1,5 +1,6 @@
-//! SQL for `role_assignments`, `refresh_tokens` and the password column of `people` (owned by
-//! this module).
+//! SQL for `role_assignments`, `refresh_tokens`, `otp_codes`, `login_failures`,
+//! `wechat_bindings`, `wechat_sign_ins` and the password column of `people` (owned by this
+//! module).
 
 use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::regions::RegionCode;
@@ -664,6 +665,91 @@ pub async fn bind_wechat(
     .fetch_optional(&mut **tx)
     .await?;
     Ok(bound.is_some())
+}
+
+/// Starts a WeChat sign-in: stores `state` with the verifier's SHA-256 (hex) until
+/// `expires_at`, after removing sign-ins that expired more than an hour before `now`; returns
+/// how many sign-ins `client` started since `since` before this one (for its limit), and does
+/// not store it when that is `limit` or more (exact under concurrent starts: they are
+/// serialised per client).
+pub async fn start_wechat_sign_in(
+    db: &Db,
+    state: &str,
+    verifier_sha256: &str,
+    client: &str,
+    (now, expires_at): (i64, i64),
+    (since, limit): (i64, i64),
+) -> Result<i64, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    crate::storage::lock_key(&mut tx, db.backend(), &format!("wechat-start:{client}")).await?;
+    sqlx::query("DELETE FROM wechat_sign_ins WHERE expires_at < $1")
+        .bind(now - 3_600_000)
+        .execute(&mut *tx)
+        .await?;
+    let started: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM wechat_sign_ins WHERE client = $1 AND created_at > $2",
+    )
+    .bind(client)
+    .bind(since)
+    .fetch_one(&mut *tx)
+    .await?;
+    if started < limit {
+        sqlx::query(
+            "INSERT INTO wechat_sign_ins (state, verifier_sha256, client, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(state)
+        .bind(verifier_sha256)
+        .bind(client)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(started)
+}
+
+/// Whether `state` was started with this verifier (SHA-256, hex), has not expired at `now` and
+/// was not used.
+pub async fn wechat_sign_in_open(
+    db: &Db,
+    state: &str,
+    verifier_sha256: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "SELECT 1 FROM wechat_sign_ins WHERE state = $1 AND verifier_sha256 = $2 \
+         AND expires_at > $3 AND used_at IS NULL",
+    )
+    .bind(state)
+    .bind(verifier_sha256)
+    .bind(now)
+    .fetch_optional(db.reader())
+    .await?
+    .is_some())
+}
+
+/// Marks the sign-in of `state` (with this verifier) used, unless it is used or expired;
+/// returns whether this call marked it.
+pub async fn use_wechat_sign_in(
+    db: &Db,
+    state: &str,
+    verifier_sha256: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE wechat_sign_ins SET used_at = $3 WHERE state = $1 AND verifier_sha256 = $2 \
+         AND expires_at > $3 AND used_at IS NULL",
+    )
+    .bind(state)
+    .bind(verifier_sha256)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// How many people hold `role` anywhere (each grant counted once per person and region).

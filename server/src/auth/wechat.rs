@@ -1,6 +1,25 @@
 //! WeChat sign-in (微信公众号网页授权, scope `snsapi_base`): the PWA sends the user through
 //! WeChat's authorisation page, WeChat redirects back with a one-time `code`, and
-//! `POST /auth/wechat {code}` exchanges it here for the user's `openid`.
+//! `POST /auth/wechat {code, state, verifier}` exchanges it here for the user's `openid`.
+//!
+//! # Bound to the browser that started it
+//! A code alone must not sign anyone in: an attacker could start a sign-in with their own
+//! WeChat, stop at the redirect and send the callback link to a victim, whose browser would
+//! then bind the attacker's WeChat to the victim's account (login CSRF, RFC 6749 §10.12).
+//! So `POST /auth/wechat/start` ([`Wechat::start`]) issues a random `state` (in the
+//! authorisation URL, so it comes back in the redirect) and a random `verifier` that the
+//! browser keeps and that never travels through WeChat; the server keeps the state with the
+//! verifier's SHA-256 (`wechat_sign_ins`, in the database, so any instance can finish a
+//! sign-in another started). `POST /auth/wechat` is refused with 401 `wechat_state_invalid`
+//! — before WeChat is asked — unless the pair matches, within [`START_TTL`], and it is used
+//! once (marked used after a successful exchange, so a retry after `wechat_unavailable` still
+//! works). The PWA also compares the returned `state` with the one it kept and does not send
+//! a code that does not match. Starts are limited to [`STARTS_PER_WINDOW`] per client address
+//! per [`START_WINDOW`] (429 `rate_limited`).
+//!
+//! The authorisation URL is built here, every parameter encoded, in WeChat's documented
+//! order, with `redirect_uri` = `{JIFEN_PUBLIC_ORIGIN}/login/wechat` (WeChat only redirects to
+//! the domain registered as the Official Account's 网页授权域名, without a port).
 //!
 //! The exchange follows WeChat's "网页授权" documentation: `GET
 //! {JIFEN_WECHAT_API_BASE}/sns/oauth2/access_token?appid=APPID&secret=SECRET&code=CODE&grant_type=authorization_code`
@@ -11,12 +30,13 @@
 //! timeout ([`EXCHANGE_TIMEOUT`]) or unreadable answer becomes 503 `wechat_unavailable`.
 //!
 //! WeChat sometimes delivers the same redirect twice, and a villager on a weak network taps
-//! again: requests with the same code from the same client (address and browser) within
-//! [`REPLAY_WINDOW`] share one exchange and get the same answer (the same session or bind
-//! token) instead of WeChat's 40163. The same code from another client is exchanged again, so
-//! WeChat refuses it (401 `wechat_code_invalid`): a callback URL seen over someone's shoulder
-//! or shared from WeChat gives no session. The cache lives in this process (one `jifen serve`
-//! per deployment; several instances behind a balancer need sticky sessions for the callback).
+//! again: requests with the same code and verifier from the same client (address and browser)
+//! within [`REPLAY_WINDOW`] share one exchange and get the same answer (the same session or bind
+//! token) instead of WeChat's 40163. The same code from another client finds its sign-in used
+//! (401 `wechat_state_invalid`): a callback URL seen over someone's shoulder or shared from
+//! WeChat gives no session. The cache lives in this process: several instances behind a
+//! balancer need sticky sessions for `POST /auth/wechat` (else a redirect delivered twice may
+//! sign in on one instance and be refused, its sign-in used, on the other).
 //!
 //! A known openid starts a session for its person; an unknown one gets a bind token (a JWT
 //! with audience [`BIND_AUDIENCE`], valid [`BIND_TTL`], naming the openid) to present with the
@@ -30,7 +50,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use jifen_shared::auth::{Tokens, WechatBindNeeded, WechatOutcome};
+use jifen_shared::auth::{Tokens, WechatBindNeeded, WechatOutcome, WechatStarted};
 use jsonwebtoken::{Algorithm, Header, Validation};
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
@@ -49,6 +69,16 @@ pub const REPLAY_WINDOW: Duration = Duration::from_secs(30);
 pub const BIND_TTL: Duration = Duration::from_secs(10 * 60);
 /// The `aud` of bind tokens, so they can never pass as access tokens (and back).
 pub const BIND_AUDIENCE: &str = "jifen:wechat-bind";
+/// How long a started sign-in may take, from `POST /auth/wechat/start` to `POST /auth/wechat`:
+/// 10 minutes (WeChat's own codes last 5).
+pub const START_TTL: Duration = Duration::from_secs(10 * 60);
+/// Sign-ins one client address may start per [`START_WINDOW`] (a village behind one address
+/// starts a few an hour; a script filling the table is stopped).
+pub const STARTS_PER_WINDOW: i64 = 60;
+/// The window of [`STARTS_PER_WINDOW`]: 10 minutes.
+pub const START_WINDOW: Duration = Duration::from_secs(10 * 60);
+/// WeChat's web authorisation page (公众号网页授权).
+pub const AUTHORIZE_URL: &str = "https://open.weixin.qq.com/connect/oauth2/authorize";
 /// The longest code accepted (WeChat's are 32 characters).
 const MAX_CODE_LEN: usize = 128;
 /// Remembered codes at most; beyond it, codes are exchanged without remembering.
@@ -61,6 +91,14 @@ pub enum WechatError {
     Disabled,
     #[error("code: not a WeChat authorisation code")]
     MalformedCode,
+    #[error("state, verifier: not those of a WeChat sign-in")]
+    MalformedState,
+    #[error(
+        "this WeChat sign-in was not started in this browser, has expired or was used; start it again"
+    )]
+    StateInvalid,
+    #[error("too many WeChat sign-ins started from this address; try again in a few minutes")]
+    TooManyStarts,
     #[error("WeChat did not accept the code (errcode {0}); start the WeChat sign-in again")]
     CodeInvalid(i64),
     #[error("WeChat is not answering; please try again or sign in with an SMS code")]
@@ -77,7 +115,9 @@ impl DomainError for WechatError {
     fn code(&self) -> ErrorCode {
         match self {
             WechatError::Disabled => ErrorCode::NotFound,
-            WechatError::MalformedCode => ErrorCode::InvalidInput,
+            WechatError::MalformedCode | WechatError::MalformedState => ErrorCode::InvalidInput,
+            WechatError::StateInvalid => ErrorCode::WechatStateInvalid,
+            WechatError::TooManyStarts => ErrorCode::RateLimited,
             WechatError::CodeInvalid(_) => ErrorCode::WechatCodeInvalid,
             WechatError::Unavailable => ErrorCode::WechatUnavailable,
             WechatError::InvalidBindToken => ErrorCode::InvalidToken,
@@ -134,6 +174,8 @@ pub struct Wechat {
     http: reqwest::Client,
     api_base: String,
     credentials: WechatCredentials,
+    /// `{JIFEN_PUBLIC_ORIGIN}/login/wechat`, where WeChat sends the browser back.
+    redirect_uri: String,
     recent: Mutex<HashMap<String, (Instant, Shared)>>,
 }
 
@@ -147,8 +189,13 @@ impl std::fmt::Debug for Wechat {
 }
 
 impl Wechat {
-    /// A client for `api_base` (no trailing slash) with the Official Account's credentials.
-    pub fn new(api_base: &str, credentials: WechatCredentials) -> anyhow::Result<Wechat> {
+    /// A client for `api_base` (no trailing slash) with the Official Account's credentials,
+    /// sending browsers back to `public_origin` (`https://host`, validated by the settings).
+    pub fn new(
+        api_base: &str,
+        credentials: WechatCredentials,
+        public_origin: &str,
+    ) -> anyhow::Result<Wechat> {
         let http = reqwest::Client::builder()
             .timeout(EXCHANGE_TIMEOUT)
             .connect_timeout(EXCHANGE_TIMEOUT)
@@ -157,6 +204,7 @@ impl Wechat {
             http,
             api_base: api_base.to_owned(),
             credentials,
+            redirect_uri: format!("{}/login/wechat", public_origin.trim_end_matches('/')),
             recent: Mutex::new(HashMap::new()),
         })
     }
@@ -212,15 +260,55 @@ impl Wechat {
         }
     }
 
+    /// `POST /auth/wechat/start`: a new sign-in for the browser asking, from `client_ip`
+    /// (see the module docs).
+    ///
+    /// Errors: [`WechatError::TooManyStarts`] beyond [`STARTS_PER_WINDOW`].
+    pub async fn start(&self, db: &Db, client_ip: &str) -> Result<WechatStarted, WechatError> {
+        let (state, verifier) = (super::random_token(), super::random_token());
+        let now = now_ms();
+        let started = storage::start_wechat_sign_in(
+            db,
+            &state,
+            &super::token_hash(&verifier),
+            client_ip,
+            (now, now + START_TTL.as_millis() as i64),
+            (now - START_WINDOW.as_millis() as i64, STARTS_PER_WINDOW),
+        )
+        .await?;
+        if started >= STARTS_PER_WINDOW {
+            return Err(WechatError::TooManyStarts);
+        }
+        // WeChat reads the parameters in this order only, and wants the fragment.
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("appid", self.appid())
+            .append_pair("redirect_uri", &self.redirect_uri)
+            .append_pair("response_type", "code")
+            .append_pair("scope", "snsapi_base")
+            .append_pair("state", &state)
+            .finish();
+        Ok(WechatStarted {
+            authorize_url: format!("{AUTHORIZE_URL}?{query}#wechat_redirect"),
+            state,
+            verifier,
+            expires_in: START_TTL.as_secs(),
+        })
+    }
+
     /// `POST /auth/wechat`: a session for the person bound to the WeChat user of `code`, or a
-    /// bind token. The same code from the same `client` (its address and user agent) within
-    /// [`REPLAY_WINDOW`] gets the same answer without a second exchange; failures are not
-    /// remembered, so a retry after `wechat_unavailable` exchanges again.
+    /// bind token — only for the browser that started the sign-in of `state` (it alone knows
+    /// `verifier`), once. The same code and verifier from the same `client` (its address and
+    /// user agent) within [`REPLAY_WINDOW`] get the same answer without a second exchange;
+    /// failures are not remembered, so a retry after `wechat_unavailable` exchanges again.
+    ///
+    /// Errors: [`WechatError::MalformedCode`], [`WechatError::MalformedState`],
+    /// [`WechatError::StateInvalid`] (checked before WeChat is asked), then those of
+    /// [`Wechat::exchange`].
     pub async fn login(
         &self,
         db: &Db,
         keys: &Keys,
-        code: &str,
+        (code, state, verifier): (&str, &str, &str),
         client: &str,
     ) -> Result<WechatOutcome, WechatError> {
         let code = code.trim();
@@ -232,11 +320,27 @@ impl Wechat {
         {
             return Err(WechatError::MalformedCode);
         }
-        let key = format!("{}\n{code}", clip(client, 300));
+        let random_token = |t: &str| {
+            t.len() == 43
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        if !random_token(state) || !random_token(verifier) {
+            return Err(WechatError::MalformedState);
+        }
+        let verifier = super::token_hash(verifier);
+        let key = format!("{}\n{code}\n{state}\n{verifier}", clip(client, 300));
         let shared = self.remembered(&key);
         let outcome = shared
             .get_or_try_init(|| async {
+                if !storage::wechat_sign_in_open(db, state, &verifier, now_ms()).await? {
+                    return Err(WechatError::StateInvalid);
+                }
                 let user = self.exchange(code).await?;
+                if !storage::use_wechat_sign_in(db, state, &verifier, now_ms()).await? {
+                    // Used a moment ago by another code (or expired during the exchange).
+                    return Err(WechatError::StateInvalid);
+                }
                 self.outcome(db, keys, user).await
             })
             .await;

@@ -8,13 +8,17 @@ use jifen_shared::{ApiErrorBody, ErrorCode};
 
 use crate::error::DomainError;
 
-/// An error response: a stable code, a human message and, for `rate_limited`, when to try
-/// again (sent as the `Retry-After` header, in seconds).
+/// An error response: a stable code, a human message and, for `rate_limited` and
+/// `unavailable`, when to try again (sent as the `Retry-After` header, in seconds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     pub retry_after_s: Option<u64>,
+    /// Whether it came from a transaction the database aborted for a conflict (a
+    /// serialization failure or a deadlock): [`crate::storage::retry`] runs such a
+    /// transaction again.
+    conflict: bool,
 }
 
 impl ApiError {
@@ -23,6 +27,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after_s: None,
+            conflict: false,
         }
     }
 
@@ -47,6 +52,18 @@ impl ApiError {
     /// 404 `not_found`.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::NotFound, message)
+    }
+
+    /// 503 `unavailable` with `Retry-After`: the request was not answered within its
+    /// deadline (`crate::http::deadline`).
+    pub fn deadline_passed() -> Self {
+        ApiError {
+            retry_after_s: Some(crate::error::UNAVAILABLE_RETRY_AFTER_S),
+            ..Self::new(
+                ErrorCode::Unavailable,
+                "this took too long (the database is slow or unreachable); please try again",
+            )
+        }
     }
 
     /// 500 `internal`, its `cause` logged (under the request's id) as `what` went wrong.
@@ -91,14 +108,26 @@ impl ResponseError for ApiError {
 /// The one way a domain's error becomes an HTTP error (see [`crate::error`]): the error that
 /// speaks for it gives the code and message; a 5xx is logged with its cause (inside the
 /// request's span, so under its request id), and a 500 shows the client only a generic
-/// message.
-impl<E: DomainError> From<E> for ApiError {
+/// message. A failure of the database that is not the request's fault, wherever it sits in
+/// the error's chain, is 503 `unavailable` with `Retry-After`
+/// ([`crate::storage::failure_in`]; a ledger error inside a claim's, say, speaks as the claim's
+/// 500 otherwise).
+impl<E: DomainError + 'static> From<E> for ApiError {
     fn from(e: E) -> Self {
         let mut speaker: &dyn DomainError = &e;
         while let Some(inner) = speaker.wrapped() {
             speaker = inner;
         }
-        let code = speaker.code();
+        let failure = crate::storage::failure_in(&e);
+        let conflict = failure == Some(crate::storage::Failure::Conflict);
+        let mut code = speaker.code();
+        let mut message = speaker.message();
+        let mut retry_after_s = speaker.retry_after_s();
+        if code == ErrorCode::Internal && failure.is_some() {
+            code = ErrorCode::Unavailable;
+            message = crate::error::DATABASE_UNAVAILABLE.into();
+            retry_after_s = Some(crate::error::UNAVAILABLE_RETRY_AFTER_S);
+        }
         if code.http_status() >= 500 {
             let cause = causes(&e);
             if code == ErrorCode::Internal {
@@ -109,9 +138,18 @@ impl<E: DomainError> From<E> for ApiError {
         }
         ApiError {
             code,
-            message: speaker.message(),
-            retry_after_s: speaker.retry_after_s(),
+            message,
+            retry_after_s,
+            conflict,
         }
+    }
+}
+
+/// An `ApiError` made from a conflict (see [`ApiError::from`]) is one, for
+/// [`crate::storage::retry`]: the idempotency layer's transactions answer `ApiError`s.
+impl crate::storage::MayConflict for ApiError {
+    fn is_conflict(&self) -> bool {
+        self.conflict
     }
 }
 

@@ -10,7 +10,14 @@
 //! - two identical requests at the same moment: the second waits for the first's transaction
 //!   (PostgreSQL's unique index; SQLite's single writer) and then replays its answer;
 //! - a request that fails changed nothing and stores nothing, so retrying it runs it again
-//!   (it may succeed now, e.g. after the villager earned more points).
+//!   (it may succeed now, e.g. after the villager earned more points);
+//! - a transaction the database aborted for a conflict (a serialization failure or a
+//!   deadlock, PostgreSQL) is run again by the server itself, key claim and all
+//!   ([`Db::write`]), a few times before the answer is 503 `unavailable`;
+//! - a request cut off by its deadline (`crate::http::deadline`) answers 503 `unavailable`;
+//!   its transaction rolls back unless its commit had already reached the database. Either
+//!   way the same key again gets the truth: the change is made now, or the stored answer of
+//!   the change that was made is replayed.
 //!
 //! Keys are 1–100 printable ASCII characters (clients send UUIDs); without the header the
 //! request simply runs. Keys are kept at least 24 hours: a person's keys older than
@@ -59,43 +66,47 @@ pub struct Stored {
 
 /// Runs `change` in a write transaction, once per `(person_id, key)`: see the module docs.
 /// `request` is what identifies the request besides the key (method, path and body).
-/// `change` answers the status and body of success; it must not commit the transaction.
+/// `change` answers the status and body of success; it must not commit the transaction, and
+/// is run again after a conflict ([`Db::write`]).
 ///
-/// Errors: 409 `idempotency_conflict`; whatever `change` returns (nothing is stored then).
+/// Errors: 409 `idempotency_conflict`; whatever `change` returns (nothing is stored then);
+/// 503 `unavailable` when the database fails (a conflict still there after the retries).
 pub async fn run<T, F>(
     db: &Db,
     person_id: i64,
     key: Option<&str>,
     request: &impl Serialize,
-    change: F,
+    mut change: F,
 ) -> Result<Stored, ApiError>
 where
     T: Serialize,
-    F: AsyncFnOnce(&mut Tx) -> Result<(u16, T), ApiError>,
+    F: AsyncFnMut(&mut Tx) -> Result<(u16, T), ApiError>,
 {
-    let mut tx = db.begin_write().await?;
-    let now = now_ms();
-    if let Some(key) = key
-        && let Some(stored) = claim(&mut tx, person_id, key, &request_hash(request), now).await?
-    {
-        return Ok(stored);
-    }
-    let (status, value) = change(&mut tx).await?;
-    let body = serde_json::to_value(value)
-        .map_err(|e| ApiError::internal_because("cannot serialise a response", e))?;
-    if let Some(key) = key {
-        sqlx::query(
-            "UPDATE idempotency_keys SET status = $3, response = $4 WHERE person_id = $1 AND key = $2",
-        )
-        .bind(person_id)
-        .bind(key)
-        .bind(i64::from(status))
-        .bind(body.to_string())
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(Stored { status, body })
+    let hash = request_hash(request);
+    db.write(async |tx| {
+        let now = now_ms();
+        if let Some(key) = key
+            && let Some(stored) = claim(tx, person_id, key, &hash, now).await?
+        {
+            return Ok(stored);
+        }
+        let (status, value) = change(tx).await?;
+        let body = serde_json::to_value(value)
+            .map_err(|e| ApiError::internal_because("cannot serialise a response", e))?;
+        if let Some(key) = key {
+            sqlx::query(
+                "UPDATE idempotency_keys SET status = $3, response = $4 WHERE person_id = $1 AND key = $2",
+            )
+            .bind(person_id)
+            .bind(key)
+            .bind(i64::from(status))
+            .bind(body.to_string())
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(Stored { status, body })
+    })
+    .await
 }
 
 /// Claims the key for this transaction, or returns the stored answer of the same request.

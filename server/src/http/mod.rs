@@ -1,8 +1,10 @@
 //! The HTTP layer's pieces every domain's routes use: the JSON error model ([`ApiError`]),
-//! the client's address behind trusted proxies, `Idempotency-Key` replays and list paging.
+//! the client's address behind trusted proxies, `Idempotency-Key` replays, list paging and
+//! request deadlines.
 //! A leaf: it knows no domain; the application itself is assembled in [`crate::startup`].
 
 pub mod client_ip;
+pub mod deadline;
 pub mod error;
 pub mod idempotency;
 pub mod paging;

@@ -10,7 +10,7 @@ use crate::auth::caller::Caller;
 use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, Reply};
 use crate::startup::State;
-use crate::storage::now_ms;
+use crate::storage::{now_ms, retry};
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -50,7 +50,7 @@ async fn unread(caller: Caller, state: State) -> Reply {
 ))]
 #[post("/inbox/{id}/read")]
 async fn read_one(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
-    if !super::mark_read(&state.db, caller.id, Some(*id), now_ms()).await? {
+    if !retry(async || super::mark_read(&state.db, caller.id, Some(*id), now_ms()).await).await? {
         return Err(ApiError::not_found(format!("no notification {id}")));
     }
     let count = super::unread(&state.db, caller.id).await?;
@@ -63,6 +63,6 @@ async fn read_one(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
 ))]
 #[post("/inbox/read")]
 async fn read_all(caller: Caller, state: State) -> Reply {
-    super::mark_read(&state.db, caller.id, None, now_ms()).await?;
+    retry(async || super::mark_read(&state.db, caller.id, None, now_ms()).await).await?;
     Ok(HttpResponse::Ok().json(Unread { count: 0 }))
 }

@@ -22,6 +22,7 @@ use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, Reply};
 use crate::policy::{self, Action};
 use crate::startup::State;
+use crate::storage::retry;
 
 /// The largest CSV accepted: 16 MiB (a township's villagers are a few hundred KiB).
 const CSV_LIMIT: usize = 16 * 1024 * 1024;
@@ -185,7 +186,10 @@ async fn assign_grid_members(
             "you are not an admin of {grid}"
         )));
     }
-    let assigned = directory::assign_to_grid(&state.db, caller.id, &grid, &body.person_ids).await?;
+    let assigned = retry(async || {
+        directory::assign_to_grid(&state.db, caller.id, &grid, &body.person_ids).await
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(assigned))
 }
 
@@ -223,7 +227,9 @@ async fn update_person(
     state: State,
 ) -> Reply {
     may_manage_somewhere(&caller)?;
-    let person = villager::update(&state.db, caller.id, &caller.roles, *id, &body).await?;
+    let person =
+        retry(async || villager::update(&state.db, caller.id, &caller.roles, *id, &body).await)
+            .await?;
     Ok(HttpResponse::Ok().json(person))
 }
 
@@ -250,8 +256,10 @@ async fn change_phone(
     state: State,
 ) -> Reply {
     may_manage_somewhere(&caller)?;
-    let person =
-        villager::change_phone(&state.db, caller.id, &caller.roles, *id, &body.phone).await?;
+    let person = retry(async || {
+        villager::change_phone(&state.db, caller.id, &caller.roles, *id, &body.phone).await
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(person))
 }
 

@@ -25,7 +25,7 @@ use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, Reply, idempotency};
 use crate::policy::{self, Action};
 use crate::startup::{AppState, State};
-use crate::storage::now_ms;
+use crate::storage::{now_ms, retry};
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -157,7 +157,8 @@ async fn set_award_limits(
     state: State,
 ) -> Reply {
     let county = county_in_path(&state, &path).await?;
-    let limits = super::awards::set_limits(&state.db, &caller, &county, &body).await?;
+    let limits =
+        retry(async || super::awards::set_limits(&state.db, &caller, &county, &body).await).await?;
     Ok(HttpResponse::Ok().json(limits))
 }
 
@@ -219,7 +220,8 @@ async fn create_rule(caller: Caller, body: web::Json<NewRule>, state: State) -> 
             "you are not an admin of {region}"
         )));
     }
-    let rule = super::rules::create(&state.db, caller.id, &region, &body).await?;
+    let rule =
+        retry(async || super::rules::create(&state.db, caller.id, &region, &body).await).await?;
     Ok(HttpResponse::Created().json(rule))
 }
 
@@ -279,7 +281,9 @@ async fn update_rule(
     state: State,
 ) -> Reply {
     let may_manage = |region: &RegionCode| policy::may(&caller.roles, Action::ManageRules, region);
-    let rule = super::rules::update(&state.db, caller.id, &may_manage, *id, &body).await?;
+    let rule =
+        retry(async || super::rules::update(&state.db, caller.id, &may_manage, *id, &body).await)
+            .await?;
     Ok(HttpResponse::Ok().json(rule))
 }
 
@@ -310,7 +314,8 @@ async fn set_rule(
 ) -> Reply {
     let (id, code) = path.into_inner();
     let place = rules_place(&caller, &code)?;
-    let rule = super::rules::set(&state.db, caller.id, id, &place, &body).await?;
+    let rule =
+        retry(async || super::rules::set(&state.db, caller.id, id, &place, &body).await).await?;
     Ok(HttpResponse::Ok().json(rule))
 }
 
@@ -414,18 +419,22 @@ async fn review_queue(caller: Caller, query: web::Query<ReviewQuery>, state: Sta
 }
 
 async fn decide(caller: &Caller, id: i64, decision: Decision, state: &AppState) -> Reply {
-    let mut tx = state.db.begin_write().await?;
-    let claim = super::claims::decide(
-        &mut tx,
-        &calendar(state),
-        caller.id,
-        &caller.roles,
-        id,
-        &decision,
-        now_ms(),
-    )
-    .await?;
-    tx.commit().await?;
+    let calendar = calendar(state);
+    let claim = state
+        .db
+        .write(async |tx| {
+            super::claims::decide(
+                tx,
+                &calendar,
+                caller.id,
+                &caller.roles,
+                id,
+                &decision,
+                now_ms(),
+            )
+            .await
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(claim))
 }
 

@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::caller::Caller;
 use crate::http::{ApiError, Reply, idempotency};
 use crate::startup::State;
-use crate::storage::now_ms;
+use crate::storage::{now_ms, retry};
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -40,7 +40,9 @@ async fn categories(query: web::Query<CategoriesQuery>, state: State) -> Reply {
 ))]
 #[put("/admin/recycling/categories")]
 async fn set_category(caller: Caller, body: web::Json<CategoryUpdate>, state: State) -> Reply {
-    let category = super::set_category(&state.db, caller.id, &caller.roles, &body).await?;
+    let category =
+        retry(async || super::set_category(&state.db, caller.id, &caller.roles, &body).await)
+            .await?;
     Ok(HttpResponse::Ok().json(category))
 }
 

@@ -9,6 +9,7 @@ use crate::auth::caller::Caller;
 use crate::http::{ApiError, Reply};
 use crate::policy::{self, Action};
 use crate::startup::State;
+use crate::storage::retry;
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -69,7 +70,9 @@ async fn create_grid(caller: Caller, body: web::Json<CreateGrid>, state: State) 
             body.village_code
         )));
     }
-    let code =
-        super::create_grid(&state.db, Some(caller.id), &body.village_code, &body.name).await?;
+    let code = retry(async || {
+        super::create_grid(&state.db, Some(caller.id), &body.village_code, &body.name).await
+    })
+    .await?;
     Ok(HttpResponse::Created().json(CreatedGrid { code }))
 }

@@ -23,7 +23,7 @@ use crate::auth::caller::Caller;
 use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, Reply, idempotency};
 use crate::startup::State;
-use crate::storage::now_ms;
+use crate::storage::{now_ms, retry};
 
 /// Registers this module's routes (under `/api/v1`). The fixed paths come before
 /// `/services/orders/{id}`.
@@ -70,7 +70,9 @@ async fn types(query: web::Query<TypesQuery>, state: State) -> Reply {
 ))]
 #[put("/admin/services/types")]
 async fn set_type(caller: Caller, body: web::Json<ServiceTypeUpdate>, state: State) -> Reply {
-    Ok(HttpResponse::Ok().json(super::set_type(&state.db, caller.id, &caller.roles, &body).await?))
+    let entry =
+        retry(async || super::set_type(&state.db, caller.id, &caller.roles, &body).await).await?;
+    Ok(HttpResponse::Ok().json(entry))
 }
 
 /// Orders a service (点单). Send an `Idempotency-Key`: a retried request orders once.
@@ -172,7 +174,8 @@ async fn one(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
 ))]
 #[post("/services/orders/{id}/claim")]
 async fn claim(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
-    Ok(HttpResponse::Ok().json(orders::claim(&state.db, &caller, *id, now_ms()).await?))
+    let order = retry(async || orders::claim(&state.db, &caller, *id, now_ms()).await).await?;
+    Ok(HttpResponse::Ok().json(order))
 }
 
 /// Gives a claimed order back to the open list (its volunteer).
@@ -184,7 +187,8 @@ async fn claim(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
 ))]
 #[post("/services/orders/{id}/release")]
 async fn release(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
-    Ok(HttpResponse::Ok().json(orders::release(&state.db, &caller, *id, now_ms()).await?))
+    let order = retry(async || orders::release(&state.db, &caller, *id, now_ms()).await).await?;
+    Ok(HttpResponse::Ok().json(order))
 }
 
 /// Completes a claimed order with a note and photos (its volunteer).
@@ -202,7 +206,8 @@ async fn complete(
     body: web::Json<Completion>,
     state: State,
 ) -> Reply {
-    let order = orders::complete(&state.db, &caller, *id, &body, now_ms()).await?;
+    let order =
+        retry(async || orders::complete(&state.db, &caller, *id, &body, now_ms()).await).await?;
     Ok(HttpResponse::Ok().json(order))
 }
 
@@ -215,7 +220,7 @@ async fn complete(
 ))]
 #[post("/services/orders/{id}/cancel")]
 async fn cancel(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
-    match orders::cancel(&state.db, &caller, *id, now_ms()).await {
+    match retry(async || orders::cancel(&state.db, &caller, *id, now_ms()).await).await {
         Ok(order) => Ok(HttpResponse::Ok().json(order)),
         Err(e @ ServiceError::WrongStatus { .. }) => {
             Err(ApiError::new(ErrorCode::NotCancellable, e.to_string()))
@@ -239,7 +244,8 @@ async fn rate(
     body: web::Json<NewRating>,
     state: State,
 ) -> Reply {
-    let order = ratings::rate(&state.db, &caller, *id, &body, now_ms()).await?;
+    let order =
+        retry(async || ratings::rate(&state.db, &caller, *id, &body, now_ms()).await).await?;
     Ok(HttpResponse::Ok().json(order))
 }
 
@@ -260,7 +266,10 @@ async fn dispatch(
     body: web::Json<Dispatch>,
     state: State,
 ) -> Reply {
-    let order = orders::dispatch(&state.db, &caller, *id, body.volunteer_id, now_ms()).await?;
+    let order = retry(async || {
+        orders::dispatch(&state.db, &caller, *id, body.volunteer_id, now_ms()).await
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(order))
 }
 
@@ -311,8 +320,11 @@ async fn close_rectification(
     body: web::Json<CloseRectification>,
     state: State,
 ) -> Reply {
-    let r = ratings::close_rectification(&state.db, caller.id, &caller.roles, *id, &body, now_ms())
-        .await?;
+    let r = retry(async || {
+        ratings::close_rectification(&state.db, caller.id, &caller.roles, *id, &body, now_ms())
+            .await
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(r))
 }
 

@@ -27,7 +27,7 @@ use crate::calendar::Calendar;
 use crate::http::paging::{CheckPage, PageQuery};
 use crate::http::{ApiError, Reply, idempotency};
 use crate::startup::State;
-use crate::storage::now_ms;
+use crate::storage::{now_ms, retry};
 
 /// Registers this module's routes (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -81,7 +81,9 @@ async fn shops(query: web::Query<ShopsQuery>, state: State) -> Reply {
 ))]
 #[post("/admin/shops")]
 async fn create_shop(caller: Caller, body: web::Json<NewShop>, state: State) -> Reply {
-    let created = super::create_shop(&state.db, caller.id, &caller.roles, &body).await?;
+    let created =
+        retry(async || super::create_shop(&state.db, caller.id, &caller.roles, &body).await)
+            .await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -100,7 +102,9 @@ async fn add_keeper(
     body: web::Json<NewKeeper>,
     state: State,
 ) -> Reply {
-    let keepers = super::add_keeper(&state.db, caller.id, &caller.roles, *id, &body).await?;
+    let keepers =
+        retry(async || super::add_keeper(&state.db, caller.id, &caller.roles, *id, &body).await)
+            .await?;
     Ok(HttpResponse::Ok().json(keepers))
 }
 
@@ -157,7 +161,9 @@ async fn update_goods(
     body: web::Json<GoodsUpdate>,
     state: State,
 ) -> Reply {
-    let goods = super::update_goods(&state.db, caller.id, &caller.roles, *id, &body).await?;
+    let goods =
+        retry(async || super::update_goods(&state.db, caller.id, &caller.roles, *id, &body).await)
+            .await?;
     Ok(HttpResponse::Ok().json(goods))
 }
 
@@ -256,8 +262,10 @@ async fn mine(caller: Caller, page: web::Query<PageQuery>, state: State) -> Repl
 ))]
 #[post("/redemptions/{id}/cancel")]
 async fn cancel(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
-    let redemption =
-        super::redemptions::cancel(&state.db, &state.keys, caller.id, *id, now_ms()).await?;
+    let redemption = retry(async || {
+        super::redemptions::cancel(&state.db, &state.keys, caller.id, *id, now_ms()).await
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(redemption))
 }
 
@@ -273,14 +281,10 @@ async fn cancel(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
 ))]
 #[post("/shop/scan")]
 async fn scan(caller: Caller, body: web::Json<ScanRequest>, state: State) -> Reply {
-    let redemption = super::redemptions::scan(
-        &state.db,
-        &state.keys,
-        caller.id,
-        &caller.roles,
-        &body,
-        now_ms(),
-    )
+    let redemption = retry(async || {
+        let roles = &caller.roles;
+        super::redemptions::scan(&state.db, &state.keys, caller.id, roles, &body, now_ms()).await
+    })
     .await?;
     Ok(HttpResponse::Ok().json(redemption))
 }
@@ -297,14 +301,10 @@ async fn scan(caller: Caller, body: web::Json<ScanRequest>, state: State) -> Rep
 ))]
 #[post("/shop/redemptions/{id}/fulfil")]
 async fn fulfil(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
-    let redemption = super::redemptions::fulfil(
-        &state.db,
-        &state.keys,
-        caller.id,
-        &caller.roles,
-        *id,
-        now_ms(),
-    )
+    let redemption = retry(async || {
+        let roles = &caller.roles;
+        super::redemptions::fulfil(&state.db, &state.keys, caller.id, roles, *id, now_ms()).await
+    })
     .await?;
     Ok(HttpResponse::Ok().json(redemption))
 }
@@ -492,7 +492,9 @@ async fn update_shop(
     body: web::Json<ShopUpdate>,
     state: State,
 ) -> Reply {
-    let shop = super::update_shop(&state.db, caller.id, &caller.roles, *id, &body).await?;
+    let shop =
+        retry(async || super::update_shop(&state.db, caller.id, &caller.roles, *id, &body).await)
+            .await?;
     Ok(HttpResponse::Ok().json(shop))
 }
 
@@ -506,7 +508,10 @@ async fn update_shop(
 #[delete("/admin/shops/{id}/keepers/{user_id}")]
 async fn remove_keeper(caller: Caller, path: web::Path<(i64, i64)>, state: State) -> Reply {
     let (id, user_id) = *path;
-    let keepers = super::remove_keeper(&state.db, caller.id, &caller.roles, id, user_id).await?;
+    let keepers = retry(async || {
+        super::remove_keeper(&state.db, caller.id, &caller.roles, id, user_id).await
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(keepers))
 }
 

@@ -31,6 +31,59 @@
 //! committed transfer survives a power cut, as a ledger must) and a busy timeout: 5 s for the
 //! server, 120 s for batch commands, which may queue behind one another.
 //!
+//! # Deadlines and retries
+//! Nothing waits on the database for ever: a silent network partition to PostgreSQL would
+//! otherwise hold a request for as long as it lasts (the kernel gives up on a TCP connection
+//! only after many minutes). The bounds, with `jifen serve`'s defaults (settings in
+//! `crate::config`, table in README.md):
+//! - **acquire**, `JIFEN_DB_ACQUIRE_TIMEOUT_SECS` (5 s): how long a request waits for a pooled
+//!   connection, setting up a new one included (on PostgreSQL; SQLite's pools keep their own:
+//!   30 s for the writer, behind which writes queue, 5 s for readers). sqlx pings an idle
+//!   connection before handing it out, within the same bound, so a dead one is noticed here.
+//! - **statement**, `JIFEN_DB_STATEMENT_TIMEOUT_SECS` (5 s): PostgreSQL's `statement_timeout`,
+//!   set on every connection ([`Timeouts::statement`]); a slow query or a lock wait is cancelled
+//!   by the server (SQLSTATE `57014`) and the connection stays usable.
+//! - **idle in transaction**: PostgreSQL's `idle_in_transaction_session_timeout`, the request
+//!   deadline: a transaction left open by a client that stopped talking (partitioned away,
+//!   or a request dropped at its deadline) is ended by the server, which releases its locks
+//!   for the other instances. The server also probes idle clients with TCP keepalives (after
+//!   30 s, every 10 s, 3 probes) so a dead one frees its connection slot.
+//! - **request**, `JIFEN_REQUEST_TIMEOUT_SECS` (10 s; `JIFEN_UPLOAD_TIMEOUT_SECS`, 300 s, for
+//!   photo uploads and CSV imports): the whole request, in `crate::http::deadline`. This is
+//!   the bound that holds when the network drops packets silently: a statement already sent
+//!   waits for an answer that never comes, and no server-side timeout can help. (The
+//!   connection of a request dropped mid-statement returns to the pool only once it answers
+//!   sqlx's test again: a partition that does not heal keeps as many connections as there were
+//!   statements in flight, until TCP gives up on them; the others serve on.)
+//!
+//! Every such failure answers 503 `unavailable` with `Retry-After` ([`Failure::Unavailable`]).
+//! Batch commands (`jifen import-divisions`…) keep no statement or idle limit
+//! ([`Timeouts::batch`]).
+//!
+//! A transaction PostgreSQL aborted for a serialization failure or a deadlock (SQLSTATE
+//! `40001`, `40P01`, [`Failure::Conflict`]; frequent on Postgres-compatible distributed SQL
+//! engines, which run every transaction serializable) is run again by [`retry`]: at most
+//! [`ATTEMPTS`] (3) runs in all, after a jittered pause of 25–50 ms, then 50–100 ms; then
+//! 503 `unavailable`. Where it happens:
+//! - [`Db::write`] runs a transaction closure and commits it; `crate::http::idempotency::run`
+//!   uses it, so every creating POST marked (I) is retried as one transaction, the claim of
+//!   its key included;
+//! - the handlers of the other writes wrap their one service call in [`retry`]: such a call
+//!   is one write transaction after reads, so running it again is running the transaction
+//!   again. The sign-ins, made of several transactions (a code used, then a session), retry
+//!   the session's own transaction inside; closing an account and the villager import run
+//!   their transactions again themselves (deadlocks and, for the import, a phone another
+//!   import inserted first); a photo upload's one insert is not retried, nor is the WeChat
+//!   sign-in around its session (WeChat takes a code only once): a conflict there answers 503.
+//!
+//! Retrying at the handler rather than converting every `begin_write` into a closure keeps
+//! the domain functions as they are; retrying the whole HTTP request instead is not possible
+//! from an actix middleware (a routed request cannot be routed again), and would count every
+//! attempt in the metrics.
+//!
+//! SQLite never answers these codes (its single writer serialises writes; `SQLITE_BUSY`
+//! beyond the busy timeout is [`Failure::Unavailable`]).
+//!
 //! # Migrations
 //! `migrations/sqlite` and `migrations/postgres` are kept in lockstep (same file names, same
 //! tables and columns); `tests/schema.rs` applies both and compares them.
@@ -42,6 +95,10 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
+
+mod faults;
+
+pub use faults::{ATTEMPTS, Failure, MayConflict, failure, failure_in, retry};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -127,6 +184,63 @@ pub const SERVER_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The same for batch commands (`jifen import-divisions`…), which may wait for one another.
 pub const BATCH_BUSY_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// How long database work may take (module docs, "Deadlines and retries").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// How long opening the database waits for its first connection.
+    pub connect: Duration,
+    /// How long a PostgreSQL pool's user waits for a connection, setting up a new one
+    /// included (`JIFEN_DB_ACQUIRE_TIMEOUT_SECS` for the server).
+    pub acquire: Duration,
+    /// PostgreSQL's `statement_timeout` on every connection
+    /// (`JIFEN_DB_STATEMENT_TIMEOUT_SECS` for the server); `None`: none.
+    pub statement: Option<Duration>,
+    /// PostgreSQL's `idle_in_transaction_session_timeout` on every connection (the request
+    /// deadline for the server); `None`: none.
+    pub idle_in_transaction: Option<Duration>,
+    /// SQLite's busy timeout: [`SERVER_BUSY_TIMEOUT`] or [`BATCH_BUSY_TIMEOUT`].
+    pub busy: Duration,
+}
+
+impl Timeouts {
+    /// For batch commands and tools: `connect` also bounds the wait for a pooled connection;
+    /// no statement or idle limit (an import's bulk statements may take long); SQLite waits
+    /// [`BATCH_BUSY_TIMEOUT`] for another process's write lock.
+    pub fn batch(connect: Duration) -> Timeouts {
+        Timeouts {
+            connect,
+            acquire: connect,
+            statement: None,
+            idle_in_transaction: None,
+            busy: BATCH_BUSY_TIMEOUT,
+        }
+    }
+
+    /// The `SET` statements every PostgreSQL connection runs once connected: the limits
+    /// that are set, and TCP keepalives from the server's side (after 30 s idle, every 10 s,
+    /// 3 probes), so that the server notices a client that vanished and frees its slot.
+    fn postgres_session(&self) -> String {
+        let mut sets = vec![
+            "SET tcp_keepalives_idle = 30".to_owned(),
+            "SET tcp_keepalives_interval = 10".to_owned(),
+            "SET tcp_keepalives_count = 3".to_owned(),
+        ];
+        let limits = [
+            ("statement_timeout", self.statement),
+            (
+                "idle_in_transaction_session_timeout",
+                self.idle_in_transaction,
+            ),
+        ];
+        for (name, limit) in limits {
+            if let Some(limit) = limit {
+                sets.push(format!("SET {name} = {}", limit.as_millis()));
+            }
+        }
+        sets.join("; ")
+    }
+}
+
 /// Opens one connection with `options` within `timeout` and, on SQLite, runs `pragmas` and
 /// reads the schema: a file that is not a database (or cannot hold a WAL) fails here, with
 /// SQLite's reason, not on the first request.
@@ -158,22 +272,24 @@ fn is_busy(e: &sqlx::Error) -> bool {
 
 impl Db {
     /// Opens the database at `url` (`sqlite://path` — the file and its directory are created
-    /// — or `postgres://…`), waiting at most `connect_timeout` for the first connection, with
-    /// [`SERVER_BUSY_TIMEOUT`] on SQLite. See [`Db::connect_with`].
+    /// — or `postgres://…`), waiting at most `connect_timeout` for the first connection and
+    /// for a pooled one, with [`SERVER_BUSY_TIMEOUT`] on SQLite and no statement limits (for
+    /// tools and tests). See [`Db::connect_with`].
     pub async fn connect(url: &str, connect_timeout: Duration) -> Result<Db, StorageError> {
-        Db::connect_with(url, connect_timeout, SERVER_BUSY_TIMEOUT).await
+        let timeouts = Timeouts {
+            busy: SERVER_BUSY_TIMEOUT,
+            ..Timeouts::batch(connect_timeout)
+        };
+        Db::connect_with(url, &timeouts).await
     }
 
-    /// [`Db::connect`] with the SQLite busy timeout given (ignored on PostgreSQL).
+    /// [`Db::connect`] with the limits given.
     ///
     /// Errors: [`StorageError::Connect`] naming the (redacted) URL and the database's own
     /// reason (refused, unknown database, not a database file…) when the first connection
     /// fails; [`StorageError::DataDir`] when the SQLite file's directory cannot be created.
-    pub async fn connect_with(
-        url: &str,
-        connect_timeout: Duration,
-        busy_timeout: Duration,
-    ) -> Result<Db, StorageError> {
+    pub async fn connect_with(url: &str, timeouts: &Timeouts) -> Result<Db, StorageError> {
+        let (connect_timeout, busy_timeout) = (timeouts.connect, timeouts.busy);
         sqlx::any::install_default_drivers();
         let connect_err = |source| StorageError::Connect {
             url: redact_url(url),
@@ -204,9 +320,17 @@ impl Db {
         }
 
         let Some(sqlite_path) = sqlite_path else {
+            let session: std::sync::Arc<str> = timeouts.postgres_session().into();
             let pool = AnyPoolOptions::new()
                 .max_connections(32)
-                .acquire_timeout(connect_timeout)
+                .acquire_timeout(timeouts.acquire)
+                .after_connect(move |conn, _| {
+                    let session = session.clone();
+                    Box::pin(async move {
+                        conn.execute(&*session).await?;
+                        Ok(())
+                    })
+                })
                 .connect_with(options)
                 .await
                 .map_err(connect_err)?;
@@ -281,7 +405,32 @@ impl Db {
         }
     }
 
-    /// Applies the backend's pending migrations; safe to run any number of times.
+    /// Runs `op` in a write transaction ([`Db::begin_write`]) and commits it; when `op` or
+    /// the commit fails with a conflict (a serialization failure or a deadlock), the
+    /// transaction — rolled back — is run again from the start, as [`retry`] says. `op` must
+    /// not commit, and must do nothing outside the transaction that a second run would do
+    /// twice.
+    ///
+    /// Errors: whatever `op` answers; the database's errors (a conflict after the last
+    /// attempt among them).
+    pub async fn write<T, E>(
+        &self,
+        mut op: impl AsyncFnMut(&mut Tx) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<sqlx::Error> + MayConflict + std::fmt::Display,
+    {
+        retry(async || {
+            let mut tx = self.begin_write().await?;
+            let value = op(&mut tx).await?;
+            tx.commit().await?;
+            Ok(value)
+        })
+        .await
+    }
+
+    /// Applies the backend's pending migrations, without the statement limits of
+    /// [`Timeouts`]; safe to run any number of times.
     pub async fn migrate(&self) -> Result<(), StorageError> {
         let migrator = match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
@@ -293,7 +442,18 @@ impl Db {
             Some(path) => Some(lock_beside(path).await?),
             None => None,
         };
-        migrator.run(&self.writer).await?;
+        if self.backend == Backend::Postgres {
+            // The server's statement and idle limits are for requests: a migration may run
+            // long, or wait for another instance's migration (that lock). It runs on a
+            // connection of its own, without them, closed afterwards.
+            let mut conn = self.writer.acquire().await?.detach();
+            conn.execute("SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0")
+                .await?;
+            migrator.run(&mut conn).await?;
+            conn.close().await?;
+        } else {
+            migrator.run(&self.writer).await?;
+        }
         Ok(())
     }
 

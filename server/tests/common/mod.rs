@@ -11,6 +11,7 @@
 pub mod domain;
 pub mod fake_tencent_sms;
 pub mod fake_wechat;
+pub mod partition;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -493,7 +494,9 @@ async fn start(
     settings.data_dir = test_db.dir().join("data");
     settings.web_dir = web_dir.clone();
     configure(&mut settings);
-    let db = Db::connect(&settings.database_url, Duration::from_secs(10))
+    // As `jifen serve` connects: the settings' deadlines on every connection.
+    let timeouts = settings.db_timeouts(Duration::from_secs(10));
+    let db = Db::connect_with(&settings.database_url, &timeouts)
         .await
         .expect("connect");
     db.migrate().await.expect("migrate");

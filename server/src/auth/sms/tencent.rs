@@ -19,7 +19,7 @@
 //! `AuthFailure.SignatureFailure`, `FailedOperation.InsufficientBalanceInSmsPackage`); a refused
 //! number has its own `Code` in `SendStatusSet` (e.g. `LimitExceeded.PhoneNumberDailyLimit`).
 //! Every refusal, any other HTTP status, an unreadable answer, a network error and a timeout
-//! ([`TencentSmsSettings::timeout`], 10 s by default) is an [`SmsError`] naming Tencent's code
+//! ([`TencentSmsSettings::timeout`], 6 s by default) is an [`SmsError`] naming Tencent's code
 //! and `RequestId`; neither the code sent nor the SecretKey ever appears in an error or a log.
 
 use std::time::{SystemTime, UNIX_EPOCH};
