@@ -99,3 +99,23 @@ wait_for_serving() {
   echo "the server did not start within 30 s" >&2
   return 1
 }
+
+# The API fuzzer (schemathesis, from PyPI) in a virtualenv of its own under the user's cache
+# (~/.cache/jifen/schemathesis-<version>), made once; exports SCHEMATHESIS (its command).
+# Python 3 with venv and pip; on Debian `python3-venv` is installed when missing.
+SCHEMATHESIS_VERSION=4.32.5
+ensure_schemathesis() {
+  local venv="${XDG_CACHE_HOME:-$HOME/.cache}/jifen/schemathesis-$SCHEMATHESIS_VERSION"
+  SCHEMATHESIS="$venv/bin/schemathesis"
+  export SCHEMATHESIS
+  [ -x "$SCHEMATHESIS" ] && return
+  command -v python3 >/dev/null || { say "installing Python 3 (Debian)"; apt_install python3; }
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    say "installing python3-venv (Debian)"
+    apt_install python3-venv
+  fi
+  say "installing schemathesis $SCHEMATHESIS_VERSION into $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+}

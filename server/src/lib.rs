@@ -27,6 +27,7 @@ pub mod http;
 pub mod inbox;
 pub mod ledger;
 pub mod media;
+pub mod openapi;
 pub mod ops;
 pub mod people;
 pub mod points;

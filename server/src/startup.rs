@@ -184,7 +184,7 @@ fn app(
         .split_for_parts();
     // The paths exist only now: the modifier's second half (the 401s) needs them.
     utoipa::Modify::modify(&BearerAuth, &mut api);
-    let json = api.to_json().expect("the OpenAPI document serialises");
+    let json = crate::openapi::finish(&api);
     let _ = openapi_json.set(json);
     app.default_service(web::to(fallback))
         // Next to the router, inside the request's log span: see `http::deadline`.

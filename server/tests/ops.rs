@@ -308,8 +308,13 @@ db_tests! {
 
 /// The Rust type an OpenAPI schema stands for, as a declaration writes it: `Claim` for a
 /// `$ref` to `Claim`, `Vec<Rule>` for an array of them, `Page<Claim>` for utoipa's
-/// `Page_Claim`.
+/// `Page_Claim`; an optional body (`null` or the type: `POST /auth/logout`) as its type.
 fn schema_name(schema: &serde_json::Value) -> String {
+    if let Some([null, body]) = schema["oneOf"].as_array().map(Vec::as_slice)
+        && null["type"] == "null"
+    {
+        return schema_name(body);
+    }
     if let Some(reference) = schema["$ref"].as_str() {
         let name = reference.rsplit('/').next().unwrap();
         return match name.split_once('_') {

@@ -121,12 +121,15 @@ impl RoleGrant {
 pub struct PasswordLogin {
     /// Any way people write a mainland mobile number: `138 0013 8000`, `+86…`, full-width.
     pub phone: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub password: String,
 }
 
-/// Body of `POST /auth/refresh` and `POST /auth/logout`.
+/// Body of `POST /auth/refresh` and `POST /auth/logout`; the PWA sends none (its cookie holds
+/// the token).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
@@ -156,7 +159,9 @@ pub struct Me {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub current_password: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 
@@ -203,6 +208,10 @@ pub struct OtpSent {
 pub struct OtpVerify {
     pub phone: String,
     /// The 6 digits from the SMS.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{6}$", example = "123456")
+    )]
     pub code: String,
 }
 

@@ -19,6 +19,7 @@ pub mod regions;
 pub mod reports;
 pub mod services;
 pub mod shop;
+pub mod text;
 
 pub use error::{ApiErrorBody, ErrorCode};
 
@@ -52,12 +53,26 @@ impl<T> Page<T> {
     }
 }
 
+/// The most items a page holds (`?limit=`, API.md "Lists"); the OpenAPI document says the same
+/// (`maximum` of every `limit`, checked by `server/tests/openapi.rs`).
+pub const MAX_PAGE_LIMIT: u32 = 100;
+
+/// The items of a page when `?limit=` is absent.
+pub const DEFAULT_PAGE_LIMIT: u32 = 20;
+
+/// The shape of a cursor the server gives (`next_cursor`) and takes back (`?cursor=`): opaque
+/// to clients, today the decimal id of the last item seen (at most 18 digits, so it never
+/// overflows). The OpenAPI `pattern` of every `cursor`.
+pub const CURSOR_PATTERN: &str = "^[0-9]{1,18}$";
+
 /// The paging part of a list's query string, `?limit=&cursor=` (API.md, "Lists").
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct PageQuery {
     /// 1–100, default 20.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }

@@ -51,6 +51,7 @@ pub struct PersonListing {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GridMembers {
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
     pub person_ids: Vec<i64>,
 }
 
@@ -69,17 +70,27 @@ pub struct GridMembersAssigned {
 pub struct PeopleQuery {
     /// A county, township, village or grid code: people living there or holding a role there.
     /// Default: the caller's first region where they may look people up.
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            pattern = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12}(-[0-9]{3})?)$",
+            example = "410783101"
+        )
+    )]
     pub region_code: Option<String>,
     /// Exactly this phone number (any format `invalid_phone` accepts).
     pub phone: Option<String>,
     /// Part of the name (at most 50 characters).
+    #[cfg_attr(feature = "openapi", param(max_length = 50))]
     pub q: Option<String>,
     /// `true`: only closed accounts (迁出, 去世); default: only open ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<bool>,
     /// 1–100, default 20.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -138,9 +149,16 @@ pub struct Closure {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PersonUpdate {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 32))]
     pub household: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub tags: Vec<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{12}-[0-9]{3}$", example = "410783101201-001")
+    )]
     pub grid_code: Option<String>,
 }
 

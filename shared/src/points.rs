@@ -49,6 +49,7 @@ pub struct LedgerEntry {
 #[serde(deny_unknown_fields)]
 pub struct AwardRequest {
     /// 1–500 villagers.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 500))]
     pub user_ids: Vec<i64>,
     /// A rule of the catalogue to award (or deduct) by: its points, and its name as the
     /// default reason. Give either `rule_id` or `points`.
@@ -56,9 +57,11 @@ pub struct AwardRequest {
     pub rule_id: Option<i64>,
     /// Non-zero, between -1000 and 1000, when there is no `rule_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = -1000, maximum = 1000))]
     pub points: Option<i64>,
     /// 1–100 characters; may be empty with a `rule_id` (the rule's name is used).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub reason: String,
 }
 
@@ -88,8 +91,10 @@ pub struct Shortfall {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AwardLimits {
     /// 0–10,000 points per grid worker per county day.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub daily_points: i64,
     /// 0–1,000 points per grid worker to one villager per county day.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
     pub villager_daily_points: i64,
     /// In answers to a grid worker: the points they have awarded this county day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,7 +221,9 @@ pub struct Rule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointsRange {
+    #[cfg_attr(feature = "openapi", schema(minimum = -1000, maximum = 1000))]
     pub min: i64,
+    #[cfg_attr(feature = "openapi", schema(minimum = -1000, maximum = 1000))]
     pub max: i64,
 }
 
@@ -240,20 +247,25 @@ pub struct RuleSetting {
 #[serde(deny_unknown_fields)]
 pub struct RuleUpdate {
     /// 1–50 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub name: String,
     pub category: RuleCategory,
     /// Non-zero, between -1000 and 1000. Claims already made keep the points they were made
     /// with.
+    #[cfg_attr(feature = "openapi", schema(minimum = -1000, maximum = 1000))]
     pub points: i64,
     pub needs_photo: bool,
     /// 1–100 per person per day, or `null`.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub daily_cap: Option<i64>,
     /// 1–1000 per person per month, or `null`.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub monthly_cap: Option<i64>,
     /// `false` switches it off (pending claims stay reviewable at their points).
     pub active: bool,
     /// Some of [`crate::people::GROUP_TAGS`], each once; empty: every villager.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub groups: Vec<String>,
     /// For a county's rule: the bounds of its villages' own points (non-zero, the sign of
     /// `points`, `min <= max`, within ±1000); `null`: villages may only switch it off.
@@ -273,6 +285,7 @@ pub struct RuleSettingUpdate {
     /// The region's own points: for a county (shipped rules), any valid points; for a
     /// village, within the rule's `village_points`; `null` for the rule's.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = -1000, maximum = 1000))]
     pub points: Option<i64>,
     /// A county's bounds for its villages (shipped rules only); `null` for villages.
     #[serde(default)]
@@ -285,6 +298,10 @@ pub struct RuleSettingUpdate {
 pub struct AdminRulesQuery {
     /// A county (the shipped catalogue and the county's rules, with the county's settings)
     /// or a village (as [`RulesQuery`]) the caller manages rules of.
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^([0-9]{6}|[0-9]{12})$", example = "410783")
+    )]
     pub region_code: String,
 }
 
@@ -294,21 +311,34 @@ pub struct AdminRulesQuery {
 #[serde(deny_unknown_fields)]
 pub struct NewRule {
     /// 1–40 of `a-z`, `0-9`, `_`; unique within the region.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[a-z0-9_]{1,40}$", example = "river_cleaning")
+    )]
     pub code: String,
     /// 1–50 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub name: String,
     pub category: RuleCategory,
     /// Non-zero, between -1000 and 1000.
+    #[cfg_attr(feature = "openapi", schema(minimum = -1000, maximum = 1000))]
     pub points: i64,
     pub needs_photo: bool,
     /// 1–100 per person per day, or `null`.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub daily_cap: Option<i64>,
     /// 1–1000 per person per month, or `null`.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub monthly_cap: Option<i64>,
     /// A county or a village.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^([0-9]{6}|[0-9]{12})$", example = "410783101201")
+    )]
     pub region_code: String,
     /// Some of [`crate::people::GROUP_TAGS`], each once; empty: every villager.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub groups: Vec<String>,
     /// For a county's rule: the bounds of its villages' own points (see [`RuleUpdate`]).
     #[serde(default)]
@@ -324,10 +354,12 @@ pub struct NewClaim {
     pub rule_id: i64,
     /// 0–500 characters: what was done, where, when.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub note: String,
     /// 0–6 photos the villager uploaded (`POST /media`); at least one when the rule needs a
     /// photo.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub photo_ids: Vec<i64>,
 }
 
@@ -431,6 +463,7 @@ pub struct Claim {
 #[serde(deny_unknown_fields)]
 pub struct RejectClaim {
     /// 1–100 characters, shown to the villager (e.g. 照片不清晰, 不符合积分事项).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub reason: String,
 }
 
@@ -498,6 +531,10 @@ pub fn mask_name(name: &str) -> String {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct RulesQuery {
     /// The village whose rules to list (the shipped catalogue, its county's and its own).
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^[0-9]{12}$", example = "410783101201")
+    )]
     pub village_code: String,
 }
 
@@ -506,10 +543,13 @@ pub struct RulesQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct ReviewQuery {
     /// `pending` (default: the queue, oldest first), `approved` or `rejected` (newest first).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<ClaimStatus>))]
     pub status: Option<String>,
     /// 1–100, default 20.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -571,6 +611,7 @@ pub struct CorrectionRequest {
     /// 1–100 characters, shown to the villager and on the village board (e.g. 重复审核,
     /// 录入错误). May be empty for a preview.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub reason: String,
 }
 

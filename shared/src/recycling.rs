@@ -33,12 +33,22 @@ pub struct RecyclingCategory {
 #[serde(deny_unknown_fields)]
 pub struct CategoryUpdate {
     /// The county's 6-digit code.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{6}$", example = "410783")
+    )]
     pub county_code: String,
     /// 1–40 of `a-z0-9_` ([`crate::catalogue::code_ok`]).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[a-z0-9_]{1,40}$", example = "paper")
+    )]
     pub code: String,
     /// 1–[`MAX_NAME_CHARS`] characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 20))]
     pub name: String,
     /// 1–[`MAX_RATE`] points per kilogram.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub points_per_kg: i64,
     pub active: bool,
 }
@@ -89,6 +99,7 @@ pub struct IdentifiedVillager {
 pub struct DropoffLine {
     pub category_id: i64,
     /// 1–1,000,000 grams (one tonne).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000000))]
     pub grams: i64,
 }
 
@@ -100,6 +111,7 @@ pub struct NewDropoff {
     pub shop_id: i64,
     pub villager: VillagerRef,
     /// 1–10 lines, each category at most once.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 10))]
     pub lines: Vec<DropoffLine>,
 }
 
@@ -165,5 +177,12 @@ pub struct CategoryWeight {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct CategoriesQuery {
     /// Any region code inside the county (a village's, a township's or the county's own).
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            pattern = r"^([0-9]{6}|[0-9]{9}|[0-9]{12}(-[0-9]{3})?)$",
+            example = "410783"
+        )
+    )]
     pub region_code: String,
 }

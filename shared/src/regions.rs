@@ -97,12 +97,47 @@ pub enum RegionCodeError {
     Malformed,
 }
 
+/// The OpenAPI `pattern`s of region codes: any code [`RegionCode::parse`] takes, and the codes
+/// of the levels an endpoint takes (`server/tests/openapi.rs` checks each against the parser).
+pub mod patterns {
+    /// Any region code: 2, 4, 6, 9 or 12 digits, or a grid `<12 digits>-<3 digits>`.
+    pub const ANY: &str = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12}(-[0-9]{3})?)$";
+    /// A county (6 digits).
+    pub const COUNTY: &str = "^[0-9]{6}$";
+    /// A village (12 digits).
+    pub const VILLAGE: &str = "^[0-9]{12}$";
+    /// A grid (`<12 digits>-<3 digits>`).
+    pub const GRID: &str = "^[0-9]{12}-[0-9]{3}$";
+    /// A village or a township (12 or 9 digits).
+    pub const TOWNSHIP_OR_VILLAGE: &str = "^([0-9]{9}|[0-9]{12})$";
+    /// A county or a village (6 or 12 digits).
+    pub const COUNTY_OR_VILLAGE: &str = "^([0-9]{6}|[0-9]{12})$";
+    /// A county, a township or a village (6, 9 or 12 digits).
+    pub const COUNTY_TO_VILLAGE: &str = "^([0-9]{6}|[0-9]{9}|[0-9]{12})$";
+    /// A county or any region inside one: a township, a village, a grid.
+    pub const IN_COUNTY: &str = r"^([0-9]{6}|[0-9]{9}|[0-9]{12}(-[0-9]{3})?)$";
+}
+
 /// A syntactically valid region code (it may still name no region). Holds ASCII digits of an
-/// NBS length, or a grid code; it cannot hold anything else.
+/// NBS length, or a grid code; it cannot hold anything else. In the OpenAPI document: a string
+/// of [`patterns::ANY`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "410783101"))]
 #[serde(try_from = "String", into = "String")]
 pub struct RegionCode(String);
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for RegionCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(patterns::ANY))
+            .examples(["410783101"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for RegionCode {}
 
 impl RegionCode {
     /// Validates `s`: 2, 4, 6, 9 or 12 ASCII digits, or 12 digits, `-`, 3 digits (a grid).
@@ -208,8 +243,10 @@ pub struct Region {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateGrid {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{12}$", example = "410783101201"))]
     pub village_code: RegionCode,
     /// e.g. `第一网格`; unique within the village, at most 20 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 20))]
     pub name: String,
 }
 

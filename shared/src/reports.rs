@@ -180,10 +180,16 @@ pub fn share(part: i64, whole: i64) -> Option<f64> {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct OverviewQuery {
     /// A county, township or village the caller administers.
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^([0-9]{6}|[0-9]{9}|[0-9]{12})$", example = "410783")
+    )]
     pub region_code: String,
     /// The first county day, `YYYY-MM-DD`; by default 29 days before `to`.
+    #[cfg_attr(feature = "openapi", param(format = Date, pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", example = "2026-11-01"))]
     pub from: Option<String>,
     /// The last county day (included), `YYYY-MM-DD`; by default today. At most 366 days in all.
+    #[cfg_attr(feature = "openapi", param(format = Date, pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", example = "2026-11-30"))]
     pub to: Option<String>,
     /// `json` (the default) or `csv`.
     pub format: Option<String>,

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_REWARD: i64 = 1000;
 /// The longest service type name, in characters.
 pub const MAX_TYPE_NAME_CHARS: usize = 20;
+/// The most stars of a rating (the fewest is 1).
+pub const MAX_STARS: i64 = 5;
 
 /// A service type (服务事项) of `GET /services/types`, with the points a volunteer earns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,12 +32,22 @@ pub struct ServiceType {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceTypeUpdate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{6}$", example = "410783")
+    )]
     pub county_code: String,
     /// 1–40 of `a-z0-9_` ([`crate::catalogue::code_ok`]).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[a-z0-9_]{1,40}$", example = "errand")
+    )]
     pub code: String,
     /// 1–[`MAX_TYPE_NAME_CHARS`] characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 20))]
     pub name: String,
     /// 1–[`MAX_REWARD`] points.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub reward_points: i64,
     pub active: bool,
 }
@@ -47,12 +59,15 @@ pub struct ServiceTypeUpdate {
 pub struct NewOrder {
     pub type_id: i64,
     /// 1–1,000 characters: what is needed.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub description: String,
     /// Where; absent or empty for "my home" (我家).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub address: Option<String>,
     /// At most 6 photos the villager uploaded (`POST /media`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub photo_ids: Vec<i64>,
 }
 
@@ -230,9 +245,11 @@ pub struct VolunteerChoice {
 #[serde(deny_unknown_fields)]
 pub struct Completion {
     /// 1–1,000 characters: what was done.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub note: String,
     /// At most 6 photos the volunteer uploaded.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
     pub photo_ids: Vec<i64>,
 }
 
@@ -242,9 +259,11 @@ pub struct Completion {
 #[serde(deny_unknown_fields)]
 pub struct NewRating {
     /// 1–5.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub stars: i64,
     /// At most 500 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub comment: String,
 }
 
@@ -271,6 +290,7 @@ pub struct Rectification {
 #[serde(deny_unknown_fields)]
 pub struct CloseRectification {
     /// 1–1,000 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub follow_up: String,
 }
 
@@ -336,6 +356,13 @@ pub struct Unread {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct TypesQuery {
     /// Any region code inside the county.
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            pattern = r"^([0-9]{6}|[0-9]{9}|[0-9]{12}(-[0-9]{3})?)$",
+            example = "410783"
+        )
+    )]
     pub region_code: String,
 }
 
@@ -352,9 +379,17 @@ pub struct RectificationsQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct SummaryQuery {
     /// A county, township or village the caller administers.
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^([0-9]{6}|[0-9]{9}|[0-9]{12})$", example = "410783")
+    )]
     pub region_code: String,
     /// A county month, `YYYY-MM`: the ratings given and rectifications opened in it; all
     /// time when absent.
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])$", example = "2026-11")
+    )]
     pub month: Option<String>,
 }
 

@@ -27,9 +27,14 @@ pub struct Shop {
 #[serde(deny_unknown_fields)]
 pub struct NewShop {
     /// 1–50 characters, unique in the region.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub name: String,
     /// The village or township (its code) the shop serves: a township's shop serves all its
     /// villages.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^([0-9]{9}|[0-9]{12})$", example = "410783101201")
+    )]
     pub village_code: String,
 }
 
@@ -96,21 +101,27 @@ impl Goods {
 #[serde(deny_unknown_fields)]
 pub struct NewGoods {
     /// 1–50 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub name: String,
     /// 1–100,000 points, and `points_price × 10 ≤ market_price_fen` (see [`POINT_VALUE_FEN`]).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000))]
     pub points_price: i64,
     /// 1–100,000,000 fen.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000000))]
     pub market_price_fen: i64,
     /// 0–1,000,000 units.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000000))]
     pub stock: i64,
     /// 1–1,000 units per person per county month; `null` or absent: no limit.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub per_person_limit: Option<i64>,
     /// A photo the caller uploaded (`POST /media`).
     #[serde(default)]
     pub photo_id: Option<i64>,
     /// 0–1,000,000 units; `null` or absent: no threshold (see [`Goods::low_stock_threshold`]).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000000))]
     pub low_stock_threshold: Option<i64>,
 }
 
@@ -121,15 +132,19 @@ pub struct NewGoods {
 #[serde(deny_unknown_fields)]
 pub struct GoodsUpdate {
     /// As in [`NewGoods`].
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000))]
     pub points_price: i64,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000000))]
     pub market_price_fen: i64,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub per_person_limit: Option<i64>,
     /// `false` takes the goods off the shelf (not listed, not redeemable).
     pub active: bool,
     /// A new name (1–50 characters); absent: unchanged. Reservations keep the name they were
     /// made with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub name: Option<String>,
     /// A new photo the caller uploaded (`POST /media`), or the goods' present one; absent:
     /// unchanged.
@@ -137,6 +152,7 @@ pub struct GoodsUpdate {
     pub photo_id: Option<i64>,
     /// As in [`NewGoods`]: `null` or absent clears it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000000))]
     pub low_stock_threshold: Option<i64>,
 }
 
@@ -171,10 +187,12 @@ impl StockReason {
 #[serde(deny_unknown_fields)]
 pub struct StockChange {
     /// Units, non-zero, at most 1,000,000 either way.
+    #[cfg_attr(feature = "openapi", schema(minimum = -1000000, maximum = 1000000))]
     pub delta: i64,
     pub reason: StockReason,
     /// 0–200 characters; 1–200 for a write-off (its reason: 过期, 破损…).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub note: String,
 }
 
@@ -223,6 +241,7 @@ pub struct ShopDetail {
 #[serde(deny_unknown_fields)]
 pub struct ShopUpdate {
     /// 1–50 characters, unique in the region.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub name: String,
     /// `true` closes the shop (停业), `false` opens it again (see [`ShopSummary::closed`]).
     pub closed: bool,
@@ -234,6 +253,10 @@ pub struct ShopUpdate {
 pub struct AdminShopsQuery {
     /// A village, township or county the caller administers: its shops and those of the
     /// regions inside it.
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^([0-9]{6}|[0-9]{9}|[0-9]{12})$", example = "410783")
+    )]
     pub region_code: String,
 }
 
@@ -275,6 +298,7 @@ pub struct StockMovement {
 pub struct RedemptionLine {
     pub goods_id: i64,
     /// 1–100 units.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub qty: i64,
     /// The points price per unit the villager was shown, if the app sends it: when the price
     /// changed since, the redemption still takes the price of reservation time and its item
@@ -290,6 +314,7 @@ pub struct RedemptionLine {
 pub struct NewRedemption {
     pub shop_id: i64,
     /// 1–20 lines, each goods at most once.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 20))]
     pub items: Vec<RedemptionLine>,
 }
 
@@ -378,7 +403,7 @@ pub struct Redemption {
     pub settled_at: Option<String>,
 }
 
-/// Body of `POST /shop/scan`: the QR token, or the short code typed in.
+/// Body of `POST /shop/scan`: the QR token, or the short code typed in (exactly one of them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -455,10 +480,16 @@ pub struct ShopPayment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewShopPayment {
     /// The county month paid, `YYYY-MM`; it must be over.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])$", example = "2026-11")
+    )]
     pub month: String,
     /// The payment's reference, 1–[`MAX_PAYMENT_REFERENCE_CHARS`] characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub reference: String,
     /// The day the township paid, `YYYY-MM-DD`: in the month or after it, not in the future.
+    #[cfg_attr(feature = "openapi", schema(format = Date, pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", example = "2026-12-05"))]
     pub paid_on: String,
 }
 
@@ -494,6 +525,10 @@ pub fn normalize_short_code(typed: &str) -> Option<String> {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct ShopsQuery {
     /// A village's 12-digit code.
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^[0-9]{12}$", example = "410783101201")
+    )]
     pub village_code: String,
 }
 
@@ -502,6 +537,10 @@ pub struct ShopsQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct SettlementsQuery {
     /// A county month, `YYYY-MM`.
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])$", example = "2026-11")
+    )]
     pub month: String,
     /// `json` (the default), `csv` or `xlsx`.
     #[serde(default)]

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 use jifen_shared::Page;
 use jifen_shared::audit::AuditEntry;
-use jifen_shared::audit::{ACTIONS, AuditQuery, MAX_CSV_ROWS, action_families};
+use jifen_shared::audit::{ACTIONS, AuditQuery, MAX_ACTOR_CHARS, MAX_CSV_ROWS, action_families};
 use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -24,7 +24,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// action family, county days. `format=csv` downloads every matching entry (at most
 /// 10,000; UTF-8 with a byte-order mark, formula-inert).
 #[utoipa::path(tag = "audit", security(("bearer" = [])), params(AuditQuery), responses(
-    (status = 200, body = Page<AuditEntry>, description = "JSON; with `format=csv` a `text/csv` file"),
+    (status = 200, description = "JSON; with `format=csv` a `text/csv` file", content(
+        (Page<AuditEntry> = "application/json"),
+        (String = "text/csv"),
+    )),
     (status = 400, description = "`invalid_input`: region_code, actor, action, from, to, format; a CSV of more than 10,000 entries", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of that region", body = jifen_shared::ApiErrorBody),
 ))]
@@ -78,9 +81,6 @@ async fn list(
 fn text(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
-
-/// The most characters of the actor filter.
-const MAX_ACTOR_CHARS: usize = 20;
 
 /// The filter `query` asks for over `region`; 400 for a malformed field.
 fn filter(

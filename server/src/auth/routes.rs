@@ -220,24 +220,29 @@ async fn reset_password(caller: Caller, id: web::Path<i64>, state: State) -> Rep
         .json(answer))
 }
 
-/// Trades a refresh token (in the body, or the PWA's `jifen_refresh` cookie) for a new
-/// session; the old token stops working.
-#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
+/// Trades a refresh token (in the body, or the PWA's `jifen_refresh` cookie with no body) for
+/// a new session; the old token stops working.
+#[utoipa::path(tag = "auth", request_body = Option<RefreshRequest>, responses(
     (status = 200, body = Tokens),
+    (status = 400, description = "`invalid_input`: a body that is not `{\"refresh_token\": \"…\"}`", body = jifen_shared::ApiErrorBody),
     (status = 401, description = "`invalid_token`", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/auth/refresh")]
-async fn refresh(req: HttpRequest, body: Option<web::Json<RefreshRequest>>, state: State) -> Reply {
-    let token = refresh_token(&req, body).ok_or(AuthError::InvalidToken)?;
+async fn refresh(req: HttpRequest, body: web::Bytes, state: State) -> Reply {
+    let token = refresh_token(&req, &body)?.ok_or(AuthError::InvalidToken)?;
     let tokens = retry(async || super::refresh(&state.db, &state.keys, &token).await).await?;
     Ok(session_response(tokens))
 }
 
-/// Ends the session of this refresh token (body or cookie) and clears the cookie.
-#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 204)))]
+/// Ends the session of this refresh token (in the body, or the PWA's cookie with no body) and
+/// clears the cookie.
+#[utoipa::path(tag = "auth", request_body = Option<RefreshRequest>, responses(
+    (status = 204),
+    (status = 400, description = "`invalid_input`: a body that is not `{\"refresh_token\": \"…\"}`", body = jifen_shared::ApiErrorBody),
+))]
 #[post("/auth/logout")]
-async fn logout(req: HttpRequest, body: Option<web::Json<RefreshRequest>>, state: State) -> Reply {
-    if let Some(token) = refresh_token(&req, body) {
+async fn logout(req: HttpRequest, body: web::Bytes, state: State) -> Reply {
+    if let Some(token) = refresh_token(&req, &body)? {
         retry(async || super::logout(&state.db, &token).await).await?;
     }
     let mut gone = refresh_cookie(String::new());
@@ -276,11 +281,21 @@ fn session_response(tokens: Tokens) -> HttpResponse {
         .json(tokens)
 }
 
-/// The refresh token from the body, else from the PWA's cookie.
-fn refresh_token(req: &HttpRequest, body: Option<web::Json<RefreshRequest>>) -> Option<String> {
-    body.map(|b| b.into_inner().refresh_token)
+/// The refresh token of the body, else of the PWA's cookie (the PWA sends no body; `null` is
+/// no body too). A body that is there must be a [`RefreshRequest`] (400 `invalid_input`
+/// otherwise), so a client's mistake is not taken for "no token" (issue 22: logout took any
+/// body).
+fn refresh_token(req: &HttpRequest, body: &[u8]) -> Result<Option<String>, ApiError> {
+    let from_body = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice::<Option<RefreshRequest>>(body)
+            .map_err(|e| ApiError::invalid_input(format!("body: {e}")))?
+            .map(|request| request.refresh_token)
+    };
+    Ok(from_body
         .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
-        .filter(|t| !t.is_empty())
+        .filter(|t| !t.is_empty()))
 }
 
 /// The signed-in person: name, masked phone, village, grid, roles, balance.
@@ -354,7 +369,7 @@ async fn person_in_reach(state: &AppState, caller: &Caller, id: i64) -> Result<(
     params(
         ("id" = i64, Path, description = "The person's id"),
         ("role" = Role, Path, description = "e.g. `grid_worker`"),
-        ("region_code" = String, Path, description = "The region the role is held over"),
+        ("region_code" = String, Path, description = "The region the role is held over", pattern = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12}(-[0-9]{3})?)$", example = "410783101201"),
     ),
     responses(
         (status = 200, body = PersonRoles),

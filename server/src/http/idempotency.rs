@@ -36,6 +36,8 @@ use crate::storage::{Db, Tx, now_ms};
 
 /// The request header.
 pub const HEADER: &str = "idempotency-key";
+/// The longest key, in characters (printable ASCII, `!` to `~`).
+pub const MAX_KEY_CHARS: usize = 100;
 /// How long keys are kept: 48 hours.
 pub const KEEP: Duration = Duration::from_secs(48 * 3600);
 
@@ -47,10 +49,10 @@ pub fn key_of(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         return Ok(None);
     };
     let key = value.to_str().unwrap_or("").trim();
-    if key.is_empty() || key.len() > 100 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::invalid_input(
-            "Idempotency-Key: 1 to 100 printable ASCII characters, e.g. a UUID",
-        ));
+    if key.is_empty() || key.len() > MAX_KEY_CHARS || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::invalid_input(format!(
+            "Idempotency-Key: 1 to {MAX_KEY_CHARS} printable ASCII characters, e.g. a UUID"
+        )));
     }
     Ok(Some(key.to_owned()))
 }

@@ -2,6 +2,7 @@
 //! the opaque `next_cursor` of the previous page (today the last id seen).
 
 pub use jifen_shared::PageQuery;
+use jifen_shared::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 
 use super::ApiError;
 
@@ -13,9 +14,11 @@ pub trait CheckPage {
 
 impl CheckPage for PageQuery {
     fn parse(&self) -> Result<(u32, Option<i64>), ApiError> {
-        let limit = self.limit.unwrap_or(20);
-        if !(1..=100).contains(&limit) {
-            return Err(ApiError::invalid_input("limit: between 1 and 100"));
+        let limit = self.limit.unwrap_or(DEFAULT_PAGE_LIMIT);
+        if !(1..=MAX_PAGE_LIMIT).contains(&limit) {
+            return Err(ApiError::invalid_input(format!(
+                "limit: between 1 and {MAX_PAGE_LIMIT}"
+            )));
         }
         let cursor = match &self.cursor {
             Some(c) => Some(

@@ -163,7 +163,7 @@ async fn get_person(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
 #[utoipa::path(
     tag = "people",
     security(("bearer" = [])),
-    params(("code" = String, Path, description = "The grid, `<village code>-<NNN>`")),
+    params(("code" = String, Path, description = "The grid, `<village code>-<NNN>`", pattern = "^[0-9]{12}-[0-9]{3}$", example = "410783101201-001")),
     request_body = GridMembers,
     responses(
         (status = 200, body = GridMembersAssigned),

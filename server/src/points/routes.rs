@@ -127,7 +127,7 @@ async fn county_in_path(state: &AppState, code: &str) -> Result<RegionCode, ApiE
 
 /// How much a grid worker may award in the county per day (网格员评分限额), for the county's
 /// admins and grid workers; a grid worker also reads what they awarded today.
-#[utoipa::path(tag = "points", security(("bearer" = [])), params(("county_code" = String, Path)), responses(
+#[utoipa::path(tag = "points", security(("bearer" = [])), params(("county_code" = String, Path, description = "A county's 6-digit code", pattern = "^[0-9]{6}$", example = "410783")), responses(
     (status = 200, body = jifen_shared::points::AwardLimits),
     (status = 400, description = "`invalid_input`: county_code", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: neither an admin nor a grid worker in the county", body = jifen_shared::ApiErrorBody),
@@ -143,7 +143,7 @@ async fn award_limits(caller: Caller, path: web::Path<String>, state: State) -> 
 
 /// Sets how much a grid worker may award in the county per day, in all and to one villager
 /// (0: grid workers do not award); the county's admins. Audited (`points.limits`).
-#[utoipa::path(tag = "points", security(("bearer" = [])), params(("county_code" = String, Path)), request_body = jifen_shared::points::AwardLimits, responses(
+#[utoipa::path(tag = "points", security(("bearer" = [])), params(("county_code" = String, Path, description = "A county's 6-digit code", pattern = "^[0-9]{6}$", example = "410783")), request_body = jifen_shared::points::AwardLimits, responses(
     (status = 200, body = jifen_shared::points::AwardLimits),
     (status = 400, description = "`invalid_input`: county_code, daily_points (0–10,000), villager_daily_points (0–1,000, at most daily_points)", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of the county", body = jifen_shared::ApiErrorBody),
@@ -295,7 +295,7 @@ async fn update_rule(
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "The rule"),
-        ("region_code" = String, Path, description = "The county or village"),
+        ("region_code" = String, Path, description = "The county or village", pattern = "^([0-9]{6}|[0-9]{12})$", example = "410783"),
     ),
     request_body = RuleSettingUpdate,
     responses(
@@ -578,7 +578,7 @@ async fn reject_claim(
 
 /// The village's points board (积分公示): recent movements with masked names, the official
 /// who moved each, and this month's and year's rankings. Public; cached for a minute.
-#[utoipa::path(tag = "points", params(("code" = String, Path, description = "a village's 12-digit code")), responses(
+#[utoipa::path(tag = "points", params(("code" = String, Path, description = "a village's 12-digit code", pattern = "^[0-9]{12}$", example = "410783101201")), responses(
     (status = 200, body = Board),
     (status = 400, description = "`invalid_input`: the code is not 12 digits", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: not a loaded village", body = jifen_shared::ApiErrorBody),

@@ -17,6 +17,15 @@ use jifen_shared::regions::{RegionCode, RegionLevel};
 
 use crate::storage::{Db, Tx, now_ms};
 
+/// The longest rule name, in characters.
+pub const MAX_NAME_CHARS: usize = 50;
+/// The most points a rule gives or takes (either sign, never 0).
+pub const MAX_POINTS: i64 = 1000;
+/// The highest cap per person per county day.
+pub const MAX_DAILY_CAP: i64 = 100;
+/// The highest cap per person per county month.
+pub const MAX_MONTHLY_CAP: i64 = 1000;
+
 /// Why a rule cannot be created, changed or set.
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
@@ -24,10 +33,10 @@ pub enum RuleError {
     Code,
     #[error("name: {0}")]
     Name(crate::text::NameError),
-    #[error("points: a whole number between -1000 and 1000, not 0")]
+    #[error("points: a whole number between -{MAX_POINTS} and {MAX_POINTS}, not 0")]
     Points,
     #[error(
-        "daily_cap and monthly_cap: 1–100 a day, 1–1000 a month (not below the daily cap), or null"
+        "daily_cap and monthly_cap: 1–{MAX_DAILY_CAP} a day, 1–{MAX_MONTHLY_CAP} a month (not below the daily cap), or null"
     )]
     Caps,
     #[error("groups: each one of {GROUP_TAGS:?}, at most once")]
@@ -202,12 +211,16 @@ impl Checked {
 /// Checks what a county's or village's own rule may hold; `county_rule`: the rule belongs to a
 /// county (only those have bounds for villages).
 fn check(change: &RuleUpdate, county_rule: bool) -> Result<Checked, RuleError> {
-    let name = crate::text::name(&change.name, 50).map_err(RuleError::Name)?;
+    let name = crate::text::name(&change.name, MAX_NAME_CHARS).map_err(RuleError::Name)?;
     if !points_ok(change.points) {
         return Err(RuleError::Points);
     }
-    let caps_ok = change.daily_cap.is_none_or(|c| (1..=100).contains(&c))
-        && change.monthly_cap.is_none_or(|c| (1..=1000).contains(&c))
+    let caps_ok = change
+        .daily_cap
+        .is_none_or(|c| (1..=MAX_DAILY_CAP).contains(&c))
+        && change
+            .monthly_cap
+            .is_none_or(|c| (1..=MAX_MONTHLY_CAP).contains(&c))
         && !matches!((change.daily_cap, change.monthly_cap), (Some(d), Some(m)) if d > m);
     if !caps_ok {
         return Err(RuleError::Caps);
@@ -232,7 +245,7 @@ fn check(change: &RuleUpdate, county_rule: bool) -> Result<Checked, RuleError> {
 }
 
 fn points_ok(points: i64) -> bool {
-    points != 0 && points.unsigned_abs() <= 1000
+    points != 0 && points.unsigned_abs() <= MAX_POINTS as u64
 }
 
 /// Bounds for villages' points: ordered, valid points, the sign of the rule's `points`.
@@ -256,12 +269,7 @@ pub async fn create(
     new: &NewRule,
 ) -> Result<Rule, RuleError> {
     let code = new.code.trim();
-    if code.is_empty()
-        || code.len() > 40
-        || !code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-    {
+    if !jifen_shared::catalogue::code_ok(code) {
         return Err(RuleError::Code);
     }
     let level = crate::regions::storage::find(db, region.as_str())

@@ -33,7 +33,7 @@ async fn home_region(state: State) -> Reply {
 /// A region with its direct children (ordered by code) and its ancestors (top first).
 #[utoipa::path(
     tag = "regions",
-    params(("code" = String, Path, description = "NBS code (2, 4, 6, 9 or 12 digits) or grid code `<village>-<NNN>`", example = "410783101")),
+    params(("code" = String, Path, description = "NBS code (2, 4, 6, 9 or 12 digits) or grid code `<village>-<NNN>`", pattern = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12}(-[0-9]{3})?)$", example = "410783101")),
     responses(
         (status = 200, body = Region),
         (status = 400, description = "`invalid_input`: not a region code", body = jifen_shared::ApiErrorBody),

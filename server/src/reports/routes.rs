@@ -22,7 +22,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// top rules, and the points of each region one level down (admins of the region).
 /// `format=csv&table=…` downloads one table as CSV (UTF-8 with a byte-order mark).
 #[utoipa::path(tag = "reports", security(("bearer" = [])), params(OverviewQuery), responses(
-    (status = 200, body = Overview, description = "JSON; with `format=csv` a `text/csv` file of one table"),
+    (status = 200, description = "JSON; with `format=csv` a `text/csv` file of one table", content(
+        (Overview = "application/json"),
+        (String = "text/csv"),
+    )),
     (status = 400, description = "`invalid_input`: region_code, from, to (malformed, from after to, over 366 days), format, table", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of the region", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such region", body = jifen_shared::ApiErrorBody),

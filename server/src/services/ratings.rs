@@ -20,8 +20,8 @@
 use jifen_shared::auth::RoleGrant;
 use jifen_shared::regions::{RegionCode, RegionLevel};
 use jifen_shared::services::{
-    CloseRectification, Grade, NewRating, Order, OrderStatus, RatingsSummary, Rectification,
-    RegionRatings,
+    CloseRectification, Grade, MAX_STARS, NewRating, Order, OrderStatus, RatingsSummary,
+    Rectification, RegionRatings,
 };
 
 use super::orders::{self, rectification_view};
@@ -47,9 +47,9 @@ pub async fn rate(
     request: &NewRating,
     now: i64,
 ) -> Result<Order, ServiceError> {
-    if !(1..=5).contains(&request.stars) {
+    if !(1..=MAX_STARS).contains(&request.stars) {
         return Err(ServiceError::Invalid(format!(
-            "stars: a whole number from 1 to 5, not {}",
+            "stars: a whole number from 1 to {MAX_STARS}, not {}",
             request.stars
         )));
     }

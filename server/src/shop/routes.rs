@@ -373,7 +373,11 @@ async fn today(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
 /// handed over in the county month, points collected, goods and their market value — what the
 /// township pays each shop. `format=csv` or `xlsx` downloads them as a file.
 #[utoipa::path(tag = "shop", security(("bearer" = [])), params(SettlementsQuery), responses(
-    (status = 200, body = Settlements, description = "JSON; with `format=csv` a `text/csv` file, with `format=xlsx` an Excel workbook"),
+    (status = 200, description = "JSON; with `format=csv` a `text/csv` file, with `format=xlsx` an Excel workbook", content(
+        (Settlements = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 400, description = "`invalid_input`: month or format", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/shop/settlements")]
