@@ -279,6 +279,7 @@ mod a_request_behind_another_process_s_write_lock_answers_503_within_the_deadlin
         let metrics = app
             .client
             .get(app.url("/metrics"))
+            .bearer_auth(common::METRICS_TOKEN)
             .send()
             .await
             .unwrap()
