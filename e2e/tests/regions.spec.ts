@@ -207,6 +207,7 @@ test("the OpenAPI document is valid OpenAPI", async ({ request }) => {
     "/api/v1/auth/refresh",
     "/api/v1/auth/wechat",
     "/api/v1/auth/wechat/bind",
+    "/api/v1/auth/wechat/start",
     "/api/v1/claims",
     "/api/v1/claims/mine",
     "/api/v1/inbox",
