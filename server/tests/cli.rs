@@ -550,8 +550,9 @@ fn a_line_break_in_a_path_cannot_forge_a_log_line() {
 
 #[test]
 fn the_log_names_the_client_the_proxy_rules_decided() {
+    let board = jifen_shared::api::VillageBoard { code: "abc".into() };
     let forged = get(
-        "/api/v1/public/villages/abc/board",
+        &jifen_shared::api::Endpoint::url_path(&board),
         "X-Forwarded-For: 6.6.6.6, 203.0.113.9\r\n",
     );
     let client_ip = |log: &str| -> Vec<String> {
