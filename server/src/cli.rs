@@ -32,6 +32,11 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Check the ledger's invariants over the whole database and print each one broken:
+    /// the balances sum to zero, every account's cached sums equal its transfers, and no
+    /// account that may not overdraw is below zero. Run it on a restored backup before
+    /// serving from it (docs/deployment.md). Exit status: 0 when they hold, 1 otherwise.
+    Check,
     /// Load NBS division CSVs (plain or .gz, any level, recognised by the header row).
     ///
     /// With no FILE, loads the bundled 长垣市 (410783) data: its province, prefecture, 19
@@ -137,6 +142,10 @@ pub enum Command {
         /// Only the first this many villages with people (code order).
         #[arg(long)]
         villages: Option<usize>,
+        /// Another server of the same deployment (repeatable): at the end, every photo
+        /// uploaded must be served by it too, byte for byte.
+        #[arg(long = "also-url", value_name = "URL")]
+        also_urls: Vec<String>,
     },
 }
 
@@ -166,7 +175,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve => {
-            let app = Application::build(settings, db.clone())?;
+            let app = Application::build(settings, db.clone()).await?;
             // The one line a person needs; logs follow on standard error.
             println!("Jifen is serving on http://{}/", app.addr());
             app.run().await.context("the server stopped")?;
@@ -229,6 +238,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             concurrency,
             seed,
             villages,
+            also_urls,
         } => {
             let keys = crate::auth::keys::Keys::from_settings(&settings)?;
             let options = crate::demo::simulate::SimulateOptions {
@@ -237,6 +247,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 concurrency,
                 seed,
                 villages,
+                also_urls,
             };
             let report = crate::demo::simulate::run(&db, &keys, &options).await?;
             let ok = print_simulation(&report);
@@ -247,6 +258,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
+        Command::Check => {
+            let started = std::time::Instant::now();
+            let broken = crate::ledger::check_invariants(&db).await?;
+            db.close().await;
+            if broken.is_empty() {
+                println!(
+                    "ledger invariants hold ({:.1} s)",
+                    started.elapsed().as_secs_f64()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("ledger invariants: {} broken", broken.len());
+            for b in &broken {
+                println!("  {b}");
+            }
+            Ok(ExitCode::from(1))
+        }
         Command::Sweep { at } => {
             let now = match at {
                 None => storage::now_ms(),
@@ -255,14 +283,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .map_err(|e| anyhow::anyhow!("--at {at}: not an RFC 3339 time ({e})"))?
                     .as_millisecond(),
             };
-            let sla_ms = i64::from(settings.service_sla_hours) * 3_600_000;
-            let review_ms = i64::from(settings.claim_review_hours) * 3_600_000;
-            let lapsed = crate::shop::redemptions::sweep(&db, now).await?;
-            let (escalated, rated) = crate::services::sweep(&db, sla_ms, now).await?;
-            let overdue = crate::points::claims::escalate_due(&db, review_ms, now).await?;
+            let s = crate::cluster::sweep(&db, settings.sweep_delays(), now).await?;
             println!(
-                "as of {}: {lapsed} redemptions lapsed, {escalated} orders escalated, {rated} orders rated, {overdue} overdue claims sent up",
-                storage::rfc3339(now)
+                "as of {}: {} redemptions lapsed, {} orders escalated, {} orders rated, {} overdue claims sent up",
+                storage::rfc3339(now),
+                s.lapsed,
+                s.escalated,
+                s.rated,
+                s.overdue_claims
             );
             db.close().await;
             Ok(ExitCode::SUCCESS)
@@ -328,7 +356,25 @@ fn print_simulation(r: &crate::demo::simulate::SimulationReport) -> bool {
     for s in &r.unexpected_samples {
         println!("  {s}");
     }
-    r.invariant_violations.is_empty() && r.unexpected == 0
+    println!(
+        "requests sent again: {}; writes answered 2xx and found in the database: {} of {}",
+        r.retried,
+        r.durable_checked - r.lost,
+        r.durable_checked
+    );
+    for s in &r.lost_samples {
+        println!("  lost: {s}");
+    }
+    if r.photos_checked > 0 {
+        println!(
+            "photos read back from every server: {} reads, {} failed",
+            r.photos_checked, r.photo_misses
+        );
+        for s in &r.photo_miss_samples {
+            println!("  {s}");
+        }
+    }
+    r.ok()
 }
 
 /// At most this many rejected rows are printed per file (all are counted).

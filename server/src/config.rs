@@ -106,6 +106,18 @@ keys! {
     db_statement_timeout_secs: String = "5".into();
     /// `JIFEN_METRICS_TOKEN` (a secret).
     metrics_token: Option<String> = None;
+    /// `JIFEN_MEDIA_S3_BUCKET` ([`S3Settings`]): photos in this bucket, not the data dir.
+    media_s3_bucket: Option<String> = None;
+    /// `JIFEN_MEDIA_S3_ENDPOINT`.
+    media_s3_endpoint: Option<String> = None;
+    /// `JIFEN_MEDIA_S3_REGION`.
+    media_s3_region: String = "us-east-1".into();
+    /// `JIFEN_MEDIA_S3_PREFIX`.
+    media_s3_prefix: String = String::new();
+    /// `JIFEN_MEDIA_S3_ACCESS_KEY_ID`.
+    media_s3_access_key_id: Option<String> = None;
+    /// `JIFEN_MEDIA_S3_SECRET_ACCESS_KEY` (a secret).
+    media_s3_secret_access_key: Option<String> = None;
 }
 
 /// A secret setting (a key, a password): its `Debug` never shows it, so a logged or
@@ -230,6 +242,30 @@ pub struct WechatCredentials {
     pub secret: Secret,
 }
 
+/// Photos in an S3-compatible bucket (`crate::media::storage::PhotoStore`): AWS S3, Tencent
+/// COS, Alibaba OSS, MinIO, Ceph RGW… Several servers behind a load balancer need it (or one
+/// shared directory): each must serve the photos the others received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Settings {
+    /// `JIFEN_MEDIA_S3_BUCKET`: the bucket's name (3–63 of `a-z0-9.-`), made beforehand.
+    pub bucket: String,
+    /// `JIFEN_MEDIA_S3_ENDPOINT`: the service's origin, e.g.
+    /// `https://cos.ap-guangzhou.myqcloud.com` or `http://10.0.0.5:9000`, addressed
+    /// path-style (`{endpoint}/{bucket}/{key}`); unset: AWS's own endpoint of the region.
+    /// `http://` is allowed (a store on the private network).
+    pub endpoint: Option<String>,
+    /// `JIFEN_MEDIA_S3_REGION` (default `us-east-1`), part of every request's signature.
+    pub region: String,
+    /// `JIFEN_MEDIA_S3_PREFIX`: keys start with it (default none), e.g. `changyuan/`; the
+    /// keys are `{prefix}media/<first two hex digits>/<sha256>.jpg` and `….thumb.jpg`, the
+    /// layout of `<data dir>/media`, so a directory can be copied into a bucket as it is.
+    pub prefix: String,
+    /// `JIFEN_MEDIA_S3_ACCESS_KEY_ID` and `JIFEN_MEDIA_S3_SECRET_ACCESS_KEY`: required with
+    /// a bucket.
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+}
+
 /// Validated settings of one `jifen` process. `Debug` shows no secret (see [`Secret`],
 /// [`DatabaseUrl`]).
 #[derive(Debug, Clone)]
@@ -317,6 +353,9 @@ pub struct Settings {
     /// address: it works the same on one machine and behind a load balancer, with no port to
     /// firewall.
     pub metrics_token: Option<Secret>,
+    /// `JIFEN_MEDIA_S3_*`: photos in an S3-compatible bucket ([`S3Settings`]); unset (the
+    /// default): in `<data dir>/media`.
+    pub media_s3: Option<S3Settings>,
     /// How fast a photo upload's body must arrive (15 s to the first bytes, then 120 KiB
     /// every 15 s); not read from the environment (tests shorten it). See
     /// [`crate::media::routes`].
@@ -369,6 +408,97 @@ pub fn origin(var: &str, value: &str) -> Result<String, ConfigError> {
         return Err(bad(var, value, expected));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// The `JIFEN_MEDIA_S3_*` keys: `None` without a bucket; the other keys must be right then.
+fn media_s3(raw: &RawSettings) -> Result<Option<S3Settings>, ConfigError> {
+    let Some(bucket) = non_empty(raw.media_s3_bucket.clone()) else {
+        return Ok(None);
+    };
+    let bucket = bucket.trim().to_owned();
+    let bucket_ok = (3..=63).contains(&bucket.len())
+        && bucket
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && !bucket.starts_with(['.', '-'])
+        && !bucket.ends_with(['.', '-']);
+    if !bucket_ok {
+        return Err(bad(
+            "JIFEN_MEDIA_S3_BUCKET",
+            &bucket,
+            "a bucket name (3 to 63 of a-z, 0-9, '.' and '-')",
+        ));
+    }
+    let endpoint = non_empty(raw.media_s3_endpoint.clone())
+        .map(|value| {
+            let expected = "an http(s)://host[:port] origin without a path";
+            let url = url::Url::parse(value.trim())
+                .map_err(|_| bad("JIFEN_MEDIA_S3_ENDPOINT", &value, expected))?;
+            let plain = matches!(url.scheme(), "http" | "https")
+                && url.host().is_some()
+                && url.username().is_empty()
+                && url.password().is_none()
+                && url.path() == "/"
+                && url.query().is_none()
+                && url.fragment().is_none();
+            if !plain {
+                return Err(bad("JIFEN_MEDIA_S3_ENDPOINT", &value, expected));
+            }
+            Ok(url.as_str().trim_end_matches('/').to_owned())
+        })
+        .transpose()?;
+    let region = raw.media_s3_region.trim().to_owned();
+    if region.is_empty()
+        || !region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(bad(
+            "JIFEN_MEDIA_S3_REGION",
+            &region,
+            "a region like ap-guangzhou",
+        ));
+    }
+    let prefix = raw
+        .media_s3_prefix
+        .trim()
+        .trim_start_matches('/')
+        .to_owned();
+    let prefix_ok = prefix.len() <= 200
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
+        && !prefix.split('/').any(|part| part == "." || part == "..");
+    if !prefix_ok {
+        return Err(bad(
+            "JIFEN_MEDIA_S3_PREFIX",
+            &prefix,
+            "a key prefix of letters, digits, '-', '_', '.' and '/'",
+        ));
+    }
+    let prefix = if prefix.is_empty() || prefix.ends_with('/') {
+        prefix
+    } else {
+        format!("{prefix}/")
+    };
+    let (Some(access_key_id), Some(secret_access_key)) = (
+        non_empty(raw.media_s3_access_key_id.clone()),
+        non_empty(raw.media_s3_secret_access_key.clone()),
+    ) else {
+        return Err(ConfigError(
+            "JIFEN_MEDIA_S3_ACCESS_KEY_ID and JIFEN_MEDIA_S3_SECRET_ACCESS_KEY must be set with \
+             JIFEN_MEDIA_S3_BUCKET"
+                .into(),
+        ));
+    };
+    Ok(Some(S3Settings {
+        bucket,
+        endpoint,
+        region,
+        prefix,
+        access_key_id: access_key_id.trim().to_owned(),
+        secret_access_key: Secret(secret_access_key.trim().to_owned()),
+    }))
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
@@ -439,6 +569,7 @@ impl Settings {
     }
 
     fn validate(raw: RawSettings) -> Result<Settings, ConfigError> {
+        let media_s3 = media_s3(&raw)?;
         let sms_provider = match raw.sms_provider.trim() {
             "log" => SmsProvider::Log,
             "tencent" => SmsProvider::Tencent(Box::new(tencent_sms(&raw)?)),
@@ -677,6 +808,7 @@ impl Settings {
             }
         }
         Ok(Settings {
+            media_s3,
             upload_pace: Default::default(),
             metrics_token,
             trusted_proxies,
@@ -702,6 +834,14 @@ impl Settings {
             db_acquire_timeout,
             db_statement_timeout,
         })
+    }
+
+    /// The sweeps' delays (`JIFEN_SERVICE_SLA_HOURS`, `JIFEN_CLAIM_REVIEW_HOURS`).
+    pub fn sweep_delays(&self) -> crate::cluster::SweepDelays {
+        crate::cluster::SweepDelays {
+            service_sla_ms: i64::from(self.service_sla_hours) * 3_600_000,
+            claim_review_ms: i64::from(self.claim_review_hours) * 3_600_000,
+        }
     }
 
     /// The database limits of `jifen serve` (`crate::storage`, "Deadlines and retries"):

@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod cli;
 pub mod client;
+pub mod cluster;
 pub mod config;
 pub mod csv_input;
 pub mod csv_output;

@@ -8,7 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError as _, get, web};
 use jifen_shared::ErrorCode;
 use jifen_shared::ops::HealthStatus;
-use prometheus::{Encoder, IntCounter, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{Encoder, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
 
 use sha2::{Digest, Sha256};
 
@@ -30,6 +30,9 @@ pub struct Metrics {
     /// `jifen_http_deadline_exceeded_total`: requests answered 503 at their deadline
     /// (`crate::http::deadline`); the HTTP request counts never see them.
     pub deadline_exceeded: IntCounter,
+    /// `jifen_sweep_ticks_total{outcome}`: the minute's sweep ticks of this instance,
+    /// `swept`, `skipped` (another instance swept) or `failed` (`crate::cluster`).
+    pub sweep_ticks: IntCounterVec,
 }
 
 impl Metrics {
@@ -49,6 +52,17 @@ impl Metrics {
             "Requests answered 503 unavailable because their deadline passed",
         )
         .expect("valid metric definition");
+        let sweep_ticks = IntCounterVec::new(
+            Opts::new(
+                "jifen_sweep_ticks_total",
+                "The minute's sweep ticks of this instance by outcome (swept, skipped, failed)",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric definition");
+        registry
+            .register(Box::new(sweep_ticks.clone()))
+            .expect("metric registered once per registry");
         registry
             .register(Box::new(db_connections.clone()))
             .expect("metric registered once per registry");
@@ -59,6 +73,7 @@ impl Metrics {
             registry,
             db_connections,
             deadline_exceeded,
+            sweep_ticks,
         }
     }
 }

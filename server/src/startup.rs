@@ -48,6 +48,8 @@ pub struct AppState {
     pub wechat: Option<crate::auth::wechat::Wechat>,
     /// The photo uploads being received (places and memory, [`crate::media::routes`]).
     pub uploads: crate::media::routes::Uploads,
+    /// Where photo files are kept (`JIFEN_MEDIA_S3_*`).
+    pub photos: crate::media::storage::PhotoStore,
 }
 
 /// How a handler reaches the [`AppState`].
@@ -273,8 +275,10 @@ pub struct Application {
     server: Server,
     addr: SocketAddr,
     db: Db,
-    service_sla_hours: u32,
-    claim_review_hours: u32,
+    instance: crate::cluster::Instance,
+    keys: crate::auth::keys::Keys,
+    delays: crate::cluster::SweepDelays,
+    sweep_ticks: prometheus::IntCounterVec,
 }
 
 impl Application {
@@ -282,27 +286,39 @@ impl Application {
     ///
     /// Errors: the address cannot be bound (in use, not local, no permission); the SMS
     /// provider's client cannot be set up.
-    pub fn build(settings: Settings, db: Db) -> anyhow::Result<Application> {
+    pub async fn build(settings: Settings, db: Db) -> anyhow::Result<Application> {
         let sms = crate::auth::sms::from_settings(&settings.sms_provider)?;
-        Application::build_with(settings, db, sms)
+        Application::build_with(settings, db, sms).await
     }
 
     /// [`Application::build`] with the SMS sender given (tests record the codes).
-    pub fn build_with(
+    pub async fn build_with(
         settings: Settings,
         db: Db,
         sms: Arc<dyn crate::auth::sms::SmsSender>,
     ) -> anyhow::Result<Application> {
         let bind = settings.bind;
-        let service_sla_hours = settings.service_sla_hours;
-        let claim_review_hours = settings.claim_review_hours;
+        let delays = settings.sweep_delays();
         let metrics = ops::Metrics::new();
+        let sweep_ticks = metrics.sweep_ticks.clone();
         let prometheus = PrometheusMetricsBuilder::new("jifen")
             .registry(metrics.registry.clone())
             .mask_unmatched_patterns("UNMATCHED")
             .build()
             .map_err(|e| anyhow::anyhow!("cannot set up metrics: {e}"))?;
         let keys = crate::auth::keys::Keys::from_settings(&settings)?;
+        let photos = crate::media::storage::PhotoStore::from_settings(&settings)?;
+        photos
+            .check()
+            .await
+            .map_err(|e| anyhow::anyhow!("the photo store cannot be used: {e}"))?;
+        let instance = crate::cluster::register(
+            &db,
+            &keys,
+            settings.jwt_secret.is_some(),
+            &crate::cluster::hostname(),
+        )
+        .await?;
         let wechat = match &settings.wechat {
             Some(credentials) => Some(crate::auth::wechat::Wechat::new(
                 &settings.wechat_api_base,
@@ -318,9 +334,10 @@ impl Application {
             db: db.clone(),
             settings: Arc::new(settings),
             metrics,
-            keys,
+            keys: keys.clone(),
             sms,
             uploads: Default::default(),
+            photos,
         });
         let server = HttpServer::new(move || app(state.clone(), prometheus.clone()))
             .bind(bind)
@@ -330,8 +347,10 @@ impl Application {
             server: server.run(),
             addr,
             db,
-            service_sla_hours,
-            claim_review_hours,
+            instance,
+            keys,
+            delays,
+            sweep_ticks,
         })
     }
 
@@ -341,40 +360,23 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM (graceful shutdown) or a fatal error, with the background
-    /// sweeps once a minute: lapsed redemptions ([`crate::shop::redemptions::sweep`]), service
-    /// orders' escalations and automatic ratings ([`crate::services::sweep`]), and overdue
-    /// claims sent up to the village admins ([`crate::points::claims::escalate_due`]).
+    /// sweeps once a minute (lapsed redemptions, service orders' escalations and automatic
+    /// ratings, overdue claims; on PostgreSQL one instance at a time) and this instance's
+    /// heartbeat ([`crate::cluster::run`]); leaves the instances' registry at the end.
     pub async fn run(self) -> std::io::Result<()> {
         let db = self.db;
-        let sla_ms = i64::from(self.service_sla_hours) * 3_600_000;
-        let review_ms = i64::from(self.claim_review_hours) * 3_600_000;
-        let sweeper = tokio::spawn(async move {
-            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
-            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                every.tick().await;
-                match crate::shop::redemptions::sweep(&db, crate::storage::now_ms()).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(lapsed = n, "lapsed redemptions returned"),
-                    Err(e) => tracing::warn!(error = %e, "the sweep of lapsed redemptions failed"),
-                }
-                match crate::services::sweep(&db, sla_ms, crate::storage::now_ms()).await {
-                    Ok((0, 0)) => {}
-                    Ok((escalated, rated)) => {
-                        tracing::info!(escalated, rated, "service orders escalated or rated")
-                    }
-                    Err(e) => tracing::warn!(error = %e, "the sweep of service orders failed"),
-                }
-                let now = crate::storage::now_ms();
-                match crate::points::claims::escalate_due(&db, review_ms, now).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(escalated = n, "overdue claims sent up"),
-                    Err(e) => tracing::warn!(error = %e, "the sweep of overdue claims failed"),
-                }
-            }
-        });
+        let sweeper = tokio::spawn(crate::cluster::run(
+            db.clone(),
+            self.instance.clone(),
+            self.keys,
+            self.delays,
+            self.sweep_ticks,
+        ));
         let served = self.server.await;
         sweeper.abort();
+        if let Err(e) = crate::cluster::leave(&db, &self.instance).await {
+            tracing::warn!(error = %e, "could not leave the instances' registry");
+        }
         served
     }
 }

@@ -100,10 +100,16 @@ db_tests! {
             concurrency: 4,
             seed: 3,
             villages: None,
+            also_urls: Vec::new(),
         };
         let report = run(&app.db, &keys, &simulate).await.unwrap();
         assert_eq!(report.unexpected, 0, "{:?}", report.unexpected_samples);
         assert!(report.invariant_violations.is_empty(), "{:?}", report.invariant_violations);
+        // Every keyed write answered 2xx is in the database as answered.
+        assert_eq!(report.lost, 0, "{:?}", report.lost_samples);
+        assert!(report.durable_checked > 50, "{}", report.durable_checked);
+        assert_eq!(report.retried, 0);
+        assert!(report.ok());
         assert_eq!(report.villages, 2);
         assert_eq!(report.villagers, 24);
         let total = report.total();

@@ -48,6 +48,9 @@ pub struct Keys {
     /// Key of the HMAC that signs redemption QR tokens (derived from the same secret, for
     /// another purpose): a token not made by this deployment is refused without a lookup.
     pub redemption: [u8; 32],
+    /// 16 hex digits derived from the secret (another purpose again) that tell whether two
+    /// servers sign with the same key without showing it (`crate::cluster`).
+    pub fingerprint: String,
 }
 
 impl Keys {
@@ -64,8 +67,15 @@ impl Keys {
             .chain_update(secret)
             .finalize()
             .into();
+        let fingerprint = hex::encode(
+            &sha2::Sha256::new()
+                .chain_update(b"jifen instance fingerprint v1\0")
+                .chain_update(secret)
+                .finalize()[..8],
+        );
         Keys {
             redemption,
+            fingerprint,
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             otp,

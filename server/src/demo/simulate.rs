@@ -30,6 +30,19 @@
 //! the whole database ([`crate::ledger::check_invariants`]) and prints a summary per township.
 //! Every answer the script did not expect is counted and its first instances printed; the
 //! command fails if there were any, or if an invariant is broken.
+//!
+//! **Faults on the way.** A request whose connection fails, or that a load balancer answers
+//! 502/503/504 (an instance killed behind it), is sent again after a short pause — up to
+//! [`ATTEMPTS`] times, a write with the same `Idempotency-Key` — as the PWA does. A write
+//! without a key sent again may meet what its first attempt already did (a claim already
+//! approved): a 409 then counts as `retried`, not as unexpected.
+//!
+//! **Durability.** Every 2xx answer to a write with an `Idempotency-Key` is kept, and at the
+//! end each must be in the database as it was answered (the stored response is committed with
+//! the change: `crate::http::idempotency`): any missing or different is a `lost` write and
+//! fails the run. With `--also-url` (other instances of the same deployment), every photo
+//! uploaded is then read back from the run's server and each of those, byte for byte by its
+//! SHA-256; a miss fails the run.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -74,6 +87,9 @@ pub struct SimulateOptions {
     pub seed: u64,
     /// Only the first this many villages with people (code order); `None`: all.
     pub villages: Option<usize>,
+    /// Other servers of the same deployment (`http://host:port`) that must serve every photo
+    /// uploaded during the run.
+    pub also_urls: Vec<String>,
 }
 
 /// One township's figures, as the script saw them (points as the server answered them).
@@ -118,6 +134,30 @@ pub struct SimulationReport {
     pub unexpected_samples: Vec<String>,
     /// Broken ledger invariants (none, or the run failed).
     pub invariant_violations: Vec<String>,
+    /// Requests sent again after a failed connection or a gateway's 502/503/504.
+    pub retried: u64,
+    /// 2xx answers to keyed writes, all checked against the database at the end.
+    pub durable_checked: u64,
+    /// Of those, the ones missing from the database or stored differently, and the first
+    /// few of them.
+    pub lost: u64,
+    pub lost_samples: Vec<String>,
+    /// Photo reads checked (photos × servers), the ones that failed or differed, and the
+    /// first few of them.
+    pub photos_checked: u64,
+    pub photo_misses: u64,
+    pub photo_miss_samples: Vec<String>,
+}
+
+impl SimulationReport {
+    /// Whether the run went as expected: no unexpected answer, no broken invariant, no lost
+    /// write, no photo missing on a server.
+    pub fn ok(&self) -> bool {
+        self.unexpected == 0
+            && self.invariant_violations.is_empty()
+            && self.lost == 0
+            && self.photo_misses == 0
+    }
 }
 
 impl SimulationReport {
@@ -261,6 +301,9 @@ pub async fn run(
         samples: Mutex::new(Vec::new()),
         photos: AtomicU64::new(rand::random()),
         run: format!("{:08x}", rand::random::<u32>()),
+        retried: AtomicU64::new(0),
+        answered: Mutex::new(Vec::new()),
+        uploaded: Mutex::new(Vec::new()),
     });
     let ready = format!("{}/readyz", options.base_url.trim_end_matches('/'));
     api.client
@@ -340,6 +383,31 @@ pub async fn run(
     let elapsed = started.elapsed();
     let server = server_figures(db, &api).await?;
     let invariant_violations = crate::ledger::check_invariants(db).await?;
+    let answered = std::mem::take(&mut *api.answered.lock().expect("answered"));
+    let (mut lost, mut lost_samples) = (0, Vec::new());
+    for (person, key, status, body) in &answered {
+        let stored = crate::http::idempotency::stored(db, *person, key).await?;
+        let same = stored
+            .as_ref()
+            .is_some_and(|s| s.status == *status && s.body == *body);
+        if same {
+            continue;
+        }
+        lost += 1;
+        if lost_samples.len() < SAMPLES {
+            lost_samples.push(match stored {
+                None => {
+                    format!("person {person}, key {key}: answered {status}, not in the database")
+                }
+                Some(s) => format!(
+                    "person {person}, key {key}: answered {status} {body}, stored {} {}",
+                    s.status, s.body
+                ),
+            });
+        }
+    }
+    let (photos_checked, photo_misses, photo_miss_samples) =
+        check_photos(&api, &options.also_urls).await;
     let townships = tallies.lock().expect("tallies").clone();
     Ok(SimulationReport {
         days: options.days,
@@ -352,6 +420,13 @@ pub async fn run(
         unexpected: api.unexpected.load(Ordering::Relaxed),
         unexpected_samples: api.samples.lock().expect("samples").clone(),
         invariant_violations,
+        retried: api.retried.load(Ordering::Relaxed),
+        durable_checked: answered.len() as u64,
+        lost,
+        lost_samples,
+        photos_checked,
+        photo_misses,
+        photo_miss_samples,
     })
 }
 
@@ -501,6 +576,25 @@ struct Api {
     photos: AtomicU64,
     /// This run's prefix of Idempotency-Keys (random).
     run: String,
+    /// Requests sent again.
+    retried: AtomicU64,
+    /// The 2xx answers to keyed writes: (person, key, status, body).
+    answered: Mutex<Vec<(i64, String, u16, serde_json::Value)>>,
+    /// The photos uploaded: (uploader, id, SHA-256 as answered).
+    uploaded: Mutex<Vec<(i64, i64, String)>>,
+}
+
+/// How many times a request is sent at most (the first time included).
+const ATTEMPTS: u32 = 6;
+
+/// Whether `status` is a gateway's or an overloaded server's answer worth sending again.
+fn is_transient(status: u16) -> bool {
+    matches!(status, 502..=504)
+}
+
+/// The pause before attempt `attempt` (2, 3, …): 250 ms doubling, at most 4 s.
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(250 << (attempt - 2).min(4))
 }
 
 /// Unexpected answers printed at most.
@@ -563,20 +657,47 @@ impl Api {
         let mut attempt = 1;
         loop {
             // A JSON body can always be copied.
-            let again = if key.is_some() && attempt < 3 {
-                request.try_clone()
-            } else {
-                None
-            };
+            let again = (attempt < ATTEMPTS).then(|| request.try_clone()).flatten();
             self.requests.fetch_add(1, Ordering::Relaxed);
-            match (request.send().await, again) {
-                (Ok(answer), _) => return Ok(self.read(endpoint, answer, expected)),
-                (Err(e), Some(again)) => {
-                    tracing::warn!(error = %e, path = %endpoint.path(), "retrying with the same key");
-                    request = again;
+            let sent = request.send().await;
+            let transient = match &sent {
+                Ok(answer) => is_transient(answer.status),
+                Err(_) => true,
+            };
+            match (sent, again) {
+                (sent, Some(again)) if transient => {
+                    let why = match &sent {
+                        Ok(answer) => answer.status.to_string(),
+                        Err(e) => e.to_string(),
+                    };
+                    tracing::warn!(error = %why, path = %endpoint.path(), attempt, "sending again");
+                    self.retried.fetch_add(1, Ordering::Relaxed);
                     attempt += 1;
+                    tokio::time::sleep(backoff(attempt)).await;
+                    request = again;
                 }
-                (Err(e), None) => return Err(e.into()),
+                (Ok(answer), _) => {
+                    if let (Some(key), Some(person)) = (key, person)
+                        && answer.is_success()
+                    {
+                        let body =
+                            serde_json::from_slice(&answer.body).unwrap_or(serde_json::Value::Null);
+                        self.answered.lock().expect("answered").push((
+                            person,
+                            key.to_owned(),
+                            answer.status,
+                            body,
+                        ));
+                    }
+                    // A write without a key, sent again, may find its first attempt done.
+                    let expected: Vec<u16> = if attempt > 1 && key.is_none() {
+                        expected.iter().copied().chain([409]).collect()
+                    } else {
+                        expected.to_vec()
+                    };
+                    return Ok(self.read(endpoint, answer, &expected));
+                }
+                (Err(e), _) => return Err(e.into()),
             }
         }
     }
@@ -637,24 +758,81 @@ impl Api {
     async fn photo(&self, person: i64) -> anyhow::Result<Option<i64>> {
         let n = self.photos.fetch_add(1, Ordering::Relaxed);
         let jpeg = photo_bytes(n)?;
-        let part = reqwest::multipart::Part::bytes(jpeg)
-            .file_name("photo.jpg")
-            .mime_str("image/jpeg")?;
-        let form = reqwest::multipart::Form::new().part("file", part);
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let answer = self
-            .client
-            .request(&UploadMedia)
-            .token(&self.token(person))
-            .multipart(form)
-            .send()
-            .await?;
+        // A part cannot be copied: built again for each attempt.
+        let form = || -> anyhow::Result<reqwest::multipart::Form> {
+            let part = reqwest::multipart::Part::bytes(jpeg.clone())
+                .file_name("photo.jpg")
+                .mime_str("image/jpeg")?;
+            Ok(reqwest::multipart::Form::new().part("file", part))
+        };
+        let mut attempt = 1;
+        let answer = loop {
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let sent = self
+                .client
+                .request(&UploadMedia)
+                .token(&self.token(person))
+                .multipart(form()?)
+                .send()
+                .await;
+            let transient = sent.as_ref().map_or(true, |a| is_transient(a.status));
+            if !transient || attempt == ATTEMPTS {
+                break sent?;
+            }
+            self.retried.fetch_add(1, Ordering::Relaxed);
+            attempt += 1;
+            tokio::time::sleep(backoff(attempt)).await;
+        };
         let reply = self.read(&UploadMedia, answer, &[200, 201]);
-        Ok(reply
-            .value
-            .filter(|_| matches!(reply.status, 200 | 201))
-            .map(|media| media.id))
+        let media = reply.value.filter(|_| matches!(reply.status, 200 | 201));
+        if let Some(media) = &media {
+            self.uploaded
+                .lock()
+                .expect("uploaded")
+                .push((person, media.id, media.sha256.clone()));
+        }
+        Ok(media.map(|media| media.id))
     }
+}
+
+/// Reads every photo of the run back from the run's server and each of `also`, comparing
+/// its SHA-256 with the upload's answer: (reads checked, failed, the first failures).
+/// Nothing to do without `also` (the run's own server served them all along).
+async fn check_photos(api: &Api, also: &[String]) -> (u64, u64, Vec<String>) {
+    if also.is_empty() {
+        return (0, 0, Vec::new());
+    }
+    use sha2::Digest;
+    let uploaded = api.uploaded.lock().expect("uploaded").clone();
+    let mut servers = vec![api.client.clone()];
+    servers.extend(
+        also.iter()
+            .map(|url| ApiClient::new(api.client.http().clone(), url.as_str())),
+    );
+    let (mut checked, mut misses, mut samples) = (0, 0, Vec::new());
+    for (person, id, sha256) in uploaded {
+        for server in &servers {
+            checked += 1;
+            let answer = server
+                .request(&jifen_shared::api::GetMedia { id })
+                .token(&api.token(person))
+                .send()
+                .await;
+            let got = match answer {
+                Ok(a) if a.status == 200 => hex::encode(sha2::Sha256::digest(&a.body)),
+                Ok(a) => format!("status {}", a.status),
+                Err(e) => e.to_string(),
+            };
+            if got != sha256 {
+                misses += 1;
+                if samples.len() < SAMPLES {
+                    let url = server.url(&jifen_shared::api::GetMedia { id });
+                    samples.push(format!("photo {id} at {url}: {got}"));
+                }
+            }
+        }
+    }
+    (checked, misses, samples)
 }
 
 /// A 64 × 48 JPEG whose pixels depend on `n`, so no two photos are the same picture (the

@@ -157,6 +157,27 @@ async fn claim(
     }))
 }
 
+/// The stored answer of `person_id`'s request with `key`, if its change was committed (`jifen
+/// simulate` checks every 2xx answer it received against it).
+pub async fn stored(db: &Db, person_id: i64, key: &str) -> Result<Option<Stored>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT status, response FROM idempotency_keys WHERE person_id = $1 AND key = $2",
+    )
+    .bind(person_id)
+    .bind(key)
+    .fetch_optional(db.reader())
+    .await?;
+    row.map(|row| {
+        let status: i64 = row.try_get("status")?;
+        let body: String = row.try_get("response")?;
+        Ok(Stored {
+            status: u16::try_from(status).unwrap_or(0),
+            body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+        })
+    })
+    .transpose()
+}
+
 fn request_hash(request: &impl Serialize) -> String {
     let bytes = serde_json::to_vec(request).unwrap_or_default();
     hex::encode(Sha256::digest(&bytes))

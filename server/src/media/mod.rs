@@ -19,7 +19,6 @@ pub mod storage;
 
 use crate::error::DomainError;
 use jifen_shared::ErrorCode;
-use std::path::{Path, PathBuf};
 
 use jifen_shared::media::Media;
 use tokio::sync::Semaphore;
@@ -44,9 +43,10 @@ pub enum MediaError {
     /// Encoding failed or the decoding task died (500).
     #[error("the picture could not be processed: {0}")]
     Processing(String),
-    /// The files could not be written (500).
+    /// The files could not be written: 500 for the data directory, 503 `unavailable` for a
+    /// bucket (a store on the network comes back; the villager taps again).
     #[error("the picture could not be stored: {0}")]
-    Files(std::io::Error),
+    Files(storage::StoreError),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
 }
@@ -55,6 +55,7 @@ impl DomainError for MediaError {
     fn code(&self) -> ErrorCode {
         match self {
             MediaError::Refused(_) => ErrorCode::UnsupportedMedia,
+            MediaError::Files(storage::StoreError::S3 { .. }) => ErrorCode::Unavailable,
             MediaError::Processing(_) | MediaError::Files(_) | MediaError::Storage(_) => {
                 ErrorCode::Internal
             }
@@ -72,14 +73,14 @@ impl DomainError for MediaError {
 /// Stores an upload of `uploader_id`: `bytes` is the whole file as received (at most
 /// [`jifen_shared::media::MAX_UPLOAD_BYTES`], enforced by the caller while reading). Decodes at
 /// most [`MAX_CONCURRENT_DECODES`] at once, off the async threads; writes the files under
-/// `data_dir` (once per content), then the row — so a row never names a missing file, and a
+/// `photos` (once per content), then the row — so a row never names a missing file, and a
 /// refused upload leaves nothing behind.
 ///
 /// Errors: [`MediaError::Refused`] (see [`process::process`]), [`MediaError::Processing`],
 /// [`MediaError::Files`], [`MediaError::Storage`].
 pub async fn upload(
     db: &Db,
-    data_dir: &Path,
+    photos: &storage::PhotoStore,
     uploader_id: i64,
     bytes: Vec<u8>,
 ) -> Result<Media, MediaError> {
@@ -87,34 +88,40 @@ pub async fn upload(
         .acquire()
         .await
         .map_err(|e| MediaError::Processing(e.to_string()))?;
-    let dir: PathBuf = data_dir.to_owned();
     let processed = tokio::task::spawn_blocking(move || {
         // Held until the work is done, even if the request is dropped meanwhile.
         let _permit = permit;
-        let processed = process::process(&bytes).map_err(|e| match e {
+        process::process(&bytes).map_err(|e| match e {
             e if e.is_refusal() => MediaError::Refused(e),
             e => MediaError::Processing(e.to_string()),
-        })?;
-        storage::write_files(&dir, &processed.sha256, &processed.full, &processed.thumb)
-            .map_err(MediaError::Files)?;
-        Ok::<_, MediaError>(processed)
+        })
     })
     .await
     .map_err(|e| MediaError::Processing(e.to_string()))??;
+    let (width, height, sha256, bytes) = (
+        processed.width,
+        processed.height,
+        processed.sha256,
+        processed.full.len(),
+    );
+    photos
+        .put(&sha256, processed.full, processed.thumb)
+        .await
+        .map_err(MediaError::Files)?;
     let new = storage::NewMedia {
         uploader_id,
-        sha256: &processed.sha256,
-        width: processed.width,
-        height: processed.height,
-        bytes: processed.full.len(),
+        sha256: &sha256,
+        width,
+        height,
+        bytes,
         created_at: now_ms(),
     };
     let id = storage::insert(db, &new).await?;
     Ok(Media {
         id,
-        width: processed.width,
-        height: processed.height,
-        sha256: processed.sha256,
+        width,
+        height,
+        sha256,
     })
 }
 

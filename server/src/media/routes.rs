@@ -331,7 +331,7 @@ async fn upload_media(caller: Caller, req: HttpRequest, body: web::Payload, stat
     let slot = UploadSlot::take(&state, caller.id, address)?;
     let form = Multipart::new(req.headers(), Paced::new(body, &slot));
     let bytes = read_file_field(form).await?;
-    let media = super::upload(&state.db, &state.settings.data_dir, caller.id, bytes).await?;
+    let media = super::upload(&state.db, &state.photos, caller.id, bytes).await?;
     // The places and the bytes are held until the photo is decoded and stored.
     drop(slot);
     Ok(HttpResponse::Created().json(media))
@@ -477,20 +477,37 @@ async fn serve(
             .insert_header((header::CACHE_CONTROL, cache))
             .finish());
     }
-    let path =
-        storage::file_path(&state.settings.data_dir, &media.sha256, variant).ok_or_else(|| {
-            ApiError::internal_because("a stored photo's hash is not a file name", &media.sha256)
-        })?;
-    let file = NamedFile::open_async(&path).await.map_err(|e| {
-        tracing::error!(error = %e, media_id = id, path = %path.display(), "a stored photo's file is missing");
-        ApiError::internal()
-    })?;
-    let mut response = file
-        .use_etag(false)
-        .use_last_modified(false)
-        .disable_content_disposition()
-        .set_content_type(actix_web::mime::IMAGE_JPEG)
-        .into_response(req);
+    let mut response = match &state.photos {
+        storage::PhotoStore::Local(data_dir) => {
+            let path = storage::file_path(data_dir, &media.sha256, variant).ok_or_else(|| {
+                ApiError::internal_because(
+                    "a stored photo's hash is not a file name",
+                    &media.sha256,
+                )
+            })?;
+            let file = NamedFile::open_async(&path).await.map_err(|e| {
+                tracing::error!(error = %e, media_id = id, path = %path.display(), "a stored photo's file is missing");
+                ApiError::internal()
+            })?;
+            file.use_etag(false)
+                .use_last_modified(false)
+                .disable_content_disposition()
+                .set_content_type(actix_web::mime::IMAGE_JPEG)
+                .into_response(req)
+        }
+        store @ storage::PhotoStore::S3 { .. } => {
+            let bytes = store.get(&media.sha256, variant).await.map_err(|e| {
+                tracing::error!(error = %e, media_id = id, "a stored photo cannot be read from the bucket");
+                ApiError::new(ErrorCode::Unavailable, "the photo cannot be read now; try again")
+            })?;
+            let bytes = bytes.ok_or_else(|| {
+                ApiError::internal_because("a stored photo's hash is not a key", &media.sha256)
+            })?;
+            HttpResponse::Ok()
+                .content_type(actix_web::mime::IMAGE_JPEG)
+                .body(bytes)
+        }
+    };
     let headers = response.headers_mut();
     headers.insert(header::ETAG, etag);
     headers.insert(header::CACHE_CONTROL, cache);

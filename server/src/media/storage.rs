@@ -1,12 +1,17 @@
 //! Where photos live: the `media` table (one row per upload, see
-//! `migrations/*/0013_media.sql`) and the files, stored once per content under
-//! `<data dir>/media/<first two hex digits>/<sha256>.jpg` with the thumbnail beside it as
-//! `<sha256>.thumb.jpg`.
+//! `migrations/*/0013_media.sql`) and the files, stored once per content as
+//! `media/<first two hex digits>/<sha256>.jpg` with the thumbnail beside it as
+//! `<sha256>.thumb.jpg` — under the data directory (the default), or under the same keys in
+//! an S3-compatible bucket ([`PhotoStore`], `JIFEN_MEDIA_S3_*`), which several servers behind
+//! a load balancer share.
 //!
 //! [`super::visible_to`] is the one place that decides who sees a photo.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use object_store::ObjectStore;
 
 use crate::storage::Db;
 
@@ -135,18 +140,21 @@ pub fn media_dir(data_dir: &Path) -> PathBuf {
 /// Where a picture's file is (whether it exists or not); `None` when `sha256` is not 64
 /// lower-case hex digits (never turned into a path).
 pub fn file_path(data_dir: &Path, sha256: &str, variant: Variant) -> Option<PathBuf> {
+    let name = file_name(sha256, variant)?;
+    Some(media_dir(data_dir).join(&sha256[..2]).join(name))
+}
+
+/// A picture's file name, `<sha256>.jpg` or `<sha256>.thumb.jpg`; `None` when `sha256` is not
+/// 64 lower-case hex digits.
+fn file_name(sha256: &str, variant: Variant) -> Option<String> {
     let hex = sha256.len() == 64
         && sha256
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if !hex {
-        return None;
-    }
-    let name = match variant {
+    hex.then(|| match variant {
         Variant::Full => format!("{sha256}.jpg"),
         Variant::Thumb => format!("{sha256}.thumb.jpg"),
-    };
-    Some(media_dir(data_dir).join(&sha256[..2]).join(name))
+    })
 }
 
 /// Writes both files of a picture unless they are there already (same name, same content).
@@ -188,4 +196,179 @@ fn write_once(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     written
+}
+
+/// Where the photo files are kept (`JIFEN_MEDIA_S3_*`, [`crate::config::S3Settings`]).
+#[derive(Debug, Clone)]
+pub enum PhotoStore {
+    /// Files under `<data dir>/media` ([`file_path`]), written atomically and synced.
+    Local(PathBuf),
+    /// Objects in an S3-compatible bucket, under `{prefix}media/…`.
+    S3 {
+        store: Arc<dyn ObjectStore>,
+        /// Ends with `/` or is empty.
+        prefix: String,
+        /// `s3://bucket/prefix` at the endpoint, for messages.
+        describe: String,
+    },
+}
+
+/// A photo store that cannot be used: the bucket unreachable, the credentials refused, a
+/// write or read failing.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Files(#[from] std::io::Error),
+    #[error("{describe}: {source}")]
+    S3 {
+        describe: String,
+        #[source]
+        source: object_store::Error,
+    },
+}
+
+impl PhotoStore {
+    /// The store the settings name: the bucket of `settings.media_s3`, else
+    /// `<data dir>/media`.
+    ///
+    /// Errors: the S3 client cannot be built from the settings.
+    pub fn from_settings(settings: &crate::config::Settings) -> anyhow::Result<PhotoStore> {
+        let Some(s3) = &settings.media_s3 else {
+            return Ok(PhotoStore::Local(settings.data_dir.clone()));
+        };
+        let mut builder = object_store::aws::AmazonS3Builder::new()
+            .with_bucket_name(&s3.bucket)
+            .with_region(&s3.region)
+            .with_access_key_id(&s3.access_key_id)
+            .with_secret_access_key(s3.secret_access_key.expose())
+            .with_client_options(
+                object_store::ClientOptions::new()
+                    .with_timeout(std::time::Duration::from_secs(30))
+                    .with_connect_timeout(std::time::Duration::from_secs(5)),
+            )
+            .with_retry(object_store::RetryConfig {
+                max_retries: 3,
+                retry_timeout: std::time::Duration::from_secs(20),
+                ..Default::default()
+            });
+        let at = match &s3.endpoint {
+            Some(endpoint) => {
+                builder = builder
+                    .with_endpoint(endpoint)
+                    .with_virtual_hosted_style_request(false)
+                    .with_allow_http(endpoint.starts_with("http://"));
+                format!(" at {endpoint}")
+            }
+            None => String::new(),
+        };
+        let store = builder
+            .build()
+            .map_err(|e| anyhow::anyhow!("JIFEN_MEDIA_S3_*: {e}"))?;
+        // `a/b` and `a/b/` both mean the folder `a/b/`.
+        let prefix = match s3.prefix.trim_matches('/') {
+            "" => String::new(),
+            p => format!("{p}/"),
+        };
+        Ok(PhotoStore::S3 {
+            store: Arc::new(store),
+            describe: format!("s3://{}/{prefix}{at}", s3.bucket),
+            prefix,
+        })
+    }
+
+    /// Checks at start-up that the store can be used: the bucket answers a listing with
+    /// these credentials (nothing to check for a directory, made when first written).
+    ///
+    /// Errors: [`StoreError::S3`] with the service's reason (no such bucket, access
+    /// denied, unreachable).
+    pub async fn check(&self) -> Result<(), StoreError> {
+        let PhotoStore::S3 {
+            store,
+            prefix,
+            describe,
+        } = self
+        else {
+            return Ok(());
+        };
+        let path = object_store::path::Path::from(format!("{prefix}media"));
+        store
+            .list_with_delimiter(Some(&path))
+            .await
+            .map(drop)
+            .map_err(|source| StoreError::S3 {
+                describe: describe.clone(),
+                source,
+            })
+    }
+
+    /// Writes both files of a picture (thumbnail first, so that a row is only ever written
+    /// after both): a directory's unless there already (see [`write_files`]), a bucket's
+    /// objects whole (an S3 PUT replaces atomically; the content of a name never changes).
+    ///
+    /// Errors: the file system's or the bucket's.
+    pub async fn put(&self, sha256: &str, full: Vec<u8>, thumb: Vec<u8>) -> Result<(), StoreError> {
+        match self {
+            PhotoStore::Local(dir) => {
+                let (dir, sha256) = (dir.clone(), sha256.to_owned());
+                tokio::task::spawn_blocking(move || write_files(&dir, &sha256, &full, &thumb))
+                    .await
+                    .map_err(std::io::Error::other)??;
+                Ok(())
+            }
+            PhotoStore::S3 {
+                store, describe, ..
+            } => {
+                for (variant, bytes) in [(Variant::Thumb, thumb), (Variant::Full, full)] {
+                    let key = self.key(sha256, variant).ok_or_else(|| {
+                        std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a sha256")
+                    })?;
+                    store
+                        .put(&key, bytes.into())
+                        .await
+                        .map_err(|source| StoreError::S3 {
+                            describe: describe.clone(),
+                            source,
+                        })?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A picture's file from a bucket; `None` for a directory (serve [`file_path`] instead)
+    /// or a malformed hash.
+    ///
+    /// Errors: the bucket's (a missing object is `object_store::Error::NotFound` inside).
+    pub async fn get(
+        &self,
+        sha256: &str,
+        variant: Variant,
+    ) -> Result<Option<bytes::Bytes>, StoreError> {
+        let PhotoStore::S3 {
+            store, describe, ..
+        } = self
+        else {
+            return Ok(None);
+        };
+        let Some(key) = self.key(sha256, variant) else {
+            return Ok(None);
+        };
+        let read = async { store.get(&key).await?.bytes().await };
+        read.await.map(Some).map_err(|source| StoreError::S3 {
+            describe: describe.clone(),
+            source,
+        })
+    }
+
+    /// The object key of a picture's file in a bucket; `None` for a malformed hash.
+    fn key(&self, sha256: &str, variant: Variant) -> Option<object_store::path::Path> {
+        let PhotoStore::S3 { prefix, .. } = self else {
+            return None;
+        };
+        let name = file_name(sha256, variant)?;
+        Some(object_store::path::Path::from(format!(
+            "{prefix}media/{}/{name}",
+            &sha256[..2]
+        )))
+    }
 }

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod fake_tencent_sms;
 pub mod fake_wechat;
 pub mod partition;
+pub mod s3;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -506,11 +507,11 @@ async fn start(
     db.migrate().await.expect("migrate");
     let (app, sms) = match recording {
         Some(sms) => (
-            Application::build_with(settings, db.clone(), sms.clone()),
+            Application::build_with(settings, db.clone(), sms.clone()).await,
             sms,
         ),
         None => (
-            Application::build(settings, db.clone()),
+            Application::build(settings, db.clone()).await,
             std::sync::Arc::default(),
         ),
     };
@@ -530,6 +531,51 @@ async fn start(
         web_dir,
         sms,
     })
+}
+
+/// Another server of `app`'s deployment: a second `jifen serve` on the same database, with a
+/// data directory of its own and `configure` applied to its settings (give it what the
+/// deployment shares: the signing secret, the photo bucket).
+///
+/// Errors: what `jifen serve` refuses at start (another key beside a live instance, a photo
+/// store it cannot use).
+pub async fn spawn_beside(
+    app: &TestApp,
+    configure: impl FnOnce(&mut Settings),
+) -> anyhow::Result<TestInstance> {
+    let dir = app
+        .test_db
+        .dir()
+        .join(format!("instance-{:x}", rand::random::<u32>()));
+    let mut settings = Settings::defaults();
+    settings.bind = "127.0.0.1:0".parse().unwrap();
+    settings.database_url = app.test_db.url.clone().into();
+    settings.data_dir = dir.join("data");
+    settings.web_dir = app.web_dir.clone();
+    settings.metrics_token = Some(METRICS_TOKEN.into());
+    configure(&mut settings);
+    let db = Db::connect_with(
+        &settings.database_url,
+        &settings.db_timeouts(Duration::from_secs(10)),
+    )
+    .await?;
+    let server = Application::build(settings, db.clone()).await?;
+    let address = format!("http://{}", server.addr());
+    tokio::spawn(server.run());
+    Ok(TestInstance {
+        api: ApiClient::new(app.client.clone(), address.clone()),
+        address,
+        db,
+    })
+}
+
+/// A second server of a [`TestApp`]'s deployment ([`spawn_beside`]).
+pub struct TestInstance {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    pub api: ApiClient,
+    /// Its own pool on the shared database.
+    pub db: Db,
 }
 
 /// Declares tests that run on SQLite and on PostgreSQL:

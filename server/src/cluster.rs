@@ -1,0 +1,322 @@
+//! Several `jifen serve` on one PostgreSQL: the instances' registry and the minute's sweeps
+//! run by one instance at a time (`docs/deployment.md`).
+//!
+//! **Keys.** Every instance must sign and verify with the same key, or a token one issued is
+//! refused by the next behind the load balancer, and a redemption QR code made by one cannot
+//! be scanned at another. Each server registers in `server_instances` at start
+//! ([`register`]) with a fingerprint of its key ([`Keys::fingerprint`]) and whether the key
+//! was given (`JIFEN_JWT_SECRET`) or taken from its own data directory. On PostgreSQL a server
+//! refuses to start beside a live instance (seen in the last [`LIVE_FOR`]) when their keys
+//! differ, or when the other runs on another host and either of them took its key from its
+//! data directory (a copied key file would work, but nothing keeps the copies equal). A live
+//! row of the same host with the same key is the same deployment — a restart after a crash,
+//! or a second process on the same data directory — and is let be. On SQLite one server owns
+//! the database file (a lock beside it), so there is nothing to check. A registration is kept
+//! alive every [`HEARTBEAT`] ([`heartbeat`]) and removed at a clean stop ([`leave`]); a killed
+//! instance's row stops counting [`LIVE_FOR`] after its last heartbeat.
+//!
+//! **Sweeps.** Every instance ticks once a minute ([`tick`]); on PostgreSQL the tick first
+//! takes a session advisory lock without waiting (`pg_try_advisory_lock`) and then sweeps
+//! only when no instance swept in the last [`MIN_GAP`] (`sweep_runs`), so N instances sweep
+//! once a minute between them, never twice at once, and a killed sweeper's lock goes with its
+//! connection. The sweeps themselves were always safe to overlap (each row moves once, see
+//! `jifen sweep`): this saves the duplicated work, it does not guard correctness. Outcomes
+//! are counted in `jifen_sweep_ticks_total{outcome="swept|skipped|failed"}`.
+
+use std::time::Duration;
+
+use sqlx::Row;
+
+use crate::auth::keys::Keys;
+use crate::storage::{Backend, Db, now_ms};
+
+/// How often a live instance says so.
+pub const HEARTBEAT: Duration = Duration::from_secs(30);
+/// An instance not heard from for this long is taken for gone (three heartbeats).
+pub const LIVE_FOR: Duration = Duration::from_secs(90);
+/// The sweeps' period.
+pub const TICK: Duration = Duration::from_secs(60);
+/// A tick sweeps only when the last sweep (by any instance) is at least this old: a little
+/// under [`TICK`], so that one instance's ticks are never skipped for its own clock's jitter.
+pub const MIN_GAP: Duration = Duration::from_secs(50);
+
+/// The sweeps' advisory lock key (a 64-bit integer, the bytes of `jifen_sw`).
+pub const SWEEP_LOCK: i64 = 0x6a69_6665_6e5f_7377; // "jifen_sw"
+
+/// This server in the registry.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// Random, per process: `<host>-<16 hex digits>`.
+    pub id: String,
+}
+
+/// Registers this server, running on `host` ([`hostname`]), on PostgreSQL after checking the
+/// live instances' keys (see the module docs). `secret_given`: the key came from the
+/// settings, not the data directory.
+///
+/// Errors: another live instance signs with a different key, or either this one or a live
+/// one took its key from its own data directory (the message says what to set); the
+/// database's errors.
+pub async fn register(
+    db: &Db,
+    keys: &Keys,
+    secret_given: bool,
+    host: &str,
+) -> anyhow::Result<Instance> {
+    let id = format!("{host}-{:016x}", rand::random::<u64>());
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    crate::storage::lock_key(&mut tx, db.backend(), "server_instances").await?;
+    sqlx::query("DELETE FROM server_instances WHERE seen_at < $1")
+        .bind(now - 86_400_000)
+        .execute(&mut *tx)
+        .await?;
+    if db.backend() == Backend::Postgres {
+        let live = sqlx::query(
+            "SELECT host, key_fingerprint, secret_given FROM server_instances WHERE seen_at >= $1",
+        )
+        .bind(now - LIVE_FOR.as_millis() as i64)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in live {
+            let other: String = row.try_get("host")?;
+            let fingerprint: String = row.try_get("key_fingerprint")?;
+            let other_given: i64 = row.try_get("secret_given")?;
+            let gone = "if that server is gone (killed), its registration lapses 90 s after \
+                        its last heartbeat";
+            if fingerprint != keys.fingerprint {
+                anyhow::bail!(
+                    "another server on this database ({other}) signs with a different key: \
+                     give every instance the same JIFEN_JWT_SECRET (docs/deployment.md); {gone}"
+                );
+            }
+            // The same host with the same key is this deployment restarted, or a second
+            // process sharing the data directory: one key either way.
+            if other != host && (!secret_given || other_given == 0) {
+                let which = if secret_given {
+                    format!("the server on {other}")
+                } else {
+                    "this server".to_owned()
+                };
+                anyhow::bail!(
+                    "another server ({other}) runs on this PostgreSQL database and {which} took \
+                     its signing key from its own data directory: give every instance the same \
+                     JIFEN_JWT_SECRET (docs/deployment.md); {gone}"
+                );
+            }
+        }
+    }
+    sqlx::query(
+        "INSERT INTO server_instances (id, host, key_fingerprint, secret_given, started_at, seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(&id)
+    .bind(host)
+    .bind(&keys.fingerprint)
+    .bind(i64::from(secret_given))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Instance { id })
+}
+
+/// Says that `instance` is alive (every [`HEARTBEAT`]); puts its row back if it was purged.
+pub async fn heartbeat(db: &Db, instance: &Instance, keys: &Keys) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let updated = sqlx::query("UPDATE server_instances SET seen_at = $2 WHERE id = $1")
+        .bind(&instance.id)
+        .bind(now)
+        .execute(db.writer())
+        .await?
+        .rows_affected();
+    if updated == 0 {
+        sqlx::query(
+            "INSERT INTO server_instances (id, host, key_fingerprint, secret_given, started_at, seen_at) \
+             VALUES ($1, $2, $3, 1, $4, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(&instance.id)
+        .bind(hostname())
+        .bind(&keys.fingerprint)
+        .bind(now)
+        .execute(db.writer())
+        .await?;
+    }
+    Ok(())
+}
+
+/// Removes `instance` from the registry (a clean stop).
+pub async fn leave(db: &Db, instance: &Instance) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM server_instances WHERE id = $1")
+        .bind(&instance.id)
+        .execute(db.writer())
+        .await
+        .map(drop)
+}
+
+/// The sweeps' configured delays, in milliseconds.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepDelays {
+    /// `JIFEN_SERVICE_SLA_HOURS`.
+    pub service_sla_ms: i64,
+    /// `JIFEN_CLAIM_REVIEW_HOURS`.
+    pub claim_review_ms: i64,
+}
+
+/// What one sweep changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Redemptions past their expiry, lapsed and their points returned.
+    pub lapsed: usize,
+    /// Service orders past their SLA, escalated one level.
+    pub escalated: usize,
+    /// Completed orders left unrated for 7 days, rated 中评.
+    pub rated: usize,
+    /// Claims waiting longer than the review time, sent up to the village admins (审核超时).
+    pub overdue_claims: usize,
+}
+
+/// Runs every sweep once as of `now` (what `jifen sweep` and each swept tick do).
+///
+/// Errors: the first sweep that failed (the ones before it are done).
+pub async fn sweep(db: &Db, delays: SweepDelays, now: i64) -> anyhow::Result<Swept> {
+    let lapsed = crate::shop::redemptions::sweep(db, now).await?;
+    let (escalated, rated) = crate::services::sweep(db, delays.service_sla_ms, now).await?;
+    let overdue_claims =
+        crate::points::claims::escalate_due(db, delays.claim_review_ms, now).await?;
+    Ok(Swept {
+        lapsed,
+        escalated,
+        rated,
+        overdue_claims,
+    })
+}
+
+/// What a tick did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tick {
+    /// This instance swept.
+    Swept(Swept),
+    /// Another instance is sweeping or swept less than [`MIN_GAP`] ago.
+    Skipped,
+}
+
+impl Tick {
+    /// The `outcome` label of `jifen_sweep_ticks_total`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Tick::Swept(_) => "swept",
+            Tick::Skipped => "skipped",
+        }
+    }
+}
+
+/// One minute's tick of `instance` as of `now` (see the module docs).
+///
+/// Errors: the database's; a sweep's (the lock is released whatever happens).
+pub async fn tick(
+    db: &Db,
+    instance: &Instance,
+    delays: SweepDelays,
+    now: i64,
+) -> anyhow::Result<Tick> {
+    if db.backend() == Backend::Sqlite {
+        return Ok(Tick::Swept(sweep(db, delays, now).await?));
+    }
+    // A session lock on a connection of its own, not a transaction: the sweeps commit their
+    // own transactions meanwhile and may take longer than the idle-in-transaction limit.
+    let mut conn = db.writer().acquire().await?;
+    let locked: bool = sqlx::query("SELECT pg_try_advisory_lock($1) AS locked")
+        .bind(SWEEP_LOCK)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("locked")?;
+    if !locked {
+        return Ok(Tick::Skipped);
+    }
+    let outcome = async {
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT last_at FROM sweep_runs WHERE name = 'minute'")
+                .fetch_optional(&mut *conn)
+                .await?;
+        if last.is_some_and(|last| now - last < MIN_GAP.as_millis() as i64 && last <= now) {
+            return Ok(Tick::Skipped);
+        }
+        sqlx::query(
+            "INSERT INTO sweep_runs (name, last_at, instance) VALUES ('minute', $1, $2) \
+             ON CONFLICT (name) DO UPDATE SET last_at = excluded.last_at, instance = excluded.instance",
+        )
+        .bind(now)
+        .bind(&instance.id)
+        .execute(&mut *conn)
+        .await?;
+        Ok::<_, anyhow::Error>(Tick::Swept(sweep(db, delays, now).await?))
+    }
+    .await;
+    let unlocked = sqlx::query("SELECT pg_advisory_unlock($1) AS unlocked")
+        .bind(SWEEP_LOCK)
+        .fetch_one(&mut *conn)
+        .await;
+    if unlocked.is_err() {
+        // A connection that may still hold the lock must not go back to the pool.
+        conn.close().await.ok();
+    }
+    outcome
+}
+
+/// Ticks every [`TICK`] and says this instance is alive every [`HEARTBEAT`], until aborted;
+/// logs what the sweeps changed and counts the ticks in `ticks`
+/// (`jifen_sweep_ticks_total`).
+pub async fn run(
+    db: Db,
+    instance: Instance,
+    keys: Keys,
+    delays: SweepDelays,
+    ticks: prometheus::IntCounterVec,
+) {
+    let mut sweeps = tokio::time::interval(TICK);
+    sweeps.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut beats = tokio::time::interval(HEARTBEAT);
+    beats.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = beats.tick() => {
+                if let Err(e) = heartbeat(&db, &instance, &keys).await {
+                    tracing::warn!(error = %e, "the instance's heartbeat failed");
+                }
+            }
+            _ = sweeps.tick() => {
+                let outcome = match tick(&db, &instance, delays, now_ms()).await {
+                    Ok(tick) => {
+                        if let Tick::Swept(s) = tick && s != Swept::default() {
+                            tracing::info!(
+                                lapsed = s.lapsed,
+                                escalated = s.escalated,
+                                rated = s.rated,
+                                overdue_claims = s.overdue_claims,
+                                "swept"
+                            );
+                        }
+                        tick.outcome()
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the minute's sweep failed");
+                        "failed"
+                    }
+                };
+                ticks.with_label_values(&[outcome]).inc();
+            }
+        }
+    }
+}
+
+/// This machine's name, for the registry's messages (`HOSTNAME`, `/etc/hostname`, else
+/// `unknown`).
+pub fn hostname() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
