@@ -119,3 +119,29 @@ ensure_schemathesis() {
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 }
+
+# A real S3-compatible server for the photo-store tests: s3s-fs (crates.io; the S3 REST
+# protocol over a directory, SigV4 checked), built once per machine into the user's cache
+# (~/.cache/jifen/s3s-fs-<version>, about 4 minutes on 2 cores); exports JIFEN_TEST_S3S_FS
+# (its binary) and JIFEN_TEST_REQUIRE_S3=1. 0.14.1 is the newest that builds with Rust 1.95.
+S3S_FS_VERSION=0.14.1
+ensure_s3_server() {
+  local root="${XDG_CACHE_HOME:-$HOME/.cache}/jifen/s3s-fs-$S3S_FS_VERSION"
+  if [ ! -x "$root/bin/s3s-fs" ]; then
+    say "building s3s-fs $S3S_FS_VERSION (an S3-compatible server, crates.io) into $root"
+    CARGO_TARGET_DIR="$root/target" cargo install -q --locked --root "$root" \
+      s3s-fs --version "$S3S_FS_VERSION" --features binary
+    rm -rf "$root/target"
+  fi
+  export JIFEN_TEST_S3S_FS="$root/bin/s3s-fs" JIFEN_TEST_REQUIRE_S3=1
+}
+
+# HAProxy (Debian), the load balancer of the two-instance suite (scripts/cluster).
+ensure_haproxy() {
+  command -v haproxy >/dev/null || { say "installing haproxy (Debian)"; apt_install haproxy; }
+}
+
+# A free TCP port of 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

@@ -10,7 +10,7 @@ CREATE TABLE server_instances (
     id TEXT NOT NULL PRIMARY KEY,
     host TEXT NOT NULL,
     key_fingerprint TEXT NOT NULL,
-    secret_given INTEGER NOT NULL,
+    secret_given BIGINT NOT NULL,
     started_at BIGINT NOT NULL,
     seen_at BIGINT NOT NULL
 );

@@ -1065,6 +1065,61 @@ mod tests {
     }
 
     #[test]
+    fn photos_go_to_a_bucket_only_when_it_is_fully_configured() {
+        assert_eq!(Settings::defaults().media_s3, None);
+        let bucket = |r: &mut RawSettings| {
+            r.media_s3_bucket = Some("changyuan-photos".into());
+            r.media_s3_endpoint = Some("http://10.0.0.5:9000/".into());
+            r.media_s3_prefix = "/county/410783".into();
+            r.media_s3_access_key_id = Some("AKID".into());
+            r.media_s3_secret_access_key = Some("s3-secret-value".into());
+        };
+        let s = with(bucket).unwrap().media_s3.unwrap();
+        assert_eq!(s.endpoint.as_deref(), Some("http://10.0.0.5:9000"));
+        assert_eq!(
+            (s.region.as_str(), s.prefix.as_str()),
+            ("us-east-1", "county/410783/")
+        );
+        assert!(!format!("{s:?}").contains("s3-secret-value"));
+        type Edit = Box<dyn FnOnce(&mut RawSettings)>;
+        let cases: [(&str, Edit); 6] = [
+            (
+                "JIFEN_MEDIA_S3_BUCKET",
+                Box::new(|r| r.media_s3_bucket = Some("Photos_Of_Changyuan".into())),
+            ),
+            (
+                "JIFEN_MEDIA_S3_ENDPOINT",
+                Box::new(|r| r.media_s3_endpoint = Some("ftp://10.0.0.5".into())),
+            ),
+            (
+                "JIFEN_MEDIA_S3_ENDPOINT",
+                Box::new(|r| r.media_s3_endpoint = Some("https://cos.example.com/b?x=1".into())),
+            ),
+            (
+                "JIFEN_MEDIA_S3_REGION",
+                Box::new(|r| r.media_s3_region = "ap guangzhou".into()),
+            ),
+            (
+                "JIFEN_MEDIA_S3_PREFIX",
+                Box::new(|r| r.media_s3_prefix = "../etc".into()),
+            ),
+            (
+                "JIFEN_MEDIA_S3_ACCESS_KEY_ID",
+                Box::new(|r| r.media_s3_secret_access_key = None),
+            ),
+        ];
+        for (var, change) in cases {
+            let err = with(|r| {
+                bucket(r);
+                change(r);
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(err.starts_with(var), "{var}: {err}");
+        }
+    }
+
+    #[test]
     fn a_claim_waits_two_days_for_review_unless_configured() {
         assert_eq!(Settings::defaults().claim_review_hours, 48);
         let s = with(|r| r.claim_review_hours = " 72 ".into()).unwrap();

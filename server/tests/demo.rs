@@ -107,7 +107,7 @@ db_tests! {
         assert!(report.invariant_violations.is_empty(), "{:?}", report.invariant_violations);
         // Every keyed write answered 2xx is in the database as answered.
         assert_eq!(report.lost, 0, "{:?}", report.lost_samples);
-        assert!(report.durable_checked > 50, "{}", report.durable_checked);
+        assert!(report.durable_checked >= 20, "{}", report.durable_checked);
         assert_eq!(report.retried, 0);
         assert!(report.ok());
         assert_eq!(report.villages, 2);

@@ -813,15 +813,23 @@ async fn check_photos(api: &Api, also: &[String]) -> (u64, u64, Vec<String>) {
     for (person, id, sha256) in uploaded {
         for server in &servers {
             checked += 1;
-            let answer = server
-                .request(&jifen_shared::api::GetMedia { id })
-                .token(&api.token(person))
-                .send()
-                .await;
-            let got = match answer {
-                Ok(a) if a.status == 200 => hex::encode(sha2::Sha256::digest(&a.body)),
-                Ok(a) => format!("status {}", a.status),
-                Err(e) => e.to_string(),
+            let mut attempt = 1;
+            let got = loop {
+                let answer = server
+                    .request(&jifen_shared::api::GetMedia { id })
+                    .token(&api.token(person))
+                    .send()
+                    .await;
+                let transient = answer.as_ref().map_or(true, |a| is_transient(a.status));
+                if !transient || attempt == ATTEMPTS {
+                    break match answer {
+                        Ok(a) if a.status == 200 => hex::encode(sha2::Sha256::digest(&a.body)),
+                        Ok(a) => format!("status {}", a.status),
+                        Err(e) => e.to_string(),
+                    };
+                }
+                attempt += 1;
+                tokio::time::sleep(backoff(attempt)).await;
             };
             if got != sha256 {
                 misses += 1;
