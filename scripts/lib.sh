@@ -136,9 +136,14 @@ ensure_s3_server() {
   export JIFEN_TEST_S3S_FS="$root/bin/s3s-fs" JIFEN_TEST_REQUIRE_S3=1
 }
 
-# HAProxy (Debian), the load balancer of the two-instance suite (scripts/cluster).
+# HAProxy (Debian), the load balancer of the two-instance suite (scripts/cluster), and the
+# curl and python3 that suite uses.
 ensure_haproxy() {
-  command -v haproxy >/dev/null || { say "installing haproxy (Debian)"; apt_install haproxy; }
+  local missing=()
+  command -v haproxy >/dev/null || missing+=(haproxy)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v python3 >/dev/null || missing+=(python3)
+  if [ ${#missing[@]} -gt 0 ]; then say "installing ${missing[*]} (Debian)"; apt_install "${missing[@]}"; fi
 }
 
 # A free TCP port of 127.0.0.1.

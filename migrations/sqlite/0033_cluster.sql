@@ -2,8 +2,8 @@
 -- one server owns the database file, so the two schemas stay in lockstep.
 --
 -- `server_instances`: one row per running server, written at start and every 30 s (`seen_at`),
--- removed at a clean stop. `key_fingerprint` is an HMAC of a fixed text under the instance's
--- signing key (never the key): instances signing with different keys would refuse each
+-- removed at a clean stop. `key_fingerprint` is 16 hex digits of a SHA-256 of a fixed label and
+-- the instance's signing key (never the key): instances signing with different keys would refuse each
 -- other's tokens. `secret_given` is 1 when the key came from the settings (JIFEN_JWT_SECRET),
 -- 0 when it came from the instance's own data directory.
 CREATE TABLE server_instances (

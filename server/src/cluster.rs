@@ -16,7 +16,8 @@
 //! instance's row stops counting [`LIVE_FOR`] after its last heartbeat.
 //!
 //! **Sweeps.** Every instance ticks once a minute ([`tick`]); on PostgreSQL the tick first
-//! takes a session advisory lock without waiting (`pg_try_advisory_lock`) and then sweeps
+//! takes a session advisory lock without waiting (`pg_try_advisory_lock`, on a connection
+//! closed afterwards, never pooled) and then sweeps
 //! only when no instance swept in the last [`MIN_GAP`] (`sweep_runs`), so N instances sweep
 //! once a minute between them, never twice at once, and a killed sweeper's lock goes with its
 //! connection. The sweeps themselves were always safe to overlap (each row moves once, see
@@ -48,6 +49,10 @@ pub const SWEEP_LOCK: i64 = 0x6a69_6665_6e5f_7377; // "jifen_sw"
 pub struct Instance {
     /// Random, per process: `<host>-<16 hex digits>`.
     pub id: String,
+    /// The machine it runs on ([`hostname`]).
+    pub host: String,
+    /// Whether its key came from the settings (`JIFEN_JWT_SECRET`).
+    pub secret_given: bool,
 }
 
 /// Registers this server, running on `host` ([`hostname`]), on PostgreSQL after checking the
@@ -118,7 +123,11 @@ pub async fn register(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Instance { id })
+    Ok(Instance {
+        id,
+        host: host.to_owned(),
+        secret_given,
+    })
 }
 
 /// Says that `instance` is alive (every [`HEARTBEAT`]); puts its row back if it was purged.
@@ -133,11 +142,12 @@ pub async fn heartbeat(db: &Db, instance: &Instance, keys: &Keys) -> Result<(), 
     if updated == 0 {
         sqlx::query(
             "INSERT INTO server_instances (id, host, key_fingerprint, secret_given, started_at, seen_at) \
-             VALUES ($1, $2, $3, 1, $4, $4) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
         )
         .bind(&instance.id)
-        .bind(hostname())
+        .bind(&instance.host)
         .bind(&keys.fingerprint)
+        .bind(i64::from(instance.secret_given))
         .bind(now)
         .execute(db.writer())
         .await?;
@@ -176,20 +186,30 @@ pub struct Swept {
     pub overdue_claims: usize,
 }
 
-/// Runs every sweep once as of `now` (what `jifen sweep` and each swept tick do).
+/// Runs every sweep once as of `now` (what `jifen sweep` and each swept tick do); one that
+/// fails does not keep the others from running.
 ///
-/// Errors: the first sweep that failed (the ones before it are done).
+/// Errors: the sweeps that failed, each named (the others are done).
 pub async fn sweep(db: &Db, delays: SweepDelays, now: i64) -> anyhow::Result<Swept> {
-    let lapsed = crate::shop::redemptions::sweep(db, now).await?;
-    let (escalated, rated) = crate::services::sweep(db, delays.service_sla_ms, now).await?;
-    let overdue_claims =
-        crate::points::claims::escalate_due(db, delays.claim_review_ms, now).await?;
-    Ok(Swept {
-        lapsed,
-        escalated,
-        rated,
-        overdue_claims,
-    })
+    let mut swept = Swept::default();
+    let mut failed = Vec::new();
+    match crate::shop::redemptions::sweep(db, now).await {
+        Ok(n) => swept.lapsed = n,
+        Err(e) => failed.push(format!("lapsed redemptions: {e}")),
+    }
+    match crate::services::sweep(db, delays.service_sla_ms, now).await {
+        Ok((escalated, rated)) => (swept.escalated, swept.rated) = (escalated, rated),
+        Err(e) => failed.push(format!("service orders: {e}")),
+    }
+    match crate::points::claims::escalate_due(db, delays.claim_review_ms, now).await {
+        Ok(n) => swept.overdue_claims = n,
+        Err(e) => failed.push(format!("overdue claims: {e}")),
+    }
+    if failed.is_empty() {
+        Ok(swept)
+    } else {
+        Err(anyhow::anyhow!("sweeps failed: {}", failed.join("; ")))
+    }
 }
 
 /// What a tick did.
@@ -224,8 +244,11 @@ pub async fn tick(
         return Ok(Tick::Swept(sweep(db, delays, now).await?));
     }
     // A session lock on a connection of its own, not a transaction: the sweeps commit their
-    // own transactions meanwhile and may take longer than the idle-in-transaction limit.
+    // own transactions meanwhile and may take longer than the idle-in-transaction limit. The
+    // connection never goes back to the pool: closing it is what releases the lock, whatever
+    // happens (an error, the task aborted at shutdown).
     let mut conn = db.writer().acquire().await?;
+    conn.close_on_drop();
     let locked: bool = sqlx::query("SELECT pg_try_advisory_lock($1) AS locked")
         .bind(SWEEP_LOCK)
         .fetch_one(&mut *conn)
@@ -239,7 +262,8 @@ pub async fn tick(
             sqlx::query_scalar("SELECT last_at FROM sweep_runs WHERE name = 'minute'")
                 .fetch_optional(&mut *conn)
                 .await?;
-        if last.is_some_and(|last| now - last < MIN_GAP.as_millis() as i64 && last <= now) {
+        // Either way round: another instance whose clock is a little ahead swept too.
+        if last.is_some_and(|last| (now - last).abs() < MIN_GAP.as_millis() as i64) {
             return Ok(Tick::Skipped);
         }
         sqlx::query(
@@ -253,14 +277,7 @@ pub async fn tick(
         Ok::<_, anyhow::Error>(Tick::Swept(sweep(db, delays, now).await?))
     }
     .await;
-    let unlocked = sqlx::query("SELECT pg_advisory_unlock($1) AS unlocked")
-        .bind(SWEEP_LOCK)
-        .fetch_one(&mut *conn)
-        .await;
-    if unlocked.is_err() {
-        // A connection that may still hold the lock must not go back to the pool.
-        conn.close().await.ok();
-    }
+    conn.close().await.ok();
     outcome
 }
 

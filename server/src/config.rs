@@ -263,6 +263,7 @@ pub struct S3Settings {
     /// `JIFEN_MEDIA_S3_ACCESS_KEY_ID` and `JIFEN_MEDIA_S3_SECRET_ACCESS_KEY`: required with
     /// a bucket.
     pub access_key_id: String,
+    /// The secret of [`S3Settings::access_key_id`] (never shown by `Debug`).
     pub secret_access_key: Secret,
 }
 
@@ -468,7 +469,11 @@ fn media_s3(raw: &RawSettings) -> Result<Option<S3Settings>, ConfigError> {
         && prefix
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
-        && !prefix.split('/').any(|part| part == "." || part == "..");
+        && (prefix.is_empty()
+            || !prefix
+                .trim_end_matches('/')
+                .split('/')
+                .any(|part| part.is_empty() || part == "." || part == ".."));
     if !prefix_ok {
         return Err(bad(
             "JIFEN_MEDIA_S3_PREFIX",
@@ -476,10 +481,10 @@ fn media_s3(raw: &RawSettings) -> Result<Option<S3Settings>, ConfigError> {
             "a key prefix of letters, digits, '-', '_', '.' and '/'",
         ));
     }
-    let prefix = if prefix.is_empty() || prefix.ends_with('/') {
-        prefix
-    } else {
-        format!("{prefix}/")
+    // `a/b`, `a/b/` and `a/b//` all mean the folder `a/b/`.
+    let prefix = match prefix.trim_end_matches('/') {
+        "" => String::new(),
+        p => format!("{p}/"),
     };
     let (Some(access_key_id), Some(secret_access_key)) = (
         non_empty(raw.media_s3_access_key_id.clone()),
@@ -1082,7 +1087,7 @@ mod tests {
         );
         assert!(!format!("{s:?}").contains("s3-secret-value"));
         type Edit = Box<dyn FnOnce(&mut RawSettings)>;
-        let cases: [(&str, Edit); 6] = [
+        let cases: [(&str, Edit); 7] = [
             (
                 "JIFEN_MEDIA_S3_BUCKET",
                 Box::new(|r| r.media_s3_bucket = Some("Photos_Of_Changyuan".into())),
@@ -1102,6 +1107,10 @@ mod tests {
             (
                 "JIFEN_MEDIA_S3_PREFIX",
                 Box::new(|r| r.media_s3_prefix = "../etc".into()),
+            ),
+            (
+                "JIFEN_MEDIA_S3_PREFIX",
+                Box::new(|r| r.media_s3_prefix = "a//b".into()),
             ),
             (
                 "JIFEN_MEDIA_S3_ACCESS_KEY_ID",

@@ -312,13 +312,7 @@ impl Application {
             .check()
             .await
             .map_err(|e| anyhow::anyhow!("the photo store cannot be used: {e}"))?;
-        let instance = crate::cluster::register(
-            &db,
-            &keys,
-            settings.jwt_secret.is_some(),
-            &crate::cluster::hostname(),
-        )
-        .await?;
+        let secret_given = settings.jwt_secret.is_some();
         let wechat = match &settings.wechat {
             Some(credentials) => Some(crate::auth::wechat::Wechat::new(
                 &settings.wechat_api_base,
@@ -343,6 +337,10 @@ impl Application {
             .bind(bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
         let addr = server.addrs().first().copied().unwrap_or(bind);
+        // Registered once the address is ours, before anything is served (a server that
+        // cannot listen leaves no live row behind).
+        let instance =
+            crate::cluster::register(&db, &keys, secret_given, &crate::cluster::hostname()).await?;
         Ok(Application {
             server: server.run(),
             addr,

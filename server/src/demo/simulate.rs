@@ -138,14 +138,15 @@ pub struct SimulationReport {
     pub retried: u64,
     /// 2xx answers to keyed writes, all checked against the database at the end.
     pub durable_checked: u64,
-    /// Of those, the ones missing from the database or stored differently, and the first
-    /// few of them.
+    /// Of those, the ones missing from the database or stored differently.
     pub lost: u64,
+    /// The first few lost writes: person, key, what was answered and what is stored.
     pub lost_samples: Vec<String>,
-    /// Photo reads checked (photos × servers), the ones that failed or differed, and the
-    /// first few of them.
+    /// Photo reads checked (photos × servers, with `--also-url`).
     pub photos_checked: u64,
+    /// Reads that failed or answered other bytes than uploaded.
     pub photo_misses: u64,
+    /// The first few of them: photo, server, what came back.
     pub photo_miss_samples: Vec<String>,
 }
 
@@ -158,9 +159,7 @@ impl SimulationReport {
             && self.lost == 0
             && self.photo_misses == 0
     }
-}
 
-impl SimulationReport {
     /// Requests per second over the whole run.
     pub fn rate(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64().max(1e-3)
@@ -635,8 +634,11 @@ impl Api {
         self.send(endpoint, person, body, None, expected).await
     }
 
-    /// [`Api::call`] with an `Idempotency-Key`: sent again once with the same key when the
-    /// connection fails, as the PWA does.
+    /// [`Api::call`] with an `Idempotency-Key`: sent again with the same key (up to
+    /// [`ATTEMPTS`] times in all, after [`backoff`]) when the connection fails or a gateway
+    /// answers 502–504, as the PWA does; a request without a key likewise (see the module
+    /// docs for the 409 it may then meet). Every 2xx answer to a keyed write is kept for the
+    /// durability check.
     async fn send<E: Endpoint>(
         &self,
         endpoint: &E,

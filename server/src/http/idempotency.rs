@@ -149,12 +149,7 @@ async fn claim(
             "Idempotency-Key: already used for a different request",
         ));
     }
-    let status: i64 = row.try_get("status")?;
-    let body: String = row.try_get("response")?;
-    Ok(Some(Stored {
-        status: u16::try_from(status).unwrap_or(200),
-        body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
-    }))
+    Ok(Some(Stored::from_row(&row)?))
 }
 
 /// The stored answer of `person_id`'s request with `key`, if its change was committed (`jifen
@@ -167,15 +162,7 @@ pub async fn stored(db: &Db, person_id: i64, key: &str) -> Result<Option<Stored>
     .bind(key)
     .fetch_optional(db.reader())
     .await?;
-    row.map(|row| {
-        let status: i64 = row.try_get("status")?;
-        let body: String = row.try_get("response")?;
-        Ok(Stored {
-            status: u16::try_from(status).unwrap_or(0),
-            body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
-        })
-    })
-    .transpose()
+    row.as_ref().map(Stored::from_row).transpose()
 }
 
 fn request_hash(request: &impl Serialize) -> String {
@@ -184,6 +171,16 @@ fn request_hash(request: &impl Serialize) -> String {
 }
 
 impl Stored {
+    /// A stored answer from a row's `status` and `response` columns.
+    fn from_row(row: &sqlx::any::AnyRow) -> Result<Stored, sqlx::Error> {
+        let status: i64 = row.try_get("status")?;
+        let body: String = row.try_get("response")?;
+        Ok(Stored {
+            status: u16::try_from(status).unwrap_or(200),
+            body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+        })
+    }
+
     /// The HTTP response.
     pub fn respond(self) -> actix_web::HttpResponse {
         let status = actix_web::http::StatusCode::from_u16(self.status)

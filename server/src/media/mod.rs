@@ -68,7 +68,24 @@ impl DomainError for MediaError {
             _ => None,
         }
     }
+
+    /// The bucket's address and reason go to the log, not to the phone.
+    fn message(&self) -> String {
+        match self {
+            MediaError::Files(storage::StoreError::S3 { .. }) => PHOTO_STORE_UNAVAILABLE.into(),
+            e => e.to_string(),
+        }
+    }
+
+    fn retry_after_s(&self) -> Option<u64> {
+        matches!(self, MediaError::Files(storage::StoreError::S3 { .. }))
+            .then_some(crate::error::UNAVAILABLE_RETRY_AFTER_S)
+    }
 }
+
+/// What the client reads when the photo bucket cannot be reached (503 `unavailable`).
+pub const PHOTO_STORE_UNAVAILABLE: &str =
+    "photos cannot be stored or read right now; please try again";
 
 /// Stores an upload of `uploader_id`: `bytes` is the whole file as received (at most
 /// [`jifen_shared::media::MAX_UPLOAD_BYTES`], enforced by the caller while reading). Decodes at

@@ -497,8 +497,11 @@ async fn serve(
         }
         store @ storage::PhotoStore::S3 { .. } => {
             let bytes = store.get(&media.sha256, variant).await.map_err(|e| {
-                tracing::error!(error = %e, media_id = id, "a stored photo cannot be read from the bucket");
-                ApiError::new(ErrorCode::Unavailable, "the photo cannot be read now; try again")
+                if e.is_not_found() {
+                    return ApiError::internal_because("a stored photo's object is missing", e);
+                }
+                tracing::warn!(error = %e, media_id = id, "a stored photo cannot be read from the bucket");
+                ApiError::from(super::MediaError::Files(e))
             })?;
             let bytes = bytes.ok_or_else(|| {
                 ApiError::internal_because("a stored photo's hash is not a key", &media.sha256)

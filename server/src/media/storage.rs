@@ -203,8 +203,10 @@ fn write_once(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub enum PhotoStore {
     /// Files under `<data dir>/media` ([`file_path`]), written atomically and synced.
     Local(PathBuf),
-    /// Objects in an S3-compatible bucket, under `{prefix}media/…`.
+    /// Objects in an S3-compatible bucket, under `{prefix}media/…`; the prefix as the
+    /// settings normalised it (empty, or ending with one `/`).
     S3 {
+        /// The client of the bucket (object_store's S3 implementation).
         store: Arc<dyn ObjectStore>,
         /// Ends with `/` or is empty.
         prefix: String,
@@ -217,14 +219,30 @@ pub enum PhotoStore {
 /// write or read failing.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The data directory's (full disk, permissions, a malformed hash).
     #[error("{0}")]
     Files(#[from] std::io::Error),
+    /// The bucket's: unreachable, credentials refused, an object missing.
     #[error("{describe}: {source}")]
     S3 {
+        /// The bucket, for the log ([`PhotoStore::S3`]'s `describe`).
         describe: String,
         #[source]
         source: object_store::Error,
     },
+}
+
+impl StoreError {
+    /// Whether the bucket answered that the object does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            StoreError::S3 {
+                source: object_store::Error::NotFound { .. },
+                ..
+            }
+        )
+    }
 }
 
 impl PhotoStore {
@@ -264,11 +282,7 @@ impl PhotoStore {
         let store = builder
             .build()
             .map_err(|e| anyhow::anyhow!("JIFEN_MEDIA_S3_*: {e}"))?;
-        // `a/b` and `a/b/` both mean the folder `a/b/`.
-        let prefix = match s3.prefix.trim_matches('/') {
-            "" => String::new(),
-            p => format!("{p}/"),
-        };
+        let prefix = s3.prefix.clone();
         Ok(PhotoStore::S3 {
             store: Arc::new(store),
             describe: format!("s3://{}/{prefix}{at}", s3.bucket),
