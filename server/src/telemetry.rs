@@ -55,8 +55,8 @@ pub fn init(format: LogFormat, filter: Option<&str>, default_filter: &str) {
 /// The span of one HTTP request (`tracing-actix-web`'s fields, the OpenTelemetry names), with
 /// `http.client_ip` the address [`crate::http::client_ip()`] decided under
 /// `JIFEN_TRUSTED_PROXIES` and `http.host` the `Host` header as sent (`tracing-actix-web`'s
-/// own span reads both from `Forwarded`/`X-Forwarded-*` headers, which anyone can write).
-/// Status and errors are recorded at the end as `tracing-actix-web` does.
+/// own span reads both from `Forwarded`/`X-Forwarded-*` headers, which anyone can write), and
+/// `http.target` the path without its query. Status and errors are recorded at the end as `tracing-actix-web` does.
 pub struct RequestSpan;
 
 impl RootSpanBuilder for RequestSpan {
@@ -90,7 +90,9 @@ impl RootSpanBuilder for RequestSpan {
             http.host = %header(actix_web::http::header::HOST),
             http.client_ip = %client_ip,
             http.user_agent = %header(actix_web::http::header::USER_AGENT),
-            http.target = %request.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""),
+            // The path without its query: a query may carry a phone being searched for or the
+            // one-time code of a WeChat sign-in (`/login/wechat?code=…`), neither for the log.
+            http.target = %request.uri().path(),
             http.status_code = tracing::field::Empty,
             otel.name = %format!("{method} {route}"),
             otel.kind = "server",

@@ -549,6 +549,28 @@ fn a_line_break_in_a_path_cannot_forge_a_log_line() {
 }
 
 #[test]
+fn the_log_keeps_paths_not_their_queries() {
+    let board = jifen_shared::api::VillageBoard { code: "abc".into() };
+    let path = jifen_shared::api::Endpoint::url_path(&board);
+    let (answers, log) = serve_and_log(
+        &[("JIFEN_LOG_FORMAT", "json")],
+        &[get(
+            &format!("{path}?phone=13812345678&code=wx-one-time-code"),
+            "",
+        )],
+    );
+    assert!(answers[0].starts_with("HTTP/1.1 400 "), "{}", answers[0]);
+    assert!(
+        log.contains(&format!("\"http.target\":\"{path}\"")),
+        "{log}"
+    );
+    assert!(
+        !log.contains("13812345678") && !log.contains("wx-one-time-code"),
+        "{log}"
+    );
+}
+
+#[test]
 fn the_log_names_the_client_the_proxy_rules_decided() {
     let board = jifen_shared::api::VillageBoard { code: "abc".into() };
     let forged = get(
