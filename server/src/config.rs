@@ -104,6 +104,8 @@ keys! {
     db_acquire_timeout_secs: String = "5".into();
     /// `JIFEN_DB_STATEMENT_TIMEOUT_SECS`.
     db_statement_timeout_secs: String = "5".into();
+    /// `JIFEN_DB_MAX_CONNECTIONS`.
+    db_max_connections: String = "32".into();
     /// `JIFEN_METRICS_TOKEN` (a secret).
     metrics_token: Option<String> = None;
     /// `JIFEN_MEDIA_S3_BUCKET` ([`S3Settings`]): photos in this bucket, not the data dir.
@@ -347,6 +349,10 @@ pub struct Settings {
     /// by the database, which keeps the connection usable, before the request's deadline
     /// drops it.
     pub db_statement_timeout: Duration,
+    /// `JIFEN_DB_MAX_CONNECTIONS`: the size of the server's PostgreSQL pool (default 32;
+    /// 1–1000). N servers on one database hold up to N times this: keep it, with a few for
+    /// tools, under PostgreSQL's `max_connections` (100 by default; docs/deployment.md).
+    pub db_max_connections: u32,
     /// `JIFEN_METRICS_TOKEN`: the bearer token `GET /metrics` asks for (`Authorization:
     /// Bearer <token>`, Prometheus' `authorization.credentials`), at least 16 visible ASCII
     /// characters. Unset (the default): `/metrics` answers 404, so a server on the internet
@@ -785,6 +791,19 @@ impl Settings {
             &raw.db_statement_timeout_secs,
             3600,
         )?;
+        let db_max_connections = raw
+            .db_max_connections
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    "JIFEN_DB_MAX_CONNECTIONS",
+                    &raw.db_max_connections,
+                    "a number of connections from 1 to 1000",
+                )
+            })?;
         let trusted_proxies = raw
             .trusted_proxies
             .split(',')
@@ -837,6 +856,7 @@ impl Settings {
             request_timeout,
             upload_timeout,
             db_acquire_timeout,
+            db_max_connections,
             db_statement_timeout,
         })
     }
@@ -851,8 +871,8 @@ impl Settings {
 
     /// The database limits of `jifen serve` (`crate::storage`, "Deadlines and retries"):
     /// the acquire and statement timeouts, transactions idle for no longer than the request
-    /// deadline, [`crate::storage::SERVER_BUSY_TIMEOUT`] on SQLite; `connect` bounds the
-    /// first connection.
+    /// deadline, [`crate::storage::SERVER_BUSY_TIMEOUT`] on SQLite, the PostgreSQL pool of
+    /// `JIFEN_DB_MAX_CONNECTIONS`; `connect` bounds the first connection.
     pub fn db_timeouts(&self, connect: Duration) -> crate::storage::Timeouts {
         crate::storage::Timeouts {
             connect,
@@ -860,6 +880,7 @@ impl Settings {
             statement: Some(self.db_statement_timeout),
             idle_in_transaction: Some(self.request_timeout),
             busy: crate::storage::SERVER_BUSY_TIMEOUT,
+            postgres_pool: self.db_max_connections,
         }
     }
 }
@@ -1125,6 +1146,22 @@ mod tests {
             .unwrap_err()
             .to_string();
             assert!(err.starts_with(var), "{var}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_postgresql_pool_is_32_unless_configured() {
+        let s = Settings::defaults();
+        assert_eq!(s.db_max_connections, 32);
+        assert_eq!(s.db_timeouts(Duration::from_secs(1)).postgres_pool, 32);
+        let s = with(|r| r.db_max_connections = " 12 ".into()).unwrap();
+        assert_eq!(s.db_timeouts(Duration::from_secs(1)).postgres_pool, 12);
+        for bad in ["0", "1001", "-1", "many", ""] {
+            let err = with(|r| r.db_max_connections = bad.into()).unwrap_err();
+            assert!(
+                err.to_string().starts_with("JIFEN_DB_MAX_CONNECTIONS: "),
+                "{err}"
+            );
         }
     }
 

@@ -54,10 +54,15 @@ async fn servers_of_one_postgresql_share_a_given_key() {
         refused.contains("signs with a different key") && refused.contains("JIFEN_JWT_SECRET"),
         "{refused}"
     );
-    // The same secret: it starts and takes the first server's tokens.
-    let other = spawn_beside(&app, |s| s.jwt_secret = Some(SECRET.into()))
-        .await
-        .expect("a server with the shared secret starts");
+    // The same secret: it starts and takes the first server's tokens (its pool as small as
+    // configured: N servers share PostgreSQL's connections).
+    let other = spawn_beside(&app, |s| {
+        s.jwt_secret = Some(SECRET.into());
+        s.db_max_connections = 3;
+    })
+    .await
+    .expect("a server with the shared secret starts");
+    assert_eq!(other.db.writer().options().get_max_connections(), 3);
     app.load_changyuan().await;
     let token = app
         .staff_token("13900000001", Role::Villager, "410783101230")

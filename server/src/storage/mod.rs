@@ -200,7 +200,13 @@ pub struct Timeouts {
     pub idle_in_transaction: Option<Duration>,
     /// SQLite's busy timeout: [`SERVER_BUSY_TIMEOUT`] or [`BATCH_BUSY_TIMEOUT`].
     pub busy: Duration,
+    /// Not a time but a limit set with them: the most PostgreSQL connections the pool holds
+    /// (`JIFEN_DB_MAX_CONNECTIONS` for the server; [`DEFAULT_POSTGRES_POOL`] otherwise).
+    pub postgres_pool: u32,
 }
+
+/// The PostgreSQL pool's size unless configured.
+pub const DEFAULT_POSTGRES_POOL: u32 = 32;
 
 impl Timeouts {
     /// For batch commands and tools: `connect` also bounds the wait for a pooled connection;
@@ -213,6 +219,7 @@ impl Timeouts {
             statement: None,
             idle_in_transaction: None,
             busy: BATCH_BUSY_TIMEOUT,
+            postgres_pool: DEFAULT_POSTGRES_POOL,
         }
     }
 
@@ -322,7 +329,7 @@ impl Db {
         let Some(sqlite_path) = sqlite_path else {
             let session: std::sync::Arc<str> = timeouts.postgres_session().into();
             let pool = AnyPoolOptions::new()
-                .max_connections(32)
+                .max_connections(timeouts.postgres_pool)
                 .acquire_timeout(timeouts.acquire)
                 .after_connect(move |conn, _| {
                     let session = session.clone();
