@@ -505,6 +505,9 @@ texts! {
     Today => "今日", "Today";
     TodayTitle => "今日汇总", "Today's summary";
     MemberCode => "我的会员码", "My member code";
+    ElderMode => "长辈模式", "Elder mode";
+    ElderModeHint => "字更大、颜色更深，可以朗读积分和商品", "Larger, darker text; points and goods read aloud";
+    ReadAloud => "朗读", "Read aloud";
     MemberCodeHint => "交回收物时出示此码", "Show this code when you bring recyclables";
     FindVillagerHint => "扫村民的会员码，或输入村民手机号", "Scan the villager's member code, or type their mobile number";
     ScanMemberHint => "把村民的会员码放进框里", "Hold the villager's member code inside the frame";
@@ -985,6 +988,22 @@ pub fn hello(locale: Locale, name: &str) -> String {
     match locale {
         Locale::ZhCn => format!("您好，{name}"),
         Locale::En => format!("Hello, {name}"),
+    }
+}
+
+/// The balance as 朗读 says it (`crate::elder`): "您现在有 120 积分可以用".
+pub fn spoken_balance(locale: Locale, available: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("您现在有 {available} 积分可以用"),
+        Locale::En => format!("You have {available} points to spend"),
+    }
+}
+
+/// A goods item as 朗读 says it: "洗衣粉，30 积分".
+pub fn spoken_goods(locale: Locale, name: &str, points: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("{name}，{points} 积分"),
+        Locale::En => format!("{name}, {points} points"),
     }
 }
 

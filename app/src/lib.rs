@@ -9,6 +9,7 @@ pub mod api;
 pub mod components;
 pub mod crash;
 pub mod draft;
+pub mod elder;
 pub mod i18n;
 pub mod pages;
 pub mod photo;
@@ -39,6 +40,7 @@ pub fn start() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_locale(Locale::detect());
+    elder::provide_elder_mode();
     session::provide_session();
     pages::inbox::provide_unread();
     view! {

@@ -5,7 +5,8 @@
 // price. Also: the keeper's camera (the browser's BarcodeDetector, played here: desktop
 // Chromium has none) reads a code, a wrong code is said plainly, a code used twice is refused
 // full-screen; a retried tap reserves once, a price changed meanwhile is said, and 取消兑换 in
-// 我的兑换 gives the points back.
+// 我的兑换 gives the points back. And 长辈模式: 22 px text that still fits the phone, 首页's
+// actions one to a row, 朗读 of the balance and of a goods item (the speech recorded).
 //
 // Everything is set up through the API by the village admin 13700137005 (serve.sh): the
 // villagers (imported), the shop, its two keepers (villagers appointed to it), its goods and
@@ -24,7 +25,8 @@ const scanned = { name: "郑扫码", phone: "13600136204" };
 const keeper2 = { name: "冯店员", phone: "13600136205" };
 const recycler = { name: "陈回收", phone: "13600136206" };
 const keeper3 = { name: "蒋称重", phone: "13600136207" };
-const everyone = [buyer, canceller, keeper, scanned, keeper2, recycler, keeper3];
+const elder = { name: "王长辈", phone: "13600136208" };
+const everyone = [buyer, canceller, keeper, scanned, keeper2, recycler, keeper3, elder];
 
 let shopId = 0;
 const goodsIds: Record<string, number> = {};
@@ -123,7 +125,7 @@ test.beforeAll(async ({ request }) => {
   }
   const award = await request.post("/api/v1/admin/awards", {
     headers: { ...headers, "idempotency-key": "e2e-shop-award-1" },
-    data: { user_ids: [buyer, canceller, scanned].map((p) => ids[p.phone]), points: 200, reason: "积分超市开业奖励" },
+    data: { user_ids: [buyer, canceller, scanned, elder].map((p) => ids[p.phone]), points: 200, reason: "积分超市开业奖励" },
   });
   expect(award.status()).toBe(201);
 });
@@ -529,4 +531,76 @@ test("the keeper credits recyclables by member code and by phone, the villager s
   await expect(page.getByTestId("ledger-entry").first()).toContainText("回收入账");
   await expect(page.getByTestId("ledger-entry").first().getByTestId("ledger-amount")).toHaveText(`+${first}`);
   expect(errors).toEqual([]);
+});
+
+test("长辈模式 on 我的: 22 px text that still fits 360 px, actions one to a row, 朗读 reads the balance and a goods item; off again", async ({ page }) => {
+  test.setTimeout(90_000);
+  // What the phone would say: the browser's speech synthesis, recorded.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __spoken: { text: string; lang: string }[] };
+    w.__spoken = [];
+    window.speechSynthesis.speak = (u: SpeechSynthesisUtterance) => {
+      w.__spoken.push({ text: u.text, lang: u.lang });
+    };
+  });
+  const spoken = () => page.evaluate(() => (window as unknown as { __spoken: { text: string; lang: string }[] }).__spoken);
+  const rootSize = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  /** No text cut off: every element of these wraps within its box. */
+  const nothingCut = async (selector: string) => {
+    const cut = await page.locator(selector).evaluateAll((all) =>
+      all.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent),
+    );
+    expect(cut).toEqual([]);
+  };
+
+  await signIn(page, elder.phone);
+  expect(await rootSize()).toBe(18);
+  const toggle = page.getByTestId("elder-mode");
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await expect(toggle).toContainText("长辈模式");
+  await toggle.tap();
+  await expect(toggle).toHaveAttribute("aria-checked", "true");
+  expect(await rootSize()).toBe(22);
+  await fitsThePhone(page);
+  await nothingCut(".row-name, .row-sub, .tab-label");
+  await toggle.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${artifacts}/63-elder-me.png` });
+
+  // 首页: the balance with 朗读, the actions one to a row, nothing wider than the phone.
+  await page.getByTestId("tab-home").tap();
+  await expect(page.getByTestId("balance-value")).toHaveText("200");
+  const earn = (await page.getByTestId("action-earn").boundingBox())!;
+  const shop = (await page.getByTestId("action-shop").boundingBox())!;
+  expect(shop.y).toBeGreaterThanOrEqual(earn.y + earn.height);
+  expect(earn.width).toBeGreaterThan(300);
+  await fitsThePhone(page);
+  await nothingCut(".tile-label, .balance-label, .greeting");
+  await page.screenshot({ path: `${artifacts}/64-elder-home.png` });
+  await page.getByTestId("read-aloud").tap();
+  expect(await spoken()).toEqual([{ text: "您现在有 200 积分可以用", lang: "zh-CN" }]);
+
+  // The choice belongs to the phone: a reload keeps it.
+  await page.reload();
+  await expect(page.getByTestId("balance-value")).toHaveText("200");
+  expect(await rootSize()).toBe(22);
+
+  // 积分超市: a goods item read aloud, its name and points.
+  await page.getByTestId("action-shop").tap();
+  const salt = page.getByTestId("goods-card").filter({ hasText: "食用盐" });
+  await salt.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${artifacts}/65-elder-shop.png` });
+  await salt.getByTestId("read-aloud").tap();
+  expect((await spoken()).at(-1)).toEqual({ text: "食用盐，10 积分", lang: "zh-CN" });
+  await fitsThePhone(page);
+  await nothingCut(".goods-name, .goods-points, .goods-redeem, .shop-name");
+  expect((await salt.getByTestId("goods-redeem").boundingBox())!.height).toBeGreaterThanOrEqual(48);
+
+  // Off again: 18 px and no 朗读.
+  await page.getByTestId("tab-me").tap();
+  await page.getByTestId("elder-mode").tap();
+  await expect(page.getByTestId("elder-mode")).toHaveAttribute("aria-checked", "false");
+  expect(await rootSize()).toBe(18);
+  await page.getByTestId("tab-home").tap();
+  await expect(page.getByTestId("balance-value")).toHaveText("200");
+  await expect(page.getByTestId("read-aloud")).toHaveCount(0);
 });

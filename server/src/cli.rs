@@ -32,10 +32,12 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Check the ledger's invariants over the whole database and print each one broken:
-    /// the balances sum to zero, every account's cached sums equal its transfers, and no
-    /// account that may not overdraw is below zero. Run it on a restored backup before
-    /// serving from it (docs/deployment.md). Exit status: 0 when they hold, 1 otherwise.
+    /// Check a database as it is, changing nothing (not even migrating it): that it is a
+    /// whole database of this build (every migration applied, none unknown; on SQLite its
+    /// pages intact), then the ledger's invariants, printing each one broken: the balances sum
+    /// to zero, every account's cached sums equal its transfers, and no account that may not
+    /// overdraw is below zero. Run it on a restored backup before serving from it
+    /// (docs/deployment.md). Exit status: 0 when all holds, 1 otherwise (an error: 1 too).
     Check,
     /// Load NBS division CSVs (plain or .gz, any level, recognised by the header row).
     ///
@@ -164,8 +166,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve => settings.db_timeouts(CONNECT_TIMEOUT),
         _ => storage::Timeouts::batch(CONNECT_TIMEOUT),
     };
+    let checking = matches!(cli.command, Command::Check);
+    // A backup is checked as it is: not created, not migrated, not turned into a database.
+    if checking && let Some(file) = storage::sqlite_file(&settings.database_url) {
+        if !file.is_file() {
+            anyhow::bail!("{}: no such database file", file.display());
+        }
+        let mut header = [0u8; 16];
+        let read = std::fs::File::open(&file).and_then(|mut f| {
+            use std::io::Read;
+            f.read_exact(&mut header)
+        });
+        if read.is_err() || &header != b"SQLite format 3\0" {
+            anyhow::bail!("{}: not a SQLite database file", file.display());
+        }
+    }
     let db = Db::connect_with(&settings.database_url, &timeouts).await?;
-    db.migrate().await?;
+    if !checking {
+        db.migrate().await?;
+    }
     match cli.command {
         Command::Migrate => {
             println!(
@@ -260,6 +279,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check => {
             let started = std::time::Instant::now();
+            db.verify().await?;
             let broken = crate::ledger::check_invariants(&db).await?;
             db.close().await;
             if broken.is_empty() {

@@ -13,7 +13,10 @@
 //! or a second process on the same data directory — and is let be. On SQLite one server owns
 //! the database file (a lock beside it), so there is nothing to check. A registration is kept
 //! alive every [`HEARTBEAT`] ([`heartbeat`]) and removed at a clean stop ([`leave`]); a killed
-//! instance's row stops counting [`LIVE_FOR`] after its last heartbeat.
+//! instance's row stops counting [`LIVE_FOR`] after its last heartbeat. An instance that comes
+//! back after being presumed gone (paused, cut off from the database) while another started
+//! with a different key is checked again by its heartbeat and answers `/readyz` with 503
+//! until the conflict is gone, so the load balancer stops sending it requests.
 //!
 //! **Sweeps.** Every instance ticks once a minute ([`tick`]); on PostgreSQL the tick first
 //! takes a session advisory lock without waiting (`pg_try_advisory_lock`, on a connection
@@ -55,20 +58,110 @@ pub struct Instance {
     pub secret_given: bool,
 }
 
+/// Why a server may not serve beside the live instances of its database: another signs with
+/// a different key, or runs on another host while one of them took its key from its data
+/// directory. The message says what to set.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct KeyConflict(pub String);
+
+/// Checks this server (`keys`, `secret_given`, `host`) against the live instances of the
+/// database other than `this` (see the module docs); nothing to check on SQLite.
+///
+/// Errors: [`KeyConflict`] (inside the `anyhow::Error`); the database's.
+async fn check_peers(
+    tx: &mut crate::storage::Tx,
+    backend: Backend,
+    keys: &Keys,
+    secret_given: bool,
+    host: &str,
+    this: Option<&str>,
+    now: i64,
+) -> anyhow::Result<()> {
+    if backend != Backend::Postgres {
+        return Ok(());
+    }
+    let live = sqlx::query(
+        "SELECT id, host, key_fingerprint, secret_given FROM server_instances WHERE seen_at >= $1",
+    )
+    .bind(now - LIVE_FOR.as_millis() as i64)
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in live {
+        let id: String = row.try_get("id")?;
+        if Some(id.as_str()) == this {
+            continue;
+        }
+        let other: String = row.try_get("host")?;
+        let fingerprint: String = row.try_get("key_fingerprint")?;
+        let other_given: i64 = row.try_get("secret_given")?;
+        let gone = "if that server is gone (killed), its registration lapses 90 s after \
+                    its last heartbeat";
+        if fingerprint != keys.fingerprint {
+            return Err(KeyConflict(format!(
+                "another server on this database ({other}) signs with a different key: \
+                 give every instance the same JIFEN_JWT_SECRET (docs/deployment.md); {gone}"
+            ))
+            .into());
+        }
+        // The same host with the same key is this deployment restarted, or a second
+        // process sharing the data directory: one key either way.
+        if other != host && (!secret_given || other_given == 0) {
+            let which = if secret_given {
+                format!("the server on {other}")
+            } else {
+                "this server".to_owned()
+            };
+            return Err(KeyConflict(format!(
+                "another server ({other}) runs on this PostgreSQL database and {which} took \
+                 its signing key from its own data directory: give every instance the same \
+                 JIFEN_JWT_SECRET (docs/deployment.md); {gone}"
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Writes `instance`'s row, seen `now` (a new one, or one put back).
+async fn upsert(
+    tx: &mut crate::storage::Tx,
+    instance: &Instance,
+    keys: &Keys,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO server_instances (id, host, key_fingerprint, secret_given, started_at, seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at",
+    )
+    .bind(&instance.id)
+    .bind(&instance.host)
+    .bind(&keys.fingerprint)
+    .bind(i64::from(instance.secret_given))
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
+}
+
 /// Registers this server, running on `host` ([`hostname`]), on PostgreSQL after checking the
 /// live instances' keys (see the module docs). `secret_given`: the key came from the
 /// settings, not the data directory.
 ///
-/// Errors: another live instance signs with a different key, or either this one or a live
-/// one took its key from its own data directory (the message says what to set); the
-/// database's errors.
+/// Errors: [`KeyConflict`] — another live instance signs with a different key, or either this
+/// one or a live one took its key from its own data directory (the message says what to
+/// set); the database's errors.
 pub async fn register(
     db: &Db,
     keys: &Keys,
     secret_given: bool,
     host: &str,
 ) -> anyhow::Result<Instance> {
-    let id = format!("{host}-{:016x}", rand::random::<u64>());
+    let instance = Instance {
+        id: format!("{host}-{:016x}", rand::random::<u64>()),
+        host: host.to_owned(),
+        secret_given,
+    };
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     crate::storage::lock_key(&mut tx, db.backend(), "server_instances").await?;
@@ -76,82 +169,42 @@ pub async fn register(
         .bind(now - 86_400_000)
         .execute(&mut *tx)
         .await?;
-    if db.backend() == Backend::Postgres {
-        let live = sqlx::query(
-            "SELECT host, key_fingerprint, secret_given FROM server_instances WHERE seen_at >= $1",
-        )
-        .bind(now - LIVE_FOR.as_millis() as i64)
-        .fetch_all(&mut *tx)
-        .await?;
-        for row in live {
-            let other: String = row.try_get("host")?;
-            let fingerprint: String = row.try_get("key_fingerprint")?;
-            let other_given: i64 = row.try_get("secret_given")?;
-            let gone = "if that server is gone (killed), its registration lapses 90 s after \
-                        its last heartbeat";
-            if fingerprint != keys.fingerprint {
-                anyhow::bail!(
-                    "another server on this database ({other}) signs with a different key: \
-                     give every instance the same JIFEN_JWT_SECRET (docs/deployment.md); {gone}"
-                );
-            }
-            // The same host with the same key is this deployment restarted, or a second
-            // process sharing the data directory: one key either way.
-            if other != host && (!secret_given || other_given == 0) {
-                let which = if secret_given {
-                    format!("the server on {other}")
-                } else {
-                    "this server".to_owned()
-                };
-                anyhow::bail!(
-                    "another server ({other}) runs on this PostgreSQL database and {which} took \
-                     its signing key from its own data directory: give every instance the same \
-                     JIFEN_JWT_SECRET (docs/deployment.md); {gone}"
-                );
-            }
-        }
-    }
-    sqlx::query(
-        "INSERT INTO server_instances (id, host, key_fingerprint, secret_given, started_at, seen_at) \
-         VALUES ($1, $2, $3, $4, $5, $5)",
-    )
-    .bind(&id)
-    .bind(host)
-    .bind(&keys.fingerprint)
-    .bind(i64::from(secret_given))
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    check_peers(&mut tx, db.backend(), keys, secret_given, host, None, now).await?;
+    upsert(&mut tx, &instance, keys, now).await?;
     tx.commit().await?;
-    Ok(Instance {
-        id,
-        host: host.to_owned(),
-        secret_given,
-    })
+    Ok(instance)
 }
 
-/// Says that `instance` is alive (every [`HEARTBEAT`]); puts its row back if it was purged.
-pub async fn heartbeat(db: &Db, instance: &Instance, keys: &Keys) -> Result<(), sqlx::Error> {
+/// Says that `instance` is alive (every [`HEARTBEAT`]). An instance silent for longer than
+/// [`LIVE_FOR`] (paused, cut off from the database) was presumed gone, and another may have
+/// started meanwhile: it is checked again as at its start before it counts as live again.
+///
+/// Errors: [`KeyConflict`] when that check fails (the row stays stale, so the next heartbeat
+/// checks again: the conflict clears once the other instance is gone); the database's.
+pub async fn heartbeat(db: &Db, instance: &Instance, keys: &Keys) -> anyhow::Result<()> {
     let now = now_ms();
-    let updated = sqlx::query("UPDATE server_instances SET seen_at = $2 WHERE id = $1")
-        .bind(&instance.id)
-        .bind(now)
-        .execute(db.writer())
-        .await?
-        .rows_affected();
-    if updated == 0 {
-        sqlx::query(
-            "INSERT INTO server_instances (id, host, key_fingerprint, secret_given, started_at, seen_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
+    let mut tx = db.begin_write().await?;
+    crate::storage::lock_key(&mut tx, db.backend(), "server_instances").await?;
+    let seen: Option<i64> =
+        sqlx::query_scalar("SELECT seen_at FROM server_instances WHERE id = $1")
+            .bind(&instance.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if seen.is_none_or(|seen| now - seen > LIVE_FOR.as_millis() as i64) {
+        let (given, host) = (instance.secret_given, instance.host.as_str());
+        check_peers(
+            &mut tx,
+            db.backend(),
+            keys,
+            given,
+            host,
+            Some(&instance.id),
+            now,
         )
-        .bind(&instance.id)
-        .bind(&instance.host)
-        .bind(&keys.fingerprint)
-        .bind(i64::from(instance.secret_given))
-        .bind(now)
-        .execute(db.writer())
         .await?;
     }
+    upsert(&mut tx, instance, keys, now).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -281,15 +334,21 @@ pub async fn tick(
     outcome
 }
 
+/// What keeps this instance from being ready (`/readyz` answers 503 while it is set): a
+/// [`KeyConflict`] found by a [`heartbeat`] after the instance was presumed gone.
+pub type Conflict = std::sync::Arc<std::sync::Mutex<Option<String>>>;
+
 /// Ticks every [`TICK`] and says this instance is alive every [`HEARTBEAT`], until aborted;
 /// logs what the sweeps changed and counts the ticks in `ticks`
-/// (`jifen_sweep_ticks_total`).
+/// (`jifen_sweep_ticks_total`); a heartbeat's [`KeyConflict`] is logged as an error and kept
+/// in `conflict` until a heartbeat passes again.
 pub async fn run(
     db: Db,
     instance: Instance,
     keys: Keys,
     delays: SweepDelays,
     ticks: prometheus::IntCounterVec,
+    conflict: Conflict,
 ) {
     let mut sweeps = tokio::time::interval(TICK);
     sweeps.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -298,9 +357,20 @@ pub async fn run(
     loop {
         tokio::select! {
             _ = beats.tick() => {
-                if let Err(e) = heartbeat(&db, &instance, &keys).await {
-                    tracing::warn!(error = %e, "the instance's heartbeat failed");
-                }
+                let found = match heartbeat(&db, &instance, &keys).await {
+                    Ok(()) => None,
+                    Err(e) => match e.downcast::<KeyConflict>() {
+                        Ok(KeyConflict(why)) => {
+                            tracing::error!(error = %why, "not ready: another server's key conflicts");
+                            Some(why)
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "the instance's heartbeat failed");
+                            continue;
+                        }
+                    },
+                };
+                *conflict.lock().unwrap_or_else(|p| p.into_inner()) = found;
             }
             _ = sweeps.tick() => {
                 let outcome = match tick(&db, &instance, delays, now_ms()).await {

@@ -420,6 +420,32 @@ pub fn origin(var: &str, value: &str) -> Result<String, ConfigError> {
 /// The `JIFEN_MEDIA_S3_*` keys: `None` without a bucket; the other keys must be right then.
 fn media_s3(raw: &RawSettings) -> Result<Option<S3Settings>, ConfigError> {
     let Some(bucket) = non_empty(raw.media_s3_bucket.clone()) else {
+        // Half a bucket's settings is a mistake, not the data directory: a server of a
+        // deployment that shares a bucket would keep its photos to itself.
+        let given = [
+            (
+                "JIFEN_MEDIA_S3_ENDPOINT",
+                non_empty(raw.media_s3_endpoint.clone()).is_some(),
+            ),
+            (
+                "JIFEN_MEDIA_S3_PREFIX",
+                !raw.media_s3_prefix.trim().is_empty(),
+            ),
+            (
+                "JIFEN_MEDIA_S3_ACCESS_KEY_ID",
+                non_empty(raw.media_s3_access_key_id.clone()).is_some(),
+            ),
+            (
+                "JIFEN_MEDIA_S3_SECRET_ACCESS_KEY",
+                non_empty(raw.media_s3_secret_access_key.clone()).is_some(),
+            ),
+        ];
+        if let Some((var, _)) = given.iter().find(|(_, set)| *set) {
+            return Err(ConfigError(format!(
+                "JIFEN_MEDIA_S3_BUCKET is not set, but {var} is: set the bucket too, or unset \
+                 every JIFEN_MEDIA_S3_* to keep photos in the data directory"
+            )));
+        }
         return Ok(None);
     };
     let bucket = bucket.trim().to_owned();
@@ -441,6 +467,14 @@ fn media_s3(raw: &RawSettings) -> Result<Option<S3Settings>, ConfigError> {
             let expected = "an http(s)://host[:port] origin without a path";
             let url = url::Url::parse(value.trim())
                 .map_err(|_| bad("JIFEN_MEDIA_S3_ENDPOINT", &value, expected))?;
+            if !url.username().is_empty() || url.password().is_some() {
+                // Not echoed: the value holds a password.
+                return Err(ConfigError(
+                    "JIFEN_MEDIA_S3_ENDPOINT: no user or password in the URL; give the \
+                     credentials in JIFEN_MEDIA_S3_ACCESS_KEY_ID and JIFEN_MEDIA_S3_SECRET_ACCESS_KEY"
+                        .into(),
+                ));
+            }
             let plain = matches!(url.scheme(), "http" | "https")
                 && url.host().is_some()
                 && url.username().is_empty()
@@ -502,6 +536,17 @@ fn media_s3(raw: &RawSettings) -> Result<Option<S3Settings>, ConfigError> {
                 .into(),
         ));
     };
+    // They go into request headers: visible ASCII only (not echoed: one is a secret).
+    for (var, value) in [
+        ("JIFEN_MEDIA_S3_ACCESS_KEY_ID", &access_key_id),
+        ("JIFEN_MEDIA_S3_SECRET_ACCESS_KEY", &secret_access_key),
+    ] {
+        if value.trim().len() > 256 || !value.trim().bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ConfigError(format!(
+                "{var}: visible ASCII characters only (no spaces or control characters), at most 256"
+            )));
+        }
+    }
     Ok(Some(S3Settings {
         bucket,
         endpoint,
@@ -1108,7 +1153,7 @@ mod tests {
         );
         assert!(!format!("{s:?}").contains("s3-secret-value"));
         type Edit = Box<dyn FnOnce(&mut RawSettings)>;
-        let cases: [(&str, Edit); 7] = [
+        let cases: [(&str, Edit); 11] = [
             (
                 "JIFEN_MEDIA_S3_BUCKET",
                 Box::new(|r| r.media_s3_bucket = Some("Photos_Of_Changyuan".into())),
@@ -1135,6 +1180,22 @@ mod tests {
             ),
             (
                 "JIFEN_MEDIA_S3_ACCESS_KEY_ID",
+                Box::new(|r| r.media_s3_access_key_id = Some("AK\nID".into())),
+            ),
+            (
+                "JIFEN_MEDIA_S3_SECRET_ACCESS_KEY",
+                Box::new(|r| r.media_s3_secret_access_key = Some("s3 \u{1}secret".into())),
+            ),
+            (
+                "JIFEN_MEDIA_S3_ENDPOINT",
+                Box::new(|r| r.media_s3_endpoint = Some("http://:hunter2@10.0.0.5:9000".into())),
+            ),
+            (
+                "JIFEN_MEDIA_S3_BUCKET is not set, but JIFEN_MEDIA_S3_ENDPOINT",
+                Box::new(|r| r.media_s3_bucket = Some("  ".into())),
+            ),
+            (
+                "JIFEN_MEDIA_S3_ACCESS_KEY_ID",
                 Box::new(|r| r.media_s3_secret_access_key = None),
             ),
         ];
@@ -1146,6 +1207,7 @@ mod tests {
             .unwrap_err()
             .to_string();
             assert!(err.starts_with(var), "{var}: {err}");
+            assert!(!err.contains("hunter2") && !err.contains("secret"), "{err}");
         }
     }
 

@@ -1,4 +1,5 @@
-//! Operational endpoints: `/healthz` (the process serves), `/readyz` (the database answers),
+//! Operational endpoints: `/healthz` (the process serves), `/readyz` (the database answers,
+//! and no other live instance signs with another key: `crate::cluster`),
 //! `/metrics` (Prometheus text format: HTTP request counts and latencies by route pattern,
 //! database pool connections: `reader` and `writer` on SQLite, `shared` on PostgreSQL; the
 //! requests cut off by their deadline, which the request counts do not include), only to a
@@ -108,7 +109,8 @@ pub async fn healthz() -> HttpResponse {
     })
 }
 
-/// Readiness: 200 `{"status":"ok"}` while the database answers within 2 s, else 503
+/// Readiness: 200 `{"status":"ok"}` while the database answers within 2 s and no other live
+/// instance's key conflicts with this one's ([`crate::cluster::Conflict`]), else 503
 /// `{"status":"unavailable"}`.
 #[utoipa::path(tag = "ops", responses(
     (status = 200, body = HealthStatus),
@@ -116,7 +118,12 @@ pub async fn healthz() -> HttpResponse {
 ))]
 #[get("/readyz")]
 pub async fn readyz(state: State) -> HttpResponse {
-    if tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await == Ok(true) {
+    let conflict = state
+        .key_conflict
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .is_some();
+    if !conflict && tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await == Ok(true) {
         HttpResponse::Ok().json(HealthStatus {
             status: "ok".into(),
         })

@@ -50,6 +50,8 @@ pub struct AppState {
     pub uploads: crate::media::routes::Uploads,
     /// Where photo files are kept (`JIFEN_MEDIA_S3_*`).
     pub photos: crate::media::storage::PhotoStore,
+    /// Set while another live instance's key conflicts with this one's (`/readyz` 503).
+    pub key_conflict: crate::cluster::Conflict,
 }
 
 /// How a handler reaches the [`AppState`].
@@ -279,6 +281,7 @@ pub struct Application {
     keys: crate::auth::keys::Keys,
     delays: crate::cluster::SweepDelays,
     sweep_ticks: prometheus::IntCounterVec,
+    key_conflict: crate::cluster::Conflict,
 }
 
 impl Application {
@@ -313,6 +316,7 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("the photo store cannot be used: {e}"))?;
         let secret_given = settings.jwt_secret.is_some();
+        let key_conflict = crate::cluster::Conflict::default();
         let wechat = match &settings.wechat {
             Some(credentials) => Some(crate::auth::wechat::Wechat::new(
                 &settings.wechat_api_base,
@@ -332,6 +336,7 @@ impl Application {
             sms,
             uploads: Default::default(),
             photos,
+            key_conflict: key_conflict.clone(),
         });
         let server = HttpServer::new(move || app(state.clone(), prometheus.clone()))
             .bind(bind)
@@ -349,6 +354,7 @@ impl Application {
             keys,
             delays,
             sweep_ticks,
+            key_conflict,
         })
     }
 
@@ -369,6 +375,7 @@ impl Application {
             self.keys,
             self.delays,
             self.sweep_ticks,
+            self.key_conflict,
         ));
         let served = self.server.await;
         sweeper.abort();

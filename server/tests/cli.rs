@@ -468,6 +468,57 @@ fn sweep_runs_once_as_of_a_time_and_refuses_a_bad_one() {
     assert_one_line_error(&o, "error: --at tomorrow: not an RFC 3339 time");
 }
 
+#[test]
+fn check_vets_a_database_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("restored.db");
+    let url = format!("sqlite://{}", db.display());
+    let env = [("JIFEN_DATABASE_URL", url.as_str())];
+    // No file: refused, and none made.
+    let o = jifen(dir.path(), &env, &["check"]);
+    assert_one_line_error(
+        &o,
+        &format!("error: {}: no such database file", db.display()),
+    );
+    assert!(!db.exists());
+    // An empty file is not a database of ours (and is not turned into one).
+    std::fs::write(&db, b"").unwrap();
+    let o = jifen(dir.path(), &env, &["check"]);
+    assert_one_line_error(
+        &o,
+        &format!("error: {}: not a SQLite database file", db.display()),
+    );
+    assert_eq!(std::fs::metadata(&db).unwrap().len(), 0);
+    // Another program's SQLite database is not one of ours.
+    let other = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+        .status();
+    if other.is_ok_and(|s| s.success()) {
+        let o = jifen(dir.path(), &env, &["check"]);
+        assert_one_line_error(&o, "error: not a Jifen database");
+    }
+    // A whole database passes…
+    std::fs::remove_file(&db).unwrap();
+    assert_eq!(jifen(dir.path(), &env, &["migrate"]).status.code(), Some(0));
+    let o = jifen(dir.path(), &env, &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("ledger invariants hold"),
+        "{}",
+        stdout(&o)
+    );
+    // …one from an older build does not.
+    let sqlite = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+        .status();
+    if sqlite.is_ok_and(|s| s.success()) {
+        let o = jifen(dir.path(), &env, &["check"]);
+        assert_one_line_error(&o, "error: the database lacks migrations");
+    }
+}
+
 /// `jifen serve` on a free port of 127.0.0.1 with `env` added: answers what `requests` (raw
 /// HTTP/1.1 requests, each on its own connection) got, then stops it and answers its
 /// standard error (the log).

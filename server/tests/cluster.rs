@@ -126,6 +126,57 @@ async fn a_key_from_a_data_directory_is_refused_beside_another_host() {
     assert_eq!(rows, 0);
 }
 
+/// An instance presumed gone (paused, cut off from the database) while another started with
+/// another key is checked again when it comes back: its heartbeat finds the conflict (the
+/// server then answers /readyz 503) until the other is gone.
+#[tokio::test]
+async fn an_instance_back_from_the_dead_is_checked_again() {
+    let Some((_test_db, db)) = database(Backend::Postgres).await else {
+        return;
+    };
+    let (old_keys, new_keys) = (
+        Keys::from_secret(SECRET.as_bytes()),
+        Keys::from_secret(OTHER_SECRET.as_bytes()),
+    );
+    let paused = cluster::register(&db, &old_keys, true, "app-1")
+        .await
+        .unwrap();
+    let silence = |id: String| {
+        let db = db.clone();
+        async move {
+            sqlx::query("UPDATE server_instances SET seen_at = $1 WHERE id = $2")
+                .bind(now_ms() - cluster::LIVE_FOR.as_millis() as i64 - 1_000)
+                .bind(id)
+                .execute(db.writer())
+                .await
+                .unwrap();
+        }
+    };
+    // A heartbeat in time changes nothing.
+    cluster::heartbeat(&db, &paused, &old_keys).await.unwrap();
+    silence(paused.id.clone()).await;
+    // Presumed gone, another starts with another key; then the first comes back.
+    let other = cluster::register(&db, &new_keys, true, "app-2")
+        .await
+        .unwrap();
+    let e = cluster::heartbeat(&db, &paused, &old_keys)
+        .await
+        .unwrap_err();
+    let conflict = e
+        .downcast_ref::<cluster::KeyConflict>()
+        .expect("a key conflict");
+    assert!(
+        conflict.0.contains("signs with a different key"),
+        "{conflict}"
+    );
+    // Still there a heartbeat later; gone once the other is.
+    assert!(cluster::heartbeat(&db, &paused, &old_keys).await.is_err());
+    silence(other.id.clone()).await;
+    cluster::heartbeat(&db, &paused, &old_keys).await.unwrap();
+    // The other one, back in turn, now finds the first live: its turn to be refused.
+    assert!(cluster::heartbeat(&db, &other, &new_keys).await.is_err());
+}
+
 #[tokio::test]
 async fn on_sqlite_nothing_is_checked_and_every_tick_sweeps() {
     let (_test_db, db) = database(Backend::Sqlite).await.unwrap();

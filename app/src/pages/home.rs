@@ -1,7 +1,8 @@
 //! `/` (首页). Who opens the app decides what it shows:
 //! - a villager: their points as the biggest thing on screen, the few things they come to do
 //!   (挣积分, 积分超市, 积分明细, 我的兑换, 我的申报, 村积分榜) as big tiles, and the bottom tab
-//!   bar;
+//!   bar; in 长辈模式 the balance has a 朗读 button and the tiles go one to a row
+//!   (`crate::elder`);
 //! - a grid worker or village admin: their first tab, the review queue (`/review`);
 //! - a township or county admin: their first tab, 数据概览 (`/admin/overview`);
 //! - a points-supermarket keeper: their first tab, the counter (`/keeper`);
@@ -17,7 +18,8 @@ use leptos_router::hooks::use_navigate;
 use super::regions::HomeRegion;
 use super::{ListSkeleton, TabbedScreen, TopBar};
 use crate::components::{chevron, load_trouble};
-use crate::i18n::{Text, hello, pending_points, tr, use_locale};
+use crate::elder::ReadAloud;
+use crate::i18n::{Text, hello, pending_points, spoken_balance, tr, use_locale};
 use crate::session::{reviews, use_session};
 
 /// What `/` shows.
@@ -117,6 +119,7 @@ fn VillagerHome() -> impl IntoView {
                                 {move || pending_points(locale.get(), b.pending)}
                             </p>
                         })}
+                        <ReadAloud text=Callback::new(move |locale| spoken_balance(locale, b.available)) />
                     }
                     .into_any(),
                     Some(Err(failure)) => load_trouble(failure, balance),

@@ -2,7 +2,7 @@
 //! place each is over (by name, not code), the current role to switch, the 审核 entry of a
 //! reviewing role, 我的会员码 of a villager, the keeper's 扫码兑换 · 回收称重 · 今日汇总 ·
 //! 本店商品, the 管理 entries of a staff role (导入村民名册, 网格管理, 人员, 服务订单,
-//! 数据概览), sign-out, and the bottom tab bar.
+//! 数据概览), the 长辈模式 switch (`crate::elder`), sign-out, and the bottom tab bar.
 
 use jifen_shared::api::{GetMe, GetRegion};
 use jifen_shared::auth::{Role, RoleGrant};
@@ -149,6 +149,7 @@ pub fn MePage() -> impl IntoView {
             {move || session.me.with(|me| me.as_ref().is_some_and(|me| me.roles.iter().any(|g| g.role != Role::Villager))).then(|| view! {
                 <ul class="list">{entry(super::password::PATH, Text::ChangePassword)}</ul>
             })}
+            <crate::elder::ElderSwitch />
             <button class="secondary wide sign-out" type="button" on:click=sign_out>
                 {tr(Text::SignOut)}
             </button>

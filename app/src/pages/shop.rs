@@ -25,7 +25,10 @@ use super::{ListSkeleton, TabbedScreen, explain, require_sign_in, worth_retrying
 use crate::api::{self, ApiFailure};
 use crate::components::{in_village, load_trouble, mutate};
 use crate::draft::{Draft, Kept, new_key_for};
-use crate::i18n::{Text, per_person, points_n, points_text, stock_left, t, tr, use_locale, yuan};
+use crate::elder::ReadAloud;
+use crate::i18n::{
+    Text, per_person, points_n, points_text, spoken_goods, stock_left, t, tr, use_locale, yuan,
+};
 use crate::session::use_session;
 
 /// The most units of one goods in one redemption (the server's limit).
@@ -213,6 +216,7 @@ fn GoodsCard(goods: Goods, available: Memo<Option<i64>>, pick: Callback<Goods>) 
         )
     };
     let picked = goods.clone();
+    let spoken = name.clone();
     view! {
         <li class="card goods" data-testid="goods-card" data-goods=id.to_string()>
             <GoodsPhoto photo_id />
@@ -229,6 +233,7 @@ fn GoodsCard(goods: Goods, available: Memo<Option<i64>>, pick: Callback<Goods>) 
                     {(!sold_out).then(|| view! { <span>{move || stock_left(locale.get(), stock)}</span> })}
                     {per_person_limit.map(|n| view! { <span>{move || format!(" · {}", per_person(locale.get(), n))}</span> })}
                 </span>
+                <ReadAloud text=Callback::new(move |locale| spoken_goods(locale, &spoken, points_price)) />
             </div>
             <button
                 class="primary goods-redeem"

@@ -304,14 +304,23 @@ pub async fn run(
         answered: Mutex::new(Vec::new()),
         uploaded: Mutex::new(Vec::new()),
     });
-    let ready = format!("{}/readyz", options.base_url.trim_end_matches('/'));
-    api.client
-        .http()
-        .get(&ready)
-        .send()
-        .await
-        .and_then(|r| r.error_for_status())
-        .with_context(|| format!("{ready} does not answer"))?;
+    // The run's server and every other one named must answer before anything is written.
+    for url in std::iter::once(&options.base_url).chain(&options.also_urls) {
+        let parsed = reqwest::Url::parse(url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"));
+        if parsed.is_none() {
+            anyhow::bail!("{url:?} is not an http(s)://host:port URL");
+        }
+        let ready = format!("{}/readyz", url.trim_end_matches('/'));
+        api.client
+            .http()
+            .get(&ready)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .with_context(|| format!("{ready} does not answer"))?;
+    }
     // The server must take the tokens signed here: same data directory or JIFEN_JWT_SECRET.
     let me = api
         .call(&GetMe, Some(villages[0].villagers[0].0), None, &[200])

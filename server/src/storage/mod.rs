@@ -436,6 +436,63 @@ impl Db {
         .await
     }
 
+    /// Checks, without changing anything, that this is a whole database of this build
+    /// (`jifen check`, on a restored backup): every migration of this build applied and none
+    /// unknown to it, and on SQLite that its pages are intact (`PRAGMA integrity_check`).
+    ///
+    /// Errors: what is wrong, as one sentence (not a Jifen database, a schema older or newer
+    /// than this build, a damaged file); the database's errors.
+    pub async fn verify(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        if self.backend == Backend::Sqlite {
+            let report: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_all(self.reader())
+                .await?;
+            if report != ["ok"] {
+                anyhow::bail!(
+                    "the SQLite file is damaged (integrity_check: {})",
+                    report.join("; ")
+                );
+            }
+        }
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_all(self.reader())
+                .await
+                .map_err(|e| {
+                    anyhow::anyhow!("not a Jifen database (no migrations recorded: {e})")
+                })?;
+        let known: Vec<i64> = migrator.iter().map(|m| m.version).collect();
+        let missing: Vec<String> = known
+            .iter()
+            .filter(|v| !applied.contains(v))
+            .map(i64::to_string)
+            .collect();
+        let unknown: Vec<String> = applied
+            .iter()
+            .filter(|v| !known.contains(v))
+            .map(i64::to_string)
+            .collect();
+        if !unknown.is_empty() {
+            anyhow::bail!(
+                "the database has migrations this jifen does not know ({}): it is from a newer \
+                 build",
+                unknown.join(", ")
+            );
+        }
+        if !missing.is_empty() {
+            anyhow::bail!(
+                "the database lacks migrations {} of this build: it is from an older one \
+                 (`jifen migrate` brings it up to date)",
+                missing.join(", ")
+            );
+        }
+        Ok(())
+    }
+
     /// Applies the backend's pending migrations, without the statement limits of
     /// [`Timeouts`]; safe to run any number of times.
     pub async fn migrate(&self) -> Result<(), StorageError> {
@@ -492,6 +549,11 @@ pub fn like_literal(s: &str) -> String {
 }
 
 /// The file path of a `sqlite:` URL (validated non-empty by the settings).
+/// The file of a `sqlite:` URL; `None` for another database.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    url.starts_with("sqlite:").then(|| sqlite_path(url))
+}
+
 fn sqlite_path(url: &str) -> PathBuf {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     PathBuf::from(rest.split('?').next().unwrap_or(rest))

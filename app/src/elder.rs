@@ -1,0 +1,137 @@
+//! 长辈模式 (elder mode): for the villagers who find the phone hard to read — the elderly
+//! above all, most of those at home in a village. On: text at 22 px instead of 18 px, darker
+//! secondary text and lines, 首页's actions one to a row, and 朗读 buttons that read the
+//! balance and a goods item's name and price aloud in Mandarin through the browser's speech
+//! synthesis (`window.speechSynthesis`), shown only where the browser has it.
+//!
+//! The switch is on 我的. The choice belongs to the phone, not the account (kept in
+//! `localStorage` as `jifen.elder`): an elder's phone stays large whoever signs in on it, and
+//! a 代办员's own phone does not turn large for them. It is applied as the class `elder` on
+//! `<html>` (`app/style.css`, "长辈模式"), so every screen follows, rem sizes included.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use crate::i18n::{Locale, Text, tr, use_locale};
+
+const STORAGE_KEY: &str = "jifen.elder";
+
+/// Whether elder mode is on (context, [`provide_elder_mode`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ElderMode(pub RwSignal<bool>);
+
+/// Puts the elder-mode signal in context, read from `localStorage`, and keeps the class on
+/// `<html>` and the stored choice in step with it.
+pub fn provide_elder_mode() {
+    let storage = || web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    let saved = storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .is_some_and(|v| v == "1");
+    let on = RwSignal::new(saved);
+    provide_context(ElderMode(on));
+    Effect::new(move |_| {
+        let on = on.get();
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = html.class_list().toggle_with_force("elder", on);
+        }
+        if let Some(storage) = storage() {
+            let _ = if on {
+                storage.set_item(STORAGE_KEY, "1")
+            } else {
+                storage.remove_item(STORAGE_KEY)
+            };
+        }
+    });
+}
+
+/// The elder-mode signal from context.
+pub fn use_elder_mode() -> RwSignal<bool> {
+    use_context::<ElderMode>()
+        .expect("provide_elder_mode runs in App")
+        .0
+}
+
+/// The browser's speech synthesis, if it has one (many in-app browsers do not).
+fn synthesis() -> Option<web_sys::SpeechSynthesis> {
+    let window = web_sys::window()?;
+    let has = js_sys::Reflect::get(&window, &JsValue::from_str("speechSynthesis"))
+        .ok()
+        .is_some_and(|s| !s.is_undefined() && !s.is_null());
+    if !has {
+        return None;
+    }
+    window.speech_synthesis().ok()
+}
+
+/// Reads `text` aloud in `locale`'s language, a little slower than the default; whatever was
+/// being read stops first (a second tap starts again rather than queueing).
+fn speak(text: &str, locale: Locale) {
+    let Some(synthesis) = synthesis() else {
+        return;
+    };
+    let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(text) else {
+        return;
+    };
+    utterance.set_lang(locale.tag());
+    utterance.set_rate(0.85);
+    synthesis.cancel();
+    synthesis.speak(&utterance);
+}
+
+/// A 朗读 button that reads `text` aloud (made when tapped, in the current language): shown
+/// in elder mode where the browser can speak, nothing otherwise.
+#[component]
+pub fn ReadAloud(text: Callback<Locale, String>) -> impl IntoView {
+    let elder = use_elder_mode();
+    let locale = use_locale();
+    let can = synthesis().is_some();
+    move || {
+        (elder.get() && can).then(|| {
+            view! {
+                <button
+                    type="button"
+                    class="read-aloud"
+                    data-testid="read-aloud"
+                    on:click=move |_| {
+                        let locale = locale.get_untracked();
+                        speak(&text.run(locale), locale);
+                    }
+                >
+                    <svg class="read-aloud-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M4 9v6h4l5 4V5L8 9z M16 9a4 4 0 010 6 M18.5 6.5a8 8 0 010 11" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+                    </svg>
+                    {tr(Text::ReadAloud)}
+                </button>
+            }
+        })
+    }
+}
+
+/// 我的's switch: 长辈模式 on or off, said as a switch to screen readers.
+#[component]
+pub fn ElderSwitch() -> impl IntoView {
+    let elder = use_elder_mode();
+    view! {
+        <ul class="list">
+            <li>
+                <button
+                    type="button"
+                    class="row switch-row"
+                    role="switch"
+                    aria-checked=move || elder.get().to_string()
+                    data-testid="elder-mode"
+                    on:click=move |_| elder.update(|on| *on = !*on)
+                >
+                    <span class="row-text">
+                        <span class="row-name">{tr(Text::ElderMode)}</span>
+                        <span class="row-sub">{tr(Text::ElderModeHint)}</span>
+                    </span>
+                    <span class="switch" aria-hidden="true"><span class="switch-knob"></span></span>
+                </button>
+            </li>
+        </ul>
+    }
+}
