@@ -330,6 +330,12 @@ pub async fn tick(
         Ok::<_, anyhow::Error>(Tick::Swept(sweep(db, delays, now).await?))
     }
     .await;
+    // Released now, not when PostgreSQL gets round to ending the closed connection's backend
+    // (the next tick may come at once: `jifen sweep`, the tests); closed either way.
+    let _ = sqlx::query("SELECT pg_advisory_unlock($1) AS unlocked")
+        .bind(SWEEP_LOCK)
+        .fetch_one(&mut *conn)
+        .await;
     conn.close().await.ok();
     outcome
 }
