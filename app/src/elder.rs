@@ -12,7 +12,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::i18n::{Locale, Text, tr, use_locale};
+use crate::i18n::{Locale, Text, t, tr, use_locale};
 
 const STORAGE_KEY: &str = "jifen.elder";
 
@@ -77,14 +77,20 @@ fn speak(text: &str, locale: Locale) {
     };
     utterance.set_lang(locale.tag());
     utterance.set_rate(0.85);
-    synthesis.cancel();
+    if synthesis.speaking() {
+        synthesis.cancel();
+    }
     synthesis.speak(&utterance);
 }
 
 /// A 朗读 button that reads `text` aloud (made when tapped, in the current language): shown
-/// in elder mode where the browser can speak, nothing otherwise.
+/// in elder mode where the browser can speak, nothing otherwise. `what` names what it reads
+/// for screen readers when there are several on a screen ("朗读 食用盐").
 #[component]
-pub fn ReadAloud(text: Callback<Locale, String>) -> impl IntoView {
+pub fn ReadAloud(
+    text: Callback<Locale, String>,
+    #[prop(optional, into)] what: Option<String>,
+) -> impl IntoView {
     let elder = use_elder_mode();
     let locale = use_locale();
     let can = synthesis().is_some();
@@ -95,6 +101,7 @@ pub fn ReadAloud(text: Callback<Locale, String>) -> impl IntoView {
                     type="button"
                     class="read-aloud"
                     data-testid="read-aloud"
+                    aria-label=what.clone().map(|what| format!("{} {what}", t(locale.get_untracked(), Text::ReadAloud)))
                     on:click=move |_| {
                         let locale = locale.get_untracked();
                         speak(&text.run(locale), locale);
@@ -122,12 +129,14 @@ pub fn ElderSwitch() -> impl IntoView {
                     class="row switch-row"
                     role="switch"
                     aria-checked=move || elder.get().to_string()
+                    aria-labelledby="elder-mode-name"
+                    aria-describedby="elder-mode-hint"
                     data-testid="elder-mode"
                     on:click=move |_| elder.update(|on| *on = !*on)
                 >
                     <span class="row-text">
-                        <span class="row-name">{tr(Text::ElderMode)}</span>
-                        <span class="row-sub">{tr(Text::ElderModeHint)}</span>
+                        <span class="row-name" id="elder-mode-name">{tr(Text::ElderMode)}</span>
+                        <span class="row-sub" id="elder-mode-hint">{tr(Text::ElderModeHint)}</span>
                     </span>
                     <span class="switch" aria-hidden="true"><span class="switch-knob"></span></span>
                 </button>

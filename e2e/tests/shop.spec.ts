@@ -560,7 +560,7 @@ test("长辈模式 on 我的: 22 px text that still fits 360 px, actions one to 
   await expect(toggle).toContainText("长辈模式");
   await toggle.tap();
   await expect(toggle).toHaveAttribute("aria-checked", "true");
-  expect(await rootSize()).toBe(22);
+  await expect.poll(rootSize).toBe(22);
   await fitsThePhone(page);
   await nothingCut(".row-name, .row-sub, .tab-label");
   await toggle.scrollIntoViewIfNeeded();
@@ -582,13 +582,14 @@ test("长辈模式 on 我的: 22 px text that still fits 360 px, actions one to 
   // The choice belongs to the phone: a reload keeps it.
   await page.reload();
   await expect(page.getByTestId("balance-value")).toHaveText("200");
-  expect(await rootSize()).toBe(22);
+  await expect.poll(rootSize).toBe(22);
 
   // 积分超市: a goods item read aloud, its name and points.
   await page.getByTestId("action-shop").tap();
   const salt = page.getByTestId("goods-card").filter({ hasText: "食用盐" });
   await salt.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${artifacts}/65-elder-shop.png` });
+  await expect(salt.getByTestId("read-aloud")).toHaveAttribute("aria-label", "朗读 食用盐");
   await salt.getByTestId("read-aloud").tap();
   expect((await spoken()).at(-1)).toEqual({ text: "食用盐，10 积分", lang: "zh-CN" });
   await fitsThePhone(page);
@@ -599,7 +600,7 @@ test("长辈模式 on 我的: 22 px text that still fits 360 px, actions one to 
   await page.getByTestId("tab-me").tap();
   await page.getByTestId("elder-mode").tap();
   await expect(page.getByTestId("elder-mode")).toHaveAttribute("aria-checked", "false");
-  expect(await rootSize()).toBe(18);
+  await expect.poll(rootSize).toBe(18);
   await page.getByTestId("tab-home").tap();
   await expect(page.getByTestId("balance-value")).toHaveText("200");
   await expect(page.getByTestId("read-aloud")).toHaveCount(0);

@@ -180,17 +180,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         if read.is_err() || &header != b"SQLite format 3\0" {
             anyhow::bail!("{}: not a SQLite database file", file.display());
         }
+        let mut wal = file.clone().into_os_string();
+        wal.push("-wal");
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+            anyhow::bail!(
+                "{}: its latest writes are in {} beside it (copied while a server ran?): check \
+                 a copy made with VACUUM INTO (docs/deployment.md)",
+                file.display(),
+                std::path::Path::new(&wal).display()
+            );
+        }
     }
-    let db = Db::connect_with(&settings.database_url, &timeouts).await?;
-    if !checking {
+    let db = if checking {
+        Db::open_to_check(&settings.database_url, CONNECT_TIMEOUT).await?
+    } else {
+        let db = Db::connect_with(&settings.database_url, &timeouts).await?;
         db.migrate().await?;
-    }
+        db
+    };
     match cli.command {
         Command::Migrate => {
             println!(
                 "migrations applied to {}",
                 crate::storage::redact_url(&settings.database_url)
             );
+            db.close().await;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve => {

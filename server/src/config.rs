@@ -432,6 +432,10 @@ fn media_s3(raw: &RawSettings) -> Result<Option<S3Settings>, ConfigError> {
                 !raw.media_s3_prefix.trim().is_empty(),
             ),
             (
+                "JIFEN_MEDIA_S3_REGION",
+                raw.media_s3_region.trim() != "us-east-1",
+            ),
+            (
                 "JIFEN_MEDIA_S3_ACCESS_KEY_ID",
                 non_empty(raw.media_s3_access_key_id.clone()).is_some(),
             ),
@@ -465,8 +469,9 @@ fn media_s3(raw: &RawSettings) -> Result<Option<S3Settings>, ConfigError> {
     let endpoint = non_empty(raw.media_s3_endpoint.clone())
         .map(|value| {
             let expected = "an http(s)://host[:port] origin without a path";
-            let url = url::Url::parse(value.trim())
-                .map_err(|_| bad("JIFEN_MEDIA_S3_ENDPOINT", &value, expected))?;
+            let url = url::Url::parse(value.trim()).map_err(|_| {
+                bad("JIFEN_MEDIA_S3_ENDPOINT", &crate::storage::redact_url(&value), expected)
+            })?;
             if !url.username().is_empty() || url.password().is_some() {
                 // Not echoed: the value holds a password.
                 return Err(ConfigError(
@@ -477,8 +482,6 @@ fn media_s3(raw: &RawSettings) -> Result<Option<S3Settings>, ConfigError> {
             }
             let plain = matches!(url.scheme(), "http" | "https")
                 && url.host().is_some()
-                && url.username().is_empty()
-                && url.password().is_none()
                 && url.path() == "/"
                 && url.query().is_none()
                 && url.fragment().is_none();

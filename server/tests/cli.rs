@@ -501,6 +501,18 @@ fn check_vets_a_database_as_it_is() {
     // A whole database passes…
     std::fs::remove_file(&db).unwrap();
     assert_eq!(jifen(dir.path(), &env, &["migrate"]).status.code(), Some(0));
+    // Every file of the directory, with its bytes.
+    let files = || {
+        let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+            .collect();
+        all.sort();
+        all
+    };
+    let before = files();
     let o = jifen(dir.path(), &env, &["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
@@ -508,6 +520,8 @@ fn check_vets_a_database_as_it_is() {
         "{}",
         stdout(&o)
     );
+    // Read as it is: not a byte changed, nothing made beside it.
+    assert!(files() == before, "jifen check changed the directory");
     // …one from an older build does not.
     let sqlite = std::process::Command::new("sqlite3")
         .arg(&db)

@@ -233,7 +233,7 @@ fn GoodsCard(goods: Goods, available: Memo<Option<i64>>, pick: Callback<Goods>) 
                     {(!sold_out).then(|| view! { <span>{move || stock_left(locale.get(), stock)}</span> })}
                     {per_person_limit.map(|n| view! { <span>{move || format!(" · {}", per_person(locale.get(), n))}</span> })}
                 </span>
-                <ReadAloud text=Callback::new(move |locale| spoken_goods(locale, &spoken, points_price)) />
+                <ReadAloud what=spoken.clone() text=Callback::new(move |locale| spoken_goods(locale, &spoken, points_price)) />
             </div>
             <button
                 class="primary goods-redeem"

@@ -436,6 +436,40 @@ impl Db {
         .await
     }
 
+    /// Opens a database to look at it and nothing else (`jifen check` on a backup): a SQLite
+    /// file read-only and immutable — no `-wal` or `-shm` made beside it, no pragma run, so
+    /// it must not be in use — or PostgreSQL as [`Db::connect`] does (nothing is migrated).
+    ///
+    /// Errors: [`StorageError::Connect`] (the file's reason when it is not a database).
+    pub async fn open_to_check(url: &str, timeout: Duration) -> Result<Db, StorageError> {
+        let Some(path) = sqlite_file(url) else {
+            return Db::connect(url, timeout).await;
+        };
+        sqlx::any::install_default_drivers();
+        let connect_err = |source| StorageError::Connect {
+            url: redact_url(url),
+            source,
+        };
+        let options = AnyConnectOptions::from_str(&format!(
+            "sqlite://{}?mode=ro&immutable=1",
+            path.display()
+        ))
+        .map_err(connect_err)?
+        .disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(timeout)
+            .connect_with(options)
+            .await
+            .map_err(connect_err)?;
+        Ok(Db {
+            backend: Backend::Sqlite,
+            reader: pool.clone(),
+            writer: pool,
+            sqlite_path: None,
+        })
+    }
+
     /// Checks, without changing anything, that this is a whole database of this build
     /// (`jifen check`, on a restored backup): every migration of this build applied and none
     /// unknown to it, and on SQLite that its pages are intact (`PRAGMA integrity_check`).
@@ -548,12 +582,12 @@ pub fn like_literal(s: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// The file path of a `sqlite:` URL (validated non-empty by the settings).
 /// The file of a `sqlite:` URL; `None` for another database.
 pub fn sqlite_file(url: &str) -> Option<PathBuf> {
     url.starts_with("sqlite:").then(|| sqlite_path(url))
 }
 
+/// The file path of a `sqlite:` URL (validated non-empty by the settings).
 fn sqlite_path(url: &str) -> PathBuf {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     PathBuf::from(rest.split('?').next().unwrap_or(rest))
