@@ -317,6 +317,14 @@ test("the keeper's camera reads a QR code; a wrong code is said plainly; a code 
   await expect(counter.getByTestId("scan-error")).toHaveText("没有找到这个兑换码，请核对后重新输入；或请村民重新打开兑换码");
   expect(lookups.map((l) => JSON.parse(l))).toEqual([{ qr_token: null, short_code: "ABCD2345" }]);
   await fitsThePhone(counter);
+  // The refusal is read whole: brought up above the tab bar, not left under it.
+  await expect
+    .poll(async () => {
+      const error = (await counter.getByTestId("scan-error").boundingBox())!;
+      const bar = (await counter.locator(".tabbar").boundingBox())!;
+      return error.y + error.height <= bar.y;
+    })
+    .toBe(true);
   await counter.screenshot({ path: `${artifacts}/57-keeper-wrong-code.png` });
 
   // The camera reads the villager's code: the preview, and the camera goes off.
@@ -564,7 +572,7 @@ test("长辈模式 on 我的: 22 px text that still fits 360 px, actions one to 
   await fitsThePhone(page);
   await nothingCut(".row-name, .row-sub, .tab-label");
   await toggle.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: `${artifacts}/63-elder-me.png` });
+  await page.screenshot({ path: `${artifacts}/elder-me.png` });
 
   // 首页: the balance with 朗读, the actions one to a row, nothing wider than the phone.
   await page.getByTestId("tab-home").tap();
@@ -575,7 +583,7 @@ test("长辈模式 on 我的: 22 px text that still fits 360 px, actions one to 
   expect(earn.width).toBeGreaterThan(300);
   await fitsThePhone(page);
   await nothingCut(".tile-label, .balance-label, .greeting");
-  await page.screenshot({ path: `${artifacts}/64-elder-home.png` });
+  await page.screenshot({ path: `${artifacts}/elder-home.png` });
   await page.getByTestId("read-aloud").tap();
   expect(await spoken()).toEqual([{ text: "您现在有 200 积分可以用", lang: "zh-CN" }]);
 
@@ -588,7 +596,7 @@ test("长辈模式 on 我的: 22 px text that still fits 360 px, actions one to 
   await page.getByTestId("action-shop").tap();
   const salt = page.getByTestId("goods-card").filter({ hasText: "食用盐" });
   await salt.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: `${artifacts}/65-elder-shop.png` });
+  await page.screenshot({ path: `${artifacts}/elder-shop.png` });
   await expect(salt.getByTestId("read-aloud")).toHaveAttribute("aria-label", "朗读 食用盐");
   await salt.getByTestId("read-aloud").tap();
   expect((await spoken()).at(-1)).toEqual({ text: "食用盐，10 积分", lang: "zh-CN" });

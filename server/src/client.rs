@@ -119,15 +119,6 @@ impl<E: Endpoint> Request<E> {
         self
     }
 
-    /// A copy to send again (a retry with the same Idempotency-Key); `None` for a streaming
-    /// body.
-    pub fn try_clone(&self) -> Option<Self> {
-        Some(Request {
-            builder: self.builder.try_clone()?,
-            endpoint: PhantomData,
-        })
-    }
-
     /// Sends it. Errors: the connection failed or the answer was cut off.
     pub async fn send(self) -> Result<Answer<E>, reqwest::Error> {
         let response = self.builder.send().await?;

@@ -334,6 +334,15 @@ fn ScanView(
 ) -> impl IntoView {
     let locale = use_locale();
     let typed = RwSignal::new(String::new());
+    // The refusal appears under the code field, at the foot of the screen above the tab
+    // bar: brought into view so the keeper reads it whole.
+    let hint_shown = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        hint.track();
+        if let Some(p) = hint_shown.get() {
+            crate::components::bring_into_view(&p);
+        }
+    });
     let submit = move || {
         if busy.get_untracked() {
             return;
@@ -366,7 +375,7 @@ fn ScanView(
                 </button>
             </TextField>
             {move || hint.get().map(|text| view! {
-                <p class="form-notice error" role="alert" data-testid="scan-error">{tr(text)}</p>
+                <p class="form-notice error" role="alert" data-testid="scan-error" node_ref=hint_shown>{tr(text)}</p>
             })}
         </form>
     }

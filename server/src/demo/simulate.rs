@@ -658,57 +658,65 @@ impl Api {
     ) -> anyhow::Result<Reply<E>> {
         debug_assert_eq!(key.is_some(), E::IDEMPOTENT, "{}", E::TEMPLATE);
         let token = person.map(|person| self.token(person));
-        let mut request = self.client.request(endpoint).maybe_token(token.as_deref());
-        if let Some(key) = key {
-            request = request.idempotency_key(key);
+        // Built anew for each attempt, with the same key.
+        let build = || {
+            let mut request = self.client.request(endpoint).maybe_token(token.as_deref());
+            if let Some(key) = key {
+                request = request.idempotency_key(key);
+            }
+            if let Some(body) = body {
+                request = request.body(body);
+            }
+            Ok(request)
+        };
+        let (answer, attempts) = self.send_until_answered(build).await?;
+        if let (Some(key), Some(person)) = (key, person)
+            && answer.is_success()
+        {
+            let body = serde_json::from_slice(&answer.body).unwrap_or(serde_json::Value::Null);
+            self.answered.lock().expect("answered").push((
+                person,
+                key.to_owned(),
+                answer.status,
+                body,
+            ));
         }
-        if let Some(body) = body {
-            request = request.body(body);
-        }
+        // A write without a key, sent again, may find its first attempt done.
+        let expected: Vec<u16> = if attempts > 1 && key.is_none() {
+            expected.iter().copied().chain([409]).collect()
+        } else {
+            expected.to_vec()
+        };
+        Ok(self.read(endpoint, answer, &expected))
+    }
+
+    /// Sends the request `build` makes, and makes and sends it again after [`backoff`] when
+    /// the connection fails or a gateway answers 502–504, up to [`ATTEMPTS`] times in all
+    /// (each attempt counted in `requests`, each repeat in `retried`): the answer, and how
+    /// many attempts it took.
+    ///
+    /// Errors: `build`'s; the last attempt's connection failure.
+    async fn send_until_answered<E: Endpoint>(
+        &self,
+        build: impl Fn() -> anyhow::Result<crate::client::Request<E>>,
+    ) -> anyhow::Result<(Answer<E>, u32)> {
         let mut attempt = 1;
         loop {
-            // A JSON body can always be copied.
-            let again = (attempt < ATTEMPTS).then(|| request.try_clone()).flatten();
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let sent = request.send().await;
-            let transient = match &sent {
-                Ok(answer) => is_transient(answer.status),
-                Err(_) => true,
+            let sent = build()?.send().await;
+            let why = match &sent {
+                Ok(answer) if !is_transient(answer.status) => None,
+                Ok(answer) => Some(answer.status.to_string()),
+                Err(e) => Some(e.to_string()),
             };
-            match (sent, again) {
-                (sent, Some(again)) if transient => {
-                    let why = match &sent {
-                        Ok(answer) => answer.status.to_string(),
-                        Err(e) => e.to_string(),
-                    };
-                    tracing::warn!(error = %why, path = %endpoint.path(), attempt, "sending again");
+            match why {
+                Some(why) if attempt < ATTEMPTS => {
+                    tracing::warn!(error = %why, path = E::TEMPLATE, attempt, "sending again");
                     self.retried.fetch_add(1, Ordering::Relaxed);
                     attempt += 1;
                     tokio::time::sleep(backoff(attempt)).await;
-                    request = again;
                 }
-                (Ok(answer), _) => {
-                    if let (Some(key), Some(person)) = (key, person)
-                        && answer.is_success()
-                    {
-                        let body =
-                            serde_json::from_slice(&answer.body).unwrap_or(serde_json::Value::Null);
-                        self.answered.lock().expect("answered").push((
-                            person,
-                            key.to_owned(),
-                            answer.status,
-                            body,
-                        ));
-                    }
-                    // A write without a key, sent again, may find its first attempt done.
-                    let expected: Vec<u16> = if attempt > 1 && key.is_none() {
-                        expected.iter().copied().chain([409]).collect()
-                    } else {
-                        expected.to_vec()
-                    };
-                    return Ok(self.read(endpoint, answer, &expected));
-                }
-                (Err(e), _) => return Err(e.into()),
+                _ => return Ok((sent?, attempt)),
             }
         }
     }
@@ -769,31 +777,19 @@ impl Api {
     async fn photo(&self, person: i64) -> anyhow::Result<Option<i64>> {
         let n = self.photos.fetch_add(1, Ordering::Relaxed);
         let jpeg = photo_bytes(n)?;
-        // A part cannot be copied: built again for each attempt.
-        let form = || -> anyhow::Result<reqwest::multipart::Form> {
+        // A multipart form cannot be copied: built anew for each attempt.
+        let upload = || {
             let part = reqwest::multipart::Part::bytes(jpeg.clone())
                 .file_name("photo.jpg")
                 .mime_str("image/jpeg")?;
-            Ok(reqwest::multipart::Form::new().part("file", part))
-        };
-        let mut attempt = 1;
-        let answer = loop {
-            self.requests.fetch_add(1, Ordering::Relaxed);
-            let sent = self
+            let form = reqwest::multipart::Form::new().part("file", part);
+            Ok(self
                 .client
                 .request(&UploadMedia)
                 .token(&self.token(person))
-                .multipart(form()?)
-                .send()
-                .await;
-            let transient = sent.as_ref().map_or(true, |a| is_transient(a.status));
-            if !transient || attempt == ATTEMPTS {
-                break sent?;
-            }
-            self.retried.fetch_add(1, Ordering::Relaxed);
-            attempt += 1;
-            tokio::time::sleep(backoff(attempt)).await;
+                .multipart(form))
         };
+        let (answer, _) = self.send_until_answered(upload).await?;
         let reply = self.read(&UploadMedia, answer, &[200, 201]);
         let media = reply.value.filter(|_| matches!(reply.status, 200 | 201));
         if let Some(media) = &media {
@@ -824,23 +820,12 @@ async fn check_photos(api: &Api, also: &[String]) -> (u64, u64, Vec<String>) {
     for (person, id, sha256) in uploaded {
         for server in &servers {
             checked += 1;
-            let mut attempt = 1;
-            let got = loop {
-                let answer = server
-                    .request(&jifen_shared::api::GetMedia { id })
-                    .token(&api.token(person))
-                    .send()
-                    .await;
-                let transient = answer.as_ref().map_or(true, |a| is_transient(a.status));
-                if !transient || attempt == ATTEMPTS {
-                    break match answer {
-                        Ok(a) if a.status == 200 => hex::encode(sha2::Sha256::digest(&a.body)),
-                        Ok(a) => format!("status {}", a.status),
-                        Err(e) => e.to_string(),
-                    };
-                }
-                attempt += 1;
-                tokio::time::sleep(backoff(attempt)).await;
+            let endpoint = jifen_shared::api::GetMedia { id };
+            let read = || Ok(server.request(&endpoint).token(&api.token(person)));
+            let got = match api.send_until_answered(read).await {
+                Ok((a, _)) if a.status == 200 => hex::encode(sha2::Sha256::digest(&a.body)),
+                Ok((a, _)) => format!("status {}", a.status),
+                Err(e) => e.to_string(),
             };
             if got != sha256 {
                 misses += 1;
