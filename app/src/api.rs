@@ -6,12 +6,18 @@
 //! `FulfilRedemption { id }` or `PointsHistory { query }` gives the method, the path and query,
 //! the body's type and the answer's, so no path is spelt here or in the pages:
 //!
-//! - [`call`]: JSON in, JSON out, as the signed-in person or nobody;
+//! - [`call`]: JSON in, JSON out, as nobody (the public endpoints, the sign-in) or a bare token;
+//! - [`call_as`]: the same as the signed-in person ([`Credentials`]);
 //! - [`call_once`]: the same with an `Idempotency-Key` (the endpoints API.md marks "(I)");
 //! - [`call_by_cookie`]: no body and no token, the refresh cookie speaking for the session
 //!   (`POST /auth/refresh`, `/auth/logout`);
 //! - [`upload`]: a file or a multipart form, with upload progress;
 //! - [`get_blob`]: an answer that is a file (a photo, a CSV export).
+//!
+//! While the signed-in person acts for a villager (代办, [`crate::proxy`]) their
+//! [`Credentials`] carry the proxy session's token too, sent as
+//! [`ACTING_FOR_HEADER`](crate::proxy::ACTING_FOR_HEADER) to the villager's own endpoints
+//! only ([`crate::proxy::acts_as_villager`]).
 
 use std::any::TypeId;
 
@@ -24,6 +30,24 @@ use wasm_bindgen::closure::Closure;
 /// How long a request may take before it counts as a network failure: 15 s, generous for a
 /// weak rural connection, short enough that nobody waits on a dead one.
 pub const TIMEOUT_MS: i32 = 15_000;
+
+/// Whom a signed-in request speaks for: the person's access token and, while they act for a
+/// villager (代办), the proxy session's token — sent only to the endpoints that answer as the
+/// villager ([`crate::proxy::acts_as_villager`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Credentials {
+    pub token: String,
+    pub acting_for: Option<String>,
+}
+
+impl Credentials {
+    /// The proxy session's token to send to `E`, if any.
+    fn acting_for<E: Endpoint>(&self) -> Option<&str> {
+        self.acting_for
+            .as_deref()
+            .filter(|_| crate::proxy::acts_as_villager::<E>())
+    }
+}
 
 /// Why a request did not give what was asked.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,19 +126,43 @@ pub async fn call<E: Endpoint>(
     body: &E::Body,
     token: Option<&str>,
 ) -> Result<E::Response, ApiFailure> {
-    send(endpoint, Some(body), token, None, true).await
+    let headers = Headers {
+        token,
+        ..Headers::default()
+    };
+    send(endpoint, Some(body), headers, true).await
 }
 
-/// [`call`] as the signed-in person with an `Idempotency-Key` (API.md, "(I)"): the same key
-/// sent again replays the first answer instead of acting twice.
+/// [`call`] as the signed-in person of `credentials` (and the villager they act for, where
+/// the endpoint answers as the villager).
+pub async fn call_as<E: Endpoint>(
+    endpoint: &E,
+    body: &E::Body,
+    credentials: &Credentials,
+) -> Result<E::Response, ApiFailure> {
+    send(
+        endpoint,
+        Some(body),
+        Headers::of(credentials, endpoint),
+        true,
+    )
+    .await
+}
+
+/// [`call_as`] with an `Idempotency-Key` (API.md, "(I)"): the same key sent again replays the
+/// first answer instead of acting twice.
 pub async fn call_once<E: Endpoint>(
     endpoint: &E,
     body: &E::Body,
-    token: &str,
+    credentials: &Credentials,
     key: &str,
 ) -> Result<E::Response, ApiFailure> {
     debug_assert!(E::IDEMPOTENT, "{} takes no Idempotency-Key", E::TEMPLATE);
-    send(endpoint, Some(body), Some(token), Some(key), true).await
+    let headers = Headers {
+        idempotency_key: Some(key),
+        ..Headers::of(credentials, endpoint)
+    };
+    send(endpoint, Some(body), headers, true).await
 }
 
 /// `endpoint` without a body and without a token: for the endpoints whose body (the refresh
@@ -126,7 +174,28 @@ where
     E::Response: 'static,
 {
     let accept = TypeId::of::<E::Response>() != TypeId::of::<()>();
-    send(endpoint, None, None, None, accept).await
+    send(endpoint, None, Headers::default(), accept).await
+}
+
+/// The headers of a request beside its body's.
+#[derive(Debug, Clone, Copy, Default)]
+struct Headers<'a> {
+    /// The bearer token.
+    token: Option<&'a str>,
+    /// [`crate::proxy::ACTING_FOR_HEADER`].
+    acting_for: Option<&'a str>,
+    idempotency_key: Option<&'a str>,
+}
+
+impl<'a> Headers<'a> {
+    /// The headers `credentials` give a request to `E`.
+    fn of<E: Endpoint>(credentials: &'a Credentials, _: &E) -> Headers<'a> {
+        Headers {
+            token: Some(&credentials.token),
+            acting_for: credentials.acting_for::<E>(),
+            idempotency_key: None,
+        }
+    }
 }
 
 /// A request to `endpoint` with its declared method, not yet sent.
@@ -157,7 +226,7 @@ pub enum Upload<'a> {
 /// upload progress: `on_progress` gets the fraction sent (0.0–1.0) as it grows.
 pub async fn upload<E: Endpoint<Body = Binary>>(
     endpoint: &E,
-    token: &str,
+    credentials: &Credentials,
     body: Upload<'_>,
     on_progress: impl Fn(f64) + 'static,
 ) -> Result<E::Response, ApiFailure> {
@@ -171,9 +240,13 @@ pub async fn upload<E: Endpoint<Body = Binary>>(
     }
     for (name, value) in [
         ("Accept", "application/json"),
-        ("Authorization", &format!("Bearer {token}")),
+        ("Authorization", &format!("Bearer {}", credentials.token)),
     ] {
         xhr.set_request_header(name, value).map_err(unexpected)?;
+    }
+    if let Some(acting_for) = credentials.acting_for::<E>() {
+        xhr.set_request_header(crate::proxy::ACTING_FOR_HEADER, acting_for)
+            .map_err(unexpected)?;
     }
     xhr.set_timeout(UPLOAD_TIMEOUT_MS);
     let progress =
@@ -225,12 +298,16 @@ pub async fn upload<E: Endpoint<Body = Binary>>(
 /// `format=csv`) to save.
 pub async fn get_blob<E: Endpoint<Body = ()>>(
     endpoint: &E,
-    token: &str,
+    credentials: &Credentials,
 ) -> Result<web_sys::Blob, ApiFailure> {
     let deadline = Deadline::start(TIMEOUT_MS);
     let signal = deadline.signal();
-    let response = request(endpoint)
-        .header("Authorization", &format!("Bearer {token}"))
+    let mut builder =
+        request(endpoint).header("Authorization", &format!("Bearer {}", credentials.token));
+    if let Some(acting_for) = credentials.acting_for::<E>() {
+        builder = builder.header(crate::proxy::ACTING_FOR_HEADER, acting_for);
+    }
+    let response = builder
         .abort_signal(signal.as_ref())
         .send()
         .await
@@ -248,27 +325,29 @@ pub async fn get_blob<E: Endpoint<Body = ()>>(
         .map_err(|e| ApiFailure::Unexpected(format!("{e:?}")))
 }
 
-/// Sends `endpoint` with `body` (`None`: no body at all) and the headers asked for, and decodes
-/// the answer, all within [`TIMEOUT_MS`].
+/// Sends `endpoint` with `body` (`None`: no body at all) and `headers`, and decodes the answer,
+/// all within [`TIMEOUT_MS`].
 async fn send<E: Endpoint>(
     endpoint: &E,
     body: Option<&E::Body>,
-    token: Option<&str>,
-    idempotency_key: Option<&str>,
+    headers: Headers<'_>,
     accept: bool,
 ) -> Result<E::Response, ApiFailure> {
     let deadline = Deadline::start(TIMEOUT_MS);
     let signal = deadline.signal();
     let mut builder = request(endpoint);
-    if let Some(key) = idempotency_key {
+    if let Some(key) = headers.idempotency_key {
         builder = builder.header("Idempotency-Key", key);
     }
     if accept {
         builder = builder.header("Accept", "application/json");
     }
     builder = builder.abort_signal(signal.as_ref());
-    if let Some(token) = token {
+    if let Some(token) = headers.token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(acting_for) = headers.acting_for {
+        builder = builder.header(crate::proxy::ACTING_FOR_HEADER, acting_for);
     }
     let json = match body {
         Some(body) => {

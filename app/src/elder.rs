@@ -5,9 +5,14 @@
 //! synthesis (`window.speechSynthesis`), shown only where the browser has it.
 //!
 //! The switch is on 我的. The choice belongs to the phone, not the account (kept in
-//! `localStorage` as `jifen.elder`): an elder's phone stays large whoever signs in on it, and
-//! a 代办员's own phone does not turn large for them. It is applied as the class `elder` on
+//! `localStorage` as `jifen.elder`, `1` on, `0` off): an elder's phone stays large whoever
+//! signs in on it, and a 代办员's own phone does not turn large for the villager they act for.
+//! Until the switch is touched on this phone, elder mode follows the signed-in person's
+//! `elder_default` (the county's elder age by their birth year, [`Me::elder_default`]) —
+//! their own, never the villager's they act for. It is applied as the class `elder` on
 //! `<html>` (`app/style.css`, "长辈模式"), so every screen follows, rem sizes included.
+//!
+//! [`Me::elder_default`]: jifen_shared::auth::Me::elder_default
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -20,14 +25,23 @@ const STORAGE_KEY: &str = "jifen.elder";
 #[derive(Debug, Clone, Copy)]
 pub struct ElderMode(pub RwSignal<bool>);
 
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The choice made on this phone with the switch: `None` until it is touched.
+fn chosen() -> Option<bool> {
+    match storage()?.get_item(STORAGE_KEY).ok().flatten()?.as_str() {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    }
+}
+
 /// Puts the elder-mode signal in context, read from `localStorage`, and keeps the class on
-/// `<html>` and the stored choice in step with it.
+/// `<html>` in step with it.
 pub fn provide_elder_mode() {
-    let storage = || web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-    let saved = storage()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .is_some_and(|v| v == "1");
-    let on = RwSignal::new(saved);
+    let on = RwSignal::new(chosen().unwrap_or(false));
     provide_context(ElderMode(on));
     Effect::new(move |_| {
         let on = on.get();
@@ -37,14 +51,31 @@ pub fn provide_elder_mode() {
         {
             let _ = html.class_list().toggle_with_force("elder", on);
         }
-        if let Some(storage) = storage() {
-            let _ = if on {
-                storage.set_item(STORAGE_KEY, "1")
-            } else {
-                storage.remove_item(STORAGE_KEY)
-            };
+    });
+}
+
+/// Elder mode follows the signed-in person's `elder_default` (their own, also while acting
+/// for a villager) as long as nobody touched the switch on this phone. Called once, in `App`,
+/// after the session is in context.
+pub fn follow_default() {
+    let on = use_elder_mode();
+    let session = crate::session::use_session();
+    let default = Memo::new(move |_| session.own_me().map(|me| me.elder_default));
+    Effect::new(move |_| {
+        if let Some(default) = default.get()
+            && chosen().is_none()
+        {
+            on.set(default);
         }
     });
+}
+
+/// The switch turned: elder mode (`elder`) `on`, remembered on this phone.
+fn choose(elder: RwSignal<bool>, on: bool) {
+    elder.set(on);
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(STORAGE_KEY, if on { "1" } else { "0" });
+    }
 }
 
 /// The elder-mode signal from context.
@@ -132,7 +163,7 @@ pub fn ElderSwitch() -> impl IntoView {
                     aria-labelledby="elder-mode-name"
                     aria-describedby="elder-mode-hint"
                     data-testid="elder-mode"
-                    on:click=move |_| elder.update(|on| *on = !*on)
+                    on:click=move |_| choose(elder, !elder.get_untracked())
                 >
                     <span class="row-text">
                         <span class="row-name" id="elder-mode-name">{tr(Text::ElderMode)}</span>

@@ -509,9 +509,9 @@ texts! {
     ElderModeHint => "字更大、颜色更深，可以朗读积分和商品", "Larger, darker text; points and goods read aloud";
     ReadAloud => "朗读", "Read aloud";
     MemberCodeHint => "交回收物时出示此码", "Show this code when you bring recyclables";
-    FindVillagerHint => "扫村民的会员码，或输入村民手机号", "Scan the villager's member code, or type their mobile number";
+    FindVillagerHint => "扫村民的会员码或会员卡，或输入手机号、会员卡号", "Scan the villager's member code or card, or type their mobile or card number";
     ScanMemberHint => "把村民的会员码放进框里", "Hold the villager's member code inside the frame";
-    NoScannerPhone => "这部手机不能直接扫码，请输入村民手机号", "This phone cannot read QR codes. Type the villager's mobile number.";
+    NoScannerPhone => "这部手机不能直接扫码，请输入村民手机号或会员卡号", "This phone cannot read QR codes. Type the villager's mobile or member card number.";
     VillagerPhone => "村民手机号", "Villager's mobile number";
     MemberNotFound => "没有找到这个会员码或手机号", "Nobody has this member code or number";
     NotServedVillager => "这位村民不在本店服务的村，不能在这里入账", "This villager is not from a village this shop serves";
@@ -852,6 +852,96 @@ texts! {
     ClosingAccount => "正在注销…", "Closing…";
     ChooseClosedReason => "请先选择迁出或去世", "Choose moved away or deceased first";
     BackToPerson => "返回此人", "Back to this person";
+    // 代办: member cards, proxy agents and family delegates.
+    CardRevoked => "这张会员卡已挂失作废，请用补办的新卡", "This member card was reported lost; use the new card";
+    ProxyLimitReached => "今天为这位村民代办的次数或积分已到县里规定的上限，请明天再办", "Proxies have done as much for this villager today as the county allows. Try again tomorrow.";
+    ProxyEnded => "代办已结束，请重新扫卡", "The proxy session has ended. Scan the card again.";
+    OwnProxyAction => "这是你代办的，须由另一位工作人员审核或交付", "You did this for the villager: another staff member must review it or hand it over";
+    ProxyForbidden => "你不能为这位村民代办（不在你负责的村，或没有登记为家属代办）", "You may not act for this villager (not your village, or not registered as their family delegate)";
+    ProxyTab => "代办", "Assist";
+    ProxyTitle => "代办", "Act for a villager";
+    ProxyHint => "扫村民的会员卡，或输入卡上的 10 位卡号", "Scan the villager's member card, or type the 10-digit number on it";
+    ProxyEntry => "为村民代办", "Act for a villager";
+    ScanCardHint => "把会员卡上的二维码放进框里", "Hold the card's QR code inside the frame";
+    NoScannerCard => "这部手机不能直接扫码，请输入卡号", "This phone cannot read QR codes. Type the card number.";
+    CardNo => "会员卡号", "Member card number";
+    CardNoPlaceholder => "卡上的 10 位数字", "The 10 digits on the card";
+    CardNoInvalid => "卡号不对，请核对卡上的 10 位数字", "That number is not right. Check the 10 digits on the card.";
+    CardNotFound => "没有找到这张卡，请核对卡号", "No card has this number. Check it.";
+    StartProxy => "开始代办", "Start";
+    OpeningProxy => "正在打开…", "Opening…";
+    ProxyFindTitle => "查找村民", "Find a villager";
+    ProxyFindHint => "认识的村民没带卡时，按姓名查找（只限你负责的村）", "When a villager you know has no card with them, find them by name (your village only)";
+    ActFor => "代办", "Act for";
+    MyFamilyTitle => "为家人代办", "For my family";
+    MyFamilyHint => "村委会登记的、本人同意由你代办的家人", "Family members who agreed, as the village recorded, that you act for them";
+    NotProxy => "你还不是代办员，也没有登记为家人的代办人。需要时请找村委会", "You are not a proxy agent, and no family member is registered to you. Ask the village committee.";
+    ProxyActiveTitle => "正在代办", "Acting now";
+    GoOnProxy => "去代办", "Go on";
+    EndProxy => "结束代办", "End";
+    NoPhoneShort => "无手机", "No phone";
+    ProxyDoneTitle => "代办成功", "Done for the villager";
+    ReceiptNo => "回执号", "Receipt no.";
+    ReceiptPlaceholder => "如：DB7K2M9QXA", "e.g. DB7K2M9QXA";
+    PrintReceipt => "打印回执", "Print receipt";
+    ContinueProxy => "继续代办", "Continue";
+    ReceiptTitle => "代办回执", "Proxy receipt";
+    ReceiptTime => "时间", "Time";
+    ReceiptWhat => "事项", "What";
+    ReceiptAgent => "代办人", "Done by";
+    ReceiptNotFound => "没有找到这张回执", "No such receipt";
+    NoSms => "家中没有手机，未发短信", "Nobody in the household has a phone: no SMS was sent";
+    Print => "打印", "Print";
+    MemberCardsTitle => "打印会员卡", "Print member cards";
+    MemberCardsHint => "用 A4 纸打印，每页 10 张，沿边线剪下。卡上的二维码和卡号都能用来代办，也能在超市认人。", "Print on A4, 10 to a page, and cut along the edges. The QR code and the number both name the villager to proxies and at the shop.";
+    MemberCardBrand => "积分会员卡", "Points member card";
+    MemberCardFoot => "凭卡可请代办员代办 · 丢失请到村委会挂失", "Show it to a proxy agent · report a lost card to the village";
+    MemberCardQr => "会员卡二维码", "Member card QR code";
+    NoCards => "没有要打印的会员卡", "No cards to print";
+    MemberCardSection => "会员卡", "Member card";
+    NoCardYet => "还没有会员卡，打印时会分配卡号", "No card yet: a number is given when one is printed";
+    PrintMemberCard => "打印会员卡", "Print the member card";
+    ReplaceCard => "挂失补卡", "Report lost, make a new card";
+    ReplaceCardQuestion => "挂失后旧卡的二维码和卡号立即作废，并生成新卡号。确定挂失补卡吗？", "The old card's QR code and number stop working at once and a new number is made. Report the card lost?";
+    ReplaceCardYes => "确定挂失", "Yes, report lost";
+    ReplacingCard => "正在补卡…", "Making the new card…";
+    PrintGridCards => "打印本网格会员卡", "Print this grid's member cards";
+    DelegationsTitle => "家属代办", "Family delegates";
+    DelegationsHint => "没有手机的村民，可由有手机的家人代办（须本人同意）", "A villager without a phone may have a family member with a phone act for them (with their consent)";
+    NoDelegations => "还没有家属代办", "No family delegate yet";
+    AddDelegate => "添加家属", "Add a family member";
+    DelegateFindHint => "按姓名或手机号查找本村有手机的家人", "Find the family member (with a phone) in the village by name or number";
+    DelegatePick => "选这位", "Choose";
+    DelegatePicked => "已选", "Chosen";
+    ConsentLabel => "本人如何同意", "How the villager agreed";
+    ConsentPlaceholder => "例如：本人在村委会当面同意", "e.g. agreed in person at the village committee";
+    ConsentRequired => "请写明本人如何同意", "Write how the villager agreed";
+    PickDelegateFirst => "请先选一位家人", "Choose a family member first";
+    SaveDelegate => "确认添加", "Add";
+    EndDelegation => "解除", "End";
+    DelegationEnded => "已解除", "Ended";
+    SameHousehold => "同户", "Same household";
+    NoPhoneCannotDelegate => "没有手机，不能做家属代办", "No phone: cannot be a delegate";
+    NewPerson => "新增村民", "Add a villager";
+    NewPersonHint => "登记一位村民。没有手机的村民凭会员卡，由代办员或家人代办。", "Register one villager. One without a phone takes part with a member card, through a proxy agent or their family.";
+    PhoneOptional => "手机号（选填）", "Mobile number (optional)";
+    PhoneOptionalHint => "没有手机可不填，凭会员卡由代办员代办", "Leave it empty if they have no phone: a proxy agent acts for them with their member card";
+    BirthYear => "出生年份（选填）", "Year of birth (optional)";
+    BornIn => "出生年份", "Year of birth";
+    BirthYearPlaceholder => "如：1950", "e.g. 1950";
+    BirthYearInvalid => "出生年份请填 1900 年到今年之间的 4 位数字", "The year of birth is 4 digits, from 1900 to this year";
+    PickVillageFirst => "请先选择所在村", "Choose the village first";
+    RegisterPerson => "登记", "Register";
+    ViewPerson => "查看此人", "Open this person";
+    AddAnother => "继续新增", "Add another";
+    AssistanceTitle => "代办与长辈模式", "Proxies and elder mode";
+    AssistanceHint => "限定代办员和家属每天为同一位村民代办的次数和积分；到了年龄的村民默认打开长辈模式（大字、朗读）", "How much proxy agents and family may do for one villager a day; and from which age elder mode (large text, read aloud) is on by default";
+    ProxyDailyActions => "代办每日次数", "Proxy actions a day";
+    ProxyDailyPoints => "代办每日积分", "Proxy points a day";
+    ElderAge => "长辈模式默认年龄", "Elder mode from age";
+    ElderAgeHint => "按出生年份计算；填 0 则不默认打开", "By year of birth; 0: never on by default";
+    AssistanceInvalid => "请填整数：次数 0–50，积分 0–10000，年龄 0–120", "Whole numbers: actions 0–50, points 0–10000, age 0–120";
+    CountyOnly => "只有县管理员可以设置", "Only county admins set this";
 }
 
 /// `text` in `locale`: a look-up in the table (`Locale::ZhCn` is column 0, `En` column 1).
@@ -1368,6 +1458,7 @@ pub fn role_name(locale: Locale, role: jifen_shared::auth::Role) -> &'static str
         (Locale::ZhCn, Villager) => "村民",
         (Locale::ZhCn, Volunteer) => "志愿者",
         (Locale::ZhCn, Keeper) => "积分超市管理员",
+        (Locale::ZhCn, ProxyAgent) => "代办员",
         (Locale::ZhCn, GridWorker) => "网格员",
         (Locale::ZhCn, VillageAdmin) => "村管理员",
         (Locale::ZhCn, TownshipAdmin) => "乡镇管理员",
@@ -1375,6 +1466,7 @@ pub fn role_name(locale: Locale, role: jifen_shared::auth::Role) -> &'static str
         (Locale::En, Villager) => "Villager",
         (Locale::En, Volunteer) => "Volunteer",
         (Locale::En, Keeper) => "Supermarket keeper",
+        (Locale::En, ProxyAgent) => "Proxy agent",
         (Locale::En, GridWorker) => "Grid worker",
         (Locale::En, VillageAdmin) => "Village admin",
         (Locale::En, TownshipAdmin) => "Township admin",
@@ -1495,6 +1587,16 @@ pub fn action_name(locale: Locale, action: &str) -> String {
         "password.change" => ("修改密码", "Changed own password"),
         "password.reset" => ("重置密码", "Reset a password"),
         "staff.create_admin" => ("创建管理员", "Created an admin"),
+        "member_card.print" => ("打印会员卡", "Printed member cards"),
+        "member_card.replace" => ("挂失补卡", "Replaced a lost member card"),
+        "delegation.add" => ("添加家属代办", "Added a family delegate"),
+        "delegation.end" => ("解除家属代办", "Ended a family delegate"),
+        "assistance.update" => ("设置代办与长辈模式", "Set proxy limits and elder mode"),
+        "proxy.open" => ("开始代办", "Started acting for a villager"),
+        "proxy.claim" => ("代办申报积分", "Claimed for a villager"),
+        "proxy.redemption" => ("代办兑换", "Redeemed for a villager"),
+        "proxy.order" => ("代办点单", "Ordered a service for a villager"),
+        "proxy.rating" => ("代办评价", "Rated a service for a villager"),
         other => return other.to_owned(),
     };
     match locale {
@@ -1522,6 +1624,10 @@ pub fn action_family_name(locale: Locale, family: &str) -> String {
         "role" => ("身份", "Roles"),
         "password" => ("密码", "Passwords"),
         "staff" => ("管理员账户", "Admin accounts"),
+        "member_card" => ("会员卡", "Member cards"),
+        "delegation" => ("家属代办", "Family delegates"),
+        "assistance" => ("代办与长辈设置", "Proxy and elder settings"),
+        "proxy" => ("代办", "Acting for villagers"),
         other => return other.to_owned(),
     };
     match locale {
@@ -1959,6 +2065,116 @@ pub fn phone_question(locale: Locale, phone: &str) -> String {
         Locale::En => {
             format!("Change the number to {phone}? This person is signed out on every phone.")
         }
+    }
+}
+
+/// "正在为 张桂英 代办": the banner of 代办模式.
+pub fn proxy_for(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("正在为 {name} 代办"),
+        Locale::En => format!("Acting for {name}"),
+    }
+}
+
+/// "剩余 4 次 / 200 分": what proxies may still do for the villager today.
+pub fn proxy_allowance(locale: Locale, actions: i64, points: i64) -> String {
+    match locale {
+        Locale::ZhCn => format!("剩余 {actions} 次 / {points} 分"),
+        Locale::En => format!("{actions} actions / {points} points left"),
+    }
+}
+
+/// "15:30 自动结束": when a proxy session lapses (`when` on the county's clock).
+pub fn proxy_until(locale: Locale, when: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("{when} 自动结束"),
+        Locale::En => format!("Ends by itself at {when}"),
+    }
+}
+
+/// "代办员 王*华" or "家属 王*华": who acted for the villager, by how they came to.
+pub fn proxy_agent(locale: Locale, kind: jifen_shared::proxy::ProxyKind, name: &str) -> String {
+    let family = kind == jifen_shared::proxy::ProxyKind::Delegate;
+    match (locale, family) {
+        (Locale::ZhCn, false) => format!("代办员 {name}"),
+        (Locale::ZhCn, true) => format!("家属 {name}"),
+        (Locale::En, false) => format!("proxy agent {name}"),
+        (Locale::En, true) => format!("family member {name}"),
+    }
+}
+
+/// "由 代办员 王*华 代办": under something a proxy did.
+pub fn proxy_by(locale: Locale, kind: jifen_shared::proxy::ProxyKind, name: &str) -> String {
+    let who = proxy_agent(locale, kind, name);
+    match locale {
+        Locale::ZhCn => format!("由 {who} 代办"),
+        Locale::En => format!("Done by {who}"),
+    }
+}
+
+/// What a proxy did, in a word: 申报积分, 兑换, 点单, 评价.
+pub fn proxy_action(locale: Locale, action: jifen_shared::proxy::ProxyActionKind) -> &'static str {
+    use jifen_shared::proxy::ProxyActionKind::*;
+    match (locale, action) {
+        (Locale::ZhCn, Claim) => "申报积分",
+        (Locale::ZhCn, Redemption) => "兑换",
+        (Locale::ZhCn, Order) => "点单",
+        (Locale::ZhCn, Rating) => "评价",
+        (Locale::En, Claim) => "Claim",
+        (Locale::En, Redemption) => "Redemption",
+        (Locale::En, Order) => "Service order",
+        (Locale::En, Rating) => "Rating",
+    }
+}
+
+/// "已短信通知 138****0001": where a receipt was texted.
+pub fn sms_sent(locale: Locale, phone: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("已短信通知 {phone}"),
+        Locale::En => format!("Texted to {phone}"),
+    }
+}
+
+/// "共 10 张": member cards on the sheet.
+pub fn cards_count(locale: Locale, n: usize) -> String {
+    match locale {
+        Locale::ZhCn => format!("共 {n} 张"),
+        Locale::En if n == 1 => "1 card".to_owned(),
+        Locale::En => format!("{n} cards"),
+    }
+}
+
+/// "已补卡，新卡号 1234 5678 90，请打印新卡".
+pub fn card_replaced(locale: Locale, printed: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("已补卡，新卡号 {printed}，请打印新卡"),
+        Locale::En => format!("Done: the new number is {printed}. Print the new card."),
+    }
+}
+
+/// "5月31日 由 王*华 登记": when a delegation was recorded, and by whom.
+pub fn delegation_recorded(locale: Locale, when: &str, by: Option<&str>) -> String {
+    match (locale, by) {
+        (Locale::ZhCn, Some(by)) => format!("{when} 由 {by} 登记"),
+        (Locale::ZhCn, None) => format!("{when} 登记"),
+        (Locale::En, Some(by)) => format!("Recorded {when} by {by}"),
+        (Locale::En, None) => format!("Recorded {when}"),
+    }
+}
+
+/// "已登记 张桂英": a villager registered.
+pub fn person_created(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("已登记 {name}"),
+        Locale::En => format!("{name} is registered"),
+    }
+}
+
+/// "回执 DB7K2M9QXA": the audit filter's receipt, in its summary.
+pub fn receipt_filter(locale: Locale, receipt_no: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("回执 {receipt_no}"),
+        Locale::En => format!("receipt {receipt_no}"),
     }
 }
 

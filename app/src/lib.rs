@@ -13,6 +13,7 @@ pub mod elder;
 pub mod i18n;
 pub mod pages;
 pub mod photo;
+pub mod proxy;
 pub mod qr;
 pub mod scanner;
 pub mod session;
@@ -42,6 +43,8 @@ pub fn App() -> impl IntoView {
     provide_locale(Locale::detect());
     elder::provide_elder_mode();
     session::provide_session();
+    elder::follow_default();
+    proxy::provide_delegations();
     pages::inbox::provide_unread();
     view! {
         <Router>
@@ -75,6 +78,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/import") view=pages::admin::import::ImportPage />
                 <Route path=path!("/admin/grids") view=pages::admin::grids::GridsPage />
                 <Route path=path!("/admin/people") view=pages::admin::people::PeoplePage />
+                <Route path=path!("/admin/people/new") view=pages::admin::person_new::NewPersonPage />
                 <Route path=path!("/admin/people/:id") view=pages::admin::people::PersonPage />
                 <Route path=path!("/admin/people/:id/edit") view=pages::admin::person_edit::PersonEditPage />
                 // Service orders (五单), ratings (好差评) and the inbox.
@@ -95,6 +99,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/low-stock") view=pages::admin::shops::LowStockPage />
                 <Route path=path!("/admin/recycling") view=pages::admin::catalogue::RecyclingAdminPage />
                 <Route path=path!("/admin/service-types") view=pages::admin::catalogue::ServiceTypesAdminPage />
+                // 代办: member cards, proxy sessions and their receipts, the county's limits.
+                <Route path=path!("/admin/cards") view=pages::admin::cards::CardsPage />
+                <Route path=path!("/admin/assistance") view=pages::admin::assistance::AssistancePage />
+                <Route path=path!("/proxy") view=pages::proxy::ProxyPage />
+                <Route path=path!("/proxy/receipts/:no") view=pages::proxy::ReceiptPage />
             </Routes>
         </Router>
     }

@@ -6,6 +6,10 @@
 //! app acts as one of them at a time, the *current role*, picked on 我的 and remembered in
 //! `localStorage` (a choice of screens, not a permission: the server checks every request
 //! against all the roles the person holds).
+//!
+//! While the person acts for a villager (代办, [`crate::proxy`]), `me` and the current role are
+//! the villager's and the person waits in [`Session::own`]; their requests carry the proxy
+//! session's token beside their own ([`Credentials`]).
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -13,11 +17,13 @@ use std::future::Future;
 use futures_util::FutureExt;
 use futures_util::future::{LocalBoxFuture, Shared};
 use jifen_shared::ErrorCode;
-use jifen_shared::api::{Endpoint, Logout, RefreshTokens};
+use jifen_shared::api::{EndProxy, Endpoint, GetMe, Logout, RefreshTokens};
 use jifen_shared::auth::{Me, Role, RoleGrant, Tokens};
+use jifen_shared::proxy::ProxySession;
 use leptos::prelude::*;
 
-use crate::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure, Credentials};
+use crate::proxy;
 
 const ROLE_KEY: &str = "jifen.role";
 
@@ -30,6 +36,21 @@ pub struct Session {
     /// The role the app acts as; always one of `me.roles` (`None` while signed out or for a
     /// person without roles).
     pub current: RwSignal<Option<RoleGrant>>,
+    /// The proxy session (代办) in use: `me` and `current` are then the villager's.
+    pub proxy: RwSignal<Option<ProxySession>>,
+    /// While acting for a villager: the signed-in person themselves, back in `me` and
+    /// `current` when the proxy session ends.
+    pub own: RwSignal<Option<Own>>,
+    /// The server said the proxy session ended (expired, or ended elsewhere): `/proxy` says
+    /// so until the next one opens.
+    pub proxy_ended: RwSignal<bool>,
+}
+
+/// The signed-in person while they act for a villager, and the role they had.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Own {
+    pub me: Me,
+    pub current: Option<RoleGrant>,
 }
 
 /// Whether a role manages people and grids (village, township and county admins): these get
@@ -59,8 +80,21 @@ impl Session {
     }
 
     /// Takes a fresh copy of the person (roles may have changed) and keeps the current role
-    /// if they still hold it.
+    /// if they still hold it. While acting for a villager, the signed-in person's copy goes to
+    /// [`Session::own`] and the villager's to `me`.
     pub fn set_me(&self, me: Me) {
+        let villager = self
+            .proxy
+            .with_untracked(|p| p.as_ref().map(|p| p.person_id));
+        if villager.is_some_and(|v| v != me.id) {
+            self.own.update(|own| {
+                if let Some(own) = own {
+                    own.current = chosen_role(&me.roles, own.current.take(), saved_role());
+                    own.me = me;
+                }
+            });
+            return;
+        }
         let current = chosen_role(&me.roles, self.current.get_untracked(), saved_role());
         if self.current.get_untracked() != current {
             self.current.set(current);
@@ -76,8 +110,109 @@ impl Session {
         self.current.set(Some(grant));
     }
 
+    /// The signed-in person themselves, also while they act for a villager.
+    pub fn own_me(&self) -> Option<Me> {
+        self.own
+            .with(|own| own.as_ref().map(|o| o.me.clone()))
+            .or_else(|| self.me.get())
+    }
+
+    /// Whether the person holds `role` anywhere themselves (not the villager they act for).
+    pub fn holds(&self, role: Role) -> bool {
+        self.own_me()
+            .is_some_and(|me| me.roles.iter().any(|g| g.role == role))
+    }
+
+    /// Acts for the villager of `opened` (a new proxy session): asks who they are (`GET /me`
+    /// as them), then makes the app theirs. A session in use before ends.
+    pub async fn act_for(&self, opened: ProxySession) -> Result<(), ApiFailure> {
+        let villager = self
+            .authed_as(Some(opened.token.clone()), |c| async move {
+                api::call_as(&GetMe, &(), &c).await
+            })
+            .await?;
+        if let Some(before) = self.proxy.get_untracked() {
+            self.end_on_server(before.id);
+        }
+        if self.own.get_untracked().is_none() {
+            let Some(me) = self.me.get_untracked() else {
+                return Ok(());
+            };
+            let current = self.current.get_untracked();
+            self.own.set(Some(Own { me, current }));
+        }
+        self.enter(opened, villager);
+        Ok(())
+    }
+
+    /// Makes the app the villager's of `proxy` (the signed-in person already in `own`).
+    fn enter(&self, proxy: ProxySession, villager: Me) {
+        proxy::remember(&proxy);
+        self.proxy_ended.set(false);
+        self.proxy.set(Some(proxy));
+        let current = chosen_role(&villager.roles, None, None);
+        self.me.set(Some(villager));
+        self.current.set(current);
+    }
+
+    /// Ends the proxy session in use (here and on the server): the app is the signed-in
+    /// person's again.
+    pub fn leave_proxy(&self) {
+        if let Some(proxy) = self.proxy.get_untracked() {
+            self.end_on_server(proxy.id);
+        }
+        self.drop_proxy();
+    }
+
+    /// Forgets the proxy session here only (the server ended it, or never will again).
+    fn drop_proxy(&self) {
+        proxy::forget();
+        self.proxy.set(None);
+        if let Some(own) = self.own.get_untracked() {
+            self.own.set(None);
+            self.me.set(Some(own.me));
+            self.current.set(own.current);
+        }
+    }
+
+    /// `POST /proxy/sessions/{id}/end` as the signed-in person, in the background (an end that
+    /// fails is no harm: the session lapses by itself in 30 minutes).
+    fn end_on_server(&self, id: i64) {
+        let Some(token) = self.access_token.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let _ = api::call(&EndProxy { id }, &(), Some(&token)).await;
+        });
+    }
+
+    /// Picks up the proxy session kept in this tab after a reload, for `agent` (just signed in
+    /// again): the app is the villager's again while it lasts. One that ended meanwhile is
+    /// forgotten, and `/proxy` says so.
+    async fn resume(&self, kept: ProxySession, agent: Me) {
+        let villager = self
+            .authed_as(Some(kept.token.clone()), |c| async move {
+                api::call_as(&GetMe, &(), &c).await
+            })
+            .await;
+        match villager {
+            Ok(villager) => {
+                let current = chosen_role(&agent.roles, None, saved_role());
+                self.own.set(Some(Own { me: agent, current }));
+                self.enter(kept, villager);
+            }
+            Err(failure) => {
+                proxy::forget();
+                if failure.code() == Some(ErrorCode::ProxySessionEnded) {
+                    self.proxy_ended.set(true);
+                }
+            }
+        }
+    }
+
     /// Forgets the session here and ends it on the server (clears the cookie).
     pub fn end(&self) {
+        self.leave_proxy();
         self.access_token.set(None);
         self.me.set(None);
         self.current.set(None);
@@ -93,7 +228,7 @@ impl Session {
         endpoint: &E,
         body: &E::Body,
     ) -> Result<E::Response, ApiFailure> {
-        self.authed(|token| async move { api::call(endpoint, body, Some(&token)).await })
+        self.authed(|c| async move { api::call_as(endpoint, body, &c).await })
             .await
     }
 
@@ -105,20 +240,54 @@ impl Session {
         body: &E::Body,
         key: &str,
     ) -> Result<E::Response, ApiFailure> {
-        self.authed(|token| async move { api::call_once(endpoint, body, &token, key).await })
+        self.authed(|c| async move { api::call_once(endpoint, body, &c, key).await })
             .await
     }
 
-    /// Runs `call` with the access token. When the token has expired (401 `unauthenticated`:
-    /// access tokens live 15 minutes, an admin's page may stay open longer) it takes a new one
-    /// from the refresh cookie, once, and calls again.
+    /// Runs `call` with the person's [`Credentials`] (the proxy session's token with them
+    /// while acting for a villager). When the access token has expired (401
+    /// `unauthenticated`: access tokens live 15 minutes, an admin's page may stay open longer)
+    /// it takes a new one from the refresh cookie, once, and calls again. When the server says
+    /// the proxy session ended (401 `proxy_session_ended`), the app is the person's again and
+    /// `/proxy` says so.
     pub async fn authed<T, F, Fut>(&self, call: F) -> Result<T, ApiFailure>
     where
-        F: Fn(String) -> Fut,
+        F: Fn(Credentials) -> Fut,
         Fut: Future<Output = Result<T, ApiFailure>>,
     {
+        let acting_for = self
+            .proxy
+            .with_untracked(|p| p.as_ref().map(|p| p.token.clone()));
+        let answer = self.authed_as(acting_for.clone(), call).await;
+        if let (Err(failure), Some(sent)) = (&answer, acting_for)
+            && failure.code() == Some(ErrorCode::ProxySessionEnded)
+            && self
+                .proxy
+                .with_untracked(|p| p.as_ref().is_some_and(|p| p.token == sent))
+        {
+            self.drop_proxy();
+            self.proxy_ended.set(true);
+        }
+        answer
+    }
+
+    /// [`Session::authed`] acting for the proxy session of `acting_for` (`None`: as the
+    /// person alone), whatever session is in use.
+    async fn authed_as<T, F, Fut>(
+        &self,
+        acting_for: Option<String>,
+        call: F,
+    ) -> Result<T, ApiFailure>
+    where
+        F: Fn(Credentials) -> Fut,
+        Fut: Future<Output = Result<T, ApiFailure>>,
+    {
+        let credentials = |token: String| Credentials {
+            token,
+            acting_for: acting_for.clone(),
+        };
         let sent = self.access_token.get_untracked().unwrap_or_default();
-        let failure = match call(sent.clone()).await {
+        let failure = match call(credentials(sent.clone())).await {
             Err(failure) if failure.code() == Some(ErrorCode::Unauthenticated) => failure,
             done => return done,
         };
@@ -126,13 +295,13 @@ impl Session {
         // that one rather than spending the cookie twice.
         let now = self.access_token.get_untracked().unwrap_or_default();
         if !now.is_empty() && now != sent {
-            return call(now).await;
+            return call(credentials(now)).await;
         }
         match refresh_once().await {
             Ok(tokens) => {
                 let token = tokens.access_token.clone();
                 self.start(tokens);
-                call(token).await
+                call(credentials(token)).await
             }
             Err(_) => Err(failure),
         }
@@ -194,19 +363,32 @@ async fn refresh_once() -> Result<Tokens, ApiFailure> {
     shared.await
 }
 
-/// Puts the session in context and tries the cookie once.
+/// Puts the session in context and tries the cookie once; a proxy session kept in this tab
+/// (a reload while acting for a villager) is picked up again before the first screen shows.
 pub fn provide_session() {
     let session = Session {
         access_token: RwSignal::new(None),
         me: RwSignal::new(None),
         checked: RwSignal::new(false),
         current: RwSignal::new(None),
+        proxy: RwSignal::new(None),
+        own: RwSignal::new(None),
+        proxy_ended: RwSignal::new(false),
     };
     provide_context(session);
     leptos::task::spawn_local(async move {
         match refresh_once().await {
-            Ok(tokens) => session.start(tokens),
-            Err(_) => session.checked.set(true),
+            Ok(tokens) => {
+                if let Some(kept) = proxy::recalled() {
+                    session.access_token.set(Some(tokens.access_token.clone()));
+                    session.resume(kept, tokens.user.clone()).await;
+                }
+                session.start(tokens)
+            }
+            Err(_) => {
+                proxy::forget();
+                session.checked.set(true)
+            }
         }
     });
 }

@@ -67,6 +67,11 @@ impl Calendar {
         self.zoned(at_ms).strftime("%Y-%m").to_string()
     }
 
+    /// The county day holding `at_ms` as `YYYY-MM-DD`.
+    pub fn day_label(&self, at_ms: i64) -> String {
+        self.zoned(at_ms).strftime("%Y-%m-%d").to_string()
+    }
+
     /// The county year holding `at_ms` as `YYYY`.
     pub fn year_label(&self, at_ms: i64) -> String {
         self.zoned(at_ms).strftime("%Y").to_string()

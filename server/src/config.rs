@@ -62,6 +62,8 @@ keys! {
     tencent_sms_sign_name: Option<String> = None;
     /// `JIFEN_TENCENT_SMS_TEMPLATE_ID`.
     tencent_sms_template_id: Option<String> = None;
+    /// `JIFEN_TENCENT_SMS_RECEIPT_TEMPLATE_ID`.
+    tencent_sms_receipt_template_id: Option<String> = None;
     /// `JIFEN_TENCENT_SMS_REGION`.
     tencent_sms_region: String = "ap-guangzhou".into();
     /// `JIFEN_TENCENT_SMS_ENDPOINT`.
@@ -215,6 +217,11 @@ pub struct TencentSmsSettings {
     /// `JIFEN_TENCENT_SMS_TEMPLATE_ID` (required): the approved body template, digits; it
     /// takes two parameters, `{1}` the code and `{2}` the minutes it is valid.
     pub template_id: String,
+    /// `JIFEN_TENCENT_SMS_RECEIPT_TEMPLATE_ID` (optional): the approved template of a 代办
+    /// receipt, digits; three parameters, `{1}` what was done (`您的 30 积分已兑换 洗衣粉 ×1`),
+    /// `{2}` who did it (`代办员 王*华`), `{3}` the receipt number. Without it receipts are
+    /// printed but not texted (the log says so once per receipt).
+    pub receipt_template_id: Option<String>,
     /// `JIFEN_TENCENT_SMS_REGION` (default `ap-guangzhou`): `X-TC-Region`.
     pub region: String,
     /// `JIFEN_TENCENT_SMS_ENDPOINT` (default `https://sms.tencentcloudapi.com`): where
@@ -967,6 +974,19 @@ fn tencent_sms(raw: &RawSettings) -> Result<TencentSmsSettings, ConfigError> {
         )?,
         "1110",
     )?;
+    let receipt_template_id = raw
+        .tencent_sms_receipt_template_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            digits(
+                "JIFEN_TENCENT_SMS_RECEIPT_TEMPLATE_ID",
+                t.to_owned(),
+                "1111",
+            )
+        })
+        .transpose()?;
     let region = raw.tencent_sms_region.trim().to_owned();
     if region.is_empty()
         || !region
@@ -1003,6 +1023,7 @@ fn tencent_sms(raw: &RawSettings) -> Result<TencentSmsSettings, ConfigError> {
         sdk_app_id,
         sign_name,
         template_id,
+        receipt_template_id,
         region,
         endpoint,
         timeout: std::time::Duration::from_secs(6),

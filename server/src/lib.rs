@@ -33,6 +33,7 @@ pub mod ops;
 pub mod people;
 pub mod points;
 pub mod policy;
+pub mod proxy;
 pub mod pwa;
 pub mod recycling;
 pub mod regions;

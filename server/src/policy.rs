@@ -18,7 +18,7 @@ pub enum Action {
     /// Read the audit log of a region.
     ReadAudit,
     /// Look people up in the registry (`GET /admin/people`): admins over their region, grid
-    /// workers over their grid.
+    /// workers over their grid, proxy agents (代办员) over their village.
     ReadPeople,
     /// Award or deduct points to villagers (`POST /admin/awards`, 奖励与扣分).
     AwardPoints,
@@ -50,6 +50,8 @@ pub enum Action {
     /// Pay a shop's month (结算, `POST /admin/shops/{id}/payments`): the township pays its
     /// shops (政府买单), so township and county admins over the shop's region.
     PayShops,
+    /// Act for the region's villagers (代办, [`crate::proxy`]): proxy agents.
+    ActForVillagers,
 }
 
 impl Action {
@@ -68,9 +70,17 @@ impl Action {
             }
             Action::PayShops => &[Role::TownshipAdmin, Role::CountyAdmin],
             Action::KeepShop => &[Role::Keeper],
+            Action::ActForVillagers => &[Role::ProxyAgent],
             Action::ServeOrders => &[Role::Volunteer],
             Action::ManageOrders => &[Role::VillageAdmin, Role::TownshipAdmin, Role::CountyAdmin],
-            Action::ReadPeople | Action::ReviewClaims => &[
+            Action::ReadPeople => &[
+                Role::GridWorker,
+                Role::ProxyAgent,
+                Role::VillageAdmin,
+                Role::TownshipAdmin,
+                Role::CountyAdmin,
+            ],
+            Action::ReviewClaims => &[
                 Role::GridWorker,
                 Role::VillageAdmin,
                 Role::TownshipAdmin,
@@ -94,7 +104,7 @@ fn rank(role: Role) -> u8 {
         Role::CountyAdmin => 3,
         Role::TownshipAdmin => 2,
         Role::VillageAdmin => 1,
-        Role::GridWorker | Role::Keeper | Role::Volunteer | Role::Villager => 0,
+        Role::GridWorker | Role::Keeper | Role::ProxyAgent | Role::Volunteer | Role::Villager => 0,
     }
 }
 

@@ -76,6 +76,7 @@ pub type State = web::Data<AppState>;
         (name = "inbox", description = "消息 — the in-app inbox"),
         (name = "media", description = "照片 — photo evidence: upload, served only to those who may see it"),
         (name = "reports", description = "数据概览 — the officials' overview of a region"),
+        (name = "proxy", description = "代办 — member cards, proxy agents and family delegates acting for villagers without a phone"),
         (name = "audit", description = "审计 — who did what, when"),
         (name = "regions", description = "行政区划与网格 — administrative divisions and grids"),
         (name = "ops", description = "Health, readiness, metrics"),
@@ -183,6 +184,7 @@ fn app(
                 .configure(crate::services::routes::configure)
                 .configure(crate::inbox::routes::configure)
                 .configure(crate::reports::routes::configure)
+                .configure(crate::proxy::routes::configure)
                 .configure(crate::audit::routes::configure),
         )
         .split_for_parts();

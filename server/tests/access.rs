@@ -149,7 +149,13 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
                 },
             }),
             body: |_, _| Body::None,
-            allowed: &[GridWorker, VillageAdmin, TownshipAdmin, CountyAdmin],
+            allowed: &[
+                GridWorker,
+                ProxyAgent,
+                VillageAdmin,
+                TownshipAdmin,
+                CountyAdmin,
+            ],
             success: 200,
             outsiders: None,
         },
@@ -158,7 +164,13 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             // the grid by now (AssignGridMembers above).
             route: route(&api::GetPerson { id: villager }),
             body: |_, _| Body::None,
-            allowed: &[GridWorker, VillageAdmin, TownshipAdmin, CountyAdmin],
+            allowed: &[
+                GridWorker,
+                ProxyAgent,
+                VillageAdmin,
+                TownshipAdmin,
+                CountyAdmin,
+            ],
             success: 200,
             outsiders: Some(404),
         },
@@ -169,7 +181,13 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
                 query: api::PageQuery::default(),
             }),
             body: |_, _| Body::None,
-            allowed: &[GridWorker, VillageAdmin, TownshipAdmin, CountyAdmin],
+            allowed: &[
+                GridWorker,
+                ProxyAgent,
+                VillageAdmin,
+                TownshipAdmin,
+                CountyAdmin,
+            ],
             success: 200,
             outsiders: Some(404),
         },
@@ -759,7 +777,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, (29 + 4 + 8 + 4 + 2 + 3 + 1) * 15);
+        assert_eq!(n, (29 + 4 + 8 + 4 + 2 + 3 + 1) * 17);
         app.assert_ledger_balanced().await;
     }
 
@@ -843,7 +861,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 2 * 2 * 15);
+        assert_eq!(n, 2 * 2 * 17);
         let taken: Vec<(String, Option<i64>)> = sqlx::query_as("SELECT status, volunteer_id FROM service_orders ORDER BY id")
             .fetch_all(app.db.reader()).await.unwrap();
         assert_eq!(taken, [("claimed".to_string(), Some(volunteer)), ("claimed".to_string(), Some(volunteer))]);
@@ -894,6 +912,6 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, 2 * 15);
+        assert_eq!(n, 2 * 17);
     }
 }

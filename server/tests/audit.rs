@@ -53,6 +53,13 @@ const AUDITED: &[(&str, &str)] = &[
     ("UpdateShop", "shop.update"),
     ("RemoveKeeper", "shop.keeper.remove"),
     ("PayShop", "shop.pay"),
+    ("CreatePerson", "person.create"),
+    ("PrintMemberCards", "member_card.print"),
+    ("ReplaceMemberCard", "member_card.replace"),
+    ("AddDelegation", "delegation.add"),
+    ("EndDelegation", "delegation.end"),
+    ("SetAssistance", "assistance.update"),
+    ("OpenProxy", "proxy.open"),
 ];
 
 /// The endpoints that change something but record nothing in the audit log, and why.
@@ -117,6 +124,10 @@ const NOT_AUDITED: &[(&str, &str)] = &[
     (
         "Identify",
         "reads who a member code names at the counter; changes nothing",
+    ),
+    (
+        "EndProxy",
+        "ends one's own proxy session; its opening and every act under it are audited",
     ),
     (
         "PreviewAward",
@@ -347,6 +358,26 @@ db_tests! {
         let rectification = rated["rectification"]["id"].as_i64().unwrap();
         let r = app.call(&api::CloseRectificationOf { id: rectification }, Some(&admin), &json!({"follow_up": "已约谈志愿者"})).await;
         w.check(&app, "CloseRectificationOf", r, 200, admin_id).await;
+
+        // 代办: an elder without a phone, her card printed and replaced, her son her delegate,
+        // the county's limits, and a proxy session opened by her card.
+        let r = app.call(&api::CreatePerson, Some(&admin), &json!({"name": "王桂英", "village_code": LIUCUN, "household": "0101"})).await;
+        let elder = w.check(&app, "CreatePerson", r, 201, admin_id).await["id"].as_i64().unwrap();
+        let r = app.call(&api::PrintMemberCards, Some(&admin), &json!({"person_ids": [elder]})).await;
+        w.check(&app, "PrintMemberCards", r, 200, admin_id).await;
+        let r = app.fetch(&api::ReplaceMemberCard { id: elder }, Some(&admin)).await;
+        let card = w.check(&app, "ReplaceMemberCard", r, 200, admin_id).await;
+        let r = app.call(&api::AddDelegation { id: elder }, Some(&admin), &json!({"delegate_id": zhang, "consent": "本人当面同意"})).await;
+        let link = w.check(&app, "AddDelegation", r, 201, admin_id).await["id"].as_i64().unwrap();
+        let r = app.fetch(&api::EndDelegation { id: link }, Some(&admin)).await;
+        w.check(&app, "EndDelegation", r, 200, admin_id).await;
+        let r = app.call(&api::SetAssistance { county_code: "410783".into() }, Some(&county),
+            &json!({"proxy_daily_actions": 4, "proxy_daily_points": 100, "elder_age": 75})).await;
+        w.check(&app, "SetAssistance", r, 200, county_id).await;
+        let r = app.call(&api::GrantRole { id: li }, Some(&admin), &json!({"role": "proxy_agent", "region_code": LIUCUN})).await;
+        assert_eq!(r.0, 200, "{}", r.1);
+        let r = app.call(&api::OpenProxy, Some(&li_token), &json!({"card_no": card["card_no"]})).await;
+        w.check(&app, "OpenProxy", r, 201, li).await;
 
         let all: BTreeSet<&str> = AUDITED.iter().map(|(name, _)| *name).collect();
         assert_eq!(all.difference(&w.walked).collect::<Vec<_>>(), Vec::<&&str>::new(), "not walked");

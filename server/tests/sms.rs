@@ -107,6 +107,38 @@ db_tests! {
         assert_eq!(tokens["user"]["name"], "张三");
     }
 
+    async fn a_proxy_receipt_is_texted_by_tencent_to_the_household(backend = backend) {
+        let fake = FakeTencentSms::start().await;
+        let Some(app) = tencent_app(backend, &fake, |_| {}).await else { return };
+        // 王桂英 has no phone; 张三 of her household has.
+        let csv = "name,phone,village_code,household\n张三,13800138000,410783101230,0101\n王桂英,,410783101230,0101\n";
+        import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
+        let elder: i64 = sqlx::query_scalar("SELECT id FROM people WHERE name = '王桂英'")
+            .fetch_one(app.db.reader()).await.unwrap();
+        let admin = app.staff_token("13700137201", jifen_shared::auth::Role::VillageAdmin, "410783101230").await;
+        let agent = app.staff("13700137202", common::STAFF_PASSWORD, jifen_shared::auth::Role::ProxyAgent, "410783101230").await;
+        let _ = agent;
+        let agent = app.login("13700137202", common::STAFF_PASSWORD).await["access_token"].as_str().unwrap().to_owned();
+        let (_, cards) = app.call(&api::PrintMemberCards, Some(&admin), &json!({"person_ids": [elder]})).await;
+        let (status, session) = app.call(&api::OpenProxy, Some(&agent), &json!({"card_no": cards[0]["card_no"]})).await;
+        assert_eq!(status, 201, "{session}");
+        let answer = app.request(&api::CreateClaim).token(&agent)
+            .header(jifen_shared::proxy::ACTING_FOR_HEADER, session["token"].as_str().unwrap())
+            .idempotency_key("receipt-1").json(&json!({"rule_id": 4, "note": "照顾孙子"})).send().await.unwrap();
+        assert_eq!(answer.status, 201, "{}", answer.text());
+        let receipt = answer.json()["proxy"]["receipt_no"].as_str().unwrap().to_owned();
+        let mut accepted = Vec::new();
+        for _ in 0..100 {
+            accepted = fake.accepted();
+            if !accepted.is_empty() { break; }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(accepted.len(), 1, "{accepted:?}");
+        let sms = &accepted[0];
+        assert_eq!((sms.phone.as_str(), sms.template_id.as_str()), (PHONE, fake_tencent_sms::RECEIPT_TEMPLATE_ID));
+        assert_eq!(sms.params, ["已为您申报积分：孝老爱亲".to_owned(), "代办员 测*员".to_owned(), receipt]);
+    }
+
     async fn an_unregistered_phone_costs_no_sms(backend = backend) {
         let fake = FakeTencentSms::start().await;
         let Some(app) = tencent_app(backend, &fake, |_| {}).await else { return };

@@ -202,12 +202,17 @@ use crate::auth::{
     WechatStarted,
 };
 use crate::media::Media;
+use crate::people::NewPerson;
 use crate::people::{BalanceDestination, CloseAccount, ClosedAccount, PersonUpdate, PhoneChange};
 use crate::people::{GridMembers, GridMembersAssigned, PersonListing, VillagerImportReport};
 use crate::points::{
     AwardLimits, AwardPreview, AwardRequest, AwardResult, Board, Claim, Correction,
     CorrectionRequest, LedgerEntry, NewClaim, NewRule, PointsBalance, RejectClaim, Rule,
     RuleSettingUpdate, RuleUpdate,
+};
+use crate::proxy::{
+    AssistanceSettings, Delegation, MemberCard, NewDelegation, OpenProxySession, PrintCards,
+    ProxyReceipt, ProxySession,
 };
 use crate::recycling::{
     CategoryUpdate, DaySummary, Dropoff, IdentifiedVillager, IdentifyRequest, MemberCode,
@@ -298,6 +303,8 @@ endpoints! {
     AssignGridMembers = POST "/admin/grids/{code}/members" { code: String }, body GridMembers => GridMembersAssigned;
     /// Edits a villager's name, 户号, groups and grid.
     UpdatePerson = PUT "/admin/people/{id}" { id: i64 }, body PersonUpdate => PersonListing;
+    /// Registers one villager (201); the phone may be absent.
+    CreatePerson = POST "/admin/people", body NewPerson => PersonListing;
     /// Changes a villager's phone number; their sessions end.
     ChangePersonPhone = POST "/admin/people/{id}/phone" { id: i64 }, body PhoneChange => PersonListing;
     /// Where a villager's points would go if their account were closed now.
@@ -465,6 +472,32 @@ endpoints! {
     /// A goods item's stock changes by staff, newest first.
     StockMovements = GET "/admin/goods/{id}/movements" { id: i64 } query PageQuery => Page<StockMovement>;
 
+    // 代办 — member cards, proxy agents and family delegates.
+    /// Member cards to print for some villagers or a whole grid (a card number is given to
+    /// whoever has none yet).
+    PrintMemberCards = POST "/admin/member-cards", body PrintCards => Vec<MemberCard>;
+    /// 挂失补卡: the villager's card is revoked (its QR and number refused from now) and a new
+    /// one made.
+    ReplaceMemberCard = POST "/admin/people/{id}/member-card/replace" { id: i64 } => MemberCard;
+    /// The county's settings for assisted villagers (proxy limits, elder age).
+    AssistanceOf = GET "/admin/assistance/{county_code}" { county_code: String } => AssistanceSettings;
+    /// Sets the county's settings for assisted villagers (its county admins).
+    SetAssistance = PUT "/admin/assistance/{county_code}" { county_code: String }, body AssistanceSettings => AssistanceSettings;
+    /// A villager's family delegates, ended ones too (newest first).
+    PersonDelegations = GET "/admin/people/{id}/delegations" { id: i64 } => Vec<Delegation>;
+    /// Links a family delegate with the villager's consent (201).
+    AddDelegation = POST "/admin/people/{id}/delegations" { id: i64 }, body NewDelegation => Delegation;
+    /// Ends a family delegate's link.
+    EndDelegation = POST "/admin/delegations/{id}/end" { id: i64 } => Delegation;
+    /// The villagers the caller may act for as a family delegate.
+    MyDelegations = GET "/proxy/delegations" => Vec<Delegation>;
+    /// Opens a proxy session to act for a villager (201).
+    OpenProxy = POST "/proxy/sessions", body OpenProxySession => ProxySession;
+    /// Ends a proxy session (204).
+    EndProxy = POST "/proxy/sessions/{id}/end" { id: i64 } => ();
+    /// A 代办 receipt.
+    ProxyReceiptOf = GET "/proxy/receipts/{receipt_no}" { receipt_no: String } => ProxyReceipt;
+
     // 审计 — the audit log.
     /// The audit log of a region, newest first.
     AuditLog = GET "/admin/audit" query AuditQuery => Page<AuditEntry>;
@@ -543,6 +576,7 @@ mod tests {
             assert!(seen.insert((e.method, e.template)), "{e:?} twice");
             assert!(e.template.starts_with('/') && !e.template.ends_with('/'));
         }
-        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3 + 3 + 1 + 1 + 1);
+        // … + 代办 (11) and registering one villager.
+        assert_eq!(ENDPOINTS.len(), 77 + 4 + 6 + 4 + 3 + 3 + 1 + 1 + 1 + 11 + 1);
     }
 }

@@ -46,6 +46,12 @@ pub struct AuditQuery {
     /// Part of the acting staff member's name as recorded (1–20 characters), e.g. `王`.
     #[cfg_attr(feature = "openapi", param(max_length = 20))]
     pub actor: Option<String>,
+    /// Exactly what was acted on, e.g. `person:42`, or a 代办 receipt number as printed
+    /// (`DB7K2M9QXA`: without a colon it is read as `receipt:DB7K2M9QXA`); at most 60
+    /// characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(max_length = 60))]
+    pub target: Option<String>,
     /// One of [`ACTIONS`], or the family before its dot (`points` for `points.award` and
     /// `points.deduct`).
     pub action: Option<String>,
@@ -115,6 +121,16 @@ pub const ACTIONS: &[&str] = &[
     "password.change",
     "password.reset",
     "staff.create_admin",
+    "member_card.print",
+    "member_card.replace",
+    "delegation.add",
+    "delegation.end",
+    "assistance.update",
+    "proxy.open",
+    "proxy.claim",
+    "proxy.redemption",
+    "proxy.order",
+    "proxy.rating",
 ];
 
 /// The action families of [`ACTIONS`] (the part before the first dot), in order, each once.

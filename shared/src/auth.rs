@@ -15,6 +15,9 @@ pub enum Role {
     Volunteer,
     /// 超市管理员 (points supermarket keeper), over the shop's village or township.
     Keeper,
+    /// 代办员 (proxy agent), over a village: acts for its villagers without a phone
+    /// ([`crate::proxy`]).
+    ProxyAgent,
     /// 网格员, over a grid.
     GridWorker,
     /// 村干部 managing a village.
@@ -27,10 +30,11 @@ pub enum Role {
 
 impl Role {
     /// Every role, least to most powerful.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Villager,
         Role::Volunteer,
         Role::Keeper,
+        Role::ProxyAgent,
         Role::GridWorker,
         Role::VillageAdmin,
         Role::TownshipAdmin,
@@ -43,6 +47,7 @@ impl Role {
             Role::Villager => "villager",
             Role::Volunteer => "volunteer",
             Role::Keeper => "keeper",
+            Role::ProxyAgent => "proxy_agent",
             Role::GridWorker => "grid_worker",
             Role::VillageAdmin => "village_admin",
             Role::TownshipAdmin => "township_admin",
@@ -67,24 +72,30 @@ impl Role {
                 Role::Villager,
                 Role::Volunteer,
                 Role::Keeper,
+                Role::ProxyAgent,
                 Role::GridWorker,
             ],
             Role::TownshipAdmin => &[
                 Role::Villager,
                 Role::Volunteer,
                 Role::Keeper,
+                Role::ProxyAgent,
                 Role::GridWorker,
                 Role::VillageAdmin,
             ],
             Role::CountyAdmin => &Role::ALL,
-            Role::Villager | Role::Volunteer | Role::Keeper | Role::GridWorker => &[],
+            Role::Villager
+            | Role::Volunteer
+            | Role::Keeper
+            | Role::ProxyAgent
+            | Role::GridWorker => &[],
         }
     }
 
     /// The region levels this role may be granted over.
     pub fn levels(self) -> &'static [RegionLevel] {
         match self {
-            Role::Villager | Role::VillageAdmin => &[RegionLevel::Village],
+            Role::Villager | Role::VillageAdmin | Role::ProxyAgent => &[RegionLevel::Village],
             Role::Volunteer | Role::Keeper => &[RegionLevel::Village, RegionLevel::Township],
             Role::GridWorker => &[RegionLevel::Grid],
             Role::TownshipAdmin => &[RegionLevel::Township],
@@ -140,8 +151,9 @@ pub struct RefreshRequest {
 pub struct Me {
     pub id: i64,
     pub name: String,
-    /// `138****8000`.
-    pub phone_masked: String,
+    /// `138****8000`; `null` for a villager without a phone (seen only by a proxy acting
+    /// for them).
+    pub phone_masked: Option<String>,
     pub village_code: Option<RegionCode>,
     pub grid_code: Option<RegionCode>,
     pub roles: Vec<RoleGrant>,
@@ -151,6 +163,10 @@ pub struct Me {
     /// their own before anything else (403 `password_change_required` until then).
     #[serde(default)]
     pub must_change_password: bool,
+    /// 长辈模式 should be on unless the person switched it off: they are at least the
+    /// county's elder age by their birth year ([`crate::proxy::AssistanceSettings`]).
+    #[serde(default)]
+    pub elder_default: bool,
 }
 
 /// Body of `POST /auth/password/change`: a staff account replaces its password. The new one

@@ -131,6 +131,18 @@ pub enum ErrorCode {
     /// 409: an earlier month of the shop has redemptions not paid yet; months are paid in
     /// order (the error's message names the month).
     EarlierMonthUnpaid,
+    /// 409: the member card was reported lost and replaced (挂失补卡): this QR code or number
+    /// no longer names anyone; the villager has a new card.
+    CardRevoked,
+    /// 409: proxies (代办员, family delegates) already did as much for this villager today as
+    /// the county allows (actions or points, the county's day); nothing was done.
+    ProxyLimitReached,
+    /// 401: the proxy session (代办) ended, expired (30 minutes) or is not the caller's: open
+    /// it again with the villager's card.
+    ProxySessionEnded,
+    /// 403: the caller did this for the villager as a proxy, and the same person may not also
+    /// review the claim or hand the goods over (a second person checks every proxy action).
+    OwnProxyAction,
 }
 
 impl ErrorCode {
@@ -147,11 +159,13 @@ impl ErrorCode {
             | ErrorCode::InvalidToken
             | ErrorCode::InvalidCode
             | ErrorCode::WechatCodeInvalid
-            | ErrorCode::WechatStateInvalid => 401,
+            | ErrorCode::WechatStateInvalid
+            | ErrorCode::ProxySessionEnded => 401,
             ErrorCode::Forbidden
             | ErrorCode::NotRegistered
             | ErrorCode::PasswordChangeRequired
-            | ErrorCode::NotInGroup => 403,
+            | ErrorCode::NotInGroup
+            | ErrorCode::OwnProxyAction => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::IdempotencyConflict
             | ErrorCode::AlreadyExists
@@ -175,7 +189,9 @@ impl ErrorCode {
             | ErrorCode::NotEscalated
             | ErrorCode::AlreadyPaid
             | ErrorCode::MonthNotOver
-            | ErrorCode::EarlierMonthUnpaid => 409,
+            | ErrorCode::EarlierMonthUnpaid
+            | ErrorCode::CardRevoked
+            | ErrorCode::ProxyLimitReached => 409,
             ErrorCode::UploadTooSlow => 408,
             ErrorCode::Expired => 410,
             ErrorCode::TooLarge => 413,
@@ -239,6 +255,10 @@ impl ErrorCode {
             ErrorCode::AlreadyPaid => "already_paid",
             ErrorCode::MonthNotOver => "month_not_over",
             ErrorCode::EarlierMonthUnpaid => "earlier_month_unpaid",
+            ErrorCode::CardRevoked => "card_revoked",
+            ErrorCode::ProxyLimitReached => "proxy_limit_reached",
+            ErrorCode::ProxySessionEnded => "proxy_session_ended",
+            ErrorCode::OwnProxyAction => "own_proxy_action",
         }
     }
 }

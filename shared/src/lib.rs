@@ -14,6 +14,7 @@ pub mod media;
 pub mod ops;
 pub mod people;
 pub mod points;
+pub mod proxy;
 pub mod recycling;
 pub mod regions;
 pub mod reports;

@@ -30,8 +30,15 @@ pub struct VillagerImportReport {
 pub struct PersonListing {
     pub id: i64,
     pub name: String,
-    pub phone: String,
+    /// `null`: the person has no phone (they are known by their member card).
+    pub phone: Option<String>,
     pub phone_masked: bool,
+    /// Year of birth, when the registry knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_year: Option<i32>,
+    /// The member card's number, once one was printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_no: Option<String>,
     pub village_code: Option<String>,
     pub grid_code: Option<String>,
     /// 户号.
@@ -160,6 +167,44 @@ pub struct PersonUpdate {
         schema(pattern = "^[0-9]{12}-[0-9]{3}$", example = "410783101201-001")
     )]
     pub grid_code: Option<String>,
+    /// Year of birth (1900 to this year), or `null` when not known.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1900, maximum = 2100))]
+    pub birth_year: Option<i32>,
+}
+
+/// Body of `POST /admin/people`: registers one villager in a village (the form's way; the CSV
+/// import does many). `phone` may be absent for a villager without a phone: they take part
+/// through their member card and a 代办员 or family delegate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPerson {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
+    pub name: String,
+    /// Any way of writing a mainland mobile number; `null` or absent: no phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{12}$", example = "410783101201")
+    )]
+    pub village_code: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 32))]
+    pub household: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{12}-[0-9]{3}$", example = "410783101201-001")
+    )]
+    pub grid_code: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1900, maximum = 2100))]
+    pub birth_year: Option<i32>,
 }
 
 /// The most tags one person may carry.

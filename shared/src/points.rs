@@ -40,6 +40,9 @@ pub struct LedgerEntry {
     /// correction's own movement (`reason` `correction`), that correction. `null` otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<CorrectionNote>,
+    /// 代办: done for the villager by a proxy agent or family delegate (`null` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<crate::proxy::ProxyNote>,
 }
 
 /// Body of `POST /admin/awards` (I): award (positive) or deduct (negative) `points` to each
@@ -455,6 +458,9 @@ pub struct Claim {
     /// `approved`: the original is never edited).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<CorrectionNote>,
+    /// 代办: done for the villager by a proxy agent or family delegate (`null` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<crate::proxy::ProxyNote>,
 }
 
 /// Body of `POST /review/claims/{id}/reject`.
@@ -502,6 +508,9 @@ pub struct BoardMovement {
     /// correction this movement is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<CorrectionNote>,
+    /// 代办: done for the villager by a proxy agent or family delegate (`null` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<crate::proxy::ProxyNote>,
 }
 
 /// One line of a ranking.

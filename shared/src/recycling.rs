@@ -62,8 +62,8 @@ pub struct MemberCode {
     pub token: String,
 }
 
-/// How the keeper names the villager at the counter: the member code scanned, or the
-/// 11-digit phone typed in. Exactly one.
+/// How the keeper names the villager at the counter: the member code scanned (the app's, or
+/// a printed member card's), the card's number or the 11-digit phone typed in. Exactly one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -72,6 +72,9 @@ pub struct VillagerRef {
     pub member_code: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
+    /// A member card's number, typed (10 digits, spaces ignored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_no: Option<String>,
 }
 
 /// Body of `POST /shop/identify`.

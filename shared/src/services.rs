@@ -170,6 +170,9 @@ pub struct Rating {
     /// 1 for the first rating, 2 for the one after a rectification.
     pub round: i64,
     pub rated_at: String,
+    /// 代办: done for the villager by a proxy agent or family delegate (`null` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<crate::proxy::ProxyNote>,
 }
 
 /// A service order (服务订单).
@@ -212,6 +215,9 @@ pub struct Order {
     /// Oldest first.
     pub timeline: Vec<OrderEvent>,
     pub created_at: String,
+    /// 代办: done for the villager by a proxy agent or family delegate (`null` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<crate::proxy::ProxyNote>,
 }
 
 /// Body of `POST /admin/services/orders/{id}/dispatch` (派单).

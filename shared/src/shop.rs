@@ -401,6 +401,9 @@ pub struct Redemption {
     pub created_at: String,
     /// When it was fulfilled, cancelled or expired.
     pub settled_at: Option<String>,
+    /// 代办: done for the villager by a proxy agent or family delegate (`null` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<crate::proxy::ProxyNote>,
 }
 
 /// Body of `POST /shop/scan`: the QR token, or the short code typed in (exactly one of them).

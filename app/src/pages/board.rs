@@ -124,6 +124,7 @@ fn MovementRow(movement: BoardMovement) -> impl IntoView {
         actor_name,
         created_at,
         correction,
+        proxy,
     } = movement;
     // 更正: a correction shows its reason; the original it reversed is marked.
     let note = correction.map(|note| {
@@ -164,6 +165,7 @@ fn MovementRow(movement: BoardMovement) -> impl IntoView {
                     <span class="when">{move || time::when(locale.get(), &created_at)}</span>
                 </span>
                 {note}
+                {crate::proxy::proxy_line(proxy)}
             </span>
             <span class="entry-figures">
                 <span class=sign>{signed(points)}</span>

@@ -67,6 +67,7 @@ fn ClaimRow(claim: Claim) -> impl IntoView {
         reviewed_at,
         created_at,
         correction,
+        proxy,
         ..
     } = claim;
     let photos = photos.len();
@@ -82,6 +83,7 @@ fn ClaimRow(claim: Claim) -> impl IntoView {
                 {move || (photos > 0).then(|| format!(" · {}", photo_count(locale.get(), photos)))}
             </p>
             {(!note.is_empty()).then(|| view! { <p class="claim-note">{note}</p> })}
+            {crate::proxy::proxy_line(proxy)}
             {review_reason
                 .filter(|_| status == ClaimStatus::Rejected)
                 .map(|reason| view! {

@@ -278,7 +278,8 @@ fn ClaimForm(rule: Rule, person: i64) -> impl IntoView {
     form.until_sent(editor, |claim| view! { <ClaimSent claim /> })
 }
 
-/// 已提交: the claim waits for review; the ways on.
+/// 已提交: the claim waits for review; the ways on (and, made for a villager by a proxy, the
+/// receipt).
 #[component]
 fn ClaimSent(claim: Claim) -> impl IntoView {
     let locale = use_locale();
@@ -286,9 +287,11 @@ fn ClaimSent(claim: Claim) -> impl IntoView {
         rule_name,
         points,
         status,
+        proxy,
         ..
     } = claim;
     view! {
+        {proxy.map(|note| view! { <crate::proxy::ProxyDone note /> })}
         <DoneCard
             testid="claim-success"
             title=Text::ClaimSent

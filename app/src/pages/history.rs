@@ -70,6 +70,7 @@ pub fn EntryRow(entry: LedgerEntry) -> impl IntoView {
         actor_name,
         created_at,
         correction,
+        proxy,
         ..
     } = entry;
     // 更正: this movement is a correction (with its reason), or was corrected.
@@ -110,6 +111,7 @@ pub fn EntryRow(entry: LedgerEntry) -> impl IntoView {
                     <span class="when">{move || time::when(locale.get(), &created_at)}</span>
                 </span>
                 {note}
+                {crate::proxy::proxy_line(proxy)}
             </span>
             <span class="entry-figures">
                 <span class=sign data-testid="ledger-amount">{signed(amount)}</span>

@@ -6,6 +6,9 @@
 //! - a grid worker or village admin: their first tab, the review queue (`/review`);
 //! - a township or county admin: their first tab, 数据概览 (`/admin/overview`);
 //! - a points-supermarket keeper: their first tab, the counter (`/keeper`);
+//! - a 代办员: their first tab, 代办 (`/proxy`); while they (or a family delegate) act for a
+//!   villager, the villager's 首页 as the villager sees it (without 我的会员码, which is the
+//!   villager's own phone's); a family delegate's own 首页 has the way to 为家人代办;
 //! - anyone signed out (or of a role without screens yet): the region browser, which also
 //!   stays at `/regions` for everybody.
 
@@ -32,6 +35,7 @@ enum Start {
     Review,
     Overview,
     Keeper,
+    Proxy,
 }
 
 /// `/`: a villager's 首页, a reviewer's queue, or the region browser (see the module).
@@ -50,6 +54,7 @@ pub fn HomePage() -> impl IntoView {
             (true, Some(Role::CountyAdmin | Role::TownshipAdmin)) => Start::Overview,
             (true, Some(role)) if reviews(role) => Start::Review,
             (true, Some(Role::Keeper)) => Start::Keeper,
+            (true, Some(Role::ProxyAgent)) => Start::Proxy,
             _ => Start::Region,
         }
     });
@@ -59,6 +64,7 @@ pub fn HomePage() -> impl IntoView {
             Start::Review => "/review",
             Start::Overview => "/admin/overview",
             Start::Keeper => "/keeper",
+            Start::Proxy => crate::proxy::PATH,
             _ => return,
         };
         navigate(
@@ -70,7 +76,7 @@ pub fn HomePage() -> impl IntoView {
         );
     });
     move || match start.get() {
-        Start::Waiting | Start::Review | Start::Overview | Start::Keeper => view! {
+        Start::Waiting | Start::Review | Start::Overview | Start::Keeper | Start::Proxy => view! {
             <TopBar />
             <main class="content"><ListSkeleton /></main>
         }
@@ -102,6 +108,9 @@ fn VillagerHome() -> impl IntoView {
     let village = session
         .me
         .with_untracked(|m| m.as_ref().and_then(|m| m.village_code.clone()));
+    let acting = Memo::new(move |_| session.proxy.with(Option::is_some));
+    let delegations = crate::proxy::use_delegations();
+    let family = Memo::new(move |_| !acting.get() && crate::proxy::has_family(delegations));
     view! {
         <TabbedScreen>
             <h1 class="greeting">{move || name().map(|n| hello(locale.get(), &n))}</h1>
@@ -140,12 +149,22 @@ fn VillagerHome() -> impl IntoView {
                 ))}
             </nav>
             <ul class="list browse">
-                <li>
-                    <a class="row" href="/me/member-code" data-testid="action-member-code">
-                        <span class="row-name">{tr(Text::MemberCode)}</span>
-                        {chevron()}
-                    </a>
-                </li>
+                {move || family.get().then(|| view! {
+                    <li>
+                        <a class="row" href=crate::proxy::PATH data-testid="action-family-proxy">
+                            <span class="row-name">{tr(Text::MyFamilyTitle)}</span>
+                            {chevron()}
+                        </a>
+                    </li>
+                })}
+                {move || (!acting.get()).then(|| view! {
+                    <li>
+                        <a class="row" href="/me/member-code" data-testid="action-member-code">
+                            <span class="row-name">{tr(Text::MemberCode)}</span>
+                            {chevron()}
+                        </a>
+                    </li>
+                })}
                 <li>
                     <a class="row" href="/regions">
                         <span class="row-name">{tr(Text::BrowseCounty)}</span>

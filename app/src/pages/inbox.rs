@@ -6,7 +6,8 @@
 //! and marks them all read (`POST /inbox/read`). A message opens the screen where its
 //! reader acts on it ([`link_of`]): the order, the claims, the review queue (the staff's
 //! digests of claims waiting or overdue), the open rectifications (a 差评), the shop's goods
-//! (low stock: the admin's shop screen, or the keeper's goods).
+//! (low stock: the admin's shop screen, or the keeper's goods). In 长辈模式 each message has
+//! 朗读 ([`crate::elder::ReadAloud`]).
 
 use jifen_shared::api::{InboxList, InboxReadAll, InboxUnread};
 use jifen_shared::services::Notification;
@@ -16,6 +17,7 @@ use wasm_bindgen::closure::Closure;
 
 use super::paged::{Load, Paged, PagedList, page_query};
 use super::{TabbedScreen, require_sign_in};
+use crate::elder::ReadAloud;
 use crate::i18n::{Text, t, tr, unread_count, use_locale};
 use crate::session::use_session;
 use crate::time;
@@ -202,6 +204,9 @@ fn Message(n: Notification) -> impl IntoView {
         kind,
         ..
     } = n;
+    // 朗读 names the message by its first words (several are on the screen).
+    let what: String = text.chars().take(12).collect();
+    let spoken = text.clone();
     let body = view! {
         <p class="claim-note">{text}</p>
         <p class="claim-sub">{move || time::when(locale.get(), &created_at)}</p>
@@ -212,6 +217,7 @@ fn Message(n: Notification) -> impl IntoView {
                 Some(href) => view! { <a class="order-link" href=href>{body}</a> }.into_any(),
                 None => body.into_any(),
             }}
+            <ReadAloud what text=Callback::new(move |_| spoken.clone()) />
         </li>
     }
 }

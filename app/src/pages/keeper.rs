@@ -396,12 +396,14 @@ fn Preview(
         items,
         villager_name,
         created_at,
+        proxy,
         ..
     } = redemption;
     view! {
         <section class="card preview" data-testid="keeper-preview">
             <p class="field-label">{tr(Text::Villager)}</p>
             <p class="preview-name" data-testid="preview-villager">{villager_name.unwrap_or_default()}</p>
+            {crate::proxy::proxy_line(proxy)}
             <RedemptionLines items points preview=true />
             <p class="hint">{shop_name}" · "{time::when_text(created_at)}</p>
             <button class="primary wide" type="button" data-testid="keeper-fulfil" disabled=move || busy.get() on:click=move |_| hand_over.run(())>

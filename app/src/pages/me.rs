@@ -2,7 +2,10 @@
 //! place each is over (by name, not code), the current role to switch, the 审核 entry of a
 //! reviewing role, 我的会员码 of a villager, the keeper's 扫码兑换 · 回收称重 · 今日汇总 ·
 //! 本店商品, the 管理 entries of a staff role (导入村民名册, 网格管理, 人员, 服务订单,
-//! 数据概览), the 长辈模式 switch (`crate::elder`), sign-out, and the bottom tab bar.
+//! 数据概览), 为村民代办 for a 代办员 or a family delegate (`/proxy`), the 长辈模式 switch
+//! (`crate::elder`), sign-out, and the bottom tab bar. While acting for a villager (代办) it is
+//! the villager's 我的 — their name, points and village — with 结束代办 in place of the roles,
+//! the member code and sign-out.
 
 use jifen_shared::api::{GetMe, GetRegion};
 use jifen_shared::auth::{Role, RoleGrant};
@@ -95,6 +98,7 @@ pub fn MePage() -> impl IntoView {
         place_names(codes)
     });
     let place = move |code: &RegionCode| places.get().and_then(|names| name_of(&names, code));
+    let to_proxy = navigate.clone();
     let sign_out = move |_| {
         leaving.set(true);
         session.end();
@@ -103,6 +107,16 @@ pub fn MePage() -> impl IntoView {
     // Back from 修改密码 (`?changed=password`): say it worked.
     let changed = leptos_router::hooks::use_query_map()
         .with_untracked(|q| q.get("changed").is_some_and(|c| c == "password"));
+    let acting = Memo::new(move |_| session.proxy.with(Option::is_some));
+    let delegations = crate::proxy::use_delegations();
+    // A 代办员 or a family delegate: the way to 代办.
+    let proxy_entry = Memo::new(move |_| {
+        !acting.get() && (session.holds(Role::ProxyAgent) || crate::proxy::has_family(delegations))
+    });
+    let end_proxy = move |_| {
+        session.leave_proxy();
+        to_proxy(crate::proxy::PATH, Default::default());
+    };
     view! {
         <TopBar />
         <main class="content with-tabs">
@@ -135,13 +149,19 @@ pub fn MePage() -> impl IntoView {
                                 </p>
                             })}
                         </section>
-                        <Roles roles=me.roles session places=Signal::derive(move || places.get()) />
+                        {(!acting.get_untracked()).then(|| view! {
+                            <Roles roles=me.roles session places=Signal::derive(move || places.get()) />
+                        })}
                     }
                         .into_any()
                 }
             }}
-            {move || session.current.get().filter(|g| g.role == Role::Villager).map(|_| view! {
+            {move || session.current.get().filter(|g| g.role == Role::Villager && !acting.get()).map(|_| view! {
                 <ul class="list member-entry">{entry("/me/member-code", Text::MemberCode)}</ul>
+            })}
+            {move || proxy_entry.get().then(|| view! {
+                <h2 class="section-title">{tr(Text::ProxyTab)}</h2>
+                <ul class="list">{entry(crate::proxy::PATH, Text::ProxyEntry)}</ul>
             })}
             {move || session.current.get().filter(|g| reviews(g.role)).map(|_| view! { <WorkEntries /> })}
             {move || session.current.get().filter(|g| g.role == Role::Keeper).map(|_| view! { <KeeperEntries /> })}
@@ -150,9 +170,21 @@ pub fn MePage() -> impl IntoView {
                 <ul class="list">{entry(super::password::PATH, Text::ChangePassword)}</ul>
             })}
             <crate::elder::ElderSwitch />
-            <button class="secondary wide sign-out" type="button" on:click=sign_out>
-                {tr(Text::SignOut)}
-            </button>
+            {move || if acting.get() {
+                view! {
+                    <button class="primary wide sign-out" type="button" data-testid="me-end-proxy" on:click=end_proxy.clone()>
+                        {tr(Text::EndProxy)}
+                    </button>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <button class="secondary wide sign-out" type="button" on:click=sign_out.clone()>
+                        {tr(Text::SignOut)}
+                    </button>
+                }
+                    .into_any()
+            }}
         </main>
         <TabBar />
     }

@@ -16,6 +16,7 @@ pub mod member;
 pub mod paged;
 pub mod password;
 pub mod photos;
+pub mod proxy;
 pub mod recycling;
 pub mod redemptions;
 pub mod regions;
@@ -73,6 +74,10 @@ pub fn explain(failure: &ApiFailure) -> Text {
             ErrorCode::AlreadyPaid => Text::AlreadyPaid,
             ErrorCode::EarlierMonthUnpaid => Text::EarlierMonthUnpaid,
             ErrorCode::MonthNotOver => Text::MonthNotOver,
+            ErrorCode::CardRevoked => Text::CardRevoked,
+            ErrorCode::ProxyLimitReached => Text::ProxyLimitReached,
+            ErrorCode::ProxySessionEnded => Text::ProxyEnded,
+            ErrorCode::OwnProxyAction => Text::OwnProxyAction,
             ErrorCode::InvalidInput
             | ErrorCode::AlreadyExists
             | ErrorCode::UnsupportedMediaType
@@ -120,9 +125,10 @@ pub fn require_sign_in() {
 }
 
 /// The bar at the top of every screen: the app's name (a link to the start), the current role
-/// when signed in (a link to 我的, where it is switched), 登录 or 我的, and the language switch.
-/// A person whose password was reset is sent from any screen to 修改密码 until they set their
-/// own (the server answers nothing else until then).
+/// when signed in (a link to 我的, where it is switched), 登录 or 我的, and the language switch;
+/// while acting for a villager, the banner of 代办模式 under it instead of the role and the
+/// bell ([`crate::proxy::ProxyBanner`]). A person whose password was reset is sent from any
+/// screen to 修改密码 until they set their own (the server answers nothing else until then).
 #[component]
 pub fn TopBar() -> impl IntoView {
     let locale = use_locale();
@@ -137,10 +143,11 @@ pub fn TopBar() -> impl IntoView {
             navigate(password::PATH, Default::default());
         }
     });
+    let acting = Memo::new(move |_| session.proxy.with(Option::is_some));
     view! {
         // On a narrow phone with a role chosen, the coin alone stands for 积分 so the role's
         // name fits in full (村干部, 网格员, not 村…).
-        <header class="topbar" class:with-role=move || session.current.with(Option::is_some)>
+        <header class="topbar" class:with-role=move || session.current.with(Option::is_some) && !acting.get()>
             <a class="brand" href="/" aria-label=move || t(locale.get(), Text::AppName)>
                 <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
                     <circle cx="16" cy="16" r="14" fill="#f6c445" />
@@ -148,12 +155,13 @@ pub fn TopBar() -> impl IntoView {
                 </svg>
                 <span class="brand-name">{tr(Text::AppName)}</span>
             </a>
-            {move || session.current.get().map(|grant| view! {
+            {move || session.current.get().filter(|_| !acting.get()).map(|grant| view! {
                 <a class="role-chip" href="/me">{move || role_name(locale.get(), grant.role)}</a>
             })}
             <span class="topbar-actions">
-            // No bell while the password must be changed: the server answers nothing else.
-            {move || session.me.with(|me| me.as_ref().is_some_and(|me| !me.must_change_password)).then(|| view! { <inbox::Bell /> })}
+            // No bell while the password must be changed (the server answers nothing else), nor
+            // while acting for a villager (the inbox is the agent's own).
+            {move || (session.me.with(|me| me.as_ref().is_some_and(|me| !me.must_change_password)) && !acting.get()).then(|| view! { <inbox::Bell /> })}
             <a class="lang" href=move || if session.me.get().is_some() { "/me" } else { "/login" }>
                 {move || t(locale.get(), if session.me.get().is_some() { Text::Mine } else { Text::SignIn })}
             </a>
@@ -166,6 +174,7 @@ pub fn TopBar() -> impl IntoView {
             </button>
             </span>
         </header>
+        <crate::proxy::ProxyBanner />
     }
 }
 
@@ -283,6 +292,8 @@ enum Tab {
     Overview,
     /// An admin's 管理: the index of the console's screens.
     Manage,
+    /// A 代办员's 代办.
+    Proxy,
 }
 
 impl Tab {
@@ -299,6 +310,7 @@ impl Tab {
             Tab::Tasks => "/tasks",
             Tab::Overview => "/admin/overview",
             Tab::Manage => admin::PATH,
+            Tab::Proxy => crate::proxy::PATH,
         }
     }
 
@@ -317,6 +329,7 @@ impl Tab {
             Tab::Tasks => "tab-tasks",
             Tab::Overview => "tab-overview",
             Tab::Manage => "tab-manage",
+            Tab::Proxy => "tab-proxy",
         }
     }
 
@@ -333,6 +346,7 @@ impl Tab {
             Tab::Tasks => Text::TasksTab,
             Tab::Overview => Text::Overview,
             Tab::Manage => Text::Manage,
+            Tab::Proxy => Text::ProxyTab,
         }
     }
 
@@ -369,6 +383,7 @@ impl Tab {
             Tab::Tasks => "M4 7h16v12H4z M9 7V4h6v3 M4 12h16",
             Tab::Overview => "M4 20h16 M6 16v-5 M11 16V6 M16 16v-8",
             Tab::Manage => "M4 6h16 M4 12h16 M4 18h16 M8 4v4 M16 10v4 M10 16v4",
+            Tab::Proxy => "M3 6h18v12H3z M7 10h5 M7 14h3 M15 9h3v3h-3z",
         };
         view! {
             <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
@@ -378,8 +393,9 @@ impl Tab {
     }
 }
 
-/// The tabs of the current role (UX.md, "Layout"): a villager's 首页 · 挣积分 · 积分超市 · 我的;
-/// a keeper's 扫码 · 回收 · 今日 · 我的; a grid worker's 审核 · 我的; a village admin's 审核 ·
+/// The tabs of the current role (UX.md, "Layout"): a villager's 首页 · 挣积分 · 积分超市 · 我的
+/// (also while a proxy acts for one: the role is then the villager's); a keeper's 扫码 · 回收 ·
+/// 今日 · 我的; a 代办员's 代办 · 我的; a grid worker's 审核 · 我的; a village admin's 审核 ·
 /// 管理 · 数据概览 · 我的; township and county admins, who need reports more than a queue,
 /// 数据概览 · 管理 · 审核 · 我的. Only screens that exist; nothing while signed out.
 fn tabs_for(signed_in: bool, role: Option<Role>) -> Vec<Tab> {
@@ -388,6 +404,7 @@ fn tabs_for(signed_in: bool, role: Option<Role>) -> Vec<Tab> {
         (true, Some(Role::Villager)) => vec![Tab::Home, Tab::Earn, Tab::Shop, Tab::Mine],
         (true, Some(Role::Keeper)) => vec![Tab::Scan, Tab::Recycle, Tab::Today, Tab::Mine],
         (true, Some(Role::Volunteer)) => vec![Tab::Tasks, Tab::Home, Tab::Mine],
+        (true, Some(Role::ProxyAgent)) => vec![Tab::Proxy, Tab::Mine],
         (true, Some(Role::CountyAdmin | Role::TownshipAdmin)) => {
             vec![Tab::Overview, Tab::Manage, Tab::Review, Tab::Mine]
         }
@@ -472,6 +489,11 @@ mod tests {
         assert!(Tab::Shop.is_at("/shop") && Tab::Shop.is_at("/redemptions/7"));
         assert!(!Tab::Shop.is_at("/shopping"));
         assert_eq!(tabs_for(true, Some(Role::Volunteer))[0], Tab::Tasks);
+        assert_eq!(
+            tabs_for(true, Some(Role::ProxyAgent)),
+            [Tab::Proxy, Tab::Mine]
+        );
+        assert!(Tab::Proxy.is_at("/proxy") && Tab::Proxy.is_at("/proxy/receipts/DB7K2M9QXA"));
         assert!(Tab::Earn.is_at("/earn/12"));
         assert!(!Tab::Earn.is_at("/earnings"));
         assert!(Tab::Home.is_at("/") && !Tab::Home.is_at("/me"));

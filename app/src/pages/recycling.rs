@@ -1,8 +1,9 @@
 //! The keeper's recycling counter (垃圾—积分—商品) and day.
 //!
 //! `/keeper/recycling` (回收称重): the keeper names the villager — their member code scanned
-//! ([`super::keeper::QrReader`]) or their 11-digit phone typed — and sees the masked name and
-//! village (`POST /shop/identify`); picks a category (the county's, with its rate), types the
+//! ([`super::keeper::QrReader`]: the app's, or a printed member card's), their 11-digit phone
+//! typed, or the 10-digit number of their member card typed (村民 without a phone) — and sees
+//! the masked name and village (`POST /shop/identify`); picks a category (the county's, with its rate), types the
 //! weight in kilograms (to the gram: `2.35` is 2350 g), adds more categories if there are, and
 //! 确认入账 credits the villager (`POST /shop/recycling`). The points shown then are the
 //! server's (`floor(grams × rate / 1000)` per line), full-screen, with 下一位.
@@ -24,6 +25,7 @@
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::{self as endpoints, DropOff, KeptShops, ListCategories, ShopToday};
+use jifen_shared::proxy::normalize_card_no;
 use jifen_shared::recycling::{
     CategoriesQuery, Dropoff, DropoffLine, IdentifiedVillager, IdentifyRequest, NewDropoff,
     RecyclingCategory, VillagerRef,
@@ -181,7 +183,16 @@ fn Dropoffs(shop: Shop) -> impl IntoView {
     }
 }
 
-/// Who brings the recyclables: the member code scanned or the phone typed.
+/// How the keeper types who the villager is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Typing {
+    /// Their 11-digit mobile number.
+    Phone,
+    /// Their member card's 10-digit number.
+    Card,
+}
+
+/// Who brings the recyclables: the member code scanned, or the phone or card number typed.
 #[component]
 fn Identify(shop_id: i64, found: Callback<(VillagerRef, IdentifiedVillager)>) -> impl IntoView {
     let locale = use_locale();
@@ -189,7 +200,9 @@ fn Identify(shop_id: i64, found: Callback<(VillagerRef, IdentifiedVillager)>) ->
     let busy = RwSignal::new(false);
     let hint = RwSignal::new(None::<Text>);
     let trouble = RwSignal::new(None::<(ApiFailure, Text)>);
+    let typing = RwSignal::new(Typing::Phone);
     let phone = RwSignal::new(String::new());
+    let card = RwSignal::new(String::new());
     let last = StoredValue::new(None::<VillagerRef>);
     let look_up = move |villager: VillagerRef| {
         if busy.get_untracked() {
@@ -213,7 +226,14 @@ fn Identify(shop_id: i64, found: Callback<(VillagerRef, IdentifiedVillager)>) ->
                     hint.try_set(Some(Text::MemberNotFound));
                 }
                 Some(ErrorCode::InvalidPhone | ErrorCode::InvalidInput) => {
-                    hint.try_set(Some(Text::PhoneInvalid));
+                    hint.try_set(Some(if typing.get_untracked() == Typing::Card {
+                        Text::CardNoInvalid
+                    } else {
+                        Text::PhoneInvalid
+                    }));
+                }
+                Some(ErrorCode::CardRevoked) => {
+                    hint.try_set(Some(Text::CardRevoked));
                 }
                 Some(ErrorCode::Forbidden) => {
                     hint.try_set(Some(Text::NotServedVillager));
@@ -229,42 +249,97 @@ fn Identify(shop_id: i64, found: Callback<(VillagerRef, IdentifiedVillager)>) ->
         look_up(VillagerRef {
             member_code: Some(code),
             phone: None,
+            card_no: None,
         })
     });
     let submit = move || {
-        let typed: String = phone
-            .get_untracked()
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect();
-        if typed.is_empty() {
-            hint.set(Some(Text::PhoneInvalid));
-            return;
+        let reference = match typing.get_untracked() {
+            Typing::Phone => {
+                let typed: String = phone
+                    .get_untracked()
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && *c != '-')
+                    .collect();
+                if typed.is_empty() {
+                    hint.set(Some(Text::PhoneInvalid));
+                    return;
+                }
+                VillagerRef {
+                    member_code: None,
+                    phone: Some(typed),
+                    card_no: None,
+                }
+            }
+            Typing::Card => match normalize_card_no(&card.get_untracked()) {
+                Some(number) => VillagerRef {
+                    member_code: None,
+                    phone: None,
+                    card_no: Some(number),
+                },
+                None => {
+                    hint.set(Some(Text::CardNoInvalid));
+                    return;
+                }
+            },
+        };
+        look_up(reference);
+    };
+    let find_button = move || {
+        view! {
+            <button class="primary small" type="submit" data-testid="villager-find" disabled=move || busy.get()>
+                {move || t(locale.get(), if busy.get() { Text::Finding } else { Text::Find })}
+            </button>
         }
-        look_up(VillagerRef {
-            member_code: None,
-            phone: Some(typed),
-        });
+    };
+    let way = move |which: Typing, text: Text, testid: &'static str| {
+        view! {
+            <Choice class="reason-chip" testid chosen=Signal::derive(move || typing.get() == which)
+                choose=move || { hint.set(None); typing.set(which) }>
+                {tr(text)}
+            </Choice>
+        }
     };
     view! {
         <h1 class="region-name">{tr(Text::RecycleTitle)}</h1>
         <p class="hint">{tr(Text::FindVillagerHint)}</p>
         <QrReader on_read busy hint=Text::ScanMemberHint no_scanner=Text::NoScannerPhone />
         <form class="form code-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(); }>
-            <TextField
-                label=Text::VillagerPhone
-                value=Typed::clearing(phone, hint)
-                placeholder=Text::PhonePlaceholder
-                name="phone"
-                kind=Kind::Phone
-                max=20
-                testid="villager-phone"
-                row="code-row"
-            >
-                <button class="primary small" type="submit" data-testid="villager-find" disabled=move || busy.get()>
-                    {move || t(locale.get(), if busy.get() { Text::Finding } else { Text::Find })}
-                </button>
-            </TextField>
+            <div class="reasons typing" role="radiogroup">
+                {way(Typing::Phone, Text::VillagerPhone, "type-phone")}
+                {way(Typing::Card, Text::CardNo, "type-card")}
+            </div>
+            {move || match typing.get() {
+                Typing::Phone => view! {
+                    <TextField
+                        label=Text::VillagerPhone
+                        value=Typed::clearing(phone, hint)
+                        placeholder=Text::PhonePlaceholder
+                        name="phone"
+                        kind=Kind::Phone
+                        max=20
+                        testid="villager-phone"
+                        row="code-row"
+                    >
+                        {find_button()}
+                    </TextField>
+                }
+                    .into_any(),
+                Typing::Card => view! {
+                    <TextField
+                        label=Text::CardNo
+                        value=Typed::clearing(card, hint)
+                        placeholder=Text::CardNoPlaceholder
+                        name="card_no"
+                        kind=Kind::Integer
+                        max=16
+                        testid="villager-card"
+                        row="code-row"
+                    >
+                        {find_button()}
+                    </TextField>
+                }
+                    .into_any(),
+            }}
             {move || hint.get().map(|text| view! {
                 <p class="form-notice error" role="alert" data-testid="identify-error">{tr(text)}</p>
             })}

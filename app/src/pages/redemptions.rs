@@ -148,10 +148,11 @@ fn not_found() -> impl IntoView {
 #[component]
 fn QrLoader(id: i64) -> impl IntoView {
     let session = use_session();
+    // The one just made is `fresh`: made for a villager by a proxy, its receipt follows.
     let found = LocalResource::new(move || async move {
         match recalled(id) {
-            Some(known) => Ok(Some(known)),
-            None => find(session, id).await,
+            Some(known) => Ok(Some((known, true))),
+            None => find(session, id).await.map(|r| r.map(|r| (r, false))),
         }
     });
     move || match found.get() {
@@ -171,7 +172,7 @@ fn QrLoader(id: i64) -> impl IntoView {
             .into_any()
         }
         Some(Ok(None)) => not_found().into_any(),
-        Some(Ok(Some(redemption))) => view! { <QrScreen redemption /> }.into_any(),
+        Some(Ok(Some((redemption, fresh)))) => view! { <QrScreen redemption fresh /> }.into_any(),
     }
 }
 
@@ -211,9 +212,11 @@ pub fn RedemptionLines(
     }
 }
 
-/// The QR screen: white, the code as large as the phone allows, the short code under it.
+/// The QR screen: white, the code as large as the phone allows, the short code under it; while
+/// a proxy acts for the villager, the 代办模式 banner on top, and for a redemption just made
+/// (`fresh`) by a proxy its receipt.
 #[component]
-fn QrScreen(redemption: Redemption) -> impl IntoView {
+fn QrScreen(redemption: Redemption, fresh: bool) -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
     let Redemption {
@@ -225,6 +228,7 @@ fn QrScreen(redemption: Redemption) -> impl IntoView {
         qr_token,
         short_code,
         expires_at,
+        proxy,
         ..
     } = redemption;
     let status = RwSignal::new(status);
@@ -259,6 +263,11 @@ fn QrScreen(redemption: Redemption) -> impl IntoView {
     let shop = shop_name.clone();
     view! {
         <div class="qr-screen" data-testid="qr-screen" data-status=move || status.get().as_str()>
+            <crate::proxy::ProxyBanner />
+            {match proxy {
+                Some(note) if fresh => view! { <crate::proxy::ProxyDone note points /> }.into_any(),
+                note => crate::proxy::proxy_line(note).into_any(),
+            }}
             <header class="qr-head">
                 <span class="qr-shop">{shop_name}</span>
                 <a class="qr-done" href="/redemptions" data-testid="qr-done">{tr(Text::Done)}</a>
@@ -397,6 +406,7 @@ fn RedemptionRow(redemption: Redemption) -> impl IntoView {
         items,
         expires_at,
         created_at,
+        proxy,
         ..
     } = redemption;
     // The row's own status: a cancel here changes it without reading the list again.
@@ -419,6 +429,7 @@ fn RedemptionRow(redemption: Redemption) -> impl IntoView {
                 <span class="redemption-points">{points_text(points)}</span>
             </p>
             <p class="claim-sub">{time::when_text(created_at)}</p>
+            {crate::proxy::proxy_line(proxy)}
             {move || cancelled_here.get().then(|| view! {
                 <p class="form-notice said" role="status" data-testid="redemption-cancelled">{tr(Text::CancelledBack)}</p>
             })}

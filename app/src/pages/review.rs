@@ -265,6 +265,7 @@ fn ApprovedCard(claim: Claim) -> impl IntoView {
         reviewer_name,
         reviewed_at,
         correction,
+        proxy,
         ..
     } = claim;
     let reviewed_at = reviewed_at.unwrap_or_default();
@@ -276,6 +277,7 @@ fn ApprovedCard(claim: Claim) -> impl IntoView {
                 <span class="rule-points" class:struck=corrected>{move || rule_points(locale.get(), points)}</span>
             </div>
             <p class="review-rule">{rule_name}</p>
+            {crate::proxy::proxy_line(proxy)}
             <p class="claim-sub">
                 {move || reviewer_name.as_deref().map(|name| format!("{} · ", approved_by(locale.get(), name)))}
                 {move || time::when(locale.get(), &reviewed_at)}
@@ -478,6 +480,7 @@ fn ReviewCard(
         photos,
         created_at,
         escalated_at,
+        proxy,
         ..
     } = claim;
     let reuses: Vec<(String, String, String)> = photos
@@ -498,6 +501,7 @@ fn ReviewCard(
                 <span class="rule-points">{move || rule_points(locale.get(), points)}</span>
             </div>
             <p class="review-rule" data-testid="review-rule">{rule_name}</p>
+            {crate::proxy::proxy_line(proxy)}
             <p class="claim-sub">
                 {move || time::when(locale.get(), &created_at)}
                 {escalated_at.is_some().then(|| view! {

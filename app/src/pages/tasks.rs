@@ -138,6 +138,7 @@ fn AvailableCard(order: Order) -> impl IntoView {
         address,
         orderer_name,
         created_at,
+        proxy,
         ..
     } = order;
     let claim = move |_| {
@@ -157,7 +158,7 @@ fn AvailableCard(order: Order) -> impl IntoView {
     }
     .into_any();
     view! {
-        <OrderItem testid="available-order" id type_name description head sub>
+        <OrderItem testid="available-order" id type_name description head sub proxy>
             <button class="primary wide" type="button" data-testid="claim-order" disabled=move || busy.get() on:click=claim>
                 {move || t(locale.get(), if busy.get() { Text::Submitting } else { Text::ClaimOrder })}
             </button>
@@ -178,6 +179,7 @@ fn TaskRow(order: Order) -> impl IntoView {
         paid,
         rating,
         created_at,
+        proxy,
         ..
     } = order;
     let head = view! { <OrderChip status /> }.into_any();
@@ -195,5 +197,5 @@ fn TaskRow(order: Order) -> impl IntoView {
         .into_any(),
         _ => ().into_any(),
     };
-    view! { <OrderItem testid="task-item" id type_name description head sub more /> }
+    view! { <OrderItem testid="task-item" id type_name description head sub proxy more /> }
 }

@@ -59,6 +59,8 @@ pub struct Filter {
     pub actor: Option<String>,
     /// An action of [`jifen_shared::audit::ACTIONS`], or a family (`points`).
     pub action: Option<String>,
+    /// Exactly this target (`person:42`, `receipt:DB7K2M9QXA`).
+    pub target: Option<String>,
     /// Recorded in `[start, end)`, UTC milliseconds.
     pub during: Option<crate::calendar::Period>,
 }
@@ -94,6 +96,9 @@ async fn matching(
         } else {
             bind_text(&mut sql, " AND a.action LIKE ?", format!("{action}.%"));
         }
+    }
+    if let Some(target) = &filter.target {
+        bind_text(&mut sql, " AND a.target = ?", target.clone());
     }
     let mut numbers = Vec::new();
     if let Some(during) = filter.during {

@@ -131,10 +131,21 @@ fn filter(
             Some(Period { start, end })
         }
     };
+    let target = text(&query.target)
+        .map(|t| match t {
+            t if t.chars().count() > 60 => {
+                Err(ApiError::invalid_input("target: at most 60 characters"))
+            }
+            // A bare receipt number, as printed on a 代办 slip.
+            t if !t.contains(':') => Ok(format!("receipt:{}", t.to_ascii_uppercase())),
+            t => Ok(t.to_owned()),
+        })
+        .transpose()?;
     Ok(super::Filter {
         region,
         actor,
         action,
+        target,
         during,
     })
 }

@@ -1,13 +1,20 @@
 //! `Caller`: the signed-in person behind a request, with the roles the database gives them
 //! now. Extracting it from a request without a valid `Authorization: Bearer` access token
 //! answers 401 `unauthenticated`.
+//!
+//! With the [`ACTING_FOR_HEADER`] (代办, [`crate::proxy`]) the caller is the villager the
+//! signed-in agent acts for, with only their villager role and [`Caller::proxy`] naming the
+//! agent — on the villager's own endpoints ([`jifen_shared::proxy::ACTING_ENDPOINTS`]) only: on any
+//! other the header is refused (403), so an agent never borrows a villager's identity for
+//! anything else, nor a villager an agent's powers.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use jifen_shared::api::{self, Endpoint as _};
-use jifen_shared::auth::RoleGrant;
+use jifen_shared::auth::{Role, RoleGrant};
+use jifen_shared::proxy::ACTING_FOR_HEADER;
 use jifen_shared::regions::RegionCode;
 
 use crate::http::ApiError;
@@ -17,8 +24,11 @@ use crate::startup::AppState;
 /// The authenticated person of a request.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// The person the request acts as: the signed-in person, or the villager a proxy acts for.
     pub id: i64,
     pub roles: Vec<RoleGrant>,
+    /// Set when a proxy agent or family delegate acts for the villager `id`.
+    pub proxy: Option<crate::proxy::Acting>,
 }
 
 impl Caller {
@@ -81,6 +91,11 @@ impl FromRequest for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_owned());
         let before_a_new_password = answered_before_a_new_password(req);
+        let acting_for = req
+            .headers()
+            .get(ACTING_FOR_HEADER)
+            .map(|v| v.to_str().map(|t| t.trim().to_owned()));
+        let may_act_for = crate::proxy::accepts_acting(req);
         Box::pin(async move {
             let state = state.ok_or_else(ApiError::internal)?;
             let token = token.ok_or(super::AuthError::Unauthenticated)?;
@@ -91,8 +106,28 @@ impl FromRequest for Caller {
             if account.password_reset_at.is_some() && !before_a_new_password {
                 return Err(super::AuthError::PasswordChangeRequired.into());
             }
-            let roles = super::storage::roles(&state.db, id).await?;
-            Ok(Caller { id, roles })
+            let Some(acting_for) = acting_for else {
+                let roles = super::storage::roles(&state.db, id).await?;
+                return Ok(Caller {
+                    id,
+                    roles,
+                    proxy: None,
+                });
+            };
+            if !may_act_for {
+                return Err(ApiError::forbidden(
+                    "nobody may act for another person here (代办 covers the villager's own claims, goods, orders and ratings)",
+                ));
+            }
+            let token = acting_for.map_err(|_| super::AuthError::Unauthenticated)?;
+            let acting = crate::proxy::resolve(&state.db, &state.keys, id, &token).await?;
+            let mut roles = super::storage::roles(&state.db, acting.person_id).await?;
+            roles.retain(|g| g.role == Role::Villager);
+            Ok(Caller {
+                id: acting.person_id,
+                roles,
+                proxy: Some(acting),
+            })
         })
     }
 }

@@ -170,15 +170,26 @@ pub async fn me(db: &Db, person_id: i64) -> Result<Me, AuthError> {
         .await?
         .ok_or(AuthError::Unauthenticated)?;
     let code = |c: Option<String>| c.and_then(|c| RegionCode::parse(&c).ok());
+    let village_code = code(account.village_code);
+    let elder_default = match (&village_code, account.birth_year) {
+        (Some(village), Some(born)) => {
+            let age = crate::proxy::settings_for(db.reader(), village)
+                .await?
+                .elder_age;
+            age > 0 && i64::from(jiff::Zoned::now().year()) - born >= age
+        }
+        _ => false,
+    };
     Ok(Me {
         id: account.id,
         name: account.name,
-        phone_masked: Phone::from_stored(account.phone).masked(),
-        village_code: code(account.village_code),
+        phone_masked: account.phone.map(|p| Phone::from_stored(p).masked()),
+        village_code,
         grid_code: code(account.grid_code),
         roles: storage::roles(db, person_id).await?,
         balance: crate::points::balance(db, person_id).await?.available,
         must_change_password: account.password_reset_at.is_some(),
+        elder_default,
     })
 }
 
@@ -319,12 +330,13 @@ pub async fn change_password(
     let account = storage::account_by_id(db, person_id)
         .await?
         .ok_or(AuthError::Unauthenticated)?;
-    check_failure_limits(db, &account.phone, client_ip, now).await?;
+    let phone = account.phone.clone().unwrap_or_default();
+    check_failure_limits(db, &phone, client_ip, now).await?;
     let current = request.current_password.clone();
     if !password::verify(current, account.password_hash.clone()).await
         || one_time_expired(&account, now)
     {
-        storage::insert_login_failure(db, &account.phone, client_ip, now).await?;
+        storage::insert_login_failure(db, &phone, client_ip, now).await?;
         return Err(AuthError::InvalidCredentials);
     }
     let new = &request.new_password;
@@ -343,7 +355,7 @@ pub async fn change_password(
             "the same as the current one".into(),
         ));
     }
-    if Phone::parse(new).is_ok_and(|p| p.as_str() == account.phone) {
+    if Phone::parse(new).is_ok_and(|p| p.as_str() == phone) {
         return Err(AuthError::WeakPassword("your phone number".into()));
     }
     let hash = password::hash(new.clone()).await?;

@@ -14,19 +14,22 @@ use crate::storage::{Db, Tx};
 pub struct Account {
     pub id: i64,
     pub name: String,
-    pub phone: String,
+    /// `None` for a villager without a phone (they never sign in; a proxy reads their `/me`).
+    pub phone: Option<String>,
     pub village_code: Option<String>,
     pub grid_code: Option<String>,
     pub password_hash: Option<String>,
     /// When a reset set the password to a one-time one ([`set_password`]; UTC ms); `None`
     /// once the person set their own.
     pub password_reset_at: Option<i64>,
+    /// Year of birth, when known.
+    pub birth_year: Option<i64>,
 }
 
 /// Only open accounts: a closed one (迁出, 去世; `crate::people::closure`) signs in no more, its
 /// access tokens stop working at once, and its phone may belong to a new account.
 const ACCOUNT: &str = "SELECT id, name, phone, village_code, grid_code, password_hash, \
-     password_reset_at FROM people WHERE closed_at IS NULL";
+     password_reset_at, birth_year FROM people WHERE closed_at IS NULL";
 
 /// The open account with this E.164 phone.
 pub async fn account_by_phone(db: &Db, phone: &str) -> Result<Option<Account>, sqlx::Error> {

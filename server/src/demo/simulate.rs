@@ -545,8 +545,12 @@ pub async fn cast_village(db: &Db, township: &str, code: &str) -> anyhow::Result
         shop: None,
     };
     for p in &people {
-        if has(p.id, Role::Villager) && p.village_code.as_deref() == Some(code) {
-            let national = p.phone.trim_start_matches("+86").to_owned();
+        // Villagers without a phone never sign in: proxies act for them, not the simulation.
+        if has(p.id, Role::Villager)
+            && p.village_code.as_deref() == Some(code)
+            && let Some(phone) = &p.phone
+        {
+            let national = phone.trim_start_matches("+86").to_owned();
             v.villagers.push((p.id, national, p.household.clone()));
             if has(p.id, Role::Volunteer) {
                 v.volunteers.push(p.id);
@@ -1080,6 +1084,7 @@ async fn try_live_a_day(
             let who = VillagerRef {
                 member_code: None,
                 phone: Some(phone.clone()),
+                card_no: None,
             };
             let identify = IdentifyRequest {
                 shop_id: shop,

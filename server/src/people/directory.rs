@@ -61,12 +61,15 @@ pub async fn list(
     let page = Page::from_overfetch(rows, query.limit as usize, |p| p.id);
     let mut roles =
         crate::auth::storage::roles_of_many(db, page.items.iter().map(|p| p.id)).await?;
+    let ids: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+    let mut cards = crate::shop::counter::storage::card_numbers(db, &ids).await?;
     let items = page
         .items
         .into_iter()
         .map(|p| {
             let roles = roles.remove(&p.id).unwrap_or_default();
-            listing(caller_id, grants, p, roles)
+            let card_no = cards.remove(&p.id);
+            listing(caller_id, grants, p, roles, card_no)
         })
         .collect();
     Ok(Page {
@@ -99,7 +102,10 @@ pub async fn get(
         .collect();
     let visible = policy::regions_where(grants, policy::Action::ReadPeople)
         .any(|region| codes.iter().any(|c| c.starts_with(region.as_str())));
-    Ok(visible.then(|| listing(caller_id, grants, person, roles)))
+    let card_no = crate::shop::counter::storage::card_numbers(db, &[id])
+        .await?
+        .remove(&id);
+    Ok(visible.then(|| listing(caller_id, grants, person, roles, card_no)))
 }
 
 /// A stored person as the caller sees them: the phone full or masked per
@@ -109,10 +115,11 @@ fn listing(
     grants: &[RoleGrant],
     p: storage::PersonRow,
     roles: Vec<RoleGrant>,
+    card_no: Option<String>,
 ) -> PersonListing {
     let village = p.village();
     let full = policy::sees_full_phone(caller_id, grants, p.id, village.as_ref());
-    let phone = Phone::from_stored(p.phone);
+    let phone = p.phone.map(Phone::from_stored);
     let closed = match (
         p.closed_at,
         p.closed_reason.as_deref().and_then(ClosedReason::parse),
@@ -126,12 +133,16 @@ fn listing(
     PersonListing {
         id: p.id,
         name: p.name,
-        phone: if full {
-            phone.as_str().to_owned()
-        } else {
-            phone.masked()
-        },
+        phone: phone.map(|phone| {
+            if full {
+                phone.as_str().to_owned()
+            } else {
+                phone.masked()
+            }
+        }),
         phone_masked: !full,
+        birth_year: p.birth_year.and_then(|y| i32::try_from(y).ok()),
+        card_no,
         village_code: p.village_code,
         grid_code: p.grid_code,
         household: p.household,

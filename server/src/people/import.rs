@@ -1,8 +1,13 @@
 //! The villager CSV (村民名册): `POST /admin/villagers/import` and `jifen import-villagers`.
 //!
 //! Columns, named by the header row in any order: `name`, `phone`, `village_code` (required);
-//! `grid_code`, `household` (户号), `tags` (optional). Tags are separated by `;`, `；`, `、` or
-//! `|`; the county's groups (党员, 村民代表, 脱贫户…) and free tags alike.
+//! `grid_code`, `household` (户号), `tags`, `birth_year` (optional). Tags are separated by `;`,
+//! `；`, `、` or `|`; the county's groups (党员, 村民代表, 脱贫户…) and free tags alike.
+//!
+//! A villager without a phone has an empty `phone` cell (issue "Villagers without a
+//! smartphone"): they take part by their member card through a 代办员 or family delegate. Such
+//! a row needs a 户号 (`household_required`), since village + 户号 + name is then how a second
+//! import recognises them; an empty phone never removes the number of someone who has one.
 //!
 //! Rules:
 //! - each row is checked on its own; a bad row is reported by line number with a stable code
@@ -12,6 +17,8 @@
 //!   such grid in that village), `invalid_household` (longer than 32 characters or
 //!   invisible characters), `invalid_tag` (same rules as names, at most 20 characters),
 //!   `duplicate_phone` (the phone appeared earlier in the file; the first row is kept),
+//!   `household_required` (no phone and no 户号), `invalid_birth_year` (not a year from 1900
+//!   to this one),
 //!   `outside_region` (over HTTP: the village, or the village of the person the phone already
 //!   belongs to, is outside the caller's admin regions), `staff_account` (the phone belongs to
 //!   a staff account — a password, an admin role, or a role outside the caller's region —
@@ -197,16 +204,21 @@ pub fn tags<'a>(raw: impl Iterator<Item = &'a str>) -> Result<Vec<String>, Strin
     Ok(tags)
 }
 
-/// How a person appears in the audit log: everything but the full phone number.
+/// How a person appears in the audit log: everything but the full phone number (`null`
+/// without one); the birth year only when known.
 pub fn audited(person: &PersonRow) -> serde_json::Value {
-    serde_json::json!({
+    let mut value = serde_json::json!({
         "name": person.name,
-        "phone": Phone::from_stored(person.phone.clone()).masked(),
+        "phone": person.phone.clone().map(|p| Phone::from_stored(p).masked()),
         "village_code": person.village_code,
         "grid_code": person.grid_code,
         "household": person.household,
         "tags": person.tags,
-    })
+    });
+    if let Some(year) = person.birth_year {
+        value["birth_year"] = year.into();
+    }
+    value
 }
 
 enum Outcome {
@@ -224,7 +236,11 @@ async fn save(
     within: &dyn Fn(&RegionCode) -> bool,
     now: i64,
 ) -> Result<Outcome, sqlx::Error> {
-    let existing = match storage::find_by_phone(tx, &person.phone).await? {
+    let by_phone = match &person.phone {
+        Some(phone) => storage::find_by_phone(tx, phone).await?,
+        None => None,
+    };
+    let existing = match by_phone {
         Some(found) => Some(found),
         None => match (&person.village_code, &person.household) {
             (Some(village), Some(household)) => {
@@ -259,7 +275,7 @@ async fn save(
             "staff_account",
             format!(
                 "phone {} belongs to a staff account",
-                super::phone::Phone::from_stored(existing.phone).masked()
+                masked_phone(&existing)
             ),
         ));
     }
@@ -269,12 +285,15 @@ async fn save(
             "outside_region",
             format!(
                 "phone {} belongs to someone outside your region",
-                super::phone::Phone::from_stored(existing.phone).masked()
+                masked_phone(&existing)
             ),
         ));
     }
+    // An empty phone cell keeps the number someone has (it never locks them out).
     let wanted = PersonRow {
         id: existing.id,
+        phone: person.phone.clone().or_else(|| existing.phone.clone()),
+        birth_year: person.birth_year.or(existing.birth_year),
         ..person.clone()
     };
     if wanted == existing {
@@ -315,6 +334,7 @@ async fn parse(
     let grid_col = table.column("grid_code");
     let household_col = table.column("household");
     let tags_col = table.column("tags");
+    let birth_col = table.column("birth_year");
     let needed = name_col.max(phone_col).max(village_col) + 1;
 
     let mut regions_seen: HashMap<String, Option<regions::storage::RegionRow>> = HashMap::new();
@@ -348,23 +368,31 @@ async fn parse(
                 continue;
             }
         };
-        let phone = match Phone::parse(&fields[phone_col]) {
-            Ok(phone) => phone,
-            Err(e) => {
-                fail(
-                    "invalid_phone",
-                    format!("phone {:?}: {e}", clip(&fields[phone_col])),
-                );
-                continue;
-            }
+        let phone = match fields[phone_col].trim() {
+            "" => None,
+            cell => match Phone::parse(cell) {
+                Ok(phone) => Some(phone),
+                Err(e) => {
+                    fail("invalid_phone", format!("phone {:?}: {e}", clip(cell)));
+                    continue;
+                }
+            },
         };
-        if let Some(first) = phones_seen.get(phone.as_str()) {
+        if let Some(first) = phone.as_ref().and_then(|p| phones_seen.get(p.as_str())) {
+            let masked = phone.as_ref().map(Phone::masked).unwrap_or_default();
             fail(
                 "duplicate_phone",
-                format!("phone {} is already on line {first}", phone.masked()),
+                format!("phone {masked} is already on line {first}"),
             );
             continue;
         }
+        let birth_year = match optional(birth_col).map(birth_year).transpose() {
+            Ok(year) => year,
+            Err(message) => {
+                fail("invalid_birth_year", message);
+                continue;
+            }
+        };
         let village_code = fields[village_col].as_str();
         if find_region(db, &mut regions_seen, village_code)
             .await?
@@ -422,13 +450,23 @@ async fn parse(
                 continue;
             }
         };
-        phones_seen.insert(phone.as_str().to_owned(), line);
+        if phone.is_none() && household.is_none() {
+            fail(
+                "household_required",
+                "household: a villager without a phone needs a 户号 (how the registry knows them again)".into(),
+            );
+            continue;
+        }
+        if let Some(phone) = &phone {
+            phones_seen.insert(phone.as_str().to_owned(), line);
+        }
         rows.push((
             line,
             PersonRow {
                 id: 0,
                 name,
-                phone: phone.as_str().to_owned(),
+                phone: phone.map(|p| p.as_str().to_owned()),
+                birth_year,
                 village_code: Some(village_code.to_owned()),
                 grid_code: grid_code.map(str::to_owned),
                 household,
@@ -452,4 +490,28 @@ async fn find_region<'a>(
         cache.insert(code.to_owned(), found);
     }
     Ok(cache[code].as_ref())
+}
+
+/// A person's phone as the import's messages show it (`138****0001`, or `无` without one).
+fn masked_phone(person: &PersonRow) -> String {
+    person
+        .phone
+        .clone()
+        .map(|p| Phone::from_stored(p).masked())
+        .unwrap_or_else(|| "无".into())
+}
+
+/// A birth year cell: four digits from 1900 to this year.
+pub fn birth_year(cell: &str) -> Result<i64, String> {
+    let this_year = i64::from(jiff::Zoned::now().year());
+    cell.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|y| (1900..=this_year).contains(y))
+        .ok_or_else(|| {
+            format!(
+                "birth_year {:?}: a year from 1900 to {this_year}",
+                clip(cell)
+            )
+        })
 }

@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list)
         .service(get_person)
         .service(assign_grid_members)
+        .service(create_person)
         .service(update_person)
         .service(change_phone)
         .service(closing_preview)
@@ -204,8 +205,33 @@ fn may_manage_somewhere(caller: &Caller) -> Result<(), ApiError> {
     }
 }
 
-/// Replaces a villager's name, 户号, groups (tags) and grid, for admins of their village and
-/// above; audited with before and after. Checked as the villager CSV is.
+/// Registers one villager (201), for admins of the village and above; the phone may be absent
+/// (a villager without a phone takes part by their member card). Audited (`person.create`).
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    request_body = jifen_shared::people::NewPerson,
+    responses(
+        (status = 201, body = PersonListing),
+        (status = 400, description = "`invalid_input` (name, household — required without a phone —, tags, birth_year, village_code), `invalid_phone`, `unknown_grid`", body = jifen_shared::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not an admin of the village", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`phone_taken`; `already_exists`: a villager without a phone of that name in that household", body = jifen_shared::ApiErrorBody),
+    )
+)]
+#[post("/admin/people")]
+async fn create_person(
+    caller: Caller,
+    body: web::Json<jifen_shared::people::NewPerson>,
+    state: State,
+) -> Reply {
+    may_manage_somewhere(&caller)?;
+    let person =
+        retry(async || villager::create(&state.db, caller.id, &caller.roles, &body).await).await?;
+    Ok(HttpResponse::Created().json(person))
+}
+
+/// Replaces a villager's name, 户号, groups (tags), grid and birth year, for admins of their
+/// village and above; audited with before and after. Checked as the villager CSV is.
 #[utoipa::path(
     tag = "people",
     security(("bearer" = [])),

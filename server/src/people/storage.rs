@@ -20,8 +20,8 @@ pub async fn lock_registry(tx: &mut Tx, db: &Db) -> Result<(), sqlx::Error> {
 pub struct PersonRow {
     pub id: i64,
     pub name: String,
-    /// E.164.
-    pub phone: String,
+    /// E.164; `None` for a villager without a phone (known by their member card).
+    pub phone: Option<String>,
     pub village_code: Option<String>,
     pub grid_code: Option<String>,
     pub household: Option<String>,
@@ -33,6 +33,8 @@ pub struct PersonRow {
     pub closed_at: Option<i64>,
     /// `moved_away` or `deceased` once closed.
     pub closed_reason: Option<String>,
+    /// Year of birth, when known (长辈模式 by default from the county's age).
+    pub birth_year: Option<i64>,
 }
 
 impl PersonRow {
@@ -53,7 +55,7 @@ impl PersonRow {
 }
 
 const COLUMNS: &str =
-    "id, name, phone, village_code, grid_code, household, closed_at, closed_reason";
+    "id, name, phone, village_code, grid_code, household, closed_at, closed_reason, birth_year";
 
 /// The condition that keeps closed accounts out of a read.
 const OPEN: &str = "closed_at IS NULL";
@@ -107,8 +109,8 @@ pub async fn find_by_household(
 /// Inserts `person` (its `id` is ignored) and returns the new id.
 pub async fn insert(tx: &mut Tx, person: &PersonRow, now: i64) -> Result<i64, sqlx::Error> {
     let insert = sqlx::query(
-        "INSERT INTO people (name, phone, village_code, grid_code, household, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO people (name, phone, village_code, grid_code, household, birth_year, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     );
     let id: i64 = with_fields(insert, person, now)
         .fetch_one(&mut **tx)
@@ -118,7 +120,8 @@ pub async fn insert(tx: &mut Tx, person: &PersonRow, now: i64) -> Result<i64, sq
     Ok(id)
 }
 
-/// `query` with `$1`–`$6` bound to the person's name, phone, village, grid, household and `now`.
+/// `query` with `$1`–`$7` bound to the person's name, phone, village, grid, household, birth
+/// year and `now`.
 fn with_fields<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     person: &'q PersonRow,
@@ -130,6 +133,7 @@ fn with_fields<'q>(
         .bind(&person.village_code)
         .bind(&person.grid_code)
         .bind(&person.household)
+        .bind(person.birth_year)
         .bind(now)
 }
 
@@ -137,7 +141,7 @@ fn with_fields<'q>(
 pub async fn update(tx: &mut Tx, person: &PersonRow, now: i64) -> Result<(), sqlx::Error> {
     let update = sqlx::query(
         "UPDATE people SET name = $1, phone = $2, village_code = $3, grid_code = $4, \
-         household = $5, updated_at = $6 WHERE id = $7",
+         household = $5, birth_year = $6, updated_at = $7 WHERE id = $8",
     );
     with_fields(update, person, now)
         .bind(person.id)
@@ -311,6 +315,38 @@ pub async fn find_in(tx: &mut Tx, id: i64) -> Result<Option<PersonRow>, sqlx::Er
         .fetch_optional(&mut **tx)
         .await?;
     with_tags(tx, row).await
+}
+
+/// The open villagers placed in grid `grid_code`, by name (a grid's member cards).
+pub async fn open_in_grid(tx: &mut Tx, grid_code: &str) -> Result<Vec<PersonRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM people WHERE grid_code = $1 AND {OPEN} ORDER BY name, id"
+    ))
+    .bind(grid_code)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Where `person`'s 代办 receipts are texted: their own phone, or else that of the open
+/// member of their household (village and 户号) with a phone and the lowest id.
+pub async fn household_phone(
+    tx: &mut Tx,
+    person: &PersonRow,
+) -> Result<Option<String>, sqlx::Error> {
+    if person.phone.is_some() {
+        return Ok(person.phone.clone());
+    }
+    let (Some(village), Some(household)) = (&person.village_code, &person.household) else {
+        return Ok(None);
+    };
+    sqlx::query_scalar(&format!(
+        "SELECT phone FROM people WHERE village_code = $1 AND household = $2 \
+         AND phone IS NOT NULL AND {OPEN} ORDER BY id LIMIT 1"
+    ))
+    .bind(village)
+    .bind(household)
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 /// The open member of the household (`village_code` and 户号) with the lowest id, other than

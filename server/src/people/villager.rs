@@ -1,6 +1,7 @@
-//! One villager (一户一档), for the admins of their village and above: edit the registry entry
-//! (`PUT /admin/people/{id}`), change the phone (`POST …/phone`), and close the account when
-//! the villager moved away (迁出) or died (去世) (`GET …/closing`, `POST …/close`).
+//! One villager (一户一档), for the admins of their village and above: register one
+//! (`POST /admin/people`, phone optional), edit the registry entry (`PUT /admin/people/{id}`),
+//! change the phone (`POST …/phone`), and close the account when the villager moved away (迁出)
+//! or died (去世) (`GET …/closing`, `POST …/close`).
 //!
 //! Rules:
 //! - authority: [`policy::Action::ManagePeople`] over the person's village (village admins of
@@ -16,6 +17,10 @@
 //! - a new phone is normalised to E.164 as the import does (`invalid_phone`), must not belong to
 //!   another open account (`phone_taken`), and ends the person's sessions (the import's
 //!   [`crate::auth::storage::end_sessions`]).
+//! - a villager registered by the form is checked as a CSV row is, with the same rules for one
+//!   without a phone (a 户号 required, `household_required` said as `invalid_input`); someone
+//!   already there with that phone is `phone_taken`, and one without a phone already there with
+//!   that village, 户号 and name is `already_exists`.
 //! - a closed account is no longer edited (`person_closed`) nor closed again (`already_closed`).
 //! - every change is recorded in the audit log with before and after (phones masked), in the
 //!   transaction of the change; an edit that changes nothing records nothing.
@@ -30,7 +35,8 @@
 //!    village and 户号) with the lowest id — who gets a notice in their inbox — or, when the
 //!    household has no other open member (or the person no 户号), back to their township's
 //!    issuance account (returned to issuance, as points that were never spent);
-//! 3. every role is revoked, WeChat bindings and the member code forgotten, sessions ended;
+//! 3. every role is revoked, WeChat bindings and the member code (card) forgotten, family
+//!    delegations to and from them ended, sessions ended;
 //!    the row keeps its history (ledger, claims, orders, audit) and is marked closed with the
 //!    reason. A closed account cannot sign in (its access tokens stop working at once), is
 //!    listed only with `?closed=true`, and its phone number is free for a new registration
@@ -69,6 +75,8 @@ pub enum VillagerError {
     UnknownGrid(String),
     #[error("phone: {0} belongs to another account")]
     PhoneTaken(String),
+    #[error("{0} is already registered in this household")]
+    Exists(String),
     #[error("person {0} is closed (迁出 or 去世) and no longer edited")]
     Closed(i64),
     #[error("person {id} was closed already ({reason})")]
@@ -90,6 +98,7 @@ impl DomainError for VillagerError {
             VillagerError::Phone(_) => ErrorCode::InvalidPhone,
             VillagerError::UnknownGrid(_) => ErrorCode::UnknownGrid,
             VillagerError::PhoneTaken(_) => ErrorCode::PhoneTaken,
+            VillagerError::Exists(_) => ErrorCode::AlreadyExists,
             VillagerError::Closed(_) => ErrorCode::PersonClosed,
             VillagerError::AlreadyClosed { .. } => ErrorCode::AlreadyClosed,
             VillagerError::BalanceChanged { .. } => ErrorCode::BalanceChanged,
@@ -248,12 +257,126 @@ pub async fn update(
         household,
         tags,
         grid_code,
+        birth_year: birth_year(request.birth_year)?,
         ..person.clone()
     };
+    if wanted.phone.is_none() && wanted.household.is_none() {
+        return Err(VillagerError::Invalid(
+            "household: a villager without a phone needs a 户号".into(),
+        ));
+    }
     if wanted != person {
         let change = (&person, &wanted);
         save(&mut tx, actor_id, "person.update", &village, change, now).await?;
     }
+    tx.commit().await?;
+    listing(db, actor_id, grants, id).await
+}
+
+/// A birth year from a form: 1900 to this year, or none.
+fn birth_year(year: Option<i32>) -> Result<Option<i64>, VillagerError> {
+    year.map(|y| import::birth_year(&y.to_string()).map_err(VillagerError::Invalid))
+        .transpose()
+}
+
+/// Registers one villager (`POST /admin/people`) as the admin `actor_id` holding `grants`:
+/// the villager role over their village, audited (`person.create`); answers them as stored.
+///
+/// Errors: [`VillagerError::Invalid`] (as [`update`]'s, a village that is not a loaded
+/// village, no phone and no 户号, a birth year), [`VillagerError::Phone`],
+/// [`VillagerError::UnknownGrid`], [`VillagerError::Forbidden`] (not an admin of the village),
+/// [`VillagerError::PhoneTaken`], [`VillagerError::Exists`].
+pub async fn create(
+    db: &Db,
+    actor_id: i64,
+    grants: &[RoleGrant],
+    request: &jifen_shared::people::NewPerson,
+) -> Result<PersonListing, VillagerError> {
+    let name = crate::text::name(&request.name, MAX_NAME_CHARS)
+        .map_err(|e| VillagerError::Invalid(format!("name: {e}")))?;
+    let phone = match request
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        Some(raw) => Some(Phone::parse(raw)?),
+        None => None,
+    };
+    let household = import::household(request.household.as_deref())
+        .map_err(|e| VillagerError::Invalid(format!("household: {e}")))?;
+    if phone.is_none() && household.is_none() {
+        return Err(VillagerError::Invalid(
+            "household: a villager without a phone needs a 户号 (how the registry knows them again)".into(),
+        ));
+    }
+    if request.tags.len() > MAX_TAGS {
+        return Err(VillagerError::Invalid(format!("tags: at most {MAX_TAGS}")));
+    }
+    let tags = import::tags(request.tags.iter().map(String::as_str))
+        .map_err(|e| VillagerError::Invalid(format!("tags: {e}")))?;
+    let birth_year = birth_year(request.birth_year)?;
+    let village = RegionCode::parse(&request.village_code)
+        .ok()
+        .filter(|v| v.level() == RegionLevel::Village)
+        .ok_or_else(|| VillagerError::Invalid("village_code: a village's 12-digit code".into()))?;
+    if !policy::may(grants, Action::ManagePeople, &village) {
+        return Err(VillagerError::Forbidden(format!(
+            "you are not an admin of village {village}"
+        )));
+    }
+    if crate::regions::storage::find(db, village.as_str())
+        .await?
+        .is_none_or(|r| r.level != RegionLevel::Village)
+    {
+        return Err(VillagerError::Invalid(format!(
+            "village_code: {village} is not a loaded village"
+        )));
+    }
+    let now = now_ms();
+    let mut tx = begin(db).await?;
+    let grid_code = match request.grid_code.as_deref().filter(|g| !g.is_empty()) {
+        Some(grid) => Some(grid_of(&mut tx, &village, grid).await?),
+        None => None,
+    };
+    if let Some(phone) = &phone
+        && storage::find_by_phone(&mut tx, phone.as_str())
+            .await?
+            .is_some()
+    {
+        return Err(VillagerError::PhoneTaken(phone.masked()));
+    }
+    if let Some(household) = &household
+        && phone.is_none()
+        && storage::find_by_household(&mut tx, village.as_str(), household, &name)
+            .await?
+            .is_some()
+    {
+        return Err(VillagerError::Exists(name));
+    }
+    let person = PersonRow {
+        id: 0,
+        name,
+        phone: phone.map(|p| p.as_str().to_owned()),
+        village_code: Some(village.to_string()),
+        grid_code,
+        household,
+        tags,
+        closed_at: None,
+        closed_reason: None,
+        birth_year,
+    };
+    let id = storage::insert(&mut tx, &person, now).await?;
+    crate::auth::storage::set_villager_role(&mut tx, id, village.as_str(), now).await?;
+    let record = crate::audit::Record {
+        actor_id: Some(actor_id),
+        action: "person.create",
+        region: &village,
+        target: format!("person:{id}"),
+        before: None,
+        after: Some(import::audited(&person)),
+    };
+    crate::audit::record(&mut tx, record, now).await?;
     tx.commit().await?;
     listing(db, actor_id, grants, id).await
 }
@@ -289,7 +412,7 @@ pub async fn change_phone(
     let now = now_ms();
     let mut tx = begin(db).await?;
     let (person, village) = load_open(&mut tx, grants, id).await?;
-    if person.phone != phone.as_str() {
+    if person.phone.as_deref() != Some(phone.as_str()) {
         if storage::find_by_phone(&mut tx, phone.as_str())
             .await?
             .is_some()
@@ -297,7 +420,7 @@ pub async fn change_phone(
             return Err(VillagerError::PhoneTaken(phone.masked()));
         }
         let wanted = PersonRow {
-            phone: phone.as_str().to_owned(),
+            phone: Some(phone.as_str().to_owned()),
             ..person.clone()
         };
         save(
@@ -493,6 +616,7 @@ async fn close_once(
     }
     let roles = crate::auth::storage::drop_roles_and_wechat(&mut tx, id).await?;
     crate::shop::counter::storage::forget(&mut tx, id).await?;
+    crate::proxy::storage::end_delegations_of(&mut tx, id, now).await?;
     crate::auth::storage::end_sessions(&mut tx, id, now).await?;
     storage::close(&mut tx, id, reason.as_str(), now).await?;
 

@@ -77,6 +77,7 @@ pub async fn board(
     let rows = super::storage::board_movements(db, village.as_str(), MOVEMENTS).await?;
     let references: Vec<String> = rows.iter().filter_map(|r| r.reference.clone()).collect();
     let labels = super::storage::labels(db, &references).await?;
+    let proxies = crate::proxy::storage::notes(db.reader(), &references).await?;
     let keys: Vec<(Option<&str>, i64)> = rows
         .iter()
         .map(|r| (r.reference.as_deref(), r.person_id))
@@ -86,6 +87,7 @@ pub async fn board(
         .into_iter()
         .zip(notes)
         .map(|(r, correction)| BoardMovement {
+            proxy: r.reference.as_ref().and_then(|re| proxies.get(re).cloned()),
             villager_name: mask_name(&r.villager),
             reason: r
                 .reference

@@ -107,6 +107,11 @@ pub enum ClaimError {
         ConflictOfInterest::OwnHousehold => "nobody reviews a claim of their own household",
     })]
     ConflictOfInterest(ConflictOfInterest),
+    /// The reviewer made the claim as the claimant's proxy (代办).
+    #[error(
+        "you made claim {0} for the villager as their proxy (代办): another reviewer decides it"
+    )]
+    OwnProxy(i64),
     #[error("claim {id} was already {}", .status.as_str())]
     AlreadyReviewed { id: i64, status: ClaimStatus },
     #[error("reason: {0}")]
@@ -123,6 +128,7 @@ impl DomainError for ClaimError {
             ClaimError::NotVillager
             | ClaimError::NotYours(_)
             | ClaimError::ConflictOfInterest(_) => ErrorCode::Forbidden,
+            ClaimError::OwnProxy(_) => ErrorCode::OwnProxyAction,
             ClaimError::PhotoRequired(_) => ErrorCode::PhotoRequired,
             ClaimError::NotInGroup { .. } => ErrorCode::NotInGroup,
             ClaimError::CapReached { .. } => ErrorCode::CapReached,
@@ -283,6 +289,9 @@ pub async fn decide(
     };
     policy::may_review_claimant(household(reviewer_id), household(claim.claimant_id))
         .map_err(ClaimError::ConflictOfInterest)?;
+    if crate::proxy::did(tx, &format!("claim:{id}"), reviewer_id).await? {
+        return Err(ClaimError::OwnProxy(id));
+    }
     if claim.status != ClaimStatus::Pending {
         return replay_or_refuse(tx, reviewer_id, claim, decision).await;
     }

@@ -80,6 +80,7 @@ pub async fn history(
         .filter_map(|m| m.reference.clone())
         .collect();
     let labels = storage::labels(db, &references).await?;
+    let proxies = crate::proxy::storage::notes(db.reader(), &references).await?;
     let keys: Vec<(Option<&str>, i64)> = movements
         .iter()
         .map(|m| (m.reference.as_deref(), person_id))
@@ -94,6 +95,7 @@ pub async fn history(
             balance_after: m.held_after,
             reason: m.reason,
             label: m.reference.as_ref().and_then(|r| labels.get(r).cloned()),
+            proxy: m.reference.as_ref().and_then(|r| proxies.get(r).cloned()),
             reference: m.reference,
             actor_name: m.actor_name,
             created_at: crate::storage::rfc3339(m.created_at),

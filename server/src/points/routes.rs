@@ -15,6 +15,7 @@ use jifen_shared::points::{
     LedgerEntry, NewClaim, NewRule, PointsBalance, RejectClaim, Rule, RuleSettingUpdate,
     RuleUpdate,
 };
+use jifen_shared::proxy::ProxyActionKind;
 use jifen_shared::regions::RegionCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -368,12 +369,25 @@ async fn create_claim(
     let request = ("POST /claims", &*body);
     let calendar = calendar(&state);
     let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
-        Ok((
-            201,
-            super::claims::create(tx, &calendar, caller.id, &body, now_ms()).await?,
-        ))
+        let now = now_ms();
+        let mut claim = super::claims::create(tx, &calendar, caller.id, &body, now).await?;
+        claim.proxy = crate::proxy::record_if_acting(
+            tx,
+            &calendar,
+            &caller,
+            || crate::proxy::Done {
+                kind: ProxyActionKind::Claim,
+                subject: format!("claim:{}", claim.id),
+                points: 0,
+                summary: claim.rule_name.clone(),
+            },
+            now,
+        )
+        .await?;
+        Ok((201, claim))
     })
     .await?;
+    crate::proxy::after_act(&state, &caller, &stored);
     Ok(stored.respond())
 }
 

@@ -467,13 +467,18 @@ const CLAIM_COLUMNS: &str = "c.id, c.status, c.rule_id, r.name AS rule_name, c.p
      c.claimant_id, p.name AS claimant_name, c.village_code, c.region_code, \
      rv.name AS reviewer_name, c.review_reason, c.reviewed_at, c.created_at, c.escalated_at, \
      pc.id AS correction_id, pc.points AS correction_points, pc.moved AS correction_moved, \
-     pc.reason AS correction_reason, pc.created_at AS corrected_at, pca.name AS corrector_name";
-/// A claim `c` with its rule `r`, claimant `p`, reviewer `rv` (if any) and correction `pc`
-/// by `pca` (if any).
+     pc.reason AS correction_reason, pc.created_at AS corrected_at, pca.name AS corrector_name, \
+     pa.receipt_no AS proxy_receipt, pag.name AS proxy_agent, pas.kind AS proxy_kind";
+/// A claim `c` with its rule `r`, claimant `p`, reviewer `rv` (if any), correction `pc`
+/// by `pca` (if any) and the proxy action that made it (`pa`, if any:
+/// [`crate::proxy::storage::note_of`]).
 const CLAIM_FROM: &str = "point_claims c JOIN point_rules r ON r.id = c.rule_id \
      JOIN people p ON p.id = c.claimant_id LEFT JOIN people rv ON rv.id = c.reviewer_id \
      LEFT JOIN point_corrections pc ON pc.original_kind = 'claim' AND pc.original_id = c.id \
-     LEFT JOIN people pca ON pca.id = pc.actor_id";
+     LEFT JOIN people pca ON pca.id = pc.actor_id \
+     LEFT JOIN proxy_actions pa ON pa.subject = 'claim:' || CAST(c.id AS TEXT) \
+     LEFT JOIN proxy_sessions pas ON pas.id = pa.session_id \
+     LEFT JOIN people pag ON pag.id = pa.agent_id";
 
 /// A claim of [`CLAIM_COLUMNS`], without its photos.
 fn claim(row: &AnyRow) -> Result<Claim, sqlx::Error> {
@@ -515,6 +520,7 @@ fn claim(row: &AnyRow) -> Result<Claim, sqlx::Error> {
                 })
             }
         },
+        proxy: crate::proxy::storage::note_of(row)?,
     })
 }
 

@@ -76,6 +76,9 @@ pub enum ServiceError {
     NoSuchRectification,
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// A proxy's rating refused (its daily limit): [`crate::proxy`].
+    #[error(transparent)]
+    Proxy(#[from] crate::proxy::ProxyError),
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
 }
@@ -92,15 +95,17 @@ impl DomainError for ServiceError {
             ServiceError::NotEscalated(_) => ErrorCode::NotEscalated,
             ServiceError::AlreadyRated(_) => ErrorCode::AlreadyRated,
             ServiceError::WrongStatus { .. } => ErrorCode::WrongState,
-            ServiceError::Entry(_) | ServiceError::Ledger(_) | ServiceError::Storage(_) => {
-                ErrorCode::Internal
-            }
+            ServiceError::Entry(_)
+            | ServiceError::Ledger(_)
+            | ServiceError::Proxy(_)
+            | ServiceError::Storage(_) => ErrorCode::Internal,
         }
     }
 
     fn wrapped(&self) -> Option<&dyn DomainError> {
         match self {
             ServiceError::Entry(e) => Some(e),
+            ServiceError::Proxy(e) => Some(e),
             ServiceError::Storage(e) => Some(e),
             _ => None,
         }

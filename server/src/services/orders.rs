@@ -227,16 +227,18 @@ async fn render(
         })
         .unwrap_or_default();
     let orderer_phone = orderer.and_then(|p| match standing {
-        Standing::Orderer | Standing::Volunteer => Some(p.phone),
+        Standing::Orderer | Standing::Volunteer => p.phone,
         // Admins: in full for the village's own staff, masked above (as everywhere,
         // `policy::sees_full_phone`).
         Standing::Admin => {
             let village = RegionCode::parse(&row.village_code).ok();
             let full = policy::sees_full_phone(viewer_id, viewer_grants, p.id, village.as_ref());
-            Some(if full {
-                p.phone
-            } else {
-                crate::people::phone::Phone::from_stored(p.phone).masked()
+            p.phone.map(|phone| {
+                if full {
+                    phone
+                } else {
+                    crate::people::phone::Phone::from_stored(phone).masked()
+                }
             })
         }
         Standing::Onlooker => None,
@@ -266,16 +268,22 @@ async fn render(
             at: rfc3339(e.created_at),
         })
         .collect();
-    let rating = storage::latest_rating(&mut **tx, row.id)
-        .await?
-        .map(|r| Rating {
-            stars: r.stars,
-            grade: jifen_shared::services::Grade::of(r.stars),
-            comment: r.comment,
-            automatic: r.automatic,
-            round: r.round,
-            rated_at: rfc3339(r.created_at),
-        });
+    let latest = storage::latest_rating(&mut **tx, row.id).await?;
+    let subjects = [
+        format!("order:{}", row.id),
+        rating_subject(row.id, latest.as_ref().map_or(0, |r| r.round)),
+    ];
+    let mut proxies = crate::proxy::storage::notes(&mut **tx, &subjects).await?;
+    let rating_proxy = proxies.remove(&subjects[1]);
+    let rating = latest.map(|r| Rating {
+        stars: r.stars,
+        grade: jifen_shared::services::Grade::of(r.stars),
+        comment: r.comment,
+        automatic: r.automatic,
+        round: r.round,
+        rated_at: rfc3339(r.created_at),
+        proxy: rating_proxy,
+    });
     let rectification = storage::rectification_where(&mut **tx, "order_id", row.id)
         .await?
         .map(rectification_view);
@@ -302,7 +310,14 @@ async fn render(
         rectification,
         timeline,
         created_at: rfc3339(row.created_at),
+        proxy: proxies.remove(&subjects[0]),
     })
+}
+
+/// What a proxy's rating of order `order_id` in `round` is recorded as (`rating:order:3:1`):
+/// an order may be rated again after a rectification, each round once.
+pub fn rating_subject(order_id: i64, round: i64) -> String {
+    format!("rating:order:{order_id}:{round}")
 }
 
 /// A rectification on the wire.
@@ -667,7 +682,10 @@ pub async fn dispatch_choices(
         .map(|p| VolunteerChoice {
             id: p.id,
             open_tasks: held.get(&p.id).copied().unwrap_or(0),
-            phone: crate::people::phone::Phone::from_stored(p.phone).masked(),
+            phone: p
+                .phone
+                .map(|phone| crate::people::phone::Phone::from_stored(phone).masked())
+                .unwrap_or_default(),
             name: p.name,
         })
         .collect();

@@ -42,6 +42,7 @@ use crate::storage::{Db, Tx};
 /// completed), [`ServiceError::AlreadyRated`].
 pub async fn rate(
     db: &Db,
+    calendar: &crate::calendar::Calendar,
     caller: &Caller,
     id: i64,
     request: &NewRating,
@@ -109,6 +110,19 @@ pub async fn rate(
         };
     }
     settle_rating(tx, &row, &rating, Some(caller.id), now).await?;
+    crate::proxy::record_if_acting(
+        tx,
+        calendar,
+        caller,
+        || crate::proxy::Done {
+            kind: jifen_shared::proxy::ProxyActionKind::Rating,
+            subject: super::orders::rating_subject(id, round),
+            points: 0,
+            summary: format!("{} {}★", row.type_name, rating.stars),
+        },
+        now,
+    )
+    .await?;
     change.commit().await
 }
 

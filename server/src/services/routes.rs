@@ -97,10 +97,27 @@ async fn create(
 ) -> Reply {
     let key = idempotency::key_of(&req)?;
     let request = ("POST /services/orders", &*body);
+    let calendar = crate::calendar::Calendar::new(state.settings.timezone.clone());
     let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
-        Ok((201, orders::create(tx, caller.id, &body, now_ms()).await?))
+        let now = now_ms();
+        let mut order = orders::create(tx, caller.id, &body, now).await?;
+        order.proxy = crate::proxy::record_if_acting(
+            tx,
+            &calendar,
+            &caller,
+            || crate::proxy::Done {
+                kind: jifen_shared::proxy::ProxyActionKind::Order,
+                subject: format!("order:{}", order.id),
+                points: 0,
+                summary: order.type_name.clone(),
+            },
+            now,
+        )
+        .await?;
+        Ok((201, order))
     })
     .await?;
+    crate::proxy::after_act(&state, &caller, &stored);
     Ok(stored.respond())
 }
 
@@ -244,8 +261,13 @@ async fn rate(
     body: web::Json<NewRating>,
     state: State,
 ) -> Reply {
+    let calendar = crate::calendar::Calendar::new(state.settings.timezone.clone());
     let order =
-        retry(async || ratings::rate(&state.db, &caller, *id, &body, now_ms()).await).await?;
+        retry(async || ratings::rate(&state.db, &calendar, &caller, *id, &body, now_ms()).await)
+            .await?;
+    if let Some(note) = order.rating.as_ref().and_then(|r| r.proxy.as_ref()) {
+        crate::proxy::send_receipt(&state.db, &state.sms, &note.receipt_no);
+    }
     Ok(HttpResponse::Ok().json(order))
 }
 

@@ -69,6 +69,11 @@ pub enum RedemptionError {
     NotFound,
     #[error("you do not keep the shop of this redemption")]
     NotKeeper,
+    /// The keeper reserved it as the villager's proxy (代办): another keeper hands it over.
+    #[error(
+        "you reserved this for the villager as their proxy (代办): another keeper hands it over"
+    )]
+    OwnProxy,
     #[error("redemption {0} was already handed over")]
     AlreadyFulfilled(i64),
     #[error("redemption {0} is {status}: its points and stock have returned", status = .1.as_str())]
@@ -90,6 +95,7 @@ impl DomainError for RedemptionError {
             RedemptionError::NotVillager
             | RedemptionError::NotServed(_)
             | RedemptionError::NotKeeper => ErrorCode::Forbidden,
+            RedemptionError::OwnProxy => ErrorCode::OwnProxyAction,
             RedemptionError::NoSuchShop(_) | RedemptionError::NotFound => ErrorCode::NotFound,
             RedemptionError::Unavailable(_) => ErrorCode::GoodsUnavailable,
             RedemptionError::ShopClosed(_) => ErrorCode::ShopClosed,
@@ -303,6 +309,7 @@ fn view(
         expires_at: rfc3339(row.expires_at),
         created_at: rfc3339(row.created_at),
         settled_at: row.settled_at.map(rfc3339),
+        proxy: row.proxy,
     }
 }
 
@@ -420,11 +427,15 @@ async fn check_keeper(
     grants: &[RoleGrant],
     row: &RedemptionRow,
 ) -> Result<(), RedemptionError> {
-    if super::keeps(tx, keeper_id, grants, row.shop_id, &row.shop_region).await? {
-        Ok(())
-    } else {
-        Err(RedemptionError::NotKeeper)
+    if !super::keeps(tx, keeper_id, grants, row.shop_id, &row.shop_region).await? {
+        return Err(RedemptionError::NotKeeper);
     }
+    // A second person checks every proxy act: who reserved it for the villager does not
+    // also hand it over (issue "Villagers without a smartphone").
+    if crate::proxy::did(tx, &format!("redemption:{}", row.id), keeper_id).await? {
+        return Err(RedemptionError::OwnProxy);
+    }
+    Ok(())
 }
 
 /// Lets a reservation past its expiry lapse (voided, stock returned, `expired`) and commits

@@ -223,19 +223,32 @@ async fn reserve(
     let calendar = Calendar::new(state.settings.timezone.clone());
     let ttl_ms = i64::from(state.settings.redemption_ttl_hours) * 3_600_000;
     let stored = idempotency::run(&state.db, caller.id, key.as_deref(), &request, async |tx| {
-        let redemption = super::redemptions::reserve(
+        let now = now_ms();
+        let mut redemption =
+            super::redemptions::reserve(tx, &state.keys, &calendar, ttl_ms, caller.id, &body, now)
+                .await?;
+        redemption.proxy = crate::proxy::record_if_acting(
             tx,
-            &state.keys,
             &calendar,
-            ttl_ms,
-            caller.id,
-            &body,
-            now_ms(),
+            &caller,
+            || crate::proxy::Done {
+                kind: jifen_shared::proxy::ProxyActionKind::Redemption,
+                subject: format!("redemption:{}", redemption.id),
+                points: redemption.points,
+                summary: redemption
+                    .items
+                    .iter()
+                    .map(|i| format!("{} ×{}", i.name, i.qty))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            },
+            now,
         )
         .await?;
         Ok((201, redemption))
     })
     .await?;
+    crate::proxy::after_act(&state, &caller, &stored);
     Ok(stored.respond())
 }
 

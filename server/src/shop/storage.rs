@@ -356,11 +356,21 @@ pub struct RedemptionRow {
     pub settled_by: Option<i64>,
     pub settled_at: Option<i64>,
     pub created_at: i64,
+    /// Reserved by a proxy (代办).
+    pub proxy: Option<jifen_shared::proxy::ProxyNote>,
 }
 
 const REDEMPTION_COLUMNS: &str = "r.id, r.person_id, r.shop_id, s.name AS shop_name, \
      s.region_code AS shop_region, r.status, r.points, r.transfer_id, r.token_nonce, \
-     r.short_code, r.expires_at, r.settled_by, r.settled_at, r.created_at";
+     r.short_code, r.expires_at, r.settled_by, r.settled_at, r.created_at, \
+     pa.receipt_no AS proxy_receipt, pag.name AS proxy_agent, pas.kind AS proxy_kind";
+
+/// A redemption `r` of shop `s`, with the proxy action that reserved it (`pa`, if any:
+/// [`crate::proxy::storage::note_of`]).
+const REDEMPTION_FROM: &str = "redemptions r JOIN shops s ON s.id = r.shop_id \
+     LEFT JOIN proxy_actions pa ON pa.subject = 'redemption:' || CAST(r.id AS TEXT) \
+     LEFT JOIN proxy_sessions pas ON pas.id = pa.session_id \
+     LEFT JOIN people pag ON pag.id = pa.agent_id";
 
 fn redemption(r: &AnyRow) -> Result<RedemptionRow, sqlx::Error> {
     let status: String = r.try_get("status")?;
@@ -382,6 +392,7 @@ fn redemption(r: &AnyRow) -> Result<RedemptionRow, sqlx::Error> {
         settled_by: r.try_get("settled_by")?,
         settled_at: r.try_get("settled_at")?,
         created_at: r.try_get("created_at")?,
+        proxy: crate::proxy::storage::note_of(r)?,
     })
 }
 
@@ -453,7 +464,7 @@ pub async fn redemption_by_id<'e>(
     id: i64,
 ) -> Result<Option<RedemptionRow>, sqlx::Error> {
     sqlx::query(&format!(
-        "SELECT {REDEMPTION_COLUMNS} FROM redemptions r JOIN shops s ON s.id = r.shop_id \
+        "SELECT {REDEMPTION_COLUMNS} FROM {REDEMPTION_FROM} \
          WHERE r.id = $1"
     ))
     .bind(id)
@@ -470,7 +481,7 @@ pub async fn redemption_by_nonce(
     nonce: &str,
 ) -> Result<Option<RedemptionRow>, sqlx::Error> {
     sqlx::query(&format!(
-        "SELECT {REDEMPTION_COLUMNS} FROM redemptions r JOIN shops s ON s.id = r.shop_id \
+        "SELECT {REDEMPTION_COLUMNS} FROM {REDEMPTION_FROM} \
          WHERE r.token_nonce = $1"
     ))
     .bind(nonce)
@@ -489,7 +500,7 @@ pub async fn redemption_by_code(
     code: &str,
 ) -> Result<Option<RedemptionRow>, sqlx::Error> {
     sqlx::query(&format!(
-        "SELECT {REDEMPTION_COLUMNS} FROM redemptions r JOIN shops s ON s.id = r.shop_id \
+        "SELECT {REDEMPTION_COLUMNS} FROM {REDEMPTION_FROM} \
          WHERE r.short_code = $1 \
          ORDER BY CASE WHEN r.status = 'reserved' THEN 0 ELSE 1 END, r.id DESC LIMIT 1"
     ))
@@ -521,7 +532,7 @@ pub async fn redemptions_of(
     limit: u32,
 ) -> Result<Vec<RedemptionRow>, sqlx::Error> {
     sqlx::query(&format!(
-        "SELECT {REDEMPTION_COLUMNS} FROM redemptions r JOIN shops s ON s.id = r.shop_id \
+        "SELECT {REDEMPTION_COLUMNS} FROM {REDEMPTION_FROM} \
          WHERE r.person_id = $1 AND r.id < $2 ORDER BY r.id DESC LIMIT $3"
     ))
     .bind(person_id)

@@ -137,6 +137,8 @@ pub enum StorageError {
     },
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("after the migrations, {0} rows break a foreign key (PRAGMA foreign_key_check)")]
+    ForeignKeys(usize),
     #[error("database error")]
     Sqlx(#[from] sqlx::Error),
 }
@@ -550,7 +552,21 @@ impl Db {
             migrator.run(&mut conn).await?;
             conn.close().await?;
         } else {
-            migrator.run(&self.writer).await?;
+            // SQLite changes a column's NOT NULL or a CHECK by rebuilding the table (migration
+            // 0034), which its documented procedure does with foreign keys off — set outside
+            // the transaction sqlx runs each migration in — so that dropping the old table
+            // neither fails nor cascades; they are checked in full afterwards.
+            let mut conn = self.writer.acquire().await?;
+            conn.execute("PRAGMA foreign_keys = OFF").await?;
+            let ran = migrator.run(&mut *conn).await;
+            conn.execute("PRAGMA foreign_keys = ON").await?;
+            ran?;
+            let broken = sqlx::query("PRAGMA foreign_key_check")
+                .fetch_all(&mut *conn)
+                .await?;
+            if !broken.is_empty() {
+                return Err(StorageError::ForeignKeys(broken.len()));
+            }
         }
         Ok(())
     }

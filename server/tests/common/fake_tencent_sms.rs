@@ -28,11 +28,14 @@ use sha2::{Digest, Sha256};
 /// The account the fake knows.
 pub const SECRET_ID: &str = "AKIDjifenFakeSecretId0123456789EXAMPLE";
 pub const SECRET_KEY: &str = "jifenFakeSecretKey0123456789EXAMPLE";
-/// Its SMS application, approved signature name and approved template (two parameters).
+/// Its SMS application, approved signature name and approved templates: the sign-in code's
+/// (two parameters) and the 代办 receipt's (three).
 pub const SDK_APP_ID: &str = "1400654321";
 pub const SIGN_NAME: &str = "长垣积分";
 pub const TEMPLATE_ID: &str = "1987654";
 pub const TEMPLATE_PARAMS: usize = 2;
+pub const RECEIPT_TEMPLATE_ID: &str = "1987655";
+pub const RECEIPT_TEMPLATE_PARAMS: usize = 3;
 
 /// A message the fake accepted (one per number).
 #[derive(Debug, Clone)]
@@ -104,6 +107,7 @@ impl FakeTencentSms {
             sdk_app_id: SDK_APP_ID.into(),
             sign_name: SIGN_NAME.into(),
             template_id: TEMPLATE_ID.into(),
+            receipt_template_id: Some(RECEIPT_TEMPLATE_ID.into()),
             region: "ap-guangzhou".into(),
             endpoint: self.endpoint.parse().unwrap(),
             timeout: Duration::from_secs(10),
@@ -275,17 +279,21 @@ fn check(req: &HttpRequest, body: &[u8], state: &State) -> Result<Value, Refusal
             "The signature is not approved or has an error.".into(),
         ));
     }
-    if template_id != TEMPLATE_ID {
-        return Err((
-            "FailedOperation.TemplateIncorrectOrUnapproved".into(),
-            "The template is not approved or the request does not match it.".into(),
-        ));
-    }
-    if params.len() != TEMPLATE_PARAMS {
+    let wanted = match template_id.as_str() {
+        TEMPLATE_ID => TEMPLATE_PARAMS,
+        RECEIPT_TEMPLATE_ID => RECEIPT_TEMPLATE_PARAMS,
+        _ => {
+            return Err((
+                "FailedOperation.TemplateIncorrectOrUnapproved".into(),
+                "The template is not approved or the request does not match it.".into(),
+            ));
+        }
+    };
+    if params.len() != wanted {
         return Err((
             "FailedOperation.TemplateParamSetNotMatchApprovedTemplate".into(),
             format!(
-                "The template takes {TEMPLATE_PARAMS} parameters, not {}.",
+                "The template takes {wanted} parameters, not {}.",
                 params.len()
             ),
         ));

@@ -154,11 +154,13 @@ pub const METRICS_TOKEN: &str = "test-metrics-scraper-token";
 /// The password of the staff accounts [`TestApp::staff_token`] makes.
 pub const STAFF_PASSWORD: &str = "县里的密码-2026";
 
-/// An SMS sender that keeps the codes, so tests can read them (the real `log` sender writes
-/// them to the log instead).
+/// An SMS sender that keeps the codes and the 代办 receipts, so tests can read them (the real
+/// `log` sender writes them to the log instead).
 #[derive(Default)]
 pub struct RecordingSms {
     pub sent: std::sync::Mutex<Vec<(String, String)>>,
+    /// (E.164 phone, the receipt's text).
+    pub receipts: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl jifen_server::auth::sms::SmsSender for RecordingSms {
@@ -171,6 +173,18 @@ impl jifen_server::auth::sms::SmsSender for RecordingSms {
             .lock()
             .unwrap()
             .push((phone.as_str().to_owned(), code.to_owned()));
+        Box::pin(async { Ok(()) })
+    }
+
+    fn send_receipt<'a>(
+        &'a self,
+        phone: &'a jifen_server::people::phone::Phone,
+        receipt: &'a jifen_server::auth::sms::ReceiptSms,
+    ) -> futures_util::future::BoxFuture<'a, Result<(), jifen_server::auth::sms::SmsError>> {
+        self.receipts
+            .lock()
+            .unwrap()
+            .push((phone.as_str().to_owned(), receipt.text()));
         Box::pin(async { Ok(()) })
     }
 }

@@ -1,8 +1,9 @@
 //! 审计日志 (`/admin/audit`, 小微权力监督): every staff action of the admin's region, newest
 //! first (`GET /admin/audit`, paged): what was done, by whom, when, where, to which villager
 //! or object, and what changed (the recorded before and after, field by field). Filters: part
-//! of the actor's name, an action family, county days, and a place (`?region=`, set by 只看这里
-//! on an entry, within the admin's own region). 导出CSV downloads what the filters keep (the
+//! of the actor's name, an action family, county days, a 代办 receipt's number (what was done
+//! for a villager under it: `target=receipt:<no>`), and a place (`?region=`, set by 只看这里 on
+//! an entry, within the admin's own region). 导出CSV downloads what the filters keep (the
 //! server refuses more than 10,000 entries: narrow the dates).
 
 use jifen_shared::api::AuditLog;
@@ -37,6 +38,8 @@ pub fn AuditPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Filters {
     actor: RwSignal<String>,
+    /// A 代办 receipt's number.
+    receipt: RwSignal<String>,
     family: RwSignal<String>,
     from: RwSignal<String>,
     to: RwSignal<String>,
@@ -49,6 +52,7 @@ impl Filters {
         AuditQuery {
             region_code: Some(region.to_string()),
             actor: some(self.actor.get_untracked()),
+            target: self.receipt().map(|no| format!("receipt:{no}")),
             action: some(self.family.get_untracked()),
             from: some(self.from.get_untracked()),
             to: some(self.to.get_untracked()),
@@ -58,8 +62,20 @@ impl Filters {
         }
     }
 
+    /// The receipt's number as typed, without spaces and in capitals (`db7k 2m9q xa` is
+    /// `DB7K2M9QXA`); `None` when blank.
+    fn receipt(&self) -> Option<String> {
+        let typed = self.receipt.get_untracked();
+        let no: String = typed
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect::<String>()
+            .to_uppercase();
+        (!no.is_empty()).then_some(no)
+    }
+
     /// What the filters keep, in words: 全部事项 · 全部日期, or 网格 · 操作人含「王」 ·
-    /// 2026-12-01 至 2026-12-06. Follows the fields as typed.
+    /// 2026-12-01 至 2026-12-06 (· 回执 DB7K2M9QXA). Follows the fields as typed.
     fn summary(&self, locale: Locale) -> String {
         let zh = locale == Locale::ZhCn;
         let family = self.family.get();
@@ -75,6 +91,10 @@ impl Filters {
             } else {
                 format!("done by \u{201c}{}\u{201d}", actor.trim())
             });
+        }
+        self.receipt.track();
+        if let Some(no) = self.receipt() {
+            parts.push(crate::i18n::receipt_filter(locale, &no));
         }
         let (from, to) = (self.from.get(), self.to.get());
         parts.push(match (from.is_empty(), to.is_empty(), zh) {
@@ -103,6 +123,7 @@ fn AuditScreen(home: RegionCode) -> impl IntoView {
     let region = region_in_query(home.clone());
     let filters = Filters {
         actor: RwSignal::new(String::new()),
+        receipt: RwSignal::new(String::new()),
         family: RwSignal::new(String::new()),
         from: RwSignal::new(String::new()),
         to: RwSignal::new(String::new()),
@@ -167,6 +188,7 @@ fn AuditScreen(home: RegionCode) -> impl IntoView {
                 }
             >
                 <TextField label=Text::AuditActor value=filters.actor placeholder=Text::AuditActorPlaceholder name="actor" kind=Kind::Search max=20 testid="audit-actor" />
+                <TextField label=Text::ReceiptNo value=filters.receipt placeholder=Text::ReceiptPlaceholder name="receipt" kind=Kind::Code max=16 testid="audit-receipt" />
                 <label class="field">
                     <span class="field-label">{tr(Text::AuditAction)}</span>
                     <select class="input" data-testid="audit-action" on:change=move |ev| filters.family.set(event_target_value(&ev))>

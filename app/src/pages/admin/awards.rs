@@ -25,7 +25,7 @@ use jifen_shared::regions::RegionCode;
 use leptos::prelude::*;
 
 use super::AdminFrame;
-use super::grid::{Lookup, lookup, people, show_phone};
+use super::grid::{Lookup, lookup, people, phone_of};
 use crate::components::{Choice, Kind, TextField, mutate};
 use crate::i18n::{Text, t, tr, use_locale};
 use crate::pages::paged::{Load, LoadMore, PAGE_SIZE, Paged};
@@ -418,7 +418,7 @@ fn Pick(home: RegionCode, chosen: RwSignal<Vec<(i64, String)>>) -> impl IntoView
                     <For each=listed key=|p| p.id children=move |p: PersonListing| {
                         let (id, name) = (p.id, p.name.clone());
                         let ticked = move || chosen.with(|c| c.iter().any(|(i, _)| *i == id));
-                        let phone = show_phone(&p.phone);
+                        let phone = phone_of(p.phone.as_deref());
                         view! {
                             <li>
                                 <label class="row award-person">

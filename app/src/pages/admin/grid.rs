@@ -2,7 +2,8 @@
 //! people (`GET /admin/people?region_code={grid}`, paged, grid workers marked), villagers of
 //! the village found by name or number and added to it (`POST /admin/grids/{code}/members`),
 //! and grid workers appointed (`POST /admin/users/{id}/roles`) or, after a confirmation,
-//! removed (`DELETE /admin/users/{id}/roles/grid_worker/{grid}`).
+//! removed (`DELETE /admin/users/{id}/roles/grid_worker/{grid}`); 打印本网格会员卡 opens the
+//! grid's member cards to print ([`super::cards`]).
 //!
 //! The list is "people living in the grid or holding a role there", so a grid worker who
 //! lives in another grid of the village is listed (and marked) too.
@@ -97,6 +98,15 @@ pub fn show_phone(phone: &str) -> String {
     }
 }
 
+/// A person's number as [`show_phone`] writes it, or 无手机 for one without a phone (known by
+/// their member card).
+pub fn phone_of(phone: Option<&str>) -> AnyView {
+    match phone {
+        Some(phone) => show_phone(phone).into_any(),
+        None => tr(Text::NoPhoneShort).into_any(),
+    }
+}
+
 /// Whether `person` is a grid worker of `grid`.
 pub fn works_in(person: &PersonListing, grid: &RegionCode) -> bool {
     person
@@ -168,6 +178,9 @@ pub fn GridPeople(region: Region, home: RegionCode) -> impl IntoView {
             <span class="badge">{move || badge(locale.get(), RegionLevel::Grid, &label)}</span>
             <span class="row-code">{code_text}</span>
         </p>
+        <a class="secondary wide link-button print-grid-cards" href=super::cards::grid_href(&code.to_string()) data-testid="print-grid-cards">
+            {tr(Text::PrintGridCards)}
+        </a>
         <h2 class="section-title">{tr(Text::GridMembers)}</h2>
         {move || said.get().map(|s| view! {
             <p class="form-notice said" role="status">
@@ -275,7 +288,7 @@ fn MemberRow(
                         </span>
                     })}
                 </span>
-                <span class="person-sub">{show_phone(&phone)}</span>
+                <span class="person-sub">{phone_of(phone.as_deref())}</span>
             </span>
             {move || (!confirming.get()).then(|| if worker {
                 view! {
@@ -480,7 +493,7 @@ fn AddVillagers(
                                         <span class="person-text">
                                             <span class="person-name">{p.name}</span>
                                             <span class="person-sub">
-                                                {show_phone(&p.phone)}
+                                                {phone_of(p.phone.as_deref())}
                                                 {p.household.map(|h| format!(" · {h}"))}
                                             </span>
                                             {note.map(|n| view! {
@@ -610,8 +623,10 @@ mod tests {
         let person = PersonListing {
             id: 1,
             name: "张三".into(),
-            phone: "138****8000".into(),
+            phone: Some("138****8000".into()),
             phone_masked: true,
+            birth_year: None,
+            card_no: None,
             village_code: Some("410783101230".into()),
             grid_code: Some("410783101230-001".into()),
             household: None,

@@ -7,19 +7,25 @@
 //! region's overview (`/admin/overview`), the audit log (`/admin/audit`), awards and
 //! deductions (`/admin/awards`) and the
 //! points shops (`/admin/shops`, `/admin/shops/:id`, `/admin/low-stock`) and their monthly
-//! statements (`/admin/settlements`, [`crate::pages::settlements`]). They open
+//! statements (`/admin/settlements`, [`crate::pages::settlements`]); for villagers without a
+//! smartphone, a villager registered by hand (`/admin/people/new`), member cards printed
+//! (`/admin/cards`) and the county's limits for proxies (`/admin/assistance`). They open
 //! for a current role that manages people and grids (see [`crate::session`]); the server
 //! decides every request again against all of the person's roles.
 
+pub mod assistance;
 pub mod audit;
 pub mod awards;
+pub mod cards;
 pub mod catalogue;
+pub mod delegations;
 pub mod grid;
 pub mod grids;
 pub mod import;
 pub mod overview;
 pub mod people;
 pub mod person_edit;
+pub mod person_new;
 pub mod person_points;
 pub mod roles;
 pub mod rules;
@@ -48,6 +54,12 @@ pub const PATH: &str = "/admin";
 #[component]
 pub fn AdminEntries() -> impl IntoView {
     use super::me::entry;
+    let session = use_session();
+    let county = Memo::new(move |_| {
+        session
+            .current
+            .with(|g| g.as_ref().is_some_and(|g| g.role == Role::CountyAdmin))
+    });
     view! {
         <h2 class="section-title">{tr(Text::PointsSetup)}</h2>
         <ul class="list">
@@ -55,10 +67,12 @@ pub fn AdminEntries() -> impl IntoView {
             {entry("/admin/shops", Text::ShopsAdmin)}
             {entry("/admin/recycling", Text::RecyclingCategories)}
             {entry("/admin/service-types", Text::ServiceTypesAdmin)}
+            {move || county.get().then(|| entry(assistance::PATH, Text::AssistanceTitle))}
         </ul>
         <h2 class="section-title">{tr(Text::PeopleAndGrids)}</h2>
         <ul class="list">
             {entry(people::PATH, Text::People)}
+            {entry(person_new::PATH, Text::NewPerson)}
             {entry("/admin/grids", Text::ManageGrids)}
             {entry("/admin/import", Text::ImportVillagers)}
         </ul>

@@ -4,7 +4,9 @@
 //! (`GET /admin/people/{id}`): name, number, village, grid, 户号, tags, roles with their places,
 //! and for a person holding a staff role 重置密码 (`POST /admin/users/{id}/password/reset`),
 //! asked once more, then the one-time password shown once, large, to hand over in person; for
-//! a villager, their points with 更正 ([`super::person_points`]).
+//! a villager, their 会员卡 ([`super::cards::MemberCardSection`]: 打印会员卡, 挂失补卡), their
+//! 家属代办 ([`super::delegations`]) and their points with 更正 ([`super::person_points`]).
+//! 新增村民 (`/admin/people/new`, [`super::person_new`]) is at the top of the list.
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::{GetPerson, ResetPassword};
@@ -14,7 +16,7 @@ use jifen_shared::regions::RegionCode;
 use leptos::prelude::*;
 
 use super::AdminFrame;
-use super::grid::{Lookup, lookup, people, show_phone};
+use super::grid::{Lookup, lookup, people, phone_of};
 use crate::api::ApiFailure;
 use crate::components::{Confirm, Kind, TextField, chevron, mutate, path_id};
 use crate::i18n::{Text, people_listed, role_name, t, tr, use_locale};
@@ -136,7 +138,10 @@ fn PeopleScreen(home: RegionCode) -> impl IntoView {
     };
 
     view! {
-        <h1 class="region-name">{tr(Text::People)}</h1>
+        <div class="section-head">
+            <h1 class="region-name">{tr(Text::People)}</h1>
+            <a class="secondary link-button" href=super::person_new::PATH data-testid="new-person">{tr(Text::NewPerson)}</a>
+        </div>
         <p class="hint">{tr(Text::PeopleHint)}</p>
         <form
             class="find card"
@@ -185,7 +190,7 @@ fn PeopleScreen(home: RegionCode) -> impl IntoView {
 fn PersonRow(person: PersonListing, names: RwSignal<PlaceNames>) -> impl IntoView {
     let href = format!("{PATH}/{}", person.id);
     let badges = role_badges(&person.roles);
-    let phone = show_phone(&person.phone);
+    let phone = phone_of(person.phone.as_deref());
     let place = {
         let person = person.clone();
         move || {
@@ -270,14 +275,21 @@ fn PersonDetails(person: PersonListing) -> impl IntoView {
     let grid = place(person.grid_code.clone());
     let staff = is_staff(&person);
     let id = person.id;
+    // An open account of a village: its member card and family delegates.
+    let villager = person
+        .village_code
+        .as_deref()
+        .and_then(|c| RegionCode::parse(c).ok())
+        .filter(|_| person.closed.is_none());
     let tags = person.tags.clone();
     view! {
         <section class="card me person-card" data-testid="person">
             <h1 class="region-name">{person.name.clone()}</h1>
-            {line(Text::Phone, show_phone(&person.phone))}
+            {line(Text::Phone, phone_of(person.phone.as_deref()))}
             {person.village_code.is_some().then(|| line(Text::Village, village))}
             {person.grid_code.is_some().then(|| line(Text::PersonGrid, grid))}
             {person.household.clone().map(|h| line(Text::Household, h))}
+            {person.birth_year.map(|y| line(Text::BornIn, y))}
             {(!tags.is_empty()).then(|| line(Text::Tags, view! {
                 <span class="tags">
                     {tags.into_iter().map(|t| view! { <span class="badge">{t}</span> }).collect_view()}
@@ -289,6 +301,14 @@ fn PersonDetails(person: PersonListing) -> impl IntoView {
             <a class="secondary wide edit-person" href=format!("{PATH}/{id}/edit") data-testid="edit-person">{tr(Text::EditPerson)}</a>
         })}
         {staff.then(|| view! { <PasswordReset id /> })}
+        {villager.map(|village| {
+            let card_no = person.card_no.clone();
+            let household = person.household.clone();
+            view! {
+                <super::cards::MemberCardSection id card_no />
+                <super::delegations::DelegationsSection id village household />
+            }
+        })}
         {person.village_code.is_some().then(|| view! { <super::person_points::PersonPoints id /> })}
     }
 }

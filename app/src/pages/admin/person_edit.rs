@@ -1,8 +1,8 @@
 //! 编辑 for admins of a villager's village and above: `/admin/people/:id/edit`.
 //!
-//! - 基本信息: name, 户号, the county's groups ([`GROUP_TAGS`], checkboxes; other tags the
-//!   import gave are kept as they are) and the grid, chosen among the village's grids
-//!   (`PUT /admin/people/{id}`), checked here as the server checks them;
+//! - 基本信息: name, 户号, year of birth, the county's groups ([`GROUP_TAGS`], checkboxes;
+//!   other tags the import gave are kept as they are) and the grid, chosen among the village's
+//!   grids (`PUT /admin/people/{id}`), checked here as the server checks them;
 //! - 更换手机号: asked once, then `POST /admin/people/{id}/phone` (the person's sessions end);
 //! - 注销账户: 迁出 or 去世, then the question says where the points go
 //!   (`GET /admin/people/{id}/closing`: "剩余 30 积分将转给同户 张三"), then
@@ -29,8 +29,130 @@ use crate::pages::{Trouble, explain};
 use crate::session::use_session;
 
 /// The longest name and 户号, in characters (as `server/src/people/import.rs`).
-const MAX_NAME: usize = 50;
-const MAX_HOUSEHOLD: usize = 32;
+pub(super) const MAX_NAME: usize = 50;
+pub(super) const MAX_HOUSEHOLD: usize = 32;
+
+/// The earliest year of birth the server takes.
+const FIRST_BIRTH_YEAR: i32 = 1900;
+
+/// A year of birth as typed: `Ok(None)` when left empty, `Ok(Some(year))` for four digits
+/// from 1900 to `this_year` (full-width digits taken), else `Err(())`.
+pub(super) fn parse_birth_year(typed: &str, this_year: i32) -> Result<Option<i32>, ()> {
+    let digits: String = typed
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    match digits.parse::<i32>() {
+        Ok(year) if digits.len() == 4 && (FIRST_BIRTH_YEAR..=this_year).contains(&year) => {
+            Ok(Some(year))
+        }
+        _ => Err(()),
+    }
+}
+
+/// This year, on the phone's clock.
+pub(super) fn this_year() -> i32 {
+    js_sys::Date::new_0().get_full_year() as i32
+}
+
+/// The county's groups (人员类别) as checkboxes, ticked ones in `groups`; `touched` runs at
+/// every change.
+#[component]
+pub(super) fn GroupPicks(
+    groups: RwSignal<Vec<String>>,
+    #[prop(optional, into)] touched: Option<Callback<()>>,
+) -> impl IntoView {
+    GROUP_TAGS
+        .iter()
+        .map(|tag| {
+            let tag = (*tag).to_owned();
+            let this = tag.clone();
+            let checked = move || groups.with(|g| g.contains(&this));
+            let flip = {
+                let tag = tag.clone();
+                move |_| {
+                    if let Some(touched) = touched {
+                        touched.run(());
+                    }
+                    groups.update(|g| {
+                        if let Some(i) = g.iter().position(|t| *t == tag) {
+                            g.remove(i);
+                        } else {
+                            g.push(tag.clone());
+                        }
+                    });
+                }
+            };
+            view! {
+                <label class="tag-pick pick">
+                    <input type="checkbox" name="group" value=tag.clone() prop:checked=checked on:change=flip />
+                    <span>{tag.clone()}</span>
+                </label>
+            }
+        })
+        .collect_view()
+}
+
+/// 所在网格: 不分网格 or one of the grids of `village` (`GET /regions/{village}`), chosen in
+/// `grid`; `touched` runs at every change.
+#[component]
+pub(super) fn GridChoice(
+    #[prop(into)] village: Signal<Option<String>>,
+    grid: RwSignal<Option<String>>,
+    #[prop(optional, into)] touched: Option<Callback<()>>,
+) -> impl IntoView {
+    let session = use_session();
+    let grids = LocalResource::new(move || {
+        let village = village.get();
+        async move {
+            let Some(code) = village else {
+                return Vec::new();
+            };
+            match session.call(&GetRegion { code }, &()).await {
+                Ok(region) => region
+                    .children
+                    .into_iter()
+                    .filter(|c| c.level == RegionLevel::Grid)
+                    .collect::<Vec<RegionSummary>>(),
+                Err(_) => Vec::new(),
+            }
+        }
+    });
+    let touch = move || {
+        if let Some(touched) = touched {
+            touched.run(());
+        }
+    };
+    view! {
+        <fieldset class="field">
+            <legend class="field-label">{tr(Text::PersonGrid)}</legend>
+            <div class="reasons" role="radiogroup">
+                <Choice class="reason-chip" testid="grid-none" chosen=Signal::derive(move || grid.with(Option::is_none))
+                    choose=move || { touch(); grid.set(None) }>
+                    {tr(Text::NoGrid)}
+                </Choice>
+                {move || grids.get().unwrap_or_default().into_iter().map(|g| {
+                    let code = g.code.to_string();
+                    let this = code.clone();
+                    let chosen = Signal::derive(move || grid.with(|c| c.as_deref() == Some(this.as_str())));
+                    view! {
+                        <Choice class="reason-chip" testid="grid-choice" chosen
+                            choose=move || { touch(); grid.set(Some(code.clone())) }>
+                            {g.name}
+                        </Choice>
+                    }
+                }).collect_view()}
+            </div>
+        </fieldset>
+    }
+}
 
 /// `/admin/people/:id/edit`.
 #[component]
@@ -102,27 +224,13 @@ fn Details(person: PersonListing) -> impl IntoView {
         .partition(|t| GROUP_TAGS.contains(&t.as_str()));
     let groups = RwSignal::new(groups);
     let grid = RwSignal::new(person.grid_code.clone());
+    let born = RwSignal::new(person.birth_year.map(|y| y.to_string()).unwrap_or_default());
     let hint = RwSignal::new(None::<Text>);
     let saved = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let trouble = RwSignal::new(None::<ApiFailure>);
-    let village = person.village_code.clone();
-    let grids = LocalResource::new(move || {
-        let village = village.clone();
-        async move {
-            let Some(code) = village else {
-                return Vec::new();
-            };
-            match session.call(&GetRegion { code }, &()).await {
-                Ok(region) => region
-                    .children
-                    .into_iter()
-                    .filter(|c| c.level == RegionLevel::Grid)
-                    .collect::<Vec<RegionSummary>>(),
-                Err(_) => Vec::new(),
-            }
-        }
-    });
+    let village = Signal::stored(person.village_code.clone());
+    let unsaved = Callback::new(move |_| saved.set(false));
     let others_shown = others.clone();
     let others = StoredValue::new(others);
     let save = move || {
@@ -138,6 +246,10 @@ fn Details(person: PersonListing) -> impl IntoView {
             hint.set(Some(Text::HouseholdTooLong));
             return;
         }
+        let Ok(birth_year) = parse_birth_year(&born.get_untracked(), this_year()) else {
+            hint.set(Some(Text::BirthYearInvalid));
+            return;
+        };
         hint.set(None);
         let mut tags = groups.get_untracked();
         others.with_value(|o| tags.extend(o.iter().cloned()));
@@ -146,6 +258,7 @@ fn Details(person: PersonListing) -> impl IntoView {
             household: (!house.is_empty()).then_some(house),
             tags,
             grid_code: grid.get_untracked(),
+            birth_year,
         };
         mutate(
             busy,
@@ -172,33 +285,11 @@ fn Details(person: PersonListing) -> impl IntoView {
         >
             <TextField label=Text::PersonName value=name placeholder=Text::NamePlaceholder name="name" max=MAX_NAME testid="edit-name" />
             <TextField label=Text::Household value=household placeholder=Text::HouseholdPlaceholder name="household" max=MAX_HOUSEHOLD testid="edit-household" />
+            <TextField label=Text::BirthYear value=born placeholder=Text::BirthYearPlaceholder name="birth_year" kind=Kind::Integer max=4 testid="edit-birth-year" />
             <fieldset class="field">
                 <legend class="field-label">{tr(Text::Groups)}</legend>
                 <div class="tag-picks">
-                    {GROUP_TAGS.iter().map(|tag| {
-                        let tag = (*tag).to_owned();
-                        let this = tag.clone();
-                        let checked = move || groups.with(|g| g.contains(&this));
-                        let flip = {
-                            let tag = tag.clone();
-                            move |_| {
-                                saved.set(false);
-                                groups.update(|g| {
-                                    if let Some(i) = g.iter().position(|t| *t == tag) {
-                                        g.remove(i);
-                                    } else {
-                                        g.push(tag.clone());
-                                    }
-                                });
-                            }
-                        };
-                        view! {
-                            <label class="tag-pick pick">
-                                <input type="checkbox" name="group" value=tag.clone() prop:checked=checked on:change=flip />
-                                <span>{tag.clone()}</span>
-                            </label>
-                        }
-                    }).collect_view()}
+                    <GroupPicks groups touched=unsaved />
                 </div>
                 {(!others_shown.is_empty()).then(|| view! {
                     <p class="hint">
@@ -207,26 +298,7 @@ fn Details(person: PersonListing) -> impl IntoView {
                     </p>
                 })}
             </fieldset>
-            <fieldset class="field">
-                <legend class="field-label">{tr(Text::PersonGrid)}</legend>
-                <div class="reasons" role="radiogroup">
-                    <Choice class="reason-chip" testid="grid-none" chosen=Signal::derive(move || grid.with(Option::is_none))
-                        choose=move || { saved.set(false); grid.set(None) }>
-                        {tr(Text::NoGrid)}
-                    </Choice>
-                    {move || grids.get().unwrap_or_default().into_iter().map(|g| {
-                        let code = g.code.to_string();
-                        let this = code.clone();
-                        let chosen = Signal::derive(move || grid.with(|c| c.as_deref() == Some(this.as_str())));
-                        view! {
-                            <Choice class="reason-chip" testid="grid-choice" chosen
-                                choose=move || { saved.set(false); grid.set(Some(code.clone())) }>
-                                {g.name}
-                            </Choice>
-                        }
-                    }).collect_view()}
-                </div>
-            </fieldset>
+            <GridChoice village grid touched=unsaved />
             {move || hint.get().map(|text| view! { <p class="form-notice error" role="alert">{tr(text)}</p> })}
             {move || trouble.get().map(|failure| trouble_view(failure, Callback::new(move |_| save())))}
             {move || saved.get().then(|| view! { <p class="form-notice" role="status" data-testid="person-saved">{tr(Text::PersonSaved)}</p> })}
@@ -239,7 +311,7 @@ fn Details(person: PersonListing) -> impl IntoView {
 
 /// Whether `typed` reads as an 11-digit mainland mobile number (spaces, dashes and +86 allowed,
 /// as the server reads it).
-fn looks_like_mobile(typed: &str) -> bool {
+pub(super) fn looks_like_mobile(typed: &str) -> bool {
     let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
     let national = digits
         .strip_prefix("86")
@@ -286,7 +358,7 @@ fn PhoneCard(id: i64) -> impl IntoView {
                 match answer {
                     Ok(p) => {
                         typed.try_set(String::new());
-                        changed.try_set(Some(show_phone(&p.phone)));
+                        changed.try_set(p.phone.as_deref().map(show_phone));
                     }
                     Err(failure) => {
                         trouble.try_set(Some(failure));
@@ -458,5 +530,30 @@ fn CloseCard(
             }}
             {move || trouble.get().map(|failure| trouble_view(failure, Callback::new(move |_| preview())))}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_year_of_birth_is_four_digits_up_to_this_year_or_nothing() {
+        assert_eq!(parse_birth_year("", 2026), Ok(None));
+        assert_eq!(parse_birth_year(" 1950 ", 2026), Ok(Some(1950)));
+        assert_eq!(parse_birth_year("１９５０", 2026), Ok(Some(1950)));
+        assert_eq!(parse_birth_year("2026", 2026), Ok(Some(2026)));
+        assert!(parse_birth_year("2027", 2026).is_err());
+        assert!(parse_birth_year("1899", 2026).is_err());
+        assert!(parse_birth_year("50", 2026).is_err());
+        assert!(parse_birth_year("195O", 2026).is_err());
+    }
+
+    #[test]
+    fn a_mobile_number_reads_as_the_server_reads_it() {
+        assert!(looks_like_mobile("138 0013 8000"));
+        assert!(looks_like_mobile("+86 138-0013-8000"));
+        assert!(!looks_like_mobile("1380013800"));
+        assert!(!looks_like_mobile("phone"));
     }
 }

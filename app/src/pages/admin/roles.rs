@@ -395,7 +395,7 @@ fn GrantForm(
 /// The place: one list per level from `home` down, each of the children of the place above
 /// (`GET /regions/{code}`), as far as the role's deepest level.
 #[component]
-fn PlacePicker(
+pub(super) fn PlacePicker(
     role: Role,
     home: RegionCode,
     path: RwSignal<Vec<RegionCode>>,
@@ -560,18 +560,27 @@ mod tests {
     fn the_picker_offers_what_the_policy_lets_grant() {
         assert_eq!(
             offered(&grant(Role::VillageAdmin, "410783101230")),
-            [Role::Volunteer, Role::Keeper, Role::GridWorker]
+            [
+                Role::Volunteer,
+                Role::Keeper,
+                Role::ProxyAgent,
+                Role::GridWorker
+            ]
         );
         assert_eq!(
             offered(&grant(Role::TownshipAdmin, "410783101")),
             [
                 Role::Volunteer,
                 Role::Keeper,
+                Role::ProxyAgent,
                 Role::GridWorker,
                 Role::VillageAdmin
             ]
         );
-        assert_eq!(offered(&grant(Role::CountyAdmin, "410783")).len(), 6);
+        assert_eq!(offered(&grant(Role::CountyAdmin, "410783")).len(), 7);
+        // A 代办员 is appointed over a village, picked like a volunteer's.
+        assert!(fits(Role::ProxyAgent, RegionLevel::Village));
+        assert!(!fits(Role::ProxyAgent, RegionLevel::Grid));
         assert!(offered(&grant(Role::GridWorker, "410783101230-001")).is_empty());
     }
 

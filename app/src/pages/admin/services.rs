@@ -138,6 +138,7 @@ pub fn DispatchableOrder(
                             {o.orderer_name.clone()}" · "{time::when(locale.get(), &o.created_at)}
                             {o.volunteer_name.clone().map(|n| format!(" · {n}"))}
                         </p>
+                        {crate::proxy::proxy_line(o.proxy.clone())}
                     </a>
                 }
             }}

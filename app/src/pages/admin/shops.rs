@@ -29,7 +29,7 @@ use jifen_shared::shop::{
 use leptos::prelude::*;
 
 use super::AdminFrame;
-use super::grid::{Lookup, lookup, people, show_phone};
+use super::grid::{Lookup, lookup, people, phone_of};
 use crate::api::ApiFailure;
 use crate::components::{
     Choice, Confirm, Kind, ProgressBar, TextField, chevron, load_trouble, mutate, path_id,
@@ -1004,7 +1004,7 @@ fn AppointKeeper(region: RegionCode, shop_id: i64, reload: Callback<()>) -> impl
                                 <li class="person" data-testid="keeper-candidate">
                                     <span class="person-text">
                                         <span class="person-name">{p.name}</span>
-                                        <span class="person-sub">{show_phone(&p.phone)}</span>
+                                        <span class="person-sub">{phone_of(p.phone.as_deref())}</span>
                                     </span>
                                     <button class="secondary small" type="button" data-testid="keeper-appoint" disabled=move || busy.get() on:click=move |_| appoint(id)>
                                         {tr(Text::AppointKeeper)}

@@ -1,9 +1,11 @@
-//! `/services/orders/{id}`: one order, its photos and timeline, and what the current role may
-//! do with it.
+//! `/services/orders/{id}`: one order, its photos and timeline, who ordered or rated it for the
+//! villager (代办) — and, just after a proxy rated it, the receipt —, and what the current role
+//! may do with it.
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::{CancelOrder, ClaimOrder, GetOrder};
 use jifen_shared::auth::Role;
+use jifen_shared::proxy::ProxyNote;
 use jifen_shared::services::{Order, OrderStatus};
 use leptos::prelude::*;
 
@@ -17,6 +19,7 @@ use crate::i18n::{
 };
 use crate::pages::media::{MediaImage, Zoom};
 use crate::pages::{ListSkeleton, TabbedScreen, require_sign_in};
+use crate::proxy::{ProxyDone, proxy_line};
 use crate::session::use_session;
 use crate::time;
 
@@ -55,20 +58,40 @@ fn load_order(id: i64, into: RwSignal<Option<Result<Order, ApiFailure>>>) {
     });
 }
 
-/// One order.
+/// The receipt of the rating on `order`, when a proxy gave it.
+fn rating_receipt(order: &Order) -> Option<&ProxyNote> {
+    order.rating.as_ref()?.proxy.as_ref()
+}
+
+/// One order; after a rating given for the villager by a proxy, its receipt above it.
 #[component]
 fn OrderDetail(id: i64) -> impl IntoView {
     let order = RwSignal::new(None::<Result<Order, ApiFailure>>);
+    let rated = RwSignal::new(None::<ProxyNote>);
     load_order(id, order);
-    let changed = Callback::new(move |o: Order| order.set(Some(Ok(o))));
-    let reload = Callback::new(move |_| load_order(id, order));
-    move || match order.get() {
-        None => view! { <ListSkeleton /> }.into_any(),
-        Some(Err(failure)) => view! {
-            <crate::pages::Failure failure not_found=Text::OrderNotFound retry=reload />
+    let changed = Callback::new(move |o: Order| {
+        let before = order.with_untracked(|was| {
+            was.as_ref()
+                .and_then(|was| was.as_ref().ok())
+                .and_then(rating_receipt)
+                .map(|n| n.receipt_no.clone())
+        });
+        if let Some(note) = rating_receipt(&o).filter(|n| Some(&n.receipt_no) != before.as_ref()) {
+            rated.set(Some(note.clone()));
         }
-        .into_any(),
-        Some(Ok(o)) => view! { <OrderCard order=o changed reload /> }.into_any(),
+        order.set(Some(Ok(o)));
+    });
+    let reload = Callback::new(move |_| load_order(id, order));
+    view! {
+        {move || rated.get().map(|note| view! { <ProxyDone note /> })}
+        {move || match order.get() {
+            None => view! { <ListSkeleton /> }.into_any(),
+            Some(Err(failure)) => view! {
+                <crate::pages::Failure failure not_found=Text::OrderNotFound retry=reload />
+            }
+            .into_any(),
+            Some(Ok(o)) => view! { <OrderCard order=o changed reload /> }.into_any(),
+        }}
     }
 }
 
@@ -98,6 +121,7 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
         paid,
         rectification,
         timeline,
+        proxy,
         ..
     } = order;
     let mine_to_complete =
@@ -147,6 +171,7 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
                 <span class="field-label">{tr(Text::Orderer)}</span>
                 <span>{orderer_name}{orderer_phone.map(|p| format!(" {p}"))}</span>
             </p>
+            {proxy_line(proxy)}
             {volunteer_name.map(|name| view! {
                 <p class="me-line">
                     <span class="field-label">{tr(Text::VolunteerWord)}</span>
@@ -178,6 +203,7 @@ fn OrderCard(order: Order, changed: Callback<Order>, reload: Callback<()>) -> im
                     <p class="grade" data-testid="rating-grade">{tr(grade_text(grade))}</p>
                     {(!r.comment.is_empty()).then(|| view! { <p class="claim-note">{r.comment.clone()}</p> })}
                     {r.automatic.then(|| view! { <p class="hint">{tr(Text::AutoRated)}</p> })}
+                    {proxy_line(r.proxy.clone())}
                 </section>
             }
         })}

@@ -29,6 +29,7 @@ pub use types::ServicesPage;
 
 use jifen_shared::ErrorCode;
 use jifen_shared::api::ListServiceTypes;
+use jifen_shared::proxy::ProxyNote;
 use jifen_shared::services::{Grade, OrderStatus, ServiceType, TypesQuery};
 use leptos::prelude::*;
 
@@ -68,8 +69,9 @@ pub fn OrderChip(status: OrderStatus) -> impl IntoView {
 }
 
 /// An order in a list (我的订单, 接单, 我的任务), linking to it: its service with `head`
-/// beside it (its status, or its reward), its description, `sub` under that, then `more`
-/// inside the link and `children` after it (a button).
+/// beside it (its status, or its reward), its description, `sub` under that, who ordered it
+/// for the villager (`proxy`, 代办), then `more` inside the link and `children` after it (a
+/// button).
 #[component]
 pub fn OrderItem(
     /// `order-item`, `task-item`, `available-order`: the browser journeys' handle.
@@ -79,6 +81,7 @@ pub fn OrderItem(
     description: String,
     head: AnyView,
     sub: AnyView,
+    #[prop(default = None)] proxy: Option<ProxyNote>,
     #[prop(optional)] more: Option<AnyView>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
@@ -91,6 +94,7 @@ pub fn OrderItem(
                 </div>
                 <p class="claim-note">{description}</p>
                 <p class="claim-sub">{sub}</p>
+                {crate::proxy::proxy_line(proxy)}
                 {more}
             </a>
             {children.map(|after| after())}

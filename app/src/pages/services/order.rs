@@ -15,6 +15,7 @@ use crate::components::{
 use crate::draft::{Draft, FormDraft, Kept, new_key_for};
 use crate::i18n::{Text, order_reward, tr, use_locale};
 use crate::pages::{ListSkeleton, TabbedScreen, explain, require_sign_in};
+use crate::proxy::ProxyDone;
 
 /// An order being written, kept on the phone (`jifen.order.{person}.{type}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,10 +194,12 @@ fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
     form.until_sent(editor, |order| view! { <OrderSent order /> })
 }
 
-/// 已下单: the order waits for a volunteer; the ways on.
+/// 已下单: the order waits for a volunteer; the ways on (and, ordered for a villager by a
+/// proxy, the receipt).
 #[component]
 fn OrderSent(order: Order) -> impl IntoView {
     view! {
+        {order.proxy.clone().map(|note| view! { <ProxyDone note /> })}
         <DoneCard
             testid="order-success"
             title=Text::OrderSent

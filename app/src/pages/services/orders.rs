@@ -48,6 +48,7 @@ pub fn OrderRow(order: Order) -> impl IntoView {
         status,
         created_at,
         rating,
+        proxy,
         ..
     } = order;
     let head = view! { <OrderChip status /> }.into_any();
@@ -56,5 +57,5 @@ pub fn OrderRow(order: Order) -> impl IntoView {
         {rating.map(|r| format!(" · {}", "★".repeat(r.stars.clamp(0, 5) as usize)))}
     }
     .into_any();
-    view! { <OrderItem testid="order-item" id type_name description head sub /> }
+    view! { <OrderItem testid="order-item" id type_name description head sub proxy /> }
 }

@@ -51,7 +51,7 @@ struct SendSmsRequest<'a> {
     sms_sdk_app_id: &'a str,
     sign_name: &'a str,
     template_id: &'a str,
-    template_param_set: [&'a str; 2],
+    template_param_set: &'a [&'a str],
 }
 
 #[derive(Deserialize)]
@@ -131,20 +131,50 @@ impl TencentSender {
     }
 
     async fn send_code(&self, phone: &Phone, code: &str) -> Result<(), SmsError> {
+        let minutes = (crate::auth::otp::CODE_TTL.as_secs() / 60).to_string();
+        let template = self.settings.template_id.clone();
+        self.send_template(phone, &template, &[code, &minutes], "SMS code")
+            .await
+    }
+
+    async fn send_receipt_sms(
+        &self,
+        phone: &Phone,
+        receipt: &super::ReceiptSms,
+    ) -> Result<(), SmsError> {
+        let Some(template) = self.settings.receipt_template_id.clone() else {
+            return Err(SmsError(
+                "JIFEN_TENCENT_SMS_RECEIPT_TEMPLATE_ID is not set: 代办 receipts are not texted"
+                    .into(),
+            ));
+        };
+        let params = [receipt.what.as_str(), &receipt.who, &receipt.receipt_no];
+        self.send_template(phone, &template, &params, "代办 receipt")
+            .await
+    }
+
+    /// Posts one `SendSms` of template `template_id` with `params` to `phone`; `what` names
+    /// the message in the log.
+    async fn send_template(
+        &self,
+        phone: &Phone,
+        template_id: &str,
+        params: &[&str],
+        what: &str,
+    ) -> Result<(), SmsError> {
         if phone.is_demo() {
             return Err(SmsError(format!(
                 "{} is a demo number (+86 100…): no message is sent",
                 phone.masked()
             )));
         }
-        let minutes = (crate::auth::otp::CODE_TTL.as_secs() / 60).to_string();
         let s = &self.settings;
         let body = serde_json::to_vec(&SendSmsRequest {
             phone_number_set: [phone.as_str()],
             sms_sdk_app_id: &s.sdk_app_id,
             sign_name: &s.sign_name,
-            template_id: &s.template_id,
-            template_param_set: [code, &minutes],
+            template_id,
+            template_param_set: params,
         })
         .map_err(|e| SmsError(format!("cannot encode SendSms: {e}")))?;
         let timestamp = SystemTime::now()
@@ -224,7 +254,7 @@ impl TencentSender {
             phone = %phone.masked(),
             serial_no = %sent.serial_no,
             request_id = %answer.request_id,
-            "SMS code handed to Tencent Cloud SMS"
+            "{what} handed to Tencent Cloud SMS"
         );
         Ok(())
     }
@@ -233,6 +263,14 @@ impl TencentSender {
 impl SmsSender for TencentSender {
     fn send<'a>(&'a self, phone: &'a Phone, code: &'a str) -> BoxFuture<'a, Result<(), SmsError>> {
         Box::pin(self.send_code(phone, code))
+    }
+
+    fn send_receipt<'a>(
+        &'a self,
+        phone: &'a Phone,
+        receipt: &'a super::ReceiptSms,
+    ) -> BoxFuture<'a, Result<(), SmsError>> {
+        Box::pin(self.send_receipt_sms(phone, receipt))
     }
 }
 

@@ -18,6 +18,14 @@
 //! first request and then the same every time, so it can be printed on a card for a villager
 //! without a phone. The keeper scans it, or types the villager's 11-digit phone instead,
 //! before weighing recyclables ([`crate::recycling`]).
+//!
+//! **Member cards** (会员卡, issue "Villagers without a smartphone"): a printed card carries
+//! the same member code as a QR, and a 10-digit card number (9 random digits and a Luhn check
+//! digit, so a mistyped digit is caught) given when the card is first printed ([`card`]). A
+//! lost card is replaced (挂失补卡, [`replace_card`]): its code and number are kept in
+//! `revoked_member_codes` and refused from then on with `card_revoked`, and a new code and
+//! number are made. Wherever a villager is named by a card — the counter ([`identify`]) or a
+//! proxy session ([`crate::proxy::open`]) — the code or the number is accepted.
 
 pub mod storage;
 pub mod token;
@@ -38,8 +46,13 @@ use token::Purpose;
 /// Why the villager at the counter could not be named.
 #[derive(Debug, thiserror::Error)]
 pub enum CounterError {
-    #[error("villager: give either member_code or phone")]
+    #[error("villager: give one of member_code, phone and card_no")]
     Neither,
+    #[error("villager: card_no is 10 digits with a valid check digit")]
+    BadCardNo,
+    /// The card was reported lost and replaced.
+    #[error("villager: this member card was reported lost and replaced: use the new card")]
+    Revoked,
     #[error("villager: {0}")]
     Phone(crate::people::phone::PhoneError),
     /// A forged or tampered member code, a phone nobody has, or a person this shop does not
@@ -57,7 +70,8 @@ pub enum CounterError {
 impl DomainError for CounterError {
     fn code(&self) -> ErrorCode {
         match self {
-            CounterError::Neither => ErrorCode::InvalidInput,
+            CounterError::Neither | CounterError::BadCardNo => ErrorCode::InvalidInput,
+            CounterError::Revoked => ErrorCode::CardRevoked,
             CounterError::Phone(_) => ErrorCode::InvalidPhone,
             CounterError::Unknown | CounterError::NoSuchShop(_) => ErrorCode::NotFound,
             CounterError::NotKeeper(_) => ErrorCode::Forbidden,
@@ -92,33 +106,108 @@ pub async fn member_code(db: &Db, keys: &Keys, person_id: i64) -> Result<MemberC
     })
 }
 
-/// The villager named by a member code or phone, and their village, when `shop` serves them
-/// (a village's own shop, or its township's).
+/// Whom a member code or card number names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardLookup {
+    Person(i64),
+    /// A card reported lost (挂失).
+    Revoked,
+    /// Forged, tampered, or never made.
+    Unknown,
+}
+
+/// Whom the member code `code` names.
+pub async fn lookup_code(
+    conn: &mut sqlx::AnyConnection,
+    keys: &Keys,
+    code: &str,
+) -> Result<CardLookup, sqlx::Error> {
+    let Some(nonce) = token::verify(&keys.redemption, Purpose::Member, code) else {
+        return Ok(CardLookup::Unknown);
+    };
+    if let Some(id) = storage::person_of(&mut *conn, &nonce).await? {
+        return Ok(CardLookup::Person(id));
+    }
+    Ok(
+        if storage::is_revoked(&mut *conn, Some(&nonce), None).await? {
+            CardLookup::Revoked
+        } else {
+            CardLookup::Unknown
+        },
+    )
+}
+
+/// Whom the card number `card_no` (normalised) names.
+pub async fn lookup_card(
+    conn: &mut sqlx::AnyConnection,
+    card_no: &str,
+) -> Result<CardLookup, sqlx::Error> {
+    if let Some(id) = storage::person_of_card(&mut *conn, card_no).await? {
+        return Ok(CardLookup::Person(id));
+    }
+    Ok(
+        if storage::is_revoked(&mut *conn, None, Some(card_no)).await? {
+            CardLookup::Revoked
+        } else {
+            CardLookup::Unknown
+        },
+    )
+}
+
+/// [`lookup_code`] outside a transaction.
+pub async fn person_of_code(db: &Db, keys: &Keys, code: &str) -> Result<CardLookup, sqlx::Error> {
+    let mut conn = db.reader().acquire().await?;
+    lookup_code(&mut conn, keys, code).await
+}
+
+/// [`lookup_card`] outside a transaction.
+pub async fn person_of_card(db: &Db, card_no: &str) -> Result<CardLookup, sqlx::Error> {
+    let mut conn = db.reader().acquire().await?;
+    lookup_card(&mut conn, card_no).await
+}
+
+/// The villager named by a member code, card number or phone, and their village, when `shop`
+/// serves them (a village's own shop, or its township's).
 ///
-/// Errors: [`CounterError::Neither`] (none or both given), [`CounterError::Phone`] (not a
-/// mainland mobile number), [`CounterError::Unknown`].
+/// Errors: [`CounterError::Neither`] (not exactly one given), [`CounterError::Phone`] (not a
+/// mainland mobile number), [`CounterError::BadCardNo`], [`CounterError::Revoked`],
+/// [`CounterError::Unknown`].
 pub async fn identify(
     tx: &mut Tx,
     keys: &Keys,
     shop: &ShopRow,
     villager: &VillagerRef,
 ) -> Result<(PersonRow, RegionCode), CounterError> {
-    let person = match (villager.member_code.as_deref(), villager.phone.as_deref()) {
-        (Some(code), None) => match token::verify(&keys.redemption, Purpose::Member, code) {
-            Some(nonce) => {
-                let id = storage::person_of(tx, &nonce).await?;
-                match id {
-                    Some(id) => crate::people::storage::find_many_in(tx, &[id]).await?.pop(),
-                    None => None,
-                }
-            }
-            None => None,
-        },
-        (None, Some(phone)) => {
+    let by_card = |found: CardLookup| match found {
+        CardLookup::Person(id) => Ok(Some(id)),
+        CardLookup::Revoked => Err(CounterError::Revoked),
+        CardLookup::Unknown => Ok(None),
+    };
+    let id = match (
+        villager.member_code.as_deref(),
+        villager.phone.as_deref(),
+        villager.card_no.as_deref(),
+    ) {
+        (Some(code), None, None) => by_card(lookup_code(tx, keys, code).await?)?,
+        (None, None, Some(card_no)) => {
+            let card_no =
+                jifen_shared::proxy::normalize_card_no(card_no).ok_or(CounterError::BadCardNo)?;
+            by_card(lookup_card(tx, &card_no).await?)?
+        }
+        (None, Some(phone), None) => {
             let phone = Phone::parse(phone).map_err(CounterError::Phone)?;
-            crate::people::storage::find_by_phone(tx, phone.as_str()).await?
+            crate::people::storage::find_by_phone(tx, phone.as_str())
+                .await?
+                .map(|p| p.id)
         }
         _ => return Err(CounterError::Neither),
+    };
+    let person = match id {
+        Some(id) => crate::people::storage::find_many_in(tx, &[id])
+            .await?
+            .pop()
+            .filter(|p| p.closed_at.is_none()),
+        None => None,
     }
     .ok_or(CounterError::Unknown)?;
     let village = person
@@ -157,4 +246,56 @@ pub async fn preview(
         name: mask_name(&person.name),
         village_name,
     })
+}
+
+/// `person_id`'s member card: their member code (made now if they had none) and its card
+/// number (given now if it had none). Answers the number, the QR token, and whether the number
+/// is new.
+pub async fn card(
+    tx: &mut Tx,
+    keys: &Keys,
+    person_id: i64,
+    now: i64,
+) -> Result<(String, String, bool), sqlx::Error> {
+    if storage::card_of(tx, person_id).await?.is_none() {
+        storage::insert_nonce(tx, person_id, &token::new_nonce(), now).await?;
+    }
+    let (nonce, card_no) = storage::card_of(tx, person_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    let token = token::sign(&keys.redemption, Purpose::Member, &nonce);
+    if let Some(card_no) = card_no {
+        return Ok((card_no, token, false));
+    }
+    // 10^9 numbers: a clash is rare; each draw is checked against every number ever given.
+    loop {
+        let card_no = new_card_no();
+        if !storage::card_no_taken(tx, &card_no).await? {
+            storage::set_card_no(tx, person_id, &card_no, now).await?;
+            return Ok((card_no, token, true));
+        }
+    }
+}
+
+/// 挂失补卡: `person_id`'s card (code and number) is kept as lost and a new one made; answers
+/// as [`card`] does.
+pub async fn replace_card(
+    tx: &mut Tx,
+    keys: &Keys,
+    person_id: i64,
+    by: i64,
+    now: i64,
+) -> Result<(String, String, bool), sqlx::Error> {
+    storage::revoke(tx, person_id, by, now).await?;
+    card(tx, keys, person_id, now).await
+}
+
+/// A new card number: 9 random digits (the first not 0) and a Luhn check digit.
+fn new_card_no() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let body: String = std::iter::once(char::from(b'0' + rng.random_range(1..10u8)))
+        .chain((0..8).map(|_| char::from(b'0' + rng.random_range(0..10u8))))
+        .collect();
+    format!("{body}{}", jifen_shared::proxy::luhn_digit(&body))
 }

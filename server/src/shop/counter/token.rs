@@ -1,6 +1,6 @@
-//! The counter's QR tokens and short codes: the one place where both QR token formats live —
-//! the redemption token (`JF1.…`, [`crate::shop::redemptions`]) and the member code (`JFM1.…`,
-//! [`super::member_code`]).
+//! The counter's QR tokens and short codes: the one place where the signed token formats live —
+//! the redemption token (`JF1.…`, [`crate::shop::redemptions`]), the member code (`JFM1.…`,
+//! [`super::member_code`]) and the proxy session's token (`JFP1.…`, [`crate::proxy`]).
 //!
 //! A token is `<prefix>.<nonce>.<mac>`: 16 random bytes (hex) that name the redemption (or the
 //! member) in the database, and the first 16 bytes (hex) of HMAC-SHA256 over
@@ -25,8 +25,12 @@ use sha2::Sha256;
 pub enum Purpose {
     /// A reserved redemption, shown at the counter once.
     Redemption,
-    /// A villager's member code (会员码), shown to be credited for recycling.
+    /// A villager's member code (会员码), shown to be credited for recycling, and printed on
+    /// their member card (会员卡).
     Member,
+    /// A proxy session's token (代办, [`crate::proxy`]): never a QR, sent in a header by the
+    /// agent's app; the same signing keeps it unforgeable.
+    Proxy,
 }
 
 impl Purpose {
@@ -34,6 +38,7 @@ impl Purpose {
         match self {
             Purpose::Redemption => "JF1",
             Purpose::Member => "JFM1",
+            Purpose::Proxy => "JFP1",
         }
     }
 
@@ -41,6 +46,7 @@ impl Purpose {
         match self {
             Purpose::Redemption => b"redemption:",
             Purpose::Member => b"member:",
+            Purpose::Proxy => b"proxy:",
         }
     }
 }

@@ -1,0 +1,485 @@
+//! 代办 (`/proxy`): where a 代办员 or a family delegate starts acting for a villager without a
+//! smartphone ([`crate::proxy`] has how the app then works as the villager's), and
+//! `/proxy/receipts/{no}`, the printable receipt (回执) of something done so.
+//!
+//! `/proxy` offers, to a 代办员 (the `proxy_agent` role): the camera reading the villager's
+//! member card ([`super::keeper::QrReader`], as at the keeper's counter), the card's 10-digit
+//! number typed (checked here as the server checks it: the last digit is a Luhn check), and
+//! the villagers of their village found by name; to a family delegate, the villagers they were
+//! registered for (`GET /proxy/delegations`). Each opens a proxy session
+//! (`POST /proxy/sessions`) and goes to the villager's 首页 with the 代办模式 banner on top.
+//! While a session is open the screen shows it (for whom, what is left today, until when)
+//! with 去代办 and 结束代办; after the server ended one it says "代办已结束，请重新扫卡".
+//!
+//! The receipt (`GET /proxy/receipts/{no}`) is a slip to print (打印 calls the browser's print;
+//! `app/style.css` hides the bars and buttons on paper): 代办回执, its number, time, what was
+//! done, the points, the villager and the agent (masked), the village, and where the SMS went.
+
+use jifen_shared::ErrorCode;
+use jifen_shared::api::{OpenProxy, ProxyReceiptOf};
+use jifen_shared::auth::Role;
+use jifen_shared::people::PersonListing;
+use jifen_shared::proxy::{OpenProxySession, ProxyReceipt, card_no_printed, normalize_card_no};
+use jifen_shared::regions::RegionCode;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use super::admin::grid::{Lookup, lookup, people, phone_of};
+use super::{Failure, ListSkeleton, TabbedScreen, TopBar, Trouble, explain, require_sign_in};
+use crate::api::ApiFailure;
+use crate::components::{Kind, TextField, Typed, bring_into_view, mutate, notice};
+use crate::i18n::{
+    Text, proxy_action, proxy_agent, proxy_allowance, proxy_for, proxy_until, signed, sms_sent, t,
+    tr, use_locale,
+};
+use crate::proxy::{PATH, use_delegations};
+use crate::session::use_session;
+use crate::time;
+
+/// People found by name at most (a longer list asks for more of the name).
+const FOUND_SIZE: u32 = 20;
+
+/// What a refused `POST /proxy/sessions` means.
+fn open_trouble(failure: &ApiFailure) -> Text {
+    match failure.code() {
+        Some(ErrorCode::NotFound) => Text::CardNotFound,
+        Some(ErrorCode::InvalidInput) => Text::CardNoInvalid,
+        Some(ErrorCode::Forbidden) => Text::ProxyForbidden,
+        _ => explain(failure),
+    }
+}
+
+/// `/proxy` (代办).
+#[component]
+pub fn ProxyPage() -> impl IntoView {
+    require_sign_in();
+    let session = use_session();
+    let signed_in = Memo::new(move |_| session.me.with(Option::is_some));
+    let acting = Memo::new(move |_| session.proxy.with(Option::is_some));
+    view! {
+        <TabbedScreen>
+            {move || match (signed_in.get(), acting.get()) {
+                (false, _) => view! { <ListSkeleton /> }.into_any(),
+                (true, true) => view! { <Active /> }.into_any(),
+                (true, false) => view! { <Start /> }.into_any(),
+            }}
+        </TabbedScreen>
+    }
+}
+
+/// The proxy session in use: for whom, what is left, until when; 去代办 and 结束代办.
+#[component]
+fn Active() -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let end = move |_| session.leave_proxy();
+    move || {
+        session.proxy.get().map(|proxy| {
+            let name = proxy.person_name.clone();
+            let left = proxy.allowance;
+            let until = proxy.expires_at.clone();
+            view! {
+                <h1 class="region-name">{tr(Text::ProxyActiveTitle)}</h1>
+                <section class="card proxy-active" data-testid="proxy-active">
+                    <p class="preview-name">{move || proxy_for(locale.get(), &name)}</p>
+                    <p class="hint">{proxy.village_name.clone()}</p>
+                    <p>{move || proxy_allowance(locale.get(), left.actions_left, left.points_left)}</p>
+                    <p class="hint">{move || proxy_until(locale.get(), &time::when(locale.get(), &until))}</p>
+                    <a class="primary wide link-button" href="/" data-testid="proxy-go-on">{tr(Text::GoOnProxy)}</a>
+                    <button class="secondary wide" type="button" data-testid="proxy-stop" on:click=end>
+                        {tr(Text::EndProxy)}
+                    </button>
+                </section>
+            }
+        })
+    }
+}
+
+/// Opens a proxy session with `body` and, once open, goes to the villager's 首页; a refusal
+/// goes to `hint`, a failure that may pass to `trouble`.
+fn opener(
+    busy: RwSignal<bool>,
+    hint: RwSignal<Option<Text>>,
+    trouble: RwSignal<Option<(ApiFailure, Text)>>,
+) -> impl Fn(OpenProxySession) + Clone + Send + Sync + 'static {
+    let session = use_session();
+    let navigate = use_navigate();
+    move |body: OpenProxySession| {
+        if busy.get_untracked() {
+            return;
+        }
+        hint.set(None);
+        trouble.set(None);
+        let navigate = navigate.clone();
+        let call = async move {
+            let opened = session.call(&OpenProxy, &body).await?;
+            session.act_for(opened).await
+        };
+        mutate(busy, call, move |answer| match answer {
+            Ok(()) => navigate("/", Default::default()),
+            Err(failure) if super::worth_retrying(&failure) => {
+                let text = explain(&failure);
+                trouble.try_set(Some((failure, text)));
+            }
+            Err(failure) => {
+                hint.try_set(Some(open_trouble(&failure)));
+            }
+        });
+    }
+}
+
+/// No proxy session: the ways to open one this person has.
+#[component]
+fn Start() -> impl IntoView {
+    let session = use_session();
+    let delegations = use_delegations();
+    let agent = Memo::new(move |_| session.holds(Role::ProxyAgent));
+    let family = Memo::new(move |_| crate::proxy::has_family(delegations));
+    let known = Memo::new(move |_| delegations.with(Option::is_some));
+    // Said here once (the banner no longer sends anyone back here for it).
+    let ended = session.proxy_ended.get_untracked();
+    if ended {
+        session.proxy_ended.set(false);
+    }
+    let busy = RwSignal::new(false);
+    let hint = RwSignal::new(None::<Text>);
+    let trouble = RwSignal::new(None::<(ApiFailure, Text)>);
+    let open = opener(busy, hint, trouble);
+    let last = StoredValue::new(None::<OpenProxySession>);
+    let send = Callback::new(move |body: OpenProxySession| {
+        last.set_value(Some(body.clone()));
+        open(body);
+    });
+    let retry = Callback::new(move |_| {
+        if let Some(body) = last.get_value() {
+            send.run(body);
+        }
+    });
+    // A refusal is said at the top, above the camera: brought into view when it comes (the
+    // number may have been typed further down).
+    let said = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        hint.track();
+        if let Some(p) = said.get() {
+            bring_into_view(&p);
+        }
+    });
+    view! {
+        <h1 class="region-name">{tr(Text::ProxyTitle)}</h1>
+        {ended.then(|| view! {
+            <p class="form-notice error" role="alert" data-testid="proxy-ended">{tr(Text::ProxyEnded)}</p>
+        })}
+        {move || hint.get().map(|text| view! {
+            <p class="form-notice error" role="alert" data-testid="proxy-error" node_ref=said>{tr(text)}</p>
+        })}
+        {move || trouble.get().map(|(failure, text)| view! { <Trouble failure text retry /> })}
+        {move || agent.get().then(|| view! { <ByCard send busy hint /> })}
+        {move || family.get().then(|| view! { <Family send busy /> })}
+        {move || agent.get().then(|| view! { <ByName send busy /> })}
+        {move || match (agent.get(), family.get(), known.get()) {
+            (false, false, false) => view! { <ListSkeleton /> }.into_any(),
+            (false, false, true) => notice(Text::NotProxy, "/me", Text::Mine).into_any(),
+            _ => ().into_any(),
+        }}
+    }
+}
+
+/// The member card: scanned, or its number typed.
+#[component]
+fn ByCard(
+    send: Callback<OpenProxySession>,
+    busy: RwSignal<bool>,
+    hint: RwSignal<Option<Text>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let typed = RwSignal::new(String::new());
+    let on_read = Callback::new(move |code: String| {
+        send.run(OpenProxySession {
+            member_code: Some(code),
+            ..Default::default()
+        })
+    });
+    let submit = move || match normalize_card_no(&typed.get_untracked()) {
+        Some(card_no) => send.run(OpenProxySession {
+            card_no: Some(card_no),
+            ..Default::default()
+        }),
+        None => hint.set(Some(Text::CardNoInvalid)),
+    };
+    view! {
+        <p class="hint">{tr(Text::ProxyHint)}</p>
+        <super::keeper::QrReader on_read busy hint=Text::ScanCardHint no_scanner=Text::NoScannerCard />
+        <form class="form code-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(); }>
+            <TextField
+                label=Text::CardNo
+                value=Typed::clearing(typed, hint)
+                placeholder=Text::CardNoPlaceholder
+                name="card_no"
+                kind=Kind::Integer
+                max=16
+                testid="proxy-card-no"
+                row="code-row"
+            >
+                <button class="primary small" type="submit" data-testid="proxy-card-submit" disabled=move || busy.get()>
+                    {move || t(locale.get(), if busy.get() { Text::OpeningProxy } else { Text::StartProxy })}
+                </button>
+            </TextField>
+        </form>
+    }
+}
+
+/// A family delegate's villagers, one tap each.
+#[component]
+fn Family(send: Callback<OpenProxySession>, busy: RwSignal<bool>) -> impl IntoView {
+    let delegations = use_delegations();
+    view! {
+        <h2 class="section-title">{tr(Text::MyFamilyTitle)}</h2>
+        <p class="hint">{tr(Text::MyFamilyHint)}</p>
+        <ul class="list" data-testid="proxy-family">
+            <For
+                each=move || delegations.get().unwrap_or_default()
+                key=|d| d.id
+                children=move |d| {
+                    let person_id = d.person_id;
+                    view! {
+                        <li>
+                            <button
+                                class="row proxy-pick"
+                                type="button"
+                                data-testid="proxy-family-person"
+                                disabled=move || busy.get()
+                                on:click=move |_| send.run(OpenProxySession { person_id: Some(person_id), ..Default::default() })
+                            >
+                                <span class="row-name">{d.person_name.clone()}</span>
+                                <span class="badge">{tr(Text::ActFor)}</span>
+                            </button>
+                        </li>
+                    }
+                }
+            />
+        </ul>
+    }
+}
+
+/// A 代办员's village: its villagers found by name (`GET /admin/people`), one tap each.
+#[component]
+fn ByName(send: Callback<OpenProxySession>, busy: RwSignal<bool>) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    // The village of the current role when it is a 代办员's, else of their first such role.
+    let village = Memo::new(move |_| {
+        let current = session
+            .current
+            .get()
+            .filter(|g| g.role == Role::ProxyAgent)
+            .map(|g| g.region_code);
+        current.or_else(|| {
+            session.own_me().and_then(|me| {
+                me.roles
+                    .into_iter()
+                    .find(|g| g.role == Role::ProxyAgent)
+                    .map(|g| g.region_code)
+            })
+        })
+    });
+    let typed = RwSignal::new(String::new());
+    let hint = RwSignal::new(None::<Text>);
+    let finding = RwSignal::new(false);
+    let found = RwSignal::new(None::<Result<Vec<PersonListing>, ApiFailure>>);
+    let find = move || {
+        let Some(region): Option<RegionCode> = village.get_untracked() else {
+            return;
+        };
+        hint.set(None);
+        let wanted = match lookup(&typed.get_untracked()) {
+            Lookup::Everyone => {
+                hint.set(Some(Text::NameRequired));
+                return;
+            }
+            Lookup::PartialPhone => {
+                hint.set(Some(Text::PhoneInvalid));
+                return;
+            }
+            wanted => wanted,
+        };
+        let list = people(&region, &wanted, FOUND_SIZE, None);
+        let call = async move { session.call(&list, &()).await };
+        mutate(finding, call, move |answer| {
+            found.try_set(Some(answer.map(|page| page.items)));
+        });
+    };
+    view! {
+        <h2 class="section-title">{tr(Text::ProxyFindTitle)}</h2>
+        <p class="hint">{tr(Text::ProxyFindHint)}</p>
+        <form class="find card" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); find(); }>
+            <TextField label=Text::FindVillager value=Typed::clearing(typed, hint) placeholder=Text::FindPlaceholder name="find" kind=Kind::Search max=50 row="find-row" testid="proxy-find">
+                <button class="secondary" type="submit" disabled=move || finding.get()>
+                    {move || t(locale.get(), if finding.get() { Text::Finding } else { Text::Find })}
+                </button>
+            </TextField>
+            {move || hint.get().map(|text| view! { <p class="form-notice error" role="alert">{tr(text)}</p> })}
+        </form>
+        {move || match found.get() {
+            None => ().into_any(),
+            Some(Err(failure)) => {
+                let text = explain(&failure);
+                view! { <Trouble failure text retry=Callback::new(move |_| find()) /> }.into_any()
+            }
+            Some(Ok(list)) if list.is_empty() => {
+                view! { <p class="empty">{tr(Text::NoPeopleFound)}</p> }.into_any()
+            }
+            Some(Ok(list)) => view! {
+                <ul class="list found" data-testid="proxy-found">
+                    {list.into_iter().map(|p| {
+                        let person_id = p.id;
+                        view! {
+                            <li>
+                                <button
+                                    class="row proxy-pick"
+                                    type="button"
+                                    data-testid="proxy-found-person"
+                                    disabled=move || busy.get()
+                                    on:click=move |_| send.run(OpenProxySession { person_id: Some(person_id), ..Default::default() })
+                                >
+                                    <span class="person-text">
+                                        <span class="person-name">{p.name}</span>
+                                        <span class="person-sub">
+                                            {phone_of(p.phone.as_deref())}
+                                            {p.household.map(|h| format!(" · {h}"))}
+                                        </span>
+                                    </span>
+                                    <span class="badge">{tr(Text::ActFor)}</span>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+                .into_any(),
+        }}
+    }
+}
+
+/// `/proxy/receipts/{no}`: a receipt to print.
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    require_sign_in();
+    let session = use_session();
+    let params = use_params_map();
+    let number = Memo::new(move |_| params.read().get("no").unwrap_or_default());
+    let receipt = LocalResource::new(move || {
+        let receipt_no = number.get();
+        let signed_in = session.me.with(Option::is_some);
+        async move {
+            if !signed_in {
+                return None;
+            }
+            Some(session.call(&ProxyReceiptOf { receipt_no }, &()).await)
+        }
+    });
+    let retry = Callback::new(move |_| receipt.refetch());
+    view! {
+        <TopBar />
+        <main class="content">
+            {move || match receipt.get() {
+                None | Some(None) => view! { <ListSkeleton /> }.into_any(),
+                Some(Some(Ok(r))) => view! { <Slip receipt=r /> }.into_any(),
+                Some(Some(Err(failure))) => {
+                    view! { <Failure failure not_found=Text::ReceiptNotFound retry /> }.into_any()
+                }
+            }}
+        </main>
+    }
+}
+
+/// The slip: 代办回执 and its lines, 打印, and the way on.
+#[component]
+fn Slip(receipt: ProxyReceipt) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_session();
+    let acting = Memo::new(move |_| session.proxy.with(Option::is_some));
+    let ProxyReceipt {
+        receipt_no,
+        action,
+        summary,
+        points,
+        person_name,
+        village_name,
+        agent_name,
+        kind,
+        sms_to,
+        created_at,
+        ..
+    } = receipt;
+    let line = |label: Text, value: AnyView| {
+        view! {
+            <div class="receipt-line">
+                <dt>{tr(label)}</dt>
+                <dd>{value}</dd>
+            </div>
+        }
+    };
+    let print = move |_| {
+        let _ = window().print();
+    };
+    view! {
+        <article class="card receipt" data-testid="receipt" data-receipt=receipt_no.clone()>
+            <h1 class="receipt-title">{tr(Text::ReceiptTitle)}</h1>
+            <dl class="receipt-lines">
+                {line(Text::ReceiptNo, view! { <strong translate="no" data-testid="receipt-no">{card_no_printed(&receipt_no)}</strong> }.into_any())}
+                {line(Text::ReceiptTime, time::when_text(created_at).into_any())}
+                {line(Text::ReceiptWhat, view! { {move || proxy_action(locale.get(), action)}" · "{summary} }.into_any())}
+                {(points != 0).then(|| line(Text::Points, signed(-points.abs()).into_any()))}
+                {line(Text::Villager, person_name.into_any())}
+                {line(Text::Village, village_name.into_any())}
+                {line(Text::ReceiptAgent, view! { {move || proxy_agent(locale.get(), kind, &agent_name)} }.into_any())}
+            </dl>
+            <p class="receipt-sms" data-testid="receipt-sms">
+                {move || match &sms_to {
+                    Some(phone) => sms_sent(locale.get(), phone),
+                    None => t(locale.get(), Text::NoSms).to_owned(),
+                }}
+            </p>
+        </article>
+        <div class="receipt-actions no-print">
+            <button class="primary wide" type="button" data-testid="receipt-print" on:click=print>{tr(Text::Print)}</button>
+            {move || if acting.get() {
+                view! { <a class="secondary wide link-button" href="/">{tr(Text::ContinueProxy)}</a> }.into_any()
+            } else {
+                view! { <a class="secondary wide link-button" href=PATH>{tr(Text::ProxyTitle)}</a> }.into_any()
+            }}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(code: ErrorCode) -> ApiFailure {
+        ApiFailure::Server(jifen_shared::ApiErrorBody {
+            code,
+            message: String::new(),
+        })
+    }
+
+    #[test]
+    fn a_refused_card_is_said_plainly() {
+        assert_eq!(
+            open_trouble(&server(ErrorCode::NotFound)),
+            Text::CardNotFound
+        );
+        assert_eq!(
+            open_trouble(&server(ErrorCode::CardRevoked)),
+            Text::CardRevoked
+        );
+        assert_eq!(
+            open_trouble(&server(ErrorCode::ProxyLimitReached)),
+            Text::ProxyLimitReached
+        );
+        assert_eq!(
+            open_trouble(&server(ErrorCode::Forbidden)),
+            Text::ProxyForbidden
+        );
+    }
+}
