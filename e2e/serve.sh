@@ -74,5 +74,8 @@ staff --phone 13500135931 --role keeper --region 410783103201
 # The staff inbox journey (staff-inbox.spec.ts): 高庙村's admin is told of a 差评 and of low
 # stock; its grid worker, keeper and villagers (13500135910–13) are made by the journey.
 staff --phone 13700137060 --role village_admin --region 410783101222 --name 高庙村主任
+# The 代办 journey (proxy.spec.ts): 于庄村's admin prints an elder's member card; the journey
+# imports the elder (no phone), her son, a 代办员 and a keeper (13600136501–03).
+staff --phone 13700137090 --role village_admin --region 410783101213 --name 于庄村主任
 # The log (with the `log` SMS provider's codes) is kept for the login journey to read.
 "$bin" serve 2>&1 | tee "$here/test-results/server.log"

@@ -891,6 +891,8 @@ texts! {
     ReceiptAgent => "代办人", "Done by";
     ReceiptNotFound => "没有找到这张回执", "No such receipt";
     NoSms => "家中没有手机，未发短信", "Nobody in the household has a phone: no SMS was sent";
+    PickupTitle => "凭此码到积分超市领取", "Collect the goods at the shop with this code";
+    PickupBefore => "领取期限：", "Collect before:";
     Print => "打印", "Print";
     MemberCardsTitle => "打印会员卡", "Print member cards";
     MemberCardsHint => "用 A4 纸打印，每页 10 张，沿边线剪下。卡上的二维码和卡号都能用来代办，也能在超市认人。", "Print on A4, 10 to a page, and cut along the edges. The QR code and the number both name the villager to proxies and at the shop.";

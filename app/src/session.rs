@@ -255,6 +255,14 @@ impl Session {
         F: Fn(Credentials) -> Fut,
         Fut: Future<Output = Result<T, ApiFailure>>,
     {
+        // A request made while the app starts (a screen's first load after a reload) waits
+        // for the start: a proxy session kept in this tab is picked up then, and the request
+        // must go as the villager, not as the agent.
+        if !self.checked.get_untracked()
+            && let Some(startup) = STARTUP.with(|s| s.borrow().clone())
+        {
+            startup.await;
+        }
         let acting_for = self
             .proxy
             .with_untracked(|p| p.as_ref().map(|p| p.token.clone()));
@@ -339,8 +347,12 @@ pub fn chosen_role(
 
 type Refresh = Shared<LocalBoxFuture<'static, Result<Tokens, ApiFailure>>>;
 
+/// The app's start ([`provide_session`]): the cookie tried, a kept proxy session resumed.
+type Startup = Shared<LocalBoxFuture<'static, ()>>;
+
 thread_local! {
     static IN_FLIGHT: RefCell<Option<Refresh>> = const { RefCell::new(None) };
+    static STARTUP: RefCell<Option<Startup>> = const { RefCell::new(None) };
 }
 
 /// `POST /auth/refresh`, one at a time: requests that find their access token expired at the
@@ -376,7 +388,7 @@ pub fn provide_session() {
         proxy_ended: RwSignal::new(false),
     };
     provide_context(session);
-    leptos::task::spawn_local(async move {
+    let startup = async move {
         match refresh_once().await {
             Ok(tokens) => {
                 if let Some(kept) = proxy::recalled() {
@@ -390,7 +402,11 @@ pub fn provide_session() {
                 session.checked.set(true)
             }
         }
-    });
+    }
+    .boxed_local()
+    .shared();
+    STARTUP.with(|s| *s.borrow_mut() = Some(startup.clone()));
+    leptos::task::spawn_local(startup);
 }
 
 /// The session from context.

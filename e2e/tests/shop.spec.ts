@@ -13,6 +13,7 @@
 // 200 points for each buyer (an award).
 import { expect, test, type APIRequestContext, type BrowserContext, type Locator, type Page } from "./fixtures";
 import { signIn } from "./sign-in";
+import { playedCamera, showCode } from "./camera";
 
 const artifacts = "artifacts";
 const village = "410783101204"; // 谷寨村委会
@@ -35,49 +36,6 @@ const goodsIds: Record<string, number> = {};
 async function fitsThePhone(page: Page) {
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(scrollWidth).toBeLessThanOrEqual(360);
-}
-
-/** A phone whose browser reads QR codes: a camera (a grey picture whose track stops are
- * counted in `window.__stopped`) and the browser's BarcodeDetector, played here (desktop
- * Chromium has none); the decoder "sees" whatever `window.__qrText` holds. */
-async function playedCamera(context: BrowserContext) {
-  await context.addInitScript(() => {
-    const w = window as unknown as { __qrText: string; __stopped: number; BarcodeDetector: unknown };
-    w.__qrText = "";
-    w.__stopped = 0;
-    w.BarcodeDetector = class {
-      constructor(options: { formats: string[] }) {
-        if (!options.formats.includes("qr_code")) throw new TypeError("unsupported");
-      }
-      async detect() {
-        return w.__qrText ? [{ rawValue: w.__qrText, format: "qr_code" }] : [];
-      }
-    };
-    navigator.mediaDevices.getUserMedia = async () => {
-      const canvas = document.createElement("canvas");
-      canvas.width = 640;
-      canvas.height = 480;
-      const g = canvas.getContext("2d")!;
-      g.fillStyle = "#777";
-      g.fillRect(0, 0, 640, 480);
-      const stream = canvas.captureStream(5);
-      for (const track of stream.getTracks()) {
-        const stop = track.stop.bind(track);
-        track.stop = () => {
-          w.__stopped += 1;
-          stop();
-        };
-      }
-      return stream;
-    };
-  });
-}
-
-/** Holds `text` up to the played camera. */
-async function showCode(page: Page, text: string) {
-  await page.evaluate((t) => {
-    (window as unknown as { __qrText: string }).__qrText = t;
-  }, text);
 }
 
 /** The village admin's access token (staff accounts also sign in with a password). */

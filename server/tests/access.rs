@@ -619,6 +619,47 @@ fn endpoints(villager: i64) -> Vec<Endpoint> {
             success: 409,
             outsiders: Some(404),
         },
+        // 代办: a villager without a phone registered, cards printed and replaced, delegations
+        // read, a proxy session opened (by a search: proxy agents of the village).
+        Endpoint {
+            route: route(&api::CreatePerson),
+            body: |n, _| {
+                Body::Json(
+                    json!({"name": format!("长辈{n}"), "village_code": LIUCUN, "household": format!("9{n:03}")}),
+                )
+            },
+            allowed: ADMINS,
+            success: 201,
+            outsiders: None,
+        },
+        Endpoint {
+            route: route(&api::PrintMemberCards),
+            body: |_, villager| Body::Json(json!({"person_ids": [villager]})),
+            allowed: ADMINS,
+            success: 200,
+            outsiders: Some(404),
+        },
+        Endpoint {
+            route: route(&api::ReplaceMemberCard { id: villager }),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: Some(404),
+        },
+        Endpoint {
+            route: route(&api::PersonDelegations { id: villager }),
+            body: |_, _| Body::None,
+            allowed: ADMINS,
+            success: 200,
+            outsiders: Some(404),
+        },
+        Endpoint {
+            route: route(&api::OpenProxy),
+            body: |_, villager| Body::Json(json!({"person_id": villager})),
+            allowed: &[ProxyAgent],
+            success: 201,
+            outsiders: Some(404),
+        },
     ]
 }
 
@@ -777,7 +818,7 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{} of {n} calls answered wrongly:\n{}", failures.len(), failures.join("\n"));
-        assert_eq!(n, (29 + 4 + 8 + 4 + 2 + 3 + 1) * 17);
+        assert_eq!(n, (29 + 4 + 8 + 4 + 2 + 3 + 1 + 5) * 17);
         app.assert_ledger_balanced().await;
     }
 

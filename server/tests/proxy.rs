@@ -361,6 +361,13 @@ db_tests! {
             json!({"shop_id": s.shop, "items": [{"goods_id": s.oil, "qty": 2}]})).await;
         assert_eq!(status, 201, "{redemption}");
         let qr = redemption["qr_token"].as_str().unwrap();
+        // The slip carries the pickup code, to the agent; not to staff who only read it.
+        let receipt = api::ProxyReceiptOf { receipt_no: redemption["proxy"]["receipt_no"].as_str().unwrap().into() };
+        let (_, slip) = app.fetch(&receipt, Some(&s.keeper)).await;
+        assert_eq!((slip["pickup"]["short_code"].clone(), slip["pickup"]["qr_token"].as_str()),
+                   (redemption["short_code"].clone(), Some(qr)), "{slip}");
+        let (_, read) = app.fetch(&receipt, Some(&s.admin)).await;
+        assert_eq!((read["receipt_no"].clone(), read.get("pickup")), (slip["receipt_no"].clone(), None));
         let (status, refused) = app.call(&api::Scan, Some(&s.keeper), &json!({"qr_token": qr})).await;
         assert_eq!((status, refused["code"].as_str()), (403, Some("own_proxy_action")), "{refused}");
         let id = redemption["id"].as_i64().unwrap();
@@ -372,6 +379,8 @@ db_tests! {
         let other = app.login("13700137105", common::STAFF_PASSWORD).await["access_token"].as_str().unwrap().to_owned();
         let (status, done) = app.fetch(&api::FulfilRedemption { id }, Some(&other)).await;
         assert_eq!((status, done["status"].as_str(), done["proxy"]["kind"].as_str()), (200, Some("fulfilled"), Some("card")));
+        let (_, slip) = app.fetch(&receipt, Some(&s.keeper)).await;
+        assert_eq!(slip.get("pickup"), None, "collected: nothing left to pick up");
         assert_eq!(balance_of(&app, s.elder).await, 40);
         app.assert_ledger_balanced().await;
     }
@@ -460,10 +469,15 @@ db_tests! {
         assert_eq!(status, 400);
         let (status, session) = open(&app, &agent, json!({"card_no": new["card_no"]})).await;
         assert_eq!(status, 201, "{session}");
-        // Nobody acts for themselves; no agent acts in another village.
-        let outsider = app.staff_token("13700137109", Role::VillageAdmin, "410783101229").await;
-        let (status, _) = open(&app, &outsider, json!({"card_no": new["card_no"]})).await;
-        assert_eq!(status, 404);
+        // Only a 代办员 or a delegate opens a session; no agent acts in another village.
+        let admin_elsewhere = app.staff_token("13700137109", Role::VillageAdmin, "410783101229").await;
+        let (status, _) = open(&app, &admin_elsewhere, json!({"card_no": new["card_no"]})).await;
+        assert_eq!(status, 403);
+        let elsewhere = app.staff("13700137110", common::STAFF_PASSWORD, Role::ProxyAgent, "410783101229").await;
+        let _ = elsewhere;
+        let elsewhere = app.login("13700137110", common::STAFF_PASSWORD).await["access_token"].as_str().unwrap().to_owned();
+        let (status, _) = open(&app, &elsewhere, json!({"card_no": new["card_no"]})).await;
+        assert_eq!(status, 404, "a 代办员 of another village finds nobody");
         let replaced: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'member_card.replace'")
             .fetch_one(app.db.reader()).await.unwrap();
         assert_eq!(replaced, 1);
@@ -476,7 +490,7 @@ db_tests! {
         // Not of her household; no consent; then her son with her consent.
         assert_eq!(app.call(&path, Some(&s.admin), &json!({"delegate_id": s.li, "consent": "本人同意"})).await.0, 400);
         assert_eq!(app.call(&path, Some(&s.admin), &json!({"delegate_id": s.son, "consent": " "})).await.0, 400);
-        assert_eq!(app.call(&path, Some(&s.son_token), &json!({"delegate_id": s.son, "consent": "本人同意"})).await.0, 404);
+        assert_eq!(app.call(&path, Some(&s.son_token), &json!({"delegate_id": s.son, "consent": "本人同意"})).await.0, 403, "no admin");
         let (status, link) = app.call(&path, Some(&s.admin), &json!({"delegate_id": s.son, "consent": "本人在村委会当面同意"})).await;
         assert_eq!(status, 201, "{link}");
         assert_eq!((link["delegate_phone"].as_str(), link["recorded_by"].as_str()), (Some("139****9301"), Some("测试员")));

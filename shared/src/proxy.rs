@@ -224,6 +224,21 @@ pub struct ProxyReceipt {
     pub sms_to: Option<String>,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// While a reservation made for the villager is still to collect: its QR token and
+    /// 8-character code, printed on the slip so the villager collects the goods with it at the
+    /// counter, by themselves or with anyone (`null` otherwise, and to staff).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup: Option<Pickup>,
+}
+
+/// How a reservation is collected at the counter ([`ProxyReceipt::pickup`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Pickup {
+    pub qr_token: String,
+    pub short_code: String,
+    /// RFC 3339, UTC: collect before.
+    pub expires_at: String,
 }
 
 /// The county's settings for assisted villagers (`GET`/`PUT /admin/assistance/{county}`).

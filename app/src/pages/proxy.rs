@@ -409,6 +409,7 @@ fn Slip(receipt: ProxyReceipt) -> impl IntoView {
         kind,
         sms_to,
         created_at,
+        pickup,
         ..
     } = receipt;
     let line = |label: Text, value: AnyView| {
@@ -440,6 +441,18 @@ fn Slip(receipt: ProxyReceipt) -> impl IntoView {
                     None => t(locale.get(), Text::NoSms).to_owned(),
                 }}
             </p>
+            {pickup.map(|p| {
+                let code = format!("{} {}", &p.short_code[..4], &p.short_code[4..]);
+                let label = Signal::derive(move || t(locale.get(), Text::PickupTitle).to_owned());
+                view! {
+                    <div class="receipt-pickup" data-testid="receipt-pickup">
+                        <p class="receipt-pickup-title">{tr(Text::PickupTitle)}</p>
+                        <crate::qr::QrImage text=p.qr_token label testid="receipt-pickup-qr" />
+                        <p class="receipt-pickup-code" translate="no" data-testid="receipt-pickup-code">{code}</p>
+                        <p class="hint">{tr(Text::PickupBefore)}" "{time::when_text(p.expires_at)}</p>
+                    </div>
+                }
+            })}
         </article>
         <div class="receipt-actions no-print">
             <button class="primary wide" type="button" data-testid="receipt-print" on:click=print>{tr(Text::Print)}</button>

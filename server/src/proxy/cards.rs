@@ -52,7 +52,8 @@ async fn card_of(
 /// card number to whoever has none; audited once (`member_card.print`: how many, how many
 /// numbers new).
 ///
-/// Errors: [`ProxyError::Invalid`] (not exactly one of the two, too many, an unknown grid),
+/// Errors: [`ProxyError::Forbidden`] (an admin of nowhere), [`ProxyError::Invalid`] (not
+/// exactly one of the two, too many, an unknown grid),
 /// [`ProxyError::Unknown`] (a person the caller may not manage, or a closed account).
 pub async fn print(
     db: &Db,
@@ -60,6 +61,7 @@ pub async fn print(
     caller: &Caller,
     request: &PrintCards,
 ) -> Result<Vec<MemberCard>, ProxyError> {
+    super::may_manage_somewhere(caller)?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let (people, region) = match (&request.person_ids, &request.grid_code) {
@@ -143,13 +145,15 @@ pub async fn print(
 /// 挂失补卡 of `person_id`: the old card's QR and number are refused from now on; answers the
 /// new card. Audited (`member_card.replace`, the old and new numbers).
 ///
-/// Errors: [`ProxyError::Unknown`] (someone the caller may not manage, or closed).
+/// Errors: [`ProxyError::Forbidden`] (an admin of nowhere), [`ProxyError::Unknown`] (someone
+/// the caller may not manage, or closed).
 pub async fn replace(
     db: &Db,
     keys: &Keys,
     caller: &Caller,
     person_id: i64,
 ) -> Result<MemberCard, ProxyError> {
+    super::may_manage_somewhere(caller)?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let person = crate::people::storage::find_in(&mut tx, person_id)

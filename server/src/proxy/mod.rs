@@ -193,7 +193,8 @@ async fn may_act(
 
 /// Opens a proxy session for `agent` (`POST /proxy/sessions`).
 ///
-/// Errors: [`ProxyError::Neither`], [`ProxyError::BadCardNo`], [`ProxyError::Unknown`] (also
+/// Errors: [`ProxyError::Forbidden`] (neither a 代办员 anywhere nor anyone's delegate),
+/// [`ProxyError::Neither`], [`ProxyError::BadCardNo`], [`ProxyError::Unknown`] (also
 /// for a person the caller may not act for), [`ProxyError::CardRevoked`],
 /// [`ProxyError::Yourself`], [`ProxyError::Closed`].
 pub async fn open(
@@ -205,6 +206,12 @@ pub async fn open(
     now: i64,
 ) -> Result<ProxySession, ProxyError> {
     use crate::shop::counter::{self, CardLookup};
+    let agent_somewhere = policy::may_somewhere(&agent.roles, Action::ActForVillagers);
+    if !agent_somewhere && storage::delegations_held(db, agent.id).await?.is_empty() {
+        return Err(ProxyError::Forbidden(
+            "only a 代办员 or a family delegate acts for a villager".into(),
+        ));
+    }
     let found = match (&request.member_code, &request.card_no, request.person_id) {
         (Some(code), None, None) => (
             counter::person_of_code(db, keys, code).await?,
@@ -520,11 +527,13 @@ pub fn receipt_sms(action: &storage::ActionRow) -> crate::auth::sms::ReceiptSms 
 }
 
 /// Receipt `receipt_no`, to whoever may read it: the agent who acted, the villager, their
-/// delegates, and the staff who may find the villager in the registry.
+/// delegates, and the staff who may find the villager in the registry. To the first three a
+/// reservation still to collect comes with its pickup code (printed on the slip).
 ///
 /// Errors: [`ProxyError::NoSuchReceipt`] (also when the caller may not read it).
 pub async fn receipt(
     db: &Db,
+    keys: &Keys,
     caller: &Caller,
     receipt_no: &str,
 ) -> Result<ProxyReceipt, ProxyError> {
@@ -532,13 +541,17 @@ pub async fn receipt(
     let missing = || ProxyError::NoSuchReceipt(no.clone());
     let action = storage::action(db, &no).await?.ok_or_else(missing)?;
     let village = RegionCode::parse(&action.village_code).map_err(|_| missing())?;
-    let allowed = caller.id == action.agent_id
+    let own = caller.id == action.agent_id
         || caller.id == action.person_id
-        || storage::is_delegate(db.reader(), action.person_id, caller.id).await?
-        || policy::may(&caller.roles, Action::ReadPeople, &village);
+        || storage::is_delegate(db.reader(), action.person_id, caller.id).await?;
+    let allowed = own || policy::may(&caller.roles, Action::ReadPeople, &village);
     if !allowed {
         return Err(missing());
     }
+    let pickup = match (own, action.subject.strip_prefix("redemption:")) {
+        (true, Some(id)) => pickup(db, keys, id).await?,
+        _ => None,
+    };
     Ok(ProxyReceipt {
         receipt_no: action.receipt_no,
         action: ProxyActionKind::parse(&action.action).unwrap_or(ProxyActionKind::Claim),
@@ -550,8 +563,30 @@ pub async fn receipt(
         kind: action.session_kind,
         subject: action.subject,
         sms_to: action.sms_phone.map(|p| Phone::from_stored(p).masked()),
+        pickup,
         created_at: rfc3339(action.created_at),
     })
+}
+
+/// The pickup of reservation `id` while it is still to collect.
+async fn pickup(
+    db: &Db,
+    keys: &Keys,
+    id: &str,
+) -> Result<Option<jifen_shared::proxy::Pickup>, sqlx::Error> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(None);
+    };
+    let row = crate::shop::storage::redemption_by_id(db.reader(), id).await?;
+    Ok(row
+        .filter(|r| {
+            r.status == jifen_shared::shop::RedemptionStatus::Reserved && r.expires_at > now_ms()
+        })
+        .map(|r| jifen_shared::proxy::Pickup {
+            qr_token: token::sign(&keys.redemption, Purpose::Redemption, &r.token_nonce),
+            short_code: r.short_code,
+            expires_at: rfc3339(r.expires_at),
+        }))
 }
 
 /// The county admins' settings read (`GET /admin/assistance/{county}`): to anyone staff in
@@ -615,14 +650,28 @@ fn delegation_view(row: storage::DelegationRow) -> Delegation {
     }
 }
 
+/// Refuses staff who manage nobody's registry (403): the rest are told a person outside
+/// their villages does not exist (404).
+pub fn may_manage_somewhere(caller: &Caller) -> Result<(), ProxyError> {
+    if policy::may_somewhere(&caller.roles, Action::ManagePeople) {
+        Ok(())
+    } else {
+        Err(ProxyError::Forbidden(
+            "only village, township and county admins manage the registry".into(),
+        ))
+    }
+}
+
 /// The villager `person_id` as a village admin of theirs sees them, for delegations.
 ///
-/// Errors: [`ProxyError::Unknown`] when the caller may not manage them.
+/// Errors: [`ProxyError::Forbidden`] (an admin of nowhere), [`ProxyError::Unknown`] when the
+/// caller may not manage them.
 async fn managed(
     db: &Db,
     caller: &Caller,
     person_id: i64,
 ) -> Result<(PersonRow, RegionCode), ProxyError> {
+    may_manage_somewhere(caller)?;
     let person = crate::people::storage::find(db, person_id)
         .await?
         .ok_or(ProxyError::Unknown)?;
@@ -732,9 +781,7 @@ pub async fn end_delegation(db: &Db, caller: &Caller, id: i64) -> Result<Delegat
     let row = storage::delegation(&mut tx, id)
         .await?
         .ok_or(ProxyError::Unknown)?;
-    drop(tx);
     let (_, village) = managed(db, caller, row.person_id).await?;
-    let mut tx = db.begin_write().await?;
     if storage::end_delegation(&mut tx, id, caller.id, now).await? {
         audit::record(
             &mut tx,

@@ -210,5 +210,5 @@ async fn end_session(caller: Caller, path: web::Path<i64>, state: State) -> Repl
 ))]
 #[get("/proxy/receipts/{receipt_no}")]
 async fn receipt(caller: Caller, path: web::Path<String>, state: State) -> Reply {
-    Ok(HttpResponse::Ok().json(super::receipt(&state.db, &caller, &path).await?))
+    Ok(HttpResponse::Ok().json(super::receipt(&state.db, &state.keys, &caller, &path).await?))
 }
