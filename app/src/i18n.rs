@@ -927,7 +927,7 @@ texts! {
     NewPerson => "新增村民", "Add a villager";
     NewPersonHint => "登记一位村民。没有手机的村民凭会员卡，由代办员或家人代办。", "Register one villager. One without a phone takes part with a member card, through a proxy agent or their family.";
     PhoneOptional => "手机号（选填）", "Mobile number (optional)";
-    PhoneOptionalHint => "没有手机可不填，凭会员卡由代办员代办", "Leave it empty if they have no phone: a proxy agent acts for them with their member card";
+    PhoneOptionalHint => "没有手机可不填（须填户号），凭会员卡由代办员或家人代办", "Leave it empty if they have no phone (then give the household number): a proxy agent or their family acts for them with their member card";
     BirthYear => "出生年份（选填）", "Year of birth (optional)";
     BornIn => "出生年份", "Year of birth";
     BirthYearPlaceholder => "如：1950", "e.g. 1950";
@@ -944,6 +944,29 @@ texts! {
     ElderAgeHint => "按出生年份计算；填 0 则不默认打开", "By year of birth; 0: never on by default";
     AssistanceInvalid => "请填整数：次数 0–50，积分 0–10000，年龄 0–120", "Whole numbers: actions 0–50, points 0–10000, age 0–120";
     CountyOnly => "只有县管理员可以设置", "Only county admins set this";
+    ProxyNotAllowed => "不能为这位村民代办", "You may not act for this villager";
+    ProxyYourself => "不能为自己代办", "You cannot act for yourself";
+    ProxyPersonClosed => "这位村民的账户已注销，不能代办", "This villager's account is closed: nobody can act for them";
+    ProxySubmitted => "已代办提交", "Submitted for the villager";
+    HouseholdNeeded => "没有手机的村民要填户号", "A villager without a phone needs a household number";
+    HouseholdPlaceholderNeeded => "如：0101（没有手机时必填）", "e.g. 0101 (needed without a phone)";
+    NotSameHousehold => "不是同一户", "Not of the household";
+    AlreadyDelegate => "已是家属代办", "Already a delegate";
+    DelegateNeedsHousehold => "此人还没有户号。家属须是同一户（同村、同户号）有手机的家人，请先点“编辑”填写户号。", "This person has no household number yet. A delegate is a member of the same household (same village and number) with a phone: add the household number under Edit first.";
+    DelegateRejected => "不能添加这位家人：须是同一户、有手机的家人，且还没有添加过", "This family member cannot be added: they must be of the same household, have a phone, and not be added already";
+    EndingDelegation => "正在解除…", "Ending…";
+    RegisterPhone => "登记手机号", "Register a mobile number";
+    RegisterPhoneHint => "此人还没有手机号。登记后可用这个号码登录，自己挣积分、兑换；代办员和家人仍可代办。", "This person has no mobile number yet. Once registered they can sign in with it and take part themselves; proxies and family may still act for them.";
+    RegisterPhoneYes => "确定登记", "Yes, register";
+    RegisteringPhone => "正在登记…", "Registering…";
+    PhoneRegistered => "手机号已登记", "The mobile number was registered";
+    AuditGoods => "商品", "Goods";
+    ProxyActionsZero => "0 表示不允许代办", "0: no proxies at all";
+    ProxyPointsZero => "0 表示代办时不能兑换", "0: proxies cannot redeem";
+    ElderAgeZero => "0 表示不默认打开", "0: never by default";
+    AssistanceZeroHint => "次数填 0：不允许为村民代办；积分填 0：代办时不能兑换商品（申报、点单、评价不花积分，不受影响）。", "Actions 0: nobody may act for villagers. Points 0: proxies cannot redeem goods (claims, orders and ratings spend no points and are not affected).";
+    BackToGrid => "返回网格", "Back to the grid";
+    PersonExists => "这一户已经登记过同名的村民", "A villager of this name is already registered in this household";
 }
 
 /// `text` in `locale`: a look-up in the table (`Locale::ZhCn` is column 0, `En` column 1).
@@ -1680,6 +1703,24 @@ pub fn field_name(locale: Locale, key: &str) -> Option<&'static str> {
         "photo_ids" => ("照片", "photos"),
         "low_stock_threshold" => ("库存预警", "low-stock warning"),
         "shop_id" => ("超市编号", "shop no."),
+        "birth_year" => ("出生年份", "year of birth"),
+        // 代办: proxy sessions and what was done in them, member cards, family delegates, the
+        // county's limits.
+        "kind" => ("代办方式", "how"),
+        "session" => ("代办会话", "proxy session"),
+        "person" => ("村民编号", "villager no."),
+        "person_name" => ("村民", "villager"),
+        "subject" => ("事项", "about"),
+        "summary" => ("内容", "what"),
+        "delegate" => ("家属编号", "delegate no."),
+        "delegation" => ("家属代办编号", "delegation no."),
+        "consent" => ("本人同意", "consent"),
+        "cards" => ("会员卡张数", "cards"),
+        "new_numbers" => ("新分配卡号", "new numbers"),
+        "card_no" => ("会员卡号", "card no."),
+        "proxy_daily_actions" => ("代办每日次数", "proxy actions a day"),
+        "proxy_daily_points" => ("代办每日积分", "proxy points a day"),
+        "elder_age" => ("长辈模式默认年龄", "elder mode from age"),
         _ => return None,
     };
     Some(match locale {
@@ -2169,6 +2210,64 @@ pub fn person_created(locale: Locale, name: &str) -> String {
     match locale {
         Locale::ZhCn => format!("已登记 {name}"),
         Locale::En => format!("{name} is registered"),
+    }
+}
+
+/// "已为 张桂英 提交": a claim or an order made for the villager (it waits for review or a
+/// volunteer: submitted, not done).
+pub fn proxy_submitted(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("已为 {name} 提交"),
+        Locale::En => format!("Submitted for {name}"),
+    }
+}
+
+/// "已结束为 张桂英 代办": said on `/proxy` after 结束代办.
+pub fn proxy_left(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("已结束为 {name} 代办"),
+        Locale::En => format!("You stopped acting for {name}"),
+    }
+}
+
+/// "已添加 于建国 为家属代办".
+pub fn delegate_added(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("已添加 {name} 为家属代办"),
+        Locale::En => format!("{name} may now act for the villager"),
+    }
+}
+
+/// "6月2日 10:15 解除": when a delegation ended.
+pub fn delegation_ended(locale: Locale, when: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("{when} 解除"),
+        Locale::En => format!("Ended {when}"),
+    }
+}
+
+/// The question before registering a phoneless villager's number.
+pub fn phone_register_question(locale: Locale, phone: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("确定为此人登记手机号 {phone} 吗？"),
+        Locale::En => format!("Register {phone} for this person?"),
+    }
+}
+
+/// "适用于 长垣市 所有村": the county the 代办与长辈模式 settings are for.
+pub fn assistance_county(locale: Locale, county: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("适用于 {county} 所有村"),
+        Locale::En => format!("For every village of {county}"),
+    }
+}
+
+/// "3 人": how many people an entry was about (`people:3`).
+pub fn people_count(locale: Locale, n: &str) -> String {
+    match locale {
+        Locale::ZhCn => format!("{n} 人"),
+        Locale::En if n == "1" => "1 person".to_owned(),
+        Locale::En => format!("{n} people"),
     }
 }
 

@@ -25,7 +25,7 @@ use jifen_shared::proxy::{Delegation, ProxyNote, ProxySession, card_no_printed};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
-use crate::i18n::{Text, proxy_allowance, proxy_by, proxy_for, tr, use_locale};
+use crate::i18n::{Text, proxy_allowance, proxy_by, proxy_for, proxy_submitted, t, tr, use_locale};
 use crate::session::{Session, use_session};
 
 pub use jifen_shared::proxy::{ACTING_FOR_HEADER, acts_as_villager};
@@ -117,7 +117,7 @@ pub fn ProxyBanner() -> impl IntoView {
         }
     });
     let end = move |_| {
-        session.leave_proxy();
+        session.stop_proxy();
         navigate(PATH, Default::default());
     };
     move || {
@@ -163,27 +163,51 @@ pub fn proxy_line(note: Option<ProxyNote>) -> impl IntoView {
     note.map(|note| view! { <ProxyBy note /> })
 }
 
-/// The confirmation after something done for the villager: 代办成功, the receipt's number,
-/// 打印回执 and 继续代办 (to the villager's 首页). `points`: what it spent (a reservation's
-/// points), taken off the banner's allowance with the action.
+/// The confirmation after something done for the villager: what was done (代办成功, or for a
+/// claim or an order, which only waits for review or a volunteer, "已为 张桂英 提交":
+/// `submitted`), the receipt's number, 打印回执 and 继续代办 (to the villager's 首页).
+/// `points`: what it spent (a reservation's points), taken off the banner's allowance with the
+/// action. `compact`: one short block (the QR screen, where the code must stay in view).
 #[component]
-pub fn ProxyDone(note: ProxyNote, #[prop(optional)] points: i64) -> impl IntoView {
+pub fn ProxyDone(
+    note: ProxyNote,
+    #[prop(optional)] points: i64,
+    #[prop(optional)] submitted: bool,
+    #[prop(optional)] compact: bool,
+) -> impl IntoView {
+    let locale = use_locale();
     let session = use_session();
     count(session, &note, points);
     let href = receipt_href(&note.receipt_no);
     let number = card_no_printed(&note.receipt_no);
     let receipt_no = note.receipt_no.clone();
+    let villager = session
+        .proxy
+        .with_untracked(|p| p.as_ref().map(|p| p.person_name.clone()));
+    let title = move || {
+        let locale = locale.get();
+        match (submitted, &villager) {
+            (true, Some(name)) => proxy_submitted(locale, name),
+            (true, None) => t(locale, Text::ProxySubmitted).to_owned(),
+            (false, _) => t(locale, Text::ProxyDoneTitle).to_owned(),
+        }
+    };
+    let (class, size) = if compact {
+        ("card proxy-done compact", " small")
+    } else {
+        ("card proxy-done", "")
+    };
     view! {
-        <section class="card proxy-done" role="status" data-testid="proxy-done" data-receipt=receipt_no>
-            <p class="proxy-done-title">"✓ "{tr(Text::ProxyDoneTitle)}</p>
+        <section class=class role="status" data-testid="proxy-done" data-receipt=receipt_no>
+            <p class="proxy-done-title">"✓ "{title}</p>
             <p class="proxy-done-no">
                 <span class="field-label">{tr(Text::ReceiptNo)}</span>
                 " "
                 <strong data-testid="proxy-receipt-no" translate="no">{number}</strong>
             </p>
             <div class="proxy-done-actions">
-                <a class="primary link-button" href=href data-testid="proxy-print-receipt">{tr(Text::PrintReceipt)}</a>
-                <a class="secondary link-button" href="/" data-testid="proxy-continue">{tr(Text::ContinueProxy)}</a>
+                <a class=format!("primary link-button{size}") href=href data-testid="proxy-print-receipt">{tr(Text::PrintReceipt)}</a>
+                <a class=format!("secondary link-button{size}") href="/" data-testid="proxy-continue">{tr(Text::ContinueProxy)}</a>
             </div>
         </section>
     }

@@ -44,6 +44,8 @@ pub struct Session {
     /// The server said the proxy session ended (expired, or ended elsewhere): `/proxy` says
     /// so until the next one opens.
     pub proxy_ended: RwSignal<bool>,
+    /// The villager the person just stopped acting for (结束代办): `/proxy` says so once.
+    pub proxy_left: RwSignal<Option<String>>,
 }
 
 /// The signed-in person while they act for a villager, and the role they had.
@@ -149,6 +151,7 @@ impl Session {
     fn enter(&self, proxy: ProxySession, villager: Me) {
         proxy::remember(&proxy);
         self.proxy_ended.set(false);
+        self.proxy_left.set(None);
         self.proxy.set(Some(proxy));
         let current = chosen_role(&villager.roles, None, None);
         self.me.set(Some(villager));
@@ -162,6 +165,16 @@ impl Session {
             self.end_on_server(proxy.id);
         }
         self.drop_proxy();
+    }
+
+    /// 结束代办 tapped: ends the proxy session ([`Session::leave_proxy`]) and keeps whom it was
+    /// for, so that `/proxy` can say "已结束为 张桂英 代办".
+    pub fn stop_proxy(&self) {
+        let name = self
+            .proxy
+            .with_untracked(|p| p.as_ref().map(|p| p.person_name.clone()));
+        self.proxy_left.set(name);
+        self.leave_proxy();
     }
 
     /// Forgets the proxy session here only (the server ended it, or never will again).
@@ -386,6 +399,7 @@ pub fn provide_session() {
         proxy: RwSignal::new(None),
         own: RwSignal::new(None),
         proxy_ended: RwSignal::new(false),
+        proxy_left: RwSignal::new(None),
     };
     provide_context(session);
     let startup = async move {

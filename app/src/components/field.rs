@@ -58,7 +58,9 @@ impl From<RwSignal<String>> for Typed {
 #[component]
 pub fn TextInput(
     #[prop(into)] value: Typed,
-    placeholder: Text,
+    /// Fixed, or following what else was typed (新增村民's 户号, needed without a phone).
+    #[prop(into)]
+    placeholder: Signal<Text>,
     /// A class besides `input`.
     #[prop(default = None, into)]
     class: Option<&'static str>,
@@ -71,7 +73,7 @@ pub fn TextInput(
     view! {
         <input
             class=class
-            prop:placeholder=move || t(locale.get(), placeholder)
+            prop:placeholder=move || t(locale.get(), placeholder.get())
             prop:value=move || value.shown.get()
             on:input=move |ev| value.typed.run(event_target_value(&ev))
         />
@@ -130,7 +132,7 @@ impl Kind {
 pub fn TextField(
     label: Text,
     #[prop(into)] value: Typed,
-    placeholder: Text,
+    #[prop(into)] placeholder: Signal<Text>,
     name: &'static str,
     #[prop(optional)] kind: Kind,
     #[prop(optional)] max: Option<usize>,

@@ -137,11 +137,46 @@ pub fn Choice(
     }
 }
 
-/// Scrolls the page the least that shows `element` whole (nothing when it already shows).
+/// Room left between what is brought into view and the bars over the page, in CSS pixels.
+const VIEW_GAP: f64 = 12.0;
+
+/// Scrolls the page the least that shows `element` whole (nothing when it already shows),
+/// clear of the sticky top bar and of the 代办 banner under it. The browser keeps clear of the
+/// bars by `html`'s scroll-padding (`app/style.css`: the tab bar at the bottom, the top bar and
+/// the banner as they usually are); a banner that wrapped to more lines is measured here.
 pub fn bring_into_view(element: &web_sys::Element) {
     let options = web_sys::ScrollIntoViewOptions::new();
     options.set_block(web_sys::ScrollLogicalPosition::Nearest);
     element.scroll_into_view_with_scroll_into_view_options(&options);
+    // On a screen of its own (the QR code, a sheet, a photo) nothing of the page covers it.
+    if element
+        .closest(".qr-screen, .sheet-backdrop, .zoom")
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(document) = window.document() else {
+        return;
+    };
+    let bar = |selector: &str| {
+        document
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .map(|bar| bar.get_bounding_client_rect().bottom())
+    };
+    let Some(covered) = bar(".topbar + .proxy-banner").or_else(|| bar(".topbar")) else {
+        return;
+    };
+    let top = element.get_bounding_client_rect().top();
+    if top < covered + VIEW_GAP {
+        window.scroll_by_with_x_and_y(0.0, top - covered - VIEW_GAP);
+    }
 }
 
 /// The question asked once before an action that cannot be taken back (dismissing a grid

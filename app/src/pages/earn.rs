@@ -291,7 +291,7 @@ fn ClaimSent(claim: Claim) -> impl IntoView {
         ..
     } = claim;
     view! {
-        {proxy.map(|note| view! { <crate::proxy::ProxyDone note /> })}
+        {proxy.map(|note| view! { <crate::proxy::ProxyDone note submitted=true /> })}
         <DoneCard
             testid="claim-success"
             title=Text::ClaimSent

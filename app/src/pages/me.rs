@@ -2,10 +2,10 @@
 //! place each is over (by name, not code), the current role to switch, the 审核 entry of a
 //! reviewing role, 我的会员码 of a villager, the keeper's 扫码兑换 · 回收称重 · 今日汇总 ·
 //! 本店商品, the 管理 entries of a staff role (导入村民名册, 网格管理, 人员, 服务订单,
-//! 数据概览), 为村民代办 for a 代办员 or a family delegate (`/proxy`), the 长辈模式 switch
-//! (`crate::elder`), sign-out, and the bottom tab bar. While acting for a villager (代办) it is
-//! the villager's 我的 — their name, points and village — with 结束代办 in place of the roles,
-//! the member code and sign-out.
+//! 数据概览), 为村民代办 for a 代办员 (为家人代办 for one who is only a family delegate:
+//! `/proxy`), the 长辈模式 switch (`crate::elder`), sign-out, and the bottom tab bar. While
+//! acting for a villager (代办) it is the villager's 我的 — their name, points and village —
+//! with 结束代办 in place of the roles, the member code and sign-out.
 
 use jifen_shared::api::{GetMe, GetRegion};
 use jifen_shared::auth::{Role, RoleGrant};
@@ -114,7 +114,7 @@ pub fn MePage() -> impl IntoView {
         !acting.get() && (session.holds(Role::ProxyAgent) || crate::proxy::has_family(delegations))
     });
     let end_proxy = move |_| {
-        session.leave_proxy();
+        session.stop_proxy();
         to_proxy(crate::proxy::PATH, Default::default());
     };
     view! {
@@ -159,9 +159,13 @@ pub fn MePage() -> impl IntoView {
             {move || session.current.get().filter(|g| g.role == Role::Villager && !acting.get()).map(|_| view! {
                 <ul class="list member-entry">{entry("/me/member-code", Text::MemberCode)}</ul>
             })}
-            {move || proxy_entry.get().then(|| view! {
-                <h2 class="section-title">{tr(Text::ProxyTab)}</h2>
-                <ul class="list">{entry(crate::proxy::PATH, Text::ProxyEntry)}</ul>
+            {move || proxy_entry.get().then(|| {
+                // Someone who is only a family delegate acts for their family (as 首页 says).
+                let words = if session.holds(Role::ProxyAgent) { Text::ProxyEntry } else { Text::MyFamilyTitle };
+                view! {
+                    <h2 class="section-title">{tr(Text::ProxyTab)}</h2>
+                    <ul class="list">{entry(crate::proxy::PATH, words)}</ul>
+                }
             })}
             {move || session.current.get().filter(|g| reviews(g.role)).map(|_| view! { <WorkEntries /> })}
             {move || session.current.get().filter(|g| g.role == Role::Keeper).map(|_| view! { <KeeperEntries /> })}

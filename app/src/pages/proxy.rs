@@ -5,11 +5,14 @@
 //! `/proxy` offers, to a 代办员 (the `proxy_agent` role): the camera reading the villager's
 //! member card ([`super::keeper::QrReader`], as at the keeper's counter), the card's 10-digit
 //! number typed (checked here as the server checks it: the last digit is a Luhn check), and
-//! the villagers of their village found by name; to a family delegate, the villagers they were
-//! registered for (`GET /proxy/delegations`). Each opens a proxy session
-//! (`POST /proxy/sessions`) and goes to the villager's 首页 with the 代办模式 banner on top.
+//! the villagers of their village found by name (villagers only: not staff accounts, not the
+//! agent); to a family delegate, the villagers they were registered for
+//! (`GET /proxy/delegations`). Each opens a proxy session (`POST /proxy/sessions`) and goes to
+//! the villager's 首页 with the 代办模式 banner on top; a refusal is said where it was asked
+//! (under the card number, under the list tapped) and goes when something else is tried.
 //! While a session is open the screen shows it (for whom, what is left today, until when)
-//! with 去代办 and 结束代办; after the server ended one it says "代办已结束，请重新扫卡".
+//! with 去代办 and 结束代办; after 结束代办 it says for whom it ended, after the server ended
+//! one "代办已结束，请重新扫卡".
 //!
 //! The receipt (`GET /proxy/receipts/{no}`) is a slip to print (打印 calls the browser's print;
 //! `app/style.css` hides the bars and buttons on paper): 代办回执, its number, time, what was
@@ -25,12 +28,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::admin::grid::{Lookup, lookup, people, phone_of};
-use super::{Failure, ListSkeleton, TabbedScreen, TopBar, Trouble, explain, require_sign_in};
+use super::{
+    Failure, ListSkeleton, TabbedScreen, TopBar, Trouble, explain, require_sign_in, worth_retrying,
+};
 use crate::api::ApiFailure;
 use crate::components::{Kind, TextField, Typed, bring_into_view, mutate, notice};
 use crate::i18n::{
-    Text, proxy_action, proxy_agent, proxy_allowance, proxy_for, proxy_until, signed, sms_sent, t,
-    tr, use_locale,
+    Text, proxy_action, proxy_agent, proxy_allowance, proxy_for, proxy_left, proxy_until, signed,
+    sms_sent, t, tr, use_locale,
 };
 use crate::proxy::{PATH, use_delegations};
 use crate::session::use_session;
@@ -39,12 +44,37 @@ use crate::time;
 /// People found by name at most (a longer list asks for more of the name).
 const FOUND_SIZE: u32 = 20;
 
-/// What a refused `POST /proxy/sessions` means.
-fn open_trouble(failure: &ApiFailure) -> Text {
-    match failure.code() {
-        Some(ErrorCode::NotFound) => Text::CardNotFound,
-        Some(ErrorCode::InvalidInput) => Text::CardNoInvalid,
-        Some(ErrorCode::Forbidden) => Text::ProxyForbidden,
+/// How a proxy session was asked for: the refusal is said there, beside what was tapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Way {
+    /// The member card, scanned or its number typed.
+    Card,
+    /// One of the delegate's family.
+    Family,
+    /// A villager found by name.
+    Name,
+}
+
+/// A refusal (or a failure that may pass, with `failure` to retry) of the last request, and
+/// the way it came.
+#[derive(Debug, Clone)]
+struct Refused {
+    way: Way,
+    text: Text,
+    failure: Option<ApiFailure>,
+}
+
+/// What a refused `POST /proxy/sessions` means, asked `way`. `yourself`: a 403 can only be
+/// about the person themselves (they picked their own name, or they are a 代办员 and their
+/// card was read: the server's other 403 is for who may act for nobody).
+fn open_trouble(failure: &ApiFailure, way: Way, yourself: bool) -> Text {
+    match (failure.code(), way) {
+        (Some(ErrorCode::NotFound), Way::Card) => Text::CardNotFound,
+        (Some(ErrorCode::NotFound), _) => Text::ProxyNotAllowed,
+        (Some(ErrorCode::InvalidInput), Way::Card) => Text::CardNoInvalid,
+        (Some(ErrorCode::Forbidden), _) if yourself => Text::ProxyYourself,
+        (Some(ErrorCode::Forbidden), _) => Text::ProxyForbidden,
+        (Some(ErrorCode::PersonClosed), _) => Text::ProxyPersonClosed,
         _ => explain(failure),
     }
 }
@@ -72,7 +102,7 @@ pub fn ProxyPage() -> impl IntoView {
 fn Active() -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
-    let end = move |_| session.leave_proxy();
+    let end = move |_| session.stop_proxy();
     move || {
         session.proxy.get().map(|proxy| {
             let name = proxy.person_name.clone();
@@ -95,21 +125,24 @@ fn Active() -> impl IntoView {
     }
 }
 
-/// Opens a proxy session with `body` and, once open, goes to the villager's 首页; a refusal
-/// goes to `hint`, a failure that may pass to `trouble`.
+/// Opens a proxy session asked `way` with `body` and, once open, goes to the villager's 首页;
+/// a refusal, or a failure that may pass, goes to `said`.
 fn opener(
     busy: RwSignal<bool>,
-    hint: RwSignal<Option<Text>>,
-    trouble: RwSignal<Option<(ApiFailure, Text)>>,
-) -> impl Fn(OpenProxySession) + Clone + Send + Sync + 'static {
+    said: RwSignal<Option<Refused>>,
+) -> impl Fn(Way, OpenProxySession) + Clone + Send + Sync + 'static {
     let session = use_session();
     let navigate = use_navigate();
-    move |body: OpenProxySession| {
+    move |way: Way, body: OpenProxySession| {
         if busy.get_untracked() {
             return;
         }
-        hint.set(None);
-        trouble.set(None);
+        said.set(None);
+        let yourself = untrack(|| match (way, body.person_id) {
+            (_, Some(id)) => session.own_me().is_some_and(|me| me.id == id),
+            (Way::Card, None) => session.holds(Role::ProxyAgent),
+            _ => false,
+        });
         let navigate = navigate.clone();
         let call = async move {
             let opened = session.call(&OpenProxy, &body).await?;
@@ -117,12 +150,17 @@ fn opener(
         };
         mutate(busy, call, move |answer| match answer {
             Ok(()) => navigate("/", Default::default()),
-            Err(failure) if super::worth_retrying(&failure) => {
-                let text = explain(&failure);
-                trouble.try_set(Some((failure, text)));
-            }
             Err(failure) => {
-                hint.try_set(Some(open_trouble(&failure)));
+                let text = if worth_retrying(&failure) {
+                    explain(&failure)
+                } else {
+                    open_trouble(&failure, way, yourself)
+                };
+                said.try_set(Some(Refused {
+                    way,
+                    text,
+                    failure: Some(failure),
+                }));
             }
         });
     }
@@ -131,6 +169,7 @@ fn opener(
 /// No proxy session: the ways to open one this person has.
 #[component]
 fn Start() -> impl IntoView {
+    let locale = use_locale();
     let session = use_session();
     let delegations = use_delegations();
     let agent = Memo::new(move |_| session.holds(Role::ProxyAgent));
@@ -141,27 +180,22 @@ fn Start() -> impl IntoView {
     if ended {
         session.proxy_ended.set(false);
     }
+    // 结束代办 just tapped: for whom it ended.
+    let left = session.proxy_left.get_untracked();
+    if left.is_some() {
+        session.proxy_left.set(None);
+    }
     let busy = RwSignal::new(false);
-    let hint = RwSignal::new(None::<Text>);
-    let trouble = RwSignal::new(None::<(ApiFailure, Text)>);
-    let open = opener(busy, hint, trouble);
-    let last = StoredValue::new(None::<OpenProxySession>);
-    let send = Callback::new(move |body: OpenProxySession| {
-        last.set_value(Some(body.clone()));
-        open(body);
+    let said = RwSignal::new(None::<Refused>);
+    let open = opener(busy, said);
+    let last = StoredValue::new(None::<(Way, OpenProxySession)>);
+    let send = Callback::new(move |(way, body): (Way, OpenProxySession)| {
+        last.set_value(Some((way, body.clone())));
+        open(way, body);
     });
     let retry = Callback::new(move |_| {
-        if let Some(body) = last.get_value() {
-            send.run(body);
-        }
-    });
-    // A refusal is said at the top, above the camera: brought into view when it comes (the
-    // number may have been typed further down).
-    let said = NodeRef::<leptos::html::P>::new();
-    Effect::new(move |_| {
-        hint.track();
-        if let Some(p) = said.get() {
-            bring_into_view(&p);
+        if let Some(asked) = last.get_value() {
+            send.run(asked);
         }
     });
     view! {
@@ -169,13 +203,12 @@ fn Start() -> impl IntoView {
         {ended.then(|| view! {
             <p class="form-notice error" role="alert" data-testid="proxy-ended">{tr(Text::ProxyEnded)}</p>
         })}
-        {move || hint.get().map(|text| view! {
-            <p class="form-notice error" role="alert" data-testid="proxy-error" node_ref=said>{tr(text)}</p>
+        {left.map(|name| view! {
+            <p class="form-notice" role="status" data-testid="proxy-left">{move || proxy_left(locale.get(), &name)}</p>
         })}
-        {move || trouble.get().map(|(failure, text)| view! { <Trouble failure text retry /> })}
-        {move || agent.get().then(|| view! { <ByCard send busy hint /> })}
-        {move || family.get().then(|| view! { <Family send busy /> })}
-        {move || agent.get().then(|| view! { <ByName send busy /> })}
+        {move || agent.get().then(|| view! { <ByCard send busy said retry /> })}
+        {move || family.get().then(|| view! { <Family send busy said retry /> })}
+        {move || agent.get().then(|| view! { <ByName send busy said retry /> })}
         {move || match (agent.get(), family.get(), known.get()) {
             (false, false, false) => view! { <ListSkeleton /> }.into_any(),
             (false, false, true) => notice(Text::NotProxy, "/me", Text::Mine).into_any(),
@@ -184,35 +217,98 @@ fn Start() -> impl IntoView {
     }
 }
 
-/// The member card: scanned, or its number typed.
+/// The refusal of the last request when it came `way`: right where it was asked, brought into
+/// view (with `around`, the form it belongs to: the field and what is said of it together).
+#[component]
+fn Refusal(
+    way: Way,
+    said: RwSignal<Option<Refused>>,
+    retry: Callback<()>,
+    #[prop(optional)] around: Option<NodeRef<leptos::html::Form>>,
+) -> impl IntoView {
+    move || {
+        said.get()
+            .filter(|r| r.way == way)
+            .map(|refused| view! { <RefusalNote refused retry around /> })
+    }
+}
+
+/// One refusal said: a plain sentence, or 重试 for a failure that may pass.
+#[component]
+fn RefusalNote(
+    refused: Refused,
+    retry: Callback<()>,
+    around: Option<NodeRef<leptos::html::Form>>,
+) -> impl IntoView {
+    let shown = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| match around.and_then(|form| form.get()) {
+        Some(form) => bring_into_view(&form),
+        None => {
+            if let Some(div) = shown.get() {
+                bring_into_view(&div);
+            }
+        }
+    });
+    let Refused { text, failure, .. } = refused;
+    let note = match failure.filter(worth_retrying) {
+        Some(failure) => view! { <Trouble failure text retry /> }.into_any(),
+        None => view! {
+            <p class="form-notice error" role="alert" data-testid="proxy-error">{tr(text)}</p>
+        }
+        .into_any(),
+    };
+    view! { <div class="proxy-refusal" node_ref=shown>{note}</div> }
+}
+
+/// The member card: scanned, or its number typed; what is refused said under the number.
 #[component]
 fn ByCard(
-    send: Callback<OpenProxySession>,
+    send: Callback<(Way, OpenProxySession)>,
     busy: RwSignal<bool>,
-    hint: RwSignal<Option<Text>>,
+    said: RwSignal<Option<Refused>>,
+    retry: Callback<()>,
 ) -> impl IntoView {
     let locale = use_locale();
     let typed = RwSignal::new(String::new());
     let on_read = Callback::new(move |code: String| {
-        send.run(OpenProxySession {
-            member_code: Some(code),
-            ..Default::default()
-        })
+        send.run((
+            Way::Card,
+            OpenProxySession {
+                member_code: Some(code),
+                ..Default::default()
+            },
+        ))
     });
     let submit = move || match normalize_card_no(&typed.get_untracked()) {
-        Some(card_no) => send.run(OpenProxySession {
-            card_no: Some(card_no),
-            ..Default::default()
-        }),
-        None => hint.set(Some(Text::CardNoInvalid)),
+        Some(card_no) => send.run((
+            Way::Card,
+            OpenProxySession {
+                card_no: Some(card_no),
+                ..Default::default()
+            },
+        )),
+        None => said.set(Some(Refused {
+            way: Way::Card,
+            text: Text::CardNoInvalid,
+            failure: None,
+        })),
     };
+    // Typing again takes back what was said.
+    let value = Typed::new(
+        move || typed.get(),
+        move |text| {
+            typed.set(text);
+            said.set(None);
+        },
+    );
+    let form = NodeRef::<leptos::html::Form>::new();
     view! {
         <p class="hint">{tr(Text::ProxyHint)}</p>
         <super::keeper::QrReader on_read busy hint=Text::ScanCardHint no_scanner=Text::NoScannerCard />
-        <form class="form code-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(); }>
+        <form class="form code-form" node_ref=form on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); submit(); }>
             <TextField
                 label=Text::CardNo
-                value=Typed::clearing(typed, hint)
+                value
                 placeholder=Text::CardNoPlaceholder
                 name="card_no"
                 kind=Kind::Integer
@@ -224,13 +320,19 @@ fn ByCard(
                     {move || t(locale.get(), if busy.get() { Text::OpeningProxy } else { Text::StartProxy })}
                 </button>
             </TextField>
+            <Refusal way=Way::Card said retry around=form />
         </form>
     }
 }
 
 /// A family delegate's villagers, one tap each.
 #[component]
-fn Family(send: Callback<OpenProxySession>, busy: RwSignal<bool>) -> impl IntoView {
+fn Family(
+    send: Callback<(Way, OpenProxySession)>,
+    busy: RwSignal<bool>,
+    said: RwSignal<Option<Refused>>,
+    retry: Callback<()>,
+) -> impl IntoView {
     let delegations = use_delegations();
     view! {
         <h2 class="section-title">{tr(Text::MyFamilyTitle)}</h2>
@@ -248,7 +350,7 @@ fn Family(send: Callback<OpenProxySession>, busy: RwSignal<bool>) -> impl IntoVi
                                 type="button"
                                 data-testid="proxy-family-person"
                                 disabled=move || busy.get()
-                                on:click=move |_| send.run(OpenProxySession { person_id: Some(person_id), ..Default::default() })
+                                on:click=move |_| send.run((Way::Family, OpenProxySession { person_id: Some(person_id), ..Default::default() }))
                             >
                                 <span class="row-name">{d.person_name.clone()}</span>
                                 <span class="badge">{tr(Text::ActFor)}</span>
@@ -258,12 +360,28 @@ fn Family(send: Callback<OpenProxySession>, busy: RwSignal<bool>) -> impl IntoVi
                 }
             />
         </ul>
+        <Refusal way=Way::Family said retry />
     }
+}
+
+/// Whether `person` is one a 代办员 of `village` may pick: a villager of that village (the
+/// registry lists staff accounts too), not the agent (`own`) themselves.
+fn pickable(person: &PersonListing, village: &RegionCode, own: Option<i64>) -> bool {
+    Some(person.id) != own
+        && person
+            .roles
+            .iter()
+            .any(|g| g.role == Role::Villager && g.region_code == *village)
 }
 
 /// A 代办员's village: its villagers found by name (`GET /admin/people`), one tap each.
 #[component]
-fn ByName(send: Callback<OpenProxySession>, busy: RwSignal<bool>) -> impl IntoView {
+fn ByName(
+    send: Callback<(Way, OpenProxySession)>,
+    busy: RwSignal<bool>,
+    said: RwSignal<Option<Refused>>,
+    retry: Callback<()>,
+) -> impl IntoView {
     let locale = use_locale();
     let session = use_session();
     // The village of the current role when it is a 代办员's, else of their first such role.
@@ -290,6 +408,8 @@ fn ByName(send: Callback<OpenProxySession>, busy: RwSignal<bool>) -> impl IntoVi
         let Some(region): Option<RegionCode> = village.get_untracked() else {
             return;
         };
+        // Another search: what the last card or pick was refused is past.
+        said.set(None);
         hint.set(None);
         let wanted = match lookup(&typed.get_untracked()) {
             Lookup::Everyone => {
@@ -302,10 +422,17 @@ fn ByName(send: Callback<OpenProxySession>, busy: RwSignal<bool>) -> impl IntoVi
             }
             wanted => wanted,
         };
+        let own = untrack(|| session.own_me().map(|me| me.id));
         let list = people(&region, &wanted, FOUND_SIZE, None);
         let call = async move { session.call(&list, &()).await };
         mutate(finding, call, move |answer| {
-            found.try_set(Some(answer.map(|page| page.items)));
+            let villagers = answer.map(|page| {
+                page.items
+                    .into_iter()
+                    .filter(|p| pickable(p, &region, own))
+                    .collect()
+            });
+            found.try_set(Some(villagers));
         });
     };
     view! {
@@ -339,7 +466,7 @@ fn ByName(send: Callback<OpenProxySession>, busy: RwSignal<bool>) -> impl IntoVi
                                     type="button"
                                     data-testid="proxy-found-person"
                                     disabled=move || busy.get()
-                                    on:click=move |_| send.run(OpenProxySession { person_id: Some(person_id), ..Default::default() })
+                                    on:click=move |_| send.run((Way::Name, OpenProxySession { person_id: Some(person_id), ..Default::default() }))
                                 >
                                     <span class="person-text">
                                         <span class="person-name">{p.name}</span>
@@ -357,6 +484,7 @@ fn ByName(send: Callback<OpenProxySession>, busy: RwSignal<bool>) -> impl IntoVi
             }
                 .into_any(),
         }}
+        <Refusal way=Way::Name said retry />
     }
 }
 
@@ -478,21 +606,71 @@ mod tests {
 
     #[test]
     fn a_refused_card_is_said_plainly() {
+        let card = |code| open_trouble(&server(code), Way::Card, true);
+        assert_eq!(card(ErrorCode::NotFound), Text::CardNotFound);
+        assert_eq!(card(ErrorCode::InvalidInput), Text::CardNoInvalid);
+        assert_eq!(card(ErrorCode::CardRevoked), Text::CardRevoked);
+        assert_eq!(card(ErrorCode::ProxyLimitReached), Text::ProxyLimitReached);
+        assert_eq!(card(ErrorCode::Forbidden), Text::ProxyYourself);
         assert_eq!(
-            open_trouble(&server(ErrorCode::NotFound)),
-            Text::CardNotFound
-        );
-        assert_eq!(
-            open_trouble(&server(ErrorCode::CardRevoked)),
-            Text::CardRevoked
-        );
-        assert_eq!(
-            open_trouble(&server(ErrorCode::ProxyLimitReached)),
-            Text::ProxyLimitReached
-        );
-        assert_eq!(
-            open_trouble(&server(ErrorCode::Forbidden)),
+            open_trouble(&server(ErrorCode::Forbidden), Way::Card, false),
             Text::ProxyForbidden
         );
+    }
+
+    #[test]
+    fn a_refused_pick_is_not_said_as_a_card() {
+        let picked = |code, way| open_trouble(&server(code), way, false);
+        assert_eq!(
+            picked(ErrorCode::NotFound, Way::Name),
+            Text::ProxyNotAllowed
+        );
+        assert_eq!(
+            picked(ErrorCode::NotFound, Way::Family),
+            Text::ProxyNotAllowed
+        );
+        assert_eq!(
+            picked(ErrorCode::Forbidden, Way::Name),
+            Text::ProxyForbidden
+        );
+        assert_eq!(
+            open_trouble(&server(ErrorCode::Forbidden), Way::Name, true),
+            Text::ProxyYourself
+        );
+        assert_eq!(
+            picked(ErrorCode::PersonClosed, Way::Name),
+            Text::ProxyPersonClosed
+        );
+    }
+
+    #[test]
+    fn only_the_villagers_of_the_village_are_picked() {
+        use jifen_shared::auth::RoleGrant;
+        let village = RegionCode::parse("410783101213").unwrap();
+        let grant = |role, code: &str| RoleGrant {
+            role,
+            region_code: RegionCode::parse(code).unwrap(),
+        };
+        let person = |id, roles| PersonListing {
+            id,
+            name: "于桂英".into(),
+            phone: None,
+            phone_masked: false,
+            birth_year: None,
+            card_no: None,
+            village_code: Some(village.to_string()),
+            grid_code: None,
+            household: None,
+            tags: Vec::new(),
+            roles,
+            closed: None,
+        };
+        let villager = person(1, vec![grant(Role::Villager, "410783101213")]);
+        assert!(pickable(&villager, &village, Some(9)));
+        assert!(!pickable(&villager, &village, Some(1)), "not the agent");
+        let staff = person(2, vec![grant(Role::VillageAdmin, "410783101213")]);
+        assert!(!pickable(&staff, &village, Some(9)));
+        let elsewhere = person(3, vec![grant(Role::Villager, "410783101201")]);
+        assert!(!pickable(&elsewhere, &village, Some(9)));
     }
 }

@@ -261,13 +261,16 @@ fn QrScreen(redemption: Redemption, fresh: bool) -> impl IntoView {
     let code_view = grouped_code(&code);
     let collect = expires_at.clone();
     let shop = shop_name.clone();
+    // Made just now by a proxy: its receipt, short and under the code (the banner is on top:
+    // the QR and its code stay in view on a 640 px phone).
+    let done = proxy
+        .clone()
+        .filter(|_| fresh)
+        .map(|note| view! { <crate::proxy::ProxyDone note points compact=true /> });
     view! {
         <div class="qr-screen" data-testid="qr-screen" data-status=move || status.get().as_str()>
             <crate::proxy::ProxyBanner />
-            {match proxy {
-                Some(note) if fresh => view! { <crate::proxy::ProxyDone note points /> }.into_any(),
-                note => crate::proxy::proxy_line(note).into_any(),
-            }}
+            {(!fresh).then(|| crate::proxy::proxy_line(proxy.clone()))}
             <header class="qr-head">
                 <span class="qr-shop">{shop_name}</span>
                 <a class="qr-done" href="/redemptions" data-testid="qr-done">{tr(Text::Done)}</a>
@@ -295,6 +298,7 @@ fn QrScreen(redemption: Redemption, fresh: bool) -> impl IntoView {
                 }
                     .into_any(),
             }}
+            {done}
             {changed
                 .into_iter()
                 .map(|(name, now, was)| view! {

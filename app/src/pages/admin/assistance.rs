@@ -1,17 +1,20 @@
 //! 代办与长辈模式 (`/admin/assistance`): a county admin's settings for villagers who need help
-//! (`GET`/`PUT /admin/assistance/{county}`): how many actions and how many points proxies (代办员
-//! and family delegates) may spend for one villager a day, and from which age 长辈模式 is on by
-//! default. Beside the grid workers' award limits (`/admin/awards`), the county's other limits.
-//! Checked here as the server checks them ([`AssistanceSettings::problem`]).
+//! (`GET`/`PUT /admin/assistance/{county}`), for the county named on top: how many actions and
+//! how many points proxies (代办员 and family delegates) may spend for one villager a day (0
+//! said in words: no proxies at all, no points spent by proxies), and from which age 长辈模式
+//! is on by default. Beside the grid workers' award limits (`/admin/awards`), the county's
+//! other limits. Checked here as the server checks them ([`AssistanceSettings::problem`]).
 
 use jifen_shared::api::{AssistanceOf, SetAssistance};
 use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::proxy::AssistanceSettings;
+use jifen_shared::regions::RegionCode;
 use leptos::prelude::*;
 
 use super::AdminFrame;
 use crate::components::{Kind, TextField, load_trouble, mutate, notice};
-use crate::i18n::{Text, t, tr, use_locale};
+use crate::i18n::{Text, assistance_county, t, tr, use_locale};
+use crate::pages::me::{name_of, place_names};
 use crate::pages::{ListSkeleton, explain};
 use crate::session::use_session;
 
@@ -43,9 +46,26 @@ fn AssistanceScreen(grant: RoleGrant) -> impl IntoView {
         };
         async move { session.call(&get, &()).await }
     });
+    // The county these are for, by name (its code while the name loads or if it does not).
+    let named = county.clone();
+    let county_name = LocalResource::new(move || {
+        let code = named.clone();
+        async move {
+            let parsed = RegionCode::parse(&code).ok()?;
+            let names = place_names(vec![parsed.clone()]).await;
+            name_of(&names, &parsed)
+        }
+    });
     let county = StoredValue::new(county);
+    let locale = use_locale();
     view! {
         <h1 class="region-name">{tr(Text::AssistanceTitle)}</h1>
+        <p class="region-meta" data-testid="assistance-county">
+            {move || {
+                let name = county_name.get().flatten().unwrap_or_else(|| county.get_value());
+                assistance_county(locale.get(), &name)
+            }}
+        </p>
         <p class="hint">{tr(Text::AssistanceHint)}</p>
         {move || match read.get() {
             None => view! { <ListSkeleton /> }.into_any(),
@@ -106,10 +126,11 @@ fn SettingsForm(county: String, settings: AssistanceSettings) -> impl IntoView {
             }
         >
             <div class="field-pair">
-                <TextField label=Text::ProxyDailyActions value=actions placeholder=Text::LimitsZero name="proxy-daily-actions" kind=Kind::Integer max=2 testid="proxy-daily-actions" />
-                <TextField label=Text::ProxyDailyPoints value=points placeholder=Text::LimitsZero name="proxy-daily-points" kind=Kind::Integer max=5 testid="proxy-daily-points" />
+                <TextField label=Text::ProxyDailyActions value=actions placeholder=Text::ProxyActionsZero name="proxy-daily-actions" kind=Kind::Integer max=2 testid="proxy-daily-actions" />
+                <TextField label=Text::ProxyDailyPoints value=points placeholder=Text::ProxyPointsZero name="proxy-daily-points" kind=Kind::Integer max=5 testid="proxy-daily-points" />
             </div>
-            <TextField label=Text::ElderAge value=age placeholder=Text::LimitsZero name="elder-age" kind=Kind::Integer max=3 testid="elder-age" />
+            <p class="hint field-hint">{tr(Text::AssistanceZeroHint)}</p>
+            <TextField label=Text::ElderAge value=age placeholder=Text::ElderAgeZero name="elder-age" kind=Kind::Integer max=3 testid="elder-age" />
             <p class="hint">{tr(Text::ElderAgeHint)}</p>
             {move || said.get().map(|(ok, text)| view! {
                 <p class="form-notice" class:error=!ok role="status" data-testid="assistance-said">{tr(text)}</p>

@@ -322,29 +322,54 @@ fn EntryRow(entry: AuditEntry) -> impl IntoView {
     }
 }
 
+/// How a target reads.
+#[derive(Clone, Copy)]
+enum TargetWords {
+    /// `人员 #42`.
+    Numbered(Text),
+    /// `回执 DB7K2M9QXA` (a 代办 receipt).
+    Receipt,
+    /// `3 人` (member cards printed for some people).
+    People,
+    /// As recorded (a grid's or a county's code).
+    AsRecorded,
+}
+
 /// What an entry was about, in words, linked where the app has a page for it: `person:42` →
-/// 人员 #42 (their page), `shop:3` → 积分超市 #3, `rule:12` → 积分事项 #12; a grid's code as
-/// it is.
+/// 人员 #42 (their page), `shop:3` → 积分超市 #3, `rule:12` → 积分事项 #12, `receipt:DB7K…` →
+/// 回执 DB7K… (the slip), `people:3` → 3 人, `award:7` → 评分/扣分 #7, `goods:5` → 商品 #5; a
+/// grid's code as it is.
 fn target_view(target: &str) -> impl IntoView + use<> {
     let (kind, id) = target.split_once(':').unwrap_or(("", target));
-    let (label, href) = match kind {
-        "person" => (Text::People, Some(format!("{}/{id}", super::people::PATH))),
-        "shop" => (Text::ShopsAdmin, Some(format!("/admin/shops/{id}"))),
+    let (words, href) = match kind {
+        "person" => (
+            TargetWords::Numbered(Text::People),
+            Some(format!("{}/{id}", super::people::PATH)),
+        ),
+        "shop" => (
+            TargetWords::Numbered(Text::ShopsAdmin),
+            Some(format!("/admin/shops/{id}")),
+        ),
         "rule" => (
-            Text::RuleCatalogue,
+            TargetWords::Numbered(Text::RuleCatalogue),
             Some(format!("{}/{id}", super::rules::PATH)),
         ),
-        _ => (Text::AuditAction, None),
+        "receipt" => (TargetWords::Receipt, Some(crate::proxy::receipt_href(id))),
+        "people" => (TargetWords::People, None),
+        "award" => (TargetWords::Numbered(Text::AwardsTitle), None),
+        "goods" => (TargetWords::Numbered(Text::AuditGoods), None),
+        _ => (TargetWords::AsRecorded, None),
     };
     let text = target.to_owned();
-    let named = !matches!(label, Text::AuditAction);
     let id = id.to_owned();
     let locale = use_locale();
     move || {
-        let words = if named {
-            format!("{} #{id}", t(locale.get(), label))
-        } else {
-            text.clone()
+        let locale = locale.get();
+        let words = match words {
+            TargetWords::Numbered(label) => format!("{} #{id}", t(locale, label)),
+            TargetWords::Receipt => crate::i18n::receipt_filter(locale, &id),
+            TargetWords::People => crate::i18n::people_count(locale, &id),
+            TargetWords::AsRecorded => text.clone(),
         };
         match &href {
             Some(href) => view! { <a href=href.clone()>{words}</a> }.into_any(),
@@ -378,14 +403,27 @@ impl Change {
 }
 
 /// A recorded value in words where it is one of a few codes: a role (`village_admin` → 村管理员),
-/// a status (`approved` → 已通过), a password `set` (已设置); else as recorded.
+/// a status (`approved` → 已通过), a password `set` (已设置), how a proxy found the villager
+/// (`card` → 凭卡), what a proxy did (`claim:12` → 申报 #12), a card's number in groups of
+/// four; else as recorded.
 fn value_word(locale: Locale, key: &str, value: &str) -> String {
     if key == "role"
         && let Some(role) = jifen_shared::auth::Role::parse(value)
     {
         return crate::i18n::role_name(locale, role).to_owned();
     }
+    if key == "subject"
+        && let Some(words) = subject_words(locale, value)
+    {
+        return words;
+    }
+    if key == "card_no" {
+        return jifen_shared::proxy::card_no_printed(value);
+    }
     let zh = match (key, value) {
+        ("kind", "card") => "凭卡",
+        ("kind", "search") => "查找",
+        ("kind", "delegate") => "家属",
         ("password", "set") => "已设置",
         ("status", "pending") => "待审核",
         ("status", "approved") => "已通过",
@@ -401,6 +439,31 @@ fn value_word(locale: Locale, key: &str, value: &str) -> String {
         Locale::ZhCn => zh.to_owned(),
         Locale::En => value.to_owned(),
     }
+}
+
+/// What a proxy did, from the receipt's subject: `claim:12` → 申报 #12, `redemption:5` → 兑换单
+/// #5, `order:3` → 服务单 #3, `rating:order:3:1` → 服务单 #3 的评价; `None` for another shape.
+fn subject_words(locale: Locale, subject: &str) -> Option<String> {
+    let zh = locale == Locale::ZhCn;
+    let mut parts = subject.split(':');
+    let words = match (parts.next()?, parts.next()?) {
+        ("claim", id) if zh => format!("申报 #{id}"),
+        ("claim", id) => format!("claim #{id}"),
+        ("redemption", id) if zh => format!("兑换单 #{id}"),
+        ("redemption", id) => format!("redemption #{id}"),
+        ("order", id) if zh => format!("服务单 #{id}"),
+        ("order", id) => format!("order #{id}"),
+        ("rating", "order") => {
+            let id = parts.next()?;
+            if zh {
+                format!("服务单 #{id} 的评价")
+            } else {
+                format!("rating of order #{id}")
+            }
+        }
+        _ => return None,
+    };
+    Some(words)
 }
 
 /// The fields an entry changed, by their recorded names (the JSON's order): each field whose
@@ -427,10 +490,16 @@ fn changes(entry: &AuditEntry) -> Vec<Change> {
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_null())
     };
+    // A proxy's claim, order or rating spends no points: its 积分：0 says nothing.
+    let proxy = entry.action.starts_with("proxy.");
     keys.into_iter()
         .filter_map(|key| {
             let (b, a) = (value_of(&before, key), value_of(&after, key));
-            (b != a).then(|| Change {
+            let nothing_spent = proxy
+                && key == "points"
+                && b.is_none()
+                && a.as_ref().and_then(Value::as_i64) == Some(0);
+            (b != a && !nothing_spent).then(|| Change {
                 key: key.clone(),
                 before: b.as_ref().map(show),
                 after: a.as_ref().map(show),
@@ -503,6 +572,51 @@ mod tests {
             .map(|c| c.text(Locale::ZhCn))
             .collect();
         assert_eq!(lines, ["密码：已设置", "状态：已通过"]);
+        let proxy = AuditEntry {
+            action: "proxy.claim".into(),
+            target: "receipt:DB7K2M9QXA".into(),
+            before: None,
+            after: Some(json!({
+                "person": 7, "person_name": "于*英", "kind": "card", "subject": "claim:12",
+                "points": 0, "summary": "孝老爱亲"
+            })),
+            ..created.clone()
+        };
+        let lines: Vec<String> = changes(&proxy)
+            .iter()
+            .map(|c| c.text(Locale::ZhCn))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "代办方式：凭卡",
+                "村民编号：7",
+                "村民：于*英",
+                "事项：申报 #12",
+                "内容：孝老爱亲"
+            ]
+        );
+        let rated = AuditEntry {
+            action: "proxy.rating".into(),
+            after: Some(json!({"subject": "rating:order:3:1", "points": 30})),
+            ..proxy
+        };
+        let lines: Vec<String> = changes(&rated)
+            .iter()
+            .map(|c| c.text(Locale::ZhCn))
+            .collect();
+        assert_eq!(lines, ["积分：30", "事项：服务单 #3 的评价"]);
+        let replaced = AuditEntry {
+            action: "member_card.replace".into(),
+            before: Some(json!({"card_no": null})),
+            after: Some(json!({"card_no": "1234567890"})),
+            ..created
+        };
+        let lines: Vec<String> = changes(&replaced)
+            .iter()
+            .map(|c| c.text(Locale::ZhCn))
+            .collect();
+        assert_eq!(lines, ["会员卡号：1234 5678 90"]);
         assert_eq!(
             show(&json!("长".repeat(61))).chars().count(),
             61,

@@ -10,8 +10,10 @@
 //! app's bars and buttons and places the cards by millimetre.
 //!
 //! [`MemberCardSection`] is the 会员卡 part of a villager's page: the number (or that there
-//! is none yet), 打印会员卡, and 挂失补卡 (`POST /admin/people/{id}/member-card/replace`, asked
-//! once: the old QR code and number stop working), then the new number.
+//! is none yet), 打印会员卡, and once a card exists 挂失补卡
+//! (`POST /admin/people/{id}/member-card/replace`, asked once: the old QR code and number stop
+//! working), then the new number. The sheet's way back leads to the person or the grid it was
+//! printed from.
 
 use jifen_shared::api::{PrintMemberCards, ReplaceMemberCard};
 use jifen_shared::proxy::{MAX_CARDS, MemberCard, PrintCards, card_no_printed};
@@ -58,10 +60,29 @@ pub fn wanted(grid: Option<String>, ids: Option<String>) -> Option<PrintCards> {
     })
 }
 
+/// Where the sheet of `?grid=` or `?ids=` leads back to: the grid's screen, the one person's
+/// page, else 人员.
+pub fn way_back(grid: Option<String>, ids: Option<String>) -> (String, Text) {
+    if let Some(grid) = grid.filter(|g| !g.is_empty()) {
+        return (format!("/admin/grids?region={grid}"), Text::BackToGrid);
+    }
+    let ids: Vec<i64> = ids
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    match ids.as_slice() {
+        [id] => (format!("{}/{id}", super::people::PATH), Text::BackToPerson),
+        _ => (super::people::PATH.to_owned(), Text::People),
+    }
+}
+
 /// `/admin/cards`.
 #[component]
 pub fn CardsPage() -> impl IntoView {
-    view! { <AdminFrame screen=|_| view! { <CardSheet /> } back=(super::people::PATH, Text::People) /> }
+    let query = use_query_map();
+    let back_to = Signal::derive(move || query.with(|q| way_back(q.get("grid"), q.get("ids"))));
+    view! { <AdminFrame screen=|_| view! { <CardSheet /> } back_to /> }
 }
 
 /// The cards of the address, and 打印.
@@ -188,6 +209,8 @@ pub fn MemberCardSection(id: i64, card_no: Option<String>) -> impl IntoView {
             }}
             <a class="primary wide link-button" href=person_href(id) data-testid="print-card">{tr(Text::PrintMemberCard)}</a>
             {move || match state.get() {
+                // No card yet: nothing to report lost (打印会员卡 gives the first number).
+                Replace::Offered if number.with(Option::is_none) => ().into_any(),
                 Replace::Offered => view! {
                     <button class="secondary wide" type="button" data-testid="replace-card" on:click=move |_| state.set(Replace::Asking)>
                         {tr(Text::ReplaceCard)}
@@ -238,5 +261,24 @@ mod tests {
         );
         assert_eq!(wanted(None, Some("x".into())), None);
         assert_eq!(wanted(Some(String::new()), None), None);
+    }
+
+    #[test]
+    fn the_way_back_leads_where_the_cards_came_from() {
+        assert_eq!(
+            way_back(Some("410783101201-001".into()), None),
+            (
+                "/admin/grids?region=410783101201-001".to_owned(),
+                Text::BackToGrid
+            )
+        );
+        assert_eq!(
+            way_back(None, Some("42".into())),
+            ("/admin/people/42".to_owned(), Text::BackToPerson)
+        );
+        assert_eq!(
+            way_back(None, Some("1,2".into())),
+            ("/admin/people".to_owned(), Text::People)
+        );
     }
 }

@@ -132,12 +132,14 @@ enum Gate {
 /// refresh mid-upload does not rebuild the screen (the chosen file and the report stay).
 /// `tabbed`: a screen of the bottom tab bar (数据概览), shown with the bar and without the way
 /// back. `back`: where the way back leads and its name, when not to 管理.
+/// `back_to`: the way back worked out from the address (over `back`: the screen it came from).
 /// `grid_workers`: grid workers may open it too (评分).
 #[component]
 pub(crate) fn AdminFrame<S, V>(
     screen: S,
     #[prop(optional)] tabbed: bool,
     #[prop(optional)] back: Option<(&'static str, Text)>,
+    #[prop(optional, into)] back_to: Option<Signal<(String, Text)>>,
     #[prop(optional)] grid_workers: bool,
 ) -> impl IntoView
 where
@@ -145,7 +147,14 @@ where
     V: IntoView + 'static,
 {
     let session = use_session();
+    let locale = crate::i18n::use_locale();
     require_sign_in();
+    let way_back = move || match back_to {
+        Some(to) => to.get(),
+        None => back.map_or((PATH.to_owned(), Text::Manage), |(href, text)| {
+            (href.to_owned(), text)
+        }),
+    };
     let gate = Memo::new(move |_| match (session.me.get(), session.current.get()) {
         (None, _) => Gate::Waiting,
         (Some(_), Some(grant))
@@ -160,8 +169,8 @@ where
         <main class="content" class:with-tabs=tabbed>
             <Show when=move || !tabbed>
                 <nav class="crumbs">
-                    <a class="crumb" href=back.map_or(PATH, |b| b.0)>
-                        "‹ "{tr(back.map_or(Text::Manage, |b| b.1))}
+                    <a class="crumb" href=move || way_back().0>
+                        "‹ "{move || crate::i18n::t(locale.get(), way_back().1)}
                     </a>
                 </nav>
             </Show>

@@ -4,6 +4,7 @@
 //!   other tags the import gave are kept as they are) and the grid, chosen among the village's
 //!   grids (`PUT /admin/people/{id}`), checked here as the server checks them;
 //! - 更换手机号: asked once, then `POST /admin/people/{id}/phone` (the person's sessions end);
+//!   for a villager without a phone, 登记手机号 (the same request: nobody is signed out);
 //! - 注销账户: 迁出 or 去世, then the question says where the points go
 //!   (`GET /admin/people/{id}/closing`: "剩余 30 积分将转给同户 张三"), then
 //!   `POST /admin/people/{id}/close` with the points shown, and the summary of where they went.
@@ -24,7 +25,10 @@ use super::grid::show_phone;
 use super::people::PATH;
 use crate::api::ApiFailure;
 use crate::components::{Choice, Confirm, Kind, TextField, mutate};
-use crate::i18n::{Text, closed_summary, closing_question, phone_question, t, tr, use_locale};
+use crate::i18n::{
+    Text, closed_summary, closing_question, phone_question, phone_register_question, t, tr,
+    use_locale,
+};
 use crate::pages::{Trouble, explain};
 use crate::session::use_session;
 
@@ -199,7 +203,7 @@ fn EditForms(person: PersonListing) -> impl IntoView {
                 view! {
                     <Show when=move || open.get()>
                         <Details person=details.clone() />
-                        <PhoneCard id=person.id />
+                        <PhoneCard id=person.id has_phone=person.phone.is_some() />
                     </Show>
                     <CloseCard id=person.id name=person.name.clone() back on_closed=move || open.set(false) />
                 }
@@ -225,6 +229,13 @@ fn Details(person: PersonListing) -> impl IntoView {
     let groups = RwSignal::new(groups);
     let grid = RwSignal::new(person.grid_code.clone());
     let born = RwSignal::new(person.birth_year.map(|y| y.to_string()).unwrap_or_default());
+    // Without a phone the registry knows the person by their 户号: it may not be emptied.
+    let phoneless = person.phone.is_none();
+    let household_placeholder = if phoneless {
+        Text::HouseholdPlaceholderNeeded
+    } else {
+        Text::HouseholdPlaceholder
+    };
     let hint = RwSignal::new(None::<Text>);
     let saved = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -244,6 +255,10 @@ fn Details(person: PersonListing) -> impl IntoView {
         let house = household.get_untracked().trim().to_owned();
         if house.chars().count() > MAX_HOUSEHOLD {
             hint.set(Some(Text::HouseholdTooLong));
+            return;
+        }
+        if phoneless && house.is_empty() {
+            hint.set(Some(Text::HouseholdNeeded));
             return;
         }
         let Ok(birth_year) = parse_birth_year(&born.get_untracked(), this_year()) else {
@@ -284,7 +299,7 @@ fn Details(person: PersonListing) -> impl IntoView {
             }
         >
             <TextField label=Text::PersonName value=name placeholder=Text::NamePlaceholder name="name" max=MAX_NAME testid="edit-name" />
-            <TextField label=Text::Household value=household placeholder=Text::HouseholdPlaceholder name="household" max=MAX_HOUSEHOLD testid="edit-household" />
+            <TextField label=Text::Household value=household placeholder=household_placeholder name="household" max=MAX_HOUSEHOLD testid="edit-household" />
             <TextField label=Text::BirthYear value=born placeholder=Text::BirthYearPlaceholder name="birth_year" kind=Kind::Integer max=4 testid="edit-birth-year" />
             <fieldset class="field">
                 <legend class="field-label">{tr(Text::Groups)}</legend>
@@ -324,14 +339,41 @@ pub(super) fn looks_like_mobile(typed: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " -+()".contains(c))
 }
 
-/// 更换手机号, asked once.
+/// 更换手机号, asked once; for a villager without a phone (`has_phone` false), 登记手机号.
 #[component]
-fn PhoneCard(id: i64) -> impl IntoView {
+fn PhoneCard(id: i64, has_phone: bool) -> impl IntoView {
+    // The words of changing a number, or of giving one to who has none (nobody to sign out).
+    let (title, hint, label, yes, yes_busy, done) = if has_phone {
+        (
+            Text::ChangePhone,
+            Text::ChangePhoneHint,
+            Text::NewPhone,
+            Text::ChangePhoneYes,
+            Text::ChangingPhone,
+            Text::PhoneChanged,
+        )
+    } else {
+        (
+            Text::RegisterPhone,
+            Text::RegisterPhoneHint,
+            Text::Phone,
+            Text::RegisterPhoneYes,
+            Text::RegisteringPhone,
+            Text::PhoneRegistered,
+        )
+    };
+    let question = move |locale, phone: &str| {
+        if has_phone {
+            phone_question(locale, phone)
+        } else {
+            phone_register_question(locale, phone)
+        }
+    };
     let session = use_session();
     let locale = use_locale();
     let typed = RwSignal::new(String::new());
     let asking = RwSignal::new(false);
-    let hint = RwSignal::new(None::<Text>);
+    let said = RwSignal::new(None::<Text>);
     let busy = RwSignal::new(false);
     let trouble = RwSignal::new(None::<ApiFailure>);
     let changed = RwSignal::new(None::<String>);
@@ -339,10 +381,10 @@ fn PhoneCard(id: i64) -> impl IntoView {
         trouble.set(None);
         changed.set(None);
         if looks_like_mobile(&typed.get_untracked()) {
-            hint.set(None);
+            said.set(None);
             asking.set(true);
         } else {
-            hint.set(Some(Text::PhoneInvalid));
+            said.set(Some(Text::PhoneInvalid));
         }
     };
     let run = move || {
@@ -376,27 +418,27 @@ fn PhoneCard(id: i64) -> impl IntoView {
                 ask();
             }
         >
-            <h2 class="card-title">{tr(Text::ChangePhone)}</h2>
-            <p class="hint">{tr(Text::ChangePhoneHint)}</p>
-            <TextField label=Text::NewPhone value=typed placeholder=Text::OtherPhonePlaceholder name="phone" kind=Kind::Phone max=20 testid="new-phone" />
-            {move || hint.get().map(|text| view! { <p class="form-notice error" role="alert">{tr(text)}</p> })}
+            <h2 class="card-title">{tr(title)}</h2>
+            <p class="hint">{tr(hint)}</p>
+            <TextField label value=typed placeholder=Text::OtherPhonePlaceholder name="phone" kind=Kind::Phone max=20 testid="new-phone" />
+            {move || said.get().map(|text| view! { <p class="form-notice error" role="alert">{tr(text)}</p> })}
             {move || if asking.get() {
                 view! {
-                    <Confirm yes=Text::ChangePhoneYes yes_busy=Text::ChangingPhone no=Text::Cancel busy testid="confirm-phone"
+                    <Confirm yes yes_busy no=Text::Cancel busy testid="confirm-phone"
                         on_yes=run on_no=move || asking.set(false)>
-                        {move || phone_question(locale.get(), typed.get().trim())}
+                        {move || question(locale.get(), typed.get().trim())}
                     </Confirm>
                 }
                     .into_any()
             } else {
                 view! {
-                    <button class="secondary wide" type="submit" data-testid="change-phone">{tr(Text::ChangePhone)}</button>
+                    <button class="secondary wide" type="submit" data-testid="change-phone">{tr(title)}</button>
                 }
                     .into_any()
             }}
             {move || trouble.get().map(|failure| trouble_view(failure, Callback::new(move |_| run())))}
             {move || changed.get().map(|phone| view! {
-                <p class="form-notice" role="status" data-testid="phone-changed">{tr(Text::PhoneChanged)}"："{phone}</p>
+                <p class="form-notice" role="status" data-testid="phone-changed">{tr(done)}"："{phone}</p>
             })}
         </form>
     }

@@ -2,10 +2,11 @@
 //! village admins and above — the CSV import does many. The phone may be left empty: a
 //! villager without one takes part with a member card (打印会员卡 follows), through a 代办员 or
 //! a family delegate. Name, phone (optional), the village (a township or county admin picks
-//! it, as when granting a role), 户号, year of birth (optional: 长辈模式 is on by default from
-//! the county's age), groups and grid; checked here as the server checks them, its refusals
-//! said in words with its reason below.
+//! it, as when granting a role), 户号 (needed without a phone), year of birth (optional:
+//! 长辈模式 is on by default from the county's age), groups and grid; checked here as the
+//! server checks them, its refusals said in words with its reason below.
 
+use jifen_shared::ErrorCode;
 use jifen_shared::api::CreatePerson;
 use jifen_shared::auth::{Role, RoleGrant};
 use jifen_shared::people::{NewPerson, PersonListing};
@@ -99,6 +100,11 @@ fn PersonForm(home: RegionCode, done: Callback<PersonListing>) -> impl IntoView 
         if house.chars().count() > MAX_HOUSEHOLD {
             return hint.set(Some(Text::HouseholdTooLong));
         }
+        // As the server: a villager without a phone is known by their household (its phone
+        // gets the receipts, its members may become delegates).
+        if number.is_empty() && house.is_empty() {
+            return hint.set(Some(Text::HouseholdNeeded));
+        }
         let Ok(birth_year) = parse_birth_year(&born.get_untracked(), this_year()) else {
             return hint.set(Some(Text::BirthYearInvalid));
         };
@@ -120,6 +126,14 @@ fn PersonForm(home: RegionCode, done: Callback<PersonListing>) -> impl IntoView 
             }
         });
     };
+    // 户号 may be left out only when there is a phone.
+    let household_placeholder = Signal::derive(move || {
+        if phone.with(|p| p.trim().is_empty()) {
+            Text::HouseholdPlaceholderNeeded
+        } else {
+            Text::HouseholdPlaceholder
+        }
+    });
     let chosen_place = move || {
         village.get().map(|v| {
             names
@@ -148,7 +162,7 @@ fn PersonForm(home: RegionCode, done: Callback<PersonListing>) -> impl IntoView 
                     <PlacePicker role=Role::Villager home=home.clone() path names />
                 </div>
             })}
-            <TextField label=Text::Household value=household placeholder=Text::HouseholdPlaceholder name="household" max=MAX_HOUSEHOLD testid="new-household" />
+            <TextField label=Text::Household value=household placeholder=household_placeholder name="household" max=MAX_HOUSEHOLD testid="new-household" />
             <TextField label=Text::BirthYear value=born placeholder=Text::BirthYearPlaceholder name="birth_year" kind=Kind::Integer max=4 testid="new-birth-year" />
             <fieldset class="field">
                 <legend class="field-label">{tr(Text::Groups)}</legend>
@@ -157,7 +171,10 @@ fn PersonForm(home: RegionCode, done: Callback<PersonListing>) -> impl IntoView 
             {move || village.get().is_some().then(|| view! { <GridChoice village=village_code grid /> })}
             {move || hint.get().map(|text| view! { <p class="form-notice error" role="alert" data-testid="new-person-error">{tr(text)}</p> })}
             {move || trouble.get().map(|failure| {
-                let text = explain(&failure);
+                let text = match failure.code() {
+                    Some(ErrorCode::AlreadyExists) => Text::PersonExists,
+                    _ => explain(&failure),
+                };
                 let detail = match &failure {
                     ApiFailure::Server(body) => Some(body.message.clone()),
                     _ => None,

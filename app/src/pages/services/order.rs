@@ -199,7 +199,7 @@ fn OrderForm(service: ServiceType, person: i64) -> impl IntoView {
 #[component]
 fn OrderSent(order: Order) -> impl IntoView {
     view! {
-        {order.proxy.clone().map(|note| view! { <ProxyDone note /> })}
+        {order.proxy.clone().map(|note| view! { <ProxyDone note submitted=true /> })}
         <DoneCard
             testid="order-success"
             title=Text::OrderSent
