@@ -330,6 +330,11 @@ db_tests! {
             json!({"stars": 5, "comment": "很及时"})).await;
         assert_eq!(status, 200, "{rated}");
         assert!(rated["rating"]["proxy"]["receipt_no"].is_string(), "{rated}");
+        // The volunteer's reward refers to the order too: it is his, not done by a proxy.
+        let (_, his) = app.fetch(&api::PointsHistory { query: Default::default() }, Some(&s.li_token)).await;
+        let reward = his["items"].as_array().unwrap().iter()
+            .find(|e| e["reference"].as_str() == Some(&format!("order:{order_id}"))).unwrap();
+        assert_eq!(reward.get("proxy"), None, "{reward}");
         // Every act: an audit row and a receipt; four acts counted today.
         let acts: Vec<String> = sqlx::query_scalar(
             "SELECT action FROM audit_log WHERE action LIKE 'proxy.%' ORDER BY id")
@@ -469,6 +474,17 @@ db_tests! {
         assert_eq!(status, 400);
         let (status, session) = open(&app, &agent, json!({"card_no": new["card_no"]})).await;
         assert_eq!(status, 201, "{session}");
+        // Found in the registry, not by her card: claims and orders, but no spending.
+        let (status, found) = open(&app, &agent, json!({"person_id": s.elder})).await;
+        assert_eq!((status, found["kind"].as_str()), (201, Some("search")), "{found}");
+        app.award(&s.admin, &[s.elder], 50, "敬老").await.unwrap();
+        let (status, refused) = acting(&app, &agent, found["token"].as_str().unwrap(), &api::Reserve,
+            json!({"shop_id": s.shop, "items": [{"goods_id": s.oil, "qty": 1}]})).await;
+        assert_eq!((status, refused["code"].as_str()), (403, Some("forbidden")), "{refused}");
+        assert_eq!(balance_of(&app, s.elder).await, 50, "nothing reserved");
+        let (status, _) = acting(&app, &agent, found["token"].as_str().unwrap(), &api::CreateClaim,
+            json!({"rule_id": FILIAL, "note": "照顾孙子"})).await;
+        assert_eq!(status, 201);
         // Only a 代办员 or a delegate opens a session; no agent acts in another village.
         let admin_elsewhere = app.staff_token("13700137109", Role::VillageAdmin, "410783101229").await;
         let (status, _) = open(&app, &admin_elsewhere, json!({"card_no": new["card_no"]})).await;

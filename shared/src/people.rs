@@ -36,7 +36,8 @@ pub struct PersonListing {
     /// Year of birth, when the registry knows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_year: Option<i32>,
-    /// The member card's number, once one was printed.
+    /// The member card's number, once one was printed; only to the admins of their village and
+    /// above (the number opens a proxy session like the card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_no: Option<String>,
     pub village_code: Option<String>,

@@ -508,7 +508,8 @@ pub struct BoardMovement {
     /// correction this movement is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<CorrectionNote>,
-    /// 代办: done for the villager by a proxy agent or family delegate (`null` otherwise).
+    /// 代办: done for the villager by a proxy agent or family delegate (`null` otherwise); on
+    /// the public board without the receipt's number (`receipt_no` empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<crate::proxy::ProxyNote>,
 }

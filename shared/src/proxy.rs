@@ -219,8 +219,9 @@ pub struct ProxyReceipt {
     /// What the receipt is about (`redemption:7`, `claim:12`, `order:3`, `rating:order:3:1`:
     /// a rating of order 3, its first round).
     pub subject: String,
-    /// The masked phone the receipt was texted to (the villager's or their household's);
-    /// `null` when nobody in the household has a phone.
+    /// The masked phone the receipt is texted to (the villager's or their household's), once,
+    /// after the act (a gateway failure is logged, not retried); `null` when nobody in the
+    /// household has a phone.
     pub sms_to: Option<String>,
     /// RFC 3339, UTC.
     pub created_at: String,

@@ -570,7 +570,10 @@ fn Slip(receipt: ProxyReceipt) -> impl IntoView {
                 }}
             </p>
             {pickup.map(|p| {
-                let code = format!("{} {}", &p.short_code[..4], &p.short_code[4..]);
+                let code = match (p.short_code.get(..4), p.short_code.get(4..)) {
+                    (Some(head), Some(tail)) => format!("{head} {tail}"),
+                    _ => p.short_code.clone(),
+                };
                 let label = Signal::derive(move || t(locale.get(), Text::PickupTitle).to_owned());
                 view! {
                     <div class="receipt-pickup" data-testid="receipt-pickup">

@@ -304,7 +304,12 @@ fn refresh_token(req: &HttpRequest, body: &[u8]) -> Result<Option<String>, ApiEr
 ))]
 #[get("/me")]
 async fn me(caller: Caller, state: State) -> Reply {
-    Ok(HttpResponse::Ok().json(super::me(&state.db, caller.id).await?))
+    let mut me = super::me(&state.db, caller.id).await?;
+    if caller.proxy.is_some() {
+        // Acting for a villager: only as a villager, whatever else they hold (as `Caller`).
+        me.roles = caller.roles.clone();
+    }
+    Ok(HttpResponse::Ok().json(me))
 }
 
 /// Grants a role over a region to a person. Admins grant the roles below their own inside

@@ -119,6 +119,13 @@ fn listing(
 ) -> PersonListing {
     let village = p.village();
     let full = policy::sees_full_phone(caller_id, grants, p.id, village.as_ref());
+    // The card's number opens a proxy session as if the card were shown: only the admins who
+    // print cards see it.
+    let card_no = card_no.filter(|_| {
+        village
+            .as_ref()
+            .is_some_and(|v| policy::may(grants, policy::Action::ManagePeople, v))
+    });
     let phone = p.phone.map(Phone::from_stored);
     let closed = match (
         p.closed_at,

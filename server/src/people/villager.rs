@@ -615,7 +615,8 @@ async fn close_once(
         }
     }
     let roles = crate::auth::storage::drop_roles_and_wechat(&mut tx, id).await?;
-    crate::shop::counter::storage::forget(&mut tx, id).await?;
+    // The member card's code and number are kept as revoked: never given again.
+    crate::shop::counter::storage::revoke(&mut tx, id, actor_id, now).await?;
     crate::proxy::storage::end_delegations_of(&mut tx, id, now).await?;
     crate::auth::storage::end_sessions(&mut tx, id, now).await?;
     storage::close(&mut tx, id, reason.as_str(), now).await?;

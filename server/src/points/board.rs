@@ -17,6 +17,7 @@
 use crate::error::DomainError;
 use jifen_shared::ErrorCode;
 use jifen_shared::points::{Board, BoardMovement, RankingEntry, mask_name};
+use jifen_shared::proxy::ProxyNote;
 use jifen_shared::regions::{RegionCode, RegionLevel};
 
 use crate::calendar::{Calendar, Period};
@@ -87,7 +88,16 @@ pub async fn board(
         .into_iter()
         .zip(notes)
         .map(|(r, correction)| BoardMovement {
-            proxy: r.reference.as_ref().and_then(|re| proxies.get(re).cloned()),
+            // Public: who did it for them, not the receipt's number.
+            proxy: r
+                .reference
+                .as_ref()
+                .and_then(|re| proxies.get(re))
+                .filter(|(for_whom, _)| *for_whom == r.person_id)
+                .map(|(_, note)| ProxyNote {
+                    receipt_no: String::new(),
+                    ..note.clone()
+                }),
             villager_name: mask_name(&r.villager),
             reason: r
                 .reference

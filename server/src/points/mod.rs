@@ -95,7 +95,12 @@ pub async fn history(
             balance_after: m.held_after,
             reason: m.reason,
             label: m.reference.as_ref().and_then(|r| labels.get(r).cloned()),
-            proxy: m.reference.as_ref().and_then(|r| proxies.get(r).cloned()),
+            proxy: m
+                .reference
+                .as_ref()
+                .and_then(|r| proxies.get(r))
+                .filter(|(for_whom, _)| *for_whom == person_id)
+                .map(|(_, note)| note.clone()),
             reference: m.reference,
             actor_name: m.actor_name,
             created_at: crate::storage::rfc3339(m.created_at),

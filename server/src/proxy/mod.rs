@@ -1,6 +1,8 @@
 //! 代办: acting for a villager who has no smartphone or cannot use one — by a proxy agent
-//! (代办员, a role over a village) or a family delegate (家属代办) — so that every action is
-//! traceable to both people, limited, and acknowledged by a receipt.
+//! (代办员, a role over a village) or a family delegate (家属代办) — so that every claim,
+//! reservation, order and rating made so is traceable to both people, limited, and
+//! acknowledged by a receipt (cancelling a reservation or an order gives back, and is recorded
+//! on it as the villager's).
 //!
 //! Rules (issue "Villagers without a smartphone"):
 //! - **Opening a session** ([`open`]): by the villager's member card (its QR scanned or its
@@ -13,7 +15,8 @@
 //!   under it checks again that the agent still may (role, link, the villager's account open).
 //! - **What a session reaches** ([`jifen_shared::proxy::ACTING_ENDPOINTS`]): the villager's own reads and the four
 //!   acts — claim (with photos), reserve goods, order a service, rate it — and cancelling
-//!   their reservation or order. Nothing else accepts the header.
+//!   their reservation or order. Nothing else accepts the header. Reserving goods spends the
+//!   villager's points: not under a session opened by a search (their card or a delegate).
 //! - **Every act** ([`record`]) in the act's own transaction: counts against the county's
 //!   daily limit for the villager ([`AssistanceSettings`]: actions, and points spent, per
 //!   county day; one conditional upsert, so parallel requests cannot pass it), is recorded in
@@ -186,9 +189,24 @@ async fn may_act(
     let agent = policy::may(grants, Action::ActForVillagers, &village);
     Ok(match kind {
         ProxyKind::Search => agent,
-        ProxyKind::Card => agent || storage::is_delegate(db.reader(), person.id, agent_id).await?,
-        ProxyKind::Delegate => storage::is_delegate(db.reader(), person.id, agent_id).await?,
+        ProxyKind::Card => agent || is_family(db, person, agent_id).await?,
+        ProxyKind::Delegate => is_family(db, person, agent_id).await?,
     })
+}
+
+/// Whether `delegate_id` is a live delegate of `person` and still of their household (a
+/// delegate who moved out, or a villager moved to another 户, no longer acts for them).
+async fn is_family(db: &Db, person: &PersonRow, delegate_id: i64) -> Result<bool, sqlx::Error> {
+    if !storage::is_delegate(db.reader(), person.id, delegate_id).await? {
+        return Ok(false);
+    }
+    let delegate = crate::people::storage::find(db, delegate_id).await?;
+    Ok(delegate.is_some_and(|d| {
+        d.closed_at.is_none()
+            && person.household.is_some()
+            && d.village_code == person.village_code
+            && d.household == person.household
+    }))
 }
 
 /// Opens a proxy session for `agent` (`POST /proxy/sessions`).
@@ -346,8 +364,9 @@ pub struct Done {
 /// limits for the villager, keeps it with a new receipt number, audits it. Answers the note
 /// to put on what was made.
 ///
-/// Errors: [`ProxyError::LimitReached`] (the transaction must then be rolled back: the act
-/// is not done).
+/// Errors: [`ProxyError::Forbidden`] (a reservation under a session opened by a search),
+/// [`ProxyError::LimitReached`] (the transaction must then be rolled back: the act is not
+/// done).
 pub async fn record(
     tx: &mut Tx,
     calendar: &Calendar,
@@ -359,6 +378,14 @@ pub async fn record(
         .await?
         .ok_or(ProxyError::SessionEnded)?;
     let village = person.village().ok_or(ProxyError::SessionEnded)?;
+    // Spending a villager's points needs them there (their card) or their consent (a
+    // delegate): a proxy who only found them in the registry claims, orders and rates for
+    // them, but does not spend.
+    if done.kind == ProxyActionKind::Redemption && acting.kind == ProxyKind::Search {
+        return Err(ProxyError::Forbidden(
+            "goods are reserved for a villager only with their member card (scan it or type its number) or by their family delegate".into(),
+        ));
+    }
     let settings = settings_for(&mut **tx, &village).await?;
     let day = calendar.day_label(now);
     let limits = format!(

@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(tag = "proxy", security(("bearer" = [])), request_body = PrintCards, responses(
     (status = 200, body = Vec<MemberCard>),
     (status = 400, description = "`invalid_input`: not exactly one of person_ids (1–500) and grid_code", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of any village, township or county", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: a person the caller does not manage, or a closed account", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/admin/member-cards")]
@@ -50,6 +51,7 @@ async fn print_cards(caller: Caller, body: web::Json<PrintCards>, state: State) 
 /// and a new one made. Audited (`member_card.replace`).
 #[utoipa::path(tag = "proxy", security(("bearer" = [])), params(("id" = i64, Path, description = "The villager")), responses(
     (status = 200, body = MemberCard),
+    (status = 403, description = "`forbidden`: not an admin of any village, township or county", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: a person the caller does not manage, or a closed account", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/admin/people/{id}/member-card/replace")]
@@ -123,6 +125,7 @@ async fn set_assistance(
 /// admins and above.
 #[utoipa::path(tag = "proxy", security(("bearer" = [])), params(("id" = i64, Path, description = "The villager")), responses(
     (status = 200, body = Vec<Delegation>),
+    (status = 403, description = "`forbidden`: not an admin of any village, township or county", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: a person the caller does not manage", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/admin/people/{id}/delegations")]
@@ -135,6 +138,7 @@ async fn person_delegations(caller: Caller, path: web::Path<i64>, state: State) 
 #[utoipa::path(tag = "proxy", security(("bearer" = [])), params(("id" = i64, Path, description = "The villager")), request_body = NewDelegation, responses(
     (status = 201, body = Delegation),
     (status = 400, description = "`invalid_input`: consent (1–200 characters), delegate_id (an open member of the household with a phone, not the villager, not linked already)", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin of any village, township or county", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: a person the caller does not manage", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/admin/people/{id}/delegations")]
@@ -153,6 +157,7 @@ async fn add_delegation(
 /// Audited (`delegation.end`).
 #[utoipa::path(tag = "proxy", security(("bearer" = [])), params(("id" = i64, Path, description = "The delegation")), responses(
     (status = 200, body = Delegation),
+    (status = 403, description = "`forbidden`: not an admin of any village, township or county", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such delegation, or of a person the caller does not manage", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/admin/delegations/{id}/end")]

@@ -300,17 +300,19 @@ pub async fn agent_of(tx: &mut Tx, subject: &str) -> Result<Option<i64>, sqlx::E
         .await
 }
 
-/// The notes of those of `subjects` a proxy did, by subject (names masked).
+/// The notes of those of `subjects` a proxy did, by subject (names masked), each with the
+/// villager it was done for: a ledger movement shows the note only on that villager's own
+/// movement (an order's `order:N` is also the reference of its volunteer's reward).
 pub async fn notes(
     executor: impl sqlx::AnyExecutor<'_>,
     subjects: &[String],
-) -> Result<HashMap<String, ProxyNote>, sqlx::Error> {
+) -> Result<HashMap<String, (i64, ProxyNote)>, sqlx::Error> {
     if subjects.is_empty() {
         return Ok(HashMap::new());
     }
     let marks: Vec<String> = (1..=subjects.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT a.subject, a.receipt_no, g.name AS agent_name, s.kind FROM proxy_actions a \
+        "SELECT a.subject, a.person_id, a.receipt_no, g.name AS agent_name, s.kind FROM proxy_actions a \
          JOIN proxy_sessions s ON s.id = a.session_id JOIN people g ON g.id = a.agent_id \
          WHERE a.subject IN ({})",
         marks.join(", ")
@@ -324,13 +326,16 @@ pub async fn notes(
         .map(|r| {
             Ok((
                 r.try_get::<String, _>("subject")?,
-                ProxyNote {
-                    receipt_no: r.try_get("receipt_no")?,
-                    agent_name: jifen_shared::points::mask_name(
-                        &r.try_get::<String, _>("agent_name")?,
-                    ),
-                    kind: kind_of(r)?,
-                },
+                (
+                    r.try_get::<i64, _>("person_id")?,
+                    ProxyNote {
+                        receipt_no: r.try_get("receipt_no")?,
+                        agent_name: jifen_shared::points::mask_name(
+                            &r.try_get::<String, _>("agent_name")?,
+                        ),
+                        kind: kind_of(r)?,
+                    },
+                ),
             ))
         })
         .collect()

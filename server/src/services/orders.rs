@@ -274,7 +274,7 @@ async fn render(
         rating_subject(row.id, latest.as_ref().map_or(0, |r| r.round)),
     ];
     let mut proxies = crate::proxy::storage::notes(&mut **tx, &subjects).await?;
-    let rating_proxy = proxies.remove(&subjects[1]);
+    let rating_proxy = proxies.remove(&subjects[1]).map(|(_, note)| note);
     let rating = latest.map(|r| Rating {
         stars: r.stars,
         grade: jifen_shared::services::Grade::of(r.stars),
@@ -310,7 +310,7 @@ async fn render(
         rectification,
         timeline,
         created_at: rfc3339(row.created_at),
-        proxy: proxies.remove(&subjects[0]),
+        proxy: proxies.remove(&subjects[0]).map(|(_, note)| note),
     })
 }
 

@@ -555,17 +555,28 @@ impl Db {
             // SQLite changes a column's NOT NULL or a CHECK by rebuilding the table (migration
             // 0034), which its documented procedure does with foreign keys off — set outside
             // the transaction sqlx runs each migration in — so that dropping the old table
-            // neither fails nor cascades; they are checked in full afterwards.
+            // neither fails nor cascades; they are checked in full afterwards (when a migration
+            // ran: a start with nothing to migrate costs nothing).
             let mut conn = self.writer.acquire().await?;
+            let applied = async |conn: &mut sqlx::AnyConnection| -> i64 {
+                sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM _sqlx_migrations")
+                    .fetch_one(conn)
+                    .await
+                    .unwrap_or(0)
+            };
+            let before = applied(&mut conn).await;
             conn.execute("PRAGMA foreign_keys = OFF").await?;
             let ran = migrator.run(&mut *conn).await;
-            conn.execute("PRAGMA foreign_keys = ON").await?;
+            let on = conn.execute("PRAGMA foreign_keys = ON").await;
             ran?;
-            let broken = sqlx::query("PRAGMA foreign_key_check")
-                .fetch_all(&mut *conn)
-                .await?;
-            if !broken.is_empty() {
-                return Err(StorageError::ForeignKeys(broken.len()));
+            on?;
+            if applied(&mut conn).await != before {
+                let broken = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut *conn)
+                    .await?;
+                if !broken.is_empty() {
+                    return Err(StorageError::ForeignKeys(broken.len()));
+                }
             }
         }
         Ok(())

@@ -272,7 +272,12 @@ pub async fn card(
         let card_no = new_card_no();
         if !storage::card_no_taken(tx, &card_no).await? {
             storage::set_card_no(tx, person_id, &card_no, now).await?;
-            return Ok((card_no, token, true));
+            // Another print may have given one a moment ago (PostgreSQL): that one stands.
+            let given = storage::card_of(tx, person_id)
+                .await?
+                .and_then(|(_, no)| no);
+            let issued = given.as_deref() == Some(card_no.as_str());
+            return Ok((given.unwrap_or(card_no), token, issued));
         }
     }
 }

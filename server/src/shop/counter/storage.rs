@@ -127,21 +127,26 @@ pub async fn set_card_no(
     card_no: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE member_codes SET card_no = $2, card_issued_at = $3 WHERE person_id = $1")
-        .bind(person_id)
-        .bind(card_no)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    // `card_no IS NULL`: of two prints at once, the first number given stands.
+    sqlx::query(
+        "UPDATE member_codes SET card_no = $2, card_issued_at = $3 WHERE person_id = $1 AND card_no IS NULL",
+    )
+    .bind(person_id)
+    .bind(card_no)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
-/// Keeps `person_id`'s current code and card number as lost (挂失) and forgets them, so the
-/// next [`insert_nonce`] makes a new card.
+/// Keeps `person_id`'s current code and card number as revoked — a card reported lost (挂失),
+/// or the account closed — and forgets them, so the next [`insert_nonce`] makes a new card and
+/// no number is ever given twice.
 pub async fn revoke(tx: &mut Tx, person_id: i64, by: i64, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO revoked_member_codes (nonce, person_id, card_no, revoked_at, revoked_by) \
-         SELECT nonce, person_id, card_no, $2, $3 FROM member_codes WHERE person_id = $1",
+         SELECT nonce, person_id, card_no, $2, $3 FROM member_codes WHERE person_id = $1 \
+         ON CONFLICT (nonce) DO NOTHING",
     )
     .bind(person_id)
     .bind(now)
@@ -151,7 +156,7 @@ pub async fn revoke(tx: &mut Tx, person_id: i64, by: i64, now: i64) -> Result<()
     forget(tx, person_id).await
 }
 
-/// Forgets `person_id`'s member code (their account is being closed): a code shown before
+/// Forgets `person_id`'s member code ([`revoke`] keeps it as revoked first): a code shown before
 /// no longer identifies anyone.
 pub async fn forget(tx: &mut Tx, person_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM member_codes WHERE person_id = $1")
