@@ -194,17 +194,6 @@ async fn assign_grid_members(
     Ok(HttpResponse::Ok().json(assigned))
 }
 
-/// Refuses staff who may manage people nowhere (grid workers, keepers, villagers).
-fn may_manage_somewhere(caller: &Caller) -> Result<(), ApiError> {
-    if policy::may_somewhere(&caller.roles, Action::ManagePeople) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "only village, township and county admins change villagers",
-        ))
-    }
-}
-
 /// Registers one villager (201), for admins of the village and above; the phone may be absent
 /// (a villager without a phone takes part by their member card). Audited (`person.create`).
 #[utoipa::path(
@@ -224,7 +213,7 @@ async fn create_person(
     body: web::Json<jifen_shared::people::NewPerson>,
     state: State,
 ) -> Reply {
-    may_manage_somewhere(&caller)?;
+    crate::proxy::may_manage_somewhere(&caller)?;
     let person =
         retry(async || villager::create(&state.db, caller.id, &caller.roles, &body).await).await?;
     Ok(HttpResponse::Created().json(person))
@@ -252,7 +241,7 @@ async fn update_person(
     body: web::Json<PersonUpdate>,
     state: State,
 ) -> Reply {
-    may_manage_somewhere(&caller)?;
+    crate::proxy::may_manage_somewhere(&caller)?;
     let person =
         retry(async || villager::update(&state.db, caller.id, &caller.roles, *id, &body).await)
             .await?;
@@ -281,7 +270,7 @@ async fn change_phone(
     body: web::Json<PhoneChange>,
     state: State,
 ) -> Reply {
-    may_manage_somewhere(&caller)?;
+    crate::proxy::may_manage_somewhere(&caller)?;
     let person = retry(async || {
         villager::change_phone(&state.db, caller.id, &caller.roles, *id, &body.phone).await
     })
@@ -304,7 +293,7 @@ async fn change_phone(
 )]
 #[get("/admin/people/{id}/closing")]
 async fn closing_preview(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
-    may_manage_somewhere(&caller)?;
+    crate::proxy::may_manage_somewhere(&caller)?;
     let destination = villager::closing_preview(&state.db, &caller.roles, *id).await?;
     Ok(HttpResponse::Ok().json(destination))
 }
@@ -333,7 +322,7 @@ async fn close_person(
     body: web::Json<CloseAccount>,
     state: State,
 ) -> Reply {
-    may_manage_somewhere(&caller)?;
+    crate::proxy::may_manage_somewhere(&caller)?;
     let closed = villager::close(&state.db, caller.id, &caller.roles, *id, &body).await?;
     Ok(HttpResponse::Ok().json(closed))
 }

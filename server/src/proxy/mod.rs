@@ -677,7 +677,8 @@ fn delegation_view(row: storage::DelegationRow) -> Delegation {
     }
 }
 
-/// Refuses staff who manage nobody's registry (403): the rest are told a person outside
+/// Refuses staff who manage nobody's registry (403 `forbidden`), for every registry change
+/// (the people routes and 代办's cards and delegations): the rest are told a person outside
 /// their villages does not exist (404).
 pub fn may_manage_somewhere(caller: &Caller) -> Result<(), ProxyError> {
     if policy::may_somewhere(&caller.roles, Action::ManagePeople) {

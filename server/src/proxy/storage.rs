@@ -234,13 +234,12 @@ pub struct ActionRow {
     pub points: i64,
     pub summary: String,
     pub sms_phone: Option<String>,
-    pub sms_sent_at: Option<i64>,
     pub created_at: i64,
 }
 
 const ACTION: &str = "a.receipt_no, a.agent_id, g.name AS agent_name, a.person_id, p.name AS person_name, \
     a.village_code, r.name AS village_name, a.kind AS action, s.kind, a.subject, a.points, a.summary, \
-    a.sms_phone, a.sms_sent_at, a.created_at \
+    a.sms_phone, a.created_at \
     FROM proxy_actions a JOIN proxy_sessions s ON s.id = a.session_id \
     JOIN people g ON g.id = a.agent_id JOIN people p ON p.id = a.person_id \
     LEFT JOIN regions r ON r.code = a.village_code";
@@ -260,7 +259,6 @@ fn action_row(r: &sqlx::any::AnyRow) -> Result<ActionRow, sqlx::Error> {
         points: r.try_get("points")?,
         summary: r.try_get("summary")?,
         sms_phone: r.try_get("sms_phone")?,
-        sms_sent_at: r.try_get("sms_sent_at")?,
         created_at: r.try_get("created_at")?,
     })
 }

@@ -265,7 +265,9 @@ async fn rate(
     let order =
         retry(async || ratings::rate(&state.db, &calendar, &caller, *id, &body, now_ms()).await)
             .await?;
-    if let Some(note) = order.rating.as_ref().and_then(|r| r.proxy.as_ref()) {
+    if caller.proxy.is_some()
+        && let Some(note) = order.rating.as_ref().and_then(|r| r.proxy.as_ref())
+    {
         crate::proxy::send_receipt(&state.db, &state.sms, &note.receipt_no);
     }
     Ok(HttpResponse::Ok().json(order))
