@@ -178,7 +178,7 @@ test("a villager redeems in three taps from 首页, the keeper types the short c
   await counter.getByTestId("tab-scan").tap();
   await expect(counter).toHaveURL(/\/keeper$/);
   await expect(counter.getByRole("heading", { level: 1 })).toHaveText("扫码兑换");
-  await expect(counter.getByTestId("scan-note")).toHaveText("这部手机不能直接扫码，请输入村民兑换码下面的 8 位码");
+  await expect(counter.getByTestId("scan-note")).toHaveText("这部手机不能直接扫码，请输入兑换码下面的 8 位码，或会员卡上的 10 位卡号");
   await expect(counter.getByTestId("scan-video")).toBeHidden();
   // Typed as read out: in lower case, with the space.
   await counter.getByTestId("short-code").fill(`${code.slice(0, 4)} ${code.slice(4)}`.toLowerCase());
@@ -256,7 +256,7 @@ test("the keeper's camera reads a QR code; a wrong code is said plainly; a code 
   // `/` takes a keeper to the counter.
   await counter.goto("/");
   await expect(counter).toHaveURL(/\/keeper$/);
-  await expect(counter.getByText("把村民手机上的兑换码放进框里")).toBeVisible();
+  await expect(counter.getByText("把村民的兑换码或会员卡放进框里")).toBeVisible();
   await expect(counter.getByTestId("scan-note")).toHaveCount(0);
   await expect(counter.getByTestId("scan-video")).toBeVisible();
   await expect(counter.getByTestId("short-code")).toBeVisible();
@@ -268,7 +268,7 @@ test("the keeper's camera reads a QR code; a wrong code is said plainly; a code 
   });
   await counter.getByTestId("short-code").fill("AB1");
   await counter.getByTestId("short-code-submit").tap();
-  await expect(counter.getByTestId("scan-error")).toHaveText("兑换码是 8 位数字和大写字母（没有 0、O、1、I、L），请核对");
+  await expect(counter.getByTestId("scan-error")).toHaveText("兑换码是 8 位数字和大写字母（没有 0、O、1、I、L），会员卡号是 10 位数字，请核对");
   expect(lookups).toEqual([]);
   await counter.getByTestId("short-code").fill("ABCD-2345");
   await counter.getByTestId("short-code-submit").tap();

@@ -284,7 +284,8 @@ db_tests! {
         assert_eq!((status, done["status"].as_str()), (200, Some("fulfilled")), "{done}");
         assert_eq!(app.available_points(&s.son_token).await, 0, "her son's points are his own");
 
-        // The receipt: to the agent, to her son only once he is her delegate, to no neighbour.
+        // The receipt: to the agent, to her son (of her household: its SMS came to his phone),
+        // to no neighbour.
         let path = api::ProxyReceiptOf { receipt_no: receipt_no.clone() };
         let (status, receipt) = app.fetch(&path, Some(&agent)).await;
         assert_eq!(status, 200, "{receipt}");
@@ -292,7 +293,7 @@ db_tests! {
                     receipt["person_name"].as_str(), receipt["sms_to"].as_str()),
                    (Some("redemption"), Some("食用油 ×1"), Some(30), Some("王*英"), Some("139****9301")));
         assert_eq!(app.fetch(&path, Some(&s.li_token)).await.0, 404);
-        assert_eq!(app.fetch(&path, Some(&s.son_token)).await.0, 404);
+        assert_eq!(app.fetch(&path, Some(&s.son_token)).await.0, 200);
         // The receipt number finds the act in the audit log.
         let audit = api::AuditLog { query: api::AuditQuery { region_code: Some(LIUCUN.into()),
             target: Some(receipt_no.to_lowercase()), ..Default::default() } };
@@ -378,14 +379,25 @@ db_tests! {
         let id = redemption["id"].as_i64().unwrap();
         let (status, refused) = app.fetch(&api::FulfilRedemption { id }, Some(&s.keeper)).await;
         assert_eq!((status, refused["code"].as_str()), (403, Some("own_proxy_action")));
-        // Another keeper of the shop hands it over.
+        let (status, refused) = app.call(&api::Scan, Some(&s.keeper), &json!({"card_no": card["card_no"]})).await;
+        assert_eq!((status, refused["code"].as_str()), (403, Some("own_proxy_action")), "by her card: {refused}");
+        // Another keeper of the shop hands it over when she shows her card (its QR, or its
+        // number typed in): the slip is not needed.
         let other = app.staff("13700137105", common::STAFF_PASSWORD, Role::Volunteer, LIUCUN).await;
         assert_eq!(app.call(&api::AddKeeper { id: s.shop }, Some(&s.township), &json!({"user_id": other})).await.0, 200);
         let other = app.login("13700137105", common::STAFF_PASSWORD).await["access_token"].as_str().unwrap().to_owned();
+        for by_card in [json!({"qr_token": card["token"]}), json!({"card_no": card["card_no"]})] {
+            let (status, found) = app.call(&api::Scan, Some(&other), &by_card).await;
+            assert_eq!((status, found["id"].as_i64(), found["villager_name"].as_str()), (200, Some(id), Some("王*英")), "{found}");
+        }
+        let (status, refused) = app.call(&api::Scan, Some(&other), &json!({"card_no": "1234567890"})).await;
+        assert_eq!((status, refused["code"].as_str()), (400, Some("invalid_input")), "a wrong check digit: {refused}");
         let (status, done) = app.fetch(&api::FulfilRedemption { id }, Some(&other)).await;
         assert_eq!((status, done["status"].as_str(), done["proxy"]["kind"].as_str()), (200, Some("fulfilled"), Some("card")));
         let (_, slip) = app.fetch(&receipt, Some(&s.keeper)).await;
         assert_eq!(slip.get("pickup"), None, "collected: nothing left to pick up");
+        let (status, none) = app.call(&api::Scan, Some(&other), &json!({"qr_token": card["token"]})).await;
+        assert_eq!((status, none["message"].as_str()), (404, Some("this villager has nothing reserved to collect")), "{none}");
         assert_eq!(balance_of(&app, s.elder).await, 40);
         app.assert_ledger_balanced().await;
     }
@@ -448,11 +460,17 @@ db_tests! {
     async fn a_lost_card_is_revoked(app) {
         let s = scene(&app).await;
         let old = card(&app, &s.admin, s.elder).await;
+        let (_, agent) = agent(&app, &s, "13700137108", Role::Volunteer).await;
+        let (status, by_old_card) = open(&app, &agent, json!({"card_no": old["card_no"]})).await;
+        assert_eq!(status, 201, "{by_old_card}");
         let (status, new) = app.fetch(&api::ReplaceMemberCard { id: s.elder }, Some(&s.admin)).await;
         assert_eq!(status, 200, "{new}");
         assert_ne!(new["card_no"], old["card_no"]);
         assert_ne!(new["token"], old["token"]);
-        let (_, agent) = agent(&app, &s, "13700137108", Role::Volunteer).await;
+        // Whoever held the lost card acts no more: the session it opened has ended.
+        let (status, ended) = acting(&app, &agent, by_old_card["token"].as_str().unwrap(), &api::GetBalance, Value::Null).await;
+        assert_eq!((status, ended["code"].as_str()), (401, Some("proxy_session_ended")), "{ended}");
+        assert!(ended["message"].as_str().unwrap().contains("open it again"), "{ended}");
         for body in [json!({"member_code": old["token"]}), json!({"card_no": old["card_no"]})] {
             let (status, refused) = open(&app, &agent, body).await;
             assert_eq!((status, refused["code"].as_str()), (409, Some("card_revoked")), "{refused}");
@@ -494,6 +512,10 @@ db_tests! {
         let elsewhere = app.login("13700137110", common::STAFF_PASSWORD).await["access_token"].as_str().unwrap().to_owned();
         let (status, _) = open(&app, &elsewhere, json!({"card_no": new["card_no"]})).await;
         assert_eq!(status, 404, "a 代办员 of another village finds nobody");
+        // Someone without a phone could never sign in to use a staff role.
+        let (status, refused) = app.call(&api::GrantRole { id: s.elder }, Some(&s.admin),
+            &json!({"role": "proxy_agent", "region_code": LIUCUN})).await;
+        assert_eq!((status, refused["code"].as_str()), (400, Some("invalid_input")), "{refused}");
         let replaced: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'member_card.replace'")
             .fetch_one(app.db.reader()).await.unwrap();
         assert_eq!(replaced, 1);
@@ -510,7 +532,8 @@ db_tests! {
         let (status, link) = app.call(&path, Some(&s.admin), &json!({"delegate_id": s.son, "consent": "本人在村委会当面同意"})).await;
         assert_eq!(status, 201, "{link}");
         assert_eq!((link["delegate_phone"].as_str(), link["recorded_by"].as_str()), (Some("139****9301"), Some("测试员")));
-        assert_eq!(app.call(&path, Some(&s.admin), &json!({"delegate_id": s.son, "consent": "再次"})).await.0, 400, "linked already");
+        let (status, again) = app.call(&path, Some(&s.admin), &json!({"delegate_id": s.son, "consent": "再次"})).await;
+        assert_eq!((status, again["code"].as_str()), (409, Some("already_exists")), "linked already: {again}");
         let (_, mine) = app.fetch(&api::MyDelegations, Some(&s.son_token)).await;
         assert_eq!(mine.as_array().unwrap().len(), 1);
         assert_eq!(mine[0]["person_id"].as_i64(), Some(s.elder));
@@ -529,10 +552,28 @@ db_tests! {
         assert_eq!((status, claim["proxy"]["kind"].as_str()), (201, Some("delegate")), "{claim}");
         let (status, stolen) = acting(&app, &s.li_token, &token, &api::GetBalance, Value::Null).await;
         assert_eq!((status, stolen["code"].as_str()), (401, Some("proxy_session_ended")));
+        assert!(stolen["message"].as_str().unwrap().contains("not a proxy session of yours"), "{stolen}");
+        for forged in ["", "garbage", &format!("{token}x")] {
+            let (status, refused) = acting(&app, &s.son_token, forged, &api::GetBalance, Value::Null).await;
+            assert_eq!((status, refused["code"].as_str()), (401, Some("proxy_session_ended")), "{forged:?}: {refused}");
+            assert!(refused["message"].as_str().unwrap().contains("not a proxy session of yours"), "{refused}");
+        }
+        // Nor may anyone else end it.
+        let session_id = session["id"].as_i64().unwrap();
+        let (status, refused) = app.fetch(&api::EndProxy { id: session_id }, Some(&s.li_token)).await;
+        assert_eq!((status, refused["code"].as_str()), (404, Some("not_found")), "{refused}");
         // As her delegate he reads the receipt.
         let receipt = api::ProxyReceiptOf { receipt_no: claim["proxy"]["receipt_no"].as_str().unwrap().into() };
         let (status, slip) = app.fetch(&receipt, Some(&s.son_token)).await;
         assert_eq!((status, slip["agent_name"].as_str()), (200, Some("王*国")));
+        // A receipt number is 10 characters of the printed alphabet; nothing else is echoed.
+        for bad in ["", "DB7K2M9QX", "DB7K2M9QX0", &"A".repeat(20_000)] {
+            let (status, refused) = app.fetch(&api::ProxyReceiptOf { receipt_no: bad.into() }, Some(&s.son_token)).await;
+            assert_eq!((status, refused["code"].as_str()), (if bad.is_empty() { 404 } else { 400 }, Some(if bad.is_empty() { "not_found" } else { "invalid_input" })), "{bad:.12}: {refused}");
+            assert!(refused.to_string().len() < 300, "{refused:.300}");
+        }
+        let lower = receipt.receipt_no.to_lowercase();
+        assert_eq!(app.fetch(&api::ProxyReceiptOf { receipt_no: lower }, Some(&s.son_token)).await.0, 200, "typed in lower case");
         // One tap ends it: his session stops at once.
         let (status, ended) = app.fetch(&api::EndDelegation { id: link["id"].as_i64().unwrap() }, Some(&s.admin)).await;
         assert_eq!((status, ended["ended_at"].is_string()), (200, true), "{ended}");
@@ -540,6 +581,10 @@ db_tests! {
         assert_eq!(status, 401);
         let (_, mine) = app.fetch(&api::MyDelegations, Some(&s.son_token)).await;
         assert_eq!(mine, json!([]));
+        // Of her household he still reads her receipts (their SMS comes to his phone); the
+        // neighbour does not.
+        assert_eq!(app.fetch(&receipt, Some(&s.son_token)).await.0, 200);
+        assert_eq!(app.fetch(&receipt, Some(&s.li_token)).await.0, 404);
         let (_, all) = app.fetch(&api::PersonDelegations { id: s.elder }, Some(&s.admin)).await;
         assert_eq!(all.as_array().unwrap().len(), 1);
         app.assert_ledger_balanced().await;

@@ -334,6 +334,15 @@ pub fn card_no_printed(card_no: &str) -> String {
         .join(" ")
 }
 
+/// Characters of a receipt number (回执编号), of [`crate::shop::SHORT_CODE_ALPHABET`].
+pub const RECEIPT_NO_LEN: usize = 10;
+
+/// A typed receipt number as stored (spaces and dashes dropped, upper case), `None` when it
+/// cannot be one (not [`RECEIPT_NO_LEN`] characters of the short-code alphabet).
+pub fn normalize_receipt_no(typed: &str) -> Option<String> {
+    crate::shop::normalize_code(typed, RECEIPT_NO_LEN)
+}
+
 /// A typed card number without spaces or dashes (full-width digits accepted), when it is 10
 /// digits whose Luhn check holds.
 pub fn normalize_card_no(typed: &str) -> Option<String> {

@@ -406,8 +406,13 @@ pub struct Redemption {
     pub proxy: Option<crate::proxy::ProxyNote>,
 }
 
-/// Body of `POST /shop/scan`: the QR token, or the short code typed in (exactly one of them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Body of `POST /shop/scan` (exactly one field): a QR read — a reservation's, or a villager's
+/// member code (the app's or a printed member card's) — the reservation's short code typed
+/// in, or a member card's number typed in. By the villager's code or card the answer is their
+/// reservation to collect at the keeper's shops that lapses first: a villager without a phone
+/// collects what a 代办员 reserved for them by showing their card (issue "Villagers without a
+/// smartphone"); with two, the keeper scans again after handing the first over.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScanRequest {
@@ -415,6 +420,9 @@ pub struct ScanRequest {
     pub qr_token: Option<String>,
     #[serde(default)]
     pub short_code: Option<String>,
+    /// A member card's number (10 digits, spaces ignored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_no: Option<String>,
 }
 
 /// Units of one goods.
@@ -509,18 +517,36 @@ pub struct Settlements {
     pub shops: Vec<ShopSettlement>,
 }
 
+/// How a villager's member code (the app's QR, or a printed member card's) begins:
+/// `JFM1.<nonce>.<signature>`. The counter tells it from a reservation's QR by it.
+pub const MEMBER_CODE_PREFIX: &str = "JFM1";
+
+/// Whether a QR read is a villager's member code rather than a reservation's.
+pub fn is_member_code(read: &str) -> bool {
+    read.strip_prefix(MEMBER_CODE_PREFIX)
+        .is_some_and(|rest| rest.starts_with('.'))
+}
+
 /// The alphabet of short codes: digits and capitals without 0, O, 1, I and L.
 pub const SHORT_CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 /// A typed short code as stored: spaces and dashes dropped, upper case; `None` when it cannot
 /// be one (not 8 characters of [`SHORT_CODE_ALPHABET`]).
 pub fn normalize_short_code(typed: &str) -> Option<String> {
+    normalize_code(typed, 8)
+}
+
+/// A typed code of `len` characters of [`SHORT_CODE_ALPHABET`] as stored (spaces and dashes
+/// dropped, upper case), `None` when it cannot be one: short codes (8) and 代办 receipt numbers
+/// (10, [`crate::proxy::normalize_receipt_no`]).
+pub fn normalize_code(typed: &str, len: usize) -> Option<String> {
     let code: String = typed
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
+        .take(len + 1)
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    (code.len() == 8 && code.bytes().all(|b| SHORT_CODE_ALPHABET.contains(&b))).then_some(code)
+    (code.len() == len && code.bytes().all(|b| SHORT_CODE_ALPHABET.contains(&b))).then_some(code)
 }
 
 /// Query of `GET /shops`.

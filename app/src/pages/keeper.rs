@@ -1,8 +1,10 @@
 //! 扫码 (`/keeper`): the points-supermarket keeper's counter, their first tab.
 //!
 //! The camera opens at once where the browser can read QR codes ([`crate::scanner`]); the
-//! 8-character code field is always under it, for when the camera fails or the phone has no
-//! decoder. A code read or typed is looked up (`POST /shop/scan`): the preview shows the
+//! code field is always under it, for when the camera fails or the phone has no decoder: a
+//! reservation's 8-character code, or the 10 digits of the villager's member card. A member
+//! card (or the app's member code) read or typed finds the villager's reservation to collect
+//! here — how a villager without a phone collects what a 代办员 reserved for them. A code read or typed is looked up (`POST /shop/scan`): the preview shows the
 //! villager's masked name (张*明), the items and the points, and 确认交付 hands the goods over
 //! in one tap (`POST /shop/redemptions/{id}/fulfil`). The outcome fills the screen: green
 //! 已兑换 ✓, or red 已被兑换 / 已过期 / 不是本店的兑换单, then 继续扫码.
@@ -17,7 +19,8 @@
 use jifen_shared::ErrorCode;
 use jifen_shared::api::{FulfilRedemption, Scan};
 use jifen_shared::auth::Role;
-use jifen_shared::shop::{Redemption, ScanRequest, normalize_short_code};
+use jifen_shared::proxy::normalize_card_no;
+use jifen_shared::shop::{Redemption, ScanRequest, is_member_code, normalize_short_code};
 use leptos::prelude::*;
 
 use super::redemptions::RedemptionLines;
@@ -83,13 +86,22 @@ pub fn refusal_of(failure: &ApiFailure) -> Option<Refusal> {
 }
 
 /// What a failed look-up means, said under the code field (the keeper types it again), when
-/// it is not a full-screen refusal.
-pub fn scan_trouble(failure: &ApiFailure) -> Option<Text> {
-    match failure.code() {
-        Some(ErrorCode::NotFound) => Some(Text::CodeNotFound),
-        Some(ErrorCode::InvalidInput) => Some(Text::ShortCodeInvalid),
+/// it is not a full-screen refusal. `by_card`: the villager's member card or code was read
+/// (their reservations were looked for), not a reservation's code.
+pub fn scan_trouble(failure: &ApiFailure, by_card: bool) -> Option<Text> {
+    match (failure.code()?, by_card) {
+        (ErrorCode::NotFound, false) => Some(Text::CodeNotFound),
+        (ErrorCode::NotFound, true) => Some(Text::NothingToCollect),
+        (ErrorCode::InvalidInput, false) => Some(Text::ShortCodeInvalid),
+        (ErrorCode::InvalidInput, true) => Some(Text::CardNoInvalid),
+        (ErrorCode::CardRevoked, _) => Some(Text::CardRevoked),
         _ => None,
     }
+}
+
+/// Whether `request` looks for the villager's reservations by their card or member code.
+fn by_card(request: &ScanRequest) -> bool {
+    request.card_no.is_some() || request.qr_token.as_deref().is_some_and(is_member_code)
 }
 
 /// Where the counter stands.
@@ -152,6 +164,7 @@ fn Counter() -> impl IntoView {
         hint.set(None);
         trouble.set(None);
         last_scan.set_value(Some(request.clone()));
+        let card = by_card(&request);
         let call = async move {
             let request = &request;
             session.call(&Scan, request).await
@@ -160,7 +173,7 @@ fn Counter() -> impl IntoView {
             Ok(redemption) => {
                 step.try_set(Step::Preview(Box::new(redemption)));
             }
-            Err(failure) => match (scan_trouble(&failure), refusal_of(&failure)) {
+            Err(failure) => match (scan_trouble(&failure, card), refusal_of(&failure)) {
                 (Some(text), _) => {
                     hint.try_set(Some(text));
                 }
@@ -212,15 +225,10 @@ fn Counter() -> impl IntoView {
     let on_read = Callback::new(move |token: String| {
         look_up(ScanRequest {
             qr_token: Some(token),
-            short_code: None,
+            ..ScanRequest::default()
         })
     });
-    let on_typed = Callback::new(move |code: String| {
-        look_up(ScanRequest {
-            qr_token: None,
-            short_code: Some(code),
-        })
-    });
+    let on_typed = Callback::new(move |request: ScanRequest| look_up(request));
     move || {
         match step.get() {
         Step::Scanning => view! {
@@ -328,7 +336,7 @@ pub fn QrReader(
 #[component]
 fn ScanView(
     on_read: Callback<String>,
-    on_typed: Callback<String>,
+    on_typed: Callback<ScanRequest>,
     busy: RwSignal<bool>,
     hint: RwSignal<Option<Text>>,
 ) -> impl IntoView {
@@ -347,9 +355,20 @@ fn ScanView(
         if busy.get_untracked() {
             return;
         }
-        match normalize_short_code(&typed.get_untracked()) {
-            Some(code) => on_typed.run(code),
-            None => hint.set(Some(Text::ShortCodeInvalid)),
+        // A reservation's 8-character code, or the 10 digits of the villager's member card.
+        let typed = typed.get_untracked();
+        if let Some(code) = normalize_short_code(&typed) {
+            on_typed.run(ScanRequest {
+                short_code: Some(code),
+                ..ScanRequest::default()
+            });
+        } else if let Some(card_no) = normalize_card_no(&typed) {
+            on_typed.run(ScanRequest {
+                card_no: Some(card_no),
+                ..ScanRequest::default()
+            });
+        } else {
+            hint.set(Some(Text::ShortCodeInvalid));
         }
     };
     view! {
@@ -365,7 +384,7 @@ fn ScanView(
                 placeholder=Text::ShortCodePlaceholder
                 name="short_code"
                 kind=Kind::Code
-                max=12
+                max=14
                 testid="short-code"
                 class="short-code"
                 row="code-row"
@@ -539,10 +558,38 @@ mod tests {
         assert_eq!(refusal_of(&ApiFailure::Network), None);
         // A code typed wrong is said under the field, not full-screen.
         assert_eq!(
-            scan_trouble(&server(ErrorCode::NotFound)),
+            scan_trouble(&server(ErrorCode::NotFound), false),
             Some(Text::CodeNotFound)
         );
-        assert_eq!(scan_trouble(&server(ErrorCode::Expired)), None);
-        assert_eq!(scan_trouble(&ApiFailure::Network), None);
+        // By the villager's card: nothing of theirs to collect, or a lost card.
+        assert_eq!(
+            scan_trouble(&server(ErrorCode::NotFound), true),
+            Some(Text::NothingToCollect)
+        );
+        assert_eq!(
+            scan_trouble(&server(ErrorCode::CardRevoked), true),
+            Some(Text::CardRevoked)
+        );
+        assert_eq!(scan_trouble(&server(ErrorCode::Expired), false), None);
+        assert_eq!(scan_trouble(&ApiFailure::Network, true), None);
+    }
+
+    #[test]
+    fn a_member_card_is_told_from_a_reservation() {
+        let card = ScanRequest {
+            qr_token: Some("JFM1.abc.def".into()),
+            ..ScanRequest::default()
+        };
+        assert!(by_card(&card));
+        let reservation = ScanRequest {
+            qr_token: Some("JF1.abc.def".into()),
+            ..ScanRequest::default()
+        };
+        assert!(!by_card(&reservation));
+        let typed = ScanRequest {
+            card_no: Some("1234567897".into()),
+            ..ScanRequest::default()
+        };
+        assert!(by_card(&typed));
     }
 }

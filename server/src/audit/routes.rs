@@ -28,7 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (Page<AuditEntry> = "application/json"),
         (String = "text/csv"),
     )),
-    (status = 400, description = "`invalid_input`: region_code, actor, action, from, to, format; a CSV of more than 10,000 entries", body = jifen_shared::ApiErrorBody),
+    (status = 400, description = "`invalid_input`: region_code, actor, action, target (`kind:id` or a receipt number), from, to, format; a CSV of more than 10,000 entries", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of that region", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/admin/audit")]
@@ -137,7 +137,13 @@ fn filter(
                 Err(ApiError::invalid_input("target: at most 60 characters"))
             }
             // A bare receipt number, as printed on a 代办 slip.
-            t if !t.contains(':') => Ok(format!("receipt:{}", t.to_ascii_uppercase())),
+            t if !t.contains(':') => jifen_shared::proxy::normalize_receipt_no(t)
+                .map(|no| format!("receipt:{no}"))
+                .ok_or_else(|| {
+                    ApiError::invalid_input(
+                        "target: a receipt number (10 letters and digits) or kind:id",
+                    )
+                }),
             t => Ok(t.to_owned()),
         })
         .transpose()?;

@@ -119,7 +119,7 @@ impl FromRequest for Caller {
                     "nobody may act for another person here (代办 covers the villager's own claims, goods, orders and ratings)",
                 ));
             }
-            let token = acting_for.map_err(|_| crate::proxy::ProxyError::SessionEnded)?;
+            let token = acting_for.map_err(|_| crate::proxy::ProxyError::NotYourSession)?;
             let acting = crate::proxy::resolve(&state.db, &state.keys, id, &token).await?;
             let mut roles = super::storage::roles(&state.db, acting.person_id).await?;
             roles.retain(|g| g.role == Role::Villager);

@@ -523,6 +523,9 @@ pub enum GrantError {
     ),
     #[error("villagers are made by the villager import, which also says their village")]
     VillagerByImport,
+    /// A staff role for someone without a phone, who could never sign in to use it.
+    #[error("a staff role needs a phone to sign in with: record the person's phone first")]
+    NoPhone,
     #[error(transparent)]
     Storage(#[from] sqlx::Error),
 }
@@ -533,7 +536,8 @@ impl DomainError for GrantError {
             GrantError::NoSuchPerson(_) => ErrorCode::NotFound,
             GrantError::NoSuchRegion(_)
             | GrantError::WrongLevel(..)
-            | GrantError::VillagerByImport => ErrorCode::InvalidInput,
+            | GrantError::VillagerByImport
+            | GrantError::NoPhone => ErrorCode::InvalidInput,
             GrantError::Storage(_) => ErrorCode::Internal,
         }
     }
@@ -551,7 +555,7 @@ impl DomainError for GrantError {
             GrantError::NoSuchRegion(_) | GrantError::WrongLevel(..) => {
                 format!("region_code: {self}")
             }
-            GrantError::VillagerByImport => format!("role: {self}"),
+            GrantError::VillagerByImport | GrantError::NoPhone => format!("role: {self}"),
             _ => self.to_string(),
         }
     }
@@ -586,14 +590,20 @@ pub async fn check_grant(db: &Db, grant: &jifen_shared::auth::RoleGrant) -> Resu
 /// The caller's right to grant it is the policy's to decide, before this is called.
 ///
 /// Errors: [`GrantError::NoSuchPerson`], [`GrantError::NoSuchRegion`],
-/// [`GrantError::WrongLevel`] (see [`jifen_shared::auth::Role::levels`]).
+/// [`GrantError::WrongLevel`] (see [`jifen_shared::auth::Role::levels`]), [`GrantError::NoPhone`]
+/// (a role other than villager for someone without a phone).
 pub async fn grant_role(
     db: &Db,
     actor_id: Option<i64>,
     person_id: i64,
     grant: &jifen_shared::auth::RoleGrant,
 ) -> Result<jifen_shared::auth::PersonRoles, GrantError> {
-    person_exists(db, person_id).await?;
+    let account = storage::account_by_id(db, person_id)
+        .await?
+        .ok_or(GrantError::NoSuchPerson(person_id))?;
+    if account.phone.is_none() && grant.role != jifen_shared::auth::Role::Villager {
+        return Err(GrantError::NoPhone);
+    }
     check_grant(db, grant).await?;
     change_role(db, actor_id, person_id, grant, true).await
 }

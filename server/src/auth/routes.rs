@@ -321,7 +321,7 @@ async fn me(caller: Caller, state: State) -> Reply {
     request_body = RoleGrant,
     responses(
         (status = 200, body = PersonRoles),
-        (status = 400, description = "`invalid_input`: unknown region, or the wrong level for the role", body = jifen_shared::ApiErrorBody),
+        (status = 400, description = "`invalid_input`: unknown region, the wrong level for the role, or a staff role for someone without a phone", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`", body = jifen_shared::ApiErrorBody),
         (status = 404, description = "`not_found`: no such person", body = jifen_shared::ApiErrorBody),
     )

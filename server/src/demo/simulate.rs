@@ -1040,7 +1040,7 @@ async fn try_live_a_day(
             if roll < 0.8 {
                 let scan = ScanRequest {
                     qr_token: redemption.qr_token,
-                    short_code: None,
+                    ..ScanRequest::default()
                 };
                 api.call(&Scan, Some(keeper), Some(&scan), &[200]).await?;
                 let reply = api

@@ -54,7 +54,7 @@ async fn card_of(
 ///
 /// Errors: [`ProxyError::Forbidden`] (an admin of nowhere), [`ProxyError::Invalid`] (not
 /// exactly one of the two, too many, an unknown grid),
-/// [`ProxyError::Unknown`] (a person the caller may not manage, or a closed account).
+/// [`ProxyError::NotManaged`] (a person the caller may not manage, or a closed account).
 pub async fn print(
     db: &Db,
     keys: &Keys,
@@ -74,12 +74,12 @@ pub async fn print(
             ids.dedup();
             let people = crate::people::storage::find_many_in(&mut tx, &ids).await?;
             if people.len() != ids.len() {
-                return Err(ProxyError::Unknown);
+                return Err(ProxyError::NotManaged);
             }
             let first = people
                 .first()
                 .and_then(PersonRow::village)
-                .ok_or(ProxyError::Unknown)?;
+                .ok_or(ProxyError::NotManaged)?;
             (people, first)
         }
         (None, Some(grid)) => {
@@ -109,11 +109,11 @@ pub async fn print(
                 .village()
                 .is_some_and(|v| policy::may(&caller.roles, Action::ManagePeople, &v));
         if !allowed {
-            return Err(ProxyError::Unknown);
+            return Err(ProxyError::NotManaged);
         }
     }
     if !policy::may(&caller.roles, Action::ManagePeople, &region) {
-        return Err(ProxyError::Unknown);
+        return Err(ProxyError::NotManaged);
     }
     let mut cards = Vec::with_capacity(people.len());
     let mut issued = 0;
@@ -142,10 +142,11 @@ pub async fn print(
     Ok(cards)
 }
 
-/// 挂失补卡 of `person_id`: the old card's QR and number are refused from now on; answers the
+/// 挂失补卡 of `person_id`: the old card's QR and number are refused from now on, and the
+/// sessions opened with a card end (whoever holds the lost card acts no more); answers the
 /// new card. Audited (`member_card.replace`, the old and new numbers).
 ///
-/// Errors: [`ProxyError::Forbidden`] (an admin of nowhere), [`ProxyError::Unknown`] (someone
+/// Errors: [`ProxyError::Forbidden`] (an admin of nowhere), [`ProxyError::NotManaged`] (someone
 /// the caller may not manage, or closed).
 pub async fn replace(
     db: &Db,
@@ -159,15 +160,16 @@ pub async fn replace(
     let person = crate::people::storage::find_in(&mut tx, person_id)
         .await?
         .filter(|p| p.closed_at.is_none())
-        .ok_or(ProxyError::Unknown)?;
+        .ok_or(ProxyError::NotManaged)?;
     let village = person
         .village()
         .filter(|v| policy::may(&caller.roles, Action::ManagePeople, v))
-        .ok_or(ProxyError::Unknown)?;
+        .ok_or(ProxyError::NotManaged)?;
     let old = crate::shop::counter::storage::card_of(&mut tx, person.id)
         .await?
         .and_then(|(_, no)| no);
     let made = crate::shop::counter::replace_card(&mut tx, keys, person.id, caller.id, now).await?;
+    super::storage::end_card_sessions(&mut tx, person.id, now).await?;
     audit::record(
         &mut tx,
         audit::Record {

@@ -97,6 +97,21 @@ pub enum ProxyError {
     /// A card or person this caller may not act for, or nobody (answered alike).
     #[error("nobody you may act for has this card or id")]
     Unknown,
+    /// A person the admin may not manage, or nobody (answered alike).
+    #[error("no such person among the villagers you manage (or the account is closed)")]
+    NotManaged,
+    #[error("no such delegation of a villager you manage")]
+    NoSuchDelegation,
+    #[error("delegate_id: linked already")]
+    LinkedAlready,
+    #[error("no such proxy session of yours")]
+    NoSuchSession,
+    /// The header's token is not a session of the signed-in person's (empty, altered, or
+    /// another person's): answered as an ended session, so the app drops it.
+    #[error(
+        "X-Jifen-Acting-For: not a proxy session of yours (empty, altered or another person's token): open a session to act for a villager"
+    )]
+    NotYourSession,
     #[error("this member card was reported lost and replaced: use the new card")]
     CardRevoked,
     #[error("you cannot act for yourself")]
@@ -107,9 +122,8 @@ pub enum ProxyError {
         "proxy session ended (30 minutes, ended, or your 代办员 role or delegation was removed): open it again"
     )]
     SessionEnded,
-    #[error(
-        "proxies already did as much for this villager today as the county allows ({0}); nothing was done"
-    )]
+    /// Says which limit (the county's per-villager daily ones, or 代办 switched off).
+    #[error("{0}; nothing was done")]
     LimitReached(String),
     #[error("no receipt {0}")]
     NoSuchReceipt(String),
@@ -127,11 +141,16 @@ impl DomainError for ProxyError {
             ProxyError::Neither | ProxyError::BadCardNo | ProxyError::Invalid(_) => {
                 ErrorCode::InvalidInput
             }
-            ProxyError::Unknown | ProxyError::NoSuchReceipt(_) => ErrorCode::NotFound,
+            ProxyError::Unknown
+            | ProxyError::NotManaged
+            | ProxyError::NoSuchDelegation
+            | ProxyError::NoSuchSession
+            | ProxyError::NoSuchReceipt(_) => ErrorCode::NotFound,
+            ProxyError::LinkedAlready => ErrorCode::AlreadyExists,
             ProxyError::CardRevoked => ErrorCode::CardRevoked,
             ProxyError::Yourself | ProxyError::Forbidden(_) => ErrorCode::Forbidden,
             ProxyError::Closed => ErrorCode::PersonClosed,
-            ProxyError::SessionEnded => ErrorCode::ProxySessionEnded,
+            ProxyError::SessionEnded | ProxyError::NotYourSession => ErrorCode::ProxySessionEnded,
             ProxyError::LimitReached(_) => ErrorCode::ProxyLimitReached,
             ProxyError::Storage(_) => ErrorCode::Internal,
         }
@@ -201,12 +220,15 @@ async fn is_family(db: &Db, person: &PersonRow, delegate_id: i64) -> Result<bool
         return Ok(false);
     }
     let delegate = crate::people::storage::find(db, delegate_id).await?;
-    Ok(delegate.is_some_and(|d| {
-        d.closed_at.is_none()
-            && person.household.is_some()
-            && d.village_code == person.village_code
-            && d.household == person.household
-    }))
+    Ok(delegate.is_some_and(|d| d.closed_at.is_none() && of_household(person, &d)))
+}
+
+/// Whether `other` is of `person`'s household: the same village and 户号 (a person without a
+/// 户号 is of no household).
+fn of_household(person: &PersonRow, other: &PersonRow) -> bool {
+    person.household.is_some()
+        && other.village_code == person.village_code
+        && other.household == person.household
 }
 
 /// Opens a proxy session for `agent` (`POST /proxy/sessions`).
@@ -311,7 +333,8 @@ pub async fn open(
 /// The proxy session of `token`, when it is `agent_id`'s, open, and the agent still may act
 /// for its villager (`Caller` under the header).
 ///
-/// Errors: [`ProxyError::SessionEnded`] for anything else.
+/// Errors: [`ProxyError::NotYourSession`] (a token not signed here, or another person's),
+/// [`ProxyError::SessionEnded`] for anything else.
 pub async fn resolve(
     db: &Db,
     keys: &Keys,
@@ -319,11 +342,14 @@ pub async fn resolve(
     token: &str,
 ) -> Result<Acting, ProxyError> {
     let nonce =
-        token::verify(&keys.redemption, Purpose::Proxy, token).ok_or(ProxyError::SessionEnded)?;
+        token::verify(&keys.redemption, Purpose::Proxy, token).ok_or(ProxyError::NotYourSession)?;
     let session = storage::session_by_nonce(db, &nonce)
         .await?
-        .filter(|s| s.agent_id == agent_id && s.ended_at.is_none() && s.expires_at > now_ms())
-        .ok_or(ProxyError::SessionEnded)?;
+        .filter(|s| s.agent_id == agent_id)
+        .ok_or(ProxyError::NotYourSession)?;
+    if session.ended_at.is_some() || session.expires_at <= now_ms() {
+        return Err(ProxyError::SessionEnded);
+    }
     let person = crate::people::storage::find(db, session.person_id)
         .await?
         .filter(|p| p.closed_at.is_none())
@@ -340,11 +366,17 @@ pub async fn resolve(
     })
 }
 
-/// Ends `agent_id`'s session `id` (idempotent: an ended or unknown session stays so).
-pub async fn end(db: &Db, agent_id: i64, id: i64) -> Result<(), sqlx::Error> {
+/// Ends `agent_id`'s session `id` (idempotent: an ended session stays so).
+///
+/// Errors: [`ProxyError::NoSuchSession`] (none of `agent_id`'s has this id).
+pub async fn end(db: &Db, agent_id: i64, id: i64) -> Result<(), ProxyError> {
     let mut tx = db.begin_write().await?;
-    storage::end_session(&mut tx, id, agent_id, now_ms()).await?;
-    tx.commit().await
+    if !storage::end_session(&mut tx, id, agent_id, now_ms()).await?
+        && !storage::is_session_of(&mut tx, id, agent_id).await?
+    {
+        return Err(ProxyError::NoSuchSession);
+    }
+    Ok(tx.commit().await?)
 }
 
 /// What a proxy did, for [`record`].
@@ -388,10 +420,19 @@ pub async fn record(
     }
     let settings = settings_for(&mut **tx, &village).await?;
     let day = calendar.day_label(now);
-    let limits = format!(
-        "{} 次、{} 积分/天",
-        settings.proxy_daily_actions, settings.proxy_daily_points
-    );
+    let limits = if settings.proxy_daily_actions == 0 {
+        "the county has switched 代办 off (0 actions a day per villager)".to_owned()
+    } else if done.points > settings.proxy_daily_points {
+        format!(
+            "this spends more than proxies may spend for a villager in a day ({} points)",
+            settings.proxy_daily_points
+        )
+    } else {
+        format!(
+            "proxies already did as much for this villager today as the county allows ({} actions, {} points a day)",
+            settings.proxy_daily_actions, settings.proxy_daily_points
+        )
+    };
     let fits_a_day = settings.proxy_daily_actions > 0 && done.points <= settings.proxy_daily_points;
     if !fits_a_day
         || !storage::count_action(
@@ -554,23 +595,27 @@ pub fn receipt_sms(action: &storage::ActionRow) -> crate::auth::sms::ReceiptSms 
 }
 
 /// Receipt `receipt_no`, to whoever may read it: the agent who acted, the villager, their
-/// delegates, and the staff who may find the villager in the registry. To the first three a
+/// delegates and household (户, who get its SMS when the villager has no phone), and the staff who may find the villager in the registry. To the first three a
 /// reservation still to collect comes with its pickup code (printed on the slip).
 ///
-/// Errors: [`ProxyError::NoSuchReceipt`] (also when the caller may not read it).
+/// Errors: [`ProxyError::Invalid`] (not a receipt number's shape), [`ProxyError::NoSuchReceipt`]
+/// (also when the caller may not read it).
 pub async fn receipt(
     db: &Db,
     keys: &Keys,
     caller: &Caller,
     receipt_no: &str,
 ) -> Result<ProxyReceipt, ProxyError> {
-    let no = receipt_no.trim().to_ascii_uppercase();
+    let no = jifen_shared::proxy::normalize_receipt_no(receipt_no).ok_or_else(|| {
+        ProxyError::Invalid("receipt_no: 10 letters and digits, as printed on the slip".into())
+    })?;
     let missing = || ProxyError::NoSuchReceipt(no.clone());
     let action = storage::action(db, &no).await?.ok_or_else(missing)?;
     let village = RegionCode::parse(&action.village_code).map_err(|_| missing())?;
     let own = caller.id == action.agent_id
         || caller.id == action.person_id
-        || storage::is_delegate(db.reader(), action.person_id, caller.id).await?;
+        || storage::is_delegate(db.reader(), action.person_id, caller.id).await?
+        || same_household(db, action.person_id, caller.id).await?;
     let allowed = own || policy::may(&caller.roles, Action::ReadPeople, &village);
     if !allowed {
         return Err(missing());
@@ -593,6 +638,18 @@ pub async fn receipt(
         pickup,
         created_at: rfc3339(action.created_at),
     })
+}
+
+/// Whether `other_id` is an open member of `person_id`'s household (户): the family the
+/// receipt SMS goes to when the villager has no phone of their own.
+async fn same_household(db: &Db, person_id: i64, other_id: i64) -> Result<bool, sqlx::Error> {
+    let (Some(person), Some(other)) = (
+        crate::people::storage::find(db, person_id).await?,
+        crate::people::storage::find(db, other_id).await?,
+    ) else {
+        return Ok(false);
+    };
+    Ok(other.closed_at.is_none() && of_household(&person, &other))
 }
 
 /// The pickup of reservation `id` while it is still to collect.
@@ -692,8 +749,8 @@ pub fn may_manage_somewhere(caller: &Caller) -> Result<(), ProxyError> {
 
 /// The villager `person_id` as a village admin of theirs sees them, for delegations.
 ///
-/// Errors: [`ProxyError::Forbidden`] (an admin of nowhere), [`ProxyError::Unknown`] when the
-/// caller may not manage them.
+/// Errors: [`ProxyError::Forbidden`] (an admin of nowhere), [`ProxyError::NotManaged`] when
+/// the caller may not manage them.
 async fn managed(
     db: &Db,
     caller: &Caller,
@@ -702,11 +759,11 @@ async fn managed(
     may_manage_somewhere(caller)?;
     let person = crate::people::storage::find(db, person_id)
         .await?
-        .ok_or(ProxyError::Unknown)?;
+        .ok_or(ProxyError::NotManaged)?;
     let village = person
         .village()
         .filter(|v| policy::may(&caller.roles, Action::ManagePeople, v))
-        .ok_or(ProxyError::Unknown)?;
+        .ok_or(ProxyError::NotManaged)?;
     Ok((person, village))
 }
 
@@ -728,8 +785,8 @@ pub async fn delegations(
 /// household (same village and 户号) with a phone, with the consent recorded; audited
 /// (`delegation.add`).
 ///
-/// Errors: [`ProxyError::Unknown`], [`ProxyError::Invalid`] (consent empty or too long, not
-/// of the household, no phone, the villager themselves, or linked already).
+/// Errors: [`ProxyError::NotManaged`], [`ProxyError::LinkedAlready`], [`ProxyError::Invalid`]
+/// (consent empty or too long, not of the household, no phone, the villager themselves).
 pub async fn add_delegation(
     db: &Db,
     caller: &Caller,
@@ -758,10 +815,7 @@ pub async fn add_delegation(
             "delegate_id: a villager is not their own delegate".into(),
         ));
     }
-    let same_household = person.household.is_some()
-        && delegate.village_code == person.village_code
-        && delegate.household == person.household;
-    if !same_household {
+    if !of_household(&person, &delegate) {
         return Err(ProxyError::Invalid(
             "delegate_id: a delegate is a member of the villager's household (same village and 户号); record the 户号 first".into(),
         ));
@@ -775,7 +829,7 @@ pub async fn add_delegation(
     let mut tx = db.begin_write().await?;
     let id = storage::insert_delegation(&mut tx, person.id, delegate.id, &consent, caller.id, now)
         .await?
-        .ok_or_else(|| ProxyError::Invalid("delegate_id: linked already".into()))?;
+        .ok_or(ProxyError::LinkedAlready)?;
     audit::record(
         &mut tx,
         audit::Record {
@@ -793,7 +847,7 @@ pub async fn add_delegation(
     .await?;
     let row = storage::delegation(&mut tx, id)
         .await?
-        .ok_or(ProxyError::Unknown)?;
+        .ok_or(ProxyError::NoSuchDelegation)?;
     tx.commit().await?;
     Ok(delegation_view(row))
 }
@@ -802,14 +856,19 @@ pub async fn add_delegation(
 /// villager; ending an ended one answers it as it is. Audited (`delegation.end`). The
 /// delegate's open sessions stop at their next request.
 ///
-/// Errors: [`ProxyError::Unknown`].
+/// Errors: [`ProxyError::NoSuchDelegation`] (also of a villager the caller does not manage).
 pub async fn end_delegation(db: &Db, caller: &Caller, id: i64) -> Result<Delegation, ProxyError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let row = storage::delegation(&mut tx, id)
         .await?
-        .ok_or(ProxyError::Unknown)?;
-    let (_, village) = managed(db, caller, row.person_id).await?;
+        .ok_or(ProxyError::NoSuchDelegation)?;
+    let (_, village) = managed(db, caller, row.person_id)
+        .await
+        .map_err(|e| match e {
+            ProxyError::NotManaged => ProxyError::NoSuchDelegation,
+            e => e,
+        })?;
     if storage::end_delegation(&mut tx, id, caller.id, now).await? {
         audit::record(
             &mut tx,
@@ -827,7 +886,7 @@ pub async fn end_delegation(db: &Db, caller: &Caller, id: i64) -> Result<Delegat
     }
     let row = storage::delegation(&mut tx, id)
         .await?
-        .ok_or(ProxyError::Unknown)?;
+        .ok_or(ProxyError::NoSuchDelegation)?;
     tx.commit().await?;
     Ok(delegation_view(row))
 }

@@ -137,9 +137,10 @@ async fn person_delegations(caller: Caller, path: web::Path<i64>, state: State) 
 /// villager consented (201). Audited (`delegation.add`).
 #[utoipa::path(tag = "proxy", security(("bearer" = [])), params(("id" = i64, Path, description = "The villager")), request_body = NewDelegation, responses(
     (status = 201, body = Delegation),
-    (status = 400, description = "`invalid_input`: consent (1–200 characters), delegate_id (an open member of the household with a phone, not the villager, not linked already)", body = jifen_shared::ApiErrorBody),
+    (status = 400, description = "`invalid_input`: consent (1–200 characters), delegate_id (an open member of the household with a phone, not the villager)", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of any village, township or county", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: a person the caller does not manage", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_exists`: this delegate is linked already", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/admin/people/{id}/delegations")]
 async fn add_delegation(
@@ -199,6 +200,7 @@ async fn open_session(caller: Caller, body: web::Json<OpenProxySession>, state: 
 /// Ends the caller's proxy session (204); ending it again changes nothing.
 #[utoipa::path(tag = "proxy", security(("bearer" = [])), params(("id" = i64, Path, description = "The session")), responses(
     (status = 204, description = "Ended"),
+    (status = 404, description = "`not_found`: no proxy session of the caller's has this id", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/proxy/sessions/{id}/end")]
 async fn end_session(caller: Caller, path: web::Path<i64>, state: State) -> Reply {
@@ -211,6 +213,7 @@ async fn end_session(caller: Caller, path: web::Path<i64>, state: State) -> Repl
 /// who may find the villager.
 #[utoipa::path(tag = "proxy", security(("bearer" = [])), params(("receipt_no" = String, Path, description = "The receipt number (10 letters and digits, as printed)", example = "DB7K2M9QXA")), responses(
     (status = 200, body = ProxyReceipt),
+    (status = 400, description = "`invalid_input`: not 10 letters and digits of the printed alphabet", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such receipt, or not the caller's to read", body = jifen_shared::ApiErrorBody),
 ))]
 #[get("/proxy/receipts/{receipt_no}")]

@@ -87,6 +87,30 @@ pub async fn end_session(
     Ok(done.rows_affected() == 1)
 }
 
+/// Whether session `id` is `agent_id`'s (open or ended).
+pub async fn is_session_of(tx: &mut Tx, id: i64, agent_id: i64) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("SELECT 1 AS one FROM proxy_sessions WHERE id = $1 AND agent_id = $2")
+        .bind(id)
+        .bind(agent_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Ends the open sessions opened by `person_id`'s member card (挂失补卡: the lost card no
+/// longer stands for them; index `proxy_sessions_person`).
+pub async fn end_card_sessions(tx: &mut Tx, person_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE proxy_sessions SET ended_at = $2 \
+         WHERE person_id = $1 AND kind = 'card' AND ended_at IS NULL",
+    )
+    .bind(person_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The county's settings, `None` when it set none.
 pub async fn assistance(
     executor: impl sqlx::AnyExecutor<'_>,

@@ -67,6 +67,11 @@ pub enum RedemptionError {
     InsufficientPoints { available: i64, wanted: i64 },
     #[error("no such redemption")]
     NotFound,
+    /// A member card or code was scanned: the villager has nothing reserved to collect.
+    #[error("this villager has nothing reserved to collect")]
+    NothingToCollect,
+    #[error("this member card was reported lost and replaced: ask for the new card")]
+    CardRevoked,
     #[error("you do not keep the shop of this redemption")]
     NotKeeper,
     /// The keeper reserved it as the villager's proxy (代办): another keeper hands it over.
@@ -96,7 +101,10 @@ impl DomainError for RedemptionError {
             | RedemptionError::NotServed(_)
             | RedemptionError::NotKeeper => ErrorCode::Forbidden,
             RedemptionError::OwnProxy => ErrorCode::OwnProxyAction,
-            RedemptionError::NoSuchShop(_) | RedemptionError::NotFound => ErrorCode::NotFound,
+            RedemptionError::NoSuchShop(_)
+            | RedemptionError::NotFound
+            | RedemptionError::NothingToCollect => ErrorCode::NotFound,
+            RedemptionError::CardRevoked => ErrorCode::CardRevoked,
             RedemptionError::Unavailable(_) => ErrorCode::GoodsUnavailable,
             RedemptionError::ShopClosed(_) => ErrorCode::ShopClosed,
             RedemptionError::OutOfStock { .. } => ErrorCode::OutOfStock,
@@ -467,10 +475,13 @@ async fn keeper_view(
     Ok(view(keys, row, items, Viewer::Keeper, name, now))
 }
 
-/// The keeper's preview at the counter (`POST /shop/scan`): by QR token or short code, the
-/// villager's masked name, items and points. A reservation past its expiry lapses now.
+/// The keeper's preview at the counter (`POST /shop/scan`): by QR token or short code, or by
+/// the villager's member code or card number (their reservation at the keeper's shops that
+/// lapses first), the villager's masked name, items and points. A reservation past its expiry
+/// lapses now.
 ///
-/// Errors: [`RedemptionError::Invalid`] (neither or both of token and code),
+/// Errors: [`RedemptionError::Invalid`] (not exactly one field; a card number without its
+/// check digit), [`RedemptionError::CardRevoked`], [`RedemptionError::NothingToCollect`],
 /// [`RedemptionError::NotFound`] (a forged or tampered token, a code never given out), [`RedemptionError::NotKeeper`] (another shop's keeper),
 /// [`RedemptionError::AlreadyFulfilled`], [`RedemptionError::Closed`].
 pub async fn scan(
@@ -481,23 +492,43 @@ pub async fn scan(
     request: &ScanRequest,
     now: i64,
 ) -> Result<Redemption, RedemptionError> {
+    use crate::shop::counter::{self, CardLookup};
     let mut tx = db.begin_write().await?;
-    let row = match (request.qr_token.as_deref(), request.short_code.as_deref()) {
-        (Some(t), None) => match token::verify(&keys.redemption, token::Purpose::Redemption, t) {
-            Some(nonce) => storage::redemption_by_nonce(&mut tx, &nonce).await?,
-            None => None,
-        },
-        (None, Some(c)) => match normalize_short_code(c) {
+    let card = match (
+        request.qr_token.as_deref(),
+        request.short_code.as_deref(),
+        request.card_no.as_deref(),
+    ) {
+        (Some(t), None, None) => {
+            match token::verify(&keys.redemption, token::Purpose::Redemption, t) {
+                Some(nonce) => Err(storage::redemption_by_nonce(&mut tx, &nonce).await?),
+                None => Ok(counter::lookup_code(&mut tx, keys, t).await?),
+            }
+        }
+        (None, Some(c), None) => Err(match normalize_short_code(c) {
             Some(code) => storage::redemption_by_code(&mut tx, &code).await?,
             None => None,
+        }),
+        (None, None, Some(no)) => match jifen_shared::proxy::normalize_card_no(no) {
+            Some(no) => Ok(counter::lookup_card(&mut tx, &no).await?),
+            None => {
+                return Err(RedemptionError::Invalid(
+                    "card_no: 10 digits with a valid check digit".into(),
+                ));
+            }
         },
         _ => {
             return Err(RedemptionError::Invalid(
-                "give either qr_token or short_code".into(),
+                "give one of qr_token, short_code and card_no".into(),
             ));
         }
-    }
-    .ok_or(RedemptionError::NotFound)?;
+    };
+    let row = match card {
+        Err(found) => found.ok_or(RedemptionError::NotFound)?,
+        Ok(CardLookup::Person(id)) => to_collect(&mut tx, keeper_id, grants, id, now).await?,
+        Ok(CardLookup::Revoked) => return Err(RedemptionError::CardRevoked),
+        Ok(CardLookup::Unknown) => return Err(RedemptionError::NotFound),
+    };
     check_keeper(&mut tx, keeper_id, grants, &row).await?;
     match row.status {
         RedemptionStatus::Fulfilled => return Err(RedemptionError::AlreadyFulfilled(row.id)),
@@ -509,6 +540,32 @@ pub async fn scan(
     }
     drop(tx);
     keeper_view(db, keys, row, now).await
+}
+
+/// The reservation of `person_id` to collect at a shop `keeper_id` keeps that lapses first.
+///
+/// Errors: [`RedemptionError::NotKeeper`] (theirs are all at other shops),
+/// [`RedemptionError::NothingToCollect`].
+async fn to_collect(
+    tx: &mut Tx,
+    keeper_id: i64,
+    grants: &[RoleGrant],
+    person_id: i64,
+    now: i64,
+) -> Result<RedemptionRow, RedemptionError> {
+    let open = storage::reserved_of(tx, person_id, now).await?;
+    let mut elsewhere = false;
+    for row in open {
+        if super::keeps(tx, keeper_id, grants, row.shop_id, &row.shop_region).await? {
+            return Ok(row);
+        }
+        elsewhere = true;
+    }
+    Err(if elsewhere {
+        RedemptionError::NotKeeper
+    } else {
+        RedemptionError::NothingToCollect
+    })
 }
 
 /// Hands a reserved redemption over (`POST /shop/redemptions/{id}/fulfil`): posts the pending

@@ -282,14 +282,15 @@ async fn cancel(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     Ok(HttpResponse::Ok().json(redemption))
 }
 
-/// The keeper's preview at the counter, by QR token or short code: the villager's masked
-/// name, items and points (keepers of that shop only).
+/// The keeper's preview at the counter, by a reservation's QR token or short code, or by the
+/// villager's member code or card number (their reservation to collect here that lapses
+/// first): the villager's masked name, items and points (keepers of that shop only).
 #[utoipa::path(tag = "shop", security(("bearer" = [])), request_body = ScanRequest, responses(
     (status = 200, body = Redemption),
-    (status = 400, description = "`invalid_input`: give either qr_token or short_code", body = jifen_shared::ApiErrorBody),
-    (status = 403, description = "`forbidden`: not a keeper of the redemption's shop", body = jifen_shared::ApiErrorBody),
-    (status = 404, description = "`not_found`: forged or tampered token, unknown code", body = jifen_shared::ApiErrorBody),
-    (status = 409, description = "`already_fulfilled`", body = jifen_shared::ApiErrorBody),
+    (status = 400, description = "`invalid_input`: not exactly one of qr_token, short_code and card_no; a card number without its check digit", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not a keeper of the redemption's shop; `own_proxy_action`: the keeper reserved it as the villager's 代办员", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: forged or tampered token, unknown code or card; the villager has nothing reserved to collect", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_fulfilled`; `card_revoked`: the member card was reported lost", body = jifen_shared::ApiErrorBody),
     (status = 410, description = "`expired`: lapsed or cancelled; points and stock returned", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/shop/scan")]
@@ -307,7 +308,7 @@ async fn scan(caller: Caller, body: web::Json<ScanRequest>, state: State) -> Rep
 #[utoipa::path(tag = "shop", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Redemption),
     (status = 400, description = "`invalid_input`: id", body = jifen_shared::ApiErrorBody),
-    (status = 403, description = "`forbidden`: not a keeper of the redemption's shop", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not a keeper of the redemption's shop; `own_proxy_action`: the keeper reserved it as the villager's 代办员", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_fulfilled`", body = jifen_shared::ApiErrorBody),
     (status = 410, description = "`expired`: lapsed or cancelled; points and stock returned", body = jifen_shared::ApiErrorBody),

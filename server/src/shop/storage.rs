@@ -512,6 +512,27 @@ pub async fn redemption_by_code(
     .transpose()
 }
 
+/// A person's reservations still to collect at `now`, the one lapsing first first (at most
+/// 20: a villager holds a few at a time; index `redemptions_person`).
+pub async fn reserved_of(
+    tx: &mut Tx,
+    person_id: i64,
+    now: i64,
+) -> Result<Vec<RedemptionRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {REDEMPTION_COLUMNS} FROM {REDEMPTION_FROM} \
+         WHERE r.person_id = $1 AND r.status = 'reserved' AND r.expires_at > $2 \
+         ORDER BY r.expires_at, r.id LIMIT 20"
+    ))
+    .bind(person_id)
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(redemption)
+    .collect()
+}
+
 /// Reserved redemptions past their expiry at `now`, oldest first, at most `limit`.
 pub async fn lapsed_ids(db: &Db, now: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(

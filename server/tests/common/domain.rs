@@ -60,7 +60,7 @@ impl TestApp {
     pub async fn scan_token(&self, token: &str, qr_token: &str) -> Result<Redemption, Refused> {
         let request = ScanRequest {
             qr_token: Some(qr_token.into()),
-            short_code: None,
+            ..ScanRequest::default()
         };
         self.send(&api::Scan, token, &request).await
     }
@@ -69,8 +69,8 @@ impl TestApp {
     /// `token` (`POST /shop/scan`).
     pub async fn scan_code(&self, token: &str, short_code: &str) -> Result<Redemption, Refused> {
         let request = ScanRequest {
-            qr_token: None,
             short_code: Some(short_code.into()),
+            ..ScanRequest::default()
         };
         self.send(&api::Scan, token, &request).await
     }

@@ -37,7 +37,7 @@ impl Purpose {
     fn prefix(self) -> &'static str {
         match self {
             Purpose::Redemption => "JF1",
-            Purpose::Member => "JFM1",
+            Purpose::Member => jifen_shared::shop::MEMBER_CODE_PREFIX,
             Purpose::Proxy => "JFP1",
         }
     }
