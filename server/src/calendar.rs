@@ -22,10 +22,41 @@ pub struct Calendar {
     tz: TimeZone,
 }
 
+/// The process's county calendar ([`Calendar::county`]).
+static COUNTY: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+
 impl Calendar {
     /// The calendar of the county's time zone (`Settings::timezone`).
     pub fn new(tz: TimeZone) -> Calendar {
         Calendar { tz }
+    }
+
+    /// The county calendar of this process, for what is counted inside a transaction that has
+    /// no settings at hand: the ledger's monthly and yearly figures ([`crate::ledger::figures`]).
+    /// Set once at start from `Settings::timezone` ([`Calendar::set_county`]); `Asia/Shanghai`
+    /// until then (a process serves one county).
+    pub fn county() -> &'static Calendar {
+        COUNTY.get_or_init(|| {
+            Calendar::new(
+                TimeZone::get("Asia/Shanghai")
+                    .unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(8))),
+            )
+        })
+    }
+
+    /// Sets the process's county calendar to `tz`; `false` (and nothing changes) when it was
+    /// set to another zone before — a process serves one county.
+    pub fn set_county(tz: &TimeZone) -> bool {
+        let set = COUNTY.get_or_init(|| Calendar::new(tz.clone()));
+        set.tz == *tz
+    }
+
+    /// The IANA name of the zone (`Asia/Shanghai`), or its offset when it has none.
+    pub fn zone_name(&self) -> String {
+        self.tz
+            .iana_name()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{:?}", self.tz))
     }
 
     fn zoned(&self, at_ms: i64) -> Zoned {

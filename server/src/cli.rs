@@ -196,6 +196,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     } else {
         let db = Db::connect_with(&settings.database_url, &timeouts).await?;
         db.migrate().await?;
+        crate::startup::count_figures(&settings, &db).await?;
         db
     };
     match cli.command {

@@ -286,6 +286,22 @@ pub struct Application {
     key_conflict: crate::cluster::Conflict,
 }
 
+/// Makes the settings' time zone the process's county calendar and brings the ledger's
+/// monthly figures to it ([`crate::ledger::figures::ensure`]); refuses a second zone in one
+/// process.
+pub async fn count_figures(settings: &Settings, db: &Db) -> anyhow::Result<()> {
+    if !crate::calendar::Calendar::set_county(&settings.timezone) {
+        anyhow::bail!(
+            "this process already counts the county's months in {}, not {:?}",
+            crate::calendar::Calendar::county().zone_name(),
+            settings.timezone.iana_name()
+        );
+    }
+    crate::ledger::figures::ensure(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("the ledger's figures cannot be counted: {e}"))
+}
+
 impl Application {
     /// Binds `settings.bind` and prepares the server over `db` (already migrated).
     ///
@@ -302,6 +318,7 @@ impl Application {
         db: Db,
         sms: Arc<dyn crate::auth::sms::SmsSender>,
     ) -> anyhow::Result<Application> {
+        count_figures(&settings, &db).await?;
         let bind = settings.bind;
         let delays = settings.sweep_delays();
         let metrics = ops::Metrics::new();

@@ -15,7 +15,8 @@
 //!   either database and under any concurrency ([`LedgerError::InsufficientPoints`]).
 //! - Invariants, checked by [`check_invariants`] (tests after every points-moving test, and
 //!   `jifen simulate`): the balances of all accounts sum to zero; each cached sum equals the
-//!   sum of the account's transfers; no no-overdraft account is below zero.
+//!   sum of the account's transfers; no no-overdraft account is below zero; the figures kept
+//!   for the board ([`figures`]) agree with the transfers.
 //!
 //! Every function that moves points takes the caller's transaction, so the domain change that
 //! causes a transfer (a claim approved, a redemption fulfilled) commits with it or not at all.
@@ -23,6 +24,7 @@
 //! in opposite directions cannot deadlock on PostgreSQL; a transaction that makes several
 //! transfers first takes all their accounts with [`lock_accounts`].
 
+pub mod figures;
 pub mod storage;
 
 use crate::storage::{Db, Tx, now_ms};
@@ -243,8 +245,9 @@ pub async fn transfer(
         actor_id: new.actor_id,
         created_at: now_ms(),
     };
+    let parties = figures::parties(tx, [new.debit_account_id, new.credit_account_id]).await?;
     for account in [new.debit_account_id, new.credit_account_id] {
-        if storage::read_balance(&mut **tx, account).await?.is_none() {
+        if !parties.iter().any(|p| p.account_id == account) {
             return Err(LedgerError::NoSuchAccount(account));
         }
     }
@@ -264,7 +267,12 @@ pub async fn transfer(
         }
         return Err(e);
     }
-    Ok((Transfer { id, ..wanted }, true))
+    let made = Transfer { id, ..wanted };
+    // A pending transfer's figures count when it is posted.
+    if made.phase == Phase::Single {
+        figures::record(tx, &made, &parties).await?;
+    }
+    Ok((made, true))
 }
 
 /// Posts (`post: true`) or voids the pending transfer `pending_id` with a transfer of key
@@ -306,7 +314,12 @@ pub async fn settle(
     };
     let posted = if post { pending.amount } else { 0 };
     apply(tx, &wanted, -pending.amount, posted).await?;
-    Ok((Transfer { id, ..wanted }, true))
+    let made = Transfer { id, ..wanted };
+    if post {
+        let parties = figures::parties(tx, [made.debit_account_id, made.credit_account_id]).await?;
+        figures::record(tx, &made, &parties).await?;
+    }
+    Ok((made, true))
 }
 
 /// Inserts the transfer if its key (and, for a settlement, its pending transfer) is free;
@@ -419,5 +432,6 @@ pub async fn check_invariants(db: &Db) -> Result<Vec<String>, sqlx::Error> {
     if total != 0 {
         problems.push(format!("the posted balances sum to {total}, not 0"));
     }
+    problems.extend(figures::problems(db).await?);
     Ok(problems)
 }

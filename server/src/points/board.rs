@@ -9,7 +9,9 @@
 //! approved claims, awards, deductions, and their corrections (更正: shown with the
 //! correction's reason, the original marked as corrected — [`super::corrections`]), not what
 //! villagers spend at the supermarket.
-//! Rankings count those points, net, in the county's month and year ([`crate::calendar`]);
+//! Rankings count those points, net, in the county's month and year ([`crate::calendar`]),
+//! from the figures the ledger keeps as it writes ([`crate::ledger::figures`]: the board costs
+//! the same whatever the village's history);
 //! villagers with nothing earned are not ranked; equal points share a rank (1, 1, 3). A
 //! villager is shown on the board of the village they live in now, with all their points
 //! (someone who moved takes their record along).
@@ -20,7 +22,7 @@ use jifen_shared::points::{Board, BoardMovement, RankingEntry, mask_name};
 use jifen_shared::proxy::ProxyNote;
 use jifen_shared::regions::{RegionCode, RegionLevel};
 
-use crate::calendar::{Calendar, Period};
+use crate::calendar::Calendar;
 use crate::storage::{Db, rfc3339};
 
 /// The most movements the board shows.
@@ -75,7 +77,7 @@ pub async fn board(
     let region = crate::regions::storage::find(db, village.as_str())
         .await?
         .ok_or_else(|| BoardError::NoSuchVillage(village.to_string()))?;
-    let rows = super::storage::board_movements(db, village.as_str(), MOVEMENTS).await?;
+    let rows = crate::ledger::figures::latest(db, village.as_str(), MOVEMENTS).await?;
     let references: Vec<String> = rows.iter().filter_map(|r| r.reference.clone()).collect();
     let labels = super::storage::labels(db, &references).await?;
     let proxies = crate::proxy::storage::notes(db.reader(), &references).await?;
@@ -115,18 +117,19 @@ pub async fn board(
         month: calendar.month_label(now),
         year: calendar.year_label(now),
         movements,
-        monthly_ranking: ranking(db, &village, calendar.month(now)).await?,
-        yearly_ranking: ranking(db, &village, calendar.year(now)).await?,
+        monthly_ranking: ranking(db, &village, &calendar.month_label(now)).await?,
+        yearly_ranking: ranking(db, &village, &calendar.year_label(now)).await?,
     })
 }
 
-/// The top villagers of `village` by points earned in `period`.
+/// The top villagers of `village` by points earned in the county month or year `period`
+/// (`YYYY-MM`, `YYYY`).
 async fn ranking(
     db: &Db,
     village: &RegionCode,
-    period: Period,
+    period: &str,
 ) -> Result<Vec<RankingEntry>, sqlx::Error> {
-    let rows = super::storage::ranking(db, village.as_str(), period, RANKED).await?;
+    let rows = crate::ledger::figures::ranking(db, village.as_str(), period, RANKED).await?;
     let mut entries: Vec<RankingEntry> = Vec::with_capacity(rows.len());
     for (i, (name, points)) in rows.into_iter().enumerate() {
         let rank = match entries.last() {

@@ -1,16 +1,14 @@
 //! SQL of the `point_rules`, `point_rule_settings`, `point_claims`, `claim_photos` and `point_awards` tables (owned by
-//! this module), and the reads of the board ([`super::board`]) and of the movements' labels
-//! ([`labels`]). Times are UTC milliseconds.
+//! this module), and the reads of the movements' labels ([`labels`]) for the board
+//! ([`super::board`], whose movements and rankings are the ledger's figures:
+//! [`crate::ledger::figures`]). Times are UTC milliseconds.
 //!
 //! Reads of other modules' tables, for a report or the board:
 //! - `people` ([`crate::people`]): the claimant's and reviewer's names on a claim
 //!   ([`claim_by_id`], [`claims_of`], [`claims_for_review`], [`photo_reuse`]), the household
-//!   filter of the review queue, the villagers and officials of the board ([`board_movements`],
-//!   [`ranking`]);
+//!   filter of the review queue;
 //! - `media` ([`crate::media`]): the pictures' SHA-256, to flag a photo reused in another claim
 //!   ([`photo_reuse`]);
-//! - `ledger_accounts` and `ledger_transfers` ([`crate::ledger`]): the points earned and
-//!   deducted shown on the board ([`board_movements`], [`ranking`]);
 //! - `redemptions` and `shops` ([`crate::shop`]), `recycling_dropoffs` ([`crate::recycling`]),
 //!   `service_orders` ([`crate::services`]): what a movement is about ([`labels`]).
 
@@ -861,96 +859,6 @@ pub async fn claims_with_photo(db: &Db, media_id: i64) -> Result<Vec<(i64, Strin
          JOIN point_claims c ON c.id = p.claim_id WHERE p.media_id = $1",
     )
     .bind(media_id)
-    .fetch_all(db.reader())
-    .await
-}
-
-// ---- the board (reads `ledger_accounts`, `ledger_transfers` and `people`) ----
-
-/// A villager's earned (+) or deducted (-) points: transfers between the account of a
-/// villager living in village `$1` and an issuance account. `cols` are selected from `t` (the transfer) and `va`
-/// (the villager's account); `SIGN` in them is 1 for points earned, -1 for points deducted.
-fn earned(cols: &str, filter: &str) -> String {
-    let side = |villager_side: &str, other_side: &str, sign: &str| {
-        format!(
-            "SELECT {} FROM ledger_accounts va \
-             JOIN ledger_transfers t ON t.{villager_side}_account_id = va.id \
-             JOIN ledger_accounts oa ON oa.id = t.{other_side}_account_id \
-             JOIN people vp ON vp.id = va.person_id \
-             WHERE va.kind = 'villager' AND vp.village_code = $1 AND oa.kind = 'issuance' \
-               AND t.phase IN ('single', 'post') {filter}",
-            cols.replace("SIGN", sign)
-        )
-    };
-    format!(
-        "{} UNION ALL {}",
-        side("credit", "debit", "1"),
-        side("debit", "credit", "-1")
-    )
-}
-
-/// A movement on the board.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct BoardRow {
-    /// Earned (+) or deducted (-).
-    pub points: i64,
-    pub reference: Option<String>,
-    pub reason: String,
-    pub created_at: i64,
-    /// The villager's name, unmasked.
-    pub villager: String,
-    /// The official who moved the points.
-    pub actor: Option<String>,
-    /// The villager.
-    pub person_id: i64,
-}
-
-/// The latest `limit` points earned or deducted by the villagers living in `village`
-/// (transfers between their accounts and an issuance account), newest first.
-pub async fn board_movements(
-    db: &Db,
-    village: &str,
-    limit: i64,
-) -> Result<Vec<BoardRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT m.id, m.points, m.reference, m.reason, m.created_at, p.name AS villager, \
-                a.name AS actor, m.person_id FROM ({}) m \
-         JOIN people p ON p.id = m.person_id LEFT JOIN people a ON a.id = m.actor_id \
-         ORDER BY m.id DESC LIMIT {limit}",
-        earned(
-            "t.id, SIGN * t.amount AS points, t.reference, t.reason, t.created_at, \
-             va.person_id, t.actor_id",
-            ""
-        )
-    ))
-    .bind(village)
-    .fetch_all(db.reader())
-    .await
-}
-
-/// The villagers living in `village` with the most points earned (net of deductions) in
-/// `period`, as `(name unmasked, points)`: those with more than 0, most first (equal points by
-/// person id), at most `limit`.
-pub async fn ranking(
-    db: &Db,
-    village: &str,
-    period: Period,
-    limit: i64,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT p.name, e.points FROM (\
-             SELECT m.person_id, CAST(SUM(m.points) AS BIGINT) AS points FROM ({}) m \
-             GROUP BY m.person_id) e \
-         JOIN people p ON p.id = e.person_id WHERE e.points > 0 \
-         ORDER BY e.points DESC, e.person_id LIMIT {limit}",
-        earned(
-            "va.person_id, SIGN * t.amount AS points",
-            "AND t.created_at >= $2 AND t.created_at < $3"
-        )
-    ))
-    .bind(village)
-    .bind(period.start)
-    .bind(period.end)
     .fetch_all(db.reader())
     .await
 }
