@@ -950,7 +950,7 @@ texts! {
     ProxyPersonClosed => "这位村民的账户已注销，不能代办", "This villager's account is closed: nobody can act for them";
     ProxySubmitted => "已代办提交", "Submitted for the villager";
     HouseholdNeeded => "没有手机的村民要填户号", "A villager without a phone needs a household number";
-    HouseholdPlaceholderNeeded => "如：0101（没有手机时必填）", "e.g. 0101 (needed without a phone)";
+    HouseholdPlaceholderNeeded => "无手机必填，如 0101", "Needed without a phone: 0101";
     NotSameHousehold => "不是同一户", "Not of the household";
     AlreadyDelegate => "已是家属代办", "Already a delegate";
     DelegateNeedsHousehold => "此人还没有户号。家属须是同一户（同村、同户号）有手机的家人，请先点“编辑”填写户号。", "This person has no household number yet. A delegate is a member of the same household (same village and number) with a phone: add the household number under Edit first.";

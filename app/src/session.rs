@@ -343,7 +343,9 @@ fn saved_role() -> Option<String> {
 }
 
 /// The current role among `roles`: the one in use if still held, else the one saved on this
-/// phone, else the most senior (staff open the app to work; a villager has only one).
+/// phone, else the most senior (staff open the app to work; a villager has only one) — with
+/// 代办员 after the other staff roles: a keeper or volunteer who also acts for elders starts
+/// at their counter or tasks, and opens 代办 by switching on 我的.
 pub fn chosen_role(
     roles: &[RoleGrant],
     in_use: Option<RoleGrant>,
@@ -355,7 +357,12 @@ pub fn chosen_role(
             let saved = saved?;
             roles.iter().find(|g| role_key(g) == saved).cloned()
         })
-        .or_else(|| roles.iter().max_by_key(|g| g.role).cloned())
+        .or_else(|| {
+            roles
+                .iter()
+                .max_by_key(|g| (g.role != Role::Villager, g.role != Role::ProxyAgent, g.role))
+                .cloned()
+        })
 }
 
 type Refresh = Shared<LocalBoxFuture<'static, Result<Tokens, ApiFailure>>>;
@@ -466,5 +473,18 @@ mod tests {
             Some(villager)
         );
         assert_eq!(chosen_role(&[], Some(township), None), None);
+    }
+
+    #[test]
+    fn a_keeper_who_also_acts_for_elders_starts_at_the_counter() {
+        let villager = grant(Role::Villager, "410783101230");
+        let agent = grant(Role::ProxyAgent, "410783101230");
+        let keeper = grant(Role::Keeper, "410783101230");
+        let roles = [villager.clone(), agent.clone(), keeper.clone()];
+        assert_eq!(chosen_role(&roles, None, None), Some(keeper));
+        assert_eq!(
+            chosen_role(&[villager, agent.clone()], None, None),
+            Some(agent)
+        );
     }
 }

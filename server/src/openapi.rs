@@ -183,18 +183,24 @@ fn fields() -> Vec<(&'static str, &'static str, Value)> {
     ]
 }
 
-/// `[a, b]`: exactly one of the two fields, and not `null` (the server reads `null` as absent).
-fn exactly_one_of(a: &str, b: &str) -> Value {
+/// Exactly one of `fields`, and not `null` (the server reads `null` as absent).
+fn exactly_one_of(fields: &[&str]) -> Value {
     let given =
-        |f: &str| json!({ "required": [f], "properties": { f: { "not": { "type": "null" } } } });
-    json!({ "oneOf": [given(a), given(b)] })
+        |f: &&str| json!({ "required": [f], "properties": { *f: { "not": { "type": "null" } } } });
+    json!({ "oneOf": fields.iter().map(given).collect::<Vec<_>>() })
 }
 
 /// Rules between the fields of a component schema: `(schema, what to add)`.
 fn schemas() -> Vec<(&'static str, Value)> {
     vec![
-        ("ScanRequest", exactly_one_of("qr_token", "short_code")),
-        ("VillagerRef", exactly_one_of("member_code", "phone")),
+        (
+            "ScanRequest",
+            exactly_one_of(&["qr_token", "short_code", "card_no"]),
+        ),
+        (
+            "VillagerRef",
+            exactly_one_of(&["member_code", "phone", "card_no"]),
+        ),
         // By a rule (its points; the reason may be left out for the rule's name), or by
         // points with a reason.
         (

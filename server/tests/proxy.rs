@@ -323,10 +323,24 @@ db_tests! {
         assert_eq!(status, 201, "{order}");
         assert!(order["proxy"]["receipt_no"].is_string());
         let order_id = order["id"].as_i64().unwrap();
+        // 李四海, a volunteer and a 代办员 too: an order he makes for her is not his to serve,
+        // and one he served is not his to rate for her.
         grant(&app, &s.township, s.li, "volunteer").await;
+        grant(&app, &s.township, s.li, "proxy_agent").await;
+        let (status, li_session) = open(&app, &s.li_token, json!({"person_id": s.elder})).await;
+        assert_eq!(status, 201, "{li_session}");
+        let li_acting = li_session["token"].as_str().unwrap().to_owned();
+        let (status, his_order) = acting(&app, &s.li_token, &li_acting, &api::CreateOrder,
+            json!({"type_id": ERRAND, "description": "帮忙买米", "photo_ids": []})).await;
+        assert_eq!(status, 201, "{his_order}");
+        let (status, refused) = app.act_on_order(&s.li_token, his_order["id"].as_i64().unwrap(), "claim", Value::Null).await;
+        assert_eq!((status, refused["code"].as_str()), (403, Some("own_proxy_action")), "{refused}");
         assert_eq!(app.act_on_order(&s.li_token, order_id, "claim", Value::Null).await.0, 200);
         let (status, completed) = app.act_on_order(&s.li_token, order_id, "complete", json!({"note": "药已送到", "photo_ids": []})).await;
         assert_eq!(status, 200, "{completed}");
+        let (status, refused) = acting(&app, &s.li_token, &li_acting, &api::RateOrder { id: order_id },
+            json!({"stars": 5, "comment": "很及时"})).await;
+        assert_eq!((status, refused["code"].as_str()), (403, Some("own_proxy_action")), "{refused}");
         let (status, rated) = acting(&app, &agent, &token, &api::RateOrder { id: order_id },
             json!({"stars": 5, "comment": "很及时"})).await;
         assert_eq!(status, 200, "{rated}");
@@ -336,14 +350,14 @@ db_tests! {
         let reward = his["items"].as_array().unwrap().iter()
             .find(|e| e["reference"].as_str() == Some(&format!("order:{order_id}"))).unwrap();
         assert_eq!(reward.get("proxy"), None, "{reward}");
-        // Every act: an audit row and a receipt; four acts counted today.
+        // Every act: an audit row and a receipt; five acts counted today.
         let acts: Vec<String> = sqlx::query_scalar(
             "SELECT action FROM audit_log WHERE action LIKE 'proxy.%' ORDER BY id")
             .fetch_all(app.db.reader()).await.unwrap();
-        assert_eq!(acts, ["proxy.open", "proxy.claim", "proxy.redemption", "proxy.order", "proxy.rating"]);
+        assert_eq!(acts, ["proxy.open", "proxy.claim", "proxy.redemption", "proxy.order", "proxy.open", "proxy.order", "proxy.rating"]);
         let counted: (i64, i64) = sqlx::query_as("SELECT actions, points FROM proxy_days WHERE person_id = $1")
             .bind(s.elder).fetch_one(app.db.reader()).await.unwrap();
-        assert_eq!(counted, (4, 30));
+        assert_eq!(counted, (5, 30));
         // Ending the session ends it.
         let (status, _) = app.fetch(&api::EndProxy { id: session["id"].as_i64().unwrap() }, Some(&agent)).await;
         assert_eq!(status, 204);
@@ -381,6 +395,17 @@ db_tests! {
         assert_eq!((status, refused["code"].as_str()), (403, Some("own_proxy_action")));
         let (status, refused) = app.call(&api::Scan, Some(&s.keeper), &json!({"card_no": card["card_no"]})).await;
         assert_eq!((status, refused["code"].as_str()), (403, Some("own_proxy_action")), "by her card: {refused}");
+        // What another 代办员 reserved for her, he finds by her card and hands over.
+        let (_, other_agent) = agent(&app, &s, "13700137111", Role::Volunteer).await;
+        let (status, other_session) = open(&app, &other_agent, json!({"card_no": card["card_no"]})).await;
+        assert_eq!(status, 201, "{other_session}");
+        let (status, second) = acting(&app, &other_agent, other_session["token"].as_str().unwrap(), &api::Reserve,
+            json!({"shop_id": s.shop, "items": [{"goods_id": s.oil, "qty": 1}]})).await;
+        assert_eq!(status, 201, "{second}");
+        let (status, found) = app.call(&api::Scan, Some(&s.keeper), &json!({"card_no": card["card_no"]})).await;
+        assert_eq!((status, found["id"].as_i64()), (200, second["id"].as_i64()), "skips his own: {found}");
+        let (status, _) = app.fetch(&api::FulfilRedemption { id: second["id"].as_i64().unwrap() }, Some(&s.keeper)).await;
+        assert_eq!(status, 200);
         // Another keeper of the shop hands it over when she shows her card (its QR, or its
         // number typed in): the slip is not needed.
         let other = app.staff("13700137105", common::STAFF_PASSWORD, Role::Volunteer, LIUCUN).await;
@@ -398,7 +423,17 @@ db_tests! {
         assert_eq!(slip.get("pickup"), None, "collected: nothing left to pick up");
         let (status, none) = app.call(&api::Scan, Some(&other), &json!({"qr_token": card["token"]})).await;
         assert_eq!((status, none["message"].as_str()), (404, Some("this villager has nothing reserved to collect")), "{none}");
-        assert_eq!(balance_of(&app, s.elder).await, 40);
+        assert_eq!(balance_of(&app, s.elder).await, 10);
+        // Her account closed, her card says so (not "lost"), wherever it is shown.
+        let (status, closed) = app.call(&api::ClosePerson { id: s.elder }, Some(&s.admin), &json!({"reason": "deceased", "seen_points": 10})).await;
+        assert_eq!(status, 200, "{closed}");
+        let (status, refused) = app.call(&api::Scan, Some(&other), &json!({"card_no": card["card_no"]})).await;
+        assert_eq!((status, refused["code"].as_str()), (409, Some("person_closed")), "{refused}");
+        let (status, refused) = open(&app, &other_agent, json!({"card_no": card["card_no"]})).await;
+        assert_eq!((status, refused["code"].as_str()), (409, Some("person_closed")), "{refused}");
+        let (status, refused) = app.call(&api::Identify, Some(&other),
+            &json!({"shop_id": s.shop, "villager": {"member_code": card["token"]}})).await;
+        assert_eq!((status, refused["code"].as_str()), (409, Some("person_closed")), "{refused}");
         app.assert_ledger_balanced().await;
     }
 
@@ -512,6 +547,13 @@ db_tests! {
         let elsewhere = app.login("13700137110", common::STAFF_PASSWORD).await["access_token"].as_str().unwrap().to_owned();
         let (status, _) = open(&app, &elsewhere, json!({"card_no": new["card_no"]})).await;
         assert_eq!(status, 404, "a 代办员 of another village finds nobody");
+        // A grid that is not one of the admin's villages' is said as such.
+        let (status, refused) = app.call(&api::PrintMemberCards, Some(&s.admin), &json!({"grid_code": format!("{LIUCUN}-999")})).await;
+        assert_eq!((status, refused["code"].as_str()), (400, Some("invalid_input")), "{refused}");
+        // A malformed body is refused without sending a long input back.
+        let (status, refused) = app.call(&api::OpenProxy, Some(&agent), &json!({"person_id": "A".repeat(100_000)})).await;
+        assert_eq!((status, refused["code"].as_str()), (400, Some("invalid_input")), "{refused:.300}");
+        assert!(refused.to_string().len() < 400, "{refused:.400}");
         // Someone without a phone could never sign in to use a staff role.
         let (status, refused) = app.call(&api::GrantRole { id: s.elder }, Some(&s.admin),
             &json!({"role": "proxy_agent", "region_code": LIUCUN})).await;

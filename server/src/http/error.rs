@@ -169,7 +169,8 @@ fn causes(e: &dyn std::error::Error) -> String {
 }
 
 /// `error_handler` for actix's JSON, path and query extractors: a malformed request is a 400
-/// `invalid_input` naming what was wrong, or 413/415 for size and media type.
+/// `invalid_input` naming what was wrong, or 413/415 for size and media type. What the sender
+/// sent is quoted at most 40 characters long ([`unechoed`]).
 pub fn extractor_error(err: impl ResponseError, _req: &HttpRequest) -> actix_web::Error {
     let status = err.status_code();
     let code = match status {
@@ -177,5 +178,63 @@ pub fn extractor_error(err: impl ResponseError, _req: &HttpRequest) -> actix_web
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
         _ => ErrorCode::InvalidInput,
     };
-    ApiError::new(code, err.to_string()).into()
+    ApiError::new(code, unechoed(&err.to_string())).into()
+}
+
+/// The most characters of a message about a malformed request.
+const MAX_EXTRACTOR_MESSAGE: usize = 300;
+
+/// `message` (serde's or actix's words about a malformed request, which quote the input:
+/// `invalid type: string "AAAA…", expected i64`, ``unknown field `AAAA…` ``) with each quoted
+/// part clipped to 40 characters and the whole to [`MAX_EXTRACTOR_MESSAGE`]: a 100 KB field is
+/// never sent back.
+fn unechoed(message: &str) -> String {
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    let mut quoted = String::new();
+    for c in message.chars() {
+        match quote {
+            Some(q) if c == q => {
+                out.push_str(&crate::text::clip(&quoted));
+                out.push(c);
+                quoted.clear();
+                quote = None;
+            }
+            Some(_) => quoted.push(c),
+            None => {
+                out.push(c);
+                if c == '"' || c == '`' {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    out.push_str(&crate::text::clip(&quoted));
+    match out.char_indices().nth(MAX_EXTRACTOR_MESSAGE) {
+        Some((i, _)) => format!("{}…", &out[..i]),
+        None => out,
+    }
+}
+
+#[cfg(test)]
+mod unechoed_tests {
+    use super::unechoed;
+
+    #[test]
+    fn quoted_input_is_clipped() {
+        let long = "A".repeat(100_000);
+        let said = unechoed(&format!(
+            "Json deserialize error: invalid type: string \"{long}\", expected i64 at line 1 column 9"
+        ));
+        assert_eq!(
+            said,
+            format!(
+                "Json deserialize error: invalid type: string \"{}…\", expected i64 at line 1 column 9",
+                "A".repeat(40)
+            )
+        );
+        assert_eq!(unechoed("unknown field `ab`"), "unknown field `ab`");
+        assert!(unechoed(&format!("unknown field `{long}")).chars().count() < 100);
+        assert!(unechoed(&long).chars().count() <= 301);
+    }
 }

@@ -53,7 +53,7 @@ async fn card_of(
 /// numbers new).
 ///
 /// Errors: [`ProxyError::Forbidden`] (an admin of nowhere), [`ProxyError::Invalid`] (not
-/// exactly one of the two, too many, an unknown grid),
+/// exactly one of the two, too many, a grid that is not one the caller manages),
 /// [`ProxyError::NotManaged`] (a person the caller may not manage, or a closed account).
 pub async fn print(
     db: &Db,
@@ -89,6 +89,14 @@ pub async fn print(
                 .ok_or_else(|| {
                     ProxyError::Invalid("grid_code: a grid's code (村代码-三位)".into())
                 })?;
+            let known = crate::regions::storage::find(db, grid.as_str())
+                .await?
+                .is_some();
+            if !known || !policy::may(&caller.roles, Action::ManagePeople, &grid) {
+                return Err(ProxyError::Invalid(
+                    "grid_code: no such grid in the villages you manage".into(),
+                ));
+            }
             let people = crate::people::storage::open_in_grid(&mut tx, grid.as_str()).await?;
             if people.len() > MAX_CARDS {
                 return Err(ProxyError::Invalid(format!(

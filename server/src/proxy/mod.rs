@@ -278,6 +278,7 @@ pub async fn open(
     let (person_id, kind) = match found {
         (CardLookup::Person(id), kind) => (id, kind),
         (CardLookup::Revoked, _) => return Err(ProxyError::CardRevoked),
+        (CardLookup::Closed, _) => return Err(ProxyError::Closed),
         (CardLookup::Unknown, _) => return Err(ProxyError::Unknown),
     };
     let person = crate::people::storage::find(db, person_id)
@@ -422,14 +423,9 @@ pub async fn record(
     let day = calendar.day_label(now);
     let limits = if settings.proxy_daily_actions == 0 {
         "the county has switched 代办 off (0 actions a day per villager)".to_owned()
-    } else if done.points > settings.proxy_daily_points {
-        format!(
-            "this spends more than proxies may spend for a villager in a day ({} points)",
-            settings.proxy_daily_points
-        )
     } else {
         format!(
-            "proxies already did as much for this villager today as the county allows ({} actions, {} points a day)",
+            "this would take proxies past the county's daily limit for this villager ({} actions, {} points a day)",
             settings.proxy_daily_actions, settings.proxy_daily_points
         )
     };

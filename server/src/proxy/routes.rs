@@ -36,7 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// village. Audited (`member_card.print`).
 #[utoipa::path(tag = "proxy", security(("bearer" = [])), request_body = PrintCards, responses(
     (status = 200, body = Vec<MemberCard>),
-    (status = 400, description = "`invalid_input`: not exactly one of person_ids (1–500) and grid_code", body = jifen_shared::ApiErrorBody),
+    (status = 400, description = "`invalid_input`: not exactly one of person_ids (1–500) and grid_code; a grid that is not one the caller manages", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not an admin of any village, township or county", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: a person the caller does not manage, or a closed account", body = jifen_shared::ApiErrorBody),
 ))]

@@ -57,8 +57,8 @@ async fn set_category(caller: Caller, body: web::Json<CategoryUpdate>, state: St
         (status = 201, body = Dropoff),
         (status = 400, description = "`invalid_input`: Idempotency-Key missing, lines (1–10, 1 g–1 t, each category once, in use in the county), villager; `invalid_phone`", body = jifen_shared::ApiErrorBody),
         (status = 403, description = "`forbidden`: not a keeper of the shop, or the keeper's own household", body = jifen_shared::ApiErrorBody),
-        (status = 404, description = "`not_found`: no such shop; nobody the shop serves has the member code or phone", body = jifen_shared::ApiErrorBody),
-        (status = 409, description = "`idempotency_conflict`", body = jifen_shared::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such shop; nobody the shop serves has the member code, card or phone", body = jifen_shared::ApiErrorBody),
+        (status = 409, description = "`idempotency_conflict`; `card_revoked`: the member card was reported lost; `person_closed`: the card's account is closed", body = jifen_shared::ApiErrorBody),
     )
 )]
 #[post("/shop/recycling")]

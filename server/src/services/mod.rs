@@ -55,6 +55,12 @@ pub enum ServiceError {
     NotYourPhotos(String),
     #[error("no such order")]
     NotFound,
+    /// The volunteer ordered it for the villager as their proxy (代办): another volunteer
+    /// serves it, and who served it does not rate it for the villager.
+    #[error(
+        "you ordered this for the villager as their proxy (代办), or served it: another person serves or rates it"
+    )]
+    OwnProxy,
     #[error("{0}")]
     Forbidden(String),
     #[error("order {0} was already claimed")]
@@ -90,6 +96,7 @@ impl DomainError for ServiceError {
             | ServiceError::NoSuchType(_)
             | ServiceError::NotYourPhotos(_) => ErrorCode::InvalidInput,
             ServiceError::NotVillager | ServiceError::Forbidden(_) => ErrorCode::Forbidden,
+            ServiceError::OwnProxy => ErrorCode::OwnProxyAction,
             ServiceError::NotFound | ServiceError::NoSuchRectification => ErrorCode::NotFound,
             ServiceError::AlreadyClaimed(_) => ErrorCode::AlreadyClaimed,
             ServiceError::NotEscalated(_) => ErrorCode::NotEscalated,

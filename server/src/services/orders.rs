@@ -395,6 +395,11 @@ async fn may_serve(
             "nobody serves their own or their household's order".into(),
         ));
     }
+    // A second person checks every proxy act: who ordered it for the villager does not also
+    // earn its reward (issue "Villagers without a smartphone").
+    if crate::proxy::did(tx, &format!("order:{}", order.id), volunteer_id).await? {
+        return Err(ServiceError::OwnProxy);
+    }
     Ok(())
 }
 

@@ -70,6 +70,14 @@ pub async fn rate(
             "only the villager who ordered rates the order".into(),
         ));
     }
+    // Who served the order does not rate it for the villager (their reward hangs on it).
+    if caller
+        .proxy
+        .as_ref()
+        .is_some_and(|acting| row.volunteer_id == Some(acting.agent_id))
+    {
+        return Err(ServiceError::OwnProxy);
+    }
     if row.status != OrderStatus::Completed {
         return Err(ServiceError::WrongStatus {
             id,

@@ -185,7 +185,7 @@ async fn one(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
 /// Claims an open order (接单): exactly one volunteer wins.
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Order),
-    (status = 403, description = "`forbidden`: outside the caller's volunteer area, not a villager, or the caller's own or household's order", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: outside the caller's volunteer area, not a villager, or the caller's own or household's order; `own_proxy_action`: the caller ordered it for the villager as their 代办员", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_claimed`: another volunteer took it, or it is no longer open", body = jifen_shared::ApiErrorBody),
 ))]
@@ -250,7 +250,7 @@ async fn cancel(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), request_body = NewRating, responses(
     (status = 200, body = Order),
     (status = 400, description = "`invalid_input`: stars 1–5, comment at most 500 characters", body = jifen_shared::ApiErrorBody),
-    (status = 403, description = "`forbidden`: not the orderer", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not the orderer; `own_proxy_action`: a proxy rating the order they served", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_rated`; `wrong_state`: not completed", body = jifen_shared::ApiErrorBody),
 ))]
@@ -279,7 +279,7 @@ async fn rate(
 #[utoipa::path(tag = "services", security(("bearer" = [])), params(("id" = i64, Path)), request_body = Dispatch, responses(
     (status = 200, body = Order),
     (status = 400, description = "`invalid_input`: the person is not a volunteer serving the order's village", body = jifen_shared::ApiErrorBody),
-    (status = 403, description = "`forbidden`: not an admin there nor the grid worker of its grid, or the person is of the orderer's household", body = jifen_shared::ApiErrorBody),
+    (status = 403, description = "`forbidden`: not an admin there nor the grid worker of its grid, or the person is of the orderer's household; `own_proxy_action`: the person ordered it for the villager as their 代办员", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: no such order the caller sees", body = jifen_shared::ApiErrorBody),
     (status = 409, description = "`already_claimed`: another volunteer has it, or it is no longer open; `not_escalated`: the grid worker's, before the order escalated to them", body = jifen_shared::ApiErrorBody),
 ))]

@@ -72,6 +72,8 @@ pub enum RedemptionError {
     NothingToCollect,
     #[error("this member card was reported lost and replaced: ask for the new card")]
     CardRevoked,
+    #[error("this member card's account is closed")]
+    PersonClosed,
     #[error("you do not keep the shop of this redemption")]
     NotKeeper,
     /// The keeper reserved it as the villager's proxy (代办): another keeper hands it over.
@@ -105,6 +107,7 @@ impl DomainError for RedemptionError {
             | RedemptionError::NotFound
             | RedemptionError::NothingToCollect => ErrorCode::NotFound,
             RedemptionError::CardRevoked => ErrorCode::CardRevoked,
+            RedemptionError::PersonClosed => ErrorCode::PersonClosed,
             RedemptionError::Unavailable(_) => ErrorCode::GoodsUnavailable,
             RedemptionError::ShopClosed(_) => ErrorCode::ShopClosed,
             RedemptionError::OutOfStock { .. } => ErrorCode::OutOfStock,
@@ -527,6 +530,7 @@ pub async fn scan(
         Err(found) => found.ok_or(RedemptionError::NotFound)?,
         Ok(CardLookup::Person(id)) => to_collect(&mut tx, keeper_id, grants, id, now).await?,
         Ok(CardLookup::Revoked) => return Err(RedemptionError::CardRevoked),
+        Ok(CardLookup::Closed) => return Err(RedemptionError::PersonClosed),
         Ok(CardLookup::Unknown) => return Err(RedemptionError::NotFound),
     };
     check_keeper(&mut tx, keeper_id, grants, &row).await?;
@@ -542,9 +546,11 @@ pub async fn scan(
     keeper_view(db, keys, row, now).await
 }
 
-/// The reservation of `person_id` to collect at a shop `keeper_id` keeps that lapses first.
+/// The reservation of `person_id` that `keeper_id` may hand over (at a shop they keep, not
+/// reserved by them as the villager's proxy) that lapses first.
 ///
-/// Errors: [`RedemptionError::NotKeeper`] (theirs are all at other shops),
+/// Errors: [`RedemptionError::OwnProxy`] (theirs here were all reserved by this keeper as
+/// their proxy), [`RedemptionError::NotKeeper`] (theirs are all at other shops),
 /// [`RedemptionError::NothingToCollect`].
 async fn to_collect(
     tx: &mut Tx,
@@ -554,18 +560,21 @@ async fn to_collect(
     now: i64,
 ) -> Result<RedemptionRow, RedemptionError> {
     let open = storage::reserved_of(tx, person_id, now).await?;
-    let mut elsewhere = false;
+    // Why none is answered, when none is: the keeper's own proxy reservations first.
+    let mut refusal = RedemptionError::NothingToCollect;
     for row in open {
-        if super::keeps(tx, keeper_id, grants, row.shop_id, &row.shop_region).await? {
-            return Ok(row);
+        match check_keeper(tx, keeper_id, grants, &row).await {
+            Ok(()) => return Ok(row),
+            Err(RedemptionError::OwnProxy) => refusal = RedemptionError::OwnProxy,
+            Err(RedemptionError::NotKeeper) => {
+                if !matches!(refusal, RedemptionError::OwnProxy) {
+                    refusal = RedemptionError::NotKeeper;
+                }
+            }
+            Err(e) => return Err(e),
         }
-        elsewhere = true;
     }
-    Err(if elsewhere {
-        RedemptionError::NotKeeper
-    } else {
-        RedemptionError::NothingToCollect
-    })
+    Err(refusal)
 }
 
 /// Hands a reserved redemption over (`POST /shop/redemptions/{id}/fulfil`): posts the pending

@@ -290,7 +290,7 @@ async fn cancel(caller: Caller, id: web::Path<i64>, state: State) -> Reply {
     (status = 400, description = "`invalid_input`: not exactly one of qr_token, short_code and card_no; a card number without its check digit", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not a keeper of the redemption's shop; `own_proxy_action`: the keeper reserved it as the villager's 代办员", body = jifen_shared::ApiErrorBody),
     (status = 404, description = "`not_found`: forged or tampered token, unknown code or card; the villager has nothing reserved to collect", body = jifen_shared::ApiErrorBody),
-    (status = 409, description = "`already_fulfilled`; `card_revoked`: the member card was reported lost", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`already_fulfilled`; `card_revoked`: the member card was reported lost; `person_closed`: the card's account is closed", body = jifen_shared::ApiErrorBody),
     (status = 410, description = "`expired`: lapsed or cancelled; points and stock returned", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/shop/scan")]
@@ -350,9 +350,10 @@ async fn kept(caller: Caller, state: State) -> Reply {
 /// masked name and village, to check before weighing.
 #[utoipa::path(tag = "recycling", security(("bearer" = [])), request_body = IdentifyRequest, responses(
     (status = 200, body = IdentifiedVillager),
-    (status = 400, description = "`invalid_input`: give either member_code or phone; `invalid_phone`", body = jifen_shared::ApiErrorBody),
+    (status = 400, description = "`invalid_input`: give one of member_code, phone and card_no; a card number without its check digit; `invalid_phone`", body = jifen_shared::ApiErrorBody),
     (status = 403, description = "`forbidden`: not a keeper of the shop", body = jifen_shared::ApiErrorBody),
-    (status = 404, description = "`not_found`: no such shop; nobody the shop serves has the member code or phone", body = jifen_shared::ApiErrorBody),
+    (status = 404, description = "`not_found`: no such shop; nobody the shop serves has the member code, card or phone", body = jifen_shared::ApiErrorBody),
+    (status = 409, description = "`card_revoked`: the member card was reported lost; `person_closed`: the card's account is closed", body = jifen_shared::ApiErrorBody),
 ))]
 #[post("/shop/identify")]
 async fn identify(caller: Caller, body: web::Json<IdentifyRequest>, state: State) -> Reply {

@@ -53,6 +53,9 @@ pub enum CounterError {
     /// The card was reported lost and replaced.
     #[error("villager: this member card was reported lost and replaced: use the new card")]
     Revoked,
+    /// The card's account was closed (迁出, 去世).
+    #[error("villager: this member card's account is closed")]
+    Closed,
     #[error("villager: {0}")]
     Phone(crate::people::phone::PhoneError),
     /// A forged or tampered member code, a phone nobody has, or a person this shop does not
@@ -72,6 +75,7 @@ impl DomainError for CounterError {
         match self {
             CounterError::Neither | CounterError::BadCardNo => ErrorCode::InvalidInput,
             CounterError::Revoked => ErrorCode::CardRevoked,
+            CounterError::Closed => ErrorCode::PersonClosed,
             CounterError::Phone(_) => ErrorCode::InvalidPhone,
             CounterError::Unknown | CounterError::NoSuchShop(_) => ErrorCode::NotFound,
             CounterError::NotKeeper(_) => ErrorCode::Forbidden,
@@ -112,8 +116,19 @@ pub enum CardLookup {
     Person(i64),
     /// A card reported lost (挂失).
     Revoked,
+    /// The card of an account closed since (迁出, 去世): revoked with it.
+    Closed,
     /// Forged, tampered, or never made.
     Unknown,
+}
+
+/// A card found among the revoked ones ([`storage::revoked`]), or not.
+fn revoked(closed: Option<bool>) -> CardLookup {
+    match closed {
+        Some(true) => CardLookup::Closed,
+        Some(false) => CardLookup::Revoked,
+        None => CardLookup::Unknown,
+    }
 }
 
 /// Whom the member code `code` names.
@@ -128,13 +143,9 @@ pub async fn lookup_code(
     if let Some(id) = storage::person_of(&mut *conn, &nonce).await? {
         return Ok(CardLookup::Person(id));
     }
-    Ok(
-        if storage::is_revoked(&mut *conn, Some(&nonce), None).await? {
-            CardLookup::Revoked
-        } else {
-            CardLookup::Unknown
-        },
-    )
+    Ok(revoked(
+        storage::revoked(&mut *conn, Some(&nonce), None).await?,
+    ))
 }
 
 /// Whom the card number `card_no` (normalised) names.
@@ -145,13 +156,9 @@ pub async fn lookup_card(
     if let Some(id) = storage::person_of_card(&mut *conn, card_no).await? {
         return Ok(CardLookup::Person(id));
     }
-    Ok(
-        if storage::is_revoked(&mut *conn, None, Some(card_no)).await? {
-            CardLookup::Revoked
-        } else {
-            CardLookup::Unknown
-        },
-    )
+    Ok(revoked(
+        storage::revoked(&mut *conn, None, Some(card_no)).await?,
+    ))
 }
 
 /// [`lookup_code`] outside a transaction.
@@ -181,6 +188,7 @@ pub async fn identify(
     let by_card = |found: CardLookup| match found {
         CardLookup::Person(id) => Ok(Some(id)),
         CardLookup::Revoked => Err(CounterError::Revoked),
+        CardLookup::Closed => Err(CounterError::Closed),
         CardLookup::Unknown => Ok(None),
     };
     let id = match (

@@ -61,20 +61,24 @@ pub async fn person_of_card(
         .await
 }
 
-/// Whether `nonce` (or, with `card_no`, that card number) belonged to a card reported lost.
-pub async fn is_revoked(
+/// When `nonce` (or, with `card_no`, that card number) belonged to a revoked card: whether its
+/// holder's account is closed now (`Some(true)`: revoked with the account, reads `people`) or
+/// the card was reported lost (`Some(false)`).
+pub async fn revoked(
     executor: impl sqlx::AnyExecutor<'_>,
     nonce: Option<&str>,
     card_no: Option<&str>,
-) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT person_id FROM revoked_member_codes WHERE nonce = $1 OR card_no = $2 LIMIT 1",
+) -> Result<Option<bool>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT p.closed_at FROM revoked_member_codes r JOIN people p ON p.id = r.person_id \
+         WHERE r.nonce = $1 OR r.card_no = $2 LIMIT 1",
     )
     .bind(nonce)
     .bind(card_no)
     .fetch_optional(executor)
     .await?;
-    Ok(found.is_some())
+    row.map(|r| Ok(r.try_get::<Option<i64>, _>("closed_at")?.is_some()))
+        .transpose()
 }
 
 /// The nonce and card number (`None` before the first print) of `person_id`'s member code.
