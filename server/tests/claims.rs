@@ -437,6 +437,25 @@ db_tests! {
         assert_eq!(ranking("monthly_ranking"), expected);
         assert_eq!(ranking("yearly_ranking"), expected);
         assert!(!board.to_string().contains("张三明"), "no full villager name on the board");
+        // 赵六, who earned 9 points in his village, moves to 留村 (the county's import): his
+        // points come along to its board.
+        let county = app.staff_token("13800138009", Role::CountyAdmin, "410783").await;
+        let (status, body) = app.call(&api::Award, Some(&county), &json!({"user_ids": [v.zhao], "points": 9, "reason": "见义勇为"})).await;
+        assert_eq!(status, 201, "{body}");
+        let csv = format!("name,phone,village_code,grid_code,household\n赵六,13900139004,{LIUCUN},,0301\n");
+        let report = jifen_server::people::import::import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
+        assert_eq!(report.updated, 1, "{report:?}");
+        let (_, board) = app.fetch(&api::VillageBoard { code: LIUCUN.to_string() }, None).await;
+        assert_eq!(board["movements"][0]["villager_name"], "赵*");
+        assert_eq!((board["monthly_ranking"][0]["villager_name"].as_str(), board["yearly_ranking"][0]["points"].as_i64()), (Some("赵*"), Some(9)));
+        app.assert_ledger_balanced().await;
+        // Counted again from the earnings when the time zone they were counted in is not the
+        // county's (a changed setting): the same rankings.
+        sqlx::query("UPDATE ledger_figures_state SET timezone = 'UTC'").execute(app.db.writer()).await.unwrap();
+        sqlx::query("DELETE FROM ledger_earned_totals").execute(app.db.writer()).await.unwrap();
+        jifen_server::ledger::figures::ensure(&app.db).await.unwrap();
+        let (_, again) = app.fetch(&api::VillageBoard { code: LIUCUN.to_string() }, None).await;
+        assert_eq!((again["monthly_ranking"].clone(), again["yearly_ranking"].clone()), (board["monthly_ranking"].clone(), board["yearly_ranking"].clone()));
         assert_eq!(app.fetch(&api::VillageBoard { code: "999999999999".into() }, None).await.0, 404);
         // Not a village code at all (a township's, letters): refused before any lookup.
         for code in ["410783101", "abc"] {

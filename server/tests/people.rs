@@ -276,4 +276,48 @@ db_tests! {
         let (status, _) = app.fetch(&GetPerson { id }, None).await;
         assert_eq!(status, 401);
     }
+
+    async fn the_list_by_region_reads_the_region_s_index(app) {
+        use jifen_server::people::storage::{PeopleFilter, list, list_plan};
+        app.load_changyuan().await;
+        // 10,000 villagers over 200 villages of every township, a keeper of one township.
+        let villages: Vec<String> = sqlx::query_scalar("SELECT code FROM regions WHERE level = 'village' ORDER BY code")
+            .fetch_all(app.db.reader()).await.unwrap();
+        let villages: Vec<&String> = villages.iter().step_by(villages.len() / 200).take(200).collect();
+        let mut csv = String::from(HEADER);
+        for i in 0..10_000u32 {
+            // Village by village, as registries are imported.
+            csv.push_str(&format!("村民{i},1390000{i:04},{},,{i:05},\n", villages[i as usize / 50]));
+        }
+        let report = import_villagers(&app.db, csv.as_bytes(), None, &|_| true).await.unwrap();
+        assert_eq!(report.created, 10_000);
+        let township = &villages[100][..9];
+        let keeper = app.staff("13800138077", common::STAFF_PASSWORD, jifen_shared::auth::Role::Keeper, township).await;
+        let analyze = match app.db.backend() {
+            jifen_server::storage::Backend::Sqlite => "ANALYZE",
+            jifen_server::storage::Backend::Postgres => "ANALYZE people",
+        };
+        sqlx::query(analyze).execute(app.db.writer()).await.unwrap();
+        let filter = |region| PeopleFilter { region, phone: None, name_part: None, closed: false, after_id: 0, limit: 50 };
+        // The village's people by an index on the village (PostgreSQL may take the older
+        // (village_code, household) one), the township's by the township's; the staff by
+        // their partial index.
+        for (region, indexes) in [
+            (villages[100].as_str(), &["people_village_id", "people_village_household"][..]),
+            (township, &["people_township"][..]),
+        ] {
+            let plan = list_plan(&app.db, &filter(region)).await.unwrap();
+            assert!(indexes.iter().any(|i| plan.contains(i)), "{region}: {plan}");
+            assert!(plan.contains("role_assignments_staff"), "{region}: {plan}");
+        }
+        // The page: the township's villagers by id, its keeper among them.
+        let page = list(&app.db, &filter(township)).await.unwrap();
+        assert_eq!(page.len(), 50);
+        assert!(page.windows(2).all(|w| w[0].id < w[1].id));
+        assert!(page.iter().all(|p| p.id == keeper || p.village_code.as_deref().is_some_and(|v| v.starts_with(township))));
+        let everyone = list(&app.db, &PeopleFilter { limit: 20_000, ..filter(township) }).await.unwrap();
+        let expected = villages.iter().filter(|v| v.starts_with(township)).count() * 50 + 1;
+        assert_eq!(everyone.len(), expected, "every villager of the township and its keeper");
+        assert!(everyone.iter().any(|p| p.id == keeper));
+    }
 }

@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use std::collections::HashMap;
 
-use crate::storage::{Db, Tx};
+use crate::storage::{Backend, Db, Tx};
 
 /// The lock every change of the registry's rows takes first ([`crate::storage::lock_key`]):
 /// villager imports and grid assignments read people before writing them, so on PostgreSQL
@@ -183,44 +183,122 @@ pub struct PeopleFilter<'a> {
     pub limit: u32,
 }
 
-/// People matching `filter`, with their tags.
-pub async fn list(db: &Db, filter: &PeopleFilter<'_>) -> Result<Vec<PersonRow>, sqlx::Error> {
-    let mut sql = format!(
-        "SELECT {COLUMNS} FROM people p WHERE (p.village_code LIKE $1 ESCAPE '\\' \
-         OR p.grid_code LIKE $1 ESCAPE '\\' \
-         OR EXISTS (SELECT 1 FROM role_assignments r WHERE r.person_id = p.id \
-                    AND r.region_code LIKE $1 ESCAPE '\\')) \
-         AND p.id > $2 AND p.closed_at IS {} NULL",
+/// How [`list`] finds the people living in a region, by an index on that region's level
+/// (migration 0037): `(condition on p, its one parameter)`. A village, township or county is
+/// one equality on `village_code` or its prefix (expression indexes `people_township`,
+/// `people_county`), a grid one on `grid_code`; each index is ordered by id after it, so a
+/// page costs the same whatever the region's size. Another prefix (a city's, never a role's
+/// region) falls back to `LIKE`.
+fn living_in(region: &str) -> (&'static str, String) {
+    match region.len() {
+        12 => ("p.village_code = $1", region.to_owned()),
+        9 => ("substr(p.village_code, 1, 9) = $1", region.to_owned()),
+        6 => ("substr(p.village_code, 1, 6) = $1", region.to_owned()),
+        16 => ("p.grid_code = $1", region.to_owned()),
+        _ => (
+            "p.village_code LIKE $1 ESCAPE '\\'",
+            format!("{}%", crate::storage::like_literal(region)),
+        ),
+    }
+}
+
+/// A parameter of [`list`]'s statement.
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+/// The statement of [`list`] on `backend` and its parameters in order. The staff whose roles
+/// lie in the region are a range of region codes, `[region, region + "~")` ('~' sorts after
+/// the digits and '-' of every code), compared byte by byte (`COLLATE "C"` on PostgreSQL,
+/// whose index `role_assignments_staff` is so collated).
+fn list_statement(backend: Backend, filter: &PeopleFilter<'_>) -> (String, Vec<Param>) {
+    let (living, region) = living_in(filter.region);
+    let mut conditions = format!(
+        "p.id > $2 AND p.closed_at IS {} NULL",
         if filter.closed { "NOT" } else { "" }
     );
-    let mut next = 3;
-    if filter.phone.is_some() {
-        sql.push_str(&format!(" AND p.phone = ${next}"));
-        next += 1;
-    }
-    if filter.name_part.is_some() {
-        sql.push_str(&format!(" AND p.name LIKE ${next} ESCAPE '\\'"));
-        next += 1;
-    }
-    sql.push_str(&format!(" ORDER BY p.id LIMIT ${next}"));
-    let mut query = sqlx::query_as(&sql)
-        .bind(format!("{}%", crate::storage::like_literal(filter.region)))
-        .bind(filter.after_id);
+    let mut binds = vec![
+        Param::Text(region),
+        Param::Int(filter.after_id),
+        Param::Int(i64::from(filter.limit)),
+        Param::Text(filter.region.to_owned()),
+        Param::Text(format!("{}~", filter.region)),
+    ];
     if let Some(phone) = filter.phone {
-        query = query.bind(phone);
+        binds.push(Param::Text(phone.to_owned()));
+        conditions.push_str(&format!(" AND p.phone = ${}", binds.len()));
     }
     if let Some(part) = filter.name_part {
-        query = query.bind(format!("%{}%", crate::storage::like_literal(part)));
+        binds.push(Param::Text(format!(
+            "%{}%",
+            crate::storage::like_literal(part)
+        )));
+        conditions.push_str(&format!(" AND p.name LIKE ${} ESCAPE '\\'", binds.len()));
     }
-    let mut people: Vec<PersonRow> = query
-        .bind(i64::from(filter.limit))
-        .fetch_all(db.reader())
-        .await?;
+    let bytewise = match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => r#" COLLATE "C""#,
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM people p WHERE {conditions} AND p.id IN (\
+             SELECT id FROM (SELECT p.id FROM people p WHERE {living} AND {conditions} \
+                             ORDER BY p.id LIMIT $3) living \
+             UNION SELECT r.person_id FROM role_assignments r \
+                   WHERE r.role <> 'villager' AND r.region_code{bytewise} >= $4 \
+                     AND r.region_code{bytewise} < $5) \
+         ORDER BY p.id LIMIT $3"
+    );
+    (sql, binds)
+}
+
+/// People matching `filter`, with their tags: the first page of those living in the region
+/// (by its index, [`living_in`]) joined with the staff whose roles lie in it
+/// (`role_assignments_staff`, a partial index of the non-villager roles: a county's few
+/// thousand), ordered by id. [`list_plan`] shows the database's plan.
+pub async fn list(db: &Db, filter: &PeopleFilter<'_>) -> Result<Vec<PersonRow>, sqlx::Error> {
+    let (sql, binds) = list_statement(db.backend(), filter);
+    let mut query = sqlx::query_as(&sql);
+    for value in binds {
+        query = match value {
+            Param::Text(t) => query.bind(t),
+            Param::Int(i) => query.bind(i),
+        };
+    }
+    let mut people: Vec<PersonRow> = query.fetch_all(db.reader()).await?;
     let mut tags = tags_of(db, people.iter().map(|p| p.id)).await?;
     for person in &mut people {
         person.tags = tags.remove(&person.id).unwrap_or_default();
     }
     Ok(people)
+}
+
+/// The database's plan for [`list`] of `filter` (SQLite's `EXPLAIN QUERY PLAN`, PostgreSQL's
+/// `EXPLAIN`), one line per step: the tests check it names the region's index.
+pub async fn list_plan(db: &Db, filter: &PeopleFilter<'_>) -> Result<String, sqlx::Error> {
+    let (sql, binds) = list_statement(db.backend(), filter);
+    let explain = match db.backend() {
+        Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+        Backend::Postgres => format!("EXPLAIN {sql}"),
+    };
+    let mut query = sqlx::query(&explain);
+    for value in binds {
+        query = match value {
+            Param::Text(t) => query.bind(t),
+            Param::Int(i) => query.bind(i),
+        };
+    }
+    let column = match db.backend() {
+        Backend::Sqlite => "detail",
+        Backend::Postgres => "QUERY PLAN",
+    };
+    query
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>(column))
+        .collect::<Result<Vec<_>, _>>()
+        .map(|lines| lines.join("\n"))
 }
 
 /// The tags of these people (sorted), by person id.
