@@ -16,7 +16,10 @@
 //!    villages) and the region tree read again; a second county of 400 villagers per village
 //!    (247,600) seeded and the reads and reserve → fulfil at 16 clients repeated beside the
 //!    first county's;
-//! 6. the PWA's weight and its first load on a slow phone ([`pwa`], on the SQLite server).
+//! 6. the PWA's weight and its first load on a slow phone ([`pwa`], on the SQLite server);
+//! 7. the history depth ([`depth`]): the board and `GET /me` on a village whose villagers hold
+//!    10 and then 1,000 transfers each, seeded in the database; `--only-depth` runs only this
+//!    and rewrites only its table.
 //!
 //! The markdown is printed and written between the `<!-- bench:begin -->` and
 //! `<!-- bench:end -->` markers of `--out` (docs/benchmarks.md), whose hand-written analysis
@@ -25,6 +28,7 @@
 //! its figures mean nothing. Nothing here asserts a time: targets are recorded as met or not.
 
 mod ceiling;
+mod depth;
 mod load;
 mod pwa;
 mod report;
@@ -69,6 +73,9 @@ struct Args {
     /// The seconds-long smoke version (CI).
     #[arg(long)]
     smoke: bool,
+    /// Only the history-depth run ([`depth`]), written between its own markers.
+    #[arg(long)]
+    only_depth: bool,
 }
 
 /// How big and how long, full or smoke.
@@ -181,6 +188,7 @@ async fn main() -> anyhow::Result<()> {
     });
 
     let mut runs = Vec::new();
+    let mut depths = Vec::new();
     let mut backends = vec![None];
     if let Some(url) = &args.postgres {
         backends.push(Some(url.as_str()));
@@ -192,23 +200,37 @@ async fn main() -> anyhow::Result<()> {
             e2e_dir: &args.e2e_dir,
             national: national.as_ref().filter(|_| !shape.smoke),
         };
-        runs.push(run_database(&shape, &paths, postgres).await?);
+        if !args.only_depth {
+            runs.push(run_database(&shape, &paths, postgres).await?);
+        }
+        depths.push(depth::run(&shape, &paths, postgres).await?);
     }
-    let markdown = report::markdown(&shape, &runs, &weight);
+    if !args.only_depth {
+        let markdown = report::markdown(&shape, &runs, &weight);
+        println!("{markdown}");
+        report::write_between_markers(&args.out, (report::BEGIN, report::END), &markdown)?;
+    }
+    let markdown = report::depth_markdown(&shape, &depths);
     println!("{markdown}");
-    report::write_between_markers(&args.out, &markdown)?;
+    report::write_between_markers(
+        &args.out,
+        (report::DEPTH_BEGIN, report::DEPTH_END),
+        &markdown,
+    )?;
     eprintln!("written to {}", args.out.display());
     Ok(())
 }
 
-struct Paths<'a> {
-    jifen: &'a std::path::Path,
-    web_dir: &'a std::path::Path,
-    e2e_dir: &'a std::path::Path,
-    national: Option<&'a [PathBuf; 5]>,
+/// Where the binaries, the PWA and the national files are.
+pub struct Paths<'a> {
+    pub jifen: &'a std::path::Path,
+    pub web_dir: &'a std::path::Path,
+    pub e2e_dir: &'a std::path::Path,
+    pub national: Option<&'a [PathBuf; 5]>,
 }
 
-fn step(what: &str) {
+/// Says what the run is doing (standard error).
+pub fn step(what: &str) {
     eprintln!("bench: {what}");
 }
 

@@ -21,6 +21,13 @@ const USABLE_MS: f64 = 2500.0;
 
 pub const BEGIN: &str = "<!-- bench:begin (written by `cargo xtask bench`; edit outside) -->";
 pub const END: &str = "<!-- bench:end -->";
+/// The markers of the history-depth run ([`depth_markdown`]; `cargo xtask bench --only-depth`
+/// rewrites only these).
+pub const DEPTH_BEGIN: &str =
+    "<!-- bench:depth:begin (written by `cargo xtask bench`; edit outside) -->";
+pub const DEPTH_END: &str = "<!-- bench:depth:end -->";
+/// The target of the history-depth ratio (issue "Fast at any history").
+const DEPTH_RATIO: f64 = 1.5;
 
 fn mark(ok: bool) -> &'static str {
     if ok { "✅ met" } else { "❌ missed" }
@@ -447,23 +454,80 @@ pub fn markdown(shape: &Shape, runs: &[DbRun], weight: &Weight) -> String {
     o
 }
 
+/// The history-depth run ([`crate::depth`]): per database and read, the p50 at few and at many
+/// transfers per villager, and their ratio against the target.
+pub fn depth_markdown(shape: &Shape, runs: &[crate::depth::Depth]) -> String {
+    let mut o = String::new();
+    let [few, many] = crate::depth::depths(shape);
+    let _ = writeln!(
+        o,
+        "### History depth\n\nOne village of {} villagers with {few} and then {} transfers \
+         each (seeded in the database, spread over three years), the reads at {} clients for \
+         {} s. The figure is p50 at {many} over p50 at {few}; target ≤ {DEPTH_RATIO}.{}\n",
+        thousands(runs.first().map_or(0, |r| r.villagers) as f64),
+        thousands(many as f64),
+        shape.read_clients,
+        shape.load_time.as_secs(),
+        if shape.smoke {
+            " (smoke: the figures mean nothing)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        o,
+        "| database | read | req/s at {few} | p50 at {few} (ms) | req/s at {many} | p50 at {many} (ms) | ratio | target |"
+    );
+    let _ = writeln!(o, "|---|---|---:|---:|---:|---:|---:|---|");
+    let mut seeded = Vec::new();
+    for run in runs {
+        seeded.push(format!("{} {:.0} s", run.name, run.seed_seconds));
+        for (workload, a, b) in &run.reads {
+            let ratio = crate::depth::Depth::ratio(a, b);
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} | {ratio:.2} | {} |",
+                run.name,
+                workload.label(),
+                thousands(a.per_second()),
+                ms(a.p50),
+                thousands(b.per_second()),
+                ms(b.p50),
+                mark(ratio <= DEPTH_RATIO)
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\nThe {} transfers per villager were seeded in: {}.\n",
+        thousands(many as f64),
+        seeded.join(", ")
+    );
+    o
+}
+
 fn names(runs: &[DbRun]) -> String {
     runs.iter().map(|r| r.name).collect::<Vec<_>>().join(" | ")
 }
 
-/// Puts `markdown` between [`BEGIN`] and [`END`] in `path` (appended, with the markers, when
-/// they are missing; the file is created when missing).
+/// Puts `markdown` between the markers `begin` and `end` ([`BEGIN`] and [`END`], or the
+/// depth run's) in `path` (appended, with the markers, when they are missing; the file is
+/// created when missing).
 ///
 /// Errors: the file cannot be read or written.
-pub fn write_between_markers(path: &Path, markdown: &str) -> anyhow::Result<()> {
+pub fn write_between_markers(
+    path: &Path,
+    (begin, end): (&str, &str),
+    markdown: &str,
+) -> anyhow::Result<()> {
     let old = match std::fs::read_to_string(path) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => "# Benchmarks\n".into(),
         Err(e) => return Err(e).with_context(|| path.display().to_string()),
     };
-    let block = format!("{BEGIN}\n{markdown}{END}");
-    let new = match (old.find(BEGIN), old.find(END)) {
-        (Some(b), Some(e)) if b < e => format!("{}{block}{}", &old[..b], &old[e + END.len()..]),
+    let block = format!("{begin}\n{markdown}{end}");
+    let new = match (old.find(begin), old.find(end)) {
+        (Some(b), Some(e)) if b < e => format!("{}{block}{}", &old[..b], &old[e + end.len()..]),
         _ => format!("{}\n{block}\n", old.trim_end()),
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -489,7 +553,7 @@ mod tests {
     fn the_table_replaces_only_what_is_between_the_markers() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("benchmarks.md");
-        write_between_markers(&path, "run 1\n").unwrap();
+        write_between_markers(&path, (BEGIN, END), "run 1\n").unwrap();
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             format!("# Benchmarks\n{BEGIN}\nrun 1\n{END}\n")
@@ -499,7 +563,7 @@ mod tests {
             .replace("# Benchmarks\n", "# Benchmarks\n\nIntro.\n")
             + "\n## What limits it\n";
         std::fs::write(&path, edited).unwrap();
-        write_between_markers(&path, "run 2\n").unwrap();
+        write_between_markers(&path, (BEGIN, END), "run 2\n").unwrap();
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             format!("# Benchmarks\n\nIntro.\n{BEGIN}\nrun 2\n{END}\n\n## What limits it\n")

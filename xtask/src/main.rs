@@ -58,6 +58,9 @@ enum Task {
         /// Where the table goes (default: docs/benchmarks.md).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Only the history-depth run (its own table in the file).
+        #[arg(long)]
+        only_depth: bool,
     },
 }
 
@@ -71,7 +74,8 @@ fn main() -> Result<()> {
             smoke,
             postgres,
             out,
-        } => bench(&workspace_root(), smoke, postgres, out),
+            only_depth,
+        } => bench(&workspace_root(), smoke, postgres, out, only_depth),
     }
 }
 
@@ -321,7 +325,13 @@ fn wasm_opt(root: &Path, input: &Path, output: &Path) -> Result<()> {
 /// `cargo xtask bench`: builds the PWA (release; a smoke run reuses an existing build), the
 /// `jifen` server and `jifen-bench` (release; debug for a smoke run), installs the e2e
 /// directory's Playwright when missing, and runs `jifen-bench` from the workspace root.
-fn bench(root: &Path, smoke: bool, postgres: Option<String>, out: Option<PathBuf>) -> Result<()> {
+fn bench(
+    root: &Path,
+    smoke: bool,
+    postgres: Option<String>,
+    out: Option<PathBuf>,
+    only_depth: bool,
+) -> Result<()> {
     let dist = root.join("app/dist");
     if !smoke || !dist.join("index.html").is_file() {
         build_web(root, false, &dist)?;
@@ -361,6 +371,9 @@ fn bench(root: &Path, smoke: bool, postgres: Option<String>, out: Option<PathBuf
         .arg(out);
     if smoke {
         command.arg("--smoke");
+    }
+    if only_depth {
+        command.arg("--only-depth");
     }
     if let Some(url) = postgres.or_else(|| std::env::var("JIFEN_TEST_POSTGRES_URL").ok()) {
         command.arg("--postgres").arg(url);

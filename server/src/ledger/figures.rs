@@ -246,20 +246,31 @@ pub async fn ensure(db: &Db) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM ledger_earned_totals")
         .execute(&mut *tx)
         .await?;
-    for ((person, period), (village, points)) in counted(db, calendar).await? {
+    add_totals(&mut tx, &counted(db, calendar).await?).await?;
+    tx.commit().await?;
+    tracing::info!(target: "jifen::ledger", zone, "the ledger's monthly and yearly figures were counted");
+    Ok(())
+}
+
+/// Adds `totals` — by `(villager, period)`, their village and points — to
+/// `ledger_earned_totals` inside `tx` (a recount, or history seeded by the benchmarks).
+pub async fn add_totals(
+    tx: &mut Tx,
+    totals: &BTreeMap<(i64, String), (String, i64)>,
+) -> Result<(), sqlx::Error> {
+    for ((person, period), (village, points)) in totals {
         sqlx::query(
             "INSERT INTO ledger_earned_totals (person_id, period, village_code, points) \
-             VALUES ($1, $2, $3, $4)",
+             VALUES ($1, $2, $3, $4) ON CONFLICT (person_id, period) DO UPDATE \
+             SET points = ledger_earned_totals.points + excluded.points",
         )
         .bind(person)
         .bind(period)
         .bind(village)
         .bind(points)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    tx.commit().await?;
-    tracing::info!(target: "jifen::ledger", zone, "the ledger's monthly and yearly figures were counted");
     Ok(())
 }
 

@@ -297,13 +297,30 @@ pub async fn villager_account(db: &Db, person_id: i64) -> Result<Option<i64>, sq
 
 /// The signed amount of a transfer for account `$1`: + when credited, - when debited.
 const SIGNED: &str = "CASE WHEN t.credit_account_id = $1 THEN t.amount ELSE -t.amount END";
-/// The posted movements of account `$1`.
-const POSTED_MOVEMENTS: &str = "(t.credit_account_id = $1 OR t.debit_account_id = $1) \
-     AND t.phase IN ('single', 'post')";
+
+/// The posted movements of account `$1` whose id is `{range}` (e.g. `< $2`), as a union of
+/// one keyset read per side (`ledger_transfers_credit`, `ledger_transfers_debit`), each newest
+/// first and at most `{limit}`: the cost is the page's, never the account's whole history.
+fn posted_movements(columns: &str, range: &str, limit: &str) -> String {
+    let side = |column: &str| {
+        format!(
+            "SELECT * FROM (SELECT {columns} FROM ledger_transfers t \
+             WHERE t.{column} = $1 AND t.id {range} AND t.phase IN ('single', 'post') \
+             ORDER BY t.id DESC {limit}) {column}_side"
+        )
+    };
+    format!(
+        "{} UNION ALL {}",
+        side("credit_account_id"),
+        side("debit_account_id")
+    )
+}
 
 /// The posted movements of `account` older than `before_id`, newest first, at most `limit`,
-/// each with the points held after it (computed from the movements themselves, so a transfer
-/// committed meanwhile cannot shift them).
+/// each with the points held after it: the account's posted balance less what moved after the
+/// page's newest movement, read in one statement (one snapshot, so a transfer committed
+/// meanwhile cannot shift them). The cost is the page's and the movements newer than it (none
+/// on the first page), not the account's history.
 pub async fn movements(
     db: &Db,
     account: i64,
@@ -311,9 +328,13 @@ pub async fn movements(
     limit: u32,
 ) -> Result<Vec<super::Movement>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "SELECT t.id, {SIGNED} AS amount, t.reason, t.reference, t.created_at, p.name AS actor_name \
-         FROM ledger_transfers t LEFT JOIN people p ON p.id = t.actor_id \
-         WHERE {POSTED_MOVEMENTS} AND t.id < $2 ORDER BY t.id DESC LIMIT $3"
+        "SELECT m.id, m.amount, m.reason, m.reference, m.created_at, p.name AS actor_name \
+         FROM ({}) m LEFT JOIN people p ON p.id = m.actor_id ORDER BY m.id DESC LIMIT $3",
+        posted_movements(
+            &format!("t.id, {SIGNED} AS amount, t.reason, t.reference, t.created_at, t.actor_id"),
+            "< $2",
+            "LIMIT $3"
+        )
     ))
     .bind(account)
     .bind(before_id)
@@ -328,8 +349,10 @@ pub async fn movements(
         return Ok(Vec::new());
     };
     let mut held: i64 = sqlx::query_scalar(&format!(
-        "SELECT CAST(COALESCE(SUM({SIGNED}), 0) AS BIGINT) AS held FROM ledger_transfers t \
-         WHERE {POSTED_MOVEMENTS} AND t.id <= $2"
+        "SELECT a.credits_posted - a.debits_posted - \
+                (SELECT CAST(COALESCE(SUM(n.amount), 0) AS BIGINT) FROM ({}) n) AS held \
+         FROM ledger_accounts a WHERE a.id = $1",
+        posted_movements(&format!("{SIGNED} AS amount"), "> $2", "")
     ))
     .bind(account)
     .bind(newest)
