@@ -202,8 +202,9 @@ async fn seed_history(url: &str, depth: usize) -> anyhow::Result<usize> {
                 b + 5
             ));
         }
-        sql.push_str(" RETURNING id");
-        let mut query = sqlx::query_scalar::<_, i64>(&sql);
+        // Matched back by key: the order of RETURNING's rows is not promised.
+        sql.push_str(" RETURNING id, transfer_key");
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
         for (account, person, _, points, at, i) in chunk {
             query = query
                 .bind(format!("depth:{person}:{i}"))
@@ -212,7 +213,12 @@ async fn seed_history(url: &str, depth: usize) -> anyhow::Result<usize> {
                 .bind(*points)
                 .bind(*at);
         }
-        let ids = query.fetch_all(&mut *tx).await?;
+        let ids: std::collections::HashMap<String, i64> = query
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|(id, key)| (key, id))
+            .collect();
         let mut sql = String::from(
             "INSERT INTO ledger_earnings (transfer_id, person_id, village_code, points) VALUES ",
         );
@@ -224,8 +230,9 @@ async fn seed_history(url: &str, depth: usize) -> anyhow::Result<usize> {
             sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
         }
         let mut query = sqlx::query(&sql);
-        for (id, (_, person, village, points, at, _)) in ids.iter().zip(chunk) {
-            query = query.bind(*id).bind(*person).bind(village).bind(*points);
+        for (_, person, village, points, at, i) in chunk {
+            let id = ids[&format!("depth:{person}:{i}")];
+            query = query.bind(id).bind(*person).bind(village).bind(*points);
             *earned.entry(*person).or_default() += points;
             for period in [calendar.month_label(*at), calendar.year_label(*at)] {
                 totals

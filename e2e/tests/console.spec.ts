@@ -77,8 +77,9 @@ test("a county admin changes a recycling rate and switches a service type off", 
   await page.getByRole("button", { name: "查找" }).tap();
   await page.getByTestId("people-list").getByRole("link", { name: /张三/ }).tap();
   const form = page.getByTestId("grant-role");
-  const options = await form.getByTestId("grant-role-pick").locator("option").allInnerTexts();
-  expect(options).toEqual(["请选择", "志愿者", "积分超市管理员", "代办员", "网格员", "村管理员", "乡镇管理员", "县管理员"]);
+  // Waits for the person's page: the form is there once it loaded.
+  await expect(form.getByTestId("grant-role-pick").locator("option"))
+    .toHaveText(["请选择", "志愿者", "积分超市管理员", "代办员", "网格员", "村管理员", "乡镇管理员", "县管理员"]);
   await form.getByTestId("grant-role-pick").selectOption("grid_worker");
   await expect(form.getByTestId("place-0")).toHaveValue("410783101");
   await expect(form.getByTestId("place-1")).toHaveValue("410783101230");
@@ -112,8 +113,8 @@ test("a village admin grants a villager 志愿者 for the village and revokes it
 
   // 授予角色: the roles a village admin may grant; the place is the village itself.
   const form = page.getByTestId("grant-role");
-  const options = await form.getByTestId("grant-role-pick").locator("option").allInnerTexts();
-  expect(options).toEqual(["请选择", "志愿者", "积分超市管理员", "代办员", "网格员"]);
+  await expect(form.getByTestId("grant-role-pick").locator("option"))
+    .toHaveText(["请选择", "志愿者", "积分超市管理员", "代办员", "网格员"]);
   await expect(form.getByTestId("grant")).toBeDisabled();
   await form.getByTestId("grant-role-pick").selectOption("volunteer");
   await expect(form.getByTestId("grant")).toBeEnabled();

@@ -196,7 +196,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     } else {
         let db = Db::connect_with(&settings.database_url, &timeouts).await?;
         db.migrate().await?;
-        crate::startup::count_figures(&settings, &db).await?;
+        let recount = matches!(cli.command, Command::Serve | Command::Migrate);
+        crate::startup::count_figures(&settings, &db, recount).await?;
         db
     };
     match cli.command {

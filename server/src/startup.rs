@@ -288,13 +288,21 @@ pub struct Application {
 
 /// Makes the settings' time zone the process's county calendar and brings the ledger's
 /// monthly figures to it ([`crate::ledger::figures::ensure`]); refuses a second zone in one
-/// process.
-pub async fn count_figures(settings: &Settings, db: &Db) -> anyhow::Result<()> {
+/// process. Only `recount` (`jifen serve` and `jifen migrate`) recounts figures counted in
+/// another zone; another command refuses to run on them (it would count in its own zone).
+pub async fn count_figures(settings: &Settings, db: &Db, recount: bool) -> anyhow::Result<()> {
     if !crate::calendar::Calendar::set_county(&settings.timezone) {
         anyhow::bail!(
             "this process already counts the county's months in {}, not {:?}",
             crate::calendar::Calendar::county().zone_name(),
             settings.timezone.iana_name()
+        );
+    }
+    if !recount && let Some(zone) = crate::ledger::figures::counted_elsewhere(db).await? {
+        anyhow::bail!(
+            "the ledger's monthly figures are counted in {zone}, not {}: set JIFEN_TIMEZONE as the \
+             servers have it, or run `jifen migrate` with the new zone once every server is stopped",
+            crate::calendar::Calendar::county().zone_name()
         );
     }
     crate::ledger::figures::ensure(db)
@@ -318,7 +326,7 @@ impl Application {
         db: Db,
         sms: Arc<dyn crate::auth::sms::SmsSender>,
     ) -> anyhow::Result<Application> {
-        count_figures(&settings, &db).await?;
+        count_figures(&settings, &db, true).await?;
         let bind = settings.bind;
         let delays = settings.sweep_delays();
         let metrics = ops::Metrics::new();

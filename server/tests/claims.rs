@@ -417,6 +417,30 @@ db_tests! {
         app.assert_ledger_balanced().await;
     }
 
+    async fn an_award_racing_a_move_follows_the_villager(app) {
+        let v = village(&app).await;
+        let county = app.staff_token("13800138009", Role::CountyAdmin, "410783").await;
+        // 赵六 is being moved to 留村 (an import's transaction, not yet committed) while an award
+        // for him is under way: the award waits for the move and its points land on 留村's board.
+        let mut moving = app.db.begin_write().await.unwrap();
+        sqlx::query("UPDATE people SET village_code = $1 WHERE id = $2").bind(LIUCUN).bind(v.zhao)
+            .execute(&mut *moving).await.unwrap();
+        jifen_server::ledger::figures::moved(&mut moving, v.zhao, LIUCUN).await.unwrap();
+        let body = json!({"user_ids": [v.zhao], "points": 7, "reason": "见义勇为"});
+        let ((status, body), ()) = tokio::join!(
+            app.call(&api::Award, Some(&county), &body),
+            async move {
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                moving.commit().await.unwrap();
+            }
+        );
+        assert_eq!(status, 201, "{body}");
+        let (_, board) = app.fetch(&api::VillageBoard { code: LIUCUN.to_string() }, None).await;
+        assert_eq!((board["movements"][0]["villager_name"].as_str(), board["movements"][0]["points"].as_i64()), (Some("赵*"), Some(7)));
+        assert_eq!(board["monthly_ranking"][0]["points"].as_i64(), Some(7));
+        app.assert_ledger_balanced().await;
+    }
+
     async fn the_village_board_shows_masked_names_officials_and_rankings(app) {
         let v = village(&app).await;
         let zhang = app.villager_token("13900139001").await;

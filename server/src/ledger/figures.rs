@@ -25,7 +25,7 @@ use sqlx::Row;
 
 use super::{AccountKind, Transfer};
 use crate::calendar::Calendar;
-use crate::storage::{Db, Tx};
+use crate::storage::{Backend, Db, Tx};
 
 /// A party to a transfer, as the figures need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,35 +34,29 @@ pub struct Party {
     pub kind: String,
     /// The villager, for a villager's account.
     pub person_id: Option<i64>,
-    /// The village the villager lives in now.
-    pub village_code: Option<String>,
 }
 
 /// The parties of accounts `ids` (one statement).
 pub async fn parties(tx: &mut Tx, ids: [i64; 2]) -> Result<Vec<Party>, sqlx::Error> {
-    sqlx::query(
-        "SELECT a.id, a.kind, a.person_id, p.village_code FROM ledger_accounts a \
-         LEFT JOIN people p ON p.id = a.person_id WHERE a.id IN ($1, $2)",
-    )
-    .bind(ids[0])
-    .bind(ids[1])
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Party {
-            account_id: r.try_get("id")?,
-            kind: r.try_get("kind")?,
-            person_id: r.try_get("person_id")?,
-            village_code: r.try_get("village_code")?,
+    sqlx::query("SELECT id, kind, person_id FROM ledger_accounts WHERE id IN ($1, $2)")
+        .bind(ids[0])
+        .bind(ids[1])
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Party {
+                account_id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                person_id: r.try_get("person_id")?,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
-/// What transfer `t` earned or deducted, as `(villager, their village, signed points)`: for a
-/// transfer between a villager's account and an issuance account, else `None`.
-fn earning(t: &Transfer, parties: &[Party]) -> Option<(i64, String, i64)> {
+/// What transfer `t` earned or deducted, as `(villager, signed points)`: for a transfer
+/// between a villager's account and an issuance account, else `None`.
+fn earning(t: &Transfer, parties: &[Party]) -> Option<(i64, i64)> {
     let of = |id: i64| parties.iter().find(|p| p.account_id == id);
     let (debit, credit) = (of(t.debit_account_id)?, of(t.credit_account_id)?);
     let (villager, issuance) = (
@@ -74,11 +68,7 @@ fn earning(t: &Transfer, parties: &[Party]) -> Option<(i64, String, i64)> {
         (d, c) if d == villager && c == issuance => (debit, -1),
         _ => return None,
     };
-    Some((
-        villager.person_id?,
-        villager.village_code.clone()?,
-        sign * t.amount,
-    ))
+    Some((villager.person_id?, sign * t.amount))
 }
 
 /// The county month and year of `at_ms`.
@@ -87,9 +77,27 @@ fn periods(calendar: &Calendar, at_ms: i64) -> [String; 2] {
 }
 
 /// Records transfer `t`, just posted inside `tx` between the accounts `parties`, when it is
-/// an earning or a deduction of a villager (else nothing): two statements.
+/// an earning or a deduction of a villager (else nothing): three statements.
+///
+/// The village is read with a share lock on the villager's row (PostgreSQL; SQLite's single
+/// writer serialises anyway): a move updates that row before [`moved`], so either the move
+/// waits for this transaction and then moves what it recorded, or this one waits for the
+/// move and reads the new village.
 pub async fn record(tx: &mut Tx, t: &Transfer, parties: &[Party]) -> Result<(), sqlx::Error> {
-    let Some((person_id, village, points)) = earning(t, parties) else {
+    let Some((person_id, points)) = earning(t, parties) else {
+        return Ok(());
+    };
+    let lock = match Backend::of(tx) {
+        Backend::Postgres => " FOR SHARE",
+        Backend::Sqlite => "",
+    };
+    let village: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT village_code FROM people WHERE id = $1{lock}"
+    ))
+    .bind(person_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let Some(village) = village else {
         return Ok(());
     };
     sqlx::query(
@@ -107,7 +115,8 @@ pub async fn record(tx: &mut Tx, t: &Transfer, parties: &[Party]) -> Result<(), 
         "INSERT INTO ledger_earned_totals (person_id, period, village_code, points) \
          VALUES ($1, $2, $3, $4), ($1, $5, $3, $4) \
          ON CONFLICT (person_id, period) DO UPDATE \
-         SET points = ledger_earned_totals.points + excluded.points",
+         SET points = ledger_earned_totals.points + excluded.points, \
+             village_code = excluded.village_code",
     )
     .bind(person_id)
     .bind(month)
@@ -120,7 +129,8 @@ pub async fn record(tx: &mut Tx, t: &Transfer, parties: &[Party]) -> Result<(), 
 }
 
 /// Moves `person_id`'s figures to `village` (they moved there: the board shows them with all
-/// their points in the village they live in now). Bounded by their own history.
+/// their points in the village they live in now), inside the transaction that changed their
+/// `people` row — whose lock [`record`] waits for. Bounded by their own history.
 pub async fn moved(tx: &mut Tx, person_id: i64, village: &str) -> Result<(), sqlx::Error> {
     for table in ["ledger_earnings", "ledger_earned_totals"] {
         sqlx::query(&format!(
@@ -190,14 +200,14 @@ pub async fn ranking(
 /// The totals as `ledger_earnings` gives them in `calendar`: by `(person, period)`, with the
 /// village.
 async fn counted(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     calendar: &Calendar,
 ) -> Result<BTreeMap<(i64, String), (String, i64)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT e.person_id, e.village_code, e.points, t.created_at FROM ledger_earnings e \
          JOIN ledger_transfers t ON t.id = e.transfer_id",
     )
-    .fetch_all(db.reader())
+    .fetch_all(conn)
     .await?;
     let mut totals = BTreeMap::new();
     for r in rows {
@@ -217,21 +227,45 @@ async fn counted(
     Ok(totals)
 }
 
+/// The zone the totals were counted in, if they were.
+async fn recorded_zone(exec: impl sqlx::AnyExecutor<'_>) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT timezone FROM ledger_figures_state WHERE id = 1")
+        .fetch_optional(exec)
+        .await
+}
+
+/// Whether the totals were counted in another zone than the county's ([`Calendar::county`]),
+/// as `Some(that zone)`.
+pub async fn counted_elsewhere(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    let zone = Calendar::county().zone_name();
+    Ok(recorded_zone(db.reader())
+        .await?
+        .filter(|recorded| *recorded != zone))
+}
+
 /// Recounts `ledger_earned_totals` when they were not counted in the county's zone
 /// ([`Calendar::county`]): at the first start after the migration, or after the time zone
-/// setting changed. One transaction; a second server starting meanwhile finds it done.
+/// setting changed (stop every instance first: one still running would go on counting in the
+/// old zone). One transaction, read and written on its own connection without the request
+/// deadlines (a county's whole history); on PostgreSQL it holds the totals' table so that a
+/// transfer committing meanwhile is neither lost nor counted twice, and a second server
+/// starting meanwhile waits, then finds the zone recorded.
 pub async fn ensure(db: &Db) -> Result<(), sqlx::Error> {
     let calendar = Calendar::county();
     let zone = calendar.zone_name();
-    let recorded: Option<String> =
-        sqlx::query_scalar("SELECT timezone FROM ledger_figures_state WHERE id = 1")
-            .fetch_optional(db.reader())
-            .await?;
-    if recorded.as_deref() == Some(zone.as_str()) {
+    if recorded_zone(db.reader()).await?.as_deref() == Some(zone.as_str()) {
         return Ok(());
     }
     let mut tx = db.begin_write().await?;
-    // Taken first: a concurrent start waits here, then finds the zone recorded.
+    if db.backend() == crate::storage::Backend::Postgres {
+        for statement in [
+            "SET LOCAL statement_timeout = 0",
+            "SET LOCAL idle_in_transaction_session_timeout = 0",
+            "LOCK TABLE ledger_earned_totals IN EXCLUSIVE MODE",
+        ] {
+            sqlx::query(statement).execute(&mut *tx).await?;
+        }
+    }
     let claimed = sqlx::query(
         "INSERT INTO ledger_figures_state (id, timezone) VALUES (1, $1) \
          ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone \
@@ -246,7 +280,8 @@ pub async fn ensure(db: &Db) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM ledger_earned_totals")
         .execute(&mut *tx)
         .await?;
-    add_totals(&mut tx, &counted(db, calendar).await?).await?;
+    let totals = counted(&mut tx, calendar).await?;
+    add_totals(&mut tx, &totals).await?;
     tx.commit().await?;
     tracing::info!(target: "jifen::ledger", zone, "the ledger's monthly and yearly figures were counted");
     Ok(())
@@ -324,7 +359,16 @@ pub async fn problems(db: &Db) -> Result<Vec<String>, sqlx::Error> {
             "ledger_earnings has {extra:?}, which no transfer gives"
         ));
     }
-    let totals = counted(db, Calendar::county()).await?;
+    // In the zone they were counted in (a backup checked with other settings).
+    let calendar = match recorded_zone(db.reader()).await? {
+        Some(name) => jiff::tz::TimeZone::get(&name)
+            .map(Calendar::new)
+            .unwrap_or_else(|_| Calendar::county().clone()),
+        None => Calendar::county().clone(),
+    };
+    let mut conn = db.reader().acquire().await?;
+    let totals = counted(&mut conn, &calendar).await?;
+    drop(conn);
     let stored: BTreeMap<(i64, String), (String, i64)> =
         sqlx::query("SELECT person_id, period, village_code, points FROM ledger_earned_totals")
             .fetch_all(db.reader())

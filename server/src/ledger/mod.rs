@@ -394,7 +394,9 @@ async fn credit(tx: &mut Tx, account: i64, pending: i64, posted: i64) -> Result<
 /// them first would queue a whole township's approvals, drop-offs and rewards behind each
 /// other for the length of their transactions (seconds under `jifen simulate` on
 /// PostgreSQL). A transaction that moves several shared accounts (an award to villagers of
-/// two townships) locks them, in a second call, after its other accounts.
+/// two townships) locks them, in a second call, after its other accounts. The figures of an
+/// earning ([`figures::record`]) share-lock the villager's `people` row last, so a transfer in
+/// flight and the villager's move to another village ([`figures::moved`]) wait for each other.
 pub async fn lock_accounts(tx: &mut Tx, ids: &mut Vec<i64>) -> Result<(), sqlx::Error> {
     ids.sort_unstable();
     ids.dedup();

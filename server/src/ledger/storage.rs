@@ -318,9 +318,9 @@ fn posted_movements(columns: &str, range: &str, limit: &str) -> String {
 
 /// The posted movements of `account` older than `before_id`, newest first, at most `limit`,
 /// each with the points held after it: the account's posted balance less what moved after the
-/// page's newest movement, read in one statement (one snapshot, so a transfer committed
-/// meanwhile cannot shift them). The cost is the page's and the movements newer than it (none
-/// on the first page), not the account's history.
+/// page's newest movement, both read by one second statement (one snapshot: a transfer
+/// committed since the page was read is in both and cancels out). The cost is the page's and
+/// the movements newer than it (none on the first page), not the account's history.
 pub async fn movements(
     db: &Db,
     account: i64,

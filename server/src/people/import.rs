@@ -300,6 +300,12 @@ async fn save(
         return Ok(Outcome::Unchanged);
     }
     storage::update(tx, &wanted, now).await?;
+    // Someone who moved takes their points' record to the new village's board.
+    if wanted.village_code != existing.village_code
+        && let Some(village) = &wanted.village_code
+    {
+        crate::ledger::figures::moved(tx, wanted.id, village).await?;
+    }
     if wanted.phone != existing.phone {
         crate::auth::storage::end_sessions(tx, existing.id, now).await?;
     }

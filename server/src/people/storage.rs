@@ -147,10 +147,6 @@ pub async fn update(tx: &mut Tx, person: &PersonRow, now: i64) -> Result<(), sql
         .bind(person.id)
         .execute(&mut **tx)
         .await?;
-    // Someone who moved takes their points' record to the new village's board.
-    if let Some(village) = &person.village_code {
-        crate::ledger::figures::moved(tx, person.id, village).await?;
-    }
     replace_tags(tx, person.id, &person.tags).await
 }
 
