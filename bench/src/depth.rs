@@ -7,7 +7,7 @@
 //! Each depth gets a fresh database: `jifen seed-demo` of one village, then per villager
 //! `depth` single-phase transfers from the township's issuance account spread over the past
 //! three years, with what the ledger keeps beside them ([`jifen_server::ledger::figures`]: the
-//! earnings and the monthly and yearly totals) and the accounts' cached sums, as the ledger
+//! earnings, and the monthly and yearly totals recounted from them) and the accounts' cached sums, as the ledger
 //! itself would have written them; then `jifen serve` and the reads at
 //! [`crate::Shape::read_clients`].
 
@@ -135,7 +135,6 @@ const BATCH: usize = 500;
 /// villagers. One transaction.
 async fn seed_history(url: &str, depth: usize) -> anyhow::Result<usize> {
     let db = Db::connect(url, Duration::from_secs(10)).await?;
-    let calendar = Calendar::county();
     let mut tx = db.begin_write().await?;
     let people: Vec<(i64, String)> = sqlx::query(
         "SELECT p.id, p.village_code FROM people p \
@@ -170,9 +169,8 @@ async fn seed_history(url: &str, depth: usize) -> anyhow::Result<usize> {
     .await?;
     let now = now_ms();
     let span: i64 = 3 * 365 * 24 * 3_600_000;
-    // Per villager: earned in total; per (villager, period): the totals.
+    // Per villager: earned in total.
     let mut earned: BTreeMap<i64, i64> = BTreeMap::new();
-    let mut totals: BTreeMap<(i64, String), (String, i64)> = BTreeMap::new();
     let rows: Vec<(i64, i64, String, i64, i64, usize)> = villagers
         .iter()
         .flat_map(|(account, person, village)| {
@@ -230,20 +228,14 @@ async fn seed_history(url: &str, depth: usize) -> anyhow::Result<usize> {
             sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
         }
         let mut query = sqlx::query(&sql);
-        for (_, person, village, points, at, i) in chunk {
+        for (_, person, village, points, _, i) in chunk {
             let id = ids[&format!("depth:{person}:{i}")];
             query = query.bind(id).bind(*person).bind(village).bind(*points);
             *earned.entry(*person).or_default() += points;
-            for period in [calendar.month_label(*at), calendar.year_label(*at)] {
-                totals
-                    .entry((*person, period))
-                    .or_insert_with(|| (village.clone(), 0))
-                    .1 += points;
-            }
         }
         query.execute(&mut *tx).await?;
     }
-    jifen_server::ledger::figures::add_totals(&mut tx, &totals).await?;
+    jifen_server::ledger::figures::recount(&mut tx, Calendar::county()).await?;
     let mut issued = 0;
     for (account, person, _) in &villagers {
         let points = earned.get(person).copied().unwrap_or_default();

@@ -203,20 +203,14 @@ async fn counted(
     conn: &mut sqlx::AnyConnection,
     calendar: &Calendar,
 ) -> Result<BTreeMap<(i64, String), (String, i64)>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, (i64, String, i64, i64)>(
         "SELECT e.person_id, e.village_code, e.points, t.created_at FROM ledger_earnings e \
          JOIN ledger_transfers t ON t.id = e.transfer_id",
     )
     .fetch_all(conn)
     .await?;
     let mut totals = BTreeMap::new();
-    for r in rows {
-        let (person, village, points, at): (i64, String, i64, i64) = (
-            r.try_get("person_id")?,
-            r.try_get("village_code")?,
-            r.try_get("points")?,
-            r.try_get("created_at")?,
-        );
+    for (person, village, points, at) in rows {
         for period in periods(calendar, at) {
             let entry = totals
                 .entry((person, period))
@@ -277,27 +271,22 @@ pub async fn ensure(db: &Db) -> Result<(), sqlx::Error> {
     if claimed.rows_affected() == 0 {
         return Ok(());
     }
-    sqlx::query("DELETE FROM ledger_earned_totals")
-        .execute(&mut *tx)
-        .await?;
-    let totals = counted(&mut tx, calendar).await?;
-    add_totals(&mut tx, &totals).await?;
+    recount(&mut tx, calendar).await?;
     tx.commit().await?;
     tracing::info!(target: "jifen::ledger", zone, "the ledger's monthly and yearly figures were counted");
     Ok(())
 }
 
-/// Adds `totals` — by `(villager, period)`, their village and points — to
-/// `ledger_earned_totals` inside `tx` (a recount, or history seeded by the benchmarks).
-pub async fn add_totals(
-    tx: &mut Tx,
-    totals: &BTreeMap<(i64, String), (String, i64)>,
-) -> Result<(), sqlx::Error> {
-    for ((person, period), (village, points)) in totals {
+/// Counts `ledger_earned_totals` again from `ledger_earnings` in `calendar`, inside `tx` (at
+/// start, [`ensure`]; after history seeded by the benchmarks).
+pub async fn recount(tx: &mut Tx, calendar: &Calendar) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM ledger_earned_totals")
+        .execute(&mut **tx)
+        .await?;
+    for ((person, period), (village, points)) in counted(tx, calendar).await? {
         sqlx::query(
             "INSERT INTO ledger_earned_totals (person_id, period, village_code, points) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (person_id, period) DO UPDATE \
-             SET points = ledger_earned_totals.points + excluded.points",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(person)
         .bind(period)
@@ -313,8 +302,11 @@ pub async fn add_totals(
 /// [`super::check_invariants`]): a missing, extra or wrong earning; a wrong total.
 pub async fn problems(db: &Db) -> Result<Vec<String>, sqlx::Error> {
     let mut problems = Vec::new();
-    // What the transfers say, from scratch.
-    let expected: BTreeSet<(i64, i64, String, i64)> = sqlx::query(
+    // What the transfers say, from scratch (the backfill of migration 0036), and what is kept.
+    let rows = |sql: &'static str| {
+        sqlx::query_as::<_, (i64, i64, String, i64)>(sql).fetch_all(db.reader())
+    };
+    let expected: BTreeSet<_> = rows(
         "SELECT t.id, va.person_id, p.village_code, \
                 CASE WHEN t.credit_account_id = va.id THEN t.amount ELSE -t.amount END AS points \
          FROM ledger_transfers t \
@@ -325,32 +317,14 @@ pub async fn problems(db: &Db) -> Result<Vec<String>, sqlx::Error> {
          JOIN people p ON p.id = va.person_id \
          WHERE t.phase IN ('single', 'post') AND p.village_code IS NOT NULL",
     )
-    .fetch_all(db.reader())
     .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("id")?,
-            r.try_get("person_id")?,
-            r.try_get("village_code")?,
-            r.try_get("points")?,
-        ))
-    })
-    .collect::<Result<_, sqlx::Error>>()?;
-    let kept: BTreeSet<(i64, i64, String, i64)> =
-        sqlx::query("SELECT transfer_id, person_id, village_code, points FROM ledger_earnings")
-            .fetch_all(db.reader())
+    .into_iter()
+    .collect();
+    let kept: BTreeSet<_> =
+        rows("SELECT transfer_id, person_id, village_code, points FROM ledger_earnings")
             .await?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("transfer_id")?,
-                    r.try_get("person_id")?,
-                    r.try_get("village_code")?,
-                    r.try_get("points")?,
-                ))
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
+            .into_iter()
+            .collect();
     for missing in expected.difference(&kept) {
         problems.push(format!("ledger_earnings lacks {missing:?}"));
     }
@@ -370,17 +344,14 @@ pub async fn problems(db: &Db) -> Result<Vec<String>, sqlx::Error> {
     let totals = counted(&mut conn, &calendar).await?;
     drop(conn);
     let stored: BTreeMap<(i64, String), (String, i64)> =
-        sqlx::query("SELECT person_id, period, village_code, points FROM ledger_earned_totals")
-            .fetch_all(db.reader())
-            .await?
-            .iter()
-            .map(|r| {
-                Ok((
-                    (r.try_get("person_id")?, r.try_get("period")?),
-                    (r.try_get("village_code")?, r.try_get("points")?),
-                ))
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
+        sqlx::query_as::<_, (i64, String, String, i64)>(
+            "SELECT person_id, period, village_code, points FROM ledger_earned_totals",
+        )
+        .fetch_all(db.reader())
+        .await?
+        .into_iter()
+        .map(|(person, period, village, points)| ((person, period), (village, points)))
+        .collect();
     // A total of 0 (earned, then taken back) may be kept or not.
     let nonzero = |m: &BTreeMap<(i64, String), (String, i64)>| -> BTreeMap<_, _> {
         m.iter()
